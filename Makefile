@@ -1,0 +1,66 @@
+# charcot: every target bootstraps what it needs on a fresh Debian machine with Python 3.11.
+#   make demo   install, then run the main job on the bundled demo case
+#   make test   install, then ruff + mypy (strict on src/) + every test (browser, PostgreSQL, Hail)
+#   make bench  benchmark scripts (numbers go to docs/PERFORMANCE.md)
+#   make lint   ruff + mypy only
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+HAIL_VENV := .venv-hail
+BIN := $(VENV)/bin
+DEBIAN_PACKAGES := bcftools tabix chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0 fonts-dejavu-core postgresql openjdk-17-jre-headless
+OUT ?= demo-output
+
+.PHONY: demo test bench lint debian-packages venv hail-venv clean
+
+# Debian packages (only when root and something is missing; otherwise a note).
+.debian-packages.stamp:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "warning: missing Debian packages (run as root or install):$$missing" >&2; fi; \
+	fi; touch $@
+
+debian-packages: .debian-packages.stamp
+
+$(BIN)/charcot: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
+	@if command -v uv >/dev/null 2>&1; then \
+	  uv venv -q --python $(PYTHON) $(VENV) && uv pip install -q --python $(BIN)/python -e '.[dev]'; \
+	else \
+	  $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q --disable-pip-version-check -U pip && \
+	  $(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'; \
+	fi
+	@touch $@
+
+venv: .debian-packages.stamp $(BIN)/charcot
+
+$(HAIL_VENV)/bin/python: pyproject.toml
+	$(PYTHON) -m venv $(HAIL_VENV)
+	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check -U pip
+	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check -e '.[hail]' pytest hypothesis
+	@touch $@
+
+hail-venv: .debian-packages.stamp $(HAIL_VENV)/bin/python
+
+demo: venv
+	$(BIN)/charcot demo -o $(OUT)
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy src
+
+test: venv hail-venv
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy src
+	bash scripts/run-tests.sh
+
+bench: venv
+	bash benchmarks/run-all.sh
+
+clean:
+	rm -rf $(VENV) $(HAIL_VENV) .debian-packages.stamp .pytest_cache .mypy_cache .ruff_cache $(OUT)

@@ -1,0 +1,98 @@
+"""The ALS knowledge base: cited, versioned data read through one ``Knowledge`` object.
+
+>>> kb = get_knowledge()
+>>> kb.gene("TDP-43").symbol
+'TARDBP'
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from charcot.errors import InputError
+from charcot.knowledge.base import CitedRecord, KnowledgeMeta, Source
+from charcot.knowledge.loader import DATA_DIR, load_bibliography, load_meta, load_section
+from charcot.knowledge.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from charcot.knowledge.schema.genes import Record as GeneRecord
+
+R = TypeVar("R", bound=CitedRecord)
+
+__all__ = ["Knowledge", "get_knowledge"]
+
+
+class Knowledge:
+    """Lazy, cached access to every section. Each section is parsed on first use only."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
+        self._sections: dict[str, list[CitedRecord]] = {}
+
+    @cached_property
+    def meta(self) -> KnowledgeMeta:
+        return load_meta(self.data_dir)
+
+    @cached_property
+    def bibliography(self) -> dict[str, Source]:
+        return load_bibliography(self.data_dir)
+
+    def records(self, section: str) -> list[CitedRecord]:
+        if section not in SECTIONS:
+            raise KeyError(f"unknown knowledge section {section!r}")
+        if section not in self._sections:
+            self._sections[section] = load_section(section, self.data_dir)
+        return self._sections[section]
+
+    def typed(self, section: str, model: type[R]) -> list[R]:
+        """Records of a section, typed as the section's schema model."""
+        return cast(list[R], self.records(section))
+
+    def load_all(self) -> None:
+        for section in SECTIONS:
+            self.records(section)
+        _ = self.meta, self.bibliography
+
+    # genes ---------------------------------------------------------------------------------
+    @property
+    def genes(self) -> list[GeneRecord]:
+        from charcot.knowledge.schema.genes import Record
+
+        return self.typed("genes", Record)
+
+    @cached_property
+    def _gene_index(self) -> dict[str, Any]:
+        index: dict[str, Any] = {}
+        # Approved symbols win over aliases; an alias shared by two genes resolves to neither.
+        ambiguous: set[str] = set()
+        for gene in self.genes:
+            index[gene.symbol.upper()] = gene
+            index[gene.hgnc_id.upper()] = gene
+        for gene in self.genes:
+            for name in [*gene.aliases, *gene.previous_symbols]:
+                upper = name.upper()
+                if upper in index and index[upper] is not gene and upper not in ambiguous:
+                    if index[upper].symbol.upper() == upper:
+                        continue
+                    ambiguous.add(upper)
+                    del index[upper]
+                elif upper not in ambiguous:
+                    index[upper] = gene
+        return index
+
+    def find_gene(self, name: str) -> GeneRecord | None:
+        return cast("GeneRecord | None", self._gene_index.get(name.strip().upper()))
+
+    def gene(self, name: str) -> GeneRecord:
+        found = self.find_gene(name)
+        if found is None:
+            raise InputError(f"gene {name!r} is not in the charcot knowledge base",
+                             hint="run 'charcot knowledge genes' to list the curated genes")
+        return found
+
+
+@lru_cache(maxsize=4)
+def get_knowledge(data_dir: Path | None = None) -> Knowledge:
+    return Knowledge(data_dir or DATA_DIR)

@@ -1,0 +1,112 @@
+"""Domain types shared by every module.
+
+Analyses keep their own detailed result types in their packages (``variants.model``,
+``repeats.model``, ``family.model``, ``clinical.model``, ``therapy.model``); the types here are the
+vocabulary they all share, and the provenance every output carries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Build(StrEnum):
+    GRCh37 = "GRCh37"
+    GRCh38 = "GRCh38"
+
+
+class AcmgClass(StrEnum):
+    """ACMG/AMP 2015 five-tier classification."""
+
+    PATHOGENIC = "Pathogenic"
+    LIKELY_PATHOGENIC = "Likely pathogenic"
+    VUS = "Uncertain significance"
+    LIKELY_BENIGN = "Likely benign"
+    BENIGN = "Benign"
+
+    @property
+    def short(self) -> str:
+        return {
+            "Pathogenic": "P",
+            "Likely pathogenic": "LP",
+            "Uncertain significance": "VUS",
+            "Likely benign": "LB",
+            "Benign": "B",
+        }[self.value]
+
+    @property
+    def at_least_likely_pathogenic(self) -> bool:
+        return self in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC)
+
+
+class Confidence(StrEnum):
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+
+
+class AssessmentStatus(StrEnum):
+    """Whether an analysis ran. 'not_assessed' is a first-class result, never an empty list."""
+
+    ASSESSED = "assessed"
+    NOT_ASSESSED = "not_assessed"
+    PARTIAL = "partial"
+
+
+class NotAssessed(BaseModel):
+    """Something the run could not look at, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    what: str
+    reason: str
+    how_to_assess: str | None = None
+
+
+class Evidence(BaseModel):
+    """One applied (or considered) criterion with its weight and justification."""
+
+    criterion: str
+    strength: str
+    points: float = 0.0
+    applied: bool = True
+    reason: str
+    sources: list[str] = Field(default_factory=list)
+
+
+class InputFile(BaseModel):
+    role: str
+    path: str
+    sha256: str
+
+
+class Provenance(BaseModel):
+    """What produced an output: carried by every JSON/HTML/PDF output."""
+
+    software: str = "charcot"
+    software_version: str
+    knowledge_version: str
+    knowledge_snapshot: date
+    inputs: list[InputFile] = Field(default_factory=list)
+    statement: str
+
+
+def provenance(inputs: dict[str, str] | None = None) -> Provenance:
+    """Build the provenance block for a run (checksums of the given role -> path inputs)."""
+    from charcot import CLINICAL_JUDGEMENT_STATEMENT, __version__
+    from charcot.knowledge import get_knowledge
+    from charcot.outputs import sha256_file
+
+    kb = get_knowledge()
+    files = [
+        InputFile(role=role, path=path, sha256=sha256_file(path)) for role, path in sorted((inputs or {}).items())
+    ]
+    return Provenance(
+        software_version=__version__,
+        knowledge_version=kb.meta.version,
+        knowledge_snapshot=kb.meta.snapshot_date,
+        inputs=files,
+        statement=CLINICAL_JUDGEMENT_STATEMENT,
+    )
