@@ -1,0 +1,229 @@
+"""Therapy records (therapies.yaml): what a therapy is, what it targets, where it is approved (a dated
+history per region), how good the evidence is, and its label as machine-checkable criteria.
+
+The ``Criterion`` and ``RegulatoryEvent`` models are shared with trials.py; the eligibility engine
+(``charcot.therapy.criteria``) evaluates criteria against ``charcot.therapy.model.PatientFacts``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from charcot.knowledge.base import CitedRecord
+from charcot.model import AcmgClass, Confidence
+
+if TYPE_CHECKING:
+    from charcot.knowledge.loader import Problem
+
+#: ISO-like dates with the precision the source gives: "2023-04-25", "2024-06" or "1995".
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+#: Regions charcot records regulatory status for. EU = centralised EMA/EC procedure.
+REGIONS: dict[str, str] = {
+    "US": "United States (FDA)",
+    "EU": "European Union (EMA/European Commission)",
+    "UK": "United Kingdom (MHRA)",
+    "JP": "Japan (PMDA/MHLW)",
+    "CA": "Canada (Health Canada)",
+    "KR": "South Korea (MFDS)",
+    "CH": "Switzerland (Swissmedic)",
+}
+
+
+class RegulatoryStatus(StrEnum):
+    APPROVED = "approved"
+    ACCELERATED_APPROVAL = "accelerated_approval"
+    CONDITIONAL_APPROVAL = "conditional_approval"
+    EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances"
+    APPLICATION_SUBMITTED = "application_submitted"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    NEGATIVE_OPINION = "negative_opinion"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    NOT_APPROVED = "not_approved"
+    INVESTIGATIONAL = "investigational"
+    DISCONTINUED = "discontinued"
+
+    @property
+    def available(self) -> bool:
+        """Whether the product can be prescribed on label in the region under this status."""
+        return self in (RegulatoryStatus.APPROVED, RegulatoryStatus.ACCELERATED_APPROVAL,
+                        RegulatoryStatus.CONDITIONAL_APPROVAL, RegulatoryStatus.EXCEPTIONAL_CIRCUMSTANCES)
+
+
+class RegulatoryEvent(BaseModel):
+    """One dated regulatory step in one region. The status in a region at a date is the latest
+    event on or before that date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str
+    status: RegulatoryStatus
+    date: str | None = Field(default=None, description="ISO date at the precision the source gives")
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if value not in REGIONS:
+            raise ValueError(f"unknown region {value!r}; use one of {', '.join(REGIONS)}")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None and not PARTIAL_DATE.match(value):
+            raise ValueError(f"date {value!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+class CriterionKind(StrEnum):
+    DIAGNOSIS = "diagnosis"  # clinically manifest ALS (affected / symptomatic)
+    PRESYMPTOMATIC = "presymptomatic"  # no clinically manifest ALS
+    GENE = "gene"  # a finding in ``gene`` classified at least ``min_class``
+    VARIANT = "variant"  # one of ``variants`` (HGVS p./c. or charcot variant key) in ``gene``
+    NO_GENE = "no_gene"  # no finding at least ``min_class`` in ``gene`` (exclusion)
+    REPEAT = "repeat"  # repeat status of ``gene`` is one of ``repeat_status``
+    AGE = "age"
+    ALSFRS_R = "alsfrs_r"
+    FVC = "fvc"
+    DURATION = "duration"  # months from symptom onset
+    NFL = "nfl"  # plasma neurofilament light, pg/mL
+    SEX = "sex"
+
+
+_NUMERIC = {CriterionKind.AGE, CriterionKind.ALSFRS_R, CriterionKind.FVC, CriterionKind.DURATION, CriterionKind.NFL}
+
+
+class Criterion(BaseModel):
+    """One machine-checkable eligibility criterion.
+
+    ``blocking: false`` criteria are shown with their result but do not change the verdict (for
+    example a randomisation trigger that applies later, or the population in which a drug's benefit
+    was shown). For VARIANT/GENE criteria, ``preapproved_variants`` lists variants accepted without
+    review; a qualifying variant outside that list gets verdict ``committee_review``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: CriterionKind
+    description: str
+    gene: str | None = None
+    min_class: AcmgClass | None = None
+    variants: list[str] = Field(default_factory=list)
+    preapproved_variants: list[str] | None = None
+    review_note: str | None = None
+    repeat_status: list[str] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    sexes: list[str] = Field(default_factory=list)
+    blocking: bool = True
+    applies_to: str = "enrolment"
+    sources: list[str] = Field(default_factory=list)
+    confidence: Confidence = Confidence.VERIFIED
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Criterion:
+        kind = self.kind
+        if kind in (CriterionKind.GENE, CriterionKind.NO_GENE, CriterionKind.VARIANT, CriterionKind.REPEAT) and not self.gene:
+            raise ValueError(f"criterion {self.id}: kind {kind} needs 'gene'")
+        if kind in (CriterionKind.GENE, CriterionKind.NO_GENE) and self.min_class is None:
+            raise ValueError(f"criterion {self.id}: kind {kind} needs 'min_class'")
+        if kind is CriterionKind.VARIANT and not self.variants:
+            raise ValueError(f"criterion {self.id}: kind variant needs 'variants'")
+        if kind is CriterionKind.REPEAT and not self.repeat_status:
+            raise ValueError(f"criterion {self.id}: kind repeat needs 'repeat_status'")
+        if kind in _NUMERIC and self.min is None and self.max is None:
+            raise ValueError(f"criterion {self.id}: kind {kind} needs 'min' and/or 'max'")
+        if kind is CriterionKind.SEX and not self.sexes:
+            raise ValueError(f"criterion {self.id}: kind sex needs 'sexes'")
+        return self
+
+
+class MechanismLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mechanism: str
+    action: str = Field(description="how the therapy acts on the mechanism, one short phrase")
+
+
+class Label(BaseModel):
+    """The approved indication (or, for investigational products, the population studied)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indication: str
+    criteria: list[Criterion] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+
+
+class TherapyClass(StrEnum):
+    APPROVED = "approved"
+    WITHDRAWN_OR_REFUSED = "withdrawn_or_refused"
+    GENE_TARGETED = "gene_targeted"
+    IMMUNOTHERAPY = "immunotherapy"
+    CELL_THERAPY = "cell_therapy"
+    SYMPTOMATIC = "symptomatic"
+    INVESTIGATIONAL = "investigational"
+
+
+class Record(CitedRecord):
+    id: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    therapy_class: TherapyClass
+    purpose: str = Field(pattern=r"^(disease_modifying|symptomatic)$")
+    modality: str
+    intervention_classes: list[str] = Field(default_factory=list,
+                                            description="tags a claim's intervention is matched on, e.g. stem_cell, msc")
+    mechanisms: list[MechanismLink] = Field(default_factory=list)
+    target_genes: list[str] = Field(default_factory=list)
+    development_status: str
+    development_status_date: str | None = None
+    evidence_level: str
+    evidence_summary: str
+    trials: list[str] = Field(default_factory=list)
+    regulatory: list[RegulatoryEvent] = Field(default_factory=list)
+    label: Label | None = None
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    @field_validator("development_status_date")
+    @classmethod
+    def _dev_date(cls, value: str | None) -> str | None:
+        if value is not None and not PARTIAL_DATE.match(value):
+            raise ValueError(f"date {value!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+
+def check(records: list[Any], kb: Any) -> list[Problem]:
+    """Mechanism ids and trial ids a therapy names must exist; target genes must be curated genes."""
+    from charcot.knowledge.loader import Problem
+
+    problems: list[Problem] = []
+    path = "knowledge/data/therapies.yaml"
+    mechanisms = {m.key for m in kb.records("mechanisms")}
+    trials = {t.key for t in kb.records("trials")}
+    genes = kb.records("genes")
+    for record in records:
+        for link in record.mechanisms:
+            if link.mechanism not in mechanisms:
+                problems.append(Problem(path, record.key, f"unknown mechanism {link.mechanism!r}"))
+        for nct in record.trials:
+            if nct not in trials:
+                problems.append(Problem(path, record.key, f"trial {nct} is not in trials.yaml"))
+        if genes:
+            for gene in record.target_genes:
+                if kb.find_gene(gene) is None:
+                    problems.append(Problem(path, record.key, f"target gene {gene!r} is not in genes.yaml"))
+    return problems
