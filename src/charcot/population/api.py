@@ -1,0 +1,271 @@
+"""Public API of cohort burden testing.
+
+>>> results = run_burden("cohort.vcf.gz", "pheno.tsv", covariates=["sex"], backend="local")
+>>> write_results(results, "results/")
+
+``analyse`` turns a backend's :class:`~charcot.population.model.Collapse` into test results; both
+backends share it. Per (gene, class): Fisher's exact test on carriers vs non-carriers; Firth
+logistic regression of case status on carrier status (+ covariates), penalised LRT p-value, Wald
+95% CI; ACAT-V over the group's per-variant Fisher p-values. Also carrier frequencies per gene (any
+class) and oligogenic counts (number of genes with a qualifying allele per sample).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from charcot.errors import InputError
+from charcot.population.model import BurdenResults, Collapse, GroupResult
+from charcot.population.phenotypes import Phenotypes, match_samples, read_phenotypes
+from charcot.population.qualifying import Criteria
+
+__all__ = ["analyse", "panel_genes", "run_burden", "write_results"]
+
+
+def panel_genes() -> frozenset[str]:
+    """Upper-case symbols (and aliases) of the knowledge base's ALS genes (empty if none loaded)."""
+    from charcot.knowledge import get_knowledge
+
+    names: set[str] = set()
+    for gene in get_knowledge().genes:
+        names.add(gene.symbol.upper())
+        names.update(a.upper() for a in [*gene.aliases, *gene.previous_symbols])
+    return frozenset(names)
+
+
+def _design(pheno: Phenotypes, samples: list[str], covariates: list[str]) -> np.ndarray:
+    columns = [np.ones(len(samples))]
+    for name in covariates:
+        values = pheno.covariates[name]
+        columns.append(np.array([values[s] for s in samples], dtype=np.float64))
+    return np.column_stack(columns)
+
+
+def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backend: str) -> BurdenResults:
+    from charcot.population.stats import acat, firth_logistic, fisher_2x2
+
+    is_case = collapse.is_case
+    y_all = is_case.astype(np.float64)
+    cov = _design(pheno, collapse.samples, covariates)
+    for j, name in enumerate(covariates, start=1):
+        if np.ptp(cov[:, j]) == 0:
+            raise InputError(f"covariate {name!r} has the same value for every analysed sample", path=pheno.path,
+                             hint="drop it from --covariates")
+    by_group: dict[tuple[str, str], list[float]] = {}
+    for v in collapse.variants:
+        by_group.setdefault((v.gene, v.cls), []).append(
+            fisher_2x2(v.case_carriers, int(is_case.sum()), v.control_carriers, int((~is_case).sum())).p_value)
+    results: list[GroupResult] = []
+    for key in sorted(collapse.groups):
+        group = collapse.groups[key]
+        tested = group.tested
+        carriers = group.carriers & tested
+        case_t = is_case & tested
+        ctrl_t = ~is_case & tested
+        a, n1 = int((carriers & case_t).sum()), int(case_t.sum())
+        c, n0 = int((carriers & ctrl_t).sum()), int(ctrl_t.sum())
+        fisher = fisher_2x2(a, n1, c, n0)
+        note = ""
+        if n1 == 0 or n0 == 0:
+            firth_b = firth_se = lo = hi = fp = math.nan
+            converged = False
+            note = "not assessed: no tested cases or no tested controls"
+        elif a + c == 0:
+            firth_b = firth_se = lo = hi = fp = math.nan
+            converged = False
+            note = "no carriers"
+        else:
+            x = np.column_stack([cov[tested, :1], carriers[tested].astype(np.float64), cov[tested, 1:]])
+            fit = firth_logistic(x, y_all[tested], test_index=1)
+            firth_b, firth_se = fit.estimate, float(fit.se[1])
+            lo, hi, fp, converged = fit.ci_low, fit.ci_high, fit.p_value, fit.converged
+            if not converged:
+                note = "Firth fit did not converge"
+        pvals = by_group.get(key, [])
+        results.append(GroupResult(
+            gene=group.gene, cls=group.cls, n_variants=group.n_variants, case_carriers=a, n_cases=n1,
+            control_carriers=c, n_controls=n0, fisher_or=fisher.odds_ratio, fisher_p=fisher.p_value,
+            firth_log_or=firth_b, firth_se=firth_se, firth_ci_low=lo, firth_ci_high=hi, firth_p=fp,
+            firth_converged=converged, acat_v_p=acat(pvals) if pvals else math.nan, note=note))
+    # carrier frequency per gene, any class; oligogenic = number of genes hit per sample
+    genes = sorted({g for g, _ in collapse.groups})
+    n = len(collapse.samples)
+    hit = np.zeros((len(genes), n), dtype=bool)
+    for i, gene in enumerate(genes):
+        for (g, _), group in collapse.groups.items():
+            if g == gene:
+                hit[i] |= group.carriers & group.tested
+    carrier_freq = []
+    n_cases, n_controls = int(is_case.sum()), int((~is_case).sum())
+    for i, gene in enumerate(genes):
+        a = int((hit[i] & is_case).sum())
+        c = int((hit[i] & ~is_case).sum())
+        carrier_freq.append({"gene": gene, "case_carriers": a, "case_freq": a / n_cases,
+                             "control_carriers": c, "control_freq": c / n_controls})
+    per_sample = hit.sum(axis=0) if genes else np.zeros(n, dtype=np.int64)
+    oligo = []
+    for count in range(int(per_sample.max()) + 1 if n else 1):
+        oligo.append({"genes_hit": count, "cases": int(((per_sample == count) & is_case).sum()),
+                      "controls": int(((per_sample == count) & ~is_case).sum())})
+    multi_a = int(((per_sample >= 2) & is_case).sum())
+    multi_c = int(((per_sample >= 2) & ~is_case).sum())
+    oligo.append({"genes_hit": ">=2", "cases": multi_a, "controls": multi_c,
+                  "fisher_p": fisher_2x2(multi_a, n_cases, multi_c, n_controls).p_value})
+    not_assessed = [{"what": f"{gene} missense", "reason": f"{count} rare missense allele(s) without a REVEL score"}
+                    for gene, count in sorted(collapse.missense_without_revel.items())]
+    if collapse.annotation is None:
+        not_assessed.append({"what": "lof and missense classes",
+                             "reason": "the VCF has no CSQ/ANN/BCSQ consequence annotation"})
+    return BurdenResults(backend=backend, n_samples=n, n_cases=n_cases, n_controls=n_controls,
+                         covariates=covariates, groups=results, carrier_frequencies=carrier_freq,
+                         oligogenic=oligo, variants=sorted(collapse.variants, key=lambda v: v.key),
+                         notes=list(collapse.notes), not_assessed=not_assessed)
+
+
+def run_burden(
+    vcf: str | Path,
+    phenotypes: str | Path,
+    covariates: list[str] | None = None,
+    backend: str = "local",
+    criteria: Criteria | None = None,
+    genes: frozenset[str] | None = None,
+    all_genes: bool = False,
+    str_vcf: str | Path | None = None,
+    repeat_loci: str | Path | None = None,
+    workers: int = 2,
+    include_filtered: bool = False,
+    hail_config: dict[str, str] | None = None,
+) -> BurdenResults:
+    """Collapse ``vcf`` with the chosen backend and run every test. Raises InputError on bad input."""
+    covariates = covariates or []
+    criteria = criteria or Criteria()
+    vcf = str(vcf)
+    if not Path(vcf).exists():
+        raise InputError("cohort VCF not found", path=vcf)
+    pheno = read_phenotypes(phenotypes, covariates)
+    from cyvcf2 import VCF
+
+    try:
+        reader = VCF(vcf, lazy=True)
+    except OSError as exc:
+        raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
+    vcf_samples = list(reader.samples)
+    reader.close()
+    if not vcf_samples:
+        raise InputError("the cohort VCF has no samples", path=vcf, hint="a burden test needs genotypes")
+    indices = match_samples(pheno, vcf_samples, vcf)
+    analysed = [vcf_samples[i] for i in indices]
+    is_case = [pheno.status[s] for s in analysed]
+    gene_filter: frozenset[str] | None
+    notes: list[str] = []
+    if all_genes:
+        gene_filter = None
+    elif genes:
+        gene_filter = frozenset(g.upper() for g in genes)
+    else:
+        gene_filter = panel_genes()
+        if not gene_filter:
+            raise InputError("the knowledge base lists no ALS genes to test",
+                             hint="name genes with --genes SOD1,FUS,... or test every annotated gene with --all-genes")
+    if backend == "local":
+        from charcot.population.burden_local import collapse_local
+
+        collapse = collapse_local(vcf, indices, is_case, criteria, gene_filter, workers=workers,
+                                  include_filtered=include_filtered)
+    elif backend == "hail":
+        from charcot.population.burden_hail import collapse_hail
+
+        collapse = collapse_hail(vcf, analysed, is_case, criteria, gene_filter,
+                                 include_filtered=include_filtered, config=hail_config)
+    else:
+        raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
+    if len(vcf_samples) > len(analysed):
+        notes.append(f"{len(vcf_samples) - len(analysed)} VCF sample(s) have no phenotype and were not analysed")
+    if str_vcf is not None:
+        if repeat_loci is None:
+            raise InputError("--str-vcf needs --repeat-loci (gene, chrom, start, end, threshold)")
+        from charcot.population.str_cohort import read_repeat_loci, repeat_groups
+
+        groups, variants, str_notes = repeat_groups(str(str_vcf), read_repeat_loci(repeat_loci), analysed,
+                                                    np.asarray(is_case, dtype=bool))
+        collapse.groups.update(groups)
+        collapse.variants.extend(variants)
+        notes.extend(str_notes)
+    else:
+        notes.append("repeat class not assessed: no --str-vcf given")
+    collapse.notes = notes + collapse.notes
+    return analyse(collapse, pheno, covariates, backend)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NA"
+        return repr(value)
+    return str(value)
+
+
+def results_json(results: BurdenResults) -> dict[str, object]:
+    from dataclasses import asdict
+
+    def clean(obj: object) -> object:
+        if isinstance(obj, float) and not math.isfinite(obj):
+            return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+        if isinstance(obj, dict):
+            return {k: clean(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [clean(v) for v in obj]
+        return obj
+
+    data = asdict(results)
+    for group, obj in zip(data["groups"], results.groups, strict=True):
+        group["case_freq"], group["control_freq"] = obj.case_freq, obj.control_freq
+    return clean(data)  # type: ignore[return-value]
+
+
+def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True) -> list[Path]:
+    """Write burden.tsv, carriers.tsv, oligogenic.tsv, variants.tsv, results.json (+ qq/forest PNGs)."""
+    from charcot.outputs import atomic_directory
+
+    written: list[Path] = []
+    cols = ["gene", "class", "n_variants", "case_carriers", "n_cases", "case_freq", "control_carriers",
+            "n_controls", "control_freq", "fisher_or", "fisher_p", "firth_log_or", "firth_se", "firth_ci_low",
+            "firth_ci_high", "firth_p", "acat_v_p", "note"]
+    lines = ["\t".join(cols)]
+    for g in results.groups:
+        lines.append("\t".join(_fmt(v) for v in (
+            g.gene, g.cls, g.n_variants, g.case_carriers, g.n_cases, g.case_freq, g.control_carriers, g.n_controls,
+            g.control_freq, g.fisher_or, g.fisher_p, g.firth_log_or, g.firth_se, g.firth_ci_low, g.firth_ci_high,
+            g.firth_p, g.acat_v_p, g.note)))
+    with atomic_directory(outdir) as scratch:
+        (scratch / "burden.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        carrier_lines = ["gene\tcase_carriers\tcase_freq\tcontrol_carriers\tcontrol_freq"]
+        carrier_lines += ["\t".join(_fmt(r[k]) for k in ("gene", "case_carriers", "case_freq", "control_carriers",
+                                                         "control_freq")) for r in results.carrier_frequencies]
+        (scratch / "carriers.tsv").write_text("\n".join(carrier_lines) + "\n", encoding="utf-8")
+        oligo_lines = ["genes_hit\tcases\tcontrols\tfisher_p"]
+        oligo_lines += [f"{r['genes_hit']}\t{r['cases']}\t{r['controls']}\t{_fmt(r.get('fisher_p', ''))}"
+                        for r in results.oligogenic]
+        (scratch / "oligogenic.tsv").write_text("\n".join(oligo_lines) + "\n", encoding="utf-8")
+        var_lines = ["chrom\tpos\tref\talt\tgene\tclass\taf\taf_source\tcase_carriers\tcontrol_carriers"]
+        var_lines += ["\t".join(_fmt(x) for x in (v.chrom, v.pos, v.ref, v.alt, v.gene, v.cls, v.af, v.af_source,
+                                                  v.case_carriers, v.control_carriers)) for v in results.variants]
+        (scratch / "variants.tsv").write_text("\n".join(var_lines) + "\n", encoding="utf-8")
+        payload = results_json(results)
+        from charcot.model import provenance
+
+        payload["provenance"] = json.loads(provenance().model_dump_json())
+        (scratch / "results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        names = ["burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "results.json"]
+        if plots and results.groups:
+            from charcot.population.plots import forest_plot, qq_plot
+
+            qq_plot([g.fisher_p for g in results.groups], scratch / "qq.png")
+            forest_plot(results.groups, scratch / "forest.png")
+            names += ["qq.png", "forest.png"]
+    written = [Path(outdir) / name for name in names]
+    return written

@@ -1,0 +1,218 @@
+"""Local backend: stream a cohort VCF with cyvcf2 and collapse it into per-(gene, class) carriers.
+
+Memory: one boolean carrier vector per (gene, class) seen (panel genes x 3 classes x samples bytes)
+plus one small row per *qualifying* variant; genotypes are read one record at a time, so the whole
+genotype matrix is never held. Two cores: when the VCF has a tabix/CSI index and ``workers > 1``,
+each contig is cut into 1 Mb pieces dealt round-robin to worker processes
+(records are assigned by POS so none is counted twice); partial results are OR-ed together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
+from charcot.population.qualifying import (
+    POPULATION_AF_FIELDS,
+    REVEL_FIELDS,
+    AnnotationSpec,
+    Criteria,
+    annotation_spec,
+    classify_allele,
+)
+
+DEFAULT_CONTIG_LENGTH = 250_000_000  # longer than any human contig: used when the header has no length
+# 1 Mb pieces dealt round-robin to the workers: panel genes cluster, so small pieces balance the load
+PIECE = 1_000_000
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    sample_indices: tuple[int, ...]
+    is_case: tuple[bool, ...]
+    criteria: Criteria
+    genes: frozenset[str] | None  # upper-case symbols to keep; None = every annotated gene
+    regions: tuple[tuple[str, int, int], ...] | None  # (contig, start, end) 1-based inclusive, None = all
+    include_filtered: bool
+
+
+def has_index(path: str | Path) -> bool:
+    p = str(path)
+    return os.path.exists(p + ".tbi") or os.path.exists(p + ".csi")
+
+
+def _info_float(value: Any, k: int) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple | list):
+        if len(value) == 0:
+            return None
+        value = value[k - 1] if len(value) >= k else value[0]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else number
+
+
+def _records(vcf: Any, regions: Iterable[tuple[str, int, int]] | None) -> Iterable[Any]:
+    if regions is None:
+        yield from vcf
+        return
+    import warnings
+
+    for contig, start, end in regions:
+        with warnings.catch_warnings():  # cyvcf2 warns on an empty region; an empty range is normal here
+            warnings.simplefilter("ignore")
+            found = vcf(f"{contig}:{start}-{end}")
+        for variant in found:
+            if start <= variant.POS <= end:  # a region query also returns records overlapping from the left
+                yield variant
+
+
+def collapse_job(job: Job) -> Collapse:
+    from cyvcf2 import VCF
+
+    vcf = VCF(job.path, lazy=True, threads=1)
+    idx = np.asarray(job.sample_indices, dtype=np.int64)
+    is_case = np.asarray(job.is_case, dtype=bool)
+    n = idx.size
+    vcf_samples = list(vcf.samples)
+    result = Collapse(samples=[vcf_samples[i] for i in idx], is_case=is_case)
+    spec: AnnotationSpec | None = annotation_spec(vcf.raw_header)
+    result.annotation = spec.tag if spec else None
+    header_infos = set()
+    for line in vcf.raw_header.splitlines():
+        if line.startswith("##INFO=<ID="):
+            header_infos.add(line[11:].split(",", 1)[0])
+    af_fields = [f for f in POPULATION_AF_FIELDS if f in header_infos]
+    revel_fields = [f for f in REVEL_FIELDS if f in header_infos]
+    has_clnsig = "CLNSIG" in header_infos
+    for variant in _records(vcf, job.regions):
+        result.records_read += 1
+        if not job.include_filtered and variant.FILTER not in (None, "PASS"):
+            result.records_skipped_filter += 1
+            continue
+        alts = variant.ALT
+        if not alts:
+            continue
+        gt = variant.genotype.array()[idx, :-1]  # drop the phased flag column; -1 = missing allele
+        called = gt >= 0
+        n_called_alleles = int(called.sum())
+        annotation = variant.INFO.get(spec.tag) if spec else None
+        clnsig = variant.INFO.get("CLNSIG") if has_clnsig else None
+        chrom = variant.CHROM.removeprefix("chr")
+        for k, alt in enumerate(alts, start=1):
+            if alt in ("*", ".") or alt.startswith("<"):
+                continue
+            info_af = None
+            for name in af_fields:
+                value = _info_float(variant.INFO.get(name), k)
+                if value is not None:
+                    info_af = value if info_af is None else max(info_af, value)
+            info_revel = None
+            for name in revel_fields:
+                value = _info_float(variant.INFO.get(name), k)
+                if value is not None:
+                    info_revel = value if info_revel is None else max(info_revel, value)
+            allele_hits = gt == k
+            cohort_af = float(allele_hits.sum()) / n_called_alleles if n_called_alleles else 0.0
+            cls = classify_allele(spec, annotation, info_af, info_revel,
+                                  clnsig if isinstance(clnsig, str) else None,
+                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria)
+            af_source = "population"
+            if cls.af is None:
+                # no population frequency: judge rarity by the cohort's own frequency
+                af_source = "cohort"
+                cls = classify_allele(spec, annotation, cohort_af, info_revel,
+                                      clnsig if isinstance(clnsig, str) else None,
+                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria)
+            for gene in cls.missense_without_revel:
+                if job.genes is None or gene.upper() in job.genes:
+                    result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1
+            if not cls.by_gene:
+                continue
+            carriers = allele_hits.any(axis=1)
+            n_case = int((carriers & is_case).sum())
+            n_ctrl = int((carriers & ~is_case).sum())
+            for gene, classes in cls.by_gene.items():
+                if job.genes is not None and gene.upper() not in job.genes:
+                    continue
+                for name in sorted(classes):
+                    key = (gene, name)
+                    group = result.groups.get(key)
+                    if group is None:
+                        group = GroupCarriers(gene, name, np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+                        result.groups[key] = group
+                    group.carriers |= carriers
+                    group.n_variants += 1
+                    result.variants.append(QualifyingVariant(
+                        chrom, int(variant.POS), variant.REF, alt, gene, name,
+                        float(cls.af if cls.af is not None else cohort_af), af_source, n_case, n_ctrl))
+    vcf.close()
+    return result
+
+
+def plan_regions(path: str, workers: int) -> list[tuple[tuple[str, int, int], ...]] | None:
+    """Split the indexed VCF's contigs into ``workers`` lists of regions (None = stream the file whole)."""
+    if workers <= 1 or not has_index(path):
+        return None
+    import pysam
+    from cyvcf2 import VCF
+
+    index = str(path) + (".csi" if os.path.exists(str(path) + ".csi") else ".tbi")
+    with pysam.TabixFile(str(path), index=index) as tabix:
+        names = list(tabix.contigs)  # contigs that actually have records (header may list hundreds)
+    vcf = VCF(path, lazy=True)
+    try:
+        try:
+            length_of = dict(zip(vcf.seqnames, vcf.seqlens, strict=True))
+        except Exception:  # no ##contig lengths in the header
+            length_of = {}
+    finally:
+        vcf.close()
+    if not names:
+        return None
+    pieces: list[tuple[str, int, int]] = []
+    for name in names:
+        total = int(length_of.get(name) or DEFAULT_CONTIG_LENGTH)
+        begin = 1
+        while begin <= total:
+            end = begin + PIECE - 1
+            # the last piece is open-ended so a wrong header length can never drop records
+            pieces.append((name, begin, end if end < total else DEFAULT_CONTIG_LENGTH * 4))
+            begin = end + 1
+    plans: list[list[tuple[str, int, int]]] = [[] for _ in range(workers)]
+    for i, piece in enumerate(pieces):
+        plans[i % workers].append(piece)
+    return [tuple(p) for p in plans if p]
+
+
+def collapse_local(
+    path: str, sample_indices: list[int], is_case: list[bool], criteria: Criteria,
+    genes: frozenset[str] | None, workers: int = 2, include_filtered: bool = False,
+) -> Collapse:
+    """Collapse ``path`` for the given (analysed) samples, using ``workers`` processes when indexed."""
+    plans = plan_regions(path, workers)
+    base = dict(path=path, sample_indices=tuple(sample_indices), is_case=tuple(is_case), criteria=criteria,
+                genes=genes, include_filtered=include_filtered)
+    if plans is None or len(plans) == 1:
+        return collapse_job(Job(regions=plans[0] if plans else None, **base))  # type: ignore[arg-type]
+    import multiprocessing
+
+    jobs = [Job(regions=plan, **base) for plan in plans]  # type: ignore[arg-type]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=len(jobs)) as pool:
+        parts = pool.map(collapse_job, jobs)
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.merge(part)
+    merged.variants.sort(key=lambda v: v.key)
+    return merged

@@ -1,0 +1,217 @@
+"""Which variants qualify for a collapsing burden test, and in which class.
+
+Classes (a variant allele can fall into several):
+
+* ``plp``: pathogenic / likely pathogenic. Taken from INFO ``CLNSIG`` when the VCF is ClinVar-annotated
+  (``Pathogenic``, ``Likely_pathogenic``, ``Pathogenic/Likely_pathogenic``; ``Conflicting...`` does not
+  count) or from a user list of sites (``--plp-sites``: chrom, pos, ref, alt). The ACMG engine
+  (``charcot.acmg``) had not landed when this was written, so it is not called: a variant without a
+  ClinVar label or list entry is not P/LP here.
+* ``lof``: rare loss-of-function: a consequence in :data:`LOF_TERMS` and allele frequency below
+  ``max_af``.
+* ``missense``: rare missense with REVEL >= ``revel_min``. Missense variants with no REVEL score are
+  counted as *not assessed* (reported), never as qualifying.
+* ``repeat``: repeat expansions, from a separate STR VCF (see :mod:`charcot.population.model`).
+
+Consequences come from VEP ``CSQ``, SnpEff ``ANN`` or bcftools ``BCSQ`` (whichever the header
+declares, in that order of preference), matched to the allele when the annotation names it.
+Allele frequency: the largest of the population frequencies present (INFO or CSQ fields in
+:data:`POPULATION_AF_FIELDS`); when none is present, the cohort's own allele frequency (stated in
+the output as ``af_source = cohort``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+LOF_TERMS = frozenset({
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "start_lost",
+    # bcftools csq spellings
+    "splice_acceptor", "splice_donor", "frameshift", "stop_gained", "start_lost",
+})
+MISSENSE_TERMS = frozenset({"missense_variant", "missense"})
+POPULATION_AF_FIELDS = ("gnomAD_AF", "gnomad_AF", "gnomADe_AF", "gnomADg_AF", "gnomad_exomes_AF",
+                        "gnomad_genomes_AF", "AF_popmax", "gnomAD_AF_popmax", "MAX_AF", "ExAC_AF")
+REVEL_FIELDS = ("REVEL", "REVEL_score", "dbNSFP_REVEL_score", "revel")
+PLP_LABELS = frozenset({"pathogenic", "likely_pathogenic", "pathogenic/likely_pathogenic",
+                        "pathogenic|likely_pathogenic", "likely_pathogenic|pathogenic"})
+CLASSES = ("plp", "lof", "missense", "repeat")
+
+
+@dataclass(frozen=True)
+class AnnotationSpec:
+    """Layout of the consequence annotation declared in the VCF header."""
+
+    tag: str  # CSQ, ANN or BCSQ
+    fields: tuple[str, ...]
+    allele: int | None  # index of the allele field, if any
+    gene: int
+    consequence: int
+    revel: int | None
+    af: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Criteria:
+    max_af: float = 0.001
+    revel_min: float = 0.5
+    plp_sites: frozenset[tuple[str, int, str, str]] = frozenset()
+
+
+@dataclass
+class Classified:
+    """Classes of one ALT allele per gene, plus what could not be assessed."""
+
+    by_gene: dict[str, set[str]] = field(default_factory=dict)
+    missense_without_revel: set[str] = field(default_factory=set)
+    af: float | None = None  # population AF used (None = none available)
+
+
+def _format_fields(description: str) -> list[str] | None:
+    m = re.search(r"Format:\s*'?([^'\"]+)", description)
+    if m:
+        return [f.strip() for f in m.group(1).split("|")]
+    m = re.search(r"Functional annotations:\s*'([^']+)'", description)
+    if m:
+        return [f.strip() for f in m.group(1).split("|")]
+    return None
+
+
+def annotation_spec(raw_header: str) -> AnnotationSpec | None:
+    """Find CSQ / ANN / BCSQ in a VCF header and locate the fields the classifier needs."""
+    infos: dict[str, str] = {}
+    for line in raw_header.splitlines():
+        m = re.match(r'##INFO=<ID=([^,]+),.*Description="(.*)"', line)
+        if m:
+            infos[m.group(1)] = m.group(2)
+    for tag in ("CSQ", "ANN", "BCSQ"):
+        if tag not in infos:
+            continue
+        desc = infos[tag]
+        if tag == "ANN":
+            fields = _format_fields(desc) or ["Allele", "Annotation", "Annotation_Impact", "Gene_Name"]
+            lower = [f.lower() for f in fields]
+            return AnnotationSpec(tag, tuple(fields), 0, lower.index("gene_name"), lower.index("annotation"),
+                                  None, ())
+        if tag == "BCSQ":
+            # bcftools csq: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change
+            fields = _format_fields(desc) or ["Consequence", "gene"]
+            lower = [f.lower() for f in fields]
+            return AnnotationSpec(tag, tuple(fields), None, lower.index("gene"), lower.index("consequence"),
+                                  None, ())
+        fields = _format_fields(desc)
+        if not fields:
+            continue
+        lower = [f.lower() for f in fields]
+        if "consequence" not in lower or "symbol" not in lower:
+            continue
+        revel = next((lower.index(f.lower()) for f in REVEL_FIELDS if f.lower() in lower), None)
+        afs = tuple(lower.index(f.lower()) for f in POPULATION_AF_FIELDS if f.lower() in lower)
+        allele = lower.index("allele") if "allele" in lower else None
+        return AnnotationSpec(tag, tuple(fields), allele, lower.index("symbol"), lower.index("consequence"),
+                              revel, afs)
+    return None
+
+
+def _numbers(text: str) -> list[float]:
+    out = []
+    for piece in re.split(r"[&,/]", text):
+        try:
+            out.append(float(piece))
+        except ValueError:
+            continue
+    return out
+
+
+def _vep_allele(ref: str, alt: str) -> str:
+    # VEP drops the shared first base of indels in its Allele column ("-" for deletions)
+    if len(ref) != len(alt) and ref and alt and ref[0] == alt[0]:
+        return alt[1:] or "-"
+    return alt
+
+
+def classify_allele(
+    spec: AnnotationSpec | None,
+    annotation: str | None,
+    info_af: float | None,
+    info_revel: float | None,
+    clnsig: str | None,
+    site: tuple[str, int, str, str],
+    alt_count: int,
+    criteria: Criteria,
+) -> Classified:
+    """Classify one ALT allele of a record (``site`` = chrom without 'chr', pos, ref, alt)."""
+    chrom, pos, ref, alt = site
+    result = Classified()
+    entries: list[list[str]] = []
+    if spec is not None and annotation:
+        for raw in annotation.split(","):
+            parts = raw.split("|")
+            if len(parts) <= max(spec.gene, spec.consequence):
+                continue
+            if spec.allele is not None and alt_count > 1:
+                allele = parts[spec.allele]
+                if allele not in (alt, _vep_allele(ref, alt)):
+                    continue
+            entries.append(parts)
+    afs = [info_af] if info_af is not None else []
+    revels = [info_revel] if info_revel is not None else []
+    for parts in entries:
+        if spec is not None:
+            for i in spec.af:
+                afs.extend(_numbers(parts[i]) if i < len(parts) else [])
+            if spec.revel is not None and spec.revel < len(parts):
+                revels.extend(_numbers(parts[spec.revel]))
+    af = max(afs) if afs else None
+    result.af = af
+    rare = af is None or af < criteria.max_af  # caller replaces None with the cohort AF first
+    revel = max(revels) if revels else None
+    plp = (chrom, pos, ref, alt) in criteria.plp_sites
+    if clnsig:
+        labels = {x.strip().lower() for x in re.split(r"[,|&]", clnsig)}
+        labels |= {clnsig.strip().lower()}
+        plp = plp or bool(labels & PLP_LABELS)
+    for parts in entries:
+        gene = parts[spec.gene].strip() if spec is not None else ""
+        if not gene:
+            continue
+        terms = {t.lstrip("*") for t in re.split(r"&", parts[spec.consequence] if spec else "")}
+        classes = result.by_gene.setdefault(gene, set())
+        if plp:
+            classes.add("plp")
+        if rare and terms & LOF_TERMS:
+            classes.add("lof")
+        if rare and terms & MISSENSE_TERMS:
+            if revel is None:
+                result.missense_without_revel.add(gene)
+            elif revel >= criteria.revel_min:
+                classes.add("missense")
+    result.by_gene = {g: c for g, c in result.by_gene.items() if c}
+    return result
+
+
+def read_plp_sites(path: str) -> frozenset[tuple[str, int, str, str]]:
+    """A TSV of chrom, pos, ref, alt (header optional, '#' comments) listing known P/LP alleles."""
+    from pathlib import Path
+
+    from charcot.errors import InputError
+
+    sites: set[tuple[str, int, str, str]] = set()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise InputError("P/LP site list not found", path=path) from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if number == 1 and cells[0].lower() in ("chrom", "chr", "chromosome"):
+            continue
+        if len(cells) < 4 or not cells[1].strip().isdigit():
+            raise InputError("expected chrom<TAB>pos<TAB>ref<TAB>alt", path=path, line=number,
+                             hint="one allele per line, 1-based position")
+        chrom = cells[0].strip().removeprefix("chr")
+        sites.add((chrom, int(cells[1]), cells[2].strip().upper(), cells[3].strip().upper()))
+    return frozenset(sites)

@@ -1,0 +1,152 @@
+"""Repeat-expansion carriers from a multi-sample STR VCF (GangSTR, ExpansionHunter, HipSTR).
+
+Allele sizes in repeat units are read from FORMAT ``REPCN`` (GangSTR, ExpansionHunter: two copy
+numbers per sample) or, for HipSTR, from FORMAT ``GB`` (base-pair difference from the reference
+allele) with INFO ``START``/``END``/``PERIOD`` (reference units = (END-START+1)/PERIOD). A sample
+is an expansion carrier at a locus when its larger allele is >= the locus threshold. Samples with
+no call at the locus are *not tested* for that locus (they are left out of that group's test).
+
+Loci come from a TSV (``--repeat-loci``): gene, chrom, start, end, threshold (repeat units), with a
+header line. A record belongs to a locus when it is on the same contig and its POS lies in
+[start, end]. STR VCFs hold a handful of clinical loci, so both backends read them with this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from charcot.errors import InputError
+from charcot.population.model import GroupCarriers, QualifyingVariant
+
+
+@dataclass(frozen=True)
+class RepeatLocus:
+    gene: str
+    chrom: str
+    start: int
+    end: int
+    threshold: float
+
+
+def read_repeat_loci(path: str | Path) -> list[RepeatLocus]:
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise InputError("repeat-loci file not found", path=p) from exc
+    loci: list[RepeatLocus] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if number == 1 and cells[0].lower() == "gene":
+            continue
+        try:
+            gene, chrom, start, end, threshold = cells[:5]
+            loci.append(RepeatLocus(gene, chrom.removeprefix("chr"), int(start), int(end), float(threshold)))
+        except ValueError as exc:
+            raise InputError("expected gene, chrom, start, end, threshold (tab-separated)", path=p, line=number,
+                             hint="threshold is in repeat units, e.g. C9orf72 31") from exc
+    if not loci:
+        raise InputError("no repeat loci listed", path=p)
+    return loci
+
+
+def _sizes(variant: object, fmt: set[str]) -> np.ndarray:
+    """Per-sample larger allele size in repeat units (nan = no call)."""
+    if "REPCN" in fmt:
+        raw = variant.format("REPCN")  # type: ignore[attr-defined]
+        if raw is not None and raw.dtype.kind in "iu":
+            arr = raw.astype(np.float64)
+            arr[arr < 0] = np.nan
+            return np.asarray(np.nanmax(np.where(np.isnan(arr), -np.inf, arr), axis=1), dtype=np.float64)
+        out = np.full(len(raw), np.nan) if raw is not None else np.array([])
+        for i, cell in enumerate(raw if raw is not None else []):
+            text = cell.decode() if isinstance(cell, bytes) else str(cell)
+            nums = [float(x) for x in text.replace("/", ",").split(",") if x.strip().lstrip("-").isdigit()]
+            nums = [x for x in nums if x >= 0]
+            if nums:
+                out[i] = max(nums)
+        return out
+    if "GB" in fmt:
+        info = variant.INFO  # type: ignore[attr-defined]
+        start, end, period = info.get("START"), info.get("END"), info.get("PERIOD")
+        if start is None or end is None or not period:
+            return np.array([])
+        ref_units = (int(end) - int(start) + 1) / int(period)
+        raw = variant.format("GB")  # type: ignore[attr-defined]
+        out = np.full(len(raw), np.nan)
+        for i, cell in enumerate(raw):
+            text = cell.decode() if isinstance(cell, bytes) else str(cell)
+            try:
+                diffs = [int(x) for x in text.replace("/", "|").split("|")]
+            except ValueError:
+                continue
+            out[i] = ref_units + max(diffs) / int(period)
+        return out
+    return np.array([])
+
+
+def repeat_groups(
+    str_vcf: str, loci: list[RepeatLocus], analysed: list[str], is_case: np.ndarray,
+) -> tuple[dict[tuple[str, str], GroupCarriers], list[QualifyingVariant], list[str]]:
+    """Carriers of expansions per gene (class ``repeat``) over the analysed samples."""
+    from cyvcf2 import VCF
+
+    try:
+        vcf = VCF(str_vcf, lazy=True)
+    except (OSError, FileNotFoundError) as exc:
+        raise InputError("cannot open the STR VCF", path=str_vcf) from exc
+    fmt = set()
+    for line in vcf.raw_header.splitlines():
+        if line.startswith("##FORMAT=<ID="):
+            fmt.add(line[13:].split(",", 1)[0])
+    if not ({"REPCN", "GB"} & fmt):
+        raise InputError("STR VCF has neither FORMAT/REPCN nor FORMAT/GB", path=str_vcf,
+                         hint="use GangSTR, ExpansionHunter or HipSTR output")
+    str_samples = list(vcf.samples)
+    position = {s: i for i, s in enumerate(str_samples)}
+    present = np.array([s in position for s in analysed])
+    take = np.array([position.get(s, 0) for s in analysed])
+    notes: list[str] = []
+    if not present.any():
+        raise InputError("none of the analysed samples is in the STR VCF", path=str_vcf,
+                         hint="sample ids must match the phenotype file")
+    if not present.all():
+        notes.append(f"{int((~present).sum())} analysed sample(s) are not in the STR VCF: not tested for repeats")
+    n = len(analysed)
+    groups: dict[tuple[str, str], GroupCarriers] = {}
+    variants: list[QualifyingVariant] = []
+    found: set[RepeatLocus] = set()
+    for variant in vcf:
+        chrom = variant.CHROM.removeprefix("chr")
+        for locus in loci:
+            if chrom != locus.chrom or not (locus.start <= variant.POS <= locus.end):
+                continue
+            sizes = _sizes(variant, fmt)
+            if sizes.size == 0:
+                continue
+            found.add(locus)
+            sizes_here = np.where(present, sizes[take], np.nan)
+            called = ~np.isnan(sizes_here)
+            carriers = called & (np.nan_to_num(sizes_here, nan=-1.0) >= locus.threshold)
+            key = (locus.gene, "repeat")
+            group = groups.get(key)
+            if group is None:
+                group = GroupCarriers(locus.gene, "repeat", np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+                groups[key] = group
+            group.carriers |= carriers
+            group.tested |= called
+            group.n_variants += 1
+            variants.append(QualifyingVariant(chrom, int(variant.POS), variant.REF, f">={locus.threshold:g}u",
+                                              locus.gene, "repeat", float("nan"), "repeat-caller",
+                                              int((carriers & is_case).sum()), int((carriers & ~is_case).sum())))
+    vcf.close()
+    for locus in loci:
+        if locus not in found:
+            notes.append(f"repeat locus {locus.gene} {locus.chrom}:{locus.start}-{locus.end} has no record in "
+                         f"the STR VCF: not assessed")
+    return groups, variants, notes
