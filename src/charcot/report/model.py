@@ -1,0 +1,229 @@
+"""The versioned Report schema: one typed document composing every analysis's results and provenance.
+
+Renderers (HTML, PDF, JSON, Phenopacket) read only this model; nothing here computes. The JSON
+schema is generated from these classes (``Report.model_json_schema()``). The only time-dependent
+field is ``run.run_time`` (declared): the same inputs and knowledge snapshot give byte-identical
+JSON apart from it.
+
+Version policy: bump the minor number when fields are added, the major number when a field is
+removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
+
+REPORT_SCHEMA_VERSION = "1.0.0"
+RUN_TIME_FIELD = "run.run_time"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Resource(_Model):
+    """A versioned resource the run used (knowledge base, annotation files, catalogues)."""
+
+    name: str
+    version: str
+    note: str | None = None
+
+
+class RunInfo(_Model):
+    """Declared non-deterministic part: when the report was produced."""
+
+    run_time: datetime
+
+
+class Header(_Model):
+    report_id: str
+    patient_id: str
+    sample_id: str | None
+    str_sample_id: str | None = None
+    sex: str | None = None
+    build: str | None
+    inputs: list[InputFile] = Field(default_factory=list)
+    software: str = "charcot"
+    software_version: str
+    knowledge_version: str
+    knowledge_snapshot: date
+    resources: list[Resource] = Field(default_factory=list)
+    hpo_terms: list[str] = Field(default_factory=list)
+
+
+class SummaryItem(_Model):
+    """One line of the one-screen summary; ``level`` drives emphasis (finding, caution, info)."""
+
+    topic: str
+    text: str
+    level: str = "info"
+
+
+class VariantFinding(_Model):
+    key: str
+    gene: str | None = None
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    zygosity: str | None = None
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    transcript: str | None = None
+    consequence: str | None = None
+    classification: str | None = None
+    points: float | None = None
+    tier: int
+    evidence: list[Evidence] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class Tier(_Model):
+    number: int
+    label: str
+    description: str
+    findings: list[VariantFinding] = Field(default_factory=list)
+
+
+class GeneticsSection(_Model):
+    status: AssessmentStatus
+    tiers: list[Tier] = Field(default_factory=list)
+    genes_assessed: list[str] = Field(default_factory=list)
+    records_read: int | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class RepeatCall(_Model):
+    locus: str
+    gene: str | None = None
+    repeat_unit: str | None = None
+    alleles: list[int | None] = Field(default_factory=list)
+    confidence_intervals: list[str] = Field(default_factory=list)
+    status: str
+    interpretation: str
+    thresholds: str | None = None
+    filter: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class RepeatsSection(_Model):
+    status: AssessmentStatus
+    caller: str | None = None
+    calls: list[RepeatCall] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class FamilyMember(_Model):
+    id: str
+    relation: str | None = None
+    sex: str | None = None
+    affected: str
+    father: str | None = None
+    mother: str | None = None
+
+
+class RelativeRisk(_Model):
+    relative: str
+    relation: str | None = None
+    gene: str | None = None
+    carrier_probability: float | None = None
+    risk: float | None = None
+    horizon_years: int | None = None
+    basis: str
+    sources: list[str] = Field(default_factory=list)
+
+
+class FamilySection(_Model):
+    status: AssessmentStatus
+    proband: str | None = None
+    members: list[FamilyMember] = Field(default_factory=list)
+    relatives_risk: list[RelativeRisk] = Field(default_factory=list)
+    segregation: list[Evidence] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Plot(_Model):
+    title: str
+    data_uri: str
+    alt: str
+
+
+class Measure(_Model):
+    name: str
+    value: str
+    detail: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+
+class Visit(_Model):
+    date: date
+    alsfrs_r: int | None = None
+    fvc_percent: float | None = None
+    weight_kg: float | None = None
+
+
+class ClinicalSection(_Model):
+    status: AssessmentStatus
+    measures: list[Measure] = Field(default_factory=list)
+    visits: list[Visit] = Field(default_factory=list)
+    alerts: list[str] = Field(default_factory=list)
+    plots: list[Plot] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Criterion(_Model):
+    text: str
+    state: str  # met | not_met | unknown
+
+
+class TherapyItem(_Model):
+    name: str
+    kind: str  # therapy | trial
+    verdict: str
+    regulatory_status: str | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class TherapySection(_Model):
+    status: AssessmentStatus
+    region: str | None = None
+    as_of: date | None = None
+    items: list[TherapyItem] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Reference(_Model):
+    key: str
+    citation: str
+    url: str | None = None
+
+
+class Report(_Model):
+    schema_version: str = REPORT_SCHEMA_VERSION
+    run: RunInfo
+    header: Header
+    summary: list[SummaryItem] = Field(default_factory=list)
+    genetics: GeneticsSection
+    repeats: RepeatsSection
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+    family: FamilySection
+    clinical: ClinicalSection
+    therapies: TherapySection
+    methods: list[str] = Field(default_factory=list)
+    limitations: list[str] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    statement: str
+    # Free-form, JSON-safe detail from each analysis (their own result models, dumped) for tools.
+    analyses: dict[str, Any] = Field(default_factory=dict)
+
+
+def report_json_schema() -> dict[str, Any]:
+    return Report.model_json_schema()

@@ -1,0 +1,185 @@
+"""Report → GA4GH Phenopacket v2 JSON (phenopackets library, imported lazily).
+
+Gaps in the schema are filled as genetics-anchors §4.1 suggests: ACMG criteria and points go in
+``VariationDescriptor.extensions`` (values packed as ``google.protobuf.StringValue``); repeat sizes,
+which have no field, go in extensions of a descriptor whose ``structural_type`` is SO tandem_repeat.
+The output is validated by round-tripping through the protobuf (JSON → message → JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from charcot.errors import CharcotError
+from charcot.report.model import RepeatCall, Report, VariantFinding
+
+ALS_DISEASE = ("MONDO:0004976", "amyotrophic lateral sclerosis")
+_ACMG = {
+    "pathogenic": "PATHOGENIC", "likely pathogenic": "LIKELY_PATHOGENIC",
+    "uncertain significance": "UNCERTAIN_SIGNIFICANCE", "likely benign": "LIKELY_BENIGN", "benign": "BENIGN",
+}
+_STATUS = {1: "CAUSATIVE", 2: "CANDIDATE", 3: "REJECTED"}
+_ZYGOSITY = {
+    "heterozygous": ("GENO:0000135", "heterozygous"), "het": ("GENO:0000135", "heterozygous"),
+    "homozygous": ("GENO:0000136", "homozygous"), "hom": ("GENO:0000136", "homozygous"),
+    "hemizygous": ("GENO:0000134", "hemizygous"), "hemi": ("GENO:0000134", "hemizygous"),
+}
+
+
+def _ext(pp: Any, name: str, value: str) -> Any:
+    from google.protobuf import any_pb2, wrappers_pb2
+
+    packed = any_pb2.Any()
+    packed.Pack(wrappers_pb2.StringValue(value=value))
+    return pp.Extension(name=name, value=[packed])
+
+
+def _gene(pp: Any, symbol: str | None) -> Any | None:
+    if not symbol:
+        return None
+    from charcot.knowledge import get_knowledge
+
+    try:
+        rec = get_knowledge().gene(symbol)
+    except Exception:  # an unknown symbol (or no gene section yet) is not an error for the export
+        rec = None
+    value_id = getattr(rec, "hgnc_id", None) or f"symbol:{symbol}"
+    return pp.GeneDescriptor(value_id=value_id, symbol=symbol)
+
+
+def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
+    assembly = report.header.build or "unknown"
+    desc = pp.VariationDescriptor(
+        id=f.key, label=" ".join(x for x in (f.gene, f.hgvs_c, f.hgvs_p) if x) or f.key,
+        vcf_record=pp.VcfRecord(genome_assembly=assembly, chrom=f.chrom, pos=f.pos, ref=f.ref, alt=f.alt),
+        molecule_context=pp.MoleculeContext.Value("genomic"),
+    )
+    gene = _gene(pp, f.gene)
+    if gene is not None:
+        desc.gene_context.CopyFrom(gene)
+    if f.hgvs_c:
+        desc.expressions.append(pp.Expression(syntax="hgvs.c", value=(f"{f.transcript}:" if f.transcript and ":" not in f.hgvs_c else "") + f.hgvs_c))
+    if f.hgvs_p:
+        desc.expressions.append(pp.Expression(syntax="hgvs.p", value=f.hgvs_p))
+    if f.zygosity and f.zygosity.lower() in _ZYGOSITY:
+        term_id, label = _ZYGOSITY[f.zygosity.lower()]
+        desc.allelic_state.CopyFrom(pp.OntologyClass(id=term_id, label=label))
+    if f.points is not None:
+        desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
+    for e in f.evidence:
+        desc.extensions.append(_ext(pp, "acmg_evidence", json.dumps(e.model_dump(mode="json"), sort_keys=True)))
+    vi = pp.VariantInterpretation(
+        acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value(
+            _ACMG.get((f.classification or "").lower(), "NOT_PROVIDED")),
+        therapeutic_actionability=pp.TherapeuticActionability.Value("UNKNOWN_ACTIONABILITY"),
+        variation_descriptor=desc,
+    )
+    return pp.GenomicInterpretation(
+        subject_or_biosample_id=report.header.patient_id,
+        interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value(_STATUS.get(f.tier, "CANDIDATE")),
+        variant_interpretation=vi,
+    )
+
+
+def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
+    desc = pp.VariationDescriptor(
+        id=f"repeat:{c.locus}", label=f"{c.gene or c.locus} repeat " + "/".join("?" if a is None else str(a) for a in c.alleles),
+        description=c.interpretation, molecule_context=pp.MoleculeContext.Value("genomic"),
+        structural_type=pp.OntologyClass(id="SO:0000705", label="tandem_repeat"),
+    )
+    gene = _gene(pp, c.gene)
+    if gene is not None:
+        desc.gene_context.CopyFrom(gene)
+    desc.extensions.append(_ext(pp, "repeat_unit", c.repeat_unit or ""))
+    desc.extensions.append(_ext(pp, "repeat_counts", json.dumps(c.alleles)))
+    desc.extensions.append(_ext(pp, "repeat_status", c.status))
+    if c.thresholds:
+        desc.extensions.append(_ext(pp, "repeat_thresholds", c.thresholds))
+    expanded = c.status.lower() in ("pathogenic", "full_mutation", "expanded", "expansion")
+    status = "CAUSATIVE" if expanded else ("CANDIDATE" if c.status.lower() not in ("normal", "benign") else "REJECTED")
+    return pp.GenomicInterpretation(
+        subject_or_biosample_id=report.header.patient_id,
+        interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value(status),
+        variant_interpretation=pp.VariantInterpretation(
+            acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value("NOT_PROVIDED"),
+            variation_descriptor=desc),
+    )
+
+
+def build_phenopacket(report: Report) -> Any:
+    try:
+        import phenopackets as pp
+        from google.protobuf.timestamp_pb2 import Timestamp
+    except ImportError as exc:  # pragma: no cover
+        raise CharcotError("Phenopacket output needs the phenopackets library",
+                           hint="pip install 'charcot[phenopacket]'") from exc
+    h = report.header
+    sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE"}.get((h.sex or "").lower(), "UNKNOWN_SEX")
+    created = Timestamp()
+    created.FromDatetime(report.run.run_time.replace(tzinfo=None))
+    packet = pp.Phenopacket(
+        id=f"{h.report_id}",
+        subject=pp.Individual(id=h.patient_id, sex=pp.Sex.Value(sex)),
+        meta_data=pp.MetaData(
+            created=created, created_by=f"charcot {h.software_version}", phenopacket_schema_version="2.0",
+            resources=[
+                pp.Resource(id="hp", name="human phenotype ontology", namespace_prefix="HP",
+                            url="http://purl.obolibrary.org/obo/hp.owl", version="unspecified",
+                            iri_prefix="http://purl.obolibrary.org/obo/HP_"),
+                pp.Resource(id="mondo", name="Mondo Disease Ontology", namespace_prefix="MONDO",
+                            url="http://purl.obolibrary.org/obo/mondo.obo", version="unspecified",
+                            iri_prefix="http://purl.obolibrary.org/obo/MONDO_"),
+                pp.Resource(id="geno", name="Genotype Ontology", namespace_prefix="GENO",
+                            url="http://purl.obolibrary.org/obo/geno.owl", version="unspecified",
+                            iri_prefix="http://purl.obolibrary.org/obo/GENO_"),
+                pp.Resource(id="so", name="Sequence Ontology", namespace_prefix="SO",
+                            url="http://purl.obolibrary.org/obo/so.owl", version="unspecified",
+                            iri_prefix="http://purl.obolibrary.org/obo/SO_"),
+                pp.Resource(id="charcot-kb", name="charcot ALS knowledge base", namespace_prefix="charcot",
+                            url="https://github.com/charcot", version=h.knowledge_version, iri_prefix="charcot:"),
+            ],
+        ),
+    )
+    for term in h.hpo_terms:
+        packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=term, label=term)))
+    findings = [f for t in report.genetics.tiers for f in t.findings if t.number in (1, 2)]
+    gis = [_variant_gi(pp, report, f) for f in findings] + [_repeat_gi(pp, report, c) for c in report.repeats.calls]
+    if gis or report.genetics.status.value != "not_assessed":
+        solved = any(f.tier == 1 for f in findings) or any(
+            g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CAUSATIVE") for g in gis)
+        packet.interpretations.append(pp.Interpretation(
+            id=f"{h.report_id}-interpretation",
+            progress_status=pp.Interpretation.ProgressStatus.Value("SOLVED" if solved else "UNSOLVED"),
+            diagnosis=pp.Diagnosis(disease=pp.OntologyClass(id=ALS_DISEASE[0], label=ALS_DISEASE[1]),
+                                   genomic_interpretations=gis),
+            summary="; ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats")),
+        ))
+    return packet
+
+
+def render_phenopacket(report: Report) -> str:
+    from google.protobuf import json_format
+
+    packet = build_phenopacket(report)
+    text = str(json_format.MessageToJson(packet, indent=2, sort_keys=True))
+    validate_phenopacket_json(text)
+    return text + "\n"
+
+
+def validate_phenopacket_json(text: str) -> Any:
+    """Parse JSON into the v2 Phenopacket message (unknown fields are errors) and check it survives a
+    round trip unchanged. Returns the message."""
+    import phenopackets as pp
+    from google.protobuf import json_format
+
+    try:
+        message = json_format.Parse(text, pp.Phenopacket())
+    except json_format.ParseError as exc:
+        raise CharcotError(f"not a valid GA4GH Phenopacket v2: {exc}") from None
+    again = json_format.MessageToJson(message, indent=2, sort_keys=True)
+    if json.loads(again) != json.loads(text):
+        raise CharcotError("phenopacket did not survive a protobuf round trip")
+    if not message.id or not message.HasField("meta_data") or not message.meta_data.phenopacket_schema_version:
+        raise CharcotError("phenopacket lacks id or meta_data.phenopacketSchemaVersion")
+    return message

@@ -1,0 +1,37 @@
+"""Write a Report's outputs atomically: report.html, report.pdf, report.json, phenopacket.json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from charcot.outputs import atomic_directory
+from charcot.report.model import Report
+
+OUTPUT_NAMES = ("report.html", "report.pdf", "report.json", "phenopacket.json")
+
+
+def write_report(report: Report, outdir: str | Path, *, pdf: bool = True,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Path]:
+    """Render every format first, then move them into ``outdir`` together: a failure leaves no partial set."""
+    from charcot.report.phenopacket import render_phenopacket
+    from charcot.report.render_html import render_html
+    from charcot.report.render_json import render_json
+
+    say = progress or (lambda _m: None)
+    say("rendering HTML, JSON and phenopacket")
+    rendered: dict[str, bytes] = {
+        "report.html": render_html(report).encode("utf-8"),
+        "report.json": render_json(report).encode("utf-8"),
+        "phenopacket.json": render_phenopacket(report).encode("utf-8"),
+    }
+    if pdf:
+        from charcot.report.render_pdf import render_pdf
+
+        say("rendering PDF")
+        rendered["report.pdf"] = render_pdf(report)
+    target = Path(outdir)
+    with atomic_directory(target) as scratch:
+        for name, data in rendered.items():
+            (scratch / name).write_bytes(data)
+    return {name: target / name for name in rendered}
