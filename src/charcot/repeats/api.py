@@ -1,0 +1,267 @@
+"""Public API of charcot.repeats (called by interpret/report/cohort code).
+
+* ``assess_repeats(path, sample=None, build=None, sex=None) -> RepeatAssessment``
+* ``not_assessed() -> RepeatAssessment``  (what every output says when no repeat data was given)
+* ``read_repeat_cohort(path, build=None, sexes=None) -> RepeatCohort``  (per-sample, per-locus calls)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from charcot.errors import InputError
+from charcot.genome.builds import detect_build, parse_build
+from charcot.knowledge import get_knowledge
+from charcot.knowledge.schema.repeats import Record as Locus
+from charcot.model import AssessmentStatus, Build, NotAssessed
+from charcot.repeats.interpret import interpret_locus
+from charcot.repeats.model import LocusCall, RepeatAssessment, RepeatCohort
+from charcot.repeats.readers import Interval, RawAllele, RawCall, StrFile, parse_sample, read_str_file
+
+NOT_ASSESSED_PHRASE = "C9orf72 (and the other repeat loci) not assessed"
+HOW_TO_ASSESS = ("run a repeat caller (ExpansionHunter, TRGT, GangSTR, HipSTR or LongTR) on the reads and pass its "
+                 "output with --str, or test C9orf72 by repeat-primed PCR (sizing by Southern blot or long reads)")
+# Boundary distance (bp) within which a record is taken to be the same locus as a knowledge-base region.
+MAX_BOUNDARY_DISTANCE = 60
+
+
+def _loci() -> list[Locus]:
+    return get_knowledge().typed("repeats", Locus)
+
+
+def _regions(locus: Locus, build: Build) -> list[tuple[str, int, int]]:
+    out = []
+    coords = locus.coords(build)
+    if coords is not None:
+        out.append((coords.chrom, coords.start, coords.end))
+    for per_build in locus.other_regions.values():
+        other = per_build.get(build)
+        if other is not None:
+            out.append((other.chrom, other.start, other.end))
+    return out
+
+
+def _wanted(loci: list[Locus]) -> list[Interval]:
+    return [region for locus in loci for build in Build for region in _regions(locus, build)]
+
+
+def match_locus(chrom: str, start: int, end: int, loci: list[Locus], build: Build) -> tuple[Locus, int] | None:
+    """The knowledge-base locus a caller's repeat interval (1-based inclusive) denotes, with the boundary
+    distance to the closest catalog region; None when no region overlaps it by half its length."""
+    best: tuple[Locus, int] | None = None
+    for locus in loci:
+        for r_chrom, r_start, r_end in _regions(locus, build):
+            if r_chrom != chrom:
+                continue
+            overlap = min(end, r_end) - max(start, r_start) + 1
+            shorter = min(end - start + 1, r_end - r_start + 1)
+            distance = abs(start - r_start) + abs(end - r_end)
+            if overlap >= max(1, shorter // 2) and distance <= MAX_BOUNDARY_DISTANCE and (best is None or distance < best[1]):
+                best = (locus, distance)
+    return best
+
+
+def _intervals(sf: StrFile) -> list[tuple[str, int, int, str | None]]:
+    if sf.json_calls is not None:
+        return [(c.chrom, c.start, c.end, c.locus_name) for calls in sf.json_calls.values() for c in calls]
+    out = []
+    for rec in sf.records:
+        from charcot.repeats.readers import _record_interval
+
+        start, end = _record_interval(sf.caller, rec.chrom, rec.pos, rec.ref, rec.info)
+        out.append((rec.chrom, start, end, rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")))
+    return out
+
+
+def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> tuple[Build | None, str | None, list[str]]:
+    warnings: list[str] = []
+    intervals = _intervals(sf)
+    scores: dict[Build, tuple[int, int]] = {}
+    for candidate in Build:
+        matched = [match_locus(c, s, e, loci, candidate) for c, s, e, _ in intervals]
+        hits = [m for m in matched if m is not None]
+        scores[candidate] = (len(hits), -sum(m[1] for m in hits))
+    best = max(Build, key=lambda b: scores[b])
+    if build is not None:
+        chosen = build if isinstance(build, Build) else parse_build(build)
+        if scores[best] > scores[chosen] and scores[best][0] > scores[chosen][0]:
+            warnings.append(f"the repeat positions fit {best.value} better than the given {chosen.value}: check --build")
+        return chosen, "--build", warnings
+    try:
+        from_header = detect_build(sf.contig_lengths) if sf.contig_lengths else None
+    except InputError:
+        from_header = None
+    if from_header is not None:
+        return from_header, "header contig lengths", warnings
+    if scores[best][0] == 0:
+        return None, None, warnings
+    others = [b for b in Build if b != best]
+    if any(scores[o] == scores[best] for o in others):
+        raise InputError("cannot tell the genome build from the repeat positions", path=sf.path,
+                         hint="give --build GRCh37 or --build GRCh38")
+    return best, "repeat positions (closest catalog coordinates)", warnings
+
+
+def _merge(calls: list[RawCall]) -> RawCall:
+    """One locus, one sample, possibly split over several records (one ALT per record)."""
+    complete = [c for c in calls if c.alleles and all(a is not None for a in c.alleles)]
+    if complete:
+        merged = complete[0]
+    else:
+        width = max(len(c.alleles) for c in calls)
+        slots: list[RawAllele | None] = [None] * width
+        for c in calls:
+            for i, allele in enumerate(c.alleles):
+                if allele is not None and slots[i] is None:
+                    slots[i] = allele
+        merged = RawCall(calls[0].chrom, calls[0].start, calls[0].end, calls[0].locus_name, calls[0].motif,
+                         calls[0].line, "/".join("." if a is None else str(a.size) for a in slots), slots,
+                         calls[0].filter)
+    for c in calls:
+        for key, value in c.annotation.items():
+            merged.annotation.setdefault(key, value)
+        for warning in c.warnings:
+            if warning not in merged.warnings:
+                merged.warnings.append(warning)
+    return merged
+
+
+def _per_locus(sf: StrFile, loci: list[Locus], build: Build | None) -> dict[str, list[int]]:
+    """Locus id -> indexes of sf.records that denote it."""
+    out: dict[str, list[int]] = {}
+    if build is None:
+        return out
+    for index, rec in enumerate(sf.records):
+        from charcot.repeats.readers import _record_interval
+
+        start, end = _record_interval(sf.caller, rec.chrom, rec.pos, rec.ref, rec.info)
+        found = match_locus(rec.chrom, start, end, loci, build)
+        if found is not None:
+            out.setdefault(found[0].id, []).append(index)
+    return out
+
+
+def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: str,
+                  by_locus: dict[str, list[int]]) -> dict[str, RawCall]:
+    out: dict[str, RawCall] = {}
+    if sf.json_calls is not None:
+        for call in sf.json_calls[sample]:
+            found = match_locus(call.chrom, call.start, call.end, loci, build) if build else None
+            if found is not None and call.called:
+                out[found[0].id] = call
+        return out
+    index = sf.samples.index(sample)
+    for locus_id, rec_indexes in by_locus.items():
+        calls = [parse_sample(sf, sf.records[i], index) for i in rec_indexes]
+        merged = _merge(calls)
+        if merged.called:
+            out[locus_id] = merged
+    return out
+
+
+def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_source: str | None, sample: str,
+                calls: dict[str, RawCall], sex: str | None, sex_source: str | None, warnings: list[str],
+                present: set[str]) -> RepeatAssessment:
+    results: list[LocusCall] = []
+    missing: list[NotAssessed] = []
+    for locus in loci:
+        raw = calls.get(locus.id)
+        if raw is not None:
+            results.append(interpret_locus(locus, raw, sex, sex_source))
+        elif locus.id in present:
+            missing.append(NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat",
+                                       reason="the locus is in the file but has no genotype for this sample",
+                                       how_to_assess=HOW_TO_ASSESS))
+        else:
+            reason = ("the file does not contain this locus" if build is not None
+                      else "no record of the file matches a charcot repeat locus in either build")
+            missing.append(NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat", reason=reason,
+                                       how_to_assess=HOW_TO_ASSESS))
+    status = (AssessmentStatus.ASSESSED if not missing else
+              AssessmentStatus.PARTIAL if results else AssessmentStatus.NOT_ASSESSED)
+    lines = [c.summary for c in results]
+    if not results:
+        lines.insert(0, f"{NOT_ASSESSED_PHRASE}: no charcot repeat locus was called in {sf.path.name}.")
+    for item in missing:
+        lines.append(f"{item.what}: not assessed ({item.reason}).")
+    for warning in warnings:
+        lines.append(f"Warning: {warning}")
+    return RepeatAssessment(
+        status=status, caller=sf.caller + (" + Stranger" if sf.stranger else ""), sample=sample,
+        samples_in_file=list(sf.samples), build=build, build_source=build_source, sex=sex, sex_source=sex_source,
+        path=str(sf.path), calls=results, not_assessed=missing, warnings=warnings, summary="\n".join(lines))
+
+
+def _normalise_sex(sex: str | None) -> str | None:
+    if sex is None:
+        return None
+    value = sex.strip().lower()
+    aliases = {"m": "male", "male": "male", "xy": "male", "f": "female", "female": "female", "xx": "female",
+               "unknown": None, "": None}
+    if value not in aliases:
+        raise InputError(f"unknown sex {sex!r}", hint="use --sex female or --sex male (or leave it out)")
+    return aliases[value]
+
+
+def assess_repeats(path: Path, sample: str | None = None, build: str | None = None,
+                   sex: str | None = None) -> RepeatAssessment:
+    """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample."""
+    path = Path(path)
+    loci = _loci()
+    sex_value = _normalise_sex(sex)
+    sf = read_str_file(path, _wanted(loci))
+    chosen, build_source, warnings = _choose_build(sf, loci, build)
+    by_locus = _per_locus(sf, loci, chosen)
+    if not sf.samples:
+        raise InputError("the file has no sample columns", path=path, hint="repeat genotypes are per sample")
+    if sample is not None:
+        if sample not in sf.samples:
+            raise InputError(f"sample {sample!r} is not in the file", path=path,
+                             hint=f"samples in the file: {', '.join(sf.samples[:20])}")
+        chosen_sample = sample
+    elif len(sf.samples) == 1:
+        chosen_sample = sf.samples[0]
+    else:
+        genotyped = [s for s in sf.samples if _sample_calls(sf, loci, chosen, s, by_locus)]
+        if len(genotyped) != 1:
+            raise InputError(f"the file has {len(sf.samples)} samples; choose one with --sample", path=path,
+                             hint=f"samples: {', '.join(sf.samples[:20])}")
+        chosen_sample = genotyped[0]
+        warnings.append(f"--sample not given: {chosen_sample} is the only sample with repeat genotypes "
+                        f"among {', '.join(sf.samples)}")
+    sex_source = "--sex" if sex_value else None
+    if sex_value is None and sf.sex_hint is not None:
+        sex_value, sex_source = sf.sex_hint, f"{sf.caller} sample parameters"
+    calls = _sample_calls(sf, loci, chosen, chosen_sample, by_locus)
+    return _assessment(sf, loci, chosen, build_source, chosen_sample, calls, sex_value, sex_source, warnings,
+                       set(by_locus) | set(calls))
+
+
+def not_assessed() -> RepeatAssessment:
+    """The explicit result when no repeat-caller output was given."""
+    loci = _loci()
+    reason = "no repeat-caller output was given; a small-variant VCF cannot show repeat expansions"
+    items = [NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat", reason=reason, how_to_assess=HOW_TO_ASSESS)
+             for locus in loci]
+    return RepeatAssessment(status=AssessmentStatus.NOT_ASSESSED, not_assessed=items,
+                            summary=f"{NOT_ASSESSED_PHRASE}: {reason}. To assess: {HOW_TO_ASSESS}.")
+
+
+def read_repeat_cohort(path: Path, build: str | None = None,
+                       sexes: Mapping[str, str] | None = None) -> RepeatCohort:
+    """Every sample of a (multi-sample) STR VCF, interpreted per knowledge-base locus."""
+    path = Path(path)
+    loci = _loci()
+    sf = read_str_file(path, _wanted(loci))
+    chosen, build_source, warnings = _choose_build(sf, loci, build)
+    by_locus = _per_locus(sf, loci, chosen)
+    assessments: dict[str, RepeatAssessment] = {}
+    for sample in sf.samples:
+        sex = _normalise_sex((sexes or {}).get(sample))
+        calls = _sample_calls(sf, loci, chosen, sample, by_locus)
+        assessments[sample] = _assessment(sf, loci, chosen, build_source, sample, calls, sex,
+                                          "cohort sex table" if sex else None, list(warnings),
+                                          set(by_locus) | set(calls))
+    return RepeatCohort(caller=sf.caller, build=chosen, path=str(path), samples=list(sf.samples),
+                        assessments=assessments)

@@ -1,0 +1,216 @@
+"""Interpret repeat sizes against the knowledge base's per-source thresholds.
+
+Rules (clinical safety: never more certain than the evidence):
+* an allele sized from spanning or long reads gets the category of the default set's range;
+* an allele supported only by flanking, in-repeat or fragment evidence is longer than the reads can show:
+  it is "expanded, at least N" (N = lower confidence bound) once N is beyond the normal range, normal only
+  when its whole confidence interval is normal, and indeterminate otherwise;
+* every source's classification is listed, and disagreement is said in words;
+* anything not normal carries the locus's confirmation recommendation.
+"""
+
+from __future__ import annotations
+
+from charcot.knowledge.schema.repeats import Record as Locus
+from charcot.knowledge.schema.repeats import RepeatCategory, ThresholdSet
+from charcot.repeats.model import (
+    SEVERITY,
+    AlleleCall,
+    AlleleCategory,
+    LocusCall,
+    SourceClassification,
+    SupportType,
+)
+from charcot.repeats.readers import RawAllele, RawCall
+
+LOWER_BOUND_SUPPORT = (SupportType.FLANKING, SupportType.IN_REPEAT, SupportType.FRAGMENT)
+_STRANGER_STATUS = {"normal": "normal", "pre_mutation": "intermediate", "full_mutation": "pathogenic"}
+_WORDS = {
+    "normal": "normal", "intermediate": "intermediate", "risk_allele": "risk allele",
+    "reduced_penetrance": "reduced penetrance", "pathogenic": "pathogenic",
+    "expanded_at_least_n": "expanded", "indeterminate": "indeterminate",
+}
+
+
+def _normal_max(tset: ThresholdSet) -> int | None:
+    values = [r.max for r in tset.ranges if r.category == RepeatCategory.NORMAL and r.max is not None]
+    return max(values) if values else None
+
+
+def _classify_all(locus: Locus, size: int, at_least: int | None) -> list[SourceClassification]:
+    out = []
+    for tset in locus.threshold_sets:
+        rng = tset.classify_at_least(at_least) if at_least is not None else tset.classify(size)
+        out.append(SourceClassification(
+            set_id=tset.id, label=tset.label, context=tset.context,
+            category=rng.category.value if rng else None, range=rng.render() if rng else None,
+            thresholds=tset.describe(), sources=list(tset.sources), confidence=tset.confidence.value,
+            is_default=tset.id == locus.default_set))
+    return out
+
+
+def _stranger_classification(annotation: dict[str, str], size: int, at_least: int | None) -> SourceClassification | None:
+    normal_max, pathologic_min = annotation.get("STR_NORMAL_MAX"), annotation.get("STR_PATHOLOGIC_MIN")
+    if not (normal_max and pathologic_min and normal_max.isdigit() and pathologic_min.isdigit()):
+        return None
+    nmax, pmin = int(normal_max), int(pathologic_min)
+    value = at_least if at_least is not None else size
+    if value >= pmin:
+        category: str | None = "pathogenic"
+    elif at_least is not None:
+        category = None
+    elif value <= nmax:
+        category = "normal"
+    else:
+        category = "intermediate"
+    disease = annotation.get("Disease", "")
+    return SourceClassification(
+        set_id="file_stranger_annotation", label=f"Stranger annotation in the input file{f' ({disease})' if disease else ''}",
+        context=disease or "as annotated", category=category,
+        thresholds=f"normal ≤{nmax}; pre_mutation {nmax + 1}–{pmin - 1}; full_mutation ≥{pmin}",
+        sources=[], confidence="unverified")
+
+
+def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -> AlleleCall:
+    default = locus.default
+    low, high = raw.ci if raw.ci else (raw.size, raw.size)
+    low, high = min(low, raw.size), max(high, raw.size)
+    call = AlleleCall(size=raw.size, ci_low=raw.ci[0] if raw.ci else None, ci_high=raw.ci[1] if raw.ci else None,
+                      support=raw.support, reads=raw.reads, length_bp=raw.length_bp,
+                      category=AlleleCategory.INDETERMINATE)
+    at_least: int | None = None
+    if raw.support in LOWER_BOUND_SUPPORT:
+        normal_max = _normal_max(default)
+        low_rng, high_rng = default.classify(low), default.classify(high)
+        if low_rng is not None and low_rng == high_rng and low_rng.category == RepeatCategory.NORMAL:
+            call.category = AlleleCategory.NORMAL
+            call.default_category = RepeatCategory.NORMAL.value
+        elif normal_max is not None and low > normal_max:
+            at_least = low
+            call.lower_bound_only = True
+            call.at_least = low
+            call.category = AlleleCategory.EXPANDED_AT_LEAST_N
+            rng = default.classify_at_least(low)
+            call.default_category = rng.category.value if rng else None
+        else:
+            call.category = AlleleCategory.INDETERMINATE
+            call.at_least = low
+    else:
+        rng = default.classify(raw.size)
+        call.category = AlleleCategory(rng.category.value) if rng else AlleleCategory.INDETERMINATE
+        call.default_category = rng.category.value if rng else None
+        call.ci_crosses_threshold = default.classify(low) != default.classify(high)
+    call.classifications = _classify_all(locus, raw.size, at_least)
+    extra = _stranger_classification(annotation, raw.size, at_least)
+    if extra is not None:
+        call.classifications.append(extra)
+    call.summary = allele_summary(call, locus)
+    return call
+
+
+def _size_text(call: AlleleCall) -> str:
+    if call.lower_bound_only:
+        return f"at least {call.at_least}"
+    text = str(call.size)
+    if call.ci_low is not None and call.ci_high is not None and (call.ci_low, call.ci_high) != (call.size, call.size):
+        text += f" (CI {call.ci_low}–{call.ci_high})"
+    return text
+
+
+def allele_summary(call: AlleleCall, locus: Locus) -> str:
+    default = locus.default
+    if call.category == AlleleCategory.EXPANDED_AT_LEAST_N:
+        meaning = (f"{_WORDS[call.default_category]} under {default.label}" if call.default_category
+                   else f"sizes from {call.at_least} up span several categories of {default.label}")
+        text = (f"expanded, at least {call.at_least} repeats ({call.support.value} reads only; the true size "
+                f"cannot be measured from these reads): {meaning}")
+    elif call.category == AlleleCategory.INDETERMINATE and call.at_least is not None:
+        text = (f"{call.size} repeats estimated from {call.support.value} reads, at least {call.at_least}: "
+                f"indeterminate (the confidence interval spans categories of {default.label})")
+    elif call.category == AlleleCategory.INDETERMINATE:
+        text = f"{_size_text(call)} repeats: indeterminate (falls where {default.label} defines no category)"
+    else:
+        text = f"{_size_text(call)} repeats: {_WORDS[call.category.value]} under {default.label}"
+        if call.ci_crosses_threshold:
+            text += " (the confidence interval crosses a threshold)"
+    return text
+
+
+def _disagreement(alleles: list[AlleleCall]) -> str | None:
+    parts = []
+    for allele in alleles:
+        groups: dict[str, list[str]] = {}
+        for item in allele.classifications:
+            key = item.category or "not classified"
+            groups.setdefault(key, []).append(item.label + (" [default]" if item.is_default else ""))
+        if len(groups) > 1:
+            desc = "; ".join(f"{_WORDS.get(k, k)} under {', '.join(v)}" for k, v in groups.items())
+            parts.append(f"{_size_text(allele)}: {desc}")
+    return " | ".join(parts) if parts else None
+
+
+def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str | None) -> LocusCall:
+    warnings = list(raw.warnings)
+    alleles_raw = raw.called
+    sex_note = None
+    if locus.x_linked:
+        if sex == "male":
+            if len(alleles_raw) == 2:
+                if alleles_raw[0].size != alleles_raw[1].size:
+                    warnings.append(
+                        f"two different {locus.gene} alleles ({alleles_raw[0].size} and {alleles_raw[1].size}) were "
+                        "called in a male, who has one X chromosome: check the sample's sex, contamination or the "
+                        "caller's sex setting")
+                else:
+                    warnings.append(f"diploid {locus.gene} genotype in a male (caller run without the sample's sex?); "
+                                    "interpreted as one allele")
+                    alleles_raw = alleles_raw[:1]
+            sex_note = (f"male ({sex_source}): one X chromosome, one {locus.gene} allele; the Kennedy disease "
+                        "(SBMA) interpretation applies")
+        elif sex == "female":
+            sex_note = (f"female ({sex_source}): Kennedy disease (SBMA) affects males; in a female an expanded "
+                        f"{locus.gene} allele means carrier status, not a diagnosis")
+        else:
+            haploid = len(raw.alleles) == 1
+            sex_note = ("sex not given: Kennedy disease (SBMA) interpretation applies to males, and to females only "
+                        "as carrier status; give --sex"
+                        + (" (the caller wrote a haploid call, as it does for a male sample)" if haploid else ""))
+    alleles = [interpret_allele(locus, a, raw.annotation) for a in alleles_raw]
+    category = max((a.category for a in alleles), key=lambda c: SEVERITY[c], default=AlleleCategory.INDETERMINATE)
+    disagreement = _disagreement(alleles)
+    # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
+    confidence = "high"
+    if any(a.ci_crosses_threshold or a.support in LOWER_BOUND_SUPPORT for a in alleles) or disagreement:
+        confidence = "moderate"
+    if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")):
+        confidence = "low"
+    if raw.filter not in (None, "PASS"):
+        warnings.append(f"the caller flagged this call: FILTER={raw.filter}")
+    recommendation = None
+    if category != AlleleCategory.NORMAL:
+        recommendation = locus.confirmation
+        if any(a.lower_bound_only for a in alleles):
+            recommendation = locus.short_read_note + " " + locus.confirmation
+    default = locus.default
+    genotype = "/".join(_size_text(a) if a.lower_bound_only else str(a.size) for a in alleles) or raw.genotype
+    head = f"{locus.gene} {locus.display_motif} repeat: {genotype}"
+    if len(alleles) == 1 and locus.x_linked and category != AlleleCategory.NORMAL and sex == "female":
+        head += " (carrier status)"
+    if len(alleles) == 2 and alleles[0].summary == alleles[1].summary:
+        detail = f"both alleles {alleles[0].summary}"
+    else:
+        detail = "; ".join(a.summary for a in alleles) if alleles else "no alleles called"
+    summary = f"{head}. {detail}. Default thresholds: {default.label} ({default.describe()})."
+    if disagreement:
+        summary += f" Sources disagree — {disagreement}."
+    if sex_note:
+        summary += f" {sex_note[0].upper()}{sex_note[1:]}."
+    if recommendation:
+        summary += f" Recommendation: {recommendation}"
+    return LocusCall(
+        locus_id=locus.id, gene=locus.gene, display_motif=locus.display_motif, role=locus.role.value,
+        diseases=list(locus.diseases), chrom=raw.chrom, start=raw.start, end=raw.end, caller_locus_id=raw.locus_name,
+        genotype=genotype, filter=raw.filter, alleles=alleles, category=category, default_set=default.id,
+        default_label=default.label, default_sources=list(default.sources), sources_disagree=disagreement is not None,
+        disagreement=disagreement, confidence=confidence, recommendation=recommendation, sex_note=sex_note,
+        warnings=warnings, summary=summary)
