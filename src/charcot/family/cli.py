@@ -1,9 +1,108 @@
-"""Commands of charcot.family (registered on the main app by charcot.cli)."""
+"""Commands of charcot.family: ``risk`` and ``segregation`` (parse, call, print; no logic)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the main app."""
+
+    @app.command("risk")
+    def risk(
+        pedigree: Path = typer.Argument(..., help="PED file or Phenopacket Family JSON."),
+        gene: str = typer.Option(..., "--gene", help="Gene with a penetrance curve (C9orf72, SOD1, TARDBP, FUS)."),
+        carrier: str | None = typer.Option(None, "--carrier", help="ID of the known carrier of the family variant."),
+        ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, test]."),
+        nonpenetrance: float | None = typer.Option(None, "--nonpenetrance", help="Lifetime non-penetrant fraction x."),
+        horizon: float = typer.Option(10.0, "--horizon", help="Years ahead for the short-term risk."),
+        curve: str | None = typer.Option(None, "--curve", help="Curve id (default: the gene's default)."),
+        no_sex_specific: bool = typer.Option(False, "--no-sex-specific", help="Ignore sex-specific curves."),
+        repair: bool = typer.Option(False, "--add-missing-parents", help="Add placeholder founders for missing parents."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the full result as JSON."),
+        plot: Path | None = typer.Option(None, "--plot", help="PNG: risk by age for --plot-id."),
+        plot_id: str | None = typer.Option(None, "--plot-id", help="Relative to plot."),
+    ) -> None:
+        """Carrier probability and age-dependent disease risk for every relative (exact peeling)."""
+        from charcot.errors import InputError
+        from charcot.family.pedigree import read_observations, read_pedigree
+        from charcot.family.risk import relative_risks
+        from charcot.outputs import atomic_write_text
+
+        ped = read_pedigree(pedigree, repair=repair)
+        obs = read_observations(ages, ped) if ages else {}
+        if plot is not None and plot_id is None:
+            raise InputError("--plot needs --plot-id (the relative whose risk by age is drawn)")
+        result = relative_risks(ped, gene, carrier=carrier, nonpenetrance=nonpenetrance, horizon_years=horizon,
+                                observations=obs, curve=curve, sex_specific=not no_sex_specific)
+        if plot is not None and plot_id is not None:
+            if plot_id not in ped:
+                raise InputError(f"--plot-id {plot_id!r} is not in the pedigree")
+            from charcot.family.plots import risk_by_age_png
+
+            risk_by_age_png(ped, gene, plot_id, plot, carrier=carrier, observations=obs,
+                            nonpenetrance=result.assumptions.nonpenetrance, horizon_years=horizon)
+        if json_out is not None:
+            atomic_write_text(json_out, result.model_dump_json(indent=1))
+        a = result.assumptions
+        typer.echo(f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
+                   f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}")
+        typer.echo(f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
+                   f"{f'risk {horizon:g}y':>10}{'lifetime':>10}")
+        for r in result.individuals:
+            def pct(v: float | None) -> str:
+                return "-" if v is None else f"{v:.1%}"
+            age = "-" if r.age is None else f"{r.age:g}"
+            typer.echo(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
+                       f"{pct(r.p_carrier):>11}{pct(r.risk_next_years):>10}{pct(r.risk_lifetime):>10}")
+        if result.sensitivity:
+            typer.echo("# sensitivity of P(carrier) to the non-penetrant fraction x:")
+            for row in result.sensitivity:
+                vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items()
+                                 if next(i for i in result.individuals if i.id == k).tested.value == "untested")
+                typer.echo(f"#   x = {row.nonpenetrance:g} ({row.label}): {vals}")
+        for note in a.caveats:
+            typer.echo(f"# note: {note}")
+
+    @app.command("segregation")
+    def segregation(
+        vcf: Path = typer.Argument(..., help="Multi-sample VCF (bgzipped or plain)."),
+        ped: Path = typer.Option(..., "--ped", help="PED file or Phenopacket Family JSON."),
+        proband: str | None = typer.Option(None, "--proband", help="Proband ID (default: first affected sequenced)."),
+        variant: list[str] = typer.Option([], "--variant", help="Variant key CHROM-POS-REF-ALT (repeatable)."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the evidence as JSON."),
+    ) -> None:
+        """Per-variant de novo / segregation / phase evidence (PS2/PM6, PP1/BS4, PM3) for ALS panel genes."""
+        import json
+
+        from cyvcf2 import VCF
+
+        from charcot.errors import InputError
+        from charcot.family.model import Status
+        from charcot.family.pedigree import read_pedigree
+        from charcot.family.segregation import family_evidence
+        from charcot.outputs import atomic_write_text
+
+        pedigree = read_pedigree(ped)
+        if proband is None:
+            try:
+                reader = VCF(str(vcf))
+            except OSError as exc:
+                raise InputError(f"cannot read VCF: {exc}", path=vcf) from exc
+            samples = set(reader.samples)
+            reader.close()
+            proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)
+            if proband is None:
+                raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
+                                 hint="name the proband with --proband")
+        result = family_evidence(vcf, pedigree, proband, variant or None)
+        if json_out is not None:
+            atomic_write_text(json_out, json.dumps({k: [e.model_dump() for e in v] for k, v in result.items()},
+                                                   indent=1))
+        typer.echo(f"# proband {proband}; {len(result)} variant(s)")
+        for key, evidence in result.items():
+            for e in evidence:
+                mark = "applied" if e.applied else "not applied"
+                typer.echo(f"{key}\t{e.criterion}\t{e.strength}\t{mark}\t{e.points:g}\t{e.reason}")
