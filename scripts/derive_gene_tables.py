@@ -351,20 +351,65 @@ def lift_position(chains: dict[str, ChainBlocks], chrom: str, pos: int) -> tuple
     return tname, tpos, strand
 
 
-def derive_variants(inp: Inputs, variants_yaml: Path) -> list[dict[str, Any]]:
+def exon_walk(exons: list[dict[str, int]], strand: str, anchor_c: int, anchor_pos: int, target_c: int) -> int:
+    """Genomic position of c.target_c from a sourced (c.anchor_c, position) pair on the same transcript, walking the
+    canonical exons (1-based inclusive, numbered 5'->3'). Both positions must be exonic."""
+    positions: list[int] = []
+    for exon in exons:  # already in transcript order
+        span = range(exon["start"], exon["end"] + 1)
+        positions.extend(span if strand == "+" else reversed(span))
+    try:
+        index = positions.index(anchor_pos)
+    except ValueError as exc:
+        raise DerivationError(f"anchor position {anchor_pos} is not exonic in the canonical transcript") from exc
+    target = index + (target_c - anchor_c)
+    if not 0 <= target < len(positions):
+        raise DerivationError(f"c.{target_c} falls outside the canonical exons")
+    return positions[target]
+
+
+def _c_snv(hgvs_c: str) -> tuple[int, str, str]:
+    import re
+
+    m = re.match(r"^c\.(\d+)([ACGT])>([ACGT])$", hgvs_c)
+    if m is None:
+        raise DerivationError(f"only coding SNVs (c.123A>G) can be derived from an anchor, not {hgvs_c!r}")
+    return int(m.group(1)), m.group(2), m.group(3)
+
+
+def derive_variants(inp: Inputs, variants_yaml: Path, genes: dict[str, Any]) -> list[dict[str, Any]]:
     if not variants_yaml.exists():
         return []
     raw = yaml.safe_load(variants_yaml.read_text(encoding="utf-8")) or {}
-    records = raw.get("records") or []
-    wanted = [r for r in records if isinstance(r, dict) and isinstance(r.get("grch38"), dict)]
-    if not wanted:
+    records = [r for r in raw.get("records") or [] if isinstance(r, dict)]
+    resolved: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
+    for rec in records:
+        if isinstance(rec.get("grch38"), dict):
+            resolved.append((rec, rec["grch38"], None))
+        elif isinstance(rec.get("anchor"), dict):
+            gene = genes.get(str(rec.get("gene")))
+            if gene is None:
+                raise DerivationError(f"variant {rec.get('id')}: gene {rec.get('gene')} is not derived")
+            coords = gene["coordinates"]["GRCh38"]
+            strand = coords["span"]["strand"]
+            c_pos, ref, alt = _c_snv(str(rec["hgvs_c"]))
+            anchor = rec["anchor"]
+            pos = exon_walk(coords["exons"], strand, int(anchor["c_position"]), int(anchor["grch38_pos"]), c_pos)
+            if strand == "-":
+                ref, alt = ref.translate(_COMPLEMENT), alt.translate(_COMPLEMENT)
+            method = (f"derived: c.{anchor['c_position']} = {coords['span']['chrom']}:{anchor['grch38_pos']} "
+                      f"({', '.join(anchor['sources'])}) walked {c_pos - int(anchor['c_position'])} nt along the "
+                      f"canonical exons of {gene['symbol']} (scripts/derive_gene_tables.py)")
+            resolved.append((rec, {"chrom": coords["span"]["chrom"], "pos": pos, "ref": ref, "alt": alt}, method))
+    if not resolved:
         return []
-    chains = read_chain(inp.shared / FILES["chain_hg38_to_hg19"], {str(v["grch38"]["chrom"]) for v in wanted})
+    chains = read_chain(inp.shared / FILES["chain_hg38_to_hg19"], {str(g["chrom"]) for _, g, _ in resolved})
     out = []
-    for rec in wanted:
-        g38 = rec["grch38"]
-        lifted = lift_position(chains, str(g38["chrom"]), int(g38["pos"]))
+    for rec, g38, method38 in resolved:
         entry: dict[str, Any] = {"id": rec["id"], "grch38": {k: g38[k] for k in ("chrom", "pos", "ref", "alt")}}
+        if method38 is not None:
+            entry["grch38_method"] = method38
+        lifted = lift_position(chains, str(g38["chrom"]), int(g38["pos"]))
         if lifted is None:
             entry["grch37"] = None
             entry["note"] = "GRCh38 position not covered by the hg38ToHg19 chain"
@@ -410,7 +455,7 @@ def derive_all(shared: Path, genes: Iterable[tuple[str, str]], variants_yaml: Pa
     variants_doc = {"meta": {"script": "scripts/derive_gene_tables.py",
                              "inputs": {FILES["chain_hg38_to_hg19"]: (_sha256(shared / FILES["chain_hg38_to_hg19"])
                                                                       if with_checksums else None)}},
-                    "variants": derive_variants(inp, variants_yaml) if variants_yaml else []}
+                    "variants": derive_variants(inp, variants_yaml, derived) if variants_yaml else []}
     return genes_doc, variants_doc
 
 

@@ -1,0 +1,217 @@
+"""Known recurrent and founder variants (variants.yaml), with positions on both builds.
+
+GRCh38 positions are either read in a cited source (``grch38.how`` says which) or derived by
+``scripts/derive_gene_tables.py`` from an anchor (a sourced position of another c. position of the same
+transcript) by walking the derived canonical exons. GRCh37 positions are always derived (UCSC chain liftover).
+Both derived kinds live in ``derived/variants.json`` and are joined on load by :func:`attach`.
+
+The ACMG engine uses :class:`KnownVariantIndex` (``variant_index(kb)``) for PS1 (same amino-acid change as a
+known pathogenic variant) and PM5 (different change at a residue with a known pathogenic missense).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from charcot.knowledge.base import CitedRecord
+from charcot.model import AcmgClass, Build, Confidence
+
+if TYPE_CHECKING:
+    from charcot.knowledge import Knowledge
+    from charcot.knowledge.loader import Problem
+
+_HGVS_P = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|\*)\)?$")
+_HGVS_C_SNV = re.compile(r"^c\.(\d+)([ACGT])>([ACGT])$")
+
+
+class GenomicAllele(BaseModel):
+    """A VCF-style allele: 1-based position, chromosome without 'chr'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    chrom: str
+    pos: int = Field(ge=1)
+    ref: str = Field(pattern=r"^[ACGTN]+$")
+    alt: str = Field(pattern=r"^[ACGTN]+$")
+    how: str  # where the position comes from: a cited source, an exon-walk derivation or a liftover
+    confidence: Confidence = Confidence.VERIFIED
+
+
+class Anchor(BaseModel):
+    """A sourced genomic position of another c. position on the same transcript (for exon-walk derivation)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    c_position: int = Field(ge=1)
+    grch38_pos: int = Field(ge=1)
+    sources: list[str] = Field(min_length=1)
+
+
+class Record(CitedRecord):
+    id: str = Field(pattern=r"^[A-Za-z0-9]+-[A-Za-z0-9]+$")
+    gene: str
+    transcript: str = Field(pattern=r"^NM_\d+\.\d+$")  # the MANE Select transcript
+    hgvs_c: str
+    hgvs_p: str
+    legacy_name: str | None = None
+    rsid: str | None = None
+    clinvar: str | None = None
+    classification: AcmgClass | None = None  # None: no classification retrieved (never guessed)
+    classification_basis: str | None = None  # e.g. "ClinVar 2 stars, multiple submitters" or "literature"
+    inheritance: list[str] = Field(min_length=1)
+    inheritance_note: str | None = None
+    penetrance_note: str | None = None
+    phenotype: str | None = None
+    prognosis: str | None = None
+    populations: str | None = None
+    grch38: GenomicAllele | None = None
+    anchor: Anchor | None = None
+    grch37: GenomicAllele | None = None  # filled from derived/variants.json (never typed)
+
+    @model_validator(mode="after")
+    def _check(self) -> Record:
+        if _HGVS_P.match(self.hgvs_p) is None:
+            raise ValueError(f"hgvs_p {self.hgvs_p!r} is not a p.(Xxx123Yyy) substitution")
+        if self.grch38 is None and self.anchor is None:
+            raise ValueError("give grch38 (sourced position) or anchor (to derive it)")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    @property
+    def protein_position(self) -> int:
+        m = _HGVS_P.match(self.hgvs_p)
+        assert m is not None  # checked by the validator
+        return int(m.group(2))
+
+    @property
+    def ref_aa(self) -> str:
+        m = _HGVS_P.match(self.hgvs_p)
+        assert m is not None
+        return m.group(1)
+
+    @property
+    def alt_aa(self) -> str:
+        m = _HGVS_P.match(self.hgvs_p)
+        assert m is not None
+        return m.group(3)
+
+    def allele(self, build: Build) -> GenomicAllele | None:
+        return self.grch38 if build == Build.GRCh38 else self.grch37
+
+
+DERIVED_FILE = Path("derived") / "variants.json"
+
+
+def _load_derived(data_dir: Path) -> dict[str, Any] | None:
+    path = data_dir / DERIVED_FILE
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def attach(records: list[Record], data_dir: Path) -> None:
+    """Join derived GRCh38 (anchored records) and GRCh37 (all records) positions."""
+    derived = _load_derived(data_dir)
+    if derived is None:
+        return
+    by_id = {v["id"]: v for v in derived.get("variants", [])}
+    for record in records:
+        entry = by_id.get(record.id)
+        if entry is None:
+            continue
+        if record.grch38 is None and entry.get("grch38"):
+            record.grch38 = GenomicAllele(**entry["grch38"], how=entry.get("grch38_method", "derived"))
+        if entry.get("grch37"):
+            record.grch37 = GenomicAllele(**entry["grch37"], how=entry.get("method", "lifted"))
+
+
+def check(records: list[Record], kb: Knowledge) -> list[Problem]:
+    from charcot.knowledge.loader import Problem
+
+    path = "knowledge/data/variants.yaml"
+    problems: list[Problem] = []
+    for record in records:
+        gene = kb.find_gene(record.gene)
+        if gene is None:
+            problems.append(Problem(path, record.id, f"gene {record.gene!r} is not in genes.yaml"))
+            continue
+        if gene.symbol != record.gene:
+            problems.append(Problem(path, record.id, f"use the approved symbol {gene.symbol!r}, not {record.gene!r}"))
+        if gene.mane is not None and gene.mane.refseq_nm != record.transcript:
+            problems.append(Problem(path, record.id, f"transcript {record.transcript} is not the MANE Select "
+                                                     f"{gene.mane.refseq_nm}"))
+        for build in Build:
+            allele = record.allele(build)
+            if allele is None:
+                problems.append(Problem(path, record.id, f"no {build} position (derive script not re-run?)"))
+                continue
+            coords = gene.coords(build)
+            if coords is not None and not coords.span.contains(allele.chrom, allele.pos):
+                problems.append(Problem(path, record.id, f"{build} {allele.chrom}:{allele.pos} lies outside "
+                                                         f"{gene.symbol} ({coords.span.chrom}:{coords.span.start}-{coords.span.end})"))
+        m = _HGVS_C_SNV.match(record.hgvs_c)
+        if m and record.grch38 is not None and gene.coords(Build.GRCh38) is not None:
+            strand = gene.coords(Build.GRCh38).span.strand  # type: ignore[union-attr]
+            ref, alt = m.group(2), m.group(3)
+            if strand == "-":
+                ref, alt = ref.translate(_COMPLEMENT), alt.translate(_COMPLEMENT)
+            if (record.grch38.ref, record.grch38.alt) != (ref, alt):
+                problems.append(Problem(path, record.id, f"GRCh38 alleles {record.grch38.ref}>{record.grch38.alt} do not "
+                                                         f"match {record.hgvs_c} on the {strand} strand"))
+    return problems
+
+
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+class KnownVariantIndex:
+    """Lookups of the curated known variants for PS1/PM5 and for annotating a called variant."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self._by_allele: dict[tuple[Build, str, int, str, str], Record] = {}
+        self._by_residue: dict[tuple[str, int], list[Record]] = defaultdict(list)
+        for record in records:
+            for build in Build:
+                allele = record.allele(build)
+                if allele is not None:
+                    self._by_allele[(build, allele.chrom, allele.pos, allele.ref, allele.alt)] = record
+            self._by_residue[(record.gene.upper(), record.protein_position)].append(record)
+
+    def at(self, build: Build | str, chrom: str, pos: int, ref: str, alt: str) -> Record | None:
+        """The known variant with exactly this allele (chromosome with or without 'chr')."""
+        return self._by_allele.get((Build(build), chrom.removeprefix("chr"), pos, ref.upper(), alt.upper()))
+
+    def at_residue(self, gene: str, protein_position: int) -> list[Record]:
+        """Known variants changing this residue of the gene's MANE protein."""
+        return list(self._by_residue.get((gene.upper(), protein_position), []))
+
+    def pathogenic_at_residue(self, gene: str, protein_position: int) -> list[Record]:
+        """Known pathogenic / likely pathogenic variants at the residue (PS1 if same change, PM5 if different)."""
+        return [r for r in self.at_residue(gene, protein_position)
+                if r.classification is not None and r.classification.at_least_likely_pathogenic]
+
+
+@lru_cache(maxsize=4)
+def _index_for(kb_id: int, kb: Knowledge) -> KnownVariantIndex:
+    return KnownVariantIndex(kb.typed("variants", Record))
+
+
+def variant_index(kb: Knowledge | None = None) -> KnownVariantIndex:
+    """The (cached) known-variant index of a knowledge base (default: ``get_knowledge()``)."""
+    if kb is None:
+        from charcot.knowledge import get_knowledge
+
+        kb = get_knowledge()
+    return _index_for(id(kb), kb)
