@@ -1,0 +1,187 @@
+"""Care alerts: NIV criteria (one result per named rule set, never merged), gastrostomy triggers and
+multidisciplinary-care reminders, each with its source keys and confidence.
+
+NIV rule sets (clinical-algorithms.md §6.1):
+* US Medicare (CMS) coverage for respiratory assist devices, as quoted by Aboussouan &
+  Mireles-Cabodevila 2013 (Respir Care 58:1555): any of FVC < 50% predicted, MIP < 60 cmH2O,
+  SpO2 <= 88% for >= 5 continuous minutes, PaCO2 > 45 mmHg.
+* AAN practice parameter (Miller 2009), per the same editorial: adds SNIP < 40 cmH2O and orthopnoea.
+* European consensus (Leigh 2003): >= 1 respiratory symptom AND (FVC <= 80% or SNIP <= 40 cmH2O)
+  AND (significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa).
+Gastrostomy triggers and reminders are recalled from guidelines (EFNS 2012, AAN 2009), not
+re-verified: they carry ``confidence: unverified``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from charcot.clinical.model import (
+    C9orf72Status,
+    ClinicalCase,
+    GastrostomyStatus,
+    NivStatus,
+    RespiratorySymptom,
+    Visit,
+)
+
+FVC_RECENT_DAYS = 92
+
+
+class CareAlert(BaseModel):
+    key: str
+    kind: str  # "niv", "gastrostomy", "reminder"
+    status: str  # "criteria_met", "criteria_not_met", "insufficient_data", "already_in_place", "reminder"
+    message: str
+    fired: list[str] = []
+    missing_data: list[str] = []
+    visit_date: date | None = None
+    sources: list[str]
+    confidence: str = "verified"
+
+
+def _latest(visits: list[Visit], attr: str) -> tuple[float | None, date | None]:
+    for visit in reversed(visits):
+        value = getattr(visit, attr)
+        if value is not None:
+            return float(value), visit.date
+    return None, None
+
+
+def _orthopnoea(visit: Visit) -> bool | None:
+    if RespiratorySymptom.ORTHOPNOEA in visit.respiratory_symptoms:
+        return True
+    if visit.alsfrs_r is not None:
+        return visit.alsfrs_r.q11 < 4  # item 11 (orthopnoea) below 'none'
+    return None
+
+
+def _any_rule(key: str, tests: list[tuple[str, bool | None]], sources: list[str], when: date | None,
+              confidence: str = "verified") -> CareAlert:
+    fired = [name for name, value in tests if value is True]
+    missing = [name for name, value in tests if value is None]
+    if fired:
+        status, message = "criteria_met", f"NIV criteria met ({key}): " + "; ".join(fired)
+    elif missing:
+        status, message = "insufficient_data", f"NIV criteria ({key}) not met by the recorded tests; not recorded: " + "; ".join(missing)
+    else:
+        status, message = "criteria_not_met", f"NIV criteria ({key}) not met"
+    return CareAlert(key=key, kind="niv", status=status, message=message, fired=fired, missing_data=missing,
+                     visit_date=when, sources=sources, confidence=confidence)
+
+
+def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
+    visits = case.visits_until(today)
+    if not visits:
+        return [CareAlert(key="niv", kind="niv", status="insufficient_data", message="no visit recorded",
+                          sources=["S-Mil09"])]
+    last = visits[-1]
+    if last.niv is NivStatus.IN_USE or last.tracheostomy:
+        return [CareAlert(key="niv", kind="niv", status="already_in_place",
+                          message="ventilatory support already in use at the last visit", visit_date=last.date,
+                          sources=["S-Mil09"])]
+    fvc = last.fvc_percent_predicted
+    mip, snip, spo2, paco2 = last.mip_cmh2o, last.snip_cmh2o, last.nocturnal_spo2_le88_minutes, last.paco2_mmhg
+    cms = [("FVC < 50% predicted", None if fvc is None else fvc < 50),
+           ("MIP < 60 cmH2O", None if mip is None else mip < 60),
+           ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", None if spo2 is None else spo2 >= 5),
+           ("PaCO2 > 45 mmHg", None if paco2 is None else paco2 > 45)]
+    aan = [*cms, ("SNIP < 40 cmH2O", None if snip is None else snip < 40), ("orthopnoea", _orthopnoea(last))]
+    out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13"], last.date),
+           _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13"], last.date)]
+    # European ALS/MND consortium + ENMC consensus (Leigh 2003): three conjunctive conditions.
+    symptoms = list(last.respiratory_symptoms)
+    if last.epworth is not None and last.epworth > 9:
+        symptoms.append(RespiratorySymptom.DAYTIME_SLEEPINESS)
+    symptom = True if symptoms else None
+    test = None
+    if (fvc is not None and fvc <= 80) or (snip is not None and snip <= 40):
+        test = True
+    elif fvc is not None or snip is not None:
+        test = False
+    night = None
+    if last.nocturnal_desaturation or (last.morning_earlobe_pco2_kpa or 0) >= 6.5:
+        night = True
+    elif last.nocturnal_desaturation is False or last.morning_earlobe_pco2_kpa is not None:
+        night = False
+    parts = [("symptom of respiratory muscle weakness", symptom), ("FVC <= 80% or SNIP <= 40 cmH2O", test),
+             ("significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa", night)]
+    fired = [n for n, v in parts if v]
+    missing = [n for n, v in parts if v is None]
+    if all(v is True for _, v in parts):
+        status, message = "criteria_met", "NIV criteria met (European consensus 2003): all three conditions"
+    elif any(v is False for _, v in parts):
+        status, message = "criteria_not_met", "NIV criteria (European consensus 2003) not met"
+    else:
+        status, message = "insufficient_data", ("NIV criteria (European consensus 2003): not established; "
+                                                "not recorded: " + "; ".join(missing))
+    out.append(CareAlert(key="european_consensus_2003", kind="niv", status=status, message=message, fired=fired,
+                         missing_data=missing, visit_date=last.date, sources=["S-Lei03"]))
+    return out
+
+
+def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
+    visits = case.visits_until(today)
+    if any((v.alsfrs_r is not None and v.alsfrs_r.uses_5b) or v.gastrostomy is GastrostomyStatus.PLACED
+           for v in visits):
+        return [CareAlert(key="gastrostomy", kind="gastrostomy", status="already_in_place",
+                          message="gastrostomy in place", sources=["S-EFNS12"])]
+    fired: list[str] = []
+    missing: list[str] = []
+    weight, when = _latest(visits, "weight_kg")
+    if weight is None or case.premorbid_weight_kg is None:
+        missing.append("weight loss from premorbid weight (needs premorbid and current weight)")
+    else:
+        loss = 100 * (case.premorbid_weight_kg - weight) / case.premorbid_weight_kg
+        if loss >= 10:
+            fired.append(f"weight loss {loss:.1f}% from premorbid (>= 10%)")
+    bmi = None
+    for v in reversed(visits):
+        if v.bmi is not None:
+            bmi = v.bmi
+            break
+    if bmi is not None and bmi < 18.5:
+        fired.append(f"BMI {bmi:.1f} < 18.5")
+    swallow = next((v.alsfrs_r.q3 for v in reversed(visits) if v.alsfrs_r is not None), None)
+    if swallow is None:
+        missing.append("ALSFRS-R swallowing item")
+    elif swallow <= 2:
+        fired.append(f"ALSFRS-R swallowing item {swallow} (dietary consistency changes or worse)")
+    fvc, _ = _latest(visits, "fvc_percent_predicted")
+    note = ""
+    if fired and fvc is not None:
+        note = f" Latest FVC {fvc:.0f}%: guidelines advise placing the gastrostomy before FVC falls below 50%."
+    status = "criteria_met" if fired else ("insufficient_data" if missing else "criteria_not_met")
+    message = ("discuss gastrostomy: " + "; ".join(fired) + "." + note) if fired else "no gastrostomy trigger recorded"
+    return [CareAlert(key="gastrostomy", kind="gastrostomy", status=status, message=message, fired=fired,
+                      missing_data=missing, visit_date=when, sources=["S-EFNS12", "S-Mil09"],
+                      confidence="unverified")]
+
+
+def reminders(case: ClinicalCase, today: date) -> list[CareAlert]:
+    out = [CareAlert(key="multidisciplinary_clinic", kind="reminder", status="reminder",
+                     message="care in a specialised multidisciplinary ALS clinic is recommended",
+                     sources=["S-Mil09", "S-EFNS12"], confidence="unverified")]
+    cognition = case.cognition
+    if cognition is None or (cognition.ecas is None and cognition.strong_category is None and cognition.findings is None):
+        out.append(CareAlert(key="cognitive_screening", kind="reminder", status="reminder",
+                             message="no cognitive/behavioural screen recorded: screen with ECAS (Strong 2017)",
+                             sources=["S-Str17", "S-Abr14"], confidence="unverified"))
+    visits = case.visits_until(today)
+    _, fvc_date = _latest(visits, "fvc_percent_predicted")
+    if fvc_date is None or (today - fvc_date).days > FVC_RECENT_DAYS:
+        out.append(CareAlert(key="respiratory_monitoring", kind="reminder", status="reminder",
+                             message=f"no vital capacity measured in the {FVC_RECENT_DAYS} days before "
+                             f"{today.isoformat()}: repeat respiratory function tests (about every 3 months)",
+                             sources=["S-Mil09", "S-EFNS12"], confidence="unverified"))
+    if case.genotype.c9orf72_status is C9orf72Status.NOT_ASSESSED:
+        out.append(CareAlert(key="genetic_counselling", kind="reminder", status="reminder",
+                             message="C9orf72 status not assessed: offer genetic counselling and testing",
+                             sources=["S-EFNS12"], confidence="unverified"))
+    return out
+
+
+def care_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
+    return [*niv_alerts(case, today), *gastrostomy_alerts(case, today), *reminders(case, today)]

@@ -1,0 +1,169 @@
+"""Readers: clinical YAML/JSON and GA4GH Phenopacket v2 (JSON or YAML) -> ClinicalCase.
+
+Every problem becomes an ``InputError`` naming the file and the field (``visits.2.alsfrs_r.q3``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from charcot.clinical.model import ClinicalCase
+from charcot.errors import InputError
+
+# Phenopacket measurements use assay ids in the CHARCOT namespace (docs/CLINICAL.md): no standard
+# ontology code exists for single ALSFRS-R items, and we do not guess LOINC codes.
+_ASSAY_PREFIX = "CHARCOT:"
+_ITEMS = {f"alsfrs_r_q{i}" for i in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)} | {"alsfrs_r_q5a", "alsfrs_r_q5b"}
+_VISIT_NUMBERS = {"fvc_percent_predicted", "snip_cmh2o", "mip_cmh2o", "weight_kg", "height_m", "paco2_mmhg",
+                  "niv_hours_per_day"}
+_ONSET_SITES = {"bulbar": "bulbar", "upper limb": "upper_limb", "upper_limb": "upper_limb", "arm": "upper_limb",
+                "lower limb": "lower_limb", "lower_limb": "lower_limb", "leg": "lower_limb",
+                "respiratory": "respiratory", "cognitive": "cognitive_behavioural",
+                "cognitive_behavioural": "cognitive_behavioural", "behavioural": "cognitive_behavioural"}
+_SEX = {"FEMALE": "female", "MALE": "male", "OTHER_SEX": "other", "UNKNOWN_SEX": "unknown"}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc)
+
+
+def validation_error(exc: ValidationError, path: Path) -> InputError:
+    err = exc.errors()[0]
+    field = _field_path(tuple(err["loc"]))
+    message = str(err["msg"]).removeprefix("Value error, ")
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return InputError(f"{message}{suffix}", path=path, record=field or None,
+                      hint="see docs/CLINICAL.md for the clinical record format (visit numbers are 1-based)")
+
+
+def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
+    if not isinstance(raw, dict):
+        raise InputError("expected a mapping at the top level", path=path)
+    try:
+        return ClinicalCase.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, path) from exc
+
+
+def _read_structured(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("file not found", path=path) from exc
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise InputError("not a UTF-8 text file", path=path) from exc
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                         line=mark.line + 1 if mark is not None else None) from exc
+
+
+def is_phenopacket(raw: Any) -> bool:
+    return isinstance(raw, dict) and ("metaData" in raw or "meta_data" in raw) and "subject" in raw
+
+
+def load_case(path: Path) -> ClinicalCase:
+    """Read a clinical YAML/JSON record or a Phenopacket v2 (detected by its metaData + subject)."""
+    path = Path(path)
+    raw = _read_structured(path)
+    if is_phenopacket(raw):
+        return case_from_phenopacket(raw, path)
+    return case_from_mapping(raw, path)
+
+
+def _timestamp_date(value: Any, path: Path, field: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            pass
+    raise InputError(f"expected an ISO timestamp, got {value!r}", path=path, record=field)
+
+
+def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
+    """Map a Phenopacket v2 to the clinical record (mapping documented in docs/CLINICAL.md)."""
+    from google.protobuf.json_format import ParseDict, ParseError
+    from phenopackets import Phenopacket
+
+    try:  # validate against the Phenopacket schema first: unknown or mistyped fields are errors
+        ParseDict(json.loads(json.dumps(raw, default=str)), Phenopacket())
+    except ParseError as exc:
+        raise InputError(f"not a valid Phenopacket v2: {exc}", path=path) from exc
+
+    subject = raw["subject"]
+    case: dict[str, Any] = {"id": subject.get("id") or raw.get("id") or "unnamed"}
+    if "sex" in subject:
+        case["sex"] = _SEX.get(str(subject["sex"]), "unknown")
+    if "dateOfBirth" in subject:
+        case["date_of_birth"] = _timestamp_date(subject["dateOfBirth"], path, "subject.dateOfBirth")
+    death = (subject.get("vitalStatus") or {}).get("timeOfDeath") or {}
+    if "timestamp" in death:
+        case["death_date"] = _timestamp_date(death["timestamp"], path, "subject.vitalStatus.timeOfDeath")
+
+    diseases = [d for d in raw.get("diseases", []) if not d.get("excluded")]
+    if not diseases:
+        raise InputError("no (non-excluded) disease entry: the ALS diagnosis with its onset is needed",
+                         path=path, record="diseases", hint="add diseases[0] with onset.timestamp and primarySite")
+    disease = diseases[0]
+    onset_ts = (disease.get("onset") or {}).get("timestamp")
+    if onset_ts is None:
+        raise InputError("the disease has no onset.timestamp (symptom onset date)", path=path,
+                         record="diseases.1.onset")
+    site = ((disease.get("primarySite") or {}).get("label") or "").strip().lower()
+    if site not in _ONSET_SITES:
+        raise InputError(f"primarySite label {site!r} is not an onset region", path=path,
+                         record="diseases.1.primarySite",
+                         hint="use one of: bulbar, upper limb, lower limb, respiratory, cognitive")
+    case["onset"] = {"date": _timestamp_date(onset_ts, path, "diseases.1.onset"), "region": _ONSET_SITES[site]}
+
+    visits: dict[date, dict[str, Any]] = {}
+    for index, measurement in enumerate(raw.get("measurements", [])):
+        field = f"measurements.{index + 1}"
+        assay_id = str((measurement.get("assay") or {}).get("id", ""))
+        if not assay_id.startswith(_ASSAY_PREFIX):
+            continue  # other assays are not part of the clinical assessment
+        name = assay_id.removeprefix(_ASSAY_PREFIX)
+        ts = (measurement.get("timeObserved") or {}).get("timestamp")
+        if ts is None:
+            raise InputError("measurement has no timeObserved.timestamp", path=path, record=field)
+        when = _timestamp_date(ts, path, field)
+        if name == "als_diagnosis":
+            case["diagnosis"] = {"date": when}
+            continue
+        quantity = (measurement.get("value") or {}).get("quantity") or {}
+        if "value" not in quantity:
+            raise InputError("measurement has no value.quantity.value", path=path, record=field)
+        number = quantity["value"]
+        visit = visits.setdefault(when, {"date": when})
+        if name in _ITEMS:
+            item = name.removeprefix("alsfrs_r_")
+            if float(number) != int(float(number)):
+                raise InputError(f"ALSFRS-R item {item} must be a whole number, got {number}", path=path, record=field)
+            visit.setdefault("alsfrs_r", {})[item] = int(float(number))
+        elif name in _VISIT_NUMBERS:
+            visit[name] = float(number)
+        else:
+            raise InputError(f"unknown charcot assay {assay_id!r}", path=path, record=field,
+                             hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS | {"als_diagnosis"})))
+    case["visits"] = [visits[d] for d in sorted(visits)]
+    case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])
+                                if not f.get("excluded") and (f.get("type") or {}).get("id")})
+    return case_from_mapping(case, path)

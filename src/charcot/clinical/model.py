@@ -1,0 +1,422 @@
+"""The clinical record of one patient (input) as validated pydantic models.
+
+Readers (``clinical.io``) turn YAML/JSON/Phenopacket files into a :class:`ClinicalCase`; every
+analysis in this package is a pure function of it. Validation here rejects impossible values
+(an ALSFRS-R item outside 0-4, both 5a and 5b, a visit before onset, FVC <= 0) so analyses never
+see them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from charcot.model import AcmgClass
+
+MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
+
+
+def months_between(start: date, end: date) -> float:
+    """Months from ``start`` to ``end`` (days / 30.4375)."""
+    return (end - start).days / MONTH_DAYS
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def parse_partial_date(value: Any) -> tuple[date, DatePrecision]:
+    """A date, or 'YYYY-MM' (imputed to the 15th), or 'YYYY' (imputed to 1 July).
+
+    Mid-period imputation keeps the expected error of an interval at zero; the rule is documented
+    in docs/CLINICAL.md and the precision is carried with the date.
+    """
+    if isinstance(value, date):
+        return value, DatePrecision.DAY
+    if isinstance(value, int) and 1900 <= value <= 2200:
+        return date(value, 7, 1), DatePrecision.YEAR
+    if isinstance(value, str):
+        text = value.strip()
+        match = _PARTIAL_DATE.match(text)
+        if match:
+            year = int(match.group(1))
+            if match.group(2) is None:
+                return date(year, 7, 1), DatePrecision.YEAR
+            month = int(match.group(2))
+            if not 1 <= month <= 12:
+                raise ValueError(f"month {month} out of range in {text!r}")
+            return date(year, month, 15), DatePrecision.MONTH
+        try:
+            return date.fromisoformat(text), DatePrecision.DAY
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date YYYY-MM-DD, YYYY-MM or YYYY, got {value!r}")
+
+
+class OnsetRegion(StrEnum):
+    BULBAR = "bulbar"
+    UPPER_LIMB = "upper_limb"
+    LOWER_LIMB = "lower_limb"
+    RESPIRATORY = "respiratory"
+    COGNITIVE_BEHAVIOURAL = "cognitive_behavioural"
+
+
+class KingsRegion(StrEnum):
+    """The CNS regions King's staging counts (Roche 2012)."""
+
+    BULBAR = "bulbar"
+    UPPER_LIMB = "upper_limb"
+    LOWER_LIMB = "lower_limb"
+
+
+class BodyRegion(StrEnum):
+    """Regions of the diagnostic criteria, rostral to caudal (Brooks 2000; de Carvalho 2008; Shefner 2020)."""
+
+    BULBAR = "bulbar"
+    CERVICAL = "cervical"
+    THORACIC = "thoracic"
+    LUMBOSACRAL = "lumbosacral"
+
+    @property
+    def rank(self) -> int:
+        return list(BodyRegion).index(self)
+
+
+class Onset(_Strict):
+    date: date
+    precision: DatePrecision = DatePrecision.DAY
+    region: OnsetRegion
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "date" in data and "precision" not in data:
+            parsed, precision = parse_partial_date(data["date"])
+            data = {**data, "date": parsed, "precision": precision}
+        return data
+
+
+class ElEscorialCategory(StrEnum):
+    DEFINITE = "definite"
+    PROBABLE = "probable"
+    PROBABLE_LAB_SUPPORTED = "probable_laboratory_supported"
+    POSSIBLE = "possible"
+    NOT_MET = "not_met"
+
+
+class Diagnosis(_Strict):
+    date: date
+    el_escorial_at_diagnosis: ElEscorialCategory | None = Field(
+        default=None, description="Revised El Escorial category recorded at diagnosis (ENCALS 'definite' predictor)")
+
+
+class AlsfrsR(_Strict):
+    """ALSFRS-R item scores (Cedarbaum 1999): q1..q12, with item 5 as q5a (no gastrostomy) or q5b."""
+
+    q1: int = Field(ge=0, le=4, description="speech")
+    q2: int = Field(ge=0, le=4, description="salivation")
+    q3: int = Field(ge=0, le=4, description="swallowing")
+    q4: int = Field(ge=0, le=4, description="handwriting")
+    q5a: int | None = Field(default=None, ge=0, le=4, description="cutting food, without gastrostomy")
+    q5b: int | None = Field(default=None, ge=0, le=4, description="cutting food, with gastrostomy")
+    q6: int = Field(ge=0, le=4, description="dressing and hygiene")
+    q7: int = Field(ge=0, le=4, description="turning in bed")
+    q8: int = Field(ge=0, le=4, description="walking")
+    q9: int = Field(ge=0, le=4, description="climbing stairs")
+    q10: int = Field(ge=0, le=4, description="dyspnoea (R1)")
+    q11: int = Field(ge=0, le=4, description="orthopnoea (R2)")
+    q12: int = Field(ge=0, le=4, description="respiratory insufficiency (R3)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bare_q5(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "q5" in data:
+            raise ValueError("item 5 must be recorded as q5a (no gastrostomy) or q5b (with gastrostomy), not q5")
+        return data
+
+    @model_validator(mode="after")
+    def _one_item5(self) -> AlsfrsR:
+        if self.q5a is not None and self.q5b is not None:
+            raise ValueError("both q5a and q5b are given; exactly one of them is scored at a visit")
+        if self.q5a is None and self.q5b is None:
+            raise ValueError("item 5 is missing: give q5a (no gastrostomy) or q5b (with gastrostomy)")
+        return self
+
+    @property
+    def q5(self) -> int:
+        value = self.q5a if self.q5a is not None else self.q5b
+        assert value is not None  # guaranteed by _one_item5
+        return value
+
+    @property
+    def uses_5b(self) -> bool:
+        return self.q5b is not None
+
+    def items(self) -> list[int]:
+        return [self.q1, self.q2, self.q3, self.q4, self.q5, self.q6, self.q7, self.q8, self.q9,
+                self.q10, self.q11, self.q12]
+
+
+class GastrostomyStatus(StrEnum):
+    NONE = "none"
+    PLACED = "placed"
+    REFUSED = "refused"
+
+
+class NivStatus(StrEnum):
+    NONE = "none"
+    TRIALLED = "trialled"
+    IN_USE = "in_use"
+    REFUSED = "refused"
+
+
+class FvcKind(StrEnum):
+    FORCED = "forced"
+    SLOW = "slow"
+
+
+class RespiratorySymptom(StrEnum):
+    """Symptoms of respiratory muscle weakness listed by the European consensus (Leigh 2003)."""
+
+    DYSPNOEA = "dyspnoea"
+    ORTHOPNOEA = "orthopnoea"
+    DISTURBED_SLEEP = "disturbed_sleep"
+    MORNING_HEADACHE = "morning_headache"
+    POOR_CONCENTRATION = "poor_concentration"
+    ANOREXIA = "anorexia"
+    DAYTIME_SLEEPINESS = "daytime_sleepiness"
+
+
+class Visit(_Strict):
+    date: date
+    alsfrs_r: AlsfrsR | None = None
+    fvc_percent_predicted: float | None = Field(default=None, description="FVC or SVC, % predicted")
+    fvc_kind: FvcKind = FvcKind.FORCED
+    fvc_reference_equation: str | None = Field(default=None, description="e.g. GLI-2012, ECSC-1993")
+    snip_cmh2o: float | None = Field(default=None, ge=0, description="sniff nasal inspiratory pressure, magnitude")
+    mip_cmh2o: float | None = Field(default=None, ge=0, description="maximal inspiratory pressure, magnitude")
+    nocturnal_spo2_le88_minutes: float | None = Field(
+        default=None, ge=0, description="longest continuous run of nocturnal SpO2 <= 88%, minutes")
+    nocturnal_desaturation: bool | None = Field(default=None, description="significant nocturnal desaturation on oximetry")
+    paco2_mmhg: float | None = Field(default=None, gt=0)
+    morning_earlobe_pco2_kpa: float | None = Field(default=None, gt=0)
+    epworth: int | None = Field(default=None, ge=0, le=24)
+    respiratory_symptoms: list[RespiratorySymptom] = Field(default_factory=list)
+    weight_kg: float | None = Field(default=None, gt=0)
+    height_m: float | None = Field(default=None, gt=0.5, lt=2.6)
+    gastrostomy: GastrostomyStatus | None = None
+    niv: NivStatus | None = None
+    niv_hours_per_day: float | None = Field(default=None, ge=0, le=24)
+    tracheostomy: bool | None = None
+
+    @field_validator("fvc_percent_predicted")
+    @classmethod
+    def _fvc_positive(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise ValueError(f"FVC % predicted must be > 0, got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _gastrostomy_consistent(self) -> Visit:
+        if self.alsfrs_r is not None and self.gastrostomy is not None:
+            if self.alsfrs_r.uses_5b and self.gastrostomy is not GastrostomyStatus.PLACED:
+                raise ValueError("item 5b (with gastrostomy) is scored but gastrostomy is not 'placed'")
+            if not self.alsfrs_r.uses_5b and self.gastrostomy is GastrostomyStatus.PLACED:
+                raise ValueError("gastrostomy is 'placed' but item 5a (without gastrostomy) is scored")
+        return self
+
+    @property
+    def bmi(self) -> float | None:
+        if self.weight_kg is None or self.height_m is None:
+            return None
+        return self.weight_kg / (self.height_m ** 2)
+
+
+class EmgRegion(_Strict):
+    """Needle EMG findings in one region."""
+
+    chronic_neurogenic: bool = Field(description="large/long-duration MUPs (chronic neurogenic change)")
+    fibrillations_or_psw: bool = Field(description="fibrillation potentials or positive sharp waves")
+    fasciculation_potentials: bool = False
+    muscles_abnormal: int | None = Field(default=None, ge=0,
+                                         description="muscles with both chronic and active change")
+    limbs_abnormal: int | None = Field(default=None, ge=0, le=2,
+                                       description="limbs of this region with EMG LMN evidence (cervical/lumbosacral)")
+
+
+class RegionFindings(_Strict):
+    umn: bool | None = Field(default=None, description="clinical UMN signs (None = not examined)")
+    lmn: bool | None = Field(default=None, description="clinical LMN signs: weakness and wasting")
+    emg: EmgRegion | None = None
+
+
+class Examination(_Strict):
+    date: _dt.date | None = None
+    regions: dict[BodyRegion, RegionFindings] = Field(default_factory=dict)
+    progression_documented: bool | None = Field(default=None, description="progressive spread / motor impairment")
+    normal_motor_function_before: bool | None = None
+    other_disease_excluded: bool | None = Field(
+        default=None, description="neuroimaging and laboratory investigations exclude other disease")
+    sensory_signs: bool | None = None
+    sphincter_disturbance: bool | None = None
+    parkinsonism: bool | None = None
+
+
+class StrongCategory(StrEnum):
+    """ALS-FTSD categories, Strong 2017 (ALS-FTD 18:153)."""
+
+    ALS_CN = "als_cn"
+    ALS_CI = "als_ci"
+    ALS_BI = "als_bi"
+    ALS_CBI = "als_cbi"
+    ALS_FTD = "als_ftd"
+
+
+class Ecas(_Strict):
+    date: _dt.date | None = None
+    total: int | None = Field(default=None, ge=0, le=136)
+    als_specific: int | None = Field(default=None, ge=0, le=100)
+    als_nonspecific: int | None = Field(default=None, ge=0, le=36)
+    executive: int | None = Field(default=None, ge=0, le=48)
+    language: int | None = Field(default=None, ge=0, le=28)
+    verbal_fluency: int | None = Field(default=None, ge=0, le=24)
+    memory: int | None = Field(default=None, ge=0, le=24)
+    visuospatial: int | None = Field(default=None, ge=0, le=12)
+
+
+class RascovskyFeature(StrEnum):
+    DISINHIBITION = "disinhibition"
+    APATHY = "apathy"
+    LOSS_OF_EMPATHY = "loss_of_empathy"
+    PERSEVERATION = "perseveration"
+    HYPERORALITY = "hyperorality"
+    EXECUTIVE_PROFILE = "executive_profile"
+
+
+class CognitiveFindings(_Strict):
+    """Structured findings from which the Strong 2017 category can be derived."""
+
+    apathy: bool = False
+    rascovsky_features: list[RascovskyFeature] = Field(default_factory=list)
+    letter_fluency_impaired: bool = False
+    executive_tests_impaired: int = Field(default=0, ge=0)
+    language_tests_impaired: int = Field(default=0, ge=0)
+    progressive_deterioration: bool = False
+    loss_of_insight: bool = False
+    psychotic_symptoms: bool = False
+    meets_ppa_criteria: bool = False
+
+
+class Cognition(_Strict):
+    ecas: Ecas | None = None
+    findings: CognitiveFindings | None = None
+    strong_category: StrongCategory | None = Field(default=None, description="category given by the clinician")
+
+
+class FamilyHistory(_Strict):
+    als_relatives: int = Field(default=0, ge=0)
+    ftd_relatives: int = Field(default=0, ge=0)
+    notes: str | None = None
+
+
+class C9orf72Status(StrEnum):
+    EXPANDED = "expanded"
+    NORMAL = "normal"
+    NOT_ASSESSED = "not_assessed"
+
+
+class GeneFinding(_Strict):
+    gene: str
+    variant: str
+    classification: AcmgClass
+    zygosity: str | None = None
+
+
+class Genotype(_Strict):
+    c9orf72_status: C9orf72Status = C9orf72Status.NOT_ASSESSED
+    ar_cag_status: C9orf72Status = Field(
+        default=C9orf72Status.NOT_ASSESSED,
+        description="AR CAG repeat (Kennedy disease): expanded|normal|not_assessed, as interpreted by charcot.repeats")
+    findings: list[GeneFinding] = Field(default_factory=list)
+
+
+class InvestigationResult(StrEnum):
+    NORMAL = "normal"
+    ABNORMAL = "abnormal"
+    NOT_DONE = "not_done"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class ClinicalCase(_Strict):
+    """One patient's clinical record. Identifiers are pseudonyms; no names."""
+
+    id: str
+    sex: Sex = Sex.UNKNOWN
+    date_of_birth: date | None = None
+    onset: Onset
+    diagnosis: Diagnosis | None = None
+    death_date: date | None = None
+    premorbid_weight_kg: float | None = Field(default=None, gt=0)
+    regions_involved: dict[KingsRegion, date] = Field(
+        default_factory=dict, description="date each King's region became functionally involved")
+    visits: list[Visit] = Field(default_factory=list)
+    examination: Examination | None = None
+    cognition: Cognition | None = None
+    ftd: bool | None = Field(default=None, description="ALS-FTD diagnosed (overrides the Strong category)")
+    family_history: FamilyHistory | None = None
+    genotype: Genotype = Field(default_factory=Genotype)
+    investigations: dict[str, InvestigationResult] = Field(default_factory=dict)
+    hpo_terms: list[str] = Field(default_factory=list, description="HPO ids observed (from a Phenopacket)")
+
+    @field_validator("visits")
+    @classmethod
+    def _sorted_unique(cls, visits: list[Visit]) -> list[Visit]:
+        dates = [v.date for v in visits]
+        if len(set(dates)) != len(dates):
+            dup = sorted({d for d in dates if dates.count(d) > 1})[0]
+            raise ValueError(f"two visits on {dup.isoformat()}; merge them into one")
+        return sorted(visits, key=lambda v: v.date)
+
+    @model_validator(mode="after")
+    def _chronology(self) -> ClinicalCase:
+        onset = self.onset.date
+        if self.date_of_birth is not None and onset <= self.date_of_birth:
+            raise ValueError("onset date is on or before the date of birth")
+        for index, visit in enumerate(self.visits):
+            if visit.date < onset:
+                raise ValueError(f"visit {index + 1} ({visit.date.isoformat()}) is before symptom onset "
+                                 f"({onset.isoformat()})")
+        if self.diagnosis is not None and self.diagnosis.date < onset:
+            raise ValueError(f"diagnosis ({self.diagnosis.date.isoformat()}) is before symptom onset "
+                             f"({onset.isoformat()})")
+        if self.death_date is not None:
+            later = [v.date for v in self.visits if v.date > self.death_date]
+            if later:
+                raise ValueError(f"visit on {later[0].isoformat()} is after the death date")
+        for region, when in self.regions_involved.items():
+            if when < onset:
+                raise ValueError(f"regions_involved.{region.value} ({when.isoformat()}) is before onset")
+        return self
+
+    def visits_until(self, today: date) -> list[Visit]:
+        return [v for v in self.visits if v.date <= today]

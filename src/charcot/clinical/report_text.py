@@ -1,0 +1,81 @@
+"""Plain-text summary of a ClinicalAssessment for the terminal (``--format table``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from charcot.clinical.api import ClinicalAssessment
+
+
+def table(a: ClinicalAssessment) -> str:
+    lines: list[str] = []
+    add = lines.append
+    add(f"Clinical assessment, case {a.case_id}: as of {a.today.isoformat()} ({a.today_source.replace('_', ' ')})")
+    add(f"Onset {a.onset_date.isoformat()} ({a.onset_region.value}), {a.months_since_onset_today:.1f} months ago")
+    add("")
+    add("ALSFRS-R")
+    add(f"  {'date':<10}  {'months':>6}  {'total':>5}  item5  bulbar fine gross resp")
+    for s in a.alsfrs_r:
+        d = s.domains_four
+        add(f"  {s.date.isoformat():<10}  {s.months_since_onset:>6.1f}  {s.total:>5}  {s.item5:<5}  "
+            f"{d['bulbar']:>6} {d['fine_motor']:>4} {d['gross_motor']:>5} {d['respiratory']:>4}")
+    for label, dfs in (("ΔFS at diagnosis", a.delta_fs_at_diagnosis), ("ΔFS latest", a.delta_fs_latest)):
+        if dfs is not None:
+            cats = ", ".join(f"{c.scheme}: {c.label}" for c in dfs.categories)
+            add(f"  {label}: {dfs.value:.2f} points/month ({cats})")
+    for slope in a.slopes:
+        add(f"  slope {slope.method}: {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
+    if a.d50 is not None:
+        ci = f" (95% CI {a.d50.d50_ci95[0]:.1f}-{a.d50.d50_ci95[1]:.1f})" if a.d50.d50_ci95 else ""
+        add(f"  D50 model: D50 {a.d50.d50_months:.1f} months{ci}, dx {a.d50.dx_months:.2f}, rD50 today "
+            f"{a.d50.rd50_today:.2f}")
+    add("")
+    add("Staging")
+    k = a.kings_clinical
+    add(f"  King's (clinical): {k.stage}  [{'; '.join(k.reasons)}]")
+    if a.kings_alsfrs_r:
+        e = a.kings_alsfrs_r[-1]
+        add(f"  King's (ALSFRS-R estimate, {e.date.isoformat()}): {e.stage}")
+    if a.mitos:
+        m = a.mitos[-1]
+        lost = [d.domain for d in m.domains if d.lost]
+        add(f"  MiToS ({m.date.isoformat()}): {m.stage}  (lost: {', '.join(lost) or 'none'})")
+    add("")
+    add("Prognosis (confidence: unverified coefficients)")
+    enc = a.encals
+    if enc.status == "assessed":
+        add(f"  ENCALS LP {enc.linear_predictor:.3f}; median event-free survival {enc.median_months_from_onset:.1f} "
+            f"months from onset; S(today) {enc.survival_today:.2f}")
+        cond = ", ".join(f"{h} mo: {p:.2f}" for h, p in sorted(enc.conditional_survival.items(), key=lambda x: int(x[0])))
+        add(f"  from today: {cond}; conditional median {enc.conditional_median_months_from_today} months")
+    else:
+        add("  ENCALS: refused: " + "; ".join(enc.refusal_reasons))
+    tri = a.tricals
+    add(f"  TRICALS risk profile: {tri.risk_profile:.3f}" if tri.status == "assessed"
+        else "  TRICALS: refused: " + "; ".join(tri.refusal_reasons))
+    add("")
+    add("Diagnostic criteria")
+    for c in a.criteria:
+        add(f"  {c.system}: {c.category}")
+        for w in c.why_not_higher:
+            add(f"    not {w.category}: {w.reason}")
+        for r in c.requirements_not_documented:
+            add(f"    ! {r}")
+    add("")
+    open_mimics = [m for m in a.mimics if m.status != "excluded"]
+    add(f"Mimics not yet excluded ({len(open_mimics)} of {len(a.mimics)}):")
+    for mimic in open_mimics:
+        detail = ("abnormal: " + ", ".join(mimic.abnormal)) if mimic.abnormal else ("missing: " + ", ".join(mimic.missing))
+        add(f"  {mimic.name} ({detail})")
+    add("")
+    add("Care alerts")
+    for alert in a.care_alerts:
+        add(f"  [{alert.kind}] {alert.status}: {alert.message} (sources: {', '.join(alert.sources)}; "
+            f"{alert.confidence})")
+    if a.not_assessed:
+        add("")
+        add("Not assessed")
+        for n in a.not_assessed:
+            add(f"  {n.what}: {n.reason}")
+    return "\n".join(lines)
