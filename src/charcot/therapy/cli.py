@@ -1,9 +1,240 @@
-"""Commands of charcot.therapy (registered on the main app by charcot.cli)."""
+"""Commands of charcot.therapy (registered on the main app by charcot.cli): ``therapies CASE`` and
+``claim check CLAIM.yaml``; ``register_knowledge`` adds ``knowledge therapies|trials|mechanisms``."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from charcot.therapy.model import ClaimGrade, TherapyMatch, TherapyMatches
+
+_FORMATS = ("table", "json")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in _FORMATS:
+        from charcot.errors import InputError
+
+        raise InputError(f"unknown format {fmt!r}", hint="use --format table or --format json")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        from charcot.outputs import atomic_write_text
+
+        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+
+
+def _unv(flag: bool) -> str:
+    return " [unverified]" if flag else ""
+
+
+def _render_match(m: TherapyMatch) -> list[str]:
+    head = m.verdict.value.upper().replace("_", " ")
+    if m.kind == "trial":
+        state = (m.trial_status or "").replace("_", " ")
+        head = (f"[CLOSED: {state}] criteria: {head}" if m.open_to_new_participants is False
+                else f"[{state}, as of {m.trial_status_as_of}] {head}")
+    lines = [f"* {m.name} [{m.id}] -> {head}{_unv(m.unverified)}",
+             f"    {m.summary}"]
+    if m.kind == "trial":
+        lines.append(f"    phase {m.phase}; genotype: {m.genotype_requirement}")
+    elif m.development_status:
+        when = f" ({m.development_status_date})" if m.development_status_date else ""
+        lines.append(f"    development status: {m.development_status.replace('_', ' ')}{when}; evidence: {m.evidence_level}")
+    for c in m.criteria:
+        tag = "" if c.blocking else f" (informative, {c.applies_to.replace('_', ' ')})"
+        lines.append(f"    - {c.status.value:7s} {c.description}{tag}: {c.reason}{_unv(c.unverified)}")
+    for r in m.regions:
+        lines.append(f"    region {r.region}: {r.status.replace('_', ' ')} {r.date or '(date not recorded)'}{_unv(r.unverified)}")
+    for e in m.mechanisms:
+        lines.append(f"    why: {e.text}")
+    for n in m.notes:
+        lines.append(f"    note: {n}")
+    lines.append(f"    sources: {', '.join(m.sources)}")
+    return lines
+
+
+def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
+    lines = [f"charcot therapy and trial matching (knowledge {result.knowledge_version}, region "
+             f"{result.region or 'not given'}, as of {result.as_of.isoformat()})", result.status_statement, ""]
+    if result.gene_notes:
+        lines += ["GENE-TARGETED PROGRAMMES", *[f"  {n}" for n in result.gene_notes], ""]
+    for title, items in (("THERAPIES", result.therapies), ("TRIALS", result.trials)):
+        shown = [m for m in items if show_all or m.relevant]
+        lines.append(f"{title} ({len(shown)} shown of {len(items)}; --all shows every record)")
+        for m in shown:
+            lines.extend(_render_match(m))
+        lines.append("")
+    if result.not_assessed:
+        lines.append("Missing facts that would decide more: " + "; ".join(result.not_assessed))
+    lines.append(result.statement)
+    return "\n".join(lines) + "\n"
+
+
+def render_grade(g: ClaimGrade) -> str:
+    lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}", "",
+             f"AAN class {g.aan_class}: {g.aan_reason}", f"OCEBM level {g.ocebm_level}",
+             f"ALSUntangled-style grades: Trials {g.alsuntangled_trials}"
+             + (f", Cases {g.alsuntangled_cases}" if g.alsuntangled_cases else "") + f" ({g.alsuntangled_reason})",
+             f"certainty: {g.certainty}", f"verdict: {g.verdict}", "", f"red flags ({len(g.red_flags)}):"]
+    lines += [f"  - {f.label}: {f.reason} [{', '.join(f.sources)}]" for f in g.red_flags] or ["  none found"]
+    lines += ["", "controlled evidence in the knowledge base for this intervention:"]
+    lines += [f"  - {e['name']} [{e['id']}]: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
+              for e in g.controlled_evidence] or ["  none recorded"]
+    nh = g.natural_history
+    if nh is not None:
+        lines += ["", f"natural-history check (simulated untreated series, n = {nh.n}, {nh.months:g} months, seed {nh.seed}):",
+                  f"  mean ALSFRS-R decline {nh.mean_decline:.2f} points ({nh.mean_slope_per_month:.2f}/month)",
+                  f"  no decline ('stabilised') {nh.share_no_decline:.1%}; improved {nh.share_improved:.1%}; "
+                  f"any visit above baseline {nh.share_any_visit_above_baseline:.1%}; improved >= 4 points "
+                  f"{nh.share_improved_4_points:.1%}"]
+        if nh.claim_responder_fraction is not None and nh.share_series_reaching_claim is not None:
+            size = nh.parameters.get("claim_series_size", 20)
+            lines.append(f"  claim {nh.claim_responder_fraction:.0%} 'improved': {nh.share_series_reaching_claim:.1%} of "
+                         f"untreated series of {size} reach that share of 'no decline' by chance; "
+                         f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
+        lines += [f"  assumption: {a}" for a in nh.assumptions]
+    lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)}", g.statement]
+    return "\n".join(lines) + "\n"
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the main app."""
+
+    @app.command("therapies")
+    def therapies_cmd(
+        case: Path = typer.Argument(..., help="Patient facts (YAML or JSON; see charcot.therapy.model.PatientFacts)."),
+        region: str | None = typer.Option(None, "--region", help="Regulatory region: US, EU, UK, JP, CA, KR, CH."),
+        as_of: str | None = typer.Option(None, "--as-of", help="Regulatory status as of this date (YYYY-MM-DD)."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+        show_all: bool = typer.Option(False, "--all", help="Show every therapy and trial, not only the relevant ones."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    ) -> None:
+        """Therapies and trials this patient can receive or join, criterion by criterion."""
+        from charcot.errors import InputError
+        from charcot.therapy.api import load_facts, match
+
+        _check_format(fmt)
+        when = None
+        if as_of is not None:
+            try:
+                when = date.fromisoformat(as_of)
+            except ValueError as exc:
+                raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from exc
+        result = match(load_facts(case), region=region.upper() if region else None, as_of=when)
+        _emit(result.model_dump_json(indent=2) if fmt == "json" else render_matches(result, show_all), output)
+
+    claim_app = typer.Typer(help="Grade treatment claims.", no_args_is_help=True)
+
+    @claim_app.command("check")
+    def claim_check(
+        claim: Path = typer.Argument(..., help="Claim YAML/JSON: text, intervention, design, n, control, outcome, ..."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the natural-history simulation."),
+        plot: Path | None = typer.Option(None, "--plot", help="Write the natural-history plot (PNG) here."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """Grade a claim (AAN class, ALSUntangled grades, red flags) against controlled evidence and natural history."""
+        from charcot.therapy.api import grade_claim, load_claim
+
+        _check_format(fmt)
+        grade = grade_claim(load_claim(claim), seed=seed)
+        if plot is not None and grade.natural_history is not None:
+            from charcot.therapy.plots import natural_history_png
+
+            natural_history_png(grade.natural_history, plot)
+        _emit(grade.model_dump_json(indent=2, exclude={"natural_history": {"changes"}}) if fmt == "json"
+              else render_grade(grade), None)
+
+    app.add_typer(claim_app, name="claim")
+
+
+def register_knowledge(knowledge_app: typer.Typer) -> None:
+    """Add ``therapies``, ``trials`` and ``mechanisms`` to the ``charcot knowledge`` group."""
+
+    @knowledge_app.command("therapies")
+    def k_therapies(
+        gene: str | None = typer.Option(None, "--gene", help="Only therapies targeting this gene."),
+        region: str | None = typer.Option(None, "--region", help="Show status in this region only."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """Therapies with regulatory status per region, mechanism, target genes and evidence."""
+        import json
+
+        from charcot.knowledge import get_knowledge
+        from charcot.knowledge.schema.therapies import Record
+        from charcot.therapy.matching import status_in_region
+
+        _check_format(fmt)
+        kb = get_knowledge()
+        items = [t for t in kb.typed("therapies", Record)
+                 if gene is None or gene.upper() in {g.upper() for g in t.target_genes}]
+        when = kb.meta.snapshot_date
+        if fmt == "json":
+            typer.echo(json.dumps([t.model_dump(mode="json") for t in items], indent=2))
+            return
+        for t in items:
+            typer.echo(f"{t.id}: {t.name}{_unv(t.confidence.value == 'unverified')}")
+            typer.echo(f"  class {t.therapy_class.value}; {t.modality}; targets {', '.join(t.target_genes) or '-'}; "
+                       f"mechanisms {', '.join(m.mechanism for m in t.mechanisms)}")
+            typer.echo(f"  status: {t.development_status}; evidence: {t.evidence_level}")
+            regions = [region.upper()] if region else sorted({e.region for e in t.regulatory})
+            for r in regions:
+                s = status_in_region(t.regulatory, r, when)
+                typer.echo(f"  {r}: " + (f"{s.status} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
+                                         else "no record in charcot"))
+
+    @knowledge_app.command("trials")
+    def k_trials(
+        gene: str | None = typer.Option(None, "--gene", help="Only trials targeting this gene."),
+        status: str | None = typer.Option(None, "--status", help="Only trials with this status (e.g. recruiting)."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """Trials with status as of the snapshot (check clinicaltrials.gov)."""
+        import json
+
+        from charcot.knowledge import get_knowledge
+        from charcot.knowledge.schema.trials import Record
+
+        _check_format(fmt)
+        items = [t for t in get_knowledge().typed("trials", Record)
+                 if (gene is None or gene.upper() in {g.upper() for g in t.target_genes})
+                 and (status is None or t.status.status.value == status)]
+        if fmt == "json":
+            typer.echo(json.dumps([t.model_dump(mode="json") for t in items], indent=2))
+            return
+        for t in items:
+            unv = t.status.confidence.value == "unverified" or t.confidence.value == "unverified"
+            typer.echo(f"{t.nct_id} {t.acronym or ''} phase {t.phase}: {t.title}")
+            typer.echo(f"  status {t.status.status.value} as of {t.status.as_of}{_unv(unv)}; check clinicaltrials.gov; "
+                       f"genotype: {t.genotype_requirement}")
+
+    @knowledge_app.command("mechanisms")
+    def k_mechanisms(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+        """Mechanism map: each mechanism, the genes acting through it and the therapies targeting it."""
+        import json
+
+        from charcot.knowledge import get_knowledge
+        from charcot.knowledge.schema.mechanisms import Record as Mech
+        from charcot.knowledge.schema.therapies import Record as Ther
+
+        _check_format(fmt)
+        kb = get_knowledge()
+        therapies = kb.typed("therapies", Ther)
+        rows = []
+        for m in kb.typed("mechanisms", Mech):
+            targeted = [t.id for t in therapies if any(link.mechanism == m.id for link in t.mechanisms)]
+            rows.append({"id": m.id, "name": m.name, "genes": [g.gene for g in m.genes], "therapies": targeted,
+                         "sources": m.sources})
+        if fmt == "json":
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        for r in rows:
+            typer.echo(f"{r['id']}: {r['name']}")
+            typer.echo(f"  genes: {', '.join(r['genes']) or '-'}; therapies: {', '.join(r['therapies']) or '-'}")

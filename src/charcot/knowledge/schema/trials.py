@@ -69,6 +69,7 @@ class Record(CitedRecord):
     genotype_requirement: str
     population: str = Field(pattern=r"^(symptomatic|presymptomatic|any)$")
     criteria: list[Criterion] = Field(default_factory=list)
+    parent_study_only: bool = Field(default=False, description="extension study: only participants of a parent study")
     key_result: str | None = None
     related: list[str] = Field(default_factory=list)
 

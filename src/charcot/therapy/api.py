@@ -1,0 +1,88 @@
+"""Module API of charcot.therapy.
+
+>>> facts = load_facts("case.yaml")                      # doctest: +SKIP
+>>> result = match(facts, region="EU")                   # doctest: +SKIP
+>>> result.get("tofersen").verdict                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from charcot.errors import InputError
+from charcot.knowledge import Knowledge
+from charcot.therapy.claims import grade_claim as _grade_claim
+from charcot.therapy.matching import match as _match
+from charcot.therapy.model import ClaimFields, ClaimGrade, PatientFacts, TherapyMatches
+from charcot.therapy.natural_history import simulate_natural_history
+
+__all__ = ["grade_claim", "load_claim", "load_facts", "match", "simulate_natural_history"]
+
+
+def _read_mapping(path: str | Path, what: str) -> Any:
+    import yaml
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{what} file not found", path=p) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} file: {exc}", path=p) from exc
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path=p, line=exc.lineno) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=p,
+                         line=mark.line + 1 if mark is not None else None) from exc
+    if not isinstance(data, dict):
+        raise InputError(f"a {what} file must contain a mapping at the top level", path=p)
+    return data
+
+
+def _validate(model: type[BaseModel], data: Any, path: str | Path, what: str, hint: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise InputError(f"invalid {what}: {loc}: {err['msg']}{more}", path=path, record=loc or None, hint=hint) from exc
+
+
+def load_facts(path: str | Path) -> PatientFacts:
+    """Read patient facts (YAML or JSON; see ``charcot.therapy.model`` for the format)."""
+    data = _read_mapping(path, "patient facts")
+    result: PatientFacts = _validate(PatientFacts, data, path, "patient facts",
+                                     "see the PatientFacts example in charcot/therapy/model.py")
+    return result
+
+
+def load_claim(path: str | Path) -> ClaimFields:
+    """Read a claim (YAML or JSON): ``text`` and ``intervention`` required, other fields optional."""
+    data = _read_mapping(path, "claim")
+    if "claim" in data and isinstance(data["claim"], dict):  # accept a knowledge-base style record too
+        data = data["claim"]
+    result: ClaimFields = _validate(ClaimFields, data, path, "claim",
+                                    "fields: text, intervention, intervention_class, design, n, control, outcome, ...")
+    return result
+
+
+def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None = None,
+          kb: Knowledge | None = None) -> TherapyMatches:
+    """Every therapy and trial evaluated against ``facts`` (see ``charcot.therapy.matching``)."""
+    return _match(facts, region=region, as_of=as_of, kb=kb)
+
+
+def grade_claim(claim: ClaimFields | dict[str, Any], *, seed: int = 0, simulate: bool = True,
+                kb: Knowledge | None = None) -> ClaimGrade:
+    """Grade a claim (AAN class, ALSUntangled grades, red flags, controlled evidence, natural history)."""
+    fields = claim if isinstance(claim, ClaimFields) else ClaimFields.model_validate(claim)
+    return _grade_claim(fields, seed=seed, simulate=simulate, kb=kb)

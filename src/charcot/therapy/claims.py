@@ -1,0 +1,190 @@
+"""Grade a treatment claim: AAN class (I-IV), OCEBM level, ALSUntangled-style Trials/Cases grades,
+red flags, the controlled evidence charcot holds for the intervention, and a natural-history check.
+
+The AAN therapeutic scheme (S-AANcls), paraphrased:
+* Class I: randomised controlled trial with masked or objective outcome assessment, concealed
+  allocation, pre-specified primary outcome, inclusion/exclusion defined, dropouts accounted for.
+* Class II: a randomised trial missing one of those elements, or a prospective matched cohort with
+  masked outcome assessment.
+* Class III: any other controlled study (including natural-history or self-controls) whose outcome is
+  objective or independently assessed.
+* Class IV: everything else: uncontrolled series, case reports, testimonials, expert opinion.
+ALSUntangled grades Trials and Cases A-F (U = no usable data); its published definitions used here:
+a flawed trial reporting benefit is Trials D (S-ALSU-D); with no controlled trial Trials is U; a
+clinic's subjective, brief improvements were graded Cases D (S-ALSU-PSC; applying it to another claim is
+charcot's inference). Grades A-C need a reviewer and are not assigned automatically.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charcot.knowledge import Knowledge, get_knowledge
+from charcot.knowledge.schema.claims import ClaimFields, Control, Design
+from charcot.knowledge.schema.claims import Record as KnownClaim
+from charcot.knowledge.schema.therapies import Record as Therapy
+from charcot.knowledge.schema.trials import NCT
+from charcot.knowledge.schema.trials import Record as Trial
+from charcot.therapy.model import ClaimGrade, NaturalHistoryResult, RedFlag
+
+_CONTROLLED = {Control.HISTORICAL, Control.CONCURRENT, Control.PLACEBO}
+_UNCONTROLLED_DESIGNS = {Design.TESTIMONIAL, Design.CASE_REPORT, Design.CASE_SERIES, Design.OPEN_LABEL}
+
+
+def aan_class(c: ClaimFields) -> tuple[str, str]:
+    controlled = c.control in _CONTROLLED and c.design not in _UNCONTROLLED_DESIGNS
+    objective = bool(c.outcome_validated) or bool(c.blinded_assessment)
+    if not controlled:
+        return "IV", "no control group (uncontrolled series, case report, testimonial or unknown design)"
+    if c.design is Design.RCT or c.randomised:
+        elements = {"masked outcome assessment": c.blinded_assessment, "concealed allocation": c.allocation_concealed,
+                    "pre-specified primary outcome": c.primary_outcome_prespecified,
+                    "dropouts accounted for": c.dropouts_reported}
+        lacking = [k for k, v in elements.items() if not v]
+        if not lacking:
+            return "I", "randomised, masked, pre-specified primary outcome, allocation concealed, dropouts reported"
+        if len(lacking) == 1:
+            return "II", f"randomised trial lacking: {lacking[0]}"
+        if objective:
+            return "III", f"randomised but lacking: {', '.join(lacking)} (unknown counts as lacking)"
+        return "IV", "randomised but neither masked nor objective outcome"
+    if c.design is Design.COHORT and c.blinded_assessment:
+        return "II", "prospective controlled cohort with masked outcome assessment"
+    if objective:
+        return "III", "controlled, non-randomised study with an objective or independently assessed outcome"
+    return "IV", "controlled but the outcome is subjective and not independently assessed"
+
+
+def ocebm_level(c: ClaimFields) -> str:
+    # OCEBM 2011 levels for treatment benefit (S-OCEBM): RCT 2, non-randomised controlled 3, series/historical 4.
+    if c.design is Design.RCT or c.randomised:
+        return "2"
+    if c.design is Design.COHORT and c.control in _CONTROLLED:
+        return "3"
+    if c.design in (Design.TESTIMONIAL,):
+        return "5"
+    return "4"
+
+
+def alsuntangled(c: ClaimFields, aan: str) -> tuple[str, str | None, str]:
+    controlled = c.control in _CONTROLLED and c.design not in _UNCONTROLLED_DESIGNS
+    cases: str | None = None
+    if c.design in (Design.TESTIMONIAL, Design.CASE_REPORT, Design.CASE_SERIES, Design.OPEN_LABEL, Design.UNKNOWN):
+        subjective = c.outcome_validated is not True
+        cases = "D" if subjective else "C-D (reviewer)"
+    if not controlled:
+        return "U", cases, "no controlled trial: Trials U (no usable data); " + (
+            "subjective, brief improvements in uncontrolled cases were graded Cases D by ALSUntangled" if cases == "D"
+            else "case evidence needs a reviewer")
+    if aan in ("III", "IV") or c.blinded_assessment is not True or not (c.design is Design.RCT or c.randomised):
+        return "D", cases, "a controlled study with high or unclear risk of bias reporting benefit: Trials D"
+    return "A-C (reviewer)", cases, "a low-risk-of-bias trial: the A-C grade needs a reviewer and replication"
+
+
+_TEXT_FLAGS: list[tuple[str, str, str, list[str]]] = [
+    ("cure", r"\bcur(e|es|ed|ing)\b", "promises a cure", ["S-ALSU-56"]),
+    ("guaranteed", r"\bguarantee", "guaranteed results", ["S-ALSU-56"]),
+    ("clinically_proven", r"clinically proven|scientifically proven", "'clinically proven' without a trial", ["S-ALSU-56"]),
+    ("no_risk", r"no risk|risk[- ]free|no side[- ]effects|completely safe", "claims no risk", ["S-ALSU-56"]),
+    ("reversal", r"revers|regress|stopped completely|stop(s|ped)? (the )?progression|halt",
+     "claims to stop or reverse ALS, which no controlled trial has shown", ["S-Bed16", "S-ALSU-56"]),
+    ("testimonial", r"testimonial|patients? (say|report)|feel(s|ing)? (better|stronger)", "relies on testimonials",
+     ["S-ALSU-PSC", "S-ALSU-56"]),
+]
+
+
+def red_flags(c: ClaimFields) -> list[RedFlag]:
+    flags: list[RedFlag] = []
+
+    def add(ident: str, label: str, reason: str, sources: list[str]) -> None:
+        if all(f.id != ident for f in flags):
+            flags.append(RedFlag(id=ident, label=label, reason=reason, sources=sources))
+
+    if c.control in (Control.NONE, Control.UNKNOWN) or c.design in _UNCONTROLLED_DESIGNS:
+        add("no_control", "no control group", "without a control group, natural plateaus, measurement noise, regression "
+            "to the mean and placebo response cannot be told apart from a treatment effect", ["S-AANcls", "S-NBT16"])
+    if c.patient_pays or (c.cost_to_patient or 0) > 0:
+        cost = f" ({c.cost_to_patient:g} {c.currency or ''}".rstrip() + ")" if c.cost_to_patient else ""
+        add("patient_pays", "patient pays", f"patients are charged for an unproven treatment{cost}",
+            ["S-ALSU-56", "S-FDAwarn"])
+    if not c.registration or not NCT.match(c.registration.strip()):
+        add("not_registered", "no trial registration", "no public trial registration (e.g. ClinicalTrials.gov NCT id)",
+            ["S-ALSU-56", "S-Thieme18"])
+    if c.outcome_validated is not True:
+        add("subjective_outcome", "no validated outcome", "the outcome is not a validated measure (ALSFRS-R, dynamometry, "
+            "vital capacity, survival)", ["S-AANcls", "S-NBT16"])
+    if c.n is None:
+        add("no_denominator", "no denominator", "the number of patients treated and followed is not given", ["S-AANcls"])
+    if c.blinded_assessment is not True:
+        add("unblinded", "unblinded assessment", "outcome assessed by people who know the treatment", ["S-AANcls"])
+    if c.peer_reviewed is False:
+        add("not_peer_reviewed", "no peer-reviewed publication", "results not published in a peer-reviewed journal",
+            ["S-ALSU-D"])
+    if len(c.diseases_treated) > 2:
+        add("many_diseases", "one treatment for many diseases", f"offered for {len(c.diseases_treated)} different diseases",
+            ["S-ALSU-XC"])
+    if c.design is Design.TESTIMONIAL:
+        add("testimonial", "testimonials", "evidence is patient testimonials", ["S-ALSU-PSC", "S-ALSU-56"])
+    for ident, pattern, label, sources in _TEXT_FLAGS:
+        if re.search(pattern, c.text, flags=re.IGNORECASE):
+            add(ident, label, f"the claim text says so: {label}", sources)
+    return flags
+
+
+def controlled_evidence(c: ClaimFields, kb: Knowledge) -> tuple[list[dict[str, str]], list[str]]:
+    """Therapies and trials in the knowledge base for the claim's intervention class, plus known claims."""
+    cls = (c.intervention_class or "").lower()
+    words = c.intervention.lower()
+    therapies = kb.typed("therapies", Therapy)
+    trials = {t.key: t for t in kb.typed("trials", Trial)}
+    hits = [t for t in therapies if (cls and cls in t.intervention_classes)
+            or any(k in words for k in (t.id.replace("_", " "), t.name.lower().split(" (")[0]) if len(k) > 4)]
+    out: list[dict[str, str]] = []
+    for t in hits:
+        out.append({"id": t.id, "kind": "therapy", "name": t.name, "evidence_level": t.evidence_level,
+                    "summary": t.evidence_summary.strip(), "sources": ", ".join(t.sources)})
+        for nct in t.trials:
+            trial = trials.get(nct)
+            if trial is not None and trial.key_result:
+                out.append({"id": nct, "kind": "trial", "name": trial.title, "evidence_level": f"phase {trial.phase}",
+                            "summary": trial.key_result, "sources": ", ".join(trial.sources)})
+    known = [k.id for k in kb.typed("claims", KnownClaim)
+             if (cls and k.claim.intervention_class == cls) or k.claim.text.strip() == c.text.strip()]
+    return out, known
+
+
+def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = None,
+                simulate: bool = True, n_simulated: int = 20000) -> ClaimGrade:
+    from charcot import CLINICAL_JUDGEMENT_STATEMENT
+    from charcot.therapy.natural_history import simulate_natural_history
+
+    kb = kb or get_knowledge()
+    aan, aan_reason = aan_class(claim)
+    trials_grade, cases_grade, alsu_reason = alsuntangled(claim, aan)
+    flags = red_flags(claim)
+    evidence, known = controlled_evidence(claim, kb)
+    nh: NaturalHistoryResult | None = None
+    if simulate:
+        months = claim.timeframe_months or 6.0
+        nh = simulate_natural_history(n_simulated, months, seed, baseline_worst_of=2,
+                                      claim_responder_fraction=claim.responder_fraction,
+                                      claim_series_size=claim.n or 20)
+    certainty = {"I": "moderate to high (one Class I study; needs replication)", "II": "low to moderate",
+                 "III": "low", "IV": "very low"}[aan]
+    if aan == "IV":
+        verdict = "unproven: this claim cannot show that the treatment works"
+    elif aan == "III":
+        verdict = "weak: controlled but at high risk of bias"
+    else:
+        verdict = "testable evidence: judge it with the controlled trials below"
+    advice = ("Ask for a registered trial (ClinicalTrials.gov), a control group, validated outcomes (ALSFRS-R, vital "
+              "capacity, survival) and blinded assessment; do not pay for an unproven treatment. Registered trials "
+              "are free for participants.") if aan in ("III", "IV") else (
+              "Weigh the controlled evidence below; one trial needs independent replication.")
+    sources = sorted({"S-AANcls", "S-OCEBM", "S-ALSU-method", *(s for f in flags for s in f.sources),
+                      *(["S-Bed16", "S-Ata14"] if nh else [])})
+    return ClaimGrade(claim_text=claim.text.strip(), intervention=claim.intervention, aan_class=aan, aan_reason=aan_reason,
+                      ocebm_level=ocebm_level(claim), alsuntangled_trials=trials_grade, alsuntangled_cases=cases_grade,
+                      alsuntangled_reason=alsu_reason, certainty=certainty, red_flags=flags, controlled_evidence=evidence,
+                      known_claims=known, natural_history=nh, verdict=verdict, advice=advice, sources=sources,
+                      statement=CLINICAL_JUDGEMENT_STATEMENT)

@@ -1,0 +1,226 @@
+"""The eligibility engine: one ``Criterion`` (knowledge schema) evaluated against ``PatientFacts``.
+
+Rules: a fact that is absent makes the criterion ``unknown`` and names the missing fact; it never
+fails. A gene criterion fails on "no finding" only when the patient's genetic test covered the gene
+(``genetic_testing_done`` and, if given, ``genes_tested``). Repeat criteria need an explicit repeat
+status: sequencing without a repeat assay does not assess C9orf72.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from charcot.knowledge.schema.therapies import Criterion, CriterionKind
+from charcot.model import AcmgClass, Confidence
+from charcot.therapy.model import (
+    CriterionResult,
+    CriterionStatus,
+    GeneFinding,
+    PatientFacts,
+    RepeatStatus,
+    Verdict,
+)
+
+_RANK = {
+    AcmgClass.PATHOGENIC: 5,
+    AcmgClass.LIKELY_PATHOGENIC: 4,
+    AcmgClass.VUS: 3,
+    AcmgClass.LIKELY_BENIGN: 2,
+    AcmgClass.BENIGN: 1,
+}
+
+
+def at_least(classification: AcmgClass, minimum: AcmgClass) -> bool:
+    return _RANK[classification] >= _RANK[minimum]
+
+
+def _norm(text: str) -> str:
+    return text.strip().replace(" ", "").lower()
+
+
+def variant_names(finding: GeneFinding) -> set[str]:
+    names = {finding.hgvs_p, finding.hgvs_c, finding.variant_key}
+    out = {_norm(n) for n in names if n}
+    # accept "p.Ala5Val" and "Ala5Val", and "(p.Ala5Val)"
+    out |= {n.removeprefix("p.").strip("()") for n in list(out)}
+    return out
+
+
+def _matches_any(finding: GeneFinding, wanted: Iterable[str]) -> bool:
+    names = variant_names(finding)
+    for item in wanted:
+        norm = _norm(item)
+        if norm in names or norm.removeprefix("p.").strip("()") in names:
+            return True
+    return False
+
+
+def _label(finding: GeneFinding) -> str:
+    return finding.hgvs_p or finding.hgvs_c or finding.variant_key or "variant"
+
+
+def _gene_covered(facts: PatientFacts, gene: str) -> bool:
+    geno = facts.genotype
+    if not geno.genetic_testing_done:
+        return False
+    return geno.genes_tested is None or gene.upper() in {g.upper() for g in geno.genes_tested}
+
+
+def _result(c: Criterion, status: CriterionStatus, reason: str, missing: str | None = None) -> CriterionResult:
+    return CriterionResult(id=c.id, description=c.description, status=status, reason=reason, blocking=c.blocking,
+                           applies_to=c.applies_to, missing=missing, sources=list(c.sources),
+                           unverified=c.confidence is Confidence.UNVERIFIED)
+
+
+def _findings(facts: PatientFacts, gene: str) -> list[GeneFinding]:
+    return [f for f in facts.genotype.findings if f.gene.upper() == gene.upper()]
+
+
+def _gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    assert c.gene is not None and c.min_class is not None
+    findings = _findings(facts, c.gene)
+    qualifying = [f for f in findings if at_least(f.classification, c.min_class)]
+    need = f"{c.gene} classified at least {c.min_class.short}"
+    if qualifying:
+        if c.preapproved_variants is not None:
+            approved = [f for f in qualifying if _matches_any(f, c.preapproved_variants)]
+            if approved:
+                return _result(c, CriterionStatus.MET, f"{c.gene} {_label(approved[0])} ({approved[0].classification.short}) "
+                                                       "is on the pre-approved variant list")
+            note = c.review_note or "the variant is not on the pre-approved list"
+            return _result(c, CriterionStatus.REVIEW, f"{c.gene} {_label(qualifying[0])} "
+                                                      f"({qualifying[0].classification.short}) qualifies by class; {note}")
+        return _result(c, CriterionStatus.MET, f"{c.gene} {_label(qualifying[0])} classified "
+                                               f"{qualifying[0].classification.value}")
+    if findings:
+        best = max(findings, key=lambda f: _RANK[f.classification])
+        return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(best)} is classified {best.classification.value}; "
+                                                  f"needs {need} (a reclassification would change this)")
+    if _gene_covered(facts, c.gene):
+        return _result(c, CriterionStatus.FAILED, f"no {c.gene} variant classified at least {c.min_class.short} "
+                                                  "was found by the genetic test")
+    return _result(c, CriterionStatus.UNKNOWN, f"no genetic result for {c.gene} was given", missing=f"genetic test result for {c.gene}")
+
+
+def _no_gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    assert c.gene is not None and c.min_class is not None
+    qualifying = [f for f in _findings(facts, c.gene) if at_least(f.classification, c.min_class)]
+    if qualifying:
+        return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(qualifying[0])} is {qualifying[0].classification.short}")
+    if _gene_covered(facts, c.gene):
+        return _result(c, CriterionStatus.MET, f"no qualifying {c.gene} variant found")
+    return _result(c, CriterionStatus.UNKNOWN, f"no genetic result for {c.gene} was given", missing=f"genetic test result for {c.gene}")
+
+
+def _variant(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    assert c.gene is not None
+    findings = _findings(facts, c.gene)
+    hits = [f for f in findings if _matches_any(f, c.variants)]
+    if hits:
+        return _result(c, CriterionStatus.MET, f"{c.gene} {_label(hits[0])} is one of the required variants")
+    if findings:
+        return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(findings[0])} is not one of {', '.join(c.variants)}")
+    if _gene_covered(facts, c.gene):
+        return _result(c, CriterionStatus.FAILED, f"none of {', '.join(c.variants)} was found")
+    return _result(c, CriterionStatus.UNKNOWN, f"no genetic result for {c.gene} was given", missing=f"genetic test result for {c.gene}")
+
+
+def _repeat(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    assert c.gene is not None
+    status = next((v for k, v in facts.genotype.repeats.items() if k.upper() == c.gene.upper()), None)
+    if status is None or status is RepeatStatus.NOT_ASSESSED:
+        return _result(c, CriterionStatus.UNKNOWN, f"{c.gene} repeat status was not assessed",
+                       missing=f"{c.gene} repeat status (repeat-primed PCR or a repeat caller)")
+    if status.value in c.repeat_status:
+        return _result(c, CriterionStatus.MET, f"{c.gene} repeat status is {status.value}")
+    return _result(c, CriterionStatus.FAILED, f"{c.gene} repeat status is {status.value}; needs {' or '.join(c.repeat_status)}")
+
+
+def _affected(facts: PatientFacts) -> bool | None:
+    clin = facts.clinical
+    if clin.affected is not None:
+        return clin.affected
+    if clin.presymptomatic_carrier:
+        return False
+    return None
+
+
+def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    affected = _affected(facts)
+    if affected is None:
+        return _result(c, CriterionStatus.UNKNOWN, "whether the person has clinically manifest ALS was not given",
+                       missing="affected status (clinically manifest ALS or not)")
+    if affected:
+        return _result(c, CriterionStatus.MET, "clinically manifest ALS")
+    return _result(c, CriterionStatus.FAILED, "no clinically manifest ALS (presymptomatic)")
+
+
+def _presymptomatic(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    affected = _affected(facts)
+    if affected is None:
+        return _result(c, CriterionStatus.UNKNOWN, "whether the person is symptomatic was not given",
+                       missing="affected status (clinically manifest ALS or not)")
+    if affected:
+        return _result(c, CriterionStatus.FAILED, "has clinically manifest ALS; the criterion needs a presymptomatic carrier")
+    return _result(c, CriterionStatus.MET, "presymptomatic (no clinically manifest ALS)")
+
+
+_NUMERIC_FACT = {
+    CriterionKind.AGE: ("age", "age (years)"),
+    CriterionKind.ALSFRS_R: ("alsfrs_r", "ALSFRS-R total"),
+    CriterionKind.FVC: ("fvc_percent", "FVC (% predicted)"),
+    CriterionKind.DURATION: ("disease_duration_months", "disease duration from symptom onset (months)"),
+    CriterionKind.NFL: ("nfl_pg_ml", "plasma NfL (pg/mL)"),
+}
+
+
+def _numeric(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    field, label = _NUMERIC_FACT[c.kind]
+    value = getattr(facts.clinical, field)
+    bound = " and ".join(p for p in (f">= {c.min:g}" if c.min is not None else "",
+                                     f"<= {c.max:g}" if c.max is not None else "") if p)
+    unit = f" {c.unit}" if c.unit else ""
+    if value is None:
+        return _result(c, CriterionStatus.UNKNOWN, f"{label} not given; needs {bound}{unit}", missing=label)
+    ok = (c.min is None or value >= c.min) and (c.max is None or value <= c.max)
+    status = CriterionStatus.MET if ok else CriterionStatus.FAILED
+    return _result(c, status, f"{label} is {value:g}; needs {bound}{unit}")
+
+
+def _sex(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    if facts.clinical.sex is None:
+        return _result(c, CriterionStatus.UNKNOWN, "sex not given", missing="sex")
+    ok = facts.clinical.sex in c.sexes
+    return _result(c, CriterionStatus.MET if ok else CriterionStatus.FAILED, f"sex is {facts.clinical.sex}")
+
+
+def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
+    kind = criterion.kind
+    if kind is CriterionKind.GENE:
+        return _gene(criterion, facts)
+    if kind is CriterionKind.NO_GENE:
+        return _no_gene(criterion, facts)
+    if kind is CriterionKind.VARIANT:
+        return _variant(criterion, facts)
+    if kind is CriterionKind.REPEAT:
+        return _repeat(criterion, facts)
+    if kind is CriterionKind.DIAGNOSIS:
+        return _diagnosis(criterion, facts)
+    if kind is CriterionKind.PRESYMPTOMATIC:
+        return _presymptomatic(criterion, facts)
+    if kind is CriterionKind.SEX:
+        return _sex(criterion, facts)
+    return _numeric(criterion, facts)
+
+
+def combine(results: list[CriterionResult]) -> Verdict:
+    """Verdict from blocking criteria: any failed -> not eligible; else any unknown -> cannot decide;
+    else any review -> committee review; else eligible. Non-blocking criteria never change it."""
+    blocking = [r for r in results if r.blocking]
+    if any(r.status is CriterionStatus.FAILED for r in blocking):
+        return Verdict.NOT_ELIGIBLE
+    if any(r.status is CriterionStatus.UNKNOWN for r in blocking):
+        return Verdict.CANNOT_DECIDE
+    if any(r.status is CriterionStatus.REVIEW for r in blocking):
+        return Verdict.COMMITTEE_REVIEW
+    return Verdict.ELIGIBLE

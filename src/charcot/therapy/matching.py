@@ -1,0 +1,261 @@
+"""Match a patient to therapies and trials: evaluate every label / trial criterion, add the
+regional regulatory status as of a date, and explain through the mechanism map why a therapy fits
+(or does not specifically fit) the genotype."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from charcot.knowledge import Knowledge, get_knowledge
+from charcot.knowledge.schema.mechanisms import Record as Mechanism
+from charcot.knowledge.schema.therapies import REGIONS, CriterionKind, RegulatoryEvent, RegulatoryStatus
+from charcot.knowledge.schema.therapies import Record as Therapy
+from charcot.knowledge.schema.trials import Record as Trial
+from charcot.model import AcmgClass, Confidence
+from charcot.therapy.criteria import at_least, combine, evaluate
+from charcot.therapy.model import (
+    CriterionResult,
+    CriterionStatus,
+    MechanismExplanation,
+    PatientFacts,
+    RegionStatus,
+    RepeatStatus,
+    TherapyMatch,
+    TherapyMatches,
+    Verdict,
+)
+
+#: EU member states (ISO 3166-1 alpha-2) for mapping a country to the centralised EU procedure.
+EU_COUNTRIES = frozenset(
+    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"])
+_COUNTRY_REGION = {"US": "US", "GB": "UK", "UK": "UK", "JP": "JP", "CA": "CA", "KR": "KR", "CH": "CH"}
+
+
+def region_for(country: str | None) -> str | None:
+    if not country:
+        return None
+    code = country.strip().upper()
+    if code in EU_COUNTRIES:
+        return "EU"
+    return _COUNTRY_REGION.get(code)
+
+
+def partial_date_start(text: str) -> date:
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _sort_key(event: RegulatoryEvent) -> date:
+    return partial_date_start(event.date) if event.date else date.min
+
+
+def status_in_region(events: list[RegulatoryEvent], region: str, as_of: date) -> RegionStatus | None:
+    """The latest event on or before ``as_of`` in ``region`` (undated events count as earlier)."""
+    here = sorted((e for e in events if e.region == region and (e.date is None or partial_date_start(e.date) <= as_of)),
+                  key=_sort_key)
+    if not here:
+        return None
+    last = here[-1]
+    history = [f"{e.date or 'undated'}: {e.status.value}" for e in here]
+    srcs = sorted({s for e in here for s in e.sources})
+    return RegionStatus(region=region, status=last.status.value, date=last.date, available=last.status.available,
+                        note=last.note, history=history, sources=srcs,
+                        unverified=last.confidence is Confidence.UNVERIFIED)
+
+
+def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PATHOGENIC) -> set[str]:
+    genes = {f.gene.upper() for f in facts.genotype.findings if at_least(f.classification, minimum)}
+    genes |= {g.upper() for g, s in facts.genotype.repeats.items() if s in (RepeatStatus.EXPANDED, RepeatStatus.INTERMEDIATE)}
+    return genes
+
+
+def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], genes: set[str]) -> list[MechanismExplanation]:
+    out: list[MechanismExplanation] = []
+    targets = {g.upper() for g in therapy.target_genes}
+    for link in therapy.mechanisms:
+        mech = mechanisms.get(link.mechanism)
+        if mech is None:
+            continue
+        hits = [g for g in mech.genes if g.gene.upper() in genes]
+        names = [g.gene for g in hits]
+        direct = [g for g in hits if g.gene.upper() in targets]
+        if direct:
+            g = direct[0]
+            text = (f"{therapy.name}: {link.action}. {g.gene} causes ALS through {mech.name} ({g.role}); "
+                    f"the therapy is aimed at this gene, so it fits this genotype.")
+        elif hits:
+            g = hits[0]
+            text = (f"{therapy.name}: {link.action} ({mech.name}). {g.gene} also acts through this mechanism "
+                    f"({g.role}), but the therapy was not shown to work specifically in {g.gene} carriers.")
+        else:
+            text = f"{therapy.name}: {link.action} ({mech.name}); not specific to a genotype."
+        out.append(MechanismExplanation(mechanism=mech.id, mechanism_name=mech.name, action=link.action, genes=names,
+                                        text=text))
+    return out
+
+
+def _availability(therapy: Therapy, region: str | None, as_of: date) -> CriterionResult:
+    sources = sorted({s for e in therapy.regulatory for s in e.sources}) or list(therapy.sources)
+    approved_anywhere = any(e.status.available for e in therapy.regulatory
+                            if e.date is None or partial_date_start(e.date) <= as_of)
+    base = {"id": "approved_in_region", "description": "approved (marketed) in the patient's region", "sources": sources}
+    if therapy.label is None or not approved_anywhere:
+        when = f" ({therapy.development_status_date})" if therapy.development_status_date else ""
+        return CriterionResult(**base, status=CriterionStatus.FAILED,
+                               reason=f"not approved for ALS in any region; development status: "
+                                      f"{therapy.development_status.replace('_', ' ')}{when}")
+    if region is None:
+        return CriterionResult(**base, status=CriterionStatus.UNKNOWN, reason="the patient's country/region was not given",
+                               missing="country or region")
+    status = status_in_region(therapy.regulatory, region, as_of)
+    if status is None:
+        return CriterionResult(**base, status=CriterionStatus.UNKNOWN,
+                               reason=f"charcot has no regulatory record for {therapy.name} in {REGIONS.get(region, region)}",
+                               missing=f"regulatory status in {region} (not in the knowledge base)")
+    when = f" on {status.date}" if status.date else ""
+    text = f"{REGIONS.get(region, region)}: {status.status.replace('_', ' ')}{when}"
+    if status.unverified:
+        text += " (unverified)"
+    return CriterionResult(**{**base, "sources": status.sources}, status=CriterionStatus.MET if status.available else CriterionStatus.FAILED,
+                           reason=text, unverified=status.unverified)
+
+
+def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, list[str], list[str]]:
+    failed = [f"{r.id}: {r.reason}" for r in results if r.blocking and r.status is CriterionStatus.FAILED]
+    missing = [r.missing for r in results if r.blocking and r.status is CriterionStatus.UNKNOWN and r.missing]
+    review = [r.reason for r in results if r.blocking and r.status is CriterionStatus.REVIEW]
+    if verdict is Verdict.NOT_ELIGIBLE:
+        text = "not eligible: " + "; ".join(failed)
+    elif verdict is Verdict.CANNOT_DECIDE:
+        text = "cannot decide: missing " + ", ".join(missing)
+    elif verdict is Verdict.COMMITTEE_REVIEW:
+        text = "committee review needed: " + "; ".join(review)
+    else:
+        text = "eligible on every checked criterion"
+    return text, failed, missing
+
+
+def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_of: date,
+                  mechanisms: dict[str, Mechanism]) -> TherapyMatch:
+    results = [evaluate(c, facts) for c in (therapy.label.criteria if therapy.label else [])]
+    results.append(_availability(therapy, region, as_of))
+    verdict = combine(results)
+    summary, failed, missing = _summary(verdict, results)
+    genes = patient_genes(facts)
+    targets = {g.upper() for g in therapy.target_genes}
+    genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
+                    if c.kind in (CriterionKind.GENE, CriterionKind.VARIANT, CriterionKind.REPEAT)}
+    gene_failed = any(r.status is CriterionStatus.FAILED for r in results if r.id in genotype_ids)
+    relevant = bool(targets & genes) if targets else therapy.label is not None and not gene_failed
+    regions = [s for r in REGIONS if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
+    notes = []
+    for r in regions:
+        if r.status in (RegulatoryStatus.WITHDRAWN, RegulatoryStatus.REFUSED, RegulatoryStatus.APPLICATION_WITHDRAWN):
+            notes.append(f"{r.region}: {r.status.replace('_', ' ')} on {r.date or 'an unrecorded date'}")
+    if therapy.purpose == "symptomatic":
+        notes.append("treats a symptom, not ALS progression")
+    return TherapyMatch(
+        kind="therapy", id=therapy.id, name=therapy.name, verdict=verdict, summary=summary, relevant=relevant,
+        criteria=results, failed=failed, missing=missing, regions=regions,
+        development_status=therapy.development_status, development_status_date=therapy.development_status_date,
+        mechanisms=_explain(therapy, mechanisms, genes), evidence_level=therapy.evidence_level, notes=notes,
+        sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
+
+
+def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy],
+                mechanisms: dict[str, Mechanism]) -> TherapyMatch:
+    results = [evaluate(c, facts) for c in trial.criteria]
+    verdict = combine(results)
+    summary, failed, missing = _summary(verdict, results)
+    if not results:
+        verdict, summary = Verdict.CANNOT_DECIDE, "cannot decide: charcot records no eligibility criteria for this trial"
+    status = trial.status
+    open_ = status.status.open_to_new_participants
+    if trial.parent_study_only:
+        open_ = False
+    unverified = status.confidence is Confidence.UNVERIFIED or trial.confidence is Confidence.UNVERIFIED
+    state = status.status.value.replace("_", " ")
+    status_text = f"status {state} as of {status.as_of}{' (unverified)' if unverified else ''}; check clinicaltrials.gov"
+    if open_ is False:
+        summary += f" (criteria only); NOT open to new participants: {state}"
+    elif open_ is None:
+        summary += f" (criteria only); recruitment state not verified: {state}"
+    notes = [status_text]
+    if trial.parent_study_only:
+        notes.append("extension study: open only to participants of its parent study")
+    if status.note:
+        notes.append(status.note)
+    genes = patient_genes(facts)
+    targets = {g.upper() for g in trial.target_genes}
+    relevant = bool(targets & genes) if targets else (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
+    therapy = therapies.get(trial.therapy or "")
+    return TherapyMatch(
+        kind="trial", id=trial.nct_id, name=f"{trial.acronym + ': ' if trial.acronym else ''}{trial.title}",
+        verdict=verdict, summary=summary, relevant=relevant, criteria=results, failed=failed, missing=missing,
+        trial_status=status.status.value, trial_status_as_of=status.as_of, open_to_new_participants=open_,
+        phase=trial.phase, genotype_requirement=trial.genotype_requirement,
+        mechanisms=_explain(therapy, mechanisms, genes) if therapy else [],
+        evidence_level=trial.key_result, notes=notes, sources=sorted({*trial.sources, *status.sources}),
+        unverified=unverified)
+
+
+_STOPPED = {"discontinued", "withdrawn", "preclinical", "case_report", "unknown"}
+
+
+def _gene_notes(facts: PatientFacts, therapies: Iterable[Therapy], latest: str) -> list[str]:
+    """Per patient gene: the gene-targeted programmes, with a plain statement when none is current."""
+    notes: list[str] = []
+    items = list(therapies)
+    for gene in sorted(patient_genes(facts)):
+        targeted = [t for t in items if gene in {g.upper() for g in t.target_genes}]
+        if not targeted:
+            notes.append(f"{gene}: no therapy targeting this gene is in charcot's knowledge base (as of {latest}).")
+            continue
+        gene = next((g for t in targeted for g in t.target_genes if g.upper() == gene), gene)
+        current = [t.name for t in targeted if t.development_status not in _STOPPED]
+        stopped = [f"{t.name} ({t.development_status.replace('_', ' ')}"
+                   + (f" {t.development_status_date})" if t.development_status_date else ")")
+                   for t in targeted if t.development_status in _STOPPED]
+        text = f"{gene}: current programmes: {', '.join(current) if current else 'none in charcot knowledge base'}"
+        if stopped:
+            text += f"; discontinued or not in clinical development: {', '.join(stopped)}"
+        notes.append(text + f" (as of {latest}).")
+    return notes
+
+
+def latest_status_date(kb: Knowledge) -> str:
+    dates = [t.status.as_of for t in kb.typed("trials", Trial)]
+    dates += [e.date for t in kb.typed("therapies", Therapy) for e in t.regulatory if e.date]
+    return max(dates, key=partial_date_start)
+
+
+_VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.COMMITTEE_REVIEW: 1, Verdict.CANNOT_DECIDE: 2, Verdict.NOT_ELIGIBLE: 3}
+
+
+def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None = None,
+          kb: Knowledge | None = None) -> TherapyMatches:
+    from charcot import CLINICAL_JUDGEMENT_STATEMENT
+
+    kb = kb or get_knowledge()
+    when = as_of or kb.meta.snapshot_date
+    if region is not None and region not in REGIONS:
+        from charcot.errors import InputError
+
+        raise InputError(f"unknown region {region!r}", hint=f"use one of {', '.join(REGIONS)}")
+    chosen = region or facts.clinical.region or region_for(facts.clinical.country)
+    mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
+    therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
+    t_matches = [match_therapy(t, facts, chosen, when, mechanisms) for t in therapies.values()]
+    # Trial records hold one dated status snapshot (no history), so ``as_of`` applies to regulatory events only.
+    trials = [match_trial(t, facts, therapies, mechanisms) for t in kb.typed("trials", Trial)]
+    t_matches.sort(key=lambda m: (not m.relevant, _VERDICT_ORDER[m.verdict]))
+    trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
+    missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})
+    latest = latest_status_date(kb)
+    gene_notes = _gene_notes(facts, therapies.values(), latest)
+    statement = (f"Regulatory and trial statuses are as of {latest} (latest verified in charcot's sources; knowledge "
+                 f"snapshot {kb.meta.snapshot_date.isoformat()}); check clinicaltrials.gov and the regulator before acting.")
+    return TherapyMatches(patient_id=facts.id, region=chosen, as_of=when, knowledge_version=kb.meta.version,
+                          knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
+                          trials=trials, not_assessed=missing, gene_notes=gene_notes, statement=CLINICAL_JUDGEMENT_STATEMENT)

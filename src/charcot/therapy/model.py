@@ -1,0 +1,248 @@
+"""Public types of charcot.therapy: the patient facts the eligibility engine reads, and its results.
+
+``PatientFacts`` is deliberately flat and every field is optional: a missing fact never counts as a
+failure, it makes a criterion ``unknown`` and the verdict ``cannot_decide`` naming what is missing.
+
+Example (YAML accepted by ``charcot therapies CASE``)::
+
+    genotype:
+      findings:
+        - {gene: SOD1, classification: Pathogenic, hgvs_p: p.Ala5Val}
+      repeats: {C9orf72: normal}
+      genetic_testing_done: true
+    clinical:
+      affected: true
+      age: 54
+      region: EU            # or country: DE
+      alsfrs_r: 41
+      fvc_percent: 88
+      disease_duration_months: 14
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charcot.knowledge.schema.claims import ClaimFields, Control, Design
+from charcot.model import AcmgClass
+
+__all__ = [
+    "ClaimFields",
+    "ClaimGrade",
+    "Clinical",
+    "Control",
+    "CriterionResult",
+    "CriterionStatus",
+    "Design",
+    "GeneFinding",
+    "Genotype",
+    "MechanismExplanation",
+    "NaturalHistoryResult",
+    "PatientFacts",
+    "RedFlag",
+    "RegionStatus",
+    "RepeatStatus",
+    "TherapyMatch",
+    "TherapyMatches",
+    "Verdict",
+]
+
+
+class RepeatStatus(StrEnum):
+    EXPANDED = "expanded"
+    INTERMEDIATE = "intermediate"
+    NORMAL = "normal"
+    NOT_ASSESSED = "not_assessed"
+
+
+class GeneFinding(BaseModel):
+    """One classified variant in one gene."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gene: str
+    classification: AcmgClass
+    hgvs_p: str | None = None
+    hgvs_c: str | None = None
+    variant_key: str | None = Field(default=None, description="charcot variant key, e.g. GRCh38:21:31659783:C:T")
+    zygosity: str | None = None
+
+
+class Genotype(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    findings: list[GeneFinding] = Field(default_factory=list)
+    repeats: dict[str, RepeatStatus] = Field(default_factory=dict, description="gene -> repeat status")
+    genetic_testing_done: bool | None = Field(
+        default=None, description="True when genes were tested: then a gene without a finding counts as 'no finding'")
+    genes_tested: list[str] | None = Field(default=None, description="genes covered by the test; None = all curated genes")
+
+
+class Clinical(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    affected: bool | None = Field(default=None, description="clinically manifest ALS (symptomatic)")
+    presymptomatic_carrier: bool | None = None
+    age: float | None = Field(default=None, ge=0, le=120)
+    sex: str | None = Field(default=None, pattern=r"^(female|male|other)$")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2 code, e.g. DE")
+    region: str | None = Field(default=None, description="regulatory region: US, EU, UK, JP, CA, KR, CH")
+    alsfrs_r: int | None = Field(default=None, ge=0, le=48)
+    alsfrs_r_date: date | None = None
+    fvc_percent: float | None = Field(default=None, ge=0, le=200)
+    disease_duration_months: float | None = Field(default=None, ge=0)
+    nfl_pg_ml: float | None = Field(default=None, ge=0)
+    nfl_date: date | None = None
+
+
+class PatientFacts(BaseModel):
+    """Everything the eligibility engine may use; every item optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = None
+    genotype: Genotype = Field(default_factory=Genotype)
+    clinical: Clinical = Field(default_factory=Clinical)
+
+
+class CriterionStatus(StrEnum):
+    MET = "met"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    REVIEW = "review"  # qualifies, but needs a committee / sponsor decision
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    CANNOT_DECIDE = "cannot_decide"
+    COMMITTEE_REVIEW = "committee_review"
+
+
+class CriterionResult(BaseModel):
+    id: str
+    description: str
+    status: CriterionStatus
+    reason: str
+    blocking: bool = True
+    applies_to: str = "enrolment"
+    missing: str | None = Field(default=None, description="the patient fact that is missing, when unknown")
+    sources: list[str] = Field(default_factory=list)
+    unverified: bool = False
+
+
+class RegionStatus(BaseModel):
+    region: str
+    status: str
+    date: str | None = None
+    available: bool
+    note: str | None = None
+    history: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    unverified: bool = False
+
+
+class MechanismExplanation(BaseModel):
+    mechanism: str
+    mechanism_name: str
+    action: str
+    genes: list[str] = Field(default_factory=list, description="patient genes acting through this mechanism")
+    text: str
+
+
+class TherapyMatch(BaseModel):
+    kind: str = Field(pattern=r"^(therapy|trial)$")
+    id: str
+    name: str
+    verdict: Verdict
+    summary: str
+    relevant: bool = Field(description="shown by default: fits the patient's genotype or is a general option")
+    criteria: list[CriterionResult] = Field(default_factory=list)
+    failed: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    regions: list[RegionStatus] = Field(default_factory=list)
+    development_status: str | None = None
+    development_status_date: str | None = None
+    trial_status: str | None = None
+    trial_status_as_of: str | None = None
+    open_to_new_participants: bool | None = None
+    phase: str | None = None
+    genotype_requirement: str | None = None
+    mechanisms: list[MechanismExplanation] = Field(default_factory=list)
+    evidence_level: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    unverified: bool = False
+
+
+class TherapyMatches(BaseModel):
+    patient_id: str | None = None
+    region: str | None = None
+    as_of: date
+    knowledge_version: str
+    knowledge_snapshot: date
+    status_statement: str
+    therapies: list[TherapyMatch]
+    trials: list[TherapyMatch]
+    not_assessed: list[str] = Field(default_factory=list)
+    gene_notes: list[str] = Field(default_factory=list, description="per patient gene: current and stopped programmes")
+    statement: str
+
+    def get(self, ident: str) -> TherapyMatch:
+        for item in [*self.therapies, *self.trials]:
+            if item.id == ident:
+                return item
+        raise KeyError(ident)
+
+
+class RedFlag(BaseModel):
+    id: str
+    label: str
+    reason: str
+    sources: list[str]
+
+
+class NaturalHistoryResult(BaseModel):
+    """Outcome of simulating an untreated, uncontrolled series (see natural_history.py)."""
+
+    n: int
+    months: float
+    seed: int
+    parameters: dict[str, float | int | str]
+    mean_decline: float = Field(description="mean ALSFRS-R points lost over the period (positive = decline)")
+    mean_slope_per_month: float
+    share_improved: float = Field(description="final score above baseline")
+    share_no_decline: float = Field(description="final score at or above baseline ('stabilised')")
+    share_any_visit_above_baseline: float
+    share_improved_4_points: float
+    share_improved_4_sustained_12m: float | None = None
+    claim_responder_fraction: float | None = None
+    share_series_reaching_claim: float | None = Field(
+        default=None, description="fraction of simulated series of size n where the 'no decline' share reaches the claim")
+    change_quantiles: dict[str, float] = Field(default_factory=dict)
+    changes: list[int] = Field(default_factory=list, repr=False)
+    sources: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class ClaimGrade(BaseModel):
+    claim_text: str
+    intervention: str
+    aan_class: str
+    aan_reason: str
+    ocebm_level: str
+    alsuntangled_trials: str
+    alsuntangled_cases: str | None
+    alsuntangled_reason: str
+    certainty: str
+    red_flags: list[RedFlag]
+    controlled_evidence: list[dict[str, str]]
+    known_claims: list[str] = Field(default_factory=list)
+    natural_history: NaturalHistoryResult | None = None
+    verdict: str
+    advice: str
+    sources: list[str]
+    statement: str

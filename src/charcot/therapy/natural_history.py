@@ -1,0 +1,118 @@
+"""Natural-history check: what an uncontrolled series of untreated ALS patients shows by chance.
+
+Model (per simulated patient; numpy, seeded, reproducible):
+* true ALSFRS-R slope ~ Gamma(shape, mean 1.02 points/month). The mean is the PRO-ACT figure
+  (Atassi 2014, S-Ata14). The gamma shape (0.45) and the visit noise (SD 1.5 points) are CALIBRATED so
+  that 25% of patients show no decline over 6 months, the PRO-ACT figure of Bedlack 2016 (S-Bed16);
+  they are not measured values. Bedlack's other figure (<1% ever improve >= 4 points for >= 12 months)
+  is not used in calibration and is checked independently by the tests.
+* baseline true score ~ Normal(38, 5) clipped to 12..48 (assumption: a typical trial-entry range);
+  observed scores are the true score plus visit noise, rounded and bounded to 0..48.
+* regression to the mean: with ``baseline_worst_of`` = k > 1 the baseline is the lowest of k
+  same-day measurements (patients seek treatment on a bad day); later visits regress upwards.
+* placebo / expectation response: a per-patient shift added to every post-baseline visit,
+  Normal(placebo_mean, placebo_sd); 0 by default (an assumption when set, not a cited figure).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from charcot.errors import InputError
+from charcot.therapy.model import NaturalHistoryResult
+
+PROACT_MEAN_SLOPE = 1.02  # ALSFRS-R points/month, PRO-ACT (Atassi 2014) [S-Ata14]
+CALIBRATED_GAMMA_SHAPE = 0.45  # calibrated to Bedlack 2016: 25% no decline over 6 months [S-Bed16]
+CALIBRATED_NOISE_SD = 1.5  # visit-to-visit measurement noise, points; calibrated together with the shape
+BASELINE_MEAN, BASELINE_SD = 38.0, 5.0  # assumption, see module docstring
+BEDLACK_NO_DECLINE_6M = 0.25  # S-Bed16
+BEDLACK_SUSTAINED_4PT_12M_MAX = 0.01  # S-Bed16: "<1% ever improve >= 4 points for >= 12 months"
+
+
+def simulate_natural_history(
+    n: int = 1000,
+    months: float = 6,
+    seed: int = 0,
+    *,
+    mean_slope: float = PROACT_MEAN_SLOPE,
+    gamma_shape: float = CALIBRATED_GAMMA_SHAPE,
+    noise_sd: float = CALIBRATED_NOISE_SD,
+    baseline_mean: float = BASELINE_MEAN,
+    baseline_sd: float = BASELINE_SD,
+    baseline_worst_of: int = 1,
+    placebo_mean: float = 0.0,
+    placebo_sd: float = 0.0,
+    claim_responder_fraction: float | None = None,
+    claim_series_size: int | None = None,
+    replicates: int = 2000,
+) -> NaturalHistoryResult:
+    """Simulate ``n`` untreated patients followed monthly for ``months`` months (rounded up)."""
+    import numpy as np
+
+    if n < 1 or n > 2_000_000:
+        raise InputError(f"n must be between 1 and 2,000,000 (got {n})")
+    if not 0 < months <= 60:
+        raise InputError(f"months must be in (0, 60] (got {months})")
+    if baseline_worst_of < 1:
+        raise InputError("baseline_worst_of must be at least 1")
+    rng = np.random.default_rng(seed)
+    steps = int(np.ceil(months))
+    t = np.linspace(0.0, months, steps + 1)
+    base = np.clip(rng.normal(baseline_mean, baseline_sd, n), 12, 48)
+    slope = rng.gamma(gamma_shape, mean_slope / gamma_shape, n)
+    true = base[:, None] - slope[:, None] * t[None, :]
+    noise = rng.normal(0.0, noise_sd, (n, steps + 1))
+    if baseline_worst_of > 1:
+        extra = rng.normal(0.0, noise_sd, (n, baseline_worst_of - 1))
+        noise[:, 0] = np.minimum(noise[:, 0], extra.min(axis=1))
+    placebo = rng.normal(placebo_mean, placebo_sd, n) if placebo_sd > 0 or placebo_mean != 0 else np.zeros(n)
+    shift = np.zeros((n, steps + 1))
+    shift[:, 1:] = placebo[:, None]
+    obs = np.rint(np.clip(true + noise + shift, 0, 48))
+    change = obs[:, -1] - obs[:, 0]
+
+    sustained: float | None = None
+    if months >= 12:
+        above = obs[:, 1:] >= obs[:, [0]] + 4
+        # a run of >= 13 consecutive monthly visits (12 months) at least 4 points above baseline
+        win = 13
+        if above.shape[1] >= win:
+            csum = np.cumsum(np.pad(above.astype(int), ((0, 0), (1, 0))), axis=1)
+            runs = csum[:, win:] - csum[:, :-win]
+            sustained = float((runs == win).any(axis=1).mean())
+        else:
+            sustained = 0.0
+
+    no_decline = change >= 0
+    series_share: float | None = None
+    if claim_responder_fraction is not None:
+        size = claim_series_size or 20
+        draws = rng.integers(0, n, (replicates, size))
+        shares = no_decline[draws].mean(axis=1)
+        series_share = float((shares >= claim_responder_fraction).mean())
+    q = np.quantile(change, [0.05, 0.25, 0.5, 0.75, 0.95])
+    params: dict[str, Any] = {
+        "mean_slope": mean_slope, "gamma_shape": gamma_shape, "noise_sd": noise_sd, "baseline_mean": baseline_mean,
+        "baseline_sd": baseline_sd, "baseline_worst_of": baseline_worst_of, "placebo_mean": placebo_mean,
+        "placebo_sd": placebo_sd,
+    }
+    if claim_series_size:
+        params["claim_series_size"] = claim_series_size
+    assumptions = [
+        f"mean ALSFRS-R slope {mean_slope} points/month (PRO-ACT)",
+        f"slope spread gamma shape {gamma_shape} and visit noise SD {noise_sd} calibrated to 25% no decline over 6 months",
+        f"baseline ALSFRS-R ~ N({baseline_mean:g}, {baseline_sd:g}) (assumption)",
+    ]
+    if baseline_worst_of > 1:
+        assumptions.append(f"baseline is the worst of {baseline_worst_of} measurements (enrolment on a bad day)")
+    if placebo_mean or placebo_sd:
+        assumptions.append(f"placebo/expectation shift N({placebo_mean:g}, {placebo_sd:g}) points (assumption)")
+    return NaturalHistoryResult(
+        n=n, months=months, seed=seed, parameters=params,
+        mean_decline=float(-change.mean()), mean_slope_per_month=float(-change.mean() / months),
+        share_improved=float((change > 0).mean()), share_no_decline=float(no_decline.mean()),
+        share_any_visit_above_baseline=float((obs[:, 1:] > obs[:, [0]]).any(axis=1).mean()),
+        share_improved_4_points=float((change >= 4).mean()), share_improved_4_sustained_12m=sustained,
+        claim_responder_fraction=claim_responder_fraction, share_series_reaching_claim=series_share,
+        change_quantiles={k: float(v) for k, v in zip(("p05", "p25", "p50", "p75", "p95"), q, strict=True)},
+        changes=[int(c) for c in change[:5000]], sources=["S-Ata14", "S-Bed16", "S-NBT16"], assumptions=assumptions)
