@@ -1,0 +1,84 @@
+"""Combine the criteria for one variant under the points system.
+
+Each criterion module returns ``Evidence`` items (applied or considered-and-not-applied, with
+reason and sources). Family evidence (PS2/PM6 de novo, PP1/BS4 segregation, PM3/BP2 phase) comes
+from the caller with its strength and points. ClinVar's own assertion is never evidence here
+(PP5/BP6 retired, Biesecker & Harrison 2018).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from charcot.acmg.computational import assess_computational
+from charcot.acmg.context import VariantContext
+from charcot.acmg.domains import assess_pm1
+from charcot.acmg.frequency import assess_frequency
+from charcot.acmg.known import assess_known
+from charcot.acmg.phenotype import assess_pp4
+from charcot.acmg.points import STRENGTH_POINTS, classify, points_for
+from charcot.acmg.protein import assess_length_change
+from charcot.acmg.pvs1 import assess_pvs1
+from charcot.errors import InputError
+from charcot.model import AcmgClass, Evidence
+
+# Criteria another module (charcot.family) may supply for a variant.
+EXTERNAL_CRITERIA = {"PS2", "PM6", "PP1", "BS4", "PM3", "BP2", "PS3", "BS3", "PS4"}
+# Pejaver et al. 2022: PM1 + PP3 together no more than Strong.
+PM1_PP3_CAP = 4.0
+
+
+@dataclass
+class Classification:
+    evidence: list[Evidence]
+    points: float
+    classification: AcmgClass
+
+
+def _check_external(e: Evidence) -> Evidence:
+    if e.criterion not in EXTERNAL_CRITERIA:
+        raise InputError(f"extra evidence for criterion {e.criterion!r} is not accepted",
+                         hint=f"accepted: {', '.join(sorted(EXTERNAL_CRITERIA))}")
+    if e.strength not in STRENGTH_POINTS:
+        raise InputError(f"extra evidence {e.criterion} has unknown strength {e.strength!r}",
+                         hint="use Supporting, Moderate, Strong or VeryStrong")
+    expected = points_for(e.criterion, e.strength) if e.applied else 0.0
+    if e.applied and abs(e.points - expected) > 1e-9:
+        raise InputError(f"extra evidence {e.criterion}_{e.strength} carries {e.points} points; the points "
+                         f"system gives {expected}", hint="set points from the strength")
+    return e
+
+
+def evaluate(ctx: VariantContext, extra: Sequence[Evidence] = ()) -> Classification:
+    evidence: list[Evidence] = []
+    evidence += assess_pvs1(ctx)
+    evidence += assess_frequency(ctx)
+    evidence += assess_known(ctx)
+    evidence += assess_pm1(ctx)
+    evidence += assess_length_change(ctx)
+    evidence += assess_computational(ctx)
+    evidence += assess_pp4(ctx)
+    evidence += [_check_external(e) for e in extra]
+    _cap_pm1_pp3(evidence)
+    points, cls = classify(evidence)
+    return Classification(evidence=evidence, points=points, classification=cls)
+
+
+def _cap_pm1_pp3(evidence: list[Evidence]) -> None:
+    pm1 = [e for e in evidence if e.applied and e.criterion == "PM1"]
+    pp3 = [e for e in evidence if e.applied and e.criterion == "PP3"]
+    if not pm1 or not pp3:
+        return
+    total = sum(e.points for e in pm1 + pp3)
+    if total <= PM1_PP3_CAP:
+        return
+    excess = total - PM1_PP3_CAP
+    for i, e in enumerate(evidence):
+        if e is pp3[0]:
+            new_points = max(0.0, e.points - excess)
+            evidence[i] = e.model_copy(update={
+                "points": new_points,
+                "reason": e.reason + f"; counted {new_points:g} of {e.points:g} points because PM1 + PP3 are "
+                                     "capped at Strong (4 points, Pejaver et al. 2022)"})
+            break

@@ -1,0 +1,446 @@
+"""Read existing annotations: VEP ``CSQ`` (fields from its header's ``Format:``), SnpEff ``ANN`` and
+bcftools ``BCSQ``; population frequencies, ClinVar and predictor scores found in INFO or CSQ.
+
+Field layouts: VEP ``OutputFactory/VCF.pm`` (pipe-separated, ``&`` joins multiple values), the VCF
+annotation format v1.0 for ANN (16 fields), and bcftools csq's
+``consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from charcot.errors import InputError
+from charcot.variants.model import ClinVar, Frequencies, Predictors, TranscriptConsequence
+
+ANN_FIELDS = (
+    "Allele", "Annotation", "Annotation_Impact", "Gene_Name", "Gene_ID", "Feature_Type", "Feature_ID",
+    "Transcript_BioType", "Rank", "HGVS.c", "HGVS.p", "cDNA.pos / cDNA.length", "CDS.pos / CDS.length",
+    "AA.pos / AA.length", "Distance", "ERRORS / WARNINGS / INFO",
+)
+
+# bcftools csq terms -> Sequence Ontology terms (as VEP writes them)
+_BCSQ_TERMS = {
+    "missense": "missense_variant", "synonymous": "synonymous_variant", "stop_gained": "stop_gained",
+    "frameshift": "frameshift_variant", "splice_donor": "splice_donor_variant",
+    "splice_acceptor": "splice_acceptor_variant", "splice_region": "splice_region_variant",
+    "inframe_deletion": "inframe_deletion", "inframe_insertion": "inframe_insertion",
+    "inframe_altering": "protein_altering_variant", "start_lost": "start_lost", "stop_lost": "stop_lost",
+    "stop_retained": "stop_retained_variant", "intron": "intron_variant",
+    "5_prime_utr": "5_prime_UTR_variant", "3_prime_utr": "3_prime_UTR_variant",
+    "non_coding": "non_coding_transcript_variant", "coding_sequence": "coding_sequence_variant",
+    "start_retained": "start_retained_variant",
+}
+# SnpEff's inframe subtypes -> the general SO terms the classifier uses
+_SO_ALIASES = {
+    "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
+    "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
+    "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant",
+}
+
+# Consequence severity (Ensembl's ordering, most severe first; shortened to the terms that matter here)
+SEVERITY = [
+    "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+    "frameshift_variant", "stop_lost", "start_lost", "transcript_amplification", "inframe_insertion",
+    "inframe_deletion", "missense_variant", "protein_altering_variant", "splice_donor_5th_base_variant",
+    "splice_region_variant", "splice_donor_region_variant", "splice_polypyrimidine_tract_variant",
+    "incomplete_terminal_codon_variant", "start_retained_variant", "stop_retained_variant",
+    "synonymous_variant", "coding_sequence_variant", "mature_miRNA_variant", "5_prime_UTR_variant",
+    "3_prime_UTR_variant", "non_coding_transcript_exon_variant", "intron_variant",
+    "NMD_transcript_variant", "non_coding_transcript_variant", "upstream_gene_variant",
+    "downstream_gene_variant", "intergenic_variant",
+]
+_RANK = {term: i for i, term in enumerate(SEVERITY)}
+
+_AA3 = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
+    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
+    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
+}
+_AA1 = {v: k for k, v in _AA3.items()}
+
+# Frequencies: INFO or CSQ field names seen in gnomAD, VEP and Scout/MIP output.
+_AF_FIELDS = ("gnomAD_AF", "gnomADg_AF", "gnomADe_AF", "GNOMADAF", "gnomad_af", "gnomAD_genomes_AF",
+              "gnomAD_exomes_AF", "GNOMAD_AF")
+_GRPMAX_FIELDS = ("AF_grpmax", "gnomAD_AF_grpmax", "gnomADe_AF_grpmax", "gnomADg_AF_grpmax", "AF_popmax",
+                  "GNOMADAF_popmax", "gnomad_popmax_af", "gnomAD_AF_popmax", "MAX_AF", "gnomADe_MAX_AF",
+                  "gnomADg_MAX_AF")
+_FAF_FIELDS = ("fafmax_faf95_max", "faf95_popmax", "gnomAD_faf95_popmax", "gnomADe_faf95_max",
+               "gnomADg_faf95_max", "faf95_max")
+_REVEL_FIELDS = ("REVEL", "REVEL_score")
+_CADD_FIELDS = ("CADD_PHRED", "CADD_phred", "CADD_Phred")
+_AM_FIELDS = ("am_pathogenicity", "AlphaMissense", "AlphaMissense_score")
+_SPLICEAI_DS = ("SpliceAI_pred_DS_AG", "SpliceAI_pred_DS_AL", "SpliceAI_pred_DS_DG", "SpliceAI_pred_DS_DL",
+                "DS_AG", "DS_AL", "DS_DG", "DS_DL")
+_CLNSIG_FIELDS = ("CLNSIG", "CLINVAR_CLNSIG", "ClinVar_CLNSIG", "clinvar_clnsig")
+_CLNREV_FIELDS = ("CLNREVSTAT", "CLINVAR_CLNREVSTAT", "ClinVar_CLNREVSTAT", "clinvar_clnrevstat")
+_CLNID_FIELDS = ("CLINVAR_CLNVID", "ClinVar", "CLINVAR")
+
+# ClinVar review status -> gold stars (ClinVar's documented mapping)
+_STARS = {
+    "practice_guideline": 4, "reviewed_by_expert_panel": 3,
+    "criteria_provided,_multiple_submitters,_no_conflicts": 2,
+    "criteria_provided,_conflicting_classifications": 1, "criteria_provided,_conflicting_interpretations": 1,
+    "criteria_provided,_single_submitter": 1,
+    "no_assertion_criteria_provided": 0, "no_classification_provided": 0, "no_assertion_provided": 0,
+    "no_classification_for_the_single_variant": 0,
+}
+
+
+def clinvar_stars(review_status: str | None) -> int | None:
+    if not review_status:
+        return None
+    key = review_status.strip().replace("&", ",").replace(" ", "_").lower()
+    key = key.replace(",_", ",").replace(",", ",_")
+    return _STARS.get(key)
+
+
+def normalise_terms(terms: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for t in terms:
+        t = _SO_ALIASES.get(t, t)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+def most_severe(terms: Sequence[str]) -> str | None:
+    if not terms:
+        return None
+    return min(terms, key=lambda t: _RANK.get(t, len(SEVERITY)))
+
+
+def protein_position_from_hgvs(hgvs_p: str | None) -> int | None:
+    if not hgvs_p:
+        return None
+    m = re.search(r"p\.\(?(?:[A-Z][a-z]{2}|[A-Z*])(\d+)", hgvs_p)
+    return int(m.group(1)) if m else None
+
+
+_MISSENSE = re.compile(r"p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2})\)?$")
+_MISSENSE1 = re.compile(r"p\.\(?([A-Z])(\d+)([A-Z])\)?$")
+
+
+def parse_missense(hgvs_p: str | None) -> tuple[str, int, str] | None:
+    """('Ala', 5, 'Val') from 'p.Ala5Val', 'p.(Ala5Val)', 'NP_000445.1:p.Ala5Val' or 'p.A5V'."""
+    if not hgvs_p:
+        return None
+    text = hgvs_p.split(":")[-1].replace("%3D", "=")
+    m = _MISSENSE.search(text)
+    if m and m.group(1) in _AA1 and m.group(3) in _AA1 and m.group(1) != m.group(3):
+        return m.group(1), int(m.group(2)), m.group(3)
+    m = _MISSENSE1.search(text)
+    if m and m.group(1) in _AA3 and m.group(3) in _AA3 and m.group(1) != m.group(3):
+        return _AA3[m.group(1)], int(m.group(2)), _AA3[m.group(3)]
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple | list):
+        nums = [v for v in (_float(x) for x in value) if v is not None]
+        return max(nums) if nums else None
+    if isinstance(value, int | float):
+        f = float(value)
+        return None if math.isnan(f) else f
+    text = str(value).strip()
+    if not text or text in (".", "-", "NA", "nan"):
+        return None
+    nums = []
+    for part in re.split(r"[&,]", text):
+        try:
+            f = float(part)
+        except ValueError:
+            continue
+        if not math.isnan(f):
+            nums.append(f)
+    return max(nums) if nums else None
+
+
+def _strip_version(tx: str | None) -> str | None:
+    return tx.split(".")[0] if tx else tx
+
+
+@dataclass
+class AnnotationSchema:
+    """What the header says is annotated, parsed once per file."""
+
+    csq_fields: list[str] | None = None
+    csq_tag: str = "CSQ"
+    has_ann: bool = False
+    has_bcsq: bool = False
+    info_ids: set[str] = field(default_factory=set)
+
+    @property
+    def sources(self) -> list[str]:
+        out = []
+        if self.csq_fields is not None:
+            out.append("VEP CSQ")
+        if self.has_ann:
+            out.append("SnpEff ANN")
+        if self.has_bcsq:
+            out.append("bcftools BCSQ")
+        return out
+
+    @property
+    def annotated(self) -> bool:
+        return bool(self.sources)
+
+    @property
+    def frequency_fields(self) -> list[str]:
+        names = set(_AF_FIELDS + _GRPMAX_FIELDS + _FAF_FIELDS)
+        found = [n for n in sorted(self.info_ids) if n in names]
+        if self.csq_fields:
+            found += [f"CSQ:{n}" for n in self.csq_fields if n in names]
+        return found
+
+
+def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> AnnotationSchema:
+    """Build the schema from INFO ids -> Description. A CSQ header without 'Format:' is refused."""
+    schema = AnnotationSchema(info_ids=set(info_descriptions))
+    for tag in ("CSQ", "vep"):
+        if tag in info_descriptions:
+            desc = info_descriptions[tag]
+            m = re.search(r"Format:\s*([^\"]+)", desc)
+            if not m:
+                raise InputError(f"the INFO/{tag} header has no 'Format:' list of fields, so its values cannot be read",
+                                 path=path, hint="re-run VEP with --vcf (it writes the Format list into the header)")
+            schema.csq_fields = [f.strip() for f in m.group(1).strip().strip("'\"").split("|")]
+            schema.csq_tag = tag
+            break
+    schema.has_ann = "ANN" in info_descriptions
+    schema.has_bcsq = "BCSQ" in info_descriptions
+    return schema
+
+
+def vep_allele(ref: str, alts: Sequence[str], alt: str) -> str:
+    """VEP's allele string for ``alt``: when every allele shares its first base, that base is dropped
+    and an empty allele is written '-' (VEP OutputFactory)."""
+    alleles = [ref, *alts]
+    if all(a and not a.startswith("<") for a in alleles) and len({a[0] for a in alleles}) == 1 and \
+            any(len(a) > 1 for a in alleles) and not all(len(a) == 1 for a in alleles):
+        stripped = alt[1:]
+        return stripped or "-"
+    return alt
+
+
+@dataclass
+class AlleleAnnotation:
+    consequences: list[TranscriptConsequence]
+    frequencies: Frequencies
+    predictors: Predictors
+    clinvar: ClinVar | None
+
+
+def _info_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int) -> Any:
+    value = info_get(name)
+    if isinstance(value, tuple) and len(value) == n_alts and n_alts > 1:
+        return value[alt_index - 1]
+    return value
+
+
+def _parse_csq(entries: list[str], fields: list[str], allele: str, alt_index: int) -> list[dict[str, str]]:
+    rows = []
+    has_num = "ALLELE_NUM" in fields
+    for entry in entries:
+        values = entry.split("|")
+        row = dict(zip(fields, values, strict=False))
+        if has_num and row.get("ALLELE_NUM"):
+            if row["ALLELE_NUM"] != str(alt_index):
+                continue
+        elif row.get("Allele", allele) not in (allele, allele.upper()):
+            continue
+        rows.append(row)
+    return rows
+
+
+def _vep_consequence(row: dict[str, str]) -> TranscriptConsequence:
+    hgvs_p = row.get("HGVSp") or None
+    hgvs_p = hgvs_p.replace("%3D", "=") if hgvs_p else None
+    prot = row.get("Protein_position") or ""
+    m = re.match(r"(\d+)", prot)
+    length = None
+    if "/" in prot:
+        try:
+            length = int(prot.split("/")[1])
+        except ValueError:
+            length = None
+    mane = bool(row.get("MANE_SELECT") or (row.get("MANE") and "Select" in row.get("MANE", "")))
+    return TranscriptConsequence(
+        gene=row.get("SYMBOL") or None, transcript=row.get("Feature") or None, mane_select=mane,
+        canonical=row.get("CANONICAL") == "YES",
+        consequences=normalise_terms((row.get("Consequence") or "").split("&")),
+        impact=row.get("IMPACT") or None, hgvs_c=row.get("HGVSc") or None, hgvs_p=hgvs_p,
+        protein_position=int(m.group(1)) if m else protein_position_from_hgvs(hgvs_p),
+        protein_length=length, exon=row.get("EXON") or None, intron=row.get("INTRON") or None,
+        source="VEP CSQ")
+
+
+def _ann_consequences(entries: list[str], alt: str) -> list[TranscriptConsequence]:
+    out = []
+    for entry in entries:
+        v = entry.split("|")
+        if len(v) < 11 or v[0] != alt:
+            continue
+        aa = v[13] if len(v) > 13 else ""
+        pos = length = None
+        if "/" in aa:
+            a, b = aa.split("/", 1)
+            pos = int(a) if a.isdigit() else None
+            length = int(b) if b.isdigit() else None
+        out.append(TranscriptConsequence(
+            gene=v[3] or None, transcript=v[6] or None, consequences=normalise_terms(v[1].split("&")),
+            impact=v[2] or None, hgvs_c=v[9] or None, hgvs_p=v[10] or None,
+            protein_position=pos or protein_position_from_hgvs(v[10]), protein_length=length,
+            exon=v[8] or None, source="SnpEff ANN"))
+    return out
+
+
+def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list[TranscriptConsequence]:
+    out = []
+    for entry in entries:
+        if entry.startswith("@"):
+            continue  # pointer to the record holding a joint (haplotype) consequence
+        v = entry.lstrip("*").split("|")
+        if len(v) < 4:
+            continue
+        dna = v[6] if len(v) > 6 else ""
+        if dna and not dna.upper().endswith(f"{ref.upper()}>{alt.upper()}") and \
+                f">{alt.upper()}" not in dna.upper():
+            continue
+        terms = normalise_terms([_BCSQ_TERMS.get(t, t) for t in v[0].split("&")])
+        aa = v[5] if len(v) > 5 else ""
+        hgvs_p = None
+        prot = None
+        m = re.fullmatch(r"(\d+)([A-Z*])>(\d+)([A-Z*])", aa)
+        if m:
+            prot = int(m.group(1))
+            if m.group(2) != m.group(4):
+                hgvs_p = f"p.({_AA3.get(m.group(2), m.group(2))}{m.group(1)}{_AA3.get(m.group(4), m.group(4))})"
+        else:
+            m2 = re.match(r"(\d+)", aa)
+            prot = int(m2.group(1)) if m2 else None
+        out.append(TranscriptConsequence(
+            gene=v[1] or None, transcript=v[2] or None, consequences=terms, hgvs_p=hgvs_p,
+            protein_position=prot, source="bcftools BCSQ"))
+    return out
+
+
+def _split_entries(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, tuple | list):
+        return [str(x) for x in value]
+    return [e for e in str(value).split(",") if e]
+
+
+def annotate_allele(
+    info_get: Callable[[str], Any],
+    schema: AnnotationSchema,
+    *,
+    pos: int,
+    ref: str,
+    alts: Sequence[str],
+    alt_index: int,
+) -> AlleleAnnotation:
+    """Everything the annotations say about ALT number ``alt_index`` (1-based) of one record."""
+    alt = alts[alt_index - 1]
+    n_alts = len(alts)
+    consequences: list[TranscriptConsequence] = []
+    csq_rows: list[dict[str, str]] = []
+    if schema.csq_fields is not None:
+        entries = _split_entries(info_get(schema.csq_tag))
+        csq_rows = _parse_csq(entries, schema.csq_fields, vep_allele(ref, alts, alt), alt_index)
+        consequences += [_vep_consequence(r) for r in csq_rows]
+    if schema.has_ann:
+        consequences += _ann_consequences(_split_entries(info_get("ANN")), alt)
+    if schema.has_bcsq:
+        consequences += _bcsq_consequences(_split_entries(info_get("BCSQ")), pos, ref, alt)
+
+    def pick(names: Sequence[str]) -> tuple[float | None, str | None]:
+        for name in names:
+            if name in schema.info_ids:
+                v = _float(_info_value(info_get, name, alt_index, n_alts))
+                if v is not None:
+                    return v, f"INFO/{name}"
+        for row in csq_rows:
+            for name in names:
+                v = _float(row.get(name))
+                if v is not None:
+                    return v, f"CSQ/{name}"
+        return None, None
+
+    af, s1 = pick(_AF_FIELDS)
+    grp, s2 = pick(_GRPMAX_FIELDS)
+    faf, s3 = pick(_FAF_FIELDS)
+    searched = bool(schema.frequency_fields)
+    freq = Frequencies(af=af, grpmax_af=grp, faf95=faf, searched=searched,
+                       source=", ".join(s for s in (s1, s2, s3) if s) or
+                       (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
+
+    revel, p1 = pick(_REVEL_FIELDS)
+    cadd, p2 = pick(_CADD_FIELDS)
+    am, p3 = pick(_AM_FIELDS)
+    spliceai, p4 = pick(_SPLICEAI_DS)
+    if spliceai is None and "SpliceAI" in schema.info_ids:
+        # raw SpliceAI VCF output: ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_AG|DP_AL|DP_DG|DP_DL
+        for entry in _split_entries(info_get("SpliceAI")):
+            v = entry.split("|")
+            if len(v) >= 6 and v[0] == alt:
+                spliceai = _float("&".join(v[2:6]))
+                p4 = "INFO/SpliceAI"
+    predictors = Predictors(revel=revel, cadd_phred=cadd, alphamissense=am, spliceai_max=spliceai,
+                            source=", ".join(s for s in (p1, p2, p3, p4) if s) or None)
+
+    clinvar = None
+    for sig_name, rev_name in zip(_CLNSIG_FIELDS, _CLNREV_FIELDS, strict=True):
+        sig = None
+        rev = None
+        where = None
+        if sig_name in schema.info_ids:
+            raw = _info_value(info_get, sig_name, alt_index, n_alts)
+            sig = "|".join(raw) if isinstance(raw, tuple) else (str(raw) if raw is not None else None)
+            rraw = info_get(rev_name) if rev_name in schema.info_ids else None
+            rev = ",".join(rraw) if isinstance(rraw, tuple) else (str(rraw) if rraw is not None else None)
+            where = f"INFO/{sig_name}"
+        elif csq_rows and sig_name in csq_rows[0]:
+            sig = csq_rows[0].get(sig_name) or None
+            rev = csq_rows[0].get(rev_name) or None
+            where = f"CSQ/{sig_name}"
+        if sig:
+            vid = None
+            for id_name in _CLNID_FIELDS:
+                if csq_rows and csq_rows[0].get(id_name):
+                    vid = csq_rows[0][id_name]
+                    break
+            rev_text = rev.replace("&", ",") if rev else None
+            clinvar = ClinVar(significance=sig.replace("&", ","), review_status=rev_text,
+                              stars=clinvar_stars(rev_text), variation_id=vid, source=f"{where} (input annotation)")
+            break
+    return AlleleAnnotation(consequences, freq, predictors, clinvar)
+
+
+def pick_consequence(
+    consequences: Sequence[TranscriptConsequence],
+    gene: str,
+    preferred: Sequence[str] = (),
+) -> TranscriptConsequence | None:
+    """The consequence on the MANE Select transcript of ``gene`` (by the knowledge base's MANE ids
+    or VEP's MANE flag), else the canonical one, else the most severe on the gene."""
+    on_gene = [c for c in consequences if c.gene and c.gene.upper() == gene.upper()] or \
+        [c for c in consequences if not c.gene]
+    if not on_gene:
+        return None
+    wanted = {_strip_version(p) for p in preferred if p}
+    for c in on_gene:
+        if c.mane_select or (_strip_version(c.transcript) in wanted):
+            return c.model_copy(update={"mane_select": True})
+    canonical = [c for c in on_gene if c.canonical]
+    if canonical:
+        return canonical[0]
+    return min(on_gene, key=lambda c: _RANK.get(most_severe(c.consequences) or "", len(SEVERITY)))

@@ -1,0 +1,456 @@
+"""``interpret``: one patient's VCF -> typed, classified findings in the ALS panel.
+
+>>> result = interpret(Path("patient.vcf.gz"), hpo=["HP:0007354"])   # doctest: +SKIP
+>>> [(f.gene, f.hgvs_p, f.classification.short) for f in result.findings]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from charcot.acmg.context import KnownVariant, VariantContext
+from charcot.acmg.engine import evaluate
+from charcot.acmg.points import label
+from charcot.errors import InputError
+from charcot.genome.normalise import variant_key
+from charcot.genome.panel import Panel, PanelGene, Region, build_panel
+from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
+from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence
+from charcot.variants.model import (
+    CompoundHetCandidate,
+    ExonCallability,
+    Frequencies,
+    GenePosition,
+    InheritanceAssessment,
+    InterpretationResult,
+    OligogenicSummary,
+    ReadingSummary,
+    VariantFinding,
+    Zygosity,
+)
+from charcot.variants.reader import Block, Call, environ_threads, is_x_nonpar, read_calls
+
+if TYPE_CHECKING:
+    from charcot.knowledge.schema.genes import Record as GeneRecord
+    from charcot.variants.resources import ClinVarResource, GnomadResource
+
+# Default GQ for calling a gVCF block "callable" when --min-gq is not given (GATK's usual
+# reference-confidence band boundary; stated in the output).
+DEFAULT_CALLABLE_GQ = 20
+_REPORTABLE_RANK = SEVERITY.index("coding_sequence_variant")
+
+
+def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> list[str]:
+    out: list[str] = []
+    if gene is not None and gene.mane is not None:
+        out += [gene.mane.refseq_nm, gene.mane.ensembl_transcript]
+    if panel_gene.transcript:
+        out.append(panel_gene.transcript)
+    return out
+
+
+def _zygosity(call: Call, build: Build, sex: str | None) -> Zygosity:
+    male = (sex or "").lower() in ("male", "m")
+    if call.ploidy == 1:
+        return Zygosity.HEMIZYGOUS
+    if (male and is_x_nonpar(call.chrom, call.allele.pos, build)) or (male and call.chrom == "Y"):
+        return Zygosity.HEMIZYGOUS
+    if call.copies >= 2:
+        return Zygosity.HOMOZYGOUS
+    if call.copies == 1:
+        return Zygosity.HETEROZYGOUS
+    return Zygosity.UNKNOWN
+
+
+def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> InheritanceAssessment:
+    if gene is None:
+        return InheritanceAssessment(gene_modes=[], zygosity=zyg, consistent=None,
+                                     summary="gene not in the knowledge base: mode of inheritance unknown")
+    modes = [m.value for m in gene.inheritance]
+    dominant = {"AD", "XLD", "SD", "XL", "risk", "UD"}
+    if zyg in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
+        return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=True,
+                                     summary=f"{zyg.value}: consistent with the gene's mode(s) {', '.join(modes)}")
+    if zyg == Zygosity.HETEROZYGOUS:
+        if set(modes) & dominant:
+            extra = ""
+            if "XLR" in modes or "XLD" in modes or "XL" in modes:
+                extra = " (X-linked: in a female, skewed X-inactivation and variable expression apply)"
+            return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=True,
+                                         summary=f"heterozygous: consistent with {', '.join(modes)} inheritance{extra}")
+        return InheritanceAssessment(
+            gene_modes=modes, zygosity=zyg, consistent=None,
+            summary=f"heterozygous in a gene with {', '.join(modes)} inheritance: a second variant in trans is needed "
+                    "to explain disease (see compound heterozygous candidates); otherwise a carrier")
+    return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=None, summary="zygosity unknown")
+
+
+def _known_from_kb(build: Build) -> list[KnownVariant]:
+    """Known variants from the knowledge base's variants section, with their allele in ``build``."""
+    from charcot.knowledge import get_knowledge
+
+    kb = get_knowledge()
+    try:
+        records = kb.records("variants")
+    except Exception:  # an older knowledge base without the section
+        return []
+    out: list[KnownVariant] = []
+    for r in records:
+        allele_fn = getattr(r, "allele", None)
+        allele = allele_fn(build) if callable(allele_fn) else None
+        key = f"{allele.chrom}-{allele.pos}-{allele.ref}-{allele.alt}" if allele is not None else ""
+        cls = getattr(r, "classification", None)
+        out.append(KnownVariant(key=key, gene=str(getattr(r, "gene", "")), hgvs_p=getattr(r, "hgvs_p", None),
+                                classification=str(getattr(cls, "value", cls or "")), source="knowledge base",
+                                sources=tuple(getattr(r, "sources", ()) or ()),
+                                record_id=str(getattr(r, "id", "")) or None,
+                                basis=getattr(r, "classification_basis", None)))
+    return out
+
+
+def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
+    for k in known:
+        if k.key == key:
+            return {"id": k.record_id, "key": k.key, "gene": k.gene, "hgvs_p": k.hgvs_p,
+                    "classification": k.classification or None, "classification_basis": k.basis,
+                    "sources": list(k.sources),
+                    "note": "knowledge-base entry shown for reference; its classification is not counted as evidence"}
+    return None
+
+
+def _reportable(consequences: list[str] | None, position: Region, spliceai: float | None,
+                cls: AcmgClass) -> bool:
+    if cls.at_least_likely_pathogenic:
+        return True
+    if spliceai is not None and spliceai >= 0.2:
+        return True
+    if consequences is not None:
+        return any(SEVERITY.index(t) <= _REPORTABLE_RANK for t in consequences if t in SEVERITY)
+    return position not in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
+
+
+def _chrom_order(chrom: str) -> tuple[int, str]:
+    if chrom.isdigit():
+        return int(chrom), ""
+    return {"X": 23, "Y": 24, "MT": 25}.get(chrom, 26), chrom
+
+
+def _callability(panel: Panel, blocks: Sequence[Block], min_gq: int) -> list[ExonCallability]:
+    by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for b in blocks:
+        if b.gq is None or b.gq >= min_gq:
+            by_chrom[b.chrom].append((b.start, b.end))
+    merged: dict[str, list[tuple[int, int]]] = {}
+    for chrom, ivs in by_chrom.items():
+        ivs.sort()
+        out: list[tuple[int, int]] = []
+        for s, e in ivs:
+            if out and s <= out[-1][1] + 1:
+                out[-1] = (out[-1][0], max(out[-1][1], e))
+            else:
+                out.append((s, e))
+        merged[chrom] = out
+    result = []
+    for gene in panel.genes:
+        ivs = merged.get(gene.chrom, [])
+        for exon in sorted(gene.exons, key=lambda e: e.number):
+            covered = sum(max(0, min(e, exon.end) - max(s, exon.start) + 1) for s, e in ivs
+                          if s <= exon.end and e >= exon.start)
+            status = ("callable" if covered >= exon.length else "not callable" if covered == 0
+                      else "partially callable")
+            result.append(ExonCallability(gene=gene.symbol, exon=exon.number, chrom=gene.chrom, start=exon.start,
+                                          end=exon.end, status=status, callable_bases=covered, length=exon.length))
+    return result
+
+
+def interpret(
+    vcf: Path,
+    *,
+    sample: str | None = None,
+    build: str = "auto",
+    clinvar: Path | None = None,
+    gnomad: Path | None = None,
+    hpo: Sequence[str] = (),
+    str_path: Path | None = None,
+    sex: str | None = None,
+    extra_evidence: Mapping[str, Sequence[Evidence]] | None = None,
+    min_gq: int | None = None,
+    min_dp: int | None = None,
+    include_filtered: bool = False,
+) -> InterpretationResult:
+    """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base."""
+    from charcot.knowledge import get_knowledge
+
+    vcf = Path(vcf)
+    if sex is not None and sex.lower() not in ("male", "female", "m", "f", "unknown"):
+        raise InputError(f"unknown sex {sex!r}", hint="use male, female or unknown")
+    sex_norm = {"m": "male", "f": "female", "unknown": None}.get((sex or "").lower(), (sex or "").lower() or None)
+    hpo_terms = [t.strip() for t in hpo if t.strip()]
+    for t in hpo_terms:
+        if not (t.upper().startswith("HP:") and t[3:].isdigit() and len(t) == 10):
+            raise InputError(f"not an HPO term: {t!r}", hint="HPO terms look like HP:0007354")
+    kb = get_knowledge()
+    genes = kb.genes
+    gene_by_symbol = {g.symbol: g for g in genes}
+    clinvar_res: ClinVarResource | None = None
+    gnomad_res: GnomadResource | None = None
+    if clinvar is not None or gnomad is not None:
+        from charcot.variants.resources import ClinVarResource, GnomadResource
+
+        clinvar_res = ClinVarResource(Path(clinvar)) if clinvar is not None else None
+        gnomad_res = GnomadResource(Path(gnomad)) if gnomad is not None else None
+
+    panels: dict[Build, Panel] = {}
+
+    def panel_for(b: Build) -> Panel:
+        if b not in panels:
+            panels[b] = build_panel(genes, b)
+        return panels[b]
+
+    read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
+                      include_filtered=include_filtered, threads=environ_threads())
+    panel = panel_for(read.build)
+    known_kb = _known_from_kb(read.build)
+    extra = dict(extra_evidence or {})
+    findings: list[VariantFinding] = []
+    for call in read.calls:
+        key = variant_key(call.chrom, call.allele)
+        for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
+            findings.append(_finding(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
+                                     known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated))
+    findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
+
+    comphet = _compound_het(findings, gene_by_symbol)
+    oligo = _oligogenic(findings)
+    not_assessed: list[NotAssessed] = [
+        NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
+                    reason="a small-variant VCF does not represent them",
+                    how_to_assess="run an SV/CNV caller (e.g. Manta, GATK gCNV) and review ALS genes"),
+    ]
+    callability: list[ExonCallability] | None = None
+    if read.gvcf:
+        callability = _callability(panel, read.blocks, min_gq if min_gq is not None else DEFAULT_CALLABLE_GQ)
+        missing = [c for c in callability if c.status != "callable"]
+        if missing:
+            genes_missing = sorted({c.gene for c in missing})
+            not_assessed.append(NotAssessed(
+                what=f"{len(missing)} panel exon(s) not fully callable in the gVCF (genes: {', '.join(genes_missing)})",
+                reason=f"no reference block or call with GQ >= {min_gq or DEFAULT_CALLABLE_GQ} covers them",
+                how_to_assess="review coverage of these exons or confirm by Sanger/targeted sequencing"))
+    else:
+        not_assessed.append(NotAssessed(
+            what="callability of the panel exons",
+            reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
+            how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
+    if not read.schema.annotated:
+        not_assessed.append(NotAssessed(
+            what="variant consequences (HGVS, missense/truncating effect)",
+            reason="the VCF carries no VEP CSQ, SnpEff ANN or bcftools BCSQ annotation",
+            how_to_assess="annotate with VEP (--vcf --hgvs --mane_select --af_gnomade --plugin REVEL,SpliceAI) or "
+                          "SnpEff, then re-run"))
+    if not read.schema.frequency_fields and gnomad_res is None:
+        not_assessed.append(NotAssessed(
+            what="population allele frequency (BA1, BS1, PM2)",
+            reason="no gnomAD annotation in the VCF and no --gnomad resource",
+            how_to_assess="pass --gnomad gnomad.sites.vcf.gz (tabix-indexed) or annotate with VEP --af_gnomade"))
+    repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
+
+    inputs = {"vcf": str(vcf)}
+    if clinvar is not None:
+        inputs["clinvar"] = str(clinvar)
+    if gnomad is not None:
+        inputs["gnomad"] = str(gnomad)
+    if str_path is not None:
+        inputs["str"] = str(str_path)
+    reading = ReadingSummary(
+        records_read=read.records_read, panel_records=read.panel_records,
+        alleles_considered=read.alleles_considered, filtered_out=read.filtered_out,
+        below_quality=read.below_quality, no_call=read.no_call, reference_blocks=len(read.blocks),
+        not_left_aligned=read.not_left_aligned, indexed=read.indexed, gvcf=read.gvcf,
+        annotation_sources=read.schema.sources)
+    return InterpretationResult(
+        sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, input=str(vcf),
+        genes_assessed=sorted(g.symbol for g in panel.genes), records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
+        oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
+        provenance=provenance(inputs))
+
+
+def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed]) -> Any:
+    try:
+        from charcot.repeats import api as repeats_api
+    except ImportError:
+        repeats_api = None  # type: ignore[assignment]
+    if str_path is None:
+        if repeats_api is not None and hasattr(repeats_api, "not_assessed"):
+            return repeats_api.not_assessed()
+        not_assessed.append(NotAssessed(
+            what="C9orf72 (and other repeat loci) not assessed",
+            reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
+            how_to_assess="run ExpansionHunter or TRGT and pass its VCF with --str"))
+        return None
+    if repeats_api is None or not hasattr(repeats_api, "assess_repeats"):
+        raise InputError("--str was given but the repeat module (charcot.repeats) is not available in this install")
+    return repeats_api.assess_repeats(Path(str_path), sample=None, build=build, sex=sex)
+
+
+def _finding(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
+             hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
+             gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool) -> VariantFinding:
+    ann = call.annotation
+    picked = pick_consequence(ann.consequences, pg.symbol, _preferred_transcripts(gene, pg))
+    location = pg.locate(call.allele.pos, call.allele.end)
+    notes: list[str] = []
+    consequences: list[str] | None = None
+    if picked is not None:
+        consequences = picked.consequences
+        if picked.mane_select:
+            pass
+        elif picked.canonical:
+            notes.append(f"MANE Select transcript not found in the annotation; canonical {picked.transcript} used")
+        else:
+            notes.append(f"neither MANE Select nor canonical transcript annotated; {picked.transcript} used")
+    elif annotated:
+        notes.append(f"the annotation has no consequence on {pg.symbol} for this allele: consequence unknown")
+    else:
+        notes.append(f"consequence unknown: the VCF is not annotated; position from the {pg.symbol} exon table "
+                     f"({location.describe()}). Annotate with VEP (--hgvs --mane_select) or SnpEff to assess it")
+    frequencies = ann.frequencies
+    if gnomad_res is not None and (frequencies.af is None and frequencies.grpmax_af is None
+                                   and frequencies.faf95 is None):
+        frequencies = gnomad_res.frequencies(call.chrom, call.allele)
+    clinvar = ann.clinvar
+    known: list[KnownVariant] = [k for k in known_kb if k.gene.upper() == pg.symbol.upper()]
+    if clinvar_res is not None:
+        hit = clinvar_res.assertion(call.chrom, call.allele)
+        if hit is not None:
+            clinvar = hit
+        for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol):
+            k = variant_key(rec["chrom"], rec["allele"])
+            known.append(KnownVariant(key=k, gene=pg.symbol, hgvs_p=rec["hgvs_p"],
+                                      classification=rec["significance"], source="ClinVar resource",
+                                      stars=rec["stars"]))
+    ctx = VariantContext(
+        key=key, chrom=call.chrom, allele=call.allele, gene_symbol=pg.symbol, gene=gene, location=location,
+        consequences=consequences, hgvs_p=picked.hgvs_p if picked else None,
+        protein_position=picked.protein_position if picked else None,
+        protein_length=picked.protein_length if picked else None, frequencies=frequencies,
+        predictors=ann.predictors, known=known, hpo=hpo,
+        known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"))
+    result = evaluate(ctx, extra)
+    notes += ctx.notes
+    if call.not_left_aligned:
+        notes.append("this indel is not left-aligned (it can shift left); normalise with 'bcftools norm -f REF.fa' "
+                     "so it matches databases")
+    if call.filter != "PASS":
+        notes.append(f"FILTER={call.filter}: included because filtered records were requested")
+    if gene is None:
+        notes.append(f"{pg.symbol} has no curated record in the knowledge base")
+    if clinvar is not None:
+        notes.append("ClinVar's assertion is shown for reference and not counted as evidence (PP5/BP6 retired)")
+    zyg = _zygosity(call, build, sex)
+    position = GenePosition(transcript=pg.transcript, region=location.region.value, description=location.describe(),
+                            exon=location.exon, intron=location.intron, exon_count=location.exon_count,
+                            nmd_escape=location.nmd_escape)
+    applied = ", ".join(label(e) for e in result.evidence if e.applied) or "none"
+    notes.append(f"criteria applied: {applied}")
+    return VariantFinding(
+        key=key, chrom=call.chrom, pos=call.allele.pos, ref=call.allele.ref, alt=call.allele.alt, build=build.value,
+        gene=pg.symbol, transcript=picked.transcript if picked else pg.transcript,
+        hgvs_c=picked.hgvs_c if picked else None, hgvs_p=picked.hgvs_p if picked else None,
+        consequence=consequences, consequence_source=picked.source if picked else None, position=position,
+        reportable=_reportable(consequences, location.region, ann.predictors.spliceai_max, result.classification),
+        genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
+        genotype_quality=call.gq, depth=call.dp, filter=call.filter,
+        frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
+        predictors=ann.predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key), evidence=result.evidence,
+        points=result.points, classification=result.classification,
+        inheritance=_inheritance(gene, zyg, sex), notes=notes)
+
+
+def _qualifies(f: VariantFinding) -> bool:
+    return f.reportable and f.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC, AcmgClass.VUS)
+
+
+def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord]) -> list[CompoundHetCandidate]:
+    by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
+    for f in findings:
+        if _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS:
+            by_gene[f.gene].append(f)
+    out: list[CompoundHetCandidate] = []
+    for symbol, hits in sorted(by_gene.items()):
+        g = genes.get(symbol)
+        modes = {m.value for m in g.inheritance} if g is not None else set()
+        if ("AR" not in modes and "SD" not in modes) or len(hits) < 2:
+            continue
+        for i in range(len(hits)):
+            for j in range(i + 1, len(hits)):
+                a, b = hits[i], hits[j]
+                phase = "phase unknown"
+                if a.phased and b.phased and a.phase_set == b.phase_set:
+                    ha = a.genotype.split("|")
+                    hb = b.genotype.split("|")
+                    ia = {k for k, x in enumerate(ha) if x not in ("0", ".")}
+                    ib = {k for k, x in enumerate(hb) if x not in ("0", ".")}
+                    phase = "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
+                note = (f"two heterozygous variants in {symbol} ({', '.join(sorted(modes))}): "
+                        + ("consistent with recessive disease" if phase.startswith("in trans")
+                           else "not a second hit (same chromosome)" if phase.startswith("in cis")
+                           else "test the parents (or read-backed phasing) to establish whether they are in trans"))
+                out.append(CompoundHetCandidate(gene=symbol, variants=[a.key, b.key], phase=phase, note=note))
+    return out
+
+
+def _oligogenic(findings: Sequence[VariantFinding]) -> OligogenicSummary:
+    hits = [f for f in findings if _qualifies(f)]
+    genes = sorted({f.gene for f in hits})
+    unannotated = sum(1 for f in hits if f.consequence is None)
+    if len(genes) > 1:
+        note = (f"{len(hits)} P/LP/VUS variant(s) in {len(genes)} ALS genes ({', '.join(genes)}). Carrying variants "
+                "in more than one ALS gene is reported in about 4-13 % of patients and has been linked to earlier "
+                "onset; the combined effect is not established and each variant is judged on its own evidence.")
+        if unannotated:
+            note += f" {unannotated} of them are unannotated (consequence unknown), which inflates this count."
+    elif genes:
+        note = f"P/LP/VUS variants in one ALS gene only ({genes[0]})."
+    else:
+        note = "no P/LP/VUS variant in the ALS genes assessed."
+    return OligogenicSummary(genes=genes, variants=[f.key for f in hits], oligogenic=len(genes) > 1, note=note)
+
+
+TSV_COLUMNS = ["sample", "key", "gene", "transcript", "hgvs_c", "hgvs_p", "consequence", "position", "zygosity",
+               "genotype", "gq", "dp", "filter", "gnomad_af", "gnomad_grpmax_af", "gnomad_faf95", "revel",
+               "cadd_phred", "spliceai_max", "clinvar", "clinvar_stars", "criteria", "points", "classification",
+               "inheritance", "notes"]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text.replace("\t", " ").replace("\n", " ")
+
+
+def to_tsv(result: InterpretationResult) -> str:
+    lines = ["\t".join(TSV_COLUMNS)]
+    for f in result.findings:
+        row = [result.sample, f.key, f.gene, f.transcript, f.hgvs_c, f.hgvs_p,
+               "&".join(f.consequence) if f.consequence else "unknown (not annotated)", f.position.description,
+               f.zygosity.value, f.genotype, f.genotype_quality, f.depth, f.filter, f.frequencies.af,
+               f.frequencies.grpmax_af, f.frequencies.faf95, f.predictors.revel, f.predictors.cadd_phred,
+               f.predictors.spliceai_max, f.clinvar.significance if f.clinvar else None,
+               f.clinvar.stars if f.clinvar else None,
+               ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}", f.classification.value,
+               f.inheritance.summary, "; ".join(f.notes)]
+        lines.append("\t".join(_cell(c) for c in row))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: InterpretationResult) -> str:
+    return json.dumps(result.model_dump(mode="json"), sort_keys=True, indent=2) + "\n"
+
+
+__all__ = ["InterpretationResult", "VariantFinding", "interpret", "most_severe", "to_json", "to_tsv"]

@@ -1,0 +1,206 @@
+"""Typed results of ``charcot interpret`` (pydantic; JSON is their deterministic dump)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charcot.model import AcmgClass, Evidence, NotAssessed, Provenance
+
+
+class Zygosity(StrEnum):
+    HETEROZYGOUS = "heterozygous"
+    HOMOZYGOUS = "homozygous"
+    HEMIZYGOUS = "hemizygous"
+    UNKNOWN = "unknown"
+
+
+class Frequencies(BaseModel):
+    """Population allele frequencies (never the cohort's own INFO/AF)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    af: float | None = None  # overall gnomAD allele frequency
+    grpmax_af: float | None = None  # highest genetic-ancestry group AF (popmax)
+    faf95: float | None = None  # filtering allele frequency (95 % CI upper bound), grpmax
+    source: str | None = None  # where the numbers came from (annotation field or resource file)
+    searched: bool = False  # True when a population source covering this variant was consulted
+
+    def for_thresholds(self) -> tuple[float | None, str]:
+        """The frequency compared with BA1/BS1/PM2 thresholds, preferring FAF95 (ClinGen SVI) then
+        grpmax AF then overall AF."""
+        if self.faf95 is not None:
+            return self.faf95, "grpmax FAF95"
+        if self.grpmax_af is not None:
+            return self.grpmax_af, "grpmax AF"
+        if self.af is not None:
+            return self.af, "overall AF"
+        return None, "none"
+
+
+class Predictors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revel: float | None = None
+    cadd_phred: float | None = None
+    spliceai_max: float | None = None
+    alphamissense: float | None = None
+    source: str | None = None
+
+
+class ClinVar(BaseModel):
+    """ClinVar's own assertion: displayed next to the classification, never counted as evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    significance: str
+    review_status: str | None = None
+    stars: int | None = None
+    variation_id: str | None = None
+    source: str
+
+
+class TranscriptConsequence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gene: str | None
+    transcript: str | None
+    mane_select: bool = False
+    canonical: bool = False
+    consequences: list[str]
+    impact: str | None = None
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    protein_position: int | None = None
+    protein_length: int | None = None
+    exon: str | None = None
+    intron: str | None = None
+    source: str  # "VEP CSQ", "SnpEff ANN", "bcftools BCSQ"
+
+
+class GenePosition(BaseModel):
+    """Position in the canonical transcript from the knowledge base's derived exon table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript: str | None
+    region: str
+    description: str
+    exon: int | None = None
+    intron: int | None = None
+    exon_count: int | None = None
+    nmd_escape: bool = False
+
+
+class InheritanceAssessment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gene_modes: list[str]
+    zygosity: Zygosity
+    consistent: bool | None  # None = cannot tell (e.g. one heterozygous hit in a recessive gene)
+    summary: str
+
+
+class VariantFinding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str  # CHROM-POS-REF-ALT, chromosome without 'chr', build of the input
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    build: str
+    gene: str
+    transcript: str | None = None
+    hgvs_c: str | None = None
+    hgvs_p: str | None = None
+    consequence: list[str] | None = None  # None = not annotated (see notes)
+    consequence_source: str | None = None
+    position: GenePosition
+    reportable: bool  # coding or splice region (by annotation or exon table)
+    genotype: str
+    phased: bool = False
+    phase_set: int | None = None
+    zygosity: Zygosity
+    genotype_quality: int | None = None
+    depth: int | None = None
+    filter: str = "PASS"
+    frequencies: Frequencies
+    predictors: Predictors
+    clinvar: ClinVar | None = None
+    known_variant: dict[str, Any] | None = None  # knowledge-base entry for this exact variant
+    evidence: list[Evidence]
+    points: float
+    classification: AcmgClass
+    inheritance: InheritanceAssessment
+    notes: list[str] = Field(default_factory=list)
+
+
+class CompoundHetCandidate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gene: str
+    variants: list[str]
+    phase: str  # "in trans (phased genotypes)", "in cis (phased genotypes)", "phase unknown"
+    note: str
+
+
+class OligogenicSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    genes: list[str]
+    variants: list[str]
+    oligogenic: bool
+    note: str
+
+
+class ExonCallability(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gene: str
+    exon: int
+    chrom: str
+    start: int
+    end: int
+    status: str  # "callable", "partially callable", "not callable"
+    callable_bases: int
+    length: int
+
+
+class ReadingSummary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    records_read: int
+    panel_records: int
+    alleles_considered: int
+    filtered_out: int  # FILTER not PASS (unless include_filtered)
+    below_quality: int  # GQ/DP below thresholds
+    no_call: int
+    reference_blocks: int
+    not_left_aligned: int
+    indexed: bool
+    gvcf: bool
+    annotation_sources: list[str]
+
+
+class InterpretationResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sample: str
+    build: str
+    sex: str | None = None
+    hpo: list[str] = Field(default_factory=list)
+    input: str
+    status: str = "assessed"
+    genes_assessed: list[str]
+    records_read: int = 0
+    findings: list[VariantFinding]
+    compound_heterozygous: list[CompoundHetCandidate]
+    oligogenic: OligogenicSummary
+    callability: list[ExonCallability] | None = None  # None when the input is not a gVCF
+    not_assessed: list[NotAssessed]
+    repeats: Any = None  # charcot.repeats.api.RepeatAssessment when that package is present
+    reading: ReadingSummary
+    provenance: Provenance

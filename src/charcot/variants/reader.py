@@ -1,0 +1,444 @@
+"""Read one sample's calls in the ALS panel regions from a VCF/BCF (htslib via cyvcf2).
+
+* VCF 4.1-4.4, plain or bgzipped, and BCF. With a tabix/CSI index only the panel regions are
+  queried; without one the file is streamed once and records outside the panel are dropped as soon
+  as their position is known.
+* gVCF reference blocks (ALT ``<NON_REF>``/``<*>`` with END) are collected for callability.
+* Multi-allelic records are split per ALT (allele-specific genotype and INFO Number=A values) and
+  each ALT is trimmed to its minimal representation; indels that could shift left are flagged.
+* Build is detected from header contig lengths; a disagreement with an explicit build is refused.
+* FILTER is respected unless ``include_filtered``; GQ/DP thresholds only when asked for. No
+  caller-specific hard filters (ALSgeneScanner's FreeBayes default emptied GATK VCFs).
+
+Every problem with the file raises ``InputError`` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import os
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from charcot.errors import InputError
+from charcot.genome.builds import contig_in_file, detect_build, normalise_contig, parse_build
+from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
+from charcot.genome.panel import Panel
+from charcot.model import Build
+from charcot.variants.annotation import (
+    AlleleAnnotation,
+    AnnotationSchema,
+    annotate_allele,
+    schema_from_header,
+)
+
+# X-chromosome pseudo-autosomal regions (1-based inclusive), GRCh37 and GRCh38 (GRC assembly reports):
+# calls there are diploid in males.
+PAR_X: dict[Build, tuple[tuple[int, int], ...]] = {
+    Build.GRCh37: ((60001, 2699520), (154931044, 155260560)),
+    Build.GRCh38: ((10001, 2781479), (155701383, 156030895)),
+}
+_REF_BLOCK_ALTS = {"<NON_REF>", "<*>", "<X>"}
+
+
+@dataclass
+class Call:
+    """One ALT allele carried by the sample, after splitting and trimming."""
+
+    chrom: str  # canonical, no 'chr'
+    allele: Allele
+    vcf_pos: int
+    vcf_ref: str
+    vcf_alt: str
+    alt_index: int
+    genotype: str
+    copies: int
+    ploidy: int
+    phased: bool
+    phase_set: int | None
+    haplotypes: tuple[int, ...]  # which haplotype indices carry this allele (for phasing)
+    gq: int | None
+    dp: int | None
+    filter: str
+    not_left_aligned: bool
+    annotation: AlleleAnnotation
+    line: int | None = None
+
+
+@dataclass
+class Block:
+    chrom: str
+    start: int
+    end: int
+    gq: int | None
+
+
+@dataclass
+class ReadResult:
+    path: Path
+    sample: str
+    samples: list[str]
+    build: Build
+    schema: AnnotationSchema
+    calls: list[Call]
+    blocks: list[Block]
+    gvcf: bool
+    indexed: bool
+    records_read: int = 0
+    panel_records: int = 0
+    alleles_considered: int = 0
+    filtered_out: int = 0
+    below_quality: int = 0
+    no_call: int = 0
+    not_left_aligned: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _has_index(path: Path) -> bool:
+    return any(Path(str(path) + suffix).exists() for suffix in (".tbi", ".csi"))
+
+
+def _check_gzip_intact(path: Path) -> None:
+    """A truncated (b)gzip file reads as a short file in htslib; decompress fully to be sure.
+    BGZF files carry a 28-byte EOF block, checked first (cheap); plain gzip is read to the end."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+        if magic[:2] != b"\x1f\x8b":
+            return
+        bgzf = len(magic) == 4 and magic[3] & 4  # FEXTRA flag: BGZF sets it
+        size = path.stat().st_size
+        if bgzf and size >= 28:
+            handle.seek(size - 28)
+            tail = handle.read(28)
+            if tail == bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000"):
+                return
+    try:
+        with gzip.open(path, "rb") as g:
+            while g.read(1 << 22):
+                pass
+    except (EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise InputError(f"the compressed file is truncated or corrupt ({exc})", path=path,
+                         hint="copy or download the file again; check it with 'bgzip -t'") from None
+
+
+def _line_of_record(path: Path, n_record: int) -> int | None:
+    """1-based line number of the n-th data record (only computed when reporting an error)."""
+    try:
+        with open(path, "rb") as raw:
+            magic = raw.read(2)
+        opener: Any = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rt", errors="replace") as handle:
+            count = 0
+            for lineno, line in enumerate(handle, start=1):
+                if line.startswith("#"):
+                    continue
+                count += 1
+                if count == n_record:
+                    return lineno
+    except (OSError, EOFError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], bool, str]:
+    infos: dict[str, str] = {}
+    lengths: dict[str, int] = {}
+    contigs: list[str] = []
+    gvcf = False
+    for rec in vcf.header_iter():
+        try:
+            info = rec.info()
+        except Exception:  # pragma: no cover - malformed structured line
+            continue
+        kind = info.get("HeaderType")
+        if kind == "INFO":
+            infos[info.get("ID", "")] = info.get("Description", "")
+        elif kind == "CONTIG":
+            contigs.append(info.get("ID", ""))
+        elif (kind == "GENERIC" and info.get("key") in ("GVCFBlock", "gvcf", "GVCFBlock0-1")) or (kind == "ALT" and info.get("ID") in ("NON_REF", "*")):
+            gvcf = True
+    try:  # htslib's parsed ##contig lengths
+        for name, length in zip(vcf.seqnames, vcf.seqlens, strict=False):
+            if length and length > 0:
+                lengths[name] = int(length)
+    except Exception:  # no contig lines with lengths
+        pass
+    if not contigs:
+        contigs = [c for c in lengths]
+    raw = vcf.raw_header
+    if "##GVCFBlock" in raw:
+        gvcf = True
+    return infos, lengths, contigs, gvcf, raw
+
+
+def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
+    detected = None
+    try:
+        detected = detect_build(lengths)
+    except InputError:
+        detected = None
+    if requested.lower() == "auto":
+        if detected is None:
+            raise InputError("the genome build cannot be detected: the header has no contig lengths of GRCh37 or GRCh38",
+                             path=path, hint="pass --build GRCh37 or --build GRCh38")
+        return detected
+    build = parse_build(requested)
+    if detected is not None and detected != build:
+        raise InputError(f"--build {build.value} was given but the header's contig lengths are those of {detected.value}",
+                         path=path, hint=f"use --build {detected.value} (or --build auto), or check the file")
+    return build
+
+
+def open_vcf(path: Path, threads: int = 1) -> Any:
+    from cyvcf2 import VCF
+
+    if not path.exists():
+        raise InputError("file not found", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not a VCF file", path=path)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", path=path, hint="expected a VCF or BCF file with a header")
+    _check_gzip_intact(path)
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    if head != b"\x1f\x8b" and head != b"BC":
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+        if not first.startswith(b"##fileformat=VCF"):
+            raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
+                             hint="give a VCF (plain or bgzipped) or a BCF file")
+    try:
+        vcf = VCF(str(path), lazy=True, threads=threads)
+    except (OSError, ValueError, Exception) as exc:
+        raise InputError(f"not a readable VCF/BCF file ({exc.__class__.__name__})", path=path,
+                         hint="check the header (##fileformat, #CHROM line) or convert with 'bcftools view'") from None
+    if not vcf.raw_header.startswith("##fileformat=VCF"):
+        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
+    return vcf
+
+
+def _intervals(panel: Panel) -> dict[str, tuple[list[int], list[int]]]:
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for chrom, s, e in panel.regions():
+        starts, ends = out.setdefault(chrom, ([], []))
+        starts.append(s)
+        ends.append(e)
+    return out
+
+
+def _in_intervals(iv: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    starts, ends = iv
+    i = bisect.bisect_right(starts, end) - 1
+    return i >= 0 and ends[i] >= start
+
+
+def read_calls(
+    path: Path,
+    panel_for: Any,
+    *,
+    sample: str | None = None,
+    build: str = "auto",
+    sex: str | None = None,
+    min_gq: int | None = None,
+    min_dp: int | None = None,
+    include_filtered: bool = False,
+    threads: int = 1,
+) -> ReadResult:
+    """Read the sample's calls in the panel. ``panel_for(build) -> Panel`` gives the panel once the
+    build is known."""
+    path = Path(path)
+    vcf = open_vcf(path, threads=threads)
+    infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
+    if "#CHROM" not in raw_header:
+        raise InputError("the header has no '#CHROM' line", path=path)
+    schema = schema_from_header(infos, str(path))
+    resolved = resolve_build(build, lengths, path)
+    samples = list(vcf.samples)
+    if not samples:
+        raise InputError("the file has no sample columns (a sites-only VCF has no genotypes to interpret)",
+                         path=path, hint="give the per-sample VCF from the variant caller")
+    if sample is None:
+        if len(samples) > 1:
+            raise InputError(f"the file has {len(samples)} samples ({', '.join(samples[:10])}); say which one to interpret",
+                             path=path, hint="pass --sample ID")
+        sample = samples[0]
+    if sample not in samples:
+        raise InputError(f"sample {sample!r} is not in the file (samples: {', '.join(samples[:20])})", path=path,
+                         hint="pass one of the listed sample IDs with --sample")
+    if "##FORMAT=<ID=GT," not in raw_header:
+        raise InputError("the header declares no FORMAT/GT field, so genotypes cannot be read", path=path,
+                         hint="give the caller's VCF with genotypes (FORMAT GT)")
+    sample_idx = samples.index(sample)
+    panel: Panel = panel_for(resolved)
+    indexed = _has_index(path)
+    result = ReadResult(path=path, sample=sample, samples=samples, build=resolved, schema=schema, calls=[],
+                        blocks=[], gvcf=gvcf_header, indexed=indexed)
+    declared = set(header_contigs)
+    ploidy_male = (sex or "").lower() in ("male", "m")
+    par = PAR_X[resolved]
+    intervals = _intervals(panel)
+
+    def records() -> Iterator[tuple[Any, int | None]]:
+        if indexed:
+            seen: set[tuple[str, int, str, str]] = set()
+            for chrom, s, e in panel.regions():
+                name = contig_in_file(chrom, header_contigs) if header_contigs else None
+                if name is None:
+                    continue
+                try:
+                    it = vcf(f"{name}:{s}-{e}")
+                except Exception as exc:
+                    raise InputError(f"the index could not be used ({exc})", path=path,
+                                     hint="rebuild it with 'tabix -p vcf' or 'bcftools index'") from None
+                for v in it:
+                    k = (v.CHROM, v.POS, v.REF, ",".join(v.ALT))
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    yield v, None
+        else:
+            n = 0
+            last_chrom = None
+            iv: tuple[list[int], list[int]] | None = None
+            for v in vcf:
+                n += 1
+                chrom = v.CHROM
+                if chrom != last_chrom:
+                    last_chrom = chrom
+                    if declared and chrom not in declared:
+                        raise InputError(f"contig {chrom!r} is used by a record but not declared in the header",
+                                         path=path, line=_line_of_record(path, n), record=f"{chrom}:{v.POS}",
+                                         hint="add the ##contig line or reheader the file (bcftools reheader)")
+                    iv = intervals.get(normalise_contig(chrom))
+                if iv is None:
+                    continue
+                start = v.POS
+                if not _in_intervals(iv, start, v.end):
+                    continue
+                yield v, n
+            streamed[0] = n
+
+    streamed = [0]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # cyvcf2 warns for every panel region absent from the index
+            for v, n in records():
+                result.panel_records += 1
+                _handle_record(v, n, path, result, schema, sample_idx, resolved, ploidy_male, par,
+                               min_gq, min_dp, include_filtered, declared)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"the file could not be read to the end ({exc.__class__.__name__}: {exc})", path=path,
+                         hint="check that the file is a complete VCF/BCF (bcftools view FILE > /dev/null)") from None
+    result.records_read = result.panel_records if indexed else streamed[0]
+    result.gvcf = result.gvcf or bool(result.blocks)
+    return result
+
+
+_GT_SEP = re.compile(r"[/|]")
+
+
+def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema: AnnotationSchema,
+                   sample_idx: int, build: Build, male: bool, par: Sequence[tuple[int, int]],
+                   min_gq: int | None, min_dp: int | None, include_filtered: bool, declared: set[str]) -> None:
+    chrom_file = v.CHROM
+    if declared and chrom_file not in declared:
+        raise InputError(f"contig {chrom_file!r} is used by a record but not declared in the header", path=path,
+                         line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
+                         hint="add the ##contig line or reheader the file (bcftools reheader)")
+    chrom = normalise_contig(chrom_file)
+    alts: list[str] = list(v.ALT)
+    ref: str = v.REF
+    try:
+        gts = v.genotypes
+    except Exception:
+        gts = None
+    if gts is None or not gts:
+        raise InputError("the record has no genotype (FORMAT/GT) for the sample", path=path,
+                         line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
+                         hint="every record needs a GT value (use '.' or './.' for a no-call)")
+    gt = gts[sample_idx]
+    phased = bool(gt[-1]) if len(gt) > 1 else False
+    alleles = [int(a) for a in gt[:-1]]
+    ref_block = (bool(alts) and all(a in _REF_BLOCK_ALTS for a in alts)) or not alts
+    gq = _format_int(v, "GQ", sample_idx)
+    if ref_block:
+        end = v.end
+        info_end = v.INFO.get("END")
+        if info_end is not None:
+            end = int(info_end)
+        result.blocks.append(Block(chrom, int(v.POS), int(end), gq))
+        return
+    if result.gvcf or any(a in _REF_BLOCK_ALTS for a in alts):
+        result.gvcf = True
+        result.blocks.append(Block(chrom, int(v.POS), int(v.end), gq))
+    if all(a < 0 for a in alleles):
+        result.no_call += 1
+        return
+    filt = v.FILTER
+    filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
+    dp = _format_int(v, "DP", sample_idx)
+    ps = _format_int(v, "PS", sample_idx)
+    gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
+    for alt_index, alt in enumerate(alts, start=1):
+        if alt in _REF_BLOCK_ALTS or alt == "*" or is_symbolic(alt):
+            continue
+        copies = sum(1 for a in alleles if a == alt_index)
+        if copies == 0:
+            continue
+        result.alleles_considered += 1
+        if filter_text != "PASS" and not include_filtered:
+            result.filtered_out += 1
+            continue
+        if (min_gq is not None and (gq is None or gq < min_gq)) or (min_dp is not None and (dp is None or dp < min_dp)):
+            result.below_quality += 1
+            continue
+        allele = trim(int(v.POS), ref, alt)
+        shift = left_shiftable(allele)
+        if shift:
+            result.not_left_aligned += 1
+        ploidy = len(alleles)
+        haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
+        annotation = annotate_allele(v.INFO.get, schema, pos=int(v.POS), ref=ref, alts=alts, alt_index=alt_index)
+        result.calls.append(Call(
+            chrom=chrom, allele=allele, vcf_pos=int(v.POS), vcf_ref=ref, vcf_alt=alt, alt_index=alt_index,
+            genotype=gt_text, copies=copies, ploidy=ploidy, phased=phased, phase_set=ps, haplotypes=haps,
+            gq=gq, dp=dp, filter=filter_text, not_left_aligned=shift, annotation=annotation,
+            line=None))
+
+
+def _format_int(v: Any, name: str, idx: int) -> int | None:
+    try:
+        arr = v.format(name)
+    except Exception:
+        return None
+    if arr is None:
+        return None
+    try:
+        value = arr[idx][0]
+    except (IndexError, TypeError):
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if f != f or f < -2_000_000_000 or f == -2147483648:
+        return None
+    return int(f)
+
+
+def is_x_nonpar(chrom: str, pos: int, build: Build) -> bool:
+    return chrom == "X" and not any(s <= pos <= e for s, e in PAR_X[build])
+
+
+def environ_threads() -> int:
+    try:
+        return max(1, int(os.environ.get("CHARCOT_THREADS", "1")))
+    except ValueError:
+        return 1
