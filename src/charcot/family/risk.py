@@ -42,7 +42,12 @@ from charcot.family.peeling import (
     hardy_weinberg,
     peel,
 )
-from charcot.family.penetrance import POPULATION_LIFETIME_RISK, PenetranceModel, penetrance_record
+from charcot.family.penetrance import (
+    DENSITY_FLOOR,
+    POPULATION_LIFETIME_RISK,
+    PenetranceModel,
+    penetrance_record,
+)
 from charcot.knowledge.schema.penetrance import Curve
 from charcot.knowledge.schema.penetrance import Record as PenetranceRecord
 from charcot.model import Confidence
@@ -79,7 +84,8 @@ def _likelihood(model: PenetranceModel, status: Status, obs: Observation) -> Flo
         if obs.onset_age is not None:
             like *= model.onset_density(obs.onset_age)
         elif obs.age is not None:
-            like *= model.cumulative(obs.age)
+            # floor as for onset densities: affected younger than any onset in the data stays possible
+            like *= np.maximum(model.cumulative(obs.age), DENSITY_FLOOR * model.scale())
         else:
             like *= model.lifetime()
     elif status is Status.UNAFFECTED and obs.age is not None:
