@@ -1,9 +1,272 @@
-"""Commands of charcot.knowledge (registered on the main app by charcot.cli)."""
+"""Commands of charcot.knowledge (registered on the main app by charcot.cli): ``charcot knowledge ...``."""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from charcot.errors import InputError
+
+knowledge_app = typer.Typer(name="knowledge", help="The cited ALS knowledge base: genes, variants, sources, validation.",
+                            no_args_is_help=True)
+
+UNVERIFIED_MARK = "⚠"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    TSV = "tsv"
+
+
+def _kb() -> Any:
+    from charcot.knowledge import get_knowledge
+
+    return get_knowledge()
+
+
+def _mark(confidence: Any) -> str:
+    return f" {UNVERIFIED_MARK}" if str(confidence) == "unverified" else ""
+
+
+def _gene_row(gene: Any) -> dict[str, Any]:
+    g38 = gene.coords("GRCh38")
+    return {
+        "symbol": gene.symbol,
+        "hgnc_id": gene.hgnc_id,
+        "role": gene.role.value,
+        "inheritance": ",".join(i.value for i in gene.inheritance),
+        "clingen_als": gene.clingen_classification or "not curated",
+        "alsod": gene.alsod_category or "",
+        "mechanism": ",".join(m.value for m in gene.disease_mechanism),
+        "pvs1": "yes" if gene.pvs1_applicable else "no",
+        "grch38": f"{g38.span.chrom}:{g38.span.start}-{g38.span.end}" if g38 else "not derived",
+        "mane": gene.mane.refseq_nm if gene.mane else "",
+        "confidence": gene.confidence.value,
+        "sources": ",".join(gene.sources),
+    }
+
+
+@knowledge_app.command("genes")
+def genes_cmd(
+    role: str | None = typer.Option(None, "--role", help="Only genes with this role (causal, candidate, risk_factor, "
+                                                          "modifier, disputed, refuted, mimic)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table, json or tsv."),
+) -> None:
+    """List the curated genes (⚠ = record carries unverified facts)."""
+    from charcot.knowledge.schema.genes import GeneRole
+
+    genes = _kb().genes
+    if role is not None:
+        try:
+            wanted = GeneRole(role)
+        except ValueError:
+            raise InputError(f"unknown role {role!r}", hint="one of: " + ", ".join(r.value for r in GeneRole)) from None
+        genes = [g for g in genes if g.role == wanted]
+    rows = [_gene_row(g) for g in genes]
+    if fmt == OutputFormat.JSON:
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    if fmt == OutputFormat.TSV:
+        if rows:
+            typer.echo("\t".join(rows[0]))
+        for row in rows:
+            typer.echo("\t".join(str(v) for v in row.values()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"charcot ALS genes ({len(rows)}; {UNVERIFIED_MARK} = contains unverified facts)")
+    for column in ("gene", "role", "inheritance", "ClinGen ALS GCEP", "mechanism", "PVS1", "GRCh38", "MANE"):
+        table.add_column(column)
+    for gene, row in zip(genes, rows, strict=True):
+        table.add_row(row["symbol"] + _mark(gene.confidence), row["role"], row["inheritance"], row["clingen_als"],
+                      row["mechanism"], row["pvs1"], row["grch38"], row["mane"])
+    Console(width=160).print(table)
+
+
+def _resolve(name: str) -> Any:
+    gene = _kb().find_gene(name)
+    if gene is None:
+        raise InputError(f"gene {name!r} is not in the charcot knowledge base",
+                         hint="run 'charcot knowledge genes' to list the curated genes (aliases such as TDP-43 and "
+                              "previous symbols such as C21orf2 are accepted)")
+    return gene
+
+
+@knowledge_app.command("gene")
+def gene_cmd(
+    name: str = typer.Argument(..., help="Symbol, alias, previous symbol or HGNC id (e.g. TDP-43, C21orf2, ALS1)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table (text) or json."),
+) -> None:
+    """Everything the knowledge base holds on one gene, with its sources."""
+    gene = _resolve(name)
+    if fmt == OutputFormat.JSON:
+        typer.echo(gene.model_dump_json(indent=1))
+        return
+    lines = [f"{gene.symbol} ({gene.hgnc_id}){_mark(gene.confidence)}  {gene.name or ''}"]
+    if gene.symbol.upper() != name.strip().upper():
+        lines.append(f"  resolved from: {name}")
+    if gene.confidence.value == "unverified":
+        lines.append(f"  {UNVERIFIED_MARK} unverified: {gene.confidence_note or 'see sources'}")
+    lines.append(f"  role: {gene.role.value}   inheritance: {', '.join(i.value for i in gene.inheritance)}")
+    for a in gene.als_clingen:
+        lines.append(f"  ClinGen ALS GCEP: {a.classification}, {a.disease}, {a.moi} ({a.date.isoformat()})")
+    if not gene.als_clingen:
+        lines.append("  ClinGen ALS GCEP: not curated (as of the 2025-07-01 export)")
+    if gene.alsod_category:
+        lines.append(f"  ALSoD category: {gene.alsod_category}")
+    lines.append(f"  mechanism: {', '.join(m.value for m in gene.disease_mechanism)}; "
+                 f"categories: {', '.join(gene.mechanism_categories) or 'none recorded'}")
+    if gene.familial_share or gene.sporadic_share:
+        lines.append(f"  share of familial ALS: {gene.familial_share or 'not recorded'}; "
+                     f"sporadic: {gene.sporadic_share or 'not recorded'}")
+    for phenotype in gene.phenotypes:
+        lines.append(f"  phenotype: {phenotype}")
+    if gene.aliases or gene.previous_symbols:
+        lines.append(f"  aliases: {', '.join(gene.aliases) or '-'}; previous symbols: {', '.join(gene.previous_symbols) or '-'}")
+    if gene.mane:
+        lines.append(f"  MANE Select: {gene.mane.refseq_nm} / {gene.mane.refseq_np} "
+                     f"({gene.mane.ensembl_transcript} / {gene.mane.ensembl_protein})")
+    for build, coords in sorted(gene.coordinates.items()):
+        lines.append(f"  {build}: {coords.span.chrom}:{coords.span.start}-{coords.span.end} ({coords.span.strand}), "
+                     f"{len(coords.exons)} canonical exons" + ("" if coords.exons else " (exon table not available)"))
+    if gene.acmg:
+        acmg = gene.acmg
+        lines.append(f"  ACMG: PVS1 {'applicable' if acmg.lof_is_mechanism else 'not applicable'}: {acmg.lof_note}")
+        f = acmg.frequency
+        lines.append(f"  frequency: BA1 {f.ba1:g}, BS1 {f.bs1:g}, PM2_Supporting <= {f.pm2_max:g}{_mark(f.confidence)}")
+        lines.append(f"    derivation: {f.derivation}")
+        for domain in [*acmg.critical_domains, *acmg.hotspots]:
+            lines.append(f"  region: {domain.name} {domain.start}-{domain.end}{_mark(domain.confidence)}")
+        for exc in acmg.exceptions:
+            lines.append(f"  exception {exc.id} ({exc.applies_to}){_mark(exc.confidence)}: {exc.effect}")
+    else:
+        lines.append("  ACMG rules: none curated (variants in this gene are not assessed for ALS)")
+    if gene.notes:
+        lines.append(f"  notes: {gene.notes}")
+    lines.append(f"  sources: {', '.join(gene.sources)}")
+    typer.echo("\n".join(lines))
+
+
+@knowledge_app.command("variants")
+def variants_cmd(
+    gene: str | None = typer.Option(None, "--gene", help="Only this gene (aliases accepted)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table, json or tsv."),
+) -> None:
+    """Known recurrent and founder variants."""
+    from charcot.knowledge.schema.variants import Record
+
+    records = _kb().typed("variants", Record)
+    if gene is not None:
+        symbol = _resolve(gene).symbol
+        records = [r for r in records if r.gene == symbol]
+    rows = []
+    for r in records:
+        rows.append({
+            "id": r.id, "gene": r.gene, "hgvs": f"{r.transcript}:{r.hgvs_c} {r.hgvs_p}", "legacy": r.legacy_name or "",
+            "classification": r.classification.value if r.classification else "not classified",
+            "grch38": f"{r.grch38.chrom}:{r.grch38.pos}{r.grch38.ref}>{r.grch38.alt}" if r.grch38 else "",
+            "grch37": f"{r.grch37.chrom}:{r.grch37.pos}{r.grch37.ref}>{r.grch37.alt}" if r.grch37 else "",
+            "inheritance": ",".join(r.inheritance), "confidence": r.confidence.value, "sources": ",".join(r.sources),
+        })
+    if fmt == OutputFormat.JSON:
+        typer.echo(json.dumps(rows, indent=1))
+        return
+    if fmt == OutputFormat.TSV:
+        if rows:
+            typer.echo("\t".join(rows[0]))
+        for row in rows:
+            typer.echo("\t".join(row.values()))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"known variants ({len(rows)}; {UNVERIFIED_MARK} = unverified facts)")
+    for column in ("id", "HGVS (MANE)", "legacy", "classification", "GRCh38", "GRCh37", "inheritance"):
+        table.add_column(column)
+    for r, row in zip(records, rows, strict=True):
+        table.add_row(row["id"] + _mark(r.confidence), row["hgvs"], row["legacy"], row["classification"],
+                      row["grch38"], row["grch37"], row["inheritance"])
+    Console(width=170).print(table)
+
+
+@knowledge_app.command("sources")
+def sources_cmd(
+    key: str | None = typer.Argument(None, help="Show one source key (e.g. S-CG25)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table (text) or json."),
+) -> None:
+    """The bibliography (every source key the knowledge base cites)."""
+    bibliography = _kb().bibliography
+    items = list(bibliography.values())
+    if key is not None:
+        if key not in bibliography:
+            raise InputError(f"unknown source key {key!r}", hint="run 'charcot knowledge sources' to list the keys")
+        items = [bibliography[key]]
+    if fmt == OutputFormat.JSON:
+        typer.echo(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in items], indent=1))
+        return
+    for s in items:
+        where = s.url or (f"doi:{s.doi}" if s.doi else "") or (f"PMID {s.pmid}" if s.pmid else "")
+        weak = f"  [note: {s.note}]" if s.note else ""
+        typer.echo(f"{s.key}: {s.citation} {where} (accessed {s.accessed}){weak}")
+
+
+@knowledge_app.command("validate")
+def validate_cmd(
+    shared: Path | None = typer.Option(None, "--shared", help="Shared source-table directory used to re-derive the "
+                                                               "gene tables (default <repo>/../shared/data)."),
+) -> None:
+    """Check every knowledge file; exit 1 and list each problem (file, record) when anything is wrong."""
+    from charcot.knowledge.validate import validate
+
+    report = validate(shared_dir=shared)
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+    if report.missing_sections:
+        typer.echo(f"missing section files: {', '.join(report.missing_sections)}")
+    typer.echo("loaded: " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
+    if report.ok:
+        typer.echo("knowledge base OK")
+        return
+    for problem in report.problems:
+        typer.echo(f"problem: {problem.render()}", err=True)
+    typer.echo(f"{len(report.problems)} problem(s)", err=True)
+    raise typer.Exit(1)
+
+
+@knowledge_app.command("summary")
+def summary_cmd() -> None:
+    """Snapshot version/date and record counts per section."""
+    from charcot.knowledge.sections import SECTIONS
+
+    kb = _kb()
+    meta = kb.meta
+    typer.echo(f"charcot knowledge base {meta.version} (snapshot {meta.snapshot_date.isoformat()})")
+    for section in SECTIONS:
+        path = kb.data_dir / f"{section}.yaml"
+        if not path.exists():
+            typer.echo(f"  {section}: not present")
+            continue
+        records = kb.records(section)
+        unverified = sum(1 for r in records if r.confidence.value == "unverified")
+        typer.echo(f"  {section}: {len(records)} records ({unverified} with unverified facts)")
+    typer.echo(f"  bibliography: {len(kb.bibliography)} sources")
+
+
+def _register_therapy(app: typer.Typer) -> None:
+    try:
+        from charcot.therapy.cli import register_knowledge  # type: ignore[attr-defined,unused-ignore]
+    except (ImportError, AttributeError):
+        return  # the therapy commands are optional until that package provides them
+    register_knowledge(app)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the main app."""
+    _register_therapy(knowledge_app)
+    app.add_typer(knowledge_app, name="knowledge")
