@@ -126,8 +126,9 @@ def red_flags(c: ClaimFields) -> list[RedFlag]:
     if c.design is Design.TESTIMONIAL:
         add("testimonial", "testimonials", "evidence is patient testimonials", ["S-ALSU-PSC", "S-ALSU-56"])
     for ident, pattern, label, sources in _TEXT_FLAGS:
-        if re.search(pattern, c.text, flags=re.IGNORECASE):
-            add(ident, label, f"the claim text says so: {label}", sources)
+        found = re.search(pattern, c.text, flags=re.IGNORECASE)
+        if found:
+            add(ident, label, f"the claim text contains {found.group(0)!r}", sources)
     return flags
 
 
@@ -178,8 +179,8 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
     else:
         verdict = "testable evidence: judge it with the controlled trials below"
     advice = ("Ask for a registered trial (ClinicalTrials.gov), a control group, validated outcomes (ALSFRS-R, vital "
-              "capacity, survival) and blinded assessment; do not pay for an unproven treatment. Registered trials "
-              "are free for participants.") if aan in ("III", "IV") else (
+              "capacity, survival) and blinded assessment; do not pay for an unproven treatment: a 'trial' that "
+              "charges patients is itself a red flag.") if aan in ("III", "IV") else (
               "Weigh the controlled evidence below; one trial needs independent replication.")
     sources = sorted({"S-AANcls", "S-OCEBM", "S-ALSU-method", *(s for f in flags for s in f.sources),
                       *(["S-Bed16", "S-Ata14"] if nh else [])})

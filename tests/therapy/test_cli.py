@@ -1,0 +1,95 @@
+"""The commands through the real entry point, and the knowledge sub-commands on a typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from charcot.errors import InputError
+from charcot.therapy.api import load_claim, load_facts
+from charcot.therapy.cli import register_knowledge
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "therapy"
+
+
+def test_therapies_table(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("therapies", DATA / "sod1_patient.yaml")
+    assert r.code == 0, r.stderr
+    assert "Tofersen (Qalsody) [tofersen] -> ELIGIBLE" in r.stdout
+    assert "check clinicaltrials.gov" in r.stdout
+    assert "[unverified]" in r.stdout
+
+
+def test_therapies_json_region_override(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("therapies", DATA / "no_finding_eu.yaml", "--region", "US", "--format", "json")
+    assert r.code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["region"] == "US"
+    verdicts = {t["id"]: t["verdict"] for t in data["therapies"]}
+    assert verdicts["edaravone_iv"] == "eligible" and verdicts["amx0035"] == "not_eligible"
+
+
+def test_therapies_bad_input_exit_2_no_traceback(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("therapies", DATA / "bad_case.yaml")
+    assert r.code == 2 and "Traceback" not in r.stderr and "charcot: error" in r.stderr
+    out = tmp_path / "o.txt"
+    r = run_cli("therapies", DATA / "sod1_patient.yaml", "--as-of", "yesterday", "--output", out)
+    assert r.code == 2 and not out.exists()
+
+
+def test_claim_check_with_plot(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plot = tmp_path / "nh.png"
+    r = run_cli("claim", "check", DATA / "claim_gencell_stem_cell.yaml", "--seed", "3", "--plot", plot)
+    assert r.code == 0, r.stderr
+    assert "AAN class IV" in r.stdout and "no control group" in r.stdout and "NurOwn" in r.stdout
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    again = run_cli("claim", "check", DATA / "claim_gencell_stem_cell.yaml", "--seed", "3")
+    assert again.stdout == r.stdout  # seeded: identical report
+
+
+def test_claim_check_json(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("claim", "check", DATA / "claim_class1_rct.yaml", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["aan_class"] == "I" and data["red_flags"] == []
+    assert 0 < data["natural_history"]["share_no_decline"] < 1
+
+
+def test_claim_check_bad_file(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("claim", "check", DATA / "bad_claim.yaml")
+    assert r.code == 2 and "Traceback" not in r.stderr
+
+
+def test_knowledge_subcommands() -> None:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """root"""
+
+    register_knowledge(app)
+    runner = CliRunner()
+    r = runner.invoke(app, ["therapies", "--gene", "SOD1", "--region", "EU"])
+    assert r.exit_code == 0 and "tofersen" in r.stdout and "biib078" not in r.stdout
+    r = runner.invoke(app, ["trials", "--gene", "C9orf72", "--status", "discontinued"])
+    assert r.exit_code == 0 and "NCT03626012" in r.stdout and "NCT04931862" in r.stdout and "NCT04288856" not in r.stdout
+    r = runner.invoke(app, ["mechanisms", "--format", "json"])
+    rows = {row["id"]: row for row in json.loads(r.stdout)}
+    assert "tofersen" in rows["sod1_toxic_gain_of_function"]["therapies"]
+    assert "SOD1" in rows["sod1_toxic_gain_of_function"]["genes"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_loaders_fuzz_only_input_errors(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("fz") / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    for loader in (load_facts, load_claim):
+        try:
+            loader(path)
+        except InputError:
+            pass

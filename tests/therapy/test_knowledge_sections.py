@@ -1,0 +1,54 @@
+"""The therapy-owned knowledge sections load, cite known sources and cross-check."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from charcot.knowledge import get_knowledge
+from charcot.knowledge.loader import load_bibliography, unknown_source_problems
+from charcot.knowledge.schema.therapies import Record as Therapy
+from charcot.knowledge.schema.trials import Record as Trial
+from charcot.model import Confidence
+
+SECTIONS = ("mechanisms", "therapies", "trials", "claims")
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_section_loads_cites_known_sources_and_cross_checks(section: str) -> None:
+    kb = get_knowledge()
+    records = kb.records(section)
+    assert records
+    assert unknown_source_problems(section, records, kb.bibliography) == []
+    module = importlib.import_module(f"charcot.knowledge.schema.{section}")
+    assert [p.render() for p in module.check(records, kb)] == []
+
+
+def test_therapy_bibliography_defines_no_key_twice() -> None:
+    # load_bibliography raises on a duplicate key across files
+    assert "S-Ata14" in load_bibliography()
+
+
+def test_unverified_reference_items_are_marked() -> None:
+    kb = get_knowledge()
+    trials = {t.key: t for t in kb.typed("trials", Trial)}
+    # NCT numbers the research notes did not re-check
+    for nct in ("NCT03127514", "NCT05021536", "NCT01894633", "NCT03127267", "NCT04322149", "NCT01640067",
+                "NCT00781872", "NCT01348451", "NCT01730716"):
+        assert trials[nct].confidence is Confidence.UNVERIFIED, nct
+    therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
+    assert therapies["aav_sod1_programmes"].confidence is Confidence.UNVERIFIED
+    eu_riluzole = next(e for e in therapies["riluzole"].regulatory if e.region == "EU")
+    assert eu_riluzole.confidence is Confidence.UNVERIFIED
+
+
+def test_reference_traps() -> None:
+    therapies = {t.key: t for t in get_knowledge().typed("therapies", Therapy)}
+    tof = {(e.region, e.status.value): e.date for e in therapies["tofersen"].regulatory}
+    assert tof[("US", "accelerated_approval")] == "2023-04-25"
+    assert tof[("EU", "exceptional_circumstances")] == "2024-05-31"  # not "conditional"
+    amx = {(e.region, e.status.value): e.date for e in therapies["amx0035"].regulatory}
+    assert amx[("US", "withdrawn")] == "2024-04-04" and amx[("EU", "refused")] == "2024-01-05"
+    assert not any(e.status.available for e in therapies["masitinib"].regulatory)
+    assert {t.development_status for t in (therapies["biib078"], therapies["wve004"])} == {"discontinued"}

@@ -1,0 +1,207 @@
+"""Eligibility engine and matching against the shipped knowledge base (issue 7 examples)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from charcot.errors import InputError
+from charcot.knowledge.schema.therapies import Criterion
+from charcot.model import AcmgClass
+from charcot.therapy.api import load_facts, match
+from charcot.therapy.criteria import combine, evaluate
+from charcot.therapy.model import (
+    Clinical,
+    CriterionStatus,
+    GeneFinding,
+    Genotype,
+    PatientFacts,
+    RepeatStatus,
+    Verdict,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "therapy"
+
+
+def facts(name: str) -> PatientFacts:
+    return load_facts(DATA / f"{name}.yaml")
+
+
+def test_sod1_plp_gets_tofersen_per_label_in_us_and_eu() -> None:
+    for region, status in (("US", "accelerated_approval"), ("EU", "exceptional_circumstances")):
+        result = match(facts("sod1_patient"), region=region)
+        tof = result.get("tofersen")
+        assert tof.verdict is Verdict.ELIGIBLE, tof.summary
+        assert {c.id: c.status for c in tof.criteria}["sod1_plp"] is CriterionStatus.MET
+        assert next(r for r in tof.regions if r.region == region).status == status
+        assert any("fits this genotype" in e.text for e in tof.mechanisms)
+
+
+def test_tofersen_not_eligible_without_sod1_and_names_failed_criterion() -> None:
+    tof = match(facts("no_finding_eu")).get("tofersen")
+    assert tof.verdict is Verdict.NOT_ELIGIBLE
+    assert any(f.startswith("sod1_plp") for f in tof.failed)
+    assert tof.relevant is False
+
+
+def test_tofersen_vus_fails_with_reclassification_note() -> None:
+    f = facts("sod1_patient").model_copy(deep=True)
+    f.genotype.findings[0].classification = AcmgClass.VUS
+    tof = match(f, region="US").get("tofersen")
+    assert tof.verdict is Verdict.NOT_ELIGIBLE
+    assert "Uncertain significance" in tof.failed[0]
+
+
+def test_tofersen_not_yet_approved_in_eu_before_may_2024() -> None:
+    tof = match(facts("sod1_patient"), region="EU", as_of=date(2024, 3, 1)).get("tofersen")
+    assert tof.verdict is Verdict.CANNOT_DECIDE  # no EU event yet on that date
+    tof_us = match(facts("sod1_patient"), region="US", as_of=date(2023, 1, 1)).get("tofersen")
+    assert tof_us.verdict is Verdict.NOT_ELIGIBLE  # before the first approval anywhere (2023-04-25)
+    assert "not approved for ALS in any region" in tof_us.failed[0]
+
+
+def test_presymptomatic_sod1_carrier_gets_atlas_with_nfl_requirement() -> None:
+    result = match(facts("sod1_presymptomatic"))
+    atlas = result.get("NCT04856982")
+    assert atlas.relevant
+    assert atlas.verdict is Verdict.COMMITTEE_REVIEW  # the sponsor's variant list decides
+    nfl = next(c for c in atlas.criteria if c.id == "nfl_randomisation_trigger")
+    assert not nfl.blocking and nfl.applies_to == "randomisation"
+    assert "44" in nfl.reason and nfl.status is CriterionStatus.FAILED  # NfL 12 < 44: not yet randomised
+    assert "check clinicaltrials.gov" in " ".join(atlas.notes)
+    # a presymptomatic carrier has no ALS: tofersen's label does not apply
+    assert match(facts("sod1_presymptomatic")).get("tofersen").verdict is Verdict.NOT_ELIGIBLE
+
+
+def test_atlas_excludes_symptomatic_patient() -> None:
+    atlas = match(facts("sod1_patient")).get("NCT04856982")
+    assert atlas.verdict is Verdict.NOT_ELIGIBLE
+    assert any(f.startswith("presymptomatic") for f in atlas.failed)
+
+
+def test_fus_plp_gets_fusion_with_committee_review_and_closed_enrolment() -> None:
+    fusion = match(facts("fus_patient")).get("NCT04768972")
+    assert fusion.relevant
+    assert fusion.verdict is Verdict.COMMITTEE_REVIEW
+    assert "Variant Classification Manual" in fusion.summary
+    assert fusion.open_to_new_participants is False
+    assert fusion.trial_status_as_of == "2025"
+
+
+def test_preapproved_variant_list_met_and_outside_needs_review() -> None:
+    crit = Criterion(id="fus", kind="gene", gene="FUS", min_class=AcmgClass.LIKELY_PATHOGENIC,
+                     preapproved_variants=["p.Pro525Leu"], description="FUS P/LP", review_note="committee")
+    inside = PatientFacts(genotype=Genotype(findings=[GeneFinding(gene="FUS", classification=AcmgClass.PATHOGENIC,
+                                                                  hgvs_p="p.Pro525Leu")]))
+    outside = PatientFacts(genotype=Genotype(findings=[GeneFinding(gene="FUS", classification=AcmgClass.LIKELY_PATHOGENIC,
+                                                                   hgvs_p="p.Arg521Cys")]))
+    assert evaluate(crit, inside).status is CriterionStatus.MET
+    res = evaluate(crit, outside)
+    assert res.status is CriterionStatus.REVIEW and "committee" in res.reason
+    assert combine([res]) is Verdict.COMMITTEE_REVIEW
+
+
+def test_c9orf72_expansion_lists_programmes_discontinued_marked() -> None:
+    result = match(facts("c9_patient"))
+    for nct in ("NCT03626012", "NCT04931862"):
+        trial = result.get(nct)
+        assert trial.relevant and trial.open_to_new_participants is False
+        assert trial.trial_status == "discontinued"
+    assert result.get("biib078").development_status == "discontinued"
+    assert result.get("wve004").development_status_date == "2023-05-23"
+    note = next(n for n in result.gene_notes if n.startswith("C9orf72"))
+    assert "discontinued 2022-03-28" in note and "WVE-004" in note
+
+
+def test_c9orf72_not_assessed_is_cannot_decide_naming_the_assay() -> None:
+    f = facts("c9_patient").model_copy(deep=True)
+    f.genotype.repeats = {"C9orf72": RepeatStatus.NOT_ASSESSED}
+    trial = match(f).get("NCT03626012")
+    assert trial.verdict is Verdict.CANNOT_DECIDE
+    assert any("C9orf72 repeat status" in m for m in trial.missing)
+
+
+def test_no_finding_riluzole_and_edaravone_per_region() -> None:
+    eu = match(facts("no_finding_eu"))
+    assert eu.region == "EU"  # from country FR
+    assert eu.get("riluzole").verdict is Verdict.ELIGIBLE
+    assert eu.get("riluzole").criteria[-1].unverified  # EU riluzole date not retrieved
+    edav = eu.get("edaravone_iv")
+    assert edav.verdict is Verdict.NOT_ELIGIBLE
+    assert "application withdrawn on 2019-05-24" in edav.failed[0]
+    us = match(facts("no_finding_eu"), region="US")
+    assert us.get("edaravone_iv").verdict is Verdict.ELIGIBLE
+    assert us.get("edaravone_oral").verdict is Verdict.ELIGIBLE
+    jp = match(facts("no_finding_eu"), region="JP")
+    assert jp.get("edaravone_iv").verdict is Verdict.ELIGIBLE
+    assert jp.get("riluzole").verdict is Verdict.CANNOT_DECIDE  # no Japanese record in the knowledge base
+
+
+def test_edaravone_evidence_population_criteria_do_not_block() -> None:
+    us = match(facts("no_finding_eu"), region="US").get("edaravone_iv")  # FVC 72, 30 months
+    informative = [c for c in us.criteria if not c.blocking]
+    assert {c.status for c in informative} == {CriterionStatus.FAILED}
+    assert us.verdict is Verdict.ELIGIBLE
+
+
+def test_withdrawn_products_show_withdrawal_dates() -> None:
+    us = match(facts("no_finding_eu"), region="US").get("amx0035")
+    assert us.verdict is Verdict.NOT_ELIGIBLE
+    assert "withdrawn on 2024-04-04" in us.failed[0]
+    eu = match(facts("no_finding_eu"), region="EU").get("amx0035")
+    assert "refused on 2024-01-05" in eu.failed[0]
+    before = match(facts("no_finding_eu"), region="US", as_of=date(2023, 6, 1)).get("amx0035")
+    assert before.verdict is Verdict.ELIGIBLE  # approved 2022-09-29, not yet withdrawn
+    ca = match(facts("no_finding_eu"), region="CA", as_of=date(2022, 7, 1)).get("amx0035")
+    assert ca.regions[0].status == "conditional_approval"
+
+
+def test_masitinib_not_approved_anywhere() -> None:
+    for region in ("EU", "CA", "US"):
+        m = match(facts("no_finding_eu"), region=region).get("masitinib")
+        assert m.verdict is Verdict.NOT_ELIGIBLE
+        assert "not approved for ALS in any region" in m.failed[0]
+
+
+def test_missing_data_gives_cannot_decide_naming_each_item() -> None:
+    result = match(facts("missing_data"))
+    tof = result.get("tofersen")
+    assert tof.verdict is Verdict.CANNOT_DECIDE
+    assert set(tof.missing) == {"affected status (clinically manifest ALS or not)", "age (years)", "country or region"}
+    # the SOD1 finding itself is known and met
+    assert {c.id: c.status for c in tof.criteria}["sod1_plp"] is CriterionStatus.MET
+
+
+def test_gene_without_result_is_unknown_unless_tested() -> None:
+    crit = Criterion(id="g", kind="gene", gene="SOD1", min_class=AcmgClass.LIKELY_PATHOGENIC, description="SOD1")
+    assert evaluate(crit, PatientFacts()).status is CriterionStatus.UNKNOWN
+    tested = PatientFacts(genotype=Genotype(genetic_testing_done=True))
+    assert evaluate(crit, tested).status is CriterionStatus.FAILED
+    other_panel = PatientFacts(genotype=Genotype(genetic_testing_done=True, genes_tested=["FUS"]))
+    assert evaluate(crit, other_panel).status is CriterionStatus.UNKNOWN
+
+
+@pytest.mark.parametrize(("kind", "field", "value", "expected"), [
+    ("alsfrs_r", "alsfrs_r", 30, CriterionStatus.FAILED), ("alsfrs_r", "alsfrs_r", 36, CriterionStatus.MET),
+    ("fvc", "fvc_percent", 59.9, CriterionStatus.FAILED), ("duration", "disease_duration_months", 24, CriterionStatus.MET),
+    ("age", "age", 17, CriterionStatus.FAILED), ("nfl", "nfl_pg_ml", None, CriterionStatus.UNKNOWN),
+])
+def test_numeric_criteria(kind: str, field: str, value: float | None, expected: CriterionStatus) -> None:
+    bounds = {"alsfrs_r": {"min": 35}, "fvc": {"min": 60}, "duration": {"max": 24}, "age": {"min": 18}, "nfl": {"min": 44}}
+    crit = Criterion(id=kind, kind=kind, description=kind, **bounds[kind])
+    result = evaluate(crit, PatientFacts(clinical=Clinical(**{field: value})))
+    assert result.status is expected
+    if expected is CriterionStatus.UNKNOWN:
+        assert result.missing
+
+
+def test_bad_region_and_bad_case_file() -> None:
+    with pytest.raises(InputError):
+        match(facts("sod1_patient"), region="Mars")
+    with pytest.raises(InputError) as err:
+        load_facts(DATA / "bad_case.yaml")
+    assert "classification" in err.value.message
+    with pytest.raises(InputError):
+        load_facts(DATA / "does_not_exist.yaml")
