@@ -397,6 +397,16 @@ class ClinicalCase(_Strict):
             raise ValueError(f"two visits on {dup.isoformat()}; merge them into one")
         return sorted(visits, key=lambda v: v.date)
 
+    @field_validator("investigations")
+    @classmethod
+    def _known_investigations(cls, value: dict[str, InvestigationResult]) -> dict[str, InvestigationResult]:
+        from charcot.clinical.mimics import INVESTIGATIONS
+
+        unknown = sorted(set(value) - set(INVESTIGATIONS))
+        if unknown:
+            raise ValueError(f"unknown investigation {unknown[0]!r}; known: {', '.join(sorted(INVESTIGATIONS))}")
+        return value
+
     @model_validator(mode="after")
     def _chronology(self) -> ClinicalCase:
         onset = self.onset.date

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Any
+
+from charcot.clinical.criteria import awaji, el_escorial, gold_coast
+from charcot.clinical.model import Examination
+
+FULL_EMG = {"chronic_neurogenic": True, "fibrillations_or_psw": True, "muscles_abnormal": 3}
+
+
+def exam(regions: dict[str, dict[str, Any]], **flags: Any) -> Examination:
+    base = {"progression_documented": True, "normal_motor_function_before": True, "other_disease_excluded": True}
+    base.update(flags)
+    filled = {r: {"umn": False, "lmn": False, **regions.get(r, {})}
+              for r in ("bulbar", "cervical", "thoracic", "lumbosacral")}
+    return Examination.model_validate({"regions": filled, **base})
+
+
+def why(result: Any, category: str) -> str:
+    return next(w.reason for w in result.why_not_higher if w.category == category)
+
+
+UL = {"umn": True, "lmn": True}
+
+
+def test_reec_definite() -> None:
+    result = el_escorial(exam({"bulbar": UL, "cervical": UL, "lumbosacral": UL}))
+    assert result.category == "definite" and result.why_not_higher == []
+
+
+def test_reec_probable_and_why_not_definite() -> None:
+    result = el_escorial(exam({"cervical": UL, "lumbosacral": UL}))
+    assert result.category == "probable"
+    assert "2 region(s)" in why(result, "definite") and "needs 3" in why(result, "definite")
+
+
+def test_reec_lab_supported_probable() -> None:
+    result = el_escorial(exam({"cervical": {**UL, "emg": {**FULL_EMG, "limbs_abnormal": 2}}}))
+    assert result.category == "probable_laboratory_supported"
+    assert {w.category for w in result.why_not_higher} == {"definite", "probable"}
+
+
+def test_reec_lab_supported_from_umn_alone_plus_emg_in_two_limbs() -> None:
+    result = el_escorial(exam({"bulbar": {"umn": True}, "cervical": {"emg": FULL_EMG},
+                               "lumbosacral": {"emg": FULL_EMG}}))
+    assert result.category == "probable_laboratory_supported"
+    assert any("limbs with EMG evidence not recorded" in c for c in result.caveats)
+
+
+def test_reec_why_not_lab_supported_one_limb() -> None:
+    result = el_escorial(exam({"cervical": {**UL, "emg": {**FULL_EMG, "limbs_abnormal": 1}}}))
+    assert result.category == "possible"
+    assert "in 1 limb(s); needs 2" in why(result, "probable_laboratory_supported")
+
+
+def test_reec_why_not_lab_supported_exclusion_not_documented() -> None:
+    result = el_escorial(exam({"cervical": {**UL, "emg": {**FULL_EMG, "limbs_abnormal": 2}}},
+                              other_disease_excluded=None))
+    assert result.category == "possible"
+    assert "exclusion" in why(result, "probable_laboratory_supported")
+    assert any("not documented" in r for r in result.requirements_not_documented)
+
+
+def test_reec_fasciculations_do_not_count_but_do_under_awaji() -> None:
+    fasc = {"chronic_neurogenic": True, "fibrillations_or_psw": False, "fasciculation_potentials": True,
+            "muscles_abnormal": 2, "limbs_abnormal": 2}
+    regions = {"cervical": UL, "lumbosacral": {"umn": True, "emg": fasc}}
+    assert el_escorial(exam(regions)).category == "possible"
+    result = awaji(exam(regions))
+    assert result.category == "probable"
+    assert next(r for r in result.regions if r.region == "lumbosacral").lmn_basis == "EMG"
+
+
+def test_reec_possible_umn_alone_in_two_regions() -> None:
+    result = el_escorial(exam({"bulbar": {"umn": True}, "lumbosacral": {"umn": True}}))
+    assert result.category == "possible"
+
+
+def test_reec_possible_lmn_rostral_to_umn() -> None:
+    assert el_escorial(exam({"cervical": {"lmn": True}, "lumbosacral": {"umn": True}})).category == "possible"
+    # the reverse (UMN rostral to LMN, single signs) is not 'LMN rostral to UMN'
+    assert el_escorial(exam({"cervical": {"umn": True}, "lumbosacral": {"lmn": True}})).category == "not_met"
+
+
+def test_reec_not_met_pure_lmn_and_why_not_possible() -> None:
+    result = el_escorial(exam({"cervical": {"lmn": True}, "lumbosacral": {"lmn": True}}))
+    assert result.category == "not_met"
+    assert "rostral" in why(result, "possible")
+    assert gold_coast(exam({"cervical": {"lmn": True}, "lumbosacral": {"lmn": True}})).category == "als"
+
+
+def test_awaji_definite_with_emg_and_no_lab_supported_category() -> None:
+    regions = {"bulbar": UL, "cervical": {"umn": True, "emg": FULL_EMG}, "lumbosacral": {"umn": True, "emg": FULL_EMG}}
+    assert awaji(exam(regions)).category == "definite"
+    assert el_escorial(exam(regions)).category != "definite"
+    single = awaji(exam({"cervical": {**UL, "emg": {**FULL_EMG, "limbs_abnormal": 2}}}))
+    assert single.category == "possible"
+    assert "probable_laboratory_supported" not in {w.category for w in single.why_not_higher}
+
+
+def test_emg_muscle_count_rule() -> None:
+    few = {"chronic_neurogenic": True, "fibrillations_or_psw": True, "muscles_abnormal": 1}
+    result = awaji(exam({"cervical": UL, "lumbosacral": {"umn": True, "emg": few}}))
+    assert result.category == "possible"  # one lumbosacral muscle is not enough
+    thoracic = awaji(exam({"cervical": UL, "thoracic": {"umn": True, "emg": few}}))
+    assert thoracic.category == "probable"  # one thoracic muscle is enough
+
+
+def test_gold_coast_categories_and_why_not() -> None:
+    assert gold_coast(exam({"cervical": UL})).category == "als"
+    undetermined = gold_coast(exam({"cervical": UL}, other_disease_excluded=None))
+    assert undetermined.category == "undetermined"
+    assert "not documented" in why(undetermined, "als")
+    umn_only = gold_coast(exam({"bulbar": {"umn": True}, "cervical": {"umn": True}}))
+    assert umn_only.category == "not_met" and "LMN in 0 region(s)" in why(umn_only, "als")
+    no_progression = gold_coast(exam({"cervical": UL}, progression_documented=False))
+    assert no_progression.category == "not_met" and "recorded as absent" in why(no_progression, "als")
+
+
+def test_unexamined_regions_are_flagged() -> None:
+    result = el_escorial(Examination.model_validate({"regions": {"cervical": {"umn": True, "lmn": True}}}))
+    assert any("bulbar" in c and "not examined" in c for c in result.caveats)
