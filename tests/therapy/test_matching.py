@@ -205,3 +205,11 @@ def test_bad_region_and_bad_case_file() -> None:
     assert "classification" in err.value.message
     with pytest.raises(InputError):
         load_facts(DATA / "does_not_exist.yaml")
+
+
+def test_contradictory_affected_status_is_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text("clinical: {affected: true, presymptomatic_carrier: true}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_facts(bad)
+    assert "contradicts" in err.value.message

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from charcot.knowledge.schema.claims import ClaimFields, Control, Design
 from charcot.model import AcmgClass
@@ -96,6 +96,12 @@ class Clinical(BaseModel):
     disease_duration_months: float | None = Field(default=None, ge=0)
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Clinical:
+        if self.affected and self.presymptomatic_carrier:
+            raise ValueError("affected: true contradicts presymptomatic_carrier: true")
+        return self
 
 
 class PatientFacts(BaseModel):
