@@ -143,7 +143,7 @@ def unknown_source_problems(section: str, records: Sequence[BaseModel], bibliogr
     problems: list[Problem] = []
     path = f"knowledge/data/{section}.yaml"
 
-    def walk(value: Any, label: str) -> None:
+    def walk(value: Any, label: str | None) -> None:
         if isinstance(value, BaseModel):
             keys = getattr(value, "sources", None)
             if isinstance(keys, list):
