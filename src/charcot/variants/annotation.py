@@ -320,7 +320,7 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
         m = re.fullmatch(r"(\d+)([A-Z*])>(\d+)([A-Z*])", aa)
         if m:
             prot = int(m.group(1))
-            if m.group(2) != m.group(4):
+            if m.group(2) != m.group(4) and m.group(1) == m.group(3):
                 hgvs_p = f"p.({_AA3.get(m.group(2), m.group(2))}{m.group(1)}{_AA3.get(m.group(4), m.group(4))})"
         else:
             m2 = re.match(r"(\d+)", aa)
@@ -408,7 +408,7 @@ def annotate_allele(
             rraw = info_get(rev_name) if rev_name in schema.info_ids else None
             rev = ",".join(rraw) if isinstance(rraw, tuple) else (str(rraw) if rraw is not None else None)
             where = f"INFO/{sig_name}"
-        elif csq_rows and sig_name in csq_rows[0]:
+        if not sig and csq_rows and sig_name in csq_rows[0]:
             sig = csq_rows[0].get(sig_name) or None
             rev = csq_rows[0].get(rev_name) or None
             where = f"CSQ/{sig_name}"
