@@ -14,6 +14,7 @@ import importlib
 import json
 import mimetypes
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -78,6 +79,7 @@ class CaseInputs:
     build: str | None = None
     sex: str | None = None
     patient_id: str | None = None
+    ages: Path | None = None
     clinvar: Path | None = None
     gnomad: Path | None = None
     region: str | None = None
@@ -242,107 +244,136 @@ class _Ctx:
     clinical_assessment: Any = None
     repeat_assessment: Any = None
     c9_status: str | None = None
+    n_samples: int = 0
+    patient_id: str | None = None
+    str_sample: str | None = None
+    observations: dict[str, Any] = field(default_factory=dict)
+    segregation: list[Evidence] = field(default_factory=list)
+
+
+# matplotlib's pyplot state is process-global: the web app's worker threads take turns.
+_PLOT_LOCK = threading.Lock()
 
 
 def _finding(raw: Any) -> VariantFinding:
-    variant = _get(raw, "variant", default=raw)
-    cls = _get(raw, "classification", "acmg_class", "acmg")
-    cls_text = _text(_get(cls, "acmg_class", "label", "value", default=cls)) if cls is not None else None
-    points = _get(cls, "points", default=_get(raw, "points"))
-    evidence = _evidence_list(_get(cls, "evidence", default=_get(raw, "evidence", default=[])))
-    tier = _get(raw, "tier")
-    if tier is None:
-        tier = _TIER_OF_CLASS.get((cls_text or "").lower(), 2)
-    chrom = str(_get(variant, "chrom", "contig", "chromosome", default="?"))
-    pos = int(_get(variant, "pos", "position", default=0))
-    ref = str(_get(variant, "ref", default=""))
-    alt = str(_get(variant, "alt", default=""))
-    key = str(_get(raw, "key", default=_get(variant, "key", default=f"{chrom}-{pos}-{ref}-{alt}")))
-    sources = sorted({s for e in evidence for s in e.sources} | set(_get(raw, "sources", default=[])))
+    """charcot.variants.model.VariantFinding → report VariantFinding."""
+    cls_text = _text(raw.classification)
+    evidence = _evidence_list(raw.evidence)
+    freq = raw.frequencies
+    freq_text = None
+    if freq is not None and (freq.af is not None or freq.grpmax_af is not None):
+        parts = [f"AF {freq.af:.3g}" if freq.af is not None else None,
+                 f"grpmax AF {freq.grpmax_af:.3g}" if freq.grpmax_af is not None else None]
+        freq_text = ", ".join(p for p in parts if p) + (f" ({freq.source})" if freq.source else "")
+    elif freq is not None and freq.searched:
+        freq_text = f"absent from {freq.source or 'the population resource'}"
+    clinvar = raw.clinvar
+    clinvar_text = None
+    if clinvar is not None:
+        clinvar_text = clinvar.significance + (f" ({clinvar.stars}★)" if clinvar.stars is not None else "") + (
+            f", VCV {clinvar.variation_id}" if clinvar.variation_id else "")
+    sources = {src for e in evidence for src in e.sources}
+    known = raw.known_variant
+    known_text = None
+    if known:
+        known_text = (f"{known.get('id')}: {known.get('classification')} ({known.get('classification_basis')}). "
+                      f"{known.get('note', '')}").strip()
+        sources |= set(known.get("sources") or [])
     return VariantFinding(
-        key=key, gene=_text(_get(raw, "gene", default=_get(variant, "gene"))), chrom=chrom, pos=pos, ref=ref,
-        alt=alt, zygosity=_text(_get(raw, "zygosity", "genotype", default=_get(variant, "zygosity"))),
-        hgvs_c=_text(_get(raw, "hgvs_c", default=_get(variant, "hgvs_c"))),
-        hgvs_p=_text(_get(raw, "hgvs_p", default=_get(variant, "hgvs_p"))),
-        transcript=_text(_get(raw, "transcript", default=_get(variant, "transcript"))),
-        consequence=_text(_get(raw, "consequence", default=_get(variant, "consequence"))),
-        classification=cls_text, points=float(points) if points is not None else None, tier=int(tier),
-        evidence=evidence, notes=[str(n) for n in _get(raw, "notes", default=[])], sources=sources,
+        key=raw.key, gene=raw.gene, chrom=raw.chrom, pos=raw.pos, ref=raw.ref, alt=raw.alt,
+        zygosity=_text(raw.zygosity), hgvs_c=raw.hgvs_c, hgvs_p=raw.hgvs_p, transcript=raw.transcript,
+        consequence=", ".join(raw.consequence) if raw.consequence else None, classification=cls_text,
+        points=float(raw.points), genotype=raw.genotype, filter=raw.filter, clinvar=clinvar_text,
+        population_frequency=freq_text, inheritance=raw.inheritance.summary if raw.inheritance else None,
+        gene_region=raw.position.description if raw.position else None, known_variant=known_text,
+        tier=_TIER_OF_CLASS.get((cls_text or "").lower(), 2), evidence=evidence,
+        notes=[str(n) for n in raw.notes], sources=sorted(sources),
     )
 
 
 def _genetics(ctx: _Ctx) -> GeneticsSection:
     inputs = ctx.inputs
+    empty_tiers = [Tier(number=n, label=lab, description=d) for n, lab, d in TIERS]
     if inputs.vcf is None:
         ctx.not_assessed.append(NotAssessed(what="small variants (SNVs, indels) in ALS genes",
                                             reason="no VCF was given", how_to_assess="run with --vcf"))
-        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=[Tier(number=n, label=lab, description=d)
-                                                                            for n, lab, d in TIERS])
+        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers)
     api = _module("charcot.variants.api")
     if api is None or not hasattr(api, "interpret"):
         ctx.not_assessed.append(_unavailable("charcot.variants", "small variants (SNVs, indels) in ALS genes"))
-        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED,
-                               tiers=[Tier(number=n, label=lab, description=d) for n, lab, d in TIERS],
+        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers,
                                notes=["not assessed: charcot.variants unavailable"])
     ctx.progress("interpreting variants")
-    kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build, clinvar=inputs.clinvar,
-                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=inputs.str_vcf, sex=ctx.sex,
-                                  extra_evidence=None)
+    # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
+    kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
+                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None)
     result = api.interpret(inputs.vcf, **kwargs)
-    findings_raw = list(_get(result, "findings", default=[]))
-    # Segregation evidence from genotyped relatives, fed back into the classification.
+    # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     family_api = _module("charcot.family.api")
-    if ctx.pedigree is not None and family_api is not None and inputs.proband and findings_raw:
-        keys = [_finding(f).key for f in findings_raw]
-        extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
-                                           build=ctx.build)
-        if any(extra.values()):
-            kwargs["extra_evidence"] = extra
-            result = api.interpret(inputs.vcf, **kwargs)
-            findings_raw = list(_get(result, "findings", default=[]))
+    if ctx.pedigree is not None and family_api is not None and inputs.proband and ctx.n_samples > 1:
+        keys = [f.key for f in result.findings if _text(f.classification) != "Benign"]
+        if keys:
+            ctx.progress("family evidence (segregation, de novo)")
+            extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
+                                               build=result.build)
+            if any(extra.values()):
+                kwargs["extra_evidence"] = extra
+                result = api.interpret(inputs.vcf, **kwargs)
+                ctx.segregation = [e for ev in extra.values() for e in ev]
     ctx.interpretation = result
+    ctx.build = result.build
     ctx.analyses["variants"] = _jsonable(result)
-    ctx.not_assessed.extend(_not_assessed_list(_get(result, "not_assessed", default=[])))
-    prov = _get(result, "provenance")
-    for res in _get(prov, "resources", default=[]) or []:
-        ctx.resources.append(Resource(name=str(_get(res, "name", default=res)),
-                                      version=str(_get(res, "version", default="?"))))
-    findings = sorted((_finding(f) for f in findings_raw), key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos))
+    ctx.not_assessed.extend(i for i in _not_assessed_list(result.not_assessed)
+                            if not i.what.lower().startswith("c9orf72"))
+    findings = sorted((_finding(f) for f in result.findings),
+                      key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     for f in findings:
         ctx.sources.update(f.sources)
-    tiers = [Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n])
-             for n, lab, d in TIERS]
-    genes = sorted({str(g) for g in _get(result, "genes_assessed", "genes", default=[])})
-    records = _get(result, "records_read", "n_records")
-    ctx.methods.append("Small variants: read with htslib, restricted to the ALS gene panel of the knowledge base, "
-                       "classified with ACMG/AMP 2015 criteria (ClinGen SVI refinements, Bayesian points).")
-    return GeneticsSection(status=AssessmentStatus(_text(_get(result, "status", default="assessed")) or "assessed"),
-                           tiers=tiers, genes_assessed=genes,
-                           records_read=int(records) if records is not None else None)
+    notes: list[str] = []
+    for ch in result.compound_heterozygous or []:
+        notes.append(f"Possible compound heterozygosity in {ch.gene}: {', '.join(ch.variants)} ({ch.phase}). {ch.note}")
+    oligo = getattr(result, "oligogenic", None)
+    if oligo is not None and oligo.oligogenic:
+        notes.append(oligo.note)
+    reading = getattr(result, "reading", None)
+    if reading is not None:
+        notes.append(f"{reading.records_read} records read, {reading.panel_records} in panel genes; "
+                     f"{reading.filtered_out} filtered (FILTER not PASS), {reading.below_quality} below quality "
+                     f"thresholds, {reading.no_call} no-calls. Annotation: "
+                     f"{', '.join(reading.annotation_sources) or 'none'}.")
+    ctx.methods.append("Small variants: read with htslib (cyvcf2/pysam), restricted to the ALS gene panel of the "
+                       "knowledge base, classified with ACMG/AMP 2015 criteria and ClinGen SVI refinements "
+                       "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
+    return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
+        Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
+        genes_assessed=list(result.genes_assessed), records_read=result.records_read, notes=notes)
 
 
 def _repeat_call(raw: Any) -> RepeatCall:
-    alleles = _get(raw, "alleles", "repeat_counts", "counts", default=[])
+    """charcot.repeats.model.LocusCall → report RepeatCall."""
     counts: list[int | None] = []
     cis: list[str] = []
-    for a in alleles:
-        if isinstance(a, int) or a is None:
-            counts.append(a)
-        else:
-            c = _get(a, "repeat_count", "count", "units", "copies")
-            counts.append(int(c) if c is not None else None)
-            ci = _get(a, "ci", "confidence_interval")
-            if ci is not None:
-                cis.append(str(ci) if not isinstance(ci, list | tuple) else f"{ci[0]}-{ci[1]}")
-    interp = _get(raw, "interpretation", "meaning", "summary", default="")
+    thresholds = None
+    for a in raw.alleles:
+        counts.append(a.size)
+        if a.lower_bound_only:
+            cis.append(f"≥{a.at_least}")
+        elif a.ci_low is not None and a.ci_high is not None:
+            cis.append(f"{a.ci_low}-{a.ci_high}")
+        for c in a.classifications:
+            if c.is_default:
+                thresholds = f"{c.label}: {c.thresholds}"
     return RepeatCall(
-        locus=str(_get(raw, "locus", "locus_id", "repeat_id", default="?")),
-        gene=_text(_get(raw, "gene")), repeat_unit=_text(_get(raw, "repeat_unit", "motif")),
-        alleles=counts, confidence_intervals=cis,
-        status=str(_text(_get(raw, "status", "category", "allele_status", default="unknown"))),
-        interpretation=str(interp), thresholds=_text(_get(raw, "thresholds", "threshold_text")),
-        filter=_text(_get(raw, "filter")), sources=list(_get(raw, "sources", default=[])),
+        locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts, confidence_intervals=cis,
+        status=_text(raw.category) or "unknown", interpretation=raw.summary, thresholds=thresholds,
+        filter=raw.filter, confidence=raw.confidence, recommendation=raw.recommendation,
+        warnings=[*raw.warnings, *([raw.disagreement] if raw.sources_disagree and raw.disagreement else []),
+                  *([raw.sex_note] if raw.sex_note else [])],
+        sources=sorted({*raw.default_sources, *(s for a in raw.alleles for c in a.classifications for s in c.sources)}),
     )
+
+
+_EXPANDED = ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
 
 
 def _repeats(ctx: _Ctx) -> RepeatsSection:
@@ -350,12 +381,13 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     api = _module("charcot.repeats.api")
     if inputs.str_vcf is None:
         if api is not None and hasattr(api, "not_assessed"):
-            ctx.not_assessed.extend(_not_assessed_list(api.not_assessed()))
-        else:
-            ctx.not_assessed.append(NotAssessed(
-                what="C9orf72 hexanucleotide repeat expansion and ATXN2 CAG repeat",
-                reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
-                how_to_assess="run ExpansionHunter (or TRGT) and pass its VCF with --str, or enter a lab RP-PCR result"))
+            na = api.not_assessed()
+            ctx.not_assessed.extend(_not_assessed_list(na.not_assessed))
+            return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
+        ctx.not_assessed.append(NotAssessed(
+            what="C9orf72 hexanucleotide repeat expansion and ATXN2 CAG repeat",
+            reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
+            how_to_assess="run ExpansionHunter (or TRGT) and pass its VCF with --str, or enter a lab RP-PCR result"))
         return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED)
     if api is None or not hasattr(api, "assess_repeats"):
         ctx.not_assessed.append(_unavailable("charcot.repeats", "repeat expansions (C9orf72, ATXN2)"))
@@ -363,168 +395,263 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.progress("assessing repeats")
     result = api.assess_repeats(inputs.str_vcf, sample=None, build=ctx.build, sex=ctx.sex)
     ctx.repeat_assessment = result
+    ctx.str_sample = result.sample
     ctx.analyses["repeats"] = _jsonable(result)
-    calls = [_repeat_call(c) for c in _get(result, "calls", "loci", "results", default=[])]
+    calls = [_repeat_call(c) for c in result.calls]
     for c in calls:
         ctx.sources.update(c.sources)
-        if (c.gene or c.locus).upper().startswith("C9ORF72"):
-            ctx.c9_status = c.status
-    ctx.not_assessed.extend(_not_assessed_list(_get(result, "not_assessed", default=[])))
-    ctx.methods.append("Repeat expansions: repeat-caller VCF (ExpansionHunter/TRGT) read per locus; allele sizes "
-                       "compared with the cited thresholds of the knowledge base (catalogues disagree, so the "
-                       "source of each threshold is named).")
-    return RepeatsSection(status=AssessmentStatus(_text(_get(result, "status", default="assessed")) or "assessed"),
-                          caller=_text(_get(result, "caller")), calls=calls,
-                          notes=[str(n) for n in _get(result, "notes", default=[])])
+        if (c.gene or "").upper() == "C9ORF72":
+            if c.status in _EXPANDED:
+                ctx.c9_status = "expanded"
+            elif c.status == "normal":
+                ctx.c9_status = "normal"
+    ctx.not_assessed.extend(_not_assessed_list(result.not_assessed))
+    notes = [*result.warnings]
+    if ctx.sample and result.sample and ctx.sample != result.sample:
+        notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
+                     f"small-variant VCF's ({ctx.sample}); check both files belong to the same person.")
+    ctx.methods.append("Repeat expansions: repeat-caller VCF read per knowledge-base locus; allele sizes compared "
+                       "with cited thresholds (catalogues disagree, so every source's category is kept and the "
+                       "default set is named).")
+    return RepeatsSection(status=AssessmentStatus(_text(result.status) or "assessed"), caller=result.caller,
+                          calls=calls, notes=notes)
 
 
-def _family(ctx: _Ctx, tier1_genes: list[str]) -> FamilySection:
+def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
+    from charcot.errors import CharcotError
+
     inputs = ctx.inputs
     if inputs.ped is None:
         ctx.not_assessed.append(NotAssessed(what="family history, segregation and relatives' risk",
                                             reason="no pedigree was given", how_to_assess="run with --ped and --proband"))
         return FamilySection(status=AssessmentStatus.NOT_ASSESSED)
     api = _module("charcot.family.api")
-    if api is None or not hasattr(api, "read_pedigree"):
+    if api is None or not hasattr(api, "read_pedigree") or ctx.pedigree is None:
         ctx.not_assessed.append(_unavailable("charcot.family", "family history, segregation and relatives' risk"))
         return FamilySection(status=AssessmentStatus.NOT_ASSESSED, proband=inputs.proband,
                              notes=["not assessed: charcot.family unavailable"])
     pedigree = ctx.pedigree
-    members = []
-    for m in _get(pedigree, "members", "individuals", default=[]) or []:
-        members.append(FamilyMember(
-            id=str(_get(m, "id", "individual_id", default="?")), relation=_text(_get(m, "relation")),
-            sex=_text(_get(m, "sex")), affected=str(_text(_get(m, "affected", "phenotype", "status", default="unknown"))),
-            father=_text(_get(m, "father", "father_id", "paternal_id")),
-            mother=_text(_get(m, "mother", "mother_id", "maternal_id"))))
+    members = [FamilyMember(id=i.id, sex=_text(i.sex), affected=_text(i.status) or "unknown", father=i.father,
+                            mother=i.mother) for i in pedigree]
     risks: list[RelativeRisk] = []
-    notes: list[str] = []
-    if not tier1_genes:
-        notes.append("No pathogenic or likely pathogenic variant or expansion was found, so no predictive risk "
-                     "for relatives is calculated from genotype.")
-    for gene in tier1_genes:
+    notes: list[str] = [*pedigree.notes]
+    assumptions: list[str] = []
+    status = AssessmentStatus.ASSESSED
+    if not genes:
+        notes.append("No pathogenic or likely pathogenic variant or repeat expansion was found, so no genotype-based "
+                     "risk for relatives is calculated. A family history of ALS still warrants genetic counselling.")
+    for gene in genes:
         ctx.progress(f"relatives' risk ({gene})")
-        result = api.relative_risks(pedigree, gene, carrier={inputs.proband: True} if inputs.proband else None,
-                                    horizon_years=10)
+        try:
+            result = api.relative_risks(pedigree, gene, carrier=inputs.proband, horizon_years=10,
+                                        observations=ctx.observations or None)
+        except CharcotError as exc:
+            status = AssessmentStatus.PARTIAL
+            ctx.not_assessed.append(NotAssessed(what=f"relatives' risk for {gene}", reason=exc.message,
+                                                how_to_assess=exc.hint))
+            continue
         ctx.analyses.setdefault("family", {})[gene] = _jsonable(result)
-        for r in _get(result, "relatives", "risks", "results", default=[]) or []:
-            rr = RelativeRisk(
-                relative=str(_get(r, "relative", "individual", "id", default="?")), relation=_text(_get(r, "relation")),
-                gene=gene, carrier_probability=_get(r, "carrier_probability", "p_carrier"),
-                risk=_get(r, "risk", "disease_risk", "risk_within_horizon"),
-                horizon_years=_get(r, "horizon_years", default=10),
-                basis=str(_get(r, "basis", "method", default=_get(result, "method", default=""))),
-                sources=list(_get(r, "sources", default=_get(result, "sources", default=[]))))
-            risks.append(rr)
-            ctx.sources.update(rr.sources)
-        notes.extend(str(n) for n in _get(result, "notes", default=[]))
-    ctx.methods.append("Family: PED pedigree; carrier probabilities by Mendelian peeling conditioned on ages and "
-                       "affection status with age-dependent penetrance from the knowledge base.")
-    return FamilySection(status=AssessmentStatus.ASSESSED, proband=inputs.proband, members=members,
-                         relatives_risk=risks, notes=notes)
+        a = result.assumptions
+        assumptions.append(f"{gene}: {a.method}; penetrance curve {a.curve} ({a.curve_confidence}); "
+                           f"non-penetrance {a.nonpenetrance:g} ({a.nonpenetrance_rationale}); phenocopy lifetime "
+                           f"risk {a.phenocopy_lifetime_risk:g}; carrier frequency {a.carrier_frequency:g}.")
+        assumptions.extend(a.caveats)
+        ctx.sources.update(a.sources)
+        for r in result.individuals:
+            if r.id == inputs.proband:
+                continue
+            risks.append(RelativeRisk(
+                relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
+                carrier_probability=r.p_carrier, risk=r.risk_next_years, risk_lifetime=r.risk_lifetime,
+                horizon_years=a.horizon_years, basis=r.explanation, sources=list(a.sources)))
+    ctx.methods.append("Family: PED pedigree; carrier probabilities by exact peeling (Elston–Stewart/Lander–Green "
+                       "style) conditioned on affection status and ages, with age-dependent penetrance from the "
+                       "knowledge base; segregation (PP1/BS4) and de novo (PS2/PM6) evidence when relatives are "
+                       "genotyped in the VCF.")
+    return FamilySection(status=status, proband=inputs.proband, members=members, relatives_risk=risks,
+                         assumptions=assumptions, segregation=ctx.segregation, notes=notes)
 
 
 def _data_uri(path: Path) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if mime == "image/svg+xml":
-        return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _fmt_months(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} months"
 
 
 def _clinical(ctx: _Ctx) -> ClinicalSection:
     inputs = ctx.inputs
-    if inputs.clinical is None:
-        ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)",
-                                            reason="no clinical record was given",
-                                            how_to_assess="run with --clinical case.yaml"))
-        return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED)
-    api = _module("charcot.clinical.api")
-    if api is None or not hasattr(api, "assess"):
+    if ctx.clinical_case is None:
+        if inputs.clinical is None and inputs.phenopacket is None:
+            ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)",
+                                                reason="no clinical record was given",
+                                                how_to_assess="run with --clinical case.yaml"))
+            return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED)
         ctx.not_assessed.append(_unavailable("charcot.clinical", "clinical status (stage, progression, prognosis)"))
         return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED, notes=["not assessed: charcot.clinical unavailable"])
+    api = _module("charcot.clinical.api")
+    assert api is not None
     ctx.progress("clinical assessment")
     case = ctx.clinical_case
-    assessment = api.assess(case, today=inputs.as_of, c9orf72_status=ctx.c9_status)
-    ctx.clinical_assessment = assessment
-    ctx.analyses["clinical"] = _jsonable(assessment)
-    measures: list[Measure] = []
-    for m in _get(assessment, "measures", "summary_items", default=[]) or []:
-        measures.append(Measure(name=str(_get(m, "name", default="?")), value=str(_get(m, "value", default="")),
-                                detail=_text(_get(m, "detail")), sources=list(_get(m, "sources", default=[]))))
+    a = api.assess(case, today=inputs.as_of, c9orf72_status=ctx.c9_status)
+    ctx.clinical_assessment = a
+    ctx.analyses["clinical"] = _jsonable(a)
+    m: list[Measure] = []
+    m.append(Measure(name="Assessment date", value=a.today.isoformat(), detail=a.today_source.replace("_", " ")))
+    m.append(Measure(name="Onset", value=f"{a.onset_date.isoformat()} ({_text(a.onset_region)})".replace("_", " "),
+                     detail=f"{a.months_since_onset_today:.1f} months before the assessment date"))
+    if a.alsfrs_r:
+        last = a.alsfrs_r[-1]
+        m.append(Measure(name="ALSFRS-R (latest)", value=f"{last.total}/48 on {last.date.isoformat()}",
+                         detail=", ".join(f"{k.replace('_', ' ')} {v}" for k, v in last.domains_four.items())))
+    if a.delta_fs_latest is not None:
+        d = a.delta_fs_latest
+        m.append(Measure(name="ΔFS (progression rate)", value=f"{d.value:.2f} points/month",
+                         detail="; ".join(f"{c.scheme}: {c.label}" for c in d.categories), sources=list(d.sources)))
+    for slope in a.slopes:
+        m.append(Measure(name=f"ALSFRS-R slope ({slope.method.replace('_', ' ')})",
+                         value=f"{slope.points_per_month:+.2f} points/month", detail=slope.description))
+    k = a.kings_clinical
+    m.append(Measure(name="King's stage (clinical)", value=k.stage, detail="; ".join(k.reasons), sources=list(k.sources)))
+    if a.kings_alsfrs_r:
+        e = a.kings_alsfrs_r[-1]
+        m.append(Measure(name="King's stage (ALSFRS-R estimate)", value=e.stage, detail=e.date.isoformat(),
+                         sources=list(e.sources)))
+    if a.mitos:
+        mi = a.mitos[-1]
+        m.append(Measure(name="MiToS stage", value=str(mi.stage), detail=mi.date.isoformat(), sources=list(mi.sources)))
+    enc = a.encals
+    if enc.status == "assessed":
+        cond = enc.conditional_median_months_from_today
+        m.append(Measure(name="ENCALS survival model", value=f"median {_fmt_months(enc.median_months_from_onset)} from onset",
+                         detail=(f"conditional median {_fmt_months(cond)} from the assessment date; outcome: {enc.outcome}; "
+                                 f"confidence {enc.confidence}. " + " ".join(enc.caveats)).strip(),
+                         sources=list(enc.sources)))
+    else:
+        m.append(Measure(name="ENCALS survival model", value="not calculated",
+                         detail="; ".join(enc.refusal_reasons), sources=list(enc.sources)))
+    for c in a.criteria:
+        label = getattr(c, "criteria", None) or getattr(c, "name", None) or "diagnostic criteria"
+        value = getattr(c, "category", None) or getattr(c, "result", None) or getattr(c, "status", None)
+        m.append(Measure(name=str(label).replace("_", " "), value=str(_text(value)),
+                         detail="; ".join(getattr(c, "reasons", []) or []), sources=list(getattr(c, "sources", []) or [])))
+    alerts = [al.message for al in a.care_alerts if al.status in ("criteria_met", "reminder")]
+    for mm in m:
+        ctx.sources.update(mm.sources)
+    ctx.sources.update(a.sources)
+    ctx.not_assessed.extend(_not_assessed_list(a.not_assessed))
     visits = []
-    for v in _get(case, "visits", default=[]) or []:
-        total = _get(v, "alsfrs_r_total", "alsfrs_r", "alsfrsr")
-        if total is not None and not isinstance(total, int | float):
-            total = _get(total, "total")
-        visits.append(Visit(date=_get(v, "date"), alsfrs_r=int(total) if total is not None else None,
-                            fvc_percent=_get(v, "fvc_percent", "fvc"), weight_kg=_get(v, "weight_kg", "weight")))
+    for v in case.visits:
+        visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r), fvc_percent=v.fvc_percent_predicted,
+                            weight_kg=v.weight_kg))
     plots: list[Plot] = []
     if hasattr(api, "render_plots"):
         ctx.progress("plots")
-        with tempfile.TemporaryDirectory(prefix="charcot-plots-") as tmp:
-            paths = api.render_plots(case, assessment, Path(tmp)) or []
-            for p in sorted(Path(x) for x in paths):
-                plots.append(Plot(title=p.stem.replace("_", " "), data_uri=_data_uri(p), alt=p.stem.replace("_", " ")))
-    alerts = [str(_get(a, "text", "message", default=a)) for a in _get(assessment, "alerts", "care_alerts", default=[]) or []]
-    for s in _get(assessment, "sources", default=[]) or []:
-        ctx.sources.add(str(s))
-    ctx.methods.append("Clinical: ALSFRS-R slope, King's and MiToS staging, ENCALS survival model within its "
-                       "stated domain, care alerts from the clinical record.")
-    return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=measures, visits=visits, alerts=alerts, plots=plots)
+        with _PLOT_LOCK, tempfile.TemporaryDirectory(prefix="charcot-plots-") as tmp:
+            paths = api.render_plots(case, a, Path(tmp)) or {}
+            for name in sorted(paths):
+                title = name.replace("_", " ").capitalize()
+                plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title))
+    ctx.methods.append("Clinical: ALSFRS-R totals and ΔFS (Kimura 2006), slopes, King's (clinical and ALSFRS-R "
+                       "estimate) and MiToS staging, ENCALS survival model only within its stated domain, diagnostic "
+                       "criteria and care alerts from the clinical record.")
+    return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
+                           notes=list(a.caveats))
 
 
-def _therapies(ctx: _Ctx, genetics: GeneticsSection) -> TherapySection:
+def sum_alsfrs(scores: Any) -> int | None:
+    if scores is None:
+        return None
+    from charcot.clinical.alsfrs import total
+
+    return int(total(scores))
+
+
+def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) -> TherapySection:
     api = _module("charcot.therapy.api")
     model = _module("charcot.therapy.model")
     if api is None or model is None or not hasattr(api, "match"):
         ctx.not_assessed.append(_unavailable("charcot.therapy", "therapies and trials"))
         return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=["not assessed: charcot.therapy unavailable"])
     ctx.progress("therapies and trials")
-    facts = patient_facts(ctx, genetics, model)
-    result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of)
+    facts = patient_facts(ctx, genetics, repeats, model)
+    result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of or _assessment_date(ctx))
     ctx.analyses["therapy"] = _jsonable(result)
     items: list[TherapyItem] = []
-    for kind, attr in (("therapy", "therapies"), ("trial", "trials")):
-        for m in _get(result, attr, default=[]) or []:
-            criteria = [Criterion(text=str(_get(c, "text", "criterion", "name", default=c)),
-                                  state=str(_text(_get(c, "state", "status", "result", default="unknown"))))
-                        for c in _get(m, "criteria", default=[]) or []]
-            item = TherapyItem(name=str(_get(m, "name", "title", "key", default="?")), kind=kind,
-                               verdict=str(_text(_get(m, "verdict", "eligibility", "status", default="unknown"))),
-                               regulatory_status=_text(_get(m, "regulatory_status", "approval")),
-                               criteria=criteria, notes=[str(n) for n in _get(m, "notes", default=[]) or []],
-                               sources=list(_get(m, "sources", default=[]) or []))
-            ctx.sources.update(item.sources)
-            items.append(item)
-    return TherapySection(status=AssessmentStatus.ASSESSED, region=ctx.inputs.region, as_of=ctx.inputs.as_of,
-                          items=items, notes=[str(n) for n in _get(result, "notes", default=[]) or []])
+    hidden = 0
+    for m in [*result.therapies, *result.trials]:
+        if not m.relevant:
+            hidden += 1
+            continue
+        criteria = [Criterion(text=f"{c.description}: {c.reason}" if c.reason else c.description,
+                              state=_text(c.status) or "unknown") for c in m.criteria]
+        regional = [r for r in m.regions if ctx.inputs.region is None or r.region == ctx.inputs.region]
+        reg = "; ".join(f"{r.region}: {r.status}" + (f" ({r.date})" if r.date else "") for r in regional) or None
+        notes = [*m.notes]
+        if m.trial_status:
+            notes.insert(0, f"Trial status: {m.trial_status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "")
+                         + ("" if m.open_to_new_participants is None else
+                            ("; open to new participants" if m.open_to_new_participants else "; not recruiting")))
+        item = TherapyItem(name=m.name, kind=m.kind, verdict=_text(m.verdict) or "unknown", relevant=m.relevant,
+                           summary=m.summary, regulatory_status=reg, criteria=criteria, notes=notes,
+                           sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
+        ctx.sources.update(item.sources)
+        items.append(item)
+    notes = [result.status_statement, *result.not_assessed]
+    return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
+                          not_shown=hidden, notes=[n for n in notes if n])
 
 
-def patient_facts(ctx: _Ctx, genetics: GeneticsSection, model: Any) -> Any:
+def _assessment_date(ctx: _Ctx) -> date | None:
+    a = ctx.clinical_assessment
+    return a.today if a is not None else None
+
+
+def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection, model: Any) -> Any:
     """Adapter: genetic + clinical results → ``charcot.therapy.model.PatientFacts``."""
-    cls = model.PatientFacts
-    fields = set(getattr(cls, "model_fields", {}))
-    tier1 = [f for t in genetics.tiers if t.number == 1 for f in t.findings]
-    values: dict[str, Any] = {}
-    candidates: dict[str, Any] = {
-        "pathogenic_genes": sorted({f.gene for f in tier1 if f.gene}),
-        "genes": sorted({f.gene for f in tier1 if f.gene}),
-        "sod1_pathogenic": any((f.gene or "").upper() == "SOD1" for f in tier1),
-        "c9orf72_status": ctx.c9_status,
-        "sex": ctx.sex,
-        "hpo": ctx.hpo,
-    }
-    assessment = ctx.clinical_assessment
-    case = ctx.clinical_case
-    for name in ("age", "age_years", "alsfrs_r", "fvc_percent", "disease_duration_months", "symptom_duration_months",
-                 "diagnosis", "region", "stage", "kings_stage", "mitos_stage", "slope", "delta_fs"):
-        val = _get(assessment, name, default=_get(case, name))
-        if val is not None:
-            candidates[name] = val
-    for key, val in candidates.items():
-        if key in fields:
-            values[key] = val
-    return cls(**values)
+    from charcot.model import AcmgClass
+
+    gene_findings = []
+    for t in genetics.tiers:
+        for f in t.findings:
+            if f.gene and f.classification and t.number in (1, 2):
+                gene_findings.append(model.GeneFinding(
+                    gene=f.gene, classification=AcmgClass(f.classification), hgvs_p=f.hgvs_p, hgvs_c=f.hgvs_c,
+                    variant_key=f"{ctx.build}:{f.key.replace('-', ':')}" if ctx.build else None, zygosity=f.zygosity))
+    repeat_status: dict[str, Any] = {}
+    if repeats.status != AssessmentStatus.NOT_ASSESSED:
+        for c in repeats.calls:
+            if not c.gene:
+                continue
+            if c.status in _EXPANDED:
+                repeat_status[c.gene] = model.RepeatStatus.EXPANDED
+            elif c.status in ("intermediate", "risk_allele"):
+                repeat_status[c.gene] = model.RepeatStatus.INTERMEDIATE
+            elif c.status == "normal":
+                repeat_status[c.gene] = model.RepeatStatus.NORMAL
+    genotype = model.Genotype(
+        findings=gene_findings, repeats=repeat_status,
+        genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
+        genes_tested=list(genetics.genes_assessed) or None)
+    clinical: dict[str, Any] = {"region": ctx.inputs.region}
+    sex = (ctx.sex or "").lower()
+    if sex in ("female", "male", "other"):
+        clinical["sex"] = sex
+    case, a = ctx.clinical_case, ctx.clinical_assessment
+    if case is not None and a is not None:
+        clinical["affected"] = True
+        if case.date_of_birth is not None:
+            clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
+        if a.alsfrs_r:
+            clinical["alsfrs_r"] = a.alsfrs_r[-1].total
+            clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
+        fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
+        if fvcs:
+            clinical["fvc_percent"] = fvcs[-1]
+        clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
+    return model.PatientFacts(id=ctx.patient_id, genotype=genotype, clinical=model.Clinical(**clinical))
 
 
 # --------------------------------------------------------------------------- assembly
@@ -543,6 +670,13 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     else:
         items.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant found in "
                                  "the assessed ALS genes. This does not exclude a genetic cause."))
+    known = [f for f in tier2 if f.known_variant]
+    for f in known:
+        name = " ".join(x for x in (f.gene, f.hgvs_c, f.hgvs_p) if x) or f.key
+        items.append(SummaryItem(topic="Genetics", level="finding", text=(
+            f"{name} ({f.key}, {f.zygosity or 'zygosity unknown'}) is classified {f.classification} by the ACMG engine "
+            f"on the evidence available here, but the knowledge base lists it as a known variant: {f.known_variant} "
+            "Supply annotation (VEP), population frequencies and ClinVar, and confirm in an accredited laboratory.")))
     if tier2:
         items.append(SummaryItem(topic="Genetics", level="caution",
                                  text=f"{len(tier2)} variant(s) of uncertain significance: not for clinical decisions."))
@@ -551,22 +685,28 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                  text="C9orf72 repeat expansion NOT assessed; it is the most common genetic cause of ALS."))
     else:
         for c in repeats.calls:
-            if (c.gene or c.locus).upper() in ("C9ORF72", "ATXN2") or c.status.lower() not in ("normal", "benign"):
-                sizes = "/".join("?" if a is None else str(a) for a in c.alleles)
-                items.append(SummaryItem(topic="Repeats", text=f"{c.gene or c.locus} {sizes} repeats: {c.interpretation or c.status}",
-                                         level="info" if c.status.lower() in ("normal", "benign") else "finding"))
+            if (c.gene or c.locus).upper() in ("C9ORF72", "ATXN2") or c.status != "normal":
+                items.append(SummaryItem(topic="Repeats", text=c.interpretation or f"{c.gene}: {c.status}",
+                                         level="info" if c.status == "normal" else "finding"))
     if family.relatives_risk:
+        genes = sorted({r.gene for r in family.relatives_risk if r.gene})
+        at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and (r.carrier_probability or 0) > 0]
         items.append(SummaryItem(topic="Family", level="finding",
-                                 text=f"Risk estimates for {len(family.relatives_risk)} relative(s); genetic counselling "
-                                      "is recommended before predictive testing."))
-    for m in clinical.measures[:4]:
-        items.append(SummaryItem(topic="Clinical", text=f"{m.name}: {m.value}"))
+                                 text=f"{len(at_risk)} untested relative(s) may carry the familial {'/'.join(genes)} "
+                                      "variant; offer genetic counselling before any predictive testing."))
+    elif family.status == AssessmentStatus.NOT_ASSESSED:
+        items.append(SummaryItem(topic="Family", text="Family and relatives' risk not assessed (no pedigree).",
+                                 level="caution"))
+    wanted = ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)", "ENCALS survival model")
+    for m in clinical.measures:
+        if m.name in wanted:
+            items.append(SummaryItem(topic="Clinical", text=f"{m.name}: {m.value}"))
     for a in clinical.alerts[:3]:
         items.append(SummaryItem(topic="Clinical", text=a, level="caution"))
-    possible = [t for t in therapies.items if t.verdict.lower() in ("eligible", "possibly_eligible", "possibly eligible",
-                                                                      "indicated", "consider", "likely_eligible")]
-    for t in possible[:4]:
-        items.append(SummaryItem(topic="Therapy", text=f"{t.name}: {t.verdict.replace('_', ' ')}", level="finding"))
+    for t in therapies.items:
+        if t.verdict in ("eligible", "committee_review"):
+            items.append(SummaryItem(topic="Therapy", text=f"{t.name} ({t.kind}): {t.verdict.replace('_', ' ')}"
+                                     + (f". {t.summary}" if t.summary else ""), level="finding"))
     if not_assessed:
         items.append(SummaryItem(topic="Coverage", level="caution",
                                  text=f"{len(not_assessed)} item(s) were not assessed; see 'What was not assessed'."))
@@ -604,7 +744,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
 
     say: Progress = progress or (lambda _msg: None)
     for path, role in ((inputs.vcf, "VCF"), (inputs.str_vcf, "repeat-caller VCF"), (inputs.ped, "PED"),
-                       (inputs.clinical, "clinical record"), (inputs.phenopacket, "phenopacket"),
+                       (inputs.clinical, "clinical record"), (inputs.phenopacket, "phenopacket"), (inputs.ages, "ages"),
                        (inputs.clinvar, "ClinVar"), (inputs.gnomad, "gnomAD")):
         _check_file(path, role)
     if inputs.vcf is None and inputs.str_vcf is None and inputs.clinical is None and inputs.phenopacket is None:
@@ -619,39 +759,57 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
         patient_id = patient_id or sid
         if psex and psex not in ("unknown_sex",):
             sex = sex or psex
-    sample, build, _n = (None, inputs.build, 0)
+    sample, build, n_samples = (None, inputs.build, 0)
     if inputs.vcf is not None:
-        sample, build, _n = _vcf_facts(inputs.vcf, inputs.sample or inputs.proband, inputs.build)
-    ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say)
+        sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample or inputs.proband, inputs.build)
+    ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
+               n_samples=n_samples)
 
-    if inputs.clinical is not None:
+    clinical_path = inputs.clinical or inputs.phenopacket
+    if clinical_path is not None:
         capi = _module("charcot.clinical.api")
         if capi is not None and hasattr(capi, "load_case"):
-            ctx.clinical_case = capi.load_case(inputs.clinical)
-            patient_id = patient_id or _text(_get(ctx.clinical_case, "patient_id", "id"))
-            ctx.sex = ctx.sex or _text(_get(ctx.clinical_case, "sex"))
-            ctx.hpo = sorted(set(ctx.hpo) | {str(t) for t in _get(ctx.clinical_case, "hpo", "hpo_terms", default=[])})
+            try:
+                ctx.clinical_case = capi.load_case(clinical_path)
+            except InputError:
+                if inputs.clinical is not None:
+                    raise
+                ctx.clinical_case = None  # a phenopacket without a clinical course: HPO terms only
+            if ctx.clinical_case is not None:
+                c = ctx.clinical_case
+                patient_id = patient_id or c.id
+                if ctx.sex is None and _text(c.sex) not in (None, "unknown"):
+                    ctx.sex = _text(c.sex)
+                ctx.hpo = sorted(set(ctx.hpo) | set(c.hpo_terms))
+    ctx.patient_id = patient_id or sample
     if inputs.ped is not None:
         fapi = _module("charcot.family.api")
         if fapi is not None and hasattr(fapi, "read_pedigree"):
-            ctx.pedigree = fapi.read_pedigree(inputs.ped)
             if inputs.proband is None:
                 raise InputError("--proband is required with --ped", path=inputs.ped,
                                  hint="give the proband's individual ID from the PED file")
+            ctx.pedigree = fapi.read_pedigree(inputs.ped)
+            if inputs.proband not in ctx.pedigree.individuals:
+                raise InputError(f"proband {inputs.proband!r} is not in the pedigree", path=inputs.ped,
+                                 hint="use the individual ID (column 2) of the patient")
+            ctx.observations = dict(ctx.pedigree.observations)
+            if inputs.ages is not None:
+                from charcot.family.pedigree import read_observations
+
+                ctx.observations.update(read_observations(inputs.ages, ctx.pedigree))
 
     repeats = _repeats(ctx)
     genetics = _genetics(ctx)
-    tier1_genes = sorted({f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene})
-    for c in repeats.calls:
-        if c.status.lower() in ("pathogenic", "full_mutation", "expanded", "expansion"):
-            tier1_genes.append(c.gene or c.locus)
-    family = _family(ctx, sorted(set(tier1_genes)))
+    risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
+    risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
+    family = _family(ctx, sorted(risk_genes))
     clinical = _clinical(ctx)
-    therapies = _therapies(ctx, genetics)
+    therapies = _therapies(ctx, genetics, repeats)
 
     say("composing the report")
-    roles = {"vcf": inputs.vcf, "str_vcf": inputs.str_vcf, "ped": inputs.ped, "clinical": inputs.clinical,
-             "phenopacket": inputs.phenopacket, "clinvar": inputs.clinvar, "gnomad": inputs.gnomad}
+    roles = {"vcf": inputs.vcf, "str_vcf": inputs.str_vcf, "ped": inputs.ped, "ages": inputs.ages,
+             "clinical": inputs.clinical, "phenopacket": inputs.phenopacket, "clinvar": inputs.clinvar,
+             "gnomad": inputs.gnomad}
     prov = provenance({k: str(v) for k, v in roles.items() if v is not None})
     # Only file names go into outputs: a report must not leak the directory layout of the clinic.
     for i in prov.inputs:
@@ -659,8 +817,8 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     resources = [Resource(name="charcot knowledge base", version=prov.knowledge_version,
                           note=f"snapshot {prov.knowledge_snapshot.isoformat()}"), *ctx.resources]
     header = Header(
-        report_id=_report_id(prov.inputs, prov.knowledge_version), patient_id=patient_id or sample or "unknown",
-        sample_id=sample, str_sample_id=None, sex=ctx.sex, build=build, inputs=prov.inputs,
+        report_id=_report_id(prov.inputs, prov.knowledge_version), patient_id=ctx.patient_id or "unknown",
+        sample_id=sample, str_sample_id=ctx.str_sample, sex=ctx.sex, build=build, inputs=prov.inputs,
         software_version=prov.software_version, knowledge_version=prov.knowledge_version,
         knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo)
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))

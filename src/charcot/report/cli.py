@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         str_vcf: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter, TRGT)."),
         ped: Path | None = typer.Option(None, "--ped", help="PED pedigree."),
         proband: str | None = typer.Option(None, "--proband", help="Proband's individual ID in the PED (and VCF)."),
+        ages: Path | None = typer.Option(None, "--ages", help="TSV of relatives' ages: id, age[, status, onset_age, test]."),
         clinical: Path | None = typer.Option(None, "--clinical", help="Clinical record (case YAML)."),
         phenopacket: Path | None = typer.Option(None, "--phenopacket", help="Phenopacket v2 JSON with HPO features."),
         hpo: list[str] = typer.Option([], "--hpo", help="HPO term (repeatable), e.g. HP:0007354."),
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from None
         say = _progress(not quiet)
-        inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, proband=proband, clinical=clinical,
+        inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
                             phenopacket=phenopacket, hpo=list(hpo), sample=sample, build=build, sex=sex,
                             clinvar=clinvar, gnomad=gnomad, region=region, as_of=as_of_date)
         report = build_report(inputs, progress=say)

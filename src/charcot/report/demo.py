@@ -24,7 +24,8 @@ def demo_dir() -> Path:
 def demo_inputs() -> CaseInputs:
     d = demo_dir()
     return CaseInputs(
-        vcf=d / "demo.vcf.gz", str_vcf=d / "demo.str.vcf", ped=d / "demo.ped", proband=DEMO_PROBAND,
+        vcf=d / "demo.vcf.gz", str_vcf=d / "demo.str.vcf", ped=d / "demo.ped", ages=d / "demo.ages.tsv",
+        proband=DEMO_PROBAND,
         clinical=d / "demo_case.yaml", hpo=list(DEMO_HPO), build="GRCh37", region="EU", as_of=DEMO_AS_OF,
     )
 

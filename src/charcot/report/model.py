@@ -78,6 +78,13 @@ class VariantFinding(_Model):
     consequence: str | None = None
     classification: str | None = None
     points: float | None = None
+    genotype: str | None = None
+    filter: str | None = None
+    clinvar: str | None = None
+    population_frequency: str | None = None
+    inheritance: str | None = None
+    gene_region: str | None = None
+    known_variant: str | None = None
     tier: int
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -109,6 +116,9 @@ class RepeatCall(_Model):
     interpretation: str
     thresholds: str | None = None
     filter: str | None = None
+    confidence: str | None = None
+    recommendation: str | None = None
+    warnings: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
 
 
@@ -132,9 +142,13 @@ class RelativeRisk(_Model):
     relative: str
     relation: str | None = None
     gene: str | None = None
+    status: str | None = None
+    tested: str | None = None
+    age: float | None = None
     carrier_probability: float | None = None
     risk: float | None = None
-    horizon_years: int | None = None
+    risk_lifetime: float | None = None
+    horizon_years: float | None = None
     basis: str
     sources: list[str] = Field(default_factory=list)
 
@@ -144,6 +158,7 @@ class FamilySection(_Model):
     proband: str | None = None
     members: list[FamilyMember] = Field(default_factory=list)
     relatives_risk: list[RelativeRisk] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
     segregation: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -186,6 +201,8 @@ class TherapyItem(_Model):
     name: str
     kind: str  # therapy | trial
     verdict: str
+    relevant: bool = True
+    summary: str | None = None
     regulatory_status: str | None = None
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -197,6 +214,7 @@ class TherapySection(_Model):
     region: str | None = None
     as_of: date | None = None
     items: list[TherapyItem] = Field(default_factory=list)
+    not_shown: int = 0
     notes: list[str] = Field(default_factory=list)
 
 

@@ -1,7 +1,7 @@
 """Report → GA4GH Phenopacket v2 JSON (phenopackets library, imported lazily).
 
 Gaps in the schema are filled as genetics-anchors §4.1 suggests: ACMG criteria and points go in
-``VariationDescriptor.extensions`` (values packed as ``google.protobuf.StringValue``); repeat sizes,
+``VariationDescriptor.extensions`` (name + string value; evidence items as JSON text); repeat sizes,
 which have no field, go in extensions of a descriptor whose ``structural_type`` is SO tandem_repeat.
 The output is validated by round-tripping through the protobuf (JSON → message → JSON).
 """
@@ -28,11 +28,7 @@ _ZYGOSITY = {
 
 
 def _ext(pp: Any, name: str, value: str) -> Any:
-    from google.protobuf import any_pb2, wrappers_pb2
-
-    packed = any_pb2.Any()
-    packed.Pack(wrappers_pb2.StringValue(value=value))
-    return pp.Extension(name=name, value=[packed])
+    return pp.Extension(name=name, value=value)
 
 
 def _gene(pp: Any, symbol: str | None) -> Any | None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from charcot.errors import ConfigurationError
 from charcot.report.model import Report
 from charcot.report.render_html import render_html
+
+_LOCK = threading.Lock()
 
 
 def render_pdf(report: Report) -> bytes:
@@ -13,13 +18,18 @@ def render_pdf(report: Report) -> bytes:
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigurationError("PDF output needs WeasyPrint", hint="pip install 'charcot[pdf]'") from exc
     html = render_html(report, for_pdf=True)
-    # No base_url and a fetcher that refuses everything: the report is self-contained and a PDF
-    # render must never reach the network, even if a user string smuggled in a URL.
-    def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-        if url.startswith("data:"):
-            return weasyprint.default_url_fetcher(url)  # type: ignore[no-any-return]
-        raise ValueError(f"external resource refused: {url[:40]}")
+    # No base_url and only data: URLs: the report is self-contained and a PDF render must never reach
+    # the network or the file system, even if a user string smuggled in a URL.
+    fetcher: Any
+    if hasattr(weasyprint.urls, "URLFetcher"):  # WeasyPrint >= 68
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols=["data"])
+    else:  # pragma: no cover - older WeasyPrint takes a function
+        def fetcher(url: str, *args: object, **kwargs: object) -> Any:
+            if url.startswith("data:"):
+                return weasyprint.default_url_fetcher(url)
+            raise ValueError(f"external resource refused: {url[:40]}")
 
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    with _LOCK:  # WeasyPrint is not documented as thread-safe; the web app renders from worker threads
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     assert pdf is not None
     return bytes(pdf)
