@@ -1,0 +1,237 @@
+"""Hail backend: the same collapse as :mod:`burden_local`, written as Hail expressions on Spark.
+
+Hail is an optional extra installed in its own environment (``.venv-hail``; see
+scripts/setup-hail-env.sh). ``import hail`` happens only inside these functions.
+
+Configuration (``config`` dict, or environment variables ``CHARCOT_HAIL_MASTER``,
+``CHARCOT_HAIL_TMP``, ``CHARCOT_HAIL_DRIVER_MEMORY``):
+
+* ``master``: Spark master URL. Default ``local[2]`` (both local cores). For a cluster give e.g.
+  ``spark://host:7077`` or ``yarn``; the VCF path must then be readable by every executor (HDFS,
+  GCS, S3 or a shared file system) and ``tmp_dir`` must be a shared location.
+* ``tmp_dir``: Hail's temporary directory (default: a fresh local directory).
+* ``driver_memory``: Spark driver memory (default ``4g``).
+
+Spark is bound to 127.0.0.1 and its UI is off: a local run opens no network port to the outside.
+
+What Hail computes: per-row qualifying classes from INFO/CSQ/ANN/BCSQ strings (same rules as
+:func:`charcot.population.qualifying.classify_allele`), the cohort allele frequency, per-variant case
+and control carrier counts, and per-(gene, class) carrier status of each sample via
+``group_rows_by(...).aggregate(hl.agg.any(...))``. The small carrier matrix is collected to the
+driver and tested by the same statistics code as the local backend (so the numbers agree).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import numpy as np
+
+from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
+from charcot.population.qualifying import (
+    LOF_TERMS,
+    MISSENSE_TERMS,
+    PLP_LABELS,
+    POPULATION_AF_FIELDS,
+    REVEL_FIELDS,
+    Criteria,
+    annotation_spec,
+)
+
+_STARTED: dict[str, Any] = {}
+
+
+def init_hail(config: dict[str, str] | None = None) -> Any:
+    """Start Hail once per process (local Spark by default)."""
+    import hail as hl
+
+    if _STARTED:
+        return hl
+    config = config or {}
+    master = config.get("master") or os.environ.get("CHARCOT_HAIL_MASTER") or "local[2]"
+    tmp = config.get("tmp_dir") or os.environ.get("CHARCOT_HAIL_TMP") or tempfile.mkdtemp(prefix="charcot-hail-")
+    memory = config.get("driver_memory") or os.environ.get("CHARCOT_HAIL_DRIVER_MEMORY") or "4g"
+    spark_conf = {"spark.driver.memory": memory, "spark.ui.enabled": "false"}
+    if master.startswith("local"):
+        spark_conf |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+    hl.init(master=master, quiet=True, tmp_dir=tmp, local_tmpdir=tmp, spark_conf=spark_conf,
+            log=os.path.join(tmp, "hail.log"))
+    _STARTED["tmp"] = tmp
+    return hl
+
+
+def _numbers(hl: Any, text: Any) -> Any:
+    pieces = hl.str(text).split("[&,/]")
+    return pieces.map(lambda p: hl.parse_float64(p)).filter(lambda x: hl.is_defined(x))
+
+
+def _info_value(hl: Any, info: Any, name: str, k: Any) -> Any:
+    value = info[name]
+    if isinstance(value.dtype, hl.tarray):
+        return hl.if_else(hl.len(value) >= k, value[k - 1], hl.or_missing(hl.len(value) > 0, value[0]))
+    return value
+
+
+def _read_header(path: str) -> str:
+    from cyvcf2 import VCF
+
+    vcf = VCF(path, lazy=True)
+    try:
+        return str(vcf.raw_header)
+    finally:
+        vcf.close()
+
+
+def collapse_hail(
+    path: str, analysed: list[str], is_case: list[bool], criteria: Criteria,
+    genes: frozenset[str] | None, include_filtered: bool = False, config: dict[str, str] | None = None,
+) -> Collapse:
+    hl = init_hail(config)
+    raw_header = _read_header(path)
+    spec = annotation_spec(raw_header)
+    mt = hl.import_vcf(path, reference_genome=None, force_bgz=path.endswith(".gz"),
+                       array_elements_required=False)
+    info_fields = set(mt.info.dtype.fields) if hasattr(mt.info.dtype, "fields") else set()
+    records_read = mt.count_rows()
+    order = {s: i for i, s in enumerate(analysed)}
+    mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
+    case_lit = hl.literal({s: c for s, c in zip(analysed, is_case, strict=True)})
+    mt = mt.annotate_cols(is_case=case_lit[mt.s])
+    skipped = 0
+    if not include_filtered:
+        keep = hl.is_missing(mt.filters) | (hl.len(mt.filters) == 0)
+        skipped = mt.aggregate_rows(hl.agg.count_where(~keep))
+        mt = mt.filter_rows(keep)
+    # one row per ALT allele
+    mt = mt.annotate_rows(k=hl.range(1, hl.len(mt.alleles)))
+    mt = mt.explode_rows(mt.k)
+    alt = mt.alleles[mt.k]
+    ref = mt.alleles[0]
+    mt = mt.filter_rows(~((alt == "*") | (alt == ".") | alt.startswith("<")))
+    alt = mt.alleles[mt.k]
+    ref = mt.alleles[0]
+    n_alts = hl.len(mt.alleles) - 1
+    hits = hl.or_else(hl.range(hl.or_else(mt.GT.ploidy, 0)).filter(lambda j: mt.GT[j] == mt.k).length(), 0)
+    called = hl.or_else(mt.GT.ploidy, 0)
+    mt = mt.annotate_rows(
+        cohort_af=hl.bind(lambda h, c: hl.if_else(c > 0, h / c, 0.0),
+                          hl.agg.sum(hits), hl.agg.sum(called)))
+    # --- annotation entries of this allele ---
+    if spec is not None and spec.tag in info_fields:
+        raw = mt.info[spec.tag]
+        raw = raw if isinstance(raw.dtype, hl.tarray) else hl.or_else(raw, "").split(",")
+        vep_allele = hl.if_else((hl.len(ref) != hl.len(alt)) & (hl.len(ref) > 0) & (hl.len(alt) > 0)
+                                & (ref[0] == alt[0]), hl.if_else(hl.len(alt) > 1, alt[1:], "-"), alt)
+        need = max(spec.gene, spec.consequence)
+
+        def entry_ok(parts: Any) -> Any:
+            ok = hl.len(parts) > need
+            if spec.allele is not None:
+                allele = hl.if_else(hl.len(parts) > spec.allele, parts[spec.allele], "")
+                ok = ok & ((n_alts <= 1) | (allele == alt) | (allele == vep_allele))
+            return ok
+
+        entries = hl.or_else(raw, hl.empty_array(hl.tstr)).map(lambda s: s.split("\\|", -1)).filter(entry_ok)
+    else:
+        entries = hl.empty_array(hl.tarray(hl.tstr))
+    mt = mt.annotate_rows(ann=entries)
+
+    def field_numbers(index: int | None) -> Any:
+        if index is None:
+            return hl.empty_array(hl.tfloat64)
+        return hl.flatten(mt.ann.map(lambda p: hl.if_else(hl.len(p) > index, _numbers(hl, p[index]),
+                                                              hl.empty_array(hl.tfloat64))))
+
+    af_values = hl.empty_array(hl.tfloat64)
+    for name in POPULATION_AF_FIELDS:
+        if name in info_fields:
+            v = hl.float64(_info_value(hl, mt.info, name, mt.k))
+            af_values = af_values.append(v)
+    af_values = af_values.filter(lambda x: hl.is_defined(x) & ~hl.is_nan(x))
+    if spec is not None:
+        for index in spec.af:
+            af_values = af_values.extend(field_numbers(index))
+    revel_values = hl.empty_array(hl.tfloat64)
+    for name in REVEL_FIELDS:
+        if name in info_fields:
+            revel_values = revel_values.append(hl.float64(_info_value(hl, mt.info, name, mt.k)))
+    revel_values = revel_values.filter(lambda x: hl.is_defined(x) & ~hl.is_nan(x))
+    if spec is not None:
+        revel_values = revel_values.extend(field_numbers(spec.revel))
+    mt = mt.annotate_rows(pop_af=hl.or_missing(hl.len(af_values) > 0, hl.max(af_values)),
+                          revel=hl.or_missing(hl.len(revel_values) > 0, hl.max(revel_values)))
+    mt = mt.annotate_rows(af=hl.or_else(mt.pop_af, mt.cohort_af),
+                          af_source=hl.if_else(hl.is_defined(mt.pop_af), "population", "cohort"))
+    alt = mt.alleles[mt.k]
+    ref = mt.alleles[0]
+    rare = mt.af < criteria.max_af
+    chrom = hl.str(mt.locus.contig).replace("^chr", "")
+    site = hl.tuple([chrom, mt.locus.position, ref, alt])
+    plp = hl.literal(set(criteria.plp_sites), dtype=hl.tset(hl.ttuple(hl.tstr, hl.tint32, hl.tstr, hl.tstr))) \
+        .contains(site) if criteria.plp_sites else hl.bool(False)
+    if "CLNSIG" in info_fields:
+        cln = mt.info.CLNSIG
+        cln_text = hl.delimit(cln, ",") if isinstance(cln.dtype, hl.tarray) else hl.str(cln)
+        labels = hl.set(cln_text.lower().split("[,|&]")).add(cln_text.lower().strip())
+        plp = plp | hl.or_else(hl.len(labels.intersection(hl.literal(set(PLP_LABELS)))) > 0, False)
+    lof_lit = hl.literal(set(LOF_TERMS))
+    mis_lit = hl.literal(set(MISSENSE_TERMS))
+    gi, ci = (spec.gene, spec.consequence) if spec is not None else (0, 0)
+
+    def pairs(p: Any) -> Any:
+        gene = p[gi].strip()
+        terms = hl.set(p[ci].split("&").map(lambda t: t.replace("^\\*+", "")))
+        is_lof = rare & (hl.len(terms.intersection(lof_lit)) > 0)
+        is_mis = rare & (hl.len(terms.intersection(mis_lit)) > 0) & hl.is_defined(mt.revel) \
+            & (hl.or_else(mt.revel, -1.0) >= criteria.revel_min)
+        classes = hl.empty_array(hl.tstr)
+        classes = hl.if_else(hl.or_else(plp, False), classes.append("plp"), classes)
+        classes = hl.if_else(hl.or_else(is_lof, False), classes.append("lof"), classes)
+        classes = hl.if_else(hl.or_else(is_mis, False), classes.append("missense"), classes)
+        return hl.if_else(gene == "", hl.empty_array(hl.ttuple(hl.tstr, hl.tstr)),
+                          classes.map(lambda c: hl.tuple([gene, c])))
+
+    gene_ok = (lambda g: hl.literal(set(genes)).contains(g.upper())) if genes is not None else (lambda g: True)
+    no_revel = mt.ann.filter(
+        lambda p: rare & (hl.len(hl.set(p[ci].split("&").map(lambda t: t.replace("^\\*+", ""))).intersection(mis_lit)) > 0)
+        & hl.is_missing(mt.revel)).map(lambda p: p[gi].strip()).filter(lambda g: (g != "") & gene_ok(g))
+    mt = mt.annotate_rows(pairs=hl.array(hl.set(hl.flatten(mt.ann.map(pairs)))).filter(lambda t: gene_ok(t[0])),
+                          no_revel_genes=hl.set(no_revel))
+    no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
+    q = mt.filter_rows(hl.len(mt.pairs) > 0)
+    q = q.explode_rows(q.pairs)
+    q = q.annotate_entries(carrier=hl.or_else(q.GT.contains_allele(q.k), False))
+    q = q.annotate_rows(case_carriers=hl.agg.count_where(q.carrier & q.is_case),
+                        control_carriers=hl.agg.count_where(q.carrier & ~q.is_case))
+    rows = q.rows().select("af", "af_source", "pairs", "case_carriers", "control_carriers", "k").collect()
+    variants = [QualifyingVariant(str(r.locus.contig).removeprefix("chr"), int(r.locus.position), r.alleles[0],
+                                  r.alleles[r.k], r.pairs[0], r.pairs[1], float(r.af), r.af_source,
+                                  int(r.case_carriers), int(r.control_carriers)) for r in rows]
+    grouped = (q.group_rows_by(gene=q.pairs[0], cls=q.pairs[1])
+               .aggregate_rows(n_variants=hl.agg.count())
+               .aggregate_entries(carrier=hl.agg.any(q.carrier)).result())
+    local = grouped.localize_entries("e", "cols")
+    cols = hl.eval(local.index_globals().cols)
+    col_index = np.array([order[c.s] for c in cols], dtype=np.int64) if cols else np.array([], dtype=np.int64)
+    n = len(analysed)
+    result = Collapse(samples=list(analysed), is_case=np.asarray(is_case, dtype=bool))
+    for r in local.collect():
+        carriers = np.zeros(n, dtype=bool)
+        carriers[col_index] = np.array([bool(e.carrier) for e in r.e], dtype=bool)
+        result.groups[(r.gene, r.cls)] = GroupCarriers(r.gene, r.cls, carriers, np.ones(n, dtype=bool),
+                                                       int(r.n_variants))
+    result.variants = sorted(variants, key=lambda v: v.key)
+    result.records_read = int(records_read)
+    result.records_skipped_filter = int(skipped)
+    result.missense_without_revel = {str(g): int(c) for g, c in no_revel_counts.items()}
+    result.annotation = spec.tag if spec else None
+    return result
+
+
+def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:
+    """Two-sided Fisher p-values computed by Hail (hl.fisher_exact_test) for cross-checking scipy."""
+    hl = init_hail()
+    exprs = [hl.fisher_exact_test(a, b, c, d).p_value for a, b, c, d in tables]
+    return [float(x) for x in hl.eval(hl.array(exprs))] if exprs else []
