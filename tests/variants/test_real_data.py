@@ -129,7 +129,7 @@ def _annotations(path: Path, index: int = 0) -> list:  # type: ignore[type-arg]
 
 
 def test_vep113_record_fields() -> None:
-    [(v, ann, schema)] = _annotations(DATA / "scout_vep113_existing_variation.vcf")
+    [(_v, ann, schema)] = _annotations(DATA / "scout_vep113_existing_variation.vcf")
     assert schema.sources == ["VEP CSQ"]
     picked = pick_consequence(ann.consequences, "FBN1")
     assert picked is not None and picked.canonical and picked.transcript == "ENST00000316623"
@@ -145,7 +145,7 @@ def test_vep113_record_fields() -> None:
 
 
 def test_vep104_record_fields() -> None:
-    [(v, ann, schema)] = _annotations(DATA / "scout_vep104_annotated.vcf")
+    [(_v, ann, schema)] = _annotations(DATA / "scout_vep104_annotated.vcf")
     assert schema.csq_fields is not None and "SpliceAI_pred_DS_AG" in schema.csq_fields
     assert ann.consequences and all(c.source == "VEP CSQ" for c in ann.consequences)
     genes = {c.gene for c in ann.consequences}
