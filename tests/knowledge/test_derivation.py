@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from charcot.knowledge.validate import _load_derive_script
 
@@ -82,3 +84,26 @@ def test_ambiguous_span_is_an_error(derive: Any) -> None:
     with pytest.raises(derive.DerivationError):
         derive.gene_span(rows, entry, "GRCh38")
     assert derive.gene_span(rows[::2], entry, "GRCh38").chrom == "1"  # patch contigs ignored
+
+
+@given(st.lists(st.tuples(st.integers(1, 50), st.integers(1, 300)), min_size=1, max_size=8), st.sampled_from("+-"),
+       st.data())
+def test_exon_walk_round_trips_any_transcript(derive: Any, shapes: list[tuple[int, int]], strand: str,
+                                              data: st.DataObject) -> None:
+    # build a transcript of non-overlapping exons (gap, length) with 0-based starts, as in the SpliceAI table
+    starts, ends, cursor = [], [], 1000
+    for gap, length in shapes:
+        cursor += gap
+        starts.append(cursor)
+        ends.append(cursor + length)
+        cursor += length
+    tx = derive.TranscriptRow("T", "1", strand, starts[0], ends[-1], starts, ends)
+    exons = derive.exons_1based(tx)
+    assert sum(e["end"] - e["start"] + 1 for e in exons) == sum(e - s for s, e in zip(starts, ends, strict=True))
+    total = sum(e["end"] - e["start"] + 1 for e in exons)
+    a, b = data.draw(st.integers(1, total)), data.draw(st.integers(1, total))
+    pos_a = derive.exon_walk(exons, strand, 1, exons[0]["start"] if strand == "+" else exons[0]["end"], a)
+    assert derive.exon_walk(exons, strand, a, pos_a, b) == derive.exon_walk(exons, strand, 1, derive.exon_walk(
+        exons, strand, a, pos_a, 1), b)
+    with pytest.raises(derive.DerivationError):  # an intronic / outside anchor is refused, not guessed
+        derive.exon_walk(exons, strand, 1, min(starts) - 5, 1)

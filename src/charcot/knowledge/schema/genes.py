@@ -332,6 +332,14 @@ def _clingen_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: raw.get(k) for k in ClinGenAssertion.model_fields}
 
 
+# The mechanism categories a gene may name (reviews S-Mej19 / S-MN22 / S-TIG18 group ALS genes this way).
+MECHANISM_CATEGORIES = frozenset({
+    "rna_metabolism", "proteostasis", "oxidative_stress", "mitochondrial", "autophagy",
+    "cytoskeleton_axonal_transport", "nucleocytoplasmic_transport", "dna_damage", "excitotoxicity",
+    "neuroinflammation", "endosomal_trafficking", "er_stress", "lipid_metabolism", "synaptic",
+    "neurotrophic_signalling", "axon_degeneration", "unknown",
+})
+
 # Which roles an ALS GCEP classification allows (the curated role must not be more certain than ClinGen).
 _ROLE_FOR_CLASSIFICATION: dict[str, set[GeneRole]] = {
     "Definitive": {GeneRole.CAUSAL, GeneRole.RISK_FACTOR, GeneRole.MIMIC, GeneRole.CANDIDATE},
@@ -372,6 +380,10 @@ def check(records: list[Record], kb: Knowledge) -> list[Problem]:
             problems.append(Problem(path, record.symbol, "ClinGen assertions differ from the ClinGen export: "
                                     f"curated {[(a['classification'], a['moi'], a['date']) for a in curated]} vs "
                                     f"export {[(a['classification'], a['moi'], a['date']) for a in export]}"))
+        for category in record.mechanism_categories:
+            if category not in MECHANISM_CATEGORIES:
+                problems.append(Problem(path, record.symbol, f"unknown mechanism category {category!r} (allowed: "
+                                                             f"{', '.join(sorted(MECHANISM_CATEGORIES))})"))
         best = record.clingen_classification
         if best is not None and best in _ROLE_FOR_CLASSIFICATION and record.role not in _ROLE_FOR_CLASSIFICATION[best]:
             problems.append(Problem(path, record.symbol, f"role {record.role.value!r} is not compatible with the "
