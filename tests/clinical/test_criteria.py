@@ -120,3 +120,9 @@ def test_gold_coast_categories_and_why_not() -> None:
 def test_unexamined_regions_are_flagged() -> None:
     result = el_escorial(Examination.model_validate({"regions": {"cervical": {"umn": True, "lmn": True}}}))
     assert any("bulbar" in c and "not examined" in c for c in result.caveats)
+
+
+def test_display_helpers() -> None:
+    result = el_escorial(exam({"cervical": UL, "lumbosacral": UL}, other_disease_excluded=None))
+    assert result.name == "revised_el_escorial"
+    assert result.reasons[0].startswith("not definite:") and any("not documented" in r for r in result.reasons)

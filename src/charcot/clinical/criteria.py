@@ -44,6 +44,16 @@ class CriteriaResult(BaseModel):
     sources: list[str]
     confidence: str = "verified"
 
+    @property
+    def name(self) -> str:
+        return self.system
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why each higher category was not reached, then what is not documented (for display)."""
+        return [f"not {w.category.replace('_', ' ')}: {w.reason}" for w in self.why_not_higher] + \
+            list(self.requirements_not_documented)
+
 
 def _muscles_ok(region: BodyRegion, emg: EmgRegion, caveats: list[str]) -> bool:
     if emg.muscles_abnormal is None:
