@@ -99,7 +99,7 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
         for (g, _), group in collapse.groups.items():
             if g == gene:
                 hit[i] |= group.carriers & group.tested
-    carrier_freq = []
+    carrier_freq: list[dict[str, object]] = []
     n_cases, n_controls = int(is_case.sum()), int((~is_case).sum())
     for i, gene in enumerate(genes):
         a = int((hit[i] & is_case).sum())
@@ -107,7 +107,7 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
         carrier_freq.append({"gene": gene, "case_carriers": a, "case_freq": a / n_cases,
                              "control_carriers": c, "control_freq": c / n_controls})
     per_sample = hit.sum(axis=0) if genes else np.zeros(n, dtype=np.int64)
-    oligo = []
+    oligo: list[dict[str, object]] = []
     for count in range(int(per_sample.max()) + 1 if n else 1):
         oligo.append({"genes_hit": count, "cases": int(((per_sample == count) & is_case).sum()),
                       "controls": int(((per_sample == count) & ~is_case).sum())})

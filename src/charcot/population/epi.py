@@ -205,7 +205,7 @@ def explain_expected(result: Expected, area: str) -> str:
 
 
 def explain_sir(result: SirResult, area: str) -> str:
-    pct = int(round(result.level * 100))
+    pct = round(result.level * 100)
     lines = [
         f"{area}: observed {result.observed}, expected {result.expected:.2f}; SIR {result.sir:.2f} "
         f"({pct}% exact Poisson CI {result.low:.2f}-{result.high:.2f}, Garwood method).",

@@ -96,7 +96,7 @@ def _decode_status(values: list[tuple[int, str, str]], path: str) -> tuple[dict[
         if value.strip().lower() not in allowed:
             raise InputError(f"status {value!r} of sample {sample!r} is not binary", path=path, line=line,
                              record=sample, hint="status must be case/control, 1/0 (1 = case) or PED 2/1 (2 = case)")
-    for line, sample, value in values:  # mixed words and numbers
+    for line, sample, _value in values:  # mixed words and numbers
         raise InputError(f"status column mixes codings ({', '.join(sorted(distinct))}); first sample {sample!r}",
                          path=path, line=line, record=sample,
                          hint="use one coding for the whole column: case/control, 1/0 or PED 2/1")

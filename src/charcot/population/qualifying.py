@@ -29,7 +29,7 @@ LOF_TERMS = frozenset({
     "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
     "frameshift_variant", "start_lost",
     # bcftools csq spellings
-    "splice_acceptor", "splice_donor", "frameshift", "stop_gained", "start_lost",
+    "splice_acceptor", "splice_donor", "frameshift",
 })
 MISSENSE_TERMS = frozenset({"missense_variant", "missense"})
 POPULATION_AF_FIELDS = ("gnomAD_AF", "gnomad_AF", "gnomADe_AF", "gnomADg_AF", "gnomad_exomes_AF",
@@ -101,9 +101,10 @@ def annotation_spec(raw_header: str) -> AnnotationSpec | None:
             lower = [f.lower() for f in fields]
             return AnnotationSpec(tag, tuple(fields), None, lower.index("gene"), lower.index("consequence"),
                                   None, ())
-        fields = _format_fields(desc)
-        if not fields:
+        found = _format_fields(desc)
+        if not found:
             continue
+        fields = found
         lower = [f.lower() for f in fields]
         if "consequence" not in lower or "symbol" not in lower:
             continue

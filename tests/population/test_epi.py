@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charcot.population import epi
+
+
+def test_expected_and_sir(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    pop = tmp_path / "pop.tsv"
+    pop.write_text("age_band\tsex\tpersons\nall\tM\t500000\nall\tF\t500000\n", encoding="utf-8")
+    res = epi.expected_cases(epi.read_population(pop), epi.resolve_rates("eurals-by-sex"), years=2)
+    assert res.expected == pytest.approx(2 * (5 * 3.0 + 5 * 2.4))  # EURALS 3.0 men, 2.4 women per 100,000
+    s = epi.sir(80, res.expected)
+    assert s.sir == pytest.approx(80 / 54) and s.low > 1 and s.p_excess < 0.01
+    out = run_cli("epi", "expected", pop, "--rates", "eurals-by-sex", "--years", "2", "--observed", "80")
+    assert out.code == 0 and "S-Log10" in out.stdout and "SIR 1.48" in out.stdout
+
+
+def test_prevalence_and_unverified_flag() -> None:
+    assert epi.prevalence(2.16, 2.5) == pytest.approx(5.4)
+    assert "confidence: unverified" in epi.explain_prevalence(2.16, 2.5)
+
+
+def test_bad_population_file(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    pop = tmp_path / "pop.tsv"
+    pop.write_text("age_band\tsex\tpersons\n60-69\tX\t100\n", encoding="utf-8")
+    out = run_cli("epi", "expected", pop)
+    assert out.code == 2 and "line 2" in out.stderr

@@ -1,0 +1,45 @@
+"""Hail backend equals the local backend (run in .venv-hail: pytest -m hail)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from charcot.population.api import run_burden
+from charcot.population.qualifying import Criteria
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "population"
+pytestmark = pytest.mark.hail
+
+
+def _close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b or abs(a - b) <= 1e-8
+
+
+@pytest.mark.parametrize("vcf,pheno,kwargs", [
+    ("synthetic300.vcf.gz", "synthetic300.pheno.tsv", {"covariates": ["sex", "PC1"], "all_genes": True}),
+    ("cyvcf2_test.189samples.vcf.gz", "cohort189.pheno.tsv",
+     {"covariates": ["sex"], "all_genes": True,
+      "criteria": Criteria(max_af=0.05, plp_sites=frozenset({("1", 10172, "CCCTAA", "C"), ("1", 13302, "C", "T")}))}),
+])
+def test_hail_equals_local(vcf: str, pheno: str, kwargs: dict) -> None:  # type: ignore[type-arg]
+    local = run_burden(DATA / vcf, DATA / pheno, backend="local", **kwargs)
+    hail = run_burden(DATA / vcf, DATA / pheno, backend="hail", **kwargs)
+    assert [(g.gene, g.cls) for g in local.groups] == [(g.gene, g.cls) for g in hail.groups]
+    assert local.groups, "fixture must produce at least one qualifying group"
+    for a, b in zip(local.groups, hail.groups, strict=True):
+        assert (a.case_carriers, a.control_carriers, a.n_variants) == (b.case_carriers, b.control_carriers, b.n_variants)
+        for name in ("fisher_p", "firth_log_or", "firth_p", "firth_ci_low", "firth_ci_high", "acat_v_p"):
+            assert _close(getattr(a, name), getattr(b, name)), name
+    assert local.variants == hail.variants and local.oligogenic == hail.oligogenic
+
+
+def test_hail_fisher_matches_scipy() -> None:
+    from charcot.population.burden_hail import fisher_in_hail
+    from charcot.population.stats import fisher_2x2
+
+    tables = [(47, 16, 99, 27), (3, 1, 1, 3), (0, 87, 5, 208)]
+    for (a, b, c, d), p in zip(tables, fisher_in_hail(tables), strict=True):
+        assert abs(p - fisher_2x2(a, a + b, c, c + d).p_value) <= 1e-8
