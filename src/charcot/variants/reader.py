@@ -194,8 +194,30 @@ def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
     return build
 
 
+_QUIET = False
+
+
+def quiet_htslib() -> None:
+    """Silence htslib's own stderr messages ([E::...], [W::...]): charcot reports one clear error
+    instead. htslib is linked into the cyvcf2 extension, so its log level is set there."""
+    global _QUIET
+    if _QUIET:
+        return
+    try:
+        import ctypes
+
+        import cyvcf2.cyvcf2 as ext
+
+        ctypes.CDLL(ext.__file__).hts_set_log_level(0)
+    except (OSError, AttributeError):  # pragma: no cover - a build without the exported symbol
+        pass
+    _QUIET = True
+
+
 def open_vcf(path: Path, threads: int = 1) -> Any:
     from cyvcf2 import VCF
+
+    quiet_htslib()
 
     if not path.exists():
         raise InputError("file not found", path=path)
@@ -215,8 +237,9 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
     try:
         vcf = VCF(str(path), lazy=True, threads=threads)
     except (OSError, ValueError, Exception) as exc:
-        raise InputError(f"not a readable VCF/BCF file ({exc.__class__.__name__})", path=path,
-                         hint="check the header (##fileformat, #CHROM line) or convert with 'bcftools view'") from None
+        raise InputError(f"not a readable VCF/BCF file: {exc}", path=path,
+                         hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
+                              "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
         raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
     return vcf
