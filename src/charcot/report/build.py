@@ -179,7 +179,8 @@ def _check_file(path: Path | None, role: str) -> None:
         raise InputError(f"{role} file not found", path=path, hint="check the path")
 
 
-def _vcf_facts(vcf: Path, sample: str | None, build: str | None) -> tuple[str | None, str | None, int]:
+def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
+               proband: str | None = None) -> tuple[str | None, str | None, int]:
     """Sample and build of the VCF from its header (htslib reads it)."""
     import pysam
 
@@ -191,6 +192,8 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None) -> tuple[str | 
         raise InputError(f"cannot read VCF: {exc}", path=vcf, hint="give a VCF or bgzipped VCF") from None
     with handle:
         samples = list(handle.header.samples)
+        if sample is None and proband is not None and proband in samples:
+            sample = proband  # the pedigree's proband is genotyped in a family VCF
         lengths = {str(c): int(handle.header.contigs[c].length or 0) for c in handle.header.contigs}
     if sample is None:
         if len(samples) > 1:
@@ -761,7 +764,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
             sex = sex or psex
     sample, build, n_samples = (None, inputs.build, 0)
     if inputs.vcf is not None:
-        sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample or inputs.proband, inputs.build)
+        sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband)
     ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
                n_samples=n_samples)
 

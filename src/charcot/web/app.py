@@ -34,6 +34,7 @@ _HPO = re.compile(r"^HP:\d{7}$")
 _OUTPUTS = {"report.html": "text/html; charset=utf-8", "report.pdf": "application/pdf",
             "report.json": "application/json", "phenopacket.json": "application/json"}
 ROLES = ("vcf", "str", "ped", "clinical")
+_INDEX_LOCK = threading.Lock()
 
 
 @dataclass
@@ -140,6 +141,8 @@ class Runner:
         self.store.set_status(case_id, CASE_RUNNING, progress="starting")
         log.info("case %s: building report", case_id)
         files = {u["role"]: self.store.path_of(u["stored"]) for u in case["uploads"]}
+        if "vcf" in files:
+            _index_vcf(files["vcf"])
         clinical = files.get("clinical")
         is_packet = clinical is not None and clinical.suffix == ".json"
         inputs = CaseInputs(
@@ -160,6 +163,22 @@ class Runner:
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
         log.info("case %s: done", case_id)
+
+
+def _index_vcf(path: Path) -> None:
+    """Tabix-index an uploaded bgzipped VCF once (content-addressed, so the index is reused); a plain
+    or non-BGZF file is read without one."""
+    if not path.name.endswith((".vcf.gz", ".vcf.bgz")) or Path(f"{path}.tbi").exists():
+        return
+    import pysam
+
+    with _INDEX_LOCK:  # two workers on the same upload must not write the same index at once
+        if Path(f"{path}.tbi").exists():
+            return
+        try:
+            pysam.tabix_index(str(path), preset="vcf", keep_original=True)
+        except (OSError, ValueError):
+            pass
 
 
 def create_app(settings: Settings) -> FastAPI:
