@@ -11,10 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def _umask_mode() -> int:
-    current = os.umask(0)
+def _read_umask() -> int:
+    current = os.umask(0o022)
     os.umask(current)
-    return 0o666 & ~current
+    return current
+
+
+# Read once at import: os.umask is process-wide, so reading it later could race with other threads.
+_FILE_MODE = 0o666 & ~_read_umask()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -27,7 +31,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates 0600 files; give the output the mode a plain open() would have.
-        os.chmod(tmp, _umask_mode())
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
