@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         json_out: Path | None = typer.Option(None, "--json", help="Write the full result as JSON."),
         plot: Path | None = typer.Option(None, "--plot", help="PNG: risk by age for --plot-id."),
         plot_id: str | None = typer.Option(None, "--plot-id", help="Relative to plot."),
+        draw: Path | None = typer.Option(None, "--draw", help="Pedigree drawing with P(carrier) and risks (.svg or .png)."),
     ) -> None:
         """Carrier probability and age-dependent disease risk for every relative (exact peeling)."""
         from charcot.errors import InputError
@@ -35,6 +36,8 @@ def register(app: typer.Typer) -> None:
         obs = read_observations(ages, ped) if ages else {}
         if plot is not None and plot_id is None:
             raise InputError("--plot needs --plot-id (the relative whose risk by age is drawn)")
+        if draw is not None and draw.suffix.lower() not in (".svg", ".png"):
+            raise InputError(f"--draw {draw.name}: the file name must end in .svg or .png", path=draw)
         result = relative_risks(ped, gene, carrier=carrier, nonpenetrance=nonpenetrance, horizon_years=horizon,
                                 observations=obs, curve=curve, sex_specific=not no_sex_specific)
         if plot is not None and plot_id is not None:
@@ -44,6 +47,10 @@ def register(app: typer.Typer) -> None:
 
             risk_by_age_png(ped, gene, plot_id, plot, carrier=carrier, observations=obs,
                             nonpenetrance=result.assumptions.nonpenetrance, horizon_years=horizon)
+        if draw is not None:
+            from charcot.family.drawing import draw_pedigree
+
+            draw_pedigree(ped, result, draw, fmt="png" if draw.suffix.lower() == ".png" else "svg")
         if json_out is not None:
             atomic_write_text(json_out, result.model_dump_json(indent=1))
         a = result.assumptions
