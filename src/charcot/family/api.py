@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from charcot.family.drawing import draw_pedigree, pedigree_svg
 from charcot.family.model import RiskResult
 from charcot.family.pedigree import Pedigree
 from charcot.family.pedigree import read_pedigree as _read
@@ -13,7 +14,15 @@ from charcot.family.pedigree import read_pedigree as _read
 if TYPE_CHECKING:
     from charcot.model import Build, Evidence
 
-__all__ = ["Pedigree", "RiskResult", "family_evidence", "read_pedigree", "relative_risks"]
+__all__ = [
+    "Pedigree",
+    "RiskResult",
+    "draw_pedigree",
+    "family_evidence",
+    "pedigree_svg",
+    "read_pedigree",
+    "relative_risks",
+]
 
 
 def read_pedigree(path: str | Path, *, repair: bool = False) -> Pedigree:
