@@ -8,6 +8,7 @@ with a Content-Security-Policy that forbids scripts and external loads.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -175,10 +176,8 @@ def _index_vcf(path: Path) -> None:
     with _INDEX_LOCK:  # two workers on the same upload must not write the same index at once
         if Path(f"{path}.tbi").exists():
             return
-        try:
+        with contextlib.suppress(OSError, ValueError):
             pysam.tabix_index(str(path), preset="vcf", keep_original=True)
-        except (OSError, ValueError):
-            pass
 
 
 def create_app(settings: Settings) -> FastAPI:

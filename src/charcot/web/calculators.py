@@ -68,7 +68,7 @@ def relatives(form: dict[str, str]) -> dict[str, Any]:
         pedigree = fam.read_pedigree(path)
     carrier_id = form.get("carrier", "").strip()
     result = fam.relative_risks(pedigree, form.get("gene", "SOD1").strip() or "SOD1",
-                                carrier={carrier_id: True} if carrier_id else None,
+                                carrier=carrier_id or None,
                                 horizon_years=int(form.get("horizon") or 10))
     return {"relatives": _dump(result)}
 

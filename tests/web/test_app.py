@@ -1,0 +1,146 @@
+"""The web app through its HTTP interface, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from charcot.web.app import Settings, create_app
+from tests.web.conftest import DEMO, demo_files, wait_done
+
+DATA = Path(__file__).parents[1] / "data" / "report"
+
+
+@pytest.fixture
+def client(tmp_path: Path, database_url: str | None):  # type: ignore[no-untyped-def]
+    app = create_app(Settings(data_dir=tmp_path / "data", database_url=database_url, max_upload_bytes=2_000_000))
+    with TestClient(app) as c:
+        yield c
+    app.state.runner.pool.shutdown(wait=True)
+    app.state.store.engine.dispose()
+
+
+def test_upload_report_and_downloads(client: TestClient) -> None:
+    files = demo_files()
+    r = client.post("/api/cases", data={"proband": "NA12878", "hpo": "HP:0007354"}, files=files)
+    assert r.status_code == 202, r.text
+    case_id = r.json()["id"]
+    state = wait_done(client, case_id)
+    assert state["status"] == "done", state
+    assert state["patient"] == "DEMO-001"  # taken from the clinical record
+    sums = {u["role"]: u["sha256"] for u in state["uploads"]}
+    assert sums["vcf"] == hashlib.sha256(files["vcf"][1]).hexdigest()
+    html = client.get(f"/cases/{case_id}/report.html")
+    assert html.status_code == 200 and "ALS genetic and clinical report" in html.text
+    assert "script-src" not in html.headers["content-security-policy"]
+    assert "default-src 'none'" in html.headers["content-security-policy"]
+    pdf = client.get(f"/cases/{case_id}/report.pdf")
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    assert client.get(f"/cases/{case_id}/report.json").json()["header"]["patient_id"] == "DEMO-001"
+    assert client.get(f"/cases/{case_id}/phenopacket.json").json()["subject"]["id"] == "DEMO-001"
+    assert client.get(f"/cases/{case_id}/secrets.txt").status_code == 404
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "dl-pdf" in page.text
+    # Case list and the patient's longitudinal visits (from the clinical record).
+    index = client.get("/")
+    assert "DEMO-001" in index.text and case_id in index.text
+    patient = client.get("/patients/DEMO-001")
+    assert patient.text.count("<tr>") >= 5 and "<svg" in patient.text
+    r = client.post("/patients/DEMO-001/visits", data={"visit_date": "2026-11-19", "alsfrs_r": "27", "fvc_percent": "61"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert "2026-11-19" in client.get("/patients/DEMO-001").text
+    assert client.post("/patients/DEMO-001/visits", data={"visit_date": "2026-11-20", "alsfrs_r": "99"}).status_code == 422
+
+
+def test_bad_input_fails_the_case_with_a_message(client: TestClient) -> None:
+    r = client.post("/api/cases", files={"vcf": ("broken.vcf", b"not a vcf at all\n")})
+    state = wait_done(client, r.json()["id"])
+    assert state["status"] == "failed" and state["error"] and "internal" not in state["error"]
+    assert client.post("/api/cases", data={"hpo": "HP:12"}, files={"vcf": ("x.vcf", b"x")}).status_code == 422
+    assert client.post("/api/cases", data={"patient": "P1"}).status_code == 422
+
+
+def test_oversized_upload_is_refused_with_413(client: TestClient, tmp_path: Path) -> None:
+    big = b"#" * 2_500_000
+    r = client.post("/api/cases", files={"vcf": ("big.vcf", big)})
+    assert r.status_code == 413 and "limit" in r.text
+    # Over the whole-request cap: refused by the middleware before any parsing.
+    huge = b"#" * 9_500_000
+    r = client.post("/api/cases", files={"vcf": ("huge.vcf", huge)})
+    assert r.status_code == 413
+    assert client.get("/api/cases").json() == []
+    assert not list((tmp_path / "data" / "uploads").glob("*.vcf"))
+
+
+def test_user_strings_are_escaped_in_app_pages(client: TestClient) -> None:
+    files = {"vcf": ("<b>x</b>.vcf", (DATA / "injection.vcf").read_bytes()),
+             "clinical": ("case.yaml", (DATA / "injection_case.yaml").read_bytes())}
+    r = client.post("/api/cases", data={"patient": "<script>alert('p')</script>"}, files=files)
+    case_id = r.json()["id"]
+    state = wait_done(client, case_id)
+    assert state["status"] == "done", state
+    for url in ("/", f"/cases/{case_id}", f"/cases/{case_id}/report.html"):
+        text = client.get(url).text
+        assert "<script>alert(" not in text
+    assert "&lt;script&gt;alert(&#39;p&#39;)&lt;/script&gt;" in client.get("/").text
+
+
+def test_knowledge_browser_and_calculators(client: TestClient) -> None:
+    genes = client.get("/knowledge?section=genes")
+    assert genes.status_code == 200 and "SOD1" in genes.text and "HGNC:11179" in genes.text
+    therapies = client.get("/knowledge?section=therapies")
+    assert therapies.status_code == 200 and "riluzole" in therapies.text.lower()
+    assert client.get("/knowledge?section=../../etc").status_code == 404
+    items = {f"q{i}": "4" for i in (1, 2, 3, 4, 6, 7, 9, 10, 11, 12)} | {"q5a": "3", "q8": "2", "date": "2026-01-01"}
+    staged = client.post("/calculators/staging", data=items)
+    assert staged.status_code == 200 and "kings" in staged.text and "mitos" in staged.text
+    enc = client.post("/calculators/encals", data={"delta_frs": "0.5", "diagnostic_delay_months": "10",
+                                                    "months_since_onset": "14", "age_at_onset_years": "60",
+                                                    "fvc_percent_predicted": "90", "c9orf72": "no"})
+    assert enc.status_code == 200 and "encals" in enc.text
+    ped = (DEMO / "demo.ped").read_text()
+    rel = client.post("/calculators/relatives", data={"ped": ped, "gene": "SOD1", "carrier": "NA12878", "horizon": "10"})
+    assert rel.status_code == 200 and "DEMO-C1" in rel.text and "p_carrier" in rel.text
+    bad = client.post("/calculators/encals", data={"delta_frs": "abc"})
+    assert bad.status_code == 422
+
+
+def test_token_authentication(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "d", token="s3cret-token"))
+    with TestClient(app) as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/api/cases").status_code == 401
+        assert c.get("/", headers={"accept": "text/html"}, follow_redirects=False).status_code == 303
+        assert c.get("/api/cases", headers={"authorization": "Bearer wrong"}).status_code == 401
+        assert c.get("/api/cases", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
+        assert c.post("/login", data={"token": "nope"}).status_code == 401
+        r = c.post("/login", data={"token": "s3cret-token"}, follow_redirects=False)
+        assert r.status_code == 303
+        assert c.get("/api/cases").status_code == 200  # the cookie now authenticates
+    app.state.runner.pool.shutdown(wait=True)
+
+
+def test_serve_refuses_public_bind_without_token(run_cli) -> None:  # type: ignore[no-untyped-def]
+    res = run_cli("serve", "--host", "0.0.0.0", "--port", "1")
+    assert res.code == 2 and "--token" in res.stderr
+
+
+def test_cases_survive_a_restart(tmp_path: Path, database_url: str | None) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
+    app = create_app(settings)
+    with TestClient(app) as c:
+        files = {"vcf": demo_files()["vcf"]}
+        case_id = c.post("/api/cases", files=files).json()["id"]
+        assert wait_done(c, case_id)["status"] == "done"
+    app.state.runner.pool.shutdown(wait=True)
+    app.state.store.engine.dispose()
+    again = create_app(settings)  # migrations are idempotent; the case is still there
+    with TestClient(again) as c:
+        assert [x["id"] for x in c.get("/api/cases").json()] == [case_id]
+        assert c.get(f"/cases/{case_id}/report.pdf").status_code == 200
+    again.state.runner.pool.shutdown(wait=True)
+    again.state.store.engine.dispose()
