@@ -118,6 +118,9 @@ def collapse_hail(
     mt = mt.annotate_rows(
         cohort_af=hl.bind(lambda h, c: hl.if_else(c > 0, h / c, 0.0),
                           hl.agg.sum(hits), hl.agg.sum(called)))
+    alt = mt.alleles[mt.k]  # re-bind: each annotate returns a new MatrixTable
+    ref = mt.alleles[0]
+    n_alts = hl.len(mt.alleles) - 1
     # --- annotation entries of this allele ---
     if spec is not None and spec.tag in info_fields:
         raw = mt.info[spec.tag]
