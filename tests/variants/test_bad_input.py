@@ -25,7 +25,7 @@ def _text(path: Path) -> str:
 
 
 def _check(run_cli: Callable[..., object], path: Path, tmp_path: Path, *args: str, expect: str,
-           line: bool = False, where: Path | None | bool = True) -> None:
+           line: bool = False, where: Path | bool | None = True) -> None:
     out = tmp_path / "out" / "findings.json"
     res = run_cli("interpret", path, "-o", out, "--tsv", tmp_path / "out" / "f.tsv", *args)
     assert res.code == 2, (res.code, res.stderr)  # type: ignore[attr-defined]

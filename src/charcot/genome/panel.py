@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from charcot.model import Build
@@ -66,12 +67,12 @@ class PanelGene:
     def exon_count(self) -> int:
         return len(self.exons)
 
-    @property
+    @cached_property
     def region_start(self) -> int:
         first = min([self.start, *(e.start for e in self.exons)])
         return max(1, first - SPAN_PADDING)
 
-    @property
+    @cached_property
     def region_end(self) -> int:
         # the derived exon table can reach past the Ensembl gene span (different annotation sources)
         return max([self.end, *(e.end for e in self.exons)]) + SPAN_PADDING
@@ -181,8 +182,12 @@ _SEVERITY = {
 def locate(gene: PanelGene, pos: int, end: int) -> Location:
     """Most severe location touched by [pos, end] (1-based inclusive). Long spans are sampled at the
     exon boundaries they cross as well as their ends."""
+    if pos == end:
+        return _point_location(gene, pos)
     points = {pos, end}
     for exon in gene.exons:
+        if exon.end + 2 < pos or exon.start - 2 > end:
+            continue
         for b in (exon.start - 2, exon.start - 1, exon.start, exon.end, exon.end + 1, exon.end + 2):
             if pos <= b <= end:
                 points.add(b)
@@ -200,9 +205,16 @@ class Panel:
     build: Build
     genes: tuple[PanelGene, ...]
 
+    @cached_property
+    def _by_chrom(self) -> dict[str, list[PanelGene]]:
+        out: dict[str, list[PanelGene]] = {}
+        for g in self.genes:
+            out.setdefault(g.chrom, []).append(g)
+        return out
+
     def genes_at(self, chrom: str, start: int, end: int | None = None) -> list[PanelGene]:
         stop = start if end is None else end
-        return [g for g in self.genes if g.overlaps(chrom, start, stop)]
+        return [g for g in self._by_chrom.get(chrom, ()) if start <= g.region_end and stop >= g.region_start]
 
     def gene(self, symbol: str) -> PanelGene | None:
         for g in self.genes:

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from charcot.errors import InputError
@@ -191,7 +192,7 @@ class AnnotationSchema:
     def annotated(self) -> bool:
         return bool(self.sources)
 
-    @property
+    @cached_property
     def frequency_fields(self) -> list[str]:
         names = set(_AF_FIELDS + _GRPMAX_FIELDS + _FAF_FIELDS)
         found = [n for n in sorted(self.info_ids) if n in names]

@@ -181,6 +181,7 @@ class ReadingSummary(BaseModel):
     reference_blocks: int
     not_left_aligned: int
     indexed: bool
+    temporary_index: bool = False  # an unindexed bgzipped input was indexed in a temporary directory
     gvcf: bool
     annotation_sources: list[str]
 

@@ -19,6 +19,7 @@ import bisect
 import gzip
 import os
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ PAR_X: dict[Build, tuple[tuple[int, int], ...]] = {
     Build.GRCh38: ((10001, 2781479), (155701383, 156030895)),
 }
 _REF_BLOCK_ALTS = {"<NON_REF>", "<*>", "<X>"}
+# Below this size streaming is as fast as indexing first (about 10k records).
+TEMP_INDEX_MIN_BYTES = 4 << 20
 
 
 @dataclass
@@ -96,7 +99,32 @@ class ReadResult:
     below_quality: int = 0
     no_call: int = 0
     not_left_aligned: int = 0
+    temporary_index: bool = False
+    format_ids: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
+
+
+def _is_bgzf(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    # gzip magic, FEXTRA flag, and the 'BC' subfield that marks BGZF blocks
+    return len(head) >= 14 and head[:2] == b"\x1f\x8b" and bool(head[3] & 4) and head[12:14] == b"BC"
+
+
+def temporary_index(path: Path, directory: Path) -> Path | None:
+    """Build a tabix index of an unindexed bgzipped VCF in ``directory`` (htslib scans CHROM/POS in C,
+    far faster than iterating records in Python). None when it cannot be built (e.g. unsorted file),
+    and the caller then streams the whole file."""
+    if not _is_bgzf(path):
+        return None
+    import pysam
+
+    index = directory / "input.tbi"
+    try:
+        pysam.tabix_index(str(path), preset="vcf", index=str(index), force=True, keep_original=True)
+    except (OSError, ValueError):
+        return None
+    return index if index.exists() else None
 
 
 def _has_index(path: Path) -> bool:
@@ -299,8 +327,18 @@ def read_calls(
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
+    temp_dir: tempfile.TemporaryDirectory[str] | None = None
+    temp_index = False
+    if not indexed and _is_bgzf(path) and path.stat().st_size > TEMP_INDEX_MIN_BYTES:
+        temp_dir = tempfile.TemporaryDirectory(prefix="charcot-index-")
+        built = temporary_index(path, Path(temp_dir.name))
+        if built is not None:
+            vcf.set_index(str(built))
+            indexed = temp_index = True
     result = ReadResult(path=path, sample=sample, samples=samples, build=resolved, schema=schema, calls=[],
-                        blocks=[], gvcf=gvcf_header, indexed=indexed)
+                        blocks=[], gvcf=gvcf_header, indexed=indexed and not temp_index,
+                        temporary_index=temp_index,
+                        format_ids=frozenset(re.findall(r"##FORMAT=<ID=([^,>]+)", raw_header)))
     declared = set(header_contigs)
     ploidy_male = (sex or "").lower() in ("male", "m")
     par = PAR_X[resolved]
@@ -359,6 +397,9 @@ def read_calls(
     except Exception as exc:
         raise InputError(f"the file could not be read to the end ({exc.__class__.__name__}: {exc})", path=path,
                          hint="check that the file is a complete VCF/BCF (bcftools view FILE > /dev/null)") from None
+    finally:
+        if temp_dir is not None:
+            temp_dir.cleanup()
     result.records_read = result.panel_records if indexed else streamed[0]
     result.gvcf = result.gvcf or bool(result.blocks)
     return result
@@ -390,7 +431,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     phased = bool(gt[-1]) if len(gt) > 1 else False
     alleles = [int(a) for a in gt[:-1]]
     ref_block = (bool(alts) and all(a in _REF_BLOCK_ALTS for a in alts)) or not alts
-    gq = _format_int(v, "GQ", sample_idx)
+    fmt = result.format_ids
+    gq = _format_int(v, "GQ", sample_idx) if "GQ" in fmt else None
     if ref_block:
         end = v.end
         info_end = v.INFO.get("END")
@@ -406,8 +448,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         return
     filt = v.FILTER
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
-    dp = _format_int(v, "DP", sample_idx)
-    ps = _format_int(v, "PS", sample_idx)
+    dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
+    ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
     for alt_index, alt in enumerate(alts, start=1):
         if alt in _REF_BLOCK_ALTS or alt == "*" or is_symbolic(alt):
