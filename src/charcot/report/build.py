@@ -679,7 +679,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         items.append(SummaryItem(topic="Genetics", level="finding", text=(
             f"{name} ({f.key}, {f.zygosity or 'zygosity unknown'}) is classified {f.classification} by the ACMG engine "
             f"on the evidence available here, but the knowledge base lists it as a known variant: "
-            f"{f.known_variant.rstrip('.')}. Supply annotation (VEP), population frequencies and ClinVar, and confirm in an accredited laboratory.")))
+            f"{(f.known_variant or '').rstrip('.')}. Supply annotation (VEP), population frequencies and ClinVar, and confirm in an accredited laboratory.")))
     if tier2:
         items.append(SummaryItem(topic="Genetics", level="caution",
                                  text=f"{len(tier2)} variant(s) of uncertain significance: not for clinical decisions."))
