@@ -69,6 +69,5 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
                             reason=f"absent from the population data consulted ({freq.source})",
                             sources=[S.SVI_PM2_2020, *t_sources]))
     else:
-        ctx.notes.append("population frequency not assessed: no gnomAD annotation in the VCF and no --gnomad "
-                         "resource (PM2/BS1/BA1 not evaluated)")
+        ctx.notes.append("population frequency not assessed (no gnomAD data): PM2/BS1/BA1 not evaluated")
     return out

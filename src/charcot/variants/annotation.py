@@ -132,10 +132,12 @@ def parse_missense(hgvs_p: str | None) -> tuple[str, int, str] | None:
         return None
     text = hgvs_p.split(":")[-1].replace("%3D", "=")
     m = _MISSENSE.search(text)
-    if m and m.group(1) in _AA1 and m.group(3) in _AA1 and m.group(1) != m.group(3):
+    if m and m.group(1) in _AA1 and m.group(3) in _AA1 and m.group(1) != m.group(3) and \
+            "Ter" not in (m.group(1), m.group(3)):
         return m.group(1), int(m.group(2)), m.group(3)
     m = _MISSENSE1.search(text)
-    if m and m.group(1) in _AA3 and m.group(3) in _AA3 and m.group(1) != m.group(3):
+    if m and m.group(1) in _AA3 and m.group(3) in _AA3 and m.group(1) != m.group(3) and \
+            "*" not in (m.group(1), m.group(3)):
         return _AA3[m.group(1)], int(m.group(2)), _AA3[m.group(3)]
     return None
 

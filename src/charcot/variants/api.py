@@ -32,7 +32,7 @@ from charcot.variants.model import (
     VariantFinding,
     Zygosity,
 )
-from charcot.variants.reader import Block, Call, environ_threads, is_x_nonpar, read_calls
+from charcot.variants.reader import Block, Call, IndexPrefetch, environ_threads, is_x_nonpar, read_calls
 
 if TYPE_CHECKING:
     from charcot.knowledge.schema.genes import Record as GeneRecord
@@ -183,9 +183,37 @@ def interpret(
     include_filtered: bool = False,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base."""
-    from charcot.knowledge import get_knowledge
 
     vcf = Path(vcf)
+    # An unindexed bgzipped WGS gets a temporary index, built while the rest is prepared.
+    prefetch = IndexPrefetch(vcf) if IndexPrefetch.wanted(vcf) else None
+    try:
+        return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
+                          str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
+                          include_filtered=include_filtered)
+    finally:
+        if prefetch is not None:
+            prefetch.cleanup()
+
+
+def _interpret(
+    vcf: Path,
+    prefetch: IndexPrefetch | None,
+    *,
+    sample: str | None,
+    build: str,
+    clinvar: Path | None,
+    gnomad: Path | None,
+    hpo: Sequence[str],
+    str_path: Path | None,
+    sex: str | None,
+    extra_evidence: Mapping[str, Sequence[Evidence]] | None,
+    min_gq: int | None,
+    min_dp: int | None,
+    include_filtered: bool,
+) -> InterpretationResult:
+    from charcot.knowledge import get_knowledge
+
     if sex is not None and sex.lower() not in ("male", "female", "m", "f", "unknown"):
         raise InputError(f"unknown sex {sex!r}", hint="use male, female or unknown")
     sex_norm = {"m": "male", "f": "female", "unknown": None}.get((sex or "").lower(), (sex or "").lower() or None)
@@ -212,7 +240,7 @@ def interpret(
         return panels[b]
 
     read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
-                      include_filtered=include_filtered, threads=environ_threads())
+                      include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
     panel = panel_for(read.build)
     known_kb = _known_from_kb(read.build)
     extra = dict(extra_evidence or {})

@@ -127,6 +127,39 @@ def temporary_index(path: Path, directory: Path) -> Path | None:
     return index if index.exists() else None
 
 
+class IndexPrefetch:
+    """Build the temporary index in a background thread (htslib releases the GIL), so it overlaps
+    with loading the knowledge base and resources. ``index()`` waits for it."""
+
+    def __init__(self, path: Path) -> None:
+        import threading
+
+        self.path = Path(path)
+        self.dir = tempfile.TemporaryDirectory(prefix="charcot-index-")
+        self._result: Path | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._result = temporary_index(self.path, Path(self.dir.name))
+
+    def index(self) -> Path | None:
+        self._thread.join()
+        return self._result
+
+    def cleanup(self) -> None:
+        self._thread.join()
+        self.dir.cleanup()
+
+    @staticmethod
+    def wanted(path: Path) -> bool:
+        try:
+            return (path.is_file() and not _has_index(path) and path.stat().st_size > TEMP_INDEX_MIN_BYTES
+                    and _is_bgzf(path))
+        except OSError:
+            return False
+
+
 def _has_index(path: Path) -> bool:
     return any(Path(str(path) + suffix).exists() for suffix in (".tbi", ".csi"))
 
@@ -299,6 +332,7 @@ def read_calls(
     min_dp: int | None = None,
     include_filtered: bool = False,
     threads: int = 1,
+    prefetch: IndexPrefetch | None = None,
 ) -> ReadResult:
     """Read the sample's calls in the panel. ``panel_for(build) -> Panel`` gives the panel once the
     build is known."""
@@ -327,11 +361,10 @@ def read_calls(
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
-    temp_dir: tempfile.TemporaryDirectory[str] | None = None
     temp_index = False
-    if not indexed and _is_bgzf(path) and path.stat().st_size > TEMP_INDEX_MIN_BYTES:
-        temp_dir = tempfile.TemporaryDirectory(prefix="charcot-index-")
-        built = temporary_index(path, Path(temp_dir.name))
+    if not indexed and (prefetch is not None or IndexPrefetch.wanted(path)):
+        prefetch = prefetch or IndexPrefetch(path)
+        built = prefetch.index()
         if built is not None:
             vcf.set_index(str(built))
             indexed = temp_index = True
@@ -398,8 +431,8 @@ def read_calls(
         raise InputError(f"the file could not be read to the end ({exc.__class__.__name__}: {exc})", path=path,
                          hint="check that the file is a complete VCF/BCF (bcftools view FILE > /dev/null)") from None
     finally:
-        if temp_dir is not None:
-            temp_dir.cleanup()
+        if prefetch is not None:
+            prefetch.cleanup()
     result.records_read = result.panel_records if indexed else streamed[0]
     result.gvcf = result.gvcf or bool(result.blocks)
     return result
