@@ -218,8 +218,15 @@ def _hpo_from_phenopacket(path: Path) -> tuple[list[str], str | None, str | None
         raise InputError(f"cannot read phenopacket JSON: {exc}", path=path) from None
     if not isinstance(data, dict):
         raise InputError("a phenopacket must be a JSON object", path=path)
-    terms = [str(f.get("type", {}).get("id")) for f in data.get("phenotypicFeatures", []) or []
-             if isinstance(f, dict) and not f.get("excluded") and f.get("type", {}).get("id")]
+    features = data.get("phenotypicFeatures") or []
+    if not isinstance(features, list):
+        raise InputError("phenotypicFeatures must be a list", path=path)
+    terms: list[str] = []
+    for f in features:
+        kind = f.get("type") if isinstance(f, dict) else None
+        term = kind.get("id") if isinstance(kind, dict) else None
+        if isinstance(term, str) and term and not f.get("excluded"):
+            terms.append(term)
     subject = data.get("subject") or {}
     sex = subject.get("sex") if isinstance(subject, dict) else None
     sid = subject.get("id") if isinstance(subject, dict) else None
