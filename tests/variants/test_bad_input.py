@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,12 +130,10 @@ def _base_text() -> str:
     global _BASE
     if _BASE is None:
         chrom, start, _, _ = exon("TBK1", 5)
-        tmp = Path(__file__).parent / ".fuzz_base.vcf"
-        try:
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d) / "base.vcf"
             write_vcf(tmp, [Rec(chrom, start + i * 7, "C", "T", gt=g) for i, g in enumerate(["0/1", "1/1", "1|0"])])
             _BASE = tmp.read_text()
-        finally:
-            tmp.unlink(missing_ok=True)
     return _BASE
 
 

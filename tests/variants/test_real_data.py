@@ -218,3 +218,15 @@ def test_cli_writes_json_and_tsv(run_cli, tmp_path: Path) -> None:  # type: igno
     assert data["build"] == "GRCh38" and data["hpo"] == ["HP:0007354"]
     assert data["repeats"] is not None or any("C9orf72" in n["what"] for n in data["not_assessed"])
     assert len(tsv.read_text().splitlines()) == 17
+
+
+def test_repeats_not_assessed_without_str_and_assessed_with_it() -> None:
+    plain = interpret(DATA / "pfeiffer_panel.vcf.gz")
+    assert plain.repeats is not None and plain.repeats.status.value == "not_assessed"
+    assert any("C9orf72" in n.what for n in plain.not_assessed)
+    with_str = interpret(DATA / "pfeiffer_panel.vcf.gz", str_path=DATA / "justhusky_exphun_hugelymodelbat.eh5.vcf",
+                         sex="male")
+    assert with_str.repeats is not None and with_str.repeats.status.value != "not_assessed"
+    assert not any(n.what.startswith("C9orf72") for n in with_str.not_assessed)
+    data = json.loads(to_json(with_str))
+    assert data["repeats"]["status"] == with_str.repeats.status.value

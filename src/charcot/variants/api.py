@@ -286,6 +286,9 @@ def _interpret(
             reason="no gnomAD annotation in the VCF and no --gnomad resource",
             how_to_assess="pass --gnomad gnomad.sites.vcf.gz (tabix-indexed) or annotate with VEP --af_gnomade"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
+    for item in getattr(repeats, "not_assessed", None) or []:
+        if isinstance(item, NotAssessed) and item not in not_assessed:
+            not_assessed.append(item)
 
     inputs = {"vcf": str(vcf)}
     if clinvar is not None:

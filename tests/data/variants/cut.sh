@@ -35,3 +35,4 @@ bcftools view $V --targets-overlap variant -T gvcf.bed "$S/gvcf/GLnexus_NA12878.
 for f in na12878_hg19_panel na12878_hg38_panel pfeiffer_panel scout_643594_subset; do tabix -f -p vcf "$T/$f.vcf.gz"; done
 for f in scout_vep104_annotated.vcf scout_vep113_existing_variation.vcf slivar_with-bcsq.vcf slivar_comphet.csq.vcf; do
   cp "$S/annotated/$f" "$T/$f"; chmod 644 "$T/$f"; done
+cp "$SHARED/str/scout/justhusky_exphun_hugelymodelbat.eh5.vcf" "$T/"; chmod 644 "$T/justhusky_exphun_hugelymodelbat.eh5.vcf"
