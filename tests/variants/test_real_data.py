@@ -230,3 +230,15 @@ def test_repeats_not_assessed_without_str_and_assessed_with_it() -> None:
     assert not any(n.what.startswith("C9orf72") for n in with_str.not_assessed)
     data = json.loads(to_json(with_str))
     assert data["repeats"]["status"] == with_str.repeats.status.value
+
+
+@pytest.mark.parametrize("version", ["VCFv4.3", "VCFv4.4"])
+def test_newer_vcf_versions(tmp_path: Path, version: str) -> None:
+    src = DATA / "na12878_hg38_panel.vcf.gz"
+    import gzip
+
+    with gzip.open(src, "rt") as handle:
+        text = handle.read().replace("##fileformat=VCFv4.1", f"##fileformat={version}", 1)
+    path = tmp_path / "v.vcf"
+    path.write_text(text)
+    assert [f.key for f in interpret(path).findings] == [f.key for f in interpret(src).findings]
