@@ -14,7 +14,7 @@ fi
 .venv/bin/python -m pytest -n 2 -m "not hail" tests
 rc=$?; [ $rc -eq 0 ] || { echo "pytest (main environment) failed with exit code $rc" >&2; status=1; }
 if [ -x .venv-hail/bin/python ]; then
-  .venv-hail/bin/python -m pytest -m hail tests
+  .venv-hail/bin/python -m pytest -m hail tests/population
   rc=$?; [ $rc -eq 0 ] || { echo "pytest (Hail environment) failed with exit code $rc" >&2; status=1; }
 fi
 exit $status
