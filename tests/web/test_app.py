@@ -144,3 +144,18 @@ def test_cases_survive_a_restart(tmp_path: Path, database_url: str | None) -> No
         assert c.get(f"/cases/{case_id}/report.pdf").status_code == 200
     again.state.runner.pool.shutdown(wait=True)
     again.state.store.engine.dispose()
+
+
+def test_no_names_or_genotypes_in_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    files = demo_files()
+    r = client.post("/api/cases", data={"proband": "NA12878", "patient": "Jane-Doe-Pseudonym"}, files=files)
+    assert wait_done(client, r.json()["id"])["status"] == "done"
+    client.get("/patients/Jane-Doe-Pseudonym")
+    # httpx records are the test client's own request lines, not the server's logs.
+    text = "\n".join(rec.getMessage() for rec in caplog.records if not rec.name.startswith(("httpx", "httpcore")))
+    assert r.json()["id"] in text  # the case is logged, by its opaque id
+    for secret in ("NA12878", "Jane-Doe-Pseudonym", "DEMO-001", "0/1", "0|1", "33032096"):
+        assert secret not in text, secret

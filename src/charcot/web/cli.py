@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
             raise ConfigurationError(f"binding to {host} exposes patient data to the network",
                                      hint="give --token (or CHARCOT_TOKEN), or bind 127.0.0.1")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        for noisy in ("weasyprint", "fontTools", "alembic", "matplotlib", "PIL"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         settings = Settings(data_dir=data_dir, database_url=database_url, token=token,
                             max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers)
         application = create_app(settings)
