@@ -335,11 +335,17 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.analyses["variants"] = _jsonable(result)
     ctx.not_assessed.extend(i for i in _not_assessed_list(result.not_assessed)
                             if not i.what.lower().startswith("c9orf72"))
-    findings = sorted((_finding(f) for f in result.findings),
+    ordered = sorted(result.findings, key=lambda f: (f.chrom, f.pos, f.ref, f.alt))
+    findings = sorted((_finding(f) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
+    not_reported = [_finding(f) for f in ordered if not f.reportable]
     for f in findings:
         ctx.sources.update(f.sources)
     notes: list[str] = []
+    if not_reported:
+        notes.append(f"{len(not_reported)} variant(s) in panel genes lie outside coding sequence and splice regions "
+                     "and carry no pathogenic evidence; they are not tiered (listed in report.json under "
+                     "genetics.not_reported). Deep intronic and regulatory effects were not assessed.")
     for ch in result.compound_heterozygous or []:
         notes.append(f"Possible compound heterozygosity in {ch.gene}: {', '.join(ch.variants)} ({ch.phase}). {ch.note}")
     oligo = getattr(result, "oligogenic", None)
@@ -356,7 +362,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
                        "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
     return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
-        genes_assessed=list(result.genes_assessed), records_read=result.records_read, notes=notes)
+        not_reported=not_reported, genes_assessed=list(result.genes_assessed), records_read=result.records_read,
+        notes=notes)
 
 
 def _repeat_call(raw: Any) -> RepeatCall:

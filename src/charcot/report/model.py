@@ -101,6 +101,9 @@ class Tier(_Model):
 class GeneticsSection(_Model):
     status: AssessmentStatus
     tiers: list[Tier] = Field(default_factory=list)
+    # Variants read in panel genes that are neither coding nor in a splice region (by annotation or the
+    # exon tables) and carry no pathogenic evidence: kept for completeness, not tiered or summarised.
+    not_reported: list[VariantFinding] = Field(default_factory=list)
     genes_assessed: list[str] = Field(default_factory=list)
     records_read: int | None = None
     notes: list[str] = Field(default_factory=list)
