@@ -16,7 +16,7 @@ PHENO = DATA / "cohort189.pheno.tsv"
 def _plp(tmp_path: Path) -> Criteria:
     path = tmp_path / "plp.tsv"
     path.write_text("chrom\tpos\tref\talt\n1\t10172\tCCCTAA\tC\n1\t13302\tC\tT\n", encoding="utf-8")
-    return Criteria(plp_sites=read_plp_sites(str(path)), max_af=0.05)
+    return Criteria(plp_source="sites", plp_sites=read_plp_sites(str(path)), max_af=0.05)
 
 
 def test_real_cohort_counts_match_bcftools_genotypes(tmp_path: Path) -> None:

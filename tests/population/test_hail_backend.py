@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from charcot.population.api import run_burden
+from charcot.population.model import BurdenResults, QualifyingVariant
 from charcot.population.qualifying import Criteria
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "population"
@@ -22,18 +23,43 @@ def _close(a: float, b: float) -> bool:
     ("synthetic300.vcf.gz", "synthetic300.pheno.tsv", {"covariates": ["sex", "PC1"], "all_genes": True}),
     ("cyvcf2_test.189samples.vcf.gz", "cohort189.pheno.tsv",
      {"covariates": ["sex"], "all_genes": True,
-      "criteria": Criteria(max_af=0.05, plp_sites=frozenset({("1", 10172, "CCCTAA", "C"), ("1", 13302, "C", "T")}))}),
+      "criteria": Criteria(max_af=0.05, plp_source="sites", plp_sites=frozenset({("1", 10172, "CCCTAA", "C"), ("1", 13302, "C", "T")}))}),
 ])
 def test_hail_equals_local(vcf: str, pheno: str, kwargs: dict) -> None:  # type: ignore[type-arg]
-    local = run_burden(DATA / vcf, DATA / pheno, backend="local", **kwargs)
-    hail = run_burden(DATA / vcf, DATA / pheno, backend="hail", **kwargs)
+    _assert_equal(DATA / vcf, DATA / pheno, kwargs)
+
+
+def test_hail_equals_local_with_charcot_plp_and_kb_repeats(tmp_path: Path) -> None:
+    """Default P/LP source (charcot ACMG, sites classified once in Python) and knowledge-base repeat loci,
+    on the cohort built from real Pfeiffer panel records + KB-placed spikes and real EH v5 records."""
+    from cohort_build import SAMPLES, eh_cohort_vcf, panel_cohort_vcf, pheno_tsv
+
+    vcf = panel_cohort_vcf(tmp_path / "cohort.vcf.gz")
+    eh = eh_cohort_vcf(tmp_path / "eh.vcf", SAMPLES[:58], expanded={"S01", "S04", "S40"})
+    local = _assert_equal(vcf, pheno_tsv(tmp_path / "pheno.tsv"), {"covariates": ["sex"], "str_vcf": eh})
+    assert {("TBK1", "plp"), ("C9orf72", "repeat"), ("SOD1", "lof")} <= {(g.gene, g.cls) for g in local.groups}
+
+
+def _assert_equal(vcf: Path, pheno: Path, kwargs: dict) -> BurdenResults:  # type: ignore[type-arg]
+    local = run_burden(vcf, pheno, backend="local", **kwargs)
+    hail = run_burden(vcf, pheno, backend="hail", **kwargs)
     assert [(g.gene, g.cls) for g in local.groups] == [(g.gene, g.cls) for g in hail.groups]
     assert local.groups, "fixture must produce at least one qualifying group"
     for a, b in zip(local.groups, hail.groups, strict=True):
         assert (a.case_carriers, a.control_carriers, a.n_variants) == (b.case_carriers, b.control_carriers, b.n_variants)
         for name in ("fisher_p", "firth_log_or", "firth_p", "firth_ci_low", "firth_ci_high", "acat_v_p"):
             assert _close(getattr(a, name), getattr(b, name)), name
-    assert local.variants == hail.variants and local.oligogenic == hail.oligogenic
+    assert _same(local.variants, hail.variants) and local.oligogenic == hail.oligogenic
+    assert local.notes == hail.notes and local.not_assessed == hail.not_assessed
+    return local
+
+
+def _same(a: list[QualifyingVariant], b: list[QualifyingVariant]) -> bool:
+    # repeat rows carry af = nan, which is not equal to itself
+    return len(a) == len(b) and all(
+        x.key == y.key and (x.case_carriers, x.control_carriers, x.af_source) == (y.case_carriers, y.control_carriers,
+                                                                                 y.af_source) and _close(x.af, y.af)
+        for x, y in zip(a, b, strict=True))
 
 
 def test_hail_fisher_matches_scipy() -> None:

@@ -120,6 +120,7 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
     if collapse.annotation is None:
         not_assessed.append({"what": "lof and missense classes",
                              "reason": "the VCF has no CSQ/ANN/BCSQ consequence annotation"})
+    not_assessed.extend(collapse.not_assessed)
     return BurdenResults(backend=backend, n_samples=n, n_cases=n_cases, n_controls=n_controls,
                          covariates=covariates, groups=results, carrier_frequencies=carrier_freq,
                          oligogenic=oligo, variants=sorted(collapse.variants, key=lambda v: v.key),
@@ -139,8 +140,17 @@ def run_burden(
     workers: int = 2,
     include_filtered: bool = False,
     hail_config: dict[str, str] | None = None,
+    build: str = "auto",
+    str_build: str | None = None,
 ) -> BurdenResults:
-    """Collapse ``vcf`` with the chosen backend and run every test. Raises InputError on bad input."""
+    """Collapse ``vcf`` with the chosen backend and run every test. Raises InputError on bad input.
+
+    P/LP alleles come from ``criteria.plp_source`` (default ``charcot``: each panel allele classified
+    once by charcot's ACMG engine, see :mod:`charcot.population.acmg_sites`; ``build`` places the
+    panel, ``auto`` = from the header). Repeat expansions come from ``str_vcf`` at the knowledge
+    base's repeat loci and thresholds, or at ``repeat_loci`` (TSV) when given; ``str_build`` is the
+    STR file's build (None = detected by charcot.repeats).
+    """
     covariates = covariates or []
     criteria = criteria or Criteria()
     vcf = str(vcf)
@@ -154,6 +164,7 @@ def run_burden(
     except OSError as exc:
         raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
     vcf_samples = list(reader.samples)
+    raw_header = str(reader.raw_header)
     reader.close()
     if not vcf_samples:
         raise InputError("the cohort VCF has no samples", path=vcf, hint="a burden test needs genotypes")
@@ -171,6 +182,26 @@ def run_burden(
         if not gene_filter:
             raise InputError("the knowledge base lists no ALS genes to test",
                              hint="name genes with --genes SOD1,FUS,... or test every annotated gene with --all-genes")
+    if backend not in ("local", "hail"):
+        raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
+    not_assessed: list[dict[str, str]] = []
+    if criteria.plp_source == "charcot":
+        from dataclasses import replace
+
+        from charcot.population.acmg_sites import classify_panel_sites, describe
+
+        sites = classify_panel_sites(vcf, build=build)
+        criteria = replace(criteria, plp_site_genes=sites.site_genes)
+        notes.extend(describe(sites))
+        if sites.not_assessed:
+            not_assessed.append({"what": "plp class", "reason": sites.not_assessed})
+    elif criteria.plp_source == "clinvar":
+        if "##INFO=<ID=CLNSIG," not in raw_header:
+            not_assessed.append({"what": "plp class", "reason": "--plp-source clinvar but the VCF has no INFO/CLNSIG"})
+        else:
+            notes.append("P/LP class: INFO/CLNSIG (ClinVar) labels of the VCF")
+    else:
+        notes.append(f"P/LP class: {len(criteria.plp_sites)} allele(s) of the --plp-sites list")
     if backend == "local":
         from charcot.population.burden_local import collapse_local
 
@@ -181,22 +212,29 @@ def run_burden(
 
         collapse = collapse_hail(vcf, analysed, is_case, criteria, gene_filter,
                                  include_filtered=include_filtered, config=hail_config)
-    else:
-        raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
     if len(vcf_samples) > len(analysed):
         notes.append(f"{len(vcf_samples) - len(analysed)} VCF sample(s) have no phenotype and were not analysed")
     if str_vcf is not None:
-        if repeat_loci is None:
-            raise InputError("--str-vcf needs --repeat-loci (gene, chrom, start, end, threshold)")
-        from charcot.population.str_cohort import read_repeat_loci, repeat_groups
+        from charcot.population.str_cohort import knowledge_repeat_groups, read_repeat_loci, repeat_groups
 
-        groups, variants, str_notes = repeat_groups(str(str_vcf), read_repeat_loci(repeat_loci), analysed,
-                                                    np.asarray(is_case, dtype=bool))
+        case_array = np.asarray(is_case, dtype=bool)
+        if repeat_loci is not None:
+            groups, variants, str_notes = repeat_groups(str(str_vcf), read_repeat_loci(repeat_loci), analysed,
+                                                        case_array)
+            str_notes.insert(0, "repeat class: loci and thresholds from --repeat-loci")
+        else:
+            sex_codes = pheno.covariates.get("sex")  # 0 = male, 1 = female (phenotypes._SEX); AR is X-linked
+            sexes = ({s: ("female" if v else "male") for s, v in sex_codes.items()} if sex_codes else None)
+            groups, variants, str_notes = knowledge_repeat_groups(str(str_vcf), analysed, case_array,
+                                                                  build=str_build, sexes=sexes)
+            str_notes.insert(0, "repeat class: knowledge-base repeat loci, expansion = pathogenic or expanded "
+                                "under each locus's default threshold set (charcot.repeats)")
         collapse.groups.update(groups)
         collapse.variants.extend(variants)
         notes.extend(str_notes)
     else:
         notes.append("repeat class not assessed: no --str-vcf given")
+    collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     return analyse(collapse, pheno, covariates, backend)
 

@@ -15,7 +15,9 @@ Configuration (``config`` dict, or environment variables ``CHARCOT_HAIL_MASTER``
 Spark is bound to 127.0.0.1 and its UI is off: a local run opens no network port to the outside.
 
 What Hail computes: per-row qualifying classes from INFO/CSQ/ANN/BCSQ strings (same rules as
-:func:`charcot.population.qualifying.classify_allele`), the cohort allele frequency, per-variant case
+:func:`charcot.population.qualifying.classify_allele`; the P/LP sites of the default ``charcot``
+source are classified once in Python by :mod:`charcot.population.acmg_sites` and passed in as a
+literal, not re-derived in Hail), the cohort allele frequency, per-variant case
 and control carrier counts, and per-(gene, class) carrier status of each sample via
 ``group_rows_by(...).aggregate(hl.agg.any(...))``. The small carrier matrix is collected to the
 driver and tested by the same statistics code as the local backend (so the numbers agree).
@@ -172,13 +174,24 @@ def collapse_hail(
     rare = mt.af < criteria.max_af
     chrom = hl.str(mt.locus.contig).replace("^chr", "")
     site = hl.tuple([chrom, mt.locus.position, ref, alt])
-    plp = hl.literal(set(criteria.plp_sites), dtype=hl.tset(hl.ttuple(hl.tstr, hl.tint32, hl.tstr, hl.tstr))) \
-        .contains(site) if criteria.plp_sites else hl.bool(False)
-    if "CLNSIG" in info_fields:
+    site_type = hl.ttuple(hl.tstr, hl.tint32, hl.tstr, hl.tstr)
+    plp = hl.bool(False)  # P/LP for every gene of the annotation (sources sites and clinvar)
+    if criteria.plp_source == "sites" and criteria.plp_sites:
+        plp = hl.literal(set(criteria.plp_sites), dtype=hl.tset(site_type)).contains(site)
+    if criteria.plp_source == "clinvar" and "CLNSIG" in info_fields:
         cln = mt.info.CLNSIG
         cln_text = hl.delimit(cln, ",") if isinstance(cln.dtype, hl.tarray) else hl.str(cln)
         labels = hl.set(cln_text.lower().split("[,|&]")).add(cln_text.lower().strip())
-        plp = plp | hl.or_else(hl.len(labels.intersection(hl.literal(set(PLP_LABELS)))) > 0, False)
+        plp = hl.or_else(hl.len(labels.intersection(hl.literal(set(PLP_LABELS)))) > 0, False)
+    # source charcot: the sites were classified once in Python (charcot.population.acmg_sites); Hail only
+    # looks them up, so both backends count exactly the same P/LP alleles in the same panel genes
+    plp_genes = criteria.plp_genes() if criteria.plp_source == "charcot" else {}
+    if plp_genes:
+        charcot_pairs = hl.literal({k: sorted(v) for k, v in plp_genes.items()},
+                                   dtype=hl.tdict(site_type, hl.tarray(hl.tstr))).get(site, hl.empty_array(hl.tstr)) \
+            .map(lambda g: hl.tuple([g, "plp"]))
+    else:
+        charcot_pairs = hl.empty_array(hl.ttuple(hl.tstr, hl.tstr))
     lof_lit = hl.literal(set(LOF_TERMS))
     mis_lit = hl.literal(set(MISSENSE_TERMS))
     gi, ci = (spec.gene, spec.consequence) if spec is not None else (0, 0)
@@ -200,7 +213,8 @@ def collapse_hail(
     no_revel = mt.ann.filter(
         lambda p: rare & (hl.len(hl.set(p[ci].split("&").map(lambda t: t.replace("^\\*+", ""))).intersection(mis_lit)) > 0)
         & hl.is_missing(mt.revel)).map(lambda p: p[gi].strip()).filter(lambda g: (g != "") & gene_ok(g))
-    mt = mt.annotate_rows(pairs=hl.array(hl.set(hl.flatten(mt.ann.map(pairs)))).filter(lambda t: gene_ok(t[0])),
+    mt = mt.annotate_rows(pairs=hl.array(hl.set(hl.flatten(mt.ann.map(pairs)).extend(charcot_pairs)))
+                          .filter(lambda t: gene_ok(t[0])),
                           no_revel_genes=hl.set(no_revel))
     no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
     q = mt.filter_rows(hl.len(mt.pairs) > 0)

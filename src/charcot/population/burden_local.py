@@ -94,7 +94,8 @@ def collapse_job(job: Job) -> Collapse:
             header_infos.add(line[11:].split(",", 1)[0])
     af_fields = [f for f in POPULATION_AF_FIELDS if f in header_infos]
     revel_fields = [f for f in REVEL_FIELDS if f in header_infos]
-    has_clnsig = "CLNSIG" in header_infos
+    has_clnsig = "CLNSIG" in header_infos and job.criteria.plp_source == "clinvar"
+    plp_genes = job.criteria.plp_genes()  # empty unless plp_source is charcot
     for variant in _records(vcf, job.regions):
         result.records_read += 1
         if not job.include_filtered and variant.FILTER not in (None, "PASS"):
@@ -126,14 +127,16 @@ def collapse_job(job: Job) -> Collapse:
             cohort_af = float(allele_hits.sum()) / n_called_alleles if n_called_alleles else 0.0
             cls = classify_allele(spec, annotation, info_af, info_revel,
                                   clnsig if isinstance(clnsig, str) else None,
-                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria)
+                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria,
+                                  plp_genes)
             af_source = "population"
             if cls.af is None:
                 # no population frequency: judge rarity by the cohort's own frequency
                 af_source = "cohort"
                 cls = classify_allele(spec, annotation, cohort_af, info_revel,
                                       clnsig if isinstance(clnsig, str) else None,
-                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria)
+                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria,
+                                  plp_genes)
             for gene in cls.missense_without_revel:
                 if job.genes is None or gene.upper() in job.genes:
                     result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1

@@ -26,27 +26,47 @@ def burden(
     all_genes: bool = typer.Option(False, "--all-genes", help="Test every annotated gene."),
     max_af: float = typer.Option(0.001, "--max-af", help="Rare = allele frequency below this."),
     revel_min: float = typer.Option(0.5, "--revel-min", help="Missense qualifies at REVEL >= this."),
+    plp_source: str | None = typer.Option(
+        None, "--plp-source",
+        help="Where P/LP comes from: charcot (default: charcot's ACMG classification of each panel allele from the "
+             "VCF's annotation), clinvar (INFO/CLNSIG) or sites (the --plp-sites list; implied by --plp-sites)."),
     plp_sites: Path | None = typer.Option(None, "--plp-sites", help="TSV chrom,pos,ref,alt of known P/LP alleles."),
-    str_vcf: Path | None = typer.Option(None, "--str-vcf", help="Multi-sample STR VCF (GangSTR/EH/HipSTR)."),
-    repeat_loci: Path | None = typer.Option(None, "--repeat-loci", help="TSV gene,chrom,start,end,threshold."),
+    build: str = typer.Option("auto", "--build", help="Genome build of the VCFs (GRCh37/GRCh38; auto = from headers)."),
+    str_vcf: Path | None = typer.Option(None, "--str-vcf",
+                                        help="Multi-sample STR VCF (ExpansionHunter/GangSTR/HipSTR/TRGT/LongTR); "
+                                             "knowledge-base repeat loci and thresholds unless --repeat-loci."),
+    repeat_loci: Path | None = typer.Option(None, "--repeat-loci",
+                                            help="Override the repeat loci: TSV gene,chrom,start,end,threshold."),
     workers: int = typer.Option(2, "--workers", help="Local backend processes (needs an index)."),
     include_filtered: bool = typer.Option(False, "--include-filtered", help="Also use non-PASS records."),
     hail_master: str = typer.Option("", "--hail-master", help="Spark master for --backend hail (default local[2])."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the QQ and forest plots."),
 ) -> None:
-    """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V)."""
+    """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V).
+
+    Classes: plp (by default charcot's own ACMG classification; --plp-source clinvar|sites for ClinVar
+    labels or a site list), lof and missense (rare; REVEL for missense), repeat (--str-vcf, at the
+    knowledge base's repeat loci unless --repeat-loci).
+    """
+    from charcot.errors import InputError
     from charcot.population.api import run_burden, write_results
     from charcot.population.phenotypes import expand_covariates
     from charcot.population.qualifying import Criteria, read_plp_sites
 
-    criteria = Criteria(max_af=max_af, revel_min=revel_min,
+    source = (plp_source or ("sites" if plp_sites else "charcot")).lower()
+    if source == "sites" and plp_sites is None:
+        raise InputError("--plp-source sites needs --plp-sites FILE")
+    if plp_sites is not None and source != "sites":
+        raise InputError(f"--plp-sites is only used with --plp-source sites (not {source})",
+                         hint="drop --plp-source, or drop --plp-sites")
+    criteria = Criteria(max_af=max_af, revel_min=revel_min, plp_source=source,
                         plp_sites=read_plp_sites(str(plp_sites)) if plp_sites else frozenset())
     gene_set = frozenset(g.strip() for g in genes.split(",") if g.strip()) or None
     config = {"master": hail_master} if hail_master else None
     results = run_burden(vcf, phenotypes, covariates=expand_covariates(covariates), backend=backend,
                          criteria=criteria, genes=gene_set, all_genes=all_genes, str_vcf=str_vcf,
                          repeat_loci=repeat_loci, workers=workers, include_filtered=include_filtered,
-                         hail_config=config)
+                         hail_config=config, build=build, str_build=None if build.lower() == "auto" else build)
     written = write_results(results, out, plots=not no_plots)
     typer.echo(f"{results.n_cases} cases, {results.n_controls} controls; {len(results.groups)} gene x class tests "
                f"({results.backend} backend)")

@@ -57,6 +57,7 @@ class Collapse:
     missense_without_revel: dict[str, int] = field(default_factory=dict)  # gene -> count (not assessed)
     annotation: str | None = None  # CSQ / ANN / BCSQ / None
     notes: list[str] = field(default_factory=list)
+    not_assessed: list[dict[str, str]] = field(default_factory=list)  # {"what", "reason"} added by run_burden
 
     def merge(self, other: Collapse) -> None:
         """OR another partial collapse (same samples, different genomic region) into this one."""

@@ -2,11 +2,20 @@
 
 Classes (a variant allele can fall into several):
 
-* ``plp``: pathogenic / likely pathogenic. Taken from INFO ``CLNSIG`` when the VCF is ClinVar-annotated
-  (``Pathogenic``, ``Likely_pathogenic``, ``Pathogenic/Likely_pathogenic``; ``Conflicting...`` does not
-  count) or from a user list of sites (``--plp-sites``: chrom, pos, ref, alt). The ACMG engine
-  (``charcot.acmg``) had not landed when this was written, so it is not called: a variant without a
-  ClinVar label or list entry is not P/LP here.
+* ``plp``: pathogenic / likely pathogenic. Where it comes from is chosen with ``plp_source``
+  (``--plp-source``):
+
+  - ``charcot`` (default): charcot's own ACMG/AMP classification of each ALT allele in the knowledge
+    base's ALS panel regions, made once per site from the VCF's annotation by the same engine as
+    ``charcot interpret`` (see :mod:`charcot.population.acmg_sites`); an allele counts for the panel
+    gene it was classified in when that class is Likely pathogenic or Pathogenic. Works without
+    consequence annotation too (positions come from the knowledge base's exon tables), but without
+    gnomAD frequencies in the VCF the frequency criteria cannot apply.
+  - ``clinvar``: INFO ``CLNSIG`` of a ClinVar-annotated VCF (``Pathogenic``, ``Likely_pathogenic``,
+    ``Pathogenic/Likely_pathogenic``; ``Conflicting...`` does not count), for the genes the
+    consequence annotation names.
+  - ``sites``: a user list of alleles (``--plp-sites``: chrom, pos, ref, alt), for the genes the
+    consequence annotation names.
 * ``lof``: rare loss-of-function: a consequence in :data:`LOF_TERMS` and allele frequency below
   ``max_af``.
 * ``missense``: rare missense with REVEL >= ``revel_min``. Missense variants with no REVEL score are
@@ -38,6 +47,7 @@ REVEL_FIELDS = ("REVEL", "REVEL_score", "dbNSFP_REVEL_score", "revel")
 PLP_LABELS = frozenset({"pathogenic", "likely_pathogenic", "pathogenic/likely_pathogenic",
                         "pathogenic|likely_pathogenic", "likely_pathogenic|pathogenic"})
 CLASSES = ("plp", "lof", "missense", "repeat")
+PLP_SOURCES = ("charcot", "clinvar", "sites")
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,23 @@ class AnnotationSpec:
 class Criteria:
     max_af: float = 0.001
     revel_min: float = 0.5
-    plp_sites: frozenset[tuple[str, int, str, str]] = frozenset()
+    plp_source: str = "charcot"  # one of PLP_SOURCES
+    plp_sites: frozenset[tuple[str, int, str, str]] = frozenset()  # plp_source "sites"
+    # plp_source "charcot": (chrom, pos, ref, alt, gene) classified P/LP, filled in by run_burden
+    plp_site_genes: frozenset[tuple[str, int, str, str, str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.plp_source not in PLP_SOURCES:
+            from charcot.errors import InputError
+
+            raise InputError(f"unknown P/LP source {self.plp_source!r}", hint="use charcot, clinvar or sites")
+
+    def plp_genes(self) -> dict[tuple[str, int, str, str], set[str]]:
+        """Site -> panel genes it is P/LP in (plp_source charcot)."""
+        out: dict[tuple[str, int, str, str], set[str]] = {}
+        for chrom, pos, ref, alt, gene in self.plp_site_genes:
+            out.setdefault((chrom, pos, ref, alt), set()).add(gene)
+        return out
 
 
 @dataclass
@@ -142,8 +168,11 @@ def classify_allele(
     site: tuple[str, int, str, str],
     alt_count: int,
     criteria: Criteria,
+    plp_genes: dict[tuple[str, int, str, str], set[str]] | None = None,
 ) -> Classified:
-    """Classify one ALT allele of a record (``site`` = chrom without 'chr', pos, ref, alt)."""
+    """Classify one ALT allele of a record (``site`` = chrom without 'chr', pos, ref, alt).
+
+    ``plp_genes`` is ``criteria.plp_genes()`` computed once by the caller (plp_source charcot)."""
     chrom, pos, ref, alt = site
     result = Classified()
     entries: list[list[str]] = []
@@ -169,11 +198,13 @@ def classify_allele(
     result.af = af
     rare = af is None or af < criteria.max_af  # caller replaces None with the cohort AF first
     revel = max(revels) if revels else None
-    plp = (chrom, pos, ref, alt) in criteria.plp_sites
-    if clnsig:
+    plp = False
+    if criteria.plp_source == "sites":
+        plp = (chrom, pos, ref, alt) in criteria.plp_sites
+    elif criteria.plp_source == "clinvar" and clnsig:
         labels = {x.strip().lower() for x in re.split(r"[,|&]", clnsig)}
         labels |= {clnsig.strip().lower()}
-        plp = plp or bool(labels & PLP_LABELS)
+        plp = bool(labels & PLP_LABELS)
     for parts in entries:
         gene = parts[spec.gene].strip() if spec is not None else ""
         if not gene:
@@ -189,6 +220,10 @@ def classify_allele(
                 result.missense_without_revel.add(gene)
             elif revel >= criteria.revel_min:
                 classes.add("missense")
+    if criteria.plp_source == "charcot":
+        # the panel gene charcot classified the allele in (knowledge-base symbol), annotated or not
+        for gene in (plp_genes if plp_genes is not None else criteria.plp_genes()).get(site, ()):
+            result.by_gene.setdefault(gene, set()).add("plp")
     result.by_gene = {g: c for g, c in result.by_gene.items() if c}
     return result
 

@@ -6,9 +6,11 @@ allele) with INFO ``START``/``END``/``PERIOD`` (reference units = (END-START+1)/
 is an expansion carrier at a locus when its larger allele is >= the locus threshold. Samples with
 no call at the locus are *not tested* for that locus (they are left out of that group's test).
 
-Loci come from a TSV (``--repeat-loci``): gene, chrom, start, end, threshold (repeat units), with a
-header line. A record belongs to a locus when it is on the same contig and its POS lies in
-[start, end]. STR VCFs hold a handful of clinical loci, so both backends read them with this module.
+By default the loci and thresholds are the knowledge base's ``repeats`` section, read through
+:func:`charcot.repeats.api.read_repeat_cohort` (:func:`knowledge_repeat_groups`; any caller
+charcot.repeats reads). ``--repeat-loci`` overrides them with a TSV: gene, chrom, start, end,
+threshold (repeat units), with a header line, read by this module's own REPCN/GB parser; there a
+record belongs to a locus when it is on the same contig and its POS lies in [start, end]. STR VCFs hold a handful of clinical loci, so both backends read them with this module.
 """
 
 from __future__ import annotations
@@ -149,4 +151,57 @@ def repeat_groups(
         if locus not in found:
             notes.append(f"repeat locus {locus.gene} {locus.chrom}:{locus.start}-{locus.end} has no record in "
                          f"the STR VCF: not assessed")
+    return groups, variants, notes
+
+
+def knowledge_repeat_groups(
+    str_vcf: str, analysed: list[str], is_case: np.ndarray, build: str | None = None,
+    sexes: dict[str, str] | None = None,
+) -> tuple[dict[tuple[str, str], GroupCarriers], list[QualifyingVariant], list[str]]:
+    """Expansion carriers per knowledge-base repeat locus (class ``repeat``), the default without --repeat-loci.
+
+    Loci, their coordinates in either build and the thresholds are those of the knowledge base's
+    ``repeats`` section, applied by :func:`charcot.repeats.api.read_repeat_cohort` (the same
+    interpretation as a single patient's report). A sample is a carrier when its call at the locus is
+    pathogenic or expanded under the locus's default threshold set (``RepeatCohort.carriers``); a
+    sample with no call at the locus is not tested for it. Intermediate / risk alleles (e.g. ATXN2
+    27-33 CAG) are not counted as expansions here.
+    """
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.repeats import Record as Locus
+    from charcot.repeats.api import read_repeat_cohort
+
+    cohort = read_repeat_cohort(Path(str_vcf), build=build, sexes=sexes)
+    position = {s: i for i, s in enumerate(cohort.samples)}
+    present = np.array([s in position for s in analysed], dtype=bool)
+    notes: list[str] = []
+    if not present.any():
+        raise InputError("none of the analysed samples is in the STR VCF", path=str_vcf,
+                         hint="sample ids must match the phenotype file")
+    if not present.all():
+        notes.append(f"{int((~present).sum())} analysed sample(s) are not in the STR VCF: not tested for repeats")
+    if cohort.build is None:
+        notes.append("repeat class not assessed: no record of the STR VCF matches a knowledge-base repeat locus "
+                     "in either build (use --repeat-loci for other loci)")
+        return {}, [], notes
+    groups: dict[tuple[str, str], GroupCarriers] = {}
+    variants: list[QualifyingVariant] = []
+    for locus in get_knowledge().typed("repeats", Locus):
+        calls = {s: a.call(locus.id) for s, a in cohort.assessments.items()}
+        tested = np.array([calls.get(s) is not None for s in analysed], dtype=bool)
+        if not tested.any():
+            notes.append(f"repeat locus {locus.gene} ({locus.display_motif}) has no genotype in the STR VCF for "
+                         f"the analysed samples: not assessed")
+            continue
+        expanded = set(cohort.carriers(locus.id))
+        carriers = np.array([s in expanded for s in analysed], dtype=bool) & tested
+        first = next(c for c in calls.values() if c is not None)
+        groups[(locus.gene, "repeat")] = GroupCarriers(locus.gene, "repeat", carriers, tested, 1)
+        variants.append(QualifyingVariant(first.chrom, first.start, locus.display_motif,
+                                          f"expanded:{first.default_set}", locus.gene, "repeat", float("nan"),
+                                          "repeat-caller", int((carriers & is_case).sum()),
+                                          int((carriers & ~is_case).sum())))
+        if not tested.all():
+            notes.append(f"repeat locus {locus.gene}: {int((~tested).sum())} analysed sample(s) without a call "
+                         "were left out of its test")
     return groups, variants, notes
