@@ -146,9 +146,13 @@ def test_sod1_a5v_with_literature_evidence_is_pathogenic(tmp_path: Path) -> None
     applied = _applied(f)
     assert {"PM2", "PP4", "PP1", "PS3"} <= set(applied)
     assert f.points >= 10 and f.classification == AcmgClass.PATHOGENIC
-    # without the supplied evidence the same variant stays a VUS: never more certain than the evidence
+    # the supplied PP1_Strong ties with the knowledge base's curated PP1_Strong: only one counts (the supplied)
+    pp1 = [e for e in f.evidence if e.criterion == "PP1"]
+    assert [e.applied for e in pp1].count(True) == 1 and "curated" not in applied["PP1"].reason
+    # without the supplied evidence the knowledge base's curated evidence for this exact allele still counts
+    # (tests/acmg/test_curated_evidence.py covers it); here only that the outcome no longer rests on PP1+PS3
     g = _one(interpret(vcf, gnomad=gnomad, hpo=["HP:0007354"]).findings, "SOD1")
-    assert g.classification == AcmgClass.VUS
+    assert "PS3" not in _applied(g) and {"PS4", "PP1"} <= set(_applied(g))
 
 
 def test_fus_p525l_pm1_and_pm5_for_another_change(tmp_path: Path) -> None:

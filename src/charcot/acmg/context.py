@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from charcot.genome.normalise import Allele
 from charcot.genome.panel import Location
@@ -35,6 +35,9 @@ class KnownVariant:
     stars: int | None = None
     record_id: str | None = None
     basis: str | None = None
+    # knowledge-base curated ACMG evidence (charcot.knowledge.schema.variants.CuratedCriterion), applied only
+    # when this entry is the exact allele of the finding (VariantContext.exact_known)
+    curated: tuple[Any, ...] = ()
 
     @property
     def pathogenic(self) -> bool:
@@ -60,6 +63,7 @@ class VariantContext:
     known: Sequence[KnownVariant] = ()  # known variants at the same codon / residue
     hpo: Sequence[str] = ()
     known_hgvs_p: str | None = None  # protein change of a knowledge-base entry for this exact allele
+    exact_known: KnownVariant | None = None  # the knowledge-base entry for exactly this allele (curated evidence)
     notes: list[str] = field(default_factory=list)
 
     def has(self, terms: set[str]) -> bool:

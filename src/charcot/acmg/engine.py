@@ -2,7 +2,8 @@
 
 Each criterion module returns ``Evidence`` items (applied or considered-and-not-applied, with
 reason and sources). Family evidence (PS2/PM6 de novo, PP1/BS4 segregation, PM3/BP2 phase) comes
-from the caller with its strength and points. ClinVar's own assertion is never evidence here
+from the caller with its strength and points; curated evidence of a known variant comes from the knowledge
+base when the allele matches exactly (charcot.acmg.curated). ClinVar's own assertion is never evidence here
 (PP5/BP6 retired, Biesecker & Harrison 2018).
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from charcot.acmg.computational import assess_computational
 from charcot.acmg.context import VariantContext
+from charcot.acmg.curated import curated_evidence
 from charcot.acmg.domains import assess_pm1
 from charcot.acmg.frequency import assess_frequency
 from charcot.acmg.known import assess_known
@@ -59,7 +61,9 @@ def evaluate(ctx: VariantContext, extra: Sequence[Evidence] = ()) -> Classificat
     evidence += assess_length_change(ctx)
     evidence += assess_computational(ctx)
     evidence += assess_pp4(ctx)
-    evidence += [_check_external(e) for e in extra]
+    supplied = [_check_external(e) for e in extra]
+    # knowledge-base curated evidence for this exact allele, without double counting (charcot.acmg.curated)
+    evidence = curated_evidence(ctx, evidence, supplied)
     _cap_pm1_pp3(evidence)
     points, cls = classify(evidence)
     return Classification(evidence=evidence, points=points, classification=cls)

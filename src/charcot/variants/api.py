@@ -108,7 +108,8 @@ def _known_from_kb(build: Build) -> list[KnownVariant]:
                                 classification=str(getattr(cls, "value", cls or "")), source="knowledge base",
                                 sources=tuple(getattr(r, "sources", ()) or ()),
                                 record_id=str(getattr(r, "id", "")) or None,
-                                basis=getattr(r, "classification_basis", None)))
+                                basis=getattr(r, "classification_basis", None),
+                                curated=tuple(getattr(r, "curated_evidence", ()) or ())))
     return out
 
 
@@ -371,7 +372,8 @@ def _finding(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build
         protein_position=picked.protein_position if picked else None,
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
         predictors=ann.predictors, known=known, hpo=hpo,
-        known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"))
+        known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
+        exact_known=next((k for k in known_kb if k.key == key), None))
     result = evaluate(ctx, extra)
     notes += ctx.notes
     if call.not_left_aligned:

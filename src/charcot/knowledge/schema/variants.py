@@ -7,6 +7,12 @@ Both derived kinds live in ``derived/variants.json`` and are joined on load by :
 
 The ACMG engine uses :class:`KnownVariantIndex` (``variant_index(kb)``) for PS1 (same amino-acid change as a
 known pathogenic variant) and PM5 (different change at a residue with a known pathogenic missense).
+
+``curated_evidence`` is the laboratory's own documented prior curation of a recurrent variant: ACMG criteria
+(e.g. PS4 from many unrelated affected probands, PP1 from published segregation) each with a strength, a reason
+and sources. The engine (``charcot.acmg.curated``) applies them only when a called allele matches the record
+exactly (build, chrom, pos, ref, alt). The record's ClinVar assertion / classification is never evidence
+(PP5/BP6 retired, Biesecker & Harrison 2018), so PP5 and BP6 are refused here.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from charcot.knowledge.base import CitedRecord
 from charcot.model import AcmgClass, Build, Confidence
@@ -54,6 +60,79 @@ class Anchor(BaseModel):
     sources: list[str] = Field(min_length=1)
 
 
+# Criteria a curation may carry and the strengths each may take. Criteria computed from the allele itself
+# (PVS1, PS1, PM1, PM4, PM5, PP2, PP3, BP4, BA1, BS1 ...) are never curated: the engine derives them.
+# - PS2/PM6 (de novo): Supporting..VeryStrong by the ClinGen SVI de novo points (FAM-SVIdn).
+# - PM3 (in trans, recessive): Supporting..VeryStrong by the ClinGen SVI PM3 points (FAM-SVIpm3).
+# - PP1 (segregation): Supporting, Moderate or Strong by the number of informative meioses
+#   (Jarvik & Browning 2016, FAM-JB16); never VeryStrong.
+# - PS4 (prevalence in affected individuals): Supporting, Moderate or Strong (Richards 2015 allows PS4
+#   reduced to Moderate/Supporting when few probands are counted); never VeryStrong.
+# - PS3/BS3 (functional): PS3 Supporting..Strong, BS3 Supporting or Strong (Brnich et al. 2019).
+# - PM2: Supporting only (ClinGen SVI PM2 recommendation 2020, S-SVI-PM2); it also needs the recorded
+#   population allele frequency (``allele_frequency``) so the engine can compare it with the gene's threshold.
+# - BS4 (non-segregation): Strong.
+CURATED_STRENGTHS: dict[str, tuple[str, ...]] = {
+    "PS2": ("Supporting", "Moderate", "Strong", "VeryStrong"),
+    "PM6": ("Supporting", "Moderate", "Strong", "VeryStrong"),
+    "PM3": ("Supporting", "Moderate", "Strong", "VeryStrong"),
+    "PP1": ("Supporting", "Moderate", "Strong"),
+    "PS4": ("Supporting", "Moderate", "Strong"),
+    "PS3": ("Supporting", "Moderate", "Strong"),
+    "BS3": ("Supporting", "Strong"),
+    "PM2": ("Supporting",),
+    "BS4": ("Strong",),
+}
+RETIRED_CRITERIA = {"PP5", "BP6"}  # Biesecker & Harrison 2018
+
+
+class CuratedCriterion(BaseModel):
+    """One ACMG criterion from the knowledge base's own documented curation of a known variant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criterion: str
+    strength: str
+    reason: str = Field(min_length=10)
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+    confidence_note: str | None = None
+    # PM2 only: the population allele frequency recorded for the variant (e.g. gnomAD AF); compared by the
+    # engine (and by ``check``) with the gene's PM2 maximum, never assumed to be below it.
+    allele_frequency: float | None = Field(default=None, ge=0, le=1)
+    frequency_source: str | None = None  # which population data the recorded frequency is from
+
+    @field_validator("criterion")
+    @classmethod
+    def _criterion(cls, value: str) -> str:
+        if value in RETIRED_CRITERIA:
+            raise ValueError(f"{value} is retired (Biesecker & Harrison 2018): a database assertion is never "
+                             "curated evidence")
+        if value not in CURATED_STRENGTHS:
+            raise ValueError(f"criterion {value!r} cannot be curated; allowed: {', '.join(sorted(CURATED_STRENGTHS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> CuratedCriterion:
+        legal = CURATED_STRENGTHS[self.criterion]
+        if self.strength not in legal:
+            raise ValueError(f"{self.criterion} cannot be {self.strength!r}; legal strengths: {', '.join(legal)}")
+        if self.criterion == "PM2":
+            if self.allele_frequency is None or not self.frequency_source:
+                raise ValueError("curated PM2 needs allele_frequency and frequency_source (the engine compares the "
+                                 "recorded frequency with the gene's PM2 maximum)")
+        elif self.allele_frequency is not None:
+            raise ValueError("allele_frequency is only used by a curated PM2")
+        if self.confidence == Confidence.UNVERIFIED and not self.confidence_note:
+            raise ValueError("unverified curated evidence needs a confidence_note saying what is not verified")
+        return self
+
+    @property
+    def label(self) -> str:
+        default = {"PS": "Strong", "PM": "Moderate", "PP": "Supporting", "BS": "Strong"}
+        return self.criterion if default.get(self.criterion[:2]) == self.strength else f"{self.criterion}_{self.strength}"
+
+
 class Record(CitedRecord):
     id: str = Field(pattern=r"^[A-Za-z0-9]+-[A-Za-z0-9]+$")
     gene: str
@@ -74,6 +153,7 @@ class Record(CitedRecord):
     grch38: GenomicAllele | None = None
     anchor: Anchor | None = None
     grch37: GenomicAllele | None = None  # filled from derived/variants.json (never typed)
+    curated_evidence: list[CuratedCriterion] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Record:
@@ -81,6 +161,12 @@ class Record(CitedRecord):
             raise ValueError(f"hgvs_p {self.hgvs_p!r} is not a p.(Xxx123Yyy) substitution")
         if self.grch38 is None and self.anchor is None:
             raise ValueError("give grch38 (sourced position) or anchor (to derive it)")
+        seen = [c.criterion for c in self.curated_evidence]
+        dupes = sorted({c for c in seen if seen.count(c) > 1})
+        if dupes:
+            raise ValueError(f"curated_evidence names {', '.join(dupes)} more than once (one strength per criterion)")
+        if {"PS2", "PM6"} <= set(seen):
+            raise ValueError("curated_evidence has both PS2 and PM6: the de novo evidence is one criterion")
         return self
 
     @property
@@ -160,6 +246,7 @@ def check(records: list[Record], kb: Knowledge) -> list[Problem]:
             if coords is not None and not coords.span.contains(allele.chrom, allele.pos):
                 problems.append(Problem(path, record.id, f"{build} {allele.chrom}:{allele.pos} lies outside "
                                                          f"{gene.symbol} ({coords.span.chrom}:{coords.span.start}-{coords.span.end})"))
+        problems += _check_curated_pm2(path, record, gene)
         m = _HGVS_C_SNV.match(record.hgvs_c)
         if m and record.grch38 is not None and gene.coords(Build.GRCh38) is not None:
             strand = gene.coords(Build.GRCh38).span.strand  # type: ignore[union-attr]
@@ -173,6 +260,24 @@ def check(records: list[Record], kb: Knowledge) -> list[Problem]:
 
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def _check_curated_pm2(path: str, record: Record, gene: Any) -> list[Problem]:
+    """A curated PM2 must hold against the gene's PM2 maximum: the comparison is computed, not assumed."""
+    from charcot.knowledge.loader import Problem
+
+    out: list[Problem] = []
+    for c in record.curated_evidence:
+        if c.criterion != "PM2" or c.allele_frequency is None:
+            continue
+        rules = getattr(gene, "acmg", None)
+        thresholds = getattr(rules, "frequency", None) if rules is not None else None
+        if thresholds is None:
+            out.append(Problem(path, record.id, f"curated PM2 but {record.gene} has no PM2 threshold"))
+        elif c.allele_frequency > thresholds.pm2_max:
+            out.append(Problem(path, record.id, f"curated PM2: recorded AF {c.allele_frequency:g} is above "
+                                                f"{record.gene}'s PM2 maximum {thresholds.pm2_max:g}"))
+    return out
 
 
 class KnownVariantIndex:
