@@ -69,6 +69,7 @@ def test_a4v_in_unannotated_vcf_is_pathogenic_by_curated_evidence(tmp_path: Path
     # PP1_Strong is marked unverified in the knowledge base: said in its reason and in the notes
     assert "(unverified" in curated["PP1"].reason and "(unverified" not in curated["PS4"].reason
     assert any("unverified" in n and "PP1_Strong" in n for n in f.notes)
+    assert any("PM2 rests on the frequency recorded in the knowledge base" in n for n in f.notes)
     # the record's classification and ClinVar assertion are still only displayed
     assert f.known_variant is not None and f.known_variant["id"] == "SOD1-A5V"
     assert not {"PP5", "BP6"} & {e.criterion for e in f.evidence}

@@ -101,6 +101,11 @@ def _curated_pm2(ctx: VariantContext, item: Any, reason: str, computed: list[Evi
                         reason=f"{reason}; not applied: {why}",
                         sources=_sources(item, record_sources, [S.SVI_PM2_2020]))
     replaced = ""
+    for i, note in enumerate(ctx.notes):
+        if note.startswith("population frequency not assessed"):
+            # this run consulted no population data: say that PM2 rests on the recorded frequency only
+            ctx.notes[i] = ("population frequency not assessed in this run (no gnomAD data): BS1/BA1 not evaluated; "
+                            "PM2 rests on the frequency recorded in the knowledge base")
     for i, e in enumerate(computed):
         if e.criterion == "PM2" and e.applied:
             computed[i] = e.model_copy(update={
