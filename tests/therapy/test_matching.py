@@ -213,3 +213,17 @@ def test_contradictory_affected_status_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_facts(bad)
     assert "contradicts" in err.value.message
+
+
+def test_symptomatic_treatment_needs_its_symptom_recorded() -> None:
+    """Dextromethorphan/quinidine treats pseudobulbar affect: unknown symptom -> cannot decide."""
+    base = facts("sod1_patient")
+    unknown = match(base, region="US").get("dextromethorphan_quinidine")
+    assert unknown.verdict is Verdict.CANNOT_DECIDE
+    assert any("pseudobulbar affect" in m for m in unknown.missing)
+    present = base.model_copy(deep=True)
+    present.clinical.symptoms["pseudobulbar_affect"] = True
+    assert match(present, region="US").get("dextromethorphan_quinidine").verdict is Verdict.ELIGIBLE
+    absent = base.model_copy(deep=True)
+    absent.clinical.symptoms["pseudobulbar_affect"] = False
+    assert match(absent, region="US").get("dextromethorphan_quinidine").verdict is Verdict.NOT_ELIGIBLE

@@ -194,6 +194,16 @@ def _sex(c: Criterion, facts: PatientFacts) -> CriterionResult:
     return _result(c, CriterionStatus.MET if ok else CriterionStatus.FAILED, f"sex is {facts.clinical.sex}")
 
 
+def _symptom(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    name = c.symptom or ""
+    label = name.replace("_", " ")
+    present = facts.clinical.symptoms.get(name)
+    if present is None:
+        return _result(c, CriterionStatus.UNKNOWN, f"{label} not recorded", missing=label)
+    return _result(c, CriterionStatus.MET if present else CriterionStatus.FAILED,
+                   f"{label} recorded as {'present' if present else 'absent'}")
+
+
 def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
     kind = criterion.kind
     if kind is CriterionKind.GENE:
@@ -210,6 +220,8 @@ def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
         return _presymptomatic(criterion, facts)
     if kind is CriterionKind.SEX:
         return _sex(criterion, facts)
+    if kind is CriterionKind.SYMPTOM:
+        return _symptom(criterion, facts)
     return _numeric(criterion, facts)
 
 

@@ -96,6 +96,10 @@ class Clinical(BaseModel):
     disease_duration_months: float | None = Field(default=None, ge=0)
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
+    symptoms: dict[str, bool] = Field(
+        default_factory=dict,
+        description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
+        "a symptom not listed is unknown")
 
     @model_validator(mode="after")
     def _consistent(self) -> Clinical:

@@ -96,6 +96,7 @@ class CriterionKind(StrEnum):
     DURATION = "duration"  # months from symptom onset
     NFL = "nfl"  # plasma neurofilament light, pg/mL
     SEX = "sex"
+    SYMPTOM = "symptom"  # a symptom the treatment is for (e.g. pseudobulbar affect), recorded present/absent
 
 
 _NUMERIC = {CriterionKind.AGE, CriterionKind.ALSFRS_R, CriterionKind.FVC, CriterionKind.DURATION, CriterionKind.NFL}
@@ -124,6 +125,7 @@ class Criterion(BaseModel):
     max: float | None = None
     unit: str | None = None
     sexes: list[str] = Field(default_factory=list)
+    symptom: str | None = None  # key in PatientFacts.clinical.symptoms, e.g. "pseudobulbar_affect"
     blocking: bool = True
     applies_to: str = "enrolment"
     sources: list[str] = Field(default_factory=list)
@@ -142,6 +144,8 @@ class Criterion(BaseModel):
             raise ValueError(f"criterion {self.id}: kind repeat needs 'repeat_status'")
         if kind in _NUMERIC and self.min is None and self.max is None:
             raise ValueError(f"criterion {self.id}: kind {kind} needs 'min' and/or 'max'")
+        if kind is CriterionKind.SYMPTOM and not self.symptom:
+            raise ValueError(f"criterion {self.id}: kind symptom needs 'symptom'")
         if kind is CriterionKind.SEX and not self.sexes:
             raise ValueError(f"criterion {self.id}: kind sex needs 'sexes'")
         return self
