@@ -241,3 +241,13 @@ def test_demo_data_is_small_and_documented() -> None:
     for f in d.iterdir():
         assert f.stat().st_size < 1_000_000, f
     assert shutil.which("tabix") is None or (d / "demo.vcf.gz.tbi").is_file()
+
+
+def test_summary_lists_only_trials_that_still_enrol(demo_report: Report) -> None:
+    therapy_lines = [s.text for s in demo_report.summary if s.topic == "Therapy"]
+    assert therapy_lines, "the SOD1 demo patient should be offered at least tofersen"
+    closed = [t.name for t in demo_report.therapies.items if t.kind == "trial" and t.open_to_new_participants is False]
+    assert closed, "the knowledge base has completed SOD1 trials (e.g. VALOR); the demo should list them"
+    for name in closed:
+        assert not any(line.startswith(name) for line in therapy_lines)
+    assert any(line.startswith("Tofersen") for line in therapy_lines)

@@ -613,6 +613,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                             ("; open to new participants" if m.open_to_new_participants else "; not recruiting")))
         item = TherapyItem(name=m.name, kind=m.kind, verdict=_text(m.verdict) or "unknown", relevant=m.relevant,
                            summary=m.summary, regulatory_status=reg, criteria=criteria, notes=notes,
+                           open_to_new_participants=m.open_to_new_participants if m.kind == "trial" else None,
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
         ctx.sources.update(item.sources)
         items.append(item)
@@ -721,7 +722,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     for a in clinical.alerts[:3]:
         items.append(SummaryItem(topic="Clinical", text=a, level="caution"))
     for t in therapies.items:
-        if t.verdict in ("eligible", "committee_review"):
+        # A trial that no longer enrols is listed in the therapies section, not in the one-screen summary.
+        if t.verdict in ("eligible", "committee_review") and t.open_to_new_participants is not False:
             items.append(SummaryItem(topic="Therapy", text=f"{t.name} ({t.kind}): {t.verdict.replace('_', ' ')}"
                                      + (f". {t.summary}" if t.summary else ""), level="finding"))
     if not_assessed:

@@ -207,6 +207,7 @@ class TherapyItem(_Model):
     relevant: bool = True
     summary: str | None = None
     regulatory_status: str | None = None
+    open_to_new_participants: bool | None = None  # trials only; None when the record does not say
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
