@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WORK = REPO / "benchmarks" / "work"
+WORK = REPO / "benchmarks" / "scratch"
 CHARCOT = [str(REPO / ".venv" / "bin" / "charcot")]
 
 

@@ -3,7 +3,7 @@
 The 65,402 Platinum Genomes NA12878 chr21 truth records (hg19) are tiled over chromosomes 1-22, X and
 Y: each copy is shifted by a multiple of the chr21 record span and kept while it fits in the target
 chromosome's hg19 length. Records, genotypes and INFO are the real ones; only CHROM and POS change.
-The result (bgzipped, with a tabix index, and an unindexed copy) goes to benchmarks/work/ (gitignored).
+The result (bgzipped, with a tabix index, and an unindexed copy) goes to benchmarks/scratch/ (gitignored).
 
 usage: python benchmarks/make_wgs_vcf.py [SHARED_DATA_DIR] [--min-records N]
 """
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WORK = REPO / "benchmarks" / "work"
+WORK = REPO / "benchmarks" / "scratch"
 CHROMS = [str(i) for i in range(1, 23)] + ["X", "Y"]
 
 
