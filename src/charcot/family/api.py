@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from charcot.family.drawing import draw_pedigree, pedigree_svg
 from charcot.family.model import RiskResult
-from charcot.family.pedigree import Pedigree
+from charcot.family.pedigree import Pedigree, read_observations
 from charcot.family.pedigree import read_pedigree as _read
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ __all__ = [
     "draw_pedigree",
     "family_evidence",
     "pedigree_svg",
+    "read_observations",
     "read_pedigree",
     "relative_risks",
 ]

@@ -4,7 +4,7 @@ A variant's classification does not depend on who carries it: the criteria look 
 annotation (consequence, HGVS, predictors, gnomAD frequencies written into INFO or CSQ by the
 annotator) and the knowledge base, never at a genotype. So each ALT allele of each record in the
 knowledge base's ALS panel regions is classified once, here, by the same code ``charcot interpret``
-runs for one patient (:func:`charcot.variants.api._finding` -> :func:`charcot.acmg.engine.evaluate`),
+runs for one patient (:func:`charcot.variants.api.classify_allele` -> :func:`charcot.acmg.engine.evaluate`),
 and both burden backends receive the result as a plain set of (site, gene) pairs. Nothing in this
 module decides a criterion.
 
@@ -104,7 +104,7 @@ def classify_panel_sites(path: str | Path, build: str = "auto") -> PlpSites:
     from charcot.genome.panel import build_panel
     from charcot.knowledge import get_knowledge
     from charcot.variants.annotation import annotate_allele, schema_from_header
-    from charcot.variants.api import _finding, _known_from_kb
+    from charcot.variants.api import classify_allele, known_variants
     from charcot.variants.reader import Call, open_vcf, resolve_build
 
     path = str(path)
@@ -123,7 +123,7 @@ def classify_panel_sites(path: str | Path, build: str = "auto") -> PlpSites:
         kb = get_knowledge()
         gene_by_symbol = {g.symbol: g for g in kb.genes}
         panel = build_panel(kb.genes, resolved)
-        known_kb = _known_from_kb(resolved)
+        known_kb = known_variants(resolved)
         found: set[PlpSite] = set()
         counts: dict[str, int] = {}
         classified = no_freq = 0
@@ -148,7 +148,7 @@ def classify_panel_sites(path: str | Path, build: str = "auto") -> PlpSites:
                     no_freq += len(genes)  # the classifier notes "population frequency not assessed"
                 key = variant_key(chrom, allele)
                 for pg in genes:
-                    finding = _finding(call, key, pg, gene_by_symbol.get(pg.symbol), resolved, None, (), known_kb,
+                    finding = classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), resolved, None, (), known_kb,
                                        None, None, (), schema.annotated)
                     classified += 1
                     name = finding.classification.value

@@ -813,9 +813,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
                                  hint="use the individual ID (column 2) of the patient")
             ctx.observations = dict(ctx.pedigree.observations)
             if inputs.ages is not None:
-                from charcot.family.pedigree import read_observations
-
-                ctx.observations.update(read_observations(inputs.ages, ctx.pedigree))
+                ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
 
     repeats = _repeats(ctx)
     genetics = _genetics(ctx)

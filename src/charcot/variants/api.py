@@ -89,27 +89,19 @@ def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> Inh
     return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=None, summary="zygosity unknown")
 
 
-def _known_from_kb(build: Build) -> list[KnownVariant]:
-    """Known variants from the knowledge base's variants section, with their allele in ``build``."""
+def known_variants(build: Build) -> list[KnownVariant]:
+    """Known variants of the knowledge base with their allele in ``build`` (PS1/PM5 and curated evidence)."""
     from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.variants import Record
 
-    kb = get_knowledge()
-    try:
-        records = kb.records("variants")
-    except Exception:  # an older knowledge base without the section
-        return []
     out: list[KnownVariant] = []
-    for r in records:
-        allele_fn = getattr(r, "allele", None)
-        allele = allele_fn(build) if callable(allele_fn) else None
+    for r in get_knowledge().typed("variants", Record):
+        allele = r.allele(build)
         key = f"{allele.chrom}-{allele.pos}-{allele.ref}-{allele.alt}" if allele is not None else ""
-        cls = getattr(r, "classification", None)
-        out.append(KnownVariant(key=key, gene=str(getattr(r, "gene", "")), hgvs_p=getattr(r, "hgvs_p", None),
-                                classification=str(getattr(cls, "value", cls or "")), source="knowledge base",
-                                sources=tuple(getattr(r, "sources", ()) or ()),
-                                record_id=str(getattr(r, "id", "")) or None,
-                                basis=getattr(r, "classification_basis", None),
-                                curated=tuple(getattr(r, "curated_evidence", ()) or ())))
+        out.append(KnownVariant(key=key, gene=r.gene, hgvs_p=r.hgvs_p,
+                                classification=r.classification.value if r.classification else "",
+                                source="knowledge base", sources=tuple(r.sources), record_id=r.id,
+                                basis=r.classification_basis, curated=tuple(r.curated_evidence)))
     return out
 
 
@@ -243,13 +235,13 @@ def _interpret(
     read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
                       include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
     panel = panel_for(read.build)
-    known_kb = _known_from_kb(read.build)
+    known_kb = known_variants(read.build)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
     for call in read.calls:
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
-            findings.append(_finding(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
+            findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
@@ -330,9 +322,11 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
     return repeats_api.assess_repeats(Path(str_path), sample=None, build=build, sex=sex)
 
 
-def _finding(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
-             hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
-             gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool) -> VariantFinding:
+def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
+                    hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
+                    gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool) -> VariantFinding:
+    """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
+    used by ``interpret`` for a patient and by the cohort P/LP step for each site."""
     ann = call.annotation
     picked = pick_consequence(ann.consequences, pg.symbol, _preferred_transcripts(gene, pg))
     location = pg.locate(call.allele.pos, call.allele.end)
@@ -341,7 +335,7 @@ def _finding(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build
     if picked is not None:
         consequences = picked.consequences
         if picked.mane_select:
-            pass
+            pass  # the transcript every report names: nothing to say
         elif picked.canonical:
             notes.append(f"MANE Select transcript not found in the annotation; canonical {picked.transcript} used")
         else:
