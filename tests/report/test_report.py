@@ -251,3 +251,17 @@ def test_summary_lists_only_trials_that_still_enrol(demo_report: Report) -> None
     for name in closed:
         assert not any(line.startswith(name) for line in therapy_lines)
     assert any(line.startswith("Tofersen") for line in therapy_lines)
+
+
+def test_phenopacket_without_clinical_course_says_why_clinical_is_not_assessed(tmp_path: Path) -> None:
+    packet = {
+        "id": "PP-1", "subject": {"id": "P1", "sex": "MALE"},
+        "phenotypicFeatures": [{"type": {"id": "HP:0007354", "label": "Amyotrophic lateral sclerosis"}}],
+        "metaData": {"created": "2026-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0"},
+    }
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(packet))
+    report = build_report(CaseInputs(vcf=demo_dir() / "demo.vcf.gz", phenopacket=path))
+    assert report.clinical.status == "not_assessed"
+    assert any("no clinical course" in n for n in report.clinical.notes)
+    assert "HP:0007354" in report.header.hpo_terms

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import json
 import mimetypes
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from charcot.errors import InputError
-from charcot.model import AssessmentStatus, Evidence, NotAssessed
+from charcot.model import AssessmentStatus, Build, Evidence, NotAssessed
 from charcot.report.model import (
     ClinicalSection,
     Criterion,
@@ -129,19 +128,6 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-def _module(name: str) -> Any | None:
-    """Import an analysis API lazily; ``None`` when that package is not part of this build yet."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _unavailable(module: str, what: str) -> NotAssessed:
-    return NotAssessed(what=what, reason=f"not assessed: {module} unavailable in this build",
-                       how_to_assess=f"install a charcot version that includes {module}")
 
 
 def _evidence_list(items: Iterable[Any] | None) -> list[Evidence]:
@@ -308,24 +294,21 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         ctx.not_assessed.append(NotAssessed(what="small variants (SNVs, indels) in ALS genes",
                                             reason="no VCF was given", how_to_assess="run with --vcf"))
         return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers)
-    api = _module("charcot.variants.api")
-    if api is None or not hasattr(api, "interpret"):
-        ctx.not_assessed.append(_unavailable("charcot.variants", "small variants (SNVs, indels) in ALS genes"))
-        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers,
-                               notes=["not assessed: charcot.variants unavailable"])
+    from charcot.variants import api
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
                                   gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None)
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
-    family_api = _module("charcot.family.api")
-    if ctx.pedigree is not None and family_api is not None and inputs.proband and ctx.n_samples > 1:
+    from charcot.family import api as family_api
+
+    if ctx.pedigree is not None and inputs.proband and ctx.n_samples > 1:
         keys = [f.key for f in result.findings if _text(f.classification) != "Benign"]
         if keys:
             ctx.progress("family evidence (segregation, de novo)")
             extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
-                                               build=result.build)
+                                               build=Build(result.build))
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
@@ -395,20 +378,12 @@ _EXPANDED = ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
 
 def _repeats(ctx: _Ctx) -> RepeatsSection:
     inputs = ctx.inputs
-    api = _module("charcot.repeats.api")
+    from charcot.repeats import api
+
     if inputs.str_vcf is None:
-        if api is not None and hasattr(api, "not_assessed"):
-            na = api.not_assessed()
-            ctx.not_assessed.extend(_not_assessed_list(na.not_assessed))
-            return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
-        ctx.not_assessed.append(NotAssessed(
-            what="C9orf72 hexanucleotide repeat expansion and ATXN2 CAG repeat",
-            reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
-            how_to_assess="run ExpansionHunter (or TRGT) and pass its VCF with --str, or enter a lab RP-PCR result"))
-        return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED)
-    if api is None or not hasattr(api, "assess_repeats"):
-        ctx.not_assessed.append(_unavailable("charcot.repeats", "repeat expansions (C9orf72, ATXN2)"))
-        return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=["not assessed: charcot.repeats unavailable"])
+        na = api.not_assessed()
+        ctx.not_assessed.extend(_not_assessed_list(na.not_assessed))
+        return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
     ctx.progress("assessing repeats")
     result = api.assess_repeats(inputs.str_vcf, sample=None, build=ctx.build, sex=ctx.sex)
     ctx.repeat_assessment = result
@@ -442,12 +417,10 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
         ctx.not_assessed.append(NotAssessed(what="family history, segregation and relatives' risk",
                                             reason="no pedigree was given", how_to_assess="run with --ped and --proband"))
         return FamilySection(status=AssessmentStatus.NOT_ASSESSED)
-    api = _module("charcot.family.api")
-    if api is None or not hasattr(api, "read_pedigree") or ctx.pedigree is None:
-        ctx.not_assessed.append(_unavailable("charcot.family", "family history, segregation and relatives' risk"))
-        return FamilySection(status=AssessmentStatus.NOT_ASSESSED, proband=inputs.proband,
-                             notes=["not assessed: charcot.family unavailable"])
+    from charcot.family import api
+
     pedigree = ctx.pedigree
+    assert pedigree is not None  # read by build_report whenever --ped is given
     members = [FamilyMember(id=i.id, sex=_text(i.sex), affected=_text(i.status) or "unknown", father=i.father,
                             mother=i.mother) for i in pedigree]
     risks: list[RelativeRisk] = []
@@ -506,10 +479,11 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
                                                 reason="no clinical record was given",
                                                 how_to_assess="run with --clinical case.yaml"))
             return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED)
-        ctx.not_assessed.append(_unavailable("charcot.clinical", "clinical status (stage, progression, prognosis)"))
-        return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED, notes=["not assessed: charcot.clinical unavailable"])
-    api = _module("charcot.clinical.api")
-    assert api is not None
+        reason = "the phenopacket has no clinical course (onset and visits); only its HPO terms were used"
+        ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)", reason=reason,
+                                            how_to_assess="give the clinical record with --clinical case.yaml"))
+        return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED, notes=[f"not assessed: {reason}"])
+    from charcot.clinical import api
     ctx.progress("clinical assessment")
     case = ctx.clinical_case
     a = api.assess(case, today=inputs.as_of, c9orf72_status=ctx.c9_status)
@@ -587,11 +561,7 @@ def sum_alsfrs(scores: Any) -> int | None:
 
 
 def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) -> TherapySection:
-    api = _module("charcot.therapy.api")
-    model = _module("charcot.therapy.model")
-    if api is None or model is None or not hasattr(api, "match"):
-        ctx.not_assessed.append(_unavailable("charcot.therapy", "therapies and trials"))
-        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=["not assessed: charcot.therapy unavailable"])
+    from charcot.therapy import api, model
     ctx.progress("therapies and trials")
     facts = patient_facts(ctx, genetics, repeats, model)
     result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of or _assessment_date(ctx))
@@ -786,34 +756,34 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
 
     clinical_path = inputs.clinical or inputs.phenopacket
     if clinical_path is not None:
-        capi = _module("charcot.clinical.api")
-        if capi is not None and hasattr(capi, "load_case"):
-            try:
-                ctx.clinical_case = capi.load_case(clinical_path)
-            except InputError:
-                if inputs.clinical is not None:
-                    raise
-                ctx.clinical_case = None  # a phenopacket without a clinical course: HPO terms only
-            if ctx.clinical_case is not None:
-                c = ctx.clinical_case
-                patient_id = patient_id or c.id
-                if ctx.sex is None and _text(c.sex) not in (None, "unknown"):
-                    ctx.sex = _text(c.sex)
-                ctx.hpo = sorted(set(ctx.hpo) | set(c.hpo_terms))
+        from charcot.clinical import api as capi
+
+        try:
+            ctx.clinical_case = capi.load_case(clinical_path)
+        except InputError:
+            if inputs.clinical is not None:
+                raise
+            ctx.clinical_case = None  # a phenopacket without a clinical course: HPO terms only
+        if ctx.clinical_case is not None:
+            c = ctx.clinical_case
+            patient_id = patient_id or c.id
+            if ctx.sex is None and _text(c.sex) not in (None, "unknown"):
+                ctx.sex = _text(c.sex)
+            ctx.hpo = sorted(set(ctx.hpo) | set(c.hpo_terms))
     ctx.patient_id = patient_id or sample
     if inputs.ped is not None:
-        fapi = _module("charcot.family.api")
-        if fapi is not None and hasattr(fapi, "read_pedigree"):
-            if inputs.proband is None:
-                raise InputError("--proband is required with --ped", path=inputs.ped,
-                                 hint="give the proband's individual ID from the PED file")
-            ctx.pedigree = fapi.read_pedigree(inputs.ped)
-            if inputs.proband not in ctx.pedigree.individuals:
-                raise InputError(f"proband {inputs.proband!r} is not in the pedigree", path=inputs.ped,
-                                 hint="use the individual ID (column 2) of the patient")
-            ctx.observations = dict(ctx.pedigree.observations)
-            if inputs.ages is not None:
-                ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
+        from charcot.family import api as fapi
+
+        if inputs.proband is None:
+            raise InputError("--proband is required with --ped", path=inputs.ped,
+                             hint="give the proband's individual ID from the PED file")
+        ctx.pedigree = fapi.read_pedigree(inputs.ped)
+        if inputs.proband not in ctx.pedigree.individuals:
+            raise InputError(f"proband {inputs.proband!r} is not in the pedigree", path=inputs.ped,
+                             hint="use the individual ID (column 2) of the patient")
+        ctx.observations = dict(ctx.pedigree.observations)
+        if inputs.ages is not None:
+            ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
 
     repeats = _repeats(ctx)
     genetics = _genetics(ctx)
