@@ -223,7 +223,10 @@ def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrF
         raise InputError(f"file is truncated or corrupt after line {line_no} ({exc.__class__.__name__}: {exc})",
                          path=path, line=line_no + 1, hint="re-copy or re-compress the file (bgzip)") from None
     if samples is None:
-        raise InputError("no #CHROM header line: the file is empty or truncated", path=path, line=line_no)
+        if line_no == 0:
+            raise InputError("the file is empty", path=path, hint="give the STR caller's VCF output")
+        raise InputError("no #CHROM header line: the file is truncated", path=path, line=line_no,
+                         hint="the header ends with a #CHROM line; re-export the caller's VCF")
     sex_hint = None
     karyotype = re.search(r"--karyotype\s+(XX|XY)", meta.get("trgtCommand", ""))
     if karyotype:
