@@ -101,9 +101,12 @@ def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
     return merged
 
 
+def schema_module(section: str) -> Any:
+    return importlib.import_module(f"charcot.knowledge.schema.{section}")
+
+
 def record_model(section: str) -> type[CitedRecord]:
-    module = importlib.import_module(f"charcot.knowledge.schema.{section}")
-    model: type[CitedRecord] = module.Record
+    model: type[CitedRecord] = schema_module(section).Record
     return model
 
 
@@ -116,7 +119,8 @@ def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
     items = raw.get("records") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise KnowledgeError("expected a top-level 'records:' list", path=path)
-    model = record_model(section)
+    module = schema_module(section)
+    model: type[CitedRecord] = module.Record
     records: list[CitedRecord] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -131,7 +135,6 @@ def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
                                  record=_record_label(item, index), hint="merge the two records")
         seen[key] = index
         records.append(record)
-    module = importlib.import_module(f"charcot.knowledge.schema.{section}")
     attach = getattr(module, "attach", None)
     if attach is not None:  # e.g. genes: join the derived coordinate tables
         attach(records, data_dir)
