@@ -62,6 +62,7 @@ class VariantContext:
     predictors: Predictors
     known: Sequence[KnownVariant] = ()  # known variants at the same codon / residue
     hpo: Sequence[str] = ()
+    diagnosis: str | None = None  # the clinical record's diagnosis (text or an ontology id), used by PP4
     known_hgvs_p: str | None = None  # protein change of a knowledge-base entry for this exact allele
     exact_known: KnownVariant | None = None  # the knowledge-base entry for exactly this allele (curated evidence)
     notes: list[str] = field(default_factory=list)

@@ -1,30 +1,175 @@
-"""PP4 from the patient's HPO terms.
+"""PP4 from the patient's phenotype: HPO terms read through the HPO ontology, or the clinical diagnosis.
 
-ALS is genetically heterogeneous, so the phenotype is not "highly specific for a single gene"; PP4 is
-applied at Supporting only, and only when a given HPO term is one of the gene's recorded phenotypes
-(or the ALS term HP:0007354 for a gene whose role is causal for ALS).
+ALS is genetically heterogeneous (dozens of genes, most cases without a genetic cause), so an ALS phenotype is
+not "highly specific for a disease with a single genetic aetiology" (Richards et al. 2015, PP4). ClinGen's
+guidance on phenotype specificity (Biesecker et al. 2024) allows PP4 above Supporting only when a phenotype is
+highly specific and the diagnostic yield of testing the gene(s) is high; for ALS PP4 is therefore applied at
+Supporting only, once per variant, and only in a gene whose role for ALS is causal (a risk or modifier gene
+is reported in the risk-allele scheme, never with PP4; a mimic gene's disease is not ALS).
+
+The phenotype counts as ALS when any of these holds:
+
+1. an HPO term is Amyotrophic lateral sclerosis (HP:0007354) or one of its descendants in the ontology;
+2. the terms show upper- AND lower-motor-neuron involvement together (the clinical core of ALS in the
+   El Escorial / Gold Coast criteria, Brooks et al. 2000; Shefner et al. 2020): an upper-motor-neuron sign is any
+   term in the ontology subtrees of :data:`UMN_ROOTS`, a lower-motor-neuron sign any term in :data:`LMN_ROOTS`;
+3. the clinical record's diagnosis names ALS (text, or the HPO/MONDO/OMIM/Orphanet identifier of ALS).
+
+A term recorded on the gene's own record (``phenotypes`` with HP: ids) still counts as before. The ontology is
+hpo3 (import name ``pyhpo``), which bundles the HPO release; it is loaded on first use only (a few seconds), and
+only when the caller gives HPO terms. Unknown HPO ids are an error (:func:`check_hpo_terms`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext
 from charcot.acmg.points import points_for
+from charcot.errors import InputError
 from charcot.model import Evidence
 
 ALS_TERM = "HP:0007354"  # Amyotrophic lateral sclerosis
+# Subtree roots (the root and all its descendants count). Chosen from the signs the diagnostic criteria name.
+UMN_ROOTS: dict[str, str] = {
+    "HP:0002493": "Upper motor neuron dysfunction",  # pyramidal signs (Babinski ...), spasticity, UMN weakness
+    "HP:0001347": "Hyperreflexia",
+    "HP:0007372": "Atrophy/Degeneration involving the corticospinal tracts",
+    "HP:0002200": "Pseudobulbar signs",
+}
+LMN_ROOTS: dict[str, str] = {
+    "HP:0002380": "Fasciculations",  # includes tongue fasciculations
+    "HP:0003202": "Skeletal muscle atrophy",  # amyotrophy of limbs, hands, ...
+    "HP:0012473": "Tongue atrophy",
+    "HP:0001283": "Bulbar palsy",
+    "HP:0002366": "Abnormal lower motor neuron morphology",
+    "HP:0006802": "Abnormal anterior horn cell morphology",
+}
+CRITERIA_SOURCES = [S.BROOKS_2000, S.SHEFNER_2020]
+# Identifiers of ALS in the ontologies a clinical record may use for its diagnosis.
+ALS_DIAGNOSIS_IDS = {"HP:0007354", "MONDO:0004976", "OMIM:105400", "ORPHA:803", "ORPHANET:803"}
+_ALS_TEXT = re.compile(r"\b(amyotrophic lateral sclerosis|ALS|motor neuron(e)? disease|MND)\b", re.IGNORECASE)
+# a negation or uncertainty before the ALS words ("no ALS", "suspected ALS", "ALS mimic") or after them
+# ("ALS excluded") means the record does not diagnose ALS
+_NEGATION_BEFORE = re.compile(r"\b(no|not|non|rule out|ruled out|excluded?|suspected|query|versus|vs|differential)\b|\?",
+                              re.IGNORECASE)
+_NEGATION_AFTER = re.compile(r"^\W*(excluded|ruled out|unlikely|mimic|not confirmed|\?)", re.IGNORECASE)
+_HPO_ID = re.compile(r"^HP:\d{7}$")
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> Any:
+    """The HPO ontology bundled with hpo3 (loaded once; a few seconds)."""
+    try:
+        from pyhpo import Ontology
+    except ImportError as exc:  # pragma: no cover - hpo3 is a core dependency
+        raise InputError("HPO terms were given but the HPO ontology package (hpo3) is not installed",
+                         hint="pip install hpo3 (or install charcot with its default dependencies)") from exc
+    Ontology()
+    return Ontology
+
+
+def ontology_version() -> str:
+    return str(_ontology().version())
+
+
+def _term(term_id: str) -> Any:
+    try:
+        return _ontology().get_hpo_object(term_id)
+    except (RuntimeError, KeyError, ValueError, IndexError) as exc:
+        raise InputError(f"HPO term {term_id} is not in the Human Phenotype Ontology (release {ontology_version()})",
+                         hint="check the id on https://hpo.jax.org; obsolete ids must be replaced by the current "
+                              "term") from exc
+
+
+def check_hpo_terms(terms: Sequence[str]) -> list[tuple[str, str]]:
+    """Validate HPO ids against the ontology; return (id, label) pairs. Bad syntax or an unknown id is an
+    InputError naming the term (exit 2 at the command line)."""
+    out: list[tuple[str, str]] = []
+    for raw in terms:
+        term_id = raw.strip().upper()
+        if not _HPO_ID.match(term_id):
+            raise InputError(f"not an HPO term: {raw!r}", hint="HPO terms look like HP:0007354 (HP: and 7 digits)")
+        out.append((term_id, str(_term(term_id).name)))
+    return out
+
+
+def hpo_label(term_id: str) -> str:
+    return str(_term(term_id).name)
+
+
+def _in_subtree(term_id: str, roots: Sequence[str]) -> str | None:
+    """The root whose subtree holds ``term_id`` (the term itself or an ancestor), else None."""
+    term = _term(term_id)
+    ancestors = {p.id for p in term.all_parents} | {term.id}
+    for root in roots:
+        if root in ancestors:
+            return root
+    return None
+
+
+def als_diagnosis(diagnosis: str | None) -> str | None:
+    """The part of a clinical diagnosis that names ALS, or None (also None when the text negates it)."""
+    if not diagnosis or not diagnosis.strip():
+        return None
+    text = diagnosis.strip()
+    if text.upper() in ALS_DIAGNOSIS_IDS:
+        return text.upper()
+    if _HPO_ID.match(text.upper()):
+        return text.upper() if _in_subtree(text.upper(), [ALS_TERM]) else None
+    m = _ALS_TEXT.search(text)
+    if m is None or _NEGATION_BEFORE.search(text[:m.start()]) or _NEGATION_AFTER.search(text[m.end():]):
+        return None
+    return m.group(0)
+
+
+def als_phenotype(hpo: Sequence[str], diagnosis: str | None) -> tuple[str, list[str]] | None:
+    """Why the phenotype counts as ALS (reason, extra sources), or None (computed once per patient)."""
+    found = _als_phenotype(tuple(sorted({t.strip().upper() for t in hpo if t.strip()})), diagnosis)
+    return None if found is None else (found[0], list(found[1]))
+
+
+@lru_cache(maxsize=64)
+def _als_phenotype(terms: tuple[str, ...], diagnosis: str | None) -> tuple[str, tuple[str, ...]] | None:
+    als_terms = [t for t in terms if _in_subtree(t, [ALS_TERM])]
+    if als_terms:
+        shown = ", ".join(f"{t} {hpo_label(t)}" for t in als_terms)
+        return f"the patient's phenotype includes {shown}", ()
+    umn = [t for t in terms if _in_subtree(t, list(UMN_ROOTS))]
+    lmn = [t for t in terms if _in_subtree(t, list(LMN_ROOTS))]
+    if umn and lmn:
+        shown_u = ", ".join(f"{t} {hpo_label(t)}" for t in umn)
+        shown_l = ", ".join(f"{t} {hpo_label(t)}" for t in lmn)
+        return (f"upper-motor-neuron signs ({shown_u}) together with lower-motor-neuron signs ({shown_l}), the "
+                "combination that defines ALS clinically", tuple(CRITERIA_SOURCES))
+    named = als_diagnosis(diagnosis)
+    if named is not None:
+        return f"the clinical record's diagnosis names ALS ({named!r})", ()
+    return None
 
 
 def assess_pp4(ctx: VariantContext) -> list[Evidence]:
-    if not ctx.hpo or ctx.gene is None:
+    if ctx.gene is None or (not ctx.hpo and not ctx.diagnosis):
         return []
-    wanted = {t.strip().upper() for t in ctx.hpo}
+    wanted = {t.strip().upper() for t in ctx.hpo if t.strip()}
     recorded = {p.strip().upper() for p in ctx.gene.phenotypes if p.upper().startswith("HP:")}
-    if ctx.gene.role.value == "causal":
-        recorded.add(ALS_TERM)
     hit = sorted(wanted & recorded)
-    if not hit:
+    sources = [S.RICHARDS_2015, S.BIESECKER_2024]
+    if hit:
+        return [Evidence(criterion="PP4", strength="Supporting", points=points_for("PP4", "Supporting"),
+                         reason=f"patient phenotype {', '.join(f'{t} {hpo_label(t)}' for t in hit)} is recorded for "
+                                f"the {ctx.gene_symbol} disease; Supporting only, as the phenotype is not specific "
+                                "to one gene", sources=sources)]
+    if ctx.gene.role.value not in ("causal", "candidate"):
         return []
+    found = als_phenotype(ctx.hpo, ctx.diagnosis)
+    if found is None:
+        return []
+    reason, extra = found
     return [Evidence(criterion="PP4", strength="Supporting", points=points_for("PP4", "Supporting"),
-                     reason=f"patient phenotype {', '.join(hit)} matches the {ctx.gene_symbol} disease phenotype; "
-                            "ALS is genetically heterogeneous, so Supporting only", sources=[S.RICHARDS_2015])]
+                     reason=f"{reason}, and {ctx.gene_symbol} is an ALS gene; ALS is genetically heterogeneous, so "
+                            "PP4 is applied at Supporting only", sources=[*sources, *extra])]

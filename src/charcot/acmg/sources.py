@@ -16,9 +16,14 @@ SVI_PM2_2020 = "S-SVI-PM2"  # ClinGen SVI PM2_Supporting recommendation, v1.0 20
 GHOSH_2018 = "S-Ghosh18"  # BA1 exception list, Hum Mutat 2018;39:1525
 BIESECKER_2018 = "S-Biesecker18"  # PP5/BP6 retired, Genet Med 2018;20:1687
 WHIFFIN_2017 = "S-Whiffin17"  # maximum credible allele frequency, Genet Med 2017;19:1151
+BIESECKER_2024 = "S-Biesecker24"  # ClinGen PP1/BS4 and PP4 phenotype-specificity guidance, AJHG 2024;111:24
+BROOKS_2000 = "S-Bro00"  # revised El Escorial criteria (UMN + LMN signs)
+SHEFNER_2020 = "S-She20"  # Gold Coast criteria
+CLINGEN_LOW_PENETRANCE = "S-CGlowpen"  # ClinGen low-penetrance / risk-allele recommendations (Schmidt 2024)
 
 ALL = (RICHARDS_2015, TAVTIGIAN_2018, TAVTIGIAN_2020, ABOU_TAYOUN_2018, PEJAVER_2022, WALKER_2023,
-       SVI_PM2_2020, GHOSH_2018, BIESECKER_2018, WHIFFIN_2017)
+       SVI_PM2_2020, GHOSH_2018, BIESECKER_2018, WHIFFIN_2017, BIESECKER_2024, BROOKS_2000, SHEFNER_2020,
+       CLINGEN_LOW_PENETRANCE)
 
 
 def missing_sources() -> list[str]:

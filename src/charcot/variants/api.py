@@ -168,6 +168,7 @@ def interpret(
     clinvar: Path | None = None,
     gnomad: Path | None = None,
     hpo: Sequence[str] = (),
+    diagnosis: str | None = None,
     str_path: Path | None = None,
     sex: str | None = None,
     extra_evidence: Mapping[str, Sequence[Evidence]] | None = None,
@@ -175,14 +176,18 @@ def interpret(
     min_dp: int | None = None,
     include_filtered: bool = False,
 ) -> InterpretationResult:
-    """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base."""
+    """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
+
+    ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
+    ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
+    ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
 
     vcf = Path(vcf)
     # An unindexed bgzipped WGS gets a temporary index, built while the rest is prepared.
     prefetch = IndexPrefetch(vcf) if IndexPrefetch.wanted(vcf) else None
     try:
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
-                          str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
+                          diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered)
     finally:
         if prefetch is not None:
@@ -198,6 +203,7 @@ def _interpret(
     clinvar: Path | None,
     gnomad: Path | None,
     hpo: Sequence[str],
+    diagnosis: str | None,
     str_path: Path | None,
     sex: str | None,
     extra_evidence: Mapping[str, Sequence[Evidence]] | None,
@@ -210,10 +216,12 @@ def _interpret(
     if sex is not None and sex.lower() not in ("male", "female", "m", "f", "unknown"):
         raise InputError(f"unknown sex {sex!r}", hint="use male, female or unknown")
     sex_norm = {"m": "male", "f": "female", "unknown": None}.get((sex or "").lower(), (sex or "").lower() or None)
-    hpo_terms = [t.strip() for t in hpo if t.strip()]
-    for t in hpo_terms:
-        if not (t.upper().startswith("HP:") and t[3:].isdigit() and len(t) == 10):
-            raise InputError(f"not an HPO term: {t!r}", hint="HPO terms look like HP:0007354")
+    hpo_terms = [t.strip().upper() for t in hpo if t.strip()]
+    if hpo_terms:
+        from charcot.acmg.phenotype import check_hpo_terms
+
+        check_hpo_terms(hpo_terms)  # unknown ids are an error, before any file is read
+    diagnosis = diagnosis.strip() if diagnosis and diagnosis.strip() else None
     kb = get_knowledge()
     genes = kb.genes
     gene_by_symbol = {g.symbol: g for g in genes}
@@ -242,7 +250,8 @@ def _interpret(
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
-                                     known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated))
+                                     known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
+                                     diagnosis=diagnosis))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -324,7 +333,8 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
 
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
-                    gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool) -> VariantFinding:
+                    gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool,
+                    diagnosis: str | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site."""
     ann = call.annotation
@@ -365,7 +375,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         consequences=consequences, hgvs_p=picked.hgvs_p if picked else None,
         protein_position=picked.protein_position if picked else None,
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
-        predictors=ann.predictors, known=known, hpo=hpo,
+        predictors=ann.predictors, known=known, hpo=hpo, diagnosis=diagnosis,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
         exact_known=next((k for k in known_kb if k.key == key), None))
     result = evaluate(ctx, extra)

@@ -18,6 +18,8 @@ def register(app: typer.Typer) -> None:
         clinvar: Path | None = typer.Option(None, "--clinvar", help="Tabix-indexed ClinVar VCF (display + PS1/PM5)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="Tabix-indexed gnomAD sites VCF (BA1/BS1/PM2)."),
         hpo: str = typer.Option("", "--hpo", help="Comma-separated HPO terms, e.g. HP:0007354 (PP4)."),
+        diagnosis: str | None = typer.Option(None, "--diagnosis", help="The clinical diagnosis, e.g. ALS or "
+                                             "MONDO:0004976 (PP4 with --hpo)."),
         str_path: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter/TRGT)."),
         sex: str | None = typer.Option(None, "--sex", help="male, female or unknown (X-linked zygosity)."),
         min_gq: int | None = typer.Option(None, "--min-gq", help="Drop calls with genotype quality below this."),
@@ -31,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from charcot.variants.api import interpret, to_json, to_tsv
 
         result = interpret(vcf, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
-                           hpo=[t for t in hpo.split(",") if t.strip()], str_path=str_path, sex=sex,
+                           hpo=[t for t in hpo.split(",") if t.strip()], diagnosis=diagnosis, str_path=str_path, sex=sex,
                            min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered)
         text = to_json(result)
         tsv_text = to_tsv(result) if tsv is not None else None

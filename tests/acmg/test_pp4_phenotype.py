@@ -1,0 +1,79 @@
+"""PP4 from the HPO ontology (hpo3) and the clinical diagnosis (charcot.acmg.phenotype)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charcot.acmg.context import VariantContext
+from charcot.acmg.phenotype import als_diagnosis, assess_pp4, check_hpo_terms
+from charcot.errors import InputError
+from charcot.genome.normalise import Allele
+from charcot.genome.panel import ExonInterval, PanelGene
+from charcot.knowledge import get_knowledge
+from charcot.model import Build
+from charcot.variants.model import Frequencies, Predictors
+
+
+def _ctx(gene: str, hpo: list[str], diagnosis: str | None = None) -> VariantContext:
+    pg = PanelGene(gene, Build.GRCh38, "1", 100, 1000, "+", None, (ExonInterval(1, 100, 200),))
+    return VariantContext(key="1-150-A-G", chrom="1", allele=Allele(150, "A", "G"), gene_symbol=gene,
+                          gene=get_knowledge().gene(gene), location=pg.locate(150), consequences=["missense_variant"],
+                          hgvs_p=None, protein_position=None, protein_length=None, frequencies=Frequencies(),
+                          predictors=Predictors(), hpo=hpo, diagnosis=diagnosis)
+
+
+def test_als_term_gives_pp4_supporting() -> None:
+    out = assess_pp4(_ctx("TARDBP", ["HP:0007354"]))
+    assert [(e.criterion, e.strength, e.points) for e in out] == [("PP4", "Supporting", 1.0)]
+    assert "Amyotrophic lateral sclerosis" in out[0].reason  # label from the ontology
+
+
+def test_upper_plus_lower_motor_neuron_signs_give_pp4() -> None:
+    # Babinski sign (UMN, under 'Upper motor neuron dysfunction') + tongue fasciculations (LMN, under Fasciculations)
+    out = assess_pp4(_ctx("FUS", ["HP:0003487", "HP:0001308"]))
+    assert len(out) == 1 and out[0].strength == "Supporting"
+    assert "Babinski sign" in out[0].reason and "Tongue fasciculations" in out[0].reason
+    assert "S-Bro00" in out[0].sources
+
+
+@pytest.mark.parametrize("terms", [["HP:0003487", "HP:0001347"],  # two UMN signs only
+                                   ["HP:0001308", "HP:0012473"],  # two LMN signs only
+                                   ["HP:0001250"]])  # seizure: neither
+def test_one_motor_neuron_level_alone_gives_no_pp4(terms: list[str]) -> None:
+    assert assess_pp4(_ctx("FUS", terms)) == []
+
+
+def test_diagnosis_from_the_clinical_record_gives_pp4() -> None:
+    out = assess_pp4(_ctx("SOD1", [], diagnosis="Amyotrophic lateral sclerosis (El Escorial definite)"))
+    assert len(out) == 1 and "clinical record" in out[0].reason
+    assert assess_pp4(_ctx("SOD1", [], diagnosis="MONDO:0004976"))
+
+
+@pytest.mark.parametrize(("text", "als"), [("ALS", True), ("ALS-FTD", True), ("motor neurone disease", True),
+                                           ("suspected ALS", False), ("ALS excluded", False), ("not ALS", False),
+                                           ("multifocal motor neuropathy", False), ("ALS?", False),
+                                           ("hereditary spastic paraplegia", False), ("", False)])
+def test_als_diagnosis_text(text: str, als: bool) -> None:
+    assert (als_diagnosis(text) is not None) is als
+
+
+def test_risk_and_mimic_genes_get_no_als_pp4() -> None:
+    assert assess_pp4(_ctx("UNC13A", ["HP:0007354"])) == []  # modifier: risk-allele scheme, no Mendelian PP4
+    assert assess_pp4(_ctx("SMN1", ["HP:0007354"])) == []  # mimic: its disease is not ALS
+
+
+def test_unknown_hpo_id_is_an_error() -> None:
+    with pytest.raises(InputError, match="HP:9999999 is not in the Human Phenotype Ontology"):
+        check_hpo_terms(["HP:0007354", "HP:9999999"])
+    with pytest.raises(InputError, match="not an HPO term"):
+        check_hpo_terms(["ALS"])
+    assert check_hpo_terms(["hp:0003487"]) == [("HP:0003487", "Babinski sign")]
+
+
+def test_cli_unknown_hpo_exits_2(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf = Path(__file__).parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    res = run_cli("interpret", vcf, "-o", tmp_path / "o.json", "--hpo", "HP:9999999")
+    assert res.code == 2 and "HP:9999999" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "o.json").exists()
