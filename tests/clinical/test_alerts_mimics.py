@@ -27,7 +27,7 @@ def rule(alerts: list[Any], key: str) -> Any:
     ({"fvc_percent_predicted": 49.9}, "criteria_met"), ({"fvc_percent_predicted": 50}, "insufficient_data"),
     ({"mip_cmh2o": 59}, "criteria_met"), ({"mip_cmh2o": 60}, "insufficient_data"),
     ({"nocturnal_spo2_le88_minutes": 5}, "criteria_met"), ({"nocturnal_spo2_le88_minutes": 4.9}, "insufficient_data"),
-    ({"paco2_mmhg": 45.1}, "criteria_met"), ({"paco2_mmhg": 45}, "insufficient_data"),
+    ({"paco2_mmhg": 45}, "criteria_met"), ({"paco2_mmhg": 44.9}, "insufficient_data"),
     ({"fvc_percent_predicted": 70, "mip_cmh2o": 80, "nocturnal_spo2_le88_minutes": 0, "paco2_mmhg": 40},
      "criteria_not_met"),
 ])
@@ -89,3 +89,11 @@ def test_mimic_checklist() -> None:
     assert checks["parkinsonism"].status == "excluded"
     expanded = {m.key: m for m in check(case({}, genotype={"ar_cag_status": "expanded"}))}
     assert expanded["kennedy_disease"].status == "not_excluded_abnormal_result"
+
+
+def test_niv_messages_name_rule_sets_in_words_not_identifiers() -> None:
+    alerts = niv_alerts(case({"fvc_percent_predicted": 40, "paco2_mmhg": 45}), TODAY)
+    text = " ".join(a.message for a in alerts)
+    assert "cms_medicare_rad" not in text and "aan_2009" not in text and "_" not in text
+    cms = rule(alerts, "cms_medicare_rad")
+    assert cms.title.startswith("US Medicare") and "PaCO2 >= 45 mmHg" in cms.fired

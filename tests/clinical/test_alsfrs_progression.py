@@ -23,7 +23,7 @@ def test_total_and_both_domain_conventions() -> None:
 
 
 def _label(value: float, scheme: str) -> str:
-    return next(c.label for c in categorise(value) if c.scheme == scheme)
+    return next(c.label for c in categorise(value) if c.scheme_id == scheme)
 
 
 @pytest.mark.parametrize(("scheme", "edges"), [
@@ -33,7 +33,8 @@ def _label(value: float, scheme: str) -> str:
     ("gordon_2006", [(0.499999, "slower"), (0.5, "faster")]),
     ("elamin_2015", [(0.249999, "very slow"), (0.25, "slow"), (0.49, "slow"), (0.5, "intermediate"),
                      (0.99, "intermediate"), (1.0, "fast")]),
-    ("labra_2016", [(0.469999, "slow"), (0.47, "intermediate"), (1.109999, "intermediate"), (1.11, "fast")]),
+    # Labra 2016: fast is "> 1.11"; exactly 1.11 is intermediate
+    ("labra_2016", [(0.469999, "slow"), (0.47, "intermediate"), (1.11, "intermediate"), (1.110001, "fast")]),
 ])
 def test_delta_fs_category_edges(scheme: str, edges: list[tuple[float, str]]) -> None:
     for value, label in edges:
@@ -43,7 +44,7 @@ def test_delta_fs_category_edges(scheme: str, edges: list[tuple[float, str]]) ->
 def test_delta_fs_formula_and_zero_duration() -> None:
     result = delta_fs(36, 12.0, D)
     assert result.value == pytest.approx(1.0)
-    assert {c.scheme for c in result.categories} == {"kimura_2006_two_groups", "kimura_2006_three_groups",
+    assert {c.scheme_id for c in result.categories} == {"kimura_2006_two_groups", "kimura_2006_three_groups",
                                                       "gordon_2006", "elamin_2015", "labra_2016"}
     assert delta_fs(48, 5.0, D).value == 0.0
     with pytest.raises(NotAssessable):
@@ -64,3 +65,8 @@ def test_slopes_are_named_and_differ_when_visits_are_not_collinear() -> None:
     assert ols.points_per_month != pytest.approx(two.points_per_month)
     with pytest.raises(NotAssessable):
         two_point_slope([1.0], [40], [D])
+
+
+def test_delta_fs_scheme_names_are_words() -> None:
+    names = [c.scheme for c in categorise(0.8)]
+    assert "Kimura 2006, two groups" in names and not any("_" in n for n in names)

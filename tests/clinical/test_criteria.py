@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from charcot.clinical.criteria import awaji, el_escorial, gold_coast
 from charcot.clinical.model import Examination
 
@@ -78,8 +80,9 @@ def test_reec_possible_umn_alone_in_two_regions() -> None:
 
 def test_reec_possible_lmn_rostral_to_umn() -> None:
     assert el_escorial(exam({"cervical": {"lmn": True}, "lumbosacral": {"umn": True}})).category == "possible"
-    # the reverse (UMN rostral to LMN, single signs) is not 'LMN rostral to UMN'
-    assert el_escorial(exam({"cervical": {"umn": True}, "lumbosacral": {"lmn": True}})).category == "not_met"
+    # the reverse (UMN rostral to LMN, in different regions) is clinically probable: "While the regions
+    # may be different, some UMN signs must be rostral (above) the LMN signs" (Brooks 2000)
+    assert el_escorial(exam({"cervical": {"umn": True}, "lumbosacral": {"lmn": True}})).category == "probable"
 
 
 def test_reec_not_met_pure_lmn_and_why_not_possible() -> None:
@@ -112,7 +115,7 @@ def test_gold_coast_categories_and_why_not() -> None:
     assert undetermined.category == "undetermined"
     assert "not documented" in why(undetermined, "als")
     umn_only = gold_coast(exam({"bulbar": {"umn": True}, "cervical": {"umn": True}}))
-    assert umn_only.category == "not_met" and "LMN in 0 region(s)" in why(umn_only, "als")
+    assert umn_only.category == "not_met" and "UMN dysfunction only" in why(umn_only, "als")
     no_progression = gold_coast(exam({"cervical": UL}, progression_documented=False))
     assert no_progression.category == "not_met" and "recorded as absent" in why(no_progression, "als")
 
@@ -124,5 +127,66 @@ def test_unexamined_regions_are_flagged() -> None:
 
 def test_display_helpers() -> None:
     result = el_escorial(exam({"cervical": UL, "lumbosacral": UL}, other_disease_excluded=None))
-    assert result.name == "revised_el_escorial"
-    assert result.reasons[0].startswith("not definite:") and any("not documented" in r for r in result.reasons)
+    assert result.system == "revised_el_escorial" and result.name.startswith("Revised El Escorial")
+    assert result.reasons[0].startswith("not clinically definite ALS:") and any("not documented" in r for r in result.reasons)
+
+
+# --- issue 15: one case per category and per "why not", against each system's published wording ---
+
+UMN = {"umn": True}
+LMN = {"lmn": True}
+
+
+def test_umn_bulbar_lmn_cervical_in_all_three_systems() -> None:
+    # UMN signs rostral to LMN signs in a different region: probable (rEEC, Awaji); Gold Coast: UMN and
+    # LMN dysfunction in two body regions need not share a region.
+    regions = {"bulbar": UMN, "cervical": LMN}
+    assert el_escorial(exam(regions)).category == "probable"
+    assert awaji(exam(regions)).category == "probable"
+    assert gold_coast(exam(regions)).category == "als"
+
+
+@pytest.mark.parametrize(("system", "regions", "category"), [
+    (el_escorial, {"bulbar": UL, "cervical": UL, "thoracic": UL}, "definite"),
+    (el_escorial, {"cervical": UL, "thoracic": UL, "lumbosacral": UL}, "definite"),  # 3 spinal regions
+    (el_escorial, {"bulbar": UMN, "lumbosacral": LMN}, "probable"),
+    (el_escorial, {"cervical": UL}, "possible"),  # together in only one region
+    (el_escorial, {"cervical": UMN, "thoracic": UMN}, "possible"),  # UMN alone in 2 regions
+    (el_escorial, {"cervical": LMN, "lumbosacral": UMN}, "possible"),  # LMN rostral to UMN
+    (el_escorial, {"cervical": UMN}, "not_met"),
+    (awaji, {"bulbar": UL, "cervical": UL, "lumbosacral": {"umn": True, "emg": FULL_EMG}}, "definite"),
+    (awaji, {"bulbar": UMN, "cervical": {"emg": FULL_EMG}}, "probable"),  # EMG LMN, UMN rostral
+    (awaji, {"lumbosacral": UL}, "possible"),
+    (awaji, {"bulbar": UMN, "cervical": UMN}, "possible"),
+    (awaji, {"bulbar": {"emg": FULL_EMG}, "cervical": UMN}, "possible"),
+    (awaji, {"thoracic": LMN}, "not_met"),
+    (gold_coast, {"cervical": UL}, "als"),
+    (gold_coast, {"bulbar": UMN, "lumbosacral": LMN}, "als"),
+    (gold_coast, {"cervical": LMN, "lumbosacral": {"emg": FULL_EMG}}, "als"),  # LMN in 2 regions
+    (gold_coast, {"cervical": LMN}, "not_met"),
+    (gold_coast, {"cervical": UMN, "lumbosacral": UMN}, "not_met"),
+])
+def test_each_category(system: Any, regions: dict[str, dict[str, Any]], category: str) -> None:
+    assert system(exam(regions)).category == category
+
+
+@pytest.mark.parametrize(("regions", "category", "fragment"), [
+    ({"cervical": UL, "lumbosacral": UL}, "definite", "together in 2 region(s)"),
+    ({"cervical": UL}, "probable", "only one region"),
+    ({"cervical": UMN, "thoracic": UMN}, "probable", "no LMN signs"),
+    ({"cervical": LMN, "lumbosacral": LMN}, "probable", "no UMN signs"),
+    ({"cervical": LMN, "lumbosacral": UMN}, "probable", "no UMN signs rostral to LMN signs"),
+    ({"cervical": LMN, "lumbosacral": UMN}, "probable_laboratory_supported", "limb(s)"),
+    ({"cervical": LMN, "lumbosacral": LMN}, "possible", "no LMN signs rostral to UMN signs"),
+])
+def test_each_why_not_revised_el_escorial(regions: dict[str, dict[str, Any]], category: str, fragment: str) -> None:
+    assert fragment in why(el_escorial(exam(regions)), category)
+
+
+def test_each_why_not_gold_coast() -> None:
+    assert "UMN dysfunction only" in why(gold_coast(exam({"bulbar": UMN, "cervical": UMN})), "als")
+    assert "LMN dysfunction in 1 region(s)" in why(gold_coast(exam({"cervical": LMN})), "als")
+    before = gold_coast(exam({"cervical": UL}, normal_motor_function_before=False))
+    assert before.category == "not_met" and "normal motor function before" in why(before, "als")
+    excluded = gold_coast(exam({"cervical": UL}, other_disease_excluded=False))
+    assert excluded.category == "not_met" and "not excluded" in why(excluded, "als")

@@ -70,7 +70,7 @@ def test_missing_file_and_bad_options(tmp_path: Path, run_cli: Callable[..., Any
 
 def test_cli_table_and_json(run_cli: Callable[..., Any]) -> None:
     table = run_cli("clinical", EXAMPLE)
-    assert table.code == 0 and "King's (clinical)" in table.stdout and "ENCALS: refused" in table.stdout
+    assert table.code == 0 and "King's (clinical)" in table.stdout and "ENCALS: not calculated" in table.stdout
     first = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--today", "2025-12-01")
     second = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--today", "2025-12-01")
     assert first.code == 0 and first.stdout == second.stdout  # byte-reproducible

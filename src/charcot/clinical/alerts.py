@@ -4,7 +4,8 @@ multidisciplinary-care reminders, each with its source keys and confidence.
 NIV rule sets (clinical-algorithms.md §6.1):
 * US Medicare (CMS) coverage for respiratory assist devices, as quoted by Aboussouan &
   Mireles-Cabodevila 2013 (Respir Care 58:1555): any of FVC < 50% predicted, MIP < 60 cmH2O,
-  SpO2 <= 88% for >= 5 continuous minutes, PaCO2 > 45 mmHg.
+  SpO2 <= 88% for >= 5 continuous minutes, PaCO2 >= 45 mmHg (the CMS policy's own wording; the
+  editorial writes > 45).
 * AAN practice parameter (Miller 2009), per the same editorial: adds SNIP < 40 cmH2O and orthopnoea.
 * European consensus (Leigh 2003): >= 1 respiratory symptom AND (FVC <= 80% or SNIP <= 40 cmH2O)
   AND (significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa).
@@ -31,7 +32,8 @@ FVC_RECENT_DAYS = 92
 
 
 class CareAlert(BaseModel):
-    key: str
+    key: str  # identifier (JSON); ``title`` is what a clinician reads
+    title: str = ""
     kind: str  # "niv", "gastrostomy", "reminder"
     status: str  # "criteria_met", "criteria_not_met", "insufficient_data", "already_in_place", "reminder"
     message: str
@@ -58,18 +60,24 @@ def _orthopnoea(visit: Visit) -> bool | None:
     return None
 
 
+NIV_RULE_TITLES = {"cms_medicare_rad": "US Medicare coverage rule for respiratory assist devices",
+                   "aan_2009": "AAN practice parameter 2009",
+                   "european_consensus_2003": "European consensus 2003"}
+
+
 def _any_rule(key: str, tests: list[tuple[str, bool | None]], sources: list[str], when: date | None,
               confidence: str = "verified") -> CareAlert:
+    title = NIV_RULE_TITLES[key]
     fired = [name for name, value in tests if value is True]
     missing = [name for name, value in tests if value is None]
     if fired:
-        status, message = "criteria_met", f"NIV criteria met ({key}): " + "; ".join(fired)
+        status, message = "criteria_met", f"NIV criteria met ({title}): " + "; ".join(fired)
     elif missing:
-        status, message = "insufficient_data", f"NIV criteria ({key}) not met by the recorded tests; not recorded: " + "; ".join(missing)
+        status, message = "insufficient_data", f"NIV criteria ({title}) not met by the recorded tests; not recorded: " + "; ".join(missing)
     else:
-        status, message = "criteria_not_met", f"NIV criteria ({key}) not met"
-    return CareAlert(key=key, kind="niv", status=status, message=message, fired=fired, missing_data=missing,
-                     visit_date=when, sources=sources, confidence=confidence)
+        status, message = "criteria_not_met", f"NIV criteria ({title}) not met"
+    return CareAlert(key=key, title=title, kind="niv", status=status, message=message, fired=fired,
+                     missing_data=missing, visit_date=when, sources=sources, confidence=confidence)
 
 
 def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
@@ -87,7 +95,7 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     cms = [("FVC < 50% predicted", None if fvc is None else fvc < 50),
            ("MIP < 60 cmH2O", None if mip is None else mip < 60),
            ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", None if spo2 is None else spo2 >= 5),
-           ("PaCO2 > 45 mmHg", None if paco2 is None else paco2 > 45)]
+           ("PaCO2 >= 45 mmHg", None if paco2 is None else paco2 >= 45)]
     aan = [*cms, ("SNIP < 40 cmH2O", None if snip is None else snip < 40), ("orthopnoea", _orthopnoea(last))]
     out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13"], last.date),
            _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13"], last.date)]
@@ -117,7 +125,8 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     else:
         status, message = "insufficient_data", ("NIV criteria (European consensus 2003): not established; "
                                                 "not recorded: " + "; ".join(missing))
-    out.append(CareAlert(key="european_consensus_2003", kind="niv", status=status, message=message, fired=fired,
+    out.append(CareAlert(key="european_consensus_2003", title=NIV_RULE_TITLES["european_consensus_2003"], kind="niv",
+                         status=status, message=message, fired=fired,
                          missing_data=missing, visit_date=last.date, sources=["S-Lei03"]))
     return out
 

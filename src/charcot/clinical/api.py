@@ -85,7 +85,8 @@ def _resolve_today(case: ClinicalCase, today: date | None) -> tuple[date, str]:
             raise InputError(f"today ({today.isoformat()}) is before symptom onset ({case.onset.date.isoformat()})",
                              record="today")
         return today, "explicit"
-    if case.visits:
+    # The latest recorded date: a diagnosis made after the last visit is part of the record.
+    if case.visits and (case.diagnosis is None or case.visits[-1].date >= case.diagnosis.date):
         return case.visits[-1].date, "last_visit"
     if case.diagnosis is not None:
         return case.diagnosis.date, "diagnosis"
@@ -122,8 +123,11 @@ def _predictors(case: ClinicalCase, today: date, rees: criteria_mod.CriteriaResu
     delta = None
     fvc = None
     delay = None
-    if diag is None or diag.date > today:
-        reasons.append("no diagnosis date (by today): diagnostic delay and data at diagnosis are needed")
+    if diag is None:
+        reasons.append("no diagnosis date recorded: diagnostic delay and data at diagnosis are needed")
+    elif diag.date > today:
+        reasons.append(f"the diagnosis ({diag.date.isoformat()}) is after the assessment date ({today.isoformat()}): "
+                       "the model uses data at diagnosis")
     else:
         delay = months_between(case.onset.date, diag.date)
         candidates = [v for v in case.visits_until(today) if v.alsfrs_r is not None
@@ -207,8 +211,8 @@ def _prognosis(case: ClinicalCase, today: date, months_today: float, rees: crite
                                           caveats=tricals_caveats)
     encals_reasons = list(reasons)
     if c9 is None:
-        encals_reasons.append("C9orf72 status not assessed: pass c9orf72_status='normal' or 'expanded' to choose "
-                              "an assumption explicitly, or use the 7-predictor TRICALS profile")
+        encals_reasons.append("C9orf72 status not assessed: record the genetic result, or state an assumption "
+                              "explicitly (C9orf72 normal or expanded), or use the 7-predictor TRICALS profile")
     if predictors is None or encals_reasons:
         return prognosis.EncalsResult(status="refused", refusal_reasons=encals_reasons,
                                       caveats=[prognosis.CONFIDENCE_NOTE, *caveats, *c9_caveats]), tricals

@@ -34,8 +34,17 @@ class RegionBasis(BaseModel):
     lmn_basis: str | None  # "clinical", "EMG" or "clinical+EMG"
 
 
+SYSTEM_TITLES = {"revised_el_escorial": "Revised El Escorial criteria (Brooks 2000)",
+                 "awaji": "Awaji-shima criteria (de Carvalho 2008)",
+                 "gold_coast": "Gold Coast criteria (Shefner 2020)"}
+CATEGORY_TITLES = {DEFINITE: "clinically definite ALS", PROBABLE: "clinically probable ALS",
+                   PROBABLE_LAB: "clinically probable, laboratory-supported ALS", POSSIBLE: "clinically possible ALS",
+                   NOT_MET: "criteria not met", "als": "ALS (criteria met)",
+                   "undetermined": "undetermined (a required item is not documented)"}
+
+
 class CriteriaResult(BaseModel):
-    system: str
+    system: str  # identifier (JSON); ``name`` and ``category_title`` are what a clinician reads
     category: str
     regions: list[RegionBasis]
     why_not_higher: list[WhyNot]
@@ -46,12 +55,16 @@ class CriteriaResult(BaseModel):
 
     @property
     def name(self) -> str:
-        return self.system
+        return SYSTEM_TITLES.get(self.system, self.system)
+
+    @property
+    def category_title(self) -> str:
+        return CATEGORY_TITLES.get(self.category, self.category)
 
     @property
     def reasons(self) -> list[str]:
         """Why each higher category was not reached, then what is not documented (for display)."""
-        return [f"not {w.category.replace('_', ' ')}: {w.reason}" for w in self.why_not_higher] + \
+        return [f"not {CATEGORY_TITLES.get(w.category, w.category)}: {w.reason}" for w in self.why_not_higher] + \
             list(self.requirements_not_documented)
 
 
@@ -94,20 +107,33 @@ def _rostral(upper: set[BodyRegion], lower: set[BodyRegion]) -> bool:
 
 
 def _grade(umn: set[BodyRegion], lmn: set[BodyRegion]) -> tuple[str, list[WhyNot], bool]:
-    """Shared definite/probable/possible logic. Returns (category, why-not list so far, possible_met)."""
+    """Shared definite/probable/possible logic (Brooks 2000; Awaji keeps the wording with "clinical
+    or electrophysiological evidence"). Returns (category, why-not list so far, possible_met).
+
+    Definite: UMN and LMN signs together in 3 regions (bulbar + 2 spinal, or 3 spinal).
+    Probable: "UMN and LMN signs in at least two regions. While the regions may be different, some
+    UMN signs must be rostral (above) the LMN signs" — UMN and LMN signs need not share a region.
+    Possible: UMN and LMN together in only one region, or UMN alone in >= 2 regions, or LMN signs
+    rostral to UMN signs."""
     both = [r for r in REGIONS if r in umn and r in lmn]
     umn_alone = [r for r in REGIONS if r in umn and r not in lmn]
+    involved = sorted(umn | lmn, key=lambda r: r.rank)
     why: list[WhyNot] = []
     if len(both) >= 3:
         return DEFINITE, why, True
     why.append(WhyNot(category=DEFINITE, reason=f"UMN and LMN signs together in {len(both)} region(s) "
-                      f"({_names(both)}); definite needs 3"))
-    if len(both) >= 2 and _rostral(umn, lmn):
+                      f"({_names(both)}); definite needs 3 (bulbar and 2 spinal regions, or 3 spinal regions)"))
+    if umn and lmn and len(involved) >= 2 and _rostral(umn, lmn):
         return PROBABLE, why, True
-    if len(both) >= 2:
-        reason = "no UMN signs rostral to the LMN signs"
+    if not umn or not lmn:
+        reason = f"no {'UMN' if not umn else 'LMN'} signs in any region; probable needs UMN and LMN signs"
+    elif len(involved) < 2:
+        reason = (f"UMN and LMN signs in only one region ({_names(involved)}); probable needs signs in at least "
+                  "2 regions")
     else:
-        reason = f"UMN and LMN signs together in {len(both)} region(s); probable needs 2 with some UMN signs rostral to LMN signs"
+        reason = (f"no UMN signs rostral to LMN signs (UMN: {_names(sorted(umn, key=lambda r: r.rank))}; "
+                  f"LMN: {_names(sorted(lmn, key=lambda r: r.rank))}); probable needs some UMN signs above the "
+                  "LMN signs")
     why.append(WhyNot(category=PROBABLE, reason=reason))
     possible = len(both) == 1 or len(umn_alone) >= 2 or _rostral(lmn, umn)
     return (POSSIBLE if possible else NOT_MET), why, possible
@@ -206,13 +232,21 @@ def gold_coast(exam: Examination) -> CriteriaResult:
     if fasc_only:
         caveats.append("LMN by EMG relied on fasciculation potentials in " + _names(fasc_only)
                        + "; the Gold Coast fasciculation clause is recalled, not re-verified")
+    # Criterion 2 (Shefner 2020): "upper and lower motor neuron dysfunction in at least 1 body region
+    # (with upper and lower motor neuron dysfunction noted in the same body region if only one body
+    # region is involved) or lower motor neuron dysfunction in at least 2 body regions".
     both = [r for r in REGIONS if r in umn and r in lmn]
-    anatomic = len(both) >= 1 or len(lmn) >= 2
+    involved = umn | lmn
+    anatomic = bool(umn and lmn and (both or len(involved) >= 2)) or len(lmn) >= 2
     problems: list[str] = []
     undocumented: list[str] = []
     if not anatomic:
-        problems.append(f"UMN and LMN together in no region and LMN in {len(lmn)} region(s); needs UMN+LMN in 1 "
-                        "region or LMN in 2 regions")
+        if umn:  # (UMN and LMN anywhere always satisfy the criterion: same region, or two regions)
+            detail = f"UMN dysfunction only ({_names(sorted(umn, key=lambda r: r.rank))}), no LMN dysfunction"
+        else:
+            detail = f"no UMN dysfunction and LMN dysfunction in {len(lmn)} region(s)"
+        problems.append(f"{detail}; needs UMN and LMN dysfunction (in the same region if only one region is "
+                        "involved) or LMN dysfunction in at least 2 regions")
     for flag, text in ((exam.progression_documented, "progressive motor impairment"),
                        (exam.normal_motor_function_before, "normal motor function before the impairment")):
         if flag is False:

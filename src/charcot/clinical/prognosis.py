@@ -104,12 +104,29 @@ def transforms(p: Predictors) -> dict[str, float]:
     }
 
 
+# Where the model's own mathematics stops being meaningful (derived here, not from the paper's tables):
+# * the diagnostic-delay transform (d/10)^-0.5 + ln(d/10) has its minimum at d = 2.5 months
+#   (d/dd = [1 - 0.5·(d/10)^-0.5]/d = 0 <=> d = 2.5); below it a shorter delay would
+#   predict a *longer* survival, the reverse of the fitted relation, so predictions are refused;
+# * the baseline spline's boundary knots are exp(0.081) = 1.08 and exp(5.917) = 371 months from
+#   onset (flexsurvspline puts them at the shortest and longest observed event times), so a
+#   median beyond 371 months is an extrapolation and is flagged.
+MIN_DIAGNOSTIC_DELAY_MONTHS = 2.5
+SPLINE_RANGE_MONTHS = (math.exp(K_MIN), math.exp(K_MAX))
+
+
 def domain_problems(p: Predictors) -> list[str]:
     problems = []
     if p.delta_frs < 0:
         problems.append(f"ΔFRS must be >= 0 (decline positive); got {p.delta_frs:.3f}")
     if p.diagnostic_delay_months <= 0:
         problems.append("diagnostic delay must be > 0 months (its transform takes a logarithm)")
+    elif p.diagnostic_delay_months < MIN_DIAGNOSTIC_DELAY_MONTHS:
+        problems.append(
+            f"diagnostic delay {p.diagnostic_delay_months:.1f} months is below {MIN_DIAGNOSTIC_DELAY_MONTHS:g} months: "
+            "the model's delay term reverses there (a shorter delay would predict a longer survival), so no "
+            f"prediction is made; the model applies to a diagnostic delay of at least {MIN_DIAGNOSTIC_DELAY_MONTHS:g} "
+            "months")
     if p.fvc_percent_predicted <= 0:
         problems.append("FVC % predicted must be > 0")
     if p.age_at_onset_years <= 0:
@@ -143,7 +160,7 @@ class EncalsResult(BaseModel):
     refusal_reasons: list[str] = []
     predictors: dict[str, float | bool | str] = {}
     linear_predictor: float | None = None
-    median_months_from_onset: float | None = None
+    median_months_from_onset: float | None = None  # None: beyond 1,200 months (see caveats)
     today_months_since_onset: float | None = None
     survival_today: float | None = None
     conditional_median_months_from_today: float | None = None
@@ -161,8 +178,12 @@ class TricalsResult(BaseModel):
     status: str
     refusal_reasons: list[str] = []
     risk_profile: float | None = None
-    note: str = ("TRICALS risk profile: a linear predictor used to select trial participants (no C9orf72 term); "
-                 "higher = worse prognosis. No survival curve is attached to it here.")
+    note: str = ("TRICALS risk profile: the 7-predictor ENCALS linear predictor (no C9orf72 term), on the scale of "
+                 "the log odds of reaching the composite outcome (added to the baseline log odds at every time); "
+                 "higher = worse prognosis. Trials select participants within a window of it (the TRICALS code's "
+                 "example window is -6.0 to -2.0). It is not a probability and no survival curve is attached to it "
+                 "here.")
+    example_trial_window: tuple[float, float] = (-6.0, -2.0)
     confidence: str = "unverified"
     caveats: list[str] = []
     sources: list[str] = ["S-Wes18", "S-PrecALS"]
@@ -194,11 +215,16 @@ def encals_assess(p: Predictors, today_months: float, caveats: Sequence[str]) ->
         "fvc_percent_predicted": p.fvc_percent_predicted, "bulbar_onset": p.bulbar_onset,
         "definite_als": p.definite_als, "ftd": p.ftd, "c9orf72_expanded": bool(p.c9orf72_expanded)}
     horizon = max(120.0, today_months + 72.0)
+    flags = []
+    if median is None or median > SPLINE_RANGE_MONTHS[1]:
+        flags.append(f"the predicted median lies beyond {SPLINE_RANGE_MONTHS[1]:.0f} months from onset, outside the "
+                     f"follow-up the model was fitted on ({SPLINE_RANGE_MONTHS[0]:.1f}-{SPLINE_RANGE_MONTHS[1]:.0f} "
+                     "months, the spline's boundary knots): an extrapolation, not a prediction")
     return EncalsResult(status="assessed", predictors=predictors, linear_predictor=round(lp, 6),
                         median_months_from_onset=None if median is None else round(median, 4),
                         today_months_since_onset=round(today_months, 4), survival_today=round(s_today, 6),
                         conditional_median_months_from_today=cond_median, conditional_survival=conditional,
                         survival_from_onset={str(h): round(survival(h, lp), 6) for h in (12, 24, 36, 48, 60, 120)},
                         curve=curve_points(lp, horizon),
-                        caveats=[CONFIDENCE_NOTE, *caveats,
+                        caveats=[*flags, CONFIDENCE_NOTE, *caveats,
                                  "no risk group is given: the published LP cut-offs were not available"])

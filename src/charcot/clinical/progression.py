@@ -14,23 +14,28 @@ from charcot.errors import NotAssessable
 @dataclass(frozen=True)
 class _Band:
     label: str
-    lower: float | None  # inclusive
-    upper: float | None  # exclusive
+    lower: float | None  # inclusive unless ``lower_open``
+    upper: float | None  # exclusive unless ``upper_closed``
+    lower_open: bool = False
+    upper_closed: bool = False
 
     def contains(self, value: float) -> bool:
-        if self.lower is not None and value < self.lower:
+        if self.lower is not None and (value <= self.lower if self.lower_open else value < self.lower):
             return False
-        return self.upper is None or value < self.upper
+        if self.upper is None:
+            return True
+        return value <= self.upper if self.upper_closed else value < self.upper
 
     def rule(self) -> str:
-        low = "" if self.lower is None else f"{self.lower} <= "
-        high = "" if self.upper is None else f" < {self.upper}"
+        low = "" if self.lower is None else f"{self.lower} {'<' if self.lower_open else '<='} "
+        high = "" if self.upper is None else f" {'<=' if self.upper_closed else '<'} {self.upper}"
         return f"{low}ΔFS{high}"
 
 
 @dataclass(frozen=True)
 class Scheme:
-    name: str
+    name: str  # identifier (JSON)
+    title: str  # what a clinician reads
     source: str
     bands: tuple[_Band, ...]
     note: str | None = None
@@ -38,27 +43,29 @@ class Scheme:
 
 # Cut-offs as tabulated in a 2021 BMC Neurology review (clinical-algorithms.md §1.1, [V-src]).
 SCHEMES: tuple[Scheme, ...] = (
-    Scheme("kimura_2006_two_groups", "S-Kim06",
+    Scheme("kimura_2006_two_groups", "Kimura 2006, two groups", "S-Kim06",
            (_Band("slower", None, 0.67), _Band("faster", 0.67, None))),
-    Scheme("kimura_2006_three_groups", "S-Kim06",
+    Scheme("kimura_2006_three_groups", "Kimura 2006, three groups", "S-Kim06",
            (_Band("slow", None, 0.5), _Band("intermediate", 0.5, 1.0), _Band("fast", 1.0, None))),
-    Scheme("gordon_2006", "S-Kja21", (_Band("slower", None, 0.5), _Band("faster", 0.5, None))),
+    Scheme("gordon_2006", "Gordon 2006", "S-Kja21", (_Band("slower", None, 0.5), _Band("faster", 0.5, None))),
     # Published as <0.25 / 0.25-<0.49 / 0.50-<0.99 / >=1.00 (two-decimal notation); the gaps between
     # 0.49 and 0.50 and between 0.99 and 1.00 are closed at the next band's lower bound.
-    Scheme("elamin_2015", "S-Ela15",
+    Scheme("elamin_2015", "Elamin 2015", "S-Ela15",
            (_Band("very slow", None, 0.25), _Band("slow", 0.25, 0.5), _Band("intermediate", 0.5, 1.0),
             _Band("fast", 1.0, None)),
            note="published bands in two-decimal notation; gaps closed at 0.50 and 1.00"),
-    # Labra 2016 as tabulated by the review: < 0.47 / 0.47 <= ΔFS < 1.11 / >= 1.11 (the abstract
-    # says "> 1.11"; a value of exactly 1.11 is placed in 'fast', following the review's table).
-    Scheme("labra_2016", "S-Lab16",
-           (_Band("slow", None, 0.47), _Band("intermediate", 0.47, 1.11), _Band("fast", 1.11, None)),
-           note="exactly 1.11 is 'fast' per the review table; the abstract writes > 1.11"),
+    # Labra 2016: "< 0.47" slow, "0.47-1.11" intermediate, "> 1.11" fast (the paper's wording; a
+    # value of exactly 1.11 is intermediate).
+    Scheme("labra_2016", "Labra 2016", "S-Lab16",
+           (_Band("slow", None, 0.47), _Band("intermediate", 0.47, 1.11, upper_closed=True),
+            _Band("fast", 1.11, None, lower_open=True)),
+           note="fast is > 1.11 as published; exactly 1.11 is intermediate"),
 )
 
 
 class DeltaFsCategory(BaseModel):
-    scheme: str
+    scheme: str  # the scheme as a clinician reads it, e.g. "Kimura 2006, two groups"
+    scheme_id: str
     label: str
     rule: str
     sources: list[str]
@@ -80,7 +87,7 @@ def categorise(value: float) -> list[DeltaFsCategory]:
     out: list[DeltaFsCategory] = []
     for scheme in SCHEMES:
         band = next(b for b in scheme.bands if b.contains(value))
-        out.append(DeltaFsCategory(scheme=scheme.name, label=band.label, rule=band.rule(), sources=sorted({scheme.source, "S-Kja21"}),
+        out.append(DeltaFsCategory(scheme=scheme.title, scheme_id=scheme.name, label=band.label, rule=band.rule(), sources=sorted({scheme.source, "S-Kja21"}),
                                    note=scheme.note))
     return out
 

@@ -12,7 +12,7 @@ def table(a: ClinicalAssessment) -> str:
     lines: list[str] = []
     add = lines.append
     add(f"Clinical assessment, case {a.case_id}: as of {a.today.isoformat()} ({a.today_source.replace('_', ' ')})")
-    add(f"Onset {a.onset_date.isoformat()} ({a.onset_region.value}), {a.months_since_onset_today:.1f} months ago")
+    add(f"Onset {a.onset_date.isoformat()} ({a.onset_region.value.replace('_', ' ')}), {a.months_since_onset_today:.1f} months ago")
     add("")
     add("ALSFRS-R")
     add(f"  {'date':<10}  {'months':>6}  {'total':>5}  item5  bulbar fine gross resp")
@@ -22,10 +22,10 @@ def table(a: ClinicalAssessment) -> str:
             f"{d['bulbar']:>6} {d['fine_motor']:>4} {d['gross_motor']:>5} {d['respiratory']:>4}")
     for label, dfs in (("ΔFS at diagnosis", a.delta_fs_at_diagnosis), ("ΔFS latest", a.delta_fs_latest)):
         if dfs is not None:
-            cats = ", ".join(f"{c.scheme}: {c.label}" for c in dfs.categories)
+            cats = "; ".join(f"{c.scheme}: {c.label}" for c in dfs.categories)
             add(f"  {label}: {dfs.value:.2f} points/month ({cats})")
     for slope in a.slopes:
-        add(f"  slope {slope.method}: {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
+        add(f"  slope ({slope.method.replace('_', ' ')}): {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
     if a.d50 is not None:
         ci = f" (95% CI {a.d50.d50_ci95[0]:.1f}-{a.d50.d50_ci95[1]:.1f})" if a.d50.d50_ci95 else ""
         add(f"  D50 model: D50 {a.d50.d50_months:.1f} months{ci}, dx {a.d50.dx_months:.2f}, rD50 today "
@@ -33,7 +33,7 @@ def table(a: ClinicalAssessment) -> str:
     add("")
     add("Staging")
     k = a.kings_clinical
-    add(f"  King's (clinical): {k.stage}  [{'; '.join(k.reasons)}]")
+    add(f"  King's (clinical): {k.stage}  [{'; '.join(k.reasons).replace('_', ' ')}]")
     if a.kings_alsfrs_r:
         e = a.kings_alsfrs_r[-1]
         add(f"  King's (ALSFRS-R estimate, {e.date.isoformat()}): {e.stage}")
@@ -45,21 +45,34 @@ def table(a: ClinicalAssessment) -> str:
     add("Prognosis (confidence: unverified coefficients)")
     enc = a.encals
     if enc.status == "assessed":
-        add(f"  ENCALS LP {enc.linear_predictor:.3f}; median event-free survival {enc.median_months_from_onset:.1f} "
-            f"months from onset; S(today) {enc.survival_today:.2f}")
+        median = ("beyond 1,200 months" if enc.median_months_from_onset is None
+                  else f"{enc.median_months_from_onset:.1f} months")
+        survival_today = "-" if enc.survival_today is None else f"{enc.survival_today:.2f}"
+        add(f"  ENCALS: median event-free survival {median} from onset; probability event-free today "
+            f"{survival_today} (linear predictor {enc.linear_predictor:.3f})")
         cond = ", ".join(f"{h} mo: {p:.2f}" for h, p in sorted(enc.conditional_survival.items(), key=lambda x: int(x[0])))
-        add(f"  from today: {cond}; conditional median {enc.conditional_median_months_from_today} months")
+        cmed = enc.conditional_median_months_from_today
+        add(f"  from today: {cond}; conditional median "
+            + ("beyond the model's range" if cmed is None else f"{cmed:.1f} months"))
+        for flag in enc.caveats:
+            if "extrapolation" in flag:
+                add(f"  ! {flag}")
     else:
-        add("  ENCALS: refused: " + "; ".join(enc.refusal_reasons))
+        add("  ENCALS: not calculated: " + "; ".join(enc.refusal_reasons))
     tri = a.tricals
-    add(f"  TRICALS risk profile: {tri.risk_profile:.3f}" if tri.status == "assessed"
-        else "  TRICALS: refused: " + "; ".join(tri.refusal_reasons))
+    if tri.status == "assessed" and tri.risk_profile is not None:
+        low, high = tri.example_trial_window
+        inside = "inside" if low <= tri.risk_profile <= high else "outside"
+        add(f"  TRICALS risk profile {tri.risk_profile:.2f} (log-odds scale, higher = worse prognosis; "
+            f"{inside} the example trial window {low:g} to {high:g}; not a probability)")
+    else:
+        add("  TRICALS risk profile: not calculated: " + "; ".join(tri.refusal_reasons))
     add("")
     add("Diagnostic criteria")
     for c in a.criteria:
-        add(f"  {c.system}: {c.category}")
-        for w in c.why_not_higher:
-            add(f"    not {w.category}: {w.reason}")
+        add(f"  {c.name}: {c.category_title}")
+        for reason in c.reasons[:len(c.why_not_higher)]:
+            add(f"    {reason}")
         for r in c.requirements_not_documented:
             add(f"    ! {r}")
     add("")
@@ -71,8 +84,8 @@ def table(a: ClinicalAssessment) -> str:
     add("")
     add("Care alerts")
     for alert in a.care_alerts:
-        add(f"  [{alert.kind}] {alert.status}: {alert.message} (sources: {', '.join(alert.sources)}; "
-            f"{alert.confidence})")
+        add(f"  [{alert.kind}] {alert.status.replace('_', ' ')}: {alert.message} (sources: "
+            f"{', '.join(alert.sources)}; {alert.confidence})")
     if a.not_assessed:
         add("")
         add("Not assessed")

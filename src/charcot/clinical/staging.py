@@ -95,9 +95,13 @@ def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
     if onset in (OnsetRegion.BULBAR, OnsetRegion.UPPER_LIMB, OnsetRegion.LOWER_LIMB):
         regions.add(onset.value)
     elif onset is OnsetRegion.RESPIRATORY:
-        regions.add("respiratory")
-        caveats.append("respiratory (diaphragmatic) onset is counted as one region, grouped with the limb "
-                       "regions as in Roche 2012")
+        # Roche 2012 groups diaphragmatic onset with limb onset: it is the first involved region,
+        # never a fourth one added to bulbar, upper limb and lower limb.
+        if not regions:
+            regions.add("respiratory (diaphragmatic) onset")
+        caveats.append("respiratory (diaphragmatic) onset is grouped with limb onset as in Roche 2012: it counts "
+                       "as the onset region only while no bulbar or limb region is recorded, never as an extra "
+                       "region")
     reasons.append(f"{len(regions)} region(s) involved by {today.isoformat()}: " + (", ".join(sorted(regions)) or "none"))
     if not case.regions_involved:
         caveats.append("no region involvement dates recorded: only the onset region is counted")
