@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from charcot.knowledge import Knowledge
+from charcot.knowledge import Knowledge, get_knowledge
 from charcot.knowledge.schema.variants import variant_index
 from charcot.model import AcmgClass, Build
 
@@ -61,7 +61,9 @@ def test_cli_variants_sources_summary(run_cli: Callable[..., Any]) -> None:
     assert result.code == 0 and "2025-07-01" in result.stdout
     assert run_cli("knowledge", "sources", "S-Nope").code == 2
     result = run_cli("knowledge", "summary")
-    assert result.code == 0 and "2026.11.0" in result.stdout and "genes: 66 records" in result.stdout
+    kb = get_knowledge()
+    assert result.code == 0 and kb.meta.version in result.stdout
+    assert f"genes: {len(kb.records('genes'))} records" in result.stdout
 
 
 def test_cli_validate_passes_on_the_committed_base(run_cli: Callable[..., Any]) -> None:

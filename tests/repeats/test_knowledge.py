@@ -89,7 +89,8 @@ def test_every_default_and_set_is_ordered() -> None:
 def test_sources_disagree_and_are_kept_apart() -> None:
     atxn2 = next(r for r in _records() if r.id == "ATXN2")
     by_set = {s.id: s.classify(30) for s in atxn2.threshold_sets}
-    assert by_set["als_risk_27_33"] is not None and by_set["als_risk_27_33"].category == schema.RepeatCategory.RISK_ALLELE
+    assert by_set["als_risk_by_length"] is not None
+    assert by_set["als_risk_by_length"].category == schema.RepeatCategory.INTERMEDIATE
     assert by_set["stranger_catalog"] is not None and by_set["stranger_catalog"].category == schema.RepeatCategory.NORMAL
     assert by_set["gnomad_catalog"] is not None and by_set["gnomad_catalog"].category == schema.RepeatCategory.INTERMEDIATE
     c9 = next(r for r in _records() if r.id == "C9ORF72")
@@ -108,3 +109,18 @@ def test_derivation_script_region_parser() -> None:
     assert module.parse_region("X:66765158-66765227") == ("X", 66765159, 66765227)
     with pytest.raises(ValueError):
         module.parse_region("9-27573528")
+
+
+def test_every_locus_compares_itself_with_stranger_and_strchive() -> None:
+    for record in _records():
+        for set_id in schema.REFERENCE_SETS:
+            comparison = record.threshold_set(set_id).comparison
+            assert comparison and "charcot" in comparison, (record.id, set_id)
+
+
+def test_validator_requires_the_reference_comparison() -> None:
+    records = _records()
+    atxn2 = next(r for r in records if r.id == "ATXN2")
+    atxn2.threshold_set("strchive").comparison = None
+    problems = schema.check(records, get_knowledge())
+    assert any(p.record == "ATXN2" and "'strchive'" in p.message for p in problems)

@@ -57,16 +57,22 @@ def test_eh5_atxn2_30_each_source_and_the_default() -> None:
     assert atxn2 is not None and [a.size for a in atxn2.alleles] == [22, 30]
     allele30 = atxn2.alleles[1]
     by_set = _by_set(allele30)
-    assert atxn2.default_set == "als_risk_27_33"
-    assert by_set["als_risk_27_33"] == "risk_allele"  # intermediate in the 27-33 definition
+    assert atxn2.default_set == "als_risk_by_length"
+    # 30 repeats: OR 1.55, not significant (Neuenschwander 2014): long-normal, not a risk allele
+    assert by_set["als_risk_by_length"] == "intermediate"
     assert by_set["stranger_catalog"] == "normal"
-    assert by_set["stripy_comparison"] == "normal"
+    assert by_set["strchive"] == "intermediate"
     assert by_set["gnomad_catalog"] == "intermediate"  # gnomAD's SCA2 intermediate range 29-34
-    assert allele30.category == AlleleCategory.RISK_ALLELE
+    assert allele30.category == AlleleCategory.INTERMEDIATE
+    assert allele30.length_risk is not None and allele30.length_risk.odds_ratio == 1.55
+    assert allele30.length_risk.significant is False and "not statistically significant" in allele30.summary
+    # only the sources that differ from the default are named; the agreeing ones are not repeated
     assert atxn2.sources_disagree and "Stranger catalog" in (atxn2.disagreement or "")
+    assert "STRchive" not in (atxn2.disagreement or "") and "gnomAD" not in (atxn2.disagreement or "")
+    assert "22" not in (atxn2.disagreement or "")  # the 22 allele: every source says normal
     assert atxn2.alleles[0].category == AlleleCategory.NORMAL
     assert atxn2.recommendation is not None and "S-Neu14" in atxn2.default_sources
-    assert "risk allele" in atxn2.summary and "Sources disagree" in atxn2.summary
+    assert "risk allele" not in atxn2.summary and "Other sources differ" in atxn2.summary
 
 
 def test_eh5_ar_by_sex() -> None:
@@ -82,7 +88,7 @@ def test_eh5_ar_by_sex() -> None:
 def test_eh5_cli_text_and_json(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("repeats", EH5, "--sex", "male")
     assert result.code == 0, result.stderr
-    assert "C9orf72 GGGGCC" in result.stdout and "ALS risk, intermediate 27-33" in result.stdout
+    assert "C9orf72 GGGGCC" in result.stdout and "ALS risk by repeat length" in result.stdout
     out = tmp_path / "r.json"
     result = run_cli("repeats", EH5, "--format", "json", "-o", out)
     assert result.code == 0 and result.stdout == ""
@@ -189,6 +195,59 @@ def _eh5_with_c9(tmp_path: Path, sample_field: str, alt: str = "<STR2>,<STR349>"
     return out
 
 
+def _eh5_with_atxn2(tmp_path: Path, small: int, large: int) -> Path:
+    """The real EH v5 ATXN2 record with its two spanning allele sizes replaced."""
+    lines = []
+    for line in EH5.read_text().splitlines():
+        if "REPID=ATXN2" in line:
+            cols = line.split("\t")
+            gt = "1/1" if small == large else "1/2"
+            cols[4] = f"<STR{small}>" if small == large else f"<STR{small}>,<STR{large}>"
+            cols[9] = f"{gt}:SPANNING/SPANNING:{small}/{large}:{small}-{small}/{large}-{large}:7/3:32/37:0/0:21.9"
+            line = "\t".join(cols)
+        lines.append(line)
+    out = tmp_path / f"eh5_atxn2_{small}_{large}.vcf"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_atxn2_27_is_not_a_risk_allele_and_shows_only_the_default(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # issue 15: 27 repeats was labelled "risk allele" although the cited meta-analysis found ORs < 1 at 25-28
+    atxn2 = assess_repeats(_eh5_with_atxn2(tmp_path, 22, 27)).call("ATXN2")
+    assert atxn2 is not None and atxn2.category == AlleleCategory.NORMAL
+    assert [a.category for a in atxn2.alleles] == [AlleleCategory.NORMAL, AlleleCategory.NORMAL]
+    assert atxn2.alleles[1].length_risk is not None and atxn2.alleles[1].length_risk.significant is False
+    # unambiguous normal: no source list, no disagreement, no recommendation, no genotype finding
+    assert not atxn2.sources_disagree and atxn2.disagreement is None and atxn2.recommendation is None
+    assert atxn2.genotype_findings == [] and "risk allele" not in atxn2.summary and "Default thresholds" not in atxn2.summary
+    result = run_cli("repeats", _eh5_with_atxn2(tmp_path, 22, 27))
+    block = result.stdout.split("ATXN2 CAG")[1].split("\n\n")[0]
+    assert "risk allele" not in block and "other sources differ" not in block
+    assert block.count("    * ") == 2 and block.count("      ") == 0  # the default line per allele, nothing else
+
+
+@pytest.mark.parametrize(("size", "odds_ratio"), [(31, 2.70), (32, 11.09), (33, 5.76)])
+def test_atxn2_risk_allele_carries_its_per_length_odds_ratio(size: int, odds_ratio: float) -> None:
+    locus = _loci()["ATXN2"]
+    allele = interpret_allele(locus, RawAllele(size, None, SupportType.SPANNING), {})
+    assert allele.category == AlleleCategory.RISK_ALLELE
+    assert allele.length_risk is not None and allele.length_risk.odds_ratio == odds_ratio
+    assert allele.length_risk.significant and f"{odds_ratio:.2f}" in allele.summary
+
+
+@pytest.mark.parametrize(("small", "large", "expected"), [
+    (27, 27, True), (27, 33, True), (31, 32, True), (26, 30, False), (27, 34, False), (22, 31, False)])
+def test_atxn2_biallelic_intermediate_genotype(tmp_path: Path, small: int, large: int, expected: bool) -> None:
+    atxn2 = assess_repeats(_eh5_with_atxn2(tmp_path, small, large)).call("ATXN2")
+    assert atxn2 is not None
+    found = [f for f in atxn2.genotype_findings if f.rule_id == "biallelic_intermediate"]
+    assert bool(found) is expected
+    if expected:
+        assert found[0].unverified and "S-Demaegd26" in found[0].sources
+        assert "recessive" in atxn2.summary and atxn2.category != AlleleCategory.NORMAL
+        assert atxn2.recommendation is not None  # confirm both sizes
+
+
 def test_expanded_c9_built_from_real_eh5_record_inrepeat(tmp_path: Path) -> None:
     # the ExpansionHunter documentation's C9orf72 example genotype, written into the real EH v5 record
     path = _eh5_with_c9(tmp_path, "1/2:SPANNING/INREPEAT:2/349:2-2/323-376:19/0:3/6:0/459:28.17")
@@ -290,9 +349,15 @@ BOUNDARIES = [
     ("C9ORF72", "ibanez2020_tsv", 30, "normal"), ("C9ORF72", "ibanez2020_tsv", 59, "intermediate"),
     ("C9ORF72", "ibanez2020_tsv", 60, "pathogenic"),
     ("C9ORF72", "sanden2021_tsv", 249, "intermediate"), ("C9ORF72", "sanden2021_tsv", 250, "pathogenic"),
-    ("ATXN2", "als_risk_27_33", 26, "normal"), ("ATXN2", "als_risk_27_33", 27, "risk_allele"),
-    ("ATXN2", "als_risk_27_33", 33, "risk_allele"), ("ATXN2", "als_risk_27_33", 34, "intermediate"),
-    ("ATXN2", "als_risk_27_33", 35, "pathogenic"),
+    ("ATXN2", "als_risk_by_length", 27, "normal"), ("ATXN2", "als_risk_by_length", 28, "normal"),
+    ("ATXN2", "als_risk_by_length", 29, "intermediate"), ("ATXN2", "als_risk_by_length", 30, "intermediate"),
+    ("ATXN2", "als_risk_by_length", 31, "risk_allele"), ("ATXN2", "als_risk_by_length", 33, "risk_allele"),
+    ("ATXN2", "als_risk_by_length", 34, "intermediate"), ("ATXN2", "als_risk_by_length", 35, "pathogenic"),
+    ("ATXN2", "strchive", 28, "normal"), ("ATXN2", "strchive", 29, "intermediate"),
+    ("ATXN2", "strchive", 34, "intermediate"), ("ATXN2", "strchive", 35, "pathogenic"),
+    ("ATXN1", "strchive", 35, "normal"), ("ATXN1", "strchive", 36, "intermediate"), ("ATXN1", "strchive", 39, "pathogenic"),
+    ("AR", "strchive", 34, "normal"), ("AR", "strchive", 35, None), ("AR", "strchive", 36, "intermediate"),
+    ("AR", "strchive", 38, "pathogenic"),
     ("ATXN2", "gnomad_catalog", 28, "normal"), ("ATXN2", "gnomad_catalog", 29, "intermediate"),
     ("ATXN2", "gnomad_catalog", 34, "intermediate"), ("ATXN2", "gnomad_catalog", 35, "pathogenic"),
     ("ATXN2", "stranger_catalog", 31, "normal"), ("ATXN2", "stranger_catalog", 32, "intermediate"),

@@ -9,6 +9,7 @@ import typer
 
 def render_text(assessment: object) -> str:
     """Plain-text rendering of a RepeatAssessment (one block per locus, then what was not assessed)."""
+    from charcot.repeats.interpret import differing
     from charcot.repeats.model import RepeatAssessment
 
     assert isinstance(assessment, RepeatAssessment)
@@ -24,14 +25,17 @@ def render_text(assessment: object) -> str:
             lines.append(f"  allele: {allele.summary}")
             if index and allele.summary == call.alleles[index - 1].summary:
                 continue  # homozygous: the per-source table was just printed
-            for item in allele.classifications:
+            # the default verdict, then only the sources that differ from it
+            for item in [c for c in allele.classifications if c.is_default] + differing(allele):
                 mark = "*" if item.is_default else " "
                 unverified = " (unverified)" if item.confidence == "unverified" else ""
                 lines.append(f"    {mark} {item.label}{unverified}: {item.category or 'not classified'}"
                              f"{f' [{item.range}]' if item.range else ''}  ({item.thresholds})")
+        for finding in call.genotype_findings:
+            lines.append(f"  genotype: {finding.label}{' (unverified)' if finding.unverified else ''}: {finding.finding}")
         lines.append(f"  default: {call.default_label} — cited {', '.join(call.default_sources)}")
         if call.disagreement:
-            lines.append(f"  sources disagree: {call.disagreement}")
+            lines.append(f"  other sources differ: {call.disagreement}")
         if call.sex_note:
             lines.append(f"  sex: {call.sex_note}")
         for warning in call.warnings:
@@ -45,7 +49,8 @@ def render_text(assessment: object) -> str:
         lines.append(f"not assessed: {missing.what} — {missing.reason}")
     for warning in assessment.warnings:
         lines.append(f"warning: {warning}")
-    lines.append("(* = charcot's default thresholds; sizes are repeat units)")
+    lines.append("(* = charcot's default thresholds; other sources are listed only where they differ from it; "
+                 "sizes are repeat units)")
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,10 @@ Rules (clinical safety: never more certain than the evidence):
 * an allele supported only by flanking, in-repeat or fragment evidence is longer than the reads can show:
   it is "expanded, at least N" (N = lower confidence bound) once N is beyond the normal range, normal only
   when its whole confidence interval is normal, and indeterminate otherwise;
-* every source's classification is listed, and disagreement is said in words;
+* every source's classification is kept; in words, only the sources that differ from the default are
+  named (an allele every source calls normal gets the default verdict alone);
+* where a source measured ALS risk at an allele's length (per-length odds ratios), the allele says so;
+* genotype rules look at both alleles together (bi-allelic intermediate ATXN2);
 * anything not normal carries the locus's confirmation recommendation.
 """
 
@@ -13,10 +16,13 @@ from __future__ import annotations
 
 from charcot.knowledge.schema.repeats import Record as Locus
 from charcot.knowledge.schema.repeats import RepeatCategory, ThresholdSet
+from charcot.model import Confidence
 from charcot.repeats.model import (
     SEVERITY,
     AlleleCall,
     AlleleCategory,
+    GenotypeFinding,
+    LengthRiskNote,
     LocusCall,
     SourceClassification,
     SupportType,
@@ -45,7 +51,7 @@ def _classify_all(locus: Locus, size: int, at_least: int | None) -> list[SourceC
             set_id=tset.id, label=tset.label, context=tset.context,
             category=rng.category.value if rng else None, range=rng.render() if rng else None,
             thresholds=tset.describe(), sources=list(tset.sources), confidence=tset.confidence.value,
-            is_default=tset.id == locus.default_set))
+            is_default=tset.id == locus.default_set, comparison=tset.comparison))
     return out
 
 
@@ -100,6 +106,13 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
         call.category = AlleleCategory(rng.category.value) if rng else AlleleCategory.INDETERMINATE
         call.default_category = rng.category.value if rng else None
         call.ci_crosses_threshold = default.classify(low) != default.classify(high)
+    if at_least is None and raw.support not in LOWER_BOUND_SUPPORT:
+        risk = locus.length_risk(raw.size)
+        if risk is not None:
+            call.length_risk = LengthRiskNote(
+                text=risk.text, odds_ratio=risk.odds_ratio, ci_low=risk.ci_low, ci_high=risk.ci_high,
+                significant=risk.significant, sources=list(risk.sources),
+                unverified=risk.confidence is Confidence.UNVERIFIED)
     call.classifications = _classify_all(locus, raw.size, at_least)
     extra = _stranger_classification(annotation, raw.size, at_least)
     if extra is not None:
@@ -133,20 +146,43 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
         text = f"{_size_text(call)} repeats: {_WORDS[call.category.value]} under {default.label}"
         if call.ci_crosses_threshold:
             text += " (the confidence interval crosses a threshold)"
+    if call.length_risk is not None and call.category != AlleleCategory.NORMAL:
+        text += f" — at {call.size} repeats: {call.length_risk.text}"
     return text
 
 
+def differing(allele: AlleleCall) -> list[SourceClassification]:
+    """The sources whose category for this allele differs from the default set's."""
+    default = next((c.category for c in allele.classifications if c.is_default), None)
+    return [c for c in allele.classifications if not c.is_default and c.category != default]
+
+
 def _disagreement(alleles: list[AlleleCall]) -> str | None:
-    parts = []
+    """Only the sources that differ from the default, grouped by their category, per allele (an allele
+    every source agrees on is not mentioned; a homozygous genotype is described once)."""
+    parts: list[str] = []
     for allele in alleles:
         groups: dict[str, list[str]] = {}
-        for item in allele.classifications:
+        for item in differing(allele):
             key = item.category or "not classified"
-            groups.setdefault(key, []).append(item.label + (" [default]" if item.is_default else ""))
-        if len(groups) > 1:
+            groups.setdefault(key, []).append(item.label)
+        if groups:
             desc = "; ".join(f"{_WORDS.get(k, k)} under {', '.join(v)}" for k, v in groups.items())
-            parts.append(f"{_size_text(allele)}: {desc}")
+            part = f"{_size_text(allele)}: {desc}"
+            if part not in parts:
+                parts.append(part)
     return " | ".join(parts) if parts else None
+
+
+def _genotype_findings(locus: Locus, alleles: list[AlleleCall]) -> list[GenotypeFinding]:
+    """Rules on both alleles together; only exact sizes count (a lower-bound allele is not sized)."""
+    if len(alleles) != 2 or any(a.lower_bound_only or a.support in LOWER_BOUND_SUPPORT for a in alleles):
+        return []
+    sizes = [a.size for a in alleles]
+    return [GenotypeFinding(rule_id=rule.id, label=rule.label, category=AlleleCategory(rule.category.value),
+                            finding=rule.finding, sources=list(rule.sources),
+                            unverified=rule.confidence is Confidence.UNVERIFIED, unverified_note=rule.confidence_note)
+            for rule in locus.genotype_rules if rule.matches(sizes)]
 
 
 def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str | None) -> LocusCall:
@@ -176,7 +212,9 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
                         "as carrier status; give --sex"
                         + (" (the caller wrote a haploid call, as it does for a male sample)" if haploid else ""))
     alleles = [interpret_allele(locus, a, raw.annotation) for a in alleles_raw]
-    category = max((a.category for a in alleles), key=lambda c: SEVERITY[c], default=AlleleCategory.INDETERMINATE)
+    findings = _genotype_findings(locus, alleles)
+    category = max([*(a.category for a in alleles), *(f.category for f in findings)], key=lambda c: SEVERITY[c],
+                   default=AlleleCategory.INDETERMINATE)
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"
@@ -200,9 +238,17 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         detail = f"both alleles {alleles[0].summary}"
     else:
         detail = "; ".join(a.summary for a in alleles) if alleles else "no alleles called"
-    summary = f"{head}. {detail}. Default thresholds: {default.label} ({default.describe()})."
+    if category == AlleleCategory.NORMAL and not disagreement:
+        summary = f"{head}. {detail}."  # unambiguous: every source agrees, the default verdict says it all
+    else:
+        summary = f"{head}. {detail}. Default thresholds: {default.label} ({default.describe()})."
+    for finding in findings:
+        summary += (f" Genotype: {finding.finding}"
+                    f"{' (unverified: ' + finding.unverified_note.strip() + ')' if finding.unverified and finding.unverified_note else ''}")
+        if not summary.endswith("."):
+            summary += "."
     if disagreement:
-        summary += f" Sources disagree — {disagreement}."
+        summary += f" Other sources differ — {disagreement}."
     if sex_note:
         summary += f" {sex_note[0].upper()}{sex_note[1:]}."
     if recommendation:
@@ -210,7 +256,8 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     return LocusCall(
         locus_id=locus.id, gene=locus.gene, display_motif=locus.display_motif, role=locus.role.value,
         diseases=list(locus.diseases), chrom=raw.chrom, start=raw.start, end=raw.end, caller_locus_id=raw.locus_name,
-        genotype=genotype, filter=raw.filter, alleles=alleles, category=category, default_set=default.id,
+        genotype=genotype, filter=raw.filter, alleles=alleles, category=category, genotype_findings=findings,
+        default_set=default.id,
         default_label=default.label, default_sources=list(default.sources), sources_disagree=disagreement is not None,
         disagreement=disagreement, confidence=confidence, recommendation=recommendation, sex_note=sex_note,
         warnings=warnings, summary=summary)

@@ -54,6 +54,31 @@ class SourceClassification(BaseModel):
     sources: list[str] = Field(default_factory=list)
     confidence: str = "verified"
     is_default: bool = False
+    comparison: str | None = None  # Stranger / STRchive: where and why the source differs from charcot's default
+
+
+class LengthRiskNote(BaseModel):
+    """What a source measured about ALS risk at this allele's length (e.g. a per-length odds ratio)."""
+
+    text: str
+    odds_ratio: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    significant: bool | None = None
+    sources: list[str] = Field(default_factory=list)
+    unverified: bool = False
+
+
+class GenotypeFinding(BaseModel):
+    """A finding about both alleles together (e.g. bi-allelic intermediate ATXN2)."""
+
+    rule_id: str
+    label: str
+    category: AlleleCategory
+    finding: str
+    sources: list[str] = Field(default_factory=list)
+    unverified: bool = False
+    unverified_note: str | None = None
 
 
 class AlleleCall(BaseModel):
@@ -69,6 +94,7 @@ class AlleleCall(BaseModel):
     default_category: str | None = None  # category under the default set (for "at least N": of sizes ≥ N)
     classifications: list[SourceClassification] = Field(default_factory=list)
     ci_crosses_threshold: bool = False
+    length_risk: LengthRiskNote | None = None  # ALS risk measured at this length, where a source gives it
     summary: str = ""
 
 
@@ -89,8 +115,9 @@ class LocusCall(BaseModel):
     default_set: str
     default_label: str
     default_sources: list[str] = Field(default_factory=list)
-    sources_disagree: bool = False
-    disagreement: str | None = None
+    genotype_findings: list[GenotypeFinding] = Field(default_factory=list)
+    sources_disagree: bool = False  # some source classifies an allele differently from the default
+    disagreement: str | None = None  # only the sources that differ from the default, per allele
     confidence: str = "high"  # high / moderate / low
     recommendation: str | None = None
     sex_note: str | None = None

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from charcot.knowledge.loader import Problem
 
 DERIVED_FILE = "derived/repeat_catalog.json"
+#: Threshold sets every locus must carry, each with a ``comparison`` against charcot's default.
+REFERENCE_SETS = ("stranger_catalog", "strchive")
 
 
 class RepeatCategory(StrEnum):
@@ -88,6 +90,9 @@ class ThresholdSet(BaseModel):
     sources: list[str] = Field(min_length=1)
     confidence: Confidence = Confidence.VERIFIED
     note: str | None = None
+    comparison: str | None = Field(
+        default=None, description="for the catalogs the field uses (Stranger, STRchive): where they disagree with "
+                                  "charcot's default and why")
 
     def check_ranges(self) -> str | None:
         """None when the ranges are sorted and do not overlap; otherwise what is wrong."""
@@ -118,6 +123,44 @@ class ThresholdSet(BaseModel):
 
     def describe(self) -> str:
         return "; ".join(f"{r.category.value} {r.render()}" for r in self.ranges)
+
+
+class LengthRisk(BaseModel):
+    """The ALS risk a source measured for alleles of ``min..max`` repeats (one allele carried)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+    odds_ratio: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    significant: bool | None = None
+    text: str = Field(description="what the source found at this length, in charcot's words")
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+
+    def contains(self, value: int) -> bool:
+        return self.min <= value <= self.max
+
+
+class GenotypeRule(BaseModel):
+    """A finding about the genotype (both alleles together), e.g. bi-allelic intermediate ATXN2."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    min: int = Field(ge=0, description="both alleles at least this many repeats")
+    max: int = Field(ge=0, description="both alleles at most this many repeats")
+    category: RepeatCategory
+    label: str
+    finding: str = Field(description="what the genotype means, in charcot's words")
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+    confidence_note: str | None = None
+
+    def matches(self, sizes: list[int]) -> bool:
+        return len(sizes) == 2 and all(self.min <= s <= self.max for s in sizes)
 
 
 class LocusCoordinates(BaseModel):
@@ -163,6 +206,8 @@ class Record(CitedRecord):
     short_read_note: str
     confirmation: str
     notes: list[str] = Field(default_factory=list)
+    risk_by_length: list[LengthRisk] = Field(default_factory=list)
+    genotype_rules: list[GenotypeRule] = Field(default_factory=list)
     # filled by attach() from data/derived/repeat_catalog.json
     reference_motif: str | None = None
     eh_variant_type: str | None = None
@@ -192,6 +237,9 @@ class Record(CitedRecord):
     @property
     def default(self) -> ThresholdSet:
         return self.threshold_set(self.default_set)
+
+    def length_risk(self, size: int) -> LengthRisk | None:
+        return next((r for r in self.risk_by_length if r.contains(size)), None)
 
     def coords(self, build: Build) -> LocusCoordinates | None:
         return self.coordinates.get(build)
@@ -326,4 +374,15 @@ def check(records: list[CitedRecord], kb: Knowledge) -> list[Problem]:
             problem = tset.check_ranges()
             if problem:
                 problems.append(Problem(path, record.id, problem))
+        ids = {t.id for t in record.threshold_sets}
+        for reference in REFERENCE_SETS:
+            if reference not in ids:
+                problems.append(Problem(path, record.id, f"no {reference!r} threshold set: Stranger's and STRchive's "
+                                                         "thresholds are the comparison the field knows"))
+            elif record.threshold_set(reference).comparison is None:
+                problems.append(Problem(path, record.id, f"threshold set {reference!r} does not say where it "
+                                                         "disagrees with charcot's default and why ('comparison')"))
+        for rule in record.genotype_rules:
+            if rule.min > rule.max:
+                problems.append(Problem(path, record.id, f"genotype rule {rule.id!r}: min > max"))
     return problems
