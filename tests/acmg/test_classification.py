@@ -36,7 +36,7 @@ def _csq(alt: str, gene: str, consequence: str, hgvs_p: str = "", protein_positi
 
 def _gnomad(tmp_path: Path, rows: list[tuple[str, int, str, str, float]]) -> Path:
     """A gnomAD-style sites VCF (AF, AF_grpmax, fafmax_faf95_max), bgzipped and tabix-indexed."""
-    header = ["##fileformat=VCFv4.2",
+    header = ["##fileformat=VCFv4.2", "##reference=GRCh37",
               '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
               '##INFO=<ID=AF_grpmax,Number=A,Type=Float,Description="Maximum allele frequency across groups">',
               '##INFO=<ID=fafmax_faf95_max,Number=A,Type=Float,Description="Filtering allele frequency">',
@@ -173,7 +173,7 @@ def test_clinvar_resource_display_ps1_and_never_counted(tmp_path: Path) -> None:
     pos = start + 30
     mane("TBK1")
     # ClinVar file with an annotated pathogenic record at pos (2 stars) and the patient's own variant at pos+1
-    header = ["##fileformat=VCFv4.1",
+    header = ["##fileformat=VCFv4.1", "##reference=GRCh37",
               '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Clinical significance">',
               '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="Review status">',
               f"##contig=<ID={chrom}>"]

@@ -88,7 +88,7 @@ def test_other_allele_at_the_same_position_gets_no_curated_evidence(tmp_path: Pa
 
 
 def _clinvar_vcf(tmp_path: Path, chrom: str, pos: int, ref: str, alt: str) -> Path:
-    header = ["##fileformat=VCFv4.1",
+    header = ["##fileformat=VCFv4.1", "##reference=GRCh37",
               '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Clinical significance">',
               '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="Review status">',
               f"##contig=<ID={chrom}>",
@@ -143,11 +143,12 @@ def test_supplied_family_evidence_is_not_double_counted(tmp_path: Path) -> None:
 
 
 def _gnomad(tmp_path: Path, chrom: str, pos: int, ref: str, alt: str, af: float) -> Path:
-    header = ["##fileformat=VCFv4.2",
+    header = ["##fileformat=VCFv4.2", "##reference=GRCh37",
               '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
+              '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles">',
               f"##contig=<ID={chrom}>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
     plain = tmp_path / "gnomad.vcf"
-    plain.write_text("\n".join([*header, f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tAF={af}"]) + "\n")
+    plain.write_text("\n".join([*header, f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tAF={af};AN=1400000"]) + "\n")
     out = tmp_path / "gnomad.vcf.gz"
     pysam.tabix_compress(str(plain), str(out), force=True)
     pysam.tabix_index(str(out), preset="vcf", force=True)

@@ -1,9 +1,16 @@
-"""BA1, BS1 and PM2_Supporting from the gene's thresholds in the knowledge base.
+"""BA1, BS1 and PM2_Supporting from gnomAD frequencies and the gene's thresholds in the knowledge base.
 
-The compared frequency prefers gnomAD grpmax FAF95, then grpmax AF, then overall AF (ClinGen SVI).
-Absence counts for PM2_Supporting only when a population source was actually consulted for the
-variant (an annotation that declares gnomAD fields, or the --gnomad resource); "no data" is not
-"absent". BA1 honours gene exceptions whose ``applies_to`` is BA1 (Ghosh et al. 2018).
+* Benign criteria (BA1, BS1) compare gnomAD's **filtering allele frequency** (grpmax FAF95, joint exome+genome
+  where available; Whiffin et al. 2017, ClinGen SVI): the highest true frequency compatible with the observed
+  allele count, so one allele in a small group cannot make a variant look common. Without a FAF they fall back
+  to a point estimate only when its allele number is known to reach 2,000 (Ghosh et al. 2018: a continental
+  dataset of at least 2,000 observed alleles); BA1 may also use gnomAD's overall AF, which pools every group.
+  VEP's ``MAX_AF`` (1000 Genomes/ESP groups of a few hundred alleles included) is never read.
+* PM2_Supporting compares the highest available estimate (grpmax AF, else overall AF) with the gene's PM2
+  maximum, or applies to absence, and only where the consulted source covers the position: a contig or region a
+  resource does not cover is "not assessed", never "absent" (SVI PM2 v1.0 asks to check coverage).
+* A site that failed gnomAD's own QC (FILTER not PASS) gives no frequency evidence either way.
+BA1 honours gene exceptions whose ``applies_to`` is BA1 (Ghosh et al. 2018).
 """
 
 from __future__ import annotations
@@ -12,21 +19,50 @@ from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext, exception_applies_to, exception_matches
 from charcot.acmg.points import points_for
 from charcot.model import Evidence
+from charcot.variants.model import Frequencies
 
 # Fallbacks when a gene has no curated thresholds: BA1 5 % (Richards 2015; Ghosh 2018),
 # BS1 1.5 % is not used (it is disease-specific); PM2 needs a curated maximum, else absence only.
 DEFAULT_BA1 = 0.05
+# Ghosh et al. 2018 (ClinGen SVI BA1): frequencies from a population with at least 2,000 observed alleles.
+MIN_ALLELE_NUMBER = 2000
+
+
+def benign_frequency(freq: Frequencies) -> tuple[float | None, str, str | None]:
+    """(value, what it is, why no value) for BA1/BS1: FAF95 first, else a point estimate with AN >= 2,000."""
+    if freq.faf95 is not None:
+        if freq.grpmax_an is not None and freq.grpmax_an < MIN_ALLELE_NUMBER:
+            return None, "", (f"gnomAD grpmax allele number {freq.grpmax_an} is below {MIN_ALLELE_NUMBER} "
+                              "(Ghosh et al. 2018)")
+        label = "gnomAD grpmax FAF95" + (" (joint exomes+genomes)" if freq.dataset == "joint" else "")
+        return freq.faf95, label, None
+    if freq.grpmax_af is not None and freq.grpmax_an is not None and freq.grpmax_an >= MIN_ALLELE_NUMBER:
+        return freq.grpmax_af, f"gnomAD grpmax AF (AN {freq.grpmax_an}; no FAF95 available)", None
+    if freq.af is not None and freq.an is not None and freq.an >= MIN_ALLELE_NUMBER:
+        return freq.af, f"gnomAD overall AF (AN {freq.an}; no FAF95 available)", None
+    return None, "", ("no gnomAD filtering allele frequency (FAF95) and no allele number >= "
+                      f"{MIN_ALLELE_NUMBER} for a point estimate")
 
 
 def assess_frequency(ctx: VariantContext) -> list[Evidence]:
     freq = ctx.frequencies
     rules = ctx.gene.acmg if ctx.gene is not None else None
-    value, which = freq.for_thresholds()
     out: list[Evidence] = []
     thresholds = rules.frequency if rules is not None else None
     t_sources = list(thresholds.sources) if thresholds is not None else []
     ba1 = thresholds.ba1 if thresholds is not None else DEFAULT_BA1
-    if value is not None:
+    if freq.not_covered is not None:
+        ctx.notes.append(f"population frequency not assessed: {freq.not_covered}; PM2/BS1/BA1 not evaluated")
+        return out
+    if freq.filtered is not None:
+        ctx.notes.append(f"the gnomAD site failed gnomAD's quality filters ({freq.filtered}): its frequency is not "
+                         "used, PM2/BS1/BA1 not evaluated")
+        return out
+    if freq.present:
+        value, which, why_not = benign_frequency(freq)
+        overall_ba1 = (value is None and freq.af is not None and freq.an is None and freq.af >= ba1)
+        if overall_ba1:
+            value, which = freq.af, "gnomAD overall AF (all groups pooled; allele number not given)"
         ba1_exception = None
         bs1_exception = None
         if rules is not None:
@@ -37,7 +73,7 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
                     ba1_exception = exc
                 if exception_applies_to(exc, "BS1"):
                     bs1_exception = exc
-        if value >= ba1:
+        if value is not None and value >= ba1:
             if ba1_exception is not None:
                 out.append(Evidence(criterion="BA1", strength="StandAlone", points=0.0, applied=False,
                                     reason=f"{which} {value:.4g} >= BA1 {ba1:g}, but gene exception "
@@ -46,23 +82,32 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
             else:
                 out.append(Evidence(criterion="BA1", strength="StandAlone", points=points_for("BA1", "StandAlone"),
                                     reason=f"{which} {value:.4g} ({freq.source}) >= BA1 threshold {ba1:g} for "
-                                           f"{ctx.gene_symbol}", sources=[S.GHOSH_2018, *t_sources]))
+                                           f"{ctx.gene_symbol}", sources=[S.GHOSH_2018, S.WHIFFIN_2017, *t_sources]))
                 return out
-        if thresholds is not None and value >= thresholds.bs1 and bs1_exception is not None:
-            out.append(Evidence(criterion="BS1", strength="Strong", points=0.0, applied=False,
-                                reason=f"{which} {value:.4g} >= BS1 {thresholds.bs1:g}, but gene exception "
-                                       f"'{bs1_exception.id}' withholds BS1: {bs1_exception.effect}",
-                                sources=[S.RICHARDS_2015, *bs1_exception.sources]))
-            return out
-        if thresholds is not None and value >= thresholds.bs1:
+        if value is not None and not overall_ba1 and thresholds is not None and value >= thresholds.bs1:
+            if bs1_exception is not None:
+                out.append(Evidence(criterion="BS1", strength="Strong", points=0.0, applied=False,
+                                    reason=f"{which} {value:.4g} >= BS1 {thresholds.bs1:g}, but gene exception "
+                                           f"'{bs1_exception.id}' withholds BS1: {bs1_exception.effect}",
+                                    sources=[S.RICHARDS_2015, *bs1_exception.sources]))
+                return out
             out.append(Evidence(criterion="BS1", strength="Strong", points=points_for("BS1", "Strong"),
                                 reason=f"{which} {value:.4g} ({freq.source}) >= BS1 threshold {thresholds.bs1:g} "
-                                       f"({thresholds.derivation})", sources=[S.RICHARDS_2015, *t_sources]))
+                                       f"({thresholds.derivation})",
+                                sources=[S.RICHARDS_2015, S.WHIFFIN_2017, *t_sources]))
             return out
-        if thresholds is not None and value <= thresholds.pm2_max:
+        if why_not is not None and thresholds is not None:
+            ctx.notes.append(f"BS1/BA1 not evaluated: {why_not}")
+        highest = max(v for v in (freq.grpmax_af, freq.af, freq.faf95) if v is not None)
+        low_an = freq.an is not None and freq.an < MIN_ALLELE_NUMBER
+        if thresholds is not None and highest <= thresholds.pm2_max and not low_an:
+            what = "gnomAD grpmax AF" if freq.grpmax_af is not None else "gnomAD AF"
             out.append(Evidence(criterion="PM2", strength="Supporting", points=points_for("PM2", "Supporting"),
-                                reason=f"{which} {value:.4g} ({freq.source}) is at or below the gene's PM2 maximum "
+                                reason=f"{what} {highest:.4g} ({freq.source}) is at or below the gene's PM2 maximum "
                                        f"{thresholds.pm2_max:g}", sources=[S.SVI_PM2_2020, *t_sources]))
+        elif low_an:
+            ctx.notes.append(f"PM2 not applied: gnomAD allele number {freq.an} at this site is below "
+                             f"{MIN_ALLELE_NUMBER} (poorly covered)")
         return out
     if freq.searched:
         out.append(Evidence(criterion="PM2", strength="Supporting", points=points_for("PM2", "Supporting"),

@@ -64,14 +64,60 @@ _AA3 = {
 }
 _AA1 = {v: k for k, v in _AA3.items()}
 
-# Frequencies: INFO or CSQ field names seen in gnomAD, VEP and Scout/MIP output.
-_AF_FIELDS = ("gnomAD_AF", "gnomADg_AF", "gnomADe_AF", "GNOMADAF", "gnomad_af", "gnomAD_genomes_AF",
+# Frequencies: gnomAD fields as gnomAD names them (v4 joint first), and the copies VEP --custom, Scout/MIP or
+# echtvar make of them (matched by the end of the name: 'gnomADv4_fafmax_faf95_max_joint'). Never VEP's MAX_AF,
+# which is the maximum over 1000 Genomes/ESP/gnomAD populations, small ones included (a SOD1 missense seen once
+# in 1000G's ~1,000 alleles of one population reads as 5e-4).
+_FAF_ENDINGS = ("fafmax_faf95_max_joint", "fafmax_faf95_max", "faf95_popmax")
+_GRPMAX_ENDINGS = ("AF_grpmax_joint", "AF_grpmax", "AF_popmax")
+_GRPMAX_AN_ENDINGS = ("AN_grpmax_joint", "AN_grpmax", "AN_popmax")
+_AF_ENDINGS = ("AF_joint",)
+_AN_ENDINGS = ("AN_joint",)
+_AF_FIELDS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "GNOMADAF", "gnomad_af", "gnomAD_genomes_AF",
               "gnomAD_exomes_AF", "GNOMAD_AF")
-_GRPMAX_FIELDS = ("AF_grpmax", "gnomAD_AF_grpmax", "gnomADe_AF_grpmax", "gnomADg_AF_grpmax", "AF_popmax",
-                  "GNOMADAF_popmax", "gnomad_popmax_af", "gnomAD_AF_popmax", "MAX_AF", "gnomADe_MAX_AF",
-                  "gnomADg_MAX_AF")
-_FAF_FIELDS = ("fafmax_faf95_max", "faf95_popmax", "gnomAD_faf95_popmax", "gnomADe_faf95_max",
-               "gnomADg_faf95_max", "faf95_max")
+# VEP --af_gnomade/--af_gnomadg per-group fields; grpmax is taken over gnomAD's non-bottlenecked groups only
+# (gnomAD excludes Amish, Ashkenazi Jewish, Finnish, Middle Eastern and 'remaining'; gnomAD browser help 'faf').
+GRPMAX_GROUPS = ("AFR", "AMR", "EAS", "NFE", "SAS")
+_NEVER = ("MAX_AF",)
+
+
+def _ends(names: Sequence[str], endings: Sequence[str]) -> list[str]:
+    """Field names ending with one of ``endings``, in the order of ``endings`` (joint before per-dataset)."""
+    out = []
+    for ending in endings:
+        out += [n for n in names if n.endswith(ending) and not any(x in n.upper() for x in _NEVER) and n not in out]
+    return out
+
+
+@dataclass(frozen=True)
+class FrequencyFields:
+    faf: list[str]
+    grpmax: list[str]
+    grpmax_an: list[str]
+    af: list[str]
+    an: list[str]
+    groups: dict[str, list[str]]  # VEP per-group AF fields by dataset prefix ('gnomADe', 'gnomADg')
+
+    @property
+    def all(self) -> list[str]:
+        names = self.faf + self.grpmax + self.grpmax_an + self.af + self.an
+        for fields in self.groups.values():
+            names += fields
+        return names
+
+
+def frequency_fields(names: Sequence[str]) -> FrequencyFields:
+    groups: dict[str, list[str]] = {}
+    for prefix in ("gnomADe", "gnomADg", "gnomAD"):
+        found = [f"{prefix}_{g}_AF" for g in GRPMAX_GROUPS if f"{prefix}_{g}_AF" in names]
+        if found:
+            groups[prefix] = found
+    return FrequencyFields(faf=_ends(names, _FAF_ENDINGS), grpmax=_ends(names, _GRPMAX_ENDINGS),
+                          grpmax_an=_ends(names, _GRPMAX_AN_ENDINGS),
+                          af=_ends(names, _AF_ENDINGS) + [n for n in _AF_FIELDS if n in names],
+                          an=_ends(names, _AN_ENDINGS), groups=groups)
+
+
 _REVEL_FIELDS = ("REVEL", "REVEL_score")
 _CADD_FIELDS = ("CADD_PHRED", "CADD_phred", "CADD_Phred")
 _AM_FIELDS = ("am_pathogenicity", "AlphaMissense", "AlphaMissense_score")
@@ -195,12 +241,14 @@ class AnnotationSchema:
         return bool(self.sources)
 
     @cached_property
+    def frequencies(self) -> tuple[FrequencyFields, FrequencyFields]:
+        """gnomAD fields declared in INFO and in the CSQ Format list."""
+        return frequency_fields(sorted(self.info_ids)), frequency_fields(self.csq_fields or [])
+
+    @property
     def frequency_fields(self) -> list[str]:
-        names = set(_AF_FIELDS + _GRPMAX_FIELDS + _FAF_FIELDS)
-        found = [n for n in sorted(self.info_ids) if n in names]
-        if self.csq_fields:
-            found += [f"CSQ:{n}" for n in self.csq_fields if n in names]
-        return found
+        info, csq = self.frequencies
+        return info.all + [f"CSQ:{n}" for n in csq.all]
 
 
 def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> AnnotationSchema:
@@ -378,13 +426,7 @@ def annotate_allele(
                     return v, f"CSQ/{name}"
         return None, None
 
-    af, s1 = pick(_AF_FIELDS)
-    grp, s2 = pick(_GRPMAX_FIELDS)
-    faf, s3 = pick(_FAF_FIELDS)
-    searched = bool(schema.frequency_fields)
-    freq = Frequencies(af=af, grpmax_af=grp, faf95=faf, searched=searched,
-                       source=", ".join(s for s in (s1, s2, s3) if s) or
-                       (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
+    freq = _frequencies(info_get, schema, csq_rows, alt_index, n_alts)
 
     revel, p1 = pick(_REVEL_FIELDS)
     cadd, p2 = pick(_CADD_FIELDS)
@@ -426,6 +468,55 @@ def annotate_allele(
                               stars=clinvar_stars(rev_text), variation_id=vid, source=f"{where} (input annotation)")
             break
     return AlleleAnnotation(consequences, freq, predictors, clinvar)
+
+
+def _int(value: Any) -> int | None:
+    f = _float(value)
+    return int(f) if f is not None else None
+
+
+def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_rows: list[dict[str, str]],
+                 alt_index: int, n_alts: int) -> Frequencies:
+    """gnomAD frequencies from INFO (first) or the CSQ row of this allele."""
+    info_fields, csq_fields = schema.frequencies
+    used: list[str] = []
+
+    def first(info_names: list[str], csq_names: list[str]) -> Any:
+        for name in info_names:
+            v = _info_value(info_get, name, alt_index, n_alts)
+            if _float(v) is not None:
+                used.append(f"INFO/{name}")
+                return v
+        for row in csq_rows[:1]:
+            for name in csq_names:
+                if _float(row.get(name)) is not None:
+                    used.append(f"CSQ/{name}")
+                    return row.get(name)
+        return None
+
+    faf = _float(first(info_fields.faf, csq_fields.faf))
+    grpmax = _float(first(info_fields.grpmax, csq_fields.grpmax))
+    grpmax_an = _int(first(info_fields.grpmax_an, csq_fields.grpmax_an))
+    af = _float(first(info_fields.af, csq_fields.af))
+    an = _int(first(info_fields.an, csq_fields.an))
+    group = None
+    if grpmax is None and csq_rows:
+        # grpmax over VEP's per-group gnomAD fields, non-bottlenecked groups only
+        best: tuple[float, str] | None = None
+        for prefix, names in csq_fields.groups.items():
+            for name in names:
+                v = _float(csq_rows[0].get(name))
+                if v is not None and (best is None or v > best[0]):
+                    best = (v, f"{name.removeprefix(prefix + '_').removesuffix('_AF').lower()} ({prefix})")
+        if best is not None:
+            grpmax, group = best
+            used.append("CSQ/gnomAD per-group AF (grpmax over non-bottlenecked groups)")
+    searched = bool(schema.frequency_fields)
+    joint = any("joint" in u for u in used)
+    return Frequencies(af=af, an=an, grpmax_af=grpmax, grpmax_an=grpmax_an, grpmax_group=group, faf95=faf,
+                       dataset="joint" if joint else None, searched=searched,
+                       source=", ".join(used) or
+                       (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
 
 
 def pick_consequence(

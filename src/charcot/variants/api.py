@@ -243,6 +243,9 @@ def _interpret(
     read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
                       include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
     panel = panel_for(read.build)
+    for res in (clinvar_res, gnomad_res):
+        if res is not None:
+            res.check_build(read.build)
     known_kb = known_variants(read.build)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
@@ -287,6 +290,13 @@ def _interpret(
             what="population allele frequency (BA1, BS1, PM2)",
             reason="no gnomAD annotation in the VCF and no --gnomad resource",
             how_to_assess="pass --gnomad gnomad.sites.vcf.gz (tabix-indexed) or annotate with VEP --af_gnomade"))
+    uncovered = sorted({f.gene for f in findings if f.frequencies.not_covered is not None})
+    if uncovered:
+        not_assessed.append(NotAssessed(
+            what=f"population frequency (BA1, BS1, PM2) of the variants in {', '.join(uncovered)}",
+            reason="the gnomAD resource does not cover their position (" + next(
+                f.frequencies.not_covered for f in findings if f.frequencies.not_covered is not None) + ")",
+            how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
@@ -356,9 +366,12 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         notes.append("consequence unknown (VCF not annotated; position from the exon table): annotate with VEP "
                      "or SnpEff to assess it")
     frequencies = ann.frequencies
-    if gnomad_res is not None and (frequencies.af is None and frequencies.grpmax_af is None
-                                   and frequencies.faf95 is None):
-        frequencies = gnomad_res.frequencies(call.chrom, call.allele)
+    if gnomad_res is not None:
+        # the gnomAD file carries FAF95 and allele numbers; an annotation in the VCF is used only where the file
+        # does not cover the position
+        from_resource = gnomad_res.frequencies(call.chrom, call.allele)
+        if from_resource.not_covered is None or not (frequencies.present or frequencies.searched):
+            frequencies = from_resource
     clinvar = ann.clinvar
     known: list[KnownVariant] = [k for k in known_kb if k.gene.upper() == pg.symbol.upper()]
     if clinvar_res is not None:

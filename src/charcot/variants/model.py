@@ -18,26 +18,31 @@ class Zygosity(StrEnum):
 
 
 class Frequencies(BaseModel):
-    """Population allele frequencies (never the cohort's own INFO/AF)."""
+    """gnomAD allele frequencies of one allele (never the cohort's own INFO/AF, never VEP's MAX_AF, which
+    mixes in small 1000 Genomes/ESP populations).
+
+    ``grpmax`` is gnomAD's group maximum over non-bottlenecked genetic-ancestry groups and ``faf95`` its
+    filtering allele frequency (grpmax FAF95, Whiffin et al. 2017); joint exome+genome values are preferred
+    where the file has them. ``searched`` says that a population source covering this position was
+    consulted, so that absence means absence; ``not_covered`` says why it could not be (not assessed)."""
 
     model_config = ConfigDict(extra="forbid")
 
     af: float | None = None  # overall gnomAD allele frequency
-    grpmax_af: float | None = None  # highest genetic-ancestry group AF (popmax)
-    faf95: float | None = None  # filtering allele frequency (95 % CI upper bound), grpmax
+    an: int | None = None  # overall allele number at the site
+    grpmax_af: float | None = None  # highest non-bottlenecked genetic-ancestry group AF (grpmax, formerly popmax)
+    grpmax_an: int | None = None  # allele number of that group
+    grpmax_group: str | None = None
+    faf95: float | None = None  # grpmax filtering allele frequency (lower bound of the 95 % Poisson CI, Whiffin 2017)
+    dataset: str | None = None  # "joint", "exomes", "genomes" (gnomAD v4 files), None when unknown
+    filtered: str | None = None  # gnomAD FILTER when the site failed gnomAD's QC (frequency not usable)
     source: str | None = None  # where the numbers came from (annotation field or resource file)
     searched: bool = False  # True when a population source covering this variant was consulted
+    not_covered: str | None = None  # why no covering source could be consulted (then: not assessed, never absent)
 
-    def for_thresholds(self) -> tuple[float | None, str]:
-        """The frequency compared with BA1/BS1/PM2 thresholds, preferring FAF95 (ClinGen SVI) then
-        grpmax AF then overall AF."""
-        if self.faf95 is not None:
-            return self.faf95, "grpmax FAF95"
-        if self.grpmax_af is not None:
-            return self.grpmax_af, "grpmax AF"
-        if self.af is not None:
-            return self.af, "overall AF"
-        return None, "none"
+    @property
+    def present(self) -> bool:
+        return self.af is not None or self.grpmax_af is not None or self.faf95 is not None
 
 
 class Predictors(BaseModel):

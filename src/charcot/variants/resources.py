@@ -1,19 +1,30 @@
-"""Optional user resources queried for panel variants: a tabix-indexed ClinVar VCF and a gnomAD
-sites VCF (plain files the user downloads; no network at run time).
+"""Optional user resources queried for panel variants: a tabix-indexed ClinVar VCF and a gnomAD sites VCF
+(the files a lab downloads, or their panel subsets in a ``charcot resources build`` bundle; no network at
+run time).
 
-Records are matched on chromosome, position, REF and ALT after splitting multi-allelic resource
-records and trimming both sides to their minimal representation.
+Each resource is checked before use:
+
+* **Build.** From the header's contig lengths (gnomAD v2), its ``##reference=`` line (ClinVar), a bundle
+  manifest, or gnomAD v4's own fields (v4 is released on GRCh38 only). A resource of the other build than the
+  patient's is refused; one whose build cannot be told is refused too (it would silently match nothing).
+* **Coverage.** A resource covers the contigs its index lists and, for a bundle subset, the regions its
+  manifest declares. Outside them a variant is "not assessed", never "absent" (no PM2).
+
+Records are matched on chromosome, position, REF and ALT after splitting multi-allelic resource records and
+trimming both sides to their minimal representation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from charcot.errors import InputError
-from charcot.genome.builds import contig_in_file, normalise_contig
+from charcot.genome.builds import BUILD_ALIASES, contig_in_file, detect_build, normalise_contig
 from charcot.genome.normalise import Allele, trim
+from charcot.model import Build
 from charcot.variants.annotation import (
     AnnotationSchema,
     annotate_allele,
@@ -23,15 +34,57 @@ from charcot.variants.annotation import (
 )
 from charcot.variants.model import ClinVar, Frequencies
 
+# gnomAD v4 INFO fields that no earlier release has (v4 is GRCh38 only: gnomAD v4.0/v4.1 release notes).
+_GNOMAD_V4_FIELDS = ("grpmax", "fafmax_faf95_max", "AF_grpmax_joint", "fafmax_faf95_max_joint")
+
+
+def _index_contigs(path: Path) -> list[str]:
+    """Contigs that have records, from the tabix/CSI index (a header may declare contigs it has no records on)."""
+    import pysam
+
+    index = Path(str(path) + ".tbi")
+    if not index.exists():
+        index = Path(str(path) + ".csi")
+    try:
+        with pysam.TabixFile(str(path), index=str(index)) as tbx:
+            return [str(c) for c in tbx.contigs]
+    except (OSError, ValueError):
+        return []
+
+
+def resource_build(raw_header: str, lengths: dict[str, int], infos: Sequence[str]) -> tuple[Build | None, str]:
+    """(build, how it was told) of a resource VCF from its header."""
+    try:
+        by_length = detect_build(lengths)
+    except InputError:
+        by_length = None
+    if by_length is not None:
+        return by_length, "header contig lengths"
+    for line in raw_header.splitlines():
+        m = re.match(r"##(?:reference|assembly|genome_build|genomeBuild)=(.+)$", line.strip(), flags=re.I)
+        if m:
+            text = m.group(1).strip().strip('"<>').lower()
+            for alias, build in BUILD_ALIASES.items():
+                if len(alias) > 2 and re.search(rf"(^|[^a-z0-9]){alias}([^a-z0-9]|$)", text):
+                    return build, f"header line '{line.strip()[:60]}'"
+        m = re.search(r"assembly=(?:gnomAD_)?(GRCh3[78]|hg19|hg38)", line)
+        if m and line.startswith("##contig"):
+            return BUILD_ALIASES[m.group(1).lower()], "header contig assembly"
+    if any(f in infos for f in _GNOMAD_V4_FIELDS):
+        return Build.GRCh38, "gnomAD v4 fields (v4 is released on GRCh38 only)"
+    return None, ""
+
 
 class TabixResource:
     """A bgzipped, indexed VCF opened once and queried by position."""
 
-    def __init__(self, path: Path, role: str) -> None:
+    def __init__(self, path: Path, role: str, *, build: Build | None = None,
+                 regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
         from cyvcf2 import VCF
 
         self.path = Path(path)
         self.role = role
+        self.label = label or self.path.name
         if not self.path.exists():
             raise InputError(f"{role} file not found", path=self.path)
         if not (Path(str(self.path) + ".tbi").exists() or Path(str(self.path) + ".csi").exists()):
@@ -50,6 +103,49 @@ class TabixResource:
                 infos[info.get("ID", "")] = info.get("Description", "")
         self.infos = infos
         self.schema: AnnotationSchema = schema_from_header(infos, str(self.path))
+        lengths: dict[str, int] = {}
+        try:
+            for name, length in zip(self.vcf.seqnames, self.vcf.seqlens, strict=False):
+                if length and length > 0:
+                    lengths[name] = int(length)
+        except Exception:  # no contig lines with lengths
+            lengths = {}
+        found, how = resource_build(self.vcf.raw_header, lengths, list(infos))
+        if build is not None and found is not None and found != build:
+            raise InputError(f"the {role} file is declared {build.value} but its header says {found.value} ({how})",
+                             path=self.path, hint="rebuild the resource bundle from files of one build")
+        self.build: Build | None = build or found
+        self.build_evidence = "declared by the bundle manifest" if build is not None else how
+        self.covered = {normalise_contig(c) for c in _index_contigs(self.path)}
+        self.regions: dict[str, list[tuple[int, int]]] | None = None
+        if regions is not None:
+            self.regions = {}
+            for chrom, start, end in regions:
+                self.regions.setdefault(normalise_contig(chrom), []).append((int(start), int(end)))
+
+    def check_build(self, patient: Build) -> None:
+        """Refuse a resource of the other build (or one whose build cannot be told)."""
+        if self.build is None:
+            raise InputError(f"cannot tell which genome build the {self.role} file is on: its header has no contig "
+                             "lengths and no ##reference line", path=self.path,
+                             hint="use the official release file (its header names the build) or build a resource "
+                                  "bundle with 'charcot resources build --build GRCh38'")
+        if self.build != patient:
+            raise InputError(f"the {self.role} file is {self.build.value} ({self.build_evidence}) but the patient's "
+                             f"VCF is {patient.value}", path=self.path,
+                             hint=f"use the {patient.value} release of {self.role} (positions differ between builds)")
+
+    def not_covered(self, chrom: str, start: int, end: int) -> str | None:
+        """Why this resource cannot speak for the position (None when it covers it)."""
+        if chrom not in self.covered:
+            listed = ", ".join(sorted(self.covered, key=lambda c: (len(c), c))[:6]) or "none"
+            return (f"the {self.role} file {self.label} has no records on chromosome {chrom} (its index lists: "
+                    f"{listed})")
+        if self.regions is not None:
+            spans = self.regions.get(chrom, [])
+            if not any(s <= start and end <= e for s, e in spans):
+                return f"the position is outside the regions the {self.role} subset {self.label} declares"
+        return None
 
     def query(self, chrom: str, start: int, end: int) -> Iterator[tuple[Allele, Any, int, list[str]]]:
         name = contig_in_file(chrom, self.contigs)
@@ -81,11 +177,15 @@ def _info_str(v: Any, name: str, idx: int, n: int) -> str | None:
 
 
 class ClinVarResource(TabixResource):
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "ClinVar")
+    def __init__(self, path: Path, *, build: Build | None = None,
+                 regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None,
+                 protein_changes: dict[str, str] | None = None) -> None:
+        super().__init__(path, "ClinVar", build=build, regions=regions, label=label)
         if "CLNSIG" not in self.infos:
             raise InputError("the ClinVar VCF has no INFO/CLNSIG field", path=self.path,
                              hint="use ClinVar's own VCF release (clinvar.vcf.gz)")
+        # Variation ID -> protein change (from variant_summary.txt.gz's Name column, see charcot.variants.clinvar)
+        self.protein_changes = dict(protein_changes or {})
 
     def assertion(self, chrom: str, allele: Allele) -> ClinVar | None:
         hit = self.find(chrom, allele)
@@ -97,55 +197,90 @@ class ClinVarResource(TabixResource):
             return None
         rev = _info_str(v, "CLNREVSTAT", i, len(alts))
         return ClinVar(significance=sig.replace("_", " "), review_status=rev, stars=clinvar_stars(rev),
-                       variation_id=str(v.ID) if v.ID else None, source=f"ClinVar resource {self.path.name}")
+                       variation_id=str(v.ID) if v.ID else None, source=f"ClinVar resource {self.label}")
 
     def nearby(self, chrom: str, pos: int, gene: str, window: int = 2) -> list[dict[str, Any]]:
-        """Classified records within ``window`` bp (the same codon), with their protein change when the
-        ClinVar file itself carries a VEP/SnpEff/BCSQ annotation."""
+        """Classified records within ``window`` bp (the same codon), with their protein change from
+        variant_summary (by Variation ID), else from a VEP/SnpEff/BCSQ annotation inside the ClinVar file,
+        and whether ClinVar lists a splice consequence for them (INFO/MC)."""
         out = []
         for allele, v, i, alts in self.query(chrom, pos - window, pos + window):
             sig = _info_str(v, "CLNSIG", i, len(alts))
             if not sig:
                 continue
             rev = _info_str(v, "CLNREVSTAT", i, len(alts))
-            hgvs_p = None
-            if self.schema.annotated:
+            vid = str(v.ID) if v.ID else None
+            hgvs_p = self.protein_changes.get(vid) if vid else None
+            if hgvs_p is None and self.schema.annotated:
                 ann = annotate_allele(v.INFO.get, self.schema, pos=int(v.POS), ref=v.REF, alts=alts, alt_index=i)
                 picked = pick_consequence(ann.consequences, gene)
                 hgvs_p = picked.hgvs_p if picked else None
+            mc = _info_str(v, "MC", i, len(alts)) or ""
             out.append({"chrom": normalise_contig(v.CHROM), "allele": allele, "significance": sig.replace("_", " "),
-                        "stars": clinvar_stars(rev), "hgvs_p": hgvs_p})
+                        "stars": clinvar_stars(rev), "hgvs_p": hgvs_p, "variation_id": vid,
+                        "splice": "splice" in mc.lower()})
         return out
 
 
-# gnomAD sites VCF INFO fields (v2: AF_popmax / faf95_popmax; v3: AF_popmax; v4: AF_grpmax / fafmax_faf95_max)
-_G_AF = ("AF",)
-_G_GRPMAX = ("AF_grpmax", "AF_popmax", "AF_joint_grpmax", "grpmax_AF")
-_G_FAF = ("fafmax_faf95_max", "faf95_popmax", "fafmax_faf95_max_joint", "faf95_max")
+# gnomAD sites VCF INFO fields, joint exome+genome first (v4.1), then v4 per-dataset, then v2/v3 names.
+_G_FAF = ("fafmax_faf95_max_joint", "fafmax_faf95_max", "faf95_popmax")
+_G_GRPMAX = ("AF_grpmax_joint", "AF_grpmax", "AF_popmax")
+_G_GRPMAX_AN = ("AN_grpmax_joint", "AN_grpmax", "AN_popmax")
+_G_GROUP = ("grpmax_joint", "grpmax", "popmax")
+_G_AF = ("AF_joint", "AF")
+_G_AN = ("AN_joint", "AN")
+_V2_FAF_POPS = ("afr", "amr", "eas", "nfe", "sas")
 
 
 class GnomadResource(TabixResource):
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "gnomAD")
-        if "AF" not in self.infos:
+    def __init__(self, path: Path, *, build: Build | None = None,
+                 regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
+        super().__init__(path, "gnomAD", build=build, regions=regions, label=label)
+        if "AF" not in self.infos and "AF_joint" not in self.infos:
             raise InputError("the gnomAD VCF has no INFO/AF field", path=self.path,
                              hint="use a gnomAD sites VCF (it carries AF, AF_grpmax, fafmax_faf95_max)")
 
     def frequencies(self, chrom: str, allele: Allele) -> Frequencies:
+        why = self.not_covered(chrom, allele.pos, allele.end)
+        if why is not None:
+            return Frequencies(searched=False, not_covered=why, source=f"gnomAD resource {self.label}")
         hit = self.find(chrom, allele)
         if hit is None:
-            return Frequencies(searched=True, source=f"gnomAD resource {self.path.name} (variant absent)")
+            return Frequencies(searched=True, source=f"gnomAD resource {self.label} (variant absent)")
         v, i, alts = hit
+        used: list[str] = []
 
-        def first(names: tuple[str, ...]) -> float | None:
+        def first(names: tuple[str, ...]) -> str | None:
             for name in names:
                 if name in self.infos:
                     raw = _info_str(v, name, i, len(alts))
-                    try:
-                        return float(raw) if raw not in (None, ".", "") else None
-                    except (TypeError, ValueError):
-                        continue
+                    if raw not in (None, ".", "", "nan"):
+                        used.append(name)
+                        return raw
             return None
 
-        return Frequencies(af=first(_G_AF), grpmax_af=first(_G_GRPMAX), faf95=first(_G_FAF), searched=True,
-                           source=f"gnomAD resource {self.path.name}")
+        def num(names: tuple[str, ...]) -> float | None:
+            raw = first(names)
+            try:
+                return float(raw) if raw is not None else None
+            except ValueError:
+                return None
+
+        faf = num(_G_FAF)
+        if faf is None:
+            # gnomAD v2.1 has per-population FAF only: grpmax FAF is their maximum over the non-bottlenecked
+            # populations (v2 excludes Ashkenazi Jewish, Finnish and 'other'; gnomAD browser help 'faf')
+            pops = [num((f"faf95_{p}",)) for p in _V2_FAF_POPS if f"faf95_{p}" in self.infos]
+            if any(p is not None for p in pops):
+                faf = max(p for p in pops if p is not None)
+        grpmax = num(_G_GRPMAX)
+        grpmax_an = num(_G_GRPMAX_AN)
+        group = first(_G_GROUP)
+        af = num(_G_AF)
+        an = num(_G_AN)
+        filt = v.FILTER
+        return Frequencies(af=af, an=int(an) if an is not None else None, grpmax_af=grpmax,
+                           grpmax_an=int(grpmax_an) if grpmax_an is not None else None, grpmax_group=group,
+                           faf95=faf, dataset="joint" if any(n.endswith("_joint") for n in used) else None,
+                           filtered=str(filt) if filt not in (None, "PASS", ".") else None, searched=True,
+                           source=f"gnomAD resource {self.label}")

@@ -1,0 +1,151 @@
+"""Population frequency and resource checks: gnomAD FAF/grpmax as gnomAD defines them, never VEP MAX_AF;
+a resource that does not cover a position is "not assessed", never "absent"; a resource of the other build
+is refused (issues 12 and 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charcot.errors import InputError
+from charcot.model import AcmgClass, Build
+from charcot.variants.api import interpret
+
+from .resourcebuild import GNOMAD_V2_37, GNOMAD_V4, clinvar_vcf, gnomad_vcf, vep_csq, vep_csq_header
+from .vcfbuild import Rec, exon, mane, write_vcf
+
+
+def _sod1_missense(tmp_path: Path, csq_extra: dict[str, str]) -> Path:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    tx = mane("SOD1")
+    csq = vep_csq(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
+                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
+                  HGVSc=f"{tx}:c.300G>T", HGVSp="ENSP00000270142.7:p.Leu100Phe", Protein_position="100",
+                  **csq_extra)
+    return write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T", info={"CSQ": csq})], build=Build.GRCh38,
+                     extra_header=[vep_csq_header()])
+
+
+def _sod1(result):  # type: ignore[no-untyped-def]
+    (f,) = [f for f in result.findings if f.gene == "SOD1"]
+    return f
+
+
+def test_vep_max_af_is_never_read_as_grpmax(tmp_path: Path) -> None:
+    # a SOD1 missense seen once: MAX_AF 6e-5 (1000G/ESP/gnomAD maximum) is above SOD1's BS1 (2.9e-5), but
+    # gnomAD itself has it at 1.7e-6; before the fix MAX_AF was taken as the grpmax AF -> BS1 -> Likely benign
+    vcf = _sod1_missense(tmp_path, {"MAX_AF": "6e-05", "MAX_AF_POPS": "gnomADe_AFR", "gnomADe_AF": "1.7e-06",
+                                    "gnomADe_AFR_AF": "6e-05", "gnomADe_NFE_AF": "0"})
+    f = _sod1(interpret(vcf))
+    assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]
+    assert f.classification not in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN)
+    assert "MAX_AF" not in (f.frequencies.source or "")
+    # grpmax from the per-group fields of non-bottlenecked groups; without an allele number it cannot give BS1
+    assert f.frequencies.grpmax_af == pytest.approx(6e-05) and f.frequencies.af == pytest.approx(1.7e-06)
+    assert any("BS1/BA1 not evaluated" in n for n in f.notes)
+
+
+def test_common_only_in_a_1000g_population_is_not_benign(tmp_path: Path) -> None:
+    vcf = _sod1_missense(tmp_path, {"AF": "0.002", "EUR_AF": "0.01", "MAX_AF": "0.01", "MAX_AF_POPS": "EUR"})
+    f = _sod1(interpret(vcf))
+    assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]
+    assert f.classification not in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN)
+    # 1000 Genomes fields are not gnomAD: the annotation's gnomAD fields are empty, so the variant is absent from
+    # gnomAD (VEP writes nothing for an allele gnomAD does not have), whatever 1000G says
+    assert f.frequencies.af is None and f.frequencies.grpmax_af is None and f.frequencies.searched
+    assert "gnomAD" in (f.frequencies.source or "") and "MAX_AF" not in (f.frequencies.source or "")
+
+
+def test_gnomad_faf95_joint_decides_bs1_and_small_allele_number_does_not(tmp_path: Path) -> None:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    pos = start + 5
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "T")], build=Build.GRCh38)
+    # FAF95 (joint) above SOD1's BS1 threshold with a large grpmax allele number: BS1
+    high = gnomad_vcf(tmp_path / "high.vcf.bgz", [(chrom, pos, "G", "T", {
+        "AF": "1e-4", "AN": "1400000", "AF_grpmax": "2e-4", "AN_grpmax": "36000", "fafmax_faf95_max": "1e-4",
+        "AF_joint": "1e-4", "AN_joint": "1500000", "AF_grpmax_joint": "2e-4", "AN_grpmax_joint": "70000",
+        "fafmax_faf95_max_joint": "1.5e-4"})])
+    f = _sod1(interpret(vcf, gnomad=high))
+    (bs1,) = [e for e in f.evidence if e.criterion == "BS1"]
+    assert bs1.applied and "FAF95 (joint exomes+genomes) 0.00015" in bs1.reason
+    assert f.frequencies.dataset == "joint" and f.frequencies.grpmax_an == 70000
+    # one allele in a group of 500 alleles: grpmax AF 2e-3 but FAF is not defined with AN < 2,000 -> no BS1
+    low = gnomad_vcf(tmp_path / "low.vcf.bgz", [(chrom, pos, "G", "T", {
+        "AF": "7e-7", "AN": "1400000", "AF_grpmax": "2e-3", "AN_grpmax": "500", "fafmax_faf95_max": "1e-4"})])
+    g = _sod1(interpret(vcf, gnomad=low))
+    assert not [e for e in g.evidence if e.criterion in ("BS1", "BA1") and e.applied]
+    assert any("below 2000" in n for n in g.notes)
+
+
+def test_gnomad_site_failing_gnomad_qc_gives_no_frequency_evidence(tmp_path: Path) -> None:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    res = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, start + 5, "G", "T", {"AF": "0.2", "AN": "1000000"})],
+                     filters={0: "AC0;AS_VQSR"})
+    f = _sod1(interpret(vcf, gnomad=res))
+    assert not [e for e in f.evidence if e.criterion in ("BA1", "BS1", "PM2") and e.applied]
+    assert f.frequencies.filtered == "AC0;AS_VQSR"
+
+
+def test_gnomad_file_of_chr1_only_is_not_assessed_elsewhere_never_absent(tmp_path: Path) -> None:
+    # the real gnomAD v4.0 exomes excerpt holds chr1 records only; a SOD1 (chr21) variant is not "absent" from it
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    result = interpret(vcf, gnomad=GNOMAD_V4)
+    f = _sod1(result)
+    assert not [e for e in f.evidence if e.criterion == "PM2"]
+    assert f.frequencies.not_covered is not None and "chromosome 21" in f.frequencies.not_covered
+    assert not f.frequencies.searched
+    assert any("population frequency" in n.what and "SOD1" in n.what for n in result.not_assessed)
+
+
+def test_real_gnomad_v4_record_is_read_with_joint_fields() -> None:
+    from charcot.genome.normalise import trim
+    from charcot.variants.resources import GnomadResource
+
+    res = GnomadResource(GNOMAD_V4)
+    assert res.build == Build.GRCh38 and res.covered == {"1"}
+    freq = res.frequencies("1", trim(55039894, "G", "C"))
+    # values of the real record chr1:55039894 G>C (gnomAD v4.0 exomes)
+    assert freq.faf95 == pytest.approx(0.000103660) and freq.dataset == "joint"
+    assert freq.grpmax_af == pytest.approx(0.000175581) and freq.grpmax_an == 74040 and freq.grpmax_group == "afr"
+    assert freq.af == pytest.approx(8.94353e-06) and freq.an == 1565378
+    filtered = res.frequencies("1", trim(55039894, "G", "GCTGCTGCTC"))
+    assert filtered.filtered == "AC0"
+
+
+def test_gnomad_grch37_with_grch38_patient_is_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    with pytest.raises(InputError, match=r"gnomAD file is GRCh37 .*patient's VCF is GRCh38"):
+        interpret(vcf, gnomad=GNOMAD_V2_37)
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), "--gnomad", str(GNOMAD_V2_37), "-o", str(out))
+    assert proc.code == 2 and "GRCh37" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_clinvar_of_the_other_build_is_refused(tmp_path: Path) -> None:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "1", {
+        "CLNSIG": "Pathogenic", "CLNREVSTAT": "criteria_provided,_multiple_submitters,_no_conflicts"})],
+        build=Build.GRCh37)
+    with pytest.raises(InputError, match="ClinVar file is GRCh37"):
+        interpret(vcf, clinvar=cv)
+
+
+def test_resource_without_a_build_is_refused(tmp_path: Path) -> None:
+    import pysam
+
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    plain = tmp_path / "g.vcf"
+    plain.write_text('##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description="x">\n'
+                     f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr{chrom}\t{start + 5}\t.\tG\tT\t.\tPASS\tAF=0.1\n")
+    gz = tmp_path / "g.vcf.gz"
+    pysam.tabix_compress(str(plain), str(gz), force=True)
+    pysam.tabix_index(str(gz), preset="vcf", force=True)
+    with pytest.raises(InputError, match="cannot tell which genome build"):
+        interpret(vcf, gnomad=gz)
