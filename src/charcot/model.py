@@ -79,7 +79,9 @@ class Evidence(BaseModel):
 class InputFile(BaseModel):
     role: str
     path: str
-    sha256: str
+    sha256: str  # the digest; what it covers is named by checksum_method
+    checksum_method: str = "sha256"  # "sha256" (whole file) or "sha256-sampled" (see outputs.fingerprint_file)
+    size_bytes: int | None = None
 
 
 class Provenance(BaseModel):
@@ -93,16 +95,18 @@ class Provenance(BaseModel):
     statement: str
 
 
-def provenance(inputs: dict[str, str] | None = None) -> Provenance:
-    """Build the provenance block for a run (checksums of the given role -> path inputs)."""
+def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = False) -> Provenance:
+    """Build the provenance block for a run: a content fingerprint of each role -> path input (a full
+    SHA-256 up to 64 MiB or when ``full_checksums``; a sampled SHA-256 above, named as such)."""
     from charcot import CLINICAL_JUDGEMENT_STATEMENT, __version__
     from charcot.knowledge import get_knowledge
-    from charcot.outputs import sha256_file
+    from charcot.outputs import fingerprint_file
 
     kb = get_knowledge()
-    files = [
-        InputFile(role=role, path=path, sha256=sha256_file(path)) for role, path in sorted((inputs or {}).items())
-    ]
+    files = []
+    for role, path in sorted((inputs or {}).items()):
+        digest, method, size = fingerprint_file(path, full=full_checksums)
+        files.append(InputFile(role=role, path=path, sha256=digest, checksum_method=method, size_bytes=size))
     return Provenance(
         software_version=__version__,
         knowledge_version=kb.meta.version,
