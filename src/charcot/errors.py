@@ -87,3 +87,8 @@ class NothingAssessed(CharcotError):
 class NotAssessable(CharcotError):
     """An analysis was asked for but its inputs fall outside its domain; callers usually turn
     this into a 'not assessed' result instead of failing."""
+
+
+class OutputError(CharcotError):
+    """An output target is unusable (a folder where a file is expected, a missing or read-only
+    folder, a folder holding other files); raised before anything is written."""

@@ -1,14 +1,48 @@
-"""Atomic writes: a failed run never leaves a half-written output behind."""
+"""Safe outputs: a failed or killed run never leaves a half-written output, and an output never
+damages what it points at.
+
+Single files (``write_text`` / ``write_bytes``):
+
+- ``-`` means standard output.
+- A regular file, or a path that does not exist yet (missing folders are created), is written atomically: a temporary file beside
+  it, then one rename.
+- Anything else (a device such as ``/dev/null``, a FIFO, ``>(cmd)``, ``/dev/stdout``, a symlink to
+  any of these) is written *through*: opened and written, never replaced. A symlink to a regular file
+  stays a symlink; the file it points to is replaced.
+
+Folders (``output_directory``) are one unit: the set is written into a sibling temporary folder
+(``.NAME.charcot-tmp-PID-XXXX`` beside ``NAME``) and swapped in with one atomic exchange
+(``renameat2(RENAME_EXCHANGE)``; two renames where the file system lacks it), so the folder always
+holds either the old complete set or the new one, never files of two runs. Temporaries of runs that
+died are removed on the next start; SIGTERM and SIGINT remove the run's own temporaries.
+
+``check_output_file`` / ``check_output_dir`` are the pre-flight checks every command runs on its
+output targets *before* computing or writing anything.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import signal
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+
+from charcot.errors import OutputError
+
+STDOUT = "-"
+_TMP_TAG = ".charcot-tmp-"
+_OLD_TAG = ".charcot-old-"
+# Folders whose entries are kernel objects, never files charcot may create or replace.
+_SPECIAL_ROOTS = ("/dev/", "/proc/", "/sys/")
 
 
 def _read_umask() -> int:
@@ -19,43 +53,405 @@ def _read_umask() -> int:
 
 # Read once at import: os.umask is process-wide, so reading it later could race with other threads.
 _FILE_MODE = 0o666 & ~_read_umask()
+_DIR_MODE = 0o777 & ~_read_umask()
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+def is_stdout(path: str | Path | None) -> bool:
+    """True for the ``-`` that means standard output."""
+    return path is not None and str(path) == STDOUT
+
+
+# --- signals: remove our own temporaries on SIGTERM/SIGINT -------------------------------------------
+
+
+class _SignalGuard:
+    """While active (main thread only), SIGTERM/SIGINT raise so ``finally`` blocks clean up; inside a
+    critical section (the swap) they are held until it ends."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.critical = 0
+        self.pending: int | None = None
+        self.saved: dict[int, object] = {}
+
+    def _handler(self, signum: int, _frame: FrameType | None) -> None:
+        if self.critical:
+            self.pending = signum
+            return
+        self._raise(signum)
+
+    @staticmethod
+    def _raise(signum: int) -> None:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        if self.depth == 0:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                self.saved[signum] = signal.getsignal(signum)
+                signal.signal(signum, self._handler)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if self.depth == 0:
+                for saved_signum, previous in self.saved.items():
+                    signal.signal(saved_signum, previous)  # type: ignore[arg-type]
+                self.saved.clear()
+
+    @contextmanager
+    def critical_section(self) -> Iterator[None]:
+        self.critical += 1
+        try:
+            yield
+        finally:
+            self.critical -= 1
+        if not self.critical and self.pending is not None:
+            pending, self.pending = self.pending, None
+            self._raise(int(pending))
+
+
+_GUARD = _SignalGuard()
+
+
+# --- what a path is ------------------------------------------------------------------------------------
+
+
+def _is_special_location(path: Path) -> bool:
+    text = str(path) + ("/" if path.is_dir() else "")
+    return text.startswith(_SPECIAL_ROOTS)
+
+
+def _write_through_target(path: Path) -> bool:
+    """True if ``path`` exists and is not a plain regular file charcot may replace: a device, FIFO,
+    socket, or anything under /dev, /proc, /sys (``/dev/stdout`` is a symlink into /proc)."""
     try:
-        with os.fdopen(fd, "wb") as handle:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return not stat.S_ISDIR(st.st_mode)
+    return _is_special_location(Path(os.path.abspath(path))) or _is_special_location(Path(os.path.realpath(path)))
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_LEFTOVER = re.compile(r"\.charcot-(tmp|old)-(\d+)-")
+
+
+def clean_stale_temporaries(target: str | Path) -> list[Path]:
+    """Remove temporaries left beside ``target`` by runs that died (SIGKILL, power loss).
+
+    A folder swap killed between its two renames (file systems without an atomic exchange) leaves
+    the old set as ``.NAME.charcot-old-*`` and no ``NAME``: it is put back first. Temporaries of a
+    live process are left alone. Returns what was removed."""
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    removed: list[Path] = []
+    try:
+        entries = sorted(parent.iterdir())
+    except OSError:
+        return removed
+    prefix = f".{target.name}.charcot-"
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        m = _LEFTOVER.search(entry.name[len(target.name) + 1:])
+        if m is None or _pid_alive(int(m.group(2))):
+            continue
+        if m.group(1) == "old" and not os.path.lexists(target):
+            try:
+                os.rename(entry, target)
+                continue
+            except OSError:
+                pass
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    # Scratch folders of the previous design lived inside the output folder.
+    if target.is_dir() and not target.is_symlink():
+        for entry in target.glob(".charcot-*"):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
+
+
+# --- pre-flight checks ---------------------------------------------------------------------------------
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    """The nearest part of ``folder`` that exists: missing folders are created when the output is
+    written, so that is where the write permission matters."""
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _probe_writable(folder: Path, what: str, option: str) -> None:
+    """Create and remove one empty file in ``folder``: the only reliable test (root ignores modes,
+    a read-only mount refuses root too)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".charcot-tmp-{os.getpid()}-probe-", dir=folder)
+    except OSError as exc:
+        reason = "it is read-only" if exc.errno in (13, 30, 1) else (exc.strerror or str(exc)).lower()
+        raise OutputError(f"cannot write the {what} in folder {folder}: {reason}", path=folder,
+                          hint=f"choose a folder you can write to for {option}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check_output_file(path: str | Path | None, *, option: str = "-o", what: str = "output file") -> None:
+    """Refuse an unusable single-file output target before anything is computed or written.
+
+    Accepted: ``-`` (stdout), a device/FIFO/pipe (written through), an existing regular file, or a
+    new name in an existing folder charcot can write to."""
+    if path is None or is_stdout(path):
+        return
+    target = Path(path)
+    if str(path) == "":
+        raise OutputError(f"{option} is empty", hint=f"give a file name, or - for standard output, to {option}")
+    if target.is_dir():
+        raise OutputError(f"{option} {target} is a folder, not a file", path=target,
+                          hint=f"give a file name inside it, e.g. {target / ('out' + _suffix_hint(option))}")
+    if _write_through_target(target):
+        return
+    if os.path.lexists(target) and not target.exists():
+        real = Path(os.path.realpath(target))
+    else:
+        real = Path(os.path.realpath(target)) if target.is_symlink() else Path(os.path.abspath(target))
+    parent = real.parent
+    if _is_special_location(real) or _is_special_location(parent):
+        raise OutputError(f"{option} {target} is not a file charcot can create", path=target,
+                          hint="use - for standard output, or a file in a normal folder")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{option} {target} is not a regular file", path=target,
+                          hint="choose a new file name")
+    existing = _existing_ancestor(parent)
+    if not existing.is_dir():
+        raise OutputError(f"{existing} (in {option} {target}) is a file, not a folder",
+                          hint="choose a path whose folders are folders")
+    if target.exists() and not os.access(real, os.W_OK):
+        raise OutputError(f"{option} {target} is read-only", path=target,
+                          hint="choose another file name or make the file writable")
+    _probe_writable(existing, what, option)
+
+
+def _suffix_hint(option: str) -> str:
+    return ".tsv" if "tsv" in option else ".json"
+
+
+def check_output_files(*targets: tuple[str, str | Path | None]) -> None:
+    """Check several ``(option, path)`` single-file targets, and that no two name the same file."""
+    seen: dict[str, str] = {}
+    for option, path in targets:
+        check_output_file(path, option=option)
+        if path is None or is_stdout(path) or _write_through_target(Path(path)):
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            raise OutputError(f"{seen[key]} and {option} name the same file {path}", path=path,
+                              hint="give each output its own file name")
+        seen[key] = option
+
+
+def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: str = "-o") -> None:
+    """Refuse an unusable output folder before anything is computed or written.
+
+    An existing folder is replaced as a whole, so it must be empty or hold only files this kind of
+    output writes (``names``): a folder with anything else in it is never touched."""
+    if is_stdout(path):
+        raise OutputError(f"{option} - (standard output) cannot take a folder of files",
+                          hint=f"give {option} a folder name")
+    if str(path) == "":
+        raise OutputError(f"{option} is empty", hint=f"give {option} a folder name")
+    target = Path(os.path.realpath(path))
+    if _is_special_location(target) or _is_special_location(target.parent):
+        raise OutputError(f"{option} {path} is not a folder charcot can create", path=path,
+                          hint="choose a folder in a normal location")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{option} {path} is a file, not a folder", path=path,
+                          hint="choose a folder name (it is created)")
+    if target == target.parent or os.path.ismount(target):
+        raise OutputError(f"{option} {path} is a file-system root", hint="choose a new sub-folder")
+    parent = _existing_ancestor(target.parent)
+    if not parent.is_dir():
+        raise OutputError(f"{parent} (in {option} {path}) is a file, not a folder",
+                          hint="choose a path whose folders are folders")
+    if target.is_dir():
+        foreign = _foreign_entries(target, names)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+            raise OutputError(f"the output folder {path} holds files charcot did not write ({shown})", path=path,
+                              hint="charcot replaces its output folder as a whole; choose a new or empty folder")
+    _probe_writable(parent, "output folder", option)
+
+
+def _foreign_entries(folder: Path, names: Collection[str]) -> list[str]:
+    allowed = set(names)
+    return sorted(e.name for e in folder.iterdir()
+                  if e.name not in allowed and not e.name.startswith(".charcot-"))
+
+
+# --- single files ------------------------------------------------------------------------------------
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` safely (see the module docstring); ``-`` is standard output."""
+    if is_stdout(path):
+        _write_stdout(data)
+        return Path(STDOUT)
+    target = Path(path)
+    try:
+        return _write_file(target, data)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputError(f"cannot write {target}: {reason}",
+                          hint="check the disk space and permissions of the output, or choose another") from None
+
+
+def _write_file(target: Path, data: bytes) -> Path:
+    if _write_through_target(target):
+        with open(target, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600 files; give the output the mode a plain open() would have.
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return target
+    # A symlink stays a symlink: the regular file it points to is replaced.
+    target_real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    if target_real.is_dir():
+        raise OutputError(f"{target} is a folder, not a file", hint="give a file name inside it")
+    target_real.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(target_real)
+    with _GUARD.active():
+        fd, tmp = tempfile.mkstemp(prefix=f".{target_real.name}{_TMP_TAG}{os.getpid()}-", suffix=".tmp",
+                                   dir=target_real.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            # mkstemp creates 0600 files; give the output the mode it had, or the one open() would give.
+            mode = stat.S_IMODE(os.stat(target_real).st_mode) if target_real.is_file() else _FILE_MODE
+            os.chmod(tmp, mode)
+            with _GUARD.critical_section():
+                os.replace(tmp, target_real)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return target
 
 
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
+def write_text(path: str | Path, text: str) -> Path:
+    """``write_bytes`` for UTF-8 text; ``-`` writes to standard output."""
+    if is_stdout(path):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return Path(STDOUT)
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", errors="replace"))
+        sys.stdout.flush()
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
+# The historical names: every caller gets the safe behaviour.
+atomic_write_bytes = write_bytes
+atomic_write_text = write_text
+
+
+# --- folders -------------------------------------------------------------------------------------------
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE). False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    errno_ = ctypes.get_errno()
+    if errno_ in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
+        return False
+    raise OSError(errno_, os.strerror(errno_), str(b))
 
 
 @contextmanager
-def atomic_directory(path: str | Path) -> Iterator[Path]:
-    """Yield a scratch directory; on success its files are moved into ``path`` (each by rename),
-    on failure nothing in ``path`` changes."""
-    target = Path(path)
-    target.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".charcot-", dir=target))
+def output_directory(path: str | Path, *, names: Collection[str] = ()) -> Iterator[Path]:
+    """Yield an empty scratch folder beside ``path``; when the block succeeds, the scratch folder
+    replaces ``path`` as a whole (the old folder's files are all gone, the new ones all there).
+    On failure, SIGTERM or SIGINT, ``path`` is untouched and the scratch folder removed.
+
+    ``names`` are the files this kind of output writes: an existing non-empty folder holding
+    anything else is refused (``check_output_dir``) rather than replaced."""
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(target)
+    check_output_dir(target, names=names)
+    with _GUARD.active():
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-", dir=target.parent))
+        try:
+            yield scratch
+            mode = stat.S_IMODE(os.stat(target).st_mode) if target.is_dir() else _DIR_MODE
+            os.chmod(scratch, mode)
+            with _GUARD.critical_section():
+                _swap_in(scratch, target)
+        finally:
+            with _GUARD.critical_section():
+                if os.path.lexists(scratch):
+                    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _swap_in(scratch: Path, target: Path) -> None:
+    if not os.path.lexists(target):
+        os.rename(scratch, target)
+        return
+    if _exchange(scratch, target):
+        return  # scratch now holds the old set; the caller removes it
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}{_OLD_TAG}{os.getpid()}-", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
     try:
-        yield scratch
-        for item in sorted(scratch.iterdir()):
-            os.replace(item, target / item.name)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        os.rename(scratch, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# The historical name.
+atomic_directory = output_directory
 
 
 # Inputs above this size get a sampled fingerprint instead of a full SHA-256 unless the user asks for a

@@ -30,8 +30,9 @@ def register(app: typer.Typer) -> None:
         from charcot.errors import InputError
         from charcot.family.pedigree import read_observations, read_pedigree
         from charcot.family.risk import relative_risks
-        from charcot.outputs import atomic_write_text
+        from charcot.outputs import atomic_write_text, check_output_files
 
+        check_output_files(("--json", json_out), ("--plot", plot), ("--draw", draw))
         ped = read_pedigree(pedigree, repair=repair)
         obs = read_observations(ages, ped) if ages else {}
         if plot is not None and plot_id is None:
@@ -90,8 +91,9 @@ def register(app: typer.Typer) -> None:
         from charcot.family.model import Status
         from charcot.family.pedigree import read_pedigree
         from charcot.family.segregation import family_evidence
-        from charcot.outputs import atomic_write_text
+        from charcot.outputs import atomic_write_text, check_output_file
 
+        check_output_file(json_out, option="--json")
         pedigree = read_pedigree(ped)
         if proband is None:
             try:

@@ -265,6 +265,10 @@ def results_json(results: BurdenResults) -> dict[str, object]:
     return clean(data)  # type: ignore[return-value]
 
 
+# Every file write_results may put in its folder (an existing folder holding others is refused).
+RESULT_NAMES = ("burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "results.json", "qq.png", "forest.png")
+
+
 def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True) -> list[Path]:
     """Write burden.tsv, carriers.tsv, oligogenic.tsv, variants.tsv, results.json (+ qq/forest PNGs)."""
     from charcot.outputs import atomic_directory
@@ -279,7 +283,7 @@ def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True
             g.gene, g.cls, g.n_variants, g.case_carriers, g.n_cases, g.case_freq, g.control_carriers, g.n_controls,
             g.control_freq, g.fisher_or, g.fisher_p, g.firth_log_or, g.firth_se, g.firth_ci_low, g.firth_ci_high,
             g.firth_p, g.acat_v_p, g.note)))
-    with atomic_directory(outdir) as scratch:
+    with atomic_directory(outdir, names=RESULT_NAMES) as scratch:
         (scratch / "burden.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         carrier_lines = ["gene\tcase_carriers\tcase_freq\tcontrol_carriers\tcontrol_freq"]
         carrier_lines += ["\t".join(_fmt(r[k]) for k in ("gene", "case_carriers", "case_freq", "control_carriers",

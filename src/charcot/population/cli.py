@@ -49,10 +49,12 @@ def burden(
     knowledge base's repeat loci unless --repeat-loci).
     """
     from charcot.errors import InputError
-    from charcot.population.api import run_burden, write_results
+    from charcot.outputs import check_output_dir
+    from charcot.population.api import RESULT_NAMES, run_burden, write_results
     from charcot.population.phenotypes import expand_covariates
     from charcot.population.qualifying import Criteria, read_plp_sites
 
+    check_output_dir(out, names=RESULT_NAMES)
     source = (plp_source or ("sites" if plp_sites else "charcot")).lower()
     if source == "sites" and plp_sites is None:
         raise InputError("--plp-source sites needs --plp-sites FILE")

@@ -69,8 +69,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Interpret C9orf72, ATXN2, ATXN1 and AR repeat sizes against cited ALS thresholds."""
         from charcot.errors import InputError
-        from charcot.outputs import atomic_write_text
+        from charcot.outputs import atomic_write_text, check_output_file
         from charcot.repeats.api import assess_repeats
+
+        check_output_file(output, option="-o")
 
         if output_format not in ("text", "json"):
             raise InputError(f"unknown --format {output_format!r}", hint="use text or json")

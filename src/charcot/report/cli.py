@@ -49,9 +49,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """One case → report.html, report.pdf, report.json and phenopacket.json in OUTDIR."""
         from charcot.errors import InputError
+        from charcot.outputs import check_output_dir
         from charcot.report.build import CaseInputs, build_report
-        from charcot.report.write import write_report
+        from charcot.report.write import OUTPUT_NAMES, write_report
 
+        check_output_dir(outdir, names=OUTPUT_NAMES)
         try:
             as_of_date = date.fromisoformat(as_of) if as_of else None
         except ValueError:
@@ -74,8 +76,11 @@ def register(app: typer.Typer) -> None:
         """Run the bundled demo case (NA12878 + spiked SOD1 A4V, real ExpansionHunter VCF, fictional history)."""
         import time
 
+        from charcot.outputs import check_output_dir
         from charcot.report.demo import run_demo
+        from charcot.report.write import OUTPUT_NAMES
 
+        check_output_dir(outdir, names=OUTPUT_NAMES)
         start = time.perf_counter()
         paths = run_demo(outdir, pdf=not no_pdf, progress=_progress(not quiet))
         typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s:")

@@ -31,7 +31,7 @@ def write_report(report: Report, outdir: str | Path, *, pdf: bool = True,
         say("rendering PDF")
         rendered["report.pdf"] = render_pdf(report)
     target = Path(outdir)
-    with atomic_directory(target) as scratch:
+    with atomic_directory(target, names=OUTPUT_NAMES) as scratch:
         for name, data in rendered.items():
             (scratch / name).write_bytes(data)
     return {name: target / name for name in rendered}

@@ -119,8 +119,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Therapies and trials this patient can receive or join, criterion by criterion."""
         from charcot.errors import InputError
+        from charcot.outputs import check_output_file
         from charcot.therapy.api import load_facts, match
 
+        check_output_file(output, option="-o")
         _check_format(fmt)
         when = None
         if as_of is not None:
@@ -141,8 +143,10 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table or json."),
     ) -> None:
         """Grade a claim (AAN class, ALSUntangled grades, red flags) against controlled evidence and natural history."""
+        from charcot.outputs import check_output_file
         from charcot.therapy.api import grade_claim, load_claim
 
+        check_output_file(plot, option="--plot")
         _check_format(fmt)
         grade = grade_claim(load_claim(claim), seed=seed)
         if plot is not None and grade.natural_history is not None:

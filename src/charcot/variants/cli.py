@@ -29,8 +29,10 @@ def register(app: typer.Typer) -> None:
         tsv: Path | None = typer.Option(None, "--tsv", help="Also write a findings TSV here."),
     ) -> None:
         """Interpret a patient's VCF in the ALS genes: annotation, ACMG/AMP classification, inheritance."""
-        from charcot.outputs import atomic_write_text
+        from charcot.outputs import atomic_write_text, check_output_files
         from charcot.variants.api import interpret, to_json, to_tsv
+
+        check_output_files(("-o", output), ("--tsv", tsv))
 
         result = interpret(vcf, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
                            hpo=[t for t in hpo.split(",") if t.strip()], diagnosis=diagnosis, str_path=str_path, sex=sex,
