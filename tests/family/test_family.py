@@ -15,7 +15,7 @@ from charcot.errors import InputError
 from charcot.family.model import Observation, Status
 from charcot.family.model import TestResult as Typed
 from charcot.family.pedigree import read_pedigree
-from charcot.family.peeling import LoopError, enumerate_posteriors, hardy_weinberg, peel
+from charcot.family.peeling import enumerate_posteriors, hardy_weinberg, peel
 from charcot.family.penetrance import penetrance_record
 from charcot.family.risk import relative_risks
 
@@ -162,27 +162,60 @@ def test_peeling_equals_enumeration(case: tuple[np.ndarray, np.ndarray, np.ndarr
     father, mother, like, cf = case
     prior = hardy_weinberg(cf)
     brute = enumerate_posteriors(father, mother, like, prior)
-    try:
-        result = peel(father, mother, like, prior)
-    except LoopError:
-        return  # random matings can create loops: enumeration still answers, peeling refuses
+    result = peel(father, mother, like, prior)  # random matings often create loops: loop breaking is exact
     assert np.allclose(result.posteriors, brute.posteriors, atol=1e-10)
     assert result.log_likelihood == pytest.approx(brute.log_likelihood, abs=1e-9)
     assert np.all(result.posteriors >= 0) and np.allclose(result.posteriors.sum(1), 1)
 
 
-def test_loop_small_enumerated_large_refused(tmp_path: Path) -> None:
-    # first cousins marry: a consanguinity loop
-    text = ("F A 0 0 1 0\nF B 0 0 2 0\nF C A B 1 0\nF D A B 2 0\nF E 0 0 2 0\nF G 0 0 1 0\n"
-            "F H C E 1 0\nF I G D 2 0\nF K H I 1 0\n")
+FIRST_COUSINS = ("F A 0 0 1 0\nF B 0 0 2 0\nF C A B 1 0\nF D A B 2 0\nF E 0 0 2 0\nF G 0 0 1 0\n"
+                 "F H C E 1 0\nF I G D 2 0\nF K H I 1 0\n")
+# double first cousins: brothers C, D marry sisters E, F; their children H and I marry
+DOUBLE_FIRST_COUSINS = ("F A 0 0 1 0\nF B 0 0 2 0\nF X 0 0 1 0\nF Y 0 0 2 0\nF C A B 1 0\nF D A B 1 0\n"
+                        "F E X Y 2 0\nF G X Y 2 0\nF H C E 1 2\nF I D G 2 0\nF K H I 1 0\n")
+
+
+@pytest.mark.parametrize("text", [FIRST_COUSINS, DOUBLE_FIRST_COUSINS])
+def test_looped_pedigrees_equal_brute_force(tmp_path: Path, text: str) -> None:
+    from charcot.family.risk import pedigree_arrays, solve
+
     ped = read_pedigree(write_ped(tmp_path, text))
-    assert ped.loops()
+    father, mother = pedigree_arrays(ped)
+    rng = np.random.default_rng(7)
+    like = rng.uniform(0.05, 1.0, (len(ped), 3))
+    exact = solve(ped, like, 0.01)
+    brute = enumerate_posteriors(father, mother, like, hardy_weinberg(0.01))
+    assert np.max(np.abs(exact.posteriors - brute.posteriors)) < 1e-14
+    assert exact.log_likelihood == pytest.approx(brute.log_likelihood, abs=1e-12)
+    assert "loop breaking" in exact.method
     res = relative_risks(ped, "C9orf72", carrier="A", ages={"K": 30}, sensitivity=False)
-    assert "enumeration" in res.assumptions.method and "loop" in res.assumptions.method
+    assert "loop breaking" in res.assumptions.method
+
+
+def test_loop_names_only_people_on_the_loop(tmp_path: Path) -> None:
+    ped = read_pedigree(write_ped(tmp_path, FIRST_COUSINS))
+    # the cycle: couple A×B - C - couple C×E - H - couple H×I - I - couple G×D - D - couple A×B
+    assert ped.loops() == [["C", "D", "H", "I"]]
+    double = read_pedigree(write_ped(tmp_path, DOUBLE_FIRST_COUSINS))
+    assert len(double.loops()) == 2 and all("K" not in loop for loop in double.loops())
+
+
+def test_large_looped_pedigree_is_solved_and_too_many_loops_refused(tmp_path: Path) -> None:
     big = read_pedigree(DATA / "ceph_slivar.ped", repair=True)
-    assert big.loops()
-    with pytest.raises(InputError, match="loop"):
-        relative_risks(big, "C9orf72", carrier=big.ids[0], sensitivity=False)
+    assert len(big) > 12 and big.loops()
+    res = relative_risks(big, "C9orf72", carrier=big.ids[0], sensitivity=False)
+    assert "loop breaking" in res.assumptions.method
+    # seven separate first-cousin marriages: 7 loop breakers, beyond the limit of 6
+    lines = []
+    for f in range(7):
+        lines.append(FIRST_COUSINS.replace("F ", f"F{f} ").replace("\n", "\n").strip())
+    text = "\n".join(" ".join(f"{tok}{f}" if k in (1, 2, 3) and tok != "0" else tok
+                               for k, tok in enumerate(line.split()))
+                      for f, block in enumerate(lines) for line in block.splitlines()) + "\n"
+    many = read_pedigree(write_ped(tmp_path, text))
+    assert len(many.loops()) == 7
+    with pytest.raises(InputError, match="limited to 6 loop breakers"):
+        relative_risks(many, "C9orf72", ages={"K0": 30}, sensitivity=False)
 
 
 # --- pedigree validation ------------------------------------------------------------------------

@@ -57,19 +57,21 @@ def register(app: typer.Typer) -> None:
         a = result.assumptions
         typer.echo(f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
                    f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}")
-        typer.echo(f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
-                   f"{f'risk {horizon:g}y':>10}{'lifetime':>10}")
+        def pct(v: float | None) -> str:
+            return "-" if v is None else f"{v:.1%}"
+
+        rows = [f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
+                f"{f'risk {horizon:g}y':>10}{'lifetime':>10}"]
         for r in result.individuals:
-            def pct(v: float | None) -> str:
-                return "-" if v is None else f"{v:.1%}"
             age = "-" if r.age is None else f"{r.age:g}"
-            typer.echo(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
-                       f"{pct(r.p_carrier):>11}{pct(r.risk_next_years):>10}{pct(r.risk_lifetime):>10}")
+            rows.append(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
+                        f"{pct(r.p_carrier):>11}{pct(r.risk_next_years):>10}{pct(r.risk_lifetime):>10}")
+        typer.echo("\n".join(rows))
         if result.sensitivity:
             typer.echo("# sensitivity of P(carrier) to the non-penetrant fraction x:")
+            untested = {i.id for i in result.individuals if i.tested.value == "untested"}
             for row in result.sensitivity:
-                vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items()
-                                 if next(i for i in result.individuals if i.id == k).tested.value == "untested")
+                vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items() if k in untested)
                 typer.echo(f"#   x = {row.nonpenetrance:g} ({row.label}): {vals}")
         for note in a.caveats:
             typer.echo(f"# note: {note}")

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from charcot.errors import InputError
 from charcot.family.model import Individual, Observation, Sex, Status, TestResult
 
@@ -69,32 +71,15 @@ class Pedigree:
         return list(seen)
 
     def loops(self) -> list[list[str]]:
-        """Marriage / consanguinity loops: for each couple node or parent link that closes a cycle in
-        the individual–couple graph, the individuals on that link. Empty for a loopless pedigree."""
-        parent = {i: i for i in [*self.ids, *(f"{f}+{m}" for f, m in self.couples())]}
+        """Marriage / consanguinity loops: for each independent cycle of the individual–couple graph,
+        the people on it (in file order). Empty for a loopless pedigree."""
+        from charcot.family.peeling import build_graph
 
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        found: list[list[str]] = []
-        for f, m in self.couples():
-            node = f"{f}+{m}"
-            for member in (f, m):
-                a, b = find(node), find(member)
-                if a == b:
-                    found.append([f, m])
-                else:
-                    parent[a] = b
-            for child in [i.id for i in self if i.father == f and i.mother == m]:
-                a, b = find(node), find(child)
-                if a == b:
-                    found.append([f, m, child])
-                else:
-                    parent[a] = b
-        return found
+        ids = self.ids
+        index = {iid: k for k, iid in enumerate(ids)}
+        father = np.array([index.get(self[i].father or "", -1) for i in ids], dtype=np.int64)
+        mother = np.array([index.get(self[i].mother or "", -1) for i in ids], dtype=np.int64)
+        return [[ids[k] for k in loop] for loop in build_graph(father, mother).loops]
 
 
 def _err(message: str, path: Path | str | None, line: int | None = None, record: str | None = None,

@@ -10,7 +10,8 @@ Per person i and genotype g the likelihood L[i, g] is the product of:
 * tested: 1 for the genotypes the result allows, 0 otherwise (a test is taken as exact).
 scale_g = 1 - x for carriers and the phenocopy (population) lifetime risk for non-carriers.
 
-Posteriors come from ``peeling.peel`` (``enumerate_posteriors`` for a small looped pedigree).
+Posteriors come from ``peeling.peel_graph`` (loop breaking for looped pedigrees); the likelihoods
+and risks are computed for all people at once (numpy), and the graph is built once per call.
 Risk of onset in the next N years for an unaffected person aged t:
 Σ_g P(g | data)·[F_g(t + N) - F_g(t)] / [1 - F_g(t)]; lifetime risk uses F_g(100) for F_g(t + N).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import NDArray
 
 from charcot.errors import InputError
 from charcot.family.model import (
@@ -34,13 +36,14 @@ from charcot.family.model import (
 )
 from charcot.family.pedigree import Pedigree
 from charcot.family.peeling import (
-    ENUMERATION_LIMIT,
+    MAX_LOOP_BREAKERS,
     FloatArray,
     LoopError,
+    PedigreeGraph,
     PeelResult,
-    enumerate_posteriors,
+    build_graph,
     hardy_weinberg,
-    peel,
+    peel_graph,
 )
 from charcot.family.penetrance import (
     DENSITY_FLOOR,
@@ -62,9 +65,10 @@ def _observation(pedigree: Pedigree, iid: str, extra: Mapping[str, Observation])
     over = extra.get(iid)
     if over is None:
         return base
-    merged = base.model_dump()
-    merged.update({k: v for k, v in over.model_dump().items() if v is not None and v != TestResult.UNTESTED})
-    return Observation(**merged)
+    if base == Observation():
+        return over
+    update = {k: v for k, v in over if v is not None and v != TestResult.UNTESTED}
+    return base.model_copy(update=update)
 
 
 def _status(pedigree: Pedigree, iid: str, obs: Observation) -> Status:
@@ -97,36 +101,135 @@ def _likelihood(model: PenetranceModel, status: Status, obs: Observation) -> Flo
     return like
 
 
-def solve(pedigree: Pedigree, likelihood: FloatArray, carrier_frequency: float) -> PeelResult:
-    """Posteriors by peeling; a looped pedigree small enough is enumerated exactly, else refused."""
+def pedigree_arrays(pedigree: Pedigree) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Parent indices per person (-1 for founders), in ``pedigree.ids`` order."""
     ids = pedigree.ids
     index = {iid: k for k, iid in enumerate(ids)}
     father = np.array([index.get(pedigree[i].father or "", -1) for i in ids], dtype=np.int64)
     mother = np.array([index.get(pedigree[i].mother or "", -1) for i in ids], dtype=np.int64)
-    prior = hardy_weinberg(carrier_frequency)
+    return father, mother
+
+
+def pedigree_graph(pedigree: Pedigree, x_linked: bool = False) -> PedigreeGraph:
+    father, mother = pedigree_arrays(pedigree)
+    sexes = None
+    if x_linked:
+        sexes = np.array([1 if pedigree[i].sex is Sex.MALE else 2 for i in pedigree.ids], dtype=np.int64)
+    return build_graph(father, mother, sexes)
+
+
+def loop_text(pedigree: Pedigree, graph: PedigreeGraph) -> str:
+    ids = pedigree.ids
+    return "; ".join(", ".join(ids[k] for k in loop) for loop in graph.loops)
+
+
+def solve(pedigree: Pedigree, likelihood: FloatArray, carrier_frequency: float, *,
+          graph: PedigreeGraph | None = None, founder_prior: FloatArray | None = None) -> PeelResult:
+    """Exact posteriors by peeling (loop breaking for looped pedigrees); InputError when the data are
+    impossible under the model or the pedigree has more loops than loop breaking handles here."""
+    graph = pedigree_graph(pedigree) if graph is None else graph
+    prior = hardy_weinberg(carrier_frequency) if founder_prior is None else founder_prior
     try:
-        try:
-            return peel(father, mother, likelihood, prior)
-        except LoopError as loop:
-            members = [ids[k] for k in loop.members]
-            if len(ids) <= ENUMERATION_LIMIT:
-                result = enumerate_posteriors(father, mother, likelihood, prior)
-                result.method += f" (pedigree loop through {', '.join(members)}: peeling does not apply)"
-                return result
-            raise InputError(
-                f"the pedigree has a marriage/consanguinity loop through {', '.join(members)}; exact peeling "
-                f"(Elston–Stewart / Lange–Elston) needs a loopless pedigree and exhaustive enumeration is "
-                f"limited to {ENUMERATION_LIMIT} people (this one has {len(ids)})",
-                path=pedigree.source,
-                hint="a looped pedigree needs loop breaking or MCMC, which charcot does not do: remove the "
-                "individuals not needed for the question (keep the loop outside the relatives of interest)",
-            ) from None
+        result = peel_graph(graph, likelihood, prior)
+    except LoopError:
+        raise InputError(
+            f"the pedigree has {len(graph.breakers)} independent marriage/consanguinity loops (through "
+            f"{loop_text(pedigree, graph)}); exact loop breaking is limited to {MAX_LOOP_BREAKERS} loop "
+            "breakers here", path=pedigree.source,
+            hint="remove the individuals not needed for the question (keep distant loops out of the file)",
+        ) from None
     except ValueError as exc:
-        if isinstance(exc, InputError):
-            raise
         raise InputError(f"{exc}: e.g. a tested non-carrier parent of a tested carrier, or an affected "
                          "non-carrier with phenocopy risk 0", path=pedigree.source,
                          hint="check the test results and statuses") from None
+    if graph.loops:
+        result.method += f"; loop(s) through {loop_text(pedigree, graph)}"
+    return result
+
+
+class _PersonArrays:
+    """Per-person inputs of the likelihood, as arrays in ``pedigree.ids`` order."""
+
+    def __init__(self, ids: list[str], obs: Mapping[str, Observation], status: Mapping[str, Status],
+                 curves: Mapping[str, Curve]) -> None:
+        nan = float("nan")
+        self.age = np.array([nan if obs[i].age is None else float(obs[i].age) for i in ids])  # type: ignore[arg-type]
+        self.onset = np.array([nan if obs[i].onset_age is None else float(obs[i].onset_age)  # type: ignore[arg-type]
+                               for i in ids])
+        self.affected = np.array([status[i] is Status.AFFECTED for i in ids])
+        self.unaffected = np.array([status[i] is Status.UNAFFECTED for i in ids])
+        self.carrier = np.array([obs[i].test is TestResult.CARRIER for i in ids])
+        self.noncarrier = np.array([obs[i].test is TestResult.NONCARRIER for i in ids])
+        self.groups: dict[str, tuple[NDArray[np.int64], FloatArray]] = {}
+        by_curve: dict[str, list[int]] = {}
+        values: dict[str, FloatArray] = {}
+        for k, i in enumerate(ids):
+            cid = curves[i].id
+            by_curve.setdefault(cid, []).append(k)
+            if cid not in values:
+                values[cid] = np.asarray(curves[i].values, dtype=float)
+        for cid, members in by_curve.items():
+            self.groups[cid] = (np.array(members, dtype=np.int64), values[cid])
+
+    def curve_at(self, t: FloatArray) -> FloatArray:
+        """F_i(t_i) for every person (NaN stays NaN)."""
+        out = np.full(len(t), np.nan)
+        for members, values in self.groups.values():
+            tt = t[members]
+            ok = ~np.isnan(tt)
+            vals = np.full(len(members), np.nan)
+            vals[ok] = np.interp(tt[ok], np.arange(len(values)), values)
+            out[members] = vals
+        return out
+
+    def lifetime_curve(self) -> FloatArray:
+        out = np.zeros(len(self.age))
+        for members, values in self.groups.values():
+            out[members] = values[-1]
+        return out
+
+
+def likelihood_matrix(p: _PersonArrays, scale: FloatArray) -> FloatArray:
+    """L[i, g] as in the module docstring, for all people at once. ``scale``: (n, 3) lifetime
+    penetrance per person and genotype."""
+    n = len(p.age)
+    like = np.ones((n, 3))
+    has_onset = p.affected & ~np.isnan(p.onset)
+    if np.any(has_onset):
+        lo = p.curve_at(np.maximum(np.where(has_onset, p.onset, 0.0) - 0.5, 0.0))
+        hi = p.curve_at(np.where(has_onset, p.onset, 0.0) + 0.5)
+        like[has_onset] = scale[has_onset] * np.maximum(hi - lo, DENSITY_FLOOR)[has_onset, None]
+    age_only = p.affected & np.isnan(p.onset) & ~np.isnan(p.age)
+    if np.any(age_only):
+        f = p.curve_at(np.where(age_only, p.age, 0.0))
+        # floor as for onset densities: affected younger than any onset in the data stays possible
+        like[age_only] = scale[age_only] * np.maximum(f, DENSITY_FLOOR)[age_only, None]
+    no_age = p.affected & np.isnan(p.onset) & np.isnan(p.age)
+    if np.any(no_age):
+        like[no_age] = scale[no_age] * p.lifetime_curve()[no_age, None]
+    unaffected = p.unaffected & ~np.isnan(p.age)
+    if np.any(unaffected):
+        f = p.curve_at(np.where(unaffected, p.age, 0.0))
+        like[unaffected] = 1.0 - scale[unaffected] * f[unaffected, None]
+    like[p.carrier] *= np.array([0.0, 1.0, 1.0])
+    like[p.noncarrier] *= np.array([1.0, 0.0, 0.0])
+    return like
+
+
+def risk_arrays(post: FloatArray, p: _PersonArrays, scale: FloatArray, horizon: float) -> tuple[FloatArray, FloatArray]:
+    """(risk in the next ``horizon`` years, remaining lifetime risk) per person; NaN where not defined
+    (affected people; next-years risk without an age)."""
+    life = scale * p.lifetime_curve()[:, None]
+    has_age = ~np.isnan(p.age)
+    now = scale * np.nan_to_num(p.curve_at(np.where(has_age, p.age, 0.0)))[:, None]
+    later = scale * np.nan_to_num(p.curve_at(np.where(has_age, p.age + horizon, 0.0)))[:, None]
+    now = np.where(has_age[:, None], now, 0.0)
+    surv = np.where(1.0 - now > 0, 1.0 - now, 1.0)
+    nxt = np.clip(np.einsum("ij,ij->i", post, (later - now) / surv), 0.0, 1.0)
+    lif = np.clip(np.einsum("ij,ij->i", post, (life - now) / surv), 0.0, 1.0)
+    nxt = np.where(has_age & ~p.affected, nxt, np.nan)
+    lif = np.where(~p.affected, lif, np.nan)
+    return nxt, lif
 
 
 def relative_risks(
@@ -180,31 +283,27 @@ def relative_risks(
     status = {iid: _status(pedigree, iid, obs[iid]) for iid in ids}
     curves = {iid: _curve_for(record, curve, pedigree[iid].sex, sex_specific) for iid in ids}
 
-    def run(xv: float) -> tuple[PeelResult, dict[str, PenetranceModel]]:
-        models = {iid: PenetranceModel(curves[iid], xv, phenocopy) for iid in ids}
-        like = np.vstack([_likelihood(models[iid], status[iid], obs[iid]) for iid in ids])
-        return solve(pedigree, like, cf), models
+    arrays = _PersonArrays(ids, obs, status, curves)
+    graph = pedigree_graph(pedigree)
 
-    def risks(post: FloatArray, model: PenetranceModel, o: Observation, st: Status) -> tuple[float | None, float | None]:
-        if st is Status.AFFECTED:
-            return None, None
-        life = model.lifetime()
-        if o.age is None:
-            return None, float(np.clip(post @ life, 0.0, 1.0))
-        now = model.cumulative(o.age)
-        later = model.cumulative(o.age + horizon_years)
-        surv = np.where(1.0 - now > 0, 1.0 - now, 1.0)
-        nxt = float(np.clip(post @ ((later - now) / surv), 0.0, 1.0))
-        lif = float(np.clip(post @ ((life - now) / surv), 0.0, 1.0))
-        return nxt, lif
+    def scale_for(xv: float) -> FloatArray:
+        return np.tile(np.array([phenocopy, 1.0 - xv, 1.0 - xv]), (len(ids), 1))
 
-    main, models = run(x)
+    def run(xv: float) -> tuple[PeelResult, FloatArray]:
+        PenetranceModel(curves[ids[0]], xv, phenocopy)  # validates x and the phenocopy risk
+        scale = scale_for(xv)
+        return solve(pedigree, likelihood_matrix(arrays, scale), cf, graph=graph), scale
+
+    def maybe(v: float) -> float | None:
+        return None if v != v else v  # NaN: not defined for this person
+
+    main, scale = run(x)
+    nxt_all, life_all = risk_arrays(main.posteriors, arrays, scale, horizon_years)
+    pc_all = np.clip(main.posteriors[:, 1] + main.posteriors[:, 2], 0.0, 1.0)
     individuals: list[IndividualRisk] = []
-    for k, iid in enumerate(ids):
-        post = main.posteriors[k]
+    for iid, nxt_k, lif_k, pc in zip(ids, nxt_all.tolist(), life_all.tolist(), pc_all.tolist(), strict=True):
         o, st = obs[iid], status[iid]
-        nxt, lif = risks(post, models[iid], o, st)
-        pc = float(np.clip(post[1] + post[2], 0.0, 1.0))
+        nxt, lif = maybe(nxt_k), maybe(lif_k)
         individuals.append(IndividualRisk(
             id=iid, sex=pedigree[iid].sex, age=o.age, status=st, tested=o.test, p_carrier=pc,
             risk_next_years=nxt, risk_lifetime=lif, curve=curves[iid].id,
@@ -219,12 +318,11 @@ def relative_risks(
                 f"population-level maximum penetrance {record.population.estimate:.1%} (x = 1 - that)")
         grid[round(x, 4)] = grid.get(round(x, 4), f"x = {x:g}") + " [chosen]"
         for xv in sorted(grid):
-            res, mods = run(xv)
-            pcs: dict[str, float] = {}
-            lifes: dict[str, float | None] = {}
-            for k, iid in enumerate(ids):
-                pcs[iid] = float(np.clip(res.posteriors[k, 1] + res.posteriors[k, 2], 0, 1))
-                lifes[iid] = risks(res.posteriors[k], mods[iid], obs[iid], status[iid])[1]
+            res, sc = run(xv)
+            pcs_arr = np.clip(res.posteriors[:, 1] + res.posteriors[:, 2], 0, 1)
+            _, lifes_arr = risk_arrays(res.posteriors, arrays, sc, horizon_years)
+            pcs = dict(zip(ids, pcs_arr.tolist(), strict=True))
+            lifes = {iid: (None if v != v else v) for iid, v in zip(ids, lifes_arr.tolist(), strict=True)}
             rows.append(SensitivityRow(nonpenetrance=xv, label=grid[xv], p_carrier=pcs, risk_lifetime=lifes))
 
     used_curves = sorted({c.id for c in curves.values()})
