@@ -75,16 +75,17 @@ def test_sod1_truncating_does_not_get_pvs1(tmp_path: Path) -> None:
     assert "loss of function is not the established disease mechanism" in considered[0].reason
 
 
-def test_fus_c_terminal_frameshift_handled_by_exception(tmp_path: Path) -> None:
+def test_fus_c_terminal_frameshift_is_a_gain_of_function_class(tmp_path: Path) -> None:
     last = exon_count("FUS")
     chrom, start, _end, _ = exon("FUS", last)
     vcf = write_vcf(tmp_path / "f.vcf.gz", [Rec(chrom, start + 20, "G", "GA", info={"CSQ": _csq(
         "A", "FUS", "frameshift_variant", "p.(Gly497ArgfsTer12)", "497")})], csq=True)
     f = _one(interpret(vcf).findings, "FUS")
     pvs1 = next(e for e in f.evidence if e.criterion == "PVS1")
-    assert not pvs1.applied and "FUS-exon15-truncation" in pvs1.reason
-    pm1 = _applied(f)["PM1"]
-    assert "PY-NLS" in pm1.reason and "FUS-exon15-truncation" in pm1.reason
+    assert not pvs1.applied and "gain of function" in pvs1.reason
+    pm1 = _applied(f)["PM1"]  # gene_specs.yaml rule FUS-NLS-truncation, one PM1 only
+    assert "PY" in pm1.reason and "FUS-NLS-truncation" in pm1.reason and pm1.strength == "Strong"
+    assert sum(1 for e in f.evidence if e.criterion == "PM1" and e.applied) == 1
     assert f.position.nmd_escape and f.position.exon == last
 
 

@@ -17,13 +17,15 @@ from charcot.acmg.context import VariantContext
 from charcot.acmg.curated import curated_evidence
 from charcot.acmg.domains import assess_pm1
 from charcot.acmg.frequency import assess_frequency
+from charcot.acmg.genespecs import assess_gene_rules, risk_allele
 from charcot.acmg.known import assess_known
 from charcot.acmg.phenotype import assess_pp4
-from charcot.acmg.points import STRENGTH_POINTS, classify, points_for
+from charcot.acmg.points import STRENGTH_POINTS, classify, label, points_for
 from charcot.acmg.protein import assess_length_change
 from charcot.acmg.pvs1 import assess_pvs1
 from charcot.errors import InputError
 from charcot.model import AcmgClass, Evidence
+from charcot.variants.model import RiskAllele
 
 # Criteria another module (charcot.family) may supply for a variant.
 EXTERNAL_CRITERIA = {"PS2", "PM6", "PP1", "BS4", "PM3", "BP2", "PS3", "BS3", "PS4"}
@@ -31,11 +33,18 @@ EXTERNAL_CRITERIA = {"PS2", "PM6", "PP1", "BS4", "PM3", "BP2", "PS3", "BS3", "PS
 PM1_PP3_CAP = 4.0
 
 
+# Roles whose variants cannot be Mendelian P/LP for ALS: risk and modifier genes (risk-allele scheme instead,
+# ClinGen Low Penetrance/Risk Allele WG 2024) and genes whose ALS link is Limited, disputed or refuted.
+RISK_ROLES = {"risk_factor", "modifier"}
+CAPPED_ROLES = {"candidate", "disputed", "refuted"}
+
+
 @dataclass
 class Classification:
     evidence: list[Evidence]
     points: float
     classification: AcmgClass
+    risk_allele: RiskAllele | None = None
 
 
 def _check_external(e: Evidence) -> Evidence:
@@ -57,6 +66,7 @@ def evaluate(ctx: VariantContext, extra: Sequence[Evidence] = ()) -> Classificat
     evidence += assess_pvs1(ctx)
     evidence += assess_frequency(ctx)
     evidence += assess_known(ctx)
+    evidence += assess_gene_rules(ctx)
     evidence += assess_pm1(ctx)
     evidence += assess_length_change(ctx)
     evidence += assess_computational(ctx)
@@ -64,9 +74,49 @@ def evaluate(ctx: VariantContext, extra: Sequence[Evidence] = ()) -> Classificat
     supplied = [_check_external(e) for e in extra]
     # knowledge-base curated evidence for this exact allele, without double counting (charcot.acmg.curated)
     evidence = curated_evidence(ctx, evidence, supplied)
+    _one_pm1(evidence)
     _cap_pm1_pp3(evidence)
     points, cls = classify(evidence)
-    return Classification(evidence=evidence, points=points, classification=cls)
+    return _by_role(ctx, Classification(evidence=evidence, points=points, classification=cls))
+
+
+def _by_role(ctx: VariantContext, result: Classification) -> Classification:
+    """Risk/modifier genes: never P/LP, a risk-allele category instead. Candidate/disputed/refuted genes: at most
+    uncertain significance (a Limited gene-disease link cannot carry a pathogenic variant classification)."""
+    role = ctx.gene.role.value if ctx.gene is not None else None
+    if role in RISK_ROLES:
+        found = risk_allele(ctx)
+        if found is not None and result.classification not in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN):
+            category, reason, sources = found
+            result.risk_allele = RiskAllele(category=category, reason=reason, sources=sources)
+        if result.classification.at_least_likely_pathogenic:
+            ctx.notes.append(f"{ctx.gene_symbol} is an ALS {role.replace('_', ' ')} gene: its variants raise risk or "
+                             f"modify the disease and are not Mendelian causes, so the points "
+                             f"({result.points:g}) are not reported as {result.classification.value}; see the "
+                             "risk-allele category")
+            result.classification = AcmgClass.VUS
+        else:
+            ctx.notes.append(f"{ctx.gene_symbol} is an ALS {role.replace('_', ' ')} gene: reported in the risk-allele "
+                             "scheme, not as a Mendelian cause")
+    elif role in CAPPED_ROLES and result.classification.at_least_likely_pathogenic:
+        ctx.notes.append(f"{ctx.gene_symbol}'s link to ALS is {role} (ClinGen), so a variant in it is reported as "
+                         f"uncertain significance at most (the points, {result.points:g}, would otherwise give "
+                         f"{result.classification.value})")
+        result.classification = AcmgClass.VUS
+    return result
+
+
+def _one_pm1(evidence: list[Evidence]) -> None:
+    """One PM1 per variant: a gene class rule and a hotspot/domain may both match; the strongest counts."""
+    pm1 = [e for e in evidence if e.applied and e.criterion == "PM1"]
+    if len(pm1) < 2:
+        return
+    keep = max(pm1, key=lambda e: e.points)
+    for i, e in enumerate(evidence):
+        if e.applied and e.criterion == "PM1" and e is not keep:
+            evidence[i] = e.model_copy(update={"applied": False, "points": 0.0,
+                                               "reason": e.reason + f"; not counted: {label(keep)} already counts "
+                                                                    "PM1 for this variant"})
 
 
 def _cap_pm1_pp3(evidence: list[Evidence]) -> None:

@@ -12,12 +12,17 @@ excluded).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext, exception_applies_to, exception_matches
+from charcot.acmg.genespecs import pvs1_applicability, pvs1_rule
 from charcot.acmg.points import points_for
 from charcot.genome.panel import Region
 from charcot.model import Evidence
+
+if TYPE_CHECKING:
+    from charcot.knowledge.schema.genes import AcmgGeneRules
 
 _STRENGTH_WORDS = {"very strong": "VeryStrong", "verystrong": "VeryStrong", "very_strong": "VeryStrong",
                    "strong": "Strong", "moderate": "Moderate", "supporting": "Supporting"}
@@ -66,8 +71,16 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
         return []
     gene = ctx.gene
     rules = gene.acmg if gene is not None else None
-    # Exceptions first: they can grant PVS1 in a gene without a LoF mechanism, or withhold it.
-    if rules is not None:
+    # The gene specification (knowledge/data/gene_specs.yaml) decides first: a rule for this variant class, then
+    # the gene-level PVS1 decision. genes.yaml exceptions are used only for genes the specification leaves open.
+    ruled = pvs1_rule(ctx)
+    if ruled is not None:
+        return [ruled]
+    decided = pvs1_applicability(ctx.gene_symbol)
+    if decided is not None and not decided[0]:
+        return [_not_applied(f"{ctx.gene_symbol}: loss of function is not the established disease mechanism here: "
+                             f"{decided[1]}; PVS1 not applied", decided[2])]
+    if rules is not None and decided is None:
         for exc in rules.exceptions:
             if not exception_applies_to(exc, "PVS1") or not exception_matches(exc, ctx):
                 continue
@@ -80,13 +93,20 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
                 return out
             return [_ev(strength, f"{kind.replace('_', ' ')} in {where}: gene exception '{exc.id}' "
                                   f"({exc.description}): {exc.effect}", list(exc.sources))]
-    if gene is None or rules is None:
-        return [_not_applied(f"{ctx.gene_symbol}: the knowledge base records no ACMG rules for this gene, so "
-                             "loss of function is not established as its mechanism; PVS1 not applied")]
-    if not rules.lof_is_mechanism:
-        return [_not_applied(f"{gene.symbol}: loss of function is not the established disease mechanism "
-                             f"({rules.lof_note}); PVS1 not applied", list(rules.sources))]
-    src = list(rules.sources)
+    if decided is None:
+        if gene is None or rules is None:
+            return [_not_applied(f"{ctx.gene_symbol}: the knowledge base records no ACMG rules for this gene, so "
+                                 "loss of function is not established as its mechanism; PVS1 not applied")]
+        if not rules.lof_is_mechanism:
+            return [_not_applied(f"{gene.symbol}: loss of function is not the established disease mechanism "
+                                 f"({rules.lof_note}); PVS1 not applied", list(rules.sources))]
+    return _decision_tree(ctx, kind, rules, decided[2] if decided is not None else [])
+
+
+def _decision_tree(ctx: VariantContext, kind: str, rules: AcmgGeneRules | None, spec_sources: list[str]) -> list[Evidence]:
+    """The Abou Tayoun 2018 tree for a gene where loss of function causes the disease."""
+    src = [*(rules.sources if rules is not None else []), *spec_sources]
+    critical_domains = list(rules.critical_domains) if rules is not None else []
     loc = ctx.location
     if kind in ("stop_gained", "frameshift_variant"):
         if not loc.nmd_escape and loc.region != Region.UNKNOWN:
@@ -95,7 +115,7 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
                                       f"exon) in a gene where loss of function causes disease", src)]
         # NMD escape: critical region or > 10 % of the protein removed -> Strong, else Moderate
         pos = ctx.protein_position
-        for dom in rules.critical_domains:
+        for dom in critical_domains:
             if pos is not None and pos <= dom.end:
                 return [_ev("Strong", f"truncation predicted to escape NMD ({loc.describe()}) removes the "
                                       f"critical region {dom.name} (residues {dom.start}-{dom.end})",
@@ -120,6 +140,14 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
         if first_or_last:
             return [_ev("Moderate", f"canonical splice-site variant next to exon {number} (a terminal exon, "
                                     "which contains untranslated sequence); frame effect not assessed", src)]
+        if length % 3 != 0 and number == loc.exon_count - 1:
+            # skipping the penultimate exon puts the new stop codon in the last exon: NMD is not expected
+            # (Abou Tayoun 2018, Fig. 1: frameshift with the premature stop in the last exon -> "NMD escape" branch)
+            return [_ev("Moderate", f"canonical splice-site variant; skipping the penultimate exon {number} ({length} "
+                                    "nt) shifts the frame, but the premature stop falls in the last exon, so the "
+                                    "transcript is predicted to escape NMD; whether the altered C-terminus is critical "
+                                    "or more than 10 % of the protein is not known from the exon table, so the tree's "
+                                    "lower outcome is used (PVS1_Moderate)", src)]
         if length % 3 != 0 and not loc.last_exon:
             return [_ev("VeryStrong", f"canonical splice-site variant; skipping exon {number} ({length} nt, not a "
                                       "multiple of 3) shifts the reading frame and is predicted to cause NMD", src)]

@@ -17,4 +17,5 @@ SECTIONS: tuple[str, ...] = (
     "trials",
     "claims",
     "epidemiology",
+    "gene_specs",
 )

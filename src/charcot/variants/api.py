@@ -417,7 +417,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
-        predictors=ann.predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key), evidence=result.evidence,
+        predictors=ann.predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
+        risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=result.classification,
         inheritance=_inheritance(gene, zyg, sex), notes=notes)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -108,6 +108,17 @@ class InheritanceAssessment(BaseModel):
     summary: str
 
 
+class RiskAllele(BaseModel):
+    """A variant in a risk or modifier gene, reported in the ClinGen low-penetrance / risk-allele scheme (Schmidt
+    et al. 2024) instead of a Mendelian class: established, likely or uncertain risk allele."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Literal["established risk allele", "likely risk allele", "uncertain risk allele"]
+    reason: str
+    sources: list[str] = Field(default_factory=list)
+
+
 class VariantFinding(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -136,6 +147,8 @@ class VariantFinding(BaseModel):
     predictors: Predictors
     clinvar: ClinVar | None = None
     known_variant: dict[str, Any] | None = None  # knowledge-base entry for this exact variant
+    # risk and modifier genes: the risk-allele category (their ``classification`` is never P/LP)
+    risk_allele: RiskAllele | None = None
     evidence: list[Evidence]
     points: float
     classification: AcmgClass

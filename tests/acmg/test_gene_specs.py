@@ -1,0 +1,221 @@
+"""The ALS gene specifications (knowledge/data/gene_specs.yaml), one test per rule, through interpret() on VCFs
+built from a real header at exon positions derived from the knowledge base (never typed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from variants.vcfbuild import Rec, csq_value, exon, exon_count, mane, write_vcf
+
+from charcot.acmg.context import VariantContext
+from charcot.acmg.genespecs import frequency_thresholds, spec_for
+from charcot.genome.normalise import Allele
+from charcot.genome.panel import ExonInterval, PanelGene
+from charcot.knowledge import get_knowledge
+from charcot.knowledge.schema.gene_specs import Record as SpecRecord
+from charcot.knowledge.schema.gene_specs import check
+from charcot.model import AcmgClass, Build, Evidence
+from charcot.variants.api import interpret
+from charcot.variants.model import Frequencies, Predictors, VariantFinding
+
+
+def _one(findings: list[VariantFinding], gene: str) -> VariantFinding:
+    hits = [f for f in findings if f.gene == gene]
+    assert len(hits) == 1, [f.key for f in findings]
+    return hits[0]
+
+
+def _applied(f: VariantFinding) -> dict[str, Evidence]:
+    return {e.criterion: e for e in f.evidence if e.applied}
+
+
+def _csq(alt: str, gene: str, consequence: str, hgvs_p: str = "", protein_position: str = "") -> str:
+    tx = mane(gene)
+    return csq_value(Allele=alt, Consequence=consequence, IMPACT="HIGH", SYMBOL=gene, Feature_type="Transcript",
+                     Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.1A>T",
+                     HGVSp=f"{tx.replace('ENST', 'ENSP')}:{hgvs_p}" if hgvs_p else "",
+                     Protein_position=protein_position)
+
+
+def _stop_in_exon(tmp_path: Path, gene: str, number: int, hgvs_p: str, pos_aa: str,
+                  consequence: str = "stop_gained") -> VariantFinding:
+    chrom, start, end, _ = exon(gene, number)
+    pos = (start + end) // 2
+    vcf = write_vcf(tmp_path / f"{gene}{number}.vcf.gz", [Rec(chrom, pos, "C", "T", info={"CSQ": _csq(
+        "T", gene, consequence, hgvs_p, pos_aa)})], csq=True)
+    return _one(interpret(vcf).findings, gene)
+
+
+def _acceptor_of(tmp_path: Path, gene: str, number: int, **kw: object) -> VariantFinding:
+    """Unannotated SNV at the -2 base of the acceptor site of exon ``number`` (the exon table alone places it)."""
+    chrom, start, end, strand = exon(gene, number)
+    pos = start - 2 if strand == "+" else end + 2
+    vcf = write_vcf(tmp_path / f"{gene}a{number}.vcf.gz", [Rec(chrom, pos, "A", "G")])
+    return _one(interpret(vcf, **kw).findings, gene)  # type: ignore[arg-type]
+
+
+# --- KIF5A: only the C-terminal class is ALS ---------------------------------------------------------------
+
+def test_kif5a_n_terminal_truncation_is_not_pvs1_for_als(tmp_path: Path) -> None:
+    f = _stop_in_exon(tmp_path, "KIF5A", 5, "p.(Arg150Ter)", "150")
+    pvs1 = next(e for e in f.evidence if e.criterion == "PVS1")
+    assert not pvs1.applied and "KIF5A-not-ALS-region" in pvs1.reason and "SPG10" in pvs1.reason
+    assert "S-Reid02" in pvs1.sources and f.classification == AcmgClass.VUS
+
+
+def test_kif5a_exon27_splice_site_is_pvs1_strong(tmp_path: Path) -> None:
+    assert exon_count("KIF5A") > 27
+    f = _acceptor_of(tmp_path, "KIF5A", 27)
+    pvs1 = _applied(f)["PVS1"]
+    assert pvs1.strength == "Strong" and "KIF5A-exon27-splice" in pvs1.reason and "S-Brenner18" in pvs1.sources
+
+
+def test_kif5a_splice_site_of_another_exon_is_not_pvs1(tmp_path: Path) -> None:
+    f = _acceptor_of(tmp_path, "KIF5A", 10)
+    assert "PVS1" not in _applied(f)
+    assert any(e.criterion == "PVS1" and "KIF5A-not-ALS-region" in e.reason for e in f.evidence)
+
+
+# --- FUS and SOD1: gain-of-function truncation classes ------------------------------------------------------
+
+def test_fus_exon14_nonsense_is_a_gain_of_function_class(tmp_path: Path) -> None:
+    f = _stop_in_exon(tmp_path, "FUS", 14, "p.(Arg495Ter)", "495")
+    pm1 = _applied(f)["PM1"]
+    assert pm1.strength == "Strong" and pm1.points == 4 and "FUS-NLS-truncation" in pm1.reason
+    assert "PVS1" not in _applied(f)
+
+
+def test_fus_early_truncation_gets_no_class_rule(tmp_path: Path) -> None:
+    f = _stop_in_exon(tmp_path, "FUS", 3, "p.(Gln50Ter)", "50")
+    assert "PM1" not in _applied(f) and "PVS1" not in _applied(f)
+
+
+def test_sod1_c_terminal_truncation_counts(tmp_path: Path) -> None:
+    last = exon_count("SOD1")
+    f = _stop_in_exon(tmp_path, "SOD1", last, "p.(Gly128GlufsTer7)", "128", "frameshift_variant")
+    pm1 = _applied(f)["PM1"]
+    assert pm1.strength == "Moderate" and "SOD1-C-terminal-truncation" in pm1.reason and "S-Jon04" in pm1.sources
+    f2 = _stop_in_exon(tmp_path, "SOD1", 2, "p.(Gln22Ter)", "22")
+    assert "PM1" not in _applied(f2)
+
+
+# --- PVS1 decision tree: canonical splice site flanking the penultimate exon --------------------------------
+
+def _lof_gene_with_out_of_frame_penultimate() -> tuple[str, int]:
+    kb = get_knowledge()
+    for g in kb.genes:
+        spec = spec_for(g.symbol)
+        if not (g.acmg and g.acmg.lof_is_mechanism) or (spec is not None and spec.rules):
+            continue
+        if g.role.value != "causal":
+            continue
+        coords = g.coords(Build.GRCh37)
+        if coords is None or len(coords.exons) < 4:
+            continue
+        pen = next(e for e in coords.exons if e.number == len(coords.exons) - 1)
+        if (pen.end - pen.start + 1) % 3:
+            return g.symbol, pen.number
+    raise AssertionError("no LoF gene with an out-of-frame penultimate exon")
+
+
+def test_splice_site_of_penultimate_exon_checks_nmd_escape(tmp_path: Path) -> None:
+    gene, number = _lof_gene_with_out_of_frame_penultimate()
+    f = _acceptor_of(tmp_path, gene, number)
+    pvs1 = _applied(f)["PVS1"]
+    # before: VeryStrong "predicted to cause NMD"; the new stop lies in the last exon, so NMD is escaped
+    assert pvs1.strength == "Moderate" and "escape NMD" in pvs1.reason and "penultimate" in pvs1.reason
+
+
+# --- risk genes and capped roles -----------------------------------------------------------------------------
+
+def _strong_extra(f_key: str) -> dict[str, list[Evidence]]:
+    return {f_key: [Evidence(criterion="PS2", strength="VeryStrong", points=8, reason="de novo, confirmed"),
+                    Evidence(criterion="PS4", strength="Strong", points=4, reason="case-control")]}
+
+
+def test_nek1_loss_of_function_is_a_likely_risk_allele_never_lp(tmp_path: Path) -> None:
+    chrom, start, end, _ = exon("NEK1", 5)
+    pos = (start + end) // 2
+    vcf = write_vcf(tmp_path / "n.vcf.gz", [Rec(chrom, pos, "C", "T", info={"CSQ": _csq(
+        "T", "NEK1", "stop_gained", "p.(Arg150Ter)", "150")})], csq=True)
+    key = f"{chrom}-{pos}-C-T"
+    f = _one(interpret(vcf, extra_evidence=_strong_extra(key)).findings, "NEK1")
+    assert f.points >= 10 and f.classification == AcmgClass.VUS  # 12 points, but never Mendelian P/LP
+    assert f.risk_allele is not None and f.risk_allele.category == "likely risk allele"
+    assert "S-CGlowpen" in f.risk_allele.sources and "S-Ken16" in f.risk_allele.sources
+    assert "PVS1" not in _applied(f)
+
+
+def test_unc13a_variant_is_an_uncertain_risk_allele(tmp_path: Path) -> None:
+    chrom, start, end, _ = exon("UNC13A", 3)
+    pos = (start + end) // 2
+    vcf = write_vcf(tmp_path / "u.vcf.gz", [Rec(chrom, pos, "C", "T", info={"CSQ": _csq(
+        "T", "UNC13A", "missense_variant", "p.(Arg100Cys)", "100")})], csq=True)
+    f = _one(interpret(vcf).findings, "UNC13A")
+    assert f.risk_allele is not None and f.risk_allele.category == "uncertain risk allele"
+
+
+def test_limited_gene_is_capped_at_vus(tmp_path: Path) -> None:
+    chrom, start, end, _ = exon("FIG4", 4)
+    pos = (start + end) // 2
+    vcf = write_vcf(tmp_path / "g.vcf.gz", [Rec(chrom, pos, "C", "T", info={"CSQ": _csq(
+        "T", "FIG4", "stop_gained", "p.(Arg150Ter)", "150")})], csq=True)
+    f = _one(interpret(vcf, extra_evidence=_strong_extra(f"{chrom}-{pos}-C-T")).findings, "FIG4")
+    assert f.points >= 10 and f.classification == AcmgClass.VUS and f.risk_allele is None
+    assert any("uncertain significance at most" in n for n in f.notes)
+    pvs1 = next(e for e in f.evidence if e.criterion == "PVS1")
+    assert not pvs1.applied and "Limited" in pvs1.reason
+
+
+def test_mimic_gene_null_variant_is_classified_for_its_own_disease(tmp_path: Path) -> None:
+    f = _stop_in_exon(tmp_path, "ERLIN1", 3, "p.(Arg80Ter)", "80")
+    pvs1 = _applied(f)["PVS1"]
+    assert "spastic paraplegia 62" in pvs1.reason or "S-CG25b" in pvs1.sources
+
+
+# --- PM1 hotspots ---------------------------------------------------------------------------------------------
+
+def _ctx(gene: str, consequence: str, position: int) -> VariantContext:
+    pg = PanelGene(gene, Build.GRCh38, "1", 100, 1000, "+", None, (ExonInterval(1, 100, 200),))
+    return VariantContext(key="1-150-A-G", chrom="1", allele=Allele(150, "A", "G"), gene_symbol=gene,
+                          gene=get_knowledge().gene(gene), location=pg.locate(150), consequences=[consequence],
+                          hgvs_p=None, protein_position=position, protein_length=800, frequencies=Frequencies(),
+                          predictors=Predictors())
+
+
+@pytest.mark.parametrize(("gene", "residue", "hit"), [("VCP", 155, True), ("VCP", 156, False), ("PFN1", 71, True),
+                                                       ("UBQLN2", 497, True), ("FUS", 521, True)])
+def test_pm1_hotspots(gene: str, residue: int, hit: bool) -> None:
+    from charcot.acmg.domains import assess_pm1
+
+    out = assess_pm1(_ctx(gene, "missense_variant", residue))
+    assert bool(out) is hit
+    if hit:
+        assert out[0].criterion == "PM1" and out[0].points == 2
+
+
+# --- frequency thresholds with their derivation ---------------------------------------------------------------
+
+def test_gene_specific_frequency_thresholds_are_derived() -> None:
+    t = frequency_thresholds(_ctx("SOD1", "missense_variant", 5))
+    assert t is not None
+    # Whiffin: 1/350 x 0.02 x 0.5 / 0.5 / 2 = 2.86e-5 -> 2.9e-5; PM2 a tenth; BA1 0.1 % (above the lenient 2.9e-4)
+    assert (t.bs1, t.pm2_max, t.ba1) == (2.9e-05, 2.9e-06, 0.001)
+    assert "1/350" in t.derivation and "S-Whiffin17" in t.sources and "S-Oza18" in t.sources
+    tardbp = frequency_thresholds(_ctx("TARDBP", "missense_variant", 300))
+    assert tardbp is not None and tardbp.bs1 == 5.7e-05
+
+
+# --- validator: mechanism-vs-PVS1 contradictions ---------------------------------------------------------------
+
+def test_validator_flags_mechanism_pvs1_contradictions() -> None:
+    kb = get_knowledge()
+    specs = kb.typed("gene_specs", SpecRecord)
+    assert check(specs, kb) == []
+    without = [s for s in specs if s.gene not in ("ERLIN1", "SMN1")]
+    flagged = {p.record for p in check(without, kb)}
+    assert {"ERLIN1", "SMN1"} <= flagged
+    nek1 = next(s for s in specs if s.gene == "NEK1")
+    broken = [s for s in specs if s.gene != "NEK1"] + [nek1.model_copy(update={"risk_scheme": None})]
+    assert any(p.record == "NEK1" and "risk_scheme" in p.message for p in check(broken, kb))
