@@ -91,6 +91,7 @@ class Provenance(BaseModel):
     software_version: str
     knowledge_version: str
     knowledge_snapshot: date
+    knowledge_hash: str | None = None  # content hash of the snapshot (charcot.knowledge.snapshots)
     inputs: list[InputFile] = Field(default_factory=list)
     statement: str
 
@@ -111,6 +112,7 @@ def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = F
         software_version=__version__,
         knowledge_version=kb.meta.version,
         knowledge_snapshot=kb.meta.snapshot_date,
+        knowledge_hash=kb.content_hash,
         inputs=files,
         statement=CLINICAL_JUDGEMENT_STATEMENT,
     )

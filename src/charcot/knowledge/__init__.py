@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -34,6 +35,13 @@ class Knowledge:
     @cached_property
     def meta(self) -> KnowledgeMeta:
         return load_meta(self.data_dir)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 over every data file of this snapshot (see charcot.knowledge.snapshots)."""
+        from charcot.knowledge.snapshots import content_hash
+
+        return content_hash(self.data_dir)
 
     @cached_property
     def bibliography(self) -> dict[str, Source]:
@@ -93,6 +101,21 @@ class Knowledge:
         return found
 
 
-@lru_cache(maxsize=4)
 def get_knowledge(data_dir: Path | None = None) -> Knowledge:
-    return Knowledge(data_dir or DATA_DIR)
+    """The knowledge snapshot in force: ``data_dir`` if given, else the one named by the environment
+    variable CHARCOT_KNOWLEDGE (a released version, a snapshot folder or a .tar.gz from 'charcot knowledge snapshot save',
+    to re-run or re-render with an earlier snapshot), else the installed one."""
+    if data_dir is None:
+        env = os.environ.get("CHARCOT_KNOWLEDGE")
+        if env:
+            from charcot.knowledge.snapshots import resolve_snapshot
+
+            data_dir = resolve_snapshot(env)
+    return _knowledge_for(data_dir or DATA_DIR)
+
+
+@lru_cache(maxsize=4)
+def _knowledge_for(data_dir: Path) -> Knowledge:
+    return Knowledge(data_dir)
+
+

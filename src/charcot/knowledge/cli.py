@@ -258,6 +258,66 @@ def summary_cmd() -> None:
     typer.echo(f"  bibliography: {len(kb.bibliography)} sources")
 
 
+def _open_kb(spec: str) -> Any:
+    """'current' (the installed snapshot, or CHARCOT_KNOWLEDGE), a snapshot folder or a .tar.gz archive."""
+    from charcot.knowledge import Knowledge, get_knowledge
+    from charcot.knowledge.snapshots import resolve_snapshot
+
+    if spec == "current":
+        return get_knowledge()
+    return Knowledge(resolve_snapshot(spec))
+
+
+@knowledge_app.command("diff")
+def diff_cmd(
+    old: str = typer.Argument(..., metavar="OLD", help="Older snapshot: a released version (e.g. 2026.11.0), a folder "
+                                                       "with meta.yaml, a .tar.gz from 'knowledge snapshot save', or "
+                                                       "'current'."),
+    new: str = typer.Argument("current", metavar="NEW", help="Newer snapshot (default: current)."),
+    fmt: str = typer.Option("table", "--format", metavar="FORMAT", help="Output format: table, json (default: table)."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
+                                      help="Write the differences to FILE ('-' or omitted: stdout)."),
+) -> None:
+    """What changed between two knowledge snapshots, by section and record."""
+    from charcot.cli_contract import OutputFormat as ContractFormat
+    from charcot.cli_contract import check_format, emit
+    from charcot.knowledge.snapshots import describe, diff_knowledge
+
+    chosen = check_format(fmt, (ContractFormat.TABLE, ContractFormat.JSON))
+    result = diff_knowledge(_open_kb(old), _open_kb(new))
+    text = result.model_dump_json(indent=1) if chosen == ContractFormat.JSON else describe(result)
+    emit(text, output)
+
+
+snapshot_app = typer.Typer(name="snapshot", help="Save or identify knowledge snapshots.", no_args_is_help=True)
+
+
+@snapshot_app.command("save")
+def snapshot_save_cmd(
+    out: Path = typer.Argument(..., metavar="ARCHIVE", help="The .tar.gz to write."),
+) -> None:
+    """Save the current knowledge snapshot as a deterministic .tar.gz archive."""
+    from charcot.knowledge.snapshots import save_snapshot
+
+    kb = _kb()
+    digest = save_snapshot(kb.data_dir, out)
+    typer.echo(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) to {out}")
+
+
+@snapshot_app.command("info")
+def snapshot_info_cmd(
+    snapshot: str = typer.Argument("current", metavar="SNAPSHOT", help="A snapshot folder, a .tar.gz, or 'current'."),
+) -> None:
+    """Version, date and content hash of a knowledge snapshot."""
+    from charcot.knowledge.snapshots import snapshot_id
+
+    sid = snapshot_id(_open_kb(snapshot))
+    typer.echo(f"version {sid.version}\nsnapshot date {sid.snapshot_date}\ncontent hash {sid.content_hash}")
+
+
+knowledge_app.add_typer(snapshot_app, name="snapshot")
+
+
 def _register_therapy(app: typer.Typer) -> None:
     try:
         from charcot.therapy.cli import register_knowledge  # type: ignore[attr-defined,unused-ignore]

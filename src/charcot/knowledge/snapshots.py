@@ -1,0 +1,255 @@
+"""Knowledge snapshots as versions: identity, archives, and what changed between two of them.
+
+A snapshot is a knowledge data folder (``meta.yaml``, the section files, the bibliography and the derived
+tables). Its identity is the version and date in ``meta.yaml`` plus a content hash over every data file,
+so two snapshots that claim the same version but differ in one byte are told apart. Snapshots can be
+saved as deterministic ``.tar.gz`` archives (``charcot knowledge snapshot save``) and loaded again from a
+folder or an archive, so that a signed report can be re-rendered with the knowledge it used
+(``CHARCOT_KNOWLEDGE=old.tar.gz charcot report ...``). Released snapshots are kept in
+``knowledge/released/`` (see docs/KNOWLEDGE.md, "Releasing a snapshot").
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charcot.errors import InputError
+
+if TYPE_CHECKING:
+    from charcot.knowledge import Knowledge
+
+SNAPSHOTS_DIR = Path(__file__).parent / "released"
+_IGNORED_PARTS = {"__pycache__", ".cache"}
+
+
+def _data_files(data_dir: Path) -> Iterator[Path]:
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and not _IGNORED_PARTS.intersection(path.relative_to(data_dir).parts) \
+                and not path.name.startswith("."):
+            yield path
+
+
+def content_hash(data_dir: Path) -> str:
+    """SHA-256 over the sorted relative paths and contents of every data file (hex, 64 characters)."""
+    digest = hashlib.sha256()
+    for path in _data_files(data_dir):
+        rel = path.relative_to(data_dir).as_posix()
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def save_snapshot(data_dir: Path, out: Path) -> str:
+    """Write ``data_dir`` as a deterministic .tar.gz (fixed mtimes, owners and order); return its content
+    hash. Written to a temporary file beside ``out`` and renamed, so a failed save leaves nothing."""
+    from charcot.outputs import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w") as tar:
+        for path in _data_files(data_dir):
+            info = tarfile.TarInfo(name="data/" + path.relative_to(data_dir).as_posix())
+            payload = path.read_bytes()
+            info.size, info.mtime, info.mode = len(payload), 0, 0o644
+            tar.addfile(info, io.BytesIO(payload))
+    atomic_write_bytes(out, buffer.getvalue())
+    return content_hash(data_dir)
+
+
+def _cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "charcot" / "snapshots"
+
+
+def open_snapshot(path: Path) -> Path:
+    """The data folder of a snapshot given as a folder or as a .tar.gz made by ``save_snapshot``.
+
+    An archive is unpacked once into the user's cache, keyed by the archive's SHA-256; members outside
+    ``data/`` or with links are refused (an archive is data, never a way to write elsewhere)."""
+    if path.is_dir():
+        if not (path / "meta.yaml").is_file():
+            raise InputError(f"{path} is not a knowledge snapshot folder (no meta.yaml)",
+                             hint="give the folder that holds meta.yaml, or a .tar.gz from 'charcot knowledge snapshot save'")
+        return path
+    if not path.is_file():
+        raise InputError(f"knowledge snapshot {path} does not exist",
+                         hint="give a snapshot folder or a .tar.gz from 'charcot knowledge snapshot save'")
+    raw = path.read_bytes()
+    target = _cache_root() / hashlib.sha256(raw).hexdigest()
+    if (target / "data" / "meta.yaml").is_file():
+        return target / "data"
+    try:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
+            members = tar.getmembers()
+            for m in members:
+                parts = Path(m.name).parts
+                if not m.isfile() or not parts or parts[0] != "data" or ".." in parts or Path(m.name).is_absolute():
+                    raise InputError(f"{path}: archive member {m.name!r} is not a plain file under data/",
+                                     hint="only archives written by 'charcot knowledge snapshot save' can be loaded")
+            scratch = target.with_name(target.name + f".tmp{os.getpid()}")
+            scratch.mkdir(parents=True, exist_ok=True)
+            tar.extractall(scratch, members=members, filter="data")
+    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{path} is not a readable knowledge snapshot archive ({exc.__class__.__name__})",
+                         hint="give a .tar.gz written by 'charcot knowledge snapshot save'") from None
+    if not (scratch / "data" / "meta.yaml").is_file():
+        raise InputError(f"{path}: the archive has no data/meta.yaml", hint="it is not a knowledge snapshot")
+    try:
+        os.replace(scratch, target)
+    except OSError:  # another process unpacked it first
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target / "data"
+
+
+def released_versions() -> list[str]:
+    return sorted(p.name[: -len(".tar.gz")] for p in SNAPSHOTS_DIR.glob("*.tar.gz"))
+
+
+def resolve_snapshot(spec: str) -> Path:
+    """The data folder for a snapshot named by a path (folder or .tar.gz) or by a released version."""
+    path = Path(spec)
+    if path.exists():
+        return open_snapshot(path)
+    archive = SNAPSHOTS_DIR / f"{spec}.tar.gz"
+    if "/" not in spec and archive.is_file():
+        return open_snapshot(archive)
+    raise InputError(f"knowledge snapshot {spec!r} is neither a file, a folder nor a released version",
+                     hint="released versions: " + (", ".join(released_versions()) or "none"))
+
+
+# ---------------------------------------------------------------------------------------------- diff
+
+
+class SnapshotId(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    snapshot_date: str
+    content_hash: str
+
+
+class FieldChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str  # dotted path inside the record, list positions as [i]
+    old: Any = None
+    new: Any = None
+
+
+class RecordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    key: str
+    change: str  # "added", "removed", "changed"
+    fields: list[FieldChange] = Field(default_factory=list)
+
+
+class KnowledgeDiff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    old: SnapshotId
+    new: SnapshotId
+    changes: list[RecordChange] = Field(default_factory=list)
+    bibliography_added: list[str] = Field(default_factory=list)
+    bibliography_removed: list[str] = Field(default_factory=list)
+    bibliography_changed: list[str] = Field(default_factory=list)
+
+    def for_section(self, section: str) -> list[RecordChange]:
+        return [c for c in self.changes if c.section == section]
+
+    def changed(self, section: str, key: str) -> RecordChange | None:
+        return next((c for c in self.changes if c.section == section and c.key == key), None)
+
+
+def snapshot_id(kb: Knowledge) -> SnapshotId:
+    return SnapshotId(version=kb.meta.version, snapshot_date=kb.meta.snapshot_date.isoformat(),
+                      content_hash=content_hash(kb.data_dir))
+
+
+def _field_changes(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in sorted(set(old) | set(new), key=str):
+            _field_changes(old.get(k), new.get(k), f"{path}.{k}" if path else str(k), out)
+        return
+    if isinstance(old, list) and isinstance(new, list) and old and new \
+            and all(isinstance(x, dict) for x in old + new):
+        ids_old = [x.get("id") for x in old]
+        ids_new = [x.get("id") for x in new]
+        if None not in ids_old + ids_new and len(set(ids_old)) == len(ids_old) and len(set(ids_new)) == len(ids_new):
+            by_old = dict(zip(ids_old, old, strict=True))
+            by_new = dict(zip(ids_new, new, strict=True))
+            for item in [*ids_old, *(i for i in ids_new if i not in by_old)]:
+                _field_changes(by_old.get(item), by_new.get(item), f"{path}[{item}]", out)
+            return
+        if len(old) == len(new):
+            for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                _field_changes(a, b, f"{path}[{i}]", out)
+            return
+    if old != new:
+        out.append(FieldChange(field=path, old=old, new=new))
+
+
+def diff_knowledge(old: Knowledge, new: Knowledge) -> KnowledgeDiff:
+    """Record-by-record changes between two snapshots, by section (records matched on their key)."""
+    from charcot.knowledge.sections import SECTIONS
+
+    result = KnowledgeDiff(old=snapshot_id(old), new=snapshot_id(new))
+    for section in SECTIONS:
+        before = {r.key: r.model_dump(mode="json") for r in old.records(section)}
+        after = {r.key: r.model_dump(mode="json") for r in new.records(section)}
+        for key in sorted(set(before) | set(after)):
+            if key not in after:
+                result.changes.append(RecordChange(section=section, key=key, change="removed"))
+            elif key not in before:
+                result.changes.append(RecordChange(section=section, key=key, change="added"))
+            elif before[key] != after[key]:
+                fields: list[FieldChange] = []
+                _field_changes(before[key], after[key], "", fields)
+                result.changes.append(RecordChange(section=section, key=key, change="changed", fields=fields))
+    bib_old = {k: v.model_dump(mode="json") for k, v in old.bibliography.items()}
+    bib_new = {k: v.model_dump(mode="json") for k, v in new.bibliography.items()}
+    result.bibliography_added = sorted(set(bib_new) - set(bib_old))
+    result.bibliography_removed = sorted(set(bib_old) - set(bib_new))
+    result.bibliography_changed = sorted(k for k in set(bib_old) & set(bib_new) if bib_old[k] != bib_new[k])
+    return result
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = "(none)" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(diff: KnowledgeDiff) -> str:
+    """The diff in words, one line per record and one indented line per changed field."""
+    lines = [f"knowledge {diff.old.version} ({diff.old.snapshot_date}, {diff.old.content_hash[:12]}) → "
+             f"{diff.new.version} ({diff.new.snapshot_date}, {diff.new.content_hash[:12]})"]
+    if diff.old.content_hash == diff.new.content_hash:
+        lines.append("the two snapshots are identical")
+        return "\n".join(lines) + "\n"
+    if diff.old.version == diff.new.version:
+        lines.append("warning: the contents differ but the version is the same: the newer snapshot was not bumped")
+    if not diff.changes:
+        lines.append("no record changed (only metadata, derived files or the bibliography)")
+    current = ""
+    for c in diff.changes:
+        if c.section != current:
+            current = c.section
+            lines.append(f"{current}:")
+        lines.append(f"  {c.key}: {c.change}")
+        for f in c.fields:
+            lines.append(f"    {f.field}: {_short(f.old)} → {_short(f.new)}")
+    for label, keys in (("sources added", diff.bibliography_added), ("sources removed", diff.bibliography_removed),
+                        ("sources changed", diff.bibliography_changed)):
+        if keys:
+            lines.append(f"{label}: {', '.join(keys)}")
+    return "\n".join(lines) + "\n"
