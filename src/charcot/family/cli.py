@@ -83,6 +83,7 @@ def register(app: typer.Typer) -> None:
         proband: str | None = typer.Option(None, "--proband", help="Proband ID (default: first affected sequenced)."),
         variant: list[str] = typer.Option([], "--variant", help="Variant key CHROM-POS-REF-ALT (repeatable)."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the evidence as JSON."),
+        build: str | None = typer.Option(None, "--build", help="GRCh37 or GRCh38 (default: from the VCF header)."),
     ) -> None:
         """Per-variant de novo / segregation / phase evidence (PS2/PM6, PP1/BS4, PM3) for ALS panel genes."""
         import json
@@ -96,6 +97,11 @@ def register(app: typer.Typer) -> None:
         from charcot.outputs import atomic_write_text, check_output_file
 
         check_output_file(json_out, option="--json")
+        from charcot.genome.builds import parse_build
+        from charcot.variants.reader import quiet_htslib
+
+        quiet_htslib()
+        chosen_build = parse_build(build) if build is not None else None
         pedigree = read_pedigree(ped)
         if proband is None:
             try:
@@ -108,7 +114,8 @@ def register(app: typer.Typer) -> None:
             if proband is None:
                 raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
                                  hint="name the proband with --proband")
-        result = family_evidence(vcf, pedigree, proband, variant or None)
+        notes: list[str] = []
+        result = family_evidence(vcf, pedigree, proband, variant or None, chosen_build, notes=notes)
         if json_out is not None:
             atomic_write_text(json_out, json.dumps({k: [e.model_dump() for e in v] for k, v in result.items()},
                                                    indent=1))
@@ -117,3 +124,5 @@ def register(app: typer.Typer) -> None:
             for e in evidence:
                 mark = "applied" if e.applied else "not applied"
                 typer.echo(f"{key}\t{e.criterion}\t{e.strength}\t{mark}\t{e.points:g}\t{e.reason}")
+        for note in notes:
+            typer.echo(f"# note: {note}")

@@ -53,11 +53,23 @@ class Call:
         return self.alt_reads / total if total > 0 else None
 
 
+GENOTYPE_WORDS = {0: "no variant (homozygous reference)", 1: "heterozygous", 3: "homozygous for the variant",
+                  2: "no genotype call"}
+
+
+def genotype_words(gt: int) -> str:
+    """A cyvcf2 genotype code in words (0 hom-ref, 1 het, 3 hom-alt, 2 no call)."""
+    return GENOTYPE_WORDS.get(gt, "no genotype call")
+
+
+def describe(who: str, call: Call) -> str:
+    return (f"{who} {genotype_words(call.gt)} (genotype quality {call.gq:g}, depth {call.dp}, "
+            f"{call.alt_reads} variant read{'s' if call.alt_reads != 1 else ''})")
+
+
 def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
     """(is a confident de novo, explanation with the parental genotype qualities)."""
-    desc = (f"child GT={'het' if child.gt == 1 else child.gt} GQ={child.gq:g} DP={child.dp}; "
-            f"father GQ={father.gq:g} DP={father.dp} alt reads {father.alt_reads}; "
-            f"mother GQ={mother.gq:g} DP={mother.dp} alt reads {mother.alt_reads}")
+    desc = "; ".join((describe("proband", child), describe("father", father), describe("mother", mother)))
     if child.gt != 1:
         return False, f"proband is not heterozygous ({desc})"
     if not child.confident:

@@ -6,7 +6,11 @@
   the peeling engine with the gene's age-dependent penetrance when the knowledge base has one
   (otherwise affected status only: carriers 1 - x, non-carriers the population risk; unaffected
   relatives count as uninformative). Levels follow Jarvik & Browning 2016 for a single family:
-  FLB ≥ 8 Supporting, ≥ 16 Moderate, ≥ 32 Strong. BS4 (Strong) when a confidently genotyped
+  FLB ≥ 8 Supporting, ≥ 16 Moderate, ≥ 32 Strong. The factor is conditioned on the proband
+  (ascertainment: the proband's own genotype–phenotype match is why the family was studied), and PP1
+  needs at least one affected carrier besides the proband (an informative meiosis in Jarvik &
+  Browning's counting). Unaffected carriers lower the factor through 1 - (1 - x)·F(age) when the gene
+  has an age curve and the relative an age. BS4 (Strong) when a confidently genotyped
   affected relative does not carry the variant and FLB ≤ 1/32.
 * PS2 / PM6 — de novo (see denovo.py), parentage checked by Mendelian consistency over the VCF.
 * PM3 / BP2 — phase of two heterozygous variants in one recessive gene (see phase.py).
@@ -96,8 +100,13 @@ def _parentage(vcf_path: Path, idx: tuple[int, int, int]) -> tuple[bool, str]:
 
 
 def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: dict[str, TestResult],
-                             nonpenetrance: float | None = None) -> tuple[float, str]:
-    """Full-likelihood Bayes factor for co-segregation (see module docstring) and the model used."""
+                             nonpenetrance: float | None = None, proband: str | None = None) -> tuple[float, str]:
+    """Full-likelihood Bayes factor for co-segregation (see module docstring) and the model used.
+
+    With ``proband`` the factor is conditioned on the proband (ascertainment): the proband's own
+    genotype and phenotype are why the family was studied, so their association is divided out,
+    FLB = [P(G, P | causal) / (P(G)·P(P))] / [the same for the proband's data alone]. A trio whose
+    only affected member is the proband then carries no co-segregation evidence."""
     from charcot.family.penetrance import POPULATION_LIFETIME_RISK, PenetranceModel, penetrance_record
     from charcot.family.risk import DEFAULT_CARRIER_FREQUENCY, _likelihood, solve
 
@@ -130,17 +139,40 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
             geno[k] = [0.0, 1.0, 1.0]
         elif g is TestResult.NONCARRIER:
             geno[k] = [1.0, 0.0, 0.0]
-    full = solve(pedigree, pheno * geno, cf).log_likelihood
-    only_g = solve(pedigree, geno, cf).log_likelihood
-    only_p = solve(pedigree, pheno, cf).log_likelihood
-    return math.exp(full - only_g - only_p), label
+    from charcot.family.risk import pedigree_graph
+
+    graph = pedigree_graph(pedigree)
+
+    def log_factor(ph: np.ndarray, ge: np.ndarray) -> float:
+        full = solve(pedigree, ph * ge, cf, graph=graph).log_likelihood
+        only_g = solve(pedigree, ge, cf, graph=graph).log_likelihood
+        only_p = solve(pedigree, ph, cf, graph=graph).log_likelihood
+        return full - only_g - only_p
+
+    value = log_factor(pheno, geno)
+    if proband is not None and proband in pedigree:
+        k = pedigree.ids.index(proband)
+        ph1, ge1 = np.ones_like(pheno), np.ones_like(geno)
+        ph1[k], ge1[k] = pheno[k], geno[k]
+        value -= log_factor(ph1, ge1)
+        label += "; conditioned on the proband (ascertainment)"
+    return math.exp(value), label
 
 
-def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str], n_typed: int) -> list[Evidence]:
-    text = f"co-segregation Bayes factor {flb:.3g} over {n_typed} genotyped relatives ({label})"
+def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str], n_typed: int,
+                          affected_carriers: list[str] | None = None) -> list[Evidence]:
+    carriers = affected_carriers if affected_carriers is not None else []
+    text = (f"co-segregation Bayes factor {flb:.3g} over {n_typed} genotyped relatives ({label}); affected "
+            f"carriers besides the proband: {', '.join(carriers) or 'none'}")
     out: list[Evidence] = []
     level = next((s for t, s in JB_SINGLE_FAMILY if flb >= t), None)
-    if level:
+    if level and affected_carriers is not None and not carriers:
+        # Jarvik & Browning count meioses between affected carriers: with no affected carrier besides
+        # the proband there is no informative meiosis, whatever the likelihood model says.
+        out.append(Evidence(criterion="PP1", strength="Supporting", points=0.0, applied=False,
+                            reason=f"{text}: no informative meiosis (no affected relative carries the variant)",
+                            sources=SEG_SOURCES))
+    elif level:
         out.append(Evidence(criterion="PP1", strength=level, points=dn.TAVTIGIAN[level],
                             reason=f"{text}: ≥ Jarvik & Browning {level.lower()} threshold", sources=SEG_SOURCES))
     else:
@@ -160,10 +192,17 @@ def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str]
 
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
-                    build: Build | None = None, *, phenotype_specificity: str = "consistent") -> dict[str, list[Evidence]]:
+                    build: Build | None = None, *, phenotype_specificity: str = "consistent",
+                    notes: list[str] | None = None) -> dict[str, list[Evidence]]:
+    """Evidence per variant key. Records whose FILTER is not PASS are skipped as ``interpret`` skips
+    them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped."""
     from cyvcf2 import VCF
 
     from charcot.genome.builds import detect_build
+    from charcot.variants.reader import quiet_htslib
+
+    quiet_htslib()
+    notes = notes if notes is not None else []
 
     vcf = Path(vcf)
     if not vcf.exists():
@@ -183,11 +222,15 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         raise InputError(f"proband {proband!r} is not a sample of the VCF", path=vcf,
                          hint=f"VCF samples: {', '.join(samples[:10])}")
     shared = [iid for iid in pedigree.ids if iid in sidx]
-    if build is None:
-        try:
-            build = detect_build(dict(zip(reader.seqnames, reader.seqlens, strict=False)))
-        except Exception:  # header without contig lengths: genes cannot be placed
-            build = None
+    try:
+        detected = detect_build(dict(zip(reader.seqnames, reader.seqlens, strict=False)))
+    except Exception:  # header without contig lengths (or a test mini-reference): genes cannot be placed
+        detected = None
+    if build is not None and detected is not None and build != detected:
+        reader.close()
+        raise InputError(f"--build {build.value} contradicts the VCF header, whose contig lengths are those of "
+                         f"{detected.value}", path=vcf, hint=f"drop --build or pass --build {detected.value}")
+    build = build or detected
     regions = _gene_regions(build)
     wanted = set(variant_keys) if variant_keys is not None else None
     if wanted is None and not regions:
@@ -200,15 +243,26 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
 
     results: dict[str, list[Evidence]] = {}
     hets_by_gene: dict[str, list[tuple[str, Any]]] = {}
+    filtered = 0
     try:
         for v in reader:
             chrom = v.CHROM.removeprefix("chr")
             gene_hit = next((r for r in regions if r[0] == chrom and r[1] <= v.POS <= r[2]), None)
+            filt = v.FILTER
+            failed = None if filt in (None, "PASS", ".") else str(filt)
             for a, alt in enumerate(v.ALT):
                 key = _key(v.CHROM, v.POS, v.REF, alt)
                 if wanted is not None and key not in wanted:
                     continue
                 if wanted is None and gene_hit is None:
+                    continue
+                if failed is not None:
+                    filtered += 1
+                    if wanted is not None:
+                        results[key] = [Evidence(criterion="PP1", strength="Supporting", applied=False,
+                                                 reason=f"not assessed: the record's FILTER is {failed}, not PASS "
+                                                 "(records that failed the caller's filters are skipped, as in "
+                                                 "interpret)", sources=SEG_SOURCES)]
                     continue
                 if a > 0:
                     results[key] = [Evidence(criterion="PP1", strength="Supporting", applied=False,
@@ -248,6 +302,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                          for iid, c in calls.items() if c.confident}
                 aff_non = [iid for iid, t in typed.items()
                            if t is TestResult.NONCARRIER and pedigree[iid].status is Status.AFFECTED]
+                aff_car = [iid for iid, t in typed.items() if iid != proband
+                           and t is TestResult.CARRIER and pedigree[iid].status is Status.AFFECTED]
                 informative = [iid for iid in typed if pedigree[iid].status is not Status.UNKNOWN]
                 if len(informative) < 2:
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
@@ -255,8 +311,9 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              "known affection status", sources=SEG_SOURCES))
                 else:
                     try:
-                        flb, label = segregation_bayes_factor(pedigree, gene_hit[3] if gene_hit else None, typed)
-                        evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed)))
+                        flb, label = segregation_bayes_factor(pedigree, gene_hit[3] if gene_hit else None, typed,
+                                                              proband=proband)
+                        evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed), aff_car))
                     except InputError as exc:
                         evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                                  reason=f"not assessed: {exc.message}", sources=SEG_SOURCES))
@@ -265,6 +322,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                     hets_by_gene.setdefault(gene_hit[3], []).append((key, calls))
     finally:
         reader.close()
+    if filtered:
+        notes.append(f"{filtered} variant(s) skipped because their FILTER is not PASS (as interpret does)")
     # phase of two hits in recessive genes
     for gene, hits in hets_by_gene.items():
         for i, (ka, ca) in enumerate(hits):

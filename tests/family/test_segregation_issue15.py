@@ -1,0 +1,67 @@
+"""Regression tests for `charcot segregation` (issue 15): PP1 in a trio, words for genotypes, FILTER,
+--build, htslib warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from charcot.family.model import Observation
+from charcot.family.model import TestResult as Typed
+from charcot.family.pedigree import read_pedigree
+from charcot.family.segregation import family_evidence, segregation_bayes_factor
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "family"
+VCF = DATA / "ashk_trio_subset.vcf.gz"
+# HG002 heterozygous, father HG003 homozygous reference, mother HG004 heterozygous (real GIAB calls)
+INHERITED_FROM_MOTHER = "1-900298-C-G"
+FILTERED = "1-65797-T-C"  # FILTER VQSRTrancheSNP99.90to100.00
+
+
+def trio(tmp_path: Path) -> Path:
+    path = tmp_path / "trio.ped"
+    path.write_text("ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t1\nash\tHG004\t0\t0\t2\t1\n")
+    return path
+
+
+def test_trio_inherited_from_unaffected_mother_is_not_pp1(tmp_path: Path) -> None:
+    ped = read_pedigree(trio(tmp_path))
+    evidence = family_evidence(VCF, ped, "HG002", [INHERITED_FROM_MOTHER])[INHERITED_FROM_MOTHER]
+    pp1 = next(e for e in evidence if e.criterion == "PP1")
+    assert not pp1.applied and pp1.points == 0  # was PP1 Strong, Bayes factor 299
+    assert "Bayes factor 1 " in pp1.reason and "besides the proband: none" in pp1.reason
+
+
+def test_proband_conditioning_and_informative_meioses() -> None:
+    # without conditioning on the proband the trio gives ~ (1 - x) / phenocopy risk: the defect
+    from charcot.family.model import Individual, Sex, Status
+    from charcot.family.pedigree import Pedigree
+
+    people = {"F": Individual(id="F", family="T", sex=Sex.MALE, status=Status.UNAFFECTED),
+              "M": Individual(id="M", family="T", sex=Sex.FEMALE, status=Status.UNAFFECTED),
+              "C": Individual(id="C", family="T", father="F", mother="M", sex=Sex.MALE, status=Status.AFFECTED)}
+    ped = Pedigree(people)
+    typed = {"C": Typed.CARRIER, "M": Typed.CARRIER, "F": Typed.NONCARRIER}
+    unconditioned, _ = segregation_bayes_factor(ped, None, typed)
+    conditioned, _ = segregation_bayes_factor(ped, None, typed, proband="C")
+    assert unconditioned > 100 and abs(conditioned - 1) < 1e-9
+    # under the age curve an unaffected carrier mother of 75 counts against co-segregation
+    aged = Pedigree(people, observations={"M": Observation(age=75), "F": Observation(age=75)})
+    with_age, label = segregation_bayes_factor(aged, "C9orf72", typed, proband="C")
+    assert with_age < 1 and "C9orf72 age curve" in label
+
+
+def test_genotypes_in_words_filter_and_build(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    ped = trio(tmp_path)
+    result = run_cli("segregation", VCF, "--ped", ped, "--variant", INHERITED_FROM_MOTHER, "--variant", FILTERED)
+    assert result.code == 0, result.stderr
+    assert "GT=" not in result.stdout and "mother heterozygous" in result.stdout
+    assert "father no variant (homozygous reference)" in result.stdout
+    assert f"{FILTERED}\tPP1" in result.stdout and "not PASS" in result.stdout
+    assert "skipped because their FILTER is not PASS" in result.stdout
+    assert "[W::" not in result.stderr and "[E::" not in result.stderr  # htslib silenced
+    same = run_cli("segregation", VCF, "--ped", ped, "--variant", INHERITED_FROM_MOTHER, "--build", "GRCh37")
+    assert same.code == 0
+    wrong = run_cli("segregation", VCF, "--ped", ped, "--variant", INHERITED_FROM_MOTHER, "--build", "GRCh38")
+    assert wrong.code == 2 and "contradicts the VCF header" in wrong.stderr
