@@ -28,3 +28,11 @@ def test_bad_population_file(tmp_path: Path, run_cli) -> None:  # type: ignore[n
     pop.write_text("age_band\tsex\tpersons\n60-69\tX\t100\n", encoding="utf-8")
     out = run_cli("epi", "expected", pop)
     assert out.code == 2 and "line 2" in out.stderr
+
+
+def test_sir_wording_says_chance_could_explain_and_no_lower_tail_test() -> None:
+    # issue 15: "chance explains it" overstated; with 0 observed cases the excess test is meaningless
+    compatible = epi.explain_sir(epi.sir(3, 2.5), "Town")
+    assert "chance could explain it" in compatible and "chance explains it" not in compatible
+    none = epi.explain_sir(epi.sir(0, 2.5), "Town")
+    assert "no lower-tail test" in none and "0 or more cases" not in none

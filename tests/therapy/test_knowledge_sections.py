@@ -33,14 +33,30 @@ def test_therapy_bibliography_defines_no_key_twice() -> None:
 def test_unverified_reference_items_are_marked() -> None:
     kb = get_knowledge()
     trials = {t.key: t for t in kb.typed("trials", Trial)}
-    # NCT numbers the research notes did not re-check
-    for nct in ("NCT03127514", "NCT05021536", "NCT01894633", "NCT03127267", "NCT04322149", "NCT01640067",
-                "NCT00781872", "NCT01348451", "NCT01730716"):
+    # NCT numbers the 2026-11-30 registry audit could not confirm in a stored registry copy
+    for nct in ("NCT00781872", "NCT01348451", "NCT01730716", "NCT04436497", "NCT04436510", "NCT04615923",
+                "NCT05842941", "EAP-tofersen"):
         assert trials[nct].confidence is Confidence.UNVERIFIED, nct
+    # ... and the ones it confirmed are no longer marked
+    for nct in ("NCT03127514", "NCT05021536", "NCT03127267", "NCT02588677", "NCT04322149", "NCT01640067"):
+        assert trials[nct].confidence is Confidence.VERIFIED, nct
+    # every trial record says what the audit checked
+    assert all(t.audit and t.audit.startswith("2026-11-30") for t in trials.values())
     therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
     assert therapies["aav_sod1_programmes"].confidence is Confidence.UNVERIFIED
     eu_riluzole = next(e for e in therapies["riluzole"].regulatory if e.region == "EU")
     assert eu_riluzole.confidence is Confidence.UNVERIFIED
+
+
+def test_registry_audit_corrections() -> None:
+    # issue 15: NCT03127267 is study AB19001 (not AB23005); AB10015 is NCT02588677 (not NCT01894633)
+    trials = {t.key: t for t in get_knowledge().typed("trials", Trial)}
+    assert trials["NCT03127267"].protocol_id == "AB19001" and trials["NCT03127267"].acronym == "AB19001"
+    assert "NCT01894633" not in trials and trials["NCT02588677"].protocol_id == "AB10015"
+    kinds = {c.kind.value for c in trials["NCT03127267"].criteria}
+    assert {"time_since_diagnosis", "fvc", "alsfrs_r", "progression_rate", "age"} <= kinds
+    healey = [t for t in trials.values() if t.platform == "NCT04297683"]
+    assert len(healey) == 7 and trials["NCT04297683"].kind.value == "platform_master"
 
 
 def test_reference_traps() -> None:

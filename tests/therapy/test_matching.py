@@ -66,13 +66,82 @@ def test_presymptomatic_sod1_carrier_gets_atlas_with_nfl_requirement() -> None:
     result = match(facts("sod1_presymptomatic"))
     atlas = result.get("NCT04856982")
     assert atlas.relevant
-    assert atlas.verdict is Verdict.COMMITTEE_REVIEW  # the sponsor's variant list decides
+    # the sponsor's variant list decides, and ATLAS no longer recruits: never 'eligible'
+    assert atlas.verdict is Verdict.NOT_OPEN and atlas.open_to_new_participants is False
+    assert "committee review" in atlas.summary
     nfl = next(c for c in atlas.criteria if c.id == "nfl_randomisation_trigger")
     assert not nfl.blocking and nfl.applies_to == "randomisation"
-    assert "44" in nfl.reason and nfl.status is CriterionStatus.FAILED  # NfL 12 < 44: not yet randomised
+    assert "44" in nfl.reason and nfl.status is CriterionStatus.PENDING  # NfL 12 < 44: not yet randomised
+    entry = next(c for c in atlas.criteria if c.id == "nfl_below_threshold")
+    assert entry.blocking and entry.status is CriterionStatus.MET
     assert "check clinicaltrials.gov" in " ".join(atlas.notes)
     # a presymptomatic carrier has no ALS: tofersen's label does not apply
     assert match(facts("sod1_presymptomatic")).get("tofersen").verdict is Verdict.NOT_ELIGIBLE
+
+
+def test_atlas_low_nfl_carrier_is_not_failed_on_nfl() -> None:
+    # issue 15: NfL 8 pg/mL read "failed" although ATLAS enrols carriers below the threshold
+    f = facts("sod1_presymptomatic").model_copy(deep=True)
+    f.clinical.nfl_pg_ml = 8
+    atlas = match(f).get("NCT04856982")
+    statuses = {c.id: c.status for c in atlas.criteria}
+    assert statuses["nfl_below_threshold"] is CriterionStatus.MET
+    assert statuses["nfl_randomisation_trigger"] is CriterionStatus.PENDING
+    assert CriterionStatus.FAILED not in statuses.values() and atlas.failed == []
+    # a carrier whose NfL is already at the threshold does not meet the Part A entry condition
+    f.clinical.nfl_pg_ml = 44
+    high = match(f).get("NCT04856982")
+    assert {c.id: c.status for c in high.criteria}["nfl_below_threshold"] is CriterionStatus.FAILED
+    assert {c.id: c.status for c in high.criteria}["nfl_randomisation_trigger"] is CriterionStatus.MET
+
+
+def _als(**clinical: object) -> PatientFacts:
+    return PatientFacts(clinical=Clinical(affected=True, **clinical))  # type: ignore[arg-type]
+
+
+def test_ab19001_late_severe_patient_is_not_eligible() -> None:
+    # issue 15: FVC 40%, 10 years, ALSFRS-R 20 was shown ELIGIBLE for NCT03127267 (labelled AB23005)
+    m = match(_als(age=60, fvc_percent=40, disease_duration_months=120, alsfrs_r=20)).get("NCT03127267")
+    assert m.verdict is Verdict.NOT_ELIGIBLE
+    failed = {f.split(":")[0] for f in m.failed}
+    assert {"fvc", "alsfrs_r"} <= failed
+    assert "AB19001" in m.name and "AB23005" not in m.name
+    # with the diagnosis date known, the 24-month limit fails too
+    m = match(_als(age=60, fvc_percent=40, disease_duration_months=120, months_since_diagnosis=110,
+                   alsfrs_r=20)).get("NCT03127267")
+    assert "time_since_diagnosis" in {f.split(":")[0] for f in m.failed}
+
+
+def test_ab19001_early_patient_is_eligible_and_bounds_are_the_registry_ones() -> None:
+    fit = dict(age=55, fvc_percent=80, disease_duration_months=14, alsfrs_r=40)
+    m = match(_als(**fit)).get("NCT03127267")  # recruiting: the only open study such a patient can be eligible for
+    assert m.verdict is Verdict.ELIGIBLE, m.summary
+    by_id = {c.id: c for c in m.criteria}
+    # diagnosis comes after onset: 14 months since onset means at most 14 since diagnosis
+    assert by_id["time_since_diagnosis"].status is CriterionStatus.MET
+    assert by_id["progression"].status is CriterionStatus.MET and "from ALSFRS-R" in by_id["progression"].reason
+    for key, value, status in (("fvc_percent", 60, CriterionStatus.MET), ("fvc_percent", 59.9, CriterionStatus.FAILED),
+                               ("alsfrs_r", 26, CriterionStatus.MET), ("alsfrs_r", 25, CriterionStatus.FAILED),
+                               ("age", 81, CriterionStatus.MET), ("age", 82, CriterionStatus.FAILED)):
+        crit = {"fvc_percent": "fvc", "alsfrs_r": "alsfrs_r", "age": "age"}[key]
+        got = match(_als(**{**fit, key: value})).get("NCT03127267")
+        assert {c.id: c.status for c in got.criteria}[crit] is status, (key, value)
+    # progression exactly 0.3/month is not "> 0.3"
+    slow = match(_als(age=55, fvc_percent=80, disease_duration_months=20, alsfrs_r=42)).get("NCT03127267")
+    assert {c.id: c.status for c in slow.criteria}["progression"] is CriterionStatus.FAILED
+
+
+def test_a_study_that_takes_no_one_new_is_never_eligible() -> None:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.trials import Record as Trial
+
+    trials = {t.nct_id: t for t in get_knowledge().typed("trials", Trial)}
+    patients = [_als(age=55, fvc_percent=80, disease_duration_months=14, months_since_diagnosis=6, alsfrs_r=40),
+                facts("sod1_patient"), facts("fus_patient"), facts("c9_patient"), facts("sod1_presymptomatic")]
+    for patient in patients:
+        for m in match(patient).trials:
+            if trials[m.id].status.status.open_to_new_participants is not True or trials[m.id].parent_study_only:
+                assert m.verdict is not Verdict.ELIGIBLE, (m.id, m.summary)
 
 
 def test_atlas_excludes_symptomatic_patient() -> None:
@@ -84,7 +153,7 @@ def test_atlas_excludes_symptomatic_patient() -> None:
 def test_fus_plp_gets_fusion_with_committee_review_and_closed_enrolment() -> None:
     fusion = match(facts("fus_patient")).get("NCT04768972")
     assert fusion.relevant
-    assert fusion.verdict is Verdict.COMMITTEE_REVIEW
+    assert fusion.verdict is Verdict.NOT_OPEN  # fully enrolled: a qualifying variant still needs review
     assert "Variant Classification Manual" in fusion.summary
     assert fusion.open_to_new_participants is False
     assert fusion.trial_status_as_of == "2025"
@@ -119,8 +188,8 @@ def test_c9orf72_not_assessed_is_cannot_decide_naming_the_assay() -> None:
     f = facts("c9_patient").model_copy(deep=True)
     f.genotype.repeats = {"C9orf72": RepeatStatus.NOT_ASSESSED}
     trial = match(f).get("NCT03626012")
-    assert trial.verdict is Verdict.CANNOT_DECIDE
-    assert any("C9orf72 repeat status" in m for m in trial.missing)
+    assert trial.verdict is Verdict.NOT_OPEN  # discontinued: closed whatever the criteria say
+    assert any("C9orf72 repeat status" in m for m in trial.missing) and "cannot decide" in trial.summary
 
 
 def test_no_finding_riluzole_and_edaravone_per_region() -> None:

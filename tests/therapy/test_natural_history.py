@@ -50,6 +50,47 @@ def test_regression_to_the_mean_and_placebo_raise_apparent_improvement() -> None
     assert placebo.share_improved > base.share_improved + 0.05
 
 
+def test_claim_series_probability_is_an_exact_binomial_with_its_seed_spread() -> None:
+    # issue 15: the series chance was one seed's Monte-Carlo draw (1.5% at seed 0, 1.0-1.1% at others)
+    from math import comb
+
+    from charcot.therapy.natural_history import binomial_tail
+
+    r = simulate_natural_history(20000, 6, seed=0, claim_responder_fraction=0.5, claim_series_size=20)
+    assert r.series_probability_exact is not None and r.series_probability_range is not None
+    p = r.share_no_decline
+    brute = sum(comb(20, i) * p**i * (1 - p) ** (20 - i) for i in range(10, 21))
+    assert abs(r.series_probability_exact - brute) < 1e-12
+    low, high = r.series_probability_range
+    assert low <= r.series_probability_exact <= high and r.seeds_checked == [0, 1, 2, 3, 4]
+    assert r.no_decline_range is not None and r.no_decline_range[0] <= p <= r.no_decline_range[1]
+    # the Monte-Carlo share of replicate series agrees with the exact tail within its own error
+    assert r.share_series_reaching_claim is not None and abs(r.share_series_reaching_claim - brute) < 0.03
+    assert binomial_tail(5, 0, 0.3) == 1.0 and binomial_tail(5, 6, 0.3) == 0.0
+    assert abs(binomial_tail(5, 5, 0.3) - 0.3**5) < 1e-15
+
+
+def test_assumptions_are_stated() -> None:
+    r = simulate_natural_history(2000, 6, seed=0, claim_responder_fraction=0.6)
+    text = " | ".join(r.assumptions)
+    assert "series size 20 (assumed: the claim gives none)" in text
+    assert "placebo/expectation effect set to 0" in text and "no decline" in (r.outcome_definition or "")
+    given = simulate_natural_history(2000, 6, seed=0, claim_responder_fraction=0.6, claim_series_size=12)
+    assert "series size 12 (the claim's)" in " | ".join(given.assumptions)
+
+
+def test_plot_caption_counts_the_patients_it_draws() -> None:
+    # issue 15: the plot said n = 20000 while drawing the first 5,000 changes
+    from charcot.therapy.plots import plot_caption
+
+    r = simulate_natural_history(20000, 6, seed=0, claim_responder_fraction=0.5, claim_series_size=20)
+    drawn = sum(r.change_histogram.values())
+    assert drawn == r.n == 20000
+    caption = plot_caption(r, drawn)
+    assert "20,000 simulated patients drawn" in caption and "placebo effect 0" in caption
+    assert "of 20,000" in plot_caption(r, 5000)
+
+
 def test_claim_series_probability() -> None:
     r = simulate_natural_history(20000, 3, seed=0, claim_responder_fraction=0.67, claim_series_size=20)
     assert r.share_series_reaching_claim is not None and 0 <= r.share_series_reaching_claim < 0.2

@@ -209,15 +209,21 @@ def explain_sir(result: SirResult, area: str) -> str:
     lines = [
         f"{area}: observed {result.observed}, expected {result.expected:.2f}; SIR {result.sir:.2f} "
         f"({pct}% exact Poisson CI {result.low:.2f}-{result.high:.2f}, Garwood method).",
-        f"Probability of {result.observed} or more cases by chance alone: {result.p_excess:.3g} (one-sided Poisson).",
     ]
+    if result.observed == 0:
+        lines.append("No cases were observed: the one-sided test for an excess does not apply, and charcot runs no "
+                     "lower-tail test for a deficit, so the interval above is the only summary of this count.")
+    else:
+        lines.append(f"Probability of {result.observed} or more cases by chance alone: {result.p_excess:.3g} "
+                     "(one-sided Poisson test for an excess; no lower-tail test for a deficit is run).")
     if result.low > 1:
         verdict = (f"More cases than expected: even the lower limit of the interval is above 1. The excess is "
                    f"unlikely to be chance alone if {area} was chosen before looking at the numbers.")
     elif result.high < 1:
         verdict = "Fewer cases than expected: the whole interval lies below 1."
     else:
-        verdict = "The count is compatible with the expected number: the interval includes 1, so chance explains it."
+        verdict = ("The count is compatible with the expected number: the interval includes 1, so chance could "
+                   "explain it (this does not show that nothing is going on).")
     lines.append("In plain words: " + verdict)
     lines.append("Caution: areas picked because they seemed to have many cases (the 'Texas sharpshooter' problem), "
                  "incomplete case finding, or a wrong population count all distort an SIR. For scale, the "

@@ -169,7 +169,7 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
         months = claim.timeframe_months or 6.0
         nh = simulate_natural_history(n_simulated, months, seed, baseline_worst_of=2,
                                       claim_responder_fraction=claim.responder_fraction,
-                                      claim_series_size=claim.n or 20)
+                                      claim_series_size=claim.n)
     certainty = {"I": "moderate to high (one Class I study; needs replication)", "II": "low to moderate",
                  "III": "low", "IV": "very low"}[aan]
     if aan == "IV":

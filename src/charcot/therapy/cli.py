@@ -95,10 +95,13 @@ def render_grade(g: ClaimGrade) -> str:
                   f"  no decline ('stabilised') {nh.share_no_decline:.1%}; improved {nh.share_improved:.1%}; "
                   f"any visit above baseline {nh.share_any_visit_above_baseline:.1%}; improved >= 4 points "
                   f"{nh.share_improved_4_points:.1%}"]
-        if nh.claim_responder_fraction is not None and nh.share_series_reaching_claim is not None:
+        if nh.claim_responder_fraction is not None and nh.series_probability_exact is not None:
             size = nh.parameters.get("claim_series_size", 20)
-            lines.append(f"  claim {nh.claim_responder_fraction:.0%} 'improved': {nh.share_series_reaching_claim:.1%} of "
-                         f"untreated series of {size} reach that share of 'no decline' by chance; "
+            low, high = nh.series_probability_range or (nh.series_probability_exact, nh.series_probability_exact)
+            seeds = f"seeds {nh.seeds_checked[0]}-{nh.seeds_checked[-1]}" if nh.seeds_checked else f"seed {nh.seed}"
+            lines.append(f"  claim {nh.claim_responder_fraction:.0%} 'improved': an untreated series of {size} reaches "
+                         f"that share of 'no decline' with probability {nh.series_probability_exact:.1%} (exact "
+                         f"binomial; {low:.1%} to {high:.1%} over {seeds}); "
                          f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
         lines += [f"  assumption: {a}" for a in nh.assumptions]
     lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)}", g.statement]

@@ -165,26 +165,62 @@ def _presymptomatic(c: Criterion, facts: PatientFacts) -> CriterionResult:
     return _result(c, CriterionStatus.MET, "presymptomatic (no clinically manifest ALS)")
 
 
+#: ``applies_to`` values that name a later stage of a study: a criterion there that is not met yet is pending.
+LATER_STAGES = frozenset({"randomisation", "treatment_start"})
+
 _NUMERIC_FACT = {
     CriterionKind.AGE: ("age", "age (years)"),
     CriterionKind.ALSFRS_R: ("alsfrs_r", "ALSFRS-R total"),
     CriterionKind.FVC: ("fvc_percent", "FVC (% predicted)"),
     CriterionKind.DURATION: ("disease_duration_months", "disease duration from symptom onset (months)"),
+    CriterionKind.TIME_SINCE_DIAGNOSIS: ("months_since_diagnosis", "time since diagnosis (months)"),
+    CriterionKind.PROGRESSION_RATE: ("progression_rate", "ALSFRS-R decline since onset (points/month)"),
     CriterionKind.NFL: ("nfl_pg_ml", "plasma NfL (pg/mL)"),
 }
 
 
+def _bound_text(c: Criterion) -> str:
+    low = f"{'>' if c.min_exclusive else '>='} {c.min:g}" if c.min is not None else ""
+    high = f"{'<' if c.max_exclusive else '<='} {c.max:g}" if c.max is not None else ""
+    return " and ".join(p for p in (low, high) if p)
+
+
+def within(c: Criterion, value: float) -> bool:
+    low_ok = c.min is None or (value > c.min if c.min_exclusive else value >= c.min)
+    high_ok = c.max is None or (value < c.max if c.max_exclusive else value <= c.max)
+    return low_ok and high_ok
+
+
+def _fact(c: Criterion, facts: PatientFacts) -> tuple[float | None, str]:
+    """The patient value a numeric criterion reads, and how it was obtained (derived values say so)."""
+    field, _ = _NUMERIC_FACT[c.kind]
+    clin = facts.clinical
+    value = getattr(clin, field)
+    if value is not None:
+        return value, ""
+    if c.kind is CriterionKind.PROGRESSION_RATE and clin.alsfrs_r is not None and clin.disease_duration_months:
+        return (48 - clin.alsfrs_r) / clin.disease_duration_months, " (from ALSFRS-R and time since onset)"
+    return None, ""
+
+
 def _numeric(c: Criterion, facts: PatientFacts) -> CriterionResult:
-    field, label = _NUMERIC_FACT[c.kind]
-    value = getattr(facts.clinical, field)
-    bound = " and ".join(p for p in (f">= {c.min:g}" if c.min is not None else "",
-                                     f"<= {c.max:g}" if c.max is not None else "") if p)
+    _, label = _NUMERIC_FACT[c.kind]
+    value, how = _fact(c, facts)
+    bound = _bound_text(c)
     unit = f" {c.unit}" if c.unit else ""
+    if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None:
+        onset = facts.clinical.disease_duration_months
+        if onset is not None and within(c, onset):
+            # diagnosis comes after onset, so time since diagnosis is at most time since onset
+            return _result(c, CriterionStatus.MET, f"diagnosis date not given, but symptom onset was {onset:g} months "
+                                                   f"ago, so time since diagnosis is {bound}{unit}")
     if value is None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} not given; needs {bound}{unit}", missing=label)
-    ok = (c.min is None or value >= c.min) and (c.max is None or value <= c.max)
-    status = CriterionStatus.MET if ok else CriterionStatus.FAILED
-    return _result(c, status, f"{label} is {value:g}; needs {bound}{unit}")
+    status = CriterionStatus.MET if within(c, value) else CriterionStatus.FAILED
+    if status is CriterionStatus.FAILED and c.applies_to in LATER_STAGES:
+        return _result(c, CriterionStatus.PENDING, f"{label} is {value:g}{how}; {c.applies_to} happens when it is "
+                                                   f"{bound}{unit} (a later stage of the study, not an entry condition)")
+    return _result(c, status, f"{label} is {value:g}{how}; needs {bound}{unit}")
 
 
 def _sex(c: Criterion, facts: PatientFacts) -> CriterionResult:
@@ -227,7 +263,8 @@ def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
 
 def combine(results: list[CriterionResult]) -> Verdict:
     """Verdict from blocking criteria: any failed -> not eligible; else any unknown -> cannot decide;
-    else any review -> committee review; else eligible. Non-blocking criteria never change it."""
+    else any review -> committee review; else eligible. Non-blocking and pending criteria never change it;
+    whether the study is open is applied by the matching layer (a closed study is never 'eligible')."""
     blocking = [r for r in results if r.blocking]
     if any(r.status is CriterionStatus.FAILED for r in blocking):
         return Verdict.NOT_ELIGIBLE

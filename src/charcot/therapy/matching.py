@@ -12,6 +12,7 @@ from charcot.knowledge.schema.mechanisms import Record as Mechanism
 from charcot.knowledge.schema.therapies import REGIONS, CriterionKind, RegulatoryEvent, RegulatoryStatus
 from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
+from charcot.knowledge.schema.trials import StudyKind
 from charcot.model import AcmgClass, Confidence
 from charcot.therapy.criteria import at_least, combine, evaluate
 from charcot.therapy.model import (
@@ -177,13 +178,32 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
     unverified = status.confidence is Confidence.UNVERIFIED or trial.confidence is Confidence.UNVERIFIED
     state = status.status.value.replace("_", " ")
     status_text = f"status {state} as of {status.as_of}{' (unverified)' if unverified else ''}; check clinicaltrials.gov"
+    # A study that takes no one new can never be 'eligible': the criteria are shown, the verdict says it is closed.
     if open_ is False:
-        summary += f" (criteria only); NOT open to new participants: {state}"
+        if verdict is not Verdict.NOT_ELIGIBLE:
+            verdict = Verdict.NOT_OPEN
+            summary = f"not open to new participants ({state}); " + summary.replace("eligible on", "would meet")
+        else:
+            summary += f"; in any case NOT open to new participants: {state}"
     elif open_ is None:
-        summary += f" (criteria only); recruitment state not verified: {state}"
+        if verdict is Verdict.ELIGIBLE:
+            verdict = Verdict.CANNOT_DECIDE
+            summary = "cannot decide: every checked criterion is met, but whether the study takes new participants " \
+                      f"was not verified ({state})"
+        else:
+            summary += f" (criteria only); recruitment state not verified: {state}"
     notes = [status_text]
     if trial.parent_study_only:
         notes.append("extension study: open only to participants of its parent study")
+    if trial.kind is StudyKind.PLATFORM_REGIMEN:
+        notes.append(f"platform regimen: participants enter through the master protocol ({trial.platform}) and are "
+                     "randomised to a regimen; nobody enrols in a regimen directly")
+    if trial.kind is StudyKind.EXPANDED_ACCESS:
+        notes.append("expanded access: treatment outside a trial, requested by the treating physician")
+    if trial.protocol_id:
+        notes.append(f"sponsor study code {trial.protocol_id}")
+    if trial.other_criteria:
+        notes.append("the site also checks: " + "; ".join(trial.other_criteria))
     if status.note:
         notes.append(status.note)
     genes = patient_genes(facts)
@@ -230,7 +250,8 @@ def latest_status_date(kb: Knowledge) -> str:
     return max(dates, key=partial_date_start)
 
 
-_VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.COMMITTEE_REVIEW: 1, Verdict.CANNOT_DECIDE: 2, Verdict.NOT_ELIGIBLE: 3}
+_VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.COMMITTEE_REVIEW: 1, Verdict.CANNOT_DECIDE: 2, Verdict.NOT_OPEN: 3,
+                  Verdict.NOT_ELIGIBLE: 4}
 
 
 def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None = None,

@@ -93,7 +93,11 @@ class Clinical(BaseModel):
     alsfrs_r: int | None = Field(default=None, ge=0, le=48)
     alsfrs_r_date: date | None = None
     fvc_percent: float | None = Field(default=None, ge=0, le=200)
-    disease_duration_months: float | None = Field(default=None, ge=0)
+    disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
+    months_since_diagnosis: float | None = Field(default=None, ge=0)
+    progression_rate: float | None = Field(
+        default=None, ge=0, description="ALSFRS-R points lost per month since onset; computed from alsfrs_r and "
+                                        "disease_duration_months when not given")
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
     symptoms: dict[str, bool] = Field(
@@ -105,6 +109,9 @@ class Clinical(BaseModel):
     def _consistent(self) -> Clinical:
         if self.affected and self.presymptomatic_carrier:
             raise ValueError("affected: true contradicts presymptomatic_carrier: true")
+        if (self.months_since_diagnosis is not None and self.disease_duration_months is not None
+                and self.months_since_diagnosis > self.disease_duration_months):
+            raise ValueError("months_since_diagnosis is longer than disease_duration_months (diagnosis before onset)")
         return self
 
 
@@ -123,6 +130,7 @@ class CriterionStatus(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     REVIEW = "review"  # qualifies, but needs a committee / sponsor decision
+    PENDING = "pending"  # a later stage of the trial (e.g. the randomisation trigger): not reached yet, not a failure
 
 
 class Verdict(StrEnum):
@@ -130,6 +138,7 @@ class Verdict(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     CANNOT_DECIDE = "cannot_decide"
     COMMITTEE_REVIEW = "committee_review"
+    NOT_OPEN = "not_open"  # the recorded criteria do not exclude the patient, but the study takes no one new now
 
 
 class CriterionResult(BaseModel):
@@ -232,6 +241,15 @@ class NaturalHistoryResult(BaseModel):
     claim_responder_fraction: float | None = None
     share_series_reaching_claim: float | None = Field(
         default=None, description="fraction of simulated series of size n where the 'no decline' share reaches the claim")
+    series_probability_exact: float | None = Field(
+        default=None, description="exact binomial P(an untreated series of the claim's size reaches the claimed share)")
+    series_probability_range: tuple[float, float] | None = Field(
+        default=None, description="min and max of that probability over the seeds checked (seed-to-seed spread)")
+    no_decline_range: tuple[float, float] | None = None
+    seeds_checked: list[int] = Field(default_factory=list)
+    outcome_definition: str | None = None
+    change_histogram: dict[str, int] = Field(
+        default_factory=dict, description="ALSFRS-R change (points, as text) -> number of simulated patients, all n")
     change_quantiles: dict[str, float] = Field(default_factory=dict)
     changes: list[int] = Field(default_factory=list, repr=False)
     sources: list[str] = Field(default_factory=list)

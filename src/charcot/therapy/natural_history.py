@@ -12,6 +12,12 @@ Model (per simulated patient; numpy, seeded, reproducible):
   same-day measurements (patients seek treatment on a bad day); later visits regress upwards.
 * placebo / expectation response: a per-patient shift added to every post-baseline visit,
   Normal(placebo_mean, placebo_sd); 0 by default (an assumption when set, not a cited figure).
+
+Claim comparison: a claim's "improved" is compared with *no decline* (final ALSFRS-R at or above
+baseline). The chance that an untreated series of the claim's size reaches the claimed share is an
+exact binomial tail, P(X >= ceil(f * size)) with X ~ Binomial(size, p), p = the simulated no-decline
+share; because p itself is simulated, p and the tail are recomputed for ``SPREAD_SEEDS`` further seeds
+and the range is reported (the seed-to-seed spread), so no single seed's number is over-read.
 """
 
 from __future__ import annotations
@@ -27,6 +33,43 @@ CALIBRATED_NOISE_SD = 1.5  # visit-to-visit measurement noise, points; calibrate
 BASELINE_MEAN, BASELINE_SD = 38.0, 5.0  # assumption, see module docstring
 BEDLACK_NO_DECLINE_6M = 0.25  # S-Bed16
 BEDLACK_SUSTAINED_4PT_12M_MAX = 0.01  # S-Bed16: "<1% ever improve >= 4 points for >= 12 months"
+DEFAULT_SERIES_SIZE = 20  # used when a claim gives no series size (an assumption, said so in the output)
+SPREAD_SEEDS = 4  # further seeds over which the no-decline share and the binomial tail are recomputed
+OUTCOME_DEFINITION = ("a claim's 'improved' is compared with 'no decline': final ALSFRS-R at or above baseline "
+                      "after the claim's time frame (the most favourable reading of the claim)")
+
+
+def binomial_tail(size: int, k: int, p: float) -> float:
+    """Exact P(X >= k) for X ~ Binomial(size, p)."""
+    from math import comb
+
+    if k <= 0:
+        return 1.0
+    if k > size:
+        return 0.0
+    return float(min(1.0, sum(comb(size, i) * p**i * (1 - p) ** (size - i) for i in range(k, size + 1))))
+
+
+def _observe(n: int, months: float, seed: int, *, mean_slope: float, gamma_shape: float, noise_sd: float,
+             baseline_mean: float, baseline_sd: float, baseline_worst_of: int, placebo_mean: float,
+             placebo_sd: float) -> Any:
+    """Observed monthly ALSFRS-R scores (n x visits) of one simulated untreated cohort."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    steps = int(np.ceil(months))
+    t = np.linspace(0.0, months, steps + 1)
+    base = np.clip(rng.normal(baseline_mean, baseline_sd, n), 12, 48)
+    slope = rng.gamma(gamma_shape, mean_slope / gamma_shape, n)
+    true = base[:, None] - slope[:, None] * t[None, :]
+    noise = rng.normal(0.0, noise_sd, (n, steps + 1))
+    if baseline_worst_of > 1:
+        extra = rng.normal(0.0, noise_sd, (n, baseline_worst_of - 1))
+        noise[:, 0] = np.minimum(noise[:, 0], extra.min(axis=1))
+    placebo = rng.normal(placebo_mean, placebo_sd, n) if placebo_sd > 0 or placebo_mean != 0 else np.zeros(n)
+    shift = np.zeros((n, steps + 1))
+    shift[:, 1:] = placebo[:, None]
+    return np.rint(np.clip(true + noise + shift, 0, 48)), rng
 
 
 def simulate_natural_history(
@@ -55,20 +98,10 @@ def simulate_natural_history(
         raise InputError(f"months must be in (0, 60] (got {months})")
     if baseline_worst_of < 1:
         raise InputError("baseline_worst_of must be at least 1")
-    rng = np.random.default_rng(seed)
-    steps = int(np.ceil(months))
-    t = np.linspace(0.0, months, steps + 1)
-    base = np.clip(rng.normal(baseline_mean, baseline_sd, n), 12, 48)
-    slope = rng.gamma(gamma_shape, mean_slope / gamma_shape, n)
-    true = base[:, None] - slope[:, None] * t[None, :]
-    noise = rng.normal(0.0, noise_sd, (n, steps + 1))
-    if baseline_worst_of > 1:
-        extra = rng.normal(0.0, noise_sd, (n, baseline_worst_of - 1))
-        noise[:, 0] = np.minimum(noise[:, 0], extra.min(axis=1))
-    placebo = rng.normal(placebo_mean, placebo_sd, n) if placebo_sd > 0 or placebo_mean != 0 else np.zeros(n)
-    shift = np.zeros((n, steps + 1))
-    shift[:, 1:] = placebo[:, None]
-    obs = np.rint(np.clip(true + noise + shift, 0, 48))
+    model = dict(mean_slope=mean_slope, gamma_shape=gamma_shape, noise_sd=noise_sd, baseline_mean=baseline_mean,
+                 baseline_sd=baseline_sd, baseline_worst_of=baseline_worst_of, placebo_mean=placebo_mean,
+                 placebo_sd=placebo_sd)
+    obs, rng = _observe(n, months, seed, **model)  # type: ignore[arg-type]
     change = obs[:, -1] - obs[:, 0]
 
     sustained: float | None = None
@@ -85,28 +118,44 @@ def simulate_natural_history(
 
     no_decline = change >= 0
     series_share: float | None = None
+    series_exact: float | None = None
+    spread: list[float] = []
+    p_spread: list[float] = []
+    size = claim_series_size or DEFAULT_SERIES_SIZE
     if claim_responder_fraction is not None:
-        size = claim_series_size or 20
         draws = rng.integers(0, n, (replicates, size))
         shares = no_decline[draws].mean(axis=1)
         series_share = float((shares >= claim_responder_fraction).mean())
+        k = int(np.ceil(claim_responder_fraction * size - 1e-9))
+        p0 = float(no_decline.mean())
+        series_exact = binomial_tail(size, k, p0)
+        p_spread, spread = [p0], [series_exact]
+        for other in range(seed + 1, seed + 1 + SPREAD_SEEDS):
+            o_obs, _ = _observe(n, months, other, **model)  # type: ignore[arg-type]
+            p_other = float((o_obs[:, -1] >= o_obs[:, 0]).mean())
+            p_spread.append(p_other)
+            spread.append(binomial_tail(size, k, p_other))
     q = np.quantile(change, [0.05, 0.25, 0.5, 0.75, 0.95])
     params: dict[str, Any] = {
         "mean_slope": mean_slope, "gamma_shape": gamma_shape, "noise_sd": noise_sd, "baseline_mean": baseline_mean,
         "baseline_sd": baseline_sd, "baseline_worst_of": baseline_worst_of, "placebo_mean": placebo_mean,
         "placebo_sd": placebo_sd,
     }
-    if claim_series_size:
-        params["claim_series_size"] = claim_series_size
+    if claim_responder_fraction is not None:
+        params["claim_series_size"] = size
     assumptions = [
+        (f"series size {size} (the claim's)" if claim_series_size else
+         f"series size {size} (assumed: the claim gives none)") if claim_responder_fraction is not None
+        else f"{n} simulated patients",
+        OUTCOME_DEFINITION,
+        ("placebo/expectation effect set to 0" if not (placebo_mean or placebo_sd) else
+         f"placebo/expectation shift N({placebo_mean:g}, {placebo_sd:g}) points (assumption)"),
         f"mean ALSFRS-R slope {mean_slope} points/month (PRO-ACT)",
         f"slope spread gamma shape {gamma_shape} and visit noise SD {noise_sd} calibrated to 25% no decline over 6 months",
         f"baseline ALSFRS-R ~ N({baseline_mean:g}, {baseline_sd:g}) (assumption)",
     ]
     if baseline_worst_of > 1:
         assumptions.append(f"baseline is the worst of {baseline_worst_of} measurements (enrolment on a bad day)")
-    if placebo_mean or placebo_sd:
-        assumptions.append(f"placebo/expectation shift N({placebo_mean:g}, {placebo_sd:g}) points (assumption)")
     return NaturalHistoryResult(
         n=n, months=months, seed=seed, parameters=params,
         mean_decline=float(-change.mean()), mean_slope_per_month=float(-change.mean() / months),
@@ -115,4 +164,10 @@ def simulate_natural_history(
         share_improved_4_points=float((change >= 4).mean()), share_improved_4_sustained_12m=sustained,
         claim_responder_fraction=claim_responder_fraction, share_series_reaching_claim=series_share,
         change_quantiles={k: float(v) for k, v in zip(("p05", "p25", "p50", "p75", "p95"), q, strict=True)},
+        series_probability_exact=series_exact,
+        series_probability_range=(min(spread), max(spread)) if spread else None,
+        no_decline_range=(min(p_spread), max(p_spread)) if p_spread else None,
+        seeds_checked=list(range(seed, seed + 1 + SPREAD_SEEDS)) if spread else [],
+        outcome_definition=OUTCOME_DEFINITION,
+        change_histogram={str(int(v)): int(c) for v, c in zip(*np.unique(change, return_counts=True), strict=True)},
         changes=[int(c) for c in change[:5000]], sources=["S-Ata14", "S-Bed16", "S-NBT16"], assumptions=assumptions)

@@ -94,12 +94,15 @@ class CriterionKind(StrEnum):
     ALSFRS_R = "alsfrs_r"
     FVC = "fvc"
     DURATION = "duration"  # months from symptom onset
+    TIME_SINCE_DIAGNOSIS = "time_since_diagnosis"  # months from diagnosis
+    PROGRESSION_RATE = "progression_rate"  # ALSFRS-R points lost per month since onset ((48 - total) / months)
     NFL = "nfl"  # plasma neurofilament light, pg/mL
     SEX = "sex"
     SYMPTOM = "symptom"  # a symptom the treatment is for (e.g. pseudobulbar affect), recorded present/absent
 
 
-_NUMERIC = {CriterionKind.AGE, CriterionKind.ALSFRS_R, CriterionKind.FVC, CriterionKind.DURATION, CriterionKind.NFL}
+_NUMERIC = {CriterionKind.AGE, CriterionKind.ALSFRS_R, CriterionKind.FVC, CriterionKind.DURATION, CriterionKind.NFL,
+            CriterionKind.TIME_SINCE_DIAGNOSIS, CriterionKind.PROGRESSION_RATE}
 
 
 class Criterion(BaseModel):
@@ -108,7 +111,11 @@ class Criterion(BaseModel):
     ``blocking: false`` criteria are shown with their result but do not change the verdict (for
     example a randomisation trigger that applies later, or the population in which a drug's benefit
     was shown). For VARIANT/GENE criteria, ``preapproved_variants`` lists variants accepted without
-    review; a qualifying variant outside that list gets verdict ``committee_review``."""
+    review; a qualifying variant outside that list gets verdict ``committee_review``.
+
+    Numeric bounds are inclusive unless ``min_exclusive`` / ``max_exclusive`` (a registry's "less than
+    the threshold" or "> 0.3 per month"). A criterion whose ``applies_to`` is a later stage of the trial
+    (e.g. ``randomisation``) and is not yet met is *pending*, never *failed*."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -123,6 +130,8 @@ class Criterion(BaseModel):
     repeat_status: list[str] = Field(default_factory=list)
     min: float | None = None
     max: float | None = None
+    min_exclusive: bool = False
+    max_exclusive: bool = False
     unit: str | None = None
     sexes: list[str] = Field(default_factory=list)
     symptom: str | None = None  # key in PatientFacts.clinical.symptoms, e.g. "pseudobulbar_affect"

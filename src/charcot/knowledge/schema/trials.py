@@ -8,7 +8,7 @@ import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from charcot.knowledge.base import CitedRecord
 from charcot.knowledge.schema.therapies import PARTIAL_DATE, Criterion
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from charcot.knowledge.loader import Problem
 
 NCT = re.compile(r"^NCT\d{8}$")
+EAP = re.compile(r"^EAP-[a-z0-9_]+$")
 
 
 class TrialStatus(StrEnum):
@@ -29,14 +30,27 @@ class TrialStatus(StrEnum):
     TERMINATED = "terminated"
     DISCONTINUED = "discontinued"  # programme stopped by sponsor
     WITHDRAWN = "withdrawn"
+    SUSPENDED = "suspended"
+    ENROLLING_BY_INVITATION = "enrolling_by_invitation"  # e.g. a platform regimen: only via the master protocol
+    # expanded-access programmes (ClinicalTrials.gov expanded-access statuses)
+    AVAILABLE = "available"
+    NO_LONGER_AVAILABLE = "no_longer_available"
 
     @property
     def open_to_new_participants(self) -> bool | None:
-        if self in (TrialStatus.RECRUITING, TrialStatus.NOT_YET_RECRUITING):
+        """True only when the registry says new participants are taken now; None when not verified."""
+        if self in (TrialStatus.RECRUITING, TrialStatus.AVAILABLE):
             return True
-        if self is TrialStatus.ONGOING:
+        if self in (TrialStatus.ONGOING, TrialStatus.ENROLLING_BY_INVITATION):
             return None
-        return False
+        return False  # not yet recruiting counts as not open: nobody can be enrolled today
+
+
+class StudyKind(StrEnum):
+    TRIAL = "trial"
+    PLATFORM_MASTER = "platform_master"  # a master protocol: participants are randomised to its regimens
+    PLATFORM_REGIMEN = "platform_regimen"  # one regimen of a platform: entered only through the master protocol
+    EXPANDED_ACCESS = "expanded_access"  # treatment outside a trial (early / compassionate access)
 
 
 class StatusSnapshot(BaseModel):
@@ -57,7 +71,11 @@ class StatusSnapshot(BaseModel):
 
 
 class Record(CitedRecord):
-    nct_id: str
+    nct_id: str = Field(description="registry id; an expanded-access programme without an NCT record uses "
+                                    "EAP-<therapy>, which is never shown to a clinician")
+    kind: StudyKind = StudyKind.TRIAL
+    protocol_id: str | None = Field(default=None, description="the sponsor's study code, e.g. AB19001")
+    platform: str | None = Field(default=None, description="registry id of the master protocol of a platform regimen")
     acronym: str | None = None
     title: str
     sponsor: str | None = None
@@ -72,17 +90,26 @@ class Record(CitedRecord):
     parent_study_only: bool = Field(default=False, description="extension study: only participants of a parent study")
     key_result: str | None = None
     related: list[str] = Field(default_factory=list)
+    other_criteria: list[str] = Field(
+        default_factory=list, description="main registry criteria charcot cannot check from patient facts "
+                                          "(shown to the clinician as items the site checks)")
+    audit: str | None = Field(default=None, description="what was checked against the registry, when, and what differs")
 
     @property
     def key(self) -> str:
         return self.nct_id
 
-    @field_validator("nct_id")
-    @classmethod
-    def _nct(cls, value: str) -> str:
-        if not NCT.match(value):
-            raise ValueError(f"{value!r} is not an NCT identifier (NCT + 8 digits)")
-        return value
+    @model_validator(mode="after")
+    def _ids(self) -> Record:
+        if self.kind is StudyKind.EXPANDED_ACCESS and EAP.match(self.nct_id):
+            return self
+        if not NCT.match(self.nct_id):
+            raise ValueError(f"{self.nct_id!r} is not an NCT identifier (NCT + 8 digits)"
+                             + ("; an expanded-access programme without one uses EAP-<therapy>"
+                                if self.kind is StudyKind.EXPANDED_ACCESS else ""))
+        if self.kind is StudyKind.PLATFORM_REGIMEN and not self.platform:
+            raise ValueError("a platform regimen names its master protocol ('platform')")
+        return self
 
 
 def check(records: list[Any], kb: Any) -> list[Problem]:
@@ -90,5 +117,10 @@ def check(records: list[Any], kb: Any) -> list[Problem]:
     from charcot.knowledge.loader import Problem
 
     therapies = {t.key for t in kb.records("therapies")}
-    return [Problem("knowledge/data/trials.yaml", r.key, f"unknown therapy {r.therapy!r}")
-            for r in records if r.therapy is not None and r.therapy not in therapies]
+    keys = {r.key for r in records}
+    path = "knowledge/data/trials.yaml"
+    problems = [Problem(path, r.key, f"unknown therapy {r.therapy!r}")
+                for r in records if r.therapy is not None and r.therapy not in therapies]
+    problems += [Problem(path, r.key, f"platform {r.platform} is not in trials.yaml")
+                 for r in records if r.platform is not None and r.platform not in keys]
+    return problems
