@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(None, "--plot", help="PNG: risk by age for --plot-id."),
         plot_id: str | None = typer.Option(None, "--plot-id", help="Relative to plot."),
         draw: Path | None = typer.Option(None, "--draw", help="Pedigree drawing with P(carrier) and risks (.svg or .png)."),
+        proband: str | None = typer.Option(None, "--proband", help="Proband ID (default: the only affected person)."),
     ) -> None:
         """Carrier probability and age-dependent disease risk for every relative (exact peeling)."""
         from charcot.errors import InputError
@@ -40,14 +41,14 @@ def register(app: typer.Typer) -> None:
         if draw is not None and draw.suffix.lower() not in (".svg", ".png"):
             raise InputError(f"--draw {draw.name}: the file name must end in .svg or .png", path=draw)
         result = relative_risks(ped, gene, carrier=carrier, nonpenetrance=nonpenetrance, horizon_years=horizon,
-                                observations=obs, curve=curve, sex_specific=not no_sex_specific)
+                                observations=obs, curve=curve, sex_specific=not no_sex_specific, proband=proband)
         if plot is not None and plot_id is not None:
             if plot_id not in ped:
                 raise InputError(f"--plot-id {plot_id!r} is not in the pedigree")
             from charcot.family.plots import risk_by_age_png
 
             risk_by_age_png(ped, gene, plot_id, plot, carrier=carrier, observations=obs,
-                            nonpenetrance=result.assumptions.nonpenetrance, horizon_years=horizon)
+                            nonpenetrance=result.assumptions.nonpenetrance, horizon_years=horizon, proband=proband)
         if draw is not None:
             from charcot.family.drawing import draw_pedigree
 
@@ -57,6 +58,11 @@ def register(app: typer.Typer) -> None:
         a = result.assumptions
         typer.echo(f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
                    f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}")
+        if a.proband_prior is not None:
+            typer.echo(f"# proband {a.proband_prior.id}: {a.proband_prior.text}")
+        else:
+            typer.echo("# proband prior: population model (no untested affected proband named or identifiable; "
+                       "name one with --proband)")
         def pct(v: float | None) -> str:
             return "-" if v is None else f"{v:.1%}"
 

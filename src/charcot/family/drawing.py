@@ -63,6 +63,16 @@ class _Shape:
 
 
 @dataclass(frozen=True)
+class _Slash:
+    """Deceased: a diagonal line through the symbol, drawn over it (Bennett et al. 2008)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
 class _Dot:
     cx: float
     cy: float
@@ -91,7 +101,7 @@ class _Arrow:
 class _Scene:
     width: float
     height: float
-    items: list[_Line | _Shape | _Dot | _Text | _Arrow] = field(default_factory=list)
+    items: list[_Line | _Shape | _Dot | _Text | _Arrow | _Slash] = field(default_factory=list)
     people: list[str] = field(default_factory=list)  # full IDs, for <title> and data-id
 
 
@@ -370,27 +380,35 @@ def _scene(ped: Pedigree, result: RiskResult | None, proband: str | None) -> _Sc
         status = risk.status if risk is not None else (obs.status if obs and obs.status else ind.status)
         tested = risk.tested if risk is not None else (obs.test if obs else TestResult.UNTESTED)
         age = risk.age if risk is not None else (obs.age if obs else None)
+        deceased = risk.deceased if risk is not None else bool(obs and obs.is_deceased)
+        death_age = risk.death_age if risk is not None else (obs.death_age if obs else None)
         kind: Literal["square", "circle", "diamond"] = (
             "square" if ind.sex is Sex.MALE else "circle" if ind.sex is Sex.FEMALE else "diamond")
         css = f"symbol {ind.sex.value} {status.value} {tested.value}"
         items.append(_Shape(kind, cx, cy, SYMBOL, status is Status.AFFECTED, css, person=index))
+        if deceased:
+            items.append(_Slash(cx - half - 6, cy + half + 6, cx + half + 6, cy - half - 6))
         if status is Status.UNKNOWN:
             items.append(_Text(cx, cy + 4, "?", size=12))
         if tested is TestResult.CARRIER:
             items.append(_Text(cx + half + 6, cy - half + 6, "+", size=14, anchor="start", bold=True))
         elif tested is TestResult.NONCARRIER:
             items.append(_Text(cx + half + 6, cy - half + 6, "\u2212", size=14, anchor="start", bold=True))
-        elif (risk is not None and status is not Status.AFFECTED and risk.p_carrier >= 0.9999):
+        elif risk is not None and status is not Status.AFFECTED and risk.p_carrier >= 0.9999:
             items.append(_Dot(cx, cy, 4.0))  # obligate carrier
         if ind.id == proband:
             items.append(_Arrow(cx - half - 22, cy + half + 14, cx - half - 3, cy + half - 1))
             items.append(_Text(cx - half - 26, cy + half + 20, "P", size=10, anchor="end", bold=True))
-        lines = [_short(_clean(ind.id)), "age unknown" if age is None else f"age {age:g}"]
+        if deceased:
+            when = f"d. {death_age:g} y" if death_age is not None else "deceased"
+        else:
+            when = "age unknown" if age is None else f"age {age:g}"
+        lines = [_short(_clean(ind.id)), when]
         if risk is not None:
             lines.append(f"P(carrier) {_pct(risk.p_carrier)}")
             if risk.risk_next_years is not None:
                 lines.append(f"{horizon} risk {_pct(risk.risk_next_years)}")
-            elif status is not Status.AFFECTED:
+            elif status is not Status.AFFECTED and not deceased:
                 lines.append(f"{horizon} risk not assessed")
         for n, text in enumerate(lines):
             items.append(_Text(cx, cy + half + 13 + n * 11, text, bold=n == 0))
@@ -414,7 +432,8 @@ def _legend_lines(result: RiskResult | None) -> list[str]:
     lines = ["'?' in a symbol: affection status unknown",
              "'+' / '\u2212' beside a symbol: tested carrier / tested non-carrier",
              "central dot: obligate carrier (untested, P(carrier) 100%)",
-             "arrow P: proband;  double mating line: consanguineous couple"]
+             "arrow P: proband;  double mating line: consanguineous couple",
+             "diagonal line through a symbol: deceased (d. = age at death)"]
     if result is not None:
         a = result.assumptions
         lines += [f"P(carrier) and {a.horizon_years:g}-year risk of onset (unaffected people) for {a.gene},",
@@ -477,6 +496,9 @@ def _svg(scene: _Scene) -> str:
         elif isinstance(item, _Dot):
             shapes.append(f'<circle class="obligate" fill="#000" cx="{_n(item.cx)}" cy="{_n(item.cy)}" '
                           f'r="{_n(item.r)}"/>')
+        elif isinstance(item, _Slash):
+            shapes.append(f'<line class="deceased" stroke="#000" stroke-width="1.5" x1="{_n(item.x1)}" '
+                          f'y1="{_n(item.y1)}" x2="{_n(item.x2)}" y2="{_n(item.y2)}"/>')
         elif isinstance(item, _Text):
             weight = ' font-weight="bold"' if item.bold else ""
             shapes.append(f'<text x="{_n(item.x)}" y="{_n(item.y)}" font-size="{_n(item.size)}" '
@@ -523,6 +545,8 @@ def _png(scene: _Scene) -> bytes:
             ax.add_patch(patch)
         elif isinstance(item, _Dot):
             ax.add_patch(Circle((item.cx, item.cy), item.r, facecolor="black", zorder=3))
+        elif isinstance(item, _Slash):
+            ax.plot([item.x1, item.x2], [item.y1, item.y2], color="black", linewidth=1.2, zorder=3)
         elif isinstance(item, _Text):
             ax.text(item.x, item.y, item.text, fontsize=item.size * 72 / dpi,
                     ha={"start": "left", "middle": "center", "end": "right"}[item.anchor], va="baseline",

@@ -44,6 +44,17 @@ class Observation(BaseModel):
     onset_age: float | None = Field(default=None, ge=0, le=120)
     status: Status | None = None  # overrides the pedigree file's affection status when given
     test: TestResult = TestResult.UNTESTED
+    deceased: bool | None = None  # None: not recorded
+    death_age: float | None = Field(default=None, ge=0, le=120)  # age at death (implies deceased)
+
+    @property
+    def is_deceased(self) -> bool:
+        return bool(self.deceased) or self.death_age is not None
+
+    @property
+    def model_age(self) -> float | None:
+        """The age the penetrance model uses: age at death for the deceased, else the current age."""
+        return self.death_age if self.death_age is not None else self.age
 
 
 class IndividualRisk(BaseModel):
@@ -52,6 +63,8 @@ class IndividualRisk(BaseModel):
     age: float | None
     status: Status
     tested: TestResult
+    deceased: bool = False
+    death_age: float | None = None
     p_carrier: float = Field(ge=0, le=1)
     risk_next_years: float | None = Field(default=None, ge=0, le=1)
     risk_lifetime: float | None = Field(default=None, ge=0, le=1)
@@ -66,6 +79,17 @@ class SensitivityRow(BaseModel):
     risk_lifetime: dict[str, float | None]
 
 
+class ProbandPrior(BaseModel):
+    """Where the proband's carrier probability before relatives' data comes from."""
+
+    id: str
+    family_history: str  # "apparently sporadic" or "familial"
+    used: bool  # False: the share was not available, the population model was used
+    p_carrier: float | None = None
+    text: str
+    sources: list[str] = []
+
+
 class ModelAssumptions(BaseModel):
     gene: str
     curve: str
@@ -77,6 +101,7 @@ class ModelAssumptions(BaseModel):
     carrier_frequency: float
     horizon_years: float
     method: str
+    proband_prior: ProbandPrior | None = None
     likelihoods: list[str]
     caveats: list[str]
     sources: list[str]

@@ -287,8 +287,13 @@ def read_phenopacket_family(path: str | Path) -> Pedigree:
         if i == 0 and isinstance(sid, str):
             proband_id = sid
         age = _phenopacket_age(packet)
-        if isinstance(sid, str) and sid in individuals and age is not None:
-            observations[sid] = Observation(age=age)
+        vital = (packet.get("subject") or {}).get("vitalStatus") or {}
+        dead = str(vital.get("status", "")).upper() == "DECEASED"
+        death_iso = ((vital.get("timeOfDeath") or {}).get("age") or {}).get("iso8601duration")
+        death_age = parse_iso_age(death_iso) if isinstance(death_iso, str) else None
+        if isinstance(sid, str) and sid in individuals and (age is not None or dead):
+            observations[sid] = Observation(age=age, deceased=True if dead else None,
+                                            death_age=death_age if dead else None)
     return Pedigree(individuals, source=str(p), observations=observations, proband=proband_id)
 
 
@@ -312,13 +317,16 @@ _TEST = {"carrier": TestResult.CARRIER, "positive": TestResult.CARRIER, "pos": T
          "negative": TestResult.NONCARRIER, "neg": TestResult.NONCARRIER, "-": TestResult.NONCARRIER,
          "": TestResult.UNTESTED, "untested": TestResult.UNTESTED, "na": TestResult.UNTESTED,
          ".": TestResult.UNTESTED}
+_DECEASED: dict[str, bool | None] = {"": None, "yes": True, "y": True, "true": True, "1": True, "deceased": True,
+                                     "no": False, "n": False, "false": False, "0": False, "alive": False}
 _OBS_STATUS = {"affected": Status.AFFECTED, "2": Status.AFFECTED, "unaffected": Status.UNAFFECTED,
                "1": Status.UNAFFECTED, "unknown": Status.UNKNOWN, "0": Status.UNKNOWN}
 
 
 def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observation]:
     """Read ``ages.tsv``: tab-separated with a header naming ``id`` and ``age`` and optionally
-    ``status`` (affected/unaffected/unknown), ``onset_age`` and ``test`` (carrier/noncarrier)."""
+    ``status`` (affected/unaffected/unknown), ``onset_age``, ``test`` (carrier/noncarrier),
+    ``deceased`` (yes/no) and ``death_age`` (age at death; implies deceased)."""
     p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
@@ -328,11 +336,11 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
         raise _err("not a text file", p) from exc
     rows = [(n, ln) for n, ln in enumerate(lines, start=1) if ln.strip() and not ln.startswith("##")]
     if not rows:
-        raise _err("empty ages file", p, hint="header line: id<TAB>age[<TAB>status<TAB>onset_age<TAB>test]")
+        raise _err("empty ages file", p, hint="header line: id<TAB>age[<TAB>status<TAB>onset_age<TAB>test<TAB>deceased<TAB>death_age]")
     header = [h.strip().lstrip("#").lower() for h in rows[0][1].split("\t")]
     if "id" not in header or "age" not in header:
         raise _err("the header must name the columns 'id' and 'age'", p, line=rows[0][0],
-                   hint="header line: id<TAB>age[<TAB>status<TAB>onset_age<TAB>test]")
+                   hint="header line: id<TAB>age[<TAB>status<TAB>onset_age<TAB>test<TAB>deceased<TAB>death_age]")
     out: dict[str, Observation] = {}
     for number, line in rows[1:]:
         cells = [c.strip() for c in line.split("\t")]
@@ -369,5 +377,16 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
         status = _OBS_STATUS[status_text] if status_text else None
         if onset is not None and status is None:
             status = Status.AFFECTED
-        out[iid] = Observation(age=age, onset_age=onset, status=status, test=_TEST[test_text])
+        death_age = number_or_none("death_age")
+        dead_text = row.get("deceased", "").lower()
+        if dead_text not in _DECEASED:
+            raise _err(f"deceased {row['deceased']!r} is not yes/no", p, line=number, record=iid,
+                       hint="deceased: yes or no (or leave empty); age at death goes in death_age")
+        deceased = _DECEASED[dead_text]
+        if death_age is not None and deceased is False:
+            raise _err(f"death_age {death_age:g} given but deceased is 'no'", p, line=number, record=iid)
+        if death_age is not None and onset is not None and onset > death_age:
+            raise _err(f"onset age {onset:g} is after the age at death {death_age:g}", p, line=number, record=iid)
+        out[iid] = Observation(age=age, onset_age=onset, status=status, test=_TEST[test_text],
+                               deceased=True if death_age is not None else deceased, death_age=death_age)
     return out

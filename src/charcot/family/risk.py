@@ -6,7 +6,8 @@ Per person i and genotype g the likelihood L[i, g] is the product of:
   unaffected relatives, for whom the term below is the same);
 * affected, onset age unknown, current age t: (scale_g)·F(t), onset by t; no age at all: the
   lifetime penetrance scale_g·F(100);
-* unaffected at age t: 1 - scale_g·F(t); no age: 1 (no information);
+* unaffected at age t: 1 - scale_g·F(t); no age: 1 (no information); for a deceased person t is
+  the age at death (``death_age``), and no future risk is reported;
 * tested: 1 for the genotypes the result allows, 0 otherwise (a test is taken as exact).
 scale_g = 1 - x for carriers and the phenocopy (population) lifetime risk for non-carriers.
 
@@ -18,6 +19,7 @@ Risk of onset in the next N years for an unaffected person aged t:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +30,7 @@ from charcot.family.model import (
     IndividualRisk,
     ModelAssumptions,
     Observation,
+    ProbandPrior,
     RiskResult,
     SensitivityRow,
     Sex,
@@ -101,6 +104,46 @@ def _likelihood(model: PenetranceModel, status: Status, obs: Observation) -> Flo
     return like
 
 
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*%")
+
+
+def share_fraction(text: str | None) -> float | None:
+    """The first percentage of a knowledge-base share text ("about 7% in Europeans" -> 0.07; a range
+    "1-2%" -> its midpoint); None when the text gives no percentage or starts with "<"."""
+    if not text or text.lstrip().startswith("<"):
+        return None
+    m = _SHARE.search(text)
+    if m is None:
+        return None
+    low = float(m.group(1))
+    high = float(m.group(2)) if m.group(2) else low
+    value = (low + high) / 2 / 100
+    return value if 0.0 < value < 1.0 else None
+
+
+def proband_prior(pedigree: Pedigree, gene: str, proband: str, status: Mapping[str, Status]) -> ProbandPrior:
+    """P(proband carries a variant in ``gene`` | ALS, family history) from the gene's share of sporadic
+    or familial ALS in the knowledge base: familial when another relative is affected."""
+    from charcot.knowledge import get_knowledge
+
+    others = [iid for iid, st in status.items() if st is Status.AFFECTED and iid != proband]
+    history = "familial" if others else "apparently sporadic"
+    record = get_knowledge().find_gene(gene)
+    text = None if record is None else (record.familial_share if others else record.sporadic_share)
+    value = share_fraction(text)
+    basis = (f"{history} ALS ({len(others)} other affected relative(s))" if others
+             else "apparently sporadic ALS (no other affected relative in the pedigree)")
+    if value is None:
+        return ProbandPrior(id=proband, family_history=history, used=False,
+                            text=f"no share of {history} ALS for {gene} in the knowledge base"
+                            + (f" ('{text}' gives no single figure)" if text else "")
+                            + ": the proband's carrier probability comes from the population model")
+    sources = [] if record is None else list(record.sources)
+    return ProbandPrior(id=proband, family_history=history, used=True, p_carrier=value, sources=sources,
+                        text=f"P(carrier) {value:.1%} before relatives' data: {gene} in {basis}, knowledge base: "
+                        f"'{text}'")
+
+
 def pedigree_arrays(pedigree: Pedigree) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Parent indices per person (-1 for founders), in ``pedigree.ids`` order."""
     ids = pedigree.ids
@@ -153,7 +196,9 @@ class _PersonArrays:
     def __init__(self, ids: list[str], obs: Mapping[str, Observation], status: Mapping[str, Status],
                  curves: Mapping[str, Curve]) -> None:
         nan = float("nan")
-        self.age = np.array([nan if obs[i].age is None else float(obs[i].age) for i in ids])  # type: ignore[arg-type]
+        ages = [obs[i].model_age for i in ids]
+        self.age = np.array([nan if a is None else float(a) for a in ages])
+        self.deceased = np.array([obs[i].is_deceased for i in ids])
         self.onset = np.array([nan if obs[i].onset_age is None else float(obs[i].onset_age)  # type: ignore[arg-type]
                                for i in ids])
         self.affected = np.array([status[i] is Status.AFFECTED for i in ids])
@@ -227,8 +272,8 @@ def risk_arrays(post: FloatArray, p: _PersonArrays, scale: FloatArray, horizon: 
     surv = np.where(1.0 - now > 0, 1.0 - now, 1.0)
     nxt = np.clip(np.einsum("ij,ij->i", post, (later - now) / surv), 0.0, 1.0)
     lif = np.clip(np.einsum("ij,ij->i", post, (life - now) / surv), 0.0, 1.0)
-    nxt = np.where(has_age & ~p.affected, nxt, np.nan)
-    lif = np.where(~p.affected, lif, np.nan)
+    nxt = np.where(has_age & ~p.affected & ~p.deceased, nxt, np.nan)
+    lif = np.where(~p.affected & ~p.deceased, lif, np.nan)
     return nxt, lif
 
 
@@ -246,12 +291,16 @@ def relative_risks(
     phenocopy: float = POPULATION_LIFETIME_RISK,
     carrier_frequency: float | None = None,
     sensitivity: bool = True,
+    proband: str | None = None,
 ) -> RiskResult:
     """P(carrier), risk in the next ``horizon_years`` and remaining lifetime risk for everyone.
 
     ``carrier``: an individual known to carry the family variant (treated as a positive test).
     ``ages``: current age per ID; ``observations`` add onset ages, status and test results (they win
-    over the pedigree file). ``nonpenetrance`` x defaults to the gene's knowledge-base default."""
+    over the pedigree file). ``nonpenetrance`` x defaults to the gene's knowledge-base default.
+    ``proband`` (default: the pedigree's proband, else the only affected person): when affected and
+    untested, their carrier probability before relatives' data is the gene's share of sporadic or
+    familial ALS (by the family history in the pedigree), not the population model."""
     record = penetrance_record(gene)
     if horizon_years <= 0:
         raise InputError(f"horizon {horizon_years:g} years must be positive")
@@ -285,6 +334,8 @@ def relative_risks(
 
     arrays = _PersonArrays(ids, obs, status, curves)
     graph = pedigree_graph(pedigree)
+    prior_info = _choose_proband(pedigree, record.gene, proband, obs, status)
+    hw = hardy_weinberg(cf)
 
     def scale_for(xv: float) -> FloatArray:
         return np.tile(np.array([phenocopy, 1.0 - xv, 1.0 - xv]), (len(ids), 1))
@@ -292,7 +343,13 @@ def relative_risks(
     def run(xv: float) -> tuple[PeelResult, FloatArray]:
         PenetranceModel(curves[ids[0]], xv, phenocopy)  # validates x and the phenocopy risk
         scale = scale_for(xv)
-        return solve(pedigree, likelihood_matrix(arrays, scale), cf, graph=graph), scale
+        like = likelihood_matrix(arrays, scale)
+        if prior_info is not None and prior_info.used and prior_info.p_carrier is not None:
+            # replace the proband's phenotype term so that, before relatives' data, P(carrier) = share
+            k = ids.index(prior_info.id)
+            s_ = prior_info.p_carrier
+            like[k] = np.array([(1 - s_) / hw[0], s_ / (hw[1] + hw[2]), s_ / (hw[1] + hw[2])])
+        return solve(pedigree, like, cf, graph=graph), scale
 
     def maybe(v: float) -> float | None:
         return None if v != v else v  # NaN: not defined for this person
@@ -306,6 +363,7 @@ def relative_risks(
         nxt, lif = maybe(nxt_k), maybe(lif_k)
         individuals.append(IndividualRisk(
             id=iid, sex=pedigree[iid].sex, age=o.age, status=st, tested=o.test, p_carrier=pc,
+            deceased=o.is_deceased, death_age=o.death_age,
             risk_next_years=nxt, risk_lifetime=lif, curve=curves[iid].id,
             explanation=_explain(iid, pedigree, o, st, pc, nxt, lif, horizon_years),
         ))
@@ -344,7 +402,7 @@ def relative_risks(
         gene=record.gene, curve=", ".join(used_curves), curve_confidence=conf.value,
         sex_specific=sex_specific, nonpenetrance=x, nonpenetrance_rationale=record.nonpenetrance_rationale,
         phenocopy_lifetime_risk=phenocopy, carrier_frequency=cf, horizon_years=horizon_years,
-        method=main.method,
+        method=main.method, proband_prior=prior_info,
         likelihoods=[
             "affected with onset age a: (1-x)·[F(a+0.5)-F(a-0.5)] for carriers (year-of-onset probability)",
             "affected without onset age, aged t: (1-x)·F(t); unaffected aged t: 1-(1-x)·F(t); no age: 1",
@@ -357,6 +415,21 @@ def relative_risks(
                       sensitivity=rows, log_likelihood=main.log_likelihood)
 
 
+def _choose_proband(pedigree: Pedigree, gene: str, proband: str | None, obs: Mapping[str, Observation],
+                    status: Mapping[str, Status]) -> ProbandPrior | None:
+    affected = [iid for iid, st in status.items() if st is Status.AFFECTED]
+    chosen = proband or pedigree.proband
+    if chosen is not None and chosen not in pedigree:
+        raise InputError(f"proband {chosen!r} is not in the pedigree", path=pedigree.source)
+    if chosen is None:
+        if len(affected) != 1:
+            return None
+        chosen = affected[0]
+    if status[chosen] is not Status.AFFECTED or obs[chosen].test is not TestResult.UNTESTED:
+        return None
+    return proband_prior(pedigree, gene, chosen, status)
+
+
 def _explain(iid: str, pedigree: Pedigree, o: Observation, st: Status, pc: float, nxt: float | None,
              lif: float | None, horizon: float) -> str:
     parts: list[str] = []
@@ -364,10 +437,14 @@ def _explain(iid: str, pedigree: Pedigree, o: Observation, st: Status, pc: float
         return "tested carrier (or named as the family carrier)"
     if o.test is TestResult.NONCARRIER:
         return "tested non-carrier"
+    death = "" if not o.is_deceased else (f"died at {o.death_age:g}, " if o.death_age is not None else "deceased, ")
     if st is Status.AFFECTED:
         onset = f", onset at {o.onset_age:g}" if o.onset_age is not None else ""
-        parts.append(f"affected{onset}: P(carrier) {pc:.1%} given the family")
+        parts.append(f"{death}affected{onset}: P(carrier) {pc:.1%} given the family")
         return "; ".join(parts)
+    if o.is_deceased:
+        at = "" if o.model_age is None else f" (unaffected at {o.model_age:g})"
+        return f"{death}no future risk{at}: P(carrier) {pc:.1%}, informative for the descendants"
     if o.age is None:
         parts.append(f"age unknown: P(carrier) {pc:.1%} from relatives only; next-{horizon:g}-year risk not assessed")
     elif st is Status.UNAFFECTED:
