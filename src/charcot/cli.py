@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cohort": ("charcot.population.cli", "Cohort case-control analyses (gene burden)."),
     "epi": ("charcot.population.cli", "Population epidemiology: expected cases, SIR, prevalence, cluster check."),
     "knowledge": ("charcot.knowledge.cli", "The cited ALS knowledge base: genes, variants, sources, validation."),
+    "reanalyse": ("charcot.reanalysis.cli", "Re-run stored reports with the knowledge in force and list, per case, "
+                                            "what changed."),
     "serve": ("charcot.web.cli", "Run the web app: upload cases, follow progress, view and download reports."),
     "config": ("charcot.config", "The configuration in force (charcot.toml, CHARCOT_* variables) and where each "
                                  "value comes from."),

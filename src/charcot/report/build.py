@@ -39,6 +39,7 @@ from charcot.report.model import (
     Report,
     Resource,
     RunInfo,
+    RunParameters,
     SummaryItem,
     TherapyItem,
     TherapySection,
@@ -807,7 +808,10 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
         report_id=_report_id(prov.inputs, prov.knowledge_version), patient_id=ctx.patient_id or "unknown",
         sample_id=sample, str_sample_id=ctx.str_sample, sex=ctx.sex, build=build, inputs=prov.inputs,
         software_version=prov.software_version, knowledge_version=prov.knowledge_version,
-        knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo)
+        knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo,
+        parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, build=inputs.build, sex=inputs.sex,
+                                 patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
+                                 as_of=inputs.as_of))
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))
     limitations = [
         "Only the genes and loci listed in the knowledge base were assessed; structural variants and copy-number "

@@ -40,6 +40,20 @@ class RunInfo(_Model):
     run_time: datetime
 
 
+class RunParameters(_Model):
+    """The run's options other than input files (those are ``Header.inputs``), so that a stored report can
+    be re-analysed with the same question (``charcot reanalyse``)."""
+
+    proband: str | None = None
+    sample: str | None = None
+    build: str | None = None
+    sex: str | None = None
+    patient_id: str | None = None
+    hpo: list[str] = Field(default_factory=list)
+    region: str | None = None
+    as_of: date | None = None
+
+
 class Header(_Model):
     report_id: str
     patient_id: str
@@ -54,6 +68,7 @@ class Header(_Model):
     knowledge_snapshot: date
     resources: list[Resource] = Field(default_factory=list)
     hpo_terms: list[str] = Field(default_factory=list)
+    parameters: RunParameters | None = None
 
 
 class SummaryItem(_Model):

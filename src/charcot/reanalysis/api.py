@@ -1,0 +1,272 @@
+"""Re-analysis: which stored cases does today's knowledge (or resource) change affect, and how?
+
+A stored case is a report folder (``report.json`` written by ``charcot report``) with its input files beside
+it (or in a folder given with ``--inputs``; reports keep file names only). Each case is re-run with the same
+parameters (``Header.parameters``) and the knowledge in force, and the two reports are compared item by
+item: a variant reclassified (with the criteria that moved), a therapy or trial the patient now qualifies
+for or has lost, a repeat call re-categorised, a relative's risk changed. Nothing is overwritten: the
+result is a list of changes for a person to review (the web app turns them into "needs review" items).
+
+A case is never re-analysed against different data: an input whose fingerprint differs from the one in
+the stored report, or that cannot be found, makes the case "not re-analysed" with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charcot.errors import InputError
+from charcot.report.model import Report, TherapyItem
+
+# Relative-risk changes below this (absolute, on the probability scale) are rounding, not news.
+RISK_TOLERANCE = 0.005
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    area: str  # variant | therapy | trial | repeat | relative | knowledge
+    item: str
+    old: str | None = None
+    new: str | None = None
+    detail: str = ""
+
+
+class CaseReanalysis(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case: str  # the folder name
+    patient_id: str | None = None
+    report_id: str | None = None
+    status: str  # "changed", "unchanged", "not_reanalysed"
+    reason: str | None = None  # why not re-analysed
+    old_knowledge: str | None = None
+    new_knowledge: str | None = None
+    changes: list[Change] = Field(default_factory=list)
+
+
+class ReanalysisResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    knowledge_version: str
+    knowledge_hash: str
+    cases: list[CaseReanalysis] = Field(default_factory=list)
+
+    @property
+    def needs_review(self) -> list[CaseReanalysis]:
+        return [c for c in self.cases if c.status == "changed"]
+
+
+# ------------------------------------------------------------------------------------------ comparison
+
+
+def _variants(report: Report) -> dict[str, tuple[str | None, set[str], str]]:
+    out: dict[str, tuple[str | None, set[str], str]] = {}
+    for tier in report.genetics.tiers:
+        for f in tier.findings:
+            name = f.gene or ""
+            if f.hgvs_p or f.hgvs_c:
+                name += f" {f.hgvs_c or ''} {f.hgvs_p or ''}".rstrip()
+            out[f.key] = (f.classification, {e.criterion for e in f.evidence if e.applied}, f"{name} ({f.key})".strip())
+    return out
+
+
+def _compare_variants(old: Report, new: Report) -> list[Change]:
+    before, after = _variants(old), _variants(new)
+    changes: list[Change] = []
+    for key in sorted(set(before) | set(after)):
+        if key not in after:
+            changes.append(Change(area="variant", item=before[key][2], old=before[key][0], new=None,
+                                  detail="no longer listed among the reportable variants"))
+            continue
+        if key not in before:
+            changes.append(Change(area="variant", item=after[key][2], old=None, new=after[key][0],
+                                  detail="newly listed among the reportable variants"))
+            continue
+        (c0, e0, _), (c1, e1, label) = before[key], after[key]
+        if c0 != c1 or e0 != e1:
+            moved = [f"+{c}" for c in sorted(e1 - e0)] + [f"-{c}" for c in sorted(e0 - e1)]
+            changes.append(Change(area="variant", item=label, old=c0, new=c1,
+                                  detail=("reclassified" if c0 != c1 else "same class, evidence changed")
+                                  + (f"; criteria {' '.join(moved)}" if moved else "")))
+    return changes
+
+
+def _open_to_patient(item: TherapyItem | None) -> bool:
+    return item is not None and item.verdict != "not_eligible"
+
+
+def _compare_therapies(old: Report, new: Report) -> list[Change]:
+    before = {(i.kind, i.name): i for i in old.therapies.items}
+    after = {(i.kind, i.name): i for i in new.therapies.items}
+    changes: list[Change] = []
+    for kind, name in sorted(set(before) | set(after)):
+        a, b = before.get((kind, name)), after.get((kind, name))
+        if not (_open_to_patient(a) or _open_to_patient(b)):
+            continue  # not an option for this patient before or after: not news
+        if a is not None and b is not None and a.verdict == b.verdict \
+                and a.open_to_new_participants == b.open_to_new_participants:
+            continue
+        detail = ""
+        if a is not None and b is not None and a.open_to_new_participants != b.open_to_new_participants:
+            detail = "enrolment " + ("opened" if b.open_to_new_participants else "closed or unknown")
+        elif a is None:
+            detail = "new in the knowledge base"
+        elif b is None:
+            detail = "no longer in the knowledge base"
+        changes.append(Change(area=kind, item=name, old=a.verdict if a else None, new=b.verdict if b else None,
+                              detail=detail))
+    return changes
+
+
+def _compare_repeats(old: Report, new: Report) -> list[Change]:
+    before = {c.locus: c for c in old.repeats.calls}
+    after = {c.locus: c for c in new.repeats.calls}
+    changes: list[Change] = []
+    for locus in sorted(set(before) | set(after)):
+        a, b = before.get(locus), after.get(locus)
+        if a is not None and b is not None and a.status == b.status:
+            continue
+        changes.append(Change(area="repeat", item=locus, old=a.status if a else None, new=b.status if b else None,
+                              detail=(b.interpretation if b else "no longer reported")))
+    return changes
+
+
+def _fmt_p(p: float | None) -> str | None:
+    return None if p is None else f"{100 * p:.1f}%"
+
+
+def _compare_relatives(old: Report, new: Report) -> list[Change]:
+    before = {(r.relative, r.gene): r for r in old.family.relatives_risk}
+    after = {(r.relative, r.gene): r for r in new.family.relatives_risk}
+    changes: list[Change] = []
+    for key in sorted(set(before) | set(after), key=lambda k: (k[0], k[1] or "")):
+        a, b = before.get(key), after.get(key)
+        label = f"{key[0]} ({key[1]})" if key[1] else key[0]
+        if a is None or b is None:
+            changes.append(Change(area="relative", item=label, old=_fmt_p(a.carrier_probability) if a else None,
+                                  new=_fmt_p(b.carrier_probability) if b else None,
+                                  detail="newly assessed" if a is None else "no longer assessed"))
+            continue
+        for what, x, y in (("carrier probability", a.carrier_probability, b.carrier_probability),
+                           ("risk", a.risk, b.risk), ("lifetime risk", a.risk_lifetime, b.risk_lifetime)):
+            if (x is None) != (y is None) or (x is not None and y is not None and abs(x - y) > RISK_TOLERANCE):
+                changes.append(Change(area="relative", item=label, old=_fmt_p(x), new=_fmt_p(y), detail=what))
+    return changes
+
+
+COMPARISONS: tuple[Callable[[Report, Report], list[Change]], ...] = (
+    _compare_variants, _compare_therapies, _compare_repeats, _compare_relatives)
+
+
+def compare_reports(old: Report, new: Report) -> list[Change]:
+    """Every clinically meaningful difference between a stored report and its re-run."""
+    changes = [c for compare in COMPARISONS for c in compare(old, new)]
+    return changes
+
+
+# ------------------------------------------------------------------------------------------ re-running
+
+
+def find_cases(root: Path) -> list[Path]:
+    """Report folders under ``root``: ``root`` itself, or every folder below it that holds a report.json."""
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder", hint="give a folder of report folders (each with report.json)")
+    if (root / "report.json").is_file():
+        return [root]
+    found = sorted(p.parent for p in root.rglob("report.json"))
+    if not found:
+        raise InputError(f"no report.json found in {root} or its sub-folders",
+                         hint="give the folder that 'charcot report --outdir' wrote, or a folder of such folders")
+    return found
+
+
+def _inputs_for(old: Report, folder: Path, extra_dirs: Iterable[Path]) -> tuple[dict[str, Path], str | None]:
+    """Locate each input of the stored report by file name and check its fingerprint."""
+    from charcot.outputs import fingerprint_file
+
+    located: dict[str, Path] = {}
+    for item in old.header.inputs:
+        name = Path(item.path).name
+        candidates = [c for c in (d / name for d in (folder, folder.parent, *extra_dirs)) if c.is_file()]
+        if not candidates:
+            return {}, f"input {item.role} ({name}) not found beside the report, in its parent folder or --inputs"
+        # the first candidate with the recorded fingerprint: a same-named file of another case never matches
+        match = next((c for c in candidates
+                      if fingerprint_file(c, full=item.checksum_method == "sha256")[0] == item.sha256), None)
+        if match is None:
+            return {}, (f"input {item.role} ({name}) differs from the one the report was made from "
+                        f"({item.checksum_method} mismatch); re-analysis would mix data")
+        located[item.role] = match
+    return located, None
+
+
+def reanalyse_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None = None) -> CaseReanalysis:
+    from pydantic import ValidationError
+
+    from charcot.knowledge import get_knowledge
+    from charcot.report.build import CaseInputs, build_report
+
+    kb = get_knowledge()
+    raw = (folder / "report.json").read_text(encoding="utf-8")
+    try:
+        old = Report.model_validate_json(raw)
+    except ValidationError as exc:
+        return CaseReanalysis(case=label or folder.name, status="not_reanalysed",
+                              reason=f"report.json does not match this version's report schema "
+                                     f"({exc.error_count()} problems); re-run 'charcot report' once by hand")
+    result = CaseReanalysis(case=label or folder.name, patient_id=old.header.patient_id, report_id=old.header.report_id,
+                            status="not_reanalysed", old_knowledge=old.header.knowledge_version,
+                            new_knowledge=kb.meta.version)
+    params = old.header.parameters
+    if params is None:
+        result.reason = "the report predates stored run parameters; re-run 'charcot report' once by hand"
+        return result
+    located, problem = _inputs_for(old, folder, extra_dirs)
+    if problem:
+        result.reason = problem
+        return result
+    inputs = CaseInputs(
+        vcf=located.get("vcf"), str_vcf=located.get("str_vcf"), ped=located.get("ped"), ages=located.get("ages"),
+        clinical=located.get("clinical"), phenopacket=located.get("phenopacket"), clinvar=located.get("clinvar"),
+        gnomad=located.get("gnomad"), proband=params.proband, sample=params.sample, build=params.build,
+        sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
+        as_of=params.as_of, run_time=old.run.run_time)
+    new = build_report(inputs)
+    result.changes = compare_reports(old, new)
+    result.status = "changed" if result.changes else "unchanged"
+    return result
+
+
+def reanalyse(root: Path, extra_dirs: Iterable[Path] = ()) -> ReanalysisResult:
+    from charcot.knowledge import get_knowledge
+
+    kb = get_knowledge()
+    dirs = list(extra_dirs)
+    return ReanalysisResult(knowledge_version=kb.meta.version, knowledge_hash=kb.content_hash,
+                            cases=[reanalyse_case(folder, dirs, _label(root, folder)) for folder in find_cases(root)])
+
+
+def _label(root: Path, folder: Path) -> str:
+    return folder.name if folder == root else folder.relative_to(root).as_posix()
+
+
+def describe(result: ReanalysisResult) -> str:
+    lines = [f"re-analysis with knowledge {result.knowledge_version} ({result.knowledge_hash[:12]}): "
+             f"{len(result.needs_review)} of {len(result.cases)} cases need review"]
+    for case in result.cases:
+        head = f"{case.case} (patient {case.patient_id or 'unknown'}): "
+        if case.status == "not_reanalysed":
+            lines.append(head + f"NOT re-analysed: {case.reason}")
+            continue
+        if case.status == "unchanged":
+            lines.append(head + f"no change (knowledge {case.old_knowledge} → {case.new_knowledge})")
+            continue
+        lines.append(head + f"NEEDS REVIEW (knowledge {case.old_knowledge} → {case.new_knowledge})")
+        for c in case.changes:
+            arrow = f"{c.old or '—'} → {c.new or '—'}"
+            lines.append(f"  {c.area} {c.item}: {arrow}" + (f" ({c.detail})" if c.detail else ""))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,138 @@
+"""Re-analysis finds exactly the stored cases that a knowledge change affects (issue 18).
+
+Two snapshots differ in one variant's curated evidence, one trial's status and one repeat threshold; three
+stored demo-like cases are re-analysed with the newer one, and only the affected ones need review, each for
+the right reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from charcot.knowledge import _knowledge_for
+from charcot.knowledge.loader import DATA_DIR
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "charcot" / "report" / "demo_data"
+VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants"
+
+
+def _case(root: Path, name: str, files: dict[str, Path], run_cli) -> Path:  # type: ignore[no-untyped-def]
+    folder = root / name
+    folder.mkdir()
+    args = ["report", "--no-pdf", "--outdir", str(folder / "report")]
+    for option, src in files.items():
+        shutil.copy(src, folder / src.name)
+        if src.name.endswith(".gz") and Path(str(src) + ".tbi").exists():
+            shutil.copy(str(src) + ".tbi", folder / (src.name + ".tbi"))
+        args += [option, str(folder / src.name)]
+    r = run_cli(*args)
+    assert r.code == 0, r.stderr
+    return folder
+
+
+def _newer_snapshot(tmp: Path, stored: dict[str, object]) -> Path:
+    new = tmp / "kb-new"
+    shutil.copytree(DATA_DIR, new, ignore=shutil.ignore_patterns("__pycache__"))
+    # 1. variant: the demo's SOD1 variant loses one curated criterion
+    text = (new / "variants.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    sod1 = next(r for r in doc["records"] if r["id"] == "SOD1-A5V")
+    removed = sod1["curated_evidence"].pop(0)["criterion"]
+    (new / "variants.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # 2. trial: one trial the full case was eligible for changes status (closes, or opens if closed)
+    # (a gene-targeted one, so that a case without a variant in that gene is not affected)
+    items = stored["therapies"]["items"]  # type: ignore[index]
+    doc = yaml.safe_load((new / "trials.yaml").read_text(encoding="utf-8"))
+
+    def record_of(item: dict[str, object]) -> dict[str, object] | None:
+        name = str(item["name"])
+        return next((r for r in doc["records"] if name.startswith(f"{r.get('acronym') or r['nct_id']}:")
+                     or r["nct_id"] in name), None)
+
+    trial, record = next((i, rec) for i in items if i["kind"] == "trial" and i["verdict"] == "eligible"
+                         and (rec := record_of(i)) is not None and rec.get("target_genes"))
+    record["status"]["status"] = "completed"  # type: ignore[index] if trial["open_to_new_participants"] is not False else "recruiting"
+    (new / "trials.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # 3. threshold: C9orf72 normal range ends at 1 repeat (so the demo's 2-repeat alleles become intermediate)
+    doc = yaml.safe_load((new / "repeats.yaml").read_text(encoding="utf-8"))
+    c9 = next(r for r in doc["records"] if r["id"] == "C9ORF72")
+    c9["default_set"] = "strchive"
+    ranges = next(s for s in c9["threshold_sets"] if s["id"] == "strchive")["ranges"]
+    for r in ranges:
+        if r["category"] == "normal":
+            r["max"] = 1
+        if r["category"] == "intermediate":
+            r["min"] = 2
+    (new / "repeats.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    meta = yaml.safe_load((new / "meta.yaml").read_text(encoding="utf-8"))
+    meta["version"] = "9999.1.0"
+    meta["changes"].append(f"9999.1.0: test snapshot (SOD1-A5V without {removed}; {trial['name']}; C9orf72)")
+    (new / "meta.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return new
+
+
+@pytest.fixture
+def stored_cases(tmp_path: Path, run_cli) -> Path:  # type: ignore[no-untyped-def]
+    root = tmp_path / "cases"
+    root.mkdir()
+    _case(root, "full", {"--vcf": DEMO / "demo.vcf.gz", "--str": DEMO / "demo.str.vcf",
+                         "--clinical": DEMO / "demo_case.yaml"}, run_cli)
+    _case(root, "repeats-only", {"--str": DEMO / "demo.str.vcf"}, run_cli)
+    _case(root, "other-genome", {"--vcf": VARIANTS / "na12878_hg38_panel.vcf.gz"}, run_cli)
+    return root
+
+
+def _reanalyse(run_cli, root: Path, env_snapshot: Path | None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    _knowledge_for.cache_clear()
+    if env_snapshot is not None:
+        monkeypatch.setenv("CHARCOT_KNOWLEDGE", str(env_snapshot))
+    try:
+        r = run_cli("reanalyse", str(root), "--format", "json")
+    finally:
+        monkeypatch.delenv("CHARCOT_KNOWLEDGE", raising=False)
+        _knowledge_for.cache_clear()
+    assert r.code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_reanalysis_finds_exactly_the_affected_cases(stored_cases: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same knowledge changes nothing
+    same = _reanalyse(run_cli, stored_cases, None, monkeypatch)
+    assert [c["status"] for c in same["cases"]] == ["unchanged"] * 3
+
+    stored = json.loads((stored_cases / "full" / "report" / "report.json").read_text())
+    new_kb = _newer_snapshot(tmp_path, stored)
+    result = _reanalyse(run_cli, stored_cases, new_kb, monkeypatch)
+    by_case = {c["case"].split("/")[0]: c for c in result["cases"]}
+    assert result["knowledge_version"] == "9999.1.0"
+    assert by_case["other-genome"]["status"] == "unchanged", by_case["other-genome"]["changes"]
+    assert by_case["repeats-only"]["status"] == "changed"
+    assert {ch["area"] for ch in by_case["repeats-only"]["changes"]} == {"repeat"}, by_case["repeats-only"]["changes"]
+    full = by_case["full"]
+    assert full["status"] == "changed"
+    areas = {ch["area"] for ch in full["changes"]}
+    assert {"variant", "trial", "repeat"} <= areas, full["changes"]
+    variant = next(ch for ch in full["changes"] if ch["area"] == "variant")
+    assert "SOD1" in variant["item"] and "criteria -" in variant["detail"]
+    repeat = next(ch for ch in full["changes"] if ch["area"] == "repeat")
+    assert repeat["item"].upper().startswith("C9ORF72") and (repeat["old"], repeat["new"]) == ("normal", "intermediate")
+
+
+def test_changed_or_missing_inputs_are_never_reanalysed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "cases"
+    root.mkdir()
+    case = _case(root, "str", {"--str": DEMO / "demo.str.vcf"}, run_cli)
+    with (case / "demo.str.vcf").open("a") as handle:
+        handle.write("\n")
+    r = run_cli("reanalyse", str(case / "report"))
+    assert r.code == 0 and "NOT re-analysed" in r.stdout and "differs from the one the report was made from" in r.stdout
+    (case / "demo.str.vcf").unlink()
+    r = run_cli("reanalyse", str(case / "report"))
+    assert "not found beside the report" in r.stdout
+    r = run_cli("reanalyse", str(tmp_path / "nothing-here"))
+    assert r.code == 2 and "not a folder" in r.stderr
