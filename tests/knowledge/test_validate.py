@@ -44,7 +44,7 @@ def test_broken_yaml_names_the_line(kb_copy: Path) -> None:
 
 
 def test_validate_reports_unknown_source_duplicate_and_moved_span(kb_copy: Path, subset: Path) -> None:
-    _replace(kb_copy / "variants.yaml", "sources: [S-CVG93C]", "sources: [S-NoSuchKey]")
+    _replace(kb_copy / "variants.yaml", "sources: [S-CVG93C, S-InterVarPS1]", "sources: [S-NoSuchKey]")
     genes = kb_copy / "genes.yaml"
     text = genes.read_text(encoding="utf-8")
     block = re.search(r"  - \{symbol: NEFH.*?\n(?=  - )", text, re.S)

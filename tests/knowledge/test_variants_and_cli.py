@@ -24,7 +24,8 @@ def test_lookup_by_allele_on_both_builds() -> None:
 def test_lookup_by_residue_for_ps1_pm5() -> None:
     index = variant_index(Knowledge())
     assert {r.id for r in index.at_residue("SOD1", 94)} == {"SOD1-G94A", "SOD1-G94C"}
-    assert index.pathogenic_at_residue("SOD1", 94) == []  # neither classification was retrieved: never guessed
+    # both now carry the cautious Likely pathogenic of their ClinVar P/LP listing (VariationIDs 29799, 29798)
+    assert {r.id for r in index.pathogenic_at_residue("SOD1", 94)} == {"SOD1-G94A", "SOD1-G94C"}
     p525 = index.pathogenic_at_residue("fus", 525)
     assert [r.hgvs_p for r in p525] == ["p.(Pro525Leu)"] and p525[0].classification == AcmgClass.PATHOGENIC
     assert p525[0].protein_position == 525 and p525[0].alt_aa == "Leu"
@@ -56,7 +57,8 @@ def test_cli_genes_filters_and_formats(run_cli: Callable[..., Any]) -> None:
 def test_cli_variants_sources_summary(run_cli: Callable[..., Any]) -> None:
     result = run_cli("knowledge", "variants", "--gene", "TDP-43", "--format", "json")
     assert result.code == 0 and {r["id"] for r in json.loads(result.stdout)} == {"TARDBP-G298S", "TARDBP-M337V",
-                                                                                  "TARDBP-A382T"}
+                                                                                  "TARDBP-A382T", "TARDBP-A315T",
+                                                                                  "TARDBP-G348C", "TARDBP-Q331K"}
     result = run_cli("knowledge", "sources", "S-CG25")
     assert result.code == 0 and "2025-07-01" in result.stdout
     assert run_cli("knowledge", "sources", "S-Nope").code == 2

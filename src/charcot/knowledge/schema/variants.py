@@ -152,6 +152,9 @@ class Record(CitedRecord):
     populations: str | None = None
     grch38: GenomicAllele | None = None
     anchor: Anchor | None = None
+    # ClinVar VariationID: both builds' alleles and the HGVS are then derived from the ClinVar-derived table by
+    # scripts/derive_known_variants.py (derived/clinvar_missense.json), and checked against hgvs_c / hgvs_p
+    clinvar_variation: int | None = Field(default=None, ge=1)
     grch37: GenomicAllele | None = None  # filled from derived/variants.json (never typed)
     curated_evidence: list[CuratedCriterion] = Field(default_factory=list)
 
@@ -159,8 +162,9 @@ class Record(CitedRecord):
     def _check(self) -> Record:
         if _HGVS_P.match(self.hgvs_p) is None:
             raise ValueError(f"hgvs_p {self.hgvs_p!r} is not a p.(Xxx123Yyy) substitution")
-        if self.grch38 is None and self.anchor is None:
-            raise ValueError("give grch38 (sourced position) or anchor (to derive it)")
+        if self.grch38 is None and self.anchor is None and self.clinvar_variation is None:
+            raise ValueError("give grch38 (sourced position), anchor (to derive it) or clinvar_variation (derived "
+                             "from the ClinVar table)")
         seen = [c.criterion for c in self.curated_evidence]
         dupes = sorted({c for c in seen if seen.count(c) > 1})
         if dupes:
@@ -196,6 +200,7 @@ class Record(CitedRecord):
 
 
 DERIVED_FILE = Path("derived") / "variants.json"
+CLINVAR_FILE = Path("derived") / "clinvar_missense.json"
 
 
 def _load_derived(data_dir: Path) -> dict[str, Any] | None:
@@ -206,13 +211,29 @@ def _load_derived(data_dir: Path) -> dict[str, Any] | None:
     return data
 
 
+def _clinvar_table(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / CLINVAR_FILE
+    if not path.exists():
+        return {}
+    table: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("variants", {})
+    return table
+
+
 def attach(records: list[Record], data_dir: Path) -> None:
-    """Join derived GRCh38 (anchored records) and GRCh37 (all records) positions."""
-    derived = _load_derived(data_dir)
-    if derived is None:
-        return
+    """Join derived GRCh38 (anchored records) and GRCh37 (all records) positions; records naming a ClinVar
+    VariationID get both builds from the ClinVar-derived table where no other derivation gave them."""
+    derived = _load_derived(data_dir) or {}
+    table = _clinvar_table(data_dir)
     by_id = {v["id"]: v for v in derived.get("variants", [])}
     for record in records:
+        row = table.get(str(record.clinvar_variation)) if record.clinvar_variation else None
+        if row is not None:
+            how = (f"ClinVar VariationID {record.clinvar_variation} in InterVar's ClinVar-derived table "
+                   "(scripts/derive_known_variants.py)")
+            if record.grch38 is None and record.anchor is None and row.get("grch38"):
+                record.grch38 = GenomicAllele(**row["grch38"], how=how)
+            if row.get("grch37") and record.id not in by_id:
+                record.grch37 = GenomicAllele(**row["grch37"], how=how)
         entry = by_id.get(record.id)
         if entry is None:
             continue
@@ -247,6 +268,25 @@ def check(records: list[Record], kb: Knowledge) -> list[Problem]:
                 problems.append(Problem(path, record.id, f"{build} {allele.chrom}:{allele.pos} lies outside "
                                                          f"{gene.symbol} ({coords.span.chrom}:{coords.span.start}-{coords.span.end})"))
         problems += _check_curated_pm2(path, record, gene)
+        if record.clinvar_variation is not None:
+            row = _clinvar_table(kb.data_dir).get(str(record.clinvar_variation))
+            if row is None:
+                problems.append(Problem(path, record.id, f"ClinVar VariationID {record.clinvar_variation} is not in "
+                                                         "derived/clinvar_missense.json (re-run "
+                                                         "scripts/derive_known_variants.py)"))
+            else:
+                if (row["gene"], row["hgvs_c"], row["hgvs_p"]) != (record.gene, record.hgvs_c, record.hgvs_p):
+                    problems.append(Problem(path, record.id, f"ClinVar {record.clinvar_variation} is {row['gene']} "
+                                                             f"{row['hgvs_c']} {row['hgvs_p']}, not {record.gene} "
+                                                             f"{record.hgvs_c} {record.hgvs_p}"))
+                for build, key in ((Build.GRCh38, "grch38"), (Build.GRCh37, "grch37")):
+                    mine, theirs = record.allele(build), row.get(key)
+                    if mine is not None and theirs is not None and \
+                            (mine.chrom, mine.pos, mine.ref, mine.alt) != (theirs["chrom"], theirs["pos"],
+                                                                           theirs["ref"], theirs["alt"]):
+                        problems.append(Problem(path, record.id, f"{build} {mine.chrom}:{mine.pos} {mine.ref}>"
+                                                                 f"{mine.alt} disagrees with ClinVar "
+                                                                 f"{record.clinvar_variation} ({theirs})"))
         m = _HGVS_C_SNV.match(record.hgvs_c)
         if m and record.grch38 is not None and gene.coords(Build.GRCh38) is not None:
             strand = gene.coords(Build.GRCh38).span.strand  # type: ignore[union-attr]
