@@ -292,6 +292,7 @@ def relative_risks(
     carrier_frequency: float | None = None,
     sensitivity: bool = True,
     proband: str | None = None,
+    penetrance: PenetranceRecord | None = None,
 ) -> RiskResult:
     """P(carrier), risk in the next ``horizon_years`` and remaining lifetime risk for everyone.
 
@@ -300,8 +301,11 @@ def relative_risks(
     over the pedigree file). ``nonpenetrance`` x defaults to the gene's knowledge-base default.
     ``proband`` (default: the pedigree's proband, else the only affected person): when affected and
     untested, their carrier probability before relatives' data is the gene's share of sporadic or
-    familial ALS (by the family history in the pedigree), not the population model."""
-    record = penetrance_record(gene)
+    familial ALS (by the family history in the pedigree), not the population model.
+    ``penetrance``: the gene's penetrance record (default: from the knowledge base). An X-linked record
+    switches to X-linked transmission: males hemizygous (curve, x), heterozygous females with their own
+    non-penetrance; the carrier frequency is then the allele frequency (= male carrier frequency)."""
+    record = penetrance_record(gene) if penetrance is None else penetrance
     if horizon_years <= 0:
         raise InputError(f"horizon {horizon_years:g} years must be positive")
     x = record.default_nonpenetrance if nonpenetrance is None else float(nonpenetrance)
@@ -333,12 +337,27 @@ def relative_risks(
     curves = {iid: _curve_for(record, curve, pedigree[iid].sex, sex_specific) for iid in ids}
 
     arrays = _PersonArrays(ids, obs, status, curves)
-    graph = pedigree_graph(pedigree)
+    x_linked = record.x_linked
+    female = np.array([pedigree[i].sex is Sex.FEMALE for i in ids])
+    if x_linked:
+        unknown = [i for i in ids if pedigree[i].sex is Sex.UNKNOWN]
+        if unknown:
+            raise InputError(f"{record.gene} is X-linked and the sex of {', '.join(unknown[:10])} is unknown",
+                             path=pedigree.source, hint="record sex in column 5 of the PED file (1 male, 2 female)")
+        q = cf
+        founder_prior = np.where(female[:, None], np.array([(1 - q) ** 2, 2 * q * (1 - q), q * q]),
+                                 np.array([1 - q, q, 0.0]))
+    else:
+        founder_prior = np.tile(hardy_weinberg(cf), (len(ids), 1))
+    graph = pedigree_graph(pedigree, x_linked=x_linked)
     prior_info = _choose_proband(pedigree, record.gene, proband, obs, status)
-    hw = hardy_weinberg(cf)
+    xf = record.female_nonpenetrance
 
     def scale_for(xv: float) -> FloatArray:
-        return np.tile(np.array([phenocopy, 1.0 - xv, 1.0 - xv]), (len(ids), 1))
+        scale = np.tile(np.array([phenocopy, 1.0 - xv, 1.0 - xv]), (len(ids), 1))
+        if x_linked and xf is not None:
+            scale[female, 1] = 1.0 - xf  # heterozygous females: their own penetrance
+        return scale
 
     def run(xv: float) -> tuple[PeelResult, FloatArray]:
         PenetranceModel(curves[ids[0]], xv, phenocopy)  # validates x and the phenocopy risk
@@ -348,8 +367,9 @@ def relative_risks(
             # replace the proband's phenotype term so that, before relatives' data, P(carrier) = share
             k = ids.index(prior_info.id)
             s_ = prior_info.p_carrier
+            hw = founder_prior[k]
             like[k] = np.array([(1 - s_) / hw[0], s_ / (hw[1] + hw[2]), s_ / (hw[1] + hw[2])])
-        return solve(pedigree, like, cf, graph=graph), scale
+        return solve(pedigree, like, cf, graph=graph, founder_prior=founder_prior), scale
 
     def maybe(v: float) -> float | None:
         return None if v != v else v  # NaN: not defined for this person
@@ -391,7 +411,9 @@ def relative_risks(
         "bound on penetrance by age; the non-penetrant fraction x carries the uncertainty (see sensitivity).",
         "Risks ignore death from other causes (cumulative incidence without competing mortality).",
         "No correction for how the family was ascertained; a test result is taken as exact.",
-        "Homozygous carriers are assumed to have the heterozygous penetrance.",
+        ("X-linked model: males hemizygous with the curve and x; heterozygous females with lifetime "
+         f"non-penetrance {xf:g}; homozygous females as males; carrier frequency read as the allele frequency."
+         if x_linked else "Homozygous carriers are assumed to have the heterozygous penetrance."),
         f"ALS in a non-carrier (phenocopy) has lifetime risk {phenocopy:g} with the gene's age shape (approximation).",
     ]
     caveats.extend(pedigree.notes)

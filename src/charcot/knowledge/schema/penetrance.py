@@ -114,6 +114,10 @@ class Record(CitedRecord):
     population: PopulationPenetrance | None = None
     default_nonpenetrance: float = Field(ge=0, lt=1)
     nonpenetrance_rationale: str
+    # X-linked genes: males are hemizygous (curve and default_nonpenetrance); heterozygous females
+    # have their own lifetime non-penetrance (and their own curve when a '<id>_female' curve exists).
+    x_linked: bool = False
+    female_nonpenetrance: float | None = Field(default=None, ge=0, le=1)
     notes: str | None = None
 
     @property
@@ -127,6 +131,8 @@ class Record(CitedRecord):
             raise ValueError(f"default_curve {self.default_curve!r} is not one of {ids}")
         if len(set(ids)) != len(ids):
             raise ValueError("curve ids must be unique")
+        if self.x_linked and self.female_nonpenetrance is None:
+            raise ValueError("an X-linked record needs female_nonpenetrance (heterozygous females' own penetrance)")
         return self
 
     def curve(self, curve_id: str | None = None, sex: str | None = None) -> Curve:
