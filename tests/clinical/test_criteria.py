@@ -190,3 +190,14 @@ def test_each_why_not_gold_coast() -> None:
     assert before.category == "not_met" and "normal motor function before" in why(before, "als")
     excluded = gold_coast(exam({"cervical": UL}, other_disease_excluded=False))
     assert excluded.category == "not_met" and "not excluded" in why(excluded, "als")
+
+
+@pytest.mark.parametrize(("regions", "category", "fragment"), [
+    ({"cervical": UL, "lumbosacral": {"umn": True, "emg": FULL_EMG}}, "definite", "together in 2 region(s)"),
+    ({"lumbosacral": {"umn": True, "emg": FULL_EMG}}, "probable", "only one region"),
+    ({"cervical": {"emg": FULL_EMG}, "lumbosacral": UMN}, "probable", "no UMN signs rostral to LMN signs"),
+    ({"thoracic": {"emg": FULL_EMG}}, "probable", "no UMN signs"),
+    ({"thoracic": {"emg": FULL_EMG}}, "possible", "LMN signs rostral to UMN"),
+])
+def test_each_why_not_awaji(regions: dict[str, dict[str, Any]], category: str, fragment: str) -> None:
+    assert fragment in why(awaji(exam(regions)), category)

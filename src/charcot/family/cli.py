@@ -90,6 +90,7 @@ def register(app: typer.Typer) -> None:
         variant: list[str] = typer.Option([], "--variant", help="Variant key CHROM-POS-REF-ALT (repeatable)."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the evidence as JSON."),
         build: str | None = typer.Option(None, "--build", help="GRCh37 or GRCh38 (default: from the VCF header)."),
+        ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, deceased, death_age]."),
     ) -> None:
         """Per-variant de novo / segregation / phase evidence (PS2/PM6, PP1/BS4, PM3) for ALS panel genes."""
         import json
@@ -109,6 +110,11 @@ def register(app: typer.Typer) -> None:
         quiet_htslib()
         chosen_build = parse_build(build) if build is not None else None
         pedigree = read_pedigree(ped)
+        if ages is not None:
+            from charcot.family.pedigree import read_observations
+
+            # ages let unaffected carriers count against co-segregation under the gene's age curve
+            pedigree.observations.update(read_observations(ages, pedigree))
         if proband is None:
             try:
                 reader = VCF(str(vcf))

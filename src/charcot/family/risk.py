@@ -90,13 +90,13 @@ def _likelihood(model: PenetranceModel, status: Status, obs: Observation) -> Flo
     if status is Status.AFFECTED:
         if obs.onset_age is not None:
             like *= model.onset_density(obs.onset_age)
-        elif obs.age is not None:
+        elif obs.model_age is not None:
             # floor as for onset densities: affected younger than any onset in the data stays possible
-            like *= np.maximum(model.cumulative(obs.age), DENSITY_FLOOR * model.scale())
+            like *= np.maximum(model.cumulative(obs.model_age), DENSITY_FLOOR * model.scale())
         else:
             like *= model.lifetime()
-    elif status is Status.UNAFFECTED and obs.age is not None:
-        like *= 1.0 - model.cumulative(obs.age)
+    elif status is Status.UNAFFECTED and obs.model_age is not None:
+        like *= 1.0 - model.cumulative(obs.model_age)
     if obs.test is TestResult.CARRIER:
         like *= np.array([0.0, 1.0, 1.0])
     elif obs.test is TestResult.NONCARRIER:
