@@ -22,6 +22,7 @@ from typing import Any
 
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext
+from charcot.acmg.genespecs import frequency_thresholds
 from charcot.acmg.points import label, points_for
 from charcot.model import Confidence, Evidence
 
@@ -84,8 +85,7 @@ def curated_evidence(ctx: VariantContext, computed: list[Evidence], extra: list[
 
 def _curated_pm2(ctx: VariantContext, item: Any, reason: str, computed: list[Evidence],
                  record_sources: Sequence[str]) -> Evidence:
-    rules = ctx.gene.acmg if ctx.gene is not None else None
-    thresholds = rules.frequency if rules is not None else None
+    thresholds = frequency_thresholds(ctx)
     af = item.allele_frequency
     where = getattr(item, "frequency_source", None) or "recorded"
     benign = [e for e in computed if e.applied and e.criterion in FREQUENCY_BENIGN]

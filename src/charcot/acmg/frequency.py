@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext, exception_applies_to, exception_matches
+from charcot.acmg.genespecs import frequency_thresholds
 from charcot.acmg.points import points_for
 from charcot.model import Evidence
 from charcot.variants.model import Frequencies
@@ -48,7 +49,7 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
     freq = ctx.frequencies
     rules = ctx.gene.acmg if ctx.gene is not None else None
     out: list[Evidence] = []
-    thresholds = rules.frequency if rules is not None else None
+    thresholds = frequency_thresholds(ctx)  # gene specification (gene_specs.yaml) first, then genes.yaml
     t_sources = list(thresholds.sources) if thresholds is not None else []
     ba1 = thresholds.ba1 if thresholds is not None else DEFAULT_BA1
     if freq.not_covered is not None:
