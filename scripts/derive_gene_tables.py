@@ -213,6 +213,35 @@ def canonical_transcript(rows: list[TranscriptRow], entry: HgncEntry, span: Gene
     return None
 
 
+def mane_comparison(symbol: str, mane: dict[str, str] | None, grch38: dict[str, Any]) -> str:
+    """Where and why the exon table (SpliceAI = GENCODE v24 canonical transcript) differs from the MANE Select
+    transcript that reports name. The shared data hold only the MANE *summary* (ids and span), not MANE exon
+    structures, so MANE exons cannot be derived here; the spans are compared instead."""
+    if mane is None:
+        return "no MANE Select transcript in MANE v1.0: exons are from the GENCODE v24 canonical transcript"
+    name = f"MANE Select {mane['RefSeq_nuc']} / {mane['Ensembl_nuc']}"
+    tx = grch38.get("transcript_span")
+    if tx is None:
+        return (f"no GRCh38 exon table: the SpliceAI GRCh38 annotation (GENCODE v24) has no transcript for {symbol}; "
+                f"{name} spans {mane['GRCh38_chr']}:{mane['chr_start']}-{mane['chr_end']} but MANE exon structures "
+                "are not in the shared tables (MANE summary only)")
+    start, end = int(mane["chr_start"]), int(mane["chr_end"])
+    if (tx["start"], tx["end"]) == (start, end):
+        return (f"exons are from the GENCODE v24 canonical transcript, whose GRCh38 span equals {name}; exon "
+                "boundaries are assumed equal (not compared exon by exon: MANE exons are not in the shared tables)")
+    plus = tx["strand"] == "+"
+    five = (tx["start"] - start) if plus else (end - tx["end"])
+    three = (end - tx["end"]) if plus else (tx["start"] - start)
+    def side(delta: int, where: str) -> str:
+        if delta == 0:
+            return f"same {where} end"
+        return f"{where} end {abs(delta)} bp {'inside' if delta > 0 else 'beyond'} the MANE transcript's"
+    return (f"exons are from the GENCODE v24 canonical transcript ({tx['chrom']}:{tx['start']}-{tx['end']}), not "
+            f"{name} ({mane['GRCh38_chr']}:{start}-{end}): {side(five, '5′')}, {side(three, '3′')}; exon numbers "
+            "and UTR exons may differ from the MANE transcript named in reports (MANE exons are not in the shared "
+            "tables, so they cannot be derived here)")
+
+
 def exons_1based(tx: TranscriptRow) -> list[dict[str, int]]:
     """0-based starts -> 1-based inclusive; exon 1 is the 5' exon (the highest coordinates on the minus strand)."""
     pairs = sorted(zip(tx.exon_starts0, tx.exon_ends, strict=True))
@@ -280,6 +309,7 @@ def derive_gene(inp: Inputs, symbol: str, hgnc_id: str) -> dict[str, Any]:
         # MANE v1.0 gives the GRCh38 span of the MANE transcript: record it for the cross-check below.
         coords["GRCh38"]["mane_span"] = {"chrom": mane["GRCh38_chr"], "start": int(mane["chr_start"]),
                                          "end": int(mane["chr_end"]), "strand": mane["chr_strand"]}
+    coords["GRCh38"]["mane_comparison"] = mane_comparison(entry.symbol, mane, coords["GRCh38"])
     record["coordinates"] = coords
     record["clingen"] = sorted((clingen_assertion(r) for r in inp.clingen if r["GENE ID (HGNC)"] == hgnc_id),
                                key=lambda a: (a["date"], a["moi"]))

@@ -49,7 +49,7 @@ def test_roles_follow_clingen_honestly(kb: Knowledge) -> None:
 
 @pytest.mark.parametrize(("name", "symbol"), [
     ("TDP-43", "TARDBP"), ("C21orf2", "CFAP410"), ("ALS1", "SOD1"), ("als10", "TARDBP"), ("c9orf72", "C9orf72"),
-    ("C9ORF72", "C9orf72"), ("HGNC:11179", "SOD1"), (" fus ", "FUS"), ("HNRPA1", "HNRNPA1"), ("SPG4", None),
+    ("C9ORF72", "C9orf72"), ("HGNC:11179", "SOD1"), (" fus ", "FUS"), ("HNRPA1", "HNRNPA1"), ("SPG4", "SPAST"), ("SPG3A", None),
     ("NOTAGENE", None),
 ])
 def test_alias_resolution(kb: Knowledge, name: str, symbol: str | None) -> None:
@@ -122,3 +122,53 @@ def test_every_unverified_record_says_why(kb: Knowledge) -> None:
         if gene.confidence.value == "unverified":
             assert gene.confidence_note, gene.symbol
     assert kb.gene("NIPA1").confidence.value == "unverified"
+
+
+MIMICS = {"HEXA": "AR", "SPAST": "AD", "SPG7": "AR", "HSPB1": "AD", "DYNC1H1": "AD", "GARS1": "AD", "PLEKHG5": "AR",
+          "VRK1": "AR", "TFG": "AD", "C19orf12": "AR", "SLC52A2": "AR", "SLC52A3": "AR"}
+
+
+def test_mimic_and_differential_genes_of_motor_neuron_panels(kb: Knowledge) -> None:
+    # issue 15: panel mimic genes a clinic would notice, each with role, inheritance and a source
+    for symbol, inheritance in MIMICS.items():
+        gene = kb.find_gene(symbol)
+        assert gene is not None, symbol
+        assert gene.role is GeneRole.MIMIC and inheritance in {i.value for i in gene.inheritance}, symbol
+        assert gene.sources and gene.coords(Build.GRCh38) is not None, symbol
+    for symbol in ("SMN2", "NAIP"):
+        gene = kb.find_gene(symbol)
+        assert gene is not None and gene.role is GeneRole.MODIFIER
+    for symbol in ("SLC52A2", "SLC52A3"):  # the treatable riboflavin-transporter deficiency is said so
+        gene = kb.find_gene(symbol)
+        assert gene is not None and "riboflavin" in " ".join(gene.phenotypes).lower() and "S-BVVL14" in gene.sources
+    # SMN1 and SMN2 stay apart (paralogues in one segmental duplication)
+    smn1, smn2 = kb.find_gene("SMN1"), kb.find_gene("SMN2")
+    assert smn1 is not None and smn2 is not None
+    assert smn1.coords(Build.GRCh38).span != smn2.coords(Build.GRCh38).span  # type: ignore[union-attr]
+
+
+def test_every_grch38_exon_table_says_how_it_relates_to_mane(kb: Knowledge) -> None:
+    # issue 15: exons come from GENCODE v24 canonical transcripts while reports name MANE Select
+    for gene in kb.genes:
+        coords = gene.coords(Build.GRCh38)
+        assert coords is not None and coords.mane_comparison, gene.symbol
+        if gene.mane is not None:
+            assert gene.mane.refseq_nm in coords.mane_comparison, gene.symbol
+    for symbol in ("NIPA1", "SARM1"):
+        gene = kb.find_gene(symbol)
+        assert gene is not None
+        text = gene.coords(Build.GRCh38).mane_comparison or ""  # type: ignore[union-attr]
+        assert "no GRCh38 exon table" in text and "SpliceAI GRCh38 annotation" in text
+
+
+def test_mane_comparison_wording_on_both_strands() -> None:
+    derive = _load_derive_script()
+    mane = {"RefSeq_nuc": "NM_1.1", "Ensembl_nuc": "ENST1.1", "GRCh38_chr": "1", "chr_start": "100", "chr_end": "200"}
+    same = derive.mane_comparison("G", mane, {"transcript_span": {"chrom": "1", "start": 100, "end": 200, "strand": "+"}})
+    assert "equals MANE Select NM_1.1" in same
+    plus = derive.mane_comparison("G", mane, {"transcript_span": {"chrom": "1", "start": 90, "end": 195, "strand": "+"}})
+    assert "5′ end 10 bp beyond" in plus and "3′ end 5 bp inside" in plus
+    minus = derive.mane_comparison("G", mane, {"transcript_span": {"chrom": "1", "start": 90, "end": 195, "strand": "-"}})
+    assert "5′ end 5 bp inside" in minus and "3′ end 10 bp beyond" in minus
+    assert "no GRCh38 exon table" in derive.mane_comparison("G", mane, {"transcript_span": None})
+    assert "no MANE Select" in derive.mane_comparison("G", None, {})

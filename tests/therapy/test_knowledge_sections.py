@@ -68,3 +68,32 @@ def test_reference_traps() -> None:
     assert amx[("US", "withdrawn")] == "2024-04-04" and amx[("EU", "refused")] == "2024-01-05"
     assert not any(e.status.available for e in therapies["masitinib"].regulatory)
     assert {t.development_status for t in (therapies["biib078"], therapies["wve004"])} == {"discontinued"}
+
+
+def test_trophic_gene_delivery_and_sma_precedent_records() -> None:
+    # issue 15: gene therapy as the seed texts describe it, and the SMA precedent, linked from the mechanism map
+    from charcot.knowledge.schema.mechanisms import Record as Mechanism
+
+    kb = get_knowledge()
+    therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
+    mechanisms = {m.key: m for m in kb.typed("mechanisms", Mechanism)}
+    for tid in ("gdnf_engineered_progenitors", "vegf_icv", "igf1_subcutaneous"):
+        t = therapies[tid]
+        assert [m.mechanism for m in t.mechanisms] == ["neurotrophic_support"] and t.evidence_summary and t.sources
+        assert tid in mechanisms["neurotrophic_support"].description
+    for tid, gene in (("nusinersen", "SMN2"), ("onasemnogene_abeparvovec", "SMN1"), ("risdiplam", "SMN2")):
+        t = therapies[tid]
+        assert t.therapy_class.value == "precedent" and t.disease.startswith("spinal muscular atrophy")
+        assert t.target_genes == [gene] and t.development_status == "approved" and t.development_status_date
+        assert [m.mechanism for m in t.mechanisms] == ["smn_deficiency"] and tid in mechanisms["smn_deficiency"].description
+    assert therapies["onasemnogene_abeparvovec"].development_status_date == "2019-05-24"
+
+
+def test_sma_precedents_are_never_offered_to_an_als_patient() -> None:
+    from charcot.therapy.api import match
+    from charcot.therapy.model import Clinical, PatientFacts
+
+    result = match(PatientFacts(clinical=Clinical(affected=True, age=50)))
+    ids = {m.id for m in result.therapies}
+    assert not ids & {"nusinersen", "onasemnogene_abeparvovec", "risdiplam"}
+    assert "gdnf_engineered_progenitors" in ids  # ALS gene-delivery records are shown, with their status

@@ -267,14 +267,15 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     chosen = region or facts.clinical.region or region_for(facts.clinical.country)
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
-    t_matches = [match_therapy(t, facts, chosen, when, mechanisms) for t in therapies.values()]
+    # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
+    t_matches = [match_therapy(t, facts, chosen, when, mechanisms) for t in therapies.values() if t.disease == "ALS"]
     # Trial records hold one dated status snapshot (no history), so ``as_of`` applies to regulatory events only.
     trials = [match_trial(t, facts, therapies, mechanisms) for t in kb.typed("trials", Trial)]
     t_matches.sort(key=lambda m: (not m.relevant, _VERDICT_ORDER[m.verdict]))
     trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
     missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})
     latest = latest_status_date(kb)
-    gene_notes = _gene_notes(facts, therapies.values(), latest)
+    gene_notes = _gene_notes(facts, [t for t in therapies.values() if t.disease == "ALS"], latest)
     statement = (f"Regulatory and trial statuses are as of {latest} (latest verified in charcot's sources; knowledge "
                  f"snapshot {kb.meta.snapshot_date.isoformat()}); check clinicaltrials.gov and the regulator before acting.")
     return TherapyMatches(patient_id=facts.id, region=chosen, as_of=when, knowledge_version=kb.meta.version,

@@ -94,6 +94,8 @@ class GeneCoordinates(BaseModel):
     # span of the MANE Select transcript (MANE v1.0 summary), so callers can see when the two differ.
     transcript_span: Span | None = None
     mane_span: Span | None = None
+    # GRCh38: where and why the exon table differs from the MANE Select transcript (derive_gene_tables.py)
+    mane_comparison: str | None = None
 
     def exon_at(self, chrom: str, pos: int) -> Exon | None:
         """The canonical exon containing a 1-based position, or None (intronic or outside the gene)."""

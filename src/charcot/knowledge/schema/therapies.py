@@ -186,12 +186,15 @@ class TherapyClass(StrEnum):
     CELL_THERAPY = "cell_therapy"
     SYMPTOMATIC = "symptomatic"
     INVESTIGATIONAL = "investigational"
+    GENE_THERAPY = "gene_therapy"  # a vector or engineered cells deliver a gene (e.g. a trophic factor) to ALS patients
+    PRECEDENT = "precedent"  # a genetic treatment of another motor-neuron disease (SMA): shown as proof of concept only
 
 
 class Record(CitedRecord):
     id: str
     name: str
     aliases: list[str] = Field(default_factory=list)
+    disease: str = Field(default="ALS", description="the disease the therapy treats; only ALS therapies are matched to a patient")
     therapy_class: TherapyClass
     purpose: str = Field(pattern=r"^(disease_modifying|symptomatic)$")
     modality: str
@@ -235,6 +238,10 @@ def check(records: list[Any], kb: Any) -> list[Problem]:
         for nct in record.trials:
             if nct not in trials:
                 problems.append(Problem(path, record.key, f"trial {nct} is not in trials.yaml"))
+        if record.therapy_class in (TherapyClass.GENE_THERAPY, TherapyClass.PRECEDENT) and not record.mechanisms:
+            problems.append(Problem(path, record.key, "a gene-therapy or precedent record must link the mechanism map"))
+        if (record.therapy_class is TherapyClass.PRECEDENT) != (record.disease != "ALS"):
+            problems.append(Problem(path, record.key, "precedent records are exactly the non-ALS therapies"))
         if genes:
             for gene in record.target_genes:
                 if kb.find_gene(gene) is None:
