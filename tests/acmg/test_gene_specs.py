@@ -246,3 +246,25 @@ def test_gene_specific_ba1_applies_through_the_frequency_module(tmp_path: Path) 
         out[af] = _one(interpret(vcf, gnomad=gz).findings, "SOD1")
     assert "BA1" in _applied(out[0.002]) and out[0.002].classification == AcmgClass.BENIGN
     assert "BA1" not in _applied(out[0.0005]) and "BS1" in _applied(out[0.0005])
+
+
+def test_established_risk_allele_survives_benign_frequency() -> None:
+    """NEK1 p.Arg261His is common enough for BS1 under the Mendelian thresholds; it stays an established risk
+    allele (risk alleles are common by nature)."""
+    from charcot.acmg.engine import evaluate
+
+    ctx = _ctx("NEK1", "missense_variant", 261)
+    ctx.hgvs_p = "ENSP0:p.(Arg261His)"
+    ctx.frequencies = Frequencies(af=0.004, faf95=0.004, grpmax_af=0.005, an=1_400_000, grpmax_an=600_000,
+                                  searched=True, source="gnomAD test")
+    result = evaluate(ctx)
+    assert result.classification == AcmgClass.LIKELY_BENIGN
+    assert any(e.criterion == "BS1" and e.applied for e in result.evidence)
+    assert result.risk_allele is not None and result.risk_allele.category == "established risk allele"
+
+
+def test_label_names_pvs1_without_its_default_strength() -> None:
+    from charcot.acmg.points import label
+
+    assert label(Evidence(criterion="PVS1", strength="VeryStrong", points=8, reason="x")) == "PVS1"
+    assert label(Evidence(criterion="PVS1", strength="Strong", points=4, reason="x")) == "PVS1_Strong"

@@ -86,9 +86,16 @@ def _by_role(ctx: VariantContext, result: Classification) -> Classification:
     role = ctx.gene.role.value if ctx.gene is not None else None
     if role in RISK_ROLES:
         found = risk_allele(ctx)
-        if found is not None and result.classification not in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN):
-            category, reason, sources = found
+        benign = result.classification in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN)
+        # a named risk class (e.g. NEK1 p.Arg261His) holds whatever the population frequency: risk alleles are
+        # common by nature, so BA1/BS1 do not rule them out (ClinGen Low Penetrance/Risk Allele WG 2024); the
+        # default "uncertain risk allele" is not given to a variant the Mendelian criteria call benign
+        if found is not None and (found[3] or not benign):
+            category, reason, sources, _ = found
             result.risk_allele = RiskAllele(category=category, reason=reason, sources=sources)
+            if benign:
+                ctx.notes.append(f"the {result.classification.value.lower()} Mendelian class rests on population "
+                                 "frequency, which does not rule out a low-penetrance risk allele")
         if result.classification.at_least_likely_pathogenic:
             ctx.notes.append(f"{ctx.gene_symbol} is an ALS {role.replace('_', ' ')} gene: its variants raise risk or "
                              f"modify the disease and are not Mendelian causes, so the points "

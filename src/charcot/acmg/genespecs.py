@@ -162,8 +162,9 @@ def pvs1_applicability(symbol: str) -> tuple[bool, str, list[str]] | None:
     return p.applicable, f"{' '.join(p.reason.split())} (disease classified: {p.disease})", list(p.sources)
 
 
-def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str]] | None:
-    """(category, reason, sources) for a variant in a gene with a risk scheme; None for other genes."""
+def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str], bool] | None:
+    """(category, reason, sources, from_a_class) for a variant in a gene with a risk scheme; None for other genes.
+    ``from_a_class`` is False for the scheme's default category (no class rule matched)."""
     spec = spec_for(ctx.gene_symbol)
     if spec is None or spec.risk_scheme is None:
         return None
@@ -171,5 +172,6 @@ def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str]] | None:
     for cls in scheme.classes:
         if matches(cls.match, ctx):
             return (cls.category.value, f"{' '.join(cls.reason.split())} [{ctx.gene_symbol} class {cls.id}]",
-                    [S.CLINGEN_LOW_PENETRANCE, *cls.sources])
-    return (scheme.default.value, ' '.join(scheme.summary.split()), [S.CLINGEN_LOW_PENETRANCE, *scheme.sources])
+                    [S.CLINGEN_LOW_PENETRANCE, *cls.sources], True)
+    return (scheme.default.value, ' '.join(scheme.summary.split()), [S.CLINGEN_LOW_PENETRANCE, *scheme.sources],
+            False)

@@ -22,7 +22,7 @@ def label(e: Evidence) -> str:
     """'PM2_Supporting', 'PVS1', 'BS1' ... (default strength omitted, as in the literature)."""
     default = {"PVS": "VeryStrong", "PS": "Strong", "PM": "Moderate", "PP": "Supporting", "BA": "StandAlone",
                "BS": "Strong", "BP": "Supporting"}
-    if default.get(e.criterion[:2]) == e.strength:
+    if default.get(e.criterion.rstrip("0123456789")) == e.strength:
         return e.criterion
     return f"{e.criterion}_{e.strength}"
 

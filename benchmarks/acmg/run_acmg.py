@@ -1,0 +1,265 @@
+"""End-to-end ACMG benchmark of ``charcot interpret`` on public, cited variant sets (see README.md here).
+
+Sets (truth in brackets):
+
+A. ClinVar pathogenic / likely pathogenic missense variants in the causal ALS genes [P/LP], from InterVar's
+   ClinVar-derived table (scripts/sources/, S-InterVarPS1), minus those curated in the knowledge base (held out,
+   so curated evidence cannot answer for them). Both builds' alleles and HGVS come from
+   derived/clinvar_missense.json (scripts/derive_known_variants.py).
+B. The knowledge base's curated recurrent/founder variants [their curated class, cited per record].
+C. Gene-rule cases: one constructed variant per ALS gene rule, with the outcome the cited rule source expects.
+
+Each set is written as one GRCh38 VCF with a real header (the NA12878 GRCh38 panel fixture) and VEP CSQ fields
+(the real VEP v104 CSQ header of the Scout fixture), then interpreted through the public API, offline (no
+gnomAD, no predictor scores: the state of a plain annotated VCF) and with the patient's phenotype
+(HP:0007354) to show what PP4 adds. Prints concordance per class, how often each criterion fired, and every
+disagreement with its reason (the criteria applied and the first note).
+
+ClinGen expert-panel (VCEP) variant classifications: none exist for ALS genes in this snapshot (the ClinGen
+file in shared/data is the gene-disease validity export), so set A uses ClinVar assertions instead.
+
+usage: python benchmarks/acmg/run_acmg.py [--list-agreements] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "src"))
+WORK = REPO / "benchmarks" / "scratch" / "acmg"
+HEADER_VCF = REPO / "tests" / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+CSQ_VCF = REPO / "tests" / "data" / "variants" / "scout_vep104_annotated.vcf"
+ALS_HPO = ["HP:0007354"]
+
+
+@dataclass
+class Case:
+    set: str
+    name: str
+    gene: str
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    consequence: str
+    hgvs_c: str
+    hgvs_p: str
+    protein_position: int | None
+    truth: str  # "P/LP", "not P/LP", a class name, or a criterion expectation ("PVS1 not applied")
+    source: str
+
+
+def _header() -> tuple[list[str], str]:
+    with gzip.open(HEADER_VCF, "rt") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.startswith("#")]
+    csq = next(line for line in CSQ_VCF.read_text().splitlines() if line.startswith("##INFO=<ID=CSQ"))
+    return [*lines[:-1], csq, lines[-1]], csq
+
+
+def _csq(fields: list[str], case: Case, gene_tx: str) -> str:
+    values = {"Allele": case.alt, "Consequence": case.consequence, "IMPACT": "MODERATE", "SYMBOL": case.gene,
+              "Feature_type": "Transcript", "Feature": gene_tx, "BIOTYPE": "protein_coding",
+              "HGVSc": f"{gene_tx}:{case.hgvs_c}",
+              "HGVSp": f"{gene_tx.replace('ENST', 'ENSP')}:{case.hgvs_p}" if case.hgvs_p else "",
+              "Protein_position": str(case.protein_position or "")}
+    return "|".join(values.get(f, "") for f in fields)
+
+
+def write_vcf(path: Path, cases: list[Case]) -> Path:
+    import pysam
+
+    from charcot.knowledge import get_knowledge
+
+    kb = get_knowledge()
+    header, csq_line = _header()
+    fields = csq_line.split("Format: ")[1].rstrip('">').split("|")
+    order = {str(i): i for i in range(1, 23)} | {"X": 23, "Y": 24}
+    rows = []
+    for c in sorted(cases, key=lambda c: (order.get(c.chrom, 25), c.pos, c.ref, c.alt)):
+        gene = kb.gene(c.gene)
+        tx = gene.mane.ensembl_transcript if gene.mane else ""
+        rows.append("\t".join([f"chr{c.chrom}", str(c.pos), ".", c.ref, c.alt, "50", "PASS",
+                               f"CSQ={_csq(fields, c, tx)}", "GT:GQ:DP", "0/1:99:40"]))
+    plain = path.with_suffix("")
+    plain.write_text("\n".join([*header, *rows]) + "\n")
+    pysam.tabix_compress(str(plain), str(path), force=True)
+    pysam.tabix_index(str(path), preset="vcf", force=True)
+    plain.unlink()
+    return path
+
+
+def set_a() -> list[Case]:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.variants import Record
+
+    table = json.loads((REPO / "src/charcot/knowledge/data/derived/clinvar_missense.json").read_text())["variants"]
+    kb = get_knowledge()
+    curated = {r.clinvar_variation for r in kb.typed("variants", Record) if r.clinvar_variation}
+    cases = []
+    for vid, row in table.items():
+        if int(vid) in curated or row["grch38"] is None:
+            continue
+        if kb.gene(row["gene"]).role.value != "causal":
+            continue  # ClinVar's assertion is for another disease (HFE haemochromatosis, SETX AOA2 ...)
+        a = row["grch38"]
+        pos_aa = int("".join(ch for ch in row["hgvs_p"][6:] if ch.isdigit()))
+        cases.append(Case("A", f"ClinVar {vid}", row["gene"], a["chrom"], a["pos"], a["ref"], a["alt"],
+                          "missense_variant", row["hgvs_c"], row["hgvs_p"], pos_aa, "P/LP",
+                          f"ClinVar VariationID {vid} (S-InterVarPS1)"))
+    return cases
+
+
+def set_b() -> list[Case]:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.variants import Record
+    from charcot.model import Build
+
+    cases = []
+    for r in get_knowledge().typed("variants", Record):
+        a = r.allele(Build.GRCh38)
+        if a is None or r.classification is None:
+            continue
+        consequence = "stop_gained" if r.hgvs_p.endswith("Ter)") else "missense_variant"
+        cases.append(Case("B", r.id, r.gene, a.chrom, a.pos, a.ref, a.alt, consequence, r.hgvs_c, r.hgvs_p,
+                          r.protein_position, r.classification.value, ", ".join(r.sources[:3])))
+    return cases
+
+
+def _exon_mid(gene: str, number: int) -> tuple[str, int]:
+    from charcot.knowledge import get_knowledge
+    from charcot.model import Build
+
+    coords = get_knowledge().gene(gene).coords(Build.GRCh38)
+    assert coords is not None
+    e = next(x for x in coords.exons if x.number == number)
+    return coords.span.chrom, (e.start + e.end) // 2
+
+
+def set_c() -> list[Case]:
+    """One constructed variant per gene rule (positions from the derived exon tables); expected outcome per the
+    rule's cited source. REF/ALT are placeholders: no reference FASTA is used offline."""
+    out = []
+    specs = [
+        ("KIF5A N-terminal stop (exon 5)", "KIF5A", 5, "stop_gained", "p.(Arg150Ter)", 150,
+         "PVS1 not applied", "S-Nic18, S-Brenner18, S-Reid02 (SPG10/CMT2, not ALS)"),
+        ("KIF5A C-terminal frameshift (exon 28)", "KIF5A", 28, "frameshift_variant", "p.(Asn1010LysfsTer40)", 1010,
+         "PVS1_Strong", "S-Nic18, S-Brenner18"),
+        ("FUS exon 14 nonsense (PY-NLS loss)", "FUS", 14, "stop_gained", "p.(Arg495Ter)", 495,
+         "PM1_Strong", "S-Dormann10, S-Nau19"),
+        ("FUS early nonsense (exon 3)", "FUS", 3, "stop_gained", "p.(Gln50Ter)", 50,
+         "not P/LP", "S-Nau19 (FUS-ALS is not loss of function)"),
+        ("SOD1 C-terminal frameshift (exon 5)", "SOD1", 5, "frameshift_variant", "p.(Gly128GlufsTer7)", 128,
+         "PM1", "S-Jon04"),
+        ("TBK1 nonsense (exon 5, NMD)", "TBK1", 5, "stop_gained", "p.(Arg150Ter)", 150,
+         "PVS1", "S-Frei15, S-vdZ17"),
+        ("NEK1 nonsense (risk gene)", "NEK1", 5, "stop_gained", "p.(Arg150Ter)", 150,
+         "likely risk allele", "S-Ken16, S-CGlowpen"),
+        ("FIG4 nonsense (ClinGen Limited)", "FIG4", 4, "stop_gained", "p.(Arg150Ter)", 150,
+         "not P/LP", "S-CG25 (Limited)"),
+    ]
+    for name, gene, exon, consequence, hgvs_p, aa, truth, src in specs:
+        chrom, pos = _exon_mid(gene, exon)
+        out.append(Case("C", name, gene, chrom, pos, "C", "T", consequence, "c.1A>T", hgvs_p, aa, truth, src))
+    return out
+
+
+def _agrees(case: Case, f: Any) -> bool:
+    from charcot.acmg.points import label
+
+    cls = f.classification.value
+    applied = {label(e) for e in f.evidence if e.applied}
+    if case.truth == "P/LP":
+        return cls in ("Pathogenic", "Likely pathogenic")
+    if case.truth == "not P/LP":
+        return cls not in ("Pathogenic", "Likely pathogenic")
+    if case.truth.endswith("risk allele"):
+        return f.risk_allele is not None and f.risk_allele.category == case.truth and \
+            cls not in ("Pathogenic", "Likely pathogenic")
+    if case.truth == "PVS1 not applied":
+        return not any(e.criterion == "PVS1" and e.applied for e in f.evidence)
+    if case.truth.startswith(("PVS1", "PM1", "PS")):
+        return case.truth in applied
+    return bool(cls == case.truth)
+
+
+def run(cases: list[Case], hpo: list[str], tag: str) -> dict[str, Any]:
+    from charcot.acmg.points import label
+    from charcot.variants.api import interpret
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    vcf = write_vcf(WORK / f"{tag}.vcf.gz", cases)
+    t0 = time.perf_counter()
+    result = interpret(vcf, hpo=hpo)
+    seconds = time.perf_counter() - t0
+    by_key: dict[tuple[str, int, str, str, str], Any] = {}
+    for f in result.findings:
+        by_key[(f.chrom, f.pos, f.ref, f.alt, f.gene)] = f
+    classes: Counter[str] = Counter()
+    criteria: Counter[str] = Counter()
+    per_truth: dict[str, Counter[str]] = defaultdict(Counter)
+    disagreements = []
+    agree = 0
+    for c in cases:
+        f = by_key.get((c.chrom, c.pos, c.ref, c.alt, c.gene))
+        if f is None:
+            disagreements.append((c, "no finding", ""))
+            continue
+        classes[f.classification.short] += 1
+        per_truth[c.truth][f.classification.short] += 1
+        for e in f.evidence:
+            if e.applied:
+                criteria[label(e)] += 1
+        if _agrees(c, f):
+            agree += 1
+        else:
+            applied = ", ".join(label(e) for e in f.evidence if e.applied) or "none"
+            why = next((n for n in f.notes if not n.startswith("criteria applied")), "")
+            disagreements.append((c, f"{f.classification.short} ({f.points:g} points; {applied})", why))
+    return {"tag": tag, "n": len(cases), "agree": agree, "classes": classes, "criteria": criteria,
+            "per_truth": per_truth, "disagreements": disagreements, "seconds": seconds}
+
+
+def show(r: dict[str, Any], limit: int | None) -> None:
+    n = r["n"]
+    print(f"\n== {r['tag']}: {r['agree']}/{n} concordant ({100 * r['agree'] / max(n, 1):.1f} %), "
+          f"interpret {r['seconds']:.1f} s")
+    print("   classes given: " + ", ".join(f"{k} {v}" for k, v in sorted(r["classes"].items())))
+    for truth, counts in sorted(r["per_truth"].items()):
+        print(f"   truth {truth!r}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print("   criteria fired: " + ", ".join(f"{k} {v}" for k, v in r["criteria"].most_common()))
+    shown = r["disagreements"] if limit is None else r["disagreements"][:limit]
+    print(f"   disagreements ({len(r['disagreements'])}{'' if limit is None else f', first {len(shown)}'}):")
+    for c, got, why in shown:
+        print(f"   - [{c.set}] {c.gene} {c.hgvs_p} {c.name}: expected {c.truth}, got {got}"
+              + (f"; {why}" if why else "") + f"  [{c.source}]")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--all-disagreements", action="store_true", help="list every disagreement of set A too")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    a, b, c = set_a(), set_b(), set_c()
+    print(f"set A: {len(a)} ClinVar P/LP missense (held out from the knowledge base); set B: {len(b)} curated "
+          f"known variants; set C: {len(c)} gene-rule cases")
+    results = [run(a, [], "A_clinvar_offline"), run(a, ALS_HPO, "A_clinvar_with_ALS_phenotype"),
+               run(b, ALS_HPO, "B_curated_with_ALS_phenotype"), run(c, [], "C_gene_rules")]
+    for r in results:
+        show(r, None if (args.all_disagreements or not r["tag"].startswith("A_")) else 25)
+    if args.json:
+        args.json.write_text(json.dumps([{k: (dict(v) if isinstance(v, Counter) else v) for k, v in r.items()
+                                          if k not in ("disagreements", "per_truth")} for r in results], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
