@@ -265,3 +265,11 @@ def test_phenopacket_without_clinical_course_says_why_clinical_is_not_assessed(t
     assert report.clinical.status == "not_assessed"
     assert any("no clinical course" in n for n in report.clinical.notes)
     assert "HP:0007354" in report.header.hpo_terms
+
+
+def test_trial_criteria_read_the_recorded_diagnosis_date(demo_report: Report) -> None:
+    # issue 15 (knowledge): AB19001 counts 24 months from diagnosis; the demo case records its diagnosis date
+    trial = next(t for t in demo_report.analyses["therapy"]["trials"] if t["id"] == "NCT03127267")
+    crit = next(c for c in trial["criteria"] if c["id"] == "time_since_diagnosis")
+    assert crit["reason"].startswith("time since diagnosis (months) is ")
+    assert trial["verdict"] != "eligible" or trial["open_to_new_participants"] is True

@@ -640,6 +640,11 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
         if fvcs:
             clinical["fvc_percent"] = fvcs[-1]
         clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
+        if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
+            from charcot.clinical.model import months_between
+
+            clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),
+                                                     clinical["disease_duration_months"])
     return model.PatientFacts(id=ctx.patient_id, genotype=genotype, clinical=model.Clinical(**clinical))
 
 
