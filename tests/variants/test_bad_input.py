@@ -67,11 +67,12 @@ def test_empty_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     _check(run_cli, bad, tmp_path, expect="empty")
 
 
-def test_header_only_file_is_fine(tmp_path: Path) -> None:
+def test_header_only_file_is_never_assessed(tmp_path: Path) -> None:
+    # Issue 12: a VCF with no record must not become "no pathogenic variant found" in 66 assessed genes.
     path = tmp_path / "header_only.vcf"
     path.write_text("\n".join(header_lines(REAL)) + "\n")
-    result = interpret(path)
-    assert result.findings == [] and result.reading.records_read == 0
+    with pytest.raises(InputError, match="no records"):
+        interpret(path)
 
 
 def test_contig_absent_from_header(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

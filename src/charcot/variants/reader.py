@@ -19,8 +19,10 @@ import bisect
 import gzip
 import os
 import re
+import struct
 import tempfile
 import warnings
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,9 +184,57 @@ def _check_gzip_intact(path: Path) -> None:
         with gzip.open(path, "rb") as g:
             while g.read(1 << 22):
                 pass
-    except (EOFError, OSError, gzip.BadGzipFile) as exc:
-        raise InputError(f"the compressed file is truncated or corrupt ({exc})", path=path,
+    except (EOFError, OSError, gzip.BadGzipFile, zlib.error) as exc:
+        damage = bgzf_damage(path) if bgzf else None
+        raise InputError(damage or f"the compressed file is truncated or corrupt ({exc})", path=path,
                          hint="copy or download the file again; check it with 'bgzip -t'") from None
+
+
+_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
+
+
+def bgzf_damage(path: Path) -> str | None:
+    """Walk a BGZF file block by block (zlib, CRC32 and size of each) and describe the first damaged
+    block in words, or None if every block is intact. Only called once reading has failed, to turn
+    htslib's generic message into one a person can act on."""
+    try:
+        with open(path, "rb") as handle:
+            offset = 0
+            while True:
+                head = handle.read(12)
+                if not head:
+                    return None
+                if len(head) < 12 or head[:4] != _BGZF_MAGIC:
+                    if offset == 0:
+                        return None  # not BGZF at all: nothing to say here
+                    return (f"the compressed file is truncated or corrupt: byte {offset} should start a BGZF block "
+                            "(the file was altered)")
+                xlen = struct.unpack("<H", head[10:12])[0]
+                extra = handle.read(xlen)
+                bsize = None
+                i = 0
+                while i + 4 <= len(extra):
+                    sub, slen = extra[i:i + 2], struct.unpack("<H", extra[i + 2:i + 4])[0]
+                    if sub == b"BC" and slen == 2 and i + 6 <= len(extra):
+                        bsize = struct.unpack("<H", extra[i + 4:i + 6])[0] + 1
+                    i += 4 + slen
+                if bsize is None or bsize < 12 + xlen + 8:
+                    return f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} has a broken header"
+                body = handle.read(bsize - 12 - xlen)
+                if len(body) < bsize - 12 - xlen:
+                    return f"the compressed file is truncated or corrupt: it ends inside the BGZF block at byte {offset}"
+                crc, isize = struct.unpack("<II", body[-8:])
+                try:
+                    data = zlib.decompress(body[:-8], -15)
+                except zlib.error:
+                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} cannot be "
+                            "decompressed")
+                if zlib.crc32(data) != crc or len(data) != isize:
+                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} fails its "
+                            "checksum")
+                offset += bsize
+    except OSError:
+        return None
 
 
 def _line_of_record(path: Path, n_record: int) -> int | None:
@@ -201,8 +251,56 @@ def _line_of_record(path: Path, n_record: int) -> int | None:
                 count += 1
                 if count == n_record:
                     return lineno
-    except (OSError, EOFError, UnicodeDecodeError):
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
         return None
+    return None
+
+
+def _record_text(path: Path, line: int | None) -> str | None:
+    """The first columns of a data line, for an error message (no genotypes beyond the first sample)."""
+    if line is None:
+        return None
+    try:
+        with open(path, "rb") as raw:
+            magic = raw.read(2)
+        opener: Any = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rt", errors="replace") as handle:
+            for lineno, text in enumerate(handle, start=1):
+                if lineno == line:
+                    cols = text.rstrip("\n").split("\t")
+                    shown = "\t".join(cols[:5])
+                    return shown[:120]
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
+        return None
+    return None
+
+
+def _unparsable_record(path: Path, n_done: int, exc: Exception) -> InputError:
+    """htslib refused the record after ``n_done`` good ones: say which line, and why if we can tell."""
+    damage = bgzf_damage(path) if _is_bgzf(path) else None
+    if damage:
+        return InputError(damage, path=path, hint="copy or download the file again; check it with 'bgzip -t'")
+    line = _line_of_record(path, n_done + 1)
+    text = _record_text(path, line)
+    why = _why_unparsable(text)
+    return InputError(f"htslib cannot parse this record{': ' + why if why else ''}", path=path, line=line,
+                      record=text.replace("\t", " ") if text else None,
+                      hint="each record needs CHROM, POS (a whole number from 1), ID, REF, ALT, QUAL, FILTER, "
+                           "INFO and, per sample, values that match FORMAT (e.g. GT 0/1); "
+                           "'bcftools view FILE' shows the same problem")
+
+
+def _why_unparsable(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cols = text.split("\t")
+    if len(cols) < 2:
+        return "the line has fewer than 8 tab-separated columns"
+    pos = cols[1]
+    if not pos.isdigit():
+        return f"POS {pos!r} is not a positive whole number"
+    if int(pos) > 2**31 - 2:
+        return f"POS {pos} is beyond any chromosome"
     return None
 
 
@@ -298,12 +396,89 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
     try:
         vcf = VCF(str(path), lazy=True, threads=threads)
     except (OSError, ValueError, Exception) as exc:
+        damage = bgzf_damage(path) if _is_bgzf(path) else None
+        if damage:
+            raise InputError(damage, path=path,
+                             hint="copy or download the file again; check it with 'bgzip -t'") from None
         raise InputError(f"not a readable VCF/BCF file: {exc}", path=path,
                          hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
                               "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
         raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
     return vcf
+
+
+def _index_files(path: Path) -> list[Path]:
+    return [Path(str(path) + suffix) for suffix in (".tbi", ".csi") if Path(str(path) + suffix).exists()]
+
+
+def _rebuild_hint(path: Path) -> str:
+    return (f"rebuild it (tabix -f -p vcf {path.name}, or bcftools index -f {path.name}) or delete it; "
+            "charcot then reads the whole file")
+
+
+def check_index(path: Path, vcf: Any) -> None:
+    """Refuse an index that would make records disappear silently: one older than the data (the file
+    changed after indexing) or one of another file (a query for the file's first record misses it).
+    bcftools refuses both; a silent miss would report 'no variant found'."""
+    indexes = _index_files(path)
+    if not indexes:
+        return
+    data_mtime = path.stat().st_mtime_ns
+    for index in indexes:
+        if index.stat().st_mtime_ns < data_mtime:
+            raise InputError(f"the index {index.name} is older than the data file: the file changed after it "
+                             "was indexed, so region queries could silently miss records", path=index,
+                             hint=_rebuild_hint(path))
+    from cyvcf2 import VCF
+
+    try:
+        probe = VCF(str(path), lazy=True)
+    except Exception:
+        return  # the main reader reports the file itself
+    try:
+        first = next(iter(probe), None)
+        key = (first.CHROM, int(first.POS), first.REF) if first is not None else None
+    except Exception:
+        key = None  # the record is reported when the file is read
+    finally:
+        probe.close()
+    if key is None or key[1] < 1:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hits = {(v.CHROM, int(v.POS), v.REF) for v in vcf(f"{key[0]}:{key[1]}-{key[1]}")}
+    except Exception:
+        hits = set()
+    if key not in hits:
+        raise InputError(f"the index {indexes[0].name} does not belong to this file: a query for the file's first "
+                         f"record ({key[0]}:{key[1]}) does not find it", path=indexes[0], hint=_rebuild_hint(path))
+
+
+def _stream_panel_count(path: Path, intervals: dict[str, tuple[list[int], list[int]]]) -> tuple[int, int]:
+    """(records, records in the panel) reading the whole file without its index."""
+    from cyvcf2 import VCF
+
+    total = in_panel = 0
+    reader = VCF(str(path), lazy=True)
+    try:
+        for v in reader:
+            total += 1
+            iv = intervals.get(normalise_contig(v.CHROM))
+            if iv is not None and _in_intervals(iv, v.POS, v.end):
+                in_panel += 1
+    except Exception as exc:
+        raise _unparsable_record(path, total, exc) from None
+    finally:
+        reader.close()
+    return total, in_panel
+
+
+def _no_records(path: Path) -> InputError:
+    return InputError("the VCF has a header but no records: nothing can be assessed from it", path=path,
+                      hint="check the variant-calling step that wrote it; an empty call set does not show that "
+                           "no variant is present")
 
 
 def _intervals(panel: Panel) -> dict[str, tuple[list[int], list[int]]]:
@@ -361,6 +536,8 @@ def read_calls(
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
+    if indexed:
+        check_index(path, vcf)
     temp_index = False
     if not indexed and (prefetch is not None or IndexPrefetch.wanted(path)):
         prefetch = prefetch or IndexPrefetch(path)
@@ -399,7 +576,14 @@ def read_calls(
             n = 0
             last_chrom = None
             iv: tuple[list[int], list[int]] | None = None
-            for v in vcf:
+            it = iter(vcf)
+            while True:
+                try:
+                    v = next(it)
+                except StopIteration:
+                    break
+                except Exception as exc:
+                    raise _unparsable_record(path, n, exc) from None
                 n += 1
                 chrom = v.CHROM
                 if chrom != last_chrom:
@@ -409,9 +593,15 @@ def read_calls(
                                          path=path, line=_line_of_record(path, n), record=f"{chrom}:{v.POS}",
                                          hint="add the ##contig line or reheader the file (bcftools reheader)")
                     iv = intervals.get(normalise_contig(chrom))
+                start = v.POS
+                if start < 1:
+                    raise _bad_record(path, n, v, f"POS {start} is not a position (VCF positions start at 1)",
+                                      "fix or remove the record; POS 0 is only allowed for telomeres, "
+                                      "which no ALS gene touches")
                 if iv is None:
                     continue
-                start = v.POS
+                if gvcf_header:
+                    _check_block_end(path, n, v)
                 if not _in_intervals(iv, start, v.end):
                     continue
                 yield v, n
@@ -428,17 +618,48 @@ def read_calls(
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"the file could not be read to the end ({exc.__class__.__name__}: {exc})", path=path,
+        damage = bgzf_damage(path) if _is_bgzf(path) else None
+        raise InputError(damage or f"the file could not be read to the end ({exc.__class__.__name__}: {exc})",
+                         path=path,
                          hint="check that the file is a complete VCF/BCF (bcftools view FILE > /dev/null)") from None
     finally:
         if prefetch is not None:
             prefetch.cleanup()
     result.records_read = result.panel_records if indexed else streamed[0]
+    if indexed and result.panel_records == 0:
+        # An index that finds nothing must not turn into 'no variant found': read the file itself.
+        total, in_panel = _stream_panel_count(path, intervals)
+        if total == 0:
+            raise _no_records(path)
+        if in_panel and not temp_index:
+            index = _index_files(path)[0]
+            raise InputError(f"the index {index.name} finds no record in the ALS gene regions, but reading the "
+                             f"file without it finds {in_panel}: the index is stale or belongs to another file",
+                             path=index, hint=_rebuild_hint(path))
+        result.records_read = total
+    elif not indexed and result.records_read == 0:
+        raise _no_records(path)
     result.gvcf = result.gvcf or bool(result.blocks)
     return result
 
 
 _GT_SEP = re.compile(r"[/|]")
+# REF may hold IUPAC codes (a few GRCh37 reference positions do); ALT is bases, '*', a symbolic <ID>,
+# a breakend, or a single breakend ('.A', 'A.').
+_REF_OK = re.compile(r"[ACGTNRYKMSWBDHVacgtnrykmswbdhv]+")
+_ALT_OK = re.compile(r"[ACGTNacgtn]+|\*|<[^<>\s]+>|[ACGTNacgtn]*[\[\]][^\s]*|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.")
+
+
+def _check_block_end(path: Path, n: int | None, v: Any) -> None:
+    info_end = v.INFO.get("END")
+    if info_end is not None and int(info_end) < int(v.POS):
+        raise _bad_record(path, n, v, f"the reference block ends (END={info_end}) before it starts (POS={v.POS})",
+                          "a gVCF block needs END >= POS; the file is damaged or was edited")
+
+
+def _bad_record(path: Path, n: int | None, v: Any, message: str, hint: str) -> InputError:
+    return InputError(message, path=path, line=_line_of_record(path, n) if n else None,
+                      record=f"{v.CHROM}:{v.POS} {v.REF}>{','.join(v.ALT) or '.'}", hint=hint)
 
 
 def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema: AnnotationSchema,
@@ -452,6 +673,17 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     chrom = normalise_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
+    if int(v.POS) < 1:
+        raise _bad_record(path, n, v, f"POS {v.POS} is not a position (VCF positions start at 1)",
+                          "fix or remove the record")
+    if not _REF_OK.fullmatch(ref):
+        raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
+                          "REF must be the reference bases (A, C, G, T, N); fix or remove the record")
+    for alt in alts:
+        if not _ALT_OK.fullmatch(alt):
+            raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is not an allele",
+                              "ALT must be bases, '*', a symbolic allele like <DEL>, or '.'; fix or remove "
+                              "the record")
     try:
         gts = v.genotypes
     except Exception:
@@ -463,6 +695,12 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     gt = gts[sample_idx]
     phased = bool(gt[-1]) if len(gt) > 1 else False
     alleles = [int(a) for a in gt[:-1]]
+    beyond = [a for a in alleles if a > len(alts)]
+    if beyond:
+        raise _bad_record(path, n, v, f"the genotype names allele {beyond[0]}, but the record has only "
+                          f"{len(alts)} ALT allele(s)",
+                          "the GT values must index the record's ALT alleles (0 = REF, 1 = first ALT, ...); "
+                          "the file was probably edited or split without updating GT (bcftools norm -m-)")
     ref_block = (bool(alts) and all(a in _REF_BLOCK_ALTS for a in alts)) or not alts
     fmt = result.format_ids
     gq = _format_int(v, "GQ", sample_idx) if "GQ" in fmt else None
@@ -471,6 +709,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         info_end = v.INFO.get("END")
         if info_end is not None:
             end = int(info_end)
+        _check_block_end(path, n, v)
         result.blocks.append(Block(chrom, int(v.POS), int(end), gq))
         return
     if result.gvcf or any(a in _REF_BLOCK_ALTS for a in alts):
