@@ -268,3 +268,18 @@ def test_label_names_pvs1_without_its_default_strength() -> None:
 
     assert label(Evidence(criterion="PVS1", strength="VeryStrong", points=8, reason="x")) == "PVS1"
     assert label(Evidence(criterion="PVS1", strength="Strong", points=4, reason="x")) == "PVS1_Strong"
+
+
+def test_user_facing_rule_text_cites_sources_not_the_research_notes() -> None:
+    kb = get_knowledge()
+    texts: list[str] = []
+    for spec in kb.typed("gene_specs", SpecRecord):
+        texts += [r.reason for r in spec.rules] + ([spec.pvs1.reason] if spec.pvs1 else [])
+    for g in kb.genes:
+        if g.acmg is not None:
+            texts += [g.acmg.lof_note, *(e.effect for e in g.acmg.exceptions)]
+    from charcot.knowledge.schema.variants import Record as VariantRecord
+
+    for v in kb.typed("variants", VariantRecord):
+        texts += [c.reason + " " + (c.confidence_note or "") for c in v.curated_evidence]
+    assert texts and not [t for t in texts if "research notes" in t.lower()]
