@@ -77,3 +77,27 @@ def test_cli_unknown_hpo_exits_2(run_cli, tmp_path: Path) -> None:  # type: igno
     res = run_cli("interpret", vcf, "-o", tmp_path / "o.json", "--hpo", "HP:9999999")
     assert res.code == 2 and "HP:9999999" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+def test_cli_diagnosis_gives_pp4_and_labels_come_from_the_ontology(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from variants.vcfbuild import Rec, csq_value, exon, mane, write_vcf
+
+    chrom, start, _end, _ = exon("TARDBP", 6)
+    tx = mane("TARDBP")
+    csq = csq_value(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="TARDBP",
+                    Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.1000A>T",
+                    HGVSp=f"{tx.replace('ENST', 'ENSP')}:p.(Asn334Tyr)", Protein_position="334")
+    vcf = write_vcf(tmp_path / "t.vcf.gz", [Rec(chrom, start + 30, "A", "T", info={"CSQ": csq})], csq=True)
+    out = tmp_path / "o.json"
+    res = run_cli("interpret", vcf, "-o", out, "--diagnosis", "amyotrophic lateral sclerosis")
+    assert res.code == 0, res.stderr
+    data = json.loads(out.read_text())
+    finding = next(f for f in data["findings"] if f["gene"] == "TARDBP")
+    pp4 = [e for e in finding["evidence"] if e["criterion"] == "PP4" and e["applied"]]
+    assert pp4 and "diagnosis" in pp4[0]["reason"] and data["diagnosis"] == "amyotrophic lateral sclerosis"
+    res = run_cli("interpret", vcf, "-o", out, "--hpo", "HP:0003487,HP:0001308")
+    data = json.loads(out.read_text())
+    assert data["hpo_labels"] == {"HP:0003487": "Babinski sign", "HP:0001308": "Tongue fasciculations"}
+    assert data["hpo_release"]

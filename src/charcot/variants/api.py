@@ -217,10 +217,13 @@ def _interpret(
         raise InputError(f"unknown sex {sex!r}", hint="use male, female or unknown")
     sex_norm = {"m": "male", "f": "female", "unknown": None}.get((sex or "").lower(), (sex or "").lower() or None)
     hpo_terms = [t.strip().upper() for t in hpo if t.strip()]
+    hpo_labels: dict[str, str] = {}
+    hpo_release: str | None = None
     if hpo_terms:
-        from charcot.acmg.phenotype import check_hpo_terms
+        from charcot.acmg.phenotype import check_hpo_terms, ontology_version
 
-        check_hpo_terms(hpo_terms)  # unknown ids are an error, before any file is read
+        hpo_labels = dict(check_hpo_terms(hpo_terms))  # unknown ids are an error, before any file is read
+        hpo_release = ontology_version()
     diagnosis = diagnosis.strip() if diagnosis and diagnosis.strip() else None
     kb = get_knowledge()
     genes = kb.genes
@@ -317,7 +320,8 @@ def _interpret(
         gvcf=read.gvcf,
         annotation_sources=read.schema.sources)
     return InterpretationResult(
-        sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, input=str(vcf),
+        sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, hpo_labels=hpo_labels,
+        hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
         genes_assessed=sorted(g.symbol for g in panel.genes), records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
         provenance=provenance(inputs))

@@ -211,6 +211,9 @@ class InterpretationResult(BaseModel):
     build: str
     sex: str | None = None
     hpo: list[str] = Field(default_factory=list)
+    hpo_labels: dict[str, str] = Field(default_factory=dict)  # HPO id -> label, from the HPO ontology (hpo3)
+    hpo_release: str | None = None  # the HPO release the ids were checked against
+    diagnosis: str | None = None  # the clinical diagnosis given for PP4
     input: str
     status: str = "assessed"
     genes_assessed: list[str]
