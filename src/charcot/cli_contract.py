@@ -61,16 +61,54 @@ class OutputFormat(StrEnum):
 
 
 def output_option(what: str = "the result") -> Any:
-    """``-o/--output FILE``: a single-file output; ``-`` (the default) is stdout."""
-    return typer.Option(None, "-o", "--output", metavar="FILE",
+    """``-o/--output FILE``: a single-file output; ``-`` (the default) is stdout. The target is checked
+    while the command line is read (``charcot.outputs.check_output_file``), before anything runs."""
+
+    def _preflight(value: Path | None) -> Path | None:
+        from charcot.outputs import check_output_file
+
+        check_output_file(value, option="-o")
+        return value
+
+    return typer.Option(None, "-o", "--output", metavar="FILE", callback=_preflight,
                         help=f"Write {what} to FILE ('-' or omitted: stdout).")
 
 
-def format_option(default: OutputFormat = OutputFormat.TABLE,
-                  choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
+def file_option(name: str, help_text: str, metavar: str = "FILE") -> Any:
+    """A second single-file output (an image, a drawing), checked like -o before anything runs."""
+
+    def _preflight(value: Path | None) -> Path | None:
+        from charcot.outputs import check_output_file
+
+        check_output_file(value, option=name)
+        return value
+
+    return typer.Option(None, name, metavar=metavar, callback=_preflight, help=help_text)
+
+
+def format_option(choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
+    """``--format``: the names of ``OutputFormat``; without it, the -o file's extension (.json, .tsv)
+    decides, else ``table`` (``resolve_format``)."""
     names = ", ".join(c.value for c in choices)
-    return typer.Option(default.value, "--format", metavar="FORMAT",
-                        help=f"Output format: {names} (default: {default.value}).")
+
+    def _validate(value: str | None) -> str | None:
+        return None if value is None else check_format(value, choices).value
+
+    return typer.Option(None, "--format", metavar="FORMAT", callback=_validate,
+                        help=f"Output format: {names} (default: the -o file's extension if it is one of these, "
+                             "else table).")
+
+
+def resolve_format(value: str | None, output: str | Path | None,
+                   choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> OutputFormat:
+    """The --format in force: as given, else from the -o file's extension, else table."""
+    if value:
+        return check_format(value, choices)
+    if not is_stdout(output):
+        suffix = Path(str(output)).suffix.lower().lstrip(".")
+        if suffix in {c.value for c in choices}:
+            return OutputFormat(suffix)
+    return OutputFormat.TABLE
 
 
 def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> OutputFormat:
@@ -88,18 +126,29 @@ def is_stdout(output: str | Path | None) -> bool:
 
 
 def emit(text: str, output: str | Path | None) -> Path | None:
-    """Write a single-file output: stdout for None or '-', otherwise FILE atomically. Returns the path
-    written (None for stdout)."""
+    """Write a single-file output: stdout for None or '-', otherwise FILE safely
+    (``charcot.outputs.write_text``). Returns the path written (None for stdout)."""
+    from charcot.outputs import write_text
+
     if not text.endswith("\n"):
         text += "\n"
     if is_stdout(output):
-        sys.stdout.write(text)
         sys.stdout.flush()
+        write_text(STDIO, text)
         return None
-    from charcot.outputs import atomic_write_text
-
     assert output is not None
-    return atomic_write_text(Path(output), text)
+    return write_text(Path(output), text)
+
+
+def tsv_cell(value: Any) -> str:
+    """One TSV field: a missing or non-finite value is an empty field (never nan, NA or inf)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        import math
+
+        return f"{value:.6g}" if math.isfinite(value) else ""
+    return str(value).replace("\t", " ").replace("\n", " ")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,9 +185,8 @@ def readable_input(path: Path, *, kind: str = "VCF") -> Iterator[Path]:
             where = "standard input" if source is not None else str(path)
             raise InputError(f"nothing was received on {where}", path=None if source is not None else path,
                              hint=f"pipe a {kind} into charcot, e.g. 'bcftools view in.bcf | charcot interpret -'")
-        suffix = ".vcf.gz" if head == _GZIP_MAGIC else ".vcf"
-        if kind != "VCF":
-            suffix = ".gz" if head == _GZIP_MAGIC else ""
+        # the readers recognise gzip/BGZF by content; the suffix tells a JSON caller file from a VCF
+        suffix = ".vcf.gz" if head == _GZIP_MAGIC else ".json" if head.lstrip()[:1] in (b"{", b"[") else ".vcf"
         fd, tmp = tempfile.mkstemp(prefix="charcot-stdin-", suffix=suffix)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -155,6 +203,40 @@ def readable_input(path: Path, *, kind: str = "VCF") -> Iterator[Path]:
         yield Path(tmp)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def hpo_option() -> Any:
+    return typer.Option([], "--hpo", metavar="TERM",
+                        help="HPO term(s) of the patient, repeatable or comma-separated, e.g. HP:0007354.")
+
+
+def build_option(default: str = "auto") -> Any:
+    return typer.Option(default, "--build", metavar="BUILD",
+                        help="Genome build: auto (from the file's header), GRCh37 or GRCh38.")
+
+
+def sex_option() -> Any:
+    return typer.Option(None, "--sex", metavar="SEX", help="female, male or unknown (X-linked genes and loci).")
+
+
+def panel_options_help() -> dict[str, str]:
+    return {
+        "genes": "Restrict to these genes (repeatable or comma-separated; aliases accepted).",
+        "panel": "Restrict to a named panel: causal, causal-mimics, als or all (docs/CLI.md).",
+        "bed": "Restrict to the knowledge-base genes overlapping this BED file's regions (needs --build).",
+    }
+
+
+def genes_option() -> Any:
+    return typer.Option([], "--genes", metavar="GENE", help=panel_options_help()["genes"])
+
+
+def panel_option() -> Any:
+    return typer.Option(None, "--panel", metavar="NAME", help=panel_options_help()["panel"])
+
+
+def bed_option() -> Any:
+    return typer.Option(None, "--bed", metavar="FILE", help=panel_options_help()["bed"])
 
 
 def split_terms(values: Sequence[str]) -> list[str]:

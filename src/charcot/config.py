@@ -4,14 +4,14 @@ Where a value comes from, lowest to highest precedence:
 
 1. the user's file ``$XDG_CONFIG_HOME/charcot/charcot.toml`` (default ``~/.config/charcot/charcot.toml``);
 2. the file given by ``--config FILE`` (on any command) or ``CHARCOT_CONFIG``;
-3. the environment: ``CHARCOT_RESOURCE_BUNDLE``, ``CHARCOT_REGION``, ``CHARCOT_LABORATORY``,
+3. the environment: ``CHARCOT_RESOURCE_BUNDLE``, ``CHARCOT_JURISDICTION``, ``CHARCOT_LABORATORY``,
    ``CHARCOT_SIGNATORY``;
-4. a command's own option (``--region EU``) always wins.
+4. a command's own option (``--jurisdiction EU``) always wins.
 
 ``charcot config show`` prints what is in force and from where. The file is flat TOML::
 
     resource_bundle = "/data/charcot-resources"   # folder made by the resources commands
-    region = "EU"                                  # regulatory region for therapies
+    jurisdiction = "EU"                            # regulatory jurisdiction for therapies
     laboratory = "Example Genomics Laboratory"     # printed on reports
     signatory = "Dr A. Example, clinical scientist"
 """
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # key -> (environment variable, what it is)
 KEYS: dict[str, tuple[str, str]] = {
     "resource_bundle": ("CHARCOT_RESOURCE_BUNDLE", "resource bundle folder (ClinVar, gnomAD, ... for this build)"),
-    "region": ("CHARCOT_REGION", "default regulatory region for therapies (US, EU, UK, JP, CA, KR, CH)"),
+    "jurisdiction": ("CHARCOT_JURISDICTION", "default regulatory jurisdiction for therapies (US, EU, UK, JP, CA, KR, CH)"),
     "laboratory": ("CHARCOT_LABORATORY", "laboratory name printed on reports"),
     "signatory": ("CHARCOT_SIGNATORY", "report signatory (name, role)"),
 }
@@ -80,7 +80,7 @@ def _read_file(path: Path, settings: dict[str, Setting]) -> None:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"not valid TOML: {exc}", path=path,
-                                 hint="write one 'key = \"value\"' per line, e.g. region = \"EU\"") from None
+                                 hint="write one 'key = \"value\"' per line, e.g. jurisdiction = \"EU\"") from None
     except OSError as exc:
         raise ConfigurationError(f"cannot read the configuration file: {exc.strerror}", path=path) from None
     for key, value in data.items():
@@ -132,24 +132,25 @@ def register(app: typer.Typer) -> None:
     config_app = typer.Typer(name="config", help="The configuration in force (charcot.toml, CHARCOT_* variables) "
                                                   "and where each value comes from.", no_args_is_help=True)
 
-    @config_app.command("show")
-    def show(fmt: str = typer.Option("table", "--format", metavar="FORMAT",
-                                     help="Output format: table, json (default: table).")) -> None:
-        """Print each setting, its value and where it comes from (file, environment or default)."""
-        from charcot.cli_contract import OutputFormat, check_format, emit
+    from charcot.cli_contract import format_option, output_option
 
-        chosen = check_format(fmt, (OutputFormat.TABLE, OutputFormat.JSON))
+    @config_app.command("show")
+    def show(fmt: str | None = format_option(), output: Path | None = output_option("the settings")) -> None:
+        """Print each setting, its value and where it comes from (file, environment or default)."""
+        from charcot.cli_contract import OutputFormat, emit, resolve_format
+
+        chosen = resolve_format(fmt, output)
         config = load_config()
         if chosen is OutputFormat.JSON:
             emit(json.dumps({"files": list(config.files), "user_file": str(user_config_file()),
                              "settings": {k: {"value": s.value, "source": s.source}
-                                          for k, s in config.settings.items()}}, indent=1), None)
+                                          for k, s in config.settings.items()}}, indent=1), output)
             return
         lines = [f"user file: {user_config_file()}" + ("" if user_config_file().is_file() else " (not present)")]
         width = max(len(k) for k in KEYS)
         for key, setting in config.settings.items():
             value = setting.value if setting.value is not None else "-"
             lines.append(f"{key.ljust(width)}  {value}  [{setting.source}]")
-        emit("\n".join(lines), None)
+        emit("\n".join(lines), output)
 
     app.add_typer(config_app, name="config")

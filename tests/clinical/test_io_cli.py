@@ -60,8 +60,8 @@ def test_invalid_yaml_names_line(tmp_path: Path, run_cli: Callable[..., Any]) ->
 
 def test_missing_file_and_bad_options(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     assert run_cli("clinical", tmp_path / "nope.yaml").code == 2
-    assert "--today" in run_cli("clinical", EXAMPLE, "--today", "tomorrow").stderr
-    assert run_cli("clinical", EXAMPLE, "--today", "2020-01-01").code == 2  # before onset
+    assert "--assessment-date" in run_cli("clinical", EXAMPLE, "--assessment-date", "tomorrow").stderr
+    assert run_cli("clinical", EXAMPLE, "--assessment-date", "2020-01-01").code == 2  # before onset
     raw = yaml.safe_load(EXAMPLE.read_text())
     raw["genotype"]["c9orf72_status"] = "expanded"
     conflict = run_cli("clinical", write_case(tmp_path, raw), "--c9orf72", "normal")
@@ -71,8 +71,8 @@ def test_missing_file_and_bad_options(tmp_path: Path, run_cli: Callable[..., Any
 def test_cli_table_and_json(run_cli: Callable[..., Any]) -> None:
     table = run_cli("clinical", EXAMPLE)
     assert table.code == 0 and "King's (clinical)" in table.stdout and "ENCALS: not calculated" in table.stdout
-    first = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--today", "2025-12-01")
-    second = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--today", "2025-12-01")
+    first = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--assessment-date", "2025-12-01")
+    second = run_cli("clinical", EXAMPLE, "--format", "json", "--c9orf72", "normal", "--assessment-date", "2025-12-01")
     assert first.code == 0 and first.stdout == second.stdout  # byte-reproducible
     data = json.loads(first.stdout)
     assert data["today"] == "2025-12-01" and data["today_source"] == "explicit"
@@ -98,7 +98,7 @@ def test_plots_are_png_and_reproducible(tmp_path: Path, run_cli: Callable[..., A
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
         assert data == second[name].read_bytes()
-    result = run_cli("clinical", EXAMPLE, "--plots", tmp_path / "cli")
+    result = run_cli("clinical", EXAMPLE, "--outdir", tmp_path / "cli")
     assert result.code == 0 and (tmp_path / "cli" / "alsfrs_trajectory.png").exists()
     assert not (tmp_path / "cli" / "survival_curve.png").exists()  # ENCALS refused: no survival plot
 

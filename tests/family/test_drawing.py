@@ -236,6 +236,6 @@ def test_cli_draw_png_and_svg(run_cli, tmp_path: Path) -> None:  # type: ignore[
 def test_cli_draw_bad_suffix_writes_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "family.pdf"
     out_json = tmp_path / "r.json"
-    res = run_cli("risk", DATA / "three_generation.ped", "--gene", "C9orf72", "--draw", bad, "--json", out_json)
+    res = run_cli("risk", DATA / "three_generation.ped", "--gene", "C9orf72", "--draw", bad, "-o", out_json)
     assert res.code == 2 and ".svg or .png" in res.stderr and "Traceback" not in res.stderr
     assert not bad.exists() and not out_json.exists()

@@ -288,10 +288,12 @@ def test_ped_parser_fuzz(text: str) -> None:
 
 def test_cli_risk(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out_json = tmp_path / "r.json"
-    res = run_cli("risk", DATA / "three_generation.ped", "--gene", "C9orf72", "--carrier", "GP", "--ages",
-                  DATA / "ages.tsv", "--json", out_json, "--plot", tmp_path / "p.png", "--plot-id", "GC")
+    args = ("risk", DATA / "three_generation.ped", "--gene", "C9orf72", "--carrier", "GP", "--ages", DATA / "ages.tsv")
+    res = run_cli(*args)
     assert res.code == 0, res.stderr
     assert "CH" in res.stdout and "sensitivity" in res.stdout
+    res = run_cli(*args, "-o", out_json, "--plot", tmp_path / "p.png", "--plot-id", "GC")
+    assert res.code == 0 and res.stdout == "", res.stderr
     data = json.loads(out_json.read_text())
     assert {r["id"] for r in data["individuals"]} == {"GP", "GM", "CH", "SP", "GC"}
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
@@ -300,7 +302,7 @@ def test_cli_risk(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
 def test_cli_bad_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = write_ped(tmp_path, "F A 0 0 2 1\nF B 0 0 2 1\nF C A B 1 1\n")
     out = tmp_path / "r.json"
-    res = run_cli("risk", bad, "--gene", "C9orf72", "--json", out)
+    res = run_cli("risk", bad, "--gene", "C9orf72", "-o", out)
     assert res.code == 2 and "recorded as female" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists()
     res = run_cli("risk", DATA / "three_generation.ped", "--gene", "NOTAGENE")

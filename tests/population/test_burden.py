@@ -47,7 +47,7 @@ def test_two_workers_give_identical_results(tmp_path: Path) -> None:
 def test_synthetic_csq_classes_and_cli_outputs(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "res"
     res = run_cli("cohort", "burden", DATA / "synthetic300.vcf.gz", "--phenotypes", DATA / "synthetic300.pheno.tsv",
-                  "--covariates", "sex,PC1..PC2", "--genes", "GENE1,GENE2,GENE3", "-o", out)
+                  "--covariates", "sex,PC1..PC2", "--genes", "GENE1,GENE2,GENE3", "--outdir", out)
     assert res.code == 0, res.stderr
     rows = (out / "burden.tsv").read_text().splitlines()
     assert rows[0].startswith("gene\tclass") and len(rows) > 1

@@ -125,8 +125,8 @@ def test_cli_end_to_end_with_defaults(cohort: tuple[Path, Path], tmp_path: Path,
     vcf, pheno = cohort
     eh = eh_cohort_vcf(tmp_path / "eh.vcf", SAMPLES, expanded={"S01", "S04", "S40"})
     out = tmp_path / "res"
-    res = run_cli("cohort", "burden", vcf, "--phenotypes", pheno, "--covariates", "sex", "--str-vcf", eh,
-                  "-o", out, "--no-plots")
+    res = run_cli("cohort", "burden", vcf, "--phenotypes", pheno, "--covariates", "sex", "--str", eh,
+                  "--outdir", out, "--no-plots")
     assert res.code == 0, res.stderr
     rows = {tuple(r.split("\t")[:2]) for r in (out / "burden.tsv").read_text().splitlines()[1:]}
     assert {("TBK1", "plp"), ("C9orf72", "repeat"), ("SOD1", "lof")} <= rows
@@ -134,5 +134,5 @@ def test_cli_end_to_end_with_defaults(cohort: tuple[Path, Path], tmp_path: Path,
     assert any("charcot's ACMG/AMP" in n for n in payload["notes"])
     # --plp-sites without --plp-source means the list; contradicting options are refused (exit 2)
     bad = run_cli("cohort", "burden", vcf, "--phenotypes", pheno, "--plp-source", "clinvar",
-                  "--plp-sites", DATA / "ceu_repeat_loci.tsv", "-o", tmp_path / "bad")
+                  "--plp-sites", DATA / "ceu_repeat_loci.tsv", "--outdir", tmp_path / "bad")
     assert bad.code == 2 and "--plp-sites" in bad.stderr and not (tmp_path / "bad").exists()

@@ -68,7 +68,7 @@ def test_missing_sample_in_vcf_is_a_clear_cli_error(tmp_path: Path, run_cli) -> 
     lines.append("NOT-IN-VCF\tcase\tM\t0.1")
     pheno = _write(tmp_path, "\n".join(lines) + "\n")
     out = tmp_path / "out"
-    res = run_cli("cohort", "burden", VCF, "--phenotypes", pheno, "--all-genes", "-o", out)
+    res = run_cli("cohort", "burden", VCF, "--phenotypes", pheno, "--all-genes", "--outdir", out)
     assert res.code == 2
     assert "NOT-IN-VCF" in res.stderr and f"line {len(lines)}" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists() or not any(out.iterdir())

@@ -198,7 +198,7 @@ def test_report_command_writes_all_outputs(run_cli, tmp_path: Path) -> None:  # 
     out = tmp_path / "out"
     res = run_cli("report", "--vcf", d / "demo.vcf.gz", "--str", d / "demo.str.vcf", "--ped", d / "demo.ped",
                   "--proband", "NA12878", "--clinical", d / "demo_case.yaml", "--hpo", "HP:0007354",
-                  "--as-of", "2026-08-20", "-o", out)
+                  "--assessment-date", "2026-08-20", "--outdir", out)
     assert res.code == 0, res.stderr
     for name in ("report.html", "report.pdf", "report.json", "phenopacket.json"):
         assert (out / name).is_file() and str(out / name) in res.stdout
@@ -209,22 +209,22 @@ def test_report_command_writes_all_outputs(run_cli, tmp_path: Path) -> None:  # 
 
 def test_bad_input_exits_2_without_partial_output(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
-    res = run_cli("report", "--vcf", tmp_path / "missing.vcf.gz", "-o", out)
+    res = run_cli("report", "--vcf", tmp_path / "missing.vcf.gz", "--outdir", out)
     assert res.code == 2 and "charcot: error:" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists() or not any(out.iterdir())
     bad = tmp_path / "bad.vcf"
     bad.write_text("this is not a VCF\n")
-    res = run_cli("report", "--vcf", bad, "-o", out)
+    res = run_cli("report", "--vcf", bad, "--outdir", out)
     assert res.code == 2 and "Traceback" not in res.stderr
     assert not out.exists() or not any(out.iterdir())
-    res = run_cli("report", "--vcf", demo_dir() / "demo.vcf.gz", "--ped", demo_dir() / "demo.ped", "-o", out)
+    res = run_cli("report", "--vcf", demo_dir() / "demo.vcf.gz", "--ped", demo_dir() / "demo.ped", "--outdir", out)
     assert res.code == 2 and "--proband" in res.stderr
 
 
 def test_demo_command(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "demo"
     start = time.perf_counter()
-    res = run_cli("demo", "-o", out)
+    res = run_cli("demo", "--outdir", out)
     elapsed = time.perf_counter() - start
     assert res.code == 0, res.stderr
     html = out / "report.html"

@@ -29,6 +29,7 @@ from charcot.outputs import (
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VCF = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+PED = DATA / "family" / "three_generation.ped"
 SRC = Path(__file__).resolve().parents[2] / "src"
 IS_ROOT = os.geteuid() == 0
 
@@ -93,7 +94,7 @@ def test_fifo_is_written_through(run_cli, tmp_path: Path) -> None:  # type: igno
 
     thread = threading.Thread(target=reader)
     thread.start()
-    res = run_cli("interpret", VCF, "-o", fifo)
+    res = run_cli("interpret", VCF, "--format", "json", "-o", fifo)
     thread.join(timeout=30)
     assert res.code == 0, res.stderr
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
@@ -105,27 +106,27 @@ def test_symlink_to_regular_file_stays_a_link(run_cli, tmp_path: Path) -> None: 
     real.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    res = run_cli("interpret", VCF, "-o", link)
+    res = run_cli("interpret", VCF, "--format", "json", "-o", link)
     assert res.code == 0, res.stderr
     assert link.is_symlink() and json.loads(real.read_text())["sample"] == "NA12878"
 
 
 def test_dash_is_stdout(run_cli) -> None:  # type: ignore[no-untyped-def]
-    res = run_cli("interpret", VCF, "-o", "-")
+    res = run_cli("interpret", VCF, "--format", "json", "-o", "-")
     assert res.code == 0, res.stderr
     assert json.loads(res.stdout)["sample"] == "NA12878"
     assert not Path("-").exists()
 
 
 def test_dev_stdout_and_process_substitution(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "charcot.cli", "interpret", str(VCF), "-o", "/dev/stdout"]
+    cmd = [sys.executable, "-m", "charcot.cli", "interpret", str(VCF), "--format", "json", "-o", "/dev/stdout"]
     res = subprocess.run(cmd, capture_output=True, env=_env(), timeout=120, check=False)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["sample"] == "NA12878"
     assert Path("/dev/stdout").is_symlink()
     bash = shutil.which("bash")
     assert bash is not None
-    script = (f'{sys.executable} -m charcot.cli interpret {VCF} -o >(cat > {tmp_path}/got.json); '
+    script = (f'{sys.executable} -m charcot.cli interpret {VCF} --format json -o >(cat > {tmp_path}/got.json); '
               'rc=$?; wait; exit $rc')
     res = subprocess.run([bash, "-c", script], capture_output=True, env=_env(), timeout=120, check=False)
     assert res.returncode == 0 and b"Traceback" not in res.stderr, res.stderr
@@ -145,11 +146,11 @@ def test_existing_folder_as_file_output(run_cli, tmp_path: Path) -> None:  # typ
     assert _tree(folder) == {"keep.txt": b"mine"}
 
 
-def test_tsv_to_folder_refused_before_json_written(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "findings.json"
-    res = run_cli("interpret", VCF, "-o", out, "--tsv", tmp_path)
-    assert res.code == 2 and "--tsv" in res.stderr and "Traceback" not in res.stderr
-    assert not out.exists(), "the JSON was written before the TSV target was checked"
+def test_second_output_to_folder_refused_before_first_written(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "risk.json"
+    res = run_cli("risk", PED, "--gene", "C9orf72", "-o", out, "--draw", tmp_path)
+    assert res.code == 2 and "--draw" in res.stderr and "Traceback" not in res.stderr
+    assert not out.exists(), "the JSON was written before the drawing target was checked"
 
 
 def test_missing_parent_and_file_as_parent(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -165,8 +166,8 @@ def test_missing_parent_and_file_as_parent(run_cli, tmp_path: Path) -> None:  # 
 
 
 def test_same_file_twice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "x"
-    res = run_cli("interpret", VCF, "-o", out, "--tsv", out)
+    out = tmp_path / "x.svg"
+    res = run_cli("risk", PED, "--gene", "C9orf72", "-o", out, "--draw", out)
     assert res.code == 2 and "same file" in res.stderr and not out.exists()
 
 
@@ -183,7 +184,7 @@ def test_read_only_folder(tmp_path: Path) -> None:
     assert res.returncode == 2, res.stderr
     assert "read-only" in res.stderr and "Traceback" not in res.stderr
     assert list(ro.iterdir()) == []
-    cmd[-1] = str(ro / "report")
+    cmd[-2:] = ["--outdir", str(ro / "report")]
     cmd[cmd.index("interpret"):cmd.index("interpret") + 2] = ["report", "--vcf", str(VCF)]
     res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=120, check=False)
     assert res.returncode == 2 and "read-only" in res.stderr and "Traceback" not in res.stderr, res.stderr
@@ -198,14 +199,14 @@ def test_report_folder_targets_refused_before_work(run_cli, tmp_path: Path) -> N
     a_file.write_text("precious")
     for target, words in ((a_file, "is a file"), ("-", "standard output"),
                           (a_file / "out", "is a file")):
-        res = run_cli("report", "--vcf", VCF, "--no-pdf", "-o", target)
+        res = run_cli("report", "--vcf", VCF, "--no-pdf", "--outdir", target)
         assert res.code == 2 and words in res.stderr and "Traceback" not in res.stderr, res.stderr
     assert a_file.read_text() == "precious"
     mixed = tmp_path / "home"
     mixed.mkdir()
     (mixed / "notes.txt").write_text("mine")
     (mixed / "report.json").write_text("{}")
-    res = run_cli("demo", "--no-pdf", "-o", mixed)
+    res = run_cli("demo", "--no-pdf", "--outdir", mixed)
     assert res.code == 2 and "notes.txt" in res.stderr
     assert _tree(mixed) == {"notes.txt": b"mine", "report.json": b"{}"}
 

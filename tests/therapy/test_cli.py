@@ -27,7 +27,7 @@ def test_therapies_table(run_cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_therapies_json_region_override(run_cli) -> None:  # type: ignore[no-untyped-def]
-    r = run_cli("therapies", DATA / "no_finding_eu.yaml", "--region", "US", "--format", "json")
+    r = run_cli("therapies", DATA / "no_finding_eu.yaml", "--jurisdiction", "US", "--format", "json")
     assert r.code == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["region"] == "US"
@@ -74,7 +74,7 @@ def test_knowledge_subcommands() -> None:
 
     register_knowledge(app)
     runner = CliRunner()
-    r = runner.invoke(app, ["therapies", "--gene", "SOD1", "--region", "EU"])
+    r = runner.invoke(app, ["therapies", "--gene", "SOD1", "--jurisdiction", "EU"])
     assert r.exit_code == 0 and "tofersen" in r.stdout and "biib078" not in r.stdout
     r = runner.invoke(app, ["trials", "--gene", "C9orf72", "--status", "discontinued"])
     assert r.exit_code == 0 and "NCT03626012" in r.stdout and "NCT04931862" in r.stdout and "NCT04288856" not in r.stdout

@@ -28,7 +28,7 @@ def _text(path: Path) -> str:
 def _check(run_cli: Callable[..., object], path: Path, tmp_path: Path, *args: str, expect: str,
            line: bool = False, where: Path | bool | None = True) -> None:
     out = tmp_path / "out" / "findings.json"
-    res = run_cli("interpret", path, "-o", out, "--tsv", tmp_path / "out" / "f.tsv", *args)
+    res = run_cli("interpret", path, "-o", out, *args)
     assert res.code == 2, (res.code, res.stderr)  # type: ignore[attr-defined]
     err: str = res.stderr  # type: ignore[attr-defined]
     named = path if where is True else where
@@ -38,7 +38,7 @@ def _check(run_cli: Callable[..., object], path: Path, tmp_path: Path, *args: st
     assert "Traceback" not in err and err.count("charcot: error:") == 1
     if line:
         assert " line " in err, err
-    assert not out.exists() and not (tmp_path / "out" / "f.tsv").exists()
+    assert not out.exists()
 
 
 def test_truncated_gzip(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

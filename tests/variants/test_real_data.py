@@ -212,7 +212,9 @@ def test_json_is_deterministic_and_tsv_has_rows() -> None:
 
 def test_cli_writes_json_and_tsv(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out, tsv = tmp_path / "f.json", tmp_path / "f.tsv"
-    res = run_cli("interpret", DATA / "na12878_hg38_panel.vcf.gz", "-o", out, "--tsv", tsv, "--hpo", "HP:0007354")
+    res = run_cli("interpret", DATA / "na12878_hg38_panel.vcf.gz", "-o", out, "--hpo", "HP:0007354")
+    assert res.code == 0, res.stderr
+    res = run_cli("interpret", DATA / "na12878_hg38_panel.vcf.gz", "-o", tsv, "--hpo", "HP:0007354")
     assert res.code == 0, res.stderr
     data = json.loads(out.read_text())
     assert data["build"] == "GRCh38" and data["hpo"] == ["HP:0007354"]

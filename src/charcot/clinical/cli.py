@@ -3,47 +3,45 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import OutputFormat, format_option, output_option, resolve_format
 from charcot.errors import InputError
 
 
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 def _clinical(
-    case_file: Path = typer.Argument(..., help="clinical record: YAML, JSON or Phenopacket v2"),
-    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table or json"),
-    plots: Path | None = typer.Option(None, "--plots", help="write PNG plots into this directory"),
-    today: str | None = typer.Option(None, "--today", help="assessment date YYYY-MM-DD (default: last visit)"),
+    case_file: Path = typer.Argument(..., metavar="CASE", help="Clinical record: case YAML, JSON or Phenopacket v2."),
+    output_format: str | None = format_option(),
+    output: Path | None = output_option("the assessment"),
+    outdir: Path | None = typer.Option(None, "--outdir", metavar="DIR", help="Also write the PNG plots into DIR."),
+    assessment_date: str | None = typer.Option(None, "--assessment-date", metavar="DATE",
+                                               help="Date of the assessment, YYYY-MM-DD (default: the last visit)."),
     c9orf72: str | None = typer.Option(None, "--c9orf72",
-                                       help="assume C9orf72 'normal' or 'expanded' when the case has no result"),
+                                       help="Assume C9orf72 'normal' or 'expanded' when the case has no result."),
 ) -> None:
     """Clinical assessment: ALSFRS-R, progression, staging, ENCALS prognosis, criteria, mimics, care alerts."""
+    from charcot.cli_contract import emit
     from charcot.clinical.api import assess, load_case, render_plots
     from charcot.clinical.report_text import table
 
     when = None
-    if today is not None:
+    if assessment_date is not None:
         try:
-            when = date.fromisoformat(today)
+            when = date.fromisoformat(assessment_date)
         except ValueError as exc:
-            raise InputError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+            raise InputError(f"--assessment-date must be YYYY-MM-DD, got {assessment_date!r}") from exc
     case = load_case(case_file)
     assessment = assess(case, today=when, c9orf72_status=c9orf72)
-    if plots is not None:
-        written = render_plots(case, assessment, plots)
+    if outdir is not None:
+        written = render_plots(case, assessment, outdir)
         for name, path in sorted(written.items()):
             typer.echo(f"plot {name}: {path}", err=True)
-    if output_format is OutputFormat.JSON:
-        typer.echo(assessment.to_json(), nl=False)
+    if resolve_format(output_format, output) is OutputFormat.JSON:
+        emit(assessment.to_json(), output)
     else:
-        typer.echo(table(assessment))
+        emit(table(assessment), output)
 
 
 def register(app: typer.Typer) -> None:

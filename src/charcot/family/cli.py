@@ -3,8 +3,59 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+from charcot.cli_contract import (
+    OutputFormat,
+    build_option,
+    file_option,
+    format_option,
+    output_option,
+    resolve_format,
+    tsv_cell,
+)
+
+if TYPE_CHECKING:
+    from charcot.family.model import RiskResult
+
+FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.TSV)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def render_risk_table(result: RiskResult, horizon: float) -> str:
+    a = result.assumptions
+    lines = [f"{a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
+             f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}",
+             (f"proband {a.proband_prior.id}: {a.proband_prior.text}" if a.proband_prior is not None else
+              "proband prior: population model (no untested affected proband named or identifiable; name one with "
+              "--proband)"),
+             f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
+             f"{f'risk {horizon:g}y':>10}{'lifetime':>10}"]
+    for r in result.individuals:
+        age = "-" if r.age is None else f"{r.age:g}"
+        lines.append(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
+                     f"{_pct(r.p_carrier):>11}{_pct(r.risk_next_years):>10}{_pct(r.risk_lifetime):>10}")
+    if result.sensitivity:
+        untested = {i.id for i in result.individuals if i.tested.value == "untested"}  # one pass: linear
+        lines.append("sensitivity of P(carrier) to the non-penetrant fraction x:")
+        for row in result.sensitivity:
+            vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items() if k in untested)
+            lines.append(f"  x = {row.nonpenetrance:g} ({row.label}): {vals}")
+    lines += [f"note: {note}" for note in a.caveats]
+    return "\n".join(lines) + "\n"
+
+
+def render_risk_tsv(result: RiskResult) -> str:
+    header: list[object] = ["id", "sex", "age", "status", "test", "p_carrier", "risk_next_years", "risk_lifetime",
+                             "curve"]
+    rows: list[list[object]] = [[r.id, r.sex.value, r.age, r.status.value, r.tested.value, r.p_carrier, r.risk_next_years,
+             r.risk_lifetime, r.curve] for r in result.individuals]
+    return "\n".join("\t".join(tsv_cell(c) for c in row) for row in [header, *rows]) + "\n"
 
 
 def register(app: typer.Typer) -> None:
@@ -12,7 +63,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("risk")
     def risk(
-        pedigree: Path = typer.Argument(..., help="PED file or Phenopacket Family JSON."),
+        pedigree: Path = typer.Argument(..., metavar="PEDIGREE", help="PED file or Phenopacket Family JSON."),
         gene: str = typer.Option(..., "--gene", help="Gene with a penetrance curve (C9orf72, SOD1, TARDBP, FUS)."),
         carrier: str | None = typer.Option(None, "--carrier", help="ID of the known carrier of the family variant."),
         ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, test]."),
@@ -21,19 +72,21 @@ def register(app: typer.Typer) -> None:
         curve: str | None = typer.Option(None, "--curve", help="Curve id (default: the gene's default)."),
         no_sex_specific: bool = typer.Option(False, "--no-sex-specific", help="Ignore sex-specific curves."),
         repair: bool = typer.Option(False, "--add-missing-parents", help="Add placeholder founders for missing parents."),
-        json_out: Path | None = typer.Option(None, "--json", help="Write the full result as JSON."),
-        plot: Path | None = typer.Option(None, "--plot", help="PNG: risk by age for --plot-id."),
+        fmt: str | None = format_option(choices=FORMATS),
+        output: Path | None = output_option("the risk table"),
+        plot: Path | None = file_option("--plot", "Also write a PNG of the risk by age of --plot-id.", "PNG"),
         plot_id: str | None = typer.Option(None, "--plot-id", help="Relative to plot."),
-        draw: Path | None = typer.Option(None, "--draw", help="Pedigree drawing with P(carrier) and risks (.svg or .png)."),
+        draw: Path | None = file_option("--draw", "Also draw the pedigree with P(carrier) and risks (.svg or .png)."),
         proband: str | None = typer.Option(None, "--proband", help="Proband ID (default: the only affected person)."),
     ) -> None:
         """Carrier probability and age-dependent disease risk for every relative (exact peeling)."""
+        from charcot.cli_contract import emit
         from charcot.errors import InputError
         from charcot.family.pedigree import read_observations, read_pedigree
         from charcot.family.risk import relative_risks
-        from charcot.outputs import atomic_write_text, check_output_files
+        from charcot.outputs import check_output_files
 
-        check_output_files(("--json", json_out), ("--plot", plot), ("--draw", draw))
+        check_output_files(("-o", output), ("--plot", plot), ("--draw", draw))
         ped = read_pedigree(pedigree, repair=repair)
         obs = read_observations(ages, ped) if ages else {}
         if plot is not None and plot_id is None:
@@ -53,88 +106,75 @@ def register(app: typer.Typer) -> None:
             from charcot.family.drawing import draw_pedigree
 
             draw_pedigree(ped, result, draw, fmt="png" if draw.suffix.lower() == ".png" else "svg")
-        if json_out is not None:
-            atomic_write_text(json_out, result.model_dump_json(indent=1))
-        a = result.assumptions
-        typer.echo(f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
-                   f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}")
-        if a.proband_prior is not None:
-            typer.echo(f"# proband {a.proband_prior.id}: {a.proband_prior.text}")
+        chosen = resolve_format(fmt, output, FORMATS)
+        if chosen is OutputFormat.JSON:
+            emit(result.model_dump_json(indent=1), output)
         else:
-            typer.echo("# proband prior: population model (no untested affected proband named or identifiable; "
-                       "name one with --proband)")
-        def pct(v: float | None) -> str:
-            return "-" if v is None else f"{v:.1%}"
-
-        rows = [f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
-                f"{f'risk {horizon:g}y':>10}{'lifetime':>10}"]
-        for r in result.individuals:
-            age = "-" if r.age is None else f"{r.age:g}"
-            rows.append(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
-                        f"{pct(r.p_carrier):>11}{pct(r.risk_next_years):>10}{pct(r.risk_lifetime):>10}")
-        typer.echo("\n".join(rows))
-        if result.sensitivity:
-            typer.echo("# sensitivity of P(carrier) to the non-penetrant fraction x:")
-            untested = {i.id for i in result.individuals if i.tested.value == "untested"}
-            for row in result.sensitivity:
-                vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items() if k in untested)
-                typer.echo(f"#   x = {row.nonpenetrance:g} ({row.label}): {vals}")
-        for note in a.caveats:
-            typer.echo(f"# note: {note}")
+            emit(render_risk_tsv(result) if chosen is OutputFormat.TSV else render_risk_table(result, horizon), output)
 
     @app.command("segregation")
     def segregation(
-        vcf: Path = typer.Argument(..., help="Multi-sample VCF (bgzipped or plain)."),
+        vcf: Path = typer.Argument(..., metavar="VCF", help="Multi-sample VCF (bgzipped or plain); '-' reads standard "
+                                   "input."),
         ped: Path = typer.Option(..., "--ped", help="PED file or Phenopacket Family JSON."),
         proband: str | None = typer.Option(None, "--proband", help="Proband ID (default: first affected sequenced)."),
         variant: list[str] = typer.Option([], "--variant", help="Variant key CHROM-POS-REF-ALT (repeatable)."),
-        json_out: Path | None = typer.Option(None, "--json", help="Write the evidence as JSON."),
-        build: str | None = typer.Option(None, "--build", help="GRCh37 or GRCh38 (default: from the VCF header)."),
+        build: str = build_option(),
+        fmt: str | None = format_option(choices=FORMATS),
+        output: Path | None = output_option("the evidence"),
         ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, deceased, death_age]."),
     ) -> None:
         """Per-variant de novo / segregation / phase evidence (PS2/PM6, PP1/BS4, PM3) for ALS panel genes."""
         import json
 
-        from cyvcf2 import VCF
-
+        from charcot.cli_contract import emit, readable_input
         from charcot.errors import InputError
         from charcot.family.model import Status
         from charcot.family.pedigree import read_pedigree
         from charcot.family.segregation import family_evidence
-        from charcot.outputs import atomic_write_text, check_output_file
-
-        check_output_file(json_out, option="--json")
         from charcot.genome.builds import parse_build
         from charcot.variants.reader import quiet_htslib
 
         quiet_htslib()
-        chosen_build = parse_build(build) if build is not None else None
+        chosen_build = parse_build(build) if build.lower() != "auto" else None
         pedigree = read_pedigree(ped)
         if ages is not None:
             from charcot.family.pedigree import read_observations
 
             # ages let unaffected carriers count against co-segregation under the gene's age curve
             pedigree.observations.update(read_observations(ages, pedigree))
-        if proband is None:
-            try:
-                reader = VCF(str(vcf))
-            except OSError as exc:
-                raise InputError(f"cannot read VCF: {exc}", path=vcf) from exc
-            samples = set(reader.samples)
-            reader.close()
-            proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)
+        with readable_input(vcf) as path:
             if proband is None:
-                raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
-                                 hint="name the proband with --proband")
-        notes: list[str] = []
-        result = family_evidence(vcf, pedigree, proband, variant or None, chosen_build, notes=notes)
-        if json_out is not None:
-            atomic_write_text(json_out, json.dumps({k: [e.model_dump() for e in v] for k, v in result.items()},
-                                                   indent=1))
-        typer.echo(f"# proband {proband}; {len(result)} variant(s)")
-        for key, evidence in result.items():
-            for e in evidence:
-                mark = "applied" if e.applied else "not applied"
-                typer.echo(f"{key}\t{e.criterion}\t{e.strength}\t{mark}\t{e.points:g}\t{e.reason}")
-        for note in notes:
-            typer.echo(f"# note: {note}")
+                from cyvcf2 import VCF
+
+                try:
+                    reader = VCF(str(path))
+                except OSError as exc:
+                    raise InputError(f"cannot read VCF: {exc}", path=vcf) from exc
+                samples = set(reader.samples)
+                reader.close()
+                proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)
+                if proband is None:
+                    raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
+                                     hint="name the proband with --proband")
+            notes: list[str] = []
+            result = family_evidence(path, pedigree, proband, variant or None, chosen_build, notes=notes)
+        chosen = resolve_format(fmt, output, FORMATS)
+        if chosen is OutputFormat.JSON:
+            emit(json.dumps({"proband": proband, "variants": {k: [e.model_dump(mode="json") for e in v]
+                                                              for k, v in result.items()}, "notes": notes},
+                            indent=1), output)
+            return
+        rows = [(key, e.criterion, e.strength, "applied" if e.applied else "not applied", f"{e.points:g}", e.reason)
+                for key, evidence in result.items() for e in evidence]
+        header = ("variant", "criterion", "strength", "status", "points", "reason")
+        if chosen is OutputFormat.TSV:
+            emit("\n".join("\t".join(tsv_cell(c) for c in row) for row in [header, *rows]), output)
+            return
+        lines = [f"proband {proband}; {len(result)} variant(s)"]
+        if rows:
+            widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
+            lines += ["  ".join(str(c).ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+                      for r in [header, *rows]]
+        lines += [f"note: {note}" for note in notes]
+        emit("\n".join(lines), output)

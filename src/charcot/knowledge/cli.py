@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from charcot.cli_contract import OutputFormat, emit, format_option, output_option, resolve_format
 from charcot.errors import InputError
 
 knowledge_app = typer.Typer(name="knowledge", help="The cited ALS knowledge base: genes, variants, sources, validation.",
@@ -17,10 +18,7 @@ knowledge_app = typer.Typer(name="knowledge", help="The cited ALS knowledge base
 UNVERIFIED_MARK = "⚠"
 
 
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    TSV = "tsv"
+ROWS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.TSV)
 
 
 def _kb() -> Any:
@@ -55,7 +53,8 @@ def _gene_row(gene: Any) -> dict[str, Any]:
 def genes_cmd(
     role: str | None = typer.Option(None, "--role", help="Only genes with this role (causal, candidate, risk_factor, "
                                                           "modifier, disputed, refuted, mimic)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table, json or tsv."),
+    fmt: str | None = format_option(ROWS),
+    output: Path | None = output_option("the list"),
 ) -> None:
     """List the curated genes (⚠ = record carries unverified facts)."""
     from charcot.knowledge.schema.genes import GeneRole
@@ -68,16 +67,13 @@ def genes_cmd(
             raise InputError(f"unknown role {role!r}", hint="one of: " + ", ".join(r.value for r in GeneRole)) from None
         genes = [g for g in genes if g.role == wanted]
     rows = [_gene_row(g) for g in genes]
-    if fmt == OutputFormat.JSON:
-        typer.echo(json.dumps(rows, indent=1))
+    chosen = resolve_format(fmt, output, ROWS)
+    if chosen is OutputFormat.JSON:
+        emit(json.dumps(rows, indent=1), output)
         return
-    if fmt == OutputFormat.TSV:
-        if rows:
-            typer.echo("\t".join(rows[0]))
-        for row in rows:
-            typer.echo("\t".join(str(v) for v in row.values()))
+    if chosen is OutputFormat.TSV:
+        emit(_tsv(rows), output)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"charcot ALS genes ({len(rows)}; {UNVERIFIED_MARK} = contains unverified facts)")
@@ -86,7 +82,29 @@ def genes_cmd(
     for gene, row in zip(genes, rows, strict=True):
         table.add_row(row["symbol"] + _mark(gene.confidence), row["role"], row["inheritance"], row["clingen_als"],
                       row["mechanism"], row["pvs1"], row["grch38"], row["mane"])
-    Console(width=160).print(table)
+    _print_table(table, output)
+
+
+def _tsv(rows: list[dict[str, Any]]) -> str:
+    from charcot.cli_contract import tsv_cell
+
+    if not rows:
+        return ""
+    return "\n".join(["\t".join(rows[0]), *("\t".join(tsv_cell(v) for v in row.values()) for row in rows)])
+
+
+def _print_table(table: Any, output: Path | None) -> None:
+    """A rich table at the terminal's width (80 columns when not a terminal), to stdout or -o FILE."""
+    from rich.console import Console
+
+    from charcot.cli_contract import is_stdout
+
+    if is_stdout(output):
+        Console().print(table)
+        return
+    console = Console(record=True, width=200, file=io.StringIO())
+    console.print(table)
+    emit(console.export_text(), output)
 
 
 def _resolve(name: str) -> Any:
@@ -101,12 +119,13 @@ def _resolve(name: str) -> Any:
 @knowledge_app.command("gene")
 def gene_cmd(
     name: str = typer.Argument(..., help="Symbol, alias, previous symbol or HGNC id (e.g. TDP-43, C21orf2, ALS1)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table (text) or json."),
+    fmt: str | None = format_option(),
+    output: Path | None = output_option("the record"),
 ) -> None:
     """Everything the knowledge base holds on one gene, with its sources."""
     gene = _resolve(name)
-    if fmt == OutputFormat.JSON:
-        typer.echo(gene.model_dump_json(indent=1))
+    if resolve_format(fmt, output) is OutputFormat.JSON:
+        emit(gene.model_dump_json(indent=1), output)
         return
     lines = [f"{gene.symbol} ({gene.hgnc_id}){_mark(gene.confidence)}  {gene.name or ''}"]
     if gene.symbol.upper() != name.strip().upper():
@@ -150,13 +169,14 @@ def gene_cmd(
     if gene.notes:
         lines.append(f"  notes: {gene.notes}")
     lines.append(f"  sources: {', '.join(gene.sources)}")
-    typer.echo("\n".join(lines))
+    emit("\n".join(lines), output)
 
 
 @knowledge_app.command("variants")
 def variants_cmd(
     gene: str | None = typer.Option(None, "--gene", help="Only this gene (aliases accepted)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table, json or tsv."),
+    fmt: str | None = format_option(ROWS),
+    output: Path | None = output_option("the list"),
 ) -> None:
     """Known recurrent and founder variants."""
     from charcot.knowledge.schema.variants import Record
@@ -174,16 +194,13 @@ def variants_cmd(
             "grch37": f"{r.grch37.chrom}:{r.grch37.pos}{r.grch37.ref}>{r.grch37.alt}" if r.grch37 else "",
             "inheritance": ",".join(r.inheritance), "confidence": r.confidence.value, "sources": ",".join(r.sources),
         })
-    if fmt == OutputFormat.JSON:
-        typer.echo(json.dumps(rows, indent=1))
+    chosen = resolve_format(fmt, output, ROWS)
+    if chosen is OutputFormat.JSON:
+        emit(json.dumps(rows, indent=1), output)
         return
-    if fmt == OutputFormat.TSV:
-        if rows:
-            typer.echo("\t".join(rows[0]))
-        for row in rows:
-            typer.echo("\t".join(row.values()))
+    if chosen is OutputFormat.TSV:
+        emit(_tsv(rows), output)
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"known variants ({len(rows)}; {UNVERIFIED_MARK} = unverified facts)")
@@ -192,13 +209,14 @@ def variants_cmd(
     for r, row in zip(records, rows, strict=True):
         table.add_row(row["id"] + _mark(r.confidence), row["hgvs"], row["legacy"], row["classification"],
                       row["grch38"], row["grch37"], row["inheritance"])
-    Console(width=170).print(table)
+    _print_table(table, output)
 
 
 @knowledge_app.command("sources")
 def sources_cmd(
     key: str | None = typer.Argument(None, help="Show one source key (e.g. S-CG25)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", help="table (text) or json."),
+    fmt: str | None = format_option(),
+    output: Path | None = output_option("the list"),
 ) -> None:
     """The bibliography (every source key the knowledge base cites)."""
     bibliography = _kb().bibliography
@@ -207,13 +225,15 @@ def sources_cmd(
         if key not in bibliography:
             raise InputError(f"unknown source key {key!r}", hint="run 'charcot knowledge sources' to list the keys")
         items = [bibliography[key]]
-    if fmt == OutputFormat.JSON:
-        typer.echo(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in items], indent=1))
+    if resolve_format(fmt, output) is OutputFormat.JSON:
+        emit(json.dumps([s.model_dump(mode="json", exclude_none=True) for s in items], indent=1), output)
         return
+    lines = []
     for s in items:
         where = s.url or (f"doi:{s.doi}" if s.doi else "") or (f"PMID {s.pmid}" if s.pmid else "")
         weak = f"  [note: {s.note}]" if s.note else ""
-        typer.echo(f"{s.key}: {s.citation} {where} (accessed {s.accessed}){weak}")
+        lines.append(f"{s.key}: {s.citation} {where} (accessed {s.accessed}){weak}")
+    emit("\n".join(lines), output)
 
 
 @knowledge_app.command("validate")
@@ -221,7 +241,7 @@ def validate_cmd(
     shared: Path | None = typer.Option(None, "--shared", help="Shared source-table directory used to re-derive the "
                                                                "gene tables (default <repo>/../shared/data)."),
 ) -> None:
-    """Check every knowledge file; exit 1 and list each problem (file, record) when anything is wrong."""
+    """Check every knowledge file; exit 2 and list each problem (file, record) when anything is wrong."""
     from charcot.knowledge.validate import validate
 
     report = validate(shared_dir=shared)
@@ -236,7 +256,7 @@ def validate_cmd(
     for problem in report.problems:
         typer.echo(f"problem: {problem.render()}", err=True)
     typer.echo(f"{len(report.problems)} problem(s)", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(2)
 
 
 @knowledge_app.command("summary")
@@ -274,18 +294,15 @@ def diff_cmd(
                                                        "with meta.yaml, a .tar.gz from 'knowledge snapshot save', or "
                                                        "'current'."),
     new: str = typer.Argument("current", metavar="NEW", help="Newer snapshot (default: current)."),
-    fmt: str = typer.Option("table", "--format", metavar="FORMAT", help="Output format: table, json (default: table)."),
-    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
-                                      help="Write the differences to FILE ('-' or omitted: stdout)."),
+    fmt: str | None = format_option(),
+    output: Path | None = output_option("the differences"),
 ) -> None:
     """What changed between two knowledge snapshots, by section and record."""
-    from charcot.cli_contract import OutputFormat as ContractFormat
-    from charcot.cli_contract import check_format, emit
     from charcot.knowledge.snapshots import describe, diff_knowledge
 
-    chosen = check_format(fmt, (ContractFormat.TABLE, ContractFormat.JSON))
+    chosen = resolve_format(fmt, output)
     result = diff_knowledge(_open_kb(old), _open_kb(new))
-    text = result.model_dump_json(indent=1) if chosen == ContractFormat.JSON else describe(result)
+    text = result.model_dump_json(indent=1) if chosen is OutputFormat.JSON else describe(result)
     emit(text, output)
 
 

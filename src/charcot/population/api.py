@@ -233,7 +233,7 @@ def run_burden(
         collapse.variants.extend(variants)
         notes.extend(str_notes)
     else:
-        notes.append("repeat class not assessed: no --str-vcf given")
+        notes.append("repeat class not assessed: no --str given")
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     return analyse(collapse, pheno, covariates, backend)

@@ -6,6 +6,15 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import (
+    OutputFormat,
+    build_option,
+    format_option,
+    output_option,
+    resolve_format,
+    sex_option,
+)
+
 
 def render_text(assessment: object) -> str:
     """Plain-text rendering of a RepeatAssessment (one block per locus, then what was not assessed)."""
@@ -59,26 +68,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command("repeats")
     def repeats(
-        str_file: Path = typer.Argument(..., help="Repeat-caller output: ExpansionHunter VCF/JSON, TRGT, GangSTR, "
-                                        "HipSTR or LongTR VCF (Stranger-annotated or not)."),
+        str_file: Path = typer.Argument(..., metavar="STR", help="Repeat-caller output: ExpansionHunter VCF/JSON, TRGT, "
+                                        "GangSTR, HipSTR or LongTR VCF (Stranger-annotated or not); '-' reads "
+                                        "standard input."),
         sample: str | None = typer.Option(None, "--sample", help="Sample column (multi-sample files)."),
-        build: str | None = typer.Option(None, "--build", help="GRCh37 or GRCh38 (default: from the file)."),
-        sex: str | None = typer.Option(None, "--sex", help="female or male (AR / Kennedy disease is X-linked)."),
-        output_format: str = typer.Option("text", "--format", help="text or json."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        build: str = build_option(),
+        sex: str | None = sex_option(),
+        output_format: str | None = format_option(),
+        output: Path | None = output_option("the assessment"),
     ) -> None:
         """Interpret C9orf72, ATXN2, ATXN1 and AR repeat sizes against cited ALS thresholds."""
-        from charcot.errors import InputError
-        from charcot.outputs import atomic_write_text, check_output_file
+        from charcot.cli_contract import emit, readable_input
+        from charcot.errors import NothingAssessed
+        from charcot.model import AssessmentStatus
         from charcot.repeats.api import assess_repeats
 
-        check_output_file(output, option="-o")
-
-        if output_format not in ("text", "json"):
-            raise InputError(f"unknown --format {output_format!r}", hint="use text or json")
-        assessment = assess_repeats(str_file, sample=sample, build=build, sex=sex)
-        text = assessment.model_dump_json(indent=2) + "\n" if output_format == "json" else render_text(assessment)
-        if output is not None:
-            atomic_write_text(output, text)
-        else:
-            typer.echo(text, nl=False)
+        with readable_input(str_file, kind="STR") as path:
+            assessment = assess_repeats(path, sample=sample, build=None if build.lower() == "auto" else build, sex=sex)
+        if path != str_file:
+            assessment.path = str(str_file)
+        text = (assessment.model_dump_json(indent=2) + "\n" if resolve_format(output_format, output) is OutputFormat.JSON
+                else render_text(assessment))
+        emit(text, output)
+        if assessment.status is AssessmentStatus.NOT_ASSESSED:
+            raise NothingAssessed("no repeat locus could be assessed", hint="see 'not assessed' in the output")

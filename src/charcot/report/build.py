@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from charcot.errors import InputError
+from charcot.genome.panels import GeneSelection
 from charcot.model import AssessmentStatus, Build, Evidence, NotAssessed
 from charcot.report.model import (
     ClinicalSection,
@@ -85,6 +86,7 @@ class CaseInputs:
     region: str | None = None
     as_of: date | None = None
     run_time: datetime | None = None
+    genes: GeneSelection | None = None  # --genes/--panel/--bed (charcot.genome.panels); None = every gene
 
 
 # --------------------------------------------------------------------------- generic adapters
@@ -299,7 +301,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
-                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None)
+                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
+                                  genes=inputs.genes)
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     from charcot.family import api as family_api

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import bed_option, build_option, genes_option, hpo_option, panel_option, sex_option
+
 
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     """A progress line on stderr (rich status spinner on a terminal, plain lines otherwise)."""
@@ -33,35 +35,52 @@ def register(app: typer.Typer) -> None:
         ped: Path | None = typer.Option(None, "--ped", help="PED pedigree."),
         proband: str | None = typer.Option(None, "--proband", help="Proband's individual ID in the PED (and VCF)."),
         ages: Path | None = typer.Option(None, "--ages", help="TSV of relatives' ages: id, age[, status, onset_age, test]."),
-        clinical: Path | None = typer.Option(None, "--clinical", help="Clinical record (case YAML)."),
+        clinical: Path | None = typer.Option(None, "--clinical", metavar="CASE",
+                                             help="Clinical record (the case YAML/JSON that 'clinical' reads)."),
         phenopacket: Path | None = typer.Option(None, "--phenopacket", help="Phenopacket v2 JSON with HPO features."),
-        hpo: list[str] = typer.Option([], "--hpo", help="HPO term (repeatable), e.g. HP:0007354."),
+        hpo: list[str] = hpo_option(),
         sample: str | None = typer.Option(None, "--sample", help="Sample in a multi-sample VCF."),
-        build: str | None = typer.Option(None, "--build", help="GRCh37 or GRCh38 (default: from the VCF header)."),
-        sex: str | None = typer.Option(None, "--sex", help="male or female."),
+        build: str = build_option(),
+        sex: str | None = sex_option(),
+        genes: list[str] = genes_option(),
+        panel: str | None = panel_option(),
+        bed: Path | None = bed_option(),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF (optional)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF (optional)."),
-        region: str | None = typer.Option(None, "--region", help="Regulatory region for therapies (e.g. EU, US)."),
-        as_of: str | None = typer.Option(None, "--as-of", help="Assessment date YYYY-MM-DD (default: today)."),
+        jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
+                                                help="Regulatory jurisdiction for therapies: US, EU, UK, ... (default: "
+                                                     "the configuration's 'jurisdiction')."),
+        assessment_date: str | None = typer.Option(None, "--assessment-date", metavar="DATE",
+                                                   help="Date of the assessment, YYYY-MM-DD (default: today)."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
-        outdir: Path = typer.Option(..., "-o", "--outdir", help="Output directory."),
+        outdir: Path = typer.Option(..., "--outdir", metavar="DIR",
+                                    help="Folder for report.html, report.pdf, report.json and phenopacket.json."),
     ) -> None:
         """One case → report.html, report.pdf, report.json and phenopacket.json in OUTDIR."""
+        from charcot.cli_contract import split_terms
+        from charcot.cli_state import verbosity
+        from charcot.config import load_config
         from charcot.errors import InputError
+        from charcot.genome.panels import select_genes
         from charcot.outputs import check_output_dir
         from charcot.report.build import CaseInputs, build_report
         from charcot.report.write import OUTPUT_NAMES, write_report
+        from charcot.variants.reader import quiet_htslib
 
-        check_output_dir(outdir, names=OUTPUT_NAMES)
+        check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
         try:
-            as_of_date = date.fromisoformat(as_of) if as_of else None
+            when = date.fromisoformat(assessment_date) if assessment_date else None
         except ValueError:
-            raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from None
-        say = _progress(not quiet)
+            raise InputError(f"--assessment-date {assessment_date!r} is not a date", hint="use YYYY-MM-DD") from None
+        selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
+        where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        if verbosity() < 1:
+            quiet_htslib()
+        say = _progress(verbosity() >= 0)
         inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
-                            phenopacket=phenopacket, hpo=list(hpo), sample=sample, build=build, sex=sex,
-                            clinvar=clinvar, gnomad=gnomad, region=region, as_of=as_of_date)
+                            phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
+                            build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
+                            gnomad=gnomad, region=where.upper() if where else None, as_of=when, genes=selection)
         report = build_report(inputs, progress=say)
         paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
         for name in sorted(paths):
@@ -69,20 +88,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo")
     def demo_cmd(
-        outdir: Path = typer.Option(Path("demo-output"), "-o", "--outdir", help="Output directory."),
+        outdir: Path = typer.Option(Path("demo-output"), "--outdir", metavar="DIR",
+                                    help="Folder for the demo report (default: demo-output)."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
     ) -> None:
         """Run the bundled demo case (NA12878 + spiked SOD1 A4V, real ExpansionHunter VCF, fictional history)."""
         import time
 
+        from charcot.cli_state import verbosity
         from charcot.outputs import check_output_dir
         from charcot.report.demo import run_demo
         from charcot.report.write import OUTPUT_NAMES
 
-        check_output_dir(outdir, names=OUTPUT_NAMES)
+        check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
         start = time.perf_counter()
-        paths = run_demo(outdir, pdf=not no_pdf, progress=_progress(not quiet))
+        paths = run_demo(outdir, pdf=not no_pdf, progress=_progress(verbosity() >= 0))
         typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s:")
         for name in sorted(paths):
             typer.echo(f"  {paths[name].resolve()}")

@@ -65,6 +65,47 @@ def load_facts(path: str | Path) -> PatientFacts:
     return result
 
 
+_CLINICAL_CASE_KEYS = {"visits", "onset", "date_of_birth", "diagnosis", "subject", "phenotypicFeatures"}
+
+
+def load_case_facts(path: str | Path) -> PatientFacts:
+    """The patient facts of a case file: PatientFacts YAML/JSON, or the clinical case (YAML, JSON or
+    Phenopacket) that ``charcot clinical`` and ``charcot report`` read. From a clinical case the facts are
+    its assessment's (age, ALSFRS-R, FVC, disease duration, sex) and the genetic results it records;
+    genes it does not record are unknown, never "no finding"."""
+    data = _read_mapping(path, "case")
+    if "clinical" in data or not _CLINICAL_CASE_KEYS & set(data):
+        return load_facts(path)
+    from charcot.clinical.api import assess, load_case
+    from charcot.therapy import model
+
+    case = load_case(Path(path))
+    a = assess(case)
+    clinical: dict[str, Any] = {"affected": True}
+    if case.sex.value in ("female", "male", "other"):
+        clinical["sex"] = case.sex.value
+    if case.date_of_birth is not None:
+        clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
+    if a.alsfrs_r:
+        clinical["alsfrs_r"] = a.alsfrs_r[-1].total
+        clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
+    fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
+    if fvcs:
+        clinical["fvc_percent"] = fvcs[-1]
+    clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
+    repeats: dict[str, model.RepeatStatus] = {}
+    findings: list[model.GeneFinding] = []
+    genotype = case.genotype
+    if genotype is not None:
+        for gene, status in (("C9orf72", genotype.c9orf72_status), ("AR", genotype.ar_cag_status)):
+            if status.value in ("expanded", "normal"):
+                repeats[gene] = model.RepeatStatus(status.value)
+        findings = [model.GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity)
+                    for f in genotype.findings]
+    return model.PatientFacts(id=case.id, genotype=model.Genotype(findings=findings, repeats=repeats),
+                              clinical=model.Clinical(**clinical))
+
+
 def load_claim(path: str | Path) -> ClaimFields:
     """Read a claim (YAML or JSON): ``text`` and ``intervention`` required, other fields optional."""
     data = _read_mapping(path, "claim")

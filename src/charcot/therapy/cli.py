@@ -9,26 +9,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from charcot.cli_contract import OutputFormat, file_option, format_option, output_option, resolve_format
+
 if TYPE_CHECKING:
     from charcot.therapy.model import ClaimGrade, TherapyMatch, TherapyMatches
 
-_FORMATS = ("table", "json")
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in _FORMATS:
-        from charcot.errors import InputError
-
-        raise InputError(f"unknown format {fmt!r}", hint="use --format table or --format json")
-
-
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        from charcot.outputs import atomic_write_text
+    from charcot.cli_contract import emit
 
-        atomic_write_text(output, text if text.endswith("\n") else text + "\n")
+    emit(text, output)
 
 
 def _unv(flag: bool) -> str:
@@ -113,51 +102,58 @@ def register(app: typer.Typer) -> None:
 
     @app.command("therapies")
     def therapies_cmd(
-        case: Path = typer.Argument(..., help="Patient facts (YAML or JSON; see charcot.therapy.model.PatientFacts)."),
-        region: str | None = typer.Option(None, "--region", help="Regulatory region: US, EU, UK, JP, CA, KR, CH."),
-        as_of: str | None = typer.Option(None, "--as-of", help="Regulatory status as of this date (YYYY-MM-DD)."),
-        fmt: str = typer.Option("table", "--format", help="table or json."),
+        case: Path = typer.Argument(..., metavar="CASE", help="The case: patient facts (YAML or JSON; see "
+                                    "charcot.therapy.model.PatientFacts) or the clinical case YAML that 'clinical' "
+                                    "and 'report' read."),
+        jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
+                                                help="Regulatory jurisdiction: US, EU, UK, JP, CA, KR, CH (default: "
+                                                     "the configuration's 'jurisdiction')."),
+        as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
+                                         help="Regulatory and trial status as of this date, YYYY-MM-DD (default: "
+                                              "the knowledge snapshot)."),
+        fmt: str | None = format_option(),
         show_all: bool = typer.Option(False, "--all", help="Show every therapy and trial, not only the relevant ones."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+        output: Path | None = output_option("the matches"),
     ) -> None:
         """Therapies and trials this patient can receive or join, criterion by criterion."""
+        from charcot.config import load_config
         from charcot.errors import InputError
-        from charcot.outputs import check_output_file
-        from charcot.therapy.api import load_facts, match
+        from charcot.therapy.api import load_case_facts, match
 
-        check_output_file(output, option="-o")
-        _check_format(fmt)
+        chosen = resolve_format(fmt, output)
         when = None
         if as_of is not None:
             try:
                 when = date.fromisoformat(as_of)
             except ValueError as exc:
                 raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from exc
-        result = match(load_facts(case), region=region.upper() if region else None, as_of=when)
-        _emit(result.model_dump_json(indent=2) if fmt == "json" else render_matches(result, show_all), output)
+        where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        result = match(load_case_facts(case), region=where.upper() if where else None, as_of=when)
+        _emit(result.model_dump_json(indent=2) if chosen is OutputFormat.JSON else render_matches(result, show_all),
+              output)
 
     claim_app = typer.Typer(help="Grade treatment claims.", no_args_is_help=True)
 
     @claim_app.command("check")
     def claim_check(
-        claim: Path = typer.Argument(..., help="Claim YAML/JSON: text, intervention, design, n, control, outcome, ..."),
+        claim: Path = typer.Argument(..., metavar="CLAIM", help="Claim YAML/JSON: text, intervention, design, n, "
+                                     "control, outcome, ..."),
         seed: int = typer.Option(0, "--seed", help="Seed of the natural-history simulation."),
-        plot: Path | None = typer.Option(None, "--plot", help="Write the natural-history plot (PNG) here."),
-        fmt: str = typer.Option("table", "--format", help="table or json."),
+        plot: Path | None = file_option("--plot", "Also write the natural-history plot (PNG) here.", "PNG"),
+        fmt: str | None = format_option(),
+        output: Path | None = output_option("the grade"),
     ) -> None:
         """Grade a claim (AAN class, ALSUntangled grades, red flags) against controlled evidence and natural history."""
-        from charcot.outputs import check_output_file
         from charcot.therapy.api import grade_claim, load_claim
 
-        check_output_file(plot, option="--plot")
-        _check_format(fmt)
+        chosen = resolve_format(fmt, output)
         grade = grade_claim(load_claim(claim), seed=seed)
         if plot is not None and grade.natural_history is not None:
             from charcot.therapy.plots import natural_history_png
 
             natural_history_png(grade.natural_history, plot)
-        _emit(grade.model_dump_json(indent=2, exclude={"natural_history": {"changes"}}) if fmt == "json"
-              else render_grade(grade), None)
+        _emit(grade.model_dump_json(indent=2, exclude={"natural_history": {"changes"}}) if chosen is OutputFormat.JSON
+              else render_grade(grade), output)
 
     app.add_typer(claim_app, name="claim")
 
@@ -168,8 +164,10 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
     @knowledge_app.command("therapies")
     def k_therapies(
         gene: str | None = typer.Option(None, "--gene", help="Only therapies targeting this gene."),
-        region: str | None = typer.Option(None, "--region", help="Show status in this region only."),
-        fmt: str = typer.Option("table", "--format", help="table or json."),
+        jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
+                                                help="Show the status in this jurisdiction only (US, EU, UK, ...)."),
+        fmt: str | None = format_option(),
+        output: Path | None = output_option("the list"),
     ) -> None:
         """Therapies with regulatory status per region, mechanism, target genes and evidence."""
         import json
@@ -178,30 +176,33 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         from charcot.knowledge.schema.therapies import Record
         from charcot.therapy.matching import status_in_region
 
-        _check_format(fmt)
+        chosen = resolve_format(fmt, output)
         kb = get_knowledge()
         items = [t for t in kb.typed("therapies", Record)
                  if gene is None or gene.upper() in {g.upper() for g in t.target_genes}]
         when = kb.meta.snapshot_date
-        if fmt == "json":
-            typer.echo(json.dumps([t.model_dump(mode="json") for t in items], indent=2))
+        if chosen is OutputFormat.JSON:
+            _emit(json.dumps([t.model_dump(mode="json") for t in items], indent=2), output)
             return
+        lines: list[str] = []
         for t in items:
-            typer.echo(f"{t.id}: {t.name}{_unv(t.confidence.value == 'unverified')}")
-            typer.echo(f"  class {t.therapy_class.value}; {t.modality}; targets {', '.join(t.target_genes) or '-'}; "
-                       f"mechanisms {', '.join(m.mechanism for m in t.mechanisms)}")
-            typer.echo(f"  status: {t.development_status}; evidence: {t.evidence_level}")
-            regions = [region.upper()] if region else sorted({e.region for e in t.regulatory})
+            lines.append(f"{t.id}: {t.name}{_unv(t.confidence.value == 'unverified')}")
+            lines.append(f"  class {t.therapy_class.value}; {t.modality}; targets {', '.join(t.target_genes) or '-'}; "
+                         f"mechanisms {', '.join(m.mechanism for m in t.mechanisms)}")
+            lines.append(f"  status: {t.development_status}; evidence: {t.evidence_level}")
+            regions = [jurisdiction.upper()] if jurisdiction else sorted({e.region for e in t.regulatory})
             for r in regions:
                 s = status_in_region(t.regulatory, r, when)
-                typer.echo(f"  {r}: " + (f"{s.status} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
-                                         else "no record in charcot"))
+                lines.append(f"  {r}: " + (f"{s.status} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
+                                           else "no record in charcot"))
+        _emit("\n".join(lines), output)
 
     @knowledge_app.command("trials")
     def k_trials(
         gene: str | None = typer.Option(None, "--gene", help="Only trials targeting this gene."),
         status: str | None = typer.Option(None, "--status", help="Only trials with this status (e.g. recruiting)."),
-        fmt: str = typer.Option("table", "--format", help="table or json."),
+        fmt: str | None = format_option(),
+        output: Path | None = output_option("the list"),
     ) -> None:
         """Trials with status as of the snapshot (check clinicaltrials.gov)."""
         import json
@@ -209,21 +210,23 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         from charcot.knowledge import get_knowledge
         from charcot.knowledge.schema.trials import Record
 
-        _check_format(fmt)
+        chosen = resolve_format(fmt, output)
         items = [t for t in get_knowledge().typed("trials", Record)
                  if (gene is None or gene.upper() in {g.upper() for g in t.target_genes})
                  and (status is None or t.status.status.value == status)]
-        if fmt == "json":
-            typer.echo(json.dumps([t.model_dump(mode="json") for t in items], indent=2))
+        if chosen is OutputFormat.JSON:
+            _emit(json.dumps([t.model_dump(mode="json") for t in items], indent=2), output)
             return
+        lines: list[str] = []
         for t in items:
             unv = t.status.confidence.value == "unverified" or t.confidence.value == "unverified"
-            typer.echo(f"{t.nct_id} {t.acronym or ''} phase {t.phase}: {t.title}")
-            typer.echo(f"  status {t.status.status.value} as of {t.status.as_of}{_unv(unv)}; check clinicaltrials.gov; "
-                       f"genotype: {t.genotype_requirement}")
+            lines.append(f"{t.nct_id} {t.acronym or ''} phase {t.phase}: {t.title}")
+            lines.append(f"  status {t.status.status.value} as of {t.status.as_of}{_unv(unv)}; check "
+                         f"clinicaltrials.gov; genotype: {t.genotype_requirement}")
+        _emit("\n".join(lines), output)
 
     @knowledge_app.command("mechanisms")
-    def k_mechanisms(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    def k_mechanisms(fmt: str | None = format_option(), output: Path | None = output_option("the map")) -> None:
         """Mechanism map: each mechanism, the genes acting through it and the therapies targeting it."""
         import json
 
@@ -231,7 +234,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         from charcot.knowledge.schema.mechanisms import Record as Mech
         from charcot.knowledge.schema.therapies import Record as Ther
 
-        _check_format(fmt)
+        chosen = resolve_format(fmt, output)
         kb = get_knowledge()
         therapies = kb.typed("therapies", Ther)
         rows = []
@@ -239,9 +242,11 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
             targeted = [t.id for t in therapies if any(link.mechanism == m.id for link in t.mechanisms)]
             rows.append({"id": m.id, "name": m.name, "genes": [g.gene for g in m.genes], "therapies": targeted,
                          "sources": m.sources})
-        if fmt == "json":
-            typer.echo(json.dumps(rows, indent=2))
+        if chosen is OutputFormat.JSON:
+            _emit(json.dumps(rows, indent=2), output)
             return
+        lines: list[str] = []
         for r in rows:
-            typer.echo(f"{r['id']}: {r['name']}")
-            typer.echo(f"  genes: {', '.join(r['genes']) or '-'}; therapies: {', '.join(r['therapies']) or '-'}")
+            lines.append(f"{r['id']}: {r['name']}")
+            lines.append(f"  genes: {', '.join(r['genes']) or '-'}; therapies: {', '.join(r['therapies']) or '-'}")
+        _emit("\n".join(lines), output)

@@ -35,6 +35,7 @@ from charcot.variants.model import (
 from charcot.variants.reader import Block, Call, IndexPrefetch, environ_threads, is_x_nonpar, read_calls
 
 if TYPE_CHECKING:
+    from charcot.genome.panels import GeneSelection
     from charcot.knowledge.schema.genes import Record as GeneRecord
     from charcot.variants.resources import ClinVarResource, GnomadResource
 
@@ -175,8 +176,12 @@ def interpret(
     min_gq: int | None = None,
     min_dp: int | None = None,
     include_filtered: bool = False,
+    genes: GeneSelection | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
+
+    ``genes``: restrict the panel (``charcot.genome.panels.select_genes``: --genes, --panel, --bed); the
+    genes left out are listed as not examined.
 
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
@@ -188,7 +193,7 @@ def interpret(
     try:
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
-                          include_filtered=include_filtered)
+                          include_filtered=include_filtered, selection=genes)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -210,6 +215,7 @@ def _interpret(
     min_gq: int | None,
     min_dp: int | None,
     include_filtered: bool,
+    selection: GeneSelection | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -227,6 +233,10 @@ def _interpret(
     diagnosis = diagnosis.strip() if diagnosis and diagnosis.strip() else None
     kb = get_knowledge()
     genes = kb.genes
+    left_out: list[str] = []
+    if selection is not None:
+        left_out = sorted(g.symbol for g in genes if g.symbol not in selection.symbols)
+        genes = [g for g in genes if g.symbol in selection.symbols]
     gene_by_symbol = {g.symbol: g for g in genes}
     clinvar_res: ClinVarResource | None = None
     gnomad_res: GnomadResource | None = None
@@ -267,6 +277,11 @@ def _interpret(
                     reason="a small-variant VCF does not represent them",
                     how_to_assess="run an SV/CNV caller (e.g. Manta, GATK gCNV) and review ALS genes"),
     ]
+    if left_out:
+        not_assessed.append(NotAssessed(
+            what=f"{len(left_out)} knowledge-base gene(s) outside the requested panel: {', '.join(left_out)}",
+            reason=f"the analysis was restricted to the {selection.how if selection else 'requested genes'}",
+            how_to_assess="re-run without --genes/--panel/--bed to examine every ALS gene"))
     callability: list[ExonCallability] | None = None
     if read.gvcf:
         callability = _callability(panel, read.blocks, min_gq if min_gq is not None else DEFAULT_CALLABLE_GQ)

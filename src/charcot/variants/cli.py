@@ -3,8 +3,50 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+from charcot.cli_contract import (
+    OutputFormat,
+    bed_option,
+    build_option,
+    format_option,
+    genes_option,
+    hpo_option,
+    output_option,
+    panel_option,
+    resolve_format,
+    sex_option,
+)
+
+if TYPE_CHECKING:
+    from charcot.variants.model import InterpretationResult
+
+FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.TSV)
+
+
+def render_table(result: InterpretationResult) -> str:
+    """The findings for a person: one line per reportable variant, then what was not assessed."""
+    shown = [f for f in result.findings if f.reportable]
+    lines = [f"{result.sample} ({result.build}): {len(result.findings)} variant(s) in {len(result.genes_assessed)} "
+             f"ALS genes, {len(shown)} coding/splice; {result.records_read} record(s) read"]
+    if shown:
+        rows = [("gene", "variant", "HGVS", "zygosity", "classification", "criteria")]
+        for f in shown:
+            criteria = ",".join(e.criterion for e in f.evidence if e.applied) or "-"
+            hgvs = " ".join(x for x in (f.hgvs_c, f.hgvs_p) if x) or "not annotated"
+            rows.append((f.gene, f.key, hgvs, f.zygosity.value, f.classification.value, criteria))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+        lines.append("")
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1] for r in rows]
+    for c in result.compound_heterozygous:
+        lines.append(f"compound heterozygous candidate: {c.gene}: {', '.join(c.variants)} ({c.phase})")
+    if result.not_assessed:
+        lines.append("")
+        lines += [f"not assessed: {n.what}: {n.reason}" for n in result.not_assessed]
+    lines.append("(--format json for every detail, --format tsv for one row per variant)")
+    return "\n".join(lines) + "\n"
 
 
 def register(app: typer.Typer) -> None:
@@ -12,41 +54,46 @@ def register(app: typer.Typer) -> None:
 
     @app.command("interpret")
     def interpret_cmd(
-        vcf: Path = typer.Argument(..., help="The patient's VCF (plain or bgzipped) or BCF; indexed input is faster."),
+        vcf: Path = typer.Argument(..., metavar="VCF", help="The patient's VCF (plain or bgzipped) or BCF; '-' reads "
+                                   "standard input (plain or BGZF). Indexed input is faster."),
         sample: str | None = typer.Option(None, "--sample", help="Sample to interpret (needed for multi-sample files)."),
-        build: str = typer.Option("auto", "--build", help="auto (from header contig lengths), GRCh37 or GRCh38."),
+        build: str = build_option(),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="Tabix-indexed ClinVar VCF (display + PS1/PM5)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="Tabix-indexed gnomAD sites VCF (BA1/BS1/PM2)."),
-        hpo: str = typer.Option("", "--hpo", help="Comma-separated HPO terms, e.g. HP:0007354 (PP4)."),
+        hpo: list[str] = hpo_option(),
         diagnosis: str | None = typer.Option(None, "--diagnosis", help="The clinical diagnosis, e.g. ALS or "
                                              "MONDO:0004976 (PP4 with --hpo)."),
         str_path: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter/TRGT)."),
-        sex: str | None = typer.Option(None, "--sex", help="male, female or unknown (X-linked zygosity)."),
+        sex: str | None = sex_option(),
+        genes: list[str] = genes_option(),
+        panel: str | None = panel_option(),
+        bed: Path | None = bed_option(),
         min_gq: int | None = typer.Option(None, "--min-gq", help="Drop calls with genotype quality below this."),
         min_dp: int | None = typer.Option(None, "--min-dp", help="Drop calls with depth below this."),
         include_filtered: bool = typer.Option(False, "--include-filtered", help="Also interpret non-PASS records."),
-        output: Path | None = typer.Option(None, "-o", "--output", help="Write findings JSON here (default: stdout)."),
-        tsv: Path | None = typer.Option(None, "--tsv", help="Also write a findings TSV here."),
+        fmt: str | None = format_option(choices=FORMATS),
+        output: Path | None = output_option("the findings"),
     ) -> None:
         """Interpret a patient's VCF in the ALS genes: annotation, ACMG/AMP classification, inheritance."""
-        from charcot.outputs import atomic_write_text, check_output_files
+        from charcot.cli_contract import emit, readable_input, split_terms
+        from charcot.errors import NothingAssessed
+        from charcot.genome.panels import select_genes
         from charcot.variants.api import interpret, to_json, to_tsv
 
-        check_output_files(("-o", output), ("--tsv", tsv))
-
-        result = interpret(vcf, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
-                           hpo=[t for t in hpo.split(",") if t.strip()], diagnosis=diagnosis, str_path=str_path, sex=sex,
-                           min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered)
-        text = to_json(result)
-        tsv_text = to_tsv(result) if tsv is not None else None
-        if output is not None:
-            atomic_write_text(output, text)
-        if tsv is not None and tsv_text is not None:
-            atomic_write_text(tsv, tsv_text)
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            shown = [f for f in result.findings if f.reportable]
-            typer.echo(f"{result.sample} ({result.build}): {len(result.findings)} variant(s) in "
-                       f"{len(result.genes_assessed)} ALS genes, {len(shown)} coding/splice; written to {output}",
-                       err=True)
+        selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
+        with readable_input(vcf) as path:
+            result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
+                               hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
+                               min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection)
+        if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
+            result.input = str(vcf)
+            for item in result.provenance.inputs:
+                if item.path == str(path):
+                    item.path = str(vcf)
+        chosen = resolve_format(fmt, output, FORMATS)
+        text = (to_json(result) if chosen is OutputFormat.JSON else to_tsv(result) if chosen is OutputFormat.TSV
+                else render_table(result))
+        emit(text, output)
+        if result.status != "assessed" or not result.genes_assessed:
+            raise NothingAssessed(f"no ALS gene could be assessed in {vcf} (status {result.status})",
+                                  hint="see 'not assessed' in the output")

@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
-        port: int = typer.Option(8000, "--port"),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
         data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="Uploads, reports and the SQLite database."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="SQLAlchemy URL, e.g. postgresql+psycopg2://... (default: SQLite in --data-dir)."),
