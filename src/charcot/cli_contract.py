@@ -300,6 +300,25 @@ def _common_params() -> list[Any]:
     return [copy.copy(p) for p in _TEMPLATE]
 
 
+def _format_callback(help_text: str) -> Callable[[Any, Any, Any], Any]:
+    import re
+
+    names = [n for n in re.findall(r"\b(table|json|tsv)\b", help_text.split("(")[0]) if n]
+    choices = tuple(OutputFormat(n) for n in dict.fromkeys(names)) or (OutputFormat.TABLE, OutputFormat.JSON)
+
+    def _check(ctx: Any, param: Any, value: Any) -> Any:
+        return None if value is None else check_format(value, choices).value
+
+    return _check
+
+
+def _output_callback(ctx: Any, param: Any, value: Any) -> Any:
+    from charcot.outputs import check_output_file
+
+    check_output_file(value, option="-o")
+    return value
+
+
 class ContractArgument(TyperArgument):
     """An argument shown the usual Unix way in usage lines: ``VCF`` (required), ``[KEY]`` (optional),
     ``FILE...`` (several), instead of typer's ``{vcf}``."""
@@ -326,6 +345,12 @@ def apply_contract(command: Any) -> Any:
         if param.name not in names and not (set(param.opts) & taken):
             command.params.append(param)
     for param in command.params:
+        opts = getattr(param, "opts", ())
+        # a command that declared --format or -o without the shared helpers still gets the same checks
+        if "--format" in opts and param.callback is None:
+            param.callback = _format_callback(param.help or "")
+        if "-o" in opts and param.callback is None:
+            param.callback = _output_callback
         if isinstance(param, TyperArgument):
             if not param.metavar and param.name:
                 param.metavar = param.name.upper()

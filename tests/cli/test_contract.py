@@ -78,8 +78,11 @@ def test_option_names_follow_the_contract(path: str, command: Any) -> None:
                 problems.append(f"{opt}: the only short options are -o/--output, -q/--quiet, -v/--verbose")
         if not (param.help or "").strip():
             problems.append(f"{param.opts[0]}: no help text")
-        if (param.metavar or "").upper() == "DIR" and "--outdir" not in param.opts:
+        writes = re.search(r"\b(write|output)", param.help or "", re.IGNORECASE)
+        if (param.metavar or "").upper() == "DIR" and writes and "--outdir" not in param.opts:
             problems.append(f"{param.opts[0]}: a folder of outputs is --outdir DIR")
+        if opt_out := [o for o in param.opts if o.startswith("--out") and o not in ("--outdir", "--output")]:
+            problems.append(f"{opt_out[0]}: outputs are -o/--output FILE or --outdir DIR")
     for param in command.params:
         if getattr(param, "param_type_name", "") == "argument" and not (getattr(param, "help", "") or "").strip():
             problems.append(f"argument {param.name}: no help text")

@@ -29,10 +29,10 @@ def _pct(value: float | None) -> str:
 
 def render_risk_table(result: RiskResult, horizon: float) -> str:
     a = result.assumptions
-    lines = [f"{a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
+    lines = [f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
              f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}",
-             (f"proband {a.proband_prior.id}: {a.proband_prior.text}" if a.proband_prior is not None else
-              "proband prior: population model (no untested affected proband named or identifiable; name one with "
+             (f"# proband {a.proband_prior.id}: {a.proband_prior.text}" if a.proband_prior is not None else
+              "# proband prior: population model (no untested affected proband named or identifiable; name one with "
               "--proband)"),
              f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
              f"{f'risk {horizon:g}y':>10}{'lifetime':>10}"]
@@ -42,11 +42,11 @@ def render_risk_table(result: RiskResult, horizon: float) -> str:
                      f"{_pct(r.p_carrier):>11}{_pct(r.risk_next_years):>10}{_pct(r.risk_lifetime):>10}")
     if result.sensitivity:
         untested = {i.id for i in result.individuals if i.tested.value == "untested"}  # one pass: linear
-        lines.append("sensitivity of P(carrier) to the non-penetrant fraction x:")
+        lines.append("# sensitivity of P(carrier) to the non-penetrant fraction x:")
         for row in result.sensitivity:
             vals = ", ".join(f"{k} {v:.1%}" for k, v in row.p_carrier.items() if k in untested)
-            lines.append(f"  x = {row.nonpenetrance:g} ({row.label}): {vals}")
-    lines += [f"note: {note}" for note in a.caveats]
+            lines.append(f"#   x = {row.nonpenetrance:g} ({row.label}): {vals}")
+    lines += [f"# note: {note}" for note in a.caveats]
     return "\n".join(lines) + "\n"
 
 
