@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "therapy"
 def test_therapies_table(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("therapies", DATA / "sod1_patient.yaml")
     assert r.code == 0, r.stderr
-    assert "Tofersen (Qalsody) [tofersen] -> ELIGIBLE" in r.stdout
+    assert "Tofersen (Qalsody) -> ELIGIBLE" in r.stdout and "[tofersen]" not in r.stdout  # no internal ids
     assert "check clinicaltrials.gov" in r.stdout
     assert "[unverified]" in r.stdout
 

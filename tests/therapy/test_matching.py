@@ -296,3 +296,9 @@ def test_symptomatic_treatment_needs_its_symptom_recorded() -> None:
     absent = base.model_copy(deep=True)
     absent.clinical.symptoms["pseudobulbar_affect"] = False
     assert match(absent, region="US").get("dextromethorphan_quinidine").verdict is Verdict.NOT_ELIGIBLE
+
+
+def test_unverified_open_status_is_not_enough_for_eligible() -> None:
+    # the tofersen early-access record is "available" but unverified: a clinic must check, never "eligible"
+    m = match(facts("sod1_patient")).get("EAP-tofersen")
+    assert m.verdict is Verdict.CANNOT_DECIDE and "not verified" in m.summary

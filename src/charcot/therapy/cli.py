@@ -30,7 +30,9 @@ def _render_match(m: TherapyMatch) -> list[str]:
         state = (m.trial_status or "").replace("_", " ")
         head = (f"[CLOSED: {state}] criteria: {head}" if m.open_to_new_participants is False
                 else f"[{state}, as of {m.trial_status_as_of}] {head}")
-    lines = [f"* {m.name} [{m.id}] -> {head}{_unv(m.unverified)}",
+    # registry ids (NCT...) are shown; charcot's own keys (therapy ids, EAP-...) are not clinician text
+    shown_id = f" [{m.id}]" if m.id.startswith("NCT") else ""
+    lines = [f"* {m.name}{shown_id} -> {head}{_unv(m.unverified)}",
              f"    {m.summary}"]
     if m.kind == "trial":
         lines.append(f"    phase {m.phase}; genotype: {m.genotype_requirement}")

@@ -185,7 +185,8 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
             summary = f"not open to new participants ({state}); " + summary.replace("eligible on", "would meet")
         else:
             summary += f"; in any case NOT open to new participants: {state}"
-    elif open_ is None:
+    elif open_ is None or (status.confidence is Confidence.UNVERIFIED and verdict is Verdict.ELIGIBLE):
+        # 'eligible' needs a verified open status: an unverified 'recruiting'/'available' is not enough
         if verdict is Verdict.ELIGIBLE:
             verdict = Verdict.CANNOT_DECIDE
             summary = "cannot decide: every checked criterion is met, but whether the study takes new participants " \
