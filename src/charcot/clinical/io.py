@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from charcot.clinical.model import ClinicalCase
@@ -47,29 +46,34 @@ def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
     if not isinstance(raw, dict):
         raise InputError("expected a mapping at the top level", path=path)
     try:
-        return ClinicalCase.model_validate(raw)
+        case = ClinicalCase.model_validate(raw)
     except ValidationError as exc:
         raise validation_error(exc, path) from exc
+    _check_not_in_future(case, path)
+    from charcot.structured import check_hpo_ids
+
+    check_hpo_ids(case.hpo_terms, path=path, where="hpo_terms")
+    return case
+
+
+def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
+    """A date after today is a typing error (a visit cannot have happened yet); it would otherwise
+    shift every slope and stage silently."""
+    today = date.today()
+    dated: list[tuple[str, date | None]] = [("date_of_birth", case.date_of_birth), ("onset.date", case.onset.date),
+                                            ("diagnosis.date", case.diagnosis.date if case.diagnosis else None),
+                                            ("death_date", case.death_date)]
+    dated += [(f"visits.{i + 1}.date", v.date) for i, v in enumerate(case.visits)]
+    for field, when in dated:
+        if when is not None and when > today:
+            raise InputError(f"{field} {when.isoformat()} is in the future (today is {today.isoformat()})",
+                             path=path, record=field, hint="check the year and month of that date")
 
 
 def _read_structured(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=path) from exc
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
-        raise InputError("not a UTF-8 text file", path=path) from exc
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno) from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                         line=mark.line + 1 if mark is not None else None) from exc
+    from charcot.structured import load_structured
+
+    return load_structured(path, "clinical record")
 
 
 def is_phenopacket(raw: Any) -> bool:

@@ -12,7 +12,6 @@ risk engine says which method it used for them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -245,12 +244,9 @@ def read_phenopacket_family(path: str | Path) -> Pedigree:
     """Read a GA4GH Phenopacket v2 ``Family`` (JSON): ``pedigree.persons`` give the structure; the
     proband's and relatives' ``subject.timeAtLastEncounter`` give ages when present."""
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise _err("file not found", p) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _err(f"not valid JSON: {exc}", p, hint="a Phenopacket Family is a JSON document") from exc
+    from charcot.structured import loads_json, read_text
+
+    doc = loads_json(read_text(p, "Phenopacket Family"), p)
     if not isinstance(doc, dict) or not isinstance(doc.get("pedigree"), dict):
         raise _err("no 'pedigree' object: not a Phenopacket Family", p,
                    hint="expected {\"id\": ..., \"proband\": {...}, \"pedigree\": {\"persons\": [...]}}")

@@ -15,7 +15,6 @@ Coordinates: every reader converts the caller's convention to the repeat interva
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import zlib
 from collections.abc import Iterator
@@ -410,13 +409,9 @@ def _count_pairs(text: str | None) -> dict[int, int]:
 
 
 def read_eh_json(path: Path) -> StrFile:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno,
-                         hint="ExpansionHunter JSON output is expected; the file may be truncated") from None
-    except UnicodeDecodeError:
-        raise InputError("not a text file", path=path) from None
+    from charcot.structured import loads_json, read_text
+
+    data = loads_json(read_text(path, "ExpansionHunter JSON"), path)
     if not isinstance(data, dict) or "LocusResults" not in data:
         raise InputError("JSON without 'LocusResults': not ExpansionHunter output", path=path,
                          hint="give the <prefix>.json written by ExpansionHunter")

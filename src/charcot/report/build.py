@@ -201,10 +201,9 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
 
 
 def _hpo_from_phenopacket(path: Path) -> tuple[list[str], str | None, str | None]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read phenopacket JSON: {exc}", path=path) from None
+    from charcot.structured import load_structured
+
+    data = load_structured(path, "phenopacket")
     if not isinstance(data, dict):
         raise InputError("a phenopacket must be a JSON object", path=path)
     features = data.get("phenotypicFeatures") or []
@@ -216,6 +215,9 @@ def _hpo_from_phenopacket(path: Path) -> tuple[list[str], str | None, str | None
         term = kind.get("id") if isinstance(kind, dict) else None
         if isinstance(term, str) and term and not f.get("excluded"):
             terms.append(term)
+    from charcot.structured import check_hpo_ids
+
+    terms = check_hpo_ids(terms, path=path, where="phenotypicFeatures")
     subject = data.get("subject") or {}
     sex = subject.get("sex") if isinstance(subject, dict) else None
     sid = subject.get("id") if isinstance(subject, dict) else None

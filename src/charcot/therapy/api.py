@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,10 @@ __all__ = ["grade_claim", "load_claim", "load_facts", "match", "simulate_natural
 
 
 def _read_mapping(path: str | Path, what: str) -> Any:
-    import yaml
+    from charcot.structured import load_structured
 
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{what} file not found", path=p) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {what} file: {exc}", path=p) from exc
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", path=p, line=exc.lineno) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=p,
-                         line=mark.line + 1 if mark is not None else None) from exc
+    data = load_structured(p, f"{what} file")
     if not isinstance(data, dict):
         raise InputError(f"a {what} file must contain a mapping at the top level", path=p)
     return data

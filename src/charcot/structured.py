@@ -1,0 +1,213 @@
+"""The one loader for user-supplied YAML and JSON (case records, phenopackets, claims, patient facts,
+ExpansionHunter JSON, Phenopacket Family).
+
+Stricter than ``yaml.safe_load`` / ``json.loads`` where they would silently give a wrong answer or a
+traceback:
+
+- a key repeated in one mapping is an error (both parsers keep the last one silently, which flipped
+  a phenopacket's sex);
+- nesting deeper than ``MAX_DEPTH`` is an error (deep nesting raised RecursionError);
+- an impossible YAML date such as ``2026-13-45`` is an error with its line (PyYAML raised ValueError);
+- JSON ``NaN``/``Infinity`` are refused (not JSON, and they poison every comparison).
+
+Every problem is an ``InputError`` naming the file and, where known, the line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from charcot.errors import InputError
+
+MAX_DEPTH = 64
+HPO_ID = re.compile(r"HP:\d{7}")
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    path: str | None = None
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise InputError("a mapping key must be a plain value", path=loader.path,
+                             line=key_node.start_mark.line + 1) from None
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise InputError(f"the key {key!r} appears twice in the same mapping (lines {seen[key]} and {line})",
+                             path=loader.path, line=line,
+                             hint="keep one of them: charcot does not guess which one you meant")
+        seen[key] = line
+        result[key] = loader.construct_object(value_node, deep=deep)
+    return result
+
+
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise InputError(f"{node.value!r} is not a valid date ({exc})", path=loader.path,
+                         line=node.start_mark.line + 1, hint="write dates as YYYY-MM-DD, e.g. 2024-03-15") from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return InputError(f"not valid YAML: {problem}", path=path, line=mark.line + 1 if mark is not None else None,
+                      hint="check the indentation and quoting around that line")
+
+
+def _check_yaml_depth(text: str, path: str | None) -> None:
+    """Walk the event stream (no recursion) and refuse nesting deeper than MAX_DEPTH."""
+    depth = 0
+    loader = _BaseLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=path,
+                                     line=event.start_mark.line + 1 if event.start_mark else None,
+                                     hint="a clinical record is a few levels deep; this file is damaged or hostile")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                raise InputError("YAML aliases (*name) are not accepted in charcot inputs", path=path,
+                                 line=event.start_mark.line + 1 if event.start_mark else None,
+                                 hint="write the value out in full")
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, path) from None
+    finally:
+        loader.dispose()
+
+
+def loads_yaml(text: str, path: str | Path | None = None) -> Any:
+    """Parse YAML text strictly (see the module docstring)."""
+    where = str(path) if path is not None else None
+    _check_yaml_depth(text, where)
+    loader = _StrictLoader(text)
+    loader.path = where
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, where) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+    finally:
+        loader.dispose()
+
+
+def _json_depth_ok(text: str) -> bool:
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def loads_json(text: str, path: str | Path | None = None) -> Any:
+    """Parse JSON text strictly (see the module docstring)."""
+    where = str(path) if path is not None else None
+    if not _json_depth_ok(text):
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
+                         hint="a clinical record is a few levels deep; this file is damaged or hostile")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise InputError(f"the key {key!r} appears twice in the same JSON object", path=where,
+                                 hint="keep one of them: charcot does not guess which one you meant")
+            out[key] = value
+        return out
+
+    def constant(name: str) -> Any:
+        raise InputError(f"{name} is not a JSON number", path=where, hint="write the value as a number or null")
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path=where, line=exc.lineno,
+                         hint="check the brackets, commas and quotes around that line") from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+
+
+def read_text(path: str | Path, what: str = "file") -> str:
+    """A user's text file, with the usual mistakes in words (missing, folder, gzipped, not UTF-8, BOM kept out)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=p, hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{what} is a folder, not a file", path=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the {what}: {(exc.strerror or str(exc)).lower()}", path=p) from None
+    if data[:2] == b"\x1f\x8b":
+        raise InputError(f"the {what} is gzip-compressed", path=p, hint=f"decompress it first (gunzip {p.name})")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 byte-order mark (Excel, Notepad) carries no content
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"the {what} is UTF-16 text", path=p, hint="save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"the {what} is not UTF-8 text (byte {exc.start})", path=p, line=line,
+                         hint="save it as UTF-8 text") from None
+
+
+def load_structured(path: str | Path, what: str = "file") -> Any:
+    """Read a YAML or JSON file (JSON by its .json suffix; YAML otherwise, which also reads JSON)."""
+    p = Path(path)
+    text = read_text(p, what)
+    if not text.strip():
+        raise InputError(f"the {what} is empty", path=p)
+    if p.suffix.lower() == ".json":
+        return loads_json(text, p)
+    return loads_yaml(text, p)
+
+
+def check_hpo_ids(terms: list[str], *, path: str | Path | None = None, where: str | None = None) -> list[str]:
+    """Refuse an HPO id that is not ``HP:`` followed by 7 digits; returns the ids stripped."""
+    out: list[str] = []
+    for term in terms:
+        text = str(term).strip()
+        if not HPO_ID.fullmatch(text):
+            raise InputError(f"{text!r} is not an HPO id", path=path, record=where,
+                             hint="HPO ids are HP: followed by 7 digits, e.g. HP:0007354")
+        out.append(text)
+    return out
