@@ -27,6 +27,10 @@ _SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE, 
 _STATUS = {"2": Status.AFFECTED, "1": Status.UNAFFECTED, "affected": Status.AFFECTED,
            "unaffected": Status.UNAFFECTED}
 _MISSING_PARENT = {"0", "", ".", "-9", "NA"}
+# PED/PLINK: sex 1 male, 2 female, 0 (or -9, 'other', 'unknown') unknown; phenotype 1 unaffected,
+# 2 affected, 0 or -9 missing. Anything else (a typo such as 'x' or '7') is refused, never guessed.
+_SEX_UNKNOWN = {"0", "-9", "other", "unknown", "u", ".", "na"}
+_STATUS_UNKNOWN = {"0", "-9", "unknown", ".", "na"}
 
 
 @dataclass
@@ -183,15 +187,10 @@ def add_missing_parents(individuals: dict[str, Individual]) -> list[str]:
 def read_ped(path: str | Path, *, repair: bool = False) -> Pedigree:
     """Read a PED/FAM file (whitespace separated; lines starting with '#' are comments/headers).
     With ``repair`` missing parents are added as placeholder founders (see add_missing_parents)."""
+    from charcot.structured import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _err("file not found", p) from exc
-    except UnicodeDecodeError as exc:
-        raise _err("not a text file (PED must be UTF-8 text)", p) from exc
-    except OSError as exc:
-        raise _err(f"cannot read: {exc.strerror}", p) from exc
+    text = read_text(p, "PED file")
     individuals: dict[str, Individual] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -202,6 +201,12 @@ def read_ped(path: str | Path, *, repair: bool = False) -> Pedigree:
             raise _err(f"expected at least 6 columns (family, individual, father, mother, sex, phenotype), "
                        f"found {len(cols)}", p, line=number, hint="PED columns are whitespace separated")
         fam, iid, fid, mid, sex, phen = cols[:6]
+        if sex.lower() not in _SEX and sex.lower() not in _SEX_UNKNOWN:
+            raise _err(f"sex code {sex!r} of {iid} is not a PED code", p, line=number, record=iid,
+                       hint="column 5 is sex: 1 male, 2 female, 0 unknown")
+        if phen.lower() not in _STATUS and phen.lower() not in _STATUS_UNKNOWN:
+            raise _err(f"phenotype code {phen!r} of {iid} is not a PED code", p, line=number, record=iid,
+                       hint="column 6 is affection status: 1 unaffected, 2 affected, 0 or -9 unknown")
         if iid in _MISSING_PARENT:
             raise _err(f"individual ID {iid!r} is not allowed", p, line=number)
         if iid in individuals:
@@ -323,13 +328,10 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
     """Read ``ages.tsv``: tab-separated with a header naming ``id`` and ``age`` and optionally
     ``status`` (affected/unaffected/unknown), ``onset_age``, ``test`` (carrier/noncarrier),
     ``deceased`` (yes/no) and ``death_age`` (age at death; implies deceased)."""
+    from charcot.structured import read_text
+
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise _err("file not found", p) from exc
-    except UnicodeDecodeError as exc:
-        raise _err("not a text file", p) from exc
+    lines = read_text(p, "ages file").splitlines()
     rows = [(n, ln) for n, ln in enumerate(lines, start=1) if ln.strip() and not ln.startswith("##")]
     if not rows:
         raise _err("empty ages file", p, hint="header line: id<TAB>age[<TAB>status<TAB>onset_age<TAB>test<TAB>deceased<TAB>death_age]")

@@ -27,6 +27,9 @@ from charcot.genome.builds import normalise_contig
 from charcot.repeats.model import SupportType
 
 _STR_ALT = re.compile(r"^<STR(\d+)>$")
+# No repeat-unit count can exceed this: the longest C9orf72 expansions measured are a few thousand
+# units (tens of kb), so 20,000 is several-fold beyond anything biological; larger is a broken file.
+MAX_REPEAT_UNITS = 20_000
 
 
 @dataclass
@@ -289,7 +292,43 @@ def parse_sample(sf: StrFile, rec: Record, index: int) -> RawCall:
     except (ValueError, IndexError) as exc:
         raise InputError(f"cannot read the {sf.caller} fields of sample {sf.samples[index]!r}: {exc}", path=sf.path,
                          line=rec.line, hint="the record does not follow the caller's documented format") from None
+    _check_plausible(sf, rec, call, index)
     return call
+
+
+def _check_plausible(sf: StrFile, rec: Record, call: RawCall, index: int) -> None:
+    """Impossible values are refused, never interpreted: a negative or absurd size, a confidence
+    interval that excludes its own call, a TRGT allele too short for its motif count."""
+    where = f"{call.locus_name or rec.chrom + ':' + str(rec.pos)} (sample {sf.samples[index]})"
+    hint = "the caller never writes this value; the file was edited or damaged"
+    motifs = [m for m in rec.info.get("MOTIFS", "").split(",") if m]
+    shortest = min((len(m) for m in motifs), default=0)
+    for allele in call.alleles:
+        if allele is None:
+            continue
+        if allele.size < 0:
+            raise InputError(f"repeat size {allele.size} is negative", path=sf.path, line=rec.line, record=where,
+                             hint=hint)
+        if allele.size > MAX_REPEAT_UNITS:
+            raise InputError(f"repeat size {allele.size} is beyond any plausible length (more than "
+                             f"{MAX_REPEAT_UNITS:,} repeat units)", path=sf.path, line=rec.line, record=where,
+                             hint=hint)
+        if allele.ci is not None:
+            low, high = allele.ci
+            if low > high or not low <= allele.size <= high:
+                raise InputError(f"the confidence interval {low}-{high} does not contain the call "
+                                 f"{allele.size}", path=sf.path, line=rec.line, record=where, hint=hint)
+        if allele.length_bp is not None and allele.length_bp < 0:
+            raise InputError(f"allele length {allele.length_bp} bp is negative", path=sf.path, line=rec.line,
+                             record=where, hint=hint)
+        if sf.caller == "TRGT" and allele.length_bp is not None and shortest:
+            # MC counts motifs inside AL bp: they cannot need more bases than the allele has (real files
+            # stay within a few percent; 1.5x plus 10 bp leaves room for rounding and interruptions).
+            needed = allele.size * shortest
+            if needed > 1.5 * allele.length_bp + 10:
+                raise InputError(f"TRGT allele length AL={allele.length_bp} bp cannot hold the motif count "
+                                 f"MC={allele.size} of a {shortest}-bp motif ({needed} bp)", path=sf.path,
+                                 line=rec.line, record=where, hint=hint)
 
 
 def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], call: RawCall) -> None:
