@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,10 @@ def gene_rows(rows: list[list[str]], span: dict[str, Any]) -> list[list[str]]:
     return [r for r in rows if r[0] == span["chrom"] and span["start"] <= int(r[1]) <= span["end"]]
 
 
-def derive_build(symbol: str, coords: dict[str, Any], rows: list[list[str]]) -> dict[str, dict[str, Any]]:
+OFFSETS: dict[tuple[str, str], int] = {}
+
+
+def derive_build(symbol: str, coords: dict[str, Any], rows: list[list[str]], build: str = "") -> dict[str, dict[str, Any]]:
     strand = coords["span"]["strand"]
     index = walk(coords["exons"], strand)
     votes: dict[int, int] = {}
@@ -107,6 +111,7 @@ def derive_build(symbol: str, coords: dict[str, Any], rows: list[list[str]]) -> 
         return {}
     if count < len(usable):
         SKIPPED[symbol] = f"{len(usable) - count} of {len(usable)} rows inconsistent with the coding offset (left out)"
+    OFFSETS[(symbol, build)] = offset
     out: dict[str, dict[str, Any]] = {}
     for r, pos, cref, calt, p in usable:
         c = index[pos] + offset
@@ -129,7 +134,7 @@ def derive(genes_json: Path, sources: Path) -> dict[str, Any]:
             coords = gene["coordinates"][build]
             if not coords["exons"]:
                 continue
-            found.update(derive_build(symbol, coords, gene_rows(rows, coords["span"])))
+            found.update(derive_build(symbol, coords, gene_rows(rows, coords["span"]), build))
         per_build[build] = found
     variants: dict[str, Any] = {}
     for vid in sorted(set(per_build["GRCh38"]) | set(per_build["GRCh37"]), key=int):
@@ -141,6 +146,7 @@ def derive(genes_json: Path, sources: Path) -> dict[str, Any]:
                                   f"{b['hgvs_c']}")
         variants[vid] = {"gene": base["gene"], "hgvs_c": base["hgvs_c"], "hgvs_p": base["hgvs_p"],
                          "grch38": a["allele"] if a else None, "grch37": b["allele"] if b else None}
+    splice = derive_splice(genes, KNOWLEDGE / "variants.yaml")
     meta = {"script": "scripts/derive_known_variants.py",
             "source": "WGLab/InterVar intervardb/PS1.AA.change.patho.hg38 + .hg19 (commit 103cf717, 2021-08): "
                       "ClinVar pathogenic/likely pathogenic missense variants; rows of the panel genes in "
@@ -150,17 +156,68 @@ def derive(genes_json: Path, sources: Path) -> dict[str, Any]:
             "conventions": "positions 1-based (VCF), chromosome without 'chr'; c. on the canonical exons of "
                            "derived/genes.json; p. three-letter, predicted (in parentheses)",
             "genes_left_out": dict(sorted(SKIPPED.items()))}
-    return {"meta": meta, "variants": variants}
+    return {"meta": meta, "variants": variants, "splice": splice}
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    lines = ["{", f'"meta": {json.dumps(doc["meta"], sort_keys=True)},', '"variants": {']
+    lines = ["{", f'"meta": {json.dumps(doc["meta"], sort_keys=True)},',
+             f'"splice": {json.dumps(doc.get("splice", {}), sort_keys=True, separators=(",", ":"))},', '"variants": {']
     items = list(doc["variants"].items())
     for i, (k, v) in enumerate(items):
         lines.append(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}"
                      + ("," if i < len(items) - 1 else ""))
     lines += ["}", "}"]
     return "\n".join(lines) + "\n"
+
+
+_SPLICE = re.compile(r"^c\.(\d+)([+-])([12])([ACGT])>([ACGT])$")
+# the canonical splice-site bases on the coding strand: acceptor ...AG|exon, donor exon|GT...
+_CONSENSUS = {("-", 1): "G", ("-", 2): "A", ("+", 1): "G", ("+", 2): "T"}
+
+
+def derive_splice(genes: dict[str, Any], variants_yaml: Path) -> dict[str, Any]:
+    """Canonical splice-site variants of variants.yaml (``position_from_hgvs: true``): the exon boundary named by
+    the HGVS c. is located with the gene's coding offset (found above from the ClinVar rows) on each build's exon
+    table; the named position must be an exon's first (c.N-k) or last (c.N+k) coding base, and the HGVS reference
+    base must be the splice consensus base there."""
+    import yaml
+
+    raw = yaml.safe_load(variants_yaml.read_text(encoding="utf-8")) or {}
+    out: dict[str, Any] = {}
+    for rec in raw.get("records") or []:
+        if not isinstance(rec, dict) or not rec.get("position_from_hgvs"):
+            continue
+        m = _SPLICE.match(str(rec["hgvs_c"]))
+        symbol = str(rec["gene"])
+        if m is None:
+            raise DerivationError(f"{rec.get('id')}: position_from_hgvs needs a canonical splice c.N+/-1/2 change")
+        n, side, k, ref, alt = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4), m.group(5)
+        if _CONSENSUS[(side, k)] != ref:
+            raise DerivationError(f"{rec['id']}: {rec['hgvs_c']} names {ref} at {side}{k}, not the consensus "
+                                  f"{_CONSENSUS[(side, k)]}")
+        entry: dict[str, Any] = {"hgvs_c": rec["hgvs_c"]}
+        for build in ("GRCh38", "GRCh37"):
+            coords = genes[symbol]["coordinates"][build]
+            strand = coords["span"]["strand"]
+            if (symbol, build) not in OFFSETS:
+                raise DerivationError(f"{rec['id']}: no coding offset for {symbol} on {build}")
+            index = walk(coords["exons"], strand)
+            by_index = {i: p for p, i in index.items()}
+            base = by_index.get(n - OFFSETS[(symbol, build)])
+            exon = next((e for e in coords["exons"] if base is not None and e["start"] <= base <= e["end"]), None)
+            if exon is None or base is None:
+                raise DerivationError(f"{rec['id']}: c.{n} is not in the {build} canonical exons")
+            first = exon["start"] if strand == "+" else exon["end"]
+            last = exon["end"] if strand == "+" else exon["start"]
+            if (side == "-" and base != first) or (side == "+" and base != last):
+                raise DerivationError(f"{rec['id']}: c.{n} is not the {'first' if side == '-' else 'last'} base of "
+                                      f"exon {exon['number']} on {build}")
+            step = (-k if side == "-" else k) * (1 if strand == "+" else -1)
+            gref, galt = (ref, alt) if strand == "+" else (ref.translate(_COMP), alt.translate(_COMP))
+            entry[build.lower()] = {"chrom": coords["span"]["chrom"], "pos": base + step, "ref": gref, "alt": galt}
+            entry["exon"] = exon["number"]
+        out[str(rec["id"])] = entry
+    return dict(sorted(out.items()))
 
 
 def subset(full_dir: Path) -> None:

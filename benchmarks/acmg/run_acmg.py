@@ -39,6 +39,7 @@ WORK = REPO / "benchmarks" / "scratch" / "acmg"
 HEADER_VCF = REPO / "tests" / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
 CSQ_VCF = REPO / "tests" / "data" / "variants" / "scout_vep104_annotated.vcf"
 ALS_HPO = ["HP:0007354"]
+KIF5A_EXON27_FIRST_CODON = 998  # c.2993 (first base of exon 27, derived) is in codon 998
 
 
 @dataclass
@@ -112,6 +113,8 @@ def set_a() -> list[Case]:
             continue  # ClinVar's assertion is for another disease (HFE haemochromatosis, SETX AOA2 ...)
         a = row["grch38"]
         pos_aa = int("".join(ch for ch in row["hgvs_p"][6:] if ch.isdigit()))
+        if row["gene"] == "KIF5A" and pos_aa < KIF5A_EXON27_FIRST_CODON:
+            continue  # motor/stalk-domain variants: ClinVar's assertion is for SPG10/CMT2, not ALS
         cases.append(Case("A", f"ClinVar {vid}", row["gene"], a["chrom"], a["pos"], a["ref"], a["alt"],
                           "missense_variant", row["hgvs_c"], row["hgvs_p"], pos_aa, "P/LP",
                           f"ClinVar VariationID {vid} (S-InterVarPS1)"))
@@ -128,7 +131,9 @@ def set_b() -> list[Case]:
         a = r.allele(Build.GRCh38)
         if a is None or r.classification is None:
             continue
-        consequence = "stop_gained" if r.hgvs_p.endswith("Ter)") else "missense_variant"
+        consequence = ("stop_gained" if r.hgvs_p.endswith("Ter)") else
+                       ("splice_donor_variant" if "+" in r.hgvs_c else "splice_acceptor_variant")
+                       if r.hgvs_p == "p.?" else "missense_variant")
         cases.append(Case("B", r.id, r.gene, a.chrom, a.pos, a.ref, a.alt, consequence, r.hgvs_c, r.hgvs_p,
                           r.protein_position, r.classification.value, ", ".join(r.sources[:3])))
     return cases

@@ -27,7 +27,7 @@ def test_many_cited_known_variants_with_both_builds() -> None:
         assert r.allele(Build.GRCh38) is not None and r.allele(Build.GRCh37) is not None, r.id
         assert r.sources and r.classification is not None, r.id
     for wanted in ("SOD1-G94A", "SOD1-I114T", "SOD1-D91A", "TARDBP-A315T", "TARDBP-G348C", "FUS-R521C", "FUS-R521H",
-                   "FUS-R495X", "VCP-R155H", "VCP-R191Q", "PFN1-C71G", "UBQLN2-P497H"):
+                   "FUS-R495X", "VCP-R155H", "VCP-R191Q", "PFN1-C71G", "UBQLN2-P497H", "KIF5A-c2993m1"):
         assert wanted in records
 
 
@@ -85,3 +85,20 @@ def test_same_amino_acid_change_by_another_nucleotide_gets_ps1(tmp_path: Path) -
     f = next(x for x in interpret(vcf).findings if x.gene == "SOD1")
     ps1 = [e for e in f.evidence if e.criterion == "PS1" and e.applied]
     assert ps1 and "p.(Leu145Phe)" in ps1[0].reason
+
+
+def test_kif5a_exon27_acceptor_is_derived_on_both_builds_and_classified_by_the_gene_rule(tmp_path: Path) -> None:
+    from charcot.knowledge.schema.genes import Record as Gene
+
+    r = _records()["KIF5A-c2993m1"]
+    gene = next(g for g in get_knowledge().typed("genes", Gene) if g.symbol == "KIF5A")
+    for build in Build:
+        a, coords = r.allele(build), gene.coords(build)
+        assert a is not None and coords is not None and a.ref == "G"
+        exon27 = next(e for e in coords.exons if e.number == 27)
+        assert a.pos == exon27.start - 1  # plus strand: the base before exon 27 is the acceptor -1
+    chrom, pos, ref, alt, _c, _p = known("KIF5A-c2993m1")
+    vcf = write_vcf(tmp_path / "k.vcf.gz", [Rec(chrom, pos, ref, alt)])  # unannotated: the exon table places it
+    f = next(x for x in interpret(vcf).findings if x.gene == "KIF5A")
+    pvs1 = [e for e in f.evidence if e.criterion == "PVS1" and e.applied]
+    assert pvs1 and pvs1[0].strength == "Strong" and f.known_variant and f.known_variant["id"] == "KIF5A-c2993m1"

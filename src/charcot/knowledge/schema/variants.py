@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 _HGVS_P = re.compile(r"^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|Ter|\*)\)?$")
 _HGVS_C_SNV = re.compile(r"^c\.(\d+)([ACGT])>([ACGT])$")
+_HGVS_C_SPLICE = re.compile(r"^c\.(\d+)[+-][12][ACGT]>[ACGT]$")  # canonical splice-site SNV
 
 
 class GenomicAllele(BaseModel):
@@ -155,14 +156,23 @@ class Record(CitedRecord):
     # ClinVar VariationID: both builds' alleles and the HGVS are then derived from the ClinVar-derived table by
     # scripts/derive_known_variants.py (derived/clinvar_missense.json), and checked against hgvs_c / hgvs_p
     clinvar_variation: int | None = Field(default=None, ge=1)
+    # canonical splice-site SNVs (c.N-1/-2, c.N+1/+2): both builds' positions derived from the HGVS by
+    # scripts/derive_known_variants.py (exon boundary located with the ClinVar-derived coding offset)
+    position_from_hgvs: bool = False
     grch37: GenomicAllele | None = None  # filled from derived/variants.json (never typed)
     curated_evidence: list[CuratedCriterion] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Record:
-        if _HGVS_P.match(self.hgvs_p) is None:
-            raise ValueError(f"hgvs_p {self.hgvs_p!r} is not a p.(Xxx123Yyy) substitution")
-        if self.grch38 is None and self.anchor is None and self.clinvar_variation is None:
+        if self.hgvs_p == "p.?":
+            if _HGVS_C_SPLICE.match(self.hgvs_c) is None:
+                raise ValueError("hgvs_p 'p.?' is only for canonical splice-site variants (c.N+/-1 or 2)")
+        elif _HGVS_P.match(self.hgvs_p) is None:
+            raise ValueError(f"hgvs_p {self.hgvs_p!r} is not a p.(Xxx123Yyy) substitution (or p.? for a splice site)")
+        if self.position_from_hgvs and _HGVS_C_SPLICE.match(self.hgvs_c) is None:
+            raise ValueError("position_from_hgvs is for canonical splice-site SNVs (c.N+/-1 or 2)")
+        if self.grch38 is None and self.anchor is None and self.clinvar_variation is None \
+                and not self.position_from_hgvs:
             raise ValueError("give grch38 (sourced position), anchor (to derive it) or clinvar_variation (derived "
                              "from the ClinVar table)")
         seen = [c.criterion for c in self.curated_evidence]
@@ -178,22 +188,20 @@ class Record(CitedRecord):
         return self.id
 
     @property
-    def protein_position(self) -> int:
+    def protein_position(self) -> int | None:
+        """Residue of the protein change; None for a splice-site variant (p.?)."""
         m = _HGVS_P.match(self.hgvs_p)
-        assert m is not None  # checked by the validator
-        return int(m.group(2))
+        return int(m.group(2)) if m is not None else None
 
     @property
-    def ref_aa(self) -> str:
+    def ref_aa(self) -> str | None:
         m = _HGVS_P.match(self.hgvs_p)
-        assert m is not None
-        return m.group(1)
+        return m.group(1) if m is not None else None
 
     @property
-    def alt_aa(self) -> str:
+    def alt_aa(self) -> str | None:
         m = _HGVS_P.match(self.hgvs_p)
-        assert m is not None
-        return m.group(3)
+        return m.group(3) if m is not None else None
 
     def allele(self, build: Build) -> GenomicAllele | None:
         return self.grch38 if build == Build.GRCh38 else self.grch37
@@ -211,11 +219,11 @@ def _load_derived(data_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def _clinvar_table(data_dir: Path) -> dict[str, Any]:
+def _clinvar_table(data_dir: Path, part: str = "variants") -> dict[str, Any]:
     path = data_dir / CLINVAR_FILE
     if not path.exists():
         return {}
-    table: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("variants", {})
+    table: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get(part, {})
     return table
 
 
@@ -224,8 +232,15 @@ def attach(records: list[Record], data_dir: Path) -> None:
     VariationID get both builds from the ClinVar-derived table where no other derivation gave them."""
     derived = _load_derived(data_dir) or {}
     table = _clinvar_table(data_dir)
+    splice = _clinvar_table(data_dir, "splice")
     by_id = {v["id"]: v for v in derived.get("variants", [])}
     for record in records:
+        sp = splice.get(record.id) if record.position_from_hgvs else None
+        if sp is not None and sp.get("hgvs_c") == record.hgvs_c:
+            how = (f"derived from {record.hgvs_c} at the exon {sp['exon']} boundary of the canonical exon table "
+                   "(scripts/derive_known_variants.py)")
+            record.grch38 = record.grch38 or GenomicAllele(**sp["grch38"], how=how)
+            record.grch37 = record.grch37 or GenomicAllele(**sp["grch37"], how=how)
         row = table.get(str(record.clinvar_variation)) if record.clinvar_variation else None
         if row is not None:
             how = (f"ClinVar VariationID {record.clinvar_variation} in InterVar's ClinVar-derived table "
@@ -332,7 +347,8 @@ class KnownVariantIndex:
                 allele = record.allele(build)
                 if allele is not None:
                     self._by_allele[(build, allele.chrom, allele.pos, allele.ref, allele.alt)] = record
-            self._by_residue[(record.gene.upper(), record.protein_position)].append(record)
+            if record.protein_position is not None:
+                self._by_residue[(record.gene.upper(), record.protein_position)].append(record)
 
     def at(self, build: Build | str, chrom: str, pos: int, ref: str, alt: str) -> Record | None:
         """The known variant with exactly this allele (chromosome with or without 'chr')."""
