@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := bcftools tabix chromium poppler-utils libpango-1.0-0 libpango
 	libharfbuzz-subset0 fonts-dejavu-core postgresql openjdk-17-jre-headless
 OUT ?= demo-output
 
-.PHONY: demo test bench lint debian-packages venv hail-venv clean
+.PHONY: demo test bench lint debian-packages venv hail-venv clean lock
 
 # Debian packages (only when root and something is missing; otherwise a note).
 .debian-packages.stamp:
@@ -27,17 +27,26 @@ OUT ?= demo-output
 
 debian-packages: .debian-packages.stamp
 
-$(BIN)/charcot: pyproject.toml
+# Installs exactly the versions in requirements.lock (a constraints file written by scripts/lock.py;
+# docs/CLI.md "Reproducible installs" says how to update it).
+$(BIN)/charcot: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
 	@if command -v uv >/dev/null 2>&1; then \
-	  uv venv -q --python $(PYTHON) $(VENV) && uv pip install -q --python $(BIN)/python -e '.[dev]'; \
+	  uv venv -q --python $(PYTHON) $(VENV) && uv pip install -q --python $(BIN)/python -c requirements.lock -e '.[dev]'; \
 	else \
 	  $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q --disable-pip-version-check -U pip && \
-	  $(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'; \
+	  $(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'; \
 	fi
 	@touch $@
 
-venv: .debian-packages.stamp $(BIN)/charcot
+# Byte-compile the source tree once: with PYTHONDONTWRITEBYTECODE=1 an editable install would
+# otherwise compile every imported module again on every run (benchmarks/bench_startup.py).
+SOURCES := $(shell find src -name '*.py' 2>/dev/null)
+.compiled.stamp: $(BIN)/charcot $(SOURCES)
+	@$(BIN)/python -m compileall -q src >/dev/null
+	@touch $@
+
+venv: .debian-packages.stamp $(BIN)/charcot .compiled.stamp
 
 $(HAIL_VENV)/bin/python: pyproject.toml
 	$(PYTHON) -m venv $(HAIL_VENV)
@@ -48,7 +57,7 @@ $(HAIL_VENV)/bin/python: pyproject.toml
 hail-venv: .debian-packages.stamp $(HAIL_VENV)/bin/python
 
 demo: venv
-	$(BIN)/charcot demo -o $(OUT)
+	$(BIN)/charcot demo --outdir $(OUT)
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -62,5 +71,9 @@ test: venv hail-venv
 bench: venv
 	bash benchmarks/run-all.sh
 
+# Rewrite requirements.lock from the installed .venv (after 'pip install -U -e .[dev]' and 'make test').
+lock: venv
+	$(BIN)/python scripts/lock.py > requirements.lock
+
 clean:
-	rm -rf $(VENV) $(HAIL_VENV) .debian-packages.stamp .pytest_cache .mypy_cache .ruff_cache $(OUT)
+	rm -rf $(VENV) $(HAIL_VENV) .debian-packages.stamp .compiled.stamp .pytest_cache .mypy_cache .ruff_cache $(OUT)
