@@ -24,7 +24,7 @@ TOOLS = {"pytest", "pytest-xdist", "hypothesis", "ruff", "mypy", "types-PyYAML",
 
 def _requirements() -> list[Requirement]:
     lines = list(PROJECT["dependencies"])
-    for extra, items in PROJECT["optional-dependencies"].items():
+    for items in PROJECT["optional-dependencies"].values():
         lines += [item for item in items if not item.startswith("charcot[")]
     return [Requirement(line) for line in lines]
 
