@@ -171,7 +171,7 @@ def test_limited_gene_is_capped_at_vus(tmp_path: Path) -> None:
 def test_mimic_gene_null_variant_is_classified_for_its_own_disease(tmp_path: Path) -> None:
     f = _stop_in_exon(tmp_path, "ERLIN1", 3, "p.(Arg80Ter)", "80")
     pvs1 = _applied(f)["PVS1"]
-    assert "spastic paraplegia 62" in pvs1.reason or "S-CG25b" in pvs1.sources
+    assert "spastic paraplegia 62" in pvs1.reason and "S-CG25b" in pvs1.sources
 
 
 # --- PM1 hotspots ---------------------------------------------------------------------------------------------
@@ -283,3 +283,16 @@ def test_user_facing_rule_text_cites_sources_not_the_research_notes() -> None:
     for v in kb.typed("variants", VariantRecord):
         texts += [c.reason + " " + (c.confidence_note or "") for c in v.curated_evidence]
     assert texts and not [t for t in texts if "research notes" in t.lower()]
+
+
+@pytest.mark.parametrize(("gene", "applied", "words"), [
+    ("SMN1", True, "spinal muscular atrophy"),  # mimic: classified for its own disease
+    ("SIGMAR1", False, "not established"),
+    ("C9orf72", False, "repeat expansion"),
+    ("ANG", False, "Limited"),
+])
+def test_mechanism_and_pvs1_agree_for_the_formerly_contradictory_genes(tmp_path: Path, gene: str, applied: bool,
+                                                                       words: str) -> None:
+    f = _stop_in_exon(tmp_path, gene, 2, "p.(Arg40Ter)", "40")
+    pvs1 = next(e for e in f.evidence if e.criterion == "PVS1")
+    assert pvs1.applied is applied and words in pvs1.reason

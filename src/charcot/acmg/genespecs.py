@@ -153,13 +153,13 @@ def hotspots(symbol: str) -> list[ResidueRange]:
     return list(spec.hotspots) if spec is not None else []
 
 
-def pvs1_applicability(symbol: str) -> tuple[bool, str, list[str]] | None:
-    """(applicable, reason, sources) from the gene specification, or None when it does not decide."""
+def pvs1_applicability(symbol: str) -> tuple[bool, str, list[str], str] | None:
+    """(applicable, reason, sources, disease) from the gene specification, or None when it does not decide."""
     spec = spec_for(symbol)
     if spec is None or spec.pvs1 is None:
         return None
     p = spec.pvs1
-    return p.applicable, f"{' '.join(p.reason.split())} (disease classified: {p.disease})", list(p.sources)
+    return p.applicable, f"{' '.join(p.reason.split())} (disease classified: {p.disease})", list(p.sources), p.disease
 
 
 def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str], bool] | None:

@@ -100,7 +100,12 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
         if not rules.lof_is_mechanism:
             return [_not_applied(f"{gene.symbol}: loss of function is not the established disease mechanism "
                                  f"({rules.lof_note}); PVS1 not applied", list(rules.sources))]
-    return _decision_tree(ctx, kind, rules, decided[2] if decided is not None else [])
+    out = _decision_tree(ctx, kind, rules, decided[2] if decided is not None else [])
+    disease = decided[3] if decided is not None else ""
+    if disease and "amyotrophic lateral sclerosis" not in disease.lower():
+        # a mimic gene: say which disease the null variant is evidence for (never ALS)
+        out = [e.model_copy(update={"reason": f"{e.reason}; classified for {disease}"}) for e in out]
+    return out
 
 
 def _decision_tree(ctx: VariantContext, kind: str, rules: AcmgGeneRules | None, spec_sources: list[str]) -> list[Evidence]:
