@@ -234,7 +234,7 @@ def test_oligogenic_summary(tmp_path: Path) -> None:
     (c1, s1, _, _), (c2, s2, _, _) = exon("TBK1", 5), exon("OPTN", 4)
     result = interpret(write_vcf(tmp_path / "o.vcf.gz", [Rec(c1, s1 + 40, "C", "T"), Rec(c2, s2 + 20, "A", "G")]))
     assert result.oligogenic.oligogenic and result.oligogenic.genes == ["OPTN", "TBK1"]
-    assert "unannotated" in result.oligogenic.note
+    assert "not classified (consequence unknown)" in result.oligogenic.note
 
 
 def test_multiallelic_split_trim_and_left_alignment_flag(tmp_path: Path) -> None:

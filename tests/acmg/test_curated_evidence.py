@@ -50,7 +50,10 @@ def test_a4v_in_unannotated_vcf_is_pathogenic_by_curated_evidence(tmp_path: Path
     chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", build)
     vcf = write_vcf(tmp_path / "a4v.vcf.gz", [Rec(chrom, pos, ref, alt)], build=build)
     f = _sod1(interpret(vcf, hpo=ALS_HPO).findings)
-    assert f.build == build.value and f.pos == pos and f.consequence is None  # unannotated
+    assert f.build == build.value and f.pos == pos
+    # unannotated VCF: the consequence and the name come from the knowledge base's curated HGVS (exact allele)
+    assert f.consequence == ["missense_variant"] and f.consequence_source == "knowledge base (curated HGVS)"
+    assert (f.transcript, f.hgvs_c, f.hgvs_p) == ("NM_000454.5", "NM_000454.5:c.14C>T", "p.(Ala5Val)")
     assert f.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC)
     applied = _applied(f)
     assert {"PS4", "PP1", "PM2", "PP4"} <= set(applied)
@@ -84,7 +87,9 @@ def test_other_allele_at_the_same_position_gets_no_curated_evidence(tmp_path: Pa
     assert f.alt == other and f.known_variant is None
     assert _curated(f) == []
     assert not {"PS4", "PP1", "PM2"} & set(_applied(f))
-    assert f.classification == AcmgClass.VUS
+    # no annotation and no knowledge-base entry for this allele: not classified (never a VUS by default)
+    assert f.classification is None and f.not_classified is not None
+    assert "consequence unknown" in f.not_classified and "--reference" in f.not_classified
 
 
 def _clinvar_vcf(tmp_path: Path, chrom: str, pos: int, ref: str, alt: str) -> Path:

@@ -38,6 +38,9 @@ class KnownVariant:
     # knowledge-base curated ACMG evidence (charcot.knowledge.schema.variants.CuratedCriterion), applied only
     # when this entry is the exact allele of the finding (VariantContext.exact_known)
     curated: tuple[Any, ...] = ()
+    hgvs_c: str | None = None  # knowledge base: the curated HGVS c. on ``transcript`` (MANE Select)
+    transcript: str | None = None
+    splice: bool = False  # ClinVar lists a splice consequence for it (PS1 then needs care)
 
     @property
     def pathogenic(self) -> bool:

@@ -16,6 +16,8 @@ from charcot.model import Evidence
 from charcot.variants.annotation import parse_missense
 
 MIN_CLINVAR_STARS = 2
+# SpliceAI delta score from which a splice effect is considered (Walker et al. 2023)
+SPLICE_IMPACT = 0.2
 
 
 def _eligible(k: KnownVariant) -> bool:
@@ -43,6 +45,24 @@ def assess_known(ctx: VariantContext) -> list[Evidence]:
         else:
             pm5.append(k)
     out: list[Evidence] = []
+    # PS1 rests on the protein change being the cause: not when the known variant is listed with a splice
+    # consequence, nor when this one is predicted to affect splicing (Walker et al. 2023, ClinGen SVI splicing)
+    spliceai = ctx.predictors.spliceai_max
+    if ps1 and spliceai is not None and spliceai >= SPLICE_IMPACT:
+        k = ps1[0]
+        out.append(Evidence(criterion="PS1", strength="Strong", points=0.0, applied=False,
+                            reason=f"same amino-acid change as {k.key} ({k.hgvs_p}), but this variant is predicted to "
+                                   f"affect splicing (SpliceAI {spliceai:.2f} >= {SPLICE_IMPACT}): PS1 not applied",
+                            sources=[S.RICHARDS_2015, S.WALKER_2023]))
+        ps1 = []
+    elif ps1 and all(k.splice for k in ps1):
+        k = ps1[0]
+        out.append(Evidence(criterion="PS1", strength="Strong", points=0.0, applied=False,
+                            reason=f"same amino-acid change as {k.key} ({k.hgvs_p}), but ClinVar lists a splice "
+                                   "consequence for it, so its pathogenicity may not be the protein change",
+                            sources=[S.RICHARDS_2015, S.WALKER_2023]))
+        ps1 = []
+    ps1 = [k for k in ps1 if not k.splice]
     if ps1:
         k = ps1[0]
         out.append(Evidence(criterion="PS1", strength="Strong", points=points_for("PS1", "Strong"),

@@ -151,9 +151,10 @@ def classify_panel_sites(path: str | Path, build: str = "auto") -> PlpSites:
                     finding = classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), resolved, None, (), known_kb,
                                        None, None, (), schema.annotated)
                     classified += 1
-                    name = finding.classification.value
+                    cls = finding.classification
+                    name = cls.value if cls is not None else "not classified (consequence unknown)"
                     counts[name] = counts.get(name, 0) + 1
-                    if finding.classification.at_least_likely_pathogenic:
+                    if cls is not None and cls.at_least_likely_pathogenic:
                         found.add((site_chrom, int(v.POS), v.REF, alt, pg.symbol))
     finally:
         vcf.close()

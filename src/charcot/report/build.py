@@ -287,7 +287,9 @@ def _finding(raw: Any) -> VariantFinding:
         points=float(raw.points), genotype=raw.genotype, filter=raw.filter, clinvar=clinvar_text,
         population_frequency=freq_text, inheritance=raw.inheritance.summary if raw.inheritance else None,
         gene_region=raw.position.description if raw.position else None, known_variant=known_text,
-        tier=_TIER_OF_CLASS.get((cls_text or "").lower(), 2), evidence=evidence,
+        not_classified=raw.not_classified,
+        clinvar_discordance=raw.clinvar_discordance.note if raw.clinvar_discordance is not None else None,
+        tier=_TIER_OF_CLASS.get(cls_text.lower(), 2) if cls_text else 0, evidence=evidence,
         notes=[str(n) for n in raw.notes], sources=sorted(sources),
     )
 
@@ -328,6 +330,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     findings = sorted((_finding(f) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     not_reported = [_finding(f) for f in ordered if not f.reportable]
+    not_classified = [f for f in findings if f.tier == 0]
+    findings = [f for f in findings if f.tier != 0]
     for f in findings:
         ctx.sources.update(f.sources)
     notes: list[str] = []
@@ -335,6 +339,13 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         notes.append(f"{len(not_reported)} variant(s) in panel genes lie outside coding sequence and splice regions "
                      "and carry no pathogenic evidence; they are not tiered (listed in report.json under "
                      "genetics.not_reported). Deep intronic and regulatory effects were not assessed.")
+    if not_classified:
+        notes.append(f"{len(not_classified)} variant(s) in coding or splice regions are not classified because their "
+                     "consequence is unknown (listed apart, not as VUS): give the reference FASTA and transcript "
+                     "models (or a resource bundle), or an annotated VCF.")
+    for f in findings:
+        if f.clinvar_discordance:
+            notes.append(f"{f.gene} {f.hgvs_p or f.hgvs_c or f.key}: {f.clinvar_discordance}")
     for ch in result.compound_heterozygous or []:
         notes.append(f"Possible compound heterozygosity in {ch.gene}: {', '.join(ch.variants)} ({ch.phase}). {ch.note}")
     oligo = getattr(result, "oligogenic", None)
@@ -351,7 +362,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
                        "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
     return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
-        not_reported=not_reported, genes_assessed=list(result.genes_assessed), records_read=result.records_read,
+        not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed), records_read=result.records_read,
         notes=notes)
 
 

@@ -100,7 +100,9 @@ class VariantFinding(_Model):
     inheritance: str | None = None
     gene_region: str | None = None
     known_variant: str | None = None
-    tier: int
+    not_classified: str | None = None  # why the variant has no class (consequence unknown) and how to fix it
+    clinvar_discordance: str | None = None  # charcot's class disagrees with a ClinVar assertion of >= 2 stars
+    tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
@@ -119,6 +121,8 @@ class GeneticsSection(_Model):
     # Variants read in panel genes that are neither coding nor in a splice region (by annotation or the
     # exon tables) and carry no pathogenic evidence: kept for completeness, not tiered or summarised.
     not_reported: list[VariantFinding] = Field(default_factory=list)
+    # Variants in coding/splice regions whose consequence is unknown: not classified, never a VUS.
+    not_classified: list[VariantFinding] = Field(default_factory=list)
     genes_assessed: list[str] = Field(default_factory=list)
     records_read: int | None = None
     notes: list[str] = Field(default_factory=list)

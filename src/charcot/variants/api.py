@@ -19,7 +19,9 @@ from charcot.errors import InputError
 from charcot.genome.normalise import variant_key
 from charcot.genome.panel import Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
-from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence
+from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
+from charcot.variants.clinvar import clinvar_discordance
+from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
     CompoundHetCandidate,
     ExonCallability,
@@ -29,6 +31,7 @@ from charcot.variants.model import (
     InterpretationResult,
     OligogenicSummary,
     ReadingSummary,
+    TranscriptConsequence,
     VariantFinding,
     Zygosity,
 )
@@ -99,7 +102,7 @@ def known_variants(build: Build) -> list[KnownVariant]:
     for r in get_knowledge().typed("variants", Record):
         allele = r.allele(build)
         key = f"{allele.chrom}-{allele.pos}-{allele.ref}-{allele.alt}" if allele is not None else ""
-        out.append(KnownVariant(key=key, gene=r.gene, hgvs_p=r.hgvs_p,
+        out.append(KnownVariant(key=key, gene=r.gene, hgvs_p=r.hgvs_p, hgvs_c=r.hgvs_c, transcript=r.transcript,
                                 classification=r.classification.value if r.classification else "",
                                 source="knowledge base", sources=tuple(r.sources), record_id=r.id,
                                 basis=r.classification_basis, curated=tuple(r.curated_evidence)))
@@ -116,9 +119,48 @@ def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
     return None
 
 
+HOW_TO_GET_CONSEQUENCES = ("give the reference FASTA and Ensembl GFF3 (--reference/--transcripts, or a resource "
+                           "bundle with --resources) so bcftools csq computes them, or annotate the VCF with VEP "
+                           "(--vcf --hgvs --mane_select) or SnpEff")
+
+
+def _engine_consequences(calls: Sequence[Call], known_kb: Sequence[KnownVariant], reference: Path | None,
+                         transcripts: Path | None, vcf: Path) -> dict[int, list[TranscriptConsequence]]:
+    """REF check of every panel record against the FASTA, then bcftools csq for the calls that have neither an
+    annotation nor a knowledge-base entry (charcot.variants.consequence)."""
+    if reference is None and transcripts is None:
+        return {}
+    if reference is None or transcripts is None:
+        raise InputError("the reference FASTA and the transcript models (GFF3) are needed together",
+                         hint="give both --reference FASTA and --transcripts GFF3 (or --resources BUNDLE)")
+    from charcot.variants.consequence import ConsequenceEngine
+
+    engine = ConsequenceEngine(Path(reference), Path(transcripts))
+    engine.check_ref([(c.chrom, c.vcf_pos, c.vcf_ref, c.line) for c in calls], vcf)
+    kb_keys = {k.key for k in known_kb if k.key}
+    todo = [i for i, c in enumerate(calls)
+            if not c.annotation.consequences and variant_key(c.chrom, c.allele) not in kb_keys]
+    done = engine.annotate([(calls[i].chrom, calls[i].vcf_pos, calls[i].vcf_ref, calls[i].vcf_alt) for i in todo])
+    return {todo[j]: csq for j, csq in done.items()}
+
+
+def _kb_consequence(k: KnownVariant, gene: GeneRecord | None) -> TranscriptConsequence | None:
+    """The knowledge base's curated HGVS for an exact allele match, as a consequence on the MANE transcript."""
+    from charcot.variants.consequence import consequence_from_hgvs
+
+    terms = consequence_from_hgvs(k.hgvs_c, k.hgvs_p)
+    if not terms:
+        return None
+    tx = k.transcript
+    return TranscriptConsequence(
+        gene=k.gene, transcript=tx, mane_select=bool(gene and gene.mane and tx == gene.mane.refseq_nm),
+        consequences=terms, hgvs_c=f"{tx}:{k.hgvs_c}" if tx and k.hgvs_c else k.hgvs_c, hgvs_p=k.hgvs_p,
+        protein_position=protein_position_from_hgvs(k.hgvs_p), source="knowledge base (curated HGVS)")
+
+
 def _reportable(consequences: list[str] | None, position: Region, spliceai: float | None,
-                cls: AcmgClass) -> bool:
-    if cls.at_least_likely_pathogenic:
+                cls: AcmgClass | None) -> bool:
+    if cls is not None and cls.at_least_likely_pathogenic:
         return True
     if spliceai is not None and spliceai >= 0.2:
         return True
@@ -177,11 +219,18 @@ def interpret(
     min_dp: int | None = None,
     include_filtered: bool = False,
     genes: GeneSelection | None = None,
+    reference: Path | None = None,
+    transcripts: Path | None = None,
+    clinvar_summary: Path | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
     ``genes``: restrict the panel (``charcot.genome.panels.select_genes``: --genes, --panel, --bed); the
     genes left out are listed as not examined.
+
+    ``reference`` + ``transcripts``: the reference FASTA and Ensembl GFF3 the VCF was called against; with them
+    the REF alleles are checked and variants without an annotation get their consequence and HGVS from
+    ``bcftools csq`` (charcot.variants.consequence).
 
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
@@ -193,7 +242,8 @@ def interpret(
     try:
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
-                          include_filtered=include_filtered, selection=genes)
+                          include_filtered=include_filtered, reference=reference, transcripts=transcripts,
+                          clinvar_summary=clinvar_summary, selection=genes)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -216,6 +266,9 @@ def _interpret(
     min_dp: int | None,
     include_filtered: bool,
     selection: GeneSelection | None = None,
+    reference: Path | None = None,
+    transcripts: Path | None = None,
+    clinvar_summary: Path | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -259,15 +312,25 @@ def _interpret(
     for res in (clinvar_res, gnomad_res):
         if res is not None:
             res.check_build(read.build)
+    if clinvar_summary is not None:
+        if clinvar_res is None:
+            raise InputError("a ClinVar variant_summary was given without the ClinVar VCF", path=clinvar_summary,
+                             hint="give --clinvar clinvar.vcf.gz too (the summary only adds protein changes)")
+        from charcot.variants.clinvar import read_variant_summary
+
+        clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
+                                                                [g.symbol for g in genes]))
     known_kb = known_variants(read.build)
+    engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
-    for call in read.calls:
+    for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
-                                     diagnosis=diagnosis))
+                                     diagnosis=diagnosis, engine=engine_csq.get(i, ()),
+                                     engine_ran=reference is not None))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -297,12 +360,15 @@ def _interpret(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
-    if not read.schema.annotated:
+    unknown = [f for f in findings if f.classification is None]
+    if unknown:
         not_assessed.append(NotAssessed(
-            what="variant consequences (HGVS, missense/truncating effect)",
-            reason="the VCF carries no VEP CSQ, SnpEff ANN or bcftools BCSQ annotation",
-            how_to_assess="annotate with VEP (--vcf --hgvs --mane_select --af_gnomade --plugin REVEL,SpliceAI) or "
-                          "SnpEff, then re-run"))
+            what=f"{len(unknown)} variant(s) not classified (consequence unknown) in "
+                 f"{', '.join(sorted({f.gene for f in unknown}))}",
+            reason="no annotation in the VCF, no knowledge-base entry for the allele"
+                   + (", and the engine gave no consequence on the gene" if reference is not None
+                      else ", and no reference FASTA + transcript models were given to compute it"),
+            how_to_assess=HOW_TO_GET_CONSEQUENCES))
     if not read.schema.frequency_fields and gnomad_res is None:
         not_assessed.append(NotAssessed(
             what="population allele frequency (BA1, BS1, PM2)",
@@ -363,15 +429,28 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
                     gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool,
-                    diagnosis: str | None = None) -> VariantFinding:
+                    diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
+                    engine_ran: bool = False) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site."""
     ann = call.annotation
-    picked = pick_consequence(ann.consequences, pg.symbol, _preferred_transcripts(gene, pg))
+    preferred = _preferred_transcripts(gene, pg)
+    # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
+    picked = pick_consequence(ann.consequences, pg.symbol, preferred)
+    exact = next((k for k in known_kb if k.key == key and k.gene.upper() == pg.symbol.upper()), None)
+    if picked is None and exact is not None:
+        picked = _kb_consequence(exact, gene)
+    if picked is None and engine:
+        picked = pick_consequence(engine, pg.symbol, preferred)
     location = pg.locate(call.allele.pos, call.allele.end)
     notes: list[str] = []
     consequences: list[str] | None = None
-    if picked is not None:
+    if picked is not None and picked.source != "VEP CSQ" and picked.source != "SnpEff ANN" and \
+            picked.source != "bcftools BCSQ":
+        consequences = picked.consequences
+        if picked.source == ENGINE and not picked.mane_select:
+            notes.append(f"MANE Select transcript not in the transcript models; {picked.transcript} used")
+    elif picked is not None:
         consequences = picked.consequences
         if picked.mane_select:
             pass  # the transcript every report names: nothing to say
@@ -379,11 +458,12 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             notes.append(f"MANE Select transcript not found in the annotation; canonical {picked.transcript} used")
         else:
             notes.append(f"neither MANE Select nor canonical transcript annotated; {picked.transcript} used")
+    elif engine_ran:
+        notes.append(f"bcftools csq gave no consequence on {pg.symbol} for this allele: consequence unknown")
     elif annotated:
         notes.append(f"the annotation has no consequence on {pg.symbol} for this allele: consequence unknown")
     else:
-        notes.append("consequence unknown (VCF not annotated; position from the exon table): annotate with VEP "
-                     "or SnpEff to assess it")
+        notes.append("consequence unknown (VCF not annotated; position from the exon table)")
     frequencies = ann.frequencies
     if gnomad_res is not None:
         # the gnomAD file carries FAF95 and allele numbers; an annotation in the VCF is used only where the file
@@ -401,7 +481,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             k = variant_key(rec["chrom"], rec["allele"])
             known.append(KnownVariant(key=k, gene=pg.symbol, hgvs_p=rec["hgvs_p"],
                                       classification=rec["significance"], source="ClinVar resource",
-                                      stars=rec["stars"]))
+                                      stars=rec["stars"], record_id=rec["variation_id"], splice=rec["splice"]))
     ctx = VariantContext(
         key=key, chrom=call.chrom, allele=call.allele, gene_symbol=pg.symbol, gene=gene, location=location,
         consequences=consequences, hgvs_p=picked.hgvs_p if picked else None,
@@ -411,6 +491,13 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
         exact_known=next((k for k in known_kb if k.key == key), None))
     result = evaluate(ctx, extra)
+    classification: AcmgClass | None = result.classification
+    not_classified = None
+    if consequences is None and not any(e.applied and e.criterion == "BA1" for e in result.evidence):
+        # without a consequence PVS1, PS1/PM5, PM4, PP3/BP4 and BP7 cannot be judged: a VUS here would be a guess
+        classification = None
+        not_classified = f"not classified (consequence unknown): {HOW_TO_GET_CONSEQUENCES}"
+    discordance = clinvar_discordance(classification, clinvar)
     notes += ctx.notes
     if call.not_left_aligned:
         notes.append("this indel is not left-aligned (it can shift left); normalise with 'bcftools norm -f REF.fa' "
@@ -432,18 +519,21 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         gene=pg.symbol, transcript=picked.transcript if picked else pg.transcript,
         hgvs_c=picked.hgvs_c if picked else None, hgvs_p=picked.hgvs_p if picked else None,
         consequence=consequences, consequence_source=picked.source if picked else None, position=position,
-        reportable=_reportable(consequences, location.region, ann.predictors.spliceai_max, result.classification),
+        reportable=_reportable(consequences, location.region, ann.predictors.spliceai_max, classification),
         genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
         predictors=ann.predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
         risk_allele=result.risk_allele, evidence=result.evidence,
-        points=result.points, classification=result.classification,
+        points=result.points, classification=classification, not_classified=not_classified,
+        clinvar_discordance=discordance,
         inheritance=_inheritance(gene, zyg, sex), notes=notes)
 
 
 def _qualifies(f: VariantFinding) -> bool:
-    return f.reportable and f.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC, AcmgClass.VUS)
+    # not classified (consequence unknown) stays a candidate: it may be anything from benign to pathogenic
+    return f.reportable and (f.classification is None or f.classification in (
+        AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC, AcmgClass.VUS))
 
 
 def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord]) -> list[CompoundHetCandidate]:
@@ -480,11 +570,11 @@ def _oligogenic(findings: Sequence[VariantFinding]) -> OligogenicSummary:
     genes = sorted({f.gene for f in hits})
     unannotated = sum(1 for f in hits if f.consequence is None)
     if len(genes) > 1:
-        note = (f"{len(hits)} P/LP/VUS variant(s) in {len(genes)} ALS genes ({', '.join(genes)}). Carrying variants "
+        note = (f"{len(hits)} P/LP/VUS or unclassified variant(s) in {len(genes)} ALS genes ({', '.join(genes)}). Carrying variants "
                 "in more than one ALS gene is reported in about 4-13 % of patients and has been linked to earlier "
                 "onset; the combined effect is not established and each variant is judged on its own evidence.")
         if unannotated:
-            note += f" {unannotated} of them are unannotated (consequence unknown), which inflates this count."
+            note += f" {unannotated} of them are not classified (consequence unknown), which inflates this count."
     elif genes:
         note = f"P/LP/VUS variants in one ALS gene only ({genes[0]})."
     else:
@@ -514,7 +604,8 @@ def to_tsv(result: InterpretationResult) -> str:
                f.frequencies.grpmax_af, f.frequencies.faf95, f.predictors.revel, f.predictors.cadd_phred,
                f.predictors.spliceai_max, f.clinvar.significance if f.clinvar else None,
                f.clinvar.stars if f.clinvar else None,
-               ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}", f.classification.value,
+               ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}",
+               f.classification.value if f.classification is not None else "not classified (consequence unknown)",
                f.inheritance.summary, "; ".join(f.notes)]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"

@@ -67,6 +67,19 @@ class ClinVar(BaseModel):
     source: str
 
 
+class ClinVarDiscordance(BaseModel):
+    """charcot's class disagrees with a ClinVar assertion of >= 2 review stars (flagged for review; never evidence).
+    ``direction`` is "ClinVar more pathogenic" or "ClinVar more benign"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clinvar_significance: str
+    clinvar_stars: int
+    charcot_class: str
+    direction: str
+    note: str
+
+
 class TranscriptConsequence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -146,12 +159,16 @@ class VariantFinding(BaseModel):
     frequencies: Frequencies
     predictors: Predictors
     clinvar: ClinVar | None = None
+    clinvar_discordance: ClinVarDiscordance | None = None
     known_variant: dict[str, Any] | None = None  # knowledge-base entry for this exact variant
     # risk and modifier genes: the risk-allele category (their ``classification`` is never P/LP)
     risk_allele: RiskAllele | None = None
     evidence: list[Evidence]
     points: float
-    classification: AcmgClass
+    # None = not classified: the consequence is unknown (no annotation, no knowledge-base match, no engine run);
+    # ``not_classified`` then says why and how to fix it. Such a finding is never a VUS.
+    classification: AcmgClass | None
+    not_classified: str | None = None
     inheritance: InheritanceAssessment
     notes: list[str] = Field(default_factory=list)
 

@@ -1,0 +1,78 @@
+"""The consequence engine (bcftools csq over a FASTA + Ensembl GFF3) and its HGVS, checked against the HGVS
+that Ensembl VEP's own test suite publishes for the same variants on real GRCh38 sequence and transcript models
+(tests/data/variants/resources/engine, see SOURCES.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charcot.errors import InputError
+from charcot.variants.consequence import ConsequenceEngine, consequence_from_hgvs, hgvs_p
+
+ENGINE_DATA = Path(__file__).resolve().parents[1] / "data" / "variants" / "resources" / "engine"
+FASTA = ENGINE_DATA / "grch38_chr21_MRPL39.fa.gz"
+GFF = ENGINE_DATA / "MRPL39.ensembl.gff3"
+
+
+@pytest.fixture(scope="module")
+def engine() -> ConsequenceEngine:
+    return ConsequenceEngine(FASTA, GFF)
+
+
+def _by_tx(engine: ConsequenceEngine, site: tuple[str, int, str, str]) -> dict[str, tuple[list[str], str | None,
+                                                                                     str | None]]:
+    (csq,) = engine.annotate([site]).values()
+    return {c.transcript or "": (c.consequences, c.hgvs_c, c.hgvs_p) for c in csq}
+
+
+def test_vep_published_hgvs_for_rs142513484(engine: ConsequenceEngine) -> None:
+    # ensembl-vep t/*.t: 21:25585733 C>T (rs142513484) is ENST00000352957.8:c.991G>A, ENSP00000284967.6:p.Ala331Thr,
+    # and ENST00000307301.11:c.*18G>A (a minus-strand gene: both alleles are complemented)
+    got = _by_tx(engine, ("21", 25585733, "C", "T"))
+    assert got["ENST00000352957.8"] == (["missense_variant"], "ENST00000352957.8:c.991G>A", "p.(Ala331Thr)")
+    assert got["ENST00000307301.11"] == (["3_prime_UTR_variant"], "ENST00000307301.11:c.*18G>A", None)
+
+
+def test_synonymous_splice_and_intronic_positions(engine: ConsequenceEngine) -> None:
+    syn = _by_tx(engine, ("21", 25597391, "T", "C"))["ENST00000352957.8"]
+    assert syn == (["synonymous_variant"], "ENST00000352957.8:c.612A>G", "p.(Lys204=)")
+    acc = _by_tx(engine, ("21", 25599867, "C", "T"))["ENST00000352957.8"]
+    assert acc[0] == ["splice_acceptor_variant"] and acc[1] == "ENST00000352957.8:c.521-1G>A"
+    last = _by_tx(engine, ("21", 25599866, "A", "G"))["ENST00000352957.8"]
+    assert set(last[0]) == {"missense_variant", "splice_region_variant"} and last[2] == "p.(Val174Ala)"
+
+
+def test_indels_follow_the_3prime_rule_in_transcript_orientation(engine: ConsequenceEngine) -> None:
+    # chr21:25597391-25597394 is TTTT (AAAA on the minus-strand transcript, c.609-c.612; 25597391 is c.612 as the
+    # SNV above shows): whichever T is deleted, HGVS names the most 3' base of the transcript run, c.612, which on
+    # this strand is the lowest genomic position (VCF left-aligns the other way)
+    dele = _by_tx(engine, ("21", 25597393, "TT", "T"))["ENST00000352957.8"]  # not left-aligned: normalised first
+    assert dele[0] == ["frameshift_variant"] and dele[1] == "ENST00000352957.8:c.612del"
+    assert dele[2] is not None and dele[2].startswith("p.(") and "fs" in dele[2]
+    # an extra T in the run is a duplication of the 3'-most base, not an insertion
+    dup = _by_tx(engine, ("21", 25597390, "C", "CT"))["ENST00000352957.8"]
+    assert dup[1] == "ENST00000352957.8:c.612dup"
+    inframe = _by_tx(engine, ("21", 25597395, "GTGA", "G"))["ENST00000352957.8"]
+    assert inframe == (["inframe_deletion"], "ENST00000352957.8:c.605_607del", "p.(Phe202_Thr203delinsSer)")
+
+
+def test_wrong_ref_is_an_error_not_zero_findings(engine: ConsequenceEngine, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"1 of 2 panel record\(s\) have a REF allele that differs"):
+        engine.check_ref([("21", 25585733, "C", 12), ("21", 25585706, "C", 13)], tmp_path / "p.vcf")
+    engine.check_ref([("21", 25585733, "C", 12), ("21", 25585706, "A", 13)], tmp_path / "p.vcf")
+
+
+def test_hgvs_p_from_bcftools_amino_acid_changes() -> None:
+    assert hgvs_p("619W>619*", ["stop_gained"]) == "p.(Trp619Ter)"
+    assert hgvs_p("5A>5V", ["missense_variant"]) == "p.(Ala5Val)"
+    assert hgvs_p("203TKD*>203IKRC*", ["frameshift_variant"]) == "p.(Thr203IlefsTer5)"
+    assert hgvs_p("1M>1V", ["start_lost"]) == "p.(Met1?)"
+
+
+def test_consequence_from_curated_hgvs() -> None:
+    assert consequence_from_hgvs("c.14C>T", "p.(Ala5Val)") == ["missense_variant"]
+    assert consequence_from_hgvs("c.1857G>A", "p.(Trp619Ter)") == ["stop_gained"]
+    assert consequence_from_hgvs("c.1423+1G>A", None) == ["splice_donor_variant"]
+    assert consequence_from_hgvs("c.1483del", "p.(Arg495GlyfsTer33)") == ["frameshift_variant"]
