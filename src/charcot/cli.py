@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                    "VCF, fictional history)."),
     "cohort": ("charcot.population.cli", "Cohort case-control analyses (gene burden)."),
     "epi": ("charcot.population.cli", "Population epidemiology: expected cases, SIR, prevalence, cluster check."),
+    "resources": ("charcot.variants.resources_cli", "Build and inspect the local panel resource bundle (gnomAD, "
+                                                    "ClinVar, FASTA, GFF3, predictor scores)."),
     "knowledge": ("charcot.knowledge.cli", "The cited ALS knowledge base: genes, variants, sources, validation."),
     "reanalyse": ("charcot.reanalysis.cli", "Re-run stored reports with the knowledge in force and list, per case, "
                                             "what changed."),

@@ -93,10 +93,13 @@ class Provenance(BaseModel):
     knowledge_snapshot: date
     knowledge_hash: str | None = None  # content hash of the snapshot (charcot.knowledge.snapshots)
     inputs: list[InputFile] = Field(default_factory=list)
+    # the local resource bundle used (charcot resources build): its version and each resource's release
+    resource_bundle: str | None = None
     statement: str
 
 
-def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = False) -> Provenance:
+def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = False,
+               resource_bundle: str | None = None) -> Provenance:
     """Build the provenance block for a run: a content fingerprint of each role -> path input (a full
     SHA-256 up to 64 MiB or when ``full_checksums``; a sampled SHA-256 above, named as such)."""
     from charcot import CLINICAL_JUDGEMENT_STATEMENT, __version__
@@ -114,5 +117,6 @@ def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = F
         knowledge_snapshot=kb.meta.snapshot_date,
         knowledge_hash=kb.content_hash,
         inputs=files,
+        resource_bundle=resource_bundle,
         statement=CLINICAL_JUDGEMENT_STATEMENT,
     )

@@ -12,7 +12,7 @@ import pytest
 from cyvcf2 import VCF
 
 from charcot.genome.panel import knowledge_panel
-from charcot.model import AcmgClass, Build
+from charcot.model import Build
 from charcot.variants.annotation import annotate_allele, pick_consequence, schema_from_header
 from charcot.variants.api import interpret, to_json, to_tsv
 

@@ -222,12 +222,15 @@ def interpret(
     reference: Path | None = None,
     transcripts: Path | None = None,
     clinvar_summary: Path | None = None,
+    resources: Path | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
     ``genes``: restrict the panel (``charcot.genome.panels.select_genes``: --genes, --panel, --bed); the
     genes left out are listed as not examined.
 
+    ``resources``: a bundle built by ``charcot resources build`` (charcot.variants.bundle): its gnomAD, ClinVar,
+    reference and transcript files are used unless given one by one, and its version is named in the provenance.
     ``reference`` + ``transcripts``: the reference FASTA and Ensembl GFF3 the VCF was called against; with them
     the REF alleles are checked and variants without an annotation get their consequence and HGVS from
     ``bcftools csq`` (charcot.variants.consequence).
@@ -243,7 +246,7 @@ def interpret(
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
-                          clinvar_summary=clinvar_summary, selection=genes)
+                          clinvar_summary=clinvar_summary, resources=resources, selection=genes)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -269,6 +272,7 @@ def _interpret(
     reference: Path | None = None,
     transcripts: Path | None = None,
     clinvar_summary: Path | None = None,
+    resources: Path | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -293,11 +297,33 @@ def _interpret(
     gene_by_symbol = {g.symbol: g for g in genes}
     clinvar_res: ClinVarResource | None = None
     gnomad_res: GnomadResource | None = None
+    bundle = None
+    declared: dict[str, Any] = {}
+    if resources is not None:
+        from charcot.variants.bundle import Bundle
+
+        bundle = Bundle(Path(resources))
+        declared = {"build": bundle.build, "regions": bundle.manifest.regions}
+        label = f"bundle {bundle.manifest.version}"
+        if clinvar is None and (p := bundle.path("clinvar")) is not None:
+            from charcot.variants.resources import ClinVarResource
+
+            clinvar_res = ClinVarResource(p, label=f"{p.name} ({label})", **declared)
+        if gnomad is None and (p := bundle.path("gnomad")) is not None:
+            from charcot.variants.resources import GnomadResource
+
+            gnomad_res = GnomadResource(p, label=f"{p.name} ({label})", **declared)
+        if clinvar_summary is None:
+            clinvar_summary = bundle.path("clinvar_summary")
+        if reference is None and transcripts is None:
+            reference, transcripts = bundle.path("reference"), bundle.path("transcripts")
     if clinvar is not None or gnomad is not None:
         from charcot.variants.resources import ClinVarResource, GnomadResource
 
-        clinvar_res = ClinVarResource(Path(clinvar)) if clinvar is not None else None
-        gnomad_res = GnomadResource(Path(gnomad)) if gnomad is not None else None
+        if clinvar is not None:
+            clinvar_res = ClinVarResource(Path(clinvar))
+        if gnomad is not None:
+            gnomad_res = GnomadResource(Path(gnomad))
 
     panels: dict[Build, Panel] = {}
 
@@ -309,6 +335,10 @@ def _interpret(
     read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
                       include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
     panel = panel_for(read.build)
+    if bundle is not None and bundle.build != read.build:
+        raise InputError(f"the resource bundle is {bundle.build.value} but the patient's VCF is {read.build.value}",
+                         path=resources, hint=f"build a {read.build.value} bundle with 'charcot resources build "
+                                              f"--build {read.build.value}'")
     for res in (clinvar_res, gnomad_res):
         if res is not None:
             res.check_build(read.build)
@@ -387,6 +417,8 @@ def _interpret(
             not_assessed.append(item)
 
     inputs = {"vcf": str(vcf)}
+    if bundle is not None:
+        inputs["resources"] = str(bundle.folder / "manifest.json")
     if clinvar is not None:
         inputs["clinvar"] = str(clinvar)
     if gnomad is not None:
@@ -405,7 +437,7 @@ def _interpret(
         hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
         genes_assessed=sorted(g.symbol for g in panel.genes), records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
-        provenance=provenance(inputs))
+        provenance=provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None))
 
 
 def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed]) -> Any:

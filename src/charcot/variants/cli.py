@@ -60,6 +60,14 @@ def register(app: typer.Typer) -> None:
         build: str = build_option(),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="Tabix-indexed ClinVar VCF (display + PS1/PM5)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="Tabix-indexed gnomAD sites VCF (BA1/BS1/PM2)."),
+        clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar variant_summary.txt.gz "
+                                                    "(protein changes for PS1/PM5; with --clinvar)."),
+        resources: Path | None = typer.Option(None, "--resources", help="Resource bundle folder from 'charcot "
+                                              "resources build' (gnomAD, ClinVar, FASTA, GFF3)."),
+        reference: Path | None = typer.Option(None, "--reference", help="Reference FASTA of the VCF's build (REF "
+                                              "check; consequences with --transcripts)."),
+        transcripts: Path | None = typer.Option(None, "--transcripts", help="Ensembl GFF3 transcript models "
+                                                "(consequences and HGVS by bcftools csq)."),
         hpo: list[str] = hpo_option(),
         diagnosis: str | None = typer.Option(None, "--diagnosis", help="The clinical diagnosis, e.g. ALS or "
                                              "MONDO:0004976 (PP4 with --hpo)."),
@@ -84,7 +92,9 @@ def register(app: typer.Typer) -> None:
         with readable_input(vcf) as path:
             result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
                                hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
-                               min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection)
+                               min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
+                               reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
+                               resources=resources)
         if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
             result.input = str(vcf)
             for item in result.provenance.inputs:

@@ -243,3 +243,33 @@ class InterpretationResult(BaseModel):
     repeats: Any = None  # charcot.repeats.api.RepeatAssessment when that package is present
     reading: ReadingSummary
     provenance: Provenance
+
+
+class BundleResource(BaseModel):
+    """One file of a resource bundle: what it was cut from and how to recognise it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str  # reference, transcripts, gnomad, clinvar, clinvar_summary, alphamissense, revel, spliceai, cadd
+    file: str  # name inside the bundle folder
+    source: str  # the downloaded file it was cut from (file name only)
+    source_sha256: str
+    version: str  # release label read from the header or the file name ("unknown" when neither says)
+    date: str  # the source file's modification date (YYYY-MM-DD)
+    sha256: str  # of the bundled file
+    records: int | None = None
+
+
+class BundleManifest(BaseModel):
+    """``manifest.json`` of a ``charcot resources build`` bundle."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    version: str  # build-date-digest: named in every run's provenance
+    build: str
+    created: str
+    knowledge_version: str
+    padding: int
+    regions: list[tuple[str, int, int]]  # regions covered (1-based inclusive), panel genes +- padding
+    resources: list[BundleResource]

@@ -1,0 +1,70 @@
+"""The ``resources`` command group: build a local panel resource bundle and show what one holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+HELP = "Build and inspect the local panel resource bundle (gnomAD, ClinVar, FASTA, GFF3, predictor scores)."
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``resources`` group to the main app."""
+    group = typer.Typer(help=HELP, no_args_is_help=True)
+
+    @group.command("build")
+    def build_cmd(
+        output: Path = typer.Option(..., "-o", "--output", help="Bundle folder to create (replaced as a whole)."),
+        build: str = typer.Option(..., "--build", help="GRCh37 or GRCh38: the build of every file given."),
+        fasta: Path | None = typer.Option(None, "--fasta", help="Reference FASTA (plain or bgzip, with --gff)."),
+        gff: Path | None = typer.Option(None, "--gff", help="Ensembl GFF3 transcript models (with --fasta)."),
+        gnomad: list[Path] = typer.Option([], "--gnomad", help="gnomAD v4.x sites VCF (joint, exomes or genomes); "
+                                          "repeatable."),
+        clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar clinvar.vcf.gz of the same build."),
+        clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar "
+                                                    "variant_summary.txt.gz."),
+        alphamissense: Path | None = typer.Option(None, "--alphamissense", help="AlphaMissense_hg19/hg38.tsv.gz."),
+        revel: Path | None = typer.Option(None, "--revel", help="REVEL v1.3 CSV (revel_with_transcript_ids)."),
+        spliceai: Path | None = typer.Option(None, "--spliceai", help="SpliceAI precomputed VCF."),
+        cadd: Path | None = typer.Option(None, "--cadd", help="CADD whole-genome or 1000G TSV (Chrom, Pos, Ref, "
+                                         "Alt, RawScore, PHRED)."),
+        padding: int = typer.Option(1000, "--padding", help="Bases kept on each side of the panel genes."),
+    ) -> None:
+        """Cut downloaded resource files to the ALS panel regions into a bundle with a manifest."""
+        from charcot.genome.builds import parse_build
+        from charcot.variants.bundle import build_bundle
+
+        scores = {k: v for k, v in (("alphamissense", alphamissense), ("revel", revel), ("spliceai", spliceai),
+                                    ("cadd", cadd)) if v is not None}
+        manifest = build_bundle(output, parse_build(build), fasta=fasta, gff=gff, gnomad=gnomad, clinvar=clinvar,
+                                clinvar_summary=clinvar_summary, scores=scores, padding=padding)
+        typer.echo(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {len(manifest.regions)} "
+                   f"region(s); written to {output}", err=True)
+
+    @group.command("info")
+    def info_cmd(
+        bundle: Path = typer.Argument(..., help="Bundle folder."),
+        verify: bool = typer.Option(False, "--verify", help="Recompute every file's SHA-256 against the manifest."),
+    ) -> None:
+        """Show a bundle's version, build, regions and resources (source, version, date, checksum)."""
+        from charcot.errors import InputError
+        from charcot.variants.bundle import Bundle
+
+        b = Bundle(bundle)
+        m = b.manifest
+        total = sum((b.folder / e.file).stat().st_size for e in m.resources)
+        lines = [f"bundle {m.version}", f"build {m.build}; created {m.created}; knowledge {m.knowledge_version}",
+                 f"regions covered: {len(m.regions)} (panel genes +- {m.padding} bp); size {total / 1e6:.1f} MB"]
+        for e in m.resources:
+            lines.append(f"  {e.kind:15} {e.file:24} {e.version:14} {e.date}  from {e.source}  sha256 "
+                         f"{e.sha256[:16]}" + (f"  {e.records} records" if e.records is not None else ""))
+        typer.echo("\n".join(lines))
+        if verify:
+            bad = [e.file for e, ok in b.verify() if not ok]
+            if bad:
+                raise InputError(f"checksum mismatch for {', '.join(bad)}", path=bundle,
+                                 hint="the bundle was changed after it was built: rebuild it")
+            typer.echo("all checksums match")
+
+    app.add_typer(group, name="resources")

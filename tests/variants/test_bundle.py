@@ -1,0 +1,203 @@
+"""The local resource bundle (charcot resources build/info, interpret --resources), ClinVar PS1/PM5 from the
+official VCF + variant_summary, the discordance flag, and the demo's SOD1 variant named by the knowledge base."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from charcot.errors import InputError
+from charcot.model import AcmgClass, Build
+from charcot.variants.api import interpret
+from charcot.variants.bundle import Bundle, build_bundle
+
+from .resourcebuild import RES, clinvar_vcf, gnomad_vcf, vep_csq, vep_csq_header
+from .vcfbuild import Rec, known, mane, write_vcf
+
+ENGINE = RES / "engine"
+SCORES = RES / "scores"
+# real variant_summary.txt column line (ClinVar tab_delimited release, 43 columns)
+SUMMARY_HEADER = (
+    "#AlleleID\tType\tName\tGeneID\tGeneSymbol\tHGNC_ID\tClinicalSignificance\tClinSigSimple\tLastEvaluated\t"
+    "RS# (dbSNP)\tnsv/esv (dbVar)\tRCVaccession\tPhenotypeIDS\tPhenotypeList\tOrigin\tOriginSimple\tAssembly\t"
+    "ChromosomeAccession\tChromosome\tStart\tStop\tReferenceAllele\tAlternateAllele\tCytogenetic\tReviewStatus\t"
+    "NumberSubmitters\tGuidelines\tTestedInGTR\tOtherIDs\tSubmitterCategories\tVariationID\tPositionVCF\t"
+    "ReferenceAlleleVCF\tAlternateAlleleVCF\tSomaticClinicalImpact\tSomaticClinicalImpactLastEvaluated\t"
+    "ReviewStatusClinicalImpact\tOncogenicity\tOncogenicityLastEvaluated\tReviewStatusOncogenicity\t"
+    "SCVsForAggregateGermlineClassification\tSCVsForAggregateSomaticClinicalImpact\t"
+    "SCVsForAggregateOncogenicityClassification")
+REV2 = "criteria_provided,_multiple_submitters,_no_conflicts"
+
+
+def _summary_row(name: str, gene: str, sig: str, assembly: str, chrom: str, pos: int, ref: str, alt: str,
+                 vid: str) -> str:
+    cols = SUMMARY_HEADER.split("\t")
+    row = dict.fromkeys(cols, "-")
+    row.update({"#AlleleID": vid, "Type": "single nucleotide variant", "Name": name, "GeneSymbol": gene,
+                "ClinicalSignificance": sig, "Assembly": assembly, "Chromosome": chrom, "Start": str(pos),
+                "Stop": str(pos), "ReviewStatus": REV2.replace("_", " "), "VariationID": vid,
+                "PositionVCF": str(pos), "ReferenceAlleleVCF": ref, "AlternateAlleleVCF": alt})
+    return "\t".join(row[c] for c in cols)
+
+
+def _sod1_inputs(tmp_path: Path, k4n_mc: str = "SO:0001583|missense_variant") -> dict[str, Path]:
+    """GRCh38 ClinVar VCF + variant_summary: SOD1 c.12G>C p.(Lys4Asn) pathogenic (2 stars), the patient's own
+    c.12G>T classified pathogenic (2 stars), and p.Ala5Val. Positions follow SOD1's first exon (c.14 is the
+    knowledge base's p.Ala5Val position; codon 4 is AAG at c.10-12). The VCF has no protein change, as ClinVar's
+    own VCF: PS1/PM5 need the summary's Name column."""
+    chrom, pos, ref, alt, c, _p = known("SOD1-A5V", Build.GRCh38)
+    c12 = pos - 2
+    rows = [(chrom, pos, ref, alt, "9001", "Pathogenic", c, "p.Ala5Val", "SO:0001583|missense_variant"),
+            (chrom, c12, "G", "C", "9003", "Pathogenic", "c.12G>C", "p.Lys4Asn", k4n_mc),
+            (chrom, c12, "G", "T", "9004", "Pathogenic", "c.12G>T", "p.Lys4Asn", "SO:0001583|missense_variant")]
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [
+        (ch, p, r, a, vid, {"CLNSIG": sig, "CLNREVSTAT": REV2, "GENEINFO": "SOD1:6647", "MC": mc})
+        for ch, p, r, a, vid, sig, _c, _pp, mc in rows])
+    summary = tmp_path / "variant_summary.txt.gz"
+    with gzip.open(summary, "wt") as out:
+        out.write(SUMMARY_HEADER + "\n")
+        for asm in ("GRCh37", "GRCh38"):
+            for ch, p, r, a, vid, sig, hc, hp, _mc in rows:
+                out.write(_summary_row(f"NM_000454.5(SOD1):{hc} ({hp})", "SOD1", sig, asm, ch, p, r, a, vid) + "\n")
+        out.write(_summary_row("NM_017547.4(FOXRED1):c.694C>T (p.Gln232Ter)", "FOXRED1", "Pathogenic", "GRCh38",
+                               "11", 126275389, "C", "T", "15044") + "\n")
+    gnomad = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [(chrom, pos, ref, alt, {
+        "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "3e-6", "AN_grpmax": "60000", "fafmax_faf95_max": "1e-6"})])
+    return {"clinvar": cv, "summary": summary, "gnomad": gnomad}
+
+
+def _k4_vcf(tmp_path: Path, c_change: str, alt: str, p_change: str) -> Path:
+    """A patient VCF with a VEP-annotated SOD1 codon-4 missense (c.11 or c.12)."""
+    chrom, pos, _ref, _alt, _c, _p = known("SOD1-A5V", Build.GRCh38)
+    offset = {"c.11A>G": 3, "c.12G>T": 2}[c_change]
+    ref = {"c.11A>G": "A", "c.12G>T": "G"}[c_change]
+    tx = mane("SOD1")
+    csq = vep_csq(Allele=alt, Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
+                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
+                  HGVSc=f"{tx}:{c_change}", HGVSp=f"ENSP00000270142.7:{p_change}", Protein_position="4")
+    return write_vcf(tmp_path / f"k4{offset}.vcf.gz", [Rec(chrom, pos - offset, ref, alt, info={"CSQ": csq})],
+                     build=Build.GRCh38, extra_header=[vep_csq_header()])
+
+
+def _sod1(result):  # type: ignore[no-untyped-def]
+    (f,) = [f for f in result.findings if f.gene == "SOD1"]
+    return f
+
+
+def test_ps1_and_pm5_from_official_clinvar_vcf_and_variant_summary(tmp_path: Path) -> None:
+    inputs = _sod1_inputs(tmp_path)
+    k4n = _k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn")
+    # ClinVar's VCF alone carries no protein change: neither PS1 nor PM5 (the defect: they never fired)
+    without = _sod1(interpret(k4n, clinvar=inputs["clinvar"]))
+    assert not [e for e in without.evidence if e.criterion in ("PS1", "PM5") and e.applied]
+    f = _sod1(interpret(k4n, clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
+    (ps1,) = [e for e in f.evidence if e.criterion == "PS1"]
+    assert ps1.applied and "p.Lys4Asn" in ps1.reason and "ClinVar" in ps1.reason
+    k4r = _k4_vcf(tmp_path, "c.11A>G", "G", "p.Lys4Arg")
+    g = _sod1(interpret(k4r, clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
+    (pm5,) = [e for e in g.evidence if e.criterion == "PM5"]
+    assert pm5.applied and "residue 4" in pm5.reason
+
+
+def test_ps1_is_withheld_when_clinvar_lists_a_splice_consequence(tmp_path: Path) -> None:
+    inputs = _sod1_inputs(tmp_path, k4n_mc="SO:0001583|missense_variant,SO:0001630|splice_region_variant")
+    f = _sod1(interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), clinvar=inputs["clinvar"],
+                        clinvar_summary=inputs["summary"]))
+    (ps1,) = [e for e in f.evidence if e.criterion == "PS1"]
+    assert not ps1.applied and "splice" in ps1.reason
+
+
+def test_clinvar_discordance_is_flagged_both_ways_and_never_counted(tmp_path: Path) -> None:
+    inputs = _sod1_inputs(tmp_path)
+    f = _sod1(interpret(_k4_vcf(tmp_path, "c.11A>G", "G", "p.Lys4Arg"), clinvar=inputs["clinvar"]))
+    assert f.clinvar is None and f.clinvar_discordance is None  # no ClinVar record for this allele
+    g = _sod1(interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), clinvar=inputs["clinvar"],
+                        clinvar_summary=inputs["summary"]))
+    assert g.clinvar is not None and g.clinvar.stars == 2 and g.clinvar.significance == "Pathogenic"
+    assert g.classification is not None and not g.classification.at_least_likely_pathogenic
+    assert g.clinvar_discordance is not None and g.clinvar_discordance.direction == "ClinVar more pathogenic"
+    assert not [e for e in g.evidence if e.criterion in ("PP5", "BP6")]
+    # the other way: ClinVar says benign (2 stars) for the exact allele charcot calls pathogenic
+    other = tmp_path / "benign"
+    other.mkdir()
+    chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", Build.GRCh38)
+    cv = clinvar_vcf(other / "clinvar.vcf.gz", [(chrom, pos, ref, alt, "9001", {
+        "CLNSIG": "Benign", "CLNREVSTAT": REV2})])
+    vcf = write_vcf(other / "a4v.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh38)
+    h = _sod1(interpret(vcf, clinvar=cv, hpo=["HP:0007354"]))
+    assert h.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC)
+    assert h.clinvar_discordance is not None and h.clinvar_discordance.direction == "ClinVar more benign"
+
+
+def test_demo_sod1_variant_is_named_by_the_knowledge_base() -> None:
+    from charcot.report import demo_data
+
+    demo_vcf = Path(demo_data.__file__).parent / "demo.vcf.gz"
+    sod1 = [f for f in interpret(demo_vcf).findings if f.gene == "SOD1" and f.known_variant]
+    (f,) = sod1
+    assert f.hgvs_c == "NM_000454.5:c.14C>T" and f.hgvs_p == "p.(Ala5Val)" and f.transcript == "NM_000454.5"
+    assert f.consequence == ["missense_variant"] and f.classification is not None
+
+
+def _bundle(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    inputs = _sod1_inputs(tmp_path)
+    out = tmp_path / "bundle"
+    # the engine fixture (real GRCh38 sequence + Ensembl GFF3 of MRPL39) lies outside the ALS panel: an extra
+    # region keeps it; the score-file heads are real but their records lie outside the panel as well
+    extra = [("21", 25580000, 25608000), ("1", 35000, 70000)]
+    build_bundle(out, Build.GRCh38, fasta=ENGINE / "grch38_chr21_MRPL39.fa.gz", gff=ENGINE / "MRPL39.ensembl.gff3",
+                 gnomad=[inputs["gnomad"]], clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"],
+                 scores={"alphamissense": SCORES / "AlphaMissense_hg38.head.tsv",
+                         "revel": SCORES / "revel-v1.3.head.csv"},
+                 regions=extra)
+    return out, inputs
+
+
+def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out, _inputs = _bundle(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    kinds = {r["kind"]: r for r in manifest["resources"]}
+    assert set(kinds) == {"reference", "transcripts", "gnomad", "clinvar", "clinvar_summary", "alphamissense",
+                          "revel"}
+    assert manifest["build"] == "GRCh38" and manifest["version"].startswith("GRCh38-")
+    assert any(c == "21" and s <= 31659783 <= e for c, s, e in manifest["regions"])  # SOD1 covered
+    assert kinds["clinvar_summary"]["records"] == 3  # SOD1 rows of GRCh38 kept; GRCh37 and FOXRED1 dropped
+    assert kinds["clinvar"]["records"] == 3 and kinds["alphamissense"]["records"] == 4
+    assert kinds["revel"]["records"] == 3
+    for r in manifest["resources"]:
+        assert len(r["sha256"]) == 64 and r["source"] and r["date"]
+    total = sum(p.stat().st_size for p in out.iterdir())
+    assert total < 1_000_000
+    # info shows the version and verifies checksums
+    info = run_cli("resources", "info", str(out), "--verify")
+    assert info.code == 0 and manifest["version"] in info.stdout and "all checksums match" in info.stdout
+    # interpret --resources: PM5 from the bundled ClinVar + summary, gnomAD frequency, the version in provenance
+    f_result = interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), resources=out)
+    f = _sod1(f_result)
+    assert [e for e in f.evidence if e.criterion == "PS1" and e.applied]
+    assert f.frequencies.searched and "bundle" in (f.frequencies.source or "")
+    assert f_result.provenance.resource_bundle is not None
+    assert f_result.provenance.resource_bundle.startswith(manifest["version"])
+    assert any(i.role == "resources" for i in f_result.provenance.inputs)
+
+
+def test_bundle_of_the_other_build_and_tampered_bundle_are_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out, _ = _bundle(tmp_path)
+    chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", Build.GRCh37)
+    vcf37 = write_vcf(tmp_path / "p37.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh37)
+    with pytest.raises(InputError, match="bundle is GRCh38 but the patient's VCF is GRCh37"):
+        interpret(vcf37, resources=out)
+    (out / "clinvar_summary.tsv.gz").write_bytes(b"changed")
+    res = run_cli("resources", "info", str(out), "--verify")
+    assert res.code == 2 and "checksum mismatch" in res.stderr
+    with pytest.raises(InputError, match="not a charcot resource bundle"):
+        Bundle(tmp_path)
+
+
+def test_bundle_refuses_a_resource_of_the_other_build(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="SpliceAI file is GRCh37"):
+        build_bundle(tmp_path / "b", Build.GRCh38, scores={"spliceai": SCORES / "spliceai-examples-output.vcf"},
+                     regions=[("2", 179000000, 180000000)])
