@@ -171,6 +171,14 @@ def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ig
         assert len(r["sha256"]) == 64 and r["source"] and r["date"]
     total = sum(p.stat().st_size for p in out.iterdir())
     assert total < 1_000_000
+    # predictor scores are looked up in the bundled subsets (real AlphaMissense and REVEL records)
+    from charcot.variants.resources import ScoreResources
+
+    scores = ScoreResources({k: out / kinds[k]["file"] for k in ("alphamissense", "revel")}, "test bundle")
+    am = scores.predictors("1", 69094, "G", "T")
+    assert am.alphamissense == pytest.approx(0.2937) and am.revel is None
+    assert scores.predictors("1", 35142, "G", "T").revel == pytest.approx(0.043)
+    assert scores.predictors("1", 35142, "G", "G").source is None
     # info shows the version and verifies checksums
     info = run_cli("resources", "info", str(out), "--verify")
     assert info.code == 0 and manifest["version"] in info.stdout and "all checksums match" in info.stdout

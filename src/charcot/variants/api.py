@@ -30,6 +30,7 @@ from charcot.variants.model import (
     InheritanceAssessment,
     InterpretationResult,
     OligogenicSummary,
+    Predictors,
     ReadingSummary,
     TranscriptConsequence,
     VariantFinding,
@@ -40,7 +41,7 @@ from charcot.variants.reader import Block, Call, IndexPrefetch, environ_threads,
 if TYPE_CHECKING:
     from charcot.genome.panels import GeneSelection
     from charcot.knowledge.schema.genes import Record as GeneRecord
-    from charcot.variants.resources import ClinVarResource, GnomadResource
+    from charcot.variants.resources import ClinVarResource, GnomadResource, ScoreResources
 
 # Default GQ for calling a gVCF block "callable" when --min-gq is not given (GATK's usual
 # reference-confidence band boundary; stated in the output).
@@ -298,6 +299,7 @@ def _interpret(
     clinvar_res: ClinVarResource | None = None
     gnomad_res: GnomadResource | None = None
     bundle = None
+    scores: ScoreResources | None = None
     declared: dict[str, Any] = {}
     if resources is not None:
         from charcot.variants.bundle import Bundle
@@ -315,6 +317,12 @@ def _interpret(
             gnomad_res = GnomadResource(p, label=f"{p.name} ({label})", **declared)
         if clinvar_summary is None:
             clinvar_summary = bundle.path("clinvar_summary")
+        score_files = {e.kind: bundle.folder / e.file for e in bundle.manifest.resources
+                       if e.kind in ("alphamissense", "revel", "cadd", "spliceai")}
+        if score_files:
+            from charcot.variants.resources import ScoreResources
+
+            scores = ScoreResources(score_files, label)
         if reference is None and transcripts is None:
             reference, transcripts = bundle.path("reference"), bundle.path("transcripts")
     if clinvar is not None or gnomad is not None:
@@ -360,7 +368,7 @@ def _interpret(
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                                     engine_ran=reference is not None))
+                                     engine_ran=reference is not None, scores=scores))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -462,10 +470,22 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
                     gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool,
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
-                    engine_ran: bool = False) -> VariantFinding:
+                    engine_ran: bool = False, scores: ScoreResources | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site."""
     ann = call.annotation
+    predictors = ann.predictors
+    if scores is not None:
+        # the VCF's own scores first; the bundle fills in the ones it lacks
+        more = scores.predictors(call.chrom, call.vcf_pos, call.vcf_ref, call.vcf_alt)
+        if more.source is not None:
+            p = predictors
+            predictors = Predictors(
+                revel=p.revel if p.revel is not None else more.revel,
+                cadd_phred=p.cadd_phred if p.cadd_phred is not None else more.cadd_phred,
+                spliceai_max=p.spliceai_max if p.spliceai_max is not None else more.spliceai_max,
+                alphamissense=p.alphamissense if p.alphamissense is not None else more.alphamissense,
+                source=", ".join(s for s in (p.source, more.source) if s))
     preferred = _preferred_transcripts(gene, pg)
     # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
     picked = pick_consequence(ann.consequences, pg.symbol, preferred)
@@ -519,7 +539,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         consequences=consequences, hgvs_p=picked.hgvs_p if picked else None,
         protein_position=picked.protein_position if picked else None,
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
-        predictors=ann.predictors, known=known, hpo=hpo, diagnosis=diagnosis,
+        predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
         exact_known=next((k for k in known_kb if k.key == key), None))
     result = evaluate(ctx, extra)
@@ -551,11 +571,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         gene=pg.symbol, transcript=picked.transcript if picked else pg.transcript,
         hgvs_c=picked.hgvs_c if picked else None, hgvs_p=picked.hgvs_p if picked else None,
         consequence=consequences, consequence_source=picked.source if picked else None, position=position,
-        reportable=_reportable(consequences, location.region, ann.predictors.spliceai_max, classification),
+        reportable=_reportable(consequences, location.region, predictors.spliceai_max, classification),
         genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
-        predictors=ann.predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
+        predictors=predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
         risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=classification, not_classified=not_classified,
         clinvar_discordance=discordance,

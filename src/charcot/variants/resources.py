@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from charcot.errors import InputError
 from charcot.genome.builds import BUILD_ALIASES, contig_in_file, detect_build, normalise_contig
@@ -32,7 +32,7 @@ from charcot.variants.annotation import (
     pick_consequence,
     schema_from_header,
 )
-from charcot.variants.model import ClinVar, Frequencies
+from charcot.variants.model import ClinVar, Frequencies, Predictors
 
 # gnomAD v4 INFO fields that no earlier release has (v4 is GRCh38 only: gnomAD v4.0/v4.1 release notes).
 _GNOMAD_V4_FIELDS = ("grpmax", "fafmax_faf95_max", "AF_grpmax_joint", "fafmax_faf95_max_joint")
@@ -284,3 +284,60 @@ class GnomadResource(TabixResource):
                            faf95=faf, dataset="joint" if any(n.endswith("_joint") for n in used) else None,
                            filtered=str(filt) if filt not in (None, "PASS", ".") else None, searched=True,
                            source=f"gnomAD resource {self.label}")
+
+
+class ScoreResources:
+    """Predictor scores from a bundle's tabix-indexed subsets (AlphaMissense, REVEL, CADD TSVs; SpliceAI VCF),
+    looked up by chromosome, position, REF and ALT (SNVs; CADD and SpliceAI also indels)."""
+
+    # kind -> (column of the score, column of REF, column of ALT) in the bundled TSV (tabs, as written by the
+    # bundle: AlphaMissense '#CHROM POS REF ALT genome uniprot_id transcript_id protein_variant am_pathogenicity',
+    # REVEL 'chr hg19_pos grch38_pos ref alt aaref aaalt REVEL', CADD 'Chrom Pos Ref Alt RawScore PHRED')
+    COLUMNS: ClassVar[dict[str, tuple[int, int, int]]] = {"alphamissense": (8, 2, 3), "revel": (7, 3, 4), "cadd": (5, 2, 3)}
+
+    def __init__(self, files: dict[str, Path], label: str) -> None:
+        import pysam
+
+        self.label = label
+        self.tables: dict[str, Any] = {}
+        for kind, path in files.items():
+            if kind in self.COLUMNS:
+                self.tables[kind] = pysam.TabixFile(str(path))
+        self.spliceai = TabixResource(files["spliceai"], "SpliceAI") if "spliceai" in files else None
+
+    def _lookup(self, kind: str, chrom: str, pos: int, ref: str, alt: str) -> float | None:
+        table = self.tables.get(kind)
+        if table is None:
+            return None
+        name = contig_in_file(chrom, list(table.contigs))
+        if name is None:
+            return None
+        score_col, ref_col, alt_col = self.COLUMNS[kind]
+        values = []
+        for row in table.fetch(name, pos - 1, pos):
+            v = row.split("\t")
+            if len(v) > score_col and v[ref_col] == ref and v[alt_col] == alt:
+                try:
+                    values.append(float(v[score_col]))
+                except ValueError:
+                    continue
+        return max(values) if values else None  # REVEL lists a row per transcript: the highest, as dbNSFP does
+
+    def predictors(self, chrom: str, vcf_pos: int, vcf_ref: str, vcf_alt: str) -> Predictors:
+        found: dict[str, float | None] = {}
+        for kind in self.COLUMNS:
+            found[kind] = self._lookup(kind, chrom, vcf_pos, vcf_ref, vcf_alt)
+        spliceai = None
+        if self.spliceai is not None:
+            hit = self.spliceai.find(chrom, trim(vcf_pos, vcf_ref, vcf_alt))
+            if hit is not None:
+                v, i, alts = hit
+                for entry in str(v.INFO.get("SpliceAI") or "").split(","):
+                    parts = entry.split("|")
+                    if len(parts) >= 6 and parts[0] == alts[i - 1]:
+                        scores = [float(x) for x in parts[2:6] if x not in (".", "")]
+                        spliceai = max(scores) if scores else None
+        used = [k for k, x in found.items() if x is not None] + (["spliceai"] if spliceai is not None else [])
+        return Predictors(revel=found["revel"], cadd_phred=found["cadd"], alphamissense=found["alphamissense"],
+                          spliceai_max=spliceai,
+                          source=f"{', '.join(used)} ({self.label})" if used else None)
