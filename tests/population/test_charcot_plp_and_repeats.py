@@ -46,7 +46,7 @@ def test_plp_sites_equal_single_patient_interpretation(cohort: tuple[Path, Path]
     assert sites.build == "GRCh37" and sites.alleles_classified > 100  # 100 real records + 4 spikes
     single = interpret(vcf, sample="S00")
     expected = {(f.chrom, f.pos, f.ref, f.alt, f.gene) for f in single.findings
-                if f.classification.at_least_likely_pathogenic}
+                if f.classification is not None and f.classification.at_least_likely_pathogenic}
     assert {s for s in sites.site_genes} == expected
     by_name = {s.name: (s.chrom, s.pos, s.ref, s.alt, "TBK1") for s in spikes()}
     # the annotated TBK1 stop and the unannotated canonical splice site are LP; the common stop is not

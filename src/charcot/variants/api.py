@@ -120,6 +120,7 @@ def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
     return None
 
 
+_CODON_DEPENDENT = (Region.EXON, Region.SPLICE_REGION_EXONIC, Region.UNKNOWN)
 HOW_TO_GET_CONSEQUENCES = ("give the reference FASTA and Ensembl GFF3 (--reference/--transcripts, or a resource "
                            "bundle with --resources) so bcftools csq computes them, or annotate the VCF with VEP "
                            "(--vcf --hgvs --mane_select) or SnpEff")
@@ -398,6 +399,12 @@ def _interpret(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
+    if not read.schema.annotated and reference is None:
+        not_assessed.append(NotAssessed(
+            what="variant consequences (HGVS, missense/truncating effect) of variants the knowledge base does not list",
+            reason="the VCF carries no VEP CSQ, SnpEff ANN or bcftools BCSQ annotation and no reference FASTA + "
+                   "transcript models were given",
+            how_to_assess=HOW_TO_GET_CONSEQUENCES))
     unknown = [f for f in findings if f.classification is None]
     if unknown:
         not_assessed.append(NotAssessed(
@@ -545,8 +552,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     result = evaluate(ctx, extra)
     classification: AcmgClass | None = result.classification
     not_classified = None
-    if consequences is None and not any(e.applied and e.criterion == "BA1" for e in result.evidence):
-        # without a consequence PVS1, PS1/PM5, PM4, PP3/BP4 and BP7 cannot be judged: a VUS here would be a guess
+    if consequences is None and location.region in _CODON_DEPENDENT and \
+            not any(e.applied and e.criterion == "BA1" for e in result.evidence):
+        # in an exon the effect depends on the codon (missense, stop, synonymous, UTR): without a consequence PVS1,
+        # PS1/PM5, PM4, PP3/BP4 and BP7 cannot be judged, so a VUS would be a guess. Canonical splice sites and
+        # intronic positions are placed by the exon table and keep their class.
         classification = None
         not_classified = f"not classified (consequence unknown): {HOW_TO_GET_CONSEQUENCES}"
     discordance = clinvar_discordance(classification, clinvar)
