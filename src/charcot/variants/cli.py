@@ -36,10 +36,14 @@ def render_table(result: InterpretationResult) -> str:
         for f in shown:
             criteria = ",".join(e.criterion for e in f.evidence if e.applied) or "-"
             hgvs = " ".join(x for x in (f.hgvs_c, f.hgvs_p) if x) or "not annotated"
-            rows.append((f.gene, f.key, hgvs, f.zygosity.value, f.classification.value, criteria))
+            cls = f.classification.value if f.classification is not None else "not classified (consequence unknown)"
+            rows.append((f.gene, f.key, hgvs, f.zygosity.value, cls, criteria))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
         lines.append("")
         lines += ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1] for r in rows]
+    for f in shown:
+        if f.clinvar_discordance is not None:
+            lines.append(f"ClinVar disagrees for {f.gene} {f.key}: {f.clinvar_discordance.note}")
     for c in result.compound_heterozygous:
         lines.append(f"compound heterozygous candidate: {c.gene}: {', '.join(c.variants)} ({c.phase})")
     if result.not_assessed:

@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
     @group.command("build")
     def build_cmd(
-        output: Path = typer.Option(..., "-o", "--output", help="Bundle folder to create (replaced as a whole)."),
+        output: Path = typer.Option(..., "--outdir", metavar="DIR", help="Bundle folder to write (replaced as a "
+                                    "whole)."),
         build: str = typer.Option(..., "--build", help="GRCh37 or GRCh38: the build of every file given."),
         fasta: Path | None = typer.Option(None, "--fasta", help="Reference FASTA (plain or bgzip, with --gff)."),
         gff: Path | None = typer.Option(None, "--gff", help="Ensembl GFF3 transcript models (with --fasta)."),
