@@ -296,3 +296,15 @@ def test_mechanism_and_pvs1_agree_for_the_formerly_contradictory_genes(tmp_path:
     f = _stop_in_exon(tmp_path, gene, 2, "p.(Arg40Ter)", "40")
     pvs1 = next(e for e in f.evidence if e.criterion == "PVS1")
     assert pvs1.applied is applied and words in pvs1.reason
+
+
+def test_mimic_gene_pathogenic_class_names_its_disease(tmp_path: Path) -> None:
+    chrom, start, end, _ = exon("SMN1", 2)
+    pos = (start + end) // 2
+    vcf = write_vcf(tmp_path / "m.vcf.gz", [Rec(chrom, pos, "C", "T", info={"CSQ": _csq(
+        "T", "SMN1", "stop_gained", "p.(Arg40Ter)", "40")})], csq=True)
+    key = f"{chrom}-{pos}-C-T"
+    extra = {key: [Evidence(criterion="PM3", strength="Strong", points=4, reason="in trans with a deletion")]}
+    f = _one(interpret(vcf, extra_evidence=extra).findings, "SMN1")
+    assert f.classification.at_least_likely_pathogenic
+    assert any("ALS mimic gene" in n and "spinal muscular atrophy" in n for n in f.notes)

@@ -105,6 +105,13 @@ def _by_role(ctx: VariantContext, result: Classification) -> Classification:
         else:
             ctx.notes.append(f"{ctx.gene_symbol} is an ALS {role.replace('_', ' ')} gene: reported in the risk-allele "
                              "scheme, not as a Mendelian cause")
+    elif role == "mimic" and result.classification.at_least_likely_pathogenic:
+        from charcot.acmg.genespecs import pvs1_applicability
+
+        decided = pvs1_applicability(ctx.gene_symbol)
+        disease = decided[3] if decided is not None else "the gene's own disease"
+        ctx.notes.append(f"{ctx.gene_symbol} is an ALS mimic gene: {result.classification.value} is for {disease}, "
+                         "not for ALS")
     elif role in CAPPED_ROLES and result.classification.at_least_likely_pathogenic:
         ctx.notes.append(f"{ctx.gene_symbol}'s link to ALS is {role} (ClinGen), so a variant in it is reported as "
                          f"uncertain significance at most (the points, {result.points:g}, would otherwise give "
