@@ -95,7 +95,8 @@ def _compare_variants(old: Report, new: Report) -> list[Change]:
     return changes
 
 
-def _open_to_patient(item: TherapyItem | None) -> bool:
+def _relevant_to_patient(item: TherapyItem | None) -> bool:
+    """Listed, and the patient is not excluded by a criterion (eligible, to decide, or only closed)."""
     return item is not None and item.verdict != "not_eligible"
 
 
@@ -105,8 +106,8 @@ def _compare_therapies(old: Report, new: Report) -> list[Change]:
     changes: list[Change] = []
     for kind, name in sorted(set(before) | set(after)):
         a, b = before.get((kind, name)), after.get((kind, name))
-        if not (_open_to_patient(a) or _open_to_patient(b)):
-            continue  # not an option for this patient before or after: not news
+        if not (_relevant_to_patient(a) or _relevant_to_patient(b)):
+            continue  # excluded before and after (or not listed): not news for this patient
         if a is not None and b is not None and a.verdict == b.verdict \
                 and a.open_to_new_participants == b.open_to_new_participants:
             continue
