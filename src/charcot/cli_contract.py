@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from charcot.cli_state import config_path, set_config_path, set_verbosity, verbosity
 from charcot.errors import (
@@ -312,6 +312,27 @@ def _format_callback(help_text: str) -> Callable[[Any, Any, Any], Any]:
     return _check
 
 
+def _metavar_for(param: Any) -> str | None:
+    """FILE / TEXT / N / NUMBER instead of typer's <path> / <str> / <int> / <float>."""
+    from typing import get_args
+
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    for candidate in (annotation, *get_args(annotation)):
+        if candidate is None or candidate is type(None):
+            continue
+        if isinstance(candidate, type) and issubclass(candidate, Path):
+            return "FILE"
+        if candidate is bool:
+            return None
+        if candidate is int:
+            return "N"
+        if candidate is float:
+            return "NUMBER"
+        if candidate is str:
+            return "TEXT"
+    return None
+
+
 def _output_callback(ctx: Any, param: Any, value: Any) -> Any:
     from charcot.outputs import check_output_file
 
@@ -351,6 +372,8 @@ def apply_contract(command: Any) -> Any:
             param.callback = _format_callback(param.help or "")
         if "-o" in opts and param.callback is None:
             param.callback = _output_callback
+        if isinstance(param, TyperOption) and not param.metavar and not param.is_flag and not param.count:
+            param.metavar = _metavar_for(param)
         if isinstance(param, TyperArgument):
             if not param.metavar and param.name:
                 param.metavar = param.name.upper()
