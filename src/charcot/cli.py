@@ -53,7 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "knowledge": ("charcot.knowledge.cli", "The cited ALS knowledge base: genes, variants, sources, validation."),
     "reanalyse": ("charcot.reanalysis.cli", "Re-run stored reports with the knowledge in force and list, per case, "
                                             "what changed."),
-    "serve": ("charcot.web.cli", "Run the web app: upload cases, follow progress, view and download reports."),
+    "serve": ("charcot.web.cli", "Run the web app: upload cases, review and sign off reports, follow patients."),
+    "users": ("charcot.web.cli", "Accounts of the web app: add, disable, list."),
     "config": ("charcot.config", "The configuration in force (charcot.toml, CHARCOT_* variables) and where each "
                                  "value comes from."),
 }

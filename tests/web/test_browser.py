@@ -65,7 +65,7 @@ def test_upload_view_and_download_pdf(browser: Any, live_server_factory: Any, tm
     assert target.read_bytes().startswith(b"%PDF") and target.stat().st_size > 10_000
 
     # The case list and the patient's visits page render.
-    page.goto(server.url + "/")
+    page.goto(server.url + "/patients")
     assert "DEMO-001" in page.inner_text("#patients")
     page.click("#patients a")
     assert page.locator("#visits tr").count() >= 5

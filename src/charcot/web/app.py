@@ -1,41 +1,74 @@
-"""The charcot web app (FastAPI + Jinja2, no external assets: works offline).
+"""The charcot web app: a clinic's workspace (FastAPI + Jinja2, no external assets: works offline).
 
 ``create_app(settings)`` builds the app; ``charcot serve`` runs it with uvicorn. Reports are built in
 a small worker pool from uploaded files; the case store (``store.Store``) persists cases, uploads
-(with checksums) and longitudinal ALSFRS-R visits. Every template autoescapes; report HTML is served
-with a Content-Security-Policy that forbids scripts and external loads.
+(with checksums), ALSFRS-R visits, users and sessions, comments, signed report versions and the
+append-only audit trail. ``auth`` decides who may do what; ``uploads`` streams files to disk.
+
+Security model (see ``auth``): a Host allow-list on every request, same-origin + CSRF token on every
+state-changing browser request, per-user expiring sessions, ``Cache-Control: no-store`` and a strict
+CSP on every answer (reports are framed with no scripts at all).
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import hashlib
+import io
+import json
 import logging
 import re
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Form, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from charcot.web import auth
-from charcot.web.store import CASE_DONE, CASE_FAILED, CASE_RUNNING, Store, TooLarge
+from charcot.web.store import (
+    AMENDED,
+    CASE_DONE,
+    CASE_FAILED,
+    CASE_QUEUED,
+    CASE_RUNNING,
+    DRAFT,
+    FINAL,
+    IN_REVIEW,
+    PAGE_SIZE,
+    UPLOAD_ROLES,
+    Store,
+    TooLarge,
+    make_private,
+)
 
 log = logging.getLogger("charcot.web")
 
-DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024  # one WGS small-variant VCF.gz is ~150 MB
-REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-APP_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-           "connect-src 'self'; form-action 'self'; frame-src 'self'; base-uri 'none'")
+# A realistic GATK-style whole-genome VCF.gz is ~250 MB, a gVCF several GB; 2 GiB covers the former
+# with room to spare and is streamed to disk (never held in memory).
+DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024 * 1024
+REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'self'")
+APP_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'self'; "
+           "connect-src 'self'; form-action 'self'; frame-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 _HPO = re.compile(r"^HP:\d{7}$")
 _OUTPUTS = {"report.html": "text/html; charset=utf-8", "report.pdf": "application/pdf",
             "report.json": "application/json", "phenopacket.json": "application/json"}
-ROLES = ("vcf", "str", "ped", "clinical")
+# Form field of each upload role (the repeat VCF keeps its old field name).
+FILE_FIELDS = {"vcf": "vcf", "str_file": "str", "ped": "ped", "ages": "ages", "clinical": "clinical",
+               "phenopacket": "phenopacket"}
+ALSFRS_ITEMS = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q10", "q11", "q12")
+ACMG_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
 _INDEX_LOCK = threading.Lock()
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass
@@ -46,11 +79,18 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     workers: int = 2
     pdf: bool = True
+    allowed_hosts: tuple[str, ...] = auth.LOOPBACK
+    tls: bool = False
+    session_hours: float = auth.SESSION_HOURS
+    clinvar: Path | None = None  # the server's resource bundle, used for every case
+    gnomad: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 class BodyLimit:
-    """ASGI middleware: refuse request bodies over the limit with 413, before they are parsed."""
+    """ASGI middleware: refuse a request whose declared length is over the whole-request cap before
+    reading it, and stop reading one that streams past it. Per-file limits are enforced by
+    ``uploads.receive_form`` as the bytes arrive."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -62,42 +102,122 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await _too_large(send, self.limit)
+            await _plain(send, 413, f"upload refused: larger than the limit of {self.limit} bytes\n",
+                         [(b"connection", b"close")])
             return
         seen = 0
-        refused = False
 
         async def limited() -> Message:
-            nonlocal seen, refused
-            if refused:
-                return {"type": "http.request", "body": b"", "more_body": False}
+            nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    # Stop reading; whatever the app answers to the truncated body is replaced by 413.
-                    refused = True
-                    return {"type": "http.request", "body": b"", "more_body": False}
+                    raise TooLarge("request")
             return message
 
-        async def guarded_send(message: Message) -> None:
-            if not refused:
-                await send(message)
-
-        try:
-            await self.app(scope, limited, guarded_send)
-        except Exception:
-            if not refused:
-                raise
-        if refused:
-            await _too_large(send, self.limit)
+        await self.app(scope, limited, send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = f"upload refused: larger than the limit of {limit} bytes\n".encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = text.encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store"), *(extra or [])]})
     await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """ASGI middleware run on every request: Host allow-list, same-origin rule for state changes, who
+    is asking (principal), and the headers every answer carries."""
+
+    def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes) -> None:
+        self.app, self.store, self.settings, self.accounts, self.secret = app, store, settings, accounts, secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        import anyio.to_thread
+        from starlette.datastructures import Headers
+        from starlette.requests import cookie_parser
+
+        headers = Headers(scope=scope)
+        if not auth.host_allowed(headers.get("host"), self.settings.allowed_hosts):
+            await _plain(send, 400, "unknown host: this server answers only to its own name\n")
+            return
+        method, path = scope["method"], scope["path"]
+        if method in _UNSAFE and not auth.origin_ok(headers.get("origin"), headers.get("host"),
+                                                     headers.get("sec-fetch-site")):
+            await _plain(send, 403, "refused: a cross-origin request may not change anything here\n",
+                         [(b"connection", b"close")])
+            return
+        cookie = cookie_parser(headers.get("cookie", "")).get(auth.COOKIE)
+        new_cookie: str | None = None
+        principal: auth.Principal | None = None
+        if auth.token_ok(self.settings.token, headers.get("authorization")):
+            principal = auth.TOKEN_USER
+        elif not self.accounts:
+            principal = auth.LOCAL_USER
+            if not cookie and method == "GET" and "text/html" in headers.get("accept", ""):
+                # local mode: a random cookie only to tie this browser's CSRF tokens to it
+                cookie = new_cookie = auth.new_session_id()
+        elif cookie:
+            user = await anyio.to_thread.run_sync(self.store.session_user, auth.session_hash(cookie))
+            if user is not None:
+                principal = auth.Principal(user["username"], user["role"], user["display_name"], "session")
+        if principal is None and not path.startswith(auth.OPEN_PATHS):
+            if method == "GET" and "text/html" in headers.get("accept", ""):
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": [(b"location", b"/login"), (b"cache-control", b"no-store"),
+                                        (b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await _plain(send, 401, '{"detail": "sign in or give a bearer token"}',
+                         [(b"www-authenticate", b"Bearer")])
+            return
+        state = scope.setdefault("state", {})
+        state["principal"], state["cookie"] = principal, cookie
+        # A browser request (Origin or Fetch metadata or our cookie) must prove it came from our page;
+        # a bearer token or a plain script on this machine in local mode has nothing a browser could forge.
+        browser = bool(headers.get("origin") or headers.get("sec-fetch-site") or (cookie and not new_cookie))
+        state["csrf_required"] = method in _UNSAFE and principal is not None and principal.via != "token" and browser
+        cookie_header = None
+        if new_cookie:
+            cookie_header = _cookie_header(new_cookie, self.settings, max_age=None)
+        csp = REPORT_CSP if path.endswith(tuple(_OUTPUTS)) else APP_CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (
+                    b"cache-control", b"content-security-policy", b"x-content-type-options", b"referrer-policy",
+                    b"x-frame-options")]
+                hdrs += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
+                         (b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                         (b"referrer-policy", b"same-origin"),
+                         (b"x-frame-options", b"SAMEORIGIN" if csp == REPORT_CSP else b"DENY"),
+                         (b"cross-origin-opener-policy", b"same-origin"),
+                         (b"cross-origin-resource-policy", b"same-origin")]
+                if self.settings.tls:
+                    hdrs.append((b"strict-transport-security", b"max-age=31536000"))
+                if cookie_header:
+                    hdrs.append((b"set-cookie", cookie_header.encode()))
+                if method in _UNSAFE and message["status"] >= 400:
+                    # A refused request may still be sending its body: close rather than drain it.
+                    hdrs.append((b"connection", b"close"))
+                message = {**message, "headers": hdrs}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cookie_header(value: str, settings: Settings, max_age: int | None) -> str:
+    parts = [f"{auth.COOKIE}={value}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if settings.tls:
+        parts.append("Secure")
+    return "; ".join(parts)
 
 
 def _templates() -> Any:
@@ -105,6 +225,8 @@ def _templates() -> Any:
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("charcot.web", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["words"] = lambda s: str(s).replace("_", " ")
     return env
 
 
@@ -114,7 +236,6 @@ class Runner:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
         self.pool = ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="charcot-report")
-        self._lock = threading.Lock()
 
     def submit(self, case_id: str) -> None:
         self.pool.submit(self.run, case_id)
@@ -125,12 +246,22 @@ class Runner:
         try:
             self._run(case_id)
         except CharcotError as exc:
-            self.store.set_status(case_id, CASE_FAILED, error=exc.message + (f" (hint: {exc.hint})" if exc.hint else ""),
-                                  progress="failed")
+            message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            self.store.set_status(case_id, CASE_FAILED, error=self._no_paths(case_id, message), progress="failed")
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
             self.store.set_status(case_id, CASE_FAILED, error=f"internal error ({type(exc).__name__})", progress="failed")
             log.error("case %s failed: internal error %s", case_id, type(exc).__name__)
+
+    def _no_paths(self, case_id: str, message: str) -> str:
+        """Error text for the page: the server's file paths replaced by the names the user uploaded."""
+        case = self.store.get_case(case_id) or {"uploads": []}
+        for u in case["uploads"]:
+            message = message.replace(str(self.store.path_of(u["stored"])), u["filename"])
+            message = message.replace(str(self.store.path_of(u["stored"]).resolve()), u["filename"])
+        for root in {str(self.store.data_dir.resolve()), str(self.store.data_dir)}:
+            message = message.replace(root, "<data>")
+        return message
 
     def _run(self, case_id: str) -> None:
         from charcot.report.build import CaseInputs, build_report
@@ -145,25 +276,49 @@ class Runner:
         if "vcf" in files:
             _index_vcf(files["vcf"])
         clinical = files.get("clinical")
-        is_packet = clinical is not None and clinical.suffix == ".json"
+        phenopacket = files.get("phenopacket")
+        if clinical is not None and clinical.suffix == ".json" and phenopacket is None:
+            clinical, phenopacket = None, clinical  # a phenopacket given in the clinical-record field
+        opts = case["options"]
         inputs = CaseInputs(
-            vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), proband=case["proband"],
-            clinical=None if is_packet else clinical, phenopacket=clinical if is_packet else None, hpo=case["hpo"])
+            vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), ages=files.get("ages"),
+            proband=case["proband"], clinical=clinical, phenopacket=phenopacket, hpo=case["hpo"],
+            sample=opts.get("sample") or None, build=opts.get("build") or None, sex=opts.get("sex") or None,
+            region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
 
         def progress(message: str) -> None:
             self.store.set_progress(case_id, message)
 
         report = build_report(inputs, progress=progress)
-        write_report(report, self.store.case_dir(case_id), pdf=self.settings.pdf, progress=progress)
+        out = self.store.case_dir(case_id)
+        write_report(report, out, pdf=self.settings.pdf, progress=progress)
+        make_private(out)
         if case["patient"].startswith("case-") and report.header.patient_id:
             self.store.rename_patient_of_case(case_id, report.header.patient_id)
             case = self.store.get_case(case_id) or case
         for v in report.clinical.visits:
             self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
                                     weight_kg=v.weight_kg, source=f"report {report.header.report_id}")
+        self.store.set_findings(case_id, **_digest(report))
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
+        self.store.audit("system", "run", case_id=case_id, patient=case["patient"],
+                         detail=f"report {report.header.report_id} built (version {case['version']})")
         log.info("case %s: done", case_id)
+
+
+def _digest(report: Any) -> dict[str, Any]:
+    """The searchable facts of a report: reported genes, variants and classes, repeat results, the
+    King's stage, the number of trials the patient appears eligible for."""
+    findings = [f for t in report.genetics.tiers for f in t.findings]
+    variants = [v for f in findings for v in (f.key, f.hgvs_c, f.hgvs_p) if v]
+    repeats = [f"{c.gene or c.locus}:{c.status}" for c in report.repeats.calls]
+    stage = next((m.value for m in report.clinical.measures if m.name.startswith("King's stage")), None)
+    trials = [i for i in report.therapies.items if i.kind == "trial"]
+    eligible = sum(1 for i in trials if i.verdict == "eligible") if trials else None
+    return {"genes": [f.gene for f in findings if f.gene], "variants": variants,
+            "classes": [f.classification for f in findings if f.classification], "repeats": repeats,
+            "stage": f"King's {stage}" if stage else None, "eligible_trials": eligible, "identity_status": None}
 
 
 def _index_vcf(path: Path) -> None:
@@ -178,215 +333,641 @@ def _index_vcf(path: Path) -> None:
             return
         with contextlib.suppress(OSError, ValueError):
             pysam.tabix_index(str(path), preset="vcf", keep_original=True)
+        if Path(f"{path}.tbi").exists():
+            Path(f"{path}.tbi").chmod(0o600)
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
 
 
 def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.data_dir, settings.database_url)
     store.migrate()
+    removed = store.clean_partial_uploads()
+    if removed:
+        log.info("removed %d partial upload(s) left by an interrupted request", removed)
     runner = Runner(store, settings)
     templates = _templates()
+    secret = auth.server_secret(store.data_dir)
+    accounts = bool(settings.token) or store.has_users()
+    throttle_user = auth.LoginThrottle(max_failures=5)
+    throttle_addr = auth.LoginThrottle(max_failures=30)
     app = FastAPI(title="charcot", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store, app.state.runner, app.state.settings = store, runner, settings
     for case_id in store.unfinished_cases():  # requeue work interrupted by a restart
         runner.submit(case_id)
 
-    def page(name: str, request: Request, **context: Any) -> HTMLResponse:
-        html = templates.get_template(name).render(request_path=request.url.path, token_required=bool(settings.token),
-                                                   **context)
-        return HTMLResponse(html)
+    def who(request: Request) -> auth.Principal:
+        principal: auth.Principal | None = request.scope.get("state", {}).get("principal")
+        if principal is None:
+            raise HTTPException(401, "sign in first")
+        return principal
 
-    @app.middleware("http")
-    async def _security(request: Request, call_next: Any) -> Response:
-        path = request.url.path
-        if not path.startswith(auth.OPEN_PATHS) and not auth.token_ok(
-                settings.token, request.headers.get("authorization"), request.cookies.get(auth.COOKIE)):
-            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return RedirectResponse("/login", status_code=303)
-            return JSONResponse({"detail": "token required"}, status_code=401)
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", APP_CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        return response
+    def need(request: Request, action: str) -> auth.Principal:
+        principal = who(request)
+        if not principal.can(action):
+            raise HTTPException(403, f"your role ({auth.ROLES.get(principal.role, principal.role)}) may not {action}")
+        return principal
 
+    def csrf_for(request: Request) -> str:
+        cookie = request.scope.get("state", {}).get("cookie")
+        return auth.csrf_token(secret, cookie) if cookie else ""
+
+    def csrf_valid(request: Request, supplied: str | None) -> bool:
+        if not request.scope.get("state", {}).get("csrf_required"):
+            return True
+        return auth.csrf_ok(secret, request.scope["state"].get("cookie"), supplied)
+
+    async def check_csrf(request: Request) -> None:
+        """Every state-changing browser request proves it came from one of our pages."""
+        if request.method not in _UNSAFE or getattr(request.state, "csrf_checked_by_upload", False):
+            return
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith("multipart/form-data") and request.url.path in ("/cases", "/api/cases"):
+            return  # the streaming upload checks the token before the first file byte is stored
+        supplied = request.headers.get(auth.CSRF_HEADER)
+        if supplied is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(auth.CSRF_FIELD)
+            supplied = value if isinstance(value, str) else None
+        if not csrf_valid(request, supplied):
+            raise HTTPException(403, "this form has expired or did not come from this app: reload the page and try again")
+
+    app.router.dependencies.append(Depends(check_csrf))
+
+    def page(name: str, request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
+        principal = request.scope.get("state", {}).get("principal")
+        html = templates.get_template(name).render(
+            request_path=request.url.path, user=principal, accounts=accounts, csrf=csrf_for(request),
+            roles=auth.ROLES, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "There is no page at this address."
+        if _wants_html(request):
+            return page("error.html.j2", request, status_code=exc.status_code, status=exc.status_code, message=detail)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _internal_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s %s: %s", request.method, request.scope.get("route") and
+                  getattr(request.scope["route"], "path", "?"), type(exc).__name__)
+        message = "Something went wrong on the server; the error was logged without patient data."
+        if _wants_html(request):
+            return page("error.html.j2", request, status_code=500, status=500, message=message)
+        return JSONResponse({"detail": message}, status_code=500)
+
+    @app.exception_handler(TooLarge)
+    async def _too_large(request: Request, exc: TooLarge) -> Response:
+        return JSONResponse({"detail": f"upload refused: larger than the limit of {settings.max_upload_bytes} bytes"},
+                            status_code=413)
+
+    # ------------------------------------------------------------------------------ open pages
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/static/app.js")
+    def app_js() -> Response:
+        js = (Path(__file__).parent / "templates" / "app.js").read_text(encoding="utf-8")
+        return Response(js, media_type="text/javascript; charset=utf-8")
+
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
-        return page("login.html.j2", request, error=None)
+        return page("login.html.j2", request, error=None, token_login=bool(settings.token))
 
     @app.post("/login")
-    def login(request: Request, token: str = Form(...)) -> Response:
-        if not auth.token_ok(settings.token, f"Bearer {token}", None):
-            refused = page("login.html.j2", request, error="wrong token")
-            refused.status_code = 401
-            return refused
+    def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+        addr = request.client.host if request.client else "?"
+        keys = (f"user:{username.strip().lower()}",)
+        wait = max(throttle_user.retry_after(*keys), throttle_addr.retry_after(f"addr:{addr}"))
+        if wait > 0:
+            return page("login.html.j2", request, status_code=429, token_login=bool(settings.token),
+                        error=f"too many failed sign-ins: try again in {int(wait) + 1} seconds")
+        user = store.user(username.strip()) if username.strip() else None
+        ok = False
+        if user is not None and not user["disabled"]:
+            ok = auth.verify_password(user["password_hash"], password)
+        elif not username.strip() and settings.token:
+            ok = auth.token_ok(settings.token, f"Bearer {password}")
+            user = {"username": "api-token"} if ok else None
+        else:
+            auth.burn_verify_time(password)
+        if not ok or user is None:
+            throttle_user.failed(*keys)
+            throttle_addr.failed(f"addr:{addr}")
+            store.audit(username.strip()[:80] or "-", "login-failed", detail="wrong user name or password")
+            return page("login.html.j2", request, status_code=401, token_login=bool(settings.token),
+                        error="wrong user name or password")
+        throttle_user.succeeded(*keys)
+        if user["username"] == "api-token" and store.user("api-token") is None:
+            store.add_user("api-token", "admin", None, "API token holder")
+        session_id = auth.new_session_id()
+        expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=settings.session_hours)
+        store.create_session(auth.session_hash(session_id), user["username"], expires)
+        store.audit(user["username"], "login")
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(auth.COOKIE, token, httponly=True, samesite="strict")
+        resp.headers.append("set-cookie", _cookie_header(session_id, settings, int(settings.session_hours * 3600)))
         return resp
+
+    @app.post("/logout")
+    def logout(request: Request) -> Response:
+        cookie = request.scope.get("state", {}).get("cookie")
+        principal = who(request)
+        if cookie and accounts:
+            store.end_session(auth.session_hash(cookie))
+        store.audit(principal.username, "logout")
+        resp = RedirectResponse("/login" if accounts else "/", status_code=303)
+        resp.headers.append("set-cookie", f"{auth.COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                            + ("; Secure" if settings.tls else ""))
+        return resp
+
+    # ------------------------------------------------------------------------------ cases
+    def _page_args(request: Request) -> tuple[int, int]:
+        try:
+            number = max(1, int(request.query_params.get("page", "1")))
+            per = min(200, max(1, int(request.query_params.get("per_page", str(PAGE_SIZE)))))
+        except ValueError:
+            raise HTTPException(422, "page and per_page must be whole numbers") from None
+        return number, per
+
+    _FILTERS = ("gene", "variant", "acmg_class", "repeat", "state", "patient")
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
-        return page("cases.html.j2", request, cases=store.list_cases(), patients=store.list_patients())
+        number, per = _page_args(request)
+        filters = {k: request.query_params.get(k, "")[:120] for k in _FILTERS if request.query_params.get(k)}
+        cases, total = store.list_cases(number, per, **filters)
+        return page("cases.html.j2", request, cases=cases, total=total, page_no=number, per_page=per,
+                    pages=max(1, -(-total // per)), filters=filters, classes=ACMG_CLASSES,
+                    states=(DRAFT, IN_REVIEW, FINAL, AMENDED))
+
+    @app.get("/api/cases")
+    def api_cases(request: Request) -> dict[str, Any]:
+        number, per = _page_args(request)
+        filters = {k: request.query_params.get(k, "")[:120] for k in _FILTERS if request.query_params.get(k)}
+        cases, total = store.list_cases(number, per, **filters)
+        return {"page": number, "per_page": per, "total": total,
+                "cases": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in c.items()} for c in cases]}
 
     @app.get("/cases/new", response_class=HTMLResponse)
     def new_case(request: Request) -> HTMLResponse:
-        return page("new_case.html.j2", request, max_upload=settings.max_upload_bytes, error=None)
+        need(request, "upload")
+        return page("new_case.html.j2", request, max_upload=settings.max_upload_bytes, error=None,
+                    resources=[n for n, p in (("ClinVar", settings.clinvar), ("gnomAD", settings.gnomad)) if p])
 
-    async def _create(patient: str, proband: str, hpo: str, files: dict[str, UploadFile | None]) -> str:
-        terms = [t for t in re.split(r"[\s,;]+", hpo.strip()) if t]
-        bad = [t for t in terms if not _HPO.match(t)]
-        if bad:
-            raise HTTPException(422, f"not an HPO id: {bad[0][:40]!r} (expected HP:0000000)")
-        if not any(f is not None and f.filename for f in files.values()):
-            raise HTTPException(422, "upload at least one file (VCF, repeat VCF, PED or clinical record)")
-        stored: dict[str, tuple[str, Any]] = {}
-        for role, upload in files.items():
-            if upload is None or not upload.filename:
-                continue
-            try:
-                stored[role] = (upload.filename, store.save_upload(upload.file, upload.filename,
-                                                                   settings.max_upload_bytes))
-            except TooLarge:
-                raise HTTPException(413, f"{role} upload is larger than the limit of "
-                                         f"{settings.max_upload_bytes} bytes") from None
-        key = patient.strip()[:120] or "case-pending"
-        case_id = store.create_case(key, stored, proband.strip()[:120] or None, terms)
+    async def _create(request: Request) -> str:
+        from charcot.web.uploads import BadForm, CsrfMissing, receive_form
+
+        principal = need(request, "upload")
+        try:
+            form = await receive_form(request, store.partial_dir, settings.max_upload_bytes, tuple(FILE_FIELDS),
+                                      lambda fields: csrf_valid(request, fields.get(auth.CSRF_FIELD)))
+        except TooLarge as exc:
+            raise HTTPException(413, f"{exc} upload is larger than the limit of {settings.max_upload_bytes} bytes") from None
+        except CsrfMissing:
+            raise HTTPException(403, "this form has expired or did not come from this app: reload the page") from None
+        except BadForm as exc:
+            raise HTTPException(422, str(exc)) from None
+        try:
+            if not csrf_valid(request, form.fields.get(auth.CSRF_FIELD)):
+                raise HTTPException(403, "this form has expired or did not come from this app: reload the page")
+            f = form.fields
+            terms = [t for t in re.split(r"[\s,;]+", f.get("hpo", "").strip()) if t]
+            bad = [t for t in terms if not _HPO.match(t)]
+            if bad:
+                raise HTTPException(422, f"not an HPO id: {bad[0][:40]!r} (expected HP:0000000)")
+            if not form.files:
+                raise HTTPException(422, "upload at least one file (VCF, repeat VCF, PED, clinical record or phenopacket)")
+            sex = f.get("sex", "").strip().lower()
+            if sex not in ("", "male", "female"):
+                raise HTTPException(422, "sex must be male, female or left empty")
+            build = f.get("build", "").strip()
+            if build not in ("", "GRCh37", "GRCh38"):
+                raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
+            options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
+                       "sample": f.get("sample", "").strip()[:120]}
+            stored = {FILE_FIELDS[name]: (r.filename, store.adopt_upload(r.path, r.sha256, r.size, r.filename))
+                      for name, r in form.files.items()}
+        except BaseException:
+            form.discard()
+            raise
+        key = f.get("patient", "").strip()[:120] or "case-pending"
+        case_id = store.create_case(key, stored, f.get("proband", "").strip()[:120] or None, terms,
+                                    created_by=principal.username, options=options)
         if key == "case-pending":
-            store.rename_patient_of_case(case_id, f"case-{case_id[:8]}")
+            key = f"case-{case_id[:8]}"
+            store.rename_patient_of_case(case_id, key)
+        store.audit(principal.username, "upload", case_id=case_id, patient=key,
+                    detail="; ".join(f"{role}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
+                                     for role, (name, s) in sorted(stored.items())))
         runner.submit(case_id)
         log.info("case %s queued (%d files)", case_id, len(stored))
         return case_id
 
     @app.post("/cases")
-    async def create_case(
-        patient: str = Form(""), proband: str = Form(""), hpo: str = Form(""),
-        vcf: UploadFile | None = None, str_file: UploadFile | None = None, ped: UploadFile | None = None,
-        clinical: UploadFile | None = None,
-    ) -> Response:
-        case_id = await _create(patient, proband, hpo, {"vcf": vcf, "str": str_file, "ped": ped, "clinical": clinical})
+    async def create_case(request: Request) -> Response:
+        case_id = await _create(request)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @app.post("/api/cases", status_code=202)
-    async def api_create_case(
-        patient: str = Form(""), proband: str = Form(""), hpo: str = Form(""),
-        vcf: UploadFile | None = None, str_file: UploadFile | None = None, ped: UploadFile | None = None,
-        clinical: UploadFile | None = None,
-    ) -> dict[str, str]:
-        case_id = await _create(patient, proband, hpo, {"vcf": vcf, "str": str_file, "ped": ped, "clinical": clinical})
+    async def api_create_case(request: Request) -> dict[str, str]:
+        case_id = await _create(request)
         return {"id": case_id, "status_url": f"/api/cases/{case_id}"}
 
     def _case_or_404(case_id: str) -> dict[str, Any]:
         case = store.get_case(case_id) if re.fullmatch(r"[0-9a-f-]{36}", case_id) else None
         if case is None:
-            raise HTTPException(404, "no such case")
+            raise HTTPException(404, "There is no such case (it may have been deleted).")
         return case
-
-    @app.get("/api/cases")
-    def api_cases() -> list[dict[str, Any]]:
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in c.items() if k != "uploads"}
-                for c in store.list_cases()]
 
     @app.get("/api/cases/{case_id}")
     def api_case(case_id: str) -> dict[str, Any]:
         case = _case_or_404(case_id)
         return {"id": case["id"], "status": case["status"], "progress": case["progress"], "error": case["error"],
-                "report_id": case["report_id"], "patient": case["patient"],
+                "report_id": case["report_id"], "patient": case["patient"], "review_state": case["review_state"],
+                "version": case["version"],
                 "uploads": [{k: u[k] for k in ("role", "filename", "sha256", "size")} for u in case["uploads"]]}
+
+    def _variants(case: dict[str, Any]) -> list[dict[str, Any]]:
+        path = store.case_dir(case["id"]) / "report.json"
+        if case["status"] != CASE_DONE or not path.is_file():
+            return []
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [{"key": f["key"], "gene": f.get("gene"), "hgvs_c": f.get("hgvs_c"), "hgvs_p": f.get("hgvs_p"),
+                 "classification": f.get("classification"), "tier": f.get("tier")}
+                for t in data["genetics"]["tiers"] for f in t["findings"]]
 
     @app.get("/cases/{case_id}", response_class=HTMLResponse)
     def show_case(request: Request, case_id: str) -> HTMLResponse:
-        return page("case.html.j2", request, case=_case_or_404(case_id), outputs=list(_OUTPUTS))
+        principal = who(request)
+        case = _case_or_404(case_id)
+        store.audit(principal.username, "view", case_id=case_id, patient=case["patient"])
+        users = [u for u in store.users() if not u["disabled"] and u["role"] in ("reviewer", "laboratory_scientist", "admin")]
+        return page("case.html.j2", request, case=case, outputs=list(_OUTPUTS), comments=store.comments(case_id),
+                    variants=_variants(case), versions=store.report_versions(case_id), reviewers=users,
+                    audit=store.audit_trail(case_id=case_id), classes=ACMG_CLASSES,
+                    can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload")},
+                    sign_problem=_sign_problem(case, principal))
+
+    @app.get("/cases/{case_id}/v/{version}/{name}")
+    def frozen_output(request: Request, case_id: str, version: int, name: str) -> Response:
+        case = _case_or_404(case_id)
+        if name not in _OUTPUTS or version not in {v["version"] for v in store.report_versions(case_id)}:
+            raise HTTPException(404, "no such signed report")
+        return _serve(request, case, store.case_dir(case_id) / f"v{version}" / name, name, f"signed v{version}")
 
     @app.get("/cases/{case_id}/{name}")
-    def case_output(case_id: str, name: str, download: int = 0) -> Response:
+    def case_output(request: Request, case_id: str, name: str) -> Response:
         case = _case_or_404(case_id)
         if name not in _OUTPUTS:
             raise HTTPException(404, "no such output")
-        path = store.case_dir(case["id"]) / name
-        if case["status"] != CASE_DONE or not path.is_file():
+        if case["status"] != CASE_DONE:
             raise HTTPException(404, "report not ready")
-        filename = f"{case['report_id'] or 'report'}-{name}"
-        response = FileResponse(path, media_type=_OUTPUTS[name],
-                                content_disposition_type="attachment" if download or name.endswith(".pdf") else "inline",
-                                filename=filename)
-        response.headers["Content-Security-Policy"] = REPORT_CSP
-        return response
+        return _serve(request, case, store.case_dir(case["id"]) / name, name, f"version {case['version']}")
 
-    @app.get("/patients/{key}", response_class=HTMLResponse)
+    def _serve(request: Request, case: dict[str, Any], path: Path, name: str, what: str) -> Response:
+        principal = who(request)
+        if not path.is_file():
+            raise HTTPException(404, "report not ready")
+        download = request.query_params.get("download") == "1" or name.endswith(".pdf")
+        store.audit(principal.username, "download" if download else "view", case_id=case["id"], patient=case["patient"],
+                    detail=f"{name} ({what})")
+        filename = f"{case['report_id'] or 'report'}-{name}"
+        return FileResponse(path, media_type=_OUTPUTS[name], filename=filename,
+                            content_disposition_type="attachment" if download else "inline")
+
+    # ------------------------------------------------------------------------------ review lifecycle
+    def _sign_problem(case: dict[str, Any], principal: auth.Principal) -> str | None:
+        if case["review_state"] != IN_REVIEW:
+            return "only a report in review can be signed off"
+        if case["status"] != CASE_DONE:
+            return "the report has not been built"
+        if not principal.can("sign"):
+            return "your role may not sign off reports"
+        if principal.username == case["created_by"] or principal.via == "local":
+            return "a report is signed off by a reviewer other than its author"
+        if case["identity_status"] == "mismatch":
+            return "the report carries an open identity alert (sample or sex mismatch)"
+        return None
+
+    def _form_text(form: Any, name: str, limit: int = 5000) -> str:
+        value = form.get(name)
+        return value.strip()[:limit] if isinstance(value, str) else ""
+
+    @app.post("/cases/{case_id}/review")
+    async def review(request: Request, case_id: str) -> Response:
+        form = await request.form()
+        action = _form_text(form, "action", 20)
+        case = _case_or_404(case_id)
+        state = case["review_state"]
+        if action == "submit":
+            principal = need(request, "submit")
+            if state not in (DRAFT, AMENDED) or case["status"] != CASE_DONE:
+                raise HTTPException(409, "only a built draft or amended report can be sent for review")
+            store.set_review(case_id, state=IN_REVIEW, assigned_to=_form_text(form, "reviewer", 80) or None)
+            detail = f"sent for review (version {case['version']})"
+        elif action == "return":
+            principal = need(request, "sign")
+            if state != IN_REVIEW:
+                raise HTTPException(409, "only a report in review can be returned")
+            store.set_review(case_id, state=DRAFT if case["version"] == 1 else AMENDED)
+            detail = "returned to the author"
+        elif action == "assign":
+            principal = need(request, "submit")
+            store.set_review(case_id, assigned_to=_form_text(form, "reviewer", 80))
+            detail = f"assigned to {_form_text(form, 'reviewer', 80) or 'nobody'}"
+        elif action == "sign":
+            principal = who(request)
+            problem = _sign_problem(case, principal)
+            if problem:
+                raise HTTPException(409, f"cannot sign off: {problem}")
+            digest = _freeze(case_id, case["version"])
+            store.add_report_version(case_id, case["version"], author=case["created_by"], signed_by=principal.username,
+                                     report_sha256=digest, report_id=case["report_id"])
+            detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"
+        elif action == "amend":
+            principal = need(request, "amend")
+            if state != FINAL:
+                raise HTTPException(409, "only a signed-off report is amended")
+            reason = _form_text(form, "reason", 2000)
+            if not reason:
+                raise HTTPException(422, "say why the signed report is amended")
+            version = store.amend(case_id, reason)
+            store.set_status(case_id, CASE_QUEUED, progress="queued (amendment)")
+            runner.submit(case_id)
+            detail = f"amended: version {version} started ({reason})"
+        else:
+            raise HTTPException(422, "unknown review action")
+        store.audit(principal.username, "sign" if action == "sign" else action, case_id=case_id,
+                    patient=case["patient"], detail=detail)
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+    def _freeze(case_id: str, version: int) -> str:
+        """Copy the signed outputs to ``v<version>/``; nothing rewrites them afterwards."""
+        src = store.case_dir(case_id)
+        dst = src / f"v{version}"
+        dst.mkdir(mode=0o700, exist_ok=True)
+        for name in _OUTPUTS:
+            if (src / name).is_file():
+                shutil.copy2(src / name, dst / name)
+                (dst / name).chmod(0o400)
+        return hashlib.sha256((dst / "report.json").read_bytes()).hexdigest()
+
+    @app.post("/cases/{case_id}/comments")
+    async def comment(request: Request, case_id: str) -> Response:
+        principal = need(request, "comment")
+        case = _case_or_404(case_id)
+        form = await request.form()
+        text = _form_text(form, "text")
+        variant = _form_text(form, "variant", 200) or None
+        opinion = _form_text(form, "classification", 40)
+        if opinion and opinion not in ACMG_CLASSES:
+            raise HTTPException(422, "choose one of the five ACMG classes")
+        if opinion and not variant:
+            raise HTTPException(422, "a classification belongs to a variant")
+        if not text and not opinion:
+            raise HTTPException(422, "write a comment")
+        if variant and variant not in {v["key"] for v in _variants(case)}:
+            raise HTTPException(422, "no such variant in this report")
+        body = (f"[classification: {opinion}] " if opinion else "") + text
+        store.add_comment(case_id, principal.username, body, variant, case["version"])
+        store.audit(principal.username, "classify" if opinion else "comment", case_id=case_id, patient=case["patient"],
+                    detail=(f"{variant}: " if variant else "") + body[:200])
+        return RedirectResponse(f"/cases/{case_id}#comments", status_code=303)
+
+    @app.post("/cases/{case_id}/delete")
+    def delete_case(request: Request, case_id: str) -> Response:
+        principal = need(request, "delete")
+        case = _case_or_404(case_id)
+        store.audit(principal.username, "delete", case_id=case_id, patient=case["patient"],
+                    detail=f"case deleted with {len(case['uploads'])} upload(s) and its reports")
+        files = store.delete_case(case_id)
+        store.remove_files(files)
+        return RedirectResponse("/", status_code=303)
+
+    @app.get("/cases/{case_id}/audit.{fmt}")
+    def case_audit(request: Request, case_id: str, fmt: str) -> Response:
+        principal = who(request)
+        case = _case_or_404(case_id)
+        store.audit(principal.username, "download", case_id=case_id, patient=case["patient"], detail=f"audit.{fmt}")
+        return _audit_export(store.audit_trail(case_id=case_id), fmt, f"audit-{case_id[:8]}")
+
+    @app.get("/audit.{fmt}")
+    def all_audit(request: Request, fmt: str) -> Response:
+        principal = need(request, "audit")
+        store.audit(principal.username, "download", detail=f"full audit trail as {fmt}")
+        return _audit_export(store.audit_trail(), fmt, "audit")
+
+    def _audit_export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
+        cols = ("id", "at", "actor", "action", "case_id", "patient", "detail")
+        if fmt == "json":
+            body = json.dumps([{k: (r[k].isoformat() + "Z" if k == "at" else r[k]) for k in cols} for r in rows], indent=1)
+            return Response(body, media_type="application/json",
+                            headers={"content-disposition": f'attachment; filename="{name}.json"'})
+        if fmt == "csv":
+            buf = io.StringIO()
+            writer = csv.writer(buf)
+            writer.writerow(cols)
+            for r in rows:
+                writer.writerow([r["at"].isoformat() + "Z" if k == "at" else r[k] for k in cols])
+            return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": f'attachment; filename="{name}.csv"'})
+        raise HTTPException(404, "audit exports are .csv or .json")
+
+    # ------------------------------------------------------------------------------ patients and visits
+    @app.get("/patients", response_class=HTMLResponse)
+    def patients(request: Request) -> HTMLResponse:
+        number, per = _page_args(request)
+        rows, total = store.list_patients(number, per)
+        return page("patients.html.j2", request, patients=rows, total=total, page_no=number,
+                    pages=max(1, -(-total // per)), per_page=per)
+
+    @app.get("/patients/{key:path}", response_class=HTMLResponse)
     def show_patient(request: Request, key: str) -> HTMLResponse:
+        principal = who(request)
         patient = store.patient(key)
         if patient is None:
-            raise HTTPException(404, "no such patient")
-        return page("patient.html.j2", request, patient=patient, chart=_alsfrs_svg(patient["visits"]))
+            raise HTTPException(404, "There is no such patient.")
+        store.audit(principal.username, "view", patient=key, detail="patient page")
+        edit_id = request.query_params.get("edit")
+        editing = next((v for v in patient["visits"] if str(v["id"]) == edit_id), None)
+        return page("patient.html.j2", request, patient=patient, chart=_alsfrs_svg(patient["visits"]),
+                    items=ALSFRS_ITEMS, editing=editing, assessment=_assessment(patient["visits"]),
+                    can_edit=principal.can("visits"), can_delete=principal.can("delete"))
 
-    @app.post("/patients/{key}/visits")
-    def add_visit(key: str, visit_date: str = Form(...), alsfrs_r: str = Form(""), fvc_percent: str = Form(""),
-                  weight_kg: str = Form("")) -> Response:
-        if store.patient(key) is None:
-            raise HTTPException(404, "no such patient")
+    def _visit_from_form(form: Any) -> tuple[date, int | None, float | None, float | None, dict[str, int] | None]:
         try:
-            when = date.fromisoformat(visit_date)
-            total = int(alsfrs_r) if alsfrs_r.strip() else None
-            fvc = float(fvc_percent) if fvc_percent.strip() else None
-            weight = float(weight_kg) if weight_kg.strip() else None
+            when = date.fromisoformat(_form_text(form, "visit_date", 20))
         except ValueError:
-            raise HTTPException(422, "visit date must be YYYY-MM-DD and scores numbers") from None
-        if total is not None and not 0 <= total <= 48:
-            raise HTTPException(422, "ALSFRS-R total must be 0-48")
-        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual")
-        return RedirectResponse(f"/patients/{key}", status_code=303)
-
-    @app.get("/knowledge", response_class=HTMLResponse)
-    def knowledge(request: Request, section: str = "genes") -> HTMLResponse:
-        from charcot.knowledge import get_knowledge
-
-        kb = get_knowledge()
-        sections = ("genes", "therapies", "trials", "repeats")
-        if section not in sections:
-            raise HTTPException(404, "no such section")
-        note: str | None = None
+            raise HTTPException(422, "the visit date must be a date (YYYY-MM-DD)") from None
         try:
-            records = [r.model_dump(mode="json") for r in kb.records(section)]
-        except Exception as exc:  # a section not curated yet: show that, do not fail the page
-            records, note = [], f"section unavailable ({type(exc).__name__})"
-        return page("knowledge.html.j2", request, section=section, sections=sections, records=records,
-                    columns=_columns(section, records), note=note, meta=kb.meta)
+            items = {q: int(_form_text(form, q, 3)) for q in ALSFRS_ITEMS if _form_text(form, q, 3)}
+            total_text = _form_text(form, "alsfrs_r", 3)
+            total = int(total_text) if total_text else None
+            fvc = float(_form_text(form, "fvc_percent", 10)) if _form_text(form, "fvc_percent", 10) else None
+            weight = float(_form_text(form, "weight_kg", 10)) if _form_text(form, "weight_kg", 10) else None
+        except ValueError:
+            raise HTTPException(422, "ALSFRS-R items and totals, FVC and weight must be numbers") from None
+        if items:
+            if any(not 0 <= v <= 4 for v in items.values()):
+                raise HTTPException(422, "each ALSFRS-R item is scored 0 to 4")
+            if "q5a" in items and "q5b" in items:
+                raise HTTPException(422, "give item 5a (no gastrostomy) or 5b (with gastrostomy), not both")
+            if len(items) != 12:
+                raise HTTPException(422, "give all 12 ALSFRS-R items (5a or 5b), or only the total")
+            item_total = sum(items.values())
+            if total is not None and total != item_total:
+                raise HTTPException(422, f"the items add up to {item_total}, not {total}")
+            total = item_total
+        if total is not None and not 0 <= total <= 48:
+            raise HTTPException(422, "the ALSFRS-R total is 0 to 48")
+        if fvc is not None and not 0 < fvc < 200:
+            raise HTTPException(422, "FVC is a percentage of predicted (0-200)")
+        return when, total, fvc, weight, items or None
+
+    @app.post("/visits")
+    async def add_visit(request: Request) -> Response:
+        principal = need(request, "visits")
+        form = await request.form()
+        key = _form_text(form, "patient", 120)
+        if store.patient(key) is None:
+            raise HTTPException(404, "There is no such patient.")
+        when, total, fvc, weight, items = _visit_from_form(form)
+        old_id = _form_text(form, "visit_id", 12)
+        if old_id.isdigit():
+            old = store.visit(int(old_id))
+            if old is None or old["patient"] != key:
+                raise HTTPException(404, "There is no such visit.")
+            if old["date"] != when:
+                store.delete_visit(int(old_id))
+        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual", items=items)
+        store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,
+                    detail=f"{when.isoformat()}: ALSFRS-R {total}, FVC {fvc}, weight {weight}"
+                           + (" (12 items)" if items else ""))
+        return RedirectResponse(f"/patients/{quote(key, safe='')}", status_code=303)
+
+    @app.post("/visits/{visit_id}/delete")
+    def delete_visit(request: Request, visit_id: int) -> Response:
+        principal = need(request, "visits")
+        old = store.visit(visit_id)
+        if old is None:
+            raise HTTPException(404, "There is no such visit.")
+        store.audit(principal.username, "delete-visit", patient=old["patient"],
+                    detail=f"{old['date'].isoformat()}: ALSFRS-R {old['alsfrs_r']}, FVC {old['fvc_percent']}")
+        store.delete_visit(visit_id)
+        return RedirectResponse(f"/patients/{quote(old['patient'], safe='')}", status_code=303)
+
+    @app.post("/patients/{key:path}/delete")
+    def delete_patient(request: Request, key: str) -> Response:
+        principal = need(request, "delete")
+        if store.patient(key) is None:
+            raise HTTPException(404, "There is no such patient.")
+        store.audit(principal.username, "delete", patient=key, detail="patient deleted with all cases and visits")
+        case_ids, files = store.delete_patient(key)
+        for cid in case_ids:
+            store.audit(principal.username, "delete", case_id=cid, patient=key, detail="deleted with the patient")
+        store.remove_files(files)
+        return RedirectResponse("/", status_code=303)
+
+    # ------------------------------------------------------------------------------ cohort
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def dashboard(request: Request) -> HTMLResponse:
+        who(request)
+        return page("dashboard.html.j2", request, counts=store.cohort_counts())
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_page(request: Request) -> HTMLResponse:
+        need(request, "audit")
+        rows = store.audit_trail()[-500:]
+        return page("audit.html.j2", request, rows=list(reversed(rows)))
 
     from charcot.web.calculators import register as register_calculators
+    from charcot.web.knowledge_pages import register as register_knowledge
 
     register_calculators(app, page)
-    # Whole-request cap: the per-file limit plus room for the form fields and the other files' headers.
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(ROLES) + 1024 * 1024)
+    register_knowledge(app, page)
+    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret)
+    # Whole-request cap: every file at the per-file limit plus room for the form fields.
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
 
 
-def _columns(section: str, records: list[dict[str, Any]]) -> list[str]:
-    preferred = {"genes": ["symbol", "hgnc_id", "role", "inheritance", "disease_mechanism", "sources", "confidence"],
-                 "therapies": ["name", "key", "kind", "status", "regulatory", "targets", "sources", "confidence"],
-                 "trials": ["id", "key", "title", "phase", "status", "sources", "confidence"],
-                 "repeats": ["locus", "gene", "repeat_unit", "sources", "confidence"]}[section]
-    present = {k for r in records for k in r}
-    cols = [c for c in preferred if c in present]
-    return cols or sorted(present)[:6]
+def _assessment(visits: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Clinical reading of the recorded visits: King's and MiToS stage of the latest visit with items,
+    and the ALSFRS-R slope between the first and the latest total."""
+    rows: list[tuple[str, str]] = []
+    with_items = [v for v in visits if v.get("items")]
+    if with_items:
+        from charcot.clinical.model import AlsfrsR
+        from charcot.clinical.staging import kings_from_alsfrs, mitos
+
+        latest = with_items[-1]
+        scores = AlsfrsR(**latest["items"])
+        kings = kings_from_alsfrs(scores, latest["date"])
+        mit = mitos(scores, latest["date"])
+        rows.append((f"King's stage (from the items, {latest['date'].isoformat()})", _stage_text(kings)))
+        rows.append((f"MiToS stage ({latest['date'].isoformat()})", _stage_text(mit)))
+    totals = [v for v in visits if v["alsfrs_r"] is not None]
+    if len(totals) >= 2 and totals[-1]["date"] > totals[0]["date"]:
+        months = (totals[-1]["date"] - totals[0]["date"]).days / 30.4375
+        slope = (totals[-1]["alsfrs_r"] - totals[0]["alsfrs_r"]) / months
+        rows.append(("ALSFRS-R change", f"{slope:+.2f} points per month between {totals[0]['date'].isoformat()} "
+                                        f"and {totals[-1]['date'].isoformat()}"))
+    return rows
+
+
+def _stage_text(result: Any) -> str:
+    stage = getattr(result, "stage", result)
+    return str(stage)
 
 
 def _alsfrs_svg(visits: list[dict[str, Any]]) -> str | None:
-    """A dependency-free inline SVG of ALSFRS-R over time (built from numbers only, so no escaping issues)."""
+    """A dependency-free inline SVG of ALSFRS-R over time with labelled axes and dates (numbers and
+    ISO dates only, so nothing needs escaping)."""
     points = [(v["date"], v["alsfrs_r"]) for v in visits if v["alsfrs_r"] is not None]
     if len(points) < 2:
         return None
-    t0 = points[0][0]
-    span = max((points[-1][0] - t0).days, 1)
-    w, h, pad = 480, 200, 30
-    coords = [(pad + (d - t0).days / span * (w - 2 * pad), h - pad - s / 48 * (h - 2 * pad)) for d, s in points]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"/>' for x, y in coords)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="ALSFRS-R over time">'
-            f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#888"/>'
-            f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#888"/>'
-            f'<text x="4" y="{pad + 4}" font-size="10">48</text><text x="8" y="{h - pad}" font-size="10">0</text>'
-            f'<polyline fill="none" stroke="#a3001b" stroke-width="2" points="{path}"/>{dots}</svg>')
+    t0, t1 = points[0][0], points[-1][0]
+    span = max((t1 - t0).days, 1)
+    w, h, left, right, top, bottom = 560, 260, 48, 20, 16, 48
+    pw, ph = w - left - right, h - top - bottom
+
+    def x(d: date) -> float:
+        return float(left + (d - t0).days / span * pw)
+
+    def y(s: float) -> float:
+        return top + ph - s / 48 * ph
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
+             f'aria-label="ALSFRS-R total over time" font-family="DejaVu Sans, Arial" font-size="11">']
+    for s in (0, 12, 24, 36, 48):
+        parts.append(f'<line x1="{left}" y1="{y(s):.1f}" x2="{w - right}" y2="{y(s):.1f}" stroke="#e3e6ea"/>'
+                     f'<text x="{left - 6}" y="{y(s) + 4:.1f}" text-anchor="end">{s}</text>')
+    ticks = sorted({points[0][0], points[-1][0], *(p[0] for p in points[1:-1][:: max(1, len(points) // 5)])})
+    last_x = -100.0
+    for d in ticks:
+        if x(d) - last_x < 70 and d != t1:
+            continue
+        last_x = x(d)
+        parts.append(f'<line x1="{x(d):.1f}" y1="{top + ph}" x2="{x(d):.1f}" y2="{top + ph + 4}" stroke="#555"/>'
+                     f'<text x="{x(d):.1f}" y="{top + ph + 16}" text-anchor="middle">{d.isoformat()}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + ph}" x2="{w - right}" y2="{top + ph}" stroke="#555"/>'
+                 f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#555"/>'
+                 f'<text x="{left + pw / 2:.0f}" y="{h - 8}" text-anchor="middle">visit date</text>'
+                 f'<text x="12" y="{top + ph / 2:.0f}" text-anchor="middle" transform="rotate(-90 12 {top + ph / 2:.0f})">'
+                 f'ALSFRS-R total (0-48)</text>')
+    path = " ".join(f"{x(d):.1f},{y(s):.1f}" for d, s in points)
+    parts.append(f'<polyline fill="none" stroke="#a3001b" stroke-width="2" points="{path}"/>')
+    parts += [f'<circle cx="{x(d):.1f}" cy="{y(s):.1f}" r="3.5" fill="#a3001b"><title>{d.isoformat()}: {s}</title></circle>'
+              for d, s in points]
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,29 +1,190 @@
-"""Optional token authentication.
+"""Who may do what: accounts, sessions, CSRF tokens, login throttling, the Host allow-list.
 
-Off by default (the server binds 127.0.0.1). With a token, every request must carry it as
-``Authorization: Bearer <token>`` or the ``charcot_token`` cookie that ``/login`` sets.
+Two ways to run:
+
+* **Local mode** (loopback bind, no accounts, no token): one person on this machine. Every request
+  acts as the built-in ``local`` user. Browsers are still held to the same-origin rules below, so a web
+  page elsewhere cannot drive the app (CSRF) and a rebound DNS name cannot read it (Host allow-list).
+* **Accounts** (``charcot users add`` at least once, or a ``--token``): every request needs a signed-in
+  session (cookie) or ``Authorization: Bearer <token>`` for scripts. Passwords are argon2id hashes;
+  the cookie carries a random session id whose SHA-256 alone is stored, with an expiry. A later single
+  sign-on provider would create the same session rows for a user found by ``external_subject``.
+
+CSRF: every state-changing browser request carries a token derived (HMAC) from its session cookie,
+and a cross-origin ``Origin`` or ``Sec-Fetch-Site: cross-site`` is refused outright.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
-COOKIE = "charcot_token"
-OPEN_PATHS = ("/login", "/healthz")
+COOKIE = "charcot_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+OPEN_PATHS = ("/login", "/healthz", "/static/", "/favicon.ico")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MIN_PUBLIC_TOKEN = 24
+SESSION_HOURS = 8
+
+# Roles, in the words a clinic uses, and what each may do.
+ROLES = {
+    "clinician": "Clinician",
+    "genetic_counsellor": "Genetic counsellor",
+    "laboratory_scientist": "Laboratory scientist",
+    "reviewer": "Reviewer",
+    "admin": "Administrator",
+}
+_CAN: dict[str, frozenset[str]] = {
+    "upload": frozenset({"clinician", "genetic_counsellor", "laboratory_scientist", "admin"}),
+    "comment": frozenset(ROLES),
+    "submit": frozenset({"clinician", "genetic_counsellor", "laboratory_scientist", "admin"}),
+    "sign": frozenset({"reviewer", "laboratory_scientist", "admin"}),
+    "amend": frozenset({"clinician", "genetic_counsellor", "laboratory_scientist", "reviewer", "admin"}),
+    "visits": frozenset({"clinician", "genetic_counsellor", "admin"}),
+    "delete": frozenset({"admin"}),
+    "audit": frozenset({"admin", "reviewer"}),
+}
 
 
-def token_ok(expected: str | None, authorization: str | None, cookie: str | None) -> bool:
-    if not expected:
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: str
+    display_name: str
+    via: str  # "local", "session", "token"
+
+    def can(self, action: str) -> bool:
+        return self.role in _CAN.get(action, frozenset())
+
+
+LOCAL_USER = Principal("local", "admin", "local user", "local")
+TOKEN_USER = Principal("api-token", "admin", "API token", "token")
+
+
+def hash_password(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    return str(PasswordHasher().hash(password))
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    if not stored:
+        return False
+    try:
+        return bool(PasswordHasher().verify(stored, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def burn_verify_time(password: str) -> None:
+    """Verify against a dummy hash, so an unknown user name takes as long as a wrong password."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_hex(8)))
+    verify_password(_DUMMY_HASH[0], password)
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def token_ok(expected: str | None, authorization: str | None) -> bool:
+    if not expected or not authorization or not authorization.lower().startswith("bearer "):
+        return False
+    return hmac.compare_digest(authorization[7:].strip().encode(), expected.encode())
+
+
+def server_secret(data_dir: Path) -> bytes:
+    """A random key kept in the data directory (0600): CSRF tokens are HMACs under it."""
+    path = Path(data_dir) / "secret.key"
+    if not path.exists():
+        import os
+
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def csrf_token(secret: bytes, cookie: str) -> str:
+    return hmac.new(secret, b"csrf:" + cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: bytes, cookie: str | None, supplied: str | None) -> bool:
+    if not cookie or not supplied:
+        return False
+    return hmac.compare_digest(csrf_token(secret, cookie).encode(), supplied.encode())
+
+
+def host_allowed(host_header: str | None, allowed: tuple[str, ...]) -> bool:
+    """``Host`` must name this server (loopback names, or what ``--allowed-host`` lists): a rebound DNS
+    name (attacker.example -> 127.0.0.1) is refused, so a foreign page cannot read the app."""
+    if not host_header:
+        return False
+    name = urlsplit(f"//{host_header}").hostname or ""
+    return name.lower() in allowed
+
+
+def origin_ok(origin: str | None, host_header: str | None, fetch_site: str | None) -> bool:
+    """A state-changing request from a browser must come from this app's own pages."""
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return False
+    if origin is None:
         return True
-    supplied = None
-    if authorization and authorization.lower().startswith("bearer "):
-        supplied = authorization[7:].strip()
-    elif cookie:
-        supplied = cookie
-    return supplied is not None and hmac.compare_digest(supplied.encode(), expected.encode())
+    if origin == "null" or not host_header:
+        return False
+    return (urlsplit(origin).netloc or "").lower() == host_header.lower()
 
 
 def needs_token(host: str) -> bool:
-    """Binding anywhere but loopback exposes patient data to the network: require a token."""
+    """Binding anywhere but loopback exposes patient data to the network: require authentication."""
     return host not in LOOPBACK
+
+
+class LoginThrottle:
+    """Refuse further attempts after repeated failures, per user name and per client address, with a
+    lock-out that doubles each time (argon2's own cost also slows guessing to a few per second)."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 300.0, lockout_s: float = 60.0) -> None:
+        self.max_failures, self.window_s, self.lockout_s = max_failures, window_s, lockout_s
+        self._failures: dict[str, list[float]] = {}
+        self._locked: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, *keys: str) -> float:
+        now = time.monotonic()
+        with self._lock:
+            waits = [until - now for k in keys if (entry := self._locked.get(k)) and (until := entry[0]) > now]
+        return max(waits, default=0.0)
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                recent = [t for t in self._failures.get(key, []) if now - t < self.window_s] + [now]
+                self._failures[key] = recent
+                if len(recent) >= self.max_failures:
+                    strikes = self._locked.get(key, (0.0, 0))[1] + 1
+                    self._locked[key] = (now + self.lockout_s * 2 ** (strikes - 1), strikes)
+                    self._failures[key] = []
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)

@@ -1,11 +1,50 @@
-"""Commands of charcot.web: ``serve`` (the web app; FastAPI/uvicorn imported only when it runs)."""
+"""Commands of charcot.web: ``serve`` (the web app) and ``users add/disable/list`` (accounts).
+
+FastAPI/uvicorn are imported only when ``serve`` runs.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import sys
+import threading
 from pathlib import Path
 
 import typer
+
+_HTSLIB_LINE = re.compile(rb"^\[[A-Z]::")
+
+
+def filter_native_stderr() -> None:
+    """htslib (in cyvcf2 and pysam) writes warnings straight to file descriptor 2, with sample names
+    and positions in them. Route fd 2 through a pipe and drop those lines (counted instead), so the
+    server log carries no patient data; everything else passes through unchanged."""
+    original = os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def pump() -> None:
+        dropped = 0
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            pending = b""
+            while chunk := pipe.read(65536):
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                out = []
+                for line in lines:
+                    if _HTSLIB_LINE.match(line):
+                        dropped += 1
+                        if dropped in (1, 10, 100, 1000) or dropped % 10000 == 0:
+                            out.append(f"charcot: {dropped} htslib message(s) withheld from the log "
+                                       "(they can name samples and positions)".encode())
+                    else:
+                        out.append(line)
+                if out:
+                    os.write(original, b"\n".join(out) + b"\n")
+
+    threading.Thread(target=pump, name="stderr-filter", daemon=True).start()
 
 
 def register(app: typer.Typer) -> None:
@@ -19,28 +58,135 @@ def register(app: typer.Typer) -> None:
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="SQLAlchemy URL, e.g. postgresql+psycopg2://... (default: SQLite in --data-dir)."),
         token: str | None = typer.Option(None, "--token", envvar="CHARCOT_TOKEN",
-                                         help="Require this access token (required when binding beyond 127.0.0.1)."),
-        max_upload_mb: int = typer.Option(200, "--max-upload-mb", help="Largest accepted upload, in MiB."),
+                                         help="API access token for scripts (at least 24 characters beyond 127.0.0.1)."),
+        allowed_host: list[str] = typer.Option([], "--allowed-host",
+                                               help="Host name clients use to reach the server (repeatable); loopback names always work."),
+        certfile: Path | None = typer.Option(None, "--certfile", help="TLS certificate (PEM): serve HTTPS."),
+        keyfile: Path | None = typer.Option(None, "--keyfile", help="TLS private key (PEM)."),
+        max_upload_mb: int = typer.Option(2048, "--max-upload-mb", help="Largest accepted file, in MiB (default fits a whole-genome VCF)."),
         workers: int = typer.Option(2, "--workers", help="Reports built in parallel."),
+        session_hours: float = typer.Option(8.0, "--session-hours", help="Sign-ins expire after this many hours."),
+        clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF used for every case (the server's resource bundle)."),
+        gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF used for every case."),
     ) -> None:
-        """Run the web app: upload cases, follow progress, view and download reports."""
+        """Run the web app: upload cases, review and sign off reports, follow patients."""
         import logging
-
-        import uvicorn
 
         from charcot.errors import ConfigurationError
         from charcot.web import auth
+
+        public = auth.needs_token(host)
+        if (certfile is None) != (keyfile is None):
+            raise ConfigurationError("TLS needs both --certfile and --keyfile")
+        for path in (certfile, keyfile, clinvar, gnomad):
+            if path is not None and not path.is_file():
+                raise ConfigurationError(f"{path.name}: no such file", path=path)
+        if public and token is not None and len(token) < auth.MIN_PUBLIC_TOKEN:
+            raise ConfigurationError(f"the --token is too short for a server reachable from the network "
+                                     f"({len(token)} characters)",
+                                     hint=f"use at least {auth.MIN_PUBLIC_TOKEN} random characters, e.g. "
+                                          "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        if public:
+            from charcot.web.store import Store
+
+            if not token and not Store(data_dir, database_url).has_users_safely():
+                raise ConfigurationError(f"binding to {host} exposes patient data to the network",
+                                         hint="add accounts with `charcot users add`, or give --token "
+                                              "(or CHARCOT_TOKEN), or bind 127.0.0.1")
+        import uvicorn
+
         from charcot.web.app import Settings, create_app
 
-        if auth.needs_token(host) and not token:
-            raise ConfigurationError(f"binding to {host} exposes patient data to the network",
-                                     hint="give --token (or CHARCOT_TOKEN), or bind 127.0.0.1")
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        os.umask(0o077)  # everything the server writes is readable by its own user only
+        filter_native_stderr()
+        try:
+            import pysam
+
+            pysam.set_verbosity(0)
+        except ImportError:  # pragma: no cover - pysam is a core dependency
+            pass
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                            stream=sys.stderr)
         for noisy in ("weasyprint", "fontTools", "alembic", "matplotlib", "PIL"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        hosts = tuple(dict.fromkeys([*auth.LOOPBACK, *(h.lower() for h in allowed_host),
+                                     *([host.lower()] if public and host not in ("0.0.0.0", "::") else [])]))
         settings = Settings(data_dir=data_dir, database_url=database_url, token=token,
-                            max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers)
+                            max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, allowed_hosts=hosts,
+                            tls=certfile is not None, session_hours=session_hours, clinvar=clinvar, gnomad=gnomad)
         application = create_app(settings)
-        typer.echo(f"charcot web app on http://{host}:{port} (data in {os.fspath(data_dir)})")
+        scheme = "https" if certfile else "http"
+        typer.echo(f"charcot web app on {scheme}://{host}:{port} (data in {os.fspath(data_dir)})")
         # access_log off: URLs carry patient pseudonyms, which must not reach the logs.
-        uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
+        uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
+                    ssl_certfile=str(certfile) if certfile else None, ssl_keyfile=str(keyfile) if keyfile else None,
+                    h11_max_incomplete_event_size=64 * 1024)
+
+    users = typer.Typer(help="Accounts of the web app (stored in its database).", no_args_is_help=True)
+    app.add_typer(users, name="users")
+
+    def _store(data_dir: Path, database_url: str | None):  # type: ignore[no-untyped-def]
+        from charcot.web.store import Store
+
+        store = Store(data_dir, database_url)
+        store.migrate()
+        return store
+
+    @users.command("add")
+    def users_add(
+        username: str = typer.Argument(..., help="Sign-in name (letters, digits, . _ -)."),
+        role: str = typer.Option(..., "--role", help="clinician, genetic_counsellor, laboratory_scientist, reviewer or admin."),
+        name: str = typer.Option("", "--name", help="Full name shown in the app and the audit trail."),
+        password_env: str | None = typer.Option(None, "--password-env",
+                                                help="Read the password from this environment variable (else prompt)."),
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+    ) -> None:
+        """Create an account (the password is stored as an argon2id hash)."""
+        from charcot.errors import InputError
+        from charcot.web import auth
+
+        if not re.fullmatch(r"[A-Za-z0-9._-]{2,80}", username) or username in ("local", "api-token", "system"):
+            raise InputError(f"user name {username[:40]!r} is not allowed",
+                             hint="2-80 letters, digits, '.', '_' or '-'; not local, api-token or system")
+        if role not in auth.ROLES:
+            raise InputError(f"unknown role {role!r}", hint="one of " + ", ".join(auth.ROLES))
+        if password_env is not None:
+            password = os.environ.get(password_env, "")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < 12:
+            raise InputError("the password is too short", hint="use at least 12 characters")
+        store = _store(data_dir, database_url)
+        if store.user(username) is not None:
+            raise InputError(f"user {username!r} exists already", hint="choose another name, or disable the old account")
+        store.add_user(username, role, auth.hash_password(password), name)
+        store.audit("cli", "add-user", detail=f"{username} ({role})")
+        typer.echo(f"added {username} ({auth.ROLES[role]}); a running server picks up accounts when restarted")
+
+    @users.command("disable")
+    def users_disable(
+        username: str = typer.Argument(...),
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+    ) -> None:
+        """Disable an account and end its sessions at once (nothing is deleted)."""
+        from charcot.errors import InputError
+
+        store = _store(data_dir, database_url)
+        if not store.set_user_disabled(username, True):
+            raise InputError(f"no user {username!r}")
+        store.audit("cli", "disable-user", detail=username)
+        typer.echo(f"disabled {username}; their sessions have ended")
+
+    @users.command("list")
+    def users_list(
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+    ) -> None:
+        """List accounts."""
+        from charcot.web import auth
+
+        for u in _store(data_dir, database_url).users():
+            typer.echo(f"{u['username']}\t{auth.ROLES.get(u['role'], u['role'])}\t"
+                       f"{'disabled' if u['disabled'] else 'active'}\t{u['display_name']}")

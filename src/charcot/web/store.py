@@ -9,9 +9,10 @@ outputs under ``<data_dir>/cases/<case id>/``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
-import tempfile
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -30,6 +32,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
+    func,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -41,6 +45,13 @@ CASE_QUEUED = "queued"
 CASE_RUNNING = "running"
 CASE_DONE = "done"
 CASE_FAILED = "failed"
+
+# Review lifecycle of a case's report (independent of the build status above).
+DRAFT, IN_REVIEW, FINAL, AMENDED = "draft", "in review", "signed off", "amended"
+REVIEW_STATES = (DRAFT, IN_REVIEW, FINAL, AMENDED)
+# Upload roles: everything `charcot report` reads from files.
+UPLOAD_ROLES = ("vcf", "str", "ped", "ages", "clinical", "phenopacket")
+PAGE_SIZE = 50
 
 
 def _now() -> datetime:
@@ -71,8 +82,20 @@ class Case(Base):
     hpo: Mapped[str] = mapped_column(String(2000), default="")
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     report_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    review_state: Mapped[str] = mapped_column(String(16), default=DRAFT, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    assigned_to: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    options: Mapped[str] = mapped_column(Text, default="{}")  # sex, region, sample, build (JSON)
+    genes: Mapped[str] = mapped_column(String(2000), default="")  # " GENE1 GENE2 " of reported variants
+    variants: Mapped[str] = mapped_column(Text, default="")  # " key hgvs_c hgvs_p " of reported variants
+    classes: Mapped[str] = mapped_column(String(400), default="")  # " Pathogenic Likely pathogenic "
+    repeat_result: Mapped[str] = mapped_column(String(400), default="")  # " C9orf72:expanded "
+    stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    eligible_trials: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    identity_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the report's identity checks
     patient: Mapped[Patient] = relationship(back_populates="cases")
     uploads: Mapped[list[Upload]] = relationship(back_populates="case", order_by="Upload.role")
 
@@ -99,11 +122,79 @@ class VisitRow(Base):
     fvc_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(40), default="manual")
+    items: Mapped[str | None] = mapped_column(Text, nullable=True)  # the 12 ALSFRS-R items (JSON)
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
 
+class User(Base):
+    """A person who signs in. ``password_hash`` is argon2id; an account from a later single sign-on
+    provider carries ``external_subject`` instead (and no password)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    external_subject: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class SessionRow(Base):
+    """A signed-in browser: the cookie holds a random id, the table only its SHA-256."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[User] = relationship()
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    variant_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    author: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    case_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class ReportVersion(Base):
+    """A signed-off report, frozen: its files are copied to ``cases/<id>/v<version>/`` with checksums."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_report_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(80))
+    signed_by: Mapped[str] = mapped_column(String(80))
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    report_sha256: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    amended_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuditRow(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE): who did what, when. No foreign keys,
+    so the record of a deletion outlives what was deleted."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    patient: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-_SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".ped", ".fam", ".yaml", ".yml", ".json", ".txt")
+_SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".ped", ".fam", ".yaml", ".yml", ".json", ".tsv", ".txt")
 
 
 def safe_filename(name: str) -> str:
@@ -112,7 +203,7 @@ def safe_filename(name: str) -> str:
     return base[:120]
 
 
-def _suffix(name: str) -> str:
+def suffix_of(name: str) -> str:
     lower = name.lower()
     return next((s for s in _SUFFIXES if lower.endswith(s)), "")
 
@@ -128,17 +219,45 @@ class TooLarge(Exception):
     """An upload exceeded the configured limit."""
 
 
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def make_private(path: Path) -> None:
+    """Patient data is readable by the server's user only: files 0600, folders 0700."""
+    if path.is_dir():
+        os.chmod(path, 0o700)
+        for root, dirs, files in os.walk(path):
+            for d in dirs:
+                os.chmod(Path(root) / d, 0o700)
+            for f in files:
+                os.chmod(Path(root) / f, 0o600)
+    elif path.exists():
+        os.chmod(path, 0o600)
+
+
 class Store:
     """Repository: every database access of the web app goes through here."""
 
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "uploads").mkdir(exist_ok=True)
-        (self.data_dir / "cases").mkdir(exist_ok=True)
+        _private_dir(self.data_dir)
+        _private_dir(self.data_dir / "uploads")
+        _private_dir(self.partial_dir)
+        _private_dir(self.data_dir / "cases")
+        if database_url is None:
+            db = (self.data_dir / "charcot.sqlite3").resolve()
+            if not db.exists():  # SQLite gives its -wal/-shm files the database file's mode
+                os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
+            os.chmod(db, 0o600)
         self.url = database_url or f"sqlite:///{(self.data_dir / 'charcot.sqlite3').resolve()}"
         self.engine: Engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def partial_dir(self) -> Path:
+        return self.data_dir / "uploads" / ".partial"
 
     # schema -------------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -150,29 +269,44 @@ class Store:
             yield session
 
     # files --------------------------------------------------------------------------------
+    def clean_partial_uploads(self) -> int:
+        """Remove uploads a crash or a kill left half-received (run at start-up)."""
+        removed = 0
+        for path in self.partial_dir.iterdir():
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def adopt_upload(self, partial: Path, sha256: str, size: int, filename: str) -> StoredFile:
+        """Move a fully received upload from the partial area to its content-addressed name."""
+        name = sha256 + suffix_of(filename)
+        target = self.data_dir / "uploads" / name
+        if target.exists():  # the same content again: keep the stored file (and its index) untouched
+            partial.unlink()
+        else:
+            os.chmod(partial, 0o600)
+            os.replace(partial, target)
+        return StoredFile(sha256=sha256, size=size, relpath=f"uploads/{name}")
+
     def save_upload(self, stream: IO[bytes], filename: str, limit: int) -> StoredFile:
-        """Copy a stream into the content-addressed upload area atomically; refuse past ``limit`` bytes."""
+        """Copy a stream into the upload area (used by tools and tests; the app streams itself)."""
         digest = hashlib.sha256()
         size = 0
-        folder = self.data_dir / "uploads"
-        fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=folder)
+        tmp = self.partial_dir / f"{uuid.uuid4().hex}.part"
         try:
-            with os.fdopen(fd, "wb") as out:
+            with open(tmp, "wb") as out:
+                os.chmod(tmp, 0o600)
                 while block := stream.read(1 << 20):
                     size += len(block)
                     if size > limit:
                         raise TooLarge(f"upload larger than {limit} bytes")
                     digest.update(block)
                     out.write(block)
-                out.flush()
-                os.fsync(out.fileno())
-            name = digest.hexdigest() + _suffix(filename)
-            target = folder / name
-            os.replace(tmp, target)
+            return self.adopt_upload(tmp, digest.hexdigest(), size, filename)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
-        return StoredFile(sha256=digest.hexdigest(), size=size, relpath=f"uploads/{name}")
 
     def path_of(self, relpath: str) -> Path:
         return self.data_dir / relpath
@@ -182,7 +316,7 @@ class Store:
 
     # cases --------------------------------------------------------------------------------
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
-                    hpo: list[str]) -> str:
+                    hpo: list[str], *, created_by: str = "", options: dict[str, str] | None = None) -> str:
         case_id = str(uuid.uuid4())
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
@@ -190,7 +324,8 @@ class Store:
                 patient = Patient(key=patient_key)
                 s.add(patient)
                 s.flush()
-            case = Case(id=case_id, patient_id=patient.id, proband=proband, hpo=" ".join(hpo), status=CASE_QUEUED)
+            case = Case(id=case_id, patient_id=patient.id, proband=proband, hpo=" ".join(hpo), status=CASE_QUEUED,
+                        created_by=created_by, options=json.dumps(options or {}, sort_keys=True))
             s.add(case)
             for role, (filename, stored) in sorted(uploads.items()):
                 s.add(Upload(case_id=case_id, role=role, filename=safe_filename(filename), sha256=stored.sha256,
@@ -204,10 +339,32 @@ class Store:
                 return None
             return _case_dict(case)
 
-    def list_cases(self) -> list[dict[str, Any]]:
+    def list_cases(self, page: int = 1, per_page: int = PAGE_SIZE, **filters: str) -> tuple[list[dict[str, Any]], int]:
+        """One page of cases, newest first, and the total number that match: one query (the total is
+        a window count over the same rows)."""
+        total = func.count().over().label("total")
+        q = (select(Case.id, Patient.key, Case.status, Case.progress, Case.error, Case.report_id, Case.created_at,
+                    Case.review_state, Case.version, Case.created_by, Case.assigned_to, Case.genes, Case.classes,
+                    Case.repeat_result, Case.stage, total)
+             .join(Patient, Case.patient_id == Patient.id))
+        q = _filtered(q, filters)
+        q = q.order_by(Case.created_at.desc(), Case.id).limit(per_page).offset(max(0, page - 1) * per_page)
         with self.session() as s:
-            rows = s.scalars(select(Case).order_by(Case.created_at.desc(), Case.id)).all()
-            return [_case_dict(c) for c in rows]
+            rows = s.execute(q).all()
+        cases = [{"id": r[0], "patient": r[1], "status": r[2], "progress": r[3], "error": r[4], "report_id": r[5],
+                  "created_at": r[6], "review_state": r[7], "version": r[8], "created_by": r[9], "assigned_to": r[10],
+                  "genes": r[11].split(), "classes": [c for c in r[12].strip().split("|") if c],
+                  "repeat_result": r[13].split(), "stage": r[14]} for r in rows]
+        return cases, (rows[0][-1] if rows else self.count_cases(**filters) if page > 1 else 0)
+
+    def count_cases(self, **filters: str) -> int:
+        with self.session() as s:
+            q = _filtered(select(func.count()).select_from(Case).join(Patient, Case.patient_id == Patient.id), filters)
+            return int(s.scalar(q) or 0)
+
+    def all_case_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(Case.id).order_by(Case.created_at)).all())
 
     def set_status(self, case_id: str, status: str, *, progress: str | None = None, error: str | None = None,
                    summary: str | None = None, report_id: str | None = None) -> None:
@@ -226,6 +383,21 @@ class Store:
                 case.report_id = report_id
             if status in (CASE_DONE, CASE_FAILED):
                 case.finished_at = _now()
+            if status == CASE_QUEUED:
+                case.error = None
+
+    def set_findings(self, case_id: str, *, genes: list[str], variants: list[str], classes: list[str], repeats: list[str],
+                     stage: str | None, eligible_trials: int | None, identity_status: str | None) -> None:
+        """Searchable digest of a finished report (for the cross-case search and the dashboard)."""
+        with self.session() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                return
+            case.genes = (" " + " ".join(sorted(set(genes))) + " ")[:2000]
+            case.variants = " " + " ".join(sorted(set(variants))) + " "
+            case.classes = ("|" + "|".join(sorted(set(classes))) + "|")[:400]
+            case.repeat_result = (" " + " ".join(sorted(set(repeats))) + " ")[:400]
+            case.stage, case.eligible_trials, case.identity_status = stage, eligible_trials, identity_status
 
     def set_progress(self, case_id: str, progress: str) -> None:
         with self.session() as s:
@@ -238,13 +410,132 @@ class Store:
             return list(s.scalars(select(Case.id).where(Case.status.in_([CASE_QUEUED, CASE_RUNNING]))
                                   .order_by(Case.created_at)).all())
 
-    # patients and visits -----------------------------------------------------------------
-    def list_patients(self) -> list[dict[str, Any]]:
+    # review lifecycle ---------------------------------------------------------------------
+    def set_review(self, case_id: str, *, state: str | None = None, assigned_to: str | None = None,
+                   version: int | None = None) -> None:
         with self.session() as s:
-            rows = s.scalars(select(Patient).order_by(Patient.key)).all()
-            return [{"key": p.key, "cases": len(p.cases), "visits": len(p.visits),
-                     "last_alsfrs_r": next((v.alsfrs_r for v in reversed(p.visits) if v.alsfrs_r is not None), None)}
-                    for p in rows]
+            case = s.get(Case, case_id)
+            if case is None:
+                return
+            if state is not None:
+                case.review_state = state
+            if assigned_to is not None:
+                case.assigned_to = assigned_to or None
+            if version is not None:
+                case.version = version
+
+    def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
+                           report_id: str | None) -> None:
+        with self.session() as s:
+            s.add(ReportVersion(case_id=case_id, version=version, author=author, signed_by=signed_by,
+                                report_sha256=report_sha256, report_id=report_id))
+            case = s.get(Case, case_id)
+            if case is not None:
+                case.review_state = FINAL
+
+    def amend(self, case_id: str, reason: str) -> int:
+        with self.session() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                return 0
+            signed = s.scalar(select(ReportVersion).where(ReportVersion.case_id == case_id,
+                                                          ReportVersion.version == case.version))
+            if signed is not None:
+                signed.amended_reason = reason[:2000]
+            case.version += 1
+            case.review_state = AMENDED
+            return case.version
+
+    def report_versions(self, case_id: str) -> list[dict[str, Any]]:
+        with self.session() as s:
+            rows = s.scalars(select(ReportVersion).where(ReportVersion.case_id == case_id)
+                             .order_by(ReportVersion.version)).all()
+            return [{"version": r.version, "author": r.author, "signed_by": r.signed_by, "signed_at": r.signed_at,
+                     "report_sha256": r.report_sha256, "report_id": r.report_id, "amended_reason": r.amended_reason}
+                    for r in rows]
+
+    # comments -----------------------------------------------------------------------------
+    def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> None:
+        with self.session() as s:
+            s.add(Comment(case_id=case_id, author=author, text=text[:5000], variant_key=variant_key,
+                          case_version=version))
+
+    def comments(self, case_id: str) -> list[dict[str, Any]]:
+        with self.session() as s:
+            rows = s.scalars(select(Comment).where(Comment.case_id == case_id).order_by(Comment.created_at,
+                                                                                      Comment.id)).all()
+            return [{"author": c.author, "text": c.text, "variant_key": c.variant_key, "version": c.case_version,
+                     "created_at": c.created_at} for c in rows]
+
+    # audit --------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, *, case_id: str | None = None, patient: str | None = None,
+              detail: str = "") -> None:
+        with self.session() as s:
+            s.add(AuditRow(actor=actor[:80], action=action[:30], case_id=case_id, patient=patient and patient[:120],
+                           detail=detail[:4000]))
+
+    def audit_trail(self, case_id: str | None = None, patient: str | None = None, limit: int = 10_000) -> list[dict[str, Any]]:
+        q = select(AuditRow)
+        if case_id is not None:
+            q = q.where(AuditRow.case_id == case_id)
+        if patient is not None:
+            q = q.where(AuditRow.patient == patient)
+        with self.session() as s:
+            rows = s.scalars(q.order_by(AuditRow.id).limit(limit)).all()
+            return [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "case_id": r.case_id,
+                     "patient": r.patient, "detail": r.detail} for r in rows]
+
+    # deletion -----------------------------------------------------------------------------
+    def delete_case(self, case_id: str) -> list[Path]:
+        """Delete a case's rows; return the files to remove (uploads no other case uses, the outputs)."""
+        with self.session() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                return []
+            stored = [u.stored for u in case.uploads]
+            s.execute(delete(Comment).where(Comment.case_id == case_id))
+            s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
+            s.execute(delete(Upload).where(Upload.case_id == case_id))
+            s.delete(case)
+            s.flush()
+            still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
+        paths = [self.path_of(r) for r in stored if r not in still_used]
+        paths += [Path(f"{p}.tbi") for p in paths]
+        return [*paths, self.case_dir(case_id)]
+
+    def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
+        with self.session() as s:
+            p = s.scalar(select(Patient).where(Patient.key == key))
+            if p is None:
+                return [], []
+            case_ids = [c.id for c in p.cases]
+        files: list[Path] = []
+        for cid in case_ids:
+            files += self.delete_case(cid)
+        with self.session() as s:
+            p = s.scalar(select(Patient).where(Patient.key == key))
+            if p is not None:
+                s.execute(delete(VisitRow).where(VisitRow.patient_id == p.id))
+                s.delete(p)
+        return case_ids, files
+
+    @staticmethod
+    def remove_files(paths: list[Path]) -> None:
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    # patients and visits -----------------------------------------------------------------
+    def list_patients(self, page: int = 1, per_page: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], int]:
+        n_cases = select(func.count()).where(Case.patient_id == Patient.id).correlate(Patient).scalar_subquery()
+        n_visits = select(func.count()).where(VisitRow.patient_id == Patient.id).correlate(Patient).scalar_subquery()
+        q = (select(Patient.key, n_cases, n_visits, func.count().over())
+             .order_by(Patient.key).limit(per_page).offset(max(0, page - 1) * per_page))
+        with self.session() as s:
+            rows = s.execute(q).all()
+        return [{"key": r[0], "cases": r[1], "visits": r[2]} for r in rows], (rows[0][3] if rows else 0)
 
     def patient(self, key: str) -> dict[str, Any] | None:
         with self.session() as s:
@@ -252,11 +543,12 @@ class Store:
             if p is None:
                 return None
             return {"key": p.key, "cases": [_case_dict(c) for c in p.cases],
-                    "visits": [{"date": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent,
-                                "weight_kg": v.weight_kg, "source": v.source} for v in p.visits]}
+                    "visits": [{"id": v.id, "date": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent,
+                                "weight_kg": v.weight_kg, "source": v.source,
+                                "items": json.loads(v.items) if v.items else None} for v in p.visits]}
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
-                     weight_kg: float | None, source: str) -> None:
+                     weight_kg: float | None, source: str, items: dict[str, int] | None = None) -> None:
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
             if patient is None:
@@ -268,6 +560,20 @@ class Store:
                 row = VisitRow(patient_id=patient.id, date=when)
                 s.add(row)
             row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
+            row.items = json.dumps(items, sort_keys=True) if items else None
+
+    def visit(self, visit_id: int) -> dict[str, Any] | None:
+        with self.session() as s:
+            v = s.get(VisitRow, visit_id)
+            if v is None:
+                return None
+            return {"id": v.id, "patient": v.patient.key, "date": v.date, "alsfrs_r": v.alsfrs_r,
+                    "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg, "source": v.source,
+                    "items": json.loads(v.items) if v.items else None}
+
+    def delete_visit(self, visit_id: int) -> None:
+        with self.session() as s:
+            s.execute(delete(VisitRow).where(VisitRow.id == visit_id))
 
     def rename_patient_of_case(self, case_id: str, patient_key: str) -> None:
         """Attach a case to the patient named in its clinical record (when the form left it blank)."""
@@ -282,13 +588,108 @@ class Store:
                 s.flush()
             case.patient_id = patient.id
 
+    # dashboard ----------------------------------------------------------------------------
+    def cohort_counts(self) -> dict[str, Any]:
+        with self.session() as s:
+            rows = s.execute(select(Case.genes, Case.stage, Case.eligible_trials, Case.review_state)
+                             .where(Case.status == CASE_DONE)).all()
+        genes: dict[str, int] = {}
+        stages: dict[str, int] = {}
+        trials = {"eligible for at least one trial": 0, "no trial eligibility found": 0, "not assessed": 0}
+        states: dict[str, int] = {}
+        for g, stage, eligible, state in rows:
+            for gene in set(g.split()):
+                genes[gene] = genes.get(gene, 0) + 1
+            stages[stage or "not assessed"] = stages.get(stage or "not assessed", 0) + 1
+            key = ("not assessed" if eligible is None else "eligible for at least one trial" if eligible > 0
+                   else "no trial eligibility found")
+            trials[key] += 1
+            states[state] = states.get(state, 0) + 1
+        return {"cases": len(rows), "genes": sorted(genes.items(), key=lambda kv: (-kv[1], kv[0])),
+                "stages": sorted(stages.items()), "trials": list(trials.items()), "review": sorted(states.items())}
+
+    # users and sessions -------------------------------------------------------------------
+    def add_user(self, username: str, role: str, password_hash: str | None, display_name: str = "") -> None:
+        with self.session() as s:
+            s.add(User(username=username, role=role, password_hash=password_hash, display_name=display_name))
+
+    def set_user_disabled(self, username: str, disabled: bool) -> bool:
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                return False
+            user.disabled = disabled
+            if disabled:
+                s.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            return True
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        with self.session() as s:
+            u = s.scalar(select(User).where(User.username == username))
+            return None if u is None else _user_dict(u)
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            return [_user_dict(u) for u in s.scalars(select(User).order_by(User.username)).all()]
+
+    def has_users_safely(self) -> bool:
+        """Whether accounts exist, migrating first (the serve command asks before the app starts)."""
+        self.migrate()
+        return self.has_users()
+
+    def has_users(self) -> bool:
+        with self.session() as s:
+            return s.scalar(select(User.id).limit(1)) is not None
+
+    def create_session(self, session_hash: str, username: str, expires_at: datetime) -> None:
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise KeyError(username)
+            s.execute(delete(SessionRow).where(SessionRow.expires_at < _now()))
+            s.add(SessionRow(id=session_hash, user_id=user.id, expires_at=expires_at))
+
+    def session_user(self, session_hash: str) -> dict[str, Any] | None:
+        with self.session() as s:
+            row = s.get(SessionRow, session_hash)
+            if row is None or row.expires_at < _now() or row.user.disabled:
+                return None
+            return _user_dict(row.user)
+
+    def end_session(self, session_hash: str) -> None:
+        with self.session() as s:
+            s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
+
+
+def _user_dict(u: User) -> dict[str, Any]:
+    return {"username": u.username, "display_name": u.display_name or u.username, "role": u.role,
+            "password_hash": u.password_hash, "disabled": u.disabled}
+
+
+def _filtered(q: Any, filters: dict[str, str]) -> Any:
+    """Cross-case search: gene, variant (key or HGVS text in the summary), class, repeat result, state."""
+    if filters.get("gene"):
+        q = q.where(Case.genes.contains(f" {filters['gene'].strip().upper()} "))
+    if filters.get("acmg_class"):
+        q = q.where(Case.classes.contains(f"|{filters['acmg_class'].strip()}|"))
+    if filters.get("repeat"):
+        q = q.where(Case.repeat_result.contains(filters["repeat"].strip()))
+    if filters.get("variant"):
+        q = q.where(Case.variants.contains(filters["variant"].strip()))
+    if filters.get("state"):
+        q = q.where(Case.review_state == filters["state"])
+    if filters.get("patient"):
+        q = q.where(Patient.key == filters["patient"])
+    return q
+
 
 def _case_dict(case: Case) -> dict[str, Any]:
     return {
         "id": case.id, "patient": case.patient.key, "status": case.status, "progress": case.progress,
         "error": case.error, "proband": case.proband, "hpo": case.hpo.split() if case.hpo else [],
         "summary": case.summary, "report_id": case.report_id, "created_at": case.created_at,
-        "finished_at": case.finished_at,
+        "finished_at": case.finished_at, "created_by": case.created_by, "review_state": case.review_state,
+        "version": case.version, "assigned_to": case.assigned_to, "identity_status": case.identity_status, "options": json.loads(case.options or "{}"),
         "uploads": [{"role": u.role, "filename": u.filename, "sha256": u.sha256, "size": u.size, "stored": u.stored}
                     for u in case.uploads],
     }
