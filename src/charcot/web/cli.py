@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
                     ssl_certfile=str(certfile) if certfile else None, ssl_keyfile=str(keyfile) if keyfile else None,
                     h11_max_incomplete_event_size=64 * 1024)
 
-    users = typer.Typer(help="Accounts of the web app (stored in its database).", no_args_is_help=True)
+    users = typer.Typer(help="Accounts of the web app: add, disable, list.", no_args_is_help=True)
     app.add_typer(users, name="users")
 
     def _store(data_dir: Path, database_url: str | None):  # type: ignore[no-untyped-def]
@@ -139,8 +139,9 @@ def register(app: typer.Typer) -> None:
         name: str = typer.Option("", "--name", help="Full name shown in the app and the audit trail."),
         password_env: str | None = typer.Option(None, "--password-env",
                                                 help="Read the password from this environment variable (else prompt)."),
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
-        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
+                                                help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
         """Create an account (the password is stored as an argon2id hash)."""
         from charcot.errors import InputError
@@ -166,9 +167,10 @@ def register(app: typer.Typer) -> None:
 
     @users.command("disable")
     def users_disable(
-        username: str = typer.Argument(...),
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
-        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+        username: str = typer.Argument(..., help="The account to disable."),
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
+                                                help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
         """Disable an account and end its sessions at once (nothing is deleted)."""
         from charcot.errors import InputError
@@ -181,8 +183,9 @@ def register(app: typer.Typer) -> None:
 
     @users.command("list")
     def users_list(
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir"),
-        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL"),
+        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
+                                                help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
         """List accounts."""
         from charcot.web import auth
