@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # distribution -> import name, where they differ
 IMPORT_NAMES = {"PyYAML": "yaml", "Jinja2": "jinja2", "hpo3": "pyhpo", "SQLAlchemy": "sqlalchemy",
-                "psycopg2-binary": "psycopg2", "pillow": "PIL", "python-multipart": "multipart"}
+                "psycopg2-binary": "psycopg2", "pillow": "PIL", "python-multipart": "multipart",
+                "argon2-cffi": "argon2"}
 # declared only to set a security floor under a library that a direct dependency uses
 SECURITY_FLOORS = {"starlette", "h11", "python-multipart", "pillow"}
 # used without an import statement: a driver named in a database URL, a test-only client
