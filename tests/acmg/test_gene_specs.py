@@ -308,3 +308,11 @@ def test_mimic_gene_pathogenic_class_names_its_disease(tmp_path: Path) -> None:
     f = _one(interpret(vcf, extra_evidence=extra).findings, "SMN1")
     assert f.classification.at_least_likely_pathogenic
     assert any("ALS mimic gene" in n and "spinal muscular atrophy" in n for n in f.notes)
+
+
+def test_intronic_variant_in_a_risk_gene_gets_no_risk_category(tmp_path: Path) -> None:
+    chrom, start, _end, strand = exon("UNC13A", 3)
+    pos = start - 200 if strand == "+" else _end + 200  # deep intronic, unannotated
+    vcf = write_vcf(tmp_path / "i.vcf.gz", [Rec(chrom, pos, "C", "T")])
+    f = _one(interpret(vcf).findings, "UNC13A")
+    assert f.risk_allele is None and f.classification == AcmgClass.VUS

@@ -163,7 +163,8 @@ def pvs1_applicability(symbol: str) -> tuple[bool, str, list[str], str] | None:
 
 
 def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str], bool] | None:
-    """(category, reason, sources, from_a_class) for a variant in a gene with a risk scheme; None for other genes.
+    """(category, reason, sources, from_a_class) for a variant in a gene with a risk scheme; None for other genes and
+    for variants that change no protein (the default category is for protein-altering or splice-site variants).
     ``from_a_class`` is False for the scheme's default category (no class rule matched)."""
     spec = spec_for(ctx.gene_symbol)
     if spec is None or spec.risk_scheme is None:
@@ -173,5 +174,7 @@ def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str], bool] | None:
         if matches(cls.match, ctx):
             return (cls.category.value, f"{' '.join(cls.reason.split())} [{ctx.gene_symbol} class {cls.id}]",
                     [S.CLINGEN_LOW_PENETRANCE, *cls.sources], True)
+    if not variant_types(ctx):
+        return None  # intronic, synonymous or of unknown consequence: no risk-allele category (no evidence of one)
     return (scheme.default.value, ' '.join(scheme.summary.split()), [S.CLINGEN_LOW_PENETRANCE, *scheme.sources],
             False)
