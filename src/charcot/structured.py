@@ -15,8 +15,11 @@ Every problem is an ``InputError`` naming the file and, where known, the line.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,10 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "nesting depth" in str(problem):
+        return InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=path,
+                          line=mark.line + 1 if mark is not None else None,
+                          hint="a clinical record is a few levels deep; this file is damaged or hostile")
     return InputError(f"not valid YAML: {problem}", path=path, line=mark.line + 1 if mark is not None else None,
                       hint="check the indentation and quoting around that line")
 
@@ -140,6 +147,8 @@ def _json_depth_ok(text: str) -> bool:
 def loads_json(text: str, path: str | Path | None = None) -> Any:
     """Parse JSON text strictly (see the module docstring)."""
     where = str(path) if path is not None else None
+    if not text.strip():
+        raise InputError("the file is empty", path=where, hint="expected a JSON document")
     if not _json_depth_ok(text):
         raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
                          hint="a clinical record is a few levels deep; this file is damaged or hostile")
@@ -211,3 +220,83 @@ def check_hpo_ids(terms: list[str], *, path: str | Path | None = None, where: st
                              hint="HPO ids are HP: followed by 7 digits, e.g. HP:0007354")
         out.append(text)
     return out
+
+
+_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
+
+
+def bgzf_damage(path: str | Path) -> str | None:
+    """Walk a BGZF file block by block (zlib, CRC32 and size of each) and describe the first damaged
+    block in words, or None if every block is intact. Only called once reading has failed, to turn
+    htslib's generic message into one a person can act on."""
+    try:
+        with open(path, "rb") as handle:
+            offset = 0
+            while True:
+                head = handle.read(12)
+                if not head:
+                    return None
+                if len(head) < 12 or head[:4] != _BGZF_MAGIC:
+                    if offset == 0:
+                        return None  # not BGZF at all: nothing to say here
+                    return (f"the compressed file is truncated or corrupt: byte {offset} should start a BGZF block "
+                            "(the file was altered)")
+                xlen = struct.unpack("<H", head[10:12])[0]
+                extra = handle.read(xlen)
+                bsize = None
+                i = 0
+                while i + 4 <= len(extra):
+                    sub, slen = extra[i:i + 2], struct.unpack("<H", extra[i + 2:i + 4])[0]
+                    if sub == b"BC" and slen == 2 and i + 6 <= len(extra):
+                        bsize = struct.unpack("<H", extra[i + 4:i + 6])[0] + 1
+                    i += 4 + slen
+                if bsize is None or bsize < 12 + xlen + 8:
+                    return f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} has a broken header"
+                body = handle.read(bsize - 12 - xlen)
+                if len(body) < bsize - 12 - xlen:
+                    return f"the compressed file is truncated or corrupt: it ends inside the BGZF block at byte {offset}"
+                crc, isize = struct.unpack("<II", body[-8:])
+                try:
+                    data = zlib.decompress(body[:-8], -15)
+                except zlib.error:
+                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} cannot be "
+                            "decompressed")
+                if zlib.crc32(data) != crc or len(data) != isize:
+                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} fails its "
+                            "checksum")
+                offset += bsize
+    except OSError:
+        return None
+
+
+def lines_before_damage(path: str | Path) -> int:
+    """How many whole lines of a damaged gzip file decompress before the damage (for 'line N')."""
+    count = 0
+    try:
+        with gzip.open(Path(path), "rb") as g:
+            while block := g.read(1 << 16):
+                count += block.count(b"\n")
+    except (EOFError, OSError, zlib.error):
+        pass
+    return count
+
+
+def gzip_damage(path: str | Path) -> str | None:
+    """For any gzip file (BGZF or plain): the first damage in words, or None if it decompresses whole."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    if head[:2] != b"\x1f\x8b":
+        return None
+    if len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC":
+        return bgzf_damage(p)
+    try:
+        with gzip.open(p, "rb") as g:
+            while g.read(1 << 22):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        return f"the compressed file is truncated or corrupt ({str(exc).lower() or 'unexpected end'})"
+    return None

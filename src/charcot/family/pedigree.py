@@ -301,6 +301,8 @@ def read_phenopacket_family(path: str | Path) -> Pedigree:
 def read_pedigree(path: str | Path, *, repair: bool = False) -> Pedigree:
     """PED file, or Phenopacket Family when the file is JSON (``.json`` or starts with '{')."""
     p = Path(path)
+    if p.is_dir():
+        raise _err("is a folder, not a PED file", p, hint="give the PED file inside it")
     if p.suffix.lower() == ".json":
         return read_phenopacket_family(p)
     try:

@@ -152,8 +152,16 @@ def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrF
         raise InputError("expected a file, got a directory", path=path)
     with open(path, "rb") as probe:
         head = probe.read(2)
-    if head[:1] == b"{":
+    if head[:1] == b"{" or path.suffix.lower() == ".json":
         return read_eh_json(path)
+    if head == b"\x1f\x8b":
+        from charcot.structured import gzip_damage, lines_before_damage
+
+        damage = gzip_damage(path)  # STR files are small: check every block before trusting a line
+        if damage:
+            raise InputError(f"{damage}, after line {lines_before_damage(path)}", path=path,
+                             line=lines_before_damage(path) + 1,
+                             hint="copy the caller's output again; check it with 'bgzip -t'")
     by_chrom: dict[str, list[tuple[int, int]]] = {}
     for chrom, start, end in wanted:
         by_chrom.setdefault(chrom, []).append((start - window, end + window))
@@ -221,8 +229,8 @@ def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrF
                                  line=line_no, hint="the file may be truncated or hand-edited")
             records.append(Record(line_no, chrom, pos, cols[3], cols[4].split(",") if cols[4] != "." else [],
                                   cols[6], _info(cols[7]), cols[8].split(":") if len(cols) > 8 else [], cols[9:]))
-    except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        raise InputError(f"file is truncated or corrupt after line {line_no} ({exc.__class__.__name__}: {exc})",
+    except (EOFError, zlib.error, gzip.BadGzipFile, OSError):
+        raise InputError(f"the compressed file is truncated or corrupt after line {line_no}",
                          path=path, line=line_no + 1, hint="re-copy or re-compress the file (bgzip)") from None
     if samples is None:
         if line_no == 0:
@@ -313,14 +321,6 @@ def _check_plausible(sf: StrFile, rec: Record, call: RawCall, index: int) -> Non
             raise InputError(f"repeat size {allele.size} is beyond any plausible length (more than "
                              f"{MAX_REPEAT_UNITS:,} repeat units)", path=sf.path, line=rec.line, record=where,
                              hint=hint)
-        if allele.ci is not None:
-            low, high = allele.ci
-            if low > high or not low <= allele.size <= high:
-                raise InputError(f"the confidence interval {low}-{high} does not contain the call "
-                                 f"{allele.size}", path=sf.path, line=rec.line, record=where, hint=hint)
-        if allele.length_bp is not None and allele.length_bp < 0:
-            raise InputError(f"allele length {allele.length_bp} bp is negative", path=sf.path, line=rec.line,
-                             record=where, hint=hint)
         if sf.caller == "TRGT" and allele.length_bp is not None and shortest:
             # MC counts motifs inside AL bp: they cannot need more bases than the allele has (real files
             # stay within a few percent; 1.5x plus 10 bp leaves room for rounding and interruptions).
@@ -329,6 +329,14 @@ def _check_plausible(sf: StrFile, rec: Record, call: RawCall, index: int) -> Non
                 raise InputError(f"TRGT allele length AL={allele.length_bp} bp cannot hold the motif count "
                                  f"MC={allele.size} of a {shortest}-bp motif ({needed} bp)", path=sf.path,
                                  line=rec.line, record=where, hint=hint)
+        if allele.ci is not None:
+            low, high = allele.ci
+            if low > high or not low <= allele.size <= high:
+                raise InputError(f"the confidence interval {low}-{high} does not contain the call "
+                                 f"{allele.size}", path=sf.path, line=rec.line, record=where, hint=hint)
+        if allele.length_bp is not None and allele.length_bp < 0:
+            raise InputError(f"allele length {allele.length_bp} bp is negative", path=sf.path, line=rec.line,
+                             record=where, hint=hint)
 
 
 def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], call: RawCall) -> None:

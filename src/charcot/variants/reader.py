@@ -19,7 +19,6 @@ import bisect
 import gzip
 import os
 import re
-import struct
 import tempfile
 import warnings
 import zlib
@@ -33,6 +32,7 @@ from charcot.genome.builds import contig_in_file, detect_build, normalise_contig
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
+from charcot.structured import bgzf_damage
 from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
@@ -190,51 +190,26 @@ def _check_gzip_intact(path: Path) -> None:
                          hint="copy or download the file again; check it with 'bgzip -t'") from None
 
 
-_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
-
-
-def bgzf_damage(path: Path) -> str | None:
-    """Walk a BGZF file block by block (zlib, CRC32 and size of each) and describe the first damaged
-    block in words, or None if every block is intact. Only called once reading has failed, to turn
-    htslib's generic message into one a person can act on."""
+def _duplicate_sample(path: Path) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            offset = 0
-            while True:
-                head = handle.read(12)
-                if not head:
+        with open(path, "rb") as raw:
+            magic = raw.read(2)
+        opener: Any = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rt", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("#CHROM"):
+                    names = line.rstrip("\n").split("\t")[9:]
+                    seen: set[str] = set()
+                    for name in names:
+                        if name in seen:
+                            return str(name)
+                        seen.add(name)
                     return None
-                if len(head) < 12 or head[:4] != _BGZF_MAGIC:
-                    if offset == 0:
-                        return None  # not BGZF at all: nothing to say here
-                    return (f"the compressed file is truncated or corrupt: byte {offset} should start a BGZF block "
-                            "(the file was altered)")
-                xlen = struct.unpack("<H", head[10:12])[0]
-                extra = handle.read(xlen)
-                bsize = None
-                i = 0
-                while i + 4 <= len(extra):
-                    sub, slen = extra[i:i + 2], struct.unpack("<H", extra[i + 2:i + 4])[0]
-                    if sub == b"BC" and slen == 2 and i + 6 <= len(extra):
-                        bsize = struct.unpack("<H", extra[i + 4:i + 6])[0] + 1
-                    i += 4 + slen
-                if bsize is None or bsize < 12 + xlen + 8:
-                    return f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} has a broken header"
-                body = handle.read(bsize - 12 - xlen)
-                if len(body) < bsize - 12 - xlen:
-                    return f"the compressed file is truncated or corrupt: it ends inside the BGZF block at byte {offset}"
-                crc, isize = struct.unpack("<II", body[-8:])
-                try:
-                    data = zlib.decompress(body[:-8], -15)
-                except zlib.error:
-                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} cannot be "
-                            "decompressed")
-                if zlib.crc32(data) != crc or len(data) != isize:
-                    return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} fails its "
-                            "checksum")
-                offset += bsize
-    except OSError:
+                if not line.startswith("#"):
+                    return None
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
         return None
+    return None
 
 
 def _line_of_record(path: Path, n_record: int) -> int | None:
@@ -390,6 +365,13 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
     if head != b"\x1f\x8b" and head != b"BC":
         with open(path, "rb") as handle:
             first = handle.readline(200)
+        if first.startswith(b"\xef\xbb\xbf"):
+            raise InputError("the file starts with a byte-order mark (BOM) before '##fileformat': htslib cannot "
+                             "read it", path=path, line=1,
+                             hint="save it as UTF-8 without a BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE")
+        if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise InputError("the file is UTF-16 text; a VCF is plain (ASCII/UTF-8) text", path=path, line=1,
+                             hint="convert it: iconv -f UTF-16 -t UTF-8 FILE > FILE.vcf")
         if not first.startswith(b"##fileformat=VCF"):
             raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
                              hint="give a VCF (plain or bgzipped) or a BCF file")
@@ -400,6 +382,10 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
         if damage:
             raise InputError(damage, path=path,
                              hint="copy or download the file again; check it with 'bgzip -t'") from None
+        duplicate = _duplicate_sample(path)
+        if duplicate:
+            raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
+                             hint="each sample column needs its own name (bcftools reheader --samples)") from None
         raise InputError(f"not a readable VCF/BCF file: {exc}", path=path,
                          hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
                               "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
@@ -575,6 +561,7 @@ def read_calls(
         else:
             n = 0
             last_chrom = None
+            contig_length = 0
             iv: tuple[list[int], list[int]] | None = None
             it = iter(vcf)
             while True:
@@ -593,7 +580,12 @@ def read_calls(
                                          path=path, line=_line_of_record(path, n), record=f"{chrom}:{v.POS}",
                                          hint="add the ##contig line or reheader the file (bcftools reheader)")
                     iv = intervals.get(normalise_contig(chrom))
+                    contig_length = lengths.get(chrom, 0)
                 start = v.POS
+                if contig_length and start > contig_length:
+                    raise _bad_record(path, n, v, f"POS {start} is beyond the end of {chrom} "
+                                      f"({contig_length:,} bp in the header)",
+                                      "fix or remove the record; the position cannot exist on this contig")
                 if start < 1:
                     raise _bad_record(path, n, v, f"POS {start} is not a position (VCF positions start at 1)",
                                       "fix or remove the record; POS 0 is only allowed for telomeres, "

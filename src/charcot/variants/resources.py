@@ -93,6 +93,14 @@ class TabixResource:
         try:
             self.vcf = VCF(str(self.path), lazy=True)
         except Exception as exc:
+            from charcot.structured import gzip_damage
+
+            if self.path.stat().st_size == 0:
+                raise InputError(f"the {role} file is empty", path=self.path) from None
+            damage = gzip_damage(self.path)
+            if damage:
+                raise InputError(f"the {role} file: {damage}", path=self.path,
+                                 hint="download the resource again; check it with 'bgzip -t'") from None
             raise InputError(f"the {role} file is not a readable VCF ({exc.__class__.__name__})",
                              path=self.path) from None
         self.contigs = list(self.vcf.seqnames)
