@@ -209,3 +209,25 @@ def test_bundle_refuses_a_resource_of_the_other_build(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="SpliceAI file is GRCh37"):
         build_bundle(tmp_path / "b", Build.GRCh38, scores={"spliceai": SCORES / "spliceai-examples-output.vcf"},
                      regions=[("2", 179000000, 180000000)])
+
+
+def test_report_names_the_bundle_version(tmp_path: Path) -> None:
+    from charcot.report.build import CaseInputs, build_report
+
+    out, _ = _bundle(tmp_path)
+    version = json.loads((out / "manifest.json").read_text())["version"]
+    vcf = _k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn")
+    report = build_report(CaseInputs(vcf=vcf, resources=out))
+    assert any(r.name == "resource bundle" and r.version == version for r in report.header.resources)
+    findings = [f for t in report.genetics.tiers for f in t.findings if f.gene == "SOD1"]
+    assert findings and findings[0].clinvar_discordance is not None  # ClinVar P (2 stars) vs charcot's class
+
+
+def test_truncation_in_a_plain_vcf_gets_its_consequence_from_the_knowledge_base(tmp_path: Path) -> None:
+    # before: an unannotated stop-gain had no consequence, so PVS1 was never even considered
+    chrom, pos, ref, alt, hgvs_c, hgvs_p = known("FUS-R495X", Build.GRCh38)
+    vcf = write_vcf(tmp_path / "fus.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh38)
+    (f,) = [f for f in interpret(vcf).findings if f.gene == "FUS"]
+    assert f.consequence == ["stop_gained"] and f.consequence_source == "knowledge base (curated HGVS)"
+    assert (f.hgvs_c, f.hgvs_p) == (f"NM_004960.4:{hgvs_c}", hgvs_p) and f.classification is not None
+    assert [e for e in f.evidence if e.criterion == "PVS1"]  # evaluated (FUS's gene rule decides its strength)

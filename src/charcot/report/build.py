@@ -83,6 +83,7 @@ class CaseInputs:
     ages: Path | None = None
     clinvar: Path | None = None
     gnomad: Path | None = None
+    resources: Path | None = None  # resource bundle folder (charcot resources build)
     region: str | None = None
     as_of: date | None = None
     run_time: datetime | None = None
@@ -306,7 +307,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
                                   gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
-                                  genes=inputs.genes)
+                                  genes=inputs.genes, resources=inputs.resources)
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     from charcot.family import api as family_api
@@ -819,12 +820,18 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     roles = {"vcf": inputs.vcf, "str_vcf": inputs.str_vcf, "ped": inputs.ped, "ages": inputs.ages,
              "clinical": inputs.clinical, "phenopacket": inputs.phenopacket, "clinvar": inputs.clinvar,
              "gnomad": inputs.gnomad}
-    prov = provenance({k: str(v) for k, v in roles.items() if v is not None})
+    if inputs.resources is not None:
+        roles["resources"] = Path(inputs.resources) / "manifest.json"
+    bundle_line = ctx.interpretation.provenance.resource_bundle if ctx.interpretation is not None else None
+    prov = provenance({k: str(v) for k, v in roles.items() if v is not None}, resource_bundle=bundle_line)
     # Only file names go into outputs: a report must not leak the directory layout of the clinic.
     for i in prov.inputs:
         i.path = Path(i.path).name
     resources = [Resource(name="charcot knowledge base", version=prov.knowledge_version,
                           note=f"snapshot {prov.knowledge_snapshot.isoformat()}"), *ctx.resources]
+    if bundle_line is not None:
+        resources.append(Resource(name="resource bundle", version=bundle_line.split(" ", 1)[0],
+                                  note=bundle_line.split(" ", 1)[1] if " " in bundle_line else None))
     header = Header(
         report_id=_report_id(prov.inputs, prov.knowledge_version), patient_id=ctx.patient_id or "unknown",
         sample_id=sample, str_sample_id=ctx.str_sample, sex=ctx.sex, build=build, inputs=prov.inputs,

@@ -47,6 +47,8 @@ def register(app: typer.Typer) -> None:
         bed: Path | None = bed_option(),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF (optional)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF (optional)."),
+        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
+                                              "from 'charcot resources build' (optional)."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
                                                 help="Regulatory jurisdiction for therapies: US, EU, UK, ... (default: "
                                                      "the configuration's 'jurisdiction')."),
@@ -80,7 +82,8 @@ def register(app: typer.Typer) -> None:
         inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
                             phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
                             build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
-                            gnomad=gnomad, region=where.upper() if where else None, as_of=when, genes=selection)
+                            gnomad=gnomad, resources=resources, region=where.upper() if where else None, as_of=when,
+                            genes=selection)
         report = build_report(inputs, progress=say)
         paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
         for name in sorted(paths):
