@@ -316,3 +316,14 @@ def test_intronic_variant_in_a_risk_gene_gets_no_risk_category(tmp_path: Path) -
     vcf = write_vcf(tmp_path / "i.vcf.gz", [Rec(chrom, pos, "C", "T")])
     f = _one(interpret(vcf).findings, "UNC13A")
     assert f.risk_allele is None and f.classification == AcmgClass.VUS
+
+
+def test_risk_allele_column_in_the_tsv(tmp_path: Path) -> None:
+    from charcot.variants.api import to_tsv
+
+    chrom, start, end, _ = exon("NEK1", 5)
+    vcf = write_vcf(tmp_path / "n.vcf.gz", [Rec(chrom, (start + end) // 2, "C", "T", info={"CSQ": _csq(
+        "T", "NEK1", "stop_gained", "p.(Arg150Ter)", "150")})], csq=True)
+    header, row = to_tsv(interpret(vcf)).splitlines()[:2]
+    cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
+    assert cells["risk_allele"] == "likely risk allele"

@@ -647,7 +647,7 @@ def _oligogenic(findings: Sequence[VariantFinding]) -> OligogenicSummary:
 TSV_COLUMNS = ["sample", "key", "gene", "transcript", "hgvs_c", "hgvs_p", "consequence", "position", "zygosity",
                "genotype", "gq", "dp", "filter", "gnomad_af", "gnomad_grpmax_af", "gnomad_faf95", "revel",
                "cadd_phred", "spliceai_max", "clinvar", "clinvar_stars", "criteria", "points", "classification",
-               "inheritance", "notes"]
+               "risk_allele", "inheritance", "notes"]
 
 
 def _cell(value: Any) -> str:
@@ -668,6 +668,7 @@ def to_tsv(result: InterpretationResult) -> str:
                f.clinvar.stars if f.clinvar else None,
                ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}",
                f.classification.value if f.classification is not None else "not classified (consequence unknown)",
+               f.risk_allele.category if f.risk_allele is not None else None,
                f.inheritance.summary, "; ".join(f.notes)]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"
