@@ -149,3 +149,18 @@ def test_resource_without_a_build_is_refused(tmp_path: Path) -> None:
     pysam.tabix_index(str(gz), preset="vcf", force=True)
     with pytest.raises(InputError, match="cannot tell which genome build"):
         interpret(vcf, gnomad=gz)
+
+
+def test_exomes_and_genomes_files_are_read_together(tmp_path: Path) -> None:
+    from charcot.genome.normalise import trim
+    from charcot.variants.resources import GnomadResource, GnomadSet
+
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    exomes = gnomad_vcf(tmp_path / "e.vcf.bgz", [(chrom, start + 9, "A", "G", {"AF": "0.1", "AN": "100000"})])
+    genomes = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, start + 5, "G", "T", {
+        "AF": "2e-4", "AN": "150000", "fafmax_faf95_max": "1.5e-4"})])
+    both = GnomadSet([GnomadResource(exomes), GnomadResource(genomes)])
+    seen = both.frequencies(chrom, trim(start + 5, "G", "T"))
+    assert seen.faf95 == pytest.approx(1.5e-4) and "g.vcf.bgz" in (seen.source or "")
+    absent = both.frequencies(chrom, trim(start + 6, "C", "T"))
+    assert absent.searched and not absent.present and "e.vcf.bgz" in (absent.source or "")

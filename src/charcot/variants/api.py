@@ -41,7 +41,7 @@ from charcot.variants.reader import Block, Call, IndexPrefetch, environ_threads,
 if TYPE_CHECKING:
     from charcot.genome.panels import GeneSelection
     from charcot.knowledge.schema.genes import Record as GeneRecord
-    from charcot.variants.resources import ClinVarResource, GnomadResource, ScoreResources
+    from charcot.variants.resources import ClinVarResource, GnomadResource, GnomadSet, ScoreResources
 
 # Default GQ for calling a gVCF block "callable" when --min-gq is not given (GATK's usual
 # reference-confidence band boundary; stated in the output).
@@ -132,13 +132,15 @@ def _engine_consequences(calls: Sequence[Call], known_kb: Sequence[KnownVariant]
     annotation nor a knowledge-base entry (charcot.variants.consequence)."""
     if reference is None and transcripts is None:
         return {}
-    if reference is None or transcripts is None:
-        raise InputError("the reference FASTA and the transcript models (GFF3) are needed together",
-                         hint="give both --reference FASTA and --transcripts GFF3 (or --resources BUNDLE)")
+    if reference is None:
+        raise InputError("transcript models (GFF3) were given without the reference FASTA",
+                         hint="give --reference FASTA too (or --resources BUNDLE)")
     from charcot.variants.consequence import ConsequenceEngine
 
-    engine = ConsequenceEngine(Path(reference), Path(transcripts))
+    engine = ConsequenceEngine(Path(reference), Path(transcripts) if transcripts is not None else None)
     engine.check_ref([(c.chrom, c.vcf_pos, c.vcf_ref, c.line) for c in calls], vcf)
+    if transcripts is None:  # REF check only
+        return {}
     kb_keys = {k.key for k in known_kb if k.key}
     todo = [i for i, c in enumerate(calls)
             if not c.annotation.consequences and variant_key(c.chrom, c.allele) not in kb_keys]
@@ -298,7 +300,7 @@ def _interpret(
         genes = [g for g in genes if g.symbol in selection.symbols]
     gene_by_symbol = {g.symbol: g for g in genes}
     clinvar_res: ClinVarResource | None = None
-    gnomad_res: GnomadResource | None = None
+    gnomad_res: GnomadResource | GnomadSet | None = None
     bundle = None
     scores: ScoreResources | None = None
     declared: dict[str, Any] = {}
@@ -312,10 +314,11 @@ def _interpret(
             from charcot.variants.resources import ClinVarResource
 
             clinvar_res = ClinVarResource(p, label=f"{p.name} ({label})", **declared)
-        if gnomad is None and (p := bundle.path("gnomad")) is not None:
-            from charcot.variants.resources import GnomadResource
+        if gnomad is None and bundle.paths("gnomad"):
+            from charcot.variants.resources import GnomadResource, GnomadSet
 
-            gnomad_res = GnomadResource(p, label=f"{p.name} ({label})", **declared)
+            gnomad_res = GnomadSet([GnomadResource(p, label=f"{p.name} ({label})", **declared)
+                                    for p in bundle.paths("gnomad")])
         if clinvar_summary is None:
             clinvar_summary = bundle.path("clinvar_summary")
         score_files = {e.kind: bundle.folder / e.file for e in bundle.manifest.resources
@@ -369,7 +372,7 @@ def _interpret(
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                                     engine_ran=reference is not None, scores=scores))
+                                     engine_ran=transcripts is not None, scores=scores))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -399,7 +402,7 @@ def _interpret(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
-    if not read.schema.annotated and reference is None:
+    if not read.schema.annotated and transcripts is None:
         not_assessed.append(NotAssessed(
             what="variant consequences (HGVS, missense/truncating effect) of variants the knowledge base does not list",
             reason="the VCF carries no VEP CSQ, SnpEff ANN or bcftools BCSQ annotation and no reference FASTA + "
@@ -411,7 +414,7 @@ def _interpret(
             what=f"{len(unknown)} variant(s) not classified (consequence unknown) in "
                  f"{', '.join(sorted({f.gene for f in unknown}))}",
             reason="no annotation in the VCF, no knowledge-base entry for the allele"
-                   + (", and the engine gave no consequence on the gene" if reference is not None
+                   + (", and the engine gave no consequence on the gene" if transcripts is not None
                       else ", and no reference FASTA + transcript models were given to compute it"),
             how_to_assess=HOW_TO_GET_CONSEQUENCES))
     if not read.schema.frequency_fields and gnomad_res is None:
@@ -475,7 +478,7 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
 
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
-                    gnomad_res: GnomadResource | None, extra: Sequence[Evidence], annotated: bool,
+                    gnomad_res: GnomadResource | GnomadSet | None, extra: Sequence[Evidence], annotated: bool,
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
                     engine_ran: bool = False, scores: ScoreResources | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,

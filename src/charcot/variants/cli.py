@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         gnomad: Path | None = typer.Option(None, "--gnomad", help="Tabix-indexed gnomAD sites VCF (BA1/BS1/PM2)."),
         clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar variant_summary.txt.gz "
                                                     "(protein changes for PS1/PM5; with --clinvar)."),
-        resources: Path | None = typer.Option(None, "--resources", help="Resource bundle folder from 'charcot "
+        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder from 'charcot "
                                               "resources build' (gnomAD, ClinVar, FASTA, GFF3)."),
         reference: Path | None = typer.Option(None, "--reference", help="Reference FASTA of the VCF's build (REF "
                                               "check; consequences with --transcripts)."),

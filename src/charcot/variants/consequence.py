@@ -211,11 +211,11 @@ def hgvs_p(change: str, terms: Sequence[str]) -> str | None:
 class ConsequenceEngine:
     """bcftools csq over the user's FASTA and Ensembl GFF3, plus the HGVS c. derivation."""
 
-    def __init__(self, fasta: Path, gff: Path) -> None:
+    def __init__(self, fasta: Path, gff: Path | None) -> None:
         import pysam
 
         self.fasta_path = Path(fasta)
-        self.gff_path = Path(gff)
+        self.gff_path = Path(gff) if gff is not None else self.fasta_path
         for p, what in ((self.fasta_path, "reference FASTA"), (self.gff_path, "transcript models (GFF3)")):
             if not p.exists():
                 raise InputError(f"{what} file not found", path=p)

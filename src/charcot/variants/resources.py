@@ -349,3 +349,26 @@ class ScoreResources:
         return Predictors(revel=found["revel"], cadd_phred=found["cadd"], alphamissense=found["alphamissense"],
                           spliceai_max=spliceai,
                           source=f"{', '.join(used)} ({self.label})" if used else None)
+
+
+class GnomadSet:
+    """Several gnomAD files (e.g. v4 exomes and genomes of a bundle) read as one: the first file that has the
+    allele gives its frequencies (joint files first); absent only when every file covering the position lacks it;
+    not assessed when none covers it."""
+
+    def __init__(self, files: Sequence[GnomadResource]) -> None:
+        self.files = sorted(files, key=lambda f: "AF_joint" not in f.infos)
+
+    def check_build(self, patient: Build) -> None:
+        for f in self.files:
+            f.check_build(patient)
+
+    def frequencies(self, chrom: str, allele: Allele) -> Frequencies:
+        results = [f.frequencies(chrom, allele) for f in self.files]
+        for r in results:
+            if r.present or r.filtered is not None:
+                return r
+        searched = [r for r in results if r.searched]
+        if searched:
+            return Frequencies(searched=True, source="; ".join(r.source or "" for r in searched))
+        return results[0]
