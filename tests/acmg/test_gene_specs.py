@@ -327,3 +327,16 @@ def test_risk_allele_column_in_the_tsv(tmp_path: Path) -> None:
     header, row = to_tsv(interpret(vcf)).splitlines()[:2]
     cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
     assert cells["risk_allele"] == "likely risk allele"
+
+
+def test_every_gene_threshold_is_derived_and_ordered() -> None:
+    specs = [s for s in get_knowledge().typed("gene_specs", SpecRecord) if s.frequency is not None]
+    assert len(specs) >= 15
+    for s in specs:
+        assert s.frequency is not None
+        t = s.frequency.thresholds()
+        assert t.ba1 > t.bs1 > t.pm2_max > 0, s.gene
+        assert abs(t.pm2_max - float(f"{t.bs1 / 10:.2g}")) < 1e-12, s.gene  # PM2 at a tenth of BS1
+        assert "S-Whiffin17" in t.sources and "BS1" in t.derivation, s.gene
+    recessive = next(s for s in specs if s.gene == "ALS2")
+    assert recessive.frequency is not None and recessive.frequency.bs1 == 0.0053  # sqrt(1/350 x 0.01)
