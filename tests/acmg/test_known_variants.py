@@ -102,3 +102,13 @@ def test_kif5a_exon27_acceptor_is_derived_on_both_builds_and_classified_by_the_g
     f = next(x for x in interpret(vcf).findings if x.gene == "KIF5A")
     pvs1 = [e for e in f.evidence if e.criterion == "PVS1" and e.applied]
     assert pvs1 and pvs1[0].strength == "Strong" and f.known_variant and f.known_variant["id"] == "KIF5A-c2993m1"
+
+
+def test_known_pathogenic_variant_classified_lower_says_why(tmp_path: Path) -> None:
+    chrom, pos, ref, alt, hgvs_c, hgvs_p = known("PFN1-C71G")
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, ref, alt, info={"CSQ": _csq(alt, "PFN1", hgvs_c, hgvs_p,
+                                                                                          "71")})], csq=True)
+    f = next(x for x in interpret(vcf).findings if x.gene == "PFN1")
+    assert f.classification is not None and not f.classification.at_least_likely_pathogenic
+    note = next(n for n in f.notes if "knowledge base records this variant as Likely pathogenic" in n)
+    assert "population frequency" in note and "predictor" in note

@@ -77,8 +77,26 @@ def evaluate(ctx: VariantContext, extra: Sequence[Evidence] = ()) -> Classificat
     _one_pm1(evidence)
     _cap_pm1_pp3(evidence)
     points, cls = classify(evidence)
-    return _by_role(ctx, Classification(evidence=evidence, points=points, classification=cls))
+    result = _by_role(ctx, Classification(evidence=evidence, points=points, classification=cls))
+    _flag_known_disagreement(ctx, result)
+    return result
 
+
+def _flag_known_disagreement(ctx: VariantContext, result: Classification) -> None:
+    """Say so when the knowledge base's curated class for this exact allele and this run's class differ (the
+    curated class is never evidence; the note tells the reviewer what this run lacks)."""
+    known = ctx.exact_known
+    if known is None or not known.classification or known.classification == result.classification.value:
+        return
+    if known.pathogenic and not result.classification.at_least_likely_pathogenic:
+        missing = []
+        if not any(e.criterion in ("PM2", "BS1", "BA1") for e in result.evidence):
+            missing.append("population frequency")
+        if ctx.is_missense and not any(e.criterion in ("PP3", "BP4") for e in result.evidence):
+            missing.append("a calibrated predictor score")
+        ctx.notes.append(f"the knowledge base records this variant as {known.classification} ({known.record_id}); "
+                         f"the evidence available in this run gives {result.classification.value}"
+                         + (f" (not assessed here: {', '.join(missing)})" if missing else ""))
 
 def _by_role(ctx: VariantContext, result: Classification) -> Classification:
     """Risk/modifier genes: never P/LP, a risk-allele category instead. Candidate/disputed/refuted genes: at most
