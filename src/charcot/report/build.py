@@ -31,6 +31,10 @@ from charcot.report.model import (
     FamilySection,
     GeneticsSection,
     Header,
+    IdentityCheck,
+    IdentitySection,
+    Item,
+    ItemState,
     Measure,
     Plot,
     Reference,
@@ -85,6 +89,7 @@ class CaseInputs:
     gnomad: Path | None = None
     resources: Path | None = None  # resource bundle folder (charcot resources build)
     region: str | None = None
+    country: str | None = None
     as_of: date | None = None
     run_time: datetime | None = None
     genes: GeneSelection | None = None  # --genes/--panel/--bed (charcot.genome.panels); None = every gene
@@ -234,6 +239,9 @@ class _Ctx:
     hpo: list[str]
     sex: str | None
     progress: Progress
+    sex_from: str = "command line"
+    ped_sex: str | None = None
+    ped_affected: bool | None = None
     not_assessed: list[NotAssessed] = field(default_factory=list)
     analyses: dict[str, Any] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
@@ -281,7 +289,13 @@ def _finding(raw: Any) -> VariantFinding:
         known_text = (f"{known.get('id')}: {known.get('classification')} ({known.get('classification_basis')}). "
                       f"{known.get('note', '')}").strip()
         sources |= set(known.get("sources") or [])
-    return VariantFinding(
+    known_id = str(known.get("id")) if known and known.get("id") else None
+    known_name = None
+    if known_id:
+        rec = _known_record(known_id)
+        if rec is not None:
+            known_name = f"{rec.gene} {rec.hgvs_c} {rec.hgvs_p}" + (f", legacy {rec.legacy_name}" if rec.legacy_name else "")
+    finding = VariantFinding(
         key=raw.key, gene=raw.gene, chrom=raw.chrom, pos=raw.pos, ref=raw.ref, alt=raw.alt,
         zygosity=_text(raw.zygosity), hgvs_c=raw.hgvs_c, hgvs_p=raw.hgvs_p, transcript=raw.transcript,
         consequence=", ".join(raw.consequence) if raw.consequence else None, classification=cls_text,
@@ -291,8 +305,26 @@ def _finding(raw: Any) -> VariantFinding:
         not_classified=raw.not_classified,
         clinvar_discordance=raw.clinvar_discordance.note if raw.clinvar_discordance is not None else None,
         tier=_TIER_OF_CLASS.get(cls_text.lower(), 2) if cls_text else 0, evidence=evidence,
-        notes=[str(n) for n in raw.notes], sources=sorted(sources),
+        notes=[str(n) for n in raw.notes], sources=sorted(sources), known_variant_id=known_id,
+        known_variant_name=known_name,
     )
+    finding.known_prognosis = _known_prognosis(finding)
+    return finding
+
+
+def _known_record(known_id: str) -> Any:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.variants import Record as KnownVariant
+
+    return next((r for r in get_knowledge().typed("variants", KnownVariant) if r.id == known_id), None)
+
+
+def clinical_diagnosis(ctx: _Ctx) -> str | None:
+    """The diagnosis the clinical record states: an ALS record with a diagnosis date means ALS."""
+    case = ctx.clinical_case
+    if case is not None and case.diagnosis is not None:
+        return "ALS"
+    return None
 
 
 def _genetics(ctx: _Ctx) -> GeneticsSection:
@@ -307,7 +339,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
                                   gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
-                                  genes=inputs.genes, resources=inputs.resources)
+                                  genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx))
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     from charcot.family import api as family_api
@@ -325,8 +357,12 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.interpretation = result
     ctx.build = result.build
     ctx.analyses["variants"] = _jsonable(result)
-    ctx.not_assessed.extend(i for i in _not_assessed_list(result.not_assessed)
-                            if not i.what.lower().startswith("c9orf72"))
+    # The repeat loci have one status, set by _repeats from the repeat-caller file: the variants API's
+    # "no repeat-caller output" entries (it is called without --str here) are not this report's answer.
+    from charcot.repeats import api as repeats_api
+
+    repeat_placeholders = set(repeats_api.not_assessed().not_assessed)
+    ctx.not_assessed.extend(i for i in _not_assessed_list(result.not_assessed) if i not in repeat_placeholders)
     ordered = sorted(result.findings, key=lambda f: (f.chrom, f.pos, f.ref, f.alt))
     findings = sorted((_finding(f) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
@@ -394,6 +430,23 @@ def _repeat_call(raw: Any) -> RepeatCall:
 _EXPANDED = ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
 
 
+def _str_samples(path: Path) -> list[str]:
+    """Sample columns of a repeat-caller VCF's #CHROM line (empty for JSON or an unreadable header)."""
+    import gzip
+
+    opener: Any = gzip.open if Path(path).read_bytes()[:2] == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("#CHROM"):
+                    return [str(name) for name in line.rstrip("\n").split("\t")[9:]]
+                if not line.startswith("##"):
+                    break
+    except (OSError, EOFError):
+        pass  # the repeat reader reports the problem with its location
+    return []
+
+
 def _repeats(ctx: _Ctx) -> RepeatsSection:
     inputs = ctx.inputs
     from charcot.repeats import api
@@ -403,7 +456,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
         ctx.not_assessed.extend(_not_assessed_list(na.not_assessed))
         return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
     ctx.progress("assessing repeats")
-    result = api.assess_repeats(inputs.str_vcf, sample=None, build=ctx.build, sex=ctx.sex)
+    # In a family STR file, the patient is the VCF's sample or the pedigree's proband.
+    wanted = [n for n in (ctx.sample, inputs.proband) if n]
+    in_file = _str_samples(inputs.str_vcf)
+    result = api.assess_repeats(inputs.str_vcf, sample=next((n for n in wanted if n in in_file), None),
+                                build=ctx.build, sex=ctx.sex)
     ctx.repeat_assessment = result
     ctx.str_sample = result.sample
     ctx.analyses["repeats"] = _jsonable(result)
@@ -423,8 +480,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.methods.append("Repeat expansions: repeat-caller VCF read per knowledge-base locus; allele sizes compared "
                        "with cited thresholds (catalogues disagree, so every source's category is kept and the "
                        "default set is named).")
+    from charcot.report.figures import repeat_figure
+
+    figure = repeat_figure(calls, _repeat_loci())
     return RepeatsSection(status=AssessmentStatus(_text(result.status) or "assessed"), caller=result.caller,
-                          calls=calls, notes=notes)
+                          calls=calls, notes=notes, plots=[figure] if figure is not None else [])
 
 
 def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
@@ -445,6 +505,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
     notes: list[str] = [*pedigree.notes]
     assumptions: list[str] = []
     status = AssessmentStatus.ASSESSED
+    drawn: list[tuple[str, Any]] = []  # (gene, risk result); the first one is drawn on the pedigree
     if not genes:
         notes.append("No pathogenic or likely pathogenic variant or repeat expansion was found, so no genotype-based "
                      "risk for relatives is calculated. A family history of ALS still warrants genetic counselling.")
@@ -459,6 +520,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
                                                 how_to_assess=exc.hint))
             continue
         ctx.analyses.setdefault("family", {})[gene] = _jsonable(result)
+        drawn.append((gene, result))
         a = result.assumptions
         assumptions.append(f"{gene}: {a.method}; penetrance curve {a.curve} ({a.curve_confidence}); "
                            f"non-penetrance {a.nonpenetrance:g} ({a.nonpenetrance_rationale}); phenocopy lifetime "
@@ -476,8 +538,11 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
                        "style) conditioned on affection status and ages, with age-dependent penetrance from the "
                        "knowledge base; segregation (PP1/BS4) and de novo (PS2/PM6) evidence when relatives are "
                        "genotyped in the VCF.")
+    from charcot.report.figures import pedigree_figure
+
+    figure = pedigree_figure(pedigree, drawn[0][1] if drawn else None, inputs.proband, drawn[0][0] if drawn else None)
     return FamilySection(status=status, proband=inputs.proband, members=members, relatives_risk=risks,
-                         assumptions=assumptions, segregation=ctx.segregation, notes=notes)
+                         assumptions=assumptions, segregation=ctx.segregation, notes=notes, plots=[figure])
 
 
 def _data_uri(path: Path) -> str:
@@ -503,7 +568,8 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED, notes=[f"not assessed: {reason}"])
     from charcot.clinical import api
     ctx.progress("clinical assessment")
-    case = ctx.clinical_case
+    case = repeat_genotype(ctx.clinical_case, ctx.repeat_assessment)
+    ctx.clinical_case = case
     a = api.assess(case, today=inputs.as_of, c9orf72_status=ctx.c9_status)
     ctx.clinical_assessment = a
     ctx.analyses["clinical"] = _jsonable(a)
@@ -562,12 +628,53 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
             paths = api.render_plots(case, a, Path(tmp)) or {}
             for name in sorted(paths):
                 title = name.replace("_", " ").capitalize()
-                plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title))
+                plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title,
+                                  caption=_plot_caption(name, a)))
     ctx.methods.append("Clinical: ALSFRS-R totals and ΔFS (Kimura 2006), slopes, King's (clinical and ALSFRS-R "
                        "estimate) and MiToS staging, ENCALS survival model only within its stated domain, diagnostic "
                        "criteria and care alerts from the clinical record.")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
+
+
+def _plot_caption(name: str, a: Any) -> str:
+    """What a clinical plot shows, in words (the plot names come from charcot.clinical.plots)."""
+    if "alsfrs" in name:
+        text = "ALSFRS-R total score (0-48, higher is better) at each visit"
+        fit = a.d50
+        if fit is not None:
+            text += (f", with the D50 model fit: half of the functional score is predicted to be lost "
+                     f"{fit.d50_months:.1f} months after onset")
+        return text + "."
+    if "encals" in name or "survival" in name:
+        return ("ENCALS model: predicted probability of being alive without tracheostomy or non-invasive ventilation "
+                "for more than 23 hours a day, by months since onset, with the assessment date marked. The model "
+                "was built on population cohorts and does not take the genotype into account: some genotypes "
+                "(for example SOD1 A4V) progress faster than it predicts.")
+    return name.replace("_", " ")
+
+
+def repeat_genotype(case: Any, repeats: Any) -> Any:
+    """The clinical record's repeat genotype filled from the repeat-caller result, so care alerts, mimics and
+    prognosis read the same C9orf72/AR status as the repeat section (a status the record already gives wins;
+    a contradiction is reported by the clinical API)."""
+    from charcot.clinical.model import C9orf72Status
+
+    if repeats is None or not repeats.calls:
+        return case
+    update: dict[str, C9orf72Status] = {}
+    for field_name, locus in (("c9orf72_status", "C9ORF72"), ("ar_cag_status", "AR")):
+        call = repeats.call(locus)
+        if call is None or getattr(case.genotype, field_name) is not C9orf72Status.NOT_ASSESSED:
+            continue
+        category = _text(call.category)
+        if category in _EXPANDED:
+            update[field_name] = C9orf72Status.EXPANDED
+        elif category in ("normal", "intermediate", "risk_allele"):
+            update[field_name] = C9orf72Status.NORMAL
+    if not update:
+        return case
+    return case.model_copy(update={"genotype": case.genotype.model_copy(update=update)})
 
 
 def sum_alsfrs(scores: Any) -> int | None:
@@ -576,6 +683,41 @@ def sum_alsfrs(scores: Any) -> int | None:
     from charcot.clinical.alsfrs import total
 
     return int(total(scores))
+
+
+def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
+    """(group, display verdict, one-line eligibility) of a ``TherapyMatch`` from its criteria (typed)."""
+    failed = [c for c in m.criteria if _text(c.status) == "failed"]
+    unknown = [c for c in m.criteria if _text(c.status) in ("unknown", "review")]
+    avail = [c for c in m.criteria if c.id == "approved_in_region"]
+    region_unknown = region is None and any(_text(c.status) == "unknown" for c in avail)
+    verdict = _text(m.verdict) or "unknown"
+
+    def names(cs: list[Any]) -> str:
+        return "; ".join(c.description + (f" ({c.reason})" if c.reason else "") for c in cs)
+
+    if m.kind == "trial" and m.open_to_new_participants is False:
+        status = m.trial_status or "closed"
+        line = f"not recruiting ({status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "") + ")"
+        if failed:
+            line += f"; would also fail: {names(failed)}"
+        return "not_now", "not_recruiting", line
+    if failed:
+        return "not_now", "not_eligible", f"failed: {names(failed)}"
+    if region_unknown and not [c for c in unknown if c.id != "approved_in_region"]:
+        approved = [r.region for r in m.regions if r.available]
+        if not approved:
+            return "not_now", "not_eligible", "not available: not approved for ALS in any region on record"
+        return "now", "eligible_where_approved", (f"meets every clinical criterion; approved in {', '.join(approved)} "
+                                                   "(the patient's region was not given)")
+    if unknown:
+        return "check", verdict, f"to check: {names(unknown)}"
+    if verdict == "eligible":
+        line = "meets every checked criterion"
+        if m.kind == "trial" and m.open_to_new_participants is None:
+            line += "; recruitment not confirmed: check the registry"
+        return "now", verdict, line
+    return "check", verdict, _text(m.summary) or verdict.replace("_", " ")
 
 
 def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) -> TherapySection:
@@ -592,20 +734,30 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
             continue
         criteria = [Criterion(text=f"{c.description}: {c.reason}" if c.reason else c.description,
                               state=_text(c.status) or "unknown") for c in m.criteria]
-        regional = [r for r in m.regions if ctx.inputs.region is None or r.region == ctx.inputs.region]
-        reg = "; ".join(f"{r.region}: {r.status}" + (f" ({r.date})" if r.date else "") for r in regional) or None
+        regional = [r for r in m.regions if result.region is None or r.region == result.region]
+        reg = "; ".join(f"{r.region}: {r.status}".replace("_", " ") + (f" ({r.date})" if r.date else "")
+                        for r in regional) or None
         notes = [*m.notes]
         if m.trial_status:
             notes.insert(0, f"Trial status: {m.trial_status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "")
                          + ("" if m.open_to_new_participants is None else
                             ("; open to new participants" if m.open_to_new_participants else "; not recruiting")))
-        item = TherapyItem(name=m.name, kind=m.kind, verdict=_text(m.verdict) or "unknown", relevant=m.relevant,
+        group, verdict, line = _eligibility(m, result.region)
+        item = TherapyItem(name=m.name, kind=m.kind, verdict=verdict, relevant=m.relevant,
                            summary=m.summary, regulatory_status=reg, criteria=criteria, notes=notes,
                            open_to_new_participants=m.open_to_new_participants if m.kind == "trial" else None,
+                           group=group, eligibility=line, approved_in=[r.region for r in m.regions if r.available],
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
         ctx.sources.update(item.sources)
         items.append(item)
-    notes = [result.status_statement, *result.not_assessed]
+    order = {"now": 0, "check": 1, "not_now": 2}
+    items.sort(key=lambda t: (order.get(t.group, 3), t.kind != "therapy"))
+    notes = [result.status_statement]
+    if result.not_assessed:
+        notes.append("Facts the matching could not check: " + "; ".join(result.not_assessed) + ".")
+    if result.region is None:
+        notes.insert(0, "The patient's country or region was not given (--region/--country or the clinical record): "
+                        "approvals are shown for every region on record.")
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, notes=[n for n in notes if n])
 
@@ -641,10 +793,12 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
         findings=gene_findings, repeats=repeat_status,
         genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
         genes_tested=list(genetics.genes_assessed) or None)
-    clinical: dict[str, Any] = {"region": ctx.inputs.region}
+    clinical: dict[str, Any] = {"region": ctx.inputs.region, "country": ctx.inputs.country}
     sex = (ctx.sex or "").lower()
     if sex in ("female", "male", "other"):
         clinical["sex"] = sex
+    if ctx.ped_affected is not None:
+        clinical["affected"] = ctx.ped_affected
     case, a = ctx.clinical_case, ctx.clinical_assessment
     if case is not None and a is not None:
         clinical["affected"] = True
@@ -666,63 +820,188 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
 
 
 # --------------------------------------------------------------------------- assembly
+def _repeat_loci() -> list[Any]:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.repeats import Record as Locus
+
+    return get_knowledge().typed("repeats", Locus)
+
+
+def _alleles_text(c: RepeatCall) -> str:
+    return "/".join("?" if a is None else str(a) for a in c.alleles)
+
+
+def repeat_line(c: RepeatCall) -> str:
+    """One short line per locus: sizes and the category under charcot's default thresholds."""
+    ranges = c.thresholds.split(": ", 1)[-1] if c.thresholds else None
+    return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status.replace('_', ' ')}" + (
+        f" (default thresholds {ranges})" if ranges and c.status != "normal" else "")
+
+
+def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: ClinicalSection,
+           therapies: TherapySection, identity: IdentitySection, not_assessed: list[NotAssessed]) -> list[Item]:
+    """The one status of every analysed item; the summary, the sections' badges and the JSON read these."""
+    items: list[Item] = []
+    # genes: one item per gene of the panel that was read
+    by_gene: dict[str, list[VariantFinding]] = {}
+    for t in genetics.tiers:
+        for f in t.findings:
+            if f.gene:
+                by_gene.setdefault(f.gene, []).append(f)
+    if genetics.status == AssessmentStatus.NOT_ASSESSED:
+        items.append(Item(key="gene:panel", kind="gene", name="ALS gene panel (small variants)",
+                          status=ItemState.NOT_ASSESSED, reason="no small-variant VCF"))
+    for gene in sorted(set(genetics.genes_assessed)):
+        found = by_gene.get(gene, [])
+        result = "; ".join(f"{f.hgvs_p or f.hgvs_c or f.key}: {f.classification or 'not classified'}" for f in found)
+        items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED,
+                          result=result or "no reportable variant"))
+    # repeat loci of the knowledge base
+    calls = {(c.gene or c.locus).upper(): c for c in repeats.calls}
+    reasons = {n.what.split()[0].upper(): n.reason for n in not_assessed}
+    for locus in _repeat_loci():
+        gene = locus.gene
+        call = calls.get(gene.upper())
+        if call is not None and call.status != "indeterminate":
+            items.append(Item(key=f"repeat:{gene}", kind="repeat", name=gene, status=ItemState.ASSESSED,
+                              result=repeat_line(call)))
+        else:
+            reason = ("the caller's result was indeterminate" if call is not None else
+                      reasons.get(gene.upper()) or (repeats.notes[0] if repeats.notes else "no call for this locus"))
+            items.append(Item(key=f"repeat:{gene}", kind="repeat", name=gene, status=ItemState.NOT_ASSESSED,
+                              reason=reason))
+    # clinical scores
+    if clinical.status == AssessmentStatus.NOT_ASSESSED:
+        items.append(Item(key="score:clinical", kind="score", name="clinical status (stage, progression, prognosis)",
+                          status=ItemState.NOT_ASSESSED, reason=clinical.notes[0] if clinical.notes else
+                          "no clinical record"))
+    for m in clinical.measures:
+        if m.name in ("Assessment date", "Onset"):
+            continue
+        calculated = m.value not in ("not calculated", "None", "")
+        items.append(Item(key=f"score:{m.name}", kind="score", name=m.name,
+                          status=ItemState.ASSESSED if calculated else ItemState.NOT_ASSESSED,
+                          result=m.value if calculated else None, reason=None if calculated else m.detail))
+    # therapies and trials
+    for th in therapies.items:
+        items.append(Item(key=f"{th.kind}:{th.name}", kind=th.kind, name=th.name, status=ItemState.ASSESSED,
+                          result=th.eligibility))
+    # identity checks
+    for c in identity.checks:
+        items.append(Item(key=f"check:{c.check}", kind="check", name=c.check,
+                          status=ItemState.NOT_ASSESSED if c.status == "not_assessed" else ItemState.ASSESSED,
+                          result=None if c.status == "not_assessed" else f"{c.status}: {c.detail}",
+                          reason=c.detail if c.status == "not_assessed" else None))
+    seen: dict[str, Item] = {}
+    for it in items:
+        seen.setdefault(it.key, it)
+    return list(seen.values())
+
+
+def _known_prognosis(f: VariantFinding) -> str | None:
+    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any."""
+    if not f.known_variant_id:
+        return None
+    rec = _known_record(f.known_variant_id)
+    if rec is None or not rec.prognosis:
+        return None
+    name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
+    return (f"{name} is known for its course: {rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]. "
+            "The survival model does not take the genotype into account.")
+
+
+def finding_line(f: VariantFinding) -> str:
+    """Gene, HGVS (as annotated; never guessed), class and zygosity on one line."""
+    c_name = f"{f.transcript}:{f.hgvs_c}" if f.transcript and f.hgvs_c else f.hgvs_c
+    hgvs = " ".join(x for x in (c_name, f.hgvs_p) if x)
+    if not hgvs:
+        hgvs = f"{f.chrom}-{f.pos}-{f.ref}-{f.alt} (HGVS not annotated"
+        hgvs += f"; knowledge base: {f.known_variant_name})" if f.known_variant_name else ")"
+    return f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {f.zygosity or 'zygosity unknown'}"
+
+
 def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilySection, clinical: ClinicalSection,
-             therapies: TherapySection, not_assessed: list[NotAssessed]) -> list[SummaryItem]:
-    items: list[SummaryItem] = []
+             therapies: TherapySection, items: list[Item], identity: IdentitySection) -> list[SummaryItem]:
+    """Page 1's key findings, one line each, read from the sections and the item statuses."""
+    out: list[SummaryItem] = []
+    if identity.status == "mismatch":
+        for c in identity.checks:
+            if c.status == "mismatch":
+                out.append(SummaryItem(topic="Identity", level="alert", text=f"{c.check}: {c.detail}"))
     tier1 = [f for t in genetics.tiers if t.number == 1 for f in t.findings]
     tier2 = [f for t in genetics.tiers if t.number == 2 for f in t.findings]
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
-        items.append(SummaryItem(topic="Genetics", text="Small variants were not assessed.", level="caution"))
-    elif tier1:
-        for f in tier1:
-            name = " ".join(x for x in (f.gene, f.hgvs_c, f.hgvs_p and f"({f.hgvs_p})") if x) or f.key
-            items.append(SummaryItem(topic="Genetics", level="finding",
-                                     text=f"{name}: {f.classification} ({f.zygosity or 'zygosity unknown'})."))
-    else:
-        items.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant found in "
-                                 "the assessed ALS genes. This does not exclude a genetic cause."))
-    known = [f for f in tier2 if f.known_variant]
-    for f in known:
-        name = " ".join(x for x in (f.gene, f.hgvs_c, f.hgvs_p) if x) or f.key
-        items.append(SummaryItem(topic="Genetics", level="finding", text=(
-            f"{name} ({f.key}, {f.zygosity or 'zygosity unknown'}) is classified {f.classification} by the ACMG engine "
-            f"on the evidence available here, but the knowledge base lists it as a known variant: "
-            f"{(f.known_variant or '').rstrip('.')}. Supply annotation (VEP), population frequencies and ClinVar, and confirm in an accredited laboratory.")))
+        out.append(SummaryItem(topic="Genetics", text="Small variants not assessed (no VCF).", level="caution"))
+    for f in tier1:
+        out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
+    for f in tier2:
+        if f.known_variant:
+            out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f) + (
+                " — a known disease variant in the knowledge base: confirm with annotation, population data and "
+                "ClinVar in an accredited laboratory")))
+    if genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
+        out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant in the "
+                               f"{len(genetics.genes_assessed)} genes assessed; this does not exclude a genetic cause."))
     if tier2:
-        items.append(SummaryItem(topic="Genetics", level="caution",
-                                 text=f"{len(tier2)} variant(s) of uncertain significance: not for clinical decisions."))
-    if repeats.status == AssessmentStatus.NOT_ASSESSED:
-        items.append(SummaryItem(topic="Repeats", level="caution",
-                                 text="C9orf72 repeat expansion NOT assessed; it is the most common genetic cause of ALS."))
-    else:
-        for c in repeats.calls:
-            if (c.gene or c.locus).upper() in ("C9ORF72", "ATXN2") or c.status != "normal":
-                items.append(SummaryItem(topic="Repeats", text=c.interpretation or f"{c.gene}: {c.status}",
-                                         level="info" if c.status == "normal" else "finding"))
+        out.append(SummaryItem(topic="Genetics", level="caution",
+                               text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))
+    normal: list[RepeatCall] = []
+    other: list[RepeatCall] = []
+    for it in items:
+        if it.kind != "repeat":
+            continue
+        call = next((c for c in repeats.calls if (c.gene or c.locus).upper() == it.name.upper()), None)
+        if it.status == ItemState.ASSESSED and call is not None:
+            (normal if call.status == "normal" else other).append(call)
+        elif it.name.upper() == "C9ORF72":
+            out.append(SummaryItem(topic="Repeats", level="caution",
+                                   text=f"C9orf72 repeat NOT assessed ({it.reason}); it is the most common "
+                                        "genetic cause of ALS."))
+    for call in other:
+        out.append(SummaryItem(topic="Repeats", level="finding", text=repeat_line(call)))
+    if normal:
+        out.append(SummaryItem(topic="Repeats", text="; ".join(
+            f"{c.gene or c.locus} {_alleles_text(c)}" for c in normal) + ": normal"))
     if family.relatives_risk:
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and (r.carrier_probability or 0) > 0]
-        items.append(SummaryItem(topic="Family", level="finding",
-                                 text=f"{len(at_risk)} untested relative(s) may carry the familial {'/'.join(genes)} "
-                                      "variant; offer genetic counselling before any predictive testing."))
+        top = sorted(at_risk, key=lambda r: -(r.carrier_probability or 0))[:3]
+        detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.0f}%" for r in top)
+        out.append(SummaryItem(topic="Family", level="finding",
+                               text=f"{len(at_risk)} untested relatives at risk of carrying the {'/'.join(genes)} "
+                                    f"finding ({detail}{', …' if len(at_risk) > len(top) else ''}): offer "
+                                    "genetic counselling."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
-        items.append(SummaryItem(topic="Family", text="Family and relatives' risk not assessed (no pedigree).",
-                                 level="caution"))
-    wanted = ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)", "ENCALS survival model")
-    for m in clinical.measures:
-        if m.name in wanted:
-            items.append(SummaryItem(topic="Clinical", text=f"{m.name}: {m.value}"))
-    for a in clinical.alerts[:3]:
-        items.append(SummaryItem(topic="Clinical", text=a, level="caution"))
-    for t in therapies.items:
-        # A trial that no longer enrols is listed in the therapies section, not in the one-screen summary.
-        if t.verdict in ("eligible", "committee_review") and t.open_to_new_participants is not False:
-            items.append(SummaryItem(topic="Therapy", text=f"{t.name} ({t.kind}): {t.verdict.replace('_', ' ')}"
-                                     + (f". {t.summary}" if t.summary else ""), level="finding"))
-    if not_assessed:
-        items.append(SummaryItem(topic="Coverage", level="caution",
-                                 text=f"{len(not_assessed)} item(s) were not assessed; see 'What was not assessed'."))
-    return items
+        out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
+    values = {m.name: m for m in clinical.measures}
+    parts = [f"{name.split(' (')[0]} {values[name].value}" for name in
+             ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)") if name in values]
+    if parts:
+        out.append(SummaryItem(topic="Stage", text="; ".join(parts)))
+    prognosis = []
+    if "ENCALS survival model" in values:
+        m = values["ENCALS survival model"]
+        prognosis.append(f"ENCALS model {m.value}" + ("" if m.value == "not calculated" else
+                                                         " (a population model: genotype not included)"))
+    fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
+    prognosis += [n.replace(" The survival model does not take the genotype into account.", "") for n in fast if n]
+    if prognosis:
+        out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)))
+    now = [t for t in therapies.items if t.group == "now"]
+    drugs = [t.name for t in now if t.kind == "therapy"]
+    trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]
+    if therapies.region is None and drugs:
+        out.append(SummaryItem(topic="Therapy", level="finding", text="Eligible where approved (region not given): "
+                               + "; ".join(f"{t.name} ({', '.join(t.approved_in)})" for t in now if t.kind == "therapy")))
+    else:
+        out.append(SummaryItem(topic="Therapy", level="finding" if drugs else "info",
+                               text=("Can receive now" + (f" in {therapies.region}" if therapies.region else "") + ": "
+                                     + ", ".join(drugs)) if drugs else "No approved therapy matched."))
+    if trials:
+        out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
+    for a in clinical.alerts:
+        out.append(SummaryItem(topic="Care", text=a, level="caution"))
+    return out
 
 
 def _references(keys: set[str]) -> list[Reference]:
@@ -775,7 +1054,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     if inputs.vcf is not None:
         sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband)
     ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
-               n_samples=n_samples)
+               n_samples=n_samples, sex_from="command line" if inputs.sex else "phenopacket")
 
     clinical_path = inputs.clinical or inputs.phenopacket
     if clinical_path is not None:
@@ -791,7 +1070,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
             c = ctx.clinical_case
             patient_id = patient_id or c.id
             if ctx.sex is None and _text(c.sex) not in (None, "unknown"):
-                ctx.sex = _text(c.sex)
+                ctx.sex, ctx.sex_from = _text(c.sex), "clinical record"
             ctx.hpo = sorted(set(ctx.hpo) | set(c.hpo_terms))
     ctx.patient_id = patient_id or sample
     if inputs.ped is not None:
@@ -805,10 +1084,24 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
             raise InputError(f"proband {inputs.proband!r} is not in the pedigree", path=inputs.ped,
                              hint="use the individual ID (column 2) of the patient")
         ctx.observations = dict(ctx.pedigree.observations)
+        proband = ctx.pedigree.individuals[inputs.proband]
+        ctx.ped_sex = _text(proband.sex) if _text(proband.sex) != "unknown" else None
+        ctx.ped_affected = {"affected": True, "unaffected": False}.get(_text(proband.status) or "")
+        if ctx.sex is None and ctx.ped_sex is not None:
+            ctx.sex, ctx.sex_from = ctx.ped_sex, "pedigree"
         if inputs.ages is not None:
             ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
 
     repeats = _repeats(ctx)
+    from charcot.report.identity import check_identity
+
+    say("identity and sex checks")
+    identity = check_identity(
+        vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample, repeats=ctx.repeat_assessment,
+        ped_proband=inputs.proband if inputs.ped is not None else None, ped_sex=ctx.ped_sex,
+        stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
+        record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
+        record_kind="clinical record" if ctx.clinical_case is not None else None)
     genetics = _genetics(ctx)
     risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
     risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
@@ -841,6 +1134,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))
+    items = _items(genetics, repeats, clinical, therapies, identity, not_assessed)
     limitations = [
         "Only the genes and loci listed in the knowledge base were assessed; structural variants and copy-number "
         "changes are not assessed unless stated.",
@@ -854,8 +1148,34 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     return Report(
         run=RunInfo(run_time=inputs.run_time or datetime.now(UTC).replace(microsecond=0)),
         header=header,
-        summary=_summary(genetics, repeats, family, clinical, therapies, not_assessed),
-        genetics=genetics, repeats=repeats, not_assessed=not_assessed, family=family, clinical=clinical,
+        summary=_summary(genetics, repeats, family, clinical, therapies, items, identity),
+        genetics=genetics, repeats=repeats, not_assessed=not_assessed, items=items, identity=identity,
+        family=family, clinical=clinical,
         therapies=therapies, methods=ctx.methods, limitations=limitations, references=_references(ctx.sources),
         statement=CLINICAL_JUDGEMENT_STATEMENT, analyses=ctx.analyses,
     )
+
+
+def sign(report: Report, *, state: str = "draft", reviewer: str | None = None, role: str | None = None,
+         on: date | None = None, strict: bool = False) -> Report:
+    """Fill the sign-off block. A final report needs a reviewer and cannot carry an identity mismatch: with
+    ``strict`` that is an error (nothing is written); otherwise the report stays a draft and says why."""
+    from charcot.report.model import SignOff
+
+    if state not in ("draft", "final"):
+        raise InputError(f"sign-off state {state!r} is not draft or final", hint="use --sign-off draft or final")
+    if state == "final" and not reviewer:
+        raise InputError("a final report needs the reviewer's name", hint="add --reviewer NAME (and --role)")
+    mismatch = report.identity.status == "mismatch"
+    if mismatch and strict:
+        failed = "; ".join(c.detail for c in report.identity.checks if c.status == "mismatch")
+        raise InputError(f"identity check failed, no report written: {failed}",
+                         hint="resolve the sample or sex mismatch (right files, right patient), or run without "
+                              "--strict to get a draft that shows the mismatch")
+    if mismatch and state == "final":
+        state = "draft"
+        report.identity.checks.append(IdentityCheck(
+            check="sign-off", status="mismatch",
+            detail="the report was asked to be final but stays a draft because an identity check failed"))
+    report.signoff = SignOff(state=state, reviewer=reviewer, role=role, signed_on=on)
+    return report

@@ -54,7 +54,16 @@ def register(app: typer.Typer) -> None:
                                                      "the configuration's 'jurisdiction')."),
         assessment_date: str | None = typer.Option(None, "--assessment-date", metavar="DATE",
                                                    help="Date of the assessment, YYYY-MM-DD (default: today)."),
+        country: str | None = typer.Option(None, "--country", metavar="CODE",
+                                           help="Patient's country (ISO 3166 code, e.g. DE); gives the jurisdiction."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),
+        sign_off: str = typer.Option("draft", "--sign-off", metavar="STATE", help="draft or final (final needs --reviewer)."),
+        reviewer: str | None = typer.Option(None, "--reviewer", metavar="NAME", help="Reviewer signing the report."),
+        role: str | None = typer.Option(None, "--role", help="Reviewer's role, e.g. clinical geneticist."),
+        signed_on: str | None = typer.Option(None, "--signed-on", metavar="DATE",
+                                             help="Sign-off date YYYY-MM-DD (default: today for a final report)."),
+        strict: bool = typer.Option(False, "--strict",
+                                    help="Write no report at all when an identity or sex check fails."),
         outdir: Path = typer.Option(..., "--outdir", metavar="DIR",
                                     help="Folder for report.html, report.pdf, report.json and phenopacket.json."),
     ) -> None:
@@ -65,15 +74,20 @@ def register(app: typer.Typer) -> None:
         from charcot.errors import InputError
         from charcot.genome.panels import select_genes
         from charcot.outputs import check_output_dir
-        from charcot.report.build import CaseInputs, build_report
+        from charcot.report.build import CaseInputs, build_report, sign
         from charcot.report.write import OUTPUT_NAMES, write_report
         from charcot.variants.reader import quiet_htslib
 
         check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
-        try:
-            when = date.fromisoformat(assessment_date) if assessment_date else None
-        except ValueError:
-            raise InputError(f"--assessment-date {assessment_date!r} is not a date", hint="use YYYY-MM-DD") from None
+        dates: dict[str, date | None] = {}
+        for name, value in (("--assessment-date", assessment_date), ("--signed-on", signed_on)):
+            try:
+                dates[name] = date.fromisoformat(value) if value else None
+            except ValueError:
+                raise InputError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
+        when = dates["--assessment-date"]
+        if sign_off not in ("draft", "final"):
+            raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
         selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
         if verbosity() < 1:
@@ -82,9 +96,12 @@ def register(app: typer.Typer) -> None:
         inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
                             phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
                             build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
-                            gnomad=gnomad, resources=resources, region=where.upper() if where else None, as_of=when,
+                            gnomad=gnomad, resources=resources, region=where.upper() if where else None, country=country,
+                            as_of=when,
                             genes=selection)
         report = build_report(inputs, progress=say)
+        signed = dates["--signed-on"] or (date.today() if sign_off == "final" else None)
+        report = sign(report, state=sign_off, reviewer=reviewer, role=role, on=signed, strict=strict)
         paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
         for name in sorted(paths):
             typer.echo(str(paths[name]))
@@ -95,18 +112,23 @@ def register(app: typer.Typer) -> None:
                                     help="Folder for the demo report (default: demo-output)."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),
     ) -> None:
-        """Run the bundled demo case (NA12878 + spiked SOD1 A4V, real ExpansionHunter VCF, fictional history)."""
+        """Run the README's `charcot report` command on the bundled demo case (NA12878 + spiked SOD1 A4V,
+        a real ExpansionHunter VCF from another person, fictional history)."""
         import time
 
-        from charcot.cli_state import verbosity
+        from charcot.cli_state import config_path, verbosity
         from charcot.outputs import check_output_dir
-        from charcot.report.demo import run_demo
+        from charcot.report.demo import demo_args
         from charcot.report.write import OUTPUT_NAMES
 
         check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
         start = time.perf_counter()
-        paths = run_demo(outdir, pdf=not no_pdf, progress=_progress(verbosity() >= 0))
-        typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s:")
-        for name in sorted(paths):
-            typer.echo(f"  {paths[name].resolve()}")
-        typer.echo(f"open {paths['report.html'].resolve()} in a browser")
+        # The same command line as the README's, through the same parser (run-wide options carried over).
+        run_wide = (["-q"] if verbosity() < 0 else ["-v"] * max(verbosity(), 0)) + (
+            ["--config", str(config_path())] if config_path() else [])
+        args = demo_args(outdir) + (["--no-pdf"] if no_pdf else [])
+        if verbosity() >= 0:
+            typer.echo("charcot " + " ".join(args), err=True)
+        typer.main.get_command(app).main(args=run_wide + args, prog_name="charcot", standalone_mode=False)
+        typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s")
+        typer.echo(f"open {(Path(outdir) / 'report.html').resolve()} in a browser")

@@ -1,39 +1,40 @@
 """The bundled demo case: real NA12878 calls with one documented spiked SOD1 variant, a real
-ExpansionHunter VCF, a fictional clinical history and a pedigree (see demo_data/SOURCES.md)."""
+ExpansionHunter VCF (from another person, on purpose: the identity checks must catch it), a fictional
+clinical history and a pedigree (see demo_data/SOURCES.md).
+
+``charcot demo`` runs exactly the README's ``charcot report`` command on these files (``demo_args``):
+same inputs, same answer. Nothing here adds HPO terms, a region or a date the README command lacks.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from charcot.report.build import CaseInputs
 
-# The assessment date is fixed so the demo's content does not drift with the calendar; it is the
-# date of the last visit in the fictional history.
-DEMO_AS_OF = date(2026, 8, 20)
 DEMO_PROBAND = "NA12878"
-DEMO_HPO = ["HP:0007354", "HP:0003394", "HP:0002380"]  # ALS; muscle cramps; fasciculations
+# The README's report command, flag by flag (tests/report checks the README says the same).
+README_FLAGS = ("--vcf", "--str", "--ped", "--proband", "--ages", "--clinical", "--outdir")
 
 
 def demo_dir() -> Path:
     return Path(str(resources.files("charcot.report") / "demo_data"))
 
 
-def demo_inputs() -> CaseInputs:
+def demo_args(outdir: str | Path) -> list[str]:
+    """The README's ``charcot report`` command line with the bundled files."""
     d = demo_dir()
-    return CaseInputs(
-        vcf=d / "demo.vcf.gz", str_vcf=d / "demo.str.vcf", ped=d / "demo.ped", ages=d / "demo.ages.tsv",
-        proband=DEMO_PROBAND,
-        clinical=d / "demo_case.yaml", hpo=list(DEMO_HPO), build="GRCh37", region="EU", as_of=DEMO_AS_OF,
-    )
+    values = (d / "demo.vcf.gz", d / "demo.str.vcf", d / "demo.ped", DEMO_PROBAND, d / "demo.ages.tsv",
+              d / "demo_case.yaml", outdir)
+    args = ["report"]
+    for flag, value in zip(README_FLAGS, values, strict=True):
+        args += [flag, str(value)]
+    return args
 
 
-def run_demo(outdir: str | Path, *, pdf: bool = True,
-             progress: Callable[[str], None] | None = None) -> dict[str, Path]:
-    from charcot.report.build import build_report
-    from charcot.report.write import write_report
-
-    report = build_report(demo_inputs(), progress=progress)
-    return write_report(report, outdir, pdf=pdf, progress=progress)
+def demo_inputs() -> CaseInputs:
+    """The same inputs as ``demo_args`` (for in-process callers: tests, the web app's demo case)."""
+    d = demo_dir()
+    return CaseInputs(vcf=d / "demo.vcf.gz", str_vcf=d / "demo.str.vcf", ped=d / "demo.ped", proband=DEMO_PROBAND,
+                      ages=d / "demo.ages.tsv", clinical=d / "demo_case.yaml")

@@ -12,13 +12,14 @@ removed or changes meaning.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 
-REPORT_SCHEMA_VERSION = "1.0.0"
+REPORT_SCHEMA_VERSION = "1.1.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -79,6 +80,13 @@ class SummaryItem(_Model):
     level: str = "info"
 
 
+class Plot(_Model):
+    title: str
+    data_uri: str
+    alt: str
+    caption: str = ""  # what the picture shows, in words
+
+
 class VariantFinding(_Model):
     key: str
     gene: str | None = None
@@ -102,6 +110,9 @@ class VariantFinding(_Model):
     known_variant: str | None = None
     not_classified: str | None = None  # why the variant has no class (consequence unknown) and how to fix it
     clinvar_discordance: str | None = None  # charcot's class disagrees with a ClinVar assertion of >= 2 stars
+    known_variant_id: str | None = None  # knowledge-base id of an exactly matched known variant
+    known_variant_name: str | None = None  # its curated name (gene, protein change, legacy name)
+    known_prognosis: str | None = None  # the knowledge base's note on the course of disease, cited
     tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -149,6 +160,7 @@ class RepeatsSection(_Model):
     caller: str | None = None
     calls: list[RepeatCall] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    plots: list[Plot] = Field(default_factory=list)
 
 
 class FamilyMember(_Model):
@@ -183,12 +195,7 @@ class FamilySection(_Model):
     assumptions: list[str] = Field(default_factory=list)
     segregation: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-
-
-class Plot(_Model):
-    title: str
-    data_uri: str
-    alt: str
+    plots: list[Plot] = Field(default_factory=list)
 
 
 class Measure(_Model):
@@ -227,6 +234,12 @@ class TherapyItem(_Model):
     summary: str | None = None
     regulatory_status: str | None = None
     open_to_new_participants: bool | None = None  # trials only; None when the record does not say
+    # What the report shows: "now" (can be given now / open trial the patient qualifies for), "check" (a
+    # clinician must decide a missing fact), "not_now" (a criterion failed, not approved here, or the trial
+    # does not recruit). A trial that is not recruiting is never "now".
+    group: str = "check"
+    eligibility: str = ""  # one line naming what failed or is missing
+    approved_in: list[str] = Field(default_factory=list)  # regions where it is marketed for ALS (therapies)
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
@@ -239,6 +252,48 @@ class TherapySection(_Model):
     items: list[TherapyItem] = Field(default_factory=list)
     not_shown: int = 0
     notes: list[str] = Field(default_factory=list)
+
+
+class ItemState(StrEnum):
+    """The one status of an analysed item, read by every section, the summary, the alerts and the JSON."""
+
+    ASSESSED = "assessed"
+    NOT_ASSESSED = "not_assessed"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Item(_Model):
+    """One analysed item (a gene, a repeat locus, a clinical score, a therapy or trial, an identity check)
+    with its single status. ``key`` is ``kind:name`` and unique in a report."""
+
+    key: str
+    kind: str  # gene | repeat | score | therapy | trial | check
+    name: str
+    status: ItemState
+    result: str | None = None
+    reason: str | None = None
+
+
+class IdentityCheck(_Model):
+    check: str
+    status: str  # pass | mismatch | not_assessed | info
+    detail: str
+
+
+class IdentitySection(_Model):
+    """Sample-name and sex checks; ``status`` is 'mismatch' if any check failed (red banner, no final report)."""
+
+    status: str = "not_assessed"  # pass | mismatch | not_assessed
+    checks: list[IdentityCheck] = Field(default_factory=list)
+
+
+class SignOff(_Model):
+    """Who reviewed the report and whether it is final. A final report cannot carry an identity mismatch."""
+
+    state: str = "draft"  # draft | final
+    reviewer: str | None = None
+    role: str | None = None
+    signed_on: date | None = None
 
 
 class Reference(_Model):
@@ -255,6 +310,9 @@ class Report(_Model):
     genetics: GeneticsSection
     repeats: RepeatsSection
     not_assessed: list[NotAssessed] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    identity: IdentitySection = Field(default_factory=IdentitySection)
+    signoff: SignOff = Field(default_factory=SignOff)
     family: FamilySection
     clinical: ClinicalSection
     therapies: TherapySection

@@ -6,8 +6,12 @@ and may carry markup.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
 
 from charcot.report.model import Report
 
@@ -28,7 +32,53 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.1f}%"
     env.filters["human"] = lambda v: str(v).replace("_", " ")
+    env.filters["linkify"] = linkify
+    env.filters["cite"] = cite
+    env.filters["cite_text"] = cite_text
     return env
+
+
+# Public identifiers → their public pages. Applied to escaped text, so the patterns see no markup.
+_LINKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bPMID:?\s?(\d{4,9})\b"), "https://pubmed.ncbi.nlm.nih.gov/{0}/"),
+    (re.compile(r"\b(NCT\d{8})\b"), "https://clinicaltrials.gov/study/{0}"),
+    (re.compile(r"\bVCV0*(\d{1,9})\b"), "https://www.ncbi.nlm.nih.gov/clinvar/variation/{0}/"),
+    (re.compile(r"\b(HGNC:\d{1,6})\b"), "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/{0}"),
+]
+_CITATION = re.compile(r"\[((?:S-[A-Za-z0-9_.-]+)(?:,\s*S-[A-Za-z0-9_.-]+)*)\]")
+
+
+def linkify(text: object) -> Markup:
+    """Escape ``text``, then link PMIDs, NCT numbers, ClinVar variation ids and HGNC ids to their pages."""
+    out = str(escape(str(text)))
+    for pattern, url in _LINKS:
+        out = pattern.sub(_linker(url), out)
+    return Markup(out)
+
+
+def _linker(url: str) -> Callable[[re.Match[str]], str]:
+    def repl(m: re.Match[str]) -> str:
+        return f'<a href="{url.format(m.group(1))}">{m.group(0)}</a>'
+
+    return repl
+
+
+def cite(keys: object) -> Markup:
+    """A list of bibliography keys as links to the reference list."""
+    if not keys:
+        return Markup("")
+    links = [f'<a class="cite" href="#ref-{escape(k)}">{escape(k)}</a>' for k in keys]  # type: ignore[attr-defined]
+    return Markup("[" + ", ".join(links) + "]")
+
+
+def cite_text(text: object) -> Markup:
+    """Link '[S-Key, S-Key]' citations inside a sentence to the reference list (the rest linkified)."""
+    out = str(linkify(text))
+
+    def repl(m: re.Match[str]) -> str:
+        return str(cite([k.strip() for k in m.group(1).split(",")]))
+
+    return Markup(_CITATION.sub(repl, out))
 
 
 def render_html(report: Report, *, for_pdf: bool = False) -> str:

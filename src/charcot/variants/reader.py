@@ -532,7 +532,9 @@ def read_calls(
             vcf.set_index(str(built))
             indexed = temp_index = True
     result = ReadResult(path=path, sample=sample, samples=samples, build=resolved, schema=schema, calls=[],
-                        blocks=[], gvcf=gvcf_header, indexed=indexed and not temp_index,
+                        # a header that merely declares <NON_REF> (GenotypeGVCFs output keeps it) is not a
+                        # gVCF: only records using a reference-block ALT make one
+                        blocks=[], gvcf=False, indexed=indexed and not temp_index,
                         temporary_index=temp_index,
                         format_ids=frozenset(re.findall(r"##FORMAT=<ID=([^,>]+)", raw_header)))
     declared = set(header_contigs)

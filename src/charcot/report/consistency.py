@@ -1,0 +1,111 @@
+"""Contradictions inside a finished Report: an item reported both as measured and as not assessed, or told
+differently by two sections. ``contradictions(report)`` returns one sentence per problem (empty when the
+report is consistent). The tests walk every report the suite produces through it; it reads the rendered
+model only, so it checks what a reader sees, not how the builder meant it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charcot.model import AssessmentStatus
+from charcot.report.model import ItemState, Report
+
+_NOT_ASSESSED = re.compile(r"not[ _]assessed|no repeat-caller output|not tested", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;])\s+", text) if s]
+
+
+def _mentions(name: str, text: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
+
+
+def contradictions(report: Report) -> list[str]:
+    problems: list[str] = []
+    keys = [i.key for i in report.items]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(f"item {key} has more than one status")
+    items = {i.key: i for i in report.items}
+
+    # Everything a reader sees as a statement: summary, alerts, notes of every section, the not-assessed table.
+    statements: list[tuple[str, str]] = []
+    statements += [("summary", s.text) for s in report.summary]
+    statements += [("clinical alert", a) for a in report.clinical.alerts]
+    statements += [("clinical note", n) for n in report.clinical.notes]
+    statements += [("repeat note", n) for n in report.repeats.notes]
+    statements += [("genetics note", n) for n in report.genetics.notes]
+    statements += [("not assessed", f"{n.what}: {n.reason}") for n in report.not_assessed]
+
+    # Repeat loci: a measured locus has an assessed item and is never said to be not assessed.
+    measured = {(c.gene or c.locus): c for c in report.repeats.calls if c.status != "indeterminate"}
+    for gene, call in measured.items():
+        item = items.get(f"repeat:{gene}")
+        if item is None or item.status != ItemState.ASSESSED:
+            problems.append(f"{gene} has repeat sizes {call.alleles} but its item is not 'assessed'")
+    for item in report.items:
+        if item.kind not in ("repeat", "score") or item.status != ItemState.ASSESSED:
+            continue
+        name = item.name.split(" (")[0]
+        for where, text in statements:
+            for sentence in _sentences(text):
+                if _mentions(name, sentence) and _NOT_ASSESSED.search(sentence):
+                    problems.append(f"{item.name} is measured ({item.result}) but the {where} says: {sentence!r}")
+    for item in report.items:
+        if item.kind == "repeat" and item.status == ItemState.NOT_ASSESSED and item.name in measured:
+            problems.append(f"{item.name} is 'not assessed' but the repeat table gives its sizes")
+
+    # Genetics: the section's status, its tiers and the summary agree.
+    findings = [f for t in report.genetics.tiers for f in t.findings]
+    if report.genetics.status == AssessmentStatus.NOT_ASSESSED and findings:
+        problems.append("genetics is 'not assessed' but lists findings")
+    said_not = any(s.topic == "Genetics" and _NOT_ASSESSED.search(s.text) for s in report.summary)
+    if said_not and report.genetics.status != AssessmentStatus.NOT_ASSESSED:
+        problems.append("the summary says small variants were not assessed, the genetics section says they were")
+    for f in findings:
+        gene_item = items.get(f"gene:{f.gene}") if f.gene else None
+        if gene_item is not None and gene_item.status != ItemState.ASSESSED:
+            problems.append(f"{f.gene} has a finding but its item is not 'assessed'")
+
+    # Clinical scores: a measure shown as a value is assessed; 'not calculated' is not.
+    for m in report.clinical.measures:
+        item = items.get(f"score:{m.name}")
+        if item is None:
+            continue
+        if (m.value == "not calculated") != (item.status == ItemState.NOT_ASSESSED):
+            problems.append(f"{m.name}: the clinical table says {m.value!r}, its item says {item.status.value}")
+
+    # Therapies and trials: a closed trial is never eligible; the summary names only what can be given now.
+    for t in report.therapies.items:
+        if t.kind == "trial" and t.open_to_new_participants is False and (t.group == "now" or t.verdict == "eligible"):
+            problems.append(f"{t.name} does not recruit but is shown as eligible")
+        if t.group == "now" and any(c.state == "failed" for c in t.criteria):
+            problems.append(f"{t.name} is shown as available now although a criterion failed")
+        if t.eligibility.startswith("meets every") and any(c.state == "failed" for c in t.criteria):
+            problems.append(f"{t.name}: the eligibility line says every criterion is met above a failed one")
+    now = {t.name for t in report.therapies.items if t.group == "now"}
+    for s in report.summary:
+        if s.topic not in ("Therapy", "Trials"):
+            continue
+        for t in report.therapies.items:
+            short = t.name.split(":")[0] if t.kind == "trial" else t.name
+            if t.name not in now and _mentions(short, s.text):
+                problems.append(f"the summary offers {t.name}, which the therapies section does not ({t.eligibility})")
+
+    # Identity: the section's status follows its checks; a final report has no mismatch.
+    failed = [c for c in report.identity.checks if c.status == "mismatch"]
+    if bool(failed) != (report.identity.status == "mismatch"):
+        problems.append(f"identity status {report.identity.status!r} does not follow its checks")
+    if failed and report.signoff.state == "final":
+        problems.append("the report is final although an identity check failed")
+    banner = [s for s in report.summary if s.topic == "Identity"]
+    if failed and not banner:
+        problems.append("an identity check failed but page 1 does not say so")
+
+    # Sex: one value for the patient.
+    sexes = {c.detail.split(" in both")[0] for c in report.identity.checks
+             if c.check == "stated sex vs pedigree" and c.status == "pass"}
+    if report.header.sex and sexes and report.header.sex not in sexes:
+        problems.append(f"the header says sex {report.header.sex}, the identity checks {sexes}")
+    return problems

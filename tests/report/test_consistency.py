@@ -1,0 +1,75 @@
+"""One status per item: no report the suite produces says an item was measured and not assessed, or tells
+two sections different things (issue: AR/ATXN1/ATXN2 'no repeat-caller output' beside their sizes; 'C9orf72
+not assessed: offer testing' beside a 2/2 normal result; closed trials shown as eligible)."""
+
+from __future__ import annotations
+
+import pytest
+
+from charcot.model import NotAssessed
+from charcot.report.consistency import contradictions
+from charcot.report.model import ItemState, Report
+
+
+def test_no_report_contradicts_itself(every_report: dict[str, Report]) -> None:
+    found = {name: contradictions(r) for name, r in every_report.items()}
+    assert found == {name: [] for name in every_report}
+
+
+def test_every_knowledge_base_repeat_locus_has_one_status(every_report: dict[str, Report]) -> None:
+    for name, report in every_report.items():
+        repeat_items = [i for i in report.items if i.kind == "repeat"]
+        assert {i.name for i in repeat_items} >= {"C9orf72", "ATXN2", "ATXN1", "AR"}, name
+        measured = {c.gene for c in report.repeats.calls}
+        for item in repeat_items:
+            assert (item.status == ItemState.ASSESSED) == (item.name in measured), (name, item)
+
+
+def test_demo_repeat_loci_are_not_listed_as_not_assessed(demo_report: Report) -> None:
+    # regression: the builder filtered only items starting with "c9orf72"
+    whats = " ".join(n.what for n in demo_report.not_assessed)
+    for gene in ("AR", "ATXN1", "ATXN2", "C9orf72"):
+        assert gene not in whats.split()
+    # regression: the care alert said "C9orf72 status not assessed" next to a 2/2 normal call
+    assert not [a for a in demo_report.clinical.alerts if "C9orf72" in a]
+
+
+def test_closed_trials_are_never_eligible(demo_report: Report) -> None:
+    closed = [t for t in demo_report.therapies.items if t.kind == "trial" and t.open_to_new_participants is False]
+    assert closed  # VALOR and ALSpire are in the knowledge base as completed/discontinued
+    for t in closed:
+        assert t.group == "not_now" and t.verdict == "not_recruiting" and "not recruiting" in t.eligibility
+
+
+def test_eligibility_line_names_what_failed(demo_report: Report) -> None:
+    iv = next(t for t in demo_report.therapies.items if t.name.startswith("Edaravone intravenous"))
+    assert iv.group == "not_now"
+    assert iv.eligibility.startswith("failed:") and "FVC" in iv.eligibility
+
+
+@pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial"])
+def test_the_checker_finds_each_kind_of_contradiction(demo_report: Report, mutation: str) -> None:
+    broken = demo_report.model_copy(deep=True)
+    if mutation == "not_assessed":
+        broken.not_assessed.append(NotAssessed(what="AR CAG repeat", reason="no repeat-caller output was given"))
+    elif mutation == "alert":
+        broken.clinical.alerts.append("C9orf72 status not assessed: offer genetic counselling and testing")
+    else:
+        trial = next(t for t in broken.therapies.items if t.open_to_new_participants is False)
+        trial.verdict, trial.group = "eligible", "now"
+    assert contradictions(broken)
+
+
+def test_demo_runs_the_readme_report_command() -> None:
+    import re
+    from pathlib import Path
+
+    from charcot.report.demo import README_FLAGS, demo_args
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"`charcot report (--vcf [^`]*)`", readme)
+    assert command is not None
+    assert tuple(re.findall(r"(?<!\S)(--[a-z-]+|-o)(?=\s)", command.group(1))) == README_FLAGS
+    args = demo_args("OUT")
+    assert args[0] == "report" and tuple(args[1::2]) == README_FLAGS
+    assert "--hpo" not in args and "--region" not in args  # nothing the README command lacks
