@@ -844,10 +844,9 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     items: list[Item] = []
     # genes: one item per gene of the panel that was read
     by_gene: dict[str, list[VariantFinding]] = {}
-    for t in genetics.tiers:
-        for f in t.findings:
-            if f.gene:
-                by_gene.setdefault(f.gene, []).append(f)
+    for f in [*(f for t in genetics.tiers for f in t.findings), *genetics.not_classified]:
+        if f.gene:
+            by_gene.setdefault(f.gene, []).append(f)
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
         items.append(Item(key="gene:panel", kind="gene", name="ALS gene panel (small variants)",
                           status=ItemState.NOT_ASSESSED, reason="no small-variant VCF"))
@@ -945,6 +944,15 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))
+    if genetics.not_classified:
+        genes = sorted({f.gene for f in genetics.not_classified if f.gene})
+        out.append(SummaryItem(topic="Genetics", level="caution",
+                               text=f"{len(genetics.not_classified)} coding or splice-region variant(s) not classified "
+                                    f"(consequence unknown) in {', '.join(genes) or 'panel genes'}: annotate the VCF "
+                                    "(VEP/SnpEff) and re-run."))
+    for f in [*(f for t in genetics.tiers for f in t.findings), *genetics.not_classified]:
+        if f.clinvar_discordance:
+            out.append(SummaryItem(topic="ClinVar", level="caution", text=f"{f.gene or f.key}: {f.clinvar_discordance}"))
     normal: list[RepeatCall] = []
     other: list[RepeatCall] = []
     for it in items:
