@@ -312,6 +312,78 @@ def _format_callback(help_text: str) -> Callable[[Any, Any, Any], Any]:
     return _check
 
 
+_PLAIN_TYPES: dict[Any, str] = {str: "text", int: "integer", float: "number", bool: "boolean", Path: "path"}
+
+
+def _plain_type(annotation: Any) -> tuple[Any, bool] | None:
+    """(element type, is_list) for str/int/float/bool/Path, optionally ``X | None`` or ``list[X]``;
+    None for anything else (left to typer)."""
+    from types import NoneType, UnionType
+    from typing import Union, get_args, get_origin
+
+    origin = get_origin(annotation)
+    if origin in (UnionType, Union):
+        members = [a for a in get_args(annotation) if a is not NoneType]
+        return _plain_type(members[0]) if len(members) == 1 else None
+    if origin is list:
+        items = get_args(annotation)
+        inner = _plain_type(items[0]) if len(items) == 1 else None
+        return (inner[0], True) if inner is not None and not inner[1] else None
+    return (annotation, False) if annotation in _PLAIN_TYPES else None
+
+
+def _plain_coercion(param: Any) -> None:
+    """Coerce plain option types (text, numbers, paths, flags) without building a pydantic
+    TypeAdapter per parameter, which typer 0.29 does on first use (most of a small command's
+    start-up). Other annotations (enums, files) keep typer's own coercion."""
+    from typer._click.exceptions import BadParameter
+    from typer._coercion import RuntimeParam
+
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None or getattr(param, "_runtime_param", "absent") is not None:
+        return
+    plain = _plain_type(descriptor.annotation)
+    if plain is None or descriptor.file_annotation is not None:
+        return
+    kind, is_list = plain
+
+    def convert(value: Any, ctx: Any) -> Any:
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+            return value
+        try:
+            if kind is bool:
+                text = str(value).strip().lower()
+                if text in ("1", "true", "yes", "y", "on"):
+                    return True
+                if text in ("0", "false", "no", "n", "off"):
+                    return False
+                raise ValueError(value)
+            return kind(value)
+        except (TypeError, ValueError):
+            raise BadParameter(f"{value!r} is not a valid {_PLAIN_TYPES[kind]}.", ctx=ctx, param=param) from None
+
+    class _Plain(RuntimeParam):
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if is_list:
+                return [convert(v, ctx) for v in value]
+            return convert(value, ctx)
+
+    param._runtime_param = _Plain(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+
+
+def _plain_help_option(command: Any) -> None:
+    """--help is built per context; give it the plain coercion too."""
+    original = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            _plain_coercion(option)
+        return option
+
+    command.get_help_option = get_help_option
+
+
 def _metavar_for(param: Any) -> str | None:
     """FILE / TEXT / N / NUMBER instead of typer's <path> / <str> / <int> / <float>."""
     from typing import get_args
@@ -355,6 +427,7 @@ def apply_contract(command: Any) -> Any:
     """Mechanical parts of the contract, applied to a resolved command and all its sub-commands."""
     if isinstance(command, (TyperCommand, TyperGroup)):
         command.rich_markup_mode = None
+    _plain_help_option(command)
     subcommands = getattr(command, "commands", None)
     if isinstance(subcommands, dict):
         for sub in subcommands.values():
@@ -372,6 +445,7 @@ def apply_contract(command: Any) -> Any:
             param.callback = _format_callback(param.help or "")
         if "-o" in opts and param.callback is None:
             param.callback = _output_callback
+        _plain_coercion(param)
         if isinstance(param, TyperOption) and not param.metavar and not param.is_flag and not param.count:
             param.metavar = _metavar_for(param)
         if isinstance(param, TyperArgument):
@@ -422,6 +496,17 @@ class LazyGroup(TyperGroup):
         apply_contract(command)
         self.commands[cmd_name] = command
         return command
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for param in self.params:
+            _plain_coercion(param)
+        return list(super().parse_args(ctx, args))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            _plain_coercion(option)
+        return option
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
