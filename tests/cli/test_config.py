@@ -87,3 +87,12 @@ def test_shell_completion_lists_commands_and_options(home: Path) -> None:
                            "from charcot.cli import run; run()"], capture_output=True, text=True, env=env,
                           timeout=120, check=False)
     assert "--panel" in done.stdout, done.stderr
+
+
+def test_a_configured_resource_bundle_reaches_interpret(run_cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    config = home / "lab.toml"
+    config.write_text('resource_bundle = "no-such-bundle"\n')
+    vcf = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+    res = run_cli("interpret", vcf, "--config", config)
+    assert res.code == 2 and "no-such-bundle" in res.stderr  # the configured bundle is used (and checked)
+    assert run_cli("interpret", vcf).code == 0  # without the configuration, no bundle

@@ -66,8 +66,10 @@ def register(app: typer.Typer) -> None:
         gnomad: Path | None = typer.Option(None, "--gnomad", help="Tabix-indexed gnomAD sites VCF (BA1/BS1/PM2)."),
         clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar variant_summary.txt.gz "
                                                     "(protein changes for PS1/PM5; with --clinvar)."),
-        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder from 'charcot "
-                                              "resources build' (gnomAD, ClinVar, FASTA, GFF3)."),
+        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
+                                              "from 'charcot "
+                                              "resources build' (gnomAD, ClinVar, FASTA, GFF3; default: the "
+                                              "configuration's resource_bundle)."),
         reference: Path | None = typer.Option(None, "--reference", help="Reference FASTA of the VCF's build (REF "
                                               "check; consequences with --transcripts)."),
         transcripts: Path | None = typer.Option(None, "--transcripts", help="Ensembl GFF3 transcript models "
@@ -93,6 +95,10 @@ def register(app: typer.Typer) -> None:
         from charcot.variants.api import interpret, to_json, to_tsv
 
         selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
+        if resources is None:
+            from charcot.config import load_config
+
+            resources = load_config().path("resource_bundle")
         with readable_input(vcf) as path:
             result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
                                hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
