@@ -54,7 +54,8 @@ def test_diagnosis_from_the_clinical_record_gives_pp4() -> None:
 @pytest.mark.parametrize(("text", "als"), [("ALS", True), ("ALS-FTD", True), ("motor neurone disease", True),
                                            ("suspected ALS", False), ("ALS excluded", False), ("not ALS", False),
                                            ("multifocal motor neuropathy", False), ("ALS?", False),
-                                           ("hereditary spastic paraplegia", False), ("", False)])
+                                           ("hereditary spastic paraplegia", False), ("", False),
+                                           ("Amyotrophic Lateral Sclerosis", True), ("als ich", False)])
 def test_als_diagnosis_text(text: str, als: bool) -> None:
     assert (als_diagnosis(text) is not None) is als
 

@@ -52,7 +52,8 @@ LMN_ROOTS: dict[str, str] = {
 CRITERIA_SOURCES = [S.BROOKS_2000, S.SHEFNER_2020]
 # Identifiers of ALS in the ontologies a clinical record may use for its diagnosis.
 ALS_DIAGNOSIS_IDS = {"HP:0007354", "MONDO:0004976", "OMIM:105400", "ORPHA:803", "ORPHANET:803"}
-_ALS_TEXT = re.compile(r"\b(amyotrophic lateral sclerosis|ALS|motor neuron(e)? disease|MND)\b", re.IGNORECASE)
+# the acronyms only in capitals (a lower-case "als" is a word in other languages), the names in any case
+_ALS_TEXT = re.compile(r"\b((?i:amyotrophic lateral sclerosis|motor neuron(e)? disease)|ALS|MND)\b")
 # a negation or uncertainty before the ALS words ("no ALS", "suspected ALS", "ALS mimic") or after them
 # ("ALS excluded") means the record does not diagnose ALS
 _NEGATION_BEFORE = re.compile(r"\b(no|not|non|rule out|ruled out|excluded?|suspected|query|versus|vs|differential)\b|\?",
