@@ -284,6 +284,7 @@ def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: s
     if str(path) == "":
         raise OutputError(f"{option} is empty", hint=f"give {option} a folder name")
     target = Path(os.path.realpath(path))
+    clean_stale_temporaries(target)
     if _is_special_location(target) or _is_special_location(target.parent):
         raise OutputError(f"{option} {path} is not a folder charcot can create", path=path,
                           hint="choose a folder in a normal location")

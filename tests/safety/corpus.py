@@ -388,11 +388,32 @@ def str_cases() -> list[Case]:
         file_case("str-eh-json-nan", "str", REPEATS, "eh.json",
                   lambda: EH_JSON.read_text().replace("{", '{"x": NaN, ', 1), "NaN"),
         file_case("str-eh-json-not-eh", "str", REPEATS, "eh.json", lambda: '{"hello": 1}', "LocusResults"),
+        file_case("str-eh-json-loci-list", "str", REPEATS, "eh.json", lambda: '{"LocusResults": [1, 2]}',
+                  "LocusResults"),
+        file_case("str-eh-json-negative-size", "str", REPEATS, "eh.json",
+                  lambda: _eh_json_genotype("-3/2", None), "is negative"),
+        file_case("str-eh-json-size-alpha", "str", REPEATS, "eh.json",
+                  lambda: _eh_json_genotype("abc/2", None), "is not a pair of repeat sizes"),
+        file_case("str-eh-json-ci-excludes", "str", REPEATS, "eh.json",
+                  lambda: _eh_json_genotype(None, "50-60/50-60"), "does not contain the call"),
         file_case("str-eh-json-empty", "str", REPEATS, "eh.json", lambda: "", "empty"),
         file_case("str-eh-json-gzipped", "str", REPEATS, "eh.json", lambda: gzip.compress(EH_JSON.read_bytes()),
                   "gzip"),
     ]
     return cases
+
+
+def _eh_json_genotype(genotype: str | None, ci: str | None) -> str:
+    """The real ExpansionHunter JSON with every repeat call's Genotype and/or CI replaced."""
+    data = json.loads(EH_JSON.read_text())
+    for locus in data["LocusResults"].values():
+        for variant in (locus.get("Variants") or {}).values():
+            if variant.get("VariantType") == "Repeat" and variant.get("Genotype"):
+                if genotype is not None:
+                    variant["Genotype"] = genotype
+                if ci is not None:
+                    variant["GenotypeConfidenceInterval"] = ci
+    return json.dumps(data)
 
 
 # --- pedigrees and ages ------------------------------------------------------------------------------

@@ -308,34 +308,40 @@ def _check_plausible(sf: StrFile, rec: Record, call: RawCall, index: int) -> Non
     """Impossible values are refused, never interpreted: a negative or absurd size, a confidence
     interval that excludes its own call, a TRGT allele too short for its motif count."""
     where = f"{call.locus_name or rec.chrom + ':' + str(rec.pos)} (sample {sf.samples[index]})"
-    hint = "the caller never writes this value; the file was edited or damaged"
     motifs = [m for m in rec.info.get("MOTIFS", "").split(",") if m]
     shortest = min((len(m) for m in motifs), default=0)
-    for allele in call.alleles:
+    check_alleles(sf.path, rec.line, where, sf.caller, shortest, call.alleles)
+
+
+def check_alleles(path: Path, line: int | None, where: str, caller: str, shortest: int,
+                  alleles: list[RawAllele | None]) -> None:
+    """The plausibility checks of one call's alleles (see _check_plausible)."""
+    hint = "the caller never writes this value; the file was edited or damaged"
+    for allele in alleles:
         if allele is None:
             continue
         if allele.size < 0:
-            raise InputError(f"repeat size {allele.size} is negative", path=sf.path, line=rec.line, record=where,
+            raise InputError(f"repeat size {allele.size} is negative", path=path, line=line, record=where,
                              hint=hint)
         if allele.size > MAX_REPEAT_UNITS:
             raise InputError(f"repeat size {allele.size} is beyond any plausible length (more than "
-                             f"{MAX_REPEAT_UNITS:,} repeat units)", path=sf.path, line=rec.line, record=where,
+                             f"{MAX_REPEAT_UNITS:,} repeat units)", path=path, line=line, record=where,
                              hint=hint)
-        if sf.caller == "TRGT" and allele.length_bp is not None and shortest:
+        if caller == "TRGT" and allele.length_bp is not None and shortest:
             # MC counts motifs inside AL bp: they cannot need more bases than the allele has (real files
             # stay within a few percent; 1.5x plus 10 bp leaves room for rounding and interruptions).
             needed = allele.size * shortest
             if needed > 1.5 * allele.length_bp + 10:
                 raise InputError(f"TRGT allele length AL={allele.length_bp} bp cannot hold the motif count "
-                                 f"MC={allele.size} of a {shortest}-bp motif ({needed} bp)", path=sf.path,
-                                 line=rec.line, record=where, hint=hint)
+                                 f"MC={allele.size} of a {shortest}-bp motif ({needed} bp)", path=path,
+                                 line=line, record=where, hint=hint)
         if allele.ci is not None:
             low, high = allele.ci
             if low > high or not low <= allele.size <= high:
                 raise InputError(f"the confidence interval {low}-{high} does not contain the call "
-                                 f"{allele.size}", path=sf.path, line=rec.line, record=where, hint=hint)
+                                 f"{allele.size}", path=path, line=line, record=where, hint=hint)
         if allele.length_bp is not None and allele.length_bp < 0:
-            raise InputError(f"allele length {allele.length_bp} bp is negative", path=sf.path, line=rec.line,
+            raise InputError(f"allele length {allele.length_bp} bp is negative", path=path, line=line,
                              record=where, hint=hint)
 
 
@@ -466,7 +472,13 @@ def read_eh_json(path: Path) -> StrFile:
     sample = str(params.get("SampleId") or path.stem)
     sex = str(params.get("Sex", "")).lower()
     calls: list[RawCall] = []
-    for locus_id, locus in (data.get("LocusResults") or {}).items():
+    loci = data.get("LocusResults") or {}
+    if not isinstance(loci, dict) or not all(isinstance(v, dict) and isinstance(v.get("Variants") or {}, dict)
+                                             and all(isinstance(x, dict) for x in (v.get("Variants") or {}).values())
+                                             for v in loci.values()):
+        raise InputError("'LocusResults' is not ExpansionHunter's locus → variants mapping", path=path,
+                         hint="give the <prefix>.json written by ExpansionHunter, unedited")
+    for locus_id, locus in loci.items():
         for variant in (locus.get("Variants") or {}).values():
             if variant.get("VariantType") != "Repeat":
                 continue
@@ -482,7 +494,11 @@ def read_eh_json(path: Path) -> StrFile:
             inrepeat = _count_pairs(variant.get("CountsOfInrepeatReads"))
             alleles: list[RawAllele | None] = []
             for i, text in enumerate(sizes):
-                size = int(text)
+                try:
+                    size = int(text)
+                except ValueError:
+                    raise InputError(f"locus {locus_id}: Genotype {gt!r} is not a pair of repeat sizes", path=path,
+                                     hint="ExpansionHunter writes sizes like 2/8") from None
                 if size in spanning:
                     support = SupportType.SPANNING
                 elif inrepeat and size >= max(inrepeat):
@@ -492,6 +508,7 @@ def read_eh_json(path: Path) -> StrFile:
                 reads = {"spanning": spanning.get(size, 0), "flanking": sum(flanking.values()),
                          "in_repeat": sum(inrepeat.values())}
                 alleles.append(RawAllele(size, _ci(cis[i]) if i < len(cis) else None, support, reads))
+            check_alleles(path, None, f"locus {locus_id} (sample {sample})", "ExpansionHunter", 0, alleles)
             # ReferenceRegion is 0-based half-open: the repeat is start+1..end (1-based inclusive)
             calls.append(RawCall(normalise_contig(match.group(1)), int(match.group(2)) + 1, int(match.group(3)),
                                  str(variant.get("VariantId") or locus_id), variant.get("RepeatUnit"), 0,

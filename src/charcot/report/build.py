@@ -184,6 +184,9 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
     try:
         handle = pysam.VariantFile(str(vcf))
     except (OSError, ValueError) as exc:
+        from charcot.variants.reader import open_vcf
+
+        open_vcf(Path(vcf)).close()  # raises the reader's specific message (damaged block, BOM, ...)
         raise InputError(f"cannot read VCF: {exc}", path=vcf, hint="give a VCF or bgzipped VCF") from None
     with handle:
         samples = list(handle.header.samples)

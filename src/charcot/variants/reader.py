@@ -415,7 +415,8 @@ def check_index(path: Path, vcf: Any) -> None:
         if index.stat().st_mtime_ns < data_mtime:
             raise InputError(f"the index {index.name} is older than the data file: the file changed after it "
                              "was indexed, so region queries could silently miss records", path=index,
-                             hint=_rebuild_hint(path))
+                             hint=_rebuild_hint(path) + " (if the files were only copied, rebuilding is still "
+                                  "the safe way to confirm the index matches)")
     from cyvcf2 import VCF
 
     try:
