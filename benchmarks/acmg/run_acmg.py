@@ -8,6 +8,7 @@ A. ClinVar pathogenic / likely pathogenic missense variants in the causal ALS ge
    derived/clinvar_missense.json (scripts/derive_known_variants.py).
 B. The knowledge base's curated recurrent/founder variants [their curated class, cited per record].
 C. Gene-rule cases: one constructed variant per ALS gene rule, with the outcome the cited rule source expects.
+P. Phenotype cases: one TARDBP missense interpreted with different HPO sets / diagnoses; PP4 expected or not.
 
 Each set is written as one GRCh38 VCF with a real header (the NA12878 GRCh38 panel fixture) and VEP CSQ fields
 (the real VEP v104 CSQ header of the Scout fixture), then interpreted through the public API, offline (no
@@ -170,11 +171,50 @@ def set_c() -> list[Case]:
          "likely risk allele", "S-Ken16, S-CGlowpen"),
         ("FIG4 nonsense (ClinGen Limited)", "FIG4", 4, "stop_gained", "p.(Arg150Ter)", 150,
          "not P/LP", "S-CG25 (Limited)"),
+        ("SOD1 early nonsense (exon 2, NMD: not the ALS mechanism)", "SOD1", 2, "stop_gained", "p.(Gln22Ter)", 22,
+         "PVS1 not applied", "S-MN22, S-CSH"),
+        ("UNC13A missense (modifier gene)", "UNC13A", 3, "missense_variant", "p.(Arg100Cys)", 100,
+         "uncertain risk allele", "S-vEs09, S-CGlowpen"),
+        ("VCP p.Arg155Ser (hotspot residue, not curated)", "VCP", 5, "missense_variant", "p.(Arg155Ser)", 155,
+         "PM1", "S-Watts04, S-Johnson10"),
     ]
     for name, gene, exon, consequence, hgvs_p, aa, truth, src in specs:
         chrom, pos = _exon_mid(gene, exon)
         out.append(Case("C", name, gene, chrom, pos, "C", "T", consequence, "c.1A>T", hgvs_p, aa, truth, src))
     return out
+
+
+def set_p() -> list[tuple[str, list[str], str | None, bool]]:
+    """Phenotype cases for PP4 on one TARDBP missense: (name, HPO terms, diagnosis, PP4 expected)."""
+    return [
+        ("ALS term", ["HP:0007354"], None, True),
+        ("Babinski + tongue fasciculations (UMN + LMN)", ["HP:0003487", "HP:0001308"], None, True),
+        ("spasticity + hyperreflexia (UMN only)", ["HP:0001257", "HP:0001347"], None, False),
+        ("fasciculations + muscle atrophy (LMN only)", ["HP:0002380", "HP:0003202"], None, False),
+        ("clinical diagnosis 'ALS' only", [], "ALS", True),
+        ("clinical diagnosis 'suspected ALS'", [], "suspected ALS", False),
+        ("seizures", ["HP:0001250"], None, False),
+    ]
+
+
+def run_phenotype() -> tuple[int, int]:
+    from charcot.variants.api import interpret
+
+    chrom, pos = _exon_mid("TARDBP", 6)
+    case = Case("P", "TARDBP missense", "TARDBP", chrom, pos, "C", "T", "missense_variant", "c.1000C>T",
+                "p.(Asn334Tyr)", 334, "PP4", "S-Richards15, S-Biesecker24")
+    WORK.mkdir(parents=True, exist_ok=True)
+    vcf = write_vcf(WORK / "P_phenotype.vcf.gz", [case])
+    agree = 0
+    print("\n== P_phenotype (PP4 on one TARDBP missense)")
+    for name, hpo, diagnosis, expected in set_p():
+        f = next(x for x in interpret(vcf, hpo=hpo, diagnosis=diagnosis).findings if x.gene == "TARDBP")
+        got = any(e.criterion == "PP4" and e.applied for e in f.evidence)
+        agree += got is expected
+        print(f"   {'ok  ' if got is expected else 'DIFF'} {name}: PP4 {'applied' if got else 'not applied'} "
+              f"(expected {'applied' if expected else 'not applied'})")
+    print(f"   {agree}/{len(set_p())} concordant")
+    return agree, len(set_p())
 
 
 def _agrees(case: Case, f: Any) -> bool:
@@ -260,6 +300,7 @@ def main() -> int:
                run(b, ALS_HPO, "B_curated_with_ALS_phenotype"), run(c, [], "C_gene_rules")]
     for r in results:
         show(r, None if (args.all_disagreements or not r["tag"].startswith("A_")) else 25)
+    run_phenotype()
     if args.json:
         args.json.write_text(json.dumps([{k: (dict(v) if isinstance(v, Counter) else v) for k, v in r.items()
                                           if k not in ("disagreements", "per_truth")} for r in results], indent=1))
