@@ -164,3 +164,30 @@ def test_exomes_and_genomes_files_are_read_together(tmp_path: Path) -> None:
     assert seen.faf95 == pytest.approx(1.5e-4) and "g.vcf.bgz" in (seen.source or "")
     absent = both.frequencies(chrom, trim(start + 6, "C", "T"))
     assert absent.searched and not absent.present and "e.vcf.bgz" in (absent.source or "")
+
+
+def test_absent_from_gnomad_exomes_is_not_absent_for_a_deep_intronic_variant(tmp_path: Path) -> None:
+    chrom, _start, end, _ = exon("SOD1", 1, Build.GRCh38)
+    tx = mane("SOD1")
+    # VEP --af_gnomade only: the fields are declared but empty for this allele
+    csq = vep_csq(Allele="T", Consequence="intron_variant", IMPACT="MODIFIER", SYMBOL="SOD1", Feature_type="Transcript",
+                  Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5", HGVSc=f"{tx}:c.72+300G>T")
+    header = vep_csq_header().replace("gnomADg_", "gnomADx_")  # exome fields only, as with --af_gnomade
+    header = header.replace("|gnomADx_AF|gnomADx_AFR_AF|gnomADx_AMI_AF|gnomADx_AMR_AF|gnomADx_ASJ_AF|gnomADx_EAS_AF|"
+                            "gnomADx_FIN_AF|gnomADx_MID_AF|gnomADx_NFE_AF|gnomADx_OTH_AF|gnomADx_SAS_AF", "")
+    fields = header.split("Format: ")[1].rstrip('">').split("|")
+    values = dict(zip(vep_csq_header().split("Format: ")[1].rstrip('">').split("|"), csq.split("|"), strict=True))
+    vcf = write_vcf(tmp_path / "i.vcf.gz", [Rec(chrom, end + 300, "G", "T", info={
+        "CSQ": "|".join(values.get(f, "") for f in fields)})], build=Build.GRCh38, extra_header=[header])
+    f = _sod1(interpret(vcf))
+    assert not [e for e in f.evidence if e.criterion == "PM2" and e.applied]
+    assert f.frequencies.not_covered is not None and "exome" in f.frequencies.not_covered
+
+
+def test_cli_resources_build_refuses_a_gnomad_file_of_the_other_build(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "bundle"
+    res = run_cli("resources", "build", "--outdir", str(out), "--build", "GRCh38", "--gnomad", str(GNOMAD_V2_37))
+    assert res.code == 2 and "gnomAD file is GRCh37" in res.stderr and "Traceback" not in res.stderr
+    assert not out.exists()
+    ok = run_cli("resources", "build", "--outdir", str(out), "--build", "GRCh38", "--gnomad", str(GNOMAD_V4))
+    assert ok.code == 0 and (out / "manifest.json").exists() and (out / "gnomad.vcf.gz").exists()

@@ -513,8 +513,11 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
             used.append("CSQ/gnomAD per-group AF (grpmax over non-bottlenecked groups)")
     searched = bool(schema.frequency_fields)
     joint = any("joint" in u for u in used)
+    # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions
+    names = [n.split(":")[-1] for n in schema.frequency_fields]
+    exomes_only = bool(names) and all(n.startswith("gnomADe") or "exome" in n.lower() for n in names)
     return Frequencies(af=af, an=an, grpmax_af=grpmax, grpmax_an=grpmax_an, grpmax_group=group, faf95=faf,
-                       dataset="joint" if joint else None, searched=searched,
+                       dataset="joint" if joint else "exomes" if exomes_only else None, searched=searched,
                        source=", ".join(used) or
                        (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
 

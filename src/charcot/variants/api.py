@@ -426,7 +426,7 @@ def _interpret(
     if uncovered:
         not_assessed.append(NotAssessed(
             what=f"population frequency (BA1, BS1, PM2) of the variants in {', '.join(uncovered)}",
-            reason="the gnomAD resource does not cover their position (" + next(
+            reason="the population data consulted do not cover their position (" + next(
                 f.frequencies.not_covered for f in findings if f.frequencies.not_covered is not None) + ")",
             how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
@@ -533,6 +533,12 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         from_resource = gnomad_res.frequencies(call.chrom, call.allele)
         if from_resource.not_covered is None or not (frequencies.present or frequencies.searched):
             frequencies = from_resource
+    if frequencies.searched and not frequencies.present and frequencies.dataset == "exomes" and \
+            location.region in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN):
+        # absence from gnomAD exomes says nothing about a position outside the exome capture
+        frequencies = frequencies.model_copy(update={
+            "searched": False, "not_covered": "only gnomAD exome data were consulted and exome sequencing does not "
+                                              f"cover this {location.region.value} position"})
     clinvar = ann.clinvar
     known: list[KnownVariant] = [k for k in known_kb if k.gene.upper() == pg.symbol.upper()]
     if clinvar_res is not None:
