@@ -96,3 +96,18 @@ def test_a_configured_resource_bundle_reaches_interpret(run_cli, home: Path) -> 
     res = run_cli("interpret", vcf, "--config", config)
     assert res.code == 2 and "no-such-bundle" in res.stderr  # the configured bundle is used (and checked)
     assert run_cli("interpret", vcf).code == 0  # without the configuration, no bundle
+
+
+def test_the_configured_signatory_signs_a_final_report(run_cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    config = home / "lab.toml"
+    config.write_text('signatory = "Dr A. Example"\nlaboratory = "Example Genomics Laboratory"\n')
+    vcf = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+    final = run_cli("report", "--vcf", vcf, "--no-pdf", "--sign-off", "final", "--outdir", home / "final",
+                    "--config", config, "-q")
+    assert final.code == 0, final.stderr
+    stored = json.loads((home / "final" / "report.json").read_text())
+    assert stored["signoff"]["reviewer"] == "Dr A. Example"
+    assert stored["header"]["laboratory"] == "Example Genomics Laboratory"
+    assert 'id="laboratory">Example Genomics Laboratory<' in (home / "final" / "report.html").read_text()
+    draft = run_cli("report", "--vcf", vcf, "--no-pdf", "--outdir", home / "draft", "--config", config, "-q")
+    assert draft.code == 0 and "Dr A. Example" not in (home / "draft" / "report.json").read_text()

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF (optional)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF (optional)."),
         resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
-                                              "from 'charcot resources build' (optional)."),
+                                              "from 'charcot resources build' (default: the configuration's resource_bundle)."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
                                                 help="Regulatory jurisdiction for therapies: US, EU, UK, ... (default: "
                                                      "the configuration's 'jurisdiction')."),
@@ -58,7 +58,8 @@ def register(app: typer.Typer) -> None:
                                            help="Patient's country (ISO 3166 code, e.g. DE); gives the jurisdiction."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),
         sign_off: str = typer.Option("draft", "--sign-off", metavar="STATE", help="draft or final (final needs --reviewer)."),
-        reviewer: str | None = typer.Option(None, "--reviewer", metavar="NAME", help="Reviewer signing the report."),
+        reviewer: str | None = typer.Option(None, "--reviewer", metavar="NAME", help="Reviewer signing the report (default with "
+                                             "--sign-off final: the configuration's signatory)."),
         role: str | None = typer.Option(None, "--role", help="Reviewer's role, e.g. clinical geneticist."),
         signed_on: str | None = typer.Option(None, "--signed-on", metavar="DATE",
                                              help="Sign-off date YYYY-MM-DD (default: today for a final report)."),
@@ -89,7 +90,12 @@ def register(app: typer.Typer) -> None:
         if sign_off not in ("draft", "final"):
             raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
         selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
-        where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        config = load_config()
+        where = config.prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        if resources is None:
+            resources = config.path("resource_bundle")
+        if reviewer is None and sign_off == "final":
+            reviewer = config.get("signatory")
         if verbosity() < 1:
             quiet_htslib()
         say = _progress(verbosity() >= 0)
@@ -100,6 +106,9 @@ def register(app: typer.Typer) -> None:
                             as_of=when,
                             genes=selection)
         report = build_report(inputs, progress=say)
+        laboratory = config.get("laboratory")
+        if laboratory:
+            report = report.model_copy(update={"header": report.header.model_copy(update={"laboratory": laboratory})})
         signed = dates["--signed-on"] or (date.today() if sign_off == "final" else None)
         report = sign(report, state=sign_off, reviewer=reviewer, role=role, on=signed, strict=strict)
         paths = write_report(report, outdir, pdf=not no_pdf, progress=say)

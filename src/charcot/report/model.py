@@ -70,6 +70,7 @@ class Header(_Model):
     resources: list[Resource] = Field(default_factory=list)
     hpo_terms: list[str] = Field(default_factory=list)
     parameters: RunParameters | None = None
+    laboratory: str | None = None  # from the configuration (charcot.toml 'laboratory'); printed on the report
 
 
 class SummaryItem(_Model):
