@@ -209,12 +209,37 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
     return sample, build, len(samples)
 
 
+@dataclass
+class PhenopacketInput:
+    """What an input phenopacket (or the proband of a Phenopacket Family) gives the pipeline."""
+
+    hpo: list[str] = field(default_factory=list)
+    subject: str | None = None
+    sex: str | None = None
+    disease: tuple[str | None, str | None] = (None, None)  # (ontology id, label) of the first non-excluded disease
+    variants: list[tuple[str, str, int, str, str, str | None]] = field(default_factory=list)  # asm, chrom, pos, ref, alt, GENO id
+    is_family: bool = False
+
+
+_GT_OF_GENO = {"GENO:0000135": "0/1", "GENO:0000136": "1/1", "GENO:0000134": "1"}
+
+
 def _hpo_from_phenopacket(path: Path) -> tuple[list[str], str | None, str | None]:
-    from charcot.structured import load_structured
+    got = read_phenopacket(path)
+    return got.hpo, got.subject, got.sex
+
+
+def read_phenopacket(path: Path) -> PhenopacketInput:
+    """Phenotypes, subject, sex, disease and variants (VCF records of the genomic interpretations)."""
+    from charcot.structured import check_hpo_ids, load_structured
 
     data = load_structured(path, "phenopacket")
     if not isinstance(data, dict):
         raise InputError("a phenopacket must be a JSON object", path=path)
+    out = PhenopacketInput()
+    if isinstance(data.get("proband"), dict):  # a Phenopacket Family: the proband's packet, the pedigree apart
+        out.is_family = True
+        data = data["proband"]
     features = data.get("phenotypicFeatures") or []
     if not isinstance(features, list):
         raise InputError("phenotypicFeatures must be a list", path=path)
@@ -224,13 +249,61 @@ def _hpo_from_phenopacket(path: Path) -> tuple[list[str], str | None, str | None
         term = kind.get("id") if isinstance(kind, dict) else None
         if isinstance(term, str) and term and not f.get("excluded"):
             terms.append(term)
-    from charcot.structured import check_hpo_ids
-
-    terms = check_hpo_ids(terms, path=path, where="phenotypicFeatures")
+    out.hpo = check_hpo_ids(terms, path=path, where="phenotypicFeatures")
     subject = data.get("subject") or {}
     sex = subject.get("sex") if isinstance(subject, dict) else None
     sid = subject.get("id") if isinstance(subject, dict) else None
-    return terms, (str(sid) if sid else None), (str(sex).lower() if sex else None)
+    out.subject, out.sex = (str(sid) if sid else None), (str(sex).lower() if sex else None)
+    for d in data.get("diseases") or []:
+        term = d.get("term") if isinstance(d, dict) else None
+        if isinstance(term, dict) and not d.get("excluded"):
+            out.disease = (str(term.get("id")) if term.get("id") else None, str(term.get("label") or term.get("id")))
+            break
+    for interp in data.get("interpretations") or []:
+        diag = interp.get("diagnosis") if isinstance(interp, dict) else None
+        if not isinstance(diag, dict):
+            continue
+        term = diag.get("disease")
+        if out.disease == (None, None) and isinstance(term, dict) and term.get("id"):
+            out.disease = (str(term["id"]), str(term.get("label") or term["id"]))
+        for gi in diag.get("genomicInterpretations") or []:
+            vi = gi.get("variantInterpretation") if isinstance(gi, dict) else None
+            desc = vi.get("variationDescriptor") if isinstance(vi, dict) else None
+            rec = desc.get("vcfRecord") if isinstance(desc, dict) else None
+            if not isinstance(rec, dict):
+                continue
+            try:
+                pos = int(rec["pos"])
+                asm, chrom, ref, alt = (str(rec[k]) for k in ("genomeAssembly", "chrom", "ref", "alt"))
+            except (KeyError, TypeError, ValueError):
+                raise InputError("a vcfRecord needs genomeAssembly, chrom, pos, ref and alt", path=path,
+                                 hint="fill the variationDescriptor's vcfRecord or remove it") from None
+            state = desc.get("allelicState") if isinstance(desc, dict) else None
+            out.variants.append((asm, chrom, pos, ref, alt, state.get("id") if isinstance(state, dict) else None))
+    return out
+
+
+def phenopacket_vcf(got: PhenopacketInput, subject: str, folder: Path) -> Path:
+    """The phenopacket's variants as a one-sample VCF, so they go through the same interpretation as a VCF
+    (contig lengths from the build, genotypes from allelicState; '0/1' when no state is given, said so)."""
+    from charcot.genome.builds import contig_lengths, normalise_contig, parse_build
+
+    builds = {parse_build(v[0]) for v in got.variants}
+    if len(builds) != 1:
+        raise InputError("the phenopacket's variants name more than one genome assembly",
+                         hint="give every vcfRecord the same genomeAssembly")
+    build = builds.pop()
+    lengths = contig_lengths()[build]
+    lines = ["##fileformat=VCFv4.2", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
+    lines += [f"##contig=<ID={c},length={n}>" for c, n in lengths.items()]
+    lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + subject)
+    order = {c: i for i, c in enumerate(lengths)}
+    records = sorted({(normalise_contig(c), p, r, a, _GT_OF_GENO.get(g or "", "0/1")) for _, c, p, r, a, g in got.variants},
+                     key=lambda v: (order.get(v[0], len(order)), v[1]))
+    lines += [f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\t.\tGT\t{gt}" for c, p, r, a, gt in records]
+    path = folder / "phenopacket_variants.vcf"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 # --------------------------------------------------------------------------- sections
@@ -243,6 +316,8 @@ class _Ctx:
     sex: str | None
     progress: Progress
     sex_from: str = "command line"
+    diagnosis: str | None = None  # from an input phenopacket's diseases
+    diagnosis_id: str | None = None
     ped_sex: str | None = None
     ped_affected: bool | None = None
     not_assessed: list[NotAssessed] = field(default_factory=list)
@@ -323,11 +398,25 @@ def _known_record(known_id: str) -> Any:
 
 
 def clinical_diagnosis(ctx: _Ctx) -> str | None:
-    """The diagnosis the clinical record states: an ALS record with a diagnosis date means ALS."""
+    """The diagnosis the inputs state: an input phenopacket's disease, else an ALS clinical record with a
+    diagnosis date (the record's schema is ALS-specific), else none."""
+    if ctx.diagnosis:
+        return ctx.diagnosis
     case = ctx.clinical_case
     if case is not None and case.diagnosis is not None:
-        return "ALS"
+        return "amyotrophic lateral sclerosis"
     return None
+
+
+def _hpo_labels(ctx: _Ctx) -> dict[str, str]:
+    """HPO labels from the ontology: those the variant interpretation looked up, else looked up here."""
+    if ctx.interpretation is not None and ctx.interpretation.hpo_labels:
+        return dict(ctx.interpretation.hpo_labels)
+    if not ctx.hpo:
+        return {}
+    from charcot.acmg.phenotype import check_hpo_terms
+
+    return dict(check_hpo_terms(ctx.hpo))
 
 
 def _genetics(ctx: _Ctx) -> GeneticsSection:
@@ -1040,7 +1129,32 @@ def _report_id(header_inputs: list[Any], knowledge_version: str) -> str:
 
 
 def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report:
-    """Run every analysis the inputs allow and compose the Report (pure apart from reading files)."""
+    """Run every analysis the inputs allow and compose the Report (pure apart from reading files).
+
+    An input phenopacket feeds the same pipeline: its variants (VCF records) become the small-variant input
+    when no VCF is given, and a Phenopacket Family's pedigree the family input when no PED is given."""
+    if inputs.phenopacket is not None and Path(inputs.phenopacket).is_file():
+        got = read_phenopacket(inputs.phenopacket)
+        use_variants = bool(got.variants) and inputs.vcf is None
+        use_family = got.is_family and inputs.ped is None
+        if use_variants or use_family:
+            from dataclasses import replace
+
+            with tempfile.TemporaryDirectory(prefix="charcot-phenopacket-") as tmp:
+                derived = replace(
+                    inputs,
+                    vcf=phenopacket_vcf(got, got.subject or "PATIENT", Path(tmp)) if use_variants else inputs.vcf,
+                    ped=inputs.phenopacket if use_family else inputs.ped,
+                    proband=inputs.proband or (got.subject if use_family else None))
+                return _build_report(derived, progress, files=inputs, phenopacket=got)
+        return _build_report(inputs, progress, files=inputs, phenopacket=got)
+    return _build_report(inputs, progress, files=inputs, phenopacket=None)
+
+
+def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseInputs,
+                  phenopacket: PhenopacketInput | None) -> Report:
+    """``files`` are the inputs as the user gave them (provenance); ``inputs`` may carry files derived from
+    a phenopacket."""
     from charcot import CLINICAL_JUDGEMENT_STATEMENT
     from charcot.model import provenance
 
@@ -1055,17 +1169,18 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     hpo = list(inputs.hpo)
     sex = inputs.sex
     patient_id = inputs.patient_id
-    if inputs.phenopacket is not None:
-        terms, sid, psex = _hpo_from_phenopacket(inputs.phenopacket)
-        hpo.extend(terms)
-        patient_id = patient_id or sid
-        if psex and psex not in ("unknown_sex",):
-            sex = sex or psex
+    if phenopacket is not None:
+        hpo.extend(phenopacket.hpo)
+        patient_id = patient_id or phenopacket.subject
+        if phenopacket.sex and phenopacket.sex not in ("unknown_sex",):
+            sex = sex or phenopacket.sex
     sample, build, n_samples = (None, inputs.build, 0)
     if inputs.vcf is not None:
         sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband)
     ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
                n_samples=n_samples, sex_from="command line" if inputs.sex else "phenopacket")
+    if phenopacket is not None and phenopacket.disease != (None, None):
+        ctx.diagnosis_id, ctx.diagnosis = phenopacket.disease
 
     clinical_path = inputs.clinical or inputs.phenopacket
     if clinical_path is not None:
@@ -1121,9 +1236,9 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
     therapies = _therapies(ctx, genetics, repeats)
 
     say("composing the report")
-    roles = {"vcf": inputs.vcf, "str_vcf": inputs.str_vcf, "ped": inputs.ped, "ages": inputs.ages,
-             "clinical": inputs.clinical, "phenopacket": inputs.phenopacket, "clinvar": inputs.clinvar,
-             "gnomad": inputs.gnomad}
+    roles = {"vcf": files.vcf, "str_vcf": files.str_vcf, "ped": files.ped, "ages": files.ages,
+             "clinical": files.clinical, "phenopacket": files.phenopacket, "clinvar": files.clinvar,
+             "gnomad": files.gnomad}
     if inputs.resources is not None:
         roles["resources"] = Path(inputs.resources) / "manifest.json"
     bundle_line = ctx.interpretation.provenance.resource_bundle if ctx.interpretation is not None else None
@@ -1141,6 +1256,7 @@ def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report
         sample_id=sample, str_sample_id=ctx.str_sample, sex=ctx.sex, build=build, inputs=prov.inputs,
         software_version=prov.software_version, knowledge_version=prov.knowledge_version,
         knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo,
+        hpo_labels=_hpo_labels(ctx), diagnosis=clinical_diagnosis(ctx), diagnosis_id=ctx.diagnosis_id,
         parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, build=inputs.build, sex=inputs.sex,
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))

@@ -69,6 +69,9 @@ class Header(_Model):
     knowledge_snapshot: date
     resources: list[Resource] = Field(default_factory=list)
     hpo_terms: list[str] = Field(default_factory=list)
+    hpo_labels: dict[str, str] = Field(default_factory=dict)  # id -> label from the HPO ontology (hpo3)
+    diagnosis: str | None = None  # the clinical diagnosis as recorded (case record or input phenopacket)
+    diagnosis_id: str | None = None  # its ontology id when the input gave one (e.g. MONDO:0004976)
     parameters: RunParameters | None = None
     laboratory: str | None = None  # from the configuration (charcot.toml 'laboratory'); printed on the report
 

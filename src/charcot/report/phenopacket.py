@@ -9,17 +9,21 @@ The output is validated by round-tripping through the protobuf (JSON → message
 from __future__ import annotations
 
 import json
+from datetime import datetime, time
 from typing import Any
 
 from charcot.errors import CharcotError
 from charcot.report.model import RepeatCall, Report, VariantFinding
 
 ALS_DISEASE = ("MONDO:0004976", "amyotrophic lateral sclerosis")
+# A diagnosis recorded without an ontology id (the clinical record's) keeps its words under charcot's prefix.
+UNKNOWN_DISEASE = ("NCIT:C17998", "Unknown")
 _ACMG = {
     "pathogenic": "PATHOGENIC", "likely pathogenic": "LIKELY_PATHOGENIC",
     "uncertain significance": "UNCERTAIN_SIGNIFICANCE", "likely benign": "LIKELY_BENIGN", "benign": "BENIGN",
 }
-_STATUS = {1: "CAUSATIVE", 2: "CANDIDATE", 3: "REJECTED"}
+# charcot never calls a finding causative by itself: a P/LP variant is a candidate until a clinician confirms it.
+_STATUS = {1: "CANDIDATE", 2: "UNKNOWN_STATUS", 3: "REJECTED"}
 _ZYGOSITY = {
     "heterozygous": ("GENO:0000135", "heterozygous"), "het": ("GENO:0000135", "heterozygous"),
     "homozygous": ("GENO:0000136", "homozygous"), "hom": ("GENO:0000136", "homozygous"),
@@ -92,8 +96,8 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
     desc.extensions.append(_ext(pp, "repeat_status", c.status))
     if c.thresholds:
         desc.extensions.append(_ext(pp, "repeat_thresholds", c.thresholds))
-    expanded = c.status.lower() in ("pathogenic", "full_mutation", "expanded", "expansion")
-    status = "CAUSATIVE" if expanded else ("CANDIDATE" if c.status.lower() not in ("normal", "benign") else "REJECTED")
+    expanded = c.status.lower() in ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
+    status = "CANDIDATE" if expanded else ("REJECTED" if c.status.lower() == "normal" else "UNKNOWN_STATUS")
     return pp.GenomicInterpretation(
         subject_or_biosample_id=report.header.patient_id,
         interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value(status),
@@ -132,26 +136,64 @@ def build_phenopacket(report: Report) -> Any:
                 pp.Resource(id="so", name="Sequence Ontology", namespace_prefix="SO",
                             url="http://purl.obolibrary.org/obo/so.owl", version="unspecified",
                             iri_prefix="http://purl.obolibrary.org/obo/SO_"),
+                pp.Resource(id="ncit", name="NCI Thesaurus", namespace_prefix="NCIT",
+                            url="http://purl.obolibrary.org/obo/ncit.owl", version="unspecified",
+                            iri_prefix="http://purl.obolibrary.org/obo/NCIT_"),
+                pp.Resource(id="ucum", name="Unified Code for Units of Measure", namespace_prefix="UCUM",
+                            url="https://ucum.org", version="2.1", iri_prefix="https://ucum.org/ucum#"),
                 pp.Resource(id="charcot-kb", name="charcot ALS knowledge base", namespace_prefix="charcot",
                             url="https://github.com/charcot", version=h.knowledge_version, iri_prefix="charcot:"),
             ],
         ),
     )
     for term in h.hpo_terms:
-        packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=term, label=term)))
+        # the label comes from the HPO ontology; an id the ontology did not label keeps no label, never itself
+        packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=term, label=h.hpo_labels.get(term, ""))))
+    disease = _disease(h.diagnosis, h.diagnosis_id)
+    if disease is not None:
+        packet.diseases.append(pp.Disease(term=pp.OntologyClass(id=disease[0], label=disease[1])))
+    for v in report.clinical.visits:
+        if v.alsfrs_r is None:
+            continue
+        when = Timestamp()
+        when.FromDatetime(datetime.combine(v.date, time()))
+        packet.measurements.append(pp.Measurement(
+            assay=pp.OntologyClass(id="charcot:alsfrs_r_total", label="ALSFRS-R total score"),
+            value=pp.Value(quantity=pp.Quantity(unit=pp.OntologyClass(id="UCUM:{score}", label="score"),
+                                                value=float(v.alsfrs_r),
+                                                reference_range=pp.ReferenceRange(
+                                                    unit=pp.OntologyClass(id="UCUM:{score}", label="score"),
+                                                    low=0, high=48))),
+            time_observed=pp.TimeElement(timestamp=when)))
     findings = [f for t in report.genetics.tiers for f in t.findings if t.number in (1, 2)]
     gis = [_variant_gi(pp, report, f) for f in findings] + [_repeat_gi(pp, report, c) for c in report.repeats.calls]
     if gis or report.genetics.status.value != "not_assessed":
-        solved = any(f.tier == 1 for f in findings) or any(
-            g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CAUSATIVE") for g in gis)
+        # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS); nothing found is UNSOLVED.
+        candidate = any(g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE")
+                        for g in gis)
         packet.interpretations.append(pp.Interpretation(
             id=f"{h.report_id}-interpretation",
-            progress_status=pp.Interpretation.ProgressStatus.Value("SOLVED" if solved else "UNSOLVED"),
-            diagnosis=pp.Diagnosis(disease=pp.OntologyClass(id=ALS_DISEASE[0], label=ALS_DISEASE[1]),
+            progress_status=pp.Interpretation.ProgressStatus.Value("IN_PROGRESS" if candidate else "UNSOLVED"),
+            diagnosis=pp.Diagnosis(disease=pp.OntologyClass(id=(disease or UNKNOWN_DISEASE)[0],
+                                                            label=(disease or UNKNOWN_DISEASE)[1]),
                                    genomic_interpretations=gis),
             summary="; ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats")),
         ))
     return packet
+
+
+def _disease(label: str | None, term_id: str | None) -> tuple[str, str] | None:
+    """The case's diagnosis as an ontology class: the id the input gave, MONDO for ALS words, else the words
+    under charcot's prefix (never ALS unless the record says so)."""
+    if not label and not term_id:
+        return None
+    if term_id:
+        return term_id, label or term_id
+    from charcot.acmg.phenotype import als_diagnosis
+
+    if als_diagnosis(label) is not None:
+        return ALS_DISEASE
+    return "charcot:diagnosis", str(label)
 
 
 def render_phenopacket(report: Report) -> str:
