@@ -76,3 +76,21 @@ def test_consequence_from_curated_hgvs() -> None:
     assert consequence_from_hgvs("c.1857G>A", "p.(Trp619Ter)") == ["stop_gained"]
     assert consequence_from_hgvs("c.1423+1G>A", None) == ["splice_donor_variant"]
     assert consequence_from_hgvs("c.1483del", "p.(Arg495GlyfsTer33)") == ["frameshift_variant"]
+
+
+def test_transcript_models_not_in_ensembl_gff3_are_refused(tmp_path: Path) -> None:
+    # the same lines as GTF (Ensembl's other format): not something bcftools csq reads
+    gtf = tmp_path / "models.gtf"
+    rows = []
+    for line in GFF.read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        c = line.split("\t")
+        tid = next((kv.split(":")[1] for kv in c[8].split(";") if kv.startswith(("ID=transcript:", "Parent=transcript:"))),
+                   None)
+        if tid:
+            c[8] = f'gene_id "ENSG00000154719"; transcript_id "{tid}";'
+            rows.append("\t".join(c))
+    gtf.write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputError, match="Ensembl GFF3"):
+        ConsequenceEngine(FASTA, gtf).annotate([("21", 25585733, "C", "T")])

@@ -274,6 +274,11 @@ class ConsequenceEngine:
         if not sites:
             return {}
         transcripts = read_gff3(self.gff_path)
+        if not transcripts:
+            raise InputError("no transcript in the transcript models: bcftools csq reads Ensembl GFF3 (lines with "
+                             "ID=transcript:ENST...)", path=self.gff_path,
+                             hint="give Ensembl's Homo_sapiens.<build>.<release>.gff3.gz (GTF, GENCODE and RefSeq "
+                                  "GFF3 use other identifiers)")
         out: dict[int, list[TranscriptConsequence]] = {}
         with tempfile.TemporaryDirectory(prefix="charcot-csq-") as tmp:
             vcf = Path(tmp) / "sites.vcf"
