@@ -4,6 +4,7 @@ is refused (issues 12 and 13)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,11 @@ def test_cli_resources_build_refuses_a_gnomad_file_of_the_other_build(tmp_path: 
     assert not out.exists()
     ok = run_cli("resources", "build", "--outdir", str(out), "--build", "GRCh38", "--gnomad", str(GNOMAD_V4))
     assert ok.code == 0 and (out / "manifest.json").exists() and (out / "gnomad.vcf.gz").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["resources"][0]["version"] == "v4.0" and manifest["resources"][0]["records"] == 0  # no panel
+    # only the fields charcot reads are kept (the release declares 583 INFO fields)
+    import gzip
+
+    with gzip.open(out / "gnomad.vcf.gz", "rt") as handle:
+        infos = [line for line in handle if line.startswith("##INFO")]
+    assert 10 < len(infos) < 40 and any("fafmax_faf95_max_joint" in i for i in infos)

@@ -64,6 +64,32 @@ def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, 
     return out
 
 
+# Predictor scores are kept for exons +- this many bases (score files list every possible SNV: genome-wide
+# regions would make CADD alone hundreds of MB); deeper intronic positions keep their gnomAD/ClinVar data.
+SCORE_PADDING = 50
+# gnomAD INFO fields charcot reads (charcot.variants.resources): the hundreds of others are dropped, which
+# makes a panel subset about twenty times smaller.
+GNOMAD_KEEP = ("AC", "AN", "AF", "nhomalt", "grpmax", "AC_grpmax", "AN_grpmax", "AF_grpmax", "fafmax_faf95_max",
+               "AC_joint", "AN_joint", "AF_joint", "nhomalt_joint", "grpmax_joint", "AC_grpmax_joint",
+               "AN_grpmax_joint", "AF_grpmax_joint", "fafmax_faf95_max_joint", "popmax", "AC_popmax", "AN_popmax",
+               "AF_popmax", "faf95_popmax", "faf95_afr", "faf95_amr", "faf95_eas", "faf95_nfe", "faf95_sas")
+
+
+def exon_regions(build: Build, padding: int = SCORE_PADDING) -> list[tuple[str, int, int]]:
+    """Every panel exon +- ``padding`` (coding and splice-region positions), merged."""
+    from charcot.genome.panel import knowledge_panel
+
+    spans = sorted((g.chrom, e.start - padding, e.end + padding) for g in knowledge_panel(build).genes
+                   for e in g.exons)
+    out: list[tuple[str, int, int]] = []
+    for chrom, s, e in spans:
+        if out and out[-1][0] == chrom and s <= out[-1][2] + 1:
+            out[-1] = (chrom, out[-1][1], max(out[-1][2], e))
+        else:
+            out.append((chrom, max(1, s), e))
+    return out
+
+
 def _in(regions: dict[str, list[tuple[int, int]]], chrom: str, pos: int) -> bool:
     return any(s <= pos <= e for s, e in regions.get(normalise_contig(chrom), ()))
 
@@ -98,7 +124,7 @@ def _vcf_header_text(path: Path) -> str:
         raise InputError(f"not a readable VCF ({exc})", path=path) from None
 
 
-def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], drop_info: Sequence[str] = ()
+def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], keep_info: Sequence[str] = ()
                 ) -> None:
     """bcftools view of the regions (streaming when the source has no index), bgzip + tabix."""
     import pysam
@@ -119,10 +145,10 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
         lines.append(f"{name}\t{s - 1}\t{e}")
     bed.write_text("\n".join(lines) + "\n")
     args = [_bcftools(), "view", "--no-version", ("-R" if indexed else "-T"), str(bed), "-Oz", "-o", str(dest)]
-    if drop_info:
-        present = [f for f in drop_info if f"##INFO=<ID={f}," in header]
+    if keep_info:
+        present = [f for f in keep_info if f"##INFO=<ID={f}," in header]
         if present:
-            args = [_bcftools(), "annotate", "--no-version", "-x", ",".join(f"INFO/{f}" for f in present),
+            args = [_bcftools(), "annotate", "--no-version", "-x", "^" + ",".join(f"INFO/{f}" for f in present),
                     ("-R" if indexed else "-T"), str(bed), "-Oz", "-o", str(dest)]
     _run([*args, str(src)], "subsetting", src)
     bed.unlink()
@@ -239,8 +265,8 @@ def _subset_gff(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]]]
 
 def _version_of(path: Path, header: str = "") -> str:
     """A release label from the header (ClinVar fileDate, gnomAD/CADD/SpliceAI/VEP versions) or the file name."""
-    for pattern in (r"##fileDate=(\S+)", r"SpliceAI(v[\d.]+)", r"## CADD (v[\d.]+)", r"##(gencode_version=[^\n]+)",
-                    r"gnomad\.(?:exomes|genomes|joint)\.(v?[\d.]+)"):
+    for pattern in (r"gnomad\.(?:exomes|genomes|joint)\.((?:v|r)?[\d.]*\d)", r"##fileDate=(\S+)", r"SpliceAI(v[\d.]+)",
+                    r"## CADD (v[\d.]+)"):
         m = re.search(pattern, header) or re.search(pattern, path.name)
         if m:
             return m.group(1)
@@ -271,6 +297,10 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
     if regions:
         spans = sorted([*spans, *((normalise_contig(c), s, e) for c, s, e in regions)])
     by = _by_chrom(spans)
+    score_spans = exon_regions(build)
+    if regions:
+        score_spans = sorted([*score_spans, *((normalise_contig(c), s, e) for c, s, e in regions)])
+    score_by = _by_chrom(score_spans)
     kb = get_knowledge()
     entries: list[BundleResource] = []
     with output_directory(out, names=BUNDLE_FILES) as tmp:
@@ -288,7 +318,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
             _check_vcf_build(Path(g), "gnomAD", build)
-            _subset_vcf(Path(g), tmp / name, spans, drop_info=("vep",))
+            _subset_vcf(Path(g), tmp / name, spans, keep_info=GNOMAD_KEEP)
             add("gnomad", name, Path(g), _version_of(Path(g), _vcf_header_text(Path(g))), _count(tmp / name))
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)
@@ -307,20 +337,20 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             src = Path(src)
             if kind == "spliceai":
                 _check_vcf_build(src, "SpliceAI", build)
-                _subset_vcf(src, tmp / "spliceai.vcf.gz", spans)
+                _subset_vcf(src, tmp / "spliceai.vcf.gz", score_spans)
                 add(kind, "spliceai.vcf.gz", src, _version_of(src, _vcf_header_text(src)),
                     _count(tmp / "spliceai.vcf.gz"))
             elif kind == "alphamissense":
-                n = _subset_table(src, tmp / "alphamissense.tsv.gz", by, sep="\t", chrom_col=0, pos_col=1,
+                n = _subset_table(src, tmp / "alphamissense.tsv.gz", score_by, sep="\t", chrom_col=0, pos_col=1,
                                   header_prefix="#CHROM", build=build)
                 add(kind, "alphamissense.tsv.gz", src, _version_of(src), n)
             elif kind == "cadd":
-                n = _subset_table(src, tmp / "cadd.tsv.gz", by, sep="\t", chrom_col=0, pos_col=1,
+                n = _subset_table(src, tmp / "cadd.tsv.gz", score_by, sep="\t", chrom_col=0, pos_col=1,
                                   header_prefix="#Chrom", build=build)
                 with _open_text(src) as handle:
                     add(kind, "cadd.tsv.gz", src, _version_of(src, handle.readline()), n)
             else:  # REVEL: chr,hg19_pos,grch38_pos,...
-                n = _subset_table(src, tmp / "revel.tsv.gz", by, sep=",", chrom_col=0, pos_col=2,
+                n = _subset_table(src, tmp / "revel.tsv.gz", score_by, sep=",", chrom_col=0, pos_col=2,
                                   header_prefix="chr,", build=build,
                                   pos_cols={Build.GRCh37: 1, Build.GRCh38: 2})
                 add(kind, "revel.tsv.gz", src, _version_of(src), n)
