@@ -125,7 +125,8 @@ def _fast_path(args: Sequence[str]) -> int | None:
     if list(args) in ([], ["--help"], ["-h"]):
         sys.stdout.write(root_help())
         return 0
-    if list(args) == ["--version"]:
+    if list(args) == ["--version"] and not os.environ.get("CHARCOT_KNOWLEDGE"):
+        # (with CHARCOT_KNOWLEDGE the snapshot is resolved by charcot.knowledge, on the full path)
         sys.stdout.write(version_line() + "\n")
         return 0
     return None
@@ -154,7 +155,14 @@ def build_app() -> "typer.Typer":
         if config is not None:
             set_config_path(config)
         if version:
-            typer.echo(version_line())
+            if os.environ.get("CHARCOT_KNOWLEDGE"):
+                from charcot.knowledge import get_knowledge
+
+                meta = get_knowledge().meta
+                typer.echo(f"{PROG} {__version__} (knowledge base {meta.version}, snapshot "
+                           f"{meta.snapshot_date.isoformat()}, from CHARCOT_KNOWLEDGE)")
+            else:
+                typer.echo(version_line())
             if verbose:
                 from charcot.cli_contract import library_versions
 

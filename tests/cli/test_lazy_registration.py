@@ -79,3 +79,10 @@ def test_root_help_lists_every_command_and_root_option(run_cli) -> None:  # type
     for param in group.params:
         for opt in param.opts:
             assert opt in res.stdout, opt
+
+
+def test_version_follows_charcot_knowledge() -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "CHARCOT_KNOWLEDGE": "2026.11.0"}
+    done = subprocess.run([sys.executable, "-c", "from charcot.cli import run; run()", "--version"],
+                          capture_output=True, text=True, env=env, check=True)
+    assert "knowledge base 2026.11.0, snapshot 2026-11-21, from CHARCOT_KNOWLEDGE" in done.stdout
