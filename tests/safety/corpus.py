@@ -288,10 +288,20 @@ def _csi_of(source: Path) -> Callable[[Path], bytes]:
     return build
 
 
+def _cohort_foreign_index(tmp: Path) -> tuple[list[str], str]:
+    cohort = DATA / "population" / "synthetic300.vcf.gz"
+    vcf = tmp / "cohort.vcf.gz"
+    shutil.copy(cohort, vcf)
+    shutil.copy(DATA / "population" / "cyvcf2_test.189samples.vcf.gz.tbi", Path(str(vcf) + ".tbi"))
+    return ["cohort", "burden", str(vcf), "--phenotypes", str(DATA / "population" / "synthetic300.pheno.tsv"),
+            "--outdir", str(tmp / "report")], "cohort.vcf.gz.tbi"
+
+
 def index_cases() -> list[Case]:
     own = Path(str(VCF38) + ".tbi")
     foreign = Path(str(VCF37) + ".tbi")
     return [
+        Case("index-cohort-foreign", "index", _cohort_foreign_index, "does not belong to this file"),
         _index_case("index-foreign-tbi", lambda tmp: foreign.read_bytes(), "does not belong to this file"),
         _index_case("index-foreign-csi", _csi_of(VCF37), "does not belong to this file", suffix=".csi"),
         _index_case("index-older-than-data", lambda tmp: own.read_bytes(), "older than the data", older=True),

@@ -165,7 +165,12 @@ def run_burden(
         raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
     vcf_samples = list(reader.samples)
     raw_header = str(reader.raw_header)
-    reader.close()
+    from charcot.variants.reader import check_index
+
+    try:
+        check_index(Path(vcf), reader)  # a foreign or stale index would silently empty every region query
+    finally:
+        reader.close()
     if not vcf_samples:
         raise InputError("the cohort VCF has no samples", path=vcf, hint="a burden test needs genotypes")
     indices = match_samples(pheno, vcf_samples, vcf)

@@ -84,9 +84,25 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
                     if name is not None:
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore")  # cyvcf2 warns for a contig without records
-                            yield from handle(name)
+                            try:
+                                yield from handle(name)
+                            except Exception as exc:  # a damaged block in the region: in words
+                                from charcot.variants.reader import unreadable_record
+
+                                raise unreadable_record(Path(vcf), None, exc) from None
                 return
-            for v in handle:
+            n = 0
+            it = iter(handle)
+            while True:
+                try:
+                    v = next(it)
+                except StopIteration:
+                    return
+                except Exception as exc:  # htslib aborted: the damaged block or line, in words
+                    from charcot.variants.reader import unreadable_record
+
+                    raise unreadable_record(Path(vcf), n, exc) from None
+                n += 1
                 if normalise_contig(v.CHROM) in ("X", "Y"):
                     yield v
 

@@ -250,11 +250,20 @@ def _record_text(path: Path, line: int | None) -> str | None:
     return None
 
 
-def _unparsable_record(path: Path, n_done: int, exc: Exception) -> InputError:
+def unreadable_record(path: Path, n_done: int | None, exc: Exception) -> InputError:
+    """For any reader of a VCF whose iteration htslib aborted after ``n_done`` good records (None: not
+    counted, e.g. a region query): the damaged block, or the line and why, in words."""
+    return _unparsable_record(Path(path), n_done, exc)
+
+
+def _unparsable_record(path: Path, n_done: int | None, exc: Exception) -> InputError:
     """htslib refused the record after ``n_done`` good ones: say which line, and why if we can tell."""
     damage = bgzf_damage(path) if _is_bgzf(path) else None
     if damage:
         return InputError(damage, path=path, hint="copy or download the file again; check it with 'bgzip -t'")
+    if n_done is None:
+        return InputError(f"htslib cannot read a record of this file ({exc})", path=path,
+                          hint="'bcftools view FILE > /dev/null' shows the problem")
     line = _line_of_record(path, n_done + 1)
     text = _record_text(path, line)
     why = _why_unparsable(text)
