@@ -1,11 +1,12 @@
 """The charcot command line: a thin typer app whose sub-commands are resolved on demand.
 
 ``COMMANDS`` below is the table of every top-level command: its name, the module whose
-``register(app)`` adds it, and the one-line summary shown by ``charcot --help``. Nothing in a
+``register(app)`` adds it, and the one-line summary shown by ``charcot --help`` (and used as the
+command's short help, so the two listings agree). Nothing in a
 command module is imported until that command (or its ``--help``) runs, so ``charcot --help`` and
 ``charcot --version`` start in a few tens of milliseconds (see docs/CLI.md, "How to add a command",
-and benchmarks/bench_startup.py). ``tests/cli/test_contract.py`` checks that each summary here is the
-command's own first docstring line, and walks every command's options against the contract.
+and benchmarks/bench_startup.py). ``tests/cli/test_contract.py`` walks every command's options against
+the contract.
 """
 
 # No ``from __future__ import annotations``: typer reads the root callback's annotations, and typer is
@@ -44,8 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "claim": ("charcot.therapy.cli", "Grade treatment claims."),
     "report": ("charcot.report.cli", "One case → report.html, report.pdf, report.json and phenopacket.json in "
                                      "OUTDIR."),
-    "demo": ("charcot.report.cli", "Run the bundled demo case (NA12878 + spiked SOD1 A4V, real ExpansionHunter "
-                                   "VCF, fictional history)."),
+    "demo": ("charcot.report.cli", "Run the README's 'charcot report' command on the bundled demo case (NA12878 + "
+                                   "spiked SOD1 A4V, fictional history)."),
     "cohort": ("charcot.population.cli", "Cohort case-control analyses (gene burden)."),
     "epi": ("charcot.population.cli", "Population epidemiology: expected cases, SIR, prevalence, cluster check."),
     "resources": ("charcot.variants.resources_cli", "Build and inspect the local panel resource bundle (gnomAD, "

@@ -494,6 +494,7 @@ class LazyGroup(TyperGroup):
         if command is None:
             raise RuntimeError(f"{entry[0]}.register() did not add the command {cmd_name!r}")
         apply_contract(command)
+        command.short_help = entry[1]  # the table's summary: 'charcot --help' and completion agree
         self.commands[cmd_name] = command
         return command
 

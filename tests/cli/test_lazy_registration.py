@@ -50,7 +50,7 @@ def test_version_verbose_lists_the_libraries(run_cli) -> None:  # type: ignore[n
         assert f"  {name}: " in res.stdout
 
 
-def test_table_summaries_are_the_commands_own_help() -> None:
+def test_table_summaries_are_the_commands_short_help() -> None:
     import typer
 
     from charcot.cli import COMMANDS, get_app
@@ -64,6 +64,7 @@ def test_table_summaries_are_the_commands_own_help() -> None:
         command = group.get_command(ctx, name)
         assert command is not None, name
         assert command.get_short_help_str(limit=10_000) == summary, name
+        assert (command.help or "").strip(), f"{name} has no help text of its own"
 
 
 def test_root_help_lists_every_command_and_root_option(run_cli) -> None:  # type: ignore[no-untyped-def]
