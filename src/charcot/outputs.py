@@ -206,17 +206,19 @@ def _existing_ancestor(folder: Path) -> Path:
     return folder
 
 
-def _probe_writable(folder: Path, what: str, option: str) -> None:
+def _probe_writable(folder: Path, what: str, option: str, name: str) -> None:
     """Create and remove one empty file in ``folder``: the only reliable test (root ignores modes,
-    a read-only mount refuses root too)."""
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".charcot-tmp-{os.getpid()}-probe-", dir=folder)
-    except OSError as exc:
-        reason = "it is read-only" if exc.errno in (13, 30, 1) else (exc.strerror or str(exc)).lower()
-        raise OutputError(f"cannot write the {what} in folder {folder}: {reason}", path=folder,
-                          hint=f"choose a folder you can write to for {option}") from None
-    os.close(fd)
-    os.unlink(probe)
+    a read-only mount refuses root too). Named like the output's temporaries (``name``), so one
+    orphaned by a kill is removed like them; SIGTERM/SIGINT wait until it is gone."""
+    with _GUARD.active(), _GUARD.critical_section():
+        try:
+            fd, probe = tempfile.mkstemp(prefix=f".{name}{_TMP_TAG}{os.getpid()}-probe-", dir=folder)
+        except OSError as exc:
+            reason = "it is read-only" if exc.errno in (13, 30, 1) else (exc.strerror or str(exc)).lower()
+            raise OutputError(f"cannot write the {what} in folder {folder}: {reason}", path=folder,
+                              hint=f"choose a folder you can write to for {option}") from None
+        os.close(fd)
+        os.unlink(probe)
 
 
 def check_output_file(path: str | Path | None, *, option: str = "-o", what: str = "output file") -> None:
@@ -252,7 +254,7 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
     if target.exists() and not os.access(real, os.W_OK):
         raise OutputError(f"{option} {target} is read-only", path=target,
                           hint="choose another file name or make the file writable")
-    _probe_writable(existing, what, option)
+    _probe_writable(existing, what, option, real.name)
 
 
 def _suffix_hint(option: str) -> str:
@@ -303,7 +305,7 @@ def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: s
             shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
             raise OutputError(f"the output folder {path} holds files charcot did not write ({shown})", path=path,
                               hint="charcot replaces its output folder as a whole; choose a new or empty folder")
-    _probe_writable(parent, "output folder", option)
+    _probe_writable(parent, "output folder", option, target.name)
 
 
 def _foreign_entries(folder: Path, names: Collection[str]) -> list[str]:
@@ -341,9 +343,11 @@ def _write_file(target: Path, data: bytes) -> Path:
     target_real.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(target_real)
     with _GUARD.active():
-        fd, tmp = tempfile.mkstemp(prefix=f".{target_real.name}{_TMP_TAG}{os.getpid()}-", suffix=".tmp",
-                                   dir=target_real.parent)
+        tmp = ""
         try:
+            with _GUARD.critical_section():  # a signal is held until ``tmp`` names the file to remove
+                fd, tmp = tempfile.mkstemp(prefix=f".{target_real.name}{_TMP_TAG}{os.getpid()}-", suffix=".tmp",
+                                           dir=target_real.parent)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -354,7 +358,8 @@ def _write_file(target: Path, data: bytes) -> Path:
             with _GUARD.critical_section():
                 os.replace(tmp, target_real)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
             raise
     return target
 
@@ -421,8 +426,11 @@ def output_directory(path: str | Path, *, names: Collection[str] = ()) -> Iterat
     clean_stale_temporaries(target)
     check_output_dir(target, names=names)
     with _GUARD.active():
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-", dir=target.parent))
+        scratch: Path | None = None
         try:
+            with _GUARD.critical_section():  # a signal is held until ``scratch`` names the folder to remove
+                scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TMP_TAG}{os.getpid()}-",
+                                                dir=target.parent))
             yield scratch
             mode = stat.S_IMODE(os.stat(target).st_mode) if target.is_dir() else _DIR_MODE
             os.chmod(scratch, mode)
@@ -430,7 +438,7 @@ def output_directory(path: str | Path, *, names: Collection[str] = ()) -> Iterat
                 _swap_in(scratch, target)
         finally:
             with _GUARD.critical_section():
-                if os.path.lexists(scratch):
+                if scratch is not None and os.path.lexists(scratch):
                     shutil.rmtree(scratch, ignore_errors=True)
 
 

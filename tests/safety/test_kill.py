@@ -58,7 +58,7 @@ def test_killed_report_leaves_old_or_new_set(tmp_path: Path) -> None:
     duration = time.perf_counter() - start
     assert old.returncode == 0, old.stderr
     assert NEW_VCF.name not in (out / "report.json").read_text()
-    rng = random.Random(12)
+    rng = random.Random(int(os.environ.get("CHARCOT_KILL_SEED", "12")))  # fixed in CI; vary to stress
     outcomes: list[str] = []
     trials = [(signal.SIGTERM, False), (signal.SIGKILL, False), (signal.SIGTERM, False), (signal.SIGKILL, False),
               (signal.SIGTERM, True)]
@@ -78,8 +78,9 @@ def test_killed_report_leaves_old_or_new_set(tmp_path: Path) -> None:
         else:
             assert _complete_new_set(after, names), f"mixed or partial set after {signum!r}: {sorted(after)}"
             outcomes.append("new")
-        if signum == signal.SIGTERM:
-            assert _temporaries(tmp_path) == [], "SIGTERM left temporaries behind"
+        if signum == signal.SIGTERM:  # its own; a SIGKILLed run's are removed by the next run's checks
+            own = [t for t in _temporaries(tmp_path) if f"-{proc.pid}-" in t]
+            assert own == [], f"SIGTERM left temporaries behind: {own}"
     # A run that completes cleans what SIGKILLed runs left, and replaces the whole set (a report.pdf
     # of an earlier run never stays beside a --no-pdf report).
     final = _run(_cmd(out, pdf=False))
