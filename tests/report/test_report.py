@@ -188,6 +188,9 @@ def test_script_injection_in_vcf_ped_and_clinical_renders_inert(tmp_path: Path) 
     validate_phenopacket_json(render_phenopacket(report))
 
 
+ARTIFACTS = Path(__file__).parent / "artifacts"  # one PNG per page of the demo PDF (gitignored), to look at
+
+
 def test_pdf_renders(demo_report: Report, tmp_path: Path) -> None:
     from charcot.report.render_pdf import render_pdf
 
@@ -195,13 +198,26 @@ def test_pdf_renders(demo_report: Report, tmp_path: Path) -> None:
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / "page")],
-                         capture_output=True, check=True)
-    assert out.returncode == 0
-    pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) > 0
-    info = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "ALS genetic and clinical report" in info and "DEMO-001" in info
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    ARTIFACTS.mkdir()
+    (ARTIFACTS / "demo-report.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(ARTIFACTS / "demo-page")], capture_output=True,
+                   check=True)
+    pages_png = sorted(ARTIFACTS.glob("demo-page-*.png"))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages_png) == len(pages)
+    assert "ALS genetic and clinical report" in pages[0] and "Key findings" in pages[0]
+    # every page carries the patient id, the report id and "page N of M"
+    for n, page in enumerate(pages, start=1):
+        assert demo_report.header.patient_id in page and demo_report.header.report_id in page, n
+        assert f"page {n} of {len(pages)}" in page, n
+    # the main report is about six A4 pages; the appendix (criteria, references, provenance) follows
+    appendix = next(n for n, page in enumerate(pages, start=1) if "What was not assessed" in page)
+    assert appendix <= 8, f"main report is {appendix - 1} pages"
+    assert "SHA-256" not in "".join(pages[: appendix - 1])  # checksums are at the end, not on page 1
+    assert "Identity check failed" in pages[0]  # the demo's repeat file is another person's
 
 
 def test_report_command_writes_all_outputs(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -99,6 +99,6 @@ def pedigree_figure(pedigree: Any, result: Any, proband: str | None, gene: str |
     svg = pedigree_svg(pedigree, result, proband=proband)
     what = (f"each relative's probability of carrying the {gene} finding and risk of disease in the next years"
             if result is not None else "affection status only (no genotype-based risk was calculated)")
-    caption = (f"Family tree: squares are men, circles women; filled symbols are affected; the arrow marks the "
-               f"patient; labels give {what}. Probabilities assume the penetrance model in the appendix.")
+    caption = (f"Family tree: squares are men, circles women; filled symbols are affected; a slash marks a person "
+               f"who has died; the arrow marks the patient; labels give {what}. Probabilities assume the penetrance model in the appendix.")
     return Plot(title="Pedigree", data_uri=svg_uri(svg), alt="Pedigree drawing", caption=caption)
