@@ -107,6 +107,11 @@ def test_knowledge_browser_and_calculators(client: TestClient) -> None:
                                                     "fvc_percent_predicted": "90", "c9orf72": "no"})
     assert enc.status_code == 200 and "Median survival from onset" in enc.text and "months" in enc.text
     assert "{" not in enc.text.split('id="result"')[1].split("</div>")[0]
+    # The form's own defaults (C9orf72 unknown) work: both possibilities are shown, not one guess.
+    from charcot.web.calculators import ENCALS_DEFAULTS
+
+    default = client.post("/calculators/encals", data=ENCALS_DEFAULTS)
+    assert default.status_code == 200 and "if C9orf72 is expanded" in default.text and "if C9orf72 is not expanded" in default.text
     ped = (DEMO / "demo.ped").read_text()
     rel = client.post("/calculators/relatives", data={"ped": ped, "gene": "SOD1", "carrier": "NA12878", "horizon": "10"})
     assert rel.status_code == 200 and "DEMO-C1" in rel.text and "Carrier probability" in rel.text and "<svg" in rel.text

@@ -618,12 +618,19 @@ def create_app(settings: Settings) -> FastAPI:
                     can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload")},
                     sign_problem=_sign_problem(case, principal))
 
+    @app.get("/cases/{case_id}/audit.{fmt}")
+    def case_audit(request: Request, case_id: str, fmt: str) -> Response:
+        principal = who(request)
+        case = _case_or_404(case_id)
+        store.audit(principal.username, "download", case_id=case_id, patient=case["patient"], detail=f"audit.{fmt}")
+        return _audit_export(store.audit_trail(case_id=case_id), fmt, f"audit-{case_id[:8]}")
+
     @app.get("/cases/{case_id}/v/{version}/{name}")
     def frozen_output(request: Request, case_id: str, version: int, name: str) -> Response:
         case = _case_or_404(case_id)
         if name not in _OUTPUTS or version not in {v["version"] for v in store.report_versions(case_id)}:
             raise HTTPException(404, "no such signed report")
-        return _serve(request, case, store.case_dir(case_id) / f"v{version}" / name, name, f"signed v{version}")
+        return _serve(request, case, store.signed_dir(case_id, version) / name, name, f"signed v{version}")
 
     @app.get("/cases/{case_id}/{name}")
     def case_output(request: Request, case_id: str, name: str) -> Response:
@@ -712,10 +719,11 @@ def create_app(settings: Settings) -> FastAPI:
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     def _freeze(case_id: str, version: int) -> str:
-        """Copy the signed outputs to ``v<version>/``; nothing rewrites them afterwards."""
+        """Copy the signed outputs to ``signed/<case>/v<version>/`` (outside the report folder, which a
+        rebuild replaces as a whole); nothing rewrites them afterwards."""
         src = store.case_dir(case_id)
-        dst = src / f"v{version}"
-        dst.mkdir(mode=0o700, exist_ok=True)
+        dst = store.signed_dir(case_id, version)
+        dst.mkdir(mode=0o700, parents=True, exist_ok=True)
         for name in _OUTPUTS:
             if (src / name).is_file():
                 shutil.copy2(src / name, dst / name)
@@ -753,13 +761,6 @@ def create_app(settings: Settings) -> FastAPI:
         files = store.delete_case(case_id)
         store.remove_files(files)
         return RedirectResponse("/", status_code=303)
-
-    @app.get("/cases/{case_id}/audit.{fmt}")
-    def case_audit(request: Request, case_id: str, fmt: str) -> Response:
-        principal = who(request)
-        case = _case_or_404(case_id)
-        store.audit(principal.username, "download", case_id=case_id, patient=case["patient"], detail=f"audit.{fmt}")
-        return _audit_export(store.audit_trail(case_id=case_id), fmt, f"audit-{case_id[:8]}")
 
     @app.get("/audit.{fmt}")
     def all_audit(request: Request, fmt: str) -> Response:
@@ -938,7 +939,7 @@ def _alsfrs_svg(visits: list[dict[str, Any]]) -> str | None:
         return None
     t0, t1 = points[0][0], points[-1][0]
     span = max((t1 - t0).days, 1)
-    w, h, left, right, top, bottom = 560, 260, 48, 20, 16, 48
+    w, h, left, right, top, bottom = 600, 260, 48, 44, 16, 48
     pw, ph = w - left - right, h - top - bottom
 
     def x(d: date) -> float:

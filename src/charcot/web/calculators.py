@@ -75,30 +75,44 @@ def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
     from charcot.clinical import prognosis as prog
 
     c9 = form.get("c9orf72", "")
-    p = prog.Predictors(
-        delta_frs=_number(form, "delta_frs", "ΔFRS"),
-        diagnostic_delay_months=_number(form, "diagnostic_delay_months", "Diagnostic delay"),
-        age_at_onset_years=_number(form, "age_at_onset_years", "Age at onset"),
-        fvc_percent_predicted=_number(form, "fvc_percent_predicted", "FVC % predicted"),
-        bulbar_onset=form.get("bulbar_onset") == "on", definite_als=form.get("definite_als") == "on",
-        ftd=form.get("ftd") == "on", c9orf72_expanded={"yes": True, "no": False}.get(c9))
-    problems = prog.domain_problems(p)
+    if c9 not in ("", "yes", "no"):
+        raise FormProblem("C9orf72 expansion is yes, no or unknown")
+
+    def predictors(expanded: bool) -> Any:
+        return prog.Predictors(
+            delta_frs=_number(form, "delta_frs", "ΔFRS"),
+            diagnostic_delay_months=_number(form, "diagnostic_delay_months", "Diagnostic delay"),
+            age_at_onset_years=_number(form, "age_at_onset_years", "Age at onset"),
+            fvc_percent_predicted=_number(form, "fvc_percent_predicted", "FVC % predicted"),
+            bulbar_onset=form.get("bulbar_onset") == "on", definite_als=form.get("definite_als") == "on",
+            ftd=form.get("ftd") == "on", c9orf72_expanded=expanded)
+
+    # The model needs the C9orf72 status; when it is unknown both answers are shown, never one guess.
+    scenarios = [("", c9 == "yes")] if c9 else [(" if C9orf72 is not expanded", False), (" if C9orf72 is expanded", True)]
+    problems = prog.domain_problems(predictors(scenarios[0][1]))
     if problems:
         raise FormProblem("; ".join(problems))
     months = _number(form, "months_since_onset", "Months since onset") if form.get("months_since_onset", "").strip() \
-        else p.diagnostic_delay_months
-    r = prog.encals_assess(p, months, [] if c9 else ["C9orf72 status unknown: taken as not expanded"])
-    if r.status != "assessed":
-        raise FormProblem("; ".join(r.refusal_reasons) or "the model refused these inputs")
-    rows: list[tuple[str, Any]] = [
-        ("Median survival from onset", f"{r.median_months_from_onset:.1f} months" if r.median_months_from_onset else "not reached"),
-        ("Months since onset (today)", f"{months:g}"),
-        ("Probability of being event-free today", f"{r.survival_today:.0%}" if r.survival_today is not None else "–"),
-        ("Median from today, given alive today", f"{r.conditional_median_months_from_today:.1f} months"
-         if r.conditional_median_months_from_today is not None else "not reached")]
-    rows += [(f"Event-free {h} months from today", f"{s:.0%}") for h, s in r.conditional_survival.items()]
-    rows += [("Outcome", r.outcome), ("Model", f"{r.model} ({r.confidence}); sources {', '.join(r.sources)}")]
-    rows += [("Caveat", c) for c in r.caveats]
+        else _number(form, "diagnostic_delay_months", "Diagnostic delay")
+    rows: list[tuple[str, Any]] = [("Months since onset (today)", f"{months:g}")]
+    if not c9:
+        rows.append(("C9orf72 status", "unknown: the estimate is given for both possibilities"))
+    last: Any = None
+    for suffix, expanded in scenarios:
+        r = prog.encals_assess(predictors(expanded), months, [])
+        if r.status != "assessed":
+            raise FormProblem("; ".join(r.refusal_reasons) or "the model refused these inputs")
+        rows += [
+            (f"Median survival from onset{suffix}",
+             f"{r.median_months_from_onset:.1f} months" if r.median_months_from_onset else "not reached"),
+            (f"Probability of being event-free today{suffix}",
+             f"{r.survival_today:.0%}" if r.survival_today is not None else "–"),
+            (f"Median from today, given alive today{suffix}", f"{r.conditional_median_months_from_today:.1f} months"
+             if r.conditional_median_months_from_today is not None else "not reached")]
+        rows += [(f"Event-free {h} months from today{suffix}", f"{p:.0%}") for h, p in r.conditional_survival.items()]
+        last = r
+    rows += [("Outcome", last.outcome), ("Model", f"{last.model} ({last.confidence}); sources {', '.join(last.sources)}")]
+    rows += [("Caveat", c) for c in last.caveats]
     return rows
 
 

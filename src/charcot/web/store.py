@@ -8,6 +8,7 @@ outputs under ``<data_dir>/cases/<case id>/``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -246,6 +247,7 @@ class Store:
         _private_dir(self.data_dir / "uploads")
         _private_dir(self.partial_dir)
         _private_dir(self.data_dir / "cases")
+        _private_dir(self.data_dir / "signed")
         if database_url is None:
             db = (self.data_dir / "charcot.sqlite3").resolve()
             if not db.exists():  # SQLite gives its -wal/-shm files the database file's mode
@@ -313,6 +315,11 @@ class Store:
 
     def case_dir(self, case_id: str) -> Path:
         return self.data_dir / "cases" / case_id
+
+    def signed_dir(self, case_id: str, version: int | None = None) -> Path:
+        """Frozen copies of signed-off reports (kept apart from the report folder a rebuild replaces)."""
+        folder = self.data_dir / "signed" / case_id
+        return folder if version is None else folder / f"v{version}"
 
     # cases --------------------------------------------------------------------------------
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
@@ -501,7 +508,7 @@ class Store:
             still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
         paths = [self.path_of(r) for r in stored if r not in still_used]
         paths += [Path(f"{p}.tbi") for p in paths]
-        return [*paths, self.case_dir(case_id)]
+        return [*paths, self.case_dir(case_id), self.signed_dir(case_id)]
 
     def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
         with self.session() as s:
@@ -523,6 +530,9 @@ class Store:
     def remove_files(paths: list[Path]) -> None:
         for path in paths:
             if path.is_dir():
+                for sub in (path, *path.rglob("*")):  # frozen copies are read-only
+                    with contextlib.suppress(OSError):
+                        os.chmod(sub, 0o700)
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
