@@ -200,3 +200,20 @@ def test_cli_resources_build_refuses_a_gnomad_file_of_the_other_build(tmp_path: 
     with gzip.open(out / "gnomad.vcf.gz", "rt") as handle:
         infos = [line for line in handle if line.startswith("##INFO")]
     assert 10 < len(infos) < 40 and any("fafmax_faf95_max_joint" in i for i in infos)
+
+
+def test_filtering_af_reproduces_gnomad_and_defuses_singletons(tmp_path: Path) -> None:
+    from charcot.acmg.frequency import filtering_af
+
+    # the real gnomAD v4.0 record chr1:55039894 G>C: AC_grpmax_joint 13 / AN_grpmax_joint 74040 ->
+    # fafmax_faf95_max_joint 0.000103660; AC_grpmax 5 / AN_grpmax 32576 -> fafmax_faf95_max 5.98e-05
+    assert filtering_af(13, 74040) == pytest.approx(0.000103660, rel=0.01)
+    assert filtering_af(5, 32576) == pytest.approx(5.98e-05, rel=0.02)
+    # a file without FAF fields: one allele in 2,500 is a grpmax AF of 4e-4 (above SOD1's BS1 of 2.9e-5) but a
+    # FAF95 of 2.1e-5: no BS1
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    res = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, start + 5, "G", "T", {
+        "AC": "1", "AN": "1400000", "AF": "7e-7", "AC_grpmax": "1", "AN_grpmax": "2500", "AF_grpmax": "4e-4"})])
+    f = _sod1(interpret(vcf, gnomad=res))
+    assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]

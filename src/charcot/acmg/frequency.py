@@ -2,9 +2,10 @@
 
 * Benign criteria (BA1, BS1) compare gnomAD's **filtering allele frequency** (grpmax FAF95, joint exome+genome
   where available; Whiffin et al. 2017, ClinGen SVI): the highest true frequency compatible with the observed
-  allele count, so one allele in a small group cannot make a variant look common. Without a FAF they fall back
-  to a point estimate only when its allele number is known to reach 2,000 (Ghosh et al. 2018: a continental
-  dataset of at least 2,000 observed alleles); BA1 may also use gnomAD's overall AF, which pools every group.
+  allele count, so one allele in a small group cannot make a variant look common. Without gnomAD's FAF it is
+  computed from the allele count and number (Poisson, as gnomAD does); allele numbers below 2,000 do not count
+  (Ghosh et al. 2018: a continental dataset of at least 2,000 observed alleles); BA1 may also use gnomAD's
+  overall AF when no allele number is given (it pools every group).
   VEP's ``MAX_AF`` (1000 Genomes/ESP groups of a few hundred alleles included) is never read.
 * PM2_Supporting compares the highest available estimate (grpmax AF, else overall AF) with the gene's PM2
   maximum, or applies to absence, and only where the consulted source covers the position: a contig or region a
@@ -29,20 +30,35 @@ DEFAULT_BA1 = 0.05
 MIN_ALLELE_NUMBER = 2000
 
 
+def filtering_af(ac: int, an: int) -> float:
+    """FAF95 of ``ac`` alleles in ``an``: the highest frequency at which observing ``ac`` or more alleles still has
+    a 5 % chance, i.e. the lower bound of the one-sided 95 % Poisson interval (Whiffin et al. 2017; gnomAD's
+    faf95). A singleton in 2,500 alleles gives 2.1e-5, not its point estimate 4e-4."""
+    from scipy.stats import chi2
+
+    if ac <= 0 or an <= 0:
+        return 0.0
+    return float(chi2.ppf(0.05, 2 * ac)) / 2 / an
+
+
 def benign_frequency(freq: Frequencies) -> tuple[float | None, str, str | None]:
-    """(value, what it is, why no value) for BA1/BS1: FAF95 first, else a point estimate with AN >= 2,000."""
+    """(value, what it is, why no value) for BA1/BS1: gnomAD's FAF95, else one computed from allele count and
+    number, never a bare point estimate of a group; allele numbers below 2,000 do not count."""
+    if freq.grpmax_an is not None and freq.grpmax_an < MIN_ALLELE_NUMBER:
+        return None, "", (f"gnomAD grpmax allele number {freq.grpmax_an} is below {MIN_ALLELE_NUMBER} "
+                          "(Ghosh et al. 2018)")
+    joint = " (joint exomes+genomes)" if freq.dataset == "joint" else ""
     if freq.faf95 is not None:
-        if freq.grpmax_an is not None and freq.grpmax_an < MIN_ALLELE_NUMBER:
-            return None, "", (f"gnomAD grpmax allele number {freq.grpmax_an} is below {MIN_ALLELE_NUMBER} "
-                              "(Ghosh et al. 2018)")
-        label = "gnomAD grpmax FAF95" + (" (joint exomes+genomes)" if freq.dataset == "joint" else "")
-        return freq.faf95, label, None
-    if freq.grpmax_af is not None and freq.grpmax_an is not None and freq.grpmax_an >= MIN_ALLELE_NUMBER:
-        return freq.grpmax_af, f"gnomAD grpmax AF (AN {freq.grpmax_an}; no FAF95 available)", None
-    if freq.af is not None and freq.an is not None and freq.an >= MIN_ALLELE_NUMBER:
-        return freq.af, f"gnomAD overall AF (AN {freq.an}; no FAF95 available)", None
-    return None, "", ("no gnomAD filtering allele frequency (FAF95) and no allele number >= "
-                      f"{MIN_ALLELE_NUMBER} for a point estimate")
+        return freq.faf95, "gnomAD grpmax FAF95" + joint, None
+    if freq.grpmax_ac is not None and freq.grpmax_an is not None:
+        return (filtering_af(freq.grpmax_ac, freq.grpmax_an),
+                f"FAF95 computed from gnomAD grpmax AC {freq.grpmax_ac}/AN {freq.grpmax_an}{joint}", None)
+    if freq.an is not None and freq.an >= MIN_ALLELE_NUMBER and (freq.ac is not None or freq.af is not None):
+        ac = freq.ac if freq.ac is not None else round((freq.af or 0.0) * freq.an)
+        return (filtering_af(ac, freq.an),
+                f"FAF95 computed from gnomAD overall AC {ac}/AN {freq.an}{joint} (no group data)", None)
+    return None, "", ("no gnomAD filtering allele frequency (FAF95), nor allele count and number to compute one "
+                      f"(with AN >= {MIN_ALLELE_NUMBER})")
 
 
 def assess_frequency(ctx: VariantContext) -> list[Evidence]:

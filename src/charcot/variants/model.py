@@ -29,8 +29,10 @@ class Frequencies(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     af: float | None = None  # overall gnomAD allele frequency
+    ac: int | None = None  # overall allele count
     an: int | None = None  # overall allele number at the site
     grpmax_af: float | None = None  # highest non-bottlenecked genetic-ancestry group AF (grpmax, formerly popmax)
+    grpmax_ac: int | None = None  # allele count of that group
     grpmax_an: int | None = None  # allele number of that group
     grpmax_group: str | None = None
     faf95: float | None = None  # grpmax filtering allele frequency (lower bound of the 95 % Poisson CI, Whiffin 2017)

@@ -234,6 +234,8 @@ class ClinVarResource(TabixResource):
 _G_FAF = ("fafmax_faf95_max_joint", "fafmax_faf95_max", "faf95_popmax")
 _G_GRPMAX = ("AF_grpmax_joint", "AF_grpmax", "AF_popmax")
 _G_GRPMAX_AN = ("AN_grpmax_joint", "AN_grpmax", "AN_popmax")
+_G_GRPMAX_AC = ("AC_grpmax_joint", "AC_grpmax", "AC_popmax")
+_G_AC = ("AC_joint", "AC")
 _G_GROUP = ("grpmax_joint", "grpmax", "popmax")
 _G_AF = ("AF_joint", "AF")
 _G_AN = ("AN_joint", "AN")
@@ -283,12 +285,15 @@ class GnomadResource(TabixResource):
                 faf = max(p for p in pops if p is not None)
         grpmax = num(_G_GRPMAX)
         grpmax_an = num(_G_GRPMAX_AN)
+        grpmax_ac = num(_G_GRPMAX_AC)
+        ac = num(_G_AC)
         group = first(_G_GROUP)
         af = num(_G_AF)
         an = num(_G_AN)
         filt = v.FILTER
-        return Frequencies(af=af, an=int(an) if an is not None else None, grpmax_af=grpmax,
-                           grpmax_an=int(grpmax_an) if grpmax_an is not None else None, grpmax_group=group,
+        return Frequencies(af=af, an=int(an) if an is not None else None, ac=int(ac) if ac is not None else None,
+                           grpmax_af=grpmax, grpmax_an=int(grpmax_an) if grpmax_an is not None else None,
+                           grpmax_ac=int(grpmax_ac) if grpmax_ac is not None else None, grpmax_group=group,
                            faf95=faf, dataset="joint" if any(n.endswith("_joint") for n in used) else None,
                            filtered=str(filt) if filt not in (None, "PASS", ".") else None, searched=True,
                            source=f"gnomAD resource {self.label}")
