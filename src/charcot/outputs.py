@@ -275,11 +275,13 @@ def check_output_files(*targets: tuple[str, str | Path | None]) -> None:
         seen[key] = option
 
 
-def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: str = "-o") -> None:
+def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: str = "-o",
+                     exclusive: bool = True) -> None:
     """Refuse an unusable output folder before anything is computed or written.
 
     An existing folder is replaced as a whole, so it must be empty or hold only files this kind of
-    output writes (``names``): a folder with anything else in it is never touched."""
+    output writes (``names``): a folder with anything else in it is never touched. With
+    ``exclusive=False`` (files added one by one into a folder, e.g. plots) other files may stay."""
     if is_stdout(path):
         raise OutputError(f"{option} - (standard output) cannot take a folder of files",
                           hint=f"give {option} a folder name")
@@ -299,7 +301,7 @@ def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: s
     if not parent.is_dir():
         raise OutputError(f"{parent} (in {option} {path}) is a file, not a folder",
                           hint="choose a path whose folders are folders")
-    if target.is_dir():
+    if target.is_dir() and exclusive:
         foreign = _foreign_entries(target, names)
         if foreign:
             shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")

@@ -273,3 +273,15 @@ def test_library_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     check_output_file("-")
     check_output_dir(tmp_path / "new")
     assert not (tmp_path / "new").exists()
+
+
+def test_plot_folder_targets(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = DATA / "clinical" / "example_case.yaml"
+    a_file = tmp_path / "a_file"
+    a_file.write_text("precious")
+    dev = tmp_path / "null"
+    _mknod_null(dev)
+    for target in (a_file, dev, a_file / "plots"):
+        res = run_cli("clinical", case, "--outdir", target, "-q")
+        assert res.code == 2 and "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
+    assert a_file.read_text() == "precious" and not stat.S_ISREG(os.lstat(dev).st_mode)

@@ -25,7 +25,10 @@ def _clinical(
     from charcot.cli_contract import emit
     from charcot.clinical.api import assess, load_case, render_plots
     from charcot.clinical.report_text import table
+    from charcot.outputs import check_output_dir
 
+    if outdir is not None:
+        check_output_dir(outdir, option="--outdir", exclusive=False)
     when = None
     if assessment_date is not None:
         try:
