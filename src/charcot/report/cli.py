@@ -125,19 +125,18 @@ def register(app: typer.Typer) -> None:
         a real ExpansionHunter VCF from another person, fictional history)."""
         import time
 
-        from charcot.cli_state import config_path, verbosity
+        from charcot.cli_state import verbosity
         from charcot.outputs import check_output_dir
         from charcot.report.demo import demo_args
         from charcot.report.write import OUTPUT_NAMES
 
         check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
         start = time.perf_counter()
-        # The same command line as the README's, through the same parser (run-wide options carried over).
-        run_wide = (["-q"] if verbosity() < 0 else ["-v"] * max(verbosity(), 0)) + (
-            ["--config", str(config_path())] if config_path() else [])
+        # The same command line as the README's, through the same parser; the run-wide options (-q/-v,
+        # --config) were already applied by the root command and stay in force.
         args = demo_args(outdir) + (["--no-pdf"] if no_pdf else [])
         if verbosity() >= 0:
             typer.echo("charcot " + " ".join(args), err=True)
-        typer.main.get_command(app).main(args=run_wide + args, prog_name="charcot", standalone_mode=False)
+        typer.main.get_command(app).main(args=args, prog_name="charcot", standalone_mode=False)
         typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s")
         typer.echo(f"open {(Path(outdir) / 'report.html').resolve()} in a browser")
