@@ -94,3 +94,22 @@ def test_transcript_models_not_in_ensembl_gff3_are_refused(tmp_path: Path) -> No
     gtf.write_text("\n".join(rows) + "\n")
     with pytest.raises(InputError, match="Ensembl GFF3"):
         ConsequenceEngine(FASTA, gtf).annotate([("21", 25585733, "C", "T")])
+
+
+def test_a_fasta_of_the_other_build_is_refused(tmp_path: Path) -> None:
+    import pysam
+
+    from charcot.genome.builds import contig_lengths
+    from charcot.model import Build
+    from charcot.variants.api import interpret
+
+    from .vcfbuild import Rec, exon, write_vcf
+
+    # a FASTA whose chromosome 21 has GRCh37's length (bases unknown: N), given with a GRCh38 VCF
+    fa = tmp_path / "grch37_21.fa"
+    fa.write_text(">21\n" + "N" * contig_lengths()[Build.GRCh37]["21"] + "\n")
+    pysam.faidx(str(fa))
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    with pytest.raises(InputError, match="reference FASTA is GRCh37"):
+        interpret(vcf, reference=fa)

@@ -127,7 +127,7 @@ HOW_TO_GET_CONSEQUENCES = ("give the reference FASTA and Ensembl GFF3 (--referen
 
 
 def _engine_consequences(calls: Sequence[Call], known_kb: Sequence[KnownVariant], reference: Path | None,
-                         transcripts: Path | None, vcf: Path) -> dict[int, list[TranscriptConsequence]]:
+                         transcripts: Path | None, vcf: Path, build: Build) -> dict[int, list[TranscriptConsequence]]:
     """REF check of every panel record against the FASTA, then bcftools csq for the calls that have neither an
     annotation nor a knowledge-base entry (charcot.variants.consequence)."""
     if reference is None and transcripts is None:
@@ -138,6 +138,7 @@ def _engine_consequences(calls: Sequence[Call], known_kb: Sequence[KnownVariant]
     from charcot.variants.consequence import ConsequenceEngine
 
     engine = ConsequenceEngine(Path(reference), Path(transcripts) if transcripts is not None else None)
+    engine.check_build(build)
     engine.check_ref([(c.chrom, c.vcf_pos, c.vcf_ref, c.line) for c in calls], vcf)
     if transcripts is None:  # REF check only
         return {}
@@ -363,7 +364,7 @@ def _interpret(
         clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
                                                                 [g.symbol for g in genes]))
     known_kb = known_variants(read.build)
-    engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf)
+    engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
     for i, call in enumerate(read.calls):

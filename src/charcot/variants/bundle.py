@@ -196,7 +196,7 @@ def _subset_table(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]
     return kept
 
 
-def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]) -> None:
+def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], build: Build) -> None:
     """Each panel contig as one line: the panel regions' real bases at their real coordinates, N elsewhere, up
     to the last region (so positions, REF checks and bcftools csq work unchanged)."""
     import pysam
@@ -206,6 +206,15 @@ def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]
     except (OSError, ValueError) as exc:
         raise InputError(f"the reference FASTA cannot be read or indexed ({exc})", path=src,
                          hint="give a plain or bgzip-compressed FASTA") from None
+    try:
+        from charcot.genome.builds import detect_build
+
+        found = detect_build(dict(zip(fa.references, fa.lengths, strict=True)))
+    except InputError:
+        found = None
+    if found is not None and found != build:
+        raise InputError(f"the reference FASTA is {found.value} (contig lengths) but the bundle is {build.value}",
+                         path=src, hint=f"give the {build.value} FASTA")
     plain = dest.with_suffix("")
     by = _by_chrom(regions)
     with open(plain, "w") as out:
@@ -311,7 +320,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 records=records))
 
         if fasta is not None and gff is not None:
-            _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans)
+            _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans, build)
             add("reference", "reference.fa.gz", Path(fasta), _version_of(Path(fasta)))
             n = _subset_gff(Path(gff), tmp / "transcripts.gff3", by)
             add("transcripts", "transcripts.gff3", Path(gff), _version_of(Path(gff)), n)

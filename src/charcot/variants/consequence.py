@@ -28,6 +28,7 @@ from typing import Any
 
 from charcot.errors import InputError
 from charcot.genome.builds import contig_in_file, normalise_contig
+from charcot.model import Build
 from charcot.variants.annotation import _AA3, normalise_terms
 from charcot.variants.model import TranscriptConsequence
 
@@ -230,6 +231,22 @@ class ConsequenceEngine:
                              hint="give an uncompressed or bgzip-compressed FASTA ('samtools faidx' must work)"
                              ) from None
         self.contigs = list(self.fasta.references)
+
+    @property
+    def build(self) -> Build | None:
+        """The FASTA's build from its contig lengths (None for a cut or unknown reference)."""
+        from charcot.genome.builds import detect_build
+
+        try:
+            return detect_build(dict(zip(self.fasta.references, self.fasta.lengths, strict=True)))
+        except InputError:
+            return None
+
+    def check_build(self, patient: Build) -> None:
+        found = self.build
+        if found is not None and found != patient:
+            raise InputError(f"the reference FASTA is {found.value} (contig lengths) but the VCF is {patient.value}",
+                             path=self.fasta_path, hint=f"give the {patient.value} FASTA the VCF was called against")
 
     def fetch(self, chrom: str, start: int, end: int) -> str:
         """Reference bases ``start``..``end`` (1-based inclusive), upper case; '' outside the FASTA."""
