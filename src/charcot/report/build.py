@@ -1019,6 +1019,9 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         for c in identity.checks:
             if c.status == "mismatch":
                 out.append(SummaryItem(topic="Identity", level="alert", text=f"{c.check}: {c.detail}"))
+    elif identity.status == "pass":
+        passed = [c.check.replace("sample name: ", "") for c in identity.checks if c.status == "pass"]
+        out.append(SummaryItem(topic="Identity checks", text="consistent: " + "; ".join(passed) + "."))
     tier1 = [f for t in genetics.tiers if t.number == 1 for f in t.findings]
     tier2 = [f for t in genetics.tiers if t.number == 2 for f in t.findings]
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
@@ -1073,6 +1076,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                     "genetic counselling."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
+    if clinical.status == AssessmentStatus.NOT_ASSESSED:
+        out.append(SummaryItem(topic="Clinical", level="caution", text="Stage, progression and prognosis not assessed ("
+                               + (clinical.notes[0].removeprefix("not assessed: ") if clinical.notes else
+                                  "no clinical record was given") + ")."))
     values = {m.name: m for m in clinical.measures}
     parts = [f"{name.split(' (')[0]} {values[name].value}" for name in
              ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)") if name in values]
