@@ -113,3 +113,15 @@ def test_a_fasta_of_the_other_build_is_refused(tmp_path: Path) -> None:
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
     with pytest.raises(InputError, match="reference FASTA is GRCh37"):
         interpret(vcf, reference=fa)
+
+
+def test_chr_prefixed_fasta_with_an_ensembl_gff3(tmp_path: Path) -> None:
+    import pysam
+
+    # UCSC-style FASTA ('chr21') with Ensembl's GFF3 ('21'): the same consequences, not silently none
+    src = pysam.FastaFile(str(FASTA))
+    fa = tmp_path / "chr.fa"
+    fa.write_text(">chr21\n" + src.fetch("21") + "\n")
+    pysam.faidx(str(fa))
+    got = _by_tx(ConsequenceEngine(fa, GFF), ("21", 25585733, "C", "T"))
+    assert got["ENST00000352957.8"] == (["missense_variant"], "ENST00000352957.8:c.991G>A", "p.(Ala331Thr)")

@@ -314,7 +314,8 @@ class ConsequenceEngine:
             normed = Path(tmp) / "norm.vcf"
             normed.write_text(self._run(["norm", "-f", str(self.fasta_path), "-c", "e", str(vcf)],
                                         "bcftools norm (left-align against the FASTA)"))
-            text = self._run(["csq", "-f", str(self.fasta_path), "-g", str(self.gff_path), "--local-csq",
+            gff = self._gff_named_as_fasta(Path(tmp))
+            text = self._run(["csq", "-f", str(self.fasta_path), "-g", str(gff), "--local-csq",
                               "--force", str(normed)], "bcftools csq")
         for line in text.splitlines():
             if line.startswith("#"):
@@ -326,6 +327,30 @@ class ConsequenceEngine:
             idx = int(c[2])
             chrom, pos, ref, alt = normalise_contig(c[0]), int(c[1]), c[3], c[4]
             out[idx] = self._consequences(m.group(1), chrom, pos, ref, alt, transcripts)
+        return out
+
+    def _gff_named_as_fasta(self, tmp: Path) -> Path:
+        """The GFF3 itself, or a copy whose chromosome names follow the FASTA's ('21' vs 'chr21'): bcftools csq
+        silently finds no transcript when they differ."""
+        import gzip
+
+        opener: Any = gzip.open if self.gff_path.suffix in (".gz", ".bgz") else open
+        rename: dict[str, str] = {}
+        with opener(self.gff_path, "rt") as handle:
+            seqids = {line.split("\t", 1)[0] for line in handle if line.strip() and not line.startswith("#")}
+        for seqid in seqids:
+            if seqid in self.contigs:
+                continue
+            name = contig_in_file(normalise_contig(seqid), self.contigs)
+            if name is not None:
+                rename[seqid] = name
+        if not rename:
+            return self.gff_path
+        out = tmp / "models.gff3"
+        with opener(self.gff_path, "rt") as handle, open(out, "w") as dest:
+            for line in handle:
+                seqid, sep, rest = line.partition("\t")
+                dest.write(f"{rename.get(seqid, seqid)}{sep}{rest}" if sep else line)
         return out
 
     def _consequences(self, bcsq: str, chrom: str, pos: int, ref: str, alt: str,
