@@ -105,8 +105,12 @@ def register(app: typer.Typer) -> None:
             pysam.set_verbosity(0)
         except ImportError:  # pragma: no cover - pysam is a core dependency
             pass
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                            stream=sys.stderr)
+        from charcot.cli_state import verbosity
+
+        # a server logs at INFO (-q: errors only, -v: debug); force replaces the one-line CLI handler
+        level = logging.ERROR if verbosity() < 0 else logging.DEBUG if verbosity() > 0 else logging.INFO
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                            stream=sys.stderr, force=True)
         for noisy in ("weasyprint", "fontTools", "alembic", "matplotlib", "PIL"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         hosts = tuple(dict.fromkeys([*auth.LOOPBACK, *(h.lower() for h in allowed_host),
