@@ -125,3 +125,34 @@ def test_chr_prefixed_fasta_with_an_ensembl_gff3(tmp_path: Path) -> None:
     pysam.faidx(str(fa))
     got = _by_tx(ConsequenceEngine(fa, GFF), ("21", 25585733, "C", "T"))
     assert got["ENST00000352957.8"] == (["missense_variant"], "ENST00000352957.8:c.991G>A", "p.(Ala331Thr)")
+
+
+def test_a_vcf_annotated_by_bcftools_csq_is_read_with_its_protein_changes(tmp_path: Path) -> None:
+    import subprocess
+
+    from charcot.variants.annotation import annotate_allele, pick_consequence, schema_from_header
+
+    # annotate real sites with bcftools csq itself, then read the VCF's BCSQ as any annotated input is read
+    sites = tmp_path / "s.vcf"
+    sites.write_text("##fileformat=VCFv4.2\n##contig=<ID=21,length=25610000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\t"
+                     "INFO\n21\t25585733\t.\tC\tT\t.\t.\t.\n21\t25597395\t.\tG\tGA\t.\t.\t.\n"
+                     "21\t25599866\t.\tA\tG\t.\t.\t.\n")
+    out = subprocess.run(["bcftools", "csq", "-f", str(FASTA), "-g", str(GFF), "--local-csq", str(sites)],
+                         capture_output=True, text=True, check=True).stdout
+    vcf = tmp_path / "csq.vcf"
+    vcf.write_text(out)
+    from cyvcf2 import VCF
+
+    reader = VCF(str(vcf))
+    infos = {h.info()["ID"]: h.info().get("Description", "") for h in reader.header_iter()
+             if h.info().get("HeaderType") == "INFO"}
+    schema = schema_from_header(infos, str(vcf))
+    got = []
+    for v in reader:
+        ann = annotate_allele(v.INFO.get, schema, pos=v.POS, ref=v.REF, alts=list(v.ALT), alt_index=1)
+        c = pick_consequence(ann.consequences, "MRPL39", ["ENST00000352957"])
+        assert c is not None
+        got.append((c.consequences, c.hgvs_p))
+    assert got[0] == (["missense_variant"], "p.(Ala331Thr)")
+    assert got[1] == (["frameshift_variant"], "p.(Thr203IlefsTer10)")
+    assert set(got[2][0]) == {"missense_variant", "splice_region_variant"} and got[2][1] == "p.(Val174Ala)"

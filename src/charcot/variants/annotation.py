@@ -353,7 +353,11 @@ def _ann_consequences(entries: list[str], alt: str) -> list[TranscriptConsequenc
 
 
 def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list[TranscriptConsequence]:
-    out = []
+    """bcftools csq entries of this allele, one per transcript (csq writes e.g. splice_region and missense of the
+    same transcript as two entries), with the predicted HGVS p. built from its amino-acid change."""
+    from charcot.variants.consequence import hgvs_p as bcsq_hgvs_p
+
+    merged: dict[str, dict[str, Any]] = {}
     for entry in entries:
         if entry.startswith("@"):
             continue  # pointer to the record holding a joint (haplotype) consequence
@@ -364,21 +368,20 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
         if dna and not dna.upper().endswith(f"{ref.upper()}>{alt.upper()}") and \
                 f">{alt.upper()}" not in dna.upper():
             continue
-        terms = normalise_terms([_BCSQ_TERMS.get(t, t) for t in v[0].split("&")])
-        aa = v[5] if len(v) > 5 else ""
-        hgvs_p = None
-        prot = None
-        m = re.fullmatch(r"(\d+)([A-Z*])>(\d+)([A-Z*])", aa)
-        if m:
-            prot = int(m.group(1))
-            if m.group(2) != m.group(4) and m.group(1) == m.group(3):
-                hgvs_p = f"p.({_AA3.get(m.group(2), m.group(2))}{m.group(1)}{_AA3.get(m.group(4), m.group(4))})"
-        else:
-            m2 = re.match(r"(\d+)", aa)
-            prot = int(m2.group(1)) if m2 else None
+        item = merged.setdefault(v[2] or v[1], {"gene": v[1] or None, "transcript": v[2] or None, "terms": [],
+                                                "aa": ""})
+        item["terms"] += [_BCSQ_TERMS.get(t, t) for t in v[0].split("&")]
+        if len(v) > 5 and v[5]:
+            item["aa"] = v[5]
+    out = []
+    for item in merged.values():
+        terms = normalise_terms(item["terms"])
+        aa = item["aa"]
+        m = re.match(r"(\d+)", aa)
         out.append(TranscriptConsequence(
-            gene=v[1] or None, transcript=v[2] or None, consequences=terms, hgvs_p=hgvs_p,
-            protein_position=prot, source="bcftools BCSQ"))
+            gene=item["gene"], transcript=item["transcript"], consequences=terms,
+            hgvs_p=bcsq_hgvs_p(aa, terms) if aa else None, protein_position=int(m.group(1)) if m else None,
+            source="bcftools BCSQ"))
     return out
 
 
