@@ -1,0 +1,66 @@
+"""`charcot serve` as a real process: HTTPS with --certfile/--keyfile (Secure cookie, HSTS), and no
+htslib message (sample names, positions) in the server's log."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+VCF = Path(__file__).parents[1] / "data" / "web" / "htslib_warnings.vcf"
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_https_serve_and_no_htslib_messages_in_the_log(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "server.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "charcot.cli", "serve", "--port", str(port), "--data-dir",
+                                 str(tmp_path / "data"), "--certfile", str(cert), "--keyfile", str(key)],
+                                stdout=out, stderr=out, env=env)
+    url = f"https://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, verify=False, timeout=30) as c:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if c.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            page = c.get("/", headers={"accept": "text/html"})
+            assert page.status_code == 200
+            assert "Secure" in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
+            assert "max-age" in page.headers["strict-transport-security"]
+            c.cookies.clear()
+            r = c.post("/api/cases", files={"vcf": ("sample.vcf", VCF.read_bytes())})
+            case_id = r.json()["id"]
+            while time.monotonic() < deadline + 60:
+                state = c.get(f"/api/cases/{case_id}").json()
+                if state["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.3)
+            assert state["status"] == "done", state
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = log.read_text(errors="replace")
+    assert "charcot web app on https://" in text
+    assert "htslib message(s) withheld" in text
+    for secret in ("PT-SECRET-7", "33032096", "[W::"):
+        assert secret not in text, secret
