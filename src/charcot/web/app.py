@@ -318,7 +318,8 @@ def _digest(report: Any) -> dict[str, Any]:
     eligible = sum(1 for i in trials if i.verdict == "eligible") if trials else None
     return {"genes": [f.gene for f in findings if f.gene], "variants": variants,
             "classes": [f.classification for f in findings if f.classification], "repeats": repeats,
-            "stage": f"King's {stage}" if stage else None, "eligible_trials": eligible, "identity_status": None}
+            "stage": f"King's {stage}" if stage else None, "eligible_trials": eligible,
+            "identity_status": report.identity.status}
 
 
 def _index_vcf(path: Path) -> None:
