@@ -297,10 +297,23 @@ def _cohort_foreign_index(tmp: Path) -> tuple[list[str], str]:
             "--outdir", str(tmp / "report")], "cohort.vcf.gz.tbi"
 
 
+def _report_index(older: bool) -> Callable[[Path], tuple[list[str], str]]:
+    def make(tmp: Path) -> tuple[list[str], str]:
+        vcf = _indexed_copy(tmp)
+        index = Path(str(vcf) + ".tbi")
+        shutil.copy(Path(str(VCF38 if older else VCF37) + ".tbi"), index)
+        st = vcf.stat()
+        os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns + (-5 if older else 5) * 10**9))
+        return ["report", "--vcf", str(vcf), "--no-pdf", "--outdir", str(tmp / "report")], index.name
+    return make
+
+
 def index_cases() -> list[Case]:
     own = Path(str(VCF38) + ".tbi")
     foreign = Path(str(VCF37) + ".tbi")
     return [
+        Case("index-report-foreign", "index", _report_index(older=False), "does not belong to this file"),
+        Case("index-report-older", "index", _report_index(older=True), "older than the data"),
         Case("index-cohort-foreign", "index", _cohort_foreign_index, "does not belong to this file"),
         _index_case("index-foreign-tbi", lambda tmp: foreign.read_bytes(), "does not belong to this file"),
         _index_case("index-foreign-csi", _csi_of(VCF37), "does not belong to this file", suffix=".csi"),
