@@ -73,3 +73,16 @@ def test_demo_runs_the_readme_report_command() -> None:
     args = demo_args("OUT")
     assert args[0] == "report" and tuple(args[1::2]) == README_FLAGS
     assert "--hpo" not in args and "--region" not in args  # nothing the README command lacks
+
+
+def test_the_clinical_record_country_sets_the_jurisdiction(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from charcot.report.build import CaseInputs, build_report
+    from charcot.report.demo import demo_dir
+
+    case = tmp_path / "case.yaml"
+    case.write_text((demo_dir() / "demo_case.yaml").read_text() + "country: DE\n")
+    report = build_report(CaseInputs(clinical=case))
+    assert report.therapies.region == "EU"
+    riluzole = next(t for t in report.therapies.items if t.name.startswith("Riluzole"))
+    assert riluzole.group == "now" and riluzole.verdict == "eligible"
+    assert any(s.text.startswith("Can receive now in EU") for s in report.summary if s.topic == "Therapy")

@@ -383,6 +383,9 @@ class ClinicalCase(_Strict):
     examination: Examination | None = None
     cognition: Cognition | None = None
     ftd: bool | None = Field(default=None, description="ALS-FTD diagnosed (overrides the Strong category)")
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$",
+                                description="country of care, ISO 3166 alpha-2 (e.g. DE): the regulatory status of "
+                                            "therapies is read for it")
     family_history: FamilyHistory | None = None
     genotype: Genotype = Field(default_factory=Genotype)
     investigations: dict[str, InvestigationResult] = Field(default_factory=dict)

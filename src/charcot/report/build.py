@@ -848,7 +848,8 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     if result.not_assessed:
         notes.append("Facts the matching could not check: " + "; ".join(result.not_assessed) + ".")
     if result.region is None:
-        notes.insert(0, "The patient's country or region was not given (--region/--country or the clinical record): "
+        notes.insert(0, "The patient's country or jurisdiction was not given (--jurisdiction, --country, the configuration "
+                        "or the clinical record's 'country'): "
                         "approvals are shown for every region on record.")
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, notes=[n for n in notes if n])
@@ -885,7 +886,10 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
         findings=gene_findings, repeats=repeat_status,
         genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
         genes_tested=list(genetics.genes_assessed) or None)
-    clinical: dict[str, Any] = {"region": ctx.inputs.region, "country": ctx.inputs.country}
+    # jurisdiction: --jurisdiction (or the configured default), else --country, else the clinical record's country
+    record_country = ctx.clinical_case.country if ctx.clinical_case is not None else None
+    clinical: dict[str, Any] = {"region": ctx.inputs.region,
+                                "country": (ctx.inputs.country or record_country or "").upper() or None}
     sex = (ctx.sex or "").lower()
     if sex in ("female", "male", "other"):
         clinical["sex"] = sex
