@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resources": ("charcot.variants.resources_cli", "Build and inspect the local panel resource bundle (gnomAD, "
                                                     "ClinVar, FASTA, GFF3, predictor scores)."),
     "knowledge": ("charcot.knowledge.cli", "The cited ALS knowledge base: genes, variants, sources, validation."),
+    "export": ("charcot.exports.cli", "Export a report's results: ClinVar submission, FHIR bundle."),
     "reanalyse": ("charcot.reanalysis.cli", "Re-run stored reports with the knowledge in force and list, per case, "
                                             "what changed."),
     "serve": ("charcot.web.cli", "Run the web app: upload cases, review and sign off reports, follow patients."),

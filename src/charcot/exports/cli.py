@@ -1,0 +1,75 @@
+"""``charcot export``: a report's results in the formats their receivers use."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+export_app = typer.Typer(name="export", help="Export a report's results: ClinVar submission, FHIR bundle.",
+                         no_args_is_help=True)
+
+
+def _read_report(path: Path):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from charcot.errors import InputError
+    from charcot.report.model import Report
+
+    if path.is_dir():
+        path = path / "report.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", path=str(path),
+                         hint="give a report.json (or the folder) written by 'charcot report'") from None
+    try:
+        return Report.model_validate_json(text)
+    except ValidationError as exc:
+        raise InputError(f"{path} is not a charcot report.json of this version ({exc.error_count()} problems)",
+                         path=str(path), hint="re-run 'charcot report' with this version of charcot") from None
+
+
+@export_app.command("clinvar")
+def clinvar_cmd(
+    report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) of a signed-off report."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
+                                      help="Write the submission JSON to FILE ('-' or omitted: stdout)."),
+    affected: str = typer.Option("unknown", "--affected", metavar="STATUS",
+                                 help="The patient's status for the condition: yes, no or unknown (default: unknown)."),
+    release: str = typer.Option("public", "--release", metavar="STATUS",
+                                help="ClinVar release status: public, or 'hold until published'."),
+) -> None:
+    """ClinVar Submission API JSON for the classifications of a signed-off report."""
+    from charcot.cli_contract import emit
+    from charcot.errors import InputError
+    from charcot.exports.clinvar import clinvar_submission
+
+    if affected not in ("yes", "no", "unknown"):
+        raise InputError(f"--affected {affected} is not one of yes, no, unknown", hint="use --affected yes")
+    if release not in ("public", "hold until published"):
+        raise InputError(f"--release {release!r} is not 'public' or 'hold until published'", hint="use --release public")
+    rep = _read_report(report)
+    if rep.signoff.state != "final":
+        raise InputError("the report is a draft: only signed-off classifications are submitted to ClinVar",
+                         hint="sign the report off first (charcot report --sign-off final --reviewer NAME, or the "
+                              "web app), then export it")
+    emit(json.dumps(clinvar_submission(rep, affected=affected, release=release), indent=1, sort_keys=True), output)
+
+
+@export_app.command("fhir")
+def fhir_cmd(
+    report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) written by 'charcot report'."),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
+                                      help="Write the FHIR bundle JSON to FILE ('-' or omitted: stdout)."),
+) -> None:
+    """FHIR R4 bundle (HL7 Genomics Reporting shape) of a report; a draft report is 'preliminary'."""
+    from charcot.cli_contract import emit
+    from charcot.exports.fhir import fhir_bundle
+
+    emit(json.dumps(fhir_bundle(_read_report(report)), indent=1, sort_keys=True), output)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")

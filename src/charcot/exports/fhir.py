@@ -1,0 +1,168 @@
+"""A FHIR R4 bundle in the shape of the HL7 Genomics Reporting implementation guide.
+
+One ``DiagnosticReport`` (LOINC 81247-9, the genetic variant reporting panel) with, for each reported variant,
+a *variant* Observation (LOINC 69548-6 with the components the guide uses: gene, c./p. HGVS, transcript,
+assembly, coordinates, alleles, allelic state, germline) and a *diagnostic implication* Observation
+(LOINC 53037-8 answer codes for the ACMG class) derived from it; each repeat locus is a variant Observation
+whose repeat sizes are given as components. Codes were checked against the guide's own examples
+(HL7/genomics-reporting). The bundle is parsed by the ``fhir.resources`` R4B models (a maintained FHIR
+library) before it is written; profile-level conformance (the IG's invariants) needs the HL7 validator, which
+charcot does not run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from charcot.report.model import RepeatCall, Report, VariantFinding
+
+LOINC = "http://loinc.org"
+HGNC = "http://www.genenames.org/geneId"
+HGVS = "http://varnomen.hgvs.org"
+NUCCORE = "http://www.ncbi.nlm.nih.gov/nuccore"
+GR_TBD = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs"
+GR = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition"
+CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "laboratory"}]}
+_ASSEMBLY = {"GRCh37": ("LA14029-5", "GRCh37"), "GRCh38": ("LA26806-2", "GRCh38")}
+_ALLELIC_STATE = {"heterozygous": ("LA6706-1", "heterozygous"), "homozygous": ("LA6705-3", "homozygous"),
+                  "hemizygous": ("LA6707-9", "hemizygous")}
+_SIGNIFICANCE = {"Pathogenic": ("LA6668-3", "Pathogenic"), "Likely pathogenic": ("LA26332-9", "Likely pathogenic"),
+                 "Uncertain significance": ("LA26333-7", "Uncertain significance"),
+                 "Likely benign": ("LA26334-5", "Likely benign"), "Benign": ("LA6675-8", "Benign")}
+
+
+def _cc(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    coding: dict[str, Any] = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return {"coding": [coding]}
+
+
+def _component(code: str, display: str, **value: Any) -> dict[str, Any]:
+    return {"code": _cc(LOINC, code, display), **value}
+
+
+def _uuid(*parts: str) -> str:
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"urn:uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) -> dict[str, Any]:
+    comps: list[dict[str, Any]] = []
+    from charcot.knowledge import get_knowledge
+
+    gene = get_knowledge().find_gene(f.gene) if f.gene else None
+    if gene is not None:
+        comps.append(_component("48018-6", "Gene studied [ID]", valueCodeableConcept=_cc(HGNC, gene.hgnc_id, gene.symbol)))
+    if f.transcript:
+        comps.append(_component("51958-7", "Transcript reference sequence [ID]",
+                                valueCodeableConcept=_cc(NUCCORE, f.transcript)))
+    if f.transcript and f.hgvs_c:
+        comps.append(_component("48004-6", "DNA change (c.HGVS)",
+                                valueCodeableConcept=_cc(HGVS, f"{f.transcript}:{f.hgvs_c}")))
+    if f.hgvs_p:
+        comps.append(_component("48005-3", "Amino acid change (pHGVS)", valueCodeableConcept=_cc(HGVS, f.hgvs_p)))
+    if report.header.build in _ASSEMBLY:
+        code, label = _ASSEMBLY[report.header.build]
+        comps.append(_component("62374-4", "Human reference sequence assembly version",
+                                valueCodeableConcept=_cc(LOINC, code, label)))
+    comps += [
+        _component("48000-4", "Chromosome (narrative)", valueString=f.chrom),
+        _component("92822-6", "Genomic coordinate system", valueCodeableConcept=_cc(LOINC, "LA30102-0",
+                                                                                      "1-based character counting")),
+        _component("81254-5", "Genomic allele start-end",
+                   valueRange={"low": {"value": f.pos}, "high": {"value": f.pos + len(f.ref) - 1}}),
+        _component("69547-8", "Genomic ref allele [ID]", valueString=f.ref),
+        _component("69551-0", "Genomic alt allele [ID]", valueString=f.alt),
+        _component("48002-0", "Genomic source class [Type]", valueCodeableConcept=_cc(LOINC, "LA6683-2", "Germline")),
+    ]
+    if f.zygosity in _ALLELIC_STATE:
+        code, label = _ALLELIC_STATE[f.zygosity]
+        comps.append(_component("53034-5", "Allelic state", valueCodeableConcept=_cc(LOINC, code, label)))
+    return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
+            "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
+            "subject": {"reference": patient_ref},
+            "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"), "component": comps}
+
+
+def _implication(f: VariantFinding, variant_ref: str, patient_ref: str) -> dict[str, Any] | None:
+    if f.classification not in _SIGNIFICANCE:
+        return None  # not classified, or a risk-allele statement: no ACMG significance to state
+    code, label = _SIGNIFICANCE[f.classification]
+    note = "; ".join(f"{e.criterion} ({e.strength})" for e in f.evidence if e.applied)
+    obs: dict[str, Any] = {
+        "resourceType": "Observation", "meta": {"profile": [f"{GR}/diagnostic-implication"]}, "status": "final",
+        "category": [CATEGORY], "code": _cc(GR_TBD, "diagnostic-implication", "Diagnostic Implication"),
+        "subject": {"reference": patient_ref}, "derivedFrom": [{"reference": variant_ref}],
+        "component": [_component("53037-8", "Genetic variation clinical significance",
+                                 valueCodeableConcept=_cc(LOINC, code, label))],
+    }
+    if note:
+        obs["note"] = [{"text": f"ACMG/AMP criteria applied: {note}"}]
+    return obs
+
+
+def _repeat_observation(call: RepeatCall, patient_ref: str) -> dict[str, Any]:
+    comps: list[dict[str, Any]] = []
+    from charcot.knowledge import get_knowledge
+
+    gene = get_knowledge().find_gene(call.gene) if call.gene else None
+    if gene is not None:
+        comps.append(_component("48018-6", "Gene studied [ID]", valueCodeableConcept=_cc(HGNC, gene.hgnc_id, gene.symbol)))
+    for i, size in enumerate(call.alleles, start=1):
+        if size is not None:
+            comps.append({"code": {"text": f"repeat units, allele {i}"
+                                   + (f" ({call.repeat_unit})" if call.repeat_unit else "")},
+                          "valueQuantity": {"value": size, "unit": "repeat units"}})
+    comps.append(_component("48002-0", "Genomic source class [Type]", valueCodeableConcept=_cc(LOINC, "LA6683-2", "Germline")))
+    return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
+            "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
+            "subject": {"reference": patient_ref}, "valueCodeableConcept": {"text": call.status},
+            "note": [{"text": f"{call.locus} repeat: {call.interpretation}"}], "component": comps}
+
+
+def fhir_bundle(report: Report) -> dict[str, Any]:
+    """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
+    rid = report.header.report_id
+    patient_ref = _uuid(rid, "patient")
+    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": {
+        "resourceType": "Patient", "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}}]
+    results: list[dict[str, str]] = []
+    for tier in report.genetics.tiers:
+        for f in tier.findings:
+            vref = _uuid(rid, "variant", f.key)
+            entries.append({"fullUrl": vref, "resource": _variant_observation(f, report, patient_ref)})
+            results.append({"reference": vref})
+            imp = _implication(f, vref, patient_ref)
+            if imp is not None:
+                iref = _uuid(rid, "implication", f.key)
+                entries.append({"fullUrl": iref, "resource": imp})
+                results.append({"reference": iref})
+    for call in report.repeats.calls:
+        ref = _uuid(rid, "repeat", call.locus)
+        entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref)})
+        results.append({"reference": ref})
+    diagnostic = {
+        "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
+        "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
+        "status": "final" if report.signoff.state == "final" else "preliminary",
+        "category": [_cc("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")],
+        "code": _cc(LOINC, "81247-9", "Master HL7 genetic variant reporting panel"),
+        "subject": {"reference": patient_ref}, "issued": report.run.run_time.isoformat(),
+        "result": results, "conclusion": report.statement,
+    }
+    entries.insert(1, {"fullUrl": _uuid(rid, "report"), "resource": diagnostic})
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection",
+                              "identifier": {"system": "urn:charcot:report-id", "value": rid},
+                              "timestamp": report.run.run_time.isoformat(), "entry": entries}
+    validate_bundle(bundle)
+    return bundle
+
+
+def validate_bundle(bundle: dict[str, Any]) -> None:
+    """Parse with the fhir.resources R4B models; raises pydantic's ValidationError on any structural error."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)

@@ -1,0 +1,94 @@
+"""ClinVar submission and FHIR bundle exports, validated by ClinVar's own schema and by fhir.resources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from charcot.exports.clinvar import clinvar_submission, validation_errors
+from charcot.exports.fhir import fhir_bundle, validate_bundle
+from charcot.report.model import Report
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "charcot" / "report" / "demo_data"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from charcot.cli import main
+
+    root = tmp_path_factory.mktemp("exports")
+    common = ["report", "--no-pdf", "--vcf", str(DEMO / "demo.vcf.gz"), "--str", str(DEMO / "demo.str.vcf"),
+              "--clinical", str(DEMO / "demo_case.yaml")]
+    assert main([*common, "--outdir", str(root / "draft")]) == 0
+    assert main([*common, "--sign-off", "final", "--reviewer", "A. Reviewer", "--role", "clinical geneticist",
+                 "--signed-on", "2026-11-30", "--outdir", str(root / "final")]) == 0
+    return {"draft": root / "draft" / "report.json", "final": root / "final" / "report.json"}
+
+
+def test_clinvar_submission_validates_and_carries_the_evidence(reports: dict[str, Path], run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "clinvar.json"
+    r = run_cli("export", "clinvar", str(reports["final"]), "--affected", "yes", "-o", str(out))
+    assert r.code == 0, r.stderr
+    payload = json.loads(out.read_text())
+    assert validation_errors(payload) == []
+    report = Report.model_validate_json(reports["final"].read_text())
+    classified = [f for t in report.genetics.tiers for f in t.findings if f.classification]
+    subs = payload["germlineSubmission"]
+    assert len(subs) == len(classified) >= 1
+    sod1 = next(s for s in subs if s["variantSet"]["variant"][0].get("gene") == [{"symbol": "SOD1"}])
+    finding = next(f for f in classified if f.gene == "SOD1")
+    assert sod1["germlineClassification"]["germlineClassificationDescription"] == finding.classification
+    coords = sod1["variantSet"]["variant"][0]["chromosomeCoordinates"]
+    assert (coords["chromosome"], coords["start"], coords["referenceAllele"], coords["alternateAllele"]) == \
+        (finding.chrom, finding.pos, finding.ref, finding.alt)
+    for e in finding.evidence:
+        if e.applied:
+            assert e.criterion in sod1["germlineClassification"]["comment"]
+    assert payload["assertionCriteria"] == {"db": "PubMed", "id": "25741868"}
+    assert sod1["observedIn"][0]["affectedStatus"] == "yes"
+    assert sod1["conditionSet"]["condition"][0]["db"] == "MONDO"
+
+
+def test_a_draft_report_is_never_submitted(reports: dict[str, Path], run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("export", "clinvar", str(reports["draft"]))
+    assert r.code == 2 and "draft" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_schema_catches_a_broken_payload(reports: dict[str, Path]) -> None:
+    report = Report.model_validate_json(reports["final"].read_text())
+    payload = clinvar_submission(report)
+    payload["germlineSubmission"][0]["germlineClassification"]["germlineClassificationDescription"] = "Probably bad"
+    assert any("Probably bad" in e for e in validation_errors(payload))
+
+
+def test_fhir_bundle_parses_and_links_implications_to_variants(reports: dict[str, Path], run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "bundle.json"
+    r = run_cli("export", "fhir", str(reports["final"]), "-o", str(out))
+    assert r.code == 0, r.stderr
+    bundle = json.loads(out.read_text())
+    validate_bundle(bundle)
+    resources = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    diag = next(r for r in resources.values() if r["resourceType"] == "DiagnosticReport")
+    assert diag["status"] == "final"
+    assert all(ref["reference"] in resources for ref in diag["result"])
+    implications = [r for r in resources.values() if r.get("code", {}).get("coding", [{}])[0].get("code")
+                    == "diagnostic-implication"]
+    assert implications, "the SOD1 classification must be stated"
+    for imp in implications:
+        assert resources[imp["derivedFrom"][0]["reference"]]["code"]["coding"][0]["code"] == "69548-6"
+    texts = json.dumps(bundle)
+    assert "c.14C>T" in texts or "SOD1" in texts
+    draft = fhir_bundle(Report.model_validate_json(reports["draft"].read_text()))
+    assert next(e["resource"] for e in draft["entry"] if e["resource"]["resourceType"] == "DiagnosticReport")[
+        "status"] == "preliminary"
+
+
+def test_fhir_validation_rejects_a_malformed_bundle(reports: dict[str, Path]) -> None:
+    from pydantic import ValidationError
+
+    bundle = fhir_bundle(Report.model_validate_json(reports["final"].read_text()))
+    bundle["entry"][0]["resource"]["birthDate"] = "not a date"
+    with pytest.raises(ValidationError):
+        validate_bundle(bundle)
