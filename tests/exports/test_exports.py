@@ -19,12 +19,15 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from charcot.cli import main
 
     root = tmp_path_factory.mktemp("exports")
-    common = ["report", "--no-pdf", "--vcf", str(DEMO / "demo.vcf.gz"), "--str", str(DEMO / "demo.str.vcf"),
-              "--clinical", str(DEMO / "demo_case.yaml")]
+    common = ["report", "--no-pdf", "--vcf", str(DEMO / "demo.vcf.gz"), "--clinical", str(DEMO / "demo_case.yaml")]
+    sign = ["--sign-off", "final", "--reviewer", "A. Reviewer", "--role", "clinical geneticist", "--signed-on",
+            "2026-11-30"]
     assert main([*common, "--outdir", str(root / "draft")]) == 0
-    assert main([*common, "--sign-off", "final", "--reviewer", "A. Reviewer", "--role", "clinical geneticist",
-                 "--signed-on", "2026-11-30", "--outdir", str(root / "final")]) == 0
-    return {"draft": root / "draft" / "report.json", "final": root / "final" / "report.json"}
+    assert main([*common, *sign, "--outdir", str(root / "final")]) == 0
+    # the demo's repeat file belongs to another sample: asked to be final, the report stays a draft
+    assert main([*common, "--str", str(DEMO / "demo.str.vcf"), *sign, "--outdir", str(root / "mismatch")]) == 0
+    return {"draft": root / "draft" / "report.json", "final": root / "final" / "report.json",
+            "mismatch": root / "mismatch" / "report.json"}
 
 
 def test_clinvar_submission_validates_and_carries_the_evidence(reports: dict[str, Path], run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -52,8 +55,9 @@ def test_clinvar_submission_validates_and_carries_the_evidence(reports: dict[str
 
 
 def test_a_draft_report_is_never_submitted(reports: dict[str, Path], run_cli) -> None:  # type: ignore[no-untyped-def]
-    r = run_cli("export", "clinvar", str(reports["draft"]))
-    assert r.code == 2 and "draft" in r.stderr and "Traceback" not in r.stderr
+    for kind in ("draft", "mismatch"):  # a report with an identity mismatch cannot be final, so never submitted
+        r = run_cli("export", "clinvar", str(reports[kind]))
+        assert r.code == 2 and "draft" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_schema_catches_a_broken_payload(reports: dict[str, Path]) -> None:

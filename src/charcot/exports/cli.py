@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import OutputFormat, format_option, output_option
+
 export_app = typer.Typer(name="export", help="Export a report's results: ClinVar submission, FHIR bundle.",
                          no_args_is_help=True)
 
@@ -34,18 +36,19 @@ def _read_report(path: Path):  # type: ignore[no-untyped-def]
 @export_app.command("clinvar")
 def clinvar_cmd(
     report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) of a signed-off report."),
-    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
-                                      help="Write the submission JSON to FILE ('-' or omitted: stdout)."),
+    output: str | None = output_option("the submission"),
     affected: str = typer.Option("unknown", "--affected", metavar="STATUS",
                                  help="The patient's status for the condition: yes, no or unknown (default: unknown)."),
     release: str = typer.Option("public", "--release", metavar="STATUS",
                                 help="ClinVar release status: public, or 'hold until published'."),
+    fmt: str | None = format_option(),
 ) -> None:
     """ClinVar Submission API JSON for the classifications of a signed-off report."""
-    from charcot.cli_contract import emit
+    from charcot.cli_contract import emit, resolve_format
     from charcot.errors import InputError
     from charcot.exports.clinvar import clinvar_submission
 
+    chosen = resolve_format(fmt, output)
     if affected not in ("yes", "no", "unknown"):
         raise InputError(f"--affected {affected} is not one of yes, no, unknown", hint="use --affected yes")
     if release not in ("public", "hold until published"):
@@ -55,20 +58,45 @@ def clinvar_cmd(
         raise InputError("the report is a draft: only signed-off classifications are submitted to ClinVar",
                          hint="sign the report off first (charcot report --sign-off final --reviewer NAME, or the "
                               "web app), then export it")
-    emit(json.dumps(clinvar_submission(rep, affected=affected, release=release), indent=1, sort_keys=True), output)
+    payload = clinvar_submission(rep, affected=affected, release=release)
+    if chosen == OutputFormat.TABLE:
+        lines = [f"ClinVar submission ({len(payload['germlineSubmission'])} records, assertion criteria PubMed "
+                 f"{payload['assertionCriteria']['id']}, release {payload['clinvarSubmissionReleaseStatus']}; "
+                 "validated against ClinVar's schema):"]
+        for sub in payload["germlineSubmission"]:
+            c = sub["variantSet"]["variant"][0]["chromosomeCoordinates"]
+            gene = ",".join(g["symbol"] for g in sub["variantSet"]["variant"][0].get("gene", []))
+            cond = sub["conditionSet"]["condition"][0]
+            lines.append(f"  {gene} {c['assembly']} {c['chromosome']}:{c['start']} {c['referenceAllele']}>"
+                         f"{c['alternateAllele']}: {sub['germlineClassification']['germlineClassificationDescription']}"
+                         f" for {cond['db']}:{cond['id'].split(':')[-1]}")
+        emit("\n".join(lines), output)
+        return
+    emit(json.dumps(payload, indent=1, sort_keys=True), output)
 
 
 @export_app.command("fhir")
 def fhir_cmd(
     report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) written by 'charcot report'."),
-    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
-                                      help="Write the FHIR bundle JSON to FILE ('-' or omitted: stdout)."),
+    output: str | None = output_option("the FHIR bundle"),
+    fmt: str | None = format_option(),
 ) -> None:
     """FHIR R4 bundle (HL7 Genomics Reporting shape) of a report; a draft report is 'preliminary'."""
-    from charcot.cli_contract import emit
+    from charcot.cli_contract import emit, resolve_format
     from charcot.exports.fhir import fhir_bundle
 
-    emit(json.dumps(fhir_bundle(_read_report(report)), indent=1, sort_keys=True), output)
+    chosen = resolve_format(fmt, output)
+    bundle = fhir_bundle(_read_report(report))
+    if chosen == OutputFormat.TABLE:
+        lines = [f"FHIR R4 bundle ({len(bundle['entry'])} resources; parsed by fhir.resources):"]
+        for entry in bundle["entry"]:
+            res = entry["resource"]
+            code = res.get("code", {}).get("coding", [{}])[0]
+            lines.append(f"  {res['resourceType']}" + (f" {code.get('code')} {code.get('display', '')}".rstrip()
+                                                        if code else ""))
+        emit("\n".join(lines), output)
+        return
+    emit(json.dumps(bundle, indent=1, sort_keys=True), output)
 
 
 def register(app: typer.Typer) -> None:

@@ -75,11 +75,22 @@ def _mode_of_inheritance(gene_symbol: str | None) -> str | None:
     return _INHERITANCE.get(gene.inheritance[0].value)
 
 
+def hgvs_c(f: VariantFinding) -> str | None:
+    """The c. expression with its transcript (findings carry it with or without the transcript prefix)."""
+    if not f.hgvs_c:
+        return None
+    if ":" in f.hgvs_c or not f.transcript:
+        return f.hgvs_c
+    return f"{f.transcript}:{f.hgvs_c}"
+
+
 def _comment(f: VariantFinding) -> str:
     applied = [e for e in f.evidence if e.applied]
     parts = [f"{e.criterion} ({e.strength}): {e.reason}" for e in applied]
-    head = f"Classified with the ACMG/AMP 2015 criteria (points: {f.points:g}) by charcot. " \
-        if f.points is not None else "Classified with the ACMG/AMP 2015 criteria by charcot. "
+    # ClinVar takes either coordinates or HGVS for a variant; charcot submits coordinates and names the HGVS here
+    name = " ".join(x for x in (hgvs_c(f), f.hgvs_p) if x)
+    head = (f"{name}. " if name else "") + "Classified with the ACMG/AMP 2015 criteria" + \
+        (f" (points: {f.points:g})" if f.points is not None else "") + " by charcot. "
     return (head + " ".join(parts))[:4000]
 
 
@@ -98,8 +109,6 @@ def _submission(f: VariantFinding, report: Report, evaluated: date, affected: st
     variant: dict[str, Any] = {"chromosomeCoordinates": {
         "assembly": report.header.build, "chromosome": f.chrom, "start": f.pos, "stop": f.pos + len(f.ref) - 1,
         "referenceAllele": f.ref, "alternateAllele": f.alt}}
-    if f.transcript and f.hgvs_c:
-        variant["hgvs"] = f"{f.transcript}:{f.hgvs_c}"
     if f.gene:
         variant["gene"] = [{"symbol": f.gene}]
     return {

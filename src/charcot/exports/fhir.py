@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from charcot.exports.clinvar import hgvs_c
 from charcot.report.model import RepeatCall, Report, VariantFinding
 
 LOINC = "http://loinc.org"
@@ -59,9 +60,9 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) ->
     if f.transcript:
         comps.append(_component("51958-7", "Transcript reference sequence [ID]",
                                 valueCodeableConcept=_cc(NUCCORE, f.transcript)))
-    if f.transcript and f.hgvs_c:
-        comps.append(_component("48004-6", "DNA change (c.HGVS)",
-                                valueCodeableConcept=_cc(HGVS, f"{f.transcript}:{f.hgvs_c}")))
+    c_expr = hgvs_c(f)
+    if c_expr:
+        comps.append(_component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept=_cc(HGVS, c_expr)))
     if f.hgvs_p:
         comps.append(_component("48005-3", "Amino acid change (pHGVS)", valueCodeableConcept=_cc(HGVS, f.hgvs_p)))
     if report.header.build in _ASSEMBLY:

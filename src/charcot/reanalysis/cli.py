@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import format_option, output_option
+
 
 def register(app: typer.Typer) -> None:
     @app.command("reanalyse")
@@ -15,15 +17,13 @@ def register(app: typer.Typer) -> None:
         inputs: list[Path] = typer.Option([], "--inputs", metavar="DIR",
                                           help="Another folder to look for the reports' input files in "
                                                "(repeatable; default: beside each report.json)."),
-        fmt: str = typer.Option("table", "--format", metavar="FORMAT",
-                                help="Output format: table, json (default: table)."),
-        output: str | None = typer.Option(None, "-o", "--output", metavar="FILE",
-                                          help="Write the re-analysis to FILE ('-' or omitted: stdout)."),
+        fmt: str | None = format_option(),
+        output: str | None = output_option("the re-analysis"),
     ) -> None:
         """Re-run stored reports with the knowledge in force and list, per case, what changed."""
-        from charcot.cli_contract import OutputFormat, check_format, emit
+        from charcot.cli_contract import OutputFormat, emit, resolve_format
         from charcot.reanalysis.api import describe, reanalyse
 
-        chosen = check_format(fmt, (OutputFormat.TABLE, OutputFormat.JSON))
+        chosen = resolve_format(fmt, output)
         result = reanalyse(cases, inputs)
         emit(result.model_dump_json(indent=1) if chosen == OutputFormat.JSON else describe(result), output)
