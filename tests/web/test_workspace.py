@@ -64,6 +64,10 @@ def test_lifecycle_roles_versions_audit_and_delete(tmp_path: Path, database_url:
             assert c.get(f"/api/cases/{case_id}").json()["review_state"] == "signed off"
             frozen = app.state.store.signed_dir(case_id, 1) / "report.json"
             signed_sha = hashlib.sha256(frozen.read_bytes()).hexdigest()
+            signoff = json.loads(frozen.read_text())["signoff"]
+            assert signoff["state"] == "final" and signoff["reviewer"] == "Bob" and signoff["role"] == "Reviewer"
+            working = json.loads((app.state.store.case_dir(case_id) / "report.json").read_text())
+            assert working["signoff"]["state"] == "draft"  # only the frozen copy is final
             assert app.state.store.report_versions(case_id)[0]["report_sha256"] == signed_sha
             assert _review(c, case_id, token, action="amend").status_code == 422  # a reason is required
             assert _review(c, case_id, token, action="amend", reason="new repeat sizing").status_code == 303
@@ -78,6 +82,18 @@ def test_lifecycle_roles_versions_audit_and_delete(tmp_path: Path, database_url:
                              ("bob", "amend"), ("bob", "view")):
                 assert expected in actions, expected
             assert c.get(f"/cases/{case_id}/audit.csv").text.splitlines()[0] == "id,at,actor,action,case_id,patient,detail"
+            # An open identity alert (stated sex male, the pedigree says female) blocks sign-off.
+            token = _login(c, "alice")
+            r = c.post("/api/cases", data={"csrf_token": _token(c), "patient": "P-10", "sex": "male",
+                                           "proband": "NA12878"},
+                       files={"str_file": demo_files()["str_file"], "ped": demo_files()["ped"]}, headers=SAME)
+            alert_case = r.json()["id"]
+            assert wait_done(c, alert_case)["status"] == "done"
+            assert _review(c, alert_case, token, action="submit").status_code == 303
+            token = _login(c, "bob")
+            assert "Identity alert" in c.get(f"/cases/{alert_case}", headers={"accept": "text/html"}).text
+            r = _review(c, alert_case, token, action="sign")
+            assert r.status_code == 409 and "identity alert" in r.json()["detail"]
             # Only an administrator deletes; the files go, the audit record stays.
             assert c.post(f"/cases/{case_id}/delete", data={"csrf_token": token}, headers=SAME).status_code == 403
             upload = data / app.state.store.get_case(case_id)["uploads"][0]["stored"]
@@ -85,13 +101,17 @@ def test_lifecycle_roles_versions_audit_and_delete(tmp_path: Path, database_url:
             token = _login(c, "carol")
             r = c.post(f"/cases/{case_id}/delete", data={"csrf_token": token}, headers=SAME, follow_redirects=False)
             assert r.status_code == 303
-            assert not upload.exists() and not app.state.store.case_dir(case_id).exists()
+            # The repeat file is content-addressed and the second case uses it too: it stays until that goes.
+            assert upload.exists() and not app.state.store.case_dir(case_id).exists()
             assert not app.state.store.signed_dir(case_id).exists()
             assert c.get(f"/api/cases/{case_id}").status_code == 404
             assert ("carol", "delete") in [(a["actor"], a["action"]) for a in app.state.store.audit_trail(case_id=case_id)]
             # The patient (with its visits) goes the same way.
             r = c.post("/patients/P-9/delete", data={"csrf_token": token}, headers=SAME, follow_redirects=False)
             assert r.status_code == 303 and c.get("/patients/P-9").status_code == 404
+            r = c.post("/patients/P-10/delete", data={"csrf_token": token}, headers=SAME, follow_redirects=False)
+            assert r.status_code == 303 and not upload.exists() and not app.state.store.case_dir(alert_case).exists()
+            assert [a["action"] for a in app.state.store.audit_trail(case_id=alert_case)][-1] == "delete"
     finally:
         app.state.runner.pool.shutdown(wait=True)
         app.state.store.engine.dispose()

@@ -19,7 +19,6 @@ import io
 import json
 import logging
 import re
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -698,7 +697,9 @@ def create_app(settings: Settings) -> FastAPI:
             problem = _sign_problem(case, principal)
             if problem:
                 raise HTTPException(409, f"cannot sign off: {problem}")
-            digest = _freeze(case_id, case["version"])
+            import anyio.to_thread
+
+            digest = await anyio.to_thread.run_sync(_freeze, case_id, case["version"], principal)
             store.add_report_version(case_id, case["version"], author=case["created_by"], signed_by=principal.username,
                                      report_sha256=digest, report_id=case["report_id"])
             detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"
@@ -719,16 +720,23 @@ def create_app(settings: Settings) -> FastAPI:
                     patient=case["patient"], detail=detail)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
-    def _freeze(case_id: str, version: int) -> str:
-        """Copy the signed outputs to ``signed/<case>/v<version>/`` (outside the report folder, which a
-        rebuild replaces as a whole); nothing rewrites them afterwards."""
-        src = store.case_dir(case_id)
+    def _freeze(case_id: str, version: int, principal: auth.Principal) -> str:
+        """Write the signed report (its sign-off block filled: final, reviewer, role, date) to
+        ``signed/<case>/v<version>/``, outside the report folder a rebuild replaces; nothing rewrites it
+        afterwards. Returns the SHA-256 of its report.json."""
+        from charcot.report.build import sign
+        from charcot.report.model import Report
+        from charcot.report.write import write_report
+
+        report = Report.model_validate_json((store.case_dir(case_id) / "report.json").read_text(encoding="utf-8"))
+        report = sign(report, state="final", reviewer=principal.display_name,
+                      role=auth.ROLES.get(principal.role, principal.role), on=date.today(), strict=True)
         dst = store.signed_dir(case_id, version)
-        dst.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for name in _OUTPUTS:
-            if (src / name).is_file():
-                shutil.copy2(src / name, dst / name)
-                (dst / name).chmod(0o400)
+        dst.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_report(report, dst, pdf=settings.pdf)
+        make_private(dst)
+        for f in dst.iterdir():
+            f.chmod(0o400)
         return hashlib.sha256((dst / "report.json").read_bytes()).hexdigest()
 
     @app.post("/cases/{case_id}/comments")
