@@ -314,7 +314,8 @@ def _digest(report: Any) -> dict[str, Any]:
     repeats = [f"{c.gene or c.locus}:{c.status}" for c in report.repeats.calls]
     stage = next((m.value for m in report.clinical.measures if m.name.startswith("King's stage")), None)
     trials = [i for i in report.therapies.items if i.kind == "trial"]
-    eligible = sum(1 for i in trials if i.verdict == "eligible") if trials else None
+    # Trials the patient could join now: eligible and recorded as open to new participants.
+    eligible = sum(1 for i in trials if i.verdict == "eligible" and i.open_to_new_participants) if trials else None
     return {"genes": [f.gene for f in findings if f.gene], "variants": variants,
             "classes": [f.classification for f in findings if f.classification], "repeats": repeats,
             "stage": f"King's {stage}" if stage else None, "eligible_trials": eligible,
