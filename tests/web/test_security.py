@@ -254,3 +254,36 @@ def test_audit_trail_is_append_only(local_app: Any) -> None:
         with pytest.raises(DBAPIError), store.session() as s:
             s.execute(text(statement))
     assert [a["actor"] for a in store.audit_trail()] == ["tester"]
+
+
+def test_users_add_disable_and_list(run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv("PW", "a-long-enough-password")
+    assert run_cli("users", "add", "dana", "--role", "genetic_counsellor", "--name", "Dana Example",
+                   "--password-env", "PW", "--data-dir", str(data)).code == 0
+    res = run_cli("users", "add", "dana", "--role", "reviewer", "--password-env", "PW", "--data-dir", str(data))
+    assert res.code == 2 and "exists already" in res.stderr
+    res = run_cli("users", "add", "eve", "--role", "wizard", "--password-env", "PW", "--data-dir", str(data))
+    assert res.code == 2 and "unknown role" in res.stderr
+    monkeypatch.setenv("SHORT", "short")
+    res = run_cli("users", "add", "eve", "--role", "reviewer", "--password-env", "SHORT", "--data-dir", str(data))
+    assert res.code == 2 and "too short" in res.stderr
+    store = Store(data)
+    user = store.user("dana")
+    assert user is not None and user["password_hash"].startswith("$argon2id$")
+    assert "a-long-enough-password" not in user["password_hash"]
+    store.engine.dispose()
+    app = create_app(Settings(data_dir=data, pdf=False))
+    try:
+        with _client(app) as c:
+            r = c.post("/login", data={"username": "dana", "password": "a-long-enough-password"}, follow_redirects=False)
+            assert r.status_code == 303
+            assert c.get("/api/cases").status_code == 200
+            assert run_cli("users", "disable", "dana", "--data-dir", str(data)).code == 0
+            assert c.get("/api/cases").status_code == 401  # the session ended with the account
+            r = c.post("/login", data={"username": "dana", "password": "a-long-enough-password"})
+            assert r.status_code == 401
+    finally:
+        _close(app)
+    listing = run_cli("users", "list", "--data-dir", str(data))
+    assert "dana\tGenetic counsellor\tdisabled\tDana Example" in listing.stdout
