@@ -170,3 +170,45 @@ def test_no_names_or_genotypes_in_logs(client: TestClient, caplog: pytest.LogCap
     assert r.json()["id"] in text  # the case is logged, by its opaque id
     for secret in ("NA12878", "Jane-Doe-Pseudonym", "DEMO-001", "0/1", "0|1", "33032096"):
         assert secret not in text, secret
+
+
+def test_every_knowledge_section_lists_in_words_and_each_record_has_a_page(tmp_path: Path) -> None:
+    import re
+
+    from charcot.knowledge.sections import SECTIONS
+
+    app = create_app(Settings(data_dir=tmp_path / "data", pdf=False))
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        for section in SECTIONS:
+            listing = c.get(f"/knowledge?section={section}")
+            assert listing.status_code == 200, section
+            table = listing.text.split('id="knowledge"')[1].split("</table>")[-2]
+            assert "{&#39;" not in table and "{'" not in table and "_" not in re.sub(r"<[^>]+>", "", table.split("</tr>")[0]), section
+            links = re.findall(r'href="(/knowledge/[^"]+)"', listing.text)
+            assert links, f"{section}: no record links"
+            record = c.get(links[0].replace("&amp;", "&"))
+            assert record.status_code == 200 and "{&#39;" not in record.text and "{&#34;" not in record.text, (section, links[0])
+        found = c.get("/knowledge?section=genes&q=superoxide")
+        assert "SOD1" in found.text and "FUS" not in found.text.split('id="knowledge"')[1]
+    app.state.runner.pool.shutdown(wait=True)
+
+
+def test_upload_form_takes_every_cli_input(client: TestClient) -> None:
+    """VCF, PED, ages, phenopacket, sex, region, HPO: each reaches the report (as `charcot report` would)."""
+    phenopacket = Path(__file__).parents[1] / "data" / "clinical" / "example_phenopacket.json"
+    files = {"vcf": demo_files()["vcf"], "ped": demo_files()["ped"],
+             "ages": ("ages.tsv", (DEMO / "demo.ages.tsv").read_bytes()),
+             "phenopacket": ("case.phenopacket.json", phenopacket.read_bytes())}
+    r = client.post("/api/cases", data={"proband": "NA12878", "hpo": "HP:0007354", "sex": "female", "region": "EU"},
+                    files=files)
+    assert r.status_code == 202, r.text
+    state = wait_done(client, r.json()["id"])
+    assert state["status"] == "done", state
+    assert {u["role"] for u in state["uploads"]} == {"vcf", "ped", "ages", "phenopacket"}
+    report = client.get(f"/cases/{state['id']}/report.json").json()
+    assert report["header"]["patient_id"] == "DEMO-ALS-002"  # from the phenopacket
+    assert {"HP:0007354", "HP:0001260"} <= set(report["header"]["hpo_terms"])
+    assert report["header"]["sex"] == "female" and report["therapies"]["region"] == "EU"
+    ages = {x["relative"]: x["age"] for x in report["family"]["relatives_risk"]}
+    assert ages.get("DEMO-S") == 52  # from the ages file
+    assert client.post("/api/cases", data={"sex": "other"}, files={"ped": demo_files()["ped"]}).status_code == 422
