@@ -55,6 +55,14 @@ def test_synthetic_csq_classes_and_cli_outputs(tmp_path: Path, run_cli) -> None:
     payload = json.loads((out / "results.json").read_text())
     assert payload["covariates"] == ["sex", "PC1", "PC2"] and "provenance" in payload
     assert (out / "qq.png").stat().st_size > 1000 and (out / "forest.png").exists()
+    assert (out / "manhattan.png").stat().st_size > 1000
+    masks = [line.split("\t") for line in (out / "masks.tsv").read_text().splitlines()]
+    assert masks[0][:4] == ["gene", "mask", "n_variants", "case_carriers"] and "p_skato" in masks[0]
+    assert {r[1] for r in masks[1:]} >= {"ACAT-O", "lof+missense|af<=1%"}
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "masks.parquet")
+    assert table.num_rows == len(masks) - 1 and table.column_names == masks[0]
     # every qualifying variant respects the rarity rule
     for line in (out / "variants.tsv").read_text().splitlines()[1:]:
         cells = line.split("\t")

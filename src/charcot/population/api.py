@@ -121,10 +121,13 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
         not_assessed.append({"what": "lof and missense classes",
                              "reason": "the VCF has no CSQ/ANN/BCSQ consequence annotation"})
     not_assessed.extend(collapse.not_assessed)
+    from charcot.population.masks import analyse_masks
+
+    mask_rows, mask_notes = analyse_masks(sorted(collapse.mask_variants, key=lambda v: v.key), cov, is_case)
     return BurdenResults(backend=backend, n_samples=n, n_cases=n_cases, n_controls=n_controls,
                          covariates=covariates, groups=results, carrier_frequencies=carrier_freq,
                          oligogenic=oligo, variants=sorted(collapse.variants, key=lambda v: v.key),
-                         notes=list(collapse.notes), not_assessed=not_assessed)
+                         notes=list(collapse.notes) + mask_notes, not_assessed=not_assessed, masks=mask_rows)
 
 
 def run_burden(
@@ -271,13 +274,48 @@ def results_json(results: BurdenResults) -> dict[str, object]:
 
 
 # Every file write_results may put in its folder (an existing folder holding others is refused).
-RESULT_NAMES = ("burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "results.json", "qq.png", "forest.png")
+RESULT_NAMES = ("burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "masks.tsv", "masks.parquet",
+                "results.json", "qq.png", "forest.png", "manhattan.png")
+MASK_COLUMNS = ("gene", "mask", "n_variants", "case_carriers", "n_cases", "control_carriers", "n_controls",
+                "odds_ratio", "or_ci_low", "or_ci_high", "p_burden", "burden_test", "p_skat", "p_skato", "rho_skato",
+                "p_acato", "note")
+
+
+def mask_table(results: BurdenResults) -> list[tuple[object, ...]]:
+    """Rows of masks.tsv / masks.parquet, in MASK_COLUMNS order."""
+    return [(m.gene, m.mask, m.n_variants, m.case_carriers, m.n_cases, m.control_carriers, m.n_controls,
+             m.odds_ratio, m.or_ci_low, m.or_ci_high, m.burden_p, m.burden_test, m.skat_p, m.skato_p, m.skato_rho,
+             m.acato_p, m.note) for m in results.masks]
+
+
+def _have_matplotlib() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def write_parquet(results: BurdenResults, path: Path) -> bool:
+    """masks.parquet (pyarrow); False when pyarrow is not installed (the TSV holds the same table)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return False
+    rows = mask_table(results)
+    columns = {name: [r[i] for r in rows] for i, name in enumerate(MASK_COLUMNS)}
+    pq.write_table(pa.table(columns), str(path))
+    return True
 
 
 def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True) -> list[Path]:
-    """Write burden.tsv, carriers.tsv, oligogenic.tsv, variants.tsv, results.json (+ qq/forest PNGs)."""
+    """Write burden.tsv, carriers.tsv, oligogenic.tsv, variants.tsv, masks.tsv (+ masks.parquet when pyarrow
+    is installed), results.json (+ qq/forest/manhattan PNGs)."""
     from charcot.outputs import atomic_directory
 
+    if plots and results.groups and not _have_matplotlib():
+        results.notes.append("plots not drawn: matplotlib is not installed in this environment "
+                             "(pip install 'charcot[cohort]')")
+        plots = False
     written: list[Path] = []
     cols = ["gene", "class", "n_variants", "case_carriers", "n_cases", "case_freq", "control_carriers",
             "n_controls", "control_freq", "fisher_or", "fisher_p", "firth_log_or", "firth_se", "firth_ci_low",
@@ -302,17 +340,28 @@ def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True
         var_lines += ["\t".join(_fmt(x) for x in (v.chrom, v.pos, v.ref, v.alt, v.gene, v.cls, v.af, v.af_source,
                                                   v.case_carriers, v.control_carriers)) for v in results.variants]
         (scratch / "variants.tsv").write_text("\n".join(var_lines) + "\n", encoding="utf-8")
+        mask_lines = ["\t".join(MASK_COLUMNS)] + ["\t".join(_fmt(x) for x in row) for row in mask_table(results)]
+        (scratch / "masks.tsv").write_text("\n".join(mask_lines) + "\n", encoding="utf-8")
+        parquet = write_parquet(results, scratch / "masks.parquet")
+        if not parquet:
+            results.notes.append("masks.parquet not written: pyarrow is not installed (masks.tsv has the same table)")
         payload = results_json(results)
         from charcot.model import provenance
 
         payload["provenance"] = json.loads(provenance().model_dump_json())
         (scratch / "results.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        names = ["burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "results.json"]
+        names = ["burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", "masks.tsv"]
+        names += ["masks.parquet"] if parquet else []
+        names += ["results.json"]
         if plots and results.groups:
-            from charcot.population.plots import forest_plot, qq_plot
+            from charcot.population.plots import forest_plot, manhattan_plot, qq_plot
 
-            qq_plot([g.fisher_p for g in results.groups], scratch / "qq.png")
+            qq_plot([g.fisher_p for g in results.groups], scratch / "qq.png",
+                    extra=[m.acato_p for m in results.masks if m.mask == "ACAT-O"])
             forest_plot(results.groups, scratch / "forest.png")
             names += ["qq.png", "forest.png"]
+            if results.masks:
+                manhattan_plot(results.masks, scratch / "manhattan.png")
+                names += ["manhattan.png"]
     written = [Path(outdir) / name for name in names]
     return written

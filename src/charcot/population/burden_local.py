@@ -9,6 +9,7 @@ each contig is cut into 1 Mb pieces dealt round-robin to worker processes
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from charcot.population.masks import MASK_MAX_AF, MaskVariant
 from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
 from charcot.population.qualifying import (
     POPULATION_AF_FIELDS,
@@ -96,6 +98,11 @@ def collapse_job(job: Job) -> Collapse:
     revel_fields = [f for f in REVEL_FIELDS if f in header_infos]
     has_clnsig = "CLNSIG" in header_infos and job.criteria.plp_source == "clinvar"
     plp_genes = job.criteria.plp_genes()  # empty unless plp_source is charcot
+    # classify once with the widest rarity any output needs (the masks go to af <= 1%); the classes of
+    # burden.tsv keep the stricter --max-af rule below
+    from dataclasses import replace
+
+    wide = replace(job.criteria, max_af=max(job.criteria.max_af, math.nextafter(MASK_MAX_AF, 1.0)))
     for variant in _records(vcf, job.regions):
         result.records_read += 1
         if not job.include_filtered and variant.FILTER not in (None, "PASS"):
@@ -127,27 +134,39 @@ def collapse_job(job: Job) -> Collapse:
             cohort_af = float(allele_hits.sum()) / n_called_alleles if n_called_alleles else 0.0
             cls = classify_allele(spec, annotation, info_af, info_revel,
                                   clnsig if isinstance(clnsig, str) else None,
-                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria,
-                                  plp_genes)
+                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), wide, plp_genes)
             af_source = "population"
             if cls.af is None:
                 # no population frequency: judge rarity by the cohort's own frequency
                 af_source = "cohort"
                 cls = classify_allele(spec, annotation, cohort_af, info_revel,
                                       clnsig if isinstance(clnsig, str) else None,
-                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), job.criteria,
-                                  plp_genes)
-            for gene in cls.missense_without_revel:
-                if job.genes is None or gene.upper() in job.genes:
-                    result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1
+                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), wide, plp_genes)
+            af_used = float(cls.af if cls.af is not None else cohort_af)
+            rare = af_used < job.criteria.max_af
+            if rare:
+                for gene in cls.missense_without_revel:
+                    if job.genes is None or gene.upper() in job.genes:
+                        result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1
             if not cls.by_gene:
                 continue
             carriers = allele_hits.any(axis=1)
+            dosage_all: np.ndarray | None = None
             n_case = int((carriers & is_case).sum())
             n_ctrl = int((carriers & ~is_case).sum())
-            for gene, classes in cls.by_gene.items():
+            for gene, wide_classes in cls.by_gene.items():
                 if job.genes is not None and gene.upper() not in job.genes:
                     continue
+                kinds = wide_classes & {"lof", "missense"}
+                if kinds and af_used <= MASK_MAX_AF:
+                    if dosage_all is None:
+                        dosage_all = allele_hits.sum(axis=1)
+                    index = np.flatnonzero(dosage_all)
+                    result.mask_variants.append(MaskVariant(
+                        gene, "lof" if "lof" in kinds else "missense", chrom, int(variant.POS), variant.REF, alt,
+                        af_used, int(dosage_all.sum()), index.astype(np.int64),
+                        dosage_all[index].astype(np.int8)))
+                classes = {c for c in wide_classes if rare or c not in ("lof", "missense")}
                 for name in sorted(classes):
                     key = (gene, name)
                     group = result.groups.get(key)
@@ -157,8 +176,7 @@ def collapse_job(job: Job) -> Collapse:
                     group.carriers |= carriers
                     group.n_variants += 1
                     result.variants.append(QualifyingVariant(
-                        chrom, int(variant.POS), variant.REF, alt, gene, name,
-                        float(cls.af if cls.af is not None else cohort_af), af_source, n_case, n_ctrl))
+                        chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl))
     vcf.close()
     return result
 
@@ -218,4 +236,5 @@ def collapse_local(
     for part in parts[1:]:
         merged.merge(part)
     merged.variants.sort(key=lambda v: v.key)
+    merged.mask_variants.sort(key=lambda v: v.key)
     return merged

@@ -57,7 +57,8 @@ def burden(
     hail_master: str = typer.Option("", "--hail-master", help="Spark master for --backend hail (default local[2])."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the QQ and forest plots."),
 ) -> None:
-    """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V).
+    """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V), and gene x mask
+    tests (lof, missense, both; singleton / af<=0.1% / af<=1%) by burden, SKAT and SKAT-O, combined by ACAT-O.
 
     Classes: plp (by default charcot's own ACMG classification; --plp-source clinvar|sites for ClinVar
     labels or a site list), lof and missense (rare; REVEL for missense), repeat (--str, at the
@@ -112,6 +113,12 @@ def burden(
     for g in sorted(results.groups, key=lambda g: g.fisher_p)[:10]:
         typer.echo(f"  {g.gene:10} {g.cls:9} cases {g.case_carriers}/{g.n_cases}  controls "
                    f"{g.control_carriers}/{g.n_controls}  Fisher p={g.fisher_p:.3g}  Firth p={g.firth_p:.3g}")
+    acato = sorted((m for m in results.masks if m.mask == "ACAT-O"), key=lambda m: m.acato_p)
+    if acato:
+        typer.echo(f"gene x mask tests (burden, SKAT, SKAT-O; masks.tsv): {len(results.masks) - len(acato)} masks in "
+                   f"{len(acato)} genes; smallest ACAT-O:")
+        for m in acato[:5]:
+            typer.echo(f"  {m.gene:10} ACAT-O p={m.acato_p:.3g}")
     for note in results.notes:
         typer.echo(f"  note: {note}")
     for item in results.not_assessed:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from charcot.population.masks import MaskResult, MaskVariant
+
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -58,6 +60,7 @@ class Collapse:
     annotation: str | None = None  # CSQ / ANN / BCSQ / None
     notes: list[str] = field(default_factory=list)
     not_assessed: list[dict[str, str]] = field(default_factory=list)  # {"what", "reason"} added by run_burden
+    mask_variants: list[MaskVariant] = field(default_factory=list)  # lof/missense alleles with af <= 1%
 
     def merge(self, other: Collapse) -> None:
         """OR another partial collapse (same samples, different genomic region) into this one."""
@@ -70,6 +73,7 @@ class Collapse:
             else:
                 self.groups[key] = group
         self.variants.extend(other.variants)
+        self.mask_variants.extend(other.mask_variants)
         self.records_read += other.records_read
         self.records_skipped_filter += other.records_skipped_filter
         for gene, n in other.missense_without_revel.items():
@@ -119,3 +123,4 @@ class BurdenResults:
     variants: list[QualifyingVariant]
     notes: list[str]
     not_assessed: list[dict[str, str]]
+    masks: list[MaskResult] = field(default_factory=list)

@@ -1,0 +1,180 @@
+"""Gene x mask tests in the SAIGE-GENE+ / REGENIE style: burden, SKAT, SKAT-O, combined by ACAT-O.
+
+Masks (per gene): ``lof`` (predicted loss of function), ``missense`` (missense with REVEL >= the
+``--revel-min`` cut-off; AlphaMissense is not read), and their union ``lof+missense``, each at three
+frequency bins: ``singleton`` (allele count 1 among the analysed samples), ``af<=0.1%`` and
+``af<=1%`` (the allele frequency used for rarity everywhere in charcot.population: the largest
+population frequency annotated, else the cohort's own; see :mod:`charcot.population.qualifying`).
+A mask with no variant is not tested (no row).
+
+Per mask, with the covariates in every test (logistic null model of case status on intercept +
+covariates, :func:`charcot.population.skat.logistic_null`):
+
+* **burden**: carrier of at least one mask variant (0/1). Score test of the carrier indicator; where
+  its p-value is below 0.05, the Firth-penalised likelihood-ratio test replaces it (the rule REGENIE
+  uses, Mbatchou et al. 2021), which keeps unbalanced case-control designs calibrated (Firth 1993;
+  Dey et al. 2017 on imbalance). ``burden_test`` says which was used. The odds ratio and 95% CI are
+  the Firth estimate (Wald interval) where Firth ran, else the one-step score estimate
+  ``exp(S/V)`` with ``exp(S/V +- 1.96/sqrt(V))``.
+* **SKAT** and **SKAT-O** on the variants' dosages, Beta(MAF; 1, 25) weights
+  (:mod:`charcot.population.skat`).
+* **ACAT-O** per gene: Cauchy combination (Liu & Xie 2020) of every burden, SKAT and SKAT-O p-value
+  of that gene's masks, equally weighted (as SAIGE-GENE+, Zhou et al. 2022).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+MASK_MAX_AF = 0.01
+FREQ_BINS: tuple[tuple[str, float | None], ...] = (("singleton", None), ("af<=0.1%", 0.001), ("af<=1%", 0.01))
+MASK_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("lof", frozenset({"lof"})), ("missense", frozenset({"missense"})),
+    ("lof+missense", frozenset({"lof", "missense"})))
+FIRTH_BELOW = 0.05  # burden score p-values below this are replaced by Firth's
+
+
+@dataclass
+class MaskVariant:
+    """One ALT allele eligible for a mask in one gene, with its carriers (analysed-sample order)."""
+
+    gene: str
+    kind: str  # lof or missense (lof wins when an allele is both)
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    af: float
+    allele_count: int  # copies among the analysed samples
+    index: npt.NDArray[np.int64]  # carrier positions in the analysed samples
+    dosage: npt.NDArray[np.int8]  # copies carried (1 or 2)
+
+    @property
+    def key(self) -> tuple[str, str, int, str, str]:
+        return (self.gene, self.chrom, self.pos, self.ref, self.alt)
+
+    def same(self, other: MaskVariant) -> bool:
+        return (self.key == other.key and self.kind == other.kind and self.allele_count == other.allele_count
+                and (self.af == other.af or abs(self.af - other.af) <= 1e-12)
+                and np.array_equal(self.index, other.index) and np.array_equal(self.dosage, other.dosage))
+
+
+@dataclass
+class MaskResult:
+    gene: str
+    mask: str
+    n_variants: int
+    case_carriers: int
+    n_cases: int
+    control_carriers: int
+    n_controls: int
+    odds_ratio: float
+    or_ci_low: float
+    or_ci_high: float
+    burden_p: float
+    burden_test: str  # score | firth | "" (ACAT-O rows)
+    skat_p: float
+    skato_p: float
+    skato_rho: float
+    acato_p: float = math.nan  # only on the gene's ACAT-O row
+    note: str = ""
+
+
+def mask_name(kind: str, bin_name: str) -> str:
+    return f"{kind}|{bin_name}"
+
+
+def select(variants: list[MaskVariant], kinds: frozenset[str], bin_cut: float | None) -> list[MaskVariant]:
+    if bin_cut is None:
+        return [v for v in variants if v.kind in kinds and v.allele_count == 1]
+    return [v for v in variants if v.kind in kinds and v.af <= bin_cut]
+
+
+def analyse_masks(
+    variants: list[MaskVariant], design: npt.NDArray[np.float64], is_case: npt.NDArray[np.bool_],
+) -> tuple[list[MaskResult], list[str]]:
+    """Every gene x mask test plus one ACAT-O row per gene; returns (rows, notes)."""
+    from charcot.population.skat import (
+        SparseGenotypes,
+        beta_weights,
+        burden_score,
+        logistic_null,
+        score_and_kernel,
+        skat_from,
+        skato_from,
+    )
+    from charcot.population.stats import acat, firth_logistic
+
+    n = int(is_case.size)
+    n_cases, n_controls = int(is_case.sum()), int((~is_case).sum())
+    notes: list[str] = []
+    variants = [v for v in variants if v.allele_count > 0]  # an allele nobody analysed carries tests nothing
+    if not variants or n_cases == 0 or n_controls == 0:
+        return [], notes
+    y = is_case.astype(np.float64)
+    null = logistic_null(design, y)
+    if not null.converged:
+        notes.append("mask tests: the covariate-only logistic null model did not converge; SKAT/SKAT-O p-values "
+                     "are unreliable")
+    fraction = n_cases / n
+    notes.append(f"mask tests: {n_cases} cases : {n_controls} controls (case fraction {fraction:.3f}); burden "
+                 f"p-values from the score test, replaced by Firth's penalised likelihood-ratio test where the score "
+                 f"p < {FIRTH_BELOW} (imbalance-robust); SKAT/SKAT-O use the asymptotic null of the logistic score"
+                 + (" — with this imbalance and few carriers they can be miscalibrated; read them with the Firth "
+                    "burden p-values" if min(fraction, 1 - fraction) < 0.2 else ""))
+    by_gene: dict[str, list[MaskVariant]] = {}
+    for v in variants:
+        by_gene.setdefault(v.gene, []).append(v)
+    rows: list[MaskResult] = []
+    z = 1.959963984540054
+    for gene in sorted(by_gene):
+        gene_rows: list[MaskResult] = []
+        for kind, kinds in MASK_KINDS:
+            for bin_name, cut in FREQ_BINS:
+                chosen = sorted(select(by_gene[gene], kinds, cut), key=lambda v: v.key)
+                if not chosen:
+                    continue
+                carriers = np.zeros(n, dtype=bool)
+                for v in chosen:
+                    carriers[v.index] = True
+                a = int((carriers & is_case).sum())
+                c = int((carriers & ~is_case).sum())
+                log_or, se, p_burden = burden_score(null, carriers)
+                test = "score"
+                lo = hi = math.nan
+                if math.isfinite(log_or):
+                    lo, hi = log_or - z * se, log_or + z * se
+                if math.isfinite(p_burden) and p_burden < FIRTH_BELOW:
+                    x = np.column_stack([design[:, :1], carriers.astype(np.float64), design[:, 1:]])
+                    fit = firth_logistic(x, y, test_index=1)
+                    log_or, lo, hi, p_burden, test = fit.estimate, fit.ci_low, fit.ci_high, fit.p_value, "firth"
+                geno = SparseGenotypes(n, tuple(v.index for v in chosen), tuple(v.dosage for v in chosen))
+                s, m = score_and_kernel(null, geno, beta_weights(geno.maf()))
+                skat = skat_from(s, m)
+                skato = skato_from(s, m)
+                gene_rows.append(MaskResult(
+                    gene=gene, mask=mask_name(kind, bin_name), n_variants=len(chosen), case_carriers=a,
+                    n_cases=n_cases, control_carriers=c, n_controls=n_controls,
+                    odds_ratio=math.exp(log_or) if math.isfinite(log_or) else math.nan,
+                    or_ci_low=math.exp(lo) if math.isfinite(lo) else math.nan,
+                    or_ci_high=math.exp(hi) if math.isfinite(hi) else math.nan,
+                    burden_p=p_burden, burden_test=test, skat_p=skat.p_value, skato_p=skato.p_value,
+                    skato_rho=skato.rho))
+        pvals = [p for r in gene_rows for p in (r.burden_p, r.skat_p, r.skato_p) if math.isfinite(p)]
+        rows.extend(gene_rows)
+        if pvals:
+            anyone = np.zeros(n, dtype=bool)
+            for v in by_gene[gene]:
+                anyone[v.index] = True
+            rows.append(MaskResult(gene=gene, mask="ACAT-O", n_variants=len(by_gene[gene]),
+                                   case_carriers=int((anyone & is_case).sum()), n_cases=n_cases,
+                                   control_carriers=int((anyone & ~is_case).sum()), n_controls=n_controls,
+                                   odds_ratio=math.nan, or_ci_low=math.nan, or_ci_high=math.nan, burden_p=math.nan,
+                                   burden_test="", skat_p=math.nan, skato_p=math.nan, skato_rho=math.nan,
+                                   acato_p=acat(pvals),
+                                   note=f"Cauchy combination of {len(pvals)} burden/SKAT/SKAT-O p-values"))
+    return rows, notes
