@@ -244,7 +244,15 @@ def run_burden(
         notes.append("repeat class not assessed: no --str given")
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
-    return analyse(collapse, pheno, covariates, backend)
+    results = analyse(collapse, pheno, covariates, backend)
+    if backend == "hail" and results.masks:
+        from charcot.population.burden_hail import skat_in_hail
+
+        hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, _design(pheno, collapse.samples, covariates),
+                              analysed, is_case)
+        for m in results.masks:
+            m.skat_p_hail = hail_p.get((m.gene, m.mask), math.nan)
+    return results
 
 
 def _fmt(value: object) -> str:
@@ -278,14 +286,14 @@ RESULT_NAMES = ("burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", 
                 "results.json", "qq.png", "forest.png", "manhattan.png")
 MASK_COLUMNS = ("gene", "mask", "n_variants", "case_carriers", "n_cases", "control_carriers", "n_controls",
                 "odds_ratio", "or_ci_low", "or_ci_high", "p_burden", "burden_test", "p_skat", "p_skato", "rho_skato",
-                "p_acato", "note")
+                "p_acato", "p_skat_hail", "note")
 
 
 def mask_table(results: BurdenResults) -> list[tuple[object, ...]]:
     """Rows of masks.tsv / masks.parquet, in MASK_COLUMNS order."""
     return [(m.gene, m.mask, m.n_variants, m.case_carriers, m.n_cases, m.control_carriers, m.n_controls,
              m.odds_ratio, m.or_ci_low, m.or_ci_high, m.burden_p, m.burden_test, m.skat_p, m.skato_p, m.skato_rho,
-             m.acato_p, m.note) for m in results.masks]
+             m.acato_p, m.skat_p_hail, m.note) for m in results.masks]
 
 
 def _have_matplotlib() -> bool:

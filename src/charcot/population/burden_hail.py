@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from charcot.population.masks import MASK_MAX_AF, MaskVariant
 from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
 from charcot.population.qualifying import (
     LOF_TERMS,
@@ -93,8 +94,7 @@ def collapse_hail(
     hl = init_hail(config)
     raw_header = _read_header(path)
     spec = annotation_spec(raw_header)
-    mt = hl.import_vcf(path, reference_genome=None, force_bgz=path.endswith(".gz"),
-                       array_elements_required=False)
+    mt = _read_matrix(hl, path)
     info_fields = set(mt.info.dtype.fields) if hasattr(mt.info.dtype, "fields") else set()
     records_read = mt.count_rows()
     order = {s: i for i, s in enumerate(analysed)}
@@ -216,6 +216,25 @@ def collapse_hail(
     mt = mt.annotate_rows(pairs=hl.array(hl.set(hl.flatten(mt.ann.map(pairs)).extend(charcot_pairs)))
                           .filter(lambda t: gene_ok(t[0])),
                           no_revel_genes=hl.set(no_revel))
+    # mask-eligible alleles (lof / missense up to af <= 1%), one kind per gene (lof wins), as burden_local
+    import math
+
+    wide_rare = mt.af < max(criteria.max_af, math.nextafter(MASK_MAX_AF, 1.0))
+
+    def mask_pairs(p: Any) -> Any:
+        gene = p[gi].strip()
+        terms = hl.set(p[ci].split("&").map(lambda t: t.replace("^\\*+", "")))
+        is_lof = hl.or_else(wide_rare & (hl.len(terms.intersection(lof_lit)) > 0), False)
+        is_mis = hl.or_else(wide_rare & (hl.len(terms.intersection(mis_lit)) > 0) & hl.is_defined(mt.revel)
+                            & (hl.or_else(mt.revel, -1.0) >= criteria.revel_min), False)
+        kind = hl.if_else(is_lof, "lof", hl.if_else(is_mis, "missense", ""))
+        return hl.if_else((gene == "") | (kind == ""), hl.empty_array(hl.ttuple(hl.tstr, hl.tstr)),
+                          hl.array([hl.tuple([gene, kind])]))
+
+    found = hl.set(hl.flatten(mt.ann.map(mask_pairs)))
+    mask_list = hl.array(hl.set(found.map(lambda t: t[0]))).filter(gene_ok).map(
+        lambda g: hl.tuple([g, hl.if_else(found.contains(hl.tuple([g, "lof"])), "lof", "missense")]))
+    mt = mt.annotate_rows(mask_pairs=mask_list)
     no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
     q = mt.filter_rows(hl.len(mt.pairs) > 0)
     q = q.explode_rows(q.pairs)
@@ -226,6 +245,12 @@ def collapse_hail(
     variants = [QualifyingVariant(str(r.locus.contig).removeprefix("chr"), int(r.locus.position), r.alleles[0],
                                   r.alleles[r.k], r.pairs[0], r.pairs[1], float(r.af), r.af_source,
                                   int(r.case_carriers), int(r.control_carriers)) for r in rows]
+    mq = mt.filter_rows(hl.len(mt.mask_pairs) > 0)
+    mq = mq.annotate_entries(dos=hl.or_else(
+        hl.range(hl.or_else(mq.GT.ploidy, 0)).filter(lambda j: mq.GT[j] == mq.k).length(), 0))
+    mq = mq.annotate_rows(mcar=hl.agg.filter(mq.dos > 0, hl.agg.collect(hl.struct(s=mq.s, d=mq.dos))),
+                          mac=hl.agg.sum(mq.dos))
+    mask_rows = mq.rows().select("af", "mask_pairs", "mcar", "mac", "k").collect()
     grouped = (q.group_rows_by(gene=q.pairs[0], cls=q.pairs[1])
                .aggregate_rows(n_variants=hl.agg.count())
                .aggregate_entries(carrier=hl.agg.any(q.carrier)).result())
@@ -240,6 +265,15 @@ def collapse_hail(
         result.groups[(r.gene, r.cls)] = GroupCarriers(r.gene, r.cls, carriers, np.ones(n, dtype=bool),
                                                        int(r.n_variants))
     result.variants = sorted(variants, key=lambda v: v.key)
+    for r in mask_rows:
+        pairs_sorted = sorted((order[c.s], int(c.d)) for c in r.mcar)
+        carrier_index = np.array([i for i, _ in pairs_sorted], dtype=np.int64)
+        carrier_dosage = np.array([d for _, d in pairs_sorted], dtype=np.int8)
+        for gene, kind in r.mask_pairs:
+            result.mask_variants.append(MaskVariant(
+                gene, kind, str(r.locus.contig).removeprefix("chr"), int(r.locus.position), r.alleles[0],
+                r.alleles[r.k], float(r.af), int(r.mac), carrier_index, carrier_dosage))
+    result.mask_variants.sort(key=lambda v: v.key)
     result.records_read = int(records_read)
     result.records_skipped_filter = int(skipped)
     result.missense_without_revel = {str(g): int(c) for g, c in no_revel_counts.items()}
@@ -252,3 +286,74 @@ def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:
     hl = init_hail()
     exprs = [hl.fisher_exact_test(a, b, c, d).p_value for a, b, c, d in tables]
     return [float(x) for x in hl.eval(hl.array(exprs))] if exprs else []
+
+
+def skat_in_hail(
+    path: str, mask_variants: list[MaskVariant], masks: list[Any], design: Any, analysed: list[str],
+    is_case: list[bool],
+) -> dict[tuple[str, str], float]:
+    """SKAT p-values of every gene x mask computed by Hail's own ``hl.skat`` (logistic, Davies), on the same
+    variants, dosages (missing = 0), Beta(MAF; 1, 25) weights (Hail takes their square) and covariates as the
+    Python SKAT: a second, independent implementation reported next to it (``p_skat_hail``)."""
+    from charcot.population.masks import FREQ_BINS, MASK_KINDS, mask_name, select
+    from charcot.population.skat import SparseGenotypes, beta_weights
+
+    hl = init_hail()
+    wanted = {(m.gene, m.mask) for m in masks if m.mask != "ACAT-O"}
+    site_type = hl.ttuple(hl.tstr, hl.tint32, hl.tstr, hl.tstr)
+    members: dict[tuple[str, int, str, str], list[str]] = {}
+    weights: dict[tuple[str, int, str, str], float] = {}
+    n = len(analysed)
+    by_gene: dict[str, list[MaskVariant]] = {}
+    for v in mask_variants:
+        if v.allele_count > 0:
+            by_gene.setdefault(v.gene, []).append(v)
+    for gene, variants in by_gene.items():
+        maf = SparseGenotypes(n, tuple(v.index for v in variants), tuple(v.dosage for v in variants)).maf()
+        for v, w in zip(variants, beta_weights(maf), strict=True):
+            weights[(v.chrom, v.pos, v.ref, v.alt)] = float(w) ** 2
+        for kind, kinds in MASK_KINDS:
+            for bin_name, cut in FREQ_BINS:
+                name = mask_name(kind, bin_name)
+                if (gene, name) not in wanted:
+                    continue
+                for v in select(variants, kinds, cut):
+                    members.setdefault((v.chrom, v.pos, v.ref, v.alt), []).append(f"{gene}\t{name}")
+    if not members:
+        return {}
+    mt = _read_matrix(hl, path)
+    mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
+    covs = {s: [float(x) for x in design[i, 1:]] for i, s in enumerate(analysed)}
+    mt = mt.annotate_cols(y=hl.literal(dict(zip(analysed, [1.0 if c else 0.0 for c in is_case], strict=True)))[mt.s],
+                          cov=hl.literal(covs)[mt.s])
+    mt = mt.annotate_rows(k=hl.range(1, hl.len(mt.alleles)))
+    mt = mt.explode_rows(mt.k)
+    site = hl.tuple([hl.str(mt.locus.contig).replace("^chr", ""), mt.locus.position, mt.alleles[0], mt.alleles[mt.k]])
+    mt = mt.annotate_rows(keys=hl.literal(members, dtype=hl.tdict(site_type, hl.tarray(hl.tstr))).get(site),
+                          w=hl.literal(weights, dtype=hl.tdict(site_type, hl.tfloat64)).get(site))
+    mt = mt.filter_rows(hl.is_defined(mt.keys))
+    mt = mt.explode_rows(mt.keys)
+    dosage = hl.float64(hl.or_else(hl.range(hl.or_else(mt.GT.ploidy, 0)).filter(lambda j: mt.GT[j] == mt.k).length(), 0))
+    n_cov = design.shape[1] - 1
+    ht = hl.skat(key_expr=mt.keys, weight_expr=mt.w, y=mt.y, x=dosage,
+                 covariates=[1.0] + [mt.cov[i] for i in range(n_cov)], logistic=True)
+    out: dict[tuple[str, str], float] = {}
+    for row in ht.collect():
+        gene, name = str(row.id).split("\t")
+        ok = row.p_value is not None and row.fault == 0 and 0.0 <= float(row.p_value) <= 1.0
+        out[(gene, name)] = float(row.p_value) if ok else float("nan")  # fault: Davies did not converge
+    return out
+
+
+def _read_matrix(hl: Any, path: str) -> Any:
+    """A MatrixTable from a VCF/BCF-as-VCF path, a Hail MatrixTable directory (.mt) or a VDS (.vds, densified)."""
+    clean = path.rstrip("/")
+    if clean.endswith(".mt"):
+        return hl.read_matrix_table(clean)
+    if clean.endswith(".vds"):
+        vds = hl.vds.read_vds(clean)
+        mt = hl.vds.to_dense_mt(vds)
+        if "GT" not in mt.entry and "LGT" in mt.entry:
+            mt = mt.annotate_entries(GT=hl.vds.lgt_to_gt(mt.LGT, mt.LA))
+        return mt
+    return hl.import_vcf(path, reference_genome=None, force_bgz=path.endswith(".gz"), array_elements_required=False)

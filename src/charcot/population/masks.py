@@ -81,6 +81,7 @@ class MaskResult:
     skato_p: float
     skato_rho: float
     acato_p: float = math.nan  # only on the gene's ACAT-O row
+    skat_p_hail: float = math.nan  # hl.skat's p-value for the same set (Hail backend only)
     note: str = ""
 
 
