@@ -79,3 +79,4 @@ def test_hail_fisher_matches_scipy() -> None:
     tables = [(47, 16, 99, 27), (3, 1, 1, 3), (0, 87, 5, 208)]
     for (a, b, c, d), p in zip(tables, fisher_in_hail(tables), strict=True):
         assert abs(p - fisher_2x2(a, a + b, c, c + d).p_value) <= 1e-8
+

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -160,20 +161,29 @@ def run_burden(
     if not Path(vcf).exists():
         raise InputError("cohort VCF not found", path=vcf)
     pheno = read_phenotypes(phenotypes, covariates)
-    from cyvcf2 import VCF
+    hail_native = vcf.rstrip("/").endswith((".mt", ".vds"))
+    if hail_native:
+        if backend != "hail":
+            raise InputError("a Hail MatrixTable / VDS is read only by the Hail backend", path=vcf,
+                             hint="add --backend hail, or give the cohort as VCF/BCF")
+        from charcot.population.burden_hail import native_header
 
-    try:
-        reader = VCF(vcf, lazy=True)
-    except OSError as exc:
-        raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
-    vcf_samples = list(reader.samples)
-    raw_header = str(reader.raw_header)
-    from charcot.variants.reader import check_index
+        vcf_samples, raw_header = native_header(vcf, hail_config)
+    else:
+        from cyvcf2 import VCF
 
-    try:
-        check_index(Path(vcf), reader)  # a foreign or stale index would silently empty every region query
-    finally:
-        reader.close()
+        try:
+            reader = VCF(vcf, lazy=True)
+        except OSError as exc:
+            raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
+        vcf_samples = list(reader.samples)
+        raw_header = str(reader.raw_header)
+        from charcot.variants.reader import check_index
+
+        try:
+            check_index(Path(vcf), reader)  # a foreign or stale index would silently empty every region query
+        finally:
+            reader.close()
     if not vcf_samples:
         raise InputError("the cohort VCF has no samples", path=vcf, hint="a burden test needs genotypes")
     indices = match_samples(pheno, vcf_samples, vcf)
@@ -193,7 +203,10 @@ def run_burden(
     if backend not in ("local", "hail"):
         raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
     not_assessed: list[dict[str, str]] = []
-    if criteria.plp_source == "charcot":
+    if criteria.plp_source == "charcot" and hail_native:
+        not_assessed.append({"what": "plp class", "reason": "charcot's ACMG classification of panel alleles reads a "
+                             "VCF/BCF; the input is a Hail MatrixTable/VDS (use --plp-source clinvar or sites)"})
+    elif criteria.plp_source == "charcot":
         from dataclasses import replace
 
         from charcot.population.acmg_sites import classify_panel_sites, describe
@@ -210,16 +223,22 @@ def run_burden(
             notes.append("P/LP class: INFO/CLNSIG (ClinVar) labels of the VCF")
     else:
         notes.append(f"P/LP class: {len(criteria.plp_sites)} allele(s) of the --plp-sites list")
+    import time
+
+    began = time.perf_counter()
+    startup = 0.0
     if backend == "local":
         from charcot.population.burden_local import collapse_local
 
         collapse = collapse_local(vcf, indices, is_case, criteria, gene_filter, workers=workers,
                                   include_filtered=include_filtered)
     elif backend == "hail":
-        from charcot.population.burden_hail import collapse_hail
+        from charcot.population.burden_hail import TIMINGS, collapse_hail
 
         collapse = collapse_hail(vcf, analysed, is_case, criteria, gene_filter,
-                                 include_filtered=include_filtered, config=hail_config)
+                                 include_filtered=include_filtered, config=hail_config, raw_header=raw_header)
+        startup = TIMINGS.get("start", 0.0)
+    collapsed = time.perf_counter()
     if len(vcf_samples) > len(analysed):
         notes.append(f"{len(vcf_samples) - len(analysed)} VCF sample(s) have no phenotype and were not analysed")
     if str_vcf is not None:
@@ -245,13 +264,18 @@ def run_burden(
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     results = analyse(collapse, pheno, covariates, backend)
-    if backend == "hail" and results.masks:
+    tested = time.perf_counter()
+    results.timings = {"startup": round(startup, 3), "collapse": round(collapsed - began - startup, 3),
+                       "tests": round(tested - collapsed, 3)}
+    skat_check = ((hail_config or {}).get("skat_check") or os.environ.get("CHARCOT_HAIL_SKAT_CHECK", "1")) != "0"
+    if backend == "hail" and results.masks and skat_check:
         from charcot.population.burden_hail import skat_in_hail
 
         hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, _design(pheno, collapse.samples, covariates),
                               analysed, is_case)
         for m in results.masks:
             m.skat_p_hail = hail_p.get((m.gene, m.mask), math.nan)
+        results.timings["hail_skat"] = round(time.perf_counter() - tested, 3)
     return results
 
 

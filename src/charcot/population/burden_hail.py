@@ -11,6 +11,12 @@ Configuration (``config`` dict, or environment variables ``CHARCOT_HAIL_MASTER``
   GCS, S3 or a shared file system) and ``tmp_dir`` must be a shared location.
 * ``tmp_dir``: Hail's temporary directory (default: a fresh local directory).
 * ``driver_memory``: Spark driver memory (default ``4g``).
+* ``skat_check`` (``CHARCOT_HAIL_SKAT_CHECK``): ``0`` skips the second pass that recomputes every SKAT
+  p-value with ``hl.skat`` (column ``p_skat_hail``); default on.
+* ``executor_memory`` (``CHARCOT_HAIL_EXECUTOR_MEMORY``): Spark executor memory (default: Spark's, 1g).
+
+Input: a VCF/BCF path, a Hail MatrixTable directory (``*.mt``) or a VariantDataset (``*.vds``,
+densified with ``hl.vds.to_dense_mt``); see :func:`_read_matrix`.
 
 Spark is bound to 127.0.0.1 and its UI is off: a local run opens no network port to the outside.
 
@@ -44,6 +50,7 @@ from charcot.population.qualifying import (
 )
 
 _STARTED: dict[str, Any] = {}
+TIMINGS: dict[str, float] = {}  # seconds: "start" (JVM + Spark + Hail start-up), "collapse", "skat"
 
 
 def init_hail(config: dict[str, str] | None = None) -> Any:
@@ -51,17 +58,26 @@ def init_hail(config: dict[str, str] | None = None) -> Any:
     import hail as hl
 
     if _STARTED:
+        TIMINGS["start"] = 0.0  # already running in this process
         return hl
     config = config or {}
     master = config.get("master") or os.environ.get("CHARCOT_HAIL_MASTER") or "local[2]"
     tmp = config.get("tmp_dir") or os.environ.get("CHARCOT_HAIL_TMP") or tempfile.mkdtemp(prefix="charcot-hail-")
     memory = config.get("driver_memory") or os.environ.get("CHARCOT_HAIL_DRIVER_MEMORY") or "4g"
     spark_conf = {"spark.driver.memory": memory, "spark.ui.enabled": "false"}
-    if master.startswith("local"):
+    if master.startswith("local") or master.startswith(("spark://127.0.0.1:", "spark://localhost:")):
+        # a local run, or a standalone cluster on loopback (scripts/spark-cluster.sh): stay on 127.0.0.1
         spark_conf |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+    executor_memory = config.get("executor_memory") or os.environ.get("CHARCOT_HAIL_EXECUTOR_MEMORY")
+    if executor_memory:
+        spark_conf["spark.executor.memory"] = executor_memory
+    import time
+
+    began = time.perf_counter()
     hl.init(master=master, quiet=True, tmp_dir=tmp, local_tmpdir=tmp, spark_conf=spark_conf,
             log=os.path.join(tmp, "hail.log"))
     _STARTED["tmp"] = tmp
+    TIMINGS["start"] = time.perf_counter() - began
     return hl
 
 
@@ -90,9 +106,10 @@ def _read_header(path: str) -> str:
 def collapse_hail(
     path: str, analysed: list[str], is_case: list[bool], criteria: Criteria,
     genes: frozenset[str] | None, include_filtered: bool = False, config: dict[str, str] | None = None,
+    raw_header: str | None = None,
 ) -> Collapse:
     hl = init_hail(config)
-    raw_header = _read_header(path)
+    raw_header = raw_header if raw_header is not None else _read_header(path)
     spec = annotation_spec(raw_header)
     mt = _read_matrix(hl, path)
     info_fields = set(mt.info.dtype.fields) if hasattr(mt.info.dtype, "fields") else set()
@@ -357,3 +374,33 @@ def _read_matrix(hl: Any, path: str) -> Any:
             mt = mt.annotate_entries(GT=hl.vds.lgt_to_gt(mt.LGT, mt.LA))
         return mt
     return hl.import_vcf(path, reference_genome=None, force_bgz=path.endswith(".gz"), array_elements_required=False)
+
+
+def native_header(path: str, config: dict[str, str] | None = None) -> tuple[list[str], str]:
+    """Samples and VCF header text of a Hail MatrixTable / VDS input. The header is the global field
+    ``vcf_header`` when present (written by :func:`vcf_to_matrix_table`, so CSQ/ANN field lists survive);
+    otherwise only the INFO field names are known and the consequence classes are reported not assessed."""
+    from charcot.errors import InputError
+
+    hl = init_hail(config)
+    try:
+        mt = _read_matrix(hl, path)
+    except Exception as exc:  # Hail raises its own error types for an unreadable table
+        raise InputError(f"cannot read the Hail MatrixTable/VDS: {str(exc).splitlines()[0][:200]}", path=path,
+                         hint="give a directory written by MatrixTable.write / VariantDataset.write") from exc
+    samples = [str(s) for s in mt.s.collect()]
+    if "vcf_header" in mt.globals.dtype.fields:
+        return samples, str(hl.eval(mt.vcf_header))
+    infos = list(mt.info.dtype.fields) if "info" in mt.row and hasattr(mt.info.dtype, "fields") else []
+    lines = ["##fileformat=VCFv4.2"] + [f'##INFO=<ID={name},Number=.,Type=String,Description="">' for name in infos]
+    return samples, "\n".join(lines) + "\n"
+
+
+def vcf_to_matrix_table(vcf: str, out: str, config: dict[str, str] | None = None) -> str:
+    """Import a cohort VCF into a Hail MatrixTable at ``out`` (``*.mt``), keeping the VCF header as the global
+    ``vcf_header`` so the consequence annotation can still be parsed. Returns ``out``."""
+    hl = init_hail(config)
+    mt = _read_matrix(hl, vcf)
+    mt = mt.annotate_globals(vcf_header=_read_header(vcf))
+    mt.write(out, overwrite=False)
+    return out

@@ -123,6 +123,12 @@ def burden(
         typer.echo(f"  note: {note}")
     for item in results.not_assessed:
         typer.echo(f"  not assessed: {item['what']}: {item['reason']}")
+    t = results.timings
+    if t:
+        per = (t["collapse"] + t["tests"]) / max(1, results.n_samples) * 1000
+        typer.echo(f"time: start-up {t['startup']:.1f} s, reading {t['collapse']:.1f} s, tests {t['tests']:.1f} s"
+                   + (f", hl.skat cross-check {t['hail_skat']:.1f} s" if "hail_skat" in t else "")
+                   + f" ({per:.2f} ms per sample after start-up)")
     typer.echo("wrote " + ", ".join(str(p) for p in written))
     if not results.groups:
         raise NothingAssessed("no gene x class test could be run (no qualifying variant in the cohort)",

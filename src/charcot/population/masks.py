@@ -25,7 +25,7 @@ covariates, :func:`charcot.population.skat.logistic_null`):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -134,10 +134,16 @@ def analyse_masks(
     z = 1.959963984540054
     for gene in sorted(by_gene):
         gene_rows: list[MaskResult] = []
+        done: dict[tuple[tuple[str, str, int, str, str], ...], MaskResult] = {}
         for kind, kinds in MASK_KINDS:
             for bin_name, cut in FREQ_BINS:
                 chosen = sorted(select(by_gene[gene], kinds, cut), key=lambda v: v.key)
                 if not chosen:
+                    continue
+                same_set = tuple(v.key for v in chosen)
+                if same_set in done:  # masks that select the same variants (e.g. all lof are singletons)
+                    previous = done[same_set]
+                    gene_rows.append(replace(previous, mask=mask_name(kind, bin_name)))
                     continue
                 carriers = np.zeros(n, dtype=bool)
                 for v in chosen:
@@ -165,6 +171,7 @@ def analyse_masks(
                     or_ci_high=math.exp(hi) if math.isfinite(hi) else math.nan,
                     burden_p=p_burden, burden_test=test, skat_p=skat.p_value, skato_p=skato.p_value,
                     skato_rho=skato.rho))
+                done[same_set] = gene_rows[-1]
         pvals = [p for r in gene_rows for p in (r.burden_p, r.skat_p, r.skato_p) if math.isfinite(p)]
         rows.extend(gene_rows)
         if pvals:

@@ -124,3 +124,6 @@ class BurdenResults:
     notes: list[str]
     not_assessed: list[dict[str, str]]
     masks: list[MaskResult] = field(default_factory=list)
+    # wall seconds: "startup" (Hail: JVM + Spark + Hail; 0 for local), "collapse" (reading the genotypes),
+    # "tests" (every statistic), "hail_skat" (the hl.skat cross-check pass)
+    timings: dict[str, float] = field(default_factory=dict)
