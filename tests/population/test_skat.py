@@ -64,14 +64,15 @@ def test_far_tail_uses_saddlepoint_and_stays_monotone() -> None:
     assert chi2_mixture_sf(100.0, [2.0, 1.0]) == pytest.approx(_exact_two_term(100.0, 2.0, 1.0), rel=0.1)
 
 
-def test_skato_matches_monte_carlo_of_its_null() -> None:
+@pytest.mark.parametrize("scale", [1.6, 0.6])  # p ~ 0.14 (exact inversion) and p ~ 0.6 (moment-matched path)
+def test_skato_matches_monte_carlo_of_its_null(scale: float) -> None:
     """The SKAT-O p-value (Lee 2012 integral) against exact Monte Carlo of the minimum-p statistic."""
     rng = np.random.default_rng(5)
     p = 4
     a = rng.normal(size=(p, p))
     m = a @ a.T + np.diag([0.5, 1.0, 2.0, 0.3])
     chol = np.linalg.cholesky(m)
-    s_obs = chol @ rng.normal(size=p) * 1.6
+    s_obs = chol @ rng.normal(size=p) * scale
     res = skato_from(s_obs, m)
     r_all = np.minimum(np.array(RHO_GRID), 0.999)
     ones = np.ones(p)
@@ -86,7 +87,7 @@ def test_skato_matches_monte_carlo_of_its_null() -> None:
     stat = (1 - r_all)[None, :] * q_skat[:, None] + r_all[None, :] * q_burden[:, None]
     mc = float((stat > np.array(quantiles)[None, :]).any(axis=1).mean())
     se = math.sqrt(mc * (1 - mc) / draws.shape[0])
-    assert res.p_value == pytest.approx(mc, abs=5 * se + 0.02 * mc)
+    assert res.p_value == pytest.approx(mc, abs=5 * se + 0.03 * mc)
     assert p_min <= res.p_value <= min(1.0, p_min * len(RHO_GRID))
 
 

@@ -159,6 +159,16 @@ def chi2_mixture_sf(q: float, lambdas: Sequence[float] | FloatArray) -> float:
     return min(1.0, max(p, 0.0))
 
 
+LIU_ABOVE = 0.1  # SKAT-O: rho-specific p-values all above this (moment-matched) -> moment matching throughout
+
+
+def _liu_sf(q: float, params: tuple[float, float, float]) -> float:
+    from scipy.stats import chi2
+
+    mean, var, df = params
+    return float(chi2.sf((q - mean) / math.sqrt(var) * math.sqrt(2.0 * df) + df, df))
+
+
 def _liu_mod_params(lam: FloatArray) -> tuple[float, float, float]:
     """(mean, variance, df) of the moment-matched chi-square used by SKAT-O for its quantiles
     (Liu, Tang & Zhang 2009, with the kurtosis-matching modification of Lee et al. 2012)."""
@@ -305,14 +315,21 @@ def skato_from(s: FloatArray, m: FloatArray, rhos: Sequence[float] = RHO_GRID) -
     q_burden = float(s.sum()) ** 2
     p_each: list[float] = []
     params: list[tuple[float, float, float]] = []
+    lams: list[FloatArray] = []
+    q_all: list[float] = []
     for rho in r_all:
         r_mat = (1.0 - rho) * np.eye(p) + rho * np.outer(ones, ones)
         lam = _positive(_eigen(np.linalg.cholesky(r_mat).T @ m @ np.linalg.cholesky(r_mat)))
-        q_rho = (1.0 - rho) * q_skat + rho * q_burden
         if lam.size == 0:
             return SkatOResult(math.nan, math.nan, ())
-        p_each.append(chi2_mixture_sf(q_rho, lam))
+        lams.append(lam)
+        q_all.append((1.0 - rho) * q_skat + rho * q_burden)
         params.append(_liu_mod_params(lam))
+    liu_each = [_liu_sf(q, par) for q, par in zip(q_all, params, strict=True)]
+    # exact inversion where the answer matters; a set whose every rho-specific p is clearly large (moment-matched
+    # p > LIU_ABOVE) is computed with the moment-matched chi-square throughout (the SKAT package's "liu" method)
+    exact = min(liu_each) <= LIU_ABOVE
+    p_each = [chi2_mixture_sf(q, lam) for q, lam in zip(q_all, lams, strict=True)] if exact else liu_each
     p_min = min(p_each)
     best = float(np.asarray(rhos)[int(np.argmin(p_each))])
     if not math.isfinite(p_min):
@@ -340,7 +357,15 @@ def skato_from(s: FloatArray, m: FloatArray, rhos: Sequence[float] = RHO_GRID) -
     # is computed exactly on 33 points and interpolated (monotone cubic in log p) for the outer integral
     t_hi = min(threshold(0.0), mu_q * 1e4)
     t_lo = max(threshold(40.0), 0.0)
-    if lam2.size == 0:
+    df_q = 12.0 / (12.0 * float((lam2 ** 4).sum()) / float((lam2 ** 2).sum()) ** 2) if lam2.size else 1.0
+    # the threshold already carries the sd1 rescaling, so the moment-matched form uses var_q - var_remain
+    sd_liu = math.sqrt(max(var_q - var_remain, 1e-300))
+    if lam2.size and not exact:
+        def tail_at(t: float) -> float:  # moment-matched chi-square (SKAT_Optimal_PValue_Liu)
+            if t <= 0:
+                return 1.0
+            return float(chi2.sf((t - mu_q) / sd_liu * math.sqrt(2.0 * df_q) + df_q, df_q))
+    elif lam2.size == 0:
         def tail_at(t: float) -> float:
             return 1.0 if t <= 0 else 0.0
     elif t_hi <= t_lo:
@@ -349,7 +374,7 @@ def skato_from(s: FloatArray, m: FloatArray, rhos: Sequence[float] = RHO_GRID) -
     else:
         from scipy.interpolate import PchipInterpolator
 
-        grid = np.linspace(t_lo, t_hi, 33)
+        grid = np.linspace(t_lo, t_hi, 17)
         values = np.array([chi2_mixture_sf(float(t), lam2) for t in grid])
         log_values = np.log(np.clip(values, 1e-300, 1.0))
         spline = PchipInterpolator(grid, log_values)
