@@ -613,7 +613,8 @@ def create_app(settings: Settings) -> FastAPI:
         case = _case_or_404(case_id)
         store.audit(principal.username, "view", case_id=case_id, patient=case["patient"])
         users = [u for u in store.users() if not u["disabled"] and u["role"] in ("reviewer", "laboratory_scientist", "admin")]
-        return page("case.html.j2", request, case=case, outputs=list(_OUTPUTS), comments=store.comments(case_id),
+        outputs = [n for n in _OUTPUTS if (store.case_dir(case_id) / n).is_file()]
+        return page("case.html.j2", request, case=case, outputs=outputs, comments=store.comments(case_id),
                     variants=_variants(case), versions=store.report_versions(case_id), reviewers=users,
                     audit=store.audit_trail(case_id=case_id), classes=ACMG_CLASSES,
                     can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload")},
