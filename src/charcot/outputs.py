@@ -251,6 +251,9 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
     if not existing.is_dir():
         raise OutputError(f"{existing} (in {option} {target}) is a file, not a folder",
                           hint="choose a path whose folders are folders")
+    if existing != parent:
+        raise OutputError(f"the folder {parent} (in {option} {target}) does not exist", path=target,
+                          hint=f"create it first (mkdir -p {parent}) or write into an existing folder")
     if target.exists() and not os.access(real, os.W_OK):
         raise OutputError(f"{option} {target} is read-only", path=target,
                           hint="choose another file name or make the file writable")
@@ -301,6 +304,10 @@ def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: s
     if not parent.is_dir():
         raise OutputError(f"{parent} (in {option} {path}) is a file, not a folder",
                           hint="choose a path whose folders are folders")
+    if parent != target.parent:
+        raise OutputError(f"the folder {target.parent} (in {option} {path}) does not exist", path=path,
+                          hint=f"create it first (mkdir -p {target.parent}); charcot creates only the output "
+                               "folder itself, never the folders above it")
     if target.is_dir() and exclusive:
         foreign = _foreign_entries(target, names)
         if foreign:

@@ -211,6 +211,7 @@ def test_arbitrary_ids_give_valid_svg(ids: list[str]) -> None:
 
 
 def test_cli_draw_png_and_svg(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "out").mkdir()
     png = tmp_path / "out" / "family.png"
     res = run_cli("risk", DATA / "three_generation.ped", "--gene", "C9orf72", "--carrier", "GP", "--ages",
                   DATA / "ages.tsv", "--draw", png)

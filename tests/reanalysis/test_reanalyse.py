@@ -55,6 +55,7 @@ def _newer_snapshot(tmp: Path, stored: dict[str, object]) -> tuple[Path, dict[st
                      or r["nct_id"] in name), None)
 
     trial, record = next((i, rec) for i in items if i["kind"] == "trial" and i["verdict"] != "not_eligible"
+                         and "failed" not in i.get("eligibility", "")
                          and (rec := record_of(i)) is not None and set(rec.get("target_genes") or []) & genes)
     status = record["status"]  # type: ignore[index]
     opened = status["status"] in {"recruiting", "not_yet_recruiting", "enrolling_by_invitation", "available", "ongoing"}

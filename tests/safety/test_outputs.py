@@ -169,11 +169,15 @@ def test_second_output_to_folder_refused_before_first_written(run_cli, tmp_path:
 
 
 def test_missing_parent_and_file_as_parent(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # A missing folder is created (as before); a bad input still fails before it is.
-    res = run_cli("interpret", tmp_path / "absent.vcf", "-o", tmp_path / "no" / "such" / "out.json")
-    assert res.code == 2 and "absent.vcf" in res.stderr and not (tmp_path / "no").exists()
+    # A missing parent folder is refused before anything runs (issue 12); nothing is created.
     res = run_cli("interpret", VCF, "-o", tmp_path / "no" / "such" / "out.json")
-    assert res.code == 0 and (tmp_path / "no" / "such" / "out.json").is_file()
+    assert res.code == 2 and "does not exist" in res.stderr and "mkdir -p" in res.stderr
+    assert not (tmp_path / "no").exists() and "Traceback" not in res.stderr
+    res = run_cli("report", "--vcf", VCF, "--no-pdf", "--outdir", tmp_path / "no" / "such" / "report")
+    assert res.code == 2 and "does not exist" in res.stderr and not (tmp_path / "no").exists()
+    # the output folder itself is created when its parent exists
+    res = run_cli("interpret", VCF, "-o", tmp_path / "out.json")
+    assert res.code == 0 and (tmp_path / "out.json").is_file()
     plain = tmp_path / "plain.txt"
     plain.write_text("x")
     res = run_cli("repeats", DATA / "repeats" / "643594.clinical.str.vcf", "-o", plain / "out.json")

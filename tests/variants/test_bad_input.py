@@ -27,6 +27,7 @@ def _text(path: Path) -> str:
 
 def _check(run_cli: Callable[..., object], path: Path, tmp_path: Path, *args: str, expect: str,
            line: bool = False, where: Path | bool | None = True) -> None:
+    (tmp_path / "out").mkdir(exist_ok=True)
     out = tmp_path / "out" / "findings.json"
     res = run_cli("interpret", path, "-o", out, *args)
     assert res.code == 2, (res.code, res.stderr)  # type: ignore[attr-defined]

@@ -96,8 +96,9 @@ def _compare_variants(old: Report, new: Report) -> list[Change]:
 
 
 def _relevant_to_patient(item: TherapyItem | None) -> bool:
-    """Listed, and the patient is not excluded by a criterion (eligible, to decide, or only closed)."""
-    return item is not None and item.verdict != "not_eligible"
+    """Listed as something the patient can have now or that a clinician must decide ("now"/"check");
+    "not_now" (a criterion failed, not approved here, or not recruiting) is not an option today."""
+    return item is not None and item.group in ("now", "check")
 
 
 def _compare_therapies(old: Report, new: Report) -> list[Change]:
@@ -108,7 +109,7 @@ def _compare_therapies(old: Report, new: Report) -> list[Change]:
         a, b = before.get((kind, name)), after.get((kind, name))
         if not (_relevant_to_patient(a) or _relevant_to_patient(b)):
             continue  # excluded before and after (or not listed): not news for this patient
-        if a is not None and b is not None and a.verdict == b.verdict \
+        if a is not None and b is not None and a.verdict == b.verdict and a.group == b.group \
                 and a.open_to_new_participants == b.open_to_new_participants:
             continue
         detail = ""
