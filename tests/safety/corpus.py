@@ -260,10 +260,24 @@ def _indexed_copy(tmp: Path, source: Path = VCF38, name: str = "patient.vcf.gz")
     return vcf
 
 
+def _changed_copy(tmp: Path, name: str = "patient.vcf.gz") -> Path:
+    """VCF38 rewritten after it was indexed (a longer header: every record moves), so VCF38's own index
+    no longer matches it. An index that is merely older but right is checked and used (issue 20)."""
+    with gzip.open(VCF38, "rt") as handle:
+        lines = handle.read().splitlines()
+    lines[1:1] = [f"##charcot_test_padding={'N' * 200}"] * 300
+    plain = tmp / "changed.vcf"
+    plain.write_text("\n".join(lines) + "\n")
+    vcf = tmp / name
+    pysam.tabix_compress(str(plain), str(vcf), force=True)
+    plain.unlink()
+    return vcf
+
+
 def _index_case(id: str, index_bytes: Callable[[Path], bytes], expect: str, suffix: str = ".tbi",
                 older: bool = False) -> Case:
     def make(tmp: Path) -> tuple[list[str], str]:
-        vcf = _indexed_copy(tmp)
+        vcf = _changed_copy(tmp) if older else _indexed_copy(tmp)
         index = Path(str(vcf) + suffix)
         index.write_bytes(index_bytes(tmp))
         if older:
@@ -299,7 +313,7 @@ def _cohort_foreign_index(tmp: Path) -> tuple[list[str], str]:
 
 def _report_index(older: bool) -> Callable[[Path], tuple[list[str], str]]:
     def make(tmp: Path) -> tuple[list[str], str]:
-        vcf = _indexed_copy(tmp)
+        vcf = _changed_copy(tmp) if older else _indexed_copy(tmp)
         index = Path(str(vcf) + ".tbi")
         shutil.copy(Path(str(VCF38 if older else VCF37) + ".tbi"), index)
         st = vcf.stat()

@@ -178,10 +178,13 @@ def run_burden(
             raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
         vcf_samples = list(reader.samples)
         raw_header = str(reader.raw_header)
-        from charcot.variants.reader import check_index
+        from charcot.variants.reader import UNVERIFIED_INDEX, check_index
 
         try:
-            check_index(Path(vcf), reader)  # a foreign or stale index would silently empty every region query
+            # a foreign or stale index would silently empty every region query
+            if check_index(Path(vcf), reader) == UNVERIFIED_INDEX:
+                raise InputError("the index is older than the data file and a BCF index cannot be checked "
+                                 "cheaply", path=vcf, hint="rebuild it: bcftools index -f FILE")
         finally:
             reader.close()
     if not vcf_samples:

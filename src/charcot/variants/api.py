@@ -449,7 +449,7 @@ def _interpret(
         alleles_considered=read.alleles_considered, filtered_out=read.filtered_out,
         below_quality=read.below_quality, no_call=read.no_call, reference_blocks=len(read.blocks),
         not_left_aligned=read.not_left_aligned, indexed=read.indexed, temporary_index=read.temporary_index,
-        gvcf=read.gvcf,
+        index_note=read.index_note, gvcf=read.gvcf,
         annotation_sources=read.schema.sources)
     return InterpretationResult(
         sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, hpo_labels=hpo_labels,

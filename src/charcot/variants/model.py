@@ -219,6 +219,7 @@ class ReadingSummary(BaseModel):
     not_left_aligned: int
     indexed: bool
     temporary_index: bool = False  # an unindexed bgzipped input was indexed in a temporary directory
+    index_note: str | None = None  # an index older than the data: how it was checked, or why it was not used
     gvcf: bool
     annotation_sources: list[str]
 

@@ -19,6 +19,7 @@ import bisect
 import gzip
 import os
 import re
+import struct
 import tempfile
 import warnings
 import zlib
@@ -49,6 +50,7 @@ PAR_X: dict[Build, tuple[tuple[int, int], ...]] = {
 _REF_BLOCK_ALTS = {"<NON_REF>", "<*>", "<X>"}
 # Below this size streaming is as fast as indexing first (about 10k records).
 TEMP_INDEX_MIN_BYTES = 4 << 20
+_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 
 
 @dataclass
@@ -102,6 +104,7 @@ class ReadResult:
     no_call: int = 0
     not_left_aligned: int = 0
     temporary_index: bool = False
+    index_note: str | None = None  # how an index older than the data was checked (or why it was not used)
     format_ids: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
 
@@ -412,26 +415,127 @@ def _rebuild_hint(path: Path) -> str:
             "charcot then reads the whole file")
 
 
-def check_index(path: Path, vcf: Any) -> None:
-    """Refuse an index that would make records disappear silently: one older than the data (the file
-    changed after indexing) or one of another file (a query for the file's first record misses it).
-    bcftools refuses both; a silent miss would report 'no variant found'."""
+def _bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
+    """(decompressed text, compressed size) of a BGZF block starting at ``data[i]``, or None if the bytes
+    there are not a whole, intact block (CRC and size checked)."""
+    if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
+        return None
+    xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
+    extra = data[i + 12:i + 12 + xlen]
+    bsize = None
+    j = 0
+    while j + 4 <= len(extra):
+        sub, slen = extra[j:j + 2], struct.unpack("<H", extra[j + 2:j + 4])[0]
+        if sub == b"BC" and slen == 2 and j + 6 <= len(extra):
+            bsize = struct.unpack("<H", extra[j + 4:j + 6])[0] + 1
+        j += 4 + slen
+    if bsize is None or bsize < 12 + xlen + 8 or len(data) < i + bsize:
+        return None
+    body = data[i + 12 + xlen:i + bsize]
+    try:
+        text = zlib.decompress(body[:-8], -15)
+    except zlib.error:
+        return None
+    crc, isize = struct.unpack("<II", body[-8:])
+    if zlib.crc32(text) != crc or len(text) != isize:
+        return None
+    return text, bsize
+
+
+def _bgzf_text_from(data: bytes, start: int, limit: int = 4) -> bytes:
+    """Decompressed text of up to ``limit`` consecutive BGZF blocks from the first intact block at or after
+    ``start`` in ``data`` (empty if none)."""
+    i = data.find(_BGZF_MAGIC, start)
+    while i >= 0:
+        first = _bgzf_block_at(data, i)
+        if first is not None:
+            parts = [first[0]]
+            i += first[1]
+            while len(parts) < limit:
+                nxt = _bgzf_block_at(data, i)
+                if nxt is None:
+                    break
+                parts.append(nxt[0])
+                i += nxt[1]
+            return b"".join(parts)
+        i = data.find(_BGZF_MAGIC, i + 1)
+    return b""
+
+
+def _record_key(line: bytes) -> tuple[str, int, str] | None:
+    if not line or line.startswith(b"#"):
+        return None
+    cols = line.split(b"\t", 5)
+    if len(cols) < 5 or not cols[1].isdigit():
+        return None
+    try:
+        return cols[0].decode(), int(cols[1]), cols[3].decode()
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]] | None:
+    """(CHROM, POS, REF) of records read straight from the BGZF blocks of a bgzipped VCF: one near each of
+    ``samples`` evenly spaced byte offsets and the file's last record. Reads a few blocks per sample, never
+    the whole file. None when the file is not bgzipped VCF text (e.g. BCF)."""
+    if not _is_bgzf(path):
+        return None
+    size = path.stat().st_size
+    keys: list[tuple[str, int, str]] = []
+    window = 4 * 65536
+    with open(path, "rb") as handle:
+        first_text = _bgzf_text_from(handle.read(window), 0, limit=1)
+        if first_text.startswith(b"BCF"):
+            return None
+        for k in range(1, samples + 1):
+            offset = size * k // (samples + 1)
+            handle.seek(offset)
+            text = _bgzf_text_from(handle.read(window), 0)
+            lines = text.split(b"\n")[1:-1]  # whole lines only
+            key = next((x for x in map(_record_key, lines) if x is not None), None)
+            if key is not None and key not in keys:
+                keys.append(key)
+        handle.seek(max(0, size - window))
+        tail = handle.read()
+    # the last record: decode the tail's blocks from the first intact one to the end of the file
+    text = _bgzf_text_from(tail, 0, limit=1 << 20)
+    last = next((x for x in map(_record_key, reversed(text.split(b"\n")[1:])) if x is not None), None)
+    if last is not None and last not in keys:
+        keys.append(last)
+    return keys
+
+
+def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hits = {(v.CHROM, int(v.POS), v.REF) for v in vcf(f"{key[0]}:{key[1]}-{key[1]}")}
+    except Exception:
+        hits = set()
+    return key in hits
+
+
+def check_index(path: Path, vcf: Any) -> str | None:
+    """Refuse an index that would make records disappear silently; bcftools refuses these too, and a
+    silent miss would report 'no variant found'.
+
+    * Always: the file's first record must be found through the index (an index of another file misses it).
+    * When the index is older than the data file, the mtime alone proves nothing (a web upload or a plain
+      ``cp`` of the VCF and its index writes them in either order), so the index is checked: records read
+      straight from evenly spaced BGZF blocks and the last record must all be found through it. A miss
+      proves it wrong (refused); otherwise it is used and the returned note says it was checked.
+
+    Returns a note for the reading summary, None when there is nothing to say, or ``UNVERIFIED_INDEX``
+    when an older index cannot be checked cheaply (BCF): the caller then reads the file without it."""
     indexes = _index_files(path)
     if not indexes:
-        return
-    data_mtime = path.stat().st_mtime_ns
-    for index in indexes:
-        if index.stat().st_mtime_ns < data_mtime:
-            raise InputError(f"the index {index.name} is older than the data file: the file changed after it "
-                             "was indexed, so region queries could silently miss records", path=index,
-                             hint=_rebuild_hint(path) + " (if the files were only copied, rebuilding is still "
-                                  "the safe way to confirm the index matches)")
+        return None
     from cyvcf2 import VCF
 
     try:
         probe = VCF(str(path), lazy=True)
     except Exception:
-        return  # the main reader reports the file itself
+        return None  # the main reader reports the file itself
     try:
         first = next(iter(probe), None)
         key = (first.CHROM, int(first.POS), first.REF) if first is not None else None
@@ -439,17 +543,31 @@ def check_index(path: Path, vcf: Any) -> None:
         key = None  # the record is reported when the file is read
     finally:
         probe.close()
-    if key is None or key[1] < 1:
-        return
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            hits = {(v.CHROM, int(v.POS), v.REF) for v in vcf(f"{key[0]}:{key[1]}-{key[1]}")}
-    except Exception:
-        hits = set()
-    if key not in hits:
+    data_mtime = path.stat().st_mtime_ns
+    older = [index for index in indexes if index.stat().st_mtime_ns < data_mtime]
+    if key is not None and key[1] >= 1 and not _found_through_index(vcf, key):
+        if older:
+            raise InputError(f"the index {older[0].name} is older than the data file and does not match it: a query "
+                             f"for the file's first record ({key[0]}:{key[1]}) does not find it, so the file changed "
+                             "after it was indexed", path=older[0], hint=_rebuild_hint(path))
         raise InputError(f"the index {indexes[0].name} does not belong to this file: a query for the file's first "
                          f"record ({key[0]}:{key[1]}) does not find it", path=indexes[0], hint=_rebuild_hint(path))
+    if not older:
+        return None
+    keys = sampled_records(path)
+    if keys is None:
+        return UNVERIFIED_INDEX
+    for sample in keys:
+        if not _found_through_index(vcf, sample):
+            raise InputError(f"the index {older[0].name} is older than the data file and does not match it: the "
+                             f"record at {sample[0]}:{sample[1]}, read from the file itself, is not found through "
+                             "the index, so region queries would silently miss records", path=older[0],
+                             hint=_rebuild_hint(path))
+    return (f"the index {older[0].name} is older than the data file (as after a copy or an upload); "
+            f"{len(keys) + 1} records sampled across the file were all found through it, so it was used")
+
+
+UNVERIFIED_INDEX = "unverified"
 
 
 def _stream_panel_count(path: Path, intervals: dict[str, tuple[list[int], list[int]]]) -> tuple[int, int]:
@@ -532,8 +650,15 @@ def read_calls(
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
+    index_note: str | None = None
     if indexed:
-        check_index(path, vcf)
+        index_note = check_index(path, vcf)
+        if index_note == UNVERIFIED_INDEX:
+            indexed = False
+            vcf.close()  # the check's index query moved the reader: stream from the start again
+            vcf = open_vcf(path, threads=threads)
+            index_note = (f"the index {_index_files(path)[0].name} is older than the data file and a BCF index cannot "
+                          "be checked cheaply, so the whole file was read without it")
     temp_index = False
     if not indexed and (prefetch is not None or IndexPrefetch.wanted(path)):
         prefetch = prefetch or IndexPrefetch(path)
@@ -545,7 +670,7 @@ def read_calls(
                         # a header that merely declares <NON_REF> (GenotypeGVCFs output keeps it) is not a
                         # gVCF: only records using a reference-block ALT make one
                         blocks=[], gvcf=False, indexed=indexed and not temp_index,
-                        temporary_index=temp_index,
+                        temporary_index=temp_index, index_note=index_note,
                         format_ids=frozenset(re.findall(r"##FORMAT=<ID=([^,>]+)", raw_header)))
     declared = set(header_contigs)
     ploidy_male = (sex or "").lower() in ("male", "m")
