@@ -193,6 +193,66 @@ def _check_gzip_intact(path: Path) -> None:
                          hint="copy or download the file again; check it with 'bgzip -t'") from None
 
 
+class GunzipFeeder:
+    """One decompression pass for a plain (not BGZF) gzip VCF: ``gzip -dc`` inflates the file into a pipe
+    that htslib reads as plain text, and its exit status says whether the file was truncated or corrupt
+    (gzip checks each member's CRC and length). Before, the file was inflated once in Python just to detect
+    truncation and again by htslib. A separate process, because htslib holds the GIL while it waits on
+    the pipe; it runs on the other core."""
+
+    def __init__(self, path: Path) -> None:
+        import subprocess
+
+        self.path = path
+        self._proc = subprocess.Popen(["gzip", "-dc", "--", str(path)], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
+        assert self._proc.stdout is not None
+        self.source = f"/dev/fd/{self._proc.stdout.fileno()}"
+        self._stderr: str | None = None
+
+    @staticmethod
+    def available() -> bool:
+        import shutil
+
+        return shutil.which("gzip") is not None
+
+    def opened(self) -> None:
+        """htslib has its own descriptor of the pipe now."""
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+    def finish(self) -> None:
+        """Wait for gzip; raise if the compressed file turned out damaged (again on every call)."""
+        self.opened()
+        if self._stderr is None:
+            err = self._proc.stderr
+            self._stderr = err.read().decode(errors="replace") if err is not None and not err.closed else ""
+            if err is not None:
+                err.close()
+        stderr = self._stderr
+        code = self._proc.wait()
+        if code == 0 or (code == 2 and "trailing" in stderr) or code < 0:
+            return
+        why = ("it ends inside a gzip member" if "unexpected end" in stderr
+               else f"gzip says: {stderr.strip().split(': ')[-1][:80]}")
+        raise InputError(f"the compressed file is truncated or corrupt: {why}",
+                         path=self.path, hint="copy or download the file again; check it with 'gzip -t'")
+
+    def done(self) -> bool:
+        return self._proc.poll() is not None
+
+    def abort(self) -> None:
+        """Reading stopped early: stop gzip (a negative exit status is not reported as damage)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+
+
+def is_plain_gzip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    return head == b"\x1f\x8b" and not _is_bgzf(path)
+
+
 def _duplicate_sample(path: Path) -> str | None:
     try:
         with open(path, "rb") as raw:
@@ -360,7 +420,9 @@ def quiet_htslib() -> None:
     _QUIET = True
 
 
-def open_vcf(path: Path, threads: int = 1) -> Any:
+def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None) -> Any:
+    """Open a VCF/BCF with htslib after checking it is one. With ``feeder`` (a plain-gzip file), htslib
+    reads the feeder's pipe and the truncation check happens during that single pass (``feeder.finish``)."""
     from cyvcf2 import VCF
 
     quiet_htslib()
@@ -371,7 +433,8 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
         raise InputError("is a directory, not a VCF file", path=path)
     if path.stat().st_size == 0:
         raise InputError("the file is empty", path=path, hint="expected a VCF or BCF file with a header")
-    _check_gzip_intact(path)
+    if feeder is None:
+        _check_gzip_intact(path)
     with open(path, "rb") as handle:
         head = handle.read(2)
     if head != b"\x1f\x8b" and head != b"BC":
@@ -388,8 +451,13 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
             raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
                              hint="give a VCF (plain or bgzipped) or a BCF file")
     try:
-        vcf = VCF(str(path), lazy=True, threads=threads)
+        vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
+        if feeder is not None:
+            feeder.opened()
     except (OSError, ValueError, Exception) as exc:
+        if feeder is not None:
+            feeder.abort()
+            feeder.finish()  # a damaged file is the reason, if it is one
         damage = bgzf_damage(path) if _is_bgzf(path) else None
         if damage:
             raise InputError(damage, path=path,
@@ -398,7 +466,8 @@ def open_vcf(path: Path, threads: int = 1) -> Any:
         if duplicate:
             raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
                              hint="each sample column needs its own name (bcftools reheader --samples)") from None
-        raise InputError(f"not a readable VCF/BCF file: {exc}", path=path,
+        why = str(exc).replace(feeder.source, "the decompressed file") if feeder is not None else str(exc)
+        raise InputError(f"not a readable VCF/BCF file: {why}", path=path,
                          hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
                               "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
@@ -610,10 +679,34 @@ def _in_intervals(iv: tuple[list[int], list[int]], start: int, end: int) -> bool
     return i >= 0 and ends[i] >= start
 
 
-def read_calls(
+def read_calls(path: Path, panel_for: Any, **options: Any) -> ReadResult:
+    """Read the sample's calls in the panel. ``panel_for(build) -> Panel`` gives the panel once the
+    build is known. A plain-gzip file is inflated once, by a ``GunzipFeeder``, while it is read."""
+    path = Path(path)
+    feeder = None
+    try:
+        if path.is_file() and path.stat().st_size > 0 and is_plain_gzip(path) and GunzipFeeder.available():
+            feeder = GunzipFeeder(path)
+    except OSError:
+        feeder = None  # open_vcf reports the file
+    try:
+        result = _read_calls(path, panel_for, feeder=feeder, **options)
+    except InputError:
+        if feeder is not None:
+            if not feeder.done():
+                feeder.abort()
+            feeder.finish()  # damaged compression is the reason, if it is one
+        raise
+    if feeder is not None:
+        feeder.finish()
+    return result
+
+
+def _read_calls(
     path: Path,
     panel_for: Any,
     *,
+    feeder: GunzipFeeder | None = None,
     sample: str | None = None,
     build: str = "auto",
     sex: str | None = None,
@@ -623,10 +716,7 @@ def read_calls(
     threads: int = 1,
     prefetch: IndexPrefetch | None = None,
 ) -> ReadResult:
-    """Read the sample's calls in the panel. ``panel_for(build) -> Panel`` gives the panel once the
-    build is known."""
-    path = Path(path)
-    vcf = open_vcf(path, threads=threads)
+    vcf = open_vcf(path, threads=threads, feeder=feeder)
     infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
