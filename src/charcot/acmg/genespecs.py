@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext
@@ -37,14 +37,23 @@ _TYPE_TERMS = {
 NULL_TYPES = {"nonsense", "frameshift", "canonical_splice", "start_lost"}
 
 
+_SPECS: dict[int, tuple[Any, dict[str, Record]]] = {}
+
+
 def spec_for(symbol: str) -> Record | None:
+    """The gene specification of ``symbol`` (the first one listed), from a per-snapshot table built once:
+    it is asked for two or three times per classified allele (issue 20: thousands per genome)."""
     from charcot.knowledge import get_knowledge
     from charcot.knowledge.schema.gene_specs import Record
 
-    for spec in get_knowledge().typed("gene_specs", Record):
-        if spec.gene == symbol:
-            return spec
-    return None
+    knowledge = get_knowledge()
+    cached = _SPECS.get(id(knowledge))
+    if cached is None or cached[0] is not knowledge:
+        table: dict[str, Record] = {}
+        for spec in knowledge.typed("gene_specs", Record):
+            table.setdefault(spec.gene, spec)
+        cached = _SPECS[id(knowledge)] = (knowledge, table)
+    return cached[1].get(symbol)
 
 
 def variant_types(ctx: VariantContext) -> set[str]:
