@@ -111,6 +111,19 @@ def test_c9orf72_expansion_eh_cohort_built_from_real_eh5_records(cohort: tuple[P
     assert any("knowledge-base repeat loci" in n for n in res.notes)
 
 
+def test_c9orf72_expansion_as_covariate_of_the_mask_tests(cohort: tuple[Path, Path], tmp_path: Path) -> None:
+    vcf, pheno = cohort
+    eh = eh_cohort_vcf(tmp_path / "eh.vcf", SAMPLES, expanded={"S01", "S04", "S40"})
+    plain = run_burden(vcf, pheno, str_vcf=eh, workers=1)
+    adjusted = run_burden(vcf, pheno, str_vcf=eh, workers=1, repeat_covariate=True)
+    assert plain.masks and [(m.gene, m.mask) for m in plain.masks] == [(m.gene, m.mask) for m in adjusted.masks]
+    assert any("adjusted for C9orf72 repeat expansion" in n for n in adjusted.notes)
+    assert any(a.skat_p != b.skat_p for a, b in zip(plain.masks, adjusted.masks, strict=True) if a.mask != "ACAT-O")
+    assert plain.groups == adjusted.groups  # the gene x class table is not changed by this option
+    without = run_burden(vcf, pheno, workers=1, repeat_covariate=True)
+    assert any(i["what"] == "C9orf72 repeat covariate" for i in without.not_assessed)
+
+
 def test_repeat_loci_override_and_kb_default_on_real_gangstr_cohort() -> None:
     vcf = DATA / "ceu_ex.gangstr.first15.vcf.gz"  # TRTools CEU, chr21 only: no knowledge-base locus
     default = run_burden(vcf, DATA / "ceu98.pheno.tsv", all_genes=True, str_vcf=vcf, workers=1)

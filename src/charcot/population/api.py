@@ -124,7 +124,10 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
     not_assessed.extend(collapse.not_assessed)
     from charcot.population.masks import analyse_masks
 
-    mask_rows, mask_notes = analyse_masks(sorted(collapse.mask_variants, key=lambda v: v.key), cov, is_case)
+    mask_design = cov
+    if collapse.mask_covariates:
+        mask_design = np.column_stack([cov, *(v.astype(np.float64) for v in collapse.mask_covariates.values())])
+    mask_rows, mask_notes = analyse_masks(sorted(collapse.mask_variants, key=lambda v: v.key), mask_design, is_case)
     return BurdenResults(backend=backend, n_samples=n, n_cases=n_cases, n_controls=n_controls,
                          covariates=covariates, groups=results, carrier_frequencies=carrier_freq,
                          oligogenic=oligo, variants=sorted(collapse.variants, key=lambda v: v.key),
@@ -146,6 +149,7 @@ def run_burden(
     hail_config: dict[str, str] | None = None,
     build: str = "auto",
     str_build: str | None = None,
+    repeat_covariate: bool = False,
 ) -> BurdenResults:
     """Collapse ``vcf`` with the chosen backend and run every test. Raises InputError on bad input.
 
@@ -153,7 +157,8 @@ def run_burden(
     once by charcot's ACMG engine, see :mod:`charcot.population.acmg_sites`; ``build`` places the
     panel, ``auto`` = from the header). Repeat expansions come from ``str_vcf`` at the knowledge
     base's repeat loci and thresholds, or at ``repeat_loci`` (TSV) when given; ``str_build`` is the
-    STR file's build (None = detected by charcot.repeats).
+    STR file's build (None = detected by charcot.repeats). ``repeat_covariate`` adds the C9orf72 repeat
+    expansion carrier status (from ``str_vcf``) as a covariate of the gene x mask tests.
     """
     covariates = covariates or []
     criteria = criteria or Criteria()
@@ -264,6 +269,19 @@ def run_burden(
         notes.extend(str_notes)
     else:
         notes.append("repeat class not assessed: no --str given")
+    if repeat_covariate:
+        c9 = next((g for (gene, cls), g in collapse.groups.items() if gene.upper() == "C9ORF72" and cls == "repeat"),
+                  None)
+        if c9 is None:
+            not_assessed.append({"what": "C9orf72 repeat covariate",
+                                 "reason": "no C9orf72 repeat call (give --str-vcf with the C9orf72 locus)"})
+        elif not (c9.carriers & c9.tested).any() or (c9.carriers & c9.tested).all():
+            notes.append("C9orf72 repeat covariate not used: the expansion status is the same for every sample")
+        else:
+            collapse.mask_covariates["C9orf72_expansion"] = c9.carriers & c9.tested
+            untested = int((~c9.tested).sum())
+            notes.append("gene x mask tests adjusted for C9orf72 repeat expansion carrier status"
+                         + (f" ({untested} sample(s) without a C9orf72 call counted as non-carriers)" if untested else ""))
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     results = analyse(collapse, pheno, covariates, backend)
@@ -274,8 +292,10 @@ def run_burden(
     if backend == "hail" and results.masks and skat_check:
         from charcot.population.burden_hail import skat_in_hail
 
-        hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, _design(pheno, collapse.samples, covariates),
-                              analysed, is_case)
+        design = _design(pheno, collapse.samples, covariates)
+        if collapse.mask_covariates:  # the same design as the Python SKAT (e.g. --repeat-covariate)
+            design = np.column_stack([design, *(v.astype(np.float64) for v in collapse.mask_covariates.values())])
+        hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, design, analysed, is_case)
         for m in results.masks:
             m.skat_p_hail = hail_p.get((m.gene, m.mask), math.nan)
         results.timings["hail_skat"] = round(time.perf_counter() - tested, 3)

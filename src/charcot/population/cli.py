@@ -56,6 +56,9 @@ def burden(
     include_filtered: bool = typer.Option(False, "--include-filtered", help="Also use non-PASS records."),
     hail_master: str = typer.Option("", "--hail-master", help="Spark master for --backend hail (default local[2])."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the QQ and forest plots."),
+    repeat_covariate: bool = typer.Option(False, "--repeat-covariate",
+                                          help="Adjust the gene x mask tests for C9orf72 repeat expansion carrier "
+                                               "status (needs --str-vcf)."),
 ) -> None:
     """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V), and gene x mask
     tests (lof, missense, both; singleton / af<=0.1% / af<=1%) by burden, SKAT and SKAT-O, combined by ACAT-O.
@@ -106,7 +109,8 @@ def burden(
     results = run_burden(vcf, phenotypes, covariates=expand_covariates(covariates), backend=backend,
                          criteria=criteria, genes=gene_set, all_genes=all_genes, str_vcf=str_vcf,
                          repeat_loci=repeat_loci, workers=workers, include_filtered=include_filtered,
-                         hail_config=config, build=build, str_build=None if build.lower() == "auto" else build)
+                         hail_config=config, build=build, str_build=None if build.lower() == "auto" else build,
+                         repeat_covariate=repeat_covariate)
     written = write_results(results, outdir, plots=not no_plots)
     typer.echo(f"{results.n_cases} cases, {results.n_controls} controls; {len(results.groups)} gene x class tests "
                f"({results.backend} backend)")

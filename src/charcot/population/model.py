@@ -61,6 +61,7 @@ class Collapse:
     notes: list[str] = field(default_factory=list)
     not_assessed: list[dict[str, str]] = field(default_factory=list)  # {"what", "reason"} added by run_burden
     mask_variants: list[MaskVariant] = field(default_factory=list)  # lof/missense alleles with af <= 1%
+    mask_covariates: dict[str, BoolArray] = field(default_factory=dict)  # extra 0/1 covariates of the mask tests
 
     def merge(self, other: Collapse) -> None:
         """OR another partial collapse (same samples, different genomic region) into this one."""
