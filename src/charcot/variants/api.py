@@ -110,8 +110,33 @@ def known_variants(build: Build) -> list[KnownVariant]:
     return out
 
 
+class _KnownIndex:
+    """The known variants by gene (upper case) and by key, in list order: built once per list, so each
+    classified allele looks its own up instead of scanning the whole list (issue 20: ~9,000 alleles in a
+    genome's panel)."""
+
+    _last: tuple[int, Any] | None = None
+
+    def __init__(self, known: Sequence[KnownVariant]) -> None:
+        self.by_gene: dict[str, list[KnownVariant]] = {}
+        self.by_key: dict[str, list[KnownVariant]] = {}
+        for k in known:
+            self.by_gene.setdefault(k.gene.upper(), []).append(k)
+            self.by_key.setdefault(k.key, []).append(k)
+
+    @classmethod
+    def of(cls, known: Sequence[KnownVariant]) -> _KnownIndex:
+        last = cls._last
+        if last is not None and last[0] == id(known) and last[1][0] is known:
+            index: _KnownIndex = last[1][1]
+            return index
+        index = cls(known)
+        cls._last = (id(known), (known, index))
+        return index
+
+
 def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
-    for k in known:
+    for k in _KnownIndex.of(known).by_key.get(key, ()):
         if k.key == key:
             return {"id": k.record_id, "key": k.key, "gene": k.gene, "hgvs_p": k.hgvs_p,
                     "classification": k.classification or None, "classification_basis": k.basis,
@@ -500,7 +525,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     preferred = _preferred_transcripts(gene, pg)
     # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
     picked = pick_consequence(ann.consequences, pg.symbol, preferred)
-    exact = next((k for k in known_kb if k.key == key and k.gene.upper() == pg.symbol.upper()), None)
+    kb_index = _KnownIndex.of(known_kb)
+    exact = next((k for k in kb_index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
     if picked is None and exact is not None:
         picked = _kb_consequence(exact, gene)
     if picked is None and engine:
@@ -541,7 +567,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             "searched": False, "not_covered": "only gnomAD exome data were consulted and exome sequencing does not "
                                               f"cover this {location.region.value} position"})
     clinvar = ann.clinvar
-    known: list[KnownVariant] = [k for k in known_kb if k.gene.upper() == pg.symbol.upper()]
+    known: list[KnownVariant] = list(kb_index.by_gene.get(pg.symbol.upper(), ()))
     if clinvar_res is not None:
         hit = clinvar_res.assertion(call.chrom, call.allele)
         if hit is not None:
@@ -558,7 +584,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
         predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
-        exact_known=next((k for k in known_kb if k.key == key), None))
+        exact_known=next(iter(kb_index.by_key.get(key, ())), None))
     result = evaluate(ctx, extra)
     classification: AcmgClass | None = result.classification
     not_classified = None
