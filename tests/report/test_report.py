@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -250,9 +249,7 @@ def test_bad_input_exits_2_without_partial_output(run_cli, tmp_path: Path) -> No
 
 def test_demo_command(run_cli, tmp_path: Path, demo_report: Report) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "demo"
-    start = time.perf_counter()
     res = run_cli("-q", "demo", "--outdir", out)  # run-wide options reach the demo's report command
-    elapsed = time.perf_counter() - start
     assert res.code == 0, res.stderr
     assert "interpreting variants" not in res.stderr  # -q reached the report command
     html = out / "report.html"
@@ -264,9 +261,7 @@ def test_demo_command(run_cli, tmp_path: Path, demo_report: Report) -> None:  # 
     for doc in (demo, built):
         doc["run"].pop("run_time")
     assert demo == built
-    # The target is < 5 s on an idle 2-core machine (docs/PERFORMANCE.md); this bound only catches
-    # gross regressions while the test suite runs two workers in parallel.
-    assert elapsed < 30, f"demo took {elapsed:.1f} s"
+    # Speed is measured by benchmarks (docs/PERFORMANCE.md), never asserted in a test.
 
 
 def test_demo_data_is_small_and_documented() -> None:

@@ -73,7 +73,7 @@ def _stranger_classification(annotation: dict[str, str], size: int, at_least: in
     return SourceClassification(
         set_id="file_stranger_annotation", label=f"Stranger annotation in the input file{f' ({disease})' if disease else ''}",
         context=disease or "as annotated", category=category,
-        thresholds=f"normal ≤{nmax}; pre_mutation {nmax + 1}–{pmin - 1}; full_mutation ≥{pmin}",
+        thresholds=f"normal ≤{nmax}; premutation {nmax + 1}–{pmin - 1}; full mutation ≥{pmin}",
         sources=[], confidence="unverified")
 
 

@@ -375,7 +375,8 @@ def _finding(raw: Any) -> VariantFinding:
             known_name = f"{rec.gene} {rec.hgvs_c} {rec.hgvs_p}" + (f", legacy {rec.legacy_name}" if rec.legacy_name else "")
     finding = VariantFinding(
         key=raw.key, gene=raw.gene, chrom=raw.chrom, pos=raw.pos, ref=raw.ref, alt=raw.alt,
-        zygosity=_text(raw.zygosity), hgvs_c=raw.hgvs_c, hgvs_p=raw.hgvs_p, transcript=raw.transcript,
+        zygosity=_text(raw.zygosity), hgvs_c=_full_hgvs_c(raw.hgvs_c, raw.transcript), hgvs_p=raw.hgvs_p,
+        transcript=raw.transcript,
         consequence=", ".join(raw.consequence) if raw.consequence else None, classification=cls_text,
         points=float(raw.points), genotype=raw.genotype, filter=raw.filter, clinvar=clinvar_text,
         population_frequency=freq_text, inheritance=raw.inheritance.summary if raw.inheritance else None,
@@ -493,6 +494,14 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed), records_read=result.records_read,
         notes=notes)
+
+
+def _full_hgvs_c(hgvs_c: str | None, transcript: str | None) -> str | None:
+    """The c. expression with its reference sequence (``NM_000454.5:c.14C>T``), whichever way the source
+    gave it (VEP's HGVSc and charcot's engine carry the transcript; some annotations give ``c.`` only)."""
+    if not hgvs_c or ":" in hgvs_c or not transcript:
+        return hgvs_c
+    return f"{transcript}:{hgvs_c}"
 
 
 def _repeat_call(raw: Any) -> RepeatCall:
@@ -1007,7 +1016,7 @@ def _known_prognosis(f: VariantFinding) -> str | None:
 
 def finding_line(f: VariantFinding) -> str:
     """Gene, HGVS (as annotated; never guessed), class and zygosity on one line."""
-    c_name = f"{f.transcript}:{f.hgvs_c}" if f.transcript and f.hgvs_c else f.hgvs_c
+    c_name = f.hgvs_c
     hgvs = " ".join(x for x in (c_name, f.hgvs_p) if x)
     if not hgvs:
         hgvs = f"{f.chrom}-{f.pos}-{f.ref}-{f.alt} (HGVS not annotated"

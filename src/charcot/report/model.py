@@ -99,7 +99,7 @@ class VariantFinding(_Model):
     ref: str
     alt: str
     zygosity: str | None = None
-    hgvs_c: str | None = None
+    hgvs_c: str | None = None  # with its reference sequence: NM_000454.5:c.14C>T
     hgvs_p: str | None = None
     transcript: str | None = None
     consequence: str | None = None

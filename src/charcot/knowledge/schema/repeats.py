@@ -122,7 +122,7 @@ class ThresholdSet(BaseModel):
         return None
 
     def describe(self) -> str:
-        return "; ".join(f"{r.category.value} {r.render()}" for r in self.ranges)
+        return "; ".join(f"{r.category.value.replace('_', ' ')} {r.render()}" for r in self.ranges)
 
 
 class LengthRisk(BaseModel):
