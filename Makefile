@@ -48,10 +48,13 @@ SOURCES := $(shell find src -name '*.py' 2>/dev/null)
 
 venv: .debian-packages.stamp $(BIN)/charcot .compiled.stamp
 
-$(HAIL_VENV)/bin/python: pyproject.toml
+# The Hail environment is installed from requirements-hail.lock without dependency resolution: Hail pins
+# rich<13 and charcot's CLI needs typer>=0.29 (rich>=13.8), which no resolver can satisfy together (see the lock).
+$(HAIL_VENV)/bin/python: pyproject.toml requirements-hail.lock
 	$(PYTHON) -m venv $(HAIL_VENV)
 	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check -U pip
-	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check -e '.[hail]' pytest hypothesis
+	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -r requirements-hail.lock
+	$(HAIL_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 hail-venv: .debian-packages.stamp $(HAIL_VENV)/bin/python

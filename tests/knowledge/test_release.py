@@ -5,6 +5,8 @@ scripts/release_knowledge.py fails here (docs/KNOWLEDGE.md, "Releasing a snapsho
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ import pytest
 from charcot.knowledge import Knowledge
 from charcot.knowledge.sections import SECTIONS
 from charcot.knowledge.snapshots import SNAPSHOTS_DIR, content_hash, open_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _index() -> list[dict[str, str]]:
@@ -35,3 +39,10 @@ def test_released_snapshot_loads_with_todays_code(row: dict[str, str], tmp_path:
 def test_versions_are_unique_and_increasing() -> None:
     versions = [tuple(int(x) for x in r["version"].split(".")) for r in _index()]
     assert versions == sorted(set(versions))
+
+
+def test_current_knowledge_is_a_released_snapshot() -> None:
+    """Any change to knowledge/data needs a new version, a 'changes' line and scripts/release_knowledge.py."""
+    r = subprocess.run([sys.executable, str(REPO / "scripts" / "release_knowledge.py"), "--check"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
