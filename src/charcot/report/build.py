@@ -906,21 +906,9 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
         clinical["affected"] = ctx.ped_affected
     case, a = ctx.clinical_case, ctx.clinical_assessment
     if case is not None and a is not None:
-        clinical["affected"] = True
-        if case.date_of_birth is not None:
-            clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
-        if a.alsfrs_r:
-            clinical["alsfrs_r"] = a.alsfrs_r[-1].total
-            clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
-        fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
-        if fvcs:
-            clinical["fvc_percent"] = fvcs[-1]
-        clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
-        if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
-            from charcot.clinical.model import months_between
+        from charcot.therapy.api import clinical_facts
 
-            clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),
-                                                     clinical["disease_duration_months"])
+        clinical.update(clinical_facts(case, a))
     return model.PatientFacts(id=ctx.patient_id, genotype=genotype, clinical=model.Clinical(**clinical))
 
 

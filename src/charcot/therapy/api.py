@@ -54,6 +54,27 @@ def load_facts(path: str | Path) -> PatientFacts:
 _CLINICAL_CASE_KEYS = {"visits", "onset", "date_of_birth", "diagnosis", "subject", "phenotypicFeatures"}
 
 
+def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
+    """The clinical part of the patient facts from a clinical record (``charcot.clinical.model.ClinicalCase``)
+    and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
+    from charcot.clinical.model import months_between
+
+    clinical: dict[str, Any] = {"affected": True}
+    if case.date_of_birth is not None:
+        clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
+    if a.alsfrs_r:
+        clinical["alsfrs_r"] = a.alsfrs_r[-1].total
+        clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
+    fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
+    if fvcs:
+        clinical["fvc_percent"] = fvcs[-1]
+    clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
+    if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
+        clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),
+                                                 clinical["disease_duration_months"])
+    return clinical
+
+
 def load_case_facts(path: str | Path) -> PatientFacts:
     """The patient facts of a case file: PatientFacts YAML/JSON, or the clinical case (YAML, JSON or
     Phenopacket) that ``charcot clinical`` and ``charcot report`` read. From a clinical case the facts are
@@ -67,18 +88,9 @@ def load_case_facts(path: str | Path) -> PatientFacts:
 
     case = load_case(Path(path))
     a = assess(case)
-    clinical: dict[str, Any] = {"affected": True}
+    clinical = clinical_facts(case, a)
     if case.sex.value in ("female", "male", "other"):
         clinical["sex"] = case.sex.value
-    if case.date_of_birth is not None:
-        clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
-    if a.alsfrs_r:
-        clinical["alsfrs_r"] = a.alsfrs_r[-1].total
-        clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
-    fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
-    if fvcs:
-        clinical["fvc_percent"] = fvcs[-1]
-    clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     repeats: dict[str, model.RepeatStatus] = {}
     findings: list[model.GeneFinding] = []
     genotype = case.genotype

@@ -29,21 +29,10 @@ from typing import Any
 from charcot.errors import InputError
 from charcot.genome.builds import contig_in_file, normalise_contig
 from charcot.model import Build
-from charcot.variants.annotation import _AA3, normalise_terms
+from charcot.variants.annotation import _AA3, _BCSQ_TERMS, normalise_terms
 from charcot.variants.model import TranscriptConsequence
 
 ENGINE = "bcftools csq"
-_BCSQ_TERMS = {
-    "missense": "missense_variant", "synonymous": "synonymous_variant", "stop_gained": "stop_gained",
-    "frameshift": "frameshift_variant", "splice_donor": "splice_donor_variant",
-    "splice_acceptor": "splice_acceptor_variant", "splice_region": "splice_region_variant",
-    "inframe_deletion": "inframe_deletion", "inframe_insertion": "inframe_insertion",
-    "inframe_altering": "protein_altering_variant", "start_lost": "start_lost", "stop_lost": "stop_lost",
-    "stop_retained": "stop_retained_variant", "intron": "intron_variant",
-    "5_prime_utr": "5_prime_UTR_variant", "3_prime_utr": "3_prime_UTR_variant",
-    "non_coding": "non_coding_transcript_variant", "coding_sequence": "coding_sequence_variant",
-    "start_retained": "start_retained_variant",
-}
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
 
