@@ -126,6 +126,9 @@ def test_two_users_review_sign_off_and_amend(browser: Any, live_server_factory: 
     assert "Repeat result confirmed" in page.inner_text("#versions")
     assert re.search(r"\tbob\tsign\tsigned off version 2", page.inner_text("#audit"))
     shot(page, "07-signed-v2-with-audit")
+    # the case page shows the frozen signed copy, whose sign-off block is filled (not the working draft)
+    assert page.locator("#report").get_attribute("src").endswith("/v/2/report.html")
+    assert "FINAL" in page.frame_locator("#report").locator("body").inner_text().upper()
     # The signed v1 report is still the one that was signed, and opens.
     response = page.goto(url + frozen)
     assert response is not None and response.status == 200
