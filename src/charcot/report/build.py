@@ -68,6 +68,9 @@ _TIER_OF_CLASS = {
     "p": 1, "lp": 1, "vus": 2, "lb": 3, "b": 3,
 }
 
+# Page 1 lists relatives to counsel from this carrier probability (the family section lists everyone).
+AT_RISK_MIN_CARRIER_PROBABILITY = 0.01
+
 
 @dataclass
 class CaseInputs:
@@ -1068,13 +1071,20 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             f"{c.gene or c.locus} {_alleles_text(c)}" for c in normal) + ": normal"))
     if family.relatives_risk:
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
-        at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and (r.carrier_probability or 0) > 0]
+        # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected
+        # relative is not 'at risk', and 0.0 % is not a risk); numbers as in the family table (one decimal)
+        at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
+                   and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
         top = sorted(at_risk, key=lambda r: -(r.carrier_probability or 0))[:3]
-        detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.0f}%" for r in top)
-        out.append(SummaryItem(topic="Family", level="finding",
-                               text=f"{len(at_risk)} untested relatives at risk of carrying the {'/'.join(genes)} "
-                                    f"finding ({detail}{', …' if len(at_risk) > len(top) else ''}): offer "
-                                    "genetic counselling."))
+        detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.1f}%" for r in top)
+        if at_risk:
+            out.append(SummaryItem(topic="Family", level="finding",
+                                   text=f"{len(at_risk)} untested, unaffected relatives with a carrier probability of "
+                                        f"1% or more for the {'/'.join(genes)} finding ({detail}"
+                                        f"{', …' if len(at_risk) > len(top) else ''}): offer genetic counselling."))
+        else:
+            out.append(SummaryItem(topic="Family", text=f"No untested, unaffected relative has a carrier probability "
+                                                        f"of 1% or more for the {'/'.join(genes)} finding."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
     if clinical.status == AssessmentStatus.NOT_ASSESSED:

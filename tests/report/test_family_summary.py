@@ -1,0 +1,27 @@
+"""Page 1's family line counts only relatives to counsel, with the family table's own numbers.
+
+Seen on the demo: the affected, deceased father was listed first ("DEMO-F 100%") among "untested relatives at
+risk", the table said 99.9 %, and relatives at 0.0-0.1 % were counted as at risk."""
+
+from __future__ import annotations
+
+import re
+
+from charcot.report.build import AT_RISK_MIN_CARRIER_PROBABILITY
+from charcot.report.model import Report
+
+
+def test_family_line_names_only_unaffected_untested_relatives_with_table_numbers(demo_report: Report) -> None:
+    line = next(s.text for s in demo_report.summary if s.topic == "Family")
+    table = {r.relative: r for r in demo_report.family.relatives_risk}
+    named = re.findall(r"([A-Z0-9-]+) (\d+\.\d)%", line)
+    assert named, line
+    for relative, shown in named:
+        r = table[relative]
+        assert r.status != "affected" and r.tested in (None, "untested"), line
+        assert shown == f"{100 * (r.carrier_probability or 0):.1f}", (relative, shown, r.carrier_probability)
+    expected = [r for r in table.values() if r.status != "affected" and r.tested in (None, "untested")
+                and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
+    assert line.startswith(f"{len(expected)} untested, unaffected relatives"), line
+    affected = [r.relative for r in table.values() if r.status == "affected"]
+    assert affected and not any(f"{a} " in line for a in affected)
