@@ -7,12 +7,12 @@
 #   scripts/spark-cluster.sh status
 #   scripts/spark-cluster.sh stop               # stops exactly the processes this script started (pid files)
 #
-# Environment: HAIL_PYTHON (default .venv-hail/bin/python of this checkout, else /work/main/.venv-hail),
+# Environment: HAIL_PYTHON (default: .venv-hail/bin/python of this checkout, built by `make hail-venv`),
 # CHARCOT_SPARK_STATE (pid/log folder; default $TMPDIR/charcot-spark-$USER), SPARK_WORKER_MEMORY (default 1500m).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY="${HAIL_PYTHON:-$ROOT/.venv-hail/bin/python}"
-[ -x "$PY" ] || PY=/work/main/.venv-hail/bin/python
+[ -x "$PY" ] || { echo "error: $PY not found: run 'make hail-venv' or set HAIL_PYTHON" >&2; exit 2; }
 STATE="${CHARCOT_SPARK_STATE:-${TMPDIR:-/tmp}/charcot-spark-${USER:-$(id -u)}}"
 MEMORY="${SPARK_WORKER_MEMORY:-1500m}"
 
