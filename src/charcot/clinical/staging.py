@@ -102,7 +102,7 @@ def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
         caveats.append("respiratory (diaphragmatic) onset is grouped with limb onset as in Roche 2012: it counts "
                        "as the onset region only while no bulbar or limb region is recorded, never as an extra "
                        "region")
-    reasons.append(f"{len(regions)} region(s) involved by {today.isoformat()}: " + (", ".join(sorted(regions)) or "none"))
+    reasons.append(f"{len(regions)} region(s) involved by {today.isoformat()}: " + (", ".join(sorted(r.replace("_", " ") for r in regions)) or "none"))
     if not case.regions_involved:
         caveats.append("no region involvement dates recorded: only the onset region is counted")
     visits = case.visits_until(today)

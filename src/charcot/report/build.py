@@ -801,7 +801,7 @@ def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
         return "; ".join(c.description + (f" ({c.reason})" if c.reason else "") for c in cs)
 
     if m.kind == "trial" and m.open_to_new_participants is False:
-        status = m.trial_status or "closed"
+        status = (m.trial_status or "closed").replace("_", " ")
         line = f"not recruiting ({status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "") + ")"
         if failed:
             line += f"; would also fail: {names(failed)}"
@@ -843,7 +843,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                         for r in regional) or None
         notes = [*m.notes]
         if m.trial_status:
-            notes.insert(0, f"Trial status: {m.trial_status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "")
+            notes.insert(0, f"Trial status: {(m.trial_status or 'unknown').replace('_', ' ')}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "")
                          + ("" if m.open_to_new_participants is None else
                             ("; open to new participants" if m.open_to_new_participants else "; not recruiting")))
         group, verdict, line = _eligibility(m, result.region)

@@ -127,7 +127,8 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
     missing = [r.missing for r in results if r.blocking and r.status is CriterionStatus.UNKNOWN and r.missing]
     review = [r.reason for r in results if r.blocking and r.status is CriterionStatus.REVIEW]
     if verdict is Verdict.NOT_ELIGIBLE:
-        text = "not eligible: " + "; ".join(failed)
+        text = "not eligible: " + "; ".join(f"{r.description}: {r.reason}" for r in results
+                                            if r.blocking and r.status is CriterionStatus.FAILED)
     elif verdict is Verdict.CANNOT_DECIDE:
         text = "cannot decide: missing " + ", ".join(missing)
     elif verdict is Verdict.COMMITTEE_REVIEW:
