@@ -25,3 +25,26 @@ def test_family_line_names_only_unaffected_untested_relatives_with_table_numbers
     assert line.startswith(f"{len(expected)} untested, unaffected relatives"), line
     affected = [r.relative for r in table.values() if r.status == "affected"]
     assert affected and not any(f"{a} " in line for a in affected)
+
+
+def test_members_table_reads_the_status_the_risk_model_uses(demo_report: Report) -> None:
+    """Seen on the demo: the appendix listed DEMO-S, DEMO-C1 and DEMO-C2 as 'unknown' (the PED column) while the
+    risk table and page 1 called them unaffected (the ages file, which the risk model uses). One status per person."""
+    members = {m.id: m for m in demo_report.family.members}
+    for r in demo_report.family.relatives_risk:
+        assert members[r.relative].affected == r.status, (r.relative, members[r.relative].affected, r.status)
+
+
+def test_deceased_relatives_are_marked_in_both_family_tables(demo_report: Report) -> None:
+    """The drawing marked the father as deceased; neither table did."""
+    from charcot.report.render_html import render_html
+
+    dead = [m for m in demo_report.family.members if m.deceased]
+    assert dead, "the demo's ages file records a death"
+    html = render_html(demo_report)
+    for m in dead:
+        assert m.death_age is not None
+        row = re.search(rf"<tr><td>{re.escape(m.id)} <span class=\"small\">.*?</tr>", html, re.S)
+        assert row and f"died at {m.death_age:g}" in row.group(0), m.id
+        appendix_row = re.search(rf"<tr><td>{re.escape(m.id)}</td>.*?</tr>", html, re.S)
+        assert appendix_row and f"died at {m.death_age:g}" in appendix_row.group(0), m.id

@@ -25,3 +25,16 @@ def _texts(report: Report) -> list[tuple[str, str]]:
 def test_no_internal_names_in_clinician_text(demo_report: Report) -> None:
     bad = [(where, text) for where, text in _texts(demo_report) if _INTERNAL.search(text)]
     assert bad == []
+
+
+def test_measure_details_are_separate_phrases_and_onset_imputation_is_stated_once(demo_report: Report) -> None:
+    """Seen on the demo's page 4: the ENCALS caveats ran together without punctuation ('... paper's tables FVC
+    reference equation not recorded; ... depends on it onset date known ...'), and the same imputation was stated
+    twice in two wordings, one of them '(15th of the month / 1 July)' for a date known to the month."""
+    encals = next(m for m in demo_report.clinical.measures if m.name == "ENCALS survival model")
+    assert "tables FVC" not in encals.detail and "on it onset" not in encals.detail, encals.detail
+    texts = [encals.detail, *demo_report.clinical.notes]
+    imputation = [t for t in texts if "onset date known to the month only" in t]
+    assert imputation, texts
+    assert all("the 15th of the month" in t and "1 July" not in t for t in imputation), imputation
+    assert not any("15th of the month / 1 July" in t for t in texts)

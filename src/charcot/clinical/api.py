@@ -173,9 +173,8 @@ def _predictors(case: ClinicalCase, today: date, rees: criteria_mod.CriteriaResu
         reasons.append("revised El Escorial category at diagnosis unknown (no category and no examination)")
     if ftd is None:
         reasons.append("FTD status unknown: record cognition (Strong 2017 category or findings) or ftd: true/false")
-    if case.onset.precision is not DatePrecision.DAY:
-        caveats.append(f"onset date known to the {case.onset.precision.value} only; imputed to "
-                       f"{case.onset.date.isoformat()}")
+    if case.onset.imputation_note is not None:
+        caveats.append(case.onset.imputation_note)
     if reasons or delta is None or delay is None or fvc is None or age is None or definite is None or ftd is None:
         return None, reasons, caveats
     p = prognosis.Predictors(delta_frs=delta, diagnostic_delay_months=delay, age_at_onset_years=age,
@@ -227,9 +226,8 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
     visits = case.visits_until(when)
     not_assessed: list[NotAssessed] = []
     caveats: list[str] = []
-    if case.onset.precision is not DatePrecision.DAY:
-        caveats.append(f"onset known to the {case.onset.precision.value}; imputed as {onset.isoformat()} "
-                       "(15th of the month / 1 July)")
+    if case.onset.imputation_note is not None:
+        caveats.append(case.onset.imputation_note)
     scored = [(v, v.alsfrs_r) for v in visits if v.alsfrs_r is not None]
     scores = [score(a, v.date, months_between(onset, v.date)) for v, a in scored]
     if not scores:

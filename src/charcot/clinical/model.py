@@ -109,6 +109,14 @@ class Onset(_Strict):
             data = {**data, "date": parsed, "precision": precision}
         return data
 
+    @property
+    def imputation_note(self) -> str | None:
+        """How a partial onset date was completed, in words (None for an exact date)."""
+        if self.precision is DatePrecision.DAY:
+            return None
+        rule = "the 15th of the month" if self.precision is DatePrecision.MONTH else "1 July of the year"
+        return f"onset date known to the {self.precision.value} only; taken as {self.date.isoformat()} ({rule})"
+
 
 class ElEscorialCategory(StrEnum):
     DEFINITE = "definite"

@@ -14,7 +14,7 @@ import json
 import mimetypes
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -98,20 +98,7 @@ class CaseInputs:
     genes: GeneSelection | None = None  # --genes/--panel/--bed (charcot.genome.panels); None = every gene
 
 
-# --------------------------------------------------------------------------- generic adapters
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """First present attribute / key among ``names`` (analysis result types differ in naming)."""
-    for name in names:
-        if obj is None:
-            return default
-        if isinstance(obj, dict):
-            if name in obj and obj[name] is not None:
-                return obj[name]
-        elif getattr(obj, name, None) is not None:
-            return getattr(obj, name)
-    return default
-
-
+# --------------------------------------------------------------------------- JSON helpers
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -140,35 +127,6 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-def _evidence_list(items: Iterable[Any] | None) -> list[Evidence]:
-    out: list[Evidence] = []
-    for item in items or []:
-        if isinstance(item, Evidence):
-            out.append(item)
-            continue
-        out.append(Evidence(
-            criterion=str(_get(item, "criterion", "code", "name", default="?")),
-            strength=str(_text(_get(item, "strength", default="")) or ""),
-            points=float(_get(item, "points", default=0.0)),
-            applied=bool(_get(item, "applied", default=True)),
-            reason=str(_get(item, "reason", "justification", default="")),
-            sources=list(_get(item, "sources", default=[])),
-        ))
-    return out
-
-
-def _not_assessed_list(items: Iterable[Any] | None) -> list[NotAssessed]:
-    out: list[NotAssessed] = []
-    for item in items or []:
-        if isinstance(item, NotAssessed):
-            out.append(item)
-        else:
-            out.append(NotAssessed(what=str(_get(item, "what", default="?")),
-                                   reason=str(_get(item, "reason", default="")),
-                                   how_to_assess=_get(item, "how_to_assess")))
-    return out
 
 
 # --------------------------------------------------------------------------- inputs
@@ -349,7 +307,7 @@ _PLOT_LOCK = threading.Lock()
 def _finding(raw: Any) -> VariantFinding:
     """charcot.variants.model.VariantFinding → report VariantFinding."""
     cls_text = _text(raw.classification)
-    evidence = _evidence_list(raw.evidence)
+    evidence = list(raw.evidence)
     freq = raw.frequencies
     freq_text = None
     if freq is not None and (freq.af is not None or freq.grpmax_af is not None):
@@ -458,7 +416,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     from charcot.repeats import api as repeats_api
 
     repeat_placeholders = set(repeats_api.not_assessed().not_assessed)
-    ctx.not_assessed.extend(i for i in _not_assessed_list(result.not_assessed) if i not in repeat_placeholders)
+    ctx.not_assessed.extend(i for i in result.not_assessed if i not in repeat_placeholders)
     ordered = sorted(result.findings, key=lambda f: (f.chrom, f.pos, f.ref, f.alt))
     findings = sorted((_finding(f) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
@@ -481,15 +439,13 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
             notes.append(f"{f.gene} {f.hgvs_p or f.hgvs_c or f.key}: {f.clinvar_discordance}")
     for ch in result.compound_heterozygous or []:
         notes.append(f"Possible compound heterozygosity in {ch.gene}: {', '.join(ch.variants)} ({ch.phase}). {ch.note}")
-    oligo = getattr(result, "oligogenic", None)
-    if oligo is not None and oligo.oligogenic:
-        notes.append(oligo.note)
-    reading = getattr(result, "reading", None)
-    if reading is not None:
-        notes.append(f"{reading.records_read} records read, {reading.panel_records} in panel genes; "
-                     f"{reading.filtered_out} filtered (FILTER not PASS), {reading.below_quality} below quality "
-                     f"thresholds, {reading.no_call} no-calls. Annotation: "
-                     f"{', '.join(reading.annotation_sources) or 'none'}.")
+    if result.oligogenic.oligogenic:
+        notes.append(result.oligogenic.note)
+    reading = result.reading
+    notes.append(f"{reading.records_read} records read, {reading.panel_records} in panel genes; "
+                 f"{reading.filtered_out} filtered (FILTER not PASS), {reading.below_quality} below quality "
+                 f"thresholds, {reading.no_call} no-calls. Annotation: "
+                 f"{', '.join(reading.annotation_sources) or 'none'}.")
     ctx.methods.append("Small variants: read with htslib (cyvcf2/pysam), restricted to the ALS gene panel of the "
                        "knowledge base, classified with ACMG/AMP 2015 criteria and ClinGen SVI refinements "
                        "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
@@ -557,7 +513,7 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
 
     if inputs.str_vcf is None:
         na = api.not_assessed()
-        ctx.not_assessed.extend(_not_assessed_list(na.not_assessed))
+        ctx.not_assessed.extend(na.not_assessed)
         return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
     ctx.progress("assessing repeats")
     # In a family STR file, the patient is the VCF's sample or the pedigree's proband.
@@ -576,7 +532,7 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
                 ctx.c9_status = "expanded"
             elif c.status == "normal":
                 ctx.c9_status = "normal"
-    ctx.not_assessed.extend(_not_assessed_list(result.not_assessed))
+    ctx.not_assessed.extend(result.not_assessed)
     notes = [*result.warnings]
     if ctx.sample and result.sample and ctx.sample != result.sample:
         notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
@@ -603,8 +559,16 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
 
     pedigree = ctx.pedigree
     assert pedigree is not None  # read by build_report whenever --ped is given
-    members = [FamilyMember(id=i.id, sex=_text(i.sex), affected=_text(i.status) or "unknown", father=i.father,
-                            mother=i.mother) for i in pedigree]
+    members = []
+    for i in pedigree:
+        # The ages file's status overrides the PED column, as it does for the risk model: one status per person.
+        obs = ctx.observations.get(i.id)
+        status = obs.status if obs is not None and obs.status is not None else i.status
+        members.append(FamilyMember(
+            id=i.id, sex=_text(i.sex), affected=_text(status) or "unknown", father=i.father, mother=i.mother,
+            age=obs.model_age if obs is not None else None,
+            deceased=(True if obs.is_deceased else obs.deceased) if obs is not None else None,
+            death_age=obs.death_age if obs is not None else None))
     risks: list[RelativeRisk] = []
     notes: list[str] = [*pedigree.notes]
     assumptions: list[str] = []
@@ -706,21 +670,18 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         cond = enc.conditional_median_months_from_today
         m.append(Measure(name="ENCALS survival model", value=f"median {_fmt_months(enc.median_months_from_onset)} from onset",
                          detail=(f"conditional median {_fmt_months(cond)} from the assessment date; outcome: {enc.outcome}; "
-                                 f"confidence {enc.confidence}. " + " ".join(enc.caveats)).strip(),
+                                 f"confidence {enc.confidence}" + "".join(f"; {c}" for c in enc.caveats)),
                          sources=list(enc.sources)))
     else:
         m.append(Measure(name="ENCALS survival model", value="not calculated",
                          detail="; ".join(enc.refusal_reasons), sources=list(enc.sources)))
     for c in a.criteria:
-        label = getattr(c, "criteria", None) or getattr(c, "name", None) or "diagnostic criteria"
-        value = getattr(c, "category", None) or getattr(c, "result", None) or getattr(c, "status", None)
-        m.append(Measure(name=str(label).replace("_", " "), value=str(_text(value)),
-                         detail="; ".join(getattr(c, "reasons", []) or []), sources=list(getattr(c, "sources", []) or [])))
+        m.append(Measure(name=c.name, value=c.category_title, detail="; ".join(c.reasons), sources=list(c.sources)))
     alerts = [al.message for al in a.care_alerts if al.status in ("criteria_met", "reminder")]
     for mm in m:
         ctx.sources.update(mm.sources)
     ctx.sources.update(a.sources)
-    ctx.not_assessed.extend(_not_assessed_list(a.not_assessed))
+    ctx.not_assessed.extend(a.not_assessed)
     visits = []
     for v in case.visits:
         visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r), fvc_percent=v.fvc_percent_predicted,

@@ -168,12 +168,17 @@ class RepeatsSection(_Model):
 
 
 class FamilyMember(_Model):
+    """One person as every family section reads them: the PED file with the ages file's status applied."""
+
     id: str
     relation: str | None = None
     sex: str | None = None
     affected: str
     father: str | None = None
     mother: str | None = None
+    age: float | None = None  # current age, or age at death
+    deceased: bool | None = None  # None: not recorded
+    death_age: float | None = None
 
 
 class RelativeRisk(_Model):
