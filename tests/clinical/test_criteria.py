@@ -201,3 +201,41 @@ def test_each_why_not_gold_coast() -> None:
 ])
 def test_each_why_not_awaji(regions: dict[str, dict[str, Any]], category: str, fragment: str) -> None:
     assert fragment in why(awaji(exam(regions)), category)
+
+
+# The clauses of the published wording as checked on 2026-11-30 (docs/CLINICAL.md, "Diagnostic criteria"),
+# one case each, so a change of reading shows up as a failing clause.
+LIMB_EMG = {"chronic_neurogenic": True, "fibrillations_or_psw": True, "muscles_abnormal": 2, "limbs_abnormal": 1}
+
+
+@pytest.mark.parametrize(("clause", "system", "regions", "category"), [
+    ("rEEC definite: UMN as well as LMN signs in three regions", el_escorial,
+     {"bulbar": UL, "thoracic": UL, "lumbosacral": UL}, "definite"),
+    ("rEEC probable: some UMN signs necessarily rostral to the LMN signs", el_escorial,
+     {"cervical": UMN, "thoracic": LMN}, "probable"),
+    ("rEEC lab-supported: UMN signs alone in one region, EMG LMN signs in at least two limbs", el_escorial,
+     {"bulbar": UMN, "cervical": {"emg": LIMB_EMG}, "lumbosacral": {"emg": LIMB_EMG}}, "probable_laboratory_supported"),
+    ("rEEC lab-supported: clinical UMN and LMN in only one region, EMG LMN in two limbs", el_escorial,
+     {"cervical": {"umn": True, "lmn": True, "emg": LIMB_EMG}, "lumbosacral": {"emg": LIMB_EMG}},
+     "probable_laboratory_supported"),
+    ("rEEC lab-supported read as UMN in one or more regions (more UMN evidence never lowers the category)",
+     el_escorial, {"bulbar": UMN, "thoracic": UMN, "cervical": {"emg": LIMB_EMG}, "lumbosacral": {"emg": LIMB_EMG}},
+     "probable_laboratory_supported"),
+    ("rEEC possible: EMG in only one limb is not laboratory support", el_escorial,
+     {"bulbar": UMN, "thoracic": UMN, "cervical": {"emg": LIMB_EMG}}, "possible"),
+    ("Awaji definite: bulbar and at least two spinal regions, by clinical or electrophysiological evidence", awaji,
+     {"bulbar": UL, "cervical": {"umn": True, "emg": FULL_EMG}, "thoracic": {"umn": True, "emg": FULL_EMG}},
+     "definite"),
+    ("Awaji: fasciculation potentials equivalent to fibrillations/PSW with chronic neurogenic change", awaji,
+     {"bulbar": UMN, "cervical": {"emg": {"chronic_neurogenic": True, "fibrillations_or_psw": False,
+                                         "fasciculation_potentials": True, "muscles_abnormal": 2}}}, "probable"),
+    ("Awaji possible: UMN and LMN dysfunction found in only one region", awaji,
+     {"thoracic": {"umn": True, "emg": FULL_EMG}}, "possible"),
+    ("Gold Coast: LMN dysfunction in at least two body regions", gold_coast,
+     {"bulbar": LMN, "thoracic": LMN}, "als"),
+    ("Gold Coast: UMN and LMN in the same region if only one region is involved", gold_coast,
+     {"bulbar": UL}, "als"),
+])
+def test_published_wording_cases(clause: str, system: Any, regions: dict[str, dict[str, Any]],
+                                 category: str) -> None:
+    assert system(exam(regions)).category == category, clause

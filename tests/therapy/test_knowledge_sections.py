@@ -34,12 +34,16 @@ def test_unverified_reference_items_are_marked() -> None:
     kb = get_knowledge()
     trials = {t.key: t for t in kb.typed("trials", Trial)}
     # NCT numbers the 2026-11-30 registry audit could not confirm in a stored registry copy
-    for nct in ("NCT00781872", "NCT04436497", "NCT04436510", "NCT04615923", "NCT05842941", "EAP-tofersen"):
+    for nct in ("NCT00781872", "NCT04436510", "NCT05842941", "EAP-tofersen"):
         assert trials[nct].confidence is Confidence.UNVERIFIED, nct
-    # ... and the ones it confirmed are no longer marked
+    # ... and the ones it confirmed are no longer marked (regimens A and D found in registry copies in the
+    # second audit)
     for nct in ("NCT03127514", "NCT05021536", "NCT03127267", "NCT02588677", "NCT04322149", "NCT01640067",
-                "NCT01348451", "NCT01730716"):
+                "NCT01348451", "NCT01730716", "NCT04436497", "NCT04615923"):
         assert trials[nct].confidence is Confidence.VERIFIED, nct
+    # a status resting on a company report while the registry copy says otherwise stays marked
+    for nct in ("NCT03981536", "NCT05039099"):
+        assert trials[nct].status.confidence is Confidence.UNVERIFIED, nct
     # every trial record says what the audit checked
     assert all(t.audit and t.audit.startswith("2026-11-30") for t in trials.values())
     therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
@@ -97,3 +101,15 @@ def test_sma_precedents_are_never_offered_to_an_als_patient() -> None:
     ids = {m.id for m in result.therapies}
     assert not ids & {"nusinersen", "onasemnogene_abeparvovec", "risdiplam"}
     assert "gdnf_engineered_progenitors" in ids  # ALS gene-delivery records are shown, with their status
+
+
+def test_second_registry_audit() -> None:
+    trials = {t.key: t for t in get_knowledge().typed("trials", Trial)}
+    # HEALEY master protocol: onset of weakness <= 24 months in the registry copy of 2024-12-26 (was 36, unverified)
+    duration = next(c for c in trials["NCT04297683"].criteria if c.id == "duration")
+    assert duration.max == 24 and duration.confidence is Confidence.VERIFIED
+    # the motor-cortex GDNF study: active, not recruiting, registry phase 1 (was "ongoing", unverified)
+    cortex = trials["NCT05306457"]
+    assert cortex.status.status.value == "active_not_recruiting" and cortex.phase == "1"
+    assert cortex.status.confidence is Confidence.VERIFIED
+    assert trials["NCT04436497"].status.status.value == "completed"
