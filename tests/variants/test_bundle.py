@@ -15,7 +15,7 @@ from charcot.variants.api import interpret
 from charcot.variants.bundle import Bundle, build_bundle
 
 from .resourcebuild import RES, clinvar_vcf, gnomad_vcf, vep_csq, vep_csq_header
-from .vcfbuild import Rec, known, mane, write_vcf
+from .vcfbuild import Rec, clinvar_record, known, mane, write_vcf
 
 ENGINE = RES / "engine"
 SCORES = RES / "scores"
@@ -43,42 +43,57 @@ def _summary_row(name: str, gene: str, sig: str, assembly: str, chrom: str, pos:
     return "\t".join(row[c] for c in cols)
 
 
-def _sod1_inputs(tmp_path: Path, k4n_mc: str = "SO:0001583|missense_variant") -> dict[str, Path]:
-    """GRCh38 ClinVar VCF + variant_summary: SOD1 c.12G>C p.(Lys4Asn) pathogenic (2 stars), the patient's own
-    c.12G>T classified pathogenic (2 stars), and p.Ala5Val. Positions follow SOD1's first exon (c.14 is the
-    knowledge base's p.Ala5Val position; codon 4 is AAG at c.10-12). The VCF has no protein change, as ClinVar's
-    own VCF: PS1/PM5 need the summary's Name column."""
-    chrom, pos, ref, alt, c, _p = known("SOD1-A5V", Build.GRCh38)
-    c12 = pos - 2
-    rows = [(chrom, pos, ref, alt, "9001", "Pathogenic", c, "p.Ala5Val", "SO:0001583|missense_variant"),
-            (chrom, c12, "G", "C", "9003", "Pathogenic", "c.12G>C", "p.Lys4Asn", k4n_mc),
-            (chrom, c12, "G", "T", "9004", "Pathogenic", "c.12G>T", "p.Lys4Asn", "SO:0001583|missense_variant")]
+# Real ClinVar records (Variation IDs, alleles of both builds, HGVS) from the knowledge base's ClinVar-derived table
+# (scripts/derive_known_variants.py, InterVar's ClinVar P/LP missense rows): SOD1 p.Gly38Arg twice (c.112G>A and
+# c.112G>C, two alleles, one protein change: PS1), p.Gly42Ser and p.Gly42Asp (one residue, two changes: PM5), and
+# p.Ala5Val. ClinVar lists each as pathogenic; review status and molecular consequence are set per test, in ClinVar's
+# own vocabulary (see tests/data/variants/resources/SOURCES.md).
+G38R_A, G38R_C, G42S, G42D, A5V = 29791, 540470, 29793, 29794, 29802
+
+
+def _bare(hgvs_p: str) -> str:
+    """'p.(Gly42Asp)' -> 'Gly42Asp' (ClinVar's names write p. without the parentheses)."""
+    return hgvs_p.removeprefix("p.").removeprefix("(").removesuffix(")")
+
+
+def _sod1_inputs(tmp_path: Path, g38r_mc: str = "SO:0001583|missense_variant",
+                 in_clinvar: tuple[int, ...] = (A5V, G38R_A, G38R_C, G42S)) -> dict[str, Path]:
+    """GRCh38 ClinVar VCF + variant_summary of real SOD1 records (the patient's own c.112G>C among them, for the
+    discordance flag). The VCF has no protein change, as ClinVar's own VCF: PS1/PM5 need the summary's Name."""
+    rows = []
+    for vid in in_clinvar:
+        chrom, pos, ref, alt, c, p = clinvar_record(vid)
+        mc = g38r_mc if vid == G38R_A else "SO:0001583|missense_variant"
+        rows.append((chrom, pos, ref, alt, str(vid), "Pathogenic", c, _bare(p), mc))
     cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [
         (ch, p, r, a, vid, {"CLNSIG": sig, "CLNREVSTAT": REV2, "GENEINFO": "SOD1:6647", "MC": mc})
         for ch, p, r, a, vid, sig, _c, _pp, mc in rows])
     summary = tmp_path / "variant_summary.txt.gz"
     with gzip.open(summary, "wt") as out:
         out.write(SUMMARY_HEADER + "\n")
-        for asm in ("GRCh37", "GRCh38"):
-            for ch, p, r, a, vid, sig, hc, hp, _mc in rows:
-                out.write(_summary_row(f"NM_000454.5(SOD1):{hc} ({hp})", "SOD1", sig, asm, ch, p, r, a, vid) + "\n")
+        for build, asm in ((Build.GRCh37, "GRCh37"), (Build.GRCh38, "GRCh38")):
+            for vid in in_clinvar:
+                ch, p, r, a, hc, hp = clinvar_record(vid, build)
+                name = f"NM_000454.5(SOD1):{hc} (p.{_bare(hp)})"
+                out.write(_summary_row(name, "SOD1", "Pathogenic", asm, ch, p, r, a, str(vid)) + "\n")
         out.write(_summary_row("NM_017547.4(FOXRED1):c.694C>T (p.Gln232Ter)", "FOXRED1", "Pathogenic", "GRCh38",
                                "11", 126275389, "C", "T", "15044") + "\n")
+    chrom, pos, ref, alt, _c, _p = clinvar_record(A5V)
     gnomad = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [(chrom, pos, ref, alt, {
         "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "3e-6", "AN_grpmax": "60000", "fafmax_faf95_max": "1e-6"})])
     return {"clinvar": cv, "summary": summary, "gnomad": gnomad}
 
 
-def _k4_vcf(tmp_path: Path, c_change: str, alt: str, p_change: str) -> Path:
-    """A patient VCF with a VEP-annotated SOD1 codon-4 missense (c.11 or c.12)."""
-    chrom, pos, _ref, _alt, _c, _p = known("SOD1-A5V", Build.GRCh38)
-    offset = {"c.11A>G": 3, "c.12G>T": 2}[c_change]
-    ref = {"c.11A>G": "A", "c.12G>T": "G"}[c_change]
+def _patient_vcf(tmp_path: Path, vid: int) -> Path:
+    """A patient VCF with one VEP-annotated SOD1 missense: the real ClinVar allele ``vid``."""
+    chrom, pos, ref, alt, c, p = clinvar_record(vid)
     tx = mane("SOD1")
+    body = _bare(p)
     csq = vep_csq(Allele=alt, Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
                   Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
-                  HGVSc=f"{tx}:{c_change}", HGVSp=f"ENSP00000270142.7:{p_change}", Protein_position="4")
-    return write_vcf(tmp_path / f"k4{offset}.vcf.gz", [Rec(chrom, pos - offset, ref, alt, info={"CSQ": csq})],
+                  HGVSc=f"{tx}:{c}", HGVSp=f"ENSP00000270142.7:p.{body}",
+                  Protein_position=str(int("".join(ch for ch in body if ch.isdigit()))))
+    return write_vcf(tmp_path / f"patient{vid}.vcf.gz", [Rec(chrom, pos, ref, alt, info={"CSQ": csq})],
                      build=Build.GRCh38, extra_header=[vep_csq_header()])
 
 
@@ -89,22 +104,22 @@ def _sod1(result):  # type: ignore[no-untyped-def]
 
 def test_ps1_and_pm5_from_official_clinvar_vcf_and_variant_summary(tmp_path: Path) -> None:
     inputs = _sod1_inputs(tmp_path)
-    k4n = _k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn")
+    g38r = _patient_vcf(tmp_path, G38R_C)
     # ClinVar's VCF alone carries no protein change: neither PS1 nor PM5 (the defect: they never fired)
-    without = _sod1(interpret(k4n, clinvar=inputs["clinvar"]))
+    without = _sod1(interpret(g38r, clinvar=inputs["clinvar"]))
     assert not [e for e in without.evidence if e.criterion in ("PS1", "PM5") and e.applied]
-    f = _sod1(interpret(k4n, clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
+    f = _sod1(interpret(g38r, clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
     (ps1,) = [e for e in f.evidence if e.criterion == "PS1"]
-    assert ps1.applied and "p.Lys4Asn" in ps1.reason and "ClinVar" in ps1.reason
-    k4r = _k4_vcf(tmp_path, "c.11A>G", "G", "p.Lys4Arg")
-    g = _sod1(interpret(k4r, clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
+    assert ps1.applied and "p.Gly38Arg" in ps1.reason and "ClinVar" in ps1.reason
+    g = _sod1(interpret(_patient_vcf(tmp_path, G42D), clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
     (pm5,) = [e for e in g.evidence if e.criterion == "PM5"]
-    assert pm5.applied and "residue 4" in pm5.reason
+    assert pm5.applied and "residue 42" in pm5.reason
 
 
 def test_ps1_is_withheld_when_clinvar_lists_a_splice_consequence(tmp_path: Path) -> None:
-    inputs = _sod1_inputs(tmp_path, k4n_mc="SO:0001583|missense_variant,SO:0001630|splice_region_variant")
-    f = _sod1(interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), clinvar=inputs["clinvar"],
+    inputs = _sod1_inputs(tmp_path, g38r_mc="SO:0001583|missense_variant,SO:0001630|splice_region_variant",
+                          in_clinvar=(G38R_A,))
+    f = _sod1(interpret(_patient_vcf(tmp_path, G38R_C), clinvar=inputs["clinvar"],
                         clinvar_summary=inputs["summary"]))
     (ps1,) = [e for e in f.evidence if e.criterion == "PS1"]
     assert not ps1.applied and "splice" in ps1.reason
@@ -112,19 +127,19 @@ def test_ps1_is_withheld_when_clinvar_lists_a_splice_consequence(tmp_path: Path)
 
 def test_clinvar_discordance_is_flagged_both_ways_and_never_counted(tmp_path: Path) -> None:
     inputs = _sod1_inputs(tmp_path)
-    f = _sod1(interpret(_k4_vcf(tmp_path, "c.11A>G", "G", "p.Lys4Arg"), clinvar=inputs["clinvar"]))
-    assert f.clinvar is None and f.clinvar_discordance is None  # no ClinVar record for this allele
-    g = _sod1(interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), clinvar=inputs["clinvar"],
-                        clinvar_summary=inputs["summary"]))
+    f = _sod1(interpret(_patient_vcf(tmp_path, G42D), clinvar=inputs["clinvar"]))
+    assert f.clinvar is None and f.clinvar_discordance is None  # no ClinVar record for this allele in the input
+    g = _sod1(interpret(_patient_vcf(tmp_path, G38R_C), clinvar=inputs["clinvar"]))
     assert g.clinvar is not None and g.clinvar.stars == 2 and g.clinvar.significance == "Pathogenic"
     assert g.classification is not None and not g.classification.at_least_likely_pathogenic
     assert g.clinvar_discordance is not None and g.clinvar_discordance.direction == "ClinVar more pathogenic"
     assert not [e for e in g.evidence if e.criterion in ("PP5", "BP6")]
-    # the other way: ClinVar says benign (2 stars) for the exact allele charcot calls pathogenic
+    # the other way: a counterfactual copy of the real p.Ala5Val record whose significance is turned to Benign
+    # (ClinVar does not say this) for the exact allele charcot calls pathogenic
     other = tmp_path / "benign"
     other.mkdir()
-    chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", Build.GRCh38)
-    cv = clinvar_vcf(other / "clinvar.vcf.gz", [(chrom, pos, ref, alt, "9001", {
+    chrom, pos, ref, alt, _c, _p = clinvar_record(A5V)
+    cv = clinvar_vcf(other / "clinvar.vcf.gz", [(chrom, pos, ref, alt, str(A5V), {
         "CLNSIG": "Benign", "CLNREVSTAT": REV2})])
     vcf = write_vcf(other / "a4v.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh38)
     h = _sod1(interpret(vcf, clinvar=cv, hpo=["HP:0007354"]))
@@ -164,8 +179,8 @@ def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ig
                           "revel"}
     assert manifest["build"] == "GRCh38" and manifest["version"].startswith("GRCh38-")
     assert any(c == "21" and s <= 31659783 <= e for c, s, e in manifest["regions"])  # SOD1 covered
-    assert kinds["clinvar_summary"]["records"] == 3  # SOD1 rows of GRCh38 kept; GRCh37 and FOXRED1 dropped
-    assert kinds["clinvar"]["records"] == 3 and kinds["alphamissense"]["records"] == 4
+    assert kinds["clinvar_summary"]["records"] == 4  # SOD1 rows of GRCh38 kept; GRCh37 and FOXRED1 dropped
+    assert kinds["clinvar"]["records"] == 4 and kinds["alphamissense"]["records"] == 4
     assert kinds["revel"]["records"] == 3
     for r in manifest["resources"]:
         assert len(r["sha256"]) == 64 and r["source"] and r["date"]
@@ -183,7 +198,7 @@ def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ig
     info = run_cli("resources", "info", str(out), "--verify")
     assert info.code == 0 and manifest["version"] in info.stdout and "all checksums match" in info.stdout
     # interpret --resources: PM5 from the bundled ClinVar + summary, gnomAD frequency, the version in provenance
-    f_result = interpret(_k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn"), resources=out)
+    f_result = interpret(_patient_vcf(tmp_path, G38R_C), resources=out)
     f = _sod1(f_result)
     assert [e for e in f.evidence if e.criterion == "PS1" and e.applied]
     assert f.frequencies.searched and "bundle" in (f.frequencies.source or "")
@@ -216,7 +231,7 @@ def test_report_names_the_bundle_version(tmp_path: Path) -> None:
 
     out, _ = _bundle(tmp_path)
     version = json.loads((out / "manifest.json").read_text())["version"]
-    vcf = _k4_vcf(tmp_path, "c.12G>T", "T", "p.Lys4Asn")
+    vcf = _patient_vcf(tmp_path, G38R_C)
     report = build_report(CaseInputs(vcf=vcf, resources=out))
     assert any(r.name == "resource bundle" and r.version == version for r in report.header.resources)
     findings = [f for t in report.genetics.tiers for f in t.findings if f.gene == "SOD1"]

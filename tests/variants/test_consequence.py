@@ -58,6 +58,21 @@ def test_indels_follow_the_3prime_rule_in_transcript_orientation(engine: Consequ
     assert inframe == (["inframe_deletion"], "ENST00000352957.8:c.605_607del", "p.(Phe202_Thr203delinsSer)")
 
 
+def test_inframe_insertions_get_a_protein_change(engine: ConsequenceEngine) -> None:
+    # defect: an in-frame insertion had no p. (bcftools prints '205D>205KD' without the flanking residue).
+    # Protein around the site (translated from the fixture's CDS): ...Phe202 Thr203 Lys204 Asp205...
+    dup = _by_tx(engine, ("21", 25597390, "C", "CTTT"))["ENST00000352957.8"]  # AAA more: one more Lys204
+    assert dup == (["inframe_insertion"], "ENST00000352957.8:c.610_612dup", "p.(Lys204dup)")
+    ins = _by_tx(engine, ("21", 25597390, "C", "CTAA"))["ENST00000352957.8"]
+    assert ins == (["inframe_insertion"], "ENST00000352957.8:c.612_613insTTA", "p.(Lys204_Asp205insLeu)")
+    # the inserted residue copies the one before it: dup of Phe202, although the DNA is an insertion
+    phe = _by_tx(engine, ("21", 25597396, "T", "TAAA"))["ENST00000352957.8"]
+    assert phe[1] == "ENST00000352957.8:c.606_607insTTT" and phe[2] == "p.(Phe202dup)"
+    # an insertion that splits a codon stays a delins
+    split = _by_tx(engine, ("21", 25597395, "G", "GCCC"))["ENST00000352957.8"]
+    assert split[2] == "p.(Thr203delinsArgAla)"
+
+
 def test_wrong_ref_is_an_error_not_zero_findings(engine: ConsequenceEngine, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"1 of 2 panel record\(s\) have a REF allele that differs"):
         engine.check_ref([("21", 25585733, "C", 12), ("21", 25585706, "C", 13)], tmp_path / "p.vcf")
@@ -69,6 +84,12 @@ def test_hgvs_p_from_bcftools_amino_acid_changes() -> None:
     assert hgvs_p("5A>5V", ["missense_variant"]) == "p.(Ala5Val)"
     assert hgvs_p("203TKD*>203IKRC*", ["frameshift_variant"]) == "p.(Thr203IlefsTer5)"
     assert hgvs_p("1M>1V", ["start_lost"]) == "p.(Met1?)"
+    # insertions: the flanking residues come from the reference protein; shifted C-terminal, dup when copied
+    assert hgvs_p("3K>3GK", ["inframe_insertion"]) is None  # no protein: not guessed
+    assert hgvs_p("3K>3GK", ["inframe_insertion"], "MAGKL") == "p.(Gly3dup)"
+    assert hgvs_p("3G>3AG", ["inframe_insertion"], "MAGKL") == "p.(Ala2dup)"
+    assert hgvs_p("4K>4WK", ["inframe_insertion"], "MAGKL") == "p.(Gly3_Lys4insTrp)"
+    assert hgvs_p("4K>4KKK", ["inframe_insertion"], "MAGKKL") == "p.(Lys4_Lys5dup)"
 
 
 def test_consequence_from_curated_hgvs() -> None:

@@ -149,3 +149,14 @@ def known(variant_id: str, build: Build = Build.GRCh37) -> tuple[str, int, str, 
             assert a is not None
             return a.chrom, a.pos, a.ref, a.alt, r.hgvs_c, r.hgvs_p  # type: ignore[attr-defined]
     raise AssertionError(variant_id)
+
+
+def clinvar_record(variation_id: int, build: Build = Build.GRCh38) -> tuple[str, int, str, str, str, str]:
+    """(chrom, pos, ref, alt, hgvs_c, hgvs_p) of a real ClinVar record (Variation ID) from the knowledge base's
+    ClinVar-derived table (scripts/derive_known_variants.py: InterVar's ClinVar P/LP missense rows, both builds)."""
+    import charcot.knowledge
+    from charcot.knowledge.schema.variants import _clinvar_table
+
+    row = _clinvar_table(Path(charcot.knowledge.__file__).parent / "data")[str(variation_id)]
+    a = row["grch38" if build == Build.GRCh38 else "grch37"]
+    return a["chrom"], a["pos"], a["ref"], a["alt"], row["hgvs_c"], row["hgvs_p"]

@@ -156,8 +156,38 @@ def _aa(one: str) -> str:
     return _AA3.get(one, one)
 
 
-def hgvs_p(change: str, terms: Sequence[str]) -> str | None:
-    """Predicted HGVS p. from bcftools csq's amino-acid change ('331A>331T', '619W>619*', '202FT>202S')."""
+_CODE = dict(zip((a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
+                 "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG", strict=True))
+
+
+def translate(cds: str) -> str:
+    """Standard-code translation of a coding sequence ('X' for a codon with N or another symbol)."""
+    return "".join(_CODE.get(cds[i:i + 3], "X") for i in range(0, len(cds) - 2, 3))
+
+
+def _insertion(start: int, ins: str, protein: str) -> str | None:
+    """HGVS p. of residues ``ins`` inserted before residue ``start`` of ``protein`` (1-based): moved to their
+    most C-terminal position (the 3' rule), written as ``dup`` when they copy the residues before them."""
+    if "*" in ins:
+        return None
+    after = start - 1  # the inserted residues follow residue ``after``
+    while after < len(protein) and protein[after] == ins[0]:
+        ins, after = ins[1:] + ins[0], after + 1
+    n = len(ins)
+    if after < 1 or after > len(protein):
+        return None
+    if after - n >= 0 and protein[after - n:after] == ins:
+        first = f"{_aa(protein[after - n])}{after - n + 1}"
+        return f"p.({first}dup)" if n == 1 else f"p.({first}_{_aa(protein[after - 1])}{after}dup)"
+    if after >= len(protein):
+        return None
+    return (f"p.({_aa(protein[after - 1])}{after}_{_aa(protein[after])}{after + 1}"
+            f"ins{''.join(_aa(a) for a in ins)})")
+
+
+def hgvs_p(change: str, terms: Sequence[str], protein: str | None = None) -> str | None:
+    """Predicted HGVS p. from bcftools csq's amino-acid change ('331A>331T', '619W>619*', '202FT>202S').
+    An in-frame insertion ('205D>205KD') needs the reference ``protein`` for its flanking residues."""
     m = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)([A-Z*]+))?", change)
     if not m:
         return None
@@ -191,7 +221,8 @@ def hgvs_p(change: str, terms: Sequence[str]) -> str | None:
             return "p.(Met1?)"
         return f"p.({_aa(ref_t)}{start}{_aa(alt_t)})"
     if not ref_t:
-        return None  # an insertion needs the flanking residues, which bcftools does not print
+        # an insertion needs the flanking residues, which bcftools does not print: read them from the protein
+        return _insertion(start, alt_t, protein) if protein else None
     span = f"{_aa(ref_t[0])}{start}" + (f"_{_aa(ref_t[-1])}{start + len(ref_t) - 1}" if len(ref_t) > 1 else "")
     if not alt_t:
         return f"p.({span}del)"
@@ -361,13 +392,24 @@ class ConsequenceEngine:
             terms = normalise_terms(item["terms"])
             tx = transcripts.get(tid)
             hgvs_c = self.hgvs_c(tx, chrom, pos, ref, alt) if tx is not None else None
-            p = hgvs_p(item["aa"], terms) if item["aa"] else None
+            protein = self.protein(tx) if tx is not None and "inframe_insertion" in terms else None
+            p = hgvs_p(item["aa"], terms, protein) if item["aa"] else None
             prot = int(m.group(1)) if item["aa"] and (m := re.match(r"(\d+)", item["aa"])) else None
             out.append(TranscriptConsequence(
                 gene=item["gene"], transcript=tx.name if tx is not None else tid, consequences=terms,
                 hgvs_c=f"{tx.name}:{hgvs_c}" if tx is not None and hgvs_c else None, hgvs_p=p,
                 protein_position=prot, source=ENGINE))
         return out
+
+    def protein(self, tx: Transcript) -> str | None:
+        """The reference protein of ``tx``: its CDS from the FASTA, in transcript orientation, translated."""
+        if not tx.cds:
+            return None
+        parts = [self.fetch(tx.chrom, s, e) for s, e in sorted(tx.cds)]
+        if any(not p for p in parts):
+            return None
+        cds = "".join(parts)
+        return translate(cds if tx.strand == "+" else revcomp(cds))
 
     def hgvs_c(self, tx: Transcript, chrom: str, pos: int, ref: str, alt: str) -> str | None:
         """HGVS c. of a VCF-style allele on ``tx`` (3' rule in transcript orientation)."""
