@@ -90,3 +90,23 @@ def test_deceased_relatives(tmp_path: Path) -> None:
     bad = write(tmp_path, "id\tage\tdeceased\tdeath_age\nG\t\tno\t85\n", "bad.tsv")
     with pytest.raises(InputError, match="deceased is 'no'"):
         read_observations(bad, ped)
+
+
+def test_deceased_relatives_in_every_risk_output(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """The drawing marked the deceased, the `charcot risk` table, TSV and the report's JSON did not."""
+    ped = write(tmp_path, "F G 0 0 1 1\nF W 0 0 2 1\nF P G W 1 2\nF E 0 0 2 1\nF C P E 2 1\n")
+    ages = write(tmp_path, "id\tage\tstatus\tdeceased\tdeath_age\nG\t\t\tyes\t85\nW\t\t\tyes\t\nC\t40\t\tno\t\n",
+                 "ages.tsv")
+    table = run_cli("risk", ped, "--gene", "C9orf72", "--carrier", "P", "--ages", ages).stdout
+    header = next(line for line in table.splitlines() if line.startswith("id"))
+    assert "deceased" in header
+    rows = {line.split()[0]: line for line in table.splitlines() if line and not line.startswith(("#", "id"))}
+    assert "died at 85" in rows["G"] and "died (age not given)" in rows["W"]
+    assert "died" not in rows["C"] and "died" not in rows["E"]
+    tsv = run_cli("risk", ped, "--gene", "C9orf72", "--carrier", "P", "--ages", ages, "--format", "tsv").stdout
+    lines = [line.split("\t") for line in tsv.splitlines()]
+    cols = lines[0]
+    by_id = {row[0]: dict(zip(cols, row, strict=True)) for row in lines[1:]}
+    assert by_id["G"]["deceased"] == "yes" and by_id["G"]["death_age"] == "85"
+    assert by_id["W"]["deceased"] == "yes" and by_id["W"]["death_age"] == ""
+    assert by_id["C"]["deceased"] == "no"

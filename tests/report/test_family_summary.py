@@ -48,3 +48,13 @@ def test_deceased_relatives_are_marked_in_both_family_tables(demo_report: Report
         assert row and f"died at {m.death_age:g}" in row.group(0), m.id
         appendix_row = re.search(rf"<tr><td>{re.escape(m.id)}</td>.*?</tr>", html, re.S)
         assert appendix_row and f"died at {m.death_age:g}" in appendix_row.group(0), m.id
+
+
+def test_relatives_risk_rows_carry_the_death(demo_report: Report) -> None:
+    """The relatives' table of the report JSON carries the vital status, not only the members list."""
+    dead = {m.id: m.death_age for m in demo_report.family.members if m.deceased}
+    rows = [r for r in demo_report.family.relatives_risk if r.relative in dead]
+    assert rows
+    for r in rows:
+        assert r.deceased and r.death_age == dead[r.relative]
+    assert not any(r.deceased for r in demo_report.family.relatives_risk if r.relative not in dead)

@@ -34,11 +34,12 @@ def render_risk_table(result: RiskResult, horizon: float) -> str:
              (f"# proband {a.proband_prior.id}: {a.proband_prior.text}" if a.proband_prior is not None else
               "# proband prior: population model (no untested affected proband named or identifiable; name one with "
               "--proband)"),
-             f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'test':<11}{'P(carrier)':>11}"
+             f"{'id':<14}{'sex':<8}{'age':>5}  {'status':<11}{'deceased':<22}{'test':<11}{'P(carrier)':>11}"
              f"{f'risk {horizon:g}y':>10}{'lifetime':>10}"]
     for r in result.individuals:
         age = "-" if r.age is None else f"{r.age:g}"
-        lines.append(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.tested.value:<11}"
+        lines.append(f"{r.id:<14}{r.sex.value:<8}{age:>5}  {r.status.value:<11}{r.vital:<22}"
+                     f"{r.tested.value:<11}"
                      f"{_pct(r.p_carrier):>11}{_pct(r.risk_next_years):>10}{_pct(r.risk_lifetime):>10}")
     if result.sensitivity:
         untested = {i.id for i in result.individuals if i.tested.value == "untested"}  # one pass: linear
@@ -51,10 +52,11 @@ def render_risk_table(result: RiskResult, horizon: float) -> str:
 
 
 def render_risk_tsv(result: RiskResult) -> str:
-    header: list[object] = ["id", "sex", "age", "status", "test", "p_carrier", "risk_next_years", "risk_lifetime",
-                             "curve"]
-    rows: list[list[object]] = [[r.id, r.sex.value, r.age, r.status.value, r.tested.value, r.p_carrier, r.risk_next_years,
-             r.risk_lifetime, r.curve] for r in result.individuals]
+    header: list[object] = ["id", "sex", "age", "status", "deceased", "death_age", "test", "p_carrier",
+                             "risk_next_years", "risk_lifetime", "curve"]
+    rows: list[list[object]] = [[r.id, r.sex.value, r.age, r.status.value, "yes" if r.deceased else "no", r.death_age,
+                                 r.tested.value, r.p_carrier, r.risk_next_years, r.risk_lifetime, r.curve]
+                                for r in result.individuals]
     return "\n".join("\t".join(tsv_cell(c) for c in row) for row in [header, *rows]) + "\n"
 
 

@@ -71,6 +71,13 @@ class IndividualRisk(BaseModel):
     curve: str
     explanation: str
 
+    @property
+    def vital(self) -> str:
+        """Vital status as every family table shows it: "died at 64", "died (age not given)" or "-"."""
+        if self.death_age is not None:
+            return f"died at {self.death_age:g}"
+        return "died (age not given)" if self.deceased else "-"
+
 
 class SensitivityRow(BaseModel):
     nonpenetrance: float

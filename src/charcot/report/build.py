@@ -600,7 +600,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
                 continue
             risks.append(RelativeRisk(
                 relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
-                carrier_probability=r.p_carrier, risk=r.risk_next_years, risk_lifetime=r.risk_lifetime,
+                deceased=r.deceased, death_age=r.death_age, carrier_probability=r.p_carrier, risk=r.risk_next_years, risk_lifetime=r.risk_lifetime,
                 horizon_years=a.horizon_years, basis=r.explanation, sources=list(a.sources)))
     ctx.methods.append("Family: PED pedigree; carrier probabilities by exact peeling (Elston–Stewart/Lander–Green "
                        "style) conditioned on affection status and ages, with age-dependent penetrance from the "

@@ -188,6 +188,8 @@ class RelativeRisk(_Model):
     status: str | None = None
     tested: str | None = None
     age: float | None = None
+    deceased: bool = False
+    death_age: float | None = None
     carrier_probability: float | None = None
     risk: float | None = None
     risk_lifetime: float | None = None

@@ -145,6 +145,7 @@ def relatives(form: dict[str, str]) -> list[tuple[str, Any]]:
     table = [{"person": i.id, "sex": str(i.sex.value if hasattr(i.sex, "value") else i.sex),
               "age": "–" if i.age is None else f"{i.age:g}",
               "status": str(i.status.value if hasattr(i.status, "value") else i.status),
+              "deceased": i.vital,
               "carrier probability": f"{i.p_carrier:.1%}",
               f"risk in {horizon} years": "–" if i.risk_next_years is None else f"{i.risk_next_years:.1%}",
               "lifetime risk": "–" if i.risk_lifetime is None else f"{i.risk_lifetime:.1%}",
