@@ -86,4 +86,5 @@ def test_ubqln2_names_the_missing_curves(tmp_path: Path, run_cli: Callable[..., 
     path.write_text(FAMILY)
     out = run_cli("risk", path, "--gene", "UBQLN2")
     assert out.code == 2 and "X-linked" in out.stderr and "hemizygous males" in out.stderr
+    assert "no sourced penetrance curve for UBQLN2" in out.stderr
     assert "heterozygous females" in out.stderr and "Traceback" not in out.stderr

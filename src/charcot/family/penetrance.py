@@ -44,10 +44,11 @@ def penetrance_record(gene: str) -> PenetranceRecord:
         found = kb.find_gene(gene) if kb.genes else None
         if found is not None and any(i.value.startswith("XL") for i in found.inheritance):
             raise InputError(
-                f"{found.symbol} is X-linked ({', '.join(i.value for i in found.inheritance)}): the X-linked model "
-                f"needs, in the penetrance knowledge, an age-at-onset curve for hemizygous males and the "
-                f"lifetime penetrance (and curve, if different) of heterozygous females; none is recorded for "
-                f"{found.symbol}", hint=f"curves exist for: {have}")
+                f"no sourced penetrance curve for {found.symbol}, so relatives' risks are not computed: "
+                f"{found.symbol} is X-linked ({', '.join(i.value for i in found.inheritance)}) and the X-linked model "
+                f"needs an age-at-onset curve for hemizygous males and the lifetime penetrance (and curve, if "
+                f"different) of heterozygous females; no published source for either is recorded in the knowledge "
+                f"base", hint=f"sourced curves exist for: {have}")
         raise InputError(f"no age-dependent penetrance curve for {gene!r} in the knowledge base",
                          hint=f"curves exist for: {have}")
     return records[wanted]
