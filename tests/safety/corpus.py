@@ -371,6 +371,75 @@ def bcf_cases() -> list[Case]:
 REPEATS = ["repeats", "{f}"]
 
 
+def _at_locus(src: Path, place: Callable[[list[str]], None], fields: dict[str, str]) -> str:
+    """The real header and first record of ``src`` (GangSTR, HipSTR or LongTR test data), the record moved
+    onto a catalogued locus by ``place`` (chrom, POS, REF, INFO) and its first sample's FORMAT ``fields`` set:
+    only catalogued loci are interpreted, so a bad value elsewhere would never be read."""
+    lines = text_of(src).splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    cols = next(line for line in lines if line and not line.startswith("#")).split("\t")
+    place(cols)
+    keys = cols[8].split(":")
+    values = cols[9].split(":") + ["."] * max(0, len(keys) - len(cols[9].split(":")))
+    for key, value in fields.items():
+        values[keys.index(key)] = value
+    cols[9] = ":".join(values)
+    return "\n".join([*header, "\t".join(cols)]) + "\n"
+
+
+def _gangstr_c9_grch37(cols: list[str]) -> None:
+    # GangSTR: POS..END is the repeat itself (1-based): C9orf72 GRCh37 27573527-27573544
+    cols[0], cols[1], cols[3] = "chr9", "27573527", "ggccccggccccggcccc"
+    cols[7] = "END=27573544;RU=ggcccc;PERIOD=6;REF=3;GRID=1,5;STUTTERUP=0.05;STUTTERDOWN=0.05;STUTTERP=0.9;EXPTHRESH=-1"
+
+
+def _hipstr_atxn2_grch37(cols: list[str]) -> None:
+    # HipSTR: INFO START..END is the repeat (1-based inclusive): ATXN2 GRCh37 112036754-112036822
+    cols[0], cols[1], cols[7] = "chr12", "112036754", "START=112036754;END=112036822;PERIOD=3"
+
+
+def _longtr_atxn2_grch38(cols: list[str]) -> None:
+    # LongTR writes HipSTR's fields: ATXN2 GRCh38 111598950-111599018
+    cols[0], cols[1], cols[7] = "chr12", "111598950", "START=111598950;END=111599018;PERIOD=3"
+
+
+def str_locus_value_cases() -> list[Case]:
+    """Impossible values of GangSTR (REPCN, REPCI), HipSTR and LongTR (GB) at a catalogued locus."""
+    gangstr = ["--sample", "NA12878", "--build", "GRCh37"]
+    mutations: list[tuple[str, Path, Callable[[list[str]], None], dict[str, str], list[str], str]] = [
+        ("gangstr-repcn-negative", GANGSTR_PLAIN, _gangstr_c9_grch37, {"GT": "0/1", "REPCN": "-3,-3",
+                                                                       "REPCI": "-3--3,-3--3"}, gangstr,
+         "is negative"),
+        ("gangstr-repcn-huge", GANGSTR_PLAIN, _gangstr_c9_grch37, {"GT": "0/1", "REPCN": "3,999999",
+                                                                   "REPCI": "3-3,999990-999999"}, gangstr,
+         "beyond any plausible length"),
+        ("gangstr-repci-excludes-call", GANGSTR_PLAIN, _gangstr_c9_grch37, {"GT": "0/1", "REPCN": "3,8",
+                                                                            "REPCI": "3-3,50-60"}, gangstr,
+         "does not contain the call"),
+        ("gangstr-repci-reversed", GANGSTR_PLAIN, _gangstr_c9_grch37, {"GT": "0/1", "REPCN": "3,8",
+                                                                       "REPCI": "3-3,9-1"}, gangstr,
+         "does not contain the call"),
+        ("gangstr-repcn-text", GANGSTR_PLAIN, _gangstr_c9_grch37, {"GT": "0/1", "REPCN": "three,8"}, gangstr,
+         "cannot read the GangSTR fields"),
+        ("hipstr-gb-negative-length", HIPSTR, _hipstr_atxn2_grch37, {"GT": "0|1", "GB": "0|-300"},
+         ["--sample", "NA12878"], "is negative"),
+        ("hipstr-gb-huge", HIPSTR, _hipstr_atxn2_grch37, {"GT": "0|1", "GB": "0|99999999"},
+         ["--sample", "NA12878"], "beyond any plausible length"),
+        ("hipstr-gb-text", HIPSTR, _hipstr_atxn2_grch37, {"GT": "0|1", "GB": "0|long"},
+         ["--sample", "NA12878"], "cannot read the HipSTR fields"),
+        ("longtr-gb-negative-length", LONGTR, _longtr_atxn2_grch38, {"GT": "0|1", "GB": "0|-300"}, [],
+         "is negative"),
+        ("longtr-gb-huge", LONGTR, _longtr_atxn2_grch38, {"GT": "0|1", "GB": "0|99999999"}, [],
+         "beyond any plausible length"),
+        ("longtr-gb-text", LONGTR, _longtr_atxn2_grch38, {"GT": "0|1", "GB": "x|y"}, [],
+         "cannot read the LongTR fields"),
+    ]
+    return [file_case(f"str-{name}", "str", REPEATS, f"{name.split('-')[0]}.vcf",
+                      (lambda src=src, place=place, fields=fields: _at_locus(src, place, fields)), expect,
+                      extra=extra)
+            for name, src, place, fields, extra, expect in mutations]
+
+
 def str_cases() -> list[Case]:
     cases: list[Case] = []
     value_mutations = [
@@ -735,4 +804,4 @@ def _resource(option: str, name: str, content: Callable[[], bytes | str]) -> Cal
 
 
 def all_cases() -> list[Case]:
-    return vcf_cases() + str_cases() + ped_cases() + clinical_cases() + resource_cases()
+    return vcf_cases() + str_cases() + str_locus_value_cases() + ped_cases() + clinical_cases() + resource_cases()
