@@ -19,6 +19,7 @@ from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext
 from charcot.acmg.points import points_for
 from charcot.genome.panel import Region
+from charcot.knowledge import get_knowledge
 from charcot.model import Confidence, Evidence
 
 if TYPE_CHECKING:
@@ -38,22 +39,31 @@ NULL_TYPES = {"nonsense", "frameshift", "canonical_splice", "start_lost"}
 
 
 _SPECS: dict[int, tuple[Any, dict[str, Record]]] = {}
+# the last snapshot's table and thresholds, checked by identity: spec_for runs several times per classified allele
+_LAST: list[Any] = [None, {}, {}]
+
+
+def _table() -> dict[str, Record]:
+    knowledge = get_knowledge()
+    if _LAST[0] is knowledge:
+        table: dict[str, Record] = _LAST[1]
+        return table
+    cached = _SPECS.get(id(knowledge))
+    if cached is None or cached[0] is not knowledge:
+        from charcot.knowledge.schema.gene_specs import Record
+
+        built: dict[str, Record] = {}
+        for spec in knowledge.typed("gene_specs", Record):
+            built.setdefault(spec.gene, spec)
+        cached = _SPECS[id(knowledge)] = (knowledge, built)
+    _LAST[:] = [knowledge, cached[1], {}]
+    return cached[1]
 
 
 def spec_for(symbol: str) -> Record | None:
     """The gene specification of ``symbol`` (the first one listed), from a per-snapshot table built once:
     it is asked for two or three times per classified allele (issue 20: thousands per genome)."""
-    from charcot.knowledge import get_knowledge
-    from charcot.knowledge.schema.gene_specs import Record
-
-    knowledge = get_knowledge()
-    cached = _SPECS.get(id(knowledge))
-    if cached is None or cached[0] is not knowledge:
-        table: dict[str, Record] = {}
-        for spec in knowledge.typed("gene_specs", Record):
-            table.setdefault(spec.gene, spec)
-        cached = _SPECS[id(knowledge)] = (knowledge, table)
-    return cached[1].get(symbol)
+    return _table().get(symbol)
 
 
 def variant_types(ctx: VariantContext) -> set[str]:
@@ -152,7 +162,11 @@ def frequency_thresholds(ctx: VariantContext) -> FrequencyThresholds | None:
     derivation), else the genes.yaml record's, else None."""
     spec = spec_for(ctx.gene_symbol)
     if spec is not None and spec.frequency is not None:
-        return spec.frequency.thresholds()
+        made: dict[int, tuple[Any, FrequencyThresholds]] = _LAST[2]  # one per specification and snapshot
+        hit = made.get(id(spec))
+        if hit is None or hit[0] is not spec:
+            hit = made[id(spec)] = (spec, spec.frequency.thresholds())
+        return hit[1]
     rules = ctx.gene.acmg if ctx.gene is not None else None
     return rules.frequency if rules is not None else None
 

@@ -77,6 +77,11 @@ class PanelGene:
         # the derived exon table can reach past the Ensembl gene span (different annotation sources)
         return max([self.end, *(e.end for e in self.exons)]) + SPAN_PADDING
 
+    @cached_property
+    def last_exon_number(self) -> int:
+        """Number of the 3' exon in transcript order (asked once per located variant)."""
+        return _transcript_exons(self)[-1].number if self.exons else 0
+
     def overlaps(self, chrom: str, start: int, end: int) -> bool:
         return chrom == self.chrom and start <= self.region_end and end >= self.region_start
 
@@ -129,8 +134,7 @@ def _point_location(gene: PanelGene, pos: int) -> Location:
     if not exons:
         return Location(Region.UNKNOWN, notes=("no exon table for this gene and build",))
     plus = gene.strand == "+"
-    ordered = _transcript_exons(gene)
-    last_number = ordered[-1].number
+    last_number = gene.last_exon_number
     for exon in exons:
         if exon.start <= pos <= exon.end:
             last = exon.number == last_number

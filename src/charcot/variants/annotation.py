@@ -245,10 +245,18 @@ class AnnotationSchema:
         """gnomAD fields declared in INFO and in the CSQ Format list."""
         return frequency_fields(sorted(self.info_ids)), frequency_fields(self.csq_fields or [])
 
-    @property
+    @cached_property
     def frequency_fields(self) -> list[str]:
         info, csq = self.frequencies
         return info.all + [f"CSQ:{n}" for n in csq.all]
+
+    @cached_property
+    def reads_nothing(self) -> bool:
+        """True when the header declares none of the fields annotate_allele reads (no CSQ/ANN/BCSQ, gnomAD
+        frequency, predictor or ClinVar field): every allele's annotation is then empty, without asking INFO."""
+        wanted = (*_REVEL_FIELDS, *_CADD_FIELDS, *_AM_FIELDS, *_SPLICEAI_DS, "SpliceAI", *_CLNSIG_FIELDS)
+        return (self.csq_fields is None and not self.has_ann and not self.has_bcsq and not self.frequency_fields
+                and not any(name in self.info_ids for name in wanted))
 
 
 def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> AnnotationSchema:
@@ -403,6 +411,8 @@ def annotate_allele(
     alt_index: int,
 ) -> AlleleAnnotation:
     """Everything the annotations say about ALT number ``alt_index`` (1-based) of one record."""
+    if schema.reads_nothing:  # an unannotated VCF (most whole genomes): nothing to look up (issue 20)
+        return AlleleAnnotation([], Frequencies(), Predictors(), None)
     alt = alts[alt_index - 1]
     n_alts = len(alts)
     consequences: list[TranscriptConsequence] = []

@@ -392,13 +392,15 @@ def _interpret(
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
+    memo: dict[tuple[Any, ...], VariantFinding] | None = (
+        {} if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None else None)
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                                     engine_ran=transcripts is not None, scores=scores))
+                                     engine_ran=transcripts is not None, scores=scores, memo=memo))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -502,13 +504,65 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
     return repeats_api.assess_repeats(Path(str_path), sample=None, build=build, sex=sex)
 
 
+# Findings of "quiet" alleles are made once per kind (issue 20). A whole genome has about 9,000 calls in the panel
+# genes' spans, nearly all intronic or flanking and unannotated; classifying each from scratch took most of the run.
+# An allele is quiet when nothing about it can depend on which allele it is: no annotated or computed consequence,
+# no knowledge-base entry for it, no ClinVar/gnomAD/score resource and no population frequency, no extra
+# evidence, and not at a canonical splice site (PVS1's gene exceptions may name variants). Every criterion then sees
+# the same inputs for two quiet alleles of one gene, location, zygosity, filter and annotation fields, so the first
+# such allele is classified in full (classify_allele) and the others copy its finding with their own identity and
+# genotype. tests/variants/test_quiet_memo.py compares this with the full path on real VCFs.
+_QUIET_MEMO = True
+_SPLICE_SITE = (Region.SPLICE_DONOR, Region.SPLICE_ACCEPTOR)
+
+
+def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
+                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], extra: Sequence[Evidence],
+                     annotated: bool, diagnosis: str | None, engine: Sequence[TranscriptConsequence],
+                     engine_ran: bool) -> tuple[Any, ...] | None:
+    """What a quiet allele's finding depends on besides the allele itself, or None when the allele is not quiet."""
+    ann = call.annotation
+    if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
+            key in _KnownIndex.of(known_kb).by_key:
+        return None
+    location = pg.locate(call.allele.pos, call.allele.end)
+    if location.region in _SPLICE_SITE:
+        return None
+    return (id(pg), id(gene), location, _zygosity(call, build, sex), call.filter, call.not_left_aligned,
+            tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
+            engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb))
+
+
+def _quiet_finding(template: VariantFinding, call: Call, key: str) -> VariantFinding:
+    """``template``'s finding for another quiet allele of the same kind (see _quiet_signature)."""
+    return template.model_copy(update={
+        "key": key, "chrom": call.chrom, "pos": call.allele.pos, "ref": call.allele.ref, "alt": call.allele.alt,
+        "genotype": call.genotype, "phased": call.phased, "phase_set": call.phase_set,
+        "genotype_quality": call.gq, "depth": call.dp, "evidence": list(template.evidence),
+        "notes": list(template.notes)})
+
+
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                     hpo: Sequence[str], known_kb: Sequence[KnownVariant], clinvar_res: ClinVarResource | None,
                     gnomad_res: GnomadResource | GnomadSet | None, extra: Sequence[Evidence], annotated: bool,
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
-                    engine_ran: bool = False, scores: ScoreResources | None = None) -> VariantFinding:
+                    engine_ran: bool = False, scores: ScoreResources | None = None,
+                    memo: dict[tuple[Any, ...], VariantFinding] | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
-    used by ``interpret`` for a patient and by the cohort P/LP step for each site."""
+    used by ``interpret`` for a patient and by the cohort P/LP step for each site.
+
+    ``memo``: one dict per run, given only when no ClinVar/gnomAD/score resource is used; quiet alleles (see
+    ``_quiet_signature``) then reuse the finding of the first allele of their kind."""
+    if memo is not None and scores is None:
+        sig = _quiet_signature(call, key, pg, gene, build, sex, hpo, known_kb, extra, annotated, diagnosis, engine,
+                               engine_ran)
+        if sig is not None:
+            template = memo.get(sig)
+            if template is not None:
+                return _quiet_finding(template, call, key)
+            memo[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
+                                                  annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran)
+            return finding
     ann = call.annotation
     predictors = ann.predictors
     if scores is not None:
