@@ -199,7 +199,38 @@ def test_cli_resources_build_refuses_a_gnomad_file_of_the_other_build(tmp_path: 
 
     with gzip.open(out / "gnomad.vcf.gz", "rt") as handle:
         infos = [line for line in handle if line.startswith("##INFO")]
-    assert 10 < len(infos) < 40 and any("fafmax_faf95_max_joint" in i for i in infos)
+    # a release with joint frequencies: the joint fields only (charcot reads those first, never a mix)
+    from charcot.variants.bundle import GNOMAD_KEEP_JOINT
+
+    assert sorted(i.split("ID=")[1].split(",")[0] for i in infos) == sorted(GNOMAD_KEEP_JOINT)
+
+
+def test_joint_frequencies_are_never_mixed_with_exome_only_ones(tmp_path: Path) -> None:
+    # defect: with joint AF/AN but no joint FAF (an allele seen twice), the exome-only FAF (0.002, above SOD1's BS1)
+    # was read beside the joint AF: one variant's frequency taken from two datasets -> BS1 from the exomes alone
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    pos = start + 5
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "T")], build=Build.GRCh38)
+    mixed = gnomad_vcf(tmp_path / "mixed.vcf.bgz", [(chrom, pos, "G", "T", {
+        "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "2e-3", "AN_grpmax": "1000", "fafmax_faf95_max": "2e-3",
+        "AF_joint": "1.3e-6", "AN_joint": "1500000", "AC_joint": "2", "AF_grpmax_joint": "2e-3",
+        "AN_grpmax_joint": "1000", "AC_grpmax_joint": "2"})])
+    f = _sod1(interpret(vcf, gnomad=mixed))
+    assert f.frequencies.dataset == "joint" and f.frequencies.faf95 is None
+    assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]
+    # the bundle keeps the joint fields only and gives the same frequencies as the file itself
+    from charcot.variants.bundle import build_bundle
+
+    build_bundle(tmp_path / "b", Build.GRCh38, gnomad=[mixed])
+    g = _sod1(interpret(vcf, resources=tmp_path / "b"))
+    assert (g.frequencies.af, g.frequencies.faf95, g.frequencies.grpmax_an) == (f.frequencies.af, None, 1000)
+    # a record without joint values is read from its single-dataset fields, in the file and in the bundle alike
+    single = gnomad_vcf(tmp_path / "single.vcf.bgz", [(chrom, pos, "G", "T", {
+        "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "3e-6", "AN_grpmax": "60000", "fafmax_faf95_max": "1e-6"})])
+    build_bundle(tmp_path / "b2", Build.GRCh38, gnomad=[single])
+    h = _sod1(interpret(vcf, resources=tmp_path / "b2"))
+    assert h.frequencies.af == pytest.approx(1.4e-6) and h.frequencies.faf95 == pytest.approx(1e-6)
+    assert h.frequencies.dataset is None
 
 
 def test_filtering_af_reproduces_gnomad_and_defuses_singletons(tmp_path: Path) -> None:

@@ -69,10 +69,19 @@ def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, 
 SCORE_PADDING = 50
 # gnomAD INFO fields charcot reads (charcot.variants.resources): the hundreds of others are dropped, which
 # makes a panel subset about twenty times smaller.
-GNOMAD_KEEP = ("AC", "AN", "AF", "nhomalt", "grpmax", "AC_grpmax", "AN_grpmax", "AF_grpmax", "fafmax_faf95_max",
-               "AC_joint", "AN_joint", "AF_joint", "nhomalt_joint", "grpmax_joint", "AC_grpmax_joint",
-               "AN_grpmax_joint", "AF_grpmax_joint", "fafmax_faf95_max_joint", "popmax", "AC_popmax", "AN_popmax",
-               "AF_popmax", "faf95_popmax", "faf95_afr", "faf95_amr", "faf95_eas", "faf95_nfe", "faf95_sas")
+GNOMAD_KEEP = ("AC", "AN", "AF", "grpmax", "AC_grpmax", "AN_grpmax", "AF_grpmax", "fafmax_faf95_max",
+               "popmax", "AC_popmax", "AN_popmax", "AF_popmax", "faf95_popmax", "faf95_afr", "faf95_amr", "faf95_eas",
+               "faf95_nfe", "faf95_sas")
+# A gnomAD v4.1 file with joint (exomes + genomes) frequencies: charcot reads the joint ones first, so only they
+# are kept. One dataset per frequency (never a joint AF beside an exome-only FAF), and half the bytes per record
+# (benchmarks/bench_bundle_size.py): gnomAD is most of a bundle.
+GNOMAD_KEEP_JOINT = ("AC_joint", "AN_joint", "AF_joint", "grpmax_joint", "AC_grpmax_joint", "AN_grpmax_joint",
+                     "AF_grpmax_joint", "fafmax_faf95_max_joint")
+
+
+def gnomad_fields(header: str) -> tuple[str, ...]:
+    """The INFO fields a bundle keeps from a gnomAD VCF with this header."""
+    return GNOMAD_KEEP_JOINT if "##INFO=<ID=AF_joint," in header else GNOMAD_KEEP
 
 
 def exon_regions(build: Build, padding: int = SCORE_PADDING) -> list[tuple[str, int, int]]:
@@ -327,7 +336,11 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
             _check_vcf_build(Path(g), "gnomAD", build)
-            _subset_vcf(Path(g), tmp / name, spans, keep_info=GNOMAD_KEEP)
+            fields = gnomad_fields(_vcf_header_text(Path(g)))
+            _subset_vcf(Path(g), tmp / name, spans, keep_info=fields)
+            if fields == GNOMAD_KEEP_JOINT and not _all_have(tmp / name, "AF_joint"):
+                # a record without joint values is read from its single-dataset fields: keep them as well
+                _subset_vcf(Path(g), tmp / name, spans, keep_info=(*GNOMAD_KEEP, *GNOMAD_KEEP_JOINT))
             add("gnomad", name, Path(g), _version_of(Path(g), _vcf_header_text(Path(g))), _count(tmp / name))
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)
@@ -390,6 +403,13 @@ def _check_vcf_build(src: Path, role: str, build: Build) -> None:
     if found is not None and found != build:
         raise InputError(f"the {role} file is {found.value} ({how}) but the bundle is {build.value}", path=src,
                          hint=f"give the {build.value} release")
+
+
+def _all_have(vcf_gz: Path, field: str) -> bool:
+    """Every record of the bgzipped VCF carries INFO ``field``."""
+    tag = re.compile(rf"(?:^|;){re.escape(field)}=")
+    with gzip.open(vcf_gz, "rt") as handle:
+        return all(tag.search(line.split("\t")[7]) for line in handle if not line.startswith("#"))
 
 
 def _count(vcf_gz: Path) -> int:

@@ -260,8 +260,14 @@ class GnomadResource(TabixResource):
         v, i, alts = hit
         used: list[str] = []
 
+        # gnomAD v4.1 joint (exomes + genomes) frequencies when the record has them, and then only those: never a
+        # joint AF beside an exome-only FAF
+        joint = "AF_joint" in self.infos and _info_str(v, "AF_joint", i, len(alts)) not in (None, ".", "", "nan")
+
         def first(names: tuple[str, ...]) -> str | None:
             for name in names:
+                if joint and not name.endswith("_joint"):
+                    continue
                 if name in self.infos:
                     raw = _info_str(v, name, i, len(alts))
                     if raw not in (None, ".", "", "nan"):
@@ -277,7 +283,7 @@ class GnomadResource(TabixResource):
                 return None
 
         faf = num(_G_FAF)
-        if faf is None:
+        if faf is None and not joint:
             # gnomAD v2.1 has per-population FAF only: grpmax FAF is their maximum over the non-bottlenecked
             # populations (v2 excludes Ashkenazi Jewish, Finnish and 'other'; gnomAD browser help 'faf')
             pops = [num((f"faf95_{p}",)) for p in _V2_FAF_POPS if f"faf95_{p}" in self.infos]
