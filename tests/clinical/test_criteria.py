@@ -239,3 +239,15 @@ LIMB_EMG = {"chronic_neurogenic": True, "fibrillations_or_psw": True, "muscles_a
 def test_published_wording_cases(clause: str, system: Any, regions: dict[str, dict[str, Any]],
                                  category: str) -> None:
     assert system(exam(regions)).category == category, clause
+
+
+def test_every_criteria_source_is_in_the_bibliography() -> None:
+    from charcot.knowledge import get_knowledge
+
+    bib = get_knowledge().bibliography
+    regions = {"cervical": UL}
+    for result in (el_escorial(exam(regions)), awaji(exam(regions)), gold_coast(exam(regions))):
+        assert result.sources and all(key in bib for key in result.sources), result.sources
+    # the EMG muscle-count rule names where it comes from (a study of the El Escorial EMG criteria)
+    reec = el_escorial(exam(regions))
+    assert "S-EMG07" in reec.sources and any("study of the El Escorial EMG criteria" in c for c in reec.caveats)

@@ -15,7 +15,8 @@ from charcot.clinical.model import BodyRegion, EmgRegion, Examination, RegionFin
 
 REGIONS = tuple(BodyRegion)
 # rEEC EMG region rule: bulbar and thoracic >= 1 muscle, cervical and lumbosacral >= 2 muscles
-# (different roots and nerves) — recalled, not re-verified (clinical-algorithms.md §5.1 [R]).
+# (different roots and nerves). Not found in a stored copy of the WFN text; a study testing "the EMG criteria
+# proposed at El Escorial" describes the same counts (S-EMG07, PubMed 17294439), so the rule is secondary-sourced.
 MIN_MUSCLES = {BodyRegion.BULBAR: 1, BodyRegion.THORACIC: 1, BodyRegion.CERVICAL: 2, BodyRegion.LUMBOSACRAL: 2}
 
 DEFINITE, PROBABLE, PROBABLE_LAB, POSSIBLE, NOT_MET = (
@@ -199,8 +200,10 @@ def el_escorial(exam: Examination) -> CriteriaResult:
                           f"(UMN: {_names(sorted(umn, key=lambda r: r.rank))}), and no LMN signs rostral to UMN signs"))
     return CriteriaResult(system="revised_el_escorial", category=category, regions=_basis(umn, clin, emg),
                           why_not_higher=why, requirements_not_documented=requirements,
-                          caveats=[*caveats, "EMG muscle-count rule per region is recalled, not re-verified"],
-                          sources=["S-Bro00"])
+                          caveats=[*caveats, "EMG muscle-count rule per region (1 muscle bulbar or thoracic, 2 "
+                                   "cervical or lumbosacral) is taken from a study of the El Escorial EMG criteria, "
+                                   "not from the criteria's own text"],
+                          sources=["S-Bro00", "S-EMG07"])
 
 
 def awaji(exam: Examination) -> CriteriaResult:
