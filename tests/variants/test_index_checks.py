@@ -112,3 +112,28 @@ def test_older_bcf_index_is_not_trusted(tmp_path: Path) -> None:
     assert not result.reading.indexed
     assert result.reading.index_note is not None and "read without it" in result.reading.index_note
     assert sorted((f.pos, f.alt) for f in result.findings) == sorted((f.pos, f.alt) for f in interpret(PANEL38).findings)
+
+
+def test_older_index_prints_nothing_on_stderr(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """htslib's own "[W::hts_idx_load3] The index file is older than the data file: PATH" must not reach file
+    descriptor 2 (charcot checks such an index itself and says so in the reading summary): not from the reader
+    (cyvcf2's htslib) nor from the report's header look-up (pysam's own htslib). Captured at the fd level."""
+    from charcot.report.build import _vcf_facts
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(PANEL38, src / "a.vcf.gz")
+    shutil.copy(str(PANEL38) + ".tbi", src / "a.vcf.gz.tbi")
+    vcf = src / "a.vcf.gz"
+    _age(Path(str(vcf) + ".tbi"), vcf)
+    capfd.readouterr()
+    assert _vcf_facts(vcf, None, None)[0] == "NA12878"
+    result = interpret(vcf)
+    assert result.reading.index_note is not None and "older than the data file" in result.reading.index_note
+    captured = capfd.readouterr()
+    assert captured.err == ""
+    assert "hts_idx_load" not in captured.out
+    # and pysam's verbosity is restored for other callers
+    previous = pysam.set_verbosity(3)
+    pysam.set_verbosity(previous)
+    assert previous == 3

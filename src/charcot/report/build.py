@@ -142,6 +142,10 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
 
     from charcot.genome.builds import detect_build, parse_build
 
+    # only the header is read, but pysam loads an index when there is one, and its htslib (not the one in cyvcf2 that
+    # charcot.variants.reader.quiet_htslib silences) prints "[W::hts_idx_load3] The index file is older than the data
+    # file: PATH" for a copied or uploaded pair; the reader checks such an index itself (check_index)
+    verbosity = pysam.set_verbosity(0)
     try:
         handle = pysam.VariantFile(str(vcf))
     except (OSError, ValueError) as exc:
@@ -149,6 +153,8 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
 
         open_vcf(Path(vcf)).close()  # raises the reader's specific message (damaged block, BOM, ...)
         raise InputError(f"cannot read VCF: {exc}", path=vcf, hint="give a VCF or bgzipped VCF") from None
+    finally:
+        pysam.set_verbosity(verbosity)
     with handle:
         samples = list(handle.header.samples)
         if sample is None and proband is not None and proband in samples:
