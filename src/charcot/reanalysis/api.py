@@ -14,6 +14,7 @@ the stored report, or that cannot be found, makes the case "not re-analysed" wit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +34,46 @@ class Change(BaseModel):
     old: str | None = None
     new: str | None = None
     detail: str = ""
+    criteria_gained: list[str] = Field(default_factory=list)  # variant: ACMG criteria now applied
+    criteria_lost: list[str] = Field(default_factory=list)  # variant: ACMG criteria no longer applied
+
+    def in_words(self) -> str:
+        """The change as a sentence for the person who reviews it."""
+        def words(value: str | None) -> str:
+            return (value or "").replace("_", " ")
+
+        if self.area == "variant":
+            if self.old is None:
+                head = f"{self.item}: newly reported, classified {words(self.new) or 'not classified'}"
+            elif self.new is None:
+                head = f"{self.item}: no longer reported (was {words(self.old)})"
+            elif self.old != self.new:
+                head = f"{self.item}: reclassified from {words(self.old)} to {words(self.new)}"
+            else:
+                head = f"{self.item}: still {words(self.new)}, but its evidence changed"
+            moved = ([f"criteria now met: {', '.join(self.criteria_gained)}"] if self.criteria_gained else []) + \
+                    ([f"criteria no longer met: {', '.join(self.criteria_lost)}"] if self.criteria_lost else [])
+            return head + (f" ({'; '.join(moved)})" if moved else "")
+        if self.area in ("therapy", "trial"):
+            what = "Trial" if self.area == "trial" else "Therapy"
+            if self.old is None:
+                head = f"{what} {self.item}: new option, {words(self.new)}"
+            elif self.new is None:
+                head = f"{what} {self.item}: no longer listed (was {words(self.old)})"
+            elif self.old != self.new:
+                head = f"{what} {self.item}: {words(self.old)} before, {words(self.new)} now"
+            else:
+                head = f"{what} {self.item}: still {words(self.new)}"
+            return head + (f" ({self.detail})" if self.detail else "")
+        if self.area == "repeat":
+            return (f"Repeat {self.item}: re-categorised from {words(self.old) or 'not reported'} to "
+                    f"{words(self.new) or 'not reported'}" + (f" ({self.detail})" if self.detail else ""))
+        if self.area == "relative":
+            if self.old is None or self.new is None:
+                return f"Relative {self.item}: {self.detail}" + (f" ({self.new or self.old})" if self.new or self.old else "")
+            return f"Relative {self.item}: {self.detail} changed from {self.old} to {self.new}"
+        return f"{self.item}: {words(self.old) or '—'} → {words(self.new) or '—'}" + (
+            f" ({self.detail})" if self.detail else "")
 
 
 class CaseReanalysis(BaseModel):
@@ -91,7 +132,8 @@ def _compare_variants(old: Report, new: Report) -> list[Change]:
             moved = [f"+{c}" for c in sorted(e1 - e0)] + [f"-{c}" for c in sorted(e0 - e1)]
             changes.append(Change(area="variant", item=label, old=c0, new=c1,
                                   detail=("reclassified" if c0 != c1 else "same class, evidence changed")
-                                  + (f"; criteria {' '.join(moved)}" if moved else "")))
+                                  + (f"; criteria {' '.join(moved)}" if moved else ""),
+                                  criteria_gained=sorted(e1 - e0), criteria_lost=sorted(e0 - e1)))
     return changes
 
 
@@ -207,6 +249,14 @@ def _inputs_for(old: Report, folder: Path, extra_dirs: Iterable[Path]) -> tuple[
 
 
 def reanalyse_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None = None) -> CaseReanalysis:
+    return rerun_case(folder, extra_dirs, label)[0]
+
+
+def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None = None,
+               run_time: datetime | None = None) -> tuple[CaseReanalysis, Report | None]:
+    """Re-run one stored report; the comparison and, when it could be re-run, the new report (the web
+    store keeps it for a person to accept as the next version). ``run_time`` defaults to the stored
+    report's, so an unchanged case re-runs to the same JSON."""
     from pydantic import ValidationError
 
     from charcot.knowledge import get_knowledge
@@ -219,28 +269,28 @@ def reanalyse_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | N
     except ValidationError as exc:
         return CaseReanalysis(case=label or folder.name, status="not_reanalysed",
                               reason=f"report.json does not match this version's report schema "
-                                     f"({exc.error_count()} problems); re-run 'charcot report' once by hand")
+                                     f"({exc.error_count()} problems); re-run 'charcot report' once by hand"), None
     result = CaseReanalysis(case=label or folder.name, patient_id=old.header.patient_id, report_id=old.header.report_id,
                             status="not_reanalysed", old_knowledge=old.header.knowledge_version,
                             new_knowledge=kb.meta.version)
     params = old.header.parameters
     if params is None:
         result.reason = "the report predates stored run parameters; re-run 'charcot report' once by hand"
-        return result
+        return result, None
     located, problem = _inputs_for(old, folder, extra_dirs)
     if problem:
         result.reason = problem
-        return result
+        return result, None
     inputs = CaseInputs(
         vcf=located.get("vcf"), str_vcf=located.get("str_vcf"), ped=located.get("ped"), ages=located.get("ages"),
         clinical=located.get("clinical"), phenopacket=located.get("phenopacket"), clinvar=located.get("clinvar"),
         gnomad=located.get("gnomad"), proband=params.proband, sample=params.sample, build=params.build,
         sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
-        as_of=params.as_of, run_time=old.run.run_time)
+        as_of=params.as_of, run_time=run_time or old.run.run_time)
     new = build_report(inputs)
     result.changes = compare_reports(old, new)
     result.status = "changed" if result.changes else "unchanged"
-    return result
+    return result, new
 
 
 def reanalyse(root: Path, extra_dirs: Iterable[Path] = ()) -> ReanalysisResult:
@@ -268,7 +318,5 @@ def describe(result: ReanalysisResult) -> str:
             lines.append(head + f"no change (knowledge {case.old_knowledge} → {case.new_knowledge})")
             continue
         lines.append(head + f"NEEDS REVIEW (knowledge {case.old_knowledge} → {case.new_knowledge})")
-        for c in case.changes:
-            arrow = f"{c.old or '—'} → {c.new or '—'}"
-            lines.append(f"  {c.area} {c.item}: {arrow}" + (f" ({c.detail})" if c.detail else ""))
+        lines += [f"  {c.in_words()}" for c in case.changes]
     return "\n".join(lines) + "\n"

@@ -42,6 +42,7 @@ from charcot.web.store import (
     DRAFT,
     FINAL,
     IN_REVIEW,
+    NEEDS_REVIEW,
     PAGE_SIZE,
     UPLOAD_ROLES,
     Store,
@@ -68,6 +69,7 @@ ALSFRS_ITEMS = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q
 ACMG_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
 _INDEX_LOCK = threading.Lock()
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_JOB_LOCK = threading.Lock()
 
 
 @dataclass
@@ -358,6 +360,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store, app.state.runner, app.state.settings = store, runner, settings
     for case_id in store.unfinished_cases():  # requeue work interrupted by a restart
         runner.submit(case_id)
+    reanalysis_job: dict[str, Any] = {}  # the running (or last) re-analysis of all cases, for the case list
 
     def who(request: Request) -> auth.Principal:
         principal: auth.Principal | None = request.scope.get("state", {}).get("principal")
@@ -500,16 +503,18 @@ def create_app(settings: Settings) -> FastAPI:
             raise HTTPException(422, "page and per_page must be whole numbers") from None
         return number, per
 
-    _FILTERS = ("gene", "variant", "acmg_class", "repeat", "state", "patient")
+    _FILTERS = ("gene", "variant", "acmg_class", "repeat", "state", "patient", "needs_review")
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
         number, per = _page_args(request)
         filters = {k: request.query_params.get(k, "")[:120] for k in _FILTERS if request.query_params.get(k)}
         cases, total = store.list_cases(number, per, **filters)
+        principal = who(request)
         return page("cases.html.j2", request, cases=cases, total=total, page_no=number, per_page=per,
                     pages=max(1, -(-total // per)), filters=filters, classes=ACMG_CLASSES,
-                    states=(DRAFT, IN_REVIEW, FINAL, AMENDED))
+                    states=(DRAFT, IN_REVIEW, FINAL, AMENDED), job=dict(reanalysis_job),
+                    can_reanalyse=principal.can("reanalyse"))
 
     @app.get("/api/cases")
     def api_cases(request: Request) -> dict[str, Any]:
@@ -596,6 +601,8 @@ def create_app(settings: Settings) -> FastAPI:
         return {"id": case["id"], "status": case["status"], "progress": case["progress"], "error": case["error"],
                 "report_id": case["report_id"], "patient": case["patient"], "review_state": case["review_state"],
                 "version": case["version"],
+                "needs_review": next(({"id": r["id"], "changes": r["n_changes"], "knowledge": r["new_knowledge"]}
+                                      for r in store.reanalyses(case_id) if r["status"] == NEEDS_REVIEW), None),
                 "uploads": [{k: u[k] for k in ("role", "filename", "sha256", "size")} for u in case["uploads"]]}
 
     def _variants(case: dict[str, Any]) -> list[dict[str, Any]]:
@@ -614,11 +621,22 @@ def create_app(settings: Settings) -> FastAPI:
         store.audit(principal.username, "view", case_id=case_id, patient=case["patient"])
         users = [u for u in store.users() if not u["disabled"] and u["role"] in ("reviewer", "laboratory_scientist", "admin")]
         outputs = [n for n in _OUTPUTS if (store.case_dir(case_id) / n).is_file()]
+        from charcot.web.reanalysis import accept_problem, case_result
+
+        reruns = store.reanalyses(case_id)
+        waiting = next((r for r in reruns if r["status"] == NEEDS_REVIEW), None)
+        versions = store.report_versions(case_id)
+        signed = {v["version"] for v in versions}
+        earlier = [v for v in range(1, case["version"]) if v not in signed
+                   and (store.earlier_dir(case_id, v) / "report.html").is_file()]
         return page("case.html.j2", request, case=case, outputs=outputs, comments=store.comments(case_id),
-                    variants=_variants(case), versions=store.report_versions(case_id), reviewers=users,
+                    variants=_variants(case), versions=versions, reviewers=users, earlier=earlier,
                     audit=store.audit_trail(case_id=case_id), classes=ACMG_CLASSES,
-                    can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload")},
-                    sign_problem=_sign_problem(case, principal))
+                    can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload",
+                                                       "reanalyse", "accept-reanalysis")},
+                    sign_problem=_sign_problem(case, principal), reruns=reruns, waiting=waiting,
+                    waiting_result=case_result(waiting) if waiting else None,
+                    accept_problem=accept_problem(store, waiting, case) if waiting else None)
 
     @app.get("/cases/{case_id}/audit.{fmt}")
     def case_audit(request: Request, case_id: str, fmt: str) -> Response:
@@ -630,9 +648,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/cases/{case_id}/v/{version}/{name}")
     def frozen_output(request: Request, case_id: str, version: int, name: str) -> Response:
         case = _case_or_404(case_id)
-        if name not in _OUTPUTS or version not in {v["version"] for v in store.report_versions(case_id)}:
-            raise HTTPException(404, "no such signed report")
-        return _serve(request, case, store.signed_dir(case_id, version) / name, name, f"signed v{version}")
+        if name not in _OUTPUTS:
+            raise HTTPException(404, "no such report version")
+        if version in {v["version"] for v in store.report_versions(case_id)}:
+            return _serve(request, case, store.signed_dir(case_id, version) / name, name, f"signed v{version}")
+        if 0 < version < case["version"] and store.earlier_dir(case_id, version).is_dir():
+            return _serve(request, case, store.earlier_dir(case_id, version) / name, name, f"earlier v{version}")
+        raise HTTPException(404, "no such report version")
 
     @app.get("/cases/{case_id}/{name}")
     def case_output(request: Request, case_id: str, name: str) -> Response:
@@ -740,6 +762,74 @@ def create_app(settings: Settings) -> FastAPI:
         for f in dst.iterdir():
             f.chmod(0o400)
         return hashlib.sha256((dst / "report.json").read_bytes()).hexdigest()
+
+    # ------------------------------------------------------------------------------ re-analysis
+    def _resource_dirs() -> list[Path]:
+        return [p.parent for p in (settings.clinvar, settings.gnomad) if p is not None]
+
+    def _reanalyse_all(actor: str) -> None:
+        from charcot.web.reanalysis import reanalyse_store
+
+        def progress(done: int, total: int) -> None:
+            reanalysis_job.update(done=done, total=total)
+
+        try:
+            result = reanalyse_store(store, actor=actor, extra_dirs=_resource_dirs(), progress=progress)
+            reanalysis_job["last"] = (f"knowledge {result.knowledge_version}: {len(result.needs_review)} of "
+                                      f"{len(result.cases)} case(s) need review")
+        except Exception as exc:  # a bug: say so on the page, log only the type (no patient data)
+            log.error("re-analysis failed: %s", type(exc).__name__)
+            reanalysis_job["last"] = f"re-analysis stopped by an internal error ({type(exc).__name__})"
+        finally:
+            reanalysis_job["running"] = False
+
+    @app.post("/reanalyse")
+    def reanalyse_all(request: Request) -> Response:
+        principal = need(request, "reanalyse")
+        with _JOB_LOCK:
+            if reanalysis_job.get("running"):
+                raise HTTPException(409, "a re-analysis of all cases is already running")
+            reanalysis_job.clear()
+            reanalysis_job.update(running=True, done=0, total=0, by=principal.username)
+        runner.pool.submit(_reanalyse_all, principal.username)
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/cases/{case_id}/reanalyse")
+    async def reanalyse_one(request: Request, case_id: str) -> Response:
+        import anyio.to_thread
+
+        from charcot.web.reanalysis import reanalyse_store
+
+        principal = need(request, "reanalyse")
+        case = _case_or_404(case_id)
+        if case["status"] != CASE_DONE:
+            raise HTTPException(409, "the case has no finished report to re-analyse")
+        await anyio.to_thread.run_sync(lambda: reanalyse_store(store, actor=principal.username, case_ids=[case_id],
+                                                                extra_dirs=_resource_dirs()))
+        return RedirectResponse(f"/cases/{case_id}#reanalysis", status_code=303)
+
+    @app.post("/cases/{case_id}/reanalysis/{reanalysis_id}/{decision}")
+    async def decide(request: Request, case_id: str, reanalysis_id: int, decision: str) -> Response:
+        import anyio.to_thread
+
+        from charcot.web.reanalysis import DecisionRefused, accept, dismiss
+
+        principal = need(request, "accept-reanalysis")
+        _case_or_404(case_id)
+        form = await request.form()
+        try:
+            if decision == "accept":
+                await anyio.to_thread.run_sync(lambda: accept(store, reanalysis_id, case_id, actor=principal.username,
+                                                              pdf=settings.pdf))
+            elif decision == "dismiss":
+                reason = _form_text(form, "reason", 2000)
+                await anyio.to_thread.run_sync(lambda: dismiss(store, reanalysis_id, case_id,
+                                                               actor=principal.username, reason=reason))
+            else:
+                raise HTTPException(404, "a re-analysis result is accepted or dismissed")
+        except DecisionRefused as exc:
+            raise HTTPException(409, f"cannot {decision}: {exc}") from None
+        return RedirectResponse(f"/cases/{case_id}#reanalysis", status_code=303)
 
     @app.post("/cases/{case_id}/comments")
     async def comment(request: Request, case_id: str) -> Response:

@@ -50,6 +50,10 @@ _CAN: dict[str, frozenset[str]] = {
     "visits": frozenset({"clinician", "genetic_counsellor", "admin"}),
     "delete": frozenset({"admin"}),
     "audit": frozenset({"admin", "reviewer"}),
+    # re-run stored cases with the knowledge in force (nothing in a case changes until a person accepts)
+    "reanalyse": frozenset({"clinician", "genetic_counsellor", "laboratory_scientist", "admin"}),
+    # accept a re-analysis as the next report version, or dismiss it
+    "accept-reanalysis": frozenset({"clinician", "genetic_counsellor", "laboratory_scientist", "reviewer", "admin"}),
 }
 
 

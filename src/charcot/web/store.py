@@ -180,6 +180,35 @@ class ReportVersion(Base):
     amended_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+# Outcome of re-analysing a case (``reanalyses.status``): "needs review" until a person decides.
+NEEDS_REVIEW, ACCEPTED, DISMISSED, SUPERSEDED = "needs review", "accepted", "dismissed", "superseded"
+NO_CHANGE, NOT_REANALYSED = "no change", "not re-analysed"
+
+
+class ReanalysisRow(Base):
+    """One case re-run with the knowledge in force (``charcot.reanalysis``): the comparison as the
+    re-analysis JSON (``CaseReanalysis``), and for a changed case the new report waiting under
+    ``reanalysis/<case>/`` until a person accepts it as the next version or dismisses it."""
+
+    __tablename__ = "reanalyses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    ran_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    ran_by: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    n_changes: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[str] = mapped_column(Text)  # CaseReanalysis JSON
+    old_knowledge: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    new_knowledge: Mapped[str] = mapped_column(String(40))
+    knowledge_hash: Mapped[str] = mapped_column(String(64))
+    base_version: Mapped[int] = mapped_column(Integer)
+    base_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    report_path: Mapped[str | None] = mapped_column(String(300), nullable=True)  # relative to the data directory
+    decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    new_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class AuditRow(Base):
     """Append-only (database triggers refuse UPDATE and DELETE): who did what, when. No foreign keys,
     so the record of a deletion outlives what was deleted."""
@@ -248,6 +277,8 @@ class Store:
         _private_dir(self.partial_dir)
         _private_dir(self.data_dir / "cases")
         _private_dir(self.data_dir / "signed")
+        _private_dir(self.data_dir / "reanalysis")
+        _private_dir(self.data_dir / "earlier")
         if database_url is None:
             db = (self.data_dir / "charcot.sqlite3").resolve()
             if not db.exists():  # SQLite gives its -wal/-shm files the database file's mode
@@ -321,6 +352,15 @@ class Store:
         folder = self.data_dir / "signed" / case_id
         return folder if version is None else folder / f"v{version}"
 
+    def reanalysis_dir(self, case_id: str) -> Path:
+        """Re-analysed reports waiting for a person to accept or dismiss them."""
+        return self.data_dir / "reanalysis" / case_id
+
+    def earlier_dir(self, case_id: str, version: int | None = None) -> Path:
+        """Unsigned report versions that an accepted re-analysis replaced (kept read-only)."""
+        folder = self.data_dir / "earlier" / case_id
+        return folder if version is None else folder / f"v{version}"
+
     # cases --------------------------------------------------------------------------------
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
                     hpo: list[str], *, created_by: str = "", options: dict[str, str] | None = None) -> str:
@@ -352,7 +392,7 @@ class Store:
         counted = _filtered(select(func.count()).select_from(Case).join(Patient, Case.patient_id == Patient.id), filters)
         q = (select(Case.id, Patient.key, Case.status, Case.progress, Case.error, Case.report_id, Case.created_at,
                     Case.review_state, Case.version, Case.created_by, Case.assigned_to, Case.genes, Case.classes,
-                    Case.repeat_result, Case.stage, counted.scalar_subquery())
+                    Case.repeat_result, Case.stage, _pending_changes(), counted.scalar_subquery())
              .join(Patient, Case.patient_id == Patient.id))
         q = _filtered(q, filters)
         q = q.order_by(Case.created_at.desc(), Case.id).limit(per_page).offset(max(0, page - 1) * per_page)
@@ -361,7 +401,7 @@ class Store:
         cases = [{"id": r[0], "patient": r[1], "status": r[2], "progress": r[3], "error": r[4], "report_id": r[5],
                   "created_at": r[6], "review_state": r[7], "version": r[8], "created_by": r[9], "assigned_to": r[10],
                   "genes": r[11].split(), "classes": [c for c in r[12].strip().split("|") if c],
-                  "repeat_result": r[13].split(), "stage": r[14]} for r in rows]
+                  "repeat_result": r[13].split(), "stage": r[14], "needs_review": int(r[15] or 0)} for r in rows]
         return cases, (int(rows[0][-1]) if rows else self.count_cases(**filters) if page > 1 else 0)
 
     def count_cases(self, **filters: str) -> int:
@@ -451,6 +491,7 @@ class Store:
                 signed.amended_reason = reason[:2000]
             case.version += 1
             case.review_state = AMENDED
+            _supersede(s, case_id)
             return case.version
 
     def report_versions(self, case_id: str) -> list[dict[str, Any]]:
@@ -460,6 +501,52 @@ class Store:
             return [{"version": r.version, "author": r.author, "signed_by": r.signed_by, "signed_at": r.signed_at,
                      "report_sha256": r.report_sha256, "report_id": r.report_id, "amended_reason": r.amended_reason}
                     for r in rows]
+
+    # re-analysis --------------------------------------------------------------------------
+    def add_reanalysis(self, case_id: str, *, ran_by: str, status: str, n_changes: int, result: str,
+                       old_knowledge: str | None, new_knowledge: str, knowledge_hash: str, base_version: int,
+                       base_sha256: str | None, report_path: str | None) -> tuple[int, list[str]]:
+        """Record one case's re-analysis; an earlier result still waiting for review is superseded (its
+        waiting report's path is returned for removal)."""
+        with self.session() as s:
+            stale = _supersede(s, case_id)
+            row = ReanalysisRow(case_id=case_id, ran_by=ran_by[:80], status=status, n_changes=n_changes, result=result,
+                                old_knowledge=old_knowledge, new_knowledge=new_knowledge, knowledge_hash=knowledge_hash,
+                                base_version=base_version, base_sha256=base_sha256, report_path=report_path)
+            s.add(row)
+            s.flush()
+            return row.id, stale
+
+    def reanalyses(self, case_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        with self.session() as s:
+            rows = s.scalars(select(ReanalysisRow).where(ReanalysisRow.case_id == case_id)
+                             .order_by(ReanalysisRow.id.desc()).limit(limit)).all()
+            return [_reanalysis_dict(r) for r in rows]
+
+    def reanalysis(self, reanalysis_id: int) -> dict[str, Any] | None:
+        with self.session() as s:
+            row = s.get(ReanalysisRow, reanalysis_id)
+            return None if row is None else _reanalysis_dict(row)
+
+    def decide_reanalysis(self, reanalysis_id: int, *, status: str, by: str, new_version: int | None = None,
+                          state: str | None = None, summary: str | None = None, report_id: str | None = None) -> bool:
+        """Accept (the case moves to ``new_version`` in review ``state``) or dismiss a waiting result, in
+        one transaction; False when it is no longer waiting (decided or superseded meanwhile)."""
+        with self.session() as s:
+            row = s.get(ReanalysisRow, reanalysis_id, with_for_update=True)
+            if row is None or row.status != NEEDS_REVIEW:
+                return False
+            row.status, row.decided_by, row.decided_at, row.new_version = status, by[:80], _now(), new_version
+            case = s.get(Case, row.case_id)
+            if case is not None and new_version is not None:
+                case.version = new_version
+                if state is not None:
+                    case.review_state = state
+                if summary is not None:
+                    case.summary = summary
+                if report_id is not None:
+                    case.report_id = report_id
+            return True
 
     # comments -----------------------------------------------------------------------------
     def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> None:
@@ -502,13 +589,15 @@ class Store:
             stored = [u.stored for u in case.uploads]
             s.execute(delete(Comment).where(Comment.case_id == case_id))
             s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
+            s.execute(delete(ReanalysisRow).where(ReanalysisRow.case_id == case_id))
             s.execute(delete(Upload).where(Upload.case_id == case_id))
             s.delete(case)
             s.flush()
             still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
         paths = [self.path_of(r) for r in stored if r not in still_used]
         paths += [Path(f"{p}.tbi") for p in paths]
-        return [*paths, self.case_dir(case_id), self.signed_dir(case_id)]
+        return [*paths, self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
+                self.earlier_dir(case_id)]
 
     def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
         with self.session() as s:
@@ -671,9 +760,33 @@ class Store:
             s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
 
 
+def _supersede(s: Session, case_id: str) -> list[str]:
+    """Mark a case's results still waiting for review as superseded; return their waiting reports."""
+    rows = s.scalars(select(ReanalysisRow).where(ReanalysisRow.case_id == case_id,
+                                                 ReanalysisRow.status == NEEDS_REVIEW)).all()
+    for r in rows:
+        r.status = SUPERSEDED
+    return [r.report_path for r in rows if r.report_path]
+
+
+def _reanalysis_dict(r: ReanalysisRow) -> dict[str, Any]:
+    return {"id": r.id, "case_id": r.case_id, "ran_at": r.ran_at, "ran_by": r.ran_by, "status": r.status,
+            "n_changes": r.n_changes, "result": r.result, "old_knowledge": r.old_knowledge,
+            "new_knowledge": r.new_knowledge, "knowledge_hash": r.knowledge_hash, "base_version": r.base_version,
+            "base_sha256": r.base_sha256, "report_path": r.report_path, "decided_by": r.decided_by,
+            "decided_at": r.decided_at, "new_version": r.new_version}
+
+
 def _user_dict(u: User) -> dict[str, Any]:
     return {"username": u.username, "display_name": u.display_name or u.username, "role": u.role,
             "password_hash": u.password_hash, "disabled": u.disabled}
+
+
+def _pending_changes() -> Any:
+    """Correlated sub-query: the number of changes waiting for review on a case (None when none are)."""
+    return (select(ReanalysisRow.n_changes).where(ReanalysisRow.case_id == Case.id,
+                                                  ReanalysisRow.status == NEEDS_REVIEW)
+            .order_by(ReanalysisRow.id.desc()).limit(1).correlate(Case).scalar_subquery())
 
 
 def _filtered(q: Any, filters: dict[str, str]) -> Any:
@@ -690,6 +803,9 @@ def _filtered(q: Any, filters: dict[str, str]) -> Any:
         q = q.where(Case.review_state == filters["state"])
     if filters.get("patient"):
         q = q.where(Patient.key == filters["patient"])
+    if filters.get("needs_review"):
+        q = q.where(select(ReanalysisRow.id).where(ReanalysisRow.case_id == Case.id,
+                                                   ReanalysisRow.status == NEEDS_REVIEW).correlate(Case).exists())
     return q
 
 
