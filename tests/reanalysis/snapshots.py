@@ -39,7 +39,22 @@ def newer_snapshot(tmp: Path, stored: dict[str, object]) -> tuple[Path, dict[str
     status["status"] = "completed" if opened else "recruiting"
     status["confidence"] = "verified"
     (new / "trials.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    # 3. threshold: C9orf72 normal range ends at 1 repeat (so the demo's 2-repeat alleles become intermediate)
+    _lower_c9orf72_threshold(new)
+    _bump(new, f"SOD1-A5V without {removed}; {trial['name']}; C9orf72")
+    return new, trial
+
+
+def threshold_snapshot(tmp: Path) -> Path:
+    """The current knowledge with only the C9orf72 threshold change (for the quick browser test)."""
+    new = tmp / "kb-threshold"
+    shutil.copytree(DATA_DIR, new, ignore=shutil.ignore_patterns("__pycache__"))
+    _lower_c9orf72_threshold(new)
+    _bump(new, "C9orf72 threshold")
+    return new
+
+
+def _lower_c9orf72_threshold(new: Path) -> None:
+    """C9orf72 normal range ends at 1 repeat (so the demo's 2-repeat alleles become intermediate)."""
     doc = yaml.safe_load((new / "repeats.yaml").read_text(encoding="utf-8"))
     c9 = next(r for r in doc["records"] if r["id"] == "C9ORF72")
     c9["default_set"] = "strchive"
@@ -50,8 +65,10 @@ def newer_snapshot(tmp: Path, stored: dict[str, object]) -> tuple[Path, dict[str
         if r["category"] == "intermediate":
             r["min"] = 2
     (new / "repeats.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _bump(new: Path, what: str) -> None:
     meta = yaml.safe_load((new / "meta.yaml").read_text(encoding="utf-8"))
     meta["version"] = "9999.1.0"
-    meta["changes"].append(f"9999.1.0: test snapshot (SOD1-A5V without {removed}; {trial['name']}; C9orf72)")
+    meta["changes"].append(f"9999.1.0: test snapshot ({what})")
     (new / "meta.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return new, trial

@@ -95,3 +95,10 @@ def test_changed_or_missing_inputs_are_never_reanalysed(tmp_path: Path, run_cli)
     assert "not found beside the report" in r.stdout
     r = run_cli("reanalyse", str(tmp_path / "nothing-here"))
     assert r.code == 2 and "not a folder" in r.stderr
+
+
+def test_store_or_folder_exactly_one(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("reanalyse")
+    assert r.code == 2 and "either a folder of report folders or --store" in r.stderr
+    r = run_cli("reanalyse", "--store", str(tmp_path))
+    assert r.code == 2 and "not a charcot web data folder" in r.stderr and not (tmp_path / "charcot.sqlite3").exists()

@@ -174,7 +174,8 @@ def _compare_repeats(old: Report, new: Report) -> list[Change]:
         a, b = before.get(locus), after.get(locus)
         if a is not None and b is not None and a.status == b.status:
             continue
-        changes.append(Change(area="repeat", item=locus, old=a.status if a else None, new=b.status if b else None,
+        name = (b.gene if b is not None else None) or (a.gene if a is not None else None) or locus
+        changes.append(Change(area="repeat", item=name, old=a.status if a else None, new=b.status if b else None,
                               detail=(b.interpretation if b else "no longer reported")))
     return changes
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     @app.command("reanalyse")
     def reanalyse_cmd(
-        cases: Path | None = typer.Argument(None, metavar="[CASES]",
+        cases: Path | None = typer.Argument(None, metavar="CASES",
                                             help="A report folder (with report.json) or a folder of report folders "
                                                  "(or give --store)."),
         store_dir: Path | None = typer.Option(None, "--store", metavar="DATA_DIR",
