@@ -19,7 +19,7 @@ disagreement with its reason (the criteria applied and the first note).
 ClinGen expert-panel (VCEP) variant classifications: none exist for ALS genes in this snapshot (the ClinGen
 file in shared/data is the gene-disease validity export), so set A uses ClinVar assertions instead.
 
-usage: python benchmarks/acmg/run_acmg.py [--list-agreements] [--json OUT]
+usage: python benchmarks/acmg/run_acmg.py [--all-disagreements] [--json OUT] [--reference FASTA --transcripts GFF3]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _csq(fields: list[str], case: Case, gene_tx: str) -> str:
     return "|".join(values.get(f, "") for f in fields)
 
 
-def write_vcf(path: Path, cases: list[Case]) -> Path:
+def write_vcf(path: Path, cases: list[Case], annotate: bool = True) -> Path:
     import pysam
 
     from charcot.knowledge import get_knowledge
@@ -89,8 +89,9 @@ def write_vcf(path: Path, cases: list[Case]) -> Path:
     for c in sorted(cases, key=lambda c: (order.get(c.chrom, 25), c.pos, c.ref, c.alt)):
         gene = kb.gene(c.gene)
         tx = gene.mane.ensembl_transcript if gene.mane else ""
-        rows.append("\t".join([f"chr{c.chrom}", str(c.pos), ".", c.ref, c.alt, "50", "PASS",
-                               f"CSQ={_csq(fields, c, tx)}", "GT:GQ:DP", "0/1:99:40"]))
+        info = f"CSQ={_csq(fields, c, tx)}" if annotate else "."
+        rows.append("\t".join([f"chr{c.chrom}", str(c.pos), ".", c.ref, c.alt, "50", "PASS", info, "GT:GQ:DP",
+                               "0/1:99:40"]))
     plain = path.with_suffix("")
     plain.write_text("\n".join([*header, *rows]) + "\n")
     pysam.tabix_compress(str(plain), str(path), force=True)
@@ -236,14 +237,18 @@ def _agrees(case: Case, f: Any) -> bool:
     return bool(cls == case.truth)
 
 
-def run(cases: list[Case], hpo: list[str], tag: str) -> dict[str, Any]:
+def run(cases: list[Case], hpo: list[str], tag: str, reference: Path | None = None,
+        transcripts: Path | None = None) -> dict[str, Any]:
+    """Interpret the cases; with ``reference`` + ``transcripts`` the VCF is plain (no CSQ) and the consequence
+    engine (bcftools csq) names each variant, as for a lab's unannotated VCF."""
     from charcot.acmg.points import label
     from charcot.variants.api import interpret
 
     WORK.mkdir(parents=True, exist_ok=True)
-    vcf = write_vcf(WORK / f"{tag}.vcf.gz", cases)
+    plain = reference is not None
+    vcf = write_vcf(WORK / f"{tag}.vcf.gz", cases, annotate=not plain)
     t0 = time.perf_counter()
-    result = interpret(vcf, hpo=hpo)
+    result = interpret(vcf, hpo=hpo, reference=reference, transcripts=transcripts)
     seconds = time.perf_counter() - t0
     by_key: dict[tuple[str, int, str, str, str], Any] = {}
     for f in result.findings:
@@ -258,6 +263,13 @@ def run(cases: list[Case], hpo: list[str], tag: str) -> dict[str, Any]:
         if f is None:
             disagreements.append((c, "no finding", ""))
             continue
+        if f.classification is None:  # consequence unknown: not classified, never a class
+            classes["not classified"] += 1
+            per_truth[c.truth]["not classified"] += 1
+            disagreements.append((c, "not classified (consequence unknown)", f.not_classified or ""))
+            continue
+        if plain:
+            criteria["consequence from " + (f.consequence_source or "?")] += 1
         classes[f.classification.short] += 1
         per_truth[c.truth][f.classification.short] += 1
         for e in f.evidence:
@@ -292,12 +304,17 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--all-disagreements", action="store_true", help="list every disagreement of set A too")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--reference", type=Path, help="FASTA: also run set A from a plain VCF (no CSQ), the consequence "
+                    "engine naming each variant (needs --transcripts)")
+    ap.add_argument("--transcripts", type=Path, help="Ensembl GFF3 of the same build as --reference")
     args = ap.parse_args()
     a, b, c = set_a(), set_b(), set_c()
     print(f"set A: {len(a)} ClinVar P/LP missense (held out from the knowledge base); set B: {len(b)} curated "
           f"known variants; set C: {len(c)} gene-rule cases")
     results = [run(a, [], "A_clinvar_offline"), run(a, ALS_HPO, "A_clinvar_with_ALS_phenotype"),
                run(b, ALS_HPO, "B_curated_with_ALS_phenotype"), run(c, [], "C_gene_rules")]
+    if args.reference is not None and args.transcripts is not None:
+        results.append(run(a, [], "A_clinvar_plain_vcf_engine", args.reference, args.transcripts))
     for r in results:
         show(r, None if (args.all_disagreements or not r["tag"].startswith("A_")) else 25)
     run_phenotype()

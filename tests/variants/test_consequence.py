@@ -73,6 +73,15 @@ def test_inframe_insertions_get_a_protein_change(engine: ConsequenceEngine) -> N
     assert split[2] == "p.(Thr203delinsArgAla)"
 
 
+def test_sites_outside_the_fasta_sequence_get_no_consequence_and_do_not_fail_the_run(
+        engine: ConsequenceEngine) -> None:
+    # defect: one site past the end of a cut reference (here SOD1's c.14, beyond the fixture's 25.61 Mb) or in its
+    # N-filled part made bcftools norm fail and the whole run exit with 'Reference allele mismatch'
+    got = engine.annotate([("21", 25585733, "C", "T"), ("21", 31659783, "C", "T"), ("21", 1_000_000, "A", "G")])
+    assert set(got) == {0} and any(c.hgvs_p == "p.(Ala331Thr)" for c in got[0])
+    assert not engine.covers("21", 31659783, "C") and not engine.covers("21", 1_000_000, "A")
+
+
 def test_wrong_ref_is_an_error_not_zero_findings(engine: ConsequenceEngine, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"1 of 2 panel record\(s\) have a REF allele that differs"):
         engine.check_ref([("21", 25585733, "C", 12), ("21", 25585706, "C", 13)], tmp_path / "p.vcf")

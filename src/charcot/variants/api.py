@@ -442,7 +442,8 @@ def _interpret(
             what=f"{len(unknown)} variant(s) not classified (consequence unknown) in "
                  f"{', '.join(sorted({f.gene for f in unknown}))}",
             reason="no annotation in the VCF, no knowledge-base entry for the allele"
-                   + (", and the engine gave no consequence on the gene" if transcripts is not None
+                   + (", and the engine gave no consequence on the gene (or the reference FASTA does not "
+                      "cover the position)" if transcripts is not None
                       else ", and no reference FASTA + transcript models were given to compute it"),
             how_to_assess=HOW_TO_GET_CONSEQUENCES))
     if not read.schema.frequency_fields and gnomad_res is None:

@@ -275,6 +275,11 @@ class ConsequenceEngine:
             return ""
         return str(self.fasta.fetch(name, start - 1, end)).upper()
 
+    def covers(self, chrom: str, pos: int, ref: str) -> bool:
+        """The FASTA has real bases (not N, not past the contig's end) under the whole REF allele."""
+        seq = self.fetch(chrom, pos, pos + len(ref) - 1)
+        return len(seq) == len(ref) and "N" not in seq
+
     def check_ref(self, records: Sequence[tuple[str, int, str, int | None]], source: Path) -> None:
         """Refuse a VCF whose REF alleles do not match the FASTA (wrong build or wrong reference)."""
         bad: list[str] = []
@@ -326,8 +331,8 @@ class ConsequenceEngine:
             rows = []
             for i, (chrom, pos, ref, alt) in enumerate(sites):
                 contig = contig_in_file(chrom, self.contigs)
-                if contig is None:
-                    continue
+                if contig is None or not self.covers(chrom, pos, ref):
+                    continue  # outside the FASTA's sequence (a cut or panel reference): no consequence, not a failure
                 rows.append((self.contigs.index(contig), pos, f"{contig}\t{pos}\t{i}\t{ref}\t{alt}\t.\t.\t."))
             lines += [r[2] for r in sorted(rows)]
             vcf.write_text("\n".join(lines) + "\n")
