@@ -57,7 +57,7 @@ def _bare(hgvs_p: str) -> str:
 
 
 def _sod1_inputs(tmp_path: Path, g38r_mc: str = "SO:0001583|missense_variant",
-                 in_clinvar: tuple[int, ...] = (A5V, G38R_A, G38R_C, G42S)) -> dict[str, Path]:
+                 in_clinvar: tuple[int, ...] = (A5V, G38R_A, G38R_C, G42S), review: str = REV2) -> dict[str, Path]:
     """GRCh38 ClinVar VCF + variant_summary of real SOD1 records (the patient's own c.112G>C among them, for the
     discordance flag). The VCF has no protein change, as ClinVar's own VCF: PS1/PM5 need the summary's Name."""
     rows = []
@@ -66,7 +66,7 @@ def _sod1_inputs(tmp_path: Path, g38r_mc: str = "SO:0001583|missense_variant",
         mc = g38r_mc if vid == G38R_A else "SO:0001583|missense_variant"
         rows.append((chrom, pos, ref, alt, str(vid), "Pathogenic", c, _bare(p), mc))
     cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [
-        (ch, p, r, a, vid, {"CLNSIG": sig, "CLNREVSTAT": REV2, "GENEINFO": "SOD1:6647", "MC": mc})
+        (ch, p, r, a, vid, {"CLNSIG": sig, "CLNREVSTAT": review, "GENEINFO": "SOD1:6647", "MC": mc})
         for ch, p, r, a, vid, sig, _c, _pp, mc in rows])
     summary = tmp_path / "variant_summary.txt.gz"
     with gzip.open(summary, "wt") as out:
@@ -145,6 +145,15 @@ def test_clinvar_discordance_is_flagged_both_ways_and_never_counted(tmp_path: Pa
     h = _sod1(interpret(vcf, clinvar=cv, hpo=["HP:0007354"]))
     assert h.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC)
     assert h.clinvar_discordance is not None and h.clinvar_discordance.direction == "ClinVar more benign"
+
+
+def test_one_star_clinvar_records_give_neither_ps1_nor_a_discordance_flag(tmp_path: Path) -> None:
+    # the same real records with ClinVar's one-star review status: shown, never counted, never flagged
+    inputs = _sod1_inputs(tmp_path, review="criteria_provided,_single_submitter")
+    f = _sod1(interpret(_patient_vcf(tmp_path, G38R_C), clinvar=inputs["clinvar"], clinvar_summary=inputs["summary"]))
+    assert f.clinvar is not None and f.clinvar.stars == 1 and f.clinvar.significance == "Pathogenic"
+    assert not [e for e in f.evidence if e.criterion in ("PS1", "PM5") and e.applied]
+    assert f.clinvar_discordance is None
 
 
 def test_demo_sod1_variant_is_named_by_the_knowledge_base() -> None:
