@@ -174,10 +174,10 @@ def test_preapproved_variant_list_met_and_outside_needs_review() -> None:
 
 def test_c9orf72_expansion_lists_programmes_discontinued_marked() -> None:
     result = match(facts("c9_patient"))
-    for nct in ("NCT03626012", "NCT04931862"):
+    for nct, status in (("NCT03626012", "completed"), ("NCT04931862", "discontinued")):
         trial = result.get(nct)
         assert trial.relevant and trial.open_to_new_participants is False
-        assert trial.trial_status == "discontinued"
+        assert trial.trial_status == status  # BIIB078 phase 1: completed in the registry, programme discontinued
     assert result.get("biib078").development_status == "discontinued"
     assert result.get("wve004").development_status_date == "2023-05-23"
     note = next(n for n in result.gene_notes if n.startswith("C9orf72"))
@@ -188,7 +188,7 @@ def test_c9orf72_not_assessed_is_cannot_decide_naming_the_assay() -> None:
     f = facts("c9_patient").model_copy(deep=True)
     f.genotype.repeats = {"C9orf72": RepeatStatus.NOT_ASSESSED}
     trial = match(f).get("NCT03626012")
-    assert trial.verdict is Verdict.NOT_OPEN  # discontinued: closed whatever the criteria say
+    assert trial.verdict is Verdict.NOT_OPEN  # completed: closed whatever the criteria say
     assert any("C9orf72 repeat status" in m for m in trial.missing) and "cannot decide" in trial.summary
 
 
