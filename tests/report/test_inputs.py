@@ -29,7 +29,9 @@ def test_phenopacket_round_trip_as_input(tmp_path: Path) -> None:
 
 def test_vcf_alone_says_what_was_not_assessed() -> None:
     report = build_report(CaseInputs(vcf=demo_dir() / "demo.vcf.gz"))
-    assert report.genetics.status == AssessmentStatus.ASSESSED
+    # the demo VCF holds records on chr21 only: the genes elsewhere are not assessed, so genetics is partial
+    assert report.genetics.status == AssessmentStatus.PARTIAL
+    assert "SOD1" in report.genetics.genes_assessed and "TARDBP" in report.genetics.genes_not_covered
     for section in (report.repeats, report.family, report.clinical):
         assert section.status == AssessmentStatus.NOT_ASSESSED
     whats = " ".join(n.what for n in report.not_assessed).lower()

@@ -457,7 +457,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
                        "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
     return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
-        not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed), records_read=result.records_read,
+        not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
+        genes_not_covered=list(result.genes_not_covered), records_read=result.records_read,
         notes=notes)
 
 
@@ -918,6 +919,9 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
         result = "; ".join(f"{f.hgvs_p or f.hgvs_c or f.key}: {f.classification or 'not classified'}" for f in found)
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED,
                           result=result or "no reportable variant"))
+    for gene in sorted(set(genetics.genes_not_covered)):
+        items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
+                          reason="the VCF has no record on the gene's chromosome"))
     # repeat loci of the knowledge base
     calls = {(c.gene or c.locus).upper(): c for c in repeats.calls}
     reasons = {n.what.split()[0].upper(): n.reason for n in not_assessed}
@@ -1007,6 +1011,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant in the "
                                f"{len(genetics.genes_assessed)} genes assessed; this does not exclude a genetic cause."))
+    if genetics.genes_not_covered:
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
+            "ALS genes not assessed: the VCF has no record on their chromosome (see What was not assessed).")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))

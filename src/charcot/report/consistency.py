@@ -11,6 +11,7 @@ import re
 from charcot.model import AssessmentStatus
 from charcot.report.model import ItemState, Report
 
+_SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")
 _NOT_ASSESSED = re.compile(r"not[ _]assessed|no repeat-caller output|not tested", re.IGNORECASE)
 
 
@@ -60,9 +61,22 @@ def contradictions(report: Report) -> list[str]:
     findings = [f for t in report.genetics.tiers for f in t.findings]
     if report.genetics.status == AssessmentStatus.NOT_ASSESSED and findings:
         problems.append("genetics is 'not assessed' but lists findings")
-    said_not = any(s.topic == "Genetics" and _NOT_ASSESSED.search(s.text) for s in report.summary)
-    if said_not and report.genetics.status != AssessmentStatus.NOT_ASSESSED:
+    said = [s.text for s in report.summary if s.topic == "Genetics" and _NOT_ASSESSED.search(s.text)]
+    said_all = [t for t in said if not _SOME_GENES.match(t)]
+    if said_all and report.genetics.status != AssessmentStatus.NOT_ASSESSED:
         problems.append("the summary says small variants were not assessed, the genetics section says they were")
+    uncovered = set(report.genetics.genes_not_covered)
+    said_some = [t for t in said if _SOME_GENES.match(t)]
+    if uncovered and not said_some:
+        problems.append(f"{len(uncovered)} genes were not covered by the VCF but the summary does not say so")
+    if said_some and not uncovered:
+        problems.append("the summary says some genes were not assessed, the genetics section lists none")
+    if uncovered and report.genetics.status == AssessmentStatus.ASSESSED:
+        problems.append("genes were not covered by the VCF but genetics is 'assessed' (should be partial)")
+    for gene in uncovered:
+        item = items.get(f"gene:{gene}")
+        if item is None or item.status != ItemState.NOT_ASSESSED:
+            problems.append(f"{gene} was not covered by the VCF but its item is not 'not assessed'")
     for f in findings:
         gene_item = items.get(f"gene:{f.gene}") if f.gene else None
         if gene_item is not None and gene_item.status != ItemState.ASSESSED:

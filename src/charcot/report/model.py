@@ -139,6 +139,8 @@ class GeneticsSection(_Model):
     # Variants in coding/splice regions whose consequence is unknown: not classified, never a VUS.
     not_classified: list[VariantFinding] = Field(default_factory=list)
     genes_assessed: list[str] = Field(default_factory=list)
+    # panel genes on a chromosome the VCF has no record on: not assessed, never "no variant"
+    genes_not_covered: list[str] = Field(default_factory=list)
     records_read: int | None = None
     notes: list[str] = Field(default_factory=list)
 

@@ -16,6 +16,7 @@ from charcot.acmg.context import KnownVariant, VariantContext
 from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
 from charcot.errors import InputError
+from charcot.genome.builds import normalise_contig
 from charcot.genome.normalise import variant_key
 from charcot.genome.panel import Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
@@ -36,7 +37,15 @@ from charcot.variants.model import (
     VariantFinding,
     Zygosity,
 )
-from charcot.variants.reader import Block, Call, IndexPrefetch, environ_threads, is_x_nonpar, read_calls
+from charcot.variants.reader import (
+    Block,
+    Call,
+    IndexPrefetch,
+    ReadResult,
+    environ_threads,
+    is_x_nonpar,
+    read_calls,
+)
 
 if TYPE_CHECKING:
     from charcot.genome.panels import GeneSelection
@@ -197,6 +206,16 @@ def _reportable(consequences: list[str] | None, position: Region, spliceai: floa
     if consequences is not None:
         return any(SEVERITY.index(t) <= _REPORTABLE_RANK for t in consequences if t in SEVERITY)
     return position not in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
+
+
+def _genes_covered(panel: Panel, read: ReadResult) -> tuple[list[str], list[str]]:
+    """Panel genes split by whether the file has any record on their chromosome (a gVCF covers what its blocks
+    say, judged per exon by the callability table, so every gene of a gVCF counts as read here)."""
+    if read.gvcf:
+        return sorted(g.symbol for g in panel.genes), []
+    covered = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) in read.contigs_with_records)
+    missing = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) not in read.contigs_with_records)
+    return covered, missing
 
 
 def _chrom_order(chrom: str) -> tuple[int, str]:
@@ -430,6 +449,17 @@ def _interpret(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
+    covered_genes, not_covered = _genes_covered(panel, read)
+    if not_covered:
+        chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered}, key=_chrom_order)
+        not_assessed.append(NotAssessed(
+            what=f"small variants in {len(not_covered)} panel gene(s) on chromosomes the file has no record on: "
+                 + (", ".join(not_covered) if len(not_covered) <= 12
+                    else f"{', '.join(not_covered[:12])} and {len(not_covered) - 12} more"),
+            reason=f"the VCF has no record at all on chromosome {', '.join(chroms)} (a file cut to some "
+                   "chromosomes or regions): no variant there cannot be told apart from a region the file does "
+                   "not cover",
+            how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
     if not read.schema.annotated and transcripts is None:
         not_assessed.append(NotAssessed(
             what="variant consequences (HGVS, missense/truncating effect) of variants the knowledge base does not list",
@@ -482,7 +512,8 @@ def _interpret(
     return InterpretationResult(
         sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, hpo_labels=hpo_labels,
         hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
-        genes_assessed=sorted(g.symbol for g in panel.genes), records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
+        status="not_assessed" if not covered_genes else "partial" if not_covered else "assessed",
+        genes_assessed=covered_genes, genes_not_covered=not_covered, records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
         provenance=provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None))
 

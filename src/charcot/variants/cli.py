@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,9 @@ def render_table(result: InterpretationResult) -> str:
     """The findings for a person: one line per reportable variant, then what was not assessed."""
     shown = [f for f in result.findings if f.reportable]
     lines = [f"{result.sample} ({result.build}): {len(result.findings)} variant(s) in {len(result.genes_assessed)} "
-             f"ALS genes, {len(shown)} coding/splice; {result.records_read} record(s) read"]
+             f"ALS genes, {len(shown)} coding/splice; {result.records_read} record(s) read"
+             + (f"; {len(result.genes_not_covered)} gene(s) not assessed (no record on their chromosome)"
+                if result.genes_not_covered else "")]
     if shown:
         rows = [("gene", "variant", "HGVS", "zygosity", "classification", "criteria")]
         for f in shown:
@@ -48,7 +51,8 @@ def render_table(result: InterpretationResult) -> str:
         lines.append(f"compound heterozygous candidate: {c.gene}: {', '.join(c.variants)} ({c.phase})")
     if result.not_assessed:
         lines.append("")
-        lines += [f"not assessed: {n.what}: {n.reason}" for n in result.not_assessed]
+        lines += [textwrap.fill(f"not assessed: {n.what}: {n.reason}", width=110, subsequent_indent="  ")
+                  for n in result.not_assessed]
     lines.append("(--format json for every detail, --format tsv for one row per variant)")
     return "\n".join(lines) + "\n"
 
@@ -114,6 +118,6 @@ def register(app: typer.Typer) -> None:
         text = (to_json(result) if chosen is OutputFormat.JSON else to_tsv(result) if chosen is OutputFormat.TSV
                 else render_table(result))
         emit(text, output)
-        if result.status != "assessed" or not result.genes_assessed:
+        if result.status == "not_assessed" or not result.genes_assessed:
             raise NothingAssessed(f"no ALS gene could be assessed in {vcf} (status {result.status})",
                                   hint="see 'not assessed' in the output")

@@ -237,6 +237,8 @@ class InterpretationResult(BaseModel):
     input: str
     status: str = "assessed"
     genes_assessed: list[str]
+    # Panel genes on a chromosome where the file has no record at all: not assessed (not "no variant").
+    genes_not_covered: list[str] = Field(default_factory=list)
     records_read: int = 0
     findings: list[VariantFinding]
     compound_heterozygous: list[CompoundHetCandidate]

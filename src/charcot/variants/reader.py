@@ -107,6 +107,9 @@ class ReadResult:
     index_note: str | None = None  # how an index older than the data was checked (or why it was not used)
     format_ids: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
+    # Panel chromosomes (normalised names) on which the file has at least one record; a gene on any other
+    # chromosome was not covered by the file (a VCF cut to one chromosome, a targeted panel), not "no variant".
+    contigs_with_records: set[str] = field(default_factory=set)
 
 
 def _is_bgzf(path: Path) -> bool:
@@ -802,6 +805,7 @@ def _read_calls(
                 chrom = v.CHROM
                 if chrom != last_chrom:
                     last_chrom = chrom
+                    result.contigs_with_records.add(normalise_contig(chrom))
                     if declared and chrom not in declared:
                         raise InputError(f"contig {chrom!r} is used by a record but not declared in the header",
                                          path=path, line=_line_of_record(path, n), record=f"{chrom}:{v.POS}",
@@ -834,6 +838,8 @@ def _read_calls(
                 result.panel_records += 1
                 _handle_record(v, n, path, result, schema, sample_idx, resolved, ploidy_male, par,
                                min_gq, min_dp, include_filtered, declared)
+            if indexed:
+                result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs)
     except InputError:
         raise
     except Exception as exc:
@@ -860,6 +866,22 @@ def _read_calls(
         raise _no_records(path)
     result.gvcf = result.gvcf or bool(result.blocks)
     return result
+
+
+def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str]) -> set[str]:
+    """The panel's chromosomes on which the indexed file has at least one record (one index query each)."""
+    found: set[str] = set()
+    for chrom in sorted({c for c, _, _ in panel.regions()}):
+        name = contig_in_file(chrom, header_contigs) if header_contigs else None
+        if name is None:
+            continue
+        try:
+            first = next(iter(vcf(name)), None)
+        except Exception:  # a contig the index does not list has no record
+            first = None
+        if first is not None:
+            found.add(normalise_contig(chrom))
+    return found
 
 
 _GT_SEP = re.compile(r"[/|]")
