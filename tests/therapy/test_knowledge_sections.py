@@ -42,8 +42,9 @@ def test_unverified_reference_items_are_marked() -> None:
                 "NCT01348451", "NCT01730716", "NCT04436497", "NCT04615923"):
         assert trials[nct].confidence is Confidence.VERIFIED, nct
     # a status resting on a company report while the registry copy says otherwise stays marked
-    for nct in ("NCT03981536", "NCT05039099"):
+    for nct in ("NCT03981536", "NCT05039099", "NCT01730716"):
         assert trials[nct].status.confidence is Confidence.UNVERIFIED, nct
+    assert trials["NCT01348451"].status.confidence is Confidence.VERIFIED  # the trial report says it is complete
     # every trial record says what the audit checked
     assert all(t.audit and t.audit.startswith("2026-11-30") for t in trials.values())
     therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
