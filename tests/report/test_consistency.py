@@ -47,13 +47,21 @@ def test_eligibility_line_names_what_failed(demo_report: Report) -> None:
     assert iv.eligibility.startswith("failed:") and "FVC" in iv.eligibility
 
 
-@pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial"])
+@pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial", "member_status", "member_death",
+                                      "gene_coverage"])
 def test_the_checker_finds_each_kind_of_contradiction(demo_report: Report, mutation: str) -> None:
     broken = demo_report.model_copy(deep=True)
     if mutation == "not_assessed":
         broken.not_assessed.append(NotAssessed(what="AR CAG repeat", reason="no repeat-caller output was given"))
     elif mutation == "alert":
         broken.clinical.alerts.append("C9orf72 status not assessed: offer genetic counselling and testing")
+    elif mutation == "member_status":
+        broken.family.members[-1].affected = "unknown"  # the PED column instead of the ages file's status
+    elif mutation == "member_death":
+        next(m for m in broken.family.members if m.deceased).deceased = None
+    elif mutation == "gene_coverage":
+        moved = broken.genetics.genes_not_covered.pop()
+        broken.genetics.genes_assessed.append(moved)
     else:
         trial = next(t for t in broken.therapies.items if t.open_to_new_participants is False)
         trial.verdict, trial.group = "eligible", "now"

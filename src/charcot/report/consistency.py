@@ -73,6 +73,10 @@ def contradictions(report: Report) -> list[str]:
         problems.append("the summary says some genes were not assessed, the genetics section lists none")
     if uncovered and report.genetics.status == AssessmentStatus.ASSESSED:
         problems.append("genes were not covered by the VCF but genetics is 'assessed' (should be partial)")
+    for gene in report.genetics.genes_assessed:
+        item = items.get(f"gene:{gene}")
+        if item is None or item.status != ItemState.ASSESSED:
+            problems.append(f"{gene} is listed as assessed but its item is not 'assessed'")
     for gene in uncovered:
         item = items.get(f"gene:{gene}")
         if item is None or item.status != ItemState.NOT_ASSESSED:
@@ -81,6 +85,18 @@ def contradictions(report: Report) -> list[str]:
         gene_item = items.get(f"gene:{f.gene}") if f.gene else None
         if gene_item is not None and gene_item.status != ItemState.ASSESSED:
             problems.append(f"{f.gene} has a finding but its item is not 'assessed'")
+
+    # Family: a relative's status and death read the same in the risk table and the members table.
+    members = {m.id: m for m in report.family.members}
+    for r in report.family.relatives_risk:
+        m = members.get(r.relative)
+        if m is None:
+            problems.append(f"{r.relative} has a risk row but is not among the family members")
+            continue
+        if (r.status or "unknown") != m.affected:
+            problems.append(f"{r.relative} is '{r.status}' in the risk table but '{m.affected}' among the members")
+        if bool(r.deceased) != bool(m.deceased) or r.death_age != m.death_age:
+            problems.append(f"{r.relative}'s death differs between the risk table and the members table")
 
     # Clinical scores: a measure shown as a value is assessed; 'not calculated' is not.
     for m in report.clinical.measures:
