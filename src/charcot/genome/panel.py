@@ -10,6 +10,7 @@ nonsense-mediated decay (last exon, or last 50 nt of the penultimate exon; Abou 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,12 @@ class PanelGene:
         return max([self.end, *(e.end for e in self.exons)]) + SPAN_PADDING
 
     @cached_property
+    def exon_starts(self) -> list[int] | None:
+        """Exon starts for a binary search, or None when exons are not sorted and disjoint (then scanned)."""
+        ordered = all(a.end < b.start for a, b in itertools.pairwise(self.exons))
+        return [e.start for e in self.exons] if ordered else None
+
+    @cached_property
     def last_exon_number(self) -> int:
         """Number of the 3' exon in transcript order (asked once per located variant)."""
         return _transcript_exons(self)[-1].number if self.exons else 0
@@ -135,7 +142,13 @@ def _point_location(gene: PanelGene, pos: int) -> Location:
         return Location(Region.UNKNOWN, notes=("no exon table for this gene and build",))
     plus = gene.strand == "+"
     last_number = gene.last_exon_number
-    for exon in exons:
+    starts = gene.exon_starts
+    if starts is not None:  # sorted, disjoint: the exon at or before pos is the only candidate
+        i = bisect.bisect_right(starts, pos) - 1
+        candidates: Sequence[ExonInterval] = exons[i:i + 1] if i >= 0 else ()
+    else:
+        candidates = exons
+    for exon in candidates:
         if exon.start <= pos <= exon.end:
             last = exon.number == last_number
             # distance (nt) from the variant to the exon's 3' end in transcript direction
@@ -153,7 +166,9 @@ def _point_location(gene: PanelGene, pos: int) -> Location:
         return Location(Region.UPSTREAM if plus else Region.DOWNSTREAM, exon_count=total)
     if pos > exons[-1].end:
         return Location(Region.DOWNSTREAM if plus else Region.UPSTREAM, exon_count=total)
-    for left, right in itertools.pairwise(exons):
+    pairs: Iterable[tuple[ExonInterval, ExonInterval]] = (
+        [(exons[i], exons[i + 1])] if starts is not None and 0 <= i < total - 1 else itertools.pairwise(exons))
+    for left, right in pairs:
         if left.end < pos < right.start:
             d_left = pos - left.end  # 1 = first intronic base after the left exon
             d_right = right.start - pos
