@@ -87,15 +87,15 @@ def contradictions(report: Report) -> list[str]:
             problems.append(f"{f.gene} has a finding but its item is not 'assessed'")
 
     # Family: a relative's status and death read the same in the risk table and the members table.
-    members = {m.id: m for m in report.family.members}
+    members = {p.id: p for p in report.family.members}
     for r in report.family.relatives_risk:
-        m = members.get(r.relative)
-        if m is None:
+        person = members.get(r.relative)
+        if person is None:
             problems.append(f"{r.relative} has a risk row but is not among the family members")
             continue
-        if (r.status or "unknown") != m.affected:
-            problems.append(f"{r.relative} is '{r.status}' in the risk table but '{m.affected}' among the members")
-        if bool(r.deceased) != bool(m.deceased) or r.death_age != m.death_age:
+        if (r.status or "unknown") != person.affected:
+            problems.append(f"{r.relative} is '{r.status}' in the risk table but '{person.affected}' among the members")
+        if bool(r.deceased) != bool(person.deceased) or r.death_age != person.death_age:
             problems.append(f"{r.relative}'s death differs between the risk table and the members table")
 
     # Clinical scores: a measure shown as a value is assessed; 'not calculated' is not.
