@@ -84,6 +84,13 @@ def test_fhir_bundle_parses_and_links_implications_to_variants(reports: dict[str
         assert resources[imp["derivedFrom"][0]["reference"]]["code"]["coding"][0]["code"] == "69548-6"
     texts = json.dumps(bundle)
     assert "c.14C>T" in texts or "SOD1" in texts
+    # each variant carries its GA4GH VRS Allele id, the same as report.json's (an identifier whose value is a URI)
+    stored = Report.model_validate_json(reports["final"].read_text())
+    findings = [f for t in stored.genetics.tiers for f in t.findings]
+    assert findings and all(f.vrs is not None and f.vrs.status == "computed" for f in findings)
+    variant_ids = {i["value"] for r in resources.values() if r.get("code", {}).get("coding", [{}])[0].get("code")
+                   == "69548-6" for i in r.get("identifier", []) if i["system"] == "urn:ietf:rfc:3986"}
+    assert variant_ids == {f.vrs.id for f in findings if f.vrs is not None}
     draft = fhir_bundle(Report.model_validate_json(reports["draft"].read_text()))
     assert next(e["resource"] for e in draft["entry"] if e["resource"]["resourceType"] == "DiagnosticReport")[
         "status"] == "preliminary"

@@ -111,6 +111,10 @@ def test_phenopacket_validates_and_carries_acmg_and_repeats(demo_report: Report)
     assert sod1.variation_descriptor.gene_context.symbol == "SOD1"
     assert sod1.variation_descriptor.gene_context.value_id == "HGNC:11179"
     assert sod1.variation_descriptor.vcf_record.genome_assembly == "GRCh37"
+    finding = next(f for t in demo_report.genetics.tiers for f in t.findings if f.key == "21-33032096-C-T")
+    assert finding.vrs is not None and finding.vrs.status == "computed" and finding.vrs.id is not None
+    assert finding.vrs.refget_accession == "SQ.LpTaNW-hwuY_yARP0rtarCnpCQLkgVCg"  # GRCh37 chromosome 21
+    assert list(sod1.variation_descriptor.xrefs) == [finding.vrs.id]
     names = [e.name for e in sod1.variation_descriptor.extensions]
     assert "acmg_evidence" in names and "acmg_points" in names
     c9 = by_id["repeat:C9ORF72"].variant_interpretation.variation_descriptor

@@ -82,10 +82,16 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) ->
     if f.zygosity in _ALLELIC_STATE:
         code, label = _ALLELIC_STATE[f.zygosity]
         comps.append(_component("53034-5", "Allelic state", valueCodeableConcept=_cc(LOINC, code, label)))
-    return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
-            "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
-            "subject": {"reference": patient_ref},
-            "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"), "component": comps}
+    observation = {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
+                   "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
+                   "subject": {"reference": patient_ref},
+                   "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"), "component": comps}
+    if f.vrs is not None and f.vrs.id:
+        # The GA4GH VRS 2.0 Allele id is a CURIE (``ga4gh:VA.…``), i.e. a URI: FHIR's system for an identifier
+        # whose value is itself a URI is urn:ietf:rfc:3986.
+        observation["identifier"] = [{"system": "urn:ietf:rfc:3986", "value": f.vrs.id,
+                                      "type": {"text": f"GA4GH VRS Allele ({f.vrs.build})"}}]
+    return observation
 
 
 def _implication(f: VariantFinding, variant_ref: str, patient_ref: str) -> dict[str, Any] | None:

@@ -310,8 +310,10 @@ class _Ctx:
 _PLOT_LOCK = threading.Lock()
 
 
-def _finding(raw: Any) -> VariantFinding:
+def _finding(raw: Any, reference: Any = None) -> VariantFinding:
     """charcot.variants.model.VariantFinding → report VariantFinding."""
+    from charcot.variants.vrs import vrs_allele
+
     cls_text = _text(raw.classification)
     evidence = list(raw.evidence)
     freq = raw.frequencies
@@ -353,6 +355,7 @@ def _finding(raw: Any) -> VariantFinding:
         tier=_TIER_OF_CLASS.get(cls_text.lower(), 2) if cls_text else 0, evidence=evidence,
         notes=[str(n) for n in raw.notes], sources=sorted(sources), known_variant_id=known_id,
         known_variant_name=known_name,
+        vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
     )
     finding.known_prognosis = _known_prognosis(finding)
     return finding
@@ -424,9 +427,12 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     repeat_placeholders = set(repeats_api.not_assessed().not_assessed)
     ctx.not_assessed.extend(i for i in result.not_assessed if i not in repeat_placeholders)
     ordered = sorted(result.findings, key=lambda f: (f.chrom, f.pos, f.ref, f.alt))
-    findings = sorted((_finding(f) for f in ordered if f.reportable),
+    from charcot.variants.vrs import bundle_reference
+
+    reference = bundle_reference(inputs.resources) if ordered else None
+    findings = sorted((_finding(f, reference) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
-    not_reported = [_finding(f) for f in ordered if not f.reportable]
+    not_reported = [_finding(f, reference) for f in ordered if not f.reportable]
     not_classified = [f for f in findings if f.tier == 0]
     findings = [f for f in findings if f.tier != 0]
     for f in findings:

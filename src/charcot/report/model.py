@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
+from charcot.variants.model import VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.1.0"
+REPORT_SCHEMA_VERSION = "1.2.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -117,6 +118,7 @@ class VariantFinding(_Model):
     known_variant_id: str | None = None  # knowledge-base id of an exactly matched known variant
     known_variant_name: str | None = None  # its curated name (gene, protein change, legacy name)
     known_prognosis: str | None = None  # the knowledge base's note on the course of disease, cited
+    vrs: VrsAllele | None = None  # GA4GH VRS Allele id of the variant in this build (or why there is none)
     tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)

@@ -62,6 +62,10 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
         desc.expressions.append(pp.Expression(syntax="hgvs.c", value=(f"{f.transcript}:" if f.transcript and ":" not in f.hgvs_c else "") + f.hgvs_c))
     if f.hgvs_p:
         desc.expressions.append(pp.Expression(syntax="hgvs.p", value=f.hgvs_p))
+    if f.vrs is not None and f.vrs.id:
+        # the GA4GH VRS 2.0 Allele id (a CURIE): the schema's cross-references; its `variation` field holds
+        # VRS 1.x objects, whose identifiers differ, so it is left empty rather than filled with another version
+        desc.xrefs.append(f.vrs.id)
     if f.zygosity and f.zygosity.lower() in _ZYGOSITY:
         term_id, label = _ZYGOSITY[f.zygosity.lower()]
         desc.allelic_state.CopyFrom(pp.OntologyClass(id=term_id, label=label))

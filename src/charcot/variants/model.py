@@ -278,3 +278,19 @@ class BundleManifest(BaseModel):
     padding: int
     regions: list[tuple[str, int, int]]  # regions covered (1-based inclusive), panel genes +- padding
     resources: list[BundleResource]
+
+
+class VrsAllele(BaseModel):
+    """A reported variant's GA4GH VRS 2.0 Allele identifier (computed by the ga4gh.vrs library), or why there
+    is none. ``start``/``end`` are VRS interbase (0-based) coordinates of the normalised allele on the
+    chromosome's refget sequence (``refget_accession``, per build: ``genome/data/refget.json``)."""
+
+    status: str  # "computed" | "not computed"
+    id: str | None = None  # ga4gh:VA.<digest>
+    location_id: str | None = None  # ga4gh:SL.<digest>
+    refget_accession: str | None = None  # SQ.<digest> of the chromosome in this build
+    build: str | None = None
+    start: int | None = None
+    end: int | None = None
+    sequence: str | None = None  # the normalised allele's literal state
+    reason: str | None = None  # why not computed
