@@ -6,6 +6,7 @@ new requests; ``charcot reanalyse --store`` writes to the same store."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from charcot.web.app import Settings, create_app
 from tests.reanalysis.snapshots import newer_snapshot
 from tests.web.conftest import demo_files, wait_done
 from tests.web.test_security import BASE, add_users
-from tests.web.test_workspace import SAME, _login
+from tests.web.test_workspace import SAME, _login, _review
 
 PANEL_VCF = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
 
@@ -69,7 +70,7 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
     try:
         with TestClient(app, base_url=BASE) as c:
             token = _login(c, "alice")
-            full = _upload(c, token, "P-full", {k: files[k] for k in ("vcf", "str_file", "clinical")})
+            full = _upload(c, token, "P-full", {k: files[k] for k in ("vcf", "clinical")})
             repeats = _upload(c, token, "P-repeats", {"str_file": files["str_file"]})
             other = _upload(c, token, "P-other", {"vcf": ("panel.vcf.gz", PANEL_VCF.read_bytes())})
 
@@ -78,6 +79,15 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
             assert r.status_code == 303
             page = c.get(f"/cases/{repeats}", headers={"accept": "text/html"}).text
             assert 'id="no-review"' in page and "no change" in page
+
+            # the full case is signed off (by bob) before the knowledge changes; the repeats case is in review
+            assert _review(c, full, token, action="submit", reviewer="bob").status_code == 303
+            assert _review(c, repeats, token, action="submit", reviewer="bob").status_code == 303
+            bob_token = _login(c, "bob")
+            assert _review(c, full, bob_token, action="sign").status_code == 303
+            signed_v1 = store.signed_dir(full, 1) / "report.json"
+            signed_sha = store.report_versions(full)[0]["report_sha256"]
+            token = _login(c, "alice")
 
             stored = json.loads((store.case_dir(full) / "report.json").read_text())
             new_kb, trial = newer_snapshot(tmp_path, stored)
@@ -124,6 +134,7 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
             assert 'id="needs-review"' in page
             assert "criteria no longer met:" in page and "SOD1" in page
             assert f"Trial {trial['name']}" in page
+            page = c.get(f"/cases/{repeats}", headers={"accept": "text/html"}).text
             assert "Repeat C9" in page and "from normal to intermediate" in page
 
             # accepting: CSRF and origin first, then version 2 with version 1 still readable
@@ -131,11 +142,12 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
             url = f"/cases/{full}/reanalysis/{rid}/accept"
             assert c.post(url, data={}, headers=SAME).status_code == 403
             assert c.post(url, data={"csrf_token": token}, headers={"origin": "http://attacker.example"}).status_code == 403
-            v1 = (store.case_dir(full) / "report.json").read_text()
             assert c.post(url, data={"csrf_token": token}, headers=SAME, follow_redirects=False).status_code == 303
             case = c.get(f"/api/cases/{full}").json()
-            assert case["version"] == 2 and case["review_state"] == "draft" and case["needs_review"] is None
-            assert c.get(f"/cases/{full}/v/1/report.json").text == v1
+            # a signed report's next version is an amendment; the signed version 1 is untouched and still served
+            assert case["version"] == 2 and case["review_state"] == "amended" and case["needs_review"] is None
+            assert hashlib.sha256(signed_v1.read_bytes()).hexdigest() == signed_sha
+            assert c.get(f"/cases/{full}/v/1/report.json").content == signed_v1.read_bytes()
             assert json.loads((store.case_dir(full) / "report.json").read_text())["header"]["knowledge_version"] \
                 == "9999.1.0"
             audit = store.audit_trail(case_id=full)
@@ -145,9 +157,12 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
             assert r.status_code == 409 and "no longer waiting" in r.json()["detail"]
             assert _marker(c.get("/", headers={"accept": "text/html"}).text, full) is None
 
+            # a report in review is not replaced under its reviewer
+            rid = rows[repeats]["id"]
+            r = c.post(f"/cases/{repeats}/reanalysis/{rid}/accept", data={"csrf_token": token}, headers=SAME)
+            assert r.status_code == 409 and "in review" in r.json()["detail"]
             # dismissing (a reviewer may decide) keeps the version, and is audited
             bob_token = _login(c, "bob")
-            rid = rows[repeats]["id"]
             r = c.post(f"/cases/{repeats}/reanalysis/{rid}/dismiss", data={"csrf_token": bob_token,
                        "reason": "confirmed by PCR"}, headers=SAME, follow_redirects=False)
             assert r.status_code == 303
