@@ -43,3 +43,22 @@ def test_fit_is_deterministic() -> None:
 def test_too_few_visits() -> None:
     with pytest.raises(NotAssessable):
         fit_d50([3.0, 6.0], [45, 43], 6.0)
+
+
+def test_interval_uses_the_t_quantile_without_importing_scipy_stats() -> None:
+    """The 95% interval is estimate ± t(0.975, n-2) · SE (scipy.stats.t.ppf), computed without scipy.stats,
+    whose import was a second of the demo's start-up (issue 20)."""
+    import subprocess
+    import sys
+
+    from scipy import stats
+
+    t, y = [3.0, 8.0, 14.0, 20.0, 27.0], [47, 45, 40, 31, 22]
+    fit = fit_d50(t, y, 27.0)
+    assert fit.d50_se is not None and fit.d50_ci95 is not None
+    q = float(stats.t.ppf(0.975, len(t) - 2))
+    assert fit.d50_ci95[1] - fit.d50_ci95[0] == pytest.approx(2 * q * fit.d50_se, abs=2e-3)
+    code = ("import sys; from charcot.clinical.d50 import fit_d50; "
+            "fit_d50([3.0, 8.0, 14.0, 20.0, 27.0], [47, 45, 40, 31, 22], 27.0); print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

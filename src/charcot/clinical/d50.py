@@ -48,8 +48,8 @@ class D50Fit(BaseModel):
 def fit_d50(months: Sequence[float], totals: Sequence[float], months_today: float) -> D50Fit:
     """Least-squares fit of the D50 model to (months since onset, ALSFRS-R total) points."""
     import numpy as np
-    from scipy import stats
     from scipy.optimize import OptimizeWarning, curve_fit
+    from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf calls, without importing scipy.stats
 
     if len(months) < MIN_VISITS:
         raise NotAssessable(f"the D50 model needs at least {MIN_VISITS} visits with ALSFRS-R; "
@@ -90,7 +90,7 @@ def fit_d50(months: Sequence[float], totals: Sequence[float], months_today: floa
     if dof > 0 and np.all(np.isfinite(pcov)):
         d50_se = float(math.sqrt(max(pcov[0, 0], 0.0)))
         dx_se = float(math.sqrt(max(pcov[1, 1], 0.0)))
-        q = float(stats.t.ppf(0.975, dof))
+        q = float(stdtrit(dof, 0.975))
         d50_ci = (round(d50 - q * d50_se, 3), round(d50 + q * d50_se, 3))
         dx_ci = (round(dx - q * dx_se, 3), round(dx + q * dx_se, 3))
         if d50_se > 0 and dx_se > 0:

@@ -34,24 +34,36 @@ class Knowledge:
 
     @cached_property
     def meta(self) -> KnowledgeMeta:
-        return load_meta(self.data_dir)
+        from charcot.knowledge import compiled
+
+        meta: KnowledgeMeta = compiled.cached(self.data_dir, self.content_hash, "meta", lambda: load_meta(self.data_dir))
+        return meta
 
     @cached_property
     def content_hash(self) -> str:
         """SHA-256 over every data file of this snapshot (see charcot.knowledge.snapshots)."""
-        from charcot.knowledge.snapshots import content_hash
+        from charcot.knowledge.compiled import content_hash
 
         return content_hash(self.data_dir)
 
     @cached_property
     def bibliography(self) -> dict[str, Source]:
-        return load_bibliography(self.data_dir)
+        from charcot.knowledge import compiled
+
+        merged: dict[str, Source] = compiled.cached(self.data_dir, self.content_hash, "bibliography",
+                                                    lambda: load_bibliography(self.data_dir))
+        return merged
 
     def records(self, section: str) -> list[CitedRecord]:
+        """The validated records of one section: parsed from its YAML once per snapshot content, then read
+        from the compiled store (charcot.knowledge.compiled)."""
         if section not in SECTIONS:
             raise KeyError(f"unknown knowledge section {section!r}")
         if section not in self._sections:
-            self._sections[section] = load_section(section, self.data_dir)
+            from charcot.knowledge import compiled
+
+            self._sections[section] = compiled.cached(self.data_dir, self.content_hash, section,
+                                                      lambda: load_section(section, self.data_dir))
         return self._sections[section]
 
     def typed(self, section: str, model: type[R]) -> list[R]:

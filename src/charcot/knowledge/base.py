@@ -12,7 +12,7 @@ from charcot.model import Confidence
 class Source(BaseModel):
     """One bibliography entry. ``key`` is what records cite in their ``sources`` list."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: str
     citation: str
@@ -26,7 +26,7 @@ class Source(BaseModel):
 class CitedRecord(BaseModel):
     """A knowledge record: it names at least one bibliography key; unverified facts say so."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     sources: list[str] = Field(min_length=1)
     confidence: Confidence = Confidence.VERIFIED
@@ -39,7 +39,7 @@ class CitedRecord(BaseModel):
 
 
 class KnowledgeMeta(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: str
     snapshot_date: date

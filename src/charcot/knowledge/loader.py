@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from charcot.errors import KnowledgeError
@@ -21,10 +20,6 @@ from charcot.knowledge.base import CitedRecord, KnowledgeMeta, Source
 
 DATA_DIR = Path(__file__).parent / "data"
 
-try:  # pragma: no branch - libyaml is present in every supported install
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -41,9 +36,12 @@ class Problem:
 
 
 def read_yaml(path: Path) -> Any:
+    import yaml  # only when a section is parsed: the compiled store (charcot.knowledge.compiled) needs none
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader in every supported install
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)
+            return yaml.load(handle, Loader=loader)
     except FileNotFoundError as exc:
         raise KnowledgeError("knowledge file is missing", path=path, hint="restore it from git") from exc
     except yaml.YAMLError as exc:

@@ -16,35 +16,19 @@ import hashlib
 import io
 import os
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.errors import InputError
+from charcot.knowledge.compiled import content_hash
+from charcot.knowledge.compiled import data_files as _data_files
 
 if TYPE_CHECKING:
     from charcot.knowledge import Knowledge
 
 SNAPSHOTS_DIR = Path(__file__).parent / "released"
-_IGNORED_PARTS = {"__pycache__", ".cache"}
-
-
-def _data_files(data_dir: Path) -> Iterator[Path]:
-    for path in sorted(data_dir.rglob("*")):
-        if path.is_file() and not _IGNORED_PARTS.intersection(path.relative_to(data_dir).parts) \
-                and not path.name.startswith("."):
-            yield path
-
-
-def content_hash(data_dir: Path) -> str:
-    """SHA-256 over the sorted relative paths and contents of every data file (hex, 64 characters)."""
-    digest = hashlib.sha256()
-    for path in _data_files(data_dir):
-        rel = path.relative_to(data_dir).as_posix()
-        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def save_snapshot(data_dir: Path, out: Path) -> str:

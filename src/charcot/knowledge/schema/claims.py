@@ -37,7 +37,7 @@ class Control(StrEnum):
 class ClaimFields(BaseModel):
     """A treatment claim: the words used, plus what can be read out of them. Unknown = null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str = Field(min_length=1)
     intervention: str

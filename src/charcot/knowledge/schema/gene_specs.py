@@ -51,7 +51,7 @@ class RiskCategory(StrEnum):
 class VariantMatch(BaseModel):
     """Which variants a rule covers. All given conditions must hold; ``outside`` inverts the exon/residue test."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     variant_types: list[VariantType] = Field(min_length=1)
     exons: list[int] = Field(default_factory=list)  # canonical-transcript exon numbers (exon 1 = 5')
@@ -69,7 +69,7 @@ class VariantMatch(BaseModel):
 
 
 class GeneRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)+$")
     criterion: str
@@ -94,7 +94,7 @@ class GeneRule(BaseModel):
 
 
 class Pvs1Applicability(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     applicable: bool
     disease: str  # the disease the gene's variants are classified for (ALS, or the mimic's own disease)
@@ -107,7 +107,7 @@ class SpecFrequency(BaseModel):
     PM2_Supporting at or below a tenth of it; BA1 = the larger of ``ba1_floor`` and the maximum credible AF of
     ``ba1_model`` (the most lenient credible assumptions), so that BA1 never undercuts a real founder allele."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     bs1_model: MaxCredibleAf
     ba1_model: MaxCredibleAf
@@ -145,7 +145,7 @@ class SpecFrequency(BaseModel):
 
 
 class RiskClass(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)+$")
     match: VariantMatch
@@ -157,7 +157,7 @@ class RiskClass(BaseModel):
 class RiskScheme(BaseModel):
     """Risk-allele reporting for a risk or modifier gene: no Mendelian P/LP, a risk-allele category instead."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     summary: str = Field(min_length=20)
     classes: list[RiskClass] = Field(default_factory=list)

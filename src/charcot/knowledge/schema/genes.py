@@ -59,7 +59,7 @@ class DiseaseMechanism(StrEnum):
 class Span(BaseModel):
     """A genomic interval, 1-based inclusive (the project-wide convention), chromosome without 'chr'."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     chrom: str
     start: int = Field(ge=1)
@@ -73,7 +73,7 @@ class Span(BaseModel):
 class Exon(BaseModel):
     """One exon of the canonical transcript; ``number`` counts in transcript direction (exon 1 = 5')."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     number: int = Field(ge=1)
     start: int = Field(ge=1)
@@ -83,7 +83,7 @@ class Exon(BaseModel):
 class GeneCoordinates(BaseModel):
     """Coordinates of a gene in one build, derived from the real tables (never typed by hand)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     build: Build
     span: Span
@@ -108,7 +108,7 @@ class GeneCoordinates(BaseModel):
 
 
 class ClinGenAssertion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     disease: str
     mondo: str | None = None
@@ -122,7 +122,7 @@ class ClinGenAssertion(BaseModel):
 class ResidueRange(BaseModel):
     """A protein region (1-based residues on the MANE protein) used by PM1 or an exception."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     start: int = Field(ge=1)
@@ -136,7 +136,7 @@ class ResidueRange(BaseModel):
 class RuleException(BaseModel):
     """A gene-specific exception to the generic ACMG rules (e.g. FUS C-terminal truncations)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     description: str
@@ -158,7 +158,7 @@ class MaxCredibleAf(BaseModel):
     recessive: max AF = sqrt(lifetime_risk x genetic_share x allelic_share / penetrance)
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     lifetime_risk: float = Field(gt=0, le=1)
     genetic_share: float = Field(gt=0, le=1)  # largest credible share of all ALS explained by the gene
@@ -179,7 +179,7 @@ def _two_significant(value: float) -> float:
 class FrequencyThresholds(BaseModel):
     """Allele-frequency thresholds for BA1 / BS1 / PM2_Supporting with how they were derived."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     ba1: float = Field(gt=0, le=1)
     bs1: float = Field(gt=0, le=1)
@@ -210,7 +210,7 @@ class FrequencyThresholds(BaseModel):
 
 
 class AcmgGeneRules(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     lof_is_mechanism: bool  # PVS1 applicable only when True
     lof_note: str
@@ -222,7 +222,7 @@ class AcmgGeneRules(BaseModel):
 
 
 class Mane(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     refseq_nm: str
     refseq_np: str | None = None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class GeneLink(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     gene: str
     role: str = Field(description="how the gene acts through this mechanism, one short phrase")

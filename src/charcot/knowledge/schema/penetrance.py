@@ -50,7 +50,7 @@ class CurveSex(StrEnum):
 class Anchor(BaseModel):
     """One cited point of a cumulative onset curve: a fraction ``cumulative`` with onset by ``age``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     age: float = Field(gt=0, lt=MAX_AGE)
     cumulative: float = Field(gt=0, lt=1)
@@ -60,7 +60,7 @@ class Anchor(BaseModel):
 
 
 class Curve(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     sex: CurveSex = CurveSex.ALL
@@ -94,7 +94,7 @@ class Curve(BaseModel):
 class PopulationPenetrance(BaseModel):
     """Population-level maximum penetrance (e.g. from carrier frequency vs disease prevalence)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     estimate: float = Field(gt=0, le=1)
     ci_low: float | None = Field(default=None, gt=0, le=1)

@@ -50,7 +50,7 @@ class RepeatRole(StrEnum):
 class SizeRange(BaseModel):
     """Repeat counts ``min..max`` inclusive (None = unbounded) that a source puts in one category."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     category: RepeatCategory
     min: int | None = Field(default=None, ge=0)
@@ -80,7 +80,7 @@ class ThresholdSet(BaseModel):
     """One source's sizing of one locus. ``derived_from`` sets are filled from the derived catalog
     table (numbers read by the derivation script); curated sets list their ranges here."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     label: str
@@ -128,7 +128,7 @@ class ThresholdSet(BaseModel):
 class LengthRisk(BaseModel):
     """The ALS risk a source measured for alleles of ``min..max`` repeats (one allele carried)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     min: int = Field(ge=0)
     max: int = Field(ge=0)
@@ -147,7 +147,7 @@ class LengthRisk(BaseModel):
 class GenotypeRule(BaseModel):
     """A finding about the genotype (both alleles together), e.g. bi-allelic intermediate ATXN2."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     min: int = Field(ge=0, description="both alleles at least this many repeats")
@@ -166,7 +166,7 @@ class GenotypeRule(BaseModel):
 class LocusCoordinates(BaseModel):
     """Repeat region in one build, 1-based inclusive, derived from the ExpansionHunter catalog."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     chrom: str
     start: int = Field(ge=1)
@@ -178,7 +178,7 @@ class LocusCoordinates(BaseModel):
 class OtherRegion(BaseModel):
     """The region another catalog uses for the same locus (callers run with that catalog report it)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     chrom: str
     start: int

@@ -59,7 +59,7 @@ class RegulatoryEvent(BaseModel):
     """One dated regulatory step in one region. The status in a region at a date is the latest
     event on or before that date."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     region: str
     status: RegulatoryStatus
@@ -117,7 +117,7 @@ class Criterion(BaseModel):
     the threshold" or "> 0.3 per month"). A criterion whose ``applies_to`` is a later stage of the trial
     (e.g. ``randomisation``) and is not yet met is *pending*, never *failed*."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     kind: CriterionKind
@@ -161,7 +161,7 @@ class Criterion(BaseModel):
 
 
 class MechanismLink(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     mechanism: str
     action: str = Field(description="how the therapy acts on the mechanism, one short phrase")
@@ -170,7 +170,7 @@ class MechanismLink(BaseModel):
 class Label(BaseModel):
     """The approved indication (or, for investigational products, the population studied)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     indication: str
     criteria: list[Criterion] = Field(default_factory=list)

@@ -54,7 +54,7 @@ class StudyKind(StrEnum):
 
 
 class StatusSnapshot(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     status: TrialStatus
     as_of: str

@@ -41,7 +41,7 @@ _HGVS_C_SPLICE = re.compile(r"^c\.(\d+)[+-][12][ACGT]>[ACGT]$")  # canonical spl
 class GenomicAllele(BaseModel):
     """A VCF-style allele: 1-based position, chromosome without 'chr'."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     chrom: str
     pos: int = Field(ge=1)
@@ -54,7 +54,7 @@ class GenomicAllele(BaseModel):
 class Anchor(BaseModel):
     """A sourced genomic position of another c. position on the same transcript (for exon-walk derivation)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     c_position: int = Field(ge=1)
     grch38_pos: int = Field(ge=1)
@@ -90,7 +90,7 @@ RETIRED_CRITERIA = {"PP5", "BP6"}  # Biesecker & Harrison 2018
 class CuratedCriterion(BaseModel):
     """One ACMG criterion from the knowledge base's own documented curation of a known variant."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
 
     criterion: str
     strength: str

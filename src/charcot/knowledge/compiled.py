@@ -1,0 +1,143 @@
+"""Compiled knowledge: each section's validated records, stored once per snapshot content and code.
+
+Parsing and validating a section (libyaml, pydantic, the joins with the derived tables) is most of a
+knowledge look-up's cost. The first process that loads a section of a snapshot stores the validated
+records (pickled) in the user's cache, ``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot`` or
+``~/.cache/charcot``, under ``knowledge/<key>/<section>.pickle``; later processes read them back in
+milliseconds. ``<key>`` is a SHA-256 over the snapshot's content hash (every data file, the derived
+tables included), the source of the modules that define the records (``charcot.knowledge`` and
+``charcot.model``) and the Python, pydantic and charcot versions: a changed data file or schema gives a
+new key, so a stored section is never used for other data. Only files owned by the user and not
+writable by others are read; anything unreadable is ignored and the section is loaded from its YAML.
+``CHARCOT_KNOWLEDGE_CACHE=0`` turns the store off. At most ``KEEP`` keys are kept (oldest removed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+KEEP = 8
+_IGNORED_PARTS = {"__pycache__", ".cache"}
+_CODE_ROOT = Path(__file__).resolve().parent
+_CODE_FILES = (_CODE_ROOT.parent / "model.py", _CODE_ROOT.parent / "errors.py")
+
+
+def data_files(data_dir: Path) -> Iterator[Path]:
+    """Every data file of a snapshot folder, sorted (caches and hidden files excluded)."""
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and not _IGNORED_PARTS.intersection(path.relative_to(data_dir).parts) \
+                and not path.name.startswith("."):
+            yield path
+
+
+def content_hash(data_dir: Path) -> str:
+    """SHA-256 over the sorted relative paths and contents of every data file (hex, 64 characters)."""
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        rel = path.relative_to(data_dir).as_posix()
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """SHA-256 over the modules whose classes a stored section holds, and the library versions."""
+    import pydantic
+
+    from charcot import __version__
+
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0{__version__}\0".encode())
+    for path in [*sorted(_CODE_ROOT.rglob("*.py")), *_CODE_FILES]:
+        digest.update(path.relative_to(_CODE_ROOT.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_root() -> Path | None:
+    """The folder of compiled sections, or None when the store is switched off."""
+    if os.environ.get("CHARCOT_KNOWLEDGE_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
+    base = os.environ.get("CHARCOT_CACHE_DIR")
+    if not base:
+        base = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "charcot")
+    return Path(base) / "knowledge"
+
+
+def key(content: str) -> str:
+    return hashlib.sha256(f"{content}\0{code_hash()}".encode()).hexdigest()[:32]
+
+
+def _trusted(path: Path) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def read(content: str, name: str) -> Any | None:
+    """The stored object ``name`` of the snapshot with this content hash, or None (absent, foreign, unreadable)."""
+    root = cache_root()
+    if root is None:
+        return None
+    path = root / key(content) / f"{name}.pickle"
+    if not _trusted(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a damaged or outdated entry is only a cache miss
+        return None
+
+
+def write(content: str, name: str, value: Any) -> None:
+    """Store ``value`` atomically; a cache that cannot be written is silently skipped."""
+    root = cache_root()
+    if root is None:
+        return
+    folder = root / key(content)
+    try:
+        fresh = not folder.is_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / f"{name}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        if fresh:
+            _prune(root)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return
+
+
+def _prune(root: Path) -> None:
+    import shutil
+
+    try:
+        entries = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in entries[KEEP:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def cached(data_dir: Path, content: str, name: str, load: Callable[[], Any]) -> Any:
+    """``name`` from the store, else ``load()`` (which validates) and store its result, under ``content`` only
+    if the folder still has that content hash (a file edited since the hash was taken is not stored)."""
+    found = read(content, name)
+    if found is not None:
+        return found
+    value = load()
+    if cache_root() is not None and content_hash(data_dir) == content:
+        write(content, name, value)
+    return value
