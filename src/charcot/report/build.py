@@ -703,7 +703,9 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     if hasattr(api, "render_plots"):
         ctx.progress("plots")
         with _PLOT_LOCK, tempfile.TemporaryDirectory(prefix="charcot-plots-") as tmp:
-            paths = api.render_plots(case, a, Path(tmp)) or {}
+            from charcot.report.helper import render_plots  # in the report helper process when one runs
+
+            paths = render_plots(case, a, Path(tmp)) or {}
             for name in sorted(paths):
                 title = name.replace("_", " ").capitalize()
                 plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title,

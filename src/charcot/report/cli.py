@@ -76,6 +76,7 @@ def register(app: typer.Typer) -> None:
         from charcot.genome.panels import select_genes
         from charcot.outputs import check_output_dir
         from charcot.report.build import CaseInputs, build_report, sign
+        from charcot.report.helper import report_helper
         from charcot.report.write import OUTPUT_NAMES, write_report
         from charcot.variants.reader import quiet_htslib
 
@@ -105,13 +106,15 @@ def register(app: typer.Typer) -> None:
                             gnomad=gnomad, resources=resources, region=where.upper() if where else None, country=country,
                             as_of=when,
                             genes=selection)
-        report = build_report(inputs, progress=say)
-        laboratory = config.get("laboratory")
-        if laboratory:
-            report = report.model_copy(update={"header": report.header.model_copy(update={"laboratory": laboratory})})
-        signed = dates["--signed-on"] or (date.today() if sign_off == "final" else None)
-        report = sign(report, state=sign_off, reviewer=reviewer, role=role, on=signed, strict=strict)
-        paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
+        # WeasyPrint and matplotlib are imported by a helper process while the analyses run (charcot.report.helper)
+        with report_helper(pdf=not no_pdf, plots=clinical is not None or phenopacket is not None):
+            report = build_report(inputs, progress=say)
+            laboratory = config.get("laboratory")
+            if laboratory:
+                report = report.model_copy(update={"header": report.header.model_copy(update={"laboratory": laboratory})})
+            signed = dates["--signed-on"] or (date.today() if sign_off == "final" else None)
+            report = sign(report, state=sign_off, reviewer=reviewer, role=role, on=signed, strict=strict)
+            paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
         for name in sorted(paths):
             typer.echo(str(paths[name]))
 

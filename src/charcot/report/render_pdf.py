@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from charcot.errors import ConfigurationError
@@ -12,12 +13,12 @@ from charcot.report.render_html import render_html
 _LOCK = threading.Lock()
 
 
-def render_pdf(report: Report) -> bytes:
+def pdf_from_html(html: str) -> bytes:
+    """Lay out the report's print HTML as PDF in this process."""
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigurationError("PDF output needs WeasyPrint", hint="pip install 'charcot[pdf]'") from exc
-    html = render_html(report, for_pdf=True)
     # No base_url and only data: URLs: the report is self-contained and a PDF render must never reach
     # the network or the file system, even if a user string smuggled in a URL.
     fetcher: Any
@@ -33,3 +34,15 @@ def render_pdf(report: Report) -> bytes:
         pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def start_pdf(report: Report) -> Callable[[], bytes]:
+    """Start the PDF (in the report helper process when one is active, charcot.report.helper) and return
+    a function that waits for its bytes; the caller can do other work meanwhile."""
+    from charcot.report.helper import start_pdf_html
+
+    return start_pdf_html(render_html(report, for_pdf=True))
+
+
+def render_pdf(report: Report) -> bytes:
+    return start_pdf(report)()

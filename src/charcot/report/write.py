@@ -19,17 +19,20 @@ def write_report(report: Report, outdir: str | Path, *, pdf: bool = True,
     from charcot.report.render_json import render_json
 
     say = progress or (lambda _m: None)
+    pdf_bytes: Callable[[], bytes] | None = None
+    if pdf:  # started first: with a report helper process it is laid out while the other formats render
+        from charcot.report.render_pdf import start_pdf
+
+        pdf_bytes = start_pdf(report)
     say("rendering HTML, JSON and phenopacket")
     rendered: dict[str, bytes] = {
         "report.html": render_html(report).encode("utf-8"),
         "report.json": render_json(report).encode("utf-8"),
         "phenopacket.json": render_phenopacket(report).encode("utf-8"),
     }
-    if pdf:
-        from charcot.report.render_pdf import render_pdf
-
+    if pdf_bytes is not None:
         say("rendering PDF")
-        rendered["report.pdf"] = render_pdf(report)
+        rendered["report.pdf"] = pdf_bytes()
     target = Path(outdir)
     with atomic_directory(target, names=OUTPUT_NAMES) as scratch:
         for name, data in rendered.items():

@@ -1,0 +1,123 @@
+"""A helper process for a report run's slow, independent work: the clinical plots and the PDF.
+
+Importing WeasyPrint and matplotlib costs about as much as all the analyses of a case. ``charcot report``
+(and ``demo``) start one helper process (forked, so it shares what is already imported) that imports both
+while the main process reads the inputs and runs the analyses; the main process then hands it the plots to
+draw and the finished HTML to lay out as PDF. The bytes are the same as when the main process does the work
+itself: the helper runs the same functions on the same inputs. Without ``fork`` (not Linux), on one CPU, with
+``CHARCOT_REPORT_HELPER=0``, or when no helper is active (the library, the web app), everything runs in
+the calling process as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from charcot.clinical.api import ClinicalAssessment
+    from charcot.clinical.model import ClinicalCase
+
+_active: _Helper | None = None
+
+
+def _warm(parent: int, pdf: bool, plots: bool) -> None:
+    """Runs in the helper: die with the main process (even a SIGKILLed one), then the imports the later
+    tasks need."""
+    import ctypes
+    import signal
+    from contextlib import suppress
+
+    with suppress(OSError, AttributeError):  # Linux has prctl
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the main process ended before the line above ran
+        os._exit(0)
+    if plots:
+        from charcot.clinical.plots import _figure
+
+        _figure()
+    if pdf:
+        import weasyprint  # noqa: F401
+
+
+def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
+    from charcot.clinical.api import render_plots
+
+    return render_plots(case, assessment, outdir)
+
+
+def _pdf(html: str) -> bytes:
+    from charcot.report.render_pdf import pdf_from_html
+
+    return pdf_from_html(html)
+
+
+class _Helper:
+    def __init__(self, *, pdf: bool, plots: bool) -> None:
+        import multiprocessing
+
+        self.pdf, self.plots = pdf, plots
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self._warm: Future[None] = self._pool.submit(_warm, os.getpid(), pdf, plots)
+
+    def run(self, fn: Any, *args: Any) -> Any:
+        return self._pool.submit(fn, *args).result()
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _usable(pdf: bool) -> bool:
+    if os.environ.get("CHARCOT_REPORT_HELPER", "1").strip().lower() in ("0", "no", "off", "false"):
+        return False
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    if pdf:
+        import importlib.util
+
+        if importlib.util.find_spec("weasyprint") is None:
+            return False  # render_pdf raises its own clear error in this process
+    return True
+
+
+@contextmanager
+def report_helper(*, pdf: bool, plots: bool = True) -> Iterator[None]:
+    """While active, ``render_plots`` and ``render_pdf`` run in the helper process."""
+    global _active
+    if _active is not None or not _usable(pdf):
+        yield
+        return
+    helper = _Helper(pdf=pdf, plots=plots)
+    _active = helper
+    try:
+        yield
+    finally:
+        _active = None
+        helper.close()
+
+
+def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
+    """The clinical plots as PNG files in ``outdir`` (in the helper process when one is active)."""
+    helper = _active
+    if helper is not None and helper.plots:
+        result: dict[str, Path] = helper.run(_plots, case, assessment, outdir)
+        return result
+    return _plots(case, assessment, outdir)
+
+
+def start_pdf_html(html: str) -> Callable[[], bytes]:
+    """Start laying out the PDF of an HTML report (in the helper process when one is active, else when the
+    returned function is called); the returned function gives its bytes."""
+    helper = _active
+    if helper is not None and helper.pdf:
+        future: Future[bytes] = helper.submit(_pdf, html)
+        return future.result
+    return lambda: _pdf(html)
