@@ -18,7 +18,7 @@ from charcot.acmg.points import label
 from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
 from charcot.genome.normalise import variant_key
-from charcot.genome.panel import Panel, PanelGene, Region, build_panel
+from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
 from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
 from charcot.variants.clinvar import clinvar_discordance
@@ -551,8 +551,9 @@ _SPLICE_SITE = (Region.SPLICE_DONOR, Region.SPLICE_ACCEPTOR)
 def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                      hpo: Sequence[str], known_kb: Sequence[KnownVariant], extra: Sequence[Evidence],
                      annotated: bool, diagnosis: str | None, engine: Sequence[TranscriptConsequence],
-                     engine_ran: bool) -> tuple[Any, ...] | None:
-    """What a quiet allele's finding depends on besides the allele itself, or None when the allele is not quiet."""
+                     engine_ran: bool) -> tuple[tuple[Any, ...], Location] | None:
+    """(what a quiet allele's finding depends on besides the allele itself, its location), or None when the allele is
+    not quiet."""
     ann = call.annotation
     if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
             key in _KnownIndex.of(known_kb).by_key:
@@ -560,18 +561,27 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     location = pg.locate(call.allele.pos, call.allele.end)
     if location.region in _SPLICE_SITE:
         return None
-    return (id(pg), id(gene), location, _zygosity(call, build, sex), call.filter, call.not_left_aligned,
+    # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
+    # and _quiet_finding sets that per allele)
+    where = tuple(value for name, value in vars(location).items() if name != "intron")
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter, call.not_left_aligned,
             tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
-            engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb))
+            engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), location
 
 
-def _quiet_finding(template: VariantFinding, call: Call, key: str) -> VariantFinding:
+def _gene_position(pg: PanelGene, location: Location) -> GenePosition:
+    return GenePosition(transcript=pg.transcript, region=location.region.value, description=location.describe(),
+                        exon=location.exon, intron=location.intron, exon_count=location.exon_count,
+                        nmd_escape=location.nmd_escape)
+
+
+def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, location: Location) -> VariantFinding:
     """``template``'s finding for another quiet allele of the same kind (see _quiet_signature)."""
     return template.model_copy(update={
         "key": key, "chrom": call.chrom, "pos": call.allele.pos, "ref": call.allele.ref, "alt": call.allele.alt,
         "genotype": call.genotype, "phased": call.phased, "phase_set": call.phase_set,
         "genotype_quality": call.gq, "depth": call.dp, "evidence": list(template.evidence),
-        "notes": list(template.notes)})
+        "notes": list(template.notes), "position": _gene_position(pg, location)})
 
 
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
@@ -586,12 +596,13 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     ``memo``: one dict per run, given only when no ClinVar/gnomAD/score resource is used; quiet alleles (see
     ``_quiet_signature``) then reuse the finding of the first allele of their kind."""
     if memo is not None and scores is None:
-        sig = _quiet_signature(call, key, pg, gene, build, sex, hpo, known_kb, extra, annotated, diagnosis, engine,
-                               engine_ran)
-        if sig is not None:
+        quiet = _quiet_signature(call, key, pg, gene, build, sex, hpo, known_kb, extra, annotated, diagnosis, engine,
+                                 engine_ran)
+        if quiet is not None:
+            sig, location = quiet
             template = memo.get(sig)
             if template is not None:
-                return _quiet_finding(template, call, key)
+                return _quiet_finding(template, call, key, pg, location)
             memo[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
                                                   annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran)
             return finding
@@ -693,9 +704,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     if clinvar is not None:
         notes.append("ClinVar's assertion is shown for reference and not counted as evidence (PP5/BP6 retired)")
     zyg = _zygosity(call, build, sex)
-    position = GenePosition(transcript=pg.transcript, region=location.region.value, description=location.describe(),
-                            exon=location.exon, intron=location.intron, exon_count=location.exon_count,
-                            nmd_escape=location.nmd_escape)
+    position = _gene_position(pg, location)
     applied = ", ".join(label(e) for e in result.evidence if e.applied) or "none"
     notes.append(f"criteria applied: {applied}")
     return VariantFinding(
