@@ -170,6 +170,9 @@ def test_html_links_citations_and_identifiers(demo_report: Report) -> None:
     assert all(u.startswith("data:") for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", html))
     assert "<style>" in html and 'id="summary"' in html and "What was not assessed" in html
     assert "@media print" in html
+    vrs_ids = {f.vrs.id for t in demo_report.genetics.tiers if t.number in (1, 2) for f in t.findings
+               if f.vrs is not None and f.vrs.id}
+    assert vrs_ids and all(f'<span class="mono">{i}</span>' in html for i in vrs_ids)  # appendix, per variant
 
 
 def test_script_injection_in_vcf_ped_and_clinical_renders_inert(tmp_path: Path) -> None:

@@ -611,7 +611,8 @@ def create_app(settings: Settings) -> FastAPI:
             return []
         data = json.loads(path.read_text(encoding="utf-8"))
         return [{"key": f["key"], "gene": f.get("gene"), "hgvs_c": f.get("hgvs_c"), "hgvs_p": f.get("hgvs_p"),
-                 "classification": f.get("classification"), "tier": f.get("tier")}
+                 "classification": f.get("classification"), "tier": f.get("tier"),
+                 "vrs": (f.get("vrs") or {}).get("id")}
                 for t in data["genetics"]["tiers"] for f in t["findings"]]
 
     @app.get("/cases/{case_id}", response_class=HTMLResponse)
