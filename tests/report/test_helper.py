@@ -26,3 +26,11 @@ def test_no_helper_when_switched_off(monkeypatch) -> None:  # type: ignore[no-un
     monkeypatch.setenv("CHARCOT_REPORT_HELPER", "0")
     with helper.report_helper(pdf=True):
         assert helper._active is None
+
+
+def test_a_failed_run_stops_the_helper(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    res = run_cli("report", "--vcf", tmp_path / "missing.vcf.gz", "--outdir", tmp_path / "out")
+    assert res.code == 2 and "Traceback" not in res.stderr
+    assert helper._active is None and not multiprocessing.active_children()

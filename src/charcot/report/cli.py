@@ -69,45 +69,47 @@ def register(app: typer.Typer) -> None:
                                     help="Folder for report.html, report.pdf, report.json and phenopacket.json."),
     ) -> None:
         """One case → report.html, report.pdf, report.json and phenopacket.json in OUTDIR."""
-        from charcot.cli_contract import split_terms
-        from charcot.cli_state import verbosity
-        from charcot.config import load_config
-        from charcot.errors import InputError
-        from charcot.genome.panels import select_genes
-        from charcot.outputs import check_output_dir
-        from charcot.report.build import CaseInputs, build_report, sign
         from charcot.report.helper import report_helper
-        from charcot.report.write import OUTPUT_NAMES, write_report
-        from charcot.variants.reader import quiet_htslib
 
-        check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
-        dates: dict[str, date | None] = {}
-        for name, value in (("--assessment-date", assessment_date), ("--signed-on", signed_on)):
-            try:
-                dates[name] = date.fromisoformat(value) if value else None
-            except ValueError:
-                raise InputError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
-        when = dates["--assessment-date"]
-        if sign_off not in ("draft", "final"):
-            raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
-        selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
-        config = load_config()
-        where = config.prefer("jurisdiction", jurisdiction, "--jurisdiction")
-        if resources is None:
-            resources = config.path("resource_bundle")
-        if reviewer is None and sign_off == "final":
-            reviewer = config.get("signatory")
-        if verbosity() < 1:
-            quiet_htslib()
-        say = _progress(verbosity() >= 0)
-        inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
-                            phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
-                            build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
-                            gnomad=gnomad, resources=resources, region=where.upper() if where else None, country=country,
-                            as_of=when,
-                            genes=selection)
-        # WeasyPrint and matplotlib are imported by a helper process while the analyses run (charcot.report.helper)
+        # From here on a helper process imports WeasyPrint and matplotlib while this one imports and runs the
+        # analyses; it then draws the clinical plots and lays out the PDF (charcot.report.helper).
         with report_helper(pdf=not no_pdf, plots=clinical is not None or phenopacket is not None):
+            from charcot.cli_contract import split_terms
+            from charcot.cli_state import verbosity
+            from charcot.config import load_config
+            from charcot.errors import InputError
+            from charcot.genome.panels import select_genes
+            from charcot.outputs import check_output_dir
+            from charcot.report.build import CaseInputs, build_report, sign
+            from charcot.report.write import OUTPUT_NAMES, write_report
+            from charcot.variants.reader import quiet_htslib
+
+            check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
+            dates: dict[str, date | None] = {}
+            for name, value in (("--assessment-date", assessment_date), ("--signed-on", signed_on)):
+                try:
+                    dates[name] = date.fromisoformat(value) if value else None
+                except ValueError:
+                    raise InputError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
+            when = dates["--assessment-date"]
+            if sign_off not in ("draft", "final"):
+                raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
+            selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
+            config = load_config()
+            where = config.prefer("jurisdiction", jurisdiction, "--jurisdiction")
+            if resources is None:
+                resources = config.path("resource_bundle")
+            if reviewer is None and sign_off == "final":
+                reviewer = config.get("signatory")
+            if verbosity() < 1:
+                quiet_htslib()
+            say = _progress(verbosity() >= 0)
+            inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
+                                phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
+                                build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
+                                gnomad=gnomad, resources=resources, region=where.upper() if where else None, country=country,
+                                as_of=when,
+                                genes=selection)
             report = build_report(inputs, progress=say)
             laboratory = config.get("laboratory")
             if laboratory:
@@ -115,8 +117,8 @@ def register(app: typer.Typer) -> None:
             signed = dates["--signed-on"] or (date.today() if sign_off == "final" else None)
             report = sign(report, state=sign_off, reviewer=reviewer, role=role, on=signed, strict=strict)
             paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
-        for name in sorted(paths):
-            typer.echo(str(paths[name]))
+            for name in sorted(paths):
+                typer.echo(str(paths[name]))
 
     @app.command("demo")
     def demo_cmd(

@@ -71,8 +71,12 @@ class _Helper:
     def submit(self, fn: Any, *args: Any) -> Future[Any]:
         return self._pool.submit(fn, *args)
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, failed: bool) -> None:
+        if failed:  # e.g. bad input: do not wait for the imports to finish
+            for process in list(self._pool._processes.values()):
+                process.kill()
+                process.join(5)
+        self._pool.shutdown(wait=not failed, cancel_futures=True)
 
 
 def _usable(pdf: bool) -> bool:
@@ -97,11 +101,13 @@ def report_helper(*, pdf: bool, plots: bool = True) -> Iterator[None]:
         return
     helper = _Helper(pdf=pdf, plots=plots)
     _active = helper
+    failed = True
     try:
         yield
+        failed = False
     finally:
         _active = None
-        helper.close()
+        helper.close(failed=failed)
 
 
 def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
