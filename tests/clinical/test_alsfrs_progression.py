@@ -26,15 +26,18 @@ def _label(value: float, scheme: str) -> str:
     return next(c.label for c in categorise(value) if c.scheme_id == scheme)
 
 
+# ΔFS is banded at the two decimals it is printed with and the cut-offs are published in: 0.6649 prints
+# 0.66, 0.6651 prints 0.67.
 @pytest.mark.parametrize(("scheme", "edges"), [
-    ("kimura_2006_two_groups", [(0.669999, "slower"), (0.67, "faster")]),
-    ("kimura_2006_three_groups", [(0.499999, "slow"), (0.5, "intermediate"), (0.999999, "intermediate"),
-                                  (1.0, "fast")]),
-    ("gordon_2006", [(0.499999, "slower"), (0.5, "faster")]),
-    ("elamin_2015", [(0.249999, "very slow"), (0.25, "slow"), (0.49, "slow"), (0.5, "intermediate"),
+    ("kimura_2006_two_groups", [(0.6649, "slower"), (0.6651, "faster"), (0.67, "faster")]),
+    ("kimura_2006_three_groups", [(0.4949, "slow"), (0.4951, "intermediate"), (0.5, "intermediate"),
+                                  (0.9949, "intermediate"), (0.9951, "fast"), (1.0, "fast")]),
+    ("gordon_2006", [(0.4949, "slower"), (0.5, "faster")]),
+    ("elamin_2015", [(0.2449, "very slow"), (0.25, "slow"), (0.49, "slow"), (0.5, "intermediate"),
                      (0.99, "intermediate"), (1.0, "fast")]),
-    # Labra 2016: fast is "> 1.11"; exactly 1.11 is intermediate
-    ("labra_2016", [(0.469999, "slow"), (0.47, "intermediate"), (1.11, "intermediate"), (1.110001, "fast")]),
+    # Labra 2016: fast is "> 1.11"; exactly 1.11 (and anything printed as 1.11) is intermediate
+    ("labra_2016", [(0.4649, "slow"), (0.47, "intermediate"), (1.11, "intermediate"), (1.1149, "intermediate"),
+                    (1.1151, "fast"), (1.12, "fast")]),
 ])
 def test_delta_fs_category_edges(scheme: str, edges: list[tuple[float, str]]) -> None:
     for value, label in edges:

@@ -143,7 +143,8 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     if weight is None or case.premorbid_weight_kg is None:
         missing.append("weight loss from premorbid weight (needs premorbid and current weight)")
     else:
-        loss = 100 * (case.premorbid_weight_kg - weight) / case.premorbid_weight_kg
+        # rounded before the comparison: 83 -> 74.7 kg is 10 % but 9.999999999999996 in binary floating point
+        loss = round(100 * (case.premorbid_weight_kg - weight) / case.premorbid_weight_kg, 9)
         if loss >= 10:
             fired.append(f"weight loss {loss:.1f}% from premorbid (>= 10%)")
     bmi = None
@@ -151,7 +152,7 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         if v.bmi is not None:
             bmi = v.bmi
             break
-    if bmi is not None and bmi < 18.5:
+    if bmi is not None and round(bmi, 9) < 18.5:  # 47.36 kg at 1.6 m is 18.5, 18.499999999999996 in floating point
         fired.append(f"BMI {bmi:.1f} < 18.5")
     swallow = next((v.alsfrs_r.q3 for v in reversed(visits) if v.alsfrs_r is not None), None)
     if swallow is None:

@@ -431,9 +431,18 @@ class ClinicalCase(_Strict):
             raise ValueError(f"diagnosis ({self.diagnosis.date.isoformat()}) is before symptom onset "
                              f"({onset.isoformat()})")
         if self.death_date is not None:
+            death = self.death_date.isoformat()
+            if self.death_date < onset:
+                raise ValueError(f"death date ({death}) is before symptom onset ({onset.isoformat()})")
             later = [v.date for v in self.visits if v.date > self.death_date]
             if later:
-                raise ValueError(f"visit on {later[0].isoformat()} is after the death date")
+                raise ValueError(f"visit on {later[0].isoformat()} is after the death date ({death})")
+            if self.diagnosis is not None and self.diagnosis.date > self.death_date:
+                raise ValueError(f"diagnosis ({self.diagnosis.date.isoformat()}) is after the death date ({death})")
+            for region, when in self.regions_involved.items():
+                if when > self.death_date:
+                    raise ValueError(f"regions_involved.{region.value} ({when.isoformat()}) is after the death date "
+                                     f"({death})")
         for region, when in self.regions_involved.items():
             if when < onset:
                 raise ValueError(f"regions_involved.{region.value} ({when.isoformat()}) is before onset")

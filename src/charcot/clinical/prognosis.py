@@ -220,6 +220,15 @@ def encals_assess(p: Predictors, today_months: float, caveats: Sequence[str]) ->
         flags.append(f"the predicted median lies beyond {SPLINE_RANGE_MONTHS[1]:.0f} months from onset, outside the "
                      f"follow-up the model was fitted on ({SPLINE_RANGE_MONTHS[0]:.1f}-{SPLINE_RANGE_MONTHS[1]:.0f} "
                      "months, the spline's boundary knots): an extrapolation, not a prediction")
+    elif median < SPLINE_RANGE_MONTHS[0]:
+        flags.append(f"the predicted median lies below {SPLINE_RANGE_MONTHS[0]:.1f} months from onset, before the "
+                     f"follow-up the model was fitted on ({SPLINE_RANGE_MONTHS[0]:.1f}-{SPLINE_RANGE_MONTHS[1]:.0f} "
+                     "months, the spline's boundary knots): an extrapolation, not a prediction")
+    if s_today < 0.01:
+        flags.append(f"the model gives a probability of {s_today:.1%} of being event-free today, "
+                     f"{today_months:.1f} months from onset: by the model this patient would already have reached "
+                     "the outcome, so the patient's course lies outside what it describes and the survival "
+                     "conditional on today is not reliable")
     return EncalsResult(status="assessed", predictors=predictors, linear_predictor=round(lp, 6),
                         median_months_from_onset=None if median is None else round(median, 4),
                         today_months_since_onset=round(today_months, 4), survival_today=round(s_today, 6),

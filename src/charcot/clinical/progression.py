@@ -84,6 +84,9 @@ class DeltaFs(BaseModel):
 
 
 def categorise(value: float) -> list[DeltaFsCategory]:
+    """Bands of ``value`` taken to the two decimals the cut-offs are published in and ΔFS is printed with
+    (0.6653 prints as 0.67 and is 'faster' in Kimura's two groups, whose cut-off is 0.67)."""
+    value = round(value, 2)
     out: list[DeltaFsCategory] = []
     for scheme in SCHEMES:
         band = next(b for b in scheme.bands if b.contains(value))
