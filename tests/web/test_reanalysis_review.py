@@ -182,6 +182,16 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
         cases, _ = store.list_cases(1, 50)
         assert {x["id"] for x in cases if x["needs_review"]} == {repeats}
         assert any(a["action"] == "reanalyse" and "(command line)" in a["actor"] for a in store.audit_trail(case_id=repeats))
+        # a stored input that no longer matches its fingerprint is never re-run against the report
+        upload = store.path_of(store.get_case(other)["uploads"][0]["stored"])
+        upload.chmod(0o600)
+        with upload.open("ab") as handle:
+            handle.write(b"\0")
+        r = run_cli(*args)
+        outcome = next(x for x in json.loads(r.stdout)["cases"] if x["case"] == other)
+        assert outcome["status"] == "not_reanalysed" and "differs from the one the report was made from" in outcome["reason"]
+        assert store.reanalyses(other)[0]["status"] == "not re-analysed"
+        assert "differs from the one" in (store.reanalyses(other)[0]["reason"] or "")
     finally:
         _use_snapshot(monkeypatch, None)
         app.state.runner.pool.shutdown(wait=True)

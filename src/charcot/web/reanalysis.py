@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from charcot.errors import CharcotError
 from charcot.reanalysis.api import CaseReanalysis, ReanalysisResult
 from charcot.web.store import (
     ACCEPTED,
@@ -77,7 +78,12 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
             outcome, new = CaseReanalysis(case=case_id, patient_id=case["patient"], status="not_reanalysed",
                                           reason="the case has no finished report yet"), None
         else:
-            outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time)
+            try:
+                outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time)
+            except CharcotError as exc:  # e.g. an input that today's readers refuse: say so, go on
+                reason = exc.message.replace(str(store.data_dir.resolve()), "<data>").replace(str(store.data_dir), "<data>")
+                outcome, new = CaseReanalysis(case=case_id, patient_id=case["patient"], status="not_reanalysed",
+                                              reason=f"the re-run stopped: {reason}"), None
         report_path = None
         if outcome.status == "changed" and new is not None:
             report_path = f"reanalysis/{case_id}/{uuid.uuid4().hex}/report.json"

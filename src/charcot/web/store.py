@@ -774,7 +774,8 @@ def _reanalysis_dict(r: ReanalysisRow) -> dict[str, Any]:
             "n_changes": r.n_changes, "result": r.result, "old_knowledge": r.old_knowledge,
             "new_knowledge": r.new_knowledge, "knowledge_hash": r.knowledge_hash, "base_version": r.base_version,
             "base_sha256": r.base_sha256, "report_path": r.report_path, "decided_by": r.decided_by,
-            "decided_at": r.decided_at, "new_version": r.new_version}
+            "decided_at": r.decided_at, "new_version": r.new_version,
+            "reason": json.loads(r.result).get("reason") if r.status == NOT_REANALYSED else None}
 
 
 def _user_dict(u: User) -> dict[str, Any]:
