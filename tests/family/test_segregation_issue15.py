@@ -67,3 +67,23 @@ def test_genotypes_in_words_filter_and_build(tmp_path: Path, run_cli: Callable[.
     assert same.code == 0
     wrong = run_cli("segregation", VCF, "--ped", ped, "--variant", INHERITED_FROM_MOTHER, "--build", "GRCh38")
     assert wrong.code == 2 and "contradicts the VCF header" in wrong.stderr
+
+
+def test_ages_file_status_is_the_one_segregation_reads(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # Parents 'unknown' (0) in the PED, 'unaffected' in the ages file: the report and the risk table read the
+    # ages file's status; segregation said "not assessed: 1 genotyped relative(s) with known affection status".
+    ped = tmp_path / "trio.ped"
+    ped.write_text("ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t0\nash\tHG004\t0\t0\t2\t0\n")
+    ages = tmp_path / "ages.tsv"
+    ages.write_text("id\tage\tstatus\nHG002\t50\taffected\nHG003\t80\tunaffected\nHG004\t35\tunaffected\n")
+    result = run_cli("segregation", VCF, "--ped", ped, "--ages", ages, "--variant", INHERITED_FROM_MOTHER,
+                     "--format", "tsv")
+    assert result.code == 0, result.stderr
+    pp1 = next(line for line in result.stdout.splitlines() if "\tPP1\t" in line)
+    assert "not assessed" not in pp1 and "co-segregation Bayes factor" in pp1
+    # and the mother as affected in the ages file makes her an affected carrier besides the proband
+    ages.write_text("id\tage\tstatus\nHG002\t50\taffected\nHG003\t80\tunaffected\nHG004\t60\taffected\n")
+    result = run_cli("segregation", VCF, "--ped", ped, "--ages", ages, "--variant", INHERITED_FROM_MOTHER,
+                     "--format", "tsv")
+    pp1 = next(line for line in result.stdout.splitlines() if "\tPP1\t" in line)
+    assert "besides the proband: HG004" in pp1
