@@ -505,3 +505,14 @@ def test_fuzzed_c9_sample_field_never_crashes(tmp_path: Path, extra: list[str]) 
     path.write_text("\n".join(lines) + "\n")
     with contextlib.suppress(InputError):
         assess_repeats(path)
+
+
+@pytest.mark.parametrize(("small", "large"), [(22, 33), (27, 27), (22, 34)])
+def test_repeat_text_names_categories_in_words(tmp_path: Path, run_cli, small: int, large: int) -> None:  # type: ignore[no-untyped-def]
+    # was "genotype 22/33  → risk_allele" and "…: risk_allele [31–33]" in the clinician text
+    result = run_cli("repeats", _eh5_with_atxn2(tmp_path, small, large))
+    assert result.code == 0, result.stderr
+    block = result.stdout.split("ATXN2 CAG")[1].split("\n\n")[0]
+    assert "→ risk allele" in block or "→ intermediate" in block
+    for identifier in ("risk_allele", "reduced_penetrance", "expanded_at_least_n", "risk_factor"):
+        assert identifier not in result.stdout

@@ -18,7 +18,7 @@ from charcot.cli_contract import (
 
 def render_text(assessment: object) -> str:
     """Plain-text rendering of a RepeatAssessment (one block per locus, then what was not assessed)."""
-    from charcot.repeats.interpret import differing
+    from charcot.repeats.interpret import category_words, differing
     from charcot.repeats.model import RepeatAssessment
 
     assert isinstance(assessment, RepeatAssessment)
@@ -28,8 +28,9 @@ def render_text(assessment: object) -> str:
              f"{f' ({assessment.build_source})' if assessment.build_source else ''}   "
              f"sex: {assessment.sex or 'not given'}   status: {assessment.status.value}", ""]
     for call in assessment.calls:
-        lines.append(f"{call.gene} {call.display_motif} ({call.role}) {call.chrom}:{call.start}-{call.end}  "
-                     f"genotype {call.genotype}  → {call.category.value}  [confidence {call.confidence}]")
+        lines.append(f"{call.gene} {call.display_motif} ({category_words(call.role)}) {call.chrom}:{call.start}-"
+                     f"{call.end}  genotype {call.genotype}  → {category_words(call.category.value)}  "
+                     f"[confidence {call.confidence}]")
         for index, allele in enumerate(call.alleles):
             lines.append(f"  allele: {allele.summary}")
             if index and allele.summary == call.alleles[index - 1].summary:
@@ -38,7 +39,7 @@ def render_text(assessment: object) -> str:
             for item in [c for c in allele.classifications if c.is_default] + differing(allele):
                 mark = "*" if item.is_default else " "
                 unverified = " (unverified)" if item.confidence == "unverified" else ""
-                lines.append(f"    {mark} {item.label}{unverified}: {item.category or 'not classified'}"
+                lines.append(f"    {mark} {item.label}{unverified}: {category_words(item.category)}"
                              f"{f' [{item.range}]' if item.range else ''}  ({item.thresholds})")
         for finding in call.genotype_findings:
             lines.append(f"  genotype: {finding.label}{' (unverified)' if finding.unverified else ''}: {finding.finding}")

@@ -38,6 +38,13 @@ _WORDS = {
 }
 
 
+def category_words(value: str | None) -> str:
+    """A repeat category or locus role as a clinician reads it ('risk_allele' -> 'risk allele')."""
+    if value is None:
+        return "not classified"
+    return _WORDS.get(value, value.replace("_", " "))
+
+
 def _normal_max(tset: ThresholdSet) -> int | None:
     values = [r.max for r in tset.ranges if r.category == RepeatCategory.NORMAL and r.max is not None]
     return max(values) if values else None
