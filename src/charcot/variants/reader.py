@@ -125,9 +125,23 @@ def temporary_index(path: Path, directory: Path) -> Path | None:
     and the caller then streams the whole file."""
     if not _is_bgzf(path):
         return None
-    import pysam
+    import shutil
+    import subprocess
 
     index = directory / "input.tbi"
+    # the system's bcftools first: Debian's htslib inflates with libdeflate, about 25 % less CPU than the htslib
+    # bundled in pysam for the same index (issue 20: 6.2 vs 8.3 s on a 275 MB genome); pysam when it is absent or
+    # fails
+    bcftools = shutil.which("bcftools")
+    if bcftools is not None:
+        done = subprocess.run([bcftools, "index", "--tbi", "--force", "--output", str(index), "--", str(path)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              check=False)
+        if done.returncode == 0 and index.exists():
+            return index
+        index.unlink(missing_ok=True)
+    import pysam
+
     try:
         pysam.tabix_index(str(path), preset="vcf", index=str(index), force=True, keep_original=True)
     except (OSError, ValueError):
