@@ -58,7 +58,7 @@ class AssessmentStatus(StrEnum):
 class NotAssessed(BaseModel):
     """Something the run could not look at, and why."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     what: str
     reason: str
@@ -67,6 +67,8 @@ class NotAssessed(BaseModel):
 
 class Evidence(BaseModel):
     """One applied (or considered) criterion with its weight and justification."""
+
+    model_config = ConfigDict(defer_build=True)
 
     criterion: str
     strength: str
@@ -77,6 +79,8 @@ class Evidence(BaseModel):
 
 
 class InputFile(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     role: str
     path: str
     sha256: str  # the digest; what it covers is named by checksum_method
@@ -86,6 +90,8 @@ class InputFile(BaseModel):
 
 class Provenance(BaseModel):
     """What produced an output: carried by every JSON/HTML/PDF output."""
+
+    model_config = ConfigDict(defer_build=True)
 
     software: str = "charcot"
     software_version: str

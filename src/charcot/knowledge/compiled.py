@@ -90,11 +90,18 @@ def read(content: str, name: str) -> Any | None:
     path = root / key(content) / f"{name}.pickle"
     if not _trusted(path):
         return None
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of new objects, none garbage: no collection passes while they are made
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
     except Exception:  # a damaged or outdated entry is only a cache miss
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write(content: str, name: str, value: Any) -> None:
