@@ -88,11 +88,22 @@ def test_atlas_low_nfl_carrier_is_not_failed_on_nfl() -> None:
     assert statuses["nfl_below_threshold"] is CriterionStatus.MET
     assert statuses["nfl_randomisation_trigger"] is CriterionStatus.PENDING
     assert CriterionStatus.FAILED not in statuses.values() and atlas.failed == []
-    # a carrier whose NfL is already at the threshold does not meet the Part A entry condition
+    # a carrier whose NfL is already at the threshold is outside Part A entry; the criterion itself says the
+    # protocol decides for such a carrier, so it is a site decision (review), not a failure (was: 'failed',
+    # contradicting its own description)
     f.clinical.nfl_pg_ml = 44
     high = match(f).get("NCT04856982")
-    assert {c.id: c.status for c in high.criteria}["nfl_below_threshold"] is CriterionStatus.FAILED
+    nfl = next(c for c in high.criteria if c.id == "nfl_below_threshold")
+    assert nfl.status is CriterionStatus.REVIEW and "protocol" in nfl.reason and "not < 44" in nfl.reason
     assert {c.id: c.status for c in high.criteria}["nfl_randomisation_trigger"] is CriterionStatus.MET
+    assert high.failed == []
+
+
+def test_outside_range_review_needs_a_numeric_kind_and_a_note() -> None:
+    with pytest.raises(ValueError, match="review_note"):
+        Criterion(id="x", kind="nfl", max=44, description="d", outside_range="review")
+    with pytest.raises(ValueError, match="numeric kind"):
+        Criterion(id="x", kind="symptom", symptom="s", description="d", outside_range="review", review_note="n")
 
 
 def _als(**clinical: object) -> PatientFacts:

@@ -217,6 +217,9 @@ def _numeric(c: Criterion, facts: PatientFacts) -> CriterionResult:
     if value is None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} not given; needs {bound}{unit}", missing=label)
     status = CriterionStatus.MET if within(c, value) else CriterionStatus.FAILED
+    if status is CriterionStatus.FAILED and c.outside_range == "review":
+        # outside the bounds the protocol decides itself: not a failure charcot can declare
+        return _result(c, CriterionStatus.REVIEW, f"{label} is {value:g}{how}, not {bound}{unit}: {c.review_note}")
     if status is CriterionStatus.FAILED and c.applies_to in LATER_STAGES:
         return _result(c, CriterionStatus.PENDING, f"{label} is {value:g}{how}; {c.applies_to} happens when it is "
                                                    f"{bound}{unit} (a later stage of the study, not an entry condition)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -137,6 +137,9 @@ class Criterion(BaseModel):
     symptom: str | None = None  # key in PatientFacts.clinical.symptoms, e.g. "pseudobulbar_affect"
     blocking: bool = True
     applies_to: str = "enrolment"
+    outside_range: Literal["failed", "review"] = Field(
+        default="failed", description="what a numeric value outside the bounds gives: 'failed', or 'review' when "
+        "the protocol itself decides for such patients (``review_note`` says how)")
     sources: list[str] = Field(default_factory=list)
     confidence: Confidence = Confidence.VERIFIED
 
@@ -155,6 +158,8 @@ class Criterion(BaseModel):
             raise ValueError(f"criterion {self.id}: kind {kind} needs 'min' and/or 'max'")
         if kind is CriterionKind.SYMPTOM and not self.symptom:
             raise ValueError(f"criterion {self.id}: kind symptom needs 'symptom'")
+        if self.outside_range == "review" and (kind not in _NUMERIC or not self.review_note):
+            raise ValueError(f"criterion {self.id}: outside_range 'review' needs a numeric kind and a 'review_note'")
         if kind is CriterionKind.SEX and not self.sexes:
             raise ValueError(f"criterion {self.id}: kind sex needs 'sexes'")
         return self
