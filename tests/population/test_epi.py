@@ -36,3 +36,16 @@ def test_sir_wording_says_chance_could_explain_and_no_lower_tail_test() -> None:
     assert "chance could explain it" in compatible and "chance explains it" not in compatible
     none = epi.explain_sir(epi.sir(0, 2.5), "Town")
     assert "no lower-tail test" in none and "0 or more cases" not in none
+
+
+def test_tiny_population_prints_the_expected_count_not_zero(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # 12 persons aged 60-69 for one year: ~0.0003 cases expected; printed "expected 0.00; SIR 3858" before
+    pop = tmp_path / "pop.tsv"
+    pop.write_text("age_band\tsex\tpersons\n60-69\tall\t12\n")
+    result = run_cli("epi", "expected", pop, "--observed", "1")
+    assert result.code == 0, result.stderr
+    assert "0.00 " not in result.stdout and "expected 0.00;" not in result.stdout
+    assert "Expected ALS cases in the area: 0.00026" in result.stdout
+    assert "each case adds 3,858 to the SIR" in result.stdout
+    sir = epi.sir(3, 12.5)
+    assert "expected 12.50;" in epi.explain_sir(sir, "X") and "each case adds" not in epi.explain_sir(sir, "X")

@@ -189,8 +189,14 @@ def _source_line(rates: RateSet) -> str:
     return text
 
 
+def _count(value: float) -> str:
+    """An expected count: two decimals, or two significant digits below 0.1 (a tiny population's 0.00026
+    cases is not '0.00')."""
+    return f"{value:.2f}" if value == 0 or value >= 0.1 else f"{value:.2g}"
+
+
 def explain_expected(result: Expected, area: str) -> str:
-    lines = [f"Expected ALS cases in {area}: {result.expected:.2f} over {result.person_years:,.0f} person-years.",
+    lines = [f"Expected ALS cases in {area}: {_count(result.expected)} over {result.person_years:,.0f} person-years.",
              _source_line(result.rates)]
     for caveat in result.rates.caveats:
         lines.append(f"  caveat: {caveat}")
@@ -207,9 +213,14 @@ def explain_expected(result: Expected, area: str) -> str:
 def explain_sir(result: SirResult, area: str) -> str:
     pct = round(result.level * 100)
     lines = [
-        f"{area}: observed {result.observed}, expected {result.expected:.2f}; SIR {result.sir:.2f} "
+        f"{area}: observed {result.observed}, expected {_count(result.expected)}; SIR {result.sir:.2f} "
         f"({pct}% exact Poisson CI {result.low:.2f}-{result.high:.2f}, Garwood method).",
     ]
+    if result.expected < 1:
+        step = 1 / result.expected
+        step_text = f"{step:,.0f}" if step >= 10 else f"{step:.2g}"
+        lines.append(f"Fewer than one case is expected, so each case adds {step_text} to the SIR: "
+                     "a population this small gives a very wide interval.")
     if result.observed == 0:
         lines.append("No cases were observed: the one-sided test for an excess does not apply, and charcot runs no "
                      "lower-tail test for a deficit, so the interval above is the only summary of this count.")
