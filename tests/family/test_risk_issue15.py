@@ -49,6 +49,19 @@ def test_sporadic_proband_prior_from_the_knowledge_base(tmp_path: Path, run_cli:
     assert out.code == 0 and "apparently sporadic ALS" in out.stdout and "# proband C: P(carrier) 7.0%" in out.stdout
 
 
+def test_unaffected_consultand_named_as_proband_keeps_the_index_case_prior(tmp_path: Path) -> None:
+    # A counsellor names the unaffected sister S (the consultand) with --proband: the affected brother C is
+    # still the apparently sporadic index case (was: population model, C 37.6% instead of 7%).
+    ped = read_pedigree(write(tmp_path, SPORADIC))
+    obs = {"C": Observation(age=55, onset_age=52), "S": Observation(age=35)}
+    named = relative_risks(ped, "C9orf72", observations=obs, nonpenetrance=0.0, sensitivity=False, proband="S")
+    default = relative_risks(ped, "C9orf72", observations=obs, nonpenetrance=0.0, sensitivity=False)
+    prior = named.assumptions.proband_prior
+    assert prior is not None and prior.used and prior.id == "C"
+    assert named.by_id("C").p_carrier == pytest.approx(default.by_id("C").p_carrier, abs=1e-12)
+    assert named.by_id("S").p_carrier == pytest.approx(default.by_id("S").p_carrier, abs=1e-12)
+
+
 def test_familial_proband_uses_the_familial_share(tmp_path: Path) -> None:
     ped = read_pedigree(write(tmp_path, FAMILIAL))
     res = relative_risks(ped, "C9orf72", proband="C", nonpenetrance=0.0, sensitivity=False)

@@ -301,7 +301,8 @@ def relative_risks(
     over the pedigree file). ``nonpenetrance`` x defaults to the gene's knowledge-base default.
     ``proband`` (default: the pedigree's proband, else the only affected person): when affected and
     untested, their carrier probability before relatives' data is the gene's share of sporadic or
-    familial ALS (by the family history in the pedigree), not the population model.
+    familial ALS (by the family history in the pedigree), not the population model. A named proband
+    who is unaffected (a consultand) leaves the prior with the only affected person, if there is one.
     ``penetrance``: the gene's penetrance record (default: from the knowledge base). An X-linked record
     switches to X-linked transmission: males hemizygous (curve, x), heterozygous females with their own
     non-penetrance; the carrier frequency is then the allele frequency (= male carrier frequency)."""
@@ -443,11 +444,13 @@ def _choose_proband(pedigree: Pedigree, gene: str, proband: str | None, obs: Map
     chosen = proband or pedigree.proband
     if chosen is not None and chosen not in pedigree:
         raise InputError(f"proband {chosen!r} is not in the pedigree", path=pedigree.source)
-    if chosen is None:
+    if chosen is None or status[chosen] is not Status.AFFECTED:
+        # no proband named, or an unaffected consultand named: the prior belongs to the affected index case,
+        # when there is exactly one
         if len(affected) != 1:
             return None
         chosen = affected[0]
-    if status[chosen] is not Status.AFFECTED or obs[chosen].test is not TestResult.UNTESTED:
+    if obs[chosen].test is not TestResult.UNTESTED:
         return None
     return proband_prior(pedigree, gene, chosen, status)
 
