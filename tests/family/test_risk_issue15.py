@@ -123,3 +123,20 @@ def test_deceased_relatives_in_every_risk_output(tmp_path: Path, run_cli: Callab
     assert by_id["G"]["deceased"] == "yes" and by_id["G"]["death_age"] == "85"
     assert by_id["W"]["deceased"] == "yes" and by_id["W"]["death_age"] == ""
     assert by_id["C"]["deceased"] == "no"
+
+
+def test_curves_are_named_in_words_in_clinician_text(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # the risk header, the drawing and the report said "curve km_female, km_male"; the ids stay in the JSON/TSV
+    ped = write(tmp_path, SPORADIC)
+    out = run_cli("risk", ped, "--gene", "C9orf72", "--draw", tmp_path / "f.svg")
+    assert out.code == 0, out.stderr
+    header = out.stdout.splitlines()[0]
+    assert "Kaplan–Meier onset curve, men" in header and "km_" not in header
+    assert "km_" not in (tmp_path / "f.svg").read_text()
+    res = relative_risks(read_pedigree(ped), "C9orf72", sensitivity=False)
+    assert res.assumptions.curve == "km_female, km_male"
+    assert res.assumptions.curve_title == "Kaplan–Meier onset curve, women; Kaplan–Meier onset curve, men"
+    from charcot.family.penetrance import penetrance_record
+
+    for gene in ("C9orf72", "SOD1", "TARDBP", "FUS"):
+        assert all(c.title for c in penetrance_record(gene).curves), gene  # the current snapshot names them all

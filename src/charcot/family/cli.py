@@ -29,7 +29,7 @@ def _pct(value: float | None) -> str:
 
 def render_risk_table(result: RiskResult, horizon: float) -> str:
     a = result.assumptions
-    lines = [f"# {a.gene}: curve {a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
+    lines = [f"# {a.gene}: curve {a.curve_title or a.curve} ({a.curve_confidence}), non-penetrance x = {a.nonpenetrance:g}, "
              f"phenocopy {a.phenocopy_lifetime_risk:g}, carrier frequency {a.carrier_frequency:.3g}; {a.method}",
              (f"# proband {a.proband_prior.id}: {a.proband_prior.text}" if a.proband_prior is not None else
               "# proband prior: population model (no untested affected proband named or identifiable; name one with "

@@ -437,7 +437,7 @@ def _legend_lines(result: RiskResult | None) -> list[str]:
     if result is not None:
         a = result.assumptions
         lines += [f"P(carrier) and {a.horizon_years:g}-year risk of onset (unaffected people) for {a.gene},",
-                  f"curve {a.curve} ({a.curve_confidence}), non-penetrant fraction x = {a.nonpenetrance:g},",
+                  f"curve {a.curve_title or a.curve} ({a.curve_confidence}), non-penetrant fraction x = {a.nonpenetrance:g},",
                   f"phenocopy lifetime risk {a.phenocopy_lifetime_risk:g}: model estimates under stated "
                   "assumptions, not a diagnosis"]
     return lines

@@ -99,7 +99,8 @@ class ProbandPrior(BaseModel):
 
 class ModelAssumptions(BaseModel):
     gene: str
-    curve: str
+    curve: str  # curve ids (JSON, --curve)
+    curve_title: str = ""  # the same curves in words, for clinician-facing text
     curve_confidence: str
     sex_specific: bool
     nonpenetrance: float

@@ -423,6 +423,7 @@ def relative_risks(
                        f"{record.confidence_note or 'see its sources'}")
     assumptions = ModelAssumptions(
         gene=record.gene, curve=", ".join(used_curves), curve_confidence=conf.value,
+        curve_title="; ".join(dict.fromkeys(c.title or c.id for c in sorted(curves.values(), key=lambda c: c.id))),
         sex_specific=sex_specific, nonpenetrance=x, nonpenetrance_rationale=record.nonpenetrance_rationale,
         phenocopy_lifetime_risk=phenocopy, carrier_frequency=cf, horizon_years=horizon_years,
         method=main.method, proband_prior=prior_info,

@@ -603,7 +603,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
         ctx.analyses.setdefault("family", {})[gene] = _jsonable(result)
         drawn.append((gene, result))
         a = result.assumptions
-        assumptions.append(f"{gene}: {a.method}; penetrance curve {a.curve} ({a.curve_confidence}); "
+        assumptions.append(f"{gene}: {a.method}; penetrance curve {a.curve_title or a.curve} ({a.curve_confidence}); "
                            f"non-penetrance {a.nonpenetrance:g} ({a.nonpenetrance_rationale}); phenocopy lifetime "
                            f"risk {a.phenocopy_lifetime_risk:g}; carrier frequency {a.carrier_frequency:g}.")
         assumptions.extend(a.caveats)

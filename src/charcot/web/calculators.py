@@ -152,7 +152,7 @@ def relatives(form: dict[str, str]) -> list[tuple[str, Any]]:
               "how": i.explanation} for i in result.individuals]
     a = result.assumptions
     return [("Pedigree", Markup(pedigree_svg(pedigree, result))), ("Relatives", table),
-            ("Gene and penetrance curve", f"{a.gene}: {a.curve} ({a.curve_confidence})"),
+            ("Gene and penetrance curve", f"{a.gene}: {a.curve_title or a.curve} ({a.curve_confidence})"),
             ("Non-penetrance assumed", f"{a.nonpenetrance:.0%} ({a.nonpenetrance_rationale})"),
             ("Method", a.method), ("Caveats", a.caveats), ("Sources", ", ".join(a.sources))]
 

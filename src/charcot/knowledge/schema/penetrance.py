@@ -63,6 +63,9 @@ class Curve(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
+    title: str | None = Field(default=None, min_length=1,
+                              description="the curve in a few words, as clinician-facing text names it (released "
+                                          "snapshots before 2026.11.7 have none: the id is shown)")
     sex: CurveSex = CurveSex.ALL
     kind: CurveKind
     description: str
