@@ -12,8 +12,10 @@ import yaml
 
 from charcot.clinical import prognosis as pg
 from charcot.clinical.alerts import gastrostomy_alerts
+from charcot.clinical.api import assess
 from charcot.clinical.model import ClinicalCase
 from charcot.clinical.progression import delta_fs
+from charcot.clinical.report_text import table
 
 ALL4 = {**{f"q{i}": 4 for i in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)}, "q5a": 4}
 
@@ -51,6 +53,11 @@ def test_median_before_the_first_knot_is_flagged() -> None:
     assert result.median_months_from_onset is not None and result.median_months_from_onset < 1.08
     assert any("below 1.1 months" in c and "extrapolation" in c for c in result.caveats)
     assert any("already have reached the outcome" in c for c in result.caveats)
+    assert len(result.flags) == 2 and set(result.flags) <= set(result.caveats)  # both printed with '!'
+    raw = _raw(date_of_birth="1961-01-01")
+    raw["visits"][0].update(fvc_percent_predicted=5, alsfrs_r={**ALL4, "q1": 2, "q4": 2})
+    text = table(assess(ClinicalCase.model_validate(raw)))
+    assert "! the predicted median lies below 1.1 months" in text and "! the model gives a probability" in text
     typical = pg.encals_assess(pg.Predictors(0.6, 9.0, 63, 90.0, False, False, False, False), 9.0, [])
     assert not any("extrapolation" in c or "already have reached" in c for c in typical.caveats)
 

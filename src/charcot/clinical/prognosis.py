@@ -170,6 +170,7 @@ class EncalsResult(BaseModel):
     outcome: str = "death, tracheostomy or NIV > 23 h/day, from symptom onset"
     confidence: str = "unverified"
     caveats: list[str] = []
+    flags: list[str] = []  # the caveats that say the prediction is outside the model (also in caveats)
     sources: list[str] = ["S-Wes18"]
 
 
@@ -234,6 +235,6 @@ def encals_assess(p: Predictors, today_months: float, caveats: Sequence[str]) ->
                         today_months_since_onset=round(today_months, 4), survival_today=round(s_today, 6),
                         conditional_median_months_from_today=cond_median, conditional_survival=conditional,
                         survival_from_onset={str(h): round(survival(h, lp), 6) for h in (12, 24, 36, 48, 60, 120)},
-                        curve=curve_points(lp, horizon),
+                        curve=curve_points(lp, horizon), flags=flags,
                         caveats=[*flags, CONFIDENCE_NOTE, *caveats,
                                  "no risk group is given: the published LP cut-offs were not available"])

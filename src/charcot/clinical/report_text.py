@@ -54,9 +54,8 @@ def table(a: ClinicalAssessment) -> str:
         cmed = enc.conditional_median_months_from_today
         add(f"  from today: {cond}; conditional median "
             + ("beyond the model's range" if cmed is None else f"{cmed:.1f} months"))
-        for flag in enc.caveats:
-            if "extrapolation" in flag:
-                add(f"  ! {flag}")
+        for flag in enc.flags:
+            add(f"  ! {flag}")
     else:
         add("  ENCALS: not calculated: " + "; ".join(enc.refusal_reasons))
     tri = a.tricals
