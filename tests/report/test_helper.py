@@ -4,22 +4,49 @@ one after the other on the critical path)."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from charcot.report import helper
-from charcot.report.model import Report
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+# Run in a fresh single-threaded process (the helper is not used where other threads run, e.g. pytest-xdist).
+SCRIPT = """
+import json, os, threading
+from datetime import UTC, datetime
+from charcot.report import helper
+from charcot.report.build import CaseInputs, build_report
+from charcot.report.demo import demo_dir
 from charcot.report.render_html import render_html
 from charcot.report.render_pdf import pdf_from_html, start_pdf
+from charcot.report.render_json import render_json
+
+inputs = CaseInputs(clinical=demo_dir() / "demo_case.yaml", run_time=datetime(2026, 11, 21, tzinfo=UTC))
+with helper.report_helper(pdf=True):
+    active = helper._active
+    other_pid = active.run(os.getpid) if active else None
+    with_helper = build_report(inputs)  # its plots are drawn in the helper
+    pdf = start_pdf(with_helper)()
+alone = build_report(inputs)
+print(json.dumps({"helper": active is not None, "other_process": other_pid not in (None, os.getpid()),
+                  "json_same": render_json(with_helper) == render_json(alone),
+                  "plots": len(alone.clinical.plots) > 0,
+                  "pdf_same": pdf == pdf_from_html(render_html(alone, for_pdf=True)),
+                  "after": helper._active is None}))
+"""
 
 
-def test_the_helper_lays_out_the_same_pdf(demo_report: Report) -> None:
-    with helper.report_helper(pdf=True):
-        active = helper._active
-        assert active is not None
-        assert active.run(os.getpid) != os.getpid()  # a separate process does the work
-        pdf = start_pdf(demo_report)()
-    assert helper._active is None
-    assert pdf == pdf_from_html(render_html(demo_report, for_pdf=True))
+def test_the_helper_draws_the_same_plots_and_pdf() -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("CHARCOT_REPORT_HELPER", None)
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"helper": True, "other_process": True, "json_same": True, "plots": True, "pdf_same": True,
+                   "after": True}
 
 
 def test_no_helper_when_switched_off(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -4,9 +4,9 @@ Importing WeasyPrint and matplotlib costs about as much as all the analyses of a
 (and ``demo``) start one helper process (forked, so it shares what is already imported) that imports both
 while the main process reads the inputs and runs the analyses; the main process then hands it the plots to
 draw and the finished HTML to lay out as PDF. The bytes are the same as when the main process does the work
-itself: the helper runs the same functions on the same inputs. Without ``fork`` (not Linux), on one CPU, with
-``CHARCOT_REPORT_HELPER=0``, or when no helper is active (the library, the web app), everything runs in
-the calling process as before.
+itself: the helper runs the same functions on the same inputs. Without ``fork`` (not Linux), on one CPU, in a
+process that already runs other threads, with ``CHARCOT_REPORT_HELPER=0``, or when no helper is active (the
+library, the web app), everything runs in the calling process as before.
 """
 
 from __future__ import annotations
@@ -83,6 +83,10 @@ def _usable(pdf: bool) -> bool:
     if os.environ.get("CHARCOT_REPORT_HELPER", "1").strip().lower() in ("0", "no", "off", "false"):
         return False
     if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    import threading
+
+    if threading.active_count() > 1:  # forking a process with threads can copy a held lock: not worth the risk
         return False
     if pdf:
         import importlib.util
