@@ -88,3 +88,28 @@ def test_delta_fs_category_agrees_with_the_printed_two_decimals() -> None:
     # and a value printed as 1.11 stays intermediate in Labra 2016 (> 1.11 is fast)
     just_above = delta_fs(37, 11 / 1.1104, date(2025, 1, 1))  # 1.1104 -> printed 1.11
     assert next(c for c in just_above.categories if c.scheme_id == "labra_2016").label == "intermediate"
+
+
+def test_fvc_above_200_percent_is_refused_by_every_command(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # the clinical record took 250 % while the therapy facts cap it at 200: 'charcot therapies CASE' died with
+    # "internal error (a bug in charcot): ValidationError"
+    raw = _raw()
+    raw["visits"][0]["fvc_percent_predicted"] = 250
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    for command in ("clinical", "therapies"):
+        result = run_cli(command, path)
+        assert result.code == 2, (command, result.stdout, result.stderr)
+        assert "above 200%" in result.stderr and "internal error" not in result.stderr
+    raw["visits"][0]["fvc_percent_predicted"] = 200
+    path.write_text(yaml.safe_dump(raw))
+    assert run_cli("therapies", path).code == 0
+
+
+def test_birth_year_giving_an_age_over_120_is_refused(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # DOB 1890: clinical ran, 'therapies CASE' died with an internal ValidationError (age 135.9 > 120)
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(_raw(date_of_birth="1890-01-01")))
+    for command in ("clinical", "therapies"):
+        result = run_cli(command, path)
+        assert result.code == 2 and "gives an age of" in result.stderr and "internal error" not in result.stderr

@@ -56,6 +56,9 @@ def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
     return case
 
 
+MAX_AGE_YEARS = 120  # as charcot.therapy.model.Clinical.age
+
+
 def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
     """A date after today is a typing error (a visit cannot have happened yet); it would otherwise
     shift every slope and stage silently."""
@@ -68,6 +71,14 @@ def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
         if when is not None and when > today:
             raise InputError(f"{field} {when.isoformat()} is in the future (today is {today.isoformat()})",
                              path=path, record=field, hint="check the year and month of that date")
+    if case.date_of_birth is not None:
+        # the therapy facts accept ages up to MAX_AGE_YEARS; an older age is a typing error in the year
+        until = case.death_date or today
+        age = (until - case.date_of_birth).days / 365.25
+        if age > MAX_AGE_YEARS:
+            raise InputError(f"date_of_birth {case.date_of_birth.isoformat()} gives an age of {age:.0f} years "
+                             f"(more than {MAX_AGE_YEARS})", path=path, record="date_of_birth",
+                             hint="check the year of birth")
 
 
 def _read_structured(path: Path) -> Any:

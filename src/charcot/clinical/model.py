@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from charcot.model import AcmgClass
 
+FVC_MAX_PERCENT = 200.0  # the same ceiling as the therapy facts (charcot.therapy.model.Clinical.fvc_percent)
 MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
 
 
@@ -236,6 +237,9 @@ class Visit(_Strict):
     def _fvc_positive(cls, value: float | None) -> float | None:
         if value is not None and value <= 0:
             raise ValueError(f"FVC % predicted must be > 0, got {value}")
+        if value is not None and value > FVC_MAX_PERCENT:
+            raise ValueError(f"FVC % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: check that it is a percentage "
+                             "of predicted (not litres or mL)")
         return value
 
     @model_validator(mode="after")
