@@ -77,7 +77,17 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
         return out
     if freq.present:
         value, which, why_not = benign_frequency(freq)
-        overall_ba1 = (value is None and freq.af is not None and freq.an is None and freq.af >= ba1)
+        # the pooled overall AF stands in for BA1 only when gnomAD gives no group data at all: when it does and the
+        # non-bottlenecked groups are below the overall, the overall is carried by a bottlenecked group (an Ashkenazi
+        # or Finnish founder allele), which gnomAD and ClinGen exclude from grpmax
+        overall_ba1 = (value is None and freq.af is not None and freq.an is None and freq.af >= ba1
+                       and freq.grpmax_af is None)
+        if value is None and freq.af is not None and freq.an is None and freq.af >= ba1 and not overall_ba1:
+            ctx.notes.append(f"gnomAD overall AF {freq.af:.4g} is at or above BA1 {ba1:g}, but the highest "
+                             f"non-bottlenecked group ({freq.grpmax_group or 'grpmax'}) has {freq.grpmax_af:.4g}: the "
+                             "overall frequency comes from a bottlenecked group (Amish, Ashkenazi Jewish, Finnish, "
+                             "Middle Eastern or 'remaining'), which gnomAD's grpmax excludes (Ghosh et al. 2018), so "
+                             "BA1 is not applied")
         if overall_ba1:
             value, which = freq.af, "gnomAD overall AF (all groups pooled; allele number not given)"
         ba1_exception = None
@@ -117,7 +127,8 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
             ctx.notes.append(f"BS1/BA1 not evaluated: {why_not}")
         highest = max(v for v in (freq.grpmax_af, freq.af, freq.faf95) if v is not None)
         low_an = freq.an is not None and freq.an < MIN_ALLELE_NUMBER
-        if thresholds is not None and highest <= thresholds.pm2_max and not low_an:
+        if thresholds is not None and highest <= thresholds.pm2_max and not low_an and \
+                not _seen_elsewhere(ctx, thresholds.pm2_max):
             what = "gnomAD grpmax AF" if freq.grpmax_af is not None else "gnomAD AF"
             out.append(Evidence(criterion="PM2", strength="Supporting", points=points_for("PM2", "Supporting"),
                                 reason=f"{what} {highest:.4g} ({freq.source}) is at or below the gene's PM2 maximum "
@@ -127,9 +138,24 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
                              f"{MIN_ALLELE_NUMBER} (poorly covered)")
         return out
     if freq.searched:
+        if _seen_elsewhere(ctx, thresholds.pm2_max if thresholds is not None else 0.0):
+            return out
         out.append(Evidence(criterion="PM2", strength="Supporting", points=points_for("PM2", "Supporting"),
                             reason=f"absent from the population data consulted ({freq.source})",
                             sources=[S.SVI_PM2_2020, *t_sources]))
     else:
         ctx.notes.append("population frequency not assessed (no gnomAD data): PM2/BS1/BA1 not evaluated")
     return out
+
+
+def _seen_elsewhere(ctx: VariantContext, pm2_max: float) -> bool:
+    """True (with a note) when a non-gnomAD population source of the annotation (1000 Genomes, ESP, VEP MAX_AF)
+    has the allele above the gene's PM2 maximum: such small groups never give benign evidence, but an allele seen
+    in them is not "absent from controls" (SVI PM2 v1.0)."""
+    freq = ctx.frequencies
+    if freq.other_max_af is None or freq.other_max_af <= pm2_max:
+        return False
+    ctx.notes.append(f"PM2 not applied: {freq.other_source} reports the allele at {freq.other_max_af:.4g}, above the "
+                     f"gene's PM2 maximum {pm2_max:g}, so it is not absent from population controls; that source's "
+                     "groups are too small for BS1/BA1 (SVI PM2 v1.0)")
+    return True

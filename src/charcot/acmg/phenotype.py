@@ -80,11 +80,22 @@ def ontology_version() -> str:
 
 def _term(term_id: str) -> Any:
     try:
-        return _ontology().get_hpo_object(term_id)
+        term = _ontology().get_hpo_object(term_id)
     except (RuntimeError, KeyError, ValueError, IndexError) as exc:
         raise InputError(f"HPO term {term_id} is not in the Human Phenotype Ontology (release {ontology_version()})",
                          hint="check the id on https://hpo.jax.org; obsolete ids must be replaced by the current "
                               "term") from exc
+    if getattr(term, "is_obsolete", False):
+        # an obsolete term has no place in the hierarchy: it would silently count for nothing
+        new = getattr(term, "replaced_by", None)
+        label = str(term.name).removeprefix("obsolete ").strip()
+        if new:
+            hint = f"use {new} {_ontology().get_hpo_object(new).name} instead"
+        else:
+            hint = "choose the current term that describes the sign on https://hpo.jax.org"
+        raise InputError(f"HPO term {term_id} ({label}) is obsolete in the Human Phenotype Ontology (release "
+                         f"{ontology_version()})", hint=hint)
+    return term
 
 
 def check_hpo_terms(terms: Sequence[str]) -> list[tuple[str, str]]:

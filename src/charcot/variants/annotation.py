@@ -79,6 +79,8 @@ _AF_FIELDS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "GNOMADAF", "gnomad_af", 
 # (gnomAD excludes Amish, Ashkenazi Jewish, Finnish, Middle Eastern and 'remaining'; gnomAD browser help 'faf').
 GRPMAX_GROUPS = ("AFR", "AMR", "EAS", "NFE", "SAS")
 _NEVER = ("MAX_AF",)
+# VEP's non-gnomAD population fields (--max_af, --af 1000 Genomes, --af_esp): read only to withhold PM2
+_OTHER_POPULATION_FIELDS = ("MAX_AF", "AF", "AFR_AF", "AMR_AF", "EAS_AF", "EUR_AF", "SAS_AF", "AA_AF", "EA_AF")
 
 
 def _ends(names: Sequence[str], endings: Sequence[str]) -> list[str]:
@@ -524,6 +526,13 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
         if best is not None:
             grpmax, group = best
             used.append("CSQ/gnomAD per-group AF (grpmax over non-bottlenecked groups)")
+    other: tuple[float, str] | None = None
+    for row in csq_rows[:1]:
+        for name in _OTHER_POPULATION_FIELDS:
+            v = _float(row.get(name))
+            if v is not None and v > 0 and (other is None or v > other[0]):
+                pops = row.get("MAX_AF_POPS") if name == "MAX_AF" else None
+                other = (v, f"CSQ/{name}" + (f" ({pops.replace('&', ', ')})" if pops else ""))
     searched = bool(schema.frequency_fields)
     joint = any("joint" in u for u in used)
     # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions
@@ -531,6 +540,7 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     exomes_only = bool(names) and all(n.startswith("gnomADe") or "exome" in n.lower() for n in names)
     return Frequencies(af=af, an=an, grpmax_af=grpmax, grpmax_an=grpmax_an, grpmax_group=group, faf95=faf,
                        dataset="joint" if joint else "exomes" if exomes_only else None, searched=searched,
+                       other_max_af=other[0] if other else None, other_source=other[1] if other else None,
                        source=", ".join(used) or
                        (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
 

@@ -69,15 +69,34 @@ def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> li
 
 def _zygosity(call: Call, build: Build, sex: str | None) -> Zygosity:
     male = (sex or "").lower() in ("male", "m")
+    female = (sex or "").lower() in ("female", "f")
+    x_nonpar = is_x_nonpar(call.chrom, call.allele.pos, build)
     if call.ploidy == 1:
-        return Zygosity.HEMIZYGOUS
-    if (male and is_x_nonpar(call.chrom, call.allele.pos, build)) or (male and call.chrom == "Y"):
-        return Zygosity.HEMIZYGOUS
+        # a haploid X call in a woman is not hemizygosity: the caller was run with a male ploidy (see _zygosity_note)
+        return Zygosity.UNKNOWN if female and x_nonpar else Zygosity.HEMIZYGOUS
+    if male and (x_nonpar or call.chrom == "Y"):
+        # a diploid call with one ALT copy in a man is a heterozygous call where one copy is expected: reported as
+        # called, with a note (mosaicism, contamination, a sample swap or a wrong sex), never as hemizygous
+        return Zygosity.HEMIZYGOUS if call.copies >= call.ploidy else Zygosity.HETEROZYGOUS
     if call.copies >= 2:
         return Zygosity.HOMOZYGOUS
     if call.copies == 1:
         return Zygosity.HETEROZYGOUS
     return Zygosity.UNKNOWN
+
+
+def _zygosity_note(call: Call, build: Build, sex: str | None) -> str | None:
+    """What to check when the genotype does not fit the stated sex on chromosome X outside the PARs (or Y)."""
+    s = (sex or "").lower()
+    x_nonpar = is_x_nonpar(call.chrom, call.allele.pos, build)
+    if s in ("male", "m") and (x_nonpar or call.chrom == "Y") and call.ploidy > 1 and call.copies < call.ploidy:
+        return (f"heterozygous call ({call.genotype}) on chromosome {call.chrom} outside the pseudoautosomal regions "
+                "in a male, who has one copy there: check for mosaicism, sample contamination, a sample swap or a "
+                "wrong sex before acting on it")
+    if s in ("female", "f") and x_nonpar and call.ploidy == 1:
+        return (f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample as "
+                "male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
+    return None
 
 
 def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> InheritanceAssessment:
@@ -564,7 +583,8 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
     # and _quiet_finding sets that per allele)
     where = tuple(value for name, value in vars(location).items() if name != "intron")
-    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter, call.not_left_aligned,
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), _zygosity_note(call, build, sex), call.filter,
+            call.not_left_aligned,
             tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
             engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), location
 
@@ -654,9 +674,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     if gnomad_res is not None:
         # the gnomAD file carries FAF95 and allele numbers; an annotation in the VCF is used only where the file
         # does not cover the position
-        from_resource = gnomad_res.frequencies(call.chrom, call.allele)
+        from_resource = gnomad_res.frequencies(call.chrom, call.allele, (pg.symbol, pg.start, pg.end))
         if from_resource.not_covered is None or not (frequencies.present or frequencies.searched):
-            frequencies = from_resource
+            frequencies = from_resource.model_copy(update={"other_max_af": frequencies.other_max_af,
+                                                           "other_source": frequencies.other_source})
     if frequencies.searched and not frequencies.present and frequencies.dataset == "exomes" and \
             location.region in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN):
         # absence from gnomAD exomes says nothing about a position outside the exome capture
@@ -704,6 +725,9 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     if clinvar is not None:
         notes.append("ClinVar's assertion is shown for reference and not counted as evidence (PP5/BP6 retired)")
     zyg = _zygosity(call, build, sex)
+    zyg_note = _zygosity_note(call, build, sex)
+    if zyg_note is not None:
+        notes.append(zyg_note)
     position = _gene_position(pg, location)
     applied = ", ".join(label(e) for e in result.evidence if e.applied) or "none"
     notes.append(f"criteria applied: {applied}")

@@ -935,6 +935,9 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
                           "REF must be the reference bases (A, C, G, T, N); fix or remove the record")
     for alt in alts:
+        if alt.upper() == ref.upper():
+            raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is the same as REF: the record describes no change",
+                              "an ALT allele must differ from REF (VCF specification); fix or remove the record")
         if not _ALT_OK.fullmatch(alt):
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is not an allele",
                               "ALT must be bases, '*', a symbolic allele like <DEL>, or '.'; fix or remove "

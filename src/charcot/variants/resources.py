@@ -88,8 +88,12 @@ class TabixResource:
         if not self.path.exists():
             raise InputError(f"{role} file not found", path=self.path)
         if not (Path(str(self.path) + ".tbi").exists() or Path(str(self.path) + ".csi").exists()):
+            with self.path.open("rb") as handle:
+                bgzf = handle.read(4) == b"\x1f\x8b\x08\x04"  # BGZF: gzip with the extra field
             raise InputError(f"the {role} VCF has no tabix/CSI index", path=self.path,
-                             hint=f"index it with 'tabix -p vcf {self.path.name}'")
+                             hint=f"index it with 'tabix -p vcf {self.path.name}'" if bgzf else
+                             f"compress it with 'bgzip {self.path.name}' (not gzip) and index it with "
+                             f"'tabix -p vcf {self.path.name}.gz'")
         try:
             self.vcf = VCF(str(self.path), lazy=True)
         except Exception as exc:
@@ -246,16 +250,31 @@ class GnomadResource(TabixResource):
     def __init__(self, path: Path, *, build: Build | None = None,
                  regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
         super().__init__(path, "gnomAD", build=build, regions=regions, label=label)
+        self._spans: dict[tuple[str, int, int], bool] = {}
         if "AF" not in self.infos and "AF_joint" not in self.infos:
             raise InputError("the gnomAD VCF has no INFO/AF field", path=self.path,
                              hint="use a gnomAD sites VCF (it carries AF, AF_grpmax, fafmax_faf95_max)")
 
-    def frequencies(self, chrom: str, allele: Allele) -> Frequencies:
+    def _has_records(self, chrom: str, start: int, end: int) -> bool:
+        key = (chrom, start, end)
+        cached = self._spans.get(key)
+        if cached is None:
+            cached = self._spans[key] = next(iter(self.query(chrom, start, end)), None) is not None
+        return cached
+
+    def frequencies(self, chrom: str, allele: Allele, gene: tuple[str, int, int] | None = None) -> Frequencies:
+        """The allele's gnomAD frequencies. ``gene`` (symbol, start, end): the gene the allele lies in; a file that
+        has not one record in the whole gene does not cover it (a region subset made for other genes), so the
+        allele is not assessed there rather than absent (gnomAD has variants in every protein-coding gene)."""
         why = self.not_covered(chrom, allele.pos, allele.end)
         if why is not None:
             return Frequencies(searched=False, not_covered=why, source=f"gnomAD resource {self.label}")
         hit = self.find(chrom, allele)
         if hit is None:
+            if gene is not None and self.regions is None and not self._has_records(chrom, gene[1], gene[2]):
+                return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
+                    f"the gnomAD file {self.label} has no record anywhere in {gene[0]} ({chrom}:{gene[1]}-{gene[2]}), "
+                    "so it does not cover the gene (a subset cut for other regions?)"))
             return Frequencies(searched=True, source=f"gnomAD resource {self.label} (variant absent)")
         v, i, alts = hit
         used: list[str] = []
@@ -374,8 +393,8 @@ class GnomadSet:
         for f in self.files:
             f.check_build(patient)
 
-    def frequencies(self, chrom: str, allele: Allele) -> Frequencies:
-        results = [f.frequencies(chrom, allele) for f in self.files]
+    def frequencies(self, chrom: str, allele: Allele, gene: tuple[str, int, int] | None = None) -> Frequencies:
+        results = [f.frequencies(chrom, allele, gene) for f in self.files]
         for r in results:
             if r.present or r.filtered is not None:
                 return r
