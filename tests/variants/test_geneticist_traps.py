@@ -160,3 +160,41 @@ def test_obsolete_hpo_term_is_an_error_naming_its_replacement(tmp_path: Path, ru
     assert res.code == 0
     (f,) = [f for f in json.loads((tmp_path / "o.json").read_text())["findings"] if f["gene"] == "TBK1"]
     assert any(e["criterion"] == "PP4" and e["applied"] for e in f["evidence"])
+
+
+def test_record_without_a_csq_entry_is_not_absent_from_gnomad(tmp_path: Path) -> None:
+    # the header declares VEP's gnomAD fields, but this record was never annotated (no CSQ): before, its empty gnomAD
+    # fields read as "absent from the population data" -> PM2
+    chrom, s, e, _ = exon("TBK1", 5, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, (s + e) // 2, "C", "T")], build=Build.GRCh38,
+                    extra_header=[vep_csq_header()])
+    f = _one(interpret(vcf).findings, "TBK1")
+    assert "PM2" not in _applied(f) and not f.frequencies.searched
+    assert f.frequencies.not_covered and "no CSQ entry" in f.frequencies.not_covered
+    assert any("population frequency not assessed" in n for n in f.notes)
+
+
+def test_page_one_line_of_a_recessive_carrier_says_it_is_not_an_explanation(tmp_path: Path) -> None:
+    # one heterozygous null variant in ALS2 (autosomal recessive) is Pathogenic as a variant, but the patient is a
+    # carrier: before, page 1 read "ALS2 ...: Pathogenic, heterozygous" with nothing more
+    from charcot.report.build import _finding, finding_line
+
+    c, s, e, _ = exon("ALS2", 5, Build.GRCh38)
+    tx = mane("ALS2")
+    csq = vep_csq(Allele="T", Consequence="stop_gained", IMPACT="HIGH", SYMBOL="ALS2", Feature_type="Transcript",
+                  Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.300C>T", Protein_position="100/1657")
+    vcf = write_vcf(tmp_path / "a.vcf.gz", [Rec(c, (s + e) // 2, "C", "T", info={"CSQ": csq})], build=Build.GRCh38,
+                    extra_header=[vep_csq_header()])
+    raw = _one(interpret(vcf).findings, "ALS2")
+    assert raw.classification in (AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC)
+    line = finding_line(_finding(raw))
+    assert "heterozygous" in line and "second variant in trans" in line and "carrier" in line
+    # a heterozygous TBK1 (dominant) null variant: the line stays short
+    c, s, e, _ = exon("TBK1", 5, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "t.vcf.gz", [Rec(c, (s + e) // 2, "C", "T")], build=Build.GRCh38)
+    assert "(" not in finding_line(_finding(_one(interpret(vcf).findings, "TBK1"))).split(": ")[-1]
+    # a heterozygous X call in a male: the inheritance asks for the genotype to be checked
+    c, s, e, _ = exon("UBQLN2", 1, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "u.vcf.gz", [Rec(c, (s + e) // 2, "C", "T", gt="0/1")], build=Build.GRCh38)
+    f = _one(interpret(vcf, sex="male").findings, "UBQLN2")
+    assert f.inheritance is not None and f.inheritance.consistent is None and "checked" in f.inheritance.summary

@@ -349,6 +349,7 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         consequence=", ".join(raw.consequence) if raw.consequence else None, classification=cls_text,
         points=float(raw.points), genotype=raw.genotype, filter=raw.filter, clinvar=clinvar_text,
         population_frequency=freq_text, inheritance=raw.inheritance.summary if raw.inheritance else None,
+        inheritance_consistent=raw.inheritance.consistent if raw.inheritance else None,
         gene_region=raw.position.description if raw.position else None, known_variant=known_text,
         not_classified=raw.not_classified,
         clinvar_discordance=raw.clinvar_discordance.note if raw.clinvar_discordance is not None else None,
@@ -991,7 +992,11 @@ def finding_line(f: VariantFinding) -> str:
     if not hgvs:
         hgvs = f"{f.chrom}-{f.pos}-{f.ref}-{f.alt} (HGVS not annotated"
         hgvs += f"; knowledge base: {f.known_variant_name})" if f.known_variant_name else ")"
-    return f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {f.zygosity or 'zygosity unknown'}"
+    line = f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {f.zygosity or 'zygosity unknown'}"
+    if f.inheritance and f.inheritance_consistent is not True and f.zygosity not in (None, "unknown"):
+        # a carrier of a recessive disease variant, or a genotype that does not fit the sex, is not an explanation
+        line += f" ({f.inheritance})"
+    return line
 
 
 def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilySection, clinical: ClinicalSection,

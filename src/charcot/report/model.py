@@ -111,6 +111,9 @@ class VariantFinding(_Model):
     clinvar: str | None = None
     population_frequency: str | None = None
     inheritance: str | None = None
+    # whether the zygosity explains disease under the gene's inheritance (None: not on its own, e.g. one
+    # heterozygous variant in a recessive gene, or a genotype that does not fit the stated sex)
+    inheritance_consistent: bool | None = None
     gene_region: str | None = None
     known_variant: str | None = None
     not_classified: str | None = None  # why the variant has no class (consequence unknown) and how to fix it

@@ -533,7 +533,11 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
             if v is not None and v > 0 and (other is None or v > other[0]):
                 pops = row.get("MAX_AF_POPS") if name == "MAX_AF" else None
                 other = (v, f"CSQ/{name}" + (f" ({pops.replace('&', ', ')})" if pops else ""))
-    searched = bool(schema.frequency_fields)
+    # gnomAD fields inside CSQ speak only for a record VEP annotated: a record without a CSQ entry for this allele
+    # (added after annotation, or skipped by VEP) was not looked up, so it is not "absent"
+    searched = bool(info_fields.all) or (bool(csq_fields.all) and bool(csq_rows))
+    unannotated = (f"the VCF record has no {schema.csq_tag} entry for this allele, so its gnomAD fields were not "
+                   "looked up" if csq_fields.all and not info_fields.all and not csq_rows else None)
     joint = any("joint" in u for u in used)
     # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions
     names = [n.split(":")[-1] for n in schema.frequency_fields]
@@ -541,6 +545,7 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     return Frequencies(af=af, an=an, grpmax_af=grpmax, grpmax_an=grpmax_an, grpmax_group=group, faf95=faf,
                        dataset="joint" if joint else "exomes" if exomes_only else None, searched=searched,
                        other_max_af=other[0] if other else None, other_source=other[1] if other else None,
+                       not_covered=unannotated,
                        source=", ".join(used) or
                        (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
 

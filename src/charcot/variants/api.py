@@ -108,10 +108,16 @@ def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> Inh
     if zyg in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
         return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=True,
                                      summary=f"{zyg.value}: consistent with the gene's mode(s) {', '.join(modes)}")
+    x_linked = bool({"XLR", "XLD", "XL"} & set(modes))
+    if zyg == Zygosity.HETEROZYGOUS and x_linked and (sex or "").lower() in ("male", "m"):
+        return InheritanceAssessment(
+            gene_modes=modes, zygosity=zyg, consistent=None,
+            summary="heterozygous call in a male, who has one X chromosome: the genotype must be checked (mosaicism, "
+                    "contamination, sample swap or wrong sex) before the inheritance can be judged")
     if zyg == Zygosity.HETEROZYGOUS:
         if set(modes) & dominant:
             extra = ""
-            if "XLR" in modes or "XLD" in modes or "XL" in modes:
+            if x_linked:
                 extra = " (X-linked: in a female, skewed X-inactivation and variable expression apply)"
             return InheritanceAssessment(gene_modes=modes, zygosity=zyg, consistent=True,
                                          summary=f"heterozygous: consistent with {', '.join(modes)} inheritance{extra}")
