@@ -198,3 +198,23 @@ def test_page_one_line_of_a_recessive_carrier_says_it_is_not_an_explanation(tmp_
     vcf = write_vcf(tmp_path / "u.vcf.gz", [Rec(c, (s + e) // 2, "C", "T", gt="0/1")], build=Build.GRCh38)
     f = _one(interpret(vcf, sex="male").findings, "UBQLN2")
     assert f.inheritance is not None and f.inheritance.consistent is None and "checked" in f.inheritance.summary
+
+
+def test_indel_written_right_shifted_is_matched_to_gnomad_or_not_assessed(tmp_path: Path) -> None:
+    # gnomAD writes the deletion of one A of 'GAA' left-aligned (GA>G); the patient's caller wrote it right-shifted
+    # (AA>A one base on). Before: no exact match -> "absent" -> PM2, while the left-aligned form is BA1 (Benign)
+    c, s, e, _ = exon("TBK1", 5, Build.GRCh38)
+    p = (s + e) // 2
+    common = {"AF": "0.01", "AN": "150000", "AC": "1500", "AF_grpmax": "0.02", "AN_grpmax": "60000"}
+    g = gnomad_vcf(tmp_path / "g.vcf.bgz", [(c, p, "GA", "G", common)])
+    shifted = write_vcf(tmp_path / "r.vcf.gz", [Rec(c, p + 1, "AA", "A")], build=Build.GRCh38)
+    left = write_vcf(tmp_path / "l.vcf.gz", [Rec(c, p, "GA", "G")], build=Build.GRCh38)
+    for vcf in (shifted, left):
+        f = _one(interpret(vcf, gnomad=g).findings, "TBK1")
+        assert "BA1" in _applied(f) and "PM2" not in _applied(f)
+        assert f.frequencies.af == pytest.approx(0.01)
+    # the same run written further right than the records' REF bases can show: not assessed, never absent
+    far = write_vcf(tmp_path / "f.vcf.gz", [Rec(c, p + 3, "AA", "A")], build=Build.GRCh38)
+    f = _one(interpret(far, gnomad=g).findings, "TBK1")
+    assert "PM2" not in _applied(f) and not f.frequencies.searched
+    assert f.frequencies.not_covered and "not left-aligned" in f.frequencies.not_covered

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from charcot.errors import InputError
 from charcot.genome.builds import BUILD_ALIASES, contig_in_file, detect_build, normalise_contig
-from charcot.genome.normalise import Allele, trim
+from charcot.genome.normalise import Allele, left_shiftable, trim
 from charcot.model import Build
 from charcot.variants.annotation import (
     AnnotationSchema,
@@ -178,6 +178,37 @@ class TabixResource:
                 return v, i, alts
         return None
 
+    def find_shifted(self, chrom: str, allele: Allele, window: int = 50) -> tuple[Any, int, list[str]] | None:
+        """For an indel that is not left-aligned: the resource's record of the same change written elsewhere in the
+        repeat, told from the reference bases the two records' REF fields show (no FASTA needed); None when no record
+        can be shown to be the same change."""
+        for other, v, i, alts in self.query(chrom, max(1, allele.pos - window), allele.end + 1):
+            if normalise_contig(v.CHROM) == chrom and same_change(allele, other):
+                return v, i, alts
+        return None
+
+
+def same_change(a: Allele, b: Allele) -> bool:
+    """Whether two alleles make the same haplotype over the reference their REF fields jointly show (both REF
+    strings must cover one unbroken stretch and agree where they overlap; otherwise it cannot be told: False)."""
+    if a == b:
+        return True
+    ref: dict[int, str] = {}
+    for x in (a, b):
+        for k, base in enumerate(x.ref.upper()):
+            if ref.setdefault(x.pos + k, base) != base:
+                return False
+    start, end = min(ref), max(ref)
+    if len(ref) != end - start + 1:
+        return False
+
+    def haplotype(x: Allele) -> str:
+        left = "".join(ref[p] for p in range(start, x.pos))
+        right = "".join(ref[p] for p in range(x.pos + len(x.ref), end + 1))
+        return left + x.alt.upper() + right
+
+    return haplotype(a) == haplotype(b)
+
 
 def _info_str(v: Any, name: str, idx: int, n: int) -> str | None:
     value = v.INFO.get(name)
@@ -201,6 +232,8 @@ class ClinVarResource(TabixResource):
 
     def assertion(self, chrom: str, allele: Allele) -> ClinVar | None:
         hit = self.find(chrom, allele)
+        if hit is None and left_shiftable(allele):
+            hit = self.find_shifted(chrom, allele)
         if hit is None:
             return None
         v, i, alts = hit
@@ -270,6 +303,12 @@ class GnomadResource(TabixResource):
         if why is not None:
             return Frequencies(searched=False, not_covered=why, source=f"gnomAD resource {self.label}")
         hit = self.find(chrom, allele)
+        if hit is None and left_shiftable(allele):
+            hit = self.find_shifted(chrom, allele)
+            if hit is None:
+                return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
+                    "the indel is not left-aligned and gnomAD writes indels left-aligned, so its absence from "
+                    f"{self.label} cannot be told; normalise the VCF with 'bcftools norm -f REF.fa'"))
         if hit is None:
             if gene is not None and self.regions is None and not self._has_records(chrom, gene[1], gene[2]):
                 return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
