@@ -227,16 +227,3 @@ def test_a_sample_vcf_given_as_gnomad_is_refused(tmp_path: Path, run_cli) -> Non
     res = run_cli("interpret", trio, "--sample", "ADM1059A2", "--gnomad", trio, "-o", tmp_path / "o.json")
     assert res.code == 2 and "genotype columns for 3 sample(s)" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "o.json").exists()
-    # a sites-only file with AF but none of gnomAD's own fields (an in-house frequency table): refused too
-    chrom, start, _e, _ = exon("SOD1", 4, Build.GRCh38)
-    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
-    import pysam
-
-    other = tmp_path / "inhouse.vcf"
-    other.write_text("##fileformat=VCFv4.2\n##reference=GRCh38\n"
-                     '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele Frequency">\n'
-                     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-                     f"chr{chrom}\t{start + 5}\t.\tG\tT\t.\tPASS\tAF=0.2\n")
-    pysam.tabix_index(str(other), preset="vcf", force=True)
-    res = run_cli("interpret", vcf, "--gnomad", str(other) + ".gz", "-o", tmp_path / "o.json")
-    assert res.code == 2 and "none of gnomAD's own INFO fields" in res.stderr

@@ -277,8 +277,6 @@ _G_GROUP = ("grpmax_joint", "grpmax", "popmax")
 _G_AF = ("AF_joint", "AF")
 _G_AN = ("AN_joint", "AN")
 _V2_FAF_POPS = ("afr", "amr", "eas", "nfe", "sas")
-# INFO fields every gnomAD sites release (v2.1, v3, v4) declares and other frequency files do not
-_GNOMAD_MARKERS = (*_G_FAF, *_G_GRPMAX, "nhomalt", "nhomalt_joint", "faf95_afr", "faf95_nfe")
 
 
 class GnomadResource(TabixResource):
@@ -296,11 +294,6 @@ class GnomadResource(TabixResource):
                              "sample or cohort VCF, not a gnomAD sites VCF, and its AF is that callset's own",
                              path=self.path, hint="pass gnomAD's sites VCF (gnomad.exomes/genomes.v4.1.sites...vcf.bgz, "
                                                   "or v2.1.1 for GRCh37) or a 'charcot resources build' bundle")
-        if not any(f in self.infos for f in _GNOMAD_MARKERS):
-            raise InputError("the file given as gnomAD has none of gnomAD's own INFO fields (grpmax/popmax "
-                             "frequencies, filtering allele frequencies, nhomalt)", path=self.path,
-                             hint="pass gnomAD's sites VCF as released (or its panel subset from 'charcot resources "
-                                  "build'); another frequency file cannot be read as gnomAD")
 
     def _has_records(self, chrom: str, start: int, end: int) -> bool:
         key = (chrom, start, end)
