@@ -227,3 +227,26 @@ def test_a_sample_vcf_given_as_gnomad_is_refused(tmp_path: Path, run_cli) -> Non
     res = run_cli("interpret", trio, "--sample", "ADM1059A2", "--gnomad", trio, "-o", tmp_path / "o.json")
     assert res.code == 2 and "genotype columns for 3 sample(s)" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+def test_transcript_models_of_the_other_build_are_refused(tmp_path: Path) -> None:
+    # the real Ensembl GFF3 fixture with its chromosome line and build header as Ensembl writes them for GRCh37
+    # (chromosome 21 of GRCh37's length): before, it was used with a GRCh38 VCF and FASTA without a word
+    from charcot.errors import InputError
+    from charcot.genome.builds import contig_lengths
+    from charcot.variants.consequence import gff3_build
+
+    engine = Path(__file__).resolve().parents[1] / "data" / "variants" / "resources" / "engine"
+    fasta, gff = engine / "grch38_chr21_MRPL39.fa.gz", engine / "MRPL39.ensembl.gff3"
+    assert gff3_build(gff)[0] == Build.GRCh38
+    lines = gff.read_text().splitlines()
+    length37 = contig_lengths()[Build.GRCh37]["21"]
+    other = tmp_path / "grch37.gff3"
+    other.write_text("\n".join([lines[0], "#!genome-build GRCh37.p13"] + [
+        line.replace("GRCh38\tchromosome\t1\t46709983", f"GRCh37\tchromosome\t1\t{length37}") for line in lines[1:]])
+        + "\n")
+    assert gff3_build(other)[0] == Build.GRCh37
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
+    with pytest.raises(InputError, match=r"transcript models \(GFF3\) are GRCh37"):
+        interpret(vcf, reference=fasta, transcripts=other)

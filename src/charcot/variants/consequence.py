@@ -229,6 +229,48 @@ def hgvs_p(change: str, terms: Sequence[str], protein: str | None = None) -> str
     return f"p.({span}delins{''.join(_aa(a) for a in alt_t)})"
 
 
+def gff3_build(path: Path) -> tuple[Build | None, str]:
+    """(build, how it was told) of a GFF3 from its head: ``##sequence-region`` lengths or ``chromosome`` feature
+    spans (Ensembl writes both), else ``#!genome-build``/``#!genome-version``; (None, '') when it does not say."""
+    import gzip
+    import re
+
+    from charcot.genome.builds import BUILD_ALIASES, detect_build
+
+    opener: Any = gzip.open if path.suffix in (".gz", ".bgz") else open
+    lengths: dict[str, int] = {}
+    named: tuple[Build, str] | None = None
+    try:
+        with opener(path, "rt") as handle:
+            for n, line in enumerate(handle):
+                if n > 5000:
+                    break
+                if line.startswith("##sequence-region"):
+                    f = line.split()
+                    if len(f) >= 4 and f[3].isdigit():
+                        lengths[f[1]] = int(f[3])
+                elif line.startswith("#!genome-build") or line.startswith("#!genome-version"):
+                    text = line.split(None, 1)[1].strip().lower() if len(line.split(None, 1)) > 1 else ""
+                    for alias, build in BUILD_ALIASES.items():
+                        if named is None and len(alias) > 2 and re.match(rf"{alias}([^a-z0-9]|$)", text):
+                            named = (build, f"its '{line.strip()[:40]}' line")
+                elif not line.startswith("#") and line.strip():
+                    c = line.split("\t")
+                    if len(c) < 9 or c[2] not in ("chromosome", "region", "scaffold"):
+                        break
+                    if c[3] == "1" and c[4].isdigit():
+                        lengths.setdefault(c[0], int(c[4]))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None, ""
+    try:
+        by_length = detect_build(lengths)
+    except InputError:
+        by_length = None
+    if by_length is not None:
+        return by_length, "its sequence lengths"
+    return named if named is not None else (None, "")
+
+
 class ConsequenceEngine:
     """bcftools csq over the user's FASTA and Ensembl GFF3, plus the HGVS c. derivation."""
 
@@ -267,6 +309,13 @@ class ConsequenceEngine:
         if found is not None and found != patient:
             raise InputError(f"the reference FASTA is {found.value} (contig lengths) but the VCF is {patient.value}",
                              path=self.fasta_path, hint=f"give the {patient.value} FASTA the VCF was called against")
+        if self.gff_path != self.fasta_path:
+            gff, how = gff3_build(self.gff_path)
+            if gff is not None and gff != patient:
+                # transcript models of the other build put every exon at the wrong place: wrong consequences, no error
+                raise InputError(f"the transcript models (GFF3) are {gff.value} ({how}) but the VCF is {patient.value}",
+                                 path=self.gff_path, hint=f"give the {patient.value} Ensembl GFF3 "
+                                                          f"(Homo_sapiens.{patient.value}.<release>.gff3.gz)")
 
     def fetch(self, chrom: str, start: int, end: int) -> str:
         """Reference bases ``start``..``end`` (1-based inclusive), upper case; '' outside the FASTA."""
