@@ -516,3 +516,16 @@ def test_repeat_text_names_categories_in_words(tmp_path: Path, run_cli, small: i
     assert "→ risk allele" in block or "→ intermediate" in block
     for identifier in ("risk_allele", "reduced_penetrance", "expanded_at_least_n", "risk_factor"):
         assert identifier not in result.stdout
+
+
+def test_report_line_names_the_biallelic_finding(tmp_path: Path) -> None:
+    # the report's page-1 line read "ATXN2 27/27 repeats: risk allele (default thresholds normal ≤28; …)":
+    # a verdict its own thresholds contradict, because the bi-allelic finding that set it was dropped
+    from charcot.report.build import _repeat_call, repeat_line
+
+    atxn2 = assess_repeats(_eh5_with_atxn2(tmp_path, 27, 27)).call("ATXN2")
+    assert atxn2 is not None
+    line = repeat_line(_repeat_call(atxn2))
+    assert line.startswith("ATXN2 27/27 repeats: risk allele: bi-allelic intermediate ATXN2 (reported recessive ALS)")
+    single = assess_repeats(_eh5_with_atxn2(tmp_path, 22, 31)).call("ATXN2")
+    assert single is not None and "bi-allelic" not in repeat_line(_repeat_call(single))

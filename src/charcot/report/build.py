@@ -495,6 +495,7 @@ def _repeat_call(raw: Any) -> RepeatCall:
         locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts, confidence_intervals=cis,
         status=_text(raw.category) or "unknown", interpretation=raw.summary, thresholds=thresholds,
         filter=raw.filter, confidence=raw.confidence, recommendation=raw.recommendation,
+        genotype_findings=[f"{g.label}{' (unverified)' if g.unverified else ''}" for g in raw.genotype_findings],
         warnings=[*raw.warnings, *([raw.disagreement] if raw.sources_disagree and raw.disagreement else []),
                   *([raw.sex_note] if raw.sex_note else [])],
         sources=sorted({*raw.default_sources, *(s for a in raw.alleles for c in a.classifications for s in c.sources)}),
@@ -907,7 +908,9 @@ def _alleles_text(c: RepeatCall) -> str:
 def repeat_line(c: RepeatCall) -> str:
     """One short line per locus: sizes and the category under charcot's default thresholds."""
     ranges = c.thresholds.split(": ", 1)[-1] if c.thresholds else None
-    return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status.replace('_', ' ')}" + (
+    # a finding about both alleles (bi-allelic intermediate ATXN2) is why the status is not the alleles' own
+    why = f": {'; '.join(c.genotype_findings)}" if c.genotype_findings else ""
+    return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status.replace('_', ' ')}{why}" + (
         f" (default thresholds {ranges})" if ranges and c.status != "normal" else "")
 
 

@@ -163,6 +163,9 @@ class RepeatCall(_Model):
     confidence: str | None = None
     recommendation: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    genotype_findings: list[str] = Field(
+        default_factory=list, description="findings about both alleles together, in words (e.g. bi-allelic "
+                                          "intermediate ATXN2), which set the status when no single allele does")
     sources: list[str] = Field(default_factory=list)
 
 
