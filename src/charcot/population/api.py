@@ -46,7 +46,12 @@ def _design(pheno: Phenotypes, samples: list[str], covariates: list[str]) -> np.
     return np.column_stack(columns)
 
 
-def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backend: str) -> BurdenResults:
+PARALLEL_MIN_CELLS = 20_000_000  # samples x mask alleles above which the mask tests run in a second process
+
+
+def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backend: str,
+            workers: int = 2) -> BurdenResults:
+    from charcot.population.masks import analyse_masks
     from charcot.population.stats import acat, firth_logistic, fisher_2x2
 
     is_case = collapse.is_case
@@ -56,78 +61,98 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
         if np.ptp(cov[:, j]) == 0:
             raise InputError(f"covariate {name!r} has the same value for every analysed sample", path=pheno.path,
                              hint="drop it from --covariates")
-    by_group: dict[tuple[str, str], list[float]] = {}
-    for v in collapse.variants:
-        by_group.setdefault((v.gene, v.cls), []).append(
-            fisher_2x2(v.case_carriers, int(is_case.sum()), v.control_carriers, int((~is_case).sum())).p_value)
-    results: list[GroupResult] = []
-    for key in sorted(collapse.groups):
-        group = collapse.groups[key]
-        tested = group.tested
-        carriers = group.carriers & tested
-        case_t = is_case & tested
-        ctrl_t = ~is_case & tested
-        a, n1 = int((carriers & case_t).sum()), int(case_t.sum())
-        c, n0 = int((carriers & ctrl_t).sum()), int(ctrl_t.sum())
-        fisher = fisher_2x2(a, n1, c, n0)
-        note = ""
-        if n1 == 0 or n0 == 0:
-            firth_b = firth_se = lo = hi = fp = math.nan
-            converged = False
-            note = "not assessed: no tested cases or no tested controls"
-        elif a + c == 0:
-            firth_b = firth_se = lo = hi = fp = math.nan
-            converged = False
-            note = "no carriers"
-        else:
-            x = np.column_stack([cov[tested, :1], carriers[tested].astype(np.float64), cov[tested, 1:]])
-            fit = firth_logistic(x, y_all[tested], test_index=1)
-            firth_b, firth_se = fit.estimate, float(fit.se[1])
-            lo, hi, fp, converged = fit.ci_low, fit.ci_high, fit.p_value, fit.converged
-            if not converged:
-                note = "Firth fit did not converge"
-        pvals = by_group.get(key, [])
-        results.append(GroupResult(
-            gene=group.gene, cls=group.cls, n_variants=group.n_variants, case_carriers=a, n_cases=n1,
-            control_carriers=c, n_controls=n0, fisher_or=fisher.odds_ratio, fisher_p=fisher.p_value,
-            firth_log_or=firth_b, firth_se=firth_se, firth_ci_low=lo, firth_ci_high=hi, firth_p=fp,
-            firth_converged=converged, acat_v_p=acat(pvals) if pvals else math.nan, note=note))
-    # carrier frequency per gene, any class; oligogenic = number of genes hit per sample
-    genes = sorted({g for g, _ in collapse.groups})
-    n = len(collapse.samples)
-    hit = np.zeros((len(genes), n), dtype=bool)
-    for i, gene in enumerate(genes):
-        for (g, _), group in collapse.groups.items():
-            if g == gene:
-                hit[i] |= group.carriers & group.tested
-    carrier_freq: list[dict[str, object]] = []
-    n_cases, n_controls = int(is_case.sum()), int((~is_case).sum())
-    for i, gene in enumerate(genes):
-        a = int((hit[i] & is_case).sum())
-        c = int((hit[i] & ~is_case).sum())
-        carrier_freq.append({"gene": gene, "case_carriers": a, "case_freq": a / n_cases,
-                             "control_carriers": c, "control_freq": c / n_controls})
-    per_sample = hit.sum(axis=0) if genes else np.zeros(n, dtype=np.int64)
-    oligo: list[dict[str, object]] = []
-    for count in range(int(per_sample.max()) + 1 if n else 1):
-        oligo.append({"genes_hit": count, "cases": int(((per_sample == count) & is_case).sum()),
-                      "controls": int(((per_sample == count) & ~is_case).sum())})
-    multi_a = int(((per_sample >= 2) & is_case).sum())
-    multi_c = int(((per_sample >= 2) & ~is_case).sum())
-    oligo.append({"genes_hit": ">=2", "cases": multi_a, "controls": multi_c,
-                  "fisher_p": fisher_2x2(multi_a, n_cases, multi_c, n_controls).p_value})
-    not_assessed = [{"what": f"{gene} missense", "reason": f"{count} rare missense allele(s) without a REVEL score"}
-                    for gene, count in sorted(collapse.missense_without_revel.items())]
-    if collapse.annotation is None:
-        not_assessed.append({"what": "lof and missense classes",
-                             "reason": "the VCF has no CSQ/ANN/BCSQ consequence annotation"})
-    not_assessed.extend(collapse.not_assessed)
-    from charcot.population.masks import analyse_masks
-
     mask_design = cov
     if collapse.mask_covariates:
         mask_design = np.column_stack([cov, *(v.astype(np.float64) for v in collapse.mask_covariates.values())])
-    mask_rows, mask_notes = analyse_masks(sorted(collapse.mask_variants, key=lambda v: v.key), mask_design, is_case)
+    mask_variants = sorted(collapse.mask_variants, key=lambda v: v.key)
+    # the gene x mask tests and the per-group Firth fits below are independent: on a large cohort the mask
+    # tests run in a forked process meanwhile (same functions, same inputs: the same results)
+    pool = None
+    pending = None
+    if workers > 1 and len(collapse.samples) * len(mask_variants) >= PARALLEL_MIN_CELLS:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("fork").Pool(processes=1)
+        pending = pool.apply_async(analyse_masks, (mask_variants, mask_design, is_case))
+    try:
+        by_group: dict[tuple[str, str], list[float]] = {}
+        for v in collapse.variants:
+            by_group.setdefault((v.gene, v.cls), []).append(
+                fisher_2x2(v.case_carriers, int(is_case.sum()), v.control_carriers, int((~is_case).sum())).p_value)
+        results: list[GroupResult] = []
+        for key in sorted(collapse.groups):
+            group = collapse.groups[key]
+            tested = group.tested
+            carriers = group.carriers & tested
+            case_t = is_case & tested
+            ctrl_t = ~is_case & tested
+            a, n1 = int((carriers & case_t).sum()), int(case_t.sum())
+            c, n0 = int((carriers & ctrl_t).sum()), int(ctrl_t.sum())
+            fisher = fisher_2x2(a, n1, c, n0)
+            note = ""
+            if n1 == 0 or n0 == 0:
+                firth_b = firth_se = lo = hi = fp = math.nan
+                converged = False
+                note = "not assessed: no tested cases or no tested controls"
+            elif a + c == 0:
+                firth_b = firth_se = lo = hi = fp = math.nan
+                converged = False
+                note = "no carriers"
+            else:
+                x = np.column_stack([cov[tested, :1], carriers[tested].astype(np.float64), cov[tested, 1:]])
+                fit = firth_logistic(x, y_all[tested], test_index=1)
+                firth_b, firth_se = fit.estimate, float(fit.se[1])
+                lo, hi, fp, converged = fit.ci_low, fit.ci_high, fit.p_value, fit.converged
+                if not converged:
+                    note = "Firth fit did not converge"
+            pvals = by_group.get(key, [])
+            results.append(GroupResult(
+                gene=group.gene, cls=group.cls, n_variants=group.n_variants, case_carriers=a, n_cases=n1,
+                control_carriers=c, n_controls=n0, fisher_or=fisher.odds_ratio, fisher_p=fisher.p_value,
+                firth_log_or=firth_b, firth_se=firth_se, firth_ci_low=lo, firth_ci_high=hi, firth_p=fp,
+                firth_converged=converged, acat_v_p=acat(pvals) if pvals else math.nan, note=note))
+        # carrier frequency per gene, any class; oligogenic = number of genes hit per sample
+        genes = sorted({g for g, _ in collapse.groups})
+        n = len(collapse.samples)
+        hit = np.zeros((len(genes), n), dtype=bool)
+        for i, gene in enumerate(genes):
+            for (g, _), group in collapse.groups.items():
+                if g == gene:
+                    hit[i] |= group.carriers & group.tested
+        carrier_freq: list[dict[str, object]] = []
+        n_cases, n_controls = int(is_case.sum()), int((~is_case).sum())
+        for i, gene in enumerate(genes):
+            a = int((hit[i] & is_case).sum())
+            c = int((hit[i] & ~is_case).sum())
+            carrier_freq.append({"gene": gene, "case_carriers": a, "case_freq": a / n_cases,
+                                 "control_carriers": c, "control_freq": c / n_controls})
+        per_sample = hit.sum(axis=0) if genes else np.zeros(n, dtype=np.int64)
+        oligo: list[dict[str, object]] = []
+        for count in range(int(per_sample.max()) + 1 if n else 1):
+            oligo.append({"genes_hit": count, "cases": int(((per_sample == count) & is_case).sum()),
+                          "controls": int(((per_sample == count) & ~is_case).sum())})
+        multi_a = int(((per_sample >= 2) & is_case).sum())
+        multi_c = int(((per_sample >= 2) & ~is_case).sum())
+        oligo.append({"genes_hit": ">=2", "cases": multi_a, "controls": multi_c,
+                      "fisher_p": fisher_2x2(multi_a, n_cases, multi_c, n_controls).p_value})
+        not_assessed = [{"what": f"{gene} missense", "reason": f"{count} rare missense allele(s) without a REVEL score"}
+                        for gene, count in sorted(collapse.missense_without_revel.items())]
+        if collapse.annotation is None:
+            not_assessed.append({"what": "lof and missense classes",
+                                 "reason": "the VCF has no CSQ/ANN/BCSQ consequence annotation"})
+        not_assessed.extend(collapse.not_assessed)
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
+    if pool is not None and pending is not None:
+        try:
+            mask_rows, mask_notes = pending.get()
+        finally:
+            pool.close()
+            pool.join()
+    else:
+        mask_rows, mask_notes = analyse_masks(mask_variants, mask_design, is_case)
     return BurdenResults(backend=backend, n_samples=n, n_cases=n_cases, n_controls=n_controls,
                          covariates=covariates, groups=results, carrier_frequencies=carrier_freq,
                          oligogenic=oligo, variants=sorted(collapse.variants, key=lambda v: v.key),
@@ -284,7 +309,7 @@ def run_burden(
                          + (f" ({untested} sample(s) without a C9orf72 call counted as non-carriers)" if untested else ""))
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
-    results = analyse(collapse, pheno, covariates, backend)
+    results = analyse(collapse, pheno, covariates, backend, workers=workers)
     tested = time.perf_counter()
     results.timings = {"startup": round(startup, 3), "collapse": round(collapsed - began - startup, 3),
                        "tests": round(tested - collapsed, 3)}

@@ -103,6 +103,7 @@ def collapse_job(job: Job) -> Collapse:
     from dataclasses import replace
 
     wide = replace(job.criteria, max_af=max(job.criteria.max_af, math.nextafter(MASK_MAX_AF, 1.0)))
+    identity = bool(np.array_equal(idx, np.arange(len(vcf_samples))))
     for variant in _records(vcf, job.regions):
         result.records_read += 1
         if not job.include_filtered and variant.FILTER not in (None, "PASS"):
@@ -111,11 +112,13 @@ def collapse_job(job: Job) -> Collapse:
         alts = variant.ALT
         if not alts:
             continue
-        gt = variant.genotype.array()[idx, :-1]  # drop the phased flag column; -1 = missing allele
-        called = gt >= 0
-        n_called_alleles = int(called.sum())
+        # genotypes are decoded only for an allele that needs them (a qualifying allele, or one without a
+        # population frequency whose rarity is judged on the cohort): most records of a cohort need none
+        gt: np.ndarray | None = None
+        n_called_alleles = 0
         annotation = variant.INFO.get(spec.tag) if spec else None
         clnsig = variant.INFO.get("CLNSIG") if has_clnsig else None
+        clnsig_text = clnsig if isinstance(clnsig, str) else None
         chrom = variant.CHROM.removeprefix("chr")
         for k, alt in enumerate(alts, start=1):
             if alt in ("*", ".") or alt.startswith("<"):
@@ -130,19 +133,27 @@ def collapse_job(job: Job) -> Collapse:
                 value = _info_float(variant.INFO.get(name), k)
                 if value is not None:
                     info_revel = value if info_revel is None else max(info_revel, value)
-            allele_hits = gt == k
-            cohort_af = float(allele_hits.sum()) / n_called_alleles if n_called_alleles else 0.0
-            cls = classify_allele(spec, annotation, info_af, info_revel,
-                                  clnsig if isinstance(clnsig, str) else None,
-                                  (chrom, int(variant.POS), variant.REF, alt), len(alts), wide, plp_genes)
+            key = (chrom, int(variant.POS), variant.REF, alt)
+            cls = classify_allele(spec, annotation, info_af, info_revel, clnsig_text, key, len(alts), wide, plp_genes)
+            hit_cells: np.ndarray | None = None
             af_source = "population"
+            if cls.af is None or cls.by_gene:
+                if gt is None:
+                    array = variant.genotype.array()  # n x (ploidy + 1): the last column is the phased flag
+                    gt = array[:, :-1] if identity else array[idx, :-1]  # -1 = missing allele
+                    n_called_alleles = int(np.count_nonzero(gt >= 0))
+                # flat positions of this allele's copies (sample = position // ploidy), in sample order
+                hit_cells = np.flatnonzero(gt == k)
             if cls.af is None:
                 # no population frequency: judge rarity by the cohort's own frequency
+                assert hit_cells is not None
+                cohort_af = hit_cells.size / n_called_alleles if n_called_alleles else 0.0
                 af_source = "cohort"
-                cls = classify_allele(spec, annotation, cohort_af, info_revel,
-                                      clnsig if isinstance(clnsig, str) else None,
-                                      (chrom, int(variant.POS), variant.REF, alt), len(alts), wide, plp_genes)
-            af_used = float(cls.af if cls.af is not None else cohort_af)
+                cls = classify_allele(spec, annotation, cohort_af, info_revel, clnsig_text, key, len(alts), wide,
+                                      plp_genes)
+                af_used = float(cls.af if cls.af is not None else cohort_af)
+            else:
+                af_used = float(cls.af)
             rare = af_used < job.criteria.max_af
             if rare:
                 for gene in cls.missense_without_revel:
@@ -150,30 +161,26 @@ def collapse_job(job: Job) -> Collapse:
                         result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1
             if not cls.by_gene:
                 continue
-            carriers = allele_hits.any(axis=1)
-            dosage_all: np.ndarray | None = None
-            n_case = int((carriers & is_case).sum())
-            n_ctrl = int((carriers & ~is_case).sum())
+            assert hit_cells is not None and gt is not None
+            index, dosage = np.unique(hit_cells // gt.shape[1], return_counts=True)  # carriers, copies carried
+            n_case = int(np.count_nonzero(is_case[index]))
+            n_ctrl = int(index.size - n_case)
             for gene, wide_classes in cls.by_gene.items():
                 if job.genes is not None and gene.upper() not in job.genes:
                     continue
                 kinds = wide_classes & {"lof", "missense"}
                 if kinds and af_used <= MASK_MAX_AF:
-                    if dosage_all is None:
-                        dosage_all = allele_hits.sum(axis=1)
-                    index = np.flatnonzero(dosage_all)
                     result.mask_variants.append(MaskVariant(
                         gene, "lof" if "lof" in kinds else "missense", chrom, int(variant.POS), variant.REF, alt,
-                        af_used, int(dosage_all.sum()), index.astype(np.int64),
-                        dosage_all[index].astype(np.int8)))
+                        af_used, int(hit_cells.size), index.astype(np.int64), dosage.astype(np.int8)))
                 classes = {c for c in wide_classes if rare or c not in ("lof", "missense")}
                 for name in sorted(classes):
-                    key = (gene, name)
-                    group = result.groups.get(key)
+                    group_key = (gene, name)
+                    group = result.groups.get(group_key)
                     if group is None:
                         group = GroupCarriers(gene, name, np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
-                        result.groups[key] = group
-                    group.carriers |= carriers
+                        result.groups[group_key] = group
+                    group.carriers[index] = True
                     group.n_variants += 1
                     result.variants.append(QualifyingVariant(
                         chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl))
