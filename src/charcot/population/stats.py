@@ -100,7 +100,7 @@ def _firth_fit(
     for iteration in range(1, max_iter + 1):
         info_inv = np.linalg.pinv(info)
         # hat-matrix diagonal h_i = w_i x_i' (X'WX)^-1 x_i
-        h = ((x @ info_inv) * x).sum(axis=1) * w
+        h = np.einsum("ij,ij->i", x @ info_inv, x) * w
         score = x.T @ (y - p + h * (0.5 - p))
         sub = info[np.ix_(free, free)]
         step_free = np.linalg.solve(sub, score[free])
