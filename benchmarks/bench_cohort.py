@@ -51,6 +51,9 @@ def main() -> None:
     parser.add_argument("--hail-master", default="", help="Spark master for Hail (default local[2])")
     parser.add_argument("--genes", type=int, default=40)
     parser.add_argument("--sites-per-gene", type=int, default=60)
+    parser.add_argument("--cohort-dir", default=None,
+                        help="keep the generated cohorts here and reuse them on the next run (generation takes minutes "
+                             "at 100,000 samples)")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from make_cohort_vcf import generate
@@ -62,9 +65,13 @@ def main() -> None:
           "| peak MB | gene x mask rows |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
+        where = Path(args.cohort_dir) if args.cohort_dir else Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            vcf, pheno = generate(Path(tmp) / f"c{n}.vcf.gz", n, args.genes, args.sites_per_gene, ["GENE1", "GENE2"],
-                                  5.0, 7)
+            vcf = where / f"c{n}.vcf.gz"
+            pheno = where / f"c{n}.pheno.tsv"
+            if not (args.cohort_dir and vcf.exists() and pheno.exists()):
+                vcf, pheno = generate(vcf, n, args.genes, args.sites_per_gene, ["GENE1", "GENE2"], 5.0, 7)
             runs = [("local", sys.executable, "")]
             hail = Path(args.hail_python)
             if not args.no_hail and n in hail_sizes and hail.exists():
@@ -74,8 +81,9 @@ def main() -> None:
                 work = info["collapse"] + info["tests"]
                 print(f"| {backend} | {n} | {sites} | {wall:.1f} | {info['startup']:.1f} | {info['collapse']:.1f} | "
                       f"{info['tests']:.1f} | {work / n * 1000:.3f} | {peak:.0f} | {info['masks']} |", flush=True)
-            for path in Path(tmp).glob(f"c{n}.*"):
-                path.unlink()
+            if not args.cohort_dir:
+                for path in Path(tmp).glob(f"c{n}.*"):
+                    path.unlink()
 
 
 if __name__ == "__main__":

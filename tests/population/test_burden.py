@@ -84,3 +84,16 @@ def test_repeat_expansions_from_real_gangstr_cohort(tmp_path: Path) -> None:
         big = {s for s, v in rec.samples.items() if v["REPCN"] and max(x for x in v["REPCN"] if x is not None) >= 9}
     assert g.case_carriers == sum(status[s] == "1" for s in big)
     assert g.control_carriers == sum(status[s] == "0" for s in big)
+
+
+def test_mask_tests_in_a_second_process_give_the_same_results(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Large cohorts run the gene x mask tests in a forked process beside the Firth fits: same numbers."""
+    import charcot.population.api as api
+
+    vcf, pheno = DATA / "synthetic300.vcf.gz", DATA / "synthetic300.pheno.tsv"
+    serial = run_burden(vcf, pheno, covariates=["sex", "PC1"], all_genes=True, workers=1)
+    monkeypatch.setattr(api, "PARALLEL_MIN_CELLS", 0)
+    forked = run_burden(vcf, pheno, covariates=["sex", "PC1"], all_genes=True, workers=2)
+    # repr: every field exactly (NaN fields too, which are never == after crossing a process boundary)
+    assert serial.masks and [repr(m) for m in forked.masks] == [repr(m) for m in serial.masks]
+    assert forked.groups == serial.groups and forked.variants == serial.variants
