@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_cohort.py --sizes 1000,10000,100000 [--no-hail] [--hail-sizes 1000,10000]
         [--hail-python .venv-hail/bin/python] [--hail-master spark://127.0.0.1:PORT]
 
-Prints, per size and backend: wall seconds, peak RSS, the start-up part (Hail: JVM + Spark + Hail;
+Prints, per size and backend: wall seconds, CPU seconds (user + system, children included), peak RSS, the start-up part (Hail: JVM + Spark + Hail;
 reported apart), reading + tests, and the time per sample after start-up.
 
 Generates cohorts with make_cohort_vcf.py (40 genes x 60 sites), times each backend in a fresh
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,16 +31,18 @@ RUN = ("import json, sys; from charcot.population.api import run_burden; "
        "print(json.dumps({'groups': len(r.groups), 'masks': len(r.masks), **r.timings}))")
 
 
-def timed(python: str, vcf: Path, pheno: Path, backend: str, master: str = "") -> tuple[float, float, dict]:  # type: ignore[type-arg]
+def timed(python: str, vcf: Path, pheno: Path, backend: str, master: str = "") -> tuple[float, float, float, dict]:  # type: ignore[type-arg]
     # /usr/bin/time -f %M gives this child's own peak RSS in KB (the JVM included for Hail; for local the
     # parent only: its forked worker process reads the other half of the regions with a similar peak)
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", python, "-c", RUN, str(vcf), str(pheno), backend, master],
+    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", python, "-c", RUN, str(vcf), str(pheno), backend, master],
                           check=True, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    peak_kb = float(done.stderr.strip().splitlines()[-1])
+    user, system, peak_kb = (float(x) for x in done.stderr.strip().splitlines()[-1].split())
     info = json.loads(done.stdout.strip().splitlines()[-1])
-    return elapsed, peak_kb / 1024.0, info
+    # CPU seconds (user + system, the forked workers included): less sensitive than wall time to the
+    # other processes of a shared machine
+    return elapsed, user + system, peak_kb / 1024.0, info
 
 
 def main() -> None:
@@ -61,9 +64,9 @@ def main() -> None:
     sizes = [int(x) for x in args.sizes.split(",")]
     hail_sizes = set(sizes if args.hail_sizes is None else [int(x) for x in args.hail_sizes.split(",") if x])
     sites = args.genes * args.sites_per_gene
-    print("| backend | samples | sites | wall s | start-up s | reading s | tests s | ms/sample after start-up "
-          "| peak MB | gene x mask rows |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| backend | samples | sites | wall s | CPU s | start-up s | reading s | tests s | ms/sample after start-up "
+          "| peak MB | gene x mask rows | load avg before/after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         where = Path(args.cohort_dir) if args.cohort_dir else Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
@@ -77,10 +80,13 @@ def main() -> None:
             if not args.no_hail and n in hail_sizes and hail.exists():
                 runs.append(("hail", str(hail), args.hail_master))
             for backend, python, master in runs:
-                wall, peak, info = timed(python, vcf, pheno, backend, master)
+                load_before = os.getloadavg()[0]  # other processes on the machine (2 cores here)
+                wall, cpu, peak, info = timed(python, vcf, pheno, backend, master)
+                load_after = os.getloadavg()[0]
                 work = info["collapse"] + info["tests"]
-                print(f"| {backend} | {n} | {sites} | {wall:.1f} | {info['startup']:.1f} | {info['collapse']:.1f} | "
-                      f"{info['tests']:.1f} | {work / n * 1000:.3f} | {peak:.0f} | {info['masks']} |", flush=True)
+                print(f"| {backend} | {n} | {sites} | {wall:.1f} | {cpu:.1f} | {info['startup']:.1f} | {info['collapse']:.1f} | "
+                      f"{info['tests']:.1f} | {work / n * 1000:.3f} | {peak:.0f} | {info['masks']} | "
+                      f"{load_before:.1f}/{load_after:.1f} |", flush=True)
             if not args.cohort_dir:
                 for path in Path(tmp).glob(f"c{n}.*"):
                     path.unlink()
