@@ -46,10 +46,34 @@ def test_proband_conditioning_and_informative_meioses() -> None:
     unconditioned, _ = segregation_bayes_factor(ped, None, typed)
     conditioned, _ = segregation_bayes_factor(ped, None, typed, proband="C")
     assert unconditioned > 100 and abs(conditioned - 1) < 1e-9
-    # under the age curve an unaffected carrier mother of 75 counts against co-segregation
+    # under the age curve, parents both unaffected at 75 say nothing about which passed the variant on: ~1
+    # (conditioning on the proband's genotype given *every* phenotype, Thompson 2003; dividing by the
+    # proband's own phenotype only made it 0.6 here and an affected mother-child pair 55)
     aged = Pedigree(people, observations={"M": Observation(age=75), "F": Observation(age=75)})
     with_age, label = segregation_bayes_factor(aged, "C9orf72", typed, proband="C")
-    assert with_age < 1 and "C9orf72 age curve" in label
+    assert abs(with_age - 1) < 0.01 and "C9orf72 age curve" in label
+    # an unaffected carrier sibling of 75 does count against co-segregation; a non-carrier one slightly for it
+    sib = {**people, "S": Individual(id="S", family="T", father="F", mother="M", sex=Sex.FEMALE,
+                                     status=Status.UNAFFECTED)}
+    obs = {"M": Observation(age=75), "F": Observation(age=75), "S": Observation(age=75)}
+    against, _ = segregation_bayes_factor(Pedigree(sib, observations=obs), "C9orf72",
+                                          {**typed, "S": Typed.CARRIER}, proband="C")
+    for_it, _ = segregation_bayes_factor(Pedigree(sib, observations=obs), "C9orf72",
+                                         {**typed, "S": Typed.NONCARRIER}, proband="C")
+    assert against < 0.7 < 1 < for_it < 2
+
+
+def test_affected_parent_child_pair_is_one_meiosis(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # HG002 and an affected mother HG004 share a real GIAB heterozygous call; the father HG003 does not carry
+    # it. One informative meiosis: Bayes factor ~2 (Jarvik & Browning 2^m), not PP1. Was: 55, PP1 Strong.
+    ped = tmp_path / "trio.ped"
+    ped.write_text("ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t1\nash\tHG004\t0\t0\t2\t2\n")
+    result = run_cli("segregation", VCF, "--ped", ped, "--variant", INHERITED_FROM_MOTHER, "--format", "json")
+    assert result.code == 0, result.stderr
+    import json
+
+    pp1 = next(e for e in json.loads(result.stdout)["variants"][INHERITED_FROM_MOTHER] if e["criterion"] == "PP1")
+    assert not pp1["applied"] and "Bayes factor 1.99 " in pp1["reason"]
 
 
 def test_genotypes_in_words_filter_and_build(tmp_path: Path, run_cli: Callable[..., Any]) -> None:

@@ -159,9 +159,13 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
     value = log_factor(pheno, geno)
     if proband is not None and proband in pedigree:
         k = pedigree.ids.index(proband)
-        ph1, ge1 = np.ones_like(pheno), np.ones_like(geno)
-        ph1[k], ge1[k] = pheno[k], geno[k]
-        value -= log_factor(ph1, ge1)
+        # Thompson et al. 2003: the relatives' genotypes given the proband's genotype and everyone's phenotypes,
+        # P(G | Ph, causal) / P(G | neutral), divided by the same for the proband's genotype alone *with every
+        # phenotype* (dividing by the proband's own phenotype only left in how much the relatives' phenotypes
+        # raise P(proband carries): an affected mother-child pair sharing a variant gave 55 instead of ~2)
+        ge1 = np.ones_like(geno)
+        ge1[k] = geno[k]
+        value -= log_factor(pheno, ge1)
         label += "; conditioned on the proband (ascertainment)"
     return math.exp(value), label
 
