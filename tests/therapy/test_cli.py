@@ -94,3 +94,25 @@ def test_loaders_fuzz_only_input_errors(tmp_path_factory, text: str) -> None:  #
     for loader in (load_facts, load_claim):
         with contextlib.suppress(InputError):
             loader(path)
+
+
+def test_deceased_patient_gets_no_therapy_matching(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # A clinical record with a death date was matched as if alive (riluzole, trials, age counted past death).
+    import json
+
+    import yaml
+
+    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "clinical" / "example_case.yaml").read_text())
+    raw["death_date"] = "2025-12-01"
+    raw["country"] = "DE"
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(raw))
+    result = run_cli("therapies", case)
+    assert result.code == 3, (result.stdout, result.stderr)
+    assert "died on 2025-12-01" in result.stderr and "Riluzole" not in result.stdout
+    out = tmp_path / "out"
+    report = run_cli("report", "--clinical", case, "--no-pdf", "--outdir", out)
+    assert report.code in (0, 3), report.stderr
+    section = json.loads((out / "report.json").read_text())["therapies"]
+    assert section["status"] == "not_assessed" and section["items"] == []
+    assert "died on 2025-12-01" in section["notes"][0]

@@ -805,6 +805,9 @@ def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
 def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) -> TherapySection:
     from charcot.therapy import api, model
     ctx.progress("therapies and trials")
+    dead = api.deceased_note(ctx.clinical_case) if ctx.clinical_case is not None else None
+    if dead:
+        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."])
     facts = patient_facts(ctx, genetics, repeats, model)
     result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of or _assessment_date(ctx))
     ctx.analyses["therapy"] = _jsonable(result)

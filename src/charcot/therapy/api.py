@@ -54,6 +54,17 @@ def load_facts(path: str | Path) -> PatientFacts:
 _CLINICAL_CASE_KEYS = {"visits", "onset", "date_of_birth", "diagnosis", "subject", "phenotypicFeatures"}
 
 
+def deceased_note(case: Any) -> str | None:
+    """Why therapies and trials are not matched for a clinical record whose patient has died (None if alive).
+    The death date is compared with the real date: the last visit (the assessment's default date) may be
+    earlier."""
+    death = getattr(case, "death_date", None)
+    if death is None or death > date.today():
+        return None
+    return (f"the patient died on {death.isoformat()}: therapies and trials are not matched for a deceased "
+            "patient")
+
+
 def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     """The clinical part of the patient facts from a clinical record (``charcot.clinical.model.ClinicalCase``)
     and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
@@ -88,6 +99,12 @@ def load_case_facts(path: str | Path) -> PatientFacts:
 
     case = load_case(Path(path))
     a = assess(case)
+    dead = deceased_note(case)
+    if dead:
+        from charcot.errors import NothingAssessed
+
+        raise NothingAssessed(dead, path=Path(path),
+                              hint="for a relative's options, give that person's own facts")
     clinical = clinical_facts(case, a)
     if case.sex.value in ("female", "male", "other"):
         clinical["sex"] = case.sex.value
