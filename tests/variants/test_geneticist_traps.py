@@ -250,3 +250,22 @@ def test_transcript_models_of_the_other_build_are_refused(tmp_path: Path) -> Non
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
     with pytest.raises(InputError, match=r"transcript models \(GFF3\) are GRCh37"):
         interpret(vcf, reference=fasta, transcripts=other)
+
+
+def test_annotation_under_a_previous_gene_symbol_is_read(tmp_path: Path) -> None:
+    # VEP caches from before the rename write CFAP410 as C21orf2 (its previous HGNC symbol) on the same MANE
+    # transcript: before, "the annotation has no consequence on CFAP410" -> not classified
+    from charcot.knowledge import get_knowledge
+
+    previous = get_knowledge().gene("CFAP410").previous_symbols
+    assert "C21orf2" in previous
+    c, s, e, _ = exon("CFAP410", 3, Build.GRCh38)
+    tx = mane("CFAP410")
+    csq = vep_csq(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="C21orf2",
+                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.200C>T",
+                  Protein_position="58/256", CANONICAL="YES")
+    vcf = write_vcf(tmp_path / "c.vcf.gz", [Rec(c, (s + e) // 2, "C", "T", info={"CSQ": csq})], build=Build.GRCh38,
+                    extra_header=[vep_csq_header()])
+    f = _one(interpret(vcf).findings, "CFAP410")
+    assert f.consequence == ["missense_variant"] and f.not_classified is None
+    assert f.classification is not None

@@ -156,6 +156,7 @@ def _seen_elsewhere(ctx: VariantContext, pm2_max: float) -> bool:
     if freq.other_max_af is None or freq.other_max_af <= pm2_max:
         return False
     ctx.notes.append(f"PM2 not applied: {freq.other_source} reports the allele at {freq.other_max_af:.4g}, above the "
-                     f"gene's PM2 maximum {pm2_max:g}, so it is not absent from population controls; that source's "
-                     "groups are too small for BS1/BA1 (SVI PM2 v1.0)")
+                     f"gene's PM2 maximum {pm2_max:g}, so it is not absent from population controls (SVI PM2 v1.0); "
+                     "that source is never used for BS1/BA1, as its groups are small (1000 Genomes, ESP) or "
+                     "bottlenecked")
     return True

@@ -554,14 +554,19 @@ def pick_consequence(
     consequences: Sequence[TranscriptConsequence],
     gene: str,
     preferred: Sequence[str] = (),
+    previous_symbols: Sequence[str] = (),
 ) -> TranscriptConsequence | None:
     """The consequence on the MANE Select transcript of ``gene`` (by the knowledge base's MANE ids
-    or VEP's MANE flag), else the canonical one, else the most severe on the gene."""
-    on_gene = [c for c in consequences if c.gene and c.gene.upper() == gene.upper()] or \
+    or VEP's MANE flag), else the canonical one, else the most severe on the gene. An annotation that names the
+    gene by a previous symbol (an older VEP cache: C21orf2 for CFAP410) or that names one of the ``preferred``
+    transcripts counts for the gene."""
+    wanted = {_strip_version(p) for p in preferred if p}
+    names = {gene.upper(), *(p.upper() for p in previous_symbols)}
+    on_gene = [c for c in consequences if (c.gene and c.gene.upper() in names)
+               or (c.transcript and _strip_version(c.transcript) in wanted)] or \
         [c for c in consequences if not c.gene]
     if not on_gene:
         return None
-    wanted = {_strip_version(p) for p in preferred if p}
     for c in on_gene:
         if c.mane_select or (_strip_version(c.transcript) in wanted):
             return c.model_copy(update={"mane_select": True})

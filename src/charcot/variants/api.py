@@ -646,14 +646,15 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                 alphamissense=p.alphamissense if p.alphamissense is not None else more.alphamissense,
                 source=", ".join(s for s in (p.source, more.source) if s))
     preferred = _preferred_transcripts(gene, pg)
+    previous = list(gene.previous_symbols) if gene is not None else []
     # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
-    picked = pick_consequence(ann.consequences, pg.symbol, preferred)
+    picked = pick_consequence(ann.consequences, pg.symbol, preferred, previous)
     kb_index = _KnownIndex.of(known_kb)
     exact = next((k for k in kb_index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
     if picked is None and exact is not None:
         picked = _kb_consequence(exact, gene)
     if picked is None and engine:
-        picked = pick_consequence(engine, pg.symbol, preferred)
+        picked = pick_consequence(engine, pg.symbol, preferred, previous)
     location = pg.locate(call.allele.pos, call.allele.end)
     notes: list[str] = []
     consequences: list[str] | None = None
