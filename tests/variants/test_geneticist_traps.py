@@ -269,3 +269,24 @@ def test_annotation_under_a_previous_gene_symbol_is_read(tmp_path: Path) -> None
     f = _one(interpret(vcf).findings, "CFAP410")
     assert f.consequence == ["missense_variant"] and f.not_classified is None
     assert f.classification is not None
+
+
+def test_structural_variant_record_over_an_als_gene_is_named_not_ignored(tmp_path: Path) -> None:
+    # a real Manta <DEL> record (Scout demo SV VCF) moved over the whole of TBK1: before, the run said only the
+    # generic "structural variants ... a small-variant VCF does not represent them" and TBK1 read as no variant
+    src = Path(__file__).resolve().parents[1] / "data" / "variants" / "scout_643594_sv_one_del.vcf"
+    lines = src.read_text().splitlines()
+    header = [x for x in lines if x.startswith("#")]
+    rec = next(x for x in lines if not x.startswith("#")).split("\t")
+    chrom, first, _e1, _ = exon("TBK1", 1)
+    _c, _s, last, _ = exon("TBK1", 21)
+    start, end = first - 5000, last + 5000
+    rec[0], rec[1], rec[3] = chrom, str(start), "N"
+    rec[7] = ";".join([kv for kv in rec[7].split(";") if not kv.startswith(("CSQ=", "END=", "SVLEN="))]
+                      + [f"END={end}", f"SVLEN=-{end - start}"])
+    vcf = tmp_path / "sv.vcf"
+    vcf.write_text("\n".join([*header, "\t".join(rec)]) + "\n")
+    carrier = interpret(vcf, sample="ADM1059A3")  # 0/1 in the record
+    named = [na for na in carrier.not_assessed if "<DEL>" in na.what]
+    assert len(named) == 1 and "TBK1" in named[0].what and f"{chrom}:{start}-{end}" in named[0].what
+    assert not [na for na in interpret(vcf, sample="ADM1059A1").not_assessed if "<DEL>" in na.what]  # 0/0

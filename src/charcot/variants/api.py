@@ -454,6 +454,15 @@ def _interpret(
                     reason="a small-variant VCF does not represent them",
                     how_to_assess="run an SV/CNV caller (e.g. Manta, GATK gCNV) and review ALS genes"),
     ]
+    for chrom, start, end, alt in read.symbolic:
+        hit = sorted({pg.symbol for pg in panel.genes_at(chrom, start, end)})
+        if hit:
+            not_assessed.append(NotAssessed(
+                what=f"a structural-variant record {alt} at {chrom}:{start}-{end} overlapping {', '.join(hit)}",
+                reason="the VCF carries it for this sample, but charcot's small-variant classification does not "
+                       "interpret structural variants",
+                how_to_assess="review it with an SV/CNV interpretation (ACMG/ClinGen CNV standards, Riggs et al. "
+                              "2020) and confirm by an orthogonal method"))
     if left_out:
         not_assessed.append(NotAssessed(
             what=f"{len(left_out)} knowledge-base gene(s) outside the requested panel: {', '.join(left_out)}",

@@ -110,6 +110,9 @@ class ReadResult:
     # Panel chromosomes (normalised names) on which the file has at least one record; a gene on any other
     # chromosome was not covered by the file (a VCF cut to one chromosome, a targeted panel), not "no variant".
     contigs_with_records: set[str] = field(default_factory=set)
+    # symbolic ALT alleles the sample carries (<DEL>, <DUP>, <INV>...): (chrom, start, end, ALT); the small-variant
+    # classifier does not interpret them, and the run says so for the genes they overlap
+    symbolic: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
 def _is_bgzf(path: Path) -> bool:
@@ -983,6 +986,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
     for alt_index, alt in enumerate(alts, start=1):
         if alt in _REF_BLOCK_ALTS or alt == "*" or is_symbolic(alt):
+            if is_symbolic(alt) and alt not in _REF_BLOCK_ALTS and any(a == alt_index for a in alleles):
+                result.symbolic.append((chrom, int(v.POS), int(v.end), alt))
             continue
         copies = sum(1 for a in alleles if a == alt_index)
         if copies == 0:
