@@ -110,3 +110,20 @@ def test_plot_is_png(tmp_path: Path) -> None:
     r = simulate_natural_history(500, 3, seed=0, claim_responder_fraction=0.67)
     out = natural_history_png(r, tmp_path / "nh.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_claimed_percentage_is_read_as_the_nearest_count() -> None:
+    # "67% improved" in a series of 3 is 2 of 3 patients; it was read as 3 of 3 (ceil(2.01)), giving a 7.5%
+    # chance for an untreated series where the honest figure is P(X >= 2) ~ 38% (CLI model; 23% here)
+    from charcot.therapy.natural_history import binomial_tail
+
+    r = simulate_natural_history(20000, 3, seed=0, claim_responder_fraction=0.67, claim_series_size=3)
+    p = r.share_no_decline
+    assert r.series_probability_exact is not None
+    assert abs(r.series_probability_exact - binomial_tail(3, 2, p)) < 1e-12 and r.series_probability_exact > 0.2
+    assert r.share_series_reaching_claim is not None and abs(r.share_series_reaching_claim - binomial_tail(3, 2, p)) < 0.03
+    assert r.parameters["claim_responder_count"] == 2
+    # 50% of 20 stays 10 of 20
+    half = simulate_natural_history(20000, 3, seed=0, claim_responder_fraction=0.5, claim_series_size=20)
+    assert half.series_probability_exact is not None
+    assert abs(half.series_probability_exact - binomial_tail(20, 10, half.share_no_decline)) < 1e-12

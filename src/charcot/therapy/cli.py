@@ -90,8 +90,9 @@ def render_grade(g: ClaimGrade) -> str:
             size = nh.parameters.get("claim_series_size", 20)
             low, high = nh.series_probability_range or (nh.series_probability_exact, nh.series_probability_exact)
             seeds = f"seeds {nh.seeds_checked[0]}-{nh.seeds_checked[-1]}" if nh.seeds_checked else f"seed {nh.seed}"
+            count = nh.parameters.get("claim_responder_count")
             lines.append(f"  claim {nh.claim_responder_fraction:.0%} 'improved': an untreated series of {size} reaches "
-                         f"that share of 'no decline' with probability {nh.series_probability_exact:.1%} (exact "
+                         f"that share{f' ({count} of {size})' if count else ''} of 'no decline' with probability {nh.series_probability_exact:.1%} (exact "
                          f"binomial; {low:.1%} to {high:.1%} over {seeds}); "
                          f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
         lines += [f"  assumption: {a}" for a in nh.assumptions]

@@ -15,7 +15,8 @@ Model (per simulated patient; numpy, seeded, reproducible):
 
 Claim comparison: a claim's "improved" is compared with *no decline* (final ALSFRS-R at or above
 baseline). The chance that an untreated series of the claim's size reaches the claimed share is an
-exact binomial tail, P(X >= ceil(f * size)) with X ~ Binomial(size, p), p = the simulated no-decline
+exact binomial tail, P(X >= k) with X ~ Binomial(size, p), k = the count nearest f * size (a claimed
+percentage is a rounded count: 67% of 3 patients is 2), p = the simulated no-decline
 share; because p itself is simulated, p and the tail are recomputed for ``SPREAD_SEEDS`` further seeds
 and the range is reported (the seed-to-seed spread), so no single seed's number is over-read.
 """
@@ -117,16 +118,17 @@ def simulate_natural_history(
             sustained = 0.0
 
     no_decline = change >= 0
+    k = 0
     series_share: float | None = None
     series_exact: float | None = None
     spread: list[float] = []
     p_spread: list[float] = []
     size = claim_series_size or DEFAULT_SERIES_SIZE
     if claim_responder_fraction is not None:
+        # a claimed share is a rounded count: "67%" of 3 patients is 2 of them (not ceil(2.01) = 3)
+        k = max(1, int(np.floor(claim_responder_fraction * size + 0.5))) if claim_responder_fraction > 0 else 0
         draws = rng.integers(0, n, (replicates, size))
-        shares = no_decline[draws].mean(axis=1)
-        series_share = float((shares >= claim_responder_fraction).mean())
-        k = int(np.ceil(claim_responder_fraction * size - 1e-9))
+        series_share = float((no_decline[draws].sum(axis=1) >= k).mean())
         p0 = float(no_decline.mean())
         series_exact = binomial_tail(size, k, p0)
         p_spread, spread = [p0], [series_exact]
@@ -143,6 +145,7 @@ def simulate_natural_history(
     }
     if claim_responder_fraction is not None:
         params["claim_series_size"] = size
+        params["claim_responder_count"] = k  # the count the claimed share stands for in a series of this size
     assumptions = [
         (f"series size {size} (the claim's)" if claim_series_size else
          f"series size {size} (assumed: the claim gives none)") if claim_responder_fraction is not None
