@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -313,3 +314,13 @@ def test_unverified_open_status_is_not_enough_for_eligible() -> None:
     # the tofersen early-access record is "available" but unverified: a clinic must check, never "eligible"
     m = match(facts("sod1_patient")).get("EAP-tofersen")
     assert m.verdict is Verdict.CANNOT_DECIDE and "not verified" in m.summary
+
+
+def test_healey_vital_capacity_is_checked() -> None:
+    # FVC 40% read "would meet every checked criterion" for the HEALEY master protocol (VC >= 50% was site-only)
+    def healey(fvc: float) -> Any:
+        return match(_als(age=55, fvc_percent=fvc, disease_duration_months=12, alsfrs_r=40)).get("NCT04297683")
+
+    low = {c.id: c.status for c in healey(40).criteria}
+    assert low["vital_capacity"] is CriterionStatus.FAILED
+    assert {c.id: c.status for c in healey(50).criteria}["vital_capacity"] is CriterionStatus.MET
