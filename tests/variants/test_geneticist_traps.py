@@ -290,3 +290,14 @@ def test_structural_variant_record_over_an_als_gene_is_named_not_ignored(tmp_pat
     named = [na for na in carrier.not_assessed if "<DEL>" in na.what]
     assert len(named) == 1 and "TBK1" in named[0].what and f"{chrom}:{start}-{end}" in named[0].what
     assert not [na for na in interpret(vcf, sample="ADM1059A1").not_assessed if "<DEL>" in na.what]  # 0/0
+    # the gene's one status says so too (was "no reportable variant")
+    assert carrier.genes_with_structural_records == ["TBK1"]
+    import json
+
+    from charcot.cli import main
+
+    assert main(["report", "--vcf", str(vcf), "--sample", "ADM1059A3", "--no-pdf", "-q", "--genes", "TBK1",
+                 "--outdir", str(tmp_path / "rep")]) == 0
+    items = json.loads((tmp_path / "rep" / "report.json").read_text())["items"]
+    (item,) = [i for i in items if i["key"] == "gene:TBK1"]
+    assert item["status"] == "assessed" and "structural-variant record overlaps the gene" in item["result"]

@@ -465,8 +465,9 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
-        genes_not_covered=list(result.genes_not_covered), records_read=result.records_read,
-        notes=notes)
+        genes_not_covered=list(result.genes_not_covered),
+        genes_with_structural_records=list(result.genes_with_structural_records),
+        records_read=result.records_read, notes=notes)
 
 
 def _full_hgvs_c(hgvs_c: str | None, transcript: str | None) -> str | None:
@@ -932,8 +933,10 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     for gene in sorted(set(genetics.genes_assessed)):
         found = by_gene.get(gene, [])
         result = "; ".join(f"{f.hgvs_p or f.hgvs_c or f.key}: {f.classification or 'not classified'}" for f in found)
-        items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED,
-                          result=result or "no reportable variant"))
+        result = result or "no reportable variant"
+        if gene in genetics.genes_with_structural_records:
+            result += "; a structural-variant record overlaps the gene and was not interpreted (see not assessed)"
+        items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
                           reason="the VCF has no record on the gene's chromosome"))

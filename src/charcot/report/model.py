@@ -146,6 +146,8 @@ class GeneticsSection(_Model):
     genes_assessed: list[str] = Field(default_factory=list)
     # panel genes on a chromosome the VCF has no record on: not assessed, never "no variant"
     genes_not_covered: list[str] = Field(default_factory=list)
+    # genes a structural-variant record of the sample overlaps (not interpreted; see not_assessed)
+    genes_with_structural_records: list[str] = Field(default_factory=list)
     records_read: int | None = None
     notes: list[str] = Field(default_factory=list)
 

@@ -454,8 +454,10 @@ def _interpret(
                     reason="a small-variant VCF does not represent them",
                     how_to_assess="run an SV/CNV caller (e.g. Manta, GATK gCNV) and review ALS genes"),
     ]
+    sv_genes: set[str] = set()
     for chrom, start, end, alt in read.symbolic:
         hit = sorted({pg.symbol for pg in panel.genes_at(chrom, start, end)})
+        sv_genes.update(hit)
         if hit:
             not_assessed.append(NotAssessed(
                 what=f"a structural-variant record {alt} at {chrom}:{start}-{end} overlapping {', '.join(hit)}",
@@ -547,7 +549,9 @@ def _interpret(
         sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, hpo_labels=hpo_labels,
         hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
         status="not_assessed" if not covered_genes else "partial" if not_covered else "assessed",
-        genes_assessed=covered_genes, genes_not_covered=not_covered, records_read=read.records_read, findings=findings, compound_heterozygous=comphet,
+        genes_assessed=covered_genes, genes_not_covered=not_covered,
+        genes_with_structural_records=sorted(sv_genes & set(covered_genes)), records_read=read.records_read,
+        findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
         provenance=provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None))
 

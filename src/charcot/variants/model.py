@@ -243,6 +243,9 @@ class InterpretationResult(BaseModel):
     genes_assessed: list[str]
     # Panel genes on a chromosome where the file has no record at all: not assessed (not "no variant").
     genes_not_covered: list[str] = Field(default_factory=list)
+    # panel genes overlapped by a structural-variant record the sample carries (<DEL>, <DUP>...): small variants
+    # assessed, the structural record not interpreted (named in not_assessed)
+    genes_with_structural_records: list[str] = Field(default_factory=list)
     records_read: int = 0
     findings: list[VariantFinding]
     compound_heterozygous: list[CompoundHetCandidate]
