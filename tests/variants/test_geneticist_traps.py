@@ -301,3 +301,16 @@ def test_structural_variant_record_over_an_als_gene_is_named_not_ignored(tmp_pat
     items = json.loads((tmp_path / "rep" / "report.json").read_text())["items"]
     (item,) = [i for i in items if i["key"] == "gene:TBK1"]
     assert item["status"] == "assessed" and "structural-variant record overlaps the gene" in item["result"]
+
+
+def test_html_not_classified_table_shows_a_genotype_that_does_not_fit_the_sex(tmp_path: Path) -> None:
+    # an unannotated heterozygous UBQLN2 call in a male lands in "not classified": before, the HTML table showed
+    # only "heterozygous" (the caution was in report.json alone)
+    from charcot.cli import main
+
+    c, s, e, _ = exon("UBQLN2", 1, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "u.vcf.gz", [Rec(c, (s + e) // 2, "C", "T", gt="0/1")], build=Build.GRCh38)
+    assert main(["report", "--vcf", str(vcf), "--sex", "male", "--no-pdf", "-q", "--genes", "UBQLN2",
+                 "--outdir", str(tmp_path / "rep")]) == 0
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert "one X chromosome: the genotype must be checked" in html
