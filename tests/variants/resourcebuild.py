@@ -82,3 +82,17 @@ def vep_csq(**values: str) -> str:
     unknown = set(values) - set(fields)
     assert not unknown, unknown
     return "|".join(values.get(f, "") for f in fields)
+
+
+def sod1_missense_vcf(tmp_path: Path, csq_extra: dict[str, str]) -> Path:
+    """A GRCh38 VCF with one VEP-annotated SOD1 missense call (exon 4), with ``csq_extra`` CSQ fields."""
+    from .vcfbuild import Rec, exon, mane, write_vcf
+
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    tx = mane("SOD1")
+    csq = vep_csq(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
+                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
+                  HGVSc=f"{tx}:c.300G>T", HGVSp="ENSP00000270142.7:p.Leu100Phe", Protein_position="100",
+                  **csq_extra)
+    return write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T", info={"CSQ": csq})], build=Build.GRCh38,
+                     extra_header=[vep_csq_header()])

@@ -16,19 +16,8 @@ from charcot.model import AcmgClass, Build
 from charcot.variants.api import interpret
 from charcot.variants.model import VariantFinding
 
-from .resourcebuild import gnomad_vcf, vep_csq, vep_csq_header
+from .resourcebuild import gnomad_vcf, sod1_missense_vcf, vep_csq, vep_csq_header
 from .vcfbuild import Rec, exon, mane, write_vcf
-
-
-def _sod1_missense(tmp_path: Path, csq_extra: dict[str, str]) -> Path:
-    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
-    tx = mane("SOD1")
-    csq = vep_csq(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
-                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
-                  HGVSc=f"{tx}:c.300G>T", HGVSp="ENSP00000270142.7:p.Leu100Phe", Protein_position="100",
-                  **csq_extra)
-    return write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T", info={"CSQ": csq})], build=Build.GRCh38,
-                     extra_header=[vep_csq_header()])
 
 
 def _one(findings: list[VariantFinding], gene: str) -> VariantFinding:
@@ -51,28 +40,28 @@ def _applied(f: VariantFinding) -> set[str]:
 ])
 def test_overall_af_carried_by_a_bottlenecked_group_is_not_ba1(tmp_path: Path, groups: dict[str, str]) -> None:
     # before: BA1 from the pooled overall AF -> Benign (a false benign in a Mendelian gene)
-    f = _one(interpret(_sod1_missense(tmp_path, groups)).findings, "SOD1")
+    f = _one(interpret(sod1_missense_vcf(tmp_path, groups)).findings, "SOD1")
     assert not _applied(f) & {"BA1", "BS1"}
     assert f.classification not in (AcmgClass.BENIGN, AcmgClass.LIKELY_BENIGN)
     assert any("bottlenecked group" in n and "BA1 is not applied" in n for n in f.notes)
 
 
 def test_overall_af_without_group_data_still_gives_ba1(tmp_path: Path) -> None:
-    f = _one(interpret(_sod1_missense(tmp_path, {"gnomADe_AF": "0.002"})).findings, "SOD1")
+    f = _one(interpret(sod1_missense_vcf(tmp_path, {"gnomADe_AF": "0.002"})).findings, "SOD1")
     assert "BA1" in _applied(f)
 
 
 def test_allele_seen_in_1000_genomes_is_not_absent_from_controls(tmp_path: Path) -> None:
     # gnomAD fields empty, 1000 Genomes has it at 1 % in Europeans: before, PM2 "absent from the population data";
     # 1000G never gives benign evidence, but the allele is not absent either
-    vcf = _sod1_missense(tmp_path, {"AF": "0.002", "EUR_AF": "0.01", "MAX_AF": "0.01", "MAX_AF_POPS": "EUR"})
+    vcf = sod1_missense_vcf(tmp_path, {"AF": "0.002", "EUR_AF": "0.01", "MAX_AF": "0.01", "MAX_AF_POPS": "EUR"})
     f = _one(interpret(vcf).findings, "SOD1")
     assert not _applied(f) & {"PM2", "BA1", "BS1"}
     assert any(n.startswith("PM2 not applied") and "MAX_AF (EUR)" in n for n in f.notes)
     assert not any("population frequency not assessed" in n for n in f.notes)  # one status: gnomAD was consulted
     # a rare 1000G observation under the gene's PM2 maximum does not stop PM2 (none here: SOD1's is 2.9e-6, so an
     # allele 1000G saw at all is above it) -- and with no 1000G observation PM2 applies
-    f = _one(interpret(_sod1_missense(tmp_path, {})).findings, "SOD1")
+    f = _one(interpret(sod1_missense_vcf(tmp_path, {})).findings, "SOD1")
     assert "PM2" in _applied(f)
 
 

@@ -13,19 +13,16 @@ from charcot.errors import InputError
 from charcot.model import AcmgClass, Build
 from charcot.variants.api import interpret
 
-from .resourcebuild import GNOMAD_V2_37, GNOMAD_V4, clinvar_vcf, gnomad_vcf, vep_csq, vep_csq_header
+from .resourcebuild import (
+    GNOMAD_V2_37,
+    GNOMAD_V4,
+    clinvar_vcf,
+    gnomad_vcf,
+    sod1_missense_vcf,
+    vep_csq,
+    vep_csq_header,
+)
 from .vcfbuild import Rec, exon, mane, write_vcf
-
-
-def _sod1_missense(tmp_path: Path, csq_extra: dict[str, str]) -> Path:
-    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
-    tx = mane("SOD1")
-    csq = vep_csq(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="SOD1",
-                  Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5",
-                  HGVSc=f"{tx}:c.300G>T", HGVSp="ENSP00000270142.7:p.Leu100Phe", Protein_position="100",
-                  **csq_extra)
-    return write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T", info={"CSQ": csq})], build=Build.GRCh38,
-                     extra_header=[vep_csq_header()])
 
 
 def _sod1(result):  # type: ignore[no-untyped-def]
@@ -36,7 +33,7 @@ def _sod1(result):  # type: ignore[no-untyped-def]
 def test_vep_max_af_is_never_read_as_grpmax(tmp_path: Path) -> None:
     # a SOD1 missense seen once: MAX_AF 6e-5 (1000G/ESP/gnomAD maximum) is above SOD1's BS1 (2.9e-5), but
     # gnomAD itself has it at 1.7e-6; before the fix MAX_AF was taken as the grpmax AF -> BS1 -> Likely benign
-    vcf = _sod1_missense(tmp_path, {"MAX_AF": "6e-05", "MAX_AF_POPS": "gnomADe_AFR", "gnomADe_AF": "1.7e-06",
+    vcf = sod1_missense_vcf(tmp_path, {"MAX_AF": "6e-05", "MAX_AF_POPS": "gnomADe_AFR", "gnomADe_AF": "1.7e-06",
                                     "gnomADe_AFR_AF": "6e-05", "gnomADe_NFE_AF": "0"})
     f = _sod1(interpret(vcf))
     assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]
@@ -48,7 +45,7 @@ def test_vep_max_af_is_never_read_as_grpmax(tmp_path: Path) -> None:
 
 
 def test_common_only_in_a_1000g_population_is_not_benign(tmp_path: Path) -> None:
-    vcf = _sod1_missense(tmp_path, {"AF": "0.002", "EUR_AF": "0.01", "MAX_AF": "0.01", "MAX_AF_POPS": "EUR"})
+    vcf = sod1_missense_vcf(tmp_path, {"AF": "0.002", "EUR_AF": "0.01", "MAX_AF": "0.01", "MAX_AF_POPS": "EUR"})
     f = _sod1(interpret(vcf))
     assert not [e for e in f.evidence if e.criterion in ("BS1", "BA1") and e.applied]
     assert f.classification not in (AcmgClass.LIKELY_BENIGN, AcmgClass.BENIGN)
