@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -99,6 +99,7 @@ def clean_repeats() -> str:
 
 @fuzz(12)
 @given(flips=flips)
+@example(flips=[(0.00390625, 0)])  # a gzip header MTIME bit: harmless, exit 0, same answer (seen in CI)
 def test_repeats_bgzf_bit_flips(run_cli, tmp_path: Path, clean_repeats: str, flips) -> None:  # type: ignore[no-untyped-def]
     work = Path(tempfile.mkdtemp(dir=tmp_path))
     data = STR_GZ.read_bytes()
@@ -110,8 +111,9 @@ def test_repeats_bgzf_bit_flips(run_cli, tmp_path: Path, clean_repeats: str, fli
     _check_clean_exit(res)
     if res.code == 0:
         got, want = json.loads(res.stdout), json.loads(clean_repeats)
-        for d in (got, want):
+        for d in (got, want):  # where the file lies is not part of the answer (the damaged copy is elsewhere)
             d.pop("input", None)
+            d.pop("path", None)
             d.pop("provenance", None)
         assert got == want
 
