@@ -115,6 +115,8 @@ def test_knowledge_browser_and_calculators(client: TestClient) -> None:
     ped = (DEMO / "demo.ped").read_text()
     rel = client.post("/calculators/relatives", data={"ped": ped, "gene": "SOD1", "carrier": "NA12878", "horizon": "10"})
     assert rel.status_code == 200 and "DEMO-C1" in rel.text and "Carrier probability" in rel.text and "<svg" in rel.text
+    # the model's caveats read as sentences (were joined as a list: "... by age;..., Risks ignore ...")
+    assert ".," not in rel.text and "., " not in rel.text
     bad = client.post("/calculators/encals", data={"delta_frs": "abc"})
     assert bad.status_code == 422 and "ΔFRS must be a number" in bad.text and 'id="encals"' in bad.text
 

@@ -142,9 +142,9 @@ def relatives(form: dict[str, str]) -> list[tuple[str, Any]]:
     if carrier is not None and carrier not in pedigree:
         raise FormProblem(f"the known carrier {carrier[:40]!r} is not in the pedigree")
     result = relative_risks(pedigree, gene, carrier=carrier, horizon_years=horizon, observations=obs)
-    table = [{"person": i.id, "sex": str(i.sex.value if hasattr(i.sex, "value") else i.sex),
+    table = [{"person": i.id, "sex": i.sex.value,
               "age": "–" if i.age is None else f"{i.age:g}",
-              "status": str(i.status.value if hasattr(i.status, "value") else i.status),
+              "status": i.status.value,
               "deceased": i.vital,
               "carrier probability": f"{i.p_carrier:.1%}",
               f"risk in {horizon} years": "–" if i.risk_next_years is None else f"{i.risk_next_years:.1%}",
@@ -154,7 +154,7 @@ def relatives(form: dict[str, str]) -> list[tuple[str, Any]]:
     return [("Pedigree", Markup(pedigree_svg(pedigree, result))), ("Relatives", table),
             ("Gene and penetrance curve", f"{a.gene}: {a.curve_title or a.curve} ({a.curve_confidence})"),
             ("Non-penetrance assumed", f"{a.nonpenetrance:.0%} ({a.nonpenetrance_rationale})"),
-            ("Method", a.method), ("Caveats", a.caveats), ("Sources", ", ".join(a.sources))]
+            ("Method", a.method), ("Caveats", " ".join(c if c.endswith(".") else f"{c}." for c in a.caveats)), ("Sources", ", ".join(a.sources))]
 
 
 CALCULATORS: dict[str, Callable[[dict[str, str]], list[tuple[str, Any]]]] = {
