@@ -225,6 +225,17 @@ def check_hpo_ids(terms: list[str], *, path: str | Path | None = None, where: st
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 
 
+def bgzf_block_size(extra: bytes) -> int | None:
+    """The total size of a BGZF block from its gzip FEXTRA field (the 'BC' subfield), or None if absent."""
+    i = 0
+    while i + 4 <= len(extra):
+        sub, slen = extra[i:i + 2], struct.unpack("<H", extra[i + 2:i + 4])[0]
+        if sub == b"BC" and slen == 2 and i + 6 <= len(extra):
+            return int(struct.unpack("<H", extra[i + 4:i + 6])[0]) + 1
+        i += 4 + slen
+    return None
+
+
 def bgzf_damage(path: str | Path) -> str | None:
     """Walk a BGZF file block by block (zlib, CRC32 and size of each) and describe the first damaged
     block in words, or None if every block is intact. Only called once reading has failed, to turn
@@ -243,13 +254,7 @@ def bgzf_damage(path: str | Path) -> str | None:
                             "(the file was altered)")
                 xlen = struct.unpack("<H", head[10:12])[0]
                 extra = handle.read(xlen)
-                bsize = None
-                i = 0
-                while i + 4 <= len(extra):
-                    sub, slen = extra[i:i + 2], struct.unpack("<H", extra[i + 2:i + 4])[0]
-                    if sub == b"BC" and slen == 2 and i + 6 <= len(extra):
-                        bsize = struct.unpack("<H", extra[i + 4:i + 6])[0] + 1
-                    i += 4 + slen
+                bsize = bgzf_block_size(extra)
                 if bsize is None or bsize < 12 + xlen + 8:
                     return f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} has a broken header"
                 body = handle.read(bsize - 12 - xlen)

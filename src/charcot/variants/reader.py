@@ -33,7 +33,7 @@ from charcot.genome.builds import contig_in_file, detect_build, normalise_contig
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
-from charcot.structured import bgzf_damage
+from charcot.structured import bgzf_block_size, bgzf_damage
 from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
@@ -510,14 +510,7 @@ def _bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
     if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
         return None
     xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
-    extra = data[i + 12:i + 12 + xlen]
-    bsize = None
-    j = 0
-    while j + 4 <= len(extra):
-        sub, slen = extra[j:j + 2], struct.unpack("<H", extra[j + 2:j + 4])[0]
-        if sub == b"BC" and slen == 2 and j + 6 <= len(extra):
-            bsize = struct.unpack("<H", extra[j + 4:j + 6])[0] + 1
-        j += 4 + slen
+    bsize = bgzf_block_size(data[i + 12:i + 12 + xlen])
     if bsize is None or bsize < 12 + xlen + 8 or len(data) < i + bsize:
         return None
     body = data[i + 12 + xlen:i + bsize]
