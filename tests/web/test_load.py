@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -56,23 +57,7 @@ def test_twenty_concurrent_users(live_server_factory: Any, database_url: str | N
             assert c.get(f"/cases/{case_id}/report.json").json()["repeats"]["calls"]
 
 
-UPLOADER = """
-import sys, httpx
-url, size = sys.argv[1], int(sys.argv[2])
-block = b"not a vcf record\\t" * (1024 * 1024 // 17)
-def body():
-    yield (b'--B\\r\\nContent-Disposition: form-data; name="vcf"; filename="genome.vcf"\\r\\n'
-           b"Content-Type: application/octet-stream\\r\\n\\r\\n")
-    sent = 0
-    while sent < size:
-        sent += len(block)
-        yield block
-    yield b"\\r\\n--B--\\r\\n"
-    print(sent, file=sys.stderr)
-r = httpx.post(url + "/api/cases", content=body(), headers={"content-type": "multipart/form-data; boundary=B"},
-               timeout=300)
-print(r.status_code)
-"""
+UPLOADER = str(Path(__file__).parents[2] / "benchmarks" / "stream_upload.py")  # the streaming upload client, shared with the benchmark/test
 
 
 def test_healthz_stays_fast_during_a_large_upload(live_server_factory: Any) -> None:
@@ -81,7 +66,7 @@ def test_healthz_stays_fast_during_a_large_upload(live_server_factory: Any) -> N
     with httpx.Client(base_url=server.url, timeout=10) as c:
         c.get("/healthz")
         # The uploading client is its own process, as a browser would be (not a thread sharing our GIL).
-        uploader = subprocess.Popen([sys.executable, "-c", UPLOADER, server.url, str(BIG)], stdout=subprocess.PIPE,
+        uploader = subprocess.Popen([sys.executable, UPLOADER, server.url, str(BIG)], stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True)
         time.sleep(0.3)
         while uploader.poll() is None:
