@@ -187,7 +187,11 @@ def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ig
     assert set(kinds) == {"reference", "transcripts", "gnomad", "clinvar", "clinvar_summary", "alphamissense",
                           "revel"}
     assert manifest["build"] == "GRCh38" and manifest["version"].startswith("GRCh38-")
-    assert any(c == "21" and s <= 31659783 <= e for c, s, e in manifest["regions"])  # SOD1 covered
+    sets = manifest["region_sets"]
+    assert any(c == "21" and s <= 31659783 <= e for c, s, e in sets["genes"]["regions"])  # SOD1 covered
+    assert {k: r["covers"] for k, r in kinds.items()} == {
+        "reference": "genes", "transcripts": "genes", "clinvar": "genes", "clinvar_summary": "genes",
+        "gnomad": "gnomad", "alphamissense": "coding", "revel": "coding"}
     assert kinds["clinvar_summary"]["records"] == 4  # SOD1 rows of GRCh38 kept; GRCh37 and FOXRED1 dropped
     assert kinds["clinvar"]["records"] == 4 and kinds["alphamissense"]["records"] == 4
     assert kinds["revel"]["records"] == 3
@@ -255,3 +259,96 @@ def test_truncation_in_a_plain_vcf_gets_its_consequence_from_the_knowledge_base(
     assert f.consequence == ["stop_gained"] and f.consequence_source == "knowledge base (curated HGVS)"
     assert (f.hgvs_c, f.hgvs_p) == (f"NM_004960.4:{hgvs_c}", hgvs_p) and f.classification is not None
     assert [e for e in f.evidence if e.criterion == "PVS1"]  # evaluated (FUS's gene rule decides its strength)
+
+
+def _sod1_intron_vcf(tmp_path: Path, rows: list[tuple[int, str, str, str]]) -> Path:
+    """A GRCh38 VCF of SOD1 calls (pos, ref, alt, VEP consequence) annotated with the real VEP CSQ header."""
+    tx = mane("SOD1")
+    # the real header's fields without its population frequencies (so gnomAD comes from the bundle alone)
+    header = vep_csq_header()
+    all_fields = header.split("Format: ")[1].rstrip('">').split("|")
+    fields = [f for f in all_fields if "AF" not in f and not f.startswith("gnomAD")]
+    header = header.replace("|".join(all_fields), "|".join(fields))
+    recs = []
+    for pos, ref, alt, csq in rows:
+        values = dict(zip(all_fields, vep_csq(
+            Allele=alt, Consequence=csq, IMPACT="MODIFIER" if csq == "intron_variant" else "LOW", SYMBOL="SOD1",
+            Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", MANE_SELECT="NM_000454.5").split("|"),
+            strict=True))
+        recs.append(Rec("21", pos, ref, alt, info={"CSQ": "|".join(values[f] for f in fields)}))
+    return write_vcf(tmp_path / "sod1.vcf.gz", recs, build=Build.GRCh38, extra_header=[header])
+
+
+def test_gnomad_is_kept_only_near_exons_and_outside_it_frequency_is_not_assessed(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # before: the bundle kept gnomAD over whole gene spans (most of its size); now panel exons +- 100 bp, and a
+    # deep intronic variant is "not assessed" for PM2/BS1/BA1 (never "absent"), as the manifest's regions say
+    from charcot.variants.bundle import GNOMAD_PADDING, Bundle
+
+    from .vcfbuild import exon
+
+    chrom, _s3, end3, _ = exon("SOD1", 3, Build.GRCh38)
+    _c, start4, _e4, _ = exon("SOD1", 4, Build.GRCh38)
+    assert start4 - end3 > 2 * GNOMAD_PADDING + 20  # SOD1 intron 3 (GENCODE canonical) is long enough
+    deep = (end3 + start4) // 2  # mid-intron: farther than the padding from both exons
+    near = end3 + GNOMAD_PADDING - 10  # intronic, inside the padding
+    in_exon = start4 + 5
+    common = {"AF": "0.31", "AN": "150000", "AC": "46500", "AF_grpmax": "0.4", "AN_grpmax": "40000",
+              "fafmax_faf95_max": "0.38"}
+    gnomad = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, deep, "A", "G", common), (chrom, near, "C", "T", common)])
+    out = tmp_path / "b"
+    build_bundle(out, Build.GRCh38, gnomad=[gnomad])
+    manifest = Bundle(out).manifest
+    kept = manifest.region_sets["gnomad"].regions
+    assert any(c == chrom and s <= near <= e for c, s, e in kept) and any(c == chrom and s <= in_exon <= e
+                                                                          for c, s, e in kept)
+    assert not any(c == chrom and s <= deep <= e for c, s, e in kept)
+    (g,) = manifest.resources
+    assert g.records == 1 and g.covers == "gnomad" and "ID" not in g.fields and "AF_grpmax" in g.fields
+    vcf = _sod1_intron_vcf(tmp_path, [(deep, "A", "G", "intron_variant"), (deep + 7, "C", "A", "intron_variant"),
+                                      (near, "C", "T", "intron_variant"), (in_exon, "G", "A", "synonymous_variant")])
+    found = {f.pos: f for f in interpret(vcf, resources=out).findings if f.gene == "SOD1"}
+    for pos in (deep, deep + 7):  # in gnomAD (common) and absent from it: both not assessed in the bundle
+        f = found[pos]
+        assert f.frequencies.not_covered is not None and "outside the regions" in f.frequencies.not_covered
+        assert not f.frequencies.searched
+        assert not [e for e in f.evidence if e.criterion in ("PM2", "BA1", "BS1") and e.applied]
+    assert [e for e in found[near].evidence if e.criterion == "BA1" and e.applied]  # kept near the exon
+    assert found[in_exon].frequencies.searched and not found[in_exon].frequencies.present  # absent: PM2 may apply
+    # the same file given directly covers the whole gene: the deep intronic allele is found there (BA1)
+    direct = {f.pos: f for f in interpret(vcf, gnomad=gnomad).findings if f.gene == "SOD1"}
+    assert [e for e in direct[deep].evidence if e.criterion == "BA1" and e.applied]
+    # the interpretation reads the manifest's regions: a region set without SOD1 exon 4 makes it not assessed
+    raw = json.loads((out / "manifest.json").read_text())
+    raw["region_sets"]["gnomad"]["regions"] = [r for r in raw["region_sets"]["gnomad"]["regions"]
+                                               if not (r[0] == chrom and r[1] <= in_exon <= r[2])]
+    (out / "manifest.json").write_text(json.dumps(raw))
+    (f,) = [f for f in interpret(vcf, resources=out).findings if f.pos == in_exon]
+    assert f.frequencies.not_covered is not None and not [e for e in f.evidence if e.criterion == "PM2" and e.applied]
+    # resources info shows the layout: region sets with their size, each file's set, size and kept fields
+    info = run_cli("resources", "info", str(out))
+    assert info.code == 0
+    assert "panel exons +- 100 bp" in info.stdout and "covers gnomad" in info.stdout and "keeps FILTER" in info.stdout
+
+
+def test_score_tables_keep_one_compact_row_per_allele(tmp_path: Path) -> None:
+    # REVEL lists one row per transcript, CADD every column, SpliceAI a VCF: the bundle keeps CHROM POS REF ALT and
+    # the one score charcot reads (REVEL: the highest, as read before), and finds indels in minimal form
+    revel = tmp_path / "revel.csv"
+    lines = (SCORES / "revel-v1.3.head.csv").read_text().splitlines()
+    revel.write_text("\n".join([*lines, lines[3].replace("0.043", "0.051").replace("ENST00000417324", "ENST0000000X")])
+                     + "\n")
+    out = tmp_path / "b"
+    m = build_bundle(out, Build.GRCh38, scores={"revel": revel, "cadd": SCORES / "cadd-v1.3-1000G_phase3.head.tsv"},
+                     regions=[("1", 10000, 40000)])
+    kinds = {e.kind: e for e in m.resources}
+    assert kinds["revel"].records == 3 and kinds["cadd"].records == 5 and kinds["cadd"].fields == ["PHRED"]
+    with gzip.open(out / "cadd.tsv.gz", "rt") as handle:
+        assert handle.read().splitlines()[:2] == ["#CHROM\tPOS\tREF\tALT\tcadd", "1\t10177\tA\tAC\t0.382"]
+    from charcot.variants.resources import ScoreResources
+
+    scores = ScoreResources({k: out / e.file for k, e in kinds.items()}, "test")
+    assert scores.predictors("1", 35142, "G", "T").revel == pytest.approx(0.051)
+    assert scores.predictors("1", 10505, "A", "T").cadd_phred == pytest.approx(8.281)
+    assert scores.predictors("1", 10177, "A", "AC").cadd_phred == pytest.approx(0.382)
+    assert scores.predictors("1", 10177, "AG", "ACG").cadd_phred == pytest.approx(0.382)  # same insertion, padded
+    assert scores.predictors("1", 10505, "A", "G").cadd_phred is None

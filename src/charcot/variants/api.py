@@ -373,22 +373,22 @@ def _interpret(
     gnomad_res: GnomadResource | GnomadSet | None = None
     bundle = None
     scores: ScoreResources | None = None
-    declared: dict[str, Any] = {}
     if resources is not None:
         from charcot.variants.bundle import Bundle
 
         bundle = Bundle(Path(resources))
-        declared = {"build": bundle.build, "regions": bundle.manifest.regions}
         label = f"bundle {bundle.manifest.version}"
+        # each file covers exactly the regions its manifest entry names: outside them "not assessed", never absent
         if clinvar is None and (p := bundle.path("clinvar")) is not None:
             from charcot.variants.resources import ClinVarResource
 
-            clinvar_res = ClinVarResource(p, label=f"{p.name} ({label})", **declared)
+            clinvar_res = ClinVarResource(p, label=f"{p.name} ({label})", build=bundle.build,
+                                          regions=bundle.regions_of(p))
         if gnomad is None and bundle.paths("gnomad"):
             from charcot.variants.resources import GnomadResource, GnomadSet
 
-            gnomad_res = GnomadSet([GnomadResource(p, label=f"{p.name} ({label})", **declared)
-                                    for p in bundle.paths("gnomad")])
+            gnomad_res = GnomadSet([GnomadResource(p, label=f"{p.name} ({label})", build=bundle.build,
+                                                   regions=bundle.regions_of(p)) for p in bundle.paths("gnomad")])
         if clinvar_summary is None:
             clinvar_summary = bundle.path("clinvar_summary")
         score_files = {e.kind: bundle.folder / e.file for e in bundle.manifest.resources

@@ -1,16 +1,24 @@
 """A local panel resource bundle: the files a laboratory downloads (reference FASTA, Ensembl GFF3, gnomAD
 sites VCFs, ClinVar ``clinvar.vcf.gz`` and ``variant_summary.txt.gz``, AlphaMissense, REVEL, SpliceAI and CADD
-score files), each cut once to the ALS panel regions, with a manifest (source, version, date, build, checksum,
-regions covered). ``interpret --resources BUNDLE`` reads it with no network; every run names the bundle version.
+score files), each cut once to the ALS panel regions it is read in, with a manifest (source, version, date, build,
+checksum, the regions each file covers and the fields it keeps). ``interpret --resources BUNDLE`` reads it with no
+network; every run names the bundle version.
 
-Layout::
+Layout (format 2; what each file covers is a named region set of the manifest, read by the interpretation: outside
+it the resource is "not assessed", never "absent")::
 
     BUNDLE/manifest.json
-    BUNDLE/reference.fa.gz (+ .fai, .gzi)   panel regions at their real coordinates, N elsewhere
-    BUNDLE/transcripts.gff3                 Ensembl GFF3 lines overlapping the panel
-    BUNDLE/gnomad.vcf.gz (+ .tbi)           one per gnomAD file given (gnomad-2.vcf.gz ...)
-    BUNDLE/clinvar.vcf.gz (+ .tbi), BUNDLE/clinvar_summary.tsv.gz
-    BUNDLE/alphamissense.tsv.gz, revel.tsv.gz, cadd.tsv.gz (bgzip + tabix), spliceai.vcf.gz
+    BUNDLE/reference.fa.gz (+ .fai, .gzi)   genes: panel genes +- 1 kb at their real coordinates, N elsewhere
+    BUNDLE/transcripts.gff3.gz              genes: Ensembl GFF3 lines overlapping them
+    BUNDLE/clinvar.vcf.gz (+ .tbi)          genes: CLNSIG, CLNREVSTAT, MC, GENEINFO (+ an annotation field)
+    BUNDLE/clinvar_summary.tsv.gz           panel genes' rows of the build, the columns charcot reads
+    BUNDLE/gnomad.vcf.gz (+ .tbi)           gnomad: panel exons +- 100 bp (splice regions, UTRs); the INFO fields
+                                            charcot reads; no ID/QUAL. One per gnomAD file given (gnomad-2...)
+    BUNDLE/spliceai.tsv.gz (+ .tbi)         splice: exons +- 50 bp; CHROM POS REF ALT max delta score
+    BUNDLE/alphamissense.tsv.gz, revel.tsv.gz, cadd.tsv.gz (+ .tbi)
+                                            coding: exons; CHROM POS REF ALT score (CADD: PHRED only; REVEL: the
+                                            highest over transcripts, as read). These predictors are read for
+                                            missense variants only, which lie in exons.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -29,17 +38,17 @@ from typing import Any
 from charcot.errors import InputError
 from charcot.genome.builds import contig_in_file, normalise_contig
 from charcot.model import Build
-from charcot.variants.model import BundleManifest, BundleResource
+from charcot.variants.model import BundleManifest, BundleRegionSet, BundleResource
 
 MANIFEST = "manifest.json"
-FORMAT = "charcot-resource-bundle/1"
+FORMAT = "charcot-resource-bundle/2"
 # Bases added on each side of the panel regions (splice regions and flanking indels stay inside).
 PADDING = 1000
 SCORE_KINDS = ("alphamissense", "revel", "spliceai", "cadd")
 BUNDLE_FILES = ("manifest.json", "reference.fa.gz", "reference.fa.gz.fai", "reference.fa.gz.gzi",
-                "transcripts.gff3", "clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "clinvar_summary.tsv.gz",
+                "transcripts.gff3.gz", "clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "clinvar_summary.tsv.gz",
                 "alphamissense.tsv.gz", "alphamissense.tsv.gz.tbi", "revel.tsv.gz", "revel.tsv.gz.tbi",
-                "cadd.tsv.gz", "cadd.tsv.gz.tbi", "spliceai.vcf.gz", "spliceai.vcf.gz.tbi",
+                "cadd.tsv.gz", "cadd.tsv.gz.tbi", "spliceai.tsv.gz", "spliceai.tsv.gz.tbi",
                 *[f"gnomad{s}.vcf.gz{t}" for s in ("", "-2", "-3", "-4") for t in ("", ".tbi")])
 
 
@@ -64,8 +73,12 @@ def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, 
     return out
 
 
-# Predictor scores are kept for exons +- this many bases (score files list every possible SNV: genome-wide
-# regions would make CADD alone hundreds of MB); deeper intronic positions keep their gnomAD/ClinVar data.
+# Bases kept around each panel exon in a gnomAD subset: the splice region (VEP: up to 8 bp into the intron), the
+# intronic positions of ClinGen's splicing recommendations (Walker et al. 2023: to -20 and +6 and beyond) and the
+# flanks an exome capture reads (gnomAD exome calls reach about 50-100 bp into introns). UTRs are part of the exons.
+# Deeper intronic positions are outside the gnomAD subset: "not assessed" for PM2/BS1/BA1, never "absent".
+GNOMAD_PADDING = 100
+# SpliceAI is kept for exons +- this many bases (its precomputed files list every SNV of every gene body).
 SCORE_PADDING = 50
 # gnomAD INFO fields charcot reads (charcot.variants.resources): the hundreds of others are dropped, which
 # makes a panel subset about twenty times smaller.
@@ -77,6 +90,12 @@ GNOMAD_KEEP = ("AC", "AN", "AF", "grpmax", "AC_grpmax", "AN_grpmax", "AF_grpmax"
 # (benchmarks/bench_bundle_size.py): gnomAD is most of a bundle.
 GNOMAD_KEEP_JOINT = ("AC_joint", "AN_joint", "AF_joint", "grpmax_joint", "AC_grpmax_joint", "AN_grpmax_joint",
                      "AF_grpmax_joint", "fafmax_faf95_max_joint")
+# ClinVar INFO fields charcot reads (variants.resources.ClinVarResource: CLNSIG, CLNREVSTAT, MC; GENEINFO names the
+# gene) and the annotation fields a ClinVar file annotated by VEP/SnpEff/bcftools csq may carry (protein changes).
+CLINVAR_KEEP = ("CLNSIG", "CLNREVSTAT", "MC", "GENEINFO", "CSQ", "ANN", "BCSQ")
+# The region set each kind of file covers (BundleManifest.region_sets).
+COVERS = {"reference": "genes", "transcripts": "genes", "clinvar": "genes", "clinvar_summary": "genes",
+          "gnomad": "gnomad", "spliceai": "splice", "alphamissense": "coding", "revel": "coding", "cadd": "coding"}
 
 
 def gnomad_fields(header: str) -> tuple[str, ...]:
@@ -90,14 +109,34 @@ def exon_regions(build: Build, padding: int = SCORE_PADDING) -> list[tuple[str, 
 
     spans = sorted((g.chrom, e.start - padding, e.end + padding) for g in knowledge_panel(build).genes
                    for e in g.exons)
+    return _merge(spans)
+
+
+def _merge(spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    for chrom, s, e in spans:
+    for chrom, s, e in sorted((normalise_contig(c), max(1, s), e) for c, s, e in spans):
         if out and out[-1][0] == chrom and s <= out[-1][2] + 1:
             out[-1] = (chrom, out[-1][1], max(out[-1][2], e))
         else:
-            out.append((chrom, max(1, s), e))
+            out.append((chrom, s, e))
     return out
 
+
+def region_sets(build: Build, *, padding: int = PADDING, gnomad_padding: int = GNOMAD_PADDING,
+                extra: Sequence[tuple[str, int, int]] = ()) -> dict[str, BundleRegionSet]:
+    """The bundle's named region sets (``extra`` regions are added to every set)."""
+    def made(description: str, pad: int, spans: Sequence[tuple[str, int, int]]) -> BundleRegionSet:
+        return BundleRegionSet(description=description + (" and the extra regions given" if extra else ""),
+                               padding=pad, regions=_merge([*spans, *extra]))
+
+    return {"genes": made(f"panel genes +- {padding} bp", padding, panel_regions(build, padding)),
+            "gnomad": made(f"panel exons +- {gnomad_padding} bp", gnomad_padding, exon_regions(build, gnomad_padding)),
+            "splice": made(f"panel exons +- {SCORE_PADDING} bp", SCORE_PADDING, exon_regions(build, SCORE_PADDING)),
+            "coding": made("panel exons", 0, exon_regions(build, 0))}
+
+
+def region_bp(regions: Sequence[tuple[str, int, int]]) -> int:
+    return sum(e - s + 1 for _c, s, e in regions)
 
 def _in(regions: dict[str, list[tuple[int, int]]], chrom: str, pos: int) -> bool:
     return any(s <= pos <= e for s, e in regions.get(normalise_contig(chrom), ()))
@@ -133,9 +172,11 @@ def _vcf_header_text(path: Path) -> str:
         raise InputError(f"not a readable VCF ({exc})", path=path) from None
 
 
-def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], keep_info: Sequence[str] = ()
-                ) -> None:
-    """bcftools view of the regions (streaming when the source has no index), bgzip + tabix."""
+def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], keep_info: Sequence[str] = (),
+                drop: Sequence[str] = ()) -> list[str]:
+    """bcftools view of the regions (records overlapping them; streaming when the source has no index), only the
+    INFO fields ``keep_info`` (all when empty) and without the columns ``drop`` (ID, QUAL), bgzip + tabix. Returns
+    the INFO fields kept."""
     import pysam
 
     header = _vcf_header_text(src)
@@ -153,12 +194,16 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
         name = contig_in_file(c, names) or c
         lines.append(f"{name}\t{s - 1}\t{e}")
     bed.write_text("\n".join(lines) + "\n")
-    args = [_bcftools(), "view", "--no-version", ("-R" if indexed else "-T"), str(bed), "-Oz", "-o", str(dest)]
+    where = (["-R", str(bed), "--regions-overlap", "1"] if indexed else ["-T", str(bed), "--targets-overlap", "1"])
+    declared = re.findall(r"##INFO=<ID=([^,>]+)", header)
+    present = [f for f in keep_info if f in declared]
+    remove = list(drop)
     if keep_info:
-        present = [f for f in keep_info if f"##INFO=<ID={f}," in header]
-        if present:
-            args = [_bcftools(), "annotate", "--no-version", "-x", "^" + ",".join(f"INFO/{f}" for f in present),
-                    ("-R" if indexed else "-T"), str(bed), "-Oz", "-o", str(dest)]
+        remove.append("^" + ",".join(f"INFO/{f}" for f in present) if present else "INFO")
+    if remove:
+        args = [_bcftools(), "annotate", "--no-version", "-x", ",".join(remove), *where, "-Oz", "-o", str(dest)]
+    else:
+        args = [_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest)]
     _run([*args, str(src)], "subsetting", src)
     bed.unlink()
     try:
@@ -166,7 +211,7 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
     except OSError:
         raise InputError("the file is not sorted by position, so its panel subset cannot be indexed", path=src,
                          hint="sort it first: bcftools sort -Oz -o sorted.vcf.gz FILE") from None
-
+    return present if keep_info else declared
 
 def _open_text(path: Path) -> Any:
     with open(path, "rb") as handle:
@@ -175,35 +220,98 @@ def _open_text(path: Path) -> Any:
         open(path, encoding="utf-8", errors="replace")
 
 
-def _subset_table(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]]], *, sep: str,
-                  chrom_col: int, pos_col: int, header_prefix: str, build: Build, pos_cols: dict[Build, int] | None
-                  = None) -> int:
-    """Rows of a score table (TSV/CSV, plain or gzip) inside the regions, written as bgzipped TSV + tabix."""
-    import pysam
+def _chrom_key(chrom: str) -> tuple[int, str]:
+    c = normalise_contig(chrom)
+    return (int(c), "") if c.isdigit() else ({"X": 23, "Y": 24, "MT": 25}.get(c, 26), c)
 
-    plain = dest.with_suffix("")
-    kept = 0
-    col = pos_cols[build] if pos_cols else pos_col
-    with _open_text(src) as handle, open(plain, "w") as out:
-        for line in handle:
-            if line.startswith(header_prefix) or line.startswith("#"):
-                out.write("#" + line.lstrip("#").replace(sep, "\t") if not line.startswith("##") else line)
+
+def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str, int, int]]
+                ) -> Iterator[tuple[str, int, str, str, str]]:
+    """(chrom, pos, ref, alt, score) of a score source inside the regions: AlphaMissense TSV (am_pathogenicity),
+    REVEL CSV (REVEL, by the build's position column), CADD TSV (PHRED) or SpliceAI VCF (the highest of its four
+    delta scores for the allele)."""
+    by = _by_chrom(regions)
+    if kind == "spliceai":
+        yield from _spliceai_rows(src, regions)
+        return
+    # (separator, chromosome, position, REF, ALT, score column names) of each release's column line
+    sep, chrom_name, pos_name, ref_name, alt_name, score_name = {
+        "alphamissense": ("\t", "CHROM", "POS", "REF", "ALT", "am_pathogenicity"),
+        "revel": (",", "chr", "grch38_pos" if build == Build.GRCh38 else "hg19_pos", "ref", "alt", "REVEL"),
+        "cadd": ("\t", "Chrom", "Pos", "Ref", "Alt", "PHRED")}[kind]
+    need = (chrom_name, pos_name, ref_name, alt_name, score_name)
+    with _open_text(src) as handle:
+        at: list[int] = []
+        for n, line in enumerate(handle, start=1):
+            if not at:
+                cols = line.lstrip("#").rstrip("\n").split(sep)
+                if all(c in cols for c in need):
+                    at = [cols.index(c) for c in need]
+                elif not line.startswith("#") or n > 50:
+                    raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src,
+                                     line=n, hint="give the release file as downloaded")
                 continue
             v = line.rstrip("\n").split(sep)
-            if len(v) <= max(chrom_col, col):
+            if len(v) <= max(at):
                 continue
             try:
-                pos = int(v[col])
+                pos = int(v[at[1]])
             except ValueError:
-                continue
-            if _in(regions, v[chrom_col], pos):
-                out.write("\t".join(v) + "\n")
-                kept += 1
+                continue  # REVEL rows without a position on this build
+            if _in(by, v[at[0]], pos):
+                yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
+
+
+def _spliceai_rows(src: Path, regions: Sequence[tuple[str, int, int]]) -> Iterator[tuple[str, int, str, str, str]]:
+    with tempfile.TemporaryDirectory(prefix="charcot-spliceai-") as tmp:
+        sub = Path(tmp) / "s.vcf.gz"
+        _subset_vcf(src, sub, regions, keep_info=("SpliceAI",), drop=("ID", "QUAL"))
+        with gzip.open(sub, "rt") as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                v = line.rstrip("\n").split("\t")
+                info = dict(kv.split("=", 1) for kv in v[7].split(";") if "=" in kv)
+                best: dict[str, tuple[float, str]] = {}
+                for entry in info.get("SpliceAI", "").split(","):
+                    parts = entry.split("|")
+                    if len(parts) < 6:
+                        continue
+                    for x in parts[2:6]:
+                        try:
+                            f = float(x)
+                        except ValueError:
+                            continue
+                        if parts[0] not in best or f > best[parts[0]][0]:
+                            best[parts[0]] = (f, x)
+                for alt in v[4].split(","):
+                    if alt in best:
+                        yield normalise_contig(v[0]), int(v[1]), v[3], alt, best[alt][1]
+
+
+def _score_table(src: Path, dest: Path, kind: str, build: Build, regions: Sequence[tuple[str, int, int]]) -> int:
+    """A compact score table: CHROM POS REF ALT SCORE (one row per allele, the highest score when the source lists
+    several, e.g. REVEL's one row per transcript), sorted, bgzip + tabix."""
+    import pysam
+
+    best: dict[tuple[str, int, str, str], tuple[float, str]] = {}
+    for chrom, pos, ref, alt, score in _score_rows(src, kind, build, regions):
+        try:
+            value = float(score)
+        except ValueError:
+            continue
+        key = (chrom, pos, ref, alt)
+        if key not in best or value > best[key][0]:
+            best[key] = (value, score)
+    plain = dest.with_suffix("")
+    with open(plain, "w") as out:
+        out.write(f"#CHROM\tPOS\tREF\tALT\t{kind}\n")
+        for (chrom, pos, ref, alt) in sorted(best, key=lambda k: (_chrom_key(k[0]), k[1], k[2], k[3])):
+            out.write(f"{chrom}\t{pos}\t{ref}\t{alt}\t{best[(chrom, pos, ref, alt)][1]}\n")
     pysam.tabix_compress(str(plain), str(dest), force=True)
     plain.unlink()
-    pysam.tabix_index(str(dest), seq_col=chrom_col, start_col=col, end_col=col, meta_char="#", force=True)
-    return kept
-
+    pysam.tabix_index(str(dest), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+    return len(best)
 
 def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], build: Build) -> None:
     """Each panel contig as one line: the panel regions' real bases at their real coordinates, N elsewhere, up
@@ -256,9 +364,9 @@ def _write_n(out: Any, n: int) -> None:
 
 
 def _subset_gff(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]]]) -> int:
-    """GFF3 feature lines overlapping the regions (genes, transcripts, exons, CDS, UTRs); header lines kept."""
+    """GFF3 feature lines overlapping the regions (genes, transcripts, exons, CDS, UTRs); header lines kept; gzip."""
     kept = 0
-    with _open_text(src) as handle, open(dest, "w") as out:
+    with _open_text(src) as handle, gzip.open(dest, "wt") as out:
         for line in handle:
             if line.startswith("#"):
                 if line.startswith("##gff-version") or line.startswith("#!"):
@@ -280,7 +388,6 @@ def _subset_gff(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]]]
                          hint="give the Ensembl GFF3 of the same build (Homo_sapiens.GRCh38.<release>.gff3.gz)")
     return kept
 
-
 def _version_of(path: Path, header: str = "") -> str:
     """A release label from the header (ClinVar fileDate, gnomAD/CADD/SpliceAI/VEP versions) or the file name."""
     for pattern in (r"gnomad\.(?:exomes|genomes|joint)\.((?:v|r)?[\d.]*\d)", r"##fileDate=(\S+)", r"SpliceAI(v[\d.]+)",
@@ -295,8 +402,8 @@ def _version_of(path: Path, header: str = "") -> str:
 def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Path | None = None,
                  gnomad: Sequence[Path] = (), clinvar: Path | None = None, clinvar_summary: Path | None = None,
                  scores: dict[str, Path] | None = None, regions: Sequence[tuple[str, int, int]] | None = None,
-                 padding: int = PADDING) -> BundleManifest:
-    """Cut every given resource to the panel regions (plus ``regions``) into the folder ``out``."""
+                 padding: int = PADDING, gnomad_padding: int = GNOMAD_PADDING) -> BundleManifest:
+    """Cut every given resource to the panel regions it is read in (plus ``regions``) into the folder ``out``."""
     from charcot.knowledge import get_knowledge
     from charcot.outputs import output_directory
     from charcot.variants.clinvar import SUMMARY_COLUMNS
@@ -311,79 +418,78 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
     if (fasta is None) != (gff is None):
         raise InputError("the reference FASTA and the GFF3 go together (the consequence engine needs both)",
                          hint="give both --fasta and --gff")
-    spans = panel_regions(build, padding)
-    if regions:
-        spans = sorted([*spans, *((normalise_contig(c), s, e) for c, s, e in regions)])
-    by = _by_chrom(spans)
-    score_spans = exon_regions(build)
-    if regions:
-        score_spans = sorted([*score_spans, *((normalise_contig(c), s, e) for c, s, e in regions)])
-    score_by = _by_chrom(score_spans)
+    for kind in (scores or {}):
+        if kind not in SCORE_KINDS:
+            raise InputError(f"unknown score file kind {kind!r}", hint=f"use one of {', '.join(SCORE_KINDS)}")
+    sets = region_sets(build, padding=padding, gnomad_padding=gnomad_padding,
+                       extra=[(normalise_contig(c), s, e) for c, s, e in regions or ()])
+    spans = {name: rs.regions for name, rs in sets.items()}
     kb = get_knowledge()
     entries: list[BundleResource] = []
     with output_directory(out, names=BUNDLE_FILES) as tmp:
-        def add(kind: str, file: str, src: Path, version: str, records: int | None = None) -> None:
+        def add(kind: str, file: str, src: Path, version: str, records: int | None = None,
+                fields: Sequence[str] = ()) -> None:
+            size = sum((tmp / f).stat().st_size for f in (file, file + ".tbi", file + ".fai", file + ".gzi")
+                       if (tmp / f).exists())
             entries.append(BundleResource(
                 kind=kind, file=file, source=Path(src).name, source_sha256=_sha256(Path(src)), version=version,
                 date=date.fromtimestamp(Path(src).stat().st_mtime).isoformat(), sha256=_sha256(tmp / file),
-                records=records))
+                records=records, covers=COVERS[kind], fields=list(fields), size=size))
 
         if fasta is not None and gff is not None:
-            _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans, build)
+            _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans["genes"], build)
             add("reference", "reference.fa.gz", Path(fasta), _version_of(Path(fasta)))
-            n = _subset_gff(Path(gff), tmp / "transcripts.gff3", by)
-            add("transcripts", "transcripts.gff3", Path(gff), _version_of(Path(gff)), n)
+            n = _subset_gff(Path(gff), tmp / "transcripts.gff3.gz", _by_chrom(spans["genes"]))
+            add("transcripts", "transcripts.gff3.gz", Path(gff), _version_of(Path(gff)), n)
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
             _check_vcf_build(Path(g), "gnomAD", build)
-            fields = gnomad_fields(_vcf_header_text(Path(g)))
-            _subset_vcf(Path(g), tmp / name, spans, keep_info=fields)
+            header = _vcf_header_text(Path(g))
+            fields = gnomad_fields(header)
+            kept = _subset_vcf(Path(g), tmp / name, spans["gnomad"], keep_info=fields, drop=("ID", "QUAL"))
             if fields == GNOMAD_KEEP_JOINT and not _all_have(tmp / name, "AF_joint"):
                 # a record without joint values is read from its single-dataset fields: keep them as well
-                _subset_vcf(Path(g), tmp / name, spans, keep_info=(*GNOMAD_KEEP, *GNOMAD_KEEP_JOINT))
-            add("gnomad", name, Path(g), _version_of(Path(g), _vcf_header_text(Path(g))), _count(tmp / name))
+                kept = _subset_vcf(Path(g), tmp / name, spans["gnomad"], keep_info=(*GNOMAD_KEEP, *GNOMAD_KEEP_JOINT),
+                                   drop=("ID", "QUAL"))
+            add("gnomad", name, Path(g), _version_of(Path(g), header), _count(tmp / name), ["FILTER", *kept])
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)
-            _subset_vcf(Path(clinvar), tmp / "clinvar.vcf.gz", spans)
+            kept = _subset_vcf(Path(clinvar), tmp / "clinvar.vcf.gz", spans["genes"], keep_info=CLINVAR_KEEP,
+                               drop=("QUAL",))
             ClinVarResource(tmp / "clinvar.vcf.gz").check_build(build)
             add("clinvar", "clinvar.vcf.gz", Path(clinvar), _version_of(Path(clinvar), _vcf_header_text(Path(clinvar))),
-                _count(tmp / "clinvar.vcf.gz"))
+                _count(tmp / "clinvar.vcf.gz"), ["ID", *kept])
         if clinvar_summary is not None:
             n = _subset_summary(Path(clinvar_summary), tmp / "clinvar_summary.tsv.gz", build,
                                 {g.symbol.upper() for g in kb.genes}, SUMMARY_COLUMNS)
             add("clinvar_summary", "clinvar_summary.tsv.gz", Path(clinvar_summary), _version_of(Path(clinvar_summary)),
-                n)
+                n, SUMMARY_COLUMNS)
         for kind, src in sorted((scores or {}).items()):
-            if kind not in SCORE_KINDS:
-                raise InputError(f"unknown score file kind {kind!r}", hint=f"use one of {', '.join(SCORE_KINDS)}")
             src = Path(src)
+            file = f"{kind}.tsv.gz"
             if kind == "spliceai":
                 _check_vcf_build(src, "SpliceAI", build)
-                _subset_vcf(src, tmp / "spliceai.vcf.gz", score_spans)
-                add(kind, "spliceai.vcf.gz", src, _version_of(src, _vcf_header_text(src)),
-                    _count(tmp / "spliceai.vcf.gz"))
-            elif kind == "alphamissense":
-                n = _subset_table(src, tmp / "alphamissense.tsv.gz", score_by, sep="\t", chrom_col=0, pos_col=1,
-                                  header_prefix="#CHROM", build=build)
-                add(kind, "alphamissense.tsv.gz", src, _version_of(src), n)
+                version = _version_of(src, _vcf_header_text(src))
             elif kind == "cadd":
-                n = _subset_table(src, tmp / "cadd.tsv.gz", score_by, sep="\t", chrom_col=0, pos_col=1,
-                                  header_prefix="#Chrom", build=build)
                 with _open_text(src) as handle:
-                    add(kind, "cadd.tsv.gz", src, _version_of(src, handle.readline()), n)
-            else:  # REVEL: chr,hg19_pos,grch38_pos,...
-                n = _subset_table(src, tmp / "revel.tsv.gz", score_by, sep=",", chrom_col=0, pos_col=2,
-                                  header_prefix="chr,", build=build,
-                                  pos_cols={Build.GRCh37: 1, Build.GRCh38: 2})
-                add(kind, "revel.tsv.gz", src, _version_of(src), n)
+                    version = _version_of(src, handle.readline())
+            else:
+                version = _version_of(src)
+            n = _score_table(src, tmp / file, kind, build, spans[COVERS[kind]])
+            add(kind, file, src, version, n, [SCORE_COLUMN[kind]])
         digest = hashlib.sha256("".join(e.sha256 for e in entries).encode()).hexdigest()[:12]
+        used = {e.covers for e in entries}
         manifest = BundleManifest(
             format=FORMAT, version=f"{build.value}-{date.today().isoformat()}-{digest}", build=build.value,
             created=date.today().isoformat(), knowledge_version=kb.meta.version, padding=padding,
-            regions=[(c, s, e) for c, s, e in spans], resources=entries)
+            region_sets={k: v for k, v in sets.items() if k in used}, resources=entries)
         (tmp / MANIFEST).write_text(json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
     return manifest
 
+
+# the source column each score table keeps
+SCORE_COLUMN = {"alphamissense": "am_pathogenicity", "revel": "REVEL (highest over transcripts)", "cadd": "PHRED",
+                "spliceai": "SpliceAI (highest of DS_AG, DS_AL, DS_DG, DS_DL)"}
 
 def _check_vcf_build(src: Path, role: str, build: Build) -> None:
     """Refuse a VCF of the other build before cutting it (header contig lengths, ##reference, gnomAD v4 fields)."""
@@ -418,6 +524,7 @@ def _count(vcf_gz: Path) -> int:
 
 
 def _subset_summary(src: Path, dest: Path, build: Build, genes: set[str], columns: Sequence[str]) -> int:
+    """The rows of the build and the panel genes, with only the columns charcot reads (``columns``)."""
     kept = 0
     with _open_text(src) as handle, gzip.open(dest, "wt") as out:
         header = handle.readline()
@@ -426,12 +533,13 @@ def _subset_summary(src: Path, dest: Path, build: Build, genes: set[str], column
         if missing:
             raise InputError(f"not a ClinVar variant_summary file: column(s) {', '.join(missing)} missing", path=src,
                              line=1, hint="use ClinVar's tab_delimited/variant_summary.txt.gz")
-        out.write(header)
+        take = [cols.index(c) for c in columns]
+        out.write("\t".join(columns) + "\n")
         gi, ai = cols.index("GeneSymbol"), cols.index("Assembly")
         for line in handle:
-            v = line.split("\t")
-            if len(v) > max(gi, ai) and v[ai] == build.value and v[gi].upper() in genes:
-                out.write(line)
+            v = line.rstrip("\n").split("\t")
+            if len(v) >= len(cols) and v[ai] == build.value and v[gi].upper() in genes:
+                out.write("\t".join(v[i] for i in take) + "\n")
                 kept += 1
     return kept
 
@@ -446,7 +554,15 @@ class Bundle:
             raise InputError("not a charcot resource bundle (no manifest.json)", path=self.folder,
                              hint="build one with 'charcot resources build'")
         try:
-            self.manifest = BundleManifest.model_validate(json.loads(path.read_text()))
+            raw = json.loads(path.read_text())
+        except (ValueError, json.JSONDecodeError) as exc:
+            raise InputError(f"the bundle manifest is not valid JSON ({exc})", path=path,
+                             hint="rebuild the bundle with 'charcot resources build'") from None
+        if isinstance(raw, dict) and raw.get("format") != FORMAT:
+            raise InputError(f"the bundle is of format {raw.get('format')!r}, which this charcot does not read (it "
+                             f"reads {FORMAT})", path=path, hint="rebuild the bundle with 'charcot resources build'")
+        try:
+            self.manifest = BundleManifest.model_validate(raw)
         except (ValueError, json.JSONDecodeError) as exc:
             raise InputError(f"the bundle manifest is not valid ({str(exc).splitlines()[0]})", path=path,
                              hint="rebuild the bundle with 'charcot resources build'") from None
@@ -467,6 +583,20 @@ class Bundle:
             if e.kind == kind:
                 return self.folder / e.file
         return None
+
+    def regions_of(self, path: Path) -> list[tuple[str, int, int]]:
+        """The regions the bundle file ``path`` covers (exactly those its manifest entry names)."""
+        for e in self.manifest.resources:
+            if self.folder / e.file == Path(path):
+                return list(self.manifest.region_sets[e.covers].regions)
+        raise KeyError(str(path))
+
+    def files(self) -> list[str]:
+        """Names of the bundle's files: the manifest, each resource and its index (tabix, faidx, gzi)."""
+        out = [MANIFEST]
+        for e in self.manifest.resources:
+            out += [f for f in (e.file, e.file + ".tbi", e.file + ".fai", e.file + ".gzi") if (self.folder / f).exists()]
+        return out
 
     def paths(self, kind: str) -> list[Path]:
         return [self.folder / e.file for e in self.manifest.resources if e.kind == kind]

@@ -270,6 +270,19 @@ class BundleResource(BaseModel):
     date: str  # the source file's modification date (YYYY-MM-DD)
     sha256: str  # of the bundled file
     records: int | None = None
+    covers: str  # name of the manifest's region set this file holds every source record of (and nothing outside)
+    fields: list[str] = []  # INFO fields / columns kept from the source (the ones charcot reads); [] = all
+    size: int = 0  # bytes of the file and its index
+
+
+class BundleRegionSet(BaseModel):
+    """A named set of regions a bundle file covers: outside them the file cannot speak ("not assessed")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str  # how it was made ("panel exons +- 100 bp")
+    padding: int  # bases added on each side of the panel genes or exons
+    regions: list[tuple[str, int, int]]  # 1-based inclusive, merged, sorted
 
 
 class BundleManifest(BaseModel):
@@ -283,7 +296,7 @@ class BundleManifest(BaseModel):
     created: str
     knowledge_version: str
     padding: int
-    regions: list[tuple[str, int, int]]  # regions covered (1-based inclusive), panel genes +- padding
+    region_sets: dict[str, BundleRegionSet]  # regions covered, by name; each resource names the set it covers
     resources: list[BundleResource]
 
 

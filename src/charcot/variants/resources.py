@@ -371,13 +371,11 @@ class GnomadResource(TabixResource):
 
 
 class ScoreResources:
-    """Predictor scores from a bundle's tabix-indexed subsets (AlphaMissense, REVEL, CADD TSVs; SpliceAI VCF),
-    looked up by chromosome, position, REF and ALT (SNVs; CADD and SpliceAI also indels)."""
+    """Predictor scores from a bundle's compact score tables (``CHROM POS REF ALT SCORE``, bgzip + tabix; written by
+    ``charcot resources build``: AlphaMissense am_pathogenicity, REVEL, CADD PHRED, SpliceAI's highest delta score),
+    looked up by chromosome, position, REF and ALT (indels compared in their minimal representation)."""
 
-    # kind -> (column of the score, column of REF, column of ALT) in the bundled TSV (tabs, as written by the
-    # bundle: AlphaMissense '#CHROM POS REF ALT genome uniprot_id transcript_id protein_variant am_pathogenicity',
-    # REVEL 'chr hg19_pos grch38_pos ref alt aaref aaalt REVEL', CADD 'Chrom Pos Ref Alt RawScore PHRED')
-    COLUMNS: ClassVar[dict[str, tuple[int, int, int]]] = {"alphamissense": (8, 2, 3), "revel": (7, 3, 4), "cadd": (5, 2, 3)}
+    KINDS: ClassVar[tuple[str, ...]] = ("alphamissense", "revel", "cadd", "spliceai")
 
     def __init__(self, files: dict[str, Path], label: str) -> None:
         import pysam
@@ -385,9 +383,8 @@ class ScoreResources:
         self.label = label
         self.tables: dict[str, Any] = {}
         for kind, path in files.items():
-            if kind in self.COLUMNS:
+            if kind in self.KINDS:
                 self.tables[kind] = pysam.TabixFile(str(path))
-        self.spliceai = TabixResource(files["spliceai"], "SpliceAI") if "spliceai" in files else None
 
     def _lookup(self, kind: str, chrom: str, pos: int, ref: str, alt: str) -> float | None:
         table = self.tables.get(kind)
@@ -396,34 +393,25 @@ class ScoreResources:
         name = contig_in_file(chrom, list(table.contigs))
         if name is None:
             return None
-        score_col, ref_col, alt_col = self.COLUMNS[kind]
+        want = trim(pos, ref, alt)
         values = []
-        for row in table.fetch(name, pos - 1, pos):
+        for row in table.fetch(name, max(0, pos - 2), pos + len(ref)):
             v = row.split("\t")
-            if len(v) > score_col and v[ref_col] == ref and v[alt_col] == alt:
-                try:
-                    values.append(float(v[score_col]))
-                except ValueError:
+            if len(v) < 5:
+                continue
+            try:
+                if trim(int(v[1]), v[2], v[3]) != want:
                     continue
-        return max(values) if values else None  # REVEL lists a row per transcript: the highest, as dbNSFP does
+                values.append(float(v[4]))
+            except ValueError:
+                continue
+        return max(values) if values else None
 
     def predictors(self, chrom: str, vcf_pos: int, vcf_ref: str, vcf_alt: str) -> Predictors:
-        found: dict[str, float | None] = {}
-        for kind in self.COLUMNS:
-            found[kind] = self._lookup(kind, chrom, vcf_pos, vcf_ref, vcf_alt)
-        spliceai = None
-        if self.spliceai is not None:
-            hit = self.spliceai.find(chrom, trim(vcf_pos, vcf_ref, vcf_alt))
-            if hit is not None:
-                v, i, alts = hit
-                for entry in str(v.INFO.get("SpliceAI") or "").split(","):
-                    parts = entry.split("|")
-                    if len(parts) >= 6 and parts[0] == alts[i - 1]:
-                        scores = [float(x) for x in parts[2:6] if x not in (".", "")]
-                        spliceai = max(scores) if scores else None
-        used = [k for k, x in found.items() if x is not None] + (["spliceai"] if spliceai is not None else [])
+        found = {kind: self._lookup(kind, chrom, vcf_pos, vcf_ref, vcf_alt) for kind in self.KINDS}
+        used = [k for k, x in found.items() if x is not None]
         return Predictors(revel=found["revel"], cadd_phred=found["cadd"], alphamissense=found["alphamissense"],
-                          spliceai_max=spliceai,
+                          spliceai_max=found["spliceai"],
                           source=f"{', '.join(used)} ({self.label})" if used else None)
 
 

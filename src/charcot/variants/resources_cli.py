@@ -30,7 +30,10 @@ def register(app: typer.Typer) -> None:
         spliceai: Path | None = typer.Option(None, "--spliceai", help="SpliceAI precomputed VCF."),
         cadd: Path | None = typer.Option(None, "--cadd", help="CADD whole-genome or 1000G TSV (Chrom, Pos, Ref, "
                                          "Alt, RawScore, PHRED)."),
-        padding: int = typer.Option(1000, "--padding", help="Bases kept on each side of the panel genes."),
+        padding: int = typer.Option(1000, "--padding", help="Bases kept on each side of the panel genes (reference, "
+                                    "transcripts, ClinVar)."),
+        gnomad_padding: int = typer.Option(100, "--gnomad-padding", help="Bases kept on each side of the panel "
+                                           "exons in gnomAD (deeper intronic positions: frequency not assessed)."),
     ) -> None:
         """Cut downloaded resource files to the ALS panel regions into a bundle with a manifest."""
         from charcot.genome.builds import parse_build
@@ -39,9 +42,11 @@ def register(app: typer.Typer) -> None:
         scores = {k: v for k, v in (("alphamissense", alphamissense), ("revel", revel), ("spliceai", spliceai),
                                     ("cadd", cadd)) if v is not None}
         manifest = build_bundle(output, parse_build(build), fasta=fasta, gff=gff, gnomad=gnomad, clinvar=clinvar,
-                                clinvar_summary=clinvar_summary, scores=scores, padding=padding)
-        typer.echo(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {len(manifest.regions)} "
-                   f"region(s); written to {output}", err=True)
+                                clinvar_summary=clinvar_summary, scores=scores, padding=padding,
+                                gnomad_padding=gnomad_padding)
+        total = sum(e.size for e in manifest.resources)
+        typer.echo(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {total / 1e6:.1f} MB; written to "
+                   f"{output}", err=True)
 
     @group.command("info")
     def info_cmd(
@@ -50,16 +55,22 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show a bundle's version, build, regions and resources (source, version, date, checksum)."""
         from charcot.errors import InputError
-        from charcot.variants.bundle import Bundle
+        from charcot.variants.bundle import Bundle, region_bp
 
         b = Bundle(bundle)
         m = b.manifest
-        total = sum((b.folder / e.file).stat().st_size for e in m.resources)
-        lines = [f"bundle {m.version}", f"build {m.build}; created {m.created}; knowledge {m.knowledge_version}",
-                 f"regions covered: {len(m.regions)} (panel genes +- {m.padding} bp); size {total / 1e6:.1f} MB"]
+        total = sum((b.folder / f).stat().st_size for f in b.files())
+        lines = [f"bundle {m.version}", f"build {m.build}; created {m.created}; knowledge {m.knowledge_version}; "
+                 f"size {total / 1e6:.1f} MB", "regions covered (outside them a resource is not assessed):"]
+        for name, rs in sorted(m.region_sets.items()):
+            lines.append(f"  {name:8} {rs.description}: {len(rs.regions)} regions, {region_bp(rs.regions) / 1e6:.3f} Mb")
+        lines.append("files:")
         for e in m.resources:
-            lines.append(f"  {e.kind:15} {e.file:24} {e.version:14} {e.date}  from {e.source}  sha256 "
-                         f"{e.sha256[:16]}" + (f"  {e.records} records" if e.records is not None else ""))
+            lines.append(f"  {e.kind:15} {e.file:24} {e.size / 1e6:8.2f} MB  covers {e.covers:7} "
+                         + (f"{e.records} records  " if e.records is not None else "")
+                         + f"{e.version}  {e.date}  from {e.source}  sha256 {e.sha256[:16]}")
+            if e.fields:
+                lines.append(f"  {'':15} keeps {', '.join(e.fields)}")
         typer.echo("\n".join(lines))
         if verify:
             bad = [e.file for e, ok in b.verify() if not ok]
@@ -69,3 +80,4 @@ def register(app: typer.Typer) -> None:
             typer.echo("all checksums match")
 
     app.add_typer(group, name="resources")
+
