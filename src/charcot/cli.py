@@ -13,7 +13,6 @@ the contract.
 # imported inside build_app (so the names must be evaluated there).
 import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +76,8 @@ _COMPLETE_VAR = "_CHARCOT_COMPLETE"
 
 def root_help(width: int | None = None) -> str:
     """``charcot --help``: built from the tables above, so it needs no command module."""
+    import textwrap
+
     if width is None:
         try:
             width = min(max(os.get_terminal_size().columns, 60), 110)
@@ -120,8 +121,9 @@ def version_line() -> str:
 
 
 def _fast_path(args: Sequence[str]) -> int | None:
-    """Answer ``charcot``, ``charcot --help`` and ``charcot --version`` without importing typer or any
-    command module. Returns None when the full command line must run."""
+    """Answer ``charcot``, ``charcot --help``, ``charcot --version`` and ``charcot knowledge gene NAME`` (from
+    the stored gene cards, charcot.knowledge.cards) without importing typer or any command module. Returns
+    None when the full command line must run."""
     if _COMPLETE_VAR in os.environ:
         return None
     if list(args) in ([], ["--help"], ["-h"]):
@@ -131,6 +133,10 @@ def _fast_path(args: Sequence[str]) -> int | None:
         # (with CHARCOT_KNOWLEDGE the snapshot is resolved by charcot.knowledge, on the full path)
         sys.stdout.write(version_line() + "\n")
         return 0
+    if len(args) == 3 and args[:2] == ["knowledge", "gene"]:
+        from charcot.knowledge.cards import answer
+
+        return answer(args[2])  # None (the full command) unless the stored gene cards answer
     return None
 
 

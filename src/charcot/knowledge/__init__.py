@@ -13,16 +13,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from charcot.errors import InputError
-from charcot.knowledge.base import CitedRecord, KnowledgeMeta, Source
-from charcot.knowledge.loader import DATA_DIR, load_bibliography, load_meta, load_section
 from charcot.knowledge.sections import SECTIONS
 
 if TYPE_CHECKING:
+    from charcot.knowledge.base import CitedRecord, KnowledgeMeta, Source
     from charcot.knowledge.schema.genes import Record as GeneRecord
 
-R = TypeVar("R", bound=CitedRecord)
+# The package imports no pydantic: a look-up answered from the stored gene cards (charcot.knowledge.cards)
+# imports this package and nothing heavy; the loader and the schemas are imported when a section is read.
+DATA_DIR = Path(__file__).parent / "data"  # the same folder as charcot.knowledge.loader.DATA_DIR
+
+R = TypeVar("R", bound="CitedRecord")
 
 __all__ = ["Knowledge", "get_knowledge"]
+
+
+def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
+    from charcot.knowledge import loader
+
+    return loader.load_section(section, data_dir)
+
+
+def load_meta(data_dir: Path = DATA_DIR) -> KnowledgeMeta:
+    from charcot.knowledge import loader
+
+    return loader.load_meta(data_dir)
+
+
+def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
+    from charcot.knowledge import loader
+
+    return loader.load_bibliography(data_dir)
 
 
 class Knowledge:
@@ -101,6 +122,10 @@ class Knowledge:
                 elif upper not in ambiguous:
                     index[upper] = gene
         return index
+
+    def gene_names(self) -> dict[str, str]:
+        """Every name ``find_gene`` resolves (upper case) -> the approved symbol it resolves to."""
+        return {name: gene.symbol for name, gene in self._gene_index.items()}
 
     def find_gene(self, name: str) -> GeneRecord | None:
         return cast("GeneRecord | None", self._gene_index.get(name.strip().upper()))

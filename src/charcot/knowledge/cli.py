@@ -11,11 +11,11 @@ import typer
 
 from charcot.cli_contract import OutputFormat, emit, format_option, output_option, resolve_format
 from charcot.errors import InputError
+from charcot.knowledge.cards import UNVERIFIED_MARK
+from charcot.knowledge.cards import unverified_mark as _mark
 
 knowledge_app = typer.Typer(name="knowledge", help="The cited ALS knowledge base: genes, variants, sources, validation.",
                             no_args_is_help=True)
-
-UNVERIFIED_MARK = "⚠"
 
 
 ROWS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.TSV)
@@ -25,10 +25,6 @@ def _kb() -> Any:
     from charcot.knowledge import get_knowledge
 
     return get_knowledge()
-
-
-def _mark(confidence: Any) -> str:
-    return f" {UNVERIFIED_MARK}" if str(confidence) == "unverified" else ""
 
 
 def _gene_row(gene: Any) -> dict[str, Any]:
@@ -123,53 +119,14 @@ def gene_cmd(
     output: Path | None = output_option("the record"),
 ) -> None:
     """Everything the knowledge base holds on one gene, with its sources."""
+    from charcot.knowledge import cards
+
     gene = _resolve(name)
     if resolve_format(fmt, output) is OutputFormat.JSON:
         emit(gene.model_dump_json(indent=1), output)
         return
-    lines = [f"{gene.symbol} ({gene.hgnc_id}){_mark(gene.confidence)}  {gene.name or ''}"]
-    if gene.symbol.upper() != name.strip().upper():
-        lines.append(f"  resolved from: {name}")
-    if gene.confidence.value == "unverified":
-        lines.append(f"  {UNVERIFIED_MARK} unverified: {gene.confidence_note or 'see sources'}")
-    lines.append(f"  role: {gene.role.value}   inheritance: {', '.join(i.value for i in gene.inheritance)}")
-    for a in gene.als_clingen:
-        lines.append(f"  ClinGen ALS GCEP: {a.classification}, {a.disease}, {a.moi} ({a.date.isoformat()})")
-    if not gene.als_clingen:
-        lines.append("  ClinGen ALS GCEP: not curated (as of the 2025-07-01 export)")
-    if gene.alsod_category:
-        lines.append(f"  ALSoD category: {gene.alsod_category}")
-    lines.append(f"  mechanism: {', '.join(m.value for m in gene.disease_mechanism)}; "
-                 f"categories: {', '.join(gene.mechanism_categories) or 'none recorded'}")
-    if gene.familial_share or gene.sporadic_share:
-        lines.append(f"  share of familial ALS: {gene.familial_share or 'not recorded'}; "
-                     f"sporadic: {gene.sporadic_share or 'not recorded'}")
-    for phenotype in gene.phenotypes:
-        lines.append(f"  phenotype: {phenotype}")
-    if gene.aliases or gene.previous_symbols:
-        lines.append(f"  aliases: {', '.join(gene.aliases) or '-'}; previous symbols: {', '.join(gene.previous_symbols) or '-'}")
-    if gene.mane:
-        lines.append(f"  MANE Select: {gene.mane.refseq_nm} / {gene.mane.refseq_np} "
-                     f"({gene.mane.ensembl_transcript} / {gene.mane.ensembl_protein})")
-    for build, coords in sorted(gene.coordinates.items()):
-        lines.append(f"  {build}: {coords.span.chrom}:{coords.span.start}-{coords.span.end} ({coords.span.strand}), "
-                     f"{len(coords.exons)} canonical exons" + ("" if coords.exons else " (exon table not available)"))
-    if gene.acmg:
-        acmg = gene.acmg
-        lines.append(f"  ACMG: PVS1 {'applicable' if acmg.lof_is_mechanism else 'not applicable'}: {acmg.lof_note}")
-        f = acmg.frequency
-        lines.append(f"  frequency: BA1 {f.ba1:g}, BS1 {f.bs1:g}, PM2_Supporting <= {f.pm2_max:g}{_mark(f.confidence)}")
-        lines.append(f"    derivation: {f.derivation}")
-        for domain in [*acmg.critical_domains, *acmg.hotspots]:
-            lines.append(f"  region: {domain.name} {domain.start}-{domain.end}{_mark(domain.confidence)}")
-        for exc in acmg.exceptions:
-            lines.append(f"  exception {exc.id} ({exc.applies_to}){_mark(exc.confidence)}: {exc.effect}")
-    else:
-        lines.append("  ACMG rules: none curated (variants in this gene are not assessed for ALS)")
-    if gene.notes:
-        lines.append(f"  notes: {gene.notes}")
-    lines.append(f"  sources: {', '.join(gene.sources)}")
-    emit("\n".join(lines), output)
+    emit(cards.card_text(cards.gene_card(gene), gene.symbol, name), output)
+    cards.store(_kb())  # the next `charcot knowledge gene NAME` is answered without typer or pydantic
 
 
 @knowledge_app.command("variants")

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -74,7 +72,8 @@ def key(content: str) -> str:
     return hashlib.sha256(f"{content}\0{code_hash()}".encode()).hexdigest()[:32]
 
 
-def _trusted(path: Path) -> bool:
+def trusted(path: Path) -> bool:
+    """A stored file is read only when this user owns it and nobody else can write it."""
     try:
         info = path.stat()
     except OSError:
@@ -88,9 +87,10 @@ def read(content: str, name: str) -> Any | None:
     if root is None:
         return None
     path = root / key(content) / f"{name}.pickle"
-    if not _trusted(path):
+    if not trusted(path):
         return None
     import gc
+    import pickle
 
     collecting = gc.isenabled()
     gc.disable()  # thousands of new objects, none garbage: no collection passes while they are made
@@ -109,22 +109,36 @@ def write(content: str, name: str, value: Any) -> None:
     root = cache_root()
     if root is None:
         return
-    folder = root / key(content)
+    import pickle
+
     try:
-        fresh = not folder.is_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    folder = root / key(content)
+    fresh = not folder.is_dir()
+    if write_file(folder / f"{name}.pickle", data) and fresh:
+        _prune(root)
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Write one file of the store atomically, in a private folder; False when it cannot be written (a cache
+    that cannot be written is skipped)."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, folder / f"{name}.pickle")
+                out.write(data)
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        if fresh:
-            _prune(root)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        return
+    except OSError:
+        return False
+    return True
 
 
 def _prune(root: Path) -> None:
