@@ -130,7 +130,7 @@ def test_a_gene_panel_restricts_interpret(run_cli, tmp_path: Path) -> None:  # t
     assert (set(causal["genes_assessed"]) | set(causal["genes_not_covered"])
             < set(every["genes_assessed"]) | set(every["genes_not_covered"]))
     assert any("outside the requested panel" in n["what"] for n in two["not_assessed"])
-    assert {f["gene"] for f in two["findings"]} <= {"SOD1", "TARDBP"}
+    assert {f["gene"] for f in two["findings"]} | set(two["not_reportable"]["by_gene"]) <= {"SOD1", "TARDBP"}
     bed = tmp_path / "sod1.bed"
     bed.write_text("chr21\t31659000\t31669000\n")  # SOD1, GRCh38 (0-based start)
     by_bed = run_cli("interpret", VCF, "--bed", bed, "--build", "GRCh38", "--format", "json")

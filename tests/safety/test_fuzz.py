@@ -41,7 +41,9 @@ def _flip(data: bytes, position: float, bit: int) -> bytes:
 
 
 def _findings(text: str) -> list[tuple[str, int, str, str, str]]:
-    data = json.loads(text)
+    from charcot.variants.findings_json import expand
+
+    data = expand(json.loads(text))
     return sorted((f["chrom"], f["pos"], f["ref"], f["alt"], f["genotype"]) for f in data["findings"])
 
 

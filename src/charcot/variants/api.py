@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -850,9 +849,11 @@ def to_tsv(result: InterpretationResult) -> str:
 
 
 def to_json(result: InterpretationResult) -> str:
-    # sorted keys for determinism; no indent, so the C encoder is used (indent selects the slow
-    # pure-Python one: 17 MB took 1.4 s for a whole genome's panel variants)
-    return json.dumps(result.model_dump(mode="json"), sort_keys=True, separators=(",", ":")) + "\n"
+    """The findings JSON (format 2: reportable findings in full, the others as a table; read it back with
+    ``charcot.variants.findings_json.load``)."""
+    from charcot.variants.findings_json import dump
+
+    return dump(result)
 
 
 __all__ = ["InterpretationResult", "VariantFinding", "interpret", "most_severe", "to_json", "to_tsv"]

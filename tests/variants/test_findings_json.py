@@ -1,0 +1,88 @@
+"""The findings JSON, format 2 (charcot.variants.findings_json, issue 20): reportable findings in full, the others
+as a table of groups and rows, read back into exactly the result that was written.
+
+Real calls: the Platinum Genomes NA12878 chr21 records tiled over ten panel genes (the fixture of
+test_quiet_memo, as benchmarks/make_wgs_vcf.py does for the whole-genome benchmark), the demo VCF and the real
+Pfeiffer exome panel subset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from charcot.variants import api
+from charcot.variants.findings_json import COLUMNS, FINDINGS_FORMAT, NOT_CLASSIFIED, expand, load
+from tests.variants.test_quiet_memo import DATA, DEMO, _relocated_vcf
+
+
+@pytest.fixture(scope="module")
+def relocated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _relocated_vcf(tmp_path_factory.mktemp("fjson") / "na12878_relocated.vcf.gz")
+
+
+def _format1(result: api.InterpretationResult) -> str:
+    """The format written before (every finding in full)."""
+    return json.dumps(result.model_dump(mode="json"), sort_keys=True, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("which", ["relocated", "demo", "pfeiffer"])
+def test_round_trip_is_exact(which: str, relocated: Path) -> None:
+    vcf = {"relocated": relocated, "demo": DEMO, "pfeiffer": DATA / "pfeiffer_panel.vcf.gz"}[which]
+    result = api.interpret(vcf, sex="male")
+    text = api.to_json(result)
+    data = json.loads(text)
+    assert data["findings_format"] == FINDINGS_FORMAT
+    # expanded, it is the format-1 document byte for byte; loaded, it is the same result
+    assert json.dumps(expand(data), sort_keys=True, separators=(",", ":")) + "\n" == _format1(result)
+    assert _format1(load(text)) == _format1(result)
+    assert load(text).findings == result.findings
+    # and format 1 still reads
+    assert _format1(load(_format1(result))) == _format1(result)
+
+
+def test_every_not_reportable_finding_is_counted(relocated: Path) -> None:
+    result = api.interpret(relocated, sex="female", include_filtered=True)
+    data = json.loads(api.to_json(result))
+    quiet = [f for f in result.findings if not f.reportable]
+    table = data["not_reportable"]
+    assert len(quiet) > 500 and table["count"] == len(quiet) == len(table["rows"])
+    assert table["by_gene"] == dict(Counter(f.gene for f in quiet))
+    assert table["by_region"] == dict(Counter(f.position.region for f in quiet))
+    assert table["by_classification"] == dict(Counter(
+        f.classification.value if f.classification is not None else NOT_CLASSIFIED for f in quiet))
+    assert sum(table["by_classification"].values()) == len(quiet)
+    # every reportable finding is written in full, in the run's order
+    assert [f["key"] for f in data["findings"]] == [f.key for f in result.findings if f.reportable]
+    assert table["columns"] == list(COLUMNS)
+    # far fewer groups than rows: that is what makes the file small
+    assert len(table["groups"]) < len(quiet) // 5
+    assert len(api.to_json(result)) < len(_format1(result)) // 3
+
+
+def test_memo_off_gives_the_same_document(relocated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the groups come from the findings' content, not from how they were made
+    fast = api.to_json(api.interpret(relocated))
+    monkeypatch.setattr(api, "_QUIET_MEMO", False)
+    assert api.to_json(api.interpret(relocated)) == fast
+
+
+def test_a_changed_copy_is_its_own_group(relocated: Path) -> None:
+    result = api.interpret(relocated)
+    quiet = [f for f in result.findings if not f.reportable]
+    # two findings copied from one template share their sub-objects; change one copy's notes in place
+    first = next(f for f in quiet if sum(g.inheritance is f.inheritance for g in quiet) > 2)
+    first.notes = [*first.notes, "edited after the run"]
+    text = api.to_json(result)
+    assert load(text).findings == result.findings
+    assert any("edited after the run" in g["notes"] for g in json.loads(text)["not_reportable"]["groups"])
+
+
+def test_unknown_format_is_refused(relocated: Path) -> None:
+    data = json.loads(api.to_json(api.interpret(DEMO)))
+    data["findings_format"] = 3
+    with pytest.raises(ValueError, match="format 3"):
+        expand(data)
