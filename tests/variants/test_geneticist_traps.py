@@ -218,6 +218,49 @@ def test_a_sample_vcf_given_as_gnomad_is_refused(tmp_path: Path, run_cli) -> Non
     assert not (tmp_path / "o.json").exists()
 
 
+def _in_house_sites_vcf(tmp_path: Path) -> Path:
+    """A lab's own frequency file made the usual way: AC/AN/AF over its callset (bcftools +fill-tags on the real
+    Platinum Genomes NA12878 panel VCF), genotypes dropped (sites only), bgzipped and indexed."""
+    import subprocess
+
+    src = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    out = tmp_path / "inhouse.sites.vcf.gz"
+    tagged = subprocess.run(["bcftools", "+fill-tags", str(src), "-Ou", "--", "-t", "AC,AN,AF"], check=True,
+                            capture_output=True).stdout
+    subprocess.run(["bcftools", "view", "-G", "-Oz", "-o", str(out)], input=tagged, check=True)
+    subprocess.run(["bcftools", "index", "-t", str(out)], check=True)
+    return out
+
+
+def test_an_in_house_sites_only_frequency_file_given_as_gnomad_is_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # before: a sites-only file with INFO/AF (no samples) was read as gnomAD, so the lab's own AF 0.5 of NA12878's
+    # variants was a "population frequency" with gnomAD's authority (BA1 in every gene), and absence from the lab's
+    # file was PM2
+    inhouse = _in_house_sites_vcf(tmp_path)
+    patient = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    res = run_cli("interpret", patient, "--gnomad", inhouse, "-o", tmp_path / "o.json")
+    assert res.code == 2 and "Traceback" not in res.stderr, res.stderr
+    assert "not a gnomAD sites VCF" in res.stderr and "sites-only VCF without gnomAD's group fields" in res.stderr
+    assert "AC, AF, AN" in res.stderr and not (tmp_path / "o.json").exists()
+    # nor can it be built into a resource bundle as gnomAD
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    with pytest.raises(InputError, match="not a gnomAD sites VCF"):
+        build_bundle(tmp_path / "bundle", Build.GRCh38, gnomad=[inhouse])
+    assert not (tmp_path / "bundle").exists()
+
+
+def test_real_gnomad_headers_are_accepted_as_gnomad() -> None:
+    # the detection reads the releases' own headers: v4.0 exomes (grpmax, fafmax_faf95_max) and v2.1 (popmax)
+    from charcot.variants.resources import GnomadResource
+
+    from .resourcebuild import GNOMAD_V2_37, GNOMAD_V4
+
+    for path in (GNOMAD_V4, GNOMAD_V2_37):
+        assert GnomadResource(path).infos
+
+
 def test_transcript_models_of_the_other_build_are_refused(tmp_path: Path) -> None:
     # the real Ensembl GFF3 fixture with its chromosome line and build header as Ensembl writes them for GRCh37
     # (chromosome 21 of GRCh37's length): before, it was used with a GRCh38 VCF and FASTA without a word

@@ -172,6 +172,22 @@ def _vcf_header_text(path: Path) -> str:
         raise InputError(f"not a readable VCF ({exc})", path=path) from None
 
 
+def _check_gnomad(path: Path) -> None:
+    """Refuse a file given as gnomAD that is not a gnomAD sites VCF (a cohort VCF, an in-house frequency file)."""
+    import pysam
+
+    from charcot.variants.resources import GNOMAD_HINT, not_gnomad
+
+    try:
+        with pysam.VariantFile(str(path)) as vf:
+            infos, n_samples = list(vf.header.info), len(vf.header.samples)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"not a readable VCF ({exc})", path=path) from None
+    why = not_gnomad(infos, n_samples)
+    if why is not None:
+        raise InputError(f"the file given as gnomAD is not a gnomAD sites VCF: {why}", path=path, hint=GNOMAD_HINT)
+
+
 def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], keep_info: Sequence[str] = (),
                 drop: Sequence[str] = ()) -> list[str]:
     """bcftools view of the regions (records overlapping them; streaming when the source has no index), only the
@@ -444,6 +460,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
             _check_vcf_build(Path(g), "gnomAD", build)
+            _check_gnomad(Path(g))
             header = _vcf_header_text(Path(g))
             fields = gnomad_fields(header)
             kept = _subset_vcf(Path(g), tmp / name, spans["gnomad"], keep_info=fields, drop=("ID", "QUAL"))

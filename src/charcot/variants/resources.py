@@ -279,6 +279,39 @@ _G_AN = ("AN_joint", "AN")
 _V2_FAF_POPS = ("afr", "amr", "eas", "nfe", "sas")
 
 
+# INFO fields only a gnomAD release declares (the group maximum and the filtering allele frequency gnomAD computes
+# over its genetic-ancestry groups): v4 ``grpmax``/``fafmax_faf95_max`` (and their ``_joint`` twins in v4.1), v2/v3
+# ``popmax``/``faf95_popmax`` and the per-group ``faf95_<group>`` of v2.1. A lab's own sites VCF (``bcftools +fill-tags``
+# AC/AN/AF over its cohort) has none of them.
+GNOMAD_SIGNATURE_FIELDS = ("grpmax", "AF_grpmax", "fafmax_faf95_max", "grpmax_joint", "AF_grpmax_joint",
+                           "fafmax_faf95_max_joint", "popmax", "AF_popmax", "faf95_popmax",
+                           *(f"faf95_{p}" for p in ("afr", "amr", "eas", "nfe", "sas")))
+
+
+def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
+    """Why a VCF given as gnomAD is not a gnomAD sites VCF (None when it is one).
+
+    A diagnostic lab reads gnomAD as the reference population: BA1/BS1/PM2 thresholds are defined on gnomAD's
+    grpmax filtering allele frequency (Whiffin et al. 2017; ClinGen SVI). A sample/cohort VCF or an in-house
+    sites-only frequency file is refused, not read with gnomAD's authority: its AF is the lab's own callset (a few
+    hundred or thousand people, often related, often patients)."""
+    if n_samples:
+        return (f"it has genotype columns for {n_samples} sample(s): it is a sample or cohort VCF, not a gnomAD sites "
+                "VCF, and its AF is that callset's own")
+    declared = set(infos)
+    if not declared & set(GNOMAD_SIGNATURE_FIELDS):
+        kept = ", ".join(sorted(declared & {"AC", "AN", "AF"})) or "no AC/AN/AF"
+        return (f"it is a sites-only VCF without gnomAD's group fields (it declares {kept}, but none of AF_grpmax, "
+                "fafmax_faf95_max, AF_popmax, faf95_popmax): an in-house or other frequency file, whose AF is not "
+                "gnomAD's population frequency")
+    return None
+
+
+GNOMAD_HINT = ("pass gnomAD's own sites VCF (gnomad.joint/exomes/genomes.v4.1.sites...vcf.bgz, or v2.1.1 for GRCh37) or "
+               "a 'charcot resources build' bundle made from it; an in-house frequency file cannot stand in for gnomAD "
+               "(charcot does not use local frequencies for BA1/BS1/PM2)")
+
+
 class GnomadResource(TabixResource):
     def __init__(self, path: Path, *, build: Build | None = None,
                  regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
@@ -287,13 +320,11 @@ class GnomadResource(TabixResource):
         if "AF" not in self.infos and "AF_joint" not in self.infos:
             raise InputError("the gnomAD VCF has no INFO/AF field", path=self.path,
                              hint="use a gnomAD sites VCF (it carries AF, AF_grpmax, fafmax_faf95_max)")
-        samples = list(self.vcf.samples)
-        if samples:
-            # a patient's or a cohort's own VCF: its INFO/AF is that callset's frequency, not the population's
-            raise InputError(f"the file given as gnomAD has genotype columns for {len(samples)} sample(s): it is a "
-                             "sample or cohort VCF, not a gnomAD sites VCF, and its AF is that callset's own",
-                             path=self.path, hint="pass gnomAD's sites VCF (gnomad.exomes/genomes.v4.1.sites...vcf.bgz, "
-                                                  "or v2.1.1 for GRCh37) or a 'charcot resources build' bundle")
+        why = not_gnomad(list(self.infos), len(list(self.vcf.samples)))
+        if why is not None:
+            # its INFO/AF is that callset's frequency, not the population's: never BA1/BS1/PM2 evidence
+            raise InputError(f"the file given as gnomAD is not a gnomAD sites VCF: {why}", path=self.path,
+                             hint=GNOMAD_HINT)
 
     def _has_records(self, chrom: str, start: int, end: int) -> bool:
         key = (chrom, start, end)
