@@ -148,16 +148,11 @@ def test_supplied_family_evidence_is_not_double_counted(tmp_path: Path) -> None:
 
 
 def _gnomad(tmp_path: Path, chrom: str, pos: int, ref: str, alt: str, af: float) -> Path:
-    header = ["##fileformat=VCFv4.2", "##reference=GRCh37",
-              '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
-              '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles">',
-              f"##contig=<ID={chrom}>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
-    plain = tmp_path / "gnomad.vcf"
-    plain.write_text("\n".join([*header, f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tAF={af};AN=1400000"]) + "\n")
-    out = tmp_path / "gnomad.vcf.gz"
-    pysam.tabix_compress(str(plain), str(out), force=True)
-    pysam.tabix_index(str(out), preset="vcf", force=True)
-    return out
+    """A gnomAD v2.1 exomes sites VCF (the release's real GRCh37 header) with one record."""
+    from variants.resourcebuild import gnomad_vcf
+
+    return gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [(chrom, pos, ref, alt, {"AF": af, "AN": 1400000})],
+                      build=Build.GRCh37)
 
 
 def test_curated_pm2_replaces_computed_pm2_and_yields_to_bs1(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from variants.resourcebuild import gnomad_vcf
 from variants.vcfbuild import Rec, csq_value, exon, exon_count, mane, write_vcf
 
 from charcot.acmg.context import VariantContext
@@ -224,7 +225,6 @@ def test_validator_flags_mechanism_pvs1_contradictions() -> None:
 def test_gene_specific_ba1_applies_through_the_frequency_module(tmp_path: Path) -> None:
     """SOD1's BA1 is 0.1 % (gene_specs.yaml), not the generic 5 %: a SOD1 missense at 0.2 % FAF95 is benign by BA1,
     one at 0.05 % only gets BS1."""
-    import pysam
 
     chrom, start, end, _ = exon("SOD1", 4)
     pos = (start + end) // 2
@@ -234,15 +234,8 @@ def test_gene_specific_ba1_applies_through_the_frequency_module(tmp_path: Path) 
     for af in (0.002, 0.0005):
         d = tmp_path / str(af)
         d.mkdir()
-        header = ["##fileformat=VCFv4.2", "##reference=GRCh37",
-                  '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
-                  '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">',
-                  f"##contig=<ID={chrom}>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
-        plain = d / "g.vcf"
-        plain.write_text("\n".join([*header, f"{chrom}\t{pos}\t.\tC\tT\t.\tPASS\tAF={af};AN=1400000"]) + "\n")
-        gz = d / "g.vcf.gz"
-        pysam.tabix_compress(str(plain), str(gz), force=True)
-        pysam.tabix_index(str(gz), preset="vcf", force=True)
+        # gnomAD v2.1 exomes (the release's real GRCh37 header), one record
+        gz = gnomad_vcf(d / "g.vcf.bgz", [(chrom, pos, "C", "T", {"AF": af, "AN": 1400000})], build=Build.GRCh37)
         out[af] = _one(interpret(vcf, gnomad=gz).findings, "SOD1")
     assert "BA1" in _applied(out[0.002]) and out[0.002].classification == AcmgClass.BENIGN
     assert "BA1" not in _applied(out[0.0005]) and "BS1" in _applied(out[0.0005])

@@ -140,7 +140,9 @@ def test_resource_without_a_build_is_refused(tmp_path: Path) -> None:
     chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T")], build=Build.GRCh38)
     plain = tmp_path / "g.vcf"
+    # gnomAD v2/v3 field names (AF_popmax; no v4-only field, no contig lengths, no ##reference): build unknown
     plain.write_text('##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description="x">\n'
+                     '##INFO=<ID=AF_popmax,Number=A,Type=Float,Description="x">\n'
                      f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr{chrom}\t{start + 5}\t.\tG\tT\t.\tPASS\tAF=0.1\n")
     gz = tmp_path / "g.vcf.gz"
     pysam.tabix_compress(str(plain), str(gz), force=True)
