@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from charcot.genome.normalise import Allele
-from charcot.genome.panel import Location
+from charcot.genome.panel import Location, PanelGene
 from charcot.variants.model import Frequencies, Predictors
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ class VariantContext:
     known_hgvs_p: str | None = None  # protein change of a knowledge-base entry for this exact allele
     exact_known: KnownVariant | None = None  # the knowledge-base entry for exactly this allele (curated evidence)
     notes: list[str] = field(default_factory=list)
+    # the canonical transcript's exon table in the input's build (where a frameshift's new stop falls, acmg.nmd)
+    panel_gene: PanelGene | None = None
 
     def has(self, terms: set[str]) -> bool:
         return bool(self.consequences) and any(t in terms for t in (self.consequences or []))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext, exception_applies_to, exception_matches
 from charcot.acmg.genespecs import pvs1_applicability, pvs1_rule
+from charcot.acmg.nmd import predict_nmd
 from charcot.acmg.points import points_for
 from charcot.genome.panel import Region
 from charcot.model import Evidence
@@ -114,27 +115,33 @@ def _decision_tree(ctx: VariantContext, kind: str, rules: AcmgGeneRules | None, 
     critical_domains = list(rules.critical_domains) if rules is not None else []
     loc = ctx.location
     if kind in ("stop_gained", "frameshift_variant"):
-        if not loc.nmd_escape and loc.region != Region.UNKNOWN:
-            return [_ev("VeryStrong", f"{kind.replace('_', ' ')} predicted to cause nonsense-mediated decay "
-                                      f"({loc.describe()}, not the last exon or the last 50 nt of the penultimate "
-                                      f"exon) in a gene where loss of function causes disease", src)]
-        # NMD escape: critical region or > 10 % of the protein removed -> Strong, else Moderate
+        nmd = predict_nmd(ctx, kind)
+        extra = [S.LINDEBOOM_2016] if nmd.start_proximal else []
+        proximal = f"; {nmd.start_proximal}" if nmd.start_proximal else ""
+        if nmd.outcome == "nmd":
+            return [_ev("VeryStrong", f"{kind.replace('_', ' ')} predicted to cause nonsense-mediated decay: "
+                                      f"{nmd.reason}, in a gene where loss of function causes disease{proximal}",
+                        src + extra)]
+        if nmd.outcome == "escape":
+            why = f"truncation predicted to escape NMD ({nmd.reason})"
+        else:
+            why = (f"NMD cannot be predicted ({nmd.reason}); the tree's NMD-escape branch is used, its conservative "
+                   "outcome")
+        # NMD escape (or not predictable): critical region or > 10 % of the protein removed -> Strong, else Moderate
         pos = ctx.protein_position
         for dom in critical_domains:
             if pos is not None and pos <= dom.end:
-                return [_ev("Strong", f"truncation predicted to escape NMD ({loc.describe()}) removes the "
-                                      f"critical region {dom.name} (residues {dom.start}-{dom.end})",
-                            src + list(dom.sources))]
+                return [_ev("Strong", f"{why}; the truncation removes the critical region {dom.name} (residues "
+                                      f"{dom.start}-{dom.end}){proximal}", src + list(dom.sources) + extra)]
         if pos is not None and ctx.protein_length:
             removed = (ctx.protein_length - pos + 1) / ctx.protein_length
             if removed > 0.10:
-                return [_ev("Strong", f"truncation predicted to escape NMD removes {removed:.0%} of the protein "
-                                      "(> 10 %)", src)]
-            return [_ev("Moderate", f"truncation predicted to escape NMD removes {removed:.0%} of the protein "
-                                    "(<= 10 %)", src)]
-        return [_ev("Moderate", "truncation predicted to escape NMD (last exon or last 50 nt of the penultimate "
-                                "exon); the removed fraction of the protein is not known from the annotation, so "
-                                "the tree's lower outcome is used", src)]
+                return [_ev("Strong", f"{why}; it removes or alters {removed:.0%} of the protein (> 10 %){proximal}",
+                            src + extra)]
+            return [_ev("Moderate", f"{why}; it removes or alters {removed:.0%} of the protein (<= 10 %){proximal}",
+                        src + extra)]
+        return [_ev("Moderate", f"{why}; the removed fraction of the protein is not known from the annotation, so the "
+                                f"tree's lower outcome is used{proximal}", src + extra)]
     if kind in ("splice_donor_variant", "splice_acceptor_variant"):
         length = loc.skipped_exon_length
         number = loc.skipped_exon_number

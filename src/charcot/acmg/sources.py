@@ -20,10 +20,11 @@ BIESECKER_2024 = "S-Biesecker24"  # ClinGen PP1/BS4 and PP4 phenotype-specificit
 BROOKS_2000 = "S-Bro00"  # revised El Escorial criteria (UMN + LMN signs)
 SHEFNER_2020 = "S-She20"  # Gold Coast criteria
 CLINGEN_LOW_PENETRANCE = "S-CGlowpen"  # ClinGen low-penetrance / risk-allele recommendations (Schmidt 2024)
+LINDEBOOM_2016 = "S-Lindeboom16"  # NMD rules incl. start-proximal escape, Nat Genet 2016;48:1112
 
 ALL = (RICHARDS_2015, TAVTIGIAN_2018, TAVTIGIAN_2020, ABOU_TAYOUN_2018, PEJAVER_2022, WALKER_2023,
        SVI_PM2_2020, GHOSH_2018, BIESECKER_2018, WHIFFIN_2017, BIESECKER_2024, BROOKS_2000, SHEFNER_2020,
-       CLINGEN_LOW_PENETRANCE)
+       CLINGEN_LOW_PENETRANCE, LINDEBOOM_2016)
 
 
 def missing_sources() -> list[str]:

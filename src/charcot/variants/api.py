@@ -721,7 +721,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
         predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
-        exact_known=next(iter(kb_index.by_key.get(key, ())), None))
+        exact_known=next(iter(kb_index.by_key.get(key, ())), None), panel_gene=pg)
     result = evaluate(ctx, extra)
     classification: AcmgClass | None = result.classification
     not_classified = None
