@@ -199,9 +199,12 @@ def test_cli_resources_build_refuses_a_gnomad_file_of_the_other_build(tmp_path: 
     with gzip.open(out / "gnomad.vcf.gz", "rt") as handle:
         infos = [line for line in handle if line.startswith("##INFO")]
     # a release with joint frequencies: the joint fields only (charcot reads those first, never a mix)
-    from charcot.variants.bundle import GNOMAD_KEEP_JOINT
+    from charcot.variants.bundle import GNOMAD_AF_OF, GNOMAD_KEEP_JOINT
 
-    assert sorted(i.split("ID=")[1].split(",")[0] for i in infos) == sorted(GNOMAD_KEEP_JOINT)
+    # (AF fields go too: every record kept - none here - carries their AC and AN, and AF is AC/AN)
+    kept = sorted(f for f in GNOMAD_KEEP_JOINT if f not in GNOMAD_AF_OF)
+    assert sorted(i.split("ID=")[1].split(",")[0] for i in infos) == kept
+    assert sorted(manifest["resources"][0]["fields"]) == sorted(["FILTER", *kept])
 
 
 def test_joint_frequencies_are_never_mixed_with_exome_only_ones(tmp_path: Path) -> None:
@@ -212,7 +215,7 @@ def test_joint_frequencies_are_never_mixed_with_exome_only_ones(tmp_path: Path) 
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "T")], build=Build.GRCh38)
     mixed = gnomad_vcf(tmp_path / "mixed.vcf.bgz", [(chrom, pos, "G", "T", {
         "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "2e-3", "AN_grpmax": "1000", "fafmax_faf95_max": "2e-3",
-        "AF_joint": "1.3e-6", "AN_joint": "1500000", "AC_joint": "2", "AF_grpmax_joint": "2e-3",
+        "AF_joint": "1.3e-6", "AN_joint": "1538462", "AC_joint": "2", "AF_grpmax_joint": "2e-3",
         "AN_grpmax_joint": "1000", "AC_grpmax_joint": "2"})])
     f = _sod1(interpret(vcf, gnomad=mixed))
     assert f.frequencies.dataset == "joint" and f.frequencies.faf95 is None
@@ -222,7 +225,9 @@ def test_joint_frequencies_are_never_mixed_with_exome_only_ones(tmp_path: Path) 
 
     build_bundle(tmp_path / "b", Build.GRCh38, gnomad=[mixed])
     g = _sod1(interpret(vcf, resources=tmp_path / "b"))
-    assert (g.frequencies.af, g.frequencies.faf95, g.frequencies.grpmax_an) == (f.frequencies.af, None, 1000)
+    # (the bundle keeps AC and AN; AF is their ratio, as gnomAD defines it)
+    assert g.frequencies.af == pytest.approx(f.frequencies.af, rel=1e-5)
+    assert (g.frequencies.faf95, g.frequencies.grpmax_an, g.frequencies.grpmax_af) == (None, 1000, 2e-3)
     # a record without joint values is read from its single-dataset fields, in the file and in the bundle alike
     single = gnomad_vcf(tmp_path / "single.vcf.bgz", [(chrom, pos, "G", "T", {
         "AF": "1.4e-6", "AN": "1400000", "AF_grpmax": "3e-6", "AN_grpmax": "60000", "fafmax_faf95_max": "1e-6"})])

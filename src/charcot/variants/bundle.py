@@ -90,6 +90,10 @@ GNOMAD_KEEP = ("AC", "AN", "AF", "grpmax", "AC_grpmax", "AN_grpmax", "AF_grpmax"
 # (benchmarks/bench_bundle_size.py): gnomAD is most of a bundle.
 GNOMAD_KEEP_JOINT = ("AC_joint", "AN_joint", "AF_joint", "grpmax_joint", "AC_grpmax_joint", "AN_grpmax_joint",
                      "AF_grpmax_joint", "fafmax_faf95_max_joint")
+# gnomAD defines each AF as AC/AN of the same dataset and group: where every record of a subset carries both, the AF
+# field is dropped and the reader computes it (about a quarter fewer bytes per record).
+GNOMAD_AF_OF = {"AF": ("AC", "AN"), "AF_grpmax": ("AC_grpmax", "AN_grpmax"), "AF_popmax": ("AC_popmax", "AN_popmax"),
+                "AF_joint": ("AC_joint", "AN_joint"), "AF_grpmax_joint": ("AC_grpmax_joint", "AN_grpmax_joint")}
 # ClinVar INFO fields charcot reads (variants.resources.ClinVarResource: CLNSIG, CLNREVSTAT, MC; GENEINFO names the
 # gene) and the annotation fields a ClinVar file annotated by VEP/SnpEff/bcftools csq may carry (protein changes).
 CLINVAR_KEEP = ("CLNSIG", "CLNREVSTAT", "MC", "GENEINFO", "CSQ", "ANN", "BCSQ")
@@ -222,12 +226,32 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
         args = [_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest)]
     _run([*args, str(src)], "subsetting", src)
     bed.unlink()
+    _tabix_vcf(dest, src)
+    return present if keep_info else declared
+
+
+def _tabix_vcf(dest: Path, src: Path) -> None:
+    import pysam
+
     try:
         pysam.tabix_index(str(dest), preset="vcf", force=True)
     except OSError:
         raise InputError("the file is not sorted by position, so its panel subset cannot be indexed", path=src,
                          hint="sort it first: bcftools sort -Oz -o sorted.vcf.gz FILE") from None
-    return present if keep_info else declared
+
+
+def _derivable_af(vcf_gz: Path, af_fields: Sequence[str]) -> list[str]:
+    """The AF fields that every record of the subset carries with their AC and AN (so AF = AC/AN can be read)."""
+    ok = set(af_fields)
+    with gzip.open(vcf_gz, "rt") as handle:
+        for line in handle:
+            if line.startswith("#") or not ok:
+                continue
+            keys = {kv.split("=", 1)[0] for kv in line.split("\t")[7].split(";")}
+            for f in list(ok):
+                if f in keys and not all(k in keys for k in GNOMAD_AF_OF[f]):
+                    ok.discard(f)
+    return [f for f in af_fields if f in ok]
 
 def _open_text(path: Path) -> Any:
     with open(path, "rb") as handle:
@@ -468,6 +492,14 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 # a record without joint values is read from its single-dataset fields: keep them as well
                 kept = _subset_vcf(Path(g), tmp / name, spans["gnomad"], keep_info=(*GNOMAD_KEEP, *GNOMAD_KEEP_JOINT),
                                    drop=("ID", "QUAL"))
+            derivable = _derivable_af(tmp / name, [f for f in kept if f in GNOMAD_AF_OF])
+            if derivable:
+                slim = tmp / f".{name}.slim.vcf.gz"
+                _run([_bcftools(), "annotate", "--no-version", "-x", ",".join(f"INFO/{f}" for f in derivable), "-Oz",
+                      "-o", str(slim), str(tmp / name)], "dropping the AF fields", Path(g))
+                slim.replace(tmp / name)
+                _tabix_vcf(tmp / name, Path(g))
+                kept = [f for f in kept if f not in derivable]
             add("gnomad", name, Path(g), _version_of(Path(g), header), _count(tmp / name), ["FILTER", *kept])
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)

@@ -317,7 +317,8 @@ class GnomadResource(TabixResource):
                  regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
         super().__init__(path, "gnomAD", build=build, regions=regions, label=label)
         self._spans: dict[tuple[str, int, int], bool] = {}
-        if "AF" not in self.infos and "AF_joint" not in self.infos:
+        if not any(f in self.infos for f in ("AF", "AF_joint")) and not {"AC", "AN"} <= set(self.infos) and \
+                not {"AC_joint", "AN_joint"} <= set(self.infos):
             raise InputError("the gnomAD VCF has no INFO/AF field", path=self.path,
                              hint="use a gnomAD sites VCF (it carries AF, AF_grpmax, fafmax_faf95_max)")
         why = not_gnomad(list(self.infos), len(list(self.vcf.samples)))
@@ -358,7 +359,8 @@ class GnomadResource(TabixResource):
 
         # gnomAD v4.1 joint (exomes + genomes) frequencies when the record has them, and then only those: never a
         # joint AF beside an exome-only FAF
-        joint = "AF_joint" in self.infos and _info_str(v, "AF_joint", i, len(alts)) not in (None, ".", "", "nan")
+        joint = any(n in self.infos and _info_str(v, n, i, len(alts)) not in (None, ".", "", "nan")
+                    for n in ("AF_joint", "AN_joint"))
 
         def first(names: tuple[str, ...]) -> str | None:
             for name in names:
@@ -392,6 +394,11 @@ class GnomadResource(TabixResource):
         group = first(_G_GROUP)
         af = num(_G_AF)
         an = num(_G_AN)
+        # gnomAD's AF is AC/AN of the same dataset by definition; a bundle keeps AC and AN only
+        if af is None and ac is not None and an:
+            af = ac / an
+        if grpmax is None and grpmax_ac is not None and grpmax_an:
+            grpmax = grpmax_ac / grpmax_an
         filt = v.FILTER
         return Frequencies(af=af, an=int(an) if an is not None else None, ac=int(ac) if ac is not None else None,
                            grpmax_af=grpmax, grpmax_an=int(grpmax_an) if grpmax_an is not None else None,
@@ -452,7 +459,7 @@ class GnomadSet:
     not assessed when none covers it."""
 
     def __init__(self, files: Sequence[GnomadResource]) -> None:
-        self.files = sorted(files, key=lambda f: "AF_joint" not in f.infos)
+        self.files = sorted(files, key=lambda f: "AF_joint" not in f.infos and "AN_joint" not in f.infos)
 
     def check_build(self, patient: Build) -> None:
         for f in self.files:
