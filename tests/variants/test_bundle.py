@@ -195,6 +195,10 @@ def test_bundle_build_info_and_use(tmp_path: Path, run_cli) -> None:  # type: ig
     assert kinds["clinvar_summary"]["records"] == 4  # SOD1 rows of GRCh38 kept; GRCh37 and FOXRED1 dropped
     assert kinds["clinvar"]["records"] == 4 and kinds["alphamissense"]["records"] == 4
     assert kinds["revel"]["records"] == 3
+    # only what the rules read: ClinVar's significance, review status and consequence; the summary's 8 columns
+    assert kinds["clinvar"]["fields"] == ["ID", "CLNSIG", "CLNREVSTAT", "MC", "GENEINFO"]
+    with gzip.open(out / "clinvar_summary.tsv.gz", "rt") as handle:
+        assert handle.readline().rstrip("\n").split("\t") == kinds["clinvar_summary"]["fields"]
     for r in manifest["resources"]:
         assert len(r["sha256"]) == 64 and r["source"] and r["date"]
     total = sum(p.stat().st_size for p in out.iterdir())
@@ -353,3 +357,11 @@ def test_score_tables_keep_one_compact_row_per_allele(tmp_path: Path) -> None:
     assert scores.predictors("1", 10177, "A", "AC").cadd_phred == pytest.approx(0.382)
     assert scores.predictors("1", 10177, "AG", "ACG").cadd_phred == pytest.approx(0.382)  # same insertion, padded
     assert scores.predictors("1", 10505, "A", "G").cadd_phred is None
+    # SpliceAI's precomputed VCF (its real example output, GRCh37) becomes the highest delta score per allele
+    m37 = build_bundle(tmp_path / "b37", Build.GRCh37, scores={"spliceai": SCORES / "spliceai-examples-output.vcf"},
+                       regions=[("2", 179642000, 179643000), ("19", 38958000, 38959000)])
+    (sp,) = m37.resources
+    assert sp.file == "spliceai.tsv.gz" and sp.records == 2 and sp.covers == "splice"
+    sp_scores = ScoreResources({"spliceai": tmp_path / "b37" / sp.file}, "test")
+    assert sp_scores.predictors("2", 179642185, "G", "A").spliceai_max == pytest.approx(0.64)
+    assert sp_scores.predictors("19", 38958362, "C", "T").spliceai_max == pytest.approx(0.91)

@@ -221,10 +221,21 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
     if keep_info:
         remove.append("^" + ",".join(f"INFO/{f}" for f in present) if present else "INFO")
     if remove:
-        args = [_bcftools(), "annotate", "--no-version", "-x", ",".join(remove), *where, "-Oz", "-o", str(dest)]
+        # bcftools annotate has no targets (-T) option: the regions are cut by 'view', fields dropped by 'annotate'
+        with tempfile.TemporaryFile() as errors:  # a file, not a pipe: warnings never block the stream
+            view = subprocess.Popen([_bcftools(), "view", "--no-version", *where, "-Ou", str(src)],
+                                    stdout=subprocess.PIPE, stderr=errors)
+            annotate = subprocess.run([_bcftools(), "annotate", "--no-version", "-x", ",".join(remove), "-Oz", "-o",
+                                       str(dest), "-"], stdin=view.stdout, capture_output=True, text=True, check=False)
+            assert view.stdout is not None
+            view.stdout.close()
+            code = view.wait()
+            errors.seek(0)
+            view_err = errors.read().decode(errors="replace")
+        if code != 0 or annotate.returncode != 0:
+            raise InputError(f"subsetting failed: {(view_err or annotate.stderr).strip()[:300]}", path=src)
     else:
-        args = [_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest)]
-    _run([*args, str(src)], "subsetting", src)
+        _run([_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest), str(src)], "subsetting", src)
     bed.unlink()
     _tabix_vcf(dest, src)
     return present if keep_info else declared
