@@ -59,6 +59,11 @@ def test_synthetic_csq_classes_and_cli_outputs(tmp_path: Path, run_cli) -> None:
     masks = [line.split("\t") for line in (out / "masks.tsv").read_text().splitlines()]
     assert masks[0][:4] == ["gene", "mask", "n_variants", "case_carriers"] and "p_skato" in masks[0]
     assert {r[1] for r in masks[1:]} >= {"ACAT-O", "lof+missense|af<=1%"}
+    # 300 samples (< 2,000): SKAT/SKAT-O moment-adjusted, as the SKAT package does for a binary trait; said
+    # per row and in the summary
+    col = masks[0].index("skat_adjustment")
+    assert {r[col] for r in masks[1:] if r[1] != "ACAT-O"} == {"moment-adjusted"}
+    assert "small-sample moment adjustment" in res.stdout + res.stderr + (out / "results.json").read_text()
     import pyarrow.parquet as pq
 
     table = pq.read_table(out / "masks.parquet")

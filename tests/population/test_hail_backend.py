@@ -55,10 +55,11 @@ def _assert_equal(vcf: Path, pheno: Path, kwargs: dict) -> BurdenResults:  # typ
     assert [(m.gene, m.mask, m.n_variants, m.case_carriers, m.control_carriers) for m in local.masks] == \
         [(m.gene, m.mask, m.n_variants, m.case_carriers, m.control_carriers) for m in hail.masks]
     for a, b in zip(local.masks, hail.masks, strict=True):
-        for name in ("burden_p", "odds_ratio", "skat_p", "skato_p", "acato_p"):
+        for name in ("burden_p", "odds_ratio", "skat_p", "skato_p", "acato_p", "skat_p_unadjusted"):
             assert _close(getattr(a, name), getattr(b, name)), name
         if b.mask != "ACAT-O" and math.isfinite(b.skat_p_hail):
-            assert b.skat_p_hail == pytest.approx(b.skat_p, rel=2e-3, abs=1e-6), (b.gene, b.mask)
+            # hl.skat has no small-sample adjustment: it recomputes the asymptotic p-value
+            assert b.skat_p_hail == pytest.approx(b.skat_p_unadjusted, rel=2e-3, abs=1e-6), (b.gene, b.mask)
     if any(m.n_variants >= 2 and m.mask != "ACAT-O" for m in hail.masks):
         assert any(math.isfinite(m.skat_p_hail) for m in hail.masks if m.n_variants >= 2 and m.mask != "ACAT-O")
     return local

@@ -372,14 +372,14 @@ RESULT_NAMES = ("burden.tsv", "carriers.tsv", "oligogenic.tsv", "variants.tsv", 
                 "results.json", "qq.png", "forest.png", "manhattan.png")
 MASK_COLUMNS = ("gene", "mask", "n_variants", "case_carriers", "n_cases", "control_carriers", "n_controls",
                 "odds_ratio", "or_ci_low", "or_ci_high", "p_burden", "burden_test", "p_skat", "p_skato", "rho_skato",
-                "p_acato", "p_skat_hail", "note")
+                "p_acato", "p_skat_hail", "note", "skat_adjustment", "p_skat_unadjusted")
 
 
 def mask_table(results: BurdenResults) -> list[tuple[object, ...]]:
     """Rows of masks.tsv / masks.parquet, in MASK_COLUMNS order."""
     return [(m.gene, m.mask, m.n_variants, m.case_carriers, m.n_cases, m.control_carriers, m.n_controls,
              m.odds_ratio, m.or_ci_low, m.or_ci_high, m.burden_p, m.burden_test, m.skat_p, m.skato_p, m.skato_rho,
-             m.acato_p, m.skat_p_hail, m.note) for m in results.masks]
+             m.acato_p, m.skat_p_hail, m.note, m.skat_adjustment, m.skat_p_unadjusted) for m in results.masks]
 
 
 def _have_matplotlib() -> bool:

@@ -17,7 +17,11 @@ covariates, :func:`charcot.population.skat.logistic_null`):
   the Firth estimate (Wald interval) where Firth ran, else the one-step score estimate
   ``exp(S/V)`` with ``exp(S/V +- 1.96/sqrt(V))``.
 * **SKAT** and **SKAT-O** on the variants' dosages, Beta(MAF; 1, 25) weights
-  (:mod:`charcot.population.skat`).
+  (:mod:`charcot.population.skat`). Below 2,000 analysed samples both use the small-sample moment
+  adjustment of Lee, Emond et al. (2012), where the SKAT package applies it by default for a binary
+  trait (exact variance under Bernoulli residuals, kurtosis from 10,000 null phenotype resamples with
+  the case count fixed, a fixed seed); ``skat_adjustment`` says which null was used and
+  ``p_skat_unadjusted`` keeps the asymptotic SKAT p-value (the one Hail's ``hl.skat`` recomputes).
 * **ACAT-O** per gene: Cauchy combination (Liu & Xie 2020) of every burden, SKAT and SKAT-O p-value
   of that gene's masks, equally weighted (as SAIGE-GENE+, Zhou et al. 2022).
 """
@@ -83,6 +87,8 @@ class MaskResult:
     acato_p: float = math.nan  # only on the gene's ACAT-O row
     skat_p_hail: float = math.nan  # hl.skat's p-value for the same set (Hail backend only)
     note: str = ""
+    skat_adjustment: str = ""  # "moment-adjusted" (small sample, binary trait) | "asymptotic" | "" (ACAT-O rows)
+    skat_p_unadjusted: float = math.nan  # the asymptotic SKAT p-value (= skat_p when not adjusted)
 
 
 def mask_name(kind: str, bin_name: str) -> str:
@@ -97,15 +103,23 @@ def select(variants: list[MaskVariant], kinds: frozenset[str], bin_cut: float | 
 
 def analyse_masks(
     variants: list[MaskVariant], design: npt.NDArray[np.float64], is_case: npt.NDArray[np.bool_],
+    small_sample_adjustment: bool | None = None,
 ) -> tuple[list[MaskResult], list[str]]:
-    """Every gene x mask test plus one ACAT-O row per gene; returns (rows, notes)."""
+    """Every gene x mask test plus one ACAT-O row per gene; returns (rows, notes).
+
+    ``small_sample_adjustment``: None = as the SKAT package (adjusted when fewer than 2,000 samples)."""
     from charcot.population.skat import (
+        ADJUST_BELOW,
+        ADJUST_RESAMPLES,
         SparseGenotypes,
         beta_weights,
         burden_score,
         logistic_null,
+        moment_adjustment,
         score_and_kernel,
+        skat_adjusted,
         skat_from,
+        skato_adjusted,
         skato_from,
     )
     from charcot.population.stats import acat, firth_logistic
@@ -127,6 +141,16 @@ def analyse_masks(
                  f"p < {FIRTH_BELOW} (imbalance-robust); SKAT/SKAT-O use the asymptotic null of the logistic score"
                  + (" — with this imbalance and few carriers they can be miscalibrated; read them with the Firth "
                     "burden p-values" if min(fraction, 1 - fraction) < 0.2 else ""))
+    adjust = n < ADJUST_BELOW if small_sample_adjustment is None else small_sample_adjustment
+    adjustment = moment_adjustment(null) if adjust else None
+    if adjustment is not None:
+        notes.append(f"mask tests: SKAT and SKAT-O with the small-sample moment adjustment (Lee, Emond et al. 2012; "
+                     f"the SKAT package's default for a binary trait below {ADJUST_BELOW} samples; {n} analysed): "
+                     f"exact variance, kurtosis from {ADJUST_RESAMPLES} null phenotype resamples with the case count "
+                     f"fixed (fixed seed); p_skat_unadjusted has the asymptotic SKAT p-value")
+    else:
+        notes.append("mask tests: SKAT and SKAT-O against their asymptotic null (no small-sample adjustment"
+                     + (f": {n} samples >= {ADJUST_BELOW})" if small_sample_adjustment is None else ": switched off)"))
     by_gene: dict[str, list[MaskVariant]] = {}
     for v in variants:
         by_gene.setdefault(v.gene, []).append(v)
@@ -160,9 +184,14 @@ def analyse_masks(
                     fit = firth_logistic(x, y, test_index=1)
                     log_or, lo, hi, p_burden, test = fit.estimate, fit.ci_low, fit.ci_high, fit.p_value, "firth"
                 geno = SparseGenotypes(n, tuple(v.index for v in chosen), tuple(v.dosage for v in chosen))
-                s, m = score_and_kernel(null, geno, beta_weights(geno.maf()))
-                skat = skat_from(s, m)
-                skato = skato_from(s, m)
+                weights = beta_weights(geno.maf())
+                s, m = score_and_kernel(null, geno, weights)
+                skat_plain = skat_from(s, m)
+                if adjustment is not None:
+                    skat = skat_adjusted(adjustment, s, m, geno, weights)
+                    skato = skato_adjusted(adjustment, s, m, geno, weights)
+                else:
+                    skat, skato = skat_plain, skato_from(s, m)
                 gene_rows.append(MaskResult(
                     gene=gene, mask=mask_name(kind, bin_name), n_variants=len(chosen), case_carriers=a,
                     n_cases=n_cases, control_carriers=c, n_controls=n_controls,
@@ -170,7 +199,8 @@ def analyse_masks(
                     or_ci_low=math.exp(lo) if math.isfinite(lo) else math.nan,
                     or_ci_high=math.exp(hi) if math.isfinite(hi) else math.nan,
                     burden_p=p_burden, burden_test=test, skat_p=skat.p_value, skato_p=skato.p_value,
-                    skato_rho=skato.rho))
+                    skato_rho=skato.rho, skat_p_unadjusted=skat_plain.p_value,
+                    skat_adjustment="moment-adjusted" if adjustment is not None else "asymptotic"))
                 done[same_set] = gene_rows[-1]
         pvals = [p for r in gene_rows for p in (r.burden_p, r.skat_p, r.skato_p) if math.isfinite(p)]
         rows.extend(gene_rows)
