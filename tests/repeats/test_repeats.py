@@ -244,6 +244,44 @@ def test_atxn2_risk_allele_carries_its_per_length_odds_ratio(size: int, odds_rat
     assert allele.length_risk.significant and f"{odds_ratio:.2f}" in allele.summary
 
 
+def test_atxn2_category_never_milder_for_a_longer_allele() -> None:
+    # issue 15: 34 repeats ranked "intermediate", below the "risk allele" of 31-33
+    from charcot.repeats.model import SEVERITY
+
+    locus = _loci()["ATXN2"]
+    categories = [interpret_allele(locus, RawAllele(n, None, SupportType.SPANNING), {}).category for n in range(13, 60)]
+    ranks = [SEVERITY[c] for c in categories]
+    assert ranks == sorted(ranks)
+    at_34 = interpret_allele(locus, RawAllele(34, None, SupportType.SPANNING), {})
+    assert SEVERITY[at_34.category] > SEVERITY[AlleleCategory.RISK_ALLELE]
+    assert "SCA2" in at_34.summary and "S-Seq10" in at_34.default_band_sources
+
+
+def test_atxn2_default_bands_each_name_their_source() -> None:
+    default = _loci()["ATXN2"].default
+    assert all(rng.sources for rng in default.ranges)
+    normal = default.classify(28)
+    assert normal is not None and normal.category.value == "normal" and normal.sources == ["S-Neu14"]
+    for size in (27, 28):  # the meta-analysis found odds ratios below 1 there: never a risk allele
+        allele = interpret_allele(_loci()["ATXN2"], RawAllele(size, None, SupportType.SPANNING), {})
+        assert allele.category == AlleleCategory.NORMAL and "risk allele" not in allele.summary
+
+
+def test_every_threshold_set_is_monotone_and_a_reversed_one_is_refused() -> None:
+    from charcot.knowledge.schema.repeats import RepeatCategory, SizeRange, ThresholdSet
+
+    for locus in _loci().values():
+        for tset in locus.threshold_sets:
+            assert tset.check_ranges() is None and tset.check_monotone() is None, (locus.id, tset.id)
+    reversed_set = ThresholdSet(id="x", label="x", context="x", sources=["S-Neu14"], ranges=[
+        SizeRange(category=RepeatCategory.NORMAL, max=28), SizeRange(category=RepeatCategory.RISK_ALLELE, min=29, max=33),
+        SizeRange(category=RepeatCategory.INTERMEDIATE, min=34, max=34),
+        SizeRange(category=RepeatCategory.PATHOGENIC, min=35)])
+    assert reversed_set.check_ranges() is None  # ordered and not overlapping ...
+    problem = reversed_set.check_monotone()  # ... but 34 is milder than 29-33
+    assert problem is not None and "milder" in problem and "34" in problem
+
+
 @pytest.mark.parametrize(("small", "large", "expected"), [
     (27, 27, True), (27, 33, True), (31, 32, True), (26, 30, False), (27, 34, False), (22, 31, False)])
 def test_atxn2_biallelic_intermediate_genotype(tmp_path: Path, small: int, large: int, expected: bool) -> None:
@@ -361,7 +399,7 @@ BOUNDARIES = [
     ("ATXN2", "als_risk_by_length", 27, "normal"), ("ATXN2", "als_risk_by_length", 28, "normal"),
     ("ATXN2", "als_risk_by_length", 29, "intermediate"), ("ATXN2", "als_risk_by_length", 30, "intermediate"),
     ("ATXN2", "als_risk_by_length", 31, "risk_allele"), ("ATXN2", "als_risk_by_length", 33, "risk_allele"),
-    ("ATXN2", "als_risk_by_length", 34, "intermediate"), ("ATXN2", "als_risk_by_length", 35, "pathogenic"),
+    ("ATXN2", "als_risk_by_length", 34, "reduced_penetrance"), ("ATXN2", "als_risk_by_length", 35, "pathogenic"),
     ("ATXN2", "strchive", 28, "normal"), ("ATXN2", "strchive", 29, "intermediate"),
     ("ATXN2", "strchive", 34, "intermediate"), ("ATXN2", "strchive", 35, "pathogenic"),
     ("ATXN1", "strchive", 35, "normal"), ("ATXN1", "strchive", 36, "intermediate"), ("ATXN1", "strchive", 39, "pathogenic"),
@@ -513,7 +551,7 @@ def test_repeat_text_names_categories_in_words(tmp_path: Path, run_cli, small: i
     result = run_cli("repeats", _eh5_with_atxn2(tmp_path, small, large))
     assert result.code == 0, result.stderr
     block = result.stdout.split("ATXN2 CAG")[1].split("\n\n")[0]
-    assert "→ risk allele" in block or "→ intermediate" in block
+    assert "→ risk allele" in block or "→ intermediate" in block or "→ reduced penetrance" in block
     for identifier in ("risk_allele", "reduced_penetrance", "expanded_at_least_n", "risk_factor"):
         assert identifier not in result.stdout
 

@@ -57,6 +57,7 @@ def _classify_all(locus: Locus, size: int, at_least: int | None) -> list[SourceC
         out.append(SourceClassification(
             set_id=tset.id, label=tset.label, context=tset.context,
             category=rng.category.value if rng else None, range=rng.render() if rng else None,
+            range_label=rng.label if rng else None, range_sources=list(rng.sources) if rng else [],
             thresholds=tset.describe(), sources=list(tset.sources), confidence=tset.confidence.value,
             is_default=tset.id == locus.default_set, comparison=tset.comparison))
     return out
@@ -121,6 +122,9 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
                 significant=risk.significant, sources=list(risk.sources),
                 unverified=risk.confidence is Confidence.UNVERIFIED)
     call.classifications = _classify_all(locus, raw.size, at_least)
+    band = next((c for c in call.classifications if c.is_default and c.category is not None), None)
+    if band is not None and band.range_sources:
+        call.default_band, call.default_band_sources = band.range_label, list(band.range_sources)
     extra = _stranger_classification(annotation, raw.size, at_least)
     if extra is not None:
         call.classifications.append(extra)
@@ -151,6 +155,8 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
         text = f"{_size_text(call)} repeats: indeterminate (falls where {default.label} defines no category)"
     else:
         text = f"{_size_text(call)} repeats: {_WORDS[call.category.value]} under {default.label}"
+        if call.default_band and call.category != AlleleCategory.NORMAL:
+            text += f" — {call.default_band}"
         if call.ci_crosses_threshold:
             text += " (the confidence interval crosses a threshold)"
     if call.length_risk is not None and call.category != AlleleCategory.NORMAL:

@@ -50,6 +50,8 @@ class SourceClassification(BaseModel):
     context: str
     category: str | None  # a RepeatCategory value; None when the size falls where the source is silent
     range: str | None = None  # the source's range that contains the size, e.g. "24–30"
+    range_label: str | None = None  # that range's own words (e.g. "intermediate, ALS risk (...)")
+    range_sources: list[str] = Field(default_factory=list)  # where that range comes from, when the set names it
     thresholds: str  # the whole set, e.g. "normal ≤23; intermediate 24–30; pathogenic ≥31"
     sources: list[str] = Field(default_factory=list)
     confidence: str = "verified"
@@ -92,6 +94,8 @@ class AlleleCall(BaseModel):
     length_bp: int | None = None
     category: AlleleCategory
     default_category: str | None = None  # category under the default set (for "at least N": of sizes ≥ N)
+    default_band: str | None = None  # the default set's words for the band holding the allele
+    default_band_sources: list[str] = Field(default_factory=list)  # that band's own sources
     classifications: list[SourceClassification] = Field(default_factory=list)
     ci_crosses_threshold: bool = False
     length_risk: LengthRiskNote | None = None  # ALS risk measured at this length, where a source gives it

@@ -41,6 +41,17 @@ class RepeatCategory(StrEnum):
     INDETERMINATE = "indeterminate"
 
 
+#: How serious each category is, for the rule that a longer allele never gets a milder category within one
+#: source (``ThresholdSet.check_ranges``). INDETERMINATE ("the source names no category here") has no rank.
+CATEGORY_RANK: dict[RepeatCategory, int] = {
+    RepeatCategory.NORMAL: 1,
+    RepeatCategory.INTERMEDIATE: 2,
+    RepeatCategory.RISK_ALLELE: 3,
+    RepeatCategory.REDUCED_PENETRANCE: 4,
+    RepeatCategory.PATHOGENIC: 5,
+}
+
+
 class RepeatRole(StrEnum):
     CAUSAL = "causal"  # C9orf72: the expansion causes ALS/FTD
     RISK_FACTOR = "risk_factor"  # ATXN2, ATXN1 intermediate alleles
@@ -56,6 +67,8 @@ class SizeRange(BaseModel):
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
     label: str | None = None  # the source's own word, e.g. "pre_mutation", "indeterminate"
+    sources: list[str] = Field(default_factory=list, description="where this band's limits and meaning come from, "
+                                                                 "when the set combines several sources")
 
     @model_validator(mode="after")
     def _ordered(self) -> SizeRange:
@@ -104,6 +117,17 @@ class ThresholdSet(BaseModel):
             if previous_max is None or low <= previous_max:
                 return f"threshold set {self.id!r}: ranges overlap or are not in increasing order"
             previous_max = rng.max
+        return None
+
+    def check_monotone(self) -> str | None:
+        """None when no longer allele gets a milder category than a shorter one; otherwise what is wrong.
+        (A validation rule, not a load error: released snapshots made before the rule still load.)"""
+        ranked = [r for r in self.ranges if r.category in CATEGORY_RANK]
+        for shorter, longer in zip(ranked, ranked[1:], strict=False):
+            if CATEGORY_RANK[longer.category] < CATEGORY_RANK[shorter.category]:
+                return (f"threshold set {self.id!r}: {longer.render()} repeats are {longer.category.value} but the "
+                        f"shorter {shorter.render()} are {shorter.category.value}: a longer allele must not get a "
+                        "milder category")
         return None
 
     def classify(self, value: int) -> SizeRange | None:
@@ -371,9 +395,9 @@ def check(records: list[CitedRecord], kb: Knowledge) -> list[Problem]:
                     f"{build.value} coordinates {coords.chrom}:{coords.start}-{coords.end} (1-based) disagree with the "
                     f"ExpansionHunter catalog {text} (0-based half-open = {chrom}:{start0 + 1}-{end}) in {origin}"))
         for tset in record.threshold_sets:
-            problem = tset.check_ranges()
-            if problem:
-                problems.append(Problem(path, record.id, problem))
+            for problem in (tset.check_ranges(), tset.check_monotone()):
+                if problem:
+                    problems.append(Problem(path, record.id, problem))
         ids = {t.id for t in record.threshold_sets}
         for reference in REFERENCE_SETS:
             if reference not in ids:
