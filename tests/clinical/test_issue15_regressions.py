@@ -87,3 +87,64 @@ def test_clinician_text_has_no_internal_identifiers(example_case: ClinicalCase) 
                  "probable_laboratory_supported", "not_met"):
         assert name not in text, name
     assert "TRICALS risk profile" in text and "log-odds scale" in text and "higher = worse prognosis" in text
+
+
+def test_fvc_typed_in_litres_is_refused_with_where_and_how(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # issue 15 (round 2): FVC 3.2 (litres) in fvc_percent_predicted was read as 3.2 % predicted
+    raw = _case("2023-01-01", "2023-09-01", "2023-09-01", ALL4)
+    raw["visits"][0]["fvc_percent_predicted"] = 3.2
+    path, out = tmp_path / "case.yaml", tmp_path / "out.json"
+    path.write_text(yaml.safe_dump(raw))
+    for command in ("clinical", "therapies"):
+        result = run_cli(command, path, "-o", out)
+        assert result.code == 2, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert "visits.1.fvc_percent_predicted" in result.stderr and "looks like litres" in result.stderr
+        assert "measured ÷ predicted × 100" in result.stderr and "fvc_percent_confirmed" in result.stderr
+        assert not out.exists()
+    # a real percentage below 10, confirmed, is accepted; 10 % and above needs no confirmation
+    raw["visits"][0]["fvc_percent_confirmed"] = True
+    assert ClinicalCase.model_validate(raw).visits[0].fvc_percent_predicted == 3.2
+    raw["visits"][0].update(fvc_percent_predicted=10, fvc_percent_confirmed=False)
+    assert ClinicalCase.model_validate(raw).visits[0].fvc_percent_predicted == 10
+
+
+def test_fvc_percent_problem_bounds() -> None:
+    from charcot.clinical.model import fvc_percent_problem
+
+    assert fvc_percent_problem(3.2) is not None and fvc_percent_problem(0.9) is not None
+    assert fvc_percent_problem(45.0) is None and fvc_percent_problem(3.2, confirmed=True) is None
+
+
+def test_event_free_probability_has_one_format_in_number_and_flag() -> None:
+    # issue 15 (round 2): "probability event-free today 0.00" was printed beside the flag's "0.5%"
+    assert [pg.probability_text(p) for p in (0.005, 0.834, 0.996, 0.047, 0.00004, 0.0, 1.0)] == [
+        "0.5%", "83%", "99.6%", "4.7%", "below 0.01%", "0%", "100%"]
+    raw = _case("2023-01-01", "2023-09-01", "2023-09-01", {**ALL4, "q1": 2, "q4": 2})
+    raw["date_of_birth"] = "1961-01-01"
+    raw["visits"][0].update(fvc_percent_predicted=5, fvc_percent_confirmed=True)
+    result = assess(ClinicalCase.model_validate(raw))
+    enc = result.encals
+    assert enc.status == "assessed" and enc.survival_today is not None and enc.survival_today < 0.01
+    text = table(result)
+    shown = pg.probability_text(enc.survival_today)
+    assert f"probability event-free today {shown}" in text and f"probability of {shown} of being event-free" in text
+    assert "event-free today 0.00" not in text
+
+
+def test_kings_2a_caveat_only_where_one_region_makes_it_matter() -> None:
+    # issue 15 (round 2): the "2A cannot be derived / 2A/2B split recalled" caveat was shown with 2 regions
+    from charcot.clinical.model import AlsfrsR
+    from charcot.clinical.staging import kings_from_alsfrs
+
+    two = kings_from_alsfrs(AlsfrsR.model_validate({**ALL4, "q1": 3, "q8": 3}), date(2024, 1, 1))
+    assert two.stage == "2B" and not any("2A" in c for c in two.caveats)
+    one = kings_from_alsfrs(AlsfrsR.model_validate({**ALL4, "q8": 3}), date(2024, 1, 1))
+    assert one.stage == "1" and any("2A" in c for c in one.caveats)
+    raw = _case("2023-01-01", "2023-09-01", "2023-09-01", ALL4,
+                regions_involved={"lower_limb": "2023-06-01"})
+    clinical_two = kings_clinical(ClinicalCase.model_validate(raw), date(2023, 10, 1))
+    assert clinical_two.stage == "2B" and not any("2A" in c for c in clinical_two.caveats)
+    raw.pop("regions_involved")
+    clinical_one = kings_clinical(ClinicalCase.model_validate(raw), date(2023, 10, 1))
+    assert clinical_one.stage == "2A" and any("2A" in c for c in clinical_one.caveats)

@@ -55,7 +55,7 @@ def test_median_before_the_first_knot_is_flagged() -> None:
     assert any("already have reached the outcome" in c for c in result.caveats)
     assert len(result.flags) == 2 and set(result.flags) <= set(result.caveats)  # both printed with '!'
     raw = _raw(date_of_birth="1961-01-01")
-    raw["visits"][0].update(fvc_percent_predicted=5, alsfrs_r={**ALL4, "q1": 2, "q4": 2})
+    raw["visits"][0].update(fvc_percent_predicted=5, fvc_percent_confirmed=True, alsfrs_r={**ALL4, "q1": 2, "q4": 2})
     text = table(assess(ClinicalCase.model_validate(raw)))
     assert "! the predicted median lies below 1.1 months" in text and "! the model gives a probability" in text
     typical = pg.encals_assess(pg.Predictors(0.6, 9.0, 63, 90.0, False, False, False, False), 9.0, [])

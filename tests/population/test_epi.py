@@ -49,3 +49,14 @@ def test_tiny_population_prints_the_expected_count_not_zero(tmp_path: Path, run_
     assert "each case adds 3,858 to the SIR" in result.stdout
     sir = epi.sir(3, 12.5)
     assert "expected 12.50;" in epi.explain_sir(sir, "X") and "each case adds" not in epi.explain_sir(sir, "X")
+
+
+def test_prevalence_prints_sensible_significant_digits(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # issue 15 (round 2): 'charcot epi prevalence --incidence 2.1666666 --duration 2.33333333' printed
+    # "2.16667 per 100,000 per year x 2.33333 years" (six digits echoed from the input)
+    result = run_cli("epi", "prevalence", "--incidence", "2.1666666", "--duration", "2.33333333")
+    assert result.code == 0, result.stderr
+    assert "2.17 per 100,000 per year x 2.33 years = 5.06 per 100,000" in result.stdout
+    assert "2.16667" not in result.stdout and "2.33333" not in result.stdout
+    assert [epi.significant(v) for v in (2.16, 0.00026, 1234.6, 108.0, 5.4)] == ["2.16", "0.000260", "1,235",
+                                                                                  "108", "5.40"]

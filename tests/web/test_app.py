@@ -47,6 +47,12 @@ def test_upload_report_and_downloads(client: TestClient) -> None:
     assert client.get(f"/cases/{case_id}/secrets.txt").status_code == 404
     page = client.get(f"/cases/{case_id}")
     assert page.status_code == 200 and "dl-pdf" in page.text
+    # the rendered status line read "Build: done done" (status and progress both "done"; "Build" read as genome build)
+    import re
+
+    paragraph = re.search(r'<p>(?:(?!</p>).)*id="status"(?:(?!</p>).)*</p>', page.text, re.S)
+    assert paragraph is not None
+    assert " ".join(re.sub(r"<[^>]+>", " ", paragraph.group(0)).split()) == "Report: done"
     # Case list and the patient's longitudinal visits (from the clinical record).
     index = client.get("/")
     assert "DEMO-001" in index.text and case_id in index.text
@@ -57,6 +63,10 @@ def test_upload_report_and_downloads(client: TestClient) -> None:
     assert r.status_code == 303
     assert "2026-11-19" in client.get("/patients/DEMO-001").text
     assert client.post("/visits", data={"patient": "DEMO-001", "visit_date": "2026-11-20", "alsfrs_r": "99"}).status_code == 422
+    # FVC typed in litres into the % predicted field (issue 15): refused with what, and how to fix it
+    litres = client.post("/visits", data={"patient": "DEMO-001", "visit_date": "2026-11-21", "fvc_percent": "3.2"})
+    assert litres.status_code == 422 and "looks like litres" in litres.text and "predicted × 100" in litres.text
+    assert "2026-11-21" not in client.get("/patients/DEMO-001").text
 
 
 def test_bad_input_fails_the_case_with_a_message(client: TestClient) -> None:

@@ -14,11 +14,33 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from charcot.model import AcmgClass
 
 FVC_MAX_PERCENT = 200.0  # the same ceiling as the therapy facts (charcot.therapy.model.Clinical.fvc_percent)
+#: Below this an "FVC % predicted" is far more likely an adult FVC in litres (about 0.5-7 L) than a measured
+#: percentage: a patient that weak cannot usually perform the manoeuvre. A real value is accepted with
+#: ``fvc_percent_confirmed: true`` on the visit.
+FVC_MIN_PLAUSIBLE_PERCENT = 10.0
+
+
+def fvc_percent_problem(value: float, *, confirmed: bool = False,
+                        how_to_confirm: str = "add fvc_percent_confirmed: true to this visit") -> str | None:
+    """Why ``value`` cannot be an FVC in % predicted (None when it can): not positive, above 200 (mL or a
+    typing error), or below 10 (litres typed into the percentage field) unless the user confirmed it."""
+    how = ("enter FVC as a percentage of the predicted value (measured ÷ predicted × 100: 3.2 L of a predicted "
+           "4.0 L is 80)")
+    if value <= 0:
+        return f"FVC % predicted must be > 0, got {value:g}"
+    if value > FVC_MAX_PERCENT:
+        return (f"FVC % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: it looks like millilitres or a typing "
+                f"error; {how}")
+    if value < FVC_MIN_PLAUSIBLE_PERCENT and not confirmed:
+        return (f"FVC % predicted {value:g} looks like litres, not a percentage of predicted (an FVC below "
+                f"{FVC_MIN_PLAUSIBLE_PERCENT:g}% of predicted is rarely measurable); {how}; if {value:g}% of "
+                f"predicted really was measured, {how_to_confirm}")
+    return None
 MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
 
 
@@ -213,6 +235,9 @@ class RespiratorySymptom(StrEnum):
 class Visit(_Strict):
     date: date
     alsfrs_r: AlsfrsR | None = None
+    # before the FVC value, so that its validator can read it
+    fvc_percent_confirmed: bool = Field(
+        default=False, description="the FVC % predicted is below 10 and really is a percentage (not litres)")
     fvc_percent_predicted: float | None = Field(default=None, description="FVC or SVC, % predicted")
     fvc_kind: FvcKind = FvcKind.FORCED
     fvc_reference_equation: str | None = Field(default=None, description="e.g. GLI-2012, ECSC-1993")
@@ -234,12 +259,11 @@ class Visit(_Strict):
 
     @field_validator("fvc_percent_predicted")
     @classmethod
-    def _fvc_positive(cls, value: float | None) -> float | None:
-        if value is not None and value <= 0:
-            raise ValueError(f"FVC % predicted must be > 0, got {value}")
-        if value is not None and value > FVC_MAX_PERCENT:
-            raise ValueError(f"FVC % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: check that it is a percentage "
-                             "of predicted (not litres or mL)")
+    def _fvc_is_a_percentage(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None:
+            problem = fvc_percent_problem(value, confirmed=bool(info.data.get("fvc_percent_confirmed")))
+            if problem:
+                raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

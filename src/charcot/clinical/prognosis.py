@@ -37,6 +37,24 @@ CONFIDENCE_NOTE = ("coefficients and spline from public code by ENCALS/TRICALS c
                    "(rpavaneijk/Precision-ALS); not re-checked against the paper's tables")
 
 
+def probability_text(p: float) -> str:
+    """A model probability as a percentage with two significant digits, the one format of every printed
+    ENCALS probability (0.005 -> '0.5%', 0.834 -> '83%', 0.996 -> '99.6%'), so a number and the flag beside
+    it never disagree ('0.00' next to '0.5%')."""
+    percent = 100.0 * p
+    if percent <= 0.0:
+        return "0%"
+    if percent < 0.01:
+        return "below 0.01%"
+    if percent >= 100.0:
+        return "100%"
+    if percent > 99.0:
+        return f"{percent:.3g}%"
+    if percent >= 10.0:
+        return f"{percent:.0f}%"
+    return f"{percent:.2g}%"
+
+
 def _pos3(x: float) -> float:
     return x ** 3 if x > 0 else 0.0
 
@@ -226,7 +244,7 @@ def encals_assess(p: Predictors, today_months: float, caveats: Sequence[str]) ->
                      f"follow-up the model was fitted on ({SPLINE_RANGE_MONTHS[0]:.1f}-{SPLINE_RANGE_MONTHS[1]:.0f} "
                      "months, the spline's boundary knots): an extrapolation, not a prediction")
     if s_today < 0.01:
-        flags.append(f"the model gives a probability of {s_today:.1%} of being event-free today, "
+        flags.append(f"the model gives a probability of {probability_text(s_today)} of being event-free today, "
                      f"{today_months:.1f} months from onset: by the model this patient would already have reached "
                      "the outcome, so the patient's course lies outside what it describes and the survival "
                      "conditional on today is not reliable")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from charcot.clinical.prognosis import probability_text
+
 if TYPE_CHECKING:
     from charcot.clinical.api import ClinicalAssessment
 
@@ -47,10 +49,11 @@ def table(a: ClinicalAssessment) -> str:
     if enc.status == "assessed":
         median = ("beyond 1,200 months" if enc.median_months_from_onset is None
                   else f"{enc.median_months_from_onset:.1f} months")
-        survival_today = "-" if enc.survival_today is None else f"{enc.survival_today:.2f}"
+        survival_today = "-" if enc.survival_today is None else probability_text(enc.survival_today)
         add(f"  ENCALS: median event-free survival {median} from onset; probability event-free today "
             f"{survival_today} (linear predictor {enc.linear_predictor:.3f})")
-        cond = ", ".join(f"{h} mo: {p:.2f}" for h, p in sorted(enc.conditional_survival.items(), key=lambda x: int(x[0])))
+        cond = ", ".join(f"{h} mo: {probability_text(p)}"
+                         for h, p in sorted(enc.conditional_survival.items(), key=lambda x: int(x[0])))
         cmed = enc.conditional_median_months_from_today
         add(f"  from today: {cond}; conditional median "
             + ("beyond the model's range" if cmed is None else f"{cmed:.1f} months"))

@@ -74,7 +74,9 @@ def kings_from_alsfrs(scores: AlsfrsR, when: date) -> KingsStage:
     if four_b:
         reasons.append("4B: dyspnoea (10) = 0 or respiratory insufficiency (12) < 4 (any ventilatory support)")
     stage = _stage_label(len(regions), False, four_a, four_b)
-    caveats = ["stage 2A (diagnosis) cannot be derived from ALSFRS-R; 1 region is reported as stage 1"]
+    # The 2A/2B caveat only matters where it decides the stage: one region (2 regions is 2B, diagnosed or not).
+    caveats = (["stage 2A (diagnosis) cannot be derived from ALSFRS-R: one involved region is reported as stage 1"]
+               if len(regions) == 1 and stage == "1" else [])
     if stage == NOT_STAGEABLE:
         reasons.append("no region involved by the items the estimate uses (1-5a and 8); items 6, 7, 9, 11 "
                        "are not used by the Balendra rules")
@@ -121,10 +123,13 @@ def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
         stage = _stage_label(len(regions), diagnosed, four_a, four_b)
     if stage == "1":
         reasons.append("one region and no diagnosis date by today: stage 1")
+    if stage in ("1", "2A"):
+        # only with one involved region does the diagnosis decide the stage (2 regions is 2B either way)
+        caveats.append("stage 2A (one region, diagnosed) versus 1 (one region, not yet diagnosed) follows the "
+                       "2A/2B split as recalled, not re-verified against Roche 2012 (clinical-algorithms.md §2.1)")
     return KingsStage(method="clinical", date=today, stage=stage, regions_involved=sorted(regions),
                       nutritional_failure=four_a, respiratory_failure=four_b, reasons=reasons,
-                      sources=["S-Roc12"], caveats=[*caveats, "the 2A/2B split is recalled, not re-verified "
-                                                      "against Roche 2012 (clinical-algorithms.md §2.1)"])
+                      sources=["S-Roc12"], caveats=caveats)
 
 
 class MitosDomain(BaseModel):

@@ -243,10 +243,20 @@ def explain_sir(result: SirResult, area: str) -> str:
     return "\n".join(lines)
 
 
+def significant(value: float, digits: int = 3) -> str:
+    """A rate or duration with ``digits`` significant digits, never in exponent notation (2.1666666 -> '2.17',
+    0.00026 -> '0.000260', 1234.6 -> '1,235'): a typed 2.1666666 is not printed back as '2.16667'."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
+
+
 def explain_prevalence(incidence_per_100k: float, duration_years: float) -> str:
     p = prevalence(incidence_per_100k, duration_years)
-    return (f"Steady-state prevalence: {incidence_per_100k:g} per 100,000 per year x {duration_years:g} years = "
-            f"{p:.2f} per 100,000 living with ALS.\nIn plain words: because people live with ALS for a few years "
+    return (f"Steady-state prevalence: {significant(incidence_per_100k)} per 100,000 per year x "
+            f"{significant(duration_years)} years = "
+            f"{significant(p)} per 100,000 living with ALS.\nIn plain words: because people live with ALS for a few years "
             f"(typically 2-5 [S-ATM15, S-Mur17], confidence: unverified), the number living with it at any time is "
             f"the yearly number of new cases times the average duration. For comparison, European studies report a "
             f"median prevalence of 5.40 per 100,000 [S-Chio13].")

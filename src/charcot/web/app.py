@@ -933,8 +933,13 @@ def create_app(settings: Settings) -> FastAPI:
             total = item_total
         if total is not None and not 0 <= total <= 48:
             raise HTTPException(422, "the ALSFRS-R total is 0 to 48")
-        if fvc is not None and not 0 < fvc < 200:
-            raise HTTPException(422, "FVC is a percentage of predicted (0-200)")
+        if fvc is not None:
+            from charcot.clinical.model import fvc_percent_problem
+
+            problem = fvc_percent_problem(fvc, how_to_confirm="record it in the case's clinical record file with "
+                                                               "fvc_percent_confirmed: true")
+            if problem:
+                raise HTTPException(422, problem)
         return when, total, fvc, weight, items or None
 
     @app.post("/visits")

@@ -106,10 +106,11 @@ def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
             (f"Median survival from onset{suffix}",
              f"{r.median_months_from_onset:.1f} months" if r.median_months_from_onset else "not reached"),
             (f"Probability of being event-free today{suffix}",
-             f"{r.survival_today:.0%}" if r.survival_today is not None else "–"),
+             prog.probability_text(r.survival_today) if r.survival_today is not None else "–"),
             (f"Median from today, given alive today{suffix}", f"{r.conditional_median_months_from_today:.1f} months"
              if r.conditional_median_months_from_today is not None else "not reached")]
-        rows += [(f"Event-free {h} months from today{suffix}", f"{p:.0%}") for h, p in r.conditional_survival.items()]
+        rows += [(f"Event-free {h} months from today{suffix}", prog.probability_text(p))
+                 for h, p in r.conditional_survival.items()]
         last = r
     rows += [("Outcome", last.outcome), ("Model", f"{last.model} ({last.confidence}); sources {', '.join(last.sources)}")]
     rows += [("Caveat", c) for c in last.caveats]

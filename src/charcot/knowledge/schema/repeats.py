@@ -9,6 +9,7 @@ inclusive, chromosome without 'chr', and must agree with the ExpansionHunter cat
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from enum import StrEnum
@@ -123,7 +124,7 @@ class ThresholdSet(BaseModel):
         """None when no longer allele gets a milder category than a shorter one; otherwise what is wrong.
         (A validation rule, not a load error: released snapshots made before the rule still load.)"""
         ranked = [r for r in self.ranges if r.category in CATEGORY_RANK]
-        for shorter, longer in zip(ranked, ranked[1:], strict=False):
+        for shorter, longer in itertools.pairwise(ranked):
             if CATEGORY_RANK[longer.category] < CATEGORY_RANK[shorter.category]:
                 return (f"threshold set {self.id!r}: {longer.render()} repeats are {longer.category.value} but the "
                         f"shorter {shorter.render()} are {shorter.category.value}: a longer allele must not get a "
