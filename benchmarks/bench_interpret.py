@@ -10,7 +10,8 @@ Each charcot run is paired with its bcftools comparison (run back to back, the p
 the table shows medians of wall and CPU seconds (user+sys from wait4) and the largest peak RSS, and the
 median of the per-pair wall and CPU ratios. Machine, CPU count and load average are printed.
 
-usage: python benchmarks/bench_interpret.py [SHARED_DATA_DIR] [--repeat N]
+usage: python benchmarks/bench_interpret.py [SHARED_DATA_DIR] [--repeat N] [--only 1,3]
+(--only: the rows to run, numbered from 1 in the order of the table; default all)
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("shared", nargs="?", default=str(REPO.parent / "shared" / "data"))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", default="", help="comma-separated row numbers (1 = indexed WGS), default all")
     args = ap.parse_args()
     shared = Path(args.shared)
     import make_wgs_vcf as gen
@@ -104,7 +106,10 @@ def main() -> None:
               f"{args.repeat} paired runs, medians")
         print(f"{'input':36s} {'charcot wall/CPU s':>18s} {'peak MB':>8s} {'bcftools':>26s} "
               f"{'wall/CPU s':>12s} {'ratio wall/CPU':>15s} {'target':>8s}")
-        for name, cmd, bname, bcmd, target in pairs:
+        chosen = {int(x) for x in args.only.split(",") if x.strip()}
+        for row, (name, cmd, bname, bcmd, target) in enumerate(pairs, start=1):
+            if chosen and row not in chosen:
+                continue
             c_runs, b_runs = [], []
             for _ in range(args.repeat):
                 c_runs.append(run(cmd))

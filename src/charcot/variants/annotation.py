@@ -403,6 +403,12 @@ def _split_entries(value: Any) -> list[str]:
     return [e for e in str(value).split(",") if e]
 
 
+# The empty annotation of every allele of an unannotated VCF: one pair of objects per process, shared by the findings
+# like the sub-objects of a quiet finding's copies (charcot.variants.api); findings are never changed in place.
+_NO_FREQUENCIES = Frequencies()
+_NO_PREDICTORS = Predictors()
+
+
 def annotate_allele(
     info_get: Callable[[str], Any],
     schema: AnnotationSchema,
@@ -414,7 +420,7 @@ def annotate_allele(
 ) -> AlleleAnnotation:
     """Everything the annotations say about ALT number ``alt_index`` (1-based) of one record."""
     if schema.reads_nothing:  # an unannotated VCF (most whole genomes): nothing to look up (issue 20)
-        return AlleleAnnotation([], Frequencies(), Predictors(), None)
+        return AlleleAnnotation([], _NO_FREQUENCIES, _NO_PREDICTORS, None)
     alt = alts[alt_index - 1]
     n_alts = len(alts)
     consequences: list[TranscriptConsequence] = []

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -435,8 +436,8 @@ def _interpret(
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
-    memo: dict[tuple[Any, ...], VariantFinding] | None = (
-        {} if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None else None)
+    memo: _QuietMemo | None = (
+        _QuietMemo() if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None else None)
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
@@ -600,7 +601,8 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
         return None
     # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
     # and _quiet_finding sets that per allele)
-    where = tuple(value for name, value in vars(location).items() if name != "intron")
+    where = (location.region, location.exon, location.exon_count, location.last_exon, location.nmd_escape,
+             location.skipped_exon_length, location.skipped_exon_number, location.notes)
     return (id(pg), id(gene), where, _zygosity(call, build, sex), _zygosity_note(call, build, sex), call.filter,
             call.not_left_aligned,
             tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
@@ -613,13 +615,36 @@ def _gene_position(pg: PanelGene, location: Location) -> GenePosition:
                         nmd_escape=location.nmd_escape)
 
 
-def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, location: Location) -> VariantFinding:
+class _QuietMemo:
+    """One run's memo of quiet findings (by _quiet_signature) and of gene positions (by gene and location: the
+    findings of one position share one GenePosition, as copies share their template's other sub-objects)."""
+
+    def __init__(self) -> None:
+        self.findings: dict[tuple[Any, ...], VariantFinding] = {}
+        self.positions: dict[tuple[int, Location], GenePosition] = {}
+
+    def position(self, pg: PanelGene, location: Location) -> GenePosition:
+        key = (id(pg), location)
+        found = self.positions.get(key)
+        if found is None:
+            found = self.positions[key] = _gene_position(pg, location)
+        return found
+
+
+# every field of Location but the intron number is in a quiet signature (a new field must be added there)
+assert {f.name for f in dataclasses.fields(Location)} == {
+    "region", "exon", "intron", "exon_count", "last_exon", "nmd_escape", "skipped_exon_length",
+    "skipped_exon_number", "notes"}, "update _quiet_signature's 'where' for the new Location field"
+
+
+def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, location: Location,
+                   memo: _QuietMemo) -> VariantFinding:
     """``template``'s finding for another quiet allele of the same kind (see _quiet_signature)."""
     return template.model_copy(update={
         "key": key, "chrom": call.chrom, "pos": call.allele.pos, "ref": call.allele.ref, "alt": call.allele.alt,
         "genotype": call.genotype, "phased": call.phased, "phase_set": call.phase_set,
         "genotype_quality": call.gq, "depth": call.dp, "evidence": list(template.evidence),
-        "notes": list(template.notes), "position": _gene_position(pg, location)})
+        "notes": list(template.notes), "position": memo.position(pg, location)})
 
 
 def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
@@ -627,7 +652,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                     gnomad_res: GnomadResource | GnomadSet | None, extra: Sequence[Evidence], annotated: bool,
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
                     engine_ran: bool = False, scores: ScoreResources | None = None,
-                    memo: dict[tuple[Any, ...], VariantFinding] | None = None) -> VariantFinding:
+                    memo: _QuietMemo | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site.
 
@@ -638,10 +663,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                                  engine_ran)
         if quiet is not None:
             sig, location = quiet
-            template = memo.get(sig)
+            template = memo.findings.get(sig)
             if template is not None:
-                return _quiet_finding(template, call, key, pg, location)
-            memo[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
+                return _quiet_finding(template, call, key, pg, location, memo)
+            memo.findings[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
                                                   annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran)
             return finding
     ann = call.annotation
