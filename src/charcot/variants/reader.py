@@ -782,6 +782,9 @@ def _read_calls(
 
     def records() -> Iterator[tuple[Any, int | None]]:
         if indexed:
+            # The regions are merged and sorted, so a record comes back from two queries only when it starts
+            # before the second region (and so reaches past the end of an earlier one): only such records are
+            # remembered and checked, not every record.
             seen: set[tuple[str, int, str, str]] = set()
             for chrom, s, e in panel.regions():
                 name = contig_in_file(chrom, header_contigs) if header_contigs else None
@@ -793,10 +796,12 @@ def _read_calls(
                     raise InputError(f"the index could not be used ({exc})", path=path,
                                      hint="rebuild it with 'tabix -p vcf' or 'bcftools index'") from None
                 for v in it:
-                    k = (v.CHROM, v.POS, v.REF, ",".join(v.ALT))
-                    if k in seen:
-                        continue
-                    seen.add(k)
+                    start = v.POS
+                    if start < s or v.end > e:
+                        k = (v.CHROM, start, v.REF, ",".join(v.ALT))
+                        if start < s and k in seen:
+                            continue
+                        seen.add(k)
                     yield v, None
         else:
             n = 0
@@ -917,6 +922,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
                    sample_idx: int, build: Build, male: bool, par: Sequence[tuple[int, int]],
                    min_gq: int | None, min_dp: int | None, include_filtered: bool, declared: set[str]) -> None:
     chrom_file = v.CHROM
+    pos: int = v.POS
     if declared and chrom_file not in declared:
         raise InputError(f"contig {chrom_file!r} is used by a record but not declared in the header", path=path,
                          line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
@@ -924,8 +930,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     chrom = normalise_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
-    if int(v.POS) < 1:
-        raise _bad_record(path, n, v, f"POS {v.POS} is not a position (VCF positions start at 1)",
+    if pos < 1:
+        raise _bad_record(path, n, v, f"POS {pos} is not a position (VCF positions start at 1)",
                           "fix or remove the record")
     if not _REF_OK.fullmatch(ref):
         raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
@@ -964,11 +970,11 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if info_end is not None:
             end = int(info_end)
         _check_block_end(path, n, v)
-        result.blocks.append(Block(chrom, int(v.POS), int(end), gq))
+        result.blocks.append(Block(chrom, pos, int(end), gq))
         return
     if result.gvcf or any(a in _REF_BLOCK_ALTS for a in alts):
         result.gvcf = True
-        result.blocks.append(Block(chrom, int(v.POS), int(v.end), gq))
+        result.blocks.append(Block(chrom, pos, int(v.end), gq))
     if all(a < 0 for a in alleles):
         result.no_call += 1
         return
@@ -977,10 +983,12 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
     ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
+    # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
+    info_get = _no_info if schema.reads_nothing else v.INFO.get
     for alt_index, alt in enumerate(alts, start=1):
         if alt in _REF_BLOCK_ALTS or alt == "*" or is_symbolic(alt):
             if is_symbolic(alt) and alt not in _REF_BLOCK_ALTS and any(a == alt_index for a in alleles):
-                result.symbolic.append((chrom, int(v.POS), int(v.end), alt))
+                result.symbolic.append((chrom, pos, int(v.end), alt))
             continue
         copies = sum(1 for a in alleles if a == alt_index)
         if copies == 0:
@@ -992,18 +1000,22 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if (min_gq is not None and (gq is None or gq < min_gq)) or (min_dp is not None and (dp is None or dp < min_dp)):
             result.below_quality += 1
             continue
-        allele = trim(int(v.POS), ref, alt)
+        allele = trim(pos, ref, alt)
         shift = left_shiftable(allele)
         if shift:
             result.not_left_aligned += 1
         ploidy = len(alleles)
         haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
-        annotation = annotate_allele(v.INFO.get, schema, pos=int(v.POS), ref=ref, alts=alts, alt_index=alt_index)
+        annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
         result.calls.append(Call(
-            chrom=chrom, allele=allele, vcf_pos=int(v.POS), vcf_ref=ref, vcf_alt=alt, alt_index=alt_index,
+            chrom=chrom, allele=allele, vcf_pos=pos, vcf_ref=ref, vcf_alt=alt, alt_index=alt_index,
             genotype=gt_text, copies=copies, ploidy=ploidy, phased=phased, phase_set=ps, haplotypes=haps,
             gq=gq, dp=dp, filter=filter_text, not_left_aligned=shift, annotation=annotation,
             line=None))
+
+
+def _no_info(name: str) -> Any:
+    return None
 
 
 def _format_int(v: Any, name: str, idx: int) -> int | None:
