@@ -12,7 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,37 @@ def test_refget_table_is_complete_and_cross_checked() -> None:
         assert sorted(data["digests"][build]) == sorted([str(i) for i in range(1, 23)] + ["X", "Y"])
     for check in data["cross_checks"]:
         assert data["digests"][check["build"]][check["chromosome"]] == check["digest"]
+
+
+def test_substitutions_get_the_library_ids_without_importing_it() -> None:
+    """Issue 20: the first VRS id of a run cost ~0.75 s (importing ga4gh.vrs). A substitution's id is now the
+    specification's digest computed with hashlib; the library (normalise + identify) stays the reference."""
+    import random
+
+    from charcot.genome.builds import contig_lengths
+    from charcot.model import Build
+    from charcot.variants import vrs
+
+    rng = random.Random(20)
+    cases = [(b, c, p, r, a) for b, c, p, r, a, _, _ in PUBLISHED]
+    cases += [("GRCh38", "21", 31659783, "ACG", "ATG"), ("GRCh37", "X", 1000, "ACGT", "TCGA"),
+              ("GRCh38", "1", 5, "AA", "TA"), ("GRCh38", "Y", 20_000_000, "NA", "GT")]
+    for _ in range(40):
+        build = rng.choice(["GRCh37", "GRCh38"])
+        chrom = rng.choice([*map(str, range(1, 23)), "X", "Y"])
+        n = rng.choice([1, 1, 2, 3, 5])
+        ref = "".join(rng.choice("ACGT") for _ in range(n))
+        alt = "".join(rng.choice("ACGT") for _ in range(n))
+        if ref != alt:
+            cases.append((build, chrom, rng.randrange(1, 1_000_000), ref, alt))
+    for build, chrom, pos, ref, alt in cases:
+        fast = vrs_allele(build, chrom, pos, ref, alt)
+        contig = chrom.removeprefix("chr")
+        library = vrs._normalised(build, refget_table()[build][contig], contig,
+                                  contig_lengths()[Build(build)][contig], pos, ref, alt, None)
+        assert fast == library and fast.status == "computed", (build, chrom, pos, ref, alt)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    code = ("import sys; from charcot.variants.vrs import vrs_allele; a = vrs_allele('GRCh38', '21', 31659783, 'C', "
+            "'T'); print(a.status, 'ga4gh.vrs' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["computed", "False"]
