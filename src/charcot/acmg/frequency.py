@@ -140,8 +140,11 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
     if freq.searched:
         if _seen_elsewhere(ctx, thresholds.pm2_max if thresholds is not None else 0.0):
             return out
+        checked = (freq.coverage if freq.coverage is not None else
+                   "gnomAD's per-base coverage was not checked (no gnomAD coverage file given: --gnomad-coverage), so "
+                   "a position gnomAD sequenced poorly cannot be told from one it covered")
         out.append(Evidence(criterion="PM2", strength="Supporting", points=points_for("PM2", "Supporting"),
-                            reason=f"absent from the population data consulted ({freq.source})",
+                            reason=f"absent from the population data consulted ({freq.source}); {checked}",
                             sources=[S.SVI_PM2_2020, *t_sources]))
     else:
         ctx.notes.append("population frequency not assessed (no gnomAD data): PM2/BS1/BA1 not evaluated")

@@ -50,7 +50,13 @@ from charcot.variants.reader import (
 if TYPE_CHECKING:
     from charcot.genome.panels import GeneSelection
     from charcot.knowledge.schema.genes import Record as GeneRecord
-    from charcot.variants.resources import ClinVarResource, GnomadResource, GnomadSet, ScoreResources
+    from charcot.variants.resources import (
+        ClinVarResource,
+        GnomadCoverage,
+        GnomadResource,
+        GnomadSet,
+        ScoreResources,
+    )
 
 # Default GQ for calling a gVCF block "callable" when --min-gq is not given (GATK's usual
 # reference-confidence band boundary; stated in the output).
@@ -297,6 +303,7 @@ def interpret(
     transcripts: Path | None = None,
     clinvar_summary: Path | None = None,
     resources: Path | None = None,
+    gnomad_coverage: Path | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
@@ -309,6 +316,9 @@ def interpret(
     the REF alleles are checked and variants without an annotation get their consequence and HGVS from
     ``bcftools csq`` (charcot.variants.consequence).
 
+    ``gnomad_coverage``: gnomAD's per-base coverage summary TSV; an allele absent from gnomAD counts as absent (PM2)
+    only where it shows gnomAD covered the position (``variants.resources.GnomadCoverage``).
+
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
     ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
@@ -320,7 +330,8 @@ def interpret(
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
-                          clinvar_summary=clinvar_summary, resources=resources, selection=genes)
+                          clinvar_summary=clinvar_summary, resources=resources, selection=genes,
+                          gnomad_coverage=gnomad_coverage)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -347,6 +358,7 @@ def _interpret(
     transcripts: Path | None = None,
     clinvar_summary: Path | None = None,
     resources: Path | None = None,
+    gnomad_coverage: Path | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -407,6 +419,11 @@ def _interpret(
         if gnomad is not None:
             gnomad_res = GnomadResource(Path(gnomad))
 
+    coverage = None
+    if gnomad_coverage is not None:
+        from charcot.variants.resources import GnomadCoverage
+
+        coverage = GnomadCoverage(Path(gnomad_coverage))
     panels: dict[Build, Panel] = {}
 
     def panel_for(b: Build) -> Panel:
@@ -437,14 +454,16 @@ def _interpret(
     extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
     memo: _QuietMemo | None = (
-        _QuietMemo() if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None else None)
+        _QuietMemo() if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None
+        and coverage is None else None)
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                                     engine_ran=transcripts is not None, scores=scores, memo=memo))
+                                     engine_ran=transcripts is not None, scores=scores, memo=memo,
+                                     coverage=coverage))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -536,6 +555,8 @@ def _interpret(
         inputs["clinvar"] = str(clinvar)
     if gnomad is not None:
         inputs["gnomad"] = str(gnomad)
+    if gnomad_coverage is not None:
+        inputs["gnomad_coverage"] = str(gnomad_coverage)
     if str_path is not None:
         inputs["str"] = str(str_path)
     reading = ReadingSummary(
@@ -652,7 +673,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                     gnomad_res: GnomadResource | GnomadSet | None, extra: Sequence[Evidence], annotated: bool,
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
                     engine_ran: bool = False, scores: ScoreResources | None = None,
-                    memo: _QuietMemo | None = None) -> VariantFinding:
+                    memo: _QuietMemo | None = None,
+                    coverage: GnomadCoverage | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site.
 
@@ -728,6 +750,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         frequencies = frequencies.model_copy(update={
             "searched": False, "not_covered": "only gnomAD exome data were consulted and exome sequencing does not "
                                               f"cover this {location.region.value} position"})
+    if coverage is not None and frequencies.searched and not frequencies.present:
+        # absent from gnomAD: absent only where gnomAD's own coverage shows it could have seen the allele
+        ok, said = coverage.covered(call.chrom, call.allele.pos, call.allele.end)
+        frequencies = frequencies.model_copy(update={"coverage": said} if ok else {"searched": False,
+                                                                                    "not_covered": said})
     clinvar = ann.clinvar
     known: list[KnownVariant] = list(kb_index.by_gene.get(pg.symbol.upper(), ()))
     if clinvar_res is not None:

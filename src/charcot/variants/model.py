@@ -41,6 +41,8 @@ class Frequencies(BaseModel):
     source: str | None = None  # where the numbers came from (annotation field or resource file)
     searched: bool = False  # True when a population source covering this variant was consulted
     not_covered: str | None = None  # why no covering source could be consulted (then: not assessed, never absent)
+    # what gnomAD's per-base coverage file says at an absent allele's position (None: coverage not checked)
+    coverage: str | None = None
     # the highest frequency a non-gnomAD population source of the annotation reports (VEP MAX_AF, 1000 Genomes,
     # ESP): never benign evidence (small groups), only a reason not to call the allele absent from controls (PM2)
     other_max_af: float | None = None

@@ -474,3 +474,110 @@ class GnomadSet:
         if searched:
             return Frequencies(searched=True, source="; ".join(r.source or "" for r in searched))
         return results[0]
+
+
+# gnomAD per-base coverage summary (``gnomad.exomes/genomes...coverage.summary.tsv.bgz``): v2 names the position by
+# ``chrom``/``pos`` columns and its median ``median``; v3/v4 by one ``locus`` column (``chr1:12345``) and
+# ``median_approx``. Both give ``over_N``, the fraction of samples with depth >= N.
+# A position counts as covered when at least half of gnomAD's samples reach depth 10 (``over_10`` >= 0.5, else the
+# median depth >= 10): gnomAD drops genotypes below DP 10 (its release header's AC0 filter: "low-confidence
+# genotypes (GQ < 20; DP < 10 ...)"), so below that most samples cannot have contributed a genotype there. The
+# threshold is charcot's choice from that rule, not a published PM2 cut-off (SVI PM2 v1.0 asks to check coverage
+# without giving one).
+COVERAGE_MIN_DEPTH = 10
+COVERAGE_MIN_FRACTION = 0.5
+
+
+class GnomadCoverage:
+    """A gnomAD coverage summary TSV, tabix-indexed (v2 as released, ``tabix -s1 -b2 -e2 -S1``; v3/v4 after splitting
+    ``locus`` into chrom and pos, as VEP's --custom recipes do), or a small unindexed subset read whole."""
+
+    SMALL = 20_000_000  # bytes: an unindexed file up to this size is read whole
+
+    def __init__(self, path: Path) -> None:
+        import gzip
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise InputError("gnomAD coverage file not found", path=self.path)
+        try:
+            with gzip.open(self.path, "rt") as handle:
+                first = handle.readline().rstrip("\n")
+        except (OSError, EOFError) as exc:
+            raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})",
+                             path=self.path, hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
+        cols = [c.lstrip("#") for c in first.split("\t")]
+        self.columns = cols
+        median = "median" if "median" in cols else "median_approx" if "median_approx" in cols else None
+        if median is None or not ({"chrom", "pos"} <= set(cols) or "locus" in cols):
+            raise InputError("the gnomAD coverage file has no header with the position (chrom and pos, or locus) and "
+                             "the median depth (median or median_approx)", path=self.path, line=1,
+                             hint="give gnomAD's coverage summary TSV with its header line")
+        self.median_col = median
+        self.split_locus = "locus" in cols and "chrom" not in cols
+        index = Path(str(self.path) + ".tbi")
+        self.table: Any = None
+        self.rows: dict[tuple[str, int], list[str]] | None = None
+        if index.exists():
+            import pysam
+
+            self.table = pysam.TabixFile(str(self.path))
+        elif self.path.stat().st_size <= self.SMALL:
+            self.rows = {}
+            with gzip.open(self.path, "rt") as handle:
+                next(handle)
+                for line in handle:
+                    v = line.rstrip("\n").split("\t")
+                    key = self._key(v)
+                    if key is not None:
+                        self.rows[key] = v
+        else:
+            raise InputError("the gnomAD coverage file has no tabix index", path=self.path,
+                             hint=f"index it with 'tabix -s1 -b2 -e2 -S1 {self.path.name}' (gnomAD v2); for v3/v4 "
+                                  "split the locus column first: zcat FILE | sed '1s/^locus/chrom\\tpos/; s/:/\\t/' | "
+                                  "bgzip > cov.tsv.bgz, then the same tabix command")
+
+    def _key(self, v: list[str]) -> tuple[str, int] | None:
+        try:
+            if self.split_locus:
+                chrom, pos = v[self.columns.index("locus")].rsplit(":", 1)
+                return normalise_contig(chrom), int(pos)
+            return normalise_contig(v[self.columns.index("chrom")]), int(v[self.columns.index("pos")])
+        except (ValueError, IndexError):
+            return None
+
+    def _row(self, chrom: str, pos: int) -> list[str] | None:
+        if self.rows is not None:
+            return self.rows.get((chrom, pos))
+        name = contig_in_file(chrom, list(self.table.contigs))
+        if name is None:
+            return None
+        for line in self.table.fetch(name, pos - 1, pos):
+            v: list[str] = str(line).split("\t")
+            key = self._key(v)
+            if key == (chrom, pos):
+                return v
+        return None
+
+    def covered(self, chrom: str, start: int, end: int) -> tuple[bool, str]:
+        """(covered, what the file says) for every base of [start, end]; a base the file has no row for is not
+        covered (gnomAD lists the bases it called)."""
+        worst: tuple[float, str] | None = None
+        for pos in range(start, end + 1):
+            v = self._row(chrom, pos)
+            if v is None:
+                return False, f"gnomAD coverage file {self.path.name} has no row for {chrom}:{pos} (not called there)"
+            median = float(v[self.columns.index(self.median_col)])
+            over = float(v[self.columns.index("over_10")]) if "over_10" in self.columns else None
+            ok = over >= COVERAGE_MIN_FRACTION if over is not None else median >= COVERAGE_MIN_DEPTH
+            shown = (f"median depth {median:g}" + (f", {over:.0%} of samples at depth >= {COVERAGE_MIN_DEPTH}"
+                                                   if over is not None else ""))
+            if not ok:
+                return False, (f"gnomAD coverage at {chrom}:{pos} is too low to call the allele absent: {shown} "
+                               f"(charcot needs at least {COVERAGE_MIN_FRACTION:.0%} of samples at depth >= "
+                               f"{COVERAGE_MIN_DEPTH}; {self.path.name})")
+            key = over if over is not None else median
+            if worst is None or key < worst[0]:
+                worst = (key, shown)
+        assert worst is not None
+        return True, f"gnomAD coverage checked ({self.path.name}): {worst[1]}"
