@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from variants.vcfbuild import Rec, csq_value, exon, mane, write_vcf
 
 from charcot.acmg.context import VariantContext
 from charcot.acmg.phenotype import als_diagnosis, assess_pp4, check_hpo_terms
@@ -13,15 +14,16 @@ from charcot.genome.normalise import Allele
 from charcot.genome.panel import ExonInterval, PanelGene
 from charcot.knowledge import get_knowledge
 from charcot.model import Build
+from charcot.variants.api import interpret
 from charcot.variants.model import Frequencies, Predictors
 
 
-def _ctx(gene: str, hpo: list[str], diagnosis: str | None = None) -> VariantContext:
+def _ctx(gene: str, hpo: list[str], diagnosis: str | None = None, onset_age: float | None = None) -> VariantContext:
     pg = PanelGene(gene, Build.GRCh38, "1", 100, 1000, "+", None, (ExonInterval(1, 100, 200),))
     return VariantContext(key="1-150-A-G", chrom="1", allele=Allele(150, "A", "G"), gene_symbol=gene,
                           gene=get_knowledge().gene(gene), location=pg.locate(150), consequences=["missense_variant"],
                           hgvs_p=None, protein_position=None, protein_length=None, frequencies=Frequencies(),
-                          predictors=Predictors(), hpo=hpo, diagnosis=diagnosis)
+                          predictors=Predictors(), hpo=hpo, diagnosis=diagnosis, onset_age=onset_age)
 
 
 def test_als_term_gives_pp4_supporting() -> None:
@@ -51,7 +53,9 @@ def test_diagnosis_from_the_clinical_record_gives_pp4() -> None:
     assert assess_pp4(_ctx("SOD1", [], diagnosis="MONDO:0004976"))
 
 
-@pytest.mark.parametrize(("text", "als"), [("ALS", True), ("ALS-FTD", True), ("motor neurone disease", True),
+# "motor neurone disease" (MND) is the umbrella of ALS, PMA, PLS and PBP: it does not name ALS (issue 13)
+@pytest.mark.parametrize(("text", "als"), [("ALS", True), ("ALS-FTD", True), ("motor neurone disease", False),
+                                           ("MND", False), ("MND (ALS)", True),
                                            ("suspected ALS", False), ("ALS excluded", False), ("not ALS", False),
                                            ("multifocal motor neuropathy", False), ("ALS?", False),
                                            ("hereditary spastic paraplegia", False), ("", False),
@@ -102,3 +106,78 @@ def test_cli_diagnosis_gives_pp4_and_labels_come_from_the_ontology(run_cli, tmp_
     data = json.loads(out.read_text())
     assert data["hpo_labels"] == {"HP:0003487": "Babinski sign", "HP:0001308": "Tongue fasciculations"}
     assert data["hpo_release"]
+
+
+# --- phenotype-specific PP4 (issue 13): the gene's form and age at onset must be the patient's ----------------------
+
+def _applied(out: list) -> bool:  # type: ignore[type-arg]
+    return any(e.criterion == "PP4" and e.applied for e in out)
+
+
+@pytest.mark.parametrize("text", ["MND", "motor neurone disease", "Motor neuron disease (El Escorial n/a)"])
+def test_mnd_umbrella_alone_gives_no_pp4_and_says_why(text: str) -> None:
+    # before: "MND" counted as ALS (PP4 applied); MND is the umbrella of ALS, PMA, PLS and PBP
+    out = assess_pp4(_ctx("SOD1", [], diagnosis=text))
+    assert not _applied(out) and len(out) == 1
+    assert "umbrella term" in out[0].reason and "does not say which" in out[0].reason
+
+
+def test_mnd_with_its_form_named_gives_pp4() -> None:
+    out = assess_pp4(_ctx("SOD1", [], diagnosis="MND (ALS, bulbar onset)"))
+    assert _applied(out) and "'ALS'" in out[0].reason
+
+
+@pytest.mark.parametrize("gene", ["ALS2", "SPG11", "SIGMAR1"])
+def test_adult_als_gives_no_pp4_in_a_juvenile_gene(gene: str) -> None:
+    # before: an adult ALS diagnosis gave PP4 in juvenile recessive genes
+    out = assess_pp4(_ctx(gene, [], diagnosis="ALS", onset_age=58))
+    assert not _applied(out) and "adult onset (onset at age 58)" in out[0].reason
+    assert "juvenile-onset" in out[0].reason and "S-Lehky21" in out[0].sources
+
+
+def test_juvenile_als_gives_pp4_in_a_juvenile_gene() -> None:
+    out = assess_pp4(_ctx("ALS2", [], diagnosis="ALS", onset_age=14))
+    assert _applied(out) and "juvenile onset (onset at age 14)" in out[0].reason
+    assert {"S-Orpha300605", "S-Lehky21"} <= set(out[0].sources)
+
+
+def test_unknown_onset_gives_no_pp4_in_a_juvenile_gene() -> None:
+    out = assess_pp4(_ctx("SPG11", ["HP:0007354"]))
+    assert not _applied(out) and "age at onset is not known" in out[0].reason
+
+
+@pytest.mark.parametrize(("terms", "applied"), [
+    (["HP:0007354", "HP:0003621"], True),  # Juvenile onset
+    (["HP:0007354", "HP:0025709"], True),  # Intermediate young adult onset (19-25)
+    (["HP:0007354", "HP:0003596"], False),  # Middle age onset
+    (["HP:0007354", "HP:0003581"], False),  # Adult onset: 16 and over, straddles 25: not known
+])
+def test_hpo_onset_terms_place_the_onset(terms: list[str], applied: bool) -> None:
+    assert _applied(assess_pp4(_ctx("ALS2", terms))) is applied
+
+
+def test_adult_gene_keeps_pp4_at_any_onset() -> None:
+    assert _applied(assess_pp4(_ctx("SOD1", [], diagnosis="ALS", onset_age=61)))
+    assert _applied(assess_pp4(_ctx("SOD1", [], diagnosis="ALS")))
+
+
+def test_pls_counts_only_for_a_gene_whose_disease_includes_it() -> None:
+    out = assess_pp4(_ctx("ALS2", [], diagnosis="primary lateral sclerosis", onset_age=9))
+    assert _applied(out) and "primary lateral sclerosis (PLS)" in out[0].reason
+    other = assess_pp4(_ctx("SOD1", [], diagnosis="PLS"))
+    assert not _applied(other) and "does not match" in other[0].reason
+
+
+def test_onset_age_reaches_pp4_through_interpret(tmp_path: Path) -> None:
+    # a real-header VCF with an ALS2 missense (VEP CSQ), the clinical record's ALS diagnosis, adult onset
+    chrom, start, end, _ = exon("ALS2", 5)
+    tx = mane("ALS2")
+    csq = csq_value(Allele="T", Consequence="missense_variant", IMPACT="MODERATE", SYMBOL="ALS2",
+                    Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.900G>A",
+                    HGVSp="ENSP00000264276.6:p.Arg300Gln", Protein_position="300")
+    vcf = write_vcf(tmp_path / "a.vcf.gz", [Rec(chrom, (start + end) // 2, "C", "T", gt="1/1", info={"CSQ": csq})],
+                    csq=True)
+    adult = [f for f in interpret(vcf, diagnosis="ALS", onset_age=52).findings if f.gene == "ALS2"]
+    young = [f for f in interpret(vcf, diagnosis="ALS", onset_age=12).findings if f.gene == "ALS2"]
+    assert adult and not any(e.criterion == "PP4" and e.applied for e in adult[0].evidence)
+    assert young and any(e.criterion == "PP4" and e.applied for e in young[0].evidence)

@@ -66,6 +66,7 @@ class VariantContext:
     known: Sequence[KnownVariant] = ()  # known variants at the same codon / residue
     hpo: Sequence[str] = ()
     diagnosis: str | None = None  # the clinical record's diagnosis (text or an ontology id), used by PP4
+    onset_age: float | None = None  # the patient's age at symptom onset (years), used by PP4 for onset-specific genes
     known_hgvs_p: str | None = None  # protein change of a knowledge-base entry for this exact allele
     exact_known: KnownVariant | None = None  # the knowledge-base entry for exactly this allele (curated evidence)
     notes: list[str] = field(default_factory=list)

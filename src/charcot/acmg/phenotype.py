@@ -15,6 +15,15 @@ The phenotype counts as ALS when any of these holds:
    term in the ontology subtrees of :data:`UMN_ROOTS`, a lower-motor-neuron sign any term in :data:`LMN_ROOTS`;
 3. the clinical record's diagnosis names ALS (text, or the HPO/MONDO/OMIM/Orphanet identifier of ALS).
 
+The match is phenotype-specific: the gene's ALS-spectrum disease (knowledge section ``gene_specs``,
+``phenotype``: its motor-neuron-disease forms and age at onset; a gene without one: ALS at any age) must be the
+patient's. A juvenile-only gene (ALS2, SPG11, SETX, SIGMAR1, SPTLC1/2: onset before 25, the definition of juvenile
+ALS, Lehky & Grunseich 2021; Orphanet) gets PP4 only with a juvenile onset (``onset_age`` under 25, or an HPO
+onset term below 25), never for an adult onset or an unknown one. "MND" / "motor neuron disease" is the umbrella
+term for ALS, progressive muscular atrophy (PMA), primary lateral sclerosis (PLS) and progressive bulbar palsy
+(PBP): it does not say which, so it gives no PP4 by itself; PLS, PMA and PBP count only for a gene whose recorded
+forms include them (ALS2: PLS). The evidence says what matched, or why nothing did.
+
 A term recorded on the gene's own record (``phenotypes`` with HP: ids) still counts as before. The ontology is
 hpo3 (import name ``pyhpo``), which bundles the HPO release; it is loaded on first use only (a few seconds), and
 only when the caller gives HPO terms. Unknown HPO ids are an error (:func:`check_hpo_terms`).
@@ -52,8 +61,28 @@ LMN_ROOTS: dict[str, str] = {
 CRITERIA_SOURCES = [S.BROOKS_2000, S.SHEFNER_2020]
 # Identifiers of ALS in the ontologies a clinical record may use for its diagnosis.
 ALS_DIAGNOSIS_IDS = {"HP:0007354", "MONDO:0004976", "OMIM:105400", "ORPHA:803", "ORPHANET:803"}
-# the acronyms only in capitals (a lower-case "als" is a word in other languages), the names in any case
-_ALS_TEXT = re.compile(r"\b((?i:amyotrophic lateral sclerosis|motor neuron(e)? disease)|ALS|MND)\b")
+# the acronyms only in capitals (a lower-case "als" is a word in other languages), the names in any case; the
+# specific forms first, the umbrella "MND" last
+_FORM_TEXT: dict[str, re.Pattern[str]] = {
+    "als": re.compile(r"\b((?i:amyotrophic lateral sclerosis)|ALS)\b"),
+    "pls": re.compile(r"\b((?i:primary lateral sclerosis)|PLS)\b"),
+    "pma": re.compile(r"\b((?i:progressive muscular atrophy)|PMA)\b"),
+    "pbp": re.compile(r"\b((?i:progressive bulbar palsy)|PBP)\b"),
+    "mnd": re.compile(r"\b((?i:motor neuron(e)? disease)|MND)\b"),
+}
+FORM_NAMES = {"als": "amyotrophic lateral sclerosis (ALS)", "pls": "primary lateral sclerosis (PLS)",
+              "pma": "progressive muscular atrophy (PMA)", "pbp": "progressive bulbar palsy (PBP)",
+              "mnd": "motor neuron disease (MND, unspecified)"}
+# Juvenile ALS: onset before age 25 (Lehky & Grunseich 2021; Orphanet ORPHA:300605)
+JUVENILE_BEFORE = 25
+JUVENILE_SOURCES = ["S-Lehky21", "S-Orpha300605"]
+# HPO onset terms (subtree roots) that place the onset before 25 / at 25 or later; "Adult onset" (16 and over) and
+# "Young adult onset" (16-40) themselves straddle 25 and say neither
+ONSET_BEFORE_25 = {"HP:0410280": "Pediatric onset", "HP:0025708": "Early young adult onset",
+                   "HP:0025709": "Intermediate young adult onset", "HP:0030674": "Antenatal onset",
+                   "HP:0003577": "Congenital onset", "HP:0003623": "Neonatal onset"}
+ONSET_FROM_25 = {"HP:0025710": "Late young adult onset", "HP:0003596": "Middle age onset",
+                 "HP:0003584": "Late onset"}
 # a negation or uncertainty before the ALS words ("no ALS", "suspected ALS", "ALS mimic") or after them
 # ("ALS excluded") means the record does not diagnose ALS
 _NEGATION_BEFORE = re.compile(r"\b(no|not|non|rule out|ruled out|excluded?|suspected|query|versus|vs|differential)\b|\?",
@@ -124,19 +153,50 @@ def _in_subtree(term_id: str, roots: Sequence[str]) -> str | None:
     return None
 
 
-def als_diagnosis(diagnosis: str | None) -> str | None:
-    """The part of a clinical diagnosis that names ALS, or None (also None when the text negates it)."""
+def diagnosis_form(diagnosis: str | None) -> tuple[str, str] | None:
+    """(form, the words that named it) of a clinical diagnosis: 'als', 'pls', 'pma', 'pbp' or the umbrella 'mnd';
+    None when it names none of them or negates it ("ALS excluded", "suspected MND")."""
     if not diagnosis or not diagnosis.strip():
         return None
     text = diagnosis.strip()
     if text.upper() in ALS_DIAGNOSIS_IDS:
-        return text.upper()
+        return "als", text.upper()
     if _HPO_ID.match(text.upper()):
-        return text.upper() if _in_subtree(text.upper(), [ALS_TERM]) else None
-    m = _ALS_TEXT.search(text)
-    if m is None or _NEGATION_BEFORE.search(text[:m.start()]) or _NEGATION_AFTER.search(text[m.end():]):
-        return None
-    return m.group(0)
+        return ("als", text.upper()) if _in_subtree(text.upper(), [ALS_TERM]) else None
+    for form, pattern in _FORM_TEXT.items():
+        m = pattern.search(text)
+        if m is None:
+            continue
+        if _NEGATION_BEFORE.search(text[:m.start()]) or _NEGATION_AFTER.search(text[m.end():]):
+            return None
+        return form, m.group(0)
+    return None
+
+
+def als_diagnosis(diagnosis: str | None) -> str | None:
+    """The part of a clinical diagnosis that names ALS, or None (also None when the text negates it, and for the
+    umbrella 'MND', which does not say ALS)."""
+    found = diagnosis_form(diagnosis)
+    return found[1] if found is not None and found[0] == "als" else None
+
+
+def patient_onset(hpo: Sequence[str], onset_age: float | None) -> tuple[str | None, str]:
+    """('juvenile' | 'adult' | None, how it is known) from the age at onset, else the HPO onset terms."""
+    if onset_age is not None:
+        kind = "juvenile" if onset_age < JUVENILE_BEFORE else "adult"
+        return kind, f"onset at age {onset_age:g}"
+    found: set[str] = set()
+    named: list[str] = []
+    for t in sorted({x.strip().upper() for x in hpo if x.strip()}):
+        if _in_subtree(t, list(ONSET_BEFORE_25)):
+            found.add("juvenile")
+            named.append(f"{t} {hpo_label(t)}")
+        elif _in_subtree(t, list(ONSET_FROM_25)):
+            found.add("adult")
+            named.append(f"{t} {hpo_label(t)}")
+    if len(found) == 1:
+        return found.pop(), ", ".join(named)
+    return None, ("the HPO onset terms disagree (" + ", ".join(named) + ")") if found else "age at onset not given"
 
 
 def als_phenotype(hpo: Sequence[str], diagnosis: str | None) -> tuple[str, list[str]] | None:
@@ -147,21 +207,35 @@ def als_phenotype(hpo: Sequence[str], diagnosis: str | None) -> tuple[str, list[
 
 @lru_cache(maxsize=64)
 def _als_phenotype(terms: tuple[str, ...], diagnosis: str | None) -> tuple[str, tuple[str, ...]] | None:
+    found = _mnd_phenotype(terms, diagnosis)
+    return None if found is None or found[0] != "als" else (found[1], found[2])
+
+
+@lru_cache(maxsize=64)
+def _mnd_phenotype(terms: tuple[str, ...], diagnosis: str | None) -> tuple[str, str, tuple[str, ...]] | None:
+    """(form, why, extra sources): the patient's motor-neuron-disease form from the HPO terms (ALS only: the ALS
+    subtree, or upper- plus lower-motor-neuron signs) or the clinical diagnosis (ALS, PLS, PMA, PBP or 'mnd')."""
     als_terms = [t for t in terms if _in_subtree(t, [ALS_TERM])]
     if als_terms:
         shown = ", ".join(f"{t} {hpo_label(t)}" for t in als_terms)
-        return f"the patient's phenotype includes {shown}", ()
+        return "als", f"the patient's phenotype includes {shown}", ()
     umn = [t for t in terms if _in_subtree(t, list(UMN_ROOTS))]
     lmn = [t for t in terms if _in_subtree(t, list(LMN_ROOTS))]
     if umn and lmn:
         shown_u = ", ".join(f"{t} {hpo_label(t)}" for t in umn)
         shown_l = ", ".join(f"{t} {hpo_label(t)}" for t in lmn)
-        return (f"upper-motor-neuron signs ({shown_u}) together with lower-motor-neuron signs ({shown_l}), the "
+        return ("als", f"upper-motor-neuron signs ({shown_u}) together with lower-motor-neuron signs ({shown_l}), the "
                 "combination that defines ALS clinically", tuple(CRITERIA_SOURCES))
-    named = als_diagnosis(diagnosis)
+    named = diagnosis_form(diagnosis)
     if named is not None:
-        return f"the clinical record's diagnosis names ALS ({named!r})", ()
+        form, words = named
+        return form, f"the clinical record's diagnosis {words!r} names {FORM_NAMES[form]}", ()
     return None
+
+
+def _not_applied(reason: str, sources: list[str]) -> list[Evidence]:
+    return [Evidence(criterion="PP4", strength="Supporting", points=0.0, applied=False, reason=reason,
+                     sources=sources)]
 
 
 def assess_pp4(ctx: VariantContext) -> list[Evidence]:
@@ -178,10 +252,46 @@ def assess_pp4(ctx: VariantContext) -> list[Evidence]:
                                 "to one gene", sources=sources)]
     if ctx.gene.role.value not in ("causal", "candidate"):
         return []
-    found = als_phenotype(ctx.hpo, ctx.diagnosis)
+    found = _mnd_phenotype(tuple(sorted(wanted)), ctx.diagnosis)
     if found is None:
         return []
-    reason, extra = found
+    form, reason, extra = found
+    from charcot.acmg.genespecs import spec_for
+
+    spec = spec_for(ctx.gene_symbol)
+    pheno = spec.phenotype if spec is not None else None
+    forms = list(pheno.forms) if pheno is not None else ["als"]
+    onset = pheno.onset if pheno is not None else "any"
+    gene_sources = list(pheno.sources) if pheno is not None else []
+    gene_forms = " or ".join(FORM_NAMES[f] for f in forms)
+    if form == "mnd":
+        return _not_applied(f"{reason}: motor neuron disease is the umbrella term for ALS, progressive muscular "
+                            "atrophy, primary lateral sclerosis and progressive bulbar palsy, and the record does not "
+                            f"say which; {ctx.gene_symbol}'s disease is {gene_forms}, so PP4 is not applied (record "
+                            "the form, or the upper- and lower-motor-neuron signs as HPO terms)",
+                            [*sources, *gene_sources])
+    if form not in forms:
+        return _not_applied(f"{reason}, but {ctx.gene_symbol}'s disease in the knowledge base is {gene_forms}: the "
+                            "phenotype does not match the gene's, so PP4 is not applied", [*sources, *gene_sources])
+    timing = ""
+    if onset != "any":
+        kind, how = patient_onset(ctx.hpo, ctx.onset_age)
+        wanted_onset = f"before {JUVENILE_BEFORE}" if onset == "juvenile" else f"at {JUVENILE_BEFORE} or later"
+        if kind is None:
+            return _not_applied(f"{reason}, but {ctx.gene_symbol}'s {FORM_NAMES[form]} is {onset}-onset (onset "
+                                f"{wanted_onset}) and the patient's age at onset is not known ({how}), so the phenotype "
+                                "match cannot be established and PP4 is not applied",
+                                [*sources, *gene_sources, *JUVENILE_SOURCES])
+        if kind != onset:
+            return _not_applied(f"{reason}, but with {kind} onset ({how}); {ctx.gene_symbol}'s {FORM_NAMES[form]} is "
+                                f"{onset}-onset (onset {wanted_onset}), so the phenotype does not match the gene's and "
+                                "PP4 is not applied", [*sources, *gene_sources, *JUVENILE_SOURCES])
+        timing = f", with {kind} onset ({how}) as in {ctx.gene_symbol}'s {onset}-onset form"
+        extra = (*extra, *gene_sources, *JUVENILE_SOURCES)
+    elif gene_sources:
+        extra = (*extra, *gene_sources)
+    what = "an ALS gene" if form == "als" else f"a gene whose disease includes {FORM_NAMES[form]}"
     return [Evidence(criterion="PP4", strength="Supporting", points=points_for("PP4", "Supporting"),
-                     reason=f"{reason}, and {ctx.gene_symbol} is an ALS gene; ALS is genetically heterogeneous, so "
-                            "PP4 is applied at Supporting only", sources=[*sources, *extra])]
+                     reason=f"{reason}{timing}, and {ctx.gene_symbol} is {what}; ALS-spectrum disease is "
+                            "genetically heterogeneous, so PP4 is applied at Supporting only",
+                     sources=list(dict.fromkeys([*sources, *extra])))]

@@ -380,6 +380,16 @@ def clinical_diagnosis(ctx: _Ctx) -> str | None:
     return None
 
 
+def _onset_age(ctx: _Ctx) -> float | None:
+    """The patient's age at symptom onset (years) from the clinical record's onset and birth dates (PP4 for genes
+    with a juvenile or adult form), else None."""
+    case = ctx.clinical_case
+    if case is None or case.date_of_birth is None:
+        return None
+    days: int = (case.onset.date - case.date_of_birth).days
+    return round(days / 365.25, 1)
+
+
 def _hpo_labels(ctx: _Ctx) -> dict[str, str]:
     """HPO labels from the ontology: those the variant interpretation looked up, else looked up here."""
     if ctx.interpretation is not None and ctx.interpretation.hpo_labels:
@@ -403,7 +413,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
                                   gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
-                                  genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx))
+                                  genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx),
+                                  onset_age=_onset_age(ctx))
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     from charcot.family import api as family_api

@@ -304,6 +304,7 @@ def interpret(
     clinvar_summary: Path | None = None,
     resources: Path | None = None,
     gnomad_coverage: Path | None = None,
+    onset_age: float | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
@@ -319,6 +320,9 @@ def interpret(
     ``gnomad_coverage``: gnomAD's per-base coverage summary TSV; an allele absent from gnomAD counts as absent (PM2)
     only where it shows gnomAD covered the position (``variants.resources.GnomadCoverage``).
 
+    ``onset_age``: the patient's age at symptom onset (years); PP4 for a gene whose ALS form is juvenile (or adult)
+    needs it, or an HPO onset term.
+
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
     ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
@@ -331,7 +335,7 @@ def interpret(
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
                           clinvar_summary=clinvar_summary, resources=resources, selection=genes,
-                          gnomad_coverage=gnomad_coverage)
+                          gnomad_coverage=gnomad_coverage, onset_age=onset_age)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -359,6 +363,7 @@ def _interpret(
     clinvar_summary: Path | None = None,
     resources: Path | None = None,
     gnomad_coverage: Path | None = None,
+    onset_age: float | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -374,6 +379,8 @@ def _interpret(
         hpo_labels = dict(check_hpo_terms(hpo_terms))  # unknown ids are an error, before any file is read
         hpo_release = ontology_version()
     diagnosis = diagnosis.strip() if diagnosis and diagnosis.strip() else None
+    if onset_age is not None and not 0 <= onset_age <= 120:
+        raise InputError(f"age at onset {onset_age:g} is not a possible age", hint="give the age in years, e.g. 54")
     kb = get_knowledge()
     genes = kb.genes
     left_out: list[str] = []
@@ -463,7 +470,7 @@ def _interpret(
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
                                      engine_ran=transcripts is not None, scores=scores, memo=memo,
-                                     coverage=coverage))
+                                     coverage=coverage, onset_age=onset_age))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -674,7 +681,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
                     engine_ran: bool = False, scores: ScoreResources | None = None,
                     memo: _QuietMemo | None = None,
-                    coverage: GnomadCoverage | None = None) -> VariantFinding:
+                    coverage: GnomadCoverage | None = None, onset_age: float | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site.
 
@@ -689,7 +696,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             if template is not None:
                 return _quiet_finding(template, call, key, pg, location, memo)
             memo.findings[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
-                                                  annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran)
+                                                  annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran,
+                                                  onset_age=onset_age)
             return finding
     ann = call.annotation
     predictors = ann.predictors
@@ -771,7 +779,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         consequences=consequences, hgvs_p=picked.hgvs_p if picked else None,
         protein_position=picked.protein_position if picked else None,
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
-        predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis,
+        predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis, onset_age=onset_age,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
         exact_known=next(iter(kb_index.by_key.get(key, ())), None), panel_gene=pg)
     result = evaluate(ctx, extra)

@@ -84,6 +84,8 @@ def register(app: typer.Typer) -> None:
         hpo: list[str] = hpo_option(),
         diagnosis: str | None = typer.Option(None, "--diagnosis", help="The clinical diagnosis, e.g. ALS or "
                                              "MONDO:0004976 (PP4 with --hpo)."),
+        onset_age: float | None = typer.Option(None, "--onset-age", help="Age at symptom onset in years (PP4 for "
+                                               "genes with a juvenile- or adult-onset form)."),
         str_path: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter/TRGT)."),
         sex: str | None = sex_option(),
         genes: list[str] = genes_option(),
@@ -111,7 +113,7 @@ def register(app: typer.Typer) -> None:
                                hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
                                min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
                                reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
-                               resources=resources, gnomad_coverage=gnomad_coverage)
+                               resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age)
         if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
             result.input = str(vcf)
             for item in result.provenance.inputs:

@@ -13,6 +13,8 @@ One record per gene. Each record says, with its sources:
 * ``hotspots``: PM1 regions or residues published as mutational hotspots / critical regions;
 * ``frequency``: gene-specific BA1 / BS1 / PM2_Supporting thresholds with their derivation (Whiffin et al. 2017
   maximum credible allele frequency), read by :func:`charcot.acmg.genespecs.frequency_thresholds`;
+* ``phenotype``: the MND forms (ALS, PLS, PMA, PBP) and age at onset (juvenile / adult / any) of the gene's
+  disease, which PP4 matches against the patient's (charcot.acmg.phenotype);
 * ``risk_scheme``: for risk and modifier genes, the risk-allele classes (established / likely / uncertain risk
   allele, ClinGen Low Penetrance/Risk Allele Working Group 2024) instead of a Mendelian class.
 
@@ -165,9 +167,27 @@ class RiskScheme(BaseModel):
     sources: list[str] = Field(min_length=1)
 
 
+MndForm = Literal["als", "pls", "pma", "pbp"]
+
+
+class PhenotypeSpec(BaseModel):
+    """Which motor-neuron-disease forms and which age at onset the gene's ALS-spectrum disease has, for PP4 (the
+    patient's phenotype must match the gene's). A gene without one: ALS, any onset."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    forms: list[MndForm] = Field(min_length=1)
+    onset: Literal["juvenile", "adult", "any"] = "any"  # juvenile: onset before 25 (JALS)
+    reason: str = Field(min_length=20)
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence = Confidence.VERIFIED
+    confidence_note: str | None = None
+
+
 class Record(CitedRecord):
     gene: str
     pvs1: Pvs1Applicability | None = None
+    phenotype: PhenotypeSpec | None = None
     rules: list[GeneRule] = Field(default_factory=list)
     hotspots: list[ResidueRange] = Field(default_factory=list)
     frequency: SpecFrequency | None = None
