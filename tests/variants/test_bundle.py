@@ -311,7 +311,9 @@ def test_gnomad_is_kept_only_near_exons_and_outside_it_frequency_is_not_assessed
     assert {"FILTER", "AC", "AN", "AC_grpmax", "AN_grpmax", "fafmax_faf95_max"} <= set(g.fields)
     vcf = _sod1_intron_vcf(tmp_path, [(deep, "A", "G", "intron_variant"), (deep + 7, "C", "A", "intron_variant"),
                                       (near, "C", "T", "intron_variant"), (in_exon, "G", "A", "synonymous_variant")])
-    found = {f.pos: f for f in interpret(vcf, resources=out).findings if f.gene == "SOD1"}
+    result = interpret(vcf, resources=out)
+    found = {f.pos: f for f in result.findings if f.gene == "SOD1"}
+    assert any("SOD1" in n.what and "--gnomad-padding" in (n.how_to_assess or "") for n in result.not_assessed)
     for pos in (deep, deep + 7):  # in gnomAD (common) and absent from it: both not assessed in the bundle
         f = found[pos]
         assert f.frequencies.not_covered is not None and "outside the regions" in f.frequencies.not_covered

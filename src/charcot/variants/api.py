@@ -549,7 +549,9 @@ def _interpret(
             what=f"population frequency (BA1, BS1, PM2) of the variants in {', '.join(uncovered)}",
             reason="the population data consulted do not cover their position (" + next(
                 f.frequencies.not_covered for f in findings if f.frequencies.not_covered is not None) + ")",
-            how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes"))
+            how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
+            else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider --gnomad-padding "
+                 "('charcot resources build'; the bundle keeps gnomAD near the panel exons only)"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
