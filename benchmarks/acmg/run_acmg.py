@@ -185,16 +185,22 @@ def set_c() -> list[Case]:
     return out
 
 
-def set_p() -> list[tuple[str, list[str], str | None, bool]]:
-    """Phenotype cases for PP4 on one TARDBP missense: (name, HPO terms, diagnosis, PP4 expected)."""
+def set_p() -> list[tuple[str, str, list[str], str | None, float | None, bool]]:
+    """Phenotype cases for PP4 on one TARDBP missense and one ALS2 missense (ALS2: juvenile ALS, onset before 25,
+    S-Lehky21, S-Orpha300605): (name, gene, HPO terms, diagnosis, age at onset, PP4 expected)."""
     return [
-        ("ALS term", ["HP:0007354"], None, True),
-        ("Babinski + tongue fasciculations (UMN + LMN)", ["HP:0003487", "HP:0001308"], None, True),
-        ("spasticity + hyperreflexia (UMN only)", ["HP:0001257", "HP:0001347"], None, False),
-        ("fasciculations + muscle atrophy (LMN only)", ["HP:0002380", "HP:0003202"], None, False),
-        ("clinical diagnosis 'ALS' only", [], "ALS", True),
-        ("clinical diagnosis 'suspected ALS'", [], "suspected ALS", False),
-        ("seizures", ["HP:0001250"], None, False),
+        ("ALS term", "TARDBP", ["HP:0007354"], None, None, True),
+        ("Babinski + tongue fasciculations (UMN + LMN)", "TARDBP", ["HP:0003487", "HP:0001308"], None, None, True),
+        ("spasticity + hyperreflexia (UMN only)", "TARDBP", ["HP:0001257", "HP:0001347"], None, None, False),
+        ("fasciculations + muscle atrophy (LMN only)", "TARDBP", ["HP:0002380", "HP:0003202"], None, None, False),
+        ("clinical diagnosis 'ALS' only", "TARDBP", [], "ALS", None, True),
+        ("clinical diagnosis 'suspected ALS'", "TARDBP", [], "suspected ALS", None, False),
+        ("clinical diagnosis 'MND' (umbrella: ALS, PMA, PLS or PBP)", "TARDBP", [], "MND", None, False),
+        ("seizures", "TARDBP", ["HP:0001250"], None, None, False),
+        ("ALS2: adult-onset ALS (age 55)", "ALS2", [], "ALS", 55.0, False),
+        ("ALS2: juvenile ALS (age 14)", "ALS2", [], "ALS", 14.0, True),
+        ("ALS2: ALS, age at onset unknown", "ALS2", ["HP:0007354"], None, None, False),
+        ("ALS2: ALS + HPO Juvenile onset", "ALS2", ["HP:0007354", "HP:0003621"], None, None, True),
     ]
 
 
@@ -202,14 +208,18 @@ def run_phenotype() -> tuple[int, int]:
     from charcot.variants.api import interpret
 
     chrom, pos = _exon_mid("TARDBP", 6)
-    case = Case("P", "TARDBP missense", "TARDBP", chrom, pos, "C", "T", "missense_variant", "c.1000C>T",
-                "p.(Asn334Tyr)", 334, "PP4", "S-Richards15, S-Biesecker24")
+    cases = [Case("P", "TARDBP missense", "TARDBP", chrom, pos, "C", "T", "missense_variant", "c.1000C>T",
+                  "p.(Asn334Tyr)", 334, "PP4", "S-Richards15, S-Biesecker24")]
+    chrom2, pos2 = _exon_mid("ALS2", 5)
+    cases.append(Case("P", "ALS2 missense", "ALS2", chrom2, pos2, "C", "T", "missense_variant", "c.900G>A",
+                      "p.(Arg300Gln)", 300, "PP4", "S-Lehky21, S-Orpha300605"))
     WORK.mkdir(parents=True, exist_ok=True)
-    vcf = write_vcf(WORK / "P_phenotype.vcf.gz", [case])
+    vcf = write_vcf(WORK / "P_phenotype.vcf.gz", cases)
     agree = 0
-    print("\n== P_phenotype (PP4 on one TARDBP missense)")
-    for name, hpo, diagnosis, expected in set_p():
-        f = next(x for x in interpret(vcf, hpo=hpo, diagnosis=diagnosis).findings if x.gene == "TARDBP")
+    print("\n== P_phenotype (PP4 on one TARDBP and one ALS2 missense)")
+    for name, gene, hpo, diagnosis, onset, expected in set_p():
+        f = next(x for x in interpret(vcf, hpo=hpo, diagnosis=diagnosis, onset_age=onset).findings
+                 if x.gene == gene)
         got = any(e.criterion == "PP4" and e.applied for e in f.evidence)
         agree += got is expected
         print(f"   {'ok  ' if got is expected else 'DIFF'} {name}: PP4 {'applied' if got else 'not applied'} "
