@@ -19,6 +19,7 @@ one of them (12 MB for a whole genome). Format 2 keeps the same information, los
 from __future__ import annotations
 
 import json
+import operator
 from collections import Counter
 from typing import Any
 
@@ -34,10 +35,12 @@ _SHARED_FIELDS = tuple(name for name in VariantFinding.model_fields if name not 
 _SHARED_POSITION = ("transcript", "region", "exon", "exon_count", "nmd_escape")
 
 
+_get_shared = operator.itemgetter(*_SHARED_FIELDS)
+_get_shared_position = operator.itemgetter(*_SHARED_POSITION)
+
+
 def _shared_values(f: VariantFinding) -> tuple[Any, ...]:
-    values = f.__dict__
-    position = f.position.__dict__
-    return (*(values[n] for n in _SHARED_FIELDS), *(position[n] for n in _SHARED_POSITION))
+    return _get_shared(f.__dict__), _get_shared_position(f.position.__dict__)
 
 
 def _shared_dump(f: VariantFinding) -> dict[str, Any]:
