@@ -597,7 +597,7 @@ def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:
     return key in hits
 
 
-def check_index(path: Path, vcf: Any) -> str | None:
+def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str | None:
     """Refuse an index that would make records disappear silently; bcftools refuses these too, and a
     silent miss would report 'no variant found'.
 
@@ -608,14 +608,17 @@ def check_index(path: Path, vcf: Any) -> str | None:
       proves it wrong (refused); otherwise it is used and the returned note says it was checked.
 
     Returns a note for the reading summary, None when there is nothing to say, or ``UNVERIFIED_INDEX``
-    when an older index cannot be checked cheaply (BCF): the caller then reads the file without it."""
+    when an older index cannot be checked cheaply (BCF): the caller then reads the file without it.
+
+    ``first_from_reader``: take the first record from ``vcf`` itself (a reader that is used only for region
+    queries afterwards) instead of opening the file a second time."""
     indexes = _index_files(path)
     if not indexes:
         return None
     from cyvcf2 import VCF
 
     try:
-        probe = VCF(str(path), lazy=True)
+        probe = vcf if first_from_reader else VCF(str(path), lazy=True)
     except Exception:
         return None  # the main reader reports the file itself
     try:
@@ -624,7 +627,8 @@ def check_index(path: Path, vcf: Any) -> str | None:
     except Exception:
         key = None  # the record is reported when the file is read
     finally:
-        probe.close()
+        if probe is not vcf:
+            probe.close()
     data_mtime = path.stat().st_mtime_ns
     older = [index for index in indexes if index.stat().st_mtime_ns < data_mtime]
     if key is not None and key[1] >= 1 and not _found_through_index(vcf, key):
@@ -755,7 +759,7 @@ def _read_calls(
     indexed = _has_index(path)
     index_note: str | None = None
     if indexed:
-        index_note = check_index(path, vcf)
+        index_note = check_index(path, vcf, first_from_reader=True)  # then only region queries (or reopened)
         if index_note == UNVERIFIED_INDEX:
             indexed = False
             vcf.close()  # the check's index query moved the reader: stream from the start again
