@@ -110,7 +110,7 @@ def test_fvc_typed_in_litres_is_refused_with_where_and_how(tmp_path: Path, run_c
 
 
 def test_fvc_percent_problem_bounds() -> None:
-    from charcot.clinical.model import fvc_percent_problem
+    from charcot.model import fvc_percent_problem
 
     assert fvc_percent_problem(3.2) is not None and fvc_percent_problem(0.9) is not None
     assert fvc_percent_problem(45.0) is None and fvc_percent_problem(3.2, confirmed=True) is None

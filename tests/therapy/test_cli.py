@@ -116,3 +116,15 @@ def test_deceased_patient_gets_no_therapy_matching(tmp_path: Path, run_cli) -> N
     section = json.loads((out / "report.json").read_text())["therapies"]
     assert section["status"] == "not_assessed" and section["items"] == []
     assert "died on 2025-12-01" in section["notes"][0]
+
+
+def test_therapy_facts_refuse_fvc_in_litres(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # issue 15 (round 2): fvc_percent 3.2 (litres) was read as 3.2 % and failed every FVC criterion
+    facts = (DATA / "sod1_patient.yaml").read_text().replace("fvc_percent: 85", "fvc_percent: 3.2")
+    path = tmp_path / "facts.yaml"
+    path.write_text(facts)
+    r = run_cli("therapies", path)
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert "looks like litres" in r.stderr and "fvc_percent_confirmed: true next to fvc_percent" in r.stderr
+    path.write_text(facts.replace("fvc_percent: 3.2", "fvc_percent: 3.2\n  fvc_percent_confirmed: true"))
+    assert run_cli("therapies", path).code == 0

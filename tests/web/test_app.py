@@ -129,6 +129,9 @@ def test_knowledge_browser_and_calculators(client: TestClient) -> None:
     assert ".," not in rel.text and "., " not in rel.text
     bad = client.post("/calculators/encals", data={"delta_frs": "abc"})
     assert bad.status_code == 422 and "ΔFRS must be a number" in bad.text and 'id="encals"' in bad.text
+    # FVC typed in litres into the calculator (issue 15): refused, not computed as 3.2 % predicted
+    litres = client.post("/calculators/encals", data={**ENCALS_DEFAULTS, "fvc_percent_predicted": "3.2"})
+    assert litres.status_code == 422 and "looks like litres" in litres.text and "Median survival" not in litres.text
 
 
 def test_token_authentication(tmp_path: Path) -> None:

@@ -16,31 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from charcot.model import AcmgClass
+# the FVC rule is shared with the therapy facts and the web calculators
+from charcot.model import AcmgClass, fvc_percent_problem
 
-FVC_MAX_PERCENT = 200.0  # the same ceiling as the therapy facts (charcot.therapy.model.Clinical.fvc_percent)
-#: Below this an "FVC % predicted" is far more likely an adult FVC in litres (about 0.5-7 L) than a measured
-#: percentage: a patient that weak cannot usually perform the manoeuvre. A real value is accepted with
-#: ``fvc_percent_confirmed: true`` on the visit.
-FVC_MIN_PLAUSIBLE_PERCENT = 10.0
-
-
-def fvc_percent_problem(value: float, *, confirmed: bool = False,
-                        how_to_confirm: str = "add fvc_percent_confirmed: true to this visit") -> str | None:
-    """Why ``value`` cannot be an FVC in % predicted (None when it can): not positive, above 200 (mL or a
-    typing error), or below 10 (litres typed into the percentage field) unless the user confirmed it."""
-    how = ("enter FVC as a percentage of the predicted value (measured ÷ predicted × 100: 3.2 L of a predicted "
-           "4.0 L is 80)")
-    if value <= 0:
-        return f"FVC % predicted must be > 0, got {value:g}"
-    if value > FVC_MAX_PERCENT:
-        return (f"FVC % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: it looks like millilitres or a typing "
-                f"error; {how}")
-    if value < FVC_MIN_PLAUSIBLE_PERCENT and not confirmed:
-        return (f"FVC % predicted {value:g} looks like litres, not a percentage of predicted (an FVC below "
-                f"{FVC_MIN_PLAUSIBLE_PERCENT:g}% of predicted is rarely measurable); {how}; if {value:g}% of "
-                f"predicted really was measured, {how_to_confirm}")
-    return None
 MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
 
 

@@ -76,9 +76,11 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     if a.alsfrs_r:
         clinical["alsfrs_r"] = a.alsfrs_r[-1].total
         clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
-    fvcs = [v.fvc_percent_predicted for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
+    fvcs = [v for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
     if fvcs:
-        clinical["fvc_percent"] = fvcs[-1]
+        clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted
+        if fvcs[-1].fvc_percent_confirmed:
+            clinical["fvc_percent_confirmed"] = True
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
         clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),

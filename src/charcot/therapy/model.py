@@ -24,10 +24,10 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from charcot.knowledge.schema.claims import ClaimFields, Control, Design
-from charcot.model import AcmgClass
+from charcot.model import AcmgClass, fvc_percent_problem
 
 __all__ = [
     "ClaimFields",
@@ -92,7 +92,10 @@ class Clinical(BaseModel):
     region: str | None = Field(default=None, description="regulatory region: US, EU, UK, JP, CA, KR, CH")
     alsfrs_r: int | None = Field(default=None, ge=0, le=48)
     alsfrs_r_date: date | None = None
-    fvc_percent: float | None = Field(default=None, ge=0, le=200)
+    # before the FVC value, so that its validator can read it
+    fvc_percent_confirmed: bool = Field(
+        default=False, description="fvc_percent is below 10 and really is a percentage of predicted (not litres)")
+    fvc_percent: float | None = Field(default=None, description="FVC, % predicted (10-200; below 10 only confirmed)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
     months_since_diagnosis: float | None = Field(default=None, ge=0)
     progression_rate: float | None = Field(
@@ -104,6 +107,16 @@ class Clinical(BaseModel):
         default_factory=dict,
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
         "a symptom not listed is unknown")
+
+    @field_validator("fvc_percent")
+    @classmethod
+    def _fvc_is_a_percentage(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None:
+            problem = fvc_percent_problem(value, confirmed=bool(info.data.get("fvc_percent_confirmed")),
+                                          how_to_confirm="add fvc_percent_confirmed: true next to fvc_percent")
+            if problem:
+                raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Clinical:

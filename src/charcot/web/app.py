@@ -934,7 +934,7 @@ def create_app(settings: Settings) -> FastAPI:
         if total is not None and not 0 <= total <= 48:
             raise HTTPException(422, "the ALSFRS-R total is 0 to 48")
         if fvc is not None:
-            from charcot.clinical.model import fvc_percent_problem
+            from charcot.model import fvc_percent_problem
 
             problem = fvc_percent_problem(fvc, how_to_confirm="record it in the case's clinical record file with "
                                                                "fvc_percent_confirmed: true")

@@ -90,6 +90,13 @@ def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
     # The model needs the C9orf72 status; when it is unknown both answers are shown, never one guess.
     scenarios = [("", c9 == "yes")] if c9 else [(" if C9orf72 is not expanded", False), (" if C9orf72 is expanded", True)]
     problems = prog.domain_problems(predictors(scenarios[0][1]))
+    from charcot.model import fvc_percent_problem
+
+    fvc_problem = fvc_percent_problem(_number(form, "fvc_percent_predicted", "FVC % predicted"),
+                                      how_to_confirm="the model was not fitted on such values and the calculator "
+                                                     "does not take them")
+    if fvc_problem:
+        raise FormProblem(fvc_problem)
     if problems:
         raise FormProblem("; ".join(problems))
     months = _number(form, "months_since_onset", "Months since onset") if form.get("months_since_onset", "").strip() \
