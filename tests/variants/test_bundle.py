@@ -359,6 +359,15 @@ def test_score_tables_keep_one_compact_row_per_allele(tmp_path: Path) -> None:
     assert scores.predictors("1", 10177, "A", "AC").cadd_phred == pytest.approx(0.382)
     assert scores.predictors("1", 10177, "AG", "ACG").cadd_phred == pytest.approx(0.382)  # same insertion, padded
     assert scores.predictors("1", 10505, "A", "G").cadd_phred is None
+    # a tabix-indexed release (as CADD ships its whole-genome files) is read by region: the same table
+    import pysam
+
+    cadd_gz = tmp_path / "cadd.tsv.gz"
+    pysam.tabix_compress(str(SCORES / "cadd-v1.3-1000G_phase3.head.tsv"), str(cadd_gz))
+    pysam.tabix_index(str(cadd_gz), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+    build_bundle(tmp_path / "bi", Build.GRCh38, scores={"cadd": cadd_gz}, regions=[("1", 10000, 10400)])
+    with gzip.open(out / "cadd.tsv.gz", "rt") as a, gzip.open(tmp_path / "bi" / "cadd.tsv.gz", "rt") as b:
+        assert b.read().splitlines() == a.read().splitlines()[:4]  # the header and the rows up to 10400
     # SpliceAI's precomputed VCF (its real example output, GRCh37) becomes the highest delta score per allele
     m37 = build_bundle(tmp_path / "b37", Build.GRCh37, scores={"spliceai": SCORES / "spliceai-examples-output.vcf"},
                        regions=[("2", 179642000, 179643000), ("19", 38958000, 38959000)])
@@ -367,3 +376,13 @@ def test_score_tables_keep_one_compact_row_per_allele(tmp_path: Path) -> None:
     sp_scores = ScoreResources({"spliceai": tmp_path / "b37" / sp.file}, "test")
     assert sp_scores.predictors("2", 179642185, "G", "A").spliceai_max == pytest.approx(0.64)
     assert sp_scores.predictors("19", 38958362, "C", "T").spliceai_max == pytest.approx(0.91)
+
+
+def test_a_bundle_of_the_earlier_format_is_refused_with_a_rebuild_hint(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # format 1 declared one region list for every file (gnomAD over whole genes): its coverage cannot be read
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": "charcot-resource-bundle/1", "regions": [],
+                                                        "resources": []}))
+    with pytest.raises(InputError, match="rebuild the bundle"):
+        Bundle(tmp_path)
+    res = run_cli("resources", "info", str(tmp_path))
+    assert res.code == 2 and "format 'charcot-resource-bundle/1'" in res.stderr and "Traceback" not in res.stderr

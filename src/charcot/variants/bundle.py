@@ -291,17 +291,24 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
         "revel": (",", "chr", "grch38_pos" if build == Build.GRCh38 else "hg19_pos", "ref", "alt", "REVEL"),
         "cadd": ("\t", "Chrom", "Pos", "Ref", "Alt", "PHRED")}[kind]
     need = (chrom_name, pos_name, ref_name, alt_name, score_name)
+    at: list[int] = []
     with _open_text(src) as handle:
-        at: list[int] = []
         for n, line in enumerate(handle, start=1):
-            if not at:
-                cols = line.lstrip("#").rstrip("\n").split(sep)
-                if all(c in cols for c in need):
-                    at = [cols.index(c) for c in need]
-                elif not line.startswith("#") or n > 50:
-                    raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src,
-                                     line=n, hint="give the release file as downloaded")
-                continue
+            cols = line.lstrip("#").rstrip("\n").split(sep)
+            if all(c in cols for c in need):
+                at = [cols.index(c) for c in need]
+                break
+            if not line.startswith("#") or n > 50:
+                raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src,
+                                 line=n, hint="give the release file as downloaded")
+        if not at:
+            raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src, line=1)
+        index = next((i for i in (Path(str(src) + ".tbi"), Path(str(src) + ".csi")) if i.exists()), None)
+        if index is not None and kind != "revel":
+            # a tabix-indexed release (CADD's whole-genome files: billions of rows): only the regions are read
+            yield from _indexed_score_rows(src, index, regions, sep, at)
+            return
+        for line in handle:
             v = line.rstrip("\n").split(sep)
             if len(v) <= max(at):
                 continue
@@ -311,6 +318,33 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
                 continue  # REVEL rows without a position on this build
             if _in(by, v[at[0]], pos):
                 yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
+
+
+def _indexed_score_rows(src: Path, index: Path, regions: Sequence[tuple[str, int, int]], sep: str, at: list[int]
+                        ) -> Iterator[tuple[str, int, str, str, str]]:
+    import pysam
+
+    try:
+        tbx = pysam.TabixFile(str(src), index=str(index))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"the score file's index cannot be read ({exc})", path=src,
+                         hint="re-index it with 'tabix' or remove the stale index") from None
+    with tbx:
+        contigs = list(tbx.contigs)
+        for c, s, e in regions:
+            name = contig_in_file(c, contigs)
+            if name is None:
+                continue
+            for row in tbx.fetch(name, s - 1, e):
+                v = row.split(sep)
+                if len(v) <= max(at):
+                    continue
+                try:
+                    pos = int(v[at[1]])
+                except ValueError:
+                    continue
+                if s <= pos <= e:
+                    yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
 
 
 def _spliceai_rows(src: Path, regions: Sequence[tuple[str, int, int]]) -> Iterator[tuple[str, int, str, str, str]]:
