@@ -137,7 +137,9 @@ FVC_MIN_PLAUSIBLE_PERCENT = 10.0
 
 
 def fvc_percent_problem(value: float, *, confirmed: bool = False,
-                        how_to_confirm: str = "add fvc_percent_confirmed: true to this visit") -> str | None:
+                        how_to_confirm: str = "add fvc_percent_confirmed: true to this visit (in a Phenopacket: a "
+                                              "CHARCOT:fvc_percent_confirmed measurement of 1 at the same time)",
+                        ) -> str | None:
     """Why ``value`` cannot be an FVC in % predicted (None when it can): not positive, above 200 (mL or a
     typing error), or below 10 (litres typed into the percentage field) unless the user confirmed it."""
     how = ("enter FVC as a percentage of the predicted value (measured ÷ predicted × 100: 3.2 L of a predicted "

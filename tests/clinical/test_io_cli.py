@@ -162,3 +162,22 @@ def test_fuzz_field_values_only_input_errors(tmp_path: Path, field: str, value: 
     except InputError:
         return
     assess(case, c9orf72_status="normal")  # anything that loads must assess without crashing
+
+
+def test_phenopacket_fvc_in_litres_is_refused_and_can_be_confirmed(tmp_path: Path) -> None:
+    # issue 15 (round 2): the litres check must say how to confirm a real value in a Phenopacket too
+    raw = json.loads((DATA / "example_phenopacket.json").read_text())
+    fvc = next(m for m in raw["measurements"] if m["assay"]["id"] == "CHARCOT:fvc_percent_predicted")
+    fvc["value"]["quantity"]["value"] = 3.2
+    path = tmp_path / "pp.json"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(InputError, match="looks like litres") as refused:
+        load_case(path)
+    assert "CHARCOT:fvc_percent_confirmed" in str(refused.value)
+    confirm = json.loads(json.dumps(fvc))
+    confirm["assay"] = {"id": "CHARCOT:fvc_percent_confirmed", "label": "fvc percent confirmed"}
+    confirm["value"]["quantity"]["value"] = 1
+    raw["measurements"].append(confirm)
+    path.write_text(json.dumps(raw))
+    case = load_case(path)
+    assert any(v.fvc_percent_predicted == 3.2 and v.fvc_percent_confirmed for v in case.visits)

@@ -175,9 +175,12 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             visit.setdefault("alsfrs_r", {})[item] = int(float(number))
         elif name in _VISIT_NUMBERS:
             visit[name] = float(number)
+        elif name == "fvc_percent_confirmed":  # an FVC below 10 % predicted that really is a percentage
+            visit[name] = float(number) == 1.0
         else:
             raise InputError(f"unknown charcot assay {assay_id!r}", path=path, record=field,
-                             hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS | {"als_diagnosis"})))
+                             hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS |
+                                                               {"als_diagnosis", "fvc_percent_confirmed"})))
     case["visits"] = [visits[d] for d in sorted(visits)]
     case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])
                                 if not f.get("excluded") and (f.get("type") or {}).get("id")})
