@@ -386,3 +386,11 @@ def test_a_bundle_of_the_earlier_format_is_refused_with_a_rebuild_hint(tmp_path:
         Bundle(tmp_path)
     res = run_cli("resources", "info", str(tmp_path))
     assert res.code == 2 and "format 'charcot-resource-bundle/1'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_reference_fasta_that_holds_no_panel_region_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    # before: the cut FASTA (chr21 up to 25.61 Mb, SOD1 at 31.66 Mb) gave an empty contig and a samtools crash
+    with pytest.raises(InputError, match="holds none of the panel regions"):
+        build_bundle(tmp_path / "b", Build.GRCh38, fasta=ENGINE / "grch38_chr21_MRPL39.fa.gz",
+                     gff=ENGINE / "MRPL39.ensembl.gff3")
+    assert not (tmp_path / "b").exists()

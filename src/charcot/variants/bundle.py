@@ -419,16 +419,20 @@ def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]
                          path=src, hint=f"give the {build.value} FASTA")
     plain = dest.with_suffix("")
     by = _by_chrom(regions)
+    written = 0
     with open(plain, "w") as out:
         for canonical, spans in by.items():
             name = contig_in_file(canonical, list(fa.references))
             if name is None:
                 continue
             length = fa.get_reference_length(name)
+            inside = [(max(1, s), min(e, length)) for s, e in sorted(spans) if max(1, s) <= min(e, length)]
+            if not inside:
+                continue  # the FASTA's contig ends before the panel regions on it (a cut reference)
             out.write(f">{name}\n")
             cursor = 1
-            for s, e in sorted(spans):
-                s, e = max(s, cursor), min(e, length)
+            for s, e in inside:
+                s = max(s, cursor)
                 if e < s:
                     continue
                 if s > cursor:
@@ -436,6 +440,11 @@ def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]
                 out.write(str(fa.fetch(name, s - 1, e)).upper())
                 cursor = e + 1
             out.write("\n")
+            written += 1
+    if not written:
+        plain.unlink()
+        raise InputError("the reference FASTA holds none of the panel regions (its contigs are named differently or "
+                         "end before them)", path=src, hint=f"give the whole {build.value} reference FASTA")
     pysam.tabix_compress(str(plain), str(dest), force=True)
     plain.unlink()
     pysam.faidx(str(dest))
