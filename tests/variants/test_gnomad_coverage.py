@@ -110,3 +110,15 @@ def test_a_coverage_file_without_its_header_is_a_clear_error(tmp_path: Path, run
     res = run_cli("interpret", vcf, "--gnomad", gnomad, "--gnomad-coverage", bad, "-o", tmp_path / "o.json")
     assert res.code == 2 and "Traceback" not in res.stderr and "no header" in res.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+def test_the_report_passes_the_coverage_file_and_names_it(tmp_path: Path) -> None:
+    # charcot report --gnomad-coverage: the same PM2 decision as interpret, and the file in the provenance
+    from charcot.report.build import CaseInputs, build_report
+
+    vcf, gnomad, chrom, pos = _case(tmp_path)
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [pos], median=1, indexed=True)
+    report = build_report(CaseInputs(vcf=vcf, gnomad=gnomad, gnomad_coverage=cov))
+    findings = [f for t in report.genetics.tiers for f in t.findings if f.gene == "SOD1"]
+    assert findings and not any(e.criterion == "PM2" and e.applied for f in findings for e in f.evidence)
+    assert "cov.tsv.bgz" in {i.path for i in report.header.inputs}

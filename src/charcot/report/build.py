@@ -90,6 +90,7 @@ class CaseInputs:
     ages: Path | None = None
     clinvar: Path | None = None
     gnomad: Path | None = None
+    gnomad_coverage: Path | None = None  # gnomAD per-base coverage summary (PM2 absence only where covered)
     resources: Path | None = None  # resource bundle folder (charcot resources build)
     region: str | None = None
     country: str | None = None
@@ -414,7 +415,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
                                   gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
                                   genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx),
-                                  onset_age=_onset_age(ctx))
+                                  onset_age=_onset_age(ctx), gnomad_coverage=inputs.gnomad_coverage)
     result = api.interpret(inputs.vcf, **kwargs)
     # Segregation / de novo evidence from genotyped relatives, fed back into the classification.
     from charcot.family import api as family_api
@@ -1187,7 +1188,8 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     say: Progress = progress or (lambda _msg: None)
     for path, role in ((inputs.vcf, "VCF"), (inputs.str_vcf, "repeat-caller VCF"), (inputs.ped, "PED"),
                        (inputs.clinical, "clinical record"), (inputs.phenopacket, "phenopacket"), (inputs.ages, "ages"),
-                       (inputs.clinvar, "ClinVar"), (inputs.gnomad, "gnomAD")):
+                       (inputs.clinvar, "ClinVar"), (inputs.gnomad, "gnomAD"),
+                       (inputs.gnomad_coverage, "gnomAD coverage")):
         _check_file(path, role)
     if inputs.vcf is None and inputs.str_vcf is None and inputs.clinical is None and inputs.phenopacket is None:
         raise InputError("nothing to report on", hint="give at least --vcf, --str, --clinical or --phenopacket")
@@ -1264,7 +1266,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     say("composing the report")
     roles = {"vcf": files.vcf, "str_vcf": files.str_vcf, "ped": files.ped, "ages": files.ages,
              "clinical": files.clinical, "phenopacket": files.phenopacket, "clinvar": files.clinvar,
-             "gnomad": files.gnomad}
+             "gnomad": files.gnomad, "gnomad_coverage": files.gnomad_coverage}
     if inputs.resources is not None:
         roles["resources"] = Path(inputs.resources) / "manifest.json"
     bundle_line = ctx.interpretation.provenance.resource_bundle if ctx.interpretation is not None else None

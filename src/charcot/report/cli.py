@@ -47,6 +47,9 @@ def register(app: typer.Typer) -> None:
         bed: Path | None = bed_option(),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF (optional)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF (optional)."),
+        gnomad_coverage: Path | None = typer.Option(None, "--gnomad-coverage", help="gnomAD per-base coverage "
+                                                    "summary TSV (optional): PM2 absence only where gnomAD covered "
+                                                    "the position."),
         resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
                                               "from 'charcot resources build' (default: the configuration's resource_bundle)."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
@@ -107,7 +110,7 @@ def register(app: typer.Typer) -> None:
             inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
                                 phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
                                 build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
-                                gnomad=gnomad, resources=resources, region=where.upper() if where else None, country=country,
+                                gnomad=gnomad, gnomad_coverage=gnomad_coverage, resources=resources, region=where.upper() if where else None, country=country,
                                 as_of=when,
                                 genes=selection)
             report = build_report(inputs, progress=say)

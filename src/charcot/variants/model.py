@@ -117,6 +117,8 @@ class GenePosition(BaseModel):
     exon: int | None = None
     intron: int | None = None
     exon_count: int | None = None
+    # the variant's own position is in the last exon or the last 50 nt of the penultimate exon; a frameshift's NMD
+    # prediction (where its new stop falls, charcot.acmg.nmd) is stated in its PVS1 evidence
     nmd_escape: bool = False
 
 
