@@ -149,3 +149,32 @@ def test_substitutions_get_the_library_ids_without_importing_it() -> None:
             "'T'); print(a.status, 'ga4gh.vrs' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["computed", "False"]
+
+
+def test_indels_without_a_reference_are_not_computed_as_the_library_says() -> None:
+    """Without reference sequence an insertion or deletion is answered "not computed" before importing the
+    library; the library, asked the same, gives the same answer (and computes a delins, which is not shifted)."""
+    import random
+
+    from charcot.genome.builds import contig_lengths
+    from charcot.model import Build
+    from charcot.variants import vrs
+
+    rng = random.Random(21)
+    cases = [("GRCh38", "21", 33035431, "ACTTTTT", "A"), ("GRCh38", "21", 33039774, "TA", "T"),
+             ("GRCh38", "4", 782227, "GTA", "GA"), ("GRCh37", "2", 1000, "GAA", "GA"), ("GRCh37", "2", 1000, "A", "AT"),
+             ("GRCh38", "X", 5000, "AT", "ATT"), ("GRCh38", "X", 5000, "CAT", "CAGT"), ("GRCh38", "1", 9, "AC", "T")]
+    for _ in range(80):
+        build, chrom = rng.choice(["GRCh37", "GRCh38"]), rng.choice([*map(str, range(1, 23)), "X"])
+        ref = "".join(rng.choice("ACG") for _ in range(rng.randint(1, 6)))
+        alt = "".join(rng.choice("ACG") for _ in range(rng.randint(1, 6)))
+        if len(ref) != len(alt):
+            cases.append((build, chrom, rng.randrange(2, 1_000_000), ref, alt))
+    answers = {"skipped": 0, "computed": 0, "not computed": 0}
+    for build, chrom, pos, ref, alt in cases:
+        fast = vrs_allele(build, chrom, pos, ref, alt)
+        library = vrs._normalised(build, refget_table()[build][chrom], chrom, contig_lengths()[Build(build)][chrom],
+                                  pos, ref, alt, None)
+        assert fast == library, (build, chrom, pos, ref, alt)
+        answers["skipped" if vrs._shifts_past_ref(ref, alt) else library.status] += 1
+    assert min(answers.values()) >= 5, answers  # answered without the library; computed and refused by it

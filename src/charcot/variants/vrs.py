@@ -28,6 +28,10 @@ _BASES = re.compile(r"^[ACGTN]+$")
 NOT_INSTALLED = ("the ga4gh.vrs library is not installed (install charcot with the 'exports' extra: "
                  "pip install 'charcot[exports]')")
 
+_NEEDS_REFERENCE = ("an insertion or deletion is normalised by shifting it along the reference sequence around "
+                    "it, which was not available (give a resource bundle with the reference genome: charcot "
+                    "resources build --fasta)")
+
 # (contig, 0-based start, end) -> sequence, or None when the reference does not cover it
 ReferenceFetch = Callable[[str, int, int], str | None]
 
@@ -89,6 +93,9 @@ def vrs_allele(build: str | None, chrom: str, pos: int, ref: str, alt: str, *,
                          reason=f"position {pos} is outside chromosome {contig} of {build}")
     if len(ref) == len(alt):
         return _substitution(build, accession, pos, ref, alt)
+    if reference is None and _shifts_past_ref(ref, alt):
+        # (the library would ask for the base after REF and get SequenceNotAvailable: the same answer, tested)
+        return VrsAllele(status="not computed", build=build, refget_accession=accession, reason=_NEEDS_REFERENCE)
     return _normalised(build, accession, contig, length, pos, ref, alt, reference)
 
 
@@ -109,10 +116,7 @@ def _normalised(build: str, accession: str, contig: str, length: int, pos: int, 
     try:
         allele = normalize(literal, proxy)
     except SequenceNotAvailable:
-        return VrsAllele(status="not computed", build=build, refget_accession=accession,
-                         reason="an insertion or deletion is normalised by shifting it along the reference "
-                                "sequence around it, which was not available (give a resource bundle with the "
-                                "reference genome: charcot resources build --fasta)")
+        return VrsAllele(status="not computed", build=build, refget_accession=accession, reason=_NEEDS_REFERENCE)
     # validate with the library: the normalised allele re-parsed from its JSON gets the same identifier
     again = models.Allele(**allele.model_dump(exclude_none=True))
     vrs_id = ga4gh_identify(allele)
@@ -125,6 +129,18 @@ def _normalised(build: str, accession: str, contig: str, length: int, pos: int, 
     return VrsAllele(status="computed", id=vrs_id, location_id=location_id, refget_accession=accession, build=build,
                      start=int(allele.location.start), end=int(allele.location.end),
                      sequence=None if sequence is None else str(getattr(sequence, "root", sequence)))
+
+
+def _shifts_past_ref(ref: str, alt: str) -> bool:
+    """True for an insertion or deletion that, trimmed of the bases REF and ALT share (first at the start, then at
+    the end), still ends where REF ends: the normaliser shifts it to the right as far as it can, so it must read
+    the reference base after REF. Other alleles go to the library, which may still ask for sequence it lacks."""
+    while ref and alt and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+    trimmed_end = False
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt, trimmed_end = ref[:-1], alt[:-1], True
+    return (not ref or not alt) and not trimmed_end
 
 
 def _sha512t24u(blob: bytes) -> str:
