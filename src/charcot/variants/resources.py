@@ -299,10 +299,13 @@ def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
         return (f"it has genotype columns for {n_samples} sample(s): it is a sample or cohort VCF, not a gnomAD sites "
                 "VCF, and its AF is that callset's own")
     declared = set(infos)
-    if not declared & set(GNOMAD_SIGNATURE_FIELDS):
+    # gnomAD's genetic-ancestry group fields (AF_afr, AF_nfe ...) in every release, whatever its group-maximum names
+    groups = {f"AF_{g}" for g in ("afr", "amr", "asj", "eas", "fin", "nfe", "sas", "mid", "oth", "remaining")}
+    if not declared & set(GNOMAD_SIGNATURE_FIELDS) and len(declared & groups) < 3:
         kept = ", ".join(sorted(declared & {"AC", "AN", "AF"})) or "no AC/AN/AF"
         return (f"it is a sites-only VCF without gnomAD's group fields (it declares {kept}, but none of AF_grpmax, "
-                "fafmax_faf95_max, AF_popmax, faf95_popmax): an in-house or other frequency file, whose AF is not "
+                "fafmax_faf95_max, AF_popmax, faf95_popmax, nor gnomAD's group AF_afr/AF_nfe/...): an in-house or "
+                "other frequency file, whose AF is not "
                 "gnomAD's population frequency")
     return None
 
