@@ -122,3 +122,23 @@ def test_the_report_passes_the_coverage_file_and_names_it(tmp_path: Path) -> Non
     findings = [f for t in report.genetics.tiers for f in t.findings if f.gene == "SOD1"]
     assert findings and not any(e.criterion == "PM2" and e.applied for f in findings for e in f.evidence)
     assert "cov.tsv.bgz" in {i.path for i in report.header.inputs}
+
+
+def test_bundle_keeps_the_coverage_summary_near_exons_and_interpret_reads_it(tmp_path: Path) -> None:
+    # the bundle's gnomAD coverage is cut to the gnomAD region set (exons +- 100 bp) with the columns read
+    from charcot.variants.bundle import Bundle, build_bundle
+
+    vcf, gnomad, chrom, pos = _case(tmp_path)
+    _c3, _s3, end3, _ = exon("SOD1", 3)
+    deep = end3 + 500  # intronic, outside the kept regions
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [pos - 1, pos, deep], median=1, indexed=True)
+    out = tmp_path / "b"
+    build_bundle(out, Build.GRCh37, gnomad=[gnomad], gnomad_coverage=cov)
+    (entry,) = [e for e in Bundle(out).manifest.resources if e.kind == "gnomad_coverage"]
+    assert entry.records == 2 and entry.covers == "gnomad" and entry.fields == ["chrom", "pos", "median", "over_10"]
+    f = _one(interpret(vcf, resources=out).findings)  # median depth 1 there: absence not shown
+    assert not _pm2(f) and "median depth 1" in (f.frequencies.not_covered or "")
+    cov33 = _coverage_at(tmp_path / "cov33.tsv.bgz", chrom, [pos], median=33, indexed=False)
+    build_bundle(out, Build.GRCh37, gnomad=[gnomad], gnomad_coverage=cov33)
+    f = _one(interpret(vcf, resources=out).findings)
+    assert "gnomAD coverage checked" in next(e for e in f.evidence if e.criterion == "PM2" and e.applied).reason

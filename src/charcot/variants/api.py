@@ -427,6 +427,8 @@ def _interpret(
             gnomad_res = GnomadResource(Path(gnomad))
 
     coverage = None
+    if gnomad_coverage is None and bundle is not None:
+        gnomad_coverage = bundle.path("gnomad_coverage")
     if gnomad_coverage is not None:
         from charcot.variants.resources import GnomadCoverage
 

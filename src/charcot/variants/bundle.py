@@ -14,6 +14,7 @@ it the resource is "not assessed", never "absent")::
     BUNDLE/clinvar_summary.tsv.gz           panel genes' rows of the build, the columns charcot reads
     BUNDLE/gnomad.vcf.gz (+ .tbi)           gnomad: panel exons +- 100 bp (splice regions, UTRs); the INFO fields
                                             charcot reads; no ID/QUAL. One per gnomAD file given (gnomad-2...)
+    BUNDLE/gnomad_coverage.tsv.gz (+ .tbi)  gnomad: gnomAD's per-base coverage summary (chrom, pos, median, over_10)
     BUNDLE/spliceai.tsv.gz (+ .tbi)         splice: exons +- 50 bp; CHROM POS REF ALT max delta score
     BUNDLE/alphamissense.tsv.gz, revel.tsv.gz, cadd.tsv.gz (+ .tbi)
                                             coding: exons; CHROM POS REF ALT score (CADD: PHRED only; REVEL: the
@@ -49,6 +50,7 @@ BUNDLE_FILES = ("manifest.json", "reference.fa.gz", "reference.fa.gz.fai", "refe
                 "transcripts.gff3.gz", "clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "clinvar_summary.tsv.gz",
                 "alphamissense.tsv.gz", "alphamissense.tsv.gz.tbi", "revel.tsv.gz", "revel.tsv.gz.tbi",
                 "cadd.tsv.gz", "cadd.tsv.gz.tbi", "spliceai.tsv.gz", "spliceai.tsv.gz.tbi",
+                "gnomad_coverage.tsv.gz", "gnomad_coverage.tsv.gz.tbi",
                 *[f"gnomad{s}.vcf.gz{t}" for s in ("", "-2", "-3", "-4") for t in ("", ".tbi")])
 
 
@@ -99,7 +101,7 @@ GNOMAD_AF_OF = {"AF": ("AC", "AN"), "AF_grpmax": ("AC_grpmax", "AN_grpmax"), "AF
 CLINVAR_KEEP = ("CLNSIG", "CLNREVSTAT", "MC", "GENEINFO", "CSQ", "ANN", "BCSQ")
 # The region set each kind of file covers (BundleManifest.region_sets).
 COVERS = {"reference": "genes", "transcripts": "genes", "clinvar": "genes", "clinvar_summary": "genes",
-          "gnomad": "gnomad", "spliceai": "splice", "alphamissense": "coding", "revel": "coding", "cadd": "coding"}
+          "gnomad": "gnomad", "gnomad_coverage": "gnomad", "spliceai": "splice", "alphamissense": "coding", "revel": "coding", "cadd": "coding"}
 
 
 def gnomad_fields(header: str) -> tuple[str, ...]:
@@ -496,14 +498,16 @@ def _version_of(path: Path, header: str = "") -> str:
 def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Path | None = None,
                  gnomad: Sequence[Path] = (), clinvar: Path | None = None, clinvar_summary: Path | None = None,
                  scores: dict[str, Path] | None = None, regions: Sequence[tuple[str, int, int]] | None = None,
-                 padding: int = PADDING, gnomad_padding: int = GNOMAD_PADDING) -> BundleManifest:
+                 padding: int = PADDING, gnomad_padding: int = GNOMAD_PADDING,
+                 gnomad_coverage: Path | None = None) -> BundleManifest:
     """Cut every given resource to the panel regions it is read in (plus ``regions``) into the folder ``out``."""
     from charcot.knowledge import get_knowledge
     from charcot.outputs import output_directory
     from charcot.variants.clinvar import SUMMARY_COLUMNS
     from charcot.variants.resources import ClinVarResource
 
-    given = [p for p in (fasta, gff, clinvar, clinvar_summary, *gnomad, *(scores or {}).values()) if p is not None]
+    given = [p for p in (fasta, gff, clinvar, clinvar_summary, gnomad_coverage, *gnomad, *(scores or {}).values())
+             if p is not None]
     for p in given:
         if not Path(p).exists():
             raise InputError("resource file not found", path=p)
@@ -555,6 +559,10 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 _tabix_vcf(tmp / name, Path(g))
                 kept = [f for f in kept if f not in derivable]
             add("gnomad", name, Path(g), _version_of(Path(g), header), _count(tmp / name), ["FILTER", *kept])
+        if gnomad_coverage is not None:
+            n, cols = _subset_coverage(Path(gnomad_coverage), tmp / "gnomad_coverage.tsv.gz", spans["gnomad"])
+            add("gnomad_coverage", "gnomad_coverage.tsv.gz", Path(gnomad_coverage), _version_of(Path(gnomad_coverage)),
+                n, cols)
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)
             kept = _subset_vcf(Path(clinvar), tmp / "clinvar.vcf.gz", spans["genes"], keep_info=CLINVAR_KEEP,
@@ -624,6 +632,69 @@ def _all_have(vcf_gz: Path, field: str) -> bool:
 def _count(vcf_gz: Path) -> int:
     with gzip.open(vcf_gz, "rt") as handle:
         return sum(1 for line in handle if not line.startswith("#"))
+
+
+def _subset_coverage(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]) -> tuple[int, list[str]]:
+    """gnomAD's per-base coverage summary inside the regions, with the columns charcot reads (position, median
+    depth, fraction of samples at depth >= 10: ``variants.resources.GnomadCoverage``): v2's chrom/pos or v3/v4's
+    locus (split into chrom and pos), bgzip + tabix. An indexed source is read by region."""
+    import pysam
+
+    try:
+        with gzip.open(src, "rt") as handle:
+            cols = [c.lstrip("#") for c in handle.readline().rstrip("\n").split("\t")]
+    except (OSError, EOFError) as exc:
+        raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})", path=src,
+                         hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
+    median = "median" if "median" in cols else "median_approx" if "median_approx" in cols else None
+    locus = "locus" in cols and "chrom" not in cols
+    if median is None or not ({"chrom", "pos"} <= set(cols) or locus):
+        raise InputError("the gnomAD coverage file has no header with the position (chrom and pos, or locus) and the "
+                         "median depth (median or median_approx)", path=src, line=1,
+                         hint="give gnomAD's coverage summary TSV with its header line")
+    keep = [median, *(["over_10"] if "over_10" in cols else [])]
+    at = [cols.index(c) for c in keep]
+
+    def parsed(v: list[str]) -> tuple[str, int] | None:
+        try:
+            if locus:
+                chrom, pos = v[cols.index("locus")].rsplit(":", 1)
+                return normalise_contig(chrom), int(pos)
+            return normalise_contig(v[cols.index("chrom")]), int(v[cols.index("pos")])
+        except (ValueError, IndexError):
+            return None
+
+    def rows() -> Iterator[list[str]]:
+        index = Path(str(src) + ".tbi")
+        if index.exists():
+            with pysam.TabixFile(str(src), index=str(index)) as tbx:
+                contigs = list(tbx.contigs)
+                for c, s, e in regions:
+                    name = contig_in_file(c, contigs)
+                    if name is not None:
+                        for line in tbx.fetch(name, s - 1, e):
+                            yield str(line).split("\t")
+            return
+        with gzip.open(src, "rt") as handle:
+            next(handle)
+            for line in handle:
+                yield line.rstrip("\n").split("\t")
+
+    by = _by_chrom(regions)
+    plain = dest.with_suffix("")
+    kept = 0
+    with open(plain, "w") as out:
+        out.write("#chrom\tpos\t" + "\t".join(keep) + "\n")
+        for v in rows():
+            key = parsed(v)
+            if key is None or len(v) <= max(at) or not _in(by, *key):
+                continue
+            out.write(f"{key[0]}\t{key[1]}\t" + "\t".join(v[i] for i in at) + "\n")
+            kept += 1
+    pysam.tabix_compress(str(plain), str(dest), force=True)
+    plain.unlink()
+    pysam.tabix_index(str(dest), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+    return kept, ["chrom", "pos", *keep]
 
 
 def _subset_summary(src: Path, dest: Path, build: Build, genes: set[str], columns: Sequence[str]) -> int:

@@ -22,6 +22,8 @@ def register(app: typer.Typer) -> None:
         gff: Path | None = typer.Option(None, "--gff", help="Ensembl GFF3 transcript models (with --fasta)."),
         gnomad: list[Path] = typer.Option([], "--gnomad", help="gnomAD v4.x sites VCF (joint, exomes or genomes); "
                                           "repeatable."),
+        gnomad_coverage: Path | None = typer.Option(None, "--gnomad-coverage", help="gnomAD per-base coverage "
+                                                    "summary (coverage.summary.tsv.bgz) of the gnomAD release given."),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar clinvar.vcf.gz of the same build."),
         clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar "
                                                     "variant_summary.txt.gz."),
@@ -43,7 +45,7 @@ def register(app: typer.Typer) -> None:
                                     ("cadd", cadd)) if v is not None}
         manifest = build_bundle(output, parse_build(build), fasta=fasta, gff=gff, gnomad=gnomad, clinvar=clinvar,
                                 clinvar_summary=clinvar_summary, scores=scores, padding=padding,
-                                gnomad_padding=gnomad_padding)
+                                gnomad_padding=gnomad_padding, gnomad_coverage=gnomad_coverage)
         total = sum(e.size for e in manifest.resources)
         typer.echo(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {total / 1e6:.1f} MB; written to "
                    f"{output}", err=True)
