@@ -196,6 +196,8 @@ def clinvar_alleles() -> tuple[int, int, int]:
 
 def measure(sample: int, clinvar_growth: float = CLINVAR_GROWTH, gnomad_density: float = PER_BASE_UPPER
             ) -> dict[str, object]:
+    import pysam
+
     from charcot.model import Build
     from charcot.variants.bundle import build_bundle, exon_regions, region_bp, region_sets
 
@@ -232,6 +234,19 @@ def measure(sample: int, clinvar_growth: float = CLINVAR_GROWTH, gnomad_density:
         (sp,) = m37.resources
         per_record["spliceai"] = _file_bytes(tmp / "b37", sp.file) / max(1, sp.records or 1)
         kept_fields["spliceai"] = sp.fields
+        # gnomAD coverage summary: the real rows of the v2 genomes fixture (160 consecutive bases), repeated in order
+        # over consecutive positions (real depth values, so this one is not modeled)
+        with gzip.open(RES / "gnomad.genomes.coverage.summary.chr1-subset.tsv.bgz", "rt") as handle:
+            cov_header, *cov_rows = handle.read().splitlines()
+        cov_lines = [cov_header] + ["\t".join([c37, str(s37 + i), *cov_rows[i % len(cov_rows)].split("\t")[2:]])
+                                    for i in range(sample)]
+        (tmp / "cov.tsv").write_text("\n".join(cov_lines) + "\n")
+        pysam.tabix_compress(str(tmp / "cov.tsv"), str(tmp / "cov.tsv.bgz"), force=True)
+        mc = build_bundle(tmp / "c37", Build.GRCh37, gnomad_coverage=tmp / "cov.tsv.bgz",
+                          regions=[(c37, s37, s37 + sample)])
+        (cv,) = mc.resources
+        per_record["gnomad_coverage"] = _file_bytes(tmp / "c37", cv.file) / max(1, cv.records or 1)
+        kept_fields["gnomad_coverage"] = cv.fields
         _gnomad_v2_sample(sample, c37, s37, tmp / "gnomad2.vcf.gz", rng)
         mg2 = build_bundle(tmp / "g37", Build.GRCh37, gnomad=[tmp / "gnomad2.vcf.gz"], regions=[(c37, s37, s37 + sample)])
         (g2,) = mg2.resources
@@ -287,15 +302,17 @@ def measure(sample: int, clinvar_growth: float = CLINVAR_GROWTH, gnomad_density:
         for c, _s, e in sets["genes"].regions:
             last_base[c] = max(last_base.get(c, 0), e)
         records = {"gnomad": bp["gnomad"] * gnomad_density,
-                   "gnomad_genomes": bp["gnomad"] * GNOMAD_GENOME_DENSITY[build.value], "clinvar": clinvar_records,
+                   "gnomad_genomes": bp["gnomad"] * GNOMAD_GENOME_DENSITY[build.value],
+                   "gnomad_coverage": bp["gnomad"], "clinvar": clinvar_records,
                    "clinvar_summary": clinvar_records, "alphamissense": bp["coding"] * 3, "revel": bp["coding"] * 3,
                    "cadd": bp["coding"] * 3, "spliceai": bp["splice"] * 3}
         gnomad_bytes = per_record["gnomad" if build == Build.GRCh38 else "gnomad_v2"]
-        mb = {k: records[k] * (gnomad_bytes if k.startswith("gnomad") else per_record[k]) / 1e6 for k in records}
+        mb = {k: records[k] * (gnomad_bytes if k in ("gnomad", "gnomad_genomes") else per_record[k]) / 1e6
+              for k in records}
         n_bases = sum(last_base.values()) - bp["genes"]
         mb["reference"] = (bp["genes"] * per_record["reference_base"] + n_bases * per_record["reference_n"]) / 1e6
         mb["transcripts"] = n_genes * TX_PER_GENE * per_record["transcript_gff3"] / 1e6
-        per = {k: gnomad_bytes if k.startswith("gnomad") else per_record[k] for k in records}
+        per = {k: gnomad_bytes if k in ("gnomad", "gnomad_genomes") else per_record[k] for k in records}
         per["reference"], per["transcripts"] = per_record["reference_base"], per_record["transcript_gff3"]
         builds[build.value] = {"region_bp": bp, "records": {k: int(v) for k, v in records.items()},
                                "bytes_per_record": {k: round(v, 2) for k, v in per.items()},
@@ -315,6 +332,8 @@ def measure(sample: int, clinvar_growth: float = CLINVAR_GROWTH, gnomad_density:
         f"ClinVar-derived P/LP missense table holds {kb_plp_missense} (a consistent subset)",
         "CADD and SpliceAI: 3 records per base of their region sets (every possible SNV: exact for the SNV files); "
         "AlphaMissense and REVEL: the same, an upper bound (they score missense changes only)",
+        "gnomAD coverage summary: one row per base of the 'gnomad' region set (gnomAD lists every called base), bytes "
+        "per row measured on the real rows of gnomAD v2 genomes' summary (test fixture), not modeled",
         "reference: the 'genes' region set's bases (bgzip of random bases, 2 bits/base) + N elsewhere up to the last "
         "panel base of each contig (measured bgzip of N runs)",
         f"transcripts: {TX_PER_GENE} Ensembl transcripts per gene (a generous round figure), at the gzip size per "
@@ -327,7 +346,7 @@ def measure(sample: int, clinvar_growth: float = CLINVAR_GROWTH, gnomad_density:
             "meets_target": both < TARGET_MB, "assumptions": assumptions}
 
 
-ORDER = ("gnomad", "gnomad_genomes", "clinvar", "clinvar_summary", "alphamissense", "revel", "cadd", "spliceai", "reference",
+ORDER = ("gnomad", "gnomad_genomes", "gnomad_coverage", "clinvar", "clinvar_summary", "alphamissense", "revel", "cadd", "spliceai", "reference",
          "transcripts")
 
 
