@@ -242,6 +242,7 @@ def test_an_in_house_sites_only_frequency_file_given_as_gnomad_is_refused(tmp_pa
     assert res.code == 2 and "Traceback" not in res.stderr, res.stderr
     assert "not a gnomAD sites VCF" in res.stderr and "sites-only VCF without gnomAD's group fields" in res.stderr
     assert "AC, AF, AN" in res.stderr and not (tmp_path / "o.json").exists()
+    assert "--local-frequencies" in res.stderr  # the hint names where such a file belongs
     # nor can it be built into a resource bundle as gnomAD
     from charcot.errors import InputError
     from charcot.variants.bundle import build_bundle
@@ -249,6 +250,25 @@ def test_an_in_house_sites_only_frequency_file_given_as_gnomad_is_refused(tmp_pa
     with pytest.raises(InputError, match="not a gnomAD sites VCF"):
         build_bundle(tmp_path / "bundle", Build.GRCh38, gnomad=[inhouse])
     assert not (tmp_path / "bundle").exists()
+
+
+def test_in_house_frequencies_are_shown_under_their_own_option_and_never_counted(tmp_path: Path,
+                                                                                run_cli) -> None:  # type: ignore[no-untyped-def]
+    inhouse = _in_house_sites_vcf(tmp_path)
+    patient = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    plain = interpret(patient)
+    shown = interpret(patient, local_frequencies=inhouse)
+    assert [f.key for f in shown.findings] == [f.key for f in plain.findings]
+    for a, b in zip(plain.findings, shown.findings, strict=True):
+        # the lab's AF (0.5 or 1.0 in its one-sample callset) is displayed and changes no criterion or class
+        assert b.local_frequency is not None and b.local_frequency.af in (0.5, 1.0) and b.local_frequency.an == 2
+        assert "never used for BA1/BS1/PM2" in b.local_frequency.note
+        assert [(e.criterion, e.applied, e.points) for e in a.evidence] == \
+            [(e.criterion, e.applied, e.points) for e in b.evidence]
+        assert a.classification == b.classification and b.frequencies == a.frequencies
+    res = run_cli("interpret", patient, "--local-frequencies", inhouse, "--format", "json", "-o", tmp_path / "o.json")
+    assert res.code == 0, res.stderr
+    assert '"local_frequency"' in (tmp_path / "o.json").read_text()
 
 
 def test_real_gnomad_headers_are_accepted_as_gnomad() -> None:

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         GnomadCoverage,
         GnomadResource,
         GnomadSet,
+        LocalFrequencies,
         ScoreResources,
     )
 
@@ -305,6 +306,7 @@ def interpret(
     resources: Path | None = None,
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
+    local_frequencies: Path | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
@@ -319,6 +321,9 @@ def interpret(
 
     ``gnomad_coverage``: gnomAD's per-base coverage summary TSV; an allele absent from gnomAD counts as absent (PM2)
     only where it shows gnomAD covered the position (``variants.resources.GnomadCoverage``).
+
+    ``local_frequencies``: the laboratory's own frequency VCF (INFO AF or AC/AN); each finding shows its frequency
+    there (``VariantFinding.local_frequency``), which no criterion reads.
 
     ``onset_age``: the patient's age at symptom onset (years); PP4 for a gene whose ALS form is juvenile (or adult)
     needs it, or an HPO onset term.
@@ -335,7 +340,8 @@ def interpret(
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
                           clinvar_summary=clinvar_summary, resources=resources, selection=genes,
-                          gnomad_coverage=gnomad_coverage, onset_age=onset_age)
+                          gnomad_coverage=gnomad_coverage, onset_age=onset_age,
+                          local_frequencies=local_frequencies)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -364,6 +370,7 @@ def _interpret(
     resources: Path | None = None,
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
+    local_frequencies: Path | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -426,6 +433,11 @@ def _interpret(
         if gnomad is not None:
             gnomad_res = GnomadResource(Path(gnomad))
 
+    local = None
+    if local_frequencies is not None:
+        from charcot.variants.resources import LocalFrequencies
+
+        local = LocalFrequencies(Path(local_frequencies))
     coverage = None
     if gnomad_coverage is None and bundle is not None:
         gnomad_coverage = bundle.path("gnomad_coverage")
@@ -447,7 +459,7 @@ def _interpret(
         raise InputError(f"the resource bundle is {bundle.build.value} but the patient's VCF is {read.build.value}",
                          path=resources, hint=f"build a {read.build.value} bundle with 'charcot resources build "
                                               f"--build {read.build.value}'")
-    for res in (clinvar_res, gnomad_res):
+    for res in (clinvar_res, gnomad_res, local):
         if res is not None:
             res.check_build(read.build)
     if clinvar_summary is not None:
@@ -464,7 +476,7 @@ def _interpret(
     findings: list[VariantFinding] = []
     memo: _QuietMemo | None = (
         _QuietMemo() if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None
-        and coverage is None else None)
+        and coverage is None and local is None else None)
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
@@ -472,7 +484,7 @@ def _interpret(
                                      known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
                                      diagnosis=diagnosis, engine=engine_csq.get(i, ()),
                                      engine_ran=transcripts is not None, scores=scores, memo=memo,
-                                     coverage=coverage, onset_age=onset_age))
+                                     coverage=coverage, onset_age=onset_age, local=local))
     findings.sort(key=lambda f: (_chrom_order(f.chrom), f.pos, f.ref, f.alt, f.gene))
 
     comphet = _compound_het(findings, gene_by_symbol)
@@ -568,6 +580,8 @@ def _interpret(
         inputs["gnomad"] = str(gnomad)
     if gnomad_coverage is not None:
         inputs["gnomad_coverage"] = str(gnomad_coverage)
+    if local_frequencies is not None:
+        inputs["local_frequencies"] = str(local_frequencies)
     if str_path is not None:
         inputs["str"] = str(str_path)
     reading = ReadingSummary(
@@ -685,7 +699,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                     diagnosis: str | None = None, engine: Sequence[TranscriptConsequence] = (),
                     engine_ran: bool = False, scores: ScoreResources | None = None,
                     memo: _QuietMemo | None = None,
-                    coverage: GnomadCoverage | None = None, onset_age: float | None = None) -> VariantFinding:
+                    coverage: GnomadCoverage | None = None, onset_age: float | None = None,
+                    local: LocalFrequencies | None = None) -> VariantFinding:
     """Annotate and classify one allele of one call in one panel gene: the single place a finding is made,
     used by ``interpret`` for a patient and by the cohort P/LP step for each site.
 
@@ -824,6 +839,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
         predictors=predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
+        local_frequency=local.lookup(call.chrom, call.allele) if local is not None else None,
         risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=classification, not_classified=not_classified,
         clinvar_discordance=discordance,

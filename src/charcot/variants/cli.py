@@ -71,6 +71,9 @@ def register(app: typer.Typer) -> None:
         gnomad_coverage: Path | None = typer.Option(None, "--gnomad-coverage", help="gnomAD per-base coverage "
                                                     "summary TSV (bgzip; tabix-indexed unless small): absence counts "
                                                     "for PM2 only where gnomAD covered the position."),
+        local_frequencies: Path | None = typer.Option(None, "--local-frequencies", help="The laboratory's own "
+                                                      "frequency VCF (INFO AF or AC/AN, tabix-indexed): shown next "
+                                                      "to each finding, never used for BA1/BS1/PM2."),
         clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar variant_summary.txt.gz "
                                                     "(protein changes for PS1/PM5; with --clinvar)."),
         resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
@@ -113,7 +116,8 @@ def register(app: typer.Typer) -> None:
                                hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
                                min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
                                reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
-                               resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age)
+                               resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age,
+                               local_frequencies=local_frequencies)
         if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
             result.input = str(vcf)
             for item in result.provenance.inputs:

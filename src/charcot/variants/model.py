@@ -53,6 +53,20 @@ class Frequencies(BaseModel):
         return self.af is not None or self.grpmax_af is not None or self.faf95 is not None
 
 
+class LocalFrequency(BaseModel):
+    """The laboratory's own allele frequency of this allele (an in-house sites VCF given with
+    ``--local-frequencies``): shown for review (a recurrent artefact, a local polymorphism), never evidence. BA1, BS1
+    and PM2 read gnomAD only: an in-house callset is small, often related, and holds patients."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    af: float | None = None
+    ac: int | None = None
+    an: int | None = None
+    source: str
+    note: str = "the laboratory's own frequency: shown for review, never used for BA1/BS1/PM2"
+
+
 class Predictors(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -171,6 +185,7 @@ class VariantFinding(BaseModel):
     clinvar: ClinVar | None = None
     clinvar_discordance: ClinVarDiscordance | None = None
     known_variant: dict[str, Any] | None = None  # knowledge-base entry for this exact variant
+    local_frequency: LocalFrequency | None = None  # the lab's own frequency (--local-frequencies): never evidence
     # risk and modifier genes: the risk-allele category (their ``classification`` is never P/LP)
     risk_allele: RiskAllele | None = None
     evidence: list[Evidence]

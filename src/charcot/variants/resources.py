@@ -32,7 +32,7 @@ from charcot.variants.annotation import (
     pick_consequence,
     schema_from_header,
 )
-from charcot.variants.model import ClinVar, Frequencies, Predictors
+from charcot.variants.model import ClinVar, Frequencies, LocalFrequency, Predictors
 
 # gnomAD v4 INFO fields that no earlier release has (v4 is GRCh38 only: gnomAD v4.0/v4.1 release notes).
 _GNOMAD_V4_FIELDS = ("grpmax", "fafmax_faf95_max", "AF_grpmax_joint", "fafmax_faf95_max_joint")
@@ -311,8 +311,9 @@ def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
 
 
 GNOMAD_HINT = ("pass gnomAD's own sites VCF (gnomad.joint/exomes/genomes.v4.1.sites...vcf.bgz, or v2.1.1 for GRCh37) or "
-               "a 'charcot resources build' bundle made from it; an in-house frequency file cannot stand in for gnomAD "
-               "(charcot does not use local frequencies for BA1/BS1/PM2)")
+               "a 'charcot resources build' bundle made from it; an in-house frequency file cannot stand in for gnomAD: "
+               "give it with --local-frequencies to show its frequencies next to the findings (never used for "
+               "BA1/BS1/PM2)")
 
 
 class GnomadResource(TabixResource):
@@ -584,3 +585,35 @@ class GnomadCoverage:
                 worst = (key, shown)
         assert worst is not None
         return True, f"gnomAD coverage checked ({self.path.name}): {worst[1]}"
+
+
+class LocalFrequencies(TabixResource):
+    """A laboratory's own frequency file (a sites or cohort VCF with INFO AF, or AC and AN), shown next to the
+    findings and never used as population evidence."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "local frequency")
+        if "AF" not in self.infos and not {"AC", "AN"} <= set(self.infos):
+            raise InputError("the local frequency file has neither INFO/AF nor INFO/AC and AN", path=self.path,
+                             hint="add them with 'bcftools +fill-tags FILE -- -t AC,AN,AF'")
+
+    def lookup(self, chrom: str, allele: Allele) -> LocalFrequency | None:
+        hit = self.find(chrom, allele)
+        if hit is None and left_shiftable(allele):
+            hit = self.find_shifted(chrom, allele)
+        if hit is None:
+            return None
+        v, i, alts = hit
+
+        def num(name: str) -> float | None:
+            raw = _info_str(v, name, i, len(alts)) if name in self.infos else None
+            try:
+                return float(raw) if raw not in (None, ".", "") else None
+            except ValueError:
+                return None
+
+        ac, an, af = num("AC"), num("AN"), num("AF")
+        if af is None and ac is not None and an:
+            af = ac / an
+        return LocalFrequency(af=af, ac=int(ac) if ac is not None else None, an=int(an) if an is not None else None,
+                              source=f"local frequency file {self.label}")
