@@ -394,3 +394,25 @@ def test_a_reference_fasta_that_holds_no_panel_region_is_an_error_not_a_crash(tm
         build_bundle(tmp_path / "b", Build.GRCh38, fasta=ENGINE / "grch38_chr21_MRPL39.fa.gz",
                      gff=ENGINE / "MRPL39.ensembl.gff3")
     assert not (tmp_path / "b").exists()
+
+
+def test_a_gnomad_release_told_by_its_group_fields_keeps_them_in_the_bundle(tmp_path: Path) -> None:
+    # a release without group-maximum fields is told to be gnomAD by its AF_afr/AF_nfe... fields: the bundle keeps
+    # them (before: they were dropped and the bundled file was refused as "not a gnomAD sites VCF" at interpret time)
+    import pysam
+
+    from charcot.variants.resources import GNOMAD_SIGNATURE_FIELDS
+
+    from .resourcebuild import GNOMAD_V2_37, _header, _write
+
+    header = [h for h in _header(GNOMAD_V2_37)
+              if not any(h.startswith(f"##INFO=<ID={f},") for f in GNOMAD_SIGNATURE_FIELDS)]
+    chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", Build.GRCh37)
+    src = _write(tmp_path / "g.vcf.bgz", header, ["\t".join([
+        chrom, str(pos), ".", ref, alt, ".", "PASS", "AC=3;AN=250000;AF=1.2e-05;AF_afr=0;AF_nfe=2.4e-05;AF_eas=0"])])
+    build_bundle(tmp_path / "b", Build.GRCh37, gnomad=[src])
+    with pysam.VariantFile(str(tmp_path / "b" / "gnomad.vcf.gz")) as vf:
+        assert {"AF_afr", "AF_nfe", "AF_eas", "AC", "AN"} <= set(vf.header.info)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh37)
+    (f,) = [f for f in interpret(vcf, resources=tmp_path / "b").findings if f.gene == "SOD1"]
+    assert f.frequencies.present and f.frequencies.af == pytest.approx(1.2e-5)
