@@ -416,3 +416,21 @@ def test_a_gnomad_release_told_by_its_group_fields_keeps_them_in_the_bundle(tmp_
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, ref, alt)], build=Build.GRCh37)
     (f,) = [f for f in interpret(vcf, resources=tmp_path / "b").findings if f.gene == "SOD1"]
     assert f.frequencies.present and f.frequencies.af == pytest.approx(1.2e-5)
+
+
+def test_a_gene_without_an_exon_table_keeps_gnomad_over_its_whole_span(tmp_path: Path) -> None:
+    # SARM1 has no GRCh38 exon table in the knowledge base: narrowing gnomAD to exons would have left the whole gene
+    # "not assessed"; it keeps its span instead, and the manifest says so
+    from charcot.genome.panel import knowledge_panel
+
+    (g,) = [g for g in knowledge_panel(Build.GRCh38).genes if g.symbol == "SARM1"]
+    assert not g.exons
+    mid = (g.start + g.end) // 2
+    gnomad = gnomad_vcf(tmp_path / "g.vcf.bgz", [(g.chrom, mid, "C", "T", {
+        "AF": "2e-05", "AN": "150000", "AC": "3", "AF_grpmax": "4e-05", "AN_grpmax": "75000", "AC_grpmax": "3"})])
+    build_bundle(tmp_path / "b", Build.GRCh38, gnomad=[gnomad])
+    sets = Bundle(tmp_path / "b").manifest.region_sets
+    assert "whole gene for NIPA1, SARM1" in sets["gnomad"].description
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(g.chrom, mid, "C", "T")], build=Build.GRCh38)
+    (f,) = [f for f in interpret(vcf, resources=tmp_path / "b").findings if f.gene == "SARM1"]
+    assert f.frequencies.present and f.frequencies.not_covered is None

@@ -121,9 +121,17 @@ def exon_regions(build: Build, padding: int = SCORE_PADDING) -> list[tuple[str, 
     """Every panel exon +- ``padding`` (coding and splice-region positions), merged."""
     from charcot.genome.panel import knowledge_panel
 
-    spans = sorted((g.chrom, e.start - padding, e.end + padding) for g in knowledge_panel(build).genes
-                   for e in g.exons)
+    genes = knowledge_panel(build).genes
+    spans = [(g.chrom, e.start - padding, e.end + padding) for g in genes for e in g.exons]
+    # a gene without an exon table in this build (NIPA1, SARM1 on GRCh38) keeps its whole span: its exons are unknown
+    spans += [(g.chrom, g.start - padding, g.end + padding) for g in genes if not g.exons]
     return _merge(spans)
+
+
+def genes_without_exons(build: Build) -> list[str]:
+    from charcot.genome.panel import knowledge_panel
+
+    return sorted(g.symbol for g in knowledge_panel(build).genes if not g.exons)
 
 
 def _merge(spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -139,7 +147,11 @@ def _merge(spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
 def region_sets(build: Build, *, padding: int = PADDING, gnomad_padding: int = GNOMAD_PADDING,
                 extra: Sequence[tuple[str, int, int]] = ()) -> dict[str, BundleRegionSet]:
     """The bundle's named region sets (``extra`` regions are added to every set)."""
+    whole = genes_without_exons(build)
+
     def made(description: str, pad: int, spans: Sequence[tuple[str, int, int]]) -> BundleRegionSet:
+        if whole and "exons" in description:
+            description += f" (whole gene for {', '.join(whole)}: no exon table in {build.value})"
         return BundleRegionSet(description=description + (" and the extra regions given" if extra else ""),
                                padding=pad, regions=_merge([*spans, *extra]))
 
