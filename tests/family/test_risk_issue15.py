@@ -140,3 +140,23 @@ def test_curves_are_named_in_words_in_clinician_text(tmp_path: Path, run_cli: Ca
 
     for gene in ("C9orf72", "SOD1", "TARDBP", "FUS"):
         assert all(c.title for c in penetrance_record(gene).curves), gene  # the current snapshot names them all
+
+
+def test_sporadic_share_is_not_counted_twice_when_relatives_have_ages(tmp_path: Path) -> None:
+    # The sporadic share is P(carrier | ALS and no affected relative): the unaffected, elderly parents ARE that
+    # family history. Applying it "before relatives' data" and then conditioning on those parents again gave
+    # the proband 1.3% at x = 0.2 (0.5% at x = 0.1) instead of the knowledge base's 7%.
+    ped = read_pedigree(write(tmp_path, SPORADIC))
+    expected = share_fraction(get_knowledge().gene("C9orf72").sporadic_share)
+    assert expected is not None
+    obs = {"C": Observation(age=60, onset_age=58), "P": Observation(age=86), "M": Observation(age=84),
+           "S": Observation(age=57)}
+    for x in (0.1, 0.2, 0.5):
+        res = relative_risks(ped, "C9orf72", observations=obs, nonpenetrance=x, sensitivity=False)
+        assert res.by_id("C").p_carrier == pytest.approx(expected, abs=1e-9), x
+        # the parents share the proband's probability between them (one of them transmitted it)
+        assert res.by_id("P").p_carrier < expected and res.by_id("P").p_carrier > 0.2 * expected
+    # a genetic test of a relative is new information, not family history: it still moves the proband
+    tested = {**obs, "S": Observation(age=57, test="carrier")}
+    res = relative_risks(ped, "C9orf72", observations=tested, nonpenetrance=0.2, sensitivity=False)
+    assert res.by_id("C").p_carrier > 0.3

@@ -87,7 +87,7 @@ class SensitivityRow(BaseModel):
 
 
 class ProbandPrior(BaseModel):
-    """Where the proband's carrier probability before relatives' data comes from."""
+    """Where the proband's carrier probability given the family history comes from."""
 
     id: str
     family_history: str  # "apparently sporadic" or "familial"

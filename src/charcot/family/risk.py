@@ -140,8 +140,9 @@ def proband_prior(pedigree: Pedigree, gene: str, proband: str, status: Mapping[s
                             + ": the proband's carrier probability comes from the population model")
     sources = [] if record is None else list(record.sources)
     return ProbandPrior(id=proband, family_history=history, used=True, p_carrier=value, sources=sources,
-                        text=f"P(carrier) {value:.1%} before relatives' data: {gene} in {basis}, knowledge base: "
-                        f"'{text}'")
+                        text=f"P(carrier) {value:.1%} given the family history (relatives' status and ages, which "
+                        f"the share already reflects; only test results change it): {gene} in {basis}, knowledge "
+                        f"base: '{text}'")
 
 
 def pedigree_arrays(pedigree: Pedigree) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -234,9 +235,9 @@ class _PersonArrays:
         return out
 
 
-def likelihood_matrix(p: _PersonArrays, scale: FloatArray) -> FloatArray:
+def likelihood_matrix(p: _PersonArrays, scale: FloatArray, tests: bool = True) -> FloatArray:
     """L[i, g] as in the module docstring, for all people at once. ``scale``: (n, 3) lifetime
-    penetrance per person and genotype."""
+    penetrance per person and genotype. ``tests=False``: phenotypes only (genetic test results left out)."""
     n = len(p.age)
     like = np.ones((n, 3))
     has_onset = p.affected & ~np.isnan(p.onset)
@@ -256,8 +257,9 @@ def likelihood_matrix(p: _PersonArrays, scale: FloatArray) -> FloatArray:
     if np.any(unaffected):
         f = p.curve_at(np.where(unaffected, p.age, 0.0))
         like[unaffected] = 1.0 - scale[unaffected] * f[unaffected, None]
-    like[p.carrier] *= np.array([0.0, 1.0, 1.0])
-    like[p.noncarrier] *= np.array([1.0, 0.0, 0.0])
+    if tests:
+        like[p.carrier] *= np.array([0.0, 1.0, 1.0])
+        like[p.noncarrier] *= np.array([1.0, 0.0, 0.0])
     return like
 
 
@@ -300,8 +302,9 @@ def relative_risks(
     ``ages``: current age per ID; ``observations`` add onset ages, status and test results (they win
     over the pedigree file). ``nonpenetrance`` x defaults to the gene's knowledge-base default.
     ``proband`` (default: the pedigree's proband, else the only affected person): when affected and
-    untested, their carrier probability before relatives' data is the gene's share of sporadic or
-    familial ALS (by the family history in the pedigree), not the population model. A named proband
+    untested, their carrier probability given the relatives' phenotypes is the gene's share of sporadic
+    or familial ALS (by the family history in the pedigree), not the population model; relatives' test
+    results still update it. A named proband
     who is unaffected (a consultand) leaves the prior with the only affected person, if there is one.
     ``penetrance``: the gene's penetrance record (default: from the knowledge base). An X-linked record
     switches to X-linked transmission: males hemizygous (curve, x), heterozygous females with their own
@@ -365,11 +368,19 @@ def relative_risks(
         scale = scale_for(xv)
         like = likelihood_matrix(arrays, scale)
         if prior_info is not None and prior_info.used and prior_info.p_carrier is not None:
-            # replace the proband's phenotype term so that, before relatives' data, P(carrier) = share
+            # The share is P(carrier | ALS, this family history): the relatives' affection status and ages ARE
+            # that history, so the proband's term is set for P(carrier | relatives' phenotypes) = share, and only
+            # genetic test results (new information) move it further. Counting the unaffected elderly parents
+            # again on top of a sporadic share took 7% down to about 1%.
             k = ids.index(prior_info.id)
             s_ = prior_info.p_carrier
-            hw = founder_prior[k]
-            like[k] = np.array([(1 - s_) / hw[0], s_ / (hw[1] + hw[2]), s_ / (hw[1] + hw[2])])
+            pheno = likelihood_matrix(arrays, scale, tests=False)
+            pheno[k] = 1.0
+            q = float(np.sum(solve(pedigree, pheno, cf, graph=graph, founder_prior=founder_prior).posteriors[k, 1:]))
+            if not 0.0 < q < 1.0:  # the relatives' phenotypes exclude (or force) carriage under this model
+                hw = founder_prior[k]
+                q = float(hw[1] + hw[2])
+            like[k] = np.array([(1 - s_) / (1 - q), s_ / q, s_ / q])
         return solve(pedigree, like, cf, graph=graph, founder_prior=founder_prior), scale
 
     def maybe(v: float) -> float | None:
