@@ -105,7 +105,7 @@ def main() -> None:
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
               f"{args.repeat} paired runs, medians")
         print(f"{'input':36s} {'charcot wall/CPU s':>18s} {'peak MB':>8s} {'bcftools':>26s} "
-              f"{'wall/CPU s':>12s} {'ratio wall/CPU':>15s} {'target':>8s}")
+              f"{'wall/CPU s':>12s} {'ratio wall/CPU':>15s} {'target':>8s}  findings")
         chosen = {int(x) for x in args.only.split(",") if x.strip()}
         for row, (name, cmd, bname, bcmd, target) in enumerate(pairs, start=1):
             if chosen and row not in chosen:
@@ -121,7 +121,7 @@ def main() -> None:
             rss = max(r[2] for r in c_runs)
             goal = f"<= {target:.1f}x" if target else "-"
             print(f"{name:36s} {cw:8.2f} / {cc:6.2f}   {rss:7d} {bname:>26s} {bw:5.2f}/{bc:5.2f} "
-                  f"{rw:7.2f}x/{rc:5.2f}x {goal:>8s}", flush=True)
+                  f"{rw:7.2f}x/{rc:5.2f}x {goal:>8s}  JSON {out.stat().st_size / 1e6:.1f} MB", flush=True)
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print("targets: indexed WGS <= 1.0 s wall and <= 5x bcftools -R; unindexed bgzip <= 1.0x "
               "'bcftools index + view -R'; plain gzip / plain text <= 1.5x bcftools -T; peak <= 200 MB")
