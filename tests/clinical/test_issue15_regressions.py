@@ -148,3 +148,14 @@ def test_kings_2a_caveat_only_where_one_region_makes_it_matter() -> None:
     raw.pop("regions_involved")
     clinical_one = kings_clinical(ClinicalCase.model_validate(raw), date(2023, 10, 1))
     assert clinical_one.stage == "2A" and any("2A" in c for c in clinical_one.caveats)
+
+
+def test_refusal_names_the_baseline_window_it_applies() -> None:
+    # the only visit is 40 days before diagnosis: outside the 31-day baseline window. The refusal read
+    # "no ALSFRS-R visit at or after diagnosis" although a visit up to 31 days before diagnosis is accepted
+    raw = _case("2023-01-01", "2025-03-20", "2025-02-08", ALL4)
+    result = assess(ClinicalCase.model_validate(raw), today=date(2025, 4, 1))
+    reasons = result.encals.refusal_reasons
+    assert result.encals.status == "refused"
+    assert any("31 days before diagnosis" in r and "2025-02-08" in r for r in reasons), reasons
+    assert not any("at or after diagnosis" in r for r in reasons)

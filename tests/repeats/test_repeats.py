@@ -567,3 +567,16 @@ def test_report_line_names_the_biallelic_finding(tmp_path: Path) -> None:
     assert line.startswith("ATXN2 27/27 repeats: risk allele: bi-allelic intermediate ATXN2 (reported recessive ALS)")
     single = assess_repeats(_eh5_with_atxn2(tmp_path, 22, 31)).call("ATXN2")
     assert single is not None and "bi-allelic" not in repeat_line(_repeat_call(single))
+
+
+@pytest.mark.parametrize(("small", "large"), [(27, 27), (28, 28), (27, 28)])
+def test_verdict_set_only_by_an_unverified_genotype_rule_is_not_high_confidence(tmp_path: Path, small: int,
+                                                                                 large: int) -> None:
+    # 28/28: both alleles normal by the default thresholds; the locus verdict "risk allele" comes only from the
+    # bi-allelic rule, whose one report is marked unverified, yet the call read "[confidence high]"
+    atxn2 = assess_repeats(_eh5_with_atxn2(tmp_path, small, large)).call("ATXN2")
+    assert atxn2 is not None and atxn2.category == AlleleCategory.RISK_ALLELE
+    assert all(a.category == AlleleCategory.NORMAL for a in atxn2.alleles)
+    assert atxn2.confidence == "moderate"
+    normal = assess_repeats(_eh5_with_atxn2(tmp_path, 22, 26)).call("ATXN2")
+    assert normal is not None and normal.confidence == "high"

@@ -133,7 +133,11 @@ def _predictors(case: ClinicalCase, today: date, rees: criteria_mod.CriteriaResu
         candidates = [v for v in case.visits_until(today) if v.alsfrs_r is not None
                       and v.date >= diag.date - BASELINE_WINDOW_BEFORE_DIAGNOSIS]
         if not candidates:
-            reasons.append("no ALSFRS-R visit at or after diagnosis (ΔFRS at diagnosis is needed)")
+            window = BASELINE_WINDOW_BEFORE_DIAGNOSIS.days
+            earlier = [v.date for v in case.visits_until(today) if v.alsfrs_r is not None]
+            reasons.append(f"no ALSFRS-R visit from {window} days before diagnosis onwards (ΔFRS at diagnosis is "
+                           "needed)" + (f"; the latest earlier one, {earlier[-1].isoformat()}, is "
+                                        f"{(diag.date - earlier[-1]).days} days before diagnosis" if earlier else ""))
         else:
             base = candidates[0]
             assert base.alsfrs_r is not None

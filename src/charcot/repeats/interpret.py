@@ -231,7 +231,11 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"
-    if any(a.ci_crosses_threshold or a.support in LOWER_BOUND_SUPPORT for a in alleles) or disagreement:
+    allele_worst = max((SEVERITY[a.category] for a in alleles), default=-1)
+    # a verdict raised only by a genotype rule marked unverified is never called with high confidence
+    raised_by_unverified = any(f.unverified and SEVERITY[f.category] > allele_worst for f in findings)
+    if any(a.ci_crosses_threshold or a.support in LOWER_BOUND_SUPPORT for a in alleles) or disagreement \
+            or raised_by_unverified:
         confidence = "moderate"
     if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")):
         confidence = "low"
