@@ -154,3 +154,41 @@ def eh_cohort_vcf(path: Path, samples: list[str], expanded: set[str], no_call: s
         out.append("\t".join([*cols[:9], *cells]))
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
+
+
+AM_REAL = Path(__file__).resolve().parents[1] / "data" / "variants" / "resources" / "scores" / "AlphaMissense_hg38.head.tsv"
+
+
+def alphamissense_tsv(vcf: Path, out: Path, seed: int = 11, bgzip: bool = True) -> dict[tuple[str, int, str, str], float]:
+    """An AlphaMissense TSV for the missense alleles of a synthetic cohort VCF: the released file's own copyright
+    and column lines and its real first records (tests/data/variants/resources/scores/AlphaMissense_hg38.head.tsv),
+    then one row per missense allele of ``vcf`` in the same columns, with a score drawn at random (synthetic
+    sites have no real score; uniprot/transcript/protein cells are '.'). Returns (chrom, pos, ref, alt) -> score.
+    Sorted by position; bgzipped and tabix-indexed when ``bgzip``."""
+    import numpy as np
+    from cyvcf2 import VCF
+
+    lines = AM_REAL.read_text(encoding="utf-8").splitlines()
+    head = [x for x in lines if x.startswith("#")]
+    real = [x for x in lines if not x.startswith("#")]
+    rng = np.random.default_rng(seed)
+    scores: dict[tuple[str, int, str, str], float] = {}
+    rows: list[tuple[str, int, str]] = []
+    for record in VCF(str(vcf)):
+        if "missense_variant" not in str(record.INFO.get("CSQ") or ""):
+            continue
+        score = round(float(rng.uniform(0.05, 1.0)), 4)
+        cls = "likely_pathogenic" if score > 0.564 else "likely_benign" if score < 0.34 else "ambiguous"
+        key = (record.CHROM.removeprefix("chr"), record.POS, record.REF, record.ALT[0])
+        scores[key] = score
+        rows.append((record.CHROM, record.POS, "\t".join(
+            [record.CHROM, str(record.POS), record.REF, record.ALT[0], "hg38", ".", ".", ".", f"{score:.4f}", cls])))
+    rows += [(x.split("\t")[0], int(x.split("\t")[1]), x) for x in real]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    plain = out.with_suffix("") if bgzip else out
+    plain.write_text("\n".join(head + [r[2] for r in rows]) + "\n", encoding="utf-8")
+    if bgzip:
+        pysam.tabix_compress(str(plain), str(out), force=True)
+        pysam.tabix_index(str(out), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+        plain.unlink()
+    return scores

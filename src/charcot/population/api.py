@@ -249,6 +249,15 @@ def run_burden(
     if backend not in ("local", "hail"):
         raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
     not_assessed: list[dict[str, str]] = []
+    if criteria.alphamissense:
+        from charcot.population.alphamissense import read_columns
+
+        read_columns(criteria.alphamissense)  # a clear error now, not deep inside a backend
+        notes.append(f"AlphaMissense masks: missense with am_pathogenicity > {criteria.am_min:g} (0.564 = likely "
+                     "pathogenic, Cheng et al. 2023) from the given AlphaMissense TSV; a missense allele the file "
+                     "does not list does not enter them (no AlphaMissense rows when no allele is above the cut-off)")
+    else:
+        notes.append("AlphaMissense masks not run: no --alphamissense file")
     if criteria.plp_source == "charcot" and hail_native:
         not_assessed.append({"what": "plp class", "reason": "charcot's ACMG classification of panel alleles reads a "
                              "VCF/BCF; the input is a Hail MatrixTable/VDS (use --plp-source clinvar or sites)"})

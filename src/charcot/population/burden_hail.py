@@ -236,21 +236,33 @@ def collapse_hail(
     # mask-eligible alleles (lof / missense up to af <= 1%), one kind per gene (lof wins), as burden_local
     import math
 
+    if criteria.alphamissense:  # AlphaMissense TSV, joined on (chrom, pos, ref, alt); the largest score counts
+        mt = mt.annotate_rows(am=_alphamissense_table(hl, criteria.alphamissense)[
+            hl.str(mt.locus.contig).replace("^chr", ""), mt.locus.position, mt.alleles[0], mt.alleles[mt.k]].score)
+        am_ok = hl.or_else(mt.am > criteria.am_min, False)
+    else:
+        am_ok = hl.bool(False)
+
     wide_rare = mt.af < max(criteria.max_af, math.nextafter(MASK_MAX_AF, 1.0))
 
     def mask_pairs(p: Any) -> Any:
         gene = p[gi].strip()
         terms = hl.set(p[ci].split("&").map(lambda t: t.replace("^\\*+", "")))
         is_lof = hl.or_else(wide_rare & (hl.len(terms.intersection(lof_lit)) > 0), False)
-        is_mis = hl.or_else(wide_rare & (hl.len(terms.intersection(mis_lit)) > 0) & hl.is_defined(mt.revel)
-                            & (hl.or_else(mt.revel, -1.0) >= criteria.revel_min), False)
-        kind = hl.if_else(is_lof, "lof", hl.if_else(is_mis, "missense", ""))
-        return hl.if_else((gene == "") | (kind == ""), hl.empty_array(hl.ttuple(hl.tstr, hl.tstr)),
-                          hl.array([hl.tuple([gene, kind])]))
+        any_mis = hl.or_else(wide_rare & (hl.len(terms.intersection(mis_lit)) > 0), False)
+        is_mis = hl.or_else(any_mis & hl.is_defined(mt.revel) & (hl.or_else(mt.revel, -1.0) >= criteria.revel_min),
+                            False)
+        is_am = any_mis & am_ok
+        kind = hl.if_else(is_lof, "lof", hl.if_else(is_mis, "missense", hl.if_else(is_am, "am", "")))
+        return hl.if_else((gene == "") | (kind == ""), hl.empty_array(hl.ttuple(hl.tstr, hl.tstr, hl.tbool)),
+                          hl.array([hl.tuple([gene, kind, is_am])]))
 
     found = hl.set(hl.flatten(mt.ann.map(mask_pairs)))
     mask_list = hl.array(hl.set(found.map(lambda t: t[0]))).filter(gene_ok).map(
-        lambda g: hl.tuple([g, hl.if_else(found.contains(hl.tuple([g, "lof"])), "lof", "missense")]))
+        lambda g: hl.bind(lambda mine: hl.tuple([
+            g, hl.if_else(mine.contains("lof"), "lof", hl.if_else(mine.contains("missense"), "missense", "am")),
+            found.any(lambda t: (t[0] == g) & t[2])]),
+            hl.set(found.filter(lambda t: t[0] == g).map(lambda t: t[1]))))
     mt = mt.annotate_rows(mask_pairs=mask_list)
     no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
     q = mt.filter_rows(hl.len(mt.pairs) > 0)
@@ -286,16 +298,34 @@ def collapse_hail(
         pairs_sorted = sorted((order[c.s], int(c.d)) for c in r.mcar)
         carrier_index = np.array([i for i, _ in pairs_sorted], dtype=np.int64)
         carrier_dosage = np.array([d for _, d in pairs_sorted], dtype=np.int8)
-        for gene, kind in r.mask_pairs:
+        for gene, kind, am in r.mask_pairs:
             result.mask_variants.append(MaskVariant(
                 gene, kind, str(r.locus.contig).removeprefix("chr"), int(r.locus.position), r.alleles[0],
-                r.alleles[r.k], float(r.af), int(r.mac), carrier_index, carrier_dosage))
+                r.alleles[r.k], float(r.af), int(r.mac), carrier_index, carrier_dosage, am=bool(am)))
     result.mask_variants.sort(key=lambda v: v.key)
     result.records_read = int(records_read)
     result.records_skipped_filter = int(skipped)
     result.missense_without_revel = {str(g): int(c) for g, c in no_revel_counts.items()}
     result.annotation = spec.tag if spec else None
     return result
+
+
+def _alphamissense_table(hl: Any, path: str) -> Any:
+    """The AlphaMissense TSV as a Hail Table keyed by (chrom without 'chr', pos, ref, alt) -> largest score;
+    column positions from the file's own #CHROM line (charcot.population.alphamissense.read_columns)."""
+    from charcot.population.alphamissense import read_columns
+
+    columns = read_columns(path)
+    with open(path, "rb") as raw:
+        head = raw.read(4)
+    compressed = head[:2] == b"\x1f\x8b"
+    bgzf = compressed and head[3:4] == b"\x04"  # BGZF sets FEXTRA
+    ht = hl.import_table(path, no_header=True, comment="#", impute=False, force_bgz=bgzf,
+                         force=compressed and not bgzf)
+    field = {name: f"f{i}" for name, i in columns.items()}
+    ht = ht.select(chrom=ht[field["#CHROM"]].replace("^chr", ""), pos=hl.int32(ht[field["POS"]]),
+                   ref=ht[field["REF"]], alt=ht[field["ALT"]], score=hl.float64(ht[field["am_pathogenicity"]]))
+    return ht.group_by("chrom", "pos", "ref", "alt").aggregate(score=hl.agg.max(ht.score))
 
 
 def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:

@@ -103,6 +103,19 @@ def collapse_job(job: Job) -> Collapse:
     from dataclasses import replace
 
     wide = replace(job.criteria, max_af=max(job.criteria.max_af, math.nextafter(MASK_MAX_AF, 1.0)))
+    am_scores = None
+    if job.criteria.alphamissense:
+        from charcot.population.alphamissense import AlphaMissenseScores
+
+        am_scores = AlphaMissenseScores(job.criteria.alphamissense)  # opened in this process (tabix handle)
+
+    def am_genes_of(found: Any, site: tuple[str, int, str, str]) -> set[str]:
+        """Genes where the allele is a rare missense with AlphaMissense above the cut-off."""
+        if am_scores is None or not found.missense_genes:
+            return set()
+        score = am_scores.score(*site)
+        return set(found.missense_genes) if score is not None and score > job.criteria.am_min else set()
+
     identity = bool(np.array_equal(idx, np.arange(len(vcf_samples))))
     for variant in _records(vcf, job.regions):
         result.records_read += 1
@@ -137,7 +150,8 @@ def collapse_job(job: Job) -> Collapse:
             cls = classify_allele(spec, annotation, info_af, info_revel, clnsig_text, key, len(alts), wide, plp_genes)
             hit_cells: np.ndarray | None = None
             af_source = "population"
-            if cls.af is None or cls.by_gene:
+            am_genes = am_genes_of(cls, key)
+            if cls.af is None or cls.by_gene or am_genes:
                 if gt is None:
                     array = variant.genotype.array()  # n x (ploidy + 1): the last column is the phased flag
                     gt = array[:, :-1] if identity else array[idx, :-1]  # -1 = missing allele
@@ -151,6 +165,7 @@ def collapse_job(job: Job) -> Collapse:
                 af_source = "cohort"
                 cls = classify_allele(spec, annotation, cohort_af, info_revel, clnsig_text, key, len(alts), wide,
                                       plp_genes)
+                am_genes = am_genes_of(cls, key)
                 af_used = float(cls.af if cls.af is not None else cohort_af)
             else:
                 af_used = float(cls.af)
@@ -159,20 +174,23 @@ def collapse_job(job: Job) -> Collapse:
                 for gene in cls.missense_without_revel:
                     if job.genes is None or gene.upper() in job.genes:
                         result.missense_without_revel[gene] = result.missense_without_revel.get(gene, 0) + 1
-            if not cls.by_gene:
+            if not cls.by_gene and not am_genes:
                 continue
             assert hit_cells is not None and gt is not None
             index, dosage = np.unique(hit_cells // gt.shape[1], return_counts=True)  # carriers, copies carried
             n_case = int(np.count_nonzero(is_case[index]))
             n_ctrl = int(index.size - n_case)
-            for gene, wide_classes in cls.by_gene.items():
+            for gene in sorted(set(cls.by_gene) | am_genes):
+                wide_classes = cls.by_gene.get(gene, set())
                 if job.genes is not None and gene.upper() not in job.genes:
                     continue
                 kinds = wide_classes & {"lof", "missense"}
-                if kinds and af_used <= MASK_MAX_AF:
+                am = gene in am_genes
+                if (kinds or am) and af_used <= MASK_MAX_AF:
+                    kind = "lof" if "lof" in kinds else "missense" if kinds else "am"
                     result.mask_variants.append(MaskVariant(
-                        gene, "lof" if "lof" in kinds else "missense", chrom, int(variant.POS), variant.REF, alt,
-                        af_used, int(hit_cells.size), index.astype(np.int64), dosage.astype(np.int8)))
+                        gene, kind, chrom, int(variant.POS), variant.REF, alt, af_used, int(hit_cells.size),
+                        index.astype(np.int64), dosage.astype(np.int8), am=am))
                 classes = {c for c in wide_classes if rare or c not in ("lof", "missense")}
                 for name in sorted(classes):
                     group_key = (gene, name)
@@ -185,6 +203,8 @@ def collapse_job(job: Job) -> Collapse:
                     result.variants.append(QualifyingVariant(
                         chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl))
     vcf.close()
+    if am_scores is not None:
+        am_scores.close()
     return result
 
 

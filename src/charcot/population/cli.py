@@ -41,6 +41,13 @@ def burden(
     all_genes: bool = typer.Option(False, "--all-genes", help="Test every annotated gene."),
     max_af: float = typer.Option(0.001, "--max-af", help="Rare = allele frequency below this."),
     revel_min: float = typer.Option(0.5, "--revel-min", help="Missense qualifies at REVEL >= this."),
+    alphamissense: Path | None = typer.Option(
+        None, "--alphamissense", metavar="FILE",
+        help="The AlphaMissense TSV (AlphaMissense_hg38.tsv.gz, bgzipped + tabix-indexed, or a subset with its "
+             "header): adds the gene x mask masks alphamissense, lof+alphamissense, lof+missense+alphamissense."),
+    am_min: float = typer.Option(0.564, "--am-min",
+                                 help="AlphaMissense masks: am_pathogenicity above this (0.564 = likely pathogenic, "
+                                      "Cheng et al. 2023)."),
     plp_source: str | None = typer.Option(
         None, "--plp-source",
         help="Where P/LP comes from: charcot (default: charcot's ACMG classification of each panel allele from the "
@@ -61,7 +68,8 @@ def burden(
                                                "status (needs --str-vcf)."),
 ) -> None:
     """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V), and gene x mask
-    tests (lof, missense, both; singleton / af<=0.1% / af<=1%) by burden, SKAT and SKAT-O, combined by ACAT-O.
+    tests (lof, missense, both; with --alphamissense also AlphaMissense alone and in union; singleton / af<=0.1% /
+    af<=1%) by burden, SKAT and SKAT-O (small-sample adjusted below 2,000 samples), combined by ACAT-O.
 
     Classes: plp (by default charcot's own ACMG classification; --plp-source clinvar|sites for ClinVar
     labels or a site list), lof and missense (rare; REVEL for missense), repeat (--str, at the
@@ -91,7 +99,8 @@ def burden(
             raise ConfigurationError("--backend hail needs Hail, which is not installed in this environment",
                                      hint="use --backend local, or run in the Hail environment (make hail-venv; "
                                           "pip install 'charcot[hail]')")
-    criteria = Criteria(max_af=max_af, revel_min=revel_min, plp_source=source,
+    criteria = Criteria(max_af=max_af, revel_min=revel_min, plp_source=source, am_min=am_min,
+                        alphamissense=str(alphamissense) if alphamissense else None,
                         plp_sites=read_plp_sites(str(plp_sites)) if plp_sites else frozenset())
     gene_list = split_terms(genes)
     gene_set: frozenset[str] | None

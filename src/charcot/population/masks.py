@@ -1,7 +1,10 @@
 """Gene x mask tests in the SAIGE-GENE+ / REGENIE style: burden, SKAT, SKAT-O, combined by ACAT-O.
 
 Masks (per gene): ``lof`` (predicted loss of function), ``missense`` (missense with REVEL >= the
-``--revel-min`` cut-off; AlphaMissense is not read), and their union ``lof+missense``, each at three
+``--revel-min`` cut-off), their union ``lof+missense``, and with ``--alphamissense`` (the official
+AlphaMissense TSV, :mod:`charcot.population.alphamissense`) ``alphamissense`` (missense with
+am_pathogenicity > 0.564, "likely pathogenic" in Cheng et al. 2023), ``lof+alphamissense`` and
+``lof+missense+alphamissense``; each at three
 frequency bins: ``singleton`` (allele count 1 among the analysed samples), ``af<=0.1%`` and
 ``af<=1%`` (the allele frequency used for rarity everywhere in charcot.population: the largest
 population frequency annotated, else the cohort's own; see :mod:`charcot.population.qualifying`).
@@ -38,7 +41,11 @@ MASK_MAX_AF = 0.01
 FREQ_BINS: tuple[tuple[str, float | None], ...] = (("singleton", None), ("af<=0.1%", 0.001), ("af<=1%", 0.01))
 MASK_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("lof", frozenset({"lof"})), ("missense", frozenset({"missense"})),
-    ("lof+missense", frozenset({"lof", "missense"})))
+    ("lof+missense", frozenset({"lof", "missense"})),
+    # AlphaMissense (--alphamissense): missense with am_pathogenicity > --am-min (0.564), alone and in union
+    # with the pLoF and REVEL masks; no variant qualifies (no row) when no AlphaMissense file is given
+    ("alphamissense", frozenset({"am"})), ("lof+alphamissense", frozenset({"lof", "am"})),
+    ("lof+missense+alphamissense", frozenset({"lof", "missense", "am"})))
 FIRTH_BELOW = 0.05  # burden score p-values below this are replaced by Firth's
 
 
@@ -47,7 +54,7 @@ class MaskVariant:
     """One ALT allele eligible for a mask in one gene, with its carriers (analysed-sample order)."""
 
     gene: str
-    kind: str  # lof or missense (lof wins when an allele is both)
+    kind: str  # lof, missense (REVEL) or am (AlphaMissense only); lof wins, then missense
     chrom: str
     pos: int
     ref: str
@@ -56,13 +63,15 @@ class MaskVariant:
     allele_count: int  # copies among the analysed samples
     index: npt.NDArray[np.int64]  # carrier positions in the analysed samples
     dosage: npt.NDArray[np.int8]  # copies carried (1 or 2)
+    am: bool = False  # a missense allele with AlphaMissense am_pathogenicity above the cut-off
 
     @property
     def key(self) -> tuple[str, str, int, str, str]:
         return (self.gene, self.chrom, self.pos, self.ref, self.alt)
 
     def same(self, other: MaskVariant) -> bool:
-        return (self.key == other.key and self.kind == other.kind and self.allele_count == other.allele_count
+        return (self.key == other.key and self.kind == other.kind and self.am == other.am
+                and self.allele_count == other.allele_count
                 and (self.af == other.af or abs(self.af - other.af) <= 1e-12)
                 and np.array_equal(self.index, other.index) and np.array_equal(self.dosage, other.dosage))
 
@@ -96,9 +105,10 @@ def mask_name(kind: str, bin_name: str) -> str:
 
 
 def select(variants: list[MaskVariant], kinds: frozenset[str], bin_cut: float | None) -> list[MaskVariant]:
+    chosen = [v for v in variants if v.kind in kinds or ("am" in kinds and v.am)]
     if bin_cut is None:
-        return [v for v in variants if v.kind in kinds and v.allele_count == 1]
-    return [v for v in variants if v.kind in kinds and v.af <= bin_cut]
+        return [v for v in chosen if v.allele_count == 1]
+    return [v for v in chosen if v.af <= bin_cut]
 
 
 def analyse_masks(
@@ -138,7 +148,7 @@ def analyse_masks(
     fraction = n_cases / n
     notes.append(f"mask tests: {n_cases} cases : {n_controls} controls (case fraction {fraction:.3f}); burden "
                  f"p-values from the score test, replaced by Firth's penalised likelihood-ratio test where the score "
-                 f"p < {FIRTH_BELOW} (imbalance-robust); SKAT/SKAT-O use the asymptotic null of the logistic score"
+                 f"p < {FIRTH_BELOW} (imbalance-robust); SKAT/SKAT-O from the logistic score (their null: next note)"
                  + (" — with this imbalance and few carriers they can be miscalibrated; read them with the Firth "
                     "burden p-values" if min(fraction, 1 - fraction) < 0.2 else ""))
     adjust = n < ADJUST_BELOW if small_sample_adjustment is None else small_sample_adjustment
@@ -151,6 +161,7 @@ def analyse_masks(
     else:
         notes.append("mask tests: SKAT and SKAT-O against their asymptotic null (no small-sample adjustment"
                      + (f": {n} samples >= {ADJUST_BELOW})" if small_sample_adjustment is None else ": switched off)"))
+    any_am = any(v.am for v in variants)
     by_gene: dict[str, list[MaskVariant]] = {}
     for v in variants:
         by_gene.setdefault(v.gene, []).append(v)
@@ -160,6 +171,8 @@ def analyse_masks(
         gene_rows: list[MaskResult] = []
         done: dict[tuple[tuple[str, str, int, str, str], ...], MaskResult] = {}
         for kind, kinds in MASK_KINDS:
+            if "am" in kinds and not any_am:  # no AlphaMissense scores given (or none above the cut-off)
+                continue
             for bin_name, cut in FREQ_BINS:
                 chosen = sorted(select(by_gene[gene], kinds, cut), key=lambda v: v.key)
                 if not chosen:

@@ -71,6 +71,9 @@ class Criteria:
     plp_sites: frozenset[tuple[str, int, str, str]] = frozenset()  # plp_source "sites"
     # plp_source "charcot": (chrom, pos, ref, alt, gene) classified P/LP, filled in by run_burden
     plp_site_genes: frozenset[tuple[str, int, str, str, str]] = frozenset()
+    # gene x mask tests only: AlphaMissense TSV (charcot.population.alphamissense) and its cut-off
+    alphamissense: str | None = None
+    am_min: float = 0.564  # > this = "likely pathogenic" (Cheng et al. 2023)
 
     def __post_init__(self) -> None:
         if self.plp_source not in PLP_SOURCES:
@@ -92,6 +95,7 @@ class Classified:
 
     by_gene: dict[str, set[str]] = field(default_factory=dict)
     missense_without_revel: set[str] = field(default_factory=set)
+    missense_genes: set[str] = field(default_factory=set)  # genes where the allele is a rare missense (any score)
     af: float | None = None  # population AF used (None = none available)
 
 
@@ -216,6 +220,7 @@ def classify_allele(
         if rare and terms & LOF_TERMS:
             classes.add("lof")
         if rare and terms & MISSENSE_TERMS:
+            result.missense_genes.add(gene)
             if revel is None:
                 result.missense_without_revel.add(gene)
             elif revel >= criteria.revel_min:
