@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from charcot.genome.panel import knowledge_panel
+from charcot.model import Build
 from charcot.variants import api
-from charcot.variants.findings_json import COLUMNS, FINDINGS_FORMAT, NOT_CLASSIFIED, expand, load
+from charcot.variants.findings_json import COLUMNS, FINDINGS_FORMAT, expand, load
 from tests.variants.test_quiet_memo import DATA, DEMO, _relocated_vcf
+from tests.variants.vcfbuild import Rec, write_vcf
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +50,17 @@ def test_round_trip_is_exact(which: str, relocated: Path) -> None:
 def test_every_not_reportable_finding_is_counted(relocated: Path) -> None:
     result = api.interpret(relocated, sex="female", include_filtered=True)
     data = json.loads(api.to_json(result))
-    quiet = [f for f in result.findings if not f.reportable]
+    quiet = [f for f in result.findings if not f.reportable and f.classification is not None]
     table = data["not_reportable"]
     assert len(quiet) > 500 and table["count"] == len(quiet) == len(table["rows"])
     assert table["by_gene"] == dict(Counter(f.gene for f in quiet))
     assert table["by_region"] == dict(Counter(f.position.region for f in quiet))
-    assert table["by_classification"] == dict(Counter(
-        f.classification.value if f.classification is not None else NOT_CLASSIFIED for f in quiet))
+    assert table["by_classification"] == dict(Counter(f.classification.value for f in quiet if f.classification))
     assert sum(table["by_classification"].values()) == len(quiet)
-    # every reportable finding is written in full, in the run's order
-    assert [f["key"] for f in data["findings"]] == [f.key for f in result.findings if f.reportable]
+    # every reportable or not-classified finding is written in full, in the run's order
+    full = [f for f in result.findings if f.reportable or f.classification is None]
+    assert [f["key"] for f in data["findings"]] == [f.key for f in full]
+    assert len(full) + len(quiet) == len(result.findings)
     assert table["columns"] == list(COLUMNS)
     # far fewer groups than rows: that is what makes the file small
     assert len(table["groups"]) < len(quiet) // 5
@@ -72,7 +76,7 @@ def test_memo_off_gives_the_same_document(relocated: Path, monkeypatch: pytest.M
 
 def test_a_changed_copy_is_its_own_group(relocated: Path) -> None:
     result = api.interpret(relocated)
-    quiet = [f for f in result.findings if not f.reportable]
+    quiet = [f for f in result.findings if not f.reportable and f.classification is not None]
     # two findings copied from one template share their sub-objects; change one copy's notes in place
     first = next(f for f in quiet if sum(g.inheritance is f.inheritance for g in quiet) > 2)
     first.notes = [*first.notes, "edited after the run"]
@@ -86,3 +90,21 @@ def test_unknown_format_is_refused(relocated: Path) -> None:
     data["findings_format"] = 3
     with pytest.raises(ValueError, match="format 3"):
         expand(data)
+
+
+def test_not_classified_findings_are_written_in_full(tmp_path: Path) -> None:
+    # a gene without an exon table in this build: its alleles' position and consequence are unknown, so they are
+    # not classified; that status is listed in full in ``findings`` even though they are not reportable
+    no_exons = [g for g in knowledge_panel(Build.GRCh38).genes if not g.exons]
+    assert no_exons, "the test needs a panel gene without an exon table on GRCh38"
+    gene = no_exons[0]
+    middle = (gene.region_start + gene.region_end) // 2
+    vcf = write_vcf(tmp_path / "u.vcf.gz", [Rec(gene.chrom, middle, "C", "T"), Rec(gene.chrom, middle + 40, "G", "A")],
+                    build=Build.GRCh38)
+    result = api.interpret(vcf)
+    unknown = [f for f in result.findings if f.gene == gene.symbol]
+    assert len(unknown) == 2 and all(f.classification is None and not f.reportable for f in unknown)
+    data = json.loads(api.to_json(result))
+    assert [f["key"] for f in data["findings"] if f["gene"] == gene.symbol] == [f.key for f in unknown]
+    assert all(f["not_classified"] for f in data["findings"] if f["gene"] == gene.symbol)
+    assert gene.symbol not in data["not_reportable"]["by_gene"]

@@ -4,13 +4,12 @@ A whole genome has about 9,000 alleles in the panel genes, almost all intronic c
 findings differ only in where the allele is and what the genotype was. Format 1 repeated every field of every
 one of them (12 MB for a whole genome). Format 2 keeps the same information, losslessly:
 
-* ``findings``: every reportable finding (coding or splice region, by annotation or exon table), in full, in
-  the run's order;
-* ``not_reportable``: every other finding, as a table. ``groups`` holds each distinct finding once without its
+* ``findings``: every reportable finding (coding or splice region, by annotation or exon table) and every
+  finding that is not classified (consequence unknown: a status a reader must see), in full, in the run's order;
+* ``not_reportable``: every other finding (not reportable, classified), as a table. ``groups`` holds each distinct finding once without its
   per-allele fields; ``columns`` names the fields of a row and ``rows`` holds one row per finding: its index in
   the run's order, its per-allele fields, and the number of its group. ``count`` is the number of rows and
-  ``by_gene`` / ``by_region`` / ``by_classification`` count them exactly (a finding without a classification is
-  counted as "not classified");
+  ``by_gene`` / ``by_region`` / ``by_classification`` count them exactly;
 * ``findings_format``: 2 (absent in format 1, where ``findings`` listed everything).
 
 ``load`` reads both formats back into an ``InterpretationResult`` equal to the one written.
@@ -30,7 +29,6 @@ FINDINGS_FORMAT = 2
 ROW_FIELDS = ("key", "chrom", "pos", "ref", "alt", "genotype", "phased", "phase_set", "genotype_quality", "depth")
 ROW_POSITION_FIELDS = ("intron", "description")
 COLUMNS = ("index", *ROW_FIELDS, *(f"position.{x}" for x in ROW_POSITION_FIELDS), "group")
-NOT_CLASSIFIED = "not classified"
 _SHARED_FIELDS = tuple(name for name in VariantFinding.model_fields if name not in ROW_FIELDS and name != "position")
 _SHARED_POSITION = ("transcript", "region", "exon", "exon_count", "nmd_escape")
 
@@ -64,7 +62,7 @@ def dump(result: InterpretationResult) -> str:
     by_region: Counter[str] = Counter()
     by_class: Counter[str] = Counter()
     for i, f in enumerate(result.findings):
-        if f.reportable:
+        if f.reportable or f.classification is None:
             full.append(f.model_dump(mode="json"))
             continue
         values = _shared_values(f)
@@ -84,7 +82,7 @@ def dump(result: InterpretationResult) -> str:
                      f.depth, p.intron, p.description, group])
         by_gene[f.gene] += 1
         by_region[p.region] += 1
-        by_class[f.classification.value if f.classification is not None else NOT_CLASSIFIED] += 1
+        by_class[f.classification.value] += 1
     data["findings"] = full
     data["findings_format"] = FINDINGS_FORMAT
     data["not_reportable"] = {"count": len(rows), "by_gene": dict(by_gene), "by_region": dict(by_region),
