@@ -111,3 +111,37 @@ def test_ages_file_status_is_the_one_segregation_reads(tmp_path: Path, run_cli: 
                      "--format", "tsv")
     pp1 = next(line for line in result.stdout.splitlines() if "\tPP1\t" in line)
     assert "besides the proband: HG004" in pp1
+
+
+GT_ONLY_VCF = """##fileformat=VCFv4.2
+##contig=<ID=chr21,length=46709983,assembly=GRCh38>
+##FILTER=<ID=PASS,Description="All filters passed">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tMUM\tDAD\tAUNT
+chr21\t31659783\t.\tC\tT\t50\tPASS\t.\tGT\t0/1\t0/1\t0/0\t0/1
+"""
+
+
+def test_missing_quality_fields_are_not_reported_as_zero(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # a GT-only VCF (no GQ, DP, AD) was described as "genotype quality 0, depth 0, 0 variant reads", and the
+    # SOD1 curve was named by its identifier ('anchored')
+    vcf = tmp_path / "gt_only.vcf"
+    vcf.write_text(GT_ONLY_VCF)
+    ped = tmp_path / "f.ped"
+    ped.write_text("F\tKID\tDAD\tMUM\t1\t2\nF\tMUM\t0\t0\t2\t1\nF\tDAD\t0\t0\t1\t1\nF\tAUNT\t0\t0\t2\t2\n")
+    result = run_cli("segregation", vcf, "--ped", ped)
+    assert result.code == 0, result.stderr
+    assert "genotype quality 0" not in result.stdout and "depth 0" not in result.stdout
+    assert "genotype quality not recorded" in result.stdout
+    assert "'anchored'" not in result.stdout
+    with_quality = GT_ONLY_VCF.replace("GT\t0/1\t0/1\t0/0\t0/1", "GT:GQ:DP:AD\t0/1:99:30:15,15\t0/1:99:30:15,15"
+                                       "\t0/0:99:30:30,0\t0/1:99:30:15,15").replace(
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype Quality">\n'
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">')
+    vcf.write_text(with_quality)
+    typed = run_cli("segregation", vcf, "--ped", ped)
+    assert typed.code == 0, typed.stderr
+    assert "Bayes factor" in typed.stdout and "SOD1 age curve: " in typed.stdout and "'anchored'" not in typed.stdout

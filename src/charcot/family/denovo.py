@@ -38,7 +38,7 @@ TAVTIGIAN = {"Supporting": 1.0, "Moderate": 2.0, "Strong": 4.0, "VeryStrong": 8.
 @dataclass
 class Call:
     gt: int  # 0 hom-ref, 1 het, 3 hom-alt, 2 unknown (cyvcf2 gt_types)
-    gq: float
+    gq: float  # negative: not recorded in the VCF (likewise dp and the read counts)
     dp: int
     ref_reads: int
     alt_reads: int
@@ -49,6 +49,8 @@ class Call:
 
     @property
     def balance(self) -> float | None:
+        if self.ref_reads < 0 or self.alt_reads < 0:
+            return None
         total = self.ref_reads + self.alt_reads
         return self.alt_reads / total if total > 0 else None
 
@@ -63,8 +65,17 @@ def genotype_words(gt: int) -> str:
 
 
 def describe(who: str, call: Call) -> str:
-    return (f"{who} {genotype_words(call.gt)} (genotype quality {call.gq:g}, depth {call.dp}, "
-            f"{call.alt_reads} variant read{'s' if call.alt_reads != 1 else ''})")
+    gq = f"genotype quality {call.gq:g}" if call.gq >= 0 else "genotype quality not recorded"
+    dp = f"depth {call.dp}" if call.dp >= 0 else "depth not recorded"
+    reads = (f"{call.alt_reads} variant read{'s' if call.alt_reads != 1 else ''}" if call.alt_reads >= 0
+             else "read counts not recorded")
+    return f"{who} {genotype_words(call.gt)} ({gq}, {dp}, {reads})"
+
+
+def _below(call: Call) -> str:
+    if call.gq < 0 or call.dp < 0:
+        return f"without genotype quality or depth in the VCF (needs GQ {MIN_GQ} and DP {MIN_DP})"
+    return f"below GQ {MIN_GQ}/DP {MIN_DP}"
 
 
 def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
@@ -73,7 +84,7 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
     if child.gt != 1:
         return False, f"proband is not heterozygous ({desc})"
     if not child.confident:
-        return False, f"proband call below GQ {MIN_GQ}/DP {MIN_DP} ({desc})"
+        return False, f"proband call {_below(child)} ({desc})"
     ab = child.balance
     if ab is not None and not CHILD_AB[0] <= ab <= CHILD_AB[1]:
         return False, f"proband allele balance {ab:.2f} outside {CHILD_AB} ({desc})"
@@ -81,7 +92,7 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
         if parent.gt != 0:
             return False, f"{name} is not homozygous reference ({desc})"
         if not parent.confident:
-            return False, f"{name} hom-ref call below GQ {MIN_GQ}/DP {MIN_DP}: de novo not established ({desc})"
+            return False, f"{name} hom-ref call {_below(parent)}: de novo not established ({desc})"
         if parent.alt_reads > MAX_PARENT_ALT_READS:
             return False, f"{name} has {parent.alt_reads} alt reads: possible mosaic or missed call ({desc})"
     return True, desc

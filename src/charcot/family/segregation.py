@@ -50,7 +50,8 @@ def _call(variant: Any, k: int) -> dn.Call:
     dp = int(variant.gt_depths[k]) if variant.gt_depths is not None else -1
     ref = int(variant.gt_ref_depths[k]) if variant.gt_ref_depths is not None else -1
     alt = int(variant.gt_alt_depths[k]) if variant.gt_alt_depths is not None else -1
-    return dn.Call(int(variant.gt_types[k]), gq if gq >= 0 else 0.0, max(dp, 0), max(ref, 0), max(alt, 0))
+    # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
+    return dn.Call(int(variant.gt_types[k]), gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1))
 
 
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
@@ -128,10 +129,11 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
             record = None
         if record is not None:
             x = record.default_nonpenetrance if nonpenetrance is None else nonpenetrance
-            model = PenetranceModel(record.curve(), x, POPULATION_LIFETIME_RISK)
+            curve = record.curve()
+            model = PenetranceModel(curve, x, POPULATION_LIFETIME_RISK)
             if record.population and record.population.carrier_frequency:
                 cf = record.population.carrier_frequency
-            label = f"{record.gene} age curve '{record.default_curve}', x = {x:g}"
+            label = f"{record.gene} age curve: {curve.title or 'the default curve'}, x = {x:g}"
     pheno = np.ones((len(pedigree), 3))
     geno = np.ones((len(pedigree), 3))
     for k, iid in enumerate(pedigree.ids):
