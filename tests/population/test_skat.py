@@ -260,6 +260,24 @@ def test_small_sample_adjustment_matches_the_skat_package_vignette() -> None:
     assert res.p_each[0] == pytest.approx(adjusted, rel=1e-9)  # rho = 0 is SKAT
 
 
+def test_adjustment_pieces_equal_dense_products() -> None:
+    """The sparse products behind the adjustment equal the dense ones: Z1 = V^1/2 P0-projected Z with Z1'Z1 = M,
+    T = (Y* - mu) Z and U = (Y* - mu) Z1 over the resampled phenotypes."""
+    from charcot.population.skat import _adjusted_pieces
+
+    null, geno, w, _, m, adj = _skat_example_subset()
+    pieces = _adjusted_pieces(adj, geno, w)
+    z = np.zeros((geno.n, len(geno.index)))
+    for j, (ix, d) in enumerate(zip(geno.index, geno.dosage, strict=True)):
+        z[ix, j] = d * w[j]
+    v = null.v
+    z1 = np.sqrt(v)[:, None] * (z - null.x @ np.linalg.solve(null.x.T @ (null.x * v[:, None]), null.x.T @ (z * v[:, None])))
+    r = adj.y_star[:500].astype(float) - null.mu
+    assert np.allclose(pieces.z1, z1, atol=1e-10) and np.allclose(z1.T @ z1, m, atol=1e-8)
+    assert np.allclose(pieces.t[:500], r @ z, atol=1e-9) and np.allclose(pieces.u[:500], r @ z1, atol=1e-9)
+    assert (adj.y_star.sum(axis=1) == int(null.y.sum())).all()  # the case count is fixed in every resample
+
+
 def test_conditional_bernoulli_sampler_is_exact() -> None:
     from charcot.population.skat import conditional_bernoulli
 

@@ -615,7 +615,7 @@ class MomentAdjustment:
     null: NullModel
     y_star: npt.NDArray[np.bool_]  # draws x n resampled case indicators
     excess4: FloatArray  # E[e^4] - 3 of e = (y - mu) / sqrt(v): 1 / (mu (1 - mu)) - 6
-    rdx: FloatArray  # draws x k: ((y* - mu) sqrt(v))' X
+    rdx: FloatArray  # draws x k: (y* - mu)' V^1/2 X
 
     @property
     def draws(self) -> int:
@@ -629,7 +629,7 @@ def moment_adjustment(null: NullModel, draws: int = ADJUST_RESAMPLES, seed: int 
     rdx = np.empty((draws, null.x.shape[1]))
     for start in range(0, draws, 1000):
         block = y_star[start:start + 1000].astype(np.float64)
-        rdx[start:start + 1000] = block @ xs - (null.mu * sv) @ xs
+        rdx[start:start + 1000] = block @ xs - null.mu @ xs
     return MomentAdjustment(null=null, y_star=y_star, excess4=1.0 / null.v - 6.0, rdx=rdx)
 
 
@@ -672,7 +672,7 @@ def _matched_sf(q: float, mean: float, var: float, df: float) -> float:
 @dataclass(frozen=True)
 class _AdjustedSet:
     """One variant set's pieces for the adjusted tests: Z1 = V^1/2 P Z (dense, n x p; n < ADJUST_BELOW),
-    T = (Y* - mu)' Z and U = (Y* - mu)' V^1/2 Z1-part (draws x p)."""
+    T = (Y* - mu)' Z and U = (Y* - mu)' Z1 (draws x p)."""
 
     z1: FloatArray
     t: FloatArray
@@ -694,7 +694,7 @@ def _adjusted_pieces(adj: MomentAdjustment, geno: SparseGenotypes, weights: Floa
     ys = adj.y_star[:, rows].astype(np.float64)
     t = ys @ zc - null.mu[rows] @ zc
     zs = zc * sv[rows, None]
-    u = ys @ zs - (null.mu[rows] * sv[rows]) @ zs - adj.rdx @ a
+    u = ys @ zs - null.mu[rows] @ zs - adj.rdx @ a
     return _AdjustedSet(z1=z1, t=t, u=u)
 
 
