@@ -160,3 +160,15 @@ def test_sporadic_share_is_not_counted_twice_when_relatives_have_ages(tmp_path: 
     tested = {**obs, "S": Observation(age=57, test="carrier")}
     res = relative_risks(ped, "C9orf72", observations=tested, nonpenetrance=0.2, sensitivity=False)
     assert res.by_id("C").p_carrier > 0.3
+
+
+def test_age_at_death_after_the_recorded_age_is_refused(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # age 40 and died at 70 was accepted (the model silently used 70); an onset after the current age is
+    # refused, and so is a death after it
+    ped = write(tmp_path, SPORADIC)
+    ages = write(tmp_path, "id\tage\tstatus\tdeceased\tdeath_age\nP\t40\tunaffected\tyes\t70\n", "ages.tsv")
+    result = run_cli("risk", ped, "--gene", "C9orf72", "--ages", ages)
+    assert result.code == 2 and "age at death 70 is after the recorded age 40" in result.stderr
+    assert "Traceback" not in result.stderr
+    same = write(tmp_path, "id\tage\tstatus\tdeceased\tdeath_age\nP\t70\tunaffected\tyes\t70\n", "same.tsv")
+    assert read_observations(same, read_pedigree(ped))["P"].model_age == 70

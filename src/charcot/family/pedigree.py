@@ -385,6 +385,10 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
         deceased = _DECEASED[dead_text]
         if death_age is not None and deceased is False:
             raise _err(f"death_age {death_age:g} given but deceased is 'no'", p, line=number, record=iid)
+        if death_age is not None and age is not None and death_age > age:
+            raise _err(f"age at death {death_age:g} is after the recorded age {age:g}", p, line=number, record=iid,
+                       hint="for a deceased relative give the age at death in death_age and leave age empty "
+                            "(or the same value)")
         if death_age is not None and onset is not None and onset > death_age:
             raise _err(f"onset age {onset:g} is after the age at death {death_age:g}", p, line=number, record=iid)
         out[iid] = Observation(age=age, onset_age=onset, status=status, test=_TEST[test_text],
