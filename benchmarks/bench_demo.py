@@ -5,24 +5,72 @@ median wall and CPU seconds (user+sys from wait4, children included) and peak RS
 PDF's cost. Also prints the import-only cost (``python -X importtime``-free: ``import charcot.report.build``
 in a fresh process) so the start-up share is visible. Machine and load average are printed.
 
+The critical path is printed too: one more ``charcot demo`` per repeat, run through this script with
+``--trace`` (it wraps ``build_report``, ``write_report`` and the report helper's tasks and prints each process's CPU
+seconds at their start and end); on two free cores the wall time is about the main process's CPU until the report
+is rendered plus the helper's PDF CPU (the helper's imports and plots run beside the analyses).
+
 usage: python benchmarks/bench_demo.py [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_interpret import CHARCOT, machine, run
 
+_TRACED = (("charcot.report.helper", "_pdf"), ("charcot.report.write", "write_report"))
+
+
+def _trace(argv: list[str]) -> int:
+    """Run ``charcot ARGV`` in this process with the traced functions printing this process's CPU seconds."""
+    def wrap(module_name: str, name: str) -> None:
+        module = importlib.import_module(module_name)
+        inner = getattr(module, name)
+
+        @functools.wraps(inner)
+        def traced(*args: object, **kwargs: object) -> object:
+            sys.stderr.write(f"trace {name} start {os.getpid()} {time.process_time():.3f}\n")
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                sys.stderr.write(f"trace {name} end {os.getpid()} {time.process_time():.3f}\n")
+
+        setattr(module, name, traced)
+
+    for module_name, name in _TRACED:  # wrapped before the helper is forked, so it runs the wrapped functions
+        wrap(module_name, name)
+    from charcot.cli import main as charcot_main
+
+    return charcot_main(argv)
+
+
+def critical_path(outdir: Path) -> tuple[float, float]:
+    """(main-process CPU until the report is rendered, helper PDF CPU) of one ``charcot demo``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1] / "src"),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, __file__, "--trace", "demo", "-q", "--outdir", str(outdir)], env=env,
+                          capture_output=True, text=True, check=True)
+    marks = {(m[1], m[2]): float(m[3]) for m in re.finditer(r"^trace (\S+) (start|end) \d+ ([\d.]+)$",
+                                                             done.stderr, re.M)}
+    return marks[("write_report", "start")], marks[("_pdf", "end")] - marks[("_pdf", "start")]
+
 
 def main() -> None:
+    if sys.argv[1:2] == ["--trace"]:
+        sys.exit(_trace(sys.argv[2:]))
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
@@ -30,18 +78,24 @@ def main() -> None:
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {args.repeat} runs, medians")
     rows: dict[str, list[tuple[float, float, int]]] = {"demo (with PDF)": [], "demo --no-pdf": [],
                                                        "imports only (report.build)": []}
+    paths: list[tuple[float, float]] = []
     tmp = Path(tempfile.mkdtemp(prefix="bench-demo-"))
     try:
         for i in range(args.repeat):
             rows["demo (with PDF)"].append(run([*CHARCOT, "demo", "--outdir", str(tmp / f"pdf{i}")]))
             rows["demo --no-pdf"].append(run([*CHARCOT, "demo", "--no-pdf", "--outdir", str(tmp / f"nopdf{i}")]))
             rows["imports only (report.build)"].append(run([sys.executable, "-c", "import charcot.report.build"]))
+            paths.append(critical_path(tmp / f"trace{i}"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'what':32s} {'wall s':>7s} {'CPU s':>7s} {'peak MB':>8s}")
     for name, results in rows.items():
         print(f"{name:32s} {statistics.median(r[0] for r in results):7.2f} "
               f"{statistics.median(r[1] for r in results):7.2f} {max(r[2] for r in results):8d}")
+    main_cpu = statistics.median(p[0] for p in paths)
+    pdf_cpu = statistics.median(p[1] for p in paths)
+    print(f"critical path (CPU s, medians): main process until the report is rendered {main_cpu:.2f} + helper PDF "
+          f"{pdf_cpu:.2f} = {statistics.median(p[0] + p[1] for p in paths):.2f}")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("target: charcot demo <= 4 s including the PDF")
 
