@@ -325,7 +325,10 @@ def _alphamissense_table(hl: Any, path: str) -> Any:
     field = {name: f"f{i}" for name, i in columns.items()}
     ht = ht.select(chrom=ht[field["#CHROM"]].replace("^chr", ""), pos=hl.int32(ht[field["POS"]]),
                    ref=ht[field["REF"]], alt=ht[field["ALT"]], score=hl.float64(ht[field["am_pathogenicity"]]))
-    return ht.group_by("chrom", "pos", "ref", "alt").aggregate(score=hl.agg.max(ht.score))
+    ht = ht.group_by("chrom", "pos", "ref", "alt").aggregate(score=hl.agg.max(ht.score))
+    # written once in Hail's format: the collapse runs several actions, each would otherwise re-read and re-group
+    # the TSV (71 million rows for the full release)
+    return ht.checkpoint(hl.utils.new_temp_file(prefix="alphamissense", extension="ht"))
 
 
 def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:
