@@ -28,7 +28,7 @@ _active: _Helper | None = None
 
 def _warm(parent: int, pdf: bool, plots: bool) -> None:
     """Runs in the helper: die with the main process (even a SIGKILLed one), then the imports the later
-    tasks need (and, for the PDF, a one-line layout that loads the fonts)."""
+    tasks need."""
     import ctypes
     import signal
     from contextlib import suppress
@@ -42,9 +42,7 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
 
         _figure()
     if pdf:
-        from charcot.report.render_pdf import warm_up
-
-        warm_up()
+        import weasyprint  # noqa: F401
 
 
 def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:

@@ -36,21 +36,6 @@ def pdf_from_html(html: str) -> bytes:
     return bytes(pdf)
 
 
-def warm_up() -> None:
-    """Lay out a one-line page with the report's stylesheet, so fontconfig, Pango and the fonts the report uses
-    are loaded before the report is ready (run by the report helper while the main process runs the analyses;
-    about 0.2 s off the PDF's critical path)."""
-    from charcot.report.render_html import environment
-
-    env = environment()
-    assert env.loader is not None
-    css = env.loader.get_source(env, "report.css")[0]
-    pdf_from_html(f'<!DOCTYPE html><html><head><style>{css}</style></head><body class="pdf"><div class="running">'
-                  f'r</div><h1>a <span class="state">b</span></h1><h2>c</h2><p>d <b>e</b> <i>f</i> <a href="#g">g</a>'
-                  f' <span class="mono">h</span> <span class="small">i</span></p><table class="meta compact"><tr>'
-                  f'<th>j</th><td>k</td></tr></table></body></html>')
-
-
 def start_pdf(report: Report) -> Callable[[], bytes]:
     """Start the PDF (in the report helper process when one is active, charcot.report.helper) and return
     a function that waits for its bytes; the caller can do other work meanwhile."""
