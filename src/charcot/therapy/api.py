@@ -81,6 +81,13 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted
         if fvcs[-1].fvc_percent_confirmed:
             clinical["fvc_percent_confirmed"] = True
+    if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None:
+        clinical["el_escorial"] = case.diagnosis.el_escorial_at_diagnosis.value
+    else:
+        rees = next((c for c in a.criteria if c.system == "revised_el_escorial"), None)
+        if rees is not None and rees.category in ("definite", "probable", "probable_laboratory_supported",
+                                                  "possible", "not_met"):
+            clinical["el_escorial"] = rees.category
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
         clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),

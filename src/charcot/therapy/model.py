@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -96,6 +97,8 @@ class Clinical(BaseModel):
     fvc_percent_confirmed: bool = Field(
         default=False, description="fvc_percent is below 10 and really is a percentage of predicted (not litres)")
     fvc_percent: float | None = Field(default=None, description="FVC, % predicted (10-200; below 10 only confirmed)")
+    el_escorial: Literal["definite", "probable", "probable_laboratory_supported", "possible", "not_met"] | None = Field(
+        default=None, description="revised El Escorial category (at diagnosis, else from the recorded examination)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
     months_since_diagnosis: float | None = Field(default=None, ge=0)
     progression_rate: float | None = Field(

@@ -128,6 +128,9 @@ class Criterion(BaseModel):
     preapproved_variants: list[str] | None = None
     review_note: str | None = None
     repeat_status: list[str] = Field(default_factory=list)
+    diagnostic_categories: list[Literal["definite", "probable", "probable_laboratory_supported", "possible"]] = Field(
+        default_factory=list, description="kind diagnosis: the revised El Escorial categories the trial accepts "
+        "(empty: any clinically manifest ALS)")
     min: float | None = None
     max: float | None = None
     min_exclusive: bool = False
