@@ -31,8 +31,10 @@ driver and tested by the same statistics code as the local backend (so the numbe
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
+from contextlib import suppress
 from typing import Any
 
 import numpy as np
@@ -53,6 +55,14 @@ _STARTED: dict[str, Any] = {}
 TIMINGS: dict[str, float] = {}  # seconds: "start" (JVM + Spark + Hail start-up), "collapse", "skat"
 
 
+def _remove_own_tmp(hl: Any, tmp: str) -> None:
+    import shutil
+
+    with suppress(Exception):  # Hail may already be stopped
+        hl.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def init_hail(config: dict[str, str] | None = None) -> Any:
     """Start Hail once per process (local Spark by default)."""
     import hail as hl
@@ -62,7 +72,10 @@ def init_hail(config: dict[str, str] | None = None) -> Any:
         return hl
     config = config or {}
     master = config.get("master") or os.environ.get("CHARCOT_HAIL_MASTER") or "local[2]"
-    tmp = config.get("tmp_dir") or os.environ.get("CHARCOT_HAIL_TMP") or tempfile.mkdtemp(prefix="charcot-hail-")
+    tmp = config.get("tmp_dir") or os.environ.get("CHARCOT_HAIL_TMP")
+    if not tmp:  # our own directory (Hail's log and temporary tables): removed when the process ends
+        tmp = tempfile.mkdtemp(prefix="charcot-hail-")
+        atexit.register(_remove_own_tmp, hl, tmp)
     memory = config.get("driver_memory") or os.environ.get("CHARCOT_HAIL_DRIVER_MEMORY") or "4g"
     spark_conf = {"spark.driver.memory": memory, "spark.ui.enabled": "false"}
     if master.startswith("local") or master.startswith(("spark://127.0.0.1:", "spark://localhost:")):
@@ -109,13 +122,33 @@ def collapse_hail(
     raw_header: str | None = None,
 ) -> Collapse:
     hl = init_hail(config)
+    temporary: list[str] = []  # the cohort's checkpoint: genotypes, removed when the collapse ends
+    try:
+        return _collapse_hail(hl, temporary, path, analysed, is_case, criteria, genes, include_filtered, raw_header)
+    finally:
+        import hailtop.fs as hfs
+
+        for written in temporary:
+            with suppress(Exception):  # best effort: a failed removal must not hide the result or the error
+                hfs.rmtree(written)
+
+
+def _collapse_hail(
+    hl: Any, temporary: list[str], path: str, analysed: list[str], is_case: list[bool], criteria: Criteria,
+    genes: frozenset[str] | None, include_filtered: bool, raw_header: str | None,
+) -> Collapse:
     raw_header = raw_header if raw_header is not None else _read_header(path)
     spec = annotation_spec(raw_header)
     mt = _read_matrix(hl, path)
     info_fields = set(mt.info.dtype.fields) if hasattr(mt.info.dtype, "fields") else set()
-    records_read = mt.count_rows()
     order = {s: i for i, s in enumerate(analysed)}
     mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
+    if not path.rstrip("/").endswith(".mt"):
+        # the collapse below runs several Spark actions; without this each one parses the VCF text (or
+        # densifies the VDS) again. Written once in Hail's native format (analysed samples only) in tmp_dir.
+        temporary.append(hl.utils.new_temp_file(prefix="cohort", extension="mt"))
+        mt = mt.checkpoint(temporary[-1])
+    records_read = mt.count_rows()
     case_lit = hl.literal({s: c for s, c in zip(analysed, is_case, strict=True)})
     mt = mt.annotate_cols(is_case=case_lit[mt.s])
     skipped = 0
