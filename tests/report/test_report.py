@@ -61,6 +61,20 @@ def test_spiked_sod1_variant_is_reported_with_its_evidence(demo_report: Report) 
             assert t.number == expected
 
 
+def test_frequency_line_agrees_with_an_applied_curated_pm2(demo_report: Report) -> None:
+    """The card said "Population frequency: not assessed" beside an applied PM2 (from the knowledge base's
+    recorded frequency): one line must say both what this run could not assess and what PM2 rests on."""
+    checked = 0
+    for t in demo_report.genetics.tiers:
+        for f in t.findings:
+            assert f.population_frequency, f.key
+            pm2 = any(e.applied and e.criterion == "PM2" for e in f.evidence)
+            if f.population_frequency.startswith("not assessed"):
+                assert ("PM2 rests on the frequency recorded in the knowledge base" in f.population_frequency) == pm2
+                checked += pm2
+    assert checked >= 1
+
+
 def test_real_expansionhunter_calls_are_interpreted(demo_report: Report) -> None:
     calls = {c.gene: c for c in demo_report.repeats.calls}
     assert calls["C9orf72"].alleles == [2, 2] and calls["C9orf72"].status == "normal"

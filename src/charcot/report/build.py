@@ -325,6 +325,12 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         freq_text = ", ".join(p for p in parts if p) + (f" ({freq.source})" if freq.source else "")
     elif freq is not None and freq.searched:
         freq_text = f"absent from {freq.source or 'the population resource'}"
+    else:
+        why = freq.not_covered if freq is not None and freq.not_covered else "no population data given"
+        freq_text = f"not assessed in this run ({why})"
+        if any(e.applied and e.criterion == "PM2" for e in evidence):
+            # an applied PM2 without this run's population data can only be the knowledge base's curated one
+            freq_text += "; PM2 rests on the frequency recorded in the knowledge base (evidence table)"
     clinvar = raw.clinvar
     clinvar_text = None
     if clinvar is not None:
