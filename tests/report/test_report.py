@@ -75,6 +75,14 @@ def test_frequency_line_agrees_with_an_applied_curated_pm2(demo_report: Report) 
     assert checked >= 1
 
 
+def test_each_clinical_caveat_is_printed_once(demo_report: Report) -> None:
+    """The onset imputation ("known to the month only") was printed in the ENCALS row and again as a note."""
+    notes = demo_report.clinical.notes
+    assert any("known to the month" in n for n in notes)
+    for n in notes:
+        assert not any(n in m.detail for m in demo_report.clinical.measures if m.detail), n
+
+
 def test_real_expansionhunter_calls_are_interpreted(demo_report: Report) -> None:
     calls = {c.gene: c for c in demo_report.repeats.calls}
     assert calls["C9orf72"].alleles == [2, 2] and calls["C9orf72"].status == "normal"

@@ -704,7 +704,9 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         cond = enc.conditional_median_months_from_today
         m.append(Measure(name="ENCALS survival model", value=f"median {_fmt_months(enc.median_months_from_onset)} from onset",
                          detail=(f"conditional median {_fmt_months(cond)} from the assessment date; outcome: {enc.outcome}; "
-                                 f"confidence {enc.confidence}" + "".join(f"; {c}" for c in enc.caveats)),
+                                 f"confidence {enc.confidence}"
+                                 # a caveat of the whole assessment (e.g. the onset imputation) is a section note
+                                 + "".join(f"; {c}" for c in enc.caveats if c not in a.caveats)),
                          sources=list(enc.sources)))
     else:
         m.append(Measure(name="ENCALS survival model", value="not calculated",
