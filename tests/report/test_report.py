@@ -83,6 +83,13 @@ def test_each_clinical_caveat_is_printed_once(demo_report: Report) -> None:
         assert not any(n in m.detail for m in demo_report.clinical.measures if m.detail), n
 
 
+def test_a_failed_criterion_reads_as_not_met(demo_report: Report) -> None:
+    """"failed: approved (marketed) in the patient's region (...)" read as if the drug were approved."""
+    lines = [i.eligibility for i in demo_report.therapies.items if i.verdict == "not_eligible"]
+    assert lines and all(not line.startswith("failed") and "would also fail" not in line for line in lines)
+    assert any(line.startswith("criterion not met: ") for line in lines)
+
+
 def test_real_expansionhunter_calls_are_interpreted(demo_report: Report) -> None:
     calls = {c.gene: c for c in demo_report.repeats.calls}
     assert calls["C9orf72"].alleles == [2, 2] and calls["C9orf72"].status == "normal"

@@ -803,10 +803,10 @@ def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
         status = (m.trial_status or "closed").replace("_", " ")
         line = f"not recruiting ({status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "") + ")"
         if failed:
-            line += f"; would also fail: {names(failed)}"
+            line += f"; would also not meet: {names(failed)}"
         return "not_now", "not_recruiting", line
     if failed:
-        return "not_now", "not_eligible", f"failed: {names(failed)}"
+        return "not_now", "not_eligible", f"criterion not met: {names(failed)}"
     if region_unknown and not [c for c in unknown if c.id != "approved_in_region"]:
         approved = [r.region for r in m.regions if r.available]
         if not approved:
