@@ -200,12 +200,13 @@ def test_loop_names_only_people_on_the_loop(tmp_path: Path) -> None:
     assert len(double.loops()) == 2 and all("K" not in loop for loop in double.loops())
 
 
-def test_large_looped_pedigree_is_solved_and_too_many_loops_refused(tmp_path: Path) -> None:
+def test_large_looped_pedigree_is_solved_and_many_loops_too(tmp_path: Path) -> None:
     big = read_pedigree(DATA / "ceph_slivar.ped", repair=True)
     assert len(big) > 12 and big.loops()
     res = relative_risks(big, "C9orf72", carrier=big.ids[0], sensitivity=False)
     assert "loop breaking" in res.assumptions.method
-    # seven separate first-cousin marriages: 7 loop breakers, beyond the limit of 6
+    # seven separate first-cousin marriages: 7 loop breakers, beyond loop breaking's 6 (was refused, issue 15):
+    # variable elimination, and each family alone gives the loop-breaking answer
     lines = []
     for f in range(7):
         lines.append(FIRST_COUSINS.replace("F ", f"F{f} ").replace("\n", "\n").strip())
@@ -214,8 +215,13 @@ def test_large_looped_pedigree_is_solved_and_too_many_loops_refused(tmp_path: Pa
                       for f, block in enumerate(lines) for line in block.splitlines()) + "\n"
     many = read_pedigree(write_ped(tmp_path, text))
     assert len(many.loops()) == 7
-    with pytest.raises(InputError, match="limited to 6 loop breakers"):
-        relative_risks(many, "C9orf72", ages={"K0": 30}, sensitivity=False)
+    res = relative_risks(many, "C9orf72", carrier="A3", ages={"K3": 30}, sensitivity=False)
+    assert "variable elimination" in res.assumptions.method
+    one = relative_risks(read_pedigree(write_ped(tmp_path, FIRST_COUSINS, "one.ped")), "C9orf72", carrier="A",
+                         ages={"K": 30}, sensitivity=False)
+    assert "loop breaking" in one.assumptions.method
+    for iid in ("B", "C", "D", "H", "I", "K"):
+        assert res.by_id(f"{iid}3").p_carrier == pytest.approx(one.by_id(iid).p_carrier, abs=1e-12)
 
 
 # --- pedigree validation ------------------------------------------------------------------------

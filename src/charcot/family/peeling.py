@@ -16,7 +16,9 @@ person), and the graph is built once per pedigree (``build_graph``) and reused, 
 sensitivity rows. A pedigree with marriage or consanguinity loops is solved exactly by loop breaking:
 each link that closes a cycle is re-attached to a copy of its person, and the result is the sum over
 that person's three genotypes with copy and original both fixed (3^k passes for k loop breakers, up
-to ``MAX_LOOP_BREAKERS``). ``enumerate_posteriors`` (every genotype configuration) is the brute-force
+to ``MAX_LOOP_BREAKERS``). Beyond that, ``peel_graph`` hands the pedigree to ``family.elimination``
+(variable elimination over the genotype factors in a min-fill order, a two-pass bucket/junction tree:
+cost 3^(largest clique), refused only above ``elimination.MAX_CLIQUE_PEOPLE``). ``enumerate_posteriors`` (every genotype configuration) is the brute-force
 reference used by the tests. X-linked transmission (hemizygous fathers; sons receive only a maternal
 X) uses its own child-edge matrices.
 """
@@ -59,11 +61,13 @@ def hardy_weinberg(carrier_frequency: float) -> FloatArray:
 
 
 class LoopError(ValueError):
-    """The pedigree has more independent loops than loop breaking handles here."""
+    """The pedigree's loops make exact computation too large here (largest elimination clique above
+    ``MAX_CLIQUE_PEOPLE`` people)."""
 
-    def __init__(self, members: list[int]) -> None:
+    def __init__(self, members: list[int], clique: int = 0) -> None:
         super().__init__(f"pedigree loop through individuals {members}")
         self.members = members
+        self.clique = clique  # people in the largest elimination clique (0: not computed)
 
 
 @dataclass
@@ -116,6 +120,9 @@ class PedigreeGraph:
     loops: list[list[int]]  # people on each loop
     total: int
     founder_mask: NDArray[np.bool_]  # (n,) people without parents in the pedigree
+    father: NDArray[np.int64]  # (n,) parent indices, -1 for founders
+    mother: NDArray[np.int64]
+    child_kind: NDArray[np.int64]  # (n,) edge kind of each person's transmission (CHILD or X-linked)
 
     @property
     def breakers(self) -> list[int]:
@@ -127,6 +134,9 @@ def build_graph(father: NDArray[np.int64], mother: NDArray[np.int64],
     """Spanning forest of the individual–couple graph. ``x_linked_sex`` (1 male, 2 female per person)
     selects X-linked transmission to children."""
     n = len(father)
+    child_kind = np.full(n, CHILD, dtype=np.int64)
+    if x_linked_sex is not None:
+        child_kind = np.where(np.asarray(x_linked_sex) == 1, CHILD_X_SON, CHILD_X_DAUGHTER).astype(np.int64)
     couples: dict[tuple[int, int], int] = {}
     for i in range(n):
         if father[i] >= 0:
@@ -196,7 +206,8 @@ def build_graph(father: NDArray[np.int64], mother: NDArray[np.int64],
     levels = [np.array(level, dtype=np.int64) for level in by_depth]
     return PedigreeGraph(n, copies, parent, kinds, couple_is_parent, levels,
                          [sorted({q if q < n else int(copies[q - n]) for q in loop}) for loop in loops], total,
-                         np.asarray(father < 0))
+                         np.asarray(father < 0), np.asarray(father, dtype=np.int64),
+                         np.asarray(mother, dtype=np.int64), child_kind)
 
 
 def _path_people(adjacency: list[list[tuple[int, int]]], source: int, target: int, n_people: int) -> list[int]:
@@ -295,8 +306,10 @@ def peel_graph(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: Floa
     base[n:n_people, :3] = 1.0
     base[n_people:] = 1.0
     breakers = graph.breakers
-    if len(breakers) > MAX_LOOP_BREAKERS:
-        raise LoopError(sorted({p for loop in graph.loops for p in loop}))
+    if len(breakers) > MAX_LOOP_BREAKERS:  # 3^k conditioned passes would be too many: cost in the clique size
+        from charcot.family.elimination import eliminate
+
+        return eliminate(graph, likelihood, founder_prior)
     if not breakers:
         beliefs, log_like = _passes(graph, base)
         return PeelResult(beliefs[:n, :3].copy(), log_like, "peeling (sum-product on the loopless pedigree graph)")
@@ -330,7 +343,8 @@ def peel(father: NDArray[np.int64], mother: NDArray[np.int64], likelihood: Float
     """Exact posteriors P(g_i | all data) for every person and log P(data), loops included (loop
     breaking). ``father``/``mother``: parent index per person, -1 for founders (both or neither).
     ``likelihood``: (n, 3) non-negative. Raises ValueError when the data are impossible under the
-    model (likelihood 0) and LoopError beyond MAX_LOOP_BREAKERS loop breakers."""
+    model (likelihood 0) and LoopError when a pedigree beyond MAX_LOOP_BREAKERS loop breakers is too
+    interlinked for variable elimination (``elimination.MAX_CLIQUE_PEOPLE``)."""
     return peel_graph(build_graph(father, mother), likelihood, founder_prior)
 
 

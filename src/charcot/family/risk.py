@@ -11,7 +11,8 @@ Per person i and genotype g the likelihood L[i, g] is the product of:
 * tested: 1 for the genotypes the result allows, 0 otherwise (a test is taken as exact).
 scale_g = 1 - x for carriers and the phenocopy (population) lifetime risk for non-carriers.
 
-Posteriors come from ``peeling.peel_graph`` (loop breaking for looped pedigrees); the likelihoods
+Posteriors come from ``peeling.peel_graph`` (loop breaking for looped pedigrees with up to
+``MAX_LOOP_BREAKERS`` breakers, variable elimination beyond, ``family.elimination``); the likelihoods
 and risks are computed for all people at once (numpy), and the graph is built once per call.
 Risk of onset in the next N years for an unaffected person aged t:
 Σ_g P(g | data)·[F_g(t + N) - F_g(t)] / [1 - F_g(t)]; lifetime risk uses F_g(100) for F_g(t + N).
@@ -26,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from charcot.errors import InputError
+from charcot.family.elimination import MAX_CLIQUE_PEOPLE
 from charcot.family.model import (
     IndividualRisk,
     ModelAssumptions,
@@ -39,7 +41,6 @@ from charcot.family.model import (
 )
 from charcot.family.pedigree import Pedigree
 from charcot.family.peeling import (
-    MAX_LOOP_BREAKERS,
     FloatArray,
     LoopError,
     PedigreeGraph,
@@ -169,17 +170,19 @@ def loop_text(pedigree: Pedigree, graph: PedigreeGraph) -> str:
 
 def solve(pedigree: Pedigree, likelihood: FloatArray, carrier_frequency: float, *,
           graph: PedigreeGraph | None = None, founder_prior: FloatArray | None = None) -> PeelResult:
-    """Exact posteriors by peeling (loop breaking for looped pedigrees); InputError when the data are
-    impossible under the model or the pedigree has more loops than loop breaking handles here."""
+    """Exact posteriors by peeling (loop breaking or variable elimination for looped pedigrees); InputError
+    when the data are impossible under the model or the pedigree is too interlinked (elimination clique
+    above ``MAX_CLIQUE_PEOPLE`` people)."""
     graph = pedigree_graph(pedigree) if graph is None else graph
     prior = hardy_weinberg(carrier_frequency) if founder_prior is None else founder_prior
     try:
         result = peel_graph(graph, likelihood, prior)
-    except LoopError:
+    except LoopError as exc:
         raise InputError(
             f"the pedigree has {len(graph.breakers)} independent marriage/consanguinity loops (through "
-            f"{loop_text(pedigree, graph)}); exact loop breaking is limited to {MAX_LOOP_BREAKERS} loop "
-            "breakers here", path=pedigree.source,
+            f"{loop_text(pedigree, graph)}) and is too interlinked for an exact computation here: it needs "
+            f"{exc.clique} people's genotypes jointly (3^{exc.clique} combinations), and the limit is "
+            f"{MAX_CLIQUE_PEOPLE} people (3^{MAX_CLIQUE_PEOPLE})", path=pedigree.source,
             hint="remove the individuals not needed for the question (keep distant loops out of the file)",
         ) from None
     except ValueError as exc:
