@@ -524,14 +524,7 @@ def skato_from(s: FloatArray, m: FloatArray, rhos: Sequence[float] = RHO_GRID) -
     def integrand(u: FloatArray) -> FloatArray:
         return tail_at(threshold(u * u)) * 2.0 * np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
 
-    kinks = [0.0, math.sqrt(40.0)]
-    for i in range(r_all.size):
-        for j in range(i + 1, r_all.size):
-            slope = tau[i] / d_arr[i] - tau[j] / d_arr[j]
-            if slope != 0:
-                x = (q_arr[i] / d_arr[i] - q_arr[j] / d_arr[j]) / slope
-                if 0.0 < x < 40.0:
-                    kinks.append(math.sqrt(x))
+    kinks = [0.0, math.sqrt(40.0), *_rho_kinks(q_arr, tau, d_arr)]
     for level in ((0.0, t_hi, mu_q * 1e4) if sd1 > 0 else ()):  # where the threshold crosses 0, the interpolation's end, the cut-off
         with np.errstate(divide="ignore", invalid="ignore"):
             crossing = float(np.min(np.where(tau > 0, (q_arr - ((level - mu_q) / sd1 + mu_q) * d_arr) / tau, np.inf)))

@@ -178,6 +178,13 @@ class TabixResource:
                 return v, i, alts
         return None
 
+    def find_allele(self, chrom: str, allele: Allele) -> tuple[Any, int, list[str]] | None:
+        """The resource's record of ``allele``: as written, else (an indel) the same change written elsewhere."""
+        hit = self.find(chrom, allele)
+        if hit is None and left_shiftable(allele):
+            hit = self.find_shifted(chrom, allele)
+        return hit
+
     def find_shifted(self, chrom: str, allele: Allele, window: int = 50) -> tuple[Any, int, list[str]] | None:
         """For an indel that is not left-aligned: the resource's record of the same change written elsewhere in the
         repeat, told from the reference bases the two records' REF fields show (no FASTA needed); None when no record
@@ -231,9 +238,7 @@ class ClinVarResource(TabixResource):
         self.protein_changes = dict(protein_changes or {})
 
     def assertion(self, chrom: str, allele: Allele) -> ClinVar | None:
-        hit = self.find(chrom, allele)
-        if hit is None and left_shiftable(allele):
-            hit = self.find_shifted(chrom, allele)
+        hit = self.find_allele(chrom, allele)
         if hit is None:
             return None
         v, i, alts = hit
@@ -598,9 +603,7 @@ class LocalFrequencies(TabixResource):
                              hint="add them with 'bcftools +fill-tags FILE -- -t AC,AN,AF'")
 
     def lookup(self, chrom: str, allele: Allele) -> LocalFrequency | None:
-        hit = self.find(chrom, allele)
-        if hit is None and left_shiftable(allele):
-            hit = self.find_shifted(chrom, allele)
+        hit = self.find_allele(chrom, allele)
         if hit is None:
             return None
         v, i, alts = hit
