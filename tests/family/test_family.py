@@ -187,9 +187,11 @@ def test_looped_pedigrees_equal_brute_force(tmp_path: Path, text: str) -> None:
     brute = enumerate_posteriors(father, mother, like, hardy_weinberg(0.01))
     assert np.max(np.abs(exact.posteriors - brute.posteriors)) < 1e-14
     assert exact.log_likelihood == pytest.approx(brute.log_likelihood, abs=1e-12)
-    assert "loop breaking" in exact.method
+    # loop breaking for one loop here; two loops in 11 people: variable elimination is the faster
+    solver = "loop breaking" if text == FIRST_COUSINS else "variable elimination"
+    assert solver in exact.method
     res = relative_risks(ped, "C9orf72", carrier="A", ages={"K": 30}, sensitivity=False)
-    assert "loop breaking" in res.assumptions.method
+    assert solver in res.assumptions.method
 
 
 def test_loop_names_only_people_on_the_loop(tmp_path: Path) -> None:

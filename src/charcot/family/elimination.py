@@ -44,8 +44,9 @@ def person_factors(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: 
     return factors
 
 
-def elimination_order(scopes: Sequence[tuple[int, ...]], n: int) -> tuple[list[int], int]:
-    """Greedy min-fill order over the moral graph of ``scopes``; returns (order, largest clique size)."""
+def elimination_order(scopes: Sequence[tuple[int, ...]], n: int, limit: int | None = None) -> tuple[list[int], int]:
+    """Greedy min-fill order over the moral graph of ``scopes``; returns (order, largest clique size).
+    With ``limit``, stops early (order incomplete) once a clique exceeds it."""
     adjacency: list[set[int]] = [set() for _ in range(n)]
     for scope in scopes:
         for a in scope:
@@ -63,6 +64,8 @@ def elimination_order(scopes: Sequence[tuple[int, ...]], n: int) -> tuple[list[i
         v = min(scores.values())[2]
         nb = adjacency[v]
         largest = max(largest, len(nb) + 1)
+        if limit is not None and largest > limit:
+            break
         for a in nb:
             adjacency[a].update(nb - {a})
             adjacency[a].discard(v)
@@ -108,7 +111,7 @@ def eliminate(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: Float
     ``MAX_CLIQUE_PEOPLE``."""
     n = graph.n
     factors = person_factors(graph, likelihood, founder_prior)
-    order, largest = elimination_order([scope for scope, _ in factors], n)
+    order, largest = elimination_order([scope for scope, _ in factors], n, MAX_CLIQUE_PEOPLE)
     if largest > MAX_CLIQUE_PEOPLE:
         raise LoopError(sorted({p for loop in graph.loops for p in loop}), clique=largest)
     position = np.empty(n, dtype=np.int64)

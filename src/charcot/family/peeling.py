@@ -16,10 +16,11 @@ person), and the graph is built once per pedigree (``build_graph``) and reused, 
 sensitivity rows. A pedigree with marriage or consanguinity loops is solved exactly by loop breaking:
 each link that closes a cycle is re-attached to a copy of its person, and the result is the sum over
 that person's three genotypes with copy and original both fixed (3^k passes for k loop breakers, up
-to ``MAX_LOOP_BREAKERS``). Beyond that, ``peel_graph`` hands the pedigree to ``family.elimination``
-(variable elimination over the genotype factors in a min-fill order, a two-pass bucket/junction tree:
-cost 3^(largest clique), refused only above ``elimination.MAX_CLIQUE_PEOPLE``). ``enumerate_posteriors`` (every genotype configuration) is the brute-force
-reference used by the tests. X-linked transmission (hemizygous fathers; sons receive only a maternal
+to ``MAX_LOOP_BREAKERS``), used when it is the faster (a large pedigree with few loops). Otherwise
+``peel_graph`` hands the pedigree to ``family.elimination`` (variable elimination over the genotype
+factors in a min-fill order, two passes over the bucket/junction tree: cost 3^(largest clique), refused
+only above ``elimination.MAX_CLIQUE_PEOPLE``). ``enumerate_posteriors`` (every genotype configuration)
+is the brute-force reference used by the tests. X-linked transmission (hemizygous fathers; sons receive only a maternal
 X) uses its own child-edge matrices.
 """
 
@@ -99,7 +100,16 @@ def x_transmission(daughter: bool) -> FloatArray:
 
 
 EDGE_MATRICES = np.stack([_FATHER_LINK, _MOTHER_LINK, TRANSMISSION, x_transmission(True), x_transmission(False)])
-MAX_LOOP_BREAKERS = 6  # 3^6 = 729 conditioned peels
+# Loop breaking (3^k vectorised passes) is used up to this many breakers, and only when it is expected to
+# be faster than variable elimination (``prefers_loop_breaking``).
+MAX_LOOP_BREAKERS = 6
+
+
+def prefers_loop_breaking(breakers: int, people: int) -> bool:
+    """Cost model from benchmarks/bench_loops.py (2 cores): one vectorised pass ~2 ms + 0.013 ms per
+    person, variable elimination ~1 ms per person (18 people, 3 breakers: 72 ms vs 3 ms; 610 people,
+    1 breaker: 31 ms vs 641 ms)."""
+    return breakers <= MAX_LOOP_BREAKERS and 3 ** breakers * (2.0 + 0.013 * people) <= 1.0 * people
 
 
 @dataclass
@@ -295,24 +305,37 @@ def _passes(graph: PedigreeGraph, unary: FloatArray) -> tuple[FloatArray, float]
     return belief / np.where(sums > 0, sums, 1.0)[:, None], log_like
 
 
-def peel_graph(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> PeelResult:
-    """Exact posteriors for every person and log P(data) on a prepared graph. ``likelihood``: (n, 3);
-    ``founder_prior``: (3,) or (n, 3) (applied to founders only)."""
+def _unary(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> FloatArray:
+    """Per-node unary terms of ``_passes``: likelihood (x founder prior) for people, 1 for copies and couples."""
     n = graph.n
-    n_people = n + len(graph.copies)
     prior = np.broadcast_to(founder_prior, (n, 3))
     base = np.zeros((graph.total, 9))
     base[:n, :3] = likelihood * np.where(graph.founder_mask[:, None], prior, 1.0)
-    base[n:n_people, :3] = 1.0
-    base[n_people:] = 1.0
+    base[n:n + len(graph.copies), :3] = 1.0
+    base[n + len(graph.copies):] = 1.0
+    return base
+
+
+def peel_graph(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> PeelResult:
+    """Exact posteriors for every person and log P(data) on a prepared graph. ``likelihood``: (n, 3);
+    ``founder_prior``: (3,) or (n, 3) (applied to founders only)."""
     breakers = graph.breakers
-    if len(breakers) > MAX_LOOP_BREAKERS:  # 3^k conditioned passes would be too many: cost in the clique size
+    if breakers and not prefers_loop_breaking(len(breakers), graph.n):  # cost in the clique size, not 3^k
         from charcot.family.elimination import eliminate
 
         return eliminate(graph, likelihood, founder_prior)
     if not breakers:
-        beliefs, log_like = _passes(graph, base)
-        return PeelResult(beliefs[:n, :3].copy(), log_like, "peeling (sum-product on the loopless pedigree graph)")
+        beliefs, log_like = _passes(graph, _unary(graph, likelihood, founder_prior))
+        return PeelResult(beliefs[:graph.n, :3].copy(), log_like, "peeling (sum-product on the loopless pedigree graph)")
+    return loop_breaking(graph, likelihood, founder_prior)
+
+
+def loop_breaking(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> PeelResult:
+    """Exact posteriors by conditioning on every loop breaker's genotype (3^k passes, any k)."""
+    n = graph.n
+    n_people = n + len(graph.copies)
+    base = _unary(graph, likelihood, founder_prior)
+    breakers = graph.breakers
     logs: list[float] = []
     posts: list[FloatArray] = []
     for config in itertools.product(range(3), repeat=len(breakers)):
@@ -343,8 +366,8 @@ def peel(father: NDArray[np.int64], mother: NDArray[np.int64], likelihood: Float
     """Exact posteriors P(g_i | all data) for every person and log P(data), loops included (loop
     breaking). ``father``/``mother``: parent index per person, -1 for founders (both or neither).
     ``likelihood``: (n, 3) non-negative. Raises ValueError when the data are impossible under the
-    model (likelihood 0) and LoopError when a pedigree beyond MAX_LOOP_BREAKERS loop breakers is too
-    interlinked for variable elimination (``elimination.MAX_CLIQUE_PEOPLE``)."""
+    model (likelihood 0) and LoopError when a pedigree is too interlinked for variable elimination
+    (``elimination.MAX_CLIQUE_PEOPLE``)."""
     return peel_graph(build_graph(father, mother), likelihood, founder_prior)
 
 

@@ -11,8 +11,8 @@ Per person i and genotype g the likelihood L[i, g] is the product of:
 * tested: 1 for the genotypes the result allows, 0 otherwise (a test is taken as exact).
 scale_g = 1 - x for carriers and the phenocopy (population) lifetime risk for non-carriers.
 
-Posteriors come from ``peeling.peel_graph`` (loop breaking for looped pedigrees with up to
-``MAX_LOOP_BREAKERS`` breakers, variable elimination beyond, ``family.elimination``); the likelihoods
+Posteriors come from ``peeling.peel_graph`` (for looped pedigrees loop breaking or variable
+elimination, ``family.elimination``, whichever is expected to be faster); the likelihoods
 and risks are computed for all people at once (numpy), and the graph is built once per call.
 Risk of onset in the next N years for an unaffected person aged t:
 Σ_g P(g | data)·[F_g(t + N) - F_g(t)] / [1 - F_g(t)]; lifetime risk uses F_g(100) for F_g(t + N).
