@@ -44,7 +44,7 @@ def test_closed_trials_are_never_eligible(demo_report: Report) -> None:
 def test_eligibility_line_names_what_failed(demo_report: Report) -> None:
     iv = next(t for t in demo_report.therapies.items if t.name.startswith("Edaravone intravenous"))
     assert iv.group == "not_now"
-    assert iv.eligibility.startswith("failed:") and "FVC" in iv.eligibility
+    assert iv.eligibility.startswith("criterion not met:") and "FVC" in iv.eligibility
 
 
 @pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial", "member_status", "member_death",

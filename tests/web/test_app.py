@@ -116,7 +116,13 @@ def test_knowledge_browser_and_calculators(client: TestClient) -> None:
                                                     "months_since_onset": "14", "age_at_onset_years": "60",
                                                     "fvc_percent_predicted": "90", "c9orf72": "no"})
     assert enc.status_code == 200 and "Median survival from onset" in enc.text and "months" in enc.text
-    assert "{" not in enc.text.split('id="result"')[1].split("</div>")[0]
+    result_html = enc.text.split('id="result"')[1].split("</div>")[0]
+    assert "{" not in result_html
+    # no internal identifier in what the clinician reads (the model was shown as "encals_8_predictor")
+    import re
+
+    visible = re.sub(r"<[^>]+>", " ", result_html)
+    assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", visible), visible
     # The form's own defaults (C9orf72 unknown) work: both possibilities are shown, not one guess.
     from charcot.web.calculators import ENCALS_DEFAULTS
 

@@ -173,7 +173,8 @@ class SurvivalPoint(BaseModel):
 
 
 class EncalsResult(BaseModel):
-    model: str = "encals_8_predictor"
+    model: str = "encals_8_predictor"  # identifier for programs (JSON); people read ``title``
+    title: str = "ENCALS model, 8 predictors (Westeneng 2018)"
     status: str  # "assessed" or "refused"
     refusal_reasons: list[str] = []
     predictors: dict[str, float | bool | str] = {}

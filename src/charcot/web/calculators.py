@@ -119,7 +119,7 @@ def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
         rows += [(f"Event-free {h} months from today{suffix}", prog.probability_text(p))
                  for h, p in r.conditional_survival.items()]
         last = r
-    rows += [("Outcome", last.outcome), ("Model", f"{last.model} ({last.confidence}); sources {', '.join(last.sources)}")]
+    rows += [("Outcome", last.outcome), ("Model", f"{last.title} ({last.confidence}); sources {', '.join(last.sources)}")]
     rows += [("Caveat", c) for c in last.caveats]
     return rows
 
