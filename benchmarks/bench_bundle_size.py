@@ -59,6 +59,17 @@ def _bgzip_size(text: str, tmp: Path) -> int:
     return (tmp / "x.txt.gz").stat().st_size
 
 
+def _modeled_record(t: list[str], chrom: str, pos: int, i: int, info: dict[str, object],
+                    rng: random.Random) -> str:
+    """One gnomAD-shaped record line: a real record's fields with a new position, SNV and the modeled INFO
+    values; the real record's other INFO fields are kept (those modeled here replaced, never written twice)."""
+    t[0], t[1], t[2] = chrom, str(pos), f"rs{rng.randint(1, 2_000_000_000)}"
+    t[3], t[4] = _snv(i)
+    t[7] = ";".join(f"{k}={v}" for k, v in info.items()) + ";" + ";".join(
+        kv for kv in t[7].split(";") if kv.split("=")[0] not in info)
+    return "\t".join(t)
+
+
 def _gnomad_sample(n: int, chrom: str, start: int, out: Path, rng: random.Random) -> None:
     """n gnomAD v4.0 records: the fixture's real header and record layout, modeled counts."""
     src = RES / "gnomad.exomes.v4.0.sites.chr1-PCSK9.vcf.bgz"
@@ -81,12 +92,7 @@ def _gnomad_sample(n: int, chrom: str, start: int, out: Path, rng: random.Random
                 "AF_grpmax_joint": f"{gac / (gan + 8000):.5g}", "fafmax_faf95_max": f"{gac / gan / 3:.5g}",
                 "fafmax_faf95_max_joint": f"{gac / gan / 3.1:.5g}",
                 **{f"faf95_{p}": f"{rng.random() * gac / gan:.5g}" for p in pops[:5]}}
-        t[0], t[1], t[2] = chrom, str(start + i // 3), f"rs{rng.randint(1, 2_000_000_000)}"
-        t[3], t[4] = _snv(i)
-        # the real record's other fields too (those modeled here replaced, never written twice)
-        t[7] = ";".join(f"{k}={v}" for k, v in info.items()) + ";" + ";".join(
-            kv for kv in t[7].split(";") if kv.split("=")[0] not in info)
-        body.append("\t".join(t))
+        body.append(_modeled_record(t, chrom, start + i // 3, i, info, rng))
     _write_vcf(out, header, body)
 
 
@@ -108,11 +114,7 @@ def _gnomad_v2_sample(n: int, chrom: str, start: int, out: Path, rng: random.Ran
                 "AN_popmax": gan, "AF_popmax": f"{gac / gan:.5e}",
                 # a singleton's filtering AF is 0 in every group (the 95% bound of one allele)
                 **{f"faf95_{p}": f"{rng.random() * gac / gan if ac > 1 else 0.0:.5e}" for p in pops}}
-        t[0], t[1], t[2] = chrom, str(start + i // 3), f"rs{rng.randint(1, 2_000_000_000)}"
-        t[3], t[4] = _snv(i)
-        t[7] = ";".join(f"{k}={v}" for k, v in info.items()) + ";" + ";".join(
-            kv for kv in t[7].split(";") if kv.split("=")[0] not in info)
-        body.append("\t".join(t))
+        body.append(_modeled_record(t, chrom, start + i // 3, i, info, rng))
     _write_vcf(out, header, body)
 
 
