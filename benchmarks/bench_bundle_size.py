@@ -70,13 +70,16 @@ def _modeled_record(t: list[str], chrom: str, pos: int, i: int, info: dict[str, 
     return "\t".join(t)
 
 
+def _fixture_lines(name: str) -> tuple[list[str], list[list[str]]]:
+    """A real fixture's header lines and its records split into fields."""
+    with gzip.open(RES / name, "rt") as handle:
+        lines = handle.read().splitlines()
+    return [h for h in lines if h.startswith("#")], [r.split("\t") for r in lines if not r.startswith("#")]
+
+
 def _gnomad_sample(n: int, chrom: str, start: int, out: Path, rng: random.Random) -> None:
     """n gnomAD v4.0 records: the fixture's real header and record layout, modeled counts."""
-    src = RES / "gnomad.exomes.v4.0.sites.chr1-PCSK9.vcf.bgz"
-    with gzip.open(src, "rt") as handle:
-        lines = handle.read().splitlines()
-    header = [h for h in lines if h.startswith("#")]
-    records = [r.split("\t") for r in lines if not r.startswith("#")]
+    header, records = _fixture_lines("gnomad.exomes.v4.0.sites.chr1-PCSK9.vcf.bgz")
     body = []
     pops = ["afr", "amr", "eas", "nfe", "sas", "mid", "remaining"]
     for i in range(n):
@@ -98,11 +101,7 @@ def _gnomad_sample(n: int, chrom: str, start: int, out: Path, rng: random.Random
 
 def _gnomad_v2_sample(n: int, chrom: str, start: int, out: Path, rng: random.Random) -> None:
     """n gnomAD v2.1 exome records (GRCh37): the fixture's real header and record layout, modeled counts."""
-    src = RES / "gnomad.exomes.r2.1.sites.grch37-subset.vcf.bgz"
-    with gzip.open(src, "rt") as handle:
-        lines = handle.read().splitlines()
-    header = [h for h in lines if h.startswith("#")]
-    records = [r.split("\t") for r in lines if not r.startswith("#")]
+    header, records = _fixture_lines("gnomad.exomes.r2.1.sites.grch37-subset.vcf.bgz")
     pops = ["afr", "amr", "eas", "nfe", "sas"]
     body = []
     for i in range(n):
