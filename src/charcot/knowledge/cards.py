@@ -95,12 +95,9 @@ def _code_key() -> str:
     """The source of the modules that define the records, their index and this renderer, and the versions
     (pydantic's version is not read: it would cost its import, and the cards hold only rendered text)."""
     from charcot import __version__
+    from charcot.knowledge.compiled import source_digest
 
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0{__version__}\0".encode())
-    for path in [*sorted(root.rglob("*.py")), root.parent / "model.py", root.parent / "errors.py"]:
-        digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return source_digest(f"{_FORMAT}\0{sys.version}\0{__version__}\0")
 
 
 def _cards_path(data_dir: Path, content: str | None = None) -> Path | None:

@@ -45,6 +45,15 @@ def content_hash(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def source_digest(prefix: str) -> str:
+    """SHA-256 over ``prefix`` (the versions a stored file depends on) and the source of the modules that
+    define the records and their rendering (``charcot.knowledge``, ``charcot.model``, ``charcot.errors``)."""
+    digest = hashlib.sha256(prefix.encode())
+    for path in [*sorted(_CODE_ROOT.rglob("*.py")), *_CODE_FILES]:
+        digest.update(path.relative_to(_CODE_ROOT.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     """SHA-256 over the modules whose classes a stored section holds, and the library versions."""
@@ -52,10 +61,7 @@ def code_hash() -> str:
 
     from charcot import __version__
 
-    digest = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0{__version__}\0".encode())
-    for path in [*sorted(_CODE_ROOT.rglob("*.py")), *_CODE_FILES]:
-        digest.update(path.relative_to(_CODE_ROOT.parent).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return source_digest(f"{sys.version}\0{pydantic.VERSION}\0{__version__}\0")
 
 
 def cache_root() -> Path | None:
