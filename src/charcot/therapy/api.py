@@ -68,7 +68,7 @@ def deceased_note(case: Any) -> str | None:
 def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     """The clinical part of the patient facts from a clinical record (``charcot.clinical.model.ClinicalCase``)
     and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
-    from charcot.clinical.model import months_between
+    from charcot.clinical.model import ElEscorialCategory, months_between
 
     clinical: dict[str, Any] = {"affected": True}
     if case.date_of_birth is not None:
@@ -85,8 +85,7 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         clinical["el_escorial"] = case.diagnosis.el_escorial_at_diagnosis.value
     else:
         rees = next((c for c in a.criteria if c.system == "revised_el_escorial"), None)
-        if rees is not None and rees.category in ("definite", "probable", "probable_laboratory_supported",
-                                                  "possible", "not_met"):
+        if rees is not None and rees.category in {c.value for c in ElEscorialCategory}:
             clinical["el_escorial"] = rees.category
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
