@@ -61,3 +61,12 @@ def test_category_not_given_is_unknown_not_met() -> None:
     assert criterion.status == "unknown"
     plain = _diagnosis_criterion(facts, "NCT04297683")
     assert plain.status == "unknown"  # HEALEY still needs the category (possible or higher)
+
+
+def test_not_met_category_is_named_once() -> None:
+    # the category's words come from the clinical criteria's titles: not "revised El Escorial criteria not met
+    # (revised El Escorial)"
+    facts = PatientFacts.model_validate({"clinical": {"affected": True, "el_escorial": "not_met"}})
+    criterion = _diagnosis_criterion(facts, AB19001)
+    assert criterion.status == "failed"
+    assert criterion.reason.count("El Escorial") == 1, criterion.reason

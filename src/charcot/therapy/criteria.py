@@ -154,19 +154,17 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
         return _result(c, CriterionStatus.FAILED, "no clinically manifest ALS (presymptomatic)")
     if not c.diagnostic_categories:
         return _result(c, CriterionStatus.MET, "clinically manifest ALS")
-    wanted = " or ".join(_EEC_WORDS[k] for k in c.diagnostic_categories)
+    from charcot.clinical.criteria import CATEGORY_TITLES  # the words the clinical assessment prints
+
+    wanted = " or ".join(CATEGORY_TITLES[k] for k in c.diagnostic_categories)
     category = facts.clinical.el_escorial
     if category is None:
         return _result(c, CriterionStatus.UNKNOWN, f"revised El Escorial category not given; the trial needs {wanted}",
                        missing="revised El Escorial category (el_escorial)")
     if category in c.diagnostic_categories:
-        return _result(c, CriterionStatus.MET, f"{_EEC_WORDS[category]} (revised El Escorial)")
-    return _result(c, CriterionStatus.FAILED, f"{_EEC_WORDS[category]} (revised El Escorial); the trial needs {wanted}")
-
-
-_EEC_WORDS = {"definite": "clinically definite ALS", "probable": "clinically probable ALS",
-              "probable_laboratory_supported": "clinically probable, laboratory-supported ALS",
-              "possible": "clinically possible ALS", "not_met": "revised El Escorial criteria not met"}
+        return _result(c, CriterionStatus.MET, f"{CATEGORY_TITLES[category]} (revised El Escorial)")
+    return _result(c, CriterionStatus.FAILED, f"{CATEGORY_TITLES[category]} (revised El Escorial); the trial needs "
+                                              f"{wanted}")
 
 
 def _presymptomatic(c: Criterion, facts: PatientFacts) -> CriterionResult:
