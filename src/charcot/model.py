@@ -128,6 +128,10 @@ def provenance(inputs: dict[str, str] | None = None, *, full_checksums: bool = F
     )
 
 
+#: The oldest age (years) a record may give: the therapy facts' ``age`` bound and the clinical record's
+#: date-of-birth check (an older age is a typing error in the year).
+MAX_AGE_YEARS = 120
+
 #: FVC in % predicted: one rule for the clinical record, the therapy facts and the web calculators.
 FVC_MAX_PERCENT = 200.0
 #: Below this an "FVC % predicted" is far more likely an adult FVC in litres (about 0.5-7 L) than a measured

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from charcot.clinical.model import ClinicalCase
 from charcot.errors import InputError
+from charcot.model import MAX_AGE_YEARS
 
 # Phenopacket measurements use assay ids in the CHARCOT namespace (docs/CLINICAL.md): no standard
 # ontology code exists for single ALSFRS-R items, and we do not guess LOINC codes.
@@ -54,9 +55,6 @@ def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
 
     check_hpo_ids(case.hpo_terms, path=path, where="hpo_terms")
     return case
-
-
-MAX_AGE_YEARS = 120  # as charcot.therapy.model.Clinical.age
 
 
 def _check_not_in_future(case: ClinicalCase, path: Path) -> None:

@@ -28,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from charcot.knowledge.schema.claims import ClaimFields, Control, Design
-from charcot.model import AcmgClass, fvc_percent_problem
+from charcot.model import MAX_AGE_YEARS, AcmgClass, fvc_percent_problem
 
 __all__ = [
     "ClaimFields",
@@ -87,7 +87,7 @@ class Clinical(BaseModel):
 
     affected: bool | None = Field(default=None, description="clinically manifest ALS (symptomatic)")
     presymptomatic_carrier: bool | None = None
-    age: float | None = Field(default=None, ge=0, le=120)
+    age: float | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     sex: str | None = Field(default=None, pattern=r"^(female|male|other)$")
     country: str | None = Field(default=None, description="ISO 3166 alpha-2 code, e.g. DE")
     region: str | None = Field(default=None, description="regulatory region: US, EU, UK, JP, CA, KR, CH")
