@@ -660,29 +660,11 @@ def _subset_coverage(src: Path, dest: Path, regions: Sequence[tuple[str, int, in
     locus (split into chrom and pos), bgzip + tabix. An indexed source is read by region."""
     import pysam
 
-    try:
-        with gzip.open(src, "rt") as handle:
-            cols = [c.lstrip("#") for c in handle.readline().rstrip("\n").split("\t")]
-    except (OSError, EOFError) as exc:
-        raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})", path=src,
-                         hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
-    median = "median" if "median" in cols else "median_approx" if "median_approx" in cols else None
-    locus = "locus" in cols and "chrom" not in cols
-    if median is None or not ({"chrom", "pos"} <= set(cols) or locus):
-        raise InputError("the gnomAD coverage file has no header with the position (chrom and pos, or locus) and the "
-                         "median depth (median or median_approx)", path=src, line=1,
-                         hint="give gnomAD's coverage summary TSV with its header line")
-    keep = [median, *(["over_10"] if "over_10" in cols else [])]
-    at = [cols.index(c) for c in keep]
+    from charcot.variants.resources import CoverageColumns
 
-    def parsed(v: list[str]) -> tuple[str, int] | None:
-        try:
-            if locus:
-                chrom, pos = v[cols.index("locus")].rsplit(":", 1)
-                return normalise_contig(chrom), int(pos)
-            return normalise_contig(v[cols.index("chrom")]), int(v[cols.index("pos")])
-        except (ValueError, IndexError):
-            return None
+    layout = CoverageColumns.read(src)
+    keep = [layout.median, *(["over_10"] if layout.over_10_at is not None else [])]
+    at = [layout.median_at, *([layout.over_10_at] if layout.over_10_at is not None else [])]
 
     def rows() -> Iterator[list[str]]:
         index = Path(str(src) + ".tbi")
@@ -706,7 +688,7 @@ def _subset_coverage(src: Path, dest: Path, regions: Sequence[tuple[str, int, in
     with open(plain, "w") as out:
         out.write("#chrom\tpos\t" + "\t".join(keep) + "\n")
         for v in rows():
-            key = parsed(v)
+            key = layout.key(v)
             if key is None or len(v) <= max(at) or not _in(by, *key):
                 continue
             out.write(f"{key[0]}\t{key[1]}\t" + "\t".join(v[i] for i in at) + "\n")

@@ -497,6 +497,50 @@ COVERAGE_MIN_DEPTH = 10
 COVERAGE_MIN_FRACTION = 0.5
 
 
+class CoverageColumns:
+    """Where a gnomAD coverage summary TSV keeps what charcot reads, from its header line (read by
+    ``GnomadCoverage`` and by ``charcot resources build`` when it cuts the file): the position (v2 ``chrom`` and
+    ``pos``, v3/v4 ``locus``), the median depth (``median`` or ``median_approx``) and ``over_10`` when present.
+    The column positions are found once, not per row."""
+
+    def __init__(self, path: Path, names: list[str]) -> None:
+        self.names = names
+        median = "median" if "median" in names else "median_approx" if "median_approx" in names else None
+        self.split_locus = "locus" in names and "chrom" not in names
+        if median is None or not ({"chrom", "pos"} <= set(names) or self.split_locus):
+            raise InputError("the gnomAD coverage file has no header with the position (chrom and pos, or locus) and "
+                             "the median depth (median or median_approx)", path=path, line=1,
+                             hint="give gnomAD's coverage summary TSV with its header line")
+        self.median = median
+        self.median_at = names.index(median)
+        self.over_10_at = names.index("over_10") if "over_10" in names else None
+        self._locus_at = names.index("locus") if self.split_locus else -1
+        self._chrom_at = -1 if self.split_locus else names.index("chrom")
+        self._pos_at = -1 if self.split_locus else names.index("pos")
+
+    @classmethod
+    def read(cls, path: Path) -> CoverageColumns:
+        import gzip
+
+        try:
+            with gzip.open(path, "rt") as handle:
+                first = handle.readline().rstrip("\n")
+        except (OSError, EOFError) as exc:
+            raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})",
+                             path=path, hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
+        return cls(path, [c.lstrip("#") for c in first.split("\t")])
+
+    def key(self, v: list[str]) -> tuple[str, int] | None:
+        """(chromosome, position) of a row; None for a row that does not give one."""
+        try:
+            if self.split_locus:
+                chrom, pos = v[self._locus_at].rsplit(":", 1)
+                return normalise_contig(chrom), int(pos)
+            return normalise_contig(v[self._chrom_at]), int(v[self._pos_at])
+        except (ValueError, IndexError):
+            return None
+
+
 class GnomadCoverage:
     """A gnomAD coverage summary TSV, tabix-indexed (v2 as released, ``tabix -s1 -b2 -e2 -S1``; v3/v4 after splitting
     ``locus`` into chrom and pos, as VEP's --custom recipes do), or a small unindexed subset read whole."""
@@ -509,21 +553,7 @@ class GnomadCoverage:
         self.path = Path(path)
         if not self.path.exists():
             raise InputError("gnomAD coverage file not found", path=self.path)
-        try:
-            with gzip.open(self.path, "rt") as handle:
-                first = handle.readline().rstrip("\n")
-        except (OSError, EOFError) as exc:
-            raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})",
-                             path=self.path, hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
-        cols = [c.lstrip("#") for c in first.split("\t")]
-        self.columns = cols
-        median = "median" if "median" in cols else "median_approx" if "median_approx" in cols else None
-        if median is None or not ({"chrom", "pos"} <= set(cols) or "locus" in cols):
-            raise InputError("the gnomAD coverage file has no header with the position (chrom and pos, or locus) and "
-                             "the median depth (median or median_approx)", path=self.path, line=1,
-                             hint="give gnomAD's coverage summary TSV with its header line")
-        self.median_col = median
-        self.split_locus = "locus" in cols and "chrom" not in cols
+        self.layout = CoverageColumns.read(self.path)
         index = Path(str(self.path) + ".tbi")
         self.table: Any = None
         self.rows: dict[tuple[str, int], list[str]] | None = None
@@ -537,7 +567,7 @@ class GnomadCoverage:
                 next(handle)
                 for line in handle:
                     v = line.rstrip("\n").split("\t")
-                    key = self._key(v)
+                    key = self.layout.key(v)
                     if key is not None:
                         self.rows[key] = v
         else:
@@ -545,15 +575,6 @@ class GnomadCoverage:
                              hint=f"index it with 'tabix -s1 -b2 -e2 -S1 {self.path.name}' (gnomAD v2); for v3/v4 "
                                   "split the locus column first: zcat FILE | sed '1s/^locus/chrom\\tpos/; s/:/\\t/' | "
                                   "bgzip > cov.tsv.bgz, then the same tabix command")
-
-    def _key(self, v: list[str]) -> tuple[str, int] | None:
-        try:
-            if self.split_locus:
-                chrom, pos = v[self.columns.index("locus")].rsplit(":", 1)
-                return normalise_contig(chrom), int(pos)
-            return normalise_contig(v[self.columns.index("chrom")]), int(v[self.columns.index("pos")])
-        except (ValueError, IndexError):
-            return None
 
     def _row(self, chrom: str, pos: int) -> list[str] | None:
         if self.rows is not None:
@@ -563,7 +584,7 @@ class GnomadCoverage:
             return None
         for line in self.table.fetch(name, pos - 1, pos):
             v: list[str] = str(line).split("\t")
-            key = self._key(v)
+            key = self.layout.key(v)
             if key == (chrom, pos):
                 return v
         return None
@@ -576,8 +597,8 @@ class GnomadCoverage:
             v = self._row(chrom, pos)
             if v is None:
                 return False, f"gnomAD coverage file {self.path.name} has no row for {chrom}:{pos} (not called there)"
-            median = float(v[self.columns.index(self.median_col)])
-            over = float(v[self.columns.index("over_10")]) if "over_10" in self.columns else None
+            median = float(v[self.layout.median_at])
+            over = float(v[self.layout.over_10_at]) if self.layout.over_10_at is not None else None
             ok = over >= COVERAGE_MIN_FRACTION if over is not None else median >= COVERAGE_MIN_DEPTH
             shown = (f"median depth {median:g}" + (f", {over:.0%} of samples at depth >= {COVERAGE_MIN_DEPTH}"
                                                    if over is not None else ""))
