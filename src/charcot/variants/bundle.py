@@ -107,14 +107,13 @@ COVERS = {"reference": "genes", "transcripts": "genes", "clinvar": "genes", "cli
 def gnomad_fields(header: str) -> tuple[str, ...]:
     """The INFO fields a bundle keeps from a gnomAD VCF with this header (a release without group-maximum fields
     keeps its group AF fields, by which it is told to be gnomAD: variants.resources.not_gnomad)."""
-    from charcot.variants.resources import GNOMAD_SIGNATURE_FIELDS
+    from charcot.variants.resources import GNOMAD_GROUP_AF, GNOMAD_SIGNATURE_FIELDS
 
     if "##INFO=<ID=AF_joint," in header:
         return GNOMAD_KEEP_JOINT
     if any(f"##INFO=<ID={f}," in header for f in GNOMAD_SIGNATURE_FIELDS):
         return GNOMAD_KEEP
-    groups = [f"AF_{g}" for g in ("afr", "amr", "asj", "eas", "fin", "nfe", "sas", "mid", "oth", "remaining")]
-    return (*GNOMAD_KEEP, *(g for g in groups if f"##INFO=<ID={g}," in header))
+    return (*GNOMAD_KEEP, *(g for g in GNOMAD_GROUP_AF if f"##INFO=<ID={g}," in header))
 
 
 def exon_regions(build: Build, padding: int = SCORE_PADDING) -> list[tuple[str, int, int]]:

@@ -290,7 +290,9 @@ _V2_FAF_POPS = ("afr", "amr", "eas", "nfe", "sas")
 # AC/AN/AF over its cohort) has none of them.
 GNOMAD_SIGNATURE_FIELDS = ("grpmax", "AF_grpmax", "fafmax_faf95_max", "grpmax_joint", "AF_grpmax_joint",
                            "fafmax_faf95_max_joint", "popmax", "AF_popmax", "faf95_popmax",
-                           *(f"faf95_{p}" for p in ("afr", "amr", "eas", "nfe", "sas")))
+                           *(f"faf95_{p}" for p in _V2_FAF_POPS))
+# gnomAD's genetic-ancestry group AF fields (AF_afr, AF_nfe ...), in every release whatever its group-maximum names
+GNOMAD_GROUP_AF = tuple(f"AF_{g}" for g in ("afr", "amr", "asj", "eas", "fin", "nfe", "sas", "mid", "oth", "remaining"))
 
 
 def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
@@ -304,9 +306,7 @@ def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
         return (f"it has genotype columns for {n_samples} sample(s): it is a sample or cohort VCF, not a gnomAD sites "
                 "VCF, and its AF is that callset's own")
     declared = set(infos)
-    # gnomAD's genetic-ancestry group fields (AF_afr, AF_nfe ...) in every release, whatever its group-maximum names
-    groups = {f"AF_{g}" for g in ("afr", "amr", "asj", "eas", "fin", "nfe", "sas", "mid", "oth", "remaining")}
-    if not declared & set(GNOMAD_SIGNATURE_FIELDS) and len(declared & groups) < 3:
+    if not declared & set(GNOMAD_SIGNATURE_FIELDS) and len(declared & set(GNOMAD_GROUP_AF)) < 3:
         kept = ", ".join(sorted(declared & {"AC", "AN", "AF"})) or "no AC/AN/AF"
         return (f"it is a sites-only VCF without gnomAD's group fields (it declares {kept}, but none of AF_grpmax, "
                 "fafmax_faf95_max, AF_popmax, faf95_popmax, nor gnomAD's group AF_afr/AF_nfe/...): an in-house or "
