@@ -80,9 +80,9 @@ def assess_frequency(ctx: VariantContext) -> list[Evidence]:
         # the pooled overall AF stands in for BA1 only when gnomAD gives no group data at all: when it does and the
         # non-bottlenecked groups are below the overall, the overall is carried by a bottlenecked group (an Ashkenazi
         # or Finnish founder allele), which gnomAD and ClinGen exclude from grpmax
-        overall_ba1 = (value is None and freq.af is not None and freq.an is None and freq.af >= ba1
-                       and freq.grpmax_af is None)
-        if value is None and freq.af is not None and freq.an is None and freq.af >= ba1 and not overall_ba1:
+        pooled_at_ba1 = value is None and freq.af is not None and freq.an is None and freq.af >= ba1
+        overall_ba1 = pooled_at_ba1 and freq.grpmax_af is None
+        if pooled_at_ba1 and not overall_ba1:
             ctx.notes.append(f"gnomAD overall AF {freq.af:.4g} is at or above BA1 {ba1:g}, but the highest "
                              f"non-bottlenecked group ({freq.grpmax_group or 'grpmax'}) has {freq.grpmax_af:.4g}: the "
                              "overall frequency comes from a bottlenecked group (Amish, Ashkenazi Jewish, Finnish, "
