@@ -233,7 +233,6 @@ def gff3_build(path: Path) -> tuple[Build | None, str]:
     """(build, how it was told) of a GFF3 from its head: ``##sequence-region`` lengths or ``chromosome`` feature
     spans (Ensembl writes both), else ``#!genome-build``/``#!genome-version``; (None, '') when it does not say."""
     import gzip
-    import re
 
     from charcot.genome.builds import BUILD_ALIASES, detect_build
 
