@@ -142,3 +142,15 @@ def test_bundle_keeps_the_coverage_summary_near_exons_and_interpret_reads_it(tmp
     build_bundle(out, Build.GRCh37, gnomad=[gnomad], gnomad_coverage=cov33)
     f = _one(interpret(vcf, resources=out).findings)
     assert "gnomAD coverage checked" in next(e for e in f.evidence if e.criterion == "PM2" and e.applied).reason
+
+
+def test_bundle_refuses_a_coverage_file_with_an_unreadable_index_clearly(tmp_path: Path) -> None:
+    # a stale or corrupt .tbi next to the coverage file: an InputError naming the file, not a pysam traceback
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    _vcf, gnomad, chrom, pos = _case(tmp_path)
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [pos], median=33, indexed=False)
+    Path(str(cov) + ".tbi").write_bytes(b"not an index")
+    with pytest.raises(InputError, match="index cannot be read"):
+        build_bundle(tmp_path / "b", Build.GRCh37, gnomad=[gnomad], gnomad_coverage=cov)

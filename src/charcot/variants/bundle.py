@@ -341,31 +341,38 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
                 yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
 
 
-def _indexed_score_rows(src: Path, index: Path, regions: Sequence[tuple[str, int, int]], sep: str, at: list[int]
-                        ) -> Iterator[tuple[str, int, str, str, str]]:
+def _tabix_lines(src: Path, index: Path, regions: Sequence[tuple[str, int, int]]
+                 ) -> Iterator[tuple[int, int, str]]:
+    """(start, end, line) of every line of a tabix-indexed table overlapping each region (only the regions are read:
+    a whole-genome CADD or coverage file has billions of rows); a stale or unreadable index is a clear error."""
     import pysam
 
     try:
         tbx = pysam.TabixFile(str(src), index=str(index))
     except (OSError, ValueError) as exc:
-        raise InputError(f"the score file's index cannot be read ({exc})", path=src,
+        raise InputError(f"the file's tabix index cannot be read ({exc})", path=src,
                          hint="re-index it with 'tabix' or remove the stale index") from None
     with tbx:
         contigs = list(tbx.contigs)
         for c, s, e in regions:
             name = contig_in_file(c, contigs)
-            if name is None:
-                continue
-            for row in tbx.fetch(name, s - 1, e):
-                v = row.split(sep)
-                if len(v) <= max(at):
-                    continue
-                try:
-                    pos = int(v[at[1]])
-                except ValueError:
-                    continue
-                if s <= pos <= e:
-                    yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
+            if name is not None:
+                for line in tbx.fetch(name, s - 1, e):
+                    yield s, e, str(line)
+
+
+def _indexed_score_rows(src: Path, index: Path, regions: Sequence[tuple[str, int, int]], sep: str, at: list[int]
+                        ) -> Iterator[tuple[str, int, str, str, str]]:
+    for s, e, row in _tabix_lines(src, index, regions):
+        v = row.split(sep)
+        if len(v) <= max(at):
+            continue
+        try:
+            pos = int(v[at[1]])
+        except ValueError:
+            continue
+        if s <= pos <= e:
+            yield normalise_contig(v[at[0]]), pos, v[at[2]], v[at[3]], v[at[4]]
 
 
 def _spliceai_rows(src: Path, regions: Sequence[tuple[str, int, int]]) -> Iterator[tuple[str, int, str, str, str]]:
@@ -668,13 +675,8 @@ def _subset_coverage(src: Path, dest: Path, regions: Sequence[tuple[str, int, in
     def rows() -> Iterator[list[str]]:
         index = Path(str(src) + ".tbi")
         if index.exists():
-            with pysam.TabixFile(str(src), index=str(index)) as tbx:
-                contigs = list(tbx.contigs)
-                for c, s, e in regions:
-                    name = contig_in_file(c, contigs)
-                    if name is not None:
-                        for line in tbx.fetch(name, s - 1, e):
-                            yield str(line).split("\t")
+            for _s, _e, line in _tabix_lines(src, index, regions):
+                yield line.split("\t")
             return
         with gzip.open(src, "rt") as handle:
             next(handle)
