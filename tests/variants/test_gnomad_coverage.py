@@ -154,3 +154,11 @@ def test_bundle_refuses_a_coverage_file_with_an_unreadable_index_clearly(tmp_pat
     Path(str(cov) + ".tbi").write_bytes(b"not an index")
     with pytest.raises(InputError, match="index cannot be read"):
         build_bundle(tmp_path / "b", Build.GRCh37, gnomad=[gnomad], gnomad_coverage=cov)
+
+
+def test_interpret_refuses_a_coverage_file_with_an_unreadable_index_clearly(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vcf, gnomad, chrom, pos = _case(tmp_path)
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [pos], median=33, indexed=False)
+    Path(str(cov) + ".tbi").write_bytes(b"not an index")
+    res = run_cli("interpret", vcf, "--gnomad", gnomad, "--gnomad-coverage", cov, "-o", tmp_path / "o.json")
+    assert res.code == 2 and "Traceback" not in res.stderr and "index cannot be read" in res.stderr

@@ -560,7 +560,11 @@ class GnomadCoverage:
         if index.exists():
             import pysam
 
-            self.table = pysam.TabixFile(str(self.path))
+            try:
+                self.table = pysam.TabixFile(str(self.path), index=str(index))
+            except (OSError, ValueError) as exc:
+                raise InputError(f"the gnomAD coverage file's tabix index cannot be read ({exc})", path=self.path,
+                                 hint="re-index it with 'tabix' or remove the stale index") from None
         elif self.path.stat().st_size <= self.SMALL:
             self.rows = {}
             with gzip.open(self.path, "rt") as handle:
