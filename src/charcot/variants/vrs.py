@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from charcot.genome.normalise import trim
 from charcot.variants.model import VrsAllele
 
 _TABLE = Path(__file__).resolve().parents[1] / "genome" / "data" / "refget.json"
@@ -156,11 +157,9 @@ def _substitution(build: str, accession: str, pos: int, ref: str, alt: str) -> V
     ALT share at both ends, nothing is shifted, so its identifiers are the digests of the VRS 2.0 serialisation
     (keys sorted, no white space, the location replaced by its digest), computed here without importing the
     ga4gh.vrs library (about 0.75 s; tests/variants/test_vrs.py checks the ids against the library's)."""
-    start, end = pos - 1, pos - 1 + len(ref)
-    while ref and alt and ref[0] == alt[0]:
-        ref, alt, start = ref[1:], alt[1:], start + 1
-    while ref and alt and ref[-1] == alt[-1]:
-        ref, alt, end = ref[:-1], alt[:-1], end - 1
+    # of equal length and different, REF and ALT keep at least one base each when trimmed (the VCF minimal form)
+    minimal = trim(pos, ref, alt)
+    start, end, alt = minimal.pos - 1, minimal.pos - 1 + len(minimal.ref), minimal.alt
     location = _sha512t24u(
         f'{{"end":{end},"sequenceReference":{{"refgetAccession":{json.dumps(accession)},'
         f'"type":"SequenceReference"}},"start":{start},"type":"SequenceLocation"}}'.encode("ascii"))
