@@ -185,9 +185,16 @@ def patient_onset(hpo: Sequence[str], onset_age: float | None) -> tuple[str | No
     if onset_age is not None:
         kind = "juvenile" if onset_age < JUVENILE_BEFORE else "adult"
         return kind, f"onset at age {onset_age:g}"
+    return _hpo_onset(tuple(sorted({x.strip().upper() for x in hpo if x.strip()})))
+
+
+@lru_cache(maxsize=64)
+def _hpo_onset(terms: tuple[str, ...]) -> tuple[str | None, str]:
+    """patient_onset from the HPO onset terms, once per run's terms (PP4 asks for every allele of an onset-specific
+    gene; each term is an ontology walk)."""
     found: set[str] = set()
     named: list[str] = []
-    for t in sorted({x.strip().upper() for x in hpo if x.strip()}):
+    for t in terms:
         if _in_subtree(t, list(ONSET_BEFORE_25)):
             found.add("juvenile")
             named.append(f"{t} {hpo_label(t)}")
