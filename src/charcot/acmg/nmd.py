@@ -137,6 +137,7 @@ def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:
     # frameshift
     parsed = frameshift_stop(ctx.hgvs_p) or frameshift_stop(ctx.known_hgvs_p)
     stop = parsed[1] if parsed is not None else None
+    named = (ctx.hgvs_p or ctx.known_hgvs_p or "").split(":")[-1]
     if t_var is None:
         return NmdPrediction("unknown", "the frameshift is not inside an exon of the canonical transcript" + tx)
     if stop is None:
@@ -144,8 +145,7 @@ def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:
         lower = _judge(exons, t_var, 0, "the frameshift")
         if lower.outcome == "escape":
             return NmdPrediction("escape", lower.reason + ", so its new stop codon, downstream, does too" + tx)
-        said = f"'{(ctx.hgvs_p or ctx.known_hgvs_p or '').split(':')[-1]}' does not" if (ctx.hgvs_p or ctx.known_hgvs_p) else \
-            "no protein change (HGVS p.) is known, so nothing"
+        said = f"'{named}' does not" if named else "no protein change (HGVS p.) is known, so nothing"
         return NmdPrediction("unknown", f"the position of the new stop codon is not known ({said} name it, e.g. "
                                         "'fsTer26'), so whether the transcript undergoes NMD cannot be predicted")
     first = parsed[0] if parsed is not None else stop
@@ -154,6 +154,5 @@ def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:
     # (an insertion of k bases moves everything after it k bases down; a deletion k bases up)
     shift = len(a.alt) - len(a.ref)
     t_ptc = t_var + 3 * (stop - codon_of_variant) - shift
-    named = (ctx.hgvs_p or ctx.known_hgvs_p or "").split(":")[-1]
     found = _judge(exons, t_ptc, POSITION_SLACK, f"the new stop codon (codon {stop}, from {named})")
     return NmdPrediction(found.outcome, found.reason + tx, _start_proximal(stop))
