@@ -104,3 +104,27 @@ def test_start_proximal_stop_gain_is_flagged_with_its_source(tmp_path: Path) -> 
 ])
 def test_new_stop_is_read_from_hgvs_p(text: str, expected: tuple[int, int | None] | None) -> None:
     assert frameshift_stop(text) == expected
+
+
+def test_new_stop_is_credited_to_the_hgvs_p_that_names_it() -> None:
+    # the annotation's HGVS p. says nothing of a frameshift ('p.?'), the knowledge base's entry names the stop: the
+    # reason must quote the entry it took the stop from, not the annotation's text
+    from charcot.acmg.context import VariantContext
+    from charcot.acmg.nmd import predict_nmd
+    from charcot.genome.normalise import Allele
+    from charcot.genome.panel import build_panel
+    from charcot.knowledge import get_knowledge
+    from charcot.model import Build
+    from charcot.variants.model import Frequencies, Predictors
+
+    kb = get_knowledge()
+    panel = build_panel(kb.genes, Build.GRCh37)
+    pg = panel.gene("TBK1")
+    assert pg is not None
+    chrom, pos, _rest = _early_point("TBK1", 3)
+    ctx = VariantContext(key="k", chrom=chrom, allele=Allele(pos, "CA", "C"), gene_symbol="TBK1", gene=None,
+                         location=pg.locate(pos, pos + 1), consequences=["frameshift_variant"], hgvs_p="p.?",
+                         protein_position=60, protein_length=None, frequencies=Frequencies(),
+                         predictors=Predictors(), known_hgvs_p="p.(Arg60GlyfsTer7)", panel_gene=pg)
+    found = predict_nmd(ctx, "frameshift_variant")
+    assert found.outcome == "nmd" and "from p.(Arg60GlyfsTer7)" in found.reason, found.reason

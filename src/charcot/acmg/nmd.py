@@ -135,9 +135,11 @@ def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:
         found = _judge(exons, t_var, 0, "the new stop codon (at the variant)")
         return NmdPrediction(found.outcome, found.reason + tx, _start_proximal(ctx.protein_position))
     # frameshift
-    parsed = frameshift_stop(ctx.hgvs_p) or frameshift_stop(ctx.known_hgvs_p)
+    # the annotation's HGVS p., else the knowledge base's entry for this allele; the reason quotes the one used
+    text = ctx.hgvs_p if frameshift_stop(ctx.hgvs_p) is not None else ctx.known_hgvs_p
+    parsed = frameshift_stop(text)
     stop = parsed[1] if parsed is not None else None
-    named = (ctx.hgvs_p or ctx.known_hgvs_p or "").split(":")[-1]
+    named = (text or ctx.hgvs_p or "").split(":")[-1]
     if t_var is None:
         return NmdPrediction("unknown", "the frameshift is not inside an exon of the canonical transcript" + tx)
     if stop is None:
