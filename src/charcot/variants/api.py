@@ -74,36 +74,32 @@ def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> li
     return out
 
 
-def _zygosity(call: Call, build: Build, sex: str | None) -> Zygosity:
-    male = (sex or "").lower() in ("male", "m")
-    female = (sex or "").lower() in ("female", "f")
-    x_nonpar = is_x_nonpar(call.chrom, call.allele.pos, build)
-    if call.ploidy == 1:
-        # a haploid X call in a woman is not hemizygosity: the caller was run with a male ploidy (see _zygosity_note)
-        return Zygosity.UNKNOWN if female and x_nonpar else Zygosity.HEMIZYGOUS
-    if male and (x_nonpar or call.chrom == "Y"):
-        # a diploid call with one ALT copy in a man is a heterozygous call where one copy is expected: reported as
-        # called, with a note (mosaicism, contamination, a sample swap or a wrong sex), never as hemizygous
-        return Zygosity.HEMIZYGOUS if call.copies >= call.ploidy else Zygosity.HETEROZYGOUS
-    if call.copies >= 2:
-        return Zygosity.HOMOZYGOUS
-    if call.copies == 1:
-        return Zygosity.HETEROZYGOUS
-    return Zygosity.UNKNOWN
-
-
-def _zygosity_note(call: Call, build: Build, sex: str | None) -> str | None:
-    """What to check when the genotype does not fit the stated sex on chromosome X outside the PARs (or Y)."""
+def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str | None]:
+    """The call's zygosity, and what to check when the genotype does not fit the stated sex on chromosome X outside
+    the PARs (or Y), else None."""
     s = (sex or "").lower()
     x_nonpar = is_x_nonpar(call.chrom, call.allele.pos, build)
-    if s in ("male", "m") and (x_nonpar or call.chrom == "Y") and call.ploidy > 1 and call.copies < call.ploidy:
-        return (f"heterozygous call ({call.genotype}) on chromosome {call.chrom} outside the pseudoautosomal regions "
-                "in a male, who has one copy there: check for mosaicism, sample contamination, a sample swap or a "
-                "wrong sex before acting on it")
-    if s in ("female", "f") and x_nonpar and call.ploidy == 1:
-        return (f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample as "
-                "male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
-    return None
+    if call.ploidy == 1:
+        if s in ("female", "f") and x_nonpar:
+            # a haploid X call in a woman is not hemizygosity: the caller was run with a male ploidy
+            return Zygosity.UNKNOWN, (
+                f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample "
+                "as male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
+        return Zygosity.HEMIZYGOUS, None
+    if s in ("male", "m") and (x_nonpar or call.chrom == "Y"):
+        if call.copies >= call.ploidy:
+            return Zygosity.HEMIZYGOUS, None
+        # a diploid call with one ALT copy in a man is a heterozygous call where one copy is expected: reported as
+        # called, with a note, never as hemizygous
+        return Zygosity.HETEROZYGOUS, (
+            f"heterozygous call ({call.genotype}) on chromosome {call.chrom} outside the pseudoautosomal regions in a "
+            "male, who has one copy there: check for mosaicism, sample contamination, a sample swap or a wrong sex "
+            "before acting on it")
+    if call.copies >= 2:
+        return Zygosity.HOMOZYGOUS, None
+    if call.copies == 1:
+        return Zygosity.HETEROZYGOUS, None
+    return Zygosity.UNKNOWN, None
 
 
 def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> InheritanceAssessment:
@@ -649,7 +645,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     # and _quiet_finding sets that per allele)
     where = (location.region, location.exon, location.exon_count, location.last_exon, location.nmd_escape,
              location.skipped_exon_length, location.skipped_exon_number, location.notes)
-    return (id(pg), id(gene), where, _zygosity(call, build, sex), _zygosity_note(call, build, sex), call.filter,
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
             call.not_left_aligned,
             tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
             engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), location
@@ -822,8 +818,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         notes.append(f"{pg.symbol} has no curated record in the knowledge base")
     if clinvar is not None:
         notes.append("ClinVar's assertion is shown for reference and not counted as evidence (PP5/BP6 retired)")
-    zyg = _zygosity(call, build, sex)
-    zyg_note = _zygosity_note(call, build, sex)
+    zyg, zyg_note = _zygosity(call, build, sex)
     if zyg_note is not None:
         notes.append(zyg_note)
     position = _gene_position(pg, location)
