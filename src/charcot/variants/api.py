@@ -765,8 +765,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         # does not cover the position
         from_resource = gnomad_res.frequencies(call.chrom, call.allele, (pg.symbol, pg.start, pg.end))
         if from_resource.not_covered is None or not (frequencies.present or frequencies.searched):
-            frequencies = from_resource.model_copy(update={"other_max_af": frequencies.other_max_af,
-                                                           "other_source": frequencies.other_source})
+            # the annotation's non-gnomAD population data (PM2 only) stay; gnomAD files never carry any, so the
+            # copy (about 12 us an allele) is made only when there is something to keep
+            frequencies = from_resource if frequencies.other_max_af is None else from_resource.model_copy(
+                update={"other_max_af": frequencies.other_max_af, "other_source": frequencies.other_source})
     if frequencies.searched and not frequencies.present and frequencies.dataset == "exomes" and \
             location.region in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN):
         # absence from gnomAD exomes says nothing about a position outside the exome capture
