@@ -434,3 +434,11 @@ def test_a_gene_without_an_exon_table_keeps_gnomad_over_its_whole_span(tmp_path:
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(g.chrom, mid, "C", "T")], build=Build.GRCh38)
     (f,) = [f for f in interpret(vcf, resources=tmp_path / "b").findings if f.gene == "SARM1"]
     assert f.frequencies.present and f.frequencies.not_covered is None
+
+
+def test_a_score_file_of_the_wrong_kind_is_named_as_the_user_knows_it(tmp_path: Path) -> None:
+    # the message names the release (CADD), not charcot's internal kind id ('cadd')
+    wrong = tmp_path / "not_cadd.tsv"
+    wrong.write_text("chrom\tposition\tscore\n1\t100\t0.5\n")
+    with pytest.raises(InputError, match="not a CADD score file: no column line with Chrom, Pos, Ref, Alt, PHRED"):
+        build_bundle(tmp_path / "b", Build.GRCh38, scores={"cadd": wrong})

@@ -302,7 +302,6 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
     """(chrom, pos, ref, alt, score) of a score source inside the regions: AlphaMissense TSV (am_pathogenicity),
     REVEL CSV (REVEL, by the build's position column), CADD TSV (PHRED) or SpliceAI VCF (the highest of its four
     delta scores for the allele)."""
-    by = _by_chrom(regions)
     if kind == "spliceai":
         yield from _spliceai_rows(src, regions)
         return
@@ -313,6 +312,7 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
         "cadd": ("\t", "Chrom", "Pos", "Ref", "Alt", "PHRED")}[kind]
     need = (chrom_name, pos_name, ref_name, alt_name, score_name)
     at: list[int] = []
+    n = 1
     with _open_text(src) as handle:
         for n, line in enumerate(handle, start=1):
             cols = line.lstrip("#").rstrip("\n").split(sep)
@@ -320,15 +320,16 @@ def _score_rows(src: Path, kind: str, build: Build, regions: Sequence[tuple[str,
                 at = [cols.index(c) for c in need]
                 break
             if not line.startswith("#") or n > 50:
-                raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src,
-                                 line=n, hint="give the release file as downloaded")
+                break
         if not at:
-            raise InputError(f"not a {kind} score file: no column line with {', '.join(need)}", path=src, line=1)
+            raise InputError(f"not a {SCORE_NAMES[kind]} score file: no column line with {', '.join(need)}", path=src,
+                             line=n, hint="give the release file as downloaded")
         index = next((i for i in (Path(str(src) + ".tbi"), Path(str(src) + ".csi")) if i.exists()), None)
         if index is not None and kind != "revel":
             # a tabix-indexed release (CADD's whole-genome files: billions of rows): only the regions are read
             yield from _indexed_score_rows(src, index, regions, sep, at)
             return
+        by = _by_chrom(regions)
         for line in handle:
             v = line.rstrip("\n").split(sep)
             if len(v) <= max(at):
@@ -624,6 +625,8 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
     return manifest
 
 
+# the release name of each score kind, as the user knows it (messages)
+SCORE_NAMES = {"alphamissense": "AlphaMissense", "revel": "REVEL", "cadd": "CADD", "spliceai": "SpliceAI"}
 # the source column each score table keeps
 SCORE_COLUMN = {"alphamissense": "am_pathogenicity", "revel": "REVEL (highest over transcripts)", "cadd": "PHRED",
                 "spliceai": "SpliceAI (highest of DS_AG, DS_AL, DS_DG, DS_DL)"}
