@@ -30,6 +30,7 @@ from charcot.clinical.model import (
     NivStatus,
     OnsetRegion,
     months_between,
+    years_between,
 )
 from charcot.clinical.progression import DeltaFs, Slope, delta_fs, least_squares_slope, two_point_slope
 from charcot.errors import InputError, NotAssessable
@@ -165,7 +166,7 @@ def _predictors(case: ClinicalCase, today: date, rees: criteria_mod.CriteriaResu
     if case.date_of_birth is None:
         reasons.append("date of birth missing: age at onset is needed")
     else:
-        age = (case.onset.date - case.date_of_birth).days / 365.25
+        age = years_between(case.date_of_birth, case.onset.date)
     if diag is not None and diag.el_escorial_at_diagnosis is not None:
         definite: bool | None = diag.el_escorial_at_diagnosis is ElEscorialCategory.DEFINITE
     elif rees is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from charcot.clinical.model import ClinicalCase
+from charcot.clinical.model import ClinicalCase, years_between
 from charcot.errors import InputError
 from charcot.model import MAX_AGE_YEARS
 
@@ -72,7 +72,7 @@ def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
     if case.date_of_birth is not None:
         # the therapy facts accept ages up to MAX_AGE_YEARS; an older age is a typing error in the year
         until = case.death_date or today
-        age = (until - case.date_of_birth).days / 365.25
+        age = years_between(case.date_of_birth, until)
         if age > MAX_AGE_YEARS:
             raise InputError(f"date_of_birth {case.date_of_birth.isoformat()} gives an age of {age:.0f} years "
                              f"(more than {MAX_AGE_YEARS})", path=path, record="date_of_birth",

@@ -27,6 +27,11 @@ def months_between(start: date, end: date) -> float:
     return (end - start).days / MONTH_DAYS
 
 
+def years_between(start: date, end: date) -> float:
+    """Years from ``start`` to ``end`` (days / 365.25): an age from a date of birth."""
+    return (end - start).days / 365.25
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -393,8 +393,9 @@ def _onset_age(ctx: _Ctx) -> float | None:
     case = ctx.clinical_case
     if case is None or case.date_of_birth is None:
         return None
-    days: int = (case.onset.date - case.date_of_birth).days
-    return round(days / 365.25, 1)
+    from charcot.clinical.model import years_between
+
+    return round(years_between(case.date_of_birth, case.onset.date), 1)
 
 
 def _hpo_labels(ctx: _Ctx) -> dict[str, str]:

@@ -68,11 +68,11 @@ def deceased_note(case: Any) -> str | None:
 def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     """The clinical part of the patient facts from a clinical record (``charcot.clinical.model.ClinicalCase``)
     and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
-    from charcot.clinical.model import ElEscorialCategory, months_between
+    from charcot.clinical.model import ElEscorialCategory, months_between, years_between
 
     clinical: dict[str, Any] = {"affected": True}
     if case.date_of_birth is not None:
-        clinical["age"] = round((a.today - case.date_of_birth).days / 365.25, 1)
+        clinical["age"] = round(years_between(case.date_of_birth, a.today), 1)
     if a.alsfrs_r:
         clinical["alsfrs_r"] = a.alsfrs_r[-1].total
         clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
