@@ -73,6 +73,7 @@ def _detail(value: Any) -> Any:
 
 def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
     from charcot.clinical import prognosis as prog
+    from charcot.model import fvc_percent_problem
 
     c9 = form.get("c9orf72", "")
     if c9 not in ("", "yes", "no"):
@@ -89,10 +90,9 @@ def encals(form: dict[str, str]) -> list[tuple[str, Any]]:
 
     # The model needs the C9orf72 status; when it is unknown both answers are shown, never one guess.
     scenarios = [("", c9 == "yes")] if c9 else [(" if C9orf72 is not expanded", False), (" if C9orf72 is expanded", True)]
-    problems = prog.domain_problems(predictors(scenarios[0][1]))
-    from charcot.model import fvc_percent_problem
-
-    fvc_problem = fvc_percent_problem(_number(form, "fvc_percent_predicted", "FVC % predicted"),
+    first = predictors(scenarios[0][1])
+    problems = prog.domain_problems(first)
+    fvc_problem = fvc_percent_problem(first.fvc_percent_predicted,
                                       how_to_confirm="the model was not fitted on such values and the calculator "
                                                      "does not take them")
     if fvc_problem:
