@@ -126,12 +126,7 @@ def store(kb: Knowledge) -> None:
         return
     payload = json.dumps({"format": _FORMAT, "index": index, "cards": cards}, ensure_ascii=False, sort_keys=True)
     if compiled.write_file(path, payload.encode("utf-8")):
-        try:
-            kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in kept[compiled.KEEP:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            return
+        compiled.prune(path.parent, "*.json")
 
 
 def answer(name: str) -> int | None:

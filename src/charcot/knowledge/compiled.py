@@ -124,7 +124,7 @@ def write(content: str, name: str, value: Any) -> None:
     folder = root / key(content)
     fresh = not folder.is_dir()
     if write_file(folder / f"{name}.pickle", data) and fresh:
-        _prune(root)
+        prune(root)
 
 
 def write_file(path: Path, data: bytes) -> bool:
@@ -147,15 +147,20 @@ def write_file(path: Path, data: bytes) -> bool:
     return True
 
 
-def _prune(root: Path) -> None:
+def prune(root: Path, pattern: str | None = None) -> None:
+    """Keep the ``KEEP`` newest entries of ``root``: its folders (one per key), or the files matching ``pattern``."""
     import shutil
 
     try:
-        entries = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted((p for p in (root.glob(pattern) if pattern else root.iterdir())
+                          if (p.is_file() if pattern else p.is_dir())), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            if pattern:
+                old.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
     except OSError:
         return
-    for old in entries[KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def cached(data_dir: Path, content: str, name: str, load: Callable[[], Any]) -> Any:
