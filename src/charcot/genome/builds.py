@@ -56,8 +56,8 @@ def detect_build(header_lengths: Mapping[str, int]) -> Build | None:
     """Build from header contig lengths: the build whose primary chromosomes all match.
 
     Uses chromosomes 1-22, X, Y only (chrM differs between hg19 and GRCh37). Returns None when no
-    length is given or none of the primary contigs are declared; raises when lengths contradict
-    both builds (e.g. a test mini-reference), so callers can ask for --build.
+    length is given, none of the primary contigs are declared, or the lengths fit neither build or both
+    (e.g. a cut reference): the caller then asks for --build or says the build is unknown. Never raises.
     """
     known = contig_lengths()
     seen = {normalise_contig(k): v for k, v in header_lengths.items() if v}
@@ -73,8 +73,4 @@ def detect_build(header_lengths: Mapping[str, int]) -> Build | None:
                 else:
                     conflicts[build] += 1
     matching = [b for b in known if votes[b] > 0 and conflicts[b] == 0]
-    if len(matching) == 1:
-        return matching[0]
-    if not any(votes.values()) and not any(conflicts.values()):
-        return None
-    return None
+    return matching[0] if len(matching) == 1 else None

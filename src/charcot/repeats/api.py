@@ -88,10 +88,7 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
         if scores[best] > scores[chosen] and scores[best][0] > scores[chosen][0]:
             warnings.append(f"the repeat positions fit {best.value} better than the given {chosen.value}: check --build")
         return chosen, "--build", warnings
-    try:
-        from_header = detect_build(sf.contig_lengths) if sf.contig_lengths else None
-    except InputError:
-        from_header = None
+    from_header = detect_build(sf.contig_lengths) if sf.contig_lengths else None
     if from_header is not None:
         return from_header, "header contig lengths", warnings
     if scores[best][0] == 0:

@@ -437,12 +437,9 @@ def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]
     except (OSError, ValueError) as exc:
         raise InputError(f"the reference FASTA cannot be read or indexed ({exc})", path=src,
                          hint="give a plain or bgzip-compressed FASTA") from None
-    try:
-        from charcot.genome.builds import detect_build
+    from charcot.genome.builds import detect_build
 
-        found = detect_build(dict(zip(fa.references, fa.lengths, strict=True)))
-    except InputError:
-        found = None
+    found = detect_build(dict(zip(fa.references, fa.lengths, strict=True)))
     if found is not None and found != build:
         raise InputError(f"the reference FASTA is {found.value} (contig lengths) but the bundle is {build.value}",
                          path=src, hint=f"give the {build.value} FASTA")

@@ -261,10 +261,7 @@ def gff3_build(path: Path) -> tuple[Build | None, str]:
                         lengths.setdefault(c[0], int(c[4]))
     except (OSError, UnicodeDecodeError, ValueError):
         return None, ""
-    try:
-        by_length = detect_build(lengths)
-    except InputError:
-        by_length = None
+    by_length = detect_build(lengths)
     if by_length is not None:
         return by_length, "its sequence lengths"
     return named if named is not None else (None, "")
@@ -298,10 +295,7 @@ class ConsequenceEngine:
         """The FASTA's build from its contig lengths (None for a cut or unknown reference)."""
         from charcot.genome.builds import detect_build
 
-        try:
-            return detect_build(dict(zip(self.fasta.references, self.fasta.lengths, strict=True)))
-        except InputError:
-            return None
+        return detect_build(dict(zip(self.fasta.references, self.fasta.lengths, strict=True)))
 
     def check_build(self, patient: Build) -> None:
         found = self.build

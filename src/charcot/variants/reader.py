@@ -403,11 +403,7 @@ def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], b
 
 
 def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
-    detected = None
-    try:
-        detected = detect_build(lengths)
-    except InputError:
-        detected = None
+    detected = detect_build(lengths)
     if requested.lower() == "auto":
         if detected is None:
             raise InputError("the genome build cannot be detected: the header has no contig lengths of GRCh37 or GRCh38",

@@ -54,10 +54,7 @@ def _index_contigs(path: Path) -> list[str]:
 
 def resource_build(raw_header: str, lengths: dict[str, int], infos: Sequence[str]) -> tuple[Build | None, str]:
     """(build, how it was told) of a resource VCF from its header."""
-    try:
-        by_length = detect_build(lengths)
-    except InputError:
-        by_length = None
+    by_length = detect_build(lengths)
     if by_length is not None:
         return by_length, "header contig lengths"
     for line in raw_header.splitlines():
