@@ -524,24 +524,9 @@ def skato_from(s: FloatArray, m: FloatArray, rhos: Sequence[float] = RHO_GRID) -
     def integrand(u: FloatArray) -> FloatArray:
         return tail_at(threshold(u * u)) * 2.0 * np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
 
-    kinks = [0.0, math.sqrt(40.0), *_rho_kinks(q_arr, tau, d_arr)]
-    for level in ((0.0, t_hi, mu_q * 1e4) if sd1 > 0 else ()):  # where the threshold crosses 0, the interpolation's end, the cut-off
-        with np.errstate(divide="ignore", invalid="ignore"):
-            crossing = float(np.min(np.where(tau > 0, (q_arr - ((level - mu_q) / sd1 + mu_q) * d_arr) / tau, np.inf)))
-        if 0.0 < crossing < 40.0:
-            kinks.append(math.sqrt(crossing))
-    pieces, _, ok = integrate_pieces(integrand, np.unique(np.asarray(kinks)), 1e-13, 1e-8, max_rounds=40)
-    value = float(pieces.sum())
-    if not ok:  # QUADPACK on the same integrand
-        import warnings
-
-        from scipy.integrate import IntegrationWarning, quad
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", IntegrationWarning)
-            value, _ = quad(lambda u: float(integrand(np.array([u]))[0]), 0.0, math.sqrt(40.0), limit=100,
-                            epsabs=1e-12, epsrel=1e-6)
-    p_value = value + float(chi2.sf(40.0, 1))
+    # where the threshold crosses 0, the interpolation's end, the cut-off
+    levels = [(level - mu_q) / sd1 + mu_q for level in (0.0, t_hi, mu_q * 1e4)] if sd1 > 0 else []
+    p_value = _min_p_integral(integrand, q_arr, tau, d_arr, levels)
     p_value = min(p_value, p_min * len(rhos), 1.0)  # Bonferroni bound, as the SKAT package
     if p_value <= 0:
         p_value = p_min
@@ -789,31 +774,43 @@ def skato_adjusted(adj: MomentAdjustment, s: FloatArray, m: FloatArray, geno: Sp
         lowest = np.min((q_arr[:, None] - tau[:, None] * x[None, :]) / d_arr[:, None], axis=0)
         return tail_at(lowest) * 2.0 * np.exp(-0.5 * x) / math.sqrt(2.0 * math.pi)
 
-    kinks = [0.0, math.sqrt(40.0), *_rho_kinks(q_arr, tau, d_arr)]
-    if sd_mix > 0:  # where the matched chi-square's argument reaches 0 (the tail becomes 1)
-        level = mu2 - sd_mix * df2 / math.sqrt(2.0 * df2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            crossing = float(np.min(np.where(tau > 0, (q_arr - level * d_arr) / tau, np.inf)))
-        if 0.0 < crossing < 40.0:
-            kinks.append(math.sqrt(crossing))
-    pieces_int, _, ok = integrate_pieces(integrand, np.unique(np.asarray(kinks)), 1e-13, 1e-8, max_rounds=40)
-    value = float(pieces_int.sum())
-    if not ok:
-        import warnings
-
-        from scipy.integrate import IntegrationWarning, quad
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", IntegrationWarning)
-            value, _ = quad(lambda v: float(integrand(np.array([v]))[0]), 0.0, math.sqrt(40.0), limit=100,
-                            epsabs=1e-12, epsrel=1e-6)
-    p_value = min(value + float(chi2.sf(40.0, 1)), p_min * len(rhos), 1.0)
+    # where the matched chi-square's argument reaches 0 (the tail becomes 1)
+    levels = [mu2 - sd_mix * df2 / math.sqrt(2.0 * df2)] if sd_mix > 0 else []
+    p_value = min(_min_p_integral(integrand, q_arr, tau, d_arr, levels), p_min * len(rhos), 1.0)
     positive = [x for x in p_each if x > 0]  # as the package: fall back on the rho-specific p-values
     if len(positive) < len(p_each):
         p_value = min(p_min * 3.0, 1.0)
     if p_value <= 0 and positive:
         p_value = min(positive)
     return SkatOResult(p_value, best, tuple(p_each))
+
+
+def _min_p_integral(integrand: Callable[[FloatArray], FloatArray], q_arr: FloatArray, tau: FloatArray,
+                    d_arr: FloatArray, levels: Sequence[float]) -> float:
+    """SKAT-O's minimum-p null integral: P(T <= t_obs) over u in [0, sqrt 40] (x = u^2 ~ chi2_1) plus
+    P(chi2_1 > 40). Pieces start at the kinks: where the active rho changes and where the threshold
+    min_rho (q_rho - tau_rho x) / (1 - rho) reaches each of ``levels``; QUADPACK when the vectorised rule
+    does not converge."""
+    from scipy.stats import chi2
+
+    kinks = [0.0, math.sqrt(40.0), *_rho_kinks(q_arr, tau, d_arr)]
+    for level in levels:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            crossing = float(np.min(np.where(tau > 0, (q_arr - level * d_arr) / tau, np.inf)))
+        if 0.0 < crossing < 40.0:
+            kinks.append(math.sqrt(crossing))
+    pieces, _, ok = integrate_pieces(integrand, np.unique(np.asarray(kinks)), 1e-13, 1e-8, max_rounds=40)
+    value = float(pieces.sum())
+    if not ok:  # QUADPACK on the same integrand
+        import warnings
+
+        from scipy.integrate import IntegrationWarning, quad
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", IntegrationWarning)
+            value, _ = quad(lambda u: float(integrand(np.array([u]))[0]), 0.0, math.sqrt(40.0), limit=100,
+                            epsabs=1e-12, epsrel=1e-6)
+    return value + float(chi2.sf(40.0, 1))
 
 
 def _rho_kinks(q_arr: FloatArray, tau: FloatArray, d_arr: FloatArray) -> list[float]:
