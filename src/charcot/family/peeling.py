@@ -65,10 +65,10 @@ class LoopError(ValueError):
     """The pedigree's loops make exact computation too large here (largest elimination clique above
     ``MAX_CLIQUE_PEOPLE`` people)."""
 
-    def __init__(self, members: list[int], clique: int = 0) -> None:
+    def __init__(self, members: list[int], clique: int) -> None:
         super().__init__(f"pedigree loop through individuals {members}")
         self.members = members
-        self.clique = clique  # people in the largest elimination clique (0: not computed)
+        self.clique = clique  # people in the largest elimination clique
 
 
 @dataclass
