@@ -51,6 +51,11 @@ def test_hail_equals_local_with_alphamissense(tmp_path: Path) -> None:
         "covariates": ["sex"], "all_genes": True,
         "criteria": Criteria(plp_source="sites", alphamissense=str(tmp_path / "am.tsv.gz"))})
     assert any(m.mask.startswith("alphamissense|") and m.n_variants > 0 for m in local.masks)
+    import hail as hl
+    import hailtop.fs as hfs
+
+    left = [f.path for f in hfs.ls(hl.tmp_dir()) if "alphamissense" in f.path.rsplit("/", 1)[-1]]
+    assert not left, f"the AlphaMissense checkpoint outlived the collapse: {left}"
 
 
 def _assert_equal(vcf: Path, pheno: Path, kwargs: dict) -> BurdenResults:  # type: ignore[type-arg]

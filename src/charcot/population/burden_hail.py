@@ -122,7 +122,7 @@ def collapse_hail(
     raw_header: str | None = None,
 ) -> Collapse:
     hl = init_hail(config)
-    temporary: list[str] = []  # the cohort's checkpoint: genotypes, removed when the collapse ends
+    temporary: list[str] = []  # checkpoints (cohort genotypes, AlphaMissense table), removed when the collapse ends
     try:
         return _collapse_hail(hl, temporary, path, analysed, is_case, criteria, genes, include_filtered, raw_header)
     finally:
@@ -270,7 +270,7 @@ def _collapse_hail(
     import math
 
     if criteria.alphamissense:  # AlphaMissense TSV, joined on (chrom, pos, ref, alt); the largest score counts
-        mt = mt.annotate_rows(am=_alphamissense_table(hl, criteria.alphamissense)[
+        mt = mt.annotate_rows(am=_alphamissense_table(hl, criteria.alphamissense, temporary)[
             hl.str(mt.locus.contig).replace("^chr", ""), mt.locus.position, mt.alleles[0], mt.alleles[mt.k]].score)
         am_ok = hl.or_else(mt.am > criteria.am_min, False)
     else:
@@ -343,7 +343,7 @@ def _collapse_hail(
     return result
 
 
-def _alphamissense_table(hl: Any, path: str) -> Any:
+def _alphamissense_table(hl: Any, path: str, temporary: list[str]) -> Any:
     """The AlphaMissense TSV as a Hail Table keyed by (chrom without 'chr', pos, ref, alt) -> largest score;
     column positions from the file's own #CHROM line (charcot.population.alphamissense.read_columns)."""
     from charcot.population.alphamissense import read_columns
@@ -360,8 +360,9 @@ def _alphamissense_table(hl: Any, path: str) -> Any:
                    ref=ht[field["REF"]], alt=ht[field["ALT"]], score=hl.float64(ht[field["am_pathogenicity"]]))
     ht = ht.group_by("chrom", "pos", "ref", "alt").aggregate(score=hl.agg.max(ht.score))
     # written once in Hail's format: the collapse runs several actions, each would otherwise re-read and re-group
-    # the TSV (71 million rows for the full release)
-    return ht.checkpoint(hl.utils.new_temp_file(prefix="alphamissense", extension="ht"))
+    # the TSV (71 million rows for the full release); removed with the cohort's checkpoint when the collapse ends
+    temporary.append(hl.utils.new_temp_file(prefix="alphamissense", extension="ht"))
+    return ht.checkpoint(temporary[-1])
 
 
 def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:
