@@ -29,19 +29,19 @@ MAX_CLIQUE_PEOPLE = 12  # 3^12 = 531,441 joint genotypes in the largest table
 Factor = tuple[tuple[int, ...], FloatArray]
 
 
+def _scopes(graph: PedigreeGraph) -> list[tuple[int, ...]]:
+    """Each person's factor scope: (person,) for founders, (father, mother, person) otherwise."""
+    return [(i,) if graph.founder_mask[i] else (int(graph.father[i]), int(graph.mother[i]), i)
+            for i in range(graph.n)]
+
+
 def person_factors(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> list[Factor]:
     """One factor per person: prior x likelihood for founders, transmission x likelihood otherwise."""
-    n = graph.n
-    prior = np.broadcast_to(np.asarray(founder_prior, dtype=np.float64), (n, 3))
+    prior = np.broadcast_to(np.asarray(founder_prior, dtype=np.float64), (graph.n, 3))
     like = np.asarray(likelihood, dtype=np.float64)
-    factors: list[Factor] = []
-    for i in range(n):
-        if graph.founder_mask[i]:
-            factors.append(((i,), like[i] * prior[i]))
-        else:
-            table = EDGE_MATRICES[graph.child_kind[i]].reshape(3, 3, 3) * like[i]
-            factors.append(((int(graph.father[i]), int(graph.mother[i]), i), table))
-    return factors
+    return [(scope, like[i] * prior[i] if len(scope) == 1
+             else EDGE_MATRICES[graph.child_kind[i]].reshape(3, 3, 3) * like[i])
+            for i, scope in enumerate(_scopes(graph))]
 
 
 def elimination_order(scopes: Sequence[tuple[int, ...]], n: int, limit: int | None = None) -> tuple[list[int], int]:
@@ -100,9 +100,7 @@ def _contract(factors: list[Factor], out: tuple[int, ...]) -> FloatArray:
 
 def largest_clique(graph: PedigreeGraph) -> int:
     """People in the largest clique of the elimination order used by ``eliminate``."""
-    scopes = [(i,) if graph.founder_mask[i] else (int(graph.father[i]), int(graph.mother[i]), i)
-              for i in range(graph.n)]
-    return elimination_order(scopes, graph.n)[1]
+    return elimination_order(_scopes(graph), graph.n)[1]
 
 
 def eliminate(graph: PedigreeGraph, likelihood: FloatArray, founder_prior: FloatArray) -> PeelResult:
