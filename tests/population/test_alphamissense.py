@@ -82,3 +82,21 @@ def test_alphamissense_masks_local(tmp_path: Path) -> None:
     plain = run_burden(VCF_PATH, DATA / "synthetic300.pheno.tsv", criteria=Criteria(
         plp_source="sites", alphamissense=str(tmp_path / "am_plain.tsv")), **kwargs)  # type: ignore[arg-type]
     assert [repr(m) for m in plain.masks] == [repr(m) for m in with_am.masks]
+
+
+def test_malformed_row_of_an_indexed_file_names_no_line_0(tmp_path: Path) -> None:
+    """A row read by a tabix position query has no line number: the error must not claim 'line 0'."""
+    import pysam
+
+    plain = tmp_path / "am.tsv"
+    plain.write_text("#CHROM\tPOS\tREF\tALT\tgenome\tuniprot_id\ttranscript_id\tprotein_variant\tam_pathogenicity\t"
+                     "am_class\nchr1\t100\tA\tG\thg38\tP1\tT1\tM1V\tnot-a-number\tlikely_pathogenic\n",
+                     encoding="utf-8")
+    indexed = pysam.tabix_index(str(plain), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
+    scores = AlphaMissenseScores(indexed)
+    try:
+        with pytest.raises(InputError, match="malformed AlphaMissense row") as caught:
+            scores.score("1", 100, "A", "G")
+    finally:
+        scores.close()
+    assert caught.value.line is None and "line 0" not in str(caught.value)

@@ -98,7 +98,7 @@ class AlphaMissenseScores:
                     if value > self._table.get(key, -1.0):
                         self._table[key] = value
 
-    def _parse(self, line: str, number: int) -> tuple[tuple[str, int, str, str], float]:
+    def _parse(self, line: str, number: int | None) -> tuple[tuple[str, int, str, str], float]:
         cells = line.rstrip("\r\n").split("\t")
         c, p, r, a, s = self._cols
         try:
@@ -117,7 +117,7 @@ class AlphaMissenseScores:
             name = next((c for c in (f"chr{chrom}", chrom) if c in self._contigs), None)
             if name is not None:
                 for line in self._tabix.fetch(name, pos - 1, pos):
-                    (_, p, r, a), value = self._parse(line, 0)
+                    (_, p, r, a), value = self._parse(line, None)  # a position query: no line number
                     if p == pos and value > at.get((r, a), -1.0):
                         at[(r, a)] = value
             if len(self._cache) > 100_000:
