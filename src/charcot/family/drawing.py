@@ -377,7 +377,7 @@ def _scene(ped: Pedigree, result: RiskResult | None, proband: str | None) -> _Sc
         scene.people.append(_clean(ind.id))
         risk = result.by_id(ind.id) if result is not None else None
         obs = ped.observations.get(ind.id)
-        status = risk.status if risk is not None else (obs.status if obs and obs.status else ind.status)
+        status = risk.status if risk is not None else ped.status_of(ind.id)
         tested = risk.tested if risk is not None else (obs.test if obs else TestResult.UNTESTED)
         age = risk.age if risk is not None else (obs.age if obs else None)
         deceased = risk.deceased if risk is not None else bool(obs and obs.is_deceased)

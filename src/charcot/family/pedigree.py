@@ -59,6 +59,12 @@ class Pedigree:
     def ids(self) -> list[str]:
         return list(self.individuals)
 
+    def status_of(self, iid: str, observations: Mapping[str, Observation] | None = None) -> Status:
+        """One status per person: the observation's (ages file) status when it gives one, else the PED column.
+        ``observations`` defaults to the pedigree's own (those read with it)."""
+        obs = (self.observations if observations is None else observations).get(iid)
+        return obs.status if obs is not None and obs.status is not None else self.individuals[iid].status
+
     def children(self, parent: str) -> list[str]:
         return [i.id for i in self if parent in (i.father, i.mother)]
 

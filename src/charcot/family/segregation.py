@@ -100,13 +100,6 @@ def _parentage(vcf_path: Path, idx: tuple[int, int, int]) -> tuple[bool, str]:
     return False, f"parentage doubtful: {errors}/{checked} Mendelian errors ({rate:.1%})"
 
 
-def _status(pedigree: Pedigree, iid: str) -> Status:
-    """One status per person: the ages file's (observation) status when given, else the PED's, as the risk
-    table, the drawing and the report read it."""
-    obs = pedigree.observations.get(iid)
-    return obs.status if obs is not None and obs.status is not None else pedigree[iid].status
-
-
 def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: dict[str, TestResult],
                              nonpenetrance: float | None = None, proband: str | None = None) -> tuple[float, str]:
     """Full-likelihood Bayes factor for co-segregation (see module docstring) and the model used.
@@ -138,7 +131,7 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
     geno = np.ones((len(pedigree), 3))
     for k, iid in enumerate(pedigree.ids):
         obs = pedigree.observations.get(iid, Observation())
-        status = _status(pedigree, iid)
+        status = pedigree.status_of(iid)
         if model is not None:
             pheno[k] = _likelihood(model, status, obs.model_copy(update={"test": TestResult.UNTESTED}))
         elif status is Status.AFFECTED:
@@ -314,10 +307,10 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 typed = {iid: (TestResult.CARRIER if c.gt in (1, 3) else TestResult.NONCARRIER)
                          for iid, c in calls.items() if c.confident}
                 aff_non = [iid for iid, t in typed.items()
-                           if t is TestResult.NONCARRIER and _status(pedigree, iid) is Status.AFFECTED]
+                           if t is TestResult.NONCARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 aff_car = [iid for iid, t in typed.items() if iid != proband
-                           and t is TestResult.CARRIER and _status(pedigree, iid) is Status.AFFECTED]
-                informative = [iid for iid in typed if _status(pedigree, iid) is not Status.UNKNOWN]
+                           and t is TestResult.CARRIER and pedigree.status_of(iid) is Status.AFFECTED]
+                informative = [iid for iid in typed if pedigree.status_of(iid) is not Status.UNKNOWN]
                 if len(informative) < 2:
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                              reason=f"not assessed: {len(informative)} confidently genotyped family "

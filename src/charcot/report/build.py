@@ -598,7 +598,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
     for i in pedigree:
         # The ages file's status overrides the PED column, as it does for the risk model: one status per person.
         obs = ctx.observations.get(i.id)
-        status = obs.status if obs is not None and obs.status is not None else i.status
+        status = pedigree.status_of(i.id, ctx.observations)
         members.append(FamilyMember(
             id=i.id, sex=_text(i.sex), affected=_text(status) or "unknown", father=i.father, mother=i.mother,
             age=obs.model_age if obs is not None else None,
