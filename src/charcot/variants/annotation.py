@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from charcot.errors import InputError
+from charcot.genome.normalise import Allele, trim
 from charcot.variants.model import ClinVar, Frequencies, Predictors, TranscriptConsequence
 
 ANN_FIELDS = (
@@ -367,6 +368,7 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
     same transcript as two entries), with the predicted HGVS p. built from its amino-acid change."""
     from charcot.variants.consequence import hgvs_p as bcsq_hgvs_p
 
+    own = trim(pos, ref, alt)
     merged: dict[str, dict[str, Any]] = {}
     for entry in entries:
         if entry.startswith("@"):
@@ -375,8 +377,11 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
         if len(v) < 4:
             continue
         dna = v[6] if len(v) > 6 else ""
-        if dna and not dna.upper().endswith(f"{ref.upper()}>{alt.upper()}") and \
-                f">{alt.upper()}" not in dna.upper():
+        # bcftools writes each allele's change as '<POS><REF>><ALT>' (the record's spelling), and a joint (haplotype)
+        # consequence as such changes joined by '+': the entry is this allele's only when one of them is this allele
+        # (compared trimmed, so a record split after annotation still matches; '>A' is also inside 'C>AT', another
+        # ALT of the same record)
+        if dna and own not in {_bcsq_change(part) for part in dna.upper().split("+")}:
             continue
         item = merged.setdefault(v[2] or v[1], {"gene": v[1] or None, "transcript": v[2] or None, "terms": [],
                                                 "aa": ""})
@@ -393,6 +398,12 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
             hgvs_p=bcsq_hgvs_p(aa, terms) if aa else None, protein_position=int(m.group(1)) if m else None,
             source="bcftools BCSQ"))
     return out
+
+
+def _bcsq_change(text: str) -> Allele | None:
+    """One bcftools csq DNA change ('25587745GAA>GA'), trimmed."""
+    m = re.fullmatch(r"(\d+)([A-Z]+)>([A-Z]+)", text)
+    return trim(int(m.group(1)), m.group(2), m.group(3)) if m else None
 
 
 def _split_entries(value: Any) -> list[str]:
