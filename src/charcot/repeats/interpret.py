@@ -146,10 +146,10 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
     if call.category == AlleleCategory.EXPANDED_AT_LEAST_N:
         meaning = (f"{_WORDS[call.default_category]} under {default.label}" if call.default_category
                    else f"sizes from {call.at_least} up span several categories of {default.label}")
-        text = (f"expanded, at least {call.at_least} repeats ({call.support.value} reads only; the true size "
+        text = (f"expanded, at least {call.at_least} repeats ({call.support.words} reads only; the true size "
                 f"cannot be measured from these reads): {meaning}")
     elif call.category == AlleleCategory.INDETERMINATE and call.at_least is not None:
-        text = (f"{call.size} repeats estimated from {call.support.value} reads, at least {call.at_least}: "
+        text = (f"{call.size} repeats estimated from {call.support.words} reads, at least {call.at_least}: "
                 f"indeterminate (the confidence interval spans categories of {default.label})")
     elif call.category == AlleleCategory.INDETERMINATE:
         text = f"{_size_text(call)} repeats: indeterminate (falls where {default.label} defines no category)"
@@ -228,6 +228,15 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     findings = _genotype_findings(locus, alleles)
     category = max([*(a.category for a in alleles), *(f.category for f in findings)], key=lambda c: SEVERITY[c],
                    default=AlleleCategory.INDETERMINATE)
+    # a genotype with an uncalled allele ('1/.', REPCN '2/.') where the person has two copies: the missing allele is
+    # the one that may be expanded (callers fail on long alleles), so the known ones cannot make the locus normal
+    uncalled = len(raw.alleles) - len(raw.called)
+    two_copies = not (locus.x_linked and sex == "male")
+    if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
+        warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
+                        f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again")
+        if category == AlleleCategory.NORMAL:
+            category = AlleleCategory.INDETERMINATE
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"
@@ -237,7 +246,7 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     if any(a.ci_crosses_threshold or a.support in LOWER_BOUND_SUPPORT for a in alleles) or disagreement \
             or raised_by_unverified:
         confidence = "moderate"
-    if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")):
+    if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")) or (uncalled and two_copies):
         confidence = "low"
     if raw.filter not in (None, "PASS"):
         warnings.append(f"the caller flagged this call: FILTER={raw.filter}")
@@ -247,7 +256,8 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         if any(a.lower_bound_only for a in alleles):
             recommendation = locus.short_read_note + " " + locus.confirmation
     default = locus.default
-    genotype = "/".join(_size_text(a) if a.lower_bound_only else str(a.size) for a in alleles) or raw.genotype
+    genotype = "/".join([*(_size_text(a) if a.lower_bound_only else str(a.size) for a in alleles),
+                         *(["not called"] * uncalled if two_copies else [])]) or raw.genotype
     head = f"{locus.gene} {locus.display_motif} repeat: {genotype}"
     if len(alleles) == 1 and locus.x_linked and category != AlleleCategory.NORMAL and sex == "female":
         head += " (carrier status)"

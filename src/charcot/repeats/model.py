@@ -19,6 +19,11 @@ class SupportType(StrEnum):
     LONG_READ = "long_read"  # long reads spanning the repeat (TRGT, LongTR)
     UNKNOWN = "unknown"  # the caller does not say
 
+    @property
+    def words(self) -> str:
+        """The kind of reads as a reader says it ('in-repeat'), for person-read text."""
+        return self.value.replace("_", "-")
+
 
 class AlleleCategory(StrEnum):
     NORMAL = "normal"
