@@ -128,3 +128,22 @@ def test_new_stop_is_credited_to_the_hgvs_p_that_names_it() -> None:
                          predictors=Predictors(), known_hgvs_p="p.(Arg60GlyfsTer7)", panel_gene=pg)
     found = predict_nmd(ctx, "frameshift_variant")
     assert found.outcome == "nmd" and "from p.(Arg60GlyfsTer7)" in found.reason, found.reason
+
+
+@pytest.mark.parametrize(("codon", "proximal"), [(12, True), (49, True), (50, True), (51, False), (60, False)])
+def test_start_proximal_cut_off_is_nmdetective_b(codon: int, proximal: bool) -> None:
+    # NMDetective-B (Lindeboom 2019, as aenmd and NMDetective_B implement it): distance start -> stop < 150 nt,
+    # i.e. 3 x (codon - 1) < 150: the stop at codon 50 (147 nt) is start-proximal, at codon 51 (150 nt) it is not
+    from charcot.acmg.nmd import _start_proximal
+
+    note = _start_proximal(codon)
+    assert (note is not None) is proximal
+    if note is not None:
+        assert f"codon {codon}, less than 150 nt from the start codon" in note and "NMDetective-B" in note
+
+
+def test_start_proximal_stop_gain_cites_the_cut_off_source(tmp_path: Path) -> None:
+    chrom, pos, _rest = _early_point("TBK1", 2)
+    f = _frameshift(tmp_path, "TBK1", pos, chrom, "p.Trp12Ter", 12, consequence="stop_gained")
+    pvs1 = _pvs1(f)
+    assert {"S-Lindeboom16", "S-Lindeboom19"} <= set(pvs1.sources), pvs1.sources

@@ -181,3 +181,13 @@ def test_onset_age_reaches_pp4_through_interpret(tmp_path: Path) -> None:
     young = [f for f in interpret(vcf, diagnosis="ALS", onset_age=12).findings if f.gene == "ALS2"]
     assert adult and not any(e.criterion == "PP4" and e.applied for e in adult[0].evidence)
     assert young and any(e.criterion == "PP4" and e.applied for e in young[0].evidence)
+
+
+def test_tbk1_pp4_reports_the_published_onset_ages_without_gating_on_them() -> None:
+    # TBK1's onset ages (Van Mossevelde 2016: mean 62.1, range 41-73 in 16 carriers) are shown with PP4, with their
+    # source; a small series' range is not a limit, so an onset outside it or an unknown onset keeps PP4
+    for onset in (55, 30, None):
+        out = assess_pp4(_ctx("TBK1", [], diagnosis="ALS", onset_age=onset))
+        assert _applied(out), out
+        assert "reported onset in TBK1 carriers: mean 62.1 ± 8.9 years, range 41-73" in out[0].reason
+        assert "S-VanMos16" in out[0].sources

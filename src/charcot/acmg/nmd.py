@@ -15,8 +15,10 @@ last 50 nt of the penultimate exon, is predicted to escape it.
 * Without the new stop (``p.(Arg97fs)``, ``fsTer?``, no HGVS p.) the prediction is "cannot tell", unless the
   variant itself already lies in the last exon or the last 50 nt of the penultimate exon (a frameshift's stop is
   never upstream of the variant). PVS1 then takes the tree's NMD-escape branch, the conservative outcome.
-* Start-proximal PTCs (within about the first 150 nt of the coding sequence) can escape NMD through translation
-  re-initiation (Lindeboom et al. 2016). The ClinGen tree does not lower PVS1 for them; charcot says so in the
+* Start-proximal PTCs can escape NMD through translation re-initiation (Lindeboom et al. 2016 showed the effect).
+  The cut-off is NMDetective-B's (Lindeboom et al. 2019): a stop fewer than 150 nt from the start codon
+  (distance start -> stop < 150, i.e. the stop at codon 50 or earlier), as two public implementations of
+  NMDetective-B read it (docs/CLINICAL.md). The ClinGen tree does not lower PVS1 for them; charcot says so in the
   reason for a reviewer to weigh, and changes nothing else.
 """
 
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
     from charcot.acmg.context import VariantContext
     from charcot.genome.panel import ExonInterval, PanelGene
 
-# Lindeboom et al. 2016: PTCs close to the start codon escape NMD (re-initiation); about the first 150 nt of the CDS
+# NMDetective-B (Lindeboom et al. 2019): start-proximal when the distance from the start codon to the stop is
+# < 150 nt, i.e. 3 x (codon - 1) < 150, the stop at codon 50 or earlier (3 x codon <= 150 below is the same set)
 START_PROXIMAL_NT = 150
 # +-2 nt: a residue number does not say which base of its codon the variant hits
 POSITION_SLACK = 2
@@ -108,9 +111,10 @@ def _exon_at(exons: list[ExonInterval], t: int) -> int:
 def _start_proximal(stop_residue: int | None) -> str | None:
     if stop_residue is None or 3 * stop_residue > START_PROXIMAL_NT:
         return None
-    return (f"the premature stop is at codon {stop_residue}, within about the first {START_PROXIMAL_NT} nt of the "
-            "coding sequence, where translation re-initiation can let a transcript escape NMD (Lindeboom et al. "
-            "2016); the ClinGen tree does not lower PVS1 for this, so it is left for review")
+    return (f"the premature stop is at codon {stop_residue}, less than {START_PROXIMAL_NT} nt from the start codon, "
+            "where translation re-initiation can let a transcript escape NMD (Lindeboom et al. 2016; start-proximal "
+            "rule of NMDetective-B, Lindeboom et al. 2019); the ClinGen tree does not lower PVS1 for this, so it is "
+            "left for review")
 
 
 def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:

@@ -298,7 +298,9 @@ def assess_pp4(ctx: VariantContext) -> list[Evidence]:
     elif gene_sources:
         extra = (*extra, *gene_sources)
     what = "an ALS gene" if form == "als" else f"a gene whose disease includes {FORM_NAMES[form]}"
+    reported = (f" (reported onset in {ctx.gene_symbol} carriers: {pheno.reported_onset})"
+                if pheno is not None and pheno.reported_onset else "")
     return [Evidence(criterion="PP4", strength="Supporting", points=points_for("PP4", "Supporting"),
-                     reason=f"{reason}{timing}, and {ctx.gene_symbol} is {what}; ALS-spectrum disease is "
+                     reason=f"{reason}{timing}, and {ctx.gene_symbol} is {what}{reported}; ALS-spectrum disease is "
                             "genetically heterogeneous, so PP4 is applied at Supporting only",
                      sources=list(dict.fromkeys([*sources, *extra])))]

@@ -116,7 +116,7 @@ def _decision_tree(ctx: VariantContext, kind: str, rules: AcmgGeneRules | None, 
     loc = ctx.location
     if kind in ("stop_gained", "frameshift_variant"):
         nmd = predict_nmd(ctx, kind)
-        extra = [S.LINDEBOOM_2016] if nmd.start_proximal else []
+        extra = [S.LINDEBOOM_2016, S.LINDEBOOM_2019] if nmd.start_proximal else []
         proximal = f"; {nmd.start_proximal}" if nmd.start_proximal else ""
         if nmd.outcome == "nmd":
             return [_ev("VeryStrong", f"{kind.replace('_', ' ')} predicted to cause nonsense-mediated decay: "

@@ -21,10 +21,11 @@ BROOKS_2000 = "S-Bro00"  # revised El Escorial criteria (UMN + LMN signs)
 SHEFNER_2020 = "S-She20"  # Gold Coast criteria
 CLINGEN_LOW_PENETRANCE = "S-CGlowpen"  # ClinGen low-penetrance / risk-allele recommendations (Schmidt 2024)
 LINDEBOOM_2016 = "S-Lindeboom16"  # NMD rules incl. start-proximal escape, Nat Genet 2016;48:1112
+LINDEBOOM_2019 = "S-Lindeboom19"  # NMDetective-B rules (start-proximal < 150 nt), Nat Genet 2019;51:1645
 
 ALL = (RICHARDS_2015, TAVTIGIAN_2018, TAVTIGIAN_2020, ABOU_TAYOUN_2018, PEJAVER_2022, WALKER_2023,
        SVI_PM2_2020, GHOSH_2018, BIESECKER_2018, WHIFFIN_2017, BIESECKER_2024, BROOKS_2000, SHEFNER_2020,
-       CLINGEN_LOW_PENETRANCE, LINDEBOOM_2016)
+       CLINGEN_LOW_PENETRANCE, LINDEBOOM_2016, LINDEBOOM_2019)
 
 
 def missing_sources() -> list[str]:

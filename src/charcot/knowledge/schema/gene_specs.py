@@ -178,6 +178,9 @@ class PhenotypeSpec(BaseModel):
 
     forms: list[MndForm] = Field(min_length=1)
     onset: Literal["juvenile", "adult", "any"] = "any"  # juvenile: onset before 25 (JALS)
+    # the onset ages a source reports for the gene's carriers, in words with its numbers (shown with PP4; it does
+    # not gate PP4: a range seen in a small series is not a limit)
+    reported_onset: str | None = None
     reason: str = Field(min_length=20)
     sources: list[str] = Field(min_length=1)
     confidence: Confidence = Confidence.VERIFIED
