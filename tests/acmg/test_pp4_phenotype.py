@@ -191,3 +191,18 @@ def test_tbk1_pp4_reports_the_published_onset_ages_without_gating_on_them() -> N
         assert _applied(out), out
         assert "reported onset in TBK1 carriers: mean 62.1 ± 8.9 years, range 41-73" in out[0].reason
         assert "S-VanMos16" in out[0].sources
+
+
+@pytest.mark.parametrize(("gene", "text", "source", "unverified"), [
+    ("FUS", "median 39 years, range 11-80", "S-Nau19", False),
+    ("UBQLN2", "16 to 71 years over 35 patients of 5 families", "S-Deng11", True),
+    ("OPTN", "30 to 60 years in the Japanese patients", "S-Maruyama10", True),
+])
+def test_reported_onset_is_shown_with_its_source_and_confidence(gene: str, text: str, source: str,
+                                                                unverified: bool) -> None:
+    # juvenile (14) and late (75) onsets both keep PP4: these genes' onset spans both, the ages are information
+    for onset in (14, 75):
+        out = assess_pp4(_ctx(gene, [], diagnosis="ALS", onset_age=onset))
+        assert _applied(out), out
+        assert f"reported onset in {gene} carriers: {text}" in out[0].reason and source in out[0].sources
+        assert ("unverified: the onset" in out[0].reason) is unverified

@@ -40,7 +40,7 @@ from charcot.acmg import sources as S
 from charcot.acmg.context import VariantContext
 from charcot.acmg.points import points_for
 from charcot.errors import InputError
-from charcot.model import Evidence
+from charcot.model import Confidence, Evidence
 
 ALS_TERM = "HP:0007354"  # Amyotrophic lateral sclerosis
 # Subtree roots (the root and all its descendants count). Chosen from the signs the diagnostic criteria name.
@@ -298,8 +298,11 @@ def assess_pp4(ctx: VariantContext) -> list[Evidence]:
     elif gene_sources:
         extra = (*extra, *gene_sources)
     what = "an ALS gene" if form == "als" else f"a gene whose disease includes {FORM_NAMES[form]}"
-    reported = (f" (reported onset in {ctx.gene_symbol} carriers: {pheno.reported_onset})"
-                if pheno is not None and pheno.reported_onset else "")
+    reported = ""
+    if pheno is not None and pheno.reported_onset:
+        caveat = (f"; unverified: {pheno.confidence_note}"
+                  if pheno.confidence == Confidence.UNVERIFIED and pheno.confidence_note else "")
+        reported = f" (reported onset in {ctx.gene_symbol} carriers: {pheno.reported_onset}{caveat})"
     return [Evidence(criterion="PP4", strength="Supporting", points=points_for("PP4", "Supporting"),
                      reason=f"{reason}{timing}, and {ctx.gene_symbol} is {what}{reported}; ALS-spectrum disease is "
                             "genetically heterogeneous, so PP4 is applied at Supporting only",
