@@ -43,8 +43,25 @@ def test_closed_trials_are_never_eligible(demo_report: Report) -> None:
 
 def test_eligibility_line_names_what_failed(demo_report: Report) -> None:
     iv = next(t for t in demo_report.therapies.items if t.name.startswith("Edaravone intravenous"))
-    assert iv.group == "not_now"
-    assert iv.eligibility.startswith("criterion not met:") and "FVC" in iv.eligibility
+    # FVC 66% is outside the pivotal trial's population, an advisory criterion (blocking: false in the knowledge
+    # base, as the therapy engine and `charcot therapies` read it): the clinician decides; never "available now",
+    # never "not available" (regression: the report alone called it not available)
+    assert iv.group == "check" and iv.verdict == "eligible_where_approved"
+    assert "advisory criterion not met" in iv.eligibility and "FVC" in iv.eligibility
+    assert iv.summary is not None and iv.summary.startswith("eligible where approved")
+
+
+def test_withdrawn_approval_is_not_available_in_the_engine_either() -> None:
+    from datetime import date
+
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as Therapy
+    from charcot.therapy.matching import _availability
+
+    amx = next(t for t in get_knowledge().typed("therapies", Therapy) if t.id == "amx0035")
+    # approved in the US in 2022, withdrawn in 2024: with no region given it is not 'cannot decide'
+    assert _availability(amx, None, date(2026, 8, 20)).status.value == "failed"
+    assert _availability(amx, None, date(2023, 1, 1)).status.value == "unknown"
 
 
 @pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial", "member_status", "member_death",

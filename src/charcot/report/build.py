@@ -790,15 +790,20 @@ def sum_alsfrs(scores: Any) -> int | None:
 
 
 def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
-    """(group, display verdict, one-line eligibility) of a ``TherapyMatch`` from its criteria (typed)."""
-    failed = [c for c in m.criteria if _text(c.status) == "failed"]
-    unknown = [c for c in m.criteria if _text(c.status) in ("unknown", "review")]
+    """(group, display verdict, one-line eligibility) of a ``TherapyMatch`` from its criteria (typed). Only blocking
+    criteria decide, as in the engine's verdict (``therapy.criteria.combine``); a failed advisory one (the pivotal
+    trial's population, not the label's) keeps the item for the clinician to decide and is named in the line."""
+    failed = [c for c in m.criteria if _text(c.status) == "failed" and c.blocking]
+    advisory = [c for c in m.criteria if _text(c.status) == "failed" and not c.blocking]
+    unknown = [c for c in m.criteria if _text(c.status) in ("unknown", "review") and c.blocking]
     avail = [c for c in m.criteria if c.id == "approved_in_region"]
     region_unknown = region is None and any(_text(c.status) == "unknown" for c in avail)
     verdict = _text(m.verdict) or "unknown"
 
     def names(cs: list[Any]) -> str:
         return "; ".join(c.description + (f" ({c.reason})" if c.reason else "") for c in cs)
+
+    outside = f"; advisory criterion not met (the label does not require it): {names(advisory)}" if advisory else ""
 
     if m.kind == "trial" and m.open_to_new_participants is False:
         status = (m.trial_status or "closed").replace("_", " ")
@@ -807,20 +812,22 @@ def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
             line += f"; would also not meet: {names(failed)}"
         return "not_now", "not_recruiting", line
     if failed:
-        return "not_now", "not_eligible", f"criterion not met: {names(failed)}"
+        return "not_now", "not_eligible", f"criterion not met: {names(failed)}{outside}"
     if region_unknown and not [c for c in unknown if c.id != "approved_in_region"]:
         approved = [r.region for r in m.regions if r.available]
         if not approved:
             return "not_now", "not_eligible", "not available: not approved for ALS in any region on record"
-        return "now", "eligible_where_approved", (f"meets every clinical criterion; approved in {', '.join(approved)} "
-                                                   "(the patient's region was not given)")
+        where = f"approved in {', '.join(approved)} (the patient's region was not given)"
+        if advisory:
+            return "check", "eligible_where_approved", f"meets every required criterion; {where}{outside}"
+        return "now", "eligible_where_approved", f"meets every clinical criterion; {where}"
     if unknown:
-        return "check", verdict, f"to check: {names(unknown)}"
+        return "check", verdict, f"to check: {names(unknown)}{outside}"
     if verdict == "eligible":
-        line = "meets every checked criterion"
+        line = "meets every required criterion" + outside if advisory else "meets every checked criterion"
         if m.kind == "trial" and m.open_to_new_participants is None:
             line += "; recruitment not confirmed: check the registry"
-        return "now", verdict, line
+        return ("check" if advisory else "now"), verdict, line
     return "check", verdict, _text(m.summary) or verdict.replace("_", " ")
 
 
@@ -840,7 +847,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
             hidden += 1
             continue
         criteria = [Criterion(text=f"{c.description}: {c.reason}" if c.reason else c.description,
-                              state=_text(c.status) or "unknown") for c in m.criteria]
+                              state=_text(c.status) or "unknown", blocking=c.blocking) for c in m.criteria]
         regional = [r for r in m.regions if result.region is None or r.region == result.region]
         reg = "; ".join(f"{r.region}: {r.status}".replace("_", " ") + (f" ({r.date})" if r.date else "")
                         for r in regional) or None
@@ -850,8 +857,10 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                          + ("" if m.open_to_new_participants is None else
                             ("; open to new participants" if m.open_to_new_participants else "; not recruiting")))
         group, verdict, line = _eligibility(m, result.region)
+        # the summary says the report's one verdict (the engine's own summary, e.g. 'cannot decide: missing country
+        # or region' for a therapy shown as eligible where approved, stays in analyses.therapy)
         item = TherapyItem(name=m.name, kind=m.kind, verdict=verdict, relevant=m.relevant,
-                           summary=m.summary, regulatory_status=reg, criteria=criteria, notes=notes,
+                           summary=f"{verdict.replace('_', ' ')}: {line}", regulatory_status=reg, criteria=criteria, notes=notes,
                            open_to_new_participants=m.open_to_new_participants if m.kind == "trial" else None,
                            group=group, eligibility=line, approved_in=[r.region for r in m.regions if r.available],
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))

@@ -112,8 +112,16 @@ def contradictions(report: Report) -> list[str]:
             problems.append(f"{t.name} does not recruit but is shown as eligible")
         if t.group == "now" and any(c.state == "failed" for c in t.criteria):
             problems.append(f"{t.name} is shown as available now although a criterion failed")
-        if t.eligibility.startswith("meets every") and any(c.state == "failed" for c in t.criteria):
+        if t.eligibility.startswith("meets every") and any(c.state == "failed" and c.blocking for c in t.criteria):
             problems.append(f"{t.name}: the eligibility line says every criterion is met above a failed one")
+        advisory = [c for c in t.criteria if c.state == "failed" and not c.blocking]
+        if advisory and "advisory criterion not met" not in t.eligibility:
+            problems.append(f"{t.name}: an advisory criterion failed but the eligibility line does not say so")
+        if t.group == "not_now" and t.kind == "therapy" and t.criteria and \
+                not any(c.state == "failed" and c.blocking for c in t.criteria):
+            problems.append(f"{t.name} is shown as not available although no required criterion failed")
+        if t.summary is not None and not t.summary.startswith(t.verdict.replace("_", " ")):
+            problems.append(f"{t.name}: the summary {t.summary!r} does not say the verdict {t.verdict!r}")
     now = {t.name for t in report.therapies.items if t.group == "now"}
     for s in report.summary:
         if s.topic not in ("Therapy", "Trials"):

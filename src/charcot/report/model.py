@@ -246,7 +246,8 @@ class ClinicalSection(_Model):
 
 class Criterion(_Model):
     text: str
-    state: str  # met | not_met | unknown
+    state: str  # met | failed | unknown | review | pending
+    blocking: bool = True  # False: advisory (e.g. the pivotal trial's population); its failure decides nothing
 
 
 class TherapyItem(_Model):

@@ -107,6 +107,15 @@ def _availability(therapy: Therapy, region: str | None, as_of: date) -> Criterio
                                reason=f"not approved for ALS in any region; development status: "
                                       f"{therapy.development_status.replace('_', ' ')}{when}")
     if region is None:
+        # marketed somewhere on ``as_of``? each region's latest event decides: an approval later withdrawn (Relyvrio,
+        # 2024) makes it unavailable whatever the patient's region, so the missing region decides nothing
+        latest = [s for r in sorted({e.region for e in therapy.regulatory})
+                  if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
+        if not any(s.available for s in latest):
+            return CriterionResult(**base, status=CriterionStatus.FAILED,
+                                   reason="not marketed for ALS in any region on record: " + "; ".join(
+                                       f"{s.region}: {s.status.replace('_', ' ')}" + (f" on {s.date}" if s.date else "")
+                                       for s in latest))
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN, reason="the patient's country/region was not given",
                                missing="country or region")
     status = status_in_region(therapy.regulatory, region, as_of)
