@@ -70,6 +70,7 @@ def output_option(what: str = "the result") -> Any:
         check_output_file(value, option="-o")
         return value
 
+    _preflight.charcot_output = "-o"  # type: ignore[attr-defined]
     return typer.Option(None, "-o", "--output", metavar="FILE", callback=_preflight,
                         help=f"Write {what} to FILE ('-' or omitted: stdout).")
 
@@ -83,7 +84,22 @@ def file_option(name: str, help_text: str, metavar: str = "FILE") -> Any:
         check_output_file(value, option=name)
         return value
 
+    _preflight.charcot_output = name  # type: ignore[attr-defined]
     return typer.Option(None, name, metavar=metavar, callback=_preflight, help=help_text)
+
+
+def file_argument(name: str, help_text: str) -> Any:
+    """A required single-file output given as an argument (e.g. the archive of 'knowledge snapshot
+    save'), checked like -o before anything runs."""
+
+    def _preflight(value: Path) -> Path:
+        from charcot.outputs import check_output_file
+
+        check_output_file(value, option=name)
+        return value
+
+    _preflight.charcot_output = name  # type: ignore[attr-defined]
+    return typer.Argument(..., metavar=name, callback=_preflight, help=help_text)
 
 
 def format_option(choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
@@ -412,6 +428,109 @@ def _output_callback(ctx: Any, param: Any, value: Any) -> Any:
     return value
 
 
+_output_callback.charcot_output = "-o"  # type: ignore[attr-defined]
+
+
+def _option_label(param: Any) -> str:
+    opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")] or list(getattr(param, "opts", ()))
+    if isinstance(param, TyperArgument) or not opts:
+        return str(param.metavar or (param.name or "").upper())
+    return str(opts[0])
+
+
+def _is_path_param(param: Any) -> bool:
+    from typing import get_args
+
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    stack = [annotation]
+    while stack:
+        candidate = stack.pop()
+        if isinstance(candidate, type) and issubclass(candidate, Path):
+            return True
+        stack.extend(get_args(candidate))
+    return False
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def command_io(command: Any, params: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]],
+                                                                 list[tuple[str, Any]]]:
+    """(output files, output folders, inputs) of one command line, each as (option, value).
+
+    Output files are the options made by ``output_option``/``file_option``/``file_argument``; output
+    folders are ``--outdir``; inputs are every other path-typed value, every argument, and ``--config``
+    (a text value counts when it names an existing file)."""
+    files: list[tuple[str, Any]] = []
+    folders: list[tuple[str, Any]] = []
+    inputs: list[tuple[str, Any]] = []
+    for param in command.params:
+        values = _values(params.get(param.name))
+        if not values:
+            continue
+        label = _option_label(param)
+        output = getattr(param.callback, "charcot_output", None)
+        if output is not None:
+            files.extend((str(output), v) for v in values)
+        elif "--outdir" in getattr(param, "opts", ()):
+            folders.extend((label, v) for v in values)
+        elif _is_path_param(param):
+            inputs.extend((label, v) for v in values)
+        elif isinstance(param, TyperArgument) or "--config" in getattr(param, "opts", ()) or isinstance(
+                values[0], str):
+            inputs.extend((label, v) for v in values if isinstance(v, str) and os.path.isfile(v))
+    return files, folders, inputs
+
+
+def _check_io(files: list[tuple[str, Any]]) -> None:
+    """Before the command runs: no output file is an input (``charcot.outputs.protect_inputs`` holds
+    them), and no two outputs are the same file."""
+    from charcot.errors import OutputError
+    from charcot.outputs import check_output_file
+    from charcot.outputs import is_stdout as out_is_stdout
+
+    seen: dict[str, str] = {}
+    for option, value in files:
+        check_output_file(value, option=option)
+        if out_is_stdout(value):
+            continue
+        key = os.path.realpath(value)
+        if key in seen and not key.startswith(("/dev/", "/proc/")):
+            raise OutputError(f"{seen[key]} and {option} name the same file {value}", path=value,
+                              hint="give each output its own file name")
+        seen[key] = option
+
+
+def _guard_invoke(command: Any) -> None:
+    """Wrap ``command.invoke``: declare the inputs, check the outputs against them and each other, and
+    write the output files together once the command has finished (``charcot.outputs``)."""
+    if getattr(command, "_charcot_io", False):
+        return
+    original = command.invoke
+
+    def invoke(ctx: Any) -> Any:
+        from charcot.config import load_config
+        from charcot.outputs import outputs_together, protect_inputs
+
+        load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
+        files, _folders, inputs = command_io(command, ctx.params)
+        protect_inputs(inputs)
+        try:
+            _check_io(files)
+            with outputs_together(v for _o, v in files):
+                return original(ctx)
+        finally:
+            protect_inputs(())
+
+    command.invoke = invoke
+    command._charcot_io = True
+
+
 class ContractArgument(TyperArgument):
     """An argument shown the usual Unix way in usage lines: ``VCF`` (required), ``[KEY]`` (optional),
     ``FILE...`` (several), instead of typer's ``{vcf}``."""
@@ -452,6 +571,7 @@ def apply_contract(command: Any) -> Any:
             if not param.metavar and param.name:
                 param.metavar = param.name.upper()
             param.__class__ = ContractArgument
+    _guard_invoke(command)
     return command
 
 

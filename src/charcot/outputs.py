@@ -31,12 +31,12 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from charcot.errors import OutputError
+from charcot.errors import NothingAssessed, OutputError
 
 STDOUT = "-"
 _TMP_TAG = ".charcot-tmp-"
@@ -195,6 +195,63 @@ def clean_stale_temporaries(target: str | Path) -> list[Path]:
     return removed
 
 
+# --- the running command's inputs: never written over ----------------------------------------------
+
+# (what the user called it, real path, is a folder): set by the command line before a command runs.
+_INPUTS: list[tuple[str, Path, bool]] = []
+
+
+def protect_inputs(inputs: Iterable[tuple[str, str | Path]]) -> None:
+    """Declare the running command's input files and folders as ``(option, path)``; until the next call,
+    no output may replace an input file, replace a file inside an input folder, or be a folder that holds
+    an input (``input_conflict``). ``charcot.cli_contract`` calls it before every command; an empty
+    list clears it. Standard input, devices and names that do not exist are ignored."""
+    _INPUTS.clear()
+    for option, path in inputs:
+        if is_stdout(path) or str(path) == "" or _write_through_target(Path(path)):
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+            _INPUTS.append((option, Path(os.path.realpath(path)), stat.S_ISDIR(st.st_mode)))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path != folder and path.is_relative_to(folder)
+
+
+def input_conflict(target: str | Path, *, folder: bool = False, exclusive: bool = True) -> str | None:
+    """Why writing ``target`` would damage an input of the running command (None if it would not).
+
+    A file output must not be an input file (or a link to one), nor replace a file inside an input
+    folder; a folder output must not be an input folder or lie inside one, and a folder replaced as a
+    whole (``exclusive``) must not hold an input."""
+    if not _INPUTS or is_stdout(target) or _write_through_target(Path(target)):
+        return None
+    real = Path(os.path.realpath(target))
+    exists = os.path.exists(target)
+    for option, path, is_dir in _INPUTS:
+        what = f"the input {'folder' if is_dir else 'file'} {option}" if option.startswith("-") else \
+            f"the input {option} ({'a folder' if is_dir else 'a file'})"
+        if real == path or (exists and os.path.exists(path) and os.path.samefile(real, path)):
+            return f"is {what}"
+        if is_dir and _inside(real, path) and (folder or exists):
+            return f"is inside {what}, which charcot only reads"
+        if folder and exclusive and _inside(path, real):
+            return f"holds {what}, and charcot replaces that folder as a whole"
+    return None
+
+
+def _refuse_input(target: str | Path, option: str, *, folder: bool = False, exclusive: bool = True) -> None:
+    conflict = input_conflict(target, folder=folder, exclusive=exclusive)
+    if conflict is not None:
+        raise OutputError(f"{option} {target} {conflict}", path=target,
+                          hint=f"charcot never writes over what it reads; give {option} a "
+                               f"{'folder' if folder else 'file name'} outside the inputs")
+
+
 # --- pre-flight checks ---------------------------------------------------------------------------------
 
 
@@ -236,6 +293,7 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
                           hint=f"give a file name inside it, e.g. {target / ('out' + _suffix_hint(option))}")
     if _write_through_target(target):
         return
+    _refuse_input(target, option)
     if os.path.lexists(target) and not target.exists():
         real = Path(os.path.realpath(target))
     else:
@@ -300,6 +358,7 @@ def check_output_dir(path: str | Path, *, names: Collection[str] = (), option: s
                           hint="choose a folder name (it is created)")
     if target == target.parent or os.path.ismount(target):
         raise OutputError(f"{option} {path} is a file-system root", hint="choose a new sub-folder")
+    _refuse_input(path, option, folder=True, exclusive=exclusive)
     parent = _existing_ancestor(target.parent)
     if not parent.is_dir():
         raise OutputError(f"{parent} (in {option} {path}) is a file, not a folder",
@@ -332,12 +391,20 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
         _write_stdout(data)
         return Path(STDOUT)
     target = Path(path)
+    _refuse_input(target, "the output")
     try:
+        if _BATCH is not None and _BATCH.holds(target):
+            _BATCH.stage(target, data)
+            return target
         return _write_file(target, data)
     except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise OutputError(f"cannot write {target}: {reason}",
-                          hint="check the disk space and permissions of the output, or choose another") from None
+        raise _write_error(target, exc) from None
+
+
+def _write_error(target: Path, exc: OSError) -> OutputError:
+    reason = (exc.strerror or str(exc)).lower()
+    return OutputError(f"cannot write {target}: {reason}",
+                       hint="check the disk space and permissions of the output, or choose another")
 
 
 def _write_file(target: Path, data: bytes) -> Path:
@@ -345,25 +412,10 @@ def _write_file(target: Path, data: bytes) -> Path:
         with open(target, "wb") as handle:
             handle.write(data)
         return target
-    # A symlink stays a symlink: the regular file it points to is replaced.
-    target_real = Path(os.path.realpath(target)) if target.is_symlink() else target
-    if target_real.is_dir():
-        raise OutputError(f"{target} is a folder, not a file", hint="give a file name inside it")
-    target_real.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temporaries(target_real)
     with _GUARD.active():
         tmp = ""
         try:
-            with _GUARD.critical_section():  # a signal is held until ``tmp`` names the file to remove
-                fd, tmp = tempfile.mkstemp(prefix=f".{target_real.name}{_TMP_TAG}{os.getpid()}-", suffix=".tmp",
-                                           dir=target_real.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            # mkstemp creates 0600 files; give the output the mode it had, or the one open() would give.
-            mode = stat.S_IMODE(os.stat(target_real).st_mode) if target_real.is_file() else _FILE_MODE
-            os.chmod(tmp, mode)
+            tmp, target_real = _stage_file(target, data)
             with _GUARD.critical_section():
                 os.replace(tmp, target_real)
         except BaseException:
@@ -371,6 +423,112 @@ def _write_file(target: Path, data: bytes) -> Path:
                 Path(tmp).unlink(missing_ok=True)
             raise
     return target
+
+
+def _stage_file(target: Path, data: bytes) -> tuple[str, Path]:
+    """Write ``data`` to a synced temporary file beside ``target`` (the caller renames or removes it);
+    returns (temporary path, the real file to replace). Call with the signal guard active."""
+    # A symlink stays a symlink: the regular file it points to is replaced.
+    target_real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    if target_real.is_dir():
+        raise OutputError(f"{target} is a folder, not a file", hint="give a file name inside it")
+    target_real.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(target_real)
+    tmp = ""
+    try:
+        with _GUARD.critical_section():  # a signal is held until ``tmp`` names the file to remove
+            fd, tmp = tempfile.mkstemp(prefix=f".{target_real.name}{_TMP_TAG}{os.getpid()}-", suffix=".tmp",
+                                       dir=target_real.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; give the output the mode it had, or the one open() would give.
+        mode = stat.S_IMODE(os.stat(target_real).st_mode) if target_real.is_file() else _FILE_MODE
+        os.chmod(tmp, mode)
+    except BaseException:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp, target_real
+
+
+class _OutputSet:
+    """The declared output files of one command, written together (``outputs_together``)."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.keys = {os.path.abspath(p) for p in paths if not is_stdout(p) and str(p)}
+        self.staged: dict[str, tuple[Path, str | None, Path | None, bytes | None]] = {}
+
+    def holds(self, target: Path) -> bool:
+        return os.path.abspath(target) in self.keys
+
+    def stage(self, target: Path, data: bytes) -> None:
+        key = os.path.abspath(target)
+        self._discard(key)
+        if _write_through_target(target):  # a device or pipe: written at the end, never replaced
+            self.staged[key] = (target, None, None, data)
+            return
+        tmp, real = _stage_file(target, data)
+        self.staged[key] = (target, tmp, real, None)
+
+    def _discard(self, key: str) -> None:
+        entry = self.staged.pop(key, None)
+        if entry is not None and entry[1]:
+            Path(entry[1]).unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        # Pipes and devices first: one that fails leaves every regular output file as it was.
+        for target, tmp, _real, data in self.staged.values():
+            if tmp is None and data is not None:
+                try:
+                    with open(target, "wb") as handle:
+                        handle.write(data)
+                except OSError as exc:
+                    raise _write_error(target, exc) from None
+        with _GUARD.critical_section():
+            for key, (target, tmp, real, _data) in list(self.staged.items()):
+                if tmp is not None and real is not None:
+                    try:
+                        os.replace(tmp, real)
+                    except OSError as exc:
+                        raise _write_error(target, exc) from None
+                del self.staged[key]
+
+    def discard(self) -> None:
+        for key in list(self.staged):
+            self._discard(key)
+
+
+_BATCH: _OutputSet | None = None
+
+
+@contextmanager
+def outputs_together(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Write the files ``paths`` (a command's declared outputs) only when the block ends: each
+    ``write_bytes``/``write_text`` to one of them goes to a temporary file beside it, and they replace
+    their targets together once the block succeeds (or ends with ``NothingAssessed``, whose output says
+    what was not assessed). On any other error, SIGTERM or SIGINT, none of them is written. Writes
+    to other paths are not held. The command line wraps every command in it."""
+    global _BATCH
+    batch = _OutputSet(paths)
+    if not batch.keys:
+        yield
+        return
+    outer, _BATCH = _BATCH, batch
+    try:
+        with _GUARD.active():
+            try:
+                yield
+            except NothingAssessed:
+                batch.commit()
+                raise
+            else:
+                batch.commit()
+            finally:
+                batch.discard()
+    finally:
+        _BATCH = outer
 
 
 def write_text(path: str | Path, text: str) -> Path:

@@ -9,7 +9,14 @@ from typing import Any
 
 import typer
 
-from charcot.cli_contract import OutputFormat, emit, format_option, output_option, resolve_format
+from charcot.cli_contract import (
+    OutputFormat,
+    emit,
+    file_argument,
+    format_option,
+    output_option,
+    resolve_format,
+)
 from charcot.errors import InputError
 from charcot.knowledge.cards import UNVERIFIED_MARK
 from charcot.knowledge.cards import unverified_mark as _mark
@@ -268,14 +275,17 @@ snapshot_app = typer.Typer(name="snapshot", help="Save or identify knowledge sna
 
 @snapshot_app.command("save")
 def snapshot_save_cmd(
-    out: Path = typer.Argument(..., metavar="ARCHIVE", help="The .tar.gz to write."),
+    out: Path = file_argument("ARCHIVE", "The .tar.gz to write ('-': standard output)."),
 ) -> None:
     """Save the current knowledge snapshot as a deterministic .tar.gz archive."""
+    from charcot.cli_state import verbosity
     from charcot.knowledge.snapshots import save_snapshot
 
     kb = _kb()
     digest = save_snapshot(kb.data_dir, out)
-    typer.echo(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) to {out}")
+    if verbosity() >= 0:  # on stderr: with ARCHIVE '-' standard output carries the archive alone
+        typer.echo(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
+                   f"to {'standard output' if str(out) == '-' else out}", err=True)
 
 
 @snapshot_app.command("info")
