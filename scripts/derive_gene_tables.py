@@ -11,6 +11,10 @@ Inputs (``SHARED`` defaults to ``<repo>/../shared/data``; see its MANIFEST.tsv f
   exon starts **0-based** (converted here to 1-based inclusive), exons numbered in transcript direction
 * ``clingen/Clingen-Gene-Disease-Summary-2025-07-01.csv.gz``  ClinGen gene-disease validity export (ALS GCEP rows)
 * ``liftover/hg38ToHg19.over.chain.gz``  UCSC chain, used to lift the GRCh38 positions of known variants to GRCh37
+* ``scripts/sources/maneselectbed.GRCh38.utr5|utr3.panel.bed`` (in this repository, cut by scripts/cut_mane_utr.py)
+  the 5'/3' UTR pieces of each gene's MANE Select transcript with their exon numbers (GENCODE GFF3 via
+  pzweuj/ManeSelectBed, 1-based inclusive): the exon count, transcript ends and UTR exons of MANE Select, checked
+  against the exon table (``coordinates.GRCh38.mane_utr``, ``mane_comparison``)
 
 Outputs: ``src/charcot/knowledge/data/derived/genes.json`` and ``derived/variants.json`` (compact, one record per
 line, sorted: re-running on the same inputs gives byte-identical files).
@@ -39,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE = REPO / "src" / "charcot" / "knowledge" / "data"
 DERIVED = KNOWLEDGE / "derived"
 PRIMARY = {*(str(i) for i in range(1, 23)), "X", "Y", "MT"}
+MANE_UTR = {kind: REPO / "scripts" / "sources" / f"maneselectbed.GRCh38.{kind}.panel.bed" for kind in ("utr5", "utr3")}
 ALS_GCEP = "Amyotrophic Lateral Sclerosis Spectrum Disorders Gene Curation Expert Panel"
 
 FILES = {
@@ -213,22 +218,139 @@ def canonical_transcript(rows: list[TranscriptRow], entry: HgncEntry, span: Gene
     return None
 
 
-def mane_comparison(symbol: str, mane: dict[str, str] | None, grch38: dict[str, Any]) -> str:
+@dataclass
+class UtrPiece:
+    kind: str  # "utr5" or "utr3"
+    number: int  # exon number of the MANE Select transcript (5'->3')
+    start: int  # 1-based inclusive
+    end: int
+
+
+def read_mane_utr(paths: dict[str, Path]) -> dict[tuple[str, str], list[UtrPiece]]:
+    """ManeSelectBed UTR rows keyed by (RefSeq_nuc, Ensembl_nuc), both versioned. Coordinates are GFF3's (1-based
+    inclusive), copied into the table unconverted."""
+    out: dict[tuple[str, str], list[UtrPiece]] = {}
+    for kind, path in paths.items():
+        with _open_text(path) as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                f = line.rstrip("\n").split("\t")
+                out.setdefault((f[5], f[6]), []).append(UtrPiece(kind, int(f[3]), int(f[1]), int(f[2])))
+    return out
+
+
+def mane_utr_check(symbol: str, mane: dict[str, str], pieces: list[UtrPiece], grch38: dict[str, Any]) -> dict[str, Any]:
+    """What the MANE Select UTR pieces tell about the MANE exons, and where the exon table agrees.
+
+    Exon count = the number of the last 3' UTR piece (the 3' UTR ends the transcript, so it is in the last exon).
+    Whole UTR exons are the 5' UTR exons before the last 5' UTR piece and the 3' UTR exons after the first 3' UTR
+    piece; their intron-side edges, and the intron-side edge of the two boundary pieces, are MANE splice-site edges
+    that the table can be checked against. A base of the last 5' UTR piece lies in MANE exon k and a base of the first
+    3' UTR piece in MANE exon m: the table exon holding it gives the numbering offset (MANE number - table number)
+    on each side. The coding exons between the UTR pieces are not in this input and are not compared."""
+    strand = mane["chr_strand"]
+    five = sorted((p for p in pieces if p.kind == "utr5"), key=lambda p: p.number)
+    three = sorted((p for p in pieces if p.kind == "utr3"), key=lambda p: p.number)
+    tx_start = min(p.start for p in pieces)
+    tx_end = max(p.end for p in pieces)
+    # the pieces must reach both ends of the MANE v1.0 span when both UTRs exist: a check on the input itself
+    if five and three and (tx_start, tx_end) != (int(mane["chr_start"]), int(mane["chr_end"])):
+        raise DerivationError(f"{symbol}: MANE UTR pieces span {tx_start}-{tx_end}, the MANE v1.0 summary "
+                              f"{mane['chr_start']}-{mane['chr_end']}")
+    exon_count = three[-1].number if three else None
+    plus = strand == "+"
+
+    def five_side(p: UtrPiece) -> int:  # the piece's edge towards the transcript's 5' end
+        return p.start if plus else p.end
+
+    def three_side(p: UtrPiece) -> int:
+        return p.end if plus else p.start
+
+    edges: list[int] = []  # MANE splice-site edges (exon edges next to an intron) known from the pieces
+    if five:
+        k = five[-1].number
+        edges += [three_side(p) for p in five if p.number < k]
+        edges += [five_side(p) for p in five if p.number > 1]
+    if three:
+        m = three[0].number
+        edges += [five_side(p) for p in three if p.number > m]
+        edges += [three_side(p) for p in three if exon_count is not None and p.number < exon_count]
+    exons = grch38.get("exons") or []
+    table_edges = {e["start"] for e in exons} | {e["end"] for e in exons}
+
+    def table_number(pos: int) -> int | None:
+        return next((e["number"] for e in exons if e["start"] <= pos <= e["end"]), None)
+
+    def offset(piece: UtrPiece | None) -> int | None:
+        if piece is None or not exons:
+            return None
+        # any base of the piece lies in the MANE exon piece.number; its 3'-most base is the one nearest the CDS
+        number = table_number(three_side(piece)) if piece.kind == "utr5" else table_number(five_side(piece))
+        return None if number is None else piece.number - number
+
+    return {
+        "source": "MANE Select UTR pieces (GENCODE GFF3 via pzweuj/ManeSelectBed, scripts/sources)",
+        "exon_count": exon_count,
+        "transcript": {"start": tx_start, "end": tx_end},
+        "five_prime_utr": [{"number": p.number, "start": p.start, "end": p.end} for p in five],
+        "three_prime_utr": [{"number": p.number, "start": p.start, "end": p.end} for p in three],
+        "table_exon_count": len(exons),
+        "numbering_offset_5p": offset(five[-1] if five else None),
+        "numbering_offset_3p": offset(three[0] if three else None),
+        "splice_edges_known": len(edges),
+        "splice_edges_in_table": sum(1 for pos in edges if pos in table_edges),
+    }
+
+
+def _utr_sentence(utr: dict[str, Any]) -> str:
+    """The MANE UTR check in words: exon count, numbering on each side, UTR splice sites."""
+    count, table = utr["exon_count"], utr["table_exon_count"]
+    parts = [f"MANE Select has {count} exons" if count is not None else
+             "MANE Select's exon count is not known here (no 3′ UTR piece)"]
+    if table == 0:
+        parts.append("the table has none")
+        return "; ".join(parts)
+    parts.append(f"the table {table}")
+    d5, d3 = utr["numbering_offset_5p"], utr["numbering_offset_3p"]
+    if d5 == 0 and d3 == 0 and count == table:
+        parts.append("exon numbers agree with MANE at both UTR ends")
+    else:
+        for d, where in ((d5, "5′"), (d3, "3′")):
+            if d is None:
+                parts.append(f"{where} UTR exon numbering not comparable (no UTR piece, or it lies outside the table's "
+                             "exons)")
+            elif d == 0:
+                parts.append(f"at the {where} UTR end exon numbers agree")
+            else:
+                parts.append(f"at the {where} UTR end the table's exon numbers are {abs(d)} {'lower' if d > 0 else 'higher'} "
+                             "than MANE's (exon numbers in reports come from the table)")
+    known, same = utr["splice_edges_known"], utr["splice_edges_in_table"]
+    if known:
+        parts.append(f"{same} of the {known} MANE UTR-exon splice-site edges are table exon edges")
+    return "; ".join(parts)
+
+
+def mane_comparison(symbol: str, mane: dict[str, str] | None, grch38: dict[str, Any],
+                    utr: dict[str, Any] | None = None) -> str:
     """Where and why the exon table (SpliceAI = GENCODE v24 canonical transcript) differs from the MANE Select
-    transcript that reports name. The shared data hold only the MANE *summary* (ids and span), not MANE exon
-    structures, so MANE exons cannot be derived here; the spans are compared instead."""
+    transcript that reports name. No complete MANE exon structure is at hand (docs/KNOWLEDGE.md, "Exons vs MANE"):
+    the spans are compared, and with ``utr`` (``mane_utr_check``) the MANE exon count, UTR exons and the exon
+    numbering at both UTR ends."""
     if mane is None:
         return "no MANE Select transcript in MANE v1.0: exons are from the GENCODE v24 canonical transcript"
     name = f"MANE Select {mane['RefSeq_nuc']} / {mane['Ensembl_nuc']}"
+    tail = "" if utr is None else f". {_utr_sentence(utr)}; coding-exon boundaries between the UTRs are not compared"
     tx = grch38.get("transcript_span")
     if tx is None:
         return (f"no GRCh38 exon table: the SpliceAI GRCh38 annotation (GENCODE v24) has no transcript for {symbol}; "
-                f"{name} spans {mane['GRCh38_chr']}:{mane['chr_start']}-{mane['chr_end']} but MANE exon structures "
-                "are not in the shared tables (MANE summary only)")
+                f"{name} spans {mane['GRCh38_chr']}:{mane['chr_start']}-{mane['chr_end']} but no complete MANE exon "
+                "structure is in the inputs (MANE summary and UTR pieces only)" + tail)
     start, end = int(mane["chr_start"]), int(mane["chr_end"])
     if (tx["start"], tx["end"]) == (start, end):
-        return (f"exons are from the GENCODE v24 canonical transcript, whose GRCh38 span equals {name}; exon "
-                "boundaries are assumed equal (not compared exon by exon: MANE exons are not in the shared tables)")
+        return (f"exons are from the GENCODE v24 canonical transcript, whose GRCh38 span equals {name}" + (
+            "; exon boundaries are assumed equal (not compared exon by exon: MANE exons are not in the shared tables)"
+            if utr is None else tail))
     plus = tx["strand"] == "+"
     five = (tx["start"] - start) if plus else (end - tx["end"])
     three = (end - tx["end"]) if plus else (tx["start"] - start)
@@ -237,9 +359,9 @@ def mane_comparison(symbol: str, mane: dict[str, str] | None, grch38: dict[str, 
             return f"same {where} end"
         return f"{where} end {abs(delta)} bp {'inside' if delta > 0 else 'beyond'} the MANE transcript's"
     return (f"exons are from the GENCODE v24 canonical transcript ({tx['chrom']}:{tx['start']}-{tx['end']}), not "
-            f"{name} ({mane['GRCh38_chr']}:{start}-{end}): {side(five, '5′')}, {side(three, '3′')}; exon numbers "
-            "and UTR exons may differ from the MANE transcript named in reports (MANE exons are not in the shared "
-            "tables, so they cannot be derived here)")
+            f"{name} ({mane['GRCh38_chr']}:{start}-{end}): {side(five, '5′')}, {side(three, '3′')}" + (
+                "; exon numbers and UTR exons may differ from the MANE transcript named in reports (MANE exons are "
+                "not in the shared tables, so they cannot be derived here)" if utr is None else tail))
 
 
 def exons_1based(tx: TranscriptRow) -> list[dict[str, int]]:
@@ -258,6 +380,7 @@ class Inputs:
     annotables: dict[str, list[GeneRow]] = field(default_factory=dict)
     spliceai: dict[str, list[TranscriptRow]] = field(default_factory=dict)
     clingen: list[dict[str, str]] = field(default_factory=list)
+    mane_utr: dict[tuple[str, str], list[UtrPiece]] = field(default_factory=dict)
 
 
 def load_inputs(shared: Path, hgnc_ids: set[str] | None = None) -> Inputs:
@@ -268,6 +391,7 @@ def load_inputs(shared: Path, hgnc_ids: set[str] | None = None) -> Inputs:
         inp.annotables[build] = read_annotables(shared / FILES[f"annotables_{build}"])
         inp.spliceai[build] = read_spliceai(shared / FILES[f"spliceai_{build}"])
     inp.clingen = read_clingen(shared / FILES["clingen"])
+    inp.mane_utr = read_mane_utr(MANE_UTR)
     return inp
 
 
@@ -309,7 +433,13 @@ def derive_gene(inp: Inputs, symbol: str, hgnc_id: str) -> dict[str, Any]:
         # MANE v1.0 gives the GRCh38 span of the MANE transcript: record it for the cross-check below.
         coords["GRCh38"]["mane_span"] = {"chrom": mane["GRCh38_chr"], "start": int(mane["chr_start"]),
                                          "end": int(mane["chr_end"]), "strand": mane["chr_strand"]}
-    coords["GRCh38"]["mane_comparison"] = mane_comparison(entry.symbol, mane, coords["GRCh38"])
+    utr = None
+    if mane is not None:
+        pieces = inp.mane_utr.get((mane["RefSeq_nuc"], mane["Ensembl_nuc"]))
+        if pieces:
+            utr = mane_utr_check(entry.symbol, mane, pieces, coords["GRCh38"])
+            coords["GRCh38"]["mane_utr"] = utr
+    coords["GRCh38"]["mane_comparison"] = mane_comparison(entry.symbol, mane, coords["GRCh38"], utr)
     record["coordinates"] = coords
     record["clingen"] = sorted((clingen_assertion(r) for r in inp.clingen if r["GENE ID (HGNC)"] == hgnc_id),
                                key=lambda a: (a["date"], a["moi"]))
@@ -477,7 +607,9 @@ def derive_all(shared: Path, genes: Iterable[tuple[str, str]], variants_yaml: Pa
     meta = {
         "script": "scripts/derive_gene_tables.py",
         "conventions": "all coordinates 1-based inclusive; chromosome names without 'chr'; exon 1 = 5' exon",
-        "inputs": {FILES[k]: (_sha256(shared / FILES[k]) if with_checksums else None) for k in used},
+        "inputs": {**{FILES[k]: (_sha256(shared / FILES[k]) if with_checksums else None) for k in used},
+                   **{str(path.relative_to(REPO)): (_sha256(path) if with_checksums else None)
+                      for path in MANE_UTR.values()}},
         "clingen_gcep": ALS_GCEP,
         "clingen_als_gcep_rows": [clingen_assertion(r) for r in inp.clingen],
     }

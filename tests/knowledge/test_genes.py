@@ -172,3 +172,84 @@ def test_mane_comparison_wording_on_both_strands() -> None:
     assert "5′ end 5 bp inside" in minus and "3′ end 10 bp beyond" in minus
     assert "no GRCh38 exon table" in derive.mane_comparison("G", mane, {"transcript_span": None})
     assert "no MANE Select" in derive.mane_comparison("G", None, {})
+
+
+def test_every_mane_gene_carries_its_mane_utr_check(kb: Knowledge) -> None:
+    # issue 15: the MANE Select exon count, UTR exons and exon numbering at both UTR ends are derived for every gene
+    # (scripts/sources/maneselectbed.GRCh38.*.panel.bed); before, only the spans were compared
+    for gene in kb.genes:
+        coords = gene.coords(Build.GRCh38)
+        assert coords is not None
+        if gene.mane is None:
+            continue
+        utr = coords.mane_utr
+        assert utr is not None and utr.exon_count is not None, gene.symbol
+        assert coords.mane_span is not None
+        assert (utr.transcript["start"], utr.transcript["end"]) == (coords.mane_span.start, coords.mane_span.end)
+        assert utr.table_exon_count == len(coords.exons), gene.symbol
+        assert ("exon numbers agree with MANE" in (coords.mane_comparison or "")) == utr.numbers_agree, gene.symbol
+
+
+def test_nipa1_and_sarm1_now_say_what_mane_has() -> None:
+    # issue 15: "NIPA1 and SARM1 lack GRCh38 exons" - the table still has none (no GENCODE v24 transcript), but the
+    # MANE Select exon count and UTR exons are now stated (NCBI: NM_144599.5 has 5 exons, NM_015077.4 has 9)
+    kb = Knowledge()
+    for symbol, count in (("NIPA1", 5), ("SARM1", 9)):
+        gene = kb.find_gene(symbol)
+        assert gene is not None
+        coords = gene.coords(Build.GRCh38)
+        assert coords is not None and coords.exons == [] and coords.mane_utr is not None
+        assert coords.mane_utr.exon_count == count
+        assert f"MANE Select has {count} exons; the table has none" in (coords.mane_comparison or "")
+
+
+def test_sod1_mane_utr_pieces_match_ncbi_gene() -> None:
+    # NCBI Gene SOD1: NM_000454.5, 5 exons, GRCh38 21:31659693-31668931, CDS 31659770-31668578
+    utr = Knowledge().gene("SOD1").coords(Build.GRCh38).mane_utr  # type: ignore[union-attr]
+    assert utr is not None and utr.exon_count == 5 and utr.numbers_agree
+    assert [(p.number, p.start, p.end) for p in utr.five_prime_utr] == [(1, 31659693, 31659769)]
+    assert [(p.number, p.start, p.end) for p in utr.three_prime_utr] == [(5, 31668579, 31668931)]
+
+
+def test_genes_whose_table_numbers_exons_differently_from_mane_say_so(kb: Knowledge) -> None:
+    # ANXA11: MANE Select NM_145868.2 has one 5' UTR exon more than the GENCODE v24 canonical transcript, so a
+    # report's exon number (from the table) is one lower than MANE's; the comparison must say it
+    coords = kb.gene("ANXA11").coords(Build.GRCh38)
+    assert coords is not None and coords.mane_utr is not None
+    assert (coords.mane_utr.exon_count, coords.mane_utr.table_exon_count) == (16, 15)
+    assert coords.mane_utr.numbering_offset_5p == 1 and not coords.mane_utr.numbers_agree
+    assert "the table's exon numbers are 1 lower than MANE's" in (coords.mane_comparison or "")
+    # the known variants' exons where the numbering agrees: SOD1 D91A (c.272) in exon 4, TARDBP M337V in exon 6
+    sod1 = kb.gene("SOD1").coords(Build.GRCh38)
+    tardbp = kb.gene("TARDBP").coords(Build.GRCh38)
+    assert sod1 is not None and tardbp is not None
+    assert sod1.exon_at("21", 31667290).number == 4  # type: ignore[union-attr]
+    assert tardbp.exon_at("1", 11022418).number == 6 == tardbp.mane_utr.exon_count  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("strand", ["+", "-"])
+def test_mane_utr_check_offsets_and_splice_edges_on_both_strands(strand: str) -> None:
+    derive = _load_derive_script()
+    P = derive.UtrPiece
+    # MANE: 4 exons; exon 1 all 5' UTR, exon 2 starts with 5' UTR, exon 4 ends with 3' UTR
+    if strand == "+":
+        pieces = [P("utr5", 1, 100, 150), P("utr5", 2, 200, 220), P("utr3", 4, 480, 500)]
+        table = [{"number": 1, "start": 90, "end": 150}, {"number": 2, "start": 200, "end": 260},
+                 {"number": 3, "start": 300, "end": 350}, {"number": 4, "start": 400, "end": 520}]
+    else:
+        pieces = [P("utr5", 1, 450, 500), P("utr5", 2, 380, 400), P("utr3", 4, 100, 120)]
+        table = [{"number": 1, "start": 450, "end": 510}, {"number": 2, "start": 340, "end": 400},
+                 {"number": 3, "start": 250, "end": 300}, {"number": 4, "start": 90, "end": 200}]
+    mane = {"chr_strand": strand, "chr_start": "100", "chr_end": "500"}
+    utr = derive.mane_utr_check("G", mane, pieces, {"exons": table})
+    assert utr["exon_count"] == 4 and utr["numbering_offset_5p"] == 0 and utr["numbering_offset_3p"] == 0
+    assert (utr["splice_edges_known"], utr["splice_edges_in_table"]) == (2, 2)
+    # a table with one extra 5' exon: its numbers are one higher on both sides
+    shifted = [{"number": 1, "start": 1, "end": 5} if strand == "+" else {"number": 1, "start": 900, "end": 910},
+               *({**e, "number": e["number"] + 1} for e in table)]
+    utr = derive.mane_utr_check("G", mane, pieces, {"exons": shifted})
+    assert utr["numbering_offset_5p"] == -1 and utr["numbering_offset_3p"] == -1
+    assert "exon numbers are 1 higher than MANE's" in derive._utr_sentence(utr)
+    # pieces that do not reach the MANE v1.0 span are refused: the input would not describe that transcript
+    with pytest.raises(derive.DerivationError):
+        derive.mane_utr_check("G", {**mane, "chr_end": "600"}, pieces, {"exons": table})

@@ -80,6 +80,41 @@ class Exon(BaseModel):
     end: int = Field(ge=1)
 
 
+class UtrPiece(BaseModel):
+    """A 5' or 3' UTR piece of the MANE Select transcript, with the MANE exon it lies in (1-based inclusive)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, frozen=True)
+
+    number: int = Field(ge=1)
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+
+
+class ManeUtrCheck(BaseModel):
+    """What the MANE Select UTR pieces tell about the MANE exons, checked against the exon table (GRCh38 only;
+    derived by scripts/derive_gene_tables.py). Offsets are MANE exon number minus table exon number at each UTR end;
+    None where not comparable. The coding exons between the UTRs are not in the input and are not compared."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    source: str
+    exon_count: int | None = None
+    transcript: dict[str, int]
+    five_prime_utr: list[UtrPiece] = Field(default_factory=list)
+    three_prime_utr: list[UtrPiece] = Field(default_factory=list)
+    table_exon_count: int = Field(ge=0)
+    numbering_offset_5p: int | None = None
+    numbering_offset_3p: int | None = None
+    splice_edges_known: int = Field(ge=0)
+    splice_edges_in_table: int = Field(ge=0)
+
+    @property
+    def numbers_agree(self) -> bool:
+        """The table's exon numbers equal MANE's at both UTR ends and the exon counts are equal."""
+        return (self.numbering_offset_5p == 0 and self.numbering_offset_3p == 0
+                and self.exon_count == self.table_exon_count)
+
+
 class GeneCoordinates(BaseModel):
     """Coordinates of a gene in one build, derived from the real tables (never typed by hand)."""
 
@@ -96,6 +131,8 @@ class GeneCoordinates(BaseModel):
     mane_span: Span | None = None
     # GRCh38: where and why the exon table differs from the MANE Select transcript (derive_gene_tables.py)
     mane_comparison: str | None = None
+    # GRCh38: the MANE Select exon count, UTR exons and exon numbering at both UTR ends vs the table
+    mane_utr: ManeUtrCheck | None = None
 
     def exon_at(self, chrom: str, pos: int) -> Exon | None:
         """The canonical exon containing a 1-based position, or None (intronic or outside the gene)."""
