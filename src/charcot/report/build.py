@@ -14,7 +14,7 @@ import json
 import mimetypes
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -106,6 +106,30 @@ def _text(value: Any) -> str | None:
     if isinstance(value, Enum):
         return str(value.value)
     return str(value)
+
+
+def _names_only(value: Any, paths: Sequence[Path]) -> Any:
+    """``value`` (JSON data) with every input path in its strings (as given, absolute, or resolved) replaced by the
+    file's name."""
+    spelled: dict[str, str] = {}
+    for p in paths:
+        for form in (str(p), str(p.absolute()), str(p.resolve())):
+            spelled[form] = p.name
+    longest_first = sorted(spelled, key=len, reverse=True)
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            for form in longest_first:
+                if form in v and form != spelled[form]:
+                    v = v.replace(form, spelled[form])
+            return v
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return clean(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -1289,11 +1313,29 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         roles["resources"] = Path(inputs.resources) / "manifest.json"
     bundle_line = ctx.interpretation.provenance.resource_bundle if ctx.interpretation is not None else None
     prov = provenance({k: str(v) for k, v in roles.items() if v is not None}, resource_bundle=bundle_line)
-    # Only file names go into outputs: a report must not leak the directory layout of the clinic.
+    # Only file names go into outputs: a report must not leak the directory layout of the clinic (nor, in the web
+    # app, the server's), in the header or in the analyses' own records of their inputs.
     for i in prov.inputs:
         i.path = Path(i.path).name
+    ctx.analyses = _names_only(ctx.analyses, [Path(v) for v in roles.values() if v is not None])
     resources = [Resource(name="charcot knowledge base", version=prov.knowledge_version,
                           note=f"snapshot {prov.knowledge_snapshot.isoformat()}"), *ctx.resources]
+    # per-run resource files: their release as the file states it (ClinVar fileDate, gnomAD's release in its name),
+    # identified in any case by the SHA-256 of the inputs table
+    for role, title in (("clinvar", "ClinVar"), ("gnomad", "gnomAD"), ("gnomad_coverage", "gnomAD coverage summary")):
+        given = roles.get(role)
+        if given is not None and role != "gnomad_coverage":
+            from charcot.variants.bundle import vcf_release_label
+
+            label = vcf_release_label(Path(given))
+        elif given is not None:
+            from charcot.variants.bundle import release_label
+
+            label = release_label(Path(given))
+        else:
+            continue
+        resources.append(Resource(name=title, version="not stated in the file" if label == "unknown" else label,
+                                  note=f"file {Path(given).name} (SHA-256 under inputs)"))
     if bundle_line is not None:
         resources.append(Resource(name="resource bundle", version=bundle_line.split(" ", 1)[0],
                                   note=bundle_line.split(" ", 1)[1] if " " in bundle_line else None))

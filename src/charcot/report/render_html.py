@@ -18,6 +18,12 @@ from charcot.report.model import Report
 if TYPE_CHECKING:
     import jinja2
 
+# The inputs table's roles (``InputFile.role``, machine words in report.json) in a reader's words
+INPUT_ROLES = {"vcf": "small-variant VCF", "str_vcf": "repeat-caller file", "ped": "pedigree (PED)",
+               "ages": "relatives' ages", "clinical": "clinical record", "phenopacket": "phenopacket",
+               "clinvar": "ClinVar", "gnomad": "gnomAD", "gnomad_coverage": "gnomAD coverage summary",
+               "resources": "resource bundle manifest"}
+
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
@@ -32,6 +38,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.1f}%"
     env.filters["human"] = lambda v: str(v).replace("_", " ")
+    env.filters["input_role"] = lambda v: INPUT_ROLES.get(str(v), str(v).replace("_", " "))
     env.filters["linkify"] = linkify
     env.filters["cite"] = cite
     env.filters["cite_text"] = cite_text

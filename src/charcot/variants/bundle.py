@@ -508,7 +508,12 @@ def _subset_gff(src: Path, dest: Path, regions: dict[str, list[tuple[int, int]]]
                          hint="give the Ensembl GFF3 of the same build (Homo_sapiens.GRCh38.<release>.gff3.gz)")
     return kept
 
-def _version_of(path: Path, header: str = "") -> str:
+def vcf_release_label(path: Path) -> str:
+    """The release label of a resource VCF (``release_label`` over its header and name); "unknown" when neither says."""
+    return release_label(path, _vcf_header_text(path))
+
+
+def release_label(path: Path, header: str = "") -> str:
     """A release label from the header (ClinVar fileDate, gnomAD/CADD/SpliceAI/VEP versions) or the file name."""
     for pattern in (r"gnomad\.(?:exomes|genomes|joint)\.((?:v|r)?[\d.]*\d)", r"##fileDate=(\S+)", r"SpliceAI(v[\d.]+)",
                     r"## CADD (v[\d.]+)"):
@@ -560,9 +565,9 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
 
         if fasta is not None and gff is not None:
             _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans["genes"], build)
-            add("reference", "reference.fa.gz", Path(fasta), _version_of(Path(fasta)))
+            add("reference", "reference.fa.gz", Path(fasta), release_label(Path(fasta)))
             n = _subset_gff(Path(gff), tmp / "transcripts.gff3.gz", _by_chrom(spans["genes"]))
-            add("transcripts", "transcripts.gff3.gz", Path(gff), _version_of(Path(gff)), n)
+            add("transcripts", "transcripts.gff3.gz", Path(gff), release_label(Path(gff)), n)
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
             _check_vcf_build(Path(g), "gnomAD", build)
@@ -582,34 +587,34 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 slim.replace(tmp / name)
                 _tabix_vcf(tmp / name, Path(g))
                 kept = [f for f in kept if f not in derivable]
-            add("gnomad", name, Path(g), _version_of(Path(g), header), _count(tmp / name), ["FILTER", *kept])
+            add("gnomad", name, Path(g), release_label(Path(g), header), _count(tmp / name), ["FILTER", *kept])
         if gnomad_coverage is not None:
             n, cols = _subset_coverage(Path(gnomad_coverage), tmp / "gnomad_coverage.tsv.gz", spans["gnomad"])
-            add("gnomad_coverage", "gnomad_coverage.tsv.gz", Path(gnomad_coverage), _version_of(Path(gnomad_coverage)),
+            add("gnomad_coverage", "gnomad_coverage.tsv.gz", Path(gnomad_coverage), release_label(Path(gnomad_coverage)),
                 n, cols)
         if clinvar is not None:
             _check_vcf_build(Path(clinvar), "ClinVar", build)
             kept = _subset_vcf(Path(clinvar), tmp / "clinvar.vcf.gz", spans["genes"], keep_info=CLINVAR_KEEP,
                                drop=("QUAL",))
             ClinVarResource(tmp / "clinvar.vcf.gz").check_build(build)
-            add("clinvar", "clinvar.vcf.gz", Path(clinvar), _version_of(Path(clinvar), _vcf_header_text(Path(clinvar))),
+            add("clinvar", "clinvar.vcf.gz", Path(clinvar), release_label(Path(clinvar), _vcf_header_text(Path(clinvar))),
                 _count(tmp / "clinvar.vcf.gz"), ["ID", *kept])
         if clinvar_summary is not None:
             n = _subset_summary(Path(clinvar_summary), tmp / "clinvar_summary.tsv.gz", build,
                                 {g.symbol.upper() for g in kb.genes}, SUMMARY_COLUMNS)
-            add("clinvar_summary", "clinvar_summary.tsv.gz", Path(clinvar_summary), _version_of(Path(clinvar_summary)),
+            add("clinvar_summary", "clinvar_summary.tsv.gz", Path(clinvar_summary), release_label(Path(clinvar_summary)),
                 n, SUMMARY_COLUMNS)
         for kind, src in sorted((scores or {}).items()):
             src = Path(src)
             file = f"{kind}.tsv.gz"
             if kind == "spliceai":
                 _check_vcf_build(src, "SpliceAI", build)
-                version = _version_of(src, _vcf_header_text(src))
+                version = release_label(src, _vcf_header_text(src))
             elif kind == "cadd":
                 with _open_text(src) as handle:
-                    version = _version_of(src, handle.readline())
+                    version = release_label(src, handle.readline())
             else:
-                version = _version_of(src)
+                version = release_label(src)
             n = _score_table(src, tmp / file, kind, build, spans[COVERS[kind]])
             add(kind, file, src, version, n, [SCORE_COLUMN[kind]])
         digest = hashlib.sha256("".join(e.sha256 for e in entries).encode()).hexdigest()[:12]
