@@ -133,6 +133,8 @@ def predict_nmd(ctx: VariantContext, kind: str) -> NmdPrediction:
     else:
         t_var = _transcript_offset(gene, exons, a.end if (anchored and len(a.ref) > 1) else a.pos)
     tx = f" (exon structure of {gene.transcript})" if gene.transcript else ""
+    if gene.mane_numbering is not None:
+        tx += f" ({gene.mane_numbering.summary()})"
     if kind == "stop_gained":
         if t_var is None:
             return NmdPrediction("unknown", "the stop-gain is not inside an exon of the canonical transcript" + tx)

@@ -86,7 +86,7 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
             if not exception_applies_to(exc, "PVS1") or not exception_matches(exc, ctx):
                 continue
             strength = _exception_strength(exc.effect)
-            where = ctx.location.describe()
+            where = ctx.panel_gene.describe(ctx.location) if ctx.panel_gene is not None else ctx.location.describe()
             if strength is None:
                 out = [_not_applied(f"{kind.replace('_', ' ')} in {where}: gene exception '{exc.id}': {exc.effect}",
                                     list(exc.sources))]
@@ -183,7 +183,8 @@ def _exception_pm1(ctx: VariantContext, exc: object) -> list[Evidence]:
     if not hit:
         return []
     r = hit[0]
-    at = f"at residue {pos}" if pos is not None else f"in {ctx.location.describe()} (residue not annotated)"
+    where = ctx.panel_gene.describe(ctx.location) if ctx.panel_gene is not None else ctx.location.describe()
+    at = f"at residue {pos}" if pos is not None else f"in {where} (residue not annotated)"
     return [Evidence(criterion="PM1", strength="Moderate", points=points_for("PM1", "Moderate"),
                      reason=f"truncation {at} removes {r.name} (residues {r.start}-{r.end}); gene exception "
                             f"'{getattr(exc, 'id', '')}' treats such truncations as a known pathogenic mechanism",

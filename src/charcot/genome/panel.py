@@ -54,6 +54,39 @@ class ExonInterval:
 
 
 @dataclass(frozen=True)
+class ManeNumbering:
+    """How the exon table's numbers relate to the MANE Select transcript's where they differ (GRCh38, from the
+    knowledge base's ``mane_utr`` check). ``offset`` (MANE number - table number) is set only when it is the same at
+    both UTR ends and equals the difference in exon counts; otherwise the numbering cannot be translated."""
+
+    transcript: str  # the MANE Select RefSeq accession reports name
+    exon_count: int
+    offset: int | None
+
+    def summary(self) -> str:
+        """How the table's numbers relate to MANE Select's, for a reason that names table exon numbers."""
+        if self.offset is None:
+            return (f"exon numbers are the GENCODE v24 exon table's; MANE Select {self.transcript} numbers its "
+                    f"{self.exon_count} exons differently")
+        return (f"exon numbers are the GENCODE v24 exon table's; MANE Select {self.transcript}'s are "
+                f"{abs(self.offset)} {'higher' if self.offset > 0 else 'lower'}")
+
+    def note(self, kind: str, number: int | None) -> str:
+        """What MANE Select calls exon/intron ``number`` of the table, in words."""
+        if number is None:
+            return ""
+        if self.offset is None:
+            return (f" (GENCODE v24 exon table numbering; MANE Select {self.transcript} numbers its {self.exon_count} "
+                    "exons differently)")
+        mane = number + self.offset
+        last = self.exon_count if kind == "exon" else self.exon_count - 1
+        if not 1 <= mane <= last:
+            return f" (GENCODE v24 exon table numbering; not a MANE Select {self.transcript} {kind})"
+        return (f" (GENCODE v24 exon table numbering; MANE Select {self.transcript} {kind} {mane}"
+                + (f"/{self.exon_count})" if kind == "exon" else ")"))
+
+
+@dataclass(frozen=True)
 class PanelGene:
     symbol: str
     build: Build
@@ -63,6 +96,16 @@ class PanelGene:
     strand: str
     transcript: str | None
     exons: tuple[ExonInterval, ...]  # sorted by genomic start
+    mane_numbering: ManeNumbering | None = None  # set where the table numbers exons unlike MANE Select
+
+    def describe(self, location: Location) -> str:
+        """The location in words; where the table numbers exons unlike MANE Select, what MANE calls them."""
+        text = location.describe()
+        if self.mane_numbering is None:
+            return text
+        if location.region in (Region.EXON, Region.SPLICE_REGION_EXONIC):
+            return text + self.mane_numbering.note("exon", location.exon)
+        return text + self.mane_numbering.note("intron", location.intron)
 
     @property
     def exon_count(self) -> int:
@@ -269,7 +312,22 @@ def panel_gene_from_record(record: GeneRecord, build: Build) -> PanelGene | None
         return None
     exons = tuple(sorted((ExonInterval(e.number, e.start, e.end) for e in coords.exons), key=lambda e: e.start))
     return PanelGene(symbol=record.symbol, build=build, chrom=coords.span.chrom, start=coords.span.start,
-                     end=coords.span.end, strand=coords.span.strand, transcript=coords.transcript, exons=exons)
+                     end=coords.span.end, strand=coords.span.strand, transcript=coords.transcript, exons=exons,
+                     mane_numbering=_mane_numbering(record, build))
+
+
+def _mane_numbering(record: GeneRecord, build: Build) -> ManeNumbering | None:
+    """None where the exon table numbers exons as MANE Select does at both UTR ends (or nothing is known: GRCh37
+    has no MANE release, a gene without MANE or without an exon table)."""
+    coords = record.coords(build)
+    if coords is None or coords.mane_utr is None or record.mane is None or not coords.exons:
+        return None
+    utr = coords.mane_utr
+    if utr.numbers_agree or utr.exon_count is None:
+        return None
+    d5, d3 = utr.numbering_offset_5p, utr.numbering_offset_3p
+    same = d5 is not None and d5 == d3 and utr.exon_count - utr.table_exon_count == d5
+    return ManeNumbering(record.mane.refseq_nm, utr.exon_count, d5 if same else None)
 
 
 def build_panel(records: Iterable[GeneRecord], build: Build) -> Panel:

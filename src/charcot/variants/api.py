@@ -652,7 +652,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
 
 
 def _gene_position(pg: PanelGene, location: Location) -> GenePosition:
-    return GenePosition(transcript=pg.transcript, region=location.region.value, description=location.describe(),
+    return GenePosition(transcript=pg.transcript, region=location.region.value, description=pg.describe(location),
                         exon=location.exon, intron=location.intron, exon_count=location.exon_count,
                         nmd_escape=location.nmd_escape)
 

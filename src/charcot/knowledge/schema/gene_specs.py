@@ -249,6 +249,12 @@ def check(records: list[Record], kb: Knowledge) -> list[Problem]:
             if bad:
                 problems.append(Problem(path, spec.gene, f"rule {rule.id}: exon(s) {bad} not in the canonical "
                                                          f"transcript ({count} exons)"))
+            utr = coords.mane_utr if coords is not None else None
+            if rule.match.exons and utr is not None and not utr.numbers_agree:
+                # rules cite exon numbers as the literature does (MANE/RefSeq); the table must number them alike
+                problems.append(Problem(path, spec.gene, f"rule {rule.id}: exon numbers of the exon table differ "
+                                                         "from MANE Select's (coordinates.GRCh38.mane_utr), so "
+                                                         "the rule's exons cannot be matched by number"))
     decided = {s.gene for s in records if s.pvs1 is not None}
     for gene in kb.genes:
         lof = DiseaseMechanism.LOSS_OF_FUNCTION in gene.disease_mechanism
