@@ -70,3 +70,17 @@ def test_every_exon_numbered_gene_rule_is_in_a_gene_numbered_like_mane() -> None
     for symbol in named:
         utr = genes[symbol].coords(Build.GRCh38).mane_utr  # type: ignore[union-attr]
         assert utr is not None and utr.numbers_agree, symbol
+
+
+def test_validator_refuses_an_exon_rule_where_the_table_numbers_exons_unlike_mane() -> None:
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.gene_specs import Record as SpecRecord
+    from charcot.knowledge.schema.gene_specs import check
+
+    kb = get_knowledge()
+    specs = kb.typed("gene_specs", SpecRecord)
+    assert check(specs, kb) == []
+    sod1 = next(s for s in specs if s.gene == "SOD1")  # its rules name SOD1 exon 5 (MANE numbering)
+    moved = [s for s in specs if s.gene not in ("SOD1", "ANXA11")] + [sod1.model_copy(update={"gene": "ANXA11"})]
+    problems = [p for p in check(moved, kb) if p.record == "ANXA11"]
+    assert any("differ from MANE Select's" in p.message for p in problems), problems
