@@ -217,6 +217,13 @@ def readable_input(path: Path, *, kind: str = "VCF") -> Iterator[Path]:
             handle.close()
     try:
         yield Path(tmp)
+    except CharcotError as exc:
+        # the temporary copy is charcot's business: name what the user gave
+        given = "standard input" if source is not None else str(path)
+        exc.message = exc.message.replace(tmp, given)
+        if exc.path == tmp:
+            exc.path = given
+        raise
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -147,12 +147,9 @@ def register(app: typer.Typer) -> None:
             pedigree.observations.update(read_observations(ages, pedigree))
         with readable_input(vcf) as path:
             if proband is None:
-                from cyvcf2 import VCF
+                from charcot.variants.reader import open_vcf
 
-                try:
-                    reader = VCF(str(path))
-                except OSError as exc:
-                    raise InputError(f"cannot read VCF: {exc}", path=vcf) from exc
+                reader = open_vcf(path)
                 samples = set(reader.samples)
                 reader.close()
                 proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)

@@ -71,15 +71,31 @@ def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
     return out
 
 
+def _records(reader: Any, path: Path, unreadable: Any) -> Any:
+    """The reader's records; a record htslib cannot parse (or a damaged block) is an error naming the line,
+    never the end of the file."""
+    n = 0
+    iterator = iter(reader)
+    while True:
+        try:
+            v = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # cyvcf2 raises a bare Exception for an htslib read error
+            raise unreadable(path, n, exc) from None
+        n += 1
+        yield v
+
+
 def _parentage(vcf_path: Path, idx: tuple[int, int, int]) -> tuple[bool, str]:
     """Mendelian consistency of proband/father/mother over up to PARENTAGE_SITES confident sites."""
-    from cyvcf2 import VCF
+    from charcot.variants.reader import open_vcf, unreadable_record
 
     allowed = {0: {0}, 1: {0, 1}, 3: {1}}  # alt alleles a parent can transmit, by gt_types code
     checked = errors = 0
-    reader = VCF(str(vcf_path))
+    reader = open_vcf(vcf_path)
     try:
-        for v in reader:
+        for v in _records(reader, vcf_path, unreadable_record):
             calls = [_call(v, k) for k in idx]
             if not all(c.confident for c in calls):
                 continue
@@ -202,10 +218,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                     notes: list[str] | None = None) -> dict[str, list[Evidence]]:
     """Evidence per variant key. Records whose FILTER is not PASS are skipped as ``interpret`` skips
     them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped."""
-    from cyvcf2 import VCF
-
     from charcot.genome.builds import detect_build
-    from charcot.variants.reader import quiet_htslib
+    from charcot.variants.reader import open_vcf, quiet_htslib, unreadable_record
 
     quiet_htslib()
     notes = notes if notes is not None else []
@@ -217,10 +231,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         raise InputError(f"proband {proband!r} is not in the pedigree", path=pedigree.source)
     if phenotype_specificity not in dn.SVI_POINTS:
         raise InputError(f"phenotype specificity must be one of {', '.join(dn.SVI_POINTS)}")
-    try:
-        reader = VCF(str(vcf))
-    except OSError as exc:
-        raise InputError(f"cannot read VCF: {exc}", path=vcf) from exc
+    # the interpret reader's checks: a damaged or cut (b)gzip, a BOM, a file that is not a VCF
+    reader = open_vcf(vcf)
     samples = list(reader.samples)
     sidx = {s: k for k, s in enumerate(samples)}
     if proband not in sidx:
@@ -251,7 +263,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
     hets_by_gene: dict[str, list[tuple[str, Any]]] = {}
     filtered = 0
     try:
-        for v in reader:
+        for v in _records(reader, vcf, unreadable_record):
             chrom = v.CHROM.removeprefix("chr")
             gene_hit = next((r for r in regions if r[0] == chrom and r[1] <= v.POS <= r[2]), None)
             filt = v.FILTER

@@ -209,8 +209,18 @@ def _check_gzip_intact(path: Path) -> None:
                 pass
     except (EOFError, OSError, gzip.BadGzipFile, zlib.error) as exc:
         damage = bgzf_damage(path) if bgzf else None
-        raise InputError(damage or f"the compressed file is truncated or corrupt ({exc})", path=path,
-                         hint="copy or download the file again; check it with 'bgzip -t'") from None
+        if damage is None:
+            damage = ("the compressed file is truncated or corrupt: it ends inside a gzip member"
+                      if isinstance(exc, EOFError) else "the compressed file is corrupt: it is not valid gzip data")
+        raise InputError(damage, path=path, hint="copy or download the file again; check it with "
+                                                 f"'{'bgzip' if bgzf else 'gzip'} -t'") from None
+    if bgzf:
+        # Every block is whole but the end-of-file block is missing: the file was cut at a block boundary
+        # (htslib reads the blocks that are there and stops, so records would be lost without a word).
+        raise InputError("the compressed file has no BGZF end-of-file marker: it was cut short (a copy or "
+                         "download that stopped), so records at its end may be missing", path=path,
+                         hint="copy or download the file again; if the file is known to be complete, "
+                              "compress it again: bgzip -dc FILE | bgzip > NEW.vcf.gz") from None
 
 
 class GunzipFeeder:

@@ -1,0 +1,73 @@
+"""Unseen variants of the issue-12 input defects, found by the adversarial re-check.
+
+- A BGZF file cut at a block boundary (every block whole, the end-of-file block missing) read as a
+  shorter file: `interpret` reported fewer variants with exit 0.
+- `segregation` opened VCFs with cyvcf2 directly, past the reader's checks: a file cut inside a block
+  was an internal error (exit 1), a cut at a block boundary silently dropped records, a non-VCF gave
+  htslib's words.
+- An error in a VCF read from standard input named charcot's temporary copy (/tmp/charcot-stdin-...).
+"""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TRIO = DATA / "family" / "ashk_trio_subset.vcf.gz"
+TRIO_PED = DATA / "family" / "ashk_trio.ped"
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _block_starts(data: bytes) -> list[int]:
+    starts, i = [], 0
+    while i < len(data):
+        starts.append(i)
+        i += struct.unpack("<H", data[i + 16:i + 18])[0] + 1
+    return starts
+
+
+def _cut_at_block(tmp_path: Path) -> Path:
+    data = TRIO.read_bytes()
+    starts = _block_starts(data)
+    assert len(starts) >= 4
+    cut = tmp_path / "trio.vcf.gz"
+    cut.write_bytes(data[:starts[len(starts) // 2]])
+    return cut
+
+
+@pytest.mark.parametrize("command", [("interpret", "--sample", "HG002"), ("segregation", "--ped", str(TRIO_PED))])
+def test_bgzf_cut_at_a_block_boundary_is_refused(run_cli, tmp_path: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    cut = _cut_at_block(tmp_path)
+    res = run_cli(command[0], cut, *command[1:])
+    assert res.code == 2, res.stderr
+    assert "end-of-file marker" in res.stderr and str(cut) in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_segregation_reads_through_the_vcf_checks(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = TRIO.read_bytes()
+    inside = tmp_path / "inside.vcf.gz"
+    inside.write_bytes(data[:len(data) * 2 // 3])  # ends inside a BGZF block
+    res = run_cli("segregation", inside, "--ped", TRIO_PED, "--proband", "HG002")
+    assert res.code == 2, res.stderr
+    assert "truncated" in res.stderr and "internal error" not in res.stderr
+    garbage = tmp_path / "garbage.vcf"
+    garbage.write_bytes(b"\x00\x01binary\xff" * 40)
+    res = run_cli("segregation", garbage, "--ped", TRIO_PED)
+    assert res.code == 2 and "not a VCF file" in res.stderr, res.stderr
+    res = run_cli("segregation", TRIO, "--ped", TRIO_PED)
+    assert res.code == 0, res.stderr
+
+
+def test_stdin_errors_name_standard_input(tmp_path: Path) -> None:
+    for body in (TRIO.read_bytes()[:5000],):  # a cut BGZF stream: the copy gets a .vcf.gz name
+        done = subprocess.run([sys.executable, "-m", "charcot.cli", "interpret", "-"], input=body, capture_output=True,
+                              env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}, timeout=120, check=False)
+        err = done.stderr.decode()
+        assert done.returncode == 2, err
+        assert "standard input" in err and "charcot-stdin" not in err and "/tmp/" not in err
