@@ -8,7 +8,6 @@ from typing import Any
 
 from charcot.errors import ConfigurationError
 from charcot.report.model import Report
-from charcot.report.render_html import render_html
 
 _LOCK = threading.Lock()
 
@@ -39,9 +38,9 @@ def pdf_from_html(html: str) -> bytes:
 def start_pdf(report: Report) -> Callable[[], bytes]:
     """Start the PDF (in the report helper process when one is active, charcot.report.helper) and return
     a function that waits for its bytes; the caller can do other work meanwhile."""
-    from charcot.report.helper import start_pdf_html
+    from charcot.report.helper import start_pdf_report
 
-    return start_pdf_html(render_html(report, for_pdf=True))
+    return start_pdf_report(report)
 
 
 def render_pdf(report: Report) -> bytes:
