@@ -439,7 +439,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     if inputs.vcf is None:
         ctx.not_assessed.append(NotAssessed(what="small variants (SNVs, indels) in ALS genes",
                                             reason="no VCF was given", how_to_assess="run with --vcf"))
-        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers)
+        return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers,
+                               notes=["Not assessed: no VCF was given."])
     from charcot.variants import api
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
@@ -613,7 +614,7 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
     if inputs.ped is None:
         ctx.not_assessed.append(NotAssessed(what="family history, segregation and relatives' risk",
                                             reason="no pedigree was given", how_to_assess="run with --ped and --proband"))
-        return FamilySection(status=AssessmentStatus.NOT_ASSESSED)
+        return FamilySection(status=AssessmentStatus.NOT_ASSESSED, notes=["Not assessed: no pedigree was given."])
     from charcot.family import api
 
     pedigree = ctx.pedigree
@@ -645,6 +646,9 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
             status = AssessmentStatus.PARTIAL
             ctx.not_assessed.append(NotAssessed(what=f"relatives' risk for {gene}", reason=exc.message,
                                                 how_to_assess=exc.hint))
+            # the section says why it is partial, not only the appendix
+            notes.append(f"Relatives' risk for {gene} not assessed: {exc.message}"
+                         + (f" ({exc.hint})." if exc.hint else "."))
             continue
         ctx.analyses.setdefault("family", {})[gene] = _jsonable(result)
         drawn.append((gene, result))
@@ -688,7 +692,8 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
             ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)",
                                                 reason="no clinical record was given",
                                                 how_to_assess="run with --clinical case.yaml"))
-            return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED)
+            return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED,
+                                   notes=["Not assessed: no clinical record was given."])
         reason = "the phenopacket has no clinical course (onset and visits); only its HPO terms were used"
         ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)", reason=reason,
                                             how_to_assess="give the clinical record with --clinical case.yaml"))

@@ -57,6 +57,12 @@ def contradictions(report: Report) -> list[str]:
         if item.kind == "repeat" and item.status == ItemState.NOT_ASSESSED and item.name in measured:
             problems.append(f"{item.name} is 'not assessed' but the repeat table gives its sizes")
 
+    # A section that is partial or not assessed says why in the section itself, not only in the appendix.
+    for title, section in (("genetics", report.genetics), ("repeats", report.repeats), ("family", report.family),
+                           ("clinical", report.clinical), ("therapies", report.therapies)):
+        if section.status in (AssessmentStatus.PARTIAL, AssessmentStatus.NOT_ASSESSED) and not section.notes:
+            problems.append(f"the {title} section is '{section.status.value}' but gives no reason in the section")
+
     # Genetics: the section's status, its tiers and the summary agree.
     findings = [f for t in report.genetics.tiers for f in t.findings]
     if report.genetics.status == AssessmentStatus.NOT_ASSESSED and findings:

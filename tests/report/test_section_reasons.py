@@ -1,0 +1,47 @@
+"""A section that is partial or not assessed says why where it is read; nothing reads as a negative result when it
+was not assessed; page 1 names the items that were not assessed (regression tests, on the demo's real files)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from charcot.report.build import CaseInputs, build_report
+from charcot.report.consistency import contradictions
+from charcot.report.demo import demo_dir
+from charcot.report.render_html import render_html
+
+
+def _atxn2_36(tmp_path: Path) -> Path:
+    """The demo's ExpansionHunter file with ATXN2 sized 22/36 (SCA2 range: 'pathogenic' by charcot's default)."""
+    lines = []
+    for line in (demo_dir() / "demo.str.vcf").read_text().splitlines():
+        if "VARID=ATXN2;" in line:
+            line = line.replace("<STR22>,<STR30>", "<STR22>,<STR36>").replace(":22/30:22-22/30-30:", ":22/36:22-22/36-36:")
+        lines.append(line)
+    out = tmp_path / "atxn2.str.vcf"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_family_section_says_why_a_relatives_risk_was_not_calculated(tmp_path: Path) -> None:
+    d = demo_dir()
+    report = build_report(CaseInputs(str_vcf=_atxn2_36(tmp_path), ped=d / "demo.ped", proband="NA12878",
+                                     ages=d / "demo.ages.tsv"))
+    assert report.family.status.value == "partial"
+    assert any("ATXN2" in n and "not assessed" in n for n in report.family.notes)
+    assert contradictions(report) == []
+
+
+def test_no_tier_reads_none_when_small_variants_were_not_assessed() -> None:
+    report = build_report(CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
+    html = render_html(report)
+    section = html.split('<section id="genetics"', 1)[1].split("</section>", 1)[0]
+    assert "Tier 1" not in section and "None." not in section and "no VCF was given" in section
+    # page 1 names what was not assessed (it listed 'consequence annotation, population frequency, ...' whatever
+    # the report held)
+    alert = re.search(r"<li>(\d+) item\(s\) not assessed in all \(([^)]*)", html)
+    assert alert is not None and int(alert.group(1)) == len(report.not_assessed)
+    assert report.not_assessed[0].what.split(" (")[0] in alert.group(2)
+    assert "consequence annotation, population frequency" not in html
+    assert contradictions(report) == []
