@@ -729,7 +729,9 @@ def _subset_summary(src: Path, dest: Path, build: Build, genes: set[str], column
 class Bundle:
     """A built bundle, opened for a run: its manifest and the paths of its files."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, check_sizes: bool = True) -> None:
+        """``check_sizes``: refuse a bundle whose files or indexes no longer have the recorded sizes (every
+        run; 'resources info' shows such a bundle and says what changed)."""
         self.folder = Path(folder)
         path = self.folder / MANIFEST
         if not path.is_file():
@@ -755,6 +757,15 @@ class Bundle:
             if not (self.folder / e.file).is_file():
                 raise InputError(f"the bundle's {e.kind} file {e.file} is missing", path=self.folder,
                                  hint="rebuild the bundle (files are listed in manifest.json)")
+            # A cheap integrity check on every run (the full one is 'resources info --verify'): a file or index
+            # cut short, replaced or deleted since the build changes the size the manifest recorded.
+            size = sum((self.folder / f).stat().st_size for f in (e.file, e.file + ".tbi", e.file + ".fai",
+                                                                  e.file + ".gzi") if (self.folder / f).is_file())
+            if check_sizes and e.size and size != e.size:
+                raise InputError(f"the bundle's {e.kind} file {e.file} (with its index) has changed since the bundle "
+                                 f"was built: {size} bytes, the manifest says {e.size}", path=self.folder,
+                                 hint="rebuild the bundle with 'charcot resources build' ('charcot resources info "
+                                      "BUNDLE --verify' checks every file)")
 
     @property
     def build(self) -> Build:

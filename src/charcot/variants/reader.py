@@ -431,17 +431,28 @@ _QUIET = False
 
 def quiet_htslib() -> None:
     """Silence htslib's own stderr messages ([E::...], [W::...]): charcot reports one clear error
-    instead. htslib is linked into the cyvcf2 extension, so its log level is set there."""
+    instead. htslib is linked into the cyvcf2 extension, so its log level is set there; pysam (the
+    resources' tabix reader) carries its own copy, libchtslib, whose level is set without importing
+    pysam (the loader shares the library with a later ``import pysam``)."""
     global _QUIET
     if _QUIET:
         return
-    try:
-        import ctypes
+    import ctypes
 
+    try:
         import cyvcf2.cyvcf2 as ext
 
         ctypes.CDLL(ext.__file__).hts_set_log_level(0)
     except (OSError, AttributeError):  # pragma: no cover - a build without the exported symbol
+        pass
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("pysam")
+        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+            for lib in Path(folder).glob("libchtslib*.so"):
+                ctypes.CDLL(str(lib)).hts_set_log_level(0)
+    except (OSError, AttributeError, ImportError, ValueError):  # pragma: no cover - pysam absent or built otherwise
         pass
     _QUIET = True
 

@@ -42,6 +42,10 @@ def _index_contigs(path: Path) -> list[str]:
     """Contigs that have records, from the tabix/CSI index (a header may declare contigs it has no records on)."""
     import pysam
 
+    from charcot.variants.reader import quiet_htslib
+
+    quiet_htslib()
+
     index = Path(str(path) + ".tbi")
     if not index.exists():
         index = Path(str(path) + ".csi")
@@ -78,6 +82,10 @@ class TabixResource:
     def __init__(self, path: Path, role: str, *, build: Build | None = None,
                  regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
         from cyvcf2 import VCF
+
+        from charcot.variants.reader import quiet_htslib
+
+        quiet_htslib()
 
         self.path = Path(path)
         self.role = role
@@ -424,11 +432,20 @@ class ScoreResources:
     def __init__(self, files: dict[str, Path], label: str) -> None:
         import pysam
 
+        from charcot.variants.reader import quiet_htslib
+
+        quiet_htslib()
+
         self.label = label
         self.tables: dict[str, Any] = {}
         for kind, path in files.items():
             if kind in self.KINDS:
-                self.tables[kind] = pysam.TabixFile(str(path))
+                try:
+                    self.tables[kind] = pysam.TabixFile(str(path))
+                except (OSError, ValueError) as exc:
+                    raise InputError(f"the {kind} score table cannot be opened: its tabix index is missing or "
+                                     f"damaged ({exc})", path=path,
+                                     hint="rebuild the bundle with 'charcot resources build'") from None
 
     def _lookup(self, kind: str, chrom: str, pos: int, ref: str, alt: str) -> float | None:
         table = self.tables.get(kind)
@@ -557,6 +574,9 @@ class GnomadCoverage:
         if index.exists():
             import pysam
 
+            from charcot.variants.reader import quiet_htslib
+
+            quiet_htslib()
             try:
                 self.table = pysam.TabixFile(str(self.path), index=str(index))
             except (OSError, ValueError) as exc:

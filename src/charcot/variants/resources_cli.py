@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         from charcot.errors import InputError
         from charcot.variants.bundle import Bundle, region_bp
 
-        b = Bundle(bundle)
+        b = Bundle(bundle, check_sizes=False)  # shown whatever happened to it; a changed size is said below
         m = b.manifest
         total = sum((b.folder / f).stat().st_size for f in b.files())
         lines = [f"bundle {m.version}", f"build {m.build}; created {m.created}; knowledge {m.knowledge_version}; "
@@ -79,6 +79,11 @@ def register(app: typer.Typer) -> None:
             if bad:
                 raise InputError(f"checksum mismatch for {', '.join(bad)}", path=bundle,
                                  hint="the bundle was changed after it was built: rebuild it")
+        try:
+            Bundle(bundle)  # the check every run makes (sizes of the files and their indexes)
+        except InputError as exc:
+            raise InputError(exc.message, path=bundle, hint=exc.hint) from None
+        if verify:
             typer.echo("all checksums match")
 
     app.add_typer(group, name="resources")
