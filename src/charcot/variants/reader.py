@@ -942,13 +942,15 @@ def _bad_record(path: Path, n: int | None, v: Any, message: str, hint: str) -> I
 def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema: AnnotationSchema,
                    sample_idx: int, build: Build, male: bool, par: Sequence[tuple[int, int]],
                    min_gq: int | None, min_dp: int | None, include_filtered: bool, declared: set[str]) -> None:
+    # called once per record in the panel (about 9,000 in a genome): each value is read from htslib once, and the
+    # common case (one ALT, a diploid genotype) takes no detour (issue 20)
     chrom_file = v.CHROM
     pos: int = v.POS
     if declared and chrom_file not in declared:
         raise InputError(f"contig {chrom_file!r} is used by a record but not declared in the header", path=path,
                          line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
                          hint="add the ##contig line or reheader the file (bcftools reheader)")
-    chrom = normalise_contig(chrom_file)
+    chrom = _normalised_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
     if pos < 1:
@@ -957,8 +959,9 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     if not _REF_OK.fullmatch(ref):
         raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
                           "REF must be the reference bases (A, C, G, T, N); fix or remove the record")
+    ref_upper = ref.upper()
     for alt in alts:
-        if alt.upper() == ref.upper():
+        if alt.upper() == ref_upper:
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is the same as REF: the record describes no change",
                               "an ALT allele must differ from REF (VCF specification); fix or remove the record")
         if not _ALT_OK.fullmatch(alt):
@@ -976,16 +979,16 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     gt = gts[sample_idx]
     phased = bool(gt[-1]) if len(gt) > 1 else False
     alleles = [int(a) for a in gt[:-1]]
-    beyond = [a for a in alleles if a > len(alts)]
-    if beyond:
-        raise _bad_record(path, n, v, f"the genotype names allele {beyond[0]}, but the record has only "
-                          f"{len(alts)} ALT allele(s)",
+    n_alts = len(alts)
+    if alleles and max(alleles) > n_alts:
+        beyond = next(a for a in alleles if a > n_alts)
+        raise _bad_record(path, n, v, f"the genotype names allele {beyond}, but the record has only "
+                          f"{n_alts} ALT allele(s)",
                           "the GT values must index the record's ALT alleles (0 = REF, 1 = first ALT, ...); "
                           "the file was probably edited or split without updating GT (bcftools norm -m-)")
-    ref_block = (bool(alts) and all(a in _REF_BLOCK_ALTS for a in alts)) or not alts
     fmt = result.format_ids
     gq = _format_int(v, "GQ", sample_idx) if "GQ" in fmt else None
-    if ref_block:
+    if not alts or _REF_BLOCK_ALTS.issuperset(alts):  # a reference block
         end = v.end
         info_end = v.INFO.get("END")
         if info_end is not None:
@@ -993,10 +996,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         _check_block_end(path, n, v)
         result.blocks.append(Block(chrom, pos, int(end), gq))
         return
-    if result.gvcf or any(a in _REF_BLOCK_ALTS for a in alts):
+    if result.gvcf or not _REF_BLOCK_ALTS.isdisjoint(alts):
         result.gvcf = True
         result.blocks.append(Block(chrom, pos, int(v.end), gq))
-    if all(a < 0 for a in alleles):
+    if not alleles or max(alleles) < 0:
         result.no_call += 1
         return
     filt = v.FILTER
@@ -1006,12 +1009,13 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
     # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
     info_get = _no_info if schema.reads_nothing else v.INFO.get
+    ploidy = len(alleles)
     for alt_index, alt in enumerate(alts, start=1):
-        if alt in _REF_BLOCK_ALTS or alt == "*" or is_symbolic(alt):
-            if is_symbolic(alt) and alt not in _REF_BLOCK_ALTS and any(a == alt_index for a in alleles):
+        if is_symbolic(alt):  # also '*' and the reference-block ALTs
+            if alt not in _REF_BLOCK_ALTS and alt_index in alleles:
                 result.symbolic.append((chrom, pos, int(v.end), alt))
             continue
-        copies = sum(1 for a in alleles if a == alt_index)
+        copies = alleles.count(alt_index)
         if copies == 0:
             continue
         result.alleles_considered += 1
@@ -1025,7 +1029,6 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         shift = left_shiftable(allele)
         if shift:
             result.not_left_aligned += 1
-        ploidy = len(alleles)
         haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
         annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
         result.calls.append(Call(
@@ -1033,6 +1036,19 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             genotype=gt_text, copies=copies, ploidy=ploidy, phased=phased, phase_set=ps, haplotypes=haps,
             gq=gq, dp=dp, filter=filter_text, not_left_aligned=shift, annotation=annotation,
             line=None))
+
+
+_CONTIGS: dict[str, str] = {}
+
+
+def _normalised_contig(name: str) -> str:
+    """normalise_contig, remembered per name (a file has a few dozen contig names)."""
+    found = _CONTIGS.get(name)
+    if found is None:
+        found = normalise_contig(name)
+        if len(_CONTIGS) < 4096:
+            _CONTIGS[name] = found
+    return found
 
 
 def _no_info(name: str) -> Any:
