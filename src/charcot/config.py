@@ -19,7 +19,6 @@ Where a value comes from, lowest to highest precedence:
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +74,8 @@ def user_config_file() -> Path:
 
 
 def _read_file(path: Path, settings: dict[str, Setting]) -> None:
+    import tomllib  # only when there is a file to read (every command starts here: issue 20)
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

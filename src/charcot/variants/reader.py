@@ -33,7 +33,6 @@ from charcot.genome.builds import contig_in_file, detect_build, normalise_contig
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
-from charcot.structured import bgzf_block_size, bgzf_damage
 from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
@@ -113,6 +112,14 @@ class ReadResult:
     # symbolic ALT alleles the sample carries (<DEL>, <DUP>, <INV>...): (chrom, start, end, ALT); the small-variant
     # classifier does not interpret them, and the run says so for the genes they overlap
     symbolic: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+
+def bgzf_damage(path: Path) -> str | None:
+    """charcot.structured.bgzf_damage, imported when a file turns out damaged (that module loads PyYAML, which
+    reading a VCF does not need: issue 20)."""
+    from charcot.structured import bgzf_damage as damage
+
+    return damage(path)
 
 
 def _is_bgzf(path: Path) -> bool:
@@ -526,6 +533,8 @@ def _bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
     there are not a whole, intact block (CRC and size checked)."""
     if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
         return None
+    from charcot.structured import bgzf_block_size
+
     xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
     bsize = bgzf_block_size(data[i + 12:i + 12 + xlen])
     if bsize is None or bsize < 12 + xlen + 8 or len(data) < i + bsize:
