@@ -244,12 +244,16 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
         diag_date = case.diagnosis.date if case.diagnosis is not None else None
         base = next((s for s in scores if diag_date is None or s.date >= diag_date - BASELINE_WINDOW_BEFORE_DIAGNOSIS),
                     None)
-        try:
-            if base is not None and diag_date is not None:
+        # each ΔFS on its own: a baseline on the onset date (ΔFS undefined) must not cost the latest visit's ΔFS
+        if base is not None and diag_date is not None:
+            try:
                 dfs_diag = delta_fs(base.total, base.months_since_onset, base.date)
+            except NotAssessable as exc:
+                not_assessed.append(NotAssessed(what="ΔFS at diagnosis", reason=exc.message))
+        try:
             dfs_latest = delta_fs(scores[-1].total, scores[-1].months_since_onset, scores[-1].date)
         except NotAssessable as exc:
-            not_assessed.append(NotAssessed(what="ΔFS", reason=exc.message))
+            not_assessed.append(NotAssessed(what="ΔFS latest", reason=exc.message))
         if dfs_diag is None and diag_date is None:
             not_assessed.append(NotAssessed(what="ΔFS at diagnosis", reason="no diagnosis date"))
 

@@ -1,0 +1,32 @@
+"""Cases an independent checker (redc) built against the clinical and therapy side; each failed before its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from charcot.clinical.api import assess
+from charcot.clinical.model import ClinicalCase
+
+ALL4 = {**{f"q{i}": 4 for i in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)}, "q5a": 4}
+
+
+def _raw(**extra: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "id": "T", "sex": "female", "date_of_birth": "1960-05-01",
+        "onset": {"date": "2024-01-01", "region": "lower_limb"},
+        "diagnosis": {"date": "2024-01-20", "el_escorial_at_diagnosis": "probable"},
+        "visits": [{"date": "2024-01-01", "alsfrs_r": {**ALL4, "q8": 3, "q9": 3}, "fvc_percent_predicted": 90},
+                   {"date": "2024-06-01", "alsfrs_r": {**ALL4, "q7": 3, "q8": 2, "q9": 2}}],
+        "ftd": False, "genotype": {"c9orf72_status": "normal"}}
+    raw.update(extra)
+    return raw
+
+
+def test_latest_delta_fs_survives_a_baseline_on_the_onset_date() -> None:
+    # The visit at diagnosis is on the onset date (ΔFS undefined there); the latest visit, 5 months later, has
+    # ALSFRS-R 43: ΔFS = (48 - 43) / (152 days / 30.4375) = 1.0012. It was dropped with the baseline's error.
+    a = assess(ClinicalCase.model_validate(_raw()))
+    assert a.delta_fs_at_diagnosis is None
+    assert a.delta_fs_latest is not None
+    assert abs(a.delta_fs_latest.value - 5 / (152 / 30.4375)) < 1e-5
+    assert [n.what for n in a.not_assessed if n.what.startswith("ΔFS")] == ["ΔFS at diagnosis"]
