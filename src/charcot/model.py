@@ -7,10 +7,12 @@ vocabulary they all share, and the provenance every output carries.
 
 from __future__ import annotations
 
+import types
 from datetime import date
 from enum import StrEnum
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class Build(StrEnum):
@@ -158,3 +160,28 @@ def fvc_percent_problem(value: float, *, confirmed: bool = False,
                 f"{FVC_MIN_PLAUSIBLE_PERCENT:g}% of predicted is rarely measurable); {how}; if {value:g}% of "
                 f"predicted really was measured, {how_to_confirm}")
     return None
+
+
+def _number_annotation(annotation: Any) -> bool:
+    """``int``/``float`` or an optional of one (``bool`` is not a number here)."""
+    if annotation in (int, float):
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(a in (int, float) for a in get_args(annotation))
+    return False
+
+
+class UserRecord(BaseModel):
+    """Base of the models read from a user's file: unknown fields are errors, and a yes/no value is never taken
+    as a number (pydantic's lax mode reads ``q3: true`` as 1, an ALSFRS-R item scored 1 that nobody wrote)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no_as_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and _number_annotation(field.annotation):
+                raise ValueError(f"a yes/no value ({str(value).lower()}) where a number is expected")
+        return value

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
 
 from charcot.clinical.api import assess
 from charcot.clinical.model import ClinicalCase
+from charcot.therapy.model import PatientFacts
 
 ALL4 = {**{f"q{i}": 4 for i in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)}, "q5a": 4}
 
@@ -30,3 +37,27 @@ def test_latest_delta_fs_survives_a_baseline_on_the_onset_date() -> None:
     assert a.delta_fs_latest is not None
     assert abs(a.delta_fs_latest.value - 5 / (152 / 30.4375)) < 1e-5
     assert [n.what for n in a.not_assessed if n.what.startswith("ΔFS")] == ["ΔFS at diagnosis"]
+
+
+@pytest.mark.parametrize(("where", "value"), [("q3", True), ("q5a", False), ("fvc_percent_predicted", True)])
+def test_a_yes_no_value_is_never_read_as_a_number(tmp_path: Path, run_cli: Callable[..., Any],
+                                                   where: str, value: bool) -> None:
+    # pydantic's lax mode read 'q3: true' as an item scored 1 (and 'false' as 0): a score nobody wrote
+    raw = _raw()
+    visit = raw["visits"][1]
+    if where == "fvc_percent_predicted":
+        visit[where] = value
+    else:
+        visit["alsfrs_r"] = {**visit["alsfrs_r"], where: value}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = run_cli("clinical", path)
+    assert result.code == 2, result.stdout
+    assert "visits.2" in result.stderr and where in result.stderr
+    assert "yes/no value" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_therapy_facts_refuse_a_yes_no_score() -> None:
+    with pytest.raises(ValidationError, match="yes/no value"):
+        PatientFacts.model_validate({"clinical": {"alsfrs_r": True}})
+    assert PatientFacts.model_validate({"clinical": {"affected": True}}).clinical.affected is True

@@ -14,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 # the FVC rule is shared with the therapy facts and the web calculators
-from charcot.model import AcmgClass, fvc_percent_problem
+from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
 
 MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
 
@@ -32,8 +32,8 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Strict(UserRecord):
+    pass
 
 
 class DatePrecision(StrEnum):

@@ -28,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from charcot.knowledge.schema.claims import ClaimFields, Control, Design
-from charcot.model import MAX_AGE_YEARS, AcmgClass, fvc_percent_problem
+from charcot.model import MAX_AGE_YEARS, AcmgClass, UserRecord, fvc_percent_problem
 
 __all__ = [
     "ClaimFields",
@@ -82,8 +82,7 @@ class Genotype(BaseModel):
     genes_tested: list[str] | None = Field(default=None, description="genes covered by the test; None = all curated genes")
 
 
-class Clinical(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Clinical(UserRecord):
 
     affected: bool | None = Field(default=None, description="clinically manifest ALS (symptomatic)")
     presymptomatic_carrier: bool | None = None
@@ -97,6 +96,7 @@ class Clinical(BaseModel):
     fvc_percent_confirmed: bool = Field(
         default=False, description="fvc_percent is below 10 and really is a percentage of predicted (not litres)")
     fvc_percent: float | None = Field(default=None, description="FVC, % predicted (10-200; below 10 only confirmed)")
+    fvc_date: date | None = Field(default=None, description="when fvc_percent was measured")
     el_escorial: Literal["definite", "probable", "probable_laboratory_supported", "possible", "not_met"] | None = Field(
         default=None, description="revised El Escorial category (at diagnosis, else from the recorded examination)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
