@@ -12,9 +12,10 @@ DEMO_CASE = Path(__file__).resolve().parents[2] / "src" / "charcot" / "report" /
 
 
 def test_case_file_facts_include_months_since_diagnosis() -> None:
-    facts = load_case_facts(DEMO_CASE)
     case = load_case(DEMO_CASE)
-    expected = clinical_facts(case, assess(case))
+    on = assess(case).today  # the same date for both (the command's default is the matching date)
+    facts = load_case_facts(DEMO_CASE, on=on)
+    expected = clinical_facts(case, assess(case, today=on))
     assert facts.clinical.months_since_diagnosis is not None
     assert facts.clinical.months_since_diagnosis == expected["months_since_diagnosis"]
     assert facts.clinical.months_since_diagnosis <= facts.clinical.disease_duration_months

@@ -76,9 +76,14 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     if a.alsfrs_r:
         clinical["alsfrs_r"] = a.alsfrs_r[-1].total
         clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
+    if a.delta_fs_latest is not None:
+        # ΔFS (Kimura) at the visit that gave the ALSFRS-R: the points lost per month up to that visit, not the
+        # score divided by the time to ``a.today``, which may be later
+        clinical["progression_rate"] = round(a.delta_fs_latest.value, 3)
     fvcs = [v for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
     if fvcs:
         clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted
+        clinical["fvc_date"] = fvcs[-1].date
         if fvcs[-1].fvc_percent_confirmed:
             clinical["fvc_percent_confirmed"] = True
     if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None:
@@ -94,19 +99,30 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     return clinical
 
 
-def load_case_facts(path: str | Path) -> PatientFacts:
-    """The patient facts of a case file: PatientFacts YAML/JSON, or the clinical case (YAML, JSON or
-    Phenopacket) that ``charcot clinical`` and ``charcot report`` read. From a clinical case the facts are
-    its assessment's (age, ALSFRS-R, FVC, disease duration, sex) and the genetic results it records;
-    genes it does not record are unknown, never "no finding"."""
+def load_case_facts(path: str | Path, on: date | None = None) -> PatientFacts:
+    """The patient facts of a case file (see ``load_case_facts_on``)."""
+    return load_case_facts_on(path, on)[0]
+
+
+def load_case_facts_on(path: str | Path, on: date | None = None) -> tuple[PatientFacts, date | None]:
+    """The patient facts of a case file and the date they describe: PatientFacts YAML/JSON (date None: the
+    matching date applies), or the clinical case (YAML, JSON or Phenopacket) that ``charcot clinical`` and
+    ``charcot report`` read. From a clinical case the facts are its assessment's on ``on`` (age, disease duration
+    and time since diagnosis at that date; the latest ALSFRS-R, FVC and ΔFS up to it with their dates, so that a
+    measurement too old for a trial's screening is not used) and the genetic results it records; genes it does
+    not record are unknown, never "no finding". ``on`` defaults to the knowledge snapshot date (the matching
+    date of ``charcot therapies``), or the case's latest recorded date when that is later."""
     data = _read_mapping(path, "case")
     if "clinical" in data or not _CLINICAL_CASE_KEYS & set(data):
-        return load_facts(path)
+        return load_facts(path), None
     from charcot.clinical.api import assess, load_case
+    from charcot.knowledge import get_knowledge
     from charcot.therapy import model
 
     case = load_case(Path(path))
-    a = assess(case)
+    if on is None:
+        on = max(get_knowledge().meta.snapshot_date, assess(case).today)
+    a = assess(case, today=on)
     dead = deceased_note(case)
     if dead:
         from charcot.errors import NothingAssessed
@@ -126,7 +142,7 @@ def load_case_facts(path: str | Path) -> PatientFacts:
         findings = [model.GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity)
                     for f in genotype.findings]
     return model.PatientFacts(id=case.id, genotype=model.Genotype(findings=findings, repeats=repeats),
-                              clinical=model.Clinical(**clinical))
+                              clinical=model.Clinical(**clinical)), a.today
 
 
 def load_claim(path: str | Path) -> ClaimFields:

@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         """Therapies and trials this patient can receive or join, criterion by criterion."""
         from charcot.config import load_config
         from charcot.errors import InputError
-        from charcot.therapy.api import load_case_facts, match
+        from charcot.therapy.api import load_case_facts_on, match
 
         chosen = resolve_format(fmt, output)
         when = None
@@ -131,7 +131,9 @@ def register(app: typer.Typer) -> None:
             except ValueError as exc:
                 raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from exc
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
-        result = match(load_case_facts(case), region=where.upper() if where else None, as_of=when)
+        # a clinical case's facts (durations, how recent each measurement is) are taken on the matching date
+        facts, on = load_case_facts_on(case, when)
+        result = match(facts, region=where.upper() if where else None, as_of=when or on)
         _emit(result.model_dump_json(indent=2) if chosen is OutputFormat.JSON else render_matches(result, show_all),
               output)
 

@@ -9,6 +9,7 @@ status: sequencing without a repeat assay does not assess C9orf72.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from charcot.knowledge.schema.therapies import Criterion, CriterionKind
 from charcot.model import AcmgClass, Confidence
@@ -215,11 +216,37 @@ def _fact(c: Criterion, facts: PatientFacts) -> tuple[float | None, str]:
     return None, ""
 
 
-def _numeric(c: Criterion, facts: PatientFacts) -> CriterionResult:
+#: A measurement taken more than this many days before the matching date is not used for a criterion: trials
+#: read ALSFRS-R, FVC and NfL at screening, and the clinical assessment asks for vital capacity about every 3 months
+#: (``clinical.alerts.FVC_RECENT_DAYS``). A stale value makes the criterion unknown, never met or failed.
+MEASUREMENT_MAX_AGE_DAYS = 92
+_MEASURED_ON = {CriterionKind.ALSFRS_R: "alsfrs_r_date", CriterionKind.FVC: "fvc_date",
+                CriterionKind.NFL: "nfl_date", CriterionKind.PROGRESSION_RATE: "alsfrs_r_date"}
+
+
+def _stale(c: Criterion, facts: PatientFacts, on: date | None) -> str | None:
+    """Why the patient's value for ``c`` cannot be used on ``on`` (measured too long before, or after it)."""
+    attr = _MEASURED_ON.get(c.kind)
+    measured = getattr(facts.clinical, attr) if attr and on is not None else None
+    if measured is None or on is None:
+        return None
+    if measured > on:
+        return f"measured on {measured.isoformat()}, after the matching date {on.isoformat()}"
+    if (on - measured).days > MEASUREMENT_MAX_AGE_DAYS:
+        return (f"measured on {measured.isoformat()}, more than {MEASUREMENT_MAX_AGE_DAYS} days before the matching "
+                f"date {on.isoformat()}")
+    return None
+
+
+def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> CriterionResult:
     _, label = _NUMERIC_FACT[c.kind]
     value, how = _fact(c, facts)
     bound = _bound_text(c)
     unit = f" {c.unit}" if c.unit else ""
+    stale = _stale(c, facts, on) if value is not None else None
+    if stale is not None:
+        return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
+                                                   "measured recently: re-measure", missing=f"a recent {label}")
     if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None:
         onset = facts.clinical.disease_duration_months
         if onset is not None and within(c, onset):
@@ -255,7 +282,8 @@ def _symptom(c: Criterion, facts: PatientFacts) -> CriterionResult:
                    f"{label} recorded as {'present' if present else 'absent'}")
 
 
-def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
+def evaluate(criterion: Criterion, facts: PatientFacts, on: date | None = None) -> CriterionResult:
+    """``criterion`` against ``facts`` on the matching date ``on`` (None: measurements are taken as current)."""
     kind = criterion.kind
     if kind is CriterionKind.GENE:
         return _gene(criterion, facts)
@@ -273,7 +301,7 @@ def evaluate(criterion: Criterion, facts: PatientFacts) -> CriterionResult:
         return _sex(criterion, facts)
     if kind is CriterionKind.SYMPTOM:
         return _symptom(criterion, facts)
-    return _numeric(criterion, facts)
+    return _numeric(criterion, facts, on)
 
 
 def combine(results: list[CriterionResult]) -> Verdict:

@@ -149,7 +149,7 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
 
 def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_of: date,
                   mechanisms: dict[str, Mechanism]) -> TherapyMatch:
-    results = [evaluate(c, facts) for c in (therapy.label.criteria if therapy.label else [])]
+    results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
     results.append(_availability(therapy, region, as_of))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
@@ -175,8 +175,8 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
 
 
 def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy],
-                mechanisms: dict[str, Mechanism]) -> TherapyMatch:
-    results = [evaluate(c, facts) for c in trial.criteria]
+                mechanisms: dict[str, Mechanism], on: date | None = None) -> TherapyMatch:
+    results = [evaluate(c, facts, on) for c in trial.criteria]
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
     if not results:
@@ -280,8 +280,9 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
     t_matches = [match_therapy(t, facts, chosen, when, mechanisms) for t in therapies.values() if t.disease == "ALS"]
-    # Trial records hold one dated status snapshot (no history), so ``as_of`` applies to regulatory events only.
-    trials = [match_trial(t, facts, therapies, mechanisms) for t in kb.typed("trials", Trial)]
+    # Trial records hold one dated status snapshot (no history), so for trials ``as_of`` only dates the patient's
+    # measurements (a value measured long before it is not used).
+    trials = [match_trial(t, facts, therapies, mechanisms, when) for t in kb.typed("trials", Trial)]
     t_matches.sort(key=lambda m: (not m.relevant, _VERDICT_ORDER[m.verdict]))
     trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
     missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})

@@ -1,0 +1,79 @@
+"""Cases an independent checker (redc) built against therapy and trial matching; each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from charcot.knowledge import get_knowledge
+from charcot.knowledge.schema.trials import Record as Trial
+from charcot.therapy.api import load_case_facts
+from charcot.therapy.criteria import evaluate
+from charcot.therapy.model import CriterionStatus, PatientFacts
+
+AB19001 = "NCT03127267"
+
+
+def _criterion(trial_key: str, cid: str) -> Any:
+    trial = next(t for t in get_knowledge().typed("trials", Trial) if t.key == trial_key)
+    return next(c for c in trial.criteria if c.id == cid)
+
+
+def _old_case(tmp_path: Path) -> Path:
+    # diagnosed 2022-06-01 and seen only then (ALSFRS-R 45, FVC 95 %): four and a half years before 2026-11-30
+    raw = {"id": "OLD", "sex": "male", "date_of_birth": "1962-05-01",
+           "onset": {"date": "2022-01-10", "region": "upper_limb"},
+           "diagnosis": {"date": "2022-06-01", "el_escorial_at_diagnosis": "probable"},
+           "visits": [{"date": "2022-06-01", "fvc_percent_predicted": 95,
+                       "alsfrs_r": {"q1": 4, "q2": 4, "q3": 4, "q4": 3, "q5a": 3, "q6": 3, "q7": 4, "q8": 4,
+                                    "q9": 4, "q10": 4, "q11": 4, "q12": 4}}],
+           "ftd": False, "genotype": {"c9orf72_status": "normal"}}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def test_clinical_case_is_matched_on_the_matching_date_not_its_last_visit(
+        tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # Before: the facts were those of the last visit (time since diagnosis 0, ALSFRS-R 45 "at screening"), so
+    # AB19001 (at most 24 months from diagnosis) read ELIGIBLE under a header dated 2026-11-30.
+    r = run_cli("therapies", _old_case(tmp_path), "--jurisdiction", "EU", "--as-of", "2026-11-30", "--all",
+                "--format", "json")
+    assert r.code == 0, r.stderr
+    trial = next(t for t in json.loads(r.stdout)["trials"] if t["id"] == AB19001)
+    assert trial["verdict"] == "not_eligible"
+    by_id = {c["id"]: c for c in trial["criteria"]}
+    # 2022-06-01 -> 2026-11-30 is 1643 days = 53.98 months
+    assert by_id["time_since_diagnosis"]["status"] == "failed" and "54" in by_id["time_since_diagnosis"]["reason"]
+    for cid in ("alsfrs_r", "fvc", "progression"):
+        assert by_id[cid]["status"] == "unknown", by_id[cid]
+        assert "2022-06-01" in by_id[cid]["reason"] and "re-measure" in by_id[cid]["reason"]
+
+
+def test_case_facts_durations_are_at_the_date_asked(tmp_path: Path) -> None:
+    facts = load_case_facts(_old_case(tmp_path), on=date(2026, 11, 30))
+    clin = facts.clinical
+    assert clin.alsfrs_r == 45 and clin.alsfrs_r_date == date(2022, 6, 1) and clin.fvc_date == date(2022, 6, 1)
+    assert clin.disease_duration_months == round(1785 / 30.4375, 1)  # 2022-01-10 -> 2026-11-30
+    assert clin.months_since_diagnosis == round(1643 / 30.4375, 1)
+    # ΔFS at the visit that gave the score (Kimura): 3 points over 142 days, not 3 points over 58.6 months
+    assert clin.progression_rate == round(3 / (142 / 30.4375), 3)
+
+
+@pytest.mark.parametrize(("measured", "on", "status"), [
+    (date(2026, 9, 1), date(2026, 12, 2), CriterionStatus.MET),      # 92 days before: recent enough
+    (date(2026, 9, 1), date(2026, 12, 3), CriterionStatus.UNKNOWN),  # 93 days before: stale
+    (date(2026, 12, 4), date(2026, 12, 3), CriterionStatus.UNKNOWN),  # after the matching date
+    (date(2020, 1, 1), None, CriterionStatus.MET),                   # no matching date: taken as current
+])
+def test_a_stale_measurement_is_unknown_never_met(measured: date, on: date | None, status: CriterionStatus) -> None:
+    facts = PatientFacts.model_validate({"clinical": {"alsfrs_r": 40, "alsfrs_r_date": measured.isoformat(),
+                                                      "fvc_percent": 90, "fvc_date": measured.isoformat()}})
+    for cid in ("alsfrs_r", "fvc"):
+        assert evaluate(_criterion(AB19001, cid), facts, on).status is status
