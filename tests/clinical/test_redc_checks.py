@@ -61,3 +61,20 @@ def test_therapy_facts_refuse_a_yes_no_score() -> None:
     with pytest.raises(ValidationError, match="yes/no value"):
         PatientFacts.model_validate({"clinical": {"alsfrs_r": True}})
     assert PatientFacts.model_validate({"clinical": {"affected": True}}).clinical.affected is True
+
+
+@pytest.mark.parametrize(("field", "value"), [("diagnosis", "2024-06"), ("visit", "2024-13-01")])
+def test_a_partial_or_impossible_date_is_explained(tmp_path: Path, run_cli: Callable[..., Any],
+                                                   field: str, value: str) -> None:
+    # was pydantic's 'Input should be a valid date or datetime, input is too short'
+    raw = _raw()
+    if field == "diagnosis":
+        raw["diagnosis"]["date"] = value
+    else:
+        raw["visits"][1]["date"] = value
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    result = run_cli("clinical", path)
+    assert result.code == 2, result.stdout
+    assert f"'{value}' is not a full date (YYYY-MM-DD)" in result.stderr
+    assert "only the onset date may be partial" in result.stderr and "Input should be" not in result.stderr

@@ -37,6 +37,11 @@ def validation_error(exc: ValidationError, path: Path) -> InputError:
     err = exc.errors()[0]
     field = _field_path(tuple(err["loc"]))
     message = str(err["msg"]).removeprefix("Value error, ")
+    if str(err["type"]).startswith("date"):
+        # pydantic's 'Input should be a valid date or datetime, input is too short' in the user's words
+        why = (err.get("ctx") or {}).get("error")
+        message = (f"{err.get('input')!r} is not a full date (YYYY-MM-DD){f': {why}' if why else ''}; only the "
+                   "onset date may be partial (YYYY-MM or YYYY, imputed to the 15th or 1 July)")
     more = len(exc.errors()) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return InputError(f"{message}{suffix}", path=path, record=field or None,
