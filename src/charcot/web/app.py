@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -644,7 +645,7 @@ def create_app(settings: Settings) -> FastAPI:
         principal = who(request)
         case = _case_or_404(case_id)
         store.audit(principal.username, "download", case_id=case_id, patient=case["patient"], detail=f"audit.{fmt}")
-        return _audit_export(store.audit_trail(case_id=case_id), fmt, f"audit-{case_id[:8]}")
+        return _audit_export(store.audit_chunks(case_id=case_id), fmt, f"audit-{case_id[:8]}")
 
     @app.get("/cases/{case_id}/v/{version}/{name}")
     def frozen_output(request: Request, case_id: str, version: int, name: str) -> Response:
@@ -868,23 +869,41 @@ def create_app(settings: Settings) -> FastAPI:
     def all_audit(request: Request, fmt: str) -> Response:
         principal = need(request, "audit")
         store.audit(principal.username, "download", detail=f"full audit trail as {fmt}")
-        return _audit_export(store.audit_trail(), fmt, "audit")
+        return _audit_export(store.audit_chunks(), fmt, "audit")
 
-    def _audit_export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
+    def _audit_export(chunks: Iterator[list[dict[str, Any]]], fmt: str, name: str) -> Response:
+        """The whole trail, streamed a chunk at a time (complete, in bounded memory)."""
+        from fastapi.responses import StreamingResponse
+
         cols = ("id", "at", "actor", "action", "case_id", "patient", "detail")
-        if fmt == "json":
-            body = json.dumps([{k: (r[k].isoformat() + "Z" if k == "at" else r[k]) for k in cols} for r in rows], indent=1)
-            return Response(body, media_type="application/json",
-                            headers={"content-disposition": f'attachment; filename="{name}.json"'})
-        if fmt == "csv":
+
+        def cell(r: dict[str, Any], k: str) -> Any:
+            return r["at"].isoformat() + "Z" if k == "at" else r[k]
+
+        def as_json() -> Iterator[str]:
+            sep = "[\n"
+            for chunk in chunks:  # one piece of body per chunk, not per row
+                yield sep + ",\n".join(json.dumps({k: cell(r, k) for k in cols}) for r in chunk)
+                sep = ",\n"
+            yield "[]\n" if sep == "[\n" else "\n]\n"
+
+        def as_csv() -> Iterator[str]:
             buf = io.StringIO()
             writer = csv.writer(buf)
             writer.writerow(cols)
-            for r in rows:
-                writer.writerow([r["at"].isoformat() + "Z" if k == "at" else r[k] for k in cols])
-            return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                            headers={"content-disposition": f'attachment; filename="{name}.csv"'})
-        raise HTTPException(404, "audit exports are .csv or .json")
+            for chunk in chunks:
+                for r in chunk:
+                    writer.writerow([cell(r, k) for k in cols])
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+            yield buf.getvalue()
+
+        if fmt not in ("json", "csv"):
+            raise HTTPException(404, "audit exports are .csv or .json")
+        media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+        return StreamingResponse(as_json() if fmt == "json" else as_csv(), media_type=media,
+                                 headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'})
 
     # ------------------------------------------------------------------------------ patients and visits
     @app.get("/patients", response_class=HTMLResponse)
@@ -995,8 +1014,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request) -> HTMLResponse:
         need(request, "audit")
-        rows = store.audit_trail()[-500:]
-        return page("audit.html.j2", request, rows=list(reversed(rows)))
+        number, per = _page_args(request)
+        rows, total = store.audit_page(number, per)
+        return page("audit.html.j2", request, rows=rows, total=total, page_no=number, per_page=per,
+                    pages=max(1, -(-total // per)))
 
     from charcot.web.calculators import register as register_calculators
     from charcot.web.knowledge_pages import register as register_knowledge

@@ -568,16 +568,47 @@ class Store:
             s.add(AuditRow(actor=actor[:80], action=action[:30], case_id=case_id, patient=patient and patient[:120],
                            detail=detail[:4000]))
 
-    def audit_trail(self, case_id: str | None = None, patient: str | None = None, limit: int = 10_000) -> list[dict[str, Any]]:
+    @staticmethod
+    def _audit_query(case_id: str | None, patient: str | None) -> Any:
         q = select(AuditRow)
         if case_id is not None:
             q = q.where(AuditRow.case_id == case_id)
         if patient is not None:
             q = q.where(AuditRow.patient == patient)
+        return q
+
+    @staticmethod
+    def _audit_dict(r: AuditRow) -> dict[str, Any]:
+        return {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "case_id": r.case_id,
+                "patient": r.patient, "detail": r.detail}
+
+    def audit_trail(self, case_id: str | None = None, patient: str | None = None) -> list[dict[str, Any]]:
+        """Every matching entry, oldest first (a case's or a patient's trail; the whole trail is read in chunks
+        by ``audit_chunks`` or a page at a time by ``audit_page``)."""
+        return [row for chunk in self.audit_chunks(case_id, patient) for row in chunk]
+
+    def audit_chunks(self, case_id: str | None = None, patient: str | None = None,
+                     size: int = 5_000) -> Iterator[list[dict[str, Any]]]:
+        """Every matching entry, oldest first, ``size`` at a time (keyset on the id: each chunk is one indexed
+        query, whatever the trail's length; an export is complete, never cut at a row count)."""
+        after = 0
+        while True:
+            with self.session() as s:
+                rows = s.scalars(self._audit_query(case_id, patient).where(AuditRow.id > after)
+                                 .order_by(AuditRow.id).limit(size)).all()
+                chunk = [self._audit_dict(r) for r in rows]
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1]["id"]
+
+    def audit_page(self, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of the whole trail, newest first, and the number of entries."""
         with self.session() as s:
-            rows = s.scalars(q.order_by(AuditRow.id).limit(limit)).all()
-            return [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "case_id": r.case_id,
-                     "patient": r.patient, "detail": r.detail} for r in rows]
+            total = int(s.scalar(select(func.count()).select_from(AuditRow)) or 0)
+            rows = s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(per_page)
+                             .offset(max(0, page - 1) * per_page)).all()
+            return [self._audit_dict(r) for r in rows], total
 
     # deletion -----------------------------------------------------------------------------
     def delete_case(self, case_id: str) -> list[Path]:
