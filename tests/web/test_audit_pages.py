@@ -48,3 +48,13 @@ def test_audit_export_is_complete_and_the_page_shows_the_newest(tmp_path: Path) 
         assert "entry 0<" in c.get("/audit?page=500&per_page=200", headers={"accept": "text/html"}).text \
             or "entry 0<" in c.get(f"/audit?page={-(-10_053 // 200)}&per_page=200",
                                    headers={"accept": "text/html"}).text
+
+
+def test_a_page_far_past_the_last_is_empty_not_a_server_error(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "data", pdf=False))
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
+        for huge in ("9223372036854775807", "9" * 30):
+            r = c.get(f"/api/cases?page={huge}")
+            assert r.status_code == 200 and r.json()["cases"] == []
+            assert c.get(f"/audit?page={huge}", headers={"accept": "text/html"}).status_code == 200
+            assert c.get(f"/?page={huge}", headers={"accept": "text/html"}).status_code == 200

@@ -52,6 +52,7 @@ from charcot.web.store import (
 )
 
 log = logging.getLogger("charcot.web")
+MAX_PAGE = 1_000_000_000  # x 200 per page stays far inside a 64-bit SQL OFFSET
 
 # A realistic GATK-style whole-genome VCF.gz is ~250 MB, a gVCF several GB; 2 GiB covers the former
 # with room to spare and is streamed to disk (never held in memory).
@@ -502,7 +503,8 @@ def create_app(settings: Settings) -> FastAPI:
             per = min(200, max(1, int(request.query_params.get("per_page", str(PAGE_SIZE)))))
         except ValueError:
             raise HTTPException(422, "page and per_page must be whole numbers") from None
-        return number, per
+        # a page far past the last is an empty page, as any page past the end (its SQL offset overflowed to a 500)
+        return min(number, MAX_PAGE), per
 
     _FILTERS = ("gene", "variant", "acmg_class", "repeat", "state", "patient", "needs_review")
 
