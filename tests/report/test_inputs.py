@@ -71,3 +71,11 @@ def test_phenopacket_reader_never_crashes(tmp_path: Path, value: object) -> None
     assert all(isinstance(t, str) for t in terms)
     assert subject is None or isinstance(subject, str)
     assert sex is None or isinstance(sex, str)
+
+
+def test_a_proband_missing_from_a_family_vcf_is_named() -> None:
+    trio = Path(__file__).resolve().parents[1] / "data" / "report"
+    with pytest.raises(InputError) as info:
+        build_report(CaseInputs(vcf=trio / "scout_643594_trio.vcf.gz", ped=trio / "scout_643594.ped", proband="NOPE"))
+    # regression: it said only "the VCF has 3 samples", as if no proband had been given
+    assert "'NOPE' is not a sample of the VCF" in info.value.message and "ADM1059A2" in info.value.message

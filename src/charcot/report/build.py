@@ -186,6 +186,11 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
             sample = proband  # the pedigree's proband is genotyped in a family VCF
         lengths = {str(c): int(handle.header.contigs[c].length or 0) for c in handle.header.contigs}
     if sample is None:
+        if len(samples) > 1 and proband is not None:
+            shown = ", ".join(samples[:12]) + (f" and {len(samples) - 12} more" if len(samples) > 12 else "")
+            raise InputError(f"the proband {proband!r} is not a sample of the VCF, which has {len(samples)} samples "
+                             f"({shown})", path=vcf,
+                             hint="give the proband's ID as the VCF names it, or the patient's sample with --sample")
         if len(samples) > 1:
             raise InputError(f"the VCF has {len(samples)} samples", path=vcf,
                              hint="say which one is the patient with --sample or --proband")
