@@ -77,3 +77,15 @@ def test_a_stale_measurement_is_unknown_never_met(measured: date, on: date | Non
                                                       "fvc_percent": 90, "fvc_date": measured.isoformat()}})
     for cid in ("alsfrs_r", "fvc"):
         assert evaluate(_criterion(AB19001, cid), facts, on).status is status
+
+
+def test_time_since_onset_bounds_time_since_diagnosis_only_from_above() -> None:
+    # 10 months since onset says time since diagnosis is at most 10, nothing about "at least 6": that was MET
+    from charcot.knowledge.schema.therapies import Criterion
+
+    facts = PatientFacts.model_validate({"clinical": {"disease_duration_months": 10}})
+    window = Criterion(id="w", kind="time_since_diagnosis", min=6, max=24, unit="months", description="6-24 months")
+    result = evaluate(window, facts)
+    assert result.status is CriterionStatus.UNKNOWN and result.missing
+    upper = Criterion(id="u", kind="time_since_diagnosis", max=24, unit="months", description="at most 24 months")
+    assert evaluate(upper, facts).status is CriterionStatus.MET

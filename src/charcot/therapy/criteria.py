@@ -247,10 +247,11 @@ def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> Crite
     if stale is not None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
                                                    "measured recently: re-measure", missing=f"a recent {label}")
-    if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None:
+    if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None and c.min is None:
         onset = facts.clinical.disease_duration_months
         if onset is not None and within(c, onset):
-            # diagnosis comes after onset, so time since diagnosis is at most time since onset
+            # diagnosis comes after onset, so time since diagnosis is at most time since onset (an upper bound
+            # only: it says nothing about a lower one, so a criterion with a minimum stays unknown)
             return _result(c, CriterionStatus.MET, f"diagnosis date not given, but symptom onset was {onset:g} months "
                                                    f"ago, so time since diagnosis is {bound}{unit}")
     if value is None:
