@@ -89,3 +89,20 @@ def test_time_since_onset_bounds_time_since_diagnosis_only_from_above() -> None:
     assert result.status is CriterionStatus.UNKNOWN and result.missing
     upper = Criterion(id="u", kind="time_since_diagnosis", max=24, unit="months", description="at most 24 months")
     assert evaluate(upper, facts).status is CriterionStatus.MET
+
+
+def test_claim_red_flags_on_unstated_facts_say_so() -> None:
+    # 'outcome assessed by people who know the treatment' was printed for a claim that says nothing about blinding
+    from charcot.therapy.claims import red_flags
+    from charcot.therapy.model import ClaimFields
+
+    unknown = {f.id: f for f in red_flags(ClaimFields(text="helped our patients", intervention="x"))}
+    assert unknown["unblinded"].label == "blinded assessment not stated"
+    assert "does not say" in unknown["unblinded"].reason and "know the treatment" not in unknown["unblinded"].reason
+    assert unknown["subjective_outcome"].label == "validated outcome not stated"
+    assert unknown["no_control"].label == "control group not stated"
+    stated = {f.id: f for f in red_flags(ClaimFields(text="helped", intervention="x", blinded_assessment=False,
+                                                     outcome_validated=False, control="none"))}
+    assert stated["unblinded"].reason == "outcome assessed by people who know the treatment"
+    assert stated["subjective_outcome"].label == "no validated outcome"
+    assert stated["no_control"].label == "no control group"

@@ -101,8 +101,11 @@ def red_flags(c: ClaimFields) -> list[RedFlag]:
             flags.append(RedFlag(id=ident, label=label, reason=reason, sources=sources))
 
     if c.control in (Control.NONE, Control.UNKNOWN) or c.design in _UNCONTROLLED_DESIGNS:
-        add("no_control", "no control group", "without a control group, natural plateaus, measurement noise, regression "
-            "to the mean and placebo response cannot be told apart from a treatment effect", ["S-AANcls", "S-NBT16"])
+        stated = c.control is not Control.UNKNOWN or c.design in _UNCONTROLLED_DESIGNS
+        add("no_control", "no control group" if stated else "control group not stated",
+            ("" if stated else "the claim names no control group; ") + "without a control group, natural plateaus, "
+            "measurement noise, regression to the mean and placebo response cannot be told apart from a treatment "
+            "effect", ["S-AANcls", "S-NBT16"])
     if c.patient_pays or (c.cost_to_patient or 0) > 0:
         cost = f" ({c.cost_to_patient:g} {c.currency or ''}".rstrip() + ")" if c.cost_to_patient else ""
         add("patient_pays", "patient pays", f"patients are charged for an unproven treatment{cost}",
@@ -110,13 +113,18 @@ def red_flags(c: ClaimFields) -> list[RedFlag]:
     if not c.registration or not NCT.match(c.registration.strip()):
         add("not_registered", "no trial registration", "no public trial registration (e.g. ClinicalTrials.gov NCT id)",
             ["S-ALSU-56", "S-Thieme18"])
+    # a flag raised because the claim does not say (None) is worded as such, never as a fact about the study
     if c.outcome_validated is not True:
-        add("subjective_outcome", "no validated outcome", "the outcome is not a validated measure (ALSFRS-R, dynamometry, "
-            "vital capacity, survival)", ["S-AANcls", "S-NBT16"])
+        add("subjective_outcome", "no validated outcome" if c.outcome_validated is False else
+            "validated outcome not stated", ("the outcome is not a validated measure" if c.outcome_validated is False
+                                             else "the claim does not say the outcome was a validated measure")
+            + " (ALSFRS-R, dynamometry, vital capacity, survival)", ["S-AANcls", "S-NBT16"])
     if c.n is None:
         add("no_denominator", "no denominator", "the number of patients treated and followed is not given", ["S-AANcls"])
     if c.blinded_assessment is not True:
-        add("unblinded", "unblinded assessment", "outcome assessed by people who know the treatment", ["S-AANcls"])
+        add("unblinded", "unblinded assessment" if c.blinded_assessment is False else "blinded assessment not stated",
+            "outcome assessed by people who know the treatment" if c.blinded_assessment is False else
+            "the claim does not say the outcome was assessed by people unaware of the treatment", ["S-AANcls"])
     if c.peer_reviewed is False:
         add("not_peer_reviewed", "no peer-reviewed publication", "results not published in a peer-reviewed journal",
             ["S-ALSU-D"])
