@@ -106,3 +106,15 @@ def test_claim_red_flags_on_unstated_facts_say_so() -> None:
     assert stated["unblinded"].reason == "outcome assessed by people who know the treatment"
     assert stated["subjective_outcome"].label == "no validated outcome"
     assert stated["no_control"].label == "no control group"
+
+
+def test_missing_facts_are_named_in_words_not_field_names(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    # 'missing revised El Escorial category (el_escorial)' showed the input field's name to the clinician
+    import re
+
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump({"clinical": {"affected": True}}))
+    r = run_cli("therapies", path, "--all")
+    assert r.code == 0, r.stderr
+    assert "missing revised El Escorial category" in r.stdout
+    assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", r.stdout)

@@ -161,7 +161,7 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     category = facts.clinical.el_escorial
     if category is None:
         return _result(c, CriterionStatus.UNKNOWN, f"revised El Escorial category not given; the trial needs {wanted}",
-                       missing="revised El Escorial category (el_escorial)")
+                       missing="revised El Escorial category")
     if category in c.diagnostic_categories:
         return _result(c, CriterionStatus.MET, f"{CATEGORY_TITLES[category]} (revised El Escorial)")
     return _result(c, CriterionStatus.FAILED, f"{CATEGORY_TITLES[category]} (revised El Escorial); the trial needs "
