@@ -78,3 +78,19 @@ def test_a_partial_or_impossible_date_is_explained(tmp_path: Path, run_cli: Call
     assert result.code == 2, result.stdout
     assert f"'{value}' is not a full date (YYYY-MM-DD)" in result.stderr
     assert "only the onset date may be partial" in result.stderr and "Input should be" not in result.stderr
+
+
+def test_nothing_recorded_is_not_called_not_met_and_no_heading_stands_empty() -> None:
+    from charcot.clinical.report_text import table
+
+    raw = _raw()
+    a = assess(ClinicalCase.model_validate(raw))  # last visit: no FVC, MIP, SNIP, oximetry or blood gas
+    cms = next(x for x in a.care_alerts if x.key == "cms_medicare_rad")
+    assert cms.status == "insufficient_data" and "not met" not in cms.message and "not established" in cms.message
+    text = table(a)
+    heading = text.index("Diagnostic criteria")
+    assert text[heading:].splitlines()[1].startswith("  not assessed: no regional examination findings")
+    raw["visits"][1]["fvc_percent_predicted"] = 70  # one test recorded and not met: the old wording is right
+    a = assess(ClinicalCase.model_validate(raw))
+    cms = next(x for x in a.care_alerts if x.key == "cms_medicare_rad")
+    assert "not met by the recorded tests" in cms.message

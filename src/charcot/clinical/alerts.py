@@ -72,6 +72,8 @@ def _any_rule(key: str, tests: list[tuple[str, bool | None]], sources: list[str]
     missing = [name for name, value in tests if value is None]
     if fired:
         status, message = "criteria_met", f"NIV criteria met ({title}): " + "; ".join(fired)
+    elif missing and len(missing) == len(tests):  # nothing recorded: no test was "not met"
+        status, message = "insufficient_data", f"NIV criteria ({title}): not established; not recorded: " + "; ".join(missing)
     elif missing:
         status, message = "insufficient_data", f"NIV criteria ({title}) not met by the recorded tests; not recorded: " + "; ".join(missing)
     else:

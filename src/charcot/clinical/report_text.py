@@ -71,6 +71,9 @@ def table(a: ClinicalAssessment) -> str:
         add("  TRICALS risk profile: not calculated: " + "; ".join(tri.refusal_reasons))
     add("")
     add("Diagnostic criteria")
+    if not a.criteria:  # the heading never stands empty: say why, as the not-assessed list does
+        why = next((n.reason for n in a.not_assessed if n.what.startswith("diagnostic criteria")), "no examination")
+        add(f"  not assessed: {why}")
     for c in a.criteria:
         add(f"  {c.name}: {c.category_title}")
         for reason in c.reasons[:len(c.why_not_higher)]:
