@@ -47,6 +47,21 @@ def _design(pheno: Phenotypes, samples: list[str], covariates: list[str]) -> np.
     return np.column_stack(columns)
 
 
+def _check_design(cov: np.ndarray, covariates: list[str], path: str) -> None:
+    """Refuse covariates the regressions cannot separate: a column constant over the analysed samples, or one
+    that is a linear combination of the intercept and the covariates before it (a copy, a rescaled copy, sex
+    coded twice), which leaves the null model's information matrix singular."""
+    for j, name in enumerate(covariates, start=1):
+        if np.ptp(cov[:, j]) == 0:
+            raise InputError(f"covariate {name!r} has the same value for every analysed sample", path=path,
+                             hint="drop it from --covariates")
+        if np.linalg.matrix_rank(cov[:, : j + 1]) <= j:
+            before = ", ".join(covariates[: j - 1]) or "none"
+            raise InputError(f"covariate {name!r} is a linear combination of the intercept and the covariates "
+                             f"before it ({before}) over the analysed samples, so its effect cannot be separated",
+                             path=path, hint=f"drop {name!r} (or the column it repeats) from --covariates")
+
+
 def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
     """One BLAS thread for the tests: their products are tall and skinny (samples x a few columns), where
     OpenBLAS's threads only contend (a Firth fit at 100,000 samples took 4x longer with two threads on a
@@ -70,10 +85,7 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
     is_case = collapse.is_case
     y_all = is_case.astype(np.float64)
     cov = _design(pheno, collapse.samples, covariates)
-    for j, name in enumerate(covariates, start=1):
-        if np.ptp(cov[:, j]) == 0:
-            raise InputError(f"covariate {name!r} has the same value for every analysed sample", path=pheno.path,
-                             hint="drop it from --covariates")
+    _check_design(cov, covariates, pheno.path)
     mask_design = cov
     if collapse.mask_covariates:
         mask_design = np.column_stack([cov, *(v.astype(np.float64) for v in collapse.mask_covariates.values())])
@@ -213,12 +225,10 @@ def run_burden(
 
         vcf_samples, raw_header = native_header(vcf, hail_config)
     else:
-        from cyvcf2 import VCF
+        from charcot.variants.reader import open_vcf
 
-        try:
-            reader = VCF(vcf, lazy=True)
-        except OSError as exc:
-            raise InputError(f"cannot read the cohort VCF: {exc}", path=vcf) from exc
+        # the reader's checks (not a VCF, damaged gzip, a sample named twice, ...): a clear error, never htslib's
+        reader = open_vcf(Path(vcf))
         vcf_samples = list(reader.samples)
         raw_header = str(reader.raw_header)
         from charcot.variants.reader import UNVERIFIED_INDEX, check_index
@@ -235,6 +245,7 @@ def run_burden(
     indices = match_samples(pheno, vcf_samples, vcf)
     analysed = [vcf_samples[i] for i in indices]
     is_case = [pheno.status[s] for s in analysed]
+    _check_design(_design(pheno, analysed, covariates), covariates, pheno.path)  # before reading any genotype
     gene_filter: frozenset[str] | None
     notes: list[str] = []
     if all_genes:

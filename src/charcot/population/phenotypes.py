@@ -72,7 +72,7 @@ def expand_covariates(spec: str | None) -> list[str]:
             names.extend(f"{prefix}{i}" for i in range(lo, hi + 1))
         else:
             names.append(part)
-    return names
+    return list(dict.fromkeys(names))  # a name given twice (PC1..PC10,PC3) is one covariate
 
 
 def _decode_status(values: list[tuple[int, str, str]], path: str) -> tuple[dict[str, bool], str]:

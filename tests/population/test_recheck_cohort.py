@@ -1,0 +1,61 @@
+"""Adversarial re-check of `charcot cohort burden` on inputs the first tests did not try (issue 9/19 re-check)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pysam
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "population"
+VCF = DATA / "synthetic300.vcf.gz"
+PHENO = DATA / "synthetic300.pheno.tsv"
+
+
+def _pheno_with(tmp_path: Path, name: str, value) -> Path:  # type: ignore[no-untyped-def]
+    """The synthetic300 phenotype file plus one column computed from each row."""
+    lines = PHENO.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    out = ["\t".join([*header, name])] + ["\t".join([*(r[h] for h in header), str(value(r))]) for r in rows]
+    path = tmp_path / "pheno.tsv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_covariate_that_repeats_another_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # PC1 doubled, and sex coded a second time as 0/1: the null model was singular (exit 1, LinAlgError)
+    for name, value, given in (("PC1x2", lambda r: float(r["PC1"]) * 2, "PC1,PC1x2"),
+                               ("female", lambda r: int(r["sex"] == "F"), "sex,female")):
+        pheno = _pheno_with(tmp_path, name, value)
+        res = run_cli("cohort", "burden", VCF, "--phenotypes", pheno, "--covariates", given, "--all-genes",
+                      "--no-plots", "--outdir", tmp_path / "out")
+        assert res.code == 2, res.stderr
+        assert f"covariate '{name}' is a linear combination" in res.stderr and "Traceback" not in res.stderr
+        assert not (tmp_path / "out").exists()
+
+
+def test_a_covariate_named_twice_is_one_covariate() -> None:
+    from charcot.population.phenotypes import expand_covariates
+
+    assert expand_covariates("PC1..PC3,PC2,sex,sex") == ["PC1", "PC2", "PC3", "sex"]
+
+
+def test_a_cohort_vcf_naming_a_sample_twice_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # htslib refuses the header ("Duplicated sample name"): was exit 1 "internal error: cannot parse VCF header"
+    with gzip.open(VCF, "rt") as handle:
+        text = handle.read().splitlines()
+    out = []
+    for line in text:
+        if line.startswith("#CHROM"):
+            cols = line.split("\t")
+            cols[10] = cols[9]
+            line = "\t".join(cols)
+        out.append(line)
+    plain = tmp_path / "dup.vcf"
+    plain.write_text("\n".join(out) + "\n", encoding="utf-8")
+    pysam.tabix_compress(str(plain), str(plain) + ".gz")
+    res = run_cli("cohort", "burden", str(plain) + ".gz", "--phenotypes", PHENO, "--all-genes", "--no-plots",
+                  "--outdir", tmp_path / "out")
+    assert res.code == 2, res.stderr
+    assert "appears twice in the #CHROM line" in res.stderr and "internal error" not in res.stderr
