@@ -103,3 +103,31 @@ def test_fhir_validation_rejects_a_malformed_bundle(reports: dict[str, Path]) ->
     bundle["entry"][0]["resource"]["birthDate"] = "not a date"
     with pytest.raises(ValidationError):
         validate_bundle(bundle)
+
+
+def test_exports_carry_the_reports_status_and_words_not_internal_ids(reports: dict[str, Path]) -> None:
+    """Re-check: a draft's results were 'final' Observations under a 'preliminary' DiagnosticReport; repeat
+    categories and evidence sources left as charcot's internal ids (expanded_at_least_n, S-Cud97)."""
+    from charcot.report.phenopacket import render_phenopacket
+
+    for name, expected in (("final", "final"), ("draft", "preliminary"), ("mismatch", "preliminary")):
+        bundle = fhir_bundle(Report.model_validate_json(reports[name].read_text()))
+        statuses = {e["resource"]["status"] for e in bundle["entry"] if "status" in e["resource"]}
+        assert statuses == {expected}, (name, statuses)
+    report = Report.model_validate_json(reports["mismatch"].read_text())
+    assert report.repeats.calls
+    report.repeats.calls[0].status = "expanded_at_least_n"
+    texts = [e["resource"]["valueCodeableConcept"].get("text") for e in fhir_bundle(report)["entry"]
+             if e["resource"].get("note") and "repeat" in e["resource"]["note"][0]["text"]]
+    assert "expanded" in texts and not any("_" in (t or "") for t in texts)
+    packet = json.loads(render_phenopacket(report))
+    extensions = [x for i in packet["interpretations"] for g in i["diagnosis"]["genomicInterpretations"]
+                  for x in g["variantInterpretation"]["variationDescriptor"].get("extensions", [])]
+    assert {"name": "repeat_status", "value": "expanded"} in extensions
+    final = json.loads(render_phenopacket(Report.model_validate_json(reports["final"].read_text())))
+    evidence = [json.loads(x["value"]) for i in final["interpretations"] for g in i["diagnosis"]["genomicInterpretations"]
+                for x in g["variantInterpretation"]["variationDescriptor"].get("extensions", [])
+                if x["name"] == "acmg_evidence"]
+    cited = [s for e in evidence for s in e["sources"]]
+    assert cited and not any(s.startswith("S-") for s in cited)
+    assert any("https://pubmed.ncbi.nlm.nih.gov/25741868/" in s for s in cited)  # Richards 2015, behind PP4

@@ -50,7 +50,7 @@ def _uuid(*parts: str) -> str:
     return f"urn:uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
-def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) -> dict[str, Any]:
+def _variant_observation(f: VariantFinding, report: Report, patient_ref: str, status: str) -> dict[str, Any]:
     comps: list[dict[str, Any]] = []
     from charcot.knowledge import get_knowledge
 
@@ -82,7 +82,7 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) ->
     if f.zygosity in _ALLELIC_STATE:
         code, label = _ALLELIC_STATE[f.zygosity]
         comps.append(_component("53034-5", "Allelic state", valueCodeableConcept=_cc(LOINC, code, label)))
-    observation = {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
+    observation = {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": status,
                    "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
                    "subject": {"reference": patient_ref},
                    "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"), "component": comps}
@@ -94,13 +94,13 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str) ->
     return observation
 
 
-def _implication(f: VariantFinding, variant_ref: str, patient_ref: str) -> dict[str, Any] | None:
+def _implication(f: VariantFinding, variant_ref: str, patient_ref: str, status: str) -> dict[str, Any] | None:
     if f.classification not in _SIGNIFICANCE:
         return None  # not classified, or a risk-allele statement: no ACMG significance to state
     code, label = _SIGNIFICANCE[f.classification]
     note = "; ".join(f"{e.criterion} ({e.strength})" for e in f.evidence if e.applied)
     obs: dict[str, Any] = {
-        "resourceType": "Observation", "meta": {"profile": [f"{GR}/diagnostic-implication"]}, "status": "final",
+        "resourceType": "Observation", "meta": {"profile": [f"{GR}/diagnostic-implication"]}, "status": status,
         "category": [CATEGORY], "code": _cc(GR_TBD, "diagnostic-implication", "Diagnostic Implication"),
         "subject": {"reference": patient_ref}, "derivedFrom": [{"reference": variant_ref}],
         "component": [_component("53037-8", "Genetic variation clinical significance",
@@ -111,7 +111,9 @@ def _implication(f: VariantFinding, variant_ref: str, patient_ref: str) -> dict[
     return obs
 
 
-def _repeat_observation(call: RepeatCall, patient_ref: str) -> dict[str, Any]:
+def _repeat_observation(call: RepeatCall, patient_ref: str, status: str) -> dict[str, Any]:
+    from charcot.repeats.interpret import category_words
+
     comps: list[dict[str, Any]] = []
     from charcot.knowledge import get_knowledge
 
@@ -124,9 +126,9 @@ def _repeat_observation(call: RepeatCall, patient_ref: str) -> dict[str, Any]:
                                    + (f" ({call.repeat_unit})" if call.repeat_unit else "")},
                           "valueQuantity": {"value": size, "unit": "repeat units"}})
     comps.append(_component("48002-0", "Genomic source class [Type]", valueCodeableConcept=_cc(LOINC, "LA6683-2", "Germline")))
-    return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": "final",
+    return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": status,
             "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
-            "subject": {"reference": patient_ref}, "valueCodeableConcept": {"text": call.status},
+            "subject": {"reference": patient_ref}, "valueCodeableConcept": {"text": category_words(call.status)},
             "note": [{"text": f"{call.locus} repeat: {call.interpretation}"}], "component": comps}
 
 
@@ -137,24 +139,26 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
     entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": {
         "resourceType": "Patient", "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}}]
     results: list[dict[str, str]] = []
+    # one status for the report and every result in it: a draft's classifications are preliminary too
+    status = "final" if report.signoff.state == "final" else "preliminary"
     for tier in report.genetics.tiers:
         for f in tier.findings:
             vref = _uuid(rid, "variant", f.key)
-            entries.append({"fullUrl": vref, "resource": _variant_observation(f, report, patient_ref)})
+            entries.append({"fullUrl": vref, "resource": _variant_observation(f, report, patient_ref, status)})
             results.append({"reference": vref})
-            imp = _implication(f, vref, patient_ref)
+            imp = _implication(f, vref, patient_ref, status)
             if imp is not None:
                 iref = _uuid(rid, "implication", f.key)
                 entries.append({"fullUrl": iref, "resource": imp})
                 results.append({"reference": iref})
     for call in report.repeats.calls:
         ref = _uuid(rid, "repeat", call.locus)
-        entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref)})
+        entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref, status)})
         results.append({"reference": ref})
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
-        "status": "final" if report.signoff.state == "final" else "preliminary",
+        "status": status,
         "category": [_cc("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")],
         "code": _cc(LOINC, "81247-9", "Master HL7 genetic variant reporting panel"),
         "subject": {"reference": patient_ref}, "issued": report.run.run_time.isoformat(),

@@ -48,6 +48,25 @@ def _gene(pp: Any, symbol: str | None) -> Any | None:
     return pp.GeneDescriptor(value_id=value_id, symbol=symbol)
 
 
+def _citations(report: Report, keys: list[str]) -> list[str]:
+    """Each source as the report's reference list cites it (citation, then its PubMed/DOI/URL link), never as
+    charcot's internal bibliography key."""
+    cited = {r.key: r for r in report.references}
+    out: list[str] = []
+    for key in keys:
+        ref = cited.get(key)
+        if ref is None:
+            from charcot.knowledge import get_knowledge
+
+            entry = get_knowledge().bibliography.get(key)
+            text = entry.citation if entry is not None else "(a source not in the bibliography)"
+        else:
+            text = ref.citation + (f" {ref.url}" if ref.url else "")
+        if text not in out:
+            out.append(text)
+    return out
+
+
 def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
     assembly = report.header.build or "unknown"
     desc = pp.VariationDescriptor(
@@ -72,7 +91,9 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
     if f.points is not None:
         desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
     for e in f.evidence:
-        desc.extensions.append(_ext(pp, "acmg_evidence", json.dumps(e.model_dump(mode="json"), sort_keys=True)))
+        item = e.model_dump(mode="json")
+        item["sources"] = _citations(report, e.sources)  # the receiver cannot resolve charcot's bibliography keys
+        desc.extensions.append(_ext(pp, "acmg_evidence", json.dumps(item, sort_keys=True)))
     vi = pp.VariantInterpretation(
         acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value(
             _ACMG.get((f.classification or "").lower(), "NOT_PROVIDED")),
@@ -87,6 +108,8 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
 
 
 def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
+    from charcot.repeats.interpret import category_words
+
     desc = pp.VariationDescriptor(
         id=f"repeat:{c.locus}", label=f"{c.gene or c.locus} repeat " + "/".join("?" if a is None else str(a) for a in c.alleles),
         description=c.interpretation, molecule_context=pp.MoleculeContext.Value("genomic"),
@@ -97,7 +120,7 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
         desc.gene_context.CopyFrom(gene)
     desc.extensions.append(_ext(pp, "repeat_unit", c.repeat_unit or ""))
     desc.extensions.append(_ext(pp, "repeat_counts", json.dumps(c.alleles)))
-    desc.extensions.append(_ext(pp, "repeat_status", c.status))
+    desc.extensions.append(_ext(pp, "repeat_status", category_words(c.status)))
     if c.thresholds:
         desc.extensions.append(_ext(pp, "repeat_thresholds", c.thresholds))
     expanded = c.status.lower() in ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
