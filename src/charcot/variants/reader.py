@@ -33,6 +33,7 @@ from charcot.genome.builds import contig_in_file, detect_build, normalise_contig
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
+from charcot.variants import prefilter
 from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
@@ -464,9 +465,11 @@ def quiet_htslib() -> None:
     _QUIET = True
 
 
-def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None) -> Any:
+def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *, intact_checked_later: bool = False,
+             ) -> Any:
     """Open a VCF/BCF with htslib after checking it is one. With ``feeder`` (a plain-gzip file), htslib
-    reads the feeder's pipe and the truncation check happens during that single pass (``feeder.finish``)."""
+    reads the feeder's pipe and the truncation check happens during that single pass (``feeder.finish``);
+    ``intact_checked_later``: the caller inflates the whole file itself (``prefilter.select``)."""
     from cyvcf2 import VCF
 
     quiet_htslib()
@@ -477,7 +480,7 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None) -
         raise InputError("is a directory, not a VCF file", path=path)
     if path.stat().st_size == 0:
         raise InputError("the file is empty", path=path, hint="expected a VCF or BCF file with a header")
-    if feeder is None:
+    if feeder is None and not intact_checked_later:
         _check_gzip_intact(path)
     with open(path, "rb") as handle:
         head = handle.read(2)
@@ -726,6 +729,12 @@ def read_calls(path: Path, panel_for: Any, **options: Any) -> ReadResult:
     """Read the sample's calls in the panel. ``panel_for(build) -> Panel`` gives the panel once the
     build is known. A plain-gzip file is inflated once, by a ``GunzipFeeder``, while it is read."""
     path = Path(path)
+    kind = _prefilter_kind(path) if options.get("prefetch") is None else None
+    if kind is not None:
+        try:
+            return _read_calls(path, panel_for, select=kind, **options)
+        except prefilter.Doubt:
+            pass  # the record-by-record pass below gives the same result, or the exact error with its line
     feeder = None
     try:
         if path.is_file() and path.stat().st_size > 0 and is_plain_gzip(path) and GunzipFeeder.available():
@@ -745,10 +754,25 @@ def read_calls(path: Path, panel_for: Any, **options: Any) -> ReadResult:
     return result
 
 
+def _prefilter_kind(path: Path) -> str | None:
+    """"text" or "gzip" for a large unindexed plain-text or plain-gzip VCF that ``prefilter`` can select from."""
+    if not prefilter.wanted(path) or _has_index(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    if head.startswith(b"##fileformat=VCF"):
+        return "text"
+    return "gzip" if head[:2] == b"\x1f\x8b" and not _is_bgzf(path) else None
+
+
 def _read_calls(
     path: Path,
     panel_for: Any,
     *,
+    select: str | None = None,
     feeder: GunzipFeeder | None = None,
     sample: str | None = None,
     build: str = "auto",
@@ -759,7 +783,7 @@ def _read_calls(
     threads: int = 1,
     prefetch: IndexPrefetch | None = None,
 ) -> ReadResult:
-    vcf = open_vcf(path, threads=threads, feeder=feeder)
+    vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None)
     infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
@@ -809,6 +833,27 @@ def _read_calls(
     ploidy_male = (sex or "").lower() in ("male", "m")
     par = PAR_X[resolved]
     intervals = _intervals(panel)
+    scan = None
+    selection = None
+    if select is not None:
+        end_type = vcf.get_header_type("END") if gvcf_header and "##INFO=<ID=END," in raw_header else {}
+        if indexed or temp_index or not header_contigs or (gvcf_header and (
+                end_type.get("Type") != "Integer" or end_type.get("Number") != "1")):
+            # (a reference block's END is checked through htslib's warning, given only for an Integer END)
+            raise prefilter.Doubt("not a case for the selection pass")
+        selection = tempfile.TemporaryDirectory(prefix="charcot-select-")
+        targets, selected = Path(selection.name) / "targets.bed", Path(selection.name) / "panel.bcf"
+        prefilter.write_targets(targets, panel.regions(), header_contigs, lengths)
+        scan = prefilter.TextScan(set(header_contigs))
+        vcf.close()
+        try:
+            prefilter.select(path, select == "gzip", targets, selected, scan)
+            from cyvcf2 import VCF
+
+            vcf = VCF(str(selected), lazy=True)
+        except BaseException:
+            selection.cleanup()
+            raise
 
     def records() -> Iterator[tuple[Any, int | None]]:
         if indexed:
@@ -833,6 +878,25 @@ def _read_calls(
                             continue
                         seen.add(k)
                     yield v, None
+        elif scan is not None:
+            # bcftools' selection of the panel records (plus any beyond their contig's end), in file order; the
+            # whole-file facts come from the scan. Anything the record-by-record pass would refuse is a Doubt.
+            chosen: str | None = None
+            chosen_length = 0
+            chosen_iv: tuple[list[int], list[int]] | None = None
+            for v in vcf:
+                chrom = v.CHROM
+                if chrom != chosen:
+                    chosen = chrom
+                    chosen_iv = intervals.get(normalise_contig(chrom))
+                    chosen_length = lengths.get(chrom, 0)
+                start = v.POS
+                if (chosen_length and start > chosen_length) or start < 1:
+                    raise prefilter.Doubt("a record the careful pass refuses")
+                if chosen_iv is not None and _in_intervals(chosen_iv, start, v.end):
+                    yield v, None
+            streamed[0] = scan.records
+            result.contigs_with_records = prefilter.normalised(scan.contigs)
         else:
             n = 0
             last_chrom = None
@@ -886,8 +950,14 @@ def _read_calls(
             if indexed:
                 result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs)
     except InputError:
+        if scan is not None:
+            raise prefilter.Doubt("the careful pass names the line") from None
         raise
     except Exception as exc:
+        if scan is not None:
+            if isinstance(exc, prefilter.Doubt):
+                raise
+            raise prefilter.Doubt("htslib could not read the selection") from None
         damage = bgzf_damage(path) if _is_bgzf(path) else None
         raise InputError(damage or f"the file could not be read to the end ({exc.__class__.__name__}: {exc})",
                          path=path,
@@ -895,6 +965,9 @@ def _read_calls(
     finally:
         if prefetch is not None:
             prefetch.cleanup()
+        if selection is not None:
+            vcf.close()
+            selection.cleanup()
     result.records_read = result.panel_records if indexed else streamed[0]
     if indexed and result.panel_records == 0:
         # An index that finds nothing must not turn into 'no variant found': read the file itself.
@@ -908,6 +981,8 @@ def _read_calls(
                              path=index, hint=_rebuild_hint(path))
         result.records_read = total
     elif not indexed and result.records_read == 0:
+        if scan is not None:
+            raise prefilter.Doubt("no records")
         raise _no_records(path)
     result.gvcf = result.gvcf or bool(result.blocks)
     return result
