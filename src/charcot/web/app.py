@@ -45,6 +45,7 @@ from charcot.web.store import (
     IN_REVIEW,
     NEEDS_REVIEW,
     PAGE_SIZE,
+    SIGNING,
     UPLOAD_ROLES,
     Store,
     TooLarge,
@@ -727,7 +728,16 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(409, f"cannot sign off: {problem}")
             import anyio.to_thread
 
-            digest = await anyio.to_thread.run_sync(_freeze, case_id, case["version"], principal)
+            # one sign-off per version: two reviewers signing at once both passed the check above, wrote the frozen
+            # folder in turn (the second's signature over the first's checksum) and the second's row failed (500)
+            if not store.move_review(case_id, case["version"], IN_REVIEW, SIGNING):
+                raise HTTPException(409, "cannot sign off: the report is being signed off by someone else or has "
+                                         "changed; reload the page")
+            try:
+                digest = await anyio.to_thread.run_sync(_freeze, case_id, case["version"], principal)
+            except BaseException:
+                store.move_review(case_id, case["version"], SIGNING, IN_REVIEW)
+                raise
             store.add_report_version(case_id, case["version"], author=case["created_by"], signed_by=principal.username,
                                      report_sha256=digest, report_id=case["report_id"])
             detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"

@@ -36,6 +36,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -49,6 +50,7 @@ CASE_FAILED = "failed"
 
 # Review lifecycle of a case's report (independent of the build status above).
 DRAFT, IN_REVIEW, FINAL, AMENDED = "draft", "in review", "signed off", "amended"
+SIGNING = "signing off"  # held while one reviewer's sign-off is written: no second sign-off, return or amend
 REVIEW_STATES = (DRAFT, IN_REVIEW, FINAL, AMENDED)
 # Upload roles: everything `charcot report` reads from files.
 UPLOAD_ROLES = ("vcf", "str", "ped", "ages", "clinical", "phenopacket")
@@ -470,6 +472,14 @@ class Store:
                 case.assigned_to = assigned_to or None
             if version is not None:
                 case.version = version
+
+    def move_review(self, case_id: str, version: int, from_state: str, to_state: str) -> bool:
+        """Change the review state only if the case is still ``from_state`` at ``version`` (one conditional UPDATE,
+        atomic on SQLite and PostgreSQL): True for the one request that made the change."""
+        with self.session() as s:
+            done = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
+                                                Case.review_state == from_state).values(review_state=to_state))
+            return bool(getattr(done, "rowcount", 0) == 1)
 
     def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
                            report_id: str | None) -> None:
