@@ -86,3 +86,12 @@ def test_annotation_helpers() -> None:
     assert parse_missense("p.A4V") == ("Ala", 4, "Val") and parse_missense("p.Arg150Ter") is None
     assert clinvar_stars("criteria_provided,_multiple_submitters,_no_conflicts") == 2
     assert clinvar_stars("reviewed_by_expert_panel") == 3 and clinvar_stars(None) is None
+
+
+@pytest.mark.parametrize("predictor", [{"revel": 0.10}, {"cadd_phred": 15.0}])
+def test_bp4_is_withheld_when_spliceai_sees_a_possible_splicing_effect(predictor: dict[str, float]) -> None:
+    # SpliceAI 0.15: above BP4's 0.1, below PP3's 0.2; REVEL withheld BP4 here, CADD did not (regression)
+    out = assess_computational(_ctx(["missense_variant"], spliceai_max=0.15, **predictor))
+    assert [e.criterion for e in out] == []
+    assert [e.criterion for e in assess_computational(_ctx(["missense_variant"], spliceai_max=0.05, **predictor))] \
+        == ["BP4"]

@@ -46,6 +46,8 @@ def _missense(ctx: VariantContext) -> list[Evidence]:
                                  sources=src)]
         for bound, strength in CADD_BP4:
             if p.cadd_phred <= bound:
+                if p.spliceai_max is not None and p.spliceai_max > SPLICEAI_BP4:
+                    return []  # as for REVEL: a possible splicing effect withholds BP4
                 return [Evidence(criterion="BP4", strength=strength, points=points_for("BP4", strength),
                                  reason=f"CADD {p.cadd_phred:.1f} <= {bound} (REVEL absent; calibrated {strength})",
                                  sources=src)]
