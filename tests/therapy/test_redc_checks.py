@@ -118,3 +118,15 @@ def test_missing_facts_are_named_in_words_not_field_names(run_cli: Callable[...,
     assert r.code == 0, r.stderr
     assert "missing revised El Escorial category" in r.stdout
     assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", r.stdout)
+
+
+def test_a_country_outside_the_known_jurisdictions_is_not_called_not_given(
+        run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    # country BR was reported as "the patient's country/region was not given"
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump({"clinical": {"affected": True, "country": "BR"}}))
+    r = run_cli("therapies", path)
+    assert r.code == 0, r.stderr
+    assert "region none on record for country BR" in r.stdout.splitlines()[0]
+    assert "country/region was not given" not in r.stdout
+    assert "the patient's country (BR) is not one of the jurisdictions charcot holds regulatory records for" in r.stdout

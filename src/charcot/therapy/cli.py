@@ -53,8 +53,9 @@ def _render_match(m: TherapyMatch) -> list[str]:
 
 
 def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
+    region = result.region or (f"none on record for country {result.country}" if result.country else "not given")
     lines = [f"charcot therapy and trial matching (knowledge {result.knowledge_version}, region "
-             f"{result.region or 'not given'}, as of {result.as_of.isoformat()})", result.status_statement, ""]
+             f"{region}, as of {result.as_of.isoformat()})", result.status_statement, ""]
     if result.gene_notes:
         lines += ["GENE-TARGETED PROGRAMMES", *[f"  {n}" for n in result.gene_notes], ""]
     for title, items in (("THERAPIES", result.therapies), ("TRIALS", result.trials)):

@@ -96,7 +96,7 @@ def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], genes: set[str]
     return out
 
 
-def _availability(therapy: Therapy, region: str | None, as_of: date) -> CriterionResult:
+def _availability(therapy: Therapy, region: str | None, as_of: date, country: str | None = None) -> CriterionResult:
     sources = sorted({s for e in therapy.regulatory for s in e.sources}) or list(therapy.sources)
     approved_anywhere = any(e.status.available for e in therapy.regulatory
                             if e.date is None or partial_date_start(e.date) <= as_of)
@@ -116,6 +116,11 @@ def _availability(therapy: Therapy, region: str | None, as_of: date) -> Criterio
                                    reason="not marketed for ALS in any region on record: " + "; ".join(
                                        f"{s.region}: {s.status.replace('_', ' ')}" + (f" on {s.date}" if s.date else "")
                                        for s in latest))
+        if country:  # given, but no jurisdiction charcot holds records for: not "not given"
+            return CriterionResult(**base, status=CriterionStatus.UNKNOWN,
+                                   reason=f"the patient's country ({country.strip().upper()}) is not one of the "
+                                          f"jurisdictions charcot holds regulatory records for ({', '.join(REGIONS)})",
+                                   missing=f"regulatory status in {country.strip().upper()} (not in the knowledge base)")
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN, reason="the patient's country/region was not given",
                                missing="country or region")
     status = status_in_region(therapy.regulatory, region, as_of)
@@ -150,7 +155,7 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
 def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_of: date,
                   mechanisms: dict[str, Mechanism]) -> TherapyMatch:
     results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
-    results.append(_availability(therapy, region, as_of))
+    results.append(_availability(therapy, region, as_of, facts.clinical.country))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
     genes = patient_genes(facts)
@@ -290,6 +295,7 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     gene_notes = _gene_notes(facts, [t for t in therapies.values() if t.disease == "ALS"], latest)
     statement = (f"Regulatory and trial statuses are as of {latest} (latest verified in charcot's sources; knowledge "
                  f"snapshot {kb.meta.snapshot_date.isoformat()}); check clinicaltrials.gov and the regulator before acting.")
-    return TherapyMatches(patient_id=facts.id, region=chosen, as_of=when, knowledge_version=kb.meta.version,
+    return TherapyMatches(patient_id=facts.id, region=chosen,
+                          country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
                           trials=trials, not_assessed=missing, gene_notes=gene_notes, statement=CLINICAL_JUDGEMENT_STATEMENT)

@@ -216,6 +216,7 @@ class TherapyMatch(BaseModel):
 class TherapyMatches(BaseModel):
     patient_id: str | None = None
     region: str | None = None
+    country: str | None = Field(default=None, description="the patient's country as given (ISO 3166 alpha-2)")
     as_of: date
     knowledge_version: str
     knowledge_snapshot: date
