@@ -94,3 +94,25 @@ def test_nothing_recorded_is_not_called_not_met_and_no_heading_stands_empty() ->
     a = assess(ClinicalCase.model_validate(raw))
     cms = next(x for x in a.care_alerts if x.key == "cms_medicare_rad")
     assert "not met by the recorded tests" in cms.message
+
+
+@pytest.mark.parametrize(("totals", "words"), [
+    ([48, 48, 48], "every ALSFRS-R total is 48"),              # was D50 48.0 months, 95% CI 48.0-48.0
+    ([47, 47, 47], "edge of the model's range for D50"),       # was D50 1200 months, CI -13972 to 16372
+    ([30, 30, 31], "edge of the model's range for dx"),        # was D50 330 months with dx at its bound 600
+])
+def test_d50_not_determined_by_the_visits_is_not_assessed(totals: list[int], words: str) -> None:
+    from charcot.clinical.d50 import fit_d50
+    from charcot.errors import NotAssessable
+
+    with pytest.raises(NotAssessable, match=words):
+        fit_d50([3.0, 6.0, 9.0], totals, 10.0)
+
+
+def test_d50_interval_below_onset_is_not_printed() -> None:
+    from charcot.clinical.d50 import fit_d50
+
+    fit = fit_d50([3.0, 6.0, 9.0], [48, 47, 46], 10.0)  # the covariance interval reached -34.5 months
+    assert fit.d50_ci95 is None and any("below onset" in c for c in fit.caveats)
+    good = fit_d50([3.0, 6.0, 9.0], [46, 40, 20], 10.0)
+    assert good.d50_ci95 is not None and 0 < good.d50_ci95[0] < good.d50_months < good.d50_ci95[1]

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from charcot.errors import NotAssessable
 
+_LOWER, _UPPER = (0.01, 0.05), (1200.0, 600.0)  # (D50, dx) bounds of the fit, months
 MIN_VISITS = 3  # two parameters: a third point is the minimum for any residual uncertainty
 SOURCES = ["S-Poe17", "S-Stu17"]
 _D50_STARTS = (3.0, 12.0, 24.0, 48.0, 120.0)
@@ -58,6 +59,9 @@ def fit_d50(months: Sequence[float], totals: Sequence[float], months_today: floa
     y = np.asarray(totals, dtype=float)
     if np.ptp(t) <= 0:
         raise NotAssessable("the D50 model needs visits on different dates")
+    if np.all(y >= 48):
+        # a flat 48 fits any D50 far enough away: the fit would print one of them with a zero-width interval
+        raise NotAssessable("every ALSFRS-R total is 48 (no loss of function yet): the visits do not determine D50")
 
     def model(x: Any, d50: float, dx: float) -> Any:
         return 48.0 / (1.0 + np.exp(np.clip((x - d50) / dx, -700, 700)))
@@ -71,7 +75,7 @@ def fit_d50(months: Sequence[float], totals: Sequence[float], months_today: floa
                 warnings.simplefilter("ignore", OptimizeWarning)
                 warnings.simplefilter("ignore", RuntimeWarning)
                 try:
-                    popt, pcov = curve_fit(model, t, y, p0=(d0, x0), bounds=((0.01, 0.05), (1200.0, 600.0)),
+                    popt, pcov = curve_fit(model, t, y, p0=(d0, x0), bounds=(_LOWER, _UPPER),
                                            maxfev=20000)
                 except (RuntimeError, ValueError):
                     continue
@@ -82,16 +86,30 @@ def fit_d50(months: Sequence[float], totals: Sequence[float], months_today: floa
         raise NotAssessable("the D50 model did not converge for these visits")
     rss, popt, pcov = best
     d50, dx = float(popt[0]), float(popt[1])
+    bound = [name for name, value, low, high in (("D50", d50, _LOWER[0], _UPPER[0]), ("dx", dx, _LOWER[1], _UPPER[1]))
+             if value <= low * 1.001 or value >= high * 0.999]
+    if bound:
+        # a parameter at the edge of its range is where the optimiser stopped, not an estimate
+        raise NotAssessable(f"the visits do not determine D50: the fit ran to the edge of the model's range for "
+                            f"{' and '.join(bound)} (D50 {d50:.0f} months, dx {dx:.1f} months); visits with more "
+                            "decline are needed")
     n = len(t)
     dof = n - 2
     caveats: list[str] = []
     d50_se = dx_se = corr = resid_sd = None
     d50_ci = dx_ci = None
-    if dof > 0 and np.all(np.isfinite(pcov)):
+    if dof > 0 and rss <= 1e-9:
+        caveats.append("the curve passes through every visit exactly: its uncertainty cannot be estimated")
+    elif dof > 0 and np.all(np.isfinite(pcov)):
         d50_se = float(math.sqrt(max(pcov[0, 0], 0.0)))
         dx_se = float(math.sqrt(max(pcov[1, 1], 0.0)))
         q = float(stdtrit(dof, 0.975))
         d50_ci = (round(d50 - q * d50_se, 3), round(d50 + q * d50_se, 3))
+        if d50_ci[0] <= 0:
+            # a time since onset cannot be negative: the symmetric interval only says the visits barely constrain D50
+            caveats.append(f"the 95% interval of D50 from the covariance reaches {d50_ci[0]:.1f} months (below onset): "
+                           "the visits barely constrain D50, so no interval is given")
+            d50_ci = None
         dx_ci = (round(dx - q * dx_se, 3), round(dx + q * dx_se, 3))
         if d50_se > 0 and dx_se > 0:
             corr = round(float(pcov[0, 1] / (d50_se * dx_se)), 4)

@@ -29,7 +29,8 @@ def table(a: ClinicalAssessment) -> str:
     for slope in a.slopes:
         add(f"  slope ({slope.method.replace('_', ' ')}): {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
     if a.d50 is not None:
-        ci = f" (95% CI {a.d50.d50_ci95[0]:.1f}-{a.d50.d50_ci95[1]:.1f})" if a.d50.d50_ci95 else ""
+        ci = (f" (95% CI {a.d50.d50_ci95[0]:.1f}-{a.d50.d50_ci95[1]:.1f})" if a.d50.d50_ci95
+              else " (95% CI not determined)")
         add(f"  D50 model: D50 {a.d50.d50_months:.1f} months{ci}, dx {a.d50.dx_months:.2f}, rD50 today "
             f"{a.d50.rd50_today:.2f}")
     add("")
