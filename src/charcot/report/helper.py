@@ -2,10 +2,10 @@
 
 Importing WeasyPrint and matplotlib costs about as much as all the analyses of a case. ``charcot report``
 (and ``demo``) start one helper process (forked, so it shares what is already imported) that imports both
-(and compiles the report's HTML template) while the main process reads the inputs and runs the analyses; the
-main process then hands it the plots to draw and the finished report, whose print HTML it renders and lays
-out as PDF. The bytes are the same as when the main process does the work itself: the helper runs the same
-functions on the same inputs. Without ``fork`` (not Linux), on one CPU, in a
+while the main process reads the inputs and runs the analyses; the main process then hands it the plots to
+draw and the finished HTML to lay out as PDF; while the helper draws the plots, the main process compiles the
+report's HTML template (it needs it anyway), so that the print HTML is ready at once when the report is. The bytes are the same as when the main process does the work
+itself: the helper runs the same functions on the same inputs. Without ``fork`` (not Linux), on one CPU, in a
 process that already runs other threads, with ``CHARCOT_REPORT_HELPER=0``, or when no helper is active (the
 library, the web app), everything runs in the calling process as before.
 """
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from charcot.clinical.api import ClinicalAssessment
     from charcot.clinical.model import ClinicalCase
-    from charcot.report.model import Report
 
 _active: _Helper | None = None
 
@@ -46,11 +45,6 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
     if pdf:
         import weasyprint  # noqa: F401
 
-        from charcot.report.render_html import environment
-
-        # compiling the template is ~0.15 s: done here, not on the critical path after the analyses
-        environment().get_template("report.html.j2")
-
 
 def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
     from charcot.clinical.api import render_plots
@@ -58,11 +52,10 @@ def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> 
     return render_plots(case, assessment, outdir)
 
 
-def _pdf(report: Report) -> bytes:
-    from charcot.report.render_html import render_html
+def _pdf(html: str) -> bytes:
     from charcot.report.render_pdf import pdf_from_html
 
-    return pdf_from_html(render_html(report, for_pdf=True))
+    return pdf_from_html(html)
 
 
 class _Helper:
@@ -126,16 +119,24 @@ def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Pat
     """The clinical plots as PNG files in ``outdir`` (in the helper process when one is active)."""
     helper = _active
     if helper is not None and helper.plots:
-        result: dict[str, Path] = helper.run(_plots, case, assessment, outdir)
-        return result
+        future: Future[dict[str, Path]] = helper.submit(_plots, case, assessment, outdir)
+        if helper.pdf:
+            _compile_template()  # this process would otherwise wait idle; the PDF then starts sooner
+        return future.result()
     return _plots(case, assessment, outdir)
 
 
-def start_pdf_report(report: Report) -> Callable[[], bytes]:
-    """Start rendering a report's print HTML and laying it out as PDF (in the helper process when one is active,
-    else when the returned function is called); the returned function gives the PDF's bytes."""
+def _compile_template() -> None:
+    from charcot.report.render_html import environment
+
+    environment().get_template("report.html.j2")
+
+
+def start_pdf_html(html: str) -> Callable[[], bytes]:
+    """Start laying out the PDF of an HTML report (in the helper process when one is active, else when the
+    returned function is called); the returned function gives its bytes."""
     helper = _active
     if helper is not None and helper.pdf:
-        future: Future[bytes] = helper.submit(_pdf, report)
+        future: Future[bytes] = helper.submit(_pdf, html)
         return future.result
-    return lambda: _pdf(report)
+    return lambda: _pdf(html)

@@ -8,6 +8,7 @@ from typing import Any
 
 from charcot.errors import ConfigurationError
 from charcot.report.model import Report
+from charcot.report.render_html import render_html
 
 _LOCK = threading.Lock()
 
@@ -38,9 +39,9 @@ def pdf_from_html(html: str) -> bytes:
 def start_pdf(report: Report) -> Callable[[], bytes]:
     """Start the PDF (in the report helper process when one is active, charcot.report.helper) and return
     a function that waits for its bytes; the caller can do other work meanwhile."""
-    from charcot.report.helper import start_pdf_report
+    from charcot.report.helper import start_pdf_html
 
-    return start_pdf_report(report)
+    return start_pdf_html(render_html(report, for_pdf=True))
 
 
 def render_pdf(report: Report) -> bytes:
