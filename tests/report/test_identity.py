@@ -31,6 +31,11 @@ def test_demo_repeat_file_of_another_person_is_a_red_banner(demo_report: Report)
     # a haploid AR call is what ExpansionHunter writes for a male sample; the record says female
     assert "male by the data" in failed["sex from the repeat caller's X ploidy"]
     assert demo_report.identity.status == "mismatch"
+    # the red banner keeps the check's own capitals (Jinja's capitalize printed 'vcf' and 'x ploidy')
+    from charcot.report.render_html import render_html
+
+    banner = render_html(demo_report).split("Identity check failed", 1)[1].split("</ul>", 1)[0]
+    assert "Sample name: VCF vs repeat-caller file" in banner and "X ploidy" in banner
 
 
 def test_scout_trio_passes_names_and_sex(scout_report: Report) -> None:

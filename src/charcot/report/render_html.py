@@ -38,6 +38,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.1f}%"
     env.filters["human"] = lambda v: str(v).replace("_", " ")
+    # Jinja's 'capitalize' lowercases the rest ('VCF' -> 'vcf', 'X ploidy' -> 'x ploidy'): only the first letter
+    env.filters["first_upper"] = lambda v: str(v)[:1].upper() + str(v)[1:]
     env.filters["input_role"] = lambda v: INPUT_ROLES.get(str(v), str(v).replace("_", " "))
     env.filters["linkify"] = linkify
     env.filters["cite"] = cite
