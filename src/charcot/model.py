@@ -7,6 +7,7 @@ vocabulary they all share, and the provenance every output carries.
 
 from __future__ import annotations
 
+import math
 import types
 from datetime import date
 from enum import StrEnum
@@ -180,8 +181,11 @@ class UserRecord(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_yes_no_as_number(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name is not None:
+        if isinstance(value, (bool, float)) and info.field_name is not None:
             field = cls.model_fields.get(info.field_name)
             if field is not None and _number_annotation(field.annotation):
-                raise ValueError(f"a yes/no value ({str(value).lower()}) where a number is expected")
+                if isinstance(value, bool):
+                    raise ValueError(f"a yes/no value ({str(value).lower()}) where a number is expected")
+                if not math.isfinite(value):  # YAML's .inf / .nan: never a measurement or a count
+                    raise ValueError(f"{value} is not a usable number")
         return value

@@ -19,6 +19,17 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 # the FVC rule is shared with the therapy facts and the web calculators
 from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
 
+# Above any body weight recorded in a living person (about 635 kg): a larger number is grams or a typing error.
+MAX_WEIGHT_KG = 650.0
+
+
+def _plausible_weight(value: float | None) -> float | None:
+    if value is not None and value > MAX_WEIGHT_KG:
+        raise ValueError(f"a body weight of {value:g} kg is impossible (above {MAX_WEIGHT_KG:g} kg): it looks like "
+                         "grams or a typing error; enter the weight in kilograms")
+    return value
+
+
 MONTH_DAYS = 365.25 / 12  # 30.4375 d; same as the ENCALS public code's /365.25*12 (clinical-algorithms.md)
 
 
@@ -240,6 +251,8 @@ class Visit(_Strict):
     niv_hours_per_day: float | None = Field(default=None, ge=0, le=24)
     tracheostomy: bool | None = None
 
+    _weight_in_kg = field_validator("weight_kg")(_plausible_weight)
+
     @field_validator("fvc_percent_predicted")
     @classmethod
     def _fvc_is_a_percentage(cls, value: float | None, info: ValidationInfo) -> float | None:
@@ -347,7 +360,7 @@ class Cognition(_Strict):
 
 
 class FamilyHistory(_Strict):
-    als_relatives: int = Field(default=0, ge=0)
+    als_relatives: int = Field(default=0, ge=0, le=1000)
     ftd_relatives: int = Field(default=0, ge=0)
     notes: str | None = None
 
@@ -409,6 +422,8 @@ class ClinicalCase(_Strict):
     genotype: Genotype = Field(default_factory=Genotype)
     investigations: dict[str, InvestigationResult] = Field(default_factory=dict)
     hpo_terms: list[str] = Field(default_factory=list, description="HPO ids observed (from a Phenopacket)")
+
+    _premorbid_weight_in_kg = field_validator("premorbid_weight_kg")(_plausible_weight)
 
     @field_validator("visits")
     @classmethod

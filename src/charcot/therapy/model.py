@@ -59,7 +59,7 @@ class RepeatStatus(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
-class GeneFinding(BaseModel):
+class GeneFinding(UserRecord):
     """One classified variant in one gene."""
 
     model_config = ConfigDict(extra="forbid")
@@ -72,7 +72,7 @@ class GeneFinding(BaseModel):
     zygosity: str | None = None
 
 
-class Genotype(BaseModel):
+class Genotype(UserRecord):
     model_config = ConfigDict(extra="forbid")
 
     findings: list[GeneFinding] = Field(default_factory=list)
@@ -131,7 +131,7 @@ class Clinical(UserRecord):
         return self
 
 
-class PatientFacts(BaseModel):
+class PatientFacts(UserRecord):
     """Everything the eligibility engine may use; every item optional."""
 
     model_config = ConfigDict(extra="forbid")

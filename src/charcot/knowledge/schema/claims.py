@@ -7,9 +7,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from charcot.knowledge.base import CitedRecord
+from charcot.model import UserRecord
 
 if TYPE_CHECKING:
     from charcot.knowledge.loader import Problem
@@ -34,7 +35,7 @@ class Control(StrEnum):
     UNKNOWN = "unknown"
 
 
-class ClaimFields(BaseModel):
+class ClaimFields(UserRecord):
     """A treatment claim: the words used, plus what can be read out of them. Unknown = null."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
