@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from charcot.model import Build
 
 if TYPE_CHECKING:
+    from charcot.genome.normalise import Allele
     from charcot.knowledge.schema.genes import Record as GeneRecord
 
 # Padding added to each gene span so that variants in the splice region of the first/last exon and
@@ -137,6 +138,15 @@ class PanelGene:
 
     def locate(self, pos: int, end: int | None = None) -> Location:
         return locate(self, pos, pos if end is None else end)
+
+    def locate_allele(self, allele: Allele) -> Location:
+        """Where an allele (trimmed) falls. A pure insertion changes no base: it sits between its anchor and the next
+        base and touches a site only when both sides belong to it, so one between the acceptor's -1 and the exon's
+        first base leaves the AG intact (the less severe of the two sides)."""
+        if len(allele.ref) == 1 and len(allele.alt) > 1 and allele.alt[0] == allele.ref[0]:
+            sides = (_point_location(self, allele.pos), _point_location(self, allele.pos + 1))
+            return max(sides, key=lambda loc: _SEVERITY[loc.region])
+        return locate(self, allele.pos, allele.end)
 
 
 @dataclass(frozen=True)

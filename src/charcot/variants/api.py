@@ -638,7 +638,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
             key in _KnownIndex.of(known_kb).by_key:
         return None
-    location = pg.locate(call.allele.pos, call.allele.end)
+    location = pg.locate_allele(call.allele)
     if location.region in _SPLICE_SITE:
         return None
     # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
@@ -750,7 +750,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         picked = _kb_consequence(exact, gene)
     if picked is None and engine:
         picked = pick_consequence(engine, pg.symbol, preferred, previous)
-    location = pg.locate(call.allele.pos, call.allele.end)
+    location = pg.locate_allele(call.allele)
     notes: list[str] = []
     consequences: list[str] | None = None
     if picked is not None and picked.source != "VEP CSQ" and picked.source != "SnpEff ANN" and \
