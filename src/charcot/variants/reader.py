@@ -948,7 +948,10 @@ def _read_calls(
                 _handle_record(v, n, path, result, schema, sample_idx, resolved, ploidy_male, par,
                                min_gq, min_dp, include_filtered, declared)
             if indexed:
-                result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs)
+                # the chromosomes of the calls and blocks just read have records; only the others are asked
+                known = {c.chrom for c in result.calls} | {b.chrom for b in result.blocks}
+                known.update(chrom for chrom, _, _, _ in result.symbolic)
+                result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs, known)
     except InputError:
         if scan is not None:
             raise prefilter.Doubt("the careful pass names the line") from None
@@ -988,10 +991,15 @@ def _read_calls(
     return result
 
 
-def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str]) -> set[str]:
-    """The panel's chromosomes on which the indexed file has at least one record (one index query each)."""
+def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
+                          known: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The panel's chromosomes on which the indexed file has at least one record (one index query each, except for
+    the ``known`` ones, normalised names of chromosomes already seen to have records)."""
     found: set[str] = set()
     for chrom in sorted({c for c, _, _ in panel.regions()}):
+        if normalise_contig(chrom) in known:
+            found.add(normalise_contig(chrom))
+            continue
         name = contig_in_file(chrom, header_contigs) if header_contigs else None
         if name is None:
             continue
