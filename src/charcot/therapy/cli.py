@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -164,6 +164,23 @@ def register(app: typer.Typer) -> None:
     app.add_typer(claim_app, name="claim")
 
 
+def _target_gene(kb: Any, gene: str | None, targets: set[str]) -> str | None:
+    """The gene symbol a ``--gene`` filter names (aliases and previous symbols accepted); an unknown name is an
+    error, never an empty list that reads as 'no therapy / no trial for this gene'."""
+    if gene is None:
+        return None
+    if gene.upper() in targets:
+        return gene.upper()
+    record = kb.find_gene(gene)
+    if record is None:
+        from charcot.errors import InputError
+
+        raise InputError(f"gene {gene!r} is not in the charcot knowledge base",
+                         hint="run 'charcot knowledge genes' to list the curated genes (aliases such as TDP-43 are "
+                              "accepted)")
+    return str(record.symbol).upper()
+
+
 def register_knowledge(knowledge_app: typer.Typer) -> None:
     """Add ``therapies``, ``trials`` and ``mechanisms`` to the ``charcot knowledge`` group."""
 
@@ -184,8 +201,15 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
 
         chosen = resolve_format(fmt, output)
         kb = get_knowledge()
-        items = [t for t in kb.typed("therapies", Record)
-                 if gene is None or gene.upper() in {g.upper() for g in t.target_genes}]
+        therapies = kb.typed("therapies", Record)
+        symbol = _target_gene(kb, gene, {g.upper() for t in therapies for g in t.target_genes})
+        known_regions = sorted({e.region for t in therapies for e in t.regulatory})
+        if jurisdiction is not None and jurisdiction.upper() not in known_regions:
+            from charcot.errors import InputError
+
+            raise InputError(f"jurisdiction {jurisdiction!r} has no regulatory record in the knowledge base",
+                             hint="one of: " + ", ".join(known_regions))
+        items = [t for t in therapies if symbol is None or symbol in {g.upper() for g in t.target_genes}]
         when = kb.meta.snapshot_date
         if chosen is OutputFormat.JSON:
             _emit(json.dumps([t.model_dump(mode="json") for t in items], indent=2), output)
@@ -201,7 +225,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
                 s = status_in_region(t.regulatory, r, when)
                 lines.append(f"  {r}: " + (f"{s.status} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
                                            else "no record in charcot"))
-        _emit("\n".join(lines), output)
+        _emit("\n".join(lines) or f"no therapy in the knowledge base targets {symbol}", output)
 
     @knowledge_app.command("trials")
     def k_trials(
@@ -214,12 +238,21 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         import json
 
         from charcot.knowledge import get_knowledge
-        from charcot.knowledge.schema.trials import Record
+        from charcot.knowledge.schema.trials import Record, TrialStatus
 
         chosen = resolve_format(fmt, output)
-        items = [t for t in get_knowledge().typed("trials", Record)
-                 if (gene is None or gene.upper() in {g.upper() for g in t.target_genes})
-                 and (status is None or t.status.status.value == status)]
+        kb = get_knowledge()
+        trials = kb.typed("trials", Record)
+        symbol = _target_gene(kb, gene, {g.upper() for t in trials for g in t.target_genes})
+        wanted = None if status is None else status.strip().lower().replace(" ", "_").replace(",", "")
+        if wanted is not None and wanted not in {s.value for s in TrialStatus}:
+            from charcot.errors import InputError
+
+            raise InputError(f"unknown trial status {status!r}",
+                             hint="one of: " + ", ".join(s.value for s in TrialStatus))
+        items = [t for t in trials
+                 if (symbol is None or symbol in {g.upper() for g in t.target_genes})
+                 and (wanted is None or t.status.status.value == wanted)]
         if chosen is OutputFormat.JSON:
             _emit(json.dumps([t.model_dump(mode="json") for t in items], indent=2), output)
             return
@@ -229,7 +262,9 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
             lines.append(f"{t.nct_id} {t.acronym or ''} phase {t.phase}: {t.title}")
             lines.append(f"  status {t.status.status.value} as of {t.status.as_of}{_unv(unv)}; check "
                          f"clinicaltrials.gov; genotype: {t.genotype_requirement}")
-        _emit("\n".join(lines), output)
+        _emit("\n".join(lines) or "no trial in the knowledge base matches "
+              + " and ".join(x for x in (f"gene {symbol}" if symbol else "", f"status {wanted}" if wanted else "") if x),
+              output)
 
     @knowledge_app.command("mechanisms")
     def k_mechanisms(fmt: str | None = format_option(), output: Path | None = output_option("the map")) -> None:
