@@ -102,3 +102,19 @@ def test_store_or_folder_exactly_one(tmp_path: Path, run_cli) -> None:  # type: 
     assert r.code == 2 and "either a folder of report folders or --store" in r.stderr
     r = run_cli("reanalyse", "--store", str(tmp_path))
     assert r.code == 2 and "not a charcot web data folder" in r.stderr and not (tmp_path / "charcot.sqlite3").exists()
+
+
+def test_an_older_snapshot_never_reanalyses_a_newer_report(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-check: with CHARCOT_KNOWLEDGE set to an earlier release, every case 'needed review' for changes that
+    undo the curation its report rests on (knowledge 2026.11.x → 2026.11.0)."""
+    from charcot.knowledge.snapshots import released_versions
+
+    root = tmp_path / "cases"
+    root.mkdir()
+    _case(root, "repeats-only", {"--str": DEMO / "demo.str.vcf"}, run_cli)
+    oldest = released_versions()[0]
+    result = _reanalyse(run_cli, root, Path(oldest), monkeypatch)
+    (case,) = result["cases"]
+    assert case["status"] == "not_reanalysed" and not case["changes"], case
+    assert f"newer than the knowledge in force ({oldest})" in case["reason"]

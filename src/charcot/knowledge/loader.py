@@ -51,6 +51,31 @@ def read_yaml(path: Path) -> Any:
                              hint="fix the YAML syntax at that line") from exc
 
 
+def version_key(version: Any) -> tuple[int, ...] | None:
+    """A snapshot version (2026.11.16) as numbers to order by (2026.11.2 < 2026.11.10); None if not numeric."""
+    parts = str(version).strip().split(".")
+    return tuple(int(p) for p in parts) if parts and all(p.isdigit() for p in parts) else None
+
+
+def _schema_error(data_dir: Path, message: str, **where: Any) -> KnowledgeError:
+    """A record that does not fit the schema. In a snapshot newer than the one this charcot ships, say so: its
+    records may use fields this version does not know, and the fix is a newer charcot, not an edit."""
+    if data_dir.resolve() != DATA_DIR.resolve():
+        try:
+            theirs = (read_yaml(data_dir / "meta.yaml") or {}).get("version")
+            ours = (read_yaml(DATA_DIR / "meta.yaml") or {}).get("version")
+        except (KnowledgeError, AttributeError):
+            theirs = ours = None
+        newer, installed = version_key(theirs), version_key(ours)
+        if newer is not None and installed is not None and newer > installed:
+            where.pop("hint", None)
+            return KnowledgeError(
+                f"knowledge snapshot {theirs} is newer than this charcot, which ships {ours}, and does not fit "
+                f"this version's schema: {message}", **where,
+                hint=f"use a charcot release that ships knowledge {theirs} or later, or a snapshot of {ours} or earlier")
+    return KnowledgeError(message, **where)
+
+
 def _format_validation(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
@@ -74,7 +99,7 @@ def load_meta(data_dir: Path = DATA_DIR) -> KnowledgeMeta:
     try:
         return KnowledgeMeta.model_validate(raw)
     except ValidationError as exc:
-        raise KnowledgeError(_format_validation(exc), path=path) from exc
+        raise _schema_error(data_dir, _format_validation(exc), path=path) from exc
 
 
 def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
@@ -89,8 +114,9 @@ def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
             try:
                 source = Source.model_validate(item)
             except ValidationError as exc:
-                raise KnowledgeError(_format_validation(exc), path=path, record=_record_label(item, index),
-                                     hint="each source needs key and citation, plus pmid/doi/url") from exc
+                error = _schema_error(data_dir, _format_validation(exc), path=path, record=_record_label(item, index),
+                                      hint="each source needs key and citation, plus pmid/doi/url")
+                raise error from exc
             if source.key in merged:
                 raise KnowledgeError(f"source key {source.key!r} is defined twice (also in {origin[source.key].name})",
                                      path=path, record=source.key, hint="keep one definition of each key")
@@ -125,8 +151,8 @@ def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
         try:
             record = model.model_validate(item)
         except ValidationError as exc:
-            raise KnowledgeError(_format_validation(exc), path=path, record=_record_label(item, index),
-                                 hint=f"see the {model.__name__} schema in charcot/knowledge/schema/{section}.py") from exc
+            raise _schema_error(data_dir, _format_validation(exc), path=path, record=_record_label(item, index),
+                                hint=f"see the {model.__name__} schema in charcot/knowledge/schema/{section}.py") from exc
         key = record.key
         if key in seen:
             raise KnowledgeError(f"duplicate record key {key!r} (first at record #{seen[key] + 1})", path=path,

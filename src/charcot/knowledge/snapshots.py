@@ -95,7 +95,10 @@ def open_snapshot(path: Path) -> Path:
 
 
 def released_versions() -> list[str]:
-    return sorted(p.name[: -len(".tar.gz")] for p in SNAPSHOTS_DIR.glob("*.tar.gz"))
+    from charcot.knowledge.loader import version_key
+
+    names = [p.name[: -len(".tar.gz")] for p in SNAPSHOTS_DIR.glob("*.tar.gz")]
+    return sorted(names, key=lambda v: (version_key(v) or (), v))  # 2026.11.2 before 2026.11.10
 
 
 def resolve_snapshot(spec: str) -> Path:

@@ -274,6 +274,15 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     result = CaseReanalysis(case=label or folder.name, patient_id=old.header.patient_id, report_id=old.header.report_id,
                             status="not_reanalysed", old_knowledge=old.header.knowledge_version,
                             new_knowledge=kb.meta.version)
+    from charcot.knowledge.loader import version_key
+
+    used, in_force = version_key(old.header.knowledge_version), version_key(kb.meta.version)
+    if used is not None and in_force is not None and used > in_force:
+        # re-running would undo curation the report already rests on, and offer that as the next version
+        result.reason = (f"the report used knowledge {old.header.knowledge_version}, newer than the knowledge in force "
+                         f"({kb.meta.version}); a re-analysis never goes back to earlier knowledge (to re-render the "
+                         f"report as signed, use CHARCOT_KNOWLEDGE={old.header.knowledge_version})")
+        return result, None
     params = old.header.parameters
     if params is None:
         result.reason = "the report predates stored run parameters; re-run 'charcot report' once by hand"
