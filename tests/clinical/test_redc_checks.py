@@ -116,3 +116,25 @@ def test_d50_interval_below_onset_is_not_printed() -> None:
     assert fit.d50_ci95 is None and any("below onset" in c for c in fit.caveats)
     good = fit_d50([3.0, 6.0, 9.0], [46, 40, 20], 10.0)
     assert good.d50_ci95 is not None and 0 < good.d50_ci95[0] < good.d50_months < good.d50_ci95[1]
+
+
+@pytest.mark.parametrize(("earlier", "last", "in_place"), [
+    ({"niv": "in_use"}, {}, "NIV in use as recorded on 2024-03-01"),           # the last visit left 'niv' out
+    ({"tracheostomy": True}, {"niv": "none"}, "tracheostomy recorded on 2024-03-01"),
+    ({}, {"q12": 2}, "ALSFRS-R respiratory insufficiency (item 12) 2"),        # continuous BiPAP at night
+    ({"niv": "in_use"}, {"niv": "none"}, None),                                # recorded as stopped
+    ({}, {"q12": 2, "niv": "none"}, None),                                     # the recorded status wins
+])
+def test_niv_already_in_use_is_not_alerted_again(earlier: dict[str, Any], last: dict[str, Any],
+                                                 in_place: str | None) -> None:
+    # a patient on NIV since an earlier visit got 'NIV criteria met' when the last visit did not repeat 'niv'
+    q12 = last.pop("q12", 4)
+    raw = _raw(visits=[
+        {"date": "2024-03-01", "alsfrs_r": ALL4, "fvc_percent_predicted": 45, **earlier},
+        {"date": "2024-06-01", "alsfrs_r": {**ALL4, "q12": q12}, "fvc_percent_predicted": 40, **last}])
+    alerts = [x for x in assess(ClinicalCase.model_validate(raw)).care_alerts if x.kind == "niv"]
+    if in_place is None:
+        assert all(x.status != "already_in_place" for x in alerts)
+        assert any(x.status == "criteria_met" for x in alerts)
+    else:
+        assert len(alerts) == 1 and alerts[0].status == "already_in_place" and in_place in alerts[0].message

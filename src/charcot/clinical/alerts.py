@@ -82,15 +82,33 @@ def _any_rule(key: str, tests: list[tuple[str, bool | None]], sources: list[str]
                      missing_data=missing, visit_date=when, sources=sources, confidence=confidence)
 
 
+def _ventilation_in_place(visits: list[Visit]) -> str | None:
+    """Why ventilation is known to be in use at the last visit (None if it is not): a tracheostomy at any visit;
+    the latest *recorded* NIV status (a visit that leaves ``niv`` out does not stop it); else, when the last visit
+    records no NIV status, its ALSFRS-R item 12 below 4 (3 = intermittent BiPAP, 2 = continuous at night,
+    1 = day and night, 0 = invasive ventilation; Cedarbaum 1999)."""
+    last = visits[-1]
+    trach = next((v for v in visits if v.tracheostomy), None)
+    if trach is not None:
+        return f"tracheostomy recorded on {trach.date.isoformat()}"
+    recorded = [v for v in visits if v.niv is not None]
+    if recorded and recorded[-1].niv is NivStatus.IN_USE:
+        return f"NIV in use as recorded on {recorded[-1].date.isoformat()}"
+    if last.niv is None and last.alsfrs_r is not None and last.alsfrs_r.q12 < 4:
+        return f"ALSFRS-R respiratory insufficiency (item 12) {last.alsfrs_r.q12} on {last.date.isoformat()}"
+    return None
+
+
 def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     visits = case.visits_until(today)
     if not visits:
         return [CareAlert(key="niv", kind="niv", status="insufficient_data", message="no visit recorded",
                           sources=["S-Mil09"])]
     last = visits[-1]
-    if last.niv is NivStatus.IN_USE or last.tracheostomy:
+    in_place = _ventilation_in_place(visits)
+    if in_place:
         return [CareAlert(key="niv", kind="niv", status="already_in_place",
-                          message="ventilatory support already in use at the last visit", visit_date=last.date,
+                          message=f"ventilatory support already in use ({in_place})", visit_date=last.date,
                           sources=["S-Mil09"])]
     fvc = last.fvc_percent_predicted
     mip, snip, spo2, paco2 = last.mip_cmh2o, last.snip_cmh2o, last.nocturnal_spo2_le88_minutes, last.paco2_mmhg
