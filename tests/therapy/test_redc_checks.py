@@ -130,3 +130,4 @@ def test_a_country_outside_the_known_jurisdictions_is_not_called_not_given(
     assert "region none on record for country BR" in r.stdout.splitlines()[0]
     assert "country/region was not given" not in r.stdout
     assert "the patient's country (BR) is not one of the jurisdictions charcot holds regulatory records for" in r.stdout
+

@@ -168,6 +168,9 @@ def sir(observed: int, expected: float, level: float = 0.95) -> SirResult:
         raise InputError("observed cases must be >= 0")
     if not expected > 0:
         raise InputError("expected cases must be > 0")
+    if not 0 < level < 1:  # 1.5 gave a '150% CI nan-nan' and then said the interval includes 1
+        raise InputError(f"confidence level must be between 0 and 1 (exclusive), got {level:g}",
+                         hint="e.g. --level 0.95 for a 95% interval")
     lo, hi = poisson_exact_ci(observed, level)
     return SirResult(observed, expected, observed / expected, lo / expected, hi / expected, level,
                      poisson_upper_tail(observed, expected))
