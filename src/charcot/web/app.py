@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -418,6 +419,16 @@ def create_app(settings: Settings) -> FastAPI:
         if _wants_html(request):
             return page("error.html.j2", request, status_code=exc.status_code, status=exc.status_code, message=detail)
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # in words, without echoing the value (FastAPI's default is a JSON list of 'int_parsing', 'loc', 'input')
+        fields = sorted({str(e.get("loc", ("", "?"))[-1]).replace("_", " ") for e in exc.errors()})
+        message = f"This request is not valid: check {', '.join(fields) or 'the address'} (whole numbers where a " \
+                  "number is expected)."
+        if _wants_html(request):
+            return page("error.html.j2", request, status_code=422, status=422, message=message)
+        return JSONResponse({"detail": message}, status_code=422)
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception) -> Response:
