@@ -138,3 +138,11 @@ def test_niv_already_in_use_is_not_alerted_again(earlier: dict[str, Any], last: 
         assert any(x.status == "criteria_met" for x in alerts)
     else:
         assert len(alerts) == 1 and alerts[0].status == "already_in_place" and in_place in alerts[0].message
+
+
+def test_report_help_states_the_assessment_date_it_uses(run_cli: Callable[..., Any]) -> None:
+    # the report said '(default: today)' but assesses the clinical record on its last visit (deterministic output)
+    r = run_cli("report", "--help")
+    text = " ".join(r.stdout.split())
+    assert "default: today)" not in text.split("--assessment-date", 1)[1][:200]
+    assert "the clinical record's last visit" in text
