@@ -48,3 +48,30 @@ def test_bcsq_change_written_untrimmed_matches_the_split_record(tmp_path: Path) 
     (f,) = interpret(write_vcf(tmp_path / "c.vcf.gz", [Rec(chrom, pos, "CA", "C", info={"BCSQ": entry})],
                                extra_header=[BCSQ_HEADER])).findings
     assert f.consequence == ["frameshift_variant"]
+
+
+VEP_ALLELE_NUM = Path(__file__).resolve().parents[1] / "data" / "variants" / "vep_allele_num_csq_header.txt"
+
+
+def test_vep_allele_num_of_a_record_split_after_annotation_is_not_read_as_this_allele(tmp_path: Path) -> None:
+    header = VEP_ALLELE_NUM.read_text().strip()
+    fields = header.split("Format: ")[1].rstrip('">').split("|")
+    chrom, start, _end, _ = exon("TBK1", 5)
+    pos = start + 40
+    tx = mane("TBK1")
+
+    def entry(allele: str, number: str, consequence: str, hgvs_p: str) -> str:
+        values = {"Allele": allele, "Consequence": consequence, "SYMBOL": "TBK1", "Feature_type": "Transcript",
+                  "Feature": tx, "BIOTYPE": "protein_coding", "ALLELE_NUM": number, "Protein_position": "150",
+                  "HGVSp": f"{tx.replace('ENST', 'ENSP')}:{hgvs_p}"}
+        return "|".join(values.get(f, "") for f in fields)
+
+    # VEP saw C>T,A; bcftools norm -m- then split it, each record keeping both entries with their old numbers
+    csq = entry("T", "1", "missense_variant", "p.(Arg150Trp)") + "," + entry("A", "2", "stop_gained", "p.(Arg150Ter)")
+    (f,) = interpret(write_vcf(tmp_path / "s.vcf.gz", [Rec(chrom, pos, "C", "A", info={"CSQ": csq})],
+                               extra_header=[header])).findings
+    assert f.consequence == ["stop_gained"] and f.hgvs_p is not None and f.hgvs_p.endswith("p.(Arg150Ter)")
+    both = interpret(write_vcf(tmp_path / "m.vcf.gz", [Rec(chrom, pos, "C", "T,A", gt="1/2", info={"CSQ": csq})],
+                               extra_header=[header])).findings
+    assert {g.key.rsplit("-", 1)[1]: g.consequence for g in both} == {"T": ["missense_variant"],
+                                                                     "A": ["stop_gained"]}

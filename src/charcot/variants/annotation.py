@@ -306,13 +306,16 @@ def _info_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alt
     return value
 
 
-def _parse_csq(entries: list[str], fields: list[str], allele: str, alt_index: int) -> list[dict[str, str]]:
+def _parse_csq(entries: list[str], fields: list[str], allele: str, alt_index: int, n_alts: int) -> list[dict[str, str]]:
+    """The CSQ entries of one ALT. VEP's ALLELE_NUM numbers the ALTs of the record VEP saw: a record split after
+    annotation (bcftools norm -m-) keeps every entry of the original with its old numbers, so a one-ALT record is
+    matched on the Allele string (ALLELE_NUM 1 there is another allele's entry)."""
     rows = []
-    has_num = "ALLELE_NUM" in fields
+    by_number = "ALLELE_NUM" in fields and n_alts > 1
     for entry in entries:
         values = entry.split("|")
         row = dict(zip(fields, values, strict=False))
-        if has_num and row.get("ALLELE_NUM"):
+        if by_number and row.get("ALLELE_NUM"):
             if row["ALLELE_NUM"] != str(alt_index):
                 continue
         elif row.get("Allele", allele) not in (allele, allele.upper()):
@@ -438,7 +441,7 @@ def annotate_allele(
     csq_rows: list[dict[str, str]] = []
     if schema.csq_fields is not None:
         entries = _split_entries(info_get(schema.csq_tag))
-        csq_rows = _parse_csq(entries, schema.csq_fields, vep_allele(ref, alts, alt), alt_index)
+        csq_rows = _parse_csq(entries, schema.csq_fields, vep_allele(ref, alts, alt), alt_index, len(alts))
         consequences += [_vep_consequence(r) for r in csq_rows]
     if schema.has_ann:
         consequences += _ann_consequences(_split_entries(info_get("ANN")), alt)
