@@ -131,3 +131,23 @@ def test_a_country_outside_the_known_jurisdictions_is_not_called_not_given(
     assert "country/region was not given" not in r.stdout
     assert "the patient's country (BR) is not one of the jurisdictions charcot holds regulatory records for" in r.stdout
 
+
+
+def test_claim_series_probability_is_printed_with_significant_digits(
+        run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    # 18 of 20 'no decline' at p ~ 0.32 has probability ~1e-7: it was printed '0.0%', as if impossible
+    path = tmp_path / "claim.yaml"
+    path.write_text(yaml.safe_dump({"text": "t", "intervention": "x", "design": "case_series", "control": "none",
+                                    "n": 20, "responder_fraction": 0.9}))
+    r = run_cli("claim", "check", path)
+    assert r.code == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if "reaches that share (18 of 20)" in x)
+    assert "probability 0.0%" not in line and "with probability below 0.01%" in line
+
+
+def test_a_claim_of_zero_patients_is_refused(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    # n: 0 was read as "the claim gives none" and a series of 20 was assumed
+    path = tmp_path / "claim.yaml"
+    path.write_text(yaml.safe_dump({"text": "t", "intervention": "x", "n": 0, "responder_fraction": 0.5}))
+    r = run_cli("claim", "check", path)
+    assert r.code == 2 and "n" in r.stderr and "Traceback" not in r.stderr

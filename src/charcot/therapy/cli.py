@@ -92,9 +92,13 @@ def render_grade(g: ClaimGrade) -> str:
             low, high = nh.series_probability_range or (nh.series_probability_exact, nh.series_probability_exact)
             seeds = f"seeds {nh.seeds_checked[0]}-{nh.seeds_checked[-1]}" if nh.seeds_checked else f"seed {nh.seed}"
             count = nh.parameters.get("claim_responder_count")
+            # two significant digits: a probability of 1.5e-7 is not '0.0%'
+            from charcot.clinical.prognosis import probability_text
+
             lines.append(f"  claim {nh.claim_responder_fraction:.0%} 'improved': an untreated series of {size} reaches "
-                         f"that share{f' ({count} of {size})' if count else ''} of 'no decline' with probability {nh.series_probability_exact:.1%} (exact "
-                         f"binomial; {low:.1%} to {high:.1%} over {seeds}); "
+                         f"that share{f' ({count} of {size})' if count else ''} of 'no decline' with probability "
+                         f"{probability_text(nh.series_probability_exact)} (exact binomial; {probability_text(low)} to "
+                         f"{probability_text(high)} over {seeds}); "
                          f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
         lines += [f"  assumption: {a}" for a in nh.assumptions]
     lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)}", g.statement]

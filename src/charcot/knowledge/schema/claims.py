@@ -44,7 +44,7 @@ class ClaimFields(UserRecord):
     intervention: str
     intervention_class: str | None = Field(default=None, description="e.g. stem_cell, msc, aso, supplement")
     design: Design = Design.UNKNOWN
-    n: int | None = Field(default=None, ge=0)
+    n: int | None = Field(default=None, ge=1, description="patients treated and followed (null: not given)")
     control: Control = Control.UNKNOWN
     randomised: bool | None = None
     blinded_assessment: bool | None = None
