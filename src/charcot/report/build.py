@@ -943,7 +943,8 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
     genotype = model.Genotype(
         findings=gene_findings, repeats=repeat_status,
         genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
-        genes_tested=list(genetics.genes_assessed) or None)
+        genes_tested=list(genetics.genes_assessed) or None,
+        unclassified_genes=sorted({f.gene for f in genetics.not_classified if f.gene}))
     # jurisdiction: --jurisdiction (or the configured default), else --country, else the clinical record's country
     record_country = ctx.clinical_case.country if ctx.clinical_case is not None else None
     clinical: dict[str, Any] = {"region": ctx.inputs.region,

@@ -93,6 +93,9 @@ def _gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
                                                       f"({qualifying[0].classification.short}) qualifies by class; {note}")
         return _result(c, CriterionStatus.MET, f"{c.gene} {_label(qualifying[0])} classified "
                                                f"{qualifying[0].classification.value}")
+    if c.gene.upper() in {g.upper() for g in facts.genotype.unclassified_genes}:
+        return _result(c, CriterionStatus.UNKNOWN, f"a {c.gene} variant was found but not classified (its consequence "
+                                                   "is unknown)", missing=f"classification of the {c.gene} variant")
     if findings:
         best = max(findings, key=lambda f: _RANK[f.classification])
         return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(best)} is classified {best.classification.value}; "

@@ -65,6 +65,12 @@ def status_in_region(events: list[RegulatoryEvent], region: str, as_of: date) ->
                         unverified=last.confidence is Confidence.UNVERIFIED)
 
 
+def undecided_genes(facts: PatientFacts) -> set[str]:
+    """Genes with a variant that is not classified (consequence unknown): a therapy aimed at one still concerns the
+    patient until the variant is classified."""
+    return {g.upper() for g in facts.genotype.unclassified_genes}
+
+
 def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PATHOGENIC) -> set[str]:
     genes = {f.gene.upper() for f in facts.genotype.findings if at_least(f.classification, minimum)}
     genes |= {g.upper() for g, s in facts.genotype.repeats.items() if s in (RepeatStatus.EXPANDED, RepeatStatus.INTERMEDIATE)}
@@ -163,7 +169,8 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
                     if c.kind in (CriterionKind.GENE, CriterionKind.VARIANT, CriterionKind.REPEAT)}
     gene_failed = any(r.status is CriterionStatus.FAILED for r in results if r.id in genotype_ids)
-    relevant = bool(targets & genes) if targets else therapy.label is not None and not gene_failed
+    relevant = bool(targets & (genes | undecided_genes(facts))) if targets else \
+        therapy.label is not None and not gene_failed
     regions = [s for r in REGIONS if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
     notes = []
     for r in regions:
@@ -224,7 +231,8 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         notes.append(status.note)
     genes = patient_genes(facts)
     targets = {g.upper() for g in trial.target_genes}
-    relevant = bool(targets & genes) if targets else (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
+    relevant = bool(targets & (genes | undecided_genes(facts))) if targets else \
+        (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
     therapy = therapies.get(trial.therapy or "")
     return TherapyMatch(
         kind="trial", id=trial.nct_id, name=f"{trial.acronym + ': ' if trial.acronym else ''}{trial.title}",

@@ -80,6 +80,9 @@ class Genotype(UserRecord):
     genetic_testing_done: bool | None = Field(
         default=None, description="True when genes were tested: then a gene without a finding counts as 'no finding'")
     genes_tested: list[str] | None = Field(default=None, description="genes covered by the test; None = all curated genes")
+    unclassified_genes: list[str] = Field(
+        default_factory=list, description="genes with a coding or splice-region variant whose consequence is unknown "
+                                          "(not classified): a criterion on such a gene cannot be decided")
 
 
 class Clinical(UserRecord):
