@@ -146,3 +146,26 @@ def test_report_help_states_the_assessment_date_it_uses(run_cli: Callable[..., A
     text = " ".join(r.stdout.split())
     assert "default: today)" not in text.split("--assessment-date", 1)[1][:200]
     assert "the clinical record's last visit" in text
+
+
+PHENOPACKET = Path(__file__).resolve().parents[1] / "data" / "clinical" / "example_phenopacket.json"
+
+
+@pytest.mark.parametrize("assay", ["CHARCOT:alsfrs_r_q3", "CHARCOT:fvc_percent_predicted"])
+def test_phenopacket_item_measured_twice_at_one_time_is_refused(tmp_path: Path, run_cli: Callable[..., Any],
+                                                                assay: str) -> None:
+    # the second value silently replaced the first
+    import copy
+    import json
+
+    raw = json.loads(PHENOPACKET.read_text())
+    first = next(m for m in raw["measurements"] if m["assay"]["id"] == assay)
+    second = copy.deepcopy(first)
+    second["value"]["quantity"]["value"] = first["value"]["quantity"]["value"] - 1
+    raw["measurements"].append(second)
+    path = tmp_path / "pp.json"
+    path.write_text(json.dumps(raw))
+    result = run_cli("clinical", path)
+    assert result.code == 2, result.stdout
+    assert "is measured twice at" in result.stderr and "Traceback" not in result.stderr
+    assert f"measurements.{len(raw['measurements'])}" in result.stderr

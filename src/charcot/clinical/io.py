@@ -164,6 +164,10 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             raise InputError("measurement has no timeObserved.timestamp", path=path, record=field)
         when = _timestamp_date(ts, path, field)
         if name == "als_diagnosis":
+            if "diagnosis" in case and case["diagnosis"]["date"] != when:
+                raise InputError(f"a second ALS diagnosis measurement ({when.isoformat()}; the first is "
+                                 f"{case['diagnosis']['date'].isoformat()})", path=path, record=field,
+                                 hint="keep one CHARCOT:als_diagnosis measurement")
             case["diagnosis"] = {"date": when}
             continue
         quantity = (measurement.get("value") or {}).get("quantity") or {}
@@ -171,11 +175,15 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             raise InputError("measurement has no value.quantity.value", path=path, record=field)
         number = quantity["value"]
         visit = visits.setdefault(when, {"date": when})
+        # one value per item and time: a second one would silently replace the first
+        target, key = (visit.setdefault("alsfrs_r", {}), name.removeprefix("alsfrs_r_")) if name in _ITEMS else (visit, name)
+        if key in target:
+            raise InputError(f"{name} is measured twice at {when.isoformat()} ({target[key]:g} and {float(number):g})",
+                             path=path, record=field, hint="keep one measurement per item and time")
         if name in _ITEMS:
-            item = name.removeprefix("alsfrs_r_")
             if float(number) != int(float(number)):
-                raise InputError(f"ALSFRS-R item {item} must be a whole number, got {number}", path=path, record=field)
-            visit.setdefault("alsfrs_r", {})[item] = int(float(number))
+                raise InputError(f"ALSFRS-R item {key} must be a whole number, got {number}", path=path, record=field)
+            target[key] = int(float(number))
         elif name in _VISIT_NUMBERS:
             visit[name] = float(number)
         elif name == "fvc_percent_confirmed":  # an FVC below 10 % predicted that really is a percentage
