@@ -137,6 +137,13 @@ def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> 
     return OutputFormat(text)
 
 
+def note(text: str) -> None:
+    """A message for the person at the terminal that is not the result (what was written where): on stderr,
+    and not at all with -q, which leaves only errors there."""
+    if verbosity() >= 0:
+        typer.echo(text, err=True)
+
+
 def is_stdout(output: str | Path | None) -> bool:
     return output is None or str(output) == STDIO
 
@@ -525,11 +532,11 @@ def _guard_invoke(command: Any) -> None:
         from charcot.outputs import outputs_together, protect_inputs
 
         load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
-        files, _folders, inputs = command_io(command, ctx.params)
+        files, folders, inputs = command_io(command, ctx.params)
         protect_inputs(inputs)
         try:
             _check_io(files)
-            with outputs_together(v for _o, v in files):
+            with outputs_together((v for _o, v in files), (v for _o, v in folders)):
                 return original(ctx)
         finally:
             protect_inputs(())

@@ -456,12 +456,17 @@ def _stage_file(target: Path, data: bytes) -> tuple[str, Path]:
 class _OutputSet:
     """The declared output files of one command, written together (``outputs_together``)."""
 
-    def __init__(self, paths: Iterable[str | Path]) -> None:
+    def __init__(self, paths: Iterable[str | Path], folders: Iterable[str | Path] = ()) -> None:
         self.keys = {os.path.abspath(p) for p in paths if not is_stdout(p) and str(p)}
+        self.folders = {os.path.abspath(f) for f in folders if not is_stdout(f) and str(f)}
+        self.pid = os.getpid()  # a forked helper writes at once: it never commits a set of its own
         self.staged: dict[str, tuple[Path, str | None, Path | None, bytes | None]] = {}
 
     def holds(self, target: Path) -> bool:
-        return os.path.abspath(target) in self.keys
+        if os.getpid() != self.pid:
+            return False
+        key = os.path.abspath(target)
+        return key in self.keys or os.path.dirname(key) in self.folders
 
     def stage(self, target: Path, data: bytes) -> None:
         key = os.path.abspath(target)
@@ -504,15 +509,16 @@ _BATCH: _OutputSet | None = None
 
 
 @contextmanager
-def outputs_together(paths: Iterable[str | Path]) -> Iterator[None]:
+def outputs_together(paths: Iterable[str | Path], folders: Iterable[str | Path] = ()) -> Iterator[None]:
     """Write the files ``paths`` (a command's declared outputs) only when the block ends: each
     ``write_bytes``/``write_text`` to one of them goes to a temporary file beside it, and they replace
     their targets together once the block succeeds (or ends with ``NothingAssessed``, whose output says
     what was not assessed). On any other error, SIGTERM or SIGINT, none of them is written. Writes
-    to other paths are not held. The command line wraps every command in it."""
+    to other paths are not held; files written straight into one of ``folders`` (a command's --outdir,
+    e.g. the plots of ``clinical``) are held like them. The command line wraps every command in it."""
     global _BATCH
-    batch = _OutputSet(paths)
-    if not batch.keys:
+    batch = _OutputSet(paths, folders)
+    if not batch.keys and not batch.folders:
         yield
         return
     outer, _BATCH = _BATCH, batch

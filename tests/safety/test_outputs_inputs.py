@@ -107,3 +107,12 @@ def test_missing_or_broken_config_refused_by_every_command(run_cli, tmp_path: Pa
         res = run_cli("epi", "prevalence", "--incidence", "2", "--duration", "3", "--config", config)
         assert res.code == 2, res.stderr
         assert str(config) in res.stderr and "Traceback" not in res.stderr
+
+
+def test_plots_into_an_outdir_wait_for_the_other_outputs(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plots = tmp_path / "plots"
+    res = run_cli("clinical", CASE, "--outdir", plots, "-o", _full_device(tmp_path))
+    assert res.code == 2, res.stderr
+    assert not plots.exists() or not list(plots.iterdir()), "plots were written although -o failed"
+    res = run_cli("clinical", CASE, "--outdir", plots, "-o", tmp_path / "c.json")
+    assert res.code == 0 and list(plots.glob("*.png")), res.stderr

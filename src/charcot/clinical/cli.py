@@ -22,7 +22,7 @@ def _clinical(
                                        help="Assume C9orf72 'normal' or 'expanded' when the case has no result."),
 ) -> None:
     """Clinical assessment: ALSFRS-R, progression, staging, ENCALS prognosis, criteria, mimics, care alerts."""
-    from charcot.cli_contract import emit
+    from charcot.cli_contract import emit, note
     from charcot.clinical.api import assess, load_case, render_plots
     from charcot.clinical.report_text import table
     from charcot.outputs import check_output_dir
@@ -40,7 +40,7 @@ def _clinical(
     if outdir is not None:
         written = render_plots(case, assessment, outdir)
         for name, path in sorted(written.items()):
-            typer.echo(f"plot {name}: {path}", err=True)
+            note(f"plot {name}: {path}")
     if resolve_format(output_format, output) is OutputFormat.JSON:
         emit(assessment.to_json(), output)
     else:

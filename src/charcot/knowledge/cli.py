@@ -278,14 +278,14 @@ def snapshot_save_cmd(
     out: Path = file_argument("ARCHIVE", "The .tar.gz to write ('-': standard output)."),
 ) -> None:
     """Save the current knowledge snapshot as a deterministic .tar.gz archive."""
-    from charcot.cli_state import verbosity
+    from charcot.cli_contract import note
     from charcot.knowledge.snapshots import save_snapshot
 
     kb = _kb()
     digest = save_snapshot(kb.data_dir, out)
-    if verbosity() >= 0:  # on stderr: with ARCHIVE '-' standard output carries the archive alone
-        typer.echo(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
-                   f"to {'standard output' if str(out) == '-' else out}", err=True)
+    # on stderr: with ARCHIVE '-' standard output carries the archive alone
+    note(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
+         f"to {'standard output' if str(out) == '-' else out}")
 
 
 @snapshot_app.command("info")

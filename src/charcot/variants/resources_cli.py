@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
                                            "exons in gnomAD (deeper intronic positions: frequency not assessed)."),
     ) -> None:
         """Cut downloaded resource files to the ALS panel regions into a bundle with a manifest."""
+        from charcot.cli_contract import note
         from charcot.genome.builds import parse_build
         from charcot.variants.bundle import build_bundle
 
@@ -47,8 +48,7 @@ def register(app: typer.Typer) -> None:
                                 clinvar_summary=clinvar_summary, scores=scores, padding=padding,
                                 gnomad_padding=gnomad_padding, gnomad_coverage=gnomad_coverage)
         total = sum(e.size for e in manifest.resources)
-        typer.echo(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {total / 1e6:.1f} MB; written to "
-                   f"{output}", err=True)
+        note(f"bundle {manifest.version}: {len(manifest.resources)} file(s), {total / 1e6:.1f} MB; written to {output}")
 
     @group.command("info")
     def info_cmd(
