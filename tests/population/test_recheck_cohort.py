@@ -59,3 +59,17 @@ def test_a_cohort_vcf_naming_a_sample_twice_is_a_clear_error(tmp_path: Path, run
                   "--outdir", tmp_path / "out")
     assert res.code == 2, res.stderr
     assert "appears twice in the #CHROM line" in res.stderr and "internal error" not in res.stderr
+
+
+def test_a_requested_gene_with_nothing_to_test_is_named_not_dropped() -> None:
+    # GENE9 and SOD1 have no record in the cohort: they were missing from every table and from 'not assessed'
+    from charcot.population.api import run_burden
+    from charcot.population.qualifying import Criteria
+
+    res = run_burden(VCF, PHENO, genes=frozenset({"GENE5", "GENE9", "SOD1"}), criteria=Criteria(plp_source="sites"),
+                     workers=1)
+    assert {g.gene for g in res.groups} == {"GENE5"}  # its qualifying alleles are carried by nobody: a measured zero
+    (item,) = [i for i in res.not_assessed if "requested gene" in i["what"]]
+    assert item["what"] == "2 requested gene(s)" and item["reason"].endswith(": GENE9, SOD1")
+    every = run_burden(VCF, PHENO, all_genes=True, criteria=Criteria(plp_source="sites"), workers=1)
+    assert not [i for i in every.not_assessed if "requested gene" in i["what"]]

@@ -62,6 +62,20 @@ def _check_design(cov: np.ndarray, covariates: list[str], path: str) -> None:
                              path=path, hint=f"drop {name!r} (or the column it repeats) from --covariates")
 
 
+def _requested_without_test(collapse: Collapse, genes: frozenset[str] | None, every_gene: bool) -> list[str]:
+    """The requested genes (``--genes``, else the knowledge base's ALS genes) with no gene x class group and no
+    mask variant: nothing of theirs was tested. Empty for ``--all-genes`` (nothing was requested by name)."""
+    if every_gene:
+        return []
+    seen = {g.upper() for g, _ in collapse.groups} | {v.gene.upper() for v in collapse.mask_variants}
+    if genes is not None:
+        return sorted(g for g in genes if g.upper() not in seen)
+    from charcot.knowledge import get_knowledge
+
+    return sorted(gene.symbol for gene in get_knowledge().genes
+                  if not {n.upper() for n in (gene.symbol, *gene.aliases, *gene.previous_symbols)} & seen)
+
+
 def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
     """One BLAS thread for the tests: their products are tall and skinny (samples x a few columns), where
     OpenBLAS's threads only contend (a Firth fit at 100,000 samples took 4x longer with two threads on a
@@ -340,6 +354,13 @@ def run_burden(
             untested = int((~c9.tested).sum())
             notes.append("gene x mask tests adjusted for C9orf72 repeat expansion carrier status"
                          + (f" ({untested} sample(s) without a C9orf72 call counted as non-carriers)" if untested else ""))
+    untested = _requested_without_test(collapse, None if all_genes else genes or None, all_genes)
+    if untested:
+        # a requested gene with nothing to test is named, never left out of the tables in silence
+        not_assessed.append({"what": f"{len(untested)} requested gene(s)",
+                             "reason": "no qualifying allele in the cohort VCF, so no test was run (no record is "
+                                       "annotated to the gene, or none of its alleles qualifies): "
+                                       + ", ".join(untested)})
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     with _one_blas_thread():
