@@ -354,13 +354,13 @@ def run_burden(
             untested = int((~c9.tested).sum())
             notes.append("gene x mask tests adjusted for C9orf72 repeat expansion carrier status"
                          + (f" ({untested} sample(s) without a C9orf72 call counted as non-carriers)" if untested else ""))
-    untested = _requested_without_test(collapse, None if all_genes else genes or None, all_genes)
-    if untested:
+    nothing_tested = _requested_without_test(collapse, None if all_genes else genes or None, all_genes)
+    if nothing_tested:
         # a requested gene with nothing to test is named, never left out of the tables in silence
-        not_assessed.append({"what": f"{len(untested)} requested gene(s)",
+        not_assessed.append({"what": f"{len(nothing_tested)} requested gene(s)",
                              "reason": "no qualifying allele in the cohort VCF, so no test was run (no record is "
                                        "annotated to the gene, or none of its alleles qualifies): "
-                                       + ", ".join(untested)})
+                                       + ", ".join(nothing_tested)})
     collapse.not_assessed.extend(not_assessed)
     collapse.notes = notes + collapse.notes
     with _one_blas_thread():
