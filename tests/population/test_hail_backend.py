@@ -99,3 +99,31 @@ def test_hail_fisher_matches_scipy() -> None:
     for (a, b, c, d), p in zip(tables, fisher_in_hail(tables), strict=True):
         assert abs(p - fisher_2x2(a, a + b, c, c + d).p_value) <= 1e-8
 
+
+
+def test_hl_skat_cross_check_runs_without_covariates() -> None:
+    """Re-check: with no --covariates, the hl.skat cross-check crashed after the whole run ('cannot impute dict
+    values': an empty covariate list per sample); it must give the asymptotic SKAT p-values of the Python SKAT."""
+    import numpy as np
+
+    from charcot.population.burden_hail import skat_in_hail
+    from charcot.population.burden_local import collapse_local
+    from charcot.population.masks import analyse_masks
+    from charcot.population.phenotypes import read_phenotypes
+
+    vcf = DATA / "synthetic300.vcf.gz"
+    pheno = read_phenotypes(DATA / "synthetic300.pheno.tsv")
+    from cyvcf2 import VCF
+
+    samples = list(VCF(str(vcf)).samples)
+    is_case = [pheno.status[s] for s in samples]
+    collapse = collapse_local(str(vcf), list(range(len(samples))), is_case, Criteria(plp_source="sites"), None,
+                              workers=1)
+    design = np.ones((len(samples), 1))
+    rows, _ = analyse_masks(collapse.mask_variants, design, np.asarray(is_case), small_sample_adjustment=False)
+    hail_p = skat_in_hail(str(vcf), collapse.mask_variants, rows, design, samples, is_case)
+    tested = [m for m in rows if m.mask != "ACAT-O"]
+    assert tested and set(hail_p) == {(m.gene, m.mask) for m in tested}
+    for m in tested:
+        if math.isfinite(hail_p[(m.gene, m.mask)]):
+            assert hail_p[(m.gene, m.mask)] == pytest.approx(m.skat_p, rel=2e-3, abs=1e-6), (m.gene, m.mask)

@@ -409,7 +409,8 @@ def skat_in_hail(
     mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
     covs = {s: [float(x) for x in design[i, 1:]] for i, s in enumerate(analysed)}
     mt = mt.annotate_cols(y=hl.literal(dict(zip(analysed, [1.0 if c else 0.0 for c in is_case], strict=True)))[mt.s],
-                          cov=hl.literal(covs)[mt.s])
+                          # typed: with no covariate every value is an empty list, whose type Hail cannot impute
+                          cov=hl.literal(covs, dtype=hl.tdict(hl.tstr, hl.tarray(hl.tfloat64)))[mt.s])
     mt = mt.annotate_rows(k=hl.range(1, hl.len(mt.alleles)))
     mt = mt.explode_rows(mt.k)
     site = hl.tuple([hl.str(mt.locus.contig).replace("^chr", ""), mt.locus.position, mt.alleles[0], mt.alleles[mt.k]])
