@@ -41,3 +41,16 @@ def test_in_repeat_support_is_written_in_words(tmp_path: Path) -> None:
     assert c9 is not None and c9.category == AlleleCategory.EXPANDED_AT_LEAST_N
     text = " ".join(a.summary for a in c9.alleles) + c9.summary
     assert "in-repeat reads" in text and "in_repeat" not in text
+
+
+def test_expansionhunter_json_with_an_uncalled_allele_is_not_normal(tmp_path: Path) -> None:
+    import json
+
+    data = json.loads((EH5.parent / "eh_example_repeats.json").read_text())
+    variant = data["LocusResults"]["SNV_AND_STR"]["Variants"]["SNV_AND_STR_chr1:2005-2008"]
+    variant["ReferenceRegion"] = "chr9:27573528-27573546"  # GRCh38 catalog region, 0-based half-open
+    variant["Genotype"], variant["GenotypeConfidenceInterval"] = "2/.", "2-2/."
+    path = tmp_path / "eh.json"
+    path.write_text(json.dumps(data))
+    c9 = assess_repeats(path).call("C9ORF72")
+    assert c9 is not None and c9.category == AlleleCategory.INDETERMINATE and "not called" in c9.genotype

@@ -487,13 +487,17 @@ def read_eh_json(path: Path) -> StrFile:
             if not match:
                 raise InputError(f"locus {locus_id}: ReferenceRegion {region!r} is not chrom:start-end", path=path)
             gt = str(variant.get("Genotype") or ".")
-            sizes = [s for s in gt.split("/") if s and s != "."]
+            # one slot per allele, an uncalled one ('2/.') kept as None so the locus knows a copy was not sized
+            sizes = [s for s in gt.split("/") if s]
             cis = str(variant.get("GenotypeConfidenceInterval") or "").split("/")
             spanning = _count_pairs(variant.get("CountsOfSpanningReads"))
             flanking = _count_pairs(variant.get("CountsOfFlankingReads"))
             inrepeat = _count_pairs(variant.get("CountsOfInrepeatReads"))
             alleles: list[RawAllele | None] = []
             for i, text in enumerate(sizes):
+                if text == ".":
+                    alleles.append(None)
+                    continue
                 try:
                     size = int(text)
                 except ValueError:
@@ -512,7 +516,7 @@ def read_eh_json(path: Path) -> StrFile:
             # ReferenceRegion is 0-based half-open: the repeat is start+1..end (1-based inclusive)
             calls.append(RawCall(normalise_contig(match.group(1)), int(match.group(2)) + 1, int(match.group(3)),
                                  str(variant.get("VariantId") or locus_id), variant.get("RepeatUnit"), 0,
-                                 gt, alleles or [None]))
+                                 gt, alleles if any(a is not None for a in alleles) else [None]))
     sf = StrFile(path, "ExpansionHunter (JSON)", False, [sample], {}, {}, [],
                  sex_hint=sex if sex in ("male", "female") else None, json_calls={sample: calls})
     return sf
