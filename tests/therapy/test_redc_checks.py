@@ -151,3 +151,13 @@ def test_a_claim_of_zero_patients_is_refused(run_cli: Callable[..., Any], tmp_pa
     path.write_text(yaml.safe_dump({"text": "t", "intervention": "x", "n": 0, "responder_fraction": 0.5}))
     r = run_cli("claim", "check", path)
     assert r.code == 2 and "n" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(("age", "status"), [(81.5, CriterionStatus.MET), (81.99, CriterionStatus.MET),
+                                             (82.0, CriterionStatus.FAILED), (17.9, CriterionStatus.FAILED),
+                                             (18.0, CriterionStatus.MET)])
+def test_age_limits_are_in_completed_years(age: float, status: CriterionStatus) -> None:
+    # '18 to 81 years' (AB19001): someone aged 81 and a half is 81; the fractional age 81.5 failed '<= 81'
+    facts = PatientFacts.model_validate({"clinical": {"age": age}})
+    result = evaluate(_criterion(AB19001, "age"), facts)
+    assert result.status is status, result.reason

@@ -8,6 +8,7 @@ status: sequencing without a repeat assay does not assess C9orf72.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -212,6 +213,9 @@ def _fact(c: Criterion, facts: PatientFacts) -> tuple[float | None, str]:
     field, _ = _NUMERIC_FACT[c.kind]
     clin = facts.clinical
     value = getattr(clin, field)
+    if value is not None and c.kind is CriterionKind.AGE and value != math.floor(value):
+        # registries state ages in completed years ("18 to 81 years" includes someone aged 81 and a half)
+        return float(math.floor(value)), f" completed years (age {value:g})"
     if value is not None:
         return value, ""
     if c.kind is CriterionKind.PROGRESSION_RATE and clin.alsfrs_r is not None and clin.disease_duration_months:
