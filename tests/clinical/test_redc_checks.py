@@ -169,3 +169,14 @@ def test_phenopacket_item_measured_twice_at_one_time_is_refused(tmp_path: Path, 
     assert result.code == 2, result.stdout
     assert "is measured twice at" in result.stderr and "Traceback" not in result.stderr
     assert f"measurements.{len(raw['measurements'])}" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "NaN"])
+def test_encals_calculator_refuses_a_non_number(text: str) -> None:
+    # float() read 'nan', which passed every range check and reached the model
+    from charcot.web.calculators import FormProblem, encals
+
+    form = {"delta_frs": "0.5", "diagnostic_delay_months": "10", "months_since_onset": "12",
+            "age_at_onset_years": "60", "fvc_percent_predicted": text, "c9orf72": "no"}
+    with pytest.raises(FormProblem, match="FVC % predicted must be a number"):
+        encals(form)

@@ -4,6 +4,7 @@ result as a page in words (tables, not JSON); a form problem is shown in the pag
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -33,9 +34,12 @@ def _number(form: dict[str, str], name: str, label: str) -> float:
     if not text:
         raise FormProblem(f"{label} is missing")
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise FormProblem(f"{label} must be a number, not {text[:20]!r}") from None
+    if not math.isfinite(value):  # float() reads 'nan' and 'inf', which pass every range check
+        raise FormProblem(f"{label} must be a number, not {text[:20]!r}")
+    return value
 
 
 def _stage(value: Any) -> str:
