@@ -73,3 +73,27 @@ def test_a_requested_gene_with_nothing_to_test_is_named_not_dropped() -> None:
     assert item["what"] == "2 requested gene(s)" and item["reason"].endswith(": GENE9, SOD1")
     every = run_burden(VCF, PHENO, all_genes=True, criteria=Criteria(plp_source="sites"), workers=1)
     assert not [i for i in every.not_assessed if "requested gene" in i["what"]]
+
+
+def test_an_indexed_bcf_cohort_streams_on_two_workers_like_its_vcf(tmp_path: Path) -> None:
+    # the work plan read the index with pysam.TabixFile, which cannot open a BCF's CSI index: exit 1, OSError
+    import pytest
+
+    from charcot.errors import InputError
+    from charcot.population.api import run_burden
+    from charcot.population.qualifying import Criteria
+
+    bcf = tmp_path / "cohort.bcf"
+    with pysam.VariantFile(str(VCF)) as source, pysam.VariantFile(str(bcf), "wb", header=source.header) as out:
+        for record in source:
+            out.write(record)
+    import subprocess
+
+    subprocess.run(["bcftools", "index", str(bcf)], check=True)  # cohort.bcf.csi (bcftools: a Debian dependency)
+    criteria = Criteria(plp_source="sites")
+    from_bcf = run_burden(bcf, PHENO, all_genes=True, criteria=criteria, workers=2)
+    from_vcf = run_burden(VCF, PHENO, all_genes=True, criteria=criteria, workers=2)
+    assert from_bcf.groups == from_vcf.groups and from_bcf.variants == from_vcf.variants and from_bcf.groups
+    # Hail's import_vcf has no BCF reader: refused before Spark starts
+    with pytest.raises(InputError, match="reads VCF text, not BCF"):
+        run_burden(bcf, PHENO, all_genes=True, criteria=criteria, backend="hail")

@@ -62,6 +62,17 @@ def _check_design(cov: np.ndarray, covariates: list[str], path: str) -> None:
                              path=path, hint=f"drop {name!r} (or the column it repeats) from --covariates")
 
 
+def _is_bcf(path: str) -> bool:
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read(3) == b"BCF"
+    except OSError:  # not gzip/BGZF: plain text (an uncompressed BCF starts with BCF itself)
+        with open(path, "rb") as handle:
+            return handle.read(3) == b"BCF"
+
+
 def _requested_without_test(collapse: Collapse, genes: frozenset[str] | None, every_gene: bool) -> list[str]:
     """The requested genes (``--genes``, else the knowledge base's ALS genes) with no gene x class group and no
     mask variant: nothing of theirs was tested. Empty for ``--all-genes`` (nothing was requested by name)."""
@@ -245,6 +256,11 @@ def run_burden(
         reader = open_vcf(Path(vcf))
         vcf_samples = list(reader.samples)
         raw_header = str(reader.raw_header)
+        if backend == "hail" and _is_bcf(vcf):
+            reader.close()
+            raise InputError("the Hail backend reads VCF text, not BCF (Hail's import_vcf has no BCF reader)", path=vcf,
+                             hint="convert it: bcftools view -Oz -o cohort.vcf.gz FILE && tabix -p vcf cohort.vcf.gz, "
+                                  "or use --backend local")
         from charcot.variants.reader import UNVERIFIED_INDEX, check_index
 
         try:

@@ -215,9 +215,11 @@ def plan_regions(path: str, workers: int) -> list[tuple[tuple[str, int, int], ..
     import pysam
     from cyvcf2 import VCF
 
-    index = str(path) + (".csi" if os.path.exists(str(path) + ".csi") else ".tbi")
-    with pysam.TabixFile(str(path), index=index) as tabix:
-        names = list(tabix.contigs)  # contigs that actually have records (header may list hundreds)
+    # contigs of the index: for a tabix-indexed VCF those that have records (the header may list hundreds); a BCF's
+    # CSI index lists every header contig (an empty one costs one quick region query). pysam.TabixFile cannot open
+    # a BCF index, VariantFile reads both.
+    with pysam.VariantFile(str(path)) as variants:
+        names = list(variants.index.keys()) if variants.index is not None else []
     vcf = VCF(path, lazy=True)
     try:
         try:
