@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import math
 import os
 import sys
 import tempfile
@@ -388,7 +389,10 @@ def _plain_coercion(param: Any) -> None:
                 if text in ("0", "false", "no", "n", "off"):
                     return False
                 raise ValueError(value)
-            return kind(value)
+            converted = kind(value)
+            if kind is float and not math.isfinite(converted):  # float() reads 'nan'/'inf': no option means them
+                raise ValueError(value)
+            return converted
         except (TypeError, ValueError):
             raise BadParameter(f"{value!r} is not a valid {_PLAIN_TYPES[kind]}.", ctx=ctx, param=param) from None
 
