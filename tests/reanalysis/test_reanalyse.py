@@ -44,7 +44,8 @@ def stored_cases(tmp_path: Path, run_cli) -> Path:  # type: ignore[no-untyped-de
     return root
 
 
-def _reanalyse(run_cli, root: Path, env_snapshot: Path | None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def _reanalyse(run_cli, root: Path, env_snapshot: Path | None, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+               code: int = 0):
     _knowledge_for.cache_clear()
     if env_snapshot is not None:
         monkeypatch.setenv("CHARCOT_KNOWLEDGE", str(env_snapshot))
@@ -53,7 +54,7 @@ def _reanalyse(run_cli, root: Path, env_snapshot: Path | None, monkeypatch: pyte
     finally:
         monkeypatch.delenv("CHARCOT_KNOWLEDGE", raising=False)
         _knowledge_for.cache_clear()
-    assert r.code == 0, r.stderr
+    assert r.code == code, r.stderr  # 3: no case could be re-run (docs/CLI.md)
     return json.loads(r.stdout)
 
 
@@ -89,7 +90,8 @@ def test_changed_or_missing_inputs_are_never_reanalysed(tmp_path: Path, run_cli)
     with (case / "demo.str.vcf").open("a") as handle:
         handle.write("\n")
     r = run_cli("reanalyse", str(case / "report"))
-    assert r.code == 0 and "NOT re-analysed" in r.stdout and "differs from the one the report was made from" in r.stdout
+    # nothing could be re-run: exit 3 (docs/CLI.md), the reason in the output
+    assert r.code == 3 and "NOT re-analysed" in r.stdout and "differs from the one the report was made from" in r.stdout
     (case / "demo.str.vcf").unlink()
     r = run_cli("reanalyse", str(case / "report"))
     assert "not found beside the report" in r.stdout
@@ -114,7 +116,7 @@ def test_an_older_snapshot_never_reanalyses_a_newer_report(tmp_path: Path, run_c
     root.mkdir()
     _case(root, "repeats-only", {"--str": DEMO / "demo.str.vcf"}, run_cli)
     oldest = released_versions()[0]
-    result = _reanalyse(run_cli, root, Path(oldest), monkeypatch)
+    result = _reanalyse(run_cli, root, Path(oldest), monkeypatch, code=3)
     (case,) = result["cases"]
     assert case["status"] == "not_reanalysed" and not case["changes"], case
     assert f"newer than the knowledge in force ({oldest})" in case["reason"]

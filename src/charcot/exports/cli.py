@@ -18,14 +18,15 @@ def _read_report(path: Path):  # type: ignore[no-untyped-def]
 
     from charcot.errors import InputError
     from charcot.report.model import Report
+    from charcot.structured import read_text
 
     if path.is_dir():
         path = path / "report.json"
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", path=str(path),
-                         hint="give a report.json (or the folder) written by 'charcot report'") from None
+        text = read_text(path, "report.json")
+    except InputError as exc:
+        raise InputError(exc.message, path=str(path), line=exc.line,
+                         hint=exc.hint or "give a report.json (or the folder) written by 'charcot report'") from None
     try:
         return Report.model_validate_json(text)
     except ValidationError as exc:

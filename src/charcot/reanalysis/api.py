@@ -260,11 +260,17 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     report's, so an unchanged case re-runs to the same JSON."""
     from pydantic import ValidationError
 
+    from charcot.errors import InputError
     from charcot.knowledge import get_knowledge
     from charcot.report.build import CaseInputs, build_report
+    from charcot.structured import read_text
 
     kb = get_knowledge()
-    raw = (folder / "report.json").read_text(encoding="utf-8")
+    try:
+        raw = read_text(folder / "report.json", "report.json")
+    except InputError as exc:  # e.g. not UTF-8: this case is not re-run, the others are
+        return CaseReanalysis(case=label or folder.name, status="not_reanalysed",
+                              reason=f"{exc.message}; re-run 'charcot report' once by hand"), None
     try:
         old = Report.model_validate_json(raw)
     except ValidationError as exc:

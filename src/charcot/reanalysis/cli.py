@@ -46,6 +46,11 @@ def register(app: typer.Typer) -> None:
             assert cases is not None
             result = reanalyse(cases, inputs)
         emit(result.model_dump_json(indent=1) if chosen == OutputFormat.JSON else describe(result), output)
+        if result.cases and all(c.status == "not_reanalysed" for c in result.cases):
+            from charcot.errors import NothingAssessed
+
+            raise NothingAssessed(f"none of the {len(result.cases)} case(s) could be re-analysed",
+                                  hint="the output says why for each case")
 
 
 def _reanalyse_store(data_dir: Path, database_url: str | None, inputs: list[Path]) -> ReanalysisResult:
