@@ -219,7 +219,7 @@ def plan_regions(path: str, workers: int) -> list[tuple[tuple[str, int, int], ..
     # CSI index lists every header contig (an empty one costs one quick region query). pysam.TabixFile cannot open
     # a BCF index, VariantFile reads both.
     with pysam.VariantFile(str(path)) as variants:
-        names = list(variants.index.keys()) if variants.index is not None else []
+        names = [str(name) for name in variants.index] if variants.index is not None else []
     vcf = VCF(path, lazy=True)
     try:
         try:
