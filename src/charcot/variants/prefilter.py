@@ -281,9 +281,8 @@ def select(path: Path, gzipped: bool, targets: Path, out: Path, scan: TextScan) 
                     mapped.close()
         if proc.wait() != 0:
             raise Doubt("bcftools refused the file")
-        with open(log, "rb") as err_in:
-            if b"is smaller than POS" in err_in.read(1 << 20):
-                raise Doubt("a record whose INFO/END is before its POS")
+        if _logged(log, b"is smaller than POS"):
+            raise Doubt("a record whose INFO/END is before its POS")
         ok = True
     finally:
         if not ok:
@@ -293,6 +292,17 @@ def select(path: Path, gzipped: bool, targets: Path, out: Path, scan: TextScan) 
                 with contextlib.suppress(OSError):
                     proc.stdin.close()
             proc.wait()
+
+
+def _logged(log: Path, words: bytes) -> bool:
+    """Whether bcftools' stderr (a file: it may be long) contains ``words``."""
+    with open(log, "rb") as handle:
+        last = b""
+        while chunk := handle.read(1 << 20):
+            if words in last[-len(words):] + chunk:
+                return True
+            last = chunk
+    return False
 
 
 def normalised(contigs: set[bytes]) -> set[str]:
