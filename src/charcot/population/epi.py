@@ -75,12 +75,13 @@ def _sex(value: str, path: Path, line: int) -> str:
 
 
 def _table(path: str | Path, value_column: str) -> list[tuple[int, str, str, float]]:
+    from charcot.structured import read_text
+
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=p) from exc
+    what = "population table" if value_column == "persons" else f"{value_column} table"
+    lines = read_text(p, what).splitlines()  # missing, not UTF-8, gzipped: in words; a BOM dropped
     rows: list[tuple[int, str, str, float]] = []
+    seen: dict[tuple[str, str], int] = {}
     header_seen = False
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
@@ -98,7 +99,12 @@ def _table(path: str | Path, value_column: str) -> list[tuple[int, str, str, flo
             raise InputError(f"{value_column} {cells[2]!r} is not a number", path=p, line=number) from exc
         if not math.isfinite(value) or value < 0:
             raise InputError(f"{value_column} must be a non-negative number", path=p, line=number)
-        rows.append((number, cells[0], _sex(cells[1], p, number), value))
+        key = (cells[0], _sex(cells[1], p, number))
+        if key in seen:  # would be counted twice (persons) or silently replaced (rates)
+            raise InputError(f"age band {key[0]!r}, sex {key[1]} appears twice (first on line {seen[key]})", path=p,
+                             line=number, hint="give each age band and sex one row")
+        seen[key] = number
+        rows.append((number, key[0], key[1], value))
     if not rows:
         raise InputError("no rows", path=p)
     return rows
