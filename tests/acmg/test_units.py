@@ -95,3 +95,15 @@ def test_bp4_is_withheld_when_spliceai_sees_a_possible_splicing_effect(predictor
     assert [e.criterion for e in out] == []
     assert [e.criterion for e in assess_computational(_ctx(["missense_variant"], spliceai_max=0.05, **predictor))] \
         == ["BP4"]
+
+
+@pytest.mark.parametrize(("pos", "criterion"), [(204, "BP4"), (210, "BP7"), (285, "BP4"), (275, "BP7")])
+def test_bp7_reaches_intronic_variants_only_beyond_plus7_and_minus21(pos: int, criterion: str) -> None:
+    # exons 100-200 and 300-400 on '+': 204 is +4, 210 is +10, 285 is -15, 275 is -25 (Walker 2023); closer to the
+    # splice site a SpliceAI score <= 0.1 is BP4, not BP7 (regression: +4 got BP7)
+    gene = PanelGene("X", Build.GRCh38, "1", 100, 1000, "+", None, (ExonInterval(1, 100, 200), ExonInterval(2, 300, 400)))
+    ctx = VariantContext(key=f"1-{pos}-A-G", chrom="1", allele=Allele(pos, "A", "G"), gene_symbol="X", gene=None,
+                         location=gene.locate(pos), consequences=["splice_region_variant", "intron_variant"],
+                         hgvs_p=None, protein_position=None, protein_length=None, frequencies=Frequencies(),
+                         predictors=Predictors(spliceai_max=0.05))
+    assert [e.criterion for e in assess_computational(ctx)] == [criterion]

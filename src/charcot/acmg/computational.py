@@ -21,6 +21,14 @@ CADD_PP3 = ((28.1, "Moderate"), (25.3, "Supporting"))
 CADD_BP4 = ((17.3, "Moderate"), (22.7, "Supporting"))
 SPLICEAI_PP3 = 0.2
 SPLICEAI_BP4 = 0.1
+# Walker et al. 2023 (ClinGen SVI splicing): BP7 extends to intronic variants at or beyond these positions
+BP7_DONOR_MIN = 7
+BP7_ACCEPTOR_MIN = 21
+
+
+def near_splice_site(intron_offset: int | None) -> bool:
+    """An intronic position closer to the exon than BP7 reaches (Walker 2023: +7 and -21)."""
+    return intron_offset is not None and -BP7_ACCEPTOR_MIN < intron_offset < BP7_DONOR_MIN
 
 
 def _missense(ctx: VariantContext) -> list[Evidence]:
@@ -71,7 +79,15 @@ def assess_computational(ctx: VariantContext) -> list[Evidence]:
                                 reason=f"SpliceAI max delta score {spliceai:.2f} >= {SPLICEAI_PP3} predicts a "
                                        "splicing effect", sources=[S.WALKER_2023]))
         elif spliceai <= SPLICEAI_BP4 and not ctx.is_missense and ctx.consequences is not None:
-            if ctx.has(SYNONYMOUS_TERMS | NONCODING_TERMS):
+            offset = ctx.location.intron_offset
+            if offset is not None and near_splice_site(offset) and not ctx.has(SYNONYMOUS_TERMS):
+                # Walker 2023: BP7 reaches intronic variants only at or beyond +7 and -21; closer to the splice site
+                # the low SpliceAI score is BP4 (computational evidence), not BP7
+                out.append(Evidence(criterion="BP4", strength="Supporting", points=points_for("BP4", "Supporting"),
+                                    reason=f"SpliceAI max delta score {spliceai:.2f} <= {SPLICEAI_BP4} at intronic "
+                                           f"position {offset:+d} (BP7 applies only at or beyond "
+                                           f"+{BP7_DONOR_MIN}/-{BP7_ACCEPTOR_MIN})", sources=[S.WALKER_2023]))
+            elif ctx.has(SYNONYMOUS_TERMS | NONCODING_TERMS):
                 out.append(Evidence(criterion="BP7", strength="Supporting", points=points_for("BP7", "Supporting"),
                                     reason=f"{'/'.join(ctx.consequences or [])} with SpliceAI max delta score "
                                            f"{spliceai:.2f} <= {SPLICEAI_BP4} (no predicted splicing effect)",

@@ -162,6 +162,8 @@ class Location:
     skipped_exon_length: int | None = None  # for canonical splice sites: length of the exon it flanks
     skipped_exon_number: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # intronic positions: distance from the nearest exon in HGVS terms, + on the donor side, - on the acceptor side
+    intron_offset: int | None = None
 
     def describe(self) -> str:
         total = f"/{self.exon_count}" if self.exon_count else ""
@@ -233,14 +235,15 @@ def _point_location(gene: PanelGene, pos: int) -> Location:
             # on '+', the base after an exon is the donor side; on '-', it is the acceptor side
             donor_side = near_left if plus else not near_left
             flanked = left if near_left else right
+            offset = dist if donor_side else -dist
             if dist <= 2:
                 region = Region.SPLICE_DONOR if donor_side else Region.SPLICE_ACCEPTOR
                 return Location(region, intron=intron, exon_count=total, skipped_exon_length=flanked.length,
                                 skipped_exon_number=flanked.number,
-                                last_exon=flanked.number == last_number)
+                                last_exon=flanked.number == last_number, intron_offset=offset)
             if dist <= 8:
-                return Location(Region.SPLICE_REGION_INTRONIC, intron=intron, exon_count=total)
-            return Location(Region.INTRON, intron=intron, exon_count=total)
+                return Location(Region.SPLICE_REGION_INTRONIC, intron=intron, exon_count=total, intron_offset=offset)
+            return Location(Region.INTRON, intron=intron, exon_count=total, intron_offset=offset)
     return Location(Region.UNKNOWN, exon_count=total)  # pragma: no cover - exons cover the span
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from charcot.acmg.computational import near_splice_site
 from charcot.acmg.context import KnownVariant, VariantContext
 from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
@@ -642,9 +643,10 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     if location.region in _SPLICE_SITE:
         return None
     # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
-    # and _quiet_finding sets that per allele)
+    # and _quiet_finding sets that per allele); of the intronic offset BP7 reads only which side of +7/-21 it is on
     where = (location.region, location.exon, location.exon_count, location.last_exon, location.nmd_escape,
-             location.skipped_exon_length, location.skipped_exon_number, location.notes)
+             location.skipped_exon_length, location.skipped_exon_number, location.notes,
+             near_splice_site(location.intron_offset))
     return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
             call.not_left_aligned,
             tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
@@ -673,10 +675,11 @@ class _QuietMemo:
         return found
 
 
-# every field of Location but the intron number is in a quiet signature (a new field must be added there)
+# every field of Location but the intron number (and the offset, as near_splice_site) is in a quiet signature (a new
+# field must be added there)
 assert {f.name for f in dataclasses.fields(Location)} == {
     "region", "exon", "intron", "exon_count", "last_exon", "nmd_escape", "skipped_exon_length",
-    "skipped_exon_number", "notes"}, "update _quiet_signature's 'where' for the new Location field"
+    "skipped_exon_number", "notes", "intron_offset"}, "update _quiet_signature's 'where' for the new Location field"
 
 
 def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, location: Location,
