@@ -161,3 +161,11 @@ def test_age_limits_are_in_completed_years(age: float, status: CriterionStatus) 
     facts = PatientFacts.model_validate({"clinical": {"age": age}})
     result = evaluate(_criterion(AB19001, "age"), facts)
     assert result.status is status, result.reason
+
+
+def test_a_matching_date_before_onset_is_named_as_such(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    # was 'record today: today (2021-01-01) is before symptom onset'
+    r = run_cli("therapies", _old_case(tmp_path), "--as-of", "2021-01-01")
+    assert r.code == 2
+    assert "the matching date 2021-01-01 is before the patient's symptom onset (2022-01-10)" in r.stderr
+    assert "--as-of" in r.stderr and "Traceback" not in r.stderr

@@ -122,6 +122,10 @@ def load_case_facts_on(path: str | Path, on: date | None = None) -> tuple[Patien
     case = load_case(Path(path))
     if on is None:
         on = max(get_knowledge().meta.snapshot_date, assess(case).today)
+    elif on < case.onset.date:
+        raise InputError(f"the matching date {on.isoformat()} is before the patient's symptom onset "
+                         f"({case.onset.date.isoformat()})", path=Path(path),
+                         hint="give --as-of on or after symptom onset, or leave it out")
     a = assess(case, today=on)
     dead = deceased_note(case)
     if dead:

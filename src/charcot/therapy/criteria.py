@@ -259,7 +259,7 @@ def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> Crite
         if onset is not None and within(c, onset):
             # diagnosis comes after onset, so time since diagnosis is at most time since onset (an upper bound
             # only: it says nothing about a lower one, so a criterion with a minimum stays unknown)
-            return _result(c, CriterionStatus.MET, f"diagnosis date not given, but symptom onset was {onset:g} months "
+            return _result(c, CriterionStatus.MET, f"time since diagnosis not given, but symptom onset was {onset:g} months "
                                                    f"ago, so time since diagnosis is {bound}{unit}")
     if value is None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} not given; needs {bound}{unit}", missing=label)
