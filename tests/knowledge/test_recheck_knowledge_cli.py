@@ -63,3 +63,31 @@ def test_released_versions_are_listed_in_version_order(run_cli) -> None:  # type
     assert [version_key(v) for v in versions] == sorted(version_key(v) for v in versions)  # type: ignore[type-var]
     r = run_cli("knowledge", "diff", "no-such-version")
     assert r.code == 2 and ", ".join(versions) in r.stderr
+
+
+def test_snapshot_archives_saved_elsewhere_and_named_in_errors(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import tarfile
+
+    folder = tmp_path / "kb"
+    shutil.copytree(DATA_DIR, folder)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("CHARCOT_KNOWLEDGE", str(folder))
+    _knowledge_for.cache_clear()
+    try:
+        # saving into the snapshot folder added the archive to the snapshot it saved (exit 0)
+        r = run_cli("knowledge", "snapshot", "save", str(folder / "derived" / "saved.tar.gz"))
+        assert r.code == 2 and "inside the knowledge snapshot folder" in r.stderr
+        assert not (folder / "derived" / "saved.tar.gz").exists()
+    finally:
+        monkeypatch.delenv("CHARCOT_KNOWLEDGE")
+        _knowledge_for.cache_clear()
+    # an archive made by hand with tar (folder entries included) loads; a broken file in it is named by the
+    # archive, not by the cache folder it was unpacked into
+    genes = folder / "genes.yaml"
+    genes.write_text(genes.read_text(encoding="utf-8").replace("symbol:", "symbol: [", 1), encoding="utf-8")
+    archive = tmp_path / "by-hand.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname="data")
+    r = run_cli("knowledge", "diff", str(archive), "current")
+    assert r.code == 2 and f"{archive}: data/genes.yaml line" in r.stderr and "cache" not in r.stderr, r.stderr

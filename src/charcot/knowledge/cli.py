@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +283,12 @@ def snapshot_save_cmd(
     from charcot.knowledge.snapshots import save_snapshot
 
     kb = _kb()
+    if str(out) != "-" and Path(os.path.realpath(out)).is_relative_to(os.path.realpath(kb.data_dir)):
+        from charcot.errors import OutputError
+
+        # every file of that folder is part of the snapshot: the archive would change the knowledge it saves
+        raise OutputError(f"the archive would be inside the knowledge snapshot folder it saves ({kb.data_dir})", path=out,
+                          hint="write the archive outside that folder")
     digest = save_snapshot(kb.data_dir, out)
     # on stderr: with ARCHIVE '-' standard output carries the archive alone
     note(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "

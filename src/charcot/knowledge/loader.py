@@ -35,6 +35,19 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# Snapshot archives unpacked into the user's cache (charcot.knowledge.snapshots.open_snapshot): cache folder ->
+# the archive the user named, so an error names "old.tar.gz: data/genes.yaml", never a cache path.
+ARCHIVES: dict[Path, Path] = {}
+
+
+def shown(path: Path) -> str | Path:
+    """``path`` as the user knows it: a file of an unpacked snapshot archive is named by the archive."""
+    for folder, archive in ARCHIVES.items():
+        if path.is_relative_to(folder):
+            return f"{archive}: {path.relative_to(folder.parent).as_posix()}"
+    return path
+
+
 def read_yaml(path: Path) -> Any:
     import yaml  # only when a section is parsed: the compiled store (charcot.knowledge.compiled) needs none
 
@@ -43,11 +56,11 @@ def read_yaml(path: Path) -> Any:
         with open(path, encoding="utf-8") as handle:
             return yaml.load(handle, Loader=loader)
     except FileNotFoundError as exc:
-        raise KnowledgeError("knowledge file is missing", path=path, hint="restore it from git") from exc
+        raise KnowledgeError("knowledge file is missing", path=shown(path), hint="restore it from git") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise KnowledgeError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path, line=line,
+        raise KnowledgeError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=shown(path), line=line,
                              hint="fix the YAML syntax at that line") from exc
 
 
@@ -99,7 +112,7 @@ def load_meta(data_dir: Path = DATA_DIR) -> KnowledgeMeta:
     try:
         return KnowledgeMeta.model_validate(raw)
     except ValidationError as exc:
-        raise _schema_error(data_dir, _format_validation(exc), path=path) from exc
+        raise _schema_error(data_dir, _format_validation(exc), path=shown(path)) from exc
 
 
 def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
@@ -109,17 +122,17 @@ def load_bibliography(data_dir: Path = DATA_DIR) -> dict[str, Source]:
         raw = read_yaml(path) or {}
         entries = raw.get("sources", []) if isinstance(raw, dict) else None
         if not isinstance(entries, list):
-            raise KnowledgeError("expected a top-level 'sources:' list", path=path)
+            raise KnowledgeError("expected a top-level 'sources:' list", path=shown(path))
         for index, item in enumerate(entries):
             try:
                 source = Source.model_validate(item)
             except ValidationError as exc:
-                error = _schema_error(data_dir, _format_validation(exc), path=path, record=_record_label(item, index),
+                error = _schema_error(data_dir, _format_validation(exc), path=shown(path), record=_record_label(item, index),
                                       hint="each source needs key and citation, plus pmid/doi/url")
                 raise error from exc
             if source.key in merged:
                 raise KnowledgeError(f"source key {source.key!r} is defined twice (also in {origin[source.key].name})",
-                                     path=path, record=source.key, hint="keep one definition of each key")
+                                     path=shown(path), record=source.key, hint="keep one definition of each key")
             merged[source.key] = source
             origin[source.key] = path
     return merged
@@ -142,7 +155,7 @@ def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
     raw = read_yaml(path) or {}
     items = raw.get("records") if isinstance(raw, dict) else None
     if not isinstance(items, list):
-        raise KnowledgeError("expected a top-level 'records:' list", path=path)
+        raise KnowledgeError("expected a top-level 'records:' list", path=shown(path))
     module = schema_module(section)
     model: type[CitedRecord] = module.Record
     records: list[CitedRecord] = []
@@ -151,11 +164,11 @@ def load_section(section: str, data_dir: Path = DATA_DIR) -> list[CitedRecord]:
         try:
             record = model.model_validate(item)
         except ValidationError as exc:
-            raise _schema_error(data_dir, _format_validation(exc), path=path, record=_record_label(item, index),
+            raise _schema_error(data_dir, _format_validation(exc), path=shown(path), record=_record_label(item, index),
                                 hint=f"see the {model.__name__} schema in charcot/knowledge/schema/{section}.py") from exc
         key = record.key
         if key in seen:
-            raise KnowledgeError(f"duplicate record key {key!r} (first at record #{seen[key] + 1})", path=path,
+            raise KnowledgeError(f"duplicate record key {key!r} (first at record #{seen[key] + 1})", path=shown(path),
                                  record=_record_label(item, index), hint="merge the two records")
         seen[key] = index
         records.append(record)

@@ -67,6 +67,9 @@ def open_snapshot(path: Path) -> Path:
                          hint="give a snapshot folder or a .tar.gz from 'charcot knowledge snapshot save'")
     raw = path.read_bytes()
     target = _cache_root() / hashlib.sha256(raw).hexdigest()
+    from charcot.knowledge.loader import ARCHIVES
+
+    ARCHIVES[target / "data"] = path  # errors in its files name the archive, not the cache
     if (target / "data" / "meta.yaml").is_file():
         return target / "data"
     try:
@@ -74,6 +77,8 @@ def open_snapshot(path: Path) -> Path:
             members = tar.getmembers()
             for m in members:
                 parts = Path(m.name).parts
+                if m.isdir() and parts and parts[0] == "data" and ".." not in parts and not Path(m.name).is_absolute():
+                    continue  # a folder entry, as 'tar czf x.tar.gz data' writes: harmless
                 if not m.isfile() or not parts or parts[0] != "data" or ".." in parts or Path(m.name).is_absolute():
                     raise InputError(f"{path}: archive member {m.name!r} is not a plain file under data/",
                                      hint="only archives written by 'charcot knowledge snapshot save' can be loaded")
