@@ -427,7 +427,7 @@ def _metavar_for(param: Any) -> str | None:
         if candidate is None or candidate is type(None):
             continue
         if isinstance(candidate, type) and issubclass(candidate, Path):
-            return "FILE"
+            return "DIR" if (getattr(param, "name", "") or "").endswith("dir") else "FILE"
         if candidate is bool:
             return None
         if candidate is int:

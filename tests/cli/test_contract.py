@@ -150,3 +150,19 @@ def test_usage_errors_have_the_charcot_style(run_cli) -> None:  # type: ignore[n
     assert typo.code == 2 and "Did you mean 'interpret'?" in typo.stderr and "╭" not in typo.stderr
     unknown = run_cli("knowledge", "gene", "SOD1", "--bogus")
     assert unknown.code == 2 and unknown.stderr.startswith("charcot: error: No such option: --bogus")
+
+
+@pytest.mark.parametrize(("path", "command"), COMMAND_PATHS, ids=IDS)
+def test_help_names_only_real_options(path: str, command: Any) -> None:
+    """A help text that sends the user to an option names one the command has, never a retired spelling
+    (re-check: --repeat-covariate said 'needs --str-vcf'); a folder option shows DIR, not FILE."""
+    problems: list[str] = []
+    texts = [command.help or "", *((p.help or "") for p in command.params)]
+    for text in texts:
+        for named in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", text):
+            if named in FORBIDDEN:
+                problems.append(f"help names {named}: {FORBIDDEN[named]}")
+    for param in _options(command):
+        if (param.name or "").endswith("dir") and param.metavar == "FILE":
+            problems.append(f"{param.opts[0]} is a folder but shows FILE")
+    assert not problems, f"{path}: " + "; ".join(problems)

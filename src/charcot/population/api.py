@@ -362,7 +362,7 @@ def run_burden(
                   None)
         if c9 is None:
             not_assessed.append({"what": "C9orf72 repeat covariate",
-                                 "reason": "no C9orf72 repeat call (give --str-vcf with the C9orf72 locus)"})
+                                 "reason": "no C9orf72 repeat call (give --str with the C9orf72 locus)"})
         elif not (c9.carriers & c9.tested).any() or (c9.carriers & c9.tested).all():
             notes.append("C9orf72 repeat covariate not used: the expansion status is the same for every sample")
         else:

@@ -65,7 +65,7 @@ def burden(
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the QQ and forest plots."),
     repeat_covariate: bool = typer.Option(False, "--repeat-covariate",
                                           help="Adjust the gene x mask tests for C9orf72 repeat expansion carrier "
-                                               "status (needs --str-vcf)."),
+                                               "status (needs --str)."),
 ) -> None:
     """Collapsing burden tests per ALS gene and qualifying-variant class (Fisher, Firth, ACAT-V), and gene x mask
     tests (lof, missense, both; with --alphamissense also AlphaMissense alone and in union; singleton / af<=0.1% /
