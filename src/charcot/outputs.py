@@ -292,6 +292,9 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
         raise OutputError(f"{option} {target} is a folder, not a file", path=target,
                           hint=f"give a file name inside it, e.g. {target / ('out' + _suffix_hint(option))}")
     if _write_through_target(target):
+        if stat.S_ISSOCK(os.stat(target).st_mode):  # open() cannot write a socket: say so before any work
+            raise OutputError(f"{option} {target} is a socket, not a file or pipe", path=target,
+                              hint="choose a file name, or - for standard output")
         return
     _refuse_input(target, option)
     if os.path.lexists(target) and not target.exists():

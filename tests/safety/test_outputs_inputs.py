@@ -116,3 +116,14 @@ def test_plots_into_an_outdir_wait_for_the_other_outputs(run_cli, tmp_path: Path
     assert not plots.exists() or not list(plots.iterdir()), "plots were written although -o failed"
     res = run_cli("clinical", CASE, "--outdir", plots, "-o", tmp_path / "c.json")
     assert res.code == 0 and list(plots.glob("*.png")), res.stderr
+
+
+def test_socket_target_refused_before_work(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        res = run_cli("clinical", CASE, "-o", path)
+    assert res.code == 2 and "is a socket" in res.stderr, res.stderr
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
