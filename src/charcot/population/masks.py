@@ -20,7 +20,10 @@ covariates, :func:`charcot.population.skat.logistic_null`):
   the Firth estimate (Wald interval) where Firth ran, else the one-step score estimate
   ``exp(S/V)`` with ``exp(S/V +- 1.96/sqrt(V))``.
 * **SKAT** and **SKAT-O** on the variants' dosages, Beta(MAF; 1, 25) weights
-  (:mod:`charcot.population.skat`). Below 2,000 analysed samples both use the small-sample moment
+  (:mod:`charcot.population.skat`). A missing genotype counts as no copy and the MAF is taken over twice the
+  analysed samples, in both backends and in the ``hl.skat`` cross-check; the SKAT package instead imputes a
+  missing genotype as 2 x MAF with the MAF over the called genotypes, so the two differ only at sites with
+  missing calls (checked equal on complete genotypes, tests/population/test_skat.py). Below 2,000 analysed samples both use the small-sample moment
   adjustment of Lee, Emond et al. (2012), where the SKAT package applies it by default for a binary
   trait (exact variance under Bernoulli residuals, kurtosis from 10,000 null phenotype resamples with
   the case count fixed, a fixed seed); ``skat_adjustment`` says which null was used and
