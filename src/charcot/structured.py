@@ -243,9 +243,13 @@ def bgzf_damage(path: str | Path) -> str | None:
     try:
         with open(path, "rb") as handle:
             offset = 0
+            last_size = 0
             while True:
                 head = handle.read(12)
                 if not head:
+                    if offset and last_size:  # every block whole, but not the empty end-of-file block last
+                        return ("the compressed file has no BGZF end-of-file marker: it was cut short (a copy or "
+                                "download that stopped), so records at its end may be missing")
                     return None
                 if len(head) < 12 or head[:4] != _BGZF_MAGIC:
                     if offset == 0:
@@ -270,6 +274,7 @@ def bgzf_damage(path: str | Path) -> str | None:
                     return (f"the compressed file is truncated or corrupt: the BGZF block at byte {offset} fails its "
                             "checksum")
                 offset += bsize
+                last_size = isize
     except OSError:
         return None
 

@@ -71,3 +71,20 @@ def test_stdin_errors_name_standard_input(tmp_path: Path) -> None:
         err = done.stderr.decode()
         assert done.returncode == 2, err
         assert "standard input" in err and "charcot-stdin" not in err and "/tmp/" not in err
+
+
+def test_repeat_caller_file_bom_and_cut_bgzf(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gzip as _gzip
+
+    src = DATA / "repeats" / "643594.clinical.str.vcf"
+    bom = tmp_path / "bom.vcf"
+    bom.write_bytes(b"\xef\xbb\xbf" + src.read_bytes())
+    res, plain = run_cli("repeats", bom), run_cli("repeats", src)
+    assert res.code == plain.code == 0, res.stderr  # was "not a VCF": the BOM is dropped as for every text input
+    assert res.stdout.replace(str(bom), "X") == plain.stdout.replace(str(src), "X")
+    bgzf = DATA / "repeats" / "643594.clinical.str.annotated.limits.vcf.gz"
+    cut = tmp_path / "cut.vcf.gz"
+    cut.write_bytes(bgzf.read_bytes()[:-28])  # the end-of-file block removed
+    assert _gzip.decompress(cut.read_bytes())  # every remaining block is whole
+    res = run_cli("repeats", cut)
+    assert res.code == 2 and "end-of-file marker" in res.stderr, res.stderr

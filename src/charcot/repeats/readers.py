@@ -96,10 +96,11 @@ Interval = tuple[str, int, int]
 def _open_text(path: Path) -> Iterator[str]:
     with open(path, "rb") as probe:
         magic = probe.read(2)
+    # utf-8-sig: a byte-order mark (a file saved by Excel or Notepad) is dropped, as for every text input
     if magic == b"\x1f\x8b":
-        handle: Any = gzip.open(path, "rt", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+        handle: Any = gzip.open(path, "rt", encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed below
     else:
-        handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+        handle = open(path, encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed below
     with handle:
         yield from handle
 
