@@ -97,3 +97,16 @@ def test_an_indexed_bcf_cohort_streams_on_two_workers_like_its_vcf(tmp_path: Pat
     # Hail's import_vcf has no BCF reader: refused before Spark starts
     with pytest.raises(InputError, match="reads VCF text, not BCF"):
         run_burden(bcf, PHENO, all_genes=True, criteria=criteria, backend="hail")
+
+
+def test_a_phenotype_file_saved_with_a_byte_order_mark_reads_like_without(tmp_path: Path) -> None:
+    # Excel's UTF-8 BOM made the first header name '\ufeffstatus': "no status column in the header (status, ...)"
+    from charcot.population.phenotypes import read_phenotypes
+
+    lines = PHENO.read_text(encoding="utf-8").splitlines()
+    moved = ["\t".join([c[1], c[0], *c[2:]]) for c in (line.split("\t") for line in lines)]  # status first
+    path = tmp_path / "excel.tsv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(moved) + "\n").encode())
+    with_bom = read_phenotypes(path, ["sex"])
+    plain = read_phenotypes(PHENO, ["sex"])
+    assert with_bom.status == plain.status and with_bom.covariates == plain.covariates

@@ -105,13 +105,11 @@ def _decode_status(values: list[tuple[int, str, str]], path: str) -> tuple[dict[
 
 def read_phenotypes(path: str | Path, covariates: list[str] | None = None) -> Phenotypes:
     """Parse a phenotype TSV or PED file; raise InputError (file, line, sample) on any problem."""
+    from charcot.structured import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError("phenotype file not found", path=p) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("phenotype file is not UTF-8 text", path=p) from exc
+    # the shared reader: a byte-order mark (Excel) is dropped (it hid the first header name), gzip/UTF-16 refused
+    text = read_text(p, "phenotype file")
     wanted = covariates or []
     is_ped = p.suffix.lower() in (".ped", ".fam")
     rows: list[tuple[int, list[str]]] = []
