@@ -88,3 +88,16 @@ def test_repeat_caller_file_bom_and_cut_bgzf(run_cli, tmp_path: Path) -> None:  
     assert _gzip.decompress(cut.read_bytes())  # every remaining block is whole
     res = run_cli("repeats", cut)
     assert res.code == 2 and "end-of-file marker" in res.stderr, res.stderr
+
+
+def test_bed_with_bom_or_binary(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vcf = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+    bom = tmp_path / "panel.bed"
+    bom.write_bytes(b"\xef\xbb\xbfchr21\t31659000\t31669000\n")  # SOD1, GRCh38
+    res = run_cli("interpret", vcf, "--bed", bom, "--build", "GRCh38")
+    assert res.code in (0, 3), res.stderr  # was "no knowledge-base gene overlaps": the BOM hid chr21
+    assert "SOD1" in res.stdout or "1 ALS genes" in res.stdout
+    binary = tmp_path / "binary.bed"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xfc\xfd")
+    res = run_cli("interpret", vcf, "--bed", binary, "--build", "GRCh38")
+    assert res.code == 2 and "not UTF-8" in res.stderr and "codec" not in res.stderr, res.stderr

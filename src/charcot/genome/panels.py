@@ -55,11 +55,10 @@ def _resolve_symbols(names: Sequence[str], kb: Any) -> list[str]:
 
 def read_bed(path: Path) -> list[tuple[str, int, int]]:
     """BED regions as (chrom without 'chr', 1-based start, inclusive end)."""
+    from charcot.structured import read_text
+
     regions: list[tuple[str, int, int]] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the BED file: {exc}", path=path) from None
+    text = read_text(path, "BED file")  # missing, a folder, gzipped, not UTF-8: in words; a BOM is dropped
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith(("#", "track", "browser")):
             continue
