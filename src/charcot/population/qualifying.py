@@ -240,10 +240,9 @@ def read_plp_sites(path: str) -> frozenset[tuple[str, int, str, str]]:
     from charcot.errors import InputError
 
     sites: set[tuple[str, int, str, str]] = set()
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError("P/LP site list not found", path=path) from exc
+    from charcot.structured import read_text
+
+    lines = read_text(Path(path), "P/LP site list").splitlines()  # missing, not UTF-8, gzipped: in words; BOM dropped
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue

@@ -34,11 +34,10 @@ class RepeatLocus:
 
 
 def read_repeat_loci(path: str | Path) -> list[RepeatLocus]:
+    from charcot.structured import read_text
+
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError("repeat-loci file not found", path=p) from exc
+    lines = read_text(p, "repeat-loci file").splitlines()  # missing, not UTF-8, gzipped: in words; a BOM dropped
     loci: list[RepeatLocus] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
