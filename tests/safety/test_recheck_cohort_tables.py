@@ -33,3 +33,17 @@ def test_repeat_loci_bom_and_latin1(tmp_path: Path) -> None:
     latin.write_bytes(table + b"# r\xe9gion\n")
     with pytest.raises(InputError, match="not UTF-8"):
         read_repeat_loci(latin)
+
+
+def test_alphamissense_subset_with_bom_or_latin1(tmp_path: Path) -> None:
+    from charcot.population.alphamissense import AlphaMissenseScores
+
+    head = (Path(__file__).resolve().parents[1] / "data" / "variants" / "resources" / "scores"
+            / "AlphaMissense_hg38.head.tsv").read_bytes()
+    bom = tmp_path / "bom.tsv"
+    bom.write_bytes(b"\xef\xbb\xbf" + head)
+    assert AlphaMissenseScores(bom).score("1", 69094, "G", "T") is not None  # was "not an AlphaMissense TSV"
+    latin = tmp_path / "latin.tsv"
+    latin.write_bytes(head + b"chr1\t69094\tG\tA\thg38\tQ8NH21\tENST\tV2L\t0.3\tlikely_b\xe9nign\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        AlphaMissenseScores(latin)

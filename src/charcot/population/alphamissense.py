@@ -33,9 +33,15 @@ _INDEX_HINT = "bgzip the TSV and index it: tabix -s 1 -b 2 -e 2 FILE (or give a 
 def _open_text(path: str) -> Any:
     with open(path, "rb") as raw:
         magic = raw.read(2)
+    # utf-8-sig: a subset saved by a spreadsheet starts with a byte-order mark, dropped here
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _not_text(path: str, exc: UnicodeDecodeError) -> InputError:
+    return InputError(f"the AlphaMissense file is not UTF-8 text (byte {exc.start} of a read block)", path=path,
+                      hint="give the released TSV unchanged (or rows of it saved as UTF-8 text)")
 
 
 def read_columns(path: str | Path) -> dict[str, int]:
@@ -55,7 +61,9 @@ def read_columns(path: str | Path) -> dict[str, int]:
                     return {name: i for i, name in enumerate(cells)}
                 if not line.startswith("#") or number > 50:
                     break
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _not_text(path, exc) from None
+    except (OSError, EOFError) as exc:
         raise InputError(f"cannot read the AlphaMissense file: {exc}", path=path) from exc
     raise InputError("not an AlphaMissense TSV: no '#CHROM POS REF ALT ... am_pathogenicity' column line",
                      path=path, hint="give the released AlphaMissense_hg38/hg19 TSV (or rows of it with its header)")
@@ -90,13 +98,16 @@ class AlphaMissenseScores:
                 raise InputError("the AlphaMissense file is too large to read without an index", path=self.path,
                                  hint=_INDEX_HINT)
             self._table = {}
-            with _open_text(self.path) as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.startswith("#") or not line.strip():
-                        continue
-                    key, value = self._parse(line, number)
-                    if value > self._table.get(key, -1.0):
-                        self._table[key] = value
+            try:
+                with _open_text(self.path) as handle:
+                    for number, line in enumerate(handle, start=1):
+                        if line.startswith("#") or not line.strip():
+                            continue
+                        key, value = self._parse(line, number)
+                        if value > self._table.get(key, -1.0):
+                            self._table[key] = value
+            except UnicodeDecodeError as exc:
+                raise _not_text(self.path, exc) from None
 
     def _parse(self, line: str, number: int | None) -> tuple[tuple[str, int, str, str], float]:
         cells = line.rstrip("\r\n").split("\t")
