@@ -101,3 +101,15 @@ def test_bed_with_bom_or_binary(run_cli, tmp_path: Path) -> None:  # type: ignor
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xfc\xfd")
     res = run_cli("interpret", vcf, "--bed", binary, "--build", "GRCh38")
     assert res.code == 2 and "not UTF-8" in res.stderr and "codec" not in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize(("option", "value", "words"), [("--min-gq", "20", "declares no FORMAT/GQ"),
+                                                        ("--min-dp", "10", "declares no FORMAT/DP"),
+                                                        ("--min-gq", "-5", "negative")])
+def test_quality_threshold_the_calls_cannot_meet(run_cli, option: str, value: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    # The demo VCF carries GT only: any threshold dropped every call (SOD1 A4V included) and the run said
+    # "0 variant(s) in 2 ALS genes", exit 0.
+    from charcot.report.demo import demo_dir
+
+    res = run_cli("interpret", demo_dir() / "demo.vcf.gz", option, value)
+    assert res.code == 2 and words in res.stderr, res.stderr

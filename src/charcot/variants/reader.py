@@ -804,6 +804,14 @@ def _read_calls(
     if "##FORMAT=<ID=GT," not in raw_header:
         raise InputError("the header declares no FORMAT/GT field, so genotypes cannot be read", path=path,
                          hint="give the caller's VCF with genotypes (FORMAT GT)")
+    for option, value, fmt_id in (("--min-gq", min_gq, "GQ"), ("--min-dp", min_dp, "DP")):
+        # a threshold the calls cannot be held to would drop every call and read as "no variant found"
+        if value is not None and value < 0:
+            raise InputError(f"{option} {value} is negative: {fmt_id} values start at 0", hint=f"give {option} 0 or more")
+        if value is not None and f"##FORMAT=<ID={fmt_id}," not in raw_header:
+            raise InputError(f"{option} was given, but the VCF declares no FORMAT/{fmt_id}: every call would be dropped "
+                             "and the genes read as free of variants", path=path,
+                             hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
