@@ -113,3 +113,18 @@ def test_quality_threshold_the_calls_cannot_meet(run_cli, option: str, value: st
 
     res = run_cli("interpret", demo_dir() / "demo.vcf.gz", option, value)
     assert res.code == 2 and words in res.stderr, res.stderr
+
+
+def test_foreign_bcf_index_hint_names_a_tool_that_indexes_bcf(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from charcot.report.demo import demo_dir
+
+    bcfs = []
+    for name, src in (("a", demo_dir() / "demo.vcf.gz"), ("b", DATA / "variants" / "pfeiffer_panel.vcf.gz")):
+        out = tmp_path / f"{name}.bcf"
+        subprocess.run(["bcftools", "view", "-Ob", "-o", str(out), str(src)], check=True, capture_output=True)
+        subprocess.run(["bcftools", "index", str(out)], check=True, capture_output=True)
+        bcfs.append(out)
+    (tmp_path / "a.bcf.csi").write_bytes((tmp_path / "b.bcf.csi").read_bytes())  # another file's index
+    res = run_cli("interpret", bcfs[0])
+    assert res.code == 2 and "does not belong" in res.stderr, res.stderr
+    assert "bcftools index -f a.bcf" in res.stderr and "tabix" not in res.stderr  # tabix cannot index a BCF

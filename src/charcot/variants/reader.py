@@ -527,8 +527,9 @@ def _index_files(path: Path) -> list[Path]:
 
 
 def _rebuild_hint(path: Path) -> str:
-    return (f"rebuild it (tabix -f -p vcf {path.name}, or bcftools index -f {path.name}) or delete it; "
-            "charcot then reads the whole file")
+    how = (f"bcftools index -f {path.name}" if path.name.lower().endswith(".bcf")  # tabix cannot index a BCF
+           else f"tabix -f -p vcf {path.name}, or bcftools index -f {path.name}")
+    return f"rebuild it ({how}) or delete it; charcot then reads the whole file"
 
 
 def _bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
