@@ -138,6 +138,23 @@ def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> 
     return OutputFormat(text)
 
 
+def past_date(value: str | None, option: str) -> Any:
+    """A YYYY-MM-DD option that names a day that has happened (an assessment, a sign-off): None when not
+    given; a malformed or future date is an error naming the option."""
+    from datetime import date
+
+    if value is None or value == "":
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-03-14") from None
+    if day > date.today():
+        raise InputError(f"{option} {day.isoformat()} is in the future",
+                         hint=f"give the day it happened (today at the latest), or leave {option} out")
+    return day
+
+
 def note(text: str) -> None:
     """A message for the person at the terminal that is not the result (what was written where): on stderr,
     and not at all with -q, which leaves only errors there."""

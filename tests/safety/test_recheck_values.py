@@ -55,3 +55,23 @@ def test_claim_n_true(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     claim.write_text("text: it works\nintervention: drug X\nn: yes\n")
     res = run_cli("claim", "check", claim)
     assert res.code == 2 and "a yes/no value (true) where a number is expected" in res.stderr, res.stderr
+
+
+def test_dates_on_the_command_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = tmp_path / "case.yaml"
+    case.write_text(CASE)
+    # an assessment in the future was assessed (ages and durations extrapolated to it), exit 0
+    res = run_cli("clinical", case, "--assessment-date", "2999-01-01")
+    assert res.code == 2 and "--assessment-date 2999-01-01 is in the future" in res.stderr, res.stderr
+    # an assessment before onset named an internal field: "record today: today (...)"
+    res = run_cli("clinical", case, "--assessment-date", "1900-01-01")
+    assert res.code == 2 and "record today" not in res.stderr and "before symptom onset" in res.stderr, res.stderr
+    # a matching date 8,000 years on was an internal error (pydantic ValidationError, exit 1)
+    res = run_cli("therapies", case, "--as-of", "9999-12-31")
+    assert res.code == 2 and "years old" in res.stderr and "internal error" not in res.stderr, res.stderr
+    # a report signed off in the future was written
+    out = tmp_path / "report"
+    res = run_cli("report", "--clinical", case, "--no-pdf", "--outdir", out, "--sign-off", "final", "--reviewer", "A",
+                  "--signed-on", "2099-01-01")
+    assert res.code == 2 and "--signed-on 2099-01-01 is in the future" in res.stderr, res.stderr
+    assert not out.exists()

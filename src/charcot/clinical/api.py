@@ -34,7 +34,7 @@ from charcot.clinical.model import (
 )
 from charcot.clinical.progression import DeltaFs, Slope, delta_fs, least_squares_slope, two_point_slope
 from charcot.errors import InputError, NotAssessable
-from charcot.model import NotAssessed
+from charcot.model import MAX_AGE_YEARS, NotAssessed
 
 BASELINE_WINDOW_BEFORE_DIAGNOSIS = timedelta(days=31)
 BASELINE_LATE_CAVEAT_DAYS = 92
@@ -83,8 +83,12 @@ def load_case(path: Path) -> ClinicalCase:
 def _resolve_today(case: ClinicalCase, today: date | None) -> tuple[date, str]:
     if today is not None:
         if today < case.onset.date:
-            raise InputError(f"today ({today.isoformat()}) is before symptom onset ({case.onset.date.isoformat()})",
-                             record="today")
+            raise InputError(f"the assessment date {today.isoformat()} is before symptom onset "
+                             f"({case.onset.date.isoformat()})", hint="give a date on or after symptom onset")
+        if case.date_of_birth is not None and years_between(case.date_of_birth, today) > MAX_AGE_YEARS:
+            raise InputError(f"the assessment date {today.isoformat()} would make the patient "
+                             f"{years_between(case.date_of_birth, today):.0f} years old (more than {MAX_AGE_YEARS})",
+                             hint="check the date (YYYY-MM-DD)")
         return today, "explicit"
     # The latest recorded date: a diagnosis made after the last visit is part of the record.
     if case.visits and (case.diagnosis is None or case.visits[-1].date >= case.diagnosis.date):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from charcot.cli_contract import OutputFormat, format_option, output_option, resolve_format
-from charcot.errors import InputError
 
 
 def _clinical(
@@ -22,19 +20,14 @@ def _clinical(
                                        help="Assume C9orf72 'normal' or 'expanded' when the case has no result."),
 ) -> None:
     """Clinical assessment: ALSFRS-R, progression, staging, ENCALS prognosis, criteria, mimics, care alerts."""
-    from charcot.cli_contract import emit, note
+    from charcot.cli_contract import emit, note, past_date
     from charcot.clinical.api import assess, load_case, render_plots
     from charcot.clinical.report_text import table
     from charcot.outputs import check_output_dir
 
     if outdir is not None:
         check_output_dir(outdir, option="--outdir", exclusive=False)
-    when = None
-    if assessment_date is not None:
-        try:
-            when = date.fromisoformat(assessment_date)
-        except ValueError as exc:
-            raise InputError(f"--assessment-date must be YYYY-MM-DD, got {assessment_date!r}") from exc
+    when = past_date(assessment_date, "--assessment-date")
     case = load_case(case_file)
     assessment = assess(case, today=when, c9orf72_status=c9orf72)
     if outdir is not None:

@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         # From here on a helper process imports WeasyPrint and matplotlib while this one imports and runs the
         # analyses; it then draws the clinical plots and lays out the PDF (charcot.report.helper).
         with report_helper(pdf=not no_pdf, plots=clinical is not None or phenopacket is not None):
-            from charcot.cli_contract import split_terms
+            from charcot.cli_contract import past_date, split_terms
             from charcot.cli_state import verbosity
             from charcot.config import load_config
             from charcot.errors import InputError
@@ -90,10 +90,7 @@ def register(app: typer.Typer) -> None:
             check_output_dir(outdir, names=OUTPUT_NAMES, option="--outdir")
             dates: dict[str, date | None] = {}
             for name, value in (("--assessment-date", assessment_date), ("--signed-on", signed_on)):
-                try:
-                    dates[name] = date.fromisoformat(value) if value else None
-                except ValueError:
-                    raise InputError(f"{name} {value!r} is not a date", hint="use YYYY-MM-DD") from None
+                dates[name] = past_date(value, name)  # a report is never dated or signed in the future
             when = dates["--assessment-date"]
             if sign_off not in ("draft", "final"):
                 raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
