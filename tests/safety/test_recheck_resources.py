@@ -86,3 +86,20 @@ def test_htslib_lines_of_a_damaged_gnomad_stay_off_the_terminal(tmp_path: Path) 
     assert done.returncode == 2, done.stderr
     assert "truncated" in done.stderr
     assert "[E::" not in done.stderr and "[W::" not in done.stderr
+
+
+def test_unindexed_reference_is_indexed_privately(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # htslib wrote reference.fa.gz.fai and .gzi beside the user's FASTA (an input; a read-only folder failed)
+    engine = RESOURCES / "engine"
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    fasta = folder / "grch38_chr21_MRPL39.fa.gz"
+    shutil.copy(engine / fasta.name, fasta)
+    args = ("interpret", VCF38, "--transcripts", engine / "MRPL39.ensembl.gff3", "--format", "json")
+    unindexed = run_cli(*args, "--reference", fasta)
+    assert unindexed.code == 0, unindexed.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [fasta.name], "an index was written beside the input"
+    indexed = run_cli(*args, "--reference", engine / fasta.name)
+    strip = lambda text: text.replace(str(fasta), "F").replace(str(engine / fasta.name), "F")  # noqa: E731
+    assert '"provenance"' in indexed.stdout
+    assert strip(unindexed.stdout).split('"provenance"')[0] == strip(indexed.stdout).split('"provenance"')[0]

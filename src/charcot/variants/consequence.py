@@ -267,6 +267,23 @@ def gff3_build(path: Path) -> tuple[Build | None, str]:
     return named if named is not None else (None, "")
 
 
+def _indexed_fasta(path: Path) -> Path:
+    """``path`` when its faidx index (and, for bgzip, its .gzi) lies beside it; otherwise a link to it in a
+    temporary folder, removed when the process ends, where htslib writes the index it builds."""
+    import atexit
+
+    with open(path, "rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    beside = [Path(str(path) + ".fai")] + ([Path(str(path) + ".gzi")] if compressed else [])
+    if all(p.exists() for p in beside):
+        return path
+    folder = Path(tempfile.mkdtemp(prefix="charcot-fai-"))
+    atexit.register(shutil.rmtree, folder, True)
+    link = folder / path.name
+    link.symlink_to(path.resolve())
+    return link
+
+
 class ConsequenceEngine:
     """bcftools csq over the user's FASTA and Ensembl GFF3, plus the HGVS c. derivation."""
 
@@ -282,10 +299,14 @@ class ConsequenceEngine:
         if self.bcftools is None:
             raise InputError("bcftools is not installed: consequences cannot be computed from the FASTA and GFF3",
                              hint="install bcftools (Debian package 'bcftools')")
+        # An unindexed FASTA is indexed in a private folder, never beside the user's file (which may be
+        # read-only, and is an input charcot does not write into); bcftools is given the same path.
+        self.fasta_file = _indexed_fasta(self.fasta_path)  # what htslib opens; fasta_path names the user's file
         try:
-            self.fasta = pysam.FastaFile(str(self.fasta_path))
+            self.fasta = pysam.FastaFile(str(self.fasta_file))
         except (OSError, ValueError) as exc:
-            raise InputError(f"the reference FASTA cannot be read or indexed ({exc})", path=self.fasta_path,
+            why = str(exc).replace(str(self.fasta_file), str(self.fasta_path))
+            raise InputError(f"the reference FASTA cannot be read or indexed ({why})", path=self.fasta_path,
                              hint="give an uncompressed or bgzip-compressed FASTA ('samtools faidx' must work)"
                              ) from None
         self.contigs = list(self.fasta.references)
@@ -346,6 +367,7 @@ class ConsequenceEngine:
             msg = " ".join(line for line in proc.stderr.splitlines() if line and not line.startswith(("Parsing",
                                                                                                       "Indexed",
                                                                                                       "Calling")))
+            msg = msg.replace(str(self.fasta_file), str(self.fasta_path))
             raise InputError(f"{what} failed: {msg[:300] or 'bcftools exited with ' + str(proc.returncode)}",
                              path=self.gff_path if "csq" in args else self.fasta_path,
                              hint="bcftools csq needs an Ensembl GFF3 (gene/transcript/exon/CDS lines with "
@@ -379,10 +401,10 @@ class ConsequenceEngine:
             lines += [r[2] for r in sorted(rows)]
             vcf.write_text("\n".join(lines) + "\n")
             normed = Path(tmp) / "norm.vcf"
-            normed.write_text(self._run(["norm", "-f", str(self.fasta_path), "-c", "e", str(vcf)],
+            normed.write_text(self._run(["norm", "-f", str(self.fasta_file), "-c", "e", str(vcf)],
                                         "bcftools norm (left-align against the FASTA)"))
             gff = self._gff_named_as_fasta(Path(tmp))
-            text = self._run(["csq", "-f", str(self.fasta_path), "-g", str(gff), "--local-csq",
+            text = self._run(["csq", "-f", str(self.fasta_file), "-g", str(gff), "--local-csq",
                               "--force", str(normed)], "bcftools csq")
         for line in text.splitlines():
             if line.startswith("#"):
