@@ -84,6 +84,14 @@ def hgvs_c(f: VariantFinding) -> str | None:
     return f"{f.transcript}:{f.hgvs_c}"
 
 
+def submitted_classification(f: VariantFinding) -> str | None:
+    """What ClinVar is told: a risk-gene variant's low-penetrance category (ClinVar's own terms, "Established risk
+    allele" ...) where the report gives one, since that is the report's statement about ALS; else the ACMG class."""
+    if f.risk_allele:
+        return f.risk_allele[:1].upper() + f.risk_allele[1:]
+    return f.classification
+
+
 def _comment(f: VariantFinding) -> str:
     applied = [e for e in f.evidence if e.applied]
     parts = [f"{e.criterion} ({e.strength}): {e.reason}" for e in applied]
@@ -91,12 +99,15 @@ def _comment(f: VariantFinding) -> str:
     name = " ".join(x for x in (hgvs_c(f), f.hgvs_p) if x)
     head = (f"{name}. " if name else "") + "Classified with the ACMG/AMP 2015 criteria" + \
         (f" (points: {f.points:g})" if f.points is not None else "") + " by charcot. "
+    if f.risk_allele:
+        head += (f"Mendelian class {f.classification or 'not classified'}; reported as {f.risk_allele} under the "
+                 f"ClinGen low-penetrance/risk allele framework: {f.risk_allele_reason or ''} ")
     return (head + " ".join(parts))[:4000]
 
 
 def _submission(f: VariantFinding, report: Report, evaluated: date, affected: str) -> dict[str, Any]:
     classification: dict[str, Any] = {
-        "germlineClassificationDescription": f.classification,
+        "germlineClassificationDescription": submitted_classification(f),
         "dateLastEvaluated": evaluated.isoformat(),
         "comment": _comment(f),
     }
@@ -134,7 +145,7 @@ def clinvar_submission(report: Report, *, affected: str = "unknown", release: st
         raise InputError("the report has no genome build; ClinVar needs chromosome coordinates on GRCh37 or GRCh38",
                          hint="re-run the report with --build")
     when = evaluated or report.run.run_time.date()
-    findings = [f for t in report.genetics.tiers for f in t.findings if f.classification in SUBMITTABLE]
+    findings = [f for t in report.genetics.tiers for f in t.findings if submitted_classification(f) in SUBMITTABLE]
     if not findings:
         raise InputError("the report holds no classified variant to submit",
                          hint="variants that were not classified (e.g. consequence unknown) are never submitted")

@@ -378,6 +378,9 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         rec = _known_record(known_id)
         if rec is not None:
             known_name = f"{rec.gene} {rec.hgvs_c} {rec.hgvs_p}" + (f", legacy {rec.legacy_name}" if rec.legacy_name else "")
+    risk = raw.risk_allele
+    if risk is not None:
+        sources |= set(risk.sources)
     finding = VariantFinding(
         key=raw.key, gene=raw.gene, chrom=raw.chrom, pos=raw.pos, ref=raw.ref, alt=raw.alt,
         zygosity=_text(raw.zygosity), hgvs_c=_full_hgvs_c(raw.hgvs_c, raw.transcript), hgvs_p=raw.hgvs_p,
@@ -392,6 +395,7 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         tier=_TIER_OF_CLASS.get(cls_text.lower(), 2) if cls_text else 0, evidence=evidence,
         notes=[str(n) for n in raw.notes], sources=sorted(sources), known_variant_id=known_id,
         known_variant_name=known_name,
+        risk_allele=risk.category if risk is not None else None, risk_allele_reason=risk.reason if risk else None,
         vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
     )
     finding.known_prognosis = _known_prognosis(finding)
@@ -1067,6 +1071,8 @@ def finding_line(f: VariantFinding) -> str:
         hgvs = f"{f.chrom}-{f.pos}-{f.ref}-{f.alt} (HGVS not annotated"
         hgvs += f"; knowledge base: {f.known_variant_name})" if f.known_variant_name else ")"
     line = f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {f.zygosity or 'zygosity unknown'}"
+    if f.risk_allele:
+        line += f"; {f.risk_allele} (ALS risk, low penetrance; not a Mendelian cause)"
     if f.inheritance and f.inheritance_consistent is not True and f.zygosity not in (None, "unknown"):
         # a carrier of a recessive disease variant, or a genotype that does not fit the sex, is not an explanation
         line += f" ({f.inheritance})"
@@ -1090,8 +1096,12 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Genetics", text="Small variants not assessed (no VCF).", level="caution"))
     for f in tier1:
         out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
+    for f in (f for t in genetics.tiers if t.number != 1 for f in t.findings):
+        # an established or likely risk allele is a finding whatever its Mendelian class (often benign by frequency)
+        if f.risk_allele in ("established risk allele", "likely risk allele"):
+            out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in tier2:
-        if f.known_variant:
+        if f.known_variant and f.risk_allele not in ("established risk allele", "likely risk allele"):
             out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f) + (
                 " — a known disease variant in the knowledge base: confirm with annotation, population data and "
                 "ClinVar in an accredited laboratory")))

@@ -121,6 +121,10 @@ class VariantFinding(_Model):
     known_variant_id: str | None = None  # knowledge-base id of an exactly matched known variant
     known_variant_name: str | None = None  # its curated name (gene, protein change, legacy name)
     known_prognosis: str | None = None  # the knowledge base's note on the course of disease, cited
+    # ClinGen low-penetrance category ("established risk allele" ...) of a risk-gene variant, and why: stated beside
+    # the Mendelian class, which alone would read as benign or uncertain for a common risk allele
+    risk_allele: str | None = None
+    risk_allele_reason: str | None = None
     vrs: VrsAllele | None = None  # GA4GH VRS Allele id of the variant in this build (or why there is none)
     tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
     evidence: list[Evidence] = Field(default_factory=list)
