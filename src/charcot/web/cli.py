@@ -76,6 +76,9 @@ def register(app: typer.Typer) -> None:
         from charcot.web import auth
 
         public = auth.needs_token(host)
+        if os.path.exists(data_dir) and not data_dir.is_dir():
+            raise ConfigurationError(f"--data-dir {data_dir} is a file, not a folder", path=data_dir,
+                                     hint="give a folder for the app's uploads, reports and database (it is created)")
         if (certfile is None) != (keyfile is None):
             raise ConfigurationError("TLS needs both --certfile and --keyfile")
         for path in (certfile, keyfile, clinvar, gnomad):
@@ -129,9 +132,18 @@ def register(app: typer.Typer) -> None:
     users = typer.Typer(help="Accounts of the web app: add, disable, list.", no_args_is_help=True)
     app.add_typer(users, name="users")
 
-    def _store(data_dir: Path, database_url: str | None):  # type: ignore[no-untyped-def]
+    def _store(data_dir: Path, database_url: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+        from charcot.errors import InputError
         from charcot.web.store import Store
 
+        if os.path.exists(data_dir) and not data_dir.is_dir():
+            raise InputError(f"--data-dir {data_dir} is a file, not a folder", path=data_dir,
+                             hint="give the folder 'charcot serve --data-dir' uses")
+        if not create and database_url is None and not (data_dir / "charcot.sqlite3").is_file():
+            # listing or disabling accounts never creates a data folder (a mistyped path would look empty)
+            raise InputError(f"{data_dir} is not a charcot web data folder (no charcot.sqlite3 in it)", path=data_dir,
+                             hint="give the folder 'charcot serve --data-dir' uses, and --database-url when the app "
+                                  "keeps its cases in PostgreSQL")
         store = Store(data_dir, database_url)
         store.migrate()
         return store
@@ -162,7 +174,7 @@ def register(app: typer.Typer) -> None:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         if len(password) < 12:
             raise InputError("the password is too short", hint="use at least 12 characters")
-        store = _store(data_dir, database_url)
+        store = _store(data_dir, database_url, create=True)  # the first account may come before the first start
         if store.user(username) is not None:
             raise InputError(f"user {username!r} exists already", hint="choose another name, or disable the old account")
         store.add_user(username, role, auth.hash_password(password), name)
