@@ -46,3 +46,16 @@ def test_clinvar_export_submits_the_risk_allele_term(tmp_path: Path) -> None:
     sub = next(s for s in payload["germlineSubmission"] if s["variantSet"]["variant"][0].get("gene") == [{"symbol": "NEK1"}])
     assert sub["germlineClassification"]["germlineClassificationDescription"] == "Established risk allele"
     assert "Mendelian class" in sub["germlineClassification"]["comment"]
+
+
+def test_fhir_and_phenopacket_state_the_risk_allele(tmp_path: Path) -> None:
+    from charcot.exports.fhir import fhir_bundle
+    from charcot.report.phenopacket import render_phenopacket
+
+    report = build_report(CaseInputs(vcf=_nek1_r261h(tmp_path)))
+    notes = [n["text"] for e in fhir_bundle(report)["entry"] for n in e["resource"].get("note", [])]
+    assert any("established risk allele" in n for n in notes)
+    packet = json.loads(render_phenopacket(report))
+    extensions = [x for i in packet["interpretations"] for g in i["diagnosis"]["genomicInterpretations"]
+                  for x in g.get("variantInterpretation", {}).get("variationDescriptor", {}).get("extensions", [])]
+    assert any(x["name"] == "risk_allele" and x["value"].startswith("established risk allele") for x in extensions)

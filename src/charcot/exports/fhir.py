@@ -106,8 +106,12 @@ def _implication(f: VariantFinding, variant_ref: str, patient_ref: str, status: 
         "component": [_component("53037-8", "Genetic variation clinical significance",
                                  valueCodeableConcept=_cc(LOINC, code, label))],
     }
-    if note:
-        obs["note"] = [{"text": f"ACMG/AMP criteria applied: {note}"}]
+    notes = [f"ACMG/AMP criteria applied: {note}"] if note else []
+    if f.risk_allele:
+        notes.append(f"ALS risk-allele category (ClinGen low-penetrance/risk allele framework): {f.risk_allele}. "
+                     f"{f.risk_allele_reason or ''}".strip())
+    if notes:
+        obs["note"] = [{"text": text} for text in notes]
     return obs
 
 

@@ -90,6 +90,9 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
         desc.allelic_state.CopyFrom(pp.OntologyClass(id=term_id, label=label))
     if f.points is not None:
         desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
+    if f.risk_allele:
+        # the schema's ACMG classes have no risk-allele term (ClinGen low-penetrance framework): stated beside them
+        desc.extensions.append(_ext(pp, "risk_allele", f"{f.risk_allele}: {f.risk_allele_reason or ''}".strip()))
     for e in f.evidence:
         item = e.model_dump(mode="json")
         item["sources"] = _citations(report, e.sources)  # the receiver cannot resolve charcot's bibliography keys
