@@ -30,9 +30,12 @@ def test_report_states_the_risk_allele_category(tmp_path: Path) -> None:
     assert f.risk_allele == "established risk allele"
     assert f.risk_allele_reason and "genome-wide significance" in f.risk_allele_reason
     assert "S-Ken16" in f.sources
+    assert "NEK1-R261H" not in f.risk_allele_reason  # the knowledge-base class id is not reader text
+    assert "S-Ken16" in f.risk_allele_sources
     # page 1 names it, whatever the Mendelian class's tier
     assert any(s.topic == "Genetics" and "established risk allele" in s.text for s in report.summary)
     html = render_html(report)
+    assert "NEK1 p.Arg261His is associated" in html and "Kenna" in html  # stated with its citation
     assert html.count("established risk allele") >= 2  # key findings and the variant's row
     # the JSON of the report says it once, on the finding
     data = json.loads(report.model_dump_json())

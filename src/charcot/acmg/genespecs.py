@@ -195,8 +195,8 @@ def risk_allele(ctx: VariantContext) -> tuple[str, str, list[str], bool] | None:
     scheme = spec.risk_scheme
     for cls in scheme.classes:
         if matches(cls.match, ctx):
-            return (cls.category.value, f"{' '.join(cls.reason.split())} [{ctx.gene_symbol} class {cls.id}]",
-                    [S.CLINGEN_LOW_PENETRANCE, *cls.sources], True)
+            # the reason in the curator's words only: the class's knowledge-base id is not for the reader
+            return (cls.category.value, ' '.join(cls.reason.split()), [S.CLINGEN_LOW_PENETRANCE, *cls.sources], True)
     if not variant_types(ctx):
         return None  # intronic, synonymous or of unknown consequence: no risk-allele category (no evidence of one)
     return (scheme.default.value, ' '.join(scheme.summary.split()), [S.CLINGEN_LOW_PENETRANCE, *scheme.sources],

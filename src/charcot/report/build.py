@@ -395,7 +395,9 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         tier=_TIER_OF_CLASS.get(cls_text.lower(), 2) if cls_text else 0, evidence=evidence,
         notes=[str(n) for n in raw.notes], sources=sorted(sources), known_variant_id=known_id,
         known_variant_name=known_name,
-        risk_allele=risk.category if risk is not None else None, risk_allele_reason=risk.reason if risk else None,
+        risk_allele=risk.category if risk is not None else None,
+        risk_allele_reason=risk.reason if risk is not None else None,
+        risk_allele_sources=list(risk.sources) if risk is not None else [],
         vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
     )
     finding.known_prognosis = _known_prognosis(finding)

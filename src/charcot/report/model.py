@@ -125,6 +125,7 @@ class VariantFinding(_Model):
     # the Mendelian class, which alone would read as benign or uncertain for a common risk allele
     risk_allele: str | None = None
     risk_allele_reason: str | None = None
+    risk_allele_sources: list[str] = Field(default_factory=list)
     vrs: VrsAllele | None = None  # GA4GH VRS Allele id of the variant in this build (or why there is none)
     tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
     evidence: list[Evidence] = Field(default_factory=list)
