@@ -223,6 +223,7 @@ def test_workspace_pages(browser: Any, live_server_factory: Any) -> None:
     shot(page, "18-not-found")
     page.goto(url + "/audit")
     assert "add-visit" in page.inner_text("#audit") and "delete-visit" in page.inner_text("#audit")
+    assert "None" not in page.inner_text("#audit")  # a value not recorded is said in words
     shot(page, "19-audit")
     page.close()
 

@@ -1001,8 +1001,7 @@ def create_app(settings: Settings) -> FastAPI:
                 store.delete_visit(int(old_id))
         store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual", items=items)
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,
-                    detail=f"{when.isoformat()}: ALSFRS-R {total}, FVC {fvc}, weight {weight}"
-                           + (" (12 items)" if items else ""))
+                    detail=_visit_words(when, total, fvc, weight) + (" (12 items)" if items else ""))
         return RedirectResponse(f"/patients/{quote(key, safe='')}", status_code=303)
 
     @app.post("/visits/{visit_id}/delete")
@@ -1012,7 +1011,7 @@ def create_app(settings: Settings) -> FastAPI:
         if old is None:
             raise HTTPException(404, "There is no such visit.")
         store.audit(principal.username, "delete-visit", patient=old["patient"],
-                    detail=f"{old['date'].isoformat()}: ALSFRS-R {old['alsfrs_r']}, FVC {old['fvc_percent']}")
+                    detail=_visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"], old.get("weight_kg")))
         store.delete_visit(visit_id)
         return RedirectResponse(f"/patients/{quote(old['patient'], safe='')}", status_code=303)
 
@@ -1051,6 +1050,14 @@ def create_app(settings: Settings) -> FastAPI:
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
+
+
+def _visit_words(when: date, total: int | None, fvc: float | None, weight: float | None) -> str:
+    """A visit as the audit trail states it: a value not recorded says so (never Python's None)."""
+    def said(value: float | None, unit: str = "") -> str:
+        return "not recorded" if value is None else f"{value:g}{unit}"
+
+    return f"{when.isoformat()}: ALSFRS-R {said(total)}, FVC {said(fvc, '%')}, weight {said(weight, ' kg')}"
 
 
 def _assessment(visits: list[dict[str, Any]]) -> list[tuple[str, str]]:
