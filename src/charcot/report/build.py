@@ -1162,9 +1162,11 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
     if clinical.status == AssessmentStatus.NOT_ASSESSED:
-        out.append(SummaryItem(topic="Clinical", level="caution", text="Stage, progression and prognosis not assessed ("
-                               + (clinical.notes[0].removeprefix("not assessed: ") if clinical.notes else
-                                  "no clinical record was given") + ")."))
+        why = clinical.notes[0].strip().rstrip(".") if clinical.notes else "no clinical record was given"
+        if why.lower().startswith("not assessed: "):  # the section's note says it; the line says it once
+            why = why[len("not assessed: "):]
+        out.append(SummaryItem(topic="Clinical", level="caution",
+                               text=f"Stage, progression and prognosis not assessed ({why})."))
     values = {m.name: m for m in clinical.measures}
     parts = [f"{name.split(' (')[0]} {values[name].value}" for name in
              ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)") if name in values]
