@@ -67,3 +67,18 @@ def test_a_failed_run_stops_the_helper(run_cli, tmp_path) -> None:  # type: igno
     assert res.code == 2 and "Traceback" not in res.stderr
     left = [p for p in multiprocessing.active_children() if p.pid not in before]
     assert helper._active is None and not left
+
+
+def test_a_failed_run_leaves_no_pool_thread_for_the_exit_handler() -> None:
+    """A killed run (bad input, SIGTERM) closes the helper with failed=True. Its pool's manager thread must be
+    joined there: left alive, concurrent.futures' exit handler wakes it through a pipe that the thread may be
+    closing at that moment, and prints a traceback ('Bad file descriptor') on stderr as the process ends (seen in
+    tests/safety/test_kill.py)."""
+    import concurrent.futures.process as cfp
+    import gc
+
+    before = {id(t) for t in list(cfp._threads_wakeups) if t.is_alive()}  # another test's pools are not ours
+    h = helper._Helper(pdf=False, plots=False)
+    h.close(failed=True)
+    gc.collect()
+    assert not [t for t in list(cfp._threads_wakeups) if t.is_alive() and id(t) not in before]

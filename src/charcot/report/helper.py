@@ -73,11 +73,14 @@ class _Helper:
         return self._pool.submit(fn, *args)
 
     def close(self, *, failed: bool) -> None:
-        if failed:  # e.g. bad input: do not wait for the imports to finish
+        if failed:  # e.g. bad input or SIGTERM: do not wait for the imports to finish
             for process in list(self._pool._processes.values()):
                 process.kill()
                 process.join(5)
-        self._pool.shutdown(wait=not failed, cancel_futures=True)
+        # Always join the pool's manager thread (quick once the worker is gone). Left running, Python 3.11's exit
+        # handler for process pools could wake it through a pipe it was closing at that moment, and print
+        # "OSError: [Errno 9] Bad file descriptor" with a traceback on stderr after a SIGTERM.
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _usable(pdf: bool) -> bool:
