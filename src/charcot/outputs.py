@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -118,6 +118,13 @@ class _SignalGuard:
 
 
 _GUARD = _SignalGuard()
+
+
+def signals_held() -> AbstractContextManager[None]:
+    """SIGTERM/SIGINT held until the block ends, then acted on. For a fork: Python runs its at-fork hooks
+    (logging's lock release among them) in the parent, and an exception the signal handler raises inside one is
+    printed as "Exception ignored ... Traceback" and lost."""
+    return _GUARD.critical_section()
 
 
 # --- what a path is ------------------------------------------------------------------------------------

@@ -82,3 +82,25 @@ def test_a_failed_run_leaves_no_pool_thread_for_the_exit_handler() -> None:
     h.close(failed=True)
     gc.collect()
     assert not [t for t in list(cfp._threads_wakeups) if t.is_alive() and id(t) not in before]
+
+
+def test_sigterm_while_the_helper_forks_ends_the_run_quietly() -> None:
+    """A SIGTERM that arrives while the helper forks is acted on after the fork. Raised inside one of Python's
+    at-fork hooks (logging's lock release), it was printed as 'Exception ignored ... Traceback ... SystemExit: 143'
+    and lost (seen in tests/safety/test_kill.py). The hook here sends the signal at exactly that moment."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import os, signal
+        from charcot.outputs import _GUARD
+        from charcot.report import helper
+        os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))
+        with _GUARD.active():
+            h = helper._Helper(pdf=False, plots=False)
+            print("the run went on after SIGTERM", flush=True)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 128 + 15 and "went on" not in done.stdout

@@ -34,6 +34,8 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
     import signal
     from contextlib import suppress
 
+    for signum in (signal.SIGTERM, signal.SIGINT):  # the helper ends quietly; the main process reports
+        signal.signal(signum, signal.SIG_DFL)
     with suppress(OSError, AttributeError):  # Linux has prctl
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the main process ended before the line above ran
@@ -62,9 +64,12 @@ class _Helper:
     def __init__(self, *, pdf: bool, plots: bool) -> None:
         import multiprocessing
 
+        from charcot.outputs import signals_held
+
         self.pdf, self.plots = pdf, plots
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self._warm: Future[None] = self._pool.submit(_warm, os.getpid(), pdf, plots)
+        with signals_held():  # the first submit forks: a SIGTERM there is acted on after it, not lost in a hook
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._warm: Future[None] = self._pool.submit(_warm, os.getpid(), pdf, plots)
 
     def run(self, fn: Any, *args: Any) -> Any:
         return self._pool.submit(fn, *args).result()
