@@ -138,18 +138,25 @@ def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> 
     return OutputFormat(text)
 
 
-def past_date(value: str | None, option: str) -> Any:
-    """A YYYY-MM-DD option that names a day that has happened (an assessment, a sign-off): None when not
-    given; a malformed or future date is an error naming the option."""
+def date_option(value: str | None, option: str) -> Any:
+    """A YYYY-MM-DD option's day: None when not given; a malformed date is an error naming the option."""
     from datetime import date
 
     if value is None or value == "":
         return None
     try:
-        day = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option} {value!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-03-14") from None
-    if day > date.today():
+
+
+def past_date(value: str | None, option: str) -> Any:
+    """A YYYY-MM-DD option that names a day that has happened (an assessment, a sign-off): None when not
+    given; a malformed or future date is an error naming the option."""
+    from datetime import date
+
+    day = date_option(value, option)
+    if day is not None and day > date.today():
         raise InputError(f"{option} {day.isoformat()} is in the future",
                          hint=f"give the day it happened (today at the latest), or leave {option} out")
     return day

@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from charcot.cli_contract import OutputFormat, file_option, format_option, output_option, resolve_format
+from charcot.cli_contract import (
+    OutputFormat,
+    date_option,
+    file_option,
+    format_option,
+    output_option,
+    resolve_format,
+)
 
 if TYPE_CHECKING:
     from charcot.therapy.model import ClaimGrade, TherapyMatch, TherapyMatches
@@ -125,16 +131,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Therapies and trials this patient can receive or join, criterion by criterion."""
         from charcot.config import load_config
-        from charcot.errors import InputError
         from charcot.therapy.api import load_case_facts_on, match
 
         chosen = resolve_format(fmt, output)
-        when = None
-        if as_of is not None:
-            try:
-                when = date.fromisoformat(as_of)
-            except ValueError as exc:
-                raise InputError(f"--as-of {as_of!r} is not a date", hint="use YYYY-MM-DD") from exc
+        when = date_option(as_of, "--as-of")  # a matching date may lie ahead (planning); past_date would refuse it
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
         # a clinical case's facts (durations, how recent each measurement is) are taken on the matching date
         facts, on = load_case_facts_on(case, when)
