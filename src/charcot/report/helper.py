@@ -45,7 +45,9 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
 
         _figure()
     if pdf:
-        import weasyprint  # noqa: F401
+        from charcot.report.weasy import import_weasyprint
+
+        import_weasyprint()
 
 
 def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:

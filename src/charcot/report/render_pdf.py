@@ -15,8 +15,10 @@ _LOCK = threading.Lock()
 
 def pdf_from_html(html: str) -> bytes:
     """Lay out the report's print HTML as PDF in this process."""
+    from charcot.report.weasy import import_weasyprint
+
     try:
-        import weasyprint
+        weasyprint = import_weasyprint()
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigurationError("PDF output needs WeasyPrint", hint="pip install 'charcot[pdf]'") from exc
     # No base_url and only data: URLs: the report is self-contained and a PDF render must never reach
