@@ -405,6 +405,12 @@ def _plain_coercion(param: Any) -> None:
     def convert(value: Any, ctx: Any) -> Any:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return value
+        if kind is Path and isinstance(value, str):
+            output = getattr(param.callback, "charcot_output", None)
+            if output is not None:  # a single-file output: its trailing '/' is lost once it is a Path
+                from charcot.outputs import refuse_folder_name
+
+                refuse_folder_name(value, option=str(output))
         try:
             if kind is bool:
                 text = str(value).strip().lower()

@@ -298,6 +298,7 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
     if target.is_dir():
         raise OutputError(f"{option} {target} is a folder, not a file", path=target,
                           hint=f"give a file name inside it, e.g. {target / ('out' + _suffix_hint(option))}")
+    refuse_folder_name(path, option=option)
     if _write_through_target(target):
         if stat.S_ISSOCK(os.stat(target).st_mode):  # open() cannot write a socket: say so before any work
             raise OutputError(f"{option} {target} is a socket, not a file or pipe", path=target,
@@ -328,8 +329,20 @@ def check_output_file(path: str | Path | None, *, option: str = "-o", what: str 
     _probe_writable(existing, what, option, real.name)
 
 
+def refuse_folder_name(path: str | Path, *, option: str = "-o") -> None:
+    """Refuse a single-file output typed with a trailing '/': ``Path`` drops the slash, so ``-o new/`` would be
+    written as a file called ``new`` and ``-o report.json/`` would replace report.json. The command line calls
+    this on the text as typed (``cli_contract``), before it becomes a ``Path``."""
+    text = str(path)
+    if text.endswith(("/", os.sep)) and text not in ("/", os.sep):
+        target = Path(text)
+        raise OutputError(f"{option} {text} ends with '/', so it names a folder, not a file", path=target,
+                          hint=f"give a file name, e.g. {target / ('out' + _suffix_hint(option))} "
+                               f"(create the folder first: mkdir -p {target})")
+
+
 def _suffix_hint(option: str) -> str:
-    return ".tsv" if "tsv" in option else ".json"
+    return ".svg" if "draw" in option else ".tsv" if "tsv" in option else ".json"
 
 
 def check_output_files(*targets: tuple[str, str | Path | None]) -> None:

@@ -141,6 +141,19 @@ def test_o_is_a_file_checked_before_anything_runs(path: str, command: Any, run_c
     assert res.code == 2 and "is a folder, not a file" in res.stderr and "Traceback" not in res.stderr
 
 
+@pytest.mark.parametrize(("path", "command"), OUTPUT_COMMANDS, ids=[p for p, _ in OUTPUT_COMMANDS])
+def test_o_ending_in_a_slash_is_refused(path: str, command: Any, run_cli,  # type: ignore[no-untyped-def]
+                                        tmp_path: Path) -> None:
+    # "-o newdir/" wrote a file called newdir; "-o existing.json/" would have replaced existing.json
+    existing = tmp_path / "existing.json"
+    existing.write_text("keep")
+    for target in (f"{tmp_path / 'newdir'}/", f"{existing}/"):
+        res = run_cli(*path.split(), "-o", target)
+        assert res.code == 2 and "ends with '/', so it names a folder, not a file" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.json"] and existing.read_text() == "keep"
+
+
 def test_usage_errors_have_the_charcot_style(run_cli) -> None:  # type: ignore[no-untyped-def]
     missing = run_cli("interpret")
     assert missing.code == 2

@@ -104,4 +104,7 @@ def import_weasyprint() -> ModuleType:
                     del sys.modules[module]
             finally:
                 ctypes.util.find_library = original
-        return importlib.import_module("weasyprint")
+        import weasyprint  # the ordinary import (or the module the patched import left in sys.modules)
+
+        loaded: ModuleType = weasyprint
+        return loaded
