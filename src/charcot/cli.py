@@ -214,7 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    # The process ends here: whatever is alive is left out of the collector's scans at interpreter exit (after
+    # `charcot demo` they took ~0.45 s); atexit handlers and the flushing of standard streams still run.
+    import gc
+
+    gc.freeze()
+    sys.exit(code)
 
 
 if __name__ == "__main__":
