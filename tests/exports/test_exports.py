@@ -131,3 +131,35 @@ def test_exports_carry_the_reports_status_and_words_not_internal_ids(reports: di
     cited = [s for e in evidence for s in e["sources"]]
     assert cited and not any(s.startswith("S-") for s in cited)
     assert any("https://pubmed.ncbi.nlm.nih.gov/25741868/" in s for s in cited)  # Richards 2015, behind PP4
+
+
+def test_fhir_bundle_states_every_panel_gene_and_locus_assessed_or_not(reports: dict[str, Path]) -> None:
+    """A gene the run could not assess was simply absent from the bundle, which a receiving system cannot tell
+    from "no variant": each gene and repeat locus of the report's items is a RegionStudied with its one status."""
+    report = Report.model_validate_json(reports["final"].read_text())
+    bundle = fhir_bundle(report)
+    validate_bundle(bundle)
+    resources = [e["resource"] for e in bundle["entry"]]
+    regions = [r for r in resources if r.get("code", {}).get("coding", [{}])[0].get("code") == "53041-0"]
+    described = {}
+    for r in regions:
+        assert r["meta"]["profile"] == ["http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/region-studied"]
+        text = next(c["valueString"] for c in r["component"] if c["code"]["coding"][0]["code"] == "81293-3")
+        described[text.split(": ")[0], text.split(": ")[1]] = (text, r)
+    what = {"gene": "small variants (SNVs, indels)", "repeat": "repeat expansion"}
+    items = [i for i in report.items if i.kind in what]
+    not_assessed = [i for i in items if i.status == "not_assessed"]
+    assert not_assessed and len(not_assessed) < len(items), "the demo has items of both states"
+    assert len(regions) == len(items) == len(described)
+    for item in not_assessed:
+        text, resource = described[item.name, what[item.kind]]
+        assert "not assessed" in text and item.reason and item.reason in text
+        assert "neither reported nor excluded" in resource["note"][0]["text"]
+    sod1, _ = described["SOD1", what["gene"]]
+    assert sod1.startswith("SOD1: small variants (SNVs, indels): assessed: p.(Ala5Val)")
+    diag = next(r for r in resources if r["resourceType"] == "DiagnosticReport")
+    assert "neither reported nor excluded" in diag["conclusion"] and "small variants (SNVs, indels) in " in diag["conclusion"] and "TARDBP" in diag["conclusion"]
+    assert report.statement in diag["conclusion"]
+    gene_ids = [c["valueCodeableConcept"]["coding"][0]["code"] for r in regions for c in r["component"]
+                if c["code"]["coding"][0]["code"] == "48018-6"]
+    assert all(g.startswith("HGNC:") for g in gene_ids) and len(gene_ids) == len(items)

@@ -4,7 +4,11 @@ One ``DiagnosticReport`` (LOINC 81247-9, the genetic variant reporting panel) wi
 a *variant* Observation (LOINC 69548-6 with the components the guide uses: gene, c./p. HGVS, transcript,
 assembly, coordinates, alleles, allelic state, germline) and a *diagnostic implication* Observation
 (LOINC 53037-8 answer codes for the ACMG class) derived from it; each repeat locus is a variant Observation
-whose repeat sizes are given as components. Codes were checked against the guide's own examples
+whose repeat sizes are given as components. Every panel gene and repeat locus of the report's item list is also a
+*region studied* Observation (LOINC 53041-0, the guide's RegionStudied: gene studied 48018-6, region description
+81293-3) saying whether it was assessed, so a receiving system can tell "no variant reported" from "not looked
+at": a gene the run could not assess is stated as not assessed, never left out. The DiagnosticReport's
+conclusion names the genes and loci not assessed. Codes were checked against the guide's own examples
 (HL7/genomics-reporting). The bundle is parsed by the ``fhir.resources`` R4B models (a maintained FHIR
 library) before it is written; profile-level conformance (the IG's invariants) needs the HL7 validator, which
 charcot does not run.
@@ -16,7 +20,7 @@ import hashlib
 from typing import Any
 
 from charcot.exports.clinvar import hgvs_c
-from charcot.report.model import RepeatCall, Report, VariantFinding
+from charcot.report.model import Item, ItemState, RepeatCall, Report, VariantFinding
 
 LOINC = "http://loinc.org"
 HGNC = "http://www.genenames.org/geneId"
@@ -136,6 +140,51 @@ def _repeat_observation(call: RepeatCall, patient_ref: str, status: str) -> dict
             "note": [{"text": f"{call.locus} repeat: {call.interpretation}"}], "component": comps}
 
 
+# the report's item kinds that are genomic regions, and what was looked for in each
+_REGION_KINDS = {"gene": "small variants (SNVs, indels)", "repeat": "repeat expansion"}
+
+
+def _region_observation(item: Item, patient_ref: str, status: str) -> dict[str, Any]:
+    """RegionStudied for one gene or repeat locus of the report's item list, with its one status."""
+    from charcot.knowledge import get_knowledge
+
+    comps: list[dict[str, Any]] = []
+    gene = get_knowledge().find_gene(item.name)
+    if gene is not None:
+        comps.append(_component("48018-6", "Gene studied [ID]", valueCodeableConcept=_cc(HGNC, gene.hgnc_id, gene.symbol)))
+    looked_for = f"{item.name}: {_REGION_KINDS[item.kind]}"
+    if item.status == ItemState.NOT_ASSESSED:
+        state = f"not assessed ({item.reason})" if item.reason else "not assessed"
+        note = ("Not assessed: a variant in this region is neither reported nor excluded"
+                + (f"; {item.reason}." if item.reason else "."))
+    elif item.status == ItemState.NOT_APPLICABLE:
+        state = f"not applicable ({item.reason})" if item.reason else "not applicable"
+        note = None
+    else:
+        state = f"assessed: {item.result}" if item.result else "assessed"
+        note = None
+    comps.append(_component("81293-3", "Description of ranges of DNA sequences examined",
+                            valueString=f"{looked_for}: {state}"))
+    observation: dict[str, Any] = {
+        "resourceType": "Observation", "meta": {"profile": [f"{GR}/region-studied"]}, "status": status,
+        "category": [CATEGORY], "code": _cc(LOINC, "53041-0", "DNA Region of interest panel"),
+        "subject": {"reference": patient_ref}, "component": comps}
+    if note:
+        observation["note"] = [{"text": note}]
+    return observation
+
+
+def _not_assessed_sentence(report: Report) -> str | None:
+    parts = []
+    for kind, looked_for in _REGION_KINDS.items():
+        names = [i.name for i in report.items if i.kind == kind and i.status == ItemState.NOT_ASSESSED]
+        if names:
+            where = f"{len(names)} genes" if kind == "gene" and len(names) > 1 else \
+                "gene" if kind == "gene" else "loci" if len(names) > 1 else "locus"
+            parts.append(f"{looked_for} in {where}: {', '.join(names)}")
+    return ("Not assessed, so neither reported nor excluded: " + "; ".join(parts) + ".") if parts else None
+
+
 def fhir_bundle(report: Report) -> dict[str, Any]:
     """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
     rid = report.header.report_id
@@ -159,6 +208,12 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         ref = _uuid(rid, "repeat", call.locus)
         entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref, status)})
         results.append({"reference": ref})
+    for item in report.items:
+        if item.kind in _REGION_KINDS:
+            ref = _uuid(rid, "region", item.key)
+            entries.append({"fullUrl": ref, "resource": _region_observation(item, patient_ref, status)})
+            results.append({"reference": ref})
+    conclusion = " ".join(t for t in (report.statement, _not_assessed_sentence(report)) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
@@ -166,7 +221,7 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         "category": [_cc("http://terminology.hl7.org/CodeSystem/v2-0074", "GE", "Genetics")],
         "code": _cc(LOINC, "81247-9", "Master HL7 genetic variant reporting panel"),
         "subject": {"reference": patient_ref}, "issued": report.run.run_time.isoformat(),
-        "result": results, "conclusion": report.statement,
+        "result": results, "conclusion": conclusion,
     }
     entries.insert(1, {"fullUrl": _uuid(rid, "report"), "resource": diagnostic})
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection",
