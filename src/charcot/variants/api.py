@@ -6,19 +6,20 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from charcot.acmg.computational import near_splice_site
+from charcot.acmg.computational import BP7_ACCEPTOR_MIN, BP7_DONOR_MIN, near_splice_site
 from charcot.acmg.context import KnownVariant, VariantContext
 from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
 from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
-from charcot.genome.normalise import variant_key
+from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
 from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
@@ -449,6 +450,9 @@ def _interpret(
             panels[b] = build_panel(genes, b)
         return panels[b]
 
+    extra = dict(extra_evidence or {})
+    memo_ok = (_QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None and coverage is None
+               and local is None)
     read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
                       include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
     panel = panel_for(read.build)
@@ -469,11 +473,8 @@ def _interpret(
                                                                 [g.symbol for g in genes]))
     known_kb = known_variants(read.build)
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
-    extra = dict(extra_evidence or {})
     findings: list[VariantFinding] = []
-    memo: _QuietMemo | None = (
-        _QuietMemo() if _QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None
-        and coverage is None and local is None else None)
+    memo: _QuietMemo | None = _QuietMemo() if memo_ok else None
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
@@ -632,14 +633,46 @@ _SPLICE_SITE = (Region.SPLICE_DONOR, Region.SPLICE_ACCEPTOR)
 def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                      hpo: Sequence[str], known_kb: Sequence[KnownVariant], extra: Sequence[Evidence],
                      annotated: bool, diagnosis: str | None, engine: Sequence[TranscriptConsequence],
-                     engine_ran: bool) -> tuple[tuple[Any, ...], Location] | None:
-    """(what a quiet allele's finding depends on besides the allele itself, its location), or None when the allele is
-    not quiet."""
+                     engine_ran: bool, memo: _QuietMemo | None = None) -> tuple[tuple[Any, ...], GenePosition] | None:
+    """(what a quiet allele's finding depends on besides the allele itself, its position in the gene), or None when the
+    allele is not quiet."""
     ann = call.annotation
     if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
             key in _KnownIndex.of(known_kb).by_key:
         return None
-    location = pg.locate_allele(call.allele)
+    place = _place(pg, call.allele, memo if memo is not None else _QuietMemo())
+    if place is None:
+        return None
+    where, position = place
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
+            call.not_left_aligned, *_field_values(ann.frequencies, ann.predictors), annotated,
+            engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), position
+
+
+# Off the exons, a quiet allele's finding depends on its location only through the region, the intron number (the
+# position's words) and which side of BP7's +7/-21 bounds it is on: every allele deeper than this in one intron, or
+# wholly before the first or after the last exon, has the same (issue 20: most of a genome's panel alleles)
+_DEEP = max(8, BP7_DONOR_MIN, BP7_ACCEPTOR_MIN) + 2
+
+
+def _place(pg: PanelGene, allele: Allele, memo: _QuietMemo) -> tuple[tuple[Any, ...], GenePosition] | None:
+    """(what a quiet allele's finding reads of its location, its GenePosition), or None at a canonical splice site
+    (remembered in ``memo`` for the deep-intronic and flanking places, by gene and stretch between two exons)."""
+    stretch = None
+    starts = pg.exon_starts
+    if starts:
+        exons = pg.exons
+        lo, hi = allele.pos, max(allele.end, allele.pos + 1)  # a pure insertion also touches the next base
+        i = bisect.bisect_right(starts, lo) - 1
+        if i < 0:
+            stretch = -1 if hi < starts[0] - _DEEP else None
+        elif lo > exons[i].end + _DEEP and (hi < starts[i + 1] - _DEEP if i + 1 < len(starts) else True):
+            stretch = i
+        if stretch is not None:
+            found = memo.places.get((id(pg), stretch))
+            if found is not None:
+                return found
+    location = pg.locate_allele(allele)
     if location.region in _SPLICE_SITE:
         return None
     # the intron number is left out: off the canonical splice sites no criterion reads it (only the position does,
@@ -647,10 +680,25 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     where = (location.region, location.exon, location.exon_count, location.last_exon, location.nmd_escape,
              location.skipped_exon_length, location.skipped_exon_number, location.notes,
              near_splice_site(location.intron_offset))
-    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
-            call.not_left_aligned,
-            tuple(ann.frequencies.__dict__.values()), tuple(ann.predictors.__dict__.values()), annotated,
-            engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), location
+    place = where, memo.position(pg, location)
+    if stretch is not None:
+        memo.places[(id(pg), stretch)] = place
+    return place
+
+
+_VALUES: tuple[Any, Any, tuple[tuple[Any, ...], tuple[Any, ...]]] = (None, None, ((), ()))
+
+
+def _field_values(frequencies: Any, predictors: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The field values of an allele's frequency and predictor objects (an unannotated file's alleles share one of
+    each, so the last pair asked is remembered; issue 20)."""
+    global _VALUES
+    last = _VALUES
+    if last[0] is frequencies and last[1] is predictors:
+        return last[2]
+    values = (tuple(frequencies.__dict__.values()), tuple(predictors.__dict__.values()))
+    _VALUES = (frequencies, predictors, values)
+    return values
 
 
 def _gene_position(pg: PanelGene, location: Location) -> GenePosition:
@@ -665,10 +713,13 @@ class _QuietMemo:
 
     def __init__(self) -> None:
         self.findings: dict[tuple[Any, ...], VariantFinding] = {}
-        self.positions: dict[tuple[int, Location], GenePosition] = {}
+        self.positions: dict[tuple[Any, ...], GenePosition] = {}
+        self.places: dict[tuple[int, int], tuple[tuple[Any, ...], GenePosition]] = {}
 
     def position(self, pg: PanelGene, location: Location) -> GenePosition:
-        key = (id(pg), location)
+        # keyed by what _gene_position reads (region, exon, intron, exon count, NMD escape): the intronic offset, which
+        # makes nearly every intronic Location distinct, is not among them (issue 20: one GenePosition per intron)
+        key = (id(pg), location.region, location.exon, location.intron, location.exon_count, location.nmd_escape)
         found = self.positions.get(key)
         if found is None:
             found = self.positions[key] = _gene_position(pg, location)
@@ -682,7 +733,7 @@ assert {f.name for f in dataclasses.fields(Location)} == {
     "skipped_exon_number", "notes", "intron_offset"}, "update _quiet_signature's 'where' for the new Location field"
 
 
-def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, location: Location,
+def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene, position: GenePosition,
                    memo: _QuietMemo) -> VariantFinding:
     """``template``'s finding for another quiet allele of the same kind (see _quiet_signature): what
     ``template.model_copy(update=...)`` makes (a shallow copy, the per-allele fields replaced, no validation), without
@@ -691,7 +742,7 @@ def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene
     data = template.__dict__.copy()
     data.update(key=key, chrom=call.chrom, pos=allele.pos, ref=allele.ref, alt=allele.alt, genotype=call.genotype,
                 phased=call.phased, phase_set=call.phase_set, genotype_quality=call.gq, depth=call.dp,
-                evidence=list(template.evidence), notes=list(template.notes), position=memo.position(pg, location))
+                evidence=list(template.evidence), notes=list(template.notes), position=position)
     copied = VariantFinding.__new__(VariantFinding)
     _set = object.__setattr__
     _set(copied, "__dict__", data)
@@ -720,12 +771,12 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     ``_quiet_signature``) then reuse the finding of the first allele of their kind."""
     if memo is not None and scores is None:
         quiet = _quiet_signature(call, key, pg, gene, build, sex, hpo, known_kb, extra, annotated, diagnosis, engine,
-                                 engine_ran)
+                                 engine_ran, memo)
         if quiet is not None:
-            sig, location = quiet
+            sig, position = quiet
             template = memo.findings.get(sig)
             if template is not None:
-                return _quiet_finding(template, call, key, pg, location, memo)
+                return _quiet_finding(template, call, key, pg, position, memo)
             memo.findings[sig] = finding = classify_allele(call, key, pg, gene, build, sex, hpo, known_kb, None, None, extra,
                                                   annotated, diagnosis=diagnosis, engine=engine, engine_ran=engine_ran,
                                                   onset_age=onset_age)
