@@ -161,27 +161,75 @@ def temporary_index(path: Path, directory: Path) -> Path | None:
 
 
 class IndexPrefetch:
-    """Build the temporary index in a background thread (htslib releases the GIL), so it overlaps
-    with loading the knowledge base and resources. ``index()`` waits for it."""
+    """Prepare reading an unindexed bgzipped VCF in the background (issue 20), so it overlaps with loading the
+    knowledge base and resources. First choice: ``bgzf_scan`` selects the panel records in one pass on both
+    cores into a small indexed file (``selected``); when that pass cannot vouch for the file, a temporary index
+    of the whole file is built as before (``index``; htslib releases the GIL)."""
 
     def __init__(self, path: Path) -> None:
-        import threading
-
         self.path = Path(path)
         self.dir = tempfile.TemporaryDirectory(prefix="charcot-index-")
         self._result: Path | None = None
+        self._thread: Any = None
+        self._selection: Any = None
+        if SELECTION_PASS:
+            from charcot.variants import bgzf_scan
+
+            self._selection = bgzf_scan.Selection(self.path)
+        else:
+            self._start_index()
+
+    def _start_index(self) -> None:
+        import threading
+
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         self._result = temporary_index(self.path, Path(self.dir.name))
 
+    def selected(self, panel: Panel, header_contigs: list[str]) -> tuple[Path, Path] | None:
+        """(small bgzipped VCF, its index) holding the header and every record a panel region query of the whole
+        file could return (and the first record of each panel contig), or None: then ``index()``."""
+        selection, self._selection = self._selection, None
+        if selection is None:
+            return None
+        regions: dict[str, list[tuple[int, int]]] = {}
+        for chrom, s, e in panel.regions():
+            name = contig_in_file(chrom, header_contigs) if header_contigs else None
+            if name is not None:
+                regions.setdefault(name, []).append((s, e))
+        from charcot.variants import bgzf_scan
+
+        try:
+            scan = selection.select(regions)
+            folder = Path(self.dir.name) / "selected"
+            folder.mkdir()
+            subset = folder / "panel.vcf.gz"
+            assert scan.header is not None
+            bgzf_scan.write_bgzf(subset, [scan.header, *scan.selected])
+            index = temporary_index(subset, folder)
+        except prefilter.Doubt:
+            return None
+        if index is None:
+            return None
+        return subset, index
+
     def index(self) -> Path | None:
+        if self._selection is not None:
+            self._selection.cancel()
+            self._selection = None
+        if self._thread is None:
+            self._start_index()
         self._thread.join()
         return self._result
 
     def cleanup(self) -> None:
-        self._thread.join()
+        if self._selection is not None:
+            self._selection.cancel()
+            self._selection = None
+        if self._thread is not None:
+            self._thread.join()
         self.dir.cleanup()
 
     @staticmethod
@@ -191,6 +239,11 @@ class IndexPrefetch:
                     and _is_bgzf(path))
         except OSError:
             return False
+
+
+#: Select the panel records of an unindexed bgzipped VCF in one pass (``bgzf_scan``) before falling back to a
+#: temporary index of the whole file; tests switch it off to compare both.
+SELECTION_PASS = True
 
 
 def _has_index(path: Path) -> bool:
@@ -828,10 +881,20 @@ def _read_calls(
     temp_index = False
     if not indexed and (prefetch is not None or IndexPrefetch.wanted(path)):
         prefetch = prefetch or IndexPrefetch(path)
-        built = prefetch.index()
-        if built is not None:
-            vcf.set_index(str(built))
+        # the same region queries below, on a small file holding every record they can return (bgzf_scan)
+        subset = prefetch.selected(panel, header_contigs) if header_contigs else None
+        if subset is not None:
+            from cyvcf2 import VCF
+
+            vcf.close()
+            vcf = VCF(str(subset[0]), lazy=True, threads=threads)
+            vcf.set_index(str(subset[1]))
             indexed = temp_index = True
+        else:
+            built = prefetch.index()
+            if built is not None:
+                vcf.set_index(str(built))
+                indexed = temp_index = True
     result = ReadResult(path=path, sample=sample, samples=samples, build=resolved, schema=schema, calls=[],
                         # a header that merely declares <NON_REF> (GenotypeGVCFs output keeps it) is not a
                         # gVCF: only records using a reference-block ALT make one
