@@ -60,7 +60,7 @@ def dump(result: InterpretationResult) -> str:
     rows: list[list[Any]] = []
     by_gene: Counter[str] = Counter()
     by_region: Counter[str] = Counter()
-    by_class: Counter[str] = Counter()
+    by_class: Counter[Any] = Counter()
     for i, f in enumerate(result.findings):
         if f.reportable or f.classification is None:
             full.append(f.model_dump(mode="json"))
@@ -82,12 +82,12 @@ def dump(result: InterpretationResult) -> str:
                      f.depth, p.intron, p.description, group])
         by_gene[f.gene] += 1
         by_region[p.region] += 1
-        by_class[f.classification.value] += 1
+        by_class[f.classification] += 1  # by member: its value is read once per class below, not once per row
     data["findings"] = full
     data["findings_format"] = FINDINGS_FORMAT
     data["not_reportable"] = {"count": len(rows), "by_gene": dict(by_gene), "by_region": dict(by_region),
-                              "by_classification": dict(by_class), "columns": list(COLUMNS), "groups": groups,
-                              "rows": rows}
+                              "by_classification": {c.value: n for c, n in by_class.items()},
+                              "columns": list(COLUMNS), "groups": groups, "rows": rows}
     return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
 
 

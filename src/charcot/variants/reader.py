@@ -1170,7 +1170,12 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
     dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
     ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
-    gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
+    shape = (tuple(alleles), phased)
+    gt_text = _GT_TEXT.get(shape)
+    if gt_text is None:  # a genome has a handful of genotypes (0/1, 1/1, 0|1 ...): each written once
+        gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
+        if len(_GT_TEXT) < 4096:
+            _GT_TEXT[shape] = gt_text
     # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
     info_get = _no_info if schema.reads_nothing else v.INFO.get
     ploidy = len(alleles)
@@ -1189,11 +1194,19 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if (min_gq is not None and (gq is None or gq < min_gq)) or (min_dp is not None and (dp is None or dp < min_dp)):
             result.below_quality += 1
             continue
-        allele = trim(pos, ref, alt)
-        shift = left_shiftable(allele)
+        if len(ref) == 1 and len(alt) == 1:  # an SNV is its own minimal form and cannot shift (trim, left_shiftable)
+            allele = Allele(pos, ref.upper(), alt.upper())
+            shift = False
+        else:
+            allele = trim(pos, ref, alt)
+            shift = left_shiftable(allele)
         if shift:
             result.not_left_aligned += 1
-        haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
+        haps = _HAPLOTYPES.get((shape[0], alt_index))
+        if haps is None:
+            haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
+            if len(_HAPLOTYPES) < 4096:
+                _HAPLOTYPES[(shape[0], alt_index)] = haps
         annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
         result.calls.append(Call(
             chrom=chrom, allele=allele, vcf_pos=pos, vcf_ref=ref, vcf_alt=alt, alt_index=alt_index,
@@ -1203,6 +1216,9 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
 
 
 _CONTIGS: dict[str, str] = {}
+# genotype text by (allele numbers, phased) and haplotypes carrying an ALT by (allele numbers, ALT number)
+_GT_TEXT: dict[tuple[tuple[int, ...], bool], str] = {}
+_HAPLOTYPES: dict[tuple[tuple[int, ...], int], tuple[int, ...]] = {}
 
 
 def _normalised_contig(name: str) -> str:
