@@ -192,3 +192,33 @@ def test_plain_gzip_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dama
     assert ends == (["selected"] if damage == "two members" else ["doubt"])
     if damage in ("truncated", "corrupt"):
         assert careful[0] == "error"
+
+
+@pytest.mark.parametrize("damage", ["none", "corrupt", "truncated"])
+def test_zlib_and_isal_inflate_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    # ISA-L (the 'fast' extra) inflates plain gzip when installed; zlib otherwise: same text, same doubts
+    import zlib
+
+    header, records = _lines(CHR21)
+    data = gzip.compress(("\n".join(header + records) + "\n").encode())
+    if damage == "corrupt":
+        data = data[:len(data) // 2] + bytes(b ^ 0x55 for b in data[len(data) // 2:len(data) // 2 + 64]) + \
+            data[len(data) // 2 + 64:]
+    elif damage == "truncated":
+        data = data[:len(data) - 3]
+    path = tmp_path / "calls.vcf.gz"
+    path.write_bytes(data)
+
+    def text() -> Any:
+        try:
+            return b"".join(prefilter._inflate(path))
+        except prefilter.Doubt as exc:
+            return ("doubt", str(exc))
+
+    default = text()
+    monkeypatch.setattr(prefilter, "_gzip_module", lambda: zlib)
+    assert text() == default
+    if damage == "none":
+        assert default == gzip.decompress(data)
+    else:
+        assert default[0] == "doubt"

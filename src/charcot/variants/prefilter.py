@@ -204,11 +204,23 @@ def write_targets(path: Path, regions: Iterable[tuple[str, int, int]], header_co
     path.write_text("".join(lines))
 
 
+def _gzip_module() -> Any:
+    """ISA-L's zlib-compatible inflater when installed (the ``fast`` extra: about 4x less CPU than zlib on a
+    genome), else zlib; both check every member's CRC and length and say the same about a damaged stream."""
+    try:
+        from isal import isal_zlib
+
+        return isal_zlib
+    except ImportError:
+        return zlib
+
+
 def _inflate(path: Path) -> Iterator[bytes]:
     """The text of a plain gzip file (members one after another), inflated once; Doubt when it is truncated,
     corrupt or followed by anything but another member."""
+    module = _gzip_module()
     with open(path, "rb") as handle:
-        inflater = zlib.decompressobj(31)
+        inflater = module.decompressobj(31)
         pending = b""
         while True:
             data = pending or handle.read(1 << 20)
@@ -217,7 +229,7 @@ def _inflate(path: Path) -> Iterator[bytes]:
                 break
             try:
                 out = inflater.decompress(data)
-            except zlib.error:
+            except (zlib.error, module.error):
                 raise Doubt("corrupt gzip data") from None
             if out:
                 yield out
@@ -226,7 +238,7 @@ def _inflate(path: Path) -> Iterator[bytes]:
                 if rest or (rest := handle.read(1 << 20)):
                     if not rest.startswith(b"\x1f\x8b"):
                         raise Doubt("data after the last gzip member")
-                    inflater = zlib.decompressobj(31)
+                    inflater = module.decompressobj(31)
                     pending = rest
                 else:
                     return
