@@ -41,6 +41,7 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
     if os.getppid() != parent:  # the main process ended before the line above ran
         os._exit(0)
     if plots:
+        import charcot.clinical.api  # noqa: F401  (the plots' arguments are its types: unpickled without waiting)
         from charcot.clinical.plots import _figure
 
         _figure()
