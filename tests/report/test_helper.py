@@ -104,3 +104,59 @@ def test_sigterm_while_the_helper_forks_ends_the_run_quietly() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert done.returncode == 128 + 15 and "went on" not in done.stdout
+
+
+ORDER_SCRIPT = """
+import json
+from charcot.report import build, helper
+from charcot.report.demo import demo_dir
+
+events = []
+def wrap(module, name):
+    inner = getattr(module, name)
+    def traced(*args, **kwargs):
+        events.append(name)
+        return inner(*args, **kwargs)
+    setattr(module, name, traced)
+wrap(helper, "start_plots"); wrap(helper, "_finish_plots"); wrap(build, "_therapies")
+with helper.report_helper(pdf=True):
+    report = build.build_report(build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
+print(json.dumps({"events": events, "plots": len(report.clinical.plots)}))
+"""
+
+
+def test_the_therapies_are_matched_while_the_helper_draws_the_plots() -> None:
+    """Issue 20: the main process waited for the plots and only then matched the therapies; they now run while the
+    helper draws (the template is compiled in the same wait)."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("CHARCOT_REPORT_HELPER", None)
+    out = subprocess.run([sys.executable, "-c", ORDER_SCRIPT], env=env, capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["events"] == ["start_plots", "_therapies", "_finish_plots"] and got["plots"] > 0
+
+
+def test_a_failure_while_the_plots_are_pending_removes_their_folder(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import tempfile
+
+    import pytest
+
+    from charcot.report import build
+    from charcot.report.demo import demo_dir
+
+    made: list[str] = []
+    real = tempfile.TemporaryDirectory
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        folder = real(*args, **kwargs)
+        made.append(folder.name)
+        return folder
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("therapy matching failed")
+
+    monkeypatch.setattr(build.tempfile, "TemporaryDirectory", recording)
+    monkeypatch.setattr(build, "_therapies", failing)
+    with pytest.raises(RuntimeError, match="therapy matching failed"):
+        build.build_report(build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
+    plot_folders = [m for m in made if "charcot-plots-" in m]
+    assert plot_folders and not any(Path(m).exists() for m in plot_folders)

@@ -334,6 +334,7 @@ class _Ctx:
     str_sample: str | None = None
     observations: dict[str, Any] = field(default_factory=dict)
     segregation: list[Evidence] = field(default_factory=list)
+    plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
 
 
 # matplotlib's pyplot state is process-global: the web app's worker threads take turns.
@@ -766,19 +767,43 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     plots: list[Plot] = []
     if hasattr(api, "render_plots"):
         ctx.progress("plots")
-        with _PLOT_LOCK, tempfile.TemporaryDirectory(prefix="charcot-plots-") as tmp:
-            from charcot.report.helper import render_plots  # in the report helper process when one runs
-
-            paths = render_plots(case, a, Path(tmp)) or {}
-            for name in sorted(paths):
-                title = name.replace("_", " ").capitalize()
-                plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title,
-                                  caption=_plot_caption(name, a)))
+        ctx.plots_pending = _start_plots(case, a)  # collected into the section after the therapies (_build_report)
     ctx.methods.append("Clinical: ALSFRS-R totals and ΔFS (Kimura 2006), slopes, King's (clinical and ALSFRS-R "
                        "estimate) and MiToS staging, ENCALS survival model only within its stated domain, diagnostic "
                        "criteria and care alerts from the clinical record.")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
+
+
+def _start_plots(case: Any, a: Any) -> Callable[[bool], list[Plot]]:
+    """Start drawing the clinical plots (in the report helper process when one runs, issue 20: the therapies are
+    matched meanwhile) and return a function that waits for them (True) or, after a failure, only cleans up
+    (False)."""
+    from charcot.report.helper import start_plots
+
+    tmp = tempfile.TemporaryDirectory(prefix="charcot-plots-")
+    try:
+        paths_of = start_plots(case, a, Path(tmp.name))
+    except BaseException:
+        tmp.cleanup()
+        raise
+
+    def finish(wait: bool) -> list[Plot]:
+        try:
+            if not wait:
+                return []
+            with _PLOT_LOCK:  # drawn here when no helper runs: matplotlib is not thread-safe (web app)
+                paths = paths_of() or {}
+            plots = []
+            for name in sorted(paths):
+                title = name.replace("_", " ").capitalize()
+                plots.append(Plot(title=title, data_uri=_data_uri(Path(paths[name])), alt=title,
+                                  caption=_plot_caption(name, a)))
+            return plots
+        finally:
+            tmp.cleanup()
+
+    return finish
 
 
 def _plot_caption(name: str, a: Any) -> str:
@@ -1328,7 +1353,14 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
     family = _family(ctx, sorted(risk_genes))
     clinical = _clinical(ctx)
-    therapies = _therapies(ctx, genetics, repeats)
+    try:
+        therapies = _therapies(ctx, genetics, repeats)
+    except BaseException:
+        if ctx.plots_pending is not None:
+            ctx.plots_pending(False)
+        raise
+    if ctx.plots_pending is not None:
+        clinical.plots.extend(ctx.plots_pending(True))
 
     say("composing the report")
     roles = {"vcf": files.vcf, "str_vcf": files.str_vcf, "ped": files.ped, "ages": files.ages,

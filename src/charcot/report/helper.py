@@ -126,15 +126,27 @@ def report_helper(*, pdf: bool, plots: bool = True) -> Iterator[None]:
         helper.close(failed=failed)
 
 
-def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
-    """The clinical plots as PNG files in ``outdir`` (in the helper process when one is active)."""
+def start_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path
+                ) -> Callable[[], dict[str, Path]]:
+    """Start the clinical plots as PNG files in ``outdir`` (in the helper process when one is active, else when the
+    returned function is called); the returned function gives their paths. The caller can run other analyses
+    meanwhile."""
     helper = _active
     if helper is not None and helper.plots:
         future: Future[dict[str, Path]] = helper.submit(_plots, case, assessment, outdir)
-        if helper.pdf:
-            _compile_template()  # this process would otherwise wait idle; the PDF then starts sooner
-        return future.result()
-    return _plots(case, assessment, outdir)
+        return lambda: _finish_plots(future, helper.pdf)
+    return lambda: _plots(case, assessment, outdir)
+
+
+def _finish_plots(future: Future[dict[str, Path]], pdf: bool) -> dict[str, Path]:
+    if pdf:
+        _compile_template()  # this process would otherwise wait idle; the PDF then starts sooner
+    return future.result()
+
+
+def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
+    """The clinical plots as PNG files in ``outdir`` (in the helper process when one is active)."""
+    return start_plots(case, assessment, outdir)()
 
 
 def _compile_template() -> None:
