@@ -16,7 +16,7 @@ import pytest
 
 from charcot.genome.panel import knowledge_panel
 from charcot.model import Build
-from charcot.variants import api
+from charcot.variants import api, findings_json
 from charcot.variants.findings_json import COLUMNS, FINDINGS_FORMAT, expand, load
 from tests.variants.test_quiet_memo import DATA, DEMO, _relocated_vcf
 from tests.variants.vcfbuild import Rec, write_vcf
@@ -83,6 +83,23 @@ def test_a_changed_copy_is_its_own_group(relocated: Path) -> None:
     text = api.to_json(result)
     assert load(text).findings == result.findings
     assert any("edited after the run" in g["notes"] for g in json.loads(text)["not_reportable"]["groups"])
+
+
+@pytest.mark.parametrize("which", ["relocated", "demo", "pfeiffer"])
+def test_reused_full_dumps_give_the_same_document(which: str, relocated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # findings written in full reuse an earlier copy's dump (issue 20): the same bytes as dumping each one, also after
+    # one copy was changed in place
+    vcf = {"relocated": relocated, "demo": DEMO, "pfeiffer": DATA / "pfeiffer_panel.vcf.gz"}[which]
+    result = api.interpret(vcf, sex="male")
+    full = [f for f in result.findings if f.reportable or f.classification is None]
+    shared = [f for f in full if sum(g.inheritance is f.inheritance for g in full) > 1]
+    if which == "relocated":
+        assert shared  # copies among the findings written in full
+        shared[-1].notes = [*shared[-1].notes, "edited after the run"]
+    reused = api.to_json(result)
+    monkeypatch.setattr(findings_json, "_REUSE_FULL", False)
+    assert api.to_json(result) == reused
+    assert load(reused).findings == result.findings
 
 
 def test_unknown_format_is_refused(relocated: Path) -> None:

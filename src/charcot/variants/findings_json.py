@@ -34,6 +34,11 @@ _SHARED_POSITION = ("transcript", "region", "exon", "exon_count", "nmd_escape")
 
 
 _get_shared = operator.itemgetter(*_SHARED_FIELDS)
+_get_rows = operator.itemgetter(*ROW_FIELDS)
+_NOT_SHARED = {*ROW_FIELDS, "position"}
+# findings written in full reuse the dump of an earlier finding with the same shared values (False: each dumped alone;
+# tests/variants/test_findings_json.py compares both)
+_REUSE_FULL = True
 _get_shared_position = operator.itemgetter(*_SHARED_POSITION)
 
 
@@ -61,9 +66,28 @@ def dump(result: InterpretationResult) -> str:
     by_gene: Counter[str] = Counter()
     by_region: Counter[str] = Counter()
     by_class: Counter[Any] = Counter()
+    # the same for the findings written in full: a copy's dump is its template's shared part, its own row fields and
+    # its position (one dump per position object)
+    seen_full: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    positions: dict[int, tuple[Any, dict[str, Any]]] = {}
     for i, f in enumerate(result.findings):
         if f.reportable or f.classification is None:
-            full.append(f.model_dump(mode="json"))
+            if not _REUSE_FULL:
+                full.append(f.model_dump(mode="json"))
+                continue
+            values = _shared_values(f)
+            known = seen_full.get(id(f.inheritance))
+            if known is None or known[0] != values:
+                known = seen_full[id(f.inheritance)] = (values, f.model_dump(mode="json", exclude=_NOT_SHARED))
+            p = f.position
+            dumped = positions.get(id(p))
+            if dumped is None or dumped[0] is not p:
+                dumped = positions[id(p)] = (p, p.model_dump(mode="json"))
+            d = f.__dict__
+            data_f = dict(known[1])
+            data_f.update(zip(ROW_FIELDS, _get_rows(d), strict=True))
+            data_f["position"] = dict(dumped[1])
+            full.append(data_f)
             continue
         values = _shared_values(f)
         hit = seen.get(id(f.inheritance))
