@@ -18,6 +18,7 @@ import pytest
 
 from charcot.errors import InputError
 from charcot.genome.panel import knowledge_panel
+from charcot.genome.panels import select_genes
 from charcot.model import Build
 from charcot.variants import bgzf_scan, reader
 from charcot.variants.api import interpret
@@ -132,6 +133,17 @@ def test_chromosomes_with_records_and_no_panel_records(tmp_path: Path, monkeypat
     assert ends == ["selected"] and before[0] == "ok" and before == after
     assert after[1].contigs_with_records == before[1].contigs_with_records
     assert after[1].records_read == len(moved)
+
+
+def test_header_only_and_gene_selection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # no records at all (the same refusal), and a gene selection without chr21 genes (no query has a region there)
+    header, records = _lines()
+    before, after, ends = _both(_bgzip(tmp_path, header, []), monkeypatch, _read)
+    assert before[0] == "error" and before == after and ends == ["selected"]
+    path = _bgzip(tmp_path, header, records)
+    before, after, ends = _both(path, monkeypatch, lambda p: interpret(p, genes=select_genes(genes=["TARDBP"]))
+                                .model_dump_json())
+    assert before[0] == "ok" and before == after and ends == ["selected"]
 
 
 # (id, edit of (header, records)): each is a reason for the selection pass to step aside

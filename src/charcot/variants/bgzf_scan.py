@@ -486,6 +486,7 @@ class Selection:
         self._stop = False
         self._scan = LineScan()
         self._error: BaseException | None = None
+        self._complete = False
         self._thread = threading.Thread(target=self._run, daemon=True, name="charcot-bgzf-scan")
         self._thread.start()
 
@@ -521,6 +522,7 @@ class Selection:
             for part in held:
                 scan.feed(*part)
             scan.finish()
+            self._complete = True
         except Doubt as exc:
             self._error = exc
         except Exception as exc:  # anything unexpected: the old path decides
@@ -534,6 +536,8 @@ class Selection:
         self._thread.join()
         if self._error is not None:
             raise self._error
+        if not self._complete:  # the thread ended some other way: vouch for nothing
+            raise Doubt("the selection pass did not finish")
         return self._scan
 
     def cancel(self) -> None:
