@@ -265,11 +265,28 @@ def test_pos_parsed_in_64_bit_words() -> None:
             bgzf_scan.parse_pos(words[[0]], words[[2]])
 
 
-def test_inflated_with_zlib_as_with_libdeflate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inflated_alike_by_htslib_libdeflate_and_zlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     header, records = _lines()
     path = _bgzip(tmp_path, header, records)
+    monkeypatch.setattr(bgzf_scan, "_READ", 1 << 16)  # many reads: their order is restored
+    assert bgzf_scan._htslib() is not None  # Debian's libhts comes with bcftools (Makefile DEBIAN_PACKAGES)
+    by_htslib = [(bytes(t), e.tolist(), s.tolist()) for t, e, s in bgzf_scan.inflated(path)]
+    monkeypatch.setattr(bgzf_scan, "HTSLIB_READER", False)
     with_lib = b"".join(bytes(t) for t, _, _ in bgzf_scan.inflated(path))
     monkeypatch.setattr(bgzf_scan, "_LIB", None)
     monkeypatch.setattr(bgzf_scan, "_LIB_TRIED", True)
     with_zlib = b"".join(bytes(t) for t, _, _ in bgzf_scan.inflated(path))
-    assert with_lib == with_zlib == gzip.decompress(path.read_bytes())
+    text = b"".join(t for t, _, _ in by_htslib)
+    assert text == with_lib == with_zlib == gzip.decompress(path.read_bytes())
+    assert all(e == bgzf_scan.marks(t)[0].tolist() for t, e, _ in by_htslib)
+
+
+@pytest.mark.parametrize("damage", ["corrupt block", "checksum"])
+def test_damaged_bgzf_without_htslib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    monkeypatch.setattr(bgzf_scan, "HTSLIB_READER", False)
+    test_damaged_bgzf(tmp_path, monkeypatch, damage)
+
+
+def test_same_findings_without_htslib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bgzf_scan, "HTSLIB_READER", False)
+    test_same_findings_as_the_whole_file_index(tmp_path, monkeypatch)

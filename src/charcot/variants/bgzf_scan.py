@@ -50,6 +50,8 @@ _RUNS = 256  # contig runs in one chunk beyond which lines are checked one by on
 
 _LIB: Any = None
 _LIB_TRIED = False
+#: read the BGZF blocks through the system's htslib when it is there (tests switch it off to run the other path)
+HTSLIB_READER = True
 
 
 def _libdeflate() -> Any:
@@ -252,9 +254,110 @@ def _prepare(raw: bytes, blocks: list[tuple[int, int]]) -> tuple[Text, Any, Any]
     return (text, *marks(text))
 
 
+_HTS: Any = None
+_HTS_TRIED = False
+_READ = 4 << 20  # bytes of text per htslib read
+
+
+def _htslib() -> Any:
+    """The system's htslib (Debian's libhts, installed with bcftools) for its BGZF reader, or None; its own log
+    messages are silenced (charcot reports problems itself)."""
+    global _HTS, _HTS_TRIED
+    if _HTS_TRIED:
+        return _HTS
+    _HTS_TRIED = True
+    for name in ("libhts.so.3",):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.bgzf_open.restype = ctypes.c_void_p
+            lib.bgzf_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            lib.bgzf_read.restype = ctypes.c_ssize_t
+            lib.bgzf_read.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
+            lib.bgzf_close.restype = ctypes.c_int
+            lib.bgzf_close.argtypes = [ctypes.c_void_p]
+            lib.bgzf_check_EOF.restype = ctypes.c_int
+            lib.bgzf_check_EOF.argtypes = [ctypes.c_void_p]
+            lib.hts_set_log_level.argtypes = [ctypes.c_int]
+            lib.hts_set_log_level(0)
+        except (OSError, AttributeError):
+            continue
+        _HTS = lib
+        return lib
+    return None
+
+
+def _hts_inflated(lib: Any, path: Path, workers: int) -> Iterator[tuple[Text, Any, Any]]:
+    """``inflated`` through htslib's BGZF reader: one C call per 4 MB of text (the GIL is released inside it, and no
+    Python runs per block), the markers found by ``workers`` threads. htslib checks each block's CRC32 and size and
+    fails on damaged or trailing data; the end-of-file block is checked first."""
+    import numpy as np
+
+    handle = lib.bgzf_open(str(path).encode(), b"r")
+    if not handle:
+        raise Doubt("htslib cannot open the file")
+    lock = threading.Lock()
+    state = {"done": False, "seq": 0}
+
+    def read() -> tuple[int, Text, Any, Any]:
+        with lock:
+            if state["done"]:
+                return -1, b"", None, None
+            text = np.empty(_READ, dtype=np.uint8)
+            got = lib.bgzf_read(handle, text.ctypes.data, _READ)
+            if got < 0:
+                state["done"] = True
+                raise Doubt("htslib cannot read a BGZF block (damaged or trailing data)")
+            if got < _READ:
+                state["done"] = True
+            seq = state["seq"]
+            state["seq"] += 1
+        text = text[:got]
+        return (seq, text, *marks(text)) if got else (seq, text, None, None)
+
+    try:
+        if lib.bgzf_check_EOF(handle) != 1:
+            raise Doubt("no BGZF end-of-file block at the end")
+        with ThreadPoolExecutor(workers, thread_name_prefix="charcot-inflate") as pool:
+            pending: deque[Future[tuple[int, Text, Any, Any]]] = deque()
+            ready: dict[int, tuple[Text, Any, Any]] = {}
+            following = 0
+            finished = False
+            try:
+                while not finished or pending:
+                    while not finished and len(pending) < _AHEAD:
+                        pending.append(pool.submit(read))
+                    seq, text, ends, specials = pending.popleft().result()
+                    if seq < 0 or not len(text):
+                        finished = True
+                        if seq >= 0:
+                            ready[seq] = (text, ends, specials)
+                    else:
+                        ready[seq] = (text, ends, specials)
+                    while following in ready:
+                        part = ready.pop(following)
+                        following += 1
+                        if len(part[0]):
+                            yield part
+                    if state["done"]:
+                        finished = True
+            finally:
+                for future in pending:
+                    future.cancel()
+        if ready:
+            raise Doubt("a chunk of text was lost")  # cannot happen: every read is numbered
+    finally:
+        with lock:
+            lib.bgzf_close(handle)
+
+
 def inflated(path: Path, workers: int = 2) -> Iterator[tuple[Text, Any, Any]]:
     """The text of a BGZF file in order with its ``marks``, inflated by ``workers`` threads a few tasks ahead;
-    Doubt when a block is damaged, the end-of-file block is not last, or anything follows it."""
+    Doubt when a block is damaged, the end-of-file block is not last, or anything follows it. htslib's reader
+    (``_hts_inflated``) when the system has it, else blocks inflated here (libdeflate or zlib)."""
+    lib = _htslib() if HTSLIB_READER else None
+    if lib is not None:
+        yield from _hts_inflated(lib, path, workers)
+        return
     with open(path, "rb") as handle, ThreadPoolExecutor(workers, thread_name_prefix="charcot-inflate") as pool:
         pending: deque[Future[tuple[Text, Any, Any]]] = deque()
         rest = b""
