@@ -146,6 +146,17 @@ def test_header_only_and_gene_selection(tmp_path: Path, monkeypatch: pytest.Monk
     assert before[0] == "ok" and before == after and ends == ["selected"]
 
 
+def test_unindexed_bcf_is_not_scanned_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a BCF is BGZF too; its decompressed bytes hold the header text and then binary records
+    import subprocess
+
+    path = tmp_path / "calls.bcf"
+    subprocess.run(["bcftools", "view", "--no-version", "-Ob", "-o", str(path), str(_bgzip(tmp_path, *_lines()))],
+                   check=True)
+    before, after, ends = _both(path, monkeypatch, _read)
+    assert ends == ["doubt"] and before == after
+
+
 # (id, edit of (header, records)): each is a reason for the selection pass to step aside
 DOUBTS: list[tuple[str, Callable[[list[str], list[str]], tuple[list[str], list[str]]]]] = [
     ("unsorted positions", lambda h, r: (h, [*r[:100], r[101], r[100], *r[102:]])),

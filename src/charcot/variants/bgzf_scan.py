@@ -421,6 +421,8 @@ class LineScan:
         """Gather the header (through the '#CHROM' line); returns the text after it once it is whole."""
         self._head += memoryview(chunk)
         head = self._head
+        if len(head) >= 16 and not head.startswith(b"##fileformat=VCF"):
+            raise Doubt("not VCF text (a BCF, or text before the header)")
         at = 0 if head.startswith(b"#CHROM") else head.find(b"\n#CHROM") + 1
         end = head.find(b"\n", at) if at > 0 or head.startswith(b"#CHROM") else -1
         if end < 0:
