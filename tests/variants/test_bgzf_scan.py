@@ -301,3 +301,21 @@ def test_damaged_bgzf_without_htslib(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_same_findings_without_htslib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bgzf_scan, "HTSLIB_READER", False)
     test_same_findings_as_the_whole_file_index(tmp_path, monkeypatch)
+
+
+def test_early_doubt_starts_the_whole_file_index_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a reason to doubt that needs no panel (an INFO/END) is found before the knowledge base would be loaded, and
+    # the whole file's temporary index starts then, overlapping it as the old path did
+    import time
+
+    header, records = _lines()
+    path = _bgzip(tmp_path, header, _edit(records, 40, 7, "END=40000000"))
+    prefetch = reader.IndexPrefetch(path)
+    try:
+        deadline = time.monotonic() + 60
+        while prefetch._thread is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert prefetch._thread is not None  # started by the pass's doubt, before selected() or index()
+        assert prefetch.index() is not None
+    finally:
+        prefetch.cleanup()

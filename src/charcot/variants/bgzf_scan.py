@@ -30,7 +30,7 @@ import struct
 import threading
 import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -584,8 +584,9 @@ class Selection:
     knowledge base loads); the panel regions are given later (``select``), and text inflated before then is
     held (up to ``_PENDING`` bytes, then the pass waits)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_doubt: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
+        self._on_doubt = on_doubt  # called from the pass's thread as soon as it doubts (the fallback can start)
         self._regions: Regions | None = None
         self._ready = threading.Event()
         self._stop = False
@@ -608,6 +609,8 @@ class Selection:
                     if not text:
                         continue
                     ends, specials = marks(text)
+                if len(specials):  # this reason needs no regions: say so before the knowledge base is loaded
+                    raise Doubt("a record with INFO/END, SVLEN or a symbolic allele")
                 held.append((text, ends, specials))
                 held_bytes += len(text)
                 if not self._ready.is_set() and held_bytes < _PENDING:
@@ -632,6 +635,8 @@ class Selection:
             self._error = exc
         except Exception as exc:  # anything unexpected: the old path decides
             self._error = Doubt(f"the selection pass failed ({exc.__class__.__name__})")
+        if self._error is not None and self._on_doubt is not None and not self._stop:
+            self._on_doubt()
 
     def select(self, regions: dict[str, list[tuple[int, int]]]) -> LineScan:
         """Give the panel regions (file contig names -> 1-based inclusive spans) and wait for the pass; Doubt

@@ -172,18 +172,25 @@ class IndexPrefetch:
         self._result: Path | None = None
         self._thread: Any = None
         self._selection: Any = None
+        import threading
+
+        self._lock = threading.Lock()
         if SELECTION_PASS:
             from charcot.variants import bgzf_scan
 
-            self._selection = bgzf_scan.Selection(self.path)
+            self._selection = bgzf_scan.Selection(self.path, on_doubt=self._start_index)
         else:
             self._start_index()
 
     def _start_index(self) -> None:
-        import threading
+        """Start building the whole file's temporary index (once; also called from the selection pass's thread the
+        moment it doubts, so the index overlaps the knowledge base's loading as before)."""
+        with self._lock:
+            if self._thread is None:
+                import threading
 
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
 
     def _run(self) -> None:
         self._result = temporary_index(self.path, Path(self.dir.name))
@@ -219,8 +226,7 @@ class IndexPrefetch:
         if self._selection is not None:
             self._selection.cancel()
             self._selection = None
-        if self._thread is None:
-            self._start_index()
+        self._start_index()
         self._thread.join()
         return self._result
 
@@ -228,8 +234,10 @@ class IndexPrefetch:
         if self._selection is not None:
             self._selection.cancel()
             self._selection = None
-        if self._thread is not None:
-            self._thread.join()
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
         self.dir.cleanup()
 
     @staticmethod
