@@ -222,3 +222,20 @@ def test_zlib_and_isal_inflate_alike(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert default == gzip.decompress(data)
     else:
         assert default[0] == "doubt"
+
+
+def test_fewer_page_faults_without_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the malloc settings are an optimisation only: without mallopt (not glibc) the pass runs the same
+    import ctypes
+
+    ran = []
+    with prefilter.fewer_page_faults():
+        ran.append("glibc")
+
+    def no_libc(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("no libc")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    with prefilter.fewer_page_faults():
+        ran.append("other")
+    assert ran == ["glibc", "other"]
