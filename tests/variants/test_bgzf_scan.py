@@ -16,13 +16,13 @@ import numpy as np
 import pysam
 import pytest
 
-from charcot.errors import InputError
 from charcot.genome.panel import knowledge_panel
 from charcot.genome.panels import select_genes
 from charcot.model import Build
 from charcot.variants import bgzf_scan, reader
 from charcot.variants.api import interpret
 from charcot.variants.prefilter import Doubt
+from tests.variants.vcfbuild import edit_column, outcome
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "variants"
 CHR21 = DATA / "na12878_hg38_chr21_30-35Mb.vcf.gz"  # unindexed, 6,628 records, 10 ALS-gene calls (SOD1 region)
@@ -43,13 +43,6 @@ def _bgzip(tmp_path: Path, header: list[str], records: list[str], *, end: str = 
     return out
 
 
-def _outcome(path: Path, run: Callable[[Path], Any]) -> Any:
-    try:
-        return ("ok", run(path))
-    except InputError as exc:
-        return ("error", str(exc), exc.line, exc.record, exc.hint)
-
-
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[[Path], Any]) -> tuple[Any, Any, list[str]]:
     """(outcome through the whole file's temporary index, outcome with the selection pass, how the selection pass
     ended: 'selected' or 'doubt')."""
@@ -63,23 +56,15 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[[Path], Any
         return got
 
     monkeypatch.setattr(reader, "SELECTION_PASS", False)
-    before = _outcome(path, run)
+    before = outcome(path, run)
     monkeypatch.setattr(reader, "SELECTION_PASS", True)
     monkeypatch.setattr(reader.IndexPrefetch, "selected", spy)
-    after = _outcome(path, run)
+    after = outcome(path, run)
     return before, after, ends
 
 
 def _read(path: Path) -> Any:
     return reader.read_calls(path, knowledge_panel)
-
-
-def _edit(records: list[str], index: int, column: int, value: str) -> list[str]:
-    out = list(records)
-    cols = out[index].split("\t")
-    cols[column] = value
-    out[index] = "\t".join(cols)
-    return out
 
 
 def _off_panel(record: str, info: str) -> str:
@@ -107,11 +92,11 @@ def test_record_starting_before_a_region_and_reaching_into_it(tmp_path: Path, mo
     start, _ = _sod1_region()
     header, records = _lines()
     k = max(i for i, r in enumerate(records) if int(r.split("\t")[1]) < start - 40)
-    into = _edit(_edit(records, k, 1, str(start - 30)), k, 3, "A" * 41)
-    into = _edit(into, k, 4, "A")
+    into = edit_column(edit_column(records, k, 1, str(start - 30)), k, 3, "A" * 41)
+    into = edit_column(into, k, 4, "A")
     k2 = k - 1
-    before_it = _edit(_edit(into, k2, 1, str(start - 60)), k2, 3, "C" * 20)
-    before_it = _edit(before_it, k2, 4, "C")
+    before_it = edit_column(edit_column(into, k2, 1, str(start - 60)), k2, 3, "C" * 20)
+    before_it = edit_column(before_it, k2, 4, "C")
     for recs in (into, before_it):
         path = _bgzip(tmp_path, header, recs)
         before, after, ends = _both(path, monkeypatch, _read)
@@ -161,12 +146,12 @@ def test_unindexed_bcf_is_not_scanned_as_text(tmp_path: Path, monkeypatch: pytes
 DOUBTS: list[tuple[str, Callable[[list[str], list[str]], tuple[list[str], list[str]]]]] = [
     ("unsorted positions", lambda h, r: (h, [*r[:100], r[101], r[100], *r[102:]])),
     ("contig in two runs", lambda h, r: (h, [*r[:100], *[("chr22" + x[5:]) for x in r[100:200]], *r[200:]])),
-    ("POS 0 off-panel", lambda h, r: (h, _edit(r, 40, 1, "0"))),
-    ("POS with a leading zero off-panel", lambda h, r: (h, _edit(r, 40, 1, "0" + r[40].split("\t")[1]))),
-    ("POS not a number off-panel", lambda h, r: (h, _edit(r, 40, 1, "12x"))),
-    ("INFO/END on a panel contig", lambda h, r: (h, _edit(r, 40, 7, r[40].split("\t")[7] + ";END=40000000"))),
-    ("SVLEN on a panel contig", lambda h, r: (h, _edit(r, 40, 7, "SVLEN=-5000000"))),
-    ("symbolic ALT on a panel contig", lambda h, r: (h, _edit(r, 40, 4, "<DEL>"))),
+    ("POS 0 off-panel", lambda h, r: (h, edit_column(r, 40, 1, "0"))),
+    ("POS with a leading zero off-panel", lambda h, r: (h, edit_column(r, 40, 1, "0" + r[40].split("\t")[1]))),
+    ("POS not a number off-panel", lambda h, r: (h, edit_column(r, 40, 1, "12x"))),
+    ("INFO/END on a panel contig", lambda h, r: (h, edit_column(r, 40, 7, r[40].split("\t")[7] + ";END=40000000"))),
+    ("SVLEN on a panel contig", lambda h, r: (h, edit_column(r, 40, 7, "SVLEN=-5000000"))),
+    ("symbolic ALT on a panel contig", lambda h, r: (h, edit_column(r, 40, 4, "<DEL>"))),
     ("INFO/END past a .tbi index off the panel contigs", lambda h, r: (h, [*r, _off_panel(r[-1], "END=600000000")])),
     ("blank line among the records", lambda h, r: (h, [*r[:50], "", *r[50:]])),
     ("comment line among the records", lambda h, r: (h, [*r[:50], "# note", *r[50:]])),
@@ -309,7 +294,7 @@ def test_early_doubt_starts_the_whole_file_index_at_once(tmp_path: Path, monkeyp
     import time
 
     header, records = _lines()
-    path = _bgzip(tmp_path, header, _edit(records, 40, 7, "END=40000000"))
+    path = _bgzip(tmp_path, header, edit_column(records, 40, 7, "END=40000000"))
     prefetch = reader.IndexPrefetch(path)
     try:
         deadline = time.monotonic() + 60

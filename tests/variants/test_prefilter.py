@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from charcot.errors import InputError
 from charcot.genome.panel import knowledge_panel
 from charcot.variants import prefilter, reader
 from charcot.variants.api import interpret
+from tests.variants.vcfbuild import edit_column, outcome
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "variants"
 CHR21 = DATA / "na12878_hg38_chr21_30-35Mb.vcf.gz"  # 6,628 records, 10 ALS-gene calls (SOD1 region)
@@ -41,13 +41,6 @@ def _write(tmp_path: Path, header: list[str], records: list[str], *, gz: bool, n
     return out
 
 
-def _outcome(path: Path, run: Callable[[Path], Any]) -> Any:
-    try:
-        return ("ok", run(path))
-    except InputError as exc:
-        return ("error", str(exc), exc.line, exc.record, exc.hint)
-
-
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[[Path], Any]) -> tuple[Any, Any, list[str]]:
     """(careful outcome, fast outcome, how the fast attempt ended: 'selected' or 'doubt')."""
     ends: list[str] = []
@@ -65,10 +58,10 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[[Path], Any
         return result
 
     monkeypatch.setattr(prefilter, "MIN_BYTES", 1 << 62)
-    careful = _outcome(path, run)
+    careful = outcome(path, run)
     monkeypatch.setattr(prefilter, "MIN_BYTES", 0)
     monkeypatch.setattr(reader, "_read_calls", spy)
-    fast = _outcome(path, run)
+    fast = outcome(path, run)
     return careful, fast, ends
 
 
@@ -103,35 +96,27 @@ def test_contig_changes_and_whole_file_facts(tmp_path: Path, monkeypatch: pytest
     assert fast[1].records_read == 6628 and fast[1].contigs_with_records == {"21", "22", "X"}
 
 
-def _edit(records: list[str], index: int, column: int, value: str) -> list[str]:
-    out = list(records)
-    cols = out[index].split("\t")
-    cols[column] = value
-    out[index] = "\t".join(cols)
-    return out
-
-
 def _sod1_index(records: list[str]) -> int:
     return next(i for i, r in enumerate(records) if 31_659_000 < int(r.split("\t")[1]) < 31_669_000)
 
 
 # (id, edit of (header, records)) -> the careful pass refuses or reads each; the fast pass must agree exactly
 BAD: list[tuple[str, Callable[[list[str], list[str]], tuple[list[str], list[str]]]]] = [
-    ("undeclared contig off-panel", lambda h, r: (h, _edit(r, 40, 0, "chrUnknown"))),
-    ("POS beyond the contig off-panel", lambda h, r: (h, _edit(r, 40, 1, "46709984"))),
-    ("POS 0 off-panel", lambda h, r: (h, _edit(r, 40, 1, "0"))),
-    ("POS not a number off-panel", lambda h, r: (h, _edit(r, 40, 1, "12x"))),
-    ("POS with 10 digits off-panel", lambda h, r: (h, _edit(r, 40, 1, "1000000000"))),
-    ("QUAL not a number off-panel", lambda h, r: (h, _edit(r, 40, 5, "high"))),
-    ("INFO without a key off-panel", lambda h, r: (h, _edit(r, 40, 7, "=3;;"))),
-    ("undeclared INFO key off-panel", lambda h, r: (h, _edit(r, 40, 7, "NEWKEY=1"))),
-    ("FORMAT with fewer values off-panel", lambda h, r: (h, _edit(r, 40, 9, "."))),
+    ("undeclared contig off-panel", lambda h, r: (h, edit_column(r, 40, 0, "chrUnknown"))),
+    ("POS beyond the contig off-panel", lambda h, r: (h, edit_column(r, 40, 1, "46709984"))),
+    ("POS 0 off-panel", lambda h, r: (h, edit_column(r, 40, 1, "0"))),
+    ("POS not a number off-panel", lambda h, r: (h, edit_column(r, 40, 1, "12x"))),
+    ("POS with 10 digits off-panel", lambda h, r: (h, edit_column(r, 40, 1, "1000000000"))),
+    ("QUAL not a number off-panel", lambda h, r: (h, edit_column(r, 40, 5, "high"))),
+    ("INFO without a key off-panel", lambda h, r: (h, edit_column(r, 40, 7, "=3;;"))),
+    ("undeclared INFO key off-panel", lambda h, r: (h, edit_column(r, 40, 7, "NEWKEY=1"))),
+    ("FORMAT with fewer values off-panel", lambda h, r: (h, edit_column(r, 40, 9, "."))),
     ("missing sample column off-panel", lambda h, r: (h, [*r[:40], "\t".join(r[40].split("\t")[:9]), *r[41:]])),
     ("extra column off-panel", lambda h, r: (h, [*r[:40], r[40] + "\t0/1", *r[41:]])),
-    ("ALT unclosed off-panel", lambda h, r: (h, _edit(r, 40, 4, "<DEL"))),
-    ("REF empty off-panel", lambda h, r: (h, _edit(r, 40, 3, ""))),
-    ("bad REF in an ALS gene", lambda h, r: (h, _edit(r, _sod1_index(r), 3, "X"))),
-    ("GT beyond the ALTs in an ALS gene", lambda h, r: (h, _edit(r, _sod1_index(r), 9, "0/3"))),
+    ("ALT unclosed off-panel", lambda h, r: (h, edit_column(r, 40, 4, "<DEL"))),
+    ("REF empty off-panel", lambda h, r: (h, edit_column(r, 40, 3, ""))),
+    ("bad REF in an ALS gene", lambda h, r: (h, edit_column(r, _sod1_index(r), 3, "X"))),
+    ("GT beyond the ALTs in an ALS gene", lambda h, r: (h, edit_column(r, _sod1_index(r), 9, "0/3"))),
     ("blank line among the records", lambda h, r: (h, [*r[:50], "", *r[50:]])),
     ("comment line among the records", lambda h, r: (h, [*r[:50], "# note", *r[50:]])),
     ("no records", lambda h, r: (h, [])),

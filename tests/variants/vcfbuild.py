@@ -5,12 +5,14 @@ whose field list is the real VEP v104 header of the Scout fixture."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pysam
 
+from charcot.errors import InputError
 from charcot.knowledge import get_knowledge
 from charcot.model import Build
 
@@ -160,3 +162,21 @@ def clinvar_record(variation_id: int, build: Build = Build.GRCh38) -> tuple[str,
     row = _clinvar_table(Path(charcot.knowledge.__file__).parent / "data")[str(variation_id)]
     a = row["grch38" if build == Build.GRCh38 else "grch37"]
     return a["chrom"], a["pos"], a["ref"], a["alt"], row["hgvs_c"], row["hgvs_p"]
+
+
+def outcome(path: Path, run: Callable[[Path], Any]) -> Any:
+    """("ok", what ``run(path)`` returns) or ("error", the InputError's message, line, record, hint): two ways of
+    reading one file compare equal when they agree, errors included."""
+    try:
+        return ("ok", run(path))
+    except InputError as exc:
+        return ("error", str(exc), exc.line, exc.record, exc.hint)
+
+
+def edit_column(records: list[str], index: int, column: int, value: str) -> list[str]:
+    """A copy of ``records`` (VCF data lines) with column ``column`` of line ``index`` set to ``value``."""
+    out = list(records)
+    cols = out[index].split("\t")
+    cols[column] = value
+    out[index] = "\t".join(cols)
+    return out

@@ -596,6 +596,16 @@ class Selection:
         self._thread = threading.Thread(target=self._run, daemon=True, name="charcot-bgzf-scan")
         self._thread.start()
 
+    def _feed(self, held: list[tuple[Text, Any, Any]]) -> bool:
+        """Wait for the panel regions, then scan the held text; False when the pass was stopped meanwhile."""
+        self._ready.wait()
+        if self._stop:
+            return False
+        self._scan.regions = self._regions
+        for part in held:
+            self._scan.feed(*part)
+        return True
+
     def _run(self) -> None:
         held: list[tuple[Text, Any, Any]] = []
         held_bytes = 0
@@ -615,20 +625,12 @@ class Selection:
                 held_bytes += len(text)
                 if not self._ready.is_set() and held_bytes < _PENDING:
                     continue
-                self._ready.wait()
-                if self._stop:
+                if not self._feed(held):
                     return
-                scan.regions = self._regions
-                for part in held:
-                    scan.feed(*part)
                 held = []
                 held_bytes = 0
-            self._ready.wait()
-            if self._stop:
+            if not self._feed(held):
                 return
-            scan.regions = self._regions
-            for part in held:
-                scan.feed(*part)
             scan.finish()
             self._complete = True
         except Doubt as exc:
