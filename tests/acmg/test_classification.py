@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pysam
 import pytest
+from variants.resourcebuild import write_indexed
 from variants.vcfbuild import Rec, csq_value, exon, exon_count, known, mane, write_vcf
 
 from charcot.errors import InputError
@@ -44,12 +44,7 @@ def _gnomad(tmp_path: Path, rows: list[tuple[str, int, str, str, float]]) -> Pat
               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
     lines = [f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\tAF={af};AF_grpmax={af * 1.5:.6g};fafmax_faf95_max={af * 1.2:.6g}"
              for c, p, r, a, af in sorted(rows, key=lambda x: (x[0], x[1]))]
-    plain = tmp_path / "gnomad.vcf"
-    plain.write_text("\n".join(header + lines) + "\n")
-    out = tmp_path / "gnomad.vcf.gz"
-    pysam.tabix_compress(str(plain), str(out), force=True)
-    pysam.tabix_index(str(out), preset="vcf", force=True)
-    return out
+    return write_indexed(tmp_path / "gnomad.vcf.gz", header, lines)
 
 
 def test_tbk1_truncating_gets_pvs1(tmp_path: Path) -> None:
@@ -185,11 +180,7 @@ def test_clinvar_resource_display_ps1_and_never_counted(tmp_path: Path) -> None:
     lines = [f"{chrom}\t{pos}\t111\tG\tA\t.\t.\tCLNSIG=Pathogenic;CLNREVSTAT={rev};CSQ="
              + _csq("A", "TBK1", "missense_variant", "p.(Gly200Arg)", "200"),
              f"{chrom}\t{pos + 1}\t222\tC\tT\t.\t.\tCLNSIG=Uncertain_significance;CLNREVSTAT={rev}"]
-    plain = tmp_path / "clinvar.vcf"
-    plain.write_text("\n".join(header + lines) + "\n")
-    clinvar = tmp_path / "clinvar.vcf.gz"
-    pysam.tabix_compress(str(plain), str(clinvar), force=True)
-    pysam.tabix_index(str(clinvar), preset="vcf", force=True)
+    clinvar = write_indexed(tmp_path / "clinvar.vcf.gz", header, lines)
     vcf = write_vcf(tmp_path / "v.vcf.gz", [Rec(chrom, pos + 1, "C", "T", info={"CSQ": _csq(
         "T", "TBK1", "missense_variant", "p.(Gly200Arg)", "200")})], csq=True)
     with_cv = _one(interpret(vcf, clinvar=clinvar).findings, "TBK1")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pysam
+from variants.resourcebuild import write_indexed
 
 from charcot.report.build import CaseInputs, build_report
 from charcot.report.consistency import contradictions
@@ -21,12 +21,7 @@ def _unclassified_sod1_vcf(tmp_path: Path) -> Path:
     out = [line.replace("chr21\t33032096\t.\tC\tT\t", "chr21\t33036150\t.\tG\tA\t") for line in lines]
     head = [x for x in out if x.startswith("#")]
     body = sorted((x for x in out if not x.startswith("#")), key=lambda x: (x.split("\t")[0], int(x.split("\t")[1])))
-    plain = tmp_path / "case.vcf"
-    plain.write_text("\n".join(head + body) + "\n")
-    vcf = tmp_path / "case.vcf.gz"
-    pysam.tabix_compress(str(plain), str(vcf), force=True)
-    pysam.tabix_index(str(vcf), preset="vcf", force=True)
-    return vcf
+    return write_indexed(tmp_path / "case.vcf.gz", head, body)
 
 
 def test_unclassified_sod1_variant_leaves_tofersen_to_decide(tmp_path: Path) -> None:

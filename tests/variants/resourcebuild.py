@@ -30,7 +30,8 @@ def _order(chrom: str) -> tuple[int, str]:
     return (int(c), "") if c.isdigit() else ({"X": 23, "Y": 24}.get(c, 25), c)
 
 
-def _write(path: Path, header: list[str], lines: list[str]) -> Path:
+def write_indexed(path: Path, header: list[str], lines: list[str]) -> Path:
+    """Header and (already sorted) record lines as a bgzipped, tabix-indexed VCF at ``path`` (*.vcf.gz, *.vcf.bgz)."""
     plain = path.with_suffix("")
     plain.write_text("\n".join(header + lines) + "\n")
     pysam.tabix_compress(str(plain), str(path), force=True)
@@ -53,7 +54,7 @@ def gnomad_vcf(path: Path, rows: Sequence[tuple[str, int, str, str, Mapping[str,
         text = ";".join(f"{k}={v}" for k, v in info.items()) or "."
         filt = (filters or {}).get(i, "PASS")
         lines.append("\t".join([prefix + chrom.removeprefix("chr"), str(pos), ".", ref, alt, ".", filt, text]))
-    return _write(path, header, lines)
+    return write_indexed(path, header, lines)
 
 
 def clinvar_vcf(path: Path, rows: Sequence[tuple[str, int, str, str, str, Mapping[str, str]]], *,
@@ -69,7 +70,7 @@ def clinvar_vcf(path: Path, rows: Sequence[tuple[str, int, str, str, str, Mappin
         assert not unknown, f"not ClinVar fields: {unknown}"
         lines.append("\t".join([chrom.removeprefix("chr"), str(pos), vid, ref, alt, ".", ".",
                                 ";".join(f"{k}={v}" for k, v in info.items())]))
-    return _write(path, header, lines)
+    return write_indexed(path, header, lines)
 
 
 def vep_csq_header() -> str:

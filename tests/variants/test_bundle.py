@@ -403,12 +403,12 @@ def test_a_gnomad_release_told_by_its_group_fields_keeps_them_in_the_bundle(tmp_
 
     from charcot.variants.resources import GNOMAD_SIGNATURE_FIELDS
 
-    from .resourcebuild import GNOMAD_V2_37, _header, _write
+    from .resourcebuild import GNOMAD_V2_37, _header, write_indexed
 
     header = [h for h in _header(GNOMAD_V2_37)
               if not any(h.startswith(f"##INFO=<ID={f},") for f in GNOMAD_SIGNATURE_FIELDS)]
     chrom, pos, ref, alt, _c, _p = known("SOD1-A5V", Build.GRCh37)
-    src = _write(tmp_path / "g.vcf.bgz", header, ["\t".join([
+    src = write_indexed(tmp_path / "g.vcf.bgz", header, ["\t".join([
         chrom, str(pos), ".", ref, alt, ".", "PASS", "AC=3;AN=250000;AF=1.2e-05;AF_afr=0;AF_nfe=2.4e-05;AF_eas=0"])])
     build_bundle(tmp_path / "b", Build.GRCh37, gnomad=[src])
     with pysam.VariantFile(str(tmp_path / "b" / "gnomad.vcf.gz")) as vf:
