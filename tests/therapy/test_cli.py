@@ -128,3 +128,22 @@ def test_therapy_facts_refuse_fvc_in_litres(run_cli, tmp_path: Path) -> None:  #
     assert "looks like litres" in r.stderr and "fvc_percent_confirmed: true next to fvc_percent" in r.stderr
     path.write_text(facts.replace("fvc_percent: 3.2", "fvc_percent: 3.2\n  fvc_percent_confirmed: true"))
     assert run_cli("therapies", path).code == 0
+
+
+def test_knowledge_listings_print_controlled_values_as_words(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """'class gene_targeted', 'EU: exceptional_circumstances', 'status active_not_recruiting' and 'mechanism:
+    gain_of_function' were printed as stored; record ids (tofersen, sod1_toxic_gain_of_function) stay ids."""
+    import re
+
+    therapies = run_cli("knowledge", "therapies", "--gene", "SOD1")
+    trials = run_cli("knowledge", "trials")
+    gene = run_cli("knowledge", "gene", "TDP-43")
+    assert therapies.code == trials.code == gene.code == 0
+    assert "class gene targeted" in therapies.stdout and "exceptional circumstances 2024-05-31" in therapies.stdout
+    assert "status active not recruiting" in trials.stdout and "mechanism: gain of function" in gene.stdout
+    for line in therapies.stdout.splitlines():
+        if not line.startswith(" "):
+            continue  # "<id>: <name>"
+        value = line.split("; mechanisms ")[0]
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", value), line
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", trials.stdout + gene.stdout)

@@ -47,8 +47,8 @@ def gene_card(gene: GeneRecord) -> list[str]:
         lines.append("  ClinGen ALS GCEP: not curated (as of the 2025-07-01 export)")
     if gene.alsod_category:
         lines.append(f"  ALSoD category: {gene.alsod_category}")
-    lines.append(f"  mechanism: {', '.join(m.value for m in gene.disease_mechanism)}; "
-                 f"categories: {', '.join(gene.mechanism_categories) or 'none recorded'}")
+    lines.append(f"  mechanism: {', '.join(m.value.replace('_', ' ') for m in gene.disease_mechanism)}; "
+                 f"categories: {', '.join(c.replace('_', ' ') for c in gene.mechanism_categories) or 'none recorded'}")
     if gene.familial_share or gene.sporadic_share:
         lines.append(f"  share of familial ALS: {gene.familial_share or 'not recorded'}; "
                      f"sporadic: {gene.sporadic_share or 'not recorded'}")

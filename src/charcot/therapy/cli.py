@@ -30,6 +30,11 @@ def _unv(flag: bool) -> str:
     return " [unverified]" if flag else ""
 
 
+def _words(value: object) -> str:
+    """A controlled value of the knowledge base (gene_targeted, exceptional_circumstances) as words."""
+    return str(value).replace("_", " ")
+
+
 def _render_match(m: TherapyMatch) -> list[str]:
     head = m.verdict.value.upper().replace("_", " ")
     if m.kind == "trial":
@@ -221,13 +226,14 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         lines: list[str] = []
         for t in items:
             lines.append(f"{t.id}: {t.name}{_unv(t.confidence.value == 'unverified')}")
-            lines.append(f"  class {t.therapy_class.value}; {t.modality}; targets {', '.join(t.target_genes) or '-'}; "
+            lines.append(f"  class {_words(t.therapy_class.value)}; {_words(t.modality)}; "
+                         f"targets {', '.join(t.target_genes) or '-'}; "
                          f"mechanisms {', '.join(m.mechanism for m in t.mechanisms)}")
-            lines.append(f"  status: {t.development_status}; evidence: {t.evidence_level}")
+            lines.append(f"  status: {_words(t.development_status)}; evidence: {t.evidence_level}")
             regions = [jurisdiction.upper()] if jurisdiction else sorted({e.region for e in t.regulatory})
             for r in regions:
                 s = status_in_region(t.regulatory, r, when)
-                lines.append(f"  {r}: " + (f"{s.status} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
+                lines.append(f"  {r}: " + (f"{_words(s.status)} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
                                            else "no record in charcot"))
         _emit("\n".join(lines) or f"no therapy in the knowledge base targets {symbol}", output)
 
@@ -264,7 +270,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
         for t in items:
             unv = t.status.confidence.value == "unverified" or t.confidence.value == "unverified"
             lines.append(f"{t.nct_id} {t.acronym or ''} phase {t.phase}: {t.title}")
-            lines.append(f"  status {t.status.status.value} as of {t.status.as_of}{_unv(unv)}; check "
+            lines.append(f"  status {_words(t.status.status.value)} as of {t.status.as_of}{_unv(unv)}; check "
                          f"clinicaltrials.gov; genotype: {t.genotype_requirement}")
         _emit("\n".join(lines) or "no trial in the knowledge base matches "
               + " and ".join(x for x in (f"gene {symbol}" if symbol else "", f"status {wanted}" if wanted else "") if x),
