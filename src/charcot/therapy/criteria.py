@@ -36,6 +36,12 @@ def at_least(classification: AcmgClass, minimum: AcmgClass) -> bool:
     return _RANK[classification] >= _RANK[minimum]
 
 
+def undecided_genes(facts: PatientFacts) -> set[str]:
+    """Genes with a variant that is not classified (consequence unknown): a therapy aimed at one still concerns the
+    patient until the variant is classified."""
+    return {g.upper() for g in facts.genotype.unclassified_genes}
+
+
 def _norm(text: str) -> str:
     return text.strip().replace(" ", "").lower()
 
@@ -94,7 +100,7 @@ def _gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
                                                       f"({qualifying[0].classification.short}) qualifies by class; {note}")
         return _result(c, CriterionStatus.MET, f"{c.gene} {_label(qualifying[0])} classified "
                                                f"{qualifying[0].classification.value}")
-    if c.gene.upper() in {g.upper() for g in facts.genotype.unclassified_genes}:
+    if c.gene.upper() in undecided_genes(facts):
         return _result(c, CriterionStatus.UNKNOWN, f"a {c.gene} variant was found but not classified (its consequence "
                                                    "is unknown)", missing=f"classification of the {c.gene} variant")
     if findings:

@@ -14,7 +14,7 @@ from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
 from charcot.knowledge.schema.trials import StudyKind
 from charcot.model import AcmgClass, Confidence
-from charcot.therapy.criteria import at_least, combine, evaluate
+from charcot.therapy.criteria import at_least, combine, evaluate, undecided_genes
 from charcot.therapy.model import (
     CriterionResult,
     CriterionStatus,
@@ -63,12 +63,6 @@ def status_in_region(events: list[RegulatoryEvent], region: str, as_of: date) ->
     return RegionStatus(region=region, status=last.status.value, date=last.date, available=last.status.available,
                         note=last.note, history=history, sources=srcs,
                         unverified=last.confidence is Confidence.UNVERIFIED)
-
-
-def undecided_genes(facts: PatientFacts) -> set[str]:
-    """Genes with a variant that is not classified (consequence unknown): a therapy aimed at one still concerns the
-    patient until the variant is classified."""
-    return {g.upper() for g in facts.genotype.unclassified_genes}
 
 
 def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PATHOGENIC) -> set[str]:
