@@ -63,6 +63,8 @@ TIERS: list[tuple[int, str, str]] = [
     (3, "Tier 3: likely benign or benign",
      "Variants reviewed and classified Likely benign or Benign: listed for completeness."),
 ]
+# an established or likely risk allele is a summary finding whatever its Mendelian class (often benign by frequency)
+_RISK_FINDINGS = ("established risk allele", "likely risk allele")
 _TIER_OF_CLASS = {
     "pathogenic": 1, "likely pathogenic": 1, "uncertain significance": 2, "likely benign": 3, "benign": 3,
     "p": 1, "lp": 1, "vus": 2, "lb": 3, "b": 3,
@@ -1124,11 +1126,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     for f in tier1:
         out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in (f for t in genetics.tiers if t.number != 1 for f in t.findings):
-        # an established or likely risk allele is a finding whatever its Mendelian class (often benign by frequency)
-        if f.risk_allele in ("established risk allele", "likely risk allele"):
+        if f.risk_allele in _RISK_FINDINGS:
             out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in tier2:
-        if f.known_variant and f.risk_allele not in ("established risk allele", "likely risk allele"):
+        if f.known_variant and f.risk_allele not in _RISK_FINDINGS:  # stated once, as a risk allele
             out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f) + (
                 " — a known disease variant in the knowledge base: confirm with annotation, population data and "
                 "ClinVar in an accredited laboratory")))
