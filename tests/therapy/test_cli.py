@@ -147,3 +147,14 @@ def test_knowledge_listings_print_controlled_values_as_words(run_cli) -> None:  
         value = line.split("; mechanisms ")[0]
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", value), line
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", trials.stdout + gene.stdout)
+
+
+def test_trial_status_filter_answers_in_words(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The --status hint listed 'not_yet_recruiting, active_not_recruiting ...' and an empty match said 'status
+    not_yet_recruiting': the stored values, not the words the listing prints and the filter accepts."""
+    import re
+
+    bad = run_cli("knowledge", "trials", "--status", "recruting")
+    assert bad.code == 2 and "not yet recruiting" in bad.stderr and not re.search(r"\b[a-z]+_[a-z_]+\b", bad.stderr)
+    none = run_cli("knowledge", "trials", "--status", "not yet recruiting")
+    assert none.code == 0 and none.stdout.strip() == "no trial in the knowledge base matches status not yet recruiting"

@@ -259,7 +259,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
             from charcot.errors import InputError
 
             raise InputError(f"unknown trial status {status!r}",
-                             hint="one of: " + ", ".join(s.value for s in TrialStatus))
+                             hint="one of: " + ", ".join(_words(s.value) for s in TrialStatus))
         items = [t for t in trials
                  if (symbol is None or symbol in {g.upper() for g in t.target_genes})
                  and (wanted is None or t.status.status.value == wanted)]
@@ -273,7 +273,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
             lines.append(f"  status {_words(t.status.status.value)} as of {t.status.as_of}{_unv(unv)}; check "
                          f"clinicaltrials.gov; genotype: {t.genotype_requirement}")
         _emit("\n".join(lines) or "no trial in the knowledge base matches "
-              + " and ".join(x for x in (f"gene {symbol}" if symbol else "", f"status {wanted}" if wanted else "") if x),
+              + " and ".join(x for x in (f"gene {symbol}" if symbol else "", f"status {_words(wanted)}" if wanted else "") if x),
               output)
 
     @knowledge_app.command("mechanisms")
