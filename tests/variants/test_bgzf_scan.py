@@ -304,3 +304,14 @@ def test_early_doubt_starts_the_whole_file_index_at_once(tmp_path: Path, monkeyp
         assert prefetch.index() is not None
     finally:
         prefetch.cleanup()
+
+
+def test_text_of_only_the_end_of_file_block_without_htslib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a read holding only the 28-byte end-of-file block inflates to no text: its marks are empty (numpy refused to
+    # view two-byte words at offset 1 of no bytes, and the pass gave up with "failed (ValueError)")
+    assert [m.tolist() for m in bgzf_scan.marks(b"")] == [[], []]
+    monkeypatch.setattr(bgzf_scan, "HTSLIB_READER", False)
+    path = tmp_path / "eof_only.vcf.gz"
+    path.write_bytes(bgzf_scan._EOF)
+    with pytest.raises(Doubt, match="no '#CHROM' line"):
+        bgzf_scan.Selection(path).select({})

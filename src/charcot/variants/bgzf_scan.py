@@ -191,8 +191,6 @@ def parse_pos(first: Any, second: Any) -> Any:
     return np.where(nine, value * 10 + (ninth.astype(np.int64) - 48), value)
 
 
-
-
 _LIBC: Any = None
 
 
@@ -235,7 +233,7 @@ def marks(text: Text) -> tuple[Any, Any]:
     ends = np.flatnonzero(arr == 10)
     size = len(arr)
     found = []
-    for align in (0, 1):  # "EN" as a 16-bit word at even and at odd offsets
+    for align in (0, 1) if size else ():  # "EN" as a 16-bit word at even and at odd offsets (none in no text)
         words = np.frombuffer(text, dtype="<u2", offset=align, count=(size - align) // 2)
         at = np.flatnonzero(words == _EN)
         if len(at):
