@@ -634,14 +634,14 @@ _SPLICE_SITE = (Region.SPLICE_DONOR, Region.SPLICE_ACCEPTOR)
 def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None, build: Build, sex: str | None,
                      hpo: Sequence[str], known_kb: Sequence[KnownVariant], extra: Sequence[Evidence],
                      annotated: bool, diagnosis: str | None, engine: Sequence[TranscriptConsequence],
-                     engine_ran: bool, memo: _QuietMemo | None = None) -> tuple[tuple[Any, ...], GenePosition] | None:
+                     engine_ran: bool, memo: _QuietMemo) -> tuple[tuple[Any, ...], GenePosition] | None:
     """(what a quiet allele's finding depends on besides the allele itself, its position in the gene), or None when the
     allele is not quiet."""
     ann = call.annotation
     if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
             key in _KnownIndex.of(known_kb).by_key:
         return None
-    place = _place(pg, call.allele, memo if memo is not None else _QuietMemo())
+    place = _place(pg, call.allele, memo)
     if place is None:
         return None
     where, position = place
