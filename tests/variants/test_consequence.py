@@ -186,3 +186,11 @@ def test_a_vcf_annotated_by_bcftools_csq_is_read_with_its_protein_changes(tmp_pa
     assert got[0] == (["missense_variant"], "p.(Ala331Thr)")
     assert got[1] == (["frameshift_variant"], "p.(Thr203IlefsTer10)")
     assert set(got[2][0]) == {"missense_variant", "splice_region_variant"} and got[2][1] == "p.(Val174Ala)"
+
+
+def test_a_folder_given_as_fasta_or_gff3_is_refused_in_words(tmp_path: Path) -> None:
+    # regression: the FASTA is opened (to see whether its index lies beside it) before htslib, and a folder gave an
+    # IsADirectoryError ("internal error") instead of a message
+    for fasta, gff in ((tmp_path, GFF), (FASTA, tmp_path)):
+        with pytest.raises(InputError, match="is a folder, not a file"):
+            ConsequenceEngine(fasta, gff)

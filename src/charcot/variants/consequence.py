@@ -295,6 +295,8 @@ class ConsequenceEngine:
         for p, what in ((self.fasta_path, "reference FASTA"), (self.gff_path, "transcript models (GFF3)")):
             if not p.exists():
                 raise InputError(f"{what} file not found", path=p)
+            if p.is_dir():  # _indexed_fasta opens the FASTA before htslib does
+                raise InputError(f"the {what} path is a folder, not a file", path=p, hint="give the file inside it")
         self.bcftools = shutil.which("bcftools")
         if self.bcftools is None:
             raise InputError("bcftools is not installed: consequences cannot be computed from the FASTA and GFF3",
