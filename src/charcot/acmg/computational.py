@@ -80,7 +80,7 @@ def assess_computational(ctx: VariantContext) -> list[Evidence]:
                                        "splicing effect", sources=[S.WALKER_2023]))
         elif spliceai <= SPLICEAI_BP4 and not ctx.is_missense and ctx.consequences is not None:
             offset = ctx.location.intron_offset
-            if offset is not None and near_splice_site(offset) and not ctx.has(SYNONYMOUS_TERMS):
+            if near_splice_site(offset) and not ctx.has(SYNONYMOUS_TERMS):
                 # Walker 2023: BP7 reaches intronic variants only at or beyond +7 and -21; closer to the splice site
                 # the low SpliceAI score is BP4 (computational evidence), not BP7
                 out.append(Evidence(criterion="BP4", strength="Supporting", points=points_for("BP4", "Supporting"),
