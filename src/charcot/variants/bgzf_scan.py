@@ -325,12 +325,10 @@ def _hts_inflated(lib: Any, path: Path, workers: int) -> Iterator[tuple[Text, An
                     while not finished and len(pending) < _AHEAD:
                         pending.append(pool.submit(read))
                     seq, text, ends, specials = pending.popleft().result()
+                    if seq >= 0:
+                        ready[seq] = (text, ends, specials)
                     if seq < 0 or not len(text):
                         finished = True
-                        if seq >= 0:
-                            ready[seq] = (text, ends, specials)
-                    else:
-                        ready[seq] = (text, ends, specials)
                     while following in ready:
                         part = ready.pop(following)
                         following += 1
