@@ -360,3 +360,18 @@ def test_segregation_bayes_factor_levels(tmp_path: Path) -> None:
     others = {"S0": Typed.CARRIER} | {f"S{i}": Typed.NONCARRIER for i in range(1, 5)}
     flb3, _ = segregation_bayes_factor(ped, None, others, nonpenetrance=0.0)
     assert flb3 < 1 / 32
+
+
+def test_segregation_says_what_the_vcf_covered(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A trio VCF with no record in any ALS gene printed only 'proband HG002; 0 variant(s)': nothing told the reader
+    whether the genes were examined. The notes now give the records read and the panel genes not assessed."""
+    import json
+
+    res = run_cli("segregation", DATA / "ashk_trio_subset.vcf.gz", "--ped", DATA / "ashk_trio.ped", "--format", "json")
+    assert res.code == 0, res.stderr
+    notes = json.loads(res.stdout)["notes"]
+    assert "402 record(s) read, 0 of them in ALS panel genes" in notes
+    missing = next(n for n in notes if n.startswith("not assessed: "))
+    assert "panel gene(s) on chromosomes with no record in the VCF" in missing and "C9orf72" in missing
+    table = run_cli("segregation", DATA / "ashk_trio_subset.vcf.gz", "--ped", DATA / "ashk_trio.ped")
+    assert "note: not assessed: " in table.stdout

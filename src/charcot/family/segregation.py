@@ -262,10 +262,15 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
     results: dict[str, list[Evidence]] = {}
     hets_by_gene: dict[str, list[tuple[str, Any]]] = {}
     filtered = 0
+    records = in_genes = 0
+    chroms_seen: set[str] = set()
     try:
         for v in _records(reader, vcf, unreadable_record):
             chrom = v.CHROM.removeprefix("chr")
             gene_hit = next((r for r in regions if r[0] == chrom and r[1] <= v.POS <= r[2]), None)
+            records += 1
+            in_genes += gene_hit is not None
+            chroms_seen.add(chrom)
             filt = v.FILTER
             failed = None if filt in (None, "PASS", ".") else str(filt)
             for a, alt in enumerate(v.ALT):
@@ -343,6 +348,13 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         reader.close()
     if filtered:
         notes.append(f"{filtered} variant(s) skipped because their FILTER is not PASS (as interpret does)")
+    if wanted is None:
+        notes.append(f"{records} record(s) read, {in_genes} of them in ALS panel genes")
+        missing = sorted({r[3] for r in regions if r[0] not in chroms_seen})
+        if missing:
+            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            notes.append(f"not assessed: {len(missing)} panel gene(s) on chromosomes with no record in the VCF "
+                         f"({shown}): no variant there cannot be told apart from a region the file does not cover")
     # phase of two hits in recessive genes
     for gene, hits in hets_by_gene.items():
         for i, (ka, ca) in enumerate(hits):
