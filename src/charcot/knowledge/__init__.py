@@ -134,7 +134,8 @@ class Knowledge:
         found = self.find_gene(name)
         if found is None:
             raise InputError(f"gene {name!r} is not in the charcot knowledge base",
-                             hint="run 'charcot knowledge genes' to list the curated genes")
+                             hint="run 'charcot knowledge genes' to list the curated genes (aliases such as TDP-43 "
+                                  "and previous symbols such as C21orf2 are accepted)")
         return found
 
 

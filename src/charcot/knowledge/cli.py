@@ -112,12 +112,7 @@ def _print_table(table: Any, output: Path | None) -> None:
 
 
 def _resolve(name: str) -> Any:
-    gene = _kb().find_gene(name)
-    if gene is None:
-        raise InputError(f"gene {name!r} is not in the charcot knowledge base",
-                         hint="run 'charcot knowledge genes' to list the curated genes (aliases such as TDP-43 and "
-                              "previous symbols such as C21orf2 are accepted)")
-    return gene
+    return _kb().gene(name)  # an unknown name is an InputError that lists how to find the curated genes
 
 
 @knowledge_app.command("gene")

@@ -180,14 +180,7 @@ def _target_gene(kb: Any, gene: str | None, targets: set[str]) -> str | None:
         return None
     if gene.upper() in targets:
         return gene.upper()
-    record = kb.find_gene(gene)
-    if record is None:
-        from charcot.errors import InputError
-
-        raise InputError(f"gene {gene!r} is not in the charcot knowledge base",
-                         hint="run 'charcot knowledge genes' to list the curated genes (aliases such as TDP-43 are "
-                              "accepted)")
-    return str(record.symbol).upper()
+    return str(kb.gene(gene).symbol).upper()
 
 
 def register_knowledge(knowledge_app: typer.Typer) -> None:
