@@ -69,7 +69,7 @@ def dump(result: InterpretationResult) -> str:
     # the same for the findings written in full: a copy's dump is its template's shared part, its own row fields and
     # its position (one dump per position object)
     seen_full: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-    positions: dict[int, tuple[Any, dict[str, Any]]] = {}
+    positions: dict[int, dict[str, Any]] = {}  # by id: every position lives in result.findings while this runs
     for i, f in enumerate(result.findings):
         if f.reportable or f.classification is None:
             if not _REUSE_FULL:
@@ -81,12 +81,11 @@ def dump(result: InterpretationResult) -> str:
                 known = seen_full[id(f.inheritance)] = (values, f.model_dump(mode="json", exclude=_NOT_SHARED))
             p = f.position
             dumped = positions.get(id(p))
-            if dumped is None or dumped[0] is not p:
-                dumped = positions[id(p)] = (p, p.model_dump(mode="json"))
-            d = f.__dict__
+            if dumped is None:
+                dumped = positions[id(p)] = p.model_dump(mode="json")
             data_f = dict(known[1])
-            data_f.update(zip(ROW_FIELDS, _get_rows(d), strict=True))
-            data_f["position"] = dict(dumped[1])
+            data_f.update(zip(ROW_FIELDS, _get_rows(f.__dict__), strict=True))
+            data_f["position"] = dict(dumped)
             full.append(data_f)
             continue
         values = _shared_values(f)
