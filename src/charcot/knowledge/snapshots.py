@@ -77,9 +77,10 @@ def open_snapshot(path: Path) -> Path:
             members = tar.getmembers()
             for m in members:
                 parts = Path(m.name).parts
-                if m.isdir() and parts and parts[0] == "data" and ".." not in parts and not Path(m.name).is_absolute():
+                under_data = bool(parts) and parts[0] == "data" and ".." not in parts and not Path(m.name).is_absolute()
+                if m.isdir() and under_data:
                     continue  # a folder entry, as 'tar czf x.tar.gz data' writes: harmless
-                if not m.isfile() or not parts or parts[0] != "data" or ".." in parts or Path(m.name).is_absolute():
+                if not m.isfile() or not under_data:
                     raise InputError(f"{path}: archive member {m.name!r} is not a plain file under data/",
                                      hint="only archives written by 'charcot knowledge snapshot save' can be loaded")
             scratch = target.with_name(target.name + f".tmp{os.getpid()}")
