@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -274,20 +273,14 @@ def snapshot_save_cmd(
     out: Path = file_argument("ARCHIVE", "The .tar.gz to write ('-': standard output)."),
 ) -> None:
     """Save the current knowledge snapshot as a deterministic .tar.gz archive."""
-    from charcot.cli_contract import note
+    from charcot.cli_contract import is_stdout, note
     from charcot.knowledge.snapshots import save_snapshot
 
     kb = _kb()
-    if str(out) != "-" and Path(os.path.realpath(out)).is_relative_to(os.path.realpath(kb.data_dir)):
-        from charcot.errors import OutputError
-
-        # every file of that folder is part of the snapshot: the archive would change the knowledge it saves
-        raise OutputError(f"the archive would be inside the knowledge snapshot folder it saves ({kb.data_dir})", path=out,
-                          hint="write the archive outside that folder")
-    digest = save_snapshot(kb.data_dir, out)
+    digest = save_snapshot(kb.data_dir, out)  # refuses an archive inside the folder it saves
     # on stderr: with ARCHIVE '-' standard output carries the archive alone
     note(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
-         f"to {'standard output' if str(out) == '-' else out}")
+         f"to {'standard output' if is_stdout(out) else out}")
 
 
 @snapshot_app.command("info")

@@ -33,9 +33,16 @@ SNAPSHOTS_DIR = Path(__file__).parent / "released"
 
 def save_snapshot(data_dir: Path, out: Path) -> str:
     """Write ``data_dir`` as a deterministic .tar.gz (fixed mtimes, owners and order); return its content
-    hash. Written to a temporary file beside ``out`` and renamed, so a failed save leaves nothing."""
-    from charcot.outputs import atomic_write_bytes
+    hash. Written to a temporary file beside ``out`` and renamed, so a failed save leaves nothing. An ``out``
+    inside ``data_dir`` is refused: every file of that folder is part of the snapshot, so the archive would change
+    the knowledge it saves."""
+    from charcot.outputs import atomic_write_bytes, is_stdout
 
+    if not is_stdout(out) and Path(os.path.realpath(out)).is_relative_to(os.path.realpath(data_dir)):
+        from charcot.errors import OutputError
+
+        raise OutputError(f"the archive would be inside the knowledge snapshot folder it saves ({data_dir})", path=out,
+                          hint="write the archive outside that folder")
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz, tarfile.open(fileobj=gz, mode="w") as tar:
         for path in _data_files(data_dir):
