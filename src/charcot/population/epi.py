@@ -74,11 +74,10 @@ def _sex(value: str, path: Path, line: int) -> str:
     raise InputError(f"sex {value!r} is not M, F or all", path=path, line=line)
 
 
-def _table(path: str | Path, value_column: str) -> list[tuple[int, str, str, float]]:
+def _table(path: str | Path, value_column: str, what: str) -> list[tuple[int, str, str, float]]:
     from charcot.structured import read_text
 
     p = Path(path)
-    what = "population table" if value_column == "persons" else f"{value_column} table"
     lines = read_text(p, what).splitlines()  # missing, not UTF-8, gzipped: in words; a BOM dropped
     rows: list[tuple[int, str, str, float]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -112,7 +111,7 @@ def _table(path: str | Path, value_column: str) -> list[tuple[int, str, str, flo
 
 def read_population(path: str | Path) -> list[Stratum]:
     """TSV: age_band, sex (M/F/all), persons."""
-    return [Stratum(band, sex, value) for _, band, sex, value in _table(path, "persons")]
+    return [Stratum(band, sex, value) for _, band, sex, value in _table(path, "persons", "population table")]
 
 
 def knowledge_rate_sets() -> dict[str, RateSet]:
@@ -147,7 +146,7 @@ def resolve_rates(spec: str) -> RateSet:
     if spec in sets:
         return sets[spec]
     if Path(spec).exists():
-        rows = _table(spec, "rate")
+        rows = _table(spec, "rate", "rate table")
         return RateSet(f"user rates from {Path(spec).name}", {(band, sex): v for _, band, sex, v in rows},
                        caveats=["rates supplied by the user: cite their source alongside the result"])
     raise InputError(f"{spec!r} is neither a rate file nor a knowledge-base rate id",
