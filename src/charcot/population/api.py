@@ -370,7 +370,7 @@ def run_burden(
             untested = int((~c9.tested).sum())
             notes.append("gene x mask tests adjusted for C9orf72 repeat expansion carrier status"
                          + (f" ({untested} sample(s) without a C9orf72 call counted as non-carriers)" if untested else ""))
-    nothing_tested = _requested_without_test(collapse, None if all_genes else genes or None, all_genes)
+    nothing_tested = _requested_without_test(collapse, genes or None, all_genes)
     if nothing_tested:
         # a requested gene with nothing to test is named, never left out of the tables in silence
         not_assessed.append({"what": f"{len(nothing_tested)} requested gene(s)",
