@@ -238,10 +238,9 @@ def read_plp_sites(path: str) -> frozenset[tuple[str, int, str, str]]:
     from pathlib import Path
 
     from charcot.errors import InputError
-
-    sites: set[tuple[str, int, str, str]] = set()
     from charcot.structured import read_text
 
+    sites: set[tuple[str, int, str, str]] = set()
     lines = read_text(Path(path), "P/LP site list").splitlines()  # missing, not UTF-8, gzipped: in words; BOM dropped
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
