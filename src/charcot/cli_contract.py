@@ -170,6 +170,8 @@ def note(text: str) -> None:
 
 
 def is_stdout(output: str | Path | None) -> bool:
+    """True when a command's output goes to standard output: ``-``, or None (an optional -o not given).
+    ``charcot.outputs.is_stdout`` answers False for None, where None means no output at all."""
     return output is None or str(output) == STDIO
 
 
@@ -540,12 +542,11 @@ def _check_io(files: list[tuple[str, Any]]) -> None:
     them), and no two outputs are the same file."""
     from charcot.errors import OutputError
     from charcot.outputs import check_output_file
-    from charcot.outputs import is_stdout as out_is_stdout
 
     seen: dict[str, str] = {}
     for option, value in files:
         check_output_file(value, option=option)
-        if out_is_stdout(value):
+        if is_stdout(value):
             continue
         key = os.path.realpath(value)
         if key in seen and not key.startswith(("/dev/", "/proc/")):

@@ -57,7 +57,8 @@ _DIR_MODE = 0o777 & ~_read_umask()
 
 
 def is_stdout(path: str | Path | None) -> bool:
-    """True for the ``-`` that means standard output."""
+    """True for the ``-`` that means standard output; False for None, which here means no output (the command
+    line's ``charcot.cli_contract.is_stdout`` reads an omitted -o as standard output instead)."""
     return path is not None and str(path) == STDOUT
 
 
