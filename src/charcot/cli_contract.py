@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -40,6 +40,9 @@ from charcot.errors import (
     ConfigurationError,
     InputError,
 )
+
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_NOT_ASSESSED", "STDIO", "LazyGroup", "OutputFormat", "config_path",
            "emit", "format_option", "output_option", "readable_input", "run_app", "set_config_path", "set_verbosity",
@@ -138,7 +141,7 @@ def check_format(value: str | OutputFormat, choices: Sequence[OutputFormat]) -> 
     return OutputFormat(text)
 
 
-def date_option(value: str | None, option: str) -> Any:
+def date_option(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option's day: None when not given; a malformed date is an error naming the option."""
     from datetime import date
 
@@ -150,7 +153,7 @@ def date_option(value: str | None, option: str) -> Any:
         raise InputError(f"{option} {value!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-03-14") from None
 
 
-def past_date(value: str | None, option: str) -> Any:
+def past_date(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option that names a day that has happened (an assessment, a sign-off): None when not
     given; a malformed or future date is an error naming the option."""
     from datetime import date
