@@ -110,7 +110,7 @@ def _usable(pdf: bool) -> bool:
 
 @contextmanager
 def report_helper(*, pdf: bool, plots: bool = True) -> Iterator[None]:
-    """While active, ``render_plots`` and ``render_pdf`` run in the helper process."""
+    """While active, ``start_plots`` and ``render_pdf`` run in the helper process."""
     global _active
     if _active is not None or not _usable(pdf):
         yield
@@ -142,11 +142,6 @@ def _finish_plots(future: Future[dict[str, Path]], pdf: bool) -> dict[str, Path]
     if pdf:
         _compile_template()  # this process would otherwise wait idle; the PDF then starts sooner
     return future.result()
-
-
-def render_plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
-    """The clinical plots as PNG files in ``outdir`` (in the helper process when one is active)."""
-    return start_plots(case, assessment, outdir)()
 
 
 def _compile_template() -> None:
