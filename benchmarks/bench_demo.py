@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_interpret import CHARCOT, machine, run
@@ -38,7 +39,7 @@ _TRACED = (("charcot.report.helper", "_pdf"), ("charcot.report.helper", "_warm")
            ("charcot.report.render_pdf", "start_pdf"))
 
 
-def _trace(argv: list[str]) -> int:
+def _trace(argv: list[str]) -> NoReturn:
     """Run ``charcot ARGV`` in this process with the traced functions printing this process's CPU seconds."""
     def wrap(module_name: str, name: str) -> None:
         module = importlib.import_module(module_name)
@@ -60,7 +61,6 @@ def _trace(argv: list[str]) -> int:
 
     sys.argv = ["charcot", *argv]
     run()  # exits as the charcot command does
-    return 0
 
 
 def critical_path(outdir: Path) -> tuple[float, float, tuple[float, float, float]]:
@@ -98,7 +98,7 @@ def critical_path(outdir: Path) -> tuple[float, float, tuple[float, float, float
 
 def main() -> None:
     if sys.argv[1:2] == ["--trace"]:
-        sys.exit(_trace(sys.argv[2:]))
+        _trace(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from charcot import __version__
 
@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(get_app(), args, prog_name=PROG)
 
 
-def run() -> None:
+def run() -> NoReturn:
     code = main()
     # The process ends here: whatever is alive is left out of the collector's scans at interpreter exit (after
     # `charcot demo` they took ~0.45 s); atexit handlers and the flushing of standard streams still run.
