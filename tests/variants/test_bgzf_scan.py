@@ -315,3 +315,19 @@ def test_text_of_only_the_end_of_file_block_without_htslib(tmp_path: Path, monke
     path.write_bytes(bgzf_scan._EOF)
     with pytest.raises(Doubt, match="no '#CHROM' line"):
         bgzf_scan.Selection(path).select({})
+
+
+def test_a_header_without_contig_lines_doubts_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the reader names the panel's contigs from the ##contig lines; without them it reads through the whole file's
+    # index and never asks the pass for a selection: the pass says so when it has the header (the index starts then)
+    # instead of reading the whole file in vain and then waiting for regions that never come
+    header, records = _lines()
+    path = _bgzip(tmp_path, [h for h in header if not h.startswith("##contig=")], records)
+    selection = bgzf_scan.Selection(path)
+    selection._thread.join(30)
+    assert not selection._thread.is_alive()
+    with pytest.raises(Doubt, match="no ##contig lines"):
+        selection.select({})
+    # the reader's answer is the one it gave before (no build from the header: it is given)
+    before, after, ends = _both(path, monkeypatch, lambda p: reader.read_calls(p, knowledge_panel, build=Build.GRCh38))
+    assert ends == [] and before[0] == "ok" and before == after

@@ -612,6 +612,10 @@ class Selection:
                     return
                 if scan.header is None:
                     text = scan.take_header(text)  # the header needs no regions
+                    if scan.header is not None and b"\n##contig=" not in scan.header:
+                        # the reader names the panel's contigs from these lines: without them it never asks for a
+                        # selection, so say so now (the whole file's index starts) rather than read the file in vain
+                        raise Doubt("no ##contig lines in the header")
                     if not text:
                         continue
                     ends, specials = marks(text)
