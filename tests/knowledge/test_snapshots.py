@@ -110,3 +110,33 @@ def test_cli_diff_json_and_environment_snapshot(changed_snapshot: Path, tmp_path
     finally:
         monkeypatch.delenv("CHARCOT_KNOWLEDGE")
         _knowledge_for.cache_clear()
+
+
+def test_an_archive_is_read_once_per_process_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With CHARCOT_KNOWLEDGE naming an archive, every get_knowledge() call read and hashed the whole archive again
+    (89 times for one FHIR export of the demo)."""
+    import hashlib
+
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge import snapshots
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    archive = tmp_path / "kb.tar.gz"
+    save_snapshot(DATA_DIR, archive)
+    hashed: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"") -> object:
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(snapshots.hashlib, "sha256", counting)
+    monkeypatch.setenv("CHARCOT_KNOWLEDGE", str(archive))
+    first = get_knowledge()
+    assert get_knowledge() is first and get_knowledge() is first
+    assert len(hashed) == 1
+    save_snapshot(DATA_DIR, tmp_path / "other.tar.gz")
+    shutil.copyfile(tmp_path / "other.tar.gz", archive)  # replaced: read again
+    hashed.clear()
+    get_knowledge()
+    assert len(hashed) == 1

@@ -59,6 +59,10 @@ def _cache_root() -> Path:
     return Path(base) / "charcot" / "snapshots"
 
 
+# archives this process has opened, by (real path, modification time, size): their unpacked data folder
+_OPENED: dict[tuple[str, int, int], Path] = {}
+
+
 def open_snapshot(path: Path) -> Path:
     """The data folder of a snapshot given as a folder or as a .tar.gz made by ``save_snapshot``.
 
@@ -72,12 +76,17 @@ def open_snapshot(path: Path) -> Path:
     if not path.is_file():
         raise InputError(f"knowledge snapshot {path} does not exist",
                          hint="give a snapshot folder or a .tar.gz from 'charcot knowledge snapshot save'")
+    stat = path.stat()
+    seen = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
+    if (known := _OPENED.get(seen)) is not None and (known / "meta.yaml").is_file():
+        return known  # get_knowledge() asks once per call with CHARCOT_KNOWLEDGE set: read and hash it once
     raw = path.read_bytes()
     target = _cache_root() / hashlib.sha256(raw).hexdigest()
     from charcot.knowledge.loader import ARCHIVES
 
     ARCHIVES[target / "data"] = path  # errors in its files name the archive, not the cache
     if (target / "data" / "meta.yaml").is_file():
+        _OPENED[seen] = target / "data"
         return target / "data"
     try:
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
@@ -104,6 +113,7 @@ def open_snapshot(path: Path) -> Path:
         import shutil
 
         shutil.rmtree(scratch, ignore_errors=True)
+    _OPENED[seen] = target / "data"
     return target / "data"
 
 

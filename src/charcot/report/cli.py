@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         a real ExpansionHunter VCF from another person, fictional history)."""
         import time
 
-        from charcot.cli_state import verbosity
+        from charcot.cli_contract import note
         from charcot.outputs import check_output_dir
         from charcot.report.demo import demo_args
         from charcot.report.write import OUTPUT_NAMES
@@ -143,8 +143,7 @@ def register(app: typer.Typer) -> None:
         # The same command line as the README's, through the same parser; the run-wide options (-q/-v,
         # --config) were already applied by the root command and stay in force.
         args = demo_args(outdir) + (["--no-pdf"] if no_pdf else [])
-        if verbosity() >= 0:
-            typer.echo("charcot " + " ".join(args), err=True)
+        note("charcot " + " ".join(args))
         typer.main.get_command(app).main(args=args, prog_name="charcot", standalone_mode=False)
         typer.echo(f"demo report written in {time.perf_counter() - start:.1f} s")
         typer.echo(f"open {(Path(outdir) / 'report.html').resolve()} in a browser")
