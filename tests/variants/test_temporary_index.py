@@ -58,3 +58,28 @@ def test_unsorted_file_gets_no_index(tmp_path: Path) -> None:
     pysam.tabix_compress(str(plain), str(bgz))
     assert temporary_index(bgz, tmp_path) is None
     assert not (tmp_path / "input.tbi").exists()
+
+
+def test_a_header_without_contig_lines_is_read_through_the_temporary_index(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large unindexed bgzip VCF whose header has no ##contig lines got its temporary index, but the region queries
+    were asked by header names (none): every gene was 'not assessed: no record on its chromosome' while the same
+    records as plain text were interpreted."""
+    from charcot.genome.panel import knowledge_panel
+    from charcot.variants import reader
+
+    source = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    with gzip.open(source, "rt") as handle:
+        text = "".join(line for line in handle if not line.startswith("##contig"))
+    plain = tmp_path / "nocontig.vcf"
+    plain.write_text(text)
+    packed = tmp_path / "nocontig.vcf.gz"
+    pysam.tabix_compress(str(plain), str(packed))
+    monkeypatch.setattr(reader, "TEMP_INDEX_MIN_BYTES", 0)  # a small real file takes the large-file path
+
+    def calls(path: Path) -> tuple[list[tuple[str, int, str, str]], set[str]]:
+        got = reader.read_calls(path, knowledge_panel, build="GRCh38")
+        return [(c.chrom, c.allele.pos, c.allele.ref, c.allele.alt) for c in got.calls], got.contigs_with_records
+
+    through_index, streamed = calls(packed), calls(plain)
+    assert streamed[0] and through_index == streamed

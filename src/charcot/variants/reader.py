@@ -903,6 +903,11 @@ def _read_calls(
             if built is not None:
                 vcf.set_index(str(built))
                 indexed = temp_index = True
+                if not header_contigs:
+                    # no ##contig lines: the regions are asked by the index's names, as for a file opened with
+                    # its own index (_header_info then reads them from the index); asked by none, every gene
+                    # was "not assessed: no record on its chromosome" beside hundreds of thousands of records read
+                    header_contigs = list(vcf.seqnames)
     result = ReadResult(path=path, sample=sample, samples=samples, build=resolved, schema=schema, calls=[],
                         # a header that merely declares <NON_REF> (GenotypeGVCFs output keeps it) is not a
                         # gVCF: only records using a reference-block ALT make one
