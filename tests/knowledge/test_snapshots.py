@@ -117,8 +117,7 @@ def test_an_archive_is_read_once_per_process_until_it_changes(tmp_path: Path, mo
     (89 times for one FHIR export of the demo)."""
     import hashlib
 
-    from charcot.knowledge import get_knowledge
-    from charcot.knowledge import snapshots
+    from charcot.knowledge import get_knowledge, snapshots
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     archive = tmp_path / "kb.tar.gz"
