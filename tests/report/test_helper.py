@@ -160,3 +160,80 @@ def test_a_failure_while_the_plots_are_pending_removes_their_folder(monkeypatch,
         build.build_report(build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
     plot_folders = [m for m in made if "charcot-plots-" in m]
     assert plot_folders and not any(Path(m).exists() for m in plot_folders)
+
+
+def _manager_threads_script(body: str) -> str:
+    """A script whose threading exit hook (run after charcot's, before concurrent.futures' own) prints how many
+    process-pool manager threads are still alive when Python starts to end its threads."""
+    import textwrap
+
+    return textwrap.dedent("""
+        import os, signal, sys, threading
+        import concurrent.futures.process as cfp
+        from charcot.outputs import _GUARD
+        from charcot.report import helper
+        main = os.getpid()
+        def check():  # (the forked helper inherits the hook: only the main process reports)
+            alive = [t for t in list(cfp._threads_wakeups) if t.is_alive()]
+            if os.getpid() == main:
+                print(f"manager threads alive at exit: {len(alive)}", file=sys.stderr, flush=True)
+        threading._register_atexit(check)
+    """) + textwrap.dedent(body)
+
+
+def test_sigterm_while_the_helper_closes_waits_for_the_close() -> None:
+    """A SIGTERM that arrives while the helper's pool is being shut down is acted on after the shutdown. Acted on
+    at once, the manager thread stayed alive, and concurrent.futures' exit handler raced it for a pipe it was
+    closing: 'Exception ignored ... OSError: [Errno 9] Bad file descriptor' (CI, tests/safety/test_kill.py). The
+    pool's shutdown here sends the signal to its own process first."""
+    script = _manager_threads_script("""
+        with _GUARD.active():
+            h = helper._Helper(pdf=False, plots=False)
+            h._warm.result()
+            shutdown = h._pool.shutdown
+            def signalled(*args, **kwargs):
+                os.kill(os.getpid(), signal.SIGTERM)
+                return shutdown(*args, **kwargs)
+            h._pool.shutdown = signalled
+            h.close(failed=True)
+            print("the run went on after SIGTERM", flush=True)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 128 + 15 and "went on" not in done.stdout
+    assert "manager threads alive at exit: 0" in done.stderr, done.stderr
+
+
+def test_a_helper_never_closed_is_closed_before_python_ends_its_threads() -> None:
+    """A SIGTERM acted on between the helper's start and its close leaves a pool that nobody closes (here it is
+    still referenced, as an exception's frames would keep it). Its manager thread must still be gone before
+    concurrent.futures' exit handler runs."""
+    script = _manager_threads_script("""
+        with _GUARD.active():
+            h = helper._Helper(pdf=False, plots=False)
+            os.kill(os.getpid(), signal.SIGTERM)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 128 + 15
+    assert "manager threads alive at exit: 0" in done.stderr, done.stderr
+
+
+def test_a_main_process_killed_as_the_helper_starts_leaves_no_helper_behind() -> None:
+    """SIGKILL of the main process right after the helper forked, before the helper was handed its first task:
+    the helper waited for that task for ever, holding the run's stderr open (a caller reading it hung: seen in
+    tests/safety/test_kill.py on a loaded machine). The helper now ties its life to the main process before it
+    waits for any task."""
+    import textwrap
+
+    script = textwrap.dedent("""
+        import os, signal
+        from charcot.report import helper
+        os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGKILL))
+        helper._Helper(pdf=False, plots=False)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == -9, done.stderr

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     from charcot.clinical.model import ClinicalCase
 
 _active: _Helper | None = None
+_open: list[_Helper] = []  # helpers started and not yet closed (closed at the latest as Python ends its threads)
 
 
-def _warm(parent: int, pdf: bool, plots: bool) -> None:
-    """Runs in the helper: die with the main process (even a SIGKILLed one), then the imports the later
-    tasks need."""
+def _bind_to_parent(parent: int) -> None:
+    """The helper's first step, before it waits for any task: die with the main process (even a SIGKILLed one).
+    Done later, in the first task, a main process killed before it handed that task over left the helper
+    waiting for ever, holding the run's stderr open."""
     import ctypes
     import signal
     from contextlib import suppress
@@ -40,6 +42,10 @@ def _warm(parent: int, pdf: bool, plots: bool) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the main process ended before the line above ran
         os._exit(0)
+
+
+def _warm(pdf: bool, plots: bool) -> None:
+    """Runs in the helper: the imports the later tasks need."""
     if plots:
         import charcot.clinical.api  # noqa: F401  (the plots' arguments are its types: unpickled without waiting)
         from charcot.clinical.plots import _figure
@@ -71,8 +77,12 @@ class _Helper:
 
         self.pdf, self.plots = pdf, plots
         with signals_held():  # the first submit forks: a SIGTERM there is acted on after it, not lost in a hook
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._warm: Future[None] = self._pool.submit(_warm, os.getpid(), pdf, plots)
+            _close_at_thread_exit()
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_bind_to_parent, initargs=(os.getpid(),))
+            self._owner = os.getpid()
+            _open.append(self)
+            self._warm: Future[None] = self._pool.submit(_warm, pdf, plots)
 
     def run(self, fn: Any, *args: Any) -> Any:
         return self._pool.submit(fn, *args).result()
@@ -81,14 +91,46 @@ class _Helper:
         return self._pool.submit(fn, *args)
 
     def close(self, *, failed: bool) -> None:
-        if failed:  # e.g. bad input or SIGTERM: do not wait for the imports to finish
-            for process in list(self._pool._processes.values()):
-                process.kill()
-                process.join(5)
-        # Always join the pool's manager thread (quick once the worker is gone). Left running, Python 3.11's exit
-        # handler for process pools could wake it through a pipe it was closing at that moment, and print
-        # "OSError: [Errno 9] Bad file descriptor" with a traceback on stderr after a SIGTERM.
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the helper and join its pool's manager thread, with SIGTERM/SIGINT held until that is done.
+
+        Left running, the manager thread races Python 3.11's exit handler for process pools, which wakes it through
+        a pipe the thread may be closing at that moment: "OSError: [Errno 9] Bad file descriptor" and a traceback
+        on stderr after a SIGTERM. A signal acted on in the middle of the shutdown left the thread running."""
+        from charcot.outputs import signals_held
+
+        with signals_held():
+            if self not in _open:
+                return
+            if failed:  # e.g. bad input or SIGTERM: do not wait for the imports to finish
+                for process in list((self._pool._processes or {}).values()):
+                    process.kill()
+                    process.join(5)
+            self._pool.shutdown(wait=True, cancel_futures=True)  # quick once the worker is gone
+            _open.remove(self)
+
+
+_exit_hook = False
+
+
+def _close_at_thread_exit() -> None:
+    """Close, as Python starts to end its threads, any helper a signal left unclosed (between its start and its
+    close). The hook runs before concurrent.futures' own (Python runs these hooks in reverse order of
+    registration, and concurrent.futures registered its hook when this module imported it)."""
+    global _exit_hook
+    if _exit_hook:
+        return
+    import threading
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:  # CPython 3.9+
+        register(_close_open_helpers)
+        _exit_hook = True
+
+
+def _close_open_helpers() -> None:
+    for helper in list(_open):
+        if helper._owner == os.getpid():  # the forked helper process inherits the list and the hook: not its own
+            helper.close(failed=True)
 
 
 def _usable(pdf: bool) -> bool:
