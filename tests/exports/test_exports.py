@@ -163,3 +163,14 @@ def test_fhir_bundle_states_every_panel_gene_and_locus_assessed_or_not(reports: 
     gene_ids = [c["valueCodeableConcept"]["coding"][0]["code"] for r in regions for c in r["component"]
                 if c["code"]["coding"][0]["code"] == "48018-6"]
     assert all(g.startswith("HGNC:") for g in gene_ids) and len(gene_ids) == len(items)
+
+
+@pytest.mark.parametrize("command", ["clinvar", "fhir"])
+def test_a_file_that_is_not_a_report_is_named_once(run_cli, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    """The error named the file twice ('x.json: x.json is not a charcot report.json ...')."""
+    bad = tmp_path / "other.json"
+    bad.write_text('{"x": 1}')
+    r = run_cli("export", command, str(bad), "-o", str(tmp_path / "out.json"))
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert r.stderr.count(str(bad)) == 1, r.stderr
+    assert "not a charcot report.json" in r.stderr and not (tmp_path / "out.json").exists()

@@ -30,7 +30,7 @@ def _read_report(path: Path):  # type: ignore[no-untyped-def]
     try:
         return Report.model_validate_json(text)
     except ValidationError as exc:
-        raise InputError(f"{path} is not a charcot report.json of this version ({exc.error_count()} problems)",
+        raise InputError(f"this file is not a charcot report.json of this version ({exc.error_count()} problems)",
                          path=str(path), hint="re-run 'charcot report' with this version of charcot") from None
 
 
