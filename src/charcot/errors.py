@@ -39,8 +39,9 @@ class CharcotError(Exception):
 
     @property
     def location(self) -> str:
+        """Where the error is: the file (unless the message already names it), line and record."""
         parts: list[str] = []
-        if self.path:
+        if self.path and self.path not in self.message:
             parts.append(self.path)
         if self.line is not None:
             parts.append(f"line {self.line}")

@@ -139,6 +139,7 @@ def test_o_is_a_file_checked_before_anything_runs(path: str, command: Any, run_c
                                                   tmp_path: Path) -> None:
     res = run_cli(*path.split(), "-o", tmp_path)
     assert res.code == 2 and "is a folder, not a file" in res.stderr and "Traceback" not in res.stderr
+    assert res.stderr.count(str(tmp_path)) == 2, res.stderr  # once in the error (it named it twice), once in the hint
 
 
 @pytest.mark.parametrize(("path", "command"), OUTPUT_COMMANDS, ids=[p for p, _ in OUTPUT_COMMANDS])
@@ -179,3 +180,16 @@ def test_help_names_only_real_options(path: str, command: Any) -> None:
         if (param.name or "").endswith("dir") and param.metavar == "FILE":
             problems.append(f"{param.opts[0]} is a folder but shows FILE")
     assert not problems, f"{path}: " + "; ".join(problems)
+
+
+def test_an_error_names_its_file_once() -> None:
+    """An error whose message already names its file printed the path twice ('/x: -o /x is a folder');
+    one whose message does not name it is still located by it."""
+    from charcot.errors import InputError
+
+    named = InputError("-o /data/out is a folder, not a file", path="/data/out", hint="give a file name")
+    assert named.render().splitlines()[0] == "charcot: error: -o /data/out is a folder, not a file"
+    located = InputError("bad QUAL", path="/data/in.vcf", line=12)
+    assert located.render() == "charcot: error: /data/in.vcf line 12: bad QUAL"
+    both = InputError("/data/in.vcf has no header", path="/data/in.vcf", line=3)
+    assert both.render() == "charcot: error: line 3: /data/in.vcf has no header"
