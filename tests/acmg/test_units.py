@@ -107,3 +107,25 @@ def test_bp7_reaches_intronic_variants_only_beyond_plus7_and_minus21(pos: int, c
                          hgvs_p=None, protein_position=None, protein_length=None, frequencies=Frequencies(),
                          predictors=Predictors(spliceai_max=0.05))
     assert [e.criterion for e in assess_computational(ctx)] == [criterion]
+
+
+@pytest.mark.parametrize("predictor", [{"revel": 0.01}, {"cadd_phred": 15.0}])
+def test_bp4_needs_a_splicing_score_for_a_missense_change_in_the_exonic_splice_region(
+        predictor: dict[str, float]) -> None:
+    """A missense change in the last or first 3 bases of an exon can act through splicing, which REVEL and CADD do
+    not see. Without a SpliceAI score, BP4 (up to Strong from REVEL, i.e. 'likely benign' by itself) was applied
+    there; it is now withheld with a note. In the middle of an exon, or with SpliceAI <= 0.1, it still applies."""
+    gene = PanelGene("X", Build.GRCh38, "1", 100, 1000, "+", None, (ExonInterval(1, 100, 200), ExonInterval(2, 300, 400)))
+
+    def ctx(pos: int, **more: float) -> VariantContext:
+        return VariantContext(key=f"1-{pos}-A-G", chrom="1", allele=Allele(pos, "A", "G"), gene_symbol="X", gene=None,
+                              location=gene.locate(pos), consequences=["missense_variant"], hgvs_p=None,
+                              protein_position=None, protein_length=None, frequencies=Frequencies(),
+                              predictors=Predictors(**predictor, **more))
+
+    edge = ctx(199)
+    assert gene.locate(199).region == Region.SPLICE_REGION_EXONIC
+    assert assess_computational(edge) == []
+    assert any("SpliceAI" in note and "BP4" in note for note in edge.notes), edge.notes
+    assert [e.criterion for e in assess_computational(ctx(199, spliceai_max=0.05))] == ["BP4"]
+    assert [e.criterion for e in assess_computational(ctx(150))] == ["BP4"]

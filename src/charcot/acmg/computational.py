@@ -4,7 +4,8 @@ REVEL and CADD intervals: Pejaver et al. 2022 (AJHG 109:2163, Table 2). SpliceAI
 (>= 0.2 supports a splicing effect, <= 0.1 supports none). One missense predictor is used per variant
 (REVEL first, then CADD) so that the same evidence is not counted twice; AlphaMissense is shown but
 not counted (not calibrated in Pejaver 2022). PP3 together with PM1 is capped at Strong (4 points) by
-the engine, as Pejaver 2022 recommends.
+the engine, as Pejaver 2022 recommends. BP4 from REVEL or CADD needs splicing ruled out: it is withheld when
+SpliceAI predicts a possible effect, and, without a SpliceAI score, in the exonic splice region.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from charcot.acmg import sources as S
 from charcot.acmg.context import NONCODING_TERMS, SYNONYMOUS_TERMS, VariantContext
 from charcot.acmg.points import points_for
+from charcot.genome.panel import Region
 from charcot.model import Evidence
 
 # (lower bound inclusive, strength) for PP3; (upper bound inclusive, strength) for BP4
@@ -31,6 +33,21 @@ def near_splice_site(intron_offset: int | None) -> bool:
     return intron_offset is not None and -BP7_ACCEPTOR_MIN < intron_offset < BP7_DONOR_MIN
 
 
+def _splicing_blocks_bp4(ctx: VariantContext, predictor: str) -> bool:
+    """BP4 from a missense predictor says nothing about splicing (Pejaver 2022 asks that a splicing effect be ruled
+    out first). Withheld when SpliceAI predicts a possible effect (> 0.1), and when there is no SpliceAI score for a
+    change in the exonic splice region (the 3 bases next to an exon-intron boundary), where missense changes often
+    act through splicing."""
+    p = ctx.predictors
+    if p.spliceai_max is not None:
+        return p.spliceai_max > SPLICEAI_BP4
+    if ctx.location.region == Region.SPLICE_REGION_EXONIC:
+        ctx.notes.append(f"{predictor} is in the benign range, but there is no SpliceAI score for a change next to an "
+                         "exon-intron boundary: a splicing effect is not ruled out, so BP4 is not applied")
+        return True
+    return False
+
+
 def _missense(ctx: VariantContext) -> list[Evidence]:
     p = ctx.predictors
     src = [S.PEJAVER_2022]
@@ -41,7 +58,7 @@ def _missense(ctx: VariantContext) -> list[Evidence]:
                                  reason=f"REVEL {p.revel:.3f} >= {bound} (calibrated {strength})", sources=src)]
         for bound, strength in REVEL_BP4:
             if p.revel <= bound:
-                if p.spliceai_max is not None and p.spliceai_max > SPLICEAI_BP4:
+                if _splicing_blocks_bp4(ctx, "REVEL"):
                     return []
                 return [Evidence(criterion="BP4", strength=strength, points=points_for("BP4", strength),
                                  reason=f"REVEL {p.revel:.3f} <= {bound} (calibrated {strength})", sources=src)]
@@ -54,8 +71,8 @@ def _missense(ctx: VariantContext) -> list[Evidence]:
                                  sources=src)]
         for bound, strength in CADD_BP4:
             if p.cadd_phred <= bound:
-                if p.spliceai_max is not None and p.spliceai_max > SPLICEAI_BP4:
-                    return []  # as for REVEL: a possible splicing effect withholds BP4
+                if _splicing_blocks_bp4(ctx, "CADD"):
+                    return []
                 return [Evidence(criterion="BP4", strength=strength, points=points_for("BP4", strength),
                                  reason=f"CADD {p.cadd_phred:.1f} <= {bound} (REVEL absent; calibrated {strength})",
                                  sources=src)]
