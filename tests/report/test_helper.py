@@ -162,6 +162,104 @@ def test_a_failure_while_the_plots_are_pending_removes_their_folder(monkeypatch,
     assert plot_folders and not any(Path(m).exists() for m in plot_folders)
 
 
+DEMO_ORDER_SCRIPT = """
+import json
+from charcot.report import build, helper
+from charcot.report.demo import demo_inputs
+
+events = []
+def wrap(module, name):
+    inner = getattr(module, name)
+    def traced(*args, **kwargs):
+        events.append(name)
+        return inner(*args, **kwargs)
+    setattr(module, name, traced)
+for name in ("_genetics", "_family", "_clinical", "_therapies"):
+    wrap(build, name)
+wrap(helper, "start_plots"); wrap(helper, "_finish_plots")
+with helper.report_helper(pdf=True):
+    report = build.build_report(demo_inputs())
+print(json.dumps({"events": events, "plots": len(report.clinical.plots)}))
+"""
+
+
+def test_the_plots_are_drawn_while_the_genetics_and_family_sections_are_built() -> None:
+    """Issue 20: the plots were asked for after the genetics, family and clinical sections, and the main process then
+    waited for them; they are now started as soon as the repeat genotype is known (the clinical assessment needs
+    nothing else), so the helper draws them while those sections are built."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("CHARCOT_REPORT_HELPER", None)
+    out = subprocess.run([sys.executable, "-c", DEMO_ORDER_SCRIPT], env=env, capture_output=True, text=True,
+                         check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["events"] == ["start_plots", "_genetics", "_family", "_clinical", "_therapies", "_finish_plots"]
+    assert got["plots"] > 0
+
+
+def _recorded_plot_folders(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    import tempfile
+
+    from charcot.report import build
+
+    made: list[str] = []
+    real = tempfile.TemporaryDirectory
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        folder = real(*args, **kwargs)
+        made.append(folder.name)
+        return folder
+
+    monkeypatch.setattr(build.tempfile, "TemporaryDirectory", recording)
+    return made
+
+
+def test_a_failure_in_the_genetics_while_the_plots_are_pending_removes_their_folder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from charcot.report import build
+    from charcot.report.demo import demo_inputs
+
+    made = _recorded_plot_folders(monkeypatch)
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("genetics failed")
+
+    monkeypatch.setattr(build, "_genetics", failing)
+    with pytest.raises(RuntimeError, match="genetics failed"):
+        build.build_report(demo_inputs())
+    plot_folders = [m for m in made if "charcot-plots-" in m]
+    assert plot_folders and not any(Path(m).exists() for m in plot_folders)
+
+
+def test_a_failed_clinical_assessment_is_raised_after_the_other_sections_errors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The clinical record is assessed before the genetics and family sections are built, but its error is raised
+    where it always was: a run with a bad clinical record and a failing genetics section reports the genetics error;
+    with the clinical error alone, that error, and no plots are started."""
+    import pytest
+
+    from charcot.clinical import api
+    from charcot.errors import InputError
+    from charcot.report import build
+    from charcot.report.demo import demo_inputs
+
+    made = _recorded_plot_folders(monkeypatch)
+
+    def bad_record(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise InputError("the clinical record is inconsistent")
+
+    monkeypatch.setattr(api, "assess", bad_record)
+    with pytest.raises(InputError, match="clinical record is inconsistent"):
+        build.build_report(demo_inputs())
+    assert not [m for m in made if "charcot-plots-" in m]
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("genetics failed")
+
+    monkeypatch.setattr(build, "_genetics", failing)
+    with pytest.raises(RuntimeError, match="genetics failed"):
+        build.build_report(demo_inputs())
+
+
 def _manager_threads_script(body: str) -> str:
     """A script whose threading exit hook (run after charcot's, before concurrent.futures' own) prints how many
     process-pool manager threads are still alive when Python starts to end its threads."""

@@ -337,6 +337,9 @@ class _Ctx:
     observations: dict[str, Any] = field(default_factory=dict)
     segregation: list[Evidence] = field(default_factory=list)
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
+    # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
+    # _start_clinical; the clinical section is built from it in its usual place
+    clinical_started: tuple[Any, Any, BaseException | None] | None = None
 
 
 # matplotlib's pyplot state is process-global: the web app's worker threads take turns.
@@ -712,11 +715,14 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)", reason=reason,
                                             how_to_assess="give the clinical record with --clinical case.yaml"))
         return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED, notes=[f"not assessed: {reason}"])
-    from charcot.clinical import api
     ctx.progress("clinical assessment")
-    case = repeat_genotype(ctx.clinical_case, ctx.repeat_assessment)
+    if ctx.clinical_started is None:
+        _start_clinical(ctx)
+    assert ctx.clinical_started is not None
+    case, a, error = ctx.clinical_started
     ctx.clinical_case = case
-    a = api.assess(case, today=inputs.as_of, c9orf72_status=ctx.c9_status)
+    if error is not None:
+        raise error  # where it was always raised: after the genetics and family sections' own errors
     ctx.clinical_assessment = a
     ctx.analyses["clinical"] = _jsonable(a)
     m: list[Measure] = []
@@ -767,14 +773,34 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r), fvc_percent=v.fvc_percent_predicted,
                             weight_kg=v.weight_kg))
     plots: list[Plot] = []
-    if hasattr(api, "render_plots"):
+    if ctx.plots_pending is not None:  # started by _start_clinical; collected after the therapies (_build_report)
         ctx.progress("plots")
-        ctx.plots_pending = _start_plots(case, a)  # collected into the section after the therapies (_build_report)
     ctx.methods.append("Clinical: ALSFRS-R totals and ΔFS (Kimura 2006), slopes, King's (clinical and ALSFRS-R "
                        "estimate) and MiToS staging, ENCALS survival model only within its stated domain, diagnostic "
                        "criteria and care alerts from the clinical record.")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
+
+
+def _start_clinical(ctx: _Ctx) -> None:
+    """Assess the clinical record and start its plots as soon as the repeat genotype is known (issue 20): with a
+    report helper process the plots are drawn while this process builds the identity, genetics and family sections,
+    instead of while it waits. The assessment reads only the record, the repeat genotype and the assessment date.
+    An exception is kept and raised where the clinical section is built, so a run with several bad inputs reports
+    the same one as before."""
+    if ctx.clinical_case is None:
+        return
+    from charcot.clinical import api
+
+    case = repeat_genotype(ctx.clinical_case, ctx.repeat_assessment)
+    try:
+        a = api.assess(case, today=ctx.inputs.as_of, c9orf72_status=ctx.c9_status)
+    except Exception as exc:
+        ctx.clinical_started = (case, None, exc)
+        return
+    ctx.clinical_started = (case, a, None)
+    if hasattr(api, "render_plots"):
+        ctx.plots_pending = _start_plots(case, a)
 
 
 def _start_plots(case: Any, a: Any) -> Callable[[bool], list[Plot]]:
@@ -1340,21 +1366,22 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
 
     repeats = _repeats(ctx)
-    from charcot.report.identity import check_identity
-
-    say("identity and sex checks")
-    identity = check_identity(
-        vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample, repeats=ctx.repeat_assessment,
-        ped_proband=inputs.proband if inputs.ped is not None else None, ped_sex=ctx.ped_sex,
-        stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
-        record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
-        record_kind="clinical record" if ctx.clinical_case is not None else None)
-    genetics = _genetics(ctx)
-    risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
-    risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
-    family = _family(ctx, sorted(risk_genes))
-    clinical = _clinical(ctx)
     try:
+        _start_clinical(ctx)  # the plots are drawn (in the report helper) while the next sections are built
+        from charcot.report.identity import check_identity
+
+        say("identity and sex checks")
+        identity = check_identity(
+            vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample,
+            repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
+            ped_sex=ctx.ped_sex, stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
+            record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
+            record_kind="clinical record" if ctx.clinical_case is not None else None)
+        genetics = _genetics(ctx)
+        risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
+        risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
+        family = _family(ctx, sorted(risk_genes))
+        clinical = _clinical(ctx)
         therapies = _therapies(ctx, genetics, repeats)
     except BaseException:
         if ctx.plots_pending is not None:
