@@ -187,3 +187,70 @@ def test_a_doubt_midway_reads_the_whole_file_again(tmp_path: Path, monkeypatch: 
     assert text == cyvcf2 and taken > 0
     keys = [(c.chrom, c.vcf_pos, c.vcf_ref, c.vcf_alt) for c in text.calls]
     assert len(keys) == len(set(keys))
+
+
+def _test_vcfs() -> list[Path]:
+    root = Path(__file__).resolve().parents[1] / "data"
+    return sorted(p for p in root.rglob("*") if p.name.endswith((".vcf", ".vcf.gz", ".vcf.bgz"))
+                  and "resources" not in p.parts)
+
+
+def test_header_facts_are_cyvcf2s(tmp_path: Path) -> None:
+    """The header read by the system's htslib gives what cyvcf2's reader gives (_header_info, the samples), for
+    every test VCF whose header the text reader takes; the others are left to cyvcf2."""
+    from cyvcf2 import VCF
+
+    compared = 0
+    for i, source in enumerate(_test_vcfs()):
+        header, records = _lines(source)
+        path = _indexed(tmp_path, f"h{i}", header, records)
+        lines = tabix_text.open_text(path)
+        if lines is None:
+            continue
+        try:
+            facts = tabix_text.header_facts(lines.raw_header)
+            samples = tabix_text.samples_of(lines.raw_header)
+        except tabix_text.Doubt:
+            continue
+        finally:
+            lines.close()
+        vcf = VCF(str(path), lazy=True)
+        assert facts == reader._header_info(vcf), source.name
+        assert samples == list(vcf.samples), source.name
+        vcf.close()
+        compared += 1
+    assert compared >= 10
+
+
+def test_an_indexed_genome_is_read_without_cyvcf2(tmp_path: Path) -> None:
+    """The text path needs neither cyvcf2 nor numpy (about 0.15 s of imports) for a file with records on every panel
+    chromosome (as a genome has), and prints nothing on stderr."""
+    import subprocess
+    import sys
+
+    from charcot.genome.panel import knowledge_panel
+    from charcot.model import Build
+
+    header, records = _lines(TRIO)
+    header = [x for x in header if not x.startswith("##INFO=<ID=BCSQ,")]
+    header[-1] = "\t".join(header[-1].split("\t")[:10])
+    # HG002 PASS calls carrying an ALT: each chromosome then has calls, as in a genome (a chromosome whose panel
+    # records are all 0/0 is asked through cyvcf2 whether it has records at all)
+    records = [r for r in records if r.split("\t")[9].split(":")[0] in ("0/1", "1/1") and r.split("\t")[6] == "PASS"]
+    firsts: dict[str, int] = {}
+    for chrom, start, _ in knowledge_panel(Build.GRCh37).regions():
+        firsts.setdefault(chrom, start)
+    placed = []
+    for k, (chrom, start) in enumerate(firsts.items()):
+        for j in range(3):
+            cols = records[3 * k + j].split("\t")[:10]
+            cols[0], cols[1] = chrom, str(start + 10 + 37 * j)
+            placed.append("\t".join(cols))
+    path = _indexed(tmp_path, "in", header, placed)
+    code = ("import sys, pathlib; from charcot.variants.reader import read_calls; "
+            "from charcot.genome.panel import build_panel; from charcot.knowledge import get_knowledge; "
+            f"r = read_calls(pathlib.Path({str(path)!r}), lambda b: build_panel(get_knowledge().genes, b)); "
+            "print(len(r.calls), 'cyvcf2' in sys.modules, 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, *imported = done.stdout.split()
+    assert imported == ["False", "False"] and int(count) > 0 and done.stderr == ""
