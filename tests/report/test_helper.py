@@ -335,3 +335,38 @@ def test_a_main_process_killed_as_the_helper_starts_leaves_no_helper_behind() ->
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == -9, done.stderr
+
+
+PRELOAD_SCRIPT = """
+import json, sys
+from charcot.report import helper
+seen = []
+real = helper._Helper.__init__
+def init(self, **kwargs):
+    seen.append("charcot.clinical.api" in sys.modules)
+    real(self, **kwargs)
+helper._Helper.__init__ = init
+from charcot.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "seen": seen}))
+"""
+
+
+def test_the_clinical_modules_are_imported_once_before_the_helper_is_forked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: with a clinical record both processes imported charcot.clinical.api (and pydantic) after the fork,
+    ~0.25 s of CPU twice; it is now imported before the helper starts. A run without a clinical record or phenopacket
+    does not import it for the helper."""
+    from charcot.report.demo import demo_dir
+
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("CHARCOT_REPORT_HELPER", None)
+    runs = {"clinical": ["--clinical", str(demo_dir() / "demo_case.yaml")],
+            "str": ["--str", str(demo_dir() / "demo.str.vcf")]}
+    got = {}
+    for name, args in runs.items():
+        out = subprocess.run([sys.executable, "-c", PRELOAD_SCRIPT, "-q", "report", *args, "--no-pdf",
+                              "--outdir", str(tmp_path / name)], env=env, capture_output=True, text=True, check=True)
+        got[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["clinical"] == {"code": 0, "seen": [True]}
+    assert got["str"] == {"code": 0, "seen": [False]}
+    assert (tmp_path / "clinical" / "report.html").exists() and (tmp_path / "str" / "report.html").exists()

@@ -75,6 +75,11 @@ def register(app: typer.Typer) -> None:
         from charcot.report.helper import report_helper
         from charcot.variants.cli import fewer_collections
 
+        if clinical is not None or phenopacket is not None:
+            # read by this process (the record) and by the helper (the plots' arguments): imported once, before the
+            # helper is forked, instead of in both (~0.25 s CPU with pydantic; issue 20)
+            import charcot.clinical.api  # noqa: F401
+
         # From here on a helper process imports WeasyPrint and matplotlib while this one imports and runs the
         # analyses; it then draws the clinical plots and lays out the PDF (charcot.report.helper). Both run with
         # fewer garbage collections (the helper inherits the setting): the default thresholds had the collector
