@@ -254,31 +254,3 @@ def test_an_indexed_genome_is_read_without_cyvcf2(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     count, *imported = done.stdout.split()
     assert imported == ["False", "False"] and int(count) > 0 and done.stderr == ""
-
-
-def test_preloaded_file_is_taken_or_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """interpret() opens an indexed file in the background while the knowledge base loads: the run gives the same
-    findings JSON as opening it in read_calls, takes the opened file, and a run stopped before reading closes it."""
-    from charcot.variants.api import interpret, to_json
-
-    header, records = _gatk(200)
-    path = _indexed(tmp_path, "in", header, records)
-    opened: list[str] = []
-    real_init = tabix_text.TabixText.__init__
-
-    def counted(self: tabix_text.TabixText, p: Path) -> None:
-        opened.append(str(p))
-        real_init(self, p)
-
-    monkeypatch.setattr(tabix_text.TabixText, "__init__", counted)
-    preloaded = to_json(interpret(path))
-    assert opened == [str(path)] and not tabix_text._PRELOADED
-    monkeypatch.setattr(tabix_text, "preload", lambda p: None)
-    assert to_json(interpret(path)) == preloaded and len(opened) == 2
-    monkeypatch.undo()
-    closed: list[bool] = []
-    real_close = tabix_text.TabixText.close
-    monkeypatch.setattr(tabix_text.TabixText, "close", lambda self: closed.append(True) or real_close(self))
-    with pytest.raises(InputError, match="unknown sex"):
-        interpret(path, sex="bogus")
-    assert closed and not tabix_text._PRELOADED

@@ -47,7 +47,6 @@ from charcot.variants.reader import (
     environ_threads,
     is_x_nonpar,
     read_calls,
-    text_wanted,
 )
 
 if TYPE_CHECKING:
@@ -332,14 +331,8 @@ def interpret(
     ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
 
     vcf = Path(vcf)
-    # An unindexed bgzipped WGS gets a temporary index, built while the rest is prepared; an indexed one is opened
-    # by the system's htslib meanwhile (header, index: variants.tabix_text, taken by read_calls).
+    # An unindexed bgzipped WGS gets a temporary index, built while the rest is prepared.
     prefetch = IndexPrefetch(vcf) if IndexPrefetch.wanted(vcf) else None
-    preloaded = prefetch is None and text_wanted(vcf)
-    if preloaded:
-        from charcot.variants import tabix_text
-
-        tabix_text.preload(vcf)
     try:
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
                           diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
@@ -350,8 +343,6 @@ def interpret(
     finally:
         if prefetch is not None:
             prefetch.cleanup()
-        if preloaded:
-            tabix_text.discard(vcf)
 
 
 def _interpret(

@@ -256,14 +256,6 @@ class IndexPrefetch:
 SELECTION_PASS = True
 
 
-def text_wanted(path: Path) -> bool:
-    """Whether ``read_calls`` will try the text reader on ``path`` (an indexed bgzipped file, the reader on)."""
-    try:
-        return _TEXT_RECORDS and path.is_file() and _has_index(path) and _is_bgzf(path)
-    except OSError:
-        return False
-
-
 def _has_index(path: Path) -> bool:
     return any(Path(str(path) + suffix).exists() for suffix in (".tbi", ".csi"))
 

@@ -296,50 +296,11 @@ class TabixText:
 
 
 def open_text(path: Path) -> TabixText | None:
-    """A ``TabixText`` for ``path`` (the one ``preload`` opened, if any), or None when this file is not one for it."""
-    preloaded = _PRELOADED.pop(str(path), None)
-    if preloaded is not None:
-        preloaded[0].join()
-        found = preloaded[1]
-        if found and isinstance(found[0], TabixText):
-            return found[0]
-        return None  # the same answer as opening it here: htslib could not (a Doubt)
+    """A ``TabixText`` for ``path``, or None when this file is not one for it."""
     try:
         return TabixText(path)
     except Doubt:
         return None
-
-
-# files being opened in the background by ``preload``: path -> (thread, [TabixText or Doubt])
-_PRELOADED: dict[str, tuple[Any, list[Any]]] = {}
-
-
-def preload(path: Path) -> None:
-    """Start opening ``path`` (header, first record, index: htslib's C work, done without the GIL) in a thread, so
-    it overlaps the knowledge base's loading; ``open_text`` takes the result, ``discard`` drops it unused."""
-    import threading
-
-    found: list[Any] = []
-
-    def run() -> None:
-        try:
-            found.append(TabixText(path))
-        except Doubt as exc:
-            found.append(exc)
-
-    thread = threading.Thread(target=run, name="charcot-tabix-open", daemon=True)
-    discard(path)
-    _PRELOADED[str(path)] = (thread, found)
-    thread.start()
-
-
-def discard(path: Path) -> None:
-    """Close what ``preload`` opened for ``path`` and was not taken (the run stopped before reading the file)."""
-    preloaded = _PRELOADED.pop(str(path), None)
-    if preloaded is not None:
-        preloaded[0].join()
-        if preloaded[1] and isinstance(preloaded[1][0], TabixText):
-            preloaded[1][0].close()
 
 
 _ID = re.compile(r"[<,]ID=([^,>]+)")
