@@ -41,7 +41,7 @@ from charcot.variants.annotation import (
     schema_from_header,
 )
 from charcot.variants.tabix_text import Doubt as TextDoubt
-from charcot.variants.tabix_text import TabixText, TextRecord, header_facts, open_text, samples_of
+from charcot.variants.tabix_text import TabixText, TextRecord, open_text
 
 # X-chromosome pseudo-autosomal regions (1-based inclusive), GRCh37 and GRCh38 (GRC assembly reports):
 # calls there are diploid in males.
@@ -519,20 +519,6 @@ def quiet_htslib() -> None:
         ctypes.CDLL(ext.__file__).hts_set_log_level(0)
     except (OSError, AttributeError):  # pragma: no cover - a build without the exported symbol
         pass
-    _quiet_pysam()
-    _QUIET = True
-
-
-_PYSAM_QUIET = False
-
-
-def _quiet_pysam() -> None:
-    """quiet_htslib's part for pysam's libchtslib, without importing cyvcf2 (and numpy)."""
-    global _PYSAM_QUIET
-    if _PYSAM_QUIET:
-        return
-    import ctypes
-
     try:
         import importlib.util
 
@@ -542,7 +528,7 @@ def _quiet_pysam() -> None:
                 ctypes.CDLL(str(lib)).hts_set_log_level(0)
     except (OSError, AttributeError, ImportError, ValueError):  # pragma: no cover - pysam absent or built otherwise
         pass
-    _PYSAM_QUIET = True
+    _QUIET = True
 
 
 def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *, intact_checked_later: bool = False,
@@ -550,37 +536,10 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
     """Open a VCF/BCF with htslib after checking it is one. With ``feeder`` (a plain-gzip file), htslib
     reads the feeder's pipe and the truncation check happens during that single pass (``feeder.finish``);
     ``intact_checked_later``: the caller inflates the whole file itself (``prefilter.select``)."""
-    quiet_htslib()
-    _check_vcf_file(path, feeder, intact_checked_later=intact_checked_later)
     from cyvcf2 import VCF
 
-    try:
-        vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
-        if feeder is not None:
-            feeder.opened()
-    except (OSError, ValueError, Exception) as exc:
-        if feeder is not None:
-            feeder.abort()
-            feeder.finish()  # a damaged file is the reason, if it is one
-        damage = bgzf_damage(path) if _is_bgzf(path) else None
-        if damage:
-            raise InputError(damage, path=path,
-                             hint="copy or download the file again; check it with 'bgzip -t'") from None
-        duplicate = _duplicate_sample(path)
-        if duplicate:
-            raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
-                             hint="each sample column needs its own name (bcftools reheader --samples)") from None
-        why = str(exc).replace(feeder.source, "the decompressed file") if feeder is not None else str(exc)
-        raise InputError(f"not a readable VCF/BCF file: {why}", path=path,
-                         hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
-                              "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
-    if not vcf.raw_header.startswith("##fileformat=VCF"):
-        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
-    return vcf
+    quiet_htslib()
 
-
-def _check_vcf_file(path: Path, feeder: GunzipFeeder | None = None, *, intact_checked_later: bool = False) -> None:
-    """open_vcf's checks before htslib opens the file (the same errors whichever reader then reads it)."""
     if not path.exists():
         raise InputError("file not found", path=path)
     if path.is_dir():
@@ -604,6 +563,29 @@ def _check_vcf_file(path: Path, feeder: GunzipFeeder | None = None, *, intact_ch
         if not first.startswith(b"##fileformat=VCF"):
             raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
                              hint="give a VCF (plain or bgzipped) or a BCF file")
+    try:
+        vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
+        if feeder is not None:
+            feeder.opened()
+    except (OSError, ValueError, Exception) as exc:
+        if feeder is not None:
+            feeder.abort()
+            feeder.finish()  # a damaged file is the reason, if it is one
+        damage = bgzf_damage(path) if _is_bgzf(path) else None
+        if damage:
+            raise InputError(damage, path=path,
+                             hint="copy or download the file again; check it with 'bgzip -t'") from None
+        duplicate = _duplicate_sample(path)
+        if duplicate:
+            raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
+                             hint="each sample column needs its own name (bcftools reheader --samples)") from None
+        why = str(exc).replace(feeder.source, "the decompressed file") if feeder is not None else str(exc)
+        raise InputError(f"not a readable VCF/BCF file: {why}", path=path,
+                         hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
+                              "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
+    if not vcf.raw_header.startswith("##fileformat=VCF"):
+        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
+    return vcf
 
 
 def _index_files(path: Path) -> list[Path]:
@@ -732,21 +714,15 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False, query:
     indexes = _index_files(path)
     if not indexes:
         return None
-    try:
-        if first_from_reader:
-            probe = vcf
-        else:
-            from cyvcf2 import VCF
+    from cyvcf2 import VCF
 
-            quiet_htslib()
-            probe = VCF(str(path), lazy=True)
+    try:
+        probe = vcf if first_from_reader else VCF(str(path), lazy=True)
     except Exception:
         return None  # the main reader reports the file itself
     try:
         first = next(iter(probe), None)
         key = (first.CHROM, int(first.POS), first.REF) if first is not None else None
-    except TextDoubt:
-        raise
     except Exception:
         key = None  # the record is reported when the file is read
     finally:
@@ -784,7 +760,6 @@ def _stream_panel_count(path: Path, intervals: dict[str, tuple[list[int], list[i
     """(records, records in the panel) reading the whole file without its index."""
     from cyvcf2 import VCF
 
-    quiet_htslib()  # (the text path has not imported cyvcf2 before)
     total = in_panel = 0
     reader = VCF(str(path), lazy=True)
     try:
@@ -886,65 +861,8 @@ def _read_calls(
     threads: int = 1,
     prefetch: IndexPrefetch | None = None,
 ) -> ReadResult:
-    lines: TabixText | None = None
-    vcf: Any = None
-    if text and feeder is None and select is None and _has_index(path):
-        # the header, the first record and the panel records as text through the system's htslib (tabix_text);
-        # cyvcf2 (and numpy) is then not imported unless a chromosome without panel records must be asked
-        _quiet_pysam()
-        _check_vcf_file(path)
-        lines = open_text(path)
-        if lines is not None:
-            vcf = _TextHeader(path, lines)
-    try:
-        if vcf is None:
-            vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None)
-        return _read_opened(path, vcf, lines, panel_for, select, sample, build, sex, min_gq, min_dp,
-                            include_filtered, threads, prefetch)
-    finally:
-        if lines is not None:
-            lines.close()
-            vcf.close()
-
-
-class _TextHeader:
-    """What ``_read_opened`` asks of a cyvcf2 reader, from a ``TabixText``: the header, the samples, the first record;
-    a region query (for a chromosome without panel records) opens cyvcf2's reader then."""
-
-    def __init__(self, path: Path, lines: TabixText) -> None:
-        self.path = path
-        self.lines = lines
-        self.raw_header = lines.raw_header
-        self.samples = samples_of(lines.raw_header)
-        self._vcf: Any = None
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.lines.first_line is not None:
-            yield self.lines.record(self.lines.first_line)
-
-    def __call__(self, region: str) -> Any:
-        if self._vcf is None:
-            from cyvcf2 import VCF
-
-            quiet_htslib()
-            self._vcf = VCF(str(self.path), lazy=True)
-        return self._vcf(region)
-
-    def close(self) -> None:
-        if self._vcf is not None:
-            self._vcf.close()
-            self._vcf = None
-
-
-def _read_opened(path: Path, vcf: Any, lines: TabixText | None, panel_for: Any, select: str | None,
-                 sample: str | None, build: str, sex: str | None, min_gq: int | None, min_dp: int | None,
-                 include_filtered: bool, threads: int, prefetch: IndexPrefetch | None) -> ReadResult:
-    if lines is not None:
-        if not lines.raw_header.startswith("##fileformat=VCF"):
-            raise TextDoubt("a header cyvcf2 reports")
-        infos, lengths, header_contigs, gvcf_header, raw_header = header_facts(lines.raw_header)
-    else:
-        infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
+    vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None)
+    infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
     schema = schema_from_header(infos, str(path))
@@ -975,11 +893,17 @@ def _read_opened(path: Path, vcf: Any, lines: TabixText | None, panel_for: Any, 
     sample_idx = samples.index(sample)
     indexed = _has_index(path)
     index_note: str | None = None
-    if lines is not None and not (schema.reads_nothing and len(samples) == 1):
-        raise TextDoubt("an annotated or multi-sample file: cyvcf2 reads it")
-    return _read_indexed_or_not(path, vcf, lines, indexed, index_note, panel_for, resolved, select, raw_header,
-                                header_contigs, lengths, gvcf_header, schema, samples, sample, sample_idx, sex,
-                                min_gq, min_dp, include_filtered, threads, prefetch)
+    lines: TabixText | None = None
+    if indexed and text and schema.reads_nothing and len(samples) == 1:
+        # the panel records as text through the system's htslib (tabix_text), or None: cyvcf2's queries
+        lines = open_text(path, raw_header)
+    try:
+        return _read_indexed_or_not(path, vcf, lines, indexed, index_note, panel_for, resolved, select, raw_header,
+                                    header_contigs, lengths, gvcf_header, schema, samples, sample, sample_idx, sex,
+                                    min_gq, min_dp, include_filtered, threads, prefetch)
+    finally:
+        if lines is not None:
+            lines.close()
 
 
 def _read_indexed_or_not(path: Path, vcf: Any, lines: TabixText | None, indexed: bool, index_note: str | None,

@@ -81,13 +81,6 @@ def _htslib() -> Any:
         lib.hts_itr_next.restype = ctypes.c_int
         lib.hts_itr_next.argtypes = [vp, vp, vp, vp]
         lib.hts_itr_destroy.argtypes = [vp]
-        lib.bcf_hdr_read.restype = vp
-        lib.bcf_hdr_read.argtypes = [vp]
-        lib.bcf_hdr_format.restype = ctypes.c_int
-        lib.bcf_hdr_format.argtypes = [vp, ctypes.c_int, vp]
-        lib.bcf_hdr_destroy.argtypes = [vp]
-        lib.hts_getline.restype = ctypes.c_int
-        lib.hts_getline.argtypes = [vp, ctypes.c_int, vp]
         lib.hts_set_log_level.argtypes = [ctypes.c_int]
         lib.hts_set_log_level(0)
         libc = ctypes.CDLL(None)
@@ -132,56 +125,34 @@ class TextRecord:
 class TabixText:
     """Region queries on an indexed bgzipped single-sample VCF, giving ``TextRecord``s or raising ``Doubt``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, raw_header: str) -> None:
         lib = _htslib()
         if lib is None:
             raise Doubt("no system htslib")
         self._lib = lib
+        self._types = format_types(raw_header)
+        for name in KEPT:
+            if name in self._types and self._types[name] != "Integer":
+                raise Doubt(f"FORMAT/{name} is not declared an Integer")
         self._fp = self._tbx = None
-        self._ks = _KString()
         file_name = str(path).encode()
         self._fp = lib.hts_open(file_name, b"r")
         if not self._fp:
             raise Doubt("htslib cannot open the file")
-        try:
-            fmt = lib.hts_get_format(self._fp).contents
-            if fmt.format != _VCF_FORMAT or fmt.compression != _BGZF_COMPRESSION:
-                raise Doubt("not a bgzipped VCF")
-            # the header as htslib parsed and formats it (cyvcf2's raw_header), then the first record's line
-            hdr = lib.bcf_hdr_read(self._fp)
-            if not hdr:
-                raise Doubt("htslib cannot read the header")
-            try:
-                if lib.bcf_hdr_format(hdr, 0, ctypes.byref(self._ks)) != 0:
-                    raise Doubt("htslib cannot format the header")
-                self.raw_header = self._text()
-            finally:
-                lib.bcf_hdr_destroy(hdr)
-            got = lib.hts_getline(self._fp, 2, ctypes.byref(self._ks))  # KS_SEP_LINE
-            if got < -1:
-                raise Doubt("htslib cannot read the first record")
-            self.first_line = self._text() if got >= 0 else None
-            self._types = format_types(self.raw_header)
-            for name in KEPT:
-                if name in self._types and self._types[name] != "Integer":
-                    raise Doubt(f"FORMAT/{name} is not declared an Integer")
-            self._tbx = lib.tbx_index_load3(file_name, None, 2)  # HTS_IDX_SILENT_FAIL
-            if not self._tbx:
-                raise Doubt("no tabix index")
-        except BaseException:
+        fmt = lib.hts_get_format(self._fp).contents
+        if fmt.format != _VCF_FORMAT or fmt.compression != _BGZF_COMPRESSION:
             self.close()
-            raise
+            raise Doubt("not a bgzipped VCF")
+        self._tbx = lib.tbx_index_load3(file_name, None, 2)  # HTS_IDX_SILENT_FAIL
+        if not self._tbx:
+            self.close()
+            raise Doubt("no tabix index")
         self._idx = ctypes.c_void_p.from_address(self._tbx + 24).value  # tbx_t: tbx_conf_t (6 x int32), then idx
         self._bgzf = lib.hts_get_bgzfp(self._fp)
+        self._ks = _KString()
         self._funcs = (ctypes.cast(lib.tbx_name2id, ctypes.c_void_p), ctypes.cast(lib.hts_itr_query, ctypes.c_void_p),
                        ctypes.cast(lib.tbx_readrec, ctypes.c_void_p))
         self._formats: dict[str, tuple[Any, tuple[int, ...]]] = {}
-
-    def _text(self) -> str:
-        try:
-            return ctypes.string_at(self._ks.s, self._ks.l).decode("ascii")
-        except UnicodeDecodeError:
-            raise Doubt("text that is not ASCII") from None
 
     def close(self) -> None:
         lib = self._lib
@@ -295,50 +266,9 @@ class TabixText:
                           (None if q is None else int(q), None if d is None else int(d), None if p is None else int(p)))
 
 
-def open_text(path: Path) -> TabixText | None:
+def open_text(path: Path, raw_header: str) -> TabixText | None:
     """A ``TabixText`` for ``path``, or None when this file is not one for it."""
     try:
-        return TabixText(path)
+        return TabixText(path, raw_header)
     except Doubt:
         return None
-
-
-_ID = re.compile(r"[<,]ID=([^,>]+)")
-_DESCRIPTION = re.compile(r'[<,]Description=("(?:[^"\\]|\\.)*")[,>]')
-_LENGTH = re.compile(r"[<,]length=([0-9]+)[,>]")
-
-
-def header_facts(raw: str) -> tuple[dict[str, str], dict[str, int], list[str], bool, str]:
-    """``reader._header_info`` from htslib's formatted header: INFO ID -> Description (quoted, as cyvcf2 gives it),
-    ##contig lengths, contig names in order, whether the header marks a gVCF, the header. ``Doubt`` for any INFO or
-    contig line read otherwise by cyvcf2 (an ID or description in another form, a contig without a length)."""
-    infos: dict[str, str] = {}
-    lengths: dict[str, int] = {}
-    contigs: list[str] = []
-    for line in raw.splitlines():
-        if line.startswith("##INFO=<"):
-            ident = _ID.search(line)
-            if ident is None or line.count('"') != (2 if "Description=" in line else 0):
-                raise Doubt("an INFO line this reader does not take")
-            described = _DESCRIPTION.search(line)
-            if described is None and "Description=" in line:
-                raise Doubt("an INFO line this reader does not take")
-            infos[ident.group(1)] = described.group(1) if described is not None else ""
-        elif line.startswith("##contig=<"):
-            ident = _ID.search(line)
-            length = _LENGTH.search(line)
-            if ident is None or length is None or '"' in line or int(length.group(1)) <= 0 or ident.group(1) in lengths:
-                raise Doubt("a contig line this reader does not take")
-            contigs.append(ident.group(1))
-            lengths[ident.group(1)] = int(length.group(1))
-    if not contigs:
-        raise Doubt("no ##contig lines")
-    return infos, lengths, contigs, "##GVCFBlock" in raw, raw
-
-
-def samples_of(raw: str) -> list[str]:
-    """The sample names of htslib's formatted header (its #CHROM line)."""
-    last = raw.rstrip("\n").rsplit("\n", 1)[-1]
-    if not last.startswith("#CHROM"):
-        raise Doubt("no #CHROM line")
-    return last.split("\t")[9:]
