@@ -40,8 +40,6 @@ from charcot.variants.annotation import (
     annotate_allele,
     schema_from_header,
 )
-from charcot.variants.tabix_text import Doubt as TextDoubt
-from charcot.variants.tabix_text import TabixText, TextRecord, open_text
 
 # X-chromosome pseudo-autosomal regions (1-based inclusive), GRCh37 and GRCh38 (GRC assembly reports):
 # calls there are diploid in males.
@@ -498,9 +496,6 @@ def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
 
 
 _QUIET = False
-# Indexed, unannotated single-sample VCFs: the panel records are read as text (charcot.variants.tabix_text) when the
-# system's htslib is there; tests turn it off to compare with cyvcf2's records.
-_TEXT_RECORDS = True
 
 
 def quiet_htslib() -> None:
@@ -688,14 +683,12 @@ def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             hits = {(v.CHROM, int(v.POS), v.REF) for v in vcf(f"{key[0]}:{key[1]}-{key[1]}")}
-    except TextDoubt:
-        raise
     except Exception:
         hits = set()
     return key in hits
 
 
-def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False, query: Any = None) -> str | None:
+def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str | None:
     """Refuse an index that would make records disappear silently; bcftools refuses these too, and a
     silent miss would report 'no variant found'.
 
@@ -709,8 +702,7 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False, query:
     when an older index cannot be checked cheaply (BCF): the caller then reads the file without it.
 
     ``first_from_reader``: take the first record from ``vcf`` itself (a reader that is used only for region
-    queries afterwards) instead of opening the file a second time. ``query``: the reader that answers the region
-    queries (a ``tabix_text.TabixText``), when it is not ``vcf``."""
+    queries afterwards) instead of opening the file a second time."""
     indexes = _index_files(path)
     if not indexes:
         return None
@@ -730,8 +722,7 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False, query:
             probe.close()
     data_mtime = path.stat().st_mtime_ns
     older = [index for index in indexes if index.stat().st_mtime_ns < data_mtime]
-    index_reader = query if query is not None else vcf
-    if key is not None and key[1] >= 1 and not _found_through_index(index_reader, key):
+    if key is not None and key[1] >= 1 and not _found_through_index(vcf, key):
         if older:
             raise InputError(f"the index {older[0].name} is older than the data file and does not match it: a query "
                              f"for the file's first record ({key[0]}:{key[1]}) does not find it, so the file changed "
@@ -744,7 +735,7 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False, query:
     if keys is None:
         return UNVERIFIED_INDEX
     for sample in keys:
-        if not _found_through_index(index_reader, sample):
+        if not _found_through_index(vcf, sample):
             raise InputError(f"the index {older[0].name} is older than the data file and does not match it: the "
                              f"record at {sample[0]}:{sample[1]}, read from the file itself, is not found through "
                              "the index, so region queries would silently miss records", path=older[0],
@@ -813,13 +804,7 @@ def read_calls(path: Path, panel_for: Any, **options: Any) -> ReadResult:
     except OSError:
         feeder = None  # open_vcf reports the file
     try:
-        if feeder is None and _TEXT_RECORDS and options.get("prefetch") is None:
-            try:
-                result = _read_calls(path, panel_for, text=True, **options)
-            except TextDoubt:  # a record the text reader does not take: the whole file through cyvcf2
-                result = _read_calls(path, panel_for, **options)
-        else:
-            result = _read_calls(path, panel_for, feeder=feeder, **options)
+        result = _read_calls(path, panel_for, feeder=feeder, **options)
     except InputError:
         if feeder is not None:
             if not feeder.done():
@@ -851,7 +836,6 @@ def _read_calls(
     *,
     select: str | None = None,
     feeder: GunzipFeeder | None = None,
-    text: bool = False,
     sample: str | None = None,
     build: str = "auto",
     sex: str | None = None,
@@ -891,33 +875,13 @@ def _read_calls(
                              "and the genes read as free of variants", path=path,
                              hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
     sample_idx = samples.index(sample)
+    panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
     index_note: str | None = None
-    lines: TabixText | None = None
-    if indexed and text and schema.reads_nothing and len(samples) == 1:
-        # the panel records as text through the system's htslib (tabix_text), or None: cyvcf2's queries
-        lines = open_text(path, raw_header)
-    try:
-        return _read_indexed_or_not(path, vcf, lines, indexed, index_note, panel_for, resolved, select, raw_header,
-                                    header_contigs, lengths, gvcf_header, schema, samples, sample, sample_idx, sex,
-                                    min_gq, min_dp, include_filtered, threads, prefetch)
-    finally:
-        if lines is not None:
-            lines.close()
-
-
-def _read_indexed_or_not(path: Path, vcf: Any, lines: TabixText | None, indexed: bool, index_note: str | None,
-                         panel_for: Any, resolved: Build, select: str | None, raw_header: str,
-                         header_contigs: list[str], lengths: dict[str, int], gvcf_header: bool,
-                         schema: AnnotationSchema, samples: list[str], sample: str, sample_idx: int, sex: str | None,
-                         min_gq: int | None, min_dp: int | None, include_filtered: bool, threads: int,
-                         prefetch: IndexPrefetch | None) -> ReadResult:
-    panel: Panel = panel_for(resolved)
     if indexed:
-        index_note = check_index(path, vcf, first_from_reader=True, query=lines)  # then only region queries
+        index_note = check_index(path, vcf, first_from_reader=True)  # then only region queries (or reopened)
         if index_note == UNVERIFIED_INDEX:
             indexed = False
-            lines = None
             vcf.close()  # the check's index query moved the reader: stream from the start again
             vcf = open_vcf(path, threads=threads)
             index_note = (f"the index {_index_files(path)[0].name} is older than the data file and a BCF index cannot "
@@ -987,7 +951,7 @@ def _read_indexed_or_not(path: Path, vcf: Any, lines: TabixText | None, indexed:
                 if name is None:
                     continue
                 try:
-                    it = lines(f"{name}:{s}-{e}") if lines is not None else vcf(f"{name}:{s}-{e}")
+                    it = vcf(f"{name}:{s}-{e}")
                 except Exception as exc:
                     raise InputError(f"the index could not be used ({exc})", path=path,
                                      hint="rebuild it with 'tabix -p vcf' or 'bcftools index'") from None
@@ -1076,8 +1040,6 @@ def _read_indexed_or_not(path: Path, vcf: Any, lines: TabixText | None, indexed:
     except InputError:
         if scan is not None:
             raise prefilter.Doubt("the careful pass names the line") from None
-        raise
-    except TextDoubt:
         raise
     except Exception as exc:
         if scan is not None:
@@ -1168,11 +1130,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     chrom = _normalised_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
-    text = type(v) is TextRecord  # REF and ALT already checked (plain bases, '*'), GQ/DP/PS already read
     if pos < 1:
         raise _bad_record(path, n, v, f"POS {pos} is not a position (VCF positions start at 1)",
                           "fix or remove the record")
-    if not text and not _REF_OK.fullmatch(ref):
+    if not _REF_OK.fullmatch(ref):
         raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
                           "REF must be the reference bases (A, C, G, T, N); fix or remove the record")
     ref_upper = ref.upper()
@@ -1180,7 +1141,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if alt.upper() == ref_upper:
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is the same as REF: the record describes no change",
                               "an ALT allele must differ from REF (VCF specification); fix or remove the record")
-        if not text and not _ALT_OK.fullmatch(alt):
+        if not _ALT_OK.fullmatch(alt):
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is not an allele",
                               "ALT must be bases, '*', a symbolic allele like <DEL>, or '.'; fix or remove "
                               "the record")
@@ -1203,8 +1164,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
                           "the GT values must index the record's ALT alleles (0 = REF, 1 = first ALT, ...); "
                           "the file was probably edited or split without updating GT (bcftools norm -m-)")
     fmt = result.format_ids
-    kept = v.kept if text else None
-    gq = (kept[0] if kept else _format_int(v, "GQ", sample_idx)) if "GQ" in fmt else None
+    gq = _format_int(v, "GQ", sample_idx) if "GQ" in fmt else None
     if not alts or _REF_BLOCK_ALTS.issuperset(alts):  # a reference block
         end = v.end
         info_end = v.INFO.get("END")
@@ -1221,8 +1181,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         return
     filt = v.FILTER
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
-    dp = (kept[1] if kept else _format_int(v, "DP", sample_idx)) if "DP" in fmt else None
-    ps = (kept[2] if kept else _format_int(v, "PS", sample_idx)) if "PS" in fmt else None
+    dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
+    ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     shape = (tuple(alleles), phased)
     gt_text = _GT_TEXT.get(shape)
     if gt_text is None:  # a genome has a handful of genotypes (0/1, 1/1, 0|1 ...): each written once
