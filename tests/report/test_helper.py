@@ -106,10 +106,14 @@ def test_sigterm_while_the_helper_forks_ends_the_run_quietly() -> None:
     assert done.returncode == 128 + 15 and "went on" not in done.stdout
 
 
-ORDER_SCRIPT = """
+def _traced_order(inputs: str, traced: tuple[str, ...]) -> dict[str, object]:
+    """Build a report with the helper in a fresh process, recording the order in which the named functions of
+    charcot.report.build, and the helper's start_plots/_finish_plots, were called."""
+    script = f"""
 import json
 from charcot.report import build, helper
-from charcot.report.demo import demo_dir
+from charcot.report.build import CaseInputs
+from charcot.report.demo import demo_dir, demo_inputs
 
 events = []
 def wrap(module, name):
@@ -118,82 +122,44 @@ def wrap(module, name):
         events.append(name)
         return inner(*args, **kwargs)
     setattr(module, name, traced)
-wrap(helper, "start_plots"); wrap(helper, "_finish_plots"); wrap(build, "_therapies")
+for name in {traced!r}:
+    wrap(build, name)
+wrap(helper, "start_plots"); wrap(helper, "_finish_plots")
 with helper.report_helper(pdf=True):
-    report = build.build_report(build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
-print(json.dumps({"events": events, "plots": len(report.clinical.plots)}))
+    report = build.build_report({inputs})
+print(json.dumps({{"events": events, "plots": len(report.clinical.plots)}}))
 """
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("CHARCOT_REPORT_HELPER", None)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    got: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return got
 
 
 def test_the_therapies_are_matched_while_the_helper_draws_the_plots() -> None:
     """Issue 20: the main process waited for the plots and only then matched the therapies; they now run while the
     helper draws (the template is compiled in the same wait)."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    env.pop("CHARCOT_REPORT_HELPER", None)
-    out = subprocess.run([sys.executable, "-c", ORDER_SCRIPT], env=env, capture_output=True, text=True, check=True)
-    got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got["events"] == ["start_plots", "_therapies", "_finish_plots"] and got["plots"] > 0
+    got = _traced_order('CaseInputs(clinical=demo_dir() / "demo_case.yaml")', ("_therapies",))
+    assert got["events"] == ["start_plots", "_therapies", "_finish_plots"] and got["plots"] > 0  # type: ignore[operator]
 
 
-def test_a_failure_while_the_plots_are_pending_removes_their_folder(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import tempfile
-
-    import pytest
-
+def test_a_failure_while_the_plots_are_pending_removes_their_folder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from charcot.report import build
     from charcot.report.demo import demo_dir
 
-    made: list[str] = []
-    real = tempfile.TemporaryDirectory
-
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
-        folder = real(*args, **kwargs)
-        made.append(folder.name)
-        return folder
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("therapy matching failed")
-
-    monkeypatch.setattr(build.tempfile, "TemporaryDirectory", recording)
-    monkeypatch.setattr(build, "_therapies", failing)
-    with pytest.raises(RuntimeError, match="therapy matching failed"):
-        build.build_report(build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
+    made = _recorded_plot_folders(monkeypatch)
+    _fails(monkeypatch, build, "_therapies", build.CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
     plot_folders = [m for m in made if "charcot-plots-" in m]
     assert plot_folders and not any(Path(m).exists() for m in plot_folders)
-
-
-DEMO_ORDER_SCRIPT = """
-import json
-from charcot.report import build, helper
-from charcot.report.demo import demo_inputs
-
-events = []
-def wrap(module, name):
-    inner = getattr(module, name)
-    def traced(*args, **kwargs):
-        events.append(name)
-        return inner(*args, **kwargs)
-    setattr(module, name, traced)
-for name in ("_genetics", "_family", "_clinical", "_therapies"):
-    wrap(build, name)
-wrap(helper, "start_plots"); wrap(helper, "_finish_plots")
-with helper.report_helper(pdf=True):
-    report = build.build_report(demo_inputs())
-print(json.dumps({"events": events, "plots": len(report.clinical.plots)}))
-"""
 
 
 def test_the_plots_are_drawn_while_the_genetics_and_family_sections_are_built() -> None:
     """Issue 20: the plots were asked for after the genetics, family and clinical sections, and the main process then
     waited for them; they are now started as soon as the repeat genotype is known (the clinical assessment needs
     nothing else), so the helper draws them while those sections are built."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    env.pop("CHARCOT_REPORT_HELPER", None)
-    out = subprocess.run([sys.executable, "-c", DEMO_ORDER_SCRIPT], env=env, capture_output=True, text=True,
-                         check=True)
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = _traced_order("demo_inputs()", ("_genetics", "_family", "_clinical", "_therapies"))
     assert got["events"] == ["start_plots", "_genetics", "_family", "_clinical", "_therapies", "_finish_plots"]
-    assert got["plots"] > 0
+    assert got["plots"] > 0  # type: ignore[operator]
 
 
 def _recorded_plot_folders(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
@@ -213,20 +179,27 @@ def _recorded_plot_folders(monkeypatch) -> list[str]:  # type: ignore[no-untyped
     return made
 
 
-def test_a_failure_in_the_genetics_while_the_plots_are_pending_removes_their_folder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _fails(monkeypatch, module, name: str, inputs) -> None:  # type: ignore[no-untyped-def]
+    """Make ``module.name`` raise, and check that building the report raises that error."""
     import pytest
+
+    from charcot.report import build
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"{name} failed")
+
+    monkeypatch.setattr(module, name, failing)
+    with pytest.raises(RuntimeError, match=f"{name} failed"):
+        build.build_report(inputs)
+
+
+def test_a_failure_in_the_genetics_while_the_plots_are_pending_removes_their_folder(monkeypatch) -> None:  # type: ignore[no-untyped-def]
 
     from charcot.report import build
     from charcot.report.demo import demo_inputs
 
     made = _recorded_plot_folders(monkeypatch)
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("genetics failed")
-
-    monkeypatch.setattr(build, "_genetics", failing)
-    with pytest.raises(RuntimeError, match="genetics failed"):
-        build.build_report(demo_inputs())
+    _fails(monkeypatch, build, "_genetics", demo_inputs())
     plot_folders = [m for m in made if "charcot-plots-" in m]
     assert plot_folders and not any(Path(m).exists() for m in plot_folders)
 
@@ -251,13 +224,7 @@ def test_a_failed_clinical_assessment_is_raised_after_the_other_sections_errors(
     with pytest.raises(InputError, match="clinical record is inconsistent"):
         build.build_report(demo_inputs())
     assert not [m for m in made if "charcot-plots-" in m]
-
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("genetics failed")
-
-    monkeypatch.setattr(build, "_genetics", failing)
-    with pytest.raises(RuntimeError, match="genetics failed"):
-        build.build_report(demo_inputs())
+    _fails(monkeypatch, build, "_genetics", demo_inputs())
 
 
 def _manager_threads_script(body: str) -> str:
