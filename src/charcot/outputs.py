@@ -205,13 +205,25 @@ def clean_stale_temporaries(target: str | Path) -> list[Path]:
 
 # --- the running command's inputs: never written over ----------------------------------------------
 
-# (what the user called it, real path, is a folder): set by the command line before a command runs.
+# (how the user knows it, real path, is a folder): set by the command line before a command runs.
 _INPUTS: list[tuple[str, Path, bool]] = []
+
+# Files that htslib, pysam and charcot read beside an input without being named on the command line:
+# indexes (tabix, CSI, BAM/CRAM) and a FASTA's .fai/.gzi. They are inputs of the run too.
+COMPANION_SUFFIXES = (".tbi", ".csi", ".fai", ".gzi", ".bai", ".crai")
+
+
+def _describe(option: str, is_dir: bool, companion: str = "") -> str:
+    kind = "folder" if is_dir else "file"
+    if companion:
+        return f"the index {companion} of the input {option}"
+    return f"the input {kind} {option}" if option.startswith("-") else f"the input {option} (a {kind})"
 
 
 def protect_inputs(inputs: Iterable[tuple[str, str | Path]]) -> None:
     """Declare the running command's input files and folders as ``(option, path)``; until the next call,
-    no output may replace an input file, replace a file inside an input folder, or be a folder that holds
+    no output may replace an input file or a companion file read beside it (its index, a FASTA's
+    .fai/.gzi: ``COMPANION_SUFFIXES``), replace a file inside an input folder, or be a folder that holds
     an input (``input_conflict``). ``charcot.cli_contract`` calls it before every command; an empty
     list clears it. Standard input, devices and names that do not exist are ignored."""
     _INPUTS.clear()
@@ -223,7 +235,13 @@ def protect_inputs(inputs: Iterable[tuple[str, str | Path]]) -> None:
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
-            _INPUTS.append((option, Path(os.path.realpath(path)), stat.S_ISDIR(st.st_mode)))
+            is_dir = stat.S_ISDIR(st.st_mode)
+            _INPUTS.append((_describe(option, is_dir), Path(os.path.realpath(path)), is_dir))
+        if stat.S_ISREG(st.st_mode):
+            for suffix in COMPANION_SUFFIXES:
+                companion = f"{path}{suffix}"
+                if os.path.isfile(companion):
+                    _INPUTS.append((_describe(option, False, suffix), Path(os.path.realpath(companion)), False))
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -240,9 +258,7 @@ def input_conflict(target: str | Path, *, folder: bool = False, exclusive: bool 
         return None
     real = Path(os.path.realpath(target))
     exists = os.path.exists(target)
-    for option, path, is_dir in _INPUTS:
-        what = f"the input {'folder' if is_dir else 'file'} {option}" if option.startswith("-") else \
-            f"the input {option} ({'a folder' if is_dir else 'a file'})"
+    for what, path, is_dir in _INPUTS:
         if real == path or (exists and os.path.exists(path) and os.path.samefile(real, path)):
             return f"is {what}"
         if is_dir and _inside(real, path) and (folder or exists):

@@ -127,3 +127,19 @@ def test_socket_target_refused_before_work(run_cli, tmp_path: Path) -> None:  # 
         res = run_cli("clinical", CASE, "-o", path)
     assert res.code == 2 and "is a socket" in res.stderr, res.stderr
     assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+@pytest.mark.parametrize("suffix", [".tbi", ".csi"])
+def test_output_naming_an_inputs_index_is_refused(run_cli, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    """The index read beside an input VCF is an input too: ``interpret X.vcf.gz -o X.vcf.gz.tbi`` replaced
+    the index with the JSON (rc 0), and the next run on X failed or read nothing."""
+    source = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+    vcf = tmp_path / "patient.vcf.gz"
+    vcf.write_bytes(source.read_bytes())
+    index = Path(f"{vcf}{suffix}")
+    original = Path(f"{source}.tbi").read_bytes()
+    index.write_bytes(original)
+    res = run_cli("interpret", vcf, "-o", index)
+    assert res.code == 2, res.stderr
+    assert "index" in res.stderr and "Traceback" not in res.stderr
+    assert index.read_bytes() == original, "the input's index was overwritten"
