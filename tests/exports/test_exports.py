@@ -174,3 +174,28 @@ def test_a_file_that_is_not_a_report_is_named_once(run_cli, tmp_path: Path, comm
     assert r.code == 2 and "Traceback" not in r.stderr
     assert r.stderr.count(str(bad)) == 1, r.stderr
     assert "not a charcot report.json" in r.stderr and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("command", ["clinvar", "fhir"])
+@pytest.mark.parametrize("edit", ["no reviewer", "no date", "identity mismatch", "unknown state"])
+def test_a_sign_off_charcot_did_not_write_is_never_exported_as_final(reports: dict[str, Path], run_cli,  # type: ignore[no-untyped-def]
+                                                                     tmp_path: Path, command: str, edit: str) -> None:
+    """A report.json marked final by hand (no reviewer, no date, over an identity mismatch, or a state that is
+    neither draft nor final) was submitted to ClinVar and exported as a 'final' FHIR report (rc 0)."""
+    source = reports["mismatch"] if edit == "identity mismatch" else reports["final"]
+    data = json.loads(source.read_text())
+    data["signoff"].update({"state": "final", "reviewer": "A. Reviewer", "signed_on": "2026-11-30"})
+    if edit == "no reviewer":
+        data["signoff"]["reviewer"] = None
+    elif edit == "no date":
+        data["signoff"]["signed_on"] = None
+    elif edit == "unknown state":
+        data["signoff"]["state"] = "FINAL"
+    edited = tmp_path / "report.json"
+    edited.write_text(json.dumps(data))
+    out = tmp_path / "out.json"
+    r = run_cli("export", command, str(edited), "-o", str(out))
+    assert r.code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "sign-off is not valid" in r.stderr and not out.exists()
+    for kind in ("final", "draft"):  # what charcot signs (or leaves a draft) still exports
+        assert run_cli("export", "fhir", str(reports[kind]), "-o", str(tmp_path / f"{kind}.json")).code == 0

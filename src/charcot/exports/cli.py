@@ -28,10 +28,34 @@ def _read_report(path: Path):  # type: ignore[no-untyped-def]
         raise InputError(exc.message, path=str(path), line=exc.line,
                          hint=exc.hint or "give a report.json (or the folder) written by 'charcot report'") from None
     try:
-        return Report.model_validate_json(text)
+        report = Report.model_validate_json(text)
     except ValidationError as exc:
         raise InputError(f"this file is not a charcot report.json of this version ({exc.error_count()} problems)",
                          path=str(path), hint="re-run 'charcot report' with this version of charcot") from None
+    problem = signoff_problem(report)
+    if problem is not None:
+        raise InputError(f"the report's sign-off is not valid: {problem}", path=str(path),
+                         hint="sign the report off with charcot (charcot report --sign-off final --reviewer NAME, or "
+                              "the web app); a report.json edited by hand is not exported")
+    return report
+
+
+def signoff_problem(report) -> str | None:  # type: ignore[no-untyped-def]
+    """Why the report's sign-off block is not one charcot writes (None if it is). An export says 'final' (FHIR
+    status, a ClinVar submission) only for a report signed off the way ``charcot.report.build.sign`` does it:
+    state draft or final, and a final report names its reviewer and date and carries no identity mismatch."""
+    signoff = report.signoff
+    if signoff.state not in ("draft", "final"):
+        return f"state {signoff.state!r} is neither draft nor final"
+    if signoff.state != "final":
+        return None
+    if not (signoff.reviewer or "").strip():
+        return "it is marked final but names no reviewer"
+    if signoff.signed_on is None:
+        return "it is marked final but has no sign-off date"
+    if report.identity.status == "mismatch":
+        return "it is marked final although an identity check failed"
+    return None
 
 
 @export_app.command("clinvar")
