@@ -486,7 +486,7 @@ def _interpret(
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
-    comphet = _compound_het(findings, gene_by_symbol)
+    comphet = _compound_het(findings, gene_by_symbol, _carriers(read.calls))
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
@@ -917,7 +917,35 @@ def _qualifies(f: VariantFinding) -> bool:
         AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC, AcmgClass.VUS))
 
 
-def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord]) -> list[CompoundHetCandidate]:
+def _carriers(calls: Sequence[Call]) -> dict[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]]:
+    """Per variant key: the record it came from (CHROM, POS, REF, genotype), the haplotypes carrying this ALT
+    and the ploidy. A finding's genotype text is the record's (``1|2``), which alone cannot say which
+    haplotype carries which ALT of a multi-allelic record."""
+    return {variant_key(c.chrom, c.allele): ((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes, c.ploidy)
+            for c in calls}
+
+
+def _haplotypes(f: VariantFinding) -> set[int]:
+    return {k for k, x in enumerate(f.genotype.split("|")) if x not in ("0", ".")}
+
+
+def _phase(a: VariantFinding, b: VariantFinding,
+           carriers: Mapping[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]]) -> str:
+    ca, cb = carriers.get(a.key), carriers.get(b.key)
+    if ca is not None and cb is not None and ca[0] == cb[0] and ca[2] == 2 and len(ca[1]) == len(cb[1]) == 1:
+        # two ALTs of one diploid genotype (1/2, 1|2), one copy each: on different chromosomes, phased or not
+        return "in trans (phased genotypes)" if a.phased else "in trans (one genotype with both alleles)"
+    if a.phased and b.phased and a.phase_set == b.phase_set:
+        ia = set(ca[1]) if ca is not None else _haplotypes(a)
+        ib = set(cb[1]) if cb is not None else _haplotypes(b)
+        return "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
+    return "phase unknown"
+
+
+def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord],
+                  carriers: Mapping[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]] | None = None,
+                  ) -> list[CompoundHetCandidate]:
+    carriers = carriers or {}
     by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
     for f in findings:
         if _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS:
@@ -931,13 +959,7 @@ def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRe
         for i in range(len(hits)):
             for j in range(i + 1, len(hits)):
                 a, b = hits[i], hits[j]
-                phase = "phase unknown"
-                if a.phased and b.phased and a.phase_set == b.phase_set:
-                    ha = a.genotype.split("|")
-                    hb = b.genotype.split("|")
-                    ia = {k for k, x in enumerate(ha) if x not in ("0", ".")}
-                    ib = {k for k, x in enumerate(hb) if x not in ("0", ".")}
-                    phase = "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
+                phase = _phase(a, b, carriers)
                 note = (f"two heterozygous variants in {symbol} ({', '.join(sorted(modes))}): "
                         + ("consistent with recessive disease" if phase.startswith("in trans")
                            else "not a second hit (same chromosome)" if phase.startswith("in cis")

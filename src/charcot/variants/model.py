@@ -203,7 +203,8 @@ class CompoundHetCandidate(BaseModel):
 
     gene: str
     variants: list[str]
-    phase: str  # "in trans (phased genotypes)", "in cis (phased genotypes)", "phase unknown"
+    phase: str  # "in trans (phased genotypes)", "in trans (one genotype with both alleles)", "in cis (phased
+    # genotypes)", "phase unknown"
     note: str
 
 
