@@ -54,3 +54,20 @@ def test_expansionhunter_json_with_an_uncalled_allele_is_not_normal(tmp_path: Pa
     path.write_text(json.dumps(data))
     c9 = assess_repeats(path).call("C9ORF72")
     assert c9 is not None and c9.category == AlleleCategory.INDETERMINATE and "not called" in c9.genotype
+
+
+def test_a_haploid_call_at_an_autosomal_locus_sizes_one_allele_only(tmp_path: Path) -> None:
+    # probe-gen review: a haploid C9orf72 call ('1', REPCN '2') was 'normal' with high confidence, though a person
+    # has two chromosome 9 copies and the unsized one may be the expansion
+    for sex in ("female", "male", None):
+        c9 = assess_repeats(_with_c9(tmp_path, "1:SPANNING:2:2-2:31:5:0:28.17"), sex=sex).call("C9ORF72")
+        assert c9 is not None
+        assert c9.category == AlleleCategory.INDETERMINATE and c9.confidence == "low", sex
+        assert "not called" in c9.genotype and any("not called" in w for w in c9.warnings)
+
+
+def test_a_haploid_x_call_in_a_female_sizes_one_of_her_two_alleles(tmp_path: Path) -> None:
+    ar = assess_repeats(EH5, sex="female").call("AR")  # the fixture's AR call is haploid ('1', REPCN '27')
+    assert ar is not None and ar.category == AlleleCategory.INDETERMINATE and "not called" in ar.genotype
+    ar = assess_repeats(EH5).call("AR")  # sex unknown: the caller's haploid call is taken as it was written
+    assert ar is not None and ar.category == AlleleCategory.NORMAL

@@ -230,8 +230,11 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
                    default=AlleleCategory.INDETERMINATE)
     # a genotype with an uncalled allele ('1/.', REPCN '2/.') where the person has two copies: the missing allele is
     # the one that may be expanded (callers fail on long alleles), so the known ones cannot make the locus normal
-    uncalled = len(raw.alleles) - len(raw.called)
     two_copies = not (locus.x_linked and sex == "male")
+    # a haploid call ('1', REPCN '2') where the person has two copies (an autosome; the X of a female) sized one
+    # allele only: the other is as unknown as in '1/.' (an X-linked locus of unknown sex keeps the caller's ploidy)
+    copies = 2 if two_copies and (not locus.x_linked or sex == "female") else len(raw.alleles)
+    uncalled = max(len(raw.alleles), copies) - len(raw.called)
     if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
         warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
                         f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again")
