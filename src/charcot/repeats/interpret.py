@@ -231,9 +231,10 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     # a genotype with an uncalled allele ('1/.', REPCN '2/.') where the person has two copies: the missing allele is
     # the one that may be expanded (callers fail on long alleles), so the known ones cannot make the locus normal
     two_copies = not (locus.x_linked and sex == "male")
-    # a haploid call ('1', REPCN '2') where the person has two copies (an autosome; the X of a female) sized one
-    # allele only: the other is as unknown as in '1/.' (an X-linked locus of unknown sex keeps the caller's ploidy)
-    copies = 2 if two_copies and (not locus.x_linked or sex == "female") else len(raw.alleles)
+    # a haploid call ('1', REPCN '2') at an autosomal locus sized one of the person's two alleles: the other is as
+    # unknown as in '1/.' (an X-linked locus keeps the caller's ploidy: a haploid X call in a stated female is a
+    # sex question, which the report's identity check raises)
+    copies = 2 if not locus.x_linked else len(raw.alleles)
     uncalled = max(len(raw.alleles), copies) - len(raw.called)
     if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
         warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
