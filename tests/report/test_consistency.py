@@ -111,3 +111,24 @@ def test_the_clinical_record_country_sets_the_jurisdiction(tmp_path) -> None:  #
     riluzole = next(t for t in report.therapies.items if t.name.startswith("Riluzole"))
     assert riluzole.group == "now" and riluzole.verdict == "eligible"
     assert any(s.text.startswith("Can receive now in EU") for s in report.summary if s.topic == "Therapy")
+
+
+def test_gvcf_genes_without_a_callable_exon_are_not_assessed_in_every_section() -> None:
+    # probe-gen review: a real gVCF whose panel exons have no callable base (GQ <= 3 throughout) gave 'assessed:
+    # no reportable variant' for every gene and "no P/LP small variant in the 80 genes assessed" on page 1, while
+    # the appendix said the exons were not callable
+    from pathlib import Path
+
+    from charcot.report.build import CaseInputs, build_report
+    from charcot.report.model import AssessmentStatus
+    gvcf = Path(__file__).parents[1] / "data" / "variants" / "glnexus_na12878_gvcf_subset.g.vcf.gz"
+    report = build_report(CaseInputs(vcf=gvcf))
+    assert contradictions(report) == []
+    genes = [i for i in report.items if i.kind == "gene" and i.key != "gene:panel"]
+    assert genes and all(i.status == ItemState.NOT_ASSESSED for i in genes)
+    assert {i.reason for i in genes} == {"the gVCF has no callable base in the gene's exons"}
+    (panel,) = [i for i in report.items if i.key == "gene:panel"]  # a VCF was given: never "no small-variant VCF"
+    assert panel.status == ItemState.NOT_ASSESSED and panel.reason and "gVCF" in panel.reason
+    assert report.genetics.status == AssessmentStatus.NOT_ASSESSED
+    page1 = " ".join(s.text for s in report.summary if s.topic == "Genetics")
+    assert "genes assessed" not in page1 and "no callable base" in page1

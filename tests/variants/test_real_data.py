@@ -249,3 +249,22 @@ def test_newer_vcf_versions(tmp_path: Path, version: str) -> None:
     path = tmp_path / "v.vcf"
     path.write_text(text)
     assert [f.key for f in interpret(path).findings] == [f.key for f in interpret(src).findings]
+
+
+def test_gvcf_gene_without_a_callable_exon_is_not_assessed() -> None:
+    # probe-gen review: every gene of a gVCF was 'assessed' ('no reportable variant', and the summary's "no P/LP in
+    # the N genes assessed") while the callability table and 'not assessed' said none of its exons was callable
+    result = interpret(DATA / "glnexus_na12878_gvcf_subset.g.vcf.gz")
+    assert result.callability is not None
+    uncallable = {c.gene for c in result.callability} - {c.gene for c in result.callability if c.callable_bases}
+    reportable = {f.gene for f in result.findings if f.reportable}
+    assert "SOD1" in uncallable and "NEK1" in uncallable and not reportable
+    # this thinned gVCF has GQ <= 3 everywhere: at the default GQ 20 no gene can be assessed (nor one without an
+    # exon table, judged on its span)
+    assert uncallable <= set(result.genes_not_covered) and not result.genes_assessed
+    assert result.status == "not_assessed"
+    assert any("no callable exon in the gVCF" in n.what for n in result.not_assessed)
+    # SOD1 is callable once GQ 0 is accepted: assessed then, the others stay not assessed
+    relaxed = interpret(DATA / "glnexus_na12878_gvcf_subset.g.vcf.gz", min_gq=0)
+    assert "SOD1" in relaxed.genes_assessed and "SOD1" not in relaxed.genes_not_covered
+    assert relaxed.status == "partial"

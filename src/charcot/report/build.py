@@ -527,6 +527,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
         genes_not_covered=list(result.genes_not_covered),
+        not_covered_reason=("the gVCF has no callable base in the gene's exons" if result.reading.gvcf
+                            else "the VCF has no record on the gene's chromosome"),
         genes_with_structural_records=list(result.genes_with_structural_records),
         records_read=result.records_read, notes=notes)
 
@@ -1053,7 +1055,9 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
             by_gene.setdefault(f.gene, []).append(f)
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
         items.append(Item(key="gene:panel", kind="gene", name="ALS gene panel (small variants)",
-                          status=ItemState.NOT_ASSESSED, reason="no small-variant VCF"))
+                          status=ItemState.NOT_ASSESSED,
+                          reason=f"no panel gene could be assessed: {genetics.not_covered_reason.replace('the gene', 'each gene')}"
+                          if genetics.genes_not_covered else "no small-variant VCF"))
     for gene in sorted(set(genetics.genes_assessed)):
         found = by_gene.get(gene, [])
         result = "; ".join(f"{f.hgvs_p or f.hgvs_c or f.key}: {f.classification or 'not classified'}" for f in found)
@@ -1063,7 +1067,7 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
-                          reason="the VCF has no record on the gene's chromosome"))
+                          reason=genetics.not_covered_reason))
     # repeat loci of the knowledge base
     calls = {(c.gene or c.locus).upper(): c for c in repeats.calls}
     reasons = {n.what.split()[0].upper(): n.reason for n in not_assessed}
@@ -1165,7 +1169,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
-            "ALS genes not assessed: the VCF has no record on their chromosome (see What was not assessed).")))
+            "ALS genes not assessed: " + ("the gVCF has no callable base in their exons"
+                                          if "gVCF" in genetics.not_covered_reason
+                                          else "the VCF has no record on their chromosome")
+            + " (see What was not assessed).")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))

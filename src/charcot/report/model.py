@@ -149,8 +149,10 @@ class GeneticsSection(_Model):
     # Variants in coding/splice regions whose consequence is unknown: not classified, never a VUS.
     not_classified: list[VariantFinding] = Field(default_factory=list)
     genes_assessed: list[str] = Field(default_factory=list)
-    # panel genes on a chromosome the VCF has no record on: not assessed, never "no variant"
+    # panel genes the input cannot speak for (a VCF with no record on their chromosome, a gVCF with no callable
+    # base in their exons): not assessed, never "no variant"; why, in the clinician's words
     genes_not_covered: list[str] = Field(default_factory=list)
+    not_covered_reason: str = "the VCF has no record on the gene's chromosome"
     # genes a structural-variant record of the sample overlaps (not interpreted; see not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)
     records_read: int | None = None

@@ -227,6 +227,9 @@ def _kb_consequence(k: KnownVariant, gene: GeneRecord | None) -> TranscriptConse
         protein_position=protein_position_from_hgvs(k.hgvs_p), source="knowledge base (curated HGVS)")
 
 
+_NOT_CODING_PLACES = (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
+
+
 def _reportable(consequences: list[str] | None, position: Region, spliceai: float | None,
                 cls: AcmgClass | None) -> bool:
     if cls is not None and cls.at_least_likely_pathogenic:
@@ -238,11 +241,20 @@ def _reportable(consequences: list[str] | None, position: Region, spliceai: floa
     return position not in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
 
 
-def _genes_covered(panel: Panel, read: ReadResult) -> tuple[list[str], list[str]]:
-    """Panel genes split by whether the file has any record on their chromosome (a gVCF covers what its blocks
-    say, judged per exon by the callability table, so every gene of a gVCF counts as read here)."""
+def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCallability] | None = None,
+                   called: Sequence[VariantFinding] = (),
+                   intervals: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> tuple[list[str], list[str]]:
+    """Panel genes split by whether the input can speak for them: a VCF by having any record on their
+    chromosome; a gVCF by its callability table: a gene none of whose exons has a callable base (no reference
+    block or call with enough GQ) and no coding or splice-region call of the sample is not assessed, never
+    "no variant" (an intronic call says nothing of the exons); a gene without an exon table is judged on its span."""
     if read.gvcf:
-        return sorted(g.symbol for g in panel.genes), []
+        speaks = {c.gene for c in callability or () if c.callable_bases > 0} | {f.gene for f in called if f.reportable}
+        for g in panel.genes:
+            if not g.exons and any(s <= g.end and e >= g.start for s, e in (intervals or {}).get(g.chrom, ())):
+                speaks.add(g.symbol)
+        return (sorted(g.symbol for g in panel.genes if g.symbol in speaks),
+                sorted(g.symbol for g in panel.genes if g.symbol not in speaks))
     covered = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) in read.contigs_with_records)
     missing = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) not in read.contigs_with_records)
     return covered, missing
@@ -254,7 +266,8 @@ def _chrom_order(chrom: str) -> tuple[int, str]:
     return {"X": 23, "Y": 24, "MT": 25}.get(chrom, 26), chrom
 
 
-def _callability(panel: Panel, blocks: Sequence[Block], min_gq: int) -> list[ExonCallability]:
+def _callable_intervals(blocks: Sequence[Block], min_gq: int) -> dict[str, list[tuple[int, int]]]:
+    """Per chromosome, the merged intervals of reference blocks and calls with GQ >= ``min_gq``."""
     by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for b in blocks:
         if b.gq is None or b.gq >= min_gq:
@@ -269,6 +282,10 @@ def _callability(panel: Panel, blocks: Sequence[Block], min_gq: int) -> list[Exo
             else:
                 out.append((s, e))
         merged[chrom] = out
+    return merged
+
+
+def _callability(panel: Panel, merged: Mapping[str, Sequence[tuple[int, int]]]) -> list[ExonCallability]:
     result = []
     for gene in panel.genes:
         ivs = merged.get(gene.chrom, [])
@@ -511,21 +528,33 @@ def _interpret(
             how_to_assess="re-run without --genes/--panel/--bed to examine every ALS gene"))
     callability: list[ExonCallability] | None = None
     if read.gvcf:
-        callability = _callability(panel, read.blocks, min_gq if min_gq is not None else DEFAULT_CALLABLE_GQ)
+        callable_gq = min_gq if min_gq is not None else DEFAULT_CALLABLE_GQ
+        callable_at = _callable_intervals(read.blocks, callable_gq)
+        callability = _callability(panel, callable_at)
         missing = [c for c in callability if c.status != "callable"]
         if missing:
             genes_missing = sorted({c.gene for c in missing})
             not_assessed.append(NotAssessed(
                 what=f"{len(missing)} panel exon(s) not fully callable in the gVCF (genes: {', '.join(genes_missing)})",
-                reason=f"no reference block or call with GQ >= {min_gq or DEFAULT_CALLABLE_GQ} covers them",
+                reason=f"no reference block or call with GQ >= {callable_gq} covers them",
                 how_to_assess="review coverage of these exons or confirm by Sanger/targeted sequencing"))
     else:
         not_assessed.append(NotAssessed(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
-    covered_genes, not_covered = _genes_covered(panel, read)
-    if not_covered:
+    covered_genes, not_covered = _genes_covered(panel, read, callability, findings,
+                                                callable_at if read.gvcf else None)
+    if not_covered and read.gvcf:
+        not_assessed.append(NotAssessed(
+            what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "
+                 + (", ".join(not_covered) if len(not_covered) <= 12
+                    else f"{', '.join(not_covered[:12])} and {len(not_covered) - 12} more"),
+            reason=f"no reference block or call with GQ >= {callable_gq} covers any base of their exons, and the "
+                   "sample has no coding or splice-region call in them: no variant there cannot be told apart from no "
+                   "coverage",
+            how_to_assess="review the coverage of these genes, or sequence them again (targeted sequencing)"))
+    elif not_covered:
         chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) on chromosomes the file has no record on: "
@@ -799,13 +828,20 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     previous = list(gene.previous_symbols) if gene is not None else []
     # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
     picked = pick_consequence(ann.consequences, pg.symbol, preferred, previous)
+    location = pg.locate_allele(call.allele)
+    off_transcript: TranscriptConsequence | None = None
+    if picked is not None and not picked.mane_select and not picked.canonical and \
+            location.region not in _NOT_CODING_PLACES and not _reportable(picked.consequences, Region.UNKNOWN, None, None):
+        # the annotation names only another transcript (a retained intron, a non-coding isoform), on which the allele
+        # is not coding, while it lies in an exon or splice site of the gene's MANE/canonical transcript: it says
+        # nothing of the transcript that matters, so the consequence is unknown there (never a quiet "intronic")
+        off_transcript, picked = picked, None
     kb_index = _KnownIndex.of(known_kb)
     exact = next((k for k in kb_index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
     if picked is None and exact is not None:
         picked = _kb_consequence(exact, gene)
     if picked is None and engine:
         picked = pick_consequence(engine, pg.symbol, preferred, previous)
-    location = pg.locate_allele(call.allele)
     notes: list[str] = []
     consequences: list[str] | None = None
     if picked is not None and picked.source != "VEP CSQ" and picked.source != "SnpEff ANN" and \
@@ -823,6 +859,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             notes.append(f"neither MANE Select nor canonical transcript annotated; {picked.transcript} used")
     elif engine_ran:
         notes.append(f"bcftools csq gave no consequence on {pg.symbol} for this allele: consequence unknown")
+    elif off_transcript is not None:
+        notes.append(f"the annotation gives only {off_transcript.transcript} "
+                     f"({', '.join(off_transcript.consequences) or 'no consequence'}), neither the MANE Select nor the "
+                     f"canonical transcript, on which the allele lies in {pg.symbol} {location.region.value.replace('_', ' ')}: "
+                     "consequence unknown")
     elif annotated:
         notes.append(f"the annotation has no consequence on {pg.symbol} for this allele: consequence unknown")
     else:

@@ -53,7 +53,8 @@ def render_table(result: InterpretationResult) -> str:
     shown = [f for f in result.findings if f.reportable]
     lines = [f"{result.sample} ({result.build}): {len(result.findings)} variant(s) in {len(result.genes_assessed)} "
              f"ALS genes, {len(shown)} coding/splice; {result.records_read} record(s) read"
-             + (f"; {len(result.genes_not_covered)} gene(s) not assessed (no record on their chromosome)"
+             + (f"; {len(result.genes_not_covered)} gene(s) not assessed ("
+                + ("no callable exon in the gVCF)" if result.reading.gvcf else "no record on their chromosome)")
                 if result.genes_not_covered else "")]
     if shown:
         rows = [("gene", "variant", "HGVS", "zygosity", "classification", "criteria")]

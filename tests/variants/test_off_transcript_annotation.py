@@ -1,0 +1,44 @@
+"""An annotation that names only another transcript of the gene (probe-gen review). A VEP CSQ whose one entry is
+a retained-intron isoform of SPG11 (ENST00000560299, as in the Scout demo's real CSQ), on which the allele is
+'intron_variant', while the allele lies in an exon of SPG11's canonical transcript: before the fix the finding was
+'intronic', not reportable and a VUS hidden among the non-reported variants; the annotation says nothing of the
+transcript that matters, so the consequence is unknown there ("not classified", reported). An entry on the
+canonical transcript, or a coding consequence on another, is used as before. Header: the real VEP v104 CSQ line
+of the Scout fixture on the Exomiser GRCh37 header; positions from the knowledge base's exon table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charcot.variants.api import interpret
+from charcot.variants.model import VariantFinding
+
+from .vcfbuild import Rec, csq_value, exon, mane, write_vcf
+
+RETAINED_INTRON = "ENST00000560299"
+
+
+def _finding(tmp_path: Path, **csq: str) -> VariantFinding:
+    chrom, start, end, _strand = exon("SPG11", 5)
+    info = {"CSQ": csq_value(Allele="T", SYMBOL="SPG11", Feature_type="Transcript", **csq)}
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, (start + end) // 2, "G", "T", info=info)], csq=True)
+    (f,) = [f for f in interpret(vcf).findings if f.gene == "SPG11"]
+    return f
+
+
+def test_another_transcripts_intron_is_not_the_genes_consequence(tmp_path: Path) -> None:
+    f = _finding(tmp_path, Consequence="intron_variant", IMPACT="MODIFIER", Feature=RETAINED_INTRON,
+                 BIOTYPE="retained_intron")
+    assert f.position.region == "exon"
+    assert f.consequence is None and f.classification is None and f.not_classified
+    assert f.reportable
+    assert any(RETAINED_INTRON in n and "consequence unknown" in n for n in f.notes)
+
+
+def test_the_canonical_transcripts_entry_and_coding_entries_are_used(tmp_path: Path) -> None:
+    f = _finding(tmp_path, Consequence="intron_variant", IMPACT="MODIFIER", Feature=mane("SPG11"),
+                 BIOTYPE="protein_coding", CANONICAL="YES")
+    assert f.consequence == ["intron_variant"]  # the annotation's word on the canonical transcript stands
+    f = _finding(tmp_path, Consequence="missense_variant", IMPACT="MODERATE", Feature=RETAINED_INTRON,
+                 BIOTYPE="protein_coding")
+    assert f.consequence == ["missense_variant"] and f.classification is not None
