@@ -45,13 +45,25 @@ def _key(chrom: str, pos: int, ref: str, alt: str) -> str:
     return f"{chrom.removeprefix('chr')}-{pos}-{ref}-{alt}"
 
 
-def _call(variant: Any, k: int) -> dn.Call:
+def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[Any]] | None = None,
+          ad: Any = None) -> dn.Call:
+    """Sample ``k``'s call of ALT number ``allele``. On a multi-allelic record cyvcf2's genotype code and alt
+    depth speak of any ALT ('0/2' is 'het'): there the code counts copies of this ALT in the genotype (``genotypes``:
+    the record's ``v.genotypes``) and the alt depth is this ALT's AD entry (``ad``: ``v.format('AD')``)."""
     gq = float(variant.gt_quals[k]) if variant.gt_quals is not None else -1.0
     dp = int(variant.gt_depths[k]) if variant.gt_depths is not None else -1
     ref = int(variant.gt_ref_depths[k]) if variant.gt_ref_depths is not None else -1
     alt = int(variant.gt_alt_depths[k]) if variant.gt_alt_depths is not None else -1
+    gt = int(variant.gt_types[k])
+    if genotypes is not None:
+        called = [a for a in genotypes[k][:-1]]
+        copies = sum(1 for a in called if a == allele)
+        gt = 2 if not called or any(a < 0 for a in called) else 0 if copies == 0 else 3 if copies == len(called) else 1
+        alt = -1
+        if ad is not None and allele < len(ad[k]) and int(ad[k][allele]) >= 0:
+            alt = int(ad[k][allele])
     # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
-    return dn.Call(int(variant.gt_types[k]), gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1))
+    return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1))
 
 
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
@@ -287,12 +299,15 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                                  "(records that failed the caller's filters are skipped, as in "
                                                  "interpret)", sources=SEG_SOURCES)]
                     continue
-                if a > 0:
-                    results[key] = [Evidence(criterion="PP1", strength="Supporting", applied=False,
-                                             reason="multi-allelic record: only the first ALT is assessed; "
-                                             "normalise with bcftools norm -m-", sources=SEG_SOURCES)]
-                    continue
-                calls = {iid: _call(v, sidx[iid]) for iid in shared}
+                if len(v.ALT) > 1:
+                    gts = v.genotypes
+                    try:
+                        ad = v.format("AD")
+                    except KeyError:
+                        ad = None
+                    calls = {iid: _call(v, sidx[iid], a + 1, gts, ad) for iid in shared}
+                else:
+                    calls = {iid: _call(v, sidx[iid]) for iid in shared}
                 pc = calls[proband]
                 if pc.gt not in (1, 3) and wanted is None:
                     continue
@@ -328,7 +343,14 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 aff_car = [iid for iid, t in typed.items() if iid != proband
                            and t is TestResult.CARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 informative = [iid for iid in typed if pedigree.status_of(iid) is not Status.UNKNOWN]
-                if len(informative) < 2:
+                if typed.get(proband) is TestResult.NONCARRIER:
+                    # the factor is conditioned on the proband carrying the variant (ascertainment): for a variant
+                    # the proband does not carry it would count relatives' carriers as co-segregation
+                    evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
+                                             reason="not assessed: the proband does not carry this variant "
+                                             "(confident homozygous-reference call), so it cannot co-segregate with "
+                                             "the proband's disease", sources=SEG_SOURCES))
+                elif len(informative) < 2:
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                              reason=f"not assessed: {len(informative)} confidently genotyped family "
                                              "member(s) with known affection status, the proband included; "
