@@ -1,4 +1,4 @@
-"""An annotation that names only another transcript of the gene (probe-gen review). A VEP CSQ whose one entry is
+"""An annotation that names only another transcript of the gene, or says nothing (probe-gen review). A VEP CSQ whose one entry is
 a retained-intron isoform of SPG11 (ENST00000560299, as in the Scout demo's real CSQ), on which the allele is
 'intron_variant', while the allele lies in an exon of SPG11's canonical transcript: before the fix the finding was
 'intronic', not reportable and a VUS hidden among the non-reported variants; the annotation says nothing of the
@@ -42,3 +42,13 @@ def test_the_canonical_transcripts_entry_and_coding_entries_are_used(tmp_path: P
     f = _finding(tmp_path, Consequence="missense_variant", IMPACT="MODERATE", Feature=RETAINED_INTRON,
                  BIOTYPE="protein_coding")
     assert f.consequence == ["missense_variant"] and f.classification is not None
+
+
+def test_an_empty_or_unknown_consequence_field_is_consequence_unknown(tmp_path: Path) -> None:
+    # probe-gen review: a canonical-transcript entry whose Consequence is empty (or only an SV term the classifier
+    # does not know) made the exonic allele a hidden, 'not reportable' VUS
+    for consequence in ("", "feature_truncation"):
+        f = _finding(tmp_path, Consequence=consequence, Feature=mane("SPG11"), BIOTYPE="protein_coding",
+                     CANONICAL="YES")
+        assert f.consequence is None and f.classification is None and f.reportable, consequence
+        assert any("consequence unknown" in n for n in f.notes)

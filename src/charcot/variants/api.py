@@ -227,6 +227,7 @@ def _kb_consequence(k: KnownVariant, gene: GeneRecord | None) -> TranscriptConse
         protein_position=protein_position_from_hgvs(k.hgvs_p), source="knowledge base (curated HGVS)")
 
 
+_SEVERITY_RANK = frozenset(SEVERITY)
 _NOT_CODING_PLACES = (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
 
 
@@ -836,6 +837,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         # is not coding, while it lies in an exon or splice site of the gene's MANE/canonical transcript: it says
         # nothing of the transcript that matters, so the consequence is unknown there (never a quiet "intronic")
         off_transcript, picked = picked, None
+    unrecognised: TranscriptConsequence | None = None
+    if picked is not None and not any(t in _SEVERITY_RANK for t in picked.consequences):
+        # an entry whose consequence field is empty, or holds only terms the classifier does not know (a SnpEff
+        # 'exon_loss_variant', an SV's 'feature_truncation'): it says nothing the classifier can weigh
+        unrecognised, picked = picked, None
     kb_index = _KnownIndex.of(known_kb)
     exact = next((k for k in kb_index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
     if picked is None and exact is not None:
@@ -859,6 +865,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             notes.append(f"neither MANE Select nor canonical transcript annotated; {picked.transcript} used")
     elif engine_ran:
         notes.append(f"bcftools csq gave no consequence on {pg.symbol} for this allele: consequence unknown")
+    elif unrecognised is not None:
+        notes.append(f"the annotation's consequence for {unrecognised.transcript or pg.symbol} is "
+                     + (f"'{'&'.join(unrecognised.consequences)}', a term charcot does not classify"
+                        if unrecognised.consequences else "empty") + ": consequence unknown")
     elif off_transcript is not None:
         notes.append(f"the annotation gives only {off_transcript.transcript} "
                      f"({', '.join(off_transcript.consequences) or 'no consequence'}), neither the MANE Select nor the "
