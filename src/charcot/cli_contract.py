@@ -106,6 +106,19 @@ def file_argument(name: str, help_text: str) -> Any:
     return typer.Argument(..., metavar=name, callback=_preflight, help=help_text)
 
 
+def workspace_option(default: Path | None, name: str, help_text: str, metavar: str = "DIR") -> Any:
+    """A folder the command both reads and writes as its own workspace (the web app's ``--data-dir``):
+    neither an input that outputs must avoid nor an output folder replaced as a whole, so ``command_io``
+    leaves it out. Reports the web app builds inside it while ``serve`` runs are not 'written over an
+    input'."""
+
+    def _workspace(value: Path | None) -> Path | None:
+        return value
+
+    _workspace.charcot_workspace = True  # type: ignore[attr-defined]
+    return typer.Option(default, name, metavar=metavar, callback=_workspace, help=help_text)
+
+
 def format_option(choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
     """``--format``: the names of ``OutputFormat``; without it, the -o file's extension (.json, .tsv)
     decides, else ``table`` (``resolve_format``)."""
@@ -518,7 +531,7 @@ def command_io(command: Any, params: dict[str, Any]) -> tuple[list[tuple[str, An
 
     Output files are the options made by ``output_option``/``file_option``/``file_argument``; output
     folders are ``--outdir``; inputs are every other path-typed value, every argument, and ``--config``
-    (a text value counts when it names an existing file)."""
+    (a text value counts when it names an existing file). A ``workspace_option`` folder is none of these."""
     files: list[tuple[str, Any]] = []
     folders: list[tuple[str, Any]] = []
     inputs: list[tuple[str, Any]] = []
@@ -528,6 +541,8 @@ def command_io(command: Any, params: dict[str, Any]) -> tuple[list[tuple[str, An
             continue
         label = _option_label(param)
         output = getattr(param.callback, "charcot_output", None)
+        if getattr(param.callback, "charcot_workspace", False):
+            continue
         if output is not None:
             files.extend((str(output), v) for v in values)
         elif "--outdir" in getattr(param, "opts", ()):

@@ -64,3 +64,41 @@ def test_https_serve_and_no_htslib_messages_in_the_log(tmp_path: Path) -> None:
     assert "htslib message(s) withheld" in text
     for secret in ("PT-SECRET-7", "33032096", "[W::"):
         assert secret not in text, secret
+
+
+def test_serve_builds_reports_in_a_data_folder_that_existed_at_start(tmp_path: Path) -> None:
+    """Every case failed ('-o <data>/cases/... is inside the input folder --data-dir, which charcot only
+    reads') once the data folder existed when 'charcot serve' started, i.e. from the second start or after
+    'charcot users add': the command line declared --data-dir an input, and the guard lasted as long as
+    the server. The data folder is the app's workspace, not an input."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "earlier-run.txt").write_text("kept\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "charcot.cli", "serve", "--port", str(port), "--data-dir",
+                                 str(data)], stdout=out, stderr=out, env=env)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if c.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            case_id = c.post("/api/cases", files={"vcf": ("sample.vcf", VCF.read_bytes())}).json()["id"]
+            while time.monotonic() < deadline + 60:
+                state = c.get(f"/api/cases/{case_id}").json()
+                if state["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.3)
+            assert state["status"] == "done", state
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert (data / "earlier-run.txt").read_text() == "kept\n"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from charcot.cli_contract import format_option, output_option
+from charcot.cli_contract import format_option, output_option, workspace_option
 
 if TYPE_CHECKING:
     from charcot.reanalysis.api import ReanalysisResult
@@ -19,9 +19,9 @@ def register(app: typer.Typer) -> None:
         cases: Path | None = typer.Argument(None, metavar="CASES",
                                             help="A report folder (with report.json) or a folder of report folders "
                                                  "(or give --store)."),
-        store_dir: Path | None = typer.Option(None, "--store", metavar="DATA_DIR",
-                                              help="The web app's data folder ('charcot serve --data-dir'): re-analyse "
-                                                   "its finished cases and mark the changed ones 'needs review' there."),
+        store_dir: Path | None = workspace_option(None, "--store", "The web app's data folder ('charcot serve "
+                                                  "--data-dir'): re-analyse its finished cases and mark the changed "
+                                                  "ones 'needs review' there.", metavar="DATA_DIR"),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="With --store: the web app's database URL (default: SQLite in "
                                                      "the data folder)."),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import workspace_option
+
 _HTSLIB_LINE = re.compile(rb"^\[[A-Z]::")
 
 
@@ -54,7 +56,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="Uploads, reports and the SQLite database."),
+        data_dir: Path = workspace_option(Path("charcot-data"), "--data-dir", "Uploads, reports and the SQLite database."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="SQLAlchemy URL, e.g. postgresql+psycopg2://... (default: SQLite in --data-dir)."),
         token: str | None = typer.Option(None, "--token", envvar="CHARCOT_TOKEN",
@@ -155,7 +157,7 @@ def register(app: typer.Typer) -> None:
         name: str = typer.Option("", "--name", help="Full name shown in the app and the audit trail."),
         password_env: str | None = typer.Option(None, "--password-env",
                                                 help="Read the password from this environment variable (else prompt)."),
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        data_dir: Path = workspace_option(Path("charcot-data"), "--data-dir", "The web app's data folder."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
@@ -184,7 +186,7 @@ def register(app: typer.Typer) -> None:
     @users.command("disable")
     def users_disable(
         username: str = typer.Argument(..., help="The account to disable."),
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        data_dir: Path = workspace_option(Path("charcot-data"), "--data-dir", "The web app's data folder."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
@@ -199,7 +201,7 @@ def register(app: typer.Typer) -> None:
 
     @users.command("list")
     def users_list(
-        data_dir: Path = typer.Option(Path("charcot-data"), "--data-dir", help="The web app's data folder."),
+        data_dir: Path = workspace_option(Path("charcot-data"), "--data-dir", "The web app's data folder."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
