@@ -69,3 +69,15 @@ def test_a_haploid_call_at_an_autosomal_locus_sizes_one_allele_only(tmp_path: Pa
 def test_a_haploid_x_call_keeps_the_callers_ploidy() -> None:
     ar = assess_repeats(EH5).call("AR")  # the fixture's AR call is haploid ('1', REPCN '27')
     assert ar is not None and ar.category == AlleleCategory.NORMAL and "not called" not in ar.genotype
+
+
+def test_an_apparently_homozygous_call_with_allele_dropout_is_not_normal() -> None:
+    # probe-gen review: the real Stranger-annotated TRGT file (NIST sample) flags C9orf72 with STRDROP (coverage
+    # drop, possible allele dropout) on a 2/2 call; it was 'normal': the dropped allele may be the expansion
+    nist = EH5.parent / "NIST.trgt.stranger.vcf.gz"
+    result = assess_repeats(nist)
+    c9 = result.call("C9ORF72")
+    assert c9 is not None and c9.category == AlleleCategory.INDETERMINATE and c9.confidence == "low"
+    assert any("allele dropout" in w and "second allele" in w for w in c9.warnings)
+    atxn2 = result.call("ATXN2")  # no dropout flag there: a homozygous call stands
+    assert atxn2 is not None and atxn2.category == AlleleCategory.NORMAL

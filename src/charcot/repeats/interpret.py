@@ -241,6 +241,13 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
                         f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again")
         if category == AlleleCategory.NORMAL:
             category = AlleleCategory.INDETERMINATE
+    elif raw.dropout and two_copies and len(alleles) == 2 and alleles[0].size == alleles[1].size \
+            and category == AlleleCategory.NORMAL:
+        # an apparently homozygous call where Strdrop saw a coverage drop: the one size seen may be both alleles,
+        # or one allele while the other (an expansion too long or GC-rich for the reads) dropped out
+        warnings.append("apparently homozygous, but Strdrop reports possible allele dropout: the second allele may be "
+                        "an expansion the reads did not show; size the locus by another method")
+        category = AlleleCategory.INDETERMINATE
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"

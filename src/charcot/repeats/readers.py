@@ -56,6 +56,7 @@ class RawCall:
     filter: str | None = None
     annotation: dict[str, str] = field(default_factory=dict)  # Stranger INFO fields
     warnings: list[str] = field(default_factory=list)
+    dropout: bool = False  # Strdrop (Stranger) flagged a coverage drop: an allele may be missing from the call
 
     @property
     def called(self) -> list[RawAllele]:
@@ -286,6 +287,7 @@ def parse_sample(sf: StrFile, rec: Record, index: int) -> RawCall:
         call.warnings.append("Strdrop reports a coverage drop at this locus (possible allele dropout): "
                              "treat the genotype with caution")
         call.filter = call.filter or "LowDepth (Strdrop)"
+        call.dropout = True
     for key in ("STR_STATUS", "STR_NORMAL_MAX", "STR_PATHOLOGIC_MIN", "Disease", "SourceDisplay"):
         if key in rec.info:
             call.annotation[key] = rec.info[key]
