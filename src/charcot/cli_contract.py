@@ -584,6 +584,9 @@ def _guard_invoke(command: Any) -> None:
         from charcot.config import load_config
         from charcot.outputs import outputs_together, protect_inputs
 
+        structured = sys.modules.get("charcot.structured")  # not imported for it: commands start fast (issue 20)
+        if structured is not None:
+            structured.forget_stdin()  # '-' read by an earlier command of this process is not this command's input
         load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
         files, folders, inputs = command_io(command, ctx.params)
         protect_inputs(inputs)

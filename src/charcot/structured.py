@@ -174,11 +174,34 @@ def loads_json(text: str, path: str | Path | None = None) -> Any:
         raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
 
 
+_STDIN: list[bytes] = []  # standard input, read once: a command may read its '-' input more than once (sniff, parse)
+
+
+def forget_stdin() -> None:
+    """Drop the standard input kept by ``read_text`` (the command line calls it before every command)."""
+    _STDIN.clear()
+
+
+def _stdin_bytes() -> bytes:
+    if not _STDIN:
+        import sys
+
+        _STDIN.append(sys.stdin.buffer.read())
+    return _STDIN[0]
+
+
 def read_text(path: str | Path, what: str = "file") -> str:
-    """A user's text file, with the usual mistakes in words (missing, folder, gzipped, not UTF-8, BOM kept out)."""
+    """A user's text file, with the usual mistakes in words (missing, folder, gzipped, not UTF-8, BOM kept out).
+    ``-`` is standard input (docs/CLI.md: '-' reads stdin wherever a stream can be read)."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        if str(path) == "-":
+            data = _stdin_bytes()
+            if not data:
+                raise InputError(f"nothing was received on standard input (the {what})",
+                                 hint=f"pipe the {what} into charcot, or give its file name instead of -")
+        else:
+            data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} not found", path=p, hint="check the path") from None
     except IsADirectoryError:

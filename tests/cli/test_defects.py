@@ -202,3 +202,19 @@ def test_named_panels_are_valid_data() -> None:
     assert "SOD1" in causal.symbols
     # one spelling for lists everywhere: repeatable, comma-, semicolon- or space-separated
     assert split_terms(["HP:1", "HP:2,HP:3", "HP:4 HP:5; HP:6"]) == [f"HP:{i}" for i in range(1, 7)]
+
+
+def test_dash_reads_standard_input_for_every_text_input(tmp_path: Path) -> None:
+    """docs/CLI.md: '-' reads standard input wherever a stream can be read. 'charcot clinical -', 'therapies -',
+    'risk -' and 'export fhir -' said '-: ... not found' (only the VCF/STR readers took '-'); 'therapies' reads its
+    case twice (to tell its kind, then to read it), so stdin must be kept, not read again."""
+    report = tmp_path / "report"
+    assert _charcot(f"charcot report --vcf {VCF} --no-pdf -q --outdir {report}").returncode == 0
+    for command, source in (("clinical - --format json", CASE), ("therapies - --format json", CASE),
+                            ("risk - --gene SOD1", PED), ("export fhir - --format json", report / "report.json")):
+        piped = _charcot(f"cat {source} | charcot {command}")
+        named = _charcot(f"charcot {command.replace(' - ', f' {source} ', 1)}")
+        assert piped.returncode == 0 == named.returncode, (command, piped.stderr.decode())
+        assert piped.stdout == named.stdout and piped.stdout, command
+    empty = _charcot("charcot clinical - < /dev/null")
+    assert empty.returncode == 2 and b"nothing was received on standard input" in empty.stderr

@@ -311,11 +311,16 @@ def read_pedigree(path: str | Path, *, repair: bool = False) -> Pedigree:
         raise _err("is a folder, not a PED file", p, hint="give the PED file inside it")
     if p.suffix.lower() == ".json":
         return read_phenopacket_family(p)
-    try:
-        with open(p, "rb") as handle:
-            head = handle.read(64).lstrip()
-    except FileNotFoundError as exc:
-        raise _err("file not found", p) from exc
+    if str(path) == "-":  # standard input (read once, kept by read_text): sniffed from its text
+        from charcot.structured import read_text
+
+        head = read_text(p, "PED file")[:64].lstrip().encode()
+    else:
+        try:
+            with open(p, "rb") as handle:
+                head = handle.read(64).lstrip()
+        except FileNotFoundError as exc:
+            raise _err("file not found", p) from exc
     if head.startswith(b"{"):
         return read_phenopacket_family(p)
     return read_ped(p, repair=repair)
