@@ -87,7 +87,19 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
             return Zygosity.UNKNOWN, (
                 f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample "
                 "as male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
+        if not x_nonpar and call.chrom not in ("X", "Y", "MT"):
+            # an autosome has two copies: one allele written says nothing of the other (a caller's ploidy setting,
+            # or a deletion of the other copy that only an SV/CNV call can show); never 'hemizygous'
+            return Zygosity.UNKNOWN, (
+                f"haploid call ({call.genotype}) on chromosome {call.chrom}, where two copies are expected: the other "
+                "allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion of "
+                "the other copy)")
         return Zygosity.HEMIZYGOUS, None
+    if call.copies < call.ploidy and "." in call.genotype.replace("|", "/").split("/"):
+        # '1/.': one allele not called; the ALT is carried, but whether once or twice cannot be told
+        return Zygosity.UNKNOWN, (
+            f"one allele not called ({call.genotype}): the variant is carried, but heterozygous or homozygous "
+            "cannot be told; re-genotype the position")
     if s in ("male", "m") and (x_nonpar or call.chrom == "Y"):
         if call.copies >= call.ploidy:
             return Zygosity.HEMIZYGOUS, None
