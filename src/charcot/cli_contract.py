@@ -573,6 +573,9 @@ def _check_io(files: list[tuple[str, Any]]) -> None:
         seen[key] = option
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
 def _guard_invoke(command: Any) -> None:
     """Wrap ``command.invoke``: declare the inputs, check the outputs against them and each other, and
     write the output files together once the command has finished (``charcot.outputs``)."""
@@ -589,7 +592,8 @@ def _guard_invoke(command: Any) -> None:
             structured.forget_stdin()  # '-' read by an earlier command of this process is not this command's input
         load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
         files, folders, inputs = command_io(command, ctx.params)
-        protect_inputs(inputs)
+        # charcot's own files (the knowledge base, demo data, templates) are read by every command
+        protect_inputs([*inputs, ("charcot installation", _PACKAGE_DIR)])
         try:
             _check_io(files)
             with outputs_together((v for _o, v in files), (v for _o, v in folders)):

@@ -143,3 +143,30 @@ def test_output_naming_an_inputs_index_is_refused(run_cli, tmp_path: Path, suffi
     assert res.code == 2, res.stderr
     assert "index" in res.stderr and "Traceback" not in res.stderr
     assert index.read_bytes() == original, "the input's index was overwritten"
+
+
+def test_output_over_charcots_own_files_is_refused(tmp_path: Path) -> None:
+    """charcot's installed files (the knowledge base, demo data, templates) are an input of every command:
+    'charcot knowledge genes -o <package>/knowledge/data/meta.yaml' replaced the knowledge base's meta.yaml
+    (rc 0), and every later command failed. Run on a copy of the package, so a regression damages only it."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = Path(__file__).resolve().parents[2] / "src" / "charcot"
+    copy = tmp_path / "site" / "charcot"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "released"))
+    meta = copy / "knowledge" / "data" / "meta.yaml"
+    original = meta.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(copy.parent)}
+
+    def charcot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "charcot.cli", *args], capture_output=True, text=True, env=env,
+                              timeout=120, check=False)
+
+    done = charcot("knowledge", "genes", "-o", str(meta))
+    assert done.returncode == 2 and "charcot installation" in done.stderr, done.stderr
+    assert meta.read_bytes() == original, "the knowledge base was overwritten"
+    done = charcot("demo", "--no-pdf", "--outdir", str(copy / "report" / "demo-output"))
+    assert done.returncode == 2 and "charcot installation" in done.stderr, done.stderr
+    assert charcot("knowledge", "summary").returncode == 0
