@@ -139,3 +139,28 @@ def test_an_archive_is_read_once_per_process_until_it_changes(tmp_path: Path, mo
     hashed.clear()
     get_knowledge()
     assert len(hashed) == 1
+
+
+def test_an_archive_that_unpacks_to_far_more_than_a_snapshot_is_refused_before_unpacking(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small gzip of zeros (a 'zip bomb' named like a snapshot) was unpacked in full into the user's cache (a 2 MiB
+    archive: 2 GiB on disk, left there after the error)."""
+    import gzip
+    import io
+    import tarfile
+
+    from charcot.knowledge.snapshots import MAX_UNPACKED_BYTES
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bomb = tmp_path / "snapshot.tar.gz"
+    size = MAX_UNPACKED_BYTES + 1
+    with gzip.open(bomb, "wb", compresslevel=1) as gz, tarfile.open(fileobj=gz, mode="w") as tar:
+        info = tarfile.TarInfo("data/meta.yaml")
+        info.size = size
+        tar.addfile(info, io.BytesIO(bytes(size)))
+    assert bomb.stat().st_size < size // 50
+    for args in (("knowledge", "snapshot", "info", bomb), ("knowledge", "diff", bomb)):
+        r = run_cli(*args)
+        assert r.code == 2 and "would unpack to" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    cache = tmp_path / "cache"
+    assert sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) < 1 << 20 if cache.exists() else True

@@ -59,6 +59,10 @@ def _cache_root() -> Path:
     return Path(base) / "charcot" / "snapshots"
 
 
+# A snapshot's data folder is under 1 MiB today; an archive declaring far more is refused before anything is
+# unpacked (a 2 MiB gzip of zeros unpacked 2 GiB into the user's cache, and stayed there).
+MAX_UNPACKED_BYTES = 64 * 2**20
+
 # archives this process has opened, by (real path, modification time, size): their unpacked data folder
 _OPENED: dict[tuple[str, int, int], Path] = {}
 
@@ -91,6 +95,11 @@ def open_snapshot(path: Path) -> Path:
     try:
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
             members = tar.getmembers()
+            unpacked = sum(m.size for m in members if m.isfile())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InputError(f"{path}: the archive would unpack to {unpacked / 2**20:,.0f} MiB, far more than a "
+                                 f"knowledge snapshot (at most {MAX_UNPACKED_BYTES // 2**20} MiB); nothing was unpacked",
+                                 hint="only archives written by 'charcot knowledge snapshot save' can be loaded")
             for m in members:
                 parts = Path(m.name).parts
                 under_data = bool(parts) and parts[0] == "data" and ".." not in parts and not Path(m.name).is_absolute()
