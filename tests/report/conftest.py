@@ -42,4 +42,5 @@ def every_report(demo_report: Report, scout_report: Report) -> dict[str, Report]
         "VCF only": build_report(CaseInputs(vcf=d / "demo.vcf.gz", run_time=FIXED)),
         "STR + clinical record": build_report(CaseInputs(str_vcf=d / "demo.str.vcf", clinical=d / "demo_case.yaml",
                                                          run_time=FIXED)),
+        "STR only": build_report(CaseInputs(str_vcf=d / "demo.str.vcf", run_time=FIXED)),
     }

@@ -65,7 +65,7 @@ def test_withdrawn_approval_is_not_available_in_the_engine_either() -> None:
 
 
 @pytest.mark.parametrize("mutation", ["not_assessed", "alert", "closed_trial", "member_status", "member_death",
-                                      "gene_coverage"])
+                                      "gene_coverage", "undecided_therapy"])
 def test_the_checker_finds_each_kind_of_contradiction(demo_report: Report, mutation: str) -> None:
     broken = demo_report.model_copy(deep=True)
     if mutation == "not_assessed":
@@ -76,6 +76,9 @@ def test_the_checker_finds_each_kind_of_contradiction(demo_report: Report, mutat
         broken.family.members[-1].affected = "unknown"  # the PED column instead of the ages file's status
     elif mutation == "member_death":
         next(m for m in broken.family.members if m.deceased).deceased = None
+    elif mutation == "undecided_therapy":  # page 1 said this beside riluzole 'cannot decide' (no clinical record)
+        therapy = next(s for s in broken.summary if s.topic == "Therapy")
+        therapy.text = "No approved therapy matched."
     elif mutation == "gene_coverage":
         moved = broken.genetics.genes_not_covered.pop()
         broken.genetics.genes_assessed.append(moved)

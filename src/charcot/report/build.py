@@ -1243,18 +1243,38 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     now = [t for t in therapies.items if t.group == "now"]
     drugs = [t.name for t in now if t.kind == "therapy"]
     trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]
+    undecided = _to_be_decided(therapies)
     if therapies.region is None and drugs:
         out.append(SummaryItem(topic="Therapy", level="finding", text="Eligible where approved (region not given): "
-                               + "; ".join(f"{t.name} ({', '.join(t.approved_in)})" for t in now if t.kind == "therapy")))
+                               + "; ".join(f"{t.name} ({', '.join(t.approved_in)})" for t in now if t.kind == "therapy")
+                               + (f"; {undecided}" if undecided else "")))
+    elif drugs:
+        out.append(SummaryItem(topic="Therapy", level="finding",
+                               text="Can receive now" + (f" in {therapies.region}" if therapies.region else "") + ": "
+                                    + ", ".join(drugs) + (f"; {undecided}" if undecided else "")))
+    elif undecided:  # 'no therapy matched' would hide what could not be decided (e.g. riluzole without a record)
+        out.append(SummaryItem(topic="Therapy", level="caution", text=f"None confirmed for now; {undecided}."))
+    elif therapies.status != AssessmentStatus.NOT_ASSESSED:
+        out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
-        out.append(SummaryItem(topic="Therapy", level="finding" if drugs else "info",
-                               text=("Can receive now" + (f" in {therapies.region}" if therapies.region else "") + ": "
-                                     + ", ".join(drugs)) if drugs else "No approved therapy matched."))
+        out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed."))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:
         out.append(SummaryItem(topic="Care", text=a, level="caution"))
     return out
+
+
+def _to_be_decided(therapies: TherapySection) -> str | None:
+    """Page 1's words for the therapies and trials the clinician has to decide on (the section's 'check' group:
+    a criterion charcot cannot decide, or an advisory one not met), or None."""
+    check = [t for t in therapies.items if t.group == "check"]
+    if not check:
+        return None
+    counts = [(sum(t.kind == kind for t in check), kind) for kind in ("therapy", "trial")]
+    words = " and ".join(f"{n} {kind if n == 1 else ('therapies' if kind == 'therapy' else 'trials')}"
+                         for n, kind in counts if n)
+    return f"to be decided by the clinician: {words} (see Therapies and trials)"
 
 
 def _references(keys: set[str]) -> list[Reference]:

@@ -128,6 +128,11 @@ def contradictions(report: Report) -> list[str]:
             problems.append(f"{t.name} is shown as not available although no required criterion failed")
         if t.summary is not None and not t.summary.startswith(t.verdict.replace("_", " ")):
             problems.append(f"{t.name}: the summary {t.summary!r} does not say the verdict {t.verdict!r}")
+    undecided = [t.name for t in report.therapies.items if t.group == "check"]
+    therapy_lines = [s.text for s in report.summary if s.topic == "Therapy"]
+    if undecided and not any("to be decided by the clinician" in text for text in therapy_lines):
+        problems.append(f"page 1 does not say that {len(undecided)} therapies or trials are for the clinician to "
+                        f"decide ({', '.join(undecided)}): {therapy_lines}")
     now = {t.name for t in report.therapies.items if t.group == "now"}
     for s in report.summary:
         if s.topic not in ("Therapy", "Trials"):
