@@ -251,12 +251,31 @@ class Runner:
         try:
             self._run(case_id)
         except CharcotError as exc:
-            message = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            where = self._where(case_id, exc)
+            message = (f"{where}: " if where else "") + exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
             self.store.set_status(case_id, CASE_FAILED, error=self._no_paths(case_id, message), progress="failed")
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
             self.store.set_status(case_id, CASE_FAILED, error=f"internal error ({type(exc).__name__})", progress="failed")
             log.error("case %s failed: internal error %s", case_id, type(exc).__name__)
+
+    def _where(self, case_id: str, exc: Any) -> str:
+        """Where the error is, as the CLI says it (file, line, record), with the file named as uploaded; a file
+        that is not an upload of this case (a server resource, a temporary copy) is not named."""
+        case = self.store.get_case(case_id) or {"uploads": []}
+        parts: list[str] = []
+        if exc.path:
+            for u in case["uploads"]:
+                stored = self.store.path_of(u["stored"])
+                if exc.path in (str(stored), str(stored.resolve())):
+                    if u["filename"] not in exc.message:
+                        parts.append(u["filename"])
+                    break
+        if exc.line is not None:
+            parts.append(f"line {exc.line}")
+        if exc.record:
+            parts.append(f"record {exc.record}")
+        return " ".join(parts)
 
     def _no_paths(self, case_id: str, message: str) -> str:
         """Error text for the page: the server's file paths replaced by the names the user uploaded."""
