@@ -590,10 +590,12 @@ def _guard_invoke(command: Any) -> None:
         structured = sys.modules.get("charcot.structured")  # not imported for it: commands start fast (issue 20)
         if structured is not None:
             structured.forget_stdin()  # '-' read by an earlier command of this process is not this command's input
-        load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
+        config = load_config()  # a --config (or CHARCOT_CONFIG) that is missing or broken is refused by every command
         files, folders, inputs = command_io(command, ctx.params)
-        # charcot's own files (the knowledge base, demo data, templates) are read by every command
-        protect_inputs([*inputs, ("charcot installation", _PACKAGE_DIR)])
+        # charcot's own files (the knowledge base, demo data, templates) and the configuration files in force
+        # (the user's charcot.toml, CHARCOT_CONFIG) are read by every command without being named on its line
+        protect_inputs([*inputs, ("charcot installation", _PACKAGE_DIR),
+                        *(("configuration file", f) for f in config.files)])
         try:
             _check_io(files)
             with outputs_together((v for _o, v in files), (v for _o, v in folders)):

@@ -170,3 +170,23 @@ def test_output_over_charcots_own_files_is_refused(tmp_path: Path) -> None:
     done = charcot("demo", "--no-pdf", "--outdir", str(copy / "report" / "demo-output"))
     assert done.returncode == 2 and "charcot installation" in done.stderr, done.stderr
     assert charcot("knowledge", "summary").returncode == 0
+
+
+@pytest.mark.parametrize("how", ["user file", "CHARCOT_CONFIG"])
+def test_output_over_the_configuration_in_force_is_refused(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                           how: str) -> None:
+    """The user's charcot.toml (and a CHARCOT_CONFIG file) is read by every command without being on its line:
+    'charcot config show -o ~/.config/charcot/charcot.toml' replaced it with the listing (rc 0)."""
+    toml = tmp_path / "xdg" / "charcot" / "charcot.toml"
+    toml.parent.mkdir(parents=True)
+    toml.write_text('laboratory = "Lab A"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    if how == "CHARCOT_CONFIG":
+        moved = tmp_path / "site.toml"
+        toml.rename(moved)
+        toml = moved
+        monkeypatch.setenv("CHARCOT_CONFIG", str(toml))
+    res = run_cli("config", "show", "-o", toml)
+    assert res.code == 2 and "configuration file" in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert toml.read_text() == 'laboratory = "Lab A"\n'
+    assert run_cli("config", "show", "-o", tmp_path / "listing.txt").code == 0
