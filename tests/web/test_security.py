@@ -287,3 +287,18 @@ def test_users_add_disable_and_list(run_cli: Any, tmp_path: Path, monkeypatch: p
         _close(app)
     listing = run_cli("users", "list", "--data-dir", str(data))
     assert "dana\tGenetic counsellor\tdisabled\tDana Example" in listing.stdout
+
+
+def test_a_network_bind_without_tls_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """With accounts (or a long token), 'serve --host 0.0.0.0' served plain HTTP: passwords, session cookies and
+    reports crossed the network unencrypted. It now needs --certfile/--keyfile, or an explicit --plain-http."""
+    import socket
+
+    token = "t" * 32
+    with socket.socket() as busy:  # a port in use: a regression fails at once instead of serving
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        res = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--token", token, "--data-dir", str(tmp_path / "d"))
+    assert res.code == 2 and "without TLS" in res.stderr and "--certfile" in res.stderr, res.stderr
+    assert not (tmp_path / "d").exists()

@@ -65,6 +65,9 @@ def register(app: typer.Typer) -> None:
                                                help="Host name clients use to reach the server (repeatable); loopback names always work."),
         certfile: Path | None = typer.Option(None, "--certfile", help="TLS certificate (PEM): serve HTTPS."),
         keyfile: Path | None = typer.Option(None, "--keyfile", help="TLS private key (PEM)."),
+        plain_http: bool = typer.Option(False, "--plain-http",
+                                        help="Serve plain HTTP on a network address (only behind a TLS proxy on a "
+                                             "trusted network; refused by default)."),
         max_upload_mb: int = typer.Option(2048, "--max-upload-mb", help="Largest accepted file, in MiB (default fits a whole-genome VCF)."),
         workers: int = typer.Option(2, "--workers", help="Reports built in parallel."),
         session_hours: float = typer.Option(8.0, "--session-hours", help="Sign-ins expire after this many hours."),
@@ -98,6 +101,11 @@ def register(app: typer.Typer) -> None:
                 raise ConfigurationError(f"binding to {host} exposes patient data to the network",
                                          hint="add accounts with `charcot users add`, or give --token "
                                               "(or CHARCOT_TOKEN), or bind 127.0.0.1")
+            if certfile is None and not plain_http:
+                raise ConfigurationError(f"serving on {host} without TLS sends passwords, session cookies and patient "
+                                         "data unencrypted over the network",
+                                         hint="give --certfile and --keyfile, or bind 127.0.0.1 behind a TLS proxy "
+                                              "(or pass --plain-http when a TLS proxy on a trusted network fronts it)")
         import uvicorn
 
         from charcot.web.app import Settings, create_app
