@@ -120,3 +120,15 @@ def test_an_older_snapshot_never_reanalyses_a_newer_report(tmp_path: Path, run_c
     (case,) = result["cases"]
     assert case["status"] == "not_reanalysed" and not case["changes"], case
     assert f"newer than the knowledge in force ({oldest})" in case["reason"]
+
+
+def test_a_report_json_stands_for_its_folder(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """'charcot export' takes a report.json or its folder; 'charcot reanalyse FOLDER/report.json' said
+    'is not a folder' (exit 2). It now re-analyses that report, with the same result as its folder."""
+    folder = _case(tmp_path, "case", {"--str": DEMO / "demo.str.vcf"}, run_cli) / "report"
+    by_folder = run_cli("reanalyse", str(folder), "--format", "json")
+    by_file = run_cli("reanalyse", str(folder / "report.json"), "--format", "json")
+    assert by_file.code == by_folder.code == 0, by_file.stderr
+    assert by_file.stdout == by_folder.stdout
+    other = tmp_path / "case" / "demo.str.vcf"
+    assert run_cli("reanalyse", str(other)).code == 2  # any other file is still refused

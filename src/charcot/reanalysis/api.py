@@ -312,6 +312,8 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
 def reanalyse(root: Path, extra_dirs: Iterable[Path] = ()) -> ReanalysisResult:
     from charcot.knowledge import get_knowledge
 
+    if root.is_file() and root.name == "report.json":
+        root = root.parent  # a report.json stands for its folder, as 'charcot export' takes it
     kb = get_knowledge()
     dirs = list(extra_dirs)
     return ReanalysisResult(knowledge_version=kb.meta.version, knowledge_hash=kb.content_hash,

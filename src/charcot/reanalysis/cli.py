@@ -17,8 +17,8 @@ def register(app: typer.Typer) -> None:
     @app.command("reanalyse")
     def reanalyse_cmd(
         cases: Path | None = typer.Argument(None, metavar="CASES",
-                                            help="A report folder (with report.json) or a folder of report folders "
-                                                 "(or give --store)."),
+                                            help="A report folder (with report.json), its report.json, or a folder "
+                                                 "of report folders (or give --store)."),
         store_dir: Path | None = workspace_option(None, "--store", "The web app's data folder ('charcot serve "
                                                   "--data-dir'): re-analyse its finished cases and mark the changed "
                                                   "ones 'needs review' there.", metavar="DATA_DIR"),
