@@ -218,3 +218,17 @@ def test_dash_reads_standard_input_for_every_text_input(tmp_path: Path) -> None:
         assert piped.stdout == named.stdout and piped.stdout, command
     empty = _charcot("charcot clinical - < /dev/null")
     assert empty.returncode == 2 and b"nothing was received on standard input" in empty.stderr
+
+
+def test_report_says_it_reads_named_files_only(tmp_path: Path) -> None:
+    """'charcot report --vcf -' (or --clinical -, or a pipe through process substitution) said '-: VCF file not
+    found': the report records every input by name, size and SHA-256, so it reads files only, and now says so."""
+    out = tmp_path / "report"
+    for command in (f"cat {VCF} | charcot report --vcf - --no-pdf -q --outdir {out}",
+                    f"cat {CASE} | charcot report --clinical - --no-pdf -q --outdir {out}",
+                    f"charcot report --vcf <(cat {VCF}) --no-pdf -q --outdir {out}"):
+        done = _charcot(command)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and "Traceback" not in err, (command, err)
+        assert "not found" not in err and "reads files only" in err, (command, err)
+    assert not out.exists()

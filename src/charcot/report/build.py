@@ -157,8 +157,23 @@ def _jsonable(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- inputs
+_NAMED_FILES_ONLY = ("a report records every input by name, size and SHA-256, so it reads files only: save the "
+                     "stream to a file and give that file's name")
+
+
 def _check_file(path: Path | None, role: str) -> None:
-    if path is not None and not Path(path).is_file():
+    """A report's inputs are regular files: '-' (standard input), a pipe or a device cannot be named and checksummed
+    in the report (and are said so, not 'not found')."""
+    if path is None:
+        return
+    if str(path) == "-":
+        raise InputError(f"the {role} cannot be read from standard input ('-')", hint=_NAMED_FILES_ONLY)
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        what = "a folder" if target.is_dir() else "not a regular file (a pipe or device)"
+        raise InputError(f"the {role} is {what}", path=path,
+                         hint="give the file itself" if target.is_dir() else _NAMED_FILES_ONLY)
+    if not target.is_file():
         raise InputError(f"{role} file not found", path=path, hint="check the path")
 
 
