@@ -18,43 +18,61 @@ VCF = Path(__file__).parents[1] / "data" / "web" / "htslib_warnings.vcf"
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "charcot.cli", "serve", *args], stdout=out, stderr=out, env=env)
+
+
+def _wait_until_up(c: httpx.Client) -> float:
+    """Wait for /healthz; the deadline the caller's later waits share."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if c.get("/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return deadline
+
+
+def _upload_and_wait(c: httpx.Client, deadline: float) -> dict[str, object]:
+    """Upload the test VCF as a new case and wait until it is done or failed; its last state."""
+    case_id = c.post("/api/cases", files={"vcf": ("sample.vcf", VCF.read_bytes())}).json()["id"]
+    while time.monotonic() < deadline + 60:
+        state: dict[str, object] = c.get(f"/api/cases/{case_id}").json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    return state
+
+
 def test_https_serve_and_no_htslib_messages_in_the_log(tmp_path: Path) -> None:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                     "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True, timeout=60)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     log = tmp_path / "server.log"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "charcot.cli", "serve", "--port", str(port), "--data-dir",
-                                 str(tmp_path / "data"), "--certfile", str(cert), "--keyfile", str(key)],
-                                stdout=out, stderr=out, env=env)
-    url = f"https://127.0.0.1:{port}"
+    proc = _start(["--port", str(port), "--data-dir", str(tmp_path / "data"), "--certfile", str(cert), "--keyfile",
+                   str(key)], log)
     try:
-        with httpx.Client(base_url=url, verify=False, timeout=30) as c:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if c.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+        with httpx.Client(base_url=f"https://127.0.0.1:{port}", verify=False, timeout=30) as c:
+            deadline = _wait_until_up(c)
             page = c.get("/", headers={"accept": "text/html"})
             assert page.status_code == 200
             assert "Secure" in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
             assert "max-age" in page.headers["strict-transport-security"]
             c.cookies.clear()
-            r = c.post("/api/cases", files={"vcf": ("sample.vcf", VCF.read_bytes())})
-            case_id = r.json()["id"]
-            while time.monotonic() < deadline + 60:
-                state = c.get(f"/api/cases/{case_id}").json()
-                if state["status"] in ("done", "failed"):
-                    break
-                time.sleep(0.3)
+            state = _upload_and_wait(c, deadline)
             assert state["status"] == "done", state
     finally:
         proc.terminate()
@@ -74,29 +92,11 @@ def test_serve_builds_reports_in_a_data_folder_that_existed_at_start(tmp_path: P
     data = tmp_path / "data"
     data.mkdir()
     (data / "earlier-run.txt").write_text("kept\n")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "charcot.cli", "serve", "--port", str(port), "--data-dir",
-                                 str(data)], stdout=out, stderr=out, env=env)
+    port = _free_port()
+    proc = _start(["--port", str(port), "--data-dir", str(data)], tmp_path / "server.log")
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if c.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            case_id = c.post("/api/cases", files={"vcf": ("sample.vcf", VCF.read_bytes())}).json()["id"]
-            while time.monotonic() < deadline + 60:
-                state = c.get(f"/api/cases/{case_id}").json()
-                if state["status"] in ("done", "failed"):
-                    break
-                time.sleep(0.3)
+            state = _upload_and_wait(c, _wait_until_up(c))
             assert state["status"] == "done", state
     finally:
         proc.terminate()

@@ -375,6 +375,11 @@ def interpret(
             prefetch.cleanup()
 
 
+
+def _first_names(names: list[str], shown: int = 12) -> str:
+    """Up to ``shown`` names, then how many more."""
+    return ", ".join(names) if len(names) <= shown else f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
 def _interpret(
     vcf: Path,
     prefetch: IndexPrefetch | None,
@@ -561,8 +566,7 @@ def _interpret(
     if not_covered and read.gvcf:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "
-                 + (", ".join(not_covered) if len(not_covered) <= 12
-                    else f"{', '.join(not_covered[:12])} and {len(not_covered) - 12} more"),
+                 + _first_names(not_covered),
             reason=f"no reference block or call with GQ >= {callable_gq} covers any base of their exons, and the "
                    "sample has no coding or splice-region call in them: no variant there cannot be told apart from no "
                    "coverage",
@@ -571,8 +575,7 @@ def _interpret(
         chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) on chromosomes the file has no record on: "
-                 + (", ".join(not_covered) if len(not_covered) <= 12
-                    else f"{', '.join(not_covered[:12])} and {len(not_covered) - 12} more"),
+                 + _first_names(not_covered),
             reason=f"the VCF has no record at all on chromosome {', '.join(chroms)} (a file cut to some "
                    "chromosomes or regions): no variant there cannot be told apart from a region the file does "
                    "not cover",
