@@ -190,6 +190,21 @@ def _stdin_bytes() -> bytes:
     return _STDIN[0]
 
 
+def _compressed_genomics_format(data: bytes) -> str | None:
+    """'VCF' or 'BCF' when gzip/BGZF ``data`` starts as one (its first decompressed bytes), else None."""
+    import zlib
+
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(data[:65536], 64)
+    except zlib.error:
+        return None
+    if head.startswith(b"##fileformat=VCF"):
+        return "VCF"
+    if head.startswith(b"BCF\x02"):
+        return "BCF"
+    return None
+
+
 def read_text(path: str | Path, what: str = "file") -> str:
     """A user's text file, with the usual mistakes in words (missing, folder, gzipped, not UTF-8, BOM kept out).
     ``-`` is standard input (docs/CLI.md: '-' reads stdin wherever a stream can be read)."""
@@ -209,6 +224,11 @@ def read_text(path: str | Path, what: str = "file") -> str:
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {(exc.strerror or str(exc)).lower()}", path=p) from None
     if data[:2] == b"\x1f\x8b":
+        kind = _compressed_genomics_format(data)
+        if kind is not None:  # e.g. a VCF given where a report.json or case belongs: 'gunzip it' would mislead
+            raise InputError(f"this is a {kind} file, not the {what}", path=p,
+                             hint=f"give the {what} here; a {kind} is read by 'charcot interpret' or "
+                                  "'charcot report --vcf'")
         raise InputError(f"the {what} is gzip-compressed", path=p, hint=f"decompress it first (gunzip {p.name})")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte-order mark (Excel, Notepad) carries no content

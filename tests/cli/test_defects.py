@@ -232,3 +232,27 @@ def test_report_says_it_reads_named_files_only(tmp_path: Path) -> None:
         assert done.returncode == 2 and "Traceback" not in err, (command, err)
         assert "not found" not in err and "reads files only" in err, (command, err)
     assert not out.exists()
+
+
+def test_a_vcf_given_for_a_text_input_is_named_as_a_vcf(tmp_path: Path) -> None:
+    """'export fhir case.vcf.gz' said 'the report.json is gzip-compressed; gunzip case.vcf.gz', which sends the user
+    the wrong way: a compressed VCF (or BCF) given where a report, case or pedigree belongs is now called a VCF. A
+    gzipped text file of the right kind still gets the gunzip hint."""
+    import gzip
+
+    from charcot.errors import InputError
+    from charcot.structured import read_text
+
+    vcf = Path(__file__).parents[2] / "src" / "charcot" / "report" / "demo_data" / "demo.vcf.gz"
+    for command in (f"charcot export fhir {vcf}", f"charcot clinical {vcf}"):
+        done = _charcot(command)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and "this is a VCF file, not the" in err and "gunzip" not in err, err
+    bcf = tmp_path / "calls.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(vcf)], check=True)
+    with pytest.raises(InputError, match="this is a BCF file"):
+        read_text(bcf, "report.json")
+    gzipped = tmp_path / "case.yaml.gz"
+    gzipped.write_bytes(gzip.compress(CASE.read_bytes()))
+    with pytest.raises(InputError, match="gzip-compressed"):
+        read_text(gzipped, "clinical record")
