@@ -11,7 +11,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from charcot.acmg.computational import BP7_ACCEPTOR_MIN, BP7_DONOR_MIN, near_splice_site
 from charcot.acmg.context import KnownVariant, VariantContext
@@ -239,7 +239,6 @@ def _kb_consequence(k: KnownVariant, gene: GeneRecord | None) -> TranscriptConse
         protein_position=protein_position_from_hgvs(k.hgvs_p), source="knowledge base (curated HGVS)")
 
 
-_SEVERITY_RANK = frozenset(SEVERITY)
 _NOT_CODING_PLACES = (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
 
 
@@ -251,7 +250,7 @@ def _reportable(consequences: list[str] | None, position: Region, spliceai: floa
         return True
     if consequences is not None:
         return any(SEVERITY.index(t) <= _REPORTABLE_RANK for t in consequences if t in SEVERITY)
-    return position not in (Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM, Region.UNKNOWN)
+    return position not in _NOT_CODING_PLACES
 
 
 def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCallability] | None = None,
@@ -375,10 +374,10 @@ def interpret(
             prefetch.cleanup()
 
 
-
 def _first_names(names: list[str], shown: int = 12) -> str:
     """Up to ``shown`` names, then how many more."""
     return ", ".join(names) if len(names) <= shown else f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
 
 def _interpret(
     vcf: Path,
@@ -853,7 +852,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         # nothing of the transcript that matters, so the consequence is unknown there (never a quiet "intronic")
         off_transcript, picked = picked, None
     unrecognised: TranscriptConsequence | None = None
-    if picked is not None and not any(t in _SEVERITY_RANK for t in picked.consequences):
+    if picked is not None and not any(t in SEVERITY for t in picked.consequences):
         # an entry whose consequence field is empty, or holds only terms the classifier does not know (a SnpEff
         # 'exon_loss_variant', an SV's 'feature_truncation'): it says nothing the classifier can weigh
         unrecognised, picked = picked, None
@@ -983,12 +982,18 @@ def _qualifies(f: VariantFinding) -> bool:
         AcmgClass.PATHOGENIC, AcmgClass.LIKELY_PATHOGENIC, AcmgClass.VUS))
 
 
-def _carriers(calls: Sequence[Call]) -> dict[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]]:
+class _Carrier(NamedTuple):
+    record: tuple[str, int, str, str]  # the VCF record it came from: CHROM, POS, REF, genotype
+    haplotypes: tuple[int, ...]  # the haplotypes carrying this ALT
+    ploidy: int
+
+
+def _carriers(calls: Sequence[Call]) -> dict[str, _Carrier]:
     """Per variant key: the record it came from (CHROM, POS, REF, genotype), the haplotypes carrying this ALT
     and the ploidy. A finding's genotype text is the record's (``1|2``), which alone cannot say which
     haplotype carries which ALT of a multi-allelic record."""
-    return {variant_key(c.chrom, c.allele): ((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes, c.ploidy)
-            for c in calls}
+    return {variant_key(c.chrom, c.allele): _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes,
+                                                     c.ploidy) for c in calls}
 
 
 def _haplotypes(f: VariantFinding) -> set[int]:
@@ -996,20 +1001,21 @@ def _haplotypes(f: VariantFinding) -> set[int]:
 
 
 def _phase(a: VariantFinding, b: VariantFinding,
-           carriers: Mapping[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]]) -> str:
+           carriers: Mapping[str, _Carrier]) -> str:
     ca, cb = carriers.get(a.key), carriers.get(b.key)
-    if ca is not None and cb is not None and ca[0] == cb[0] and ca[2] == 2 and len(ca[1]) == len(cb[1]) == 1:
+    if ca is not None and cb is not None and ca.record == cb.record and ca.ploidy == 2 and \
+            len(ca.haplotypes) == len(cb.haplotypes) == 1:
         # two ALTs of one diploid genotype (1/2, 1|2), one copy each: on different chromosomes, phased or not
         return "in trans (phased genotypes)" if a.phased else "in trans (one genotype with both alleles)"
     if a.phased and b.phased and a.phase_set == b.phase_set:
-        ia = set(ca[1]) if ca is not None else _haplotypes(a)
-        ib = set(cb[1]) if cb is not None else _haplotypes(b)
+        ia = set(ca.haplotypes) if ca is not None else _haplotypes(a)
+        ib = set(cb.haplotypes) if cb is not None else _haplotypes(b)
         return "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
     return "phase unknown"
 
 
 def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord],
-                  carriers: Mapping[str, tuple[tuple[str, int, str, str], tuple[int, ...], int]] | None = None,
+                  carriers: Mapping[str, _Carrier] | None = None,
                   ) -> list[CompoundHetCandidate]:
     carriers = carriers or {}
     by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
