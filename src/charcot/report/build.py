@@ -1184,9 +1184,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
-            "ALS genes not assessed: " + ("the gVCF has no callable base in their exons"
-                                          if "gVCF" in genetics.not_covered_reason
-                                          else "the VCF has no record on their chromosome")
+            "ALS genes not assessed: " + genetics.not_covered_reason.replace("the gene's", "their")
             + " (see What was not assessed).")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
