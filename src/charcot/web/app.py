@@ -924,7 +924,8 @@ def create_app(settings: Settings) -> FastAPI:
             raise HTTPException(404, "audit exports are .csv or .json")
 
     def _audit_export(chunks: Iterator[list[dict[str, Any]]], fmt: str, name: str) -> Response:
-        """The whole trail, streamed a chunk at a time (complete, in bounded memory)."""
+        """The whole trail, streamed a chunk at a time (complete, in bounded memory); ``fmt`` is checked by the
+        route (``_audit_format``) before the download is recorded."""
         from fastapi.responses import StreamingResponse
 
         cols = ("id", "at", "actor", "action", "case_id", "patient", "detail")
@@ -957,7 +958,6 @@ def create_app(settings: Settings) -> FastAPI:
                 buf.truncate()
             yield buf.getvalue()
 
-        _audit_format(fmt)
         media = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
         return StreamingResponse(as_json() if fmt == "json" else as_csv(), media_type=media,
                                  headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'})
