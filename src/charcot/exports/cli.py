@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from charcot.cli_contract import OutputFormat, format_option, output_option
+
+if TYPE_CHECKING:
+    from charcot.report.model import Report
 
 export_app = typer.Typer(name="export", help="Export a report's results: ClinVar submission, FHIR bundle.",
                          no_args_is_help=True)
@@ -40,7 +44,7 @@ def _read_report(path: Path):  # type: ignore[no-untyped-def]
     return report
 
 
-def signoff_problem(report) -> str | None:  # type: ignore[no-untyped-def]
+def signoff_problem(report: Report) -> str | None:
     """Why the report's sign-off block is not one charcot writes (None if it is). An export says 'final' (FHIR
     status, a ClinVar submission) only for a report signed off the way ``charcot.report.build.sign`` does it:
     state draft or final, and a final report names its reviewer and date and carries no identity mismatch."""

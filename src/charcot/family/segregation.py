@@ -56,7 +56,7 @@ def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[An
     alt = int(variant.gt_alt_depths[k]) if variant.gt_alt_depths is not None else -1
     gt = int(variant.gt_types[k])
     if genotypes is not None:
-        called = [a for a in genotypes[k][:-1]]
+        called = list(genotypes[k][:-1])  # the last entry is the phased flag
         copies = sum(1 for a in called if a == allele)
         gt = 2 if not called or any(a < 0 for a in called) else 0 if copies == 0 else 3 if copies == len(called) else 1
         alt = -1
