@@ -1266,7 +1266,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                text="Can receive now" + (f" in {therapies.region}" if therapies.region else "") + ": "
                                     + ", ".join(drugs) + (f"; {undecided}" if undecided else "")))
     elif undecided:  # 'no therapy matched' would hide what could not be decided (e.g. riluzole without a record)
-        out.append(SummaryItem(topic="Therapy", level="caution", text=f"None confirmed for now; {undecided}."))
+        out.append(SummaryItem(topic="Therapy", level="caution", text=f"No therapy confirmed for now; {undecided}."))
     elif therapies.status != AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
