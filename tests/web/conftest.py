@@ -32,6 +32,18 @@ def demo_files() -> dict[str, tuple[str, bytes]]:
     }
 
 
+
+def click_and_load(page: Any, target: Any) -> None:
+    """Click a link or a form's submit button and return once the page it leads to has loaded.
+
+    A bare click returns when the new page starts to arrive, so an assertion made straight after it can read the
+    page being left, or a page not yet parsed (a CI run counted no pedigree drawing that way)."""
+    with page.expect_navigation():
+        if isinstance(target, str):
+            page.click(target)  # the first match, as page.click does
+        else:
+            target.click()
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the test PostgreSQL server, dropped afterwards."""

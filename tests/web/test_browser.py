@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, DEMO
+from tests.web.conftest import ARTIFACTS, DEMO, click_and_load
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parents[1] / "data" / "report"
@@ -46,7 +46,7 @@ def test_upload_view_and_download_pdf(browser: Any, live_server_factory: Any, tm
     page.set_input_files("input[name=str_file]", str(DEMO / "demo.str.vcf"))
     page.set_input_files("input[name=ped]", str(DEMO / "demo.ped"))
     page.set_input_files("input[name=clinical]", str(DEMO / "demo_case.yaml"))
-    page.click("#submit")
+    click_and_load(page, "#submit")
     # The case page polls and reloads itself when the report is ready.
     page.wait_for_selector("#report", timeout=120_000)
     assert page.inner_text("#status") == "done"
@@ -67,7 +67,7 @@ def test_upload_view_and_download_pdf(browser: Any, live_server_factory: Any, tm
     # The case list and the patient's visits page render.
     page.goto(server.url + "/patients")
     assert "DEMO-001" in page.inner_text("#patients")
-    page.click("#patients a")
+    click_and_load(page, "#patients a")
     assert page.locator("#visits tr").count() >= 5
     assert dialogs == []
     assert external == []  # offline: nothing but the app itself and data: URLs
@@ -85,7 +85,7 @@ def test_script_injection_renders_inert_in_the_browser(browser: Any, live_server
     page.set_input_files("input[name=ped]", str(DATA / "injection.ped"))
     page.fill("input[name=proband]", "<script>alert('ped')</script>")
     page.set_input_files("input[name=clinical]", str(DATA / "injection_case.yaml"))
-    page.click("#submit")
+    click_and_load(page, "#submit")
     page.wait_for_selector("#report", timeout=120_000)
     frame = page.frame_locator("#report")
     frame.locator("h1").wait_for(timeout=30_000)

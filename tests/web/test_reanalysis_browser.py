@@ -13,7 +13,7 @@ import pytest
 
 from charcot.knowledge import _knowledge_for
 from tests.reanalysis.snapshots import threshold_snapshot
-from tests.web.conftest import DEMO
+from tests.web.conftest import DEMO, click_and_load
 from tests.web.test_security import add_users
 from tests.web.test_workspace_browser import browser, login, shot  # noqa: F401  (browser is a fixture)
 
@@ -25,7 +25,7 @@ def _new_case(page: Any, url: str, patient: str, field: str, path: Path) -> str:
     page.goto(url + "/cases/new")
     page.fill("input[name=patient]", patient)
     page.set_input_files(f"input[name={field}]", str(path))
-    page.click("#submit")
+    click_and_load(page, "#submit")
     page.wait_for_selector("#report", timeout=180_000)
     return str(page.url.rsplit("/", 1)[1])
 
@@ -47,7 +47,7 @@ def test_changed_snapshot_marks_the_affected_case_and_accepting_makes_version_2(
         monkeypatch.setenv("CHARCOT_KNOWLEDGE", str(threshold_snapshot(tmp_path)))
         _knowledge_for.cache_clear()
         page.goto(url + "/")
-        page.click("#reanalyse-all")
+        click_and_load(page, "#reanalyse-all")
         deadline = time.monotonic() + 120
         while page.locator("#reanalysis-running").count() and time.monotonic() < deadline:
             time.sleep(0.3)
@@ -58,14 +58,14 @@ def test_changed_snapshot_marks_the_affected_case_and_accepting_makes_version_2(
         assert marker.inner_text() == "needs review: 1 change"
         shot(page, "20-reanalysis-needs-review")
 
-        marker.click()
+        click_and_load(page, marker)
         page.wait_for_selector("#needs-review")
         changes = page.locator("#changes li").all_inner_texts()
         assert len(changes) == 1 and changes[0].startswith("Repeat C9") and "from normal to intermediate" in changes[0]
         assert page.inner_text("#version") == "1"
         shot(page, "21-reanalysis-case")
 
-        page.click("#accept-reanalysis")
+        click_and_load(page, "#accept-reanalysis")
         page.wait_for_selector("#no-review")
         assert page.inner_text("#version") == "2" and page.inner_text("#review-state") == "draft"
         audit = page.inner_text("#audit")

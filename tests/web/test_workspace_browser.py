@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, DEMO
+from tests.web.conftest import ARTIFACTS, DEMO, click_and_load
 from tests.web.test_browser import ARGS, CHROMIUM
 from tests.web.test_security import add_users
 
@@ -41,12 +41,12 @@ def login(page: Any, url: str, user: str) -> None:
     page.goto(f"{url}/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", f"{user}-password-123")
-    page.click("#signin")
+    click_and_load(page, "#signin")
     page.wait_for_selector("#who")
 
 
 def logout(page: Any) -> None:
-    page.click("#logout")
+    click_and_load(page, "#logout")
     page.wait_for_selector("#signin")
 
 
@@ -76,15 +76,15 @@ def test_two_users_review_sign_off_and_amend(browser: Any, live_server_factory: 
     page.set_input_files("input[name=ped]", str(DEMO / "demo.ped"))
     page.set_input_files("input[name=clinical]", str(DEMO / "demo_case.yaml"))
     shot(page, "02-new-case")
-    page.click("#submit")
+    click_and_load(page, "#submit")
     page.wait_for_selector("#report", timeout=180_000)
     case_url = page.url
     assert page.inner_text("#review-state") == "draft"
     assert "sex female" in page.inner_text("body") and "region EU" in page.inner_text("body")
     page.fill("#case-comment textarea", "Family history matches; please check the SOD1 call.")
-    page.click("#add-comment")
+    click_and_load(page, "#add-comment")
     page.select_option("#review select[name=reviewer]", "bob")
-    page.click("#submit-review")
+    click_and_load(page, "#submit-review")
     assert page.inner_text("#review-state") == "in review" and page.inner_text("#assigned") == "bob"
     # The author may sign off in general (laboratory scientist), but not her own report.
     assert "other than its author" in page.inner_text("#sign-problem")
@@ -97,10 +97,10 @@ def test_two_users_review_sign_off_and_amend(browser: Any, live_server_factory: 
     row = page.locator("#variants tr", has_text="SOD1")
     row.locator("select[name=classification]").select_option("Pathogenic")
     row.locator("input[name=text]").fill("Agree: curated SOD1 variant, segregates.")
-    row.locator("button").click()
+    click_and_load(page, row.locator("button"))
     assert "[classification: Pathogenic] Agree" in page.inner_text("#variants")
     shot(page, "04-in-review-reviewer")
-    page.click("#sign")
+    click_and_load(page, "#sign")
     assert page.inner_text("#review-state") == "signed off"
     versions = page.inner_text("#versions")
     assert "alice" in versions and "bob" in versions
@@ -112,15 +112,15 @@ def test_two_users_review_sign_off_and_amend(browser: Any, live_server_factory: 
     login(page, url, "alice")
     page.goto(case_url)
     page.fill("input[name=reason]", "Repeat result confirmed by repeat-primed PCR")
-    page.click("#amend")
+    click_and_load(page, "#amend")
     page.wait_for_selector("#report", timeout=180_000)
     assert page.inner_text("#review-state") == "amended" and page.inner_text("#version") == "2"
-    page.click("#submit-review")
+    click_and_load(page, "#submit-review")
     shot(page, "06-amended-in-review")
     logout(page)
     login(page, url, "bob")
     page.goto(case_url)
-    page.click("#sign")
+    click_and_load(page, "#sign")
     assert page.inner_text("#review-state") == "signed off"
     assert page.locator("#versions tr").count() == 3  # header + v1 + v2
     assert "Repeat result confirmed" in page.inner_text("#versions")
@@ -152,40 +152,40 @@ def test_workspace_pages(browser: Any, live_server_factory: Any) -> None:
     page.fill("input[name=patient]", "ALS/0042")
     page.set_input_files("input[name=vcf]", str(DEMO / "demo.vcf.gz"))
     page.set_input_files("input[name=clinical]", str(DEMO / "demo_case.yaml"))
-    page.click("#submit")
+    click_and_load(page, "#submit")
     page.wait_for_selector("#report", timeout=180_000)
     # Cross-case search and the cohort dashboard.
     page.goto(url + "/")
     page.fill("input[name=gene]", "SOD1")
-    page.click("#search-go")
+    click_and_load(page, "#search-go")
     assert "ALS/0042" in page.inner_text("#cases")
     shot(page, "10-case-search")
     page.fill("input[name=gene]", "FUS")
-    page.click("#search-go")
+    click_and_load(page, "#search-go")
     assert "No case matches" in page.inner_text("#cases")
     page.goto(url + "/dashboard")
     assert "SOD1" in page.inner_text("#by-gene") and "King's" in page.inner_text("#by-stage")
     shot(page, "11-dashboard")
     # Patient with '/' in the id: visits with the 12 items, chart with axes and dates, edit, delete.
     page.goto(url + "/patients")
-    page.click("#patients a")
+    click_and_load(page, "#patients a")
     assert "Patient ALS/0042" in page.inner_text("h1")
     page.fill("input[name=visit_date]", "2026-10-01")
     for q, v in {"q1": 3, "q2": 3, "q3": 3, "q4": 2, "q5a": 2, "q6": 2, "q7": 2, "q8": 1, "q9": 1, "q10": 3,
                  "q11": 3, "q12": 4}.items():
         page.fill(f"#visit-form input[name={q}]", str(v))
-    page.click("#save-visit")
+    click_and_load(page, "#save-visit")
     row = page.locator("#visits tr", has_text="2026-10-01")
     assert "29" in row.inner_text()
     assert "MiToS" in page.inner_text("#assessment") and "King's" in page.inner_text("#assessment")
     chart = page.inner_text("#chart")
     assert "visit date" in chart and "ALSFRS-R total" in chart and "2026-10-01" in chart
     shot(page, "12-patient-chart")
-    row.locator(".edit-visit").click()
+    click_and_load(page, row.locator(".edit-visit"))
     page.fill("#visit-form input[name=q12]", "3")
-    page.click("#save-visit")
+    click_and_load(page, "#save-visit")
     assert "28" in page.locator("#visits tr", has_text="2026-10-01").inner_text()
-    page.locator("#visits tr", has_text="2026-10-01").locator(".delete-visit").click()
+    click_and_load(page, page.locator("#visits tr", has_text="2026-10-01").locator(".delete-visit"))
     assert page.locator("#visits tr", has_text="2026-10-01").count() == 0
     # Knowledge browser: words and tables, search, detail pages.
     page.goto(url + "/knowledge?section=therapies")
@@ -194,29 +194,29 @@ def test_workspace_pages(browser: Any, live_server_factory: Any) -> None:
     shot(page, "13-knowledge-therapies")
     page.goto(url + "/knowledge?section=trials&q=SOD1")
     assert "ATLAS" in page.inner_text("#knowledge") and "{'" not in page.inner_text("#knowledge")
-    page.click("#knowledge a >> nth=0")
+    click_and_load(page, "#knowledge a >> nth=0")
     assert "Status" in page.inner_text("#record") and "S-" in page.inner_text("#sources")
     shot(page, "14-knowledge-trial")
     page.goto(url + "/knowledge?section=repeats")
-    page.click("#knowledge a >> nth=0")
+    click_and_load(page, "#knowledge a >> nth=0")
     assert "Threshold sets" in page.inner_text("#record") and "{'" not in page.inner_text("#record")
     shot(page, "15-knowledge-repeat")
     page.goto(url + "/knowledge/genes/NOPE1")
     assert "There is no such record" in page.inner_text("#error-message")
     # Calculators render pages; ENCALS works with its own defaults.
     page.goto(url + "/calculators")
-    page.click("#encals-go")
+    click_and_load(page, "#encals-go")
     assert "Median survival from onset" in page.inner_text("#result")
     shot(page, "16-encals")
     page.goto(url + "/calculators")
     page.fill("#relatives textarea[name=ped]", (DEMO / "demo.ped").read_text())
     page.fill("#relatives textarea[name=ages]", "id\tage\nNA12878\t52\nDEMO-C1\t25\n")
     page.fill("#relatives input[name=carrier]", "NA12878")
-    page.click("#relatives-go")
+    click_and_load(page, "#relatives-go")
     assert page.locator("#result svg").count() == 1 and "Carrier probability" in page.inner_text("#result")
     shot(page, "17-relatives")
     page.fill("#encals input[name=delta_frs]", "fast")
-    page.click("#encals-go")
+    click_and_load(page, "#encals-go")
     assert "must be a number" in page.inner_text("#calc-error")
     page.goto(url + "/nowhere")
     assert "There is no page at this address." in page.inner_text("#error-message")
