@@ -386,6 +386,10 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
     if clinvar is not None:
         clinvar_text = clinvar.significance + (f" ({clinvar.stars}★)" if clinvar.stars is not None else "") + (
             f", VCV {clinvar.variation_id}" if clinvar.variation_id else "")
+    elif raw.clinvar_not_covered is not None:
+        clinvar_text = f"not assessed ({raw.clinvar_not_covered})"
+    elif raw.clinvar_searched is not None:
+        clinvar_text = f"not in ClinVar ({raw.clinvar_searched})"
     sources = {src for e in evidence for src in e.sources}
     known = raw.known_variant
     known_text = None

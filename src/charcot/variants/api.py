@@ -609,6 +609,14 @@ def _interpret(
             how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
             else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider --gnomad-padding "
                  "('charcot resources build'; the bundle keeps gnomAD near the panel exons only)"))
+    no_clinvar = [f for f in findings if f.clinvar_not_covered is not None]
+    if no_clinvar:
+        not_assessed.append(NotAssessed(
+            what="ClinVar assertions (and PS1/PM5 from ClinVar) for the variants in "
+                 + ", ".join(sorted({f.gene for f in no_clinvar})),
+            reason=f"the ClinVar file given does not cover their position ({no_clinvar[0].clinvar_not_covered})",
+            how_to_assess="give ClinVar's full clinvar.vcf.gz of the patient's build (or a resource bundle made from it) "
+                          "with its index"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
@@ -915,10 +923,16 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                                                                                     "not_covered": said})
     clinvar = ann.clinvar
     known: list[KnownVariant] = list(kb_index.by_gene.get(pg.symbol.upper(), ()))
+    clinvar_searched = clinvar_not_covered = None
     if clinvar_res is not None:
-        hit = clinvar_res.assertion(call.chrom, call.allele)
-        if hit is not None:
-            clinvar = hit
+        # a ClinVar file that cannot speak for the position (a subset, a file of other chromosomes) leaves the allele
+        # not assessed there: never "not in ClinVar", and PS1/PM5 cannot draw on ClinVar for it
+        clinvar_not_covered = clinvar_res.not_covered(call.chrom, call.allele.pos, call.allele.end)
+        if clinvar_not_covered is None:
+            clinvar_searched = clinvar_res.label
+            hit = clinvar_res.assertion(call.chrom, call.allele)
+            if hit is not None:
+                clinvar = hit
         for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol):
             k = variant_key(rec["chrom"], rec["allele"])
             known.append(KnownVariant(key=k, gene=pg.symbol, hgvs_p=rec["hgvs_p"],
@@ -953,6 +967,9 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         notes.append(f"{pg.symbol} has no curated record in the knowledge base")
     if clinvar is not None:
         notes.append("ClinVar's assertion is shown for reference and not counted as evidence (PP5/BP6 retired)")
+    elif clinvar_not_covered is not None:
+        notes.append(f"ClinVar not assessed for this variant: {clinvar_not_covered}; PS1/PM5 could use the knowledge "
+                     "base only")
     zyg, zyg_note = _zygosity(call, build, sex)
     if zyg_note is not None:
         notes.append(zyg_note)
@@ -968,7 +985,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
-        predictors=predictors, clinvar=clinvar, known_variant=_kb_entry(known_kb, key),
+        predictors=predictors, clinvar=clinvar, clinvar_searched=clinvar_searched,
+        clinvar_not_covered=clinvar_not_covered if clinvar is None else None, known_variant=_kb_entry(known_kb, key),
         local_frequency=local.lookup(call.chrom, call.allele) if local is not None else None,
         risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=classification, not_classified=not_classified,

@@ -183,6 +183,11 @@ class VariantFinding(BaseModel):
     frequencies: Frequencies
     predictors: Predictors
     clinvar: ClinVar | None = None
+    # the ClinVar file consulted at this position (with ``clinvar`` None: the allele is not in that file); None when
+    # no ClinVar file was given or it cannot speak for the position
+    clinvar_searched: str | None = None
+    # why the ClinVar file given cannot speak for this position (not assessed, never "not in ClinVar")
+    clinvar_not_covered: str | None = None
     clinvar_discordance: ClinVarDiscordance | None = None
     known_variant: dict[str, Any] | None = None  # knowledge-base entry for this exact variant
     local_frequency: LocalFrequency | None = None  # the lab's own frequency (--local-frequencies): never evidence

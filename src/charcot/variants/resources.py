@@ -38,8 +38,14 @@ from charcot.variants.model import ClinVar, Frequencies, LocalFrequency, Predict
 _GNOMAD_V4_FIELDS = ("grpmax", "fafmax_faf95_max", "AF_grpmax_joint", "fafmax_faf95_max_joint")
 
 
-def _index_contigs(path: Path) -> list[str]:
-    """Contigs that have records, from the tabix/CSI index (a header may declare contigs it has no records on)."""
+def _reindex_hint(path: Path) -> str:
+    return f"rebuild the index with 'tabix -f -p vcf {path.name}' (or download the release's own index again)"
+
+
+def _index_contigs(path: Path, role: str) -> list[str]:
+    """Contigs that have records, from the tabix/CSI index (a header may declare contigs it has no records on).
+    An index that cannot be read is an error: read as "no contigs" it would make every position look uncovered,
+    and a lookup through it would find nothing."""
     import pysam
 
     from charcot.variants.reader import quiet_htslib
@@ -53,7 +59,25 @@ def _index_contigs(path: Path) -> list[str]:
         with pysam.TabixFile(str(path), index=str(index)) as tbx:
             return [str(c) for c in tbx.contigs]
     except (OSError, ValueError):
-        return []
+        what = "empty" if index.stat().st_size == 0 else "damaged or not a tabix/CSI index"
+        raise InputError(f"the {role} file's index {index.name} cannot be read ({what})", path=index,
+                         hint=_reindex_hint(path)) from None
+
+
+def _check_resource_index(path: Path, vcf: Any, role: str) -> None:
+    """Refuse an index that does not belong to the data or is older than it and no longer matches (a resource
+    updated in place, e.g. a newer ClinVar release copied over the old one, with the old index kept): queries through
+    it would miss records, and a missed record would read as "not in ClinVar" or "absent from gnomAD"."""
+    from charcot.variants.reader import UNVERIFIED_INDEX, check_index
+
+    try:
+        said = check_index(path, vcf)
+    except InputError as exc:
+        message = exc.message.replace("the index", f"the {role} file's index", 1)
+        raise InputError(message, path=exc.path, hint=_reindex_hint(path)) from None
+    if said == UNVERIFIED_INDEX:
+        raise InputError(f"the {role} file's index is older than the data file and cannot be checked against it",
+                         path=path, hint=_reindex_hint(path))
 
 
 def resource_build(raw_header: str, lengths: dict[str, int], infos: Sequence[str]) -> tuple[Build | None, str]:
@@ -133,7 +157,8 @@ class TabixResource:
                              path=self.path, hint="rebuild the resource bundle from files of one build")
         self.build: Build | None = build or found
         self.build_evidence = "declared by the bundle manifest" if build is not None else how
-        self.covered = {normalise_contig(c) for c in _index_contigs(self.path)}
+        self.covered = {normalise_contig(c) for c in _index_contigs(self.path, role)}
+        _check_resource_index(self.path, self.vcf, role)
         self.regions: dict[str, list[tuple[int, int]]] | None = None
         if regions is not None:
             self.regions = {}

@@ -1,0 +1,135 @@
+"""Annotation resources meeting real-world naming and coverage differences (reviewer probe, issue: resources).
+
+Real release headers (ClinVar's clinvar.vcf.gz, gnomAD v4.0 exomes; tests/data/variants/resources/SOURCES.md) and real
+htslib indexes: ClinVar names chromosomes "1".."22", "X", "MT", gnomAD v4 "chr1"; the patient's GRCh38 VCF "chr21".
+A resource that cannot speak for a position leaves it "not assessed", never "not in ClinVar" / "absent"; an index that
+cannot be read, or no longer matches its data, is a clear error (exit 2), never an empty answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from charcot.genome.normalise import trim
+from charcot.model import Build
+from charcot.variants.api import interpret
+
+from .resourcebuild import clinvar_vcf, gnomad_vcf
+from .vcfbuild import Rec, exon, write_vcf
+
+REVIEWED = {"CLNSIG": "Pathogenic", "CLNREVSTAT": "criteria_provided,_multiple_submitters,_no_conflicts"}
+
+
+def _patient(tmp_path: Path) -> tuple[Path, str, int]:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T"), Rec(chrom, start + 9, "A", "G")],
+                    build=Build.GRCh38)  # GRCh38 header and records named chr21
+    return vcf, chrom, start
+
+
+def _at(result, pos: int):  # type: ignore[no-untyped-def]
+    (f,) = [f for f in result.findings if f.pos == pos]
+    return f
+
+
+def test_clinvar_file_without_the_chromosome_is_not_assessed_never_not_in_clinvar(tmp_path: Path) -> None:
+    from charcot.report.build import _finding
+
+    vcf, _chrom, start = _patient(tmp_path)
+    # a ClinVar subset of chromosome 1 only (ClinVar's own naming, no "chr")
+    cv = clinvar_vcf(tmp_path / "clinvar.chr1.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED)])
+    result = interpret(vcf, clinvar=cv)
+    f = _at(result, start + 5)
+    assert f.clinvar is None and f.clinvar_searched is None
+    assert f.clinvar_not_covered is not None and "chromosome 21" in f.clinvar_not_covered
+    assert any("ClinVar not assessed" in n for n in f.notes)
+    (item,) = [n for n in result.not_assessed if n.what.startswith("ClinVar")]
+    assert "SOD1" in item.what and "PS1/PM5" in item.what
+    shown = _finding(f).clinvar
+    assert shown is not None and shown.startswith("not assessed") and "not in ClinVar" not in shown
+
+
+def test_clinvar_named_without_chr_matches_a_chr_prefixed_patient_and_says_absent_only_where_it_looked(
+        tmp_path: Path) -> None:
+    from charcot.report.build import _finding
+
+    vcf, chrom, start = _patient(tmp_path)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    result = interpret(vcf, clinvar=cv)
+    hit, other = _at(result, start + 5), _at(result, start + 9)
+    assert hit.clinvar is not None and hit.clinvar.variation_id == "29802" and hit.clinvar.stars == 2
+    assert other.clinvar is None and other.clinvar_not_covered is None
+    assert other.clinvar_searched is not None and "clinvar.vcf.gz" in other.clinvar_searched
+    assert _finding(other).clinvar == f"not in ClinVar ({other.clinvar_searched})"
+    assert not [n for n in result.not_assessed if n.what.startswith("ClinVar")]
+
+
+def test_mitochondrial_names_chrM_and_MT_meet(tmp_path: Path) -> None:
+    from charcot.variants.resources import ClinVarResource, GnomadResource
+
+    # gnomAD (GRCh38) writes chrM, ClinVar writes MT: both are read as charcot's "MT"
+    g = GnomadResource(gnomad_vcf(tmp_path / "g.vcf.bgz", [("M", 3243, "A", "G", {"AC": "12", "AN": "56000"})]))
+    assert g.covered == {"MT"}
+    assert g.frequencies("MT", trim(3243, "A", "G")).ac == 12
+    cv = ClinVarResource(clinvar_vcf(tmp_path / "cv.vcf.gz", [("MT", 3243, "A", "G", "9589", REVIEWED)]))
+    hit = cv.assertion("MT", trim(3243, "A", "G"))
+    assert hit is not None and hit.variation_id == "9589"
+
+
+def test_multiallelic_resource_records_and_unnormalised_patient_alleles_are_matched(tmp_path: Path) -> None:
+    from charcot.variants.resources import ClinVarResource, GnomadResource
+
+    g = GnomadResource(gnomad_vcf(tmp_path / "g.vcf.bgz", [
+        ("21", 1000, "G", "T,C", {"AC": "10,20", "AN": "1000"}),
+        ("21", 2000, "CAA", "C", {"AC": "30", "AN": "1000"})]))
+    assert g.frequencies("21", trim(1000, "G", "T")).ac == 10
+    assert g.frequencies("21", trim(1000, "GA", "CA")).ac == 20  # padded patient allele, the second resource ALT
+    assert g.frequencies("21", trim(2001, "AAA", "A")).ac == 30  # the same deletion written one base to the right
+    cv = ClinVarResource(clinvar_vcf(tmp_path / "cv.vcf.gz", [("21", 1000, "G", "C", "2", REVIEWED)]))
+    assert cv.assertion("21", trim(1000, "G", "T")) is None
+    assert cv.assertion("21", trim(1000, "G", "C")) is not None
+
+
+def _replace_data_keep_index(old: Path, new: Path) -> Path:
+    """``new``'s data copied over ``old`` keeping ``old``'s index (a newer release copied in place, index not rebuilt)."""
+    index = Path(str(old) + ".tbi")
+    shutil.copyfile(new, old)
+    when = old.stat().st_mtime - 3600
+    os.utime(index, (when, when))
+    return old
+
+
+@pytest.mark.parametrize("role", ["clinvar", "gnomad"])
+def test_a_resource_index_older_than_its_data_that_no_longer_matches_is_refused(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                                              role: str) -> None:
+    vcf, chrom, start = _patient(tmp_path)
+    if role == "clinvar":
+        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED),
+                                                        ("2", 1000, "C", "T", "1", REVIEWED)])
+        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    else:
+        old = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [("1", 1000, "C", "T", {"AC": "1", "AN": "1000"}),
+                                                       ("2", 1000, "C", "T", {"AC": "1", "AN": "1000"})])
+        new = gnomad_vcf(tmp_path / "new.vcf.bgz", [(chrom, start + 5, "G", "T", {"AC": "400", "AN": "1000"})])
+    stale = _replace_data_keep_index(old, new)
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), f"--{role}", str(stale), "-o", str(out))
+    assert proc.code == 2, proc.stderr
+    assert "older than the data file" in proc.stderr and "tabix -f -p vcf" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not an index\n"])
+def test_a_damaged_or_empty_resource_index_is_an_error_not_an_empty_answer(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                                           damage: bytes) -> None:
+    vcf, chrom, start = _patient(tmp_path)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    Path(str(cv) + ".tbi").write_bytes(damage)
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), "--clinvar", str(cv), "-o", str(out))
+    assert proc.code == 2, proc.stderr
+    assert "clinvar.vcf.gz.tbi cannot be read" in proc.stderr and ("empty" if not damage else "damaged") in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
