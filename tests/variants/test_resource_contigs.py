@@ -133,3 +133,25 @@ def test_a_damaged_or_empty_resource_index_is_an_error_not_an_empty_answer(tmp_p
     assert proc.code == 2, proc.stderr
     assert "clinvar.vcf.gz.tbi cannot be read" in proc.stderr and ("empty" if not damage else "damaged") in proc.stderr
     assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_a_gnomad_v2_coverage_summary_is_refused_for_a_grch38_patient_and_bundle(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # gnomAD v2's coverage summary (real rows; GRCh37, chromosomes "1".., a `median` column) names no build; its depth
+    # at a GRCh38 position describes another base, so "covered, absent: PM2" would rest on the wrong evidence
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    from .test_gnomad_coverage import _coverage_at
+
+    vcf, chrom, start = _patient(tmp_path)
+    c2, s2, _e2, _ = exon("SOD1", 2, Build.GRCh38)
+    gnomad = gnomad_vcf(tmp_path / "g.vcf.bgz", [(c2, s2 + 3, "C", "T", {"AC": "2", "AN": "250000"})])
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [start + 5, start + 9], median=33, indexed=True)
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), "--gnomad", str(gnomad), "--gnomad-coverage", str(cov), "-o", str(out))
+    assert proc.code == 2, proc.stderr
+    assert "coverage file is GRCh37" in proc.stderr and "GRCh38" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+    with pytest.raises(InputError, match=r"coverage file is GRCh37 .* the bundle"):
+        build_bundle(tmp_path / "b", Build.GRCh38, gnomad=[gnomad], gnomad_coverage=cov)
+    # (the same file for a GRCh37 patient: tests/variants/test_gnomad_coverage.py)

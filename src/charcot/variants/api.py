@@ -476,7 +476,8 @@ def _interpret(
     if gnomad_coverage is not None:
         from charcot.variants.resources import GnomadCoverage
 
-        coverage = GnomadCoverage(Path(gnomad_coverage))
+        declared = bundle.build if bundle is not None and gnomad_coverage == bundle.path("gnomad_coverage") else None
+        coverage = GnomadCoverage(Path(gnomad_coverage), build=declared)
     panels: dict[Build, Panel] = {}
 
     def panel_for(b: Build) -> Panel:
@@ -494,7 +495,7 @@ def _interpret(
         raise InputError(f"the resource bundle is {bundle.build.value} but the patient's VCF is {read.build.value}",
                          path=resources, hint=f"build a {read.build.value} bundle with 'charcot resources build "
                                               f"--build {read.build.value}'")
-    for res in (clinvar_res, gnomad_res, local):
+    for res in (clinvar_res, gnomad_res, local, coverage):
         if res is not None:
             res.check_build(read.build)
     if clinvar_summary is not None:

@@ -589,6 +589,10 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 kept = [f for f in kept if f not in derivable]
             add("gnomad", name, Path(g), release_label(Path(g), header), _count(tmp / name), ["FILTER", *kept])
         if gnomad_coverage is not None:
+            from charcot.variants.resources import CoverageColumns, refuse_coverage_build
+
+            refuse_coverage_build(Path(gnomad_coverage), *CoverageColumns.read(Path(gnomad_coverage)).build(), build,
+                                  against="the bundle (--build)")
             n, cols = _subset_coverage(Path(gnomad_coverage), tmp / "gnomad_coverage.tsv.gz", spans["gnomad"])
             add("gnomad_coverage", "gnomad_coverage.tsv.gz", Path(gnomad_coverage), release_label(Path(gnomad_coverage)),
                 n, cols)

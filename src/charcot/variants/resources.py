@@ -536,14 +536,24 @@ COVERAGE_MIN_DEPTH = 10
 COVERAGE_MIN_FRACTION = 0.5
 
 
+def refuse_coverage_build(path: Path, found: Build | None, how: str, patient: Build,
+                          against: str = "the patient's VCF") -> None:
+    """A gnomAD coverage summary of the other build than the patient's (or the bundle's) is refused."""
+    if found is not None and found != patient:
+        raise InputError(f"the gnomAD coverage file is {found.value} ({how}) but {against} is {patient.value}",
+                         path=path, hint=f"use the coverage summary of gnomAD's {patient.value} release (positions "
+                                         "differ between builds)")
+
+
 class CoverageColumns:
     """Where a gnomAD coverage summary TSV keeps what charcot reads, from its header line (read by
     ``GnomadCoverage`` and by ``charcot resources build`` when it cuts the file): the position (v2 ``chrom`` and
     ``pos``, v3/v4 ``locus``), the median depth (``median`` or ``median_approx``) and ``over_10`` when present.
     The column positions are found once, not per row."""
 
-    def __init__(self, path: Path, names: list[str]) -> None:
+    def __init__(self, path: Path, names: list[str], first_contig: str | None = None) -> None:
         self.names = names
+        self.first_contig = first_contig  # the chromosome name of the first row, as the file writes it
         median = "median" if "median" in names else "median_approx" if "median_approx" in names else None
         self.split_locus = "locus" in names and "chrom" not in names
         if median is None or not ({"chrom", "pos"} <= set(names) or self.split_locus):
@@ -564,10 +574,22 @@ class CoverageColumns:
         try:
             with gzip.open(path, "rt") as handle:
                 first = handle.readline().rstrip("\n")
+                row = handle.readline()
         except (OSError, EOFError) as exc:
             raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})",
                              path=path, hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
-        return cls(path, [c.lstrip("#") for c in first.split("\t")])
+        return cls(path, [c.lstrip("#") for c in first.split("\t")], row.split("\t", 1)[0].split(":", 1)[0] or None)
+
+    def build(self) -> tuple[Build | None, str]:
+        """(build, how it was told) of a gnomAD coverage summary, which names no build: gnomAD v3 genomes and v4 exomes
+        (``median_approx``) were released on GRCh38 only, gnomAD v2 (``median``, chromosomes named without "chr") on
+        GRCh37. None when it cannot be told (a v2-style table with "chr" names)."""
+        if self.median == "median_approx":
+            return Build.GRCh38, "its median_approx column is gnomAD v3/v4's, released on GRCh38 only"
+        if self.first_contig is not None and not self.first_contig.lower().startswith("chr"):
+            return Build.GRCh37, ("its median column and chromosome names without 'chr' are gnomAD v2's, released on "
+                                  "GRCh37")
+        return None, ""
 
     def key(self, v: list[str]) -> tuple[str, int] | None:
         """(chromosome, position) of a row; None for a row that does not give one."""
@@ -586,13 +608,16 @@ class GnomadCoverage:
 
     SMALL = 20_000_000  # bytes: an unindexed file up to this size is read whole
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, build: Build | None = None) -> None:
         import gzip
 
         self.path = Path(path)
         if not self.path.exists():
             raise InputError("gnomAD coverage file not found", path=self.path)
         self.layout = CoverageColumns.read(self.path)
+        # a bundle's manifest declares the build of the coverage it cut (and checked when it was built)
+        self.build, self.build_evidence = (build, "declared by the bundle manifest") if build is not None else \
+            self.layout.build()
         index = Path(str(self.path) + ".tbi")
         self.table: Any = None
         self.rows: dict[tuple[str, int], list[str]] | None = None
@@ -621,6 +646,11 @@ class GnomadCoverage:
                              hint=f"index it with 'tabix -s1 -b2 -e2 -S1 {self.path.name}' (gnomAD v2); for v3/v4 "
                                   "split the locus column first: zcat FILE | sed '1s/^locus/chrom\\tpos/; s/:/\\t/' | "
                                   "bgzip > cov.tsv.bgz, then the same tabix command")
+
+    def check_build(self, patient: Build) -> None:
+        """Refuse a coverage summary of the other build: its depth at the patient's positions describes other bases,
+        so absence from gnomAD would be called covered (PM2) or not on the wrong evidence."""
+        refuse_coverage_build(self.path, self.build, self.build_evidence, patient)
 
     def _row(self, chrom: str, pos: int) -> list[str] | None:
         if self.rows is not None:
