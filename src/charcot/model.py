@@ -89,6 +89,9 @@ class InputFile(BaseModel):
     sha256: str  # the digest; what it covers is named by checksum_method
     checksum_method: str = "sha256"  # "sha256" (whole file) or "sha256-sampled" (see outputs.fingerprint_file)
     size_bytes: int | None = None
+    # a resource file's release as the file states it (ClinVar's fileDate, gnomAD's release in its name; "not stated in
+    # the file" when neither says); None for the patient's own inputs
+    release: str | None = None
 
 
 class Provenance(BaseModel):

@@ -58,11 +58,14 @@ def gnomad_vcf(path: Path, rows: Sequence[tuple[str, int, str, str, Mapping[str,
 
 
 def clinvar_vcf(path: Path, rows: Sequence[tuple[str, int, str, str, str, Mapping[str, str]]], *,
-                build: Build = Build.GRCh38) -> Path:
+                build: Build = Build.GRCh38, file_date: str | None = None) -> Path:
     """A ClinVar VCF with ClinVar's real header (##reference set to ``build``); rows are
-    (chrom, pos, ref, alt, Variation ID, INFO values by ClinVar field name)."""
+    (chrom, pos, ref, alt, Variation ID, INFO values by ClinVar field name). ``file_date``: the release's
+    ``##fileDate=`` line, which ClinVar writes after ``##fileformat`` (SOURCES.md)."""
     header = [("##reference=" + build.value) if h.startswith("##reference=") else h
               for h in _header(CLINVAR_HEADER)]
+    if file_date is not None:
+        header.insert(1, f"##fileDate={file_date}")
     declared = {h.split("ID=")[1].split(",")[0] for h in header if h.startswith("##INFO=<ID=")}
     lines = []
     for chrom, pos, ref, alt, vid, info in sorted(rows, key=lambda r: (_order(r[0]), r[1])):

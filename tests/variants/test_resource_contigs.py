@@ -155,3 +155,18 @@ def test_a_gnomad_v2_coverage_summary_is_refused_for_a_grch38_patient_and_bundle
     with pytest.raises(InputError, match=r"coverage file is GRCh37 .* the bundle"):
         build_bundle(tmp_path / "b", Build.GRCh38, gnomad=[gnomad], gnomad_coverage=cov)
     # (the same file for a GRCh37 patient: tests/variants/test_gnomad_coverage.py)
+
+
+def test_findings_json_names_the_release_of_each_resource_file(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from .resourcebuild import GNOMAD_V4
+
+    vcf, chrom, start = _patient(tmp_path)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)],
+                     file_date="2020-03-02")
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), "--clinvar", str(cv), "--gnomad", str(GNOMAD_V4), "-o", str(out))
+    assert proc.code == 0, proc.stderr
+    releases = {i["role"]: i["release"] for i in json.loads(out.read_text())["provenance"]["inputs"]}
+    assert releases == {"vcf": None, "clinvar": "2020-03-02", "gnomad": "v4.0"}

@@ -21,7 +21,7 @@ from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
-from charcot.model import AcmgClass, Build, Evidence, NotAssessed, provenance
+from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
 from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
@@ -651,7 +651,19 @@ def _interpret(
         genes_with_structural_records=sorted(sv_genes & set(covered_genes)), records_read=read.records_read,
         findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
-        provenance=provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None))
+        provenance=_with_releases(provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None)))
+
+
+def _with_releases(prov: Provenance) -> Provenance:
+    """The provenance with each resource file's release (ClinVar fileDate, gnomAD version), so the findings say which
+    releases the assertions and frequencies come from (a bundle's are in ``resource_bundle``)."""
+    from charcot.variants.bundle import release_label, vcf_release_label
+
+    for i in prov.inputs:
+        if i.role in ("clinvar", "gnomad", "local_frequencies", "gnomad_coverage"):
+            label = vcf_release_label(Path(i.path)) if i.role != "gnomad_coverage" else release_label(Path(i.path))
+            i.release = "not stated in the file" if label == "unknown" else label
+    return prov
 
 
 def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed]) -> Any:
