@@ -170,3 +170,24 @@ def test_findings_json_names_the_release_of_each_resource_file(tmp_path: Path, r
     assert proc.code == 0, proc.stderr
     releases = {i["role"]: i["release"] for i in json.loads(out.read_text())["provenance"]["inputs"]}
     assert releases == {"vcf": None, "clinvar": "2020-03-02", "gnomad": "v4.0"}
+
+
+@pytest.mark.parametrize("role", ["clinvar", "gnomad"])
+def test_resources_build_refuses_a_source_whose_index_no_longer_matches(tmp_path: Path, role: str) -> None:
+    # the bundle cuts its sources through their index: a stale one would leave records out of the bundle, read in
+    # every later run as "not in ClinVar" / "absent from gnomAD"
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    _vcf, chrom, start = _patient(tmp_path)
+    if role == "clinvar":
+        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED)])
+        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    else:
+        old = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [("1", 1000, "C", "T", {"AC": "1", "AN": "1000"})])
+        new = gnomad_vcf(tmp_path / "new.vcf.bgz", [(chrom, start + 5, "G", "T", {"AC": "400", "AN": "1000"})])
+    stale = _replace_data_keep_index(old, new)
+    given = {"clinvar": stale} if role == "clinvar" else {"gnomad": [stale]}
+    with pytest.raises(InputError, match="older than the data file"):
+        build_bundle(tmp_path / "b", Build.GRCh38, **given)  # type: ignore[arg-type]
+    assert not (tmp_path / "b").exists()

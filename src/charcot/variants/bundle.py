@@ -655,6 +655,19 @@ def _check_vcf_build(src: Path, role: str, build: Build) -> None:
     if found is not None and found != build:
         raise InputError(f"the {role} file is {found.value} ({how}) but the bundle is {build.value}", path=src,
                          hint=f"give the {build.value} release")
+    if Path(str(src) + ".tbi").exists() or Path(str(src) + ".csi").exists():
+        # the cut reads the source through its index: one that is damaged, of another file, or older than a newer
+        # release copied over the data would leave records out of the bundle, read later as "absent" / "not in ClinVar"
+        from cyvcf2 import VCF
+
+        from charcot.variants.resources import check_resource_index, index_contigs
+
+        index_contigs(src, role)
+        reader = VCF(str(src), lazy=True)
+        try:
+            check_resource_index(src, reader, role)
+        finally:
+            reader.close()
 
 
 def _all_have(vcf_gz: Path, field: str) -> bool:

@@ -42,7 +42,7 @@ def _reindex_hint(path: Path) -> str:
     return f"rebuild the index with 'tabix -f -p vcf {path.name}' (or download the release's own index again)"
 
 
-def _index_contigs(path: Path, role: str) -> list[str]:
+def index_contigs(path: Path, role: str) -> list[str]:
     """Contigs that have records, from the tabix/CSI index (a header may declare contigs it has no records on).
     An index that cannot be read is an error: read as "no contigs" it would make every position look uncovered,
     and a lookup through it would find nothing."""
@@ -64,7 +64,7 @@ def _index_contigs(path: Path, role: str) -> list[str]:
                          hint=_reindex_hint(path)) from None
 
 
-def _check_resource_index(path: Path, vcf: Any, role: str) -> None:
+def check_resource_index(path: Path, vcf: Any, role: str) -> None:
     """Refuse an index that does not belong to the data or is older than it and no longer matches (a resource
     updated in place, e.g. a newer ClinVar release copied over the old one, with the old index kept): queries through
     it would miss records, and a missed record would read as "not in ClinVar" or "absent from gnomAD"."""
@@ -157,8 +157,8 @@ class TabixResource:
                              path=self.path, hint="rebuild the resource bundle from files of one build")
         self.build: Build | None = build or found
         self.build_evidence = "declared by the bundle manifest" if build is not None else how
-        self.covered = {normalise_contig(c) for c in _index_contigs(self.path, role)}
-        _check_resource_index(self.path, self.vcf, role)
+        self.covered = {normalise_contig(c) for c in index_contigs(self.path, role)}
+        check_resource_index(self.path, self.vcf, role)
         self.regions: dict[str, list[tuple[int, int]]] | None = None
         if regions is not None:
             self.regions = {}
