@@ -191,3 +191,14 @@ def test_resources_build_refuses_a_source_whose_index_no_longer_matches(tmp_path
     with pytest.raises(InputError, match="older than the data file"):
         build_bundle(tmp_path / "b", Build.GRCh38, **given)  # type: ignore[arg-type]
     assert not (tmp_path / "b").exists()
+
+
+def test_a_coverage_summary_of_other_chromosomes_says_so(tmp_path: Path) -> None:
+    # gnomAD's real v2 coverage rows of chromosome 1 only (as a per-chromosome cut), a SOD1 (chromosome 21) allele
+    # absent from gnomAD: not assessed because the file has no rows there, not because gnomAD "did not call" the base
+    from .test_gnomad_coverage import COVERAGE, _case
+
+    vcf, gnomad, _chrom, pos = _case(tmp_path)
+    f = _at(interpret(vcf, gnomad=gnomad, gnomad_coverage=COVERAGE), pos)
+    assert not f.frequencies.searched and not any(e.criterion == "PM2" and e.applied for e in f.evidence)
+    assert f.frequencies.not_covered is not None and "no rows on chromosome 21" in f.frequencies.not_covered
