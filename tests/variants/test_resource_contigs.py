@@ -202,3 +202,42 @@ def test_a_coverage_summary_of_other_chromosomes_says_so(tmp_path: Path) -> None
     f = _at(interpret(vcf, gnomad=gnomad, gnomad_coverage=COVERAGE), pos)
     assert not f.frequencies.searched and not any(e.criterion == "PM2" and e.applied for e in f.evidence)
     assert f.frequencies.not_covered is not None and "no rows on chromosome 21" in f.frequencies.not_covered
+
+
+def _annotate(vcf: Path, gnomad: Path, out: Path) -> Path:
+    """The patient's VCF annotated from a gnomAD sites VCF by bcftools annotate, as a lab's pipeline does."""
+    import subprocess
+
+    import pysam
+
+    subprocess.run(["bcftools", "annotate", "--no-version", "-a", str(gnomad), "-c",
+                    "INFO/AF_grpmax_joint,INFO/fafmax_faf95_max_joint,INFO/AN_joint", "-Oz", "-o", str(out), str(vcf)],
+                   check=True, capture_output=True)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out
+
+
+def test_a_vcf_annotated_from_gnomad_that_did_not_reach_its_chromosome_is_not_absent(tmp_path: Path) -> None:
+    # bcftools annotate with gnomAD's real v4.0 exomes excerpt (chromosome 1 only: a per-chromosome release file) adds
+    # gnomAD's INFO definitions and annotates none of the patient's chromosome 21 records, silently; the six SOD1
+    # alleles then carry empty gnomAD fields, which used to read as "absent from gnomAD" (PM2)
+    from .resourcebuild import GNOMAD_V4
+
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    calls = [Rec(chrom, start + k, "G", "T") for k in range(1, 7)]
+    unreached = _annotate(write_vcf(tmp_path / "p.vcf.gz", calls, build=Build.GRCh38), GNOMAD_V4,
+                          tmp_path / "annotated.vcf.gz")
+    result = interpret(unreached)
+    for f in (f for f in result.findings if f.gene == "SOD1"):
+        assert not f.frequencies.searched and not any(e.criterion == "PM2" and e.applied for e in f.evidence)
+        assert f.frequencies.not_covered is not None and "did not reach this chromosome" in f.frequencies.not_covered
+    assert any("population frequency" in n.what and "SOD1" in n.what for n in result.not_assessed)
+
+    # the same pipeline with a gnomAD file that covers chromosome 21: one allele annotated, the others absent (PM2
+    # stays possible), read as before
+    g = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, start + 1, "G", "T", {"AF_grpmax_joint": "0.02", "AN_joint": "1500000",
+                                                                          "fafmax_faf95_max_joint": "0.018"})])
+    reached = _annotate(write_vcf(tmp_path / "p2.vcf.gz", calls, build=Build.GRCh38), g, tmp_path / "annotated2.vcf.gz")
+    found = {f.pos: f.frequencies for f in interpret(reached).findings if f.gene == "SOD1"}
+    assert found[start + 1].grpmax_af == pytest.approx(0.02)
+    assert all(fr.searched and fr.not_covered is None for p, fr in found.items() if p != start + 1)

@@ -506,6 +506,7 @@ def _interpret(
 
         clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
                                                                 [g.symbol for g in genes]))
+    _unreached_annotation(read.calls, read.schema.frequency_fields)
     known_kb = known_variants(read.build)
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     findings: list[VariantFinding] = []
@@ -652,6 +653,40 @@ def _interpret(
         findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,
         provenance=_with_releases(provenance(inputs, resource_bundle=bundle.describe() if bundle is not None else None)))
+
+
+# A chromosome's panel alleles of which none has a gnomAD value in the VCF's own annotation, from this many on: the
+# annotation did not reach them (see _unreached_annotation)
+UNREACHED_ANNOTATION_CALLS = 5
+
+
+def _unreached_annotation(calls: Sequence[Call], fields: Sequence[str]) -> None:
+    """Where the VCF's gnomAD annotation (INFO fields added by bcftools annotate or vcfanno, or VEP --custom fields)
+    gives no value to any of a chromosome's panel alleles, though there are at least ``UNREACHED_ANNOTATION_CALLS``
+    of them, the annotation did not reach that chromosome: a gnomAD file of other chromosomes, or chromosome names
+    that did not match ("chr21" against "21": bcftools annotate and vcfanno then annotate nothing, silently). A
+    person carries common gnomAD alleles in every gene, so an empty field there is not "absent from gnomAD": those
+    alleles' population frequency is not assessed (no PM2), said with the reason. Changes the calls' annotation in
+    place."""
+    if not fields:
+        return
+    counts: dict[str, int] = {}
+    reached: set[str] = set()
+    for call in calls:
+        counts[call.chrom] = counts.get(call.chrom, 0) + 1
+        freq = call.annotation.frequencies
+        if freq.present or freq.filtered is not None:
+            reached.add(call.chrom)
+    unreached = {c for c, n in counts.items() if n >= UNREACHED_ANNOTATION_CALLS and c not in reached}
+    for call in calls:
+        freq = call.annotation.frequencies
+        if call.chrom in unreached and freq.searched and freq.not_covered is None:
+            why = (f"the VCF's gnomAD annotation ({', '.join(fields[:3])}) gives no value to any of its "
+                   f"{counts[call.chrom]} alleles in the panel genes on chromosome {call.chrom}, which a person's "
+                   "common variants would have: the annotation did not reach this chromosome (a gnomAD file of other "
+                   "chromosomes, or chromosome names such as 'chr21' and '21' that did not match)")
+            call.annotation = dataclasses.replace(call.annotation, frequencies=freq.model_copy(update={
+                "searched": False, "not_covered": why, "source": None}))
 
 
 def _with_releases(prov: Provenance) -> Provenance:
