@@ -241,3 +241,19 @@ def test_a_vcf_annotated_from_gnomad_that_did_not_reach_its_chromosome_is_not_ab
     found = {f.pos: f.frequencies for f in interpret(reached).findings if f.gene == "SOD1"}
     assert found[start + 1].grpmax_af == pytest.approx(0.02)
     assert all(fr.searched and fr.not_covered is None for p, fr in found.items() if p != start + 1)
+
+
+def test_absent_from_a_gnomad_exomes_file_is_not_absent_deep_in_an_intron(tmp_path: Path) -> None:
+    # gnomAD's v4 exomes release (its real header: the capture-region flags gnomAD writes for exomes only) covers
+    # SOD1's exons; an intronic allele 300 bp from the exon is outside the exome capture, so its absence says nothing
+    chrom, _start, end, _ = exon("SOD1", 1, Build.GRCh38)
+    c4, s4, _e4, _ = exon("SOD1", 4, Build.GRCh38)
+    exomes = gnomad_vcf(tmp_path / "gnomad.exomes.v4.0.sites.chr21.vcf.bgz",
+                        [(c4, s4 + 3, "C", "T", {"AC_joint": "3", "AN_joint": "1500000"})])
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, end + 300, "G", "T"), Rec(c4, s4 + 5, "G", "T")],
+                    build=Build.GRCh38)
+    result = interpret(vcf, gnomad=exomes)
+    deep, coding = _at(result, end + 300), _at(result, s4 + 5)
+    assert not deep.frequencies.searched and not any(e.criterion == "PM2" and e.applied for e in deep.evidence)
+    assert deep.frequencies.not_covered is not None and "exome" in deep.frequencies.not_covered
+    assert coding.frequencies.searched and coding.frequencies.dataset == "exomes"  # inside the capture: absent

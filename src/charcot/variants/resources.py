@@ -345,6 +345,23 @@ def not_gnomad(infos: Sequence[str], n_samples: int) -> str | None:
     return None
 
 
+def gnomad_dataset(infos: Sequence[str] | dict[str, str], name: str) -> str | None:
+    """Which gnomAD data a sites VCF holds: "joint" (v4.1 joint release: its ``not_called_in_exomes``/``_genomes``
+    flags), "exomes" (the exome release's capture-region flags ``outside_ukb_capture_region`` and
+    ``outside_broad_capture_region``, which gnomAD writes for exomes only; or gnomAD's file name
+    ``gnomad.exomes...``), "genomes" (``gnomad.genomes...``); None when it cannot be told. An allele absent from
+    exome data is absent only inside the exome capture."""
+    declared = set(infos)
+    if declared & {"not_called_in_exomes", "not_called_in_genomes"} or re.search(r"gnomad\.joint\.", name, re.I):
+        return "joint"
+    if declared & {"outside_ukb_capture_region", "outside_broad_capture_region"} or \
+            re.search(r"gnomad\.exomes\.", name, re.I):
+        return "exomes"
+    if re.search(r"gnomad\.genomes\.", name, re.I):
+        return "genomes"
+    return None
+
+
 GNOMAD_HINT = ("pass gnomAD's own sites VCF (gnomad.joint/exomes/genomes.v4.1.sites...vcf.bgz, or v2.1.1 for GRCh37) or "
                "a 'charcot resources build' bundle made from it; an in-house frequency file cannot stand in for gnomAD: "
                "give it with --local-frequencies to show its frequencies next to the findings (never used for "
@@ -365,6 +382,7 @@ class GnomadResource(TabixResource):
             # its INFO/AF is that callset's frequency, not the population's: never BA1/BS1/PM2 evidence
             raise InputError(f"the file given as gnomAD is not a gnomAD sites VCF: {why}", path=self.path,
                              hint=GNOMAD_HINT)
+        self.dataset = gnomad_dataset(self.infos, self.path.name)
 
     def _has_records(self, chrom: str, start: int, end: int) -> bool:
         key = (chrom, start, end)
@@ -392,7 +410,8 @@ class GnomadResource(TabixResource):
                 return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
                     f"the gnomAD file {self.label} has no record anywhere in {gene[0]} ({chrom}:{gene[1]}-{gene[2]}), "
                     "so it does not cover the gene (a subset cut for other regions?)"))
-            return Frequencies(searched=True, source=f"gnomAD resource {self.label} (variant absent)")
+            return Frequencies(searched=True, dataset=self.dataset,
+                               source=f"gnomAD resource {self.label} (variant absent)")
         v, i, alts = hit
         used: list[str] = []
 
@@ -520,7 +539,10 @@ class GnomadSet:
                 return r
         searched = [r for r in results if r.searched]
         if searched:
-            return Frequencies(searched=True, source="; ".join(r.source or "" for r in searched))
+            # absent from exome data only: says nothing outside the exome capture (the caller decides by region)
+            exomes = all(r.dataset == "exomes" for r in searched)
+            return Frequencies(searched=True, dataset="exomes" if exomes else None,
+                               source="; ".join(r.source or "" for r in searched))
         return results[0]
 
 
