@@ -389,7 +389,7 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
     elif raw.clinvar_not_covered is not None:
         clinvar_text = f"not assessed ({raw.clinvar_not_covered})"
     elif raw.clinvar_searched is not None:
-        clinvar_text = f"not in ClinVar ({raw.clinvar_searched})"
+        clinvar_text = f"not listed (searched {raw.clinvar_searched})"
     sources = {src for e in evidence for src in e.sources}
     known = raw.known_variant
     known_text = None
