@@ -257,3 +257,26 @@ def test_absent_from_a_gnomad_exomes_file_is_not_absent_deep_in_an_intron(tmp_pa
     assert not deep.frequencies.searched and not any(e.criterion == "PM2" and e.applied for e in deep.evidence)
     assert deep.frequencies.not_covered is not None and "exome" in deep.frequencies.not_covered
     assert coding.frequencies.searched and coding.frequencies.dataset == "exomes"  # inside the capture: absent
+
+
+def test_a_clinvar_bcf_with_its_csi_index_is_read(tmp_path: Path) -> None:
+    # bcftools writes a BCF's CSI index over every contig of the header; charcot reads the contigs with records
+    import subprocess
+
+    from charcot.variants.resources import GnomadResource
+
+    from .resourcebuild import GNOMAD_V2_37
+
+    vcf, chrom, start = _patient(tmp_path)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    bcf = tmp_path / "clinvar.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(cv)], check=True, capture_output=True)
+    subprocess.run(["bcftools", "index", str(bcf)], check=True, capture_output=True)
+    result = interpret(vcf, clinvar=bcf)
+    hit = _at(result, start + 5)
+    assert hit.clinvar is not None and hit.clinvar.variation_id == "29802"
+    # gnomAD v2's header declares 1..22, X, Y: its BCF index names them all, records are on chromosome 1 only
+    g = tmp_path / "gnomad.bcf"
+    subprocess.run(["bcftools", "view", "-Ob", "-o", str(g), str(GNOMAD_V2_37)], check=True, capture_output=True)
+    subprocess.run(["bcftools", "index", str(g)], check=True, capture_output=True)
+    assert GnomadResource(g).covered == {"1"}

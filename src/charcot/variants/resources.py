@@ -39,7 +39,8 @@ _GNOMAD_V4_FIELDS = ("grpmax", "fafmax_faf95_max", "AF_grpmax_joint", "fafmax_fa
 
 
 def _reindex_hint(path: Path) -> str:
-    return f"rebuild the index with 'tabix -f -p vcf {path.name}' (or download the release's own index again)"
+    how = f"bcftools index -f {path.name}" if path.name.lower().endswith(".bcf") else f"tabix -f -p vcf {path.name}"
+    return f"rebuild the index with '{how}' (or download the release's own index again)"
 
 
 def index_contigs(path: Path, role: str) -> list[str]:
@@ -56,6 +57,12 @@ def index_contigs(path: Path, role: str) -> list[str]:
     if not index.exists():
         index = Path(str(path) + ".csi")
     try:
+        if path.name.lower().endswith(".bcf"):
+            # a BCF's CSI index names every contig of the header: keep those with a record
+            with pysam.VariantFile(str(path), index_filename=str(index)) as vf:
+                if vf.index is None:
+                    raise ValueError("no index")
+                return [str(c) for c in vf.index if next(vf.fetch(str(c)), None) is not None]
         with pysam.TabixFile(str(path), index=str(index)) as tbx:
             return [str(c) for c in tbx.contigs]
     except (OSError, ValueError):
@@ -120,7 +127,9 @@ class TabixResource:
             with self.path.open("rb") as handle:
                 bgzf = handle.read(4) == b"\x1f\x8b\x08\x04"  # BGZF: gzip with the extra field
             raise InputError(f"the {role} VCF has no tabix/CSI index", path=self.path,
-                             hint=f"index it with 'tabix -p vcf {self.path.name}'" if bgzf else
+                             hint=(f"index it with 'bcftools index {self.path.name}'" if
+                                   self.path.name.lower().endswith(".bcf") else
+                                   f"index it with 'tabix -p vcf {self.path.name}'") if bgzf else
                              f"compress it with 'bgzip {self.path.name}' (not gzip) and index it with "
                              f"'tabix -p vcf {self.path.name}.gz'")
         try:
