@@ -40,7 +40,7 @@ def test_clinvar_file_without_the_chromosome_is_not_assessed_never_not_in_clinva
 
     vcf, _chrom, start = _patient(tmp_path)
     # a ClinVar subset of chromosome 1 only (ClinVar's own naming, no "chr")
-    cv = clinvar_vcf(tmp_path / "clinvar.chr1.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED)])
+    cv = clinvar_vcf(tmp_path / "clinvar.chr1.vcf.gz", [("1", 1000000, "C", "T", "900001", REVIEWED)])
     result = interpret(vcf, clinvar=cv)
     f = _at(result, start + 5)
     assert f.clinvar is None and f.clinvar_searched is None
@@ -57,10 +57,10 @@ def test_clinvar_named_without_chr_matches_a_chr_prefixed_patient_and_says_absen
     from charcot.report.build import _finding
 
     vcf, chrom, start = _patient(tmp_path)
-    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
     result = interpret(vcf, clinvar=cv)
     hit, other = _at(result, start + 5), _at(result, start + 9)
-    assert hit.clinvar is not None and hit.clinvar.variation_id == "29802" and hit.clinvar.stars == 2
+    assert hit.clinvar is not None and hit.clinvar.variation_id == "900002" and hit.clinvar.stars == 2
     assert other.clinvar is None and other.clinvar_not_covered is None
     assert other.clinvar_searched is not None and "clinvar.vcf.gz" in other.clinvar_searched
     assert _finding(other).clinvar == f"not listed (searched {other.clinvar_searched})"
@@ -74,9 +74,9 @@ def test_mitochondrial_names_chrM_and_MT_meet(tmp_path: Path) -> None:
     g = GnomadResource(gnomad_vcf(tmp_path / "g.vcf.bgz", [("M", 3243, "A", "G", {"AC": "12", "AN": "56000"})]))
     assert g.covered == {"MT"}
     assert g.frequencies("MT", trim(3243, "A", "G")).ac == 12
-    cv = ClinVarResource(clinvar_vcf(tmp_path / "cv.vcf.gz", [("MT", 3243, "A", "G", "9589", REVIEWED)]))
+    cv = ClinVarResource(clinvar_vcf(tmp_path / "cv.vcf.gz", [("MT", 3243, "A", "G", "900003", REVIEWED)]))
     hit = cv.assertion("MT", trim(3243, "A", "G"))
-    assert hit is not None and hit.variation_id == "9589"
+    assert hit is not None and hit.variation_id == "900003"
 
 
 def test_multiallelic_resource_records_and_unnormalised_patient_alleles_are_matched(tmp_path: Path) -> None:
@@ -107,9 +107,9 @@ def test_a_resource_index_older_than_its_data_that_no_longer_matches_is_refused(
                                                                               role: str) -> None:
     vcf, chrom, start = _patient(tmp_path)
     if role == "clinvar":
-        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED),
+        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1000000, "C", "T", "900001", REVIEWED),
                                                         ("2", 1000, "C", "T", "1", REVIEWED)])
-        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
     else:
         old = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [("1", 1000, "C", "T", {"AC": "1", "AN": "1000"}),
                                                        ("2", 1000, "C", "T", {"AC": "1", "AN": "1000"})])
@@ -126,7 +126,7 @@ def test_a_resource_index_older_than_its_data_that_no_longer_matches_is_refused(
 def test_a_damaged_or_empty_resource_index_is_an_error_not_an_empty_answer(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
                                                                            damage: bytes) -> None:
     vcf, chrom, start = _patient(tmp_path)
-    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
     Path(str(cv) + ".tbi").write_bytes(damage)
     out = tmp_path / "out.json"
     proc = run_cli("interpret", str(vcf), "--clinvar", str(cv), "-o", str(out))
@@ -163,7 +163,7 @@ def test_findings_json_names_the_release_of_each_resource_file(tmp_path: Path, r
     from .resourcebuild import GNOMAD_V4
 
     vcf, chrom, start = _patient(tmp_path)
-    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)],
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)],
                      file_date="2020-03-02")
     out = tmp_path / "out.json"
     proc = run_cli("interpret", str(vcf), "--clinvar", str(cv), "--gnomad", str(GNOMAD_V4), "-o", str(out))
@@ -181,8 +181,8 @@ def test_resources_build_refuses_a_source_whose_index_no_longer_matches(tmp_path
 
     _vcf, chrom, start = _patient(tmp_path)
     if role == "clinvar":
-        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1014143, "C", "T", "183381", REVIEWED)])
-        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+        old = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [("1", 1000000, "C", "T", "900001", REVIEWED)])
+        new = clinvar_vcf(tmp_path / "new.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
     else:
         old = gnomad_vcf(tmp_path / "gnomad.vcf.bgz", [("1", 1000, "C", "T", {"AC": "1", "AN": "1000"})])
         new = gnomad_vcf(tmp_path / "new.vcf.bgz", [(chrom, start + 5, "G", "T", {"AC": "400", "AN": "1000"})])
@@ -268,13 +268,13 @@ def test_a_clinvar_bcf_with_its_csi_index_is_read(tmp_path: Path) -> None:
     from .resourcebuild import GNOMAD_V2_37
 
     vcf, chrom, start = _patient(tmp_path)
-    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "29802", REVIEWED)])
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
     bcf = tmp_path / "clinvar.bcf"
     subprocess.run(["bcftools", "view", "-Ob", "-o", str(bcf), str(cv)], check=True, capture_output=True)
     subprocess.run(["bcftools", "index", str(bcf)], check=True, capture_output=True)
     result = interpret(vcf, clinvar=bcf)
     hit = _at(result, start + 5)
-    assert hit.clinvar is not None and hit.clinvar.variation_id == "29802"
+    assert hit.clinvar is not None and hit.clinvar.variation_id == "900002"
     # gnomAD v2's header declares 1..22, X, Y: its BCF index names them all, records are on chromosome 1 only
     g = tmp_path / "gnomad.bcf"
     subprocess.run(["bcftools", "view", "-Ob", "-o", str(g), str(GNOMAD_V2_37)], check=True, capture_output=True)
