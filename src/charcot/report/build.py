@@ -478,6 +478,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         return GeneticsSection(status=AssessmentStatus.NOT_ASSESSED, tiers=empty_tiers,
                                notes=["Not assessed: no VCF was given."])
     from charcot.variants import api
+    from charcot.variants import model as variants_model
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
@@ -546,8 +547,11 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
         genes_not_covered=list(result.genes_not_covered),
-        not_covered_reason=("the gVCF has no callable base in the gene's exons" if result.reading.gvcf
-                            else "the VCF has no record on the gene's chromosome"),
+        not_covered_reason=("; ".join(variants_model.not_covered_kinds(result.not_covered_reasons, many=False))
+                            or ("the gVCF has no callable base in the gene's exons" if result.reading.gvcf
+                                else "the VCF has no record on the gene's chromosome")),
+        not_covered_reasons=dict(result.not_covered_reasons),
+        genes_partly_covered=dict(result.genes_partly_covered),
         genes_with_structural_records=list(result.genes_with_structural_records),
         records_read=result.records_read, notes=notes)
 
@@ -1083,10 +1087,13 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
         result = result or "no reportable variant"
         if gene in genetics.genes_with_structural_records:
             result += "; a structural-variant record overlaps the gene and was not interpreted (see not assessed)"
+        if gene in genetics.genes_partly_covered:
+            result += ("; the VCF's records end inside the gene: its part outside them was not assessed "
+                       "(see not assessed)")
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
-                          reason=genetics.not_covered_reason))
+                          reason=genetics.not_covered_reasons.get(gene, genetics.not_covered_reason)))
     # repeat loci of the knowledge base
     calls = {(c.gene or c.locus).upper(): c for c in repeats.calls}
     reasons = {n.what.split()[0].upper(): n.reason for n in not_assessed}
@@ -1188,8 +1195,13 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
-            "ALS genes not assessed: " + genetics.not_covered_reason.replace("the gene's", "their")
+            "ALS genes not assessed: " + "; ".join(genetics.not_covered_kinds)
             + " (see What was not assessed).")))
+    if genetics.genes_partly_covered:
+        partly = sorted(genetics.genes_partly_covered)
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            f"{', '.join(partly)}: the VCF's records end inside {'this gene' if len(partly) == 1 else 'these genes'}; "
+            "only the part inside the stretch they span was assessed; the rest is listed in the appendix.")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))

@@ -87,6 +87,19 @@ def contradictions(report: Report) -> list[str]:
         item = items.get(f"gene:{gene}")
         if item is None or item.status != ItemState.NOT_ASSESSED:
             problems.append(f"{gene} was not covered by the VCF but its item is not 'not assessed'")
+        why = report.genetics.not_covered_reasons.get(gene)
+        if item is not None and why is not None and item.reason != why:
+            problems.append(f"{gene}: the genetics section says it was not assessed because {why!r}, its item "
+                            f"(read by FHIR and the appendix) says {item.reason!r}")
+    for gene, why in report.genetics.genes_partly_covered.items():
+        item = items.get(f"gene:{gene}")
+        if gene in uncovered or item is None or item.status != ItemState.ASSESSED \
+                or "not assessed" not in (item.result or ""):
+            problems.append(f"{gene} is assessed on a call inside the span of the VCF's records, the rest of it "
+                            "not, but its item does not say so")
+        if not any(why in n.reason for n in report.not_assessed):
+            problems.append(f"the part of {gene} outside the span of the VCF's records is missing from the "
+                            "not-assessed table")
     for f in findings:
         gene_item = items.get(f"gene:{f.gene}") if f.gene else None
         if gene_item is not None and gene_item.status != ItemState.ASSESSED:

@@ -153,6 +153,19 @@ class GeneticsSection(_Model):
     # base in their exons): not assessed, never "no variant"; why, in the clinician's words
     genes_not_covered: list[str] = Field(default_factory=list)
     not_covered_reason: str = "the VCF has no record on the gene's chromosome"
+    # each gene not covered -> its own reason (e.g. the span of the file's records on its chromosome, which it lies
+    # outside); ``not_covered_reason`` says the kinds of reason for one gene, for what is said of them all
+    not_covered_reasons: dict[str, str] = Field(default_factory=dict)
+    # assessed genes whose part outside the span of the VCF's records was not assessed -> why
+    genes_partly_covered: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def not_covered_kinds(self) -> list[str]:
+        """The kinds of reason, said of several genes (page 1, the genetics section's status line)."""
+        from charcot.variants.model import not_covered_kinds
+
+        return not_covered_kinds(self.not_covered_reasons or dict.fromkeys(self.genes_not_covered,
+                                                                           self.not_covered_reason))
     # genes a structural-variant record of the sample overlaps (not interpreted; see not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)
     records_read: int | None = None

@@ -26,6 +26,8 @@ from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence,
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
+    NO_CALLABLE_EXON,
+    NO_RECORD_ON_CHROMOSOME,
     CompoundHetCandidate,
     ExonCallability,
     Frequencies,
@@ -255,21 +257,52 @@ def _reportable(consequences: list[str] | None, position: Region, spliceai: floa
 
 def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCallability] | None = None,
                    called: Sequence[VariantFinding] = (),
-                   intervals: Mapping[str, Sequence[tuple[int, int]]] | None = None) -> tuple[list[str], list[str]]:
-    """Panel genes split by whether the input can speak for them: a VCF by having any record on their
-    chromosome; a gVCF by its callability table: a gene none of whose exons has a callable base (no reference
+                   intervals: Mapping[str, Sequence[tuple[int, int]]] | None = None
+                   ) -> tuple[list[str], list[str], dict[str, str], dict[str, str]]:
+    """Panel genes split by whether the input can speak for them, with the reason for each gene it cannot.
+
+    A VCF speaks for a gene when the span of its records on the gene's chromosome (first record's POS to last
+    record's POS, ``ReadResult.spans``) holds the gene's whole region: a file cut to a region or holding records
+    around a few genes says nothing of a gene wholly outside them: not assessed. A gene the span ends inside is
+    assessed on its part inside, and its part outside is named as not assessed (the last mapping, gene -> why), as a
+    gVCF's gene with some callable exons is assessed and its other exons named: a targeted-panel VCF holds records
+    only inside its genes, so its first and last gene of each chromosome always reach past its span, and calling
+    them not assessed would leave no gene of a panel VCF assessed. A whole-genome or exome VCF has records before
+    the first and after the last panel gene of every chromosome, so nothing changes for it.
+
+    Returns (assessed genes, genes not assessed, why each is not, why part of an assessed gene is not).
+
+    A gVCF is judged by its callability table: a gene none of whose exons has a callable base (no reference
     block or call with enough GQ) and no coding or splice-region call of the sample is not assessed, never
     "no variant" (an intronic call says nothing of the exons); a gene without an exon table is judged on its span."""
+    reasons: dict[str, str] = {}
+    partly: dict[str, str] = {}
     if read.gvcf:
         speaks = {c.gene for c in callability or () if c.callable_bases > 0} | {f.gene for f in called if f.reportable}
         for g in panel.genes:
             if not g.exons and any(s <= g.end and e >= g.start for s, e in (intervals or {}).get(g.chrom, ())):
                 speaks.add(g.symbol)
+        for g in panel.genes:
+            if g.symbol not in speaks:
+                reasons[g.symbol] = NO_CALLABLE_EXON
         return (sorted(g.symbol for g in panel.genes if g.symbol in speaks),
-                sorted(g.symbol for g in panel.genes if g.symbol not in speaks))
-    covered = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) in read.contigs_with_records)
-    missing = sorted(g.symbol for g in panel.genes if normalise_contig(g.chrom) not in read.contigs_with_records)
-    return covered, missing
+                sorted(g.symbol for g in panel.genes if g.symbol not in speaks), reasons, partly)
+    for g in panel.genes:
+        chrom = normalise_contig(g.chrom)
+        span = read.spans.get(chrom)
+        if chrom not in read.contigs_with_records:
+            reasons[g.symbol] = NO_RECORD_ON_CHROMOSOME
+        elif span is not None and (g.region_start < span[0] or g.region_end > span[1]):
+            where = ("lies outside them" if g.region_end < span[0] or g.region_start > span[1]
+                     else "lies partly outside them")
+            why = (f"the VCF's records on chromosome {chrom} span {span[0]:,}-{span[1]:,} only: "
+                   f"{g.symbol} ({chrom}:{g.region_start:,}-{g.region_end:,}) {where}")
+            if where == "lies partly outside them":
+                partly[g.symbol] = why
+            else:
+                reasons[g.symbol] = why
+    return (sorted(g.symbol for g in panel.genes if g.symbol not in reasons),
+            sorted(g.symbol for g in panel.genes if g.symbol in reasons), reasons, partly)
 
 
 def _chrom_order(chrom: str) -> tuple[int, str]:
@@ -562,8 +595,11 @@ def _interpret(
             what="callability of the panel exons",
             reason="the input is not a gVCF: a missing variant cannot be told apart from a region without coverage",
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
-    covered_genes, not_covered = _genes_covered(panel, read, callability, findings,
-                                                callable_at if read.gvcf else None)
+    covered_genes, not_covered, not_covered_reasons, partly = _genes_covered(panel, read, callability, findings,
+                                                                             callable_at if read.gvcf else None)
+    chrom_of = {g.symbol: normalise_contig(g.chrom) for g in panel.genes}
+    outside = [] if read.gvcf else [g for g in not_covered if chrom_of[g] in read.contigs_with_records]
+    not_covered_chrom = [g for g in not_covered if g not in outside]
     if not_covered and read.gvcf:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "
@@ -572,14 +608,31 @@ def _interpret(
                    "sample has no coding or splice-region call in them: no variant there cannot be told apart from no "
                    "coverage",
             how_to_assess="review the coverage of these genes, or sequence them again (targeted sequencing)"))
-    elif not_covered:
-        chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered}, key=_chrom_order)
+    if not_covered_chrom and not read.gvcf:
+        chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered_chrom}, key=_chrom_order)
         not_assessed.append(NotAssessed(
-            what=f"small variants in {len(not_covered)} panel gene(s) on chromosomes the file has no record on: "
-                 + _first_names(not_covered),
+            what=f"small variants in {len(not_covered_chrom)} panel gene(s) on chromosomes the file has no record on: "
+                 + _first_names(not_covered_chrom),
             reason=f"the VCF has no record at all on chromosome {', '.join(chroms)} (a file cut to some "
                    "chromosomes or regions): no variant there cannot be told apart from a region the file does "
                    "not cover",
+            how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
+    if outside:
+        spans = sorted({chrom_of[g] for g in outside}, key=_chrom_order)
+        not_assessed.append(NotAssessed(
+            what=f"small variants in {len(outside)} panel gene(s) outside the stretch of their chromosome that the "
+                 "file's records span: " + _first_names(outside),
+            reason="the VCF's records span only " + "; ".join(
+                f"{read.spans[c][0]:,}-{read.spans[c][1]:,} on chromosome {c}" for c in spans)
+                   + " (a file cut to a region or holding records around a few genes): no variant outside that "
+                     "stretch cannot be told apart from a region the file does not cover; variants read inside it "
+                     "are reported",
+            how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
+    if partly:
+        not_assessed.append(NotAssessed(
+            what="the part outside the span of the file's records of " + _first_names(sorted(partly)),
+            reason="; ".join(partly[g] for g in sorted(partly)) + ". Each is assessed on its part inside the span; "
+                   "no variant in the part outside cannot be told apart from a region the file does not cover",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
     if not read.schema.annotated and transcripts is None:
         not_assessed.append(NotAssessed(
@@ -648,7 +701,8 @@ def _interpret(
         sample=read.sample, build=read.build.value, sex=sex_norm, hpo=hpo_terms, hpo_labels=hpo_labels,
         hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
         status="not_assessed" if not covered_genes else "partial" if not_covered else "assessed",
-        genes_assessed=covered_genes, genes_not_covered=not_covered,
+        genes_assessed=covered_genes, genes_not_covered=not_covered, not_covered_reasons=not_covered_reasons,
+        genes_partly_covered=partly,
         genes_with_structural_records=sorted(sv_genes & set(covered_genes)), records_read=read.records_read,
         findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,

@@ -4,11 +4,11 @@ Before, such a file got a temporary tabix index (``bcftools index --tbi``, a sin
 every line) and was then read through it like an indexed file. Here the BGZF blocks are inflated in two threads
 (libdeflate through ctypes, or zlib; both release the GIL) and numpy finds, per chunk of text, the line ends, the
 contig runs and every POS. The lines that may touch a panel region (POS before the region's end and POS + the
-line's length after its start: a record's reference span is never longer than its line) and the first line of
-every panel contig are written, with the header byte for byte, to a small bgzipped VCF that gets its own
+line's length after its start: a record's reference span is never longer than its line) and the first and last
+lines of every panel contig are written, with the header byte for byte, to a small bgzipped VCF that gets its own
 temporary index. The reader then runs the *same* region queries on that small file that it ran on the whole file
 with the temporary index: htslib decides which records overlap which region, the same records come back in the
-same order, and the chromosomes with records are answered by the same first-record queries.
+same order, and the chromosomes with records and the span of their records are answered by the same queries.
 
 That equality holds only if the whole-file index could have been built and the whole-file queries see nothing
 the small file lacks, so the pass raises ``prefilter.Doubt`` (and the reader builds the temporary index of the
@@ -411,6 +411,7 @@ class LineScan:
         self._contig: bytes | None = None
         self._last_pos = 0
         self._done: set[bytes] = set()
+        self._last_line: bytes | None = None  # the last line seen of a panel contig, when it was not selected
 
     # -- text in -----------------------------------------------------------------------------------------------
     def take_header(self, chunk: Text) -> bytes:
@@ -461,6 +462,13 @@ class LineScan:
             raise Doubt("no '#CHROM' line")
         if self._tail:
             raise Doubt("the last line has no newline")  # htslib reads it; kept simple: the careful path
+        self._keep_last_line()
+
+    def _keep_last_line(self) -> None:
+        if self._last_line is not None:
+            self.selected.append(self._last_line)
+            self.selected_bytes += len(self._last_line)
+            self._last_line = None
 
     # -- the scan ----------------------------------------------------------------------------------------------
     def _lines(self, buf: Text, s: int, e: int, ends: Any, specials: Any) -> None:
@@ -533,6 +541,7 @@ class LineScan:
                 raise Doubt("a contig in two separate runs (tabix refuses the file)")
             if self._contig is not None:
                 self._done.add(self._contig)
+            self._keep_last_line()  # the previous contig's last line, before this contig's lines
             self._contig = contig
             self._last_pos = 0
             first_line = True
@@ -560,6 +569,9 @@ class LineScan:
         chosen = (k >= 0) & (region_reach[np.maximum(k, 0)] >= pos)
         if first_line:
             chosen[0] = True
+        # the last line of the run, kept until the contig ends unless selected anyway: the span of the file's records
+        # on a panel contig is asked of the small file (reader._spans_through_index) as of the whole file
+        self._last_line = None if chosen[-1] else bytes(buf[int(starts[-1]):int(ends[-1]) + 1])
         picked = np.flatnonzero(chosen)
         if not len(picked):
             return

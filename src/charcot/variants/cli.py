@@ -50,11 +50,13 @@ def fewer_collections() -> Iterator[None]:
 
 def render_table(result: InterpretationResult) -> str:
     """The findings for a person: one line per reportable variant, then what was not assessed."""
+    from charcot.variants.model import not_covered_kinds
+
     shown = [f for f in result.findings if f.reportable]
     lines = [f"{result.sample} ({result.build}): {len(result.findings)} variant(s) in {len(result.genes_assessed)} "
              f"ALS genes, {len(shown)} coding/splice; {result.records_read} record(s) read"
              + (f"; {len(result.genes_not_covered)} gene(s) not assessed ("
-                + ("no callable exon in the gVCF)" if result.reading.gvcf else "no record on their chromosome)")
+                + "; ".join(not_covered_kinds(result.not_covered_reasons)) + ")"
                 if result.genes_not_covered else "")]
     if shown:
         rows = [("gene", "variant", "HGVS", "zygosity", "classification", "criteria")]

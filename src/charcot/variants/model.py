@@ -9,6 +9,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.model import AcmgClass, Evidence, NotAssessed, Provenance
 
+#: why a panel gene is not assessed (``InterpretationResult.not_covered_reasons``), for one gene; a gene outside the
+#: span of the file's records on its chromosome gets its own sentence naming that span (variants.api._genes_covered)
+NO_RECORD_ON_CHROMOSOME = "the VCF has no record on the gene's chromosome"
+NO_CALLABLE_EXON = "the gVCF has no callable base in the gene's exons"
+
+
+def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str]:
+    """The kinds of reason among ``reasons`` (gene -> reason), said of several genes (``many``) or of one, in a
+    fixed order: no record on the chromosome, outside the span of the file's records, no callable exon."""
+    found = set(reasons.values())
+    kinds = []
+    if NO_RECORD_ON_CHROMOSOME in found:
+        kinds.append("the VCF has no record on their chromosome" if many else NO_RECORD_ON_CHROMOSOME)
+    if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON}:
+        kinds.append("they lie outside the stretch of their chromosome that the VCF's records span"
+                     if many else "the gene lies outside the stretch of its chromosome that the VCF's records span")
+    if NO_CALLABLE_EXON in found:
+        kinds.append("the gVCF has no callable base in their exons" if many else NO_CALLABLE_EXON)
+    return kinds
+
 
 class Zygosity(StrEnum):
     HETEROZYGOUS = "heterozygous"
@@ -266,8 +286,15 @@ class InterpretationResult(BaseModel):
     input: str
     status: str = "assessed"
     genes_assessed: list[str]
-    # Panel genes on a chromosome where the file has no record at all: not assessed (not "no variant").
+    # Panel genes the file cannot speak for (no record on their chromosome, outside the span of its records there, no
+    # callable exon in a gVCF): not assessed (not "no variant").
     genes_not_covered: list[str] = Field(default_factory=list)
+    # each of them -> why, in the clinician's words (no record on the chromosome; outside the span of the file's
+    # records there; no callable base in a gVCF)
+    not_covered_reasons: dict[str, str] = Field(default_factory=dict)
+    # assessed genes the span of the file's records on their chromosome ends inside (assessed on the part inside)
+    # -> why the part outside is not assessed
+    genes_partly_covered: dict[str, str] = Field(default_factory=dict)
     # panel genes overlapped by a structural-variant record the sample carries (<DEL>, <DUP>...): small variants
     # assessed, the structural record not interpreted (named in not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)

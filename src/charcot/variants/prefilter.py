@@ -53,6 +53,8 @@ class TextScan:
     def __init__(self, declared: set[str]) -> None:
         self.records = 0
         self.contigs: set[bytes] = set()
+        # per contig, POS of the first and last record (of each run of lines on it: see reader.ReadResult.spans)
+        self.spans: dict[bytes, tuple[int, int]] = {}
         self._declared = {c.encode() for c in declared}
         self._header: bytearray | None = bytearray()
         self._tail = b""
@@ -101,6 +103,12 @@ class TextScan:
             raise Doubt("a POS that is not a position")
         self.records += 1
         self._contig(line[:tab])
+        self._span(line[:tab], int(pos), int(pos))
+
+    def _span(self, contig: bytes, first: int, last: int) -> None:
+        low, high = min(first, last), max(first, last)
+        old = self.spans.get(contig)
+        self.spans[contig] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
 
     def _contig(self, contig: bytes) -> None:
         if contig not in self.contigs:
@@ -132,6 +140,8 @@ class TextScan:
             self._check_pos(arr, starts[:run] + width + 1, top)
             self.records += run
             self._contig(contig)
+            a, b = int(starts[0]) + width + 1, int(starts[run - 1]) + width + 1
+            self._span(contig, int(data[a:data.find(b"\t", a, e)]), int(data[b:data.find(b"\t", b, e)]))
             starts = starts[run:]
             changes += 1
             if changes > 256 and len(starts):  # many short runs: line by line is cheaper
@@ -349,6 +359,15 @@ def _logged(log: Path, words: bytes) -> bool:
 
 def normalised(contigs: set[bytes]) -> set[str]:
     return {normalise_contig(c.decode(errors="replace")) for c in contigs}
+
+
+def normalised_spans(spans: dict[bytes, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for contig, (first, last) in spans.items():
+        chrom = normalise_contig(contig.decode(errors="replace"))
+        old = out.get(chrom)
+        out[chrom] = (first, last) if old is None else (min(old[0], first), max(old[1], last))
+    return out
 
 
 def wanted(path: Path) -> bool:

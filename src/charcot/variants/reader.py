@@ -110,6 +110,14 @@ class ReadResult:
     # Panel chromosomes (normalised names) on which the file has at least one record; a gene on any other
     # chromosome was not covered by the file (a VCF cut to one chromosome, a targeted panel), not "no variant".
     contigs_with_records: set[str] = field(default_factory=set)
+    # Per chromosome with records (normalised name): the POS of its first and last record (widened to the end of
+    # the sample's calls read in the panel, e.g. a deletion reaching past the last POS). A file cut to a region
+    # (bcftools view -r) or holding records around a few genes speaks only inside its span; a panel gene outside it
+    # is not assessed. Read from the index on an indexed file (``_spans_through_index``: the last POS is exact
+    # where a panel gene lies past it, else the first record found past the panel's last gene), from the contig
+    # runs the streaming passes already see on the others (a run's first and last line: an unsorted file gives a
+    # narrower span, never a wider one).
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     # symbolic ALT alleles the sample carries (<DEL>, <DUP>, <INV>...): (chrom, start, end, ALT); the small-variant
     # classifier does not interpret them, and the run says so for the genes they overlap
     symbolic: list[tuple[str, int, int, str]] = field(default_factory=list)
@@ -982,9 +990,11 @@ def _read_calls(
                     yield v, None
             streamed[0] = scan.records
             result.contigs_with_records = prefilter.normalised(scan.contigs)
+            result.spans = prefilter.normalised_spans(scan.spans)
         else:
             n = 0
             last_chrom = None
+            run_first = start = 0
             contig_length = 0
             iv: tuple[list[int], list[int]] | None = None
             it = iter(vcf)
@@ -992,12 +1002,17 @@ def _read_calls(
                 try:
                     v = next(it)
                 except StopIteration:
+                    if last_chrom is not None:
+                        _widen(result.spans, normalise_contig(last_chrom), run_first, start)
                     break
                 except Exception as exc:
                     raise _unparsable_record(path, n, exc) from None
                 n += 1
                 chrom = v.CHROM
                 if chrom != last_chrom:
+                    if last_chrom is not None:  # ``start``: the previous record's POS, the last of its run
+                        _widen(result.spans, normalise_contig(last_chrom), run_first, start)
+                    run_first = v.POS
                     last_chrom = chrom
                     result.contigs_with_records.add(normalise_contig(chrom))
                     if declared and chrom not in declared:
@@ -1037,6 +1052,8 @@ def _read_calls(
                 known = {c.chrom for c in result.calls} | {b.chrom for b in result.blocks}
                 known.update(chrom for chrom, _, _, _ in result.symbolic)
                 result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs, known)
+                if not result.blocks:  # a gVCF is judged by its callable exons instead
+                    result.spans = _spans_through_index(vcf, panel, header_contigs, result.contigs_with_records)
     except InputError:
         if scan is not None:
             raise prefilter.Doubt("the careful pass names the line") from None
@@ -1073,7 +1090,20 @@ def _read_calls(
             raise prefilter.Doubt("no records")
         raise _no_records(path)
     result.gvcf = result.gvcf or bool(result.blocks)
+    _reach_of_calls(result)
     return result
+
+
+def _reach_of_calls(result: ReadResult) -> None:
+    """Widen the spans to the end of the sample's calls read in the panel (a deletion, a symbolic <DEL> reaches past
+    its POS): the same on every path, since each reads the same panel records; a few, never the whole file."""
+    spans = result.spans
+    reach: list[tuple[str, int]] = [(c.chrom, c.vcf_pos + len(c.vcf_ref) - 1) for c in result.calls]
+    reach += [(chrom, end) for chrom, _, end, _ in result.symbolic]
+    for chrom, end in reach:
+        span = spans.get(chrom)
+        if span is not None and end > span[1]:
+            spans[chrom] = (span[0], end)
 
 
 def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
@@ -1095,6 +1125,62 @@ def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
         if first is not None:
             found.add(normalise_contig(chrom))
     return found
+
+
+def _widen(spans: dict[str, tuple[int, int]], chrom: str, first: int, last: int) -> None:
+    """Add a run of records on ``chrom`` whose first record has POS ``first`` and last POS ``last`` to the
+    per-chromosome spans (an unsorted run adds only the span between its two ends: narrower, never wider)."""
+    low, high = min(first, last), max(first, last)
+    old = spans.get(chrom)
+    spans[chrom] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
+
+
+def _record_at_or_after(vcf: Any, name: str, pos: int) -> int | None:
+    """POS of the first record of ``name`` at or after ``pos`` (an index query; records starting before ``pos`` and
+    reaching over it are skipped), None when there is none."""
+    try:
+        for v in vcf(f"{name}:{pos}-"):
+            start = int(v.POS)
+            if start >= pos:
+                return start
+    except Exception:  # a contig the index does not list has no record
+        return None
+    return None
+
+
+def _spans_through_index(vcf: Any, panel: Panel, header_contigs: list[str],
+                         with_records: set[str]) -> dict[str, tuple[int, int]]:
+    """(first POS, last POS) of the records on each panel chromosome with records, by index queries: the first
+    record, and a record at or after the end of the chromosome's last panel gene. Only when a gene lies outside
+    what these show is the last POS found exactly (a binary search of about 30 queries): never a scan."""
+    spans: dict[str, tuple[int, int]] = {}
+    reach: dict[str, tuple[int, int]] = {}
+    for g in panel.genes:
+        chrom = normalise_contig(g.chrom)
+        low, high = reach.get(chrom, (g.region_start, g.region_end))
+        reach[chrom] = (min(low, g.region_start), max(high, g.region_end))
+    for chrom, (low, high) in sorted(reach.items()):
+        name = contig_in_file(chrom, header_contigs) if header_contigs else None
+        if chrom not in with_records or name is None:
+            continue
+        first = _record_at_or_after(vcf, name, 1)
+        if first is None:
+            continue
+        last = _record_at_or_after(vcf, name, high)
+        if last is None or first > low:
+            # some gene lies past the span's end or before its start: the span's last POS, exactly (the largest
+            # position with a record at or after it)
+            top, bottom = (high - 1, first) if last is None else (1 << 31, last)
+            while bottom < top:
+                middle = (bottom + top + 1) // 2
+                found = _record_at_or_after(vcf, name, middle)
+                if found is None:
+                    top = middle - 1
+                else:
+                    bottom = found
+            last = bottom
+        spans[chrom] = (first, last)
+    return spans
 
 
 _GT_SEP = re.compile(r"[/|]")
