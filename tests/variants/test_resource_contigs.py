@@ -280,3 +280,36 @@ def test_a_clinvar_bcf_with_its_csi_index_is_read(tmp_path: Path) -> None:
     subprocess.run(["bcftools", "view", "-Ob", "-o", str(g), str(GNOMAD_V2_37)], check=True, capture_output=True)
     subprocess.run(["bcftools", "index", str(g)], check=True, capture_output=True)
     assert GnomadResource(g).covered == {"1"}
+
+
+def test_an_alphamissense_table_of_the_other_build_is_refused_by_resources_build(tmp_path: Path) -> None:
+    # AlphaMissense's real hg38 release head (its genome column says hg38 on every row) for a GRCh37 bundle: its
+    # scores would be attached to other bases at the same positions
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    from .resourcebuild import RES
+
+    am = RES / "scores" / "AlphaMissense_hg38.head.tsv"
+    with pytest.raises(InputError, match=r"AlphaMissense file is GRCh38 \(its genome column says hg38\)"):
+        build_bundle(tmp_path / "b37", Build.GRCh37, scores={"alphamissense": am}, regions=[("1", 69000, 70000)])
+    m = build_bundle(tmp_path / "b38", Build.GRCh38, scores={"alphamissense": am}, regions=[("1", 69000, 70000)])
+    assert [e.records for e in m.resources] == [4]
+
+
+def test_a_cadd_table_whose_first_line_names_the_other_build_is_refused(tmp_path: Path) -> None:
+    # CADD names its build on the first line from v1.4 on; the real v1.6 GRCh37 line over the real v1.3 rows
+    from charcot.errors import InputError
+    from charcot.variants.bundle import build_bundle
+
+    from .resourcebuild import RES
+
+    lines = (RES / "scores" / "cadd-v1.3-1000G_phase3.head.tsv").read_text().splitlines()
+    cadd = tmp_path / "whole_genome_SNVs.GRCh37.tsv"
+    cadd.write_text("\n".join(["## CADD GRCh37-v1.6 (c) University of Washington, Hudson-Alpha Institute for "
+                               "Biotechnology and Berlin Institute of Health 2013-2019. All rights reserved.",
+                               *lines[1:]]) + "\n")
+    with pytest.raises(InputError, match="CADD file is GRCh37"):
+        build_bundle(tmp_path / "b38", Build.GRCh38, scores={"cadd": cadd}, regions=[("1", 10000, 40000)])
+    m = build_bundle(tmp_path / "b37", Build.GRCh37, scores={"cadd": cadd}, regions=[("1", 10000, 40000)])
+    assert [e.records for e in m.resources] == [5]

@@ -619,6 +619,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                     version = release_label(src, handle.readline())
             else:
                 version = release_label(src)
+            _check_score_build(src, kind, build)
             n = _score_table(src, tmp / file, kind, build, spans[COVERS[kind]])
             add(kind, file, src, version, n, [SCORE_COLUMN[kind]])
         digest = hashlib.sha256("".join(e.sha256 for e in entries).encode()).hexdigest()[:12]
@@ -636,6 +637,41 @@ SCORE_NAMES = {"alphamissense": "AlphaMissense", "revel": "REVEL", "cadd": "CADD
 # the source column each score table keeps
 SCORE_COLUMN = {"alphamissense": "am_pathogenicity", "revel": "REVEL (highest over transcripts)", "cadd": "PHRED",
                 "spliceai": "SpliceAI (highest of DS_AG, DS_AL, DS_DG, DS_DL)"}
+
+def _check_score_build(src: Path, kind: str, build: Build) -> None:
+    """Refuse a score table of the other build than the bundle's, where the release says its build: AlphaMissense's
+    ``genome`` column (hg19 or hg38, on every row; AlphaMissense_hg19/hg38.tsv.gz) and CADD's first line from v1.4 on
+    (``## CADD GRCh38-v1.6 ...``). Its scores would be attached to other bases at the same positions. (REVEL carries
+    both builds' positions and is read by the bundle's; SpliceAI's VCF is checked like the other VCFs.)"""
+    if kind not in ("alphamissense", "cadd"):
+        return
+    found: Build | None = None
+    how = ""
+    with _open_text(src) as handle:
+        genome_at: int | None = None
+        for n, line in enumerate(handle, start=1):
+            if kind == "cadd":
+                m = re.match(r"## CADD (GRCh3[78])", line)
+                if m:
+                    found, how = Build(m.group(1)), f"its first line '{line.strip()[:40]}'"
+                break
+            cols = line.lstrip("#").rstrip("\n").split("\t")
+            if line.startswith("#"):
+                if "genome" in cols and "am_pathogenicity" in cols:
+                    genome_at = cols.index("genome")
+            elif genome_at is not None and len(cols) > genome_at:
+                label = cols[genome_at].strip().lower()
+                if label in ("hg19", "hg38"):
+                    found, how = Build.GRCh37 if label == "hg19" else Build.GRCh38, f"its genome column says {label}"
+                break
+            if n > 50:
+                break
+    if found is not None and found != build:
+        raise InputError(f"the {SCORE_NAMES[kind]} file is {found.value} ({how}) but the bundle is {build.value}",
+                         path=src, hint=f"give the {build.value} release of {SCORE_NAMES[kind]}"
+                         + (f" (AlphaMissense_{'hg38' if build == Build.GRCh38 else 'hg19'}.tsv.gz)"
+                            if kind == "alphamissense" else ""))
+
 
 def _check_vcf_build(src: Path, role: str, build: Build) -> None:
     """Refuse a VCF of the other build before cutting it (header contig lengths, ##reference, gnomAD v4 fields)."""
