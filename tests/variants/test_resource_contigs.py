@@ -313,3 +313,18 @@ def test_a_cadd_table_whose_first_line_names_the_other_build_is_refused(tmp_path
         build_bundle(tmp_path / "b38", Build.GRCh38, scores={"cadd": cadd}, regions=[("1", 10000, 40000)])
     m = build_bundle(tmp_path / "b37", Build.GRCh37, scores={"cadd": cadd}, regions=[("1", 10000, 40000)])
     assert [e.records for e in m.resources] == [5]
+
+
+def test_a_coverage_summary_whose_index_does_not_match_it_is_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # gnomAD's real v2 coverage rows; the index of another cut kept beside this one would find no row anywhere, and
+    # every absent allele would read as "not covered" with a wrong reason
+    from .test_gnomad_coverage import _case, _coverage_at
+
+    vcf, gnomad, chrom, pos = _case(tmp_path)
+    other = _coverage_at(tmp_path / "other.tsv.bgz", "1", [1000, 2000], median=33, indexed=True)
+    cov = _coverage_at(tmp_path / "cov.tsv.bgz", chrom, [pos], median=33, indexed=False)
+    shutil.copyfile(str(other) + ".tbi", str(cov) + ".tbi")
+    out = tmp_path / "out.json"
+    proc = run_cli("interpret", str(vcf), "--gnomad", str(gnomad), "--gnomad-coverage", str(cov), "-o", str(out))
+    assert proc.code == 2 and "does not match it" in proc.stderr and "tabix -f -s1 -b2 -e2 -S1" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()

@@ -582,9 +582,10 @@ class CoverageColumns:
     ``pos``, v3/v4 ``locus``), the median depth (``median`` or ``median_approx``) and ``over_10`` when present.
     The column positions are found once, not per row."""
 
-    def __init__(self, path: Path, names: list[str], first_contig: str | None = None) -> None:
+    def __init__(self, path: Path, names: list[str], first_row: list[str] | None = None) -> None:
         self.names = names
-        self.first_contig = first_contig  # the chromosome name of the first row, as the file writes it
+        self.first_row = first_row  # the first data row, as the file writes it
+        self.first_contig = first_row[0].split(":", 1)[0] or None if first_row else None
         median = "median" if "median" in names else "median_approx" if "median_approx" in names else None
         self.split_locus = "locus" in names and "chrom" not in names
         if median is None or not ({"chrom", "pos"} <= set(names) or self.split_locus):
@@ -609,7 +610,7 @@ class CoverageColumns:
         except (OSError, EOFError) as exc:
             raise InputError(f"the gnomAD coverage file is not a gzip/bgzip TSV ({exc.__class__.__name__})",
                              path=path, hint="give gnomAD's coverage.summary.tsv.bgz as downloaded") from None
-        return cls(path, [c.lstrip("#") for c in first.split("\t")], row.split("\t", 1)[0].split(":", 1)[0] or None)
+        return cls(path, [c.lstrip("#") for c in first.split("\t")], row.rstrip("\n").split("\t") if row.strip() else None)
 
     def build(self) -> tuple[Build | None, str]:
         """(build, how it was told) of a gnomAD coverage summary, which names no build: gnomAD v3 genomes and v4 exomes
@@ -663,6 +664,12 @@ class GnomadCoverage:
             except (OSError, ValueError) as exc:
                 raise InputError(f"the gnomAD coverage file's tabix index cannot be read ({exc})", path=self.path,
                                  hint="re-index it with 'tabix' or remove the stale index") from None
+            first = self.layout.key(self.layout.first_row) if self.layout.first_row else None
+            if first is not None and self._row(*first) is None:
+                # an index of another file, or of this file before it changed: lookups would find no row anywhere
+                raise InputError(f"the gnomAD coverage file's index {index.name} does not match it: the file's first "
+                                 f"row ({first[0]}:{first[1]}) is not found through it", path=index,
+                                 hint=f"re-index it with 'tabix -f -s1 -b2 -e2 -S1 {self.path.name}'")
         elif self.path.stat().st_size <= self.SMALL:
             self.rows = {}
             with gzip.open(self.path, "rt") as handle:
