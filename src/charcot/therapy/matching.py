@@ -14,7 +14,7 @@ from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
 from charcot.knowledge.schema.trials import StudyKind
 from charcot.model import AcmgClass, Confidence
-from charcot.therapy.criteria import at_least, combine, evaluate, undecided_genes
+from charcot.therapy.criteria import _RANK, at_least, combine, evaluate, undecided_genes
 from charcot.therapy.model import (
     CriterionResult,
     CriterionStatus,
@@ -71,20 +71,73 @@ def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PAT
     return genes
 
 
-def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], genes: set[str]) -> list[MechanismExplanation]:
+def _genotype_fit(gene: str, facts: PatientFacts, repeat_genes: frozenset[str]) -> tuple[bool | None, str]:
+    """Whether the patient carries the ALS-causing form of ``gene`` a gene-targeted therapy is aimed at: True (an
+    LP/P variant, or a repeat expansion), False (tested, none found), None (cannot be said), with the words."""
+    geno = facts.genotype
+    if gene.upper() in repeat_genes:
+        status = next((v for k, v in geno.repeats.items() if k.upper() == gene.upper()), None)
+        if status is RepeatStatus.EXPANDED:
+            return True, f"the patient carries a {gene} repeat expansion"
+        if status is RepeatStatus.INTERMEDIATE:
+            return None, (f"the patient's {gene} repeat is intermediate, not an expansion: whether the therapy fits "
+                          "an intermediate allele is not established")
+        if status is RepeatStatus.NORMAL:
+            return False, f"the patient's {gene} repeat is normal, so it does not fit this genotype"
+        return None, f"the {gene} repeat was not assessed, so whether it fits this genotype cannot be said"
+    findings = [f for f in geno.findings if f.gene.upper() == gene.upper()]
+    if any(at_least(f.classification, AcmgClass.LIKELY_PATHOGENIC) for f in findings):
+        return True, f"the patient carries a {gene} variant classified at least likely pathogenic"
+    if gene.upper() in undecided_genes(facts):
+        return None, (f"a {gene} variant was found but not classified (its consequence is unknown), so whether it "
+                      "fits this genotype cannot be said yet")
+    if findings:
+        best = max(findings, key=lambda f: _RANK[f.classification])
+        label = best.hgvs_p or best.hgvs_c or best.variant_key or "variant"
+        return False, (f"the patient's {gene} {label} is classified {best.classification.value}, not at least likely "
+                       "pathogenic, so it does not fit this genotype (a reclassification would change this)")
+    covered = bool(geno.genetic_testing_done) and (
+        geno.genes_tested is None or gene.upper() in {g.upper() for g in geno.genes_tested})
+    if covered:
+        return False, (f"no {gene} variant classified at least likely pathogenic was found, so it does not fit "
+                       "this genotype")
+    return None, f"no genetic result for {gene} was given, so whether it fits this genotype cannot be said"
+
+
+def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], facts: PatientFacts,
+             gene_roles: dict[str, str]) -> list[MechanismExplanation]:
+    """Why a therapy concerns this patient. A therapy aimed at a gene 'fits this genotype' only when the patient
+    carries that gene's ALS-causing form (the same facts the genotype criteria read); otherwise the text says that
+    it does not, or that it cannot be said, and never calls a gene-targeted therapy 'not specific to a genotype'."""
     out: list[MechanismExplanation] = []
     targets = {g.upper() for g in therapy.target_genes}
+    repeat_genes = frozenset(g for g, role in gene_roles.items() if role.endswith("+repeat"))
+    fits = {g: _genotype_fit(g, facts, repeat_genes) for g in therapy.target_genes}
+    carried = {g.upper() for g, (fit, _) in fits.items() if fit} | patient_genes(facts)
     for link in therapy.mechanisms:
         mech = mechanisms.get(link.mechanism)
         if mech is None:
             continue
-        hits = [g for g in mech.genes if g.gene.upper() in genes]
+        hits = [g for g in mech.genes if g.gene.upper() in carried]
         names = [g.gene for g in hits]
-        direct = [g for g in hits if g.gene.upper() in targets]
-        if direct:
-            g = direct[0]
-            text = (f"{therapy.name}: {link.action}. {g.gene} causes ALS through {mech.name} ({g.role}); "
-                    f"the therapy is aimed at this gene, so it fits this genotype.")
+        aimed = [g for g in mech.genes if g.gene.upper() in targets]
+        aimed = [g for g in aimed if g.gene.upper() in gene_roles]  # every mechanism gene is in genes.yaml (validated)
+        causal = [g for g in aimed if gene_roles[g.gene.upper()].startswith("causal")]
+        if aimed and not causal:  # a risk or modifier gene: its genotype does not decide whether the therapy fits
+            g = aimed[0]
+            role = gene_roles[g.gene.upper()].split("+")[0].replace("_", " ")
+            text = (f"{therapy.name}: {link.action} ({mech.name}); it targets {g.gene} ({g.role}), an ALS {role} gene, "
+                    f"not a cause of ALS, so the patient's {g.gene} genotype does not decide whether it fits.")
+        elif causal:  # the therapy targets a gene that causes ALS through this mechanism: does the patient carry it?
+            aimed = causal
+            fit_of = {g.gene: next(v for k, v in fits.items() if k.upper() == g.gene.upper()) for g in aimed}
+            g = next((g for g in aimed if fit_of[g.gene][0]), aimed[0])
+            fit, words = fit_of[g.gene]
+            if fit:
+                text = (f"{therapy.name}: {link.action}. {g.gene} causes ALS through {mech.name} ({g.role}); "
+                        f"the therapy is aimed at this gene and {words}, so it fits this genotype.")
+            else:
+                text = f"{therapy.name}: {link.action} ({mech.name}); aimed at {g.gene}: {words}."
         elif hits:
             g = hits[0]
             text = (f"{therapy.name}: {link.action} ({mech.name}). {g.gene} also acts through this mechanism "
@@ -153,7 +206,7 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
 
 
 def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_of: date,
-                  mechanisms: dict[str, Mechanism]) -> TherapyMatch:
+                  mechanisms: dict[str, Mechanism], gene_roles: dict[str, str]) -> TherapyMatch:
     results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
     results.append(_availability(therapy, region, as_of, facts.clinical.country))
     verdict = combine(results)
@@ -176,12 +229,13 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
         kind="therapy", id=therapy.id, name=therapy.name, verdict=verdict, summary=summary, relevant=relevant,
         criteria=results, failed=failed, missing=missing, regions=regions,
         development_status=therapy.development_status, development_status_date=therapy.development_status_date,
-        mechanisms=_explain(therapy, mechanisms, genes), evidence_level=therapy.evidence_level, notes=notes,
+        mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level, notes=notes,
         sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
 
 
 def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy],
-                mechanisms: dict[str, Mechanism], on: date | None = None) -> TherapyMatch:
+                mechanisms: dict[str, Mechanism], on: date | None = None,
+                *, gene_roles: dict[str, str]) -> TherapyMatch:
     results = [evaluate(c, facts, on) for c in trial.criteria]
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
@@ -233,7 +287,7 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         verdict=verdict, summary=summary, relevant=relevant, criteria=results, failed=failed, missing=missing,
         trial_status=status.status.value, trial_status_as_of=status.as_of, open_to_new_participants=open_,
         phase=trial.phase, genotype_requirement=trial.genotype_requirement,
-        mechanisms=_explain(therapy, mechanisms, genes) if therapy else [],
+        mechanisms=_explain(therapy, mechanisms, facts, gene_roles) if therapy else [],
         evidence_level=trial.key_result, notes=notes, sources=sorted({*trial.sources, *status.sources}),
         unverified=unverified)
 
@@ -286,10 +340,19 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
-    t_matches = [match_therapy(t, facts, chosen, when, mechanisms) for t in therapies.values() if t.disease == "ALS"]
+    from charcot.knowledge.schema.repeats import Record as Locus
+
+    # each gene's role ('causal', 'risk_factor', ...; '+repeat' for a repeat locus, whose ALS-causing form is an
+    # expansion read from its repeat status, never a small-variant finding): decides what a gene-targeted therapy's
+    # 'why' may say about the patient's genotype
+    repeat_genes = {locus.gene.upper() for locus in kb.typed("repeats", Locus)}
+    gene_roles = {g.symbol.upper(): g.role.value + ("+repeat" if g.symbol.upper() in repeat_genes else "")
+                  for g in kb.genes}
+    t_matches = [match_therapy(t, facts, chosen, when, mechanisms, gene_roles)
+                 for t in therapies.values() if t.disease == "ALS"]
     # Trial records hold one dated status snapshot (no history), so for trials ``as_of`` only dates the patient's
     # measurements (a value measured long before it is not used).
-    trials = [match_trial(t, facts, therapies, mechanisms, when) for t in kb.typed("trials", Trial)]
+    trials = [match_trial(t, facts, therapies, mechanisms, when, gene_roles=gene_roles) for t in kb.typed("trials", Trial)]
     t_matches.sort(key=lambda m: (not m.relevant, _VERDICT_ORDER[m.verdict]))
     trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
     missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})
