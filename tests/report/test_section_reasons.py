@@ -9,6 +9,7 @@ from pathlib import Path
 from charcot.report.build import CaseInputs, build_report
 from charcot.report.consistency import contradictions
 from charcot.report.demo import demo_dir
+from charcot.report.model import Report, VariantFinding
 from charcot.report.render_html import render_html
 
 
@@ -45,3 +46,25 @@ def test_no_tier_reads_none_when_small_variants_were_not_assessed() -> None:
     assert report.not_assessed[0].what.split(" (")[0] in alert.group(2)
     assert "consequence annotation, population frequency" not in html
     assert contradictions(report) == []
+
+
+def _all_findings(report: Report) -> list[VariantFinding]:
+    g = report.genetics
+    return [f for t in g.tiers for f in t.findings] + g.not_reported + g.not_classified
+
+
+def test_clinvar_reads_not_searched_when_no_clinvar_data_was_given(demo_report: Report, scout_report: Report) -> None:
+    # The demo gives no ClinVar file and its VCF carries no ClinVar annotation: each variant read "ClinVar: not
+    # given" and no item said ClinVar was not consulted, as if it had been searched and listed nothing.
+    demo = _all_findings(demo_report)
+    assert demo
+    for f in demo:
+        assert f.clinvar == "not searched (no ClinVar data given)"
+    items = [i for i in demo_report.not_assessed if i.what.startswith("ClinVar assertions")]
+    assert len(items) == 1 and "no ClinVar file" in items[0].reason
+    assert "ClinVar: not searched (no ClinVar data given)" in render_html(demo_report)
+    assert contradictions(demo_report) == []
+    # The Scout trio's VCF carries VEP's CLIN_SIG field: ClinVar was consulted through it.
+    assert not any(i.what.startswith("ClinVar assertions") for i in scout_report.not_assessed)
+    texts = {f.clinvar for f in _all_findings(scout_report)}
+    assert "not searched (no ClinVar data given)" not in texts and None not in texts

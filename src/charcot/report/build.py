@@ -361,8 +361,9 @@ class _Ctx:
 _PLOT_LOCK = threading.Lock()
 
 
-def _finding(raw: Any, reference: Any = None) -> VariantFinding:
-    """charcot.variants.model.VariantFinding → report VariantFinding."""
+def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = None) -> VariantFinding:
+    """charcot.variants.model.VariantFinding → report VariantFinding (``clinvar_consulted``: the run's
+    InterpretationResult.clinvar_consulted)."""
     from charcot.variants.vrs import vrs_allele
 
     cls_text = _text(raw.classification)
@@ -390,6 +391,10 @@ def _finding(raw: Any, reference: Any = None) -> VariantFinding:
         clinvar_text = f"not assessed ({raw.clinvar_not_covered})"
     elif raw.clinvar_searched is not None:
         clinvar_text = f"not listed (searched {raw.clinvar_searched})"
+    elif clinvar_consulted is False:
+        clinvar_text = "not searched (no ClinVar data given)"
+    elif clinvar_consulted:
+        clinvar_text = "no assertion in the VCF's ClinVar annotation"
     sources = {src for e in evidence for src in e.sources}
     known = raw.known_variant
     known_text = None
@@ -512,9 +517,10 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     from charcot.variants.vrs import bundle_reference
 
     reference = bundle_reference(inputs.resources) if ordered else None
-    findings = sorted((_finding(f, reference) for f in ordered if f.reportable),
+    consulted = result.clinvar_consulted
+    findings = sorted((_finding(f, reference, consulted) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
-    not_reported = [_finding(f, reference) for f in ordered if not f.reportable]
+    not_reported = [_finding(f, reference, consulted) for f in ordered if not f.reportable]
     not_classified = [f for f in findings if f.tier == 0]
     findings = [f for f in findings if f.tier != 0]
     for f in findings:

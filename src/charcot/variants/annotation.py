@@ -254,6 +254,12 @@ class AnnotationSchema:
         return info.all + [f"CSQ:{n}" for n in csq.all]
 
     @cached_property
+    def clinvar_fields(self) -> list[str]:
+        """ClinVar significance fields the header declares (bcftools annotate/vcfanno INFO fields, VEP CSQ fields)."""
+        csq = self.csq_fields or []
+        return [n for n in _CLNSIG_FIELDS if n in self.info_ids] + [f"CSQ:{n}" for n in _CLNSIG_FIELDS if n in csq]
+
+    @cached_property
     def reads_nothing(self) -> bool:
         """True when the header declares none of the fields annotate_allele reads (no CSQ/ANN/BCSQ, gnomAD
         frequency, predictor or ClinVar field): every allele's annotation is then empty, without asking INFO."""

@@ -664,6 +664,14 @@ def _interpret(
             how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
             else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider --gnomad-padding "
                  "('charcot resources build'; the bundle keeps gnomAD near the panel exons only)"))
+    clinvar_consulted = clinvar_res is not None or bool(read.schema.clinvar_fields)
+    if not clinvar_consulted:
+        not_assessed.append(NotAssessed(
+            what="ClinVar assertions for the variants found (shown for reference; PS1/PM5 drew on the knowledge base "
+                 "only)",
+            reason="no ClinVar file or resource bundle was given and the VCF carries no ClinVar annotation (CLNSIG)",
+            how_to_assess="give ClinVar's clinvar.vcf.gz of the patient's build with its index (--clinvar), or a "
+                          "resource bundle made from it (--resources)"))
     no_clinvar = [f for f in findings if f.clinvar_not_covered is not None]
     if no_clinvar:
         not_assessed.append(NotAssessed(
@@ -703,6 +711,7 @@ def _interpret(
         status="not_assessed" if not covered_genes else "partial" if not_covered else "assessed",
         genes_assessed=covered_genes, genes_not_covered=not_covered, not_covered_reasons=not_covered_reasons,
         genes_partly_covered=partly,
+        clinvar_consulted=clinvar_consulted,
         genes_with_structural_records=sorted(sv_genes & set(covered_genes)), records_read=read.records_read,
         findings=findings, compound_heterozygous=comphet,
         oligogenic=oligo, callability=callability, not_assessed=not_assessed, repeats=repeats, reading=reading,

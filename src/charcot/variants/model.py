@@ -299,6 +299,10 @@ class InterpretationResult(BaseModel):
     # assessed, the structural record not interpreted (named in not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)
     records_read: int = 0
+    # ClinVar was consulted: a ClinVar file or resource bundle was given, or the VCF carries ClinVar annotation
+    # fields. False: no ClinVar data at all (the findings' ClinVar is "not searched", not "not listed"); None in
+    # results written before this was recorded.
+    clinvar_consulted: bool | None = None
     findings: list[VariantFinding]
     compound_heterozygous: list[CompoundHetCandidate]
     oligogenic: OligogenicSummary
