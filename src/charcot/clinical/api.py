@@ -282,14 +282,19 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
     mitos = [staging.mitos(a, v.date, dead=dead and case.death_date == v.date) for v, a in scored]
 
     criteria: list[criteria_mod.CriteriaResult] = []
+    mimic_checks = mimics_mod.check(case)
     rees = None
     if case.examination is None or not case.examination.regions:
         not_assessed.append(NotAssessed(what="diagnostic criteria (El Escorial, Awaji, Gold Coast)",
                                         reason="no regional examination findings recorded",
                                         how_to_assess="record UMN/LMN signs and EMG per region"))
     else:
-        rees = criteria_mod.el_escorial(case.examination)
-        criteria = [rees, criteria_mod.awaji(case.examination), criteria_mod.gold_coast(case.examination)]
+        # one reading of the record: a mimic the checklist leaves open on an abnormal result is not 'excluded' here
+        open_mimics = [f"{m.name} (abnormal: {', '.join(m.abnormal)})" for m in mimic_checks
+                       if m.status == "not_excluded_abnormal_result"]
+        rees = criteria_mod.el_escorial(case.examination, open_mimics)
+        criteria = [rees, criteria_mod.awaji(case.examination, open_mimics),
+                    criteria_mod.gold_coast(case.examination, open_mimics)]
 
     cognition = assess_cognition(case.cognition, case.ftd)
     if cognition is None:
@@ -305,7 +310,7 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
         onset_region=case.onset.region, months_since_onset_today=round(months_today, 4), alsfrs_r=scores,
         delta_fs_at_diagnosis=dfs_diag, delta_fs_latest=dfs_latest, slopes=slopes, d50=d50,
         kings_clinical=kings_clinical, kings_alsfrs_r=kings_est, mitos=mitos, encals=encals, tricals=tricals,
-        criteria=criteria, mimics=mimics_mod.check(case), care_alerts=alerts_mod.care_alerts(case, when),
+        criteria=criteria, mimics=mimic_checks, care_alerts=alerts_mod.care_alerts(case, when),
         cognition=cognition, family_history=case.family_history, genotype=case.genotype,
         not_assessed=not_assessed, caveats=caveats, sources=[])
     assessment.sources = sorted(_collect_sources(assessment.model_dump(mode="json")) | {"S-Ced99"})

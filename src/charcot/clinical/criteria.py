@@ -9,6 +9,8 @@ assumed: when it is not documented the result says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
 
 from charcot.clinical.model import BodyRegion, EmgRegion, Examination, RegionFindings
@@ -148,14 +150,29 @@ def _basis(umn: set[BodyRegion], clin: set[BodyRegion], emg: set[BodyRegion]) ->
     return out
 
 
-def _requirements(exam: Examination) -> list[str]:
+def _exclusion(exam: Examination, open_mimics: Sequence[str]) -> tuple[bool | None, str | None]:
+    """Whether the record shows other disease excluded: True, False (recorded as not excluded) or None (not
+    documented, with the words). 'Excluded' recorded beside an abnormal result that leaves a mimic open (an abnormal
+    MRI, an expanded AR repeat, parkinsonism on examination) is contradicted by the record: not documented."""
+    if exam.other_disease_excluded is False:
+        return False, "other disease is recorded as not excluded"
+    if exam.other_disease_excluded is None:
+        return None, "exclusion of other disease by neuroimaging and laboratory tests not documented"
+    if open_mimics:
+        return None, ("other disease is recorded as excluded, but the record holds abnormal results that leave a "
+                      "mimic open: " + "; ".join(open_mimics) + " (an investigation recorded abnormal is read as "
+                      "showing that mimic; if it does not, e.g. an incidental finding, record it as normal)")
+    return True, None
+
+
+def _requirements(exam: Examination, open_mimics: Sequence[str] = ()) -> list[str]:
     out = []
     if exam.progression_documented is not True:
         out.append("progression (spread within or between regions) not documented" if exam.progression_documented
                    is None else "progression is recorded as absent")
-    if exam.other_disease_excluded is not True:
-        out.append("exclusion of other disease by neuroimaging and laboratory tests not documented"
-                   if exam.other_disease_excluded is None else "other disease is recorded as not excluded")
+    excluded, words = _exclusion(exam, open_mimics)
+    if excluded is not True and words:
+        out.append(words)
     for field, text in (("sensory_signs", "sensory signs"), ("sphincter_disturbance", "sphincter disturbance"),
                         ("parkinsonism", "parkinsonism")):
         if getattr(exam, field) is True:
@@ -163,14 +180,14 @@ def _requirements(exam: Examination) -> list[str]:
     return out
 
 
-def el_escorial(exam: Examination) -> CriteriaResult:
+def el_escorial(exam: Examination, open_mimics: Sequence[str] = ()) -> CriteriaResult:
     caveats: list[str] = []
     findings = _findings(exam, caveats)
     umn = {r for r, f in findings.items() if f.umn}
     clin = {r for r, f in findings.items() if f.lmn}
     emg = {r for r, f in findings.items() if emg_lmn_reec(r, f.emg, caveats)}
     category, why, _ = _grade(umn, clin)  # rEEC categories use clinical LMN signs
-    requirements = _requirements(exam)
+    requirements = _requirements(exam, open_mimics)
     if category in (POSSIBLE, NOT_MET):
         # Laboratory-supported probable: clinical UMN+LMN in 1 region or UMN alone in 1 region, and
         # EMG LMN signs in >= 2 limbs, with neuroimaging/laboratory exclusion of other causes.
@@ -183,7 +200,8 @@ def el_escorial(exam: Examination) -> CriteriaResult:
                     caveats.append(f"{r.value}: limbs with EMG evidence not recorded; counted as 1")
                 limbs += 1 if given is None else given
         clinical_ok = len(umn & clin) == 1 or len(umn) >= 1
-        excluded = exam.other_disease_excluded is True
+        exclusion, exclusion_words = _exclusion(exam, open_mimics)
+        excluded = exclusion is True
         if clinical_ok and limbs >= 2 and excluded:
             category = PROBABLE_LAB
         else:
@@ -193,7 +211,8 @@ def el_escorial(exam: Examination) -> CriteriaResult:
             if limbs < 2:
                 parts.append(f"EMG LMN evidence (fibrillations/PSW with chronic neurogenic change) in {limbs} limb(s); needs 2")
             if not excluded:
-                parts.append("neuroimaging and laboratory exclusion of other causes not documented")
+                parts.append("neuroimaging and laboratory exclusion of other causes not documented" if exclusion is None
+                             and exam.other_disease_excluded is None else str(exclusion_words))
             why.append(WhyNot(category=PROBABLE_LAB, reason="; ".join(parts)))
     if category == NOT_MET:
         why.append(WhyNot(category=POSSIBLE, reason=f"UMN+LMN in no region, UMN alone in fewer than 2 regions "
@@ -206,7 +225,7 @@ def el_escorial(exam: Examination) -> CriteriaResult:
                           sources=["S-Bro00", "S-EMG07"])
 
 
-def awaji(exam: Examination) -> CriteriaResult:
+def awaji(exam: Examination, open_mimics: Sequence[str] = ()) -> CriteriaResult:
     caveats: list[str] = []
     findings = _findings(exam, caveats)
     umn = {r for r, f in findings.items() if f.umn}
@@ -217,12 +236,12 @@ def awaji(exam: Examination) -> CriteriaResult:
         why.append(WhyNot(category=POSSIBLE, reason="UMN+LMN (clinical or EMG) in no region, UMN alone in fewer "
                           "than 2 regions, and no LMN signs rostral to UMN signs"))
     return CriteriaResult(system="awaji", category=category, regions=_basis(umn, clin, emg), why_not_higher=why,
-                          requirements_not_documented=_requirements(exam),
+                          requirements_not_documented=_requirements(exam, open_mimics),
                           caveats=[*caveats, "the laboratory-supported probable category does not exist in Awaji"],
                           sources=["S-deC08"])
 
 
-def gold_coast(exam: Examination) -> CriteriaResult:
+def gold_coast(exam: Examination, open_mimics: Sequence[str] = ()) -> CriteriaResult:
     caveats: list[str] = []
     findings = _findings(exam, caveats)
     umn = {r for r, f in findings.items() if f.umn}
@@ -256,10 +275,12 @@ def gold_coast(exam: Examination) -> CriteriaResult:
             problems.append(f"{text} recorded as absent")
         elif flag is None:
             undocumented.append(f"{text} not documented")
-    if exam.other_disease_excluded is False:
+    excluded, words = _exclusion(exam, open_mimics)
+    if excluded is False:
         problems.append("other disease recorded as not excluded")
-    elif exam.other_disease_excluded is None:
-        undocumented.append("investigations excluding other disease not documented")
+    elif excluded is None:
+        undocumented.append("investigations excluding other disease not documented" if exam.other_disease_excluded
+                            is None else str(words))
     if problems:
         category = "not_met"
     elif undocumented:
