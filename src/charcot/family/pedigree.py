@@ -386,6 +386,10 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
         if onset is not None and age is not None and onset > age:
             raise _err(f"onset age {onset:g} is after the current age {age:g}", p, line=number, record=iid)
         status = _OBS_STATUS[status_text] if status_text else None
+        if onset is not None and status is not None and status is not Status.AFFECTED:
+            # the model reads an onset age only for an affected person: it would be dropped without a word
+            raise _err(f"onset age {onset:g} given but status is {status_text!r}", p, line=number, record=iid,
+                       hint="an onset age means the person has ALS: set status to affected, or leave onset_age empty")
         if onset is not None and status is None:
             status = Status.AFFECTED
         death_age = number_or_none("death_age")
