@@ -202,3 +202,15 @@ def test_killed_run_leaves_nothing(relocated: Path, tmp_path: Path) -> None:
             time.sleep(0.05)
         assert _alive_with(str(out)) == [], "a reader process outlived the killed run"
         assert [p.name for p in tmp_path.iterdir() if ".charcot-" in p.name] == [] or signum == signal.SIGKILL
+
+
+def test_gnomad_annotated_vcf_identical(tmp_path: Path) -> None:
+    """A VCF with gnomAD INFO fields: the calls are classified once all are read (a chromosome's annotation is judged
+    on all its alleles), through the reader process too."""
+    out = tmp_path / "scout_vep104.vcf.gz"
+    pysam.tabix_compress(str(DATA / "scout_vep104_annotated.vcf"), str(out), force=True)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    sample = next(iter(pysam.VariantFile(str(out)).header.samples))
+    two, one, reader = _both(out, sample=sample)
+    assert two == one
+    assert reader._done
