@@ -1085,7 +1085,7 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
         items.append(Item(key="gene:panel", kind="gene", name="ALS gene panel (small variants)",
                           status=ItemState.NOT_ASSESSED,
-                          reason=f"no panel gene could be assessed: {genetics.not_covered_reason.replace('the gene', 'each gene')}"
+                          reason=f"no panel gene could be assessed: {'; '.join(genetics.not_covered_kinds)}"
                           if genetics.genes_not_covered else "no small-variant VCF"))
     for gene in sorted(set(genetics.genes_assessed)):
         found = by_gene.get(gene, [])

@@ -205,7 +205,7 @@ class IndexPrefetch:
 
     def selected(self, panel: Panel, header_contigs: list[str]) -> tuple[Path, Path] | None:
         """(small bgzipped VCF, its index) holding the header and every record a panel region query of the whole
-        file could return (and the first record of each panel contig), or None: then ``index()``."""
+        file could return (and the first and last record of each panel contig), or None: then ``index()``."""
         selection, self._selection = self._selection, None
         if selection is None:
             return None
