@@ -119,18 +119,19 @@ def test_d50_interval_below_onset_is_not_printed() -> None:
 
 
 @pytest.mark.parametrize(("earlier", "last", "in_place"), [
-    ({"niv": "in_use"}, {}, "NIV in use as recorded on 2024-03-01"),           # the last visit left 'niv' out
-    ({"tracheostomy": True}, {"niv": "none"}, "tracheostomy recorded on 2024-03-01"),
+    ({"niv": "in_use", "q12": 3}, {}, "NIV in use as recorded on 2024-03-01"),  # the last visit left 'niv' out
+    ({"tracheostomy": True, "q12": 0}, {"niv": "none", "q12": 0}, "tracheostomy recorded on 2024-03-01"),
     ({}, {"q12": 2}, "ALSFRS-R respiratory insufficiency (item 12) 2"),        # continuous BiPAP at night
-    ({"niv": "in_use"}, {"niv": "none"}, None),                                # recorded as stopped
-    ({}, {"q12": 2, "niv": "none"}, None),                                     # the recorded status wins
+    ({"niv": "in_use", "q12": 3}, {"niv": "none"}, None),                      # recorded as stopped
+    # item 12 = 2 beside 'niv: none' at one visit is refused since probe-clin (tests/clinical/test_probeclin_ventilation.py)
 ])
 def test_niv_already_in_use_is_not_alerted_again(earlier: dict[str, Any], last: dict[str, Any],
                                                  in_place: str | None) -> None:
     # a patient on NIV since an earlier visit got 'NIV criteria met' when the last visit did not repeat 'niv'
     q12 = last.pop("q12", 4)
+    q12_before = earlier.pop("q12", 4)
     raw = _raw(visits=[
-        {"date": "2024-03-01", "alsfrs_r": ALL4, "fvc_percent_predicted": 45, **earlier},
+        {"date": "2024-03-01", "alsfrs_r": {**ALL4, "q12": q12_before}, "fvc_percent_predicted": 45, **earlier},
         {"date": "2024-06-01", "alsfrs_r": {**ALL4, "q12": q12}, "fvc_percent_predicted": 40, **last}])
     alerts = [x for x in assess(ClinicalCase.model_validate(raw)).care_alerts if x.kind == "niv"]
     if in_place is None:

@@ -83,7 +83,8 @@ def _any_rule(key: str, tests: list[tuple[str, bool | None]], sources: list[str]
 
 
 def _ventilation_in_place(visits: list[Visit]) -> str | None:
-    """Why ventilation is known to be in use at the last visit (None if it is not): a tracheostomy at any visit;
+    """Why ventilation is known to be in use at the last visit (None if it is not): a tracheostomy, or ALSFRS-R item
+    12 scored 0 (invasive ventilation), at any visit;
     the latest *recorded* NIV status (a visit that leaves ``niv`` out does not stop it); else, when the last visit
     records no NIV status, its ALSFRS-R item 12 below 4 (3 = intermittent BiPAP, 2 = continuous at night,
     1 = day and night, 0 = invasive ventilation; Cedarbaum 1999)."""
@@ -91,6 +92,9 @@ def _ventilation_in_place(visits: list[Visit]) -> str | None:
     trach = next((v for v in visits if v.tracheostomy), None)
     if trach is not None:
         return f"tracheostomy recorded on {trach.date.isoformat()}"
+    invasive = next((v for v in visits if v.alsfrs_r is not None and v.alsfrs_r.q12 == 0), None)
+    if invasive is not None:
+        return f"invasive ventilation (ALSFRS-R item 12 is 0) recorded on {invasive.date.isoformat()}"
     recorded = [v for v in visits if v.niv is not None]
     if recorded and recorded[-1].niv is NivStatus.IN_USE:
         return f"NIV in use as recorded on {recorded[-1].date.isoformat()}"

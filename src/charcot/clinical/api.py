@@ -199,6 +199,9 @@ def _outcome_reached(case: ClinicalCase, today: date) -> str | None:
     for v in case.visits_until(today):
         if v.tracheostomy or (v.niv is NivStatus.IN_USE and (v.niv_hours_per_day or 0) > 23):
             return "tracheostomy or NIV > 23 h/day recorded: the model's composite outcome is already reached"
+        if v.alsfrs_r is not None and v.alsfrs_r.q12 == 0:
+            return (f"ALSFRS-R item 12 is 0 on {v.date.isoformat()} (invasive mechanical ventilation): the model's "
+                    "composite outcome is already reached")
     return None
 
 

@@ -271,6 +271,23 @@ class Visit(_Strict):
                 raise ValueError("gastrostomy is 'placed' but item 5a (without gastrostomy) is scored")
         return self
 
+    @model_validator(mode="after")
+    def _ventilation_consistent(self) -> Visit:
+        # hours of NIV describe NIV in use; read beside another status they were dropped without a word
+        if self.niv_hours_per_day and self.niv is not NivStatus.IN_USE:
+            raise ValueError(f"niv_hours_per_day {self.niv_hours_per_day:g} is given but niv is "
+                             f"{'not recorded' if self.niv is None else repr(self.niv.value)}; hours of NIV mean "
+                             "'niv: in_use'")
+        # ALSFRS-R item 12 (Cedarbaum 1999): 4 no BiPAP, 3 intermittent, 2 continuous at night, 1 night and day,
+        # 0 invasive ventilation; the same visit's NIV status must tell the same story
+        q12 = self.alsfrs_r.q12 if self.alsfrs_r is not None else None
+        if q12 in (1, 2, 3) and self.niv in (NivStatus.NONE, NivStatus.REFUSED):
+            raise ValueError(f"ALSFRS-R item 12 is {q12} (BiPAP in use) but niv is {self.niv.value!r}")
+        if q12 == 4 and self.niv is NivStatus.IN_USE:
+            raise ValueError("niv is 'in_use' but ALSFRS-R item 12 is 4 (no BiPAP)")
+        # (a tracheostomy beside item 12 > 0 stays allowed: a tracheostomy may serve the airway without ventilation)
+        return self
+
     @property
     def bmi(self) -> float | None:
         if self.weight_kg is None or self.height_m is None:
