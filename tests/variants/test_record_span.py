@@ -138,3 +138,23 @@ def test_every_reading_path_finds_the_same_span(tmp_path: Path, monkeypatch: pyt
         assert first == exact[0], path_name
         # exact where a gene lies outside the span, else a record past the panel's last chr21 gene (none here)
         assert last == exact[1], path_name
+
+
+def test_the_command_says_so_through_the_forked_reader(tmp_path: Path) -> None:
+    """`charcot interpret` (its own process, as a user runs it) reads an indexed file in a forked reader process
+    (variants.early, on two CPUs): the span travels with the reading's summary, and a run that can speak for no
+    gene ends with exit code 3."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    cut = _cut(tmp_path, "before_sod1", lambda pos: pos < 31_000_000, index=True)
+    first, last = _span(cut)
+    out = tmp_path / "findings.json"
+    run = subprocess.run([sys.executable, "-m", "charcot.cli", "interpret", str(cut), "-o", str(out), "-q"],
+                         capture_output=True, text=True, env={**os.environ, "CHARCOT_EARLY_READ": "1"}, timeout=300)
+    assert run.returncode == 3, run.stderr
+    data = json.loads(out.read_text())
+    assert data["genes_assessed"] == [] and "SOD1" in data["genes_not_covered"]
+    assert f"span {first:,}-{last:,} only" in data["not_covered_reasons"]["SOD1"]
