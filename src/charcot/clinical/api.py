@@ -44,7 +44,8 @@ FVC_MATCH_DAYS = 92
 class ClinicalAssessment(BaseModel):
     case_id: str
     today: date
-    today_source: str  # "explicit" or "last_visit" (or "diagnosis"/"onset" when there is no visit)
+    today_source: str  # "explicit", "last_visit", "diagnosis" (later than the last visit), "death" (later than
+    # both) or "onset" (nothing else recorded)
     onset_date: date
     onset_precision: DatePrecision
     onset_region: OnsetRegion
@@ -90,12 +91,17 @@ def _resolve_today(case: ClinicalCase, today: date | None) -> tuple[date, str]:
                              f"{years_between(case.date_of_birth, today):.0f} years old (more than {MAX_AGE_YEARS})",
                              hint="check the date (YYYY-MM-DD)")
         return today, "explicit"
-    # The latest recorded date: a diagnosis made after the last visit is part of the record.
+    # The latest recorded date: a diagnosis made after the last visit is part of the record, and so is a death
+    # recorded after both (assessed as of the last visit, a deceased patient got predictions and care alerts).
     if case.visits and (case.diagnosis is None or case.visits[-1].date >= case.diagnosis.date):
-        return case.visits[-1].date, "last_visit"
-    if case.diagnosis is not None:
-        return case.diagnosis.date, "diagnosis"
-    return case.onset.date, "onset"
+        when, source = case.visits[-1].date, "last_visit"
+    elif case.diagnosis is not None:
+        when, source = case.diagnosis.date, "diagnosis"
+    else:
+        when, source = case.onset.date, "onset"
+    if case.death_date is not None and case.death_date > when:
+        return case.death_date, "death"
+    return when, source
 
 
 def _c9_choice(case: ClinicalCase, c9orf72_status: str | None) -> tuple[bool | None, list[str]]:
@@ -308,12 +314,18 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
     if encals.status == "refused":
         not_assessed.append(NotAssessed(what="ENCALS survival prediction", reason="; ".join(encals.refusal_reasons)))
 
+    care_alerts: list[alerts_mod.CareAlert] = []
+    if case.death_date is not None and case.death_date <= when:
+        not_assessed.append(NotAssessed(what="care alerts (NIV, gastrostomy, reminders)",
+                                        reason=f"the patient died on {case.death_date.isoformat()}"))
+    else:
+        care_alerts = alerts_mod.care_alerts(case, when)
     assessment = ClinicalAssessment(
         case_id=case.id, today=when, today_source=source, onset_date=onset, onset_precision=case.onset.precision,
         onset_region=case.onset.region, months_since_onset_today=round(months_today, 4), alsfrs_r=scores,
         delta_fs_at_diagnosis=dfs_diag, delta_fs_latest=dfs_latest, slopes=slopes, d50=d50,
         kings_clinical=kings_clinical, kings_alsfrs_r=kings_est, mitos=mitos, encals=encals, tricals=tricals,
-        criteria=criteria, mimics=mimic_checks, care_alerts=alerts_mod.care_alerts(case, when),
+        criteria=criteria, mimics=mimic_checks, care_alerts=care_alerts,
         cognition=cognition, family_history=case.family_history, genotype=case.genotype,
         not_assessed=not_assessed, caveats=caveats, sources=[])
     assessment.sources = sorted(_collect_sources(assessment.model_dump(mode="json")) | {"S-Ced99"})

@@ -89,6 +89,9 @@ def table(a: ClinicalAssessment) -> str:
         add(f"  {mimic.name} ({detail})")
     add("")
     add("Care alerts")
+    if not a.care_alerts:  # the heading never stands empty
+        why = next((n.reason for n in a.not_assessed if n.what.startswith("care alerts")), "none due")
+        add(f"  not assessed: {why}" if why != "none due" else "  none due")
     for alert in a.care_alerts:
         add(f"  [{alert.kind}] {alert.status.replace('_', ' ')}: {alert.message} (sources: "
             f"{', '.join(alert.sources)}; {alert.confidence})")

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                                                 help="Regulatory jurisdiction for therapies: US, EU, UK, ... (default: "
                                                      "the configuration's 'jurisdiction')."),
         assessment_date: str | None = typer.Option(None, "--assessment-date", metavar="DATE",
-                                                   help="Date of the assessment, YYYY-MM-DD (default: the clinical record's last visit, or its diagnosis if later)."),
+                                                   help="Date of the assessment, YYYY-MM-DD (default: the clinical record's last visit, or its diagnosis or death date if later)."),
         country: str | None = typer.Option(None, "--country", metavar="CODE",
                                            help="Patient's country (ISO 3166 code, e.g. DE); gives the jurisdiction."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF."),

@@ -1,0 +1,56 @@
+"""Reviewer probe (probe-clin): a death recorded after the last visit is part of the record.
+
+Before the fix a record whose death date came after its last visit was assessed as of the last visit: the
+patient got an ENCALS prediction ("from today: 12 months 55%"), care alerts and reminders ("offer genetic
+counselling"), and the report matched therapies, with nothing saying the patient had died. Through the real
+command line, on an unseen case written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+_CASE = """id: probe-dead
+sex: male
+date_of_birth: 1960-03-01
+onset: {date: 2024-01, region: bulbar}
+diagnosis: {date: 2024-06-10, el_escorial_at_diagnosis: definite}
+ftd: false
+death_date: 2025-03-01
+genotype: {c9orf72_status: normal}
+visits:
+  - date: 2024-06-10
+    alsfrs_r: {q1: 3, q2: 3, q3: 3, q4: 4, q5a: 4, q6: 4, q7: 4, q8: 4, q9: 4, q10: 4, q11: 4, q12: 4}
+    fvc_percent_predicted: 80
+  - date: 2024-12-10
+    alsfrs_r: {q1: 1, q2: 2, q3: 1, q4: 1, q5b: 3, q6: 3, q7: 4, q8: 4, q9: 4, q10: 3, q11: 4, q12: 3}
+    gastrostomy: placed
+    niv: in_use
+    fvc_percent_predicted: 55
+"""
+
+
+def test_death_after_the_last_visit_is_the_assessment_date(run_cli: Any, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(_CASE)
+    r = run_cli("clinical", case, "--format", "json")
+    assert r.code == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert a["today"] == "2025-03-01" and a["today_source"] == "death"
+    assert a["kings_clinical"]["stage"] == "5"
+    assert a["encals"]["status"] == "refused" and a["tricals"]["risk_profile"] is None
+    assert a["care_alerts"] == []
+    assert any(n["what"].startswith("care alerts") and "died on 2025-03-01" in n["reason"] for n in a["not_assessed"])
+    table = run_cli("clinical", case)
+    assert "as of 2025-03-01 (death)" in table.stdout and "not assessed: the patient died on 2025-03-01" in table.stdout
+
+
+def test_an_explicit_date_before_death_is_still_assessed(run_cli: Any, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(_CASE)
+    r = run_cli("clinical", case, "--format", "json", "--assessment-date", "2024-12-10")
+    assert r.code == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert a["today_source"] == "explicit" and a["kings_clinical"]["stage"] == "4A+4B"
+    assert a["encals"]["status"] != "refused" and a["care_alerts"]
