@@ -140,10 +140,9 @@ def test_every_reading_path_finds_the_same_span(tmp_path: Path, monkeypatch: pyt
         assert last == exact[1], path_name
 
 
-def test_the_command_says_so_through_the_forked_reader(tmp_path: Path) -> None:
-    """`charcot interpret` (its own process, as a user runs it) reads an indexed file in a forked reader process
-    (variants.early, on two CPUs): the span travels with the reading's summary, and a run that can speak for no
-    gene ends with exit code 3."""
+def test_the_command_says_so(tmp_path: Path) -> None:
+    """`charcot interpret` (its own process, as a user runs it) on an indexed cut file: the span travels with the
+    reading's summary, and a run that can speak for no gene ends with exit code 3."""
     import json
     import os
     import subprocess
@@ -153,7 +152,7 @@ def test_the_command_says_so_through_the_forked_reader(tmp_path: Path) -> None:
     first, last = _span(cut)
     out = tmp_path / "findings.json"
     run = subprocess.run([sys.executable, "-m", "charcot.cli", "interpret", str(cut), "-o", str(out), "-q"],
-                         capture_output=True, text=True, env={**os.environ, "CHARCOT_EARLY_READ": "1"}, timeout=300)
+                         capture_output=True, text=True, env=dict(os.environ), timeout=300)
     assert run.returncode == 3, run.stderr
     data = json.loads(out.read_text())
     assert data["genes_assessed"] == [] and "SOD1" in data["genes_not_covered"]

@@ -25,7 +25,6 @@ from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, p
 from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
-from charcot.variants.early import EarlyFailed
 from charcot.variants.model import (
     NO_CALLABLE_EXON,
     NO_RECORD_ON_CHROMOSOME,
@@ -55,7 +54,6 @@ from charcot.variants.reader import (
 if TYPE_CHECKING:
     from charcot.genome.panels import GeneSelection
     from charcot.knowledge.schema.genes import Record as GeneRecord
-    from charcot.variants.early import EarlyRead
     from charcot.variants.resources import (
         ClinVarResource,
         GnomadCoverage,
@@ -369,7 +367,6 @@ def interpret(
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
     local_frequencies: Path | None = None,
-    early: EarlyRead | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
@@ -393,10 +390,7 @@ def interpret(
 
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
-    ``hpo`` it decides PP4 (charcot.acmg.phenotype).
-
-    ``early``: a reader process started on the same file and options (``charcot.variants.early``, the ``interpret``
-    command); its calls are classified as they arrive, and on any failure the file is read here as without it."""
+    ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
 
     vcf = Path(vcf)
     # An unindexed bgzipped WGS gets a temporary index, built while the rest is prepared.
@@ -407,7 +401,7 @@ def interpret(
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
                           clinvar_summary=clinvar_summary, resources=resources, selection=genes,
                           gnomad_coverage=gnomad_coverage, onset_age=onset_age,
-                          local_frequencies=local_frequencies, early=early if prefetch is None else None)
+                          local_frequencies=local_frequencies)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -442,7 +436,6 @@ def _interpret(
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
     local_frequencies: Path | None = None,
-    early: EarlyRead | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -528,69 +521,37 @@ def _interpret(
     extra = dict(extra_evidence or {})
     memo_ok = (_QUIET_MEMO and clinvar_res is None and gnomad_res is None and scores is None and coverage is None
                and local is None)
+    read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
+                      include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
+    panel = panel_for(read.build)
+    if bundle is not None and bundle.build != read.build:
+        raise InputError(f"the resource bundle is {bundle.build.value} but the patient's VCF is {read.build.value}",
+                         path=resources, hint=f"build a {read.build.value} bundle with 'charcot resources build "
+                                              f"--build {read.build.value}'")
+    for res in (clinvar_res, gnomad_res, local, coverage):
+        if res is not None:
+            res.check_build(read.build)
+    if clinvar_summary is not None:
+        if clinvar_res is None:
+            raise InputError("a ClinVar variant_summary was given without the ClinVar VCF", path=clinvar_summary,
+                             hint="give --clinvar clinvar.vcf.gz too (the summary only adds protein changes)")
+        from charcot.variants.clinvar import read_variant_summary
+
+        clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
+                                                                [g.symbol for g in genes]))
+    _unreached_annotation(read.calls, read.schema.frequency_fields)
+    known_kb = known_variants(read.build)
+    engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     findings: list[VariantFinding] = []
     memo: _QuietMemo | None = _QuietMemo() if memo_ok else None
-
-    def classify(calls: Sequence[Call], first: int, build: Build, annotated: bool, panel: Panel,
-                 known_kb: Sequence[KnownVariant], engine_csq: Mapping[int, list[TranscriptConsequence]]) -> None:
-        for i, call in enumerate(calls, start=first):
-            key = variant_key(call.chrom, call.allele)
-            for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
-                findings.append(classify_allele(
-                    call, key, pg, gene_by_symbol.get(pg.symbol), build, sex_norm, hpo_terms, known_kb, clinvar_res,
-                    gnomad_res, extra.get(key, ()), annotated, diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                    engine_ran=transcripts is not None, scores=scores, memo=memo, coverage=coverage,
-                    onset_age=onset_age, local=local))
-
-    read: ReadResult | None = None
-    streamed = False  # classified batch by batch as the reader process delivered them
-    if early is not None and bundle is None and clinvar_res is None and gnomad_res is None and scores is None \
-            and coverage is None and local is None and clinvar_summary is None and reference is None \
-            and transcripts is None and prefetch is None and not extra:
-        # nothing between reading and classifying can fail here, and an allele's finding does not depend on the
-        # others unless the VCF carries gnomAD fields (_unreached_annotation reads them all first)
-        try:
-            done = 0
-            for kind, value in early.stream():
-                if kind == "start":
-                    build_read, annotated, streamed = value
-                    if streamed:
-                        panel, known_kb = panel_for(build_read), known_variants(build_read)
-                elif kind == "calls":
-                    if streamed:
-                        classify(value, done, build_read, annotated, panel, known_kb, {})
-                        done += len(value)
-                else:
-                    read = value
-        except EarlyFailed:
-            findings.clear()  # the file is read here: the same calls, or the same error
-            memo = _QuietMemo() if memo_ok else None
-            read, streamed = None, False
-    if read is None:
-        read = read_calls(vcf, panel_for, sample=sample, build=build, sex=sex_norm, min_gq=min_gq, min_dp=min_dp,
-                          include_filtered=include_filtered, threads=environ_threads(), prefetch=prefetch)
-    if not streamed:
-        if bundle is not None and bundle.build != read.build:
-            raise InputError(f"the resource bundle is {bundle.build.value} but the patient's VCF is "
-                             f"{read.build.value}", path=resources,
-                             hint=f"build a {read.build.value} bundle with 'charcot resources build "
-                                  f"--build {read.build.value}'")
-        for res in (clinvar_res, gnomad_res, local, coverage):
-            if res is not None:
-                res.check_build(read.build)
-        if clinvar_summary is not None:
-            if clinvar_res is None:
-                raise InputError("a ClinVar variant_summary was given without the ClinVar VCF", path=clinvar_summary,
-                                 hint="give --clinvar clinvar.vcf.gz too (the summary only adds protein changes)")
-            from charcot.variants.clinvar import read_variant_summary
-
-            clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
-                                                                    [g.symbol for g in genes]))
-        _unreached_annotation(read.calls, read.schema.frequency_fields)
-        known_kb = known_variants(read.build)
-        engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
-        classify(read.calls, 0, read.build, read.schema.annotated, panel_for(read.build), known_kb, engine_csq)
-    panel = panel_for(read.build)
+    for i, call in enumerate(read.calls):
+        key = variant_key(call.chrom, call.allele)
+        for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
+            findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
+                                     known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
+                                     diagnosis=diagnosis, engine=engine_csq.get(i, ()),
+                                     engine_ran=transcripts is not None, scores=scores, memo=memo,
+                                     coverage=coverage, onset_age=onset_age, local=local))
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 

@@ -129,6 +129,7 @@ def register(app: typer.Typer) -> None:
             from charcot.cli_contract import emit, readable_input, split_terms
             from charcot.errors import NothingAssessed
             from charcot.genome.panels import select_genes
+            from charcot.variants.api import interpret, to_json, to_tsv
 
             selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
             if resources is None:
@@ -136,28 +137,12 @@ def register(app: typer.Typer) -> None:
 
                 resources = load_config().path("resource_bundle")
             with readable_input(vcf) as path:
-                early = None
-                if path == vcf and all(x is None for x in (resources, clinvar, gnomad, gnomad_coverage,
-                                                           local_frequencies, clinvar_summary, reference,
-                                                           transcripts)):
-                    # an indexed file is read in a second process while the classification is imported (issue 20)
-                    from charcot.variants.early import EarlyRead
-
-                    early = EarlyRead.start(path, selection=selection, sample=sample, build=build, sex=sex,
-                                            min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered)
-                try:
-                    from charcot.variants.api import interpret, to_json, to_tsv
-
-                    result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
-                                       hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
-                                       min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered,
-                                       genes=selection, reference=reference, transcripts=transcripts,
-                                       clinvar_summary=clinvar_summary, resources=resources,
-                                       gnomad_coverage=gnomad_coverage, onset_age=onset_age,
-                                       local_frequencies=local_frequencies, early=early)
-                finally:
-                    if early is not None:
-                        early.close()
+                result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
+                                   hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
+                                   min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
+                                   reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
+                                   resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age,
+                                   local_frequencies=local_frequencies)
             if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
                 result.input = str(vcf)
                 for item in result.provenance.inputs:

@@ -23,7 +23,7 @@ import struct
 import tempfile
 import warnings
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -852,9 +852,7 @@ def _read_calls(
     include_filtered: bool = False,
     threads: int = 1,
     prefetch: IndexPrefetch | None = None,
-    sink: Callable[[ReadResult], None] | None = None,
 ) -> ReadResult:
-    # ``sink``: called with the result after each panel record (variants.early hands the calls on as they come)
     vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None)
     infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
@@ -1049,8 +1047,6 @@ def _read_calls(
                 result.panel_records += 1
                 _handle_record(v, n, path, result, schema, sample_idx, resolved, ploidy_male, par,
                                min_gq, min_dp, include_filtered, declared)
-                if sink is not None:
-                    sink(result)
             if indexed:
                 # the chromosomes of the calls and blocks just read have records; only the others are asked
                 known = {c.chrom for c in result.calls} | {b.chrom for b in result.blocks}
