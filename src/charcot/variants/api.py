@@ -667,9 +667,9 @@ def _interpret(
     clinvar_consulted = clinvar_res is not None or bool(read.schema.clinvar_fields)
     if not clinvar_consulted:
         not_assessed.append(NotAssessed(
-            what="ClinVar assertions for the variants found (shown for reference; PS1/PM5 drew on the knowledge base "
-                 "only)",
-            reason="no ClinVar file or resource bundle was given and the VCF carries no ClinVar annotation (CLNSIG)",
+            what="ClinVar assertions for the variants found",
+            reason="no ClinVar file or resource bundle was given and the VCF carries no ClinVar annotation (CLNSIG); "
+                   "ClinVar is shown for reference only, and PS1/PM5 drew on the knowledge base alone",
             how_to_assess="give ClinVar's clinvar.vcf.gz of the patient's build with its index (--clinvar), or a "
                           "resource bundle made from it (--resources)"))
     no_clinvar = [f for f in findings if f.clinvar_not_covered is not None]
