@@ -47,6 +47,21 @@ def partial_date_start(text: str) -> date:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+def partial_date_end(text: str) -> date:
+    """The last day a partial date ('2025', '2025-09') can mean: a status dated so is at least this recent."""
+    import calendar
+
+    parts = [int(p) for p in text.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
+
+
+#: An open trial status not confirmed within this many days of the matching date is not taken as open: the
+#: registry's own rule (ClinicalTrials.gov shows a recruiting / not yet recruiting / active, not recruiting study
+#: whose status has not been confirmed within the past 2 years as 'Unknown', S-CTgovUnknown).
+OPEN_STATUS_MAX_AGE_DAYS = 730
+
+
 def _sort_key(event: RegulatoryEvent) -> date:
     return partial_date_start(event.date) if event.date else date.min
 
@@ -248,6 +263,14 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
     unverified = status.confidence is Confidence.UNVERIFIED or trial.confidence is Confidence.UNVERIFIED
     state = status.status.value.replace("_", " ")
     status_text = f"status {state} as of {status.as_of}{' (unverified)' if unverified else ''}; check clinicaltrials.gov"
+    stale = (open_ is True and on is not None
+             and (on - partial_date_end(status.as_of)).days > OPEN_STATUS_MAX_AGE_DAYS)
+    if stale:
+        # 'open' observed more than two years before the matching date is not known to hold on it
+        open_ = None
+        state = (f"{state} as of {status.as_of}, not confirmed within the 2 years before the matching date "
+                 f"{on.isoformat() if on else ''}; the registry shows such a status as 'Unknown'")
+        status_text = f"status {state}; check clinicaltrials.gov"
     # A study that takes no one new can never be 'eligible': the criteria are shown, the verdict says it is closed.
     if open_ is False:
         if verdict is not Verdict.NOT_ELIGIBLE:
@@ -288,7 +311,8 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         trial_status=status.status.value, trial_status_as_of=status.as_of, open_to_new_participants=open_,
         phase=trial.phase, genotype_requirement=trial.genotype_requirement,
         mechanisms=_explain(therapy, mechanisms, facts, gene_roles) if therapy else [],
-        evidence_level=trial.key_result, notes=notes, sources=sorted({*trial.sources, *status.sources}),
+        evidence_level=trial.key_result, notes=notes,
+        sources=sorted({*trial.sources, *status.sources, *(["S-CTgovUnknown"] if stale else [])}),
         unverified=unverified)
 
 
