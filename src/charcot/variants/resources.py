@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -703,18 +704,19 @@ class GnomadCoverage:
                 return v
         return None
 
-    def chromosomes(self) -> set[str]:
-        """The chromosomes the file has rows on (charcot's names)."""
+    @cached_property
+    def chromosomes(self) -> frozenset[str]:
+        """The chromosomes the file has rows on (charcot's names); found once, not per allele looked up."""
         if self.rows is not None:
-            return {chrom for chrom, _pos in self.rows}
-        return {normalise_contig(str(c)) for c in self.table.contigs}
+            return frozenset(chrom for chrom, _pos in self.rows)
+        return frozenset(normalise_contig(str(c)) for c in self.table.contigs)
 
     def covered(self, chrom: str, start: int, end: int) -> tuple[bool, str]:
         """(covered, what the file says) for every base of [start, end]; a base the file has no row for is not
         covered (gnomAD lists the bases it called); a chromosome the file has no row on is not covered either, and
         said so (a per-chromosome file or a cut of other regions, not a base gnomAD failed to call)."""
-        if chrom not in self.chromosomes():
-            listed = ", ".join(sorted(self.chromosomes(), key=lambda c: (len(c), c))[:6]) or "none"
+        if chrom not in self.chromosomes:
+            listed = ", ".join(sorted(self.chromosomes, key=lambda c: (len(c), c))[:6]) or "none"
             return False, (f"the gnomAD coverage file {self.path.name} has no rows on chromosome {chrom} (it has: "
                            f"{listed}), so gnomAD's coverage there was not checked")
         worst: tuple[float, str] | None = None
