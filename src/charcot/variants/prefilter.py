@@ -23,9 +23,11 @@ import subprocess
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from charcot.genome.builds import normalise_contig
+
+K = TypeVar("K", str, bytes)
 
 #: Files smaller than this are streamed through cyvcf2 directly (starting bcftools costs more than it saves).
 MIN_BYTES = 4 << 20
@@ -103,12 +105,7 @@ class TextScan:
             raise Doubt("a POS that is not a position")
         self.records += 1
         self._contig(line[:tab])
-        self._span(line[:tab], int(pos), int(pos))
-
-    def _span(self, contig: bytes, first: int, last: int) -> None:
-        low, high = min(first, last), max(first, last)
-        old = self.spans.get(contig)
-        self.spans[contig] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
+        widen(self.spans, line[:tab], int(pos), int(pos))
 
     def _contig(self, contig: bytes) -> None:
         if contig not in self.contigs:
@@ -141,7 +138,7 @@ class TextScan:
             self.records += run
             self._contig(contig)
             a, b = int(starts[0]) + width + 1, int(starts[run - 1]) + width + 1
-            self._span(contig, int(data[a:data.find(b"\t", a, e)]), int(data[b:data.find(b"\t", b, e)]))
+            widen(self.spans, contig, int(data[a:data.find(b"\t", a, e)]), int(data[b:data.find(b"\t", b, e)]))
             starts = starts[run:]
             changes += 1
             if changes > 256 and len(starts):  # many short runs: line by line is cheaper
@@ -361,12 +358,18 @@ def normalised(contigs: set[bytes]) -> set[str]:
     return {normalise_contig(c.decode(errors="replace")) for c in contigs}
 
 
+def widen(spans: dict[K, tuple[int, int]], contig: K, first: int, last: int) -> None:
+    """Add a run of records on ``contig`` whose first record has POS ``first`` and last POS ``last`` to the
+    per-contig spans (an unsorted run adds only the span between its two ends: narrower, never wider)."""
+    low, high = min(first, last), max(first, last)
+    old = spans.get(contig)
+    spans[contig] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
+
+
 def normalised_spans(spans: dict[bytes, tuple[int, int]]) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for contig, (first, last) in spans.items():
-        chrom = normalise_contig(contig.decode(errors="replace"))
-        old = out.get(chrom)
-        out[chrom] = (first, last) if old is None else (min(old[0], first), max(old[1], last))
+        widen(out, normalise_contig(contig.decode(errors="replace")), first, last)
     return out
 
 

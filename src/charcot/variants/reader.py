@@ -1003,7 +1003,7 @@ def _read_calls(
                     v = next(it)
                 except StopIteration:
                     if last_chrom is not None:
-                        _widen(result.spans, normalise_contig(last_chrom), run_first, start)
+                        prefilter.widen(result.spans, normalise_contig(last_chrom), run_first, start)
                     break
                 except Exception as exc:
                     raise _unparsable_record(path, n, exc) from None
@@ -1011,7 +1011,7 @@ def _read_calls(
                 chrom = v.CHROM
                 if chrom != last_chrom:
                     if last_chrom is not None:  # ``start``: the previous record's POS, the last of its run
-                        _widen(result.spans, normalise_contig(last_chrom), run_first, start)
+                        prefilter.widen(result.spans, normalise_contig(last_chrom), run_first, start)
                     run_first = v.POS
                     last_chrom = chrom
                     result.contigs_with_records.add(normalise_contig(chrom))
@@ -1125,14 +1125,6 @@ def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
         if first is not None:
             found.add(normalise_contig(chrom))
     return found
-
-
-def _widen(spans: dict[str, tuple[int, int]], chrom: str, first: int, last: int) -> None:
-    """Add a run of records on ``chrom`` whose first record has POS ``first`` and last POS ``last`` to the
-    per-chromosome spans (an unsorted run adds only the span between its two ends: narrower, never wider)."""
-    low, high = min(first, last), max(first, last)
-    old = spans.get(chrom)
-    spans[chrom] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
 
 
 def _record_at_or_after(vcf: Any, name: str, pos: int) -> int | None:
