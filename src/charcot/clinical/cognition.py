@@ -84,6 +84,11 @@ def assess_cognition(cognition: Cognition | None, ftd_flag: bool | None) -> Cogn
     if recorded is not None and derived is not None and recorded is not derived:
         caveats.append(f"recorded category {recorded.value} differs from the one derived from findings "
                        f"({derived.value}); the recorded one is used")
+    if ftd_flag is not None and recorded is None and derived is not None \
+            and ftd_flag != (derived is StrongCategory.ALS_FTD):
+        caveats.append(f"the category derived from the findings ({derived.value}) "
+                       f"{'is' if derived is StrongCategory.ALS_FTD else 'is not'} ALS-FTD, but the record says "
+                       f"ftd: {str(ftd_flag).lower()}; the recorded flag is used (ENCALS reads it)")
     chosen = recorded or derived
     ftd = ftd_flag if ftd_flag is not None else (None if chosen is None else chosen is StrongCategory.ALS_FTD)
     return CognitionAssessment(ecas=ecas, strong_category_recorded=recorded, strong_category_derived=derived,

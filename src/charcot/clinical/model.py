@@ -335,6 +335,11 @@ class StrongCategory(StrEnum):
     ALS_FTD = "als_ftd"
 
 
+_ECAS_WORDS = {"total": "total", "als_specific": "ALS-specific score", "als_nonspecific": "ALS-non-specific score",
+               "executive": "executive", "language": "language", "verbal_fluency": "verbal fluency",
+               "memory": "memory", "visuospatial": "visuospatial"}
+
+
 class Ecas(_Strict):
     date: _dt.date | None = None
     total: int | None = Field(default=None, ge=0, le=136)
@@ -345,6 +350,22 @@ class Ecas(_Strict):
     verbal_fluency: int | None = Field(default=None, ge=0, le=24)
     memory: int | None = Field(default=None, ge=0, le=24)
     visuospatial: int | None = Field(default=None, ge=0, le=12)
+
+    @model_validator(mode="after")
+    def _sums_agree(self) -> Ecas:
+        # the ECAS scores are sums (Abrahams 2014): total = ALS-specific + ALS-non-specific; ALS-specific =
+        # executive + language + verbal fluency; ALS-non-specific = memory + visuospatial. A total that disagrees
+        # with its parts is a typing error, and the cut-offs would read the two differently.
+        for whole, parts in (("total", ("als_specific", "als_nonspecific")),
+                             ("als_specific", ("executive", "language", "verbal_fluency")),
+                             ("als_nonspecific", ("memory", "visuospatial"))):
+            value = getattr(self, whole)
+            given = [getattr(self, p) for p in parts]
+            if value is not None and all(v is not None for v in given) and value != sum(given):
+                raise ValueError(f"ECAS {_ECAS_WORDS[whole]} {value} is not the sum of "
+                                 + " + ".join(f"{_ECAS_WORDS[p]} {v}" for p, v in zip(parts, given, strict=True))
+                                 + f" = {sum(given)}")
+        return self
 
 
 class RascovskyFeature(StrEnum):
@@ -460,6 +481,16 @@ class ClinicalCase(_Strict):
         if unknown:
             raise ValueError(f"unknown investigation {unknown[0]!r}; known: {', '.join(sorted(INVESTIGATIONS))}")
         return value
+
+    @model_validator(mode="after")
+    def _ftd_agrees(self) -> ClinicalCase:
+        # the ftd flag feeds ENCALS, the recorded Strong category the cognition section: both the clinician's,
+        # so a record giving the two different answers is refused rather than one silently winning
+        recorded = self.cognition.strong_category if self.cognition is not None else None
+        if self.ftd is not None and recorded is not None and self.ftd != (recorded is StrongCategory.ALS_FTD):
+            raise ValueError(f"ftd: {str(self.ftd).lower()} contradicts cognition.strong_category {recorded.value!r}; "
+                             "give the same answer in both (ALS-FTD is strong_category 'als_ftd' with ftd: true)")
+        return self
 
     @model_validator(mode="after")
     def _chronology(self) -> ClinicalCase:

@@ -10,6 +10,12 @@ if TYPE_CHECKING:
     from charcot.clinical.api import ClinicalAssessment
 
 
+_STRONG_WORDS = {"als_cn": "cognitively and behaviourally normal (ALScn)", "als_ci": "cognitive impairment (ALSci)",
+                 "als_bi": "behavioural impairment (ALSbi)", "als_cbi": "cognitive and behavioural impairment (ALScbi)",
+                 "als_ftd": "ALS with frontotemporal dementia (ALS-FTD)"}
+_ECAS_SCORE_WORDS = {"total": "total", "als_specific": "ALS-specific", "als_nonspecific": "ALS-non-specific"}
+
+
 def table(a: ClinicalAssessment) -> str:
     lines: list[str] = []
     add = lines.append
@@ -81,6 +87,22 @@ def table(a: ClinicalAssessment) -> str:
             add(f"    {reason}")
         for r in c.requirements_not_documented:
             add(f"    ! {r}")
+    add("")
+    add("Cognition and behaviour")
+    cog = a.cognition
+    if cog is None:  # the heading never stands empty
+        why = next((n.reason for n in a.not_assessed if n.what.startswith("cognition")), "not recorded")
+        add(f"  not assessed: {why}")
+    else:
+        for e in cog.ecas:
+            add(f"  ECAS {_ECAS_SCORE_WORDS.get(e.score, e.score)}: {e.value} ({e.result}; abnormal at or below {e.cutoff})")
+        category = cog.strong_category_recorded or cog.strong_category_derived
+        if category is not None:
+            how = "recorded" if cog.strong_category_recorded is not None else "derived from the findings"
+            add(f"  Strong 2017 category: {_STRONG_WORDS[category.value]} ({how})")
+        add(f"  ALS-FTD: {'yes' if cog.ftd else 'no' if cog.ftd is False else 'not known'}")
+        for caveat in cog.caveats[1:]:
+            add(f"    ! {caveat}")
     add("")
     open_mimics = [m for m in a.mimics if m.status != "excluded"]
     add(f"Mimics not yet excluded ({len(open_mimics)} of {len(a.mimics)}):")
