@@ -597,9 +597,9 @@ def _interpret(
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
     covered_genes, not_covered, not_covered_reasons, partly = _genes_covered(panel, read, callability, findings,
                                                                              callable_at if read.gvcf else None)
-    chrom_of = {g.symbol: normalise_contig(g.chrom) for g in panel.genes}
-    outside = [] if read.gvcf else [g for g in not_covered if chrom_of[g] in read.contigs_with_records]
-    not_covered_chrom = [g for g in not_covered if g not in outside]
+    # a VCF's genes not covered split by their reason: no record on the chromosome, or outside the span of its records
+    not_covered_chrom = [g for g in not_covered if not_covered_reasons[g] == NO_RECORD_ON_CHROMOSOME]
+    outside = [g for g in not_covered if not_covered_reasons[g] not in (NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON)]
     if not_covered and read.gvcf:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "
@@ -608,7 +608,7 @@ def _interpret(
                    "sample has no coding or splice-region call in them: no variant there cannot be told apart from no "
                    "coverage",
             how_to_assess="review the coverage of these genes, or sequence them again (targeted sequencing)"))
-    if not_covered_chrom and not read.gvcf:
+    if not_covered_chrom:
         chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered_chrom}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered_chrom)} panel gene(s) on chromosomes the file has no record on: "
@@ -618,7 +618,7 @@ def _interpret(
                    "not cover",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
     if outside:
-        spans = sorted({chrom_of[g] for g in outside}, key=_chrom_order)
+        spans = sorted({normalise_contig(g.chrom) for g in panel.genes if g.symbol in outside}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(outside)} panel gene(s) outside the stretch of their chromosome that the "
                  "file's records span: " + _first_names(outside),
