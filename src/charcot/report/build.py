@@ -554,8 +554,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
         genes_not_covered=list(result.genes_not_covered),
         not_covered_reason=("; ".join(variants_model.not_covered_kinds(result.not_covered_reasons, many=False))
-                            or ("the gVCF has no callable base in the gene's exons" if result.reading.gvcf
-                                else "the VCF has no record on the gene's chromosome")),
+                            or (variants_model.NO_CALLABLE_EXON if result.reading.gvcf
+                                else variants_model.NO_RECORD_ON_CHROMOSOME)),
         not_covered_reasons=dict(result.not_covered_reasons),
         genes_partly_covered=dict(result.genes_partly_covered),
         genes_with_structural_records=list(result.genes_with_structural_records),
