@@ -94,8 +94,9 @@ def table(a: ClinicalAssessment) -> str:
         why = next((n.reason for n in a.not_assessed if n.what.startswith("cognition")), "not recorded")
         add(f"  not assessed: {why}")
     else:
-        for e in cog.ecas:
-            add(f"  ECAS {_ECAS_SCORE_WORDS.get(e.score, e.score)}: {e.value} ({e.result}; abnormal at or below {e.cutoff})")
+        for score in cog.ecas:
+            add(f"  ECAS {_ECAS_SCORE_WORDS.get(score.score, score.score)}: {score.value} ({score.result}; "
+                f"abnormal at or below {score.cutoff})")
         category = cog.strong_category_recorded or cog.strong_category_derived
         if category is not None:
             how = "recorded" if cog.strong_category_recorded is not None else "derived from the findings"
