@@ -328,3 +328,15 @@ def test_a_coverage_summary_whose_index_does_not_match_it_is_refused(tmp_path: P
     proc = run_cli("interpret", str(vcf), "--gnomad", str(gnomad), "--gnomad-coverage", str(cov), "-o", str(out))
     assert proc.code == 2 and "does not match it" in proc.stderr and "tabix -f -s1 -b2 -e2 -S1" in proc.stderr
     assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_the_clinvar_not_assessed_item_names_every_chromosome_the_file_lacks(tmp_path: Path) -> None:
+    """Variants on chromosomes 21 (SOD1) and 16 (FUS), a ClinVar subset of chromosome 1: the item says why for both."""
+    sod1, fus = exon("SOD1", 4, Build.GRCh38), exon("FUS", 5, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(fus[0], fus[1] + 5, "G", "T"), Rec(sod1[0], sod1[1] + 5, "G", "T")],
+                    build=Build.GRCh38)
+    cv = clinvar_vcf(tmp_path / "clinvar.chr1.vcf.gz", [("1", 1000000, "C", "T", "900001", REVIEWED)])
+    result = interpret(vcf, clinvar=cv)
+    (item,) = [n for n in result.not_assessed if n.what.startswith("ClinVar")]
+    assert "FUS" in item.what and "SOD1" in item.what
+    assert "chromosome 16" in item.reason and "chromosome 21" in item.reason

@@ -677,7 +677,8 @@ def _interpret(
         not_assessed.append(NotAssessed(
             what="ClinVar assertions (and PS1/PM5 from ClinVar) for the variants in "
                  + ", ".join(sorted({f.gene for f in no_clinvar})),
-            reason=f"the ClinVar file given does not cover their position ({no_clinvar[0].clinvar_not_covered})",
+            reason="the ClinVar file given does not cover their position ("
+                   + "; ".join(dict.fromkeys(f.clinvar_not_covered or "" for f in no_clinvar)) + ")",
             how_to_assess="give ClinVar's full clinvar.vcf.gz of the patient's build (or a resource bundle made from it) "
                           "with its index"))
     repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
