@@ -105,6 +105,35 @@ def _likelihood(model: PenetranceModel, status: Status, obs: Observation) -> Flo
     return like
 
 
+def _curve_end(curve: Curve) -> int:
+    """The age from which the curve records no further onset: where it reaches its final value (a Kaplan-Meier
+    curve is flat after the last onset in its data), else its last age."""
+    values = curve.values
+    final = values[-1]
+    return next(i for i, v in enumerate(values) if v >= final - 1e-12)
+
+
+def _past_the_curve(ids: list[str], obs: dict[str, Observation], status: dict[str, Status],
+                    curves: dict[str, Curve]) -> list[str]:
+    """A caveat naming the living relatives without ALS who are as old as, or older than, the age from which their
+    curve records no further onset: their remaining risk (0 by the curve) is not an estimate from onsets observed
+    at their age."""
+    past: dict[tuple[str, int], list[str]] = {}
+    ends: dict[int, int] = {}  # per curve object: a pedigree uses a few curves, each end found once
+    for iid in ids:
+        o, curve = obs[iid], curves[iid]
+        if status[iid] is Status.AFFECTED or o.is_deceased or o.model_age is None:
+            continue
+        end = ends.get(id(curve))
+        if end is None:
+            end = ends[id(curve)] = _curve_end(curve)
+        if o.model_age >= end:
+            past.setdefault((curve.title or curve.id, end), []).append(f"{iid} ({o.model_age:g})")
+    return [f"The penetrance curve ({title}) gives no further onset after age {end}: the remaining risk of "
+            f"{', '.join(sorted(people))} is 0 by the curve, not an estimate from onsets observed at that age."
+            for (title, end), people in sorted(past.items())]
+
+
 _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*%")
 
 
@@ -431,6 +460,7 @@ def relative_risks(
          if x_linked else "Homozygous carriers are assumed to have the heterozygous penetrance."),
         f"ALS in a non-carrier (phenocopy) has lifetime risk {phenocopy:g} with the gene's age shape (approximation).",
     ]
+    caveats.extend(_past_the_curve(ids, obs, status, curves))
     caveats.extend(pedigree.notes)
     if conf is Confidence.UNVERIFIED:
         caveats.append(f"The {record.gene} curve is marked unverified in the knowledge base: "
