@@ -1492,6 +1492,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         software_version=prov.software_version, knowledge_version=prov.knowledge_version,
         knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo,
         hpo_labels=_hpo_labels(ctx), diagnosis=clinical_diagnosis(ctx), diagnosis_id=ctx.diagnosis_id,
+        death_date=ctx.clinical_case.death_date if ctx.clinical_case is not None else None,
         parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, build=inputs.build, sex=inputs.sex,
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))

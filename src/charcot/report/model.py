@@ -73,6 +73,7 @@ class Header(_Model):
     hpo_labels: dict[str, str] = Field(default_factory=dict)  # id -> label from the HPO ontology (hpo3)
     diagnosis: str | None = None  # the clinical diagnosis as recorded (case record or input phenopacket)
     diagnosis_id: str | None = None  # its ontology id when the input gave one (e.g. MONDO:0004976)
+    death_date: date | None = None  # from the clinical record; the phenopacket's subject.vitalStatus says it too
     parameters: RunParameters | None = None
     laboratory: str | None = None  # from the configuration (charcot.toml 'laboratory'); printed on the report
 

@@ -176,6 +176,11 @@ def build_phenopacket(report: Report) -> Any:
             ],
         ),
     )
+    if h.death_date is not None:  # the record's death (the report stages it King's 5): never left out of the export
+        died = Timestamp()
+        died.FromDatetime(datetime.combine(h.death_date, time()))
+        packet.subject.vital_status.CopyFrom(pp.VitalStatus(status=pp.VitalStatus.Status.DECEASED,
+                                                            time_of_death=pp.TimeElement(timestamp=died)))
     for term in h.hpo_terms:
         # the label comes from the HPO ontology; an id the ontology did not label keeps no label, never itself
         packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=term, label=h.hpo_labels.get(term, ""))))
