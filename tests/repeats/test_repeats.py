@@ -451,9 +451,24 @@ def test_every_range_edge_of_every_set_is_tested() -> None:
 
 
 def test_ci_crossing_a_threshold_lowers_confidence(tmp_path: Path) -> None:
-    path = _eh5_with_c9(tmp_path, "1/2:SPANNING/SPANNING:2/22:2-2/20-26:19/5:3/6:0/0:28.17", "<STR2>,<STR22>")
+    # an intermediate estimate whose interval reaches pathogenic keeps its category, with moderate confidence
+    path = _eh5_with_c9(tmp_path, "1/2:SPANNING/SPANNING:2/28:2-2/26-33:19/5:3/6:0/0:28.17", "<STR2>,<STR28>")
     c9 = assess_repeats(path).call("C9ORF72")
     assert c9 is not None and c9.alleles[1].ci_crosses_threshold and c9.confidence == "moderate"
+    assert c9.category == AlleleCategory.INTERMEDIATE
+
+
+@pytest.mark.parametrize("ci", ["20-26", "15-45"])
+def test_normal_estimate_whose_ci_reaches_beyond_normal_is_not_normal(tmp_path: Path, ci: str) -> None:
+    """Before: 22 (CI 20-26) and 20 (CI 15-45, into the pathogenic range) were 'normal'; the interval does not
+    rule the longer size out, so the allele is indeterminate (the rule lower-bound alleles already follow)."""
+    size = int(ci.split("-")[0]) + 2
+    path = _eh5_with_c9(tmp_path, f"1/2:SPANNING/SPANNING:2/{size}:2-2/{ci}:19/5:3/6:0/0:28.17",
+                        f"<STR2>,<STR{size}>")
+    c9 = assess_repeats(path).call("C9ORF72")
+    assert c9 is not None
+    assert c9.category == AlleleCategory.INDETERMINATE and c9.confidence == "low" and c9.recommendation
+    assert "confidence interval reaches" in c9.alleles[1].summary
 
 
 # --- coordinates -----------------------------------------------------------------------------------

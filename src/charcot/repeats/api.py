@@ -17,7 +17,15 @@ from charcot.knowledge.schema.repeats import Record as Locus
 from charcot.model import AssessmentStatus, Build, NotAssessed
 from charcot.repeats.interpret import interpret_locus
 from charcot.repeats.model import LocusCall, RepeatAssessment, RepeatCohort
-from charcot.repeats.readers import Interval, RawAllele, RawCall, StrFile, parse_sample, read_str_file
+from charcot.repeats.readers import (
+    Interval,
+    RawAllele,
+    RawCall,
+    StrFile,
+    parse_sample,
+    read_str_file,
+    units_over_region,
+)
 
 NOT_ASSESSED_PHRASE = "C9orf72 (and the other repeat loci) not assessed"
 HOW_TO_ASSESS = ("run a repeat caller (ExpansionHunter, TRGT, GangSTR, HipSTR or LongTR) on the reads and pass its "
@@ -152,6 +160,10 @@ def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: s
     for locus_id, rec_indexes in by_locus.items():
         calls = [parse_sample(sf, sf.records[i], index) for i in rec_indexes]
         merged = _merge(calls)
+        locus = next(item for item in loci if item.id == locus_id)
+        coords = locus.coords(build) if build is not None else None
+        if coords is not None:  # sizes given in bp (TRGT, HipSTR, LongTR) become units over the catalog region
+            units_over_region(merged, coords.end - coords.start + 1, len(locus.display_motif))
         if merged.called:
             out[locus_id] = merged
     return out

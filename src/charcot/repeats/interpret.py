@@ -1,7 +1,8 @@
 """Interpret repeat sizes against the knowledge base's per-source thresholds.
 
 Rules (clinical safety: never more certain than the evidence):
-* an allele sized from spanning or long reads gets the category of the default set's range;
+* an allele sized from spanning or long reads gets the category of the default set's range, except that a
+  normal size whose confidence interval reaches beyond normal is indeterminate;
 * an allele supported only by flanking, in-repeat or fragment evidence is longer than the reads can show:
   it is "expanded, at least N" (N = lower confidence bound) once N is beyond the normal range, normal only
   when its whole confidence interval is normal, and indeterminate otherwise;
@@ -114,6 +115,11 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
         call.category = AlleleCategory(rng.category.value) if rng else AlleleCategory.INDETERMINATE
         call.default_category = rng.category.value if rng else None
         call.ci_crosses_threshold = default.classify(low) != default.classify(high)
+        high_rng = default.classify(high)
+        if call.category == AlleleCategory.NORMAL and (high_rng is None or high_rng.category != RepeatCategory.NORMAL):
+            # normal at the estimate, but the caller's own interval reaches beyond normal: the evidence does not
+            # rule the longer size out (the rule lower-bound alleles follow: normal only when the whole CI is)
+            call.category = AlleleCategory.INDETERMINATE
     if at_least is None and raw.support not in LOWER_BOUND_SUPPORT:
         risk = locus.length_risk(raw.size)
         if risk is not None:
@@ -151,6 +157,11 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
     elif call.category == AlleleCategory.INDETERMINATE and call.at_least is not None:
         text = (f"{call.size} repeats estimated from {call.support.words} reads, at least {call.at_least}: "
                 f"indeterminate (the confidence interval spans categories of {default.label})")
+    elif call.category == AlleleCategory.INDETERMINATE and call.ci_crosses_threshold and call.ci_high is not None:
+        reach = default.classify(call.ci_high)
+        text = (f"{_size_text(call)} repeats: indeterminate (normal at the estimate, but the confidence interval "
+                f"reaches {_WORDS[reach.category.value] if reach else 'sizes without a category'} under "
+                f"{default.label})")
     elif call.category == AlleleCategory.INDETERMINATE:
         text = f"{_size_text(call)} repeats: indeterminate (falls where {default.label} defines no category)"
     else:

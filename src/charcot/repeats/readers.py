@@ -39,6 +39,7 @@ class RawAllele:
     support: SupportType = SupportType.UNKNOWN
     reads: dict[str, int] = field(default_factory=dict)
     length_bp: int | None = None
+    length_range: tuple[int, int] | None = None  # the caller's bp range of length_bp (TRGT ALLR)
 
 
 @dataclass
@@ -417,7 +418,8 @@ def _parse_trgt(rec: Record, fmt: dict[str, str], slots: list[str], call: RawCal
             if bp:  # ALLR is the allele-length range in bp: shift the motif count by the same number of units
                 ci = (size - -(-(length - bp[0]) // unit), size + -(-(bp[1] - length) // unit))
         reads = {"spanning": int(sd[j])} if j < len(sd) and sd[j].isdigit() else {}
-        call.alleles[i] = RawAllele(size, ci, SupportType.LONG_READ, reads, length)
+        call.alleles[i] = RawAllele(size, ci, SupportType.LONG_READ, reads, length,
+                                    _ci(allr[j]) if j < len(allr) else None)
 
 
 def _parse_gangstr(fmt: dict[str, str], slots: list[str], call: RawCall) -> None:
@@ -453,6 +455,31 @@ def _parse_hipstr(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str
         length = ref_len + int(gb[i])
         call.alleles[i] = RawAllele(round(length / period), None, support,
                                     {"reads": depth} if depth is not None else {}, length)
+
+
+def units_over_region(call: RawCall, region_length: int, motif_length: int) -> None:
+    """Re-size the alleles a caller gave as lengths in bp (TRGT AL/ALLR, HipSTR and LongTR GB) in repeat units
+    over the knowledge base's catalog region, the region every threshold is defined on.
+
+    A caller's own region is often wider than the catalog's: TRGT's AR region runs on past the CAG tract
+    through a second, short CAG run, and its C9orf72 region takes in 44 bp of GC-rich flank. Counting motifs
+    over the wider region (TRGT MC) then adds the second run to the AR size and drops the CAA interruptions
+    of ATXN2, which the thresholds count. The sequence outside the catalog region is taken to be the
+    reference's (its length is the caller's reference length minus the catalog's), so an allele's units are
+    (length - that extra) / motif length, rounded: the counting ExpansionHunter, and so the thresholds, use.
+    """
+    extra = (call.end - call.start + 1) - region_length
+
+    def units(length: int) -> int:
+        return max(0, (2 * (length - extra) + motif_length) // (2 * motif_length))
+
+    for allele in call.alleles:
+        if allele is None or allele.length_bp is None or motif_length <= 0:
+            continue
+        allele.size = units(allele.length_bp)
+        if allele.length_range is not None:
+            low, high = sorted(allele.length_range)
+            allele.ci = (min(units(low), allele.size), max(units(high), allele.size))
 
 
 # --- ExpansionHunter JSON --------------------------------------------------------------------
