@@ -136,6 +136,8 @@ def load_case_facts_on(path: str | Path, on: date | None = None) -> tuple[Patien
     clinical = clinical_facts(case, a)
     if case.sex.value in ("female", "male", "other"):
         clinical["sex"] = case.sex.value
+    if case.country:  # the record's country of care decides the jurisdiction, as it does in the report
+        clinical["country"] = case.country.upper()
     repeats: dict[str, model.RepeatStatus] = {}
     findings: list[model.GeneFinding] = []
     genotype = case.genotype
@@ -143,7 +145,11 @@ def load_case_facts_on(path: str | Path, on: date | None = None) -> tuple[Patien
         for gene, status in (("C9orf72", genotype.c9orf72_status), ("AR", genotype.ar_cag_status)):
             if status.value in ("expanded", "normal"):
                 repeats[gene] = model.RepeatStatus(status.value)
-        findings = [model.GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity)
+        # the record's variant name is kept (HGVS p. or c., else as written) so a criterion listing variants reads it
+        findings = [model.GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity,
+                                      hgvs_p=f.variant if f.variant.strip().startswith("p.") else None,
+                                      hgvs_c=f.variant if f.variant.strip().startswith("c.") else None,
+                                      variant_key=None if f.variant.strip()[:2] in ("p.", "c.") else f.variant)
                     for f in genotype.findings]
     return model.PatientFacts(id=case.id, genotype=model.Genotype(findings=findings, repeats=repeats),
                               clinical=model.Clinical(**clinical)), a.today
