@@ -244,7 +244,16 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
         sex_value, sex_source = sf.sex_hint, f"{sf.caller} sample parameters"
     calls = _sample_calls(sf, loci, chosen, chosen_sample, by_locus)
     return _assessment(sf, loci, chosen, build_source, chosen_sample, calls, sex_value, sex_source, warnings,
-                       set(by_locus) | set(calls))
+                       set(by_locus) | set(calls) | _json_present(sf, loci, chosen))
+
+
+def _json_present(sf: StrFile, loci: list[Locus], build: Build | None) -> set[str]:
+    """Loci an ExpansionHunter JSON holds, genotyped or not (EH writes a locus without Genotype when it
+    cannot size it: that locus is in the file, not missing from it)."""
+    if sf.json_calls is None or build is None:
+        return set()
+    found = (match_locus(c.chrom, c.start, c.end, loci, build) for calls in sf.json_calls.values() for c in calls)
+    return {item[0].id for item in found if item is not None}
 
 
 def not_assessed() -> RepeatAssessment:
@@ -271,6 +280,6 @@ def read_repeat_cohort(path: Path, build: str | None = None,
         calls = _sample_calls(sf, loci, chosen, sample, by_locus)
         assessments[sample] = _assessment(sf, loci, chosen, build_source, sample, calls, sex,
                                           "cohort sex table" if sex else None, list(warnings),
-                                          set(by_locus) | set(calls))
+                                          set(by_locus) | set(calls) | _json_present(sf, loci, chosen))
     return RepeatCohort(caller=sf.caller, build=chosen, path=str(path), samples=list(sf.samples),
                         assessments=assessments)

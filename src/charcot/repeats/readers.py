@@ -1,5 +1,5 @@
-"""Readers for repeat-caller output: ExpansionHunter v2-v5 VCF and JSON, TRGT, GangSTR, HipSTR and
-LongTR VCFs, and Stranger-annotated VCFs of EH or TRGT.
+"""Readers for repeat-caller output: ExpansionHunter v2-v5 VCF and v3-v5 JSON (v2 JSON is refused by name), TRGT,
+GangSTR, HipSTR and LongTR VCFs, and Stranger-annotated VCFs of EH or TRGT.
 
 STR VCFs are small (one record per catalog locus), so they are read as text: that gives exact line
 numbers in errors. Only records that overlap a knowledge-base locus are parsed in full; every other
@@ -495,6 +495,12 @@ def read_eh_json(path: Path) -> StrFile:
     from charcot.structured import loads_json, read_text
 
     data = loads_json(read_text(path, "ExpansionHunter JSON"), path)
+    if isinstance(data, dict) and "LocusResults" not in data and any(
+            isinstance(v, dict) and "RepeatSizes" in v and "TargetRegion" in v for v in data.values()):
+        # ExpansionHunter v2 keyed its JSON by repeat (Genotype, GenotypeCi, RepeatSizes, TargetRegion)
+        raise InputError("ExpansionHunter v2 JSON (one key per repeat, with RepeatSizes) is not read", path=path,
+                         hint="give the VCF ExpansionHunter v2 wrote beside it (<prefix>.vcf), or the output of "
+                              "ExpansionHunter v3-v5")
     if not isinstance(data, dict) or "LocusResults" not in data:
         raise InputError("JSON without 'LocusResults': not ExpansionHunter output", path=path,
                          hint="give the <prefix>.json written by ExpansionHunter")

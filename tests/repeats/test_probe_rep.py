@@ -1,0 +1,50 @@
+"""probe-rep review: real caller formats through the real CLI/API (files in tests/data/repeats, SOURCES.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from charcot.repeats.api import assess_repeats
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "repeats"
+EH_JSON = DATA / "eh_example_repeats.json"
+
+
+def test_expansionhunter_v2_json_is_refused_by_name(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    """Before: "JSON without 'LocusResults': not ExpansionHunter output" for a real ExpansionHunter v2 JSON."""
+    out = tmp_path / "out.txt"
+    result = run_cli("repeats", DATA / "eh_v2_record.json", "--output", out)
+    assert result.code == 2  # type: ignore[attr-defined]
+    assert "ExpansionHunter v2 JSON" in result.stderr and "VCF" in result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in result.stderr and not out.exists()  # type: ignore[attr-defined]
+
+
+def _eh_json_at_c9(tmp_path: Path, **fields: str | None) -> Path:
+    """The real EH example JSON with its repeat variant moved to C9orf72 (GRCh38 catalog region)."""
+    data = json.loads(EH_JSON.read_text())
+    variant = data["LocusResults"]["SNV_AND_STR"]["Variants"]["SNV_AND_STR_chr1:2005-2008"]
+    variant.update(ReferenceRegion="chr9:27573528-27573546", RepeatUnit="GGCCCC")
+    for key, value in fields.items():
+        if value is None:
+            variant.pop(key, None)
+        else:
+            variant[key] = value
+    path = tmp_path / "eh.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_eh_json_locus_without_genotype_is_in_the_file_not_missing(tmp_path: Path) -> None:
+    """EH writes a locus it cannot size without Genotype: not assessed, and the reason says it is in the file."""
+    result = assess_repeats(_eh_json_at_c9(tmp_path, Genotype=None, GenotypeConfidenceInterval=None))
+    assert result.call("C9ORF72") is None
+    item = next(n for n in result.not_assessed if n.what.startswith("C9orf72"))
+    assert "in the file but has no genotype" in item.reason
+
+
+def test_eh_json_spanning_call_with_a_ci_into_the_pathogenic_range_is_not_normal(tmp_path: Path) -> None:
+    c9 = assess_repeats(_eh_json_at_c9(tmp_path, Genotype="2/20", GenotypeConfidenceInterval="2-2/15-45",
+                                       CountsOfSpanningReads="(2, 47), (20, 3)")).call("C9ORF72")
+    assert c9 is not None and c9.category.value == "indeterminate" and c9.confidence == "low"
