@@ -54,3 +54,12 @@ def test_an_explicit_date_before_death_is_still_assessed(run_cli: Any, tmp_path:
     a = json.loads(r.stdout)
     assert a["today_source"] == "explicit" and a["kings_clinical"]["stage"] == "4A+4B"
     assert a["encals"]["status"] != "refused" and a["care_alerts"]
+
+
+def test_visits_after_an_explicit_date_are_said_to_be_left_out(run_cli: Any, tmp_path: Path) -> None:
+    # before the fix the later visit vanished from the assessment without a word
+    case = tmp_path / "case.yaml"
+    case.write_text(_CASE)
+    r = run_cli("clinical", case, "--assessment-date", "2024-08-01")
+    assert r.code == 0, r.stderr
+    assert "1 visit(s) after the assessment date 2024-08-01 not used (the last on 2024-12-10)" in r.stdout

@@ -246,6 +246,10 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
     caveats: list[str] = []
     if case.onset.imputation_note is not None:
         caveats.append(case.onset.imputation_note)
+    later = [v.date for v in case.visits if v.date > when]
+    if later:  # an assessment as of an earlier date: the later visits are left out, and it says so
+        caveats.append(f"{len(later)} visit(s) after the assessment date {when.isoformat()} not used "
+                       f"(the last on {later[-1].isoformat()})")
     scored = [(v, v.alsfrs_r) for v in visits if v.alsfrs_r is not None]
     scores = [score(a, v.date, months_between(onset, v.date)) for v, a in scored]
     if not scores:

@@ -21,6 +21,8 @@ def table(a: ClinicalAssessment) -> str:
     add = lines.append
     add(f"Clinical assessment, case {a.case_id}: as of {a.today.isoformat()} ({a.today_source.replace('_', ' ')})")
     add(f"Onset {a.onset_date.isoformat()} ({a.onset_region.value.replace('_', ' ')}), {a.months_since_onset_today:.1f} months ago")
+    for caveat in a.caveats:  # the report's clinical notes say the same
+        add(f"  note: {caveat}")
     add("")
     add("ALSFRS-R")
     add(f"  {'date':<10}  {'months':>6}  {'total':>5}  item5  bulbar fine gross resp")
