@@ -132,9 +132,19 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         case["sex"] = _SEX.get(str(subject["sex"]), "unknown")
     if "dateOfBirth" in subject:
         case["date_of_birth"] = _timestamp_date(subject["dateOfBirth"], path, "subject.dateOfBirth")
-    death = (subject.get("vitalStatus") or {}).get("timeOfDeath") or {}
+    vital = subject.get("vitalStatus") or {}
+    death = vital.get("timeOfDeath") or {}
+    state = str(vital.get("status") or "UNKNOWN_STATUS")
     if "timestamp" in death:
+        if state == "ALIVE":
+            raise InputError("subject.vitalStatus says ALIVE but gives a time of death", path=path,
+                             record="subject.vitalStatus", hint="set status DECEASED, or remove timeOfDeath")
         case["death_date"] = _timestamp_date(death["timestamp"], path, "subject.vitalStatus.timeOfDeath")
+    elif state == "DECEASED":
+        # read as alive, a deceased patient got predictions, care alerts and therapy matches
+        raise InputError("subject.vitalStatus says DECEASED but gives no date of death (timeOfDeath.timestamp); "
+                         "the assessment needs the date", path=path, record="subject.vitalStatus.timeOfDeath",
+                         hint="add timeOfDeath.timestamp (an age at death gives only the year)")
 
     diseases = [d for d in raw.get("diseases", []) if not d.get("excluded")]
     if not diseases:
