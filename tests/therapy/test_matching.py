@@ -57,10 +57,12 @@ def test_tofersen_vus_fails_with_reclassification_note() -> None:
 
 def test_tofersen_not_yet_approved_in_eu_before_may_2024() -> None:
     tof = match(facts("sod1_patient"), region="EU", as_of=date(2024, 3, 1)).get("tofersen")
-    assert tof.verdict is Verdict.CANNOT_DECIDE  # no EU event yet on that date
+    # the EU record starts with the approval of 2024-05-31: before it tofersen was not yet marketed in the EU, which
+    # charcot knows (probe-clin: it was 'cannot decide: no regulatory record in EU')
+    assert tof.verdict is Verdict.NOT_ELIGIBLE and "not yet approved on 2024-03-01" in tof.failed[0]
     tof_us = match(facts("sod1_patient"), region="US", as_of=date(2023, 1, 1)).get("tofersen")
     assert tof_us.verdict is Verdict.NOT_ELIGIBLE  # before the first approval anywhere (2023-04-25)
-    assert "not approved for ALS in any region" in tof_us.failed[0]
+    assert "not yet approved for ALS in any region" in tof_us.failed[0]
 
 
 def test_presymptomatic_sod1_carrier_gets_atlas_with_nfl_requirement() -> None:

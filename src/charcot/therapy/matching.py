@@ -169,6 +169,14 @@ def _availability(therapy: Therapy, region: str | None, as_of: date, country: st
     approved_anywhere = any(e.status.available for e in therapy.regulatory
                             if e.date is None or partial_date_start(e.date) <= as_of)
     base = {"id": "approved_in_region", "description": "approved (marketed) in the patient's region", "sources": sources}
+    later = sorted((e for e in therapy.regulatory if e.status.available and e.date is not None
+                    and partial_date_start(e.date) > as_of), key=_sort_key)
+    if therapy.label is not None and not approved_anywhere and later:
+        # the development status is the snapshot's ('approved'): on an earlier date it was not yet
+        first = later[0]
+        return CriterionResult(**base, status=CriterionStatus.FAILED,
+                               reason=f"not yet approved for ALS in any region on {as_of.isoformat()} (first "
+                                      f"approval on record: {REGIONS.get(first.region, first.region)}, {first.date})")
     if therapy.label is None or not approved_anywhere:
         when = f" ({therapy.development_status_date})" if therapy.development_status_date else ""
         return CriterionResult(**base, status=CriterionStatus.FAILED,
@@ -192,6 +200,15 @@ def _availability(therapy: Therapy, region: str | None, as_of: date, country: st
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN, reason="the patient's country/region was not given",
                                missing="country or region")
     status = status_in_region(therapy.regulatory, region, as_of)
+    here_later = sorted((e for e in later if e.region == region), key=_sort_key)
+    if status is None and here_later:
+        # the region's record starts with a later approval: on this date the therapy was not yet marketed there,
+        # which charcot does know (not 'no regulatory record')
+        first = here_later[0]
+        return CriterionResult(**{**base, "sources": sorted(first.sources) or base["sources"]},
+                               status=CriterionStatus.FAILED,
+                               reason=f"{REGIONS.get(region, region)}: not yet approved on {as_of.isoformat()} "
+                                      f"({first.status.value.replace('_', ' ')} on {first.date})")
     if status is None:
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN,
                                reason=f"charcot has no regulatory record for {therapy.name} in {REGIONS.get(region, region)}",
