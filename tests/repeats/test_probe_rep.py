@@ -48,3 +48,18 @@ def test_eh_json_spanning_call_with_a_ci_into_the_pathogenic_range_is_not_normal
     c9 = assess_repeats(_eh_json_at_c9(tmp_path, Genotype="2/20", GenotypeConfidenceInterval="2-2/15-45",
                                        CountsOfSpanningReads="(2, 47), (20, 3)")).call("C9ORF72")
     assert c9 is not None and c9.category.value == "indeterminate" and c9.confidence == "low"
+
+
+EH5 = DATA / "justhusky_exphun_hugelymodelbat.eh5.vcf"
+
+
+def test_haploid_ar_call_in_a_stated_female_is_not_normal() -> None:
+    """The real EH v5 AR call is haploid ('1', REPCN 27), as ExpansionHunter writes for a male. Before: with
+    --sex female it was 'normal', high confidence, though her second X allele was never sized."""
+    ar = assess_repeats(EH5, sex="female").call("AR")
+    assert ar is not None
+    assert ar.category.value == "indeterminate" and ar.confidence == "low" and ar.genotype == "27"
+    assert any("not called" in w and "male ploidy" in w for w in ar.warnings) and "carrier status" not in ar.summary.split(".")[0]
+    for sex in ("male", None):  # a male (or unstated sex) keeps the caller's single X allele
+        call = assess_repeats(EH5, sex=sex).call("AR")
+        assert call is not None and call.category.value == "normal" and "not called" not in call.genotype

@@ -243,13 +243,15 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     # the one that may be expanded (callers fail on long alleles), so the known ones cannot make the locus normal
     two_copies = not (locus.x_linked and sex == "male")
     # a haploid call ('1', REPCN '2') at an autosomal locus sized one of the person's two alleles: the other is as
-    # unknown as in '1/.' (an X-linked locus keeps the caller's ploidy: a haploid X call in a stated female is a
-    # sex question, which the report's identity check raises)
-    copies = 2 if not locus.x_linked else len(raw.alleles)
+    # unknown as in '1/.'. An X-linked locus keeps the caller's ploidy unless the person is stated female: a haploid X
+    # call in a woman (the caller run with a male ploidy, or the sex is wrong) sized one of her two X alleles only
+    copies = 2 if not locus.x_linked or sex == "female" else len(raw.alleles)
     uncalled = max(len(raw.alleles), copies) - len(raw.called)
     if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
         warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
-                        f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again")
+                        f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again"
+                        + (" (a haploid call on chromosome X in a female: the caller was run with a male ploidy, "
+                           "or the stated sex is wrong)" if locus.x_linked and len(raw.alleles) == 1 else ""))
         if category == AlleleCategory.NORMAL:
             category = AlleleCategory.INDETERMINATE
     elif raw.dropout and two_copies and len(alleles) == 2 and alleles[0].size == alleles[1].size \
@@ -278,10 +280,13 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         if any(a.lower_bound_only for a in alleles):
             recommendation = locus.short_read_note + " " + locus.confirmation
     default = locus.default
+    # the genotype keeps the caller's ploidy on X (a haploid call is what the report's identity check reads as male)
+    padding = uncalled if two_copies and not (locus.x_linked and len(raw.alleles) == 1) else 0
     genotype = "/".join([*(_size_text(a) if a.lower_bound_only else str(a.size) for a in alleles),
-                         *(["not called"] * uncalled if two_copies else [])]) or raw.genotype
+                         *(["not called"] * padding)]) or raw.genotype
     head = f"{locus.gene} {locus.display_motif} repeat: {genotype}"
-    if len(alleles) == 1 and locus.x_linked and category != AlleleCategory.NORMAL and sex == "female":
+    if len(alleles) == 1 and locus.x_linked and category not in (AlleleCategory.NORMAL, AlleleCategory.INDETERMINATE) \
+            and sex == "female":
         head += " (carrier status)"
     if len(alleles) == 2 and alleles[0].summary == alleles[1].summary:
         detail = f"both alleles {alleles[0].summary}"
