@@ -63,3 +63,22 @@ def test_haploid_ar_call_in_a_stated_female_is_not_normal() -> None:
     for sex in ("male", None):  # a male (or unstated sex) keeps the caller's single X allele
         call = assess_repeats(EH5, sex=sex).call("AR")
         assert call is not None and call.category.value == "normal" and "not called" not in call.genotype
+
+
+def test_a_flag_on_one_of_the_split_records_holds_for_the_locus(tmp_path: Path) -> None:
+    """Stranger splits a TRGT genotype over records ('1/.' and './1', real NIST file, AR). Before: only the first
+    record's FILTER was kept, so LowDepth on the second gave a high-confidence call."""
+    import gzip
+
+    with gzip.open(DATA / "NIST.trgt.stranger.vcf.gz", "rt") as handle:
+        lines = handle.read().splitlines()
+    ar = [i for i, line in enumerate(lines) if "TRID=SBMA_AR;" in line]
+    assert len(ar) == 2
+    cols = lines[ar[1]].split("\t")
+    cols[6] = "LowDepth"
+    lines[ar[1]] = "\t".join(cols)
+    path = tmp_path / "nist.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    call = assess_repeats(path).call("AR")
+    assert call is not None and call.filter == "LowDepth" and call.confidence == "low"
+    assert any("FILTER=LowDepth" in w for w in call.warnings)

@@ -123,6 +123,11 @@ def _merge(calls: list[RawCall]) -> RawCall:
         merged = RawCall(calls[0].chrom, calls[0].start, calls[0].end, calls[0].locus_name, calls[0].motif,
                          calls[0].line, "/".join("." if a is None else str(a.size) for a in slots), slots,
                          calls[0].filter)
+    # a caller's flag on any of the records (FILTER, Strdrop's dropout) holds for the merged call
+    flags = [c.filter for c in calls if c.filter not in (None, "PASS")]
+    if flags and merged.filter in (None, "PASS"):
+        merged.filter = ";".join(dict.fromkeys(flags))
+    merged.dropout = any(c.dropout for c in calls)
     for c in calls:
         for key, value in c.annotation.items():
             merged.annotation.setdefault(key, value)
