@@ -82,3 +82,21 @@ def test_a_flag_on_one_of_the_split_records_holds_for_the_locus(tmp_path: Path) 
     call = assess_repeats(path).call("AR")
     assert call is not None and call.filter == "LowDepth" and call.confidence == "low"
     assert any("FILTER=LowDepth" in w for w in call.warnings)
+
+
+def test_a_flanking_only_allele_without_a_confidence_interval_is_not_normal(tmp_path: Path) -> None:
+    """Before: REPCI '.' for a FLANKING allele made its range the size alone, so 15 was 'normal' though flanking
+    reads show only that the allele is at least that long."""
+    lines = []
+    for line in EH5.read_text().splitlines():
+        if "VARID=C9ORF72" in line:
+            cols = line.split("\t")
+            cols[4] = "<STR15>"
+            cols[9] = "0/1:SPANNING/FLANKING:3/15:3-3/.:31/0:5/9:0/0:28.17"
+            line = "\t".join(cols)
+        lines.append(line)
+    path = tmp_path / "eh.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    c9 = assess_repeats(path).call("C9ORF72")
+    assert c9 is not None and c9.category.value == "indeterminate" and c9.confidence == "low"
+    assert "no confidence interval" in c9.alleles[1].summary

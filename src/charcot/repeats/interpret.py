@@ -97,7 +97,9 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
     if raw.support in LOWER_BOUND_SUPPORT:
         normal_max = _normal_max(default)
         low_rng, high_rng = default.classify(low), default.classify(high)
-        if low_rng is not None and low_rng == high_rng and low_rng.category == RepeatCategory.NORMAL:
+        # without the caller's confidence interval a lower-bound size has no upper end: never normal
+        if raw.ci is not None and low_rng is not None and low_rng == high_rng \
+                and low_rng.category == RepeatCategory.NORMAL:
             call.category = AlleleCategory.NORMAL
             call.default_category = RepeatCategory.NORMAL.value
         elif normal_max is not None and low > normal_max:
@@ -155,8 +157,10 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
         text = (f"expanded, at least {call.at_least} repeats ({call.support.words} reads only; the true size "
                 f"cannot be measured from these reads): {meaning}")
     elif call.category == AlleleCategory.INDETERMINATE and call.at_least is not None:
+        why = (f"the confidence interval spans categories of {default.label}" if call.ci_low is not None
+               else "the caller gave no confidence interval, and these reads show only a lower bound")
         text = (f"{call.size} repeats estimated from {call.support.words} reads, at least {call.at_least}: "
-                f"indeterminate (the confidence interval spans categories of {default.label})")
+                f"indeterminate ({why})")
     elif call.category == AlleleCategory.INDETERMINATE and call.ci_crosses_threshold and call.ci_high is not None:
         reach = default.classify(call.ci_high)
         text = (f"{_size_text(call)} repeats: indeterminate (normal at the estimate, but the confidence interval "
