@@ -100,3 +100,21 @@ def test_a_flanking_only_allele_without_a_confidence_interval_is_not_normal(tmp_
     c9 = assess_repeats(path).call("C9ORF72")
     assert c9 is not None and c9.category.value == "indeterminate" and c9.confidence == "low"
     assert "no confidence interval" in c9.alleles[1].summary
+
+
+def test_a_header_of_the_other_build_is_named_not_read_as_missing_loci(tmp_path: Path) -> None:
+    """The real GRCh37 EH v5 file under the real GRCh38 contig lines of the NIST TRGT header. Before: ATXN2, ATXN1
+    and AR 'not assessed: the file does not contain this locus', with no word about the build."""
+    import gzip
+
+    with gzip.open(DATA / "NIST.trgt.stranger.vcf.gz", "rt") as handle:
+        contigs = [line for line in handle.read().splitlines() if line.startswith("##contig")]
+    lines = EH5.read_text().splitlines()
+    path = tmp_path / "eh.vcf"
+    path.write_text("\n".join([lines[0], *contigs, *lines[1:]]) + "\n")
+    result = assess_repeats(path)
+    assert result.build is not None and result.build.value == "GRCh38"
+    assert any("fit GRCh37 better" in w for w in result.warnings)
+    reasons = {n.what.split()[0]: n.reason for n in result.not_assessed}
+    assert {"ATXN2", "ATXN1", "AR"} <= set(reasons)
+    assert all("fit GRCh37 better" in reasons[g] for g in ("ATXN2", "ATXN1", "AR"))

@@ -98,6 +98,9 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
         return chosen, "--build", warnings
     from_header = detect_build(sf.contig_lengths) if sf.contig_lengths else None
     if from_header is not None:
+        if scores[best][0] > scores[from_header][0]:  # a header of one build over positions of the other
+            warnings.append(f"the repeat positions fit {best.value} better than the {from_header.value} of the "
+                            "header's contig lengths: check the file's header, or give --build")
         return from_header, "header contig lengths", warnings
     if scores[best][0] == 0:
         return None, None, warnings
@@ -188,7 +191,9 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
                                        reason="the locus is in the file but has no genotype for this sample",
                                        how_to_assess=HOW_TO_ASSESS))
         else:
-            reason = ("the file does not contain this locus" if build is not None
+            misfit = next((w for w in warnings if "repeat positions fit" in w), None)
+            reason = ("no record at this locus's position; " + misfit if build is not None and misfit
+                      else "the file does not contain this locus" if build is not None
                       else "no record of the file matches a charcot repeat locus in either build")
             missing.append(NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat", reason=reason,
                                        how_to_assess=HOW_TO_ASSESS))
