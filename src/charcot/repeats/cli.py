@@ -69,9 +69,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("repeats")
     def repeats(
-        str_file: Path = typer.Argument(..., metavar="STR", help="Repeat-caller output: ExpansionHunter VCF/JSON, TRGT, "
-                                        "GangSTR, HipSTR or LongTR VCF (Stranger-annotated or not); '-' reads "
-                                        "standard input."),
+        str_file: Path = typer.Argument(..., metavar="STR", help="Repeat-caller output: ExpansionHunter VCF or "
+                                        "JSON (v3-v5), TRGT, GangSTR, HipSTR or LongTR VCF (Stranger-annotated or "
+                                        "not); '-' reads standard input."),
         sample: str | None = typer.Option(None, "--sample", help="Sample column (multi-sample files)."),
         build: str = build_option(),
         sex: str | None = sex_option(),
