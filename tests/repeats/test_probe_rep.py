@@ -118,3 +118,23 @@ def test_a_header_of_the_other_build_is_named_not_read_as_missing_loci(tmp_path:
     reasons = {n.what.split()[0]: n.reason for n in result.not_assessed}
     assert {"ATXN2", "ATXN1", "AR"} <= set(reasons)
     assert all("fit GRCh37 better" in reasons[g] for g in ("ATXN2", "ATXN1", "AR"))
+
+
+def test_an_absurd_trgt_allele_length_is_refused_not_sized(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    """AL now sizes the allele: AL=9999999 with the real MC=2 (NIST C9orf72 record) must be refused, not
+    read as a 1.6-million-unit expansion."""
+    import gzip
+
+    with gzip.open(DATA / "NIST.trgt.stranger.vcf.gz", "rt") as handle:
+        lines = handle.read().splitlines()
+    index = next(i for i, line in enumerate(lines) if "TRID=FTDALS1_C9orf72;" in line)
+    cols = lines[index].split("\t")
+    cols[9] = cols[9].replace("1/1:56,56:55-56,", "1/1:9999999,56:9999999-9999999,", 1)
+    assert cols[9] != lines[index].split("\t")[9]
+    lines[index] = "\t".join(cols)
+    path = tmp_path / "nist.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.txt"
+    result = run_cli("repeats", path, "--output", out)
+    assert result.code == 2 and "beyond any plausible length" in result.stderr  # type: ignore[attr-defined]
+    assert f"line {index + 1}" in result.stderr and not out.exists()  # type: ignore[attr-defined]

@@ -347,6 +347,10 @@ def check_alleles(path: Path, line: int | None, where: str, caller: str, shortes
         if allele.length_bp is not None and allele.length_bp < 0:
             raise InputError(f"allele length {allele.length_bp} bp is negative", path=path, line=line,
                              record=where, hint=hint)
+        # a length in bp becomes the size (units over the catalog region), so it meets the same bound
+        if allele.length_bp is not None and allele.length_bp > MAX_REPEAT_UNITS * (shortest or 6):
+            raise InputError(f"allele length {allele.length_bp:,} bp is beyond any plausible length (more than "
+                             f"{MAX_REPEAT_UNITS:,} repeat units)", path=path, line=line, record=where, hint=hint)
 
 
 def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], call: RawCall) -> None:
