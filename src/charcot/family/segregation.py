@@ -28,7 +28,7 @@ import numpy as np
 
 from charcot.errors import InputError
 from charcot.family import denovo as dn
-from charcot.family.model import Observation, Status, TestResult
+from charcot.family.model import Observation, Sex, Status, TestResult
 from charcot.family.pedigree import Pedigree
 from charcot.family.phase import phase
 from charcot.model import Build, Evidence
@@ -64,6 +64,45 @@ def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[An
             alt = int(ad[k][allele])
     # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
     return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1))
+
+
+def _chrom_class(chrom: str, pos: int, build: Build | None) -> str:
+    """'autosome' (or a pseudoautosomal X position), 'x' (X outside the PARs), 'y' or 'mt'. Without a known build
+    an X position is 'x' unless it lies in a PAR of both builds (the PARs differ between GRCh37 and GRCh38)."""
+    from charcot.variants.reader import PAR_X
+
+    if chrom in ("MT", "M"):
+        return "mt"
+    if chrom == "Y":
+        return "y"
+    if chrom != "X":
+        return "autosome"
+    builds = [build] if build is not None else list(PAR_X)
+    in_par = all(any(s <= pos <= e for s, e in PAR_X[b]) for b in builds)
+    return "autosome" if in_par else "x"
+
+
+def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
+    """Pedigree members who are not VCF samples: their genotypes are unknown (never 'non-carrier'). A name that
+    matches a sample but for case or a suffix is named, since it is most likely the same person."""
+    sset = set(samples)
+    absent = [iid for iid in pedigree.ids if iid not in sset]
+    if not absent:
+        return None
+    lower = {s.lower(): s for s in samples}
+    hints = []
+    for iid in absent:
+        near = lower.get(iid.lower()) or next((s for s in samples if s.lower().startswith(iid.lower())
+                                               or iid.lower().startswith(s.lower())), None)
+        if near is not None:
+            hints.append(f"{iid} (the VCF has {near})")
+    shown = ", ".join(absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
+    text = (f"{len(absent)} pedigree member(s) are not samples of the VCF and count as untested, never as "
+            f"non-carriers: {shown}")
+    if hints:
+        text += (f"; sample names must match the PED exactly, and these look like the same person under another "
+                 f"name: {', '.join(hints[:12])} (rename the PED individual or the VCF sample)")
+    return text
 
 
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
@@ -108,6 +147,8 @@ def _parentage(vcf_path: Path, idx: tuple[int, int, int]) -> tuple[bool, str]:
     reader = open_vcf(vcf_path)
     try:
         for v in _records(reader, vcf_path, unreadable_record):
+            if _chrom_class(v.CHROM.removeprefix("chr"), v.POS, None) != "autosome":
+                continue  # X/Y/MT follow other transmission rules: a son's X is not his father's
             calls = [_call(v, k) for k in idx]
             if not all(c.confident for c in calls):
                 continue
@@ -252,6 +293,9 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         raise InputError(f"proband {proband!r} is not a sample of the VCF", path=vcf,
                          hint=f"VCF samples: {', '.join(samples[:10])}")
     shared = [iid for iid in pedigree.ids if iid in sidx]
+    absent = _absent_note(pedigree, samples)
+    if absent is not None:
+        notes.append(absent)
     try:
         detected = detect_build(dict(zip(reader.seqnames, reader.seqlens, strict=False)))
     except Exception:  # header without contig lengths (or a test mini-reference): genes cannot be placed
@@ -262,13 +306,17 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                          f"{detected.value}", path=vcf, hint=f"drop --build or pass --build {detected.value}")
     build = build or detected
     regions = _gene_regions(build)
-    wanted = set(variant_keys) if variant_keys is not None else None
+    # keys are compared without a 'chr' prefix (results are keyed so): 'chr1-…' and '1-…' are one variant
+    wanted = {k.strip().removeprefix("chr") for k in variant_keys} if variant_keys is not None else None
     if wanted is None and not regions:
         reader.close()
         raise InputError("no panel gene coordinates for this VCF's build, and no variant keys given",
                          path=vcf, hint="pass variant keys (CHROM-POS-REF-ALT) or use a VCF with contig lengths")
     ind = pedigree[proband]
     trio = ind.father in sidx and ind.mother in sidx if ind.father and ind.mother else False
+    missing_parents = "; ".join(
+        f"the {role} is not in the pedigree" if pid is None else f"the {role} ({pid}) is not a sample of the VCF"
+        for role, pid in (("father", ind.father), ("mother", ind.mother)) if pid is None or pid not in sidx)
     parentage: tuple[bool, str] | None = None
 
     results: dict[str, list[Evidence]] = {}
@@ -312,8 +360,22 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 if pc.gt not in (1, 3) and wanted is None:
                     continue
                 evidence: list[Evidence] = []
+                cls = _chrom_class(chrom, v.POS, build)
+                sex_linked = cls in ("x", "y", "mt")
                 # de novo
-                if trio and ind.father and ind.mother:
+                if sex_linked and (cls != "x" or ind.sex is not Sex.FEMALE):
+                    # a son's X comes from his mother alone, Y from the father, MT from the mother: the trio rule
+                    # (absent from both parents) does not apply, and a heterozygous X call in a man is itself doubtful
+                    where = {"x": "chromosome X outside the pseudoautosomal regions", "y": "chromosome Y",
+                             "mt": "the mitochondrial genome"}[cls]
+                    who = "a male proband" if ind.sex is Sex.MALE else "a proband of unknown sex"
+                    het_male = (" (a heterozygous call in a man, who has one X there: check for mosaicism, "
+                                "contamination or a sample swap)" if cls == "x" and pc.gt == 1 else "")
+                    evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
+                                             reason=f"not assessed: de novo calls on {where} in {who} are not "
+                                             f"made by charcot{het_male}; review the parents' reads by hand",
+                                             sources=DENOVO_SOURCES))
+                elif trio and ind.father and ind.mother:
                     is_dn, why = dn.de_novo_status(pc, calls[ind.father], calls[ind.mother])
                     if is_dn:
                         if parentage is None:
@@ -333,8 +395,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                                  reason=f"not a de novo call: {why}", sources=DENOVO_SOURCES))
                 else:
                     evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
-                                             reason="not assessed: both parents of the proband are not in the VCF",
-                                             sources=DENOVO_SOURCES))
+                                             reason=f"not assessed: de novo needs both parents genotyped; "
+                                             f"{missing_parents}", sources=DENOVO_SOURCES))
                 # segregation
                 typed = {iid: (TestResult.CARRIER if c.gt in (1, 3) else TestResult.NONCARRIER)
                          for iid, c in calls.items() if c.confident}
@@ -343,7 +405,14 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 aff_car = [iid for iid, t in typed.items() if iid != proband
                            and t is TestResult.CARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 informative = [iid for iid in typed if pedigree.status_of(iid) is not Status.UNKNOWN]
-                if typed.get(proband) is TestResult.NONCARRIER:
+                if sex_linked:
+                    where = {"x": "chromosome X outside the pseudoautosomal regions", "y": "chromosome Y",
+                             "mt": "the mitochondrial genome"}[cls]
+                    evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
+                                             reason=f"not assessed: the co-segregation model is autosomal and this "
+                                             f"variant is on {where}, where fathers do not pass X to sons",
+                                             sources=SEG_SOURCES))
+                elif typed.get(proband) is TestResult.NONCARRIER:
                     # the factor is conditioned on the proband carrying the variant (ascertainment): for a variant
                     # the proband does not carry it would count relatives' carriers as co-segregation
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
@@ -368,6 +437,12 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                     hets_by_gene.setdefault(gene_hit[3], []).append((key, calls))
     finally:
         reader.close()
+    for key in sorted((wanted or set()) - set(results)):
+        # a requested variant with no record: no genotype of anyone is known, never 'not de novo' or 'non-carrier'
+        results[key] = [Evidence(criterion=c, strength=st, applied=False, sources=src,
+                                 reason="not assessed: the VCF has no record of this variant (check the key "
+                                 "CHROM-POS-REF-ALT and the build)")
+                        for c, st, src in (("PS2", "Strong", DENOVO_SOURCES), ("PP1", "Supporting", SEG_SOURCES))]
     if filtered:
         notes.append(f"{filtered} variant(s) skipped because their FILTER is not PASS (as interpret does)")
     if wanted is None:

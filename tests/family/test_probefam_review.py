@@ -1,0 +1,60 @@
+"""Reviewer probes of de novo / segregation on real trio VCFs (probe-fam).
+
+Before the fixes, on main:
+* a heterozygous call on X outside the PARs in a male proband with hom-ref parents got PM6 applied (trio rule on X:
+  a son's X comes from his mother alone, and a het call in a man is itself doubtful), and PP1 ran the autosomal model;
+* a requested key written 'chr1-…' or absent from the VCF vanished from the output (0 variants, no 'not assessed');
+* a parent named 'hg003' in the PED and 'HG003' in the VCF gave 'both parents of the proband are not in the VCF'
+  with no word about the name mismatch (the relative silently untested)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from charcot.cli import app
+from charcot.family.pedigree import read_pedigree
+from charcot.family.segregation import family_evidence
+
+ROOT = Path(__file__).resolve().parents[1] / "data"
+SCOUT = ROOT / "report" / "scout_643594_trio.vcf.gz"
+X_SON = ROOT / "family" / "scout_x_as_son.ped"
+ASHK = ROOT / "family" / "ashk_trio_subset.vcf.gz"
+ASHK_PED = ROOT / "family" / "ashk_trio.ped"
+DE_NOVO = "1-155036260-C-T"  # real GIAB de novo: HG002 0/1, HG003 and HG004 0/0, all GQ 99
+
+
+def _run(*args: str) -> dict:
+    result = CliRunner().invoke(app, ["segregation", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_het_x_call_in_a_male_is_never_a_de_novo() -> None:
+    out = family_evidence(SCOUT, read_pedigree(X_SON), "ADM1059A3", ["X-77359725-C-T", "X-37641484-C-G"])
+    for key in ("X-77359725-C-T", "X-37641484-C-G"):
+        ev = {e.criterion: e for e in out[key]}
+        assert "PM6" not in ev and not ev["PS2"].applied
+        assert "not assessed" in ev["PS2"].reason and "heterozygous call in a man" in ev["PS2"].reason
+        assert not ev["PP1"].applied and "autosomal" in ev["PP1"].reason
+        assert sum(e.points for e in out[key]) == 0
+
+
+def test_requested_key_with_chr_prefix_or_absent_is_reported() -> None:
+    out = _run(str(ASHK), "--ped", str(ASHK_PED), "--variant", "chr" + DE_NOVO, "--variant", "1-155036260-G-A")
+    ev = {e["criterion"]: e for e in out["variants"][DE_NOVO]}
+    assert ev["PS2"]["applied"] or ev.get("PM6", {}).get("applied")
+    missing = out["variants"]["1-155036260-G-A"]
+    assert missing and all(not e["applied"] and "no record" in e["reason"] for e in missing)
+
+
+def test_ped_name_not_matching_the_vcf_is_named(tmp_path: Path) -> None:
+    ped = tmp_path / "case.ped"
+    ped.write_text(ASHK_PED.read_text().replace("HG003", "hg003"))
+    out = _run(str(ASHK), "--ped", str(ped), "--variant", DE_NOVO)
+    ps2 = next(e for e in out["variants"][DE_NOVO] if e["criterion"] == "PS2")
+    assert not ps2["applied"] and "father (hg003) is not a sample of the VCF" in ps2["reason"]
+    assert "both parents of the proband are not in the VCF" not in ps2["reason"]
+    assert any("hg003 (the VCF has HG003)" in n and "never as non-carriers" in n for n in out["notes"])
