@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from charcot.model import NotAssessed
+from charcot.model import AssessmentStatus, NotAssessed
 from charcot.report.consistency import contradictions
 from charcot.report.model import ItemState, Report
 
@@ -27,10 +27,13 @@ def test_every_knowledge_base_repeat_locus_has_one_status(every_report: dict[str
 
 
 def test_demo_repeat_loci_are_not_listed_as_not_assessed(demo_report: Report) -> None:
-    # regression: the builder filtered only items starting with "c9orf72"
+    # regression: the builder filtered only items starting with "c9orf72". The demo's AR call is haploid in a woman
+    # (indeterminate: her second X allele was never sized), so AR alone is listed, with why.
     whats = " ".join(n.what for n in demo_report.not_assessed)
-    for gene in ("AR", "ATXN1", "ATXN2", "C9orf72"):
+    for gene in ("ATXN1", "ATXN2", "C9orf72"):
         assert gene not in whats.split()
+    ar = [n for n in demo_report.not_assessed if n.what.split()[0] == "AR"]
+    assert len(ar) == 1 and ar[0].reason.startswith("indeterminate: one allele was not called")
     # regression: the care alert said "C9orf72 status not assessed" next to a 2/2 normal call
     assert not [a for a in demo_report.clinical.alerts if "C9orf72" in a]
 
@@ -136,3 +139,15 @@ def test_gvcf_genes_without_a_callable_exon_are_not_assessed_in_every_section() 
     assert report.genetics.status == AssessmentStatus.NOT_ASSESSED
     page1 = " ".join(s.text for s in report.summary if s.topic == "Genetics")
     assert "genes assessed" not in page1 and "no callable base" in page1
+
+
+def test_an_indeterminate_repeat_locus_makes_the_section_partial_and_says_why(demo_report: Report) -> None:
+    # The demo's AR call is haploid in a woman: indeterminate. The repeat section read "Assessed" beside page 1's
+    # "AR not assessed: the caller's result was indeterminate", which said nothing of why.
+    assert demo_report.repeats.status == AssessmentStatus.PARTIAL
+    ar = next(i for i in demo_report.items if i.key == "repeat:AR")
+    assert ar.status == ItemState.NOT_ASSESSED and "one allele was not called" in (ar.reason or "")
+    assert any(n.startswith("AR not assessed: one allele was not called") for n in demo_report.repeats.notes)
+    call = next(c for c in demo_report.repeats.calls if c.gene == "AR")
+    assert call.status == "indeterminate" and call.indeterminate_reason == ar.reason.removeprefix("indeterminate: ")
+    assert contradictions(demo_report) == []

@@ -16,7 +16,7 @@ from charcot.knowledge import get_knowledge
 from charcot.knowledge.schema.repeats import Record as Locus
 from charcot.model import AssessmentStatus, Build, NotAssessed
 from charcot.repeats.interpret import interpret_locus
-from charcot.repeats.model import LocusCall, RepeatAssessment, RepeatCohort
+from charcot.repeats.model import AlleleCategory, LocusCall, RepeatAssessment, RepeatCohort
 from charcot.repeats.readers import (
     Interval,
     RawAllele,
@@ -197,8 +197,14 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
                       else "no record of the file matches a charcot repeat locus in either build")
             missing.append(NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat", reason=reason,
                                        how_to_assess=HOW_TO_ASSESS))
-    status = (AssessmentStatus.ASSESSED if not missing else
-              AssessmentStatus.PARTIAL if results else AssessmentStatus.NOT_ASSESSED)
+    # an indeterminate locus was read but not assessed (its item says why): the run is partial, and not assessed when
+    # no locus could be assessed
+    determinate = [c for c in results if c.category != AlleleCategory.INDETERMINATE]
+    indeterminate = [NotAssessed(what=f"{c.gene} {c.display_motif} repeat", reason=f"indeterminate: {c.indeterminate_reason}",
+                                 how_to_assess=c.recommendation or HOW_TO_ASSESS)
+                     for c in results if c.category == AlleleCategory.INDETERMINATE]
+    status = (AssessmentStatus.ASSESSED if not missing and len(determinate) == len(results) else
+              AssessmentStatus.PARTIAL if determinate else AssessmentStatus.NOT_ASSESSED)
     lines = [c.summary for c in results]
     if not results:
         lines.insert(0, f"{NOT_ASSESSED_PHRASE}: no charcot repeat locus was called in {sf.path.name}.")
@@ -209,7 +215,8 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
     return RepeatAssessment(
         status=status, caller=sf.caller + (" + Stranger" if sf.stranger else ""), sample=sample,
         samples_in_file=list(sf.samples), build=build, build_source=build_source, sex=sex, sex_source=sex_source,
-        path=str(sf.path), calls=results, not_assessed=missing, warnings=warnings, summary="\n".join(lines))
+        path=str(sf.path), calls=results, not_assessed=[*missing, *indeterminate], warnings=warnings,
+        summary="\n".join(lines))
 
 
 def _normalise_sex(sex: str | None) -> str | None:

@@ -251,6 +251,7 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     # call in a woman (the caller run with a male ploidy, or the sex is wrong) sized one of her two X alleles only
     copies = 2 if not locus.x_linked or sex == "female" else len(raw.alleles)
     uncalled = max(len(raw.alleles), copies) - len(raw.called)
+    why_indeterminate = next((a.summary for a in alleles if a.category == AlleleCategory.INDETERMINATE), None)
     if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
         warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
                         f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again"
@@ -258,6 +259,7 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
                            "or the stated sex is wrong)" if locus.x_linked and len(raw.alleles) == 1 else ""))
         if category == AlleleCategory.NORMAL:
             category = AlleleCategory.INDETERMINATE
+            why_indeterminate = warnings[-1]
     elif raw.dropout and two_copies and len(alleles) == 2 and alleles[0].size == alleles[1].size \
             and category == AlleleCategory.NORMAL:
         # an apparently homozygous call where Strdrop saw a coverage drop: the one size seen may be both alleles,
@@ -265,6 +267,7 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         warnings.append("apparently homozygous, but Strdrop reports possible allele dropout: the second allele may be "
                         "an expansion the reads did not show; size the locus by another method")
         category = AlleleCategory.INDETERMINATE
+        why_indeterminate = warnings[-1]
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"
@@ -318,4 +321,5 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         default_set=default.id,
         default_label=default.label, default_sources=list(default.sources), sources_disagree=disagreement is not None,
         disagreement=disagreement, confidence=confidence, recommendation=recommendation, sex_note=sex_note,
-        warnings=warnings, summary=summary)
+        warnings=warnings, summary=summary,
+        indeterminate_reason=(why_indeterminate or detail) if category == AlleleCategory.INDETERMINATE else None)

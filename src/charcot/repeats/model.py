@@ -131,6 +131,8 @@ class LocusCall(BaseModel):
     recommendation: str | None = None
     sex_note: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    # why the locus is indeterminate (the allele or genotype that made it so), in words; None when it is not
+    indeterminate_reason: str | None = None
     summary: str = ""
 
     @property

@@ -588,6 +588,7 @@ def _repeat_call(raw: Any) -> RepeatCall:
         locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts, confidence_intervals=cis,
         status=_text(raw.category) or "unknown", interpretation=raw.summary, thresholds=thresholds,
         filter=raw.filter, confidence=raw.confidence, recommendation=raw.recommendation,
+        indeterminate_reason=raw.indeterminate_reason,
         genotype_findings=[f"{g.label}{' (unverified)' if g.unverified else ''}" for g in raw.genotype_findings],
         warnings=[*raw.warnings, *([raw.disagreement] if raw.sources_disagree and raw.disagreement else []),
                   *([raw.sex_note] if raw.sex_note else [])],
@@ -642,6 +643,7 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
                 ctx.c9_status = "normal"
     ctx.not_assessed.extend(result.not_assessed)
     notes = [*result.warnings]
+    notes += [f"{c.gene} not assessed: {c.indeterminate_reason}." for c in result.calls if c.indeterminate_reason]
     if ctx.sample and result.sample and ctx.sample != result.sample:
         notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
                      f"small-variant VCF's ({ctx.sample}); check both files belong to the same person.")
@@ -1110,7 +1112,7 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
             items.append(Item(key=f"repeat:{gene}", kind="repeat", name=gene, status=ItemState.ASSESSED,
                               result=repeat_line(call)))
         else:
-            reason = ("the caller's result was indeterminate" if call is not None else
+            reason = (f"indeterminate: {call.indeterminate_reason or 'see the repeat section'}" if call is not None else
                       reasons.get(gene.upper()) or (repeats.notes[0] if repeats.notes else "no call for this locus"))
             items.append(Item(key=f"repeat:{gene}", kind="repeat", name=gene, status=ItemState.NOT_ASSESSED,
                               reason=reason))

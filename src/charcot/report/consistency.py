@@ -63,6 +63,12 @@ def contradictions(report: Report) -> list[str]:
         if section.status in (AssessmentStatus.PARTIAL, AssessmentStatus.NOT_ASSESSED) and not section.notes:
             problems.append(f"the {title} section is '{section.status.value}' but gives no reason in the section")
 
+    # Repeats: a locus not assessed (no call, or an indeterminate one) makes the section partial.
+    repeat_gaps = sorted(i.name for i in items.values() if i.kind == "repeat" and i.status == ItemState.NOT_ASSESSED)
+    if repeat_gaps and report.repeats.status == AssessmentStatus.ASSESSED:
+        problems.append(f"repeat loci not assessed ({', '.join(repeat_gaps)}) but the repeat section is 'assessed' "
+                        "(should be partial)")
+
     # Genetics: the section's status, its tiers and the summary agree.
     findings = [f for t in report.genetics.tiers for f in t.findings]
     if report.genetics.status == AssessmentStatus.NOT_ASSESSED and findings:

@@ -186,6 +186,9 @@ class RepeatCall(_Model):
     confidence: str | None = None
     recommendation: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    indeterminate_reason: str | None = Field(
+        default=None, description="why the locus is indeterminate (the allele or genotype that made it so); None when "
+                                  "it is not")
     genotype_findings: list[str] = Field(
         default_factory=list, description="findings about both alleles together, in words (e.g. bi-allelic "
                                           "intermediate ATXN2), which set the status when no single allele does")
