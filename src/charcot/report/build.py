@@ -23,10 +23,11 @@ from typing import Any
 
 from charcot.errors import InputError
 from charcot.genome.panels import GeneSelection
-from charcot.model import AssessmentStatus, Build, Evidence, NotAssessed
+from charcot.model import AssessmentStatus, Build, NotAssessed
 from charcot.report.model import (
     ClinicalSection,
     Criterion,
+    FamilyEvidence,
     FamilyMember,
     FamilySection,
     GeneticsSection,
@@ -350,7 +351,7 @@ class _Ctx:
     patient_id: str | None = None
     str_sample: str | None = None
     observations: dict[str, Any] = field(default_factory=dict)
-    segregation: list[Evidence] = field(default_factory=list)
+    segregation: list[FamilyEvidence] = field(default_factory=list)
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place
@@ -503,7 +504,10 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
-                ctx.segregation = [e for ev in extra.values() for e in ev]
+                labels = {f.key: f"{f.gene} {f.hgvs_p or f.hgvs_c or f.key}" if f.gene else f.key
+                          for f in result.findings}
+                ctx.segregation = [FamilyEvidence(**e.model_dump(), variant=labels.get(k, k), variant_key=k)
+                                   for k, ev in extra.items() for e in ev]
     ctx.interpretation = result
     ctx.build = result.build
     ctx.analyses["variants"] = _jsonable(result)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.2.0"
+REPORT_SCHEMA_VERSION = "1.3.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -234,13 +234,24 @@ class RelativeRisk(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class FamilyEvidence(Evidence):
+    """A de novo / segregation / phase criterion with the variant it was assessed for (a family with two
+    variants has one PS2 and one PP1 each; without the variant the reader cannot tell them apart)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    # gene and HGVS when known, else CHROM-POS-REF-ALT; the defaults read reports written before schema 1.3.0
+    variant: str = "variant not recorded"
+    variant_key: str | None = None  # CHROM-POS-REF-ALT (chromosome without 'chr'), the findings' key
+
+
 class FamilySection(_Model):
     status: AssessmentStatus
     proband: str | None = None
     members: list[FamilyMember] = Field(default_factory=list)
     relatives_risk: list[RelativeRisk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
-    segregation: list[Evidence] = Field(default_factory=list)
+    segregation: list[FamilyEvidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     plots: list[Plot] = Field(default_factory=list)
 

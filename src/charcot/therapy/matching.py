@@ -80,10 +80,23 @@ def status_in_region(events: list[RegulatoryEvent], region: str, as_of: date) ->
                         unverified=last.confidence is Confidence.UNVERIFIED)
 
 
-def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PATHOGENIC) -> set[str]:
+def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PATHOGENIC,
+                  gene_roles: dict[str, str] | None = None) -> set[str]:
+    """Genes whose ALS-relevant form the patient carries. An intermediate repeat counts only for a gene whose role is
+    not 'causal' (ATXN2, a risk factor: the intermediate allele is the risk form). For a causal repeat gene
+    (C9orf72) the disease form is the expansion: an intermediate allele is not it, and the gene's programmes and
+    trials, which enrol expansion carriers, are not the patient's (``gene_roles`` as built by :func:`match`)."""
     genes = {f.gene.upper() for f in facts.genotype.findings if at_least(f.classification, minimum)}
-    genes |= {g.upper() for g, s in facts.genotype.repeats.items() if s in (RepeatStatus.EXPANDED, RepeatStatus.INTERMEDIATE)}
+    genes |= {g.upper() for g, s in facts.genotype.repeats.items() if s is RepeatStatus.EXPANDED}
+    genes |= {g.upper() for g, s in facts.genotype.repeats.items() if s is RepeatStatus.INTERMEDIATE
+              and not (gene_roles or {}).get(g.upper(), "").startswith("causal")}
     return genes
+
+
+def intermediate_causal_repeats(facts: PatientFacts, gene_roles: dict[str, str]) -> list[str]:
+    """Causal repeat genes (C9orf72) whose repeat is intermediate, not expanded."""
+    return sorted(g for g, s in facts.genotype.repeats.items() if s is RepeatStatus.INTERMEDIATE
+                  and gene_roles.get(g.upper(), "").startswith("causal"))
 
 
 def _genotype_fit(gene: str, facts: PatientFacts, repeat_genes: frozenset[str]) -> tuple[bool | None, str]:
@@ -128,7 +141,7 @@ def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], facts: PatientF
     targets = {g.upper() for g in therapy.target_genes}
     repeat_genes = frozenset(g for g, role in gene_roles.items() if role.endswith("+repeat"))
     fits = {g: _genotype_fit(g, facts, repeat_genes) for g in therapy.target_genes}
-    carried = {g.upper() for g, (fit, _) in fits.items() if fit} | patient_genes(facts)
+    carried = {g.upper() for g, (fit, _) in fits.items() if fit} | patient_genes(facts, gene_roles=gene_roles)
     for link in therapy.mechanisms:
         mech = mechanisms.get(link.mechanism)
         if mech is None:
@@ -243,7 +256,7 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
     results.append(_availability(therapy, region, as_of, facts.clinical.country))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
-    genes = patient_genes(facts)
+    genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in therapy.target_genes}
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
                     if c.kind in (CriterionKind.GENE, CriterionKind.VARIANT, CriterionKind.REPEAT)}
@@ -317,7 +330,7 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         notes.append("the site also checks: " + "; ".join(trial.other_criteria))
     if status.note:
         notes.append(status.note)
-    genes = patient_genes(facts)
+    genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in trial.target_genes}
     relevant = bool(targets & (genes | undecided_genes(facts))) if targets else \
         (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
@@ -336,11 +349,15 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
 _STOPPED = {"discontinued", "withdrawn", "preclinical", "case_report", "unknown"}
 
 
-def _gene_notes(facts: PatientFacts, therapies: Iterable[Therapy], latest: str) -> list[str]:
+def _gene_notes(facts: PatientFacts, therapies: Iterable[Therapy], latest: str,
+                gene_roles: dict[str, str]) -> list[str]:
     """Per patient gene: the gene-targeted programmes, with a plain statement when none is current."""
     notes: list[str] = []
     items = list(therapies)
-    for gene in sorted(patient_genes(facts)):
+    for gene in intermediate_causal_repeats(facts, gene_roles):
+        notes.append(f"{gene}: the repeat is intermediate, not an expansion. Therapies and trials aimed at the {gene} "
+                     "expansion enrol expansion carriers only, so they are not listed for this genotype.")
+    for gene in sorted(patient_genes(facts, gene_roles=gene_roles)):
         targeted = [t for t in items if gene in {g.upper() for g in t.target_genes}]
         if not targeted:
             notes.append(f"{gene}: no therapy targeting this gene is in charcot's knowledge base (as of {latest}).")
@@ -398,7 +415,7 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
     missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})
     latest = latest_status_date(kb)
-    gene_notes = _gene_notes(facts, [t for t in therapies.values() if t.disease == "ALS"], latest)
+    gene_notes = _gene_notes(facts, [t for t in therapies.values() if t.disease == "ALS"], latest, gene_roles)
     statement = (f"Regulatory and trial statuses are as of {latest} (latest verified in charcot's sources; knowledge "
                  f"snapshot {kb.meta.snapshot_date.isoformat()}); check clinicaltrials.gov and the regulator before acting.")
     return TherapyMatches(patient_id=facts.id, region=chosen,

@@ -1,0 +1,39 @@
+"""The family section names the variant of each de novo / segregation criterion (probe-fam review).
+
+Before: report.json's family.segregation was the flat list of PS2/PP1/BS4 entries of every variant, without the
+variant, and the HTML printed "PS2 (Strong): not a de novo call ..." (a strength for a criterion not applied). With
+two variants in a trio the reader could not tell which verdict was whose. Real Scout trio (GATK exome calls)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from charcot.cli import app
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "report"
+
+
+def test_family_evidence_names_its_variant_and_matches_the_finding(tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(DATA / "scout_643594_trio.vcf.gz"), "--ped",
+                                      str(DATA / "scout_643594.ped"), "--proband", "ADM1059A2", "--sample",
+                                      "ADM1059A2", "--no-pdf", "--outdir", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    seg = report["family"]["segregation"]
+    assert seg
+    genetics = report["genetics"]
+    findings = genetics["not_reported"] + [f for t in genetics["tiers"] for f in t["findings"]]
+    by_key = {f"{f['chrom']}-{f['pos']}-{f['ref']}-{f['alt']}": f for f in findings}
+    html = (out / "report.html").read_text()
+    for e in seg:
+        finding = by_key[e["variant_key"]]  # every family criterion belongs to a reported variant
+        assert e["variant"].startswith(finding["gene"])
+        same = [x for x in finding["evidence"] if x["criterion"] == e["criterion"]]
+        assert same and same[0]["applied"] == e["applied"] and same[0]["reason"] == e["reason"]  # one status
+        state = f"applied ({e['strength']})" if e["applied"] else "not applied"
+        assert f"{e['criterion']} {state}:" in html
+    assert "PS2 (Strong): not a de novo" not in html
