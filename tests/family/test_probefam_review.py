@@ -58,3 +58,30 @@ def test_ped_name_not_matching_the_vcf_is_named(tmp_path: Path) -> None:
     assert not ps2["applied"] and "father (hg003) is not a sample of the VCF" in ps2["reason"]
     assert "both parents of the proband are not in the VCF" not in ps2["reason"]
     assert any("hg003 (the VCF has HG003)" in n and "never as non-carriers" in n for n in out["notes"])
+
+
+# Real GIAB trio records (HG002 0/1, GQ >= 20): what the parents' and the proband's calls allow one to say.
+PROBE = ROOT / "family" / "ashk_trio_denovo_probe.vcf.gz"
+EXPECTED = {
+    "1-15752321-TCTGA-T": "de novo in the proband",  # parents 0/0 GQ 99, no alt reads, AB 0.39
+    "1-44303786-CA-C": "not a de novo call: the father carries",  # father 0/1 GQ 99
+    "1-175129924-C-CCTT": "not a de novo call: the mother carries",  # father ./., mother 0/1 GQ 99
+    "2-1844676-C-T": "not a de novo call: the father carries",
+    "1-92979124-G-A": "cannot decide whether de novo: the mother has no genotype call",  # mother ./. (AD 4,0)
+    "1-237655254-A-C": "cannot decide whether de novo: the father's homozygous-reference call is below GQ",  # GQ 6
+    "2-23907211-T-TA": "cannot decide whether de novo: the father's homozygous-reference call is below GQ",  # GQ 0
+    "1-200080464-C-A": "cannot decide whether de novo: the father has 3 variant reads",  # 0/0 with AD 13,3
+    "1-16974454-T-TGGGC": "cannot decide whether de novo: the proband's allele balance 0.17",  # 35/205 reads
+}
+
+
+def test_de_novo_says_not_de_novo_only_when_the_genotypes_show_it() -> None:
+    """Before: a no-call mother, a GQ 6 father, a father with 3 alt reads and a proband at allele balance 0.17 all
+    read "not a de novo call" (the no-call mother as "not homozygous reference"), a verdict the calls do not
+    support: they leave it undecided (a low balance may be a post-zygotic de novo)."""
+    out = family_evidence(PROBE, read_pedigree(ASHK_PED), "HG002", list(EXPECTED))
+    for key, start in EXPECTED.items():
+        ev = {e.criterion: e for e in out[key]}
+        denovo = ev.get("PS2") or ev["PM6"]
+        assert denovo.reason.startswith(start), (key, denovo.reason)
+        assert denovo.applied == start.startswith("de novo"), key

@@ -79,20 +79,34 @@ def _below(call: Call) -> str:
 
 
 def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
-    """(is a confident de novo, explanation with the parental genotype qualities)."""
+    """(is a confident de novo, explanation with the parental genotype qualities). When not, the explanation starts
+    with "not a de novo call" only if the genotypes show it (a parent confidently carries the variant, the proband
+    does not carry it once); a no-call, a low-quality call, parental alt reads or a skewed proband allele balance
+    leave it undecided ("cannot decide whether de novo"), never "not de novo" and never read as homozygous reference."""
     desc = "; ".join((describe("proband", child), describe("father", father), describe("mother", mother)))
+    undecided = "cannot decide whether de novo"
+    if child.gt == 2:
+        return False, f"{undecided}: the proband has no genotype call ({desc})"
     if child.gt != 1:
-        return False, f"proband is not heterozygous ({desc})"
+        return False, f"not a de novo call: the proband is not heterozygous ({desc})"
+    for name, parent in (("father", father), ("mother", mother)):
+        if parent.gt in (1, 3) and parent.confident:
+            return False, f"not a de novo call: the {name} carries the variant ({desc})"
     if not child.confident:
-        return False, f"proband call {_below(child)} ({desc})"
+        return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
+    for name, parent in (("father", father), ("mother", mother)):
+        if parent.gt == 2:
+            return False, (f"{undecided}: the {name} has no genotype call here (never read as homozygous "
+                           f"reference) ({desc})")
+        if parent.gt != 0:
+            return False, f"{undecided}: the {name}'s carrier call is {_below(parent)} ({desc})"
+        if not parent.confident:
+            return False, f"{undecided}: the {name}'s homozygous-reference call is {_below(parent)} ({desc})"
+        if parent.alt_reads > MAX_PARENT_ALT_READS:
+            return False, (f"{undecided}: the {name} has {parent.alt_reads} variant reads despite a "
+                           f"homozygous-reference call: possible parental mosaicism or a missed call ({desc})")
     ab = child.balance
     if ab is not None and not CHILD_AB[0] <= ab <= CHILD_AB[1]:
-        return False, f"proband allele balance {ab:.2f} outside {CHILD_AB} ({desc})"
-    for name, parent in (("father", father), ("mother", mother)):
-        if parent.gt != 0:
-            return False, f"{name} is not homozygous reference ({desc})"
-        if not parent.confident:
-            return False, f"{name} hom-ref call {_below(parent)}: de novo not established ({desc})"
-        if parent.alt_reads > MAX_PARENT_ALT_READS:
-            return False, f"{name} has {parent.alt_reads} alt reads: possible mosaic or missed call ({desc})"
+        return False, (f"{undecided}: the proband's allele balance {ab:.2f} is outside {CHILD_AB[0]}-{CHILD_AB[1]} "
+                       f"(a post-zygotic mosaic de novo or an artefact; confirm by another method) ({desc})")
     return True, desc

@@ -392,7 +392,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                             sources=DENOVO_SOURCES))
                     else:
                         evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
-                                                 reason=f"not a de novo call: {why}", sources=DENOVO_SOURCES))
+                                                 reason=why, sources=DENOVO_SOURCES))
                 else:
                     evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
                                              reason=f"not assessed: de novo needs both parents genotyped; "
