@@ -37,3 +37,19 @@ def test_family_evidence_names_its_variant_and_matches_the_finding(tmp_path: Pat
         state = f"applied ({e['strength']})" if e["applied"] else "not applied"
         assert f"{e['criterion']} {state}:" in html
     assert "PS2 (Strong): not a de novo" not in html
+
+
+def test_relative_missing_from_the_vcf_is_said_in_the_family_section(tmp_path: Path) -> None:
+    """Before: a PED naming the father 'adm1059a1' (the VCF: ADM1059A1) left him silently untested in the report;
+    the family section said nothing, and the de novo line said 'both parents ... are not in the VCF'."""
+    ped = tmp_path / "case.ped"
+    ped.write_text((DATA / "scout_643594.ped").read_text().replace("ADM1059A1", "adm1059a1"))
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(DATA / "scout_643594_trio.vcf.gz"), "--ped", str(ped),
+                                      "--proband", "ADM1059A2", "--sample", "ADM1059A2", "--no-pdf", "--outdir",
+                                      str(out)])
+    assert result.exit_code == 0, result.output
+    family = json.loads((out / "report.json").read_text())["family"]
+    assert any("never as non-carriers: adm1059a1" in n and "(the VCF has ADM1059A1)" in n for n in family["notes"])
+    ps2 = next(e for e in family["segregation"] if e["criterion"] == "PS2")
+    assert not ps2["applied"] and "the father (adm1059a1) is not a sample of the VCF" in ps2["reason"]

@@ -42,9 +42,10 @@ def relative_risks(pedigree: Pedigree, gene: str, carrier: str | None = None,
 
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
-                    build: Build | None = None) -> dict[str, list[Evidence]]:
+                    build: Build | None = None, notes: list[str] | None = None) -> dict[str, list[Evidence]]:
     """ACMG evidence from the family, keyed "CHROM-POS-REF-ALT" (chrom without 'chr'): PS2/PM6
-    (de novo), PP1/BS4 (segregation Bayes factor), PM3/BP2 (phase in recessive genes)."""
+    (de novo), PP1/BS4 (segregation Bayes factor), PM3/BP2 (phase in recessive genes). ``notes`` collects what was
+    skipped or could not be used (records not PASS, pedigree members who are not VCF samples)."""
     from charcot.family.segregation import family_evidence as _evidence
 
-    return _evidence(vcf, pedigree, proband, variant_keys, build)
+    return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes)

@@ -352,6 +352,7 @@ class _Ctx:
     str_sample: str | None = None
     observations: dict[str, Any] = field(default_factory=dict)
     segregation: list[FamilyEvidence] = field(default_factory=list)
+    family_notes: list[str] = field(default_factory=list)  # what family_evidence skipped or could not use
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place
@@ -500,7 +501,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         if keys:
             ctx.progress("family evidence (segregation, de novo)")
             extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
-                                               build=Build(result.build))
+                                               build=Build(result.build), notes=ctx.family_notes)
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
@@ -684,7 +685,8 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
             deceased=(True if obs.is_deceased else obs.deceased) if obs is not None else None,
             death_age=obs.death_age if obs is not None else None))
     risks: list[RelativeRisk] = []
-    notes: list[str] = [*pedigree.notes]
+    # what the de novo / segregation evidence skipped (relatives who are not VCF samples, records not PASS)
+    notes: list[str] = [*pedigree.notes, *(n[0].upper() + n[1:] + '.' for n in ctx.family_notes)]
     assumptions: list[str] = []
     status = AssessmentStatus.ASSESSED
     drawn: list[tuple[str, Any]] = []  # (gene, risk result); the first one is drawn on the pedigree
