@@ -85,3 +85,14 @@ def test_de_novo_says_not_de_novo_only_when_the_genotypes_show_it() -> None:
         denovo = ev.get("PS2") or ev["PM6"]
         assert denovo.reason.startswith(start), (key, denovo.reason)
         assert denovo.applied == start.startswith("de novo"), key
+
+
+def test_proband_name_in_other_case_is_a_clear_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Before: 'no affected individual of the pedigree is a VCF sample', hint only '--proband' (the PED's hg002 is the
+    VCF's HG002). Now the hint shows both spellings; exit 2, no traceback, nothing written."""
+    ped = tmp_path / "case.ped"
+    ped.write_text(ASHK_PED.read_text().replace("HG002", "hg002"))
+    out = tmp_path / "out.json"
+    r = run_cli("segregation", ASHK, "--ped", ped, "--variant", DE_NOVO, "-o", out)
+    assert r.code == 2 and "Traceback" not in r.stderr and not out.exists()
+    assert "affected in the PED: hg002" in r.stderr and "VCF samples: HG002" in r.stderr

@@ -154,8 +154,11 @@ def register(app: typer.Typer) -> None:
                 reader.close()
                 proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)
                 if proband is None:
+                    affected = [i.id for i in pedigree if i.status is Status.AFFECTED]
                     raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
-                                     hint="name the proband with --proband")
+                                     hint=f"affected in the PED: {', '.join(affected[:10]) or 'none'}; VCF samples: "
+                                     f"{', '.join(sorted(samples)[:10])}; names must match exactly (case too), or "
+                                     "name the proband with --proband")
             notes: list[str] = []
             result = family_evidence(path, pedigree, proband, variant or None, chosen_build, notes=notes)
         chosen = resolve_format(fmt, output, FORMATS)
