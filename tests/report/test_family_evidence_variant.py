@@ -53,3 +53,23 @@ def test_relative_missing_from_the_vcf_is_said_in_the_family_section(tmp_path: P
     assert any("never as non-carriers: adm1059a1" in n and "(the VCF has ADM1059A1)" in n for n in family["notes"])
     ps2 = next(e for e in family["segregation"] if e["criterion"] == "PS2")
     assert not ps2["applied"] and "the father (adm1059a1) is not a sample of the VCF" in ps2["reason"]
+
+
+def test_single_sample_vcf_with_a_pedigree_says_de_novo_was_not_assessed(tmp_path: Path) -> None:
+    """Before: a PED with a single-sample VCF gave a family section with no de novo/segregation line at all (read as
+    'nothing found'); the evidence needs the relatives' genotypes."""
+    import pysam
+
+    single = tmp_path / "proband.vcf"
+    with pysam.VariantFile(str(DATA / "scout_643594_trio.vcf.gz")) as src:
+        src.subset_samples(["ADM1059A2"])
+        with pysam.VariantFile(str(single), "w", header=src.header) as dst:
+            for rec in src:
+                dst.write(rec)
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(single), "--ped", str(DATA / "scout_643594.ped"),
+                                      "--proband", "ADM1059A2", "--no-pdf", "--outdir", str(out)])
+    assert result.exit_code == 0, result.output
+    family = json.loads((out / "report.json").read_text())["family"]
+    assert not family["segregation"]
+    assert any("PS2/PM6" in n and "not assessed" in n for n in family["notes"])
