@@ -96,3 +96,25 @@ def test_proband_name_in_other_case_is_a_clear_error(run_cli, tmp_path: Path) ->
     r = run_cli("segregation", ASHK, "--ped", ped, "--variant", DE_NOVO, "-o", out)
     assert r.code == 2 and "Traceback" not in r.stderr and not out.exists()
     assert "affected in the PED: hg002" in r.stderr and "VCF samples: HG002" in r.stderr
+
+
+def test_y_and_par_calls_in_the_real_scout_trio() -> None:
+    """A PAR1 call (X:207362, GRCh37 PAR1) follows the autosomal rules; a Y call is not assessed, with Y's own rule
+    (the first version said 'fathers do not pass X to sons' for Y too)."""
+    out = family_evidence(SCOUT, read_pedigree(ROOT / "report" / "scout_643594.ped"), "ADM1059A2",
+                          ["X-207362-C-T", "Y-21154426-G-A"])
+    par = {e.criterion: e for e in out["X-207362-C-T"]}
+    assert par["PS2"].reason.startswith("not a de novo call") and "co-segregation Bayes factor" in par["PP1"].reason
+    y = {e.criterion: e for e in out["Y-21154426-G-A"]}
+    assert y["PS2"].reason.startswith("not assessed") and "from father to son only" in y["PP1"].reason
+    assert " X " not in y["PP1"].reason
+
+
+def test_ped_name_with_a_suffix_is_hinted_and_short_ids_are_not_confused(tmp_path: Path) -> None:
+    ped = tmp_path / "suffix.ped"
+    ped.write_text(ASHK_PED.read_text().replace("HG003", "HG003_blood").replace("HG004", "HG0"))
+    notes: list[str] = []
+    family_evidence(ASHK, read_pedigree(ped), "HG002", [DE_NOVO], notes=notes)
+    note = next(n for n in notes if "never as non-carriers" in n)
+    assert "HG003_blood (the VCF has HG003)" in note
+    assert "HG0 (the VCF has" not in note  # 'HG0' is not 'HG002' with a suffix

@@ -82,6 +82,12 @@ def _chrom_class(chrom: str, pos: int, build: Build | None) -> str:
     return "autosome" if in_par else "x"
 
 
+def _suffixed(longer: str, name: str) -> bool:
+    """'HG002_1' / 'HG002-blood' / 'HG002.bam' for 'HG002' (case-insensitive): a name plus a separated suffix."""
+    a, b = longer.lower(), name.lower()
+    return len(a) > len(b) and a.startswith(b) and a[len(b)] in "_-. "
+
+
 def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
     """Pedigree members who are not VCF samples: their genotypes are unknown (never 'non-carrier'). A name that
     matches a sample but for case or a suffix is named, since it is most likely the same person."""
@@ -92,8 +98,7 @@ def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
     lower = {s.lower(): s for s in samples}
     hints = []
     for iid in absent:
-        near = lower.get(iid.lower()) or next((s for s in samples if s.lower().startswith(iid.lower())
-                                               or iid.lower().startswith(s.lower())), None)
+        near = lower.get(iid.lower()) or next((s for s in samples if _suffixed(s, iid) or _suffixed(iid, s)), None)
         if near is not None:
             hints.append(f"{iid} (the VCF has {near})")
     shown = ", ".join(absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
@@ -408,10 +413,11 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 if sex_linked:
                     where = {"x": "chromosome X outside the pseudoautosomal regions", "y": "chromosome Y",
                              "mt": "the mitochondrial genome"}[cls]
+                    rule = {"x": "a father passes no X to his sons", "y": "it passes from father to son only",
+                            "mt": "it passes from the mother only"}[cls]
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                              reason=f"not assessed: the co-segregation model is autosomal and this "
-                                             f"variant is on {where}, where fathers do not pass X to sons",
-                                             sources=SEG_SOURCES))
+                                             f"variant is on {where}, where {rule}", sources=SEG_SOURCES))
                 elif typed.get(proband) is TestResult.NONCARRIER:
                     # the factor is conditioned on the proband carrying the variant (ascertainment): for a variant
                     # the proband does not carry it would count relatives' carriers as co-segregation
