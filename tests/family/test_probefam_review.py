@@ -72,6 +72,7 @@ EXPECTED = {
     "2-23907211-T-TA": "cannot decide whether de novo: the father's homozygous-reference call is below GQ",  # GQ 0
     "1-200080464-C-A": "cannot decide whether de novo: the father has 3 variant reads",  # 0/0 with AD 13,3
     "1-16974454-T-TGGGC": "cannot decide whether de novo: the proband's allele balance 0.17",  # 35/205 reads
+    "1-161514759-C-CAG": "cannot decide whether de novo: the proband is homozygous and both parents",  # 1/1, 0/0 x2
 }
 
 

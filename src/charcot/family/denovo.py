@@ -87,11 +87,16 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
     undecided = "cannot decide whether de novo"
     if child.gt == 2:
         return False, f"{undecided}: the proband has no genotype call ({desc})"
-    if child.gt != 1:
-        return False, f"not a de novo call: the proband is not heterozygous ({desc})"
     for name, parent in (("father", father), ("mother", mother)):
         if parent.gt in (1, 3) and parent.confident:
             return False, f"not a de novo call: the {name} carries the variant ({desc})"
+    if child.gt == 3 and child.confident and all(p.gt == 0 and p.confident for p in (father, mother)):
+        # homozygous with two confidently hom-ref parents breaks Mendel's rules: not a clean 'not de novo'
+        return False, (f"{undecided}: the proband is homozygous and both parents homozygous reference, which no "
+                       "inheritance explains (a genotyping error, a deletion of the other copy or uniparental disomy); "
+                       f"check the reads by hand ({desc})")
+    if child.gt != 1:
+        return False, f"not a de novo call: the proband is not heterozygous ({desc})"
     if not child.confident:
         return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
     for name, parent in (("father", father), ("mother", mother)):
