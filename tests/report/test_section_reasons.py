@@ -68,3 +68,27 @@ def test_clinvar_reads_not_searched_when_no_clinvar_data_was_given(demo_report: 
     assert not any(i.what.startswith("ClinVar assertions") for i in scout_report.not_assessed)
     texts = {f.clinvar for f in _all_findings(scout_report)}
     assert "not searched (no ClinVar data given)" not in texts and None not in texts
+
+
+def _c9orf72_intermediate(tmp_path: Path) -> Path:
+    """The demo's ExpansionHunter file with C9orf72 sized 2/27 (intermediate under charcot's default thresholds)."""
+    lines = []
+    for line in (demo_dir() / "demo.str.vcf").read_text().splitlines():
+        if "VARID=C9ORF72;" in line:
+            line = line.replace("<STR2>\t", "<STR27>\t").replace("1/1:SPANNING/SPANNING:2/2:2-2/2-2:",
+                                                                 "0/1:SPANNING/SPANNING:2/27:2-2/27-27:")
+        lines.append(line)
+    out = tmp_path / "c9_intermediate.str.vcf"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_therapy_section_gives_the_gene_notes(tmp_path: Path, demo_report: Report) -> None:
+    # The matching's per-gene notes (the programmes aimed at the patient's gene; why an intermediate C9orf72 repeat
+    # lists no C9orf72 programme) were left out of the report: its therapy section hid the C9orf72 items silently.
+    report = build_report(CaseInputs(str_vcf=_c9orf72_intermediate(tmp_path), clinical=demo_dir() / "demo_case.yaml"))
+    c9 = next(c for c in report.repeats.calls if c.gene == "C9orf72")
+    assert c9.status == "intermediate"
+    assert any(n.startswith("C9orf72: the repeat is intermediate, not an expansion") for n in report.therapies.notes)
+    assert any(n.startswith("SOD1: current programmes:") for n in demo_report.therapies.notes)
+    assert contradictions(report) == []

@@ -1005,7 +1005,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
         items.append(item)
     order = {"now": 0, "check": 1, "not_now": 2}
     items.sort(key=lambda t: (order.get(t.group, 3), t.kind != "therapy"))
-    notes = [result.status_statement]
+    notes = [result.status_statement, *result.gene_notes]
     if result.not_assessed:
         notes.append("Facts the matching could not check: " + "; ".join(result.not_assessed) + ".")
     if result.region is None:
