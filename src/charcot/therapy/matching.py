@@ -367,7 +367,8 @@ def _gene_notes(facts: PatientFacts, therapies: Iterable[Therapy], latest: str,
         stopped = [f"{t.name} ({t.development_status.replace('_', ' ')}"
                    + (f" {t.development_status_date})" if t.development_status_date else ")")
                    for t in targeted if t.development_status in _STOPPED]
-        text = f"{gene}: current programmes: {', '.join(current) if current else 'none in charcot knowledge base'}"
+        listed = ", ".join(current) if current else "none in charcot's knowledge base"
+        text = f"{gene}: current programmes: {listed}"
         if stopped:
             text += f"; discontinued or not in clinical development: {', '.join(stopped)}"
         notes.append(text + f" (as of {latest}).")
