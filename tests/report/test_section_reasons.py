@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from charcot.model import AssessmentStatus
 from charcot.report.build import CaseInputs, build_report
 from charcot.report.consistency import contradictions
 from charcot.report.demo import demo_dir
@@ -92,3 +93,14 @@ def test_therapy_section_gives_the_gene_notes(tmp_path: Path, demo_report: Repor
     assert any(n.startswith("C9orf72: the repeat is intermediate, not an expansion") for n in report.therapies.notes)
     assert any(n.startswith("SOD1: current programmes:") for n in demo_report.therapies.notes)
     assert contradictions(report) == []
+
+
+def test_family_section_is_partial_when_the_vcf_cannot_give_segregation(demo_report: Report, scout_report: Report) -> None:
+    # The demo gives a pedigree with a single-sample VCF: de novo and co-segregation evidence cannot be assessed. The
+    # family section said so in a note but read "Assessed", and "What was not assessed" did not list it.
+    assert demo_report.family.status == AssessmentStatus.PARTIAL
+    assert any(n.startswith("De novo (PS2/PM6) and co-segregation") for n in demo_report.family.notes)
+    assert [n.what for n in demo_report.not_assessed if n.what.startswith("de novo (PS2/PM6)")]
+    assert contradictions(demo_report) == []
+    # The Scout trio's VCF holds the parents: the evidence is assessed there.
+    assert not [n for n in scout_report.not_assessed if n.what.startswith("de novo (PS2/PM6)")]

@@ -687,13 +687,18 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
     risks: list[RelativeRisk] = []
     # what the de novo / segregation evidence skipped (relatives who are not VCF samples, records not PASS)
     notes: list[str] = [*pedigree.notes, *(n[0].upper() + n[1:] + '.' for n in ctx.family_notes)]
-    if inputs.vcf is not None and ctx.n_samples <= 1:
-        # without the relatives' genotypes there is no de novo or segregation evidence; say so (an empty list would
-        # read as 'assessed, nothing found')
-        notes.append("De novo (PS2/PM6) and co-segregation (PP1/BS4) evidence was not assessed: the VCF holds the "
-                     "patient's genotypes only; it needs the parents and relatives in one multi-sample VCF.")
     assumptions: list[str] = []
     status = AssessmentStatus.ASSESSED
+    if inputs.vcf is not None and ctx.n_samples <= 1:
+        # without the relatives' genotypes there is no de novo or segregation evidence; say so (an empty list would
+        # read as 'assessed, nothing found'): the section is partial, and the appendix lists it
+        status = AssessmentStatus.PARTIAL
+        notes.append("De novo (PS2/PM6) and co-segregation (PP1/BS4) evidence was not assessed: the VCF holds the "
+                     "patient's genotypes only; it needs the parents and relatives in one multi-sample VCF.")
+        ctx.not_assessed.append(NotAssessed(
+            what="de novo (PS2/PM6) and co-segregation (PP1/BS4) evidence from the family",
+            reason="the VCF holds the patient's genotypes only",
+            how_to_assess="give the parents' and relatives' calls in one multi-sample VCF (joint calling) with --ped"))
     drawn: list[tuple[str, Any]] = []  # (gene, risk result); the first one is drawn on the pedigree
     if not genes:
         notes.append("No pathogenic or likely pathogenic variant or repeat expansion was found, so no genotype-based "
