@@ -11,19 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.clinical.probe_records import BULBAR_2024, FIRST_VISIT
+
 _CASE = """id: probe-dead
-sex: male
-date_of_birth: 1960-03-01
-onset: {date: 2024-01, region: bulbar}
-diagnosis: {date: 2024-06-10, el_escorial_at_diagnosis: definite}
-ftd: false
+""" + BULBAR_2024 + """ftd: false
 death_date: 2025-03-01
 genotype: {c9orf72_status: normal}
 visits:
-  - date: 2024-06-10
-    alsfrs_r: {q1: 3, q2: 3, q3: 3, q4: 4, q5a: 4, q6: 4, q7: 4, q8: 4, q9: 4, q10: 4, q11: 4, q12: 4}
-    fvc_percent_predicted: 80
-  - date: 2024-12-10
+""" + FIRST_VISIT + """  - date: 2024-12-10
     alsfrs_r: {q1: 1, q2: 2, q3: 1, q4: 1, q5b: 3, q6: 3, q7: 4, q8: 4, q9: 4, q10: 3, q11: 4, q12: 3}
     gastrostomy: placed
     niv: in_use

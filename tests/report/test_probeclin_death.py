@@ -9,17 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.clinical.probe_records import BULBAR_2024, FIRST_VISIT
+
 _CASE = """id: probe-dead-report
-sex: male
-date_of_birth: 1960-03-01
-onset: {date: 2024-01, region: bulbar}
-diagnosis: {date: 2024-06-10, el_escorial_at_diagnosis: definite}
-death_date: 2025-03-01
+""" + BULBAR_2024 + """death_date: 2025-03-01
 visits:
-  - date: 2024-06-10
-    alsfrs_r: {q1: 3, q2: 3, q3: 3, q4: 4, q5a: 4, q6: 4, q7: 4, q8: 4, q9: 4, q10: 4, q11: 4, q12: 4}
-    fvc_percent_predicted: 80
-"""
+""" + FIRST_VISIT
 
 
 def test_death_in_report_json_html_and_phenopacket(run_cli: Any, tmp_path: Path) -> None:
