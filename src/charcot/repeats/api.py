@@ -291,12 +291,13 @@ def read_repeat_cohort(path: Path, build: str | None = None,
     sf = read_str_file(path, _wanted(loci))
     chosen, build_source, warnings = _choose_build(sf, loci, build)
     by_locus = _per_locus(sf, loci, chosen)
+    in_json = _json_present(sf, loci, chosen)  # the same for every sample
     assessments: dict[str, RepeatAssessment] = {}
     for sample in sf.samples:
         sex = _normalise_sex((sexes or {}).get(sample))
         calls = _sample_calls(sf, loci, chosen, sample, by_locus)
         assessments[sample] = _assessment(sf, loci, chosen, build_source, sample, calls, sex,
                                           "cohort sex table" if sex else None, list(warnings),
-                                          set(by_locus) | set(calls) | _json_present(sf, loci, chosen))
+                                          set(by_locus) | set(calls) | in_json)
     return RepeatCohort(caller=sf.caller, build=chosen, path=str(path), samples=list(sf.samples),
                         assessments=assessments)
