@@ -293,14 +293,11 @@ def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCal
         if chrom not in read.contigs_with_records:
             reasons[g.symbol] = NO_RECORD_ON_CHROMOSOME
         elif span is not None and (g.region_start < span[0] or g.region_end > span[1]):
-            where = ("lies outside them" if g.region_end < span[0] or g.region_start > span[1]
-                     else "lies partly outside them")
+            wholly = g.region_end < span[0] or g.region_start > span[1]
             why = (f"the VCF's records on chromosome {chrom} span {span[0]:,}-{span[1]:,} only: "
-                   f"{g.symbol} ({chrom}:{g.region_start:,}-{g.region_end:,}) {where}")
-            if where == "lies partly outside them":
-                partly[g.symbol] = why
-            else:
-                reasons[g.symbol] = why
+                   f"{g.symbol} ({chrom}:{g.region_start:,}-{g.region_end:,}) "
+                   f"{'lies outside them' if wholly else 'lies partly outside them'}")
+            (reasons if wholly else partly)[g.symbol] = why
     return (sorted(g.symbol for g in panel.genes if g.symbol not in reasons),
             sorted(g.symbol for g in panel.genes if g.symbol in reasons), reasons, partly)
 
