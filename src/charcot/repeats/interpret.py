@@ -116,8 +116,8 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
         rng = default.classify(raw.size)
         call.category = AlleleCategory(rng.category.value) if rng else AlleleCategory.INDETERMINATE
         call.default_category = rng.category.value if rng else None
-        call.ci_crosses_threshold = default.classify(low) != default.classify(high)
         high_rng = default.classify(high)
+        call.ci_crosses_threshold = default.classify(low) != high_rng
         if call.category == AlleleCategory.NORMAL and (high_rng is None or high_rng.category != RepeatCategory.NORMAL):
             # normal at the estimate, but the caller's own interval reaches beyond normal: the evidence does not
             # rule the longer size out (the rule lower-bound alleles follow: normal only when the whole CI is)
