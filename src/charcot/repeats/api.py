@@ -82,6 +82,11 @@ def _intervals(sf: StrFile) -> list[tuple[str, int, int, str | None]]:
     return out
 
 
+# how a build warning of _choose_build begins when the repeat positions fit the other build (_assessment names it as
+# the reason a locus has no record)
+_MISFIT = "the repeat positions fit"
+
+
 def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> tuple[Build | None, str | None, list[str]]:
     warnings: list[str] = []
     intervals = _intervals(sf)
@@ -94,12 +99,12 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
     if build is not None:
         chosen = build if isinstance(build, Build) else parse_build(build)
         if scores[best] > scores[chosen] and scores[best][0] > scores[chosen][0]:
-            warnings.append(f"the repeat positions fit {best.value} better than the given {chosen.value}: check --build")
+            warnings.append(f"{_MISFIT} {best.value} better than the given {chosen.value}: check --build")
         return chosen, "--build", warnings
     from_header = detect_build(sf.contig_lengths) if sf.contig_lengths else None
     if from_header is not None:
         if scores[best][0] > scores[from_header][0]:  # a header of one build over positions of the other
-            warnings.append(f"the repeat positions fit {best.value} better than the {from_header.value} of the "
+            warnings.append(f"{_MISFIT} {best.value} better than the {from_header.value} of the "
                             "header's contig lengths: check the file's header, or give --build")
         return from_header, "header contig lengths", warnings
     if scores[best][0] == 0:
@@ -191,7 +196,7 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
                                        reason="the locus is in the file but has no genotype for this sample",
                                        how_to_assess=HOW_TO_ASSESS))
         else:
-            misfit = next((w for w in warnings if "repeat positions fit" in w), None)
+            misfit = next((w for w in warnings if w.startswith(_MISFIT)), None)
             reason = ("no record at this locus's position; " + misfit if build is not None and misfit
                       else "the file does not contain this locus" if build is not None
                       else "no record of the file matches a charcot repeat locus in either build")
