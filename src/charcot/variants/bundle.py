@@ -701,7 +701,7 @@ def _check_vcf_build(src: Path, role: str, build: Build) -> None:
         index_contigs(src, role)
         reader = VCF(str(src), lazy=True)
         try:
-            check_resource_index(src, reader, role)
+            check_resource_index(src, reader, role, first_from_reader=True)  # a reader opened for this check only
         finally:
             reader.close()
 

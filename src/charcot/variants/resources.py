@@ -72,14 +72,14 @@ def index_contigs(path: Path, role: str) -> list[str]:
                          hint=_reindex_hint(path)) from None
 
 
-def check_resource_index(path: Path, vcf: Any, role: str) -> None:
+def check_resource_index(path: Path, vcf: Any, role: str, *, first_from_reader: bool = False) -> None:
     """Refuse an index that does not belong to the data or is older than it and no longer matches (a resource
     updated in place, e.g. a newer ClinVar release copied over the old one, with the old index kept): queries through
     it would miss records, and a missed record would read as "not in ClinVar" or "absent from gnomAD"."""
     from charcot.variants.reader import UNVERIFIED_INDEX, check_index
 
     try:
-        said = check_index(path, vcf)
+        said = check_index(path, vcf, first_from_reader=first_from_reader)
     except InputError as exc:
         message = exc.message.replace("the index", f"the {role} file's index", 1)
         raise InputError(message, path=exc.path, hint=_reindex_hint(path)) from None
