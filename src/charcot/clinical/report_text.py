@@ -115,8 +115,8 @@ def table(a: ClinicalAssessment) -> str:
     add("")
     add("Care alerts")
     if not a.care_alerts:  # the heading never stands empty
-        why = next((n.reason for n in a.not_assessed if n.what.startswith("care alerts")), "none due")
-        add(f"  not assessed: {why}" if why != "none due" else "  none due")
+        no_alerts = next((n.reason for n in a.not_assessed if n.what.startswith("care alerts")), None)
+        add(f"  not assessed: {no_alerts}" if no_alerts else "  none due")
     for alert in a.care_alerts:
         add(f"  [{alert.kind}] {alert.status.replace('_', ' ')}: {alert.message} (sources: "
             f"{', '.join(alert.sources)}; {alert.confidence})")
