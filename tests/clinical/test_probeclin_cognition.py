@@ -60,3 +60,6 @@ def test_flag_against_the_derived_category_is_a_caveat(run_cli: Any, tmp_path: P
     cog = json.loads(r.stdout)["cognition"]
     assert cog["strong_category_derived"] == "als_ftd" and cog["ftd"] is False
     assert any("ftd: false; the recorded flag is used" in c for c in cog["caveats"])
+    # the caveat names the category in words, not by its code ('als_ftd' reached the clinician's text)
+    caveat = next(c for c in cog["caveats"] if "the recorded flag is used" in c)
+    assert "ALS with frontotemporal dementia (ALS-FTD)" in caveat and "als_ftd" not in caveat

@@ -46,6 +46,15 @@ def interpret_ecas(ecas: Ecas) -> list[EcasInterpretation]:
     return out
 
 
+# each category in the words a clinician reads (text never shows the enum's value)
+STRONG_WORDS: dict[StrongCategory, str] = {
+    StrongCategory.ALS_CN: "cognitively and behaviourally normal (ALScn)",
+    StrongCategory.ALS_CI: "cognitive impairment (ALSci)",
+    StrongCategory.ALS_BI: "behavioural impairment (ALSbi)",
+    StrongCategory.ALS_CBI: "cognitive and behavioural impairment (ALScbi)",
+    StrongCategory.ALS_FTD: "ALS with frontotemporal dementia (ALS-FTD)",
+}
+
 def strong_category(f: CognitiveFindings) -> tuple[StrongCategory, list[str]]:
     """Strong 2017 categories from structured findings."""
     why: list[str] = []
@@ -82,11 +91,11 @@ def assess_cognition(cognition: Cognition | None, ftd_flag: bool | None) -> Cogn
     derived, why = (strong_category(cognition.findings) if cognition is not None and cognition.findings is not None
                     else (None, []))
     if recorded is not None and derived is not None and recorded is not derived:
-        caveats.append(f"recorded category {recorded.value} differs from the one derived from findings "
-                       f"({derived.value}); the recorded one is used")
+        caveats.append(f"recorded category {STRONG_WORDS[recorded]} differs from the one derived from findings "
+                       f"({STRONG_WORDS[derived]}); the recorded one is used")
     if ftd_flag is not None and recorded is None and derived is not None \
             and ftd_flag != (derived is StrongCategory.ALS_FTD):
-        caveats.append(f"the category derived from the findings ({derived.value}) "
+        caveats.append(f"the category derived from the findings ({STRONG_WORDS[derived]}) "
                        f"{'is' if derived is StrongCategory.ALS_FTD else 'is not'} ALS-FTD, but the record says "
                        f"ftd: {str(ftd_flag).lower()}; the recorded flag is used (ENCALS reads it)")
     chosen = recorded or derived

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from charcot.clinical.cognition import STRONG_WORDS
 from charcot.clinical.prognosis import probability_text
 
 if TYPE_CHECKING:
     from charcot.clinical.api import ClinicalAssessment
 
 
-_STRONG_WORDS = {"als_cn": "cognitively and behaviourally normal (ALScn)", "als_ci": "cognitive impairment (ALSci)",
-                 "als_bi": "behavioural impairment (ALSbi)", "als_cbi": "cognitive and behavioural impairment (ALScbi)",
-                 "als_ftd": "ALS with frontotemporal dementia (ALS-FTD)"}
 _ECAS_SCORE_WORDS = {"total": "total", "als_specific": "ALS-specific", "als_nonspecific": "ALS-non-specific"}
 
 
@@ -102,7 +100,7 @@ def table(a: ClinicalAssessment) -> str:
         category = cog.strong_category_recorded or cog.strong_category_derived
         if category is not None:
             how = "recorded" if cog.strong_category_recorded is not None else "derived from the findings"
-            add(f"  Strong 2017 category: {_STRONG_WORDS[category.value]} ({how})")
+            add(f"  Strong 2017 category: {STRONG_WORDS[category]} ({how})")
         add(f"  ALS-FTD: {'yes' if cog.ftd else 'no' if cog.ftd is False else 'not known'}")
         for caveat in cog.caveats[1:]:
             add(f"    ! {caveat}")
