@@ -104,3 +104,24 @@ def test_family_section_is_partial_when_the_vcf_cannot_give_segregation(demo_rep
     assert contradictions(demo_report) == []
     # The Scout trio's VCF holds the parents: the evidence is assessed there.
     assert not [n for n in scout_report.not_assessed if n.what.startswith("de novo (PS2/PM6)")]
+
+
+def test_page_one_does_not_say_no_vcf_when_a_vcf_was_read_but_no_gene_could_be_assessed(tmp_path: Path) -> None:
+    # A real VCF cut to a stretch of chromosome 21 beside SOD1 (tests/data/variants): every ALS gene is outside the
+    # records' span or on a chromosome without records. Page 1 read "Small variants not assessed (no VCF)" next to
+    # the VCF's own identity and "80 of 80 ALS genes not assessed".
+    import subprocess
+
+    src = Path(__file__).parents[1] / "data" / "variants" / "na12878_hg38_chr21_30-35Mb.vcf.gz"
+    vcf = tmp_path / "cut.vcf.gz"
+    subprocess.run(["bcftools", "view", "-t", "chr21:34000000-35000000", "-Oz", "-o", str(vcf), str(src)],
+                   check=True, capture_output=True)
+    report = build_report(CaseInputs(vcf=vcf))
+    assert report.genetics.status == AssessmentStatus.NOT_ASSESSED and report.genetics.records_read
+    texts = [s.text for s in report.summary if s.topic == "Genetics"]
+    assert not any("no VCF" in t for t in texts)
+    assert any(t.startswith("Small variants not assessed: no ALS gene could be assessed in the VCF") for t in texts)
+    assert contradictions(report) == []
+    # without a VCF the words stay
+    none = build_report(CaseInputs(clinical=demo_dir() / "demo_case.yaml"))
+    assert "Small variants not assessed (no VCF)." in [s.text for s in none.summary]

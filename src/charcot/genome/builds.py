@@ -7,7 +7,7 @@ are 1-based inclusive, as in VCF. Readers convert at the edges with the helpers 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,21 +35,58 @@ def contig_lengths() -> dict[Build, dict[str, int]]:
     return {Build(b): {k: int(v) for k, v in lengths.items()} for b, lengths in raw.items()}
 
 
+@lru_cache(maxsize=1)
+def accessions() -> dict[str, tuple[str, frozenset[Build]]]:
+    """RefSeq (NC_...) and GenBank (CM..., J01415.2) accession of a primary chromosome -> (chromosome, the builds whose
+    assembly names it that way), from NCBI's assembly reports (scripts/derive_contigs.py). The versions differ between
+    GRCh37 and GRCh38 (NC_000021.8 vs NC_000021.9); the mitochondrion's are the same in both."""
+    raw = json.loads(_DATA.read_text())["accessions"]
+    out: dict[str, tuple[str, frozenset[Build]]] = {}
+    for build, table in raw.items():
+        for chrom, names in table.items():
+            for name in names:
+                known = out.get(name)
+                out[name] = (chrom, (known[1] if known else frozenset()) | {Build(build)})
+    return out
+
+
+def _accession_like(name: str) -> bool:
+    return name[:3] in ("NC_", "CM0") or name[:6] == "J01415"
+
+
 def normalise_contig(name: str) -> str:
-    """'chr1' -> '1', 'chrM'/'M' -> 'MT', 'chrX' -> 'X'; other names are returned unchanged."""
+    """'chr1' -> '1', 'chrM'/'M' -> 'MT', 'chrX' -> 'X', a primary chromosome's RefSeq or GenBank accession
+    ('NC_000021.9', 'CM000683.2') -> its chromosome; other names are returned unchanged."""
     short = name[3:] if name[:3].lower() == "chr" else name
     if short in ("M", "m", "MT", "mt"):
         return "MT"
+    if _accession_like(name):
+        known = accessions().get(name)
+        return known[0] if known is not None else name
     return short.upper() if short in ("x", "y") else short
 
 
 def contig_in_file(canonical: str, file_contigs: set[str] | list[str]) -> str | None:
-    """The name the file uses for a canonical contig ('1' may be 'chr1' in the file)."""
+    """The name the file uses for a canonical contig ('1' may be 'chr1', or 'NC_000001.11', in the file)."""
     names = set(file_contigs)
     for candidate in (canonical, f"chr{canonical}", "chrM" if canonical == "MT" else "", "M" if canonical == "MT" else ""):
         if candidate and candidate in names:
             return candidate
+    for name in sorted(names):
+        if _accession_like(name) and normalise_contig(name) == canonical:
+            return name
     return None
+
+
+def accession_build(names: Iterable[str]) -> Build | None:
+    """The build the contig names' accession versions belong to (NC_000021.9 is GRCh38's), or None when no name is a
+    build-specific accession or the names belong to both builds."""
+    seen: set[Build] = set()
+    for name in names:
+        known = accessions().get(name) if _accession_like(name) else None
+        if known is not None and len(known[1]) == 1:
+            seen |= known[1]
+    return next(iter(seen)) if len(seen) == 1 else None
 
 
 def detect_build(header_lengths: Mapping[str, int]) -> Build | None:
@@ -69,6 +106,14 @@ def detect_build(header_lengths: Mapping[str, int]) -> Build | None:
         for build, table in known.items():
             if contig in table:
                 if table[contig] == length:
+                    votes[build] += 1
+                else:
+                    conflicts[build] += 1
+    for name in header_lengths:  # a build-specific accession (NC_000021.9) names its build outright
+        found = accessions().get(name) if _accession_like(name) else None
+        if found is not None and len(found[1]) == 1:
+            for build in known:
+                if build in found[1]:
                     votes[build] += 1
                 else:
                     conflicts[build] += 1

@@ -1202,7 +1202,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     tier1 = [f for t in genetics.tiers if t.number == 1 for f in t.findings]
     tier2 = [f for t in genetics.tiers if t.number == 2 for f in t.findings]
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
-        out.append(SummaryItem(topic="Genetics", text="Small variants not assessed (no VCF).", level="caution"))
+        # records_read is set whenever a VCF was read: a VCF given but no gene assessable in it is not "no VCF"
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            "Small variants not assessed (no VCF)." if genetics.records_read is None else
+            "Small variants not assessed: no ALS gene could be assessed in the VCF (see What was not assessed).")))
     for f in tier1:
         out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in (f for t in genetics.tiers if t.number != 1 for f in t.findings):

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from charcot.errors import InputError
-from charcot.genome.builds import contig_in_file, detect_build, normalise_contig, parse_build
+from charcot.genome.builds import accession_build, contig_in_file, detect_build, normalise_contig, parse_build
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
@@ -489,8 +489,12 @@ def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], b
     return infos, lengths, contigs, gvcf, raw
 
 
-def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
-    detected = detect_build(lengths)
+def resolve_build(requested: str, lengths: dict[str, int], path: Path, contigs: Sequence[str] = ()) -> Build:
+    """The build to read the file as: the one asked for, checked against the header's contig lengths (or, without
+    lengths, its contigs' RefSeq/GenBank accession versions), or the one they show when ``requested`` is auto."""
+    detected, what = detect_build(lengths), "contig lengths"
+    if detected is None:
+        detected, what = accession_build(contigs), "contig accessions (RefSeq/GenBank versions)"
     if requested.lower() == "auto":
         if detected is None:
             raise InputError("the genome build cannot be detected: the header has no contig lengths of GRCh37 or GRCh38",
@@ -498,7 +502,7 @@ def resolve_build(requested: str, lengths: dict[str, int], path: Path) -> Build:
         return detected
     build = parse_build(requested)
     if detected is not None and detected != build:
-        raise InputError(f"--build {build.value} was given but the header's contig lengths are those of {detected.value}",
+        raise InputError(f"--build {build.value} was given but the header's {what} are those of {detected.value}",
                          path=path, hint=f"use --build {detected.value} (or --build auto), or check the file")
     return build
 
@@ -858,7 +862,7 @@ def _read_calls(
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
     schema = schema_from_header(infos, str(path))
-    resolved = resolve_build(build, lengths, path)
+    resolved = resolve_build(build, lengths, path, header_contigs)
     samples = list(vcf.samples)
     if not samples:
         raise InputError("the file has no sample columns (a sites-only VCF has no genotypes to interpret)",
