@@ -179,7 +179,8 @@ class UserRecord(BaseModel):
     """Base of the models read from a user's file: unknown fields are errors, and a yes/no value is never taken
     as a number (pydantic's lax mode reads ``q3: true`` as 1, an ALSFRS-R item scored 1 that nobody wrote)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # built lazily, as each subclass is (a command builds the record models it reads, none at import)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

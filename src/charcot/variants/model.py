@@ -1,4 +1,7 @@
-"""Typed results of ``charcot interpret`` (pydantic; JSON is their deterministic dump)."""
+"""Typed results of ``charcot interpret`` (pydantic; JSON is their deterministic dump).
+
+Every model is built lazily (``defer_build``): a run builds the schemas of the models it uses when it first uses
+them, and none at import (issue 20: start-up of ``charcot interpret``)."""
 
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ class Frequencies(BaseModel):
     where the file has them. ``searched`` says that a population source covering this position was
     consulted, so that absence means absence; ``not_covered`` says why it could not be (not assessed)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     af: float | None = None  # overall gnomAD allele frequency
     ac: int | None = None  # overall allele count
@@ -78,7 +81,7 @@ class LocalFrequency(BaseModel):
     ``--local-frequencies``): shown for review (a recurrent artefact, a local polymorphism), never evidence. BA1, BS1
     and PM2 read gnomAD only: an in-house callset is small, often related, and holds patients."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     af: float | None = None
     ac: int | None = None
@@ -88,7 +91,7 @@ class LocalFrequency(BaseModel):
 
 
 class Predictors(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     revel: float | None = None
     cadd_phred: float | None = None
@@ -100,7 +103,7 @@ class Predictors(BaseModel):
 class ClinVar(BaseModel):
     """ClinVar's own assertion: displayed next to the classification, never counted as evidence."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     significance: str
     review_status: str | None = None
@@ -113,7 +116,7 @@ class ClinVarDiscordance(BaseModel):
     """charcot's class disagrees with a ClinVar assertion of >= 2 review stars (flagged for review; never evidence).
     ``direction`` is "ClinVar more pathogenic" or "ClinVar more benign"."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     clinvar_significance: str
     clinvar_stars: int
@@ -123,7 +126,7 @@ class ClinVarDiscordance(BaseModel):
 
 
 class TranscriptConsequence(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     gene: str | None
     transcript: str | None
@@ -143,7 +146,7 @@ class TranscriptConsequence(BaseModel):
 class GenePosition(BaseModel):
     """Position in the canonical transcript from the knowledge base's derived exon table."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     transcript: str | None
     region: str
@@ -157,7 +160,7 @@ class GenePosition(BaseModel):
 
 
 class InheritanceAssessment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     gene_modes: list[str]
     zygosity: Zygosity
@@ -169,7 +172,7 @@ class RiskAllele(BaseModel):
     """A variant in a risk or modifier gene, reported in the ClinGen low-penetrance / risk-allele scheme (Schmidt
     et al. 2024) instead of a Mendelian class: established, likely or uncertain risk allele."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     category: Literal["established risk allele", "likely risk allele", "uncertain risk allele"]
     reason: str
@@ -177,7 +180,7 @@ class RiskAllele(BaseModel):
 
 
 class VariantFinding(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: str  # CHROM-POS-REF-ALT, chromosome without 'chr', build of the input
     chrom: str
@@ -224,7 +227,7 @@ class VariantFinding(BaseModel):
 
 
 class CompoundHetCandidate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     gene: str
     variants: list[str]
@@ -234,7 +237,7 @@ class CompoundHetCandidate(BaseModel):
 
 
 class OligogenicSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     genes: list[str]
     variants: list[str]
@@ -243,7 +246,7 @@ class OligogenicSummary(BaseModel):
 
 
 class ExonCallability(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     gene: str
     exon: int
@@ -256,7 +259,7 @@ class ExonCallability(BaseModel):
 
 
 class ReadingSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     records_read: int
     panel_records: int
@@ -274,7 +277,7 @@ class ReadingSummary(BaseModel):
 
 
 class InterpretationResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     sample: str
     build: str
@@ -316,7 +319,7 @@ class InterpretationResult(BaseModel):
 class BundleResource(BaseModel):
     """One file of a resource bundle: what it was cut from and how to recognise it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: str  # reference, transcripts, gnomad, clinvar, clinvar_summary, alphamissense, revel, spliceai, cadd
     file: str  # name inside the bundle folder
@@ -334,7 +337,7 @@ class BundleResource(BaseModel):
 class BundleRegionSet(BaseModel):
     """A named set of regions a bundle file covers: outside them the file cannot speak ("not assessed")."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     description: str  # how it was made ("panel exons +- 100 bp")
     padding: int  # bases added on each side of the panel genes or exons
@@ -344,7 +347,7 @@ class BundleRegionSet(BaseModel):
 class BundleManifest(BaseModel):
     """``manifest.json`` of a ``charcot resources build`` bundle."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: str
     version: str  # build-date-digest: named in every run's provenance
@@ -360,6 +363,8 @@ class VrsAllele(BaseModel):
     """A reported variant's GA4GH VRS 2.0 Allele identifier (computed by the ga4gh.vrs library), or why there
     is none. ``start``/``end`` are VRS interbase (0-based) coordinates of the normalised allele on the
     chromosome's refget sequence (``refget_accession``, per build: ``genome/data/refget.json``)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     status: str  # "computed" | "not computed"
     id: str | None = None  # ga4gh:VA.<digest>
