@@ -15,6 +15,9 @@ MIN_GQ = 20
 MIN_DP = 10
 MAX_PARENT_ALT_READS = 1
 CHILD_AB = (0.2, 0.8)
+# A hemizygous call (a son's X outside the PARs) should carry (nearly) only variant reads: below this fraction the
+# call is a post-zygotic mosaic, contamination, a duplication or an artefact, never a clean germline de novo.
+HEMIZYGOUS_MIN_AB = 0.8
 
 # SVI de novo points: (confirmed, assumed) per phenotype-specificity level.
 SVI_POINTS = {"highly_specific": (2.0, 1.0), "consistent": (1.0, 0.5), "heterogeneous": (0.5, 0.25)}
@@ -107,11 +110,66 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
             return False, f"{undecided}: the {name}'s carrier call is {_below(parent)} ({desc})"
         if not parent.confident:
             return False, f"{undecided}: the {name}'s homozygous-reference call is {_below(parent)} ({desc})"
-        if parent.alt_reads > MAX_PARENT_ALT_READS:
-            return False, (f"{undecided}: the {name} has {parent.alt_reads} variant reads despite a "
-                           f"homozygous-reference call: possible parental mosaicism or a missed call ({desc})")
+        why = _parent_reads(name, parent)
+        if why:
+            return False, f"{undecided}: {why} ({desc})"
     ab = child.balance
-    if ab is not None and not CHILD_AB[0] <= ab <= CHILD_AB[1]:
+    if ab is None:
+        return False, f"{undecided}: {_NO_CHILD_READS} ({desc})"
+    if not CHILD_AB[0] <= ab <= CHILD_AB[1]:
         return False, (f"{undecided}: the proband's allele balance {ab:.2f} is outside {CHILD_AB[0]}-{CHILD_AB[1]} "
                        f"(a post-zygotic mosaic de novo or an artefact; confirm by another method) ({desc})")
+    return True, desc
+
+
+_NO_CHILD_READS = ("the VCF records no allele depths (AD) for the proband, so the share of variant reads (an artefact, "
+                   "a mosaic) cannot be checked")
+
+
+def _parent_reads(name: str, parent: Call) -> str | None:
+    """Why a confident homozygous-reference parent still does not show the variant absent, or None. A parent whose
+    read counts the VCF does not record is never read as having no variant reads: parental mosaicism (a few variant
+    reads under a homozygous-reference call) could not be checked, so the de novo claim is undecided, as it is for a
+    parent with variant reads."""
+    if parent.alt_reads < 0:
+        return (f"the VCF records no allele depths (AD) for the {name}, so variant reads in the {name} (parental "
+                "mosaicism or a missed call) cannot be ruled out; a de novo claim needs them")
+    if parent.alt_reads > MAX_PARENT_ALT_READS:
+        return (f"the {name} has {parent.alt_reads} variant reads despite a homozygous-reference call: possible "
+                "parental mosaicism or a missed call")
+    return None
+
+
+def hemizygous_de_novo_status(child: Call, mother: Call) -> tuple[bool, str]:
+    """A son's variant on X outside the pseudoautosomal regions: his X comes from his mother alone, so the variant is
+    de novo when he carries it hemizygously (a haploid or homozygous call, nearly all reads variant) and his mother,
+    confidently genotyped with read counts, carries no variant read. The father is irrelevant there. A heterozygous
+    call in a son is not handled here (it is itself doubtful). Returns (is a confident de novo, explanation)."""
+    desc = "; ".join((describe("proband", child), describe("mother", mother)))
+    undecided = "cannot decide whether de novo"
+    if child.gt == 2:
+        return False, f"{undecided}: the proband has no genotype call ({desc})"
+    if mother.gt in (1, 3) and mother.confident:
+        return False, f"not a de novo call: the mother carries the variant, and a son's X comes from her ({desc})"
+    if child.gt == 0:
+        return False, f"not a de novo call: the proband does not carry the variant ({desc})"
+    if not child.confident:
+        return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
+    if mother.gt == 2:
+        return False, (f"{undecided}: the mother has no genotype call here (never read as homozygous reference) "
+                       f"({desc})")
+    if mother.gt != 0:
+        return False, f"{undecided}: the mother's carrier call is {_below(mother)} ({desc})"
+    if not mother.confident:
+        return False, f"{undecided}: the mother's homozygous-reference call is {_below(mother)} ({desc})"
+    why = _parent_reads("mother", mother)
+    if why:
+        return False, f"{undecided}: {why} ({desc})"
+    ab = child.balance
+    if ab is None:
+        return False, f"{undecided}: {_NO_CHILD_READS} ({desc})"
+    if ab < HEMIZYGOUS_MIN_AB:
+        return False, (f"{undecided}: only {ab:.2f} of the proband's reads carry the variant where a son has one X "
+                       f"(expected at least {HEMIZYGOUS_MIN_AB}): a mosaic, contamination, a duplication or an "
+                       f"artefact; confirm by another method ({desc})")
     return True, desc

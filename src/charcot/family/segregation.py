@@ -39,19 +39,35 @@ DENOVO_SOURCES = ["FAM-SVIdn"]
 PHASE_SOURCES = ["FAM-SVIpm3"]
 PARENTAGE_SITES = 5000
 MAX_MENDEL_ERROR = 0.02
+# a mother-child duo shows only opposite homozygotes (about half the errors a trio would show for the same
+# genotyping error rate): the threshold is halved
+MAX_DUO_ERROR = 0.01
 
 
 def _key(chrom: str, pos: int, ref: str, alt: str) -> str:
     return f"{chrom.removeprefix('chr')}-{pos}-{ref}-{alt}"
 
 
+def _format_field(variant: Any, tag: str) -> Any:
+    """A record's FORMAT field as cyvcf2 gives it (one row per sample), or None when the header or the record lacks
+    it. Missing values are negative (htslib's int32 missing)."""
+    try:
+        return variant.format(tag)
+    except KeyError:
+        return None
+
+
 def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[Any]] | None = None,
-          ad: Any = None) -> dn.Call:
+          ad: Any = None, depth: Any = None) -> dn.Call:
     """Sample ``k``'s call of ALT number ``allele``. On a multi-allelic record cyvcf2's genotype code and alt
     depth speak of any ALT ('0/2' is 'het'): there the code counts copies of this ALT in the genotype (``genotypes``:
-    the record's ``v.genotypes``) and the alt depth is this ALT's AD entry (``ad``: ``v.format('AD')``)."""
+    the record's ``v.genotypes``) and the alt depth is this ALT's AD entry (``ad``: ``v.format('AD')``).
+    The depth is the sample's FORMAT/DP (``depth``: ``v.format('DP')``): cyvcf2's ``gt_depths`` is the sum of the
+    allele depths, -1 for a VCF without AD even where DP is recorded; it is used only when DP is missing."""
     gq = float(variant.gt_quals[k]) if variant.gt_quals is not None else -1.0
     dp = int(variant.gt_depths[k]) if variant.gt_depths is not None else -1
+    if depth is not None and int(depth[k][0]) >= 0:
+        dp = int(depth[k][0])
     ref = int(variant.gt_ref_depths[k]) if variant.gt_ref_depths is not None else -1
     alt = int(variant.gt_alt_depths[k]) if variant.gt_alt_depths is not None else -1
     gt = int(variant.gt_types[k])
@@ -143,35 +159,41 @@ def _records(reader: Any, path: Path, unreadable: Any) -> Any:
         yield v
 
 
-def _parentage(vcf_path: Path, idx: tuple[int, int, int]) -> tuple[bool, str]:
-    """Mendelian consistency of proband/father/mother over up to PARENTAGE_SITES confident sites."""
+def _parentage(vcf_path: Path, idx: tuple[int, ...]) -> tuple[bool, str]:
+    """Mendelian consistency over up to PARENTAGE_SITES confident autosomal sites: ``idx`` is (proband, father,
+    mother), or (proband, mother) for maternity alone (a son's X), where the only error a duo shows is opposite
+    homozygotes (the other parent may have given either allele)."""
     from charcot.variants.reader import open_vcf, unreadable_record
 
     allowed = {0: {0}, 1: {0, 1}, 3: {1}}  # alt alleles a parent can transmit, by gt_types code
+    duo = len(idx) == 2
     checked = errors = 0
     reader = open_vcf(vcf_path)
     try:
         for v in _records(reader, vcf_path, unreadable_record):
             if _chrom_class(v.CHROM.removeprefix("chr"), v.POS, None) != "autosome":
                 continue  # X/Y/MT follow other transmission rules: a son's X is not his father's
-            calls = [_call(v, k) for k in idx]
+            depth = _format_field(v, "DP")
+            calls = [_call(v, k, depth=depth) for k in idx]
             if not all(c.confident for c in calls):
                 continue
-            child, fa, mo = calls
-            need = {0: 0, 1: 1, 3: 2}[child.gt]
-            ok = any(a + b == need for a in allowed[fa.gt] for b in allowed[mo.gt])
+            need = {0: 0, 1: 1, 3: 2}[calls[0].gt]
+            other = {0, 1} if duo else allowed[calls[2].gt]
+            ok = any(a + b == need for a in allowed[calls[1].gt] for b in other)
             checked += 1
             errors += 0 if ok else 1
             if checked >= PARENTAGE_SITES:
                 break
     finally:
         reader.close()
+    what, kind = (("maternity", "mother-son") if duo else ("parentage", "trio"))
     if checked < 100:
-        return False, f"parentage not confirmed: only {checked} confidently genotyped trio sites"
+        return False, f"{what} not confirmed: only {checked} confidently genotyped {kind} sites"
     rate = errors / checked
-    if rate <= MAX_MENDEL_ERROR:
-        return True, f"parentage consistent with trio genotypes ({errors}/{checked} Mendelian errors)"
-    return False, f"parentage doubtful: {errors}/{checked} Mendelian errors ({rate:.1%})"
+    errs = "opposite homozygous genotypes" if duo else "Mendelian errors"
+    if rate <= (MAX_DUO_ERROR if duo else MAX_MENDEL_ERROR):
+        return True, f"{what} consistent with {kind} genotypes ({errors}/{checked} {errs})"
+    return False, f"{what} doubtful: {errors}/{checked} {errs} ({rate:.1%})"
 
 
 def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: dict[str, TestResult],
@@ -271,6 +293,33 @@ def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str]
     return out
 
 
+def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict[str, dn.Call],
+                        sidx: dict[str, int], parentage: dict[tuple[int, ...], tuple[bool, str]],
+                        phenotype_specificity: str) -> Evidence:
+    """PS2/PM6 for a son's variant on X outside the PARs, from his mother's call alone (see
+    denovo.hemizygous_de_novo_status); maternity, not paternity, is what confirms it."""
+    if mother is None or mother not in sidx:
+        who = "the mother is not in the pedigree" if mother is None else f"the mother ({mother}) is not a sample of the VCF"
+        return Evidence(criterion="PS2", strength="Strong", applied=False, sources=DENOVO_SOURCES,
+                        reason=f"not assessed: a son's X comes from his mother, so de novo on X needs her genotyped; "
+                        f"{who}")
+    is_dn, why = dn.hemizygous_de_novo_status(calls[proband], calls[mother])
+    if not is_dn:
+        return Evidence(criterion="PS2", strength="Strong", applied=False, reason=why, sources=DENOVO_SOURCES)
+    duo = (sidx[proband], sidx[mother])
+    if duo not in parentage:
+        parentage[duo] = _parentage(vcf, duo)
+    confirmed, pwhy = parentage[duo]
+    pts = dn.SVI_POINTS[phenotype_specificity][0 if confirmed else 1]
+    strength = dn.points_to_strength(pts)
+    return Evidence(criterion="PS2" if confirmed else "PM6", strength=strength or "Supporting",
+                    points=dn.TAVTIGIAN[strength] if strength else 0.0, applied=strength is not None,
+                    reason=f"de novo in the proband on chromosome X, absent from his mother, from whom alone a son "
+                    f"has his X ({why}); {pwhy} (the father does not bear on a son's X); SVI {pts:g} point(s) for "
+                    f"phenotype '{phenotype_specificity}' (SVI point table carried as unverified)",
+                    sources=DENOVO_SOURCES)
+
+
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, *, phenotype_specificity: str = "consistent",
                     notes: list[str] | None = None) -> dict[str, list[Evidence]]:
@@ -322,7 +371,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
     missing_parents = "; ".join(
         f"the {role} is not in the pedigree" if pid is None else f"the {role} ({pid}) is not a sample of the VCF"
         for role, pid in (("father", ind.father), ("mother", ind.mother)) if pid is None or pid not in sidx)
-    parentage: tuple[bool, str] | None = None
+    parentage: dict[tuple[int, ...], tuple[bool, str]] = {}  # parentage checks done, by sample indexes
 
     results: dict[str, list[Evidence]] = {}
     hets_by_gene: dict[str, list[tuple[str, Any]]] = {}
@@ -352,15 +401,13 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                                  "(records that failed the caller's filters are skipped, as in "
                                                  "interpret)", sources=SEG_SOURCES)]
                     continue
+                depth = _format_field(v, "DP")
                 if len(v.ALT) > 1:
                     gts = v.genotypes
-                    try:
-                        ad = v.format("AD")
-                    except KeyError:
-                        ad = None
-                    calls = {iid: _call(v, sidx[iid], a + 1, gts, ad) for iid in shared}
+                    ad = _format_field(v, "AD")
+                    calls = {iid: _call(v, sidx[iid], a + 1, gts, ad, depth) for iid in shared}
                 else:
-                    calls = {iid: _call(v, sidx[iid]) for iid in shared}
+                    calls = {iid: _call(v, sidx[iid], depth=depth) for iid in shared}
                 pc = calls[proband]
                 if pc.gt not in (1, 3) and wanted is None:
                     continue
@@ -368,7 +415,12 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 cls = _chrom_class(chrom, v.POS, build)
                 sex_linked = cls in ("x", "y", "mt")
                 # de novo
-                if sex_linked and (cls != "x" or ind.sex is not Sex.FEMALE):
+                if cls == "x" and ind.sex is Sex.MALE and pc.gt != 1:
+                    # a son's X outside the PARs comes from his mother alone: de novo is decided on her call, and
+                    # the father (whether genotyped or not) does not bear on it
+                    evidence.append(_hemizygous_de_novo(vcf, proband, ind.mother, calls, sidx, parentage,
+                                                        phenotype_specificity))
+                elif sex_linked and (cls != "x" or ind.sex is not Sex.FEMALE):
                     # a son's X comes from his mother alone, Y from the father, MT from the mother: the trio rule
                     # (absent from both parents) does not apply, and a heterozygous X call in a man is itself doubtful
                     where = {"x": "chromosome X outside the pseudoautosomal regions", "y": "chromosome Y",
@@ -383,9 +435,10 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 elif trio and ind.father and ind.mother:
                     is_dn, why = dn.de_novo_status(pc, calls[ind.father], calls[ind.mother])
                     if is_dn:
-                        if parentage is None:
-                            parentage = _parentage(vcf, (sidx[proband], sidx[ind.father], sidx[ind.mother]))
-                        confirmed, pwhy = parentage
+                        trio_idx = (sidx[proband], sidx[ind.father], sidx[ind.mother])
+                        if trio_idx not in parentage:
+                            parentage[trio_idx] = _parentage(vcf, trio_idx)
+                        confirmed, pwhy = parentage[trio_idx]
                         pts = dn.SVI_POINTS[phenotype_specificity][0 if confirmed else 1]
                         strength = dn.points_to_strength(pts)
                         crit = "PS2" if confirmed else "PM6"
