@@ -151,3 +151,11 @@ def test_an_indeterminate_repeat_locus_makes_the_section_partial_and_says_why(de
     call = next(c for c in demo_report.repeats.calls if c.gene == "AR")
     assert call.status == "indeterminate" and call.indeterminate_reason == ar.reason.removeprefix("indeterminate: ")
     assert contradictions(demo_report) == []
+
+
+def test_checker_names_a_status_told_for_a_date_before_it_was_recorded(demo_report: Report) -> None:
+    """The checker reads the rendered model: a trial told as open on a date before its status was recorded."""
+    trial = next(t for t in demo_report.therapies.items if t.kind == "trial" and t.open_to_new_participants is not None)
+    early = demo_report.therapies.model_copy(update={"as_of": demo_report.therapies.as_of.replace(year=2015)})
+    problems = contradictions(demo_report.model_copy(update={"therapies": early}))
+    assert any(trial.name in p and "from a status recorded later" in p for p in problems), problems

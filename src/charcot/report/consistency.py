@@ -10,8 +10,10 @@ import re
 
 from charcot.model import AssessmentStatus
 from charcot.report.model import ItemState, Report
+from charcot.therapy.matching import partial_date_start
 
 _SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")
+_TRIAL_STATUS_DATE = re.compile(r"Trial status: .*? as of (\d{4}(?:-\d{2}){0,2})\b")
 _NOT_ASSESSED = re.compile(r"not[ _]assessed|no repeat-caller output|not tested", re.IGNORECASE)
 
 
@@ -147,6 +149,15 @@ def contradictions(report: Report) -> list[str]:
             problems.append(f"{t.name} is shown as not available although no required criterion failed")
         if t.summary is not None and not t.summary.startswith(t.verdict.replace("_", " ")):
             problems.append(f"{t.name}: the summary {t.summary!r} does not say the verdict {t.verdict!r}")
+    # A trial's recruitment is told for the matching date only from a status recorded on or before it.
+    on = report.therapies.as_of
+    for t in report.therapies.items:
+        recorded = next((hit.group(1) for n in t.notes if (hit := _TRIAL_STATUS_DATE.match(n))), None)
+        if t.kind != "trial" or on is None or recorded is None or t.open_to_new_participants is None:
+            continue
+        if partial_date_start(recorded) > on:
+            problems.append(f"{t.name} is told as {'open' if t.open_to_new_participants else 'not recruiting'} on "
+                            f"{on.isoformat()} from a status recorded later ({recorded})")
     undecided = [t.name for t in report.therapies.items if t.group == "check"]
     therapy_lines = [s.text for s in report.summary if s.topic == "Therapy"]
     if undecided and not any("to be decided by the clinician" in text for text in therapy_lines):

@@ -295,11 +295,20 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
     status_text = f"status {state} as of {status.as_of}{' (unverified)' if unverified else ''}; check clinicaltrials.gov"
     stale = (open_ is True and on is not None
              and (on - partial_date_end(status.as_of)).days > OPEN_STATUS_MAX_AGE_DAYS)
+    # a status first recorded after the matching date says nothing about that date (the study may not have started,
+    # or may still have been recruiting before it closed): open or closed, it is not known to hold on it
+    recorded_later = (on is not None and not trial.parent_study_only
+                      and partial_date_start(status.as_of) > on)
     if stale:
         # 'open' observed more than two years before the matching date is not known to hold on it
         open_ = None
         state = (f"{state} as of {status.as_of}, not confirmed within the 2 years before the matching date "
                  f"{on.isoformat() if on else ''}; the registry shows such a status as 'Unknown'")
+        status_text = f"status {state}; check clinicaltrials.gov"
+    elif recorded_later:
+        open_ = None
+        state = (f"{state} as of {status.as_of}, recorded after the matching date {on.isoformat() if on else ''}; "
+                 "charcot has no record of the study's status on that date")
         status_text = f"status {state}; check clinicaltrials.gov"
     # A study that takes no one new can never be 'eligible': the criteria are shown, the verdict says it is closed.
     if open_ is False:
@@ -419,6 +428,10 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     gene_notes = _gene_notes(facts, [t for t in therapies.values() if t.disease == "ALS"], latest, gene_roles)
     statement = (f"Regulatory and trial statuses are as of {latest} (latest verified in charcot's sources; knowledge "
                  f"snapshot {kb.meta.snapshot_date.isoformat()}); check clinicaltrials.gov and the regulator before acting.")
+    later = sum(1 for m in trials if m.trial_status_as_of and partial_date_start(m.trial_status_as_of) > when)
+    if later:
+        statement += (f" {later} trial statuses were recorded after the matching date {when.isoformat()}: what they "
+                      "say does not tell whether those studies took new participants on that date.")
     return TherapyMatches(patient_id=facts.id, region=chosen,
                           country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
