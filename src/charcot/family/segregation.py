@@ -126,6 +126,31 @@ def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
     return text
 
 
+def _blood_and_marriage(pedigree: Pedigree, proband: str) -> Pedigree:
+    """The proband's own family: everyone linked to the proband through parent-child lines of the pedigree
+    (relatives by blood and those who married in). Another family of the PED, or a person the PED links to no one,
+    is not part of the proband's segregation: an unrelated affected person who shares the variant is evidence of
+    another kind (case observations, PS4), never a meiosis of this family."""
+    links: dict[str, set[str]] = {iid: set() for iid in pedigree.ids}
+    for ind in pedigree:
+        for parent in (ind.father, ind.mother):
+            if parent is not None and parent in links:
+                links[ind.id].add(parent)
+                links[parent].add(ind.id)
+    seen = {proband}
+    todo = [proband]
+    while todo:
+        for other in links[todo.pop()]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    if len(seen) == len(pedigree):
+        return pedigree
+    return Pedigree({iid: ind for iid, ind in pedigree.individuals.items() if iid in seen}, source=pedigree.source,
+                    observations={k: v for k, v in pedigree.observations.items() if k in seen}, proband=proband,
+                    notes=list(pedigree.notes))
+
+
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
     """(chrom, start, end, symbol, recessive_only) for every panel gene with coordinates."""
     from charcot.knowledge import get_knowledge
@@ -264,7 +289,8 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
 def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str], n_typed: int,
                           affected_carriers: list[str] | None = None) -> list[Evidence]:
     carriers = affected_carriers if affected_carriers is not None else []
-    text = (f"co-segregation Bayes factor {flb:.3g} over {n_typed} genotyped relatives ({label}); affected "
+    text = (f"co-segregation Bayes factor {flb:.3g} over {n_typed} genotyped family members, the proband included "
+            f"({label}); affected "
             f"carriers besides the proband: {', '.join(carriers) or 'none'}")
     out: list[Evidence] = []
     level = next((s for t, s in JB_SINGLE_FAMILY if flb >= t), None)
@@ -348,6 +374,14 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                          hint=f"VCF samples: {', '.join(samples[:10])}")
     shared = [iid for iid in pedigree.ids if iid in sidx]
     absent = _absent_note(pedigree, samples)
+    family = _blood_and_marriage(pedigree, proband)
+    outside = [iid for iid in shared if iid not in family]
+    if outside:
+        shown = ", ".join(outside[:12]) + (f" and {len(outside) - 12} more" if len(outside) > 12 else "")
+        notes.append(f"{len(outside)} genotyped individual(s) of the PED are not linked to the proband {proband} by "
+                     f"the pedigree (another family, or no parent-child line to the proband's family): {shown}; "
+                     "they are not counted in the proband's co-segregation (an unrelated person who shares the variant "
+                     "is not a meiosis of this family); assess each family with its own proband")
     if absent is not None:
         notes.append(absent)
     try:
@@ -457,7 +491,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              f"{missing_parents}", sources=DENOVO_SOURCES))
                 # segregation
                 typed = {iid: (TestResult.CARRIER if c.gt in (1, 3) else TestResult.NONCARRIER)
-                         for iid, c in calls.items() if c.confident}
+                         for iid, c in calls.items() if c.confident and iid in family}
                 aff_non = [iid for iid, t in typed.items()
                            if t is TestResult.NONCARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 aff_car = [iid for iid, t in typed.items() if iid != proband
@@ -485,7 +519,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              "needs at least 2", sources=SEG_SOURCES))
                 else:
                     try:
-                        flb, label = segregation_bayes_factor(pedigree, gene_hit[3] if gene_hit else None, typed,
+                        flb, label = segregation_bayes_factor(family, gene_hit[3] if gene_hit else None, typed,
                                                               proband=proband)
                         evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed), aff_car))
                     except InputError as exc:

@@ -1,0 +1,45 @@
+"""Reviewer probes of co-segregation (PP1/BS4) on unseen pedigrees (probe-fam2), on real GIAB trio records.
+
+Before the fix, on main: a PED holding a second family (a cohort PED, or the proband's family beside another one
+sequenced in the same joint VCF) let an unrelated affected person who shares the variant count as "an affected carrier
+besides the proband": the singleton's own association of variant and disease went into the Bayes factor (299), and
+PP1 was applied at **Strong** (+4 points) for two unrelated people sharing a variant, which is no meiosis at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charcot.family.pedigree import read_pedigree
+from charcot.family.segregation import family_evidence
+
+ROOT = Path(__file__).resolve().parents[1] / "data"
+PROBE = ROOT / "family" / "ashk_trio_denovo_probe.vcf.gz"
+SHARED = "1-44303786-CA-C"  # real: HG002 0/1 and HG003 0/1, both GQ 99
+
+
+def _ped(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "case.ped"
+    path.write_text(text)
+    return path
+
+
+def test_an_unrelated_affected_carrier_in_another_family_is_no_segregation(tmp_path: Path) -> None:
+    # HG002's family: an unsequenced father and HG004; HG003 (who shares the variant) is the proband of another family
+    ped = read_pedigree(_ped(tmp_path, "ash\tHG002\tDAD\tHG004\t1\t2\nash\tDAD\t0\t0\t1\t0\n"
+                                       "ash\tHG004\t0\t0\t2\t1\nother\tHG003\t0\t0\t1\t2\n"))
+    notes: list[str] = []
+    ev = {e.criterion: e for e in family_evidence(PROBE, ped, "HG002", [SHARED], notes=notes)[SHARED]}
+    assert not ev["PP1"].applied and ev["PP1"].points == 0, ev["PP1"].reason
+    assert "HG003" not in ev["PP1"].reason
+    assert any("not linked to the proband HG002" in n and "HG003" in n for n in notes), notes
+
+
+def test_the_same_carrier_as_a_relative_still_counts(tmp_path: Path) -> None:
+    """The mechanism, not the example: linked by the PED (HG003 the proband's affected father), the shared variant is
+    one informative meiosis, counted as before."""
+    ped = read_pedigree(_ped(tmp_path, "ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t2\n"
+                                       "ash\tHG004\t0\t0\t2\t1\n"))
+    notes: list[str] = []
+    ev = {e.criterion: e for e in family_evidence(PROBE, ped, "HG002", [SHARED], notes=notes)[SHARED]}
+    assert "affected carriers besides the proband: HG003" in ev["PP1"].reason
+    assert not any("not linked to the proband" in n for n in notes)
