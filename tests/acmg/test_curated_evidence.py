@@ -159,7 +159,7 @@ def test_curated_pm2_replaces_computed_pm2_and_yields_to_bs1(tmp_path: Path) -> 
     chrom, pos, ref, alt, _c, _p = known("SOD1-A5V")
     vcf = write_vcf(tmp_path / "a4v.vcf.gz", [Rec(chrom, pos, ref, alt)])
     # absent from the consulted gnomAD file: the computed PM2 is replaced, not added
-    absent = _gnomad(tmp_path, chrom, pos + 500, "A", "G", 0.1)
+    absent = _gnomad(tmp_path, chrom, pos + 50, "A", "G", 0.1)  # a record beside it: the file reaches the allele
     f = _sod1(interpret(vcf, gnomad=absent).findings)
     pm2 = [e for e in f.evidence if e.criterion == "PM2"]
     assert len(pm2) == 2 and sum(e.points for e in pm2 if e.applied) == 1

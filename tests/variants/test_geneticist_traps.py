@@ -80,9 +80,30 @@ def test_gnomad_region_subset_does_not_make_other_genes_absent(tmp_path: Path) -
         assert "PM2" not in _applied(f)
         assert f.frequencies.not_covered and "no record anywhere in " + gene in f.frequencies.not_covered
         assert not f.frequencies.searched
-    # a file with a record inside FUS covers FUS: the variant is absent there
-    near = gnomad_vcf(tmp_path / "near.vcf.bgz", [("16", s16 + 300, "A", "G", {"AF": "0.1", "AN": "100000"})])
+    # a file with a record beside the allele covers it: the variant is absent there
+    near = gnomad_vcf(tmp_path / "near.vcf.bgz", [("16", s16 + 30, "A", "G", {"AF": "0.1", "AN": "100000"})])
     f = _one(interpret(vcf, gnomad=near).findings, "FUS")
+    assert f.frequencies.searched and f.frequencies.not_covered is None and "PM2" in _applied(f)
+
+
+def test_gnomad_subset_covering_part_of_a_gene_does_not_make_the_rest_absent(tmp_path: Path) -> None:
+    # A gnomAD file cut to SOD1's first two exons (a subset made for another panel's target regions): it has
+    # records inside SOD1, so the whole-gene check passed and an exon-4 variant read "absent from gnomAD", PM2.
+    chrom, start4, _e4, _ = exon("SOD1", 4, Build.GRCh38)
+    _c, start1, end1, _ = exon("SOD1", 1, Build.GRCh38)
+    _c, start2, end2, _ = exon("SOD1", 2, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start4 + 5, "G", "T")], build=Build.GRCh38)
+    rows = [(chrom, p, "A", "G", {"AF": "0.00001", "AN": "150000"}) for p in range(start1, end1, 7)] + \
+           [(chrom, p, "C", "T", {"AF": "0.00002", "AN": "150000"}) for p in range(start2, end2, 7)]
+    assert start4 + 5 - max(end1, end2) > 1000  # far from any record of the file
+    sub = gnomad_vcf(tmp_path / "exons12.vcf.bgz", rows)
+    f = _one(interpret(vcf, gnomad=sub).findings, "SOD1")
+    assert "PM2" not in _applied(f) and not f.frequencies.searched
+    assert f.frequencies.not_covered and "no record within" in f.frequencies.not_covered
+    # the same file with the exon-4 neighbourhood in it: absent there, PM2
+    more = gnomad_vcf(tmp_path / "exons124.vcf.bgz", [*rows, (chrom, start4 + 40, "A", "C", {"AF": "0.00001",
+                                                                                              "AN": "150000"})])
+    f = _one(interpret(vcf, gnomad=more).findings, "SOD1")
     assert f.frequencies.searched and f.frequencies.not_covered is None and "PM2" in _applied(f)
 
 

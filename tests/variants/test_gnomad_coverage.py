@@ -50,9 +50,8 @@ def _case(tmp_path: Path) -> tuple[Path, Path, str, int]:
                     Feature_type="Transcript", Feature=tx, BIOTYPE="protein_coding", HGVSc=f"{tx}:c.300G>T",
                     HGVSp="ENSP00000270142.6:p.Leu100Phe", Protein_position="100")
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "T", info={"CSQ": csq})], csq=True)
-    # gnomAD has SOD1 records (another exon), not this allele
-    c2, s2, _e2, _ = exon("SOD1", 2)
-    gnomad = gnomad_vcf(tmp_path / "g.vcf.bgz", [(c2, s2 + 3, "C", "T", {"AF": 0.0001, "AN": 250000})],
+    # gnomAD has records beside this allele (the file reaches it: resources.NEAR), not the allele itself
+    gnomad = gnomad_vcf(tmp_path / "g.vcf.bgz", [(chrom, pos + 20, "C", "T", {"AF": 0.0001, "AN": 250000})],
                         build=Build.GRCh37)
     return vcf, gnomad, chrom, pos
 

@@ -378,6 +378,14 @@ GNOMAD_HINT = ("pass gnomAD's own sites VCF (gnomad.joint/exomes/genomes.v4.1.si
                "BA1/BS1/PM2)")
 
 
+# An allele absent from a gnomAD file counts as absent from gnomAD (PM2) only where the file has records around it.
+# gnomAD lists a variant every few bases wherever its samples were sequenced (v4 genomes: about 1 per 4 bases;
+# exomes: nearly every coding base's neighbourhood), so a file with no record within NEAR bases of the allele is a
+# subset that stops short of it (cut to other regions, or to part of the gene), not evidence of absence. The check
+# complements the whole-gene one (a subset without the gene) and the bundle's declared regions.
+NEAR = 100
+
+
 class GnomadResource(TabixResource):
     def __init__(self, path: Path, *, build: Build | None = None,
                  regions: Sequence[tuple[str, int, int]] | None = None, label: str | None = None) -> None:
@@ -420,6 +428,10 @@ class GnomadResource(TabixResource):
                 return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
                     f"the gnomAD file {self.label} has no record anywhere in {gene[0]} ({chrom}:{gene[1]}-{gene[2]}), "
                     "so it does not cover the gene (a subset cut for other regions?)"))
+            if self.regions is None and not self._has_records(chrom, max(1, allele.pos - NEAR), allele.end + NEAR):
+                return Frequencies(searched=False, source=f"gnomAD resource {self.label}", not_covered=(
+                    f"the gnomAD file {self.label} has no record within {NEAR} bases of this position, so it does not "
+                    "reach it (a subset cut for other regions, or a stretch gnomAD did not call)"))
             return Frequencies(searched=True, dataset=self.dataset,
                                source=f"gnomAD resource {self.label} (variant absent)")
         v, i, alts = hit
