@@ -128,11 +128,15 @@ def _repeat_observation(call: RepeatCall, patient_ref: str, status: str) -> dict
     gene = get_knowledge().find_gene(call.gene) if call.gene else None
     if gene is not None:
         comps.append(_component("48018-6", "Gene studied [ID]", valueCodeableConcept=_cc(HGNC, gene.hgnc_id, gene.symbol)))
-    for i, size in enumerate(call.alleles, start=1):
+    bounds = [*call.at_least, *[None] * (len(call.alleles) - len(call.at_least))]
+    for i, (size, low) in enumerate(zip(call.alleles, bounds, strict=False), start=1):
         if size is not None:
+            # an allele the reads show only to be at least N long is '>= N' (FHIR's comparator), not the caller's count
+            quantity: dict[str, Any] = ({"value": low, "comparator": ">=", "unit": "repeat units"} if low is not None
+                                        else {"value": size, "unit": "repeat units"})
             comps.append({"code": {"text": f"repeat units, allele {i}"
                                    + (f" ({call.repeat_unit})" if call.repeat_unit else "")},
-                          "valueQuantity": {"value": size, "unit": "repeat units"}})
+                          "valueQuantity": quantity})
     comps.append(_component("48002-0", "Genomic source class [Type]", valueCodeableConcept=_cc(LOINC, "LA6683-2", "Germline")))
     return {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": status,
             "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),

@@ -578,10 +578,12 @@ def _full_hgvs_c(hgvs_c: str | None, transcript: str | None) -> str | None:
 def _repeat_call(raw: Any) -> RepeatCall:
     """charcot.repeats.model.LocusCall → report RepeatCall."""
     counts: list[int | None] = []
+    bounds: list[int | None] = []
     cis: list[str] = []
     thresholds = None
     for a in raw.alleles:
         counts.append(a.size)
+        bounds.append(a.at_least if a.lower_bound_only else None)
         if a.lower_bound_only:
             cis.append(f"≥{a.at_least}")
         elif a.ci_low is not None and a.ci_high is not None:
@@ -590,7 +592,8 @@ def _repeat_call(raw: Any) -> RepeatCall:
             if c.is_default:
                 thresholds = f"{c.label}: {c.thresholds}"
     return RepeatCall(
-        locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts, confidence_intervals=cis,
+        locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts,
+        at_least=bounds if any(b is not None for b in bounds) else [], confidence_intervals=cis,
         status=_text(raw.category) or "unknown", interpretation=raw.summary, thresholds=thresholds,
         filter=raw.filter, confidence=raw.confidence, recommendation=raw.recommendation,
         indeterminate_reason=raw.indeterminate_reason,
@@ -1079,7 +1082,7 @@ def _repeat_loci() -> list[Any]:
 
 
 def _alleles_text(c: RepeatCall) -> str:
-    return "/".join("?" if a is None else str(a) for a in c.alleles)
+    return c.sizes_text()
 
 
 def repeat_line(c: RepeatCall) -> str:
@@ -1087,7 +1090,7 @@ def repeat_line(c: RepeatCall) -> str:
     ranges = c.thresholds.split(": ", 1)[-1] if c.thresholds else None
     # a finding about both alleles (bi-allelic intermediate ATXN2) is why the status is not the alleles' own
     why = f": {'; '.join(c.genotype_findings)}" if c.genotype_findings else ""
-    return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status.replace('_', ' ')}{why}" + (
+    return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status_words()}{why}" + (
         f" (default thresholds {ranges})" if ranges and c.status != "normal" else "")
 
 

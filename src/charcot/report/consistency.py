@@ -55,6 +55,16 @@ def contradictions(report: Report) -> list[str]:
             for sentence in _sentences(text):
                 if _mentions(name, sentence) and _NOT_ASSESSED.search(sentence):
                     problems.append(f"{item.name} is measured ({item.result}) but the {where} says: {sentence!r}")
+    # An allele the reads show only to be at least N long is told as '≥N' everywhere, never by the caller's count.
+    for call in report.repeats.calls:
+        if not call.at_least:
+            continue
+        gene, sizes = call.gene or call.locus, call.sizes_text()
+        told = [("item", i.result or "") for i in report.items if i.kind == "repeat" and i.name == gene]
+        told += [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
+        for where, text in told:
+            if sizes not in text:
+                problems.append(f"{gene}: the repeat analysis gives {sizes} (a lower bound), the {where} says {text!r}")
     for item in report.items:
         if item.kind == "repeat" and item.status == ItemState.NOT_ASSESSED and item.name in measured:
             problems.append(f"{item.name} is 'not assessed' but the repeat table gives its sizes")

@@ -41,7 +41,10 @@ def repeat_figure(calls: list[RepeatCall], loci: list[Any]) -> Plot | None:
     for i, (call, locus) in enumerate(rows):
         y = 10 + i * ROW
         ranges = _default_ranges(locus)
-        sizes = [a for a in call.alleles if a is not None]
+        # an allele the reads show only to be at least N long is drawn at N and labelled '≥N' (its count is no size)
+        bounds = [*call.at_least, *[None] * (len(call.alleles) - len(call.at_least))]
+        sizes = [low if low is not None else a for a, low in zip(call.alleles, bounds, strict=False) if a is not None]
+        lower = {low for low in bounds if low is not None}
         top_threshold = max((r.min or 0) for r in ranges)
         scale_max = max([top_threshold * 1.4, *(s * 1.15 for s in sizes), 10.0])
         span = WIDTH - LABEL_W - 20
@@ -72,7 +75,7 @@ def repeat_figure(calls: list[RepeatCall], loci: list[Any]) -> Plot | None:
             for size in group:
                 out.append(f'<path d="M{x(size):.1f},{y + 26} l-5,9 h10 z" fill="black"/>')
             mid = sum(x(v) for v in group) / len(group)
-            text = "/".join(f"{v}{'+' if v >= scale_max else ''}" for v in group)
+            text = "/".join(f"{'≥' if v in lower else ''}{v}{'+' if v >= scale_max else ''}" for v in group)
             out.append(f'<text x="{mid:.1f}" y="{y + 5}" text-anchor="middle" font-weight="bold">{text}</text>')
     legend_y = height - 8
     lx = LABEL_W
@@ -84,8 +87,7 @@ def repeat_figure(calls: list[RepeatCall], loci: list[Any]) -> Plot | None:
     out.append("</svg>")
     parts = []
     for call, _ in rows:
-        alleles = "/".join("?" if a is None else str(a) for a in call.alleles)
-        parts.append(f"{call.gene or call.locus} {alleles} ({call.status.replace('_', ' ')})")
+        parts.append(f"{call.gene or call.locus} {call.sizes_text()} ({call.status_words()})")
     caption = ("Repeat sizes (black marks, repeat units) against each locus's default thresholds (coloured bands, "
                "numbers at the start of each range): " + "; ".join(parts) + ". Sizes from short reads are "
                "estimates; confirm intermediate or expanded sizes by a laboratory test.")

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.3.0"
+REPORT_SCHEMA_VERSION = "1.4.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -178,6 +178,10 @@ class RepeatCall(_Model):
     gene: str | None = None
     repeat_unit: str | None = None
     alleles: list[int | None] = Field(default_factory=list)
+    at_least: list[int | None] = Field(
+        default_factory=list, description="per allele of ``alleles``: the lower bound when the reads show only that the "
+                                          "allele is at least this long (its count is then no measured size); None "
+                                          "for a sized allele")
     confidence_intervals: list[str] = Field(default_factory=list)
     status: str
     interpretation: str
@@ -193,6 +197,19 @@ class RepeatCall(_Model):
         default_factory=list, description="findings about both alleles together, in words (e.g. bi-allelic "
                                           "intermediate ATXN2), which set the status when no single allele does")
     sources: list[str] = Field(default_factory=list)
+
+    def sizes_text(self) -> str:
+        """The allele sizes as every section shows them: '2/≥700' for an allele known only to be at least 700 repeats
+        (never the caller's count, which is no size), '?' for an allele not called."""
+        bounds = [*self.at_least, *[None] * (len(self.alleles) - len(self.at_least))]
+        return "/".join("?" if a is None else (f"≥{low}" if low is not None else str(a))
+                        for a, low in zip(self.alleles, bounds, strict=False))
+
+    def status_words(self) -> str:
+        """The locus's category in words ('expanded', never the code 'expanded_at_least_n')."""
+        from charcot.repeats.interpret import category_words
+
+        return category_words(self.status)
 
 
 class RepeatsSection(_Model):

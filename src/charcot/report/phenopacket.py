@@ -114,7 +114,7 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
     from charcot.repeats.interpret import category_words
 
     desc = pp.VariationDescriptor(
-        id=f"repeat:{c.locus}", label=f"{c.gene or c.locus} repeat " + "/".join("?" if a is None else str(a) for a in c.alleles),
+        id=f"repeat:{c.locus}", label=f"{c.gene or c.locus} repeat {c.sizes_text()}",
         description=c.interpretation, molecule_context=pp.MoleculeContext.Value("genomic"),
         structural_type=pp.OntologyClass(id="SO:0000705", label="tandem_repeat"),
     )
@@ -123,6 +123,8 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
         desc.gene_context.CopyFrom(gene)
     desc.extensions.append(_ext(pp, "repeat_unit", c.repeat_unit or ""))
     desc.extensions.append(_ext(pp, "repeat_counts", json.dumps(c.alleles)))
+    if c.at_least:  # per allele: the reads show only that it is at least this long (its count is then no size)
+        desc.extensions.append(_ext(pp, "repeat_at_least", json.dumps(c.at_least)))
     desc.extensions.append(_ext(pp, "repeat_status", category_words(c.status)))
     if c.thresholds:
         desc.extensions.append(_ext(pp, "repeat_thresholds", c.thresholds))

@@ -93,6 +93,17 @@ def patient_genes(facts: PatientFacts, minimum: AcmgClass = AcmgClass.LIKELY_PAT
     return genes
 
 
+def uncertain_genes(facts: PatientFacts) -> set[str]:
+    """Genes where the patient's best variant is of uncertain significance: a therapy or trial aimed at one concerns
+    the patient (a reclassification would make it fit), so it is shown with the criterion that fails, never hidden."""
+    best: dict[str, AcmgClass] = {}
+    for f in facts.genotype.findings:
+        gene = f.gene.upper()
+        if gene not in best or _RANK[f.classification] > _RANK[best[gene]]:
+            best[gene] = f.classification
+    return {g for g, c in best.items() if c is AcmgClass.VUS}
+
+
 def intermediate_causal_repeats(facts: PatientFacts, gene_roles: dict[str, str]) -> list[str]:
     """Causal repeat genes (C9orf72) whose repeat is intermediate, not expanded."""
     return sorted(g for g, s in facts.genotype.repeats.items() if s is RepeatStatus.INTERMEDIATE
@@ -261,7 +272,7 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
                     if c.kind in (CriterionKind.GENE, CriterionKind.VARIANT, CriterionKind.REPEAT)}
     gene_failed = any(r.status is CriterionStatus.FAILED for r in results if r.id in genotype_ids)
-    relevant = bool(targets & (genes | undecided_genes(facts))) if targets else \
+    relevant = bool(targets & (genes | undecided_genes(facts) | uncertain_genes(facts))) if targets else \
         therapy.label is not None and not gene_failed
     regions = [s for r in REGIONS if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
     notes = []
@@ -341,7 +352,7 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         notes.append(status.note)
     genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in trial.target_genes}
-    relevant = bool(targets & (genes | undecided_genes(facts))) if targets else \
+    relevant = bool(targets & (genes | undecided_genes(facts) | uncertain_genes(facts))) if targets else \
         (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
     therapy = therapies.get(trial.therapy or "")
     return TherapyMatch(
@@ -366,7 +377,14 @@ def _gene_notes(facts: PatientFacts, therapies: Iterable[Therapy], latest: str,
     for gene in intermediate_causal_repeats(facts, gene_roles):
         notes.append(f"{gene}: the repeat is intermediate, not an expansion. Therapies and trials aimed at the {gene} "
                      "expansion enrol expansion carriers only, so they are not listed for this genotype.")
-    for gene in sorted(patient_genes(facts, gene_roles=gene_roles)):
+    carried = patient_genes(facts, gene_roles=gene_roles)
+    for gene in sorted(uncertain_genes(facts) - carried):
+        if any(gene in {g.upper() for g in t.target_genes} for t in items):
+            name = next((g for t in items for g in t.target_genes if g.upper() == gene), gene)
+            notes.append(f"{name}: the variant found is of uncertain significance. Therapies and trials aimed at "
+                         f"{name} need a variant classified at least likely pathogenic, so they are listed as not "
+                         "eligible; a reclassification would change this.")
+    for gene in sorted(carried):
         targeted = [t for t in items if gene in {g.upper() for g in t.target_genes}]
         if not targeted:
             notes.append(f"{gene}: no therapy targeting this gene is in charcot's knowledge base (as of {latest}).")
