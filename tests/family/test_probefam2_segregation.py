@@ -43,3 +43,19 @@ def test_the_same_carrier_as_a_relative_still_counts(tmp_path: Path) -> None:
     ev = {e.criterion: e for e in family_evidence(PROBE, ped, "HG002", [SHARED], notes=notes)[SHARED]}
     assert "affected carriers besides the proband: HG003" in ev["PP1"].reason
     assert not any("not linked to the proband" in n for n in notes)
+
+
+def test_co_segregation_of_a_de_novo_variant_says_why_it_is_not_assessed(tmp_path: Path) -> None:
+    """Before: 'not assessed: the observations are impossible under the model (likelihood 0): e.g. a tested
+    non-carrier parent of a tested carrier, or an affected non-carrier with phenocopy risk 0' for the real GIAB de novo
+    (both parents confidently 0/0, unaffected): true of the model, silent on the family. Now it names the carrier and
+    the parents and says the variant did not pass through the family (a de novo, or a genotyping or sample error)."""
+    ped = read_pedigree(_ped(tmp_path, "ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t1\n"
+                                       "ash\tHG004\t0\t0\t2\t1\n"))
+    key = "1-15752321-TCTGA-T"
+    ev = {e.criterion: e for e in family_evidence(PROBE, ped, "HG002", [key])[key]}
+    assert not ev["PP1"].applied and "impossible" not in ev["PP1"].reason
+    assert ev["PP1"].reason.startswith("not assessed: HG002 carries the variant and neither parent (HG003, HG004) "
+                                       "does"), ev["PP1"].reason
+    assert "a de novo variant in the proband" in ev["PP1"].reason
+    assert (ev.get("PS2") or ev["PM6"]).applied  # the de novo itself is PS2/PM6's evidence, untouched

@@ -319,6 +319,17 @@ def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str]
     return out
 
 
+def _carrier_of_noncarriers(pedigree: Pedigree, typed: dict[str, TestResult]) -> tuple[str, str, str] | None:
+    """(child, father, mother) for the first confidently typed carrier whose two parents are confidently typed
+    non-carriers (autosomal transmission cannot explain it), else None."""
+    for iid, t in typed.items():
+        ind = pedigree[iid]
+        if (t is TestResult.CARRIER and ind.father is not None and ind.mother is not None
+                and typed.get(ind.father) is TestResult.NONCARRIER and typed.get(ind.mother) is TestResult.NONCARRIER):
+            return iid, ind.father, ind.mother
+    return None
+
+
 def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict[str, dn.Call],
                         sidx: dict[str, int], parentage: dict[tuple[int, ...], tuple[bool, str]],
                         phenotype_specificity: str) -> Evidence:
@@ -512,6 +523,17 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              reason="not assessed: the proband does not carry this variant "
                                              "(confident homozygous-reference call), so it cannot co-segregate with "
                                              "the proband's disease", sources=SEG_SOURCES))
+                elif unexplained := _carrier_of_noncarriers(family, typed):
+                    # the peeling model has no mutation: it would call these genotypes 'impossible' and say nothing
+                    # of why; a variant that has not passed through the family cannot co-segregate with its disease
+                    who, father, mother = unexplained
+                    what = ("a de novo variant in the proband (see PS2/PM6)" if who == proband
+                            else f"a de novo variant in {who}")
+                    evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
+                                             reason=f"not assessed: {who} carries the variant and neither parent "
+                                             f"({father}, {mother}) does, as confidently genotyped: {what}, or a "
+                                             "genotyping or sample error; a variant that did not pass from parent to "
+                                             "child there cannot co-segregate through it", sources=SEG_SOURCES))
                 elif len(informative) < 2:
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                              reason=f"not assessed: {len(informative)} confidently genotyped family "
