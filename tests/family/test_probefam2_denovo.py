@@ -160,3 +160,23 @@ def test_maternity_is_checked_on_mother_son_genotypes() -> None:
                                                "homozygous genotypes)")
     confirmed, why = _parentage(PROBE, (1, 2))  # HG003 'son' of HG004: spouses
     assert not confirmed and why.startswith("maternity doubtful: 45/371")
+
+
+HALF = ROOT / "family" / "scout_643594_halfcalls.vcf.gz"  # real Scout records of split multi-allelic sites
+
+
+def test_a_half_call_is_never_read_as_homozygous_reference() -> None:
+    """Real split records of the Scout exome: the son ADM1059A2 is '0/.' at 5:16572322 CTT>C (GQ 52, DP 15; he carries
+    the site's other allele CT>C), the father ADM1059A1 '0/.' at 1:7879627 (GQ 99, DP 22). cyvcf2's genotype code reads
+    '0/.' as homozygous reference: before, 'not a de novo call: the proband is not heterozygous (proband no variant
+    (homozygous reference) …)' and PP1 'the proband does not carry this variant (confident homozygous-reference
+    call)'. A missing allele is unknown: never a confident non-carrier, never a Mendelian check site."""
+    out = family_evidence(HALF, read_pedigree(SCOUT_PED), "ADM1059A2", ["5-16572322-CTT-C", "1-7879627-C-G"])
+    son = {e.criterion: e for e in out["5-16572322-CTT-C"]}
+    assert son["PS2"].reason.startswith("cannot decide whether de novo: the proband has a partly called genotype "
+                                        "(one allele missing"), son["PS2"].reason
+    assert "does not carry" not in son["PP1"].reason and not son["PP1"].applied
+    father = next(e for e in out["1-7879627-C-G"] if e.criterion == "PS2")
+    assert "father a partly called genotype (one allele missing, as in '0/.') (genotype quality 99, depth 22" \
+        in father.reason
+    assert "father no variant" not in father.reason

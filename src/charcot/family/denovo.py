@@ -45,6 +45,7 @@ class Call:
     dp: int
     ref_reads: int
     alt_reads: int
+    partial: bool = False  # a half-call ('0/.', './1'): one allele missing, so gt is 2 (no call), never hom-ref
 
     @property
     def confident(self) -> bool:
@@ -67,12 +68,18 @@ def genotype_words(gt: int) -> str:
     return GENOTYPE_WORDS.get(gt, "no genotype call")
 
 
+def _no_call(call: Call) -> str:
+    return ("a partly called genotype (one allele missing, as in '0/.')" if call.partial
+            else "no genotype call")
+
+
 def describe(who: str, call: Call) -> str:
     gq = f"genotype quality {call.gq:g}" if call.gq >= 0 else "genotype quality not recorded"
     dp = f"depth {call.dp}" if call.dp >= 0 else "depth not recorded"
     reads = (f"{call.alt_reads} variant read{'s' if call.alt_reads != 1 else ''}" if call.alt_reads >= 0
              else "read counts not recorded")
-    return f"{who} {genotype_words(call.gt)} ({gq}, {dp}, {reads})"
+    words = _no_call(call) if call.gt == 2 else genotype_words(call.gt)
+    return f"{who} {words} ({gq}, {dp}, {reads})"
 
 
 def _below(call: Call) -> str:
@@ -89,7 +96,7 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
     desc = "; ".join((describe("proband", child), describe("father", father), describe("mother", mother)))
     undecided = "cannot decide whether de novo"
     if child.gt == 2:
-        return False, f"{undecided}: the proband has no genotype call ({desc})"
+        return False, f"{undecided}: the proband has {_no_call(child)} ({desc})"
     for name, parent in (("father", father), ("mother", mother)):
         if parent.gt in (1, 3) and parent.confident:
             return False, f"not a de novo call: the {name} carries the variant ({desc})"
@@ -104,7 +111,7 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
         return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
     for name, parent in (("father", father), ("mother", mother)):
         if parent.gt == 2:
-            return False, (f"{undecided}: the {name} has no genotype call here (never read as homozygous "
+            return False, (f"{undecided}: the {name} has {_no_call(parent)} here (never read as homozygous "
                            f"reference) ({desc})")
         if parent.gt != 0:
             return False, f"{undecided}: the {name}'s carrier call is {_below(parent)} ({desc})"
@@ -148,7 +155,7 @@ def hemizygous_de_novo_status(child: Call, mother: Call) -> tuple[bool, str]:
     desc = "; ".join((describe("proband", child), describe("mother", mother)))
     undecided = "cannot decide whether de novo"
     if child.gt == 2:
-        return False, f"{undecided}: the proband has no genotype call ({desc})"
+        return False, f"{undecided}: the proband has {_no_call(child)} ({desc})"
     if mother.gt in (1, 3) and mother.confident:
         return False, f"not a de novo call: the mother carries the variant, and a son's X comes from her ({desc})"
     if child.gt == 0:
@@ -156,7 +163,7 @@ def hemizygous_de_novo_status(child: Call, mother: Call) -> tuple[bool, str]:
     if not child.confident:
         return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
     if mother.gt == 2:
-        return False, (f"{undecided}: the mother has no genotype call here (never read as homozygous reference) "
+        return False, (f"{undecided}: the mother has {_no_call(mother)} here (never read as homozygous reference) "
                        f"({desc})")
     if mother.gt != 0:
         return False, f"{undecided}: the mother's carrier call is {_below(mother)} ({desc})"

@@ -71,15 +71,17 @@ def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[An
     ref = int(variant.gt_ref_depths[k]) if variant.gt_ref_depths is not None else -1
     alt = int(variant.gt_alt_depths[k]) if variant.gt_alt_depths is not None else -1
     gt = int(variant.gt_types[k])
+    partial = False
     if genotypes is not None:
+        # the genotype from its alleles: cyvcf2's code reads a half-call '0/.' as homozygous reference
         called = list(genotypes[k][:-1])  # the last entry is the phased flag
         copies = sum(1 for a in called if a == allele)
+        partial = bool(called) and any(a < 0 for a in called) and not all(a < 0 for a in called)
         gt = 2 if not called or any(a < 0 for a in called) else 0 if copies == 0 else 3 if copies == len(called) else 1
-        alt = -1
-        if ad is not None and allele < len(ad[k]) and int(ad[k][allele]) >= 0:
-            alt = int(ad[k][allele])
+    if ad is not None:  # a multi-allelic record: this ALT's own AD entry
+        alt = int(ad[k][allele]) if allele < len(ad[k]) and int(ad[k][allele]) >= 0 else -1
     # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
-    return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1))
+    return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1), partial)
 
 
 def _chrom_class(chrom: str, pos: int, build: Build | None) -> str:
@@ -199,7 +201,8 @@ def _parentage(vcf_path: Path, idx: tuple[int, ...]) -> tuple[bool, str]:
             if _chrom_class(v.CHROM.removeprefix("chr"), v.POS, None) != "autosome":
                 continue  # X/Y/MT follow other transmission rules: a son's X is not his father's
             depth = _format_field(v, "DP")
-            calls = [_call(v, k, depth=depth) for k in idx]
+            gts = v.genotypes
+            calls = [_call(v, k, genotypes=gts, depth=depth) for k in idx]
             if not all(c.confident for c in calls):
                 continue
             need = {0: 0, 1: 1, 3: 2}[calls[0].gt]
@@ -447,12 +450,9 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                                  "interpret)", sources=SEG_SOURCES)]
                     continue
                 depth = _format_field(v, "DP")
-                if len(v.ALT) > 1:
-                    gts = v.genotypes
-                    ad = _format_field(v, "AD")
-                    calls = {iid: _call(v, sidx[iid], a + 1, gts, ad, depth) for iid in shared}
-                else:
-                    calls = {iid: _call(v, sidx[iid], depth=depth) for iid in shared}
+                gts = v.genotypes
+                ad = _format_field(v, "AD") if len(v.ALT) > 1 else None
+                calls = {iid: _call(v, sidx[iid], a + 1, gts, ad, depth) for iid in shared}
                 pc = calls[proband]
                 if pc.gt not in (1, 3) and wanted is None:
                     continue
