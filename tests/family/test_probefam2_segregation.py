@@ -59,3 +59,28 @@ def test_co_segregation_of_a_de_novo_variant_says_why_it_is_not_assessed(tmp_pat
                                        "does"), ev["PP1"].reason
     assert "a de novo variant in the proband" in ev["PP1"].reason
     assert (ev.get("PS2") or ev["PM6"]).applied  # the de novo itself is PS2/PM6's evidence, untouched
+
+
+def test_the_report_uses_the_findings_gene_for_the_co_segregation_model(tmp_path: Path) -> None:
+    """Real GIAB records at TARDBP: the report names both 1:11080723 and 1:11086097 TARDBP variants, but the second
+    lies past the knowledge base's TARDBP span, so its co-segregation factor used 'affected status only (no age curve
+    for this gene)' beside the first's TARDBP age curve: two models for one gene in one family section. Now the gene
+    the finding names chooses the model."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from charcot.cli import app
+
+    ped = _ped(tmp_path, "ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t1\nash\tHG004\t0\t0\t2\t1\n")
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(ROOT / "family" / "ashk_trio_tardbp.vcf.gz"), "--ped",
+                                      str(ped), "--proband", "HG002", "--sample", "HG002", "--no-pdf", "--outdir",
+                                      str(out)])
+    assert result.exit_code == 0, result.output
+    pp1 = {e["variant_key"]: e for e in json.loads((out / "report.json").read_text())["family"]["segregation"]
+           if e["criterion"] == "PP1"}
+    assert {"1-11080723-T-TG", "1-11086097-A-AT"} <= set(pp1)
+    for key in ("1-11080723-T-TG", "1-11086097-A-AT"):
+        assert pp1[key]["variant"].startswith("TARDBP")
+        assert "TARDBP age curve" in pp1[key]["reason"] and "no age curve" not in pp1[key]["reason"], pp1[key]

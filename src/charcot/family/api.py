@@ -42,10 +42,12 @@ def relative_risks(pedigree: Pedigree, gene: str, carrier: str | None = None,
 
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
-                    build: Build | None = None, notes: list[str] | None = None) -> dict[str, list[Evidence]]:
+                    build: Build | None = None, notes: list[str] | None = None,
+                    genes: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
     """ACMG evidence from the family, keyed "CHROM-POS-REF-ALT" (chrom without 'chr'): PS2/PM6
     (de novo), PP1/BS4 (segregation Bayes factor), PM3/BP2 (phase in recessive genes). ``notes`` collects what was
-    skipped or could not be used (records not PASS, pedigree members who are not VCF samples)."""
+    skipped or could not be used (records not PASS, pedigree members who are not VCF samples). ``genes`` names the gene
+    of each key as the caller's findings do (the penetrance model of the co-segregation factor is that gene's)."""
     from charcot.family.segregation import family_evidence as _evidence
 
-    return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes)
+    return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes, genes=genes)

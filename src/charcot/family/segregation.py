@@ -20,7 +20,7 @@ Every criterion considered is returned, applied or not, with its reason.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -362,7 +362,7 @@ def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, *, phenotype_specificity: str = "consistent",
-                    notes: list[str] | None = None) -> dict[str, list[Evidence]]:
+                    notes: list[str] | None = None, genes: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
     """Evidence per variant key. Records whose FILTER is not PASS are skipped as ``interpret`` skips
     them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped."""
     from charcot.genome.builds import detect_build
@@ -541,8 +541,10 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              "needs at least 2", sources=SEG_SOURCES))
                 else:
                     try:
-                        flb, label = segregation_bayes_factor(family, gene_hit[3] if gene_hit else None, typed,
-                                                              proband=proband)
+                        # the gene the caller's finding names (its window may reach past the knowledge base's span),
+                        # else the panel gene whose span holds the record: one gene, one penetrance model per variant
+                        gene = (genes or {}).get(key) or (gene_hit[3] if gene_hit else None)
+                        flb, label = segregation_bayes_factor(family, gene, typed, proband=proband)
                         evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed), aff_car))
                     except InputError as exc:
                         evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,

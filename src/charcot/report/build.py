@@ -501,7 +501,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         if keys:
             ctx.progress("family evidence (segregation, de novo)")
             extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
-                                               build=Build(result.build), notes=ctx.family_notes)
+                                               build=Build(result.build), notes=ctx.family_notes,
+                                               genes={f.key: f.gene for f in result.findings if f.gene})
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
