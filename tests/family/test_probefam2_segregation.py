@@ -84,3 +84,19 @@ def test_the_report_uses_the_findings_gene_for_the_co_segregation_model(tmp_path
     for key in ("1-11080723-T-TG", "1-11086097-A-AT"):
         assert pp1[key]["variant"].startswith("TARDBP")
         assert "TARDBP age curve" in pp1[key]["reason"] and "no age curve" not in pp1[key]["reason"], pp1[key]
+
+
+def test_the_default_proband_follows_the_ages_files_status(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """One status per person: the ages file overrides the PED's affection status for the model, but the default
+    proband was taken from the PED column alone, so a person the ages file records as unaffected became 'the
+    affected proband'. Real GIAB trio: the PED has HG003 affected and HG002 unknown; the ages file says HG002 is
+    affected and HG003 unaffected."""
+    import json
+
+    ped = _ped(tmp_path, "ash\tHG002\tHG003\tHG004\t1\t0\nash\tHG003\t0\t0\t1\t2\nash\tHG004\t0\t0\t2\t1\n")
+    ages = tmp_path / "ages.tsv"
+    ages.write_text("id\tage\tstatus\nHG002\t50\taffected\nHG003\t75\tunaffected\n")
+    out = tmp_path / "out.json"
+    r = run_cli("segregation", PROBE, "--ped", ped, "--ages", ages, "--variant", SHARED, "--format", "json", "-o", out)
+    assert r.code == 0, r.stderr
+    assert json.loads(out.read_text())["proband"] == "HG002"

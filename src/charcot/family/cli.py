@@ -152,11 +152,13 @@ def register(app: typer.Typer) -> None:
                 reader = open_vcf(path)
                 samples = set(reader.samples)
                 reader.close()
-                proband = next((i.id for i in pedigree if i.id in samples and i.status is Status.AFFECTED), None)
+                # one status per person: the ages file's status overrides the PED column, as in the model
+                affected = [i.id for i in pedigree if pedigree.status_of(i.id) is Status.AFFECTED]
+                proband = next((iid for iid in affected if iid in samples), None)
                 if proband is None:
-                    affected = [i.id for i in pedigree if i.status is Status.AFFECTED]
                     raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
-                                     hint=f"affected in the PED: {', '.join(affected[:10]) or 'none'}; VCF samples: "
+                                     hint=f"affected in the PED: {', '.join(affected[:10]) or 'none'}; "
+                                     "VCF samples: "
                                      f"{', '.join(sorted(samples)[:10])}; names must match exactly (case too), or "
                                      "name the proband with --proband")
             notes: list[str] = []
