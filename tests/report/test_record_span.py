@@ -96,3 +96,24 @@ def test_a_file_ending_before_the_only_genes_it_could_speak_for_assesses_nothing
         assert items[f"gene:{gene}"].status == ItemState.NOT_ASSESSED
         assert "lies outside them" in (items[f"gene:{gene}"].reason or "")
     assert "no panel gene could be assessed" in (items["gene:panel"].reason or "")
+
+
+def test_page_one_groups_the_genes_outside_the_records_into_one_alert() -> None:
+    # A real targeted-panel VCF (tests/data/variants/pfeiffer_panel.vcf.gz, 100 records on 19 chromosomes): 29 panel
+    # genes lie outside the stretch of their chromosome its records span. Page 1's alerts gave each its own line
+    # (its coordinates), 29 lines before the first clinical alert; they now share one line naming them, and each
+    # gene's own sentence stays in What was not assessed.
+    report = build_report(CaseInputs(vcf=Path(__file__).parents[1] / "data" / "variants" / "pfeiffer_panel.vcf.gz"))
+    reasons = report.genetics.not_covered_reasons
+    outside = sorted(g for g, why in reasons.items() if why.endswith("lies outside them"))
+    assert len(outside) > 12
+    text = html.unescape(render_html(report))
+    alerts = text.split('<ul class="alerts">', 1)[1].split("</ul>", 1)[0]
+    lines = [line for line in alerts.split("<li>") if "ALS genes not assessed" in line or " not assessed: " in line]
+    grouped = [line for line in lines if "outside the stretch" in line or "lies outside them" in line]
+    assert len(grouped) == 1 and grouped[0].startswith(f"{len(outside)} ALS genes not assessed: they lie outside")
+    assert all(g in grouped[0] for g in outside[:12]) and f"and {len(outside) - 12} more" in grouped[0]
+    appendix = text.split('id="not-assessed"', 1)[1]
+    assert all(reasons[g] in text for g in outside) and reasons[outside[0]] not in alerts
+    assert "What was not assessed" in text and appendix
+    assert contradictions(report) == []

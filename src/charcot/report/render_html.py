@@ -7,9 +7,9 @@ and may carry markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -42,6 +42,8 @@ def environment() -> jinja2.Environment:
     env.filters["first_upper"] = lambda v: str(v)[:1].upper() + str(v)[1:]
     env.filters["input_role"] = lambda v: INPUT_ROLES.get(str(v), str(v).replace("_", " "))
     env.filters["linkify"] = linkify
+    env.filters["gene_gap_groups"] = gene_gap_groups
+    env.tests["gene_specific"] = _gene_specific
     env.filters["cite"] = cite
     env.filters["cite_text"] = cite_text
     return env
@@ -55,6 +57,26 @@ _LINKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(HGNC:\d{1,6})\b"), "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/{0}"),
 ]
 _CITATION = re.compile(r"\[((?:S-[A-Za-z0-9_.-]+)(?:,\s*S-[A-Za-z0-9_.-]+)*)\]")
+
+
+def gene_gap_groups(items: Iterable[Any]) -> list[tuple[str, list[str]]]:
+    """Genes not assessed, grouped for page 1's alerts: (reason, gene names), sorted by reason. A gene alone in its
+    kind keeps its own reason; several genes outside the span of the VCF's records share one line
+    (variants.model.reason_kind), each gene's own sentence staying in What was not assessed."""
+    from charcot.variants.model import reason_kind
+
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        groups.setdefault(reason_kind(item.reason or ""), []).append(item)
+    return sorted((kind if len(group) > 1 else (group[0].reason or ""), [i.name for i in group])
+                  for kind, group in groups.items())
+
+
+def _gene_specific(reason: str | None) -> bool:
+    """Whether a gene's not-assessed reason is its own (names its coordinates) rather than one shared by many genes."""
+    from charcot.variants.model import reason_kind
+
+    return bool(reason) and reason_kind(reason or "") != reason
 
 
 def linkify(text: object) -> Markup:

@@ -40,6 +40,7 @@ from charcot.variants.model import (
     TranscriptConsequence,
     VariantFinding,
     Zygosity,
+    outside_span_reason,
 )
 from charcot.variants.reader import (
     Block,
@@ -294,9 +295,7 @@ def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCal
             reasons[g.symbol] = NO_RECORD_ON_CHROMOSOME
         elif span is not None and (g.region_start < span[0] or g.region_end > span[1]):
             wholly = g.region_end < span[0] or g.region_start > span[1]
-            why = (f"the VCF's records on chromosome {chrom} span {span[0]:,}-{span[1]:,} only: "
-                   f"{g.symbol} ({chrom}:{g.region_start:,}-{g.region_end:,}) "
-                   f"{'lies outside them' if wholly else 'lies partly outside them'}")
+            why = outside_span_reason(chrom, span, g.symbol, g.region_start, g.region_end, wholly)
             (reasons if wholly else partly)[g.symbol] = why
     return (sorted(g.symbol for g in panel.genes if g.symbol not in reasons),
             sorted(g.symbol for g in panel.genes if g.symbol in reasons), reasons, partly)

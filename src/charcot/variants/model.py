@@ -16,6 +16,21 @@ from charcot.model import AcmgClass, Evidence, NotAssessed, Provenance
 #: span of the file's records on its chromosome gets its own sentence naming that span (variants.api._genes_covered)
 NO_RECORD_ON_CHROMOSOME = "the VCF has no record on the gene's chromosome"
 NO_CALLABLE_EXON = "the gVCF has no callable base in the gene's exons"
+#: how that sentence starts (``outside_span_reason``), and what is said of several such genes at once
+OUTSIDE_SPAN_PREFIX = "the VCF's records on chromosome "
+OUTSIDE_SPAN_MANY = "they lie outside the stretch of their chromosome that the VCF's records span"
+
+
+def outside_span_reason(chrom: str, span: tuple[int, int], gene: str, start: int, end: int, wholly: bool) -> str:
+    """Why a gene (partly) outside the span of the file's records on its chromosome is (partly) not assessed."""
+    return (f"{OUTSIDE_SPAN_PREFIX}{chrom} span {span[0]:,}-{span[1]:,} only: {gene} ({chrom}:{start:,}-{end:,}) "
+            f"{'lies outside them' if wholly else 'lies partly outside them'}")
+
+
+def reason_kind(reason: str) -> str:
+    """A not-covered reason as said of several genes: the per-gene span sentences share one kind (page 1's alerts
+    group genes by it); other reasons are already the same for every gene they apply to."""
+    return OUTSIDE_SPAN_MANY if reason.startswith(OUTSIDE_SPAN_PREFIX) else reason
 
 
 def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str]:
@@ -26,8 +41,7 @@ def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str
     if NO_RECORD_ON_CHROMOSOME in found:
         kinds.append("the VCF has no record on their chromosome" if many else NO_RECORD_ON_CHROMOSOME)
     if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON}:
-        kinds.append("they lie outside the stretch of their chromosome that the VCF's records span"
-                     if many else "the gene lies outside the stretch of its chromosome that the VCF's records span")
+        kinds.append(OUTSIDE_SPAN_MANY if many else "the gene lies outside the stretch of its chromosome that the VCF's records span")
     if NO_CALLABLE_EXON in found:
         kinds.append("the gVCF has no callable base in their exons" if many else NO_CALLABLE_EXON)
     return kinds
