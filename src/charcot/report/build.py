@@ -899,8 +899,8 @@ def _plot_caption(name: str, a: Any) -> str:
     if "encals" in name or "survival" in name:
         return ("ENCALS model: predicted probability of being alive without tracheostomy or non-invasive ventilation "
                 "for more than 23 hours a day, by months since onset, with the assessment date marked. The model "
-                "was built on population cohorts and does not take the genotype into account: some genotypes "
-                "(for example SOD1 A4V) progress faster than it predicts.")
+                "was built on population cohorts and, of the genotype, takes only the C9orf72 repeat status into "
+                "account: some genotypes (for example SOD1 A4V) progress faster than it predicts.")
     return name.replace("_", " ")
 
 
@@ -1030,6 +1030,26 @@ def _assessment_date(ctx: _Ctx) -> date | None:
     return a.today if a is not None else None
 
 
+def _record_genetics(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) -> None:
+    """The genetic results the clinical record states (an outside laboratory's), where the data given could not
+    speak for them: a repeat status for a locus without a caller's call (or with an indeterminate one), the
+    small-variant findings (each said with whether the VCF was assessed for its gene). Every section then says
+    the same: page 1, the repeat item and the therapy matching read them from here."""
+    record = ctx.clinical_case.genotype if ctx.clinical_case is not None else None
+    if record is None:
+        return
+    called = {(c.gene or c.locus).upper() for c in repeats.calls if c.status != "indeterminate"}
+    for gene, status in (("C9orf72", record.c9orf72_status), ("AR", record.ar_cag_status)):
+        if _text(status) in ("expanded", "normal") and gene.upper() not in called:
+            repeats.record_statuses[gene] = str(_text(status))
+    assessed = {g.upper() for g in genetics.genes_assessed}
+    for f in record.findings:
+        where = ("the VCF was assessed for this gene too: compare the two" if f.gene.upper() in assessed
+                 else "not assessed by charcot from data")
+        genetics.record_findings.append(f"{f.gene} {f.variant}: {_text(f.classification)} (clinical record, a "
+                                        f"laboratory result; {where})")
+
+
 def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection, model: Any) -> Any:
     """Adapter: genetic + clinical results → ``charcot.therapy.model.PatientFacts``."""
     from charcot.model import AcmgClass
@@ -1052,6 +1072,14 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
                 repeat_status[c.gene] = model.RepeatStatus.INTERMEDIATE
             elif c.status == "normal":
                 repeat_status[c.gene] = model.RepeatStatus.NORMAL
+    for gene, stated in repeats.record_statuses.items():  # the clinical record's laboratory result, where no call
+        repeat_status.setdefault(gene, model.RepeatStatus(stated))
+    record = ctx.clinical_case.genotype if ctx.clinical_case is not None else None
+    if record is not None:  # the record's findings in genes the VCF did not assess, as 'charcot therapies' reads them
+        from charcot.therapy.api import record_findings
+
+        assessed = {g.upper() for g in genetics.genes_assessed}
+        gene_findings += [f for f in record_findings(record) if f.gene.upper() not in assessed]
     genotype = model.Genotype(
         findings=gene_findings, repeats=repeat_status,
         genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
@@ -1134,6 +1162,9 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
         else:
             reason = (f"indeterminate: {call.indeterminate_reason or 'see the repeat section'}" if call is not None else
                       reasons.get(gene.upper()) or (repeats.notes[0] if repeats.notes else "no call for this locus"))
+            if gene in repeats.record_statuses:
+                reason += (f"; the clinical record gives {gene} {repeats.record_statuses[gene]} (a laboratory result, "
+                           "used for the prognosis and the therapy matching)")
             items.append(Item(key=f"repeat:{gene}", kind="repeat", name=gene, status=ItemState.NOT_ASSESSED,
                               reason=reason))
     # clinical scores
@@ -1173,7 +1204,7 @@ def _known_prognosis(f: VariantFinding) -> str | None:
         return None
     name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
     return (f"{name} is known for its course: {rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]. "
-            "The survival model does not take the genotype into account.")
+            "The survival model takes no genotype other than the C9orf72 repeat status into account.")
 
 
 def finding_line(f: VariantFinding) -> str:
@@ -1210,6 +1241,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             "Small variants not assessed (no VCF)." if genetics.records_read is None else
             "Small variants not assessed: no ALS gene could be assessed in the VCF (see What was not assessed).")))
+    for line in genetics.record_findings:
+        out.append(SummaryItem(topic="Genetics", level="finding", text=line))
     for f in tier1:
         out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in (f for t in genetics.tiers if t.number != 1 for f in t.findings):
@@ -1253,6 +1286,11 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         call = next((c for c in repeats.calls if (c.gene or c.locus).upper() == it.name.upper()), None)
         if it.status == ItemState.ASSESSED and call is not None:
             (normal if call.status == "normal" else other).append(call)
+        elif it.name in repeats.record_statuses:
+            stated = repeats.record_statuses[it.name]
+            out.append(SummaryItem(topic="Repeats", level="finding" if stated == "expanded" else "info",
+                                   text=f"{it.name} repeat {stated} according to the clinical record (a laboratory "
+                                        "result; charcot did not assess it from data)."))
         elif it.name.upper() == "C9ORF72":
             out.append(SummaryItem(topic="Repeats", level="caution",
                                    text=f"C9orf72 repeat NOT assessed ({it.reason}); it is the most common "
@@ -1295,9 +1333,9 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if "ENCALS survival model" in values:
         m = values["ENCALS survival model"]
         prognosis.append(f"ENCALS model {m.value}" + ("" if m.value == "not calculated" else
-                                                         " (a population model: genotype not included)"))
+                                                         " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
-    prognosis += [n.replace(" The survival model does not take the genotype into account.", "") for n in fast if n]
+    prognosis += [n.replace(" The survival model takes no genotype other than the C9orf72 repeat status into account.", "") for n in fast if n]
     if prognosis:
         out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)))
     now = [t for t in therapies.items if t.group == "now"]
@@ -1465,6 +1503,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
             record_kind="clinical record" if ctx.clinical_case is not None else None)
         genetics = _genetics(ctx)
+        _record_genetics(ctx, genetics, repeats)
         risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
         risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
         family = _family(ctx, sorted(risk_genes))

@@ -14,6 +14,7 @@ from charcot.therapy.matching import partial_date_start
 
 _SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")
 _TRIAL_STATUS_DATE = re.compile(r"Trial status: .*? as of (\d{4}(?:-\d{2}){0,2})\b")
+_GENOTYPE_MET = re.compile(r": (\w+) (?:repeat status is expanded|\S+ (?:\([^)]*\) )?(?:classified (?:Likely )?[Pp]athogenic|is on the pre-approved))")
 _NOT_ASSESSED = re.compile(r"not[ _]assessed|no repeat-caller output|not tested", re.IGNORECASE)
 
 
@@ -168,6 +169,16 @@ def contradictions(report: Report) -> list[str]:
         if partial_date_start(recorded) > on:
             problems.append(f"{t.name} is told as {'open' if t.open_to_new_participants else 'not recruiting'} on "
                             f"{on.isoformat()} from a status recorded later ({recorded})")
+    # A therapy or trial offered on the patient's genotype names a genotype page 1 states.
+    genotype_told = " ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats"))
+    for t in report.therapies.items:
+        if t.group not in ("now", "check"):
+            continue
+        for c in t.criteria:
+            hit = _GENOTYPE_MET.search(c.text) if c.state == "met" else None
+            if hit is not None and not _mentions(hit.group(1), genotype_told):
+                problems.append(f"{t.name} is offered on the patient's {hit.group(1)} genotype ({c.text!r}), which "
+                                "page 1 does not state")
     undecided = [t.name for t in report.therapies.items if t.group == "check"]
     therapy_lines = [s.text for s in report.summary if s.topic == "Therapy"]
     if undecided and not any("to be decided by the clinician" in text for text in therapy_lines):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.4.0"
+REPORT_SCHEMA_VERSION = "1.5.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -143,6 +143,9 @@ class Tier(_Model):
 
 class GeneticsSection(_Model):
     status: AssessmentStatus
+    record_findings: list[str] = Field(
+        default_factory=list, description="small-variant results the clinical record states (a laboratory's, not "
+                                          "assessed by charcot from data), in words with where each comes from")
     tiers: list[Tier] = Field(default_factory=list)
     # Variants read in panel genes that are neither coding nor in a splice region (by annotation or the
     # exon tables) and carry no pathogenic evidence: kept for completeness, not tiered or summarised.
@@ -215,6 +218,9 @@ class RepeatCall(_Model):
 class RepeatsSection(_Model):
     status: AssessmentStatus
     caller: str | None = None
+    record_statuses: dict[str, str] = Field(
+        default_factory=dict, description="repeat status the clinical record states (a laboratory's result: expanded "
+                                          "or normal) for a locus charcot did not assess from data, by gene")
     calls: list[RepeatCall] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     plots: list[Plot] = Field(default_factory=list)

@@ -17,7 +17,7 @@ from charcot.errors import InputError
 from charcot.knowledge import Knowledge
 from charcot.therapy.claims import grade_claim as _grade_claim
 from charcot.therapy.matching import match as _match
-from charcot.therapy.model import ClaimFields, ClaimGrade, PatientFacts, TherapyMatches
+from charcot.therapy.model import ClaimFields, ClaimGrade, GeneFinding, PatientFacts, TherapyMatches
 from charcot.therapy.natural_history import simulate_natural_history
 
 __all__ = ["grade_claim", "load_claim", "load_facts", "match", "simulate_natural_history"]
@@ -145,14 +145,20 @@ def load_case_facts_on(path: str | Path, on: date | None = None) -> tuple[Patien
         for gene, status in (("C9orf72", genotype.c9orf72_status), ("AR", genotype.ar_cag_status)):
             if status.value in ("expanded", "normal"):
                 repeats[gene] = model.RepeatStatus(status.value)
-        # the record's variant name is kept (HGVS p. or c., else as written) so a criterion listing variants reads it
-        findings = [model.GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity,
-                                      hgvs_p=f.variant if f.variant.strip().startswith("p.") else None,
-                                      hgvs_c=f.variant if f.variant.strip().startswith("c.") else None,
-                                      variant_key=None if f.variant.strip()[:2] in ("p.", "c.") else f.variant)
-                    for f in genotype.findings]
+        findings = record_findings(genotype)
     return model.PatientFacts(id=case.id, genotype=model.Genotype(findings=findings, repeats=repeats),
                               clinical=model.Clinical(**clinical)), a.today
+
+
+def record_findings(genotype: Any) -> list[GeneFinding]:
+    """The small-variant findings a clinical record states, as the matching reads them (``charcot therapies`` and the
+    report): the record's variant name is kept (HGVS p. or c., else as written) so a criterion listing variants
+    reads it."""
+    return [GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity,
+                              hgvs_p=f.variant if f.variant.strip().startswith("p.") else None,
+                              hgvs_c=f.variant if f.variant.strip().startswith("c.") else None,
+                              variant_key=None if f.variant.strip()[:2] in ("p.", "c.") else f.variant)
+            for f in genotype.findings]
 
 
 def load_claim(path: str | Path) -> ClaimFields:
