@@ -100,3 +100,28 @@ def test_the_default_proband_follows_the_ages_files_status(tmp_path: Path, run_c
     r = run_cli("segregation", PROBE, "--ped", ped, "--ages", ages, "--variant", SHARED, "--format", "json", "-o", out)
     assert r.code == 0, r.stderr
     assert json.loads(out.read_text())["proband"] == "HG002"
+
+
+def test_a_recessive_only_gene_is_not_read_with_the_dominant_model(tmp_path: Path) -> None:
+    """Real GIAB records in PLEKHG5 (recessive-only in the knowledge base): 1:6557009 A>C, HG002 and HG004 0/1,
+    HG003 0/0. Declared as three sibs, two affected: before, the dominant co-segregation model counted the affected sib
+    with one copy as 'an affected carrier besides the proband' (factor 1.99), where under recessive inheritance one
+    copy does not explain her disease. A larger family would have reached PP1 that way."""
+    ped = read_pedigree(_ped(tmp_path, "f\tP\t0\t0\t1\t0\nf\tM\t0\t0\t2\t0\nf\tHG002\tP\tM\t1\t2\n"
+                                       "f\tHG004\tP\tM\t2\t2\nf\tHG003\tP\tM\t1\t1\n"))
+    key = "1-6557009-A-C"
+    out = family_evidence(ROOT / "family" / "ashk_trio_plekhg5.vcf.gz", ped, "HG002", [key])
+    ev = {e.criterion: e for e in out[key]}
+    assert not ev["PP1"].applied and ev["PP1"].reason.startswith("not assessed: PLEKHG5 causes ALS through recessive "
+                                                                 "inheritance only"), ev["PP1"].reason
+    assert "affected carriers besides the proband" not in ev["PP1"].reason
+
+
+def test_a_dominant_gene_still_gets_the_factor(tmp_path: Path) -> None:
+    """The mechanism, not the example: the TARDBP records (dominant) of the same trio still get the factor."""
+    ped = read_pedigree(_ped(tmp_path, "ash\tHG002\tHG003\tHG004\t1\t2\nash\tHG003\t0\t0\t1\t2\n"
+                                       "ash\tHG004\t0\t0\t2\t1\n"))
+    key = "1-11080723-T-TG"  # HG002 and HG003 0/1
+    ev = {e.criterion: e for e in family_evidence(ROOT / "family" / "ashk_trio_tardbp.vcf.gz", ped, "HG002",
+                                                  [key])[key]}
+    assert ev["PP1"].reason.startswith("co-segregation Bayes factor") and "HG003" in ev["PP1"].reason

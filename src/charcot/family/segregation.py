@@ -153,6 +153,18 @@ def _blood_and_marriage(pedigree: Pedigree, proband: str) -> Pedigree:
                     notes=list(pedigree.notes))
 
 
+def _recessive_only_genes() -> set[str]:
+    """Panel genes whose ALS inheritance is autosomal recessive only (no dominant form recorded)."""
+    from charcot.knowledge import get_knowledge
+
+    out = set()
+    for gene in get_knowledge().genes:
+        inh = {i.value for i in gene.inheritance}
+        if "AR" in inh and "AD" not in inh:
+            out.add(gene.symbol)
+    return out
+
+
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
     """(chrom, start, end, symbol, recessive_only) for every panel gene with coordinates."""
     from charcot.knowledge import get_knowledge
@@ -408,6 +420,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                          f"{detected.value}", path=vcf, hint=f"drop --build or pass --build {detected.value}")
     build = build or detected
     regions = _gene_regions(build)
+    recessive = _recessive_only_genes()
     # keys are compared without a 'chr' prefix (results are keyed so): 'chr1-…' and '1-…' are one variant
     wanted = {k.strip().removeprefix("chr") for k in variant_keys} if variant_keys is not None else None
     if wanted is None and not regions:
@@ -500,7 +513,9 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                     evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
                                              reason=f"not assessed: de novo needs both parents genotyped; "
                                              f"{missing_parents}", sources=DENOVO_SOURCES))
-                # segregation
+                # segregation. The gene: the one the caller's finding names (its window may reach past the
+                # knowledge base's span), else the panel gene whose span holds the record: one model per variant
+                gene = (genes or {}).get(key) or (gene_hit[3] if gene_hit else None)
                 typed = {iid: (TestResult.CARRIER if c.gt in (1, 3) else TestResult.NONCARRIER)
                          for iid, c in calls.items() if c.confident and iid in family}
                 aff_non = [iid for iid, t in typed.items()
@@ -534,6 +549,16 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              f"({father}, {mother}) does, as confidently genotyped: {what}, or a "
                                              "genotyping or sample error; a variant that did not pass from parent to "
                                              "child there cannot co-segregate through it", sources=SEG_SOURCES))
+                elif gene in recessive:
+                    # the factor's model is dominant (one copy puts a person at risk): under recessive inheritance
+                    # the parents and some unaffected sibs carry one copy, and an affected relative with one copy
+                    # counts against, not for, the variant; the model would read both the wrong way
+                    evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
+                                             reason=f"not assessed: {gene} causes ALS through recessive inheritance "
+                                             "only (two variants), and the co-segregation model is dominant (one "
+                                             "copy puts a person at risk): heterozygous parents and sibs and an "
+                                             "affected relative with one copy would be read the wrong way; review "
+                                             "segregation of both variants (see PM3) by hand", sources=SEG_SOURCES))
                 elif len(informative) < 2:
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
                                              reason=f"not assessed: {len(informative)} confidently genotyped family "
@@ -541,9 +566,6 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              "needs at least 2", sources=SEG_SOURCES))
                 else:
                     try:
-                        # the gene the caller's finding names (its window may reach past the knowledge base's span),
-                        # else the panel gene whose span holds the record: one gene, one penetrance model per variant
-                        gene = (genes or {}).get(key) or (gene_hit[3] if gene_hit else None)
                         flb, label = segregation_bayes_factor(family, gene, typed, proband=proband)
                         evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed), aff_car))
                     except InputError as exc:
