@@ -125,3 +125,23 @@ def test_a_dominant_gene_still_gets_the_factor(tmp_path: Path) -> None:
     ev = {e.criterion: e for e in family_evidence(ROOT / "family" / "ashk_trio_tardbp.vcf.gz", ped, "HG002",
                                                   [key])[key]}
     assert ev["PP1"].reason.startswith("co-segregation Bayes factor") and "HG003" in ev["PP1"].reason
+
+
+def test_in_trans_alone_never_applies_pm3() -> None:
+    """Before: two heterozygous variants in a recessive gene found in trans got PM3 applied at Supporting (+1 point)
+    whatever the partner: ACMG's PM3 is 'in trans with a pathogenic variant' (SVI: 1.0 point with P, 0.5 with LP), so a
+    variant in trans with a benign or uncertain one gained a point it has no evidence for. The test data hold no real
+    trans pair in a recessive gene, so the phase is given as the parents' calls: the real GIAB calls at PLEKHG5
+    1:6557009 (father 0/0 GQ 99, mother 0/1 GQ 99: maternal) and, for the partner, the reverse (paternal)."""
+    from charcot.family import denovo as dn
+    from charcot.family.phase import phase
+    from charcot.family.segregation import phase_evidence
+
+    maternal = (dn.Call(0, 99, 43, 43, 0), dn.Call(1, 99, 166, 95, 71))
+    paternal = (dn.Call(1, 99, 166, 95, 71), dn.Call(0, 99, 43, 43, 0))
+    assert phase(maternal, paternal) == "trans"
+    ev = phase_evidence("trans", "1-6579607-C-T", "PLEKHG5")
+    assert ev.criterion == "PM3" and not ev.applied and ev.points == 0
+    assert "only if that variant is pathogenic" in ev.reason
+    cis = phase_evidence(phase(maternal, maternal), "1-6579607-C-T", "PLEKHG5")
+    assert cis.criterion == "BP2" and not cis.applied

@@ -599,21 +599,24 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 ph = phase((ca.get(fa) if fa else None, ca.get(mo) if mo else None),
                            (cb.get(fa) if fa else None, cb.get(mo) if mo else None))
                 for key, other in ((ka, kb), (kb, ka)):
-                    if ph == "trans":
-                        results[key].append(Evidence(
-                            criterion="PM3", strength="Supporting", points=1.0,
-                            reason=f"in trans with {other} in recessive gene {gene} (parental genotypes); "
-                            "SVI: Moderate if the other variant is Pathogenic, Supporting if Likely pathogenic — "
-                            "given here at the lower strength until the partner is classified",
-                            sources=PHASE_SOURCES))
-                    elif ph == "cis":
-                        results[key].append(Evidence(
-                            criterion="BP2", strength="Supporting", points=0.0, applied=False,
-                            reason=f"in cis with {other} in recessive gene {gene}: BP2 applies only if that "
-                            "variant is pathogenic", sources=PHASE_SOURCES))
-                    else:
-                        results[key].append(Evidence(
-                            criterion="PM3", strength="Supporting", applied=False,
-                            reason=f"second variant {other} in {gene}, phase unknown (parents not both "
-                            "confidently genotyped or both carry one)", sources=PHASE_SOURCES))
+                    results[key].append(phase_evidence(ph, other, gene))
     return results
+
+
+def phase_evidence(ph: str, other: str, gene: str) -> Evidence:
+    """PM3 / BP2 for a variant found with ``other`` in recessive ``gene`` in phase ``ph`` ('trans', 'cis',
+    'unknown'). PM3 needs the other variant to be pathogenic or likely pathogenic (ACMG; SVI: 1.0 point in trans with
+    a Pathogenic, 0.5 with a Likely pathogenic variant), and a variant in trans with a benign or uncertain one is no
+    evidence: the phase alone is never applied, whatever the partner turns out to be."""
+    if ph == "trans":
+        return Evidence(criterion="PM3", strength="Supporting", points=0.0, applied=False, sources=PHASE_SOURCES,
+                        reason=f"in trans with {other} in recessive gene {gene} (parental genotypes); PM3 applies "
+                        "only if that variant is pathogenic (Moderate) or likely pathogenic (Supporting) (SVI), which "
+                        "the phase does not show: apply it once that variant's class is known")
+    if ph == "cis":
+        return Evidence(criterion="BP2", strength="Supporting", points=0.0, applied=False, sources=PHASE_SOURCES,
+                        reason=f"in cis with {other} in recessive gene {gene}: BP2 applies only if that variant is "
+                        "pathogenic")
+    return Evidence(criterion="PM3", strength="Supporting", applied=False, sources=PHASE_SOURCES,
+                    reason=f"second variant {other} in {gene}, phase unknown (parents not both confidently genotyped "
+                    "or both carry one)")
