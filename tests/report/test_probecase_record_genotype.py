@@ -72,3 +72,17 @@ def test_checker_names_a_genotype_offer_page_one_does_not_state(run_cli: Any, tm
     without = [s for s in report.summary if not s.text.startswith("SOD1 p.Ala5Val")]
     problems = contradictions(report.model_copy(update={"summary": without}))
     assert any("Tofersen (Qalsody) is offered on the patient's SOD1 genotype" in p for p in problems), problems
+
+
+def test_record_and_caller_disagreeing_on_c9orf72_is_named_in_the_report_words(run_cli: Any, tmp_path: Path) -> None:
+    """The record states an expansion, the real ExpansionHunter v5 file gives C9orf72 2/2. Before: exit 2 with
+    "c9orf72_status 'normal' contradicts the case record ... drop the option", an option the user never gave."""
+    record = tmp_path / "record.yaml"
+    record.write_text(_RECORD)
+    eh = Path(__file__).parents[1] / "data" / "repeats" / "justhusky_exphun_hugelymodelbat.eh5.vcf"
+    out = tmp_path / "out"
+    r = run_cli("report", "--clinical", record, "--str", eh, "--no-pdf", "-q", "--outdir", out)
+    assert r.code == 2 and not out.exists()
+    assert "the repeat-caller file gives C9orf72 normal, but the clinical record states genotype.c9orf72_status: " \
+           "expanded" in r.stderr, r.stderr
+    assert "option" not in r.stderr and "Traceback" not in r.stderr

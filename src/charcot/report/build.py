@@ -846,6 +846,15 @@ def _start_clinical(ctx: _Ctx) -> None:
     from charcot.clinical import api
 
     case = repeat_genotype(ctx.clinical_case, ctx.repeat_assessment)
+    recorded = _text(case.genotype.c9orf72_status)
+    if ctx.c9_status is not None and recorded in ("expanded", "normal") and recorded != ctx.c9_status:
+        # two results for one locus of one patient: said in the report's words (the caller's file, the record)
+        ctx.clinical_started = (case, None, InputError(
+            f"the repeat-caller file gives C9orf72 {ctx.c9_status}, but the clinical record states "
+            f"genotype.c9orf72_status: {recorded}", path=ctx.inputs.clinical or ctx.inputs.phenopacket,
+            hint="check that both belong to this patient; then correct the record, or leave its c9orf72_status out "
+                 "to use the caller's result"))
+        return
     try:
         a = api.assess(case, today=ctx.inputs.as_of, c9orf72_status=ctx.c9_status)
     except Exception as exc:
