@@ -167,6 +167,9 @@ def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: s
         for call in sf.json_calls[sample]:
             found = match_locus(call.chrom, call.start, call.end, loci, build) if build else None
             if found is not None and call.called:
+                coords = found[0].coords(build) if build is not None else None
+                if coords is not None:  # counts over the caller's ReferenceRegion, put on the catalog region
+                    units_over_region(call, coords.end - coords.start + 1, len(found[0].display_motif))
                 out[found[0].id] = call
         return out
     index = sf.samples.index(sample)
@@ -175,7 +178,7 @@ def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: s
         merged = _merge(calls)
         locus = next(item for item in loci if item.id == locus_id)
         coords = locus.coords(build) if build is not None else None
-        if coords is not None:  # sizes given in bp (TRGT, HipSTR, LongTR) become units over the catalog region
+        if coords is not None:  # sizes in bp (TRGT, HipSTR, LongTR), or units over another region, put on the catalog's
             units_over_region(merged, coords.end - coords.start + 1, len(locus.display_motif))
         if merged.called:
             out[locus_id] = merged

@@ -471,19 +471,46 @@ def units_over_region(call: RawCall, region_length: int, motif_length: int) -> N
     of ATXN2, which the thresholds count. The sequence outside the catalog region is taken to be the
     reference's (its length is the caller's reference length minus the catalog's), so an allele's units are
     (length - that extra) / motif length, rounded: the counting ExpansionHunter, and so the thresholds, use.
+
+    A caller that gives repeat units (ExpansionHunter REPCN, GangSTR) counted them over its catalog's region: when
+    that region differs from the knowledge base's (another catalog, an older release), the units of the difference
+    are taken off on the same assumption (reference sequence outside the catalog region). A difference that is not a
+    whole number of units is rounded, and the allele's confidence interval widened by one unit on each side, so a
+    size next to a threshold reads indeterminate (repeats.interpret) rather than on the wrong side of it; the call
+    says so in a warning.
     """
     extra = (call.end - call.start + 1) - region_length
+    if motif_length <= 0:
+        return
 
     def units(length: int) -> int:
         return max(0, (2 * (length - extra) + motif_length) // (2 * motif_length))
 
+    shift, rest = divmod(extra, motif_length)
+    if 2 * rest > motif_length:  # the nearest whole number of units
+        shift, rest = shift + 1, rest - motif_length
+    shifted = False
     for allele in call.alleles:
-        if allele is None or allele.length_bp is None or motif_length <= 0:
+        if allele is None:
             continue
-        allele.size = units(allele.length_bp)
-        if allele.length_range is not None:
-            low, high = sorted(allele.length_range)
-            allele.ci = (min(units(low), allele.size), max(units(high), allele.size))
+        if allele.length_bp is not None:
+            allele.size = units(allele.length_bp)
+            if allele.length_range is not None:
+                low, high = sorted(allele.length_range)
+                allele.ci = (min(units(low), allele.size), max(units(high), allele.size))
+        elif extra:
+            low, high = allele.ci if allele.ci is not None else (allele.size, allele.size)
+            widen = 1 if rest else 0
+            allele.size = max(0, allele.size - shift)
+            allele.ci = (max(0, low - shift - widen), max(0, high - shift + widen)) if (allele.ci or widen) else None
+            shifted = True
+    if shifted:
+        call.warnings.append(
+            f"the caller's region for this locus ({call.chrom}:{call.start:,}-{call.end:,}, {call.end - call.start + 1} "
+            f"bp) differs from the catalog region the thresholds use ({region_length} bp): its repeat counts were put "
+            f"on the catalog region by taking off {extra} bp"
+            + (f" ({shift} unit(s), rounded: the confidence interval was widened by one unit)" if rest else
+               f" ({shift} unit(s))") + "; check the caller's variant catalog")
 
 
 # --- ExpansionHunter JSON --------------------------------------------------------------------
