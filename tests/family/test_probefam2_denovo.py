@@ -132,7 +132,7 @@ CLEAN_MOTHER = dn.Call(gt=0, gq=69, dp=24, ref_reads=24, alt_reads=0)  # Scout A
 
 
 @pytest.mark.parametrize(("son", "mother", "start"), [
-    (GOOD_SON, CLEAN_MOTHER, "proband homozygous for the variant"),
+    (GOOD_SON, CLEAN_MOTHER, "proband hemizygous for the variant (one X)"),
     (GOOD_SON, dn.Call(3, 65, 22, 0, 22), "not a de novo call: the mother carries the variant"),
     (GOOD_SON, dn.Call(1, 99, 30, 15, 15), "not a de novo call: the mother carries the variant"),
     (GOOD_SON, dn.Call(2, -1, -1, -1, -1), "cannot decide whether de novo: the mother has no genotype call"),

@@ -73,12 +73,14 @@ def _no_call(call: Call) -> str:
             else "no genotype call")
 
 
-def describe(who: str, call: Call) -> str:
+def describe(who: str, call: Call, hemizygous: bool = False) -> str:
     gq = f"genotype quality {call.gq:g}" if call.gq >= 0 else "genotype quality not recorded"
     dp = f"depth {call.dp}" if call.dp >= 0 else "depth not recorded"
     reads = (f"{call.alt_reads} variant read{'s' if call.alt_reads != 1 else ''}" if call.alt_reads >= 0
              else "read counts not recorded")
     words = _no_call(call) if call.gt == 2 else genotype_words(call.gt)
+    if hemizygous and call.gt == 3:
+        words = "hemizygous for the variant (one X)"
     return f"{who} {words} ({gq}, {dp}, {reads})"
 
 
@@ -152,7 +154,7 @@ def hemizygous_de_novo_status(child: Call, mother: Call) -> tuple[bool, str]:
     de novo when he carries it hemizygously (a haploid or homozygous call, nearly all reads variant) and his mother,
     confidently genotyped with read counts, carries no variant read. The father is irrelevant there. A heterozygous
     call in a son is not handled here (it is itself doubtful). Returns (is a confident de novo, explanation)."""
-    desc = "; ".join((describe("proband", child), describe("mother", mother)))
+    desc = "; ".join((describe("proband", child, hemizygous=True), describe("mother", mother)))
     undecided = "cannot decide whether de novo"
     if child.gt == 2:
         return False, f"{undecided}: the proband has {_no_call(child)} ({desc})"
