@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charcot.family.drawing import draw_pedigree, pedigree_svg
-from charcot.family.model import RiskResult
+from charcot.family.model import Observation, RiskResult, TestResult
 from charcot.family.pedigree import Pedigree, read_observations
 from charcot.family.pedigree import read_pedigree as _read
 
@@ -23,6 +23,7 @@ __all__ = [
     "read_observations",
     "read_pedigree",
     "relative_risks",
+    "with_vcf_genotypes",
 ]
 
 
@@ -43,11 +44,49 @@ def relative_risks(pedigree: Pedigree, gene: str, carrier: str | None = None,
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, notes: list[str] | None = None,
-                    genes: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
+                    genes: Mapping[str, str] | None = None,
+                    genotypes: dict[str, dict[str, TestResult]] | None = None) -> dict[str, list[Evidence]]:
     """ACMG evidence from the family, keyed "CHROM-POS-REF-ALT" (chrom without 'chr'): PS2/PM6
     (de novo), PP1/BS4 (segregation Bayes factor), PM3/BP2 (phase in recessive genes). ``notes`` collects what was
     skipped or could not be used (records not PASS, pedigree members who are not VCF samples). ``genes`` names the gene
     of each key as the caller's findings do (the penetrance model of the co-segregation factor is that gene's)."""
     from charcot.family.segregation import family_evidence as _evidence
 
-    return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes, genes=genes)
+    return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes, genes=genes,
+                     genotypes=genotypes)
+
+
+def with_vcf_genotypes(observations: Mapping[str, Observation], genotypes: Mapping[str, Mapping[str, TestResult]],
+                       keys: Sequence[str], gene: str, proband: str | None) -> tuple[dict[str, Observation], list[str]]:
+    """The relatives' observations with the test results their VCF calls give for ``gene``'s one pathogenic variant
+    (``keys``: the gene's reportable P/LP variant keys), so the relatives' risk and the family section's de novo /
+    segregation lines read one carrier status per person. A result recorded in the ages file is kept, and a VCF call
+    that contradicts it is named; with two or more such variants in the gene (which one a relative carries decides
+    nothing alone) the VCF calls are not used, and that is said."""
+    out = dict(observations)
+    notes: list[str] = []
+    typed_keys = [k for k in keys if k in genotypes]
+    if not typed_keys:
+        return out, notes
+    if len(typed_keys) > 1:
+        notes.append(f"Relatives' risk for {gene}: the relatives' VCF calls were not used as test results, since the "
+                     f"patient has {len(typed_keys)} reportable variants in {gene} ({', '.join(typed_keys)}).")
+        return out, notes
+    key = typed_keys[0]
+    used = []
+    for iid, result in sorted(genotypes[key].items()):
+        if iid == proband:
+            continue
+        known = out.get(iid)
+        if known is not None and known.test is not TestResult.UNTESTED:
+            if known.test is not result:
+                notes.append(f"Relatives' risk for {gene}: {iid} is recorded as {known.test.value} in the ages file "
+                             f"but the VCF calls {iid} a {result.value} of {key}; the ages file's result is used: check "
+                             "the sample and the test.")
+            continue
+        out[iid] = (known or Observation()).model_copy(update={"test": result})
+        used.append(f"{iid} {result.value}")
+    if used:
+        notes.append(f"Relatives' risk for {gene}: the relatives' confident VCF calls of {key} are their test results "
+                     f"({', '.join(used)}).")
+    return out, notes

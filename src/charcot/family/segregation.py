@@ -374,9 +374,11 @@ def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, *, phenotype_specificity: str = "consistent",
-                    notes: list[str] | None = None, genes: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
+                    notes: list[str] | None = None, genes: Mapping[str, str] | None = None,
+                    genotypes: dict[str, dict[str, TestResult]] | None = None) -> dict[str, list[Evidence]]:
     """Evidence per variant key. Records whose FILTER is not PASS are skipped as ``interpret`` skips
-    them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped."""
+    them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped. ``genotypes`` receives,
+    per key, the confident carrier / non-carrier calls of the proband's family."""
     from charcot.genome.builds import detect_build
     from charcot.variants.reader import open_vcf, quiet_htslib, unreadable_record
 
@@ -518,6 +520,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 gene = (genes or {}).get(key) or (gene_hit[3] if gene_hit else None)
                 typed = {iid: (TestResult.CARRIER if c.gt in (1, 3) else TestResult.NONCARRIER)
                          for iid, c in calls.items() if c.confident and iid in family}
+                if genotypes is not None:
+                    genotypes[key] = dict(typed)  # the confident calls of the proband's family, for relatives' risk
                 aff_non = [iid for iid, t in typed.items()
                            if t is TestResult.NONCARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 aff_car = [iid for iid, t in typed.items() if iid != proband

@@ -353,6 +353,7 @@ class _Ctx:
     observations: dict[str, Any] = field(default_factory=dict)
     segregation: list[FamilyEvidence] = field(default_factory=list)
     family_notes: list[str] = field(default_factory=list)  # what family_evidence skipped or could not use
+    family_genotypes: dict[str, Any] = field(default_factory=dict)  # per variant key, relatives' confident calls
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place
@@ -502,7 +503,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
             ctx.progress("family evidence (segregation, de novo)")
             extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
                                                build=Build(result.build), notes=ctx.family_notes,
-                                               genes={f.key: f.gene for f in result.findings if f.gene})
+                                               genes={f.key: f.gene for f in result.findings if f.gene},
+                                               genotypes=ctx.family_genotypes)
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
@@ -666,7 +668,7 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
                           calls=calls, notes=notes, plots=[figure] if figure is not None else [])
 
 
-def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
+def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = None) -> FamilySection:
     from charcot.errors import CharcotError
 
     inputs = ctx.inputs
@@ -709,9 +711,13 @@ def _family(ctx: _Ctx, genes: list[str]) -> FamilySection:
                      "risk for relatives is calculated. A family history of ALS still warrants genetic counselling.")
     for gene in genes:
         ctx.progress(f"relatives' risk ({gene})")
+        # relatives genotyped in the VCF are tested: one carrier status per person in the section
+        observations, genotype_notes = api.with_vcf_genotypes(ctx.observations, ctx.family_genotypes,
+                                                              (keys or {}).get(gene, []), gene, inputs.proband)
+        notes.extend(genotype_notes)
         try:
             result = api.relative_risks(pedigree, gene, carrier=inputs.proband, horizon_years=10,
-                                        observations=ctx.observations or None)
+                                        observations=observations or None)
         except CharcotError as exc:
             status = AssessmentStatus.PARTIAL
             ctx.not_assessed.append(NotAssessed(what=f"relatives' risk for {gene}", reason=exc.message,
@@ -1514,8 +1520,13 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         genetics = _genetics(ctx)
         _record_genetics(ctx, genetics, repeats)
         risk_genes = {f.gene for t in genetics.tiers if t.number == 1 for f in t.findings if f.gene}
+        risk_keys: dict[str, list[str]] = {}
+        for t in genetics.tiers:
+            for f in t.findings:
+                if t.number == 1 and f.gene:
+                    risk_keys.setdefault(f.gene, []).append(f"{f.chrom}-{f.pos}-{f.ref}-{f.alt}")
         risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
-        family = _family(ctx, sorted(risk_genes))
+        family = _family(ctx, sorted(risk_genes), risk_keys)
         clinical = _clinical(ctx)
         therapies = _therapies(ctx, genetics, repeats)
     except BaseException:

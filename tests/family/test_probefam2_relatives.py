@@ -1,0 +1,71 @@
+"""The relatives' risk reads the relatives' VCF calls (probe-fam2).
+
+Before, on main: the family section's de novo / segregation lines said "the father carries the variant" (his
+confident call in the VCF), while the relatives' risk table beside them listed the same father as "untested" with a
+carrier probability from the pedigree alone: two carrier statuses for one person in one section. The risk model
+took test results from the ages file only.
+
+The VCF is the real Scout trio (GATK exome calls, real header and records) with ONE added record: the knowledge base's
+SOD1 p.(Ala5Val) (A4V) at its own GRCh37 coordinates (never typed here), flagged SPIKED in INFO as the demo's is, since
+no real trio here carries a pathogenic ALS variant. The son (ADM1059A2) and the father (ADM1059A1) are heterozygous,
+the mother (ADM1059A3) homozygous reference, each with GQ, DP and AD."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pysam
+from typer.testing import CliRunner
+
+from charcot.cli import app
+from charcot.knowledge import get_knowledge
+from charcot.model import Build
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "report"
+SCOUT = DATA / "scout_643594_trio.vcf.gz"
+PED = DATA / "scout_643594.ped"
+
+
+def _a4v() -> tuple[str, int, str, str]:
+    record = next(r for r in get_knowledge().records("variants") if getattr(r, "id", None) == "SOD1-A5V")
+    allele = record.allele(Build.GRCh37)  # type: ignore[attr-defined]
+    return allele.chrom, allele.pos, allele.ref, allele.alt
+
+
+def _trio_with_a4v(tmp_path: Path) -> tuple[Path, str]:
+    with gzip.open(SCOUT, "rt") as handle:
+        lines = [line.rstrip("\n") for line in handle]
+    header = [line for line in lines if line.startswith("##")]
+    header.append('##INFO=<ID=SPIKED,Number=0,Type=Flag,Description="record added for a test, not a call">')
+    chrom_line = next(line for line in lines if line.startswith("#CHROM"))
+    samples = chrom_line.split("\t")[9:]
+    calls = {"ADM1059A1": "0/1:22,19:41:99", "ADM1059A2": "0/1:20,18:38:99", "ADM1059A3": "0/0:35,0:35:99"}
+    chrom, pos, ref, alt = _a4v()
+    spiked = "\t".join([chrom, str(pos), ".", ref, alt, "500", "PASS", "SPIKED", "GT:AD:DP:GQ",
+                        *(calls[s] for s in samples)])
+    body = [line for line in lines if not line.startswith("#")] + [spiked]
+    order = {c: i for i, c in enumerate([*map(str, range(1, 23)), "X", "Y", "MT"])}
+    body.sort(key=lambda line: (order.get(line.split("\t")[0], 99), int(line.split("\t")[1])))
+    plain = tmp_path / "trio_a4v.vcf"
+    plain.write_text("\n".join([*header, chrom_line, *body]) + "\n")
+    out = tmp_path / "trio_a4v.vcf.gz"
+    pysam.tabix_compress(str(plain), str(out), force=True)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out, f"{chrom}-{pos}-{ref}-{alt}"
+
+
+def test_relatives_genotyped_in_the_vcf_are_tested_in_the_risk_table(tmp_path: Path) -> None:
+    vcf, key = _trio_with_a4v(tmp_path)
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(vcf), "--ped", str(PED), "--proband", "ADM1059A2",
+                                      "--sample", "ADM1059A2", "--no-pdf", "--outdir", str(out)])
+    assert result.exit_code == 0, result.output
+    family = json.loads((out / "report.json").read_text())["family"]
+    ps2 = next(e for e in family["segregation"] if e["variant_key"] == key and e["criterion"] == "PS2")
+    assert ps2["reason"].startswith("not a de novo call: the father carries the variant")
+    risk = {r["relative"]: r for r in family["relatives_risk"] if r["gene"] == "SOD1"}
+    assert risk["ADM1059A1"]["tested"] == "carrier" and risk["ADM1059A1"]["carrier_probability"] == 1.0
+    assert risk["ADM1059A3"]["tested"] == "noncarrier" and risk["ADM1059A3"]["carrier_probability"] == 0.0
+    assert any("confident VCF calls of " + key in n for n in family["notes"]), family["notes"]
