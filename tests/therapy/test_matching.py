@@ -127,7 +127,7 @@ def test_ab19001_late_severe_patient_is_not_eligible() -> None:
 
 
 def test_ab19001_early_patient_is_eligible_and_bounds_are_the_registry_ones() -> None:
-    fit = dict(age=55, fvc_percent=80, disease_duration_months=14, alsfrs_r=40, el_escorial="probable")
+    fit = dict(age=55, fvc_percent=80, disease_duration_months=14, alsfrs_r=40, el_escorial="probable", als_ftd=False)
     m = match(_als(**fit)).get("NCT03127267")  # recruiting: the only open study such a patient can be eligible for
     assert m.verdict is Verdict.ELIGIBLE, m.summary
     by_id = {c.id: c for c in m.criteria}

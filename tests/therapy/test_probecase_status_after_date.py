@@ -27,6 +27,7 @@ clinical:
   age: 60
   country: FR
   el_escorial: probable
+  als_ftd: false
   months_since_diagnosis: 6
   disease_duration_months: 14
   alsfrs_r: 40

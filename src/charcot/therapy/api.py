@@ -92,6 +92,8 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         rees = next((c for c in a.criteria if c.system == "revised_el_escorial"), None)
         if rees is not None and rees.category in {c.value for c in ElEscorialCategory}:
             clinical["el_escorial"] = rees.category
+    if a.cognition is not None and a.cognition.ftd is not None:  # ALS-FTD: a trial excluding dementia reads it
+        clinical["als_ftd"] = a.cognition.ftd
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
         clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),

@@ -296,6 +296,16 @@ def _symptom(c: Criterion, facts: PatientFacts) -> CriterionResult:
                    f"{label} recorded as {'present' if present else 'absent'}")
 
 
+def _no_dementia(c: Criterion, facts: PatientFacts) -> CriterionResult:
+    ftd = facts.clinical.als_ftd
+    if ftd is None:
+        return _result(c, CriterionStatus.UNKNOWN, "whether the patient has dementia (ALS-FTD) was not recorded",
+                       missing="cognitive status (ALS-FTD or not: ftd or the Strong 2017 category)")
+    if ftd:
+        return _result(c, CriterionStatus.FAILED, "ALS with frontotemporal dementia (ALS-FTD) is recorded")
+    return _result(c, CriterionStatus.MET, "no frontotemporal dementia recorded (not ALS-FTD)")
+
+
 def evaluate(criterion: Criterion, facts: PatientFacts, on: date | None = None) -> CriterionResult:
     """``criterion`` against ``facts`` on the matching date ``on`` (None: measurements are taken as current)."""
     kind = criterion.kind
@@ -315,6 +325,8 @@ def evaluate(criterion: Criterion, facts: PatientFacts, on: date | None = None) 
         return _sex(criterion, facts)
     if kind is CriterionKind.SYMPTOM:
         return _symptom(criterion, facts)
+    if kind is CriterionKind.NO_DEMENTIA:
+        return _no_dementia(criterion, facts)
     return _numeric(criterion, facts, on)
 
 

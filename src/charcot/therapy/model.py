@@ -109,6 +109,9 @@ class Clinical(UserRecord):
                                         "disease_duration_months when not given")
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
+    als_ftd: bool | None = Field(
+        default=None, description="ALS with frontotemporal dementia diagnosed (the clinical record's ftd / Strong "
+                                  "category): true or false; None when the record does not say")
     symptoms: dict[str, bool] = Field(
         default_factory=dict,
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "

@@ -99,6 +99,7 @@ class CriterionKind(StrEnum):
     NFL = "nfl"  # plasma neurofilament light, pg/mL
     SEX = "sex"
     SYMPTOM = "symptom"  # a symptom the treatment is for (e.g. pseudobulbar affect), recorded present/absent
+    NO_DEMENTIA = "no_dementia"  # exclusion: fails when the record gives ALS with frontotemporal dementia (ALS-FTD)
 
 
 _NUMERIC = {CriterionKind.AGE, CriterionKind.ALSFRS_R, CriterionKind.FVC, CriterionKind.DURATION, CriterionKind.NFL,
