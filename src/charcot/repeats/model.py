@@ -1,10 +1,12 @@
-"""Result types of repeat interpretation (rendered by the report, read by interpret and cohort tools)."""
+"""Result types of repeat interpretation (rendered by the report, read by interpret and cohort tools).
+
+The models are built when first used (``defer_build``), not at import (issue 20: ``interpret`` start-up)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.model import AssessmentStatus, Build, NotAssessed
 
@@ -50,6 +52,8 @@ SEVERITY: dict[AlleleCategory, int] = {
 class SourceClassification(BaseModel):
     """How one source's thresholds classify an allele."""
 
+    model_config = ConfigDict(defer_build=True)
+
     set_id: str
     label: str
     context: str
@@ -67,6 +71,8 @@ class SourceClassification(BaseModel):
 class LengthRiskNote(BaseModel):
     """What a source measured about ALS risk at this allele's length (e.g. a per-length odds ratio)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     text: str
     odds_ratio: float | None = None
     ci_low: float | None = None
@@ -79,6 +85,8 @@ class LengthRiskNote(BaseModel):
 class GenotypeFinding(BaseModel):
     """A finding about both alleles together (e.g. bi-allelic intermediate ATXN2)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     rule_id: str
     label: str
     category: AlleleCategory
@@ -89,6 +97,8 @@ class GenotypeFinding(BaseModel):
 
 
 class AlleleCall(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     size: int  # repeat units (point estimate; for a lower-bound allele, the caller's estimate)
     ci_low: int | None = None
     ci_high: int | None = None
@@ -108,6 +118,8 @@ class AlleleCall(BaseModel):
 
 
 class LocusCall(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     locus_id: str  # knowledge-base locus id (C9ORF72, ATXN2, ATXN1, AR)
     gene: str
     display_motif: str
@@ -142,6 +154,8 @@ class LocusCall(BaseModel):
 
 
 class RepeatAssessment(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     status: AssessmentStatus
     caller: str | None = None
     sample: str | None = None
@@ -165,6 +179,8 @@ class RepeatAssessment(BaseModel):
 
 class RepeatCohort(BaseModel):
     """Per-sample, per-locus calls of a multi-sample STR VCF (for burden tests and cohort summaries)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     caller: str | None
     build: Build | None

@@ -551,7 +551,7 @@ def _interpret(
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
-    comphet = _compound_het(findings, gene_by_symbol, _carriers(read.calls))
+    comphet = _compound_het(findings, gene_by_symbol, _carriers(read.calls, findings))
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
@@ -901,9 +901,20 @@ def _quiet_finding(template: VariantFinding, call: Call, key: str, pg: PanelGene
     its generic overhead (issue 20: ~8,600 copies in a genome)."""
     allele = call.allele
     data = template.__dict__.copy()
-    data.update(key=key, chrom=call.chrom, pos=allele.pos, ref=allele.ref, alt=allele.alt, genotype=call.genotype,
-                phased=call.phased, phase_set=call.phase_set, genotype_quality=call.gq, depth=call.dp,
-                evidence=list(template.evidence), notes=list(template.notes), position=position)
+    # item by item: a third faster than data.update(key=..., ...), which builds a keyword dict first
+    data["key"] = key
+    data["chrom"] = call.chrom
+    data["pos"] = allele.pos
+    data["ref"] = allele.ref
+    data["alt"] = allele.alt
+    data["genotype"] = call.genotype
+    data["phased"] = call.phased
+    data["phase_set"] = call.phase_set
+    data["genotype_quality"] = call.gq
+    data["depth"] = call.dp
+    data["evidence"] = list(template.evidence)
+    data["notes"] = list(template.notes)
+    data["position"] = position
     copied = VariantFinding.__new__(VariantFinding)
     _set = object.__setattr__
     _set(copied, "__dict__", data)
@@ -1114,10 +1125,14 @@ class _Carrier(NamedTuple):
     ploidy: int
 
 
-def _carriers(calls: Sequence[Call]) -> dict[str, _Carrier]:
+def _carriers(calls: Sequence[Call], findings: Sequence[VariantFinding] | None = None) -> dict[str, _Carrier]:
     """Per variant key: the record it came from (CHROM, POS, REF, genotype), the haplotypes carrying this ALT
     and the ploidy. A finding's genotype text is the record's (``1|2``), which alone cannot say which
-    haplotype carries which ALT of a multi-allelic record."""
+    haplotype carries which ALT of a multi-allelic record. With ``findings``: only the calls of those that can be
+    compound heterozygous candidates (the keys ``_compound_het`` asks; a genome has ~9,000 calls, issue 20)."""
+    if findings is not None:
+        wanted = {(f.chrom, f.pos) for f in findings if _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS}
+        calls = [c for c in calls if (c.chrom, c.allele.pos) in wanted]
     return {variant_key(c.chrom, c.allele): _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes,
                                                      c.ploidy) for c in calls}
 

@@ -31,19 +31,30 @@ FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.TSV)
 
 
 @contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
+def fewer_collections(*, none: bool = False) -> Iterator[None]:
     """One command's run with less cyclic garbage collection (issue 20). A whole genome makes some 100,000 objects
     (calls, findings, their JSON), and CPython's default thresholds (700, 10, 10) had the collector scan them and
     the knowledge base over and over: about 0.25 s CPU of a 2 s run, measured with gc.callbacks. The objects alive
     at the start (modules, the knowledge base) are frozen out of the scans and young objects are collected every
     20,000 allocations instead of 700; both are restored afterwards (the command may run inside a larger process,
-    as in the tests)."""
+    as in the tests).
+
+    ``none``: no collection at all while the command runs (``interpret``: its objects hold no reference cycles worth
+    collecting, and each young-generation scan still cost ~10 ms of a ~1 s whole-genome run, issue 20); the collector
+    is switched back on afterwards if it was on."""
     threshold = gc.get_threshold()
+    enabled = gc.isenabled()
     gc.freeze()
     gc.set_threshold(20_000, 50, 1_000)
+    if none:
+        gc.disable()
     try:
         yield
     finally:
+        if none:
+            gc.freeze()  # the command's objects join the oldest generation below, unscanned by the next young collection
+        if enabled:
+            gc.enable()
         gc.set_threshold(*threshold)
         gc.unfreeze()
 
@@ -125,7 +136,7 @@ def register(app: typer.Typer) -> None:
         output: Path | None = output_option("the findings"),
     ) -> None:
         """Interpret a patient's VCF in the ALS genes: annotation, ACMG/AMP classification, inheritance."""
-        with fewer_collections():
+        with fewer_collections(none=True):
             from charcot.cli_contract import emit, readable_input, split_terms
             from charcot.errors import NothingAssessed
             from charcot.genome.panels import select_genes

@@ -63,9 +63,10 @@ def dump(result: InterpretationResult) -> str:
     # template's dump is reused when every shared value is the same, else the finding is dumped itself
     seen: dict[int, tuple[tuple[Any, ...], int]] = {}
     rows: list[list[Any]] = []
-    by_gene: Counter[str] = Counter()
-    by_region: Counter[str] = Counter()
-    by_class: Counter[Any] = Counter()
+    # the rows' genes, regions and classes, counted once at the end (Counter over a list counts in C; issue 20)
+    genes: list[str] = []
+    regions: list[str] = []
+    classes: list[Any] = []
     # the same for the findings written in full: a copy's dump is its template's shared part, its own row fields and
     # its position (one dump per position object)
     seen_full: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
@@ -101,15 +102,14 @@ def dump(result: InterpretationResult) -> str:
                 groups.append(shared)
             seen[id(f.inheritance)] = (values, group)
         p = f.position
-        rows.append([i, f.key, f.chrom, f.pos, f.ref, f.alt, f.genotype, f.phased, f.phase_set, f.genotype_quality,
-                     f.depth, p.intron, p.description, group])
-        by_gene[f.gene] += 1
-        by_region[p.region] += 1
-        by_class[f.classification] += 1  # by member: its value is read once per class below, not once per row
+        rows.append([i, *_get_rows(f.__dict__), p.intron, p.description, group])
+        genes.append(f.gene)
+        regions.append(p.region)
+        classes.append(f.classification)  # by member: its value is read once per class below, not once per row
     data["findings"] = full
     data["findings_format"] = FINDINGS_FORMAT
-    data["not_reportable"] = {"count": len(rows), "by_gene": dict(by_gene), "by_region": dict(by_region),
-                              "by_classification": {c.value: n for c, n in by_class.items()},
+    data["not_reportable"] = {"count": len(rows), "by_gene": dict(Counter(genes)), "by_region": dict(Counter(regions)),
+                              "by_classification": {c.value: n for c, n in Counter(classes).items()},
                               "columns": list(COLUMNS), "groups": groups, "rows": rows}
     return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
 

@@ -538,11 +538,73 @@ def quiet_htslib() -> None:
     _QUIET = True
 
 
+def _tbi_names(index: Path) -> list[str] | None:
+    """The sequence names a tabix index lists (read from its header, a few hundred bytes into it), or None when the
+    file is not a tabix index this reads."""
+    try:
+        with gzip.open(index, "rb") as handle:
+            head = handle.read(36)
+            if len(head) != 36 or head[:4] != b"TBI\x01":
+                return None
+            n_ref, l_nm = struct.unpack("<i", head[4:8])[0], struct.unpack("<i", head[32:36])[0]
+            if n_ref < 0 or not 0 <= l_nm <= 1 << 26:
+                return None
+            names = handle.read(l_nm)
+        if len(names) != l_nm:
+            return None
+        found = [x.decode() for x in names.split(b"\0")[:n_ref]]
+    except (OSError, EOFError, ValueError, UnicodeDecodeError, zlib.error, struct.error):
+        return None
+    return found if len(found) == n_ref else None
+
+
+def _open_indexed_once(path: Path, threads: int) -> Any:
+    """An indexed bgzipped VCF opened with its tabix index loaded once, or None when this cannot be done the same way.
+
+    htslib loads the index while it reads the header (to add the chromosomes the index lists and the header does not)
+    and again for the first region query: ~35 ms each on a whole genome's index (issue 20). Opened through a link of
+    the same name in a folder without the index, the header is read alone, and the index is then loaded once for the
+    queries. Only when the header declares every chromosome the index lists, so the header is the same as htslib's
+    own; otherwise (None) the file is opened the ordinary way."""
+    from cyvcf2 import VCF
+
+    index = Path(str(path) + ".tbi")
+    if not path.name.endswith(".gz") or Path(str(path) + ".csi").exists() or not index.is_file():
+        return None
+    names = _tbi_names(index)
+    if names is None:
+        return None
+    folder = tempfile.mkdtemp(prefix="charcot-open-")
+    try:
+        link = Path(folder) / path.name
+        link.symlink_to(path.resolve())
+        try:
+            vcf = VCF(str(link), lazy=True, threads=threads)
+        except Exception:
+            return None  # opened the ordinary way, which reports the problem
+        if "##contig=" not in vcf.raw_header or not set(names) <= set(vcf.seqnames):
+            vcf.close()
+            return None
+        try:
+            vcf.set_index(str(index))
+        except Exception:
+            vcf.close()
+            return None
+        return vcf
+    except OSError:
+        return None
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *, intact_checked_later: bool = False,
-             ) -> Any:
+             index_once: bool = False) -> Any:
     """Open a VCF/BCF with htslib after checking it is one. With ``feeder`` (a plain-gzip file), htslib
     reads the feeder's pipe and the truncation check happens during that single pass (``feeder.finish``);
-    ``intact_checked_later``: the caller inflates the whole file itself (``prefilter.select``)."""
+    ``intact_checked_later``: the caller inflates the whole file itself (``prefilter.select``); ``index_once``: an
+    indexed file whose index is used for region queries (``_open_indexed_once``)."""
     from cyvcf2 import VCF
 
     quiet_htslib()
@@ -570,6 +632,12 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
         if not first.startswith(b"##fileformat=VCF"):
             raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
                              hint="give a VCF (plain or bgzipped) or a BCF file")
+    if index_once and feeder is None:
+        vcf = _open_indexed_once(path, threads)
+        if vcf is not None:
+            if not vcf.raw_header.startswith("##fileformat=VCF"):
+                raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
+            return vcf
     try:
         vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
         if feeder is not None:
@@ -857,7 +925,8 @@ def _read_calls(
     threads: int = 1,
     prefetch: IndexPrefetch | None = None,
 ) -> ReadResult:
-    vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None)
+    vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None,
+                   index_once=select is None and prefetch is None and _has_index(path))
     infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
@@ -1131,9 +1200,23 @@ def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
     return found
 
 
+# _record_at_or_after asks a window this long first: a query open to the chromosome's end makes htslib gather the index
+# bins of the whole rest of the chromosome (2.3 ms for chr2:1- against 0.1 ms for chr2:1-1000000; issue 20)
+_AFTER_WINDOW = 1_000_000
+
+
 def _record_at_or_after(vcf: Any, name: str, pos: int) -> int | None:
     """POS of the first record of ``name`` at or after ``pos`` (an index query; records starting before ``pos`` and
-    reaching over it are skipped), None when there is none."""
+    reaching over it are skipped), None when there is none. The window ``pos``..``pos + _AFTER_WINDOW - 1`` is asked
+    first (the records are sorted, so a record starting in it is the first at or after ``pos``), the rest of the
+    chromosome only when it holds none."""
+    try:
+        for v in vcf(f"{name}:{pos}-{pos + _AFTER_WINDOW - 1}"):
+            start = int(v.POS)
+            if start >= pos:
+                return start
+    except Exception:
+        pass  # the open query below decides
     try:
         for v in vcf(f"{name}:{pos}-"):
             start = int(v.POS)
@@ -1209,13 +1292,13 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         raise InputError(f"contig {chrom_file!r} is used by a record but not declared in the header", path=path,
                          line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
                          hint="add the ##contig line or reheader the file (bcftools reheader)")
-    chrom = _normalised_contig(chrom_file)
+    chrom = _CONTIGS.get(chrom_file) or _normalised_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
     if pos < 1:
         raise _bad_record(path, n, v, f"POS {pos} is not a position (VCF positions start at 1)",
                           "fix or remove the record")
-    if not _REF_OK.fullmatch(ref):
+    if ref not in _ONE_BASE and not _REF_OK.fullmatch(ref):
         raise _bad_record(path, n, v, f"REF {ref[:20]!r} is not a sequence of bases",
                           "REF must be the reference bases (A, C, G, T, N); fix or remove the record")
     ref_upper = ref.upper()
@@ -1223,7 +1306,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if alt.upper() == ref_upper:
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is the same as REF: the record describes no change",
                               "an ALT allele must differ from REF (VCF specification); fix or remove the record")
-        if not _ALT_OK.fullmatch(alt):
+        if alt not in _ONE_BASE and not _ALT_OK.fullmatch(alt):
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is not an allele",
                               "ALT must be bases, '*', a symbolic allele like <DEL>, or '.'; fix or remove "
                               "the record")
@@ -1303,14 +1386,15 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             if len(_HAPLOTYPES) < 4096:
                 _HAPLOTYPES[(shape[0], alt_index)] = haps
         annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
-        result.calls.append(Call(
-            chrom=chrom, allele=allele, vcf_pos=pos, vcf_ref=ref, vcf_alt=alt, alt_index=alt_index,
-            genotype=gt_text, copies=copies, ploidy=ploidy, phased=phased, phase_set=ps, haplotypes=haps,
-            gq=gq, dp=dp, filter=filter_text, not_left_aligned=shift, annotation=annotation,
-            line=None))
+        # positional, in Call's field order (chrom, allele, vcf_pos, vcf_ref, vcf_alt, alt_index, genotype, copies,
+        # ploidy, phased, phase_set, haplotypes, gq, dp, filter, not_left_aligned, annotation, line): ~9,000 a genome
+        result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
+                                 gq, dp, filter_text, shift, annotation, None))
 
 
 _CONTIGS: dict[str, str] = {}
+# single bases valid as both REF and ALT, checked without the regular expressions (most records of a genome)
+_ONE_BASE = frozenset("ACGTNacgtn")
 # genotype text by (allele numbers, phased) and haplotypes carrying an ALT by (allele numbers, ALT number)
 _GT_TEXT: dict[tuple[tuple[int, ...], bool], str] = {}
 _HAPLOTYPES: dict[tuple[tuple[int, ...], int], tuple[int, ...]] = {}
@@ -1338,9 +1422,12 @@ def _format_int(v: Any, name: str, idx: int) -> int | None:
     if arr is None:
         return None
     try:
-        value = arr[idx][0]
+        # the sample's first value; item() gives it as a Python number without the row and scalar objects (issue 20)
+        value = arr.item(idx, 0) if arr.ndim == 2 else arr[idx][0]
     except (IndexError, TypeError):
         return None
+    if type(value) is int:  # an Integer field: htslib's missing value is INT32_MIN
+        return value if value >= -2_000_000_000 else None
     try:
         f = float(value)
     except (TypeError, ValueError):
