@@ -83,7 +83,7 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
     """The call's zygosity, and what to check when the genotype does not fit the stated sex on chromosome X outside
     the PARs (or Y), else None."""
     s = (sex or "").lower()
-    x_nonpar = is_x_nonpar(call.chrom, call.allele.pos, build)
+    x_nonpar = call.chrom == "X" and is_x_nonpar(call.chrom, call.allele.pos, build)
     if call.ploidy == 1:
         if s in ("female", "f") and x_nonpar:
             # a haploid X call in a woman is not hemizygosity: the caller was run with a male ploidy
@@ -98,7 +98,7 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
                 "allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion of "
                 "the other copy)")
         return Zygosity.HEMIZYGOUS, None
-    if call.copies < call.ploidy and "." in call.genotype.replace("|", "/").split("/"):
+    if call.copies < call.ploidy and _has_uncalled(call.genotype):
         # '1/.': one allele not called; the ALT is carried, but whether once or twice cannot be told
         return Zygosity.UNKNOWN, (
             f"one allele not called ({call.genotype}): the variant is carried, but heterozygous or homozygous "
@@ -117,6 +117,19 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
     if call.copies == 1:
         return Zygosity.HETEROZYGOUS, None
     return Zygosity.UNKNOWN, None
+
+
+_UNCALLED: dict[str, bool] = {}
+
+
+def _has_uncalled(genotype: str) -> bool:
+    """Whether a genotype text has an allele not called ('1/.'), remembered per text (a genome has a handful)."""
+    found = _UNCALLED.get(genotype)
+    if found is None:
+        found = "." in genotype.replace("|", "/").split("/")
+        if len(_UNCALLED) < 4096:
+            _UNCALLED[genotype] = found
+    return found
 
 
 def _inheritance(gene: GeneRecord | None, zyg: Zygosity, sex: str | None) -> InheritanceAssessment:
