@@ -180,3 +180,24 @@ def test_a_half_call_is_never_read_as_homozygous_reference() -> None:
     assert "father a partly called genotype (one allele missing, as in '0/.') (genotype quality 99, depth 22" \
         in father.reason
     assert "father no variant" not in father.reason
+
+
+UNINFORMATIVE = ROOT / "family" / "ashk_trio_uninformative.vcf.gz"  # real split multi-allelic GIAB records
+
+
+def test_a_parent_with_few_informative_reads_does_not_show_the_variant_absent(tmp_path: Path) -> None:
+    """Real GIAB split records, roles re-declared (the prior probe's way): at 2:20302527 C>A HG004 is 0/0 with AD 1,0
+    but DP 49 and GQ 99 (she is 1/1 for the site's other allele C>T); at 1:156914240 CCATT>C HG003 is 0/0 with AD 0,0,
+    DP 59, GQ 99. Once the depth was read from FORMAT/DP (d01d0fd, this review's first fix), such a parent passed as
+    'no variant reads' and PM6 was applied; before that the AD sum hid it as a depth below 10. Now the informative
+    reads (the allele depths) must reach 10 for a parent's absence of variant reads to count."""
+    ped1 = tmp_path / "r1.ped"
+    ped1.write_text("ash\tHG003\tHG002\tHG004\t1\t2\nash\tHG002\t0\t0\t1\t0\nash\tHG004\t0\t0\t2\t0\n")
+    ped2 = tmp_path / "r2.ped"  # HG004 the child of HG003 and HG002 (sex unknown, so the PED allows her as mother)
+    ped2.write_text("ash\tHG004\tHG003\tHG002\t2\t2\nash\tHG003\t0\t0\t1\t0\nash\tHG002\t0\t0\t0\t0\n")
+    for ped, proband, key, who in ((ped1, "HG003", "2-20302527-C-A", "only 1 of the mother's reads"),
+                                   (ped2, "HG004", "1-156914240-CCATT-C", "only 0 of the father's reads")):
+        ev = {e.criterion: e for e in family_evidence(UNINFORMATIVE, read_pedigree(ped), proband, [key])[key]}
+        denovo = ev.get("PS2") or ev["PM6"]
+        assert not denovo.applied and denovo.points == 0, denovo.reason
+        assert denovo.reason.startswith(f"cannot decide whether de novo: {who} support either allele"), denovo.reason

@@ -146,6 +146,12 @@ def _parent_reads(name: str, parent: Call) -> str | None:
     if parent.alt_reads > MAX_PARENT_ALT_READS:
         return (f"the {name} has {parent.alt_reads} variant reads despite a homozygous-reference call: possible "
                 "parental mosaicism or a missed call")
+    informative = parent.alt_reads + max(parent.ref_reads, 0)
+    if informative < MIN_DP:
+        # DP counts reads that support neither allele (a split multi-allelic site, reads that do not span an indel):
+        # 'no variant read' among a handful of informative reads is no evidence that the variant is absent
+        return (f"only {informative} of the {name}'s reads support either allele here (allele depths; depth "
+                f"{parent.dp}), fewer than {MIN_DP}: the absence of variant reads in the {name} is not shown")
     return None
 
 
