@@ -11,9 +11,15 @@
   needs at least one affected carrier besides the proband (an informative meiosis in Jarvik &
   Browning's counting). Unaffected carriers lower the factor through 1 - (1 - x)·F(age) when the gene
   has an age curve and the relative an age. BS4 (Strong) when a confidently genotyped
-  affected relative does not carry the variant and FLB ≤ 1/32.
-* PS2 / PM6 — de novo (see denovo.py), parentage checked by Mendelian consistency over the VCF.
-* PM3 / BP2 — phase of two heterozygous variants in one recessive gene (see phase.py).
+  affected relative does not carry the variant and FLB ≤ 1/32. Only the proband's own family counts (people
+  linked to the proband by parent-child lines; another family of the PED is named in a note); the model is
+  dominant, so a recessive-only gene gets no factor, and neither does a carrier of two non-carrier parents (a de
+  novo event the model cannot represent).
+* PS2 / PM6 — de novo (see denovo.py), parentage checked by Mendelian consistency over the VCF; a son's variant on
+  X outside the PARs is decided on his mother's call, maternity checked on mother-son genotypes.
+* PM3 / BP2 — phase of two heterozygous variants in one recessive gene (see phase.py), never applied by the phase
+  alone (PM3 needs the partner pathogenic or likely pathogenic).
+Genotypes are read from the alleles (a half-call '0/.' is no call), the depth from FORMAT/DP.
 Every criterion considered is returned, applied or not, with its reason.
 """
 
