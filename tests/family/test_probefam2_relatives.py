@@ -34,14 +34,14 @@ def _a4v() -> tuple[str, int, str, str]:
     return allele.chrom, allele.pos, allele.ref, allele.alt
 
 
-def _trio_with_a4v(tmp_path: Path) -> tuple[Path, str]:
+def _trio_with_a4v(tmp_path: Path, father: str = "0/1:22,19:41:99") -> tuple[Path, str]:
     with gzip.open(SCOUT, "rt") as handle:
         lines = [line.rstrip("\n") for line in handle]
     header = [line for line in lines if line.startswith("##")]
     header.append('##INFO=<ID=SPIKED,Number=0,Type=Flag,Description="record added for a test, not a call">')
     chrom_line = next(line for line in lines if line.startswith("#CHROM"))
     samples = chrom_line.split("\t")[9:]
-    calls = {"ADM1059A1": "0/1:22,19:41:99", "ADM1059A2": "0/1:20,18:38:99", "ADM1059A3": "0/0:35,0:35:99"}
+    calls = {"ADM1059A1": father, "ADM1059A2": "0/1:20,18:38:99", "ADM1059A3": "0/0:35,0:35:99"}
     chrom, pos, ref, alt = _a4v()
     spiked = "\t".join([chrom, str(pos), ".", ref, alt, "500", "PASS", "SPIKED", "GT:AD:DP:GQ",
                         *(calls[s] for s in samples)])
@@ -69,3 +69,24 @@ def test_relatives_genotyped_in_the_vcf_are_tested_in_the_risk_table(tmp_path: P
     assert risk["ADM1059A1"]["tested"] == "carrier" and risk["ADM1059A1"]["carrier_probability"] == 1.0
     assert risk["ADM1059A3"]["tested"] == "noncarrier" and risk["ADM1059A3"]["carrier_probability"] == 0.0
     assert any("confident VCF calls of " + key in n for n in family["notes"]), family["notes"]
+
+
+def test_a_de_novo_variant_gives_the_parents_and_sibs_the_population_risk(tmp_path: Path) -> None:
+    """The same trio with the father homozygous reference too (AD 41,0): the variant is de novo in the son (PM6/PS2
+    applied beside it). Before: the relatives' risk table gave both parents 'untested', carrier probability 50%,
+    beside the de novo line; with the VCF calls as test results the peeling model (no mutation) found the data
+    impossible and the risk was 'not assessed'. Now the variant arises in the patient: both parents non-carriers
+    (0%), said in a note."""
+    vcf, key = _trio_with_a4v(tmp_path, father="0/0:41,0:41:99")
+    out = tmp_path / "rep"
+    result = CliRunner().invoke(app, ["report", "--vcf", str(vcf), "--ped", str(PED), "--proband", "ADM1059A2",
+                                      "--sample", "ADM1059A2", "--no-pdf", "--outdir", str(out)])
+    assert result.exit_code == 0, result.output
+    family = json.loads((out / "report.json").read_text())["family"]
+    denovo = next(e for e in family["segregation"] if e["variant_key"] == key and e["criterion"] in ("PS2", "PM6"))
+    assert denovo["applied"] and denovo["reason"].startswith("de novo in the proband")
+    risk = {r["relative"]: r for r in family["relatives_risk"] if r["gene"] == "SOD1"}
+    for parent in ("ADM1059A1", "ADM1059A3"):
+        assert risk[parent]["tested"] == "noncarrier" and risk[parent]["carrier_probability"] == 0.0, risk[parent]
+    assert any("de novo in ADM1059A2" in n for n in family["notes"]), family["notes"]
+    assert not any("not assessed" in n for n in family["notes"]), family["notes"]

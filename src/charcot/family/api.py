@@ -20,6 +20,7 @@ __all__ = [
     "draw_pedigree",
     "family_evidence",
     "pedigree_svg",
+    "proband_as_founder",
     "read_observations",
     "read_pedigree",
     "relative_risks",
@@ -57,22 +58,37 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
 
 
 def with_vcf_genotypes(observations: Mapping[str, Observation], genotypes: Mapping[str, Mapping[str, TestResult]],
-                       keys: Sequence[str], gene: str, proband: str | None) -> tuple[dict[str, Observation], list[str]]:
+                       keys: Sequence[str], gene: str, proband: str | None,
+                       pedigree: Pedigree | None = None) -> tuple[dict[str, Observation], list[str], bool]:
     """The relatives' observations with the test results their VCF calls give for ``gene``'s one pathogenic variant
     (``keys``: the gene's reportable P/LP variant keys), so the relatives' risk and the family section's de novo /
     segregation lines read one carrier status per person. A result recorded in the ages file is kept, and a VCF call
     that contradicts it is named; with two or more such variants in the gene (which one a relative carries decides
-    nothing alone) the VCF calls are not used, and that is said."""
+    nothing alone) the VCF calls are not used, and that is said. The third value is True when the calls show the
+    variant de novo in the proband (the proband a carrier, both parents in ``pedigree`` non-carriers): the risk
+    model, which has no mutation, then needs the proband as a founder (``proband_as_founder``)."""
     out = dict(observations)
     notes: list[str] = []
     typed_keys = [k for k in keys if k in genotypes]
     if not typed_keys:
-        return out, notes
+        return out, notes, False
     if len(typed_keys) > 1:
         notes.append(f"Relatives' risk for {gene}: the relatives' VCF calls were not used as test results, since the "
                      f"patient has {len(typed_keys)} reportable variants in {gene} ({', '.join(typed_keys)}).")
-        return out, notes
+        return out, notes, False
     key = typed_keys[0]
+    calls = genotypes[key]
+    de_novo = False
+    if pedigree is not None and proband is not None and proband in pedigree:
+        ind = pedigree[proband]
+        de_novo = (calls.get(proband) is TestResult.CARRIER and ind.father is not None and ind.mother is not None
+                   and calls.get(ind.father) is TestResult.NONCARRIER
+                   and calls.get(ind.mother) is TestResult.NONCARRIER)
+    if de_novo:
+        notes.append(f"Relatives' risk for {gene}: by the VCF calls {key} is de novo in {proband} (both parents "
+                     "non-carriers), so the risk is computed with the variant arising in the patient: the parents and "
+                     "siblings carry the population risk only (a parent's germline mosaicism, which gives siblings a "
+                     "small recurrence risk, is not modelled).")
     used = []
     for iid, result in sorted(genotypes[key].items()):
         if iid == proband:
@@ -89,4 +105,13 @@ def with_vcf_genotypes(observations: Mapping[str, Observation], genotypes: Mappi
     if used:
         notes.append(f"Relatives' risk for {gene}: the relatives' confident VCF calls of {key} are their test results "
                      f"({', '.join(used)}).")
-    return out, notes
+    return out, notes, de_novo
+
+
+def proband_as_founder(pedigree: Pedigree, proband: str) -> Pedigree:
+    """The pedigree with the proband's parent links cut, for a variant that arose in the proband: the risk model has
+    no mutation, so a carrier child of two non-carrier parents is otherwise impossible."""
+    individuals = {iid: (ind.model_copy(update={"father": None, "mother": None}) if iid == proband else ind)
+                   for iid, ind in pedigree.individuals.items()}
+    return Pedigree(individuals, source=pedigree.source, observations=dict(pedigree.observations),
+                    proband=pedigree.proband, notes=list(pedigree.notes))

@@ -712,11 +712,12 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
     for gene in genes:
         ctx.progress(f"relatives' risk ({gene})")
         # relatives genotyped in the VCF are tested: one carrier status per person in the section
-        observations, genotype_notes = api.with_vcf_genotypes(ctx.observations, ctx.family_genotypes,
-                                                              (keys or {}).get(gene, []), gene, inputs.proband)
+        observations, genotype_notes, de_novo = api.with_vcf_genotypes(
+            ctx.observations, ctx.family_genotypes, (keys or {}).get(gene, []), gene, inputs.proband, pedigree)
         notes.extend(genotype_notes)
+        risk_pedigree = api.proband_as_founder(pedigree, inputs.proband) if de_novo and inputs.proband else pedigree
         try:
-            result = api.relative_risks(pedigree, gene, carrier=inputs.proband, horizon_years=10,
+            result = api.relative_risks(risk_pedigree, gene, carrier=inputs.proband, horizon_years=10,
                                         observations=observations or None)
         except CharcotError as exc:
             status = AssessmentStatus.PARTIAL
