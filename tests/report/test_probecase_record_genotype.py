@@ -58,6 +58,14 @@ def test_record_genotype_is_stated_and_used_once(run_cli: Any, tmp_path: Path) -
     tofersen = next(t for t in report.therapies.items if t.name.startswith("Tofersen (Qalsody)"))
     assert tofersen.group == "now", tofersen.eligibility
     assert contradictions(report) == []
+    # the exported phenopacket carries the same two results, as the record's, not charcot's (before: no
+    # interpretation at all)
+    packet = json.loads((record.parent / "out" / "phenopacket.json").read_text())
+    interpretation = packet["interpretations"][0]
+    labels = {g["variantInterpretation"]["variationDescriptor"]["label"]
+              for g in interpretation["diagnosis"]["genomicInterpretations"]}
+    assert labels == {"SOD1 p.Ala5Val", "C9orf72 repeat expanded"}
+    assert interpretation["progressStatus"] == "IN_PROGRESS"
 
     # the same record through 'charcot therapies' on the report's matching date: the same verdict
     assert report.therapies.as_of is not None

@@ -38,6 +38,7 @@ from charcot.report.model import (
     ItemState,
     Measure,
     Plot,
+    RecordFinding,
     Reference,
     RelativeRisk,
     RepeatCall,
@@ -1062,8 +1063,9 @@ def _record_genetics(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSecti
     for f in record.findings:
         where = ("the VCF was assessed for this gene too: compare the two" if f.gene.upper() in assessed
                  else "not assessed by charcot from data")
-        genetics.record_findings.append(f"{f.gene} {f.variant}: {_text(f.classification)} (clinical record, a "
-                                        f"laboratory result; {where})")
+        genetics.record_findings.append(RecordFinding(
+            gene=f.gene, variant=f.variant, classification=str(_text(f.classification)),
+            text=f"{f.gene} {f.variant}: {_text(f.classification)} (clinical record, a laboratory result; {where})"))
 
 
 def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection, model: Any) -> Any:
@@ -1257,8 +1259,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             "Small variants not assessed (no VCF)." if genetics.records_read is None else
             "Small variants not assessed: no ALS gene could be assessed in the VCF (see What was not assessed).")))
-    for line in genetics.record_findings:
-        out.append(SummaryItem(topic="Genetics", level="finding", text=line))
+    for rf in genetics.record_findings:
+        out.append(SummaryItem(topic="Genetics", level="finding", text=rf.text))
     for f in tier1:
         out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f)))
     for f in (f for t in genetics.tiers if t.number != 1 for f in t.findings):

@@ -141,11 +141,20 @@ class Tier(_Model):
     findings: list[VariantFinding] = Field(default_factory=list)
 
 
+class RecordFinding(_Model):
+    """A small-variant result the clinical record states (an outside laboratory's), not assessed by charcot."""
+
+    gene: str
+    variant: str
+    classification: str
+    text: str = Field(description="the result in words, with where it comes from (page 1's line)")
+
+
 class GeneticsSection(_Model):
     status: AssessmentStatus
-    record_findings: list[str] = Field(
+    record_findings: list[RecordFinding] = Field(
         default_factory=list, description="small-variant results the clinical record states (a laboratory's, not "
-                                          "assessed by charcot from data), in words with where each comes from")
+                                          "assessed by charcot from data)")
     tiers: list[Tier] = Field(default_factory=list)
     # Variants read in panel genes that are neither coding nor in a splice region (by annotation or the
     # exon tables) and carry no pathogenic evidence: kept for completeness, not tiered or summarised.

@@ -139,6 +139,35 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
     )
 
 
+def _record_gis(pp: Any, report: Report) -> list[Any]:
+    """The clinical record's own genetic results (a laboratory's), as page 1 states them: exported with what the
+    record says and that charcot did not assess them (no ACMG class of charcot's, status unknown)."""
+    out = []
+    stated: list[tuple[str, str, str, str, str | None]] = [
+        (f"record:{f.gene}:{f.variant}", f"{f.gene} {f.variant}", f.gene, f.text, None)
+              for f in report.genetics.record_findings]
+    stated += [(f"record:repeat:{gene}", f"{gene} repeat {status}", gene,
+                f"{gene} repeat {status} according to the clinical record (a laboratory result; charcot did not "
+                "assess it from data)", status) for gene, status in sorted(report.repeats.record_statuses.items())]
+    for key, label, symbol, text, repeat in stated:
+        desc = pp.VariationDescriptor(id=key, label=label, description=text,
+                                      molecule_context=pp.MoleculeContext.Value("genomic"))
+        if repeat is not None:
+            desc.structural_type.CopyFrom(pp.OntologyClass(id="SO:0000705", label="tandem_repeat"))
+            desc.extensions.append(_ext(pp, "repeat_status", repeat))
+        gene = _gene(pp, symbol)
+        if gene is not None:
+            desc.gene_context.CopyFrom(gene)
+        desc.extensions.append(_ext(pp, "source", "clinical record (laboratory result), not assessed by charcot"))
+        out.append(pp.GenomicInterpretation(
+            subject_or_biosample_id=report.header.patient_id,
+            interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value("UNKNOWN_STATUS"),
+            variant_interpretation=pp.VariantInterpretation(
+                acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value("NOT_PROVIDED"),
+                variation_descriptor=desc)))
+    return out
+
+
 def build_phenopacket(report: Report) -> Any:
     try:
         import phenopackets as pp
@@ -204,10 +233,13 @@ def build_phenopacket(report: Report) -> Any:
             time_observed=pp.TimeElement(timestamp=when)))
     findings = [f for t in report.genetics.tiers for f in t.findings if t.number in (1, 2)]
     gis = [_variant_gi(pp, report, f) for f in findings] + [_repeat_gi(pp, report, c) for c in report.repeats.calls]
+    stated = _record_gis(pp, report)
+    gis += stated
     if gis or report.genetics.status.value != "not_assessed":
-        # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS); nothing found is UNSOLVED.
-        candidate = any(g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE")
-                        for g in gis)
+        # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS), as do the record's own
+        # results; nothing found is UNSOLVED.
+        candidate = bool(stated) or any(
+            g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE") for g in gis)
         packet.interpretations.append(pp.Interpretation(
             id=f"{h.report_id}-interpretation",
             progress_status=pp.Interpretation.ProgressStatus.Value("IN_PROGRESS" if candidate else "UNSOLVED"),

@@ -28,6 +28,7 @@ from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
     NO_CALLABLE_EXON,
     NO_RECORD_ON_CHROMOSOME,
+    NO_SAMPLE_CALL,
     CompoundHetCandidate,
     ExonCallability,
     Frequencies,
@@ -301,10 +302,15 @@ def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCal
                 reasons[g.symbol] = NO_CALLABLE_EXON
         return (sorted(g.symbol for g in panel.genes if g.symbol in speaks),
                 sorted(g.symbol for g in panel.genes if g.symbol not in speaks), reasons, partly)
+    # records in the panel genes whose every genotype of the sample is a no-call ('./.'): the file has records there,
+    # but none says anything of this sample (a sample that failed in a joint call set), so no gene is assessed
+    silent = read.panel_records > 0 and read.no_call >= read.panel_records
     for g in panel.genes:
         chrom = normalise_contig(g.chrom)
         span = read.spans.get(chrom)
-        if chrom not in read.contigs_with_records:
+        if silent and chrom in read.contigs_with_records:
+            reasons[g.symbol] = NO_SAMPLE_CALL
+        elif chrom not in read.contigs_with_records:
             reasons[g.symbol] = NO_RECORD_ON_CHROMOSOME
         elif span is not None and (g.region_start < span[0] or g.region_end > span[1]):
             wholly = g.region_end < span[0] or g.region_start > span[1]
@@ -608,7 +614,16 @@ def _interpret(
                                                                              callable_at if read.gvcf else None)
     # a VCF's genes not covered split by their reason: no record on the chromosome, or outside the span of its records
     not_covered_chrom = [g for g in not_covered if not_covered_reasons[g] == NO_RECORD_ON_CHROMOSOME]
-    outside = [g for g in not_covered if not_covered_reasons[g] not in (NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON)]
+    outside = [g for g in not_covered
+               if not_covered_reasons[g] not in (NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL)]
+    no_sample_call = [g for g in not_covered if not_covered_reasons[g] == NO_SAMPLE_CALL]
+    if no_sample_call:
+        not_assessed.append(NotAssessed(
+            what=f"small variants in {len(no_sample_call)} panel gene(s): " + _first_names(no_sample_call),
+            reason=f"the sample has a no-call ('./.') at every one of the {read.panel_records} records "
+                   "in the panel genes: no variant cannot be told apart from a sample that was not genotyped",
+            how_to_assess="check that --sample names the patient's column and that the sample passed variant "
+                          "calling; give the patient's own VCF"))
     if not_covered and read.gvcf:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "

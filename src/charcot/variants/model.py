@@ -16,6 +16,8 @@ from charcot.model import AcmgClass, Evidence, NotAssessed, Provenance
 #: span of the file's records on its chromosome gets its own sentence naming that span (variants.api._genes_covered)
 NO_RECORD_ON_CHROMOSOME = "the VCF has no record on the gene's chromosome"
 NO_CALLABLE_EXON = "the gVCF has no callable base in the gene's exons"
+NO_SAMPLE_CALL = ("the sample has no called genotype in any of the VCF's records in the panel genes (every one is a "
+                  "no-call): nothing was genotyped for it there")
 #: how that sentence starts (``outside_span_reason``), and what is said of several such genes at once
 OUTSIDE_SPAN_PREFIX = "the VCF's records on chromosome "
 OUTSIDE_SPAN_MANY = "they lie outside the stretch of their chromosome that the VCF's records span"
@@ -40,7 +42,9 @@ def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str
     kinds = []
     if NO_RECORD_ON_CHROMOSOME in found:
         kinds.append("the VCF has no record on their chromosome" if many else NO_RECORD_ON_CHROMOSOME)
-    if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON}:
+    if NO_SAMPLE_CALL in found:
+        kinds.append(NO_SAMPLE_CALL)
+    if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL}:
         kinds.append(OUTSIDE_SPAN_MANY if many else "the gene lies outside the stretch of its chromosome that the VCF's records span")
     if NO_CALLABLE_EXON in found:
         kinds.append("the gVCF has no callable base in their exons" if many else NO_CALLABLE_EXON)
