@@ -89,3 +89,14 @@ def test_first_record_at_or_after_a_position_by_window_and_by_open_query(tmp_pat
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cyvcf2: no intervals found
         assert reader._record_at_or_after(vcf, "chrUn_not_there", 1) is None
+
+
+def test_no_temporary_folder_opens_the_ordinary_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _copy("na12878_hg38_panel.vcf.gz", tmp_path)
+
+    def no_folder(*args: object, **kwargs: object) -> str:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(reader.tempfile, "mkdtemp", no_folder)
+    assert reader._open_indexed_once(path, 1) is None
+    assert reader.open_vcf(path, index_once=True).raw_header == reader.open_vcf(path).raw_header

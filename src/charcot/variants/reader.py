@@ -574,7 +574,10 @@ def _open_indexed_once(path: Path, threads: int) -> Any:
     names = _tbi_names(index)
     if names is None:
         return None
-    folder = tempfile.mkdtemp(prefix="charcot-open-")
+    try:
+        folder = tempfile.mkdtemp(prefix="charcot-open-")
+    except OSError:
+        return None
     try:
         link = Path(folder) / path.name
         link.symlink_to(path.resolve())
