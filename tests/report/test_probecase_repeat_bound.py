@@ -64,3 +64,23 @@ def test_checker_names_a_lower_bound_told_as_a_size(run_cli: Any, tmp_path: Path
                     for i in report.items]
     problems = contradictions(report.model_copy(update={"items": told_as_size}))
     assert any("C9orf72: the repeat analysis gives 2/≥700" in p for p in problems), problems
+
+
+def test_caller_flag_is_told_with_the_call(run_cli: Any, tmp_path: Path) -> None:
+    """The same real file with the C9orf72 record's FILTER set to LowDepth (an ExpansionHunter filter). Before: page 1
+    and the item read "C9orf72 2/2: normal" without the flag the repeat table showed."""
+    text = EH.read_text()
+    sized = _SIZED.replace("\t.\tPASS\t", "\t.\tLowDepth\t")
+    str_vcf = tmp_path / "c9_lowdepth.eh5.vcf"
+    str_vcf.write_text(text.replace(_SIZED, sized))
+    out = tmp_path / "out"
+    r = run_cli("report", "--str", str_vcf, "--sex", "male", "--no-pdf", "-q", "--outdir", out)
+    assert r.code == 0, r.stderr
+    report = Report.model_validate_json((out / "report.json").read_text())
+    flag = "C9orf72 2/2 (the caller flagged this call: FILTER=LowDepth; low confidence)"
+    assert any(flag in s.text for s in report.summary if s.topic == "Repeats"), report.summary
+    item = next(i for i in report.items if i.name == "C9orf72")
+    assert "FILTER=LowDepth" in (item.result or "")
+    assert contradictions(report) == []
+    plain = [s.model_copy(update={"text": s.text.replace(flag[len("C9orf72 2/2"):], "")}) for s in report.summary]
+    assert any("tells it without the flag" in p for p in contradictions(report.model_copy(update={"summary": plain})))

@@ -1132,13 +1132,19 @@ def _alleles_text(c: RepeatCall) -> str:
     return c.sizes_text()
 
 
+def _caller_flag(c: RepeatCall) -> str:
+    """The caller's own FILTER flag on a call, said wherever the call is told (never a flagged call told plainly)."""
+    return (f" (the caller flagged this call: FILTER={c.filter}; {c.confidence or 'low'} confidence)"
+            if c.filter not in (None, "", "PASS", ".") else "")
+
+
 def repeat_line(c: RepeatCall) -> str:
     """One short line per locus: sizes and the category under charcot's default thresholds."""
     ranges = c.thresholds.split(": ", 1)[-1] if c.thresholds else None
     # a finding about both alleles (bi-allelic intermediate ATXN2) is why the status is not the alleles' own
     why = f": {'; '.join(c.genotype_findings)}" if c.genotype_findings else ""
     return f"{c.gene or c.locus} {_alleles_text(c)} repeats: {c.status_words()}{why}" + (
-        f" (default thresholds {ranges})" if ranges and c.status != "normal" else "")
+        f" (default thresholds {ranges})" if ranges and c.status != "normal" else "") + _caller_flag(c)
 
 
 def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: ClinicalSection,
@@ -1317,7 +1323,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Repeats", level="finding", text=repeat_line(call)))
     if normal:
         out.append(SummaryItem(topic="Repeats", text="; ".join(
-            f"{c.gene or c.locus} {_alleles_text(c)}" for c in normal) + ": normal"))
+            f"{c.gene or c.locus} {_alleles_text(c)}{_caller_flag(c)}" for c in normal) + ": normal"))
     if family.relatives_risk:
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected

@@ -56,6 +56,17 @@ def contradictions(report: Report) -> list[str]:
             for sentence in _sentences(text):
                 if _mentions(name, sentence) and _NOT_ASSESSED.search(sentence):
                     problems.append(f"{item.name} is measured ({item.result}) but the {where} says: {sentence!r}")
+    # A call the caller flagged (FILTER not PASS) is never told without its flag.
+    for call in report.repeats.calls:
+        if call.filter in (None, "", "PASS", ".") or call.status == "indeterminate":
+            continue
+        gene = call.gene or call.locus
+        told = [("item", i.result or "") for i in report.items if i.kind == "repeat" and i.name == gene]
+        told += [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
+        for where, text in told:
+            if f"FILTER={call.filter}" not in text:
+                problems.append(f"{gene}: the caller flagged the call FILTER={call.filter}, the {where} tells it "
+                                f"without the flag: {text!r}")
     # An allele the reads show only to be at least N long is told as '≥N' everywhere, never by the caller's count.
     for call in report.repeats.calls:
         if not call.at_least:
