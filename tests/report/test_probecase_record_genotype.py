@@ -66,6 +66,12 @@ def test_record_genotype_is_stated_and_used_once(run_cli: Any, tmp_path: Path) -
               for g in interpretation["diagnosis"]["genomicInterpretations"]}
     assert labels == {"SOD1 p.Ala5Val", "C9orf72 repeat expanded"}
     assert interpretation["progressStatus"] == "IN_PROGRESS"
+    fhir = tmp_path / "bundle.json"
+    assert run_cli("export", "fhir", record.parent / "out" / "report.json", "-o", fhir).code == 0
+    conclusion = next(e["resource"]["conclusion"] for e in json.loads(fhir.read_text())["entry"]
+                      if e["resource"]["resourceType"] == "DiagnosticReport")
+    assert "Stated by the clinical record (laboratory results, not assessed by charcot from data): SOD1 p.Ala5Val" \
+           in conclusion and "C9orf72 repeat expanded." in conclusion, conclusion
 
     # the same record through 'charcot therapies' on the report's matching date: the same verdict
     assert report.therapies.as_of is not None

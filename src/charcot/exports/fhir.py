@@ -189,6 +189,15 @@ def _not_assessed_sentence(report: Report) -> str | None:
     return ("Not assessed, so neither reported nor excluded: " + "; ".join(parts) + ".") if parts else None
 
 
+def _record_sentence(report: Report) -> str | None:
+    """The clinical record's own genetic results (a laboratory's), as page 1 states them: never left out of the
+    conclusion beside a 'not assessed' for the same locus."""
+    said = [f.text for f in report.genetics.record_findings]
+    said += [f"{gene} repeat {status}" for gene, status in sorted(report.repeats.record_statuses.items())]
+    return ("Stated by the clinical record (laboratory results, not assessed by charcot from data): "
+            + "; ".join(said) + ".") if said else None
+
+
 def fhir_bundle(report: Report) -> dict[str, Any]:
     """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
     rid = report.header.report_id
@@ -217,7 +226,7 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
             ref = _uuid(rid, "region", item.key)
             entries.append({"fullUrl": ref, "resource": _region_observation(item, patient_ref, status)})
             results.append({"reference": ref})
-    conclusion = " ".join(t for t in (report.statement, _not_assessed_sentence(report)) if t)
+    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report)) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
