@@ -813,7 +813,11 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     enc = a.encals
     if enc.status == "assessed":
         cond = enc.conditional_median_months_from_today
-        m.append(Measure(name="ENCALS survival model", value=f"median {_fmt_months(enc.median_months_from_onset)} from onset",
+        # the model's own checks (a median outside its fitted follow-up is an extrapolation, not a prediction) travel
+        # with the number wherever it is told: page 1, the item, the clinical table
+        flagged = f" ({'; '.join(enc.flags)})" if enc.flags else ""
+        m.append(Measure(name="ENCALS survival model",
+                         value=f"median {_fmt_months(enc.median_months_from_onset)} from onset{flagged}",
                          detail=(f"conditional median {_fmt_months(cond)} from the assessment date; outcome: {enc.outcome}; "
                                  f"confidence {enc.confidence}"
                                  # a caveat of the whole assessment (e.g. the onset imputation) is a section note

@@ -155,6 +155,17 @@ def contradictions(report: Report) -> list[str]:
         if (m.value == "not calculated") != (item.status == ItemState.NOT_ASSESSED):
             problems.append(f"{m.name}: the clinical table says {m.value!r}, its item says {item.status.value}")
 
+    # A model's own check that its number is no prediction is told with the number, on page 1 too.
+    for m in report.clinical.measures:
+        if "not a prediction" not in (m.detail or "") or m.value == "not calculated":
+            continue
+        told = [("clinical table", m.value)]
+        told += [("summary", s.text) for s in report.summary if s.topic == "Prognosis" and m.name.split()[0] in s.text]
+        for where, text in told:
+            if "not a prediction" not in text:
+                problems.append(f"{m.name}: its detail says the number is not a prediction, the {where} tells it "
+                                f"plainly: {text!r}")
+
     # Therapies and trials: a closed trial is never eligible; the summary names only what can be given now.
     for t in report.therapies.items:
         if t.kind == "trial" and t.open_to_new_participants is False and (t.group == "now" or t.verdict == "eligible"):
