@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from charcot.report.build import CaseInputs
+if TYPE_CHECKING:  # charcot.report.build (the analyses' imports) is not needed to spell the command line: `charcot
+    # demo` forks its report helper before importing it, so the helper starts its own imports sooner (issue 20)
+    from charcot.report.build import CaseInputs
 
 DEMO_PROBAND = "NA12878"
 # The README's report command, flag by flag (tests/report checks the README says the same).
@@ -35,6 +38,8 @@ def demo_args(outdir: str | Path) -> list[str]:
 
 def demo_inputs() -> CaseInputs:
     """The same inputs as ``demo_args`` (for in-process callers: tests, the web app's demo case)."""
+    from charcot.report.build import CaseInputs
+
     d = demo_dir()
     return CaseInputs(vcf=d / "demo.vcf.gz", str_vcf=d / "demo.str.vcf", ped=d / "demo.ped", proband=DEMO_PROBAND,
                       ages=d / "demo.ages.tsv", clinical=d / "demo_case.yaml")

@@ -52,6 +52,7 @@ def _warm(pdf: bool, plots: bool) -> None:
 
         _figure()
     if pdf:
+        import charcot.report.render_pdf  # noqa: F401  (light: the report's models are not needed for the PDF)
         from charcot.report.weasy import import_weasyprint
 
         import_weasyprint()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charcot.errors import ConfigurationError
-from charcot.report.model import Report
-from charcot.report.render_html import render_html
+
+if TYPE_CHECKING:  # not imported at run time: the report helper process lays out the PDF without the report's
+    # models (charcot demo forks it before they are imported; issue 20)
+    from charcot.report.model import Report
 
 _LOCK = threading.Lock()
 
@@ -42,6 +44,7 @@ def start_pdf(report: Report) -> Callable[[], bytes]:
     """Start the PDF (in the report helper process when one is active, charcot.report.helper) and return
     a function that waits for its bytes; the caller can do other work meanwhile."""
     from charcot.report.helper import start_pdf_html
+    from charcot.report.render_html import render_html
 
     return start_pdf_html(render_html(report, for_pdf=True))
 
