@@ -52,10 +52,10 @@ def _warm(pdf: bool, plots: bool) -> None:
 
         _figure()
     if pdf:
-        import charcot.report.render_pdf  # noqa: F401  (light: the report's models are not needed for the PDF)
-        from charcot.report.weasy import import_weasyprint
+        # light: the PDF is laid out without the report's models
+        from charcot.report.render_pdf import warm_pdf
 
-        import_weasyprint()
+        warm_pdf()
 
 
 def _plots(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:

@@ -15,25 +15,41 @@ if TYPE_CHECKING:  # not imported at run time: the report helper process lays ou
 _LOCK = threading.Lock()
 
 
-def pdf_from_html(html: str) -> bytes:
-    """Lay out the report's print HTML as PDF in this process."""
+def _weasyprint() -> Any:
     from charcot.report.weasy import import_weasyprint
 
     try:
-        weasyprint = import_weasyprint()
+        return import_weasyprint()
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigurationError("PDF output needs WeasyPrint", hint="pip install 'charcot[pdf]'") from exc
-    # No base_url and only data: URLs: the report is self-contained and a PDF render must never reach
-    # the network or the file system, even if a user string smuggled in a URL.
-    fetcher: Any
-    if hasattr(weasyprint.urls, "URLFetcher"):  # WeasyPrint >= 68
-        fetcher = weasyprint.urls.URLFetcher(allowed_protocols=["data"])
-    else:  # pragma: no cover - older WeasyPrint takes a function
-        def fetcher(url: str, *args: object, **kwargs: object) -> Any:
-            if url.startswith("data:"):
-                return weasyprint.default_url_fetcher(url)
-            raise ValueError(f"external resource refused: {url[:40]}")
 
+
+def _fetcher(weasyprint: Any) -> Any:
+    """No base_url and only data: URLs: the report is self-contained and a PDF render must never reach the network or
+    the file system, even if a user string smuggled in a URL."""
+    if hasattr(weasyprint.urls, "URLFetcher"):  # WeasyPrint >= 68
+        return weasyprint.urls.URLFetcher(allowed_protocols=["data"])
+
+    def fetcher(url: str, *args: object, **kwargs: object) -> Any:  # pragma: no cover - older WeasyPrint
+        if url.startswith("data:"):
+            return weasyprint.default_url_fetcher(url)
+        raise ValueError(f"external resource refused: {url[:40]}")
+
+    return fetcher
+
+
+def warm_pdf() -> None:
+    """Import WeasyPrint and what its URL fetcher imports on its first data: URL (the email package's header
+    classes), so that a report helper process does it before the report arrives (issue 20)."""
+    fetcher = _fetcher(_weasyprint())
+    if hasattr(fetcher, "fetch"):
+        fetcher.fetch("data:,")
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Lay out the report's print HTML as PDF in this process."""
+    weasyprint = _weasyprint()
+    fetcher = _fetcher(weasyprint)
     with _LOCK:  # WeasyPrint is not documented as thread-safe; the web app renders from worker threads
         pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     assert pdf is not None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charcot.outputs import atomic_directory
-from charcot.report.model import Report
+
+if TYPE_CHECKING:  # `charcot demo` reads OUTPUT_NAMES before its report helper is forked: no models yet (issue 20)
+    from charcot.report.model import Report
 
 OUTPUT_NAMES = ("report.html", "report.pdf", "report.json", "phenopacket.json")
 
