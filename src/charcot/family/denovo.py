@@ -112,14 +112,7 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
     if not child.confident:
         return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
     for name, parent in (("father", father), ("mother", mother)):
-        if parent.gt == 2:
-            return False, (f"{undecided}: the {name} has {_no_call(parent)} here (never read as homozygous "
-                           f"reference) ({desc})")
-        if parent.gt != 0:
-            return False, f"{undecided}: the {name}'s carrier call is {_below(parent)} ({desc})"
-        if not parent.confident:
-            return False, f"{undecided}: the {name}'s homozygous-reference call is {_below(parent)} ({desc})"
-        why = _parent_reads(name, parent)
+        why = _absence_not_shown(name, parent)
         if why:
             return False, f"{undecided}: {why} ({desc})"
     ab = child.balance
@@ -133,6 +126,19 @@ def de_novo_status(child: Call, father: Call, mother: Call) -> tuple[bool, str]:
 
 _NO_CHILD_READS = ("the VCF records no allele depths (AD) for the proband, so the share of variant reads (an artefact, "
                    "a mosaic) cannot be checked")
+
+
+def _absence_not_shown(name: str, parent: Call) -> str | None:
+    """Why a parent's call (not a confident carrier) does not show the variant absent in that parent, or None when it
+    does: a no-call is never read as homozygous reference; a carrier or homozygous-reference call below the quality
+    thresholds decides nothing; a confident homozygous-reference call still needs its read counts (_parent_reads)."""
+    if parent.gt == 2:
+        return f"the {name} has {_no_call(parent)} here (never read as homozygous reference)"
+    if parent.gt != 0:
+        return f"the {name}'s carrier call is {_below(parent)}"
+    if not parent.confident:
+        return f"the {name}'s homozygous-reference call is {_below(parent)}"
+    return _parent_reads(name, parent)
 
 
 def _parent_reads(name: str, parent: Call) -> str | None:
@@ -170,14 +176,7 @@ def hemizygous_de_novo_status(child: Call, mother: Call) -> tuple[bool, str]:
         return False, f"not a de novo call: the proband does not carry the variant ({desc})"
     if not child.confident:
         return False, f"{undecided}: the proband's call is {_below(child)} ({desc})"
-    if mother.gt == 2:
-        return False, (f"{undecided}: the mother has {_no_call(mother)} here (never read as homozygous reference) "
-                       f"({desc})")
-    if mother.gt != 0:
-        return False, f"{undecided}: the mother's carrier call is {_below(mother)} ({desc})"
-    if not mother.confident:
-        return False, f"{undecided}: the mother's homozygous-reference call is {_below(mother)} ({desc})"
-    why = _parent_reads("mother", mother)
+    why = _absence_not_shown("mother", mother)
     if why:
         return False, f"{undecided}: {why} ({desc})"
     ab = child.balance

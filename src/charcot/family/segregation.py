@@ -159,16 +159,17 @@ def _blood_and_marriage(pedigree: Pedigree, proband: str) -> Pedigree:
                     notes=list(pedigree.notes))
 
 
+def _recessive_only(gene: Any) -> bool:
+    """Whether a knowledge-base gene's ALS inheritance is autosomal recessive only (no dominant form recorded)."""
+    inh = {i.value for i in gene.inheritance}
+    return "AR" in inh and "AD" not in inh
+
+
 def _recessive_only_genes() -> set[str]:
-    """Panel genes whose ALS inheritance is autosomal recessive only (no dominant form recorded)."""
+    """Panel genes whose ALS inheritance is autosomal recessive only."""
     from charcot.knowledge import get_knowledge
 
-    out = set()
-    for gene in get_knowledge().genes:
-        inh = {i.value for i in gene.inheritance}
-        if "AR" in inh and "AD" not in inh:
-            out.add(gene.symbol)
-    return out
+    return {gene.symbol for gene in get_knowledge().genes if _recessive_only(gene)}
 
 
 def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
@@ -182,9 +183,7 @@ def _gene_regions(build: Build | None) -> list[tuple[str, int, int, str, bool]]:
         coords = gene.coords(build)
         if coords is None:
             continue
-        inh = {i.value for i in gene.inheritance}
-        out.append((coords.span.chrom, coords.span.start, coords.span.end, gene.symbol,
-                    "AR" in inh and "AD" not in inh))
+        out.append((coords.span.chrom, coords.span.start, coords.span.end, gene.symbol, _recessive_only(gene)))
     return out
 
 
@@ -364,18 +363,26 @@ def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict
     is_dn, why = dn.hemizygous_de_novo_status(calls[proband], calls[mother])
     if not is_dn:
         return Evidence(criterion="PS2", strength="Strong", applied=False, reason=why, sources=DENOVO_SOURCES)
-    duo = (sidx[proband], sidx[mother])
-    if duo not in parentage:
-        parentage[duo] = _parentage(vcf, duo)
-    confirmed, pwhy = parentage[duo]
+    return _de_novo_evidence(
+        vcf, (sidx[proband], sidx[mother]), parentage, phenotype_specificity,
+        f"de novo in the proband on chromosome X, absent from his mother, from whom alone a son has his X ({why})",
+        " (the father does not bear on a son's X)")
+
+
+def _de_novo_evidence(vcf: Path, idx: tuple[int, ...], parentage: dict[tuple[int, ...], tuple[bool, str]],
+                      phenotype_specificity: str, call: str, check_note: str = "") -> Evidence:
+    """PS2 (parentage confirmed) or PM6 for a de novo call of the proband: the parentage (trio) or maternity (a son's
+    X) check of the samples ``idx``, done once per set in ``parentage``, and the SVI points for the phenotype.
+    ``call`` words the de novo call; ``check_note`` follows the check's result."""
+    if idx not in parentage:
+        parentage[idx] = _parentage(vcf, idx)
+    confirmed, pwhy = parentage[idx]
     pts = dn.SVI_POINTS[phenotype_specificity][0 if confirmed else 1]
     strength = dn.points_to_strength(pts)
     return Evidence(criterion="PS2" if confirmed else "PM6", strength=strength or "Supporting",
                     points=dn.TAVTIGIAN[strength] if strength else 0.0, applied=strength is not None,
-                    reason=f"de novo in the proband on chromosome X, absent from his mother, from whom alone a son "
-                    f"has his X ({why}); {pwhy} (the father does not bear on a son's X); SVI {pts:g} point(s) for "
-                    f"phenotype '{phenotype_specificity}' (SVI point table carried as unverified)",
-                    sources=DENOVO_SOURCES)
+                    reason=f"{call}; {pwhy}{check_note}; SVI {pts:g} point(s) for phenotype '{phenotype_specificity}' (SVI point "
+                    "table carried as unverified)", sources=DENOVO_SOURCES)
 
 
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
@@ -501,19 +508,9 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 elif trio and ind.father and ind.mother:
                     is_dn, why = dn.de_novo_status(pc, calls[ind.father], calls[ind.mother])
                     if is_dn:
-                        trio_idx = (sidx[proband], sidx[ind.father], sidx[ind.mother])
-                        if trio_idx not in parentage:
-                            parentage[trio_idx] = _parentage(vcf, trio_idx)
-                        confirmed, pwhy = parentage[trio_idx]
-                        pts = dn.SVI_POINTS[phenotype_specificity][0 if confirmed else 1]
-                        strength = dn.points_to_strength(pts)
-                        crit = "PS2" if confirmed else "PM6"
-                        evidence.append(Evidence(
-                            criterion=crit, strength=strength or "Supporting",
-                            points=dn.TAVTIGIAN[strength] if strength else 0.0, applied=strength is not None,
-                            reason=f"de novo in the proband ({why}); {pwhy}; SVI {pts:g} point(s) for phenotype "
-                            f"'{phenotype_specificity}' (SVI point table carried as unverified)",
-                            sources=DENOVO_SOURCES))
+                        evidence.append(_de_novo_evidence(
+                            vcf, (sidx[proband], sidx[ind.father], sidx[ind.mother]), parentage,
+                            phenotype_specificity, f"de novo in the proband ({why})"))
                     else:
                         evidence.append(Evidence(criterion="PS2", strength="Strong", applied=False,
                                                  reason=why, sources=DENOVO_SOURCES))
