@@ -11,6 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Build, NotAssessed
 
 
+class _Model(BaseModel):
+    """Every repeat result model: its schema built on first use (issue 20: start-up)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class SupportType(StrEnum):
     """What kind of read evidence sized an allele (decides whether the size is exact or a lower bound)."""
 
@@ -49,10 +55,8 @@ SEVERITY: dict[AlleleCategory, int] = {
 }
 
 
-class SourceClassification(BaseModel):
+class SourceClassification(_Model):
     """How one source's thresholds classify an allele."""
-
-    model_config = ConfigDict(defer_build=True)
 
     set_id: str
     label: str
@@ -68,10 +72,8 @@ class SourceClassification(BaseModel):
     comparison: str | None = None  # Stranger / STRchive: where and why the source differs from charcot's default
 
 
-class LengthRiskNote(BaseModel):
+class LengthRiskNote(_Model):
     """What a source measured about ALS risk at this allele's length (e.g. a per-length odds ratio)."""
-
-    model_config = ConfigDict(defer_build=True)
 
     text: str
     odds_ratio: float | None = None
@@ -82,10 +84,8 @@ class LengthRiskNote(BaseModel):
     unverified: bool = False
 
 
-class GenotypeFinding(BaseModel):
+class GenotypeFinding(_Model):
     """A finding about both alleles together (e.g. bi-allelic intermediate ATXN2)."""
-
-    model_config = ConfigDict(defer_build=True)
 
     rule_id: str
     label: str
@@ -96,9 +96,7 @@ class GenotypeFinding(BaseModel):
     unverified_note: str | None = None
 
 
-class AlleleCall(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class AlleleCall(_Model):
     size: int  # repeat units (point estimate; for a lower-bound allele, the caller's estimate)
     ci_low: int | None = None
     ci_high: int | None = None
@@ -117,9 +115,7 @@ class AlleleCall(BaseModel):
     summary: str = ""
 
 
-class LocusCall(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class LocusCall(_Model):
     locus_id: str  # knowledge-base locus id (C9ORF72, ATXN2, ATXN1, AR)
     gene: str
     display_motif: str
@@ -153,9 +149,7 @@ class LocusCall(BaseModel):
         return self.category in (AlleleCategory.PATHOGENIC, AlleleCategory.EXPANDED_AT_LEAST_N)
 
 
-class RepeatAssessment(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class RepeatAssessment(_Model):
     status: AssessmentStatus
     caller: str | None = None
     sample: str | None = None
@@ -177,10 +171,8 @@ class RepeatAssessment(BaseModel):
         return None
 
 
-class RepeatCohort(BaseModel):
+class RepeatCohort(_Model):
     """Per-sample, per-locus calls of a multi-sample STR VCF (for burden tests and cohort summaries)."""
-
-    model_config = ConfigDict(defer_build=True)
 
     caller: str | None
     build: Build | None

@@ -1159,7 +1159,7 @@ def _carriers(calls: Sequence[Call], findings: Sequence[VariantFinding] | None =
     haplotype carries which ALT of a multi-allelic record. With ``findings``: only the calls of those that can be
     compound heterozygous candidates (the keys ``_compound_het`` asks; a genome has ~9,000 calls, issue 20)."""
     if findings is not None:
-        wanted = {(f.chrom, f.pos) for f in findings if _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS}
+        wanted = {(f.chrom, f.pos) for f in findings if _compound_het_candidate(f)}
         calls = [c for c in calls if (c.chrom, c.allele.pos) in wanted]
     return {variant_key(c.chrom, c.allele): _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes,
                                                      c.ploidy) for c in calls}
@@ -1183,13 +1183,18 @@ def _phase(a: VariantFinding, b: VariantFinding,
     return "phase unknown"
 
 
+def _compound_het_candidate(f: VariantFinding) -> bool:
+    """A finding that can be one of two hits of a recessive gene (``_compound_het``; ``_carriers`` keeps their calls)."""
+    return _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS
+
+
 def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord],
                   carriers: Mapping[str, _Carrier] | None = None,
                   ) -> list[CompoundHetCandidate]:
     carriers = carriers or {}
     by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
     for f in findings:
-        if _qualifies(f) and f.zygosity == Zygosity.HETEROZYGOUS:
+        if _compound_het_candidate(f):
             by_gene[f.gene].append(f)
     out: list[CompoundHetCandidate] = []
     for symbol, hits in sorted(by_gene.items()):

@@ -51,6 +51,12 @@ def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str
     return kinds
 
 
+class _Model(BaseModel):
+    """Every interpret result model: no field it does not declare, and its schema built on first use."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
 class Zygosity(StrEnum):
     HETEROZYGOUS = "heterozygous"
     HOMOZYGOUS = "homozygous"
@@ -58,7 +64,7 @@ class Zygosity(StrEnum):
     UNKNOWN = "unknown"
 
 
-class Frequencies(BaseModel):
+class Frequencies(_Model):
     """gnomAD allele frequencies of one allele (never the cohort's own INFO/AF, never VEP's MAX_AF, which
     mixes in small 1000 Genomes/ESP populations).
 
@@ -66,8 +72,6 @@ class Frequencies(BaseModel):
     filtering allele frequency (grpmax FAF95, Whiffin et al. 2017); joint exome+genome values are preferred
     where the file has them. ``searched`` says that a population source covering this position was
     consulted, so that absence means absence; ``not_covered`` says why it could not be (not assessed)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     af: float | None = None  # overall gnomAD allele frequency
     ac: int | None = None  # overall allele count
@@ -94,12 +98,10 @@ class Frequencies(BaseModel):
         return self.af is not None or self.grpmax_af is not None or self.faf95 is not None
 
 
-class LocalFrequency(BaseModel):
+class LocalFrequency(_Model):
     """The laboratory's own allele frequency of this allele (an in-house sites VCF given with
     ``--local-frequencies``): shown for review (a recurrent artefact, a local polymorphism), never evidence. BA1, BS1
     and PM2 read gnomAD only: an in-house callset is small, often related, and holds patients."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     af: float | None = None
     ac: int | None = None
@@ -108,9 +110,7 @@ class LocalFrequency(BaseModel):
     note: str = "the laboratory's own frequency: shown for review, never used for BA1/BS1/PM2"
 
 
-class Predictors(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class Predictors(_Model):
     revel: float | None = None
     cadd_phred: float | None = None
     spliceai_max: float | None = None
@@ -118,10 +118,8 @@ class Predictors(BaseModel):
     source: str | None = None
 
 
-class ClinVar(BaseModel):
+class ClinVar(_Model):
     """ClinVar's own assertion: displayed next to the classification, never counted as evidence."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     significance: str
     review_status: str | None = None
@@ -130,11 +128,9 @@ class ClinVar(BaseModel):
     source: str
 
 
-class ClinVarDiscordance(BaseModel):
+class ClinVarDiscordance(_Model):
     """charcot's class disagrees with a ClinVar assertion of >= 2 review stars (flagged for review; never evidence).
     ``direction`` is "ClinVar more pathogenic" or "ClinVar more benign"."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     clinvar_significance: str
     clinvar_stars: int
@@ -143,9 +139,7 @@ class ClinVarDiscordance(BaseModel):
     note: str
 
 
-class TranscriptConsequence(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class TranscriptConsequence(_Model):
     gene: str | None
     transcript: str | None
     mane_select: bool = False
@@ -161,10 +155,8 @@ class TranscriptConsequence(BaseModel):
     source: str  # "VEP CSQ", "SnpEff ANN", "bcftools BCSQ"
 
 
-class GenePosition(BaseModel):
+class GenePosition(_Model):
     """Position in the canonical transcript from the knowledge base's derived exon table."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     transcript: str | None
     region: str
@@ -177,29 +169,23 @@ class GenePosition(BaseModel):
     nmd_escape: bool = False
 
 
-class InheritanceAssessment(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class InheritanceAssessment(_Model):
     gene_modes: list[str]
     zygosity: Zygosity
     consistent: bool | None  # None = cannot tell (e.g. one heterozygous hit in a recessive gene)
     summary: str
 
 
-class RiskAllele(BaseModel):
+class RiskAllele(_Model):
     """A variant in a risk or modifier gene, reported in the ClinGen low-penetrance / risk-allele scheme (Schmidt
     et al. 2024) instead of a Mendelian class: established, likely or uncertain risk allele."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     category: Literal["established risk allele", "likely risk allele", "uncertain risk allele"]
     reason: str
     sources: list[str] = Field(default_factory=list)
 
 
-class VariantFinding(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class VariantFinding(_Model):
     key: str  # CHROM-POS-REF-ALT, chromosome without 'chr', build of the input
     chrom: str
     pos: int
@@ -244,9 +230,7 @@ class VariantFinding(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class CompoundHetCandidate(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class CompoundHetCandidate(_Model):
     gene: str
     variants: list[str]
     phase: str  # "in trans (phased genotypes)", "in trans (one genotype with both alleles)", "in cis (phased
@@ -254,18 +238,14 @@ class CompoundHetCandidate(BaseModel):
     note: str
 
 
-class OligogenicSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class OligogenicSummary(_Model):
     genes: list[str]
     variants: list[str]
     oligogenic: bool
     note: str
 
 
-class ExonCallability(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class ExonCallability(_Model):
     gene: str
     exon: int
     chrom: str
@@ -276,9 +256,7 @@ class ExonCallability(BaseModel):
     length: int
 
 
-class ReadingSummary(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class ReadingSummary(_Model):
     records_read: int
     panel_records: int
     alleles_considered: int
@@ -294,9 +272,7 @@ class ReadingSummary(BaseModel):
     annotation_sources: list[str]
 
 
-class InterpretationResult(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
+class InterpretationResult(_Model):
     sample: str
     build: str
     sex: str | None = None
@@ -334,10 +310,8 @@ class InterpretationResult(BaseModel):
     provenance: Provenance
 
 
-class BundleResource(BaseModel):
+class BundleResource(_Model):
     """One file of a resource bundle: what it was cut from and how to recognise it."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: str  # reference, transcripts, gnomad, clinvar, clinvar_summary, alphamissense, revel, spliceai, cadd
     file: str  # name inside the bundle folder
@@ -352,20 +326,16 @@ class BundleResource(BaseModel):
     size: int = 0  # bytes of the file and its index
 
 
-class BundleRegionSet(BaseModel):
+class BundleRegionSet(_Model):
     """A named set of regions a bundle file covers: outside them the file cannot speak ("not assessed")."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     description: str  # how it was made ("panel exons +- 100 bp")
     padding: int  # bases added on each side of the panel genes or exons
     regions: list[tuple[str, int, int]]  # 1-based inclusive, merged, sorted
 
 
-class BundleManifest(BaseModel):
+class BundleManifest(_Model):
     """``manifest.json`` of a ``charcot resources build`` bundle."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: str
     version: str  # build-date-digest: named in every run's provenance

@@ -635,32 +635,28 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
         if not first.startswith(b"##fileformat=VCF"):
             raise InputError("not a VCF file: the first line must be '##fileformat=VCFv4.x'", path=path, line=1,
                              hint="give a VCF (plain or bgzipped) or a BCF file")
-    if index_once and feeder is None:
-        vcf = _open_indexed_once(path, threads)
-        if vcf is not None:
-            if not vcf.raw_header.startswith("##fileformat=VCF"):
-                raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
-            return vcf
-    try:
-        vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
-        if feeder is not None:
-            feeder.opened()
-    except (OSError, ValueError, Exception) as exc:
-        if feeder is not None:
-            feeder.abort()
-            feeder.finish()  # a damaged file is the reason, if it is one
-        damage = bgzf_damage(path) if _is_bgzf(path) else None
-        if damage:
-            raise InputError(damage, path=path,
-                             hint="copy or download the file again; check it with 'bgzip -t'") from None
-        duplicate = _duplicate_sample(path)
-        if duplicate:
-            raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
-                             hint="each sample column needs its own name (bcftools reheader --samples)") from None
-        why = str(exc).replace(feeder.source, "the decompressed file") if feeder is not None else str(exc)
-        raise InputError(f"not a readable VCF/BCF file: {why}", path=path,
-                         hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
-                              "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
+    vcf = _open_indexed_once(path, threads) if index_once and feeder is None else None
+    if vcf is None:
+        try:
+            vcf = VCF(feeder.source if feeder is not None else str(path), lazy=True, threads=threads)
+            if feeder is not None:
+                feeder.opened()
+        except (OSError, ValueError, Exception) as exc:
+            if feeder is not None:
+                feeder.abort()
+                feeder.finish()  # a damaged file is the reason, if it is one
+            damage = bgzf_damage(path) if _is_bgzf(path) else None
+            if damage:
+                raise InputError(damage, path=path,
+                                 hint="copy or download the file again; check it with 'bgzip -t'") from None
+            duplicate = _duplicate_sample(path)
+            if duplicate:
+                raise InputError(f"the sample name {duplicate!r} appears twice in the #CHROM line", path=path,
+                                 hint="each sample column needs its own name (bcftools reheader --samples)") from None
+            why = str(exc).replace(feeder.source, "the decompressed file") if feeder is not None else str(exc)
+            raise InputError(f"not a readable VCF/BCF file: {why}", path=path,
+                             hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
+                                  "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
         raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
     return vcf
@@ -1213,20 +1209,14 @@ def _record_at_or_after(vcf: Any, name: str, pos: int) -> int | None:
     reaching over it are skipped), None when there is none. The window ``pos``..``pos + _AFTER_WINDOW - 1`` is asked
     first (the records are sorted, so a record starting in it is the first at or after ``pos``), the rest of the
     chromosome only when it holds none."""
-    try:
-        for v in vcf(f"{name}:{pos}-{pos + _AFTER_WINDOW - 1}"):
-            start = int(v.POS)
-            if start >= pos:
-                return start
-    except Exception:
-        pass  # the open query below decides
-    try:
-        for v in vcf(f"{name}:{pos}-"):
-            start = int(v.POS)
-            if start >= pos:
-                return start
-    except Exception:  # a contig the index does not list has no record
-        return None
+    for region in (f"{name}:{pos}-{pos + _AFTER_WINDOW - 1}", f"{name}:{pos}-"):
+        try:
+            for v in vcf(region):
+                start = int(v.POS)
+                if start >= pos:
+                    return start
+        except Exception:  # a contig the index does not list has no record
+            continue
     return None
 
 
@@ -1295,7 +1285,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         raise InputError(f"contig {chrom_file!r} is used by a record but not declared in the header", path=path,
                          line=_line_of_record(path, n) if n else None, record=f"{chrom_file}:{v.POS}",
                          hint="add the ##contig line or reheader the file (bcftools reheader)")
-    chrom = _CONTIGS.get(chrom_file) or _normalised_contig(chrom_file)
+    chrom = _normalised_contig(chrom_file)
     alts: list[str] = list(v.ALT)
     ref: str = v.REF
     if pos < 1:
