@@ -128,8 +128,7 @@ def _repeat_observation(call: RepeatCall, patient_ref: str, status: str) -> dict
     gene = get_knowledge().find_gene(call.gene) if call.gene else None
     if gene is not None:
         comps.append(_component("48018-6", "Gene studied [ID]", valueCodeableConcept=_cc(HGNC, gene.hgnc_id, gene.symbol)))
-    bounds = [*call.at_least, *[None] * (len(call.alleles) - len(call.at_least))]
-    for i, (size, low) in enumerate(zip(call.alleles, bounds, strict=False), start=1):
+    for i, (size, low) in enumerate(zip(call.alleles, call.lower_bounds(), strict=False), start=1):
         if size is not None:
             # an allele the reads show only to be at least N long is '>= N' (FHIR's comparator), not the caller's count
             quantity: dict[str, Any] = ({"value": low, "comparator": ">=", "unit": "repeat units"} if low is not None

@@ -1223,6 +1223,11 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     return list(seen.values())
 
 
+# what the survival model takes of the genotype, said after a genotype's known course (and left out on page 1, whose
+# prognosis line says it once)
+_SURVIVAL_GENOTYPE = "The survival model takes no genotype other than the C9orf72 repeat status into account."
+
+
 def _known_prognosis(f: VariantFinding) -> str | None:
     """The knowledge base's prognosis note for an exactly matched known variant (cited), if any."""
     if not f.known_variant_id:
@@ -1232,7 +1237,7 @@ def _known_prognosis(f: VariantFinding) -> str | None:
         return None
     name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
     return (f"{name} is known for its course: {rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]. "
-            "The survival model takes no genotype other than the C9orf72 repeat status into account.")
+            + _SURVIVAL_GENOTYPE)
 
 
 def finding_line(f: VariantFinding) -> str:
@@ -1317,8 +1322,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         elif it.name in repeats.record_statuses:
             stated = repeats.record_statuses[it.name]
             out.append(SummaryItem(topic="Repeats", level="finding" if stated == "expanded" else "info",
-                                   text=f"{it.name} repeat {stated} according to the clinical record (a laboratory "
-                                        "result; charcot did not assess it from data)."))
+                                   text=repeats.record_status_text(it.name) + "."))
         elif it.name.upper() == "C9ORF72":
             out.append(SummaryItem(topic="Repeats", level="caution",
                                    text=f"C9orf72 repeat NOT assessed ({it.reason}); it is the most common "
@@ -1363,7 +1367,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         prognosis.append(f"ENCALS model {m.value}" + ("" if m.value == "not calculated" else
                                                          " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
-    prognosis += [n.replace(" The survival model takes no genotype other than the C9orf72 repeat status into account.", "") for n in fast if n]
+    prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "") for n in fast if n]
     if prognosis:
         out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)))
     now = [t for t in therapies.items if t.group == "now"]
@@ -1537,7 +1541,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         for t in genetics.tiers:
             for f in t.findings:
                 if t.number == 1 and f.gene:
-                    risk_keys.setdefault(f.gene, []).append(f"{f.chrom}-{f.pos}-{f.ref}-{f.alt}")
+                    risk_keys.setdefault(f.gene, []).append(f.key)
         risk_genes |= {c.gene or c.locus for c in repeats.calls if c.status in _EXPANDED}
         family = _family(ctx, sorted(risk_genes), risk_keys)
         clinical = _clinical(ctx)

@@ -26,6 +26,12 @@ def _mentions(name: str, text: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
 
 
+def _repeat_told(report: Report, gene: str) -> list[tuple[str, str]]:
+    """(where, text) of every place that tells a repeat locus's call: its item's result and page 1's repeat lines."""
+    told = [("item", i.result or "") for i in report.items if i.kind == "repeat" and i.name == gene]
+    return told + [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
+
+
 def contradictions(report: Report) -> list[str]:
     problems: list[str] = []
     keys = [i.key for i in report.items]
@@ -61,9 +67,7 @@ def contradictions(report: Report) -> list[str]:
         if call.filter in (None, "", "PASS", ".") or call.status == "indeterminate":
             continue
         gene = call.gene or call.locus
-        told = [("item", i.result or "") for i in report.items if i.kind == "repeat" and i.name == gene]
-        told += [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
-        for where, text in told:
+        for where, text in _repeat_told(report, gene):
             if f"FILTER={call.filter}" not in text:
                 problems.append(f"{gene}: the caller flagged the call FILTER={call.filter}, the {where} tells it "
                                 f"without the flag: {text!r}")
@@ -72,9 +76,7 @@ def contradictions(report: Report) -> list[str]:
         if not call.at_least:
             continue
         gene, sizes = call.gene or call.locus, call.sizes_text()
-        told = [("item", i.result or "") for i in report.items if i.kind == "repeat" and i.name == gene]
-        told += [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
-        for where, text in told:
+        for where, text in _repeat_told(report, gene):
             if sizes not in text:
                 problems.append(f"{gene}: the repeat analysis gives {sizes} (a lower bound), the {where} says {text!r}")
     for item in report.items:

@@ -42,7 +42,7 @@ def repeat_figure(calls: list[RepeatCall], loci: list[Any]) -> Plot | None:
         y = 10 + i * ROW
         ranges = _default_ranges(locus)
         # an allele the reads show only to be at least N long is drawn at N and labelled '≥N' (its count is no size)
-        bounds = [*call.at_least, *[None] * (len(call.alleles) - len(call.at_least))]
+        bounds = call.lower_bounds()
         sizes = [low if low is not None else a for a, low in zip(call.alleles, bounds, strict=False) if a is not None]
         lower = {low for low in bounds if low is not None}
         top_threshold = max((r.min or 0) for r in ranges)

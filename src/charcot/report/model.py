@@ -210,12 +210,15 @@ class RepeatCall(_Model):
                                           "intermediate ATXN2), which set the status when no single allele does")
     sources: list[str] = Field(default_factory=list)
 
+    def lower_bounds(self) -> list[int | None]:
+        """Per allele, the length the reads show it to be at least (None for an allele sized outright)."""
+        return [*self.at_least, *[None] * (len(self.alleles) - len(self.at_least))]
+
     def sizes_text(self) -> str:
         """The allele sizes as every section shows them: '2/≥700' for an allele known only to be at least 700 repeats
         (never the caller's count, which is no size), '?' for an allele not called."""
-        bounds = [*self.at_least, *[None] * (len(self.alleles) - len(self.at_least))]
         return "/".join("?" if a is None else (f"≥{low}" if low is not None else str(a))
-                        for a, low in zip(self.alleles, bounds, strict=False))
+                        for a, low in zip(self.alleles, self.lower_bounds(), strict=False))
 
     def status_words(self) -> str:
         """The locus's category in words ('expanded', never the code 'expanded_at_least_n')."""
@@ -233,6 +236,11 @@ class RepeatsSection(_Model):
     calls: list[RepeatCall] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     plots: list[Plot] = Field(default_factory=list)
+
+    def record_status_text(self, gene: str) -> str:
+        """The clinical record's repeat status of ``gene``, as every output states it."""
+        return (f"{gene} repeat {self.record_statuses[gene]} according to the clinical record (a laboratory result; "
+                "charcot did not assess it from data)")
 
 
 class FamilyMember(_Model):

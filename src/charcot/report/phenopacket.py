@@ -147,8 +147,7 @@ def _record_gis(pp: Any, report: Report) -> list[Any]:
         (f"record:{f.gene}:{f.variant}", f"{f.gene} {f.variant}", f.gene, f.text, None)
               for f in report.genetics.record_findings]
     stated += [(f"record:repeat:{gene}", f"{gene} repeat {status}", gene,
-                f"{gene} repeat {status} according to the clinical record (a laboratory result; charcot did not "
-                "assess it from data)", status) for gene, status in sorted(report.repeats.record_statuses.items())]
+                report.repeats.record_status_text(gene), status) for gene, status in sorted(report.repeats.record_statuses.items())]
     for key, label, symbol, text, repeat in stated:
         desc = pp.VariationDescriptor(id=key, label=label, description=text,
                                       molecule_context=pp.MoleculeContext.Value("genomic"))

@@ -157,9 +157,9 @@ def record_findings(genotype: Any) -> list[GeneFinding]:
     report): the record's variant name is kept (HGVS p. or c., else as written) so a criterion listing variants
     reads it."""
     return [GeneFinding(gene=f.gene, classification=f.classification, zygosity=f.zygosity,
-                              hgvs_p=f.variant if f.variant.strip().startswith("p.") else None,
-                              hgvs_c=f.variant if f.variant.strip().startswith("c.") else None,
-                              variant_key=None if f.variant.strip()[:2] in ("p.", "c.") else f.variant)
+                        hgvs_p=f.variant if f.variant.strip().startswith("p.") else None,
+                        hgvs_c=f.variant if f.variant.strip().startswith("c.") else None,
+                        variant_key=None if f.variant.strip()[:2] in ("p.", "c.") else f.variant)
             for f in genotype.findings]
 
 

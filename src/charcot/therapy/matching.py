@@ -104,6 +104,11 @@ def uncertain_genes(facts: PatientFacts) -> set[str]:
     return {g for g, c in best.items() if c is AcmgClass.VUS}
 
 
+def _concerning(facts: PatientFacts, genes: set[str]) -> set[str]:
+    """The genes a therapy or trial aimed at concerns the patient: carried (``genes``), undecided, or with a VUS."""
+    return genes | undecided_genes(facts) | uncertain_genes(facts)
+
+
 def intermediate_causal_repeats(facts: PatientFacts, gene_roles: dict[str, str]) -> list[str]:
     """Causal repeat genes (C9orf72) whose repeat is intermediate, not expanded."""
     return sorted(g for g, s in facts.genotype.repeats.items() if s is RepeatStatus.INTERMEDIATE
@@ -272,7 +277,7 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
                     if c.kind in (CriterionKind.GENE, CriterionKind.VARIANT, CriterionKind.REPEAT)}
     gene_failed = any(r.status is CriterionStatus.FAILED for r in results if r.id in genotype_ids)
-    relevant = bool(targets & (genes | undecided_genes(facts) | uncertain_genes(facts))) if targets else \
+    relevant = bool(targets & _concerning(facts, genes)) if targets else \
         therapy.label is not None and not gene_failed
     regions = [s for r in REGIONS if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
     notes = []
@@ -352,7 +357,7 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         notes.append(status.note)
     genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in trial.target_genes}
-    relevant = bool(targets & (genes | undecided_genes(facts) | uncertain_genes(facts))) if targets else \
+    relevant = bool(targets & _concerning(facts, genes)) if targets else \
         (open_ is not False and verdict is not Verdict.NOT_ELIGIBLE)
     therapy = therapies.get(trial.therapy or "")
     return TherapyMatch(
