@@ -22,15 +22,19 @@ _EXPANDED = "\tC\t<STR2>,<STR850>\t.\tPASS\tEND=27573544;REF=3;RL=18;RU=GGCCCC;V
             "GT:SO:REPCN:REPCI:ADSP:ADFL:ADIR:LC\t1/2:SPANNING/INREPEAT:2/850:2-2/700-1000:31/0:5/3:0/20:28.174689"
 
 
-def test_lower_bound_allele_is_told_as_a_lower_bound(run_cli: Any, tmp_path: Path) -> None:
-    text = EH.read_text()
-    assert text.count(_SIZED) == 1
-    str_vcf = tmp_path / "c9_expanded.eh5.vcf"
-    str_vcf.write_text(text.replace(_SIZED, _EXPANDED))
-    out = tmp_path / "out"
+def _report_with(run_cli: Any, str_vcf: Path, record: str) -> tuple[Report, Path]:
+    """``charcot report`` on the real ExpansionHunter file with its C9orf72 record replaced by ``record``: the report
+    and its folder."""
+    str_vcf.write_text(EH.read_text().replace(_SIZED, record))
+    out = str_vcf.parent / "out"
     r = run_cli("report", "--str", str_vcf, "--sex", "male", "--no-pdf", "-q", "--outdir", out)
     assert r.code == 0, r.stderr
-    report = Report.model_validate_json((out / "report.json").read_text())
+    return Report.model_validate_json((out / "report.json").read_text()), out
+
+
+def test_lower_bound_allele_is_told_as_a_lower_bound(run_cli: Any, tmp_path: Path) -> None:
+    assert EH.read_text().count(_SIZED) == 1
+    report, out = _report_with(run_cli, tmp_path / "c9_expanded.eh5.vcf", _EXPANDED)
     c9 = next(c for c in report.repeats.calls if c.gene == "C9orf72")
     assert c9.alleles == [2, 850] and c9.at_least == [None, 700] and c9.sizes_text() == "2/≥700"
     line = next(s.text for s in report.summary if s.topic == "Repeats" and "C9orf72" in s.text)
@@ -69,14 +73,8 @@ def test_checker_names_a_lower_bound_told_as_a_size(run_cli: Any, tmp_path: Path
 def test_caller_flag_is_told_with_the_call(run_cli: Any, tmp_path: Path) -> None:
     """The same real file with the C9orf72 record's FILTER set to LowDepth (an ExpansionHunter filter). Before: page 1
     and the item read "C9orf72 2/2: normal" without the flag the repeat table showed."""
-    text = EH.read_text()
-    sized = _SIZED.replace("\t.\tPASS\t", "\t.\tLowDepth\t")
-    str_vcf = tmp_path / "c9_lowdepth.eh5.vcf"
-    str_vcf.write_text(text.replace(_SIZED, sized))
-    out = tmp_path / "out"
-    r = run_cli("report", "--str", str_vcf, "--sex", "male", "--no-pdf", "-q", "--outdir", out)
-    assert r.code == 0, r.stderr
-    report = Report.model_validate_json((out / "report.json").read_text())
+    report, _ = _report_with(run_cli, tmp_path / "c9_lowdepth.eh5.vcf",
+                             _SIZED.replace("\t.\tPASS\t", "\t.\tLowDepth\t"))
     flag = "C9orf72 2/2 (the caller flagged this call: FILTER=LowDepth; low confidence)"
     assert any(flag in s.text for s in report.summary if s.topic == "Repeats"), report.summary
     item = next(i for i in report.items if i.name == "C9orf72")
