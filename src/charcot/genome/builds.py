@@ -72,8 +72,8 @@ def contig_in_file(canonical: str, file_contigs: set[str] | list[str]) -> str | 
     for candidate in (canonical, f"chr{canonical}", "chrM" if canonical == "MT" else "", "M" if canonical == "MT" else ""):
         if candidate and candidate in names:
             return candidate
-    for name in sorted(names):
-        if _accession_like(name) and normalise_contig(name) == canonical:
+    for name in sorted(n for n in names if _accession_like(n)):
+        if normalise_contig(name) == canonical:
             return name
     return None
 
