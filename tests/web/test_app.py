@@ -56,6 +56,8 @@ def test_upload_report_and_downloads(client: TestClient) -> None:
     # Case list and the patient's longitudinal visits (from the clinical record).
     index = client.get("/")
     assert "DEMO-001" in index.text and case_id in index.text
+    # the case list's column of run states was headed "Build", read as the genome build beside "done"
+    assert "<th>Build</th>" not in index.text and "<th>Report run</th>" in index.text
     patient = client.get("/patients/DEMO-001")
     assert patient.text.count("<tr>") >= 5 and "<svg" in patient.text
     r = client.post("/visits", data={"patient": "DEMO-001", "visit_date": "2026-11-19", "alsfrs_r": "27",

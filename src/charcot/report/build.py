@@ -1154,6 +1154,8 @@ def repeat_line(c: RepeatCall) -> str:
 def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: ClinicalSection,
            therapies: TherapySection, identity: IdentitySection, not_assessed: list[NotAssessed]) -> list[Item]:
     """The one status of every analysed item; the summary, the sections' badges and the JSON read these."""
+    from charcot.variants.model import NO_CALL_SITES_PREFIX
+
     items: list[Item] = []
     # genes: one item per gene of the panel that was read
     by_gene: dict[str, list[VariantFinding]] = {}
@@ -1171,9 +1173,14 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
         result = result or "no reportable variant"
         if gene in genetics.genes_with_structural_records:
             result += "; a structural-variant record overlaps the gene and was not interpreted (see not assessed)"
-        if gene in genetics.genes_partly_covered:
-            result += ("; the VCF's records end inside the gene: its part outside them was not assessed "
-                       "(see not assessed)")
+        part = genetics.genes_partly_covered.get(gene)
+        if part is not None:
+            if not part.startswith(NO_CALL_SITES_PREFIX):
+                result += ("; the VCF's records end inside the gene: its part outside them was not assessed "
+                           "(see not assessed)")
+            if NO_CALL_SITES_PREFIX in part:
+                result += "; the sample has a no-call at some of its records: those positions were not assessed " \
+                          "(see not assessed)"
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
@@ -1259,6 +1266,8 @@ def finding_line(f: VariantFinding) -> str:
 def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilySection, clinical: ClinicalSection,
              therapies: TherapySection, items: list[Item], identity: IdentitySection) -> list[SummaryItem]:
     """Page 1's key findings, one line each, read from the sections and the item statuses."""
+    from charcot.variants.model import NO_CALL_SITES_PREFIX
+
     out: list[SummaryItem] = []
     if identity.status == "mismatch":
         for c in identity.checks:
@@ -1294,11 +1303,18 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
             "ALS genes not assessed: " + "; ".join(genetics.not_covered_kinds)
             + " (see What was not assessed).")))
-    if genetics.genes_partly_covered:
-        partly = sorted(genetics.genes_partly_covered)
+    partly = sorted(g for g, why in genetics.genes_partly_covered.items()
+                    if not why.startswith(NO_CALL_SITES_PREFIX))
+    if partly:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{', '.join(partly)}: the VCF's records end inside {'this gene' if len(partly) == 1 else 'these genes'}; "
             "only the part inside the stretch they span was assessed; the rest is listed in the appendix.")))
+    gappy = sorted(g for g, why in genetics.genes_partly_covered.items() if NO_CALL_SITES_PREFIX in why)
+    if gappy:
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            f"{', '.join(gappy)}: the sample has a no-call ('./.') at some of the VCF's records in "
+            f"{'this gene' if len(gappy) == 1 else 'these genes'}; only {'its' if len(gappy) == 1 else 'their'} called records were assessed; the "
+            "positions are listed in the appendix.")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))

@@ -26,9 +26,11 @@ from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence,
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
+    NO_CALL_SITES_PREFIX,
     NO_CALLABLE_EXON,
     NO_RECORD_ON_CHROMOSOME,
     NO_SAMPLE_CALL,
+    NO_SAMPLE_CALL_IN_GENE,
     CompoundHetCandidate,
     ExonCallability,
     Frequencies,
@@ -41,6 +43,7 @@ from charcot.variants.model import (
     TranscriptConsequence,
     VariantFinding,
     Zygosity,
+    no_call_sites_reason,
     outside_span_reason,
 )
 from charcot.variants.reader import (
@@ -316,8 +319,39 @@ def _genes_covered(panel: Panel, read: ReadResult, callability: Sequence[ExonCal
             wholly = g.region_end < span[0] or g.region_start > span[1]
             why = outside_span_reason(chrom, span, g.symbol, g.region_start, g.region_end, wholly)
             (reasons if wholly else partly)[g.symbol] = why
+    _no_call_genes(panel, read, reasons, partly)
     return (sorted(g.symbol for g in panel.genes if g.symbol not in reasons),
             sorted(g.symbol for g in panel.genes if g.symbol in reasons), reasons, partly)
+
+
+def _no_call_genes(panel: Panel, read: ReadResult, reasons: dict[str, str], partly: dict[str, str]) -> None:
+    """A gene whose every record in the file is a no-call for the sample (a sample that failed in that stretch of a
+    joint call set, a capture that missed the gene) is not assessed; one with some no-call records is assessed
+    except at those positions, named. Changes ``reasons`` and ``partly`` (gene -> why) in place; a gene already not
+    assessed keeps its reason, a gene already partly assessed gets the no-call sentence added to its own."""
+    if not read.no_call_sites:
+        return
+    by_chrom: dict[str, list[int]] = {}
+    for chrom, pos in read.no_call_sites:
+        by_chrom.setdefault(chrom, []).append(pos)
+    called: dict[str, list[int]] = {}
+    for chrom, pos in read.called_sites:
+        if chrom in by_chrom:
+            called.setdefault(chrom, []).append(pos)
+    for g in panel.genes:
+        if g.symbol in reasons:
+            continue
+        chrom = normalise_contig(g.chrom)
+        missing = sorted(p for p in by_chrom.get(chrom, ()) if g.region_start <= p <= g.region_end)
+        if not missing:
+            continue
+        n_called = sum(1 for p in called.get(chrom, ()) if g.region_start <= p <= g.region_end)
+        if n_called == 0:
+            reasons[g.symbol] = NO_SAMPLE_CALL_IN_GENE
+            partly.pop(g.symbol, None)
+            continue
+        why = no_call_sites_reason(g.symbol, chrom, missing, n_called)
+        partly[g.symbol] = f"{partly[g.symbol]}; {why}" if g.symbol in partly else why
 
 
 def _chrom_order(chrom: str) -> tuple[int, str]:
@@ -614,9 +648,19 @@ def _interpret(
                                                                              callable_at if read.gvcf else None)
     # a VCF's genes not covered split by their reason: no record on the chromosome, or outside the span of its records
     not_covered_chrom = [g for g in not_covered if not_covered_reasons[g] == NO_RECORD_ON_CHROMOSOME]
-    outside = [g for g in not_covered
-               if not_covered_reasons[g] not in (NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL)]
+    outside = [g for g in not_covered if not_covered_reasons[g] not in (
+        NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL, NO_SAMPLE_CALL_IN_GENE)]
     no_sample_call = [g for g in not_covered if not_covered_reasons[g] == NO_SAMPLE_CALL]
+    no_call_in_gene = [g for g in not_covered if not_covered_reasons[g] == NO_SAMPLE_CALL_IN_GENE]
+    if no_call_in_gene:
+        not_assessed.append(NotAssessed(
+            what=f"small variants in {len(no_call_in_gene)} panel gene(s): " + _first_names(no_call_in_gene),
+            reason="the sample has a no-call ('./.') at every one of the VCF's records in "
+                   + ("this gene" if len(no_call_in_gene) == 1 else "each of these genes")
+                   + ", though it is called elsewhere: no variant there cannot be told apart from a stretch where "
+                     "the sample was not genotyped",
+            how_to_assess="review the coverage and the variant calling of these genes, or sequence them again "
+                          "(targeted sequencing)"))
     if no_sample_call:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(no_sample_call)} panel gene(s): " + _first_names(no_sample_call),
@@ -652,12 +696,25 @@ def _interpret(
                      "stretch cannot be told apart from a region the file does not cover; variants read inside it "
                      "are reported",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
-    if partly:
+    # a gene's partial sentence may hold both kinds (span first, then no-calls: _no_call_genes); each kind's item
+    # quotes its own part
+    span_part = {g: why.split(f"; {NO_CALL_SITES_PREFIX}")[0] for g, why in partly.items()
+                 if not why.startswith(NO_CALL_SITES_PREFIX)}
+    no_call_part = {g: NO_CALL_SITES_PREFIX + why.split(NO_CALL_SITES_PREFIX, 1)[1] for g, why in partly.items()
+                    if NO_CALL_SITES_PREFIX in why}
+    if span_part:
         not_assessed.append(NotAssessed(
-            what="the part outside the span of the file's records of " + _first_names(sorted(partly)),
-            reason="; ".join(partly[g] for g in sorted(partly)) + ". Each is assessed on its part inside the span; "
-                   "no variant in the part outside cannot be told apart from a region the file does not cover",
+            what="the part outside the span of the file's records of " + _first_names(sorted(span_part)),
+            reason="; ".join(span_part[g] for g in sorted(span_part)) + ". Each is assessed on its part inside the "
+                   "span; no variant in the part outside cannot be told apart from a region the file does not cover",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
+    if no_call_part:
+        not_assessed.append(NotAssessed(
+            what="the positions of " + _first_names(sorted(no_call_part)) + " where the sample has a no-call",
+            reason="; ".join(no_call_part[g] for g in sorted(no_call_part)) + ". Each gene is assessed at its "
+                   "called records only",
+            how_to_assess="review the coverage and the variant calling at these positions, or confirm by Sanger or "
+                          "targeted sequencing"))
     if not read.schema.annotated and transcripts is None:
         not_assessed.append(NotAssessed(
             what="variant consequences (HGVS, missense/truncating effect) of variants the knowledge base does not list",

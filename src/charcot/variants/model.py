@@ -18,6 +18,11 @@ NO_RECORD_ON_CHROMOSOME = "the VCF has no record on the gene's chromosome"
 NO_CALLABLE_EXON = "the gVCF has no callable base in the gene's exons"
 NO_SAMPLE_CALL = ("the sample has no called genotype in any of the VCF's records in the panel genes (every one is a "
                   "no-call): nothing was genotyped for it there")
+#: a gene with records of the VCF in its region, every one a no-call for the sample, when other genes have calls
+NO_SAMPLE_CALL_IN_GENE = ("the sample has a no-call ('./.') at every one of the VCF's records in the gene: nothing "
+                          "was genotyped for it there")
+#: how the sentence for an assessed gene with some no-call records starts (``no_call_sites_reason``)
+NO_CALL_SITES_PREFIX = "the sample has a no-call ('./.') at "
 #: how that sentence starts (``outside_span_reason``), and what is said of several such genes at once
 OUTSIDE_SPAN_PREFIX = "the VCF's records on chromosome "
 OUTSIDE_SPAN_MANY = "they lie outside the stretch of their chromosome that the VCF's records span"
@@ -27,6 +32,15 @@ def outside_span_reason(chrom: str, span: tuple[int, int], gene: str, start: int
     """Why a gene (partly) outside the span of the file's records on its chromosome is (partly) not assessed."""
     return (f"{OUTSIDE_SPAN_PREFIX}{chrom} span {span[0]:,}-{span[1]:,} only: {gene} ({chrom}:{start:,}-{end:,}) "
             f"{'lies outside them' if wholly else 'lies partly outside them'}")
+
+
+def no_call_sites_reason(gene: str, chrom: str, positions: list[int], called: int) -> str:
+    """Why some positions of an assessed gene are not assessed: the sample's genotype there is a no-call."""
+    shown = ", ".join(f"{p:,}" for p in positions[:5]) + (f" and {len(positions) - 5} more"
+                                                         if len(positions) > 5 else "")
+    return (f"{NO_CALL_SITES_PREFIX}{len(positions)} of the {len(positions) + called} VCF records in {gene} "
+            f"(chromosome {chrom}, {'position' if len(positions) == 1 else 'positions'} {shown}): a variant at "
+            f"{'that position' if len(positions) == 1 else 'those positions'} cannot be told apart from no variant")
 
 
 def reason_kind(reason: str) -> str:
@@ -44,7 +58,10 @@ def not_covered_kinds(reasons: dict[str, str], *, many: bool = True) -> list[str
         kinds.append("the VCF has no record on their chromosome" if many else NO_RECORD_ON_CHROMOSOME)
     if NO_SAMPLE_CALL in found:
         kinds.append(NO_SAMPLE_CALL)
-    if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL}:
+    if NO_SAMPLE_CALL_IN_GENE in found:
+        kinds.append("the sample has a no-call at every one of the VCF's records in them" if many
+                     else NO_SAMPLE_CALL_IN_GENE)
+    if found - {NO_RECORD_ON_CHROMOSOME, NO_CALLABLE_EXON, NO_SAMPLE_CALL, NO_SAMPLE_CALL_IN_GENE}:
         kinds.append(OUTSIDE_SPAN_MANY if many else "the gene lies outside the stretch of its chromosome that the VCF's records span")
     if NO_CALLABLE_EXON in found:
         kinds.append("the gVCF has no callable base in their exons" if many else NO_CALLABLE_EXON)

@@ -121,6 +121,11 @@ class ReadResult:
     # symbolic ALT alleles the sample carries (<DEL>, <DUP>, <INV>...): (chrom, start, end, ALT); the small-variant
     # classifier does not interpret them, and the run says so for the genes they overlap
     symbolic: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # (chrom, POS) of the panel records where the sample's genotype is a no-call ('./.'), and of those where it is
+    # called (hom-ref included): a gene whose every record is a no-call for the sample is not assessed, one with some
+    # is assessed except at those positions (variants.api._genes_covered); at most one entry per panel record
+    no_call_sites: list[tuple[str, int]] = field(default_factory=list)
+    called_sites: list[tuple[str, int]] = field(default_factory=list)
 
 
 def bgzf_damage(path: Path) -> str | None:
@@ -1336,7 +1341,9 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         result.blocks.append(Block(chrom, pos, int(v.end), gq))
     if not alleles or max(alleles) < 0:
         result.no_call += 1
+        result.no_call_sites.append((chrom, pos))
         return
+    result.called_sites.append((chrom, pos))
     filt = v.FILTER
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
     dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
