@@ -568,7 +568,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
         not_covered_reasons=dict(result.not_covered_reasons),
         genes_partly_covered=dict(result.genes_partly_covered),
         genes_with_structural_records=list(result.genes_with_structural_records),
-        records_read=result.records_read, notes=notes)
+        excluded_calls=list(result.excluded_calls), records_read=result.records_read, notes=notes)
 
 
 def _full_hgvs_c(hgvs_c: str | None, transcript: str | None) -> str | None:
@@ -1106,7 +1106,9 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
         findings=gene_findings, repeats=repeat_status,
         genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
         genes_tested=list(genetics.genes_assessed) or None,
-        unclassified_genes=sorted({f.gene for f in genetics.not_classified if f.gene}))
+        # a coding or splice-region call left out (FILTER, GQ/DP) is not classified either: its gene's criteria wait
+        unclassified_genes=sorted({f.gene for f in genetics.not_classified if f.gene}
+                                  | {ex.gene for ex in genetics.excluded_calls if ex.coding_or_splice}))
     # jurisdiction: --jurisdiction (or the configured default), else --country, else the clinical record's country
     record_country = ctx.clinical_case.country if ctx.clinical_case is not None else None
     clinical: dict[str, Any] = {"region": ctx.inputs.region,
@@ -1154,7 +1156,12 @@ def repeat_line(c: RepeatCall) -> str:
 def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: ClinicalSection,
            therapies: TherapySection, identity: IdentitySection, not_assessed: list[NotAssessed]) -> list[Item]:
     """The one status of every analysed item; the summary, the sections' badges and the JSON read these."""
-    from charcot.variants.model import NO_CALL_SITES_PREFIX
+    from charcot.variants.model import (
+        EXCLUDED_CALLS_PREFIX,
+        NO_CALL_SITES_PREFIX,
+        OUTSIDE_SPAN_PREFIX,
+        partly_parts,
+    )
 
     items: list[Item] = []
     # genes: one item per gene of the panel that was read
@@ -1170,17 +1177,22 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     for gene in sorted(set(genetics.genes_assessed)):
         found = by_gene.get(gene, [])
         result = "; ".join(f"{f.hgvs_p or f.hgvs_c or f.key}: {f.classification or 'not classified'}" for f in found)
-        result = result or "no reportable variant"
+        part = genetics.genes_partly_covered.get(gene)
+        kinds = partly_parts(part) if part is not None else {}
+        result = result or ("no reportable variant among the calls kept" if EXCLUDED_CALLS_PREFIX in kinds
+                            else "no reportable variant")
         if gene in genetics.genes_with_structural_records:
             result += "; a structural-variant record overlaps the gene and was not interpreted (see not assessed)"
-        part = genetics.genes_partly_covered.get(gene)
-        if part is not None:
-            if not part.startswith(NO_CALL_SITES_PREFIX):
+        if kinds:
+            if OUTSIDE_SPAN_PREFIX in kinds:
                 result += ("; the VCF's records end inside the gene: its part outside them was not assessed "
                            "(see not assessed)")
-            if NO_CALL_SITES_PREFIX in part:
+            if NO_CALL_SITES_PREFIX in kinds:
                 result += "; the sample has a no-call at some of its records: those positions were not assessed " \
                           "(see not assessed)"
+            if EXCLUDED_CALLS_PREFIX in kinds:
+                result += ("; a call of the sample was left out (its FILTER or the GQ/DP thresholds): not classified, "
+                           "that position was not assessed (see not assessed)")
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
@@ -1266,7 +1278,12 @@ def finding_line(f: VariantFinding) -> str:
 def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilySection, clinical: ClinicalSection,
              therapies: TherapySection, items: list[Item], identity: IdentitySection) -> list[SummaryItem]:
     """Page 1's key findings, one line each, read from the sections and the item statuses."""
-    from charcot.variants.model import NO_CALL_SITES_PREFIX
+    from charcot.variants.model import (
+        EXCLUDED_CALLS_PREFIX,
+        NO_CALL_SITES_PREFIX,
+        OUTSIDE_SPAN_PREFIX,
+        partly_parts,
+    )
 
     out: list[SummaryItem] = []
     if identity.status == "mismatch":
@@ -1296,25 +1313,45 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                 " — a known disease variant in the knowledge base: confirm with annotation, population data and "
                 "ClinVar in an accredited laboratory")))
     if genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
-        out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant in the "
-                               f"{len(genetics.genes_assessed)} genes assessed; this does not exclude a genetic cause."))
+        assessed = set(genetics.genes_assessed)
+        left = [ex for ex in genetics.excluded_calls if ex.gene in assessed and ex.coding_or_splice]
+        out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
+                               + ("among the calls classified " if left else "")
+                               + f"in the {len(genetics.genes_assessed)} genes assessed"
+                               + (f" ({len(left)} call(s) left out by their FILTER or the GQ/DP thresholds were not "
+                                  "classified: see below)" if left else "")
+                               + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{len(genetics.genes_not_covered)} of {len(genetics.genes_assessed) + len(genetics.genes_not_covered)} "
             "ALS genes not assessed: " + "; ".join(genetics.not_covered_kinds)
             + " (see What was not assessed).")))
-    partly = sorted(g for g, why in genetics.genes_partly_covered.items()
-                    if not why.startswith(NO_CALL_SITES_PREFIX))
+    kinds = {g: partly_parts(why) for g, why in genetics.genes_partly_covered.items()}
+    partly = sorted(g for g, k in kinds.items() if OUTSIDE_SPAN_PREFIX in k)
     if partly:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{', '.join(partly)}: the VCF's records end inside {'this gene' if len(partly) == 1 else 'these genes'}; "
             "only the part inside the stretch they span was assessed; the rest is listed in the appendix.")))
-    gappy = sorted(g for g, why in genetics.genes_partly_covered.items() if NO_CALL_SITES_PREFIX in why)
+    gappy = sorted(g for g, k in kinds.items() if NO_CALL_SITES_PREFIX in k)
     if gappy:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
             f"{', '.join(gappy)}: the sample has a no-call ('./.') at some of the VCF's records in "
             f"{'this gene' if len(gappy) == 1 else 'these genes'}; only {'its' if len(gappy) == 1 else 'their'} called records were assessed; the "
             "positions are listed in the appendix.")))
+    left_out = sorted(g for g, k in kinds.items() if EXCLUDED_CALLS_PREFIX in k)
+    for ex in genetics.excluded_calls:
+        if ex.known_pathogenic and ex.coding_or_splice and ex.gene in left_out:
+            out.append(SummaryItem(topic="Genetics", level="alert", text=(
+                f"{ex.gene}: the sample's call at chromosome {ex.chrom}:{ex.pos:,} {ex.ref}>{ex.alt} ({ex.genotype}), listed "
+                f"in the knowledge base as {ex.known}, was left out ({ex.why}) and not classified: review the call and "
+                "confirm it by Sanger or targeted sequencing.")))
+    others = sorted({ex.gene for ex in genetics.excluded_calls
+                     if not ex.known_pathogenic and ex.coding_or_splice and ex.gene in left_out})
+    if others:
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            f"{', '.join(others)}: the sample has variant calls left out by their FILTER or the GQ/DP thresholds in "
+            f"{'this gene' if len(others) == 1 else 'these genes'}; they were not classified, and those positions are "
+            "listed in the appendix.")))
     if tier2:
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(tier2)} variant(s) of uncertain significance (not for clinical decisions)."))

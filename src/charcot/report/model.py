@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
-from charcot.variants.model import VrsAllele
+from charcot.variants.model import ExcludedCall, VrsAllele
 
 REPORT_SCHEMA_VERSION = "1.5.0"
 RUN_TIME_FIELD = "run.run_time"
@@ -181,6 +181,9 @@ class GeneticsSection(_Model):
                                                                            self.not_covered_reason))
     # genes a structural-variant record of the sample overlaps (not interpreted; see not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)
+    # the sample's ALT alleles in calls the run left out (FILTER, GQ/DP thresholds): not classified; their genes are
+    # assessed except at those positions (genes_partly_covered), a known disease variant among them is said on page 1
+    excluded_calls: list[ExcludedCall] = Field(default_factory=list)
     records_read: int | None = None
     notes: list[str] = Field(default_factory=list)
 

@@ -26,12 +26,15 @@ from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence,
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
+    EXCLUDED_CALLS_PREFIX,
     NO_CALL_SITES_PREFIX,
     NO_CALLABLE_EXON,
     NO_RECORD_ON_CHROMOSOME,
     NO_SAMPLE_CALL,
     NO_SAMPLE_CALL_IN_GENE,
+    OUTSIDE_SPAN_PREFIX,
     CompoundHetCandidate,
+    ExcludedCall,
     ExonCallability,
     Frequencies,
     GenePosition,
@@ -43,8 +46,11 @@ from charcot.variants.model import (
     TranscriptConsequence,
     VariantFinding,
     Zygosity,
+    add_partly,
+    excluded_calls_reason,
     no_call_sites_reason,
     outside_span_reason,
+    partly_parts,
 )
 from charcot.variants.reader import (
     Block,
@@ -351,7 +357,43 @@ def _no_call_genes(panel: Panel, read: ReadResult, reasons: dict[str, str], part
             partly.pop(g.symbol, None)
             continue
         why = no_call_sites_reason(g.symbol, chrom, missing, n_called)
-        partly[g.symbol] = f"{partly[g.symbol]}; {why}" if g.symbol in partly else why
+        add_partly(partly, g.symbol, why)
+
+
+def _excluded_calls(panel: Panel, read: ReadResult, reasons: dict[str, str], partly: dict[str, str],
+                    known: Sequence[KnownVariant]) -> list[ExcludedCall]:
+    """The sample's ALT alleles in calls the run left out (FILTER, GQ/DP thresholds), one per panel gene they lie in,
+    each with the knowledge base's entry for the allele if it has one; an assessed gene with such a call in an exon or
+    splice region (or a listed variant) gets its sentence added to its partial one (``partly``, changed in place): it
+    is not assessed at that position. A call off them is listed only, as a kept one would not be reported."""
+    index = _KnownIndex.of(known)
+    out: list[ExcludedCall] = []
+    by_gene: dict[str, list[ExcludedCall]] = {}
+    for chrom, allele, genotype, why in read.excluded:
+        key = variant_key(chrom, allele)
+        for pg in panel.genes_at(chrom, allele.pos, allele.end):
+            entry = next((k for k in index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
+            said = None
+            if entry is not None:
+                hgvs_c = entry.hgvs_c
+                if hgvs_c and entry.transcript and ":" not in hgvs_c:
+                    hgvs_c = f"{entry.transcript}:{hgvs_c}"
+                names = " ".join(x for x in (hgvs_c, entry.hgvs_p) if x)
+                said = (entry.classification or "listed, unclassified") + (f": {names}" if names else "")
+            region = pg.locate_allele(allele).region
+            call = ExcludedCall(gene=pg.symbol, chrom=chrom, pos=allele.pos, ref=allele.ref, alt=allele.alt,
+                                genotype=genotype, why=why, known=said,
+                                known_pathogenic=entry is not None and entry.pathogenic, region=region.value,
+                                coding_or_splice=entry is not None or region not in (
+                                    Region.INTRON, Region.UPSTREAM, Region.DOWNSTREAM))
+            out.append(call)
+            # a call off the exons and splice regions would not be reported if kept (deep intronic, flanking): it is
+            # listed, and its gene's status is unchanged
+            if pg.symbol not in reasons and call.coding_or_splice:
+                by_gene.setdefault(pg.symbol, []).append(call)
+    for gene, calls in by_gene.items():
+        add_partly(partly, gene, excluded_calls_reason(gene, calls[0].chrom, calls))
+    return out
 
 
 def _chrom_order(chrom: str) -> tuple[int, str]:
@@ -646,6 +688,7 @@ def _interpret(
             how_to_assess="give the gVCF (GATK -ERC GVCF, DeepVariant --output_gvcf) to get per-exon callability"))
     covered_genes, not_covered, not_covered_reasons, partly = _genes_covered(panel, read, callability, findings,
                                                                              callable_at if read.gvcf else None)
+    excluded = _excluded_calls(panel, read, not_covered_reasons, partly, known_kb)
     # a VCF's genes not covered split by their reason: no record on the chromosome, or outside the span of its records
     not_covered_chrom = [g for g in not_covered if not_covered_reasons[g] == NO_RECORD_ON_CHROMOSOME]
     outside = [g for g in not_covered if not_covered_reasons[g] not in (
@@ -696,12 +739,12 @@ def _interpret(
                      "stretch cannot be told apart from a region the file does not cover; variants read inside it "
                      "are reported",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
-    # a gene's partial sentence may hold both kinds (span first, then no-calls: _no_call_genes); each kind's item
-    # quotes its own part
-    span_part = {g: why.split(f"; {NO_CALL_SITES_PREFIX}")[0] for g, why in partly.items()
-                 if not why.startswith(NO_CALL_SITES_PREFIX)}
-    no_call_part = {g: NO_CALL_SITES_PREFIX + why.split(NO_CALL_SITES_PREFIX, 1)[1] for g, why in partly.items()
-                    if NO_CALL_SITES_PREFIX in why}
+    # a gene's partial sentence may hold several kinds (span, no-calls, calls left out: PARTLY_KINDS); each kind's
+    # item quotes its own part
+    parts = {g: partly_parts(why) for g, why in partly.items()}
+    span_part = {g: p[OUTSIDE_SPAN_PREFIX] for g, p in parts.items() if OUTSIDE_SPAN_PREFIX in p}
+    no_call_part = {g: p[NO_CALL_SITES_PREFIX] for g, p in parts.items() if NO_CALL_SITES_PREFIX in p}
+    excluded_part = {g: p[EXCLUDED_CALLS_PREFIX] for g, p in parts.items() if EXCLUDED_CALLS_PREFIX in p}
     if span_part:
         not_assessed.append(NotAssessed(
             what="the part outside the span of the file's records of " + _first_names(sorted(span_part)),
@@ -715,6 +758,15 @@ def _interpret(
                    "called records only",
             how_to_assess="review the coverage and the variant calling at these positions, or confirm by Sanger or "
                           "targeted sequencing"))
+    if excluded_part:
+        not_assessed.append(NotAssessed(
+            what="the positions of " + _first_names(sorted(excluded_part)) + " where the sample's call was left out "
+                 "(its FILTER, or below the GQ/DP thresholds)",
+            reason="; ".join(excluded_part[g] for g in sorted(excluded_part)) + ". Each gene is assessed at its other "
+                   "records only",
+            how_to_assess="review these calls (FILTER, GQ, depth, the reads); `charcot interpret --include-filtered` "
+                          "classifies filtered calls, lower --min-gq/--min-dp keep the others; confirm any variant "
+                          "kept by Sanger or targeted sequencing"))
     if not read.schema.annotated and transcripts is None:
         not_assessed.append(NotAssessed(
             what="variant consequences (HGVS, missense/truncating effect) of variants the knowledge base does not list",
@@ -792,7 +844,7 @@ def _interpret(
         hpo_release=hpo_release, diagnosis=diagnosis, input=str(vcf),
         status="not_assessed" if not covered_genes else "partial" if not_covered else "assessed",
         genes_assessed=covered_genes, genes_not_covered=not_covered, not_covered_reasons=not_covered_reasons,
-        genes_partly_covered=partly,
+        genes_partly_covered=partly, excluded_calls=excluded,
         clinvar_consulted=clinvar_consulted,
         genes_with_structural_records=sorted(sv_genes & set(covered_genes)), records_read=read.records_read,
         findings=findings, compound_heterozygous=comphet,

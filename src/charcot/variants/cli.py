@@ -84,6 +84,13 @@ def render_table(result: InterpretationResult) -> str:
             lines.append(f"ClinVar disagrees for {f.gene} {f.key}: {f.clinvar_discordance.note}")
     for c in result.compound_heterozygous:
         lines.append(f"compound heterozygous candidate: {c.gene}: {', '.join(c.variants)} ({c.phase})")
+    known = [c for c in result.excluded_calls if c.known_pathogenic]
+    if known:
+        lines.append("")
+        lines += [textwrap.fill(f"LEFT OUT, NOT CLASSIFIED: {c.gene} {c.chrom}-{c.pos}-{c.ref}-{c.alt} ({c.genotype}), "
+                                f"listed in the knowledge base as {c.known}: the call was left out ({c.why}); review "
+                                "it and confirm by Sanger or targeted sequencing", width=110, subsequent_indent="  ")
+                  for c in known]
     if result.not_assessed:
         lines.append("")
         lines += [textwrap.fill(f"not assessed: {n.what}: {n.reason}", width=110, subsequent_indent="  ")

@@ -5,6 +5,7 @@ them, and none at import (issue 20: start-up of ``charcot interpret``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -23,6 +24,8 @@ NO_SAMPLE_CALL_IN_GENE = ("the sample has a no-call ('./.') at every one of the 
                           "was genotyped for it there")
 #: how the sentence for an assessed gene with some no-call records starts (``no_call_sites_reason``)
 NO_CALL_SITES_PREFIX = "the sample has a no-call ('./.') at "
+#: how the sentence for an assessed gene with variant calls the run left out starts (``excluded_calls_reason``)
+EXCLUDED_CALLS_PREFIX = "the sample carries an ALT allele in a call the run left out at "
 #: how that sentence starts (``outside_span_reason``), and what is said of several such genes at once
 OUTSIDE_SPAN_PREFIX = "the VCF's records on chromosome "
 OUTSIDE_SPAN_MANY = "they lie outside the stretch of their chromosome that the VCF's records span"
@@ -41,6 +44,47 @@ def no_call_sites_reason(gene: str, chrom: str, positions: list[int], called: in
     return (f"{NO_CALL_SITES_PREFIX}{len(positions)} of the {len(positions) + called} VCF records in {gene} "
             f"(chromosome {chrom}, {'position' if len(positions) == 1 else 'positions'} {shown}): a variant at "
             f"{'that position' if len(positions) == 1 else 'those positions'} cannot be told apart from no variant")
+
+
+def excluded_calls_reason(gene: str, chrom: str, calls: Sequence[ExcludedCall]) -> str:
+    """Why some positions of an assessed gene are not assessed: the sample's ALT allele there is in a call the run
+    left out (its FILTER, or GQ/DP below the thresholds asked). A call the knowledge base lists is named first. No
+    '; ' inside: a gene's partial sentence joins its parts with it (``partly_parts``)."""
+    ordered = sorted(calls, key=lambda c: (not c.known_pathogenic, c.known is None, c.pos))
+    shown = ", ".join(f"{c.pos:,} {c.ref}>{c.alt} [{c.why}" + (f", listed in the knowledge base as {c.known}" if c.known
+                                                               else "") + "]" for c in ordered[:5])
+    more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    one = len(ordered) == 1
+    where = len({c.pos for c in ordered})  # a multi-allelic record's alleles share one position
+    return (f"{EXCLUDED_CALLS_PREFIX}{where} {'position' if where == 1 else 'positions'} of {gene}, chromosome "
+            f"{chrom}: {shown}{more}. {'That call was' if one else 'Those calls were'} not classified, so {gene} is "
+            f"not assessed at {'that position' if where == 1 else 'those positions'}")
+
+
+#: the kinds of part a partly assessed gene's sentence holds, each starting with its prefix, in this order
+PARTLY_KINDS = (OUTSIDE_SPAN_PREFIX, NO_CALL_SITES_PREFIX, EXCLUDED_CALLS_PREFIX)
+
+
+def partly_parts(why: str) -> dict[str, str]:
+    """A partly assessed gene's sentence (``InterpretationResult.genes_partly_covered``) as its parts by kind (the
+    prefix of ``PARTLY_KINDS`` each starts with): the parts are joined with '; ' in that order."""
+    parts: dict[str, str] = {}
+    kind = None
+    for piece in why.split("; "):
+        starts = next((k for k in PARTLY_KINDS if piece.startswith(k)), None)
+        if starts is not None or kind is None:
+            kind = starts or OUTSIDE_SPAN_PREFIX
+            parts[kind] = piece
+        else:
+            parts[kind] = f"{parts[kind]}; {piece}"
+    return parts
+
+
+def add_partly(partly: dict[str, str], gene: str, part: str) -> None:
+    """Add one part to a gene's partial sentence, keeping the order of ``PARTLY_KINDS``."""
+    parts = partly_parts(partly[gene]) if gene in partly else {}
+    parts.update(partly_parts(part))
+    partly[gene] = "; ".join(parts[k] for k in PARTLY_KINDS if k in parts)
 
 
 def reason_kind(reason: str) -> str:
@@ -289,6 +333,29 @@ class ReadingSummary(_Model):
     annotation_sources: list[str]
 
 
+class ExcludedCall(_Model):
+    """An ALT allele the sample carries in a call the run left out: FILTER not PASS (without --include-filtered), or
+    GQ/DP below --min-gq/--min-dp. It is not classified. In an exon or splice region, or listed in the knowledge base,
+    its gene is assessed except at its position (named in the gene's partial sentence and in what was not assessed),
+    and a listed P/LP call is said on page 1; elsewhere (deep intronic, flanking: a kept call there would not be
+    reported) it is only listed here."""
+
+    gene: str
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    genotype: str
+    why: str  # "FILTER LowQual", "GQ 5 below --min-gq 20", "DP 4 below --min-dp 10"
+    known: str | None = None  # the knowledge base's entry for this allele: "Pathogenic (NM_000454.5:c.14C>T p.(Ala5Val))"
+    known_pathogenic: bool = False  # that entry is pathogenic or likely pathogenic
+    # where the allele lies on the gene's transcript (exon table; "unknown" for a gene without one)
+    region: str = "unknown"
+    # it may change the protein (exon, splice region, a gene without an exon table, or a listed variant): a criterion
+    # on its gene (a gene-targeted therapy's) cannot be decided while it is not classified
+    coding_or_splice: bool = True
+
+
 class InterpretationResult(_Model):
     sample: str
     build: str
@@ -312,6 +379,8 @@ class InterpretationResult(_Model):
     # panel genes overlapped by a structural-variant record the sample carries (<DEL>, <DUP>...): small variants
     # assessed, the structural record not interpreted (named in not_assessed)
     genes_with_structural_records: list[str] = Field(default_factory=list)
+    # ALT alleles the sample carries in calls the run left out (FILTER, GQ/DP thresholds), by gene and position
+    excluded_calls: list[ExcludedCall] = Field(default_factory=list)
     records_read: int = 0
     # ClinVar was consulted: a ClinVar file or resource bundle was given, or the VCF carries ClinVar annotation
     # fields. False: no ClinVar data at all (the findings' ClinVar is "not searched", not "not listed"); None in

@@ -126,6 +126,9 @@ class ReadResult:
     # is assessed except at those positions (variants.api._genes_covered); at most one entry per panel record
     no_call_sites: list[tuple[str, int]] = field(default_factory=list)
     called_sites: list[tuple[str, int]] = field(default_factory=list)
+    # the sample's ALT alleles in calls left out (FILTER not PASS without include_filtered, GQ/DP below min_gq/min_dp):
+    # (chrom, trimmed allele, genotype, why); their genes are assessed except at those positions (variants.api)
+    excluded: list[tuple[str, Allele, str, str]] = field(default_factory=list)
 
 
 def bgzf_damage(path: Path) -> str | None:
@@ -1368,9 +1371,11 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         result.alleles_considered += 1
         if filter_text != "PASS" and not include_filtered:
             result.filtered_out += 1
+            result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text, f"FILTER {filter_text}"))
             continue
         if (min_gq is not None and (gq is None or gq < min_gq)) or (min_dp is not None and (dp is None or dp < min_dp)):
             result.below_quality += 1
+            result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text, _below(gq, dp, min_gq, min_dp)))
             continue
         if len(ref) == 1 and len(alt) == 1:  # an SNV is its own minimal form and cannot shift (trim, left_shiftable)
             allele = Allele(pos, ref.upper(), alt.upper())
@@ -1390,6 +1395,21 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         # ploidy, phased, phase_set, haplotypes, gq, dp, filter, not_left_aligned, annotation, line): ~9,000 a genome
         result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
                                  gq, dp, filter_text, shift, annotation, None))
+
+
+def _minimal(pos: int, ref: str, alt: str) -> Allele:
+    """An allele in its minimal form, as the calls kept are (an SNV is its own)."""
+    return Allele(pos, ref.upper(), alt.upper()) if len(ref) == 1 and len(alt) == 1 else trim(pos, ref, alt)
+
+
+def _below(gq: int | None, dp: int | None, min_gq: int | None, min_dp: int | None) -> str:
+    """Why a call is below the quality thresholds, in the options' words ("GQ 5 below --min-gq 20")."""
+    said = []
+    if min_gq is not None and (gq is None or gq < min_gq):
+        said.append(f"GQ {'missing' if gq is None else gq} below --min-gq {min_gq}")
+    if min_dp is not None and (dp is None or dp < min_dp):
+        said.append(f"DP {'missing' if dp is None else dp} below --min-dp {min_dp}")
+    return " and ".join(said)
 
 
 _CONTIGS: dict[str, str] = {}
