@@ -137,3 +137,43 @@ def test_filtered_deep_intronic_call_is_listed_only(run_cli: Any, tmp_path: Path
     assert "SOD1" not in report.genetics.genes_partly_covered
     assert not any("left out" in s.text for s in report.summary)
     assert contradictions(report) == []
+
+
+# Illumina Strelka2's germline header lines (src/c++/lib/starling_common/gvcf_header.cpp, Strelka 2.9: its FT and
+# its LowGQX filter): a joint call set's site FILTER is PASS when another sample passes, the sample's own filter is FT
+_STRELKA_FT = ("##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter, 'PASS' indicates that all filters "
+               "have passed for this sample\">\n")
+_STRELKA_LOWGQX = '##FILTER=<ID=LowGQX,Description="Locus GQX is below threshold or not present">\n'
+
+
+def _demo_with_sample_filter(folder: Path, value: str) -> Path:
+    lines = []
+    with gzip.open(demo_dir() / "demo.vcf.gz", "rt") as handle:
+        for line in handle:
+            if line.startswith("#CHROM"):
+                lines += [_STRELKA_LOWGQX, _STRELKA_FT]
+            fields = line.rstrip("\n").split("\t")
+            if not line.startswith("#") and "SPIKED" in fields[7]:
+                fields[8], fields[9] = "GT:FT", f"{fields[9]}:{value}"
+            lines.append("\t".join(fields) + "\n")
+    out = folder / "ft.vcf"
+    out.write_text("".join(lines))
+    return out
+
+
+def test_sample_genotype_filter_ft_is_a_filter(run_cli: Any, tmp_path: Path) -> None:
+    """FILTER PASS but the sample's FT says LowGQX: before, the call was classified as if it had passed."""
+    vcf = _demo_with_sample_filter(tmp_path, "LowGQX")
+    r = run_cli("interpret", vcf, "-o", tmp_path / "f.json")
+    assert r.code == 0, r.stderr
+    data = json.loads((tmp_path / "f.json").read_text())
+    assert [(c["gene"], c["why"]) for c in data["excluded_calls"]] == [("SOD1", "FT LowGQX")]
+    assert not [f for f in data["findings"] if f["gene"] == "SOD1" and f["pos"] == _spiked_pos()]
+    r = run_cli("interpret", vcf, "--include-filtered", "-o", tmp_path / "g.json")
+    kept = [f for f in json.loads((tmp_path / "g.json").read_text())["findings"] if f["pos"] == _spiked_pos()]
+    assert kept and kept[0]["filter"] == "FT LowGQX"
+    # FT PASS or '.' (no filter applied) is a passing call
+    for ok in ("PASS", "."):
+        r = run_cli("interpret", _demo_with_sample_filter(tmp_path, ok), "-o", tmp_path / "h.json")
+        data = json.loads((tmp_path / "h.json").read_text())
+        assert data["excluded_calls"] == [] and [f for f in data["findings"] if f["pos"] == _spiked_pos()]

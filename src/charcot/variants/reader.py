@@ -1349,6 +1349,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     result.called_sites.append((chrom, pos))
     filt = v.FILTER
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
+    if "FT" in fmt:  # the sample's own genotype filter (GATK VariantFiltration, Strelka2, DRAGEN): as FILTER for it
+        ft = _format_str(v, "FT", sample_idx)
+        if ft not in (None, "", ".", "PASS"):
+            filter_text = f"FT {ft}" if filter_text == "PASS" else f"{filter_text}, FT {ft}"
     dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
     ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     shape = (tuple(alleles), phased)
@@ -1371,7 +1375,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         result.alleles_considered += 1
         if filter_text != "PASS" and not include_filtered:
             result.filtered_out += 1
-            result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text, f"FILTER {filter_text}"))
+            result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text,
+                                    filter_text if filter_text.startswith("FT ") else f"FILTER {filter_text}"))
             continue
         if (min_gq is not None and (gq is None or gq < min_gq)) or (min_dp is not None and (dp is None or dp < min_dp)):
             result.below_quality += 1
@@ -1432,6 +1437,15 @@ def _normalised_contig(name: str) -> str:
 
 def _no_info(name: str) -> Any:
     return None
+
+
+def _format_str(v: Any, name: str, idx: int) -> str | None:
+    """The sample's value of a String FORMAT field ('.' when it has none), or None when it cannot be read."""
+    try:
+        arr = v.format(name)
+        return None if arr is None else str(arr[idx])
+    except Exception:
+        return None
 
 
 def _format_int(v: Any, name: str, idx: int) -> int | None:
