@@ -433,6 +433,7 @@ def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = N
         risk_allele_reason=risk.reason if risk is not None else None,
         risk_allele_sources=list(risk.sources) if risk is not None else [],
         vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
+        allele_reads=raw.allele_reads, total_reads=raw.total_reads, allele_balance_flag=raw.allele_balance_flag,
     )
     finding.known_prognosis = _known_prognosis(finding)
     return finding
@@ -1272,6 +1273,8 @@ def finding_line(f: VariantFinding) -> str:
     if f.inheritance and f.inheritance_consistent is not True and f.zygosity not in (None, "unknown"):
         # a carrier of a recessive disease variant, or a genotype that does not fit the sex, is not an explanation
         line += f" ({f.inheritance})"
+    if f.allele_balance_flag:
+        line += f"; {f.allele_balance_flag}"
     return line
 
 

@@ -129,6 +129,10 @@ class VariantFinding(_Model):
     risk_allele_sources: list[str] = Field(default_factory=list)
     vrs: VrsAllele | None = None  # GA4GH VRS Allele id of the variant in this build (or why there is none)
     tier: int  # 1-3; 0 = not classified (listed apart from the tiers)
+    # the sample's reads for the allele and in all (FORMAT/AD), and why a heterozygous call's share needs confirming
+    allele_reads: int | None = None
+    total_reads: int | None = None
+    allele_balance_flag: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)

@@ -360,6 +360,44 @@ def _no_call_genes(panel: Panel, read: ReadResult, reasons: dict[str, str], part
         add_partly(partly, g.symbol, why)
 
 
+# A heterozygous germline call carries about half of the reads; a share this unlikely at the call's depth (binomial,
+# two-sided, p = 0.5) suggests mosaicism, contamination, a paralogous or copy-number artefact: confirm the call
+ALLELE_BALANCE_P = 0.001
+
+
+def allele_balance_flag(alt_reads: int, total_reads: int, copies: int, ploidy: int) -> str | None:
+    """Why a heterozygous call's read share needs confirming, or None (not heterozygous, no reads, or a share a
+    germline heterozygote gives at this depth). Exact: the two-sided binomial tail in integers (no float overflow)."""
+    if ploidy != 2 or copies != 1 or total_reads <= 0 or not 0 <= alt_reads <= total_reads:
+        return None
+    n, k = total_reads, alt_reads
+    m = min(k, n - k)
+    if 2 * m >= n - 1:  # the middle of the distribution: p = 1
+        return None
+    term, tail = 1, 1  # comb(n, 0); the sum of comb(n, i) for i <= m
+    for i in range(1, m + 1):
+        term = term * (n - i + 1) // i
+        tail += term
+    # p = 2 * tail / 2**n < ALLELE_BALANCE_P  <=>  2 * tail * 1000 < 2**n
+    if 2 * tail * round(1 / ALLELE_BALANCE_P) >= 2 ** n:
+        return None
+    share = k / n
+    return (f"allele balance {share:.2f} ({k} of {n} reads): a heterozygous germline call gives about half at this "
+            f"depth (binomial p < {ALLELE_BALANCE_P:g}); {'low' if share < 0.5 else 'high'} balance suggests "
+            + ("mosaicism, contamination or an artefact" if share < 0.5 else
+               "a homozygous or hemizygous call, a deletion of the other allele, or an artefact")
+            + ": confirm by an orthogonal method")
+
+
+def _with_reads(finding: VariantFinding, call: Call) -> VariantFinding:
+    """The finding with the call's read counts and, for a heterozygous call, its allele-balance flag (a copy: a quiet
+    finding may be the template others are copied from)."""
+    assert call.total_reads is not None and call.alt_reads is not None
+    return finding.model_copy(update={
+        "allele_reads": call.alt_reads, "total_reads": call.total_reads,
+        "allele_balance_flag": allele_balance_flag(call.alt_reads, call.total_reads, call.copies, call.ploidy)})
+
+
 def _excluded_calls(panel: Panel, read: ReadResult, reasons: dict[str, str], partly: dict[str, str],
                     known: Sequence[KnownVariant]) -> list[ExcludedCall]:
     """The sample's ALT alleles in calls the run left out (FILTER, GQ/DP thresholds), one per panel gene they lie in,
@@ -638,11 +676,14 @@ def _interpret(
     for i, call in enumerate(read.calls):
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
-            findings.append(classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
-                                     known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
-                                     diagnosis=diagnosis, engine=engine_csq.get(i, ()),
-                                     engine_ran=transcripts is not None, scores=scores, memo=memo,
-                                     coverage=coverage, onset_age=onset_age, local=local))
+            found = classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
+                                    known_kb, clinvar_res, gnomad_res, extra.get(key, ()), read.schema.annotated,
+                                    diagnosis=diagnosis, engine=engine_csq.get(i, ()),
+                                    engine_ran=transcripts is not None, scores=scores, memo=memo,
+                                    coverage=coverage, onset_age=onset_age, local=local)
+            if call.total_reads is not None and (found.reportable or found.classification is None):
+                found = _with_reads(found, call)
+            findings.append(found)
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
@@ -1341,7 +1382,7 @@ def _oligogenic(findings: Sequence[VariantFinding]) -> OligogenicSummary:
 
 
 TSV_COLUMNS = ["sample", "key", "gene", "transcript", "hgvs_c", "hgvs_p", "consequence", "position", "zygosity",
-               "genotype", "gq", "dp", "filter", "gnomad_af", "gnomad_grpmax_af", "gnomad_faf95", "revel",
+               "genotype", "gq", "dp", "alt_reads", "total_reads", "filter", "gnomad_af", "gnomad_grpmax_af", "gnomad_faf95", "revel",
                "cadd_phred", "spliceai_max", "clinvar", "clinvar_stars", "criteria", "points", "classification",
                "risk_allele", "inheritance", "notes"]
 
@@ -1358,14 +1399,15 @@ def to_tsv(result: InterpretationResult) -> str:
     for f in result.findings:
         row = [result.sample, f.key, f.gene, f.transcript, f.hgvs_c, f.hgvs_p,
                "&".join(f.consequence) if f.consequence else "unknown (not annotated)", f.position.description,
-               f.zygosity.value, f.genotype, f.genotype_quality, f.depth, f.filter, f.frequencies.af,
+               f.zygosity.value, f.genotype, f.genotype_quality, f.depth, f.allele_reads, f.total_reads, f.filter,
+               f.frequencies.af,
                f.frequencies.grpmax_af, f.frequencies.faf95, f.predictors.revel, f.predictors.cadd_phred,
                f.predictors.spliceai_max, f.clinvar.significance if f.clinvar else None,
                f.clinvar.stars if f.clinvar else None,
                ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}",
                f.classification.value if f.classification is not None else "not classified (consequence unknown)",
                f.risk_allele.category if f.risk_allele is not None else None,
-               f.inheritance.summary, "; ".join(f.notes)]
+               f.inheritance.summary, "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else [])])]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"
 

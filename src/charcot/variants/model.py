@@ -289,6 +289,12 @@ class VariantFinding(_Model):
     not_classified: str | None = None
     inheritance: InheritanceAssessment
     notes: list[str] = Field(default_factory=list)
+    # the sample's reads for this allele and for all alleles of the record (FORMAT/AD), given on the findings written
+    # in full (reportable or not classified); None when the VCF has no AD for the call
+    allele_reads: int | None = None
+    total_reads: int | None = None
+    # a heterozygous call whose share of reads a germline heterozygote would seldom give at its depth: why to confirm it
+    allele_balance_flag: str | None = None
 
 
 class CompoundHetCandidate(_Model):

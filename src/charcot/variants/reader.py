@@ -75,6 +75,9 @@ class Call:
     not_left_aligned: bool
     annotation: AlleleAnnotation
     line: int | None = None
+    # the sample's reads for this allele and for all alleles of the record (FORMAT/AD), None when it has no AD
+    alt_reads: int | None = None
+    total_reads: int | None = None
 
 
 @dataclass
@@ -1361,6 +1364,9 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         gt_text = ("|" if phased else "/").join("." if a < 0 else str(a) for a in alleles)
         if len(_GT_TEXT) < 4096:
             _GT_TEXT[shape] = gt_text
+    # the sample's allelic depths (read once per record; ~2 us): the allele balance of a reported call
+    ad = _allelic_depths(v, sample_idx) if "AD" in fmt else None
+    total_reads = sum(x for x in ad if x is not None) if ad is not None else None
     # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
     info_get = _no_info if schema.reads_nothing else v.INFO.get
     ploidy = len(alleles)
@@ -1398,8 +1404,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
         # positional, in Call's field order (chrom, allele, vcf_pos, vcf_ref, vcf_alt, alt_index, genotype, copies,
         # ploidy, phased, phase_set, haplotypes, gq, dp, filter, not_left_aligned, annotation, line): ~9,000 a genome
+        alt_reads = ad[alt_index] if ad is not None and alt_index < len(ad) else None
         result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
-                                 gq, dp, filter_text, shift, annotation, None))
+                                 gq, dp, filter_text, shift, annotation, None, alt_reads,
+                                 total_reads if alt_reads is not None else None))
 
 
 def _minimal(pos: int, ref: str, alt: str) -> Allele:
@@ -1437,6 +1445,21 @@ def _normalised_contig(name: str) -> str:
 
 def _no_info(name: str) -> Any:
     return None
+
+
+def _allelic_depths(v: Any, idx: int) -> list[int | None] | None:
+    """The sample's FORMAT/AD values, a missing one None; None when the record has none for it (about 2 us)."""
+    try:
+        arr = v.format("AD")
+        if arr is None:
+            return None
+        row: list[Any] = arr[idx].tolist()
+    except Exception:
+        return None
+    if row and type(row[0]) is int and min(row) >= 0:  # the common case: every value given
+        return row
+    out: list[int | None] = [x if type(x) is int and x >= 0 else None for x in row]  # htslib's missing is negative
+    return out if any(x is not None for x in out) else None
 
 
 def _format_str(v: Any, name: str, idx: int) -> str | None:
