@@ -71,6 +71,19 @@ def test_low_balance_pathogenic_call_says_confirm(run_cli: Any, tmp_path: Path) 
     assert any("allele balance 0.10" in t and "confirm" in t for t in page1), page1
     html = (tmp_path / "out" / "report.html").read_text()
     assert "4 of 41 reads" in html and "Confirm:" in html
+    # FHIR (Genomics Reporting IG): the sample VAF and the allelic read depth of the variant, in a bundle that validates
+    from charcot.exports.fhir import validate_bundle
+
+    r = run_cli("export", "fhir", tmp_path / "out" / "report.json", "-o", tmp_path / "bundle.json")
+    assert r.code == 0, r.stderr
+    bundle = json.loads((tmp_path / "bundle.json").read_text())
+    validate_bundle(bundle)
+    [obs] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+             and e["resource"]["code"]["coding"][0]["code"] == "69548-6"
+             and any(c.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("display") == "SOD1"
+                     for c in e["resource"]["component"])]
+    values = {c["code"]["coding"][0]["code"]: c.get("valueQuantity") for c in obs["component"]}
+    assert values["81258-6"]["value"] == round(4 / 41, 4) and values["82121-5"]["value"] == 4
     r = run_cli("interpret", vcf, "-o", tmp_path / "f.json")
     data = json.loads((tmp_path / "f.json").read_text())
     [g] = [g for g in data["findings"] if g["gene"] == "SOD1" and g["reportable"]]

@@ -86,6 +86,12 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str, st
     if f.zygosity in _ALLELIC_STATE:
         code, label = _ALLELIC_STATE[f.zygosity]
         comps.append(_component("53034-5", "Allelic state", valueCodeableConcept=_cc(LOINC, code, label)))
+    if f.total_reads and f.allele_reads is not None:
+        # the Genomics Reporting IG's sample VAF (a fraction, UCUM "1") and allelic read depth, from FORMAT/AD
+        comps.append(_component("81258-6", "Sample VAF", valueQuantity={
+            "value": round(f.allele_reads / f.total_reads, 4), "system": "http://unitsofmeasure.org", "code": "1",
+            "unit": "relative frequency of a particular allele in the specimen"}))
+        comps.append(_component("82121-5", "Allelic read depth", valueQuantity={"value": f.allele_reads}))
     observation = {"resourceType": "Observation", "meta": {"profile": [f"{GR}/variant"]}, "status": status,
                    "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
                    "subject": {"reference": patient_ref},
