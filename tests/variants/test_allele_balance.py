@@ -38,8 +38,11 @@ def test_flag_only_for_diploid_heterozygous_calls() -> None:
     assert "0.10 (4 of 41 reads)" in (allele_balance_flag(4, 41, 1, 2) or "")
     assert allele_balance_flag(20, 41, 1, 2) is None
     assert allele_balance_flag(0, 8, 1, 2) is None  # too few reads to tell
-    assert allele_balance_flag(4, 41, 2, 2) is None  # homozygous
-    assert allele_balance_flag(4, 41, 1, 1) is None  # haploid
+    assert allele_balance_flag(40, 41, 2, 2) is None  # homozygous, as expected
+    assert "homozygous call" in (allele_balance_flag(20, 41, 2, 2) or "")  # a homozygous call at half the reads
+    assert "hemizygous call" in (allele_balance_flag(20, 41, 1, 1) or "")
+    assert allele_balance_flag(5, 9, 2, 2) is None  # too few reads to tell
+    assert allele_balance_flag(4, 41, 1, 3) is None  # neither diploid heterozygous nor all copies
     assert allele_balance_flag(3000, 3000, 1, 2) is not None  # deep: no float overflow
     assert "high balance" in (allele_balance_flag(39, 41, 1, 2) or "")
 
@@ -49,11 +52,15 @@ def _spiked(folder: Path, sample: str) -> Path:
     with gzip.open(demo_dir() / "demo.vcf.gz", "rt") as handle:
         for line in handle:
             if line.startswith("#CHROM"):
+                # GATK HaplotypeCaller's header lines for these fields
                 lines.append('##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths for the ref and alt '
                              'alleles in the order listed">\n')
+                lines.append('##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth (reads with '
+                             'MQ=255 or with bad mates are filtered)">\n')
+                lines.append('##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype Quality">\n')
             fields = line.rstrip("\n").split("\t")
             if not line.startswith("#") and "SPIKED" in fields[7]:
-                fields[8], fields[9] = "GT:AD", sample
+                fields[8], fields[9] = ("GT:AD:DP:GQ" if sample.count(":") == 3 else "GT:AD"), sample
             lines.append("\t".join(fields) + "\n")
     out = folder / "ab.vcf"
     out.write_text("".join(lines))
@@ -103,3 +110,4 @@ def test_balanced_or_no_ad_is_not_flagged(run_cli: Any, tmp_path: Path, sample: 
     [g] = [g for g in json.loads((tmp_path / "f.json").read_text())["findings"] if g["gene"] == "SOD1" and g["reportable"]]
     assert g["allele_balance_flag"] is None
     assert g["total_reads"] == (41 if sample.endswith(",21") else None)
+

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Genotype quality thresholds for a call to count (GATK GQ is phred-scaled; 20 = 1% error).
-MIN_GQ = 20
-MIN_DP = 10
+# Genotype quality thresholds for a call to count, and the share of reads a hemizygous call (a son's X outside the
+# PARs) needs: below it the call is a post-zygotic mosaic, contamination, a duplication or an artefact, never a clean
+# germline de novo (one place for every check of a call: charcot.genome.callquality)
+from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP, MIN_GQ
+
 MAX_PARENT_ALT_READS = 1
 CHILD_AB = (0.2, 0.8)
-# A hemizygous call (a son's X outside the PARs) should carry (nearly) only variant reads: below this fraction the
-# call is a post-zygotic mosaic, contamination, a duplication or an artefact, never a clean germline de novo.
-HEMIZYGOUS_MIN_AB = 0.8
 
 # SVI de novo points: (confirmed, assumed) per phenotype-specificity level.
 SVI_POINTS = {"highly_specific": (2.0, 1.0), "consistent": (1.0, 0.5), "heterogeneous": (0.5, 0.25)}

@@ -19,6 +19,7 @@ from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
 from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
+from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
@@ -365,10 +366,27 @@ def _no_call_genes(panel: Panel, read: ReadResult, reasons: dict[str, str], part
 ALLELE_BALANCE_P = 0.001
 
 
+# A homozygous or hemizygous call carries (nearly) only the allele's reads; below this share, with enough reads to
+# tell (the de novo check's depth), it may be a heterozygous call, a duplication or mosaicism (its hemizygous bound)
+HOMOZYGOUS_MIN_SHARE = HEMIZYGOUS_MIN_AB
+HOMOZYGOUS_MIN_READS = MIN_DP
+
+
 def allele_balance_flag(alt_reads: int, total_reads: int, copies: int, ploidy: int) -> str | None:
-    """Why a heterozygous call's read share needs confirming, or None (not heterozygous, no reads, or a share a
-    germline heterozygote gives at this depth). Exact: the two-sided binomial tail in integers (no float overflow)."""
-    if ploidy != 2 or copies != 1 or total_reads <= 0 or not 0 <= alt_reads <= total_reads:
+    """Why a call's read share needs confirming, or None. A diploid heterozygous call: a share a germline heterozygote
+    gives with two-sided binomial p < ALLELE_BALANCE_P at this depth (exact, in integers: no float overflow). A
+    homozygous or hemizygous call: a share below HOMOZYGOUS_MIN_SHARE with at least HOMOZYGOUS_MIN_READS reads."""
+    if total_reads <= 0 or not 0 <= alt_reads <= total_reads or copies < 1:
+        return None
+    if copies == ploidy:
+        share = alt_reads / total_reads
+        if total_reads < HOMOZYGOUS_MIN_READS or share >= HOMOZYGOUS_MIN_SHARE:
+            return None
+        kind = "homozygous" if ploidy == 2 else "hemizygous" if ploidy == 1 else f"{copies}-copy"
+        return (f"allele balance {share:.2f} ({alt_reads} of {total_reads} reads) for a {kind} call (expected at "
+                f"least {HOMOZYGOUS_MIN_SHARE:g}): possibly a heterozygous call, a duplication, mosaicism or an "
+                "artefact: confirm by an orthogonal method")
+    if ploidy != 2 or copies != 1:
         return None
     n, k = total_reads, alt_reads
     m = min(k, n - k)
@@ -390,9 +408,9 @@ def allele_balance_flag(alt_reads: int, total_reads: int, copies: int, ploidy: i
 
 
 def _with_reads(finding: VariantFinding, call: Call) -> VariantFinding:
-    """The finding with the call's read counts and, for a heterozygous call, its allele-balance flag (a copy: a quiet
-    finding may be the template others are copied from)."""
-    assert call.total_reads is not None and call.alt_reads is not None
+    """The finding with the call's read counts and its allele-balance flag (a copy: a quiet finding may be the template
+    others are copied from)."""
+    assert call.alt_reads is not None and call.total_reads is not None
     return finding.model_copy(update={
         "allele_reads": call.alt_reads, "total_reads": call.total_reads,
         "allele_balance_flag": allele_balance_flag(call.alt_reads, call.total_reads, call.copies, call.ploidy)})
@@ -1407,7 +1425,8 @@ def to_tsv(result: InterpretationResult) -> str:
                ",".join(label(e) for e in f.evidence if e.applied), f"{f.points:g}",
                f.classification.value if f.classification is not None else "not classified (consequence unknown)",
                f.risk_allele.category if f.risk_allele is not None else None,
-               f.inheritance.summary, "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else [])])]
+               f.inheritance.summary,
+               "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else [])])]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,10 @@
+"""When one sample's genotype call is trusted: the thresholds every check of a call reads (the de novo check of
+``charcot.family.denovo``, the confirmation flags of ``charcot.variants.api``). Constants only: imported on the
+interpretation path, where a module with dataclasses would cost start-up time (issue 20)."""
+
+# Genotype quality and depth for a call to count (GATK GQ is phred-scaled; 20 = 1% error).
+MIN_GQ = 20
+MIN_DP = 10
+# A hemizygous (or homozygous) call should carry (nearly) only the allele's reads: below this share it may be a
+# heterozygous call, a post-zygotic mosaic, contamination, a duplication or an artefact.
+HEMIZYGOUS_MIN_AB = 0.8
