@@ -45,10 +45,12 @@ class Call:
     ref_reads: int
     alt_reads: int
     partial: bool = False  # a half-call ('0/.', './1'): one allele missing, so gt is 2 (no call), never hom-ref
+    # the sample's own genotype filter (FORMAT/FT) when it is not PASS: the caller does not trust this genotype
+    sample_filter: str | None = None
 
     @property
     def confident(self) -> bool:
-        return self.gt != 2 and self.gq >= MIN_GQ and self.dp >= MIN_DP
+        return self.gt != 2 and self.gq >= MIN_GQ and self.dp >= MIN_DP and self.sample_filter is None
 
     @property
     def balance(self) -> float | None:
@@ -84,6 +86,8 @@ def describe(who: str, call: Call, hemizygous: bool = False) -> str:
 
 
 def _below(call: Call) -> str:
+    if call.sample_filter is not None:
+        return f"filtered for this person by the caller (FT {call.sample_filter})"
     if call.gq < 0 or call.dp < 0:
         return f"without genotype quality or depth in the VCF (needs GQ {MIN_GQ} and DP {MIN_DP})"
     return f"below GQ {MIN_GQ}/DP {MIN_DP}"

@@ -64,7 +64,7 @@ def _format_field(variant: Any, tag: str) -> Any:
 
 
 def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[Any]] | None = None,
-          ad: Any = None, depth: Any = None) -> dn.Call:
+          ad: Any = None, depth: Any = None, ft: Any = None) -> dn.Call:
     """Sample ``k``'s call of ALT number ``allele``. On a multi-allelic record cyvcf2's genotype code and alt
     depth speak of any ALT ('0/2' is 'het'): there the code counts copies of this ALT in the genotype (``genotypes``:
     the record's ``v.genotypes``) and the alt depth is this ALT's AD entry (``ad``: ``v.format('AD')``).
@@ -86,8 +86,10 @@ def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[An
         gt = 2 if not called or any(a < 0 for a in called) else 0 if copies == 0 else 3 if copies == len(called) else 1
     if ad is not None:  # a multi-allelic record: this ALT's own AD entry
         alt = int(ad[k][allele]) if allele < len(ad[k]) and int(ad[k][allele]) >= 0 else -1
+    # the sample's FORMAT/FT (``ft``: ``v.format('FT')``), as FILTER for this person: PASS or '.' is no filter
+    sample_filter = str(ft[k]) if ft is not None and str(ft[k]) not in ("", ".", "PASS") else None
     # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
-    return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1), partial)
+    return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1), partial, sample_filter)
 
 
 def _chrom_class(chrom: str, pos: int, build: Build | None) -> str:
@@ -218,8 +220,9 @@ def _parentage(vcf_path: Path, idx: tuple[int, ...]) -> tuple[bool, str]:
             if _chrom_class(v.CHROM.removeprefix("chr"), v.POS, None) != "autosome":
                 continue  # X/Y/MT follow other transmission rules: a son's X is not his father's
             depth = _format_field(v, "DP")
+            ft = _format_field(v, "FT")
             gts = v.genotypes
-            calls = [_call(v, k, genotypes=gts, depth=depth) for k in idx]
+            calls = [_call(v, k, genotypes=gts, depth=depth, ft=ft) for k in idx]
             if not all(c.confident for c in calls):
                 continue
             need = {0: 0, 1: 1, 3: 2}[calls[0].gt]
@@ -480,7 +483,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 depth = _format_field(v, "DP")
                 gts = v.genotypes
                 ad = _format_field(v, "AD") if len(v.ALT) > 1 else None
-                calls = {iid: _call(v, sidx[iid], a + 1, gts, ad, depth) for iid in shared}
+                ft = _format_field(v, "FT")
+                calls = {iid: _call(v, sidx[iid], a + 1, gts, ad, depth, ft) for iid in shared}
                 pc = calls[proband]
                 if pc.gt not in (1, 3) and wanted is None:
                     continue
