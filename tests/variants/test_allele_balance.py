@@ -95,6 +95,8 @@ def test_low_balance_pathogenic_call_says_confirm(run_cli: Any, tmp_path: Path) 
     data = json.loads((tmp_path / "f.json").read_text())
     [g] = [g for g in data["findings"] if g["gene"] == "SOD1" and g["reportable"]]
     assert (g["allele_reads"], g["total_reads"]) == (4, 41) and g["allele_balance_flag"].startswith("allele balance")
+    table = run_cli("interpret", vcf).stdout
+    assert "confirm SOD1 " in table and "allele balance 0.10 (4 of 41 reads)" in table
     tsv = run_cli("interpret", vcf, "--format", "tsv").stdout.splitlines()
     head = tsv[0].split("\t")
     row = next(x.split("\t") for x in tsv[1:] if "\tSOD1\t" in x and "c.14C>T" in x)
