@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -51,6 +51,7 @@ from charcot.web.store import (
     Store,
     TooLarge,
     make_private,
+    safe_filename,
 )
 
 log = logging.getLogger("charcot.web")
@@ -136,13 +137,64 @@ class Guard:
     """ASGI middleware run on every request: Host allow-list, same-origin rule for state changes, who
     is asking (principal), and the headers every answer carries."""
 
-    def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes) -> None:
+    def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes,
+                 on_error: Callable[[Any, Exception], Awaitable[Response]] | None = None) -> None:
         self.app, self.store, self.settings, self.accounts, self.secret = app, store, settings, accounts, secret
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._guard(scope, receive, tracked)
+        except Exception as exc:
+            # Answered here with the app's error page (which logs the error's type): re-raised, the server would log
+            # the traceback, whose messages and SQL parameters carry patient names and data.
+            if self.on_error is None:
+                raise
+            if started:
+                log.error("internal error after the answer began: %s", type(exc).__name__)
+                return
+            from starlette.requests import Request
+
+            response = await self.on_error(Request(scope, receive), exc)
+
+            async def secured(message: Message) -> None:
+                await tracked(self._secured(message, APP_CSP, None, scope["method"]))
+
+            await response(scope, receive, secured)
+
+    def _secured(self, message: Message, csp: str, cookie_header: str | None, method: str) -> Message:
+        """The headers every answer carries (set on its ``http.response.start`` message)."""
+        if message["type"] != "http.response.start":
+            return message
+        hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (
+            b"cache-control", b"content-security-policy", b"x-content-type-options", b"referrer-policy",
+            b"x-frame-options")]
+        hdrs += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
+                 (b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                 (b"referrer-policy", b"same-origin"),
+                 (b"x-frame-options", b"SAMEORIGIN" if csp == REPORT_CSP else b"DENY"),
+                 (b"cross-origin-opener-policy", b"same-origin"),
+                 (b"cross-origin-resource-policy", b"same-origin")]
+        if self.settings.tls:
+            hdrs.append((b"strict-transport-security", b"max-age=31536000"))
+        if cookie_header:
+            hdrs.append((b"set-cookie", cookie_header.encode()))
+        if method in _UNSAFE and message["status"] >= 400:
+            # A refused request may still be sending its body: close rather than drain it.
+            hdrs.append((b"connection", b"close"))
+        return {**message, "headers": hdrs}
+
+    async def _guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         import anyio.to_thread
         from starlette.datastructures import Headers
         from starlette.requests import cookie_parser
@@ -153,7 +205,7 @@ class Guard:
             return
         method, path = scope["method"], scope["path"]
         if method in _UNSAFE and not auth.origin_ok(headers.get("origin"), headers.get("host"),
-                                                     headers.get("sec-fetch-site")):
+                                                     headers.get("sec-fetch-site"), headers.get("referer")):
             await _plain(send, 403, "refused: a cross-origin request may not change anything here\n",
                          [(b"connection", b"close")])
             return
@@ -193,25 +245,7 @@ class Guard:
         csp = REPORT_CSP if path.endswith(tuple(_OUTPUTS)) else APP_CSP
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (
-                    b"cache-control", b"content-security-policy", b"x-content-type-options", b"referrer-policy",
-                    b"x-frame-options")]
-                hdrs += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
-                         (b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"SAMEORIGIN" if csp == REPORT_CSP else b"DENY"),
-                         (b"cross-origin-opener-policy", b"same-origin"),
-                         (b"cross-origin-resource-policy", b"same-origin")]
-                if self.settings.tls:
-                    hdrs.append((b"strict-transport-security", b"max-age=31536000"))
-                if cookie_header:
-                    hdrs.append((b"set-cookie", cookie_header.encode()))
-                if method in _UNSAFE and message["status"] >= 400:
-                    # A refused request may still be sending its body: close rather than drain it.
-                    hdrs.append((b"connection", b"close"))
-                message = {**message, "headers": hdrs}
-            await send(message)
+            await send(self._secured(message, csp, cookie_header, method))
 
         await self.app(scope, receive, send_with_headers)
 
@@ -232,7 +266,15 @@ def _templates() -> Any:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["words"] = lambda s: str(s).replace("_", " ")
+    env.filters["input_role"] = _input_role
     return env
+
+
+def _input_role(role: str) -> str:
+    """An upload's role in the words the report's inputs table uses (the 'str' upload is the report's 'str_vcf')."""
+    from charcot.report.render_html import INPUT_ROLES
+
+    return INPUT_ROLES.get("str_vcf" if role == "str" else role, role)
 
 
 class Runner:
@@ -599,7 +641,9 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
                        "sample": f.get("sample", "").strip()[:120]}
-            stored = {FILE_FIELDS[name]: (r.filename, store.adopt_upload(r.path, r.sha256, r.size, r.filename))
+            # the name the case stores and shows, for the audit entry too (never the browser's '../' path)
+            stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
+                                                                                       r.filename))
                       for name, r in form.files.items()}
         except BaseException:
             form.discard()
@@ -611,7 +655,7 @@ def create_app(settings: Settings) -> FastAPI:
             key = f"case-{case_id[:8]}"
             store.rename_patient_of_case(case_id, key)
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
-                    detail="; ".join(f"{role}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
+                    detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
                                      for role, (name, s) in sorted(stored.items())))
         runner.submit(case_id)
         log.info("case %s queued (%d files)", case_id, len(stored))
@@ -726,6 +770,8 @@ def create_app(settings: Settings) -> FastAPI:
             return "your role may not sign off reports"
         if principal.username == case["created_by"] or principal.via == "local":
             return "a report is signed off by a reviewer other than its author"
+        if principal.username == auth.TOKEN_USER.username:  # a Bearer header, or the token typed at sign-in
+            return "the shared API token is not a person: a reviewer signs off from a personal account"
         if case["identity_status"] == "mismatch":
             return "the report carries an open identity alert (sample or sex mismatch)"
         return None
@@ -740,6 +786,10 @@ def create_app(settings: Settings) -> FastAPI:
         action = _form_text(form, "action", 20)
         case = _case_or_404(case_id)
         state = case["review_state"]
+        seen = _form_text(form, "version", 12)  # the version on the person's screen (the page's forms send it)
+        if seen and seen != str(case["version"]):
+            raise HTTPException(409, f"the case is at version {case['version']} now, not the version on your screen: "
+                                     "reload the page and check it first")
         if action == "submit":
             principal = need(request, "submit")
             if state not in (DRAFT, AMENDED) or case["status"] != CASE_DONE:
@@ -1080,7 +1130,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     register_calculators(app, page)
     register_knowledge(app, page)
-    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret)
+    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret, on_error=_internal_error)
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
