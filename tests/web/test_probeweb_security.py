@@ -106,12 +106,13 @@ def test_the_shared_api_token_does_not_sign_off(tmp_path: Path, live_server_fact
     assert [v["signed_by"] for v in server.app.state.store.report_versions(case_id)] == ["bob"]
 
 
-def test_a_review_action_applies_to_the_version_on_screen(tmp_path: Path, live_server_factory: Any) -> None:
+def test_a_review_action_applies_to_the_version_on_screen(tmp_path: Path, live_server_factory: Any,
+                                                         database_url: str | None) -> None:
     """bob opened version 1 in review; rita signed it, carol amended it, alice sent version 2 for review. bob's
     'Sign off' (the page he still had) signed version 2, which he had never seen."""
-    add_users(tmp_path / "data0", None, ("alice", "laboratory_scientist"), ("bob", "reviewer"), ("rita", "reviewer"),
-              ("carol", "clinician"))
-    server = live_server_factory(pdf=False)
+    add_users(tmp_path / "data0", database_url, ("alice", "laboratory_scientist"), ("bob", "reviewer"),
+              ("rita", "reviewer"), ("carol", "clinician"))
+    server = live_server_factory(pdf=False, database_url=database_url)
     alice = _login(server.url, "alice")
     case_id = _case_in_review(server.url, alice, "P-STALE")
     bob = _login(server.url, "bob")

@@ -1030,7 +1030,7 @@ def create_app(settings: Settings) -> FastAPI:
         edit_id = request.query_params.get("edit")
         editing = next((v for v in patient["visits"] if str(v["id"]) == edit_id), None)
         return page("patient.html.j2", request, patient=patient, chart=_alsfrs_svg(patient["visits"]),
-                    items=ALSFRS_ITEMS, editing=editing, assessment=_assessment(patient["visits"]),
+                    items=ALSFRS_ITEMS, editing=editing, editing_seen=_visit_seen(editing) if editing else "", assessment=_assessment(patient["visits"]),
                     can_edit=principal.can("visits"), can_delete=principal.can("delete"))
 
     def _visit_from_form(form: Any) -> tuple[date, int | None, float | None, float | None, dict[str, int] | None]:
@@ -1073,19 +1073,30 @@ def create_app(settings: Settings) -> FastAPI:
         principal = need(request, "visits")
         form = await request.form()
         key = _form_text(form, "patient", 120)
-        if store.patient(key) is None:
+        patient = store.patient(key)
+        if patient is None:
             raise HTTPException(404, "There is no such patient.")
         when, total, fvc, weight, items = _visit_from_form(form)
         old_id = _form_text(form, "visit_id", 12)
-        if old_id.isdigit():
-            old = store.visit(int(old_id))
-            if old is None or old["patient"] != key:
-                raise HTTPException(404, "There is no such visit.")
-            if old["date"] != when:
-                store.delete_visit(int(old_id))
+        old = store.visit(int(old_id)) if old_id.isdigit() else None
+        if old_id and (old is None or old["patient"] != key):
+            raise HTTPException(404, "There is no such visit.")
+        # nothing is overwritten unseen: another visit on that date, or this visit changed since the form was opened
+        on_date = next((v for v in patient["visits"] if v["date"] == when), None)
+        if on_date is not None and (old is None or on_date["id"] != old["id"]):
+            raise HTTPException(409, f"a visit on {when.isoformat()} is recorded already: edit that visit (nothing "
+                                     "was changed)")
+        seen = _form_text(form, "seen", 64)
+        if old is not None and seen and seen != _visit_seen(old):
+            raise HTTPException(409, "this visit was changed by someone else after you opened it: reload the page "
+                                     "(nothing was changed)")
+        if old is not None and old["date"] != when:
+            store.delete_visit(old["id"])
         store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual", items=items)
+        was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],
+                                                              old["weight_kg"]) + ")"
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,
-                    detail=_visit_words(when, total, fvc, weight) + (" (12 items)" if items else ""))
+                    detail=_visit_words(when, total, fvc, weight) + (" (12 items)" if items else "") + was)
         return RedirectResponse(f"/patients/{quote(key, safe='')}", status_code=303)
 
     @app.post("/visits/{visit_id}/delete")
@@ -1134,6 +1145,13 @@ def create_app(settings: Settings) -> FastAPI:
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
+
+
+def _visit_seen(visit: dict[str, Any]) -> str:
+    """A visit's recorded values as one short digest: the edit form carries it, and a save is refused when the visit
+    no longer has it (someone else saved in between)."""
+    values = [visit["date"].isoformat(), visit["alsfrs_r"], visit["fvc_percent"], visit["weight_kg"], visit["items"]]
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _visit_words(when: date, total: int | None, fvc: float | None, weight: float | None) -> str:
