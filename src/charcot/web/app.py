@@ -74,6 +74,8 @@ ALSFRS_ITEMS = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q
 ACMG_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
 _INDEX_LOCK = threading.Lock()
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); every other body is a small form
+FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
 
 
@@ -95,8 +97,10 @@ class Settings:
 
 class BodyLimit:
     """ASGI middleware: refuse a request whose declared length is over the whole-request cap before
-    reading it, and stop reading one that streams past it. Per-file limits are enforced by
-    ``uploads.receive_form`` as the bytes arrive."""
+    reading it, and stop reading one that streams past it. The cap is ``limit`` for the upload routes and
+    ``FORM_LIMIT`` for every other request (a form is parsed in memory: the upload's cap let one request to an open
+    path such as /login hold a gigabyte). Per-file limits are enforced by ``uploads.receive_form`` as the bytes
+    arrive."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -105,11 +109,32 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = scope["path"] in UPLOAD_PATHS
+        cap = self.limit if upload else min(self.limit, FORM_LIMIT)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await _plain(send, 413, f"upload refused: larger than the limit of {self.limit} bytes\n",
+        if length is not None and length.isdigit() and int(length) > cap:
+            await _plain(send, 413, f"request refused: larger than the limit of {cap} bytes\n",
                          [(b"connection", b"close")])
+            return
+        if not upload:  # a small form: read it whole (at most ``cap``) before the app sees it, refuse it past the cap
+            body, more = bytearray(), True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = bool(message.get("more_body", False))
+                if len(body) > cap:
+                    await _plain(send, 413, f"request refused: larger than the limit of {cap} bytes\n",
+                                 [(b"connection", b"close")])
+                    return
+            whole: list[Message] = [{"type": "http.request", "body": bytes(body), "more_body": False}]
+
+            async def replay() -> Message:
+                return whole.pop() if whole else await receive()
+
+            await self.app(scope, replay, send)
             return
         seen = 0
 
@@ -118,7 +143,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > cap:
                     raise TooLarge("request")
             return message
 
@@ -457,7 +482,7 @@ def create_app(settings: Settings) -> FastAPI:
         if request.method not in _UNSAFE or getattr(request.state, "csrf_checked_by_upload", False):
             return
         ctype = request.headers.get("content-type", "")
-        if ctype.startswith("multipart/form-data") and request.url.path in ("/cases", "/api/cases"):
+        if ctype.startswith("multipart/form-data") and request.url.path in UPLOAD_PATHS:
             return  # the streaming upload checks the token before the first file byte is stored
         supplied = request.headers.get(auth.CSRF_HEADER)
         if supplied is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
