@@ -7,12 +7,14 @@ visit each saved the whole form, so the second silently undid the first's change
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tests.web.conftest import demo_files
 from tests.web.test_probeweb_security import _login, _token
 from tests.web.test_security import add_users
 
@@ -71,3 +73,40 @@ def test_no_visit_is_overwritten_unseen(tmp_path: Path, live_server_factory: Any
     trail = server.app.state.store.audit_trail(patient="P-VISITS")
     assert any(e["action"] == "edit-visit" and "2026-01-03" in e["detail"] and "was 2026-01-01" in e["detail"]
                for e in trail), trail
+
+
+def test_a_report_does_not_overwrite_a_visit_recorded_by_hand(tmp_path: Path, live_server_factory: Any) -> None:
+    """A clinician corrected a visit that a report had filled in from the case's clinical record; a later case of the
+    same patient with the same record (a repeat-caller file added, an amendment rebuilt) wrote the record's values
+    back over the correction, with nothing in the audit trail but 'report built'."""
+    add_users(tmp_path / "data0", None, ("carol", "clinician"))
+    server = live_server_factory(pdf=False)
+    carol = _login(server.url, "carol")
+
+    def upload() -> str:
+        r = carol.post("/api/cases", data={"csrf_token": _token(carol, "/cases/new")},
+                       files={"clinical": demo_files()["clinical"]})
+        assert r.status_code == 202, r.text
+        case_id = str(r.json()["id"])
+        for _ in range(300):
+            state = carol.get(f"/api/cases/{case_id}").json()
+            if state["status"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert state["status"] == "done", state
+        return str(state["patient"])
+
+    key = upload()
+    before = _visits(carol, key)
+    last = max(before)
+    (visit_id,) = [i for i, d in zip(_ids(carol, key), sorted(before), strict=True) if d == last]
+    form = _edit_form(carol, key, visit_id)
+    r = carol.post("/visits", data={**form, "visit_date": last, "alsfrs_r": "29", "fvc_percent": "64"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    upload()
+    after = _visits(carol, key)
+    assert after[last] == ("29", "64.0"), after
+    assert {d: v for d, v in after.items() if d != last} == {d: v for d, v in before.items() if d != last}
+    runs = [e["detail"] for e in server.app.state.store.audit_trail(patient=key) if e["action"] == "run"]
+    assert "recorded by hand" in runs[-1], runs

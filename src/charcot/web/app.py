@@ -44,6 +44,7 @@ from charcot.web.store import (
     DRAFT,
     FINAL,
     IN_REVIEW,
+    MANUAL_VISIT,
     NEEDS_REVIEW,
     PAGE_SIZE,
     SIGNING,
@@ -387,14 +388,17 @@ class Runner:
         if case["patient"].startswith("case-") and report.header.patient_id:
             self.store.rename_patient_of_case(case_id, report.header.patient_id)
             case = self.store.get_case(case_id) or case
-        for v in report.clinical.visits:
-            self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
-                                    weight_kg=v.weight_kg, source=f"report {report.header.report_id}")
+        kept = [v.date.isoformat() for v in report.clinical.visits  # a person's correction is not overwritten
+                if not self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
+                                               weight_kg=v.weight_kg, source=f"report {report.header.report_id}",
+                                               keep_manual=True)]
         self.store.set_findings(case_id, **_digest(report))
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
         self.store.audit("system", "run", case_id=case_id, patient=case["patient"],
-                         detail=f"report {report.header.report_id} built (version {case['version']})")
+                         detail=f"report {report.header.report_id} built (version {case['version']})"
+                                + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
+                                   "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
 
 
@@ -1117,7 +1121,7 @@ def create_app(settings: Settings) -> FastAPI:
                                      "(nothing was changed)")
         if old is not None and old["date"] != when:
             store.delete_visit(old["id"])
-        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual", items=items)
+        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT, items=items)
         was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],
                                                               old["weight_kg"]) + ")"
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,

@@ -55,6 +55,7 @@ REVIEW_STATES = (DRAFT, IN_REVIEW, FINAL, AMENDED)
 # Upload roles: everything `charcot report` reads from files.
 UPLOAD_ROLES = ("vcf", "str", "ped", "ages", "clinical", "phenopacket")
 PAGE_SIZE = 50
+MANUAL_VISIT = "manual"  # ``visits.source`` of a visit recorded or corrected by a person in the app
 
 
 def _now() -> datetime:
@@ -124,7 +125,7 @@ class VisitRow(Base):
     alsfrs_r: Mapped[int | None] = mapped_column(Integer, nullable=True)
     fvc_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
-    source: Mapped[str] = mapped_column(String(40), default="manual")
+    source: Mapped[str] = mapped_column(String(40), default=MANUAL_VISIT)
     items: Mapped[str | None] = mapped_column(Text, nullable=True)  # the 12 ALSFRS-R items (JSON)
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
@@ -688,7 +689,10 @@ class Store:
                                 "items": json.loads(v.items) if v.items else None} for v in p.visits]}
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
-                     weight_kg: float | None, source: str, items: dict[str, int] | None = None) -> None:
+                     weight_kg: float | None, source: str, items: dict[str, int] | None = None,
+                     keep_manual: bool = False) -> bool:
+        """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
+        corrected in the app is kept (a report's clinical record does not overwrite it). True when written."""
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
             if patient is None:
@@ -699,8 +703,11 @@ class Store:
             if row is None:
                 row = VisitRow(patient_id=patient.id, date=when)
                 s.add(row)
+            elif keep_manual and row.source == MANUAL_VISIT:
+                return False
             row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
             row.items = json.dumps(items, sort_keys=True) if items else None
+            return True
 
     def visit(self, visit_id: int) -> dict[str, Any] | None:
         with self.session() as s:
