@@ -275,6 +275,8 @@ class Store:
 
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        # a database given by URL is reached before anything is written (an unusable URL is a configuration error)
+        engine = open_database(database_url) if database_url is not None else None
         _private_dir(self.data_dir)
         _private_dir(self.data_dir / "uploads")
         _private_dir(self.partial_dir)
@@ -288,7 +290,7 @@ class Store:
                 os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
             os.chmod(db, 0o600)
         self.url = database_url or f"sqlite:///{(self.data_dir / 'charcot.sqlite3').resolve()}"
-        self.engine: Engine = make_engine(self.url)
+        self.engine: Engine = engine or make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -887,6 +889,33 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20)
+
+
+def open_database(url: str) -> Engine:
+    """The engine of a database given by URL, after one connection to it: a URL that does not parse, names a driver
+    that is not installed, or a server that does not answer is a ``ConfigurationError`` (never echoing the password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from charcot.errors import ConfigurationError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = None
+    try:
+        engine = make_engine(url)
+        with engine.connect():
+            pass
+    except (ArgumentError, NoSuchModuleError, ImportError, DBAPIError) as exc:
+        reason = (str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)).strip().splitlines()[0]
+        if shown is None:
+            reason = "it is not a database URL"
+        raise ConfigurationError(f"cannot open the database {shown or 'given by --database-url'}: {reason[:300]}",
+                                 hint="a PostgreSQL URL is postgresql+psycopg2://USER:PASSWORD@HOST:PORT/DATABASE and "
+                                      "its server must be running; leave --database-url out for SQLite in --data-dir"
+                                 ) from None
+    return engine
 
 
 def migrate(engine: Engine) -> None:
