@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -44,6 +44,7 @@ from charcot.web.store import (
     DRAFT,
     FINAL,
     IN_REVIEW,
+    MANUAL_VISIT,
     NEEDS_REVIEW,
     PAGE_SIZE,
     SIGNING,
@@ -51,6 +52,7 @@ from charcot.web.store import (
     Store,
     TooLarge,
     make_private,
+    safe_filename,
 )
 
 log = logging.getLogger("charcot.web")
@@ -73,6 +75,8 @@ ALSFRS_ITEMS = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q
 ACMG_CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
 _INDEX_LOCK = threading.Lock()
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); every other body is a small form
+FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
 
 
@@ -94,8 +98,10 @@ class Settings:
 
 class BodyLimit:
     """ASGI middleware: refuse a request whose declared length is over the whole-request cap before
-    reading it, and stop reading one that streams past it. Per-file limits are enforced by
-    ``uploads.receive_form`` as the bytes arrive."""
+    reading it, and stop reading one that streams past it. The cap is ``limit`` for the upload routes and
+    ``FORM_LIMIT`` for every other request (a form is parsed in memory: the upload's cap let one request to an open
+    path such as /login hold a gigabyte). Per-file limits are enforced by ``uploads.receive_form`` as the bytes
+    arrive."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -104,11 +110,32 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = scope["path"] in UPLOAD_PATHS
+        cap = self.limit if upload else min(self.limit, FORM_LIMIT)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await _plain(send, 413, f"upload refused: larger than the limit of {self.limit} bytes\n",
+        if length is not None and length.isdigit() and int(length) > cap:
+            await _plain(send, 413, f"request refused: larger than the limit of {cap} bytes\n",
                          [(b"connection", b"close")])
+            return
+        if not upload:  # a small form: read it whole (at most ``cap``) before the app sees it, refuse it past the cap
+            body, more = bytearray(), True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                body += message.get("body", b"")
+                more = bool(message.get("more_body", False))
+                if len(body) > cap:
+                    await _plain(send, 413, f"request refused: larger than the limit of {cap} bytes\n",
+                                 [(b"connection", b"close")])
+                    return
+            whole: list[Message] = [{"type": "http.request", "body": bytes(body), "more_body": False}]
+
+            async def replay() -> Message:
+                return whole.pop() if whole else await receive()
+
+            await self.app(scope, replay, send)
             return
         seen = 0
 
@@ -117,7 +144,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > cap:
                     raise TooLarge("request")
             return message
 
@@ -136,13 +163,64 @@ class Guard:
     """ASGI middleware run on every request: Host allow-list, same-origin rule for state changes, who
     is asking (principal), and the headers every answer carries."""
 
-    def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes) -> None:
+    def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes,
+                 on_error: Callable[[Any, Exception], Awaitable[Response]] | None = None) -> None:
         self.app, self.store, self.settings, self.accounts, self.secret = app, store, settings, accounts, secret
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._guard(scope, receive, tracked)
+        except Exception as exc:
+            # Answered here with the app's error page (which logs the error's type): re-raised, the server would log
+            # the traceback, whose messages and SQL parameters carry patient names and data.
+            if self.on_error is None:
+                raise
+            if started:
+                log.error("internal error after the answer began: %s", type(exc).__name__)
+                return
+            from starlette.requests import Request
+
+            response = await self.on_error(Request(scope, receive), exc)
+
+            async def secured(message: Message) -> None:
+                await tracked(self._secured(message, APP_CSP, None, scope["method"]))
+
+            await response(scope, receive, secured)
+
+    def _secured(self, message: Message, csp: str, cookie_header: str | None, method: str) -> Message:
+        """The headers every answer carries (set on its ``http.response.start`` message)."""
+        if message["type"] != "http.response.start":
+            return message
+        hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (
+            b"cache-control", b"content-security-policy", b"x-content-type-options", b"referrer-policy",
+            b"x-frame-options")]
+        hdrs += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
+                 (b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                 (b"referrer-policy", b"same-origin"),
+                 (b"x-frame-options", b"SAMEORIGIN" if csp == REPORT_CSP else b"DENY"),
+                 (b"cross-origin-opener-policy", b"same-origin"),
+                 (b"cross-origin-resource-policy", b"same-origin")]
+        if self.settings.tls:
+            hdrs.append((b"strict-transport-security", b"max-age=31536000"))
+        if cookie_header:
+            hdrs.append((b"set-cookie", cookie_header.encode()))
+        if method in _UNSAFE and message["status"] >= 400:
+            # A refused request may still be sending its body: close rather than drain it.
+            hdrs.append((b"connection", b"close"))
+        return {**message, "headers": hdrs}
+
+    async def _guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         import anyio.to_thread
         from starlette.datastructures import Headers
         from starlette.requests import cookie_parser
@@ -153,7 +231,7 @@ class Guard:
             return
         method, path = scope["method"], scope["path"]
         if method in _UNSAFE and not auth.origin_ok(headers.get("origin"), headers.get("host"),
-                                                     headers.get("sec-fetch-site")):
+                                                     headers.get("sec-fetch-site"), headers.get("referer")):
             await _plain(send, 403, "refused: a cross-origin request may not change anything here\n",
                          [(b"connection", b"close")])
             return
@@ -193,25 +271,7 @@ class Guard:
         csp = REPORT_CSP if path.endswith(tuple(_OUTPUTS)) else APP_CSP
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (
-                    b"cache-control", b"content-security-policy", b"x-content-type-options", b"referrer-policy",
-                    b"x-frame-options")]
-                hdrs += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
-                         (b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"SAMEORIGIN" if csp == REPORT_CSP else b"DENY"),
-                         (b"cross-origin-opener-policy", b"same-origin"),
-                         (b"cross-origin-resource-policy", b"same-origin")]
-                if self.settings.tls:
-                    hdrs.append((b"strict-transport-security", b"max-age=31536000"))
-                if cookie_header:
-                    hdrs.append((b"set-cookie", cookie_header.encode()))
-                if method in _UNSAFE and message["status"] >= 400:
-                    # A refused request may still be sending its body: close rather than drain it.
-                    hdrs.append((b"connection", b"close"))
-                message = {**message, "headers": hdrs}
-            await send(message)
+            await send(self._secured(message, csp, cookie_header, method))
 
         await self.app(scope, receive, send_with_headers)
 
@@ -232,7 +292,15 @@ def _templates() -> Any:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["words"] = lambda s: str(s).replace("_", " ")
+    env.filters["input_role"] = _input_role
     return env
+
+
+def _input_role(role: str) -> str:
+    """An upload's role in the words the report's inputs table uses (the 'str' upload is the report's 'str_vcf')."""
+    from charcot.report.render_html import INPUT_ROLES
+
+    return INPUT_ROLES.get("str_vcf" if role == "str" else role, role)
 
 
 class Runner:
@@ -320,14 +388,17 @@ class Runner:
         if case["patient"].startswith("case-") and report.header.patient_id:
             self.store.rename_patient_of_case(case_id, report.header.patient_id)
             case = self.store.get_case(case_id) or case
-        for v in report.clinical.visits:
-            self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
-                                    weight_kg=v.weight_kg, source=f"report {report.header.report_id}")
+        kept = [v.date.isoformat() for v in report.clinical.visits  # a person's correction is not overwritten
+                if not self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
+                                               weight_kg=v.weight_kg, source=f"report {report.header.report_id}",
+                                               keep_manual=True)]
         self.store.set_findings(case_id, **_digest(report))
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
         self.store.audit("system", "run", case_id=case_id, patient=case["patient"],
-                         detail=f"report {report.header.report_id} built (version {case['version']})")
+                         detail=f"report {report.header.report_id} built (version {case['version']})"
+                                + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
+                                   "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
 
 
@@ -415,7 +486,7 @@ def create_app(settings: Settings) -> FastAPI:
         if request.method not in _UNSAFE or getattr(request.state, "csrf_checked_by_upload", False):
             return
         ctype = request.headers.get("content-type", "")
-        if ctype.startswith("multipart/form-data") and request.url.path in ("/cases", "/api/cases"):
+        if ctype.startswith("multipart/form-data") and request.url.path in UPLOAD_PATHS:
             return  # the streaming upload checks the token before the first file byte is stored
         supplied = request.headers.get(auth.CSRF_HEADER)
         if supplied is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -599,7 +670,9 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
                        "sample": f.get("sample", "").strip()[:120]}
-            stored = {FILE_FIELDS[name]: (r.filename, store.adopt_upload(r.path, r.sha256, r.size, r.filename))
+            # the name the case stores and shows, for the audit entry too (never the browser's '../' path)
+            stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
+                                                                                       r.filename))
                       for name, r in form.files.items()}
         except BaseException:
             form.discard()
@@ -611,7 +684,7 @@ def create_app(settings: Settings) -> FastAPI:
             key = f"case-{case_id[:8]}"
             store.rename_patient_of_case(case_id, key)
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
-                    detail="; ".join(f"{role}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
+                    detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
                                      for role, (name, s) in sorted(stored.items())))
         runner.submit(case_id)
         log.info("case %s queued (%d files)", case_id, len(stored))
@@ -726,6 +799,8 @@ def create_app(settings: Settings) -> FastAPI:
             return "your role may not sign off reports"
         if principal.username == case["created_by"] or principal.via == "local":
             return "a report is signed off by a reviewer other than its author"
+        if principal.username == auth.TOKEN_USER.username:  # a Bearer header, or the token typed at sign-in
+            return "the shared API token is not a person: a reviewer signs off from a personal account"
         if case["identity_status"] == "mismatch":
             return "the report carries an open identity alert (sample or sex mismatch)"
         return None
@@ -740,6 +815,10 @@ def create_app(settings: Settings) -> FastAPI:
         action = _form_text(form, "action", 20)
         case = _case_or_404(case_id)
         state = case["review_state"]
+        seen = _form_text(form, "version", 12)  # the version on the person's screen (the page's forms send it)
+        if seen and seen != str(case["version"]):
+            raise HTTPException(409, f"the case is at version {case['version']} now, not the version on your screen: "
+                                     "reload the page and check it first")
         if action == "submit":
             principal = need(request, "submit")
             if state not in (DRAFT, AMENDED) or case["status"] != CASE_DONE:
@@ -980,7 +1059,7 @@ def create_app(settings: Settings) -> FastAPI:
         edit_id = request.query_params.get("edit")
         editing = next((v for v in patient["visits"] if str(v["id"]) == edit_id), None)
         return page("patient.html.j2", request, patient=patient, chart=_alsfrs_svg(patient["visits"]),
-                    items=ALSFRS_ITEMS, editing=editing, assessment=_assessment(patient["visits"]),
+                    items=ALSFRS_ITEMS, editing=editing, editing_seen=_visit_seen(editing) if editing else "", assessment=_assessment(patient["visits"]),
                     can_edit=principal.can("visits"), can_delete=principal.can("delete"))
 
     def _visit_from_form(form: Any) -> tuple[date, int | None, float | None, float | None, dict[str, int] | None]:
@@ -1023,19 +1102,30 @@ def create_app(settings: Settings) -> FastAPI:
         principal = need(request, "visits")
         form = await request.form()
         key = _form_text(form, "patient", 120)
-        if store.patient(key) is None:
+        patient = store.patient(key)
+        if patient is None:
             raise HTTPException(404, "There is no such patient.")
         when, total, fvc, weight, items = _visit_from_form(form)
         old_id = _form_text(form, "visit_id", 12)
-        if old_id.isdigit():
-            old = store.visit(int(old_id))
-            if old is None or old["patient"] != key:
-                raise HTTPException(404, "There is no such visit.")
-            if old["date"] != when:
-                store.delete_visit(int(old_id))
-        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source="manual", items=items)
+        old = store.visit(int(old_id)) if old_id.isdigit() else None
+        if old_id and (old is None or old["patient"] != key):
+            raise HTTPException(404, "There is no such visit.")
+        # nothing is overwritten unseen: another visit on that date, or this visit changed since the form was opened
+        on_date = next((v for v in patient["visits"] if v["date"] == when), None)
+        if on_date is not None and (old is None or on_date["id"] != old["id"]):
+            raise HTTPException(409, f"a visit on {when.isoformat()} is recorded already: edit that visit (nothing "
+                                     "was changed)")
+        seen = _form_text(form, "seen", 64)
+        if old is not None and seen and seen != _visit_seen(old):
+            raise HTTPException(409, "this visit was changed by someone else after you opened it: reload the page "
+                                     "(nothing was changed)")
+        if old is not None and old["date"] != when:
+            store.delete_visit(old["id"])
+        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT, items=items)
+        was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],
+                                                              old["weight_kg"]) + ")"
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,
-                    detail=_visit_words(when, total, fvc, weight) + (" (12 items)" if items else ""))
+                    detail=_visit_words(when, total, fvc, weight) + (" (12 items)" if items else "") + was)
         return RedirectResponse(f"/patients/{quote(key, safe='')}", status_code=303)
 
     @app.post("/visits/{visit_id}/delete")
@@ -1080,10 +1170,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     register_calculators(app, page)
     register_knowledge(app, page)
-    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret)
+    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret, on_error=_internal_error)
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
+
+
+def _visit_seen(visit: dict[str, Any]) -> str:
+    """A visit's recorded values as one short digest: the edit form carries it, and a save is refused when the visit
+    no longer has it (someone else saved in between)."""
+    values = [visit["date"].isoformat(), visit["alsfrs_r"], visit["fvc_percent"], visit["weight_kg"], visit["items"]]
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
 
 
 def _visit_words(when: date, total: int | None, fvc: float | None, weight: float | None) -> str:

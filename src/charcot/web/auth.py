@@ -145,12 +145,15 @@ def host_allowed(host_header: str | None, allowed: tuple[str, ...]) -> bool:
     return name.lower() in allowed
 
 
-def origin_ok(origin: str | None, host_header: str | None, fetch_site: str | None) -> bool:
-    """A state-changing request from a browser must come from this app's own pages."""
+def origin_ok(origin: str | None, host_header: str | None, fetch_site: str | None, referer: str | None = None) -> bool:
+    """A state-changing request from a browser must come from this app's own pages: its ``Origin`` or, when a
+    browser sends none, its ``Referer`` names this server (a request with neither is a script, not a page)."""
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return False
     if origin is None:
-        return True
+        origin = referer
+        if origin is None:
+            return True
     if origin == "null" or not host_header:
         return False
     return (urlsplit(origin).netloc or "").lower() == host_header.lower()

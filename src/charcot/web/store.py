@@ -55,6 +55,7 @@ REVIEW_STATES = (DRAFT, IN_REVIEW, FINAL, AMENDED)
 # Upload roles: everything `charcot report` reads from files.
 UPLOAD_ROLES = ("vcf", "str", "ped", "ages", "clinical", "phenopacket")
 PAGE_SIZE = 50
+MANUAL_VISIT = "manual"  # ``visits.source`` of a visit recorded or corrected by a person in the app
 
 
 def _now() -> datetime:
@@ -124,7 +125,7 @@ class VisitRow(Base):
     alsfrs_r: Mapped[int | None] = mapped_column(Integer, nullable=True)
     fvc_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
-    source: Mapped[str] = mapped_column(String(40), default="manual")
+    source: Mapped[str] = mapped_column(String(40), default=MANUAL_VISIT)
     items: Mapped[str | None] = mapped_column(Text, nullable=True)  # the 12 ALSFRS-R items (JSON)
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
@@ -274,6 +275,8 @@ class Store:
 
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        # a database given by URL is reached before anything is written (an unusable URL is a configuration error)
+        engine = open_database(database_url) if database_url is not None else None
         _private_dir(self.data_dir)
         _private_dir(self.data_dir / "uploads")
         _private_dir(self.partial_dir)
@@ -287,7 +290,7 @@ class Store:
                 os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
             os.chmod(db, 0o600)
         self.url = database_url or f"sqlite:///{(self.data_dir / 'charcot.sqlite3').resolve()}"
-        self.engine: Engine = make_engine(self.url)
+        self.engine: Engine = engine or make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -688,7 +691,10 @@ class Store:
                                 "items": json.loads(v.items) if v.items else None} for v in p.visits]}
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
-                     weight_kg: float | None, source: str, items: dict[str, int] | None = None) -> None:
+                     weight_kg: float | None, source: str, items: dict[str, int] | None = None,
+                     keep_manual: bool = False) -> bool:
+        """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
+        corrected in the app is kept (a report's clinical record does not overwrite it). True when written."""
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
             if patient is None:
@@ -699,8 +705,11 @@ class Store:
             if row is None:
                 row = VisitRow(patient_id=patient.id, date=when)
                 s.add(row)
+            elif keep_manual and row.source == MANUAL_VISIT:
+                return False
             row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
             row.items = json.dumps(items, sort_keys=True) if items else None
+            return True
 
     def visit(self, visit_id: int) -> dict[str, Any] | None:
         with self.session() as s:
@@ -880,6 +889,33 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=20)
+
+
+def open_database(url: str) -> Engine:
+    """The engine of a database given by URL, after one connection to it: a URL that does not parse, names a driver
+    that is not installed, or a server that does not answer is a ``ConfigurationError`` (never echoing the password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from charcot.errors import ConfigurationError
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = None
+    try:
+        engine = make_engine(url)
+        with engine.connect():
+            pass
+    except (ArgumentError, NoSuchModuleError, ImportError, DBAPIError) as exc:
+        reason = (str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)).strip().splitlines()[0]
+        if shown is None:
+            reason = "it is not a database URL"
+        raise ConfigurationError(f"cannot open the database {shown or 'given by --database-url'}: {reason[:300]}",
+                                 hint="a PostgreSQL URL is postgresql+psycopg2://USER:PASSWORD@HOST:PORT/DATABASE and "
+                                      "its server must be running; leave --database-url out for SQLite in --data-dir"
+                                 ) from None
+    return engine
 
 
 def migrate(engine: Engine) -> None:

@@ -20,6 +20,7 @@ from typing import IO, Any
 from charcot.web.store import TooLarge
 
 MAX_FIELD_BYTES = 64 * 1024
+MAX_FIELDS_BYTES = 256 * 1024  # all text fields of one form together (the new-case form has ten short ones)
 _BATCH = 1 << 20  # hand the parser ~1 MiB at a time (fewer thread hops)
 
 
@@ -62,6 +63,7 @@ class _Receiver:
         self._out: IO[bytes] | None = None
         self._digest: Any = None
         self._value = bytearray()
+        self._fields_bytes = 0
 
     # python-multipart callbacks --------------------------------------------------------------
     def on_part_begin(self) -> None:
@@ -112,8 +114,11 @@ class _Receiver:
             self._out.write(chunk)
         elif self._name:
             self._value += chunk
+            self._fields_bytes += len(chunk)
             if len(self._value) > MAX_FIELD_BYTES:
                 raise BadForm(f"field {self._name[:40]!r} is too long")
+            if self._fields_bytes > MAX_FIELDS_BYTES:
+                raise BadForm(f"the form's text fields are longer than {MAX_FIELDS_BYTES} bytes together")
 
     def on_part_end(self) -> None:
         if self._file is not None and self._out is not None:
