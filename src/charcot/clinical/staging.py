@@ -20,6 +20,7 @@ from charcot.clinical.model import (
     KingsRegion,
     NivStatus,
     OnsetRegion,
+    Visit,
 )
 
 NOT_STAGEABLE = "not stageable"
@@ -87,6 +88,21 @@ def kings_from_alsfrs(scores: AlsfrsR, when: date) -> KingsStage:
                                "table was not re-read (clinical-algorithms.md §2.2)"])
 
 
+def _ventilation_need(visits: list[Visit]) -> str | None:
+    """Why the need for ventilation (King's 4B, a milestone: once reached it stays) is shown by the visits, or None:
+    NIV used, trialled or refused; a tracheostomy; or ALSFRS-R item 12 below 4 (3 intermittent BiPAP, 2 continuous at
+    night, 1 night and day, 0 invasive ventilation; Cedarbaum 1999), which the visit's own NIV status may leave out."""
+    for v in visits:
+        if v.niv in (NivStatus.TRIALLED, NivStatus.IN_USE, NivStatus.REFUSED):
+            return f"NIV {v.niv.value.replace('_', ' ')} on {v.date.isoformat()}"
+        if v.tracheostomy:
+            return f"tracheostomy recorded on {v.date.isoformat()}"
+        if v.alsfrs_r is not None and v.alsfrs_r.q12 < 4:
+            return (f"ALSFRS-R item 12 (respiratory insufficiency) {v.alsfrs_r.q12} on {v.date.isoformat()}, "
+                    "ventilatory support in use")
+    return None
+
+
 def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
     """King's clinical stage at ``today`` from onset, diagnosis, region involvement dates and the
     gastrostomy/NIV milestones (Roche 2012): need = provided, trialled (NIV) or refused."""
@@ -110,11 +126,12 @@ def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
     visits = case.visits_until(today)
     four_a = any(v.gastrostomy in (GastrostomyStatus.PLACED, GastrostomyStatus.REFUSED)
                  or (v.alsfrs_r is not None and v.alsfrs_r.uses_5b) for v in visits)
-    four_b = any(v.niv in (NivStatus.TRIALLED, NivStatus.IN_USE, NivStatus.REFUSED) for v in visits)
+    four_b_because = _ventilation_need(visits)
+    four_b = four_b_because is not None
     if four_a:
         reasons.append("4A: gastrostomy placed or refused (need for gastrostomy)")
     if four_b:
-        reasons.append("4B: NIV used, trialled or refused (need for NIV)")
+        reasons.append(f"4B: {four_b_because} (need for NIV)")
     diagnosed = case.diagnosis is not None and case.diagnosis.date <= today
     if case.death_date is not None and case.death_date <= today:
         stage = "5"
