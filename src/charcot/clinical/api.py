@@ -267,6 +267,11 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
                 dfs_diag = delta_fs(base.total, base.months_since_onset, base.date)
             except NotAssessable as exc:
                 not_assessed.append(NotAssessed(what="ΔFS at diagnosis", reason=exc.message))
+            late = (base.date - diag_date).days
+            if dfs_diag is not None and late > BASELINE_LATE_CAVEAT_DAYS:  # as for the ENCALS baseline
+                caveats.append(f"ΔFS at diagnosis is from the ALSFRS-R of {base.date.isoformat()}, "
+                               f"{late} days after the diagnosis ({diag_date.isoformat()}), the first from 31 days "
+                               "before the diagnosis on")
         try:
             dfs_latest = delta_fs(scores[-1].total, scores[-1].months_since_onset, scores[-1].date)
         except NotAssessable as exc:

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 # the FVC rule is shared with the therapy facts and the web calculators
 from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
@@ -126,12 +126,31 @@ class Onset(_Strict):
             data = {**data, "date": parsed, "precision": precision}
         return data
 
+    # the record's first dated event inside the onset's period, when the mid-period date would fall after it
+    # (ClinicalCase._partial_onset_within_record); set by the case, never read from the user's file
+    _before: _dt.date | None = PrivateAttr(default=None)
+
+    @property
+    def period_start(self) -> _dt.date:
+        """The first day the partial onset date can mean."""
+        if self.precision is DatePrecision.YEAR:
+            return _dt.date(self.date.year, 1, 1)
+        if self.precision is DatePrecision.MONTH:
+            return _dt.date(self.date.year, self.date.month, 1)
+        return self.date
+
     @property
     def imputation_note(self) -> str | None:
         """How a partial onset date was completed, in words (None for an exact date)."""
         if self.precision is DatePrecision.DAY:
             return None
-        rule = "the 15th of the month" if self.precision is DatePrecision.MONTH else "1 July of the year"
+        middle = _dt.date(self.date.year, 7, 1) if self.precision is DatePrecision.YEAR else \
+            _dt.date(self.date.year, self.date.month, 15)
+        if self.date != middle:  # completed before the record's first dated event (ClinicalCase)
+            rule = (f"the middle of the part of the {self.precision.value} before the record's first dated event"
+                    + (f", {self._before.isoformat()}" if self._before is not None else ""))
+        else:
+            rule = "the 15th of the month" if self.precision is DatePrecision.MONTH else "1 July of the year"
         return f"onset date known to the {self.precision.value} only; taken as {self.date.isoformat()} ({rule})"
 
 
@@ -490,6 +509,24 @@ class ClinicalCase(_Strict):
         if self.ftd is not None and recorded is not None and self.ftd != (recorded is StrongCategory.ALS_FTD):
             raise ValueError(f"ftd: {str(self.ftd).lower()} contradicts cognition.strong_category {recorded.value!r}; "
                              "give the same answer in both (ALS-FTD is strong_category 'als_ftd' with ftd: true)")
+        return self
+
+    @model_validator(mode="after")
+    def _partial_onset_within_record(self) -> ClinicalCase:
+        # An onset known to the month or year is completed mid-period (15th, 1 July); when that date falls after the
+        # record's first dated event inside the same period (onset "2024", diagnosed 2024-03-20), the onset lies in
+        # the part of the period before that event: its middle is taken, and the note says so. (A first event before
+        # the period begins contradicts the onset and is refused by the chronology check.)
+        onset = self.onset
+        events = [v.date for v in self.visits] + list(self.regions_involved.values())
+        events += [d for d in (self.diagnosis.date if self.diagnosis else None, self.death_date) if d is not None]
+        first = min(events, default=None)
+        if onset.precision is DatePrecision.DAY or first is None or not onset.period_start <= first < onset.date:
+            return self
+        completed = onset.model_copy(
+            update={"date": onset.period_start + _dt.timedelta(days=(first - onset.period_start).days // 2)})
+        completed._before = first
+        self.onset = completed
         return self
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from charcot.clinical.d50 import d50_curve
 from charcot.clinical.model import ClinicalCase
+from charcot.clinical.prognosis import SPLINE_RANGE_MONTHS, EncalsResult
 from charcot.outputs import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -30,6 +31,17 @@ def _save(fig: Any, path: Path) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     return atomic_write_bytes(path, buffer.getvalue())
+
+
+def median_label(enc: EncalsResult) -> str:
+    """The legend of the ENCALS median line: the model's own check on the median (outside the follow-up it was fitted
+    on) travels with the number, as it does in the text."""
+    median = enc.median_months_from_onset
+    if median is None:
+        return ""
+    low, high = SPLINE_RANGE_MONTHS
+    outside = median > high or median < low
+    return f"median {median:.0f} months from onset" + (" (an extrapolation, not a prediction)" if outside else "")
 
 
 def render(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
@@ -71,7 +83,7 @@ def render(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> 
         if enc.median_months_from_onset is not None:
             ax.axhline(0.5, color="grey", lw=0.5, ls=":")
             ax.axvline(enc.median_months_from_onset, color="#c55a11", lw=0.8, ls=":",
-                       label=f"median {enc.median_months_from_onset:.0f} months from onset")
+                       label=median_label(enc))
         ax.set_xlabel("months since symptom onset")
         ax.set_ylabel("event-free survival S(t)")
         ax.set_ylim(0, 1.02)

@@ -31,7 +31,7 @@ def table(a: ClinicalAssessment) -> str:
     for label, dfs in (("ΔFS at diagnosis", a.delta_fs_at_diagnosis), ("ΔFS latest", a.delta_fs_latest)):
         if dfs is not None:
             cats = "; ".join(f"{c.scheme}: {c.label}" for c in dfs.categories)
-            add(f"  {label}: {dfs.value:.2f} points/month ({cats})")
+            add(f"  {label} (ALSFRS-R of {dfs.visit_date.isoformat()}): {dfs.value:.2f} points/month ({cats})")
     for slope in a.slopes:
         add(f"  slope ({slope.method.replace('_', ' ')}): {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
     if a.d50 is not None:

@@ -20,6 +20,7 @@ from charcot.clinical.model import (
     KingsRegion,
     NivStatus,
     OnsetRegion,
+    Visit,
 )
 
 NOT_STAGEABLE = "not stageable"
@@ -54,19 +55,27 @@ def _stage_label(regions: int, diagnosed: bool, four_a: bool, four_b: bool) -> s
     return NOT_STAGEABLE
 
 
+def alsfrs_regions(scores: AlsfrsR) -> list[tuple[str, str]]:
+    """The King's regions the ALSFRS-R items show functionally involved (Balendra 2014 item rules, clinical-algorithms.md
+    §2.2), each with its rule: read by the estimate and, for a region without a recorded involvement date, by the
+    clinical stage."""
+    out: list[tuple[str, str]] = []
+    if min(scores.q1, scores.q2, scores.q3) < 4:
+        out.append((KingsRegion.BULBAR.value, "an item of 1-3 (speech, salivation, swallowing) < 4"))
+    if scores.q4 < 4 or (scores.q5a is not None and scores.q5a < 4):
+        out.append((KingsRegion.UPPER_LIMB.value, "handwriting (4) or cutting food without gastrostomy (5a) < 4"))
+    if scores.q8 < 4:
+        out.append((KingsRegion.LOWER_LIMB.value, "walking (8) < 4"))
+    return out
+
+
 def kings_from_alsfrs(scores: AlsfrsR, when: date) -> KingsStage:
     """Balendra 2014 estimate of King's stage from ALSFRS-R items (rule set in clinical-algorithms.md §2.2)."""
     reasons: list[str] = []
     regions: list[str] = []
-    if min(scores.q1, scores.q2, scores.q3) < 4:
-        regions.append(KingsRegion.BULBAR.value)
-        reasons.append("bulbar involved: an item of 1-3 (speech, salivation, swallowing) < 4")
-    if scores.q4 < 4 or (scores.q5a is not None and scores.q5a < 4):
-        regions.append(KingsRegion.UPPER_LIMB.value)
-        reasons.append("upper limb involved: handwriting (4) or cutting food without gastrostomy (5a) < 4")
-    if scores.q8 < 4:
-        regions.append(KingsRegion.LOWER_LIMB.value)
-        reasons.append("lower limb involved: walking (8) < 4")
+    for region, rule in alsfrs_regions(scores):
+        regions.append(region)
+        reasons.append(f"{region.replace('_', ' ')} involved: {rule}")
     four_a = scores.uses_5b
     if four_a:
         reasons.append("4A: item 5b scored, i.e. gastrostomy in place")
@@ -87,12 +96,37 @@ def kings_from_alsfrs(scores: AlsfrsR, when: date) -> KingsStage:
                                "table was not re-read (clinical-algorithms.md §2.2)"])
 
 
+def _ventilation_need(visits: list[Visit]) -> str | None:
+    """Why the need for ventilation (King's 4B, a milestone: once reached it stays) is shown by the visits, or None:
+    NIV used, trialled or refused; a tracheostomy; or ALSFRS-R item 12 below 4 (3 intermittent BiPAP, 2 continuous at
+    night, 1 night and day, 0 invasive ventilation; Cedarbaum 1999), which the visit's own NIV status may leave out."""
+    for v in visits:
+        if v.niv in (NivStatus.TRIALLED, NivStatus.IN_USE, NivStatus.REFUSED):
+            return f"NIV {v.niv.value.replace('_', ' ')} on {v.date.isoformat()}"
+        if v.tracheostomy:
+            return f"tracheostomy recorded on {v.date.isoformat()}"
+        if v.alsfrs_r is not None and v.alsfrs_r.q12 < 4:
+            return (f"ALSFRS-R item 12 (respiratory insufficiency) {v.alsfrs_r.q12} on {v.date.isoformat()}, "
+                    "ventilatory support in use")
+    return None
+
+
 def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
     """King's clinical stage at ``today`` from onset, diagnosis, region involvement dates and the
     gastrostomy/NIV milestones (Roche 2012): need = provided, trialled (NIV) or refused."""
     reasons: list[str] = []
     caveats: list[str] = []
     regions: set[str] = {r.value for r, when in case.regions_involved.items() if when <= today}
+    visits = case.visits_until(today)
+    # a region the record gives no involvement date for is involved from the first visit whose ALSFRS-R items show it
+    # (the estimate's item rules): the record's own scores, never left out of the clinical stage
+    dated = {r.value for r in case.regions_involved}
+    from_items: dict[str, tuple[date, str]] = {}
+    for v in visits:
+        for region, rule in alsfrs_regions(v.alsfrs_r) if v.alsfrs_r is not None else []:
+            if region not in dated and region != case.onset.region.value:
+                from_items.setdefault(region, (v.date, rule))
+    regions |= set(from_items)
     onset = case.onset.region
     if onset in (OnsetRegion.BULBAR, OnsetRegion.UPPER_LIMB, OnsetRegion.LOWER_LIMB):
         regions.add(onset.value)
@@ -105,16 +139,19 @@ def kings_clinical(case: ClinicalCase, today: date) -> KingsStage:
                        "as the onset region only while no bulbar or limb region is recorded, never as an extra "
                        "region")
     reasons.append(f"{len(regions)} region(s) involved by {today.isoformat()}: " + (", ".join(sorted(r.replace("_", " ") for r in regions)) or "none"))
+    reasons += [f"{region.replace('_', ' ')} counted from the ALSFRS-R of {when.isoformat()} ({rule}; no involvement "
+                "date recorded for it)" for region, (when, rule) in sorted(from_items.items())]
     if not case.regions_involved:
-        caveats.append("no region involvement dates recorded: only the onset region is counted")
-    visits = case.visits_until(today)
+        caveats.append("no region involvement dates recorded: only the onset region"
+                       + (" and the regions the ALSFRS-R items show are" if from_items else " is") + " counted")
     four_a = any(v.gastrostomy in (GastrostomyStatus.PLACED, GastrostomyStatus.REFUSED)
                  or (v.alsfrs_r is not None and v.alsfrs_r.uses_5b) for v in visits)
-    four_b = any(v.niv in (NivStatus.TRIALLED, NivStatus.IN_USE, NivStatus.REFUSED) for v in visits)
+    four_b_because = _ventilation_need(visits)
+    four_b = four_b_because is not None
     if four_a:
         reasons.append("4A: gastrostomy placed or refused (need for gastrostomy)")
     if four_b:
-        reasons.append("4B: NIV used, trialled or refused (need for NIV)")
+        reasons.append(f"4B: {four_b_because} (need for NIV)")
     diagnosed = case.diagnosis is not None and case.diagnosis.date <= today
     if case.death_date is not None and case.death_date <= today:
         stage = "5"

@@ -919,10 +919,12 @@ def _plot_caption(name: str, a: Any) -> str:
                      f"{fit.d50_months:.1f} months after onset")
         return text + "."
     if "encals" in name or "survival" in name:
+        flags = list(a.encals.flags)  # the model's own checks travel with the figure, as with the numbers
         return ("ENCALS model: predicted probability of being alive without tracheostomy or non-invasive ventilation "
                 "for more than 23 hours a day, by months since onset, with the assessment date marked. The model "
                 "was built on population cohorts and, of the genotype, takes only the C9orf72 repeat status into "
-                "account: some genotypes (for example SOD1 A4V) progress faster than it predicts.")
+                "account: some genotypes (for example SOD1 A4V) progress faster than it predicts."
+                + (" The model's own check: " + "; ".join(flags) + "." if flags else ""))
     return name.replace("_", " ")
 
 

@@ -70,7 +70,9 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
     from charcot.clinical.model import ElEscorialCategory, months_between, years_between
 
-    clinical: dict[str, Any] = {"affected": True}
+    # symptomatic (the record dates a symptom onset); ALS for a label only once diagnosed by the matching date
+    clinical: dict[str, Any] = {"affected": True,
+                                "als_diagnosed": case.diagnosis is not None and case.diagnosis.date <= a.today}
     if case.date_of_birth is not None:
         clinical["age"] = round(years_between(case.date_of_birth, a.today), 1)
     if a.alsfrs_r:

@@ -9,6 +9,9 @@ The AAN therapeutic scheme (S-AANcls), paraphrased:
 * Class III: any other controlled study (including natural-history or self-controls) whose outcome is
   objective or independently assessed.
 * Class IV: everything else: uncontrolled series, case reports, testimonials, expert opinion.
+A controlled design the claim states without a trial registration or a peer-reviewed publication cannot be checked:
+it is graded as a claim of unknown design (``checkable_design``), so a clinic's own "randomised, placebo-controlled
+study" is Class IV.
 ALSUntangled grades Trials and Cases A-F (U = no usable data); its published definitions used here:
 a flawed trial reporting benefit is Trials D (S-ALSU-D); with no controlled trial Trials is U; a
 clinic's subjective, brief improvements were graded Cases D (S-ALSU-PSC; applying it to another claim is
@@ -110,7 +113,7 @@ def red_flags(c: ClaimFields) -> list[RedFlag]:
         cost = f" ({c.cost_to_patient:g} {c.currency or ''}".rstrip() + ")" if c.cost_to_patient else ""
         add("patient_pays", "patient pays", f"patients are charged for an unproven treatment{cost}",
             ["S-ALSU-56", "S-FDAwarn"])
-    if not c.registration or not NCT.match(c.registration.strip()):
+    if not registered(c):
         add("not_registered", "no trial registration", "no public trial registration (e.g. ClinicalTrials.gov NCT id)",
             ["S-ALSU-56", "S-Thieme18"])
     # a flag raised because the claim does not say (None) is worded as such, never as a fact about the study
@@ -162,14 +165,40 @@ def controlled_evidence(c: ClaimFields, kb: Knowledge) -> tuple[list[dict[str, s
     return out, known
 
 
+def registered(c: ClaimFields) -> bool:
+    """The claim names a public trial registration (a ClinicalTrials.gov NCT id)."""
+    return bool(c.registration) and NCT.match((c.registration or "").strip()) is not None
+
+
+def checkable_design(c: ClaimFields) -> tuple[ClaimFields, str | None]:
+    """The claim as its study design can be graded, and why it was changed (None: unchanged). AAN classes and
+    ALSUntangled grades read a study that can be checked: a registered trial or a peer-reviewed publication. A design
+    stated by a claim with neither (a clinic's 'randomised, double-blind, placebo-controlled study', unregistered and
+    unpublished) is the claimant's word, so it is graded as a claim of unknown design and control."""
+    if registered(c) or c.peer_reviewed is True:
+        return c, None
+    if c.design in (Design.UNKNOWN, *_UNCONTROLLED_DESIGNS) and c.control in (Control.NONE, Control.UNKNOWN) \
+            and not c.randomised:
+        return c, None
+    stated = ", ".join(x for x in (c.design.value.replace("_", " ") if c.design is not Design.UNKNOWN else "",
+                                   f"{c.control.value} control" if c.control in _CONTROLLED else "",
+                                   "randomised" if c.randomised else "") if x)
+    why = (f"the study design ({stated}) is the claim's own description, with no trial registration and no "
+           "peer-reviewed publication to check it against, so it is graded as a claim of unknown design")
+    return c.model_copy(update={"design": Design.UNKNOWN, "control": Control.UNKNOWN, "randomised": None}), why
+
+
 def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = None,
                 simulate: bool = True, n_simulated: int = 20000) -> ClaimGrade:
     from charcot import CLINICAL_JUDGEMENT_STATEMENT
     from charcot.therapy.natural_history import simulate_natural_history
 
     kb = kb or get_knowledge()
-    aan, aan_reason = aan_class(claim)
-    trials_grade, cases_grade, alsu_reason = alsuntangled(claim, aan)
+    graded, unchecked = checkable_design(claim)
+    aan, aan_reason = aan_class(graded)
+    trials_grade, cases_grade, alsu_reason = alsuntangled(graded, aan)
+    if unchecked:
+        aan_reason = f"{unchecked}: {aan_reason}"
     flags = red_flags(claim)
     evidence, known = controlled_evidence(claim, kb)
     nh: NaturalHistoryResult | None = None
@@ -193,7 +222,7 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
     sources = sorted({"S-AANcls", "S-OCEBM", "S-ALSU-method", *(s for f in flags for s in f.sources),
                       *(["S-Bed16", "S-Ata14"] if nh else [])})
     return ClaimGrade(claim_text=claim.text.strip(), intervention=claim.intervention, aan_class=aan, aan_reason=aan_reason,
-                      ocebm_level=ocebm_level(claim), alsuntangled_trials=trials_grade, alsuntangled_cases=cases_grade,
+                      ocebm_level=ocebm_level(graded), alsuntangled_trials=trials_grade, alsuntangled_cases=cases_grade,
                       alsuntangled_reason=alsu_reason, certainty=certainty, red_flags=flags, controlled_evidence=evidence,
                       known_claims=known, natural_history=nh, verdict=verdict, advice=advice, sources=sources,
                       statement=CLINICAL_JUDGEMENT_STATEMENT)

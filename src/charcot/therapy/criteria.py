@@ -164,6 +164,9 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     if not affected:
         return _result(c, CriterionStatus.FAILED, "no clinically manifest ALS (presymptomatic)")
     if not c.diagnostic_categories:
+        if facts.clinical.als_diagnosed is False:  # symptomatic, in the diagnostic work-up: not yet ALS for a label
+            return _result(c, CriterionStatus.UNKNOWN, "symptomatic, but no ALS diagnosis is recorded by the matching "
+                                                       "date", missing="ALS diagnosis (date)")
         return _result(c, CriterionStatus.MET, "clinically manifest ALS")
     from charcot.clinical.criteria import CATEGORY_TITLES  # the words the clinical assessment prints
 

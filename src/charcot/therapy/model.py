@@ -88,6 +88,9 @@ class Genotype(UserRecord):
 class Clinical(UserRecord):
 
     affected: bool | None = Field(default=None, description="clinically manifest ALS (symptomatic)")
+    als_diagnosed: bool | None = Field(
+        default=None, description="ALS diagnosed by the matching date (a clinical record's diagnosis date): false for "
+                                  "a symptomatic person still in the diagnostic work-up; None when not said")
     presymptomatic_carrier: bool | None = None
     age: float | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     sex: str | None = Field(default=None, pattern=r"^(female|male|other)$")
