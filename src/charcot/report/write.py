@@ -15,8 +15,10 @@ OUTPUT_NAMES = ("report.html", "report.pdf", "report.json", "phenopacket.json")
 
 
 def write_report(report: Report, outdir: str | Path, *, pdf: bool = True,
-                 progress: Callable[[str], None] | None = None) -> dict[str, Path]:
-    """Render every format first, then move them into ``outdir`` together: a failure leaves no partial set."""
+                 progress: Callable[[str], None] | None = None,
+                 before_move: Callable[[], None] | None = None) -> dict[str, Path]:
+    """Render every format first, then move them into ``outdir`` together: a failure leaves no partial set.
+    ``before_move`` runs between the two (the web workspace claims the case there): if it raises, nothing is moved."""
     from charcot.report.phenopacket import render_phenopacket
     from charcot.report.render_html import render_html
     from charcot.report.render_json import render_json
@@ -37,6 +39,8 @@ def write_report(report: Report, outdir: str | Path, *, pdf: bool = True,
         say("rendering PDF")
         rendered["report.pdf"] = pdf_bytes()
     target = Path(outdir)
+    if before_move is not None:
+        before_move()
     with atomic_directory(target, names=OUTPUT_NAMES) as scratch:
         for name, data in rendered.items():
             (scratch / name).write_bytes(data)

@@ -157,13 +157,21 @@ def accept(store: Store, reanalysis_id: int, case_id: str, *, actor: str, pdf: b
             make_private(earlier)
             for f in earlier.iterdir():
                 os.chmod(f, 0o400)
-        write_report(report, store.case_dir(case_id), pdf=pdf)
-        make_private(store.case_dir(case_id))
         state = AMENDED if store.report_versions(case_id) else DRAFT
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
-        if not store.decide_reanalysis(reanalysis_id, status=ACCEPTED, by=actor, new_version=version + 1, state=state,
-                                       summary=summary, report_id=report.header.report_id):
-            raise DecisionRefused("this result was decided by someone else meanwhile")
+        seen = case["review_state"]
+
+        def claim() -> None:
+            # after rendering, before the files move in: the case must still be the version and review state checked
+            # above (a send-for-review or sign-off between the two would otherwise act on a report being replaced)
+            if not store.decide_reanalysis(reanalysis_id, status=ACCEPTED, by=actor, new_version=version + 1,
+                                           state=state, summary=summary, report_id=report.header.report_id,
+                                           expected_state=seen):
+                raise DecisionRefused("this result was decided, or the case was sent for review, signed off or "
+                                      "changed, by someone else meanwhile: reload the page")
+
+        write_report(report, store.case_dir(case_id), pdf=pdf, before_move=claim)
+        make_private(store.case_dir(case_id))
         store.set_findings(case_id, **_digest(report))
         _remove_waiting(store, [row["report_path"]])
         outcome = case_result(row)

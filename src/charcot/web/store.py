@@ -542,15 +542,21 @@ class Store:
             return None if row is None else _reanalysis_dict(row)
 
     def decide_reanalysis(self, reanalysis_id: int, *, status: str, by: str, new_version: int | None = None,
-                          state: str | None = None, summary: str | None = None, report_id: str | None = None) -> bool:
+                          state: str | None = None, summary: str | None = None, report_id: str | None = None,
+                          expected_state: str | None = None) -> bool:
         """Accept (the case moves to ``new_version`` in review ``state``) or dismiss a waiting result, in
-        one transaction; False when it is no longer waiting (decided or superseded meanwhile)."""
+        one transaction; False when it is no longer waiting (decided or superseded meanwhile), or, on accepting,
+        when the case is no longer at ``new_version - 1`` in ``expected_state`` (sent for review, signed off or
+        amended since the accepting request checked it: the claim is atomic with those conditional moves)."""
         with self.session() as s:
             row = s.get(ReanalysisRow, reanalysis_id, with_for_update=True)
             if row is None or row.status != NEEDS_REVIEW:
                 return False
+            case = s.get(Case, row.case_id, with_for_update=True)
+            if new_version is not None and (case is None or case.version != new_version - 1 or (
+                    expected_state is not None and case.review_state != expected_state)):
+                return False
             row.status, row.decided_by, row.decided_at, row.new_version = status, by[:80], _now(), new_version
-            case = s.get(Case, row.case_id)
             if case is not None and new_version is not None:
                 case.version = new_version
                 if state is not None:
