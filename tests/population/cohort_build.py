@@ -192,3 +192,27 @@ def alphamissense_tsv(vcf: Path, out: Path, seed: int = 11, bgzip: bool = True) 
         pysam.tabix_index(str(out), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True)
         plain.unlink()
     return scores
+
+
+def ft_cohort_vcf(source: Path, out: Path) -> Path:
+    """A real cohort VCF with a per-sample genotype filter as GATK VariantFiltration writes it
+    (--genotype-filter-expression "GQ < 20" --genotype-filter-name LowGQ: FT LowGQ or PASS)."""
+    with pysam.VariantFile(str(source)) as src:
+        header = src.header.copy()
+        header.add_line('##FORMAT=<ID=FT,Number=1,Type=String,Description="Genotype-level filter">')
+        with pysam.VariantFile(str(out), "wz", header=header) as dst:
+            for rec in src:
+                new = dst.new_record(contig=rec.contig, start=rec.start, stop=rec.stop, alleles=rec.alleles,
+                                     id=rec.id, qual=rec.qual, filter=list(rec.filter), info=dict(rec.info))
+                for sample in rec.samples:
+                    call, target = rec.samples[sample], new.samples[sample]
+                    for key in ("GT", "GQ", "DP"):
+                        if key in call and call[key] is not None and call[key] != (None, None):
+                            target[key] = call[key]
+                    target.phased = call.phased
+                    gq = call.get("GQ")
+                    if gq is not None and call["GT"] and None not in call["GT"]:
+                        target["FT"] = "LowGQ" if gq < 20 else "PASS"
+                dst.write(new)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out

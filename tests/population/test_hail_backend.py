@@ -29,6 +29,23 @@ def test_hail_equals_local(vcf: str, pheno: str, kwargs: dict) -> None:  # type:
     _assert_equal(DATA / vcf, DATA / pheno, kwargs)
 
 
+def test_hail_equals_local_with_genotype_qc(tmp_path: Path) -> None:
+    """--min-gq/--min-dp and the caller's own FORMAT/FT (GATK VariantFiltration style) set the same calls missing in
+    both backends: the same carriers, p-values, notes (with the count of carrier genotypes QC removed) and masks."""
+    from cohort_build import ft_cohort_vcf
+
+    sites = frozenset({("1", 10172, "CCCTAA", "C"), ("1", 13302, "C", "T")})
+    qc = _assert_equal(DATA / "cyvcf2_test.189samples.vcf.gz", DATA / "cohort189.pheno.tsv", {
+        "covariates": ["sex"], "all_genes": True,
+        "criteria": Criteria(max_af=0.05, plp_source="sites", plp_sites=sites, min_gq=20, min_dp=10)})
+    assert any(n.startswith("genotype QC: GQ >= 20, DP >= 10") for n in qc.notes)
+    ft = ft_cohort_vcf(DATA / "cyvcf2_test.189samples.vcf.gz", tmp_path / "cohort_ft.vcf.gz")
+    honoured = _assert_equal(ft, DATA / "cohort189.pheno.tsv", {
+        "covariates": ["sex"], "all_genes": True,
+        "criteria": Criteria(max_af=0.05, plp_source="sites", plp_sites=sites)})
+    assert any("FORMAT/FT filter PASS" in n for n in honoured.notes)
+
+
 def test_hail_equals_local_with_charcot_plp_and_kb_repeats(tmp_path: Path) -> None:
     """Default P/LP source (charcot ACMG, sites classified once in Python) and knowledge-base repeat loci,
     on the cohort built from real Pfeiffer panel records + KB-placed spikes and real EH v5 records."""

@@ -209,6 +209,22 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
                          notes=list(collapse.notes) + mask_notes, not_assessed=not_assessed, masks=mask_rows)
 
 
+def genotype_qc_note(criteria: Criteria, include_filtered: bool, has_ft: bool, failed: int) -> str:
+    """The one sentence saying which genotype QC the collapse applied and what it removed."""
+    rules = []
+    if criteria.min_gq is not None:
+        rules.append(f"GQ >= {criteria.min_gq}")
+    if criteria.min_dp is not None:
+        rules.append(f"DP >= {criteria.min_dp}")
+    if has_ft and not include_filtered:
+        rules.append("the sample's own FORMAT/FT filter PASS")
+    if not rules:
+        return ("genotype QC: none applied (no --min-gq or --min-dp, and no FORMAT/FT used): every call counts as "
+                "made, whatever its quality")
+    return (f"genotype QC: {', '.join(rules)}; a call failing it counts as missing (not carrying), as a no-call "
+            f"does: {failed} carrier genotype(s) of the reported alleles failed it")
+
+
 def run_burden(
     vcf: str | Path,
     phenotypes: str | Path,
@@ -289,6 +305,12 @@ def run_burden(
                              hint="name genes with --genes SOD1,FUS,... or test every annotated gene with --all-genes")
     if backend not in ("local", "hail"):
         raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
+    for option, value, fmt_id in (("--min-gq", criteria.min_gq, "GQ"), ("--min-dp", criteria.min_dp, "DP")):
+        # a threshold no call can meet would count every genotype as missing and read as "no carrier"
+        if value is not None and "##FORMAT=<ID=GT," in raw_header and f"##FORMAT=<ID={fmt_id}," not in raw_header:
+            raise InputError(f"{option} was given, but the cohort VCF declares no FORMAT/{fmt_id}: every genotype "
+                             "would count as missing and every gene read as free of carriers", path=vcf,
+                             hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
     not_assessed: list[dict[str, str]] = []
     if criteria.alphamissense:
         from charcot.population.alphamissense import read_columns
@@ -335,6 +357,11 @@ def run_burden(
                                  include_filtered=include_filtered, config=hail_config, raw_header=raw_header)
         startup = TIMINGS.get("start", 0.0)
     collapsed = time.perf_counter()
+    notes.append(genotype_qc_note(criteria, include_filtered, "##FORMAT=<ID=FT," in raw_header,
+                                  collapse.carrier_genotypes_failed_qc))
+    if collapse.records_skipped_filter:
+        notes.append(f"{collapse.records_skipped_filter} record(s) whose FILTER is not PASS were left out "
+                     "(--include-filtered uses them)")
     if len(vcf_samples) > len(analysed):
         notes.append(f"{len(vcf_samples) - len(analysed)} VCF sample(s) have no phenotype and were not analysed")
     if str_vcf is not None:
@@ -391,7 +418,8 @@ def run_burden(
         design = _design(pheno, collapse.samples, covariates)
         if collapse.mask_covariates:  # the same design as the Python SKAT (e.g. --repeat-covariate)
             design = np.column_stack([design, *(v.astype(np.float64) for v in collapse.mask_covariates.values())])
-        hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, design, analysed, is_case)
+        hail_p = skat_in_hail(vcf, collapse.mask_variants, results.masks, design, analysed, is_case,
+                              criteria=criteria, include_filtered=include_filtered)
         for m in results.masks:
             m.skat_p_hail = hail_p.get((m.gene, m.mask), math.nan)
         results.timings["hail_skat"] = round(time.perf_counter() - tested, 3)

@@ -106,6 +106,23 @@ def _info_value(hl: Any, info: Any, name: str, k: Any) -> Any:
     return value
 
 
+def genotype_qc(hl: Any, mt: Any, criteria: Criteria, include_filtered: bool) -> Any:
+    """The same genotype QC as the local backend: an entry whose GQ/DP is below ``criteria.min_gq/min_dp`` or
+    missing, or whose FORMAT/FT is set and not PASS (unless ``include_filtered``), gets a missing GT; the call as
+    read stays in ``raw_GT``."""
+    fields = set(mt.entry.dtype.fields)
+    failed = hl.bool(False)
+    for name, cut in (("GQ", criteria.min_gq), ("DP", criteria.min_dp)):
+        if cut is None:
+            continue
+        failed = failed | (hl.or_else(mt[name] < cut, True) if name in fields else hl.bool(True))
+    if not include_filtered and "FT" in fields:
+        ft = mt.FT
+        text = hl.delimit(ft, ";") if isinstance(ft.dtype, hl.tarray | hl.tset) else hl.str(ft)
+        failed = failed | ~hl.or_else(hl.literal({"PASS", ".", ""}).contains(text), True)
+    return mt.annotate_entries(raw_GT=mt.GT, GT=hl.or_missing(~failed, mt.GT))
+
+
 def _read_header(path: str) -> str:
     from cyvcf2 import VCF
 
@@ -156,6 +173,7 @@ def _collapse_hail(
         keep = hl.is_missing(mt.filters) | (hl.len(mt.filters) == 0)
         skipped = mt.aggregate_rows(hl.agg.count_where(~keep))
         mt = mt.filter_rows(keep)
+    mt = genotype_qc(hl, mt, criteria, include_filtered)
     # one row per ALT allele
     mt = mt.annotate_rows(k=hl.range(1, hl.len(mt.alleles)))
     mt = mt.explode_rows(mt.k)
@@ -297,6 +315,10 @@ def _collapse_hail(
             found.any(lambda t: (t[0] == g) & t[2])]),
             hl.set(found.filter(lambda t: t[0] == g).map(lambda t: t[1]))))
     mt = mt.annotate_rows(mask_pairs=mask_list)
+    # carriers of a reported allele (a qualifying or a mask variant) whose genotype failed QC, as burden_local
+    failed_qc = mt.aggregate_entries(hl.agg.count_where(
+        ((hl.len(mt.pairs) > 0) | (hl.len(mt.mask_pairs) > 0)) & hl.is_missing(mt.GT)
+        & hl.or_else(mt.raw_GT.contains_allele(mt.k), False)))
     no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
     q = mt.filter_rows(hl.len(mt.pairs) > 0)
     q = q.explode_rows(q.pairs)
@@ -338,6 +360,7 @@ def _collapse_hail(
     result.mask_variants.sort(key=lambda v: v.key)
     result.records_read = int(records_read)
     result.records_skipped_filter = int(skipped)
+    result.carrier_genotypes_failed_qc = int(failed_qc)
     result.missense_without_revel = {str(g): int(c) for g, c in no_revel_counts.items()}
     result.annotation = spec.tag if spec else None
     return result
@@ -374,7 +397,7 @@ def fisher_in_hail(tables: list[tuple[int, int, int, int]]) -> list[float]:
 
 def skat_in_hail(
     path: str, mask_variants: list[MaskVariant], masks: list[Any], design: Any, analysed: list[str],
-    is_case: list[bool],
+    is_case: list[bool], criteria: Criteria | None = None, include_filtered: bool = False,
 ) -> dict[tuple[str, str], float]:
     """SKAT p-values of every gene x mask computed by Hail's own ``hl.skat`` (logistic, Davies), on the same
     variants, dosages (missing = 0), Beta(MAF; 1, 25) weights (Hail takes their square) and covariates as the
@@ -407,6 +430,7 @@ def skat_in_hail(
         return {}
     mt = _read_matrix(hl, path)
     mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
+    mt = genotype_qc(hl, mt, criteria or Criteria(), include_filtered)  # the genotypes the collapse counted
     covs = {s: [float(x) for x in design[i, 1:]] for i, s in enumerate(analysed)}
     mt = mt.annotate_cols(y=hl.literal(dict(zip(analysed, [1.0 if c else 0.0 for c in is_case], strict=True)))[mt.s],
                           # typed: with no covariate every value is an empty list, whose type Hail cannot impute

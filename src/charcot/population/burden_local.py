@@ -91,9 +91,15 @@ def collapse_job(job: Job) -> Collapse:
     spec: AnnotationSpec | None = annotation_spec(vcf.raw_header)
     result.annotation = spec.tag if spec else None
     header_infos = set()
+    header_formats = set()
     for line in vcf.raw_header.splitlines():
         if line.startswith("##INFO=<ID="):
             header_infos.add(line[11:].split(",", 1)[0])
+        elif line.startswith("##FORMAT=<ID="):
+            header_formats.add(line[13:].split(",", 1)[0])
+    min_gq, min_dp = job.criteria.min_gq, job.criteria.min_dp
+    use_ft = not job.include_filtered and "FT" in header_formats
+    use_qc = min_gq is not None or min_dp is not None or use_ft
     af_fields = [f for f in POPULATION_AF_FIELDS if f in header_infos]
     revel_fields = [f for f in REVEL_FIELDS if f in header_infos]
     has_clnsig = "CLNSIG" in header_infos and job.criteria.plp_source == "clinvar"
@@ -128,6 +134,7 @@ def collapse_job(job: Job) -> Collapse:
         # genotypes are decoded only for an allele that needs them (a qualifying allele, or one without a
         # population frequency whose rarity is judged on the cohort): most records of a cohort need none
         gt: np.ndarray | None = None
+        raw_gt: np.ndarray | None = None  # the genotypes before QC, where QC set some missing
         n_called_alleles = 0
         annotation = variant.INFO.get(spec.tag) if spec else None
         clnsig = variant.INFO.get("CLNSIG") if has_clnsig else None
@@ -155,6 +162,11 @@ def collapse_job(job: Job) -> Collapse:
                 if gt is None:
                     array = variant.genotype.array()  # n x (ploidy + 1): the last column is the phased flag
                     gt = array[:, :-1] if identity else array[idx, :-1]  # -1 = missing allele
+                    if use_qc:
+                        failed = _failed_qc(variant, idx, identity, min_gq, min_dp, use_ft)
+                        if failed.any():
+                            raw_gt = gt.copy()
+                            gt[failed] = -1  # a genotype failing QC is missing, as a no-call is
                     n_called_alleles = int(np.count_nonzero(gt >= 0))
                 # flat positions of this allele's copies (sample = position // ploidy), in sample order
                 hit_cells = np.flatnonzero(gt == k)
@@ -180,6 +192,7 @@ def collapse_job(job: Job) -> Collapse:
             index, dosage = np.unique(hit_cells // gt.shape[1], return_counts=True)  # carriers, copies carried
             n_case = int(np.count_nonzero(is_case[index]))
             n_ctrl = int(index.size - n_case)
+            emitted = False
             for gene in sorted(set(cls.by_gene) | am_genes):
                 wide_classes = cls.by_gene.get(gene, set())
                 if job.genes is not None and gene.upper() not in job.genes:
@@ -191,8 +204,10 @@ def collapse_job(job: Job) -> Collapse:
                     result.mask_variants.append(MaskVariant(
                         gene, kind, chrom, int(variant.POS), variant.REF, alt, af_used, int(hit_cells.size),
                         index.astype(np.int64), dosage.astype(np.int8), am=am))
+                    emitted = True
                 classes = {c for c in wide_classes if rare or c not in ("lof", "missense")}
                 for name in sorted(classes):
+                    emitted = True
                     group_key = (gene, name)
                     group = result.groups.get(group_key)
                     if group is None:
@@ -202,10 +217,37 @@ def collapse_job(job: Job) -> Collapse:
                     group.n_variants += 1
                     result.variants.append(QualifyingVariant(
                         chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl))
+            if emitted and raw_gt is not None:
+                # carriers of this allele whose genotype failed QC (counted once per reported allele)
+                before = np.unique(np.flatnonzero(raw_gt == k) // raw_gt.shape[1])
+                result.carrier_genotypes_failed_qc += int(before.size - index.size)
     vcf.close()
     if am_scores is not None:
         am_scores.close()
     return result
+
+
+def _failed_qc(variant: Any, idx: np.ndarray, identity: bool, min_gq: int | None, min_dp: int | None,
+               use_ft: bool) -> np.ndarray:
+    """Analysed samples whose call fails genotype QC: GQ/DP below the threshold or absent (htslib's missing
+    and end-of-vector values are below any threshold), or the sample's own FORMAT/FT set and not PASS."""
+    n = idx.size
+    failed = np.zeros(n, dtype=bool)
+    for name, cut in (("GQ", min_gq), ("DP", min_dp)):
+        if cut is None:
+            continue
+        values = variant.format(name)
+        if values is None:  # the record carries no such field: no call can be held to the threshold
+            failed[:] = True
+            continue
+        column = values[:, 0] if identity else values[idx, 0]
+        failed |= column < cut
+    if use_ft:
+        ft = variant.format("FT")
+        if ft is not None:
+            column = ft if identity else ft[idx]
+            failed |= ~np.isin(column, ("PASS", ".", ""))
+    return failed
 
 
 def plan_regions(path: str, workers: int) -> list[tuple[tuple[str, int, int], ...]] | None:

@@ -60,7 +60,12 @@ def burden(
     repeat_loci: Path | None = typer.Option(None, "--repeat-loci",
                                             help="Override the repeat loci: TSV gene,chrom,start,end,threshold."),
     workers: int = typer.Option(2, "--workers", help="Local backend processes (needs an index)."),
-    include_filtered: bool = typer.Option(False, "--include-filtered", help="Also use non-PASS records."),
+    include_filtered: bool = typer.Option(False, "--include-filtered",
+                                          help="Also use non-PASS records, and calls whose own FORMAT/FT is set."),
+    min_gq: int | None = typer.Option(None, "--min-gq", metavar="N",
+                                      help="Genotype QC: a call with GQ below N (or none) counts as missing."),
+    min_dp: int | None = typer.Option(None, "--min-dp", metavar="N",
+                                      help="Genotype QC: a call with DP below N (or none) counts as missing."),
     hail_master: str = typer.Option("", "--hail-master", help="Spark master for --backend hail (default local[2])."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the QQ and forest plots."),
     repeat_covariate: bool = typer.Option(False, "--repeat-covariate",
@@ -99,7 +104,8 @@ def burden(
             raise ConfigurationError("--backend hail needs Hail, which is not installed in this environment",
                                      hint="use --backend local, or run in the Hail environment (make hail-venv; "
                                           "pip install 'charcot[hail]')")
-    criteria = Criteria(max_af=max_af, revel_min=revel_min, plp_source=source, am_min=am_min,
+    criteria = Criteria(max_af=max_af, revel_min=revel_min, plp_source=source, am_min=am_min, min_gq=min_gq,
+                        min_dp=min_dp,
                         alphamissense=str(alphamissense) if alphamissense else None,
                         plp_sites=read_plp_sites(str(plp_sites)) if plp_sites else frozenset())
     gene_list = split_terms(genes)

@@ -56,6 +56,9 @@ class Collapse:
     variants: list[QualifyingVariant] = field(default_factory=list)
     records_read: int = 0
     records_skipped_filter: int = 0
+    # genotype QC (Criteria.min_gq/min_dp, FORMAT/FT): carrier genotypes of the reported alleles (a qualifying
+    # variant or a mask variant) that failed it and were counted as missing
+    carrier_genotypes_failed_qc: int = 0
     missense_without_revel: dict[str, int] = field(default_factory=dict)  # gene -> count (not assessed)
     annotation: str | None = None  # CSQ / ANN / BCSQ / None
     notes: list[str] = field(default_factory=list)
@@ -77,6 +80,7 @@ class Collapse:
         self.mask_variants.extend(other.mask_variants)
         self.records_read += other.records_read
         self.records_skipped_filter += other.records_skipped_filter
+        self.carrier_genotypes_failed_qc += other.carrier_genotypes_failed_qc
         for gene, n in other.missense_without_revel.items():
             self.missense_without_revel[gene] = self.missense_without_revel.get(gene, 0) + n
         self.annotation = self.annotation or other.annotation

@@ -74,12 +74,22 @@ class Criteria:
     # gene x mask tests only: AlphaMissense TSV (charcot.population.alphamissense) and its cut-off
     alphamissense: str | None = None
     am_min: float = 0.564  # > this = "likely pathogenic" (Cheng et al. 2023)
+    # genotype QC (both backends): a sample's call below these, or with its own FORMAT/FT filter set (unless
+    # --include-filtered), counts as missing (not carrying), as a no-call does. None = not applied; a call without
+    # the field fails a threshold that is set (as in ``charcot interpret --min-gq/--min-dp``).
+    min_gq: int | None = None
+    min_dp: int | None = None
 
     def __post_init__(self) -> None:
         if self.plp_source not in PLP_SOURCES:
             from charcot.errors import InputError
 
             raise InputError(f"unknown P/LP source {self.plp_source!r}", hint="use charcot, clinvar or sites")
+        for option, value in (("--min-gq", self.min_gq), ("--min-dp", self.min_dp)):
+            if value is not None and value < 0:
+                from charcot.errors import InputError
+
+                raise InputError(f"{option} {value} is negative: the values start at 0", hint=f"give {option} 0 or more")
 
     def plp_genes(self) -> dict[tuple[str, int, str, str], set[str]]:
         """Site -> panel genes it is P/LP in (plp_source charcot)."""
