@@ -614,12 +614,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     _FILTERS = ("gene", "variant", "acmg_class", "repeat", "state", "patient", "needs_review")
 
+    def _list_detail(what: str, number: int, filters: dict[str, str], shown: int, total: int) -> str:
+        """An audit entry's detail for a list or search of patients' records: what was asked and how much it showed
+        (a search by gene or variant discloses who carries it, so it is an access to every record it lists)."""
+        asked = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()))
+        return f"{what} page {number}{f' searched {asked}' if asked else ''}: {shown} of {total} shown"
+
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
         number, per = _page_args(request)
         filters = {k: request.query_params.get(k, "")[:120] for k in _FILTERS if request.query_params.get(k)}
         cases, total = store.list_cases(number, per, **filters)
         principal = who(request)
+        store.audit(principal.username, "list", detail=_list_detail("case list", number, filters, len(cases), total))
         return page("cases.html.j2", request, cases=cases, total=total, page_no=number, per_page=per,
                     pages=max(1, -(-total // per)), filters=filters, classes=ACMG_CLASSES,
                     states=(DRAFT, IN_REVIEW, FINAL, AMENDED), job=dict(reanalysis_job),
@@ -630,6 +637,8 @@ def create_app(settings: Settings) -> FastAPI:
         number, per = _page_args(request)
         filters = {k: request.query_params.get(k, "")[:120] for k in _FILTERS if request.query_params.get(k)}
         cases, total = store.list_cases(number, per, **filters)
+        store.audit(who(request).username, "list",
+                    detail=_list_detail("case list (API)", number, filters, len(cases), total))
         return {"page": number, "per_page": per, "total": total,
                 "cases": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in c.items()} for c in cases]}
 
@@ -707,8 +716,11 @@ def create_app(settings: Settings) -> FastAPI:
         return case
 
     @app.get("/api/cases/{case_id}")
-    def api_case(case_id: str) -> dict[str, Any]:
+    def api_case(request: Request, case_id: str) -> dict[str, Any]:
         case = _case_or_404(case_id)
+        # the case page polls this while the report is built: one entry per reader and case in ten minutes
+        store.audit_once(who(request).username, "view", case_id=case_id, patient=case["patient"],
+                         detail="case status (API)")
         return {"id": case["id"], "status": case["status"], "progress": case["progress"], "error": case["error"],
                 "report_id": case["report_id"], "patient": case["patient"], "review_state": case["review_state"],
                 "version": case["version"],
@@ -1046,6 +1058,7 @@ def create_app(settings: Settings) -> FastAPI:
     def patients(request: Request) -> HTMLResponse:
         number, per = _page_args(request)
         rows, total = store.list_patients(number, per)
+        store.audit(who(request).username, "list", detail=_list_detail("patient list", number, {}, len(rows), total))
         return page("patients.html.j2", request, patients=rows, total=total, page_no=number,
                     pages=max(1, -(-total // per)), per_page=per)
 
@@ -1154,14 +1167,17 @@ def create_app(settings: Settings) -> FastAPI:
     # ------------------------------------------------------------------------------ cohort
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard(request: Request) -> HTMLResponse:
-        who(request)
-        return page("dashboard.html.j2", request, counts=store.cohort_counts())
+        principal = who(request)
+        counts = store.cohort_counts()
+        store.audit(principal.username, "view", detail="cohort dashboard (counts over every case)")
+        return page("dashboard.html.j2", request, counts=counts)
 
     @app.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request) -> HTMLResponse:
-        need(request, "audit")
+        principal = need(request, "audit")
         number, per = _page_args(request)
         rows, total = store.audit_page(number, per)
+        store.audit(principal.username, "view", detail=f"audit trail page {number}")
         return page("audit.html.j2", request, rows=rows, total=total, page_no=number, per_page=per,
                     pages=max(1, -(-total // per)))
 

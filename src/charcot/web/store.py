@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -586,6 +586,21 @@ class Store:
         with self.session() as s:
             s.add(AuditRow(actor=actor[:80], action=action[:30], case_id=case_id, patient=patient and patient[:120],
                            detail=detail[:4000]))
+
+    def audit_once(self, actor: str, action: str, *, case_id: str | None = None, patient: str | None = None,
+                   detail: str = "", within_seconds: int = 600) -> bool:
+        """Audit a read that a page repeats by itself (the case page polls the status API while a report is built):
+        one entry per actor, action, case, patient and detail in ``within_seconds``. True when an entry was added."""
+        since = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=within_seconds)
+        with self.session() as s:
+            q = select(AuditRow.id).where(AuditRow.actor == actor[:80], AuditRow.action == action[:30],
+                                          AuditRow.detail == detail[:4000], AuditRow.at >= since)
+            q = q.where(AuditRow.case_id == case_id) if case_id is not None else q.where(AuditRow.case_id.is_(None))
+            q = q.where(AuditRow.patient == patient[:120]) if patient is not None else q.where(AuditRow.patient.is_(None))
+            if s.execute(q.limit(1)).first() is not None:
+                return False
+        self.audit(actor, action, case_id=case_id, patient=patient, detail=detail)
+        return True
 
     @staticmethod
     def _audit_query(case_id: str | None, patient: str | None) -> Any:
