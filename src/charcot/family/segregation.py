@@ -14,7 +14,10 @@
   affected relative does not carry the variant and FLB ≤ 1/32. Only the proband's own family counts (people
   linked to the proband by parent-child lines; another family of the PED is named in a note); the model is
   dominant, so a recessive-only gene gets no factor, and neither does a carrier of two non-carrier parents (a de
-  novo event the model cannot represent).
+  novo event the model cannot represent). A variant on X outside the PARs in a gene the knowledge base records as
+  X-linked (UBQLN2) is assessed with X-linked transmission (hemizygous men, a father's X to his daughters only, a
+  son's X from his mother: a son carrying what his mother does not is named); on Y, MT or X in another gene PP1 is
+  not assessed.
 * PS2 / PM6 — de novo (see denovo.py), parentage checked by Mendelian consistency over the VCF; a son's variant on
   X outside the PARs is decided on his mother's call, maternity checked on mother-son genotypes.
 * PM3 / BP2 — phase of two heterozygous variants in one recessive gene (see phase.py), never applied by the phase
@@ -245,13 +248,19 @@ def _parentage(vcf_path: Path, idx: tuple[int, ...]) -> tuple[bool, str]:
 
 
 def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: dict[str, TestResult],
-                             nonpenetrance: float | None = None, proband: str | None = None) -> tuple[float, str]:
+                             nonpenetrance: float | None = None, proband: str | None = None,
+                             x_linked: bool = False) -> tuple[float, str]:
     """Full-likelihood Bayes factor for co-segregation (see module docstring) and the model used.
 
     With ``proband`` the factor is conditioned on the proband (ascertainment): the proband's own
     genotype and phenotype are why the family was studied, so their association is divided out,
     FLB = [P(G, P | causal) / (P(G)·P(P))] / [the same for the proband's data alone]. A trio whose
-    only affected member is the proband then carries no co-segregation evidence."""
+    only affected member is the proband then carries no co-segregation evidence.
+
+    ``x_linked``: a variant on X outside the PARs in an X-linked gene. Transmission is X-linked (a father passes his
+    X to every daughter and to no son; males are hemizygous), founders' priors are Hardy-Weinberg for women and the
+    allele frequency for men, and heterozygous women take the gene's own female non-penetrance when the knowledge
+    base records one. Every family member's sex must be known (InputError otherwise)."""
     from charcot.family.penetrance import POPULATION_LIFETIME_RISK, PenetranceModel, penetrance_record
     from charcot.family.risk import DEFAULT_CARRIER_FREQUENCY, _likelihood, solve
 
@@ -271,13 +280,32 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
             if record.population and record.population.carrier_frequency:
                 cf = record.population.carrier_frequency
             label = f"{record.gene} age curve: {curve.title or 'the default curve'}, x = {x:g}"
+    female_model = model
+    founder_prior = None
+    if x_linked:
+        unknown = [iid for iid in pedigree.ids if pedigree[iid].sex is Sex.UNKNOWN]
+        if unknown:
+            raise InputError(f"the variant is on chromosome X in an X-linked gene, and the X-linked co-segregation "
+                             f"model needs every family member's sex: unknown for {', '.join(unknown[:10])}",
+                             path=pedigree.source, hint="record sex in column 5 of the PED file (1 male, 2 female)")
+        female = np.array([pedigree[iid].sex is Sex.FEMALE for iid in pedigree.ids])
+        q = cf  # the allele frequency: a man's carrier frequency (as charcot.family.risk)
+        founder_prior = np.where(female[:, None], np.array([(1 - q) ** 2, 2 * q * (1 - q), q * q]),
+                                 np.array([1 - q, q, 0.0]))
+        if gene and model is not None:
+            record = penetrance_record(gene)
+            if record.female_nonpenetrance is not None:
+                female_model = PenetranceModel(model.curve, record.female_nonpenetrance, POPULATION_LIFETIME_RISK)
+                label += f", heterozygous women x = {record.female_nonpenetrance:g}"
+        label += "; X-linked transmission (hemizygous men; a father's X goes to his daughters only)"
     pheno = np.ones((len(pedigree), 3))
     geno = np.ones((len(pedigree), 3))
     for k, iid in enumerate(pedigree.ids):
         obs = pedigree.observations.get(iid, Observation())
         status = pedigree.status_of(iid)
         if model is not None:
-            pheno[k] = _likelihood(model, status, obs.model_copy(update={"test": TestResult.UNTESTED}))
+            own = female_model if pedigree[iid].sex is Sex.FEMALE and female_model is not None else model
+            pheno[k] = _likelihood(own, status, obs.model_copy(update={"test": TestResult.UNTESTED}))
         elif status is Status.AFFECTED:
             pheno[k] = [POPULATION_LIFETIME_RISK, 1 - x, 1 - x]
         g = genotypes.get(iid, TestResult.UNTESTED)
@@ -287,12 +315,12 @@ def segregation_bayes_factor(pedigree: Pedigree, gene: str | None, genotypes: di
             geno[k] = [1.0, 0.0, 0.0]
     from charcot.family.risk import pedigree_graph
 
-    graph = pedigree_graph(pedigree)
+    graph = pedigree_graph(pedigree, x_linked=x_linked)
 
     def log_factor(ph: np.ndarray, ge: np.ndarray) -> float:
-        full = solve(pedigree, ph * ge, cf, graph=graph).log_likelihood
-        only_g = solve(pedigree, ge, cf, graph=graph).log_likelihood
-        only_p = solve(pedigree, ph, cf, graph=graph).log_likelihood
+        full = solve(pedigree, ph * ge, cf, graph=graph, founder_prior=founder_prior).log_likelihood
+        only_g = solve(pedigree, ge, cf, graph=graph, founder_prior=founder_prior).log_likelihood
+        only_p = solve(pedigree, ph, cf, graph=graph, founder_prior=founder_prior).log_likelihood
         return full - only_g - only_p
 
     value = log_factor(pheno, geno)
@@ -342,15 +370,29 @@ def _segregation_evidence(flb: float, label: str, affected_noncarrier: list[str]
     return out
 
 
-def _carrier_of_noncarriers(pedigree: Pedigree, typed: dict[str, TestResult]) -> tuple[str, str, str] | None:
-    """(child, father, mother) for the first confidently typed carrier whose two parents are confidently typed
-    non-carriers (autosomal transmission cannot explain it), else None."""
+def _carrier_of_noncarriers(pedigree: Pedigree, typed: dict[str, TestResult],
+                            x_linked: bool = False) -> tuple[str, str] | None:
+    """(child, the clause naming the parents) for the first confidently typed carrier whose transmitting parents are confidently
+    typed non-carriers: both parents (autosomal, or a daughter's X), or the mother alone for a son's X, whose father
+    passes him no X. None when every carrier can have the variant from a parent."""
     for iid, t in typed.items():
         ind = pedigree[iid]
-        if (t is TestResult.CARRIER and ind.father is not None and ind.mother is not None
-                and typed.get(ind.father) is TestResult.NONCARRIER and typed.get(ind.mother) is TestResult.NONCARRIER):
-            return iid, ind.father, ind.mother
+        if t is not TestResult.CARRIER or ind.mother is None:
+            continue
+        if x_linked and ind.sex is Sex.MALE:
+            if typed.get(ind.mother) is TestResult.NONCARRIER:
+                return iid, f"his mother {ind.mother} (a son has his X from his mother alone) does not"
+        elif ind.father is not None and typed.get(ind.father) is TestResult.NONCARRIER \
+                and typed.get(ind.mother) is TestResult.NONCARRIER:
+            return iid, f"neither parent ({ind.father}, {ind.mother}) does"
     return None
+
+
+def _x_linked_genes() -> set[str]:
+    """Panel genes whose ALS inheritance the knowledge base records as X-linked."""
+    from charcot.knowledge import get_knowledge
+
+    return {gene.symbol for gene in get_knowledge().genes if any(i.value.startswith("XL") for i in gene.inheritance)}
 
 
 def _hemizygous_de_novo(vcf: Path, proband: str, mother: str | None, calls: dict[str, dn.Call],
@@ -439,6 +481,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
     build = build or detected
     regions = _gene_regions(build)
     recessive = _recessive_only_genes()
+    x_linked_genes = _x_linked_genes()
     # keys are compared without a 'chr' prefix (results are keyed so): 'chr1-…' and '1-…' are one variant
     wanted = {k.strip().removeprefix("chr") for k in variant_keys} if variant_keys is not None else None
     if wanted is None and not regions:
@@ -534,14 +577,19 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                 aff_car = [iid for iid, t in typed.items() if iid != proband
                            and t is TestResult.CARRIER and pedigree.status_of(iid) is Status.AFFECTED]
                 informative = [iid for iid in typed if pedigree.status_of(iid) is not Status.UNKNOWN]
-                if sex_linked:
+                # X outside the PARs in a gene the knowledge base records as X-linked: the X-linked model
+                x_model = cls == "x" and gene in x_linked_genes
+                if sex_linked and not x_model:
                     where = {"x": "chromosome X outside the pseudoautosomal regions", "y": "chromosome Y",
                              "mt": "the mitochondrial genome"}[cls]
                     rule = {"x": "a father passes no X to his sons", "y": "it passes from father to son only",
                             "mt": "it passes from the mother only"}[cls]
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
-                                             reason=f"not assessed: the co-segregation model is autosomal and this "
-                                             f"variant is on {where}, where {rule}", sources=SEG_SOURCES))
+                                             reason=f"not assessed: the co-segregation model is autosomal (X-linked "
+                                             f"only for a gene the knowledge base records as X-linked) and this "
+                                             f"variant is on {where}, where {rule}"
+                                             + (f"; {gene} is not recorded as X-linked" if cls == "x" and gene
+                                                else ""), sources=SEG_SOURCES))
                 elif typed.get(proband) is TestResult.NONCARRIER:
                     # the factor is conditioned on the proband carrying the variant (ascertainment): for a variant
                     # the proband does not carry it would count relatives' carriers as co-segregation
@@ -549,15 +597,15 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              reason="not assessed: the proband does not carry this variant "
                                              "(confident homozygous-reference call), so it cannot co-segregate with "
                                              "the proband's disease", sources=SEG_SOURCES))
-                elif unexplained := _carrier_of_noncarriers(family, typed):
+                elif unexplained := _carrier_of_noncarriers(family, typed, x_linked=x_model):
                     # the peeling model has no mutation: it would call these genotypes 'impossible' and say nothing
                     # of why; a variant that has not passed through the family cannot co-segregate with its disease
-                    who, father, mother = unexplained
+                    who, parents = unexplained
                     what = ("a de novo variant in the proband (see PS2/PM6)" if who == proband
                             else f"a de novo variant in {who}")
                     evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
-                                             reason=f"not assessed: {who} carries the variant and neither parent "
-                                             f"({father}, {mother}) does, as confidently genotyped: {what}, or a "
+                                             reason=f"not assessed: {who} carries the variant and {parents}, "
+                                             f"as confidently genotyped: {what}, or a "
                                              "genotyping or sample error; a variant that did not pass from parent to "
                                              "child there cannot co-segregate through it", sources=SEG_SOURCES))
                 elif gene in recessive:
@@ -577,7 +625,8 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
                                              "needs at least 2", sources=SEG_SOURCES))
                 else:
                     try:
-                        flb, label = segregation_bayes_factor(family, gene, typed, proband=proband)
+                        flb, label = segregation_bayes_factor(family, gene, typed, proband=proband,
+                                                              x_linked=x_model)
                         evidence.extend(_segregation_evidence(flb, label, aff_non, len(typed), aff_car))
                     except InputError as exc:
                         evidence.append(Evidence(criterion="PP1", strength="Supporting", applied=False,
