@@ -742,7 +742,8 @@ def create_app(settings: Settings) -> FastAPI:
     def show_case(request: Request, case_id: str) -> HTMLResponse:
         principal = who(request)
         case = _case_or_404(case_id)
-        store.audit(principal.username, "view", case_id=case_id, patient=case["patient"])
+        store.audit(principal.username, "view", case_id=case_id, patient=case["patient"],
+                    detail=f"case page (version {case['version']})")
         users = [u for u in store.users() if not u["disabled"] and u["role"] in ("reviewer", "laboratory_scientist", "admin")]
         outputs = [n for n in _OUTPUTS if (store.case_dir(case_id) / n).is_file()]
         from charcot.web.reanalysis import accept_problem, case_result
