@@ -1194,7 +1194,7 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
                 result += "; the sample has a no-call at some of its records: those positions were not assessed " \
                           "(see not assessed)"
             if EXCLUDED_CALLS_PREFIX in kinds:
-                result += ("; a call of the sample was left out (its FILTER or the GQ/DP thresholds): not classified, "
+                result += ("; a call of the sample was left out (its FILTER, the GQ/DP thresholds or a half-call): not classified, "
                            "that position was not assessed (see not assessed)")
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
@@ -1323,7 +1323,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
                                + ("among the calls classified " if left else "")
                                + f"in the {len(genetics.genes_assessed)} genes assessed"
-                               + (f" ({len(left)} call(s) left out by their FILTER or the GQ/DP thresholds were not "
+                               + (f" ({len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
                                   "classified: see below)" if left else "")
                                + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
@@ -1354,7 +1354,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                      if not ex.known_pathogenic and ex.coding_or_splice and ex.gene in left_out})
     if others:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
-            f"{', '.join(others)}: the sample has variant calls left out by their FILTER or the GQ/DP thresholds in "
+            f"{', '.join(others)}: the sample has variant calls left out by their FILTER, the GQ/DP thresholds or as half-calls in "
             f"{'this gene' if len(others) == 1 else 'these genes'}; they were not classified, and those positions are "
             "listed in the appendix.")))
     if tier2:
