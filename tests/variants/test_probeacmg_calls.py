@@ -56,3 +56,18 @@ def test_the_spanning_deletion_allele_is_not_a_structural_variant(tmp_path: Path
     (f,) = [f for f in result.findings if f.gene == "SOD1"]
     assert f.alt == "T"
     assert "structural-variant record *" not in " ".join(f"{n.what} {n.reason}" for n in result.not_assessed)
+
+
+def test_a_low_confidence_call_kept_is_flagged(tmp_path: Path) -> None:
+    # probeacmg review: without --min-gq a GQ 5 (or QUAL 8) call was reported as any other; the caller's own
+    # numbers say it is less than 99 % sure. The flag reaches every output through the finding
+    # (report item line, HTML "Confirm:", interpret table, TSV)
+    chrom, start, end, _strand = exon("SOD1", 2, Build.GRCh38)
+    pos = (start + end) // 2
+    for rec, words in ((Rec(chrom, pos, "G", "T", gq=5), "GQ 5"), (Rec(chrom, pos, "G", "T", qual="8"), "QUAL 8"),
+                       (Rec(chrom, pos, "G", "T", gq=5, qual="8.5"), "QUAL 8.5")):
+        (f,) = [f for f in interpret(_sod1(tmp_path, [rec]), sex="female").findings if f.gene == "SOD1"]
+        assert f.call_quality_flag is not None and words in f.call_quality_flag
+    (f,) = [f for f in interpret(_sod1(tmp_path, [Rec(chrom, pos, "G", "T")]), sex="female").findings
+            if f.gene == "SOD1"]
+    assert f.call_quality_flag is None  # GQ 99, QUAL 50

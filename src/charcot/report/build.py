@@ -434,6 +434,7 @@ def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = N
         risk_allele_sources=list(risk.sources) if risk is not None else [],
         vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
         allele_reads=raw.allele_reads, total_reads=raw.total_reads, allele_balance_flag=raw.allele_balance_flag,
+        call_quality_flag=raw.call_quality_flag,
     )
     finding.known_prognosis = _known_prognosis(finding)
     return finding
@@ -1277,6 +1278,8 @@ def finding_line(f: VariantFinding) -> str:
         line += f" ({f.inheritance})"
     if f.allele_balance_flag:
         line += f"; {f.allele_balance_flag}"
+    if f.call_quality_flag:
+        line += f"; {f.call_quality_flag}"
     return line
 
 

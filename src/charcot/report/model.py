@@ -133,6 +133,7 @@ class VariantFinding(_Model):
     allele_reads: int | None = None
     total_reads: int | None = None
     allele_balance_flag: str | None = None
+    call_quality_flag: str | None = None  # QUAL/GQ below 20 on a kept call: confirm it
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)

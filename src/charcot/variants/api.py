@@ -1024,7 +1024,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     if place is None:
         return None
     where, position = place
-    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter, call_quality_flag(call),
             call.not_left_aligned, *_field_values(ann.frequencies, ann.predictors), annotated,
             engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), position
 
@@ -1368,7 +1368,25 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=classification, not_classified=not_classified,
         clinvar_discordance=discordance,
-        inheritance=_inheritance(gene, zyg, sex), notes=notes)
+        inheritance=_inheritance(gene, zyg, sex), notes=notes, call_quality_flag=call_quality_flag(call))
+
+
+#: below these the caller is less than 99 % sure (phred 20) that the variant is present (QUAL) or of the genotype (GQ)
+LOW_QUAL = 20.0
+LOW_GQ = 20
+
+
+def call_quality_flag(call: Call) -> str | None:
+    """Why a kept call (FILTER PASS or not applied, above any --min-gq) needs confirming: the caller's own QUAL or GQ
+    says it is less than 99 % sure of it; None otherwise. A run without --min-gq kept a GQ 3 call silently."""
+    said = []
+    if call.qual is not None and call.qual < LOW_QUAL:
+        said.append(f"QUAL {call.qual:g} (below {LOW_QUAL:g}: the caller is less than 99 % sure the variant is present)")
+    if call.gq is not None and call.gq < LOW_GQ:
+        said.append(f"GQ {call.gq} (below {LOW_GQ}: the caller is less than 99 % sure of the genotype)")
+    if not said:
+        return None
+    return "low-confidence call, " + " and ".join(said) + ": check the reads and confirm it by an orthogonal method"
 
 
 def _qualifies(f: VariantFinding) -> bool:
@@ -1488,7 +1506,8 @@ def to_tsv(result: InterpretationResult) -> str:
                f.classification.value if f.classification is not None else "not classified (consequence unknown)",
                f.risk_allele.category if f.risk_allele is not None else None,
                f.inheritance.summary,
-               "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else [])])]
+               "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else []),
+                          *([f.call_quality_flag] if f.call_quality_flag else [])])]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"
 

@@ -305,6 +305,9 @@ class VariantFinding(_Model):
     total_reads: int | None = None
     # a heterozygous call whose share of reads a germline heterozygote would seldom give at its depth: why to confirm it
     allele_balance_flag: str | None = None
+    # a call the caller itself gives low confidence without filtering it (QUAL or GQ below 20, i.e. below 99 %): why to
+    # confirm it before acting on it
+    call_quality_flag: str | None = None
 
 
 class CompoundHetCandidate(_Model):

@@ -78,6 +78,7 @@ class Call:
     # the sample's reads for this allele and for all alleles of the record (FORMAT/AD), None when it has no AD
     alt_reads: int | None = None
     total_reads: int | None = None
+    qual: float | None = None  # the record's QUAL (None for '.')
 
 
 @dataclass
@@ -1394,6 +1395,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             bcsq_mask = _format_ints(v, "BCSQ", sample_idx)
     if half:
         result.half_calls += 1
+    qual: float | None = v.QUAL
     for alt_index, alt in enumerate(alts, start=1):
         if alt == "*":
             # the spanning-deletion allele: this position is deleted on that haplotype by a deletion given in its own
@@ -1440,7 +1442,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         alt_reads = ad[alt_index] if ad is not None and alt_index < len(ad) else None
         result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
                                  gq, dp, filter_text, shift, annotation, None, alt_reads,
-                                 total_reads if alt_reads is not None else None))
+                                 total_reads if alt_reads is not None else None, qual))
 
 
 def _minimal(pos: int, ref: str, alt: str) -> Allele:
