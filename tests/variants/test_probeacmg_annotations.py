@@ -78,6 +78,16 @@ def test_the_reference_transcripts_consequence_wins_over_a_more_severe_isoform(t
     assert f.consequence == ["synonymous_variant"] and not _pvs1(f)
 
 
+def test_a_snpeff_protein_feature_entry_is_not_the_transcripts_consequence(tmp_path: Path) -> None:
+    # SnpEff writes a 'sequence_feature' entry for a protein domain on the MANE transcript before that transcript's
+    # own entry (the Scout demo: 'C|sequence_feature|LOW|SPG11|...|topological_domain:Extracellular|ENST00000261866');
+    # it was taken as the transcript's consequence, an unknown term: the missense read "not classified"
+    tx = mane("SPG11").split(".")[0]
+    feature = _ann(tx, "sequence_feature", "LOW").replace("|transcript|", "|topological_domain:Extracellular|")
+    f = _spg11(tmp_path, {"ANN": ",".join([feature, _ann(tx, "missense_variant", "MODERATE")])}, ann=True)
+    assert f.consequence == ["missense_variant"] and f.classification is not None
+
+
 # 2. SnpEff ERRORS / WARNINGS / INFO
 
 def test_snpeff_transcript_warnings_withhold_pvs1(tmp_path: Path) -> None:
@@ -172,3 +182,26 @@ def test_an_unresolved_pointer_and_a_star_entry_are_consequence_unknown(tmp_path
     _first, starred = _tbk1_pair(tmp_path, star=True)
     assert starred.consequence is None and starred.classification is None
     assert any("downstream of a stop codon" in n for n in starred.notes)
+
+
+def test_clinvar_neighbours_protein_change_is_read_on_the_reference_transcript(tmp_path: Path) -> None:
+    # PS1/PM5 compare residues: a ClinVar record's protein change read from its own annotation was the most severe
+    # entry's, another isoform's residue number when the reference transcript's entry came second
+    from charcot.variants.resources import ClinVarResource
+
+    from .resourcebuild import CLINVAR_HEADER, _header, vep_csq, vep_csq_header, write_indexed
+
+    chrom, start, end, _strand = exon("SPG11", 5, Build.GRCh38)
+    pos = (start + end) // 2
+    tx = mane("SPG11")
+    entries = [vep_csq(Allele="T", SYMBOL="SPG11", Feature=MINOR[1], Consequence="stop_gained",
+                       HGVSp=f"{MINOR[1]}.1:p.Tyr90Ter"),
+               vep_csq(Allele="T", SYMBOL="SPG11", Feature=tx, Consequence="missense_variant",
+                       HGVSp="ENSP00000261866.7:p.Asp120Tyr")]
+    header = [("##reference=GRCh38" if h.startswith("##reference=") else h) for h in _header(CLINVAR_HEADER)]
+    header.insert(-1, vep_csq_header())
+    line = "\t".join([chrom, str(pos), "1", "G", "T", ".", ".",
+                      "CLNSIG=Pathogenic;CLNREVSTAT=criteria_provided,_single_submitter;CSQ=" + ",".join(entries)])
+    cv = ClinVarResource(write_indexed(tmp_path / "cv.vcf.gz", header, [line]))
+    (rec,) = cv.nearby(chrom, pos, "SPG11", preferred=[tx])
+    assert rec["hgvs_p"] and "Asp120Tyr" in rec["hgvs_p"]

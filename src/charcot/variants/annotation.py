@@ -399,6 +399,10 @@ def _ann_consequences(entries: list[str], alt: str) -> list[TranscriptConsequenc
         v = entry.split("|")
         if len(v) < 11 or v[0] != alt:
             continue
+        if v[5] and v[5] not in ("transcript", "intergenic_region"):
+            # a protein feature the allele lies in ('sequence_feature' on 'domain:PAS_1', 'topological_domain:...'),
+            # which SnpEff writes before the transcript's own entry with the same Feature_ID: not a consequence
+            continue
         aa = v[13] if len(v) > 13 else ""
         pos = length = None
         if "/" in aa:

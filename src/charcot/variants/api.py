@@ -1298,7 +1298,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             hit = clinvar_res.assertion(call.chrom, call.allele)
             if hit is not None:
                 clinvar = hit
-        for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol):
+        for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol, preferred=preferred):
             k = variant_key(rec["chrom"], rec["allele"])
             known.append(KnownVariant(key=k, gene=pg.symbol, hgvs_p=rec["hgvs_p"],
                                       classification=rec["significance"], source="ClinVar resource",
