@@ -286,6 +286,37 @@ def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> Annot
     return schema
 
 
+_VEP_BUILD = (re.compile(r'assembly="?(GRCh3[78])'), re.compile(r'--assembly[ =]"?(GRCh3[78])'),
+              re.compile(r'cache="?[^" ]*_(GRCh3[78])\b'))
+_SNPEFF_GENOME = re.compile(r"^(GRCh3[78]|hg19|hg38|GRCh37|b37|hs37d5)(?:[._-].*)?$", re.IGNORECASE)
+_BUILD_NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37", "grch38": "GRCh38",
+                "hg38": "GRCh38"}
+
+
+def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
+    """The genome build each annotator says it used, from its own header lines: VEP's ``##VEP=`` (assembly=, the
+    cache folder ``..._GRCh37``) and ``##VEP-command-line`` (--assembly), SnpEff's ``##SnpEffCmd`` (its database
+    name, e.g. ``GRCh37.75``, ``hg38``): annotator -> (build, the words it was read from)."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in raw_header.splitlines():
+        if line.startswith(("##VEP=", "##VEP-command-line")) and "VEP CSQ" not in out:
+            for pattern in _VEP_BUILD:
+                m = pattern.search(line)
+                if m:
+                    out["VEP CSQ"] = (_BUILD_NAMES[m.group(1).lower()], m.group(0).replace('"', ''))
+                    break
+        elif line.startswith("##SnpEffCmd=") and "SnpEff ANN" not in out:
+            words = line.split("=", 1)[1].strip('"').split()
+            for word in words[1:]:
+                if word.startswith("-") or "/" in word or word.lower() in ("ann", "eff"):
+                    continue
+                m = _SNPEFF_GENOME.match(word)
+                if m:
+                    out["SnpEff ANN"] = (_BUILD_NAMES[m.group(1).lower()], f"database {word}")
+                break
+    return out
+
+
 def vep_allele(ref: str, alts: Sequence[str], alt: str) -> str:
     """VEP's allele string for ``alt``: when every allele shares its first base, that base is dropped
     and an empty allele is written '-' (VEP OutputFactory)."""

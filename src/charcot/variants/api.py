@@ -1256,7 +1256,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     elif picked is not None:
         pass
     elif engine_ran:
-        notes.append(f"bcftools csq gave no consequence on {pg.symbol} for this allele: consequence unknown")
+        elsewhere = [c for c in on_gene(engine, pg.symbol, preferred, previous) if c.transcript]
+        notes.append(f"bcftools csq gave no consequence on {pg.symbol}'s reference transcript for this allele"
+                     + (f" (only on {', '.join(str(c.transcript) for c in elsewhere[:4])}: the transcript models lack "
+                        "the reference transcript)" if elsewhere else "") + ": consequence unknown")
     elif unrecognised is not None:
         notes.append(f"the annotation's consequence for {unrecognised.transcript or pg.symbol} is "
                      + (f"'{'&'.join(unrecognised.consequences)}', a term charcot does not classify"

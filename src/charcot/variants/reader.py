@@ -38,6 +38,7 @@ from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
     annotate_allele,
+    annotation_builds,
     schema_from_header,
 )
 
@@ -949,6 +950,16 @@ def _read_calls(
         raise InputError("the header has no '#CHROM' line", path=path)
     schema = schema_from_header(infos, str(path))
     resolved = resolve_build(build, lengths, path, header_contigs)
+    for annotator, (annotated_on, said) in annotation_builds(raw_header).items():
+        if annotator in schema.sources and annotated_on != resolved.value:
+            # an annotation made on the other build (a VCF lifted over with its INFO, or annotated with the wrong
+            # cache/database): its consequences describe other bases, and SnpEff flags a REF mismatch only where the
+            # two builds' bases differ by chance
+            raise InputError(f"the VCF is {resolved.value}, but its {annotator} annotation was made on {annotated_on} "
+                             f"({said} in its header): its consequences describe the other build's positions",
+                             path=path, hint=f"re-annotate the VCF on {resolved.value}, or remove the annotation "
+                                             f"(bcftools annotate -x INFO/{'ANN' if 'SnpEff' in annotator else 'CSQ'}) "
+                                             "to let charcot compute consequences")
     samples = list(vcf.samples)
     if not samples:
         raise InputError("the file has no sample columns (a sites-only VCF has no genotypes to interpret)",
