@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.5.0"
+REPORT_SCHEMA_VERSION = "1.6.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg)
 RUN_TIME_FIELD = "run.run_time"
 
 
