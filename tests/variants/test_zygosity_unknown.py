@@ -15,7 +15,7 @@ from charcot.variants.model import Zygosity
 from .vcfbuild import Rec, exon, write_vcf
 
 
-@pytest.mark.parametrize("gt", ["1", "1/.", "./1"])
+@pytest.mark.parametrize("gt", ["1"])  # half-calls: test_probeacmg_calls.py
 def test_an_autosomal_call_with_one_allele_known_has_unknown_zygosity(tmp_path: Path, gt: str) -> None:
     chrom, start, end, _strand = exon("SOD1", 2, Build.GRCh38)
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, (start + end) // 2, "G", "T", gt=gt)], build=Build.GRCh38)

@@ -66,6 +66,7 @@ class Rec:
     gq: int | None = 99
     dp: int | None = 40
     ps: int | None = None
+    qual: str = "50"
 
     def line(self, chr_prefix: bool) -> str:
         chrom = f"chr{self.chrom}" if chr_prefix and not self.chrom.startswith("chr") else self.chrom
@@ -81,7 +82,7 @@ class Rec:
         if self.ps is not None:
             fmt.append("PS")
             vals.append(str(self.ps))
-        return "\t".join([chrom, str(self.pos), ".", self.ref, self.alt, "50", self.filter, info, ":".join(fmt),
+        return "\t".join([chrom, str(self.pos), ".", self.ref, self.alt, self.qual, self.filter, info, ":".join(fmt),
                           ":".join(vals)])
 
 

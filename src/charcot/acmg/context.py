@@ -72,6 +72,9 @@ class VariantContext:
     notes: list[str] = field(default_factory=list)
     # the canonical transcript's exon table in the input's build (where a frameshift's new stop falls, acmg.nmd)
     panel_gene: PanelGene | None = None
+    # the annotator says its model of the consequence's transcript is incomplete (SnpEff WARNING_TRANSCRIPT_*): a
+    # truncation or length change read on it gives no PVS1/PM4
+    transcript_warning: str | None = None
 
     def has(self, terms: set[str]) -> bool:
         return bool(self.consequences) and any(t in terms for t in (self.consequences or []))

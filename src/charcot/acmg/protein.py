@@ -21,6 +21,10 @@ def assess_length_change(ctx: VariantContext) -> list[Evidence]:
         return []
     if terms & {"inframe_insertion", "inframe_deletion", "stop_lost"}:
         what = "stop-loss" if "stop_lost" in terms else "in-frame indel"
+        if ctx.transcript_warning:
+            return [Evidence(criterion="PM4", strength="Moderate", points=0.0, applied=False,
+                             reason=f"{what} read on a transcript the annotator flags: {ctx.transcript_warning}; PM4 "
+                                    "not applied", sources=[S.RICHARDS_2015])]
         return [Evidence(criterion="PM4", strength="Moderate", points=points_for("PM4", "Moderate"),
                          reason=f"{what} changes the protein length; whether it lies in a repeat region (BP3) was not "
                                 "checked (no reference sequence)", sources=[S.RICHARDS_2015])]

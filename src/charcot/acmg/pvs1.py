@@ -70,6 +70,9 @@ def assess_pvs1(ctx: VariantContext) -> list[Evidence]:
     is_null, kind = _truncating_context(ctx)
     if not is_null:
         return []
+    if ctx.transcript_warning and ctx.consequences is not None:
+        return [_not_applied(f"{kind.replace('_', ' ')} read on a transcript the annotator flags: "
+                             f"{ctx.transcript_warning}; PVS1 not applied")]
     gene = ctx.gene
     rules = gene.acmg if gene is not None else None
     # The gene specification (knowledge/data/gene_specs.yaml) decides first: a rule for this variant class, then

@@ -434,6 +434,7 @@ def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = N
         risk_allele_sources=list(risk.sources) if risk is not None else [],
         vrs=vrs_allele(raw.build, raw.chrom, raw.pos, raw.ref, raw.alt, reference=reference),
         allele_reads=raw.allele_reads, total_reads=raw.total_reads, allele_balance_flag=raw.allele_balance_flag,
+        call_quality_flag=raw.call_quality_flag,
     )
     finding.known_prognosis = _known_prognosis(finding)
     return finding
@@ -1194,7 +1195,7 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
                 result += "; the sample has a no-call at some of its records: those positions were not assessed " \
                           "(see not assessed)"
             if EXCLUDED_CALLS_PREFIX in kinds:
-                result += ("; a call of the sample was left out (its FILTER or the GQ/DP thresholds): not classified, "
+                result += ("; a call of the sample was left out (its FILTER, the GQ/DP thresholds or a half-call): not classified, "
                            "that position was not assessed (see not assessed)")
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.ASSESSED, result=result))
     for gene in sorted(set(genetics.genes_not_covered)):
@@ -1277,6 +1278,8 @@ def finding_line(f: VariantFinding) -> str:
         line += f" ({f.inheritance})"
     if f.allele_balance_flag:
         line += f"; {f.allele_balance_flag}"
+    if f.call_quality_flag:
+        line += f"; {f.call_quality_flag}"
     return line
 
 
@@ -1323,7 +1326,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
                                + ("among the calls classified " if left else "")
                                + f"in the {len(genetics.genes_assessed)} genes assessed"
-                               + (f" ({len(left)} call(s) left out by their FILTER or the GQ/DP thresholds were not "
+                               + (f" ({len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
                                   "classified: see below)" if left else "")
                                + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
@@ -1354,7 +1357,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                      if not ex.known_pathogenic and ex.coding_or_splice and ex.gene in left_out})
     if others:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
-            f"{', '.join(others)}: the sample has variant calls left out by their FILTER or the GQ/DP thresholds in "
+            f"{', '.join(others)}: the sample has variant calls left out by their FILTER, the GQ/DP thresholds or as half-calls in "
             f"{'this gene' if len(others) == 1 else 'these genes'}; they were not classified, and those positions are "
             "listed in the appendix.")))
     if tier2:

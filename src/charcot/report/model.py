@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.5.0"
+REPORT_SCHEMA_VERSION = "1.6.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg)
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -133,6 +133,7 @@ class VariantFinding(_Model):
     allele_reads: int | None = None
     total_reads: int | None = None
     allele_balance_flag: str | None = None
+    call_quality_flag: str | None = None  # QUAL/GQ below 20 on a kept call: confirm it
     evidence: list[Evidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)

@@ -286,6 +286,37 @@ def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> Annot
     return schema
 
 
+_VEP_BUILD = (re.compile(r'assembly="?(GRCh3[78])'), re.compile(r'--assembly[ =]"?(GRCh3[78])'),
+              re.compile(r'cache="?[^" ]*_(GRCh3[78])\b'))
+_SNPEFF_GENOME = re.compile(r"^(GRCh3[78]|hg19|hg38|GRCh37|b37|hs37d5)(?:[._-].*)?$", re.IGNORECASE)
+_BUILD_NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37", "grch38": "GRCh38",
+                "hg38": "GRCh38"}
+
+
+def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
+    """The genome build each annotator says it used, from its own header lines: VEP's ``##VEP=`` (assembly=, the
+    cache folder ``..._GRCh37``) and ``##VEP-command-line`` (--assembly), SnpEff's ``##SnpEffCmd`` (its database
+    name, e.g. ``GRCh37.75``, ``hg38``): annotator -> (build, the words it was read from)."""
+    out: dict[str, tuple[str, str]] = {}
+    for line in raw_header.splitlines():
+        if line.startswith(("##VEP=", "##VEP-command-line")) and "VEP CSQ" not in out:
+            for pattern in _VEP_BUILD:
+                m = pattern.search(line)
+                if m:
+                    out["VEP CSQ"] = (_BUILD_NAMES[m.group(1).lower()], m.group(0).replace('"', ''))
+                    break
+        elif line.startswith("##SnpEffCmd=") and "SnpEff ANN" not in out:
+            words = line.split("=", 1)[1].strip('"').split()
+            for word in words[1:]:
+                if word.startswith("-") or "/" in word or word.lower() in ("ann", "eff"):
+                    continue
+                m = _SNPEFF_GENOME.match(word)
+                if m:
+                    out["SnpEff ANN"] = (_BUILD_NAMES[m.group(1).lower()], f"database {word}")
+                break
+    return out
+
+
 def vep_allele(ref: str, alts: Sequence[str], alt: str) -> str:
     """VEP's allele string for ``alt``: when every allele shares its first base, that base is dropped
     and an empty allele is written '-' (VEP OutputFactory)."""
@@ -352,11 +383,56 @@ def _vep_consequence(row: dict[str, str]) -> TranscriptConsequence:
         source="VEP CSQ")
 
 
+# The ANN field 'ERRORS / WARNINGS / INFO' (VCF annotation format v1.0, as SnpEff writes it): messages joined by '&',
+# written by name or by the specification's code. An error, the REF not matching SnpEff's genome, a missing exon
+# sequence or an annotation made against a non-reference allele make the entry's consequence unknown; the transcript
+# warnings say SnpEff's model of the transcript is incomplete, so a truncation or length change read on it is not
+# evidence (PVS1/PM4). INFO_REALIGN_3_PRIME and INFO_COMPOUND_ANNOTATION change nothing here.
+_ANN_CODES = {
+    "E1": "ERROR_CHROMOSOME_NOT_FOUND", "E2": "ERROR_OUT_OF_CHROMOSOME_RANGE",
+    "W1": "WARNING_REF_DOES_NOT_MATCH_GENOME", "W2": "WARNING_SEQUENCE_NOT_AVAILABLE",
+    "W3": "WARNING_TRANSCRIPT_INCOMPLETE", "W4": "WARNING_TRANSCRIPT_MULTIPLE_STOP_CODONS",
+    "W5": "WARNING_TRANSCRIPT_NO_START_CODON", "I1": "INFO_REALIGN_3_PRIME", "I2": "INFO_COMPOUND_ANNOTATION",
+    "I3": "INFO_NON_REFERENCE_ANNOTATION",
+}
+_ANN_UNTRUSTED = {"WARNING_REF_DOES_NOT_MATCH_GENOME", "WARNING_SEQUENCE_NOT_AVAILABLE",
+                  "INFO_NON_REFERENCE_ANNOTATION"}
+_ANN_MEANING = {
+    "ERROR_CHROMOSOME_NOT_FOUND": "the chromosome is not in SnpEff's database",
+    "ERROR_OUT_OF_CHROMOSOME_RANGE": "the position lies beyond the chromosome in SnpEff's database",
+    "ERROR_REF_DOES_NOT_MATCH_GENOME": "the VCF's REF does not match SnpEff's genome (another build?)",
+    "WARNING_REF_DOES_NOT_MATCH_GENOME": "the VCF's REF does not match SnpEff's genome (another build?)",
+    "WARNING_SEQUENCE_NOT_AVAILABLE": "SnpEff has no sequence for the exon",
+    "INFO_NON_REFERENCE_ANNOTATION": "the effect was computed against a non-reference allele",
+    "WARNING_TRANSCRIPT_INCOMPLETE": "SnpEff's model of the transcript is incomplete",
+    "WARNING_TRANSCRIPT_NO_START_CODON": "SnpEff's model of the transcript has no start codon",
+    "WARNING_TRANSCRIPT_NO_STOP_CODON": "SnpEff's model of the transcript has no stop codon",
+    "WARNING_TRANSCRIPT_MULTIPLE_STOP_CODONS": "SnpEff's model of the transcript has several stop codons",
+}
+
+
+def ann_messages(text: str) -> tuple[str | None, str | None]:
+    """(why the entry is not trusted, why its transcript model is incomplete) from an ANN 'ERRORS / WARNINGS / INFO'
+    value; None where nothing is said."""
+    names = [_ANN_CODES.get(m.strip(), m.strip()) for m in text.split("&") if m.strip()]
+    bad = [m for m in names if m.startswith("ERROR") or m in _ANN_UNTRUSTED]
+    incomplete = [m for m in names if m.startswith("WARNING_TRANSCRIPT_")]
+
+    def said(found: list[str]) -> str | None:
+        return "; ".join(f"SnpEff {m}" + (f" ({_ANN_MEANING[m]})" if m in _ANN_MEANING else "") for m in found) or None
+
+    return said(bad), said(incomplete)
+
+
 def _ann_consequences(entries: list[str], alt: str) -> list[TranscriptConsequence]:
     out = []
     for entry in entries:
         v = entry.split("|")
         if len(v) < 11 or v[0] != alt:
+            continue
+        if v[5] and v[5] not in ("transcript", "intergenic_region"):
+            # a protein feature the allele lies in ('sequence_feature' on 'domain:PAS_1', 'topological_domain:...'),
+            # which SnpEff writes before the transcript's own entry with the same Feature_ID: not a consequence
             continue
         aa = v[13] if len(v) > 13 else ""
         pos = length = None
@@ -364,24 +440,57 @@ def _ann_consequences(entries: list[str], alt: str) -> list[TranscriptConsequenc
             a, b = aa.split("/", 1)
             pos = int(a) if a.isdigit() else None
             length = int(b) if b.isdigit() else None
+        untrusted, incomplete = ann_messages(v[15]) if len(v) > 15 else (None, None)
         out.append(TranscriptConsequence(
             gene=v[3] or None, transcript=v[6] or None, consequences=normalise_terms(v[1].split("&")),
             impact=v[2] or None, hgvs_c=v[9] or None, hgvs_p=v[10] or None,
             protein_position=pos or protein_position_from_hgvs(v[10]), protein_length=length,
-            exon=v[8] or None, source="SnpEff ANN"))
+            exon=v[8] or None, source="SnpEff ANN", untrusted=untrusted, incomplete_transcript=incomplete))
     return out
 
 
-def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list[TranscriptConsequence]:
+def bcsq_selected(mask: Sequence[int] | None, haplotypes: Sequence[int]) -> set[int] | None:
+    """The indices of the INFO/BCSQ entries that the sample's FORMAT/BCSQ bitmask names for the haplotypes carrying
+    the allele, or None without a bitmask. bcftools csq sets bit 2*i+h (h = 0, 1: the haplotype) for entry i, 30 bits
+    to an integer (csq.c ``icsq2_to_bit``), so a multi-sample record's INFO/BCSQ, which lists every sample's
+    consequences, is read for this sample only."""
+    if mask is None:
+        return None
+    out: set[int] = set()
+    for word, value in enumerate(mask):
+        if value is None or value < 0:
+            continue
+        for bit in range(30):
+            if value >> bit & 1:
+                icsq2 = 30 * word + bit
+                if icsq2 % 2 in haplotypes or not haplotypes:
+                    out.add(icsq2 // 2)
+    return out
+
+
+def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str, selected: set[int] | None = None,
+                       joint: bool = False) -> list[TranscriptConsequence]:
     """bcftools csq entries of this allele, one per transcript (csq writes e.g. splice_region and missense of the
-    same transcript as two entries), with the predicted HGVS p. built from its amino-acid change."""
+    same transcript as two entries), with the predicted HGVS p. built from its amino-acid change.
+
+    ``selected``: the entries the sample's FORMAT/BCSQ names (``bcsq_selected``); None reads them all. An entry
+    '@POS' says this allele's consequence is given jointly with others (several changes in one codon, frame-restoring
+    indels) at the record at POS: a placeholder carries POS (``joint_at``) until ``resolve_joint`` finds it there. A
+    '*' prefix marks a consequence downstream of a stop codon gained upstream on the same haplotype: it is not this
+    allele's effect on the protein. ``joint``: read only the joint entries (another record's, for a pointer)."""
     from charcot.variants.consequence import hgvs_p as bcsq_hgvs_p
 
     own = trim(pos, ref, alt)
     merged: dict[str, dict[str, Any]] = {}
-    for entry in entries:
+    pointers: list[int] = []
+    for i, entry in enumerate(entries):
+        if selected is not None and i not in selected:
+            continue
         if entry.startswith("@"):
-            continue  # pointer to the record holding a joint (haplotype) consequence
+            if not joint and entry[1:].isdigit():
+                pointers.append(int(entry[1:]))
+            continue
+        star = entry.startswith("*")
         v = entry.lstrip("*").split("|")
         if len(v) < 4:
             continue
@@ -390,13 +499,19 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
         # consequence as such changes joined by '+': the entry is this allele's only when one of them is this allele
         # (compared trimmed, so a record split after annotation still matches; '>A' is also inside 'C>AT', another
         # ALT of the same record)
-        if dna and own not in {_bcsq_change(part) for part in dna.upper().split("+")}:
+        parts = dna.upper().split("+") if dna else []
+        if dna and own not in {_bcsq_change(part) for part in parts}:
+            continue
+        if joint and len(parts) < 2:
             continue
         item = merged.setdefault(v[2] or v[1], {"gene": v[1] or None, "transcript": v[2] or None, "terms": [],
-                                                "aa": ""})
+                                                "aa": "", "star": False, "with": ""})
         item["terms"] += [_BCSQ_TERMS.get(t, t) for t in v[0].split("&")]
+        item["star"] = item["star"] or star
         if len(v) > 5 and v[5]:
             item["aa"] = v[5]
+        if len(parts) > 1:
+            item["with"] = " + ".join(p for p in dna.split("+") if _bcsq_change(p.upper()) != own)
     out = []
     for item in merged.values():
         terms = normalise_terms(item["terms"])
@@ -405,8 +520,43 @@ def _bcsq_consequences(entries: list[str], pos: int, ref: str, alt: str) -> list
         out.append(TranscriptConsequence(
             gene=item["gene"], transcript=item["transcript"], consequences=terms,
             hgvs_p=bcsq_hgvs_p(aa, terms) if aa else None, protein_position=int(m.group(1)) if m else None,
-            source="bcftools BCSQ"))
+            source="bcftools BCSQ", joint_with=item["with"] or None,
+            untrusted=(f"bcftools csq marks '*{'&'.join(terms)}' as downstream of a stop codon gained upstream on the "
+                       "same haplotype: it is not the allele's own effect on the protein") if item["star"] else None))
+    for at in pointers:
+        out.append(TranscriptConsequence(
+            gene=None, transcript=None, consequences=[], source="bcftools BCSQ", joint_at=at,
+            untrusted=f"bcftools csq gives this allele's consequence jointly with another variant, at the record at "
+                      f"position {at:,}, which was not read"))
     return out
+
+
+def resolve_joint(consequences: list[TranscriptConsequence], pos: int, ref: str, alt: str,
+                  entries_at: Callable[[int], list[str] | None]) -> list[TranscriptConsequence]:
+    """The consequences with each bcftools csq pointer ('@POS' placeholder) replaced by the joint consequences the
+    record at POS gives for this allele (``entries_at(POS)``: that record's INFO/BCSQ entries, None when it was not
+    read); a pointer whose record is not found stays, and says so (its consequence is unknown)."""
+    out: list[TranscriptConsequence] = []
+    for c in consequences:
+        if c.joint_at is None:
+            out.append(c)
+            continue
+        there = entries_at(c.joint_at)
+        found = _bcsq_consequences(there, pos, ref, alt, joint=True) if there else []
+        out += found or [c]
+    # a transcript's own entries (e.g. splice_region) and its joint coding consequence are one consequence
+    merged: dict[tuple[str, str | None], TranscriptConsequence] = {}
+    for c in out:
+        key = (c.source, c.transcript)
+        if c.transcript is None or key not in merged:
+            merged[key if c.transcript is not None else (c.source, str(id(c)))] = c
+            continue
+        first = merged[key]
+        joint = c if c.joint_with else first
+        merged[key] = joint.model_copy(update={
+            "consequences": normalise_terms([*first.consequences, *c.consequences]),
+            "untrusted": first.untrusted or c.untrusted})
+    return list(merged.values())
 
 
 def _bcsq_change(text: str) -> Allele | None:
@@ -437,8 +587,11 @@ def annotate_allele(
     ref: str,
     alts: Sequence[str],
     alt_index: int,
+    bcsq_mask: Sequence[int] | None = None,
+    haplotypes: Sequence[int] = (),
 ) -> AlleleAnnotation:
-    """Everything the annotations say about ALT number ``alt_index`` (1-based) of one record."""
+    """Everything the annotations say about ALT number ``alt_index`` (1-based) of one record. ``bcsq_mask``: the
+    sample's FORMAT/BCSQ values (bcftools csq), ``haplotypes``: the genotype's haplotypes carrying the allele."""
     if schema.reads_nothing:  # an unannotated VCF (most whole genomes): nothing to look up (issue 20)
         return AlleleAnnotation([], _NO_FREQUENCIES, _NO_PREDICTORS, None)
     alt = alts[alt_index - 1]
@@ -452,7 +605,8 @@ def annotate_allele(
     if schema.has_ann:
         consequences += _ann_consequences(_split_entries(info_get("ANN")), alt)
     if schema.has_bcsq:
-        consequences += _bcsq_consequences(_split_entries(info_get("BCSQ")), pos, ref, alt)
+        consequences += _bcsq_consequences(_split_entries(info_get("BCSQ")), pos, ref, alt,
+                                           bcsq_selected(bcsq_mask, haplotypes))
 
     def pick(names: Sequence[str]) -> tuple[float | None, str | None]:
         for name in names:
@@ -576,27 +730,50 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
                        (f"annotation fields {', '.join(schema.frequency_fields)} (variant absent)" if searched else None))
 
 
+def on_gene(
+    consequences: Sequence[TranscriptConsequence],
+    gene: str,
+    preferred: Sequence[str] = (),
+    previous_symbols: Sequence[str] = (),
+) -> list[TranscriptConsequence]:
+    """The entries that speak of ``gene``: named by its symbol or a previous one (an older VEP cache: C21orf2 for
+    CFAP410), or on one of the ``preferred`` transcripts; else the entries naming no gene (a SnpEff error entry, a
+    bcftools csq pointer)."""
+    wanted = {_strip_version(p) for p in preferred if p}
+    names = {gene.upper(), *(p.upper() for p in previous_symbols)}
+    return [c for c in consequences if (c.gene and c.gene.upper() in names)
+            or (c.transcript and _strip_version(c.transcript) in wanted)] or \
+        [c for c in consequences if not c.gene]
+
+
 def pick_consequence(
     consequences: Sequence[TranscriptConsequence],
     gene: str,
     preferred: Sequence[str] = (),
     previous_symbols: Sequence[str] = (),
 ) -> TranscriptConsequence | None:
-    """The consequence on the MANE Select transcript of ``gene`` (by the knowledge base's MANE ids
-    or VEP's MANE flag), else the canonical one, else the most severe on the gene. An annotation that names the
-    gene by a previous symbol (an older VEP cache: C21orf2 for CFAP410) or that names one of the ``preferred``
-    transcripts counts for the gene."""
+    """The consequence on the reference transcript of ``gene``: its MANE Select (VEP's flag) or one of the
+    ``preferred`` transcripts (the knowledge base's MANE Select RefSeq/Ensembl ids and its exon table's transcript).
+
+    When reference transcripts are known and the annotation gives none of them, None: another isoform's consequence
+    (a stop gained on a minor isoform, while the reference transcript's may be synonymous or intronic) is not the
+    gene's, and the caller says the reference transcript was not annotated. Only for a gene without a known reference
+    transcript is the annotation's canonical transcript used, else the most severe entry. An entry not trusted and
+    naming no transcript (a SnpEff error entry, a bcftools csq pointer to a joint consequence not found) is returned
+    so its reason reaches the finding; an unresolved pointer wins, since the allele's coding change is given there."""
+    pointer = next((c for c in consequences if c.joint_at is not None), None)
+    if pointer is not None:
+        return pointer
     wanted = {_strip_version(p) for p in preferred if p}
-    names = {gene.upper(), *(p.upper() for p in previous_symbols)}
-    on_gene = [c for c in consequences if (c.gene and c.gene.upper() in names)
-               or (c.transcript and _strip_version(c.transcript) in wanted)] or \
-        [c for c in consequences if not c.gene]
-    if not on_gene:
+    entries = on_gene(consequences, gene, preferred, previous_symbols)
+    if not entries:
         return None
-    for c in on_gene:
+    for c in entries:
         if c.mane_select or (_strip_version(c.transcript) in wanted):
             return c.model_copy(update={"mane_select": True})
-    canonical = [c for c in on_gene if c.canonical]
+    if wanted:
+        return next((c for c in entries if not c.transcript and c.untrusted), None)
+    canonical = [c for c in entries if c.canonical]
     if canonical:
         return canonical[0]
-    return min(on_gene, key=lambda c: _RANK.get(most_severe(c.consequences) or "", len(SEVERITY)))
+    return min(entries, key=lambda c: _RANK.get(most_severe(c.consequences) or "", len(SEVERITY)))

@@ -23,7 +23,14 @@ from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
-from charcot.variants.annotation import SEVERITY, most_severe, pick_consequence, protein_position_from_hgvs
+from charcot.variants.annotation import (
+    SEVERITY,
+    most_severe,
+    on_gene,
+    pick_consequence,
+    protein_position_from_hgvs,
+    resolve_joint,
+)
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
 from charcot.variants.model import (
@@ -416,6 +423,21 @@ def _with_reads(finding: VariantFinding, call: Call) -> VariantFinding:
         "allele_balance_flag": allele_balance_flag(call.alt_reads, call.total_reads, call.copies, call.ploidy)})
 
 
+def _resolve_joint_consequences(read: ReadResult) -> None:
+    """Each call whose bcftools csq annotation points to a joint (haplotype) consequence at another record ('@POS')
+    gets that consequence from the record at POS (kept by the reader, ``ReadResult.bcsq_joint``); a pointer whose
+    record was not read stays, saying so (consequence unknown). Calls are changed in place, once, before any
+    finding is made."""
+    for call in read.calls:
+        consequences = call.annotation.consequences
+        if not any(c.joint_at is not None for c in consequences):
+            continue
+        chrom = call.chrom
+        call.annotation.consequences = resolve_joint(
+            consequences, call.vcf_pos, call.vcf_ref, call.vcf_alt,
+            lambda at, chrom=chrom: read.bcsq_joint.get((chrom, at)))  # type: ignore[misc]
+
+
 def _excluded_calls(panel: Panel, read: ReadResult, reasons: dict[str, str], partly: dict[str, str],
                     known: Sequence[KnownVariant]) -> list[ExcludedCall]:
     """The sample's ALT alleles in calls the run left out (FILTER, GQ/DP thresholds), one per panel gene they lie in,
@@ -686,6 +708,7 @@ def _interpret(
 
         clinvar_res.protein_changes.update(read_variant_summary(Path(clinvar_summary), read.build.value,
                                                                 [g.symbol for g in genes]))
+    _resolve_joint_consequences(read)
     _unreached_annotation(read.calls, read.schema.frequency_fields)
     known_kb = known_variants(read.build)
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
@@ -820,7 +843,7 @@ def _interpret(
     if excluded_part:
         not_assessed.append(NotAssessed(
             what="the positions of " + _first_names(sorted(excluded_part)) + " where the sample's call was left out "
-                 "(its FILTER, or below the GQ/DP thresholds)",
+                 "(its FILTER, below the GQ/DP thresholds, or a half-call)",
             reason="; ".join(excluded_part[g] for g in sorted(excluded_part)) + ". Each gene is assessed at its other "
                    "records only",
             how_to_assess="review these calls (FILTER, GQ, depth, the reads); `charcot interpret --include-filtered` "
@@ -1001,7 +1024,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     if place is None:
         return None
     where, position = place
-    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter,
+    return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter, call_quality_flag(call),
             call.not_left_aligned, *_field_values(ann.frequencies, ann.predictors), annotated,
             engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), position
 
@@ -1167,13 +1190,24 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     # sources in order: the VCF's own annotation, the knowledge base's curated HGVS for this exact allele, the engine
     picked = pick_consequence(ann.consequences, pg.symbol, preferred, previous)
     location = pg.locate_allele(call.allele)
-    off_transcript: TranscriptConsequence | None = None
-    if picked is not None and not picked.mane_select and not picked.canonical and \
+    off_transcript: list[TranscriptConsequence] = []
+    if picked is None and preferred:
+        # the annotation gives the gene's consequence only on other transcripts than its reference (MANE Select)
+        # one: another isoform's word (a stop gained on a minor isoform) is not the gene's, so the consequence on the
+        # reference transcript is unknown (the engine or the knowledge base may still give it, below)
+        off_transcript = [c for c in on_gene(ann.consequences, pg.symbol, preferred, previous) if c.transcript]
+    elif picked is not None and not picked.mane_select and not picked.canonical and not picked.untrusted and \
             location.region not in _NOT_CODING_PLACES and not _reportable(picked.consequences, Region.UNKNOWN, None, None):
-        # the annotation names only another transcript (a retained intron, a non-coding isoform), on which the allele
-        # is not coding, while it lies in an exon or splice site of the gene's MANE/canonical transcript: it says
-        # nothing of the transcript that matters, so the consequence is unknown there (never a quiet "intronic")
-        off_transcript, picked = picked, None
+        # a gene without a known reference transcript: the annotation names only another transcript (a retained
+        # intron, a non-coding isoform), on which the allele is not coding, while it lies in an exon or splice site of
+        # the gene's canonical transcript: it says nothing of the transcript that matters (never a quiet "intronic")
+        off_transcript, picked = [picked], None
+    untrusted: TranscriptConsequence | None = None
+    if picked is not None and picked.untrusted:
+        # the annotator's own message makes the entry unfit as evidence (a SnpEff ERROR, its REF not matching
+        # SnpEff's genome; a bcftools csq consequence downstream of a stop on the same haplotype, or a pointer to a
+        # joint consequence not found): consequence unknown, never the entry's word
+        untrusted, picked = picked, None
     unrecognised: TranscriptConsequence | None = None
     if picked is not None and not any(t in SEVERITY for t in picked.consequences):
         # an entry whose consequence field is empty, or holds only terms the classifier does not know (a SnpEff
@@ -1197,20 +1231,39 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         if picked.mane_select:
             pass  # the transcript every report names: nothing to say
         elif picked.canonical:
-            notes.append(f"MANE Select transcript not found in the annotation; canonical {picked.transcript} used")
+            notes.append(f"no reference transcript known for {pg.symbol}; the annotation's canonical "
+                         f"{picked.transcript} used")
         else:
-            notes.append(f"neither MANE Select nor canonical transcript annotated; {picked.transcript} used")
+            notes.append(f"no reference transcript known for {pg.symbol} and none marked canonical in the annotation; "
+                         f"{picked.transcript} used")
+        if picked.joint_with:
+            notes.append(f"bcftools csq consequence ({', '.join(picked.consequences)}) given jointly with "
+                         f"{picked.joint_with} on the same haplotype (haplotype-aware: the changes act together)")
+        if picked.incomplete_transcript:
+            notes.append(f"{picked.incomplete_transcript} for {picked.transcript}: a truncation or length change read "
+                         "on it is not used as evidence (no PVS1/PM4)")
+    if picked is None and untrusted is not None:
+        notes.append(f"the annotation's entry for {untrusted.transcript or pg.symbol} is not used: "
+                     f"{untrusted.untrusted}: consequence unknown")
+    elif picked is None and off_transcript:
+        shown = ", ".join(f"{c.transcript} ({'&'.join(c.consequences) or 'no consequence'})" for c in off_transcript[:4])
+        others = f" and {len(off_transcript) - 4} more" if len(off_transcript) > 4 else ""
+        ref_tx = next((t for t in preferred if t), None)
+        notes.append(f"the annotation gives {pg.symbol} only on {shown}{others}, not on its reference transcript"
+                     + (f" ({', '.join(t for t in preferred if t)})" if ref_tx else "")
+                     + f", on which the allele lies in {pg.symbol} {location.region.value.replace('_', ' ')}: "
+                       "consequence unknown on the reference transcript")
+    elif picked is not None:
+        pass
     elif engine_ran:
-        notes.append(f"bcftools csq gave no consequence on {pg.symbol} for this allele: consequence unknown")
+        elsewhere = [c for c in on_gene(engine, pg.symbol, preferred, previous) if c.transcript]
+        notes.append(f"bcftools csq gave no consequence on {pg.symbol}'s reference transcript for this allele"
+                     + (f" (only on {', '.join(str(c.transcript) for c in elsewhere[:4])}: the transcript models lack "
+                        "the reference transcript)" if elsewhere else "") + ": consequence unknown")
     elif unrecognised is not None:
         notes.append(f"the annotation's consequence for {unrecognised.transcript or pg.symbol} is "
                      + (f"'{'&'.join(unrecognised.consequences)}', a term charcot does not classify"
                         if unrecognised.consequences else "empty") + ": consequence unknown")
-    elif off_transcript is not None:
-        notes.append(f"the annotation gives only {off_transcript.transcript} "
-                     f"({', '.join(off_transcript.consequences) or 'no consequence'}), neither the MANE Select nor the "
-                     f"canonical transcript, on which the allele lies in {pg.symbol} {location.region.value.replace('_', ' ')}: "
-                     "consequence unknown")
     elif annotated:
         notes.append(f"the annotation has no consequence on {pg.symbol} for this allele: consequence unknown")
     else:
@@ -1248,7 +1301,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
             hit = clinvar_res.assertion(call.chrom, call.allele)
             if hit is not None:
                 clinvar = hit
-        for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol):
+        for rec in clinvar_res.nearby(call.chrom, call.allele.pos, pg.symbol, preferred=preferred):
             k = variant_key(rec["chrom"], rec["allele"])
             known.append(KnownVariant(key=k, gene=pg.symbol, hgvs_p=rec["hgvs_p"],
                                       classification=rec["significance"], source="ClinVar resource",
@@ -1260,7 +1313,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         protein_length=picked.protein_length if picked else None, frequencies=frequencies,
         predictors=predictors, known=known, hpo=hpo, diagnosis=diagnosis, onset_age=onset_age,
         known_hgvs_p=(_kb_entry(known_kb, key) or {}).get("hgvs_p"),
-        exact_known=next(iter(kb_index.by_key.get(key, ())), None), panel_gene=pg)
+        exact_known=next(iter(kb_index.by_key.get(key, ())), None), panel_gene=pg,
+        transcript_warning=picked.incomplete_transcript if picked is not None else None)
     result = evaluate(ctx, extra)
     classification: AcmgClass | None = result.classification
     not_classified = None
@@ -1271,6 +1325,17 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         # intronic positions are placed by the exon table and keep their class.
         classification = None
         not_classified = f"not classified (consequence unknown): {HOW_TO_GET_CONSEQUENCES}"
+    # the annotation's own entry was refused (an annotator error, a consequence downstream of a stop) or it spoke only
+    # of other isoforms, with a coding word there: whatever the exon table says of the place, the effect is unknown
+    refused = consequences is None and (untrusted is not None or any(
+        _reportable(c.consequences, Region.UNKNOWN, None, None) for c in off_transcript))
+    if refused and not any(e.applied and e.criterion == "BA1" for e in result.evidence):
+        classification = None
+        why = (untrusted.untrusted if untrusted is not None else
+               "the annotation gives the consequence only on other transcripts than the gene's reference transcript")
+        not_classified = (f"not classified (consequence unknown: {why}): re-annotate the VCF (VEP --mane_select, or "
+                          "SnpEff with a database matching the VCF's genome build), or give the reference FASTA and "
+                          "Ensembl GFF3 (--reference/--transcripts)")
     discordance = clinvar_discordance(classification, clinvar)
     notes += ctx.notes
     if call.not_left_aligned:
@@ -1296,7 +1361,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         gene=pg.symbol, transcript=picked.transcript if picked else pg.transcript,
         hgvs_c=picked.hgvs_c if picked else None, hgvs_p=picked.hgvs_p if picked else None,
         consequence=consequences, consequence_source=picked.source if picked else None, position=position,
-        reportable=_reportable(consequences, location.region, predictors.spliceai_max, classification),
+        reportable=refused or _reportable(consequences, location.region, predictors.spliceai_max, classification),
         genotype=call.genotype, phased=call.phased, phase_set=call.phase_set, zygosity=zyg,
         genotype_quality=call.gq, depth=call.dp, filter=call.filter,
         frequencies=frequencies if isinstance(frequencies, Frequencies) else Frequencies(),
@@ -1306,7 +1371,25 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         risk_allele=result.risk_allele, evidence=result.evidence,
         points=result.points, classification=classification, not_classified=not_classified,
         clinvar_discordance=discordance,
-        inheritance=_inheritance(gene, zyg, sex), notes=notes)
+        inheritance=_inheritance(gene, zyg, sex), notes=notes, call_quality_flag=call_quality_flag(call))
+
+
+#: below these the caller is less than 99 % sure (phred 20) that the variant is present (QUAL) or of the genotype (GQ)
+LOW_QUAL = 20.0
+LOW_GQ = 20
+
+
+def call_quality_flag(call: Call) -> str | None:
+    """Why a kept call (FILTER PASS or not applied, above any --min-gq) needs confirming: the caller's own QUAL or GQ
+    says it is less than 99 % sure of it; None otherwise. A run without --min-gq kept a GQ 3 call silently."""
+    said = []
+    if call.qual is not None and call.qual < LOW_QUAL:
+        said.append(f"QUAL {call.qual:g} (below {LOW_QUAL:g}: the caller is less than 99 % sure the variant is present)")
+    if call.gq is not None and call.gq < LOW_GQ:
+        said.append(f"GQ {call.gq} (below {LOW_GQ}: the caller is less than 99 % sure of the genotype)")
+    if not said:
+        return None
+    return "low-confidence call, " + " and ".join(said) + ": check the reads and confirm it by an orthogonal method"
 
 
 def _qualifies(f: VariantFinding) -> bool:
@@ -1426,7 +1509,8 @@ def to_tsv(result: InterpretationResult) -> str:
                f.classification.value if f.classification is not None else "not classified (consequence unknown)",
                f.risk_allele.category if f.risk_allele is not None else None,
                f.inheritance.summary,
-               "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else [])])]
+               "; ".join([*f.notes, *([f.allele_balance_flag] if f.allele_balance_flag else []),
+                          *([f.call_quality_flag] if f.call_quality_flag else [])])]
         lines.append("\t".join(_cell(c) for c in row))
     return "\n".join(lines) + "\n"
 

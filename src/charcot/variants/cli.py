@@ -84,6 +84,8 @@ def render_table(result: InterpretationResult) -> str:
             lines.append(f"ClinVar disagrees for {f.gene} {f.key}: {f.clinvar_discordance.note}")
         if f.allele_balance_flag is not None:
             lines.append(f"confirm {f.gene} {f.key}: {f.allele_balance_flag}")
+        if f.call_quality_flag is not None:
+            lines.append(f"confirm {f.gene} {f.key}: {f.call_quality_flag}")
     for c in result.compound_heterozygous:
         lines.append(f"compound heterozygous candidate: {c.gene}: {', '.join(c.variants)} ({c.phase})")
     known = [c for c in result.excluded_calls if c.known_pathogenic]

@@ -214,6 +214,16 @@ class TranscriptConsequence(_Model):
     exon: str | None = None
     intron: str | None = None
     source: str  # "VEP CSQ", "SnpEff ANN", "bcftools BCSQ"
+    # why the annotator's own messages make this entry unfit as evidence (SnpEff ERROR_*, WARNING_REF_DOES_NOT_MATCH_
+    # GENOME; a bcftools csq consequence '*' downstream of a stop on the same haplotype): its consequence is unknown
+    untrusted: str | None = None
+    # the annotator says its model of this transcript is incomplete (SnpEff WARNING_TRANSCRIPT_INCOMPLETE/NO_START_
+    # CODON/NO_STOP_CODON/MULTIPLE_STOP_CODONS): a truncation or length change on it gives no PVS1/PM4
+    incomplete_transcript: str | None = None
+    # bcftools csq: the other changes of a joint (haplotype) consequence ("25587789T>A"); the position of the record
+    # holding this allele's joint consequence while it is not yet found there ('@POS')
+    joint_with: str | None = None
+    joint_at: int | None = None
 
 
 class GenePosition(_Model):
@@ -295,6 +305,9 @@ class VariantFinding(_Model):
     total_reads: int | None = None
     # a heterozygous call whose share of reads a germline heterozygote would seldom give at its depth: why to confirm it
     allele_balance_flag: str | None = None
+    # a call the caller itself gives low confidence without filtering it (QUAL or GQ below 20, i.e. below 99 %): why to
+    # confirm it before acting on it
+    call_quality_flag: str | None = None
 
 
 class CompoundHetCandidate(_Model):
@@ -341,7 +354,7 @@ class ReadingSummary(_Model):
 
 class ExcludedCall(_Model):
     """An ALT allele the sample carries in a call the run left out: FILTER not PASS (without --include-filtered), or
-    GQ/DP below --min-gq/--min-dp. It is not classified. In an exon or splice region, or listed in the knowledge base,
+    GQ/DP below --min-gq/--min-dp, or a half-call ('./1': the genotype is unknown). It is not classified. In an exon or splice region, or listed in the knowledge base,
     its gene is assessed except at its position (named in the gene's partial sentence and in what was not assessed),
     and a listed P/LP call is said on page 1; elsewhere (deep intronic, flanking: a kept call there would not be
     reported) it is only listed here."""

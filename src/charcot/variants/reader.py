@@ -38,6 +38,7 @@ from charcot.variants.annotation import (
     AlleleAnnotation,
     AnnotationSchema,
     annotate_allele,
+    annotation_builds,
     schema_from_header,
 )
 
@@ -78,6 +79,7 @@ class Call:
     # the sample's reads for this allele and for all alleles of the record (FORMAT/AD), None when it has no AD
     alt_reads: int | None = None
     total_reads: int | None = None
+    qual: float | None = None  # the record's QUAL (None for '.')
 
 
 @dataclass
@@ -132,6 +134,12 @@ class ReadResult:
     # the sample's ALT alleles in calls left out (FILTER not PASS without include_filtered, GQ/DP below min_gq/min_dp):
     # (chrom, trimmed allele, genotype, why); their genes are assessed except at those positions (variants.api)
     excluded: list[tuple[str, Allele, str, str]] = field(default_factory=list)
+    # half-calls ('./1', '1/.'): one allele not called, so the genotype is a no-call for the sample; their ALT alleles
+    # are in ``excluded`` (a call left out), and '0/.' is a no-call site
+    half_calls: int = 0
+    # bcftools csq joint (haplotype) consequences: the INFO/BCSQ entries of each panel record holding one (a change
+    # joined to others by '+'), by (chrom, POS), for the records whose BCSQ points there ('@POS')
+    bcsq_joint: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
 
 def bgzf_damage(path: Path) -> str | None:
@@ -942,6 +950,16 @@ def _read_calls(
         raise InputError("the header has no '#CHROM' line", path=path)
     schema = schema_from_header(infos, str(path))
     resolved = resolve_build(build, lengths, path, header_contigs)
+    for annotator, (annotated_on, said) in annotation_builds(raw_header).items():
+        if annotator in schema.sources and annotated_on != resolved.value:
+            # an annotation made on the other build (a VCF lifted over with its INFO, or annotated with the wrong
+            # cache/database): its consequences describe other bases, and SnpEff flags a REF mismatch only where the
+            # two builds' bases differ by chance
+            raise InputError(f"the VCF is {resolved.value}, but its {annotator} annotation was made on {annotated_on} "
+                             f"({said} in its header): its consequences describe the other build's positions",
+                             path=path, hint=f"re-annotate the VCF on {resolved.value}, or remove the annotation "
+                                             f"(bcftools annotate -x INFO/{'ANN' if 'SnpEff' in annotator else 'CSQ'}) "
+                                             "to let charcot compute consequences")
     samples = list(vcf.samples)
     if not samples:
         raise InputError("the file has no sample columns (a sites-only VCF has no genotypes to interpret)",
@@ -1349,6 +1367,15 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         result.no_call += 1
         result.no_call_sites.append((chrom, pos))
         return
+    # a half-call ('./1', '1/.', '0/.'): one allele not called, so the genotype is not known (heterozygous or
+    # homozygous, or carrying the ALT at all for '0/.'): a no-call for the sample, as family.segregation reads it. An
+    # ALT it names is a call left out (listed, its position not assessed); '0/.' is a no-call site
+    half = min(alleles) < 0
+    if half and not any(a > 0 and alts[a - 1] != "*" for a in alleles):
+        result.half_calls += 1
+        result.no_call += 1
+        result.no_call_sites.append((chrom, pos))
+        return
     result.called_sites.append((chrom, pos))
     filt = v.FILTER
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
@@ -1370,8 +1397,22 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
     info_get = _no_info if schema.reads_nothing else v.INFO.get
     ploidy = len(alleles)
+    bcsq_mask: list[int] | None = None
+    if schema.has_bcsq:
+        raw_bcsq = info_get("BCSQ")
+        if raw_bcsq is not None and "+" in str(raw_bcsq):
+            result.bcsq_joint[(chrom, pos)] = _split_bcsq(raw_bcsq)
+        if "BCSQ" in fmt:
+            bcsq_mask = _format_ints(v, "BCSQ", sample_idx)
+    if half:
+        result.half_calls += 1
+    qual: float | None = v.QUAL
     for alt_index, alt in enumerate(alts, start=1):
-        if is_symbolic(alt):  # also '*' and the reference-block ALTs
+        if alt == "*":
+            # the spanning-deletion allele: this position is deleted on that haplotype by a deletion given in its own
+            # record; it is not a structural variant and not an allele to interpret here
+            continue
+        if is_symbolic(alt):  # also the reference-block ALTs
             if alt not in _REF_BLOCK_ALTS and alt_index in alleles:
                 result.symbolic.append((chrom, pos, int(v.end), alt))
             continue
@@ -1379,6 +1420,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         if copies == 0:
             continue
         result.alleles_considered += 1
+        if half:
+            result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text,
+                                    f"half-call {gt_text}: one allele not called, so the genotype is unknown"))
+            continue
         if filter_text != "PASS" and not include_filtered:
             result.filtered_out += 1
             result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text,
@@ -1401,13 +1446,14 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             haps = tuple(i for i, a in enumerate(alleles) if a == alt_index)
             if len(_HAPLOTYPES) < 4096:
                 _HAPLOTYPES[(shape[0], alt_index)] = haps
-        annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index)
+        annotation = annotate_allele(info_get, schema, pos=pos, ref=ref, alts=alts, alt_index=alt_index,
+                                     bcsq_mask=bcsq_mask, haplotypes=haps)
         # positional, in Call's field order (chrom, allele, vcf_pos, vcf_ref, vcf_alt, alt_index, genotype, copies,
         # ploidy, phased, phase_set, haplotypes, gq, dp, filter, not_left_aligned, annotation, line): ~9,000 a genome
         alt_reads = ad[alt_index] if ad is not None and alt_index < len(ad) else None
         result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
                                  gq, dp, filter_text, shift, annotation, None, alt_reads,
-                                 total_reads if alt_reads is not None else None))
+                                 total_reads if alt_reads is not None else None, qual))
 
 
 def _minimal(pos: int, ref: str, alt: str) -> Allele:
@@ -1460,6 +1506,25 @@ def _allelic_depths(v: Any, idx: int) -> list[int | None] | None:
         return row
     out: list[int | None] = [x if type(x) is int and x >= 0 else None for x in row]  # htslib's missing is negative
     return out if any(x is not None for x in out) else None
+
+
+def _split_bcsq(value: Any) -> list[str]:
+    if isinstance(value, tuple | list):
+        return [str(x) for x in value]
+    return [e for e in str(value).split(",") if e]
+
+
+def _format_ints(v: Any, name: str, idx: int) -> list[int] | None:
+    """The sample's values of an Integer FORMAT field (missing ones dropped), or None when it has none."""
+    try:
+        arr = v.format(name)
+        if arr is None:
+            return None
+        row = [int(x) for x in arr[idx].tolist()]
+    except Exception:
+        return None
+    values = [x for x in row if x >= 0]
+    return values if values else None
 
 
 def _format_str(v: Any, name: str, idx: int) -> str | None:

@@ -289,10 +289,12 @@ class ClinVarResource(TabixResource):
         return ClinVar(significance=sig.replace("_", " "), review_status=rev, stars=clinvar_stars(rev),
                        variation_id=str(v.ID) if v.ID else None, source=f"ClinVar resource {self.label}")
 
-    def nearby(self, chrom: str, pos: int, gene: str, window: int = 2) -> list[dict[str, Any]]:
+    def nearby(self, chrom: str, pos: int, gene: str, window: int = 2,
+               preferred: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Classified records within ``window`` bp (the same codon), with their protein change from
-        variant_summary (by Variation ID), else from a VEP/SnpEff/BCSQ annotation inside the ClinVar file,
-        and whether ClinVar lists a splice consequence for them (INFO/MC)."""
+        variant_summary (by Variation ID), else from a VEP/SnpEff/BCSQ annotation inside the ClinVar file on the
+        gene's reference transcript (``preferred``: its MANE Select ids; another isoform's residue number is not
+        comparable), and whether ClinVar lists a splice consequence for them (INFO/MC)."""
         out = []
         for allele, v, i, alts in self.query(chrom, pos - window, pos + window):
             sig = _info_str(v, "CLNSIG", i, len(alts))
@@ -303,7 +305,7 @@ class ClinVarResource(TabixResource):
             hgvs_p = self.protein_changes.get(vid) if vid else None
             if hgvs_p is None and self.schema.annotated:
                 ann = annotate_allele(v.INFO.get, self.schema, pos=int(v.POS), ref=v.REF, alts=alts, alt_index=i)
-                picked = pick_consequence(ann.consequences, gene)
+                picked = pick_consequence(ann.consequences, gene, preferred)
                 hgvs_p = picked.hgvs_p if picked else None
             mc = _info_str(v, "MC", i, len(alts)) or ""
             out.append({"chrom": normalise_contig(v.CHROM), "allele": allele, "significance": sig.replace("_", " "),
