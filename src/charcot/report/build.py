@@ -76,6 +76,11 @@ _TIER_OF_CLASS = {
 AT_RISK_MIN_CARRIER_PROBABILITY = 0.01
 
 
+def deceased_words(death_age: float | None) -> str:
+    """A deceased relative as every list of relatives names them."""
+    return f"died at {death_age:g}" if death_age is not None else "deceased"
+
+
 @dataclass
 class CaseInputs:
     """Everything a report run reads. Paths are validated by ``build_report``."""
@@ -1394,18 +1399,28 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected
         # relative is not 'at risk', and 0.0 % is not a risk); numbers as in the family table (one decimal)
-        at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
-                   and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
+        # Only the living are offered counselling and testing: a deceased relative (ages file, phenopacket vital
+        # status) is named as such, informative for segregation (stored DNA) but never someone to offer testing to.
+        untested = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
+                    and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
+        at_risk = [r for r in untested if not r.deceased]
+        # one line per relative (a relative has a row per gene): the highest carrier probability
+        dead = {r.relative: r for r in sorted(untested, key=lambda r: r.carrier_probability or 0) if r.deceased}
         top = sorted(at_risk, key=lambda r: -(r.carrier_probability or 0))[:3]
         detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.1f}%" for r in top)
         if at_risk:
             out.append(SummaryItem(topic="Family", level="finding",
-                                   text=f"{len(at_risk)} untested, unaffected relatives with a carrier probability of "
-                                        f"1% or more for the {'/'.join(genes)} finding ({detail}"
+                                   text=f"{len(at_risk)} living, untested, unaffected relatives with a carrier "
+                                        f"probability of 1% or more for the {'/'.join(genes)} finding ({detail}"
                                         f"{', …' if len(at_risk) > len(top) else ''}): offer genetic counselling."))
         else:
-            out.append(SummaryItem(topic="Family", text=f"No untested, unaffected relative has a carrier probability "
-                                                        f"of 1% or more for the {'/'.join(genes)} finding."))
+            out.append(SummaryItem(topic="Family", text=f"No living, untested, unaffected relative has a carrier "
+                                                        f"probability of 1% or more for the {'/'.join(genes)} finding."))
+        if dead:
+            out.append(SummaryItem(topic="Family", text="Deceased, not offered testing (a stored DNA sample may still "
+                                   "inform segregation): " + ", ".join(
+                                       f"{r.relative} ({deceased_words(r.death_age)}, carrier probability "
+                                       f"{100 * (r.carrier_probability or 0):.1f}%)" for r in dead.values()) + "."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
     if clinical.status == AssessmentStatus.NOT_ASSESSED:
