@@ -203,6 +203,47 @@ def _record_sentence(report: Report) -> str | None:
             + "; ".join(said) + ".") if said else None
 
 
+def _device(report: Report) -> dict[str, Any]:
+    """charcot as the FHIR Device that produced the report: its version, and the knowledge base and resources it
+    read as further versions (Device.version with a type), as the report's header and provenance table name them."""
+    from charcot.report.provenance import software
+
+    sw = software(report)
+    versions: list[dict[str, Any]] = [{"type": {"text": "software"}, "value": sw.version},
+                                      {"type": {"text": "charcot knowledge base"}, "value": sw.knowledge}]
+    for res in report.header.resources:
+        if res.name == "charcot knowledge base":
+            continue
+        versions.append({"type": {"text": res.name}, "value": res.version + (f" ({res.note})" if res.note else "")})
+    return {"resourceType": "Device", "deviceName": [{"name": sw.name, "type": "manufacturer-name"}],
+            "version": versions, "note": [{"text": report.statement}]}
+
+
+def _provenance(report: Report, report_ref: str, device_ref: str) -> dict[str, Any]:
+    """A Provenance resource for the DiagnosticReport: recorded at the run's time, charcot as the assembling device,
+    and each input file as a source entity identified by its digest (the report's own, as its provenance table
+    gives it); the reviewer when the report is signed off; the clinical-judgement statement in the reason."""
+    from charcot.report.provenance import input_description, input_id, report_description
+
+    agents: list[dict[str, Any]] = [{
+        "type": _cc("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler"),
+        "who": {"reference": device_ref, "display": f"{report.header.software} {report.header.software_version}"}}]
+    if report.signoff.state == "final" and report.signoff.reviewer:
+        agents.append({"type": _cc("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "verifier",
+                                   "Verifier"),
+                       "who": {"display": report.signoff.reviewer + (f" ({report.signoff.role})"
+                                                                     if report.signoff.role else "")}})
+    entities = [{"role": "source", "what": {
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": input_id(i)},
+        "display": input_description(i)}} for i in report.header.inputs]
+    out: dict[str, Any] = {"resourceType": "Provenance", "target": [{"reference": report_ref}],
+                           "recorded": report.run.run_time.isoformat(),
+                           "reason": [{"text": report_description(report)}], "agent": agents}
+    if entities:
+        out["entity"] = entities
+    return out
+
+
 def fhir_bundle(report: Report) -> dict[str, Any]:
     """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
     rid = report.header.report_id
@@ -241,7 +282,11 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         "subject": {"reference": patient_ref}, "issued": report.run.run_time.isoformat(),
         "result": results, "conclusion": conclusion,
     }
-    entries.insert(1, {"fullUrl": _uuid(rid, "report"), "resource": diagnostic})
+    report_ref = _uuid(rid, "report")
+    device_ref = _uuid(rid, "device")
+    entries.insert(1, {"fullUrl": report_ref, "resource": diagnostic})
+    entries.append({"fullUrl": device_ref, "resource": _device(report)})
+    entries.append({"fullUrl": _uuid(rid, "provenance"), "resource": _provenance(report, report_ref, device_ref)})
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection",
                               "identifier": {"system": "urn:charcot:report-id", "value": rid},
                               "timestamp": report.run.run_time.isoformat(), "entry": entries}

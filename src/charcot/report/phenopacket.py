@@ -201,11 +201,10 @@ def build_phenopacket(report: Report) -> Any:
                             iri_prefix="http://purl.obolibrary.org/obo/NCIT_"),
                 pp.Resource(id="ucum", name="Unified Code for Units of Measure", namespace_prefix="UCUM",
                             url="https://ucum.org", version="2.1", iri_prefix="https://ucum.org/ucum#"),
-                pp.Resource(id="charcot-kb", name="charcot ALS knowledge base", namespace_prefix="charcot",
-                            url="https://github.com/charcot", version=h.knowledge_version, iri_prefix="charcot:"),
             ],
         ),
     )
+    _provenance(pp, packet.meta_data, report)
     if h.death_date is not None:  # the record's death (the report stages it King's 5): never left out of the export
         died = Timestamp()
         died.FromDatetime(datetime.combine(h.death_date, time()))
@@ -248,6 +247,34 @@ def build_phenopacket(report: Report) -> Any:
             summary="; ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats")),
         ))
     return packet
+
+
+def _provenance(pp: Any, meta: Any, report: Report) -> None:
+    """The report's provenance in MetaData's own fields: each resource of the report's provenance table (knowledge
+    base, ClinVar/gnomAD releases, the resource bundle) as a Resource with its version; each input file's digest as
+    an ExternalReference (id ``sha256:…``, reference the file name, description role, size and digest kind); the
+    report itself with its software, knowledge snapshot, sign-off and the clinical-judgement statement."""
+    from charcot.report.provenance import KNOWN_RESOURCES, input_description, input_id, report_description
+
+    used = {r.id for r in meta.resources}
+    for res in report.header.resources:
+        known = KNOWN_RESOURCES.get(res.name)
+        rid, prefix, url, iri = known if known is not None else (
+            "charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
+        if rid in used:
+            continue
+        used.add(rid)
+        name = res.name + (f" ({res.note})" if res.note else "")
+        if res.name == "charcot knowledge base":
+            name = "charcot ALS knowledge base" + (f" ({res.note})" if res.note else "")
+        meta.resources.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=res.version,
+                                          iri_prefix=iri))
+    meta.external_references.append(pp.ExternalReference(
+        id=f"charcot:report/{report.header.report_id}", reference="report.json",
+        description=report_description(report)))
+    for i in report.header.inputs:
+        meta.external_references.append(pp.ExternalReference(id=input_id(i), reference=i.path,
+                                                             description=input_description(i)))
 
 
 def _disease(label: str | None, term_id: str | None) -> tuple[str, str] | None:
