@@ -38,7 +38,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     folder = tmp_path_factory.mktemp("clinvar")
     cv = clinvar_vcf(folder / "clinvar_20240107.vcf.gz", [("21", 33032096, "C", "T", "900010", REVIEWED)],
                      build=Build.GRCh37, file_date="2024-01-07")
-    built = build_report(replace(demo_inputs(), clinvar=cv, str_vcf=None))
+    built = build_report(replace(demo_inputs(), clinvar=cv, str_vcf=None, str_sample=None))
     return sign(built, state="final", reviewer="A. Reviewer", role="clinical geneticist", on=date(2026, 12, 2))
 
 
