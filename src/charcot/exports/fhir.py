@@ -21,6 +21,7 @@ from typing import Any
 
 from charcot.exports.clinvar import hgvs_c
 from charcot.report.model import Item, ItemState, RepeatCall, Report, VariantFinding
+from charcot.report.phenopacket import excluded_words, unclassified_words
 
 LOINC = "http://loinc.org"
 HGNC = "http://www.genenames.org/geneId"
@@ -248,8 +249,14 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
     """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
     rid = report.header.report_id
     patient_ref = _uuid(rid, "patient")
-    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": {
-        "resourceType": "Patient", "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}}]
+    patient: dict[str, Any] = {"resourceType": "Patient",
+                               "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}
+    # the sex and death the report's header states (FHIR administrative gender; the record's death date)
+    gender = {"male": "male", "m": "male", "female": "female", "f": "female"}.get((report.header.sex or "").lower())
+    patient["gender"] = gender or "unknown"
+    if report.header.death_date is not None:
+        patient["deceasedDateTime"] = report.header.death_date.isoformat()
+    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": patient}]
     results: list[dict[str, str]] = []
     # one status for the report and every result in it: a draft's classifications are preliminary too
     status = "final" if report.signoff.state == "final" else "preliminary"
@@ -263,6 +270,14 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
                 iref = _uuid(rid, "implication", f.key)
                 entries.append({"fullUrl": iref, "resource": imp})
                 results.append({"reference": iref})
+    for f in report.genetics.not_classified:
+        # a coding or splice-region variant charcot could not classify: a variant Observation (present) with the
+        # reason and no diagnostic implication, never left out (which would read as no variant) nor given a class
+        vref = _uuid(rid, "variant", f.key)
+        obs = _variant_observation(f, report, patient_ref, status)
+        obs["note"] = [{"text": unclassified_words(f)}]
+        entries.append({"fullUrl": vref, "resource": obs})
+        results.append({"reference": vref})
     for call in report.repeats.calls:
         ref = _uuid(rid, "repeat", call.locus)
         entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref, status)})
@@ -272,7 +287,11 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
             ref = _uuid(rid, "region", item.key)
             entries.append({"fullUrl": ref, "resource": _region_observation(item, patient_ref, status)})
             results.append({"reference": ref})
-    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report)) if t)
+    left_out = [excluded_words(e) for e in report.genetics.excluded_calls if e.coding_or_splice]
+    left_out_sentence = ("Calls in exons or splice regions left out and not classified (review and confirm them): "
+                         + "; ".join(left_out) + ".") if left_out else None
+    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report),
+                                      left_out_sentence) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],

@@ -14,6 +14,7 @@ from typing import Any
 
 from charcot.errors import CharcotError
 from charcot.report.model import RepeatCall, Report, VariantFinding
+from charcot.variants.model import ExcludedCall
 
 ALS_DISEASE = ("MONDO:0004976", "amyotrophic lateral sclerosis")
 # A diagnosis recorded without an ontology id (the clinical record's) keeps its words under charcot's prefix.
@@ -67,6 +68,38 @@ def _citations(report: Report, keys: list[str]) -> list[str]:
     return out
 
 
+def unclassified_words(f: VariantFinding) -> str:
+    """Why a variant has no class, as every export says it (the finding's own sentence, starting 'Not classified')."""
+    why = (f.not_classified or "the consequence is unknown").strip()
+    return why[:1].upper() + why[1:] if why.lower().startswith("not classified") else f"Not classified: {why}"
+
+
+def excluded_words(e: ExcludedCall) -> str:
+    """A call the run left out, as every export names it: where, why, and the knowledge base's entry."""
+    return (f"{e.gene} {e.chrom}:{e.pos} {e.ref}>{e.alt} ({e.genotype}) left out by the run ({e.why}) and not "
+            "classified" + (f"; listed in the knowledge base as {e.known}" if e.known else ""))
+
+
+def _excluded_gi(pp: Any, report: Report, e: ExcludedCall) -> Any:
+    """A call in an exon or splice region that the run left out: exported as such (no class, status unknown)."""
+    desc = pp.VariationDescriptor(
+        id=f"excluded:{e.chrom}-{e.pos}-{e.ref}-{e.alt}", label=f"{e.gene} {e.chrom}:{e.pos} {e.ref}>{e.alt}",
+        description=excluded_words(e) + ": review the call and confirm it by an orthogonal method",
+        vcf_record=pp.VcfRecord(genome_assembly=report.header.build or "unknown", chrom=e.chrom, pos=e.pos,
+                                ref=e.ref, alt=e.alt),
+        molecule_context=pp.MoleculeContext.Value("genomic"))
+    gene = _gene(pp, e.gene)
+    if gene is not None:
+        desc.gene_context.CopyFrom(gene)
+    desc.extensions.append(_ext(pp, "left_out", e.why))
+    return pp.GenomicInterpretation(
+        subject_or_biosample_id=report.header.patient_id,
+        interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value("UNKNOWN_STATUS"),
+        variant_interpretation=pp.VariantInterpretation(
+            acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value("NOT_PROVIDED"),
+            variation_descriptor=desc))
+
+
 def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
     assembly = report.header.build or "unknown"
     desc = pp.VariationDescriptor(
@@ -90,6 +123,8 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
         desc.allelic_state.CopyFrom(pp.OntologyClass(id=term_id, label=label))
     if f.points is not None:
         desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
+    if f.classification is None and f.not_classified:
+        desc.description = unclassified_words(f)
     if f.risk_allele:
         # the schema's ACMG classes have no risk-allele term (ClinGen low-penetrance framework): stated beside them
         desc.extensions.append(_ext(pp, "risk_allele", f"{f.risk_allele}: {f.risk_allele_reason or ''}".strip()))
@@ -230,13 +265,20 @@ def build_phenopacket(report: Report) -> Any:
                                                     low=0, high=48))),
             time_observed=pp.TimeElement(timestamp=when)))
     findings = [f for t in report.genetics.tiers for f in t.findings if t.number in (1, 2)]
-    gis = [_variant_gi(pp, report, f) for f in findings] + [_repeat_gi(pp, report, c) for c in report.repeats.calls]
+    # a coding or splice-region variant charcot could not classify is exported as such (no ACMG class, status
+    # unknown, the reason), never left out: the gene would read as having nothing
+    unclassified = [_variant_gi(pp, report, f) for f in report.genetics.not_classified]
+    unclassified += [_excluded_gi(pp, report, e) for e in report.genetics.excluded_calls if e.coding_or_splice]
+    for gi in unclassified:
+        gi.interpretation_status = pp.GenomicInterpretation.InterpretationStatus.Value("UNKNOWN_STATUS")
+    gis = [_variant_gi(pp, report, f) for f in findings] + unclassified + \
+        [_repeat_gi(pp, report, c) for c in report.repeats.calls]
     stated = _record_gis(pp, report)
     gis += stated
     if gis or report.genetics.status.value != "not_assessed":
         # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS), as do the record's own
         # results; nothing found is UNSOLVED.
-        candidate = bool(stated) or any(
+        candidate = bool(stated) or bool(unclassified) or any(
             g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE") for g in gis)
         packet.interpretations.append(pp.Interpretation(
             id=f"{h.report_id}-interpretation",
