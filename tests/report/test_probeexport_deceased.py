@@ -45,3 +45,18 @@ def test_consistency_check_catches_a_deceased_relative_offered_counselling(demo_
     assert father.deceased
     broken.summary.append(SummaryItem(topic="Family", text="1 relative (DEMO-F 99.9%): offer genetic counselling."))
     assert any("deceased relatives: DEMO-F" in p for p in contradictions(broken))
+
+
+def test_reanalysis_names_a_deceased_relative_as_such(tmp_path: Path) -> None:
+    """A re-analysis lists relatives whose risk changed (people a clinician may contact): a deceased one is named as
+    deceased, not offered testing. The knowledge change is stood for by the same report with the brother's carrier
+    probability moved (as a new penetrance curve would move it)."""
+    from charcot.reanalysis.api import compare_reports
+
+    old = build_report(replace(demo_inputs(), ages=_ages_with_dead_brother(tmp_path)))
+    new = old.model_copy(deep=True)
+    for r in new.family.relatives_risk:
+        r.carrier_probability = (r.carrier_probability or 0) + 0.1
+    words = {c.item: c.in_words() for c in compare_reports(old, new) if c.area == "relative"}
+    assert any(k.startswith("DEMO-S") and "died at 50: not offered testing" in k for k in words), words
+    assert not any(k.startswith("DEMO-C1") and "not offered" in k for k in words), words

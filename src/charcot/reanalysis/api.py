@@ -191,6 +191,11 @@ def _compare_relatives(old: Report, new: Report) -> list[Change]:
     for key in sorted(set(before) | set(after), key=lambda k: (k[0], k[1] or "")):
         a, b = before.get(key), after.get(key)
         label = f"{key[0]} ({key[1]})" if key[1] else key[0]
+        dead = next((r for r in (b, a) if r is not None and r.deceased), None)
+        if dead is not None:  # a change for a deceased relative informs the family, never an offer of testing
+            from charcot.report.build import deceased_words
+
+            label += f", {deceased_words(dead.death_age)}: not offered testing"
         if a is None or b is None:
             changes.append(Change(area="relative", item=label, old=_fmt_p(a.carrier_probability) if a else None,
                                   new=_fmt_p(b.carrier_probability) if b else None,
