@@ -112,3 +112,13 @@ def test_matching_names_need_no_mapping() -> None:
                                      ped=trio / "scout_643594.ped", proband="ADM1059A2"))
     assert report.header.str_sample_id == "ADM1059A2"
     assert replace(CaseInputs()).str_sample is None
+
+
+def test_another_sample_of_a_family_vcf_stays_a_mismatch() -> None:
+    """--sample names the link for a one-sample VCF only: in the real Scout trio VCF, choosing the father's sample
+    for the proband ADM1059A2 is a relative's data, a red banner as before, never an 'info' link."""
+    trio = DATA / "report"
+    report = build_report(CaseInputs(vcf=trio / "scout_643594_trio.vcf.gz", ped=trio / "scout_643594.ped",
+                                     proband="ADM1059A2", sample="ADM1059A1"))
+    check = next(c for c in report.identity.checks if c.check == "sample name: VCF vs pedigree proband")
+    assert check.status == "mismatch" and report.identity.status == "mismatch"

@@ -1600,7 +1600,9 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         say("identity and sex checks")
         identity = check_identity(
             vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample,
-            mapped_vcf=inputs.sample is not None, mapped_str=inputs.str_sample is not None,
+            # --sample names the link only for a one-sample VCF; in a family VCF another sample than the proband is
+            # a relative's, and stays a mismatch
+            mapped_vcf=inputs.sample is not None and n_samples == 1, mapped_str=inputs.str_sample is not None,
             repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
             ped_sex=ctx.ped_sex, stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
