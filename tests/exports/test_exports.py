@@ -24,8 +24,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "2026-11-30"]
     assert main([*common, "--outdir", str(root / "draft")]) == 0
     assert main([*common, *sign, "--outdir", str(root / "final")]) == 0
-    # the demo's repeat file belongs to another sample: asked to be final, the report stays a draft
-    assert main([*common, "--str", str(DEMO / "demo.str.vcf"), *sign, "--outdir", str(root / "mismatch")]) == 0
+    # the demo's repeat file belongs to another person (named with --str-sample, its X ploidy gives another sex):
+    # asked to be final, the report stays a draft
+    assert main([*common, "--str", str(DEMO / "demo.str.vcf"), "--str-sample", "hugelymodelbat_lanes_1_sorted_md",
+                 *sign, "--outdir", str(root / "mismatch")]) == 0
     return {"draft": root / "draft" / "report.json", "final": root / "final" / "report.json",
             "mismatch": root / "mismatch" / "report.json"}
 

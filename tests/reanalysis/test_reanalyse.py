@@ -19,10 +19,10 @@ DEMO = Path(__file__).resolve().parents[2] / "src" / "charcot" / "report" / "dem
 VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants"
 
 
-def _case(root: Path, name: str, files: dict[str, Path], run_cli) -> Path:  # type: ignore[no-untyped-def]
+def _case(root: Path, name: str, files: dict[str, Path], run_cli, *extra: str) -> Path:  # type: ignore[no-untyped-def]
     folder = root / name
     folder.mkdir()
-    args = ["report", "--no-pdf", "--outdir", str(folder / "report")]
+    args = ["report", "--no-pdf", "--outdir", str(folder / "report"), *extra]
     for option, src in files.items():
         shutil.copy(src, folder / src.name)
         if src.name.endswith(".gz") and Path(str(src) + ".tbi").exists():
@@ -38,7 +38,8 @@ def stored_cases(tmp_path: Path, run_cli) -> Path:  # type: ignore[no-untyped-de
     root = tmp_path / "cases"
     root.mkdir()
     _case(root, "full", {"--vcf": DEMO / "demo.vcf.gz", "--str": DEMO / "demo.str.vcf",
-                         "--clinical": DEMO / "demo_case.yaml"}, run_cli)
+                         "--clinical": DEMO / "demo_case.yaml"}, run_cli,
+          "--str-sample", "hugelymodelbat_lanes_1_sorted_md")  # the demo's repeat file is another person's, named
     _case(root, "repeats-only", {"--str": DEMO / "demo.str.vcf"}, run_cli)
     _case(root, "other-genome", {"--vcf": VARIANTS / "na12878_hg38_panel.vcf.gz"}, run_cli)
     return root

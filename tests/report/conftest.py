@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from charcot.report.build import CaseInputs, build_report
-from charcot.report.demo import demo_dir, demo_inputs
+from charcot.report.demo import DEMO_STR_SAMPLE, demo_dir, demo_inputs
 from charcot.report.model import Report
 
 FIXED = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -58,7 +58,8 @@ def every_report(demo_report: Report, scout_report: Report, tmp_path_factory: py
         "demo (= README command)": demo_report,
         "Scout trio": scout_report,
         "VCF only": build_report(CaseInputs(vcf=d / "demo.vcf.gz", run_time=FIXED)),
-        "VCF cut inside SOD1": build_report(CaseInputs(vcf=cut, str_vcf=d / "demo.str.vcf", run_time=FIXED)),
+        "VCF cut inside SOD1": build_report(CaseInputs(vcf=cut, str_vcf=d / "demo.str.vcf", str_sample=DEMO_STR_SAMPLE,
+                                                       run_time=FIXED)),
         "STR + clinical record": build_report(CaseInputs(str_vcf=d / "demo.str.vcf", clinical=d / "demo_case.yaml",
                                                          run_time=FIXED)),
         "STR only": build_report(CaseInputs(str_vcf=d / "demo.str.vcf", run_time=FIXED)),

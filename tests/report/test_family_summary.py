@@ -22,7 +22,7 @@ def test_family_line_names_only_unaffected_untested_relatives_with_table_numbers
         assert shown == f"{100 * (r.carrier_probability or 0):.1f}", (relative, shown, r.carrier_probability)
     expected = [r for r in table.values() if r.status != "affected" and r.tested in (None, "untested")
                 and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
-    assert line.startswith(f"{len(expected)} untested, unaffected relatives"), line
+    assert line.startswith(f"{len(expected)} living, untested, unaffected relatives"), line
     affected = [r.relative for r in table.values() if r.status == "affected"]
     assert affected and not any(f"{a} " in line for a in affected)
 

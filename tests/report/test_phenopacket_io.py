@@ -76,7 +76,7 @@ def test_imported_phenopacket_variants_disease_and_phenotypes_feed_the_pipeline(
 def test_export_without_findings_is_unsolved() -> None:
     from charcot.report.demo import demo_dir
 
-    report = build_report(replace(demo_inputs(), vcf=None, str_vcf=None, ped=None, ages=None,
+    report = build_report(replace(demo_inputs(), vcf=None, str_vcf=None, str_sample=None, ped=None, ages=None,
                                   clinical=demo_dir() / "demo_case.yaml"))
     packet = json.loads(render_phenopacket(report))
     assert all(i["progressStatus"] != "SOLVED" for i in packet.get("interpretations", []))

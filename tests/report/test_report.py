@@ -207,6 +207,7 @@ def test_html_links_citations_and_identifiers(demo_report: Report) -> None:
 def test_script_injection_in_vcf_ped_and_clinical_renders_inert(tmp_path: Path) -> None:
     inputs = CaseInputs(vcf=DATA / "injection.vcf", ped=DATA / "injection.ped",
                         proband="<script>alert('ped')</script>", clinical=DATA / "injection_case.yaml",
+                        sample="<script>alert('sample')</script>",  # the VCF's sample is the proband: said so
                         hpo=["HP:0007354"], run_time=FIXED)
     report = build_report(inputs)
     assert report.header.sample_id == "<script>alert('sample')</script>"
@@ -258,8 +259,8 @@ def test_pdf_renders(demo_report: Report, tmp_path: Path) -> None:
 def test_report_command_writes_all_outputs(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     d = demo_dir()
     out = tmp_path / "out"
-    res = run_cli("report", "--vcf", d / "demo.vcf.gz", "--str", d / "demo.str.vcf", "--ped", d / "demo.ped",
-                  "--proband", "NA12878", "--clinical", d / "demo_case.yaml", "--hpo", "HP:0007354",
+    res = run_cli("report", "--vcf", d / "demo.vcf.gz", "--str", d / "demo.str.vcf", "--str-sample",
+                  "hugelymodelbat_lanes_1_sorted_md", "--ped", d / "demo.ped", "--proband", "NA12878", "--clinical", d / "demo_case.yaml", "--hpo", "HP:0007354",
                   "--assessment-date", "2026-08-20", "--no-pdf", "--outdir", out)  # the demo test renders the PDF
     assert res.code == 0, res.stderr
     for name in ("report.html", "report.json", "phenopacket.json"):
@@ -341,10 +342,11 @@ def test_trial_criteria_read_the_recorded_diagnosis_date(demo_report: Report) ->
 
 
 def test_identity_mismatch_cannot_be_final(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The demo's repeat file is another person's (other name, haploid AR in a woman): --strict writes nothing
-    and exits 2; without it a requested final report stays a draft and says why."""
+    """The demo's repeat file is another person's (other name, named with --str-sample; haploid AR in a woman):
+    --strict writes nothing and exits 2; without it a requested final report stays a draft and says why."""
     d = demo_dir()
-    args = ["-q", "report", "--vcf", d / "demo.vcf.gz", "--str", d / "demo.str.vcf", "--proband", "NA12878",
+    args = ["-q", "report", "--vcf", d / "demo.vcf.gz", "--str", d / "demo.str.vcf", "--str-sample",
+            "hugelymodelbat_lanes_1_sorted_md", "--proband", "NA12878",
             "--clinical", d / "demo_case.yaml", "--no-pdf", "--sign-off", "final", "--reviewer", "Dr A. Reviewer",
             "--role", "clinical geneticist"]
     strict = run_cli(*args, "--strict", "--outdir", tmp_path / "strict")

@@ -29,7 +29,7 @@ def _atxn2_36(tmp_path: Path) -> Path:
 def test_family_section_says_why_a_relatives_risk_was_not_calculated(tmp_path: Path) -> None:
     d = demo_dir()
     report = build_report(CaseInputs(str_vcf=_atxn2_36(tmp_path), ped=d / "demo.ped", proband="NA12878",
-                                     ages=d / "demo.ages.tsv"))
+                                     ages=d / "demo.ages.tsv", str_sample="hugelymodelbat_lanes_1_sorted_md"))
     assert report.family.status.value == "partial"
     assert any("ATXN2" in n and "not assessed" in n for n in report.family.notes)
     assert contradictions(report) == []

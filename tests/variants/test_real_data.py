@@ -232,7 +232,7 @@ def test_repeats_not_assessed_without_str_and_assessed_with_it() -> None:
     assert plain.repeats is not None and plain.repeats.status.value == "not_assessed"
     assert any("C9orf72" in n.what for n in plain.not_assessed)
     with_str = interpret(DATA / "pfeiffer_panel.vcf.gz", str_path=DATA / "justhusky_exphun_hugelymodelbat.eh5.vcf",
-                         sex="male")
+                         sex="male", str_sample="hugelymodelbat_lanes_1_sorted_md")  # another person's, named
     assert with_str.repeats is not None and with_str.repeats.status.value != "not_assessed"
     assert not any(n.what.startswith("C9orf72") for n in with_str.not_assessed)
     data = json.loads(to_json(with_str))

@@ -28,7 +28,8 @@ def client(tmp_path: Path, database_url: str | None, request: pytest.FixtureRequ
 
 def test_upload_report_and_downloads(client: TestClient) -> None:
     files = demo_files()
-    r = client.post("/api/cases", data={"proband": "NA12878", "hpo": "HP:0007354"}, files=files)
+    r = client.post("/api/cases", data={"proband": "NA12878", "hpo": "HP:0007354", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
+                    files=files)  # the demo's repeat file is another person's: named
     assert r.status_code == 202, r.text
     case_id = r.json()["id"]
     state = wait_done(client, case_id)
@@ -185,7 +186,8 @@ def test_no_names_or_genotypes_in_logs(client: TestClient, caplog: pytest.LogCap
 
     caplog.set_level(logging.DEBUG)
     files = demo_files()
-    r = client.post("/api/cases", data={"proband": "NA12878", "patient": "Jane-Doe-Pseudonym"}, files=files)
+    r = client.post("/api/cases", data={"proband": "NA12878", "patient": "Jane-Doe-Pseudonym", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
+                    files=files)
     assert wait_done(client, r.json()["id"])["status"] == "done"
     client.get("/patients/Jane-Doe-Pseudonym")
     # httpx records are the test client's own request lines, not the server's logs.

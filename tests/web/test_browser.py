@@ -41,6 +41,7 @@ def test_upload_view_and_download_pdf(browser: Any, live_server_factory: Any, tm
 
     page.goto(f"{server.url}/cases/new")
     page.fill("input[name=proband]", "NA12878")
+    page.fill("input[name=str_sample]", "hugelymodelbat_lanes_1_sorted_md")  # the demo's repeat file: another person's
     page.fill("input[name=hpo]", "HP:0007354")
     page.set_input_files("input[name=vcf]", str(DEMO / "demo.vcf.gz"))
     page.set_input_files("input[name=str_file]", str(DEMO / "demo.str.vcf"))
@@ -84,6 +85,7 @@ def test_script_injection_renders_inert_in_the_browser(browser: Any, live_server
     page.set_input_files("input[name=vcf]", str(DATA / "injection.vcf"))
     page.set_input_files("input[name=ped]", str(DATA / "injection.ped"))
     page.fill("input[name=proband]", "<script>alert('ped')</script>")
+    page.fill("input[name=sample]", "<script>alert('sample')</script>")  # the VCF's sample is the proband: said so
     page.set_input_files("input[name=clinical]", str(DATA / "injection_case.yaml"))
     click_and_load(page, "#submit")
     page.wait_for_selector("#report", timeout=120_000)

@@ -20,7 +20,7 @@ def test_identity_mismatch_blocks_sign_off(tmp_path: Path) -> None:
     with TestClient(app, base_url=BASE) as c:
         token = _login(c, "alice")
         files = demo_files()
-        r = c.post("/api/cases", data={"csrf_token": _token(c), "proband": "NA12878"},
+        r = c.post("/api/cases", data={"csrf_token": _token(c), "proband": "NA12878", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
                    files={k: files[k] for k in ("vcf", "str_file", "clinical")}, headers=SAME)
         assert r.status_code == 202, r.text
         case_id = r.json()["id"]

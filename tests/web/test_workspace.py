@@ -85,7 +85,7 @@ def test_lifecycle_roles_versions_audit_and_delete(tmp_path: Path, database_url:
             # An open identity alert (stated sex male, the pedigree says female) blocks sign-off.
             token = _login(c, "alice")
             r = c.post("/api/cases", data={"csrf_token": _token(c), "patient": "P-10", "sex": "male",
-                                           "proband": "NA12878"},
+                                           "proband": "NA12878", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
                        files={"str_file": demo_files()["str_file"], "ped": demo_files()["ped"]}, headers=SAME)
             alert_case = r.json()["id"]
             assert wait_done(c, alert_case)["status"] == "done"

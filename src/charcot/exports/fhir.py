@@ -21,6 +21,7 @@ from typing import Any
 
 from charcot.exports.clinvar import hgvs_c
 from charcot.report.model import Item, ItemState, RepeatCall, Report, VariantFinding
+from charcot.report.phenopacket import excluded_words, unclassified_words
 
 LOINC = "http://loinc.org"
 HGNC = "http://www.genenames.org/geneId"
@@ -203,12 +204,59 @@ def _record_sentence(report: Report) -> str | None:
             + "; ".join(said) + ".") if said else None
 
 
+def _device(report: Report) -> dict[str, Any]:
+    """charcot as the FHIR Device that produced the report: its version, and the knowledge base and resources it
+    read as further versions (Device.version with a type), as the report's header and provenance table name them."""
+    from charcot.report.provenance import software
+
+    sw = software(report)
+    versions: list[dict[str, Any]] = [{"type": {"text": "software"}, "value": sw.version},
+                                      {"type": {"text": "charcot knowledge base"}, "value": sw.knowledge}]
+    for res in report.header.resources:
+        if res.name == "charcot knowledge base":
+            continue
+        versions.append({"type": {"text": res.name}, "value": res.version + (f" ({res.note})" if res.note else "")})
+    return {"resourceType": "Device", "deviceName": [{"name": sw.name, "type": "manufacturer-name"}],
+            "version": versions, "note": [{"text": report.statement}]}
+
+
+def _provenance(report: Report, report_ref: str, device_ref: str) -> dict[str, Any]:
+    """A Provenance resource for the DiagnosticReport: recorded at the run's time, charcot as the assembling device,
+    and each input file as a source entity identified by its digest (the report's own, as its provenance table
+    gives it); the reviewer when the report is signed off; the clinical-judgement statement in the reason."""
+    from charcot.report.provenance import input_description, input_id, report_description
+
+    agents: list[dict[str, Any]] = [{
+        "type": _cc("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler"),
+        "who": {"reference": device_ref, "display": f"{report.header.software} {report.header.software_version}"}}]
+    if report.signoff.state == "final" and report.signoff.reviewer:
+        agents.append({"type": _cc("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "verifier",
+                                   "Verifier"),
+                       "who": {"display": report.signoff.reviewer + (f" ({report.signoff.role})"
+                                                                     if report.signoff.role else "")}})
+    entities = [{"role": "source", "what": {
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": input_id(i)},
+        "display": input_description(i)}} for i in report.header.inputs]
+    out: dict[str, Any] = {"resourceType": "Provenance", "target": [{"reference": report_ref}],
+                           "recorded": report.run.run_time.isoformat(),
+                           "reason": [{"text": report_description(report)}], "agent": agents}
+    if entities:
+        out["entity"] = entities
+    return out
+
+
 def fhir_bundle(report: Report) -> dict[str, Any]:
     """The report as a FHIR R4 collection bundle (JSON-ready dict), parsed by fhir.resources before return."""
     rid = report.header.report_id
     patient_ref = _uuid(rid, "patient")
-    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": {
-        "resourceType": "Patient", "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}}]
+    patient: dict[str, Any] = {"resourceType": "Patient",
+                               "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}
+    # the sex and death the report's header states (FHIR administrative gender; the record's death date)
+    gender = {"male": "male", "m": "male", "female": "female", "f": "female"}.get((report.header.sex or "").lower())
+    patient["gender"] = gender or "unknown"
+    if report.header.death_date is not None:
+        patient["deceasedDateTime"] = report.header.death_date.isoformat()
+    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": patient}]
     results: list[dict[str, str]] = []
     # one status for the report and every result in it: a draft's classifications are preliminary too
     status = "final" if report.signoff.state == "final" else "preliminary"
@@ -222,6 +270,14 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
                 iref = _uuid(rid, "implication", f.key)
                 entries.append({"fullUrl": iref, "resource": imp})
                 results.append({"reference": iref})
+    for f in report.genetics.not_classified:
+        # a coding or splice-region variant charcot could not classify: a variant Observation (present) with the
+        # reason and no diagnostic implication, never left out (which would read as no variant) nor given a class
+        vref = _uuid(rid, "variant", f.key)
+        obs = _variant_observation(f, report, patient_ref, status)
+        obs["note"] = [{"text": unclassified_words(f)}]
+        entries.append({"fullUrl": vref, "resource": obs})
+        results.append({"reference": vref})
     for call in report.repeats.calls:
         ref = _uuid(rid, "repeat", call.locus)
         entries.append({"fullUrl": ref, "resource": _repeat_observation(call, patient_ref, status)})
@@ -231,7 +287,11 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
             ref = _uuid(rid, "region", item.key)
             entries.append({"fullUrl": ref, "resource": _region_observation(item, patient_ref, status)})
             results.append({"reference": ref})
-    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report)) if t)
+    left_out = [excluded_words(e) for e in report.genetics.excluded_calls if e.coding_or_splice]
+    left_out_sentence = ("Calls in exons or splice regions left out and not classified (review and confirm them): "
+                         + "; ".join(left_out) + ".") if left_out else None
+    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report),
+                                      left_out_sentence) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
@@ -241,7 +301,11 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         "subject": {"reference": patient_ref}, "issued": report.run.run_time.isoformat(),
         "result": results, "conclusion": conclusion,
     }
-    entries.insert(1, {"fullUrl": _uuid(rid, "report"), "resource": diagnostic})
+    report_ref = _uuid(rid, "report")
+    device_ref = _uuid(rid, "device")
+    entries.insert(1, {"fullUrl": report_ref, "resource": diagnostic})
+    entries.append({"fullUrl": device_ref, "resource": _device(report)})
+    entries.append({"fullUrl": _uuid(rid, "provenance"), "resource": _provenance(report, report_ref, device_ref)})
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection",
                               "identifier": {"system": "urn:charcot:report-id", "value": rid},
                               "timestamp": report.run.run_time.isoformat(), "entry": entries}

@@ -191,6 +191,11 @@ def _compare_relatives(old: Report, new: Report) -> list[Change]:
     for key in sorted(set(before) | set(after), key=lambda k: (k[0], k[1] or "")):
         a, b = before.get(key), after.get(key)
         label = f"{key[0]} ({key[1]})" if key[1] else key[0]
+        dead = next((r for r in (b, a) if r is not None and r.deceased), None)
+        if dead is not None:  # a change for a deceased relative informs the family, never an offer of testing
+            from charcot.report.build import deceased_words
+
+            label += f", {deceased_words(dead.death_age)}: not offered testing"
         if a is None or b is None:
             changes.append(Change(area="relative", item=label, old=_fmt_p(a.carrier_probability) if a else None,
                                   new=_fmt_p(b.carrier_probability) if b else None,
@@ -300,7 +305,8 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     inputs = CaseInputs(
         vcf=located.get("vcf"), str_vcf=located.get("str_vcf"), ped=located.get("ped"), ages=located.get("ages"),
         clinical=located.get("clinical"), phenopacket=located.get("phenopacket"), clinvar=located.get("clinvar"),
-        gnomad=located.get("gnomad"), gnomad_coverage=located.get("gnomad_coverage"), proband=params.proband, sample=params.sample, build=params.build,
+        gnomad=located.get("gnomad"), gnomad_coverage=located.get("gnomad_coverage"), proband=params.proband, sample=params.sample,
+        str_sample=params.str_sample, build=params.build,
         sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
         as_of=params.as_of, run_time=run_time or old.run.run_time)
     new = build_report(inputs)

@@ -238,9 +238,44 @@ def _normalise_sex(sex: str | None) -> str | None:
     return aliases[value]
 
 
+def patient_sample(sf: StrFile, patient: Mapping[str, str | None]) -> tuple[str | None, list[str]]:
+    """The file's sample that is the patient, named by the patient's other identities (``patient``: what names them
+    -> the name, e.g. "the small-variant VCF's sample" -> "NA12878"), with warnings; an error when the file names its
+    samples and none is the patient: the repeat sizes would be reported for another person. ``None``: nothing to
+    compare with (no other identity given), the caller's choice stands."""
+    names = {what: name for what, name in patient.items() if name}
+    if not names:
+        return None, []
+    hits = [s for s in sf.samples if s in names.values()]
+    if hits:
+        return hits[0], []
+    if not sf.samples_named:
+        return None, [f"the repeat-caller file names no sample ({sf.caller} without a SampleId), so it cannot be "
+                      "checked against " + ", ".join(f"{what} ({name})" for what, name in names.items())
+                      + ": confirm it belongs to this patient"]
+    ours = "; ".join(f"{what} is {name}" for what, name in names.items())
+    if len(sf.samples) == 1:
+        other = sf.samples[0]
+        alike = [n for n in names.values() if n.lower() == other.lower()]
+        raise InputError(
+            f"the repeat-caller file's sample {other} is not this patient ({ours}): its repeat sizes would be "
+            "reported for another person", path=sf.path,
+            hint=(f"it differs from {alike[0]} only in upper/lower case; " if alike else "")
+            + "give this patient's repeat-caller file, or, if " + other + " is this patient under another name, "
+            f"say so with --str-sample {other}")
+    shown = ", ".join(sf.samples[:12]) + (f" and {len(sf.samples) - 12} more" if len(sf.samples) > 12 else "")
+    raise InputError(f"the repeat-caller file's samples ({shown}) do not include this patient ({ours})",
+                     path=sf.path, hint="name the patient's sample in the file with --str-sample NAME, or give this "
+                                        "patient's repeat-caller file")
+
+
 def assess_repeats(path: Path, sample: str | None = None, build: str | None = None,
-                   sex: str | None = None) -> RepeatAssessment:
-    """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample."""
+                   sex: str | None = None, *, patient: Mapping[str, str | None] | None = None) -> RepeatAssessment:
+    """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample.
+
+    ``sample`` names the file's sample outright (the user's explicit mapping, ``--str-sample``). Without it,
+    ``patient`` gives the patient's other identities (the small-variant VCF's sample, the pedigree's proband): the
+    file's sample must be one of them (``patient_sample``), never silently another person's."""
     path = Path(path)
     loci = _loci()
     sex_value = _normalise_sex(sex)
@@ -249,6 +284,9 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
     by_locus = _per_locus(sf, loci, chosen)
     if not sf.samples:
         raise InputError("the file has no sample columns", path=path, hint="repeat genotypes are per sample")
+    if sample is None and patient is not None:
+        sample, notes = patient_sample(sf, patient)
+        warnings.extend(notes)
     if sample is not None:
         if sample not in sf.samples:
             raise InputError(f"sample {sample!r} is not in the file", path=path,

@@ -90,6 +90,9 @@ class StrFile:
     records: list[Record]
     sex_hint: str | None = None  # from the caller's own parameters (EH JSON Sex, TRGT --karyotype)
     json_calls: dict[str, list[RawCall]] | None = None  # EH JSON: already parsed per sample
+    # False when the file does not name its sample (EH JSON without SampleParameters.SampleId: the name is the
+    # file's stem), so it cannot be compared with the patient's other identities
+    samples_named: bool = True
 
 
 Interval = tuple[str, int, int]
@@ -536,6 +539,7 @@ def read_eh_json(path: Path) -> StrFile:
         raise InputError("JSON without 'LocusResults': not ExpansionHunter output", path=path,
                          hint="give the <prefix>.json written by ExpansionHunter")
     params = data.get("SampleParameters") or {}
+    named = bool(params.get("SampleId"))
     sample = str(params.get("SampleId") or path.stem)
     sex = str(params.get("Sex", "")).lower()
     calls: list[RawCall] = []
@@ -585,5 +589,5 @@ def read_eh_json(path: Path) -> StrFile:
                                  str(variant.get("VariantId") or locus_id), variant.get("RepeatUnit"), 0,
                                  gt, alleles if any(a is not None for a in alleles) else [None]))
     sf = StrFile(path, "ExpansionHunter (JSON)", False, [sample], {}, {}, [],
-                 sex_hint=sex if sex in ("male", "female") else None, json_calls={sample: calls})
+                 sex_hint=sex if sex in ("male", "female") else None, json_calls={sample: calls}, samples_named=named)
     return sf

@@ -76,6 +76,11 @@ _TIER_OF_CLASS = {
 AT_RISK_MIN_CARRIER_PROBABILITY = 0.01
 
 
+def deceased_words(death_age: float | None) -> str:
+    """A deceased relative as every list of relatives names them."""
+    return f"died at {death_age:g}" if death_age is not None else "deceased"
+
+
 @dataclass
 class CaseInputs:
     """Everything a report run reads. Paths are validated by ``build_report``."""
@@ -101,6 +106,9 @@ class CaseInputs:
     as_of: date | None = None
     run_time: datetime | None = None
     genes: GeneSelection | None = None  # --genes/--panel/--bed (charcot.genome.panels); None = every gene
+    # the repeat-caller file's sample that is this patient (--str-sample): the user's explicit mapping when the file
+    # names the patient otherwise; without it the file's sample must be the VCF's sample or the proband
+    str_sample: str | None = None
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -613,23 +621,6 @@ def _repeat_call(raw: Any) -> RepeatCall:
 _EXPANDED = ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
 
 
-def _str_samples(path: Path) -> list[str]:
-    """Sample columns of a repeat-caller VCF's #CHROM line (empty for JSON or an unreadable header)."""
-    import gzip
-
-    opener: Any = gzip.open if Path(path).read_bytes()[:2] == b"\x1f\x8b" else open
-    try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("#CHROM"):
-                    return [str(name) for name in line.rstrip("\n").split("\t")[9:]]
-                if not line.startswith("##"):
-                    break
-    except (OSError, EOFError):
-        pass  # the repeat reader reports the problem with its location
-    return []
-
-
 def _repeats(ctx: _Ctx) -> RepeatsSection:
     inputs = ctx.inputs
     from charcot.repeats import api
@@ -639,11 +630,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
         ctx.not_assessed.extend(na.not_assessed)
         return RepeatsSection(status=AssessmentStatus.NOT_ASSESSED, notes=[na.summary])
     ctx.progress("assessing repeats")
-    # In a family STR file, the patient is the VCF's sample or the pedigree's proband.
-    wanted = [n for n in (ctx.sample, inputs.proband) if n]
-    in_file = _str_samples(inputs.str_vcf)
-    result = api.assess_repeats(inputs.str_vcf, sample=next((n for n in wanted if n in in_file), None),
-                                build=ctx.build, sex=ctx.sex)
+    # The patient is the VCF's sample or the pedigree's proband: the file's sample must be one of them, unless the
+    # user names the file's sample outright (--str-sample); another person's repeat sizes are refused (exit 2).
+    result = api.assess_repeats(inputs.str_vcf, sample=inputs.str_sample, build=ctx.build, sex=ctx.sex,
+                                patient={"the small-variant VCF's sample": ctx.sample,
+                                         "the pedigree's proband": inputs.proband})
     ctx.repeat_assessment = result
     ctx.str_sample = result.sample
     ctx.analyses["repeats"] = _jsonable(result)
@@ -660,7 +651,8 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     notes += [f"{c.gene} not assessed: {c.indeterminate_reason}." for c in result.calls if c.indeterminate_reason]
     if ctx.sample and result.sample and ctx.sample != result.sample:
         notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
-                     f"small-variant VCF's ({ctx.sample}); check both files belong to the same person.")
+                     f"small-variant VCF's ({ctx.sample}); it was attributed to this patient because --str-sample "
+                     "named it: check both files belong to the same person.")
     ctx.methods.append("Repeat expansions: repeat-caller VCF read per knowledge-base locus; allele sizes compared "
                        "with cited thresholds (catalogues disagree, so every source's category is kept and the "
                        "default set is named).")
@@ -1397,18 +1389,28 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected
         # relative is not 'at risk', and 0.0 % is not a risk); numbers as in the family table (one decimal)
-        at_risk = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
-                   and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
+        # Only the living are offered counselling and testing: a deceased relative (ages file, phenopacket vital
+        # status) is named as such, informative for segregation (stored DNA) but never someone to offer testing to.
+        untested = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
+                    and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
+        at_risk = [r for r in untested if not r.deceased]
+        # one line per relative (a relative has a row per gene): the highest carrier probability
+        dead = {r.relative: r for r in sorted(untested, key=lambda r: r.carrier_probability or 0) if r.deceased}
         top = sorted(at_risk, key=lambda r: -(r.carrier_probability or 0))[:3]
         detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.1f}%" for r in top)
         if at_risk:
             out.append(SummaryItem(topic="Family", level="finding",
-                                   text=f"{len(at_risk)} untested, unaffected relatives with a carrier probability of "
-                                        f"1% or more for the {'/'.join(genes)} finding ({detail}"
+                                   text=f"{len(at_risk)} living, untested, unaffected relatives with a carrier "
+                                        f"probability of 1% or more for the {'/'.join(genes)} finding ({detail}"
                                         f"{', …' if len(at_risk) > len(top) else ''}): offer genetic counselling."))
         else:
-            out.append(SummaryItem(topic="Family", text=f"No untested, unaffected relative has a carrier probability "
-                                                        f"of 1% or more for the {'/'.join(genes)} finding."))
+            out.append(SummaryItem(topic="Family", text=f"No living, untested, unaffected relative has a carrier "
+                                                        f"probability of 1% or more for the {'/'.join(genes)} finding."))
+        if dead:
+            out.append(SummaryItem(topic="Family", text="Deceased, not offered testing (a stored DNA sample may still "
+                                   "inform segregation): " + ", ".join(
+                                       f"{r.relative} ({deceased_words(r.death_age)}, carrier probability "
+                                       f"{100 * (r.carrier_probability or 0):.1f}%)" for r in dead.values()) + "."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
     if clinical.status == AssessmentStatus.NOT_ASSESSED:
@@ -1528,6 +1530,9 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
                        (inputs.clinvar, "ClinVar"), (inputs.gnomad, "gnomAD"),
                        (inputs.gnomad_coverage, "gnomAD coverage")):
         _check_file(path, role)
+    if inputs.str_sample is not None and inputs.str_vcf is None:
+        raise InputError("--str-sample names a sample of the repeat-caller file, but no --str file was given",
+                         hint="give the repeat-caller file with --str, or leave out --str-sample")
     if inputs.vcf is None and inputs.str_vcf is None and inputs.clinical is None and inputs.phenopacket is None:
         raise InputError("nothing to report on", hint="give at least --vcf, --str, --clinical or --phenopacket")
     say("reading inputs")
@@ -1582,6 +1587,13 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             ctx.sex, ctx.sex_from = ctx.ped_sex, "pedigree"
         if inputs.ages is not None:
             ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
+        if sample is not None and inputs.sample is None and sample != inputs.proband and inputs.vcf is not None:
+            # the VCF's one sample is not the proband and nobody said it is: its variants would be another person's
+            alike = " (it differs only in upper/lower case)" if sample.lower() == inputs.proband.lower() else ""
+            raise InputError(f"the VCF's sample {sample} is not the pedigree's proband {inputs.proband}{alike}: its "
+                             "variants would be reported for another person", path=files.vcf or files.phenopacket,
+                             hint=f"give the proband's VCF, or, if {sample} is the proband under another name, say so "
+                                  f"with --sample {sample}")
 
     repeats = _repeats(ctx)
     try:
@@ -1591,6 +1603,9 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         say("identity and sex checks")
         identity = check_identity(
             vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample,
+            # --sample names the link only for a one-sample VCF; in a family VCF another sample than the proband is
+            # a relative's, and stays a mismatch
+            mapped_vcf=inputs.sample is not None and n_samples == 1, mapped_str=inputs.str_sample is not None,
             repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
             ped_sex=ctx.ped_sex, stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
@@ -1655,7 +1670,8 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo,
         hpo_labels=_hpo_labels(ctx), diagnosis=clinical_diagnosis(ctx), diagnosis_id=ctx.diagnosis_id,
         death_date=ctx.clinical_case.death_date if ctx.clinical_case is not None else None,
-        parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, build=inputs.build, sex=inputs.sex,
+        parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, str_sample=inputs.str_sample,
+                                 build=inputs.build, sex=inputs.sex,
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))

@@ -39,7 +39,11 @@ def register(app: typer.Typer) -> None:
                                              help="Clinical record (the case YAML/JSON that 'clinical' reads)."),
         phenopacket: Path | None = typer.Option(None, "--phenopacket", help="Phenopacket v2 JSON with HPO features."),
         hpo: list[str] = hpo_option(),
-        sample: str | None = typer.Option(None, "--sample", help="Sample in a multi-sample VCF."),
+        sample: str | None = typer.Option(None, "--sample", help="The patient's sample in the VCF (a multi-sample VCF, "
+                                          "or a sample named otherwise than the pedigree's proband)."),
+        str_sample: str | None = typer.Option(None, "--str-sample", metavar="NAME",
+                                              help="The patient's sample in the repeat-caller file, when the file "
+                                                   "names the patient otherwise than the VCF and the pedigree."),
         build: str = build_option(),
         sex: str | None = sex_option(),
         genes: list[str] = genes_option(),
@@ -113,7 +117,7 @@ def register(app: typer.Typer) -> None:
                 quiet_htslib()
             say = _progress(verbosity() >= 0)
             inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
-                                phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample,
+                                phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample, str_sample=str_sample,
                                 build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
                                 gnomad=gnomad, gnomad_coverage=gnomad_coverage, resources=resources, region=where.upper() if where else None, country=country,
                                 as_of=when,

@@ -147,6 +147,14 @@ def contradictions(report: Report) -> list[str]:
         if bool(r.deceased) != bool(person.deceased) or r.death_age != person.death_age:
             problems.append(f"{r.relative}'s death differs between the risk table and the members table")
 
+    # Page 1 offers counselling and testing to the living only: a deceased relative is never among those named.
+    dead = {r.relative for r in report.family.relatives_risk if r.deceased}
+    for s in report.summary:
+        if s.topic == "Family" and "offer" in s.text and not s.text.startswith("Deceased"):
+            named = {n for n in dead if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", s.text)}
+            if named:
+                problems.append(f"page 1 offers counselling to deceased relatives: {', '.join(sorted(named))}")
+
     # Clinical scores: a measure shown as a value is assessed; 'not calculated' is not.
     for m in report.clinical.measures:
         item = items.get(f"score:{m.name}")

@@ -184,22 +184,29 @@ def _sex_check(name: str, stated: str | None, stated_from: str, found: str | Non
 
 def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | None, str_sample: str | None,
                    repeats: Any, ped_proband: str | None, ped_sex: str | None, stated_sex: str | None,
-                   stated_from: str, record_id: str | None, record_kind: str | None) -> IdentitySection:
-    """Every check that the inputs allow; a check that cannot run says why (never 'pass')."""
+                   stated_from: str, record_id: str | None, record_kind: str | None, mapped_vcf: bool = False,
+                   mapped_str: bool = False) -> IdentitySection:
+    """Every check that the inputs allow; a check that cannot run says why (never 'pass'). Names that differ are a
+    mismatch unless the user mapped them explicitly (``mapped_vcf``: --sample named the VCF's sample for the proband;
+    ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass')."""
     checks: list[IdentityCheck] = []
     # --- names
     if vcf_sample and str_sample:
         checks.append(IdentityCheck(
             check="sample name: VCF vs repeat-caller file",
-            status=PASS if vcf_sample == str_sample else MISMATCH,
+            status=PASS if vcf_sample == str_sample else INFO if mapped_str else MISMATCH,
             detail=(f"both {vcf_sample}" if vcf_sample == str_sample else
+                    f"the VCF sample is {vcf_sample} and the repeat-caller file's is {str_sample}, attributed to this "
+                    "patient by --str-sample: confirm the sample link in the laboratory system" if mapped_str else
                     f"the VCF sample is {vcf_sample} but the repeat-caller file's is {str_sample}: "
                     "check both files belong to this patient")))
     if vcf_sample and ped_proband:
         checks.append(IdentityCheck(
             check="sample name: VCF vs pedigree proband",
-            status=PASS if vcf_sample == ped_proband else MISMATCH,
+            status=PASS if vcf_sample == ped_proband else INFO if mapped_vcf else MISMATCH,
             detail=(f"both {vcf_sample}" if vcf_sample == ped_proband else
+                    f"the VCF sample {vcf_sample} is the pedigree proband {ped_proband} by --sample: confirm the "
+                    "sample link in the laboratory system" if mapped_vcf else
                     f"the VCF sample is {vcf_sample} but the pedigree proband is {ped_proband}")))
     if record_id and record_kind:
         names = {n for n in (vcf_sample, str_sample, ped_proband) if n}

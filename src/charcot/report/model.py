@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.6.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg)
+REPORT_SCHEMA_VERSION = "1.6.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -48,6 +48,7 @@ class RunParameters(_Model):
 
     proband: str | None = None
     sample: str | None = None
+    str_sample: str | None = None  # --str-sample: the repeat-caller file's sample mapped to this patient (1.6.0)
     build: str | None = None
     sex: str | None = None
     patient_id: str | None = None

@@ -14,6 +14,7 @@ from typing import Any
 
 from charcot.errors import CharcotError
 from charcot.report.model import RepeatCall, Report, VariantFinding
+from charcot.variants.model import ExcludedCall
 
 ALS_DISEASE = ("MONDO:0004976", "amyotrophic lateral sclerosis")
 # A diagnosis recorded without an ontology id (the clinical record's) keeps its words under charcot's prefix.
@@ -67,6 +68,38 @@ def _citations(report: Report, keys: list[str]) -> list[str]:
     return out
 
 
+def unclassified_words(f: VariantFinding) -> str:
+    """Why a variant has no class, as every export says it (the finding's own sentence, starting 'Not classified')."""
+    why = (f.not_classified or "the consequence is unknown").strip()
+    return why[:1].upper() + why[1:] if why.lower().startswith("not classified") else f"Not classified: {why}"
+
+
+def excluded_words(e: ExcludedCall) -> str:
+    """A call the run left out, as every export names it: where, why, and the knowledge base's entry."""
+    return (f"{e.gene} {e.chrom}:{e.pos} {e.ref}>{e.alt} ({e.genotype}) left out by the run ({e.why}) and not "
+            "classified" + (f"; listed in the knowledge base as {e.known}" if e.known else ""))
+
+
+def _excluded_gi(pp: Any, report: Report, e: ExcludedCall) -> Any:
+    """A call in an exon or splice region that the run left out: exported as such (no class, status unknown)."""
+    desc = pp.VariationDescriptor(
+        id=f"excluded:{e.chrom}-{e.pos}-{e.ref}-{e.alt}", label=f"{e.gene} {e.chrom}:{e.pos} {e.ref}>{e.alt}",
+        description=excluded_words(e) + ": review the call and confirm it by an orthogonal method",
+        vcf_record=pp.VcfRecord(genome_assembly=report.header.build or "unknown", chrom=e.chrom, pos=e.pos,
+                                ref=e.ref, alt=e.alt),
+        molecule_context=pp.MoleculeContext.Value("genomic"))
+    gene = _gene(pp, e.gene)
+    if gene is not None:
+        desc.gene_context.CopyFrom(gene)
+    desc.extensions.append(_ext(pp, "left_out", e.why))
+    return pp.GenomicInterpretation(
+        subject_or_biosample_id=report.header.patient_id,
+        interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value("UNKNOWN_STATUS"),
+        variant_interpretation=pp.VariantInterpretation(
+            acmg_pathogenicity_classification=pp.AcmgPathogenicityClassification.Value("NOT_PROVIDED"),
+            variation_descriptor=desc))
+
+
 def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
     assembly = report.header.build or "unknown"
     desc = pp.VariationDescriptor(
@@ -90,6 +123,8 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
         desc.allelic_state.CopyFrom(pp.OntologyClass(id=term_id, label=label))
     if f.points is not None:
         desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
+    if f.classification is None and f.not_classified:
+        desc.description = unclassified_words(f)
     if f.risk_allele:
         # the schema's ACMG classes have no risk-allele term (ClinGen low-penetrance framework): stated beside them
         desc.extensions.append(_ext(pp, "risk_allele", f"{f.risk_allele}: {f.risk_allele_reason or ''}".strip()))
@@ -201,11 +236,10 @@ def build_phenopacket(report: Report) -> Any:
                             iri_prefix="http://purl.obolibrary.org/obo/NCIT_"),
                 pp.Resource(id="ucum", name="Unified Code for Units of Measure", namespace_prefix="UCUM",
                             url="https://ucum.org", version="2.1", iri_prefix="https://ucum.org/ucum#"),
-                pp.Resource(id="charcot-kb", name="charcot ALS knowledge base", namespace_prefix="charcot",
-                            url="https://github.com/charcot", version=h.knowledge_version, iri_prefix="charcot:"),
             ],
         ),
     )
+    _provenance(pp, packet.meta_data, report)
     if h.death_date is not None:  # the record's death (the report stages it King's 5): never left out of the export
         died = Timestamp()
         died.FromDatetime(datetime.combine(h.death_date, time()))
@@ -231,13 +265,20 @@ def build_phenopacket(report: Report) -> Any:
                                                     low=0, high=48))),
             time_observed=pp.TimeElement(timestamp=when)))
     findings = [f for t in report.genetics.tiers for f in t.findings if t.number in (1, 2)]
-    gis = [_variant_gi(pp, report, f) for f in findings] + [_repeat_gi(pp, report, c) for c in report.repeats.calls]
+    # a coding or splice-region variant charcot could not classify is exported as such (no ACMG class, status
+    # unknown, the reason), never left out: the gene would read as having nothing
+    unclassified = [_variant_gi(pp, report, f) for f in report.genetics.not_classified]
+    unclassified += [_excluded_gi(pp, report, e) for e in report.genetics.excluded_calls if e.coding_or_splice]
+    for gi in unclassified:
+        gi.interpretation_status = pp.GenomicInterpretation.InterpretationStatus.Value("UNKNOWN_STATUS")
+    gis = [_variant_gi(pp, report, f) for f in findings] + unclassified + \
+        [_repeat_gi(pp, report, c) for c in report.repeats.calls]
     stated = _record_gis(pp, report)
     gis += stated
     if gis or report.genetics.status.value != "not_assessed":
         # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS), as do the record's own
         # results; nothing found is UNSOLVED.
-        candidate = bool(stated) or any(
+        candidate = bool(stated) or bool(unclassified) or any(
             g.interpretation_status == pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE") for g in gis)
         packet.interpretations.append(pp.Interpretation(
             id=f"{h.report_id}-interpretation",
@@ -248,6 +289,34 @@ def build_phenopacket(report: Report) -> Any:
             summary="; ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats")),
         ))
     return packet
+
+
+def _provenance(pp: Any, meta: Any, report: Report) -> None:
+    """The report's provenance in MetaData's own fields: each resource of the report's provenance table (knowledge
+    base, ClinVar/gnomAD releases, the resource bundle) as a Resource with its version; each input file's digest as
+    an ExternalReference (id ``sha256:…``, reference the file name, description role, size and digest kind); the
+    report itself with its software, knowledge snapshot, sign-off and the clinical-judgement statement."""
+    from charcot.report.provenance import KNOWN_RESOURCES, input_description, input_id, report_description
+
+    used = {r.id for r in meta.resources}
+    for res in report.header.resources:
+        known = KNOWN_RESOURCES.get(res.name)
+        rid, prefix, url, iri = known if known is not None else (
+            "charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
+        if rid in used:
+            continue
+        used.add(rid)
+        name = res.name + (f" ({res.note})" if res.note else "")
+        if res.name == "charcot knowledge base":
+            name = "charcot ALS knowledge base" + (f" ({res.note})" if res.note else "")
+        meta.resources.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=res.version,
+                                          iri_prefix=iri))
+    meta.external_references.append(pp.ExternalReference(
+        id=f"charcot:report/{report.header.report_id}", reference="report.json",
+        description=report_description(report)))
+    for i in report.header.inputs:
+        meta.external_references.append(pp.ExternalReference(id=input_id(i), reference=i.path,
+                                                             description=input_description(i)))
 
 
 def _disease(label: str | None, term_id: str | None) -> tuple[str, str] | None:

@@ -525,6 +525,7 @@ def interpret(
     str_path: Path | None = None,
     sex: str | None = None,
     extra_evidence: Mapping[str, Sequence[Evidence]] | None = None,
+    str_sample: str | None = None,
     min_gq: int | None = None,
     min_dp: int | None = None,
     include_filtered: bool = False,
@@ -566,7 +567,8 @@ def interpret(
     prefetch = IndexPrefetch(vcf) if IndexPrefetch.wanted(vcf) else None
     try:
         return _interpret(vcf, prefetch, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad, hpo=hpo,
-                          diagnosis=diagnosis, str_path=str_path, sex=sex, extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
+                          diagnosis=diagnosis, str_path=str_path, str_sample=str_sample, sex=sex,
+                          extra_evidence=extra_evidence, min_gq=min_gq, min_dp=min_dp,
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
                           clinvar_summary=clinvar_summary, resources=resources, selection=genes,
                           gnomad_coverage=gnomad_coverage, onset_age=onset_age,
@@ -594,6 +596,7 @@ def _interpret(
     str_path: Path | None,
     sex: str | None,
     extra_evidence: Mapping[str, Sequence[Evidence]] | None,
+    str_sample: str | None = None,
     min_gq: int | None,
     min_dp: int | None,
     include_filtered: bool,
@@ -896,7 +899,7 @@ def _interpret(
                    + "; ".join(dict.fromkeys(f.clinvar_not_covered or "" for f in no_clinvar)) + ")",
             how_to_assess="give ClinVar's full clinvar.vcf.gz of the patient's build (or a resource bundle made from it) "
                           "with its index"))
-    repeats = _repeats(str_path, read.build, sex_norm, not_assessed)
+    repeats = _repeats(str_path, read.build, sex_norm, not_assessed, patient=read.sample, str_sample=str_sample)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
             not_assessed.append(item)
@@ -980,11 +983,17 @@ def _with_releases(prov: Provenance) -> Provenance:
     return prov
 
 
-def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed]) -> Any:
+def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed], *,
+             patient: str | None = None, str_sample: str | None = None) -> Any:
+    """The repeat-caller file's calls for the VCF's sample (``patient``): a file whose sample is another name is
+    refused unless ``str_sample`` (--str-sample) names it."""
     try:
         from charcot.repeats import api as repeats_api
     except ImportError:
         repeats_api = None  # type: ignore[assignment]
+    if str_path is None and str_sample is not None:
+        raise InputError("--str-sample names a sample of the repeat-caller file, but no --str file was given",
+                         hint="give the repeat-caller file with --str, or leave out --str-sample")
     if str_path is None:
         if repeats_api is not None and hasattr(repeats_api, "not_assessed"):
             return repeats_api.not_assessed()
@@ -995,7 +1004,8 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
         return None
     if repeats_api is None or not hasattr(repeats_api, "assess_repeats"):
         raise InputError("--str was given but the repeat module (charcot.repeats) is not available in this install")
-    return repeats_api.assess_repeats(Path(str_path), sample=None, build=build, sex=sex)
+    return repeats_api.assess_repeats(Path(str_path), sample=str_sample, build=build, sex=sex,
+                                      patient={"the VCF's sample": patient})
 
 
 # Findings of "quiet" alleles are made once per kind (issue 20). A whole genome has about 9,000 calls in the panel

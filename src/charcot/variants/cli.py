@@ -136,6 +136,9 @@ def register(app: typer.Typer) -> None:
         onset_age: float | None = typer.Option(None, "--onset-age", help="Age at symptom onset in years (PP4 for "
                                                "genes with a juvenile- or adult-onset form)."),
         str_path: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter/TRGT)."),
+        str_sample: str | None = typer.Option(None, "--str-sample", metavar="NAME",
+                                              help="The patient's sample in the repeat-caller file, when it is named "
+                                                   "otherwise than the VCF's sample."),
         sex: str | None = sex_option(),
         genes: list[str] = genes_option(),
         panel: str | None = panel_option(),
@@ -160,7 +163,7 @@ def register(app: typer.Typer) -> None:
                 resources = load_config().path("resource_bundle")
             with readable_input(vcf) as path:
                 result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
-                                   hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, sex=sex,
+                                   hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, str_sample=str_sample, sex=sex,
                                    min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
                                    reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
                                    resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age,

@@ -375,7 +375,8 @@ class Runner:
         inputs = CaseInputs(
             vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), ages=files.get("ages"),
             proband=case["proband"], clinical=clinical, phenopacket=phenopacket, hpo=case["hpo"],
-            sample=opts.get("sample") or None, build=opts.get("build") or None, sex=opts.get("sex") or None,
+            sample=opts.get("sample") or None, str_sample=opts.get("str_sample") or None,
+            build=opts.get("build") or None, sex=opts.get("sex") or None,
             region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
 
         def progress(message: str) -> None:
@@ -678,7 +679,7 @@ def create_app(settings: Settings) -> FastAPI:
             if build not in ("", "GRCh37", "GRCh38"):
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
-                       "sample": f.get("sample", "").strip()[:120]}
+                       "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
             # the name the case stores and shows, for the audit entry too (never the browser's '../' path)
             stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
                                                                                        r.filename))
