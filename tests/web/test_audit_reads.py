@@ -54,7 +54,8 @@ def test_the_polled_status_api_is_audited_once_per_reader_and_case(tmp_path: Pat
     # one user on this computer, no accounts; SQLite and PostgreSQL
     app = create_app(Settings(data_dir=tmp_path / "data", database_url=database_url, pdf=False))
     with TestClient(app, base_url="http://127.0.0.1") as c:
-        r = c.post("/api/cases", data={"proband": "NA12878"}, files=demo_files())
+        r = c.post("/api/cases", data={"proband": "NA12878", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
+                   files=demo_files())
         assert r.status_code == 202, r.text
         case_id = r.json()["id"]
         for _ in range(5):  # the case page's polling
@@ -67,7 +68,8 @@ def test_the_polled_status_api_is_audited_once_per_reader_and_case(tmp_path: Pat
         assert len(patients) == len(set(patients)) and patients[-1] == "DEMO-001", patients
         assert len(status_reads) <= 2
         # another case's status is its own entry
-        other = c.post("/api/cases", data={"proband": "NA12878"}, files=demo_files()).json()["id"]
+        other = c.post("/api/cases", data={"proband": "NA12878", "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
+                   files=demo_files()).json()["id"]
         wait_done(c, other)
         assert 1 <= [e["case_id"] for e in _entries(c) if e["detail"] == "case status (API)"].count(other) <= 2
     app.state.runner.pool.shutdown(wait=True)
