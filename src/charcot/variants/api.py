@@ -958,18 +958,22 @@ def _with_releases(prov: Provenance) -> Provenance:
 
 
 def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed]) -> Any:
-    try:
-        from charcot.repeats import api as repeats_api
-    except ImportError:
-        repeats_api = None  # type: ignore[assignment]
     if str_path is None:
-        if repeats_api is not None and hasattr(repeats_api, "not_assessed"):
-            return repeats_api.not_assessed()
+        try:  # the placeholder alone: without --str the repeat-caller readers are not imported (issue 20)
+            from charcot.repeats.none_given import not_assessed as repeats_not_assessed
+        except ImportError:
+            repeats_not_assessed = None  # type: ignore[assignment]
+        if repeats_not_assessed is not None:
+            return repeats_not_assessed()
         not_assessed.append(NotAssessed(
             what="C9orf72 (and other repeat loci) not assessed",
             reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
             how_to_assess="run ExpansionHunter or TRGT and pass its VCF with --str"))
         return None
+    try:
+        from charcot.repeats import api as repeats_api
+    except ImportError:
+        repeats_api = None  # type: ignore[assignment]
     if repeats_api is None or not hasattr(repeats_api, "assess_repeats"):
         raise InputError("--str was given but the repeat module (charcot.repeats) is not available in this install")
     return repeats_api.assess_repeats(Path(str_path), sample=None, build=build, sex=sex)
