@@ -705,7 +705,9 @@ def _interpret(
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
-    comphet = _compound_het(findings, gene_by_symbol, _carriers(read.calls, findings))
+    # the candidates picked once (not once each in _compound_het and _carriers, which pick the same from them; issue 20)
+    candidates = [f for f in findings if _compound_het_candidate(f)]
+    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates))
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
