@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from charcot.errors import InputError
 from charcot.genome.builds import accession_build, contig_in_file, detect_build, normalise_contig, parse_build
@@ -1366,7 +1366,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             _GT_TEXT[shape] = gt_text
     # the sample's allelic depths (read once per record; ~2 us): the allele balance of a reported call
     ad = _allelic_depths(v, sample_idx) if "AD" in fmt else None
-    total_reads = None if ad is None else sum(ad) if None not in ad else sum(x for x in ad if x is not None)
+    total_reads = (None if ad is None else sum(cast(list[int], ad)) if None not in ad
+                   else sum(x for x in ad if x is not None))
     # an unannotated file's alleles need no INFO look-up (annotate_allele does not call it): no INFO object
     info_get = _no_info if schema.reads_nothing else v.INFO.get
     ploidy = len(alleles)
