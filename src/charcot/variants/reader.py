@@ -1324,7 +1324,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
                          hint="every record needs a GT value (use '.' or './.' for a no-call)")
     gt = gts[sample_idx]
     phased = bool(gt[-1]) if len(gt) > 1 else False
-    alleles = [int(a) for a in gt[:-1]]
+    # cyvcf2 gives the allele numbers as ints (-1 for a missing one) and the phase last: a copy of the numbers is enough
+    alleles: list[int] = gt[:-1]
     n_alts = len(alts)
     if alleles and max(alleles) > n_alts:
         beyond = next(a for a in alleles if a > n_alts)
