@@ -17,6 +17,8 @@ from charcot.knowledge.schema.repeats import Record as Locus
 from charcot.model import AssessmentStatus, Build, NotAssessed
 from charcot.repeats.interpret import interpret_locus
 from charcot.repeats.model import AlleleCategory, LocusCall, RepeatAssessment, RepeatCohort
+from charcot.repeats.none_given import HOW_TO_ASSESS, NOT_ASSESSED_PHRASE
+from charcot.repeats.none_given import not_assessed as not_assessed  # the public name (module docstring)
 from charcot.repeats.readers import (
     Interval,
     RawAllele,
@@ -27,9 +29,6 @@ from charcot.repeats.readers import (
     units_over_region,
 )
 
-NOT_ASSESSED_PHRASE = "C9orf72 (and the other repeat loci) not assessed"
-HOW_TO_ASSESS = ("run a repeat caller (ExpansionHunter, TRGT, GangSTR, HipSTR or LongTR) on the reads and pass its "
-                 "output with --str, or test C9orf72 by repeat-primed PCR (sizing by Southern blot or long reads)")
 # Boundary distance (bp) within which a record is taken to be the same locus as a knowledge-base region.
 MAX_BOUNDARY_DISTANCE = 60
 
@@ -317,16 +316,6 @@ def _json_present(sf: StrFile, loci: list[Locus], build: Build | None) -> set[st
         return set()
     found = (match_locus(c.chrom, c.start, c.end, loci, build) for calls in sf.json_calls.values() for c in calls)
     return {item[0].id for item in found if item is not None}
-
-
-def not_assessed() -> RepeatAssessment:
-    """The explicit result when no repeat-caller output was given."""
-    loci = _loci()
-    reason = "no repeat-caller output was given; a small-variant VCF cannot show repeat expansions"
-    items = [NotAssessed(what=f"{locus.gene} {locus.display_motif} repeat", reason=reason, how_to_assess=HOW_TO_ASSESS)
-             for locus in loci]
-    return RepeatAssessment(status=AssessmentStatus.NOT_ASSESSED, not_assessed=items,
-                            summary=f"{NOT_ASSESSED_PHRASE}: {reason}. To assess: {HOW_TO_ASSESS}.")
 
 
 def read_repeat_cohort(path: Path, build: str | None = None,

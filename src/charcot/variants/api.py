@@ -731,7 +731,9 @@ def _interpret(
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
-    comphet = _compound_het(findings, gene_by_symbol, _carriers(read.calls, findings))
+    # the candidates picked once (not once each in _compound_het and _carriers, which pick the same from them; issue 20)
+    candidates = [f for f in findings if _compound_het_candidate(f)]
+    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates))
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
@@ -987,21 +989,25 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
              patient: str | None = None, str_sample: str | None = None) -> Any:
     """The repeat-caller file's calls for the VCF's sample (``patient``): a file whose sample is another name is
     refused unless ``str_sample`` (--str-sample) names it."""
-    try:
-        from charcot.repeats import api as repeats_api
-    except ImportError:
-        repeats_api = None  # type: ignore[assignment]
     if str_path is None and str_sample is not None:
         raise InputError("--str-sample names a sample of the repeat-caller file, but no --str file was given",
                          hint="give the repeat-caller file with --str, or leave out --str-sample")
     if str_path is None:
-        if repeats_api is not None and hasattr(repeats_api, "not_assessed"):
-            return repeats_api.not_assessed()
+        try:  # the placeholder alone: without --str the repeat-caller readers are not imported (issue 20)
+            from charcot.repeats.none_given import not_assessed as repeats_not_assessed
+        except ImportError:
+            repeats_not_assessed = None  # type: ignore[assignment]
+        if repeats_not_assessed is not None:
+            return repeats_not_assessed()
         not_assessed.append(NotAssessed(
             what="C9orf72 (and other repeat loci) not assessed",
             reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
             how_to_assess="run ExpansionHunter or TRGT and pass its VCF with --str"))
         return None
+    try:
+        from charcot.repeats import api as repeats_api
+    except ImportError:
+        repeats_api = None  # type: ignore[assignment]
     if repeats_api is None or not hasattr(repeats_api, "assess_repeats"):
         raise InputError("--str was given but the repeat module (charcot.repeats) is not available in this install")
     return repeats_api.assess_repeats(Path(str_path), sample=str_sample, build=build, sex=sex,

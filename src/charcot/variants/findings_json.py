@@ -95,7 +95,7 @@ def dump(result: InterpretationResult) -> str:
             group = hit[1]
         else:
             shared = _shared_dump(f)
-            text = json.dumps(shared, sort_keys=True, separators=(",", ":"))
+            text = json.dumps(shared, sort_keys=True, separators=(",", ":"), check_circular=False)
             group = group_of.get(text, -1)
             if group < 0:
                 group = group_of[text] = len(groups)
@@ -111,7 +111,9 @@ def dump(result: InterpretationResult) -> str:
     data["not_reportable"] = {"count": len(rows), "by_gene": dict(Counter(genes)), "by_region": dict(Counter(regions)),
                               "by_classification": {c.value: n for c, n in Counter(classes).items()},
                               "columns": list(COLUMNS), "groups": groups, "rows": rows}
-    return json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n"
+    # check_circular=False: the dumps above are trees of plain values, so the encoder's cycle check (a dict entry per
+    # container: some 30,000 in a genome's findings) finds nothing; the text is the same (issue 20)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), check_circular=False) + "\n"
 
 
 def expand(data: dict[str, Any]) -> dict[str, Any]:
