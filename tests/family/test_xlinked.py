@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,18 @@ FAMILY = ("F G 0 0 1 1\nF W 0 0 2 1\nF D G W 2 1\nF B G W 1 1\nF H 0 0 1 1\nF S 
 def brute_force_x(father: np.ndarray, mother: np.ndarray, male: np.ndarray, like: np.ndarray,
                   q: float) -> np.ndarray:
     """Every genotype configuration with X-linked transmission (males 0/1, females 0/1/2)."""
-    n = len(father)
+    post = np.zeros((len(father), 3))
+    for config, w in x_configurations(father, mother, male, like, q):
+        for i, g in enumerate(config):
+            post[i, g] += w
+    return post / post[0].sum()
+
+
+def x_configurations(father: Any, mother: Any, male: Any, like: np.ndarray,
+                     q: float) -> Iterator[tuple[tuple[int, ...], float]]:
+    """Each genotype configuration with its weight under X-linked transmission (founders by sex), by brute force."""
     son, daughter = x_transmission(False), x_transmission(True)
-    post = np.zeros((n, 3))
-    for config in itertools.product(range(3), repeat=n):
+    for config in itertools.product(range(3), repeat=len(father)):
         w = 1.0
         for i, g in enumerate(config):
             if male[i] and g == 2:
@@ -38,9 +46,7 @@ def brute_force_x(father: np.ndarray, mother: np.ndarray, male: np.ndarray, like
                 w *= [1 - q, q, 0.0][g] if male[i] else [(1 - q) ** 2, 2 * q * (1 - q), q * q][g]
             else:
                 w *= (son if male[i] else daughter)[3 * config[father[i]] + config[mother[i]], g]
-        for i, g in enumerate(config):
-            post[i, g] += w
-    return post / post[0].sum()
+        yield config, w
 
 
 def test_x_linked_peeling_equals_brute_force() -> None:

@@ -16,7 +16,6 @@ derived, never typed; the C>A alleles are a placeholder: only the genotypes matt
 
 from __future__ import annotations
 
-import itertools
 import math
 import subprocess
 from pathlib import Path
@@ -27,11 +26,11 @@ import pytest
 
 from charcot.family.model import Sex, Status, TestResult
 from charcot.family.pedigree import Pedigree, read_pedigree
-from charcot.family.peeling import x_transmission
 from charcot.family.penetrance import POPULATION_LIFETIME_RISK
 from charcot.family.risk import DEFAULT_CARRIER_FREQUENCY
 from charcot.family.segregation import family_evidence, segregation_bayes_factor
 from charcot.knowledge import get_knowledge
+from tests.family.test_xlinked import x_configurations
 
 HEADER_SOURCE = Path(__file__).resolve().parents[1] / "data" / "report" / "scout_643594_trio.vcf.gz"
 # grandmother GM (carrier) x GF; their affected son U and unaffected daughter M (carrier); M x D (non-carrier);
@@ -73,23 +72,7 @@ def _ped(folder: Path, text: str = PED) -> Path:
 def _brute_log_likelihood(father: list[int], mother: list[int], male: list[bool], like: np.ndarray,
                           q: float) -> float:
     """log P(data) summed over every genotype configuration with X-linked transmission (independent of peeling)."""
-    son, daughter = x_transmission(False), x_transmission(True)
-    total = 0.0
-    for config in itertools.product(range(3), repeat=len(father)):
-        w = 1.0
-        for i, g in enumerate(config):
-            if male[i] and g == 2:
-                w = 0.0
-                break
-            w *= like[i, g]
-            if father[i] < 0:
-                w *= [1 - q, q, 0.0][g] if male[i] else [(1 - q) ** 2, 2 * q * (1 - q), q * q][g]
-            else:
-                w *= (son if male[i] else daughter)[3 * config[father[i]] + config[mother[i]], g]
-            if w == 0.0:
-                break
-        total += w
-    return math.log(total)
+    return math.log(sum(w for _, w in x_configurations(father, mother, male, like, q)))
 
 
 def _brute_factor(ped: Pedigree, typed: dict[str, TestResult], proband: str) -> float:

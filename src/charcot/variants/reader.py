@@ -1538,24 +1538,6 @@ def _format_str(v: Any, name: str, idx: int) -> str | None:
         return None
 
 
-def _sample_int(v: Any, name: str, idx: int) -> int | None:
-    """_format_int(v, name, idx) with the common cases in fewer steps (three a record of a genome, issue 20): the
-    record has no such field (None), or an Integer field gives the sample's value; all else is _format_int's."""
-    try:
-        arr = v.format(name)
-    except Exception:
-        return None
-    if arr is None:
-        return None
-    try:
-        value = arr.item(idx, 0)
-    except Exception:  # not two-dimensional, or no such sample: the careful path
-        return _format_int(v, name, idx)
-    if type(value) is int and value >= -2_000_000_000:
-        return value
-    return _format_int(v, name, idx)
-
-
 def _format_int(v: Any, name: str, idx: int) -> int | None:
     try:
         arr = v.format(name)
@@ -1577,6 +1559,11 @@ def _format_int(v: Any, name: str, idx: int) -> int | None:
     if f != f or f < -2_000_000_000 or f == -2147483648:
         return None
     return int(f)
+
+
+# a record's GQ, DP and PS (three reads a record of a genome, issue 20): an absent field is one call and a check, an
+# Integer value one item() more
+_sample_int = _format_int
 
 
 def is_x_nonpar(chrom: str, pos: int, build: Build) -> bool:
