@@ -58,3 +58,25 @@ def test_relatives_risk_rows_carry_the_death(demo_report: Report) -> None:
     for r in rows:
         assert r.deceased and r.death_age == dead[r.relative]
     assert not any(r.deceased for r in demo_report.family.relatives_risk if r.relative not in dead)
+
+
+def test_a_relative_with_a_row_for_each_of_two_genes_is_counted_once(demo_report: Report) -> None:
+    """A family table with two genes has a row per relative and gene: page 1 counted each relative once per gene
+    ("6 living ... relatives" for three people) and named them twice. Now each relative is counted once, with the
+    higher carrier probability and its gene."""
+    from charcot.report.build import _summary
+
+    sod1 = [r for r in demo_report.family.relatives_risk]
+    second = [r.model_copy(update={"gene": "FUS", "carrier_probability": (r.carrier_probability or 0) / 2})
+              for r in sod1]
+    family = demo_report.family.model_copy(update={"relatives_risk": sod1 + second})
+    lines = _summary(demo_report.genetics, demo_report.repeats, family, demo_report.clinical,
+                     demo_report.therapies, demo_report.items, demo_report.identity)
+    line = next(s.text for s in lines if s.topic == "Family" and "living" in s.text)
+    people = {r.relative for r in sod1 if r.status != "affected" and r.tested in (None, "untested")
+              and not r.deceased and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY}
+    assert line.startswith(f"{len(people)} living, untested, unaffected relatives"), line
+    named = re.findall(r"([A-Z0-9-]+) (\d+\.\d)% \((\w+)\)", line)
+    assert named and len({n for n, _, _ in named}) == len(named), line
+    assert all(gene == "SOD1" for _, _, gene in named), line  # the higher probability is SOD1's here
+    assert "SOD1/FUS" in line or "FUS/SOD1" in line

@@ -1393,24 +1393,29 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         # status) is named as such, informative for segregation (stored DNA) but never someone to offer testing to.
         untested = [r for r in family.relatives_risk if r.tested in (None, "untested") and r.status != "affected"
                     and (r.carrier_probability or 0) >= AT_RISK_MIN_CARRIER_PROBABILITY]
-        at_risk = [r for r in untested if not r.deceased]
-        # one line per relative (a relative has a row per gene): the highest carrier probability
-        dead = {r.relative: r for r in sorted(untested, key=lambda r: r.carrier_probability or 0) if r.deceased}
+        # one entry per relative (a relative has a row per gene): the row with the highest carrier probability,
+        # named with its gene when the family table has more than one gene
+        by_probability = sorted(untested, key=lambda r: r.carrier_probability or 0)
+        at_risk = list({r.relative: r for r in by_probability if not r.deceased}.values())
+        dead = {r.relative: r for r in by_probability if r.deceased}
         top = sorted(at_risk, key=lambda r: -(r.carrier_probability or 0))[:3]
-        detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.1f}%" for r in top)
+        detail = ", ".join(f"{r.relative} {100 * (r.carrier_probability or 0):.1f}%"
+                           + (f" ({r.gene})" if len(genes) > 1 and r.gene else "") for r in top)
         if at_risk:
             out.append(SummaryItem(topic="Family", level="finding",
                                    text=f"{len(at_risk)} living, untested, unaffected relatives with a carrier "
-                                        f"probability of 1% or more for the {'/'.join(genes)} finding ({detail}"
+                                        f"probability of 1% or more for the {'/'.join(genes)} finding{'s' if len(genes) > 1 else ''} ({detail}"
                                         f"{', …' if len(at_risk) > len(top) else ''}): offer genetic counselling."))
         else:
             out.append(SummaryItem(topic="Family", text=f"No living, untested, unaffected relative has a carrier "
-                                                        f"probability of 1% or more for the {'/'.join(genes)} finding."))
+                                                        f"probability of 1% or more for the {'/'.join(genes)} finding{'s' if len(genes) > 1 else ''}."))
         if dead:
             out.append(SummaryItem(topic="Family", text="Deceased, not offered testing (a stored DNA sample may still "
                                    "inform segregation): " + ", ".join(
                                        f"{r.relative} ({deceased_words(r.death_age)}, carrier probability "
-                                       f"{100 * (r.carrier_probability or 0):.1f}%)" for r in dead.values()) + "."))
+                                       f"{100 * (r.carrier_probability or 0):.1f}%"
+                                       + (f" for {r.gene}" if len(genes) > 1 and r.gene else "") + ")"
+                                       for r in dead.values()) + "."))
     elif family.status == AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Family", text="Relatives' risk not assessed (no pedigree).", level="caution"))
     if clinical.status == AssessmentStatus.NOT_ASSESSED:
