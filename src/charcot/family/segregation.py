@@ -40,6 +40,7 @@ from charcot.family import denovo as dn
 from charcot.family.model import Observation, Sex, Status, TestResult
 from charcot.family.pedigree import Pedigree
 from charcot.family.phase import phase
+from charcot.genome.callquality import FT_PASSING
 from charcot.model import Build, Evidence
 
 JB_SINGLE_FAMILY = ((32.0, "Strong"), (16.0, "Moderate"), (8.0, "Supporting"))
@@ -90,7 +91,7 @@ def _call(variant: Any, k: int, allele: int = 1, genotypes: Sequence[Sequence[An
     if ad is not None:  # a multi-allelic record: this ALT's own AD entry
         alt = int(ad[k][allele]) if allele < len(ad[k]) and int(ad[k][allele]) >= 0 else -1
     # the sample's FORMAT/FT (``ft``: ``v.format('FT')``), as FILTER for this person: PASS or '.' is no filter
-    sample_filter = str(ft[k]) if ft is not None and str(ft[k]) not in ("", ".", "PASS") else None
+    sample_filter = str(ft[k]) if ft is not None and str(ft[k]) not in FT_PASSING else None
     # a field the VCF does not carry stays negative: it reads 'not recorded', never as a measured 0
     return dn.Call(gt, gq if gq >= 0 else -1.0, max(dp, -1), max(ref, -1), max(alt, -1), partial, sample_filter)
 

@@ -305,12 +305,10 @@ def run_burden(
                              hint="name genes with --genes SOD1,FUS,... or test every annotated gene with --all-genes")
     if backend not in ("local", "hail"):
         raise InputError(f"unknown backend {backend!r}", hint="use local or hail")
-    for option, value, fmt_id in (("--min-gq", criteria.min_gq, "GQ"), ("--min-dp", criteria.min_dp, "DP")):
-        # a threshold no call can meet would count every genotype as missing and read as "no carrier"
-        if value is not None and "##FORMAT=<ID=GT," in raw_header and f"##FORMAT=<ID={fmt_id}," not in raw_header:
-            raise InputError(f"{option} was given, but the cohort VCF declares no FORMAT/{fmt_id}: every genotype "
-                             "would count as missing and every gene read as free of carriers", path=vcf,
-                             hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
+    from charcot.variants.reader import check_call_thresholds
+
+    check_call_thresholds(raw_header, vcf, criteria.min_gq, criteria.min_dp,
+                          "every genotype would count as missing and every gene read as free of carriers")
     not_assessed: list[dict[str, str]] = []
     if criteria.alphamissense:
         from charcot.population.alphamissense import read_columns

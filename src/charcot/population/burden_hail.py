@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from charcot.genome.callquality import FT_PASSING
 from charcot.population.masks import MASK_MAX_AF, MaskVariant
 from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
 from charcot.population.qualifying import (
@@ -106,11 +107,13 @@ def _info_value(hl: Any, info: Any, name: str, k: Any) -> Any:
     return value
 
 
-def genotype_qc(hl: Any, mt: Any, criteria: Criteria, include_filtered: bool) -> Any:
+def genotype_qc(hl: Any, mt: Any, criteria: Criteria, include_filtered: bool) -> tuple[Any, bool]:
     """The same genotype QC as the local backend: an entry whose GQ/DP is below ``criteria.min_gq/min_dp`` or
     missing, or whose FORMAT/FT is set and not PASS (unless ``include_filtered``), gets a missing GT; the call as
-    read stays in ``raw_GT``."""
+    read stays in ``raw_GT``. The table comes back unchanged, with False, when no rule applies."""
     fields = set(mt.entry.dtype.fields)
+    if criteria.min_gq is None and criteria.min_dp is None and (include_filtered or "FT" not in fields):
+        return mt, False
     failed = hl.bool(False)
     for name, cut in (("GQ", criteria.min_gq), ("DP", criteria.min_dp)):
         if cut is None:
@@ -119,8 +122,8 @@ def genotype_qc(hl: Any, mt: Any, criteria: Criteria, include_filtered: bool) ->
     if not include_filtered and "FT" in fields:
         ft = mt.FT
         text = hl.delimit(ft, ";") if isinstance(ft.dtype, hl.tarray | hl.tset) else hl.str(ft)
-        failed = failed | ~hl.or_else(hl.literal({"PASS", ".", ""}).contains(text), True)
-    return mt.annotate_entries(raw_GT=mt.GT, GT=hl.or_missing(~failed, mt.GT))
+        failed = failed | ~hl.or_else(hl.literal(set(FT_PASSING)).contains(text), True)
+    return mt.annotate_entries(raw_GT=mt.GT, GT=hl.or_missing(~failed, mt.GT)), True
 
 
 def _read_header(path: str) -> str:
@@ -173,7 +176,7 @@ def _collapse_hail(
         keep = hl.is_missing(mt.filters) | (hl.len(mt.filters) == 0)
         skipped = mt.aggregate_rows(hl.agg.count_where(~keep))
         mt = mt.filter_rows(keep)
-    mt = genotype_qc(hl, mt, criteria, include_filtered)
+    mt, qc_applied = genotype_qc(hl, mt, criteria, include_filtered)
     # one row per ALT allele
     mt = mt.annotate_rows(k=hl.range(1, hl.len(mt.alleles)))
     mt = mt.explode_rows(mt.k)
@@ -318,7 +321,7 @@ def _collapse_hail(
     # carriers of a reported allele (a qualifying or a mask variant) whose genotype failed QC, as burden_local
     failed_qc = mt.aggregate_entries(hl.agg.count_where(
         ((hl.len(mt.pairs) > 0) | (hl.len(mt.mask_pairs) > 0)) & hl.is_missing(mt.GT)
-        & hl.or_else(mt.raw_GT.contains_allele(mt.k), False)))
+        & hl.or_else(mt.raw_GT.contains_allele(mt.k), False))) if qc_applied else 0
     no_revel_counts = mt.aggregate_rows(hl.agg.explode(lambda g: hl.agg.counter(g), mt.no_revel_genes))
     q = mt.filter_rows(hl.len(mt.pairs) > 0)
     q = q.explode_rows(q.pairs)
@@ -430,7 +433,7 @@ def skat_in_hail(
         return {}
     mt = _read_matrix(hl, path)
     mt = mt.filter_cols(hl.literal(set(analysed)).contains(mt.s))
-    mt = genotype_qc(hl, mt, criteria or Criteria(), include_filtered)  # the genotypes the collapse counted
+    mt, _ = genotype_qc(hl, mt, criteria or Criteria(), include_filtered)  # the genotypes the collapse counted
     covs = {s: [float(x) for x in design[i, 1:]] for i, s in enumerate(analysed)}
     mt = mt.annotate_cols(y=hl.literal(dict(zip(analysed, [1.0 if c else 0.0 for c in is_case], strict=True)))[mt.s],
                           # typed: with no covariate every value is an empty list, whose type Hail cannot impute

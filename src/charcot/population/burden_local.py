@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from charcot.genome.callquality import FT_PASSING
 from charcot.population.masks import MASK_MAX_AF, MaskVariant
 from charcot.population.model import Collapse, GroupCarriers, QualifyingVariant
 from charcot.population.qualifying import (
@@ -246,7 +247,7 @@ def _failed_qc(variant: Any, idx: np.ndarray, identity: bool, min_gq: int | None
         ft = variant.format("FT")
         if ft is not None:
             column = ft if identity else ft[idx]
-            failed |= ~np.isin(column, ("PASS", ".", ""))
+            failed |= ~np.isin(column, tuple(FT_PASSING))
     return failed
 
 

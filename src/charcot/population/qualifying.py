@@ -85,11 +85,6 @@ class Criteria:
             from charcot.errors import InputError
 
             raise InputError(f"unknown P/LP source {self.plp_source!r}", hint="use charcot, clinvar or sites")
-        for option, value in (("--min-gq", self.min_gq), ("--min-dp", self.min_dp)):
-            if value is not None and value < 0:
-                from charcot.errors import InputError
-
-                raise InputError(f"{option} {value} is negative: the values start at 0", hint=f"give {option} 0 or more")
 
     def plp_genes(self) -> dict[tuple[str, int, str, str], set[str]]:
         """Site -> panel genes it is P/LP in (plp_source charcot)."""

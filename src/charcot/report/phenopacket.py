@@ -300,15 +300,12 @@ def _provenance(pp: Any, meta: Any, report: Report) -> None:
 
     used = {r.id for r in meta.resources}
     for res in report.header.resources:
-        known = KNOWN_RESOURCES.get(res.name)
-        rid, prefix, url, iri = known if known is not None else (
-            "charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
+        known = KNOWN_RESOURCES.get(res.name) or ("charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
+        rid, prefix, url, iri = known[:4]
         if rid in used:
             continue
         used.add(rid)
-        name = res.name + (f" ({res.note})" if res.note else "")
-        if res.name == "charcot knowledge base":
-            name = "charcot ALS knowledge base" + (f" ({res.note})" if res.note else "")
+        name = (known[4] if len(known) > 4 else res.name) + (f" ({res.note})" if res.note else "")
         meta.resources.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=res.version,
                                           iri_prefix=iri))
     meta.external_references.append(pp.ExternalReference(

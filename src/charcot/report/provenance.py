@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from charcot.model import InputFile
 from charcot.report.model import Report
 
-# known resources: (Phenopacket id, namespace prefix, URL, IRI prefix)
-KNOWN_RESOURCES = {
-    "charcot knowledge base": ("charcot-kb", "charcot", "https://github.com/charcot", "charcot:"),
+# known resources: (Phenopacket id, namespace prefix, URL, IRI prefix[, the name the export gives])
+KNOWN_RESOURCES: dict[str, tuple[str, ...]] = {
+    "charcot knowledge base": ("charcot-kb", "charcot", "https://github.com/charcot", "charcot:",
+                               "charcot ALS knowledge base"),
     "ClinVar": ("clinvar", "ClinVar", "https://www.ncbi.nlm.nih.gov/clinvar/",
                 "https://www.ncbi.nlm.nih.gov/clinvar/variation/"),
     "gnomAD": ("gnomad", "gnomAD", "https://gnomad.broadinstitute.org/", "https://gnomad.broadinstitute.org/variant/"),

@@ -19,7 +19,7 @@ from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
 from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
-from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP
+from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP, MIN_GQ, MIN_QUAL
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
@@ -901,7 +901,7 @@ def _interpret(
                    + "; ".join(dict.fromkeys(f.clinvar_not_covered or "" for f in no_clinvar)) + ")",
             how_to_assess="give ClinVar's full clinvar.vcf.gz of the patient's build (or a resource bundle made from it) "
                           "with its index"))
-    repeats = _repeats(str_path, read.build, sex_norm, not_assessed, patient=read.sample, str_sample=str_sample)
+    repeats = _repeats(str_path, read.build, sex_norm, patient=read.sample, str_sample=str_sample)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
             not_assessed.append(item)
@@ -985,7 +985,7 @@ def _with_releases(prov: Provenance) -> Provenance:
     return prov
 
 
-def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed: list[NotAssessed], *,
+def _repeats(str_path: Path | None, build: Build, sex: str | None, *,
              patient: str | None = None, str_sample: str | None = None) -> Any:
     """The repeat-caller file's calls for the VCF's sample (``patient``): a file whose sample is another name is
     refused unless ``str_sample`` (--str-sample) names it."""
@@ -993,23 +993,12 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, not_assessed:
         raise InputError("--str-sample names a sample of the repeat-caller file, but no --str file was given",
                          hint="give the repeat-caller file with --str, or leave out --str-sample")
     if str_path is None:
-        try:  # the placeholder alone: without --str the repeat-caller readers are not imported (issue 20)
-            from charcot.repeats.none_given import not_assessed as repeats_not_assessed
-        except ImportError:
-            repeats_not_assessed = None  # type: ignore[assignment]
-        if repeats_not_assessed is not None:
-            return repeats_not_assessed()
-        not_assessed.append(NotAssessed(
-            what="C9orf72 (and other repeat loci) not assessed",
-            reason="no repeat-caller output was given; a small-variant VCF carries no repeat-expansion information",
-            how_to_assess="run ExpansionHunter or TRGT and pass its VCF with --str"))
-        return None
-    try:
-        from charcot.repeats import api as repeats_api
-    except ImportError:
-        repeats_api = None  # type: ignore[assignment]
-    if repeats_api is None or not hasattr(repeats_api, "assess_repeats"):
-        raise InputError("--str was given but the repeat module (charcot.repeats) is not available in this install")
+        # the placeholder alone: without --str the repeat-caller readers are not imported (issue 20)
+        from charcot.repeats.none_given import not_assessed as repeats_not_assessed
+
+        return repeats_not_assessed()
+    from charcot.repeats import api as repeats_api
+
     return repeats_api.assess_repeats(Path(str_path), sample=str_sample, build=build, sex=sex,
                                       patient={"the VCF's sample": patient})
 
@@ -1390,19 +1379,15 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         inheritance=_inheritance(gene, zyg, sex), notes=notes, call_quality_flag=call_quality_flag(call))
 
 
-#: below these the caller is less than 99 % sure (phred 20) that the variant is present (QUAL) or of the genotype (GQ)
-LOW_QUAL = 20.0
-LOW_GQ = 20
-
 
 def call_quality_flag(call: Call) -> str | None:
     """Why a kept call (FILTER PASS or not applied, above any --min-gq) needs confirming: the caller's own QUAL or GQ
     says it is less than 99 % sure of it; None otherwise. A run without --min-gq kept a GQ 3 call silently."""
     said = []
-    if call.qual is not None and call.qual < LOW_QUAL:
-        said.append(f"QUAL {call.qual:g} (below {LOW_QUAL:g}: the caller is less than 99 % sure the variant is present)")
-    if call.gq is not None and call.gq < LOW_GQ:
-        said.append(f"GQ {call.gq} (below {LOW_GQ}: the caller is less than 99 % sure of the genotype)")
+    if call.qual is not None and call.qual < MIN_QUAL:
+        said.append(f"QUAL {call.qual:g} (below {MIN_QUAL:g}: the caller is less than 99 % sure the variant is present)")
+    if call.gq is not None and call.gq < MIN_GQ:
+        said.append(f"GQ {call.gq} (below {MIN_GQ}: the caller is less than 99 % sure of the genotype)")
     if not said:
         return None
     return "low-confidence call, " + " and ".join(said) + ": check the reads and confirm it by an orthogonal method"

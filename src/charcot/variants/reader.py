@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from charcot.errors import InputError
 from charcot.genome.builds import accession_build, contig_in_file, detect_build, normalise_contig, parse_build
+from charcot.genome.callquality import FT_PASSING
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
@@ -975,14 +976,8 @@ def _read_calls(
     if "##FORMAT=<ID=GT," not in raw_header:
         raise InputError("the header declares no FORMAT/GT field, so genotypes cannot be read", path=path,
                          hint="give the caller's VCF with genotypes (FORMAT GT)")
-    for option, value, fmt_id in (("--min-gq", min_gq, "GQ"), ("--min-dp", min_dp, "DP")):
-        # a threshold the calls cannot be held to would drop every call and read as "no variant found"
-        if value is not None and value < 0:
-            raise InputError(f"{option} {value} is negative: {fmt_id} values start at 0", hint=f"give {option} 0 or more")
-        if value is not None and f"##FORMAT=<ID={fmt_id}," not in raw_header:
-            raise InputError(f"{option} was given, but the VCF declares no FORMAT/{fmt_id}: every call would be dropped "
-                             "and the genes read as free of variants", path=path,
-                             hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
+    check_call_thresholds(raw_header, path, min_gq, min_dp,
+                          "every call would be dropped and the genes read as free of variants")
     sample_idx = samples.index(sample)
     panel: Panel = panel_for(resolved)
     indexed = _has_index(path)
@@ -1352,7 +1347,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
                           "the GT values must index the record's ALT alleles (0 = REF, 1 = first ALT, ...); "
                           "the file was probably edited or split without updating GT (bcftools norm -m-)")
     fmt = result.format_ids
-    gq = _sample_int(v, "GQ", sample_idx) if "GQ" in fmt else None
+    gq = _format_int(v, "GQ", sample_idx) if "GQ" in fmt else None
     if not alts or _REF_BLOCK_ALTS.issuperset(alts):  # a reference block
         end = v.end
         info_end = v.INFO.get("END")
@@ -1382,10 +1377,10 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
     if "FT" in fmt:  # the sample's own genotype filter (GATK VariantFiltration, Strelka2, DRAGEN): as FILTER for it
         ft = _format_str(v, "FT", sample_idx)
-        if ft not in (None, "", ".", "PASS"):
+        if ft is not None and ft not in FT_PASSING:
             filter_text = f"FT {ft}" if filter_text == "PASS" else f"{filter_text}, FT {ft}"
-    dp = _sample_int(v, "DP", sample_idx) if "DP" in fmt else None
-    ps = _sample_int(v, "PS", sample_idx) if "PS" in fmt else None
+    dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
+    ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     shape = (tuple(alleles), phased)
     gt_text = _GT_TEXT.get(shape)
     if gt_text is None:  # a genome has a handful of genotypes (0/1, 1/1, 0|1 ...): each written once
@@ -1510,6 +1505,21 @@ def _allelic_depths(v: Any, idx: int) -> list[int | None] | None:
     return out if any(x is not None for x in out) else None
 
 
+def check_call_thresholds(raw_header: str, path: Path | str, min_gq: int | None, min_dp: int | None,
+                          consequence: str) -> None:
+    """--min-gq/--min-dp against the VCF (``interpret`` and ``cohort burden``): a negative value, or a threshold on a
+    FORMAT field the header does not declare (no call could meet it: ``consequence`` says what that would read as),
+    is an InputError. A header without FORMAT/GT (a Hail MatrixTable's reconstructed header) is not checked."""
+    for option, value, fmt_id in (("--min-gq", min_gq, "GQ"), ("--min-dp", min_dp, "DP")):
+        if value is None:
+            continue
+        if value < 0:
+            raise InputError(f"{option} {value} is negative: {fmt_id} values start at 0", hint=f"give {option} 0 or more")
+        if "##FORMAT=<ID=GT," in raw_header and f"##FORMAT=<ID={fmt_id}," not in raw_header:
+            raise InputError(f"{option} was given, but the VCF declares no FORMAT/{fmt_id}: {consequence}", path=path,
+                             hint=f"leave {option} out for this file, or give a VCF whose calls carry {fmt_id}")
+
+
 def _split_bcsq(value: Any) -> list[str]:
     if isinstance(value, tuple | list):
         return [str(x) for x in value]
@@ -1559,11 +1569,6 @@ def _format_int(v: Any, name: str, idx: int) -> int | None:
     if f != f or f < -2_000_000_000 or f == -2147483648:
         return None
     return int(f)
-
-
-# a record's GQ, DP and PS (three reads a record of a genome, issue 20): an absent field is one call and a check, an
-# Integer value one item() more
-_sample_int = _format_int
 
 
 def is_x_nonpar(chrom: str, pos: int, build: Build) -> bool:
