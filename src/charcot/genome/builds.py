@@ -17,7 +17,7 @@ from charcot.model import Build
 _DATA = Path(__file__).parent / "data" / "contigs.json"
 
 BUILD_ALIASES: dict[str, Build] = {
-    "grch37": Build.GRCh37, "hg19": Build.GRCh37, "b37": Build.GRCh37, "37": Build.GRCh37,
+    "grch37": Build.GRCh37, "hg19": Build.GRCh37, "b37": Build.GRCh37, "hs37d5": Build.GRCh37, "37": Build.GRCh37,
     "grch38": Build.GRCh38, "hg38": Build.GRCh38, "b38": Build.GRCh38, "38": Build.GRCh38,
 }
 

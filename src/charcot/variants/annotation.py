@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from charcot.errors import InputError
+from charcot.genome.builds import BUILD_ALIASES
 from charcot.genome.normalise import Allele, trim
 from charcot.variants.model import ClinVar, Frequencies, Predictors, TranscriptConsequence
 
@@ -289,8 +290,6 @@ def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> Annot
 _VEP_BUILD = (re.compile(r'assembly="?(GRCh3[78])'), re.compile(r'--assembly[ =]"?(GRCh3[78])'),
               re.compile(r'cache="?[^" ]*_(GRCh3[78])\b'))
 _SNPEFF_GENOME = re.compile(r"^(GRCh3[78]|hg19|hg38|GRCh37|b37|hs37d5)(?:[._-].*)?$", re.IGNORECASE)
-_BUILD_NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37", "grch38": "GRCh38",
-                "hg38": "GRCh38"}
 
 
 def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
@@ -303,7 +302,7 @@ def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
             for pattern in _VEP_BUILD:
                 m = pattern.search(line)
                 if m:
-                    out["VEP CSQ"] = (_BUILD_NAMES[m.group(1).lower()], m.group(0).replace('"', ''))
+                    out["VEP CSQ"] = (BUILD_ALIASES[m.group(1).lower()].value, m.group(0).replace('"', ''))
                     break
         elif line.startswith("##SnpEffCmd=") and "SnpEff ANN" not in out:
             words = line.split("=", 1)[1].strip('"').split()
@@ -312,7 +311,7 @@ def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
                     continue
                 m = _SNPEFF_GENOME.match(word)
                 if m:
-                    out["SnpEff ANN"] = (_BUILD_NAMES[m.group(1).lower()], f"database {word}")
+                    out["SnpEff ANN"] = (BUILD_ALIASES[m.group(1).lower()].value, f"database {word}")
                 break
     return out
 
