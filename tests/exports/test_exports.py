@@ -54,6 +54,10 @@ def test_clinvar_submission_validates_and_carries_the_evidence(reports: dict[str
     assert payload["assertionCriteria"] == {"db": "PubMed", "id": "25741868"}
     assert sod1["observedIn"][0]["affectedStatus"] == "yes"
     assert sod1["conditionSet"]["condition"][0]["db"] == "MONDO"
+    # the date the lab last evaluated the classification is the reviewer's sign-off (--signed-on 2026-11-30), not the
+    # day the report was computed (regression: the run date was submitted)
+    assert report.signoff.signed_on is not None and report.run.run_time.date() != report.signoff.signed_on
+    assert {s["germlineClassification"]["dateLastEvaluated"] for s in subs} == {"2026-11-30"}
 
 
 def test_a_draft_report_is_never_submitted(reports: dict[str, Path], run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -201,3 +205,27 @@ def test_a_sign_off_charcot_did_not_write_is_never_exported_as_final(reports: di
     assert "sign-off is not valid" in r.stderr and not out.exists()
     for kind in ("final", "draft"):  # what charcot signs (or leaves a draft) still exports
         assert run_cli("export", "fhir", str(reports[kind]), "-o", str(tmp_path / f"{kind}.json")).code == 0
+
+
+def test_fhir_conclusion_carries_the_sample_identity_checks(reports: dict[str, Path]) -> None:
+    # regression: the FHIR bundle said nothing of the report's identity checks, so a receiving system saw a
+    # preliminary report whose repeat file gave another sex than the record as any other preliminary report
+    for kind in ("mismatch", "final"):
+        report = Report.model_validate_json(reports[kind].read_text())
+        bundle = fhir_bundle(report)
+        (diag,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport"]
+        conclusion = diag["conclusion"]
+        checks = report.identity.checks
+        assert checks
+        if report.identity.status == "mismatch":
+            assert "Sample identity check failed" in conclusion
+            for c in checks:
+                if c.status == "mismatch":
+                    assert f"{c.check}: {c.detail}" in conclusion
+        else:
+            assert "Sample identity check failed" not in conclusion
+        for c in checks:
+            if c.status == "not_assessed":
+                assert f"{c.check}: {c.detail}" in conclusion and "not confirmed" in conclusion
+            if c.status == "info":
+                assert c.detail in conclusion

@@ -144,7 +144,9 @@ def clinvar_submission(report: Report, *, affected: str = "unknown", release: st
     if report.header.build not in ("GRCh37", "GRCh38"):
         raise InputError("the report has no genome build; ClinVar needs chromosome coordinates on GRCh37 or GRCh38",
                          hint="re-run the report with --build")
-    when = evaluated or report.run.run_time.date()
+    # ClinVar's "date last evaluated" is when the submitter last evaluated the classification: the reviewer's
+    # sign-off (only signed-off reports are submitted), not the day the report was computed
+    when = evaluated or report.signoff.signed_on or report.run.run_time.date()
     findings = [f for t in report.genetics.tiers for f in t.findings if submitted_classification(f) in SUBMITTABLE]
     if not findings:
         raise InputError("the report holds no classified variant to submit",

@@ -195,6 +195,27 @@ def _not_assessed_sentence(report: Report) -> str | None:
     return ("Not assessed, so neither reported nor excluded: " + "; ".join(parts) + ".") if parts else None
 
 
+def _identity_sentence(report: Report) -> str | None:
+    """The report's sample-identity checks in the report's words: a failed one first (the report is then never final),
+    those that could not be made, and the links to confirm; a passed check by name."""
+    checks = report.identity.checks
+    failed = [f"{c.check}: {c.detail}" for c in checks if c.status == "mismatch"]
+    unknown = [f"{c.check}: {c.detail}" for c in checks if c.status == "not_assessed"]
+    confirm = [c.detail for c in checks if c.status == "info"]
+    passed = [c.check for c in checks if c.status == "pass"]
+    said = []
+    if failed:
+        said.append("Sample identity check failed (these results may not be this patient's; resolve it before acting "
+                    "on them): " + "; ".join(failed) + ".")
+    if unknown:
+        said.append("Sample identity not confirmed: " + "; ".join(unknown) + ".")
+    if confirm:
+        said.append("To confirm: " + "; ".join(confirm) + ".")
+    if passed:
+        said.append("Sample identity checks passed: " + "; ".join(passed) + ".")
+    return " ".join(said) or None
+
+
 def _record_sentence(report: Report) -> str | None:
     """The clinical record's own genetic results (a laboratory's), as page 1 states them: never left out of the
     conclusion beside a 'not assessed' for the same locus."""
@@ -290,8 +311,8 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
     left_out = [excluded_words(e) for e in report.genetics.excluded_calls if e.coding_or_splice]
     left_out_sentence = ("Calls in exons or splice regions left out and not classified (review and confirm them): "
                          + "; ".join(left_out) + ".") if left_out else None
-    conclusion = " ".join(t for t in (report.statement, _record_sentence(report), _not_assessed_sentence(report),
-                                      left_out_sentence) if t)
+    conclusion = " ".join(t for t in (report.statement, _identity_sentence(report), _record_sentence(report),
+                                      _not_assessed_sentence(report), left_out_sentence) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
