@@ -80,3 +80,23 @@ def test_export_without_findings_is_unsolved() -> None:
                                   clinical=demo_dir() / "demo_case.yaml"))
     packet = json.loads(render_phenopacket(report))
     assert all(i["progressStatus"] != "SOLVED" for i in packet.get("interpretations", []))
+
+
+def test_the_hpo_release_the_terms_were_checked_against_is_named(tmp_path: Path) -> None:
+    # regression: the phenopacket gave the HPO resource version "unspecified" and the report's provenance did not name
+    # the HPO release at all, although each term was checked (and PP4 decided) against one release of it
+    from charcot.acmg.phenotype import ontology_version
+    from charcot.report.demo import demo_dir
+    from charcot.report.render_html import render_html
+
+    release = ontology_version()
+    report = build_report(CaseInputs(vcf=demo_dir() / "demo.vcf.gz", hpo=["HP:0007354"]))
+    (hpo,) = [r for r in report.header.resources if r.name == "Human Phenotype Ontology"]
+    assert hpo.version == release
+    packet = json.loads(render_phenopacket(report))
+    (hp,) = [r for r in packet["metaData"]["resources"] if r["id"] == "hp"]
+    assert hp["version"] == release
+    assert f"Human Phenotype Ontology</td><td>{release}" in render_html(report).replace("\n", "")
+    # no HPO term given: the ontology was not used, so its release is not claimed (the phenopacket lists no HP term)
+    plain = build_report(CaseInputs(vcf=demo_dir() / "demo.vcf.gz"))
+    assert not [r for r in plain.header.resources if r.name == "Human Phenotype Ontology"]

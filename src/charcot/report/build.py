@@ -54,6 +54,7 @@ from charcot.report.model import (
     VariantFinding,
     Visit,
 )
+from charcot.report.provenance import HPO_RESOURCE
 
 Progress = Callable[[str], None]
 
@@ -1665,6 +1666,15 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             continue
         resources.append(Resource(name=title, version="not stated in the file" if label == "unknown" else label,
                                   note=f"file {Path(given).name} (SHA-256 under inputs)"))
+    if ctx.hpo:
+        # the release the case's HPO terms were checked against (labels, obsolete ids, PP4's phenotype match)
+        release = ctx.interpretation.hpo_release if ctx.interpretation is not None else None
+        if release is None:
+            from charcot.acmg.phenotype import ontology_version
+
+            release = ontology_version()
+        resources.append(Resource(name=HPO_RESOURCE, version=release,
+                                  note="the case's HPO terms were checked against it (labels, PP4)"))
     if bundle_line is not None:
         resources.append(Resource(name="resource bundle", version=bundle_line.split(" ", 1)[0],
                                   note=bundle_line.split(" ", 1)[1] if " " in bundle_line else None))

@@ -298,16 +298,19 @@ def _provenance(pp: Any, meta: Any, report: Report) -> None:
     report itself with its software, knowledge snapshot, sign-off and the clinical-judgement statement."""
     from charcot.report.provenance import KNOWN_RESOURCES, input_description, input_id, report_description
 
-    used = {r.id for r in meta.resources}
+    used = {r.id: r for r in meta.resources}
     for res in report.header.resources:
         known = KNOWN_RESOURCES.get(res.name) or ("charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
         rid, prefix, url, iri = known[:4]
         if rid in used:
+            listed = used[rid]
+            if listed.version == "unspecified":  # an ontology listed above whose release the report names (HPO)
+                listed.version = res.version
             continue
-        used.add(rid)
         name = (known[4] if len(known) > 4 else res.name) + (f" ({res.note})" if res.note else "")
         meta.resources.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=res.version,
                                           iri_prefix=iri))
+        used[rid] = meta.resources[-1]
     meta.external_references.append(pp.ExternalReference(
         id=f"charcot:report/{report.header.report_id}", reference="report.json",
         description=report_description(report)))

@@ -10,6 +10,7 @@ from charcot.model import InputFile
 from charcot.report.model import Report
 
 # known resources: (Phenopacket id, namespace prefix, URL, IRI prefix[, the name the export gives])
+HPO_RESOURCE = "Human Phenotype Ontology"
 KNOWN_RESOURCES: dict[str, tuple[str, ...]] = {
     "charcot knowledge base": ("charcot-kb", "charcot", "https://github.com/charcot", "charcot:",
                                "charcot ALS knowledge base"),
@@ -19,6 +20,9 @@ KNOWN_RESOURCES: dict[str, tuple[str, ...]] = {
     "gnomAD coverage summary": ("gnomad-coverage", "gnomAD.coverage", "https://gnomad.broadinstitute.org/downloads",
                                 "https://gnomad.broadinstitute.org/downloads#"),
     "resource bundle": ("charcot-resource-bundle", "charcot.bundle", "https://github.com/charcot", "charcot.bundle:"),
+    # the phenopacket's own "hp" resource (its version is this one, else "unspecified": no HPO term was given)
+    HPO_RESOURCE: ("hp", "HP", "http://purl.obolibrary.org/obo/hp.owl", "http://purl.obolibrary.org/obo/HP_",
+                   "human phenotype ontology"),
 }
 
 
