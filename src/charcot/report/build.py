@@ -564,7 +564,10 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     reading = result.reading
     notes.append(f"{reading.records_read} records read, {reading.panel_records} in panel genes; "
                  f"{reading.filtered_out} filtered (FILTER not PASS), {reading.below_quality} below quality "
-                 f"thresholds, {reading.no_call} no-calls. Annotation: "
+                 f"thresholds, {reading.no_call} no-calls"
+                 + (f"; {reading.unfiltered_calls} call(s) kept with FILTER '.' (the caller's filters were not "
+                    "applied: not PASS calls)" if reading.unfiltered_calls else "")
+                 + ". Annotation: "
                  f"{', '.join(reading.annotation_sources) or 'none'}.")
     ctx.methods.append("Small variants: read with htslib (cyvcf2/pysam), restricted to the ALS gene panel of the "
                        "knowledge base, classified with ACMG/AMP 2015 criteria and ClinGen SVI refinements "

@@ -19,7 +19,7 @@ from charcot.acmg.engine import evaluate
 from charcot.acmg.points import label
 from charcot.errors import InputError
 from charcot.genome.builds import normalise_contig
-from charcot.genome.callquality import HEMIZYGOUS_MIN_AB, MIN_DP, MIN_GQ, MIN_QUAL
+from charcot.genome.callquality import FILTER_NOT_APPLIED, HEMIZYGOUS_MIN_AB, MIN_DP, MIN_GQ, MIN_QUAL
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
@@ -922,6 +922,7 @@ def _interpret(
     reading = ReadingSummary(
         records_read=read.records_read, panel_records=read.panel_records,
         alleles_considered=read.alleles_considered, filtered_out=read.filtered_out,
+        unfiltered_calls=read.unfiltered_calls,
         below_quality=read.below_quality, no_call=read.no_call, reference_blocks=len(read.blocks),
         not_left_aligned=read.not_left_aligned, indexed=read.indexed, temporary_index=read.temporary_index,
         index_note=read.index_note, gvcf=read.gvcf,
@@ -1346,7 +1347,9 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     if call.not_left_aligned:
         notes.append("this indel is not left-aligned (it can shift left); normalise with 'bcftools norm -f REF.fa' "
                      "so it matches databases")
-    if call.filter != "PASS":
+    if call.filter == FILTER_NOT_APPLIED:
+        notes.append("FILTER '.': the caller's filters were not applied to this record (kept; it is not a PASS call)")
+    elif call.filter != "PASS":
         notes.append(f"FILTER={call.filter}: included because filtered records were requested")
     if gene is None:
         notes.append(f"{pg.symbol} has no curated record in the knowledge base")
@@ -1388,9 +1391,12 @@ def call_quality_flag(call: Call) -> str | None:
         said.append(f"QUAL {call.qual:g} (below {MIN_QUAL:g}: the caller is less than 99 % sure the variant is present)")
     if call.gq is not None and call.gq < MIN_GQ:
         said.append(f"GQ {call.gq} (below {MIN_GQ}: the caller is less than 99 % sure of the genotype)")
-    if not said:
+    parts = ["low-confidence call, " + " and ".join(said)] if said else []
+    if call.filter == FILTER_NOT_APPLIED:
+        parts.append("unfiltered call, FILTER '.' (the caller's filters were not applied to it)")
+    if not parts:
         return None
-    return "low-confidence call, " + " and ".join(said) + ": check the reads and confirm it by an orthogonal method"
+    return "; ".join(parts) + ": check the reads and confirm it by an orthogonal method"
 
 
 def _qualifies(f: VariantFinding) -> bool:

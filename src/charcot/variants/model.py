@@ -341,6 +341,8 @@ class ReadingSummary(_Model):
     panel_records: int
     alleles_considered: int
     filtered_out: int  # FILTER not PASS (unless include_filtered)
+    # alleles kept whose record's FILTER is '.' (the caller's filters were not applied): kept, and said so
+    unfiltered_calls: int = 0
     below_quality: int  # GQ/DP below thresholds
     no_call: int
     reference_blocks: int

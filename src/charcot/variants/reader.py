@@ -30,7 +30,7 @@ from typing import Any, cast
 
 from charcot.errors import InputError
 from charcot.genome.builds import accession_build, contig_in_file, detect_build, normalise_contig, parse_build
-from charcot.genome.callquality import FT_PASSING
+from charcot.genome.callquality import FILTER_NOT_APPLIED, FT_PASSING
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
 from charcot.model import Build
@@ -50,6 +50,8 @@ PAR_X: dict[Build, tuple[tuple[int, int], ...]] = {
     Build.GRCh38: ((10001, 2781479), (155701383, 156030895)),
 }
 _REF_BLOCK_ALTS = {"<NON_REF>", "<*>", "<X>"}
+# the FILTER values whose calls are kept without --include-filtered: PASS, and '.' (no filter applied; said as such)
+_KEPT_FILTERS = ("PASS", FILTER_NOT_APPLIED)
 # Below this size streaming is as fast as indexing first (about 10k records).
 TEMP_INDEX_MIN_BYTES = 4 << 20
 _BGZF_MAGIC = b"\x1f\x8b\x08\x04"
@@ -106,6 +108,8 @@ class ReadResult:
     panel_records: int = 0
     alleles_considered: int = 0
     filtered_out: int = 0
+    # alleles kept whose record's FILTER is '.': the caller's filters were not applied to them (kept, not PASS)
+    unfiltered_calls: int = 0
     below_quality: int = 0
     no_call: int = 0
     not_left_aligned: int = 0
@@ -1374,11 +1378,13 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         return
     result.called_sites.append((chrom, pos))
     filt = v.FILTER
-    filter_text = "PASS" if filt in (None, "PASS", ".") else str(filt)
+    # cyvcf2's FILTER is None both for PASS and for '.' (no filter applied); FILTERS tells them apart (['PASS'], [])
+    filter_text = (("PASS" if v.FILTERS else FILTER_NOT_APPLIED) if filt is None
+                   else "PASS" if filt == "PASS" else str(filt))
     if "FT" in fmt:  # the sample's own genotype filter (GATK VariantFiltration, Strelka2, DRAGEN): as FILTER for it
         ft = _format_str(v, "FT", sample_idx)
         if ft is not None and ft not in FT_PASSING:
-            filter_text = f"FT {ft}" if filter_text == "PASS" else f"{filter_text}, FT {ft}"
+            filter_text = f"FT {ft}" if filter_text in _KEPT_FILTERS else f"{filter_text}, FT {ft}"
     dp = _format_int(v, "DP", sample_idx) if "DP" in fmt else None
     ps = _format_int(v, "PS", sample_idx) if "PS" in fmt else None
     shape = (tuple(alleles), phased)
@@ -1421,7 +1427,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text,
                                     f"half-call {gt_text}: one allele not called, so the genotype is unknown"))
             continue
-        if filter_text != "PASS" and not include_filtered:
+        if filter_text not in _KEPT_FILTERS and not include_filtered:
             result.filtered_out += 1
             result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text,
                                     filter_text if filter_text.startswith("FT ") else f"FILTER {filter_text}"))
@@ -1430,6 +1436,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             result.below_quality += 1
             result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text, _below(gq, dp, min_gq, min_dp)))
             continue
+        if filter_text is FILTER_NOT_APPLIED:
+            result.unfiltered_calls += 1
         if len(ref) == 1 and len(alt) == 1:  # an SNV is its own minimal form and cannot shift (trim, left_shiftable)
             allele = Allele(pos, ref.upper(), alt.upper())
             shift = False
