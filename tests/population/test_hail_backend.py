@@ -44,6 +44,14 @@ def test_hail_equals_local_with_genotype_qc(tmp_path: Path) -> None:
         "covariates": ["sex"], "all_genes": True,
         "criteria": Criteria(max_af=0.05, plp_source="sites", plp_sites=sites)})
     assert any("FORMAT/FT filter PASS" in n for n in honoured.notes)
+    # missing genotypes per allele, and an allele missing far more often in cases (cases = the samples QC leaves
+    # missing at 1:13302): the same counts, p-values and named alleles in both backends
+    from test_missingness import differential_pheno
+
+    differ = _assert_equal(DATA / "cyvcf2_test.189samples.vcf.gz", differential_pheno(tmp_path / "differ.tsv"), {
+        "all_genes": True, "criteria": Criteria(max_af=0.05, plp_source="sites", plp_sites=sites, min_gq=20,
+                                                min_dp=10)})
+    assert any("missing at different rates in cases and controls" in n and "1:13302 C>T" in n for n in differ.notes)
 
 
 def test_hail_equals_local_with_charcot_plp_and_kb_repeats(tmp_path: Path) -> None:
@@ -105,6 +113,9 @@ def _same(a: list[QualifyingVariant], b: list[QualifyingVariant]) -> bool:
     return len(a) == len(b) and all(
         x.key == y.key and (x.case_carriers, x.control_carriers, x.af_source) == (y.case_carriers, y.control_carriers,
                                                                                  y.af_source) and _close(x.af, y.af)
+        and (x.case_missing, x.control_missing) == (y.case_missing, y.control_missing)
+        and (x.missingness_p is None) == (y.missingness_p is None)
+        and (x.missingness_p is None or _close(x.missingness_p, y.missingness_p))
         for x, y in zip(a, b, strict=True))
 
 

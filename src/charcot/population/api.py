@@ -16,12 +16,13 @@ import contextlib
 import json
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from charcot.errors import InputError
-from charcot.population.model import BurdenResults, Collapse, GroupResult
+from charcot.population.model import BurdenResults, Collapse, GroupResult, QualifyingVariant
 from charcot.population.phenotypes import Phenotypes, match_samples, read_phenotypes
 from charcot.population.qualifying import Criteria
 
@@ -225,6 +226,51 @@ def genotype_qc_note(criteria: Criteria, include_filtered: bool, has_ft: bool, f
             f"does: {failed} carrier genotype(s) of the reported alleles failed it")
 
 
+# Differential missingness between cases and controls (PLINK's --test-missing: a Fisher test of missing vs called
+# genotypes per site). A missing genotype counts as not carrying, so a site called less often in one group (another
+# sequencing batch, capture kit or depth) makes or hides a burden signal. Sites below this p are named.
+MISSINGNESS_P = 1e-5
+
+
+def missingness_note(variants: Sequence[QualifyingVariant], n_cases: int, n_controls: int) -> str | None:
+    """Set each qualifying allele's ``missingness_p`` and say, in one sentence, how many genotypes were missing at them
+    in cases and in controls and which alleles differ (None when no allele was counted)."""
+    from charcot.population.stats import fisher_2x2
+
+    counted = [v for v in variants if v.case_missing is not None and v.control_missing is not None]
+    if not counted:
+        return None
+    sites: dict[tuple[str, int, str, str], tuple[int, int]] = {}
+    differ: dict[tuple[str, int, str, str], list[str]] = {}
+    for v in counted:
+        assert v.case_missing is not None and v.control_missing is not None
+        v.missingness_p = fisher_2x2(v.case_missing, n_cases, v.control_missing, n_controls).p_value
+        site = (v.chrom, v.pos, v.ref, v.alt)
+        sites[site] = (v.case_missing, v.control_missing)
+        if v.missingness_p < MISSINGNESS_P:
+            differ.setdefault(site, []).append(v.gene)
+    case_missing = sum(c for c, _ in sites.values())
+    control_missing = sum(c for _, c in sites.values())
+
+    def share(k: int, n: int) -> str:
+        return f"{k} of {n * len(sites)} ({100 * k / (n * len(sites)):.1f}%)" if n else f"{k}"
+
+    said = (f"missing genotypes at the {len(sites)} qualifying allele(s) (a no-call, or a call failing genotype QC; "
+            f"counted as not carrying): cases {share(case_missing, n_cases)}, controls "
+            f"{share(control_missing, n_controls)}; ")
+    if not differ:
+        return said + (f"no allele is missing at different rates in cases and controls (Fisher p < {MISSINGNESS_P:g}, "
+                       "as PLINK --test-missing; variants.tsv gives each allele's counts and p)")
+    named = [f"{'/'.join(sorted(set(genes)))} {chrom}:{pos} {ref}>{alt} (cases {sites[(chrom, pos, ref, alt)][0]}/"
+             f"{n_cases}, controls {sites[(chrom, pos, ref, alt)][1]}/{n_controls})"
+             for (chrom, pos, ref, alt), genes in sorted(differ.items())]
+    shown = "; ".join(named[:10]) + (f"; and {len(named) - 10} more" if len(named) > 10 else "")
+    return said + (f"{len(differ)} allele(s) are missing at different rates in cases and controls (Fisher p < "
+                   f"{MISSINGNESS_P:g}, as PLINK --test-missing): {shown}. A batch, capture or depth difference "
+                   "between the groups can make or hide a burden signal: check these sites (variants.tsv: "
+                   "case_missing, control_missing, missingness_p) before reading their genes' tests")
+
+
 def run_burden(
     vcf: str | Path,
     phenotypes: str | Path,
@@ -357,6 +403,10 @@ def run_burden(
     collapsed = time.perf_counter()
     notes.append(genotype_qc_note(criteria, include_filtered, "##FORMAT=<ID=FT," in raw_header,
                                   collapse.carrier_genotypes_failed_qc))
+    n_cases = sum(1 for c in is_case if c)
+    said = missingness_note(collapse.variants, n_cases, len(is_case) - n_cases)
+    if said is not None:
+        notes.append(said)
     if collapse.records_skipped_filter:
         notes.append(f"{collapse.records_skipped_filter} record(s) whose FILTER is not PASS were left out "
                      "(--include-filtered uses them)")
@@ -425,6 +475,8 @@ def run_burden(
 
 
 def _fmt(value: object) -> str:
+    if value is None:
+        return "NA"  # not counted (a repeat class's missingness), as R and PLINK read it
     if isinstance(value, float):
         if math.isnan(value):
             return "NA"
@@ -513,9 +565,11 @@ def write_results(results: BurdenResults, outdir: str | Path, plots: bool = True
         oligo_lines += [f"{r['genes_hit']}\t{r['cases']}\t{r['controls']}\t{_fmt(r.get('fisher_p', ''))}"
                         for r in results.oligogenic]
         (scratch / "oligogenic.tsv").write_text("\n".join(oligo_lines) + "\n", encoding="utf-8")
-        var_lines = ["chrom\tpos\tref\talt\tgene\tclass\taf\taf_source\tcase_carriers\tcontrol_carriers"]
+        var_lines = ["chrom\tpos\tref\talt\tgene\tclass\taf\taf_source\tcase_carriers\tcontrol_carriers\t"
+                     "case_missing\tcontrol_missing\tmissingness_p"]
         var_lines += ["\t".join(_fmt(x) for x in (v.chrom, v.pos, v.ref, v.alt, v.gene, v.cls, v.af, v.af_source,
-                                                  v.case_carriers, v.control_carriers)) for v in results.variants]
+                                                  v.case_carriers, v.control_carriers, v.case_missing,
+                                                  v.control_missing, v.missingness_p)) for v in results.variants]
         (scratch / "variants.tsv").write_text("\n".join(var_lines) + "\n", encoding="utf-8")
         mask_lines = ["\t".join(MASK_COLUMNS)] + ["\t".join(_fmt(x) for x in row) for row in mask_table(results)]
         (scratch / "masks.tsv").write_text("\n".join(mask_lines) + "\n", encoding="utf-8")

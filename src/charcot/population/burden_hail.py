@@ -326,12 +326,17 @@ def _collapse_hail(
     q = mt.filter_rows(hl.len(mt.pairs) > 0)
     q = q.explode_rows(q.pairs)
     q = q.annotate_entries(carrier=hl.or_else(q.GT.contains_allele(q.k), False))
+    # missing genotypes (a no-call, or a call genotype QC set missing above), as burden_local counts them
     q = q.annotate_rows(case_carriers=hl.agg.count_where(q.carrier & q.is_case),
-                        control_carriers=hl.agg.count_where(q.carrier & ~q.is_case))
-    rows = q.rows().select("af", "af_source", "pairs", "case_carriers", "control_carriers", "k").collect()
+                        control_carriers=hl.agg.count_where(q.carrier & ~q.is_case),
+                        case_missing=hl.agg.count_where(hl.is_missing(q.GT) & q.is_case),
+                        control_missing=hl.agg.count_where(hl.is_missing(q.GT) & ~q.is_case))
+    rows = q.rows().select("af", "af_source", "pairs", "case_carriers", "control_carriers", "case_missing",
+                           "control_missing", "k").collect()
     variants = [QualifyingVariant(str(r.locus.contig).removeprefix("chr"), int(r.locus.position), r.alleles[0],
                                   r.alleles[r.k], r.pairs[0], r.pairs[1], float(r.af), r.af_source,
-                                  int(r.case_carriers), int(r.control_carriers)) for r in rows]
+                                  int(r.case_carriers), int(r.control_carriers), int(r.case_missing),
+                                  int(r.control_missing)) for r in rows]
     mq = mt.filter_rows(hl.len(mt.mask_pairs) > 0)
     mq = mq.annotate_entries(dos=hl.or_else(
         hl.range(hl.or_else(mq.GT.ploidy, 0)).filter(lambda j: mq.GT[j] == mq.k).length(), 0))

@@ -136,6 +136,7 @@ def collapse_job(job: Job) -> Collapse:
         # population frequency whose rarity is judged on the cohort): most records of a cohort need none
         gt: np.ndarray | None = None
         raw_gt: np.ndarray | None = None  # the genotypes before QC, where QC set some missing
+        missing: tuple[int, int] | None = None  # (cases, controls) whose genotype is missing, once per record
         n_called_alleles = 0
         annotation = variant.INFO.get(spec.tag) if spec else None
         clnsig = variant.INFO.get("CLNSIG") if has_clnsig else None
@@ -193,6 +194,12 @@ def collapse_job(job: Job) -> Collapse:
             index, dosage = np.unique(hit_cells // gt.shape[1], return_counts=True)  # carriers, copies carried
             n_case = int(np.count_nonzero(is_case[index]))
             n_ctrl = int(index.size - n_case)
+            if missing is None:
+                # samples whose genotype is missing here (a no-call allele, or QC set the call to missing); -2 is
+                # htslib's padding of a shorter ploidy, not a missing allele
+                absent = (gt == -1).any(axis=1)
+                case_absent = int(np.count_nonzero(absent & is_case))
+                missing = (case_absent, int(np.count_nonzero(absent)) - case_absent)
             emitted = False
             for gene in sorted(set(cls.by_gene) | am_genes):
                 wide_classes = cls.by_gene.get(gene, set())
@@ -217,7 +224,8 @@ def collapse_job(job: Job) -> Collapse:
                     group.carriers[index] = True
                     group.n_variants += 1
                     result.variants.append(QualifyingVariant(
-                        chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl))
+                        chrom, int(variant.POS), variant.REF, alt, gene, name, af_used, af_source, n_case, n_ctrl,
+                        missing[0], missing[1]))
             if emitted and raw_gt is not None:
                 # carriers of this allele whose genotype failed QC (counted once per reported allele)
                 before = np.unique(np.flatnonzero(raw_gt == k) // raw_gt.shape[1])

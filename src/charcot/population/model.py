@@ -31,6 +31,13 @@ class QualifyingVariant:
     af_source: str  # "population" or "cohort"
     case_carriers: int
     control_carriers: int
+    # analysed cases / controls whose genotype here is missing (a no-call, or a call failing genotype QC): they count
+    # as not carrying, so a difference between the two groups biases the burden tests; None where not counted
+    # (the repeat classes, read from a repeat-caller file)
+    case_missing: int | None = None
+    control_missing: int | None = None
+    # two-sided Fisher test of missing vs called genotypes in cases vs controls (set by population.api)
+    missingness_p: float | None = None
 
     @property
     def key(self) -> tuple[str, str, str, int, str, str]:
