@@ -54,3 +54,21 @@ def test_an_empty_or_unknown_consequence_field_is_consequence_unknown(tmp_path: 
                      CANONICAL="YES")
         assert f.consequence is None and f.classification is None and f.reportable, consequence
         assert any("consequence unknown" in n for n in f.notes)
+
+
+def test_another_version_of_the_reference_transcript_is_said(tmp_path: Path) -> None:
+    # regression: the reference transcript is matched without its version, so an annotation on an older model of it
+    # (a GRCh37 VEP cache names ENST00000261866.7 where the MANE Select is .12) was used as if it were the reference
+    # one, with no word; its exons (so the HGVS and the consequence) may differ. Now it is used and said.
+    reference = mane("SPG11")
+    base, version = reference.rsplit(".", 1)
+    older = f"{base}.{int(version) - 5}"
+    f = _finding(tmp_path, Consequence="missense_variant", IMPACT="MODERATE", Feature=older, BIOTYPE="protein_coding")
+    assert f.consequence == ["missense_variant"]
+    assert any(older in n and reference in n and "version" in n for n in f.notes)
+    same = _finding(tmp_path, Consequence="missense_variant", IMPACT="MODERATE", Feature=reference,
+                    BIOTYPE="protein_coding")
+    assert not any("version" in n for n in same.notes)
+    unversioned = _finding(tmp_path, Consequence="missense_variant", IMPACT="MODERATE", Feature=base,
+                           BIOTYPE="protein_coding")
+    assert not any("version" in n for n in unversioned.notes)  # an id without a version says nothing either way

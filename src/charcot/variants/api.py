@@ -88,6 +88,19 @@ DEFAULT_CALLABLE_GQ = 20
 _REPORTABLE_RANK = SEVERITY.index("coding_sequence_variant")
 
 
+def _other_version(transcript: str | None, preferred: Sequence[str]) -> str | None:
+    """The reference transcript id that ``transcript`` matches without its version but not with it (an annotation on
+    an older or newer model of the reference transcript, e.g. a GRCh37 VEP cache), else None; an id given without a
+    version on either side says nothing."""
+    if not transcript or "." not in transcript:
+        return None
+    base = transcript.rsplit(".", 1)[0]
+    for p in preferred:
+        if p and "." in p and p != transcript and p.rsplit(".", 1)[0] == base:
+            return p
+    return None
+
+
 def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> list[str]:
     out: list[str] = []
     if gene is not None and gene.mane is not None:
@@ -1235,7 +1248,11 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     elif picked is not None:
         consequences = picked.consequences
         if picked.mane_select:
-            pass  # the transcript every report names: nothing to say
+            other = _other_version(picked.transcript, preferred)
+            if other is not None:
+                notes.append(f"annotated on {picked.transcript}, another version of the reference transcript {other}: "
+                             f"its exons may differ, so the HGVS and consequence may not be those on {other}; "
+                             f"re-annotate with a release carrying {other} to be sure")
         elif picked.canonical:
             notes.append(f"no reference transcript known for {pg.symbol}; the annotation's canonical "
                          f"{picked.transcript} used")
