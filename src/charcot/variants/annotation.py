@@ -292,10 +292,36 @@ _VEP_BUILD = (re.compile(r'assembly="?(GRCh3[78])'), re.compile(r'--assembly[ =]
 _SNPEFF_GENOME = re.compile(r"^(GRCh3[78]|hg19|hg38|GRCh37|b37|hs37d5)(?:[._-].*)?$", re.IGNORECASE)
 
 
+_CSQ_FILES = {"-g": "GFF3", "--gff-annot": "GFF3", "-f": "FASTA", "--fasta-ref": "FASTA"}
+
+
+def _csq_command_build(command: str) -> tuple[str, str] | None:
+    """The build a ``bcftools csq`` command line names through its files (the GFF3 given with -g, the FASTA with -f),
+    read from their names' words (Ensembl's ``Homo_sapiens.GRCh37.82.gff3.gz``, ``GRCh38.fa``, ``hg19``); None when
+    neither names one, or the two name different builds."""
+    words = command.split(";", 1)[0].split()
+    seen: list[tuple[str, str]] = []
+    for i, word in enumerate(words):
+        option, _, value = word.partition("=")
+        kind = _CSQ_FILES.get(option)
+        if kind is None:
+            continue
+        path = value or (words[i + 1] if i + 1 < len(words) else "")
+        name = path.rsplit("/", 1)[-1]
+        builds = {BUILD_ALIASES[t].value for t in re.split(r"[._\-]+", name.lower())
+                  if t in BUILD_ALIASES and not t.isdigit()}
+        if len(builds) == 1:
+            seen.append((builds.pop(), f"the {kind} {name}"))
+    if not seen or len({b for b, _ in seen}) > 1:
+        return None
+    return seen[0]
+
+
 def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
     """The genome build each annotator says it used, from its own header lines: VEP's ``##VEP=`` (assembly=, the
     cache folder ``..._GRCh37``) and ``##VEP-command-line`` (--assembly), SnpEff's ``##SnpEffCmd`` (its database
-    name, e.g. ``GRCh37.75``, ``hg38``): annotator -> (build, the words it was read from)."""
+    name, e.g. ``GRCh37.75``, ``hg38``), bcftools csq's ``##bcftools/csqCommand`` (the names of its GFF3 and FASTA):
+    annotator -> (build, the words it was read from)."""
     out: dict[str, tuple[str, str]] = {}
     for line in raw_header.splitlines():
         if line.startswith(("##VEP=", "##VEP-command-line")) and "VEP CSQ" not in out:
@@ -304,6 +330,10 @@ def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
                 if m:
                     out["VEP CSQ"] = (BUILD_ALIASES[m.group(1).lower()].value, m.group(0).replace('"', ''))
                     break
+        elif line.startswith("##bcftools/csqCommand=") and "bcftools BCSQ" not in out:
+            found = _csq_command_build(line.split("=", 1)[1])
+            if found is not None:
+                out["bcftools BCSQ"] = found
         elif line.startswith("##SnpEffCmd=") and "SnpEff ANN" not in out:
             words = line.split("=", 1)[1].strip('"').split()
             for word in words[1:]:
