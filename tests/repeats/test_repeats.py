@@ -310,8 +310,9 @@ def test_expanded_c9_built_from_real_eh5_record_inrepeat(tmp_path: Path) -> None
 def test_expanded_c9_built_from_real_eh5_record_flanking_ambiguous(tmp_path: Path) -> None:
     path = _eh5_with_c9(tmp_path, "1/2:SPANNING/FLANKING:2/27:2-2/25-40:19/0:3/6:0/0:28.17", "<STR2>,<STR27>")
     big = assess_repeats(path).call("C9ORF72").alleles[1]  # type: ignore[union-attr]
-    assert big.category == AlleleCategory.EXPANDED_AT_LEAST_N and big.at_least == 25
-    assert big.default_category is None  # ≥25 spans intermediate and pathogenic under the default
+    # ≥25 spans intermediate and pathogenic under the default: indeterminate, never "expanded" (proberepeats review)
+    assert big.category == AlleleCategory.INDETERMINATE and big.at_least == 25 and big.lower_bound_only
+    assert big.default_category is None
     assert _by_set(big)["mayo_current"] is None and _by_set(big)["stripy_comparison"] == "pathogenic"
 
 

@@ -115,11 +115,27 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
     return best, "repeat positions (closest catalog coordinates)", warnings
 
 
+def _allele_text(allele: RawAllele) -> str:
+    """An allele as the caller gave it, for naming records that disagree ('at least 70' for a lower-bound size)."""
+    from charcot.repeats.interpret import LOWER_BOUND_SUPPORT
+
+    low = allele.ci[0] if allele.ci is not None else allele.size
+    return f"at least {min(low, allele.size)}" if allele.support in LOWER_BOUND_SUPPORT else str(allele.size)
+
+
 def _merge(calls: list[RawCall]) -> RawCall:
     """One locus, one sample, possibly split over several records (one ALT per record)."""
     complete = [c for c in calls if c.alleles and all(a is not None for a in c.alleles)]
     if complete:
-        merged = complete[0]
+        # records of one locus that each give the whole genotype (a locus written twice: two catalogs' runs joined, a
+        # catalog listing the locus twice) must agree; when they do not, the one with the longest allele is kept, so an
+        # expansion any record shows is never the one dropped, and the others are named (repeats.interpret)
+        merged = max(complete, key=lambda c: max(a.size for a in c.called))
+        genotypes = {tuple(sorted(_allele_text(a) for a in c.called)) for c in complete}
+        if len(genotypes) > 1:
+            merged.conflicting = [f"{'/'.join(_allele_text(a) for a in c.called)} "
+                                  f"({f'line {c.line}' if c.line else c.locus_name or 'a second entry'})"
+                                  for c in complete]
     else:
         width = max(len(c.alleles) for c in calls)
         slots: list[RawAllele | None] = [None] * width
@@ -135,6 +151,8 @@ def _merge(calls: list[RawCall]) -> RawCall:
     if flags and merged.filter in (None, "PASS"):
         merged.filter = ";".join(dict.fromkeys(flags))
     merged.dropout = any(c.dropout for c in calls)
+    for c in calls:
+        merged.stranger_status.extend(x for x in c.stranger_status if x not in merged.stranger_status)
     for c in calls:
         for key, value in c.annotation.items():
             merged.annotation.setdefault(key, value)
@@ -163,14 +181,16 @@ def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: s
                   by_locus: dict[str, list[int]]) -> dict[str, RawCall]:
     out: dict[str, RawCall] = {}
     if sf.json_calls is not None:
+        grouped: dict[str, list[RawCall]] = {}
         for call in sf.json_calls[sample]:
             found = match_locus(call.chrom, call.start, call.end, loci, build) if build else None
             if found is not None and call.called:
                 coords = found[0].coords(build) if build is not None else None
                 if coords is not None:  # counts over the caller's ReferenceRegion, put on the catalog region
                     units_over_region(call, coords.end - coords.start + 1, len(found[0].display_motif))
-                out[found[0].id] = call
-        return out
+                grouped.setdefault(found[0].id, []).append(call)
+        # a locus under two LocusIds is merged as records are, never the last one silently
+        return {locus_id: _merge(group) if len(group) > 1 else group[0] for locus_id, group in grouped.items()}
     index = sf.samples.index(sample)
     for locus_id, rec_indexes in by_locus.items():
         calls = [parse_sample(sf, sf.records[i], index) for i in rec_indexes]

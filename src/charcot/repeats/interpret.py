@@ -106,9 +106,11 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
             at_least = low
             call.lower_bound_only = True
             call.at_least = low
-            call.category = AlleleCategory.EXPANDED_AT_LEAST_N
             rng = default.classify_at_least(low)
             call.default_category = rng.category.value if rng else None
+            # "expanded" only when every size from N up is in one category; a lower bound short of it (at least 27
+            # where 24-30 is intermediate and ≥31 pathogenic) may be either: the reads cannot tell which
+            call.category = AlleleCategory.EXPANDED_AT_LEAST_N if rng is not None else AlleleCategory.INDETERMINATE
         else:
             call.category = AlleleCategory.INDETERMINATE
             call.at_least = low
@@ -156,6 +158,11 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
                    else f"sizes from {call.at_least} up span several categories of {default.label}")
         text = (f"expanded, at least {call.at_least} repeats ({call.support.words} reads only; the true size "
                 f"cannot be measured from these reads): {meaning}")
+    elif call.category == AlleleCategory.INDETERMINATE and call.lower_bound_only:
+        spanned = [r.category.value for r in default.ranges if r.max is None or r.max >= (call.at_least or 0)]
+        text = (f"beyond normal, at least {call.at_least} repeats ({call.support.words} reads only; the true size "
+                f"cannot be measured from these reads): indeterminate — sizes from {call.at_least} up are "
+                f"{' or '.join(dict.fromkeys(_WORDS.get(c, c) for c in spanned))} under {default.label}")
     elif call.category == AlleleCategory.INDETERMINATE and call.at_least is not None:
         why = (f"the confidence interval spans categories of {default.label}" if call.ci_low is not None
                else "the caller gave no confidence interval, and these reads show only a lower bound")
@@ -213,14 +220,38 @@ def _genotype_findings(locus: Locus, alleles: list[AlleleCall]) -> list[Genotype
             for rule in locus.genotype_rules if rule.matches(sizes)]
 
 
+def _stranger_status_note(raw: RawCall, alleles: list[AlleleCall]) -> str | None:
+    """Stranger's own verdict in the file (STR_STATUS on the sample's ALT alleles) when it is not what the sizes read
+    here give under the same file's limits (Stranger counted other sizes: the ALT's <STRn>, TRGT's motif count over the
+    caller's region, another sample's allele); None when they agree or the file states no status."""
+    stated = [s for s in raw.stranger_status if s in _STRANGER_STATUS]
+    if not stated:
+        return None
+    ours = [c.category for a in alleles for c in a.classifications if c.set_id == "file_stranger_annotation"]
+    worst_stated = max(stated, key=lambda s: SEVERITY[AlleleCategory(_STRANGER_STATUS[s])])
+    if not ours or any(c is None for c in ours):
+        return None  # no limits in the file, or a lower-bound size they cannot place: nothing to compare
+    worst_ours = max((AlleleCategory(c) for c in ours if c is not None), key=lambda c: SEVERITY[c])
+    if AlleleCategory(_STRANGER_STATUS[worst_stated]) == worst_ours:
+        return None
+    limits = f"normal ≤{raw.annotation.get('STR_NORMAL_MAX')}, full mutation ≥{raw.annotation.get('STR_PATHOLOGIC_MIN')}"
+    sizes = "/".join(_size_text(a) for a in alleles)
+    return (f"the file's Stranger annotation says STR_STATUS={','.join(dict.fromkeys(stated))}, but the sizes read here "
+            f"({sizes}) are {_WORDS[worst_ours.value]} under the file's own limits ({limits}): Stranger counted other "
+            "sizes (the ALT alleles' <STRn>, TRGT's motif count over the caller's region, or another sample's allele); "
+            "check the sizes before relying on either")
+
+
 def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str | None) -> LocusCall:
     warnings = list(raw.warnings)
     alleles_raw = raw.called
     sex_note = None
+    impossible_in_male = False  # two different X alleles in a male: wrong sex, contamination or the caller's setting
     if locus.x_linked:
         if sex == "male":
             if len(alleles_raw) == 2:
                 if alleles_raw[0].size != alleles_raw[1].size:
+                    impossible_in_male = True
                     warnings.append(
                         f"two different {locus.gene} alleles ({alleles_raw[0].size} and {alleles_raw[1].size}) were "
                         "called in a male, who has one X chromosome: check the sample's sex, contamination or the "
@@ -268,6 +299,21 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
                         "an expansion the reads did not show; size the locus by another method")
         category = AlleleCategory.INDETERMINATE
         why_indeterminate = warnings[-1]
+    if raw.conflicting:
+        warnings.append(f"the file has {len(raw.conflicting)} records of this locus for the sample with different "
+                        f"genotypes ({'; '.join(raw.conflicting)}): the one with the longest allele is shown; the file "
+                        "cannot say which is right; size the locus again")
+        if SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
+            category = AlleleCategory.INDETERMINATE
+            why_indeterminate = warnings[-1]
+    stranger_note = _stranger_status_note(raw, alleles)
+    if stranger_note is not None:
+        warnings.append(stranger_note)
+        if category == AlleleCategory.NORMAL and any(
+                SEVERITY[AlleleCategory(_STRANGER_STATUS[s])] > SEVERITY[AlleleCategory.NORMAL]
+                for s in raw.stranger_status if s in _STRANGER_STATUS):
+            category = AlleleCategory.INDETERMINATE
+            why_indeterminate = stranger_note
     disagreement = _disagreement(alleles)
     # Categories the default set gives may differ from other sources: that is what 'sources_disagree' flags.
     confidence = "high"
@@ -275,9 +321,10 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     # a verdict raised only by a genotype rule marked unverified is never called with high confidence
     raised_by_unverified = any(f.unverified and SEVERITY[f.category] > allele_worst for f in findings)
     if any(a.ci_crosses_threshold or a.support in LOWER_BOUND_SUPPORT for a in alleles) or disagreement \
-            or raised_by_unverified:
+            or raised_by_unverified or stranger_note is not None:
         confidence = "moderate"
-    if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")) or (uncalled and two_copies):
+    if category == AlleleCategory.INDETERMINATE or (raw.filter not in (None, "PASS")) or (uncalled and two_copies) \
+            or raw.conflicting or impossible_in_male:
         confidence = "low"
     if raw.filter not in (None, "PASS"):
         warnings.append(f"the caller flagged this call: FILTER={raw.filter}")

@@ -58,6 +58,11 @@ class RawCall:
     annotation: dict[str, str] = field(default_factory=dict)  # Stranger INFO fields
     warnings: list[str] = field(default_factory=list)
     dropout: bool = False  # Strdrop (Stranger) flagged a coverage drop: an allele may be missing from the call
+    # other records of the same locus and sample with another genotype ("2/2 (line 82)"): the file contradicts itself
+    conflicting: list[str] = field(default_factory=list)
+    # Stranger's own verdict (INFO STR_STATUS: normal, pre_mutation, full_mutation) on the ALT alleles this sample
+    # carries, as the file states it (Stranger counted the ALT's <STRn>, or TRGT's motif count)
+    stranger_status: list[str] = field(default_factory=list)
 
     @property
     def called(self) -> list[RawAllele]:
@@ -308,6 +313,12 @@ def parse_sample(sf: StrFile, rec: Record, index: int) -> RawCall:
         raise InputError(f"cannot read the {sf.caller} fields of sample {sf.samples[index]!r}: {exc}", path=sf.path,
                          line=rec.line, hint="the record does not follow the caller's documented format") from None
     _check_plausible(sf, rec, call, index)
+    if call.called and rec.info.get("STR_STATUS"):
+        # Number=A: one status per ALT; the statuses of the ALTs this sample's genotype names (one value: the record's)
+        statuses = rec.info["STR_STATUS"].split(",")
+        alts = [int(s) for s in slots if s.isdigit() and int(s) > 0]
+        call.stranger_status = (statuses if len(statuses) == 1 else
+                                [statuses[k - 1] for k in alts if k <= len(statuses)])
     return call
 
 
