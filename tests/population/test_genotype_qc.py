@@ -112,3 +112,18 @@ def test_a_negative_threshold_is_refused(run_cli, tmp_path: Path, value: int) ->
                      "--outdir", out)
     assert result.code == 2 and "negative" in result.stderr
     assert not out.exists()
+
+
+def test_records_without_filters_applied_are_counted(tmp_path: Path) -> None:
+    # regression: a record with FILTER '.' (the caller's filters not applied) was kept as a PASS record is, and the
+    # results did not say that some of the cohort's records were never filtered (35 of the 115 here)
+    result = run_burden(VCF, PHENO, all_genes=True, criteria=_criteria(), workers=1)
+    with pysam.VariantFile(str(VCF)) as vf:
+        records = list(vf)
+    unfiltered = sum(1 for r in records if not list(r.filter))
+    assert 0 < unfiltered < len(records)
+    note = next(n for n in result.notes if "FILTER '.'" in n)
+    assert note.startswith(f"{unfiltered} of {len(records)} record(s) read have FILTER '.'")
+    # with --include-filtered the count is the same (those records are kept either way)
+    kept = run_burden(VCF, PHENO, all_genes=True, criteria=_criteria(), workers=1, include_filtered=True)
+    assert note in kept.notes

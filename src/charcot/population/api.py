@@ -407,6 +407,10 @@ def run_burden(
     said = missingness_note(collapse.variants, n_cases, len(is_case) - n_cases)
     if said is not None:
         notes.append(said)
+    if collapse.records_unfiltered:
+        notes.append(f"{collapse.records_unfiltered} of {collapse.records_read} record(s) read have FILTER '.': the "
+                     "caller's filters were not applied to them (kept, as PASS records are; their calls were not "
+                     "filtered by the caller)")
     if collapse.records_skipped_filter:
         notes.append(f"{collapse.records_skipped_filter} record(s) whose FILTER is not PASS were left out "
                      "(--include-filtered uses them)")

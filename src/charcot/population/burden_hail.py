@@ -171,10 +171,13 @@ def _collapse_hail(
     records_read = mt.count_rows()
     case_lit = hl.literal({s: c for s, c in zip(analysed, is_case, strict=True)})
     mt = mt.annotate_cols(is_case=case_lit[mt.s])
+    # FILTER '.' is a missing set in Hail, PASS an empty one
+    keep = hl.is_missing(mt.filters) | (hl.len(mt.filters) == 0)
+    counted = mt.aggregate_rows(hl.struct(skipped=hl.agg.count_where(~keep),
+                                          unfiltered=hl.agg.count_where(hl.is_missing(mt.filters))))
     skipped = 0
     if not include_filtered:
-        keep = hl.is_missing(mt.filters) | (hl.len(mt.filters) == 0)
-        skipped = mt.aggregate_rows(hl.agg.count_where(~keep))
+        skipped = counted.skipped
         mt = mt.filter_rows(keep)
     mt, qc_applied = genotype_qc(hl, mt, criteria, include_filtered)
     # one row per ALT allele
@@ -368,6 +371,7 @@ def _collapse_hail(
     result.mask_variants.sort(key=lambda v: v.key)
     result.records_read = int(records_read)
     result.records_skipped_filter = int(skipped)
+    result.records_unfiltered = int(counted.unfiltered)
     result.carrier_genotypes_failed_qc = int(failed_qc)
     result.missense_without_revel = {str(g): int(c) for g, c in no_revel_counts.items()}
     result.annotation = spec.tag if spec else None

@@ -126,7 +126,10 @@ def collapse_job(job: Job) -> Collapse:
     identity = bool(np.array_equal(idx, np.arange(len(vcf_samples))))
     for variant in _records(vcf, job.regions):
         result.records_read += 1
-        if not job.include_filtered and variant.FILTER not in (None, "PASS"):
+        filt = variant.FILTER
+        if filt is None and not variant.FILTERS:  # FILTER '.' (cyvcf2's FILTER is None for PASS too)
+            result.records_unfiltered += 1
+        elif not job.include_filtered and filt not in (None, "PASS"):
             result.records_skipped_filter += 1
             continue
         alts = variant.ALT

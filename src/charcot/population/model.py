@@ -63,6 +63,7 @@ class Collapse:
     variants: list[QualifyingVariant] = field(default_factory=list)
     records_read: int = 0
     records_skipped_filter: int = 0
+    records_unfiltered: int = 0  # records read with FILTER '.': the caller's filters were not applied (kept)
     # genotype QC (Criteria.min_gq/min_dp, FORMAT/FT): carrier genotypes of the reported alleles (a qualifying
     # variant or a mask variant) that failed it and were counted as missing
     carrier_genotypes_failed_qc: int = 0
@@ -87,6 +88,7 @@ class Collapse:
         self.mask_variants.extend(other.mask_variants)
         self.records_read += other.records_read
         self.records_skipped_filter += other.records_skipped_filter
+        self.records_unfiltered += other.records_unfiltered
         self.carrier_genotypes_failed_qc += other.carrier_genotypes_failed_qc
         for gene, n in other.missense_without_revel.items():
             self.missense_without_revel[gene] = self.missense_without_revel.get(gene, 0) + n
