@@ -7,6 +7,12 @@ Defects, before / now:
   its entry ('CTG') was never read: consequence unknown, not classified. And a deletion in a record with a '*' ALT
   (REF=GA ALT=G,*) was looked for as 'G' because '*' stopped the first-base rule, while VEP ignores '*' there and
   writes '-': the frameshift's entry was lost too. Now ``annotation.vep_allele`` follows VEP's rule (Parser::VCF).
+- One allele written by two records (overlapping chunks concatenated; a substitution written padded and bare) gave
+  two findings of the same key and a compound heterozygote of the allele with itself, "in trans (one genotype with
+  both alleles) ... consistent with recessive disease". Now one finding, a note naming the records and their
+  genotypes, a confirmation flag, zygosity unknown when the genotypes disagree, no compound heterozygote.
+- A record listing one ALT twice (ALT=A,A with GT 1/2, i.e. the one allele on both chromosomes) gave the same two
+  heterozygous findings and the same self-pair "in trans". Now an input error, as ALT = REF is.
 
 Headers: the real Platinum Genomes GRCh38 one (vcfbuild) and the real VEP v104 CSQ field list; positions from the
 knowledge base's exon table."""
@@ -15,8 +21,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from charcot.errors import InputError
 from charcot.model import Build
 from charcot.variants.api import interpret
+from charcot.variants.model import Zygosity
 
 from .vcfbuild import Rec, csq_value, exon, mane, write_vcf
 
@@ -52,3 +62,25 @@ def test_vep_entry_of_a_deletion_beside_a_spanning_deletion_allele_is_read(tmp_p
     (f,) = interpret(write_vcf(tmp_path / "p.vcf.gz", [rec], build=B, csq=True)).findings
     assert (f.ref, f.alt) == ("GA", "G")
     assert f.consequence == ["frameshift_variant"]
+
+
+# ---------------------------------------------------------------- one allele written twice -------------------------
+
+@pytest.mark.parametrize(("second", "agree"), [("0/1", True), ("1/1", False)])
+def test_an_allele_written_by_two_records_is_one_finding(tmp_path: Path, second: str, agree: bool) -> None:
+    chrom, pos = _sod1_site()
+    recs = [Rec(chrom, pos, "GA", "TA", gt="0/1"), Rec(chrom, pos, "G", "T", gt=second)]
+    result = interpret(write_vcf(tmp_path / "p.vcf.gz", recs, build=B))
+    (f,) = result.findings
+    assert f.key == f"{chrom}-{pos}-G-T"
+    assert not result.compound_heterozygous
+    assert any("written by 2 records" in n for n in f.notes)
+    assert f.call_quality_flag is not None and "2 records" in f.call_quality_flag
+    assert f.zygosity == (Zygosity.HETEROZYGOUS if agree else Zygosity.UNKNOWN)
+
+
+def test_a_record_listing_one_alt_twice_is_an_input_error(tmp_path: Path) -> None:
+    chrom, pos = _sod1_site()
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "A,A", gt="1/2")], build=B)
+    with pytest.raises(InputError, match="listed twice"):
+        interpret(vcf)

@@ -436,6 +436,42 @@ def _with_reads(finding: VariantFinding, call: Call) -> VariantFinding:
         "allele_balance_flag": allele_balance_flag(call.alt_reads, call.total_reads, call.copies, call.ploidy)})
 
 
+def _same_allele_calls(calls: Sequence[Call]) -> tuple[dict[int, list[Call]], set[int]]:
+    """Calls of one allele written by more than one record (overlapping chunks concatenated, a substitution written
+    both padded and bare): per first call's index the later ones, and the later ones' indices. Usually empty."""
+    first: dict[tuple[str, Allele], int] = {}
+    repeated: dict[int, list[Call]] = {}
+    later: set[int] = set()
+    for i, call in enumerate(calls):
+        j = first.setdefault((call.chrom, call.allele), i)
+        if j != i:
+            repeated.setdefault(j, []).append(call)
+            later.add(i)
+    return repeated, later
+
+
+def _with_repeats(finding: VariantFinding, calls: Sequence[Call], build: Build, sex: str | None,
+                  gene: GeneRecord | None) -> VariantFinding:
+    """The finding of an allele that several records write: one finding (never two, nor a compound heterozygote of
+    the allele with itself), saying which records and genotypes; genotypes that disagree leave the zygosity
+    unknown. A copy, as ``_with_reads``."""
+    written = "; ".join(f"{c.chrom}:{c.vcf_pos} {c.vcf_ref}>{c.vcf_alt} GT {c.genotype}" for c in calls)
+    agree = len({_zygosity(c, build, sex)[0] for c in calls}) == 1
+    said = (f"the same allele is written by {len(calls)} records ({written}): duplicate records (overlapping "
+            "chunks joined, or one change written in two ways); reported once"
+            + ("" if agree else ", and their genotypes disagree, so the zygosity is unknown"))
+    flag = (f"allele written by {len(calls)} records" + ("" if agree else " with genotypes that disagree")
+            + ": deduplicate the VCF (bcftools norm -m- -f REF.fa, then bcftools norm -d exact), check the reads "
+              "and confirm it by an orthogonal method")
+    update: dict[str, Any] = {"notes": [*finding.notes, said],
+                              "call_quality_flag": f"{finding.call_quality_flag}; {flag}" if finding.call_quality_flag
+                              else flag}
+    if not agree:
+        update["zygosity"] = Zygosity.UNKNOWN
+        update["inheritance"] = _inheritance(gene, Zygosity.UNKNOWN, sex)
+    return finding.model_copy(update=update)
+
+
 def _resolve_joint_consequences(read: ReadResult) -> None:
     """Each call whose bcftools csq annotation points to a joint (haplotype) consequence at another record ('@POS')
     gets that consequence from the record at POS (kept by the reader, ``ReadResult.bcsq_joint``); a pointer whose
@@ -730,7 +766,10 @@ def _interpret(
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     findings: list[VariantFinding] = []
     memo: _QuietMemo | None = _QuietMemo() if memo_ok else None
+    repeated, later = _same_allele_calls(read.calls)
     for i, call in enumerate(read.calls):
+        if i in later:
+            continue  # the allele of an earlier record again: one finding, which says so (_with_repeats)
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             found = classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
@@ -740,6 +779,9 @@ def _interpret(
                                     coverage=coverage, onset_age=onset_age, local=local)
             if call.total_reads is not None and (found.reportable or found.classification is None):
                 found = _with_reads(found, call)
+            if i in repeated:
+                found = _with_repeats(found, [call, *repeated[i]], read.build, sex_norm,
+                                      gene_by_symbol.get(pg.symbol))
             findings.append(found)
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
@@ -1436,8 +1478,11 @@ def _carriers(calls: Sequence[Call], findings: Sequence[VariantFinding] | None =
     if findings is not None:
         wanted = {(f.chrom, f.pos) for f in findings if _compound_het_candidate(f)}
         calls = [c for c in calls if (c.chrom, c.allele.pos) in wanted]
-    return {variant_key(c.chrom, c.allele): _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes,
-                                                     c.ploidy) for c in calls}
+    out: dict[str, _Carrier] = {}
+    for c in calls:  # an allele written by two records: the first, whose finding is reported (_same_allele_calls)
+        out.setdefault(variant_key(c.chrom, c.allele),
+                       _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes, c.ploidy))
+    return out
 
 
 def _haplotypes(f: VariantFinding) -> set[int]:
