@@ -13,9 +13,15 @@ Defects, before / now:
   genotypes, a confirmation flag, zygosity unknown when the genotypes disagree, no compound heterozygote.
 - A record listing one ALT twice (ALT=A,A with GT 1/2, i.e. the one allele on both chromosomes) gave the same two
   heterozygous findings and the same self-pair "in trans". Now an input error, as ALT = REF is.
+- Sex not stated: a haploid call ('1') or '1/1' on chromosome X outside the PARs was "hemizygous" / "homozygous"
+  with no word, though that reading depends on the sex (a haploid X call in a female is of unknown zygosity). Now
+  the zygosity is kept with a note saying it holds for a male (haploid) or which it is in either sex ('1/1').
+- Latent (no panel gene lies there today, so checked on ``_zygosity``): a haploid call in an X pseudoautosomal region
+  was "hemizygous" (two copies in either sex; now unknown, with the autosome's note), and a chromosome Y call in a
+  female was "hemizygous"/"heterozygous" with no word (now unknown, with a note to check sex and identity).
 
 Headers: the real Platinum Genomes GRCh38 one (vcfbuild) and the real VEP v104 CSQ field list; positions from the
-knowledge base's exon table."""
+knowledge base's exon table and the reader's PAR table."""
 
 from __future__ import annotations
 
@@ -24,9 +30,13 @@ from pathlib import Path
 import pytest
 
 from charcot.errors import InputError
+from charcot.genome.normalise import Allele
 from charcot.model import Build
-from charcot.variants.api import interpret
-from charcot.variants.model import Zygosity
+from charcot.report.identity import PAR_Y
+from charcot.variants.annotation import AlleleAnnotation
+from charcot.variants.api import _zygosity, interpret
+from charcot.variants.model import Frequencies, Predictors, Zygosity
+from charcot.variants.reader import PAR_X, Call
 
 from .vcfbuild import Rec, csq_value, exon, mane, write_vcf
 
@@ -84,3 +94,43 @@ def test_a_record_listing_one_alt_twice_is_an_input_error(tmp_path: Path) -> Non
     vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, pos, "G", "A,A", gt="1/2")], build=B)
     with pytest.raises(InputError, match="listed twice"):
         interpret(vcf)
+
+
+# ---------------------------------------------------------------- X and Y, sex not stated ---------------------------
+
+@pytest.mark.parametrize(("gt", "zygosity", "words"), [
+    ("1", Zygosity.HEMIZYGOUS, "hemizygous only if the patient is male"),
+    ("1/1", Zygosity.HOMOZYGOUS, "homozygous in a female and hemizygous in a male"),
+])
+def test_an_x_call_whose_reading_depends_on_sex_says_so_when_sex_is_not_stated(
+        tmp_path: Path, gt: str, zygosity: Zygosity, words: str) -> None:
+    chrom, start, end, _strand = exon("UBQLN2", 1, B)
+    vcf = write_vcf(tmp_path / "x.vcf.gz", [Rec(chrom, (start + end) // 2, "G", "T", gt=gt)], build=B)
+    for sex in (None, "unknown"):
+        (f,) = [f for f in interpret(vcf, sex=sex).findings if f.gene == "UBQLN2"]
+        assert f.zygosity == zygosity
+        assert any(words in n for n in f.notes), f.notes
+    (m,) = interpret(vcf, sex="male").findings  # stated: no such note
+    assert m.zygosity == Zygosity.HEMIZYGOUS and not any("sex not stated" in n for n in m.notes)
+
+
+def _call(chrom: str, pos: int, gt: str) -> Call:
+    alleles = [int(a) for a in gt.replace("|", "/").split("/")]
+    return Call(chrom, Allele(pos, "G", "T"), pos, "G", "T", 1, gt, alleles.count(1), len(alleles), False, None,
+                tuple(i for i, a in enumerate(alleles) if a == 1), 99, 40, "PASS", False,
+                AlleleAnnotation([], Frequencies(), Predictors(), None))
+
+
+@pytest.mark.parametrize("sex", ["male", "female", None])
+def test_a_haploid_call_in_an_x_pseudoautosomal_region_is_not_hemizygous(sex: str | None) -> None:
+    start, end = PAR_X[B][0]
+    zyg, note = _zygosity(_call("X", (start + end) // 2, "1"), B, sex)
+    assert zyg == Zygosity.UNKNOWN and note is not None and "pseudoautosomal region" in note
+
+
+@pytest.mark.parametrize("gt", ["1", "0/1", "1/1"])
+def test_a_y_call_in_a_female_is_not_reported_without_a_word(gt: str) -> None:
+    pos = PAR_Y[B][0][1] + 1_000_000  # outside the Y PARs
+    zyg, note = _zygosity(_call("Y", pos, gt), B, "female")
+    assert zyg == Zygosity.UNKNOWN and note is not None and "chromosome Y in a female" in note
+    assert _zygosity(_call("Y", pos, "1"), B, "male") == (Zygosity.HEMIZYGOUS, None)

@@ -112,7 +112,7 @@ def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> li
 
 def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str | None]:
     """The call's zygosity, and what to check when the genotype does not fit the stated sex on chromosome X outside
-    the PARs (or Y), else None."""
+    the PARs (or Y), or when its reading there depends on a sex not stated, else None."""
     s = (sex or "").lower()
     x_nonpar = call.chrom == "X" and is_x_nonpar(call.chrom, call.allele.pos, build)
     if call.ploidy == 1:
@@ -121,13 +121,23 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
             return Zygosity.UNKNOWN, (
                 f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample "
                 "as male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
-        if not x_nonpar and call.chrom not in ("X", "Y", "MT"):
-            # an autosome has two copies: one allele written says nothing of the other (a caller's ploidy setting,
-            # or a deletion of the other copy that only an SV/CNV call can show); never 'hemizygous'
+        if not x_nonpar and call.chrom not in ("Y", "MT"):
+            # an autosome, or X's pseudoautosomal regions (two copies in either sex), has two copies: one allele
+            # written says nothing of the other (a caller's ploidy setting, or a deletion of the other copy that only
+            # an SV/CNV call can show); never 'hemizygous'
+            where = " in a pseudoautosomal region" if call.chrom == "X" else ""
             return Zygosity.UNKNOWN, (
-                f"haploid call ({call.genotype}) on chromosome {call.chrom}, where two copies are expected: the other "
-                "allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion of "
-                "the other copy)")
+                f"haploid call ({call.genotype}) on chromosome {call.chrom}{where}, where two copies are expected: the "
+                "other allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion "
+                "of the other copy)")
+        if call.chrom == "Y" and s in ("female", "f"):
+            return Zygosity.UNKNOWN, _y_in_female(call)
+        if x_nonpar and s not in ("male", "m"):
+            # sex not stated: the caller's ploidy 1 is its assumption, not a fact about the patient
+            return Zygosity.HEMIZYGOUS, (
+                f"sex not stated: the haploid call ({call.genotype}) on chromosome X outside the pseudoautosomal "
+                "regions is hemizygous only if the patient is male (the variant caller treated the sample as male); "
+                "state the sex, and in a female re-call with ploidy 2")
         return Zygosity.HEMIZYGOUS, None
     if call.copies < call.ploidy and _has_uncalled(call.genotype):
         # '1/.': one allele not called; the ALT is carried, but whether once or twice cannot be told
@@ -143,11 +153,22 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
             f"heterozygous call ({call.genotype}) on chromosome {call.chrom} outside the pseudoautosomal regions in a "
             "male, who has one copy there: check for mosaicism, sample contamination, a sample swap or a wrong sex "
             "before acting on it")
+    if call.chrom == "Y" and s in ("female", "f"):
+        return Zygosity.UNKNOWN, _y_in_female(call)
     if call.copies >= 2:
+        if x_nonpar and not s:
+            return Zygosity.HOMOZYGOUS, (
+                f"sex not stated: the call ({call.genotype}) on chromosome X outside the pseudoautosomal regions is "
+                "homozygous in a female and hemizygous in a male; state the sex")
         return Zygosity.HOMOZYGOUS, None
     if call.copies == 1:
         return Zygosity.HETEROZYGOUS, None
     return Zygosity.UNKNOWN, None
+
+
+def _y_in_female(call: Call) -> str:
+    return (f"call ({call.genotype}) on chromosome Y in a female, who has no Y chromosome: check the stated sex and the "
+            "sample's identity (or a mapping artefact in X-Y homologous sequence) before acting on it; zygosity unknown")
 
 
 _UNCALLED: dict[str, bool] = {}
