@@ -19,6 +19,9 @@ Defects, before / now:
 - Latent (no panel gene lies there today, so checked on ``_zygosity``): a haploid call in an X pseudoautosomal region
   was "hemizygous" (two copies in either sex; now unknown, with the autosome's note), and a chromosome Y call in a
   female was "hemizygous"/"heterozygous" with no word (now unknown, with a note to check sex and identity).
+- Two heterozygous ALTs in trans (GT 1/2) in an X-linked recessive gene (AR) in a female: each finding said "a
+  second variant in trans is needed (see compound heterozygous candidates)", but no candidate was listed (only AR
+  and SD genes were paired). Now XLR genes are paired too unless the patient is male.
 
 Headers: the real Platinum Genomes GRCh38 one (vcfbuild) and the real VEP v104 CSQ field list; positions from the
 knowledge base's exon table and the reader's PAR table."""
@@ -31,6 +34,7 @@ import pytest
 
 from charcot.errors import InputError
 from charcot.genome.normalise import Allele
+from charcot.knowledge import get_knowledge
 from charcot.model import Build
 from charcot.report.identity import PAR_Y
 from charcot.variants.annotation import AlleleAnnotation
@@ -134,3 +138,19 @@ def test_a_y_call_in_a_female_is_not_reported_without_a_word(gt: str) -> None:
     zyg, note = _zygosity(_call("Y", pos, gt), B, "female")
     assert zyg == Zygosity.UNKNOWN and note is not None and "chromosome Y in a female" in note
     assert _zygosity(_call("Y", pos, "1"), B, "male") == (Zygosity.HEMIZYGOUS, None)
+
+
+# ---------------------------------------------------------------- X-linked recessive, two hits --------------------
+
+@pytest.mark.parametrize("sex", ["female", None])
+def test_two_alts_in_trans_in_an_x_linked_recessive_gene_are_a_candidate_in_a_female(tmp_path: Path,
+                                                                                      sex: str | None) -> None:
+    gene = next(g for g in get_knowledge().genes if {m.value for m in g.inheritance} == {"XLR"})
+    chrom, start, end, _strand = exon(gene.symbol, 1, B)
+    vcf = write_vcf(tmp_path / "x.vcf.gz", [Rec(chrom, (start + end) // 2, "G", "A,T", gt="1/2")], build=B)
+    result = interpret(vcf, sex=sex)
+    assert all("second variant in trans is needed" in f.inheritance.summary for f in result.findings)
+    (c,) = result.compound_heterozygous
+    assert c.gene == gene.symbol and c.phase.startswith("in trans") and "consistent with recessive disease" in c.note
+    # a man has one X: two heterozygous X calls are a genotype to check, never a pair of hits
+    assert not interpret(vcf, sex="male").compound_heterozygous

@@ -809,7 +809,7 @@ def _interpret(
 
     # the candidates picked once (not once each in _compound_het and _carriers, which pick the same from them; issue 20)
     candidates = [f for f in findings if _compound_het_candidate(f)]
-    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates))
+    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates), sex_norm)
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
@@ -1530,9 +1530,13 @@ def _compound_het_candidate(f: VariantFinding) -> bool:
 
 
 def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord],
-                  carriers: Mapping[str, _Carrier] | None = None,
+                  carriers: Mapping[str, _Carrier] | None = None, sex: str | None = None,
                   ) -> list[CompoundHetCandidate]:
+    """Pairs of heterozygous hits in a recessive gene: AR or SD, and X-linked recessive unless the patient is male
+    (a woman has two X chromosomes, so two hits in trans are biallelic as in an autosome; a man's heterozygous X calls
+    are a genotype to check, ``_zygosity``)."""
     carriers = carriers or {}
+    recessive = {"AR", "SD"} if (sex or "").lower() in ("male", "m") else {"AR", "SD", "XLR"}
     by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
     for f in findings:
         if _compound_het_candidate(f):
@@ -1541,7 +1545,7 @@ def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRe
     for symbol, hits in sorted(by_gene.items()):
         g = genes.get(symbol)
         modes = {m.value for m in g.inheritance} if g is not None else set()
-        if ("AR" not in modes and "SD" not in modes) or len(hits) < 2:
+        if not modes & recessive or len(hits) < 2:
             continue
         for i in range(len(hits)):
             for j in range(i + 1, len(hits)):
