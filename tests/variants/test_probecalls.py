@@ -22,6 +22,9 @@ Defects, before / now:
 - Two heterozygous ALTs in trans (GT 1/2) in an X-linked recessive gene (AR) in a female: each finding said "a
   second variant in trans is needed (see compound heterozygous candidates)", but no candidate was listed (only AR
   and SD genes were paired). Now XLR genes are paired too unless the patient is male.
+- An SNV inside a heterozygous deletion (its record '1/*', or '0/1') and that deletion, both unphased: "phase
+  unknown: test the parents", though one chromosome cannot both lose a base and carry a substitution of it. Now
+  "in trans" for two single-copy changes whose changed bases overlap.
 
 Headers: the real Platinum Genomes GRCh38 one (vcfbuild) and the real VEP v104 CSQ field list; positions from the
 knowledge base's exon table and the reader's PAR table."""
@@ -154,3 +157,19 @@ def test_two_alts_in_trans_in_an_x_linked_recessive_gene_are_a_candidate_in_a_fe
     assert c.gene == gene.symbol and c.phase.startswith("in trans") and "consistent with recessive disease" in c.note
     # a man has one X: two heterozygous X calls are a genotype to check, never a pair of hits
     assert not interpret(vcf, sex="male").compound_heterozygous
+
+
+# ---------------------------------------------------------------- overlapping changes ------------------------------
+
+@pytest.mark.parametrize("snv_gt", ["1/2", "0/1"])  # ALT 2 is '*': the other chromosome is deleted here
+def test_a_change_inside_a_heterozygous_deletion_is_in_trans_with_it(tmp_path: Path, snv_gt: str) -> None:
+    chrom, pos = _sod1_site()
+    deletion = Rec(chrom, pos - 2, "GAAA", "G", gt="0/1")  # deletes pos-1 .. pos+1
+    result = interpret(write_vcf(tmp_path / "p.vcf.gz", [deletion, Rec(chrom, pos, "G", "A,*", gt=snv_gt)], build=B))
+    (c,) = result.compound_heterozygous
+    assert c.phase.startswith("in trans") and "consistent with recessive disease" in c.note
+    # a change beside the deletion, not inside it, may share its chromosome: phase unknown, as before
+    beside = interpret(write_vcf(tmp_path / "b.vcf.gz", [deletion, Rec(chrom, pos + 2, "G", "A", gt="0/1")],
+                                 build=B))
+    (d,) = beside.compound_heterozygous
+    assert d.phase == "phase unknown"

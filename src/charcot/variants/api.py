@@ -1521,7 +1521,23 @@ def _phase(a: VariantFinding, b: VariantFinding,
         ia = set(ca.haplotypes) if ca is not None else _haplotypes(a)
         ib = set(cb.haplotypes) if cb is not None else _haplotypes(b)
         return "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
+    if ca is not None and cb is not None and ca.ploidy == cb.ploidy == 2 and \
+            len(ca.haplotypes) == len(cb.haplotypes) == 1 and _changed_bases(a) & _changed_bases(b):
+        # a chromosome cannot both lose a base and carry a change of it (an SNV inside a deletion, written '1/*'
+        # or '0/1'): one copy of each in a diploid genotype puts them on different chromosomes
+        return "in trans (the two changes overlap)"
     return "phase unknown"
+
+
+def _changed_bases(f: VariantFinding) -> set[int]:
+    """The reference positions a (trimmed) allele changes: a deletion's after its anchor base, none for an insertion
+    (it lies between two bases), every REF base of a substitution or delins."""
+    ref, alt = f.ref, f.alt
+    if len(ref) > 1 and len(alt) == 1 and ref[0] == alt[0]:
+        return set(range(f.pos + 1, f.pos + len(ref)))
+    if len(ref) == 1 and len(alt) > 1 and ref[0] == alt[0]:
+        return set()
+    return set(range(f.pos, f.pos + len(ref)))
 
 
 def _compound_het_candidate(f: VariantFinding) -> bool:
