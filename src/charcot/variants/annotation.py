@@ -347,13 +347,14 @@ def annotation_builds(raw_header: str) -> dict[str, tuple[str, str]]:
 
 
 def vep_allele(ref: str, alts: Sequence[str], alt: str) -> str:
-    """VEP's allele string for ``alt``: when every allele shares its first base, that base is dropped
-    and an empty allele is written '-' (VEP OutputFactory)."""
-    alleles = [ref, *alts]
-    if all(a and not a.startswith("<") for a in alleles) and len({a[0] for a in alleles}) == 1 and \
-            any(len(a) > 1 for a in alleles) and not all(len(a) == 1 for a in alleles):
-        stripped = alt[1:]
-        return stripped or "-"
+    """VEP's allele string for ``alt`` (VEP Parser::VCF): only a record with an indel (an ALT of another length than
+    REF) loses its shared first base, when every allele has it ('*' alleles not counted and kept as they are), and
+    an empty allele is written '-'. A substitution written with padding (REF=CAG ALT=CTG) keeps every base."""
+    if alt == "*" or all(len(a) == len(ref) for a in alts):
+        return alt
+    alleles = [a for a in (ref, *alts) if a != "*"]
+    if all(a and not a.startswith("<") for a in alleles) and len({a[0] for a in alleles}) == 1:
+        return alt[1:] or "-"
     return alt
 
 

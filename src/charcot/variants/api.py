@@ -112,7 +112,7 @@ def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> li
 
 def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str | None]:
     """The call's zygosity, and what to check when the genotype does not fit the stated sex on chromosome X outside
-    the PARs (or Y), else None."""
+    the PARs (or Y), or when its reading there depends on a sex not stated, else None."""
     s = (sex or "").lower()
     x_nonpar = call.chrom == "X" and is_x_nonpar(call.chrom, call.allele.pos, build)
     if call.ploidy == 1:
@@ -121,13 +121,23 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
             return Zygosity.UNKNOWN, (
                 f"haploid call ({call.genotype}) on chromosome X in a female: the variant caller treated the sample "
                 "as male, so the zygosity is unknown; check the stated sex and re-call with ploidy 2")
-        if not x_nonpar and call.chrom not in ("X", "Y", "MT"):
-            # an autosome has two copies: one allele written says nothing of the other (a caller's ploidy setting,
-            # or a deletion of the other copy that only an SV/CNV call can show); never 'hemizygous'
+        if not x_nonpar and call.chrom not in ("Y", "MT"):
+            # an autosome, or X's pseudoautosomal regions (two copies in either sex), has two copies: one allele
+            # written says nothing of the other (a caller's ploidy setting, or a deletion of the other copy that only
+            # an SV/CNV call can show); never 'hemizygous'
+            where = " in a pseudoautosomal region" if call.chrom == "X" else ""
             return Zygosity.UNKNOWN, (
-                f"haploid call ({call.genotype}) on chromosome {call.chrom}, where two copies are expected: the other "
-                "allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion of "
-                "the other copy)")
+                f"haploid call ({call.genotype}) on chromosome {call.chrom}{where}, where two copies are expected: the "
+                "other allele is unknown, so the zygosity is unknown; re-call with ploidy 2 (or check for a deletion "
+                "of the other copy)")
+        if call.chrom == "Y" and s in ("female", "f"):
+            return Zygosity.UNKNOWN, _y_in_female(call)
+        if x_nonpar and s not in ("male", "m"):
+            # sex not stated: the caller's ploidy 1 is its assumption, not a fact about the patient
+            return Zygosity.HEMIZYGOUS, (
+                f"sex not stated: the haploid call ({call.genotype}) on chromosome X outside the pseudoautosomal "
+                "regions is hemizygous only if the patient is male (the variant caller treated the sample as male); "
+                "state the sex, and in a female re-call with ploidy 2")
         return Zygosity.HEMIZYGOUS, None
     if call.copies < call.ploidy and _has_uncalled(call.genotype):
         # '1/.': one allele not called; the ALT is carried, but whether once or twice cannot be told
@@ -143,11 +153,22 @@ def _zygosity(call: Call, build: Build, sex: str | None) -> tuple[Zygosity, str 
             f"heterozygous call ({call.genotype}) on chromosome {call.chrom} outside the pseudoautosomal regions in a "
             "male, who has one copy there: check for mosaicism, sample contamination, a sample swap or a wrong sex "
             "before acting on it")
+    if call.chrom == "Y" and s in ("female", "f"):
+        return Zygosity.UNKNOWN, _y_in_female(call)
     if call.copies >= 2:
+        if x_nonpar and not s:
+            return Zygosity.HOMOZYGOUS, (
+                f"sex not stated: the call ({call.genotype}) on chromosome X outside the pseudoautosomal regions is "
+                "homozygous in a female and hemizygous in a male; state the sex")
         return Zygosity.HOMOZYGOUS, None
     if call.copies == 1:
         return Zygosity.HETEROZYGOUS, None
     return Zygosity.UNKNOWN, None
+
+
+def _y_in_female(call: Call) -> str:
+    return (f"call ({call.genotype}) on chromosome Y in a female, who has no Y chromosome: check the stated sex and the "
+            "sample's identity (or a mapping artefact in X-Y homologous sequence) before acting on it; zygosity unknown")
 
 
 _UNCALLED: dict[str, bool] = {}
@@ -434,6 +455,42 @@ def _with_reads(finding: VariantFinding, call: Call) -> VariantFinding:
     return finding.model_copy(update={
         "allele_reads": call.alt_reads, "total_reads": call.total_reads,
         "allele_balance_flag": allele_balance_flag(call.alt_reads, call.total_reads, call.copies, call.ploidy)})
+
+
+def _same_allele_calls(calls: Sequence[Call]) -> tuple[dict[int, list[Call]], set[int]]:
+    """Calls of one allele written by more than one record (overlapping chunks concatenated, a substitution written
+    both padded and bare): per first call's index the later ones, and the later ones' indices. Usually empty."""
+    first: dict[tuple[str, Allele], int] = {}
+    repeated: dict[int, list[Call]] = {}
+    later: set[int] = set()
+    for i, call in enumerate(calls):
+        j = first.setdefault((call.chrom, call.allele), i)
+        if j != i:
+            repeated.setdefault(j, []).append(call)
+            later.add(i)
+    return repeated, later
+
+
+def _with_repeats(finding: VariantFinding, calls: Sequence[Call], build: Build, sex: str | None,
+                  gene: GeneRecord | None) -> VariantFinding:
+    """The finding of an allele that several records write: one finding (never two, nor a compound heterozygote of
+    the allele with itself), saying which records and genotypes; genotypes that disagree leave the zygosity
+    unknown. A copy, as ``_with_reads``."""
+    written = "; ".join(f"{c.chrom}:{c.vcf_pos} {c.vcf_ref}>{c.vcf_alt} GT {c.genotype}" for c in calls)
+    agree = len({_zygosity(c, build, sex)[0] for c in calls}) == 1
+    said = (f"the same allele is written by {len(calls)} records ({written}): duplicate records (overlapping "
+            "chunks joined, or one change written in two ways); reported once"
+            + ("" if agree else ", and their genotypes disagree, so the zygosity is unknown"))
+    flag = (f"allele written by {len(calls)} records" + ("" if agree else " with genotypes that disagree")
+            + ": deduplicate the VCF (bcftools norm -m- -f REF.fa, then bcftools norm -d exact), check the reads "
+              "and confirm it by an orthogonal method")
+    update: dict[str, Any] = {"notes": [*finding.notes, said],
+                              "call_quality_flag": f"{finding.call_quality_flag}; {flag}" if finding.call_quality_flag
+                              else flag}
+    if not agree:
+        update["zygosity"] = Zygosity.UNKNOWN
+        update["inheritance"] = _inheritance(gene, Zygosity.UNKNOWN, sex)
+    return finding.model_copy(update=update)
 
 
 def _resolve_joint_consequences(read: ReadResult) -> None:
@@ -730,7 +787,10 @@ def _interpret(
     engine_csq = _engine_consequences(read.calls, known_kb, reference, transcripts, vcf, read.build)
     findings: list[VariantFinding] = []
     memo: _QuietMemo | None = _QuietMemo() if memo_ok else None
+    repeated, later = _same_allele_calls(read.calls)
     for i, call in enumerate(read.calls):
+        if i in later:
+            continue  # the allele of an earlier record again: one finding, which says so (_with_repeats)
         key = variant_key(call.chrom, call.allele)
         for pg in panel.genes_at(call.chrom, call.allele.pos, call.allele.end):
             found = classify_allele(call, key, pg, gene_by_symbol.get(pg.symbol), read.build, sex_norm, hpo_terms,
@@ -740,13 +800,16 @@ def _interpret(
                                     coverage=coverage, onset_age=onset_age, local=local)
             if call.total_reads is not None and (found.reportable or found.classification is None):
                 found = _with_reads(found, call)
+            if i in repeated:
+                found = _with_repeats(found, [call, *repeated[i]], read.build, sex_norm,
+                                      gene_by_symbol.get(pg.symbol))
             findings.append(found)
     order = {c: _chrom_order(c) for c in {f.chrom for f in findings}}  # a few dozen names for ~9,000 findings
     findings.sort(key=lambda f: (order[f.chrom], f.pos, f.ref, f.alt, f.gene))
 
     # the candidates picked once (not once each in _compound_het and _carriers, which pick the same from them; issue 20)
     candidates = [f for f in findings if _compound_het_candidate(f)]
-    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates))
+    comphet = _compound_het(candidates, gene_by_symbol, _carriers(read.calls, candidates), sex_norm)
     oligo = _oligogenic(findings)
     not_assessed: list[NotAssessed] = [
         NotAssessed(what="structural variants and copy-number variants (exon deletions/duplications) in ALS genes",
@@ -1436,8 +1499,11 @@ def _carriers(calls: Sequence[Call], findings: Sequence[VariantFinding] | None =
     if findings is not None:
         wanted = {(f.chrom, f.pos) for f in findings if _compound_het_candidate(f)}
         calls = [c for c in calls if (c.chrom, c.allele.pos) in wanted]
-    return {variant_key(c.chrom, c.allele): _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes,
-                                                     c.ploidy) for c in calls}
+    out: dict[str, _Carrier] = {}
+    for c in calls:  # an allele written by two records: the first, whose finding is reported (_same_allele_calls)
+        out.setdefault(variant_key(c.chrom, c.allele),
+                       _Carrier((c.chrom, c.vcf_pos, c.vcf_ref, c.genotype), c.haplotypes, c.ploidy))
+    return out
 
 
 def _haplotypes(f: VariantFinding) -> set[int]:
@@ -1455,7 +1521,23 @@ def _phase(a: VariantFinding, b: VariantFinding,
         ia = set(ca.haplotypes) if ca is not None else _haplotypes(a)
         ib = set(cb.haplotypes) if cb is not None else _haplotypes(b)
         return "in cis (phased genotypes)" if ia & ib else "in trans (phased genotypes)"
+    if ca is not None and cb is not None and ca.ploidy == cb.ploidy == 2 and \
+            len(ca.haplotypes) == len(cb.haplotypes) == 1 and _changed_bases(a) & _changed_bases(b):
+        # a chromosome cannot both lose a base and carry a change of it (an SNV inside a deletion, written '1/*'
+        # or '0/1'): one copy of each in a diploid genotype puts them on different chromosomes
+        return "in trans (the two changes overlap)"
     return "phase unknown"
+
+
+def _changed_bases(f: VariantFinding) -> set[int]:
+    """The reference positions a (trimmed) allele changes: a deletion's after its anchor base, none for an insertion
+    (it lies between two bases), every REF base of a substitution or delins."""
+    ref, alt = f.ref, f.alt
+    if len(ref) > 1 and len(alt) == 1 and ref[0] == alt[0]:
+        return set(range(f.pos + 1, f.pos + len(ref)))
+    if len(ref) == 1 and len(alt) > 1 and ref[0] == alt[0]:
+        return set()
+    return set(range(f.pos, f.pos + len(ref)))
 
 
 def _compound_het_candidate(f: VariantFinding) -> bool:
@@ -1464,9 +1546,13 @@ def _compound_het_candidate(f: VariantFinding) -> bool:
 
 
 def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRecord],
-                  carriers: Mapping[str, _Carrier] | None = None,
+                  carriers: Mapping[str, _Carrier] | None = None, sex: str | None = None,
                   ) -> list[CompoundHetCandidate]:
+    """Pairs of heterozygous hits in a recessive gene: AR or SD, and X-linked recessive unless the patient is male
+    (a woman has two X chromosomes, so two hits in trans are biallelic as in an autosome; a man's heterozygous X calls
+    are a genotype to check, ``_zygosity``)."""
     carriers = carriers or {}
+    recessive = {"AR", "SD"} if (sex or "").lower() in ("male", "m") else {"AR", "SD", "XLR"}
     by_gene: dict[str, list[VariantFinding]] = defaultdict(list)
     for f in findings:
         if _compound_het_candidate(f):
@@ -1475,7 +1561,7 @@ def _compound_het(findings: Sequence[VariantFinding], genes: Mapping[str, GeneRe
     for symbol, hits in sorted(by_gene.items()):
         g = genes.get(symbol)
         modes = {m.value for m in g.inheritance} if g is not None else set()
-        if ("AR" not in modes and "SD" not in modes) or len(hits) < 2:
+        if not modes & recessive or len(hits) < 2:
             continue
         for i in range(len(hits)):
             for j in range(i + 1, len(hits)):

@@ -313,8 +313,8 @@ class VariantFinding(_Model):
 class CompoundHetCandidate(_Model):
     gene: str
     variants: list[str]
-    phase: str  # "in trans (phased genotypes)", "in trans (one genotype with both alleles)", "in cis (phased
-    # genotypes)", "phase unknown"
+    phase: str  # "in trans (phased genotypes)", "in trans (one genotype with both alleles)", "in trans (the two
+    # changes overlap)", "in cis (phased genotypes)", "phase unknown"
     note: str
 
 

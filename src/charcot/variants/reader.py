@@ -1333,6 +1333,11 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             raise _bad_record(path, n, v, f"ALT {alt[:20]!r} is not an allele",
                               "ALT must be bases, '*', a symbolic allele like <DEL>, or '.'; fix or remove "
                               "the record")
+    if len(alts) > 1 and len({a.upper() for a in alts}) < len(alts):
+        twice = next(a for i, a in enumerate(alts) if a.upper() in {b.upper() for b in alts[:i]})
+        raise _bad_record(path, n, v, f"ALT {twice[:20]!r} is listed twice: the genotype's allele numbers cannot say "
+                          "which copy is meant (a '1/2' would be this one allele twice)",
+                          "list each ALT allele once and renumber the genotype to match; fix or remove the record")
     try:
         gts = v.genotypes
     except Exception:
