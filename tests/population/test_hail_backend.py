@@ -54,6 +54,17 @@ def test_hail_equals_local_with_genotype_qc(tmp_path: Path) -> None:
     assert any("missing at different rates in cases and controls" in n and "1:13302 C>T" in n for n in differ.notes)
 
 
+@pytest.mark.parametrize("number,values", [("R", "0.79999,0.2,0.00001"), ("1", "0.2")])
+def test_hail_equals_local_on_a_multiallelic_frequency(tmp_path: Path, number: str, values: str) -> None:
+    """A multi-allelic record's INFO frequency read by its header Number (test_info_number_cohort): the same ALT
+    frequencies, classes and carriers in both backends."""
+    from test_info_number_cohort import multiallelic_cohort
+
+    vcf, pheno = multiallelic_cohort(tmp_path, number, values, n_t=1)
+    local = _assert_equal(vcf, pheno, {"criteria": Criteria(plp_source="sites", max_af=0.01)})
+    assert [v.alt for v in local.variants if v.gene == "TBK1" and v.cls == "lof"] == ["T"]
+
+
 def test_hail_equals_local_with_charcot_plp_and_kb_repeats(tmp_path: Path) -> None:
     """Default P/LP source (charcot ACMG, sites classified once in Python) and knowledge-base repeat loci,
     on the cohort built from real Pfeiffer panel records + KB-placed spikes and real EH v5 records."""

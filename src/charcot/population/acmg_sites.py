@@ -43,18 +43,6 @@ class PlpSites:
     not_assessed: str | None = None  # reason the P/LP class could not be assessed at all
 
 
-def _info_descriptions(vcf: Any) -> dict[str, str]:
-    infos: dict[str, str] = {}
-    for rec in vcf.header_iter():
-        try:
-            info = rec.info()
-        except Exception:  # a malformed structured header line: the reader reports it elsewhere
-            continue
-        if info.get("HeaderType") == "INFO":
-            infos[str(info.get("ID", ""))] = str(info.get("Description", ""))
-    return infos
-
-
 def _contig_lengths(vcf: Any) -> dict[str, int]:
     try:
         return {name: int(length) for name, length in zip(vcf.seqnames, vcf.seqlens, strict=False)
@@ -103,15 +91,15 @@ def classify_panel_sites(path: str | Path, build: str = "auto") -> PlpSites:
     from charcot.genome.normalise import is_symbolic, left_shiftable, trim, variant_key
     from charcot.genome.panel import build_panel
     from charcot.knowledge import get_knowledge
-    from charcot.variants.annotation import annotate_allele, schema_from_header
+    from charcot.variants.annotation import annotate_allele, info_header, schema_from_header
     from charcot.variants.api import classify_allele, known_variants
     from charcot.variants.reader import Call, open_vcf, resolve_build
 
     path = str(path)
     vcf = open_vcf(Path(path))
     try:
-        infos = _info_descriptions(vcf)
-        schema = schema_from_header(infos, path)
+        infos, numbers = info_header(vcf)
+        schema = schema_from_header(infos, path, numbers)
         try:
             resolved = resolve_build(build, _contig_lengths(vcf), Path(path))
         except InputError as exc:

@@ -50,6 +50,7 @@ from charcot.population.qualifying import (
     REVEL_FIELDS,
     Criteria,
     annotation_spec,
+    info_numbers,
 )
 
 _STARTED: dict[str, Any] = {}
@@ -100,11 +101,21 @@ def _numbers(hl: Any, text: Any) -> Any:
     return pieces.map(lambda p: hl.parse_float64(p)).filter(lambda x: hl.is_defined(x))
 
 
-def _info_value(hl: Any, info: Any, name: str, k: Any) -> Any:
+def _info_value(hl: Any, info: Any, name: str, k: Any, n_alts: Any, number: str | None) -> Any:
+    """ALT ``k``'s value of INFO ``name`` by its header ``number``, as burden_local._info_float reads it: R one per
+    allele (REF first), A one per ALT; on a record with several ALTs a value given once (Number=1 or '.') is missing."""
     value = info[name]
     if isinstance(value.dtype, hl.tarray):
-        return hl.if_else(hl.len(value) >= k, value[k - 1], hl.or_missing(hl.len(value) > 0, value[0]))
-    return value
+        if number == "R":
+            return hl.or_missing(hl.len(value) == n_alts + 1, value[k])
+        if number == "A":
+            return hl.or_missing((n_alts <= 1) | (hl.len(value) == n_alts), value[k - 1])
+        if number is None:
+            return hl.if_else(hl.len(value) >= k, value[k - 1], hl.or_missing(hl.len(value) > 0, value[0]))
+        return hl.or_missing((n_alts <= 1) & (hl.len(value) > 0), value[0])
+    if number is None:
+        return value
+    return hl.or_missing(n_alts <= 1, value)
 
 
 def genotype_qc(hl: Any, mt: Any, criteria: Criteria, include_filtered: bool) -> tuple[Any, bool]:
@@ -223,10 +234,12 @@ def _collapse_hail(
         return hl.flatten(mt.ann.map(lambda p: hl.if_else(hl.len(p) > index, _numbers(hl, p[index]),
                                                               hl.empty_array(hl.tfloat64))))
 
+    numbers = info_numbers(raw_header)
+    n_alts = hl.len(mt.alleles) - 1  # re-bound on this MatrixTable (each annotate returns a new one)
     af_values = hl.empty_array(hl.tfloat64)
     for name in POPULATION_AF_FIELDS:
         if name in info_fields:
-            v = hl.float64(_info_value(hl, mt.info, name, mt.k))
+            v = hl.float64(_info_value(hl, mt.info, name, mt.k, n_alts, numbers.get(name)))
             af_values = af_values.append(v)
     af_values = af_values.filter(lambda x: hl.is_defined(x) & ~hl.is_nan(x))
     if spec is not None:
@@ -235,7 +248,8 @@ def _collapse_hail(
     revel_values = hl.empty_array(hl.tfloat64)
     for name in REVEL_FIELDS:
         if name in info_fields:
-            revel_values = revel_values.append(hl.float64(_info_value(hl, mt.info, name, mt.k)))
+            revel_values = revel_values.append(hl.float64(_info_value(hl, mt.info, name, mt.k, n_alts,
+                                                                       numbers.get(name))))
     revel_values = revel_values.filter(lambda x: hl.is_defined(x) & ~hl.is_nan(x))
     if spec is not None:
         revel_values = revel_values.extend(field_numbers(spec.revel))

@@ -28,6 +28,7 @@ from charcot.population.qualifying import (
     Criteria,
     annotation_spec,
     classify_allele,
+    info_numbers,
 )
 
 DEFAULT_CONTIG_LENGTH = 250_000_000  # longer than any human contig: used when the header has no length
@@ -51,18 +52,32 @@ def has_index(path: str | Path) -> bool:
     return os.path.exists(p + ".tbi") or os.path.exists(p + ".csi")
 
 
-def _info_float(value: Any, k: int) -> float | None:
+def _info_float(value: Any, k: int, n_alts: int, number: str | None) -> float | None:
+    """ALT ``k``'s value of an INFO field by its header ``number`` (A: one per ALT; R: one per allele, REF first); on a
+    record with several ALTs a value given once for the record (Number=1 or '.') is no one ALT's: None (the allele's
+    frequency then comes from the cohort), never another allele's, as variants.annotation reads a patient's VCF."""
     if value is None:
         return None
-    if isinstance(value, tuple | list):
-        if len(value) == 0:
-            return None
-        value = value[k - 1] if len(value) >= k else value[0]
+    values = value if isinstance(value, tuple | list) else (value,)
+    if not values:
+        return None
+    if number == "R":
+        pick = values[k] if len(values) == n_alts + 1 else None
+    elif n_alts <= 1:
+        pick = values[0]
+    elif number == "A":
+        pick = values[k - 1] if len(values) == n_alts else None
+    elif number is None:  # not declared: the older reading, one per ALT when the count allows
+        pick = values[k - 1] if len(values) >= k else values[0]
+    else:
+        pick = None
+    if pick is None:
+        return None
     try:
-        number = float(value)
+        number_value = float(pick)
     except (TypeError, ValueError):
         return None
-    return None if np.isnan(number) else number
+    return None if np.isnan(number_value) else number_value
 
 
 def _records(vcf: Any, regions: Iterable[tuple[str, int, int]] | None) -> Iterable[Any]:
@@ -93,6 +108,7 @@ def collapse_job(job: Job) -> Collapse:
     result.annotation = spec.tag if spec else None
     header_infos = set()
     header_formats = set()
+    info_number = info_numbers(vcf.raw_header)  # INFO id -> Number
     for line in vcf.raw_header.splitlines():
         if line.startswith("##INFO=<ID="):
             header_infos.add(line[11:].split(",", 1)[0])
@@ -150,12 +166,12 @@ def collapse_job(job: Job) -> Collapse:
                 continue
             info_af = None
             for name in af_fields:
-                value = _info_float(variant.INFO.get(name), k)
+                value = _info_float(variant.INFO.get(name), k, len(alts), info_number.get(name))
                 if value is not None:
                     info_af = value if info_af is None else max(info_af, value)
             info_revel = None
             for name in revel_fields:
-                value = _info_float(variant.INFO.get(name), k)
+                value = _info_float(variant.INFO.get(name), k, len(alts), info_number.get(name))
                 if value is not None:
                     info_revel = value if info_revel is None else max(info_revel, value)
             key = (chrom, int(variant.POS), variant.REF, alt)

@@ -228,6 +228,8 @@ class AnnotationSchema:
     has_ann: bool = False
     has_bcsq: bool = False
     info_ids: set[str] = field(default_factory=set)
+    # INFO id -> its header Number ('A', 'R', '1', '.', ...): how a multi-allelic record's value is split per ALT
+    info_numbers: dict[str, str] = field(default_factory=dict)
 
     @property
     def sources(self) -> list[str]:
@@ -269,9 +271,27 @@ class AnnotationSchema:
                 and not any(name in self.info_ids for name in wanted))
 
 
-def schema_from_header(info_descriptions: Mapping[str, str], path: str) -> AnnotationSchema:
-    """Build the schema from INFO ids -> Description. A CSQ header without 'Format:' is refused."""
-    schema = AnnotationSchema(info_ids=set(info_descriptions))
+def info_header(vcf: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """A cyvcf2 VCF's INFO definitions: id -> Description and id -> Number (a malformed structured line is skipped:
+    the reader reports it elsewhere)."""
+    descriptions: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for rec in vcf.header_iter():
+        try:
+            info = rec.info()
+        except Exception:  # pragma: no cover - malformed structured line
+            continue
+        if info.get("HeaderType") == "INFO":
+            name = str(info.get("ID", ""))
+            descriptions[name] = str(info.get("Description", ""))
+            numbers[name] = str(info.get("Number", ""))
+    return descriptions, numbers
+
+
+def schema_from_header(info_descriptions: Mapping[str, str], path: str,
+                       numbers: Mapping[str, str] | None = None) -> AnnotationSchema:
+    """Build the schema from INFO ids -> Description (and -> Number). A CSQ header without 'Format:' is refused."""
+    schema = AnnotationSchema(info_ids=set(info_descriptions), info_numbers=dict(numbers or {}))
     for tag in ("CSQ", "vep"):
         if tag in info_descriptions:
             desc = info_descriptions[tag]
@@ -366,11 +386,40 @@ class AlleleAnnotation:
     clinvar: ClinVar | None
 
 
-def _info_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int) -> Any:
+# a per-allele INFO value that cannot be told apart from the record's other ALTs' (see _allele_value)
+_NOT_THIS_ALT = object()
+
+
+def _allele_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int,
+                  number: str | None, site_level: bool = False) -> Any:
+    """INFO ``name``'s value for ALT ``alt_index`` of a record with ``n_alts`` ALTs, by the header's ``number``: 'A'
+    one per ALT, 'R' one per allele with REF first; on a multi-allelic record a per-allele quantity given once for
+    the record (Number=1, '.', or a count that fits neither) is ``_NOT_THIS_ALT``, never another allele's value (a
+    tuple's maximum would be REF's frequency under Number=R). ``site_level``: the field is the site's own (AN: the
+    alleles called at the site), so one value serves every ALT. An undeclared Number keeps the older reading (one
+    per ALT when the count fits)."""
     value = info_get(name)
-    if isinstance(value, tuple) and len(value) == n_alts and n_alts > 1:
-        return value[alt_index - 1]
-    return value
+    if value is None:
+        return None
+    many = isinstance(value, tuple)
+    if number == "R":  # REF's value first, on a bi-allelic record too
+        return value[alt_index] if many and len(value) == n_alts + 1 else _NOT_THIS_ALT
+    if n_alts <= 1:
+        return value
+    if number == "A":
+        return value[alt_index - 1] if many and len(value) == n_alts else _NOT_THIS_ALT
+    if number is None:
+        return value[alt_index - 1] if many and len(value) == n_alts else value
+    if site_level and number == "1":
+        return value
+    return _NOT_THIS_ALT
+
+
+def _info_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int,
+                number: str | None = None) -> Any:
+    """``_allele_value`` with a value that is not this ALT's read as absent (None)."""
+    value = _allele_value(info_get, name, alt_index, n_alts, number)
+    return None if value is _NOT_THIS_ALT else value
 
 
 def _parse_csq(entries: list[str], fields: list[str], allele: str, alt_index: int, n_alts: int) -> list[dict[str, str]]:
@@ -641,7 +690,7 @@ def annotate_allele(
     def pick(names: Sequence[str]) -> tuple[float | None, str | None]:
         for name in names:
             if name in schema.info_ids:
-                v = _float(_info_value(info_get, name, alt_index, n_alts))
+                v = _float(_info_value(info_get, name, alt_index, n_alts, schema.info_numbers.get(name)))
                 if v is not None:
                     return v, f"INFO/{name}"
         for row in csq_rows:
@@ -673,7 +722,7 @@ def annotate_allele(
         rev = None
         where = None
         if sig_name in schema.info_ids:
-            raw = _info_value(info_get, sig_name, alt_index, n_alts)
+            raw = _info_value(info_get, sig_name, alt_index, n_alts, schema.info_numbers.get(sig_name))
             sig = "|".join(raw) if isinstance(raw, tuple) else (str(raw) if raw is not None else None)
             rraw = info_get(rev_name) if rev_name in schema.info_ids else None
             rev = ",".join(rraw) if isinstance(rraw, tuple) else (str(rraw) if rraw is not None else None)
@@ -705,10 +754,14 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     """gnomAD frequencies from INFO (first) or the CSQ row of this allele."""
     info_fields, csq_fields = schema.frequencies
     used: list[str] = []
+    not_this_alt: list[str] = []  # per-allele fields given once for the record's several ALTs
 
-    def first(info_names: list[str], csq_names: list[str]) -> Any:
+    def first(info_names: list[str], csq_names: list[str], site_level: bool = False) -> Any:
         for name in info_names:
-            v = _info_value(info_get, name, alt_index, n_alts)
+            v = _allele_value(info_get, name, alt_index, n_alts, schema.info_numbers.get(name), site_level)
+            if v is _NOT_THIS_ALT:
+                not_this_alt.append(name)
+                continue
             if _float(v) is not None:
                 used.append(f"INFO/{name}")
                 return v
@@ -723,7 +776,7 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     grpmax = _float(first(info_fields.grpmax, csq_fields.grpmax))
     grpmax_an = _int(first(info_fields.grpmax_an, csq_fields.grpmax_an))
     af = _float(first(info_fields.af, csq_fields.af))
-    an = _int(first(info_fields.an, csq_fields.an))
+    an = _int(first(info_fields.an, csq_fields.an, site_level=True))
     group = None
     if grpmax is None and csq_rows:
         # grpmax over VEP's per-group gnomAD fields, non-bottlenecked groups only
@@ -748,6 +801,14 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     searched = bool(info_fields.all) or (bool(csq_fields.all) and bool(csq_rows))
     unannotated = (f"the VCF record has no {schema.csq_tag} entry for this allele, so its gnomAD fields were not "
                    "looked up" if csq_fields.all and not info_fields.all and not csq_rows else None)
+    if not_this_alt and af is None and grpmax is None and faf is None:
+        # the record's frequency fields hold one value for its several ALTs: whose it is cannot be told, so this
+        # allele's frequency is not assessed (never "absent", never another allele's)
+        names_said = ", ".join(f"INFO/{n} (Number={schema.info_numbers.get(n)})" for n in dict.fromkeys(not_this_alt))
+        unannotated = (f"the record has {n_alts} ALT alleles but {names_said} give one value for the record, not one "
+                       "per ALT, so it cannot be told whose frequency it is; split the record (bcftools norm -m-) "
+                       "before annotating, or annotate with per-allele (Number=A) fields")
+        searched = False
     joint = any("joint" in u for u in used)
     # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions
     names = [n.split(":")[-1] for n in schema.frequency_fields]

@@ -484,8 +484,9 @@ def _why_unparsable(text: str | None) -> str | None:
     return None
 
 
-def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], bool, str]:
+def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, str], dict[str, int], list[str], bool, str]:
     infos: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # INFO id -> Number
     lengths: dict[str, int] = {}
     contigs: list[str] = []
     gvcf = False
@@ -497,6 +498,7 @@ def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], b
         kind = info.get("HeaderType")
         if kind == "INFO":
             infos[info.get("ID", "")] = info.get("Description", "")
+            numbers[info.get("ID", "")] = info.get("Number", "")
         elif kind == "CONTIG":
             contigs.append(info.get("ID", ""))
         elif (kind == "GENERIC" and info.get("key") in ("GVCFBlock", "gvcf", "GVCFBlock0-1")) or (kind == "ALT" and info.get("ID") in ("NON_REF", "*")):
@@ -512,7 +514,7 @@ def _header_info(vcf: Any) -> tuple[dict[str, str], dict[str, int], list[str], b
     raw = vcf.raw_header
     if "##GVCFBlock" in raw:
         gvcf = True
-    return infos, lengths, contigs, gvcf, raw
+    return infos, numbers, lengths, contigs, gvcf, raw
 
 
 def resolve_build(requested: str, lengths: dict[str, int], path: Path, contigs: Sequence[str] = ()) -> Build:
@@ -952,10 +954,10 @@ def _read_calls(
 ) -> ReadResult:
     vcf = open_vcf(path, threads=threads, feeder=feeder, intact_checked_later=select is not None,
                    index_once=select is None and prefetch is None and _has_index(path))
-    infos, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
+    infos, numbers, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
         raise InputError("the header has no '#CHROM' line", path=path)
-    schema = schema_from_header(infos, str(path))
+    schema = schema_from_header(infos, str(path), numbers)
     resolved = resolve_build(build, lengths, path, header_contigs)
     for annotator, (annotated_on, said) in annotation_builds(raw_header).items():
         if annotator in schema.sources and annotated_on != resolved.value:

@@ -30,6 +30,7 @@ from charcot.variants.annotation import (
     AnnotationSchema,
     annotate_allele,
     clinvar_stars,
+    info_header,
     pick_consequence,
     schema_from_header,
 )
@@ -147,13 +148,9 @@ class TabixResource:
             raise InputError(f"the {role} file is not a readable VCF ({exc.__class__.__name__})",
                              path=self.path) from None
         self.contigs = list(self.vcf.seqnames)
-        infos: dict[str, str] = {}
-        for rec in self.vcf.header_iter():
-            info = rec.info()
-            if info.get("HeaderType") == "INFO":
-                infos[info.get("ID", "")] = info.get("Description", "")
+        infos, numbers = info_header(self.vcf)
         self.infos = infos
-        self.schema: AnnotationSchema = schema_from_header(infos, str(self.path))
+        self.schema: AnnotationSchema = schema_from_header(infos, str(self.path), numbers)
         lengths: dict[str, int] = {}
         try:
             for name, length in zip(self.vcf.seqnames, self.vcf.seqlens, strict=False):
