@@ -86,3 +86,13 @@ def test_one_value_for_several_alts_is_not_this_alleles_frequency(tmp_path: Path
     assert f.classification not in (AcmgClass.BENIGN, AcmgClass.LIKELY_BENIGN)
     assert f.frequencies.not_covered is not None and "AF_joint" in f.frequencies.not_covered
     assert not f.frequencies.searched
+
+
+def test_the_run_says_why_and_how_to_fix_it(tmp_path: Path) -> None:
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T,C", gt="0/2", info={"AF_joint": "0.2"})],
+                    build=Build.GRCh38, extra_header=_lines("1"))
+    (item,) = [n for n in interpret(vcf).not_assessed if n.what.startswith("population frequency")]
+    assert "SOD1" in item.what and "one value for the record" in item.reason
+    assert "cover" not in item.reason  # not a coverage gap: the remedy is to split the record
+    assert item.how_to_assess.startswith("split multi-allelic records")

@@ -386,6 +386,8 @@ class AlleleAnnotation:
     clinvar: ClinVar | None
 
 
+# the words of a frequency not assessed because a multi-allelic record's fields give one value for all its ALTs
+MULTI_ALT_FREQUENCY = "give one value for the record, not one per ALT, so it cannot be told whose frequency it is"
 # a per-allele INFO value that cannot be told apart from the record's other ALTs' (see _allele_value)
 _NOT_THIS_ALT = object()
 
@@ -805,9 +807,8 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
         # the record's frequency fields hold one value for its several ALTs: whose it is cannot be told, so this
         # allele's frequency is not assessed (never "absent", never another allele's)
         names_said = ", ".join(f"INFO/{n} (Number={schema.info_numbers.get(n)})" for n in dict.fromkeys(not_this_alt))
-        unannotated = (f"the record has {n_alts} ALT alleles but {names_said} give one value for the record, not one "
-                       "per ALT, so it cannot be told whose frequency it is; split the record (bcftools norm -m-) "
-                       "before annotating, or annotate with per-allele (Number=A) fields")
+        unannotated = (f"the record has {n_alts} ALT alleles but {names_said} {MULTI_ALT_FREQUENCY}; split the "
+                       "record (bcftools norm -m-) before annotating, or annotate with per-allele (Number=A) fields")
         searched = False
     joint = any("joint" in u for u in used)
     # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions

@@ -24,6 +24,7 @@ from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
 from charcot.variants.annotation import (
+    MULTI_ALT_FREQUENCY,
     SEVERITY,
     most_severe,
     on_gene,
@@ -953,13 +954,23 @@ def _interpret(
             how_to_assess="pass --gnomad gnomad.sites.vcf.gz (tabix-indexed) or annotate with VEP --af_gnomade"))
     uncovered = sorted({f.gene for f in findings if f.frequencies.not_covered is not None})
     if uncovered:
+        # every distinct reason, each with its own remedy: a position the data do not cover, or a multi-allelic
+        # record whose frequency fields give one value for several ALTs (annotation._frequencies)
+        reasons = list(dict.fromkeys(f.frequencies.not_covered for f in findings
+                                     if f.frequencies.not_covered is not None))
+        remedies = []
+        if any(MULTI_ALT_FREQUENCY not in r for r in reasons if r):
+            remedies.append("give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
+                            else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider "
+                                 "--gnomad-padding ('charcot resources build'; the bundle keeps gnomAD near the panel "
+                                 "exons only)")
+        if any(MULTI_ALT_FREQUENCY in r for r in reasons if r):
+            remedies.append("split multi-allelic records (bcftools norm -m-) before annotating, or annotate with "
+                            "per-allele (Number=A) fields")
         not_assessed.append(NotAssessed(
             what=f"population frequency (BA1, BS1, PM2) of the variants in {', '.join(uncovered)}",
-            reason="the population data consulted do not cover their position (" + next(
-                f.frequencies.not_covered for f in findings if f.frequencies.not_covered is not None) + ")",
-            how_to_assess="give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
-            else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider --gnomad-padding "
-                 "('charcot resources build'; the bundle keeps gnomAD near the panel exons only)"))
+            reason="the population data consulted cannot speak for them (" + "; ".join(r for r in reasons if r) + ")",
+            how_to_assess="; or ".join(remedies)))
     clinvar_consulted = clinvar_res is not None or bool(read.schema.clinvar_fields)
     if not clinvar_consulted:
         not_assessed.append(NotAssessed(
