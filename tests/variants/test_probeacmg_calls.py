@@ -71,3 +71,17 @@ def test_a_low_confidence_call_kept_is_flagged(tmp_path: Path) -> None:
     (f,) = [f for f in interpret(_sod1(tmp_path, [Rec(chrom, pos, "G", "T")]), sex="female").findings
             if f.gene == "SOD1"]
     assert f.call_quality_flag is None  # GQ 99, QUAL 50
+
+
+def test_an_allele_opposite_a_spanning_deletion_says_it_is_the_only_copy(tmp_path: Path) -> None:
+    # probecalls review, left then and fixed here: '1/*' was "heterozygous" with no word that the other copy of the
+    # position is deleted (the '*' allele: a deletion given in its own record), so the SNV is the position's only copy
+    chrom, start, end, _strand = exon("SOD1", 2, Build.GRCh38)
+    pos = (start + end) // 2
+    result = interpret(_sod1(tmp_path, [Rec(chrom, pos, "G", "T,*", gt="1/2")]), sex="female")
+    (f,) = [f for f in result.findings if f.gene == "SOD1"]
+    assert any("deleted" in n and "only copy" in n for n in f.notes)
+    # '0/1' on the same record says nothing of a deletion
+    plain = interpret(_sod1(tmp_path, [Rec(chrom, pos, "G", "T,*", gt="0/1")]), sex="female")
+    (g,) = [f for f in plain.findings if f.gene == "SOD1"]
+    assert not any("only copy" in n for n in g.notes)

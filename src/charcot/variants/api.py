@@ -1118,7 +1118,7 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
         return None
     where, position = place
     return (id(pg), id(gene), where, _zygosity(call, build, sex), call.filter, call_quality_flag(call),
-            call.not_left_aligned, *_field_values(ann.frequencies, ann.predictors), annotated,
+            call.not_left_aligned, call.opposite_deletion, *_field_values(ann.frequencies, ann.predictors), annotated,
             engine_ran, build, sex, tuple(hpo), diagnosis, id(known_kb)), position
 
 
@@ -1452,6 +1452,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
     zyg, zyg_note = _zygosity(call, build, sex)
     if zyg_note is not None:
         notes.append(zyg_note)
+    if call.opposite_deletion:
+        notes.append(f"the genotype's other allele is '*' ({call.genotype}): this position is deleted on the other "
+                     "chromosome by a deletion written in its own record, so this allele is the position's only copy; "
+                     "read it together with that deletion")
     position = _gene_position(pg, location)
     applied = ", ".join(label(e) for e in result.evidence if e.applied) or "none"
     notes.append(f"criteria applied: {applied}")

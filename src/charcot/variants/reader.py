@@ -85,6 +85,9 @@ class Call:
     alt_reads: int | None = None
     total_reads: int | None = None
     qual: float | None = None  # the record's QUAL (None for '.')
+    # the genotype's other allele is '*' (a deletion written in its own record spans this position): this allele is the
+    # position's only copy
+    opposite_deletion: bool = False
 
 
 @dataclass
@@ -1419,6 +1422,8 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
     if half:
         result.half_calls += 1
     qual: float | None = v.QUAL
+    # a '*' allele in the genotype: a deletion given in its own record removes this position on that haplotype
+    spanned = "*" in alts and any(a > 0 and alts[a - 1] == "*" for a in alleles)
     for alt_index, alt in enumerate(alts, start=1):
         if alt == "*":
             # the spanning-deletion allele: this position is deleted on that haplotype by a deletion given in its own
@@ -1467,7 +1472,7 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
         alt_reads = ad[alt_index] if ad is not None and alt_index < len(ad) else None
         result.calls.append(Call(chrom, allele, pos, ref, alt, alt_index, gt_text, copies, ploidy, phased, ps, haps,
                                  gq, dp, filter_text, shift, annotation, None, alt_reads,
-                                 total_reads if alt_reads is not None else None, qual))
+                                 total_reads if alt_reads is not None else None, qual, spanned))
 
 
 def _minimal(pos: int, ref: str, alt: str) -> Allele:
