@@ -96,3 +96,20 @@ def test_the_run_says_why_and_how_to_fix_it(tmp_path: Path) -> None:
     assert "SOD1" in item.what and "one value for the record" in item.reason
     assert "cover" not in item.reason  # not a coverage gap: the remedy is to split the record
     assert item.how_to_assess.startswith("split multi-allelic records")
+
+
+def test_a_clinvar_value_given_once_for_two_alts_is_not_this_alleles(tmp_path: Path) -> None:
+    # ClinVar's own CLNSIG/CLNREVSTAT lines (Number=.) copied onto a multi-allelic record with one value: before this
+    # session the value was ALT1's shown for ALT2; reading by Number made it absent, which the report said as "no
+    # assertion in the VCF's ClinVar annotation". It is neither: ClinVar is not assessed for this allele.
+    from .resourcebuild import CLINVAR_HEADER
+
+    lines = [h for h in _header(CLINVAR_HEADER) if h.startswith(("##INFO=<ID=CLNSIG,", "##INFO=<ID=CLNREVSTAT,"))]
+    assert len(lines) == 2
+    chrom, start, _end, _ = exon("SOD1", 4, Build.GRCh38)
+    vcf = write_vcf(tmp_path / "p.vcf.gz", [Rec(chrom, start + 5, "G", "T,C", gt="0/2", info={
+        "CLNSIG": "Benign", "CLNREVSTAT": "criteria_provided,_multiple_submitters,_no_conflicts"})],
+                    build=Build.GRCh38, extra_header=lines)
+    (f,) = [f for f in interpret(vcf).findings if f.gene == "SOD1"]
+    assert f.clinvar is None
+    assert f.clinvar_not_covered is not None and "CLNSIG" in f.clinvar_not_covered

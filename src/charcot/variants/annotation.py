@@ -384,10 +384,13 @@ class AlleleAnnotation:
     frequencies: Frequencies
     predictors: Predictors
     clinvar: ClinVar | None
+    # why the record's ClinVar field cannot be read for this allele (one value for several ALTs), else None
+    clinvar_unattributed: str | None = None
 
 
 # the words of a frequency not assessed because a multi-allelic record's fields give one value for all its ALTs
 MULTI_ALT_FREQUENCY = "give one value for the record, not one per ALT, so it cannot be told whose frequency it is"
+MULTI_ALT_CLINVAR = "gives one value for the record, not one per ALT, so it cannot be told whose assertion it is"
 # a per-allele INFO value that cannot be told apart from the record's other ALTs' (see _allele_value)
 _NOT_THIS_ALT = object()
 
@@ -719,12 +722,18 @@ def annotate_allele(
                             source=", ".join(s for s in (p1, p2, p3, p4) if s) or None)
 
     clinvar = None
+    unattributed: str | None = None
     for sig_name, rev_name in zip(_CLNSIG_FIELDS, _CLNREV_FIELDS, strict=True):
         sig = None
         rev = None
         where = None
         if sig_name in schema.info_ids:
-            raw = _info_value(info_get, sig_name, alt_index, n_alts, schema.info_numbers.get(sig_name))
+            raw = _allele_value(info_get, sig_name, alt_index, n_alts, schema.info_numbers.get(sig_name))
+            if raw is _NOT_THIS_ALT:
+                unattributed = (f"the record has {n_alts} ALT alleles but INFO/{sig_name} (Number="
+                                f"{schema.info_numbers.get(sig_name)}) {MULTI_ALT_CLINVAR}; split the record (bcftools "
+                                "norm -m-) before annotating")
+                continue
             sig = "|".join(raw) if isinstance(raw, tuple) else (str(raw) if raw is not None else None)
             rraw = info_get(rev_name) if rev_name in schema.info_ids else None
             rev = ",".join(rraw) if isinstance(rraw, tuple) else (str(rraw) if rraw is not None else None)
@@ -743,7 +752,7 @@ def annotate_allele(
             clinvar = ClinVar(significance=sig.replace("&", ","), review_status=rev_text,
                               stars=clinvar_stars(rev_text), variation_id=vid, source=f"{where} (input annotation)")
             break
-    return AlleleAnnotation(consequences, freq, predictors, clinvar)
+    return AlleleAnnotation(consequences, freq, predictors, clinvar, unattributed if clinvar is None else None)
 
 
 def _int(value: Any) -> int | None:

@@ -1110,7 +1110,8 @@ def _quiet_signature(call: Call, key: str, pg: PanelGene, gene: GeneRecord | Non
     """(what a quiet allele's finding depends on besides the allele itself, its position in the gene), or None when the
     allele is not quiet."""
     ann = call.annotation
-    if ann.consequences or engine or extra or ann.clinvar is not None or ann.frequencies.present or \
+    if ann.consequences or engine or extra or ann.clinvar is not None or ann.clinvar_unattributed or \
+            ann.frequencies.present or \
             key in _KnownIndex.of(known_kb).by_key:
         return None
     place = _place(pg, call.allele, memo)
@@ -1388,7 +1389,9 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                                                                                     "not_covered": said})
     clinvar = ann.clinvar
     known: list[KnownVariant] = list(kb_index.by_gene.get(pg.symbol.upper(), ()))
-    clinvar_searched = clinvar_not_covered = None
+    clinvar_searched = None
+    # the VCF's ClinVar field gives one value for the record's several ALTs: not assessed (unless a file says more)
+    clinvar_not_covered = ann.clinvar_unattributed
     if clinvar_res is not None:
         # a ClinVar file that cannot speak for the position (a subset, a file of other chromosomes) leaves the allele
         # not assessed there: never "not in ClinVar", and PS1/PM5 cannot draw on ClinVar for it
