@@ -1009,7 +1009,7 @@ def _interpret(
     reading = ReadingSummary(
         records_read=read.records_read, panel_records=read.panel_records,
         alleles_considered=read.alleles_considered, filtered_out=read.filtered_out,
-        unfiltered_calls=read.unfiltered_calls,
+        unfiltered_calls=sum(1 for c in read.calls if c.filter == FILTER_NOT_APPLIED),
         below_quality=read.below_quality, no_call=read.no_call, reference_blocks=len(read.blocks),
         not_left_aligned=read.not_left_aligned, indexed=read.indexed, temporary_index=read.temporary_index,
         index_note=read.index_note, gvcf=read.gvcf,

@@ -113,8 +113,6 @@ class ReadResult:
     panel_records: int = 0
     alleles_considered: int = 0
     filtered_out: int = 0
-    # alleles kept whose record's FILTER is '.': the caller's filters were not applied to them (kept, not PASS)
-    unfiltered_calls: int = 0
     below_quality: int = 0
     no_call: int = 0
     not_left_aligned: int = 0
@@ -1450,8 +1448,6 @@ def _handle_record(v: Any, n: int | None, path: Path, result: ReadResult, schema
             result.below_quality += 1
             result.excluded.append((chrom, _minimal(pos, ref, alt), gt_text, _below(gq, dp, min_gq, min_dp)))
             continue
-        if filter_text is FILTER_NOT_APPLIED:
-            result.unfiltered_calls += 1
         if len(ref) == 1 and len(alt) == 1:  # an SNV is its own minimal form and cannot shift (trim, left_shiftable)
             allele = Allele(pos, ref.upper(), alt.upper())
             shift = False
