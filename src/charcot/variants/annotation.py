@@ -242,6 +242,10 @@ class AnnotationSchema:
             out.append("bcftools BCSQ")
         return out
 
+    def info_tag(self, source: str) -> str:
+        """The INFO field an annotation source of ``sources`` is written in (VEP's is CSQ or vep)."""
+        return {"VEP CSQ": self.csq_tag, "SnpEff ANN": "ANN", "bcftools BCSQ": "BCSQ"}[source]
+
     @property
     def annotated(self) -> bool:
         return bool(self.sources)

@@ -50,8 +50,6 @@ PAR_X: dict[Build, tuple[tuple[int, int], ...]] = {
     Build.GRCh38: ((10001, 2781479), (155701383, 156030895)),
 }
 _REF_BLOCK_ALTS = {"<NON_REF>", "<*>", "<X>"}
-# the INFO field each annotator writes (the hint that removes an annotation made on the other build)
-_ANNOTATION_TAG = {"VEP CSQ": "CSQ", "SnpEff ANN": "ANN", "bcftools BCSQ": "BCSQ"}
 # the FILTER values whose calls are kept without --include-filtered: PASS, and '.' (no filter applied; said as such)
 _KEPT_FILTERS = ("PASS", FILTER_NOT_APPLIED)
 # Below this size streaming is as fast as indexing first (about 10k records).
@@ -968,7 +966,7 @@ def _read_calls(
             raise InputError(f"the VCF is {resolved.value}, but its {annotator} annotation was made on {annotated_on} "
                              f"({said} in its header): its consequences describe the other build's positions",
                              path=path, hint=f"re-annotate the VCF on {resolved.value}, or remove the annotation "
-                                             f"(bcftools annotate -x INFO/{_ANNOTATION_TAG[annotator]}) "
+                                             f"(bcftools annotate -x INFO/{schema.info_tag(annotator)}) "
                                              "to let charcot compute consequences")
     samples = list(vcf.samples)
     if not samples:
