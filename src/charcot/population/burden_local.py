@@ -30,6 +30,7 @@ from charcot.population.qualifying import (
     classify_allele,
     info_numbers,
 )
+from charcot.variants.annotation import NOT_THIS_ALT, value_for_alt
 
 DEFAULT_CONTIG_LENGTH = 250_000_000  # longer than any human contig: used when the header has no length
 # 1 Mb pieces dealt round-robin to the workers: panel genes cluster, so small pieces balance the load
@@ -53,28 +54,18 @@ def has_index(path: str | Path) -> bool:
 
 
 def _info_float(value: Any, k: int, n_alts: int, number: str | None) -> float | None:
-    """ALT ``k``'s value of an INFO field by its header ``number`` (A: one per ALT; R: one per allele, REF first); on a
-    record with several ALTs a value given once for the record (Number=1 or '.') is no one ALT's: None (the allele's
-    frequency then comes from the cohort), never another allele's, as variants.annotation reads a patient's VCF."""
-    if value is None:
+    """ALT ``k``'s value of an INFO field by its header ``number``, read as a patient's VCF is
+    (``variants.annotation.value_for_alt``): a value given once for several ALTs is no one ALT's, so None (the
+    allele's frequency then comes from the cohort); of several values for the ALT, the first."""
+    picked = value_for_alt(value, k, n_alts, number)
+    if picked is None or picked is NOT_THIS_ALT:
         return None
-    values = value if isinstance(value, tuple | list) else (value,)
-    if not values:
-        return None
-    if number == "R":
-        pick = values[k] if len(values) == n_alts + 1 else None
-    elif n_alts <= 1:
-        pick = values[0]
-    elif number == "A":
-        pick = values[k - 1] if len(values) == n_alts else None
-    elif number is None:  # not declared: the older reading, one per ALT when the count allows
-        pick = values[k - 1] if len(values) >= k else values[0]
-    else:
-        pick = None
-    if pick is None:
-        return None
+    if isinstance(picked, tuple | list):
+        if not picked:
+            return None
+        picked = picked[0]
     try:
-        number_value = float(pick)
+        number_value = float(picked)
     except (TypeError, ValueError):
         return None
     return None if np.isnan(number_value) else number_value

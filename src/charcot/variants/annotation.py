@@ -215,7 +215,7 @@ def _float(value: Any) -> float | None:
     return max(nums) if nums else None
 
 
-def _strip_version(tx: str | None) -> str | None:
+def strip_version(tx: str | None) -> str | None:
     return tx.split(".")[0] if tx else tx
 
 
@@ -392,43 +392,42 @@ class AlleleAnnotation:
     clinvar_unattributed: str | None = None
 
 
-# the words of a frequency not assessed because a multi-allelic record's fields give one value for all its ALTs
-MULTI_ALT_FREQUENCY = "give one value for the record, not one per ALT, so it cannot be told whose frequency it is"
-MULTI_ALT_CLINVAR = "gives one value for the record, not one per ALT, so it cannot be told whose assertion it is"
-# a per-allele INFO value that cannot be told apart from the record's other ALTs' (see _allele_value)
-_NOT_THIS_ALT = object()
+# the words of a value a multi-allelic record gives once for all its ALTs (read by variants.api to pick the remedy)
+ONE_VALUE_FOR_ALTS = "one value for the record, not one per ALT"
+# a per-allele INFO value that cannot be told apart from the record's other ALTs' (see value_for_alt)
+NOT_THIS_ALT = object()
 
 
-def _allele_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int,
-                  number: str | None, site_level: bool = False) -> Any:
-    """INFO ``name``'s value for ALT ``alt_index`` of a record with ``n_alts`` ALTs, by the header's ``number``: 'A'
-    one per ALT, 'R' one per allele with REF first; on a multi-allelic record a per-allele quantity given once for
-    the record (Number=1, '.', or a count that fits neither) is ``_NOT_THIS_ALT``, never another allele's value (a
-    tuple's maximum would be REF's frequency under Number=R). ``site_level``: the field is the site's own (AN: the
-    alleles called at the site), so one value serves every ALT. An undeclared Number keeps the older reading (one
-    per ALT when the count fits)."""
-    value = info_get(name)
+def value_for_alt(value: Any, alt_index: int, n_alts: int, number: str | None, site_level: bool = False) -> Any:
+    """An INFO value (as cyvcf2 gives it) for ALT ``alt_index`` of a record with ``n_alts`` ALTs, by the header's
+    ``number``: 'A' one per ALT, 'R' one per allele with REF first; on a multi-allelic record a per-allele quantity
+    given once for the record (Number=1, '.', or a count that fits neither) is ``NOT_THIS_ALT``, never another allele's
+    value (a tuple's maximum would be REF's frequency under Number=R). ``site_level``: the field is the site's own (AN:
+    the alleles called at the site), so one value serves every ALT. An undeclared Number keeps the older reading (one
+    per ALT when the count fits). Read the same way for a patient's VCF here and a cohort's (population.burden_local;
+    burden_hail writes the rule in Hail's expressions)."""
     if value is None:
         return None
-    many = isinstance(value, tuple)
+    many = isinstance(value, tuple | list)
     if number == "R":  # REF's value first, on a bi-allelic record too
-        return value[alt_index] if many and len(value) == n_alts + 1 else _NOT_THIS_ALT
+        return value[alt_index] if many and len(value) == n_alts + 1 else NOT_THIS_ALT
     if n_alts <= 1:
         return value
     if number == "A":
-        return value[alt_index - 1] if many and len(value) == n_alts else _NOT_THIS_ALT
+        return value[alt_index - 1] if many and len(value) == n_alts else NOT_THIS_ALT
     if number is None:
         return value[alt_index - 1] if many and len(value) == n_alts else value
     if site_level and number == "1":
         return value
-    return _NOT_THIS_ALT
+    return NOT_THIS_ALT
 
 
-def _info_value(info_get: Callable[[str], Any], name: str, alt_index: int, n_alts: int,
-                number: str | None = None) -> Any:
-    """``_allele_value`` with a value that is not this ALT's read as absent (None)."""
-    value = _allele_value(info_get, name, alt_index, n_alts, number)
-    return None if value is _NOT_THIS_ALT else value
+def _not_attributable(n_alts: int, fields: Sequence[str], numbers: Mapping[str, str], whose: str) -> str:
+    """Why a multi-allelic record's ``fields`` cannot be read for one ALT, and how to fix it."""
+    said = ", ".join(f"INFO/{n} (Number={numbers.get(n)})" for n in dict.fromkeys(fields))
+    return (f"the record has {n_alts} ALT alleles but {said} {'give' if len(set(fields)) > 1 else 'gives'} "
+            f"{ONE_VALUE_FOR_ALTS}, so it cannot be told whose {whose} it is; split the record (bcftools norm -m-) "
+            "before annotating, or annotate with per-allele (Number=A) fields")
 
 
 def _parse_csq(entries: list[str], fields: list[str], allele: str, alt_index: int, n_alts: int) -> list[dict[str, str]]:
@@ -699,7 +698,8 @@ def annotate_allele(
     def pick(names: Sequence[str]) -> tuple[float | None, str | None]:
         for name in names:
             if name in schema.info_ids:
-                v = _float(_info_value(info_get, name, alt_index, n_alts, schema.info_numbers.get(name)))
+                v = value_for_alt(info_get(name), alt_index, n_alts, schema.info_numbers.get(name))
+                v = None if v is NOT_THIS_ALT else _float(v)
                 if v is not None:
                     return v, f"INFO/{name}"
         for row in csq_rows:
@@ -732,11 +732,9 @@ def annotate_allele(
         rev = None
         where = None
         if sig_name in schema.info_ids:
-            raw = _allele_value(info_get, sig_name, alt_index, n_alts, schema.info_numbers.get(sig_name))
-            if raw is _NOT_THIS_ALT:
-                unattributed = (f"the record has {n_alts} ALT alleles but INFO/{sig_name} (Number="
-                                f"{schema.info_numbers.get(sig_name)}) {MULTI_ALT_CLINVAR}; split the record (bcftools "
-                                "norm -m-) before annotating")
+            raw = value_for_alt(info_get(sig_name), alt_index, n_alts, schema.info_numbers.get(sig_name))
+            if raw is NOT_THIS_ALT:
+                unattributed = _not_attributable(n_alts, [sig_name], schema.info_numbers, "assertion")
                 continue
             sig = "|".join(raw) if isinstance(raw, tuple) else (str(raw) if raw is not None else None)
             rraw = info_get(rev_name) if rev_name in schema.info_ids else None
@@ -773,8 +771,8 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
 
     def first(info_names: list[str], csq_names: list[str], site_level: bool = False) -> Any:
         for name in info_names:
-            v = _allele_value(info_get, name, alt_index, n_alts, schema.info_numbers.get(name), site_level)
-            if v is _NOT_THIS_ALT:
+            v = value_for_alt(info_get(name), alt_index, n_alts, schema.info_numbers.get(name), site_level)
+            if v is NOT_THIS_ALT:
                 not_this_alt.append(name)
                 continue
             if _float(v) is not None:
@@ -819,9 +817,7 @@ def _frequencies(info_get: Callable[[str], Any], schema: AnnotationSchema, csq_r
     if not_this_alt and af is None and grpmax is None and faf is None:
         # the record's frequency fields hold one value for its several ALTs: whose it is cannot be told, so this
         # allele's frequency is not assessed (never "absent", never another allele's)
-        names_said = ", ".join(f"INFO/{n} (Number={schema.info_numbers.get(n)})" for n in dict.fromkeys(not_this_alt))
-        unannotated = (f"the record has {n_alts} ALT alleles but {names_said} {MULTI_ALT_FREQUENCY}; split the "
-                       "record (bcftools norm -m-) before annotating, or annotate with per-allele (Number=A) fields")
+        unannotated = _not_attributable(n_alts, not_this_alt, schema.info_numbers, "frequency")
         searched = False
     joint = any("joint" in u for u in used)
     # only exome data declared (VEP --af_gnomade): it covers exome capture targets, not deep intronic positions
@@ -844,10 +840,10 @@ def on_gene(
     """The entries that speak of ``gene``: named by its symbol or a previous one (an older VEP cache: C21orf2 for
     CFAP410), or on one of the ``preferred`` transcripts; else the entries naming no gene (a SnpEff error entry, a
     bcftools csq pointer)."""
-    wanted = {_strip_version(p) for p in preferred if p}
+    wanted = {strip_version(p) for p in preferred if p}
     names = {gene.upper(), *(p.upper() for p in previous_symbols)}
     return [c for c in consequences if (c.gene and c.gene.upper() in names)
-            or (c.transcript and _strip_version(c.transcript) in wanted)] or \
+            or (c.transcript and strip_version(c.transcript) in wanted)] or \
         [c for c in consequences if not c.gene]
 
 
@@ -869,12 +865,12 @@ def pick_consequence(
     pointer = next((c for c in consequences if c.joint_at is not None), None)
     if pointer is not None:
         return pointer
-    wanted = {_strip_version(p) for p in preferred if p}
+    wanted = {strip_version(p) for p in preferred if p}
     entries = on_gene(consequences, gene, preferred, previous_symbols)
     if not entries:
         return None
     for c in entries:
-        if c.mane_select or (_strip_version(c.transcript) in wanted):
+        if c.mane_select or (strip_version(c.transcript) in wanted):
             return c.model_copy(update={"mane_select": True})
     if wanted:
         return next((c for c in entries if not c.transcript and c.untrusted), None)

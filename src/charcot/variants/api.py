@@ -24,13 +24,14 @@ from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
 from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
 from charcot.variants.annotation import (
-    MULTI_ALT_FREQUENCY,
+    ONE_VALUE_FOR_ALTS,
     SEVERITY,
     most_severe,
     on_gene,
     pick_consequence,
     protein_position_from_hgvs,
     resolve_joint,
+    strip_version,
 )
 from charcot.variants.clinvar import clinvar_discordance
 from charcot.variants.consequence import ENGINE
@@ -95,11 +96,8 @@ def _other_version(transcript: str | None, preferred: Sequence[str]) -> str | No
     version on either side says nothing."""
     if not transcript or "." not in transcript:
         return None
-    base = transcript.rsplit(".", 1)[0]
-    for p in preferred:
-        if p and "." in p and p != transcript and p.rsplit(".", 1)[0] == base:
-            return p
-    return None
+    base = strip_version(transcript)
+    return next((p for p in preferred if p and "." in p and p != transcript and strip_version(p) == base), None)
 
 
 def _preferred_transcripts(gene: GeneRecord | None, panel_gene: PanelGene) -> list[str]:
@@ -959,12 +957,12 @@ def _interpret(
         reasons = list(dict.fromkeys(f.frequencies.not_covered for f in findings
                                      if f.frequencies.not_covered is not None))
         remedies = []
-        if any(MULTI_ALT_FREQUENCY not in r for r in reasons if r):
+        if any(ONE_VALUE_FOR_ALTS not in r for r in reasons if r):
             remedies.append("give a gnomAD file (or resource bundle) that covers these chromosomes" if bundle is None
                             else "give the gnomAD file itself with --gnomad, or rebuild the bundle with a wider "
                                  "--gnomad-padding ('charcot resources build'; the bundle keeps gnomAD near the panel "
                                  "exons only)")
-        if any(MULTI_ALT_FREQUENCY in r for r in reasons if r):
+        if any(ONE_VALUE_FOR_ALTS in r for r in reasons if r):
             remedies.append("split multi-allelic records (bcftools norm -m-) before annotating, or annotate with "
                             "per-allele (Number=A) fields")
         not_assessed.append(NotAssessed(
