@@ -198,11 +198,13 @@ def _not_assessed_sentence(report: Report) -> str | None:
 def _identity_sentence(report: Report) -> str | None:
     """The report's sample-identity checks in the report's words: a failed one first (the report is then never final),
     those that could not be made, and the links to confirm; a passed check by name."""
+    from charcot.report.identity import INFO, MISMATCH, NOT_ASSESSED, PASS
+
     checks = report.identity.checks
-    failed = [f"{c.check}: {c.detail}" for c in checks if c.status == "mismatch"]
-    unknown = [f"{c.check}: {c.detail}" for c in checks if c.status == "not_assessed"]
-    confirm = [c.detail for c in checks if c.status == "info"]
-    passed = [c.check for c in checks if c.status == "pass"]
+    failed = [f"{c.check}: {c.detail}" for c in checks if c.status == MISMATCH]
+    unknown = [f"{c.check}: {c.detail}" for c in checks if c.status == NOT_ASSESSED]
+    confirm = [c.detail for c in checks if c.status == INFO]
+    passed = [c.check for c in checks if c.status == PASS]
     said = []
     if failed:
         said.append("Sample identity check failed (these results may not be this patient's; resolve it before acting "

@@ -14,6 +14,7 @@ from typing import Any
 
 from charcot.errors import CharcotError
 from charcot.report.model import RepeatCall, Report, VariantFinding
+from charcot.report.provenance import HPO_RESOURCE, KNOWN_RESOURCES
 from charcot.variants.model import ExcludedCall
 
 ALS_DISEASE = ("MONDO:0004976", "amyotrophic lateral sclerosis")
@@ -211,6 +212,7 @@ def build_phenopacket(report: Report) -> Any:
                            hint="pip install 'charcot[phenopacket]'") from exc
     h = report.header
     sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE"}.get((h.sex or "").lower(), "UNKNOWN_SEX")
+    hp = KNOWN_RESOURCES[HPO_RESOURCE]
     created = Timestamp()
     created.FromDatetime(report.run.run_time.replace(tzinfo=None))
     packet = pp.Phenopacket(
@@ -219,9 +221,9 @@ def build_phenopacket(report: Report) -> Any:
         meta_data=pp.MetaData(
             created=created, created_by=f"charcot {h.software_version}", phenopacket_schema_version="2.0",
             resources=[
-                pp.Resource(id="hp", name="human phenotype ontology", namespace_prefix="HP",
-                            url="http://purl.obolibrary.org/obo/hp.owl", version="unspecified",
-                            iri_prefix="http://purl.obolibrary.org/obo/HP_"),
+                pp.Resource(id=hp[0], name=hp[4], namespace_prefix=hp[1], url=hp[2], iri_prefix=hp[3],
+                            # the release the case's HPO terms were checked against (report/build), if any was given
+                            version=next((r.version for r in h.resources if r.name == HPO_RESOURCE), "unspecified")),
                 pp.Resource(id="mondo", name="Mondo Disease Ontology", namespace_prefix="MONDO",
                             url="http://purl.obolibrary.org/obo/mondo.obo", version="unspecified",
                             iri_prefix="http://purl.obolibrary.org/obo/MONDO_"),
@@ -296,21 +298,18 @@ def _provenance(pp: Any, meta: Any, report: Report) -> None:
     base, ClinVar/gnomAD releases, the resource bundle) as a Resource with its version; each input file's digest as
     an ExternalReference (id ``sha256:…``, reference the file name, description role, size and digest kind); the
     report itself with its software, knowledge snapshot, sign-off and the clinical-judgement statement."""
-    from charcot.report.provenance import KNOWN_RESOURCES, input_description, input_id, report_description
+    from charcot.report.provenance import input_description, input_id, report_description
 
-    used = {r.id: r for r in meta.resources}
+    used = {r.id for r in meta.resources}  # the ontologies listed with MetaData (HPO with its release)
     for res in report.header.resources:
         known = KNOWN_RESOURCES.get(res.name) or ("charcot-" + "-".join(res.name.lower().split()), res.name, "", "")
         rid, prefix, url, iri = known[:4]
         if rid in used:
-            listed = used[rid]
-            if listed.version == "unspecified":  # an ontology listed above whose release the report names (HPO)
-                listed.version = res.version
             continue
+        used.add(rid)
         name = (known[4] if len(known) > 4 else res.name) + (f" ({res.note})" if res.note else "")
         meta.resources.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=res.version,
                                           iri_prefix=iri))
-        used[rid] = meta.resources[-1]
     meta.external_references.append(pp.ExternalReference(
         id=f"charcot:report/{report.header.report_id}", reference="report.json",
         description=report_description(report)))

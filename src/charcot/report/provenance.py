@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from charcot.model import InputFile
 from charcot.report.model import Report
 
-# known resources: (Phenopacket id, namespace prefix, URL, IRI prefix[, the name the export gives])
+# the report's name for the HPO release its terms were checked against (report.build, the phenopacket's "hp")
 HPO_RESOURCE = "Human Phenotype Ontology"
+# known resources: (Phenopacket id, namespace prefix, URL, IRI prefix[, the name the export gives])
 KNOWN_RESOURCES: dict[str, tuple[str, ...]] = {
     "charcot knowledge base": ("charcot-kb", "charcot", "https://github.com/charcot", "charcot:",
                                "charcot ALS knowledge base"),
@@ -20,7 +21,7 @@ KNOWN_RESOURCES: dict[str, tuple[str, ...]] = {
     "gnomAD coverage summary": ("gnomad-coverage", "gnomAD.coverage", "https://gnomad.broadinstitute.org/downloads",
                                 "https://gnomad.broadinstitute.org/downloads#"),
     "resource bundle": ("charcot-resource-bundle", "charcot.bundle", "https://github.com/charcot", "charcot.bundle:"),
-    # the phenopacket's own "hp" resource (its version is this one, else "unspecified": no HPO term was given)
+    # the phenopacket's "hp" resource (its version the report's release, else "unspecified": no HPO term was given)
     HPO_RESOURCE: ("hp", "HP", "http://purl.obolibrary.org/obo/hp.owl", "http://purl.obolibrary.org/obo/HP_",
                    "human phenotype ontology"),
 }
