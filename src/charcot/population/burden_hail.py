@@ -102,7 +102,7 @@ def _numbers(hl: Any, text: Any) -> Any:
 
 
 def _info_value(hl: Any, info: Any, name: str, k: Any, n_alts: Any, number: str | None) -> Any:
-    """ALT ``k``'s value of INFO ``name`` by its header ``number``, as burden_local._info_float reads it: R one per
+    """ALT ``k``'s value of INFO ``name`` by its header ``number``, the rule of variants.annotation.value_for_alt (which burden_local reads): R one per
     allele (REF first), A one per ALT; on a record with several ALTs a value given once (Number=1 or '.') is missing."""
     value = info[name]
     if isinstance(value.dtype, hl.tarray):

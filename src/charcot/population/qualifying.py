@@ -43,16 +43,19 @@ LOF_TERMS = frozenset({
 MISSENSE_TERMS = frozenset({"missense_variant", "missense"})
 POPULATION_AF_FIELDS = ("gnomAD_AF", "gnomad_AF", "gnomADe_AF", "gnomADg_AF", "gnomad_exomes_AF",
                         "gnomad_genomes_AF", "AF_popmax", "gnomAD_AF_popmax", "MAX_AF", "ExAC_AF")
-_INFO_NUMBER = re.compile(r"^##INFO=<ID=([^,>]+),Number=([^,>]+)")
+_INFO_ID = re.compile(r"^##INFO=<ID=([^,>]+)")
+_NUMBER = re.compile(r"[<,]Number=([^,>]+)")
 
 
 def info_numbers(raw_header: str) -> dict[str, str]:
-    """INFO id -> its header Number ('A', 'R', '1', '.'): how both backends split a multi-allelic record's value."""
+    """INFO id -> its header Number ('A', 'R', '1', '.'), wherever Number stands in the line: how both backends split
+    a multi-allelic record's value."""
     out: dict[str, str] = {}
     for line in raw_header.splitlines():
-        found = _INFO_NUMBER.match(line)
-        if found:
-            out[found.group(1)] = found.group(2)
+        name = _INFO_ID.match(line)
+        number = _NUMBER.search(line) if name else None
+        if name and number:
+            out[name.group(1)] = number.group(1)
     return out
 
 
