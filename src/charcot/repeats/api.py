@@ -15,7 +15,7 @@ from charcot.genome.builds import detect_build, parse_build
 from charcot.knowledge import get_knowledge
 from charcot.knowledge.schema.repeats import Record as Locus
 from charcot.model import AssessmentStatus, Build, NotAssessed
-from charcot.repeats.interpret import interpret_locus
+from charcot.repeats.interpret import LOWER_BOUND_SUPPORT, interpret_locus
 from charcot.repeats.model import AlleleCategory, LocusCall, RepeatAssessment, RepeatCohort
 from charcot.repeats.none_given import HOW_TO_ASSESS, NOT_ASSESSED_PHRASE
 from charcot.repeats.none_given import not_assessed as not_assessed  # the public name (module docstring)
@@ -117,8 +117,6 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
 
 def _allele_text(allele: RawAllele) -> str:
     """An allele as the caller gave it, for naming records that disagree ('at least 70' for a lower-bound size)."""
-    from charcot.repeats.interpret import LOWER_BOUND_SUPPORT
-
     low = allele.ci[0] if allele.ci is not None else allele.size
     return f"at least {min(low, allele.size)}" if allele.support in LOWER_BOUND_SUPPORT else str(allele.size)
 
