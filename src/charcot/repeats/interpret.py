@@ -227,14 +227,15 @@ def _stranger_status_note(raw: RawCall, alleles: list[AlleleCall]) -> str | None
     stated = [s for s in raw.stranger_status if s in _STRANGER_STATUS]
     if not stated:
         return None
-    ours = [c.category for a in alleles for c in a.classifications if c.set_id == "file_stranger_annotation"]
+    file_sets = [c for a in alleles for c in a.classifications if c.set_id == "file_stranger_annotation"]
+    ours = [c.category for c in file_sets]
     worst_stated = max(stated, key=lambda s: SEVERITY[AlleleCategory(_STRANGER_STATUS[s])])
     if not ours or any(c is None for c in ours):
         return None  # no limits in the file, or a lower-bound size they cannot place: nothing to compare
     worst_ours = max((AlleleCategory(c) for c in ours if c is not None), key=lambda c: SEVERITY[c])
     if AlleleCategory(_STRANGER_STATUS[worst_stated]) == worst_ours:
         return None
-    limits = f"normal ≤{raw.annotation.get('STR_NORMAL_MAX')}, full mutation ≥{raw.annotation.get('STR_PATHOLOGIC_MIN')}"
+    limits = file_sets[0].thresholds  # the file's own limits, as _stranger_classification states them
     sizes = "/".join(_size_text(a) for a in alleles)
     return (f"the file's Stranger annotation says STR_STATUS={','.join(dict.fromkeys(stated))}, but the sizes read here "
             f"({sizes}) are {_WORDS[worst_ours.value]} under the file's own limits ({limits}): Stranger counted other "
