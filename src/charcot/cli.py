@@ -218,6 +218,18 @@ def no_pydantic_plugins() -> None:
         sys.modules[name] = loader
 
 
+def one_blas_thread() -> None:
+    """One OpenBLAS thread for the command's process unless the user set OPENBLAS_NUM_THREADS (issue 20).
+
+    numpy (imported by cyvcf2 for every VCF) and scipy start OpenBLAS's thread pool when they load, one thread per
+    core, and those threads spin while waiting: on the indexed genome ``interpret`` spent ~0.19 s more CPU with the
+    pool (2 cores) than with one thread, for no matrix work. The cohort tests already run BLAS on one thread
+    (population.api._one_blas_thread: its products are tall and skinny). Read when the library loads, so it is set
+    before anything imports numpy; a process that imported it already keeps its pool."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point. Returns the exit code: 0 done, 2 bad input or usage (one message, no traceback),
     3 ran but could not assess what was asked, 1 an internal error (a bug)."""
@@ -225,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fast = _fast_path(args)
     if fast is not None:
         return fast
+    one_blas_thread()
     no_pydantic_plugins()
     from charcot.cli_contract import run_app
 
