@@ -65,6 +65,18 @@ def test_hail_equals_local_on_a_multiallelic_frequency(tmp_path: Path, number: s
     assert [v.alt for v in local.variants if v.gene == "TBK1" and v.cls == "lof"] == ["T"]
 
 
+@pytest.mark.parametrize("builder,lof", [("padded_substitution_cohort", ["C", "CT"]), ("shared_text_cohort", ["CC"])])
+def test_hail_equals_local_on_vep_alleles_beside_an_indel(tmp_path: Path, builder: str, lof: list[str]) -> None:
+    """A multi-allelic record with an indel: each ALT's VEP entries found by the Allele VEP wrote for the whole
+    record (test_vep_allele_cohort), the same in both backends."""
+    import test_vep_allele_cohort as cohorts
+
+    vcf, pheno = getattr(cohorts, builder)(tmp_path)
+    local = _assert_equal(vcf, pheno, {"criteria": Criteria(plp_source="sites", max_af=0.05)})
+    spike_pos = next(s.pos for s in cohorts.spikes() if s.name == "tbk1_common_stop")
+    assert sorted(v.alt for v in local.variants if v.gene == "TBK1" and v.pos == spike_pos and v.cls == "lof") == lof
+
+
 def test_hail_equals_local_with_charcot_plp_and_kb_repeats(tmp_path: Path) -> None:
     """Default P/LP source (charcot ACMG, sites classified once in Python) and knowledge-base repeat loci,
     on the cohort built from real Pfeiffer panel records + KB-placed spikes and real EH v5 records."""

@@ -212,18 +212,28 @@ def _collapse_hail(
     if spec is not None and spec.tag in info_fields:
         raw = mt.info[spec.tag]
         raw = raw if isinstance(raw.dtype, hl.tarray) else hl.or_else(raw, "").split(",")
-        vep_allele = hl.if_else((hl.len(ref) != hl.len(alt)) & (hl.len(ref) > 0) & (hl.len(alt) > 0)
-                                & (ref[0] == alt[0]), hl.if_else(hl.len(alt) > 1, alt[1:], "-"), alt)
-        need = max(spec.gene, spec.consequence)
-
-        def entry_ok(parts: Any) -> Any:
-            ok = hl.len(parts) > need
-            if spec.allele is not None:
-                allele = hl.if_else(hl.len(parts) > spec.allele, parts[spec.allele], "")
-                ok = ok & ((n_alts <= 1) | (allele == alt) | (allele == vep_allele))
-            return ok
-
-        entries = hl.or_else(raw, hl.empty_array(hl.tstr)).map(lambda s: s.split("\\|", -1)).filter(entry_ok)
+        need = max(spec.gene, spec.consequence, spec.allele or 0)
+        entries = (hl.or_else(raw, hl.empty_array(hl.tstr)).map(lambda s: s.split("\\|", -1))
+                   .filter(lambda parts: hl.len(parts) > need))
+        if spec.allele is not None:
+            # an ALT's entries on a record with several ALTs, as qualifying._allele_entries picks them: SnpEff's
+            # Allele is the ALT; VEP's is annotation.vep_allele over the whole record, and an entry in the form of
+            # the record split into one-ALT records only when none is in the record's own form
+            index = spec.allele
+            if spec.tag == "ANN":
+                chosen = entries.filter(lambda parts: parts[index] == alt)
+            else:
+                kept = mt.alleles.filter(lambda a: a != "*")
+                strip = (~mt.alleles[1:].all(lambda a: hl.len(a) == hl.len(ref))
+                         & kept.all(lambda a: (hl.len(a) > 0) & ~a.startswith("<") & (a[0:1] == ref[0:1])))
+                stripped = hl.if_else(hl.len(alt) > 1, alt[1:], "-")
+                record_form = hl.if_else(strip, stripped, alt)
+                split_form = hl.if_else((hl.len(ref) != hl.len(alt)) & (hl.len(ref) > 0) & (hl.len(alt) > 0)
+                                        & (ref[0:1] == alt[0:1]), stripped, alt)
+                mine = entries.filter(lambda parts: parts[index] == record_form)
+                chosen = hl.if_else(hl.len(mine) > 0, mine,
+                                    entries.filter(lambda parts: (parts[index] == alt) | (parts[index] == split_form)))
+            entries = hl.if_else(n_alts <= 1, entries, chosen)
     else:
         entries = hl.empty_array(hl.tarray(hl.tstr))
     mt = mt.annotate_rows(ann=entries)

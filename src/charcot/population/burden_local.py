@@ -166,7 +166,7 @@ def collapse_job(job: Job) -> Collapse:
                 if value is not None:
                     info_revel = value if info_revel is None else max(info_revel, value)
             key = (chrom, int(variant.POS), variant.REF, alt)
-            cls = classify_allele(spec, annotation, info_af, info_revel, clnsig_text, key, len(alts), wide, plp_genes)
+            cls = classify_allele(spec, annotation, info_af, info_revel, clnsig_text, key, alts, wide, plp_genes)
             hit_cells: np.ndarray | None = None
             af_source = "population"
             am_genes = am_genes_of(cls, key)
@@ -187,7 +187,7 @@ def collapse_job(job: Job) -> Collapse:
                 assert hit_cells is not None
                 cohort_af = hit_cells.size / n_called_alleles if n_called_alleles else 0.0
                 af_source = "cohort"
-                cls = classify_allele(spec, annotation, cohort_af, info_revel, clnsig_text, key, len(alts), wide,
+                cls = classify_allele(spec, annotation, cohort_af, info_revel, clnsig_text, key, alts, wide,
                                       plp_genes)
                 am_genes = am_genes_of(cls, key)
                 af_used = float(cls.af if cls.af is not None else cohort_af)

@@ -32,7 +32,10 @@ the output as ``af_source = cohort``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from charcot.variants.annotation import vep_allele
 
 LOF_TERMS = frozenset({
     "transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
@@ -177,11 +180,28 @@ def _numbers(text: str) -> list[float]:
     return out
 
 
-def _vep_allele(ref: str, alt: str) -> str:
-    # VEP drops the shared first base of indels in its Allele column ("-" for deletions)
-    if len(ref) != len(alt) and ref and alt and ref[0] == alt[0]:
-        return alt[1:] or "-"
-    return alt
+def _split_record_allele(ref: str, alt: str) -> str:
+    """VEP's Allele for ``alt`` had the record held only this ALT (a file split after annotation and merged again)."""
+    return vep_allele(ref, (alt,), alt)
+
+
+def _allele_entries(spec: AnnotationSpec, entries: list[list[str]], ref: str, alts: Sequence[str],
+                    alt: str) -> list[list[str]]:
+    """The annotation entries of ``alt`` on a record with several ALTs, by the annotation's Allele field: SnpEff (ANN)
+    writes the ALT itself; VEP (CSQ) writes it as it read the whole record (annotation.vep_allele: the shared first
+    base goes only when the record has an indel, so REF=CA ALT=C,CT gives '-' and 'T'). An entry written for the
+    record split into one-ALT records (merged again after annotation) is matched only when none is in the record's
+    own form: a split form can be another ALT's record form (REF=CAT ALT=C,CA: 'A' is the second ALT's)."""
+    assert spec.allele is not None
+    i = spec.allele
+    if spec.tag == "ANN":
+        return [p for p in entries if p[i] == alt]
+    mine = vep_allele(ref, alts, alt)
+    found = [p for p in entries if p[i] == mine]
+    if found:
+        return found
+    split = _split_record_allele(ref, alt)
+    return [p for p in entries if p[i] in (alt, split)]
 
 
 def classify_allele(
@@ -191,11 +211,11 @@ def classify_allele(
     info_revel: float | None,
     clnsig: str | None,
     site: tuple[str, int, str, str],
-    alt_count: int,
+    alts: Sequence[str],
     criteria: Criteria,
     plp_genes: dict[tuple[str, int, str, str], set[str]] | None = None,
 ) -> Classified:
-    """Classify one ALT allele of a record (``site`` = chrom without 'chr', pos, ref, alt).
+    """Classify one ALT allele of a record (``site`` = chrom without 'chr', pos, ref, alt; ``alts``: the record's ALTs).
 
     ``plp_genes`` is ``criteria.plp_genes()`` computed once by the caller (plp_source charcot)."""
     chrom, pos, ref, alt = site
@@ -204,13 +224,11 @@ def classify_allele(
     if spec is not None and annotation:
         for raw in annotation.split(","):
             parts = raw.split("|")
-            if len(parts) <= max(spec.gene, spec.consequence):
+            if len(parts) <= max(spec.gene, spec.consequence, spec.allele or 0):
                 continue
-            if spec.allele is not None and alt_count > 1:
-                allele = parts[spec.allele]
-                if allele not in (alt, _vep_allele(ref, alt)):
-                    continue
             entries.append(parts)
+        if spec.allele is not None and len(alts) > 1:
+            entries = _allele_entries(spec, entries, ref, alts, alt)
     afs = [info_af] if info_af is not None else []
     revels = [info_revel] if info_revel is not None else []
     for parts in entries:
