@@ -70,10 +70,27 @@ def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
                                             ("diagnosis.date", case.diagnosis.date if case.diagnosis else None),
                                             ("death_date", case.death_date)]
     dated += [(f"visits.{i + 1}.date", v.date) for i, v in enumerate(case.visits)]
-    for field, when in dated:
+    # every other date of the record too: a region's involvement dated in the future was never counted (King's
+    # stage read without it, though the ALSFRS-R items showed the region), and an examination or ECAS dated in
+    # the future, after death or before birth is a typing error as much as a visit is
+    dated += [(f"regions_involved.{region.value}", when) for region, when in case.regions_involved.items()]
+    later: list[tuple[str, date | None]] = [
+        ("examination.date", case.examination.date if case.examination else None),
+        ("cognition.ecas.date", case.cognition.ecas.date if case.cognition and case.cognition.ecas else None)]
+    for field, when in dated + later:
         if when is not None and when > today:
             raise InputError(f"{field} {when.isoformat()} is in the future (today is {today.isoformat()})",
                              path=path, record=field, hint="check the year and month of that date")
+    for field, when in later:
+        if when is None:
+            continue
+        if case.date_of_birth is not None and when < case.date_of_birth:
+            raise InputError(f"{field} {when.isoformat()} is before the date of birth "
+                             f"({case.date_of_birth.isoformat()})", path=path, record=field,
+                             hint="check the year of that date")
+        if case.death_date is not None and when > case.death_date:
+            raise InputError(f"{field} {when.isoformat()} is after the death date ({case.death_date.isoformat()})",
+                             path=path, record=field, hint="check that date and the death date")
     if case.date_of_birth is not None:
         # the therapy facts accept ages up to MAX_AGE_YEARS; an older age is a typing error in the year
         until = case.death_date or today

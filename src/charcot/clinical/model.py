@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import types
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 # the FVC rule is shared with the therapy facts and the web calculators
 from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
@@ -43,8 +44,48 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
+def _date_annotation(annotation: Any) -> bool:
+    """``date`` or an optional of one (not ``datetime``)."""
+    if annotation is date:
+        return True
+    return get_origin(annotation) in (Union, types.UnionType) and date in get_args(annotation)
+
+
+def number_as_date_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a date as a user writes one, or None. pydantic reads a number, or a text of digits, as
+    seconds since 1 January 1970: ``date_of_birth: 0`` became 1970-01-01 and ``1730764800`` 2024-11-05, dates
+    nobody wrote as dates."""
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()}) where a date is expected; write the date as YYYY-MM-DD"
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+        return (f"{value!r} is a number, not a date (a number would be read as seconds since 1970); write the date "
+                "as YYYY-MM-DD")
+    return None
+
+
+def dates_as_written(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """The check of ``number_as_date_problem`` for a field of ``model`` holding a date (or a mapping to dates)."""
+    field = model.model_fields.get(info.field_name) if info.field_name is not None else None
+    if field is None:
+        return value
+    if _date_annotation(field.annotation):
+        values = [value]
+    elif get_origin(field.annotation) is dict and get_args(field.annotation)[1:] == (date,) and isinstance(value, dict):
+        values = list(value.values())
+    else:
+        return value
+    for item in values:
+        problem = number_as_date_problem(item)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
 class _Strict(UserRecord):
-    pass
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        return dates_as_written(cls, value, info)
 
 
 class DatePrecision(StrEnum):

@@ -40,7 +40,8 @@ def _validate(model: type[BaseModel], data: Any, path: str | Path, what: str, hi
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(f"invalid {what}: {loc}: {err['msg']}{more}", path=path, record=loc or None, hint=hint) from exc
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError(f"invalid {what}: {loc}: {message}{more}", path=path, record=loc or None, hint=hint) from exc
 
 
 def load_facts(path: str | Path) -> PatientFacts:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -119,6 +119,13 @@ class Clinical(UserRecord):
         default_factory=dict,
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
         "a symptom not listed is unknown")
+
+    @field_validator("alsfrs_r_date", "fvc_date", "nfl_date", mode="before")
+    @classmethod
+    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        from charcot.clinical.model import dates_as_written  # one rule with the clinical record
+
+        return dates_as_written(cls, value, info)
 
     @field_validator("fvc_percent")
     @classmethod

@@ -1,0 +1,103 @@
+"""Reviewer probe (probeclin, 2026-12-02): how the clinical record's dates are read.
+
+Every case is the fictional demo record ``tests/data/clinical/example_case.yaml`` (see tests/data/SOURCES.md) with
+one field changed, as named in each test, and run through the real command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "clinical" / "example_case.yaml"
+
+
+def _write(tmp_path: Path, change: Any) -> Path:
+    raw = yaml.safe_load(EXAMPLE.read_text())
+    change(raw)
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return case
+
+
+def _refused(r: Any, *words: str) -> None:
+    assert r.code == 2, r.stdout
+    assert r.stderr.startswith("charcot: error:") and "Traceback" not in r.stderr
+    for word in words:
+        assert word in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    (("date_of_birth",), 0),                      # read as 1970-01-01: TRICALS with an age at onset of 54, not 62
+    (("diagnosis", "date"), 1730764800),          # seconds since 1970: read as 2024-11-05
+    (("visits", 0, "date"), "1730764800"),        # the same, as text
+])
+def test_a_number_is_not_read_as_a_date(run_cli: Any, tmp_path: Path, field: tuple[Any, ...], value: Any) -> None:
+    """Before: pydantic read a number (or a text of digits) as seconds since 1970, so ``date_of_birth: 0`` was
+    1 January 1970 and the TRICALS risk profile was computed on that age without a word. Now refused, naming the
+    field."""
+    def change(raw: dict[str, Any]) -> None:
+        target = raw
+        for key in field[:-1]:
+            target = target[key]
+        target[field[-1]] = value
+
+    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    _refused(r, "is a number, not a date", "YYYY-MM-DD", ".".join(str(k + 1 if isinstance(k, int) else k)
+                                                                 for k in field))
+
+
+def test_dates_as_written_still_read(run_cli: Any, tmp_path: Path) -> None:
+    """The control: the same record with its dates as written (YAML dates, ISO text, a partial onset) is assessed."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["diagnosis"]["date"] = "2024-11-05"
+
+    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["tricals"]["status"] == "assessed"
+
+
+@pytest.mark.parametrize("field", ["regions_involved.bulbar", "examination.date", "cognition.ecas.date"])
+def test_other_dates_in_the_future_are_refused(run_cli: Any, tmp_path: Path, field: str) -> None:
+    """Before: only the birth, onset, diagnosis, death and visit dates were checked against today. A bulbar involvement
+    typed as 2099 (for 2025) was never reached, so King's clinical stage was 2B while the ALSFRS-R items showed
+    three regions (stage 3); an examination or ECAS dated in the future was read as if done. Now refused."""
+    def change(raw: dict[str, Any]) -> None:
+        *parents, last = field.split(".")
+        target = raw
+        for key in parents:
+            target = target[key]
+        target[last] = dt.date(2099, 6, 10)
+
+    r = run_cli("clinical", _write(tmp_path, change))
+    _refused(r, field, "2099-06-10 is in the future")
+
+
+@pytest.mark.parametrize(("field", "when", "words"), [
+    ("examination.date", dt.date(1960, 1, 1), "before the date of birth"),
+    ("cognition.ecas.date", dt.date(1955, 1, 1), "before the date of birth"),
+])
+def test_examination_and_ecas_before_birth_are_refused(run_cli: Any, tmp_path: Path, field: str, when: dt.date,
+                                                        words: str) -> None:
+    """An examination or ECAS dated before the patient was born (1961-03-02 in the demo) is a typing error."""
+    def change(raw: dict[str, Any]) -> None:
+        *parents, last = field.split(".")
+        target = raw
+        for key in parents:
+            target = target[key]
+        target[last] = when
+
+    _refused(run_cli("clinical", _write(tmp_path, change)), field, words)
+
+
+def test_ecas_after_death_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """A death recorded before the ECAS date: one of the two dates is wrong (visits after death were refused already)."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["death_date"] = dt.date(2025, 12, 1)
+        raw["cognition"]["ecas"]["date"] = dt.date(2026, 1, 5)
+
+    _refused(run_cli("clinical", _write(tmp_path, change)), "cognition.ecas.date", "after the death date")
