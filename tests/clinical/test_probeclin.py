@@ -101,3 +101,27 @@ def test_ecas_after_death_is_refused(run_cli: Any, tmp_path: Path) -> None:
         raw["cognition"]["ecas"]["date"] = dt.date(2026, 1, 5)
 
     _refused(run_cli("clinical", _write(tmp_path, change)), "cognition.ecas.date", "after the death date")
+
+
+def test_an_examination_made_after_the_assessment_date_is_not_read(run_cli: Any) -> None:
+    """The demo record unchanged, assessed as of 2024-06-01, before its examination (2024-11-05) and ECAS
+    (2024-12-03). Before: "Revised El Escorial criteria: clinically probable ALS" and "Gold Coast: ALS (criteria
+    met)" as of a date on which nobody had examined the patient; the ECAS scores were shown without their date. Now
+    the criteria are not assessed, saying why, and the ECAS carries its later date."""
+    r = run_cli("clinical", EXAMPLE, "--format", "json", "--assessment-date", "2024-06-01")
+    assert r.code == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert a["criteria"] == []
+    why = [n["reason"] for n in a["not_assessed"] if n["what"].startswith("diagnostic criteria")]
+    assert why == ["the recorded examination is dated 2024-11-05, after the assessment date 2024-06-01"]
+    assert any("ECAS is dated 2024-12-03, after the assessment date 2024-06-01" in c for c in a["cognition"]["caveats"])
+    table = run_cli("clinical", EXAMPLE, "--assessment-date", "2024-06-01").stdout
+    assert "clinically probable ALS" not in table and "criteria met" not in table
+
+
+def test_the_examination_is_read_from_its_date_on(run_cli: Any) -> None:
+    """The control: as of the examination date itself the criteria are assessed as before."""
+    r = run_cli("clinical", EXAMPLE, "--format", "json", "--assessment-date", "2024-11-05")
+    assert r.code == 0, r.stderr
+    rees = [c for c in json.loads(r.stdout)["criteria"] if c["system"] == "revised_el_escorial"]
+    assert [c["category"] for c in rees] == ["probable"]

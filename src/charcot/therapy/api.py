@@ -89,7 +89,10 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         clinical["fvc_date"] = fvcs[-1].date
         if fvcs[-1].fvc_percent_confirmed:
             clinical["fvc_percent_confirmed"] = True
-    if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None:
+    # the category recorded at a diagnosis made after the matching date did not exist on that date; the examination's
+    # category is used only when the examination was made by then (the assessment's criteria say so)
+    if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None \
+            and case.diagnosis.date <= a.today:
         clinical["el_escorial"] = case.diagnosis.el_escorial_at_diagnosis.value
     else:
         rees = next((c for c in a.criteria if c.system == "revised_el_escorial"), None)
