@@ -35,3 +35,58 @@ def test_el_escorial_is_read_from_the_diagnosis_on(run_cli: Any) -> None:
     assert r.code == 0, r.stderr
     found = _criteria(json.loads(r.stdout), "Escorial")
     assert any(status == "met" and "clinically probable ALS" in why for _, status, why in found), found
+
+
+def _facts(tmp_path: Path, clinical: str) -> Path:
+    """Patient facts of a diagnosed 60-year-old with ALS (field names of ``charcot.therapy.model.Clinical``), with
+    the given lines added under ``clinical``."""
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("clinical:\n  affected: true\n  als_diagnosed: true\n  age: 60\n" + clinical)
+    return facts
+
+
+def _riluzole(result: dict[str, Any]) -> dict[str, Any]:
+    return next(m for m in result["therapies"] if m["name"].startswith("Riluzole"))
+
+
+def test_a_region_in_lower_case_is_read(run_cli: Any, tmp_path: Path) -> None:
+    """``region: eu`` in patient facts. Before: no regulatory record matched 'eu', so riluzole (approved in the EU)
+    was 'cannot decide: missing regulatory status in eu (not in the knowledge base)'. Now read as EU, as
+    ``--jurisdiction eu`` already was."""
+    r = run_cli("therapies", _facts(tmp_path, "  region: eu\n"), "--format", "json")
+    assert r.code == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["region"] == "EU"
+    assert _riluzole(result)["verdict"] == "eligible"
+
+
+def test_a_region_that_is_no_jurisdiction_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """``region: Europe``. Before: every approval 'cannot decide' with 'no regulatory record in Europe'. Now exit 2
+    naming the field and the codes to use."""
+    r = run_cli("therapies", _facts(tmp_path, "  region: Europe\n"))
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert "clinical.region" in r.stderr and "'Europe'" in r.stderr and "US, EU, UK" in r.stderr
+
+
+def test_a_country_name_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """``country: Germany``. Before: 'the patient's country (Germany) is not one of the jurisdictions charcot holds
+    regulatory records for', though Germany is in the EU. Now exit 2 asking for the two-letter code; ``de`` is read
+    as EU."""
+    r = run_cli("therapies", _facts(tmp_path, "  country: Germany\n"))
+    assert r.code == 2 and "clinical.country" in r.stderr and "two-letter" in r.stderr
+    ok = run_cli("therapies", _facts(tmp_path, "  country: de\n"), "--format", "json")
+    assert ok.code == 0, ok.stderr
+    assert json.loads(ok.stdout)["region"] == "EU"
+
+
+def test_a_misspelt_symptom_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """``symptoms: {pseudobulbar_afect: true}``. Before: the entry was ignored and Nuedexta said 'pseudobulbar affect
+    not recorded'. Now exit 2 naming the symptom and the names charcot reads; the right name decides the criterion."""
+    r = run_cli("therapies", _facts(tmp_path, "  region: US\n  symptoms: {pseudobulbar_afect: true}\n"))
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert "pseudobulbar_afect" in r.stderr and "pseudobulbar_affect" in r.stderr
+    ok = run_cli("therapies", _facts(tmp_path, "  region: US\n  symptoms: {pseudobulbar_affect: true}\n"),
+                 "--format", "json")
+    assert ok.code == 0, ok.stderr
+    statuses = [s for _, s, _ in _criteria(json.loads(ok.stdout), "pseudobulbar affect")]
+    assert statuses == ["met"]

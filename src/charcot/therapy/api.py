@@ -49,7 +49,47 @@ def load_facts(path: str | Path) -> PatientFacts:
     data = _read_mapping(path, "patient facts")
     result: PatientFacts = _validate(PatientFacts, data, path, "patient facts",
                                      "see the PatientFacts example in charcot/therapy/model.py")
-    return result
+    return _jurisdiction_as_written(result, Path(path))
+
+
+def _jurisdiction_as_written(facts: PatientFacts, path: Path) -> PatientFacts:
+    """The facts' region and country as the matching reads them (upper case), or an error naming the field. Read as
+    written, ``region: eu`` or ``region: Europe`` matched no regulatory record, so every approval was 'cannot
+    decide', and ``country: Germany`` was 'not one of the jurisdictions' though Germany is in the EU."""
+    from charcot.knowledge.schema.therapies import REGIONS
+
+    clinical = facts.clinical
+    update: dict[str, str] = {}
+    if clinical.region is not None:
+        update["region"] = clinical.region.strip().upper()
+        if update["region"] not in REGIONS:
+            raise InputError(f"region {clinical.region!r} is not a jurisdiction charcot holds regulatory records for",
+                             path=path, record="clinical.region",
+                             hint=f"use one of {', '.join(REGIONS)}, or give the country as a two-letter code "
+                                  "(country: DE)")
+    if clinical.country is not None:
+        update["country"] = clinical.country.strip().upper()
+        if len(update["country"]) != 2 or not update["country"].isascii() or not update["country"].isalpha():
+            raise InputError(f"country {clinical.country!r} is not an ISO 3166 two-letter code", path=path,
+                             record="clinical.country", hint="write the country as two letters, e.g. DE, FR, US")
+    unread = sorted(set(clinical.symptoms) - _symptoms_read())
+    if unread:  # a symptom no criterion reads (a typo of one that does) was silently 'not recorded'
+        raise InputError(f"symptom {unread[0]!r} is not read by any therapy or trial criterion",
+                         path=path, record=f"clinical.symptoms.{unread[0]}",
+                         hint="symptoms charcot reads: " + (", ".join(sorted(_symptoms_read())) or "none"))
+    return facts.model_copy(update={"clinical": clinical.model_copy(update=update)}) if update else facts
+
+
+def _symptoms_read() -> set[str]:
+    """The symptom names (``clinical.symptoms`` keys) the knowledge base's therapy and trial criteria read."""
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as Therapy
+    from charcot.knowledge.schema.trials import Record as Trial
+
+    kb = get_knowledge()
+    criteria = [c for t in kb.typed("therapies", Therapy) for c in (t.label.criteria if t.label else [])]
+    criteria += [c for t in kb.typed("trials", Trial) for c in t.criteria]
+    return {c.symptom for c in criteria if c.symptom}
 
 
 _CLINICAL_CASE_KEYS = {"visits", "onset", "date_of_birth", "diagnosis", "subject", "phenotypicFeatures"}
