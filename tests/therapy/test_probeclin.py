@@ -90,3 +90,44 @@ def test_a_misspelt_symptom_is_refused(run_cli: Any, tmp_path: Path) -> None:
     assert ok.code == 0, ok.stderr
     statuses = [s for _, s, _ in _criteria(json.loads(ok.stdout), "pseudobulbar affect")]
     assert statuses == ["met"]
+
+
+def _claim(tmp_path: Path, text: str) -> Path:
+    claim = tmp_path / "claim.yaml"
+    claim.write_text(text)
+    return claim
+
+
+def test_a_blank_claim_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """A claim whose text and intervention are blanks. Before: graded ("claim: ", AAN class IV, five red flags, the
+    natural-history check). Now exit 2: the claim's text is empty."""
+    r = run_cli("claim", "check", _claim(tmp_path, 'text: "   "\nintervention: "  "\n'))
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert "text is empty" in r.stderr
+
+
+def test_a_claim_for_other_diseases_is_not_compared_with_als(run_cli: Any, tmp_path: Path) -> None:
+    """A claim for hypertension and diabetes, not ALS (``diseases_treated``, a field of the claim schema). Before:
+    compared with a simulated untreated ALS series ("mean ALSFRS-R decline 5.13 points") as if it were an ALS claim.
+    Now the ALS natural-history check is not run and the grade says why; the design grade stands."""
+    r = run_cli("claim", "check", _claim(tmp_path, "text: Green tea lowered blood pressure in 30 patients.\n"
+                                                   "intervention: green tea\nn: 30\n"
+                                                   "diseases_treated: [hypertension, diabetes]\n"), "--format", "json")
+    assert r.code == 0, r.stderr
+    grade = json.loads(r.stdout)
+    assert grade["natural_history"] is None
+    assert "does not mention ALS" in grade["scope"] and "hypertension, diabetes" in grade["scope"]
+    assert grade["aan_class"] == "IV"
+
+
+def test_a_claim_naming_no_disease_says_it_is_read_as_an_als_claim(run_cli: Any, tmp_path: Path) -> None:
+    """A claim naming no disease. Before: compared with untreated ALS without a word. Now the comparison is kept (the
+    claim is brought to charcot for ALS) and the grade says it assumes so; a claim naming ALSFRS-R has no such note."""
+    r = run_cli("claim", "check", _claim(tmp_path, "text: Our patients felt stronger after the infusions.\n"
+                                                   "intervention: infusion\n"))
+    assert r.code == 0, r.stderr
+    assert "scope: the claim does not say which disease it concerns" in r.stdout
+    assert "natural-history check" in r.stdout
+    named = run_cli("claim", "check", _claim(tmp_path, "text: Patients lost fewer ALSFRS-R points after infusions.\n"
+                                                       "intervention: infusion\n"), "--format", "json")
+    assert named.code == 0 and json.loads(named.stdout)["scope"] is None

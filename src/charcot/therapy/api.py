@@ -216,6 +216,11 @@ def load_claim(path: str | Path) -> ClaimFields:
         data = data["claim"]
     result: ClaimFields = _validate(ClaimFields, data, path, "claim",
                                     "fields: text, intervention, intervention_class, design, n, control, outcome, ...")
+    for field in ("text", "intervention"):  # blank text was graded as a claim ("claim: ", Class IV, red flags)
+        if not getattr(result, field).strip():
+            raise InputError(f"the claim's {field} is empty", path=Path(path), record=field,
+                             hint="give the claim's words as the claimant wrote them (text) and what is offered "
+                                  "(intervention)")
     return result
 
 

@@ -82,7 +82,8 @@ def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
 
 
 def render_grade(g: ClaimGrade) -> str:
-    lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}", "",
+    lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}",
+             *([f"scope: {g.scope}"] if g.scope else []), "",
              f"AAN class {g.aan_class}: {g.aan_reason}", f"OCEBM level {g.ocebm_level}",
              f"ALSUntangled-style grades: Trials {g.alsuntangled_trials}"
              + (f", Cases {g.alsuntangled_cases}" if g.alsuntangled_cases else "") + f" ({g.alsuntangled_reason})",

@@ -303,6 +303,8 @@ class ClaimGrade(BaseModel):
     controlled_evidence: list[dict[str, str]]
     known_claims: list[str] = Field(default_factory=list)
     natural_history: NaturalHistoryResult | None = None
+    scope: str | None = Field(default=None, description="what the grade assumes about the disease the claim concerns, "
+                                                        "when the claim does not name ALS")
     verdict: str
     advice: str
     sources: list[str]
