@@ -125,3 +125,42 @@ def test_the_examination_is_read_from_its_date_on(run_cli: Any) -> None:
     assert r.code == 0, r.stderr
     rees = [c for c in json.loads(r.stdout)["criteria"] if c["system"] == "revised_el_escorial"]
     assert [c["category"] for c in rees] == ["probable"]
+
+
+def _niv(a: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {alert["key"]: alert for alert in a["care_alerts"] if alert["kind"] == "niv"}
+
+
+def test_niv_rules_read_the_latest_measurements_not_only_the_last_visit(run_cli: Any, tmp_path: Path) -> None:
+    """The demo record (FVC 48 %, SNIP 36, orthopnoea, nocturnal desaturation on 2025-11-18) with a weighing added a
+    week later (2025-11-25: weight and height only). Before: the NIV rules read only that last visit, so all three
+    were 'not established; not recorded: FVC < 50% predicted; …' though every rule was met a week earlier. Now each
+    measurement's latest value is read and the message names the visit it came from."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["visits"].append({"date": dt.date(2025, 11, 25), "weight_kg": 72.0, "height_m": 1.78})
+
+    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    assert r.code == 0, r.stderr
+    niv = _niv(json.loads(r.stdout))
+    assert {key: alert["status"] for key, alert in niv.items()} == {
+        "cms_medicare_rad": "criteria_met", "aan_2009": "criteria_met", "european_consensus_2003": "criteria_met"}
+    assert "FVC < 50% predicted" in niv["cms_medicare_rad"]["fired"]
+    assert "FVC of 2025-11-18" in niv["cms_medicare_rad"]["message"]
+
+
+def test_an_old_normal_result_does_not_make_a_niv_rule_not_met(run_cli: Any, tmp_path: Path) -> None:
+    """The control for the rule above: FVC 92 % and normal oximetry only at the first visit (2024-11-05), later visits
+    without respiratory tests, assessed as of 2025-05-20 (196 days later). A normal result that old is not read:
+    the rules stay 'not established', never 'not met'."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["visits"][0]["nocturnal_desaturation"] = False
+        raw["visits"] = raw["visits"][:3]
+        for visit in raw["visits"][1:]:
+            for key in ("fvc_percent_predicted", "fvc_reference_equation", "snip_cmh2o"):
+                visit.pop(key, None)
+
+    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    assert r.code == 0, r.stderr
+    niv = _niv(json.loads(r.stdout))
+    assert niv["cms_medicare_rad"]["status"] == "insufficient_data"
+    assert niv["european_consensus_2003"]["status"] != "criteria_not_met"
