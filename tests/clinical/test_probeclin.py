@@ -164,3 +164,21 @@ def test_an_old_normal_result_does_not_make_a_niv_rule_not_met(run_cli: Any, tmp
     niv = _niv(json.loads(r.stdout))
     assert niv["cms_medicare_rad"]["status"] == "insufficient_data"
     assert niv["european_consensus_2003"]["status"] != "criteria_not_met"
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    (lambda raw: raw["onset"].update(regoin=raw["onset"].pop("region")), "onset.regoin",
+     "unknown field 'regoin' (did you mean 'region'?)"),
+    (lambda raw: raw["visits"][0].update(fvc_percent_predictd=raw["visits"][0].pop("fvc_percent_predicted")),
+     "visits.1.fvc_percent_predictd", "did you mean 'fvc_percent_predicted'?"),
+    (lambda raw: raw["visits"][0]["alsfrs_r"].update(total=43), "visits.1.alsfrs_r.total",
+     "the ALSFRS-R total is not entered"),
+    (lambda raw: raw["visits"][0]["alsfrs_r"].pop("q7"), "visits.1.alsfrs_r.q7", "required field 'q7' is missing"),
+])
+def test_a_misspelt_or_missing_field_is_named_in_words(run_cli: Any, tmp_path: Path, change: Any, field: str,
+                                                        words: str) -> None:
+    """A misspelt field (onset 'regoin', 'fvc_percent_predictd'), an ALSFRS-R total beside the items, a missing item.
+    Before: pydantic's 'Extra inputs are not permitted' or 'Field required', and for 'regoin' the missing 'region'
+    was reported first ("onset.region: Field required (and 1 more problem)"), hiding the typo. Now the unknown field
+    is reported first, with the nearest known name and the fields allowed there."""
+    _refused(run_cli("clinical", _write(tmp_path, change)), field, words)

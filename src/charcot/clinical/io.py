@@ -5,12 +5,13 @@ Every problem becomes an ``InputError`` naming the file and the field (``visits.
 
 from __future__ import annotations
 
+import difflib
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from charcot.clinical.model import ClinicalCase, years_between
 from charcot.errors import InputError
@@ -33,10 +34,54 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc)
 
 
+def _fields_at(model: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """The field names of the record model reached by following ``loc`` from ``model`` ([] when not a model)."""
+    for step in loc:
+        if isinstance(step, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        field = model.model_fields.get(step)
+        if field is None:
+            return []
+        model = _record_model(field.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _record_model(annotation: Any) -> Any:
+    """The model inside an annotation (``X | None``, ``list[X]``, ``dict[K, X]``), or None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in reversed(get_args(annotation)):
+        found = _record_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_problem(err: Any, model: Any) -> str | None:
+    """An unknown or missing field in the user's words, naming the fields known at that place and the nearest one
+    to a misspelt name (pydantic says only 'Extra inputs are not permitted' or 'Field required'), or None."""
+    loc = tuple(err["loc"])
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    name = loc[-1]
+    if err["type"] == "missing":
+        return f"required field {name!r} is missing"
+    if err["type"] != "extra_forbidden":
+        return None
+    known = [f for f in _fields_at(model, loc[:-1]) if f != "precision"]  # the onset's precision is derived
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    total = loc[-2:-1] == ("alsfrs_r",) and "q1" in known
+    return (f"unknown field {name!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+            + (" (the ALSFRS-R total is not entered: it is the sum of the 12 items)" if total else "")
+            + (f"; the fields here are: {', '.join(known)}" if known else ""))
+
+
 def validation_error(exc: ValidationError, path: Path) -> InputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt field is reported before the required field it leaves missing ('regoin' before 'region')
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     field = _field_path(tuple(err["loc"]))
-    message = str(err["msg"]).removeprefix("Value error, ")
+    message = field_problem(err, ClinicalCase) or str(err["msg"]).removeprefix("Value error, ")
     if str(err["type"]).startswith("date"):
         # pydantic's 'Input should be a valid date or datetime, input is too short' in the user's words
         why = (err.get("ctx") or {}).get("error")
