@@ -182,3 +182,16 @@ def test_a_misspelt_or_missing_field_is_named_in_words(run_cli: Any, tmp_path: P
     was reported first ("onset.region: Field required (and 1 more problem)"), hiding the typo. Now the unknown field
     is reported first, with the nearest known name and the fields allowed there."""
     _refused(run_cli("clinical", _write(tmp_path, change)), field, words)
+
+
+def test_the_table_states_units_and_scales(run_cli: Any) -> None:
+    """The demo record's terminal table. Before: 'dx 5.43' without a unit, 'ECAS total: 108' without its maximum,
+    'slope (two point first last)' (an internal method id with spaces) and '[niv]' (an alert id). Now each number
+    carries its unit or scale and the labels are words."""
+    table = run_cli("clinical", EXAMPLE).stdout
+    assert "dx 5.43 months" in table
+    assert "ECAS total: 108 of 136" in table and "ECAS ALS-specific: 80 of 100" in table
+    assert "ECAS ALS-non-specific: 28 of 36" in table
+    assert "items 0-4, total 0-48" in table
+    assert "slope (first to last visit): -1.61 ALSFRS-R points/month" in table
+    assert "[NIV] criteria met" in table and "[niv]" not in table and "two point first last" not in table
