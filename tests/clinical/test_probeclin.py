@@ -190,8 +190,9 @@ def test_the_table_states_units_and_scales(run_cli: Any) -> None:
     carries its unit or scale and the labels are words."""
     table = run_cli("clinical", EXAMPLE).stdout
     assert "dx 5.43 months" in table
-    assert "ECAS total: 108 of 136" in table and "ECAS ALS-specific: 80 of 100" in table
-    assert "ECAS ALS-non-specific: 28 of 36" in table
+    assert "ECAS total: 108 (borderline; abnormal at or below 105; scale 0-136)" in table
+    assert "ECAS ALS-specific: 80 (borderline; abnormal at or below 77; scale 0-100)" in table
+    assert "ECAS ALS-non-specific: 28 (normal; abnormal at or below 24; scale 0-36)" in table
     assert "items 0-4, total 0-48" in table
     assert "slope (first to last visit): -1.61 ALSFRS-R points/month" in table
     assert "[NIV] criteria met" in table and "[niv]" not in table and "two point first last" not in table

@@ -108,8 +108,8 @@ def table(a: ClinicalAssessment) -> str:
     else:
         for score in cog.ecas:
             top = _ecas_max(score.score)
-            add(f"  ECAS {_ECAS_SCORE_WORDS.get(score.score, score.score)}: {score.value}"
-                f"{f' of {top}' if top else ''} ({score.result}; abnormal at or below {score.cutoff})")
+            add(f"  ECAS {_ECAS_SCORE_WORDS.get(score.score, score.score)}: {score.value} ({score.result}; "
+                f"abnormal at or below {score.cutoff}{f'; scale 0-{top}' if top else ''})")
         category = cog.strong_category_recorded or cog.strong_category_derived
         if category is not None:
             how = "recorded" if cog.strong_category_recorded is not None else "derived from the findings"
