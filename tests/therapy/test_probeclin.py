@@ -131,3 +131,12 @@ def test_a_claim_naming_no_disease_says_it_is_read_as_an_als_claim(run_cli: Any,
     named = run_cli("claim", "check", _claim(tmp_path, "text: Patients lost fewer ALSFRS-R points after infusions.\n"
                                                        "intervention: infusion\n"), "--format", "json")
     assert named.code == 0 and json.loads(named.stdout)["scope"] is None
+
+
+def test_an_unknown_jurisdiction_names_the_option(run_cli: Any) -> None:
+    """``--jurisdiction DE`` (a country, not a jurisdiction) on the demo record. Before: "unknown region 'DE'",
+    naming neither the option nor how a country is given. Now the option is named and the hint says the country
+    goes in the case; nothing is printed on standard output."""
+    r = run_cli("therapies", EXAMPLE, "--jurisdiction", "DE")
+    assert r.code == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert "--jurisdiction 'DE'" in r.stderr and "country" in r.stderr

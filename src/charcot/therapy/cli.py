@@ -142,6 +142,16 @@ def register(app: typer.Typer) -> None:
         chosen = resolve_format(fmt, output)
         when = date_option(as_of, "--as-of")  # a matching date may lie ahead (planning); past_date would refuse it
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        if where is not None:
+            from charcot.errors import InputError
+            from charcot.knowledge.schema.therapies import REGIONS
+
+            if where.strip().upper() not in REGIONS:  # before: "unknown region 'DE'", naming neither option nor file
+                given = "--jurisdiction" if jurisdiction else "the configuration's 'jurisdiction'"
+                raise InputError(f"{given} {where!r} is not a jurisdiction charcot holds regulatory records for",
+                                 hint=f"use one of {', '.join(REGIONS)}; a country (e.g. DE) is given as the "
+                                      "case's country, which selects its jurisdiction")
+            where = where.strip()
         # a clinical case's facts (durations, how recent each measurement is) are taken on the matching date
         facts, on = load_case_facts_on(case, when)
         result = match(facts, region=where.upper() if where else None, as_of=when or on)
