@@ -196,3 +196,16 @@ def test_the_table_states_units_and_scales(run_cli: Any) -> None:
     assert "items 0-4, total 0-48" in table
     assert "slope (first to last visit): -1.61 ALSFRS-R points/month" in table
     assert "[NIV] criteria met" in table and "[niv]" not in table and "two point first last" not in table
+
+
+@pytest.mark.parametrize(("field", "name"), [("snip_cmh2o", "SNIP"), ("mip_cmh2o", "MIP")])
+def test_a_negative_inspiratory_pressure_says_how_to_write_it(run_cli: Any, tmp_path: Path, field: str,
+                                                               name: str) -> None:
+    """SNIP or MIP written as the negative pressure the device shows (-58 cmH2O) at the demo's third visit. Before:
+    "Input should be greater than or equal to 0", not saying how to write it. Now the error says it is recorded as
+    a magnitude and gives the number to write."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["visits"][2][field] = -58
+
+    _refused(run_cli("clinical", _write(tmp_path, change)), f"visits.3.{field}", f"{name} is recorded as a magnitude",
+             "write 58")

@@ -313,6 +313,16 @@ class Visit(_Strict):
 
     _weight_in_kg = field_validator("weight_kg")(_plausible_weight)
 
+    @field_validator("snip_cmh2o", "mip_cmh2o", mode="before")
+    @classmethod
+    def _pressure_magnitude(cls, value: Any, info: ValidationInfo) -> Any:
+        # inspiratory pressures are often written negative (-58 cmH2O); the rules compare magnitudes (SNIP < 40)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            name = "SNIP" if info.field_name == "snip_cmh2o" else "MIP"
+            raise ValueError(f"{name} {value:g} cmH2O is negative: {name} is recorded as a magnitude (write "
+                             f"{-value:g} for {value:g} cmH2O)")
+        return value
+
     @field_validator("fvc_percent_predicted")
     @classmethod
     def _fvc_is_a_percentage(cls, value: float | None, info: ValidationInfo) -> float | None:
