@@ -209,3 +209,19 @@ def test_a_negative_inspiratory_pressure_says_how_to_write_it(run_cli: Any, tmp_
 
     _refused(run_cli("clinical", _write(tmp_path, change)), f"visits.3.{field}", f"{name} is recorded as a magnitude",
              "write 58")
+
+
+def test_a_phenopacket_problem_names_the_measurement(run_cli: Any, tmp_path: Path) -> None:
+    """The fictional demo Phenopacket ``tests/data/clinical/example_phenopacket.json`` with its first ALSFRS-R item 3
+    measurement set to 5. Before: "record visits.1.alsfrs_r.q3", a path that does not exist in a Phenopacket (its
+    visits are built from measurements). Now the measurement is named by its place, assay and time."""
+    packet = json.loads((EXAMPLE.parent / "example_phenopacket.json").read_text())
+    place, measurement = next((i, m) for i, m in enumerate(packet["measurements"], start=1)
+                              if m["assay"]["id"] == "CHARCOT:alsfrs_r_q3")
+    measurement["value"]["quantity"]["value"] = 5
+    when = measurement["timeObserved"]["timestamp"][:10]
+    case = tmp_path / "packet.json"
+    case.write_text(json.dumps(packet))
+    r = run_cli("clinical", case)
+    _refused(r, f"measurements.{place} (CHARCOT:alsfrs_r_q3 at {when})", "less than or equal to 4")
+    assert "visits.1" not in r.stderr

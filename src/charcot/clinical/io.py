@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, get_args
@@ -76,11 +77,14 @@ def field_problem(err: Any, model: Any) -> str | None:
             + (f"; the fields here are: {', '.join(known)}" if known else ""))
 
 
-def validation_error(exc: ValidationError, path: Path) -> InputError:
+def validation_error(exc: ValidationError, path: Path,
+                     locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> InputError:
+    """The first problem of ``exc`` as an InputError; ``locate`` names the place in the user's file when it is not
+    the record's field path (a Phenopacket's measurement, from which the visits were built)."""
     errors = exc.errors()
     # a misspelt field is reported before the required field it leaves missing ('regoin' before 'region')
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    field = _field_path(tuple(err["loc"]))
+    field = (locate(tuple(err["loc"])) if locate else None) or _field_path(tuple(err["loc"]))
     message = field_problem(err, ClinicalCase) or str(err["msg"]).removeprefix("Value error, ")
     if str(err["type"]).startswith("date"):
         # pydantic's 'Input should be a valid date or datetime, input is too short' in the user's words
@@ -93,13 +97,14 @@ def validation_error(exc: ValidationError, path: Path) -> InputError:
                       hint="see docs/CLINICAL.md for the clinical record format (visit numbers are 1-based)")
 
 
-def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
+def case_from_mapping(raw: Any, path: Path,
+                      locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> ClinicalCase:
     if not isinstance(raw, dict):
         raise InputError("expected a mapping at the top level", path=path)
     try:
         case = ClinicalCase.model_validate(raw)
     except ValidationError as exc:
-        raise validation_error(exc, path) from exc
+        raise validation_error(exc, path, locate) from exc
     _check_not_in_future(case, path)
     from charcot.structured import check_hpo_ids
 
@@ -225,6 +230,7 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
     case["onset"] = {"date": _timestamp_date(onset_ts, path, "diseases.1.onset"), "region": _ONSET_SITES[site]}
 
     visits: dict[date, dict[str, Any]] = {}
+    origin: dict[tuple[date, str], str] = {}  # (visit date, item or field) -> the measurement it came from
     for index, measurement in enumerate(raw.get("measurements", [])):
         field = f"measurements.{index + 1}"
         assay_id = str((measurement.get("assay") or {}).get("id", ""))
@@ -249,6 +255,7 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         visit = visits.setdefault(when, {"date": when})
         # one value per item and time: a second one would silently replace the first
         target, key = (visit.setdefault("alsfrs_r", {}), name.removeprefix("alsfrs_r_")) if name in _ITEMS else (visit, name)
+        origin[(when, key)] = f"{field} ({assay_id} at {when.isoformat()})"
         if key in target:
             raise InputError(f"{name} is measured twice at {when.isoformat()} ({target[key]:g} and {float(number):g})",
                              path=path, record=field, hint="keep one measurement per item and time")
@@ -264,7 +271,17 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             raise InputError(f"unknown charcot assay {assay_id!r}", path=path, record=field,
                              hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS |
                                                                {"als_diagnosis", "fvc_percent_confirmed"})))
-    case["visits"] = [visits[d] for d in sorted(visits)]
+    dates = sorted(visits)
+    case["visits"] = [visits[d] for d in dates]
     case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])
                                 if not f.get("excluded") and (f.get("type") or {}).get("id")})
-    return case_from_mapping(case, path)
+
+    def locate(loc: tuple[int | str, ...]) -> str | None:
+        """A problem in a visit as the measurement(s) it was built from: the file has no 'visits.1.alsfrs_r.q3'."""
+        if len(loc) < 2 or loc[0] != "visits" or not isinstance(loc[1], int) or loc[1] >= len(dates):
+            return None
+        when = dates[loc[1]]
+        key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), None)
+        return origin.get((when, key or "")) or f"the measurements at {when.isoformat()}"
+
+    return case_from_mapping(case, path, locate)
