@@ -140,3 +140,41 @@ def test_an_unknown_jurisdiction_names_the_option(run_cli: Any) -> None:
     r = run_cli("therapies", EXAMPLE, "--jurisdiction", "DE")
     assert r.code == 2 and r.stdout == "" and "Traceback" not in r.stderr
     assert "--jurisdiction 'DE'" in r.stderr and "country" in r.stderr
+
+
+_YEAR_ONSET = """id: probe-year-onset
+sex: female
+date_of_birth: 1960-01-01
+onset: {date: "2025", region: bulbar}
+diagnosis: {date: 2025-09-01}
+"""
+
+
+def _duration_criteria(result: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {c["description"]: (c["status"], c["reason"]) for m in result["trials"] for c in m["criteria"]
+            if c["id"] == "duration" or "since symptom onset" in c["description"]}
+
+
+def test_an_onset_known_to_the_year_does_not_decide_a_close_duration(run_cli: Any, tmp_path: Path) -> None:
+    """A clinical record written here (field names of docs/CLINICAL.md) whose onset is known to the year only (2025)
+    and diagnosed 2025-09-01, matched as of 2026-09-01: symptoms began between 2025-01-01 and 2025-09-01, so the
+    disease duration is 12 to 20 months. Before: the completed onset (1 July) gave 14 months and CENTAUR's
+    "18 months or less since symptom onset" was 'met'. Now it is unknown, with the range; a limit the whole range
+    meets (HEALEY's 24 months) stays met."""
+    case = tmp_path / "case.yaml"
+    case.write_text(_YEAR_ONSET)
+    r = run_cli("therapies", case, "--all", "--as-of", "2026-09-01", "--format", "json")
+    assert r.code == 0, r.stderr
+    found = _duration_criteria(json.loads(r.stdout))
+    status, why = found["18 months or less since symptom onset"]
+    assert status == "unknown" and "12.0 to 20.0" in why
+    assert any(s == "met" and "24" in d for d, (s, _) in found.items())
+
+
+def test_an_onset_known_to_the_year_decides_when_the_whole_range_does(run_cli: Any, tmp_path: Path) -> None:
+    """The control: the same record matched as of 2026-06-01 (9 to 17 months) meets the 18-month limit."""
+    case = tmp_path / "case.yaml"
+    case.write_text(_YEAR_ONSET)
+    r = run_cli("therapies", case, "--all", "--as-of", "2026-06-01", "--format", "json")
+    assert r.code == 0, r.stderr
+    assert _duration_criteria(json.loads(r.stdout))["18 months or less since symptom onset"][0] == "met"

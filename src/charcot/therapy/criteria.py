@@ -263,8 +263,25 @@ def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> Crite
     if stale is not None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
                                                    "measured recently: re-measure", missing=f"a recent {label}")
+    span = facts.clinical.disease_duration_range_months
+    if value is not None and c.kind is CriterionKind.DURATION and span is not None and span[0] != span[1]:
+        # an onset known to the month or year: the duration is a range, decided only when the whole range is
+        shortest, longest = span
+        inside = within(c, shortest) and within(c, longest)
+        above = c.max is not None and (shortest >= c.max if c.max_exclusive else shortest > c.max)
+        below = c.min is not None and (longest <= c.min if c.min_exclusive else longest < c.min)
+        what = (f"{label} is {shortest:.1f} to {longest:.1f} (symptom onset known to the month or year only; "
+                f"{value:g} from the completed date)")
+        if inside:
+            return _result(c, CriterionStatus.MET, f"{what}; needs {bound}{unit}")
+        if above or below:
+            return _result(c, CriterionStatus.FAILED, f"{what}; needs {bound}{unit}")
+        return _result(c, CriterionStatus.UNKNOWN, f"{what}: the onset date does not decide whether it is {bound}"
+                                                   f"{unit}; record the onset date more precisely",
+                       missing="the symptom onset date to the day")
     if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None and c.min is None:
-        onset = facts.clinical.disease_duration_months
+        # the longest duration the onset allows bounds the time since diagnosis
+        onset = span[1] if span is not None else facts.clinical.disease_duration_months
         if onset is not None and within(c, onset):
             # diagnosis comes after onset, so time since diagnosis is at most time since onset (an upper bound
             # only: it says nothing about a lower one, so a criterion with a minimum stays unknown)

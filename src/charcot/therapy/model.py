@@ -106,6 +106,10 @@ class Clinical(UserRecord):
     el_escorial: Literal["definite", "probable", "probable_laboratory_supported", "possible", "not_met"] | None = Field(
         default=None, description="revised El Escorial category (at diagnosis, else from the recorded examination)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
+    disease_duration_range_months: tuple[float, float] | None = Field(
+        default=None, description="the shortest and longest disease duration the onset date allows, when the onset is "
+                                  "known to the month or year only: a criterion on the duration is met or failed only "
+                                  "when the whole range is")
     months_since_diagnosis: float | None = Field(default=None, ge=0)
     progression_rate: float | None = Field(
         default=None, ge=0, description="ALSFRS-R points lost per month since onset; computed from alsfrs_r and "
@@ -144,6 +148,11 @@ class Clinical(UserRecord):
         if (self.months_since_diagnosis is not None and self.disease_duration_months is not None
                 and self.months_since_diagnosis > self.disease_duration_months):
             raise ValueError("months_since_diagnosis is longer than disease_duration_months (diagnosis before onset)")
+        span = self.disease_duration_range_months
+        if span is not None and not (0 <= span[0] <= span[1] and (self.disease_duration_months is None or
+                                                                   span[0] <= self.disease_duration_months <= span[1])):
+            raise ValueError(f"disease_duration_range_months {list(span)} must be [shortest, longest], from 0, and "
+                             "contain disease_duration_months")
         return self
 
 
