@@ -178,3 +178,17 @@ def test_an_onset_known_to_the_year_decides_when_the_whole_range_does(run_cli: A
     r = run_cli("therapies", case, "--all", "--as-of", "2026-06-01", "--format", "json")
     assert r.code == 0, r.stderr
     assert _duration_criteria(json.loads(r.stdout))["18 months or less since symptom onset"][0] == "met"
+
+
+def test_the_assumed_time_frame_of_a_claim_is_stated(run_cli: Any, tmp_path: Path) -> None:
+    """A claim giving no time frame ("70% of our ALS patients improved"). Before: compared with 6 months of untreated
+    ALS, the 6 months shown only as a parameter while the series size, also assumed, was listed as an assumption.
+    Now the time frame is listed as assumed too; a claim that gives one (3 months) has no such line."""
+    r = run_cli("claim", "check", _claim(tmp_path, 'text: "70% of our ALS patients improved"\n'
+                                                   "intervention: stem cells\nresponder_fraction: 0.7\n"))
+    assert r.code == 0, r.stderr
+    assert "assumption: the claim gives no time frame: 6 months assumed" in r.stdout
+    given = run_cli("claim", "check", _claim(tmp_path, 'text: "70% of our ALS patients improved"\n'
+                                                       "intervention: stem cells\nresponder_fraction: 0.7\n"
+                                                       "timeframe_months: 3\n"))
+    assert given.code == 0 and "no time frame" not in given.stdout and "3 months" in given.stdout

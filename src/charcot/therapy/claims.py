@@ -226,6 +226,8 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
         nh = simulate_natural_history(n_simulated, months, seed, baseline_worst_of=2,
                                       claim_responder_fraction=claim.responder_fraction,
                                       claim_series_size=claim.n)
+        if claim.timeframe_months is None:  # the period compared is charcot's choice, and the grade says so
+            nh.assumptions.insert(0, f"the claim gives no time frame: {months:g} months assumed (timeframe_months)")
     certainty = {"I": "moderate to high (one Class I study; needs replication)", "II": "low to moderate",
                  "III": "low", "IV": "very low"}[aan]
     if aan == "IV":
