@@ -225,3 +225,22 @@ def test_a_phenopacket_problem_names_the_measurement(run_cli: Any, tmp_path: Pat
     r = run_cli("clinical", case)
     _refused(r, f"measurements.{place} (CHARCOT:alsfrs_r_q3 at {when})", "less than or equal to 4")
     assert "visits.1" not in r.stderr
+
+
+def test_an_old_weight_and_swallowing_score_do_not_make_the_gastrostomy_alert_not_met(run_cli: Any,
+                                                                                      tmp_path: Path) -> None:
+    """The demo record cut to its first two visits (weights 80.5 and 79.0 kg of a premorbid 82, swallowing 4), assessed
+    as of 2025-11-18, 280 days after the last of them. Before: "criteria not met: no gastrostomy trigger recorded"
+    from values nine months old. Now 'insufficient data', naming the date and asking for new values; assessed as of
+    the last visit itself it is still 'criteria not met'."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["visits"] = raw["visits"][:2]
+
+    case = _write(tmp_path, change)
+    r = run_cli("clinical", case, "--format", "json", "--assessment-date", "2025-11-18")
+    assert r.code == 0, r.stderr
+    alert = next(a for a in json.loads(r.stdout)["care_alerts"] if a["kind"] == "gastrostomy")
+    assert alert["status"] == "insufficient_data" and "2025-02-11" in alert["message"]
+    fresh = run_cli("clinical", case, "--format", "json", "--assessment-date", "2025-02-11")
+    assert next(a for a in json.loads(fresh.stdout)["care_alerts"]
+                if a["kind"] == "gastrostomy")["status"] == "criteria_not_met"

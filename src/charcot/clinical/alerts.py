@@ -201,6 +201,7 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
                           message="gastrostomy in place", sources=["S-EFNS12"])]
     fired: list[str] = []
     missing: list[str] = []
+    used: list[date] = []  # when each value read for a 'not met' was measured
     weight, when = _latest(visits, "weight_kg")
     if weight is None or case.premorbid_weight_kg is None:
         missing.append("weight loss from premorbid weight (needs premorbid and current weight)")
@@ -209,14 +210,20 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         loss = round(100 * (case.premorbid_weight_kg - weight) / case.premorbid_weight_kg, 9)
         if loss >= 10:
             fired.append(f"weight loss {loss:.1f}% from premorbid (>= 10%)")
+        elif when is not None:
+            used.append(when)
     bmi = None
     for v in reversed(visits):
         if v.bmi is not None:
             bmi = v.bmi
+            used.append(v.date)
             break
     if bmi is not None and round(bmi, 9) < 18.5:  # 47.36 kg at 1.6 m is 18.5, 18.499999999999996 in floating point
         fired.append(f"BMI {bmi:.1f} < 18.5")
-    swallow = next((v.alsfrs_r.q3 for v in reversed(visits) if v.alsfrs_r is not None), None)
+    swallow_visit = next((v for v in reversed(visits) if v.alsfrs_r is not None), None)
+    swallow = swallow_visit.alsfrs_r.q3 if swallow_visit is not None and swallow_visit.alsfrs_r is not None else None
+    if swallow_visit is not None:
+        used.append(swallow_visit.date)
     if swallow is None:
         missing.append("ALSFRS-R swallowing item")
     elif swallow <= 2:
@@ -227,6 +234,15 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         note = f" Latest FVC {fvc:.0f}%: guidelines advise placing the gastrostomy before FVC falls below 50%."
     status = "criteria_met" if fired else ("insufficient_data" if missing else "criteria_not_met")
     message = ("discuss gastrostomy: " + "; ".join(fired) + "." + note) if fired else "no gastrostomy trigger recorded"
+    oldest = min(used, default=None)
+    if status == "criteria_not_met" and oldest is not None and (today - oldest).days > FVC_RECENT_DAYS:
+        # a trigger not met by a weight or swallowing score that old says nothing of today (as for the NIV rules)
+        status = "insufficient_data"
+        message = (f"no gastrostomy trigger in the values recorded, but the oldest of them is from "
+                   f"{oldest.isoformat()}, more than {FVC_RECENT_DAYS} days before {today.isoformat()}: re-weigh and "
+                   "re-score swallowing")
+        missing.append(f"weight and ALSFRS-R swallowing item from the {FVC_RECENT_DAYS} days before "
+                       f"{today.isoformat()}")
     return [CareAlert(key="gastrostomy", kind="gastrostomy", status=status, message=message, fired=fired,
                       missing_data=missing, visit_date=when, sources=["S-EFNS12", "S-Mil09"],
                       confidence="unverified")]
