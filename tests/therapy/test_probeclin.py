@@ -192,3 +192,18 @@ def test_the_assumed_time_frame_of_a_claim_is_stated(run_cli: Any, tmp_path: Pat
                                                        "intervention: stem cells\nresponder_fraction: 0.7\n"
                                                        "timeframe_months: 3\n"))
     assert given.code == 0 and "no time frame" not in given.stdout and "3 months" in given.stdout
+
+
+def test_the_claim_check_shows_no_internal_therapy_keys(run_cli: Any, data_dir: Path) -> None:
+    """The synthetic stem-cell testimonial claim ``tests/data/therapy/claim_testimonial_cure.yaml`` (unchanged).
+    Before: the controlled-evidence lines ended in charcot's own keys ("[msc_academic_phase1]",
+    "[unregulated_stem_cell_products]"), which the therapies listing already hides. Now only registry ids (NCT…) are
+    shown; the JSON keeps the keys."""
+    r = run_cli("claim", "check", data_dir / "therapy" / "claim_testimonial_cure.yaml")
+    assert r.code == 0, r.stderr
+    section = r.stdout.split("controlled evidence in the knowledge base")[1].split("natural-history check")[0]
+    assert "[msc_academic_phase1]" not in section and "[unregulated_stem_cell_products]" not in section
+    assert "[NCT" in section and "Autologous bone-marrow mesenchymal stem cells" in section
+    grade = json.loads(run_cli("claim", "check", data_dir / "therapy" / "claim_testimonial_cure.yaml",
+                               "--format", "json").stdout)
+    assert "msc_academic_phase1" in {e["id"] for e in grade["controlled_evidence"]}

@@ -81,6 +81,11 @@ def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _registry_id(ident: str) -> str:
+    """`` [NCT...]`` for a registry id, nothing for one of charcot's own keys."""
+    return f" [{ident}]" if ident.startswith("NCT") else ""
+
+
 def render_grade(g: ClaimGrade) -> str:
     lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}",
              *([f"scope: {g.scope}"] if g.scope else []), "",
@@ -90,7 +95,8 @@ def render_grade(g: ClaimGrade) -> str:
              f"certainty: {g.certainty}", f"verdict: {g.verdict}", "", f"red flags ({len(g.red_flags)}):"]
     lines += [f"  - {f.label}: {f.reason} [{', '.join(f.sources)}]" for f in g.red_flags] or ["  none found"]
     lines += ["", "controlled evidence in the knowledge base for this intervention:"]
-    lines += [f"  - {e['name']} [{e['id']}]: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
+    # registry ids (NCT...) are shown; charcot's own therapy keys are not clinician text (as in render_matches)
+    lines += [f"  - {e['name']}{_registry_id(e['id'])}: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
               for e in g.controlled_evidence] or ["  none recorded"]
     nh = g.natural_history
     if nh is not None:
