@@ -244,3 +244,14 @@ def test_an_old_weight_and_swallowing_score_do_not_make_the_gastrostomy_alert_no
     fresh = run_cli("clinical", case, "--format", "json", "--assessment-date", "2025-02-11")
     assert next(a for a in json.loads(fresh.stdout)["care_alerts"]
                 if a["kind"] == "gastrostomy")["status"] == "criteria_not_met"
+
+
+def test_an_onset_precision_written_by_the_user_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """``onset: {date: 2024-02-15, precision: year}``: the precision is derived from how the date is written.
+    Before: accepted, and the note read "onset date known to the year only; taken as 2024-02-15 (the middle of the
+    part of the year before the record's first dated event)", a completion nobody made. Now refused, saying to
+    write the date as precisely as it is known."""
+    def change(raw: dict[str, Any]) -> None:
+        raw["onset"] = {"date": dt.date(2024, 2, 15), "precision": "year", "region": "upper_limb"}
+
+    _refused(run_cli("clinical", _write(tmp_path, change)), "onset", "'precision' is not written")

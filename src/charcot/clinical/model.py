@@ -162,7 +162,12 @@ class Onset(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _partial(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "date" in data and "precision" not in data:
+        if isinstance(data, dict) and "precision" in data:
+            # derived from how the date is written: a precision written beside a full date gave the note "known to
+            # the year only; taken as 2024-02-15 (the middle of …)", a date nobody completed
+            raise ValueError("'precision' is not written: it is read from the date (YYYY-MM-DD, YYYY-MM or YYYY); "
+                             "write the onset date as precisely as it is known and remove 'precision'")
+        if isinstance(data, dict) and "date" in data:
             parsed, precision = parse_partial_date(data["date"])
             data = {**data, "date": parsed, "precision": precision}
         return data
