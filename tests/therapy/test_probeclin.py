@@ -207,3 +207,19 @@ def test_the_claim_check_shows_no_internal_therapy_keys(run_cli: Any, data_dir: 
     grade = json.loads(run_cli("claim", "check", data_dir / "therapy" / "claim_testimonial_cure.yaml",
                                "--format", "json").stdout)
     assert "msc_academic_phase1" in {e["id"] for e in grade["controlled_evidence"]}
+
+
+def test_an_onset_known_to_the_year_does_not_decide_a_close_decline_rate(run_cli: Any, tmp_path: Path) -> None:
+    """The year-only onset record above with one visit on its diagnosis date (2025-09-01, ALSFRS-R 46), matched as of
+    2025-10-01. The decline since onset is 2 points over 0 to 8 months: at least 0.25 points/month, with no upper
+    bound. Before: the completed onset (1 July) gave 0.98 and AB19001's "ALSFRS-R decline from onset to screening
+    above 0.3 points/month" was 'met'. Now unknown, with the range."""
+    case = tmp_path / "case.yaml"
+    case.write_text(_YEAR_ONSET + "visits:\n  - date: 2025-09-01\n    alsfrs_r: {q1: 3, q2: 4, q3: 3, q4: 4, q5a: 4, "
+                                  "q6: 4, q7: 4, q8: 4, q9: 4, q10: 4, q11: 4, q12: 4}\n")
+    r = run_cli("therapies", case, "--all", "--as-of", "2025-10-01", "--format", "json")
+    assert r.code == 0, r.stderr
+    rate = [(c["status"], c["reason"]) for m in json.loads(r.stdout)["trials"] for c in m["criteria"]
+            if "decline" in c["description"] and "points/month" in c["description"]]
+    assert rate and all(status == "unknown" for status, _ in rate), rate
+    assert "0.25 to any higher value" in rate[0][1]

@@ -123,6 +123,14 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         # ΔFS (Kimura) at the visit that gave the ALSFRS-R: the points lost per month up to that visit, not the
         # score divided by the time to ``a.today``, which may be later
         clinical["progression_rate"] = round(a.delta_fs_latest.value, 3)
+        earliest, latest = onset_range(case)
+        visit = a.delta_fs_latest.visit_date
+        if earliest != latest:  # the points lost over the longest and the shortest time the onset allows
+            lost = 48 - a.alsfrs_r[-1].total
+            longest, shortest = months_between(earliest, visit), months_between(min(latest, visit), visit)
+            clinical["progression_rate_range"] = (
+                min(round(lost / longest, 3), clinical["progression_rate"]),
+                max(round(lost / shortest, 3), clinical["progression_rate"]) if shortest > 0 else None)
     fvcs = [v for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
     if fvcs:
         clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted

@@ -264,14 +264,20 @@ def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> Crite
         return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
                                                    "measured recently: re-measure", missing=f"a recent {label}")
     span = facts.clinical.disease_duration_range_months
-    if value is not None and c.kind is CriterionKind.DURATION and span is not None and span[0] != span[1]:
-        # an onset known to the month or year: the duration is a range, decided only when the whole range is
-        shortest, longest = span
-        inside = within(c, shortest) and within(c, longest)
+    ranges = {CriterionKind.DURATION: span, CriterionKind.PROGRESSION_RATE: facts.clinical.progression_rate_range}
+    known_range = ranges.get(c.kind)
+    if value is not None and not how and known_range is not None and known_range[0] != known_range[1]:
+        # an onset known to the month or year: the duration (and the decline per month since onset) is a range,
+        # decided only when the whole range is (an open top: the onset may lie just before the visit)
+        shortest, longest = known_range
+        top = math.inf if longest is None else longest
+        inside = within(c, shortest) and within(c, top)
         above = c.max is not None and (shortest >= c.max if c.max_exclusive else shortest > c.max)
-        below = c.min is not None and (longest <= c.min if c.min_exclusive else longest < c.min)
-        what = (f"{label} is {shortest:.1f} to {longest:.1f} (symptom onset known to the month or year only; "
-                f"{value:g} from the completed date)")
+        below = c.min is not None and (top <= c.min if c.min_exclusive else top < c.min)
+        shown = "{:.1f}" if c.kind is CriterionKind.DURATION else "{:.2f}"
+        what = (f"{label} is {shown.format(shortest)} to "
+                f"{'any higher value' if longest is None else shown.format(longest)} (symptom onset known to the "
+                f"month or year only; {value:g} from the completed date)")
         if inside:
             return _result(c, CriterionStatus.MET, f"{what}; needs {bound}{unit}")
         if above or below:

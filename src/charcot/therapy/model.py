@@ -114,6 +114,11 @@ class Clinical(UserRecord):
     progression_rate: float | None = Field(
         default=None, ge=0, description="ALSFRS-R points lost per month since onset; computed from alsfrs_r and "
                                         "disease_duration_months when not given")
+    progression_rate_range: tuple[float, float | None] | None = Field(
+        default=None, description="the lowest and highest ALSFRS-R decline per month the onset date allows (highest "
+                                  "None: unbounded, the onset may be just before the visit), when the onset is known "
+                                  "to the month or year only: a criterion on the rate is decided only when the whole "
+                                  "range decides it")
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
     als_ftd: bool | None = Field(
