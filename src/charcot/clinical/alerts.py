@@ -15,7 +15,9 @@ re-verified: they carry ``confidence: unverified``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -103,6 +105,15 @@ def _ventilation_in_place(visits: list[Visit]) -> str | None:
     return None
 
 
+def _either(first: bool | None, second: bool | None) -> bool | None:
+    """One condition met by either test: met if one is, not met only if both were measured and neither is."""
+    if first or second:
+        return True
+    if first is False or second is False:
+        return False
+    return None
+
+
 def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     visits = case.visits_until(today)
     if not visits:
@@ -114,31 +125,54 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         return [CareAlert(key="niv", kind="niv", status="already_in_place",
                           message=f"ventilatory support already in use ({in_place})", visit_date=last.date,
                           sources=["S-Mil09"])]
-    fvc = last.fvc_percent_predicted
-    mip, snip, spo2, paco2 = last.mip_cmh2o, last.snip_cmh2o, last.nocturnal_spo2_le88_minutes, last.paco2_mmhg
-    cms = [("FVC < 50% predicted", None if fvc is None else fvc < 50),
-           ("MIP < 60 cmH2O", None if mip is None else mip < 60),
-           ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", None if spo2 is None else spo2 >= 5),
-           ("PaCO2 >= 45 mmHg", None if paco2 is None else paco2 >= 45)]
-    aan = [*cms, ("SNIP < 40 cmH2O", None if snip is None else snip < 40), ("orthopnoea", _orthopnoea(last))]
+    # Each measurement's latest recorded value, not only the last visit's: a weighing or an ALSFRS-R by telephone
+    # after the spirometry left FVC 45 % 'not recorded' and the NIV rules 'not established' (the gastrostomy alert
+    # already read each value's latest). A value from an earlier visit is named with its date in the message.
+    # A result older than FVC_RECENT_DAYS that does not meet a rule's threshold is not read for that rule: a
+    # threshold once crossed stays crossed in a progressive disease, a normal result expires (read from an earlier
+    # visit, an old FVC of 85 % would make the rules 'not met').
+    earlier: dict[str, date] = {}
+
+    def latest(attr: str, words: str) -> tuple[Any, bool]:
+        """The latest value of ``attr`` and whether it is older than FVC_RECENT_DAYS."""
+        for visit in reversed(visits):
+            value = getattr(visit, attr)
+            if value is not None:
+                if visit.date != last.date:
+                    earlier[words] = visit.date
+                return value, (today - visit.date).days > FVC_RECENT_DAYS
+        return None, False
+
+    def test(reading: tuple[Any, bool], meets: Callable[[Any], bool]) -> bool | None:
+        value, old = reading
+        if value is None:
+            return None
+        return True if meets(value) else (None if old else False)
+
+    fvc = latest("fvc_percent_predicted", "FVC")
+    mip, snip = latest("mip_cmh2o", "MIP"), latest("snip_cmh2o", "SNIP")
+    spo2, paco2 = latest("nocturnal_spo2_le88_minutes", "nocturnal SpO2"), latest("paco2_mmhg", "PaCO2")
+    # orthopnoea and the symptoms: from the latest visit that records respiratory symptoms or ALSFRS-R item 11
+    told = next((v for v in reversed(visits) if v.respiratory_symptoms or v.alsfrs_r is not None), last)
+    if told.date != last.date:
+        earlier["respiratory symptoms"] = told.date
+    cms = [("FVC < 50% predicted", test(fvc, lambda v: v < 50)),
+           ("MIP < 60 cmH2O", test(mip, lambda v: v < 60)),
+           ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", test(spo2, lambda v: v >= 5)),
+           ("PaCO2 >= 45 mmHg", test(paco2, lambda v: v >= 45))]
+    orthopnoea = test((_orthopnoea(told), (today - told.date).days > FVC_RECENT_DAYS), bool)
+    aan = [*cms, ("SNIP < 40 cmH2O", test(snip, lambda v: v < 40)), ("orthopnoea", orthopnoea)]
     out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13"], last.date),
            _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13"], last.date)]
     # European ALS/MND consortium + ENMC consensus (Leigh 2003): three conjunctive conditions.
-    symptoms = list(last.respiratory_symptoms)
-    if last.epworth is not None and last.epworth > 9:
+    symptoms = list(told.respiratory_symptoms)
+    if test(latest("epworth", "Epworth score"), lambda v: v > 9):
         symptoms.append(RespiratorySymptom.DAYTIME_SLEEPINESS)
     symptom = True if symptoms else None
-    test = None
-    if (fvc is not None and fvc <= 80) or (snip is not None and snip <= 40):
-        test = True
-    elif fvc is not None or snip is not None:
-        test = False
-    night = None
-    if last.nocturnal_desaturation or (last.morning_earlobe_pco2_kpa or 0) >= 6.5:
-        night = True
-    elif last.nocturnal_desaturation is False or last.morning_earlobe_pco2_kpa is not None:
-        night = False
-    parts = [("symptom of respiratory muscle weakness", symptom), ("FVC <= 80% or SNIP <= 40 cmH2O", test),
+    volume = _either(test(fvc, lambda v: v <= 80), test(snip, lambda v: v <= 40))
+    night = _either(test(latest("nocturnal_desaturation", "nocturnal oximetry"), bool),
+                    test(latest("morning_earlobe_pco2_kpa", "morning earlobe pCO2"), lambda v: v >= 6.5))
+    parts = [("symptom of respiratory muscle weakness", symptom), ("FVC <= 80% or SNIP <= 40 cmH2O", volume),
              ("significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa", night)]
     fired = [n for n, v in parts if v]
     missing = [n for n, v in parts if v is None]
@@ -152,6 +186,10 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     out.append(CareAlert(key="european_consensus_2003", title=NIV_RULE_TITLES["european_consensus_2003"], kind="niv",
                          status=status, message=message, fired=fired,
                          missing_data=missing, visit_date=last.date, sources=["S-Lei03"]))
+    if earlier:
+        dated = ", ".join(f"{what} of {when.isoformat()}" for what, when in earlier.items())
+        for alert in out:
+            alert.message += f" (latest values read from earlier visits: {dated}; last visit {last.date.isoformat()})"
     return out
 
 
@@ -163,6 +201,7 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
                           message="gastrostomy in place", sources=["S-EFNS12"])]
     fired: list[str] = []
     missing: list[str] = []
+    used: list[date] = []  # when each value read for a 'not met' was measured
     weight, when = _latest(visits, "weight_kg")
     if weight is None or case.premorbid_weight_kg is None:
         missing.append("weight loss from premorbid weight (needs premorbid and current weight)")
@@ -171,14 +210,20 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         loss = round(100 * (case.premorbid_weight_kg - weight) / case.premorbid_weight_kg, 9)
         if loss >= 10:
             fired.append(f"weight loss {loss:.1f}% from premorbid (>= 10%)")
+        elif when is not None:
+            used.append(when)
     bmi = None
     for v in reversed(visits):
         if v.bmi is not None:
             bmi = v.bmi
+            used.append(v.date)
             break
     if bmi is not None and round(bmi, 9) < 18.5:  # 47.36 kg at 1.6 m is 18.5, 18.499999999999996 in floating point
         fired.append(f"BMI {bmi:.1f} < 18.5")
-    swallow = next((v.alsfrs_r.q3 for v in reversed(visits) if v.alsfrs_r is not None), None)
+    swallow_visit = next((v for v in reversed(visits) if v.alsfrs_r is not None), None)
+    swallow = swallow_visit.alsfrs_r.q3 if swallow_visit is not None and swallow_visit.alsfrs_r is not None else None
+    if swallow_visit is not None:
+        used.append(swallow_visit.date)
     if swallow is None:
         missing.append("ALSFRS-R swallowing item")
     elif swallow <= 2:
@@ -189,6 +234,15 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         note = f" Latest FVC {fvc:.0f}%: guidelines advise placing the gastrostomy before FVC falls below 50%."
     status = "criteria_met" if fired else ("insufficient_data" if missing else "criteria_not_met")
     message = ("discuss gastrostomy: " + "; ".join(fired) + "." + note) if fired else "no gastrostomy trigger recorded"
+    oldest = min(used, default=None)
+    if status == "criteria_not_met" and oldest is not None and (today - oldest).days > FVC_RECENT_DAYS:
+        # a trigger not met by a weight or swallowing score that old says nothing of today (as for the NIV rules)
+        status = "insufficient_data"
+        message = (f"no gastrostomy trigger in the values recorded, but the oldest of them is from "
+                   f"{oldest.isoformat()}, more than {FVC_RECENT_DAYS} days before {today.isoformat()}: re-weigh and "
+                   "re-score swallowing")
+        missing.append(f"weight and ALSFRS-R swallowing item from the {FVC_RECENT_DAYS} days before "
+                       f"{today.isoformat()}")
     return [CareAlert(key="gastrostomy", kind="gastrostomy", status=status, message=message, fired=fired,
                       missing_data=missing, visit_date=when, sources=["S-EFNS12", "S-Mil09"],
                       confidence="unverified")]

@@ -302,10 +302,19 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
     criteria: list[criteria_mod.CriteriaResult] = []
     mimic_checks = mimics_mod.check(case)
     rees = None
+    exam_date = case.examination.date if case.examination is not None else None
     if case.examination is None or not case.examination.regions:
         not_assessed.append(NotAssessed(what="diagnostic criteria (El Escorial, Awaji, Gold Coast)",
                                         reason="no regional examination findings recorded",
                                         how_to_assess="record UMN/LMN signs and EMG per region"))
+    elif exam_date is not None and exam_date > when:
+        # an assessment as of an earlier date: the signs were found later, so they say nothing of that date (read
+        # as found, a patient was 'clinically probable ALS' months before the examination that showed it)
+        not_assessed.append(NotAssessed(
+            what="diagnostic criteria (El Escorial, Awaji, Gold Coast)",
+            reason=f"the recorded examination is dated {exam_date.isoformat()}, after the assessment date "
+                   f"{when.isoformat()}",
+            how_to_assess="assess as of the examination date or later, or record the examination made by then"))
     else:
         # one reading of the record: a mimic the checklist leaves open on an abnormal result is not 'excluded' here
         open_mimics = [f"{m.name} (abnormal: {', '.join(m.abnormal)})" for m in mimic_checks
@@ -315,6 +324,10 @@ def assess(case: ClinicalCase, *, today: date | None = None, c9orf72_status: str
                     criteria_mod.gold_coast(case.examination, open_mimics)]
 
     cognition = assess_cognition(case.cognition, case.ftd)
+    ecas_date = case.cognition.ecas.date if case.cognition is not None and case.cognition.ecas is not None else None
+    if cognition is not None and ecas_date is not None and ecas_date > when:
+        cognition.caveats.append(f"the ECAS is dated {ecas_date.isoformat()}, after the assessment date "
+                                 f"{when.isoformat()}: it describes the patient at that later date")
     if cognition is None:
         not_assessed.append(NotAssessed(what="cognition and behaviour", reason="no ECAS or cognitive findings",
                                         how_to_assess="ECAS and the carer behaviour screen"))

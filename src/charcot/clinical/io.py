@@ -5,12 +5,14 @@ Every problem becomes an ``InputError`` naming the file and the field (``visits.
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from charcot.clinical.model import ClinicalCase, years_between
 from charcot.errors import InputError
@@ -33,10 +35,57 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc)
 
 
-def validation_error(exc: ValidationError, path: Path) -> InputError:
-    err = exc.errors()[0]
-    field = _field_path(tuple(err["loc"]))
-    message = str(err["msg"]).removeprefix("Value error, ")
+def _fields_at(model: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """The field names of the record model reached by following ``loc`` from ``model`` ([] when not a model)."""
+    for step in loc:
+        if isinstance(step, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        field = model.model_fields.get(step)
+        if field is None:
+            return []
+        model = _record_model(field.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _record_model(annotation: Any) -> Any:
+    """The model inside an annotation (``X | None``, ``list[X]``, ``dict[K, X]``), or None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in reversed(get_args(annotation)):
+        found = _record_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_problem(err: Any, model: Any) -> str | None:
+    """An unknown or missing field in the user's words, naming the fields known at that place and the nearest one
+    to a misspelt name (pydantic says only 'Extra inputs are not permitted' or 'Field required'), or None."""
+    loc = tuple(err["loc"])
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    name = loc[-1]
+    if err["type"] == "missing":
+        return f"required field {name!r} is missing"
+    if err["type"] != "extra_forbidden":
+        return None
+    known = [f for f in _fields_at(model, loc[:-1]) if f != "precision"]  # the onset's precision is derived
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    total = loc[-2:-1] == ("alsfrs_r",) and "q1" in known
+    return (f"unknown field {name!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+            + (" (the ALSFRS-R total is not entered: it is the sum of the 12 items)" if total else "")
+            + (f"; the fields here are: {', '.join(known)}" if known else ""))
+
+
+def validation_error(exc: ValidationError, path: Path,
+                     locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> InputError:
+    """The first problem of ``exc`` as an InputError; ``locate`` names the place in the user's file when it is not
+    the record's field path (a Phenopacket's measurement, from which the visits were built)."""
+    errors = exc.errors()
+    # a misspelt field is reported before the required field it leaves missing ('regoin' before 'region')
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    field = (locate(tuple(err["loc"])) if locate else None) or _field_path(tuple(err["loc"]))
+    message = field_problem(err, ClinicalCase) or str(err["msg"]).removeprefix("Value error, ")
     if str(err["type"]).startswith("date"):
         # pydantic's 'Input should be a valid date or datetime, input is too short' in the user's words
         why = (err.get("ctx") or {}).get("error")
@@ -48,13 +97,14 @@ def validation_error(exc: ValidationError, path: Path) -> InputError:
                       hint="see docs/CLINICAL.md for the clinical record format (visit numbers are 1-based)")
 
 
-def case_from_mapping(raw: Any, path: Path) -> ClinicalCase:
+def case_from_mapping(raw: Any, path: Path,
+                      locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> ClinicalCase:
     if not isinstance(raw, dict):
         raise InputError("expected a mapping at the top level", path=path)
     try:
         case = ClinicalCase.model_validate(raw)
     except ValidationError as exc:
-        raise validation_error(exc, path) from exc
+        raise validation_error(exc, path, locate) from exc
     _check_not_in_future(case, path)
     from charcot.structured import check_hpo_ids
 
@@ -70,10 +120,27 @@ def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
                                             ("diagnosis.date", case.diagnosis.date if case.diagnosis else None),
                                             ("death_date", case.death_date)]
     dated += [(f"visits.{i + 1}.date", v.date) for i, v in enumerate(case.visits)]
-    for field, when in dated:
+    # every other date of the record too: a region's involvement dated in the future was never counted (King's
+    # stage read without it, though the ALSFRS-R items showed the region), and an examination or ECAS dated in
+    # the future, after death or before birth is a typing error as much as a visit is
+    dated += [(f"regions_involved.{region.value}", when) for region, when in case.regions_involved.items()]
+    later: list[tuple[str, date | None]] = [
+        ("examination.date", case.examination.date if case.examination else None),
+        ("cognition.ecas.date", case.cognition.ecas.date if case.cognition and case.cognition.ecas else None)]
+    for field, when in dated + later:
         if when is not None and when > today:
             raise InputError(f"{field} {when.isoformat()} is in the future (today is {today.isoformat()})",
                              path=path, record=field, hint="check the year and month of that date")
+    for field, when in later:
+        if when is None:
+            continue
+        if case.date_of_birth is not None and when < case.date_of_birth:
+            raise InputError(f"{field} {when.isoformat()} is before the date of birth "
+                             f"({case.date_of_birth.isoformat()})", path=path, record=field,
+                             hint="check the year of that date")
+        if case.death_date is not None and when > case.death_date:
+            raise InputError(f"{field} {when.isoformat()} is after the death date ({case.death_date.isoformat()})",
+                             path=path, record=field, hint="check that date and the death date")
     if case.date_of_birth is not None:
         # the therapy facts accept ages up to MAX_AGE_YEARS; an older age is a typing error in the year
         until = case.death_date or today
@@ -163,6 +230,7 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
     case["onset"] = {"date": _timestamp_date(onset_ts, path, "diseases.1.onset"), "region": _ONSET_SITES[site]}
 
     visits: dict[date, dict[str, Any]] = {}
+    origin: dict[tuple[date, str], str] = {}  # (visit date, item or field) -> the measurement it came from
     for index, measurement in enumerate(raw.get("measurements", [])):
         field = f"measurements.{index + 1}"
         assay_id = str((measurement.get("assay") or {}).get("id", ""))
@@ -187,6 +255,7 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         visit = visits.setdefault(when, {"date": when})
         # one value per item and time: a second one would silently replace the first
         target, key = (visit.setdefault("alsfrs_r", {}), name.removeprefix("alsfrs_r_")) if name in _ITEMS else (visit, name)
+        origin[(when, key)] = f"{field} ({assay_id} at {when.isoformat()})"
         if key in target:
             raise InputError(f"{name} is measured twice at {when.isoformat()} ({target[key]:g} and {float(number):g})",
                              path=path, record=field, hint="keep one measurement per item and time")
@@ -202,7 +271,17 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             raise InputError(f"unknown charcot assay {assay_id!r}", path=path, record=field,
                              hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS |
                                                                {"als_diagnosis", "fvc_percent_confirmed"})))
-    case["visits"] = [visits[d] for d in sorted(visits)]
+    dates = sorted(visits)
+    case["visits"] = [visits[d] for d in dates]
     case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])
                                 if not f.get("excluded") and (f.get("type") or {}).get("id")})
-    return case_from_mapping(case, path)
+
+    def locate(loc: tuple[int | str, ...]) -> str | None:
+        """A problem in a visit as the measurement(s) it was built from: the file has no 'visits.1.alsfrs_r.q3'."""
+        if len(loc) < 2 or loc[0] != "visits" or not isinstance(loc[1], int) or loc[1] >= len(dates):
+            return None
+        when = dates[loc[1]]
+        key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), None)
+        return origin.get((when, key or "")) or f"the measurements at {when.isoformat()}"
+
+    return case_from_mapping(case, path, locate)

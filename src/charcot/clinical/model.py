@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import types
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 # the FVC rule is shared with the therapy facts and the web calculators
 from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
@@ -43,8 +44,48 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
+def _date_annotation(annotation: Any) -> bool:
+    """``date`` or an optional of one (not ``datetime``)."""
+    if annotation is date:
+        return True
+    return get_origin(annotation) in (Union, types.UnionType) and date in get_args(annotation)
+
+
+def number_as_date_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a date as a user writes one, or None. pydantic reads a number, or a text of digits, as
+    seconds since 1 January 1970: ``date_of_birth: 0`` became 1970-01-01 and ``1730764800`` 2024-11-05, dates
+    nobody wrote as dates."""
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()}) where a date is expected; write the date as YYYY-MM-DD"
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+        return (f"{value!r} is a number, not a date (a number would be read as seconds since 1970); write the date "
+                "as YYYY-MM-DD")
+    return None
+
+
+def dates_as_written(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """The check of ``number_as_date_problem`` for a field of ``model`` holding a date (or a mapping to dates)."""
+    field = model.model_fields.get(info.field_name) if info.field_name is not None else None
+    if field is None:
+        return value
+    if _date_annotation(field.annotation):
+        values = [value]
+    elif get_origin(field.annotation) is dict and get_args(field.annotation)[1:] == (date,) and isinstance(value, dict):
+        values = list(value.values())
+    else:
+        return value
+    for item in values:
+        problem = number_as_date_problem(item)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
 class _Strict(UserRecord):
-    pass
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        return dates_as_written(cls, value, info)
 
 
 class DatePrecision(StrEnum):
@@ -121,7 +162,12 @@ class Onset(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _partial(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "date" in data and "precision" not in data:
+        if isinstance(data, dict) and "precision" in data:
+            # derived from how the date is written: a precision written beside a full date gave the note "known to
+            # the year only; taken as 2024-02-15 (the middle of …)", a date nobody completed
+            raise ValueError("'precision' is not written: it is read from the date (YYYY-MM-DD, YYYY-MM or YYYY); "
+                             "write the onset date as precisely as it is known and remove 'precision'")
+        if isinstance(data, dict) and "date" in data:
             parsed, precision = parse_partial_date(data["date"])
             data = {**data, "date": parsed, "precision": precision}
         return data
@@ -271,6 +317,16 @@ class Visit(_Strict):
     tracheostomy: bool | None = None
 
     _weight_in_kg = field_validator("weight_kg")(_plausible_weight)
+
+    @field_validator("snip_cmh2o", "mip_cmh2o", mode="before")
+    @classmethod
+    def _pressure_magnitude(cls, value: Any, info: ValidationInfo) -> Any:
+        # inspiratory pressures are often written negative (-58 cmH2O); the rules compare magnitudes (SNIP < 40)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            name = "SNIP" if info.field_name == "snip_cmh2o" else "MIP"
+            raise ValueError(f"{name} {value:g} cmH2O is negative: {name} is recorded as a magnitude (write "
+                             f"{-value:g} for {value:g} cmH2O)")
+        return value
 
     @field_validator("fvc_percent_predicted")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from charcot.clinical.cognition import STRONG_WORDS
+from charcot.clinical.model import Ecas
 from charcot.clinical.prognosis import probability_text
 
 if TYPE_CHECKING:
@@ -12,6 +13,14 @@ if TYPE_CHECKING:
 
 
 _ECAS_SCORE_WORDS = {"total": "total", "als_specific": "ALS-specific", "als_nonspecific": "ALS-non-specific"}
+_SLOPE_WORDS = {"two_point_first_last": "first to last visit", "least_squares_all_visits": "least squares, all visits"}
+_ALERT_WORDS = {"niv": "NIV", "gastrostomy": "gastrostomy", "reminder": "reminder"}
+
+
+def _ecas_max(score: str) -> int | None:
+    """The highest possible ECAS score of this kind: the maximum the record's validation enforces (``Ecas``)."""
+    field = Ecas.model_fields.get(score)
+    return next((int(m.le) for m in (field.metadata if field else []) if getattr(m, "le", None) is not None), None)
 
 
 def table(a: ClinicalAssessment) -> str:
@@ -23,6 +32,8 @@ def table(a: ClinicalAssessment) -> str:
         add(f"  note: {caveat}")
     add("")
     add("ALSFRS-R")
+    add("  (items 0-4, total 0-48, 48 = no impairment; domains bulbar, fine motor, gross motor, respiratory: 0-12 each; "
+        "months since onset)")
     add(f"  {'date':<10}  {'months':>6}  {'total':>5}  item5  bulbar fine gross resp")
     for s in a.alsfrs_r:
         d = s.domains_four
@@ -33,12 +44,13 @@ def table(a: ClinicalAssessment) -> str:
             cats = "; ".join(f"{c.scheme}: {c.label}" for c in dfs.categories)
             add(f"  {label} (ALSFRS-R of {dfs.visit_date.isoformat()}): {dfs.value:.2f} points/month ({cats})")
     for slope in a.slopes:
-        add(f"  slope ({slope.method.replace('_', ' ')}): {slope.points_per_month:+.2f} points/month over {slope.n_visits} visits")
+        add(f"  slope ({_SLOPE_WORDS.get(slope.method, slope.method.replace('_', ' '))}): "
+            f"{slope.points_per_month:+.2f} ALSFRS-R points/month over {slope.n_visits} visits")
     if a.d50 is not None:
         ci = (f" (95% CI {a.d50.d50_ci95[0]:.1f}-{a.d50.d50_ci95[1]:.1f})" if a.d50.d50_ci95
               else " (95% CI not determined)")
-        add(f"  D50 model: D50 {a.d50.d50_months:.1f} months{ci}, dx {a.d50.dx_months:.2f}, rD50 today "
-            f"{a.d50.rd50_today:.2f}")
+        add(f"  D50 model: D50 {a.d50.d50_months:.1f} months from onset{ci}, dx {a.d50.dx_months:.2f} months, "
+            f"rD50 today {a.d50.rd50_today:.2f} (months since onset / D50)")
     add("")
     add("Staging")
     k = a.kings_clinical
@@ -95,8 +107,9 @@ def table(a: ClinicalAssessment) -> str:
         add(f"  not assessed: {why}")
     else:
         for score in cog.ecas:
+            top = _ecas_max(score.score)
             add(f"  ECAS {_ECAS_SCORE_WORDS.get(score.score, score.score)}: {score.value} ({score.result}; "
-                f"abnormal at or below {score.cutoff})")
+                f"abnormal at or below {score.cutoff}{f'; scale 0-{top}' if top else ''})")
         category = cog.strong_category_recorded or cog.strong_category_derived
         if category is not None:
             how = "recorded" if cog.strong_category_recorded is not None else "derived from the findings"
@@ -116,7 +129,7 @@ def table(a: ClinicalAssessment) -> str:
         no_alerts = next((n.reason for n in a.not_assessed if n.what.startswith("care alerts")), None)
         add(f"  not assessed: {no_alerts}" if no_alerts else "  none due")
     for alert in a.care_alerts:
-        add(f"  [{alert.kind}] {alert.status.replace('_', ' ')}: {alert.message} (sources: "
+        add(f"  [{_ALERT_WORDS.get(alert.kind, alert.kind)}] {alert.status.replace('_', ' ')}: {alert.message} (sources: "
             f"{', '.join(alert.sources)}; {alert.confidence})")
     if a.not_assessed:
         add("")

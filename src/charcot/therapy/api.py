@@ -40,7 +40,8 @@ def _validate(model: type[BaseModel], data: Any, path: str | Path, what: str, hi
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(f"invalid {what}: {loc}: {err['msg']}{more}", path=path, record=loc or None, hint=hint) from exc
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError(f"invalid {what}: {loc}: {message}{more}", path=path, record=loc or None, hint=hint) from exc
 
 
 def load_facts(path: str | Path) -> PatientFacts:
@@ -48,7 +49,47 @@ def load_facts(path: str | Path) -> PatientFacts:
     data = _read_mapping(path, "patient facts")
     result: PatientFacts = _validate(PatientFacts, data, path, "patient facts",
                                      "see the PatientFacts example in charcot/therapy/model.py")
-    return result
+    return _jurisdiction_as_written(result, Path(path))
+
+
+def _jurisdiction_as_written(facts: PatientFacts, path: Path) -> PatientFacts:
+    """The facts' region and country as the matching reads them (upper case), or an error naming the field. Read as
+    written, ``region: eu`` or ``region: Europe`` matched no regulatory record, so every approval was 'cannot
+    decide', and ``country: Germany`` was 'not one of the jurisdictions' though Germany is in the EU."""
+    from charcot.knowledge.schema.therapies import REGIONS
+
+    clinical = facts.clinical
+    update: dict[str, str] = {}
+    if clinical.region is not None:
+        update["region"] = clinical.region.strip().upper()
+        if update["region"] not in REGIONS:
+            raise InputError(f"region {clinical.region!r} is not a jurisdiction charcot holds regulatory records for",
+                             path=path, record="clinical.region",
+                             hint=f"use one of {', '.join(REGIONS)}, or give the country as a two-letter code "
+                                  "(country: DE)")
+    if clinical.country is not None:
+        update["country"] = clinical.country.strip().upper()
+        if len(update["country"]) != 2 or not update["country"].isascii() or not update["country"].isalpha():
+            raise InputError(f"country {clinical.country!r} is not an ISO 3166 two-letter code", path=path,
+                             record="clinical.country", hint="write the country as two letters, e.g. DE, FR, US")
+    unread = sorted(set(clinical.symptoms) - _symptoms_read())
+    if unread:  # a symptom no criterion reads (a typo of one that does) was silently 'not recorded'
+        raise InputError(f"symptom {unread[0]!r} is not read by any therapy or trial criterion",
+                         path=path, record=f"clinical.symptoms.{unread[0]}",
+                         hint="symptoms charcot reads: " + (", ".join(sorted(_symptoms_read())) or "none"))
+    return facts.model_copy(update={"clinical": clinical.model_copy(update=update)}) if update else facts
+
+
+def _symptoms_read() -> set[str]:
+    """The symptom names (``clinical.symptoms`` keys) the knowledge base's therapy and trial criteria read."""
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as Therapy
+    from charcot.knowledge.schema.trials import Record as Trial
+
+    kb = get_knowledge()
+    criteria = [c for t in kb.typed("therapies", Therapy) for c in (t.label.criteria if t.label else [])]
+    criteria += [c for t in kb.typed("trials", Trial) for c in t.criteria]
+    return {c.symptom for c in criteria if c.symptom}
 
 
 _CLINICAL_CASE_KEYS = {"visits", "onset", "date_of_birth", "diagnosis", "subject", "phenotypicFeatures"}
@@ -82,13 +123,24 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         # ΔFS (Kimura) at the visit that gave the ALSFRS-R: the points lost per month up to that visit, not the
         # score divided by the time to ``a.today``, which may be later
         clinical["progression_rate"] = round(a.delta_fs_latest.value, 3)
+        earliest, latest = onset_range(case)
+        visit = a.delta_fs_latest.visit_date
+        if earliest != latest:  # the points lost over the longest and the shortest time the onset allows
+            lost = 48 - a.alsfrs_r[-1].total
+            longest, shortest = months_between(earliest, visit), months_between(min(latest, visit), visit)
+            clinical["progression_rate_range"] = (
+                min(round(lost / longest, 3), clinical["progression_rate"]),
+                max(round(lost / shortest, 3), clinical["progression_rate"]) if shortest > 0 else None)
     fvcs = [v for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
     if fvcs:
         clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted
         clinical["fvc_date"] = fvcs[-1].date
         if fvcs[-1].fvc_percent_confirmed:
             clinical["fvc_percent_confirmed"] = True
-    if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None:
+    # the category recorded at a diagnosis made after the matching date did not exist on that date; the examination's
+    # category is used only when the examination was made by then (the assessment's criteria say so)
+    if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None \
+            and case.diagnosis.date <= a.today:
         clinical["el_escorial"] = case.diagnosis.el_escorial_at_diagnosis.value
     else:
         rees = next((c for c in a.criteria if c.system == "revised_el_escorial"), None)
@@ -97,10 +149,37 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     if a.cognition is not None and a.cognition.ftd is not None:  # ALS-FTD: a trial excluding dementia reads it
         clinical["als_ftd"] = a.cognition.ftd
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
+    span = onset_range(case)
+    if span[0] != span[1]:  # an onset known to the month or year: the durations it allows on the matching date
+        earliest, latest = span
+        clinical["disease_duration_range_months"] = (
+            min(round(months_between(min(latest, a.today), a.today), 1), clinical["disease_duration_months"]),
+            max(round(months_between(earliest, a.today), 1), clinical["disease_duration_months"]))
     if case.diagnosis is not None and case.diagnosis.date <= a.today:  # trials count time from diagnosis
         clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),
                                                  clinical["disease_duration_months"])
     return clinical
+
+
+def onset_range(case: Any) -> tuple[date, date]:
+    """The first and last day a clinical record's onset date can mean: the day itself, else its month or year, up to
+    the record's first dated event (symptoms begin on or before the first visit, diagnosis or involvement)."""
+    import calendar
+    import datetime as dt
+
+    from charcot.clinical.model import DatePrecision
+
+    onset = case.onset
+    if onset.precision is DatePrecision.DAY:
+        return onset.date, onset.date
+    start = onset.period_start
+    if onset.precision is DatePrecision.YEAR:
+        end = dt.date(start.year, 12, 31)
+    else:
+        end = dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    events = [v.date for v in case.visits] + list(case.regions_involved.values())
+    events += [d for d in (case.diagnosis.date if case.diagnosis else None, case.death_date) if d is not None]
+    return start, min([end, *events])
 
 
 def load_case_facts(path: str | Path, on: date | None = None) -> PatientFacts:
@@ -172,6 +251,11 @@ def load_claim(path: str | Path) -> ClaimFields:
         data = data["claim"]
     result: ClaimFields = _validate(ClaimFields, data, path, "claim",
                                     "fields: text, intervention, intervention_class, design, n, control, outcome, ...")
+    for field in ("text", "intervention"):  # blank text was graded as a claim ("claim: ", Class IV, red flags)
+        if not getattr(result, field).strip():
+            raise InputError(f"the claim's {field} is empty", path=Path(path), record=field,
+                             hint="give the claim's words as the claimant wrote them (text) and what is offered "
+                                  "(intervention)")
     return result
 
 

@@ -188,6 +188,24 @@ def checkable_design(c: ClaimFields) -> tuple[ClaimFields, str | None]:
     return c.model_copy(update={"design": Design.UNKNOWN, "control": Control.UNKNOWN, "randomised": None}), why
 
 
+_ALS_WORDS = re.compile(r"\bALS\b|ALSFRS|\bMND\b|(?i:amyotrophic|motor[ -]?neurone?s?[ -]disease|lou gehrig)")
+
+
+def als_scope(c: ClaimFields) -> tuple[bool, str | None]:
+    """Whether the ALS natural-history check applies to the claim, and what the grade must say about its scope (None:
+    the claim names ALS). The check simulates untreated people with ALS; a claim naming only other diseases is not
+    compared with them, and a claim naming no disease is compared with them on the understanding that it is brought
+    for ALS, which the grade says."""
+    if any(_ALS_WORDS.search(d) for d in c.diseases_treated) or any(
+            _ALS_WORDS.search(t) for t in (c.text, c.intervention, c.outcome or "", c.effect or "")):
+        return True, None
+    if c.diseases_treated:
+        return False, (f"the claim is for {', '.join(c.diseases_treated)} and does not mention ALS: the ALS "
+                       "natural-history check was not run, and ALS trials say nothing about it")
+    return True, ("the claim does not say which disease it concerns (it does not mention ALS, MND or ALSFRS-R): "
+                  "the natural-history check below assumes it is made for people with ALS")
+
+
 def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = None,
                 simulate: bool = True, n_simulated: int = 20000) -> ClaimGrade:
     from charcot import CLINICAL_JUDGEMENT_STATEMENT
@@ -202,11 +220,14 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
     flags = red_flags(claim)
     evidence, known = controlled_evidence(claim, kb)
     nh: NaturalHistoryResult | None = None
-    if simulate:
+    about_als, scope = als_scope(claim)
+    if simulate and about_als:
         months = claim.timeframe_months or 6.0
         nh = simulate_natural_history(n_simulated, months, seed, baseline_worst_of=2,
                                       claim_responder_fraction=claim.responder_fraction,
                                       claim_series_size=claim.n)
+        if claim.timeframe_months is None:  # the period compared is charcot's choice, and the grade says so
+            nh.assumptions.insert(0, f"the claim gives no time frame: {months:g} months assumed (timeframe_months)")
     certainty = {"I": "moderate to high (one Class I study; needs replication)", "II": "low to moderate",
                  "III": "low", "IV": "very low"}[aan]
     if aan == "IV":
@@ -224,5 +245,6 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
     return ClaimGrade(claim_text=claim.text.strip(), intervention=claim.intervention, aan_class=aan, aan_reason=aan_reason,
                       ocebm_level=ocebm_level(graded), alsuntangled_trials=trials_grade, alsuntangled_cases=cases_grade,
                       alsuntangled_reason=alsu_reason, certainty=certainty, red_flags=flags, controlled_evidence=evidence,
-                      known_claims=known, natural_history=nh, verdict=verdict, advice=advice, sources=sources,
+                      known_claims=known, natural_history=nh, scope=scope, verdict=verdict, advice=advice,
+                      sources=sources,
                       statement=CLINICAL_JUDGEMENT_STATEMENT)

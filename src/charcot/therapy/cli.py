@@ -81,15 +81,22 @@ def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _registry_id(ident: str) -> str:
+    """`` [NCT...]`` for a registry id, nothing for one of charcot's own keys."""
+    return f" [{ident}]" if ident.startswith("NCT") else ""
+
+
 def render_grade(g: ClaimGrade) -> str:
-    lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}", "",
+    lines = ["charcot claim check", f"claim: {g.claim_text}", f"intervention: {g.intervention}",
+             *([f"scope: {g.scope}"] if g.scope else []), "",
              f"AAN class {g.aan_class}: {g.aan_reason}", f"OCEBM level {g.ocebm_level}",
              f"ALSUntangled-style grades: Trials {g.alsuntangled_trials}"
              + (f", Cases {g.alsuntangled_cases}" if g.alsuntangled_cases else "") + f" ({g.alsuntangled_reason})",
              f"certainty: {g.certainty}", f"verdict: {g.verdict}", "", f"red flags ({len(g.red_flags)}):"]
     lines += [f"  - {f.label}: {f.reason} [{', '.join(f.sources)}]" for f in g.red_flags] or ["  none found"]
     lines += ["", "controlled evidence in the knowledge base for this intervention:"]
-    lines += [f"  - {e['name']} [{e['id']}]: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
+    # registry ids (NCT...) are shown; charcot's own therapy keys are not clinician text (as in render_matches)
+    lines += [f"  - {e['name']}{_registry_id(e['id'])}: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
               for e in g.controlled_evidence] or ["  none recorded"]
     nh = g.natural_history
     if nh is not None:
@@ -141,6 +148,16 @@ def register(app: typer.Typer) -> None:
         chosen = resolve_format(fmt, output)
         when = date_option(as_of, "--as-of")  # a matching date may lie ahead (planning); past_date would refuse it
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
+        if where is not None:
+            from charcot.errors import InputError
+            from charcot.knowledge.schema.therapies import REGIONS
+
+            if where.strip().upper() not in REGIONS:  # before: "unknown region 'DE'", naming neither option nor file
+                given = "--jurisdiction" if jurisdiction else "the configuration's 'jurisdiction'"
+                raise InputError(f"{given} {where!r} is not a jurisdiction charcot holds regulatory records for",
+                                 hint=f"use one of {', '.join(REGIONS)}; a country (e.g. DE) is given as the "
+                                      "case's country, which selects its jurisdiction")
+            where = where.strip()
         # a clinical case's facts (durations, how recent each measurement is) are taken on the matching date
         facts, on = load_case_facts_on(case, when)
         result = match(facts, region=where.upper() if where else None, as_of=when or on)

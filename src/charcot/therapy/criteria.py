@@ -263,8 +263,31 @@ def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> Crite
     if stale is not None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
                                                    "measured recently: re-measure", missing=f"a recent {label}")
+    span = facts.clinical.disease_duration_range_months
+    ranges = {CriterionKind.DURATION: span, CriterionKind.PROGRESSION_RATE: facts.clinical.progression_rate_range}
+    known_range = ranges.get(c.kind)
+    if value is not None and not how and known_range is not None and known_range[0] != known_range[1]:
+        # an onset known to the month or year: the duration (and the decline per month since onset) is a range,
+        # decided only when the whole range is (an open top: the onset may lie just before the visit)
+        shortest, longest = known_range
+        top = math.inf if longest is None else longest
+        inside = within(c, shortest) and within(c, top)
+        above = c.max is not None and (shortest >= c.max if c.max_exclusive else shortest > c.max)
+        below = c.min is not None and (top <= c.min if c.min_exclusive else top < c.min)
+        shown = "{:.1f}" if c.kind is CriterionKind.DURATION else "{:.2f}"
+        what = (f"{label} is {shown.format(shortest)} to "
+                f"{'any higher value' if longest is None else shown.format(longest)} (symptom onset known to the "
+                f"month or year only; {value:g} from the completed date)")
+        if inside:
+            return _result(c, CriterionStatus.MET, f"{what}; needs {bound}{unit}")
+        if above or below:
+            return _result(c, CriterionStatus.FAILED, f"{what}; needs {bound}{unit}")
+        return _result(c, CriterionStatus.UNKNOWN, f"{what}: the onset date does not decide whether it is {bound}"
+                                                   f"{unit}; record the onset date more precisely",
+                       missing="the symptom onset date to the day")
     if value is None and c.kind is CriterionKind.TIME_SINCE_DIAGNOSIS and c.max is not None and c.min is None:
-        onset = facts.clinical.disease_duration_months
+        # the longest duration the onset allows bounds the time since diagnosis
+        onset = span[1] if span is not None else facts.clinical.disease_duration_months
         if onset is not None and within(c, onset):
             # diagnosis comes after onset, so time since diagnosis is at most time since onset (an upper bound
             # only: it says nothing about a lower one, so a criterion with a minimum stays unknown)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -106,10 +106,19 @@ class Clinical(UserRecord):
     el_escorial: Literal["definite", "probable", "probable_laboratory_supported", "possible", "not_met"] | None = Field(
         default=None, description="revised El Escorial category (at diagnosis, else from the recorded examination)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
+    disease_duration_range_months: tuple[float, float] | None = Field(
+        default=None, description="the shortest and longest disease duration the onset date allows, when the onset is "
+                                  "known to the month or year only: a criterion on the duration is met or failed only "
+                                  "when the whole range is")
     months_since_diagnosis: float | None = Field(default=None, ge=0)
     progression_rate: float | None = Field(
         default=None, ge=0, description="ALSFRS-R points lost per month since onset; computed from alsfrs_r and "
                                         "disease_duration_months when not given")
+    progression_rate_range: tuple[float, float | None] | None = Field(
+        default=None, description="the lowest and highest ALSFRS-R decline per month the onset date allows (highest "
+                                  "None: unbounded, the onset may be just before the visit), when the onset is known "
+                                  "to the month or year only: a criterion on the rate is decided only when the whole "
+                                  "range decides it")
     nfl_pg_ml: float | None = Field(default=None, ge=0)
     nfl_date: date | None = None
     als_ftd: bool | None = Field(
@@ -119,6 +128,13 @@ class Clinical(UserRecord):
         default_factory=dict,
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
         "a symptom not listed is unknown")
+
+    @field_validator("alsfrs_r_date", "fvc_date", "nfl_date", mode="before")
+    @classmethod
+    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        from charcot.clinical.model import dates_as_written  # one rule with the clinical record
+
+        return dates_as_written(cls, value, info)
 
     @field_validator("fvc_percent")
     @classmethod
@@ -137,6 +153,11 @@ class Clinical(UserRecord):
         if (self.months_since_diagnosis is not None and self.disease_duration_months is not None
                 and self.months_since_diagnosis > self.disease_duration_months):
             raise ValueError("months_since_diagnosis is longer than disease_duration_months (diagnosis before onset)")
+        span = self.disease_duration_range_months
+        if span is not None and not (0 <= span[0] <= span[1] and (self.disease_duration_months is None or
+                                                                   span[0] <= self.disease_duration_months <= span[1])):
+            raise ValueError(f"disease_duration_range_months {list(span)} must be [shortest, longest], from 0, and "
+                             "contain disease_duration_months")
         return self
 
 
@@ -296,6 +317,8 @@ class ClaimGrade(BaseModel):
     controlled_evidence: list[dict[str, str]]
     known_claims: list[str] = Field(default_factory=list)
     natural_history: NaturalHistoryResult | None = None
+    scope: str | None = Field(default=None, description="what the grade assumes about the disease the claim concerns, "
+                                                        "when the claim does not name ALS")
     verdict: str
     advice: str
     sources: list[str]
