@@ -244,7 +244,8 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
         summary="\n".join(lines))
 
 
-def _normalise_sex(sex: str | None) -> str | None:
+def normalise_sex(sex: str | None) -> str | None:
+    """A stated sex as 'male', 'female' or None (not stated: 'unknown', empty); an unknown word is an input error."""
     if sex is None:
         return None
     value = sex.strip().lower()
@@ -287,15 +288,17 @@ def patient_sample(sf: StrFile, patient: Mapping[str, str | None]) -> tuple[str 
 
 
 def assess_repeats(path: Path, sample: str | None = None, build: str | None = None,
-                   sex: str | None = None, *, patient: Mapping[str, str | None] | None = None) -> RepeatAssessment:
+                   sex: str | None = None, *, patient: Mapping[str, str | None] | None = None,
+                   sex_source: str | None = None) -> RepeatAssessment:
     """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample.
 
     ``sample`` names the file's sample outright (the user's explicit mapping, ``--str-sample``). Without it,
     ``patient`` gives the patient's other identities (the small-variant VCF's sample, the pedigree's proband): the
-    file's sample must be one of them (``patient_sample``), never silently another person's."""
+    file's sample must be one of them (``patient_sample``), never silently another person's. ``sex_source`` says where
+    ``sex`` was stated (the report's clinical record or pedigree), as every repeat note names it; default '--sex'."""
     path = Path(path)
     loci = _loci()
-    sex_value = _normalise_sex(sex)
+    sex_value = normalise_sex(sex)
     sf = read_str_file(path, _wanted(loci))
     chosen, build_source, warnings = _choose_build(sf, loci, build)
     by_locus = _per_locus(sf, loci, chosen)
@@ -319,7 +322,7 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
         chosen_sample = genotyped[0]
         warnings.append(f"--sample not given: {chosen_sample} is the only sample with repeat genotypes "
                         f"among {', '.join(sf.samples)}")
-    sex_source = "--sex" if sex_value else None
+    sex_source = (sex_source or "--sex") if sex_value else None
     if sex_value is None and sf.sex_hint is not None:
         sex_value, sex_source = sf.sex_hint, f"{sf.caller} sample parameters"
     calls = _sample_calls(sf, loci, chosen, chosen_sample, by_locus)
@@ -347,7 +350,7 @@ def read_repeat_cohort(path: Path, build: str | None = None,
     in_json = _json_present(sf, loci, chosen)  # the same for every sample
     assessments: dict[str, RepeatAssessment] = {}
     for sample in sf.samples:
-        sex = _normalise_sex((sexes or {}).get(sample))
+        sex = normalise_sex((sexes or {}).get(sample))
         calls = _sample_calls(sf, loci, chosen, sample, by_locus)
         assessments[sample] = _assessment(sf, loci, chosen, build_source, sample, calls, sex,
                                           "cohort sex table" if sex else None, list(warnings),
