@@ -23,7 +23,6 @@ from charcot.report.demo import DEMO_STR_SAMPLE, demo_dir, demo_inputs
 from charcot.report.model import Report
 from charcot.report.phenopacket import render_phenopacket
 from charcot.report.render_html import render_html
-
 from tests.report.conftest import FIXED, scout_trio_inputs
 
 D = demo_dir()
@@ -312,3 +311,38 @@ def test_a_number_not_calculated_says_why_on_page_1(tmp_path: Path) -> None:
 def test_an_unknown_sex_word_is_refused_without_a_repeat_file() -> None:
     with pytest.raises(InputError, match="unknown sex 'banana'"):
         _build(clinical=D / "demo_case.yaml", sex="banana")
+
+
+def test_a_record_stating_sex_other_is_read_not_refused() -> None:
+    """``sex: other`` is a value of the case record; with a repeat-caller file the report stopped with "unknown sex
+    'other' ... use --sex female or --sex male", an option never given. It states no chromosomal sex: the repeat
+    analysis and the sex checks read it as not stated, the header and the exports keep 'other'."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        record = Path(tmp) / "other.yaml"
+        record.write_text((D / "demo_case.yaml").read_text().replace("\nsex: female\n", "\nsex: other\n"))
+        report = _build(str_vcf=D / "demo.str.vcf", clinical=record)
+    assert report.header.sex == "other"
+    ploidy = next(c for c in report.identity.checks if c.check == "sex from the repeat caller's X ploidy")
+    assert ploidy.status == "info" and "no stated sex to compare with" in ploidy.detail
+    assert _phenopacket(report)["subject"]["sex"] == "OTHER_SEX"
+    from charcot.exports.fhir import fhir_bundle
+
+    patient = next(e["resource"] for e in fhir_bundle(report)["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["gender"] == "other"
+
+
+def test_a_repeat_file_is_read_in_its_own_build_beside_a_vcf_of_the_other() -> None:
+    """The real GRCh38 NA12878 panel calls beside the real GRCh37 ExpansionHunter file (two pipelines of one
+    laboratory): the report forced the VCF's GRCh38 on the repeat file as if the user had said so, and ATXN2, ATXN1 and
+    AR read "not assessed: no record at this locus's position; the repeat positions fit GRCh37 better than the given
+    GRCh38: check --build", an option never given (C9orf72 alone was matched, by its name)."""
+    vcf = Path(__file__).parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+    report = _build(vcf=vcf, str_vcf=D / "demo.str.vcf", str_sample=DEMO_STR_SAMPLE)
+    assert report.header.build == "GRCh38"
+    repeat_items = {i.name: i for i in report.items if i.kind == "repeat"}
+    assert all(i.status.value == "assessed" for i in repeat_items.values()), repeat_items
+    assert not any("--build" in n.reason for n in report.not_assessed)
+    assert any(n.startswith("The repeat-caller file is on GRCh37 (from its repeat positions") for n in report.repeats.notes)
+    assert contradictions(report) == []

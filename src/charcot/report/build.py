@@ -306,8 +306,10 @@ def read_phenopacket(path: Path) -> PhenopacketInput:
                 raise InputError("a vcfRecord needs genomeAssembly, chrom, pos, ref and alt", path=path,
                                  hint="fill the variationDescriptor's vcfRecord or remove it") from None
             state = desc.get("allelicState") if isinstance(desc, dict) else None
-            left_out = next((str(e.get("value") or "left out") for e in desc.get("extensions") or []
-                             if isinstance(e, dict) and e.get("name") == "left_out"), None)
+            extensions = desc.get("extensions") if isinstance(desc, dict) else None
+            left_out = next((str(e.get("value") or "left out") for e in extensions
+                             if isinstance(e, dict) and e.get("name") == "left_out"), None) \
+                if isinstance(extensions, list) else None
             out.variants.append((asm, chrom, pos, ref, alt, state.get("id") if isinstance(state, dict) else None,
                                  left_out))
     return out
@@ -369,6 +371,12 @@ class _Ctx:
     progress: Progress
     sex_from: str = "command line"
     stated_sexes: dict[str, str] = field(default_factory=dict)  # each input stating the sex -> it (male/female)
+    @property
+    def genetic_sex(self) -> str | None:
+        """The sex the sex-chromosome analyses and checks read: male or female; a record's 'other' (a valid answer
+        of the case record) states no chromosomal sex, as none at all (was passed on and refused as 'unknown sex')."""
+        return self.sex if self.sex in ("male", "female") else None
+
     # keys (CHROM-POS-REF-ALT) of the variants an input phenopacket gives with no allelic state: read as 0/1 for the
     # classification, their zygosity is not known
     unstated_zygosity: set[str] = field(default_factory=set)
@@ -533,7 +541,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
-                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
+                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.genetic_sex,
+                                  extra_evidence=None,
                                   genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx),
                                   onset_age=_onset_age(ctx), gnomad_coverage=inputs.gnomad_coverage)
     result = api.interpret(inputs.vcf, **kwargs)
@@ -677,7 +686,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.progress("assessing repeats")
     # The patient is the VCF's sample or the pedigree's proband: the file's sample must be one of them, unless the
     # user names the file's sample outright (--str-sample); another person's repeat sizes are refused (exit 2).
-    result = api.assess_repeats(inputs.str_vcf, sample=inputs.str_sample, build=ctx.build, sex=ctx.sex,
+    # the file is read in its own build (its header or its repeat positions; --build when the user gave one): the
+    # small-variant VCF's build is used only when the file cannot tell (it was forced on a GRCh37 file beside a GRCh38
+    # VCF, and its loci read 'not assessed ... check --build', an option never given)
+    result = api.assess_repeats(inputs.str_vcf, sample=inputs.str_sample, build=inputs.build, sex=ctx.genetic_sex,
+                                fallback_build=(ctx.build, "the small-variant VCF's build") if ctx.build else None,
                                 patient={"the small-variant VCF's sample": ctx.sample,
                                          "the pedigree's proband": inputs.proband},
                                 # the repeat notes name where the sex was stated ('female (clinical record)')
@@ -696,6 +709,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.not_assessed.extend(result.not_assessed)
     notes = [*result.warnings]
     notes += [f"{c.gene} not assessed: {c.indeterminate_reason}." for c in result.calls if c.indeterminate_reason]
+    repeat_build = _text(result.build)
+    if ctx.build and repeat_build and repeat_build != ctx.build:
+        notes.append(f"The repeat-caller file is on {repeat_build} (from its {result.build_source}), the small-variant VCF on "
+                     f"{ctx.build}: each was read in its own build (repeat sizes do not depend on it); check that both "
+                     "files are this patient's.")
     if ctx.sample and result.sample and ctx.sample != result.sample:
         notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
                      f"small-variant VCF's ({ctx.sample}); it was attributed to this patient because --str-sample "
@@ -1702,7 +1720,8 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             # a relative's, and stays a mismatch
             mapped_vcf=inputs.sample is not None and n_samples == 1, mapped_str=inputs.str_sample is not None,
             repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
-            ped_sex=ctx.ped_sex, stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
+            ped_sex=ctx.ped_sex, stated_sex=ctx.genetic_sex if ctx.sex_from != "pedigree" else None,
+            stated_from=ctx.sex_from,
             stated_sexes=ctx.stated_sexes,
             phenopacket_subject=phenopacket.subject if phenopacket is not None and inputs.clinical is not None else None,
             record_onset=ctx.clinical_case.onset.date if ctx.clinical_case is not None else None,

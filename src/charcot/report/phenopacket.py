@@ -216,7 +216,8 @@ def build_phenopacket(report: Report) -> Any:
         raise CharcotError("Phenopacket output needs the phenopackets library",
                            hint="pip install 'charcot[phenopacket]'") from exc
     h = report.header
-    sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE"}.get((h.sex or "").lower(), "UNKNOWN_SEX")
+    sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE", "other": "OTHER_SEX"}.get(
+        (h.sex or "").lower(), "UNKNOWN_SEX")
     hp = KNOWN_RESOURCES[HPO_RESOURCE]
     created = Timestamp()
     created.FromDatetime(report.run.run_time.replace(tzinfo=None))
