@@ -1702,7 +1702,12 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             _text(ctx.pedigree.status_of(inputs.proband, ctx.observations)) or "")
         if sample is not None and inputs.sample is None and sample != inputs.proband and inputs.vcf is not None:
             # the VCF's one sample is not the proband and nobody said it is: its variants would be another person's
-            alike = " (it differs only in upper/lower case)" if sample.lower() == inputs.proband.lower() else ""
+            import unicodedata
+
+            alike = (" (it differs only in upper/lower case)" if sample.lower() == inputs.proband.lower() else
+                     " (the same letters, written in two Unicode forms (NFC and NFD): one file composes an accented "
+                     "letter, the other writes the letter and its accent apart)"
+                     if unicodedata.normalize("NFC", sample) == unicodedata.normalize("NFC", inputs.proband) else "")
             raise InputError(f"the VCF's sample {sample} is not the pedigree's proband {inputs.proband}{alike}: its "
                              "variants would be reported for another person", path=files.vcf or files.phenopacket,
                              hint=f"give the proband's VCF, or, if {sample} is the proband under another name, say so "
