@@ -275,7 +275,8 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
     patient: dict[str, Any] = {"resourceType": "Patient",
                                "identifier": [{"system": "urn:charcot:patient-id", "value": report.header.patient_id}]}
     # the sex and death the report's header states (FHIR administrative gender; the record's death date)
-    gender = {"male": "male", "m": "male", "female": "female", "f": "female"}.get((report.header.sex or "").lower())
+    gender = {"male": "male", "m": "male", "female": "female", "f": "female", "other": "other"}.get(
+        (report.header.sex or "").lower())
     patient["gender"] = gender or "unknown"
     if report.header.death_date is not None:
         patient["deceasedDateTime"] = report.header.death_date.isoformat()

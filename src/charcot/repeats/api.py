@@ -86,7 +86,11 @@ def _intervals(sf: StrFile) -> list[tuple[str, int, int, str | None]]:
 _MISFIT = "the repeat positions fit"
 
 
-def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> tuple[Build | None, str | None, list[str]]:
+def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None,
+                  fallback: tuple[str | Build, str] | None = None) -> tuple[Build | None, str | None, list[str]]:
+    """The file's genome build: ``build`` as the user gave it, else the header's contig lengths, else the repeat
+    positions; ``fallback`` (a build and where it comes from, e.g. the small-variant VCF's) only when the file itself
+    cannot tell: another file's build is never forced on positions that fit the other build."""
     warnings: list[str] = []
     intervals = _intervals(sf)
     scores: dict[Build, tuple[int, int]] = {}
@@ -106,9 +110,12 @@ def _choose_build(sf: StrFile, loci: list[Locus], build: str | Build | None) -> 
             warnings.append(f"{_MISFIT} {best.value} better than the {from_header.value} of the "
                             "header's contig lengths: check the file's header, or give --build")
         return from_header, "header contig lengths", warnings
+    others = [b for b in Build if b != best]
+    if fallback is not None and (scores[best][0] == 0 or any(scores[o] == scores[best] for o in others)):
+        given = fallback[0] if isinstance(fallback[0], Build) else parse_build(fallback[0])
+        return given, fallback[1], warnings
     if scores[best][0] == 0:
         return None, None, warnings
-    others = [b for b in Build if b != best]
     if any(scores[o] == scores[best] for o in others):
         raise InputError("cannot tell the genome build from the repeat positions", path=sf.path,
                          hint="give --build GRCh37 or --build GRCh38")
@@ -244,7 +251,8 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
         summary="\n".join(lines))
 
 
-def _normalise_sex(sex: str | None) -> str | None:
+def normalise_sex(sex: str | None) -> str | None:
+    """A stated sex as 'male', 'female' or None (not stated: 'unknown', empty); an unknown word is an input error."""
     if sex is None:
         return None
     value = sex.strip().lower()
@@ -287,17 +295,22 @@ def patient_sample(sf: StrFile, patient: Mapping[str, str | None]) -> tuple[str 
 
 
 def assess_repeats(path: Path, sample: str | None = None, build: str | None = None,
-                   sex: str | None = None, *, patient: Mapping[str, str | None] | None = None) -> RepeatAssessment:
+                   sex: str | None = None, *, patient: Mapping[str, str | None] | None = None,
+                   sex_source: str | None = None,
+                   fallback_build: tuple[str, str] | None = None) -> RepeatAssessment:
     """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample.
 
     ``sample`` names the file's sample outright (the user's explicit mapping, ``--str-sample``). Without it,
     ``patient`` gives the patient's other identities (the small-variant VCF's sample, the pedigree's proband): the
-    file's sample must be one of them (``patient_sample``), never silently another person's."""
+    file's sample must be one of them (``patient_sample``), never silently another person's. ``sex_source`` says where
+    ``sex`` was stated (the report's clinical record or pedigree), as every repeat note names it; default '--sex'.
+    ``fallback_build`` (build, where it comes from): the build to read the file in when neither ``build`` nor the file
+    itself (header, repeat positions) tells it, e.g. the small-variant VCF's in a report."""
     path = Path(path)
     loci = _loci()
-    sex_value = _normalise_sex(sex)
+    sex_value = normalise_sex(sex)
     sf = read_str_file(path, _wanted(loci))
-    chosen, build_source, warnings = _choose_build(sf, loci, build)
+    chosen, build_source, warnings = _choose_build(sf, loci, build, fallback_build)
     by_locus = _per_locus(sf, loci, chosen)
     if not sf.samples:
         raise InputError("the file has no sample columns", path=path, hint="repeat genotypes are per sample")
@@ -319,7 +332,7 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
         chosen_sample = genotyped[0]
         warnings.append(f"--sample not given: {chosen_sample} is the only sample with repeat genotypes "
                         f"among {', '.join(sf.samples)}")
-    sex_source = "--sex" if sex_value else None
+    sex_source = (sex_source or "--sex") if sex_value else None
     if sex_value is None and sf.sex_hint is not None:
         sex_value, sex_source = sf.sex_hint, f"{sf.caller} sample parameters"
     calls = _sample_calls(sf, loci, chosen, chosen_sample, by_locus)
@@ -347,7 +360,7 @@ def read_repeat_cohort(path: Path, build: str | None = None,
     in_json = _json_present(sf, loci, chosen)  # the same for every sample
     assessments: dict[str, RepeatAssessment] = {}
     for sample in sf.samples:
-        sex = _normalise_sex((sexes or {}).get(sample))
+        sex = normalise_sex((sexes or {}).get(sample))
         calls = _sample_calls(sf, loci, chosen, sample, by_locus)
         assessments[sample] = _assessment(sf, loci, chosen, build_source, sample, calls, sex,
                                           "cohort sex table" if sex else None, list(warnings),

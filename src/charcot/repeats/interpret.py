@@ -347,6 +347,14 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
         detail = f"both alleles {alleles[0].summary}"
     else:
         detail = "; ".join(a.summary for a in alleles) if alleles else "no alleles called"
+    if raw.filter not in (None, "PASS"):
+        # the caller's own flag travels with the call wherever this text goes alone (phenopacket, FHIR note)
+        head += f" (the caller flagged this call: FILTER={raw.filter}; {confidence} confidence)"
+    if category == AlleleCategory.INDETERMINATE:
+        # the locus's verdict before its alleles' categories: 'AR CAG repeat: 27. 27 repeats: normal' would read as
+        # a normal locus wherever this text goes alone (the phenopacket's description, the FHIR note)
+        why = (why_indeterminate or detail).rstrip(".")
+        head += f". Indeterminate (not assessed): {why[:1].lower()}{why[1:]}"
     if category == AlleleCategory.NORMAL and not disagreement:
         summary = f"{head}. {detail}."  # unambiguous: every source agrees, the default verdict says it all
     else:

@@ -242,7 +242,9 @@ class PhenopacketInput:
     subject: str | None = None
     sex: str | None = None
     disease: tuple[str | None, str | None] = (None, None)  # (ontology id, label) of the first non-excluded disease
-    variants: list[tuple[str, str, int, str, str, str | None]] = field(default_factory=list)  # asm, chrom, pos, ref, alt, GENO id
+    # asm, chrom, pos, ref, alt, GENO id, and why the run that wrote the packet left the call out (charcot's own
+    # 'left_out' extension: a call not classified there, never a kept call here) or None
+    variants: list[tuple[str, str, int, str, str, str | None, str | None]] = field(default_factory=list)
     is_family: bool = False
 
 
@@ -304,13 +306,34 @@ def read_phenopacket(path: Path) -> PhenopacketInput:
                 raise InputError("a vcfRecord needs genomeAssembly, chrom, pos, ref and alt", path=path,
                                  hint="fill the variationDescriptor's vcfRecord or remove it") from None
             state = desc.get("allelicState") if isinstance(desc, dict) else None
-            out.variants.append((asm, chrom, pos, ref, alt, state.get("id") if isinstance(state, dict) else None))
+            extensions = desc.get("extensions") if isinstance(desc, dict) else None
+            left_out = next((str(e.get("value") or "left out") for e in extensions
+                             if isinstance(e, dict) and e.get("name") == "left_out"), None) \
+                if isinstance(extensions, list) else None
+            out.variants.append((asm, chrom, pos, ref, alt, state.get("id") if isinstance(state, dict) else None,
+                                 left_out))
     return out
+
+
+# the FILTER of a phenopacket variant that the run which wrote the packet left out (its reason in the header)
+LEFT_OUT_FILTER = "LeftOutByEarlierRun"
+
+
+def _left_out_filter(why: str) -> str:
+    """The VCF FILTER id for a call a phenopacket says was left out: the caller's own FILTER when that was the reason
+    ('FILTER LowConfidence'), else one id whose header line states the reason (GQ/DP thresholds, a half-call)."""
+    own = why.removeprefix("FILTER ").strip()
+    if why.startswith("FILTER ") and own and all(ch.isalnum() or ch in "_.-" for ch in own) and own != "PASS":
+        return own
+    return LEFT_OUT_FILTER
 
 
 def phenopacket_vcf(got: PhenopacketInput, subject: str, folder: Path) -> Path:
     """The phenopacket's variants as a one-sample VCF, so they go through the same interpretation as a VCF
-    (contig lengths from the build, genotypes from allelicState; '0/1' when no state is given, said so)."""
+    (contig lengths from the build, genotypes from allelicState; '0/1' when no state is given, said so by
+    ``unstated_zygosity``). A variant the packet marks as left out by the run that wrote it (charcot's 'left_out'
+    extension) keeps a FILTER, so it is left out here too (not classified, its gene not assessed at its position),
+    never read as a passing call."""
     from charcot.genome.builds import contig_lengths, normalise_contig, parse_build
 
     builds = {parse_build(v[0]) for v in got.variants}
@@ -320,12 +343,18 @@ def phenopacket_vcf(got: PhenopacketInput, subject: str, folder: Path) -> Path:
     build = builds.pop()
     lengths = contig_lengths()[build]
     lines = ["##fileformat=VCFv4.2", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
+    filters = {why: _left_out_filter(why) for *_, why in got.variants if why is not None}
+    for fid in sorted(set(filters.values())):
+        reasons = "; ".join(sorted(w for w, f in filters.items() if f == fid)).replace('"', "'")
+        lines.append(f'##FILTER=<ID={fid},Description="left out by the run that wrote the phenopacket ({reasons}): '
+                     'not classified there">')
     lines += [f"##contig=<ID={c},length={n}>" for c, n in lengths.items()]
     lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + subject)
     order = {c: i for i, c in enumerate(lengths)}
-    records = sorted({(normalise_contig(c), p, r, a, _GT_OF_GENO.get(g or "", "0/1")) for _, c, p, r, a, g in got.variants},
+    records = sorted({(normalise_contig(c), p, r, a, _GT_OF_GENO.get(g or "", "0/1"),
+                       filters[why] if why is not None else "PASS") for _, c, p, r, a, g, why in got.variants},
                      key=lambda v: (order.get(v[0], len(order)), v[1]))
-    lines += [f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\t.\tGT\t{gt}" for c, p, r, a, gt in records]
+    lines += [f"{c}\t{p}\t.\t{r}\t{a}\t.\t{flt}\t.\tGT\t{gt}" for c, p, r, a, gt, flt in records]
     path = folder / "phenopacket_variants.vcf"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -341,6 +370,16 @@ class _Ctx:
     sex: str | None
     progress: Progress
     sex_from: str = "command line"
+    stated_sexes: dict[str, str] = field(default_factory=dict)  # each input stating the sex -> it (male/female)
+    @property
+    def genetic_sex(self) -> str | None:
+        """The sex the sex-chromosome analyses and checks read: male or female; a record's 'other' (a valid answer
+        of the case record) states no chromosomal sex, as none at all (was passed on and refused as 'unknown sex')."""
+        return self.sex if self.sex in ("male", "female") else None
+
+    # keys (CHROM-POS-REF-ALT) of the variants an input phenopacket gives with no allelic state: read as 0/1 for the
+    # classification, their zygosity is not known
+    unstated_zygosity: set[str] = field(default_factory=set)
     diagnosis: str | None = None  # from an input phenopacket's diseases
     diagnosis_id: str | None = None
     ped_sex: str | None = None
@@ -502,7 +541,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.progress("interpreting variants")
     # Repeats are assessed once, by _repeats (the STR file may come from a different run/sample).
     kwargs: dict[str, Any] = dict(sample=ctx.sample, build=ctx.build or "auto", clinvar=inputs.clinvar,
-                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.sex, extra_evidence=None,
+                                  gnomad=inputs.gnomad, hpo=ctx.hpo, str_path=None, sex=ctx.genetic_sex,
+                                  extra_evidence=None,
                                   genes=inputs.genes, resources=inputs.resources, diagnosis=clinical_diagnosis(ctx),
                                   onset_age=_onset_age(ctx), gnomad_coverage=inputs.gnomad_coverage)
     result = api.interpret(inputs.vcf, **kwargs)
@@ -541,6 +581,11 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     findings = sorted((_finding(f, reference, consulted) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     not_reported = [_finding(f, reference, consulted) for f in ordered if not f.reportable]
+    for f in [*findings, *not_reported]:
+        if f.key in ctx.unstated_zygosity:  # the phenopacket gave no allelic state: the '0/1' written was no call
+            f.zygosity = "unknown"
+            f.notes.append("The phenopacket gives no allelic state for this variant: it was read as heterozygous (0/1) "
+                           "for the classification; its zygosity is unknown (confirm it from the sequencing data)")
     not_classified = [f for f in findings if f.tier == 0]
     findings = [f for f in findings if f.tier != 0]
     for f in findings:
@@ -609,6 +654,11 @@ def _repeat_call(raw: Any) -> RepeatCall:
         for c in a.classifications:
             if c.is_default:
                 thresholds = f"{c.label}: {c.thresholds}"
+    # an allele the caller did not call ('2/.': the repeat analysis's genotype '2/not called') is an allele of unknown
+    # size, shown as '?' (a half-call read '2' as if one size were the genotype)
+    uncalled = str(raw.genotype or "").split("/").count("not called")
+    counts += [None] * uncalled
+    bounds += [None] * uncalled
     return RepeatCall(
         locus=raw.locus_id, gene=raw.gene, repeat_unit=raw.display_motif, alleles=counts,
         at_least=bounds if any(b is not None for b in bounds) else [], confidence_intervals=cis,
@@ -636,9 +686,15 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.progress("assessing repeats")
     # The patient is the VCF's sample or the pedigree's proband: the file's sample must be one of them, unless the
     # user names the file's sample outright (--str-sample); another person's repeat sizes are refused (exit 2).
-    result = api.assess_repeats(inputs.str_vcf, sample=inputs.str_sample, build=ctx.build, sex=ctx.sex,
+    # the file is read in its own build (its header or its repeat positions; --build when the user gave one): the
+    # small-variant VCF's build is used only when the file cannot tell (it was forced on a GRCh37 file beside a GRCh38
+    # VCF, and its loci read 'not assessed ... check --build', an option never given)
+    result = api.assess_repeats(inputs.str_vcf, sample=inputs.str_sample, build=inputs.build, sex=ctx.genetic_sex,
+                                fallback_build=(ctx.build, "the small-variant VCF's build") if ctx.build else None,
                                 patient={"the small-variant VCF's sample": ctx.sample,
-                                         "the pedigree's proband": inputs.proband})
+                                         "the pedigree's proband": inputs.proband},
+                                # the repeat notes name where the sex was stated ('female (clinical record)')
+                                sex_source="--sex" if ctx.sex_from == "command line" else ctx.sex_from)
     ctx.repeat_assessment = result
     ctx.str_sample = result.sample
     ctx.analyses["repeats"] = _jsonable(result)
@@ -653,6 +709,11 @@ def _repeats(ctx: _Ctx) -> RepeatsSection:
     ctx.not_assessed.extend(result.not_assessed)
     notes = [*result.warnings]
     notes += [f"{c.gene} not assessed: {c.indeterminate_reason}." for c in result.calls if c.indeterminate_reason]
+    repeat_build = _text(result.build)
+    if ctx.build and repeat_build and repeat_build != ctx.build:
+        notes.append(f"The repeat-caller file is on {repeat_build} (from its {result.build_source}), the small-variant VCF on "
+                     f"{ctx.build}: each was read in its own build (repeat sizes do not depend on it); check that both "
+                     "files are this patient's.")
     if ctx.sample and result.sample and ctx.sample != result.sample:
         notes.append(f"The repeat-caller file's sample ({result.sample}) is named differently from the "
                      f"small-variant VCF's ({ctx.sample}); it was attributed to this patient because --str-sample "
@@ -1259,6 +1320,12 @@ def _known_prognosis(f: VariantFinding) -> str | None:
             + _SURVIVAL_GENOTYPE)
 
 
+def kept_calls(genetics: GeneticsSection) -> int:
+    """The sample's variant calls the run kept in the panel genes (tiered, not classified, or not reported): the calls
+    page 1's 'no pathogenic variant' speaks of."""
+    return sum(len(t.findings) for t in genetics.tiers) + len(genetics.not_classified) + len(genetics.not_reported)
+
+
 def finding_line(f: VariantFinding) -> str:
     """Gene, HGVS (as annotated; never guessed), class and zygosity on one line."""
     c_name = f.hgvs_c
@@ -1266,7 +1333,8 @@ def finding_line(f: VariantFinding) -> str:
     if not hgvs:
         hgvs = f"{f.chrom}-{f.pos}-{f.ref}-{f.alt} (HGVS not annotated"
         hgvs += f"; knowledge base: {f.known_variant_name})" if f.known_variant_name else ")"
-    line = f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {f.zygosity or 'zygosity unknown'}"
+    zygosity = f.zygosity if f.zygosity not in (None, "", "unknown") else "zygosity unknown"  # never a bare 'unknown'
+    line = f"{f.gene or 'intergenic'} {hgvs}: {f.classification or 'not classified'}, {zygosity}"
     if f.risk_allele:
         line += f"; {f.risk_allele} (ALS risk, low penetrance; not a Mendelian cause)"
     if f.inheritance and f.inheritance_consistent is not True and f.zygosity not in (None, "unknown"):
@@ -1316,8 +1384,20 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             out.append(SummaryItem(topic="Genetics", level="finding", text=finding_line(f) + (
                 " — a known disease variant in the knowledge base: confirm with annotation, population data and "
                 "ClinVar in an accredited laboratory")))
-    if genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
-        assessed = set(genetics.genes_assessed)
+    assessed = set(genetics.genes_assessed)
+    left_all = [ex for ex in genetics.excluded_calls if ex.gene in assessed]
+    if genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1 and left_all and not kept_calls(genetics):
+        # every variant call of the sample in the genes assessed was left out: nothing was classified, and 'no
+        # pathogenic variant among the calls classified' would be said of no call at all
+        left = [ex for ex in left_all if ex.coding_or_splice]
+        n, g = len(left_all), len(genetics.genes_assessed)
+        out.append(SummaryItem(topic="Genetics", level="caution", text=(
+            f"None of the sample's {n} variant call{'s' if n != 1 else ''} in the {g} gene{'s' if g != 1 else ''} "
+            "assessed was kept: each was left out by its FILTER, the GQ/DP thresholds or as a half-call, so none was "
+            "classified" + (f" ({len(left)} in exons or splice regions: see below)" if left else "")
+            + ". Check the variant calling (a filter on every call can mean a failed sample or a wrong filter) before "
+            "reading this as no pathogenic variant.")))
+    elif genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
         left = [ex for ex in genetics.excluded_calls if ex.gene in assessed and ex.coding_or_splice]
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
                                + ("among the calls classified " if left else "")
@@ -1378,8 +1458,11 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             (normal if call.status == "normal" else other).append(call)
         elif it.name in repeats.record_statuses:
             stated = repeats.record_statuses[it.name]
+            # the repeat-caller file's own call of the locus (indeterminate) is said beside the record's result
+            own = (f"; the repeat-caller file's call ({call.sizes_text()}) is indeterminate: "
+                   f"{(call.indeterminate_reason or 'see the repeat section').rstrip('.')}" if call is not None else "")
             out.append(SummaryItem(topic="Repeats", level="finding" if stated == "expanded" else "info",
-                                   text=repeats.record_status_text(it.name) + "."))
+                                   text=repeats.record_status_text(it.name) + own + "."))
         elif it.name.upper() == "C9ORF72":
             out.append(SummaryItem(topic="Repeats", level="caution",
                                    text=f"C9orf72 repeat NOT assessed ({it.reason}); it is the most common "
@@ -1436,8 +1519,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     prognosis = []
     if "ENCALS survival model" in values:
         m = values["ENCALS survival model"]
-        prognosis.append(f"ENCALS model {m.value}" + ("" if m.value == "not calculated" else
-                                                         " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
+        # a number not calculated says why on page 1 too (its missing inputs), as its item and table do
+        prognosis.append(f"ENCALS model {m.value}" + ((f" ({m.detail.rstrip('.')})" if m.detail else "")
+                                                      if m.value == "not calculated" else
+                                                      " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
     prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "") for n in fast if n]
     if prognosis:
@@ -1545,19 +1630,33 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     if inputs.vcf is None and inputs.str_vcf is None and inputs.clinical is None and inputs.phenopacket is None:
         raise InputError("nothing to report on", hint="give at least --vcf, --str, --clinical or --phenopacket")
     say("reading inputs")
+    from charcot.repeats.api import normalise_sex
+
     hpo = list(inputs.hpo)
-    sex = inputs.sex
+    # every place that states the patient's sex, in the order the report takes it from (--sex, then the phenopacket,
+    # then the clinical record; the pedigree last): 'M', 'Female' or 'unknown' on the command line are the words of
+    # every other input ('unknown' states nothing), and two inputs stating different sexes are an identity mismatch
+    stated: dict[str, str] = {}
+    if (cli_sex := normalise_sex(inputs.sex)) is not None:
+        stated["command line"] = cli_sex
     patient_id = inputs.patient_id
     if phenopacket is not None:
         hpo.extend(phenopacket.hpo)
         patient_id = patient_id or phenopacket.subject
-        if phenopacket.sex and phenopacket.sex not in ("unknown_sex",):
-            sex = sex or phenopacket.sex
+        if phenopacket.sex in ("male", "female"):  # UNKNOWN_SEX and OTHER_SEX state no chromosomal sex
+            stated["phenopacket"] = phenopacket.sex
+    sex_from, sex = next(iter(stated.items()), (None, None))
     sample, build, n_samples = (None, inputs.build, 0)
     if inputs.vcf is not None:
         sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband)
     ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
-               n_samples=n_samples, sex_from="command line" if inputs.sex else "phenopacket")
+               n_samples=n_samples, sex_from=sex_from or "command line")
+    ctx.stated_sexes = stated
+    if phenopacket is not None and files.vcf is None and inputs.vcf is not None:  # the VCF is the packet's variants
+        from charcot.genome.builds import normalise_contig
+
+        ctx.unstated_zygosity = {f"{normalise_contig(c)}-{p}-{r.upper()}-{a.upper()}"
+                                 for _, c, p, r, a, g, _ in phenopacket.variants if g not in _GT_OF_GENO}
     if phenopacket is not None and phenopacket.disease != (None, None):
         ctx.diagnosis_id, ctx.diagnosis = phenopacket.disease
 
@@ -1574,8 +1673,11 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         if ctx.clinical_case is not None:
             c = ctx.clinical_case
             patient_id = patient_id or c.id
-            if ctx.sex is None and _text(c.sex) not in (None, "unknown"):
-                ctx.sex, ctx.sex_from = _text(c.sex), "clinical record"
+            record_sex = _text(c.sex)
+            if inputs.clinical is not None and record_sex in ("male", "female"):  # (a phenopacket's: stated above)
+                ctx.stated_sexes["clinical record"] = record_sex
+            if ctx.sex is None and record_sex not in (None, "unknown"):
+                ctx.sex, ctx.sex_from = record_sex, "clinical record"
             ctx.hpo = sorted(set(ctx.hpo) | set(c.hpo_terms))
     ctx.patient_id = patient_id or sample
     if inputs.ped is not None:
@@ -1591,14 +1693,21 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         ctx.observations = dict(ctx.pedigree.observations)
         proband = ctx.pedigree.individuals[inputs.proband]
         ctx.ped_sex = _text(proband.sex) if _text(proband.sex) != "unknown" else None
-        ctx.ped_affected = {"affected": True, "unaffected": False}.get(_text(proband.status) or "")
         if ctx.sex is None and ctx.ped_sex is not None:
             ctx.sex, ctx.sex_from = ctx.ped_sex, "pedigree"
         if inputs.ages is not None:
             ctx.observations.update(fapi.read_observations(inputs.ages, ctx.pedigree))
+        # the patient's status as the family section reads it (the ages file's status over the PED column)
+        ctx.ped_affected = {"affected": True, "unaffected": False}.get(
+            _text(ctx.pedigree.status_of(inputs.proband, ctx.observations)) or "")
         if sample is not None and inputs.sample is None and sample != inputs.proband and inputs.vcf is not None:
             # the VCF's one sample is not the proband and nobody said it is: its variants would be another person's
-            alike = " (it differs only in upper/lower case)" if sample.lower() == inputs.proband.lower() else ""
+            import unicodedata
+
+            alike = (" (it differs only in upper/lower case)" if sample.lower() == inputs.proband.lower() else
+                     " (the same letters, written in two Unicode forms (NFC and NFD): one file composes an accented "
+                     "letter, the other writes the letter and its accent apart)"
+                     if unicodedata.normalize("NFC", sample) == unicodedata.normalize("NFC", inputs.proband) else "")
             raise InputError(f"the VCF's sample {sample} is not the pedigree's proband {inputs.proband}{alike}: its "
                              "variants would be reported for another person", path=files.vcf or files.phenopacket,
                              hint=f"give the proband's VCF, or, if {sample} is the proband under another name, say so "
@@ -1616,7 +1725,12 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             # a relative's, and stays a mismatch
             mapped_vcf=inputs.sample is not None and n_samples == 1, mapped_str=inputs.str_sample is not None,
             repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
-            ped_sex=ctx.ped_sex, stated_sex=ctx.sex if ctx.sex_from != "pedigree" else None, stated_from=ctx.sex_from,
+            ped_sex=ctx.ped_sex, stated_sex=ctx.genetic_sex if ctx.sex_from != "pedigree" else None,
+            stated_from=ctx.sex_from,
+            stated_sexes=ctx.stated_sexes,
+            phenopacket_subject=phenopacket.subject if phenopacket is not None and inputs.clinical is not None else None,
+            record_onset=ctx.clinical_case.onset.date if ctx.clinical_case is not None else None,
+            ped_affected=ctx.ped_affected if inputs.ped is not None else None,
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
             record_kind="clinical record" if ctx.clinical_case is not None else None)
         genetics = _genetics(ctx)
@@ -1689,7 +1803,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         hpo_labels=_hpo_labels(ctx), diagnosis=clinical_diagnosis(ctx), diagnosis_id=ctx.diagnosis_id,
         death_date=ctx.clinical_case.death_date if ctx.clinical_case is not None else None,
         parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, str_sample=inputs.str_sample,
-                                 build=inputs.build, sex=inputs.sex,
+                                 build=inputs.build, sex=normalise_sex(inputs.sex),
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))

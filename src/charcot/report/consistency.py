@@ -71,6 +71,16 @@ def contradictions(report: Report) -> list[str]:
             if f"FILTER={call.filter}" not in text:
                 problems.append(f"{gene}: the caller flagged the call FILTER={call.filter}, the {where} tells it "
                                 f"without the flag: {text!r}")
+    # The call's own text (the phenopacket's description and FHIR's note) says what page 1 and the item say of it: a
+    # flagged call with its flag, an indeterminate one as indeterminate (never only its alleles' 'normal')
+    for call in report.repeats.calls:
+        gene = call.gene or call.locus
+        if call.filter not in (None, "", "PASS", ".") and f"FILTER={call.filter}" not in call.interpretation:
+            problems.append(f"{gene}: the caller flagged the call FILTER={call.filter}, its interpretation (exported to "
+                            f"the phenopacket and FHIR) does not say so: {call.interpretation!r}")
+        if call.status == "indeterminate" and "indeterminate" not in call.interpretation.lower():
+            problems.append(f"{gene} is indeterminate (not assessed), its interpretation (exported to the phenopacket "
+                            f"and FHIR) does not say so: {call.interpretation!r}")
     # An allele the reads show only to be at least N long is told as '≥N' everywhere, never by the caller's count.
     for call in report.repeats.calls:
         if not call.at_least:
@@ -103,6 +113,13 @@ def contradictions(report: Report) -> list[str]:
     said_all = [t for t in said if not _SOME_GENES.match(t)]
     if said_all and report.genetics.status != AssessmentStatus.NOT_ASSESSED:
         problems.append("the summary says small variants were not assessed, the genetics section says they were")
+    # 'No pathogenic variant among the calls classified' is never said when the run kept none of the sample's calls
+    kept = sum(len(t.findings) for t in report.genetics.tiers) + len(report.genetics.not_classified) \
+        + len(report.genetics.not_reported)
+    if not kept and report.genetics.excluded_calls and any(
+            s.topic == "Genetics" and s.text.startswith("No pathogenic") for s in report.summary):
+        problems.append(f"page 1 says no pathogenic variant was found, but the run kept none of the sample's calls "
+                        f"({len(report.genetics.excluded_calls)} left out, none classified)")
     uncovered = set(report.genetics.genes_not_covered)
     said_some = [t for t in said if _SOME_GENES.match(t)]
     if uncovered and not said_some:

@@ -6,7 +6,7 @@
   non-reference calls on X outside the pseudo-autosomal regions, confident non-reference calls on Y);
 * sex from the repeat caller's ploidy at X-linked loci (AR: one allele = run as male; two different
   alleles = two X chromosomes);
-* stated sex (clinical record, phenopacket, --sex) against the PED.
+* stated sex (clinical record, phenopacket, --sex) against the PED, and against each other.
 
 Why not peddy or somalier: peddy's sex check needs a genome- or exome-wide VCF and pulls in pandas and
 scikit-learn; somalier is a compiled binary with its own sites file and is not on PyPI. The check they
@@ -185,10 +185,18 @@ def _sex_check(name: str, stated: str | None, stated_from: str, found: str | Non
 def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | None, str_sample: str | None,
                    repeats: Any, ped_proband: str | None, ped_sex: str | None, stated_sex: str | None,
                    stated_from: str, record_id: str | None, record_kind: str | None, mapped_vcf: bool = False,
-                   mapped_str: bool = False) -> IdentitySection:
+                   mapped_str: bool = False, stated_sexes: dict[str, str] | None = None,
+                   phenopacket_subject: str | None = None, record_onset: Any = None,
+                   ped_affected: bool | None = None) -> IdentitySection:
     """Every check that the inputs allow; a check that cannot run says why (never 'pass'). Names that differ are a
     mismatch unless the user mapped them explicitly (``mapped_vcf``: --sample named the VCF's sample for the proband;
-    ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass')."""
+    ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass').
+    ``stated_sexes``: each input that states the sex (command line, phenopacket, clinical record) -> male/female; two
+    that disagree are a mismatch (the report takes ``stated_sex`` from the first, ``stated_from``).
+    ``phenopacket_subject``: the subject of a phenopacket given beside the clinical record (``record_id``): two ids are
+    two patients' documents unless the user corrects one (the report reads the course from the record, the id and HPO
+    terms from the phenopacket too). ``record_onset``: the clinical record's symptom onset (a record always has one: it
+    describes a patient with symptoms), against the pedigree's affection status of the proband (``ped_affected``)."""
     checks: list[IdentityCheck] = []
     # --- names
     if vcf_sample and str_sample:
@@ -218,7 +226,35 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
                 check=f"sample name: {record_kind}", status=INFO,
                 detail=f"the {record_kind} id {record_id} is a patient pseudonym, not a sample name: confirm the "
                        "sample-to-patient link in the laboratory system"))
+    if record_id and record_kind and phenopacket_subject:
+        checks.append(IdentityCheck(
+            check=f"patient id: {record_kind} vs phenopacket",
+            status=PASS if record_id == phenopacket_subject else MISMATCH,
+            detail=(f"both {record_id}" if record_id == phenopacket_subject else
+                    f"the {record_kind} is {record_id}'s but the phenopacket's subject is {phenopacket_subject}: the "
+                    f"report combines the two (the clinical course from the {record_kind}, the patient id and HPO "
+                    "terms from the phenopacket); check that both describe this patient and correct the id that is "
+                    "wrong")))
+    # --- affection status: the clinical record describes symptoms from onset on; a pedigree (or its ages file) marking
+    # the patient unaffected computes the relatives' risks for another family
+    if record_onset is not None and record_kind and ped_proband and ped_affected is not None:
+        checks.append(IdentityCheck(
+            check=f"affection status: {record_kind} vs pedigree", status=PASS if ped_affected else MISMATCH,
+            detail=(f"affected in both (the {record_kind} gives symptom onset on {record_onset})" if ped_affected else
+                    f"the {record_kind} gives symptom onset on {record_onset}, but the pedigree (with the ages file, "
+                    f"if given) marks the patient {ped_proband} unaffected: the relatives' risks were computed with "
+                    "the patient unaffected; check that both describe this patient and correct the pedigree")))
     # --- sex
+    said = dict(stated_sexes or {})
+    if len(said) > 1:
+        where = {"command line": "on the command line (--sex)"}
+        told = "; ".join(f"{sex} {where.get(source, 'in the ' + source)}" for source, sex in said.items())
+        agree = len(set(said.values())) == 1
+        checks.append(IdentityCheck(
+            check="stated sex: " + " vs ".join(said), status=PASS if agree else MISMATCH,
+            detail=(f"{next(iter(said.values()))} in each ({', '.join(said)})" if agree else
+                    f"{told}: the report reads {stated_sex} (from the {stated_from}); correct the input that is "
+                    "wrong, or check that they describe the same patient")))
     if stated_sex and ped_sex:
         checks.append(IdentityCheck(
             check="stated sex vs pedigree", status=PASS if stated_sex == ped_sex else MISMATCH,

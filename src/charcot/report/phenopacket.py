@@ -164,8 +164,13 @@ def _repeat_gi(pp: Any, report: Report, c: RepeatCall) -> Any:
     desc.extensions.append(_ext(pp, "repeat_status", category_words(c.status)))
     if c.thresholds:
         desc.extensions.append(_ext(pp, "repeat_thresholds", c.thresholds))
+    flagged = c.filter not in (None, "", "PASS", ".")
+    if flagged:  # the caller's own flag on the call (low confidence), as page 1 and the repeat item tell it
+        desc.extensions.append(_ext(pp, "caller_filter", c.filter or ""))
     expanded = c.status.lower() in ("pathogenic", "expanded_at_least_n", "reduced_penetrance")
-    status = "CANDIDATE" if expanded else ("REJECTED" if c.status.lower() == "normal" else "UNKNOWN_STATUS")
+    # a normal size from a call its caller flagged rules nothing out: status unknown, never REJECTED
+    status = "CANDIDATE" if expanded else ("REJECTED" if c.status.lower() == "normal" and not flagged
+                                           else "UNKNOWN_STATUS")
     return pp.GenomicInterpretation(
         subject_or_biosample_id=report.header.patient_id,
         interpretation_status=pp.GenomicInterpretation.InterpretationStatus.Value(status),
@@ -211,7 +216,8 @@ def build_phenopacket(report: Report) -> Any:
         raise CharcotError("Phenopacket output needs the phenopackets library",
                            hint="pip install 'charcot[phenopacket]'") from exc
     h = report.header
-    sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE"}.get((h.sex or "").lower(), "UNKNOWN_SEX")
+    sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE", "other": "OTHER_SEX"}.get(
+        (h.sex or "").lower(), "UNKNOWN_SEX")
     hp = KNOWN_RESOURCES[HPO_RESOURCE]
     created = Timestamp()
     created.FromDatetime(report.run.run_time.replace(tzinfo=None))
