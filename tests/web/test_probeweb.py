@@ -51,3 +51,44 @@ def test_an_upload_cut_short_is_refused_not_stored_under_a_shared_name(live_serv
     stored = [p.name for p in uploads.iterdir() if p.is_file()]
     assert len(stored) == 1 and re.fullmatch(r"[0-9a-f]{64}\.vcf", stored[0]), stored  # no '.vcf' of a cut upload
     assert not any((uploads / ".partial").iterdir())
+
+
+def test_a_patient_deleted_while_its_report_is_built_stays_deleted(
+        live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """Deleting a patient (or a case) while the worker builds its report: the worker then wrote the report into a
+    fresh ``cases/<id>/`` folder and recorded the clinical record's visits under the patient's key, so the deleted
+    patient came back (patient list, visits, a report on disk no case owns). The interleaving is made exact by
+    holding the real build until the real delete request has been answered."""
+    import threading
+
+    from charcot.report import build
+
+    built, go = threading.Event(), threading.Event()
+    real_build = build.build_report
+
+    def build_then_wait(*args: Any, **kwargs: Any) -> Any:
+        report = real_build(*args, **kwargs)
+        built.set()
+        assert go.wait(120)
+        return report
+
+    monkeypatch.setattr(build, "build_report", build_then_wait)
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    files = demo_files()
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=120) as c:
+        r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-GONE"},
+                   files={k: files[k] for k in ("vcf", "clinical")})
+        assert r.status_code == 202, r.text
+        case_id = r.json()["id"]
+        assert built.wait(120)
+        token = _csrf(c, "/patients/P-GONE")
+        r = c.post("/patients/P-GONE/delete", data={"csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        go.set()
+        server.app.state.runner.pool.shutdown(wait=True)
+        assert store.patient("P-GONE") is None
+        assert store.get_case(case_id) is None
+        assert c.get("/patients", headers={"accept": "text/html"}).text.count("P-GONE") == 0
+    assert not store.case_dir(case_id).exists()
+    assert not [p for p in (Path(server.data_dir) / "uploads").iterdir() if p.is_file()]

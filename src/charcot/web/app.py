@@ -386,17 +386,19 @@ class Runner:
         out = self.store.case_dir(case_id)
         write_report(report, out, pdf=self.settings.pdf, progress=progress)
         make_private(out)
-        if case["patient"].startswith("case-") and report.header.patient_id:
-            self.store.rename_patient_of_case(case_id, report.header.patient_id)
-            case = self.store.get_case(case_id) or case
-        kept = [v.date.isoformat() for v in report.clinical.visits  # a person's correction is not overwritten
-                if not self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
-                                               weight_kg=v.weight_kg, source=f"report {report.header.report_id}",
-                                               keep_manual=True)]
-        self.store.set_findings(case_id, **_digest(report))
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
-        self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
-        self.store.audit("system", "run", case_id=case_id, patient=case["patient"],
+        finished = self.store.finish_run(
+            case_id, patient_key=report.header.patient_id or None, source=f"report {report.header.report_id}",
+            visits=[{"when": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg}
+                    for v in report.clinical.visits],
+            findings=_digest(report), summary=summary, report_id=report.header.report_id)
+        if finished is None:
+            # deleted while the report was built: what this run wrote goes too (its patient is not recreated)
+            self.store.remove_files([out])
+            log.info("case %s was deleted while its report was built; the report was removed", case_id)
+            return
+        patient, kept = finished  # a person's correction of a visit is not overwritten
+        self.store.audit("system", "run", case_id=case_id, patient=patient,
                          detail=f"report {report.header.report_id} built (version {case['version']})"
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))

@@ -445,11 +445,8 @@ class Store:
             case = s.get(Case, case_id)
             if case is None:
                 return
-            case.genes = (" " + " ".join(sorted(set(genes))) + " ")[:2000]
-            case.variants = " " + " ".join(sorted(set(variants))) + " "
-            case.classes = ("|" + "|".join(sorted(set(classes))) + "|")[:400]
-            case.repeat_result = (" " + " ".join(sorted(set(repeats))) + " ")[:400]
-            case.stage, case.eligible_trials, case.identity_status = stage, eligible_trials, identity_status
+            _apply_findings(case, genes=genes, variants=variants, classes=classes, repeats=repeats, stage=stage,
+                            eligible_trials=eligible_trials, identity_status=identity_status)
 
     def set_progress(self, case_id: str, progress: str) -> None:
         with self.session() as s:
@@ -717,20 +714,34 @@ class Store:
         """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
         corrected in the app is kept (a report's clinical record does not overwrite it). True when written."""
         with self.session() as s:
-            patient = s.scalar(select(Patient).where(Patient.key == patient_key))
-            if patient is None:
-                patient = Patient(key=patient_key)
-                s.add(patient)
-                s.flush()
-            row = s.scalar(select(VisitRow).where(VisitRow.patient_id == patient.id, VisitRow.date == when))
-            if row is None:
-                row = VisitRow(patient_id=patient.id, date=when)
-                s.add(row)
-            elif keep_manual and row.source == MANUAL_VISIT:
-                return False
-            row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
-            row.items = json.dumps(items, sort_keys=True) if items else None
-            return True
+            return _upsert_visit(s, patient_key, when, alsfrs_r=alsfrs_r, fvc_percent=fvc_percent,
+                                 weight_kg=weight_kg, source=source, items=items, keep_manual=keep_manual)
+
+    def finish_run(self, case_id: str, *, patient_key: str | None, visits: list[dict[str, Any]], source: str,
+                   findings: dict[str, Any], summary: str, report_id: str) -> tuple[str, list[str]] | None:
+        """Record a built report in one transaction that first claims the case's row (a conditional UPDATE: the row
+        stays locked, on PostgreSQL, or the database, on SQLite, until the end): the case's patient named by its
+        clinical record (``patient_key``, for a case uploaded without one), the record's visits (a visit recorded
+        by hand is kept), the searchable findings and the status. None when the case was deleted meanwhile: nothing
+        is written (a deleted patient is not recreated by its visits). Else the case's patient and the dates of the
+        visits kept."""
+        with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(progress="saving the report"))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return None
+            case = s.get(Case, case_id)
+            if case is None:
+                return None
+            if patient_key and case.patient.key.startswith("case-") and case.patient.key != patient_key:
+                _move_case_to(s, case, patient_key)
+            key = case.patient.key
+            kept = [v["when"].isoformat() for v in visits
+                    if not _upsert_visit(s, key, v["when"], alsfrs_r=v["alsfrs_r"], fvc_percent=v["fvc_percent"],
+                                         weight_kg=v["weight_kg"], source=source, keep_manual=True)]
+            _apply_findings(case, **findings)
+            case.status, case.progress, case.summary, case.report_id = CASE_DONE, "done", summary, report_id
+            case.finished_at = _now()
+            return key, kept
 
     def visit(self, visit_id: int) -> dict[str, Any] | None:
         with self.session() as s:
@@ -751,12 +762,7 @@ class Store:
             case = s.get(Case, case_id)
             if case is None or case.patient.key == patient_key:
                 return
-            patient = s.scalar(select(Patient).where(Patient.key == patient_key))
-            if patient is None:
-                patient = Patient(key=patient_key)
-                s.add(patient)
-                s.flush()
-            case.patient_id = patient.id
+            _move_case_to(s, case, patient_key)
 
     # dashboard ----------------------------------------------------------------------------
     def cohort_counts(self) -> dict[str, Any]:
@@ -829,6 +835,45 @@ class Store:
     def end_session(self, session_hash: str) -> None:
         with self.session() as s:
             s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
+
+
+def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
+                  weight_kg: float | None, source: str, items: dict[str, int] | None = None,
+                  keep_manual: bool = False) -> bool:
+    patient = s.scalar(select(Patient).where(Patient.key == patient_key))
+    if patient is None:
+        patient = Patient(key=patient_key)
+        s.add(patient)
+        s.flush()
+    row = s.scalar(select(VisitRow).where(VisitRow.patient_id == patient.id, VisitRow.date == when))
+    if row is None:
+        row = VisitRow(patient_id=patient.id, date=when)
+        s.add(row)
+    elif keep_manual and row.source == MANUAL_VISIT:
+        return False
+    row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
+    row.items = json.dumps(items, sort_keys=True) if items else None
+    return True
+
+
+def _move_case_to(s: Session, case: Case, patient_key: str) -> None:
+    patient = s.scalar(select(Patient).where(Patient.key == patient_key))
+    if patient is None:
+        patient = Patient(key=patient_key)
+        s.add(patient)
+        s.flush()
+    case.patient_id = patient.id
+    s.flush()
+    s.refresh(case)
+
+
+def _apply_findings(case: Case, *, genes: list[str], variants: list[str], classes: list[str], repeats: list[str],
+                    stage: str | None, eligible_trials: int | None, identity_status: str | None) -> None:
+    case.genes = (" " + " ".join(sorted(set(genes))) + " ")[:2000]
+    case.variants = " " + " ".join(sorted(set(variants))) + " "
+    case.classes = ("|" + "|".join(sorted(set(classes))) + "|")[:400]
+    case.repeat_result = (" " + " ".join(sorted(set(repeats))) + " ")[:400]
+    case.stage, case.eligible_trials, case.identity_status = stage, eligible_trials, identity_status
 
 
 def _supersede(s: Session, case_id: str) -> list[str]:
