@@ -92,3 +92,67 @@ def test_a_patient_deleted_while_its_report_is_built_stays_deleted(
         assert c.get("/patients", headers={"accept": "text/html"}).text.count("P-GONE") == 0
     assert not store.case_dir(case_id).exists()
     assert not [p for p in (Path(server.data_dir) / "uploads").iterdir() if p.is_file()]
+
+
+def _login(url: str, user: str) -> httpx.Client:
+    c = httpx.Client(base_url=url, headers={"origin": url}, timeout=120)
+    r = c.post("/login", data={"username": user, "password": f"{user}-password-123"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return c
+
+
+def test_a_case_deleted_while_it_is_signed_off_leaves_no_signed_report(
+        tmp_path: Path, live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """An administrator deletes a case while a reviewer's sign-off is writing the signed copy: the sign-off then
+    failed with an internal error (its version row named a case no longer there) and left the signed report on disk,
+    under ``signed/<case>/``, after the case and its audit said it was deleted. Now the sign-off is refused in words
+    (409) and removes what it wrote. Made exact by holding the real signing until the real delete is answered."""
+    import threading
+
+    from charcot.report import build
+    from tests.web.test_security import add_users
+
+    add_users(tmp_path / "data0", database_url, ("alice", "laboratory_scientist"), ("bob", "reviewer"),
+              ("carol", "admin"))
+    signing, go = threading.Event(), threading.Event()
+    real_sign = build.sign
+
+    def sign_then_wait(*args: Any, **kwargs: Any) -> Any:
+        signed = real_sign(*args, **kwargs)
+        signing.set()
+        assert go.wait(120)
+        return signed
+
+    monkeypatch.setattr(build, "sign", sign_then_wait)
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    alice, bob, carol = (_login(server.url, u) for u in ("alice", "bob", "carol"))
+    r = alice.post("/api/cases", data={"csrf_token": _csrf(alice, "/cases/new"), "patient": "P-SIGN-DEL"},
+                   files={"str_file": demo_files()["str_file"]})
+    assert r.status_code == 202, r.text
+    case_id = r.json()["id"]
+    for _ in range(600):
+        if alice.get(f"/api/cases/{case_id}").json()["status"] == "done":
+            break
+        threading.Event().wait(0.1)
+    r = alice.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(alice, f"/cases/{case_id}"),
+                                                     "action": "submit", "version": "1"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    answer: dict[str, httpx.Response] = {}
+    token = _csrf(bob, f"/cases/{case_id}")
+    signer = threading.Thread(target=lambda: answer.update(sign=bob.post(
+        f"/cases/{case_id}/review", data={"csrf_token": token, "action": "sign", "version": "1"},
+        follow_redirects=False)))
+    signer.start()
+    assert signing.wait(120)
+    r = carol.post(f"/cases/{case_id}/delete", data={"csrf_token": _csrf(carol, f"/cases/{case_id}")},
+                   follow_redirects=False)
+    assert r.status_code == 303, r.text
+    go.set()
+    signer.join(120)
+    assert answer["sign"].status_code == 409, answer["sign"].text
+    assert "deleted" in answer["sign"].text and "Traceback" not in answer["sign"].text
+    assert store.get_case(case_id) is None
+    assert not store.signed_dir(case_id).exists()
+    for c in (alice, bob, carol):
+        c.close()

@@ -868,8 +868,15 @@ def create_app(settings: Settings) -> FastAPI:
             except BaseException:
                 store.move_review(case_id, case["version"], SIGNING, IN_REVIEW)
                 raise
-            store.add_report_version(case_id, case["version"], author=case["created_by"], signed_by=principal.username,
-                                     report_sha256=digest, report_id=case["report_id"])
+            if not store.add_report_version(case_id, case["version"], author=case["created_by"],
+                                            signed_by=principal.username, report_sha256=digest,
+                                            report_id=case["report_id"]):
+                # deleted while the signed copy was written: that copy goes too (only its folder if the case is there)
+                gone = store.get_case(case_id) is None
+                store.remove_files([store.signed_dir(case_id) if gone else store.signed_dir(case_id, case["version"])])
+                raise HTTPException(409, "cannot sign off: the case was deleted while it was being signed off" if gone
+                                    else "cannot sign off: the case changed while it was being signed off; reload the "
+                                         "page")
             detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"
         elif action == "amend":
             principal = need(request, "amend")

@@ -482,13 +482,18 @@ class Store:
             return bool(getattr(done, "rowcount", 0) == 1)
 
     def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
-                           report_id: str | None) -> None:
+                           report_id: str | None) -> bool:
+        """Record a sign-off of ``version`` and mark the case signed off, if the case is still there and being signed
+        off at that version (one conditional UPDATE first, then the row). False, recording nothing, when it is not
+        (deleted while the signed copy was written)."""
         with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
+                                                   Case.review_state == SIGNING).values(review_state=FINAL))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return False
             s.add(ReportVersion(case_id=case_id, version=version, author=author, signed_by=signed_by,
                                 report_sha256=report_sha256, report_id=report_id))
-            case = s.get(Case, case_id)
-            if case is not None:
-                case.review_state = FINAL
+            return True
 
     def amend(self, case_id: str, reason: str) -> int:
         with self.session() as s:
