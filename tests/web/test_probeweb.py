@@ -156,3 +156,39 @@ def test_a_case_deleted_while_it_is_signed_off_leaves_no_signed_report(
     assert not store.signed_dir(case_id).exists()
     for c in (alice, bob, carol):
         c.close()
+
+
+def test_the_case_page_reads_only_the_audit_entries_it_shows(live_server_factory: Any, database_url: str | None) -> None:
+    """The case page shows a case's latest 30 audit entries but read its whole trail, in chunks of 5,000 rows, on
+    every view, and every view adds an entry: a case read often cost more at each reading. Now two queries (the
+    latest 30 and the count), whatever the trail's length; the page still says how many entries there are."""
+    from sqlalchemy import event
+
+    from charcot.web.store import AuditRow
+
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as c:
+        r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-READ-OFTEN"},
+                   files={"ped": demo_files()["ped"]})
+        assert r.status_code == 202, r.text
+        case_id = r.json()["id"]
+        with store.session() as s:  # a case viewed 12,000 times
+            s.add_all(AuditRow(actor="local", action="view", case_id=case_id, patient="P-READ-OFTEN",
+                               detail=f"case page (view {i})") for i in range(12_000))
+        before = len(store.audit_trail(case_id=case_id))
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "FROM audit" in statement:
+                statements.append(statement)
+
+        event.listen(store.engine, "before_cursor_execute", seen)
+        try:
+            page = c.get(f"/cases/{case_id}", headers={"accept": "text/html"}).text
+        finally:
+            event.remove(store.engine, "before_cursor_execute", seen)
+    assert len(statements) <= 2, len(statements)
+    shown = re.findall(r"case page \(view (\d+)\)", page)
+    assert shown[:2] == ["11999", "11998"] and len(shown) == 29  # newest first; the 30th is this view's own entry
+    assert f"The latest 30 of {before + 1} entries" in page

@@ -752,6 +752,7 @@ def create_app(settings: Settings) -> FastAPI:
         from charcot.web.reanalysis import accept_problem, case_result
 
         reruns = store.reanalyses(case_id)
+        audit, audit_total = store.audit_latest(case_id, 30)
         waiting = next((r for r in reruns if r["status"] == NEEDS_REVIEW), None)
         versions = store.report_versions(case_id)
         signed = {v["version"] for v in versions}
@@ -759,7 +760,7 @@ def create_app(settings: Settings) -> FastAPI:
                    and (store.earlier_dir(case_id, v) / "report.html").is_file()]
         return page("case.html.j2", request, case=case, outputs=outputs, comments=store.comments(case_id),
                     variants=_variants(case), versions=versions, reviewers=users, earlier=earlier,
-                    audit=store.audit_trail(case_id=case_id), classes=ACMG_CLASSES,
+                    audit=audit, audit_total=audit_total, classes=ACMG_CLASSES,
                     can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload",
                                                        "reanalyse", "accept-reanalysis")},
                     sign_problem=_sign_problem(case, principal), reruns=reruns, waiting=waiting,

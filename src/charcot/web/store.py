@@ -623,6 +623,14 @@ class Store:
         by ``audit_chunks`` or a page at a time by ``audit_page``)."""
         return [row for chunk in self.audit_chunks(case_id, patient) for row in chunk]
 
+    def audit_latest(self, case_id: str, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """A case's ``limit`` newest entries, newest first, and how many it has: two indexed queries, whatever the
+        trail's length (the case page showed 30 but read every entry, and every view adds one)."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.case_id == case_id)) or 0)
+            rows = s.scalars(self._audit_query(case_id, None).order_by(AuditRow.id.desc()).limit(limit)).all()
+            return [self._audit_dict(r) for r in rows], total
+
     def audit_chunks(self, case_id: str | None = None, patient: str | None = None,
                      size: int = 5_000) -> Iterator[list[dict[str, Any]]]:
         """Every matching entry, oldest first, ``size`` at a time (keyset on the id: each chunk is one indexed
