@@ -192,3 +192,41 @@ def test_the_case_page_reads_only_the_audit_entries_it_shows(live_server_factory
     shown = re.findall(r"case page \(view (\d+)\)", page)
     assert shown[:2] == ["11999", "11998"] and len(shown) == 29  # newest first; the 30th is this view's own entry
     assert f"The latest 30 of {before + 1} entries" in page
+
+
+def test_a_session_opened_with_the_shared_token_ends_when_the_server_restarts(
+        tmp_path: Path, database_url: str | None) -> None:
+    """The shared ``--token`` typed at sign-in opens an 8-hour session as 'api-token' (an administrator). A clinic that
+    learns the token leaked restarts ``charcot serve`` with a new token (or none): the session opened with the old
+    token still worked, as an administrator, until it expired. Sessions opened with the token now end when the
+    server starts; personal sessions are kept."""
+    from fastapi.testclient import TestClient
+
+    from charcot.web.app import Settings, create_app
+    from tests.web.test_security import add_users
+
+    data = tmp_path / "data"
+    add_users(data, database_url, ("bob", "reviewer"))
+    old, new = "old-shared-token-0123456789abcdef", "new-shared-token-0123456789abcdef"
+    base = "http://127.0.0.1"
+    cookies: dict[str, str] = {}
+    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False, token=old))
+    with TestClient(app, base_url=base) as c:
+        for user, password in (("", old), ("bob", "bob-password-123")):
+            c.cookies.clear()
+            r = c.post("/login", data={"username": user, "password": password}, headers={"origin": base},
+                       follow_redirects=False)
+            assert r.status_code == 303, r.text
+            cookies[user or "api-token"] = r.cookies["charcot_session"]
+            assert c.get("/api/cases").status_code == 200
+    app.state.runner.pool.shutdown(wait=True)
+    app.state.store.engine.dispose()
+    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False, token=new))
+    with TestClient(app, base_url=base) as c:
+        c.cookies.set("charcot_session", cookies["api-token"])
+        assert c.get("/api/cases").status_code == 401
+        c.cookies.set("charcot_session", cookies["bob"])
+        assert c.get("/api/cases").status_code == 200
+        assert c.get("/api/cases", headers={"authorization": f"Bearer {new}"}).status_code == 200
+    app.state.runner.pool.shutdown(wait=True)
+    app.state.store.engine.dispose()

@@ -451,6 +451,10 @@ def create_app(settings: Settings) -> FastAPI:
     removed = store.clean_partial_uploads()
     if removed:
         log.info("removed %d partial upload(s) left by an interrupted request", removed)
+    # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a
+    # clinic changes a leaked token, and the old token's sessions (administrator rights) must not outlive it.
+    if store.end_sessions_of(auth.TOKEN_USER.username):
+        log.info("sessions opened with the shared token ended (the token is checked again at sign-in)")
     runner = Runner(store, settings)
     templates = _templates()
     secret = auth.server_secret(store.data_dir)

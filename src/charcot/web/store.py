@@ -845,6 +845,15 @@ class Store:
                 return None
             return _user_dict(row.user)
 
+    def end_sessions_of(self, username: str) -> int:
+        """End every session of one account; the number ended."""
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                return 0
+            done = s.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            return int(getattr(done, "rowcount", 0) or 0)
+
     def end_session(self, session_hash: str) -> None:
         with self.session() as s:
             s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
