@@ -230,3 +230,57 @@ def test_a_session_opened_with_the_shared_token_ends_when_the_server_restarts(
         assert c.get("/api/cases", headers={"authorization": f"Bearer {new}"}).status_code == 200
     app.state.runner.pool.shutdown(wait=True)
     app.state.store.engine.dispose()
+
+
+def test_deleting_a_case_while_all_cases_are_reanalysed_stops_only_that_case(
+        live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """'Re-analyse all cases' runs case by case in the background; an administrator deleted one case while it was
+    being re-run: recording its result then failed (the row named a case no longer there), and the whole run
+    stopped, "re-analysis stopped by an internal error (IntegrityError)", the cases after it never re-analysed. Now
+    the deleted case is left out and the run goes on. Made exact by holding the real re-run of the first case until
+    the real delete request is answered."""
+    import threading
+    import time
+
+    from charcot.reanalysis import api as reanalysis_api
+
+    held, go = threading.Event(), threading.Event()
+    real_rerun = reanalysis_api.rerun_case
+
+    def rerun_then_wait(*args: Any, **kwargs: Any) -> Any:
+        outcome = real_rerun(*args, **kwargs)
+        if not held.is_set():
+            held.set()
+            assert go.wait(120)
+        return outcome
+
+    monkeypatch.setattr(reanalysis_api, "rerun_case", rerun_then_wait)
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=120) as c:
+        ids = []
+        for patient in ("P-REAN-1", "P-REAN-2"):
+            r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": patient},
+                       files={"str_file": demo_files()["str_file"]})
+            assert r.status_code == 202, r.text
+            ids.append(r.json()["id"])
+        for case_id in ids:
+            for _ in range(600):
+                if c.get(f"/api/cases/{case_id}").json()["status"] == "done":
+                    break
+                time.sleep(0.1)
+        assert c.post("/reanalyse", data={"csrf_token": _csrf(c, "/")}, follow_redirects=False).status_code == 303
+        assert held.wait(120)
+        first = ids[0]  # the oldest case is re-run first
+        r = c.post(f"/cases/{first}/delete", data={"csrf_token": _csrf(c, f"/cases/{first}")}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        go.set()
+        for _ in range(1200):
+            page = c.get("/", headers={"accept": "text/html"}).text
+            if 'id="reanalysis-running"' not in page:
+                break
+            time.sleep(0.1)
+    last = re.search(r'id="reanalysis-last">([^<]*)<', page)
+    assert last and "internal error" not in last.group(1), last and last.group(1)
+    assert store.get_case(first) is None and not store.reanalysis_dir(first).exists()
+    assert [r["status"] for r in store.reanalyses(ids[1])] == ["no change"]

@@ -92,11 +92,17 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
             write_text(target, render_json(new))
             make_private(target.parent.parent)
         status = {"changed": NEEDS_REVIEW, "unchanged": NO_CHANGE}.get(outcome.status, NOT_REANALYSED)
-        _rid, stale = store.add_reanalysis(
+        recorded = store.add_reanalysis(
             case_id, ran_by=actor, status=status, n_changes=len(outcome.changes),
             result=outcome.model_dump_json(), old_knowledge=outcome.old_knowledge, new_knowledge=kb.meta.version,
             knowledge_hash=kb.content_hash, base_version=int(case["version"]), base_sha256=base_sha,
             report_path=report_path)
+        if recorded is None:  # deleted while it was re-run: its new report goes too, the other cases go on
+            store.remove_files([store.reanalysis_dir(case_id)])
+            if progress is not None:
+                progress(n + 1, len(ids))
+            continue
+        _rid, stale = recorded
         _remove_waiting(store, stale)
         if status == NEEDS_REVIEW:
             store.audit(actor, "reanalyse", case_id=case_id, patient=case["patient"],

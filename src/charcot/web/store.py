@@ -520,10 +520,14 @@ class Store:
     # re-analysis --------------------------------------------------------------------------
     def add_reanalysis(self, case_id: str, *, ran_by: str, status: str, n_changes: int, result: str,
                        old_knowledge: str | None, new_knowledge: str, knowledge_hash: str, base_version: int,
-                       base_sha256: str | None, report_path: str | None) -> tuple[int, list[str]]:
+                       base_sha256: str | None, report_path: str | None) -> tuple[int, list[str]] | None:
         """Record one case's re-analysis; an earlier result still waiting for review is superseded (its
-        waiting report's path is returned for removal)."""
+        waiting report's path is returned for removal). None, recording nothing, when the case is no longer there
+        (deleted while it was re-run: the row is claimed first, so a delete waits or comes after)."""
         with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(version=Case.version))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return None
             stale = _supersede(s, case_id)
             row = ReanalysisRow(case_id=case_id, ran_by=ran_by[:80], status=status, n_changes=n_changes, result=result,
                                 old_knowledge=old_knowledge, new_knowledge=new_knowledge, knowledge_hash=knowledge_hash,
