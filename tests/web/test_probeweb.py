@@ -284,3 +284,61 @@ def test_deleting_a_case_while_all_cases_are_reanalysed_stops_only_that_case(
     assert last and "internal error" not in last.group(1), last and last.group(1)
     assert store.get_case(first) is None and not store.reanalysis_dir(first).exists()
     assert [r["status"] for r in store.reanalyses(ids[1])] == ["no change"]
+
+
+def test_failed_sign_ins_with_huge_user_names_do_not_pile_up_in_memory(tmp_path: Path) -> None:
+    """Anyone who can reach the sign-in page may send user names of nearly a megabyte (a form field may hold 1 MiB): each failed
+    sign-in kept its whole name as a key of the login throttle, for as long as the server ran (nothing removed the
+    keys), so unauthenticated requests grew the server's memory without bound. A user name is at most 80
+    characters; the throttle now keys on that much."""
+    import gc
+    import tracemalloc
+
+    from fastapi.testclient import TestClient
+
+    from charcot.web.app import Settings, create_app
+    from tests.web.test_security import add_users
+
+    add_users(tmp_path / "data", None, ("bob", "reviewer"))
+    app = create_app(Settings(data_dir=tmp_path / "data", pdf=False))
+    base = "http://127.0.0.1"
+    with TestClient(app, base_url=base) as c:
+        c.post("/login", data={"username": "warm-up", "password": "x"}, headers={"origin": base})
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for i in range(20):
+                r = c.post("/login", data={"username": f"{i}-" + "n" * 1_000_000, "password": "wrong"},
+                           headers={"origin": base})
+                assert r.status_code == 401
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert kept < 4 * (1 << 20), f"{kept / (1 << 20):.1f} MiB kept after 20 failed sign-ins"
+        # the throttle still counts failures of a real account
+        for _ in range(5):
+            c.post("/login", data={"username": "bob", "password": "wrong"}, headers={"origin": base})
+        assert c.post("/login", data={"username": "bob", "password": "bob-password-123"},
+                      headers={"origin": base}).status_code == 429
+    app.state.runner.pool.shutdown(wait=True)
+    app.state.store.engine.dispose()
+
+
+def test_the_login_throttle_forgets_names_with_no_recent_failure() -> None:
+    """The throttle's record of failed names grew by one entry per name ever tried; past ``max_keys`` names, those
+    with no failure in the window are forgotten (a name being guessed right now is kept, and still locked out)."""
+    import time
+
+    from charcot.web.auth import LoginThrottle
+
+    throttle = LoginThrottle(max_failures=3, window_s=0.2, max_keys=50)
+    for i in range(50):
+        throttle.failed(f"user:old-{i}")
+    time.sleep(0.3)
+    for _ in range(2):
+        throttle.failed("user:guessed")
+    assert len(throttle._failures) <= 2  # the 50 old names forgotten, the one being guessed kept
+    throttle.failed("user:guessed")
+    assert throttle.retry_after("user:guessed") > 0

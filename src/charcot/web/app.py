@@ -78,6 +78,7 @@ _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); every other body is a small form
 FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
+MAX_USER_NAME = 80
 
 
 @dataclass
@@ -566,7 +567,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/login")
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         addr = request.client.host if request.client else "?"
-        keys = (f"user:{username.strip().lower()}",)
+        # an account name has at most 80 characters (`charcot users add`): a longer one names no account, and only
+        # that much is kept (the throttle kept every name tried, whole, for as long as the server ran)
+        username = username.strip()[:MAX_USER_NAME + 1]
+        keys = (f"user:{username.lower()}",)
         wait = max(throttle_user.retry_after(*keys), throttle_addr.retry_after(f"addr:{addr}"))
         if wait > 0:
             return page("login.html.j2", request, status_code=429, token_login=bool(settings.token),
