@@ -342,3 +342,48 @@ def test_the_login_throttle_forgets_names_with_no_recent_failure() -> None:
     assert len(throttle._failures) <= 2  # the 50 old names forgotten, the one being guessed kept
     throttle.failed("user:guessed")
     assert throttle.retry_after("user:guessed") > 0
+
+
+def test_refused_attempts_by_signed_in_users_are_audited(
+        tmp_path: Path, live_server_factory: Any, database_url: str | None) -> None:
+    """Only failed sign-ins reached the audit trail: a clinician trying to sign off, an author signing her own
+    report, a clinician deleting a case or downloading the whole trail, a form without its CSRF token were refused
+    (403/409) and left no trace. Each is now an entry 'refused' naming who, the route and the reason."""
+    import json
+    import time
+
+    from tests.web.test_security import add_users
+
+    add_users(tmp_path / "data0", database_url, ("alice", "laboratory_scientist"), ("carl", "clinician"),
+              ("carol", "admin"))
+    server = live_server_factory(pdf=False, database_url=database_url)
+    alice, carl, carol = (_login(server.url, u) for u in ("alice", "carl", "carol"))
+    r = alice.post("/api/cases", data={"csrf_token": _csrf(alice, "/cases/new"), "patient": "P-REFUSED"},
+                   files={"str_file": demo_files()["str_file"]})
+    case_id = r.json()["id"]
+    for _ in range(600):
+        if alice.get(f"/api/cases/{case_id}").json()["status"] == "done":
+            break
+        time.sleep(0.1)
+    assert alice.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(alice, f"/cases/{case_id}"),
+                                                        "action": "submit"}).status_code in (200, 303)
+    attempts = [
+        (carl.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(carl, f"/cases/{case_id}"), "action": "sign"}),
+         409, "carl", "may not sign off"),
+        (alice.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(alice, f"/cases/{case_id}"),
+                                                       "action": "sign"}), 409, "alice", "other than its author"),
+        (carl.post(f"/cases/{case_id}/delete", data={"csrf_token": _csrf(carl, f"/cases/{case_id}")}),
+         403, "carl", "may not delete"),
+        (carl.get("/audit.csv"), 403, "carl", "may not audit"),
+        (carl.post(f"/cases/{case_id}/comments", data={"text": "no token"}), 403, "carl", "did not come from this app"),
+    ]
+    for response, status, _, _ in attempts:
+        assert response.status_code == status, response.text
+    trail = json.loads(carol.get("/audit.json").text)
+    refused = [(e["actor"], e["case_id"], e["detail"]) for e in trail if e["action"] == "refused"]
+    for _, _, who, reason in attempts:
+        assert any(actor == who and reason in detail for actor, _, detail in refused), (who, reason, refused)
+    assert all(case == case_id for actor, case, detail in refused if "/cases/" in detail)
+    assert not any("P-REFUSED" in detail for _, _, detail in refused)
+    for c in (alice, carl, carol):
+        c.close()

@@ -513,11 +513,27 @@ def create_app(settings: Settings) -> FastAPI:
             roles=auth.ROLES, **context)
         return HTMLResponse(html, status_code=status_code)
 
+    def _audit_refusal(request: Request, status: int, detail: str) -> None:
+        """A signed-in person refused an action (403: role or a form not from this app; 409 on a change: e.g. a
+        sign-off by the author) is an audit entry: who, the route (not the address, which may hold a patient key,
+        recorded in its own column) and the reason."""
+        principal: auth.Principal | None = request.scope.get("state", {}).get("principal")
+        if principal is None or not (status == 403 or (status == 409 and request.method in _UNSAFE)):
+            return
+        params = request.scope.get("path_params") or {}
+        case_id = params.get("case_id")
+        route = getattr(request.scope.get("route"), "path", None) or "?"
+        store.audit(principal.username, "refused",
+                    case_id=case_id if isinstance(case_id, str) and re.fullmatch(r"[0-9a-f-]{36}", case_id) else None,
+                    patient=params.get("key") if isinstance(params.get("key"), str) else None,
+                    detail=f"{request.method} {route}: {detail}")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else "request refused"
         if exc.status_code == 404 and detail == "Not Found":
             detail = "There is no page at this address."
+        _audit_refusal(request, exc.status_code, detail)
         if _wants_html(request):
             return page("error.html.j2", request, status_code=exc.status_code, status=exc.status_code, message=detail)
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
