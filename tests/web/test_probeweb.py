@@ -387,3 +387,33 @@ def test_refused_attempts_by_signed_in_users_are_audited(
     assert not any("P-REFUSED" in detail for _, _, detail in refused)
     for c in (alice, carl, carol):
         c.close()
+
+
+def test_a_long_or_non_latin_file_name_keeps_its_extension(live_server_factory: Any) -> None:
+    """Upload names are shown and audited in a safe form (no folders, letters, digits, '.', '_', '-', at most 120
+    characters). A 300-character name was cut at 120 characters, extension included ('aaaa…a' for a '.vcf'), and a
+    name in another script lost its dot ('患者.vcf' became 'vcf'): the case page and the error named a file the person
+    could not recognise. The extension is now kept and the rest of the name shortened."""
+    import time
+
+    server = live_server_factory(pdf=False)
+    long_name = "sample-" + "a" * 300 + ".vcf"
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as c:
+        shown = {}
+        for sent in (long_name, "患者.vcf", "../../Ünïcode name.vcf.gz"):
+            r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-NAMES"},
+                       files={"vcf": (sent, b"not a VCF\n")})
+            assert r.status_code == 202, r.text
+            case_id = r.json()["id"]
+            for _ in range(300):
+                case = c.get(f"/api/cases/{case_id}").json()
+                if case["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+            (upload,) = case["uploads"]
+            shown[sent] = upload["filename"]
+            assert case["status"] == "failed" and case["error"].startswith(upload["filename"]), case["error"]
+    assert shown[long_name].startswith("sample-aaa") and shown[long_name].endswith(".vcf")
+    assert len(shown[long_name]) == 120
+    assert shown["患者.vcf"] == "upload.vcf"
+    assert shown["../../Ünïcode name.vcf.gz"] == "n_code_name.vcf.gz"

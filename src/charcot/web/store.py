@@ -230,10 +230,13 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".ped", ".fam", ".yaml", ".yml", ".json", ".tsv", ".txt")
 
 
-def safe_filename(name: str) -> str:
-    """File name for display and storage: no directories, no odd characters, bounded length."""
-    base = _SAFE_NAME.sub("_", Path(name or "upload").name).strip("._") or "upload"
-    return base[:120]
+def safe_filename(name: str, limit: int = 120) -> str:
+    """File name for display and storage: no directories, no odd characters, bounded length. A known extension
+    (``.vcf.gz``, ``.ped``...) is kept whole and the rest of the name shortened or replaced ('upload')."""
+    raw = Path(name or "upload").name
+    suffix = raw[len(raw) - len(suffix_of(raw)):] if suffix_of(raw) else ""
+    stem = _SAFE_NAME.sub("_", raw[:len(raw) - len(suffix)]).strip("._") or "upload"
+    return stem[:limit - len(suffix)] + suffix
 
 
 def suffix_of(name: str) -> str:
