@@ -417,3 +417,30 @@ def test_a_long_or_non_latin_file_name_keeps_its_extension(live_server_factory: 
     assert len(shown[long_name]) == 120
     assert shown["患者.vcf"] == "upload.vcf"
     assert shown["../../Ünïcode name.vcf.gz"] == "n_code_name.vcf.gz"
+
+
+def test_a_case_uploaded_without_a_patient_leaves_no_empty_patients(
+        live_server_factory: Any, database_url: str | None) -> None:
+    """A case uploaded with the patient field left empty is first filed under a placeholder ('case-pending', then
+    'case-<id>') and moved to the patient its clinical record names once the report is built. Both placeholders
+    stayed in the patient list as patients with no case and no visit. A placeholder left empty by the move is
+    removed; a patient with a case or a visit is never removed."""
+    import time
+
+    server = live_server_factory(pdf=False, database_url=database_url)
+    files = demo_files()
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=120) as c:
+        r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new")},
+                   files={k: files[k] for k in ("str_file", "clinical")})
+        assert r.status_code == 202, r.text
+        case_id = r.json()["id"]
+        for _ in range(600):
+            case = c.get(f"/api/cases/{case_id}").json()
+            if case["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert case["status"] == "done" and not case["patient"].startswith("case-")
+        page = c.get("/patients", headers={"accept": "text/html"}).text
+    rows, total = server.app.state.store.list_patients(1, 50)
+    assert [p["key"] for p in rows] == [case["patient"]] and total == 1, rows
+    assert "case-" not in page

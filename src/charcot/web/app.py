@@ -713,12 +713,10 @@ def create_app(settings: Settings) -> FastAPI:
         except BaseException:
             form.discard()
             raise
-        key = f.get("patient", "").strip()[:120] or "case-pending"
-        case_id = store.create_case(key, stored, f.get("proband", "").strip()[:120] or None, terms,
+        case_id = store.create_case(f.get("patient", "").strip()[:120], stored,
+                                    f.get("proband", "").strip()[:120] or None, terms,
                                     created_by=principal.username, options=options)
-        if key == "case-pending":
-            key = f"case-{case_id[:8]}"
-            store.rename_patient_of_case(case_id, key)
+        key = f.get("patient", "").strip()[:120] or f"case-{case_id[:8]}"
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
                     detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
                                      for role, (name, s) in sorted(stored.items())))

@@ -373,6 +373,7 @@ class Store:
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
                     hpo: list[str], *, created_by: str = "", options: dict[str, str] | None = None) -> str:
         case_id = str(uuid.uuid4())
+        patient_key = patient_key or f"case-{case_id[:8]}"  # no patient given: the clinical record's, once read
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
             if patient is None:
@@ -776,14 +777,6 @@ class Store:
         with self.session() as s:
             s.execute(delete(VisitRow).where(VisitRow.id == visit_id))
 
-    def rename_patient_of_case(self, case_id: str, patient_key: str) -> None:
-        """Attach a case to the patient named in its clinical record (when the form left it blank)."""
-        with self.session() as s:
-            case = s.get(Case, case_id)
-            if case is None or case.patient.key == patient_key:
-                return
-            _move_case_to(s, case, patient_key)
-
     # dashboard ----------------------------------------------------------------------------
     def cohort_counts(self) -> dict[str, Any]:
         with self.session() as s:
@@ -886,14 +879,20 @@ def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | N
 
 
 def _move_case_to(s: Session, case: Case, patient_key: str) -> None:
+    """File a case under another patient; the patient it leaves is removed if nothing is left under it (the
+    placeholder of a case uploaded without a patient: it stayed in the patient list with no case and no visit)."""
     patient = s.scalar(select(Patient).where(Patient.key == patient_key))
     if patient is None:
         patient = Patient(key=patient_key)
         s.add(patient)
         s.flush()
+    left = case.patient_id
     case.patient_id = patient.id
     s.flush()
     s.refresh(case)
+    if not s.scalar(select(func.count()).select_from(Case).where(Case.patient_id == left)) and \
+            not s.scalar(select(func.count()).select_from(VisitRow).where(VisitRow.patient_id == left)):
+        s.execute(delete(Patient).where(Patient.id == left))
 
 
 def _apply_findings(case: Case, *, genes: list[str], variants: list[str], classes: list[str], repeats: list[str],
