@@ -444,3 +444,36 @@ def test_a_case_uploaded_without_a_patient_leaves_no_empty_patients(
     rows, total = server.app.state.store.list_patients(1, 50)
     assert [p["key"] for p in rows] == [case["patient"]] and total == 1, rows
     assert "case-" not in page
+
+
+def test_search_text_with_percent_or_underscore_is_matched_literally(live_server_factory: Any,
+                                                                      database_url: str | None) -> None:
+    """The case search (gene, variant, repeat) matched with SQL LIKE without escaping what was typed: '%' and '_'
+    were wildcards, so a search for variant '%' listed every case with any variant, gene '_OD1' found SOD1 carriers
+    and a repeat result '%' every case with a repeat call. Typed text is now matched as typed."""
+    import time
+
+    server = live_server_factory(pdf=False, database_url=database_url)
+    files = demo_files()
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=120) as c:
+        r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-SEARCH",
+                                         "str_sample": "hugelymodelbat_lanes_1_sorted_md"},
+                   files={k: files[k] for k in ("vcf", "str_file", "clinical")})
+        assert r.status_code == 202, r.text
+        case_id = r.json()["id"]
+        for _ in range(900):
+            if c.get(f"/api/cases/{case_id}").json()["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        (case,) = c.get("/api/cases").json()["cases"]
+        assert case["status"] == "done" and case["genes"] and case["repeat_result"]
+        gene, repeat = case["genes"][0], case["repeat_result"][0]
+        # what the report holds is found, literally
+        assert c.get("/api/cases", params={"gene": gene}).json()["total"] == 1
+        assert c.get("/api/cases", params={"repeat": repeat}).json()["total"] == 1
+        for field, typed in (("variant", "%"), ("variant", "c.%"), ("gene", "_" + gene[1:]), ("gene", "%"),
+                             ("repeat", "%"), ("repeat", repeat[:-1] + "_")):
+            found = c.get("/api/cases", params={field: typed}).json()["total"]
+            assert found == 0, (field, typed, found)
+            html = c.get("/", params={field: typed}, headers={"accept": "text/html"}).text
+            assert case_id not in html

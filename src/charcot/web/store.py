@@ -935,15 +935,16 @@ def _pending_changes() -> Any:
 
 
 def _filtered(q: Any, filters: dict[str, str]) -> Any:
-    """Cross-case search: gene, variant (key or HGVS text in the summary), class, repeat result, state."""
+    """Cross-case search: gene, variant (key or HGVS text in the summary), class, repeat result, state. Typed text is
+    matched as typed ('%' and '_' are not LIKE wildcards)."""
     if filters.get("gene"):
-        q = q.where(Case.genes.contains(f" {filters['gene'].strip().upper()} "))
+        q = q.where(Case.genes.contains(f" {filters['gene'].strip().upper()} ", autoescape=True))
     if filters.get("acmg_class"):
-        q = q.where(Case.classes.contains(f"|{filters['acmg_class'].strip()}|"))
+        q = q.where(Case.classes.contains(f"|{filters['acmg_class'].strip()}|", autoescape=True))
     if filters.get("repeat"):
-        q = q.where(Case.repeat_result.contains(filters["repeat"].strip()))
+        q = q.where(Case.repeat_result.contains(filters["repeat"].strip(), autoescape=True))
     if filters.get("variant"):
-        q = q.where(Case.variants.contains(filters["variant"].strip()))
+        q = q.where(Case.variants.contains(filters["variant"].strip(), autoescape=True))
     if filters.get("state"):
         q = q.where(Case.review_state == filters["state"])
     if filters.get("patient"):
