@@ -477,3 +477,67 @@ def test_search_text_with_percent_or_underscore_is_matched_literally(live_server
             assert found == 0, (field, typed, found)
             html = c.get("/", params={field: typed}, headers={"accept": "text/html"}).text
             assert case_id not in html
+
+
+def test_a_sign_off_cut_short_by_a_restart_leaves_the_case_in_review(
+        tmp_path: Path, database_url: str | None) -> None:
+    """A sign-off first moves the case to 'signing off' (so no second reviewer signs at once), writes the signed copy,
+    then records it. A server stopped or killed in between left the case 'signing off' for good: no one could sign
+    it, return it or amend it, and the half-written signed copy stayed. At start the server now puts such a case back
+    in review and removes the unrecorded copy. The state a kill leaves is made with the store's own first step."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from charcot.web.app import Settings, create_app
+    from charcot.web.store import IN_REVIEW, SIGNING
+    from tests.web.test_security import add_users
+
+    data = tmp_path / "data"
+    add_users(data, database_url, ("alice", "laboratory_scientist"), ("bob", "reviewer"))
+    base = "http://127.0.0.1"
+
+    def login(c: Any, user: str) -> str:
+        c.cookies.clear()
+        assert c.post("/login", data={"username": user, "password": f"{user}-password-123"}, headers={"origin": base},
+                      follow_redirects=False).status_code == 303
+        match = _TOKEN.search(c.get("/", headers={"accept": "text/html"}).text)
+        assert match
+        return match.group(1)
+
+    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
+    store = app.state.store
+    with TestClient(app, base_url=base) as c:
+        token = login(c, "alice")
+        r = c.post("/api/cases", data={"csrf_token": token, "patient": "P-KILLED"},
+                   files={"str_file": demo_files()["str_file"]}, headers={"origin": base})
+        case_id = r.json()["id"]
+        for _ in range(600):
+            if c.get(f"/api/cases/{case_id}").json()["status"] == "done":
+                break
+            time.sleep(0.1)
+        assert c.post(f"/cases/{case_id}/review", data={"csrf_token": token, "action": "submit"},
+                      headers={"origin": base}, follow_redirects=False).status_code == 303
+    app.state.runner.pool.shutdown(wait=True)
+    # the kill: the claim made, part of the signed copy written, nothing recorded
+    assert store.move_review(case_id, 1, IN_REVIEW, SIGNING)
+    half = store.signed_dir(case_id, 1)
+    half.mkdir(parents=True)
+    (half / "report.json").write_text("{")
+    store.engine.dispose()
+
+    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
+    store = app.state.store
+    with TestClient(app, base_url=base) as c:
+        assert c.get(f"/api/cases/{case_id}").status_code == 401
+        token = login(c, "bob")
+        assert c.get(f"/api/cases/{case_id}").json()["review_state"] == IN_REVIEW
+        assert not half.exists()
+        assert any(e["actor"] == "system" and "cut short" in e["detail"] for e in store.audit_trail(case_id=case_id))
+        r = c.post(f"/cases/{case_id}/review", data={"csrf_token": token, "action": "sign", "version": "1"},
+                   headers={"origin": base}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        (version,) = store.report_versions(case_id)
+        assert version["signed_by"] == "bob"
+    app.state.runner.pool.shutdown(wait=True)
+    store.engine.dispose()

@@ -450,6 +450,13 @@ def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.data_dir, settings.database_url)
     store.migrate()
     removed = store.clean_partial_uploads()
+    released = store.release_interrupted_signoffs()
+    for case_id, version in released:
+        store.audit("system", "return", case_id=case_id, patient=(store.get_case(case_id) or {}).get("patient"),
+                    detail=f"the sign-off of version {version} was cut short by a server stop: back in review, its "
+                           "unrecorded signed copy removed")
+    if released:
+        log.info("%d sign-off(s) interrupted by a stop put back in review", len(released))
     if removed:
         log.info("removed %d partial upload(s) left by an interrupted request", removed)
     # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a

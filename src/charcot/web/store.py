@@ -485,6 +485,15 @@ class Store:
                                                 Case.review_state == from_state).values(review_state=to_state))
             return bool(getattr(done, "rowcount", 0) == 1)
 
+    def release_interrupted_signoffs(self) -> list[tuple[str, int]]:
+        """Cases left 'signing off' by a server stopped during a sign-off (run at start): back in review, and the
+        signed copy that was being written (never recorded) removed. Returns the (case, version) pairs released."""
+        with self.session() as s:
+            rows = [(c, v) for c, v in s.execute(select(Case.id, Case.version).where(Case.review_state == SIGNING))]
+        released = [(c, v) for c, v in rows if self.move_review(c, v, SIGNING, IN_REVIEW)]
+        self.remove_files([self.signed_dir(c, v) for c, v in released])
+        return released
+
     def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
                            report_id: str | None) -> bool:
         """Record a sign-off of ``version`` and mark the case signed off, if the case is still there and being signed
