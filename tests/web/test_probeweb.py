@@ -541,3 +541,29 @@ def test_a_sign_off_cut_short_by_a_restart_leaves_the_case_in_review(
         assert version["signed_by"] == "bob"
     app.state.runner.pool.shutdown(wait=True)
     store.engine.dispose()
+
+
+def test_a_visit_saved_while_its_patient_is_deleted_does_not_bring_the_patient_back(
+        live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """'Add a visit' checks that the patient exists, then records the visit; an administrator deleting the patient
+    between the two (a delete runs in a worker thread beside the form's request) made the visit's write create the
+    patient again, with that one visit, after the trail said it was deleted. Now the visit is refused (404) and the
+    patient stays deleted. Made exact by running the real delete at that point."""
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    store.upsert_visit("P-VISIT-GONE", __import__("datetime").date(2026, 1, 1), alsfrs_r=40, fvc_percent=None,
+                       weight_kg=None, source="manual")
+    real_upsert = store.upsert_visit
+
+    def deleted_first(*args: Any, **kwargs: Any) -> Any:
+        store.delete_patient("P-VISIT-GONE")  # the other request lands between the check and the write
+        return real_upsert(*args, **kwargs)
+
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as c:
+        token = _csrf(c, "/patients/P-VISIT-GONE")
+        monkeypatch.setattr(store, "upsert_visit", deleted_first)
+        r = c.post("/visits", data={"csrf_token": token, "patient": "P-VISIT-GONE", "visit_date": "2026-03-01",
+                                    "alsfrs_r": "38"}, follow_redirects=False)
+        assert r.status_code == 404, r.text
+        assert "no such patient" in r.text
+    assert store.patient("P-VISIT-GONE") is None

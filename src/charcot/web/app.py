@@ -1175,7 +1175,10 @@ def create_app(settings: Settings) -> FastAPI:
                                      "(nothing was changed)")
         if old is not None and old["date"] != when:
             store.delete_visit(old["id"])
-        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT, items=items)
+        if store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT,
+                              items=items, create_patient=False) is None:
+            raise HTTPException(404, "There is no such patient (deleted while the visit was saved); nothing was "
+                                     "recorded.")
         was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],
                                                               old["weight_kg"]) + ")"
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,

@@ -740,12 +740,14 @@ class Store:
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
                      weight_kg: float | None, source: str, items: dict[str, int] | None = None,
-                     keep_manual: bool = False) -> bool:
+                     keep_manual: bool = False, create_patient: bool = True) -> bool | None:
         """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
-        corrected in the app is kept (a report's clinical record does not overwrite it). True when written."""
+        corrected in the app is kept (a report's clinical record does not overwrite it). True when written; None when
+        the patient is not there and ``create_patient`` is off (a visit typed for a patient deleted meanwhile)."""
         with self.session() as s:
             return _upsert_visit(s, patient_key, when, alsfrs_r=alsfrs_r, fvc_percent=fvc_percent,
-                                 weight_kg=weight_kg, source=source, items=items, keep_manual=keep_manual)
+                                 weight_kg=weight_kg, source=source, items=items, keep_manual=keep_manual,
+                                 create_patient=create_patient)
 
     def finish_run(self, case_id: str, *, patient_key: str | None, visits: list[dict[str, Any]], source: str,
                    findings: dict[str, Any], summary: str, report_id: str) -> tuple[str, list[str]] | None:
@@ -870,9 +872,11 @@ class Store:
 
 def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
                   weight_kg: float | None, source: str, items: dict[str, int] | None = None,
-                  keep_manual: bool = False) -> bool:
+                  keep_manual: bool = False, create_patient: bool = True) -> bool | None:
     patient = s.scalar(select(Patient).where(Patient.key == patient_key))
     if patient is None:
+        if not create_patient:
+            return None
         patient = Patient(key=patient_key)
         s.add(patient)
         s.flush()
