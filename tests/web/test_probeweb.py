@@ -567,3 +567,73 @@ def test_a_visit_saved_while_its_patient_is_deleted_does_not_bring_the_patient_b
         assert r.status_code == 404, r.text
         assert "no such patient" in r.text
     assert store.patient("P-VISIT-GONE") is None
+
+
+def test_accepting_a_reanalysis_of_a_case_deleted_meanwhile_leaves_no_copy(
+        tmp_path: Path, database_url: str | None, monkeypatch: Any) -> None:
+    """Accepting a re-analysis first keeps the current version's files read-only under ``earlier/<case>/vN/``, then
+    renders the new report and claims the case. A case deleted in between: the accept was refused, but the copy of
+    the deleted case's report stayed under ``earlier/``; deleted just before the copy, the accept failed with an
+    internal error (FileNotFoundError). Both are now refused in words and leave nothing. Made exact by running the
+    real delete (the delete route's store calls) at each point."""
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from charcot.web import reanalysis
+    from charcot.web.app import Settings, create_app
+    from tests.reanalysis.snapshots import newer_snapshot
+    from tests.web.test_reanalysis_review import _reanalyse_all, _upload, _use_snapshot
+    from tests.web.test_security import BASE, add_users
+    from tests.web.test_workspace import _login as login
+
+    data = tmp_path / "data"
+    add_users(data, database_url, ("alice", "laboratory_scientist"))
+    _use_snapshot(monkeypatch, None)
+    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
+    store = app.state.store
+    files = demo_files()
+
+    def delete(case_id: str) -> None:
+        store.remove_files(store.delete_case(case_id))
+
+    try:
+        with TestClient(app, base_url=BASE) as c:
+            token = login(c, "alice")
+            ids = [_upload(c, token, f"P-ACCEPT-GONE-{n}", {k: files[k] for k in ("vcf", "clinical")}) for n in (1, 2)]
+            import json
+
+            new_kb, _ = newer_snapshot(tmp_path, json.loads((store.case_dir(ids[0]) / "report.json").read_text()))
+            _use_snapshot(monkeypatch, new_kb)
+            _reanalyse_all(c, token)
+            rows = {case_id: store.reanalyses(case_id)[0] for case_id in ids}
+            assert all(r["status"] == "needs review" for r in rows.values())
+            real_versions = store.report_versions
+
+            # 1. deleted after the earlier version was copied (the accept next asks for the signed versions)
+            def copied_then_deleted(case_id: str) -> list[dict[str, Any]]:
+                assert store.earlier_dir(case_id, 1).is_dir()
+                delete(case_id)
+                return real_versions(case_id)
+
+            monkeypatch.setattr(store, "report_versions", copied_then_deleted)
+            with pytest.raises(reanalysis.DecisionRefused, match="deleted"):
+                reanalysis.accept(store, rows[ids[0]]["id"], ids[0], actor="alice", pdf=False)
+            assert not store.earlier_dir(ids[0]).exists() and not store.case_dir(ids[0]).exists()
+            monkeypatch.setattr(store, "report_versions", real_versions)
+
+            # 2. deleted after the check, before the copy
+            checked = reanalysis.accept_problem
+
+            def checked_then_deleted(*args: Any) -> str | None:
+                problem = checked(*args)
+                delete(ids[1])
+                return problem
+
+            monkeypatch.setattr(reanalysis, "accept_problem", checked_then_deleted)
+            with pytest.raises(reanalysis.DecisionRefused, match="deleted"):
+                reanalysis.accept(store, rows[ids[1]]["id"], ids[1], actor="alice", pdf=False)
+            assert not store.earlier_dir(ids[1]).exists() and not store.case_dir(ids[1]).exists()
+    finally:
+        _use_snapshot(monkeypatch, None)
+        app.state.runner.pool.shutdown(wait=True)
+        store.engine.dispose()
