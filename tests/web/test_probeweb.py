@@ -637,3 +637,30 @@ def test_accepting_a_reanalysis_of_a_case_deleted_meanwhile_leaves_no_copy(
         _use_snapshot(monkeypatch, None)
         app.state.runner.pool.shutdown(wait=True)
         store.engine.dispose()
+
+
+def test_a_comment_on_a_case_deleted_meanwhile_is_refused_in_words(
+        live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """The comment form checks the case, reads the form (the request waits there), then writes the comment; a case
+    deleted in between made the write fail on its reference to the case: a 500 'Something went wrong'. Now 404
+    "There is no such case (it may have been deleted)", nothing written. Made exact by running the real delete at
+    the write."""
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as c:
+        r = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-COMMENT-GONE"},
+                   files={"ped": demo_files()["ped"]})
+        case_id = r.json()["id"]
+        token = _csrf(c, f"/cases/{case_id}")
+        real_add = store.add_comment
+
+        def deleted_first(*args: Any, **kwargs: Any) -> Any:
+            store.remove_files(store.delete_case(case_id))
+            return real_add(*args, **kwargs)
+
+        monkeypatch.setattr(store, "add_comment", deleted_first)
+        r = c.post(f"/cases/{case_id}/comments", data={"csrf_token": token, "text": "looks fine"},
+                   headers={"accept": "text/html"}, follow_redirects=False)
+        assert r.status_code == 404, r.text
+        assert "no such case" in r.text and "Something went wrong" not in r.text
+    assert store.get_case(case_id) is None and store.comments(case_id) == []

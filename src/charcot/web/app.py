@@ -1029,7 +1029,8 @@ def create_app(settings: Settings) -> FastAPI:
         if variant and variant not in {v["key"] for v in _variants(case)}:
             raise HTTPException(422, "no such variant in this report")
         body = (f"[classification: {opinion}] " if opinion else "") + text
-        store.add_comment(case_id, principal.username, body, variant, case["version"])
+        if not store.add_comment(case_id, principal.username, body, variant, case["version"]):
+            raise HTTPException(404, "There is no such case (it may have been deleted).")
         store.audit(principal.username, "classify" if opinion else "comment", case_id=case_id, patient=case["patient"],
                     detail=(f"{variant}: " if variant else "") + body[:200])
         return RedirectResponse(f"/cases/{case_id}#comments", status_code=303)

@@ -587,10 +587,16 @@ class Store:
             return True
 
     # comments -----------------------------------------------------------------------------
-    def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> None:
+    def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> bool:
+        """Add a comment to a case; False, writing nothing, when the case is no longer there (its row is claimed
+        first, so a delete waits or comes after)."""
         with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(version=Case.version))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return False
             s.add(Comment(case_id=case_id, author=author, text=text[:5000], variant_key=variant_key,
                           case_version=version))
+            return True
 
     def comments(self, case_id: str) -> list[dict[str, Any]]:
         with self.session() as s:
