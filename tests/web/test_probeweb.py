@@ -664,3 +664,44 @@ def test_a_comment_on_a_case_deleted_meanwhile_is_refused_in_words(
         assert r.status_code == 404, r.text
         assert "no such case" in r.text and "Something went wrong" not in r.text
     assert store.get_case(case_id) is None and store.comments(case_id) == []
+
+
+def test_an_upload_sharing_a_file_with_a_case_being_deleted_keeps_its_file(
+        live_server_factory: Any, database_url: str | None, monkeypatch: Any) -> None:
+    """Uploads are stored once per content (``uploads/<sha256>``). Deleting a case removed its files no other case
+    used, checked in the database, then removed from disk; an upload of the same file landing between the two found
+    the file there, kept it, and then lost it: its case failed for a missing file. Now the check and the removal are
+    one step with respect to uploads. Made exact by sending the real upload at that point of the real delete."""
+    import time
+
+    server = live_server_factory(pdf=False, database_url=database_url)
+    store = server.app.state.store
+    calls = demo_files()["str_file"]
+    answers: list[httpx.Response] = []
+    with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as c:
+        first = c.post("/api/cases", data={"csrf_token": _csrf(c, "/cases/new"), "patient": "P-SHARED-1"},
+                       files={"str_file": calls}).json()["id"]
+        token = _csrf(c, "/cases/new")
+        real_remove = store.remove_files
+
+        def upload_first(paths: list[Path]) -> None:
+            if not answers:  # the delete's removal: the other person's upload of the same file lands now
+                with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=60) as other:
+                    other.cookies.update(c.cookies)
+                    answers.append(other.post("/api/cases", data={"csrf_token": token, "patient": "P-SHARED-2"},
+                                              files={"str_file": calls}))
+            real_remove(paths)
+
+        monkeypatch.setattr(store, "remove_files", upload_first)
+        r = c.post(f"/cases/{first}/delete", data={"csrf_token": _csrf(c, f"/cases/{first}")}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        assert answers and answers[0].status_code == 202, answers
+        second = answers[0].json()["id"]
+        for _ in range(300):
+            case = c.get(f"/api/cases/{second}").json()
+            if case["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+    assert case["status"] == "done", case["error"]
+    (upload,) = store.get_case(second)["uploads"]
+    assert store.path_of(upload["stored"]).is_file()

@@ -713,16 +713,18 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
                        "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
-            # the name the case stores and shows, for the audit entry too (never the browser's '../' path)
-            stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
-                                                                                       r.filename))
-                      for name, r in form.files.items()}
+            # the name the case stores and shows, for the audit entry too (never the browser's '../' path); a
+            # deletion removing a stored file no case uses waits, or comes after this case uses it
+            with store.files_lock:
+                stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
+                                                                                           r.filename))
+                          for name, r in form.files.items()}
+                case_id = store.create_case(f.get("patient", "").strip()[:120], stored,
+                                            f.get("proband", "").strip()[:120] or None, terms,
+                                            created_by=principal.username, options=options)
         except BaseException:
             form.discard()
             raise
-        case_id = store.create_case(f.get("patient", "").strip()[:120], stored,
-                                    f.get("proband", "").strip()[:120] or None, terms,
-                                    created_by=principal.username, options=options)
         key = f.get("patient", "").strip()[:120] or f"case-{case_id[:8]}"
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
                     detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"

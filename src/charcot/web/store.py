@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -278,6 +279,9 @@ class Store:
 
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        # held while an upload adopts its stored files and creates its case, and while a deletion decides which
+        # stored files no case uses and removes them: an upload of the same content cannot fall between the two
+        self.files_lock = threading.Lock()
         # a database given by URL is reached before anything is written (an unusable URL is a configuration error)
         engine = open_database(database_url) if database_url is not None else None
         _private_dir(self.data_dir)
@@ -679,22 +683,26 @@ class Store:
 
     # deletion -----------------------------------------------------------------------------
     def delete_case(self, case_id: str) -> list[Path]:
-        """Delete a case's rows; return the files to remove (uploads no other case uses, the outputs)."""
-        with self.session() as s:
-            case = s.get(Case, case_id)
-            if case is None:
-                return []
-            stored = [u.stored for u in case.uploads]
-            s.execute(delete(Comment).where(Comment.case_id == case_id))
-            s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
-            s.execute(delete(ReanalysisRow).where(ReanalysisRow.case_id == case_id))
-            s.execute(delete(Upload).where(Upload.case_id == case_id))
-            s.delete(case)
-            s.flush()
-            still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
-        paths = [self.path_of(r) for r in stored if r not in still_used]
-        paths += [Path(f"{p}.tbi") for p in paths]
-        return [*paths, self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
+        """Delete a case's rows and the stored uploads no other case uses (under ``files_lock``, so an upload of the
+        same file is either counted as a use or stores its own copy afterwards); return the case's folders to
+        remove."""
+        with self.files_lock:
+            with self.session() as s:
+                case = s.get(Case, case_id)
+                if case is None:
+                    return []
+                stored = [u.stored for u in case.uploads]
+                s.execute(delete(Comment).where(Comment.case_id == case_id))
+                s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
+                s.execute(delete(ReanalysisRow).where(ReanalysisRow.case_id == case_id))
+                s.execute(delete(Upload).where(Upload.case_id == case_id))
+                s.delete(case)
+                s.flush()
+                still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
+            for path in (self.path_of(r) for r in stored if r not in still_used):
+                path.unlink(missing_ok=True)
+                Path(f"{path}.tbi").unlink(missing_ok=True)
+        return [self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
                 self.earlier_dir(case_id)]
 
     def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
