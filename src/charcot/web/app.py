@@ -78,6 +78,7 @@ _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); every other body is a small form
 FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
+MAX_USER_NAME = 80
 
 
 @dataclass
@@ -386,17 +387,19 @@ class Runner:
         out = self.store.case_dir(case_id)
         write_report(report, out, pdf=self.settings.pdf, progress=progress)
         make_private(out)
-        if case["patient"].startswith("case-") and report.header.patient_id:
-            self.store.rename_patient_of_case(case_id, report.header.patient_id)
-            case = self.store.get_case(case_id) or case
-        kept = [v.date.isoformat() for v in report.clinical.visits  # a person's correction is not overwritten
-                if not self.store.upsert_visit(case["patient"], v.date, alsfrs_r=v.alsfrs_r, fvc_percent=v.fvc_percent,
-                                               weight_kg=v.weight_kg, source=f"report {report.header.report_id}",
-                                               keep_manual=True)]
-        self.store.set_findings(case_id, **_digest(report))
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
-        self.store.set_status(case_id, CASE_DONE, progress="done", summary=summary, report_id=report.header.report_id)
-        self.store.audit("system", "run", case_id=case_id, patient=case["patient"],
+        finished = self.store.finish_run(
+            case_id, patient_key=report.header.patient_id or None, source=f"report {report.header.report_id}",
+            visits=[{"when": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg}
+                    for v in report.clinical.visits],
+            findings=_digest(report), summary=summary, report_id=report.header.report_id)
+        if finished is None:
+            # deleted while the report was built: what this run wrote goes too (its patient is not recreated)
+            self.store.remove_files([out])
+            log.info("case %s was deleted while its report was built; the report was removed", case_id)
+            return
+        patient, kept = finished  # a person's correction of a visit is not overwritten
+        self.store.audit("system", "run", case_id=case_id, patient=patient,
                          detail=f"report {report.header.report_id} built (version {case['version']})"
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))
@@ -447,8 +450,19 @@ def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.data_dir, settings.database_url)
     store.migrate()
     removed = store.clean_partial_uploads()
+    released = store.release_interrupted_signoffs()
+    for case_id, version in released:
+        store.audit("system", "return", case_id=case_id, patient=(store.get_case(case_id) or {}).get("patient"),
+                    detail=f"the sign-off of version {version} was cut short by a server stop: back in review, its "
+                           "unrecorded signed copy removed")
+    if released:
+        log.info("%d sign-off(s) interrupted by a stop put back in review", len(released))
     if removed:
         log.info("removed %d partial upload(s) left by an interrupted request", removed)
+    # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a
+    # clinic changes a leaked token, and the old token's sessions (administrator rights) must not outlive it.
+    if store.end_sessions_of(auth.TOKEN_USER.username):
+        log.info("sessions opened with the shared token ended (the token is checked again at sign-in)")
     runner = Runner(store, settings)
     templates = _templates()
     secret = auth.server_secret(store.data_dir)
@@ -506,11 +520,27 @@ def create_app(settings: Settings) -> FastAPI:
             roles=auth.ROLES, **context)
         return HTMLResponse(html, status_code=status_code)
 
+    def _audit_refusal(request: Request, status: int, detail: str) -> None:
+        """A signed-in person refused an action (403: role or a form not from this app; 409 on a change: e.g. a
+        sign-off by the author) is an audit entry: who, the route (not the address, which may hold a patient key,
+        recorded in its own column) and the reason."""
+        principal: auth.Principal | None = request.scope.get("state", {}).get("principal")
+        if principal is None or not (status == 403 or (status == 409 and request.method in _UNSAFE)):
+            return
+        params = request.scope.get("path_params") or {}
+        case_id = params.get("case_id")
+        route = getattr(request.scope.get("route"), "path", None) or "?"
+        store.audit(principal.username, "refused",
+                    case_id=case_id if isinstance(case_id, str) and re.fullmatch(r"[0-9a-f-]{36}", case_id) else None,
+                    patient=params.get("key") if isinstance(params.get("key"), str) else None,
+                    detail=f"{request.method} {route}: {detail}")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else "request refused"
         if exc.status_code == 404 and detail == "Not Found":
             detail = "There is no page at this address."
+        _audit_refusal(request, exc.status_code, detail)
         if _wants_html(request):
             return page("error.html.j2", request, status_code=exc.status_code, status=exc.status_code, message=detail)
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
@@ -560,7 +590,10 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/login")
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
         addr = request.client.host if request.client else "?"
-        keys = (f"user:{username.strip().lower()}",)
+        # an account name has at most 80 characters (`charcot users add`): a longer one names no account, and only
+        # that much is kept (the throttle kept every name tried, whole, for as long as the server ran)
+        username = username.strip()[:MAX_USER_NAME + 1]
+        keys = (f"user:{username.lower()}",)
         wait = max(throttle_user.retry_after(*keys), throttle_addr.retry_after(f"addr:{addr}"))
         if wait > 0:
             return page("login.html.j2", request, status_code=429, token_login=bool(settings.token),
@@ -680,19 +713,19 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
                        "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
-            # the name the case stores and shows, for the audit entry too (never the browser's '../' path)
-            stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
-                                                                                       r.filename))
-                      for name, r in form.files.items()}
+            # the name the case stores and shows, for the audit entry too (never the browser's '../' path); a
+            # deletion removing a stored file no case uses waits, or comes after this case uses it
+            with store.files_lock:
+                stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
+                                                                                           r.filename))
+                          for name, r in form.files.items()}
+                case_id = store.create_case(f.get("patient", "").strip()[:120], stored,
+                                            f.get("proband", "").strip()[:120] or None, terms,
+                                            created_by=principal.username, options=options)
         except BaseException:
             form.discard()
             raise
-        key = f.get("patient", "").strip()[:120] or "case-pending"
-        case_id = store.create_case(key, stored, f.get("proband", "").strip()[:120] or None, terms,
-                                    created_by=principal.username, options=options)
-        if key == "case-pending":
-            key = f"case-{case_id[:8]}"
-            store.rename_patient_of_case(case_id, key)
+        key = f.get("patient", "").strip()[:120] or f"case-{case_id[:8]}"
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
                     detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
                                      for role, (name, s) in sorted(stored.items())))
@@ -750,6 +783,7 @@ def create_app(settings: Settings) -> FastAPI:
         from charcot.web.reanalysis import accept_problem, case_result
 
         reruns = store.reanalyses(case_id)
+        audit, audit_total = store.audit_latest(case_id, 30)
         waiting = next((r for r in reruns if r["status"] == NEEDS_REVIEW), None)
         versions = store.report_versions(case_id)
         signed = {v["version"] for v in versions}
@@ -757,7 +791,7 @@ def create_app(settings: Settings) -> FastAPI:
                    and (store.earlier_dir(case_id, v) / "report.html").is_file()]
         return page("case.html.j2", request, case=case, outputs=outputs, comments=store.comments(case_id),
                     variants=_variants(case), versions=versions, reviewers=users, earlier=earlier,
-                    audit=store.audit_trail(case_id=case_id), classes=ACMG_CLASSES,
+                    audit=audit, audit_total=audit_total, classes=ACMG_CLASSES,
                     can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload",
                                                        "reanalyse", "accept-reanalysis")},
                     sign_problem=_sign_problem(case, principal), reruns=reruns, waiting=waiting,
@@ -866,8 +900,15 @@ def create_app(settings: Settings) -> FastAPI:
             except BaseException:
                 store.move_review(case_id, case["version"], SIGNING, IN_REVIEW)
                 raise
-            store.add_report_version(case_id, case["version"], author=case["created_by"], signed_by=principal.username,
-                                     report_sha256=digest, report_id=case["report_id"])
+            if not store.add_report_version(case_id, case["version"], author=case["created_by"],
+                                            signed_by=principal.username, report_sha256=digest,
+                                            report_id=case["report_id"]):
+                # deleted while the signed copy was written: that copy goes too (only its folder if the case is there)
+                gone = store.get_case(case_id) is None
+                store.remove_files([store.signed_dir(case_id) if gone else store.signed_dir(case_id, case["version"])])
+                raise HTTPException(409, "cannot sign off: the case was deleted while it was being signed off" if gone
+                                    else "cannot sign off: the case changed while it was being signed off; reload the "
+                                         "page")
             detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"
         elif action == "amend":
             principal = need(request, "amend")
@@ -990,7 +1031,8 @@ def create_app(settings: Settings) -> FastAPI:
         if variant and variant not in {v["key"] for v in _variants(case)}:
             raise HTTPException(422, "no such variant in this report")
         body = (f"[classification: {opinion}] " if opinion else "") + text
-        store.add_comment(case_id, principal.username, body, variant, case["version"])
+        if not store.add_comment(case_id, principal.username, body, variant, case["version"]):
+            raise HTTPException(404, "There is no such case (it may have been deleted).")
         store.audit(principal.username, "classify" if opinion else "comment", case_id=case_id, patient=case["patient"],
                     detail=(f"{variant}: " if variant else "") + body[:200])
         return RedirectResponse(f"/cases/{case_id}#comments", status_code=303)
@@ -1136,7 +1178,10 @@ def create_app(settings: Settings) -> FastAPI:
                                      "(nothing was changed)")
         if old is not None and old["date"] != when:
             store.delete_visit(old["id"])
-        store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT, items=items)
+        if store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT,
+                              items=items, create_patient=False) is None:
+            raise HTTPException(404, "There is no such patient (deleted while the visit was saved); nothing was "
+                                     "recorded.")
         was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],
                                                               old["weight_kg"]) + ")"
         store.audit(principal.username, "edit-visit" if old_id else "add-visit", patient=key,

@@ -168,8 +168,9 @@ class LoginThrottle:
     """Refuse further attempts after repeated failures, per user name and per client address, with a
     lock-out that doubles each time (argon2's own cost also slows guessing to a few per second)."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0, lockout_s: float = 60.0) -> None:
-        self.max_failures, self.window_s, self.lockout_s = max_failures, window_s, lockout_s
+    def __init__(self, max_failures: int = 5, window_s: float = 300.0, lockout_s: float = 60.0,
+                 max_keys: int = 10_000) -> None:
+        self.max_failures, self.window_s, self.lockout_s, self.max_keys = max_failures, window_s, lockout_s, max_keys
         self._failures: dict[str, list[float]] = {}
         self._locked: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
@@ -190,6 +191,8 @@ class LoginThrottle:
                     strikes = self._locked.get(key, (0.0, 0))[1] + 1
                     self._locked[key] = (now + self.lockout_s * 2 ** (strikes - 1), strikes)
                     self._failures[key] = []
+            if len(self._failures) > self.max_keys:  # forget names and addresses with no recent failure
+                self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] < self.window_s}
 
     def succeeded(self, *keys: str) -> None:
         with self._lock:

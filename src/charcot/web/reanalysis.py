@@ -92,11 +92,17 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
             write_text(target, render_json(new))
             make_private(target.parent.parent)
         status = {"changed": NEEDS_REVIEW, "unchanged": NO_CHANGE}.get(outcome.status, NOT_REANALYSED)
-        _rid, stale = store.add_reanalysis(
+        recorded = store.add_reanalysis(
             case_id, ran_by=actor, status=status, n_changes=len(outcome.changes),
             result=outcome.model_dump_json(), old_knowledge=outcome.old_knowledge, new_knowledge=kb.meta.version,
             knowledge_hash=kb.content_hash, base_version=int(case["version"]), base_sha256=base_sha,
             report_path=report_path)
+        if recorded is None:  # deleted while it was re-run: its new report goes too, the other cases go on
+            store.remove_files([store.reanalysis_dir(case_id)])
+            if progress is not None:
+                progress(n + 1, len(ids))
+            continue
+        _rid, stale = recorded
         _remove_waiting(store, stale)
         if status == NEEDS_REVIEW:
             store.audit(actor, "reanalyse", case_id=case_id, patient=case["patient"],
@@ -148,15 +154,19 @@ def accept(store: Store, reanalysis_id: int, case_id: str, *, actor: str, pdf: b
         if problem:
             raise DecisionRefused(problem)
         assert row is not None and case is not None
-        report = Report.model_validate_json(store.path_of(row["report_path"]).read_text(encoding="utf-8"))
         version = int(case["version"])
         earlier = store.earlier_dir(case_id, version)
-        if not earlier.exists():
-            earlier.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            shutil.copytree(store.case_dir(case_id), earlier)
-            make_private(earlier)
-            for f in earlier.iterdir():
-                os.chmod(f, 0o400)
+        try:
+            report = Report.model_validate_json(store.path_of(row["report_path"]).read_text(encoding="utf-8"))
+            if not earlier.exists():
+                earlier.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                shutil.copytree(store.case_dir(case_id), earlier)
+                make_private(earlier)
+                for f in earlier.iterdir():
+                    os.chmod(f, 0o400)
+        except FileNotFoundError:  # the waiting report and the case's folder went with the case
+            _deleted_meanwhile(store, case_id)
+            raise
         state = AMENDED if store.report_versions(case_id) else DRAFT
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         seen = case["review_state"]
@@ -170,7 +180,11 @@ def accept(store: Store, reanalysis_id: int, case_id: str, *, actor: str, pdf: b
                 raise DecisionRefused("this result was decided, or the case was sent for review, signed off or "
                                       "changed, by someone else meanwhile: reload the page")
 
-        write_report(report, store.case_dir(case_id), pdf=pdf, before_move=claim)
+        try:
+            write_report(report, store.case_dir(case_id), pdf=pdf, before_move=claim)
+        except DecisionRefused:
+            _deleted_meanwhile(store, case_id)
+            raise
         make_private(store.case_dir(case_id))
         store.set_findings(case_id, **_digest(report))
         _remove_waiting(store, [row["report_path"]])
@@ -180,6 +194,14 @@ def accept(store: Store, reanalysis_id: int, case_id: str, *, actor: str, pdf: b
                            f"created from version {version} ({len(outcome.changes)} change(s): "
                            + "; ".join(c.in_words() for c in outcome.changes)[:3000] + ")")
         return version + 1
+
+
+def _deleted_meanwhile(store: Store, case_id: str) -> None:
+    """An accept that found its case gone: nothing it copied stays (``earlier/<case>/`` held the deleted case's
+    report), and the person is told so."""
+    if store.get_case(case_id) is None:
+        store.remove_files([store.earlier_dir(case_id), store.case_dir(case_id)])
+        raise DecisionRefused("the case was deleted meanwhile") from None
 
 
 def dismiss(store: Store, reanalysis_id: int, case_id: str, *, actor: str, reason: str) -> None:

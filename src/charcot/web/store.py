@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -230,10 +231,13 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".ped", ".fam", ".yaml", ".yml", ".json", ".tsv", ".txt")
 
 
-def safe_filename(name: str) -> str:
-    """File name for display and storage: no directories, no odd characters, bounded length."""
-    base = _SAFE_NAME.sub("_", Path(name or "upload").name).strip("._") or "upload"
-    return base[:120]
+def safe_filename(name: str, limit: int = 120) -> str:
+    """File name for display and storage: no directories, no odd characters, bounded length. A known extension
+    (``.vcf.gz``, ``.ped``...) is kept whole and the rest of the name shortened or replaced ('upload')."""
+    raw = Path(name or "upload").name
+    suffix = raw[len(raw) - len(suffix_of(raw)):] if suffix_of(raw) else ""
+    stem = _SAFE_NAME.sub("_", raw[:len(raw) - len(suffix)]).strip("._") or "upload"
+    return stem[:limit - len(suffix)] + suffix
 
 
 def suffix_of(name: str) -> str:
@@ -275,6 +279,9 @@ class Store:
 
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
+        # held while an upload adopts its stored files and creates its case, and while a deletion decides which
+        # stored files no case uses and removes them: an upload of the same content cannot fall between the two
+        self.files_lock = threading.Lock()
         # a database given by URL is reached before anything is written (an unusable URL is a configuration error)
         engine = open_database(database_url) if database_url is not None else None
         _private_dir(self.data_dir)
@@ -370,6 +377,7 @@ class Store:
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
                     hpo: list[str], *, created_by: str = "", options: dict[str, str] | None = None) -> str:
         case_id = str(uuid.uuid4())
+        patient_key = patient_key or f"case-{case_id[:8]}"  # no patient given: the clinical record's, once read
         with self.session() as s:
             patient = s.scalar(select(Patient).where(Patient.key == patient_key))
             if patient is None:
@@ -445,11 +453,8 @@ class Store:
             case = s.get(Case, case_id)
             if case is None:
                 return
-            case.genes = (" " + " ".join(sorted(set(genes))) + " ")[:2000]
-            case.variants = " " + " ".join(sorted(set(variants))) + " "
-            case.classes = ("|" + "|".join(sorted(set(classes))) + "|")[:400]
-            case.repeat_result = (" " + " ".join(sorted(set(repeats))) + " ")[:400]
-            case.stage, case.eligible_trials, case.identity_status = stage, eligible_trials, identity_status
+            _apply_findings(case, genes=genes, variants=variants, classes=classes, repeats=repeats, stage=stage,
+                            eligible_trials=eligible_trials, identity_status=identity_status)
 
     def set_progress(self, case_id: str, progress: str) -> None:
         with self.session() as s:
@@ -484,14 +489,28 @@ class Store:
                                                 Case.review_state == from_state).values(review_state=to_state))
             return bool(getattr(done, "rowcount", 0) == 1)
 
-    def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
-                           report_id: str | None) -> None:
+    def release_interrupted_signoffs(self) -> list[tuple[str, int]]:
+        """Cases left 'signing off' by a server stopped during a sign-off (run at start): back in review, and the
+        signed copy that was being written (never recorded) removed. Returns the (case, version) pairs released."""
         with self.session() as s:
+            rows = [(c, v) for c, v in s.execute(select(Case.id, Case.version).where(Case.review_state == SIGNING))]
+        released = [(c, v) for c, v in rows if self.move_review(c, v, SIGNING, IN_REVIEW)]
+        self.remove_files([self.signed_dir(c, v) for c, v in released])
+        return released
+
+    def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
+                           report_id: str | None) -> bool:
+        """Record a sign-off of ``version`` and mark the case signed off, if the case is still there and being signed
+        off at that version (one conditional UPDATE first, then the row). False, recording nothing, when it is not
+        (deleted while the signed copy was written)."""
+        with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
+                                                   Case.review_state == SIGNING).values(review_state=FINAL))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return False
             s.add(ReportVersion(case_id=case_id, version=version, author=author, signed_by=signed_by,
                                 report_sha256=report_sha256, report_id=report_id))
-            case = s.get(Case, case_id)
-            if case is not None:
-                case.review_state = FINAL
+            return True
 
     def amend(self, case_id: str, reason: str) -> int:
         with self.session() as s:
@@ -518,10 +537,14 @@ class Store:
     # re-analysis --------------------------------------------------------------------------
     def add_reanalysis(self, case_id: str, *, ran_by: str, status: str, n_changes: int, result: str,
                        old_knowledge: str | None, new_knowledge: str, knowledge_hash: str, base_version: int,
-                       base_sha256: str | None, report_path: str | None) -> tuple[int, list[str]]:
+                       base_sha256: str | None, report_path: str | None) -> tuple[int, list[str]] | None:
         """Record one case's re-analysis; an earlier result still waiting for review is superseded (its
-        waiting report's path is returned for removal)."""
+        waiting report's path is returned for removal). None, recording nothing, when the case is no longer there
+        (deleted while it was re-run: the row is claimed first, so a delete waits or comes after)."""
         with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(version=Case.version))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return None
             stale = _supersede(s, case_id)
             row = ReanalysisRow(case_id=case_id, ran_by=ran_by[:80], status=status, n_changes=n_changes, result=result,
                                 old_knowledge=old_knowledge, new_knowledge=new_knowledge, knowledge_hash=knowledge_hash,
@@ -568,10 +591,16 @@ class Store:
             return True
 
     # comments -----------------------------------------------------------------------------
-    def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> None:
+    def add_comment(self, case_id: str, author: str, text: str, variant_key: str | None, version: int) -> bool:
+        """Add a comment to a case; False, writing nothing, when the case is no longer there (its row is claimed
+        first, so a delete waits or comes after)."""
         with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(version=Case.version))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return False
             s.add(Comment(case_id=case_id, author=author, text=text[:5000], variant_key=variant_key,
                           case_version=version))
+            return True
 
     def comments(self, case_id: str) -> list[dict[str, Any]]:
         with self.session() as s:
@@ -621,6 +650,14 @@ class Store:
         by ``audit_chunks`` or a page at a time by ``audit_page``)."""
         return [row for chunk in self.audit_chunks(case_id, patient) for row in chunk]
 
+    def audit_latest(self, case_id: str, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """A case's ``limit`` newest entries, newest first, and how many it has: two indexed queries, whatever the
+        trail's length (the case page showed 30 but read every entry, and every view adds one)."""
+        with self.session() as s:
+            total = int(s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.case_id == case_id)) or 0)
+            rows = s.scalars(self._audit_query(case_id, None).order_by(AuditRow.id.desc()).limit(limit)).all()
+            return [self._audit_dict(r) for r in rows], total
+
     def audit_chunks(self, case_id: str | None = None, patient: str | None = None,
                      size: int = 5_000) -> Iterator[list[dict[str, Any]]]:
         """Every matching entry, oldest first, ``size`` at a time (keyset on the id: each chunk is one indexed
@@ -646,22 +683,26 @@ class Store:
 
     # deletion -----------------------------------------------------------------------------
     def delete_case(self, case_id: str) -> list[Path]:
-        """Delete a case's rows; return the files to remove (uploads no other case uses, the outputs)."""
-        with self.session() as s:
-            case = s.get(Case, case_id)
-            if case is None:
-                return []
-            stored = [u.stored for u in case.uploads]
-            s.execute(delete(Comment).where(Comment.case_id == case_id))
-            s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
-            s.execute(delete(ReanalysisRow).where(ReanalysisRow.case_id == case_id))
-            s.execute(delete(Upload).where(Upload.case_id == case_id))
-            s.delete(case)
-            s.flush()
-            still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
-        paths = [self.path_of(r) for r in stored if r not in still_used]
-        paths += [Path(f"{p}.tbi") for p in paths]
-        return [*paths, self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
+        """Delete a case's rows and the stored uploads no other case uses (under ``files_lock``, so an upload of the
+        same file is either counted as a use or stores its own copy afterwards); return the case's folders to
+        remove."""
+        with self.files_lock:
+            with self.session() as s:
+                case = s.get(Case, case_id)
+                if case is None:
+                    return []
+                stored = [u.stored for u in case.uploads]
+                s.execute(delete(Comment).where(Comment.case_id == case_id))
+                s.execute(delete(ReportVersion).where(ReportVersion.case_id == case_id))
+                s.execute(delete(ReanalysisRow).where(ReanalysisRow.case_id == case_id))
+                s.execute(delete(Upload).where(Upload.case_id == case_id))
+                s.delete(case)
+                s.flush()
+                still_used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(stored))).all())
+            for path in (self.path_of(r) for r in stored if r not in still_used):
+                path.unlink(missing_ok=True)
+                Path(f"{path}.tbi").unlink(missing_ok=True)
+        return [self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
                 self.earlier_dir(case_id)]
 
     def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
@@ -713,24 +754,40 @@ class Store:
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
                      weight_kg: float | None, source: str, items: dict[str, int] | None = None,
-                     keep_manual: bool = False) -> bool:
+                     keep_manual: bool = False, create_patient: bool = True) -> bool | None:
         """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
-        corrected in the app is kept (a report's clinical record does not overwrite it). True when written."""
+        corrected in the app is kept (a report's clinical record does not overwrite it). True when written; None when
+        the patient is not there and ``create_patient`` is off (a visit typed for a patient deleted meanwhile)."""
         with self.session() as s:
-            patient = s.scalar(select(Patient).where(Patient.key == patient_key))
-            if patient is None:
-                patient = Patient(key=patient_key)
-                s.add(patient)
-                s.flush()
-            row = s.scalar(select(VisitRow).where(VisitRow.patient_id == patient.id, VisitRow.date == when))
-            if row is None:
-                row = VisitRow(patient_id=patient.id, date=when)
-                s.add(row)
-            elif keep_manual and row.source == MANUAL_VISIT:
-                return False
-            row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
-            row.items = json.dumps(items, sort_keys=True) if items else None
-            return True
+            return _upsert_visit(s, patient_key, when, alsfrs_r=alsfrs_r, fvc_percent=fvc_percent,
+                                 weight_kg=weight_kg, source=source, items=items, keep_manual=keep_manual,
+                                 create_patient=create_patient)
+
+    def finish_run(self, case_id: str, *, patient_key: str | None, visits: list[dict[str, Any]], source: str,
+                   findings: dict[str, Any], summary: str, report_id: str) -> tuple[str, list[str]] | None:
+        """Record a built report in one transaction that first claims the case's row (a conditional UPDATE: the row
+        stays locked, on PostgreSQL, or the database, on SQLite, until the end): the case's patient named by its
+        clinical record (``patient_key``, for a case uploaded without one), the record's visits (a visit recorded
+        by hand is kept), the searchable findings and the status. None when the case was deleted meanwhile: nothing
+        is written (a deleted patient is not recreated by its visits). Else the case's patient and the dates of the
+        visits kept."""
+        with self.session() as s:
+            claimed = s.execute(update(Case).where(Case.id == case_id).values(progress="saving the report"))
+            if getattr(claimed, "rowcount", 0) != 1:
+                return None
+            case = s.get(Case, case_id)
+            if case is None:
+                return None
+            if patient_key and case.patient.key.startswith("case-") and case.patient.key != patient_key:
+                _move_case_to(s, case, patient_key)
+            key = case.patient.key
+            kept = [v["when"].isoformat() for v in visits
+                    if not _upsert_visit(s, key, v["when"], alsfrs_r=v["alsfrs_r"], fvc_percent=v["fvc_percent"],
+                                         weight_kg=v["weight_kg"], source=source, keep_manual=True)]
+            _apply_findings(case, **findings)
+            case.status, case.progress, case.summary, case.report_id = CASE_DONE, "done", summary, report_id
+            case.finished_at = _now()
+            return key, kept
 
     def visit(self, visit_id: int) -> dict[str, Any] | None:
         with self.session() as s:
@@ -744,19 +801,6 @@ class Store:
     def delete_visit(self, visit_id: int) -> None:
         with self.session() as s:
             s.execute(delete(VisitRow).where(VisitRow.id == visit_id))
-
-    def rename_patient_of_case(self, case_id: str, patient_key: str) -> None:
-        """Attach a case to the patient named in its clinical record (when the form left it blank)."""
-        with self.session() as s:
-            case = s.get(Case, case_id)
-            if case is None or case.patient.key == patient_key:
-                return
-            patient = s.scalar(select(Patient).where(Patient.key == patient_key))
-            if patient is None:
-                patient = Patient(key=patient_key)
-                s.add(patient)
-                s.flush()
-            case.patient_id = patient.id
 
     # dashboard ----------------------------------------------------------------------------
     def cohort_counts(self) -> dict[str, Any]:
@@ -826,9 +870,65 @@ class Store:
                 return None
             return _user_dict(row.user)
 
+    def end_sessions_of(self, username: str) -> int:
+        """End every session of one account; the number ended."""
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                return 0
+            done = s.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            return int(getattr(done, "rowcount", 0) or 0)
+
     def end_session(self, session_hash: str) -> None:
         with self.session() as s:
             s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
+
+
+def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
+                  weight_kg: float | None, source: str, items: dict[str, int] | None = None,
+                  keep_manual: bool = False, create_patient: bool = True) -> bool | None:
+    patient = s.scalar(select(Patient).where(Patient.key == patient_key))
+    if patient is None:
+        if not create_patient:
+            return None
+        patient = Patient(key=patient_key)
+        s.add(patient)
+        s.flush()
+    row = s.scalar(select(VisitRow).where(VisitRow.patient_id == patient.id, VisitRow.date == when))
+    if row is None:
+        row = VisitRow(patient_id=patient.id, date=when)
+        s.add(row)
+    elif keep_manual and row.source == MANUAL_VISIT:
+        return False
+    row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
+    row.items = json.dumps(items, sort_keys=True) if items else None
+    return True
+
+
+def _move_case_to(s: Session, case: Case, patient_key: str) -> None:
+    """File a case under another patient; the patient it leaves is removed if nothing is left under it (the
+    placeholder of a case uploaded without a patient: it stayed in the patient list with no case and no visit)."""
+    patient = s.scalar(select(Patient).where(Patient.key == patient_key))
+    if patient is None:
+        patient = Patient(key=patient_key)
+        s.add(patient)
+        s.flush()
+    left = case.patient_id
+    case.patient_id = patient.id
+    s.flush()
+    s.refresh(case)
+    if not s.scalar(select(func.count()).select_from(Case).where(Case.patient_id == left)) and \
+            not s.scalar(select(func.count()).select_from(VisitRow).where(VisitRow.patient_id == left)):
+        s.execute(delete(Patient).where(Patient.id == left))
+
+
+def _apply_findings(case: Case, *, genes: list[str], variants: list[str], classes: list[str], repeats: list[str],
+                    stage: str | None, eligible_trials: int | None, identity_status: str | None) -> None:
+    case.genes = (" " + " ".join(sorted(set(genes))) + " ")[:2000]
+    case.variants = " " + " ".join(sorted(set(variants))) + " "
+    case.classes = ("|" + "|".join(sorted(set(classes))) + "|")[:400]
+    case.repeat_result = (" " + " ".join(sorted(set(repeats))) + " ")[:400]
+    case.stage, case.eligible_trials, case.identity_status = stage, eligible_trials, identity_status
 
 
 def _supersede(s: Session, case_id: str) -> list[str]:
@@ -862,15 +962,16 @@ def _pending_changes() -> Any:
 
 
 def _filtered(q: Any, filters: dict[str, str]) -> Any:
-    """Cross-case search: gene, variant (key or HGVS text in the summary), class, repeat result, state."""
+    """Cross-case search: gene, variant (key or HGVS text in the summary), class, repeat result, state. Typed text is
+    matched as typed ('%' and '_' are not LIKE wildcards)."""
     if filters.get("gene"):
-        q = q.where(Case.genes.contains(f" {filters['gene'].strip().upper()} "))
+        q = q.where(Case.genes.contains(f" {filters['gene'].strip().upper()} ", autoescape=True))
     if filters.get("acmg_class"):
-        q = q.where(Case.classes.contains(f"|{filters['acmg_class'].strip()}|"))
+        q = q.where(Case.classes.contains(f"|{filters['acmg_class'].strip()}|", autoescape=True))
     if filters.get("repeat"):
-        q = q.where(Case.repeat_result.contains(filters["repeat"].strip()))
+        q = q.where(Case.repeat_result.contains(filters["repeat"].strip(), autoescape=True))
     if filters.get("variant"):
-        q = q.where(Case.variants.contains(filters["variant"].strip()))
+        q = q.where(Case.variants.contains(filters["variant"].strip(), autoescape=True))
     if filters.get("state"):
         q = q.where(Case.review_state == filters["state"])
     if filters.get("patient"):

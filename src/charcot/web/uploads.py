@@ -64,6 +64,7 @@ class _Receiver:
         self._digest: Any = None
         self._value = bytearray()
         self._fields_bytes = 0
+        self.ended = False  # the form's closing boundary arrived (python-multipart's finalize does not check)
 
     # python-multipart callbacks --------------------------------------------------------------
     def on_part_begin(self) -> None:
@@ -129,6 +130,9 @@ class _Receiver:
         elif self._name:
             self.form.fields[self._name] = self._value.decode("utf-8", "replace")
 
+    def on_end(self) -> None:
+        self.ended = True
+
     def close(self) -> None:
         if self._out is not None:
             self._out.close()
@@ -149,7 +153,7 @@ async def receive_form(request: Any, partial_dir: Path, limit: int, file_fields:
     receiver = _Receiver(partial_dir, limit, file_fields, csrf_check)
     callbacks: Any = {name: getattr(receiver, name) for name in (
         "on_part_begin", "on_part_data", "on_part_end", "on_header_field", "on_header_value", "on_header_end",
-        "on_headers_finished")}
+        "on_headers_finished", "on_end")}
     parser = python_multipart.MultipartParser(options[b"boundary"], callbacks)
     pending = bytearray()
     try:
@@ -161,6 +165,10 @@ async def receive_form(request: Any, partial_dir: Path, limit: int, file_fields:
         if pending:
             await anyio.to_thread.run_sync(parser.write, bytes(pending))
         await anyio.to_thread.run_sync(parser.finalize)
+        if not receiver.ended:
+            # The body stopped inside the form (a file part cut short, no closing boundary): accepted, the cut file
+            # was stored with no checksum under one shared name and read as another case's upload.
+            raise BadForm("the upload stopped before the end of the form: it is incomplete; send it again")
     except BaseException as exc:
         receiver.close()
         receiver.form.discard()
