@@ -40,7 +40,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -394,7 +394,9 @@ class Store:
 
     def get_case(self, case_id: str) -> dict[str, Any] | None:
         with self.session() as s:
-            case = s.get(Case, case_id)
+            # the case and its patient in one statement: read apart, a report finishing in between could move the case
+            # from its placeholder patient and delete that patient, and the second read found no patient (a 500)
+            case = s.get(Case, case_id, options=[joinedload(Case.patient)])
             if case is None:
                 return None
             return _case_dict(case)
