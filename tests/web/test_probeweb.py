@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.web.conftest import demo_files
+from tests.web.conftest import demo_files, wait_done
 
 _TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
@@ -131,10 +131,7 @@ def test_a_case_deleted_while_it_is_signed_off_leaves_no_signed_report(
                    files={"str_file": demo_files()["str_file"]})
     assert r.status_code == 202, r.text
     case_id = r.json()["id"]
-    for _ in range(600):
-        if alice.get(f"/api/cases/{case_id}").json()["status"] == "done":
-            break
-        threading.Event().wait(0.1)
+    assert wait_done(alice, case_id)["status"] == "done"
     r = alice.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(alice, f"/cases/{case_id}"),
                                                      "action": "submit", "version": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -265,10 +262,7 @@ def test_deleting_a_case_while_all_cases_are_reanalysed_stops_only_that_case(
             assert r.status_code == 202, r.text
             ids.append(r.json()["id"])
         for case_id in ids:
-            for _ in range(600):
-                if c.get(f"/api/cases/{case_id}").json()["status"] == "done":
-                    break
-                time.sleep(0.1)
+            assert wait_done(c, case_id)["status"] == "done"
         assert c.post("/reanalyse", data={"csrf_token": _csrf(c, "/")}, follow_redirects=False).status_code == 303
         assert held.wait(120)
         first = ids[0]  # the oldest case is re-run first
@@ -350,7 +344,6 @@ def test_refused_attempts_by_signed_in_users_are_audited(
     report, a clinician deleting a case or downloading the whole trail, a form without its CSRF token were refused
     (403/409) and left no trace. Each is now an entry 'refused' naming who, the route and the reason."""
     import json
-    import time
 
     from tests.web.test_security import add_users
 
@@ -361,10 +354,7 @@ def test_refused_attempts_by_signed_in_users_are_audited(
     r = alice.post("/api/cases", data={"csrf_token": _csrf(alice, "/cases/new"), "patient": "P-REFUSED"},
                    files={"str_file": demo_files()["str_file"]})
     case_id = r.json()["id"]
-    for _ in range(600):
-        if alice.get(f"/api/cases/{case_id}").json()["status"] == "done":
-            break
-        time.sleep(0.1)
+    assert wait_done(alice, case_id)["status"] == "done"
     assert alice.post(f"/cases/{case_id}/review", data={"csrf_token": _csrf(alice, f"/cases/{case_id}"),
                                                         "action": "submit"}).status_code in (200, 303)
     attempts = [
@@ -394,7 +384,6 @@ def test_a_long_or_non_latin_file_name_keeps_its_extension(live_server_factory: 
     characters). A 300-character name was cut at 120 characters, extension included ('aaaa…a' for a '.vcf'), and a
     name in another script lost its dot ('患者.vcf' became 'vcf'): the case page and the error named a file the person
     could not recognise. The extension is now kept and the rest of the name shortened."""
-    import time
 
     server = live_server_factory(pdf=False)
     long_name = "sample-" + "a" * 300 + ".vcf"
@@ -405,11 +394,7 @@ def test_a_long_or_non_latin_file_name_keeps_its_extension(live_server_factory: 
                        files={"vcf": (sent, b"not a VCF\n")})
             assert r.status_code == 202, r.text
             case_id = r.json()["id"]
-            for _ in range(300):
-                case = c.get(f"/api/cases/{case_id}").json()
-                if case["status"] in ("done", "failed"):
-                    break
-                time.sleep(0.1)
+            case = wait_done(c, case_id)
             (upload,) = case["uploads"]
             shown[sent] = upload["filename"]
             assert case["status"] == "failed" and case["error"].startswith(upload["filename"]), case["error"]
@@ -425,7 +410,6 @@ def test_a_case_uploaded_without_a_patient_leaves_no_empty_patients(
     'case-<id>') and moved to the patient its clinical record names once the report is built. Both placeholders
     stayed in the patient list as patients with no case and no visit. A placeholder left empty by the move is
     removed; a patient with a case or a visit is never removed."""
-    import time
 
     server = live_server_factory(pdf=False, database_url=database_url)
     files = demo_files()
@@ -434,11 +418,7 @@ def test_a_case_uploaded_without_a_patient_leaves_no_empty_patients(
                    files={k: files[k] for k in ("str_file", "clinical")})
         assert r.status_code == 202, r.text
         case_id = r.json()["id"]
-        for _ in range(600):
-            case = c.get(f"/api/cases/{case_id}").json()
-            if case["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
+        case = wait_done(c, case_id)
         assert case["status"] == "done" and not case["patient"].startswith("case-")
         page = c.get("/patients", headers={"accept": "text/html"}).text
     rows, total = server.app.state.store.list_patients(1, 50)
@@ -451,7 +431,6 @@ def test_search_text_with_percent_or_underscore_is_matched_literally(live_server
     """The case search (gene, variant, repeat) matched with SQL LIKE without escaping what was typed: '%' and '_'
     were wildcards, so a search for variant '%' listed every case with any variant, gene '_OD1' found SOD1 carriers
     and a repeat result '%' every case with a repeat call. Typed text is now matched as typed."""
-    import time
 
     server = live_server_factory(pdf=False, database_url=database_url)
     files = demo_files()
@@ -461,10 +440,7 @@ def test_search_text_with_percent_or_underscore_is_matched_literally(live_server
                    files={k: files[k] for k in ("vcf", "str_file", "clinical")})
         assert r.status_code == 202, r.text
         case_id = r.json()["id"]
-        for _ in range(900):
-            if c.get(f"/api/cases/{case_id}").json()["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
+        wait_done(c, case_id)
         (case,) = c.get("/api/cases").json()["cases"]
         assert case["status"] == "done" and case["genes"] and case["repeat_result"]
         gene, repeat = case["genes"][0], case["repeat_result"][0]
@@ -485,7 +461,6 @@ def test_a_sign_off_cut_short_by_a_restart_leaves_the_case_in_review(
     then records it. A server stopped or killed in between left the case 'signing off' for good: no one could sign
     it, return it or amend it, and the half-written signed copy stayed. At start the server now puts such a case back
     in review and removes the unrecorded copy. The state a kill leaves is made with the store's own first step."""
-    import time
 
     from fastapi.testclient import TestClient
 
@@ -512,10 +487,7 @@ def test_a_sign_off_cut_short_by_a_restart_leaves_the_case_in_review(
         r = c.post("/api/cases", data={"csrf_token": token, "patient": "P-KILLED"},
                    files={"str_file": demo_files()["str_file"]}, headers={"origin": base})
         case_id = r.json()["id"]
-        for _ in range(600):
-            if c.get(f"/api/cases/{case_id}").json()["status"] == "done":
-                break
-            time.sleep(0.1)
+        assert wait_done(c, case_id)["status"] == "done"
         assert c.post(f"/cases/{case_id}/review", data={"csrf_token": token, "action": "submit"},
                       headers={"origin": base}, follow_redirects=False).status_code == 303
     app.state.runner.pool.shutdown(wait=True)
@@ -672,7 +644,6 @@ def test_an_upload_sharing_a_file_with_a_case_being_deleted_keeps_its_file(
     used, checked in the database, then removed from disk; an upload of the same file landing between the two found
     the file there, kept it, and then lost it: its case failed for a missing file. Now the check and the removal are
     one step with respect to uploads. Made exact by sending the real upload at that point of the real delete."""
-    import time
 
     server = live_server_factory(pdf=False, database_url=database_url)
     store = server.app.state.store
@@ -697,11 +668,7 @@ def test_an_upload_sharing_a_file_with_a_case_being_deleted_keeps_its_file(
         assert r.status_code == 303, r.text
         assert answers and answers[0].status_code == 202, answers
         second = answers[0].json()["id"]
-        for _ in range(300):
-            case = c.get(f"/api/cases/{second}").json()
-            if case["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
+        case = wait_done(c, second)
     assert case["status"] == "done", case["error"]
     (upload,) = store.get_case(second)["uploads"]
     assert store.path_of(upload["stored"]).is_file()

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.web.conftest import demo_files
+from tests.web.conftest import demo_files, wait_done
 from tests.web.test_security import add_users
 
 
@@ -39,10 +39,7 @@ def test_two_simultaneous_sign_offs_record_one(tmp_path: Path, live_server_facto
                    files={"str_file": demo_files()["str_file"]})
     assert r.status_code == 202, r.text
     case_id = r.json()["id"]
-    for _ in range(600):
-        if alice.get(f"/api/cases/{case_id}").json()["status"] == "done":
-            break
-        threading.Event().wait(0.1)
+    assert wait_done(alice, case_id)["status"] == "done"
     r = alice.post(f"/cases/{case_id}/review", data={"csrf_token": _token(alice, f"/cases/{case_id}"),
                                                      "action": "submit", "reviewer": "bob"}, follow_redirects=False)
     assert r.status_code == 303
