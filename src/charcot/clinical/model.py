@@ -8,6 +8,7 @@ see them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 import types
@@ -183,6 +184,15 @@ class Onset(_Strict):
             return _dt.date(self.date.year, 1, 1)
         if self.precision is DatePrecision.MONTH:
             return _dt.date(self.date.year, self.date.month, 1)
+        return self.date
+
+    @property
+    def period_end(self) -> _dt.date:
+        """The last day the partial onset date can mean."""
+        if self.precision is DatePrecision.YEAR:
+            return _dt.date(self.date.year, 12, 31)
+        if self.precision is DatePrecision.MONTH:
+            return _dt.date(self.date.year, self.date.month, calendar.monthrange(self.date.year, self.date.month)[1])
         return self.date
 
     @property
@@ -567,6 +577,23 @@ class ClinicalCase(_Strict):
                              "give the same answer in both (ALS-FTD is strong_category 'als_ftd' with ftd: true)")
         return self
 
+    @property
+    def first_dated_event(self) -> _dt.date | None:
+        """The record's first dated event after onset (a visit, a region's involvement, the diagnosis, death)."""
+        events = [v.date for v in self.visits] + list(self.regions_involved.values())
+        events += [d for d in (self.diagnosis.date if self.diagnosis else None, self.death_date) if d is not None]
+        return min(events, default=None)
+
+    @property
+    def onset_span(self) -> tuple[_dt.date, _dt.date]:
+        """The first and last day the onset can be: the day itself, else its month or year up to the record's first
+        dated event (symptoms begin on or before it)."""
+        onset = self.onset
+        if onset.precision is DatePrecision.DAY:
+            return onset.date, onset.date
+        first = self.first_dated_event
+        return onset.period_start, onset.period_end if first is None else min(onset.period_end, first)
+
     @model_validator(mode="after")
     def _partial_onset_within_record(self) -> ClinicalCase:
         # An onset known to the month or year is completed mid-period (15th, 1 July); when that date falls after the
@@ -574,9 +601,7 @@ class ClinicalCase(_Strict):
         # the part of the period before that event: its middle is taken, and the note says so. (A first event before
         # the period begins contradicts the onset and is refused by the chronology check.)
         onset = self.onset
-        events = [v.date for v in self.visits] + list(self.regions_involved.values())
-        events += [d for d in (self.diagnosis.date if self.diagnosis else None, self.death_date) if d is not None]
-        first = min(events, default=None)
+        first = self.first_dated_event
         if onset.precision is DatePrecision.DAY or first is None or not onset.period_start <= first < onset.date:
             return self
         completed = onset.model_copy(

@@ -119,11 +119,11 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     if a.alsfrs_r:
         clinical["alsfrs_r"] = a.alsfrs_r[-1].total
         clinical["alsfrs_r_date"] = a.alsfrs_r[-1].date
+    earliest, latest = case.onset_span  # an onset known to the month or year allows a range of durations and rates
     if a.delta_fs_latest is not None:
         # ΔFS (Kimura) at the visit that gave the ALSFRS-R: the points lost per month up to that visit, not the
         # score divided by the time to ``a.today``, which may be later
         clinical["progression_rate"] = round(a.delta_fs_latest.value, 3)
-        earliest, latest = onset_range(case)
         visit = a.delta_fs_latest.visit_date
         if earliest != latest:  # the points lost over the longest and the shortest time the onset allows
             lost = 48 - a.alsfrs_r[-1].total
@@ -149,9 +149,7 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     if a.cognition is not None and a.cognition.ftd is not None:  # ALS-FTD: a trial excluding dementia reads it
         clinical["als_ftd"] = a.cognition.ftd
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
-    span = onset_range(case)
-    if span[0] != span[1]:  # an onset known to the month or year: the durations it allows on the matching date
-        earliest, latest = span
+    if earliest != latest:  # the durations the onset allows on the matching date
         clinical["disease_duration_range_months"] = (
             min(round(months_between(min(latest, a.today), a.today), 1), clinical["disease_duration_months"]),
             max(round(months_between(earliest, a.today), 1), clinical["disease_duration_months"]))
@@ -159,27 +157,6 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
         clinical["months_since_diagnosis"] = min(round(months_between(case.diagnosis.date, a.today), 1),
                                                  clinical["disease_duration_months"])
     return clinical
-
-
-def onset_range(case: Any) -> tuple[date, date]:
-    """The first and last day a clinical record's onset date can mean: the day itself, else its month or year, up to
-    the record's first dated event (symptoms begin on or before the first visit, diagnosis or involvement)."""
-    import calendar
-    import datetime as dt
-
-    from charcot.clinical.model import DatePrecision
-
-    onset = case.onset
-    if onset.precision is DatePrecision.DAY:
-        return onset.date, onset.date
-    start = onset.period_start
-    if onset.precision is DatePrecision.YEAR:
-        end = dt.date(start.year, 12, 31)
-    else:
-        end = dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
-    events = [v.date for v in case.visits] + list(case.regions_involved.values())
-    events += [d for d in (case.diagnosis.date if case.diagnosis else None, case.death_date) if d is not None]
-    return start, min([end, *events])
 
 
 def load_case_facts(path: str | Path, on: date | None = None) -> PatientFacts:
