@@ -4,6 +4,7 @@ PostgreSQL where the database matters). Each test failed before its fix."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,24 @@ from tests.web.conftest import demo_files, wait_done
 
 _TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
+
+
+def hold_after(monkeypatch: Any, owner: Any, name: str, once: bool = False) -> tuple[threading.Event, threading.Event]:
+    """Replace ``owner.name`` by the real step followed by a pause: the first event is set when the real step has run,
+    and the call returns only once the test sets the second (``once``: only the first call pauses). Races are staged
+    this way at an exact point of the real code."""
+    reached, go = threading.Event(), threading.Event()
+    real = getattr(owner, name)
+
+    def then_wait(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if not (once and reached.is_set()):
+            reached.set()
+            assert go.wait(120)
+        return result
+
+    monkeypatch.setattr(owner, name, then_wait)
+    return reached, go
 
 def _csrf(c: httpx.Client, path: str) -> str:
     match = _TOKEN.search(c.get(path, headers={"accept": "text/html"}).text)
@@ -59,20 +78,10 @@ def test_a_patient_deleted_while_its_report_is_built_stays_deleted(
     fresh ``cases/<id>/`` folder and recorded the clinical record's visits under the patient's key, so the deleted
     patient came back (patient list, visits, a report on disk no case owns). The interleaving is made exact by
     holding the real build until the real delete request has been answered."""
-    import threading
 
     from charcot.report import build
 
-    built, go = threading.Event(), threading.Event()
-    real_build = build.build_report
-
-    def build_then_wait(*args: Any, **kwargs: Any) -> Any:
-        report = real_build(*args, **kwargs)
-        built.set()
-        assert go.wait(120)
-        return report
-
-    monkeypatch.setattr(build, "build_report", build_then_wait)
+    built, go = hold_after(monkeypatch, build, "build_report")
     server = live_server_factory(pdf=False, database_url=database_url)
     store = server.app.state.store
     files = demo_files()
@@ -114,16 +123,7 @@ def test_a_case_deleted_while_it_is_signed_off_leaves_no_signed_report(
 
     add_users(tmp_path / "data0", database_url, ("alice", "laboratory_scientist"), ("bob", "reviewer"),
               ("carol", "admin"))
-    signing, go = threading.Event(), threading.Event()
-    real_sign = build.sign
-
-    def sign_then_wait(*args: Any, **kwargs: Any) -> Any:
-        signed = real_sign(*args, **kwargs)
-        signing.set()
-        assert go.wait(120)
-        return signed
-
-    monkeypatch.setattr(build, "sign", sign_then_wait)
+    signing, go = hold_after(monkeypatch, build, "sign")
     server = live_server_factory(pdf=False, database_url=database_url)
     store = server.app.state.store
     alice, bob, carol = (_login(server.url, u) for u in ("alice", "bob", "carol"))
@@ -236,22 +236,11 @@ def test_deleting_a_case_while_all_cases_are_reanalysed_stops_only_that_case(
     stopped, "re-analysis stopped by an internal error (IntegrityError)", the cases after it never re-analysed. Now
     the deleted case is left out and the run goes on. Made exact by holding the real re-run of the first case until
     the real delete request is answered."""
-    import threading
     import time
 
     from charcot.reanalysis import api as reanalysis_api
 
-    held, go = threading.Event(), threading.Event()
-    real_rerun = reanalysis_api.rerun_case
-
-    def rerun_then_wait(*args: Any, **kwargs: Any) -> Any:
-        outcome = real_rerun(*args, **kwargs)
-        if not held.is_set():
-            held.set()
-            assert go.wait(120)
-        return outcome
-
-    monkeypatch.setattr(reanalysis_api, "rerun_case", rerun_then_wait)
+    held, go = hold_after(monkeypatch, reanalysis_api, "rerun_case", once=True)
     server = live_server_factory(pdf=False, database_url=database_url)
     store = server.app.state.store
     with httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=120) as c:
