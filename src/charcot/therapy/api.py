@@ -72,11 +72,12 @@ def _jurisdiction_as_written(facts: PatientFacts, path: Path) -> PatientFacts:
         if len(update["country"]) != 2 or not update["country"].isascii() or not update["country"].isalpha():
             raise InputError(f"country {clinical.country!r} is not an ISO 3166 two-letter code", path=path,
                              record="clinical.country", hint="write the country as two letters, e.g. DE, FR, US")
-    unread = sorted(set(clinical.symptoms) - _symptoms_read())
+    read = _symptoms_read() if clinical.symptoms else set()
+    unread = sorted(set(clinical.symptoms) - read)
     if unread:  # a symptom no criterion reads (a typo of one that does) was silently 'not recorded'
         raise InputError(f"symptom {unread[0]!r} is not read by any therapy or trial criterion",
                          path=path, record=f"clinical.symptoms.{unread[0]}",
-                         hint="symptoms charcot reads: " + (", ".join(sorted(_symptoms_read())) or "none"))
+                         hint="symptoms charcot reads: " + (", ".join(sorted(read)) or "none"))
     return facts.model_copy(update={"clinical": clinical.model_copy(update=update)}) if update else facts
 
 
