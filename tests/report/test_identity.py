@@ -45,7 +45,7 @@ def test_scout_trio_passes_names_and_sex(scout_report: Report) -> None:
     checks = {c.check: c for c in scout_report.identity.checks}
     assert checks["sample name: VCF vs repeat-caller file"].status == "pass"
     assert checks["sample name: VCF vs pedigree proband"].status == "pass"
-    assert checks["sex from the VCF (X heterozygosity, Y calls)"].status == "pass"
+    assert checks["sex from the VCF (X heterozygosity or ploidy, Y calls)"].status == "pass"
     assert scout_report.header.sex == "male"  # from the PED when nothing else states it
     assert scout_report.identity.status == "pass"
 
@@ -58,4 +58,53 @@ def test_stated_sex_contradicting_the_ped_is_a_mismatch() -> None:
 
     report = build_report(replace(scout_trio_inputs(), sex="female", str_vcf=None))
     failed = {c.check for c in report.identity.checks if c.status == "mismatch"}
-    assert {"stated sex vs pedigree", "sex from the VCF (X heterozygosity, Y calls)"} <= failed
+    assert {"stated sex vs pedigree", "sex from the VCF (X heterozygosity or ploidy, Y calls)"} <= failed
+
+
+# 1000 Genomes phase 3 chrX (GRCh37), two samples: HG00096 (male, haploid outside the PARs as 1000 Genomes released
+# him) and HG00097 (female); tests/data/report/SOURCES.md says how the file was cut
+KG_X = DATA / "kg_phase3_chrX_HG00096_HG00097.vcf.gz"
+
+
+def test_haploid_x_calls_say_the_caller_treated_the_sample_as_male() -> None:
+    # before: haploid calls were not counted, so a male called with his true ploidy was "too few calls to tell"
+    male = vcf_sex(KG_X, "HG00096", Build.GRCh37)
+    assert male.inferred == "male", male.reason
+    assert male.x_haploid >= 10 and male.x_calls == 0
+    assert "haploid" in male.reason and "one X" in male.reason
+    female = vcf_sex(KG_X, "HG00097", Build.GRCh37)
+    assert female.inferred == "female" and female.x_haploid == 0 and female.x_het >= 10
+
+
+def test_a_haploid_x_call_set_against_a_stated_female_is_a_mismatch() -> None:
+    from charcot.report.identity import check_identity
+
+    section = check_identity(vcf=KG_X, vcf_sample="HG00096", build="GRCh37", str_sample=None, repeats=None,
+                             ped_proband=None, ped_sex=None, stated_sex="female", stated_from="clinical record",
+                             record_id=None, record_kind=None)
+    check = next(c for c in section.checks if c.check.startswith("sex from the VCF"))
+    assert check.status == "mismatch" and "haploid" in check.detail, check
+
+
+def test_half_calls_on_x_are_not_read_as_haploid(tmp_path: Path) -> None:
+    # '1/.' is one allele not called (unknown genotype), not a haploid call: it tells nothing about the sex
+    import subprocess
+
+    half = tmp_path / "half.vcf"
+    text = subprocess.run(["bcftools", "view", "-s", "HG00096", str(KG_X)], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [ln if ln.startswith("#") else "\t".join([*ln.split("\t")[:9], ln.split("\t")[9] + "/."])
+             for ln in text.splitlines()]
+    half.write_text("\n".join(lines) + "\n")
+    result = vcf_sex(half, "HG00096", Build.GRCh37)
+    assert result.inferred is None and result.x_haploid == 0 and "too few" in result.reason
+
+
+def test_the_x_rule_on_mixed_and_few_haploid_calls() -> None:
+    from charcot.report.identity import _x_says
+
+    assert _x_says(0, 0, 9)[0] is None  # fewer than MIN_X_CALLS
+    assert _x_says(1, 0, 19)[0] == "male"  # 95 % haploid
+    assert _x_says(10, 5, 10)[0] is None and "mixed" in _x_says(10, 5, 10)[1]
+    assert _x_says(30, 12, 1)[0] == "female"  # one stray haploid call among diploid ones
+    assert _x_says(20, 0, 0)[0] == "male" and _x_says(5, 0, 0)[0] is None

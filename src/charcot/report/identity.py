@@ -3,7 +3,9 @@
 * sample names across the small-variant VCF, the repeat-caller file, the PED proband and the
   clinical record / phenopacket;
 * sex from the VCF's X and Y genotypes (peddy/somalier-style: heterozygous fraction of confident
-  non-reference calls on X outside the pseudo-autosomal regions, confident non-reference calls on Y);
+  non-reference calls on X outside the pseudo-autosomal regions, confident non-reference calls on Y); haploid X
+  calls there (GT '1', as a caller run with a male ploidy, or bcftools +fixploidy, writes them) say the calling
+  treated the sample as having one X;
 * sex from the repeat caller's ploidy at X-linked loci (AR: one allele = run as male; two different
   alleles = two X chromosomes);
 * stated sex (clinical record, phenopacket, --sex) against the PED, and against each other.
@@ -39,6 +41,7 @@ MALE_MAX_HET = 0.10  # heterozygous fraction at or below: one X
 FEMALE_MIN_HET = 0.25  # at or above: two X
 MIN_Y_CALLS = 3  # confident non-reference Y calls that show a Y chromosome
 MIN_Y_SITES_FOR_ABSENCE = 5  # Y records in the file with no confident call of the sample: no Y
+HAPLOID_SHARE = 0.90  # haploid among the confident non-reference X calls, at or above: called as one X
 # Streaming a whole unindexed file for the sex check is refused above this size.
 MAX_STREAM_BYTES = 64 << 20
 
@@ -50,11 +53,12 @@ class VcfSex:
     """What the VCF's sex-chromosome genotypes say about one sample."""
 
     inferred: str | None  # male | female | None
-    x_calls: int
+    x_calls: int  # confident non-reference diploid X calls outside the PARs
     x_het: int
     y_sites: int
     y_calls: int
     reason: str
+    x_haploid: int = 0  # confident non-reference haploid X calls outside the PARs
 
 
 def _outside(pos: int, regions: tuple[tuple[int, int], ...]) -> bool:
@@ -106,14 +110,15 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
                 if normalise_contig(v.CHROM) in ("X", "Y"):
                     yield v
 
-        x_calls = x_het = y_sites = y_calls = 0
+        x_calls = x_het = x_haploid = y_sites = y_calls = 0
         for v in records():
             chrom = normalise_contig(v.CHROM)
             alts = [a for a in v.ALT if not a.startswith("<")]
             if not alts:
                 continue
             gt = v.genotypes[0]
-            alleles = [a for a in gt[:-1] if a is not None and a >= 0]
+            written = gt[:-1]  # the allele numbers as written: one for a haploid call, a missing one as -1
+            alleles = [a for a in written if a is not None and a >= 0]
             gq = int(v.gt_quals[0]) if has_gq else MIN_GQ
             confident = gq >= MIN_GQ and len(alleles) >= 1
             nonref = confident and any(a > 0 for a in alleles)
@@ -121,6 +126,8 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
                 if nonref and len(alleles) == 2:
                     x_calls += 1
                     x_het += alleles[0] != alleles[1]
+                elif nonref and len(written) == 1:  # '1', not a half-call '1/.' (one allele not called)
+                    x_haploid += 1
             elif chrom == "Y" and _outside(v.POS, PAR_Y[build]):
                 y_sites += 1
                 y_calls += nonref
@@ -128,23 +135,43 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
         return VcfSex(None, 0, 0, 0, 0, "the VCF is not indexed and too large to stream for the sex check")
     finally:
         handle.close()
-    frac = x_het / x_calls if x_calls else None
-    x_says = None
-    if frac is not None and x_calls >= MIN_X_CALLS:
-        x_says = "male" if frac <= MALE_MAX_HET else "female" if frac >= FEMALE_MIN_HET else None
+    x_says, x_text = _x_says(x_calls, x_het, x_haploid)
     y_says = "male" if y_calls >= MIN_Y_CALLS else (
         "female" if y_calls == 0 and y_sites >= MIN_Y_SITES_FOR_ABSENCE else None)
-    x_text = (f"{x_het} of {x_calls} confident X calls outside the pseudo-autosomal regions heterozygous"
-              if x_calls else "no confident non-reference X calls outside the pseudo-autosomal regions")
     y_text = f"{y_calls} confident non-reference Y calls at {y_sites} Y sites"
     if x_says and y_says and x_says != y_says:
         return VcfSex(None, x_calls, x_het, y_sites, y_calls,
-                      f"X and Y disagree ({x_text}; {y_text}): sex chromosome aneuploidy or contamination?")
+                      f"X and Y disagree ({x_text}; {y_text}): sex chromosome aneuploidy or contamination?", x_haploid)
     inferred = x_says or y_says
     if inferred is None:
         return VcfSex(None, x_calls, x_het, y_sites, y_calls,
-                      f"too few sex-chromosome calls to tell ({x_text}; {y_text})")
-    return VcfSex(inferred, x_calls, x_het, y_sites, y_calls, f"{x_text}; {y_text}")
+                      f"too few sex-chromosome calls to tell ({x_text}; {y_text})", x_haploid)
+    return VcfSex(inferred, x_calls, x_het, y_sites, y_calls, f"{x_text}; {y_text}", x_haploid)
+
+
+def _x_says(x_calls: int, x_het: int, x_haploid: int) -> tuple[str | None, str]:
+    """What the X calls outside the PARs say (male, female or None) and the words for it. Haploid calls are the
+    caller's ploidy (it was run for one X), not a measurement: they say male only when nearly all the calls are
+    haploid; a few among diploid calls leave the diploid calls' heterozygosity to decide; a mix tells nothing (a
+    ploidy given per region, or files merged)."""
+    where = "outside the pseudo-autosomal regions"
+    total = x_haploid + x_calls
+    if x_haploid and (total < MIN_X_CALLS or x_haploid / total >= HAPLOID_SHARE or x_calls / total < HAPLOID_SHARE):
+        text = (f"{x_haploid} of {total} confident X calls {where} haploid (the variant caller was run for one X "
+                "chromosome)" + (f", {x_het} of the {x_calls} diploid ones heterozygous" if x_calls else ""))
+        if total < MIN_X_CALLS:
+            return None, text
+        if x_haploid / total >= HAPLOID_SHARE:
+            return "male", text
+        return None, text + ": haploid and diploid calls mixed, which does not tell the sex"
+    if not x_calls:
+        return None, f"no confident non-reference X calls {where}"
+    text = f"{x_het} of {x_calls} confident X calls {where} heterozygous" + (
+        f" ({x_haploid} more haploid)" if x_haploid else "")
+    if x_calls < MIN_X_CALLS:
+        return None, text
+    frac = x_het / x_calls
+    return ("male" if frac <= MALE_MAX_HET else "female" if frac >= FEMALE_MIN_HET else None), text
 
 
 class _TooLarge(Exception):
@@ -264,10 +291,10 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
     expected_from = stated_from if stated_sex else "pedigree"
     if vcf is not None and vcf_sample and build in ("GRCh37", "GRCh38"):
         s = vcf_sex(vcf, vcf_sample, Build(build))
-        checks.append(_sex_check("sex from the VCF (X heterozygosity, Y calls)", expected, expected_from,
+        checks.append(_sex_check("sex from the VCF (X heterozygosity or ploidy, Y calls)", expected, expected_from,
                                  s.inferred, s.reason))
     elif vcf is not None:
-        checks.append(IdentityCheck(check="sex from the VCF (X heterozygosity, Y calls)", status=NOT_ASSESSED,
+        checks.append(IdentityCheck(check="sex from the VCF (X heterozygosity or ploidy, Y calls)", status=NOT_ASSESSED,
                                     detail="the genome build is unknown, so the pseudo-autosomal regions are too"))
     if repeats is not None:
         found, detail = str_sex(repeats)
