@@ -35,12 +35,25 @@ class _LibraryWarningFilter(logging.Filter):
         return record.name != "py.warnings" or verbosity() >= 1
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the ``sys.stderr`` of the moment: a command run twice in one process (tests, an embedding program)
+    whose first run's stderr was replaced and closed would otherwise log into the closed stream."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def set_verbosity(level: int) -> None:
     _STATE["verbosity"] = level
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "_charcot", False)), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler._charcot = True  # type: ignore[attr-defined]
         handler.setFormatter(logging.Formatter("charcot: %(levelname)s: %(message)s"))
         handler.addFilter(_LibraryWarningFilter())
