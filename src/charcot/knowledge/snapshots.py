@@ -110,7 +110,17 @@ def open_snapshot(path: Path) -> Path:
                                      hint="only archives written by 'charcot knowledge snapshot save' can be loaded")
             scratch = target.with_name(target.name + f".tmp{os.getpid()}")
             scratch.mkdir(parents=True, exist_ok=True)
-            tar.extractall(scratch, members=members, filter="data")
+            # each checked member's bytes written by hand (plain files, default permissions): the same on every
+            # Python 3.11 (extractall's filter= arrived in 3.11.4; Debian 12 ships 3.11.2)
+            for m in members:
+                if m.isfile():
+                    out = scratch.joinpath(*Path(m.name).parts)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    source = tar.extractfile(m)
+                    if source is None:
+                        raise tarfile.TarError(f"member {m.name!r} has no data")
+                    with source, open(out, "wb") as sink:
+                        sink.write(source.read())
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"{path} is not a readable knowledge snapshot archive ({exc.__class__.__name__})",
                          hint="give a .tar.gz written by 'charcot knowledge snapshot save'") from None
