@@ -306,7 +306,7 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
         vcf=located.get("vcf"), str_vcf=located.get("str_vcf"), ped=located.get("ped"), ages=located.get("ages"),
         clinical=located.get("clinical"), phenopacket=located.get("phenopacket"), clinvar=located.get("clinvar"),
         gnomad=located.get("gnomad"), gnomad_coverage=located.get("gnomad_coverage"), proband=params.proband, sample=params.sample,
-        str_sample=params.str_sample, build=params.build,
+        str_sample=params.str_sample, sample_map=dict(params.sample_map), build=params.build,
         sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
         as_of=params.as_of, run_time=run_time or old.run.run_time)
     new = build_report(inputs)
