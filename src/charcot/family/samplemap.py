@@ -163,6 +163,8 @@ def join_samples(pedigree_ids: Sequence[str], vcf_samples: Sequence[str], sample
     for iid in ids:
         if iid in samples or iid not in in_vcf:
             continue
+        if iid in taken and len(vcf_samples) == 1:
+            continue  # a one-sample VCF is the patient's alone: the user's link wins, no relative is read from it
         if iid in taken:
             other = taken[iid]
             raise InputError(f"the VCF sample {iid} is read for {other} ({how[other]}), but the pedigree also has an "

@@ -561,7 +561,7 @@ def gene_restriction(selection: GeneSelection | None) -> GeneRestriction | None:
     n = len(left)
     # two sentences: the first names the genes analysed, the second (with 'not assessed') names none of them
     return GeneRestriction(
-        how=selection.how, genes=list(selection.symbols), not_assessed=left,
+        how=selection.how, label=selection.words, genes=list(selection.symbols), not_assessed=left,
         reason=f"{OUTSIDE_PANEL}: the small-variant analysis was restricted to {selection.words}",
         statement=f"Small-variant analysis restricted to {selection.words}. The other {n} ALS gene"
                   f"{'s' if n != 1 else ''} of the knowledge base {'were' if n != 1 else 'was'} not assessed: no result "

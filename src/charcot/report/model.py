@@ -165,6 +165,7 @@ class GeneRestriction(_Model):
 
     how: str = Field(description="the selection as made, e.g. panel 'causal' (genes with an established ALS cause "
                                  "only)")
+    label: str = Field(default="", description="the genes analysed in a clinician's words (the selection's label)")
     genes: list[str] = Field(default_factory=list, description="the genes analysed")
     not_assessed: list[str] = Field(default_factory=list,
                                     description="the knowledge-base genes left out: not assessed (no result), never "
