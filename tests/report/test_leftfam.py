@@ -197,6 +197,7 @@ def test_a_panel_restriction_is_stated_on_page_1_in_every_output(run_cli, tmp_pa
     assert genetics_lines[0] == statement
     page1 = re.sub(r"\s+", " ", _page1((out / "report.html").read_text()))
     assert statement.replace("'", "&#39;") in page1
+    assert ", ".join(left_out[:3]) not in page1  # said once, short: the 55 names are in the appendix, not on page 1
     pdf = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], capture_output=True, text=True,
                          check=True).stdout
     first = re.sub(r"\s+", " ", pdf.split("\f")[0])
