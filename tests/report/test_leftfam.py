@@ -234,3 +234,17 @@ def test_the_checker_requires_the_restriction_statement(run_cli, tmp_path: Path)
         i.model_copy(update={"status": "assessed", "result": "no reportable variant", "reason": None})
         if i.key == "gene:TARDBP" else i for i in report.items]})
     assert any(p.startswith("TARDBP lies outside the requested panel") for p in contradictions(told_found))
+
+
+
+def test_a_restricted_report_is_re_analysed_on_the_same_genes(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from charcot.reanalysis.api import rerun_case
+
+    out = tmp_path / "rep"
+    data, _ = _report(run_cli, out, "--vcf", demo_dir() / "demo.vcf.gz", "--genes", "SOD1,FUS")
+    result, new = rerun_case(out, [demo_dir()])
+    assert result.status == "unchanged" and new is not None
+    # the same question: never re-run on every gene (the 78 genes left out would read as assessed, 'no variant')
+    assert new.genetics.restriction is not None
+    assert new.genetics.restriction.model_dump() == data["genetics"]["restriction"]
+    assert contradictions(new) == []
