@@ -292,6 +292,19 @@ def sex_option() -> Any:
     return typer.Option(None, "--sex", metavar="SEX", help="female, male or unknown (X-linked genes and loci).")
 
 
+def sample_map_option() -> Any:
+    """``--sample-map PEDIGREE_ID=VCF_SAMPLE``: which VCF sample holds a pedigree member (charcot.family.samplemap)."""
+    return typer.Option([], "--sample-map", metavar="ID=SAMPLE",
+                        help="A pedigree member's sample in the VCF, PEDIGREE_ID=VCF_SAMPLE (repeatable), when the VCF "
+                             "names the family otherwise than the PED; members not mapped are read from the sample of "
+                             "their own name, or are not genotyped.")
+
+
+def sample_map_file_option() -> Any:
+    return typer.Option(None, "--sample-map-file", metavar="FILE",
+                        help="The --sample-map pairs as a file: one line per member, pedigree ID, a tab, VCF sample.")
+
+
 def panel_options_help() -> dict[str, str]:
     return {
         "genes": "Restrict to these genes (repeatable or comma-separated; aliases accepted).",

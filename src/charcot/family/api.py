@@ -10,20 +10,38 @@ from charcot.family.drawing import draw_pedigree, pedigree_svg
 from charcot.family.model import Observation, RiskResult, TestResult
 from charcot.family.pedigree import Pedigree, read_observations
 from charcot.family.pedigree import read_pedigree as _read
+from charcot.family.samplemap import (
+    BY_MAP,
+    BY_NAME,
+    BY_SAMPLE,
+    SampleJoin,
+    SampleMap,
+    join_samples,
+    read_sample_map,
+    unjoined_proband_error,
+)
 
 if TYPE_CHECKING:
     from charcot.model import Build, Evidence
 
 __all__ = [
+    "BY_MAP",
+    "BY_NAME",
+    "BY_SAMPLE",
     "Pedigree",
     "RiskResult",
+    "SampleJoin",
+    "SampleMap",
     "draw_pedigree",
     "family_evidence",
+    "join_samples",
     "pedigree_svg",
     "proband_as_founder",
     "read_observations",
     "read_pedigree",
+    "read_sample_map",
     "relative_risks",
+    "unjoined_proband_error",
     "with_vcf_genotypes",
 ]
 
@@ -46,15 +64,17 @@ def relative_risks(pedigree: Pedigree, gene: str, carrier: str | None = None,
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, notes: list[str] | None = None,
                     genes: Mapping[str, str] | None = None,
-                    genotypes: dict[str, dict[str, TestResult]] | None = None) -> dict[str, list[Evidence]]:
+                    genotypes: dict[str, dict[str, TestResult]] | None = None,
+                    samples: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
     """ACMG evidence from the family, keyed "CHROM-POS-REF-ALT" (chrom without 'chr'): PS2/PM6
     (de novo), PP1/BS4 (segregation Bayes factor), PM3/BP2 (phase in recessive genes). ``notes`` collects what was
     skipped or could not be used (records not PASS, pedigree members who are not VCF samples). ``genes`` names the gene
-    of each key as the caller's findings do (the penetrance model of the co-segregation factor is that gene's)."""
+    of each key as the caller's findings do (the penetrance model of the co-segregation factor is that gene's).
+    ``samples``: pedigree ID -> the VCF sample its genotypes are read from (``join_samples``; default: the same name)."""
     from charcot.family.segregation import family_evidence as _evidence
 
     return _evidence(vcf, pedigree, proband, variant_keys, build, notes=notes, genes=genes,
-                     genotypes=genotypes)
+                     genotypes=genotypes, samples=samples)
 
 
 def with_vcf_genotypes(observations: Mapping[str, Observation], genotypes: Mapping[str, Mapping[str, TestResult]],

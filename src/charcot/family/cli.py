@@ -14,6 +14,8 @@ from charcot.cli_contract import (
     format_option,
     output_option,
     resolve_format,
+    sample_map_file_option,
+    sample_map_option,
     tsv_cell,
 )
 
@@ -125,6 +127,8 @@ def register(app: typer.Typer) -> None:
         fmt: str | None = format_option(choices=FORMATS),
         output: Path | None = output_option("the evidence"),
         ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, deceased, death_age]."),
+        sample_map: list[str] = sample_map_option(),
+        sample_map_file: Path | None = sample_map_file_option(),
     ) -> None:
         """Per-variant de novo / segregation / phase evidence (PS2/PM6, PP1/BS4, PM3) for ALS panel genes."""
         import json
@@ -133,6 +137,7 @@ def register(app: typer.Typer) -> None:
         from charcot.errors import InputError
         from charcot.family.model import Status
         from charcot.family.pedigree import read_pedigree
+        from charcot.family.samplemap import USAGE, join_samples, read_sample_map, shown
         from charcot.family.segregation import family_evidence
         from charcot.genome.builds import parse_build
         from charcot.variants.reader import quiet_htslib
@@ -145,28 +150,34 @@ def register(app: typer.Typer) -> None:
 
             # ages let unaffected carriers count against co-segregation under the gene's age curve
             pedigree.observations.update(read_observations(ages, pedigree))
+        pairs = read_sample_map(sample_map, sample_map_file)
         with readable_input(vcf) as path:
-            if proband is None:
-                from charcot.variants.reader import open_vcf
+            from charcot.variants.reader import open_vcf
 
-                reader = open_vcf(path)
-                samples = set(reader.samples)
-                reader.close()
+            reader = open_vcf(path)
+            samples = list(reader.samples)
+            reader.close()
+            # which VCF sample each member is read from: the map's pairs, else the same name
+            join = join_samples(pedigree.ids, samples, pairs, vcf=vcf, ped=ped)
+            if proband is None:
                 # one status per person: the ages file's status overrides the PED column, as in the model
                 affected = [i.id for i in pedigree if pedigree.status_of(i.id) is Status.AFFECTED]
-                proband = next((iid for iid in affected if iid in samples), None)
+                proband = next((iid for iid in affected if iid in join.samples), None)
                 if proband is None:
                     raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
-                                     hint=f"affected in the PED: {', '.join(affected[:10]) or 'none'}; "
-                                     "VCF samples: "
-                                     f"{', '.join(sorted(samples)[:10])}; names must match exactly (case too), or "
-                                     "name the proband with --proband")
+                                     hint=f"affected in the PED: {shown(affected) or 'none'}; VCF samples: "
+                                     f"{shown(samples)}; names must match exactly (case too): {USAGE}, or name the "
+                                     "proband with --proband")
             notes: list[str] = []
-            result = family_evidence(path, pedigree, proband, variant or None, chosen_build, notes=notes)
+            result = family_evidence(path, pedigree, proband, variant or None, chosen_build, notes=notes,
+                                     samples=join.samples)
+        read_from = {i.id: join.samples.get(i.id) for i in pedigree}
         chosen = resolve_format(fmt, output, FORMATS)
         if chosen is OutputFormat.JSON:
             emit(json.dumps({"proband": proband, "variants": {k: [e.model_dump(mode="json") for e in v]
-                                                              for k, v in result.items()}, "notes": notes},
+                                                              for k, v in result.items()}, "notes": notes,
+                             # pedigree ID -> the VCF sample read for it (null: not genotyped, never a non-carrier)
+                             "samples": read_from},
                             indent=1), output)
             return
         rows = [(key, e.criterion, e.strength, "applied" if e.applied else "not applied", f"{e.points:g}", e.reason)
@@ -176,6 +187,9 @@ def register(app: typer.Typer) -> None:
             emit("\n".join("\t".join(tsv_cell(c) for c in row) for row in [header, *rows]), output)
             return
         lines = [f"proband {proband}; {len(result)} variant(s)"]
+        if join.renamed():
+            lines.append("read from VCF samples: " + ", ".join(
+                f"{iid} = {sample}" if sample else f"{iid} not genotyped" for iid, sample in read_from.items()))
         if rows:
             widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
             lines += ["  ".join(str(c).ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]

@@ -118,17 +118,22 @@ def _suffixed(longer: str, name: str) -> bool:
     return len(a) > len(b) and a.startswith(b) and a[len(b)] in "_-. "
 
 
-def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
-    """Pedigree members who are not VCF samples: their genotypes are unknown (never 'non-carrier'). A name that
-    matches a sample but for case or a suffix is named, since it is most likely the same person."""
-    sset = set(samples)
-    absent = [iid for iid in pedigree.ids if iid not in sset]
+def _absent_note(pedigree: Pedigree, samples: list[str], joined: Mapping[str, str] | None = None) -> str | None:
+    """Pedigree members read from no VCF sample (``joined``: pedigree ID -> sample; by default the same name): their
+    genotypes are unknown (never 'non-carrier'). A name that matches a sample but for case or a suffix is named, since
+    it is most likely the same person; VCF samples no member is read from are named with the option that maps them."""
+    from charcot.family.samplemap import OPTION
+
+    joined = joined if joined is not None else {iid: iid for iid in pedigree.ids if iid in set(samples)}
+    absent = [iid for iid in pedigree.ids if iid not in joined]
     if not absent:
         return None
-    lower = {s.lower(): s for s in samples}
+    used = set(joined.values())
+    free = [s for s in samples if s not in used]
+    lower = {s.lower(): s for s in free}
     hints = []
     for iid in absent:
-        near = lower.get(iid.lower()) or next((s for s in samples if _suffixed(s, iid) or _suffixed(iid, s)), None)
+        near = lower.get(iid.lower()) or next((s for s in free if _suffixed(s, iid) or _suffixed(iid, s)), None)
         if near is not None:
             hints.append(f"{iid} (the VCF has {near})")
     shown = ", ".join(absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
@@ -136,7 +141,12 @@ def _absent_note(pedigree: Pedigree, samples: list[str]) -> str | None:
             f"non-carriers: {shown}")
     if hints:
         text += (f"; sample names must match the PED exactly, and these look like the same person under another "
-                 f"name: {', '.join(hints[:12])} (rename the PED individual or the VCF sample)")
+                 f"name: {', '.join(hints[:12])} (map them with {OPTION} PEDIGREE_ID=VCF_SAMPLE, or rename the PED "
+                 "individual or the VCF sample)")
+    elif free:
+        text += (f"; VCF sample(s) read for no pedigree member: {', '.join(free[:12])}"
+                 f"{f' and {len(free) - 12} more' if len(free) > 12 else ''} (if one is a relative's, map it with "
+                 f"{OPTION} PEDIGREE_ID=VCF_SAMPLE)")
     return text
 
 
@@ -434,10 +444,13 @@ def _de_novo_evidence(vcf: Path, idx: tuple[int, ...], parentage: dict[tuple[int
 def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: Sequence[str] | None = None,
                     build: Build | None = None, *, phenotype_specificity: str = "consistent",
                     notes: list[str] | None = None, genes: Mapping[str, str] | None = None,
-                    genotypes: dict[str, dict[str, TestResult]] | None = None) -> dict[str, list[Evidence]]:
+                    genotypes: dict[str, dict[str, TestResult]] | None = None,
+                    samples: Mapping[str, str] | None = None) -> dict[str, list[Evidence]]:
     """Evidence per variant key. Records whose FILTER is not PASS are skipped as ``interpret`` skips
     them (a requested key gets a "not assessed" entry); ``notes`` collects what was skipped. ``genotypes`` receives,
-    per key, the confident carrier / non-carrier calls of the proband's family."""
+    per key, the confident carrier / non-carrier calls of the proband's family. ``samples`` says which VCF sample each
+    pedigree member is read from (``samplemap.join_samples``; by default the sample of the same name); a member with
+    none is not genotyped."""
     from charcot.genome.builds import detect_build
     from charcot.variants.reader import open_vcf, quiet_htslib, unreadable_record
 
@@ -453,14 +466,19 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         raise InputError(f"phenotype specificity must be one of {', '.join(dn.SVI_POINTS)}")
     # the interpret reader's checks: a damaged or cut (b)gzip, a BOM, a file that is not a VCF
     reader = open_vcf(vcf)
-    samples = list(reader.samples)
-    sidx = {s: k for k, s in enumerate(samples)}
+    samples_in_vcf = list(reader.samples)
+    vidx = {s: k for k, s in enumerate(samples_in_vcf)}
+    joined = ({iid: s for iid, s in samples.items() if iid in pedigree and s in vidx} if samples is not None
+              else {iid: iid for iid in pedigree.ids if iid in vidx})
+    # pedigree ID -> the column of the VCF sample its genotypes are read from
+    sidx = {iid: vidx[s] for iid, s in joined.items()}
     if proband not in sidx:
         reader.close()
-        raise InputError(f"proband {proband!r} is not a sample of the VCF", path=vcf,
-                         hint=f"VCF samples: {', '.join(samples[:10])}")
+        from charcot.family.samplemap import unjoined_proband_error
+
+        raise unjoined_proband_error(proband, pedigree.ids, samples_in_vcf, vcf)
     shared = [iid for iid in pedigree.ids if iid in sidx]
-    absent = _absent_note(pedigree, samples)
+    absent = _absent_note(pedigree, samples_in_vcf, joined)
     family = _blood_and_marriage(pedigree, proband)
     outside = [iid for iid in shared if iid not in family]
     if outside:

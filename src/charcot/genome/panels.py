@@ -27,6 +27,16 @@ class NamedPanel:
 class GeneSelection:
     symbols: tuple[str, ...]  # knowledge-base symbols, sorted
     how: str  # e.g. "panel 'causal' (genes with an established ALS cause only)"
+    # the same in a clinician's words, without option names: "the 25 genes of the panel 'causal' (...)" ("" = ``how``)
+    label: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.label or self.how
+
+
+def _gene_list(symbols: Sequence[str], limit: int = 12) -> str:
+    return ", ".join(symbols[:limit]) + (f" and {len(symbols) - limit} more" if len(symbols) > limit else "")
 
 
 def named_panels() -> dict[str, NamedPanel]:
@@ -95,7 +105,9 @@ def select_genes(*, genes: Sequence[str] = (), panel: str | None = None, bed: Pa
     kb = get_knowledge()
     if genes:
         symbols = _resolve_symbols(genes, kb)
-        return GeneSelection(tuple(sorted(symbols)), f"genes given with --genes ({', '.join(symbols)})")
+        label = (f"the requested gene {symbols[0]}" if len(symbols) == 1 else
+                 f"the {len(symbols)} requested genes ({_gene_list(symbols)})")
+        return GeneSelection(tuple(sorted(symbols)), f"genes given with --genes ({', '.join(symbols)})", label)
     if panel:
         panels = named_panels()
         chosen = panels.get(panel.strip().lower())
@@ -103,7 +115,8 @@ def select_genes(*, genes: Sequence[str] = (), panel: str | None = None, bed: Pa
             raise InputError(f"unknown panel {panel!r}", hint="named panels: " + ", ".join(
                 f"{p.name} ({p.description})" for p in panels.values()))
         symbols = [g.symbol for g in kb.genes if g.role.value in chosen.roles]
-        return GeneSelection(tuple(sorted(symbols)), f"panel '{chosen.name}' ({chosen.description})")
+        return GeneSelection(tuple(sorted(symbols)), f"panel '{chosen.name}' ({chosen.description})",
+                             f"the {len(symbols)} genes of the panel '{chosen.name}' ({chosen.description})")
     assert bed is not None
     if build is None or build.lower() == "auto":
         raise InputError("--bed needs --build GRCh37 or GRCh38", path=bed,
@@ -125,4 +138,6 @@ def select_genes(*, genes: Sequence[str] = (), panel: str | None = None, bed: Pa
     if not symbols:
         raise InputError(f"no knowledge-base gene overlaps the BED regions in {wanted.value}", path=bed,
                          hint="check the BED's build and chromosome names")
-    return GeneSelection(tuple(sorted(symbols)), f"genes overlapping the regions of {bed.name} ({wanted.value})")
+    return GeneSelection(tuple(sorted(symbols)), f"genes overlapping the regions of {bed.name} ({wanted.value})",
+                         f"the {len(symbols)} gene{'s' if len(symbols) != 1 else ''} overlapping the regions of "
+                         f"{bed.name} ({wanted.value}: {_gene_list(sorted(symbols))})")

@@ -266,6 +266,7 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     from pydantic import ValidationError
 
     from charcot.errors import InputError
+    from charcot.genome.panels import GeneSelection
     from charcot.knowledge import get_knowledge
     from charcot.report.build import CaseInputs, build_report
     from charcot.structured import read_text
@@ -302,11 +303,16 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     if problem:
         result.reason = problem
         return result, None
+    # the genes the report was restricted to (--genes/--panel/--bed), as selected then: a re-analysis answers the same
+    # question, never a wider one whose new genes would read as changes
+    kept = old.genetics.restriction
+    selection = GeneSelection(tuple(kept.genes), kept.how, kept.label) if kept is not None else None
     inputs = CaseInputs(
+        genes=selection,
         vcf=located.get("vcf"), str_vcf=located.get("str_vcf"), ped=located.get("ped"), ages=located.get("ages"),
         clinical=located.get("clinical"), phenopacket=located.get("phenopacket"), clinvar=located.get("clinvar"),
         gnomad=located.get("gnomad"), gnomad_coverage=located.get("gnomad_coverage"), proband=params.proband, sample=params.sample,
-        str_sample=params.str_sample, build=params.build,
+        str_sample=params.str_sample, sample_map=dict(params.sample_map), build=params.build,
         sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
         as_of=params.as_of, run_time=run_time or old.run.run_time)
     new = build_report(inputs)

@@ -14,7 +14,7 @@ import json
 import mimetypes
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -30,6 +30,7 @@ from charcot.report.model import (
     FamilyEvidence,
     FamilyMember,
     FamilySection,
+    GeneRestriction,
     GeneticsSection,
     Header,
     IdentityCheck,
@@ -110,6 +111,9 @@ class CaseInputs:
     # the repeat-caller file's sample that is this patient (--str-sample): the user's explicit mapping when the file
     # names the patient otherwise; without it the file's sample must be the VCF's sample or the proband
     str_sample: str | None = None
+    # pedigree ID -> VCF sample (--sample-map / --sample-map-file; a family.samplemap.SampleMap keeps where each pair
+    # was given): members not named are read from the sample of their own name, or are not genotyped
+    sample_map: Mapping[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -188,9 +192,11 @@ def _check_file(path: Path | None, role: str) -> None:
         raise InputError(f"{role} file not found", path=path, hint="check the path")
 
 
-def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
-               proband: str | None = None) -> tuple[str | None, str | None, int]:
-    """Sample and build of the VCF from its header (htslib reads it)."""
+def _vcf_facts(vcf: Path, sample: str | None, build: str | None, proband: str | None = None,
+               pedigree: Any = None, sample_map: Any = None) -> tuple[str | None, str | None, int, Any]:
+    """Sample and build of the VCF from its header (htslib reads it), the number of samples, and, with a pedigree,
+    which VCF sample each member is read from (``family.samplemap.SampleJoin``: the map, --sample for the proband,
+    else the same name)."""
     import pysam
 
     from charcot.genome.builds import detect_build, parse_build
@@ -210,10 +216,22 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
         pysam.set_verbosity(verbosity)
     with handle:
         samples = list(handle.header.samples)
-        if sample is None and proband is not None and proband in samples:
-            sample = proband  # the pedigree's proband is genotyped in a family VCF
         lengths = {str(c): int(handle.header.contigs[c].length or 0) for c in handle.header.contigs}
+    join = None
+    if pedigree is not None:
+        from charcot.family.api import join_samples
+
+        join = join_samples(pedigree.ids, samples, sample_map, proband=proband, proband_sample=sample, vcf=vcf,
+                            ped=Path(pedigree.source) if pedigree.source else None)
+        if sample is None and proband is not None and proband in join.samples:
+            sample = join.samples[proband]  # the pedigree's proband is genotyped in a family VCF
+    if sample is None and proband is not None and proband in samples and (pedigree is None or proband not in pedigree):
+        sample = proband  # (a proband the pedigree does not have is refused where the pedigree is read)
     if sample is None:
+        if len(samples) > 1 and proband is not None and pedigree is not None and proband in pedigree:
+            from charcot.family.api import unjoined_proband_error
+
+            raise unjoined_proband_error(proband, pedigree.ids, samples, vcf)
         if len(samples) > 1 and proband is not None:
             shown = ", ".join(samples[:12]) + (f" and {len(samples) - 12} more" if len(samples) > 12 else "")
             raise InputError(f"the proband {proband!r} is not a sample of the VCF, which has {len(samples)} samples "
@@ -231,7 +249,7 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None,
         build = detected.value if detected is not None else None
     else:
         build = parse_build(build).value
-    return sample, build, len(samples)
+    return sample, build, len(samples), join
 
 
 @dataclass
@@ -403,6 +421,7 @@ class _Ctx:
     segregation: list[FamilyEvidence] = field(default_factory=list)
     family_notes: list[str] = field(default_factory=list)  # what family_evidence skipped or could not use
     family_genotypes: dict[str, Any] = field(default_factory=dict)  # per variant key, relatives' confident calls
+    join: Any = None  # family.samplemap.SampleJoin: the VCF sample each pedigree member is read from
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place
@@ -528,6 +547,27 @@ def _hpo_labels(ctx: _Ctx) -> dict[str, str]:
     return dict(check_hpo_terms(ctx.hpo))
 
 
+def gene_restriction(selection: GeneSelection | None) -> GeneRestriction | None:
+    """The restriction of the small-variant analysis to the selected genes, in the words page 1, the genetics section
+    and the left-out genes' items share; None when every knowledge-base gene was analysed."""
+    if selection is None:
+        return None
+    from charcot.knowledge import get_knowledge
+    from charcot.variants.model import OUTSIDE_PANEL
+
+    left = sorted(g.symbol for g in get_knowledge().genes if g.symbol not in selection.symbols)
+    if not left:
+        return None
+    n = len(left)
+    # two sentences: the first names the genes analysed, the second (with 'not assessed') names none of them
+    return GeneRestriction(
+        how=selection.how, label=selection.words, genes=list(selection.symbols), not_assessed=left,
+        reason=f"{OUTSIDE_PANEL}: the small-variant analysis was restricted to {selection.words}",
+        statement=f"Small-variant analysis restricted to {selection.words}. The other {n} ALS gene"
+                  f"{'s' if n != 1 else ''} of the knowledge base {'were' if n != 1 else 'was'} not assessed: no result "
+                  f"for {'them' if n != 1 else 'it'}, not a negative result.")
+
+
 def _genetics(ctx: _Ctx) -> GeneticsSection:
     inputs = ctx.inputs
     empty_tiers = [Tier(number=n, label=lab, description=d) for n, lab, d in TIERS]
@@ -556,7 +596,8 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
             extra = family_api.family_evidence(inputs.vcf, ctx.pedigree, inputs.proband, variant_keys=keys,
                                                build=Build(result.build), notes=ctx.family_notes,
                                                genes={f.key: f.gene for f in result.findings if f.gene},
-                                               genotypes=ctx.family_genotypes)
+                                               genotypes=ctx.family_genotypes,
+                                               samples=ctx.join.samples if ctx.join is not None else None)
             if any(extra.values()):
                 kwargs["extra_evidence"] = extra
                 result = api.interpret(inputs.vcf, **kwargs)
@@ -617,7 +658,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     ctx.methods.append("Small variants: read with htslib (cyvcf2/pysam), restricted to the ALS gene panel of the "
                        "knowledge base, classified with ACMG/AMP 2015 criteria and ClinGen SVI refinements "
                        "(Bayesian points: ≥10 P, 6–9 LP, 0–5 VUS, −1 to −6 LB, ≤−7 B).")
-    return GeneticsSection(status=AssessmentStatus(result.status), tiers=[
+    return GeneticsSection(status=AssessmentStatus(result.status), restriction=gene_restriction(inputs.genes), tiers=[
         Tier(number=n, label=lab, description=d, findings=[f for f in findings if f.tier == n]) for n, lab, d in TIERS],
         not_reported=not_reported, not_classified=not_classified, genes_assessed=list(result.genes_assessed),
         genes_not_covered=list(result.genes_not_covered),
@@ -741,6 +782,9 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
     pedigree = ctx.pedigree
     assert pedigree is not None  # read by build_report whenever --ped is given
     members = []
+    # the VCF sample each member's genotypes are read from (None: not genotyped); a one-sample VCF is the proband's
+    read_from = dict(ctx.join.samples) if ctx.join is not None and ctx.n_samples > 1 else \
+        ({inputs.proband: ctx.sample} if inputs.proband and ctx.sample else {})
     for i in pedigree:
         # The ages file's status overrides the PED column, as it does for the risk model: one status per person.
         obs = ctx.observations.get(i.id)
@@ -749,10 +793,17 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
             id=i.id, sex=_text(i.sex), affected=_text(status) or "unknown", father=i.father, mother=i.mother,
             age=obs.model_age if obs is not None else None,
             deceased=(True if obs.is_deceased else obs.deceased) if obs is not None else None,
-            death_age=obs.death_age if obs is not None else None))
+            death_age=obs.death_age if obs is not None else None, vcf_sample=read_from.get(i.id)))
     risks: list[RelativeRisk] = []
     # what the de novo / segregation evidence skipped (relatives who are not VCF samples, records not PASS)
     notes: list[str] = [*pedigree.notes, *(n[0].upper() + n[1:] + '.' for n in ctx.family_notes)]
+    if ctx.join is not None and ctx.n_samples > 1 and (renamed := ctx.join.renamed()):
+        # which sample is whose, when the names differ: the reader checks the link the family evidence rests on
+        untyped = [i.id for i in pedigree if i.id not in read_from]
+        notes.insert(0, "Genotypes read from VCF samples named otherwise than the pedigree: " + "; ".join(
+            f"{i.id} from {renamed[i.id]} ({ctx.join.how[i.id]})" for i in pedigree if i.id in renamed)
+            + (f". Not genotyped (no VCF sample): {', '.join(untyped)}" if untyped else "")
+            + ". Confirm these links in the laboratory system.")
     assumptions: list[str] = []
     status = AssessmentStatus.ASSESSED
     if inputs.vcf is not None and ctx.n_samples <= 1:
@@ -1258,6 +1309,10 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
     for gene in sorted(set(genetics.genes_not_covered)):
         items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
                           reason=genetics.not_covered_reasons.get(gene, genetics.not_covered_reason)))
+    if genetics.restriction is not None:  # genes left out by --genes/--panel/--bed: not assessed, never 'no variant'
+        for gene in genetics.restriction.not_assessed:
+            items.append(Item(key=f"gene:{gene}", kind="gene", name=gene, status=ItemState.NOT_ASSESSED,
+                              reason=genetics.restriction.reason))
     # repeat loci of the knowledge base
     calls = {(c.gene or c.locus).upper(): c for c in repeats.calls}
     reasons = {n.what.split()[0].upper(): n.reason for n in not_assessed}
@@ -1367,6 +1422,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         out.append(SummaryItem(topic="Identity checks", text="consistent: " + "; ".join(passed) + "."))
     tier1 = [f for t in genetics.tiers if t.number == 1 for f in t.findings]
     tier2 = [f for t in genetics.tiers if t.number == 2 for f in t.findings]
+    if genetics.restriction is not None:  # first: every genetics line below speaks of the genes analysed only
+        out.append(SummaryItem(topic="Genetics", level="caution", text=genetics.restriction.statement))
     if genetics.status == AssessmentStatus.NOT_ASSESSED:
         # records_read is set whenever a VCF was read: a VCF given but no gene assessable in it is not "no VCF"
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
@@ -1646,11 +1703,38 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         if phenopacket.sex in ("male", "female"):  # UNKNOWN_SEX and OTHER_SEX state no chromosomal sex
             stated["phenopacket"] = phenopacket.sex
     sex_from, sex = next(iter(stated.items()), (None, None))
-    sample, build, n_samples = (None, inputs.build, 0)
+    pedigree = None
+    if inputs.ped is not None:
+        from charcot.family import api as fapi
+
+        if inputs.proband is None:
+            raise InputError("--proband is required with --ped", path=inputs.ped,
+                             hint="give the proband's individual ID from the PED file")
+        pedigree = fapi.read_pedigree(inputs.ped)
+    sample_map = None
+    if inputs.sample_map:
+        from charcot.family.api import SampleMap, read_sample_map
+
+        if inputs.ped is None or inputs.vcf is None:
+            raise InputError(f"--sample-map maps the pedigree's IDs to the VCF's samples, but no "
+                             f"{'--ped' if inputs.ped is None else '--vcf'} was given",
+                             hint="give the family's VCF with --vcf and its pedigree with --ped, or leave out --sample-map")
+        sample_map = inputs.sample_map if isinstance(inputs.sample_map, SampleMap) else \
+            read_sample_map(given=inputs.sample_map)
+    sample, build, n_samples, join = (None, inputs.build, 0, None)
     if inputs.vcf is not None:
-        sample, build, n_samples = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband)
+        sample, build, n_samples, join = _vcf_facts(inputs.vcf, inputs.sample, inputs.build, inputs.proband,
+                                                    pedigree, sample_map)
     ctx = _Ctx(inputs=inputs, sample=sample, build=build, hpo=sorted(set(hpo)), sex=sex, progress=say,
                n_samples=n_samples, sex_from=sex_from or "command line")
+    ctx.join = join
+    # the user named the proband's sample (--sample-map, or --sample for a proband the VCF does not name)
+    proband_linked = False
+    if join is not None and inputs.proband and sample is not None:
+        from charcot.family.api import BY_MAP, BY_SAMPLE
+
+        proband_linked = (join.how.get(inputs.proband) in (BY_MAP, BY_SAMPLE)
+                          and join.samples.get(inputs.proband) == sample)
     ctx.stated_sexes = stated
     if phenopacket is not None and files.vcf is None and inputs.vcf is not None:  # the VCF is the packet's variants
         from charcot.genome.builds import normalise_contig
@@ -1683,10 +1767,8 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     if inputs.ped is not None:
         from charcot.family import api as fapi
 
-        if inputs.proband is None:
-            raise InputError("--proband is required with --ped", path=inputs.ped,
-                             hint="give the proband's individual ID from the PED file")
-        ctx.pedigree = fapi.read_pedigree(inputs.ped)
+        assert inputs.proband is not None and pedigree is not None  # checked and read above
+        ctx.pedigree = pedigree
         if inputs.proband not in ctx.pedigree.individuals:
             raise InputError(f"proband {inputs.proband!r} is not in the pedigree", path=inputs.ped,
                              hint="use the individual ID (column 2) of the patient")
@@ -1700,7 +1782,8 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         # the patient's status as the family section reads it (the ages file's status over the PED column)
         ctx.ped_affected = {"affected": True, "unaffected": False}.get(
             _text(ctx.pedigree.status_of(inputs.proband, ctx.observations)) or "")
-        if sample is not None and inputs.sample is None and sample != inputs.proband and inputs.vcf is not None:
+        if sample is not None and inputs.sample is None and sample != inputs.proband and inputs.vcf is not None \
+                and not proband_linked:
             # the VCF's one sample is not the proband and nobody said it is: its variants would be another person's
             import unicodedata
 
@@ -1711,7 +1794,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             raise InputError(f"the VCF's sample {sample} is not the pedigree's proband {inputs.proband}{alike}: its "
                              "variants would be reported for another person", path=files.vcf or files.phenopacket,
                              hint=f"give the proband's VCF, or, if {sample} is the proband under another name, say so "
-                                  f"with --sample {sample}")
+                                  f"with --sample {sample} (or --sample-map {inputs.proband}={sample})")
 
     repeats = _repeats(ctx)
     try:
@@ -1722,8 +1805,11 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         identity = check_identity(
             vcf=inputs.vcf, vcf_sample=sample, build=ctx.build, str_sample=ctx.str_sample,
             # --sample names the link only for a one-sample VCF; in a family VCF another sample than the proband is
-            # a relative's, and stays a mismatch
-            mapped_vcf=inputs.sample is not None and n_samples == 1, mapped_str=inputs.str_sample is not None,
+            # a relative's, and stays a mismatch, unless the proband is read from it by --sample-map (or by --sample,
+            # the proband's name being no sample of the VCF)
+            mapped_vcf=(inputs.sample is not None and n_samples == 1) or proband_linked,
+            vcf_link=join.how[inputs.proband] if proband_linked and join is not None and inputs.proband else "--sample",
+            mapped_str=inputs.str_sample is not None,
             repeats=ctx.repeat_assessment, ped_proband=inputs.proband if inputs.ped is not None else None,
             ped_sex=ctx.ped_sex, stated_sex=ctx.genetic_sex if ctx.sex_from != "pedigree" else None,
             stated_from=ctx.sex_from,
@@ -1803,6 +1889,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
         hpo_labels=_hpo_labels(ctx), diagnosis=clinical_diagnosis(ctx), diagnosis_id=ctx.diagnosis_id,
         death_date=ctx.clinical_case.death_date if ctx.clinical_case is not None else None,
         parameters=RunParameters(proband=inputs.proband, sample=inputs.sample, str_sample=inputs.str_sample,
+                                 sample_map=dict(sorted(sample_map.pairs.items())) if sample_map else {},
                                  build=inputs.build, sex=normalise_sex(inputs.sex),
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
                                  as_of=inputs.as_of))

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from charcot.cli_contract import bed_option, build_option, genes_option, hpo_option, panel_option, sex_option
+from charcot.cli_contract import (
+    bed_option,
+    build_option,
+    genes_option,
+    hpo_option,
+    panel_option,
+    sample_map_file_option,
+    sample_map_option,
+    sex_option,
+)
 
 
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
@@ -44,6 +54,8 @@ def register(app: typer.Typer) -> None:
         str_sample: str | None = typer.Option(None, "--str-sample", metavar="NAME",
                                               help="The patient's sample in the repeat-caller file, when the file "
                                                    "names the patient otherwise than the VCF and the pedigree."),
+        sample_map: list[str] = sample_map_option(),
+        sample_map_file: Path | None = sample_map_file_option(),
         build: str = build_option(),
         sex: str | None = sex_option(),
         genes: list[str] = genes_option(),
@@ -107,6 +119,11 @@ def register(app: typer.Typer) -> None:
             if sign_off not in ("draft", "final"):
                 raise InputError(f"--sign-off {sign_off!r} is not draft or final", hint="use --sign-off draft or final")
             selection = select_genes(genes=split_terms(genes), panel=panel, bed=bed, build=build)
+            pairs: Any = {}
+            if sample_map or sample_map_file is not None:
+                from charcot.family.api import read_sample_map
+
+                pairs = read_sample_map(sample_map, sample_map_file)  # checked against the PED and VCF when read
             config = load_config()
             where = config.prefer("jurisdiction", jurisdiction, "--jurisdiction")
             if resources is None:
@@ -118,6 +135,7 @@ def register(app: typer.Typer) -> None:
             say = _progress(verbosity() >= 0)
             inputs = CaseInputs(vcf=vcf, str_vcf=str_vcf, ped=ped, ages=ages, proband=proband, clinical=clinical,
                                 phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample, str_sample=str_sample,
+                                sample_map=pairs,
                                 build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
                                 gnomad=gnomad, gnomad_coverage=gnomad_coverage, resources=resources, region=where.upper() if where else None, country=country,
                                 as_of=when,

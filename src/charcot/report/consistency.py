@@ -11,6 +11,7 @@ import re
 from charcot.model import AssessmentStatus
 from charcot.report.model import ItemState, Report
 from charcot.therapy.matching import partial_date_start
+from charcot.variants.model import OUTSIDE_PANEL
 
 _SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")
 _TRIAL_STATUS_DATE = re.compile(r"Trial status: .*? as of (\d{4}(?:-\d{2}){0,2})\b")
@@ -109,7 +110,9 @@ def contradictions(report: Report) -> list[str]:
     findings = [f for t in report.genetics.tiers for f in t.findings]
     if report.genetics.status == AssessmentStatus.NOT_ASSESSED and findings:
         problems.append("genetics is 'not assessed' but lists findings")
-    said = [s.text for s in report.summary if s.topic == "Genetics" and _NOT_ASSESSED.search(s.text)]
+    restriction = report.genetics.restriction
+    said = [s.text for s in report.summary if s.topic == "Genetics" and _NOT_ASSESSED.search(s.text)
+            and (restriction is None or s.text != restriction.statement)]
     said_all = [t for t in said if not _SOME_GENES.match(t)]
     if said_all and report.genetics.status != AssessmentStatus.NOT_ASSESSED:
         problems.append("the summary says small variants were not assessed, the genetics section says they were")
@@ -151,6 +154,24 @@ def contradictions(report: Report) -> list[str]:
         gene_item = items.get(f"gene:{f.gene}") if f.gene else None
         if gene_item is not None and gene_item.status != ItemState.ASSESSED:
             problems.append(f"{f.gene} has a finding but its item is not 'assessed'")
+    # A restricted analysis (--genes/--panel/--bed) says so on page 1, and its left-out genes are 'not assessed' with
+    # its reason (never 'no variant found'); a run restricted without the statement is a report that reads as complete.
+    outside_panel = [n for n in report.not_assessed if OUTSIDE_PANEL in n.what]
+    if outside_panel and restriction is None:
+        problems.append(f"the analysis was restricted ({outside_panel[0].reason}) but the report states no restriction "
+                        "(genetics.restriction), so page 1 reads as a full analysis")
+    if restriction is not None:
+        if not any(s.topic == "Genetics" and s.text == restriction.statement for s in report.summary):
+            problems.append(f"the analysis was restricted to {restriction.how} but page 1 does not say so")
+        if not outside_panel:
+            problems.append(f"the analysis was restricted to {restriction.how} but the not-assessed table does not "
+                            "list the genes left out")
+        for gene in restriction.not_assessed:
+            item = items.get(f"gene:{gene}")
+            if gene in report.genetics.genes_assessed or item is None or item.status != ItemState.NOT_ASSESSED \
+                    or item.reason != restriction.reason:
+                problems.append(f"{gene} lies outside the requested panel, but its item does not say 'not assessed' "
+                                f"with the restriction: {item.result or item.reason if item else 'no item'}")
 
     # Family: a relative's status and death read the same in the risk table and the members table.
     members = {p.id: p for p in report.family.members}

@@ -214,10 +214,11 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
                    stated_from: str, record_id: str | None, record_kind: str | None, mapped_vcf: bool = False,
                    mapped_str: bool = False, stated_sexes: dict[str, str] | None = None,
                    phenopacket_subject: str | None = None, record_onset: Any = None,
-                   ped_affected: bool | None = None) -> IdentitySection:
+                   ped_affected: bool | None = None, vcf_link: str = "--sample") -> IdentitySection:
     """Every check that the inputs allow; a check that cannot run says why (never 'pass'). Names that differ are a
     mismatch unless the user mapped them explicitly (``mapped_vcf``: --sample named the VCF's sample for the proband;
-    ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass').
+    ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass');
+    ``vcf_link`` names the option that made the VCF link (--sample or --sample-map).
     ``stated_sexes``: each input that states the sex (command line, phenopacket, clinical record) -> male/female; two
     that disagree are a mismatch (the report takes ``stated_sex`` from the first, ``stated_from``).
     ``phenopacket_subject``: the subject of a phenopacket given beside the clinical record (``record_id``): two ids are
@@ -240,7 +241,7 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
             check="sample name: VCF vs pedigree proband",
             status=PASS if vcf_sample == ped_proband else INFO if mapped_vcf else MISMATCH,
             detail=(f"both {vcf_sample}" if vcf_sample == ped_proband else
-                    f"the VCF sample {vcf_sample} is the pedigree proband {ped_proband} by --sample: confirm the "
+                    f"the VCF sample {vcf_sample} is the pedigree proband {ped_proband} by {vcf_link}: confirm the "
                     "sample link in the laboratory system" if mapped_vcf else
                     f"the VCF sample is {vcf_sample} but the pedigree proband is {ped_proband}")))
     if record_id and record_kind:

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.6.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
+REPORT_SCHEMA_VERSION = "1.7.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
+# 1.7.0: parameters.sample_map, FamilyMember.vcf_sample, GeneticsSection.restriction (leftfam)
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -49,6 +50,8 @@ class RunParameters(_Model):
     proband: str | None = None
     sample: str | None = None
     str_sample: str | None = None  # --str-sample: the repeat-caller file's sample mapped to this patient (1.6.0)
+    # --sample-map: pedigree ID -> VCF sample, the user's pairs (1.7.0)
+    sample_map: dict[str, str] = Field(default_factory=dict)
     build: str | None = None
     sex: str | None = None
     patient_id: str | None = None
@@ -156,8 +159,26 @@ class RecordFinding(_Model):
     text: str = Field(description="the result in words, with where it comes from (page 1's line)")
 
 
+class GeneRestriction(_Model):
+    """The small-variant analysis restricted to some of the knowledge base's genes (--genes, --panel, --bed): page 1,
+    the genetics section, the left-out genes' items and the not-assessed table all read this one statement (1.7.0)."""
+
+    how: str = Field(description="the selection as made, e.g. panel 'causal' (genes with an established ALS cause "
+                                 "only)")
+    label: str = Field(default="", description="the genes analysed in a clinician's words (the selection's label)")
+    genes: list[str] = Field(default_factory=list, description="the genes analysed")
+    not_assessed: list[str] = Field(default_factory=list,
+                                    description="the knowledge-base genes left out: not assessed (no result), never "
+                                                "'no variant found'")
+    reason: str = Field(description="why each left-out gene is not assessed (their items' reason)")
+    statement: str = Field(description="page 1's line, in a clinician's words")
+
+
 class GeneticsSection(_Model):
     status: AssessmentStatus
+    restriction: GeneRestriction | None = Field(
+        default=None, description="the analysis was restricted to some genes (--genes/--panel/--bed); None: every "
+                                  "gene of the knowledge base was analysed")
     record_findings: list[RecordFinding] = Field(
         default_factory=list, description="small-variant results the clinical record states (a laboratory's, not "
                                           "assessed by charcot from data)")
@@ -264,6 +285,9 @@ class FamilyMember(_Model):
     age: float | None = None  # current age, or age at death
     deceased: bool | None = None  # None: not recorded
     death_age: float | None = None
+    # the VCF sample this person's genotypes were read from (1.7.0); None: not genotyped in the VCF (untested, never a
+    # non-carrier)
+    vcf_sample: str | None = None
 
 
 class RelativeRisk(_Model):

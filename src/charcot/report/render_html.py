@@ -41,6 +41,8 @@ def environment() -> jinja2.Environment:
     # Jinja's 'capitalize' lowercases the rest ('VCF' -> 'vcf', 'X ploidy' -> 'x ploidy'): only the first letter
     env.filters["first_upper"] = lambda v: str(v)[:1].upper() + str(v)[1:]
     env.filters["input_role"] = lambda v: INPUT_ROLES.get(str(v), str(v).replace("_", " "))
+    # a long 'what' (e.g. the 55 genes outside a requested panel) is named on page 1 by its head; the appendix has all
+    env.filters["headline"] = lambda v: str(v).split(": ", 1)[0] if len(str(v)) > 120 else str(v)
     env.filters["linkify"] = linkify
     env.filters["gene_gap_groups"] = gene_gap_groups
     env.tests["gene_specific"] = _gene_specific

@@ -42,6 +42,7 @@ from charcot.variants.model import (
     NO_RECORD_ON_CHROMOSOME,
     NO_SAMPLE_CALL,
     NO_SAMPLE_CALL_IN_GENE,
+    OUTSIDE_PANEL,
     OUTSIDE_SPAN_PREFIX,
     CompoundHetCandidate,
     ExcludedCall,
@@ -828,7 +829,7 @@ def _interpret(
                               "2020) and confirm by an orthogonal method"))
     if left_out:
         not_assessed.append(NotAssessed(
-            what=f"{len(left_out)} knowledge-base gene(s) outside the requested panel: {', '.join(left_out)}",
+            what=f"{len(left_out)} knowledge-base gene(s) {OUTSIDE_PANEL}: {', '.join(left_out)}",
             reason=f"the analysis was restricted to the {selection.how if selection else 'requested genes'}",
             how_to_assess="re-run without --genes/--panel/--bed to examine every ALS gene"))
     callability: list[ExonCallability] | None = None

@@ -29,6 +29,8 @@ EXCLUDED_CALLS_PREFIX = "the sample carries an ALT allele in a call the run left
 #: how that sentence starts (``outside_span_reason``), and what is said of several such genes at once
 OUTSIDE_SPAN_PREFIX = "the VCF's records on chromosome "
 OUTSIDE_SPAN_MANY = "they lie outside the stretch of their chromosome that the VCF's records span"
+#: what the not-assessed entry of the genes a --genes/--panel/--bed restriction left out says of them
+OUTSIDE_PANEL = "outside the requested panel"
 
 
 def outside_span_reason(chrom: str, span: tuple[int, int], gene: str, start: int, end: int, wholly: bool) -> str:
