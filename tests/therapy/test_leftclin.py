@@ -257,7 +257,7 @@ def test_a_country_belongs_to_one_jurisdiction() -> None:
 
     records = list(get_knowledge().typed("jurisdictions", Record))
     assert check(records, None) == []
-    twice = records + [Record.model_validate({"id": "XX", "name": "test", "regulatory_region": "EU",
+    twice = [*records, Record.model_validate({"id": "XX", "name": "test", "regulatory_region": "EU",
                                               "procedures": ["centralised"], "countries": ["DE"],
                                               "sources": ["S-EMAcentral"]})]
     assert any("DE is also in jurisdiction EU" in p.message for p in check(twice, None))
