@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from charcot.knowledge.schema.therapies import partial_date_start
 from charcot.model import AssessmentStatus
 from charcot.report.model import ItemState, Report
-from charcot.therapy.matching import partial_date_start
 
 _SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")
 _TRIAL_STATUS_DATE = re.compile(r"Trial status: .*? as of (\d{4}(?:-\d{2}){0,2})\b")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from charcot.knowledge import Knowledge, get_knowledge
 from charcot.knowledge.schema.jurisdictions import Record as Jurisdiction
-from charcot.knowledge.schema.therapies import REGIONS, RegulatoryEvent
+from charcot.knowledge.schema.therapies import REGIONS, RegulatoryEvent, partial_date_end, partial_date_start
 from charcot.model import Confidence
 from charcot.therapy.model import RegionStatus
 
@@ -72,23 +72,10 @@ class Undecided:
     sources: list[str]
 
 
-def _start(text: str) -> date:
-    parts = [int(p) for p in text.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def _end(text: str) -> date:
-    import calendar
-
-    parts = [int(p) for p in text.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
-
-
 def _latest(events: list[RegulatoryEvent], as_of: date) -> list[RegulatoryEvent]:
     """Events on or before ``as_of`` (undated ones count as earlier), oldest first."""
-    return sorted((e for e in events if e.date is None or _start(e.date) <= as_of),
-                  key=lambda e: _start(e.date) if e.date else date.min)
+    return sorted((e for e in events if e.date is None or partial_date_start(e.date) <= as_of),
+                  key=lambda e: partial_date_start(e.date) if e.date else date.min)
 
 
 def status_in(j: Jurisdiction, events: list[RegulatoryEvent], as_of: date) -> RegionStatus | Undecided | None:
@@ -109,7 +96,7 @@ def status_in(j: Jurisdiction, events: list[RegulatoryEvent], as_of: date) -> Re
         return None
     last = here[-1]
     if j.takes_effect_within_days is not None and last.date is not None:
-        start, until = _start(last.date), _end(last.date) + timedelta(days=j.takes_effect_within_days)
+        start, until = partial_date_start(last.date), partial_date_end(last.date) + timedelta(days=j.takes_effect_within_days)
         before = here[-2].status.available if len(here) > 1 else False
         if start <= as_of < until and before != last.status.available:
             return Undecided(

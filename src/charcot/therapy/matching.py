@@ -9,7 +9,14 @@ from datetime import date
 
 from charcot.knowledge import Knowledge, get_knowledge
 from charcot.knowledge.schema.mechanisms import Record as Mechanism
-from charcot.knowledge.schema.therapies import REGIONS, CriterionKind, RegulatoryEvent, RegulatoryStatus
+from charcot.knowledge.schema.therapies import (
+    REGIONS,
+    CriterionKind,
+    RegulatoryEvent,
+    RegulatoryStatus,
+    partial_date_end,
+    partial_date_start,
+)
 from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
 from charcot.knowledge.schema.trials import StudyKind
@@ -41,20 +48,6 @@ def region_for(country: str | None, kb: Knowledge | None = None) -> str | None:
     Greece), from the knowledge base's cited jurisdictions; None when no jurisdiction holds it."""
     found = for_country(country, kb)
     return found.id if found is not None else None
-
-
-def partial_date_start(text: str) -> date:
-    parts = [int(p) for p in text.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def partial_date_end(text: str) -> date:
-    """The last day a partial date ('2025', '2025-09') can mean: a status dated so is at least this recent."""
-    import calendar
-
-    parts = [int(p) for p in text.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
 
 
 #: An open trial status not confirmed within this many days of the matching date is not taken as open: the

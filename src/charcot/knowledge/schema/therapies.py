@@ -8,6 +8,7 @@ The ``Criterion`` and ``RegulatoryEvent`` models are shared with trials.py; the 
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,6 +22,21 @@ if TYPE_CHECKING:
 
 #: ISO-like dates with the precision the source gives: "2023-04-25", "2024-06" or "1995".
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def partial_date_start(text: str) -> date:
+    """The first day a partial date ('2025', '2025-09') can mean."""
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def partial_date_end(text: str) -> date:
+    """The last day a partial date ('2025', '2025-09') can mean: a status dated so is at least this recent."""
+    import calendar
+
+    parts = [int(p) for p in text.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
 
 #: Regions charcot records regulatory status for. EU = centralised EMA/EC procedure.
 REGIONS: dict[str, str] = {
