@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # key -> (environment variable, what it is)
 KEYS: dict[str, tuple[str, str]] = {
     "resource_bundle": ("CHARCOT_RESOURCE_BUNDLE", "resource bundle folder (ClinVar, gnomAD, ... for this build)"),
-    "jurisdiction": ("CHARCOT_JURISDICTION", "default regulatory jurisdiction for therapies (US, EU, UK, JP, CA, KR, CH)"),
+    "jurisdiction": ("CHARCOT_JURISDICTION", "default regulatory jurisdiction for therapies (US, EU, EEA, UK, JP, CA, KR, CH)"),
     "laboratory": ("CHARCOT_LABORATORY", "laboratory name printed on reports"),
     "signatory": ("CHARCOT_SIGNATORY", "report signatory (name, role)"),
 }

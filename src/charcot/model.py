@@ -149,19 +149,20 @@ FVC_MIN_PLAUSIBLE_PERCENT = 10.0
 def fvc_percent_problem(value: float, *, confirmed: bool = False,
                         how_to_confirm: str = "add fvc_percent_confirmed: true to this visit (in a Phenopacket: a "
                                               "CHARCOT:fvc_percent_confirmed measurement of 1 at the same time)",
-                        ) -> str | None:
-    """Why ``value`` cannot be an FVC in % predicted (None when it can): not positive, above 200 (mL or a
-    typing error), or below 10 (litres typed into the percentage field) unless the user confirmed it."""
-    how = ("enter FVC as a percentage of the predicted value (measured ÷ predicted × 100: 3.2 L of a predicted "
+                        what: str = "FVC") -> str | None:
+    """Why ``value`` cannot be a vital capacity in % predicted (None when it can): not positive, above 200 (mL or a
+    typing error), or below 10 (litres typed into the percentage field) unless the user confirmed it. ``what`` names
+    the measurement (FVC, or SVC for a slow vital capacity): the same limits hold for both."""
+    how = (f"enter {what} as a percentage of the predicted value (measured ÷ predicted × 100: 3.2 L of a predicted "
            "4.0 L is 80)")
     if value <= 0:
-        return f"FVC % predicted must be > 0, got {value:g}"
+        return f"{what} % predicted must be > 0, got {value:g}"
     if value > FVC_MAX_PERCENT:
-        return (f"FVC % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: it looks like millilitres or a typing "
+        return (f"{what} % predicted {value:g} is above {FVC_MAX_PERCENT:g}%: it looks like millilitres or a typing "
                 f"error; {how}")
     if value < FVC_MIN_PLAUSIBLE_PERCENT and not confirmed:
-        return (f"FVC % predicted {value:g} looks like litres, not a percentage of predicted (an FVC below "
-                f"{FVC_MIN_PLAUSIBLE_PERCENT:g}% of predicted is rarely measurable); {how}; if {value:g}% of "
+        return (f"{what} % predicted {value:g} looks like litres, not a percentage of predicted (a vital capacity "
+                f"below {FVC_MIN_PLAUSIBLE_PERCENT:g}% of predicted is rarely measurable); {how}; if {value:g}% of "
                 f"predicted really was measured, {how_to_confirm}")
     return None
 

@@ -37,6 +37,11 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc]
     path: str | None = None
 
 
+#: Keys whose value is read as written even when YAML 1.1 would make it a yes/no: a country or jurisdiction code.
+#: ``country: NO`` (Norway) was read as false, and the facts were refused as 'not a valid string'.
+_CODE_KEYS = frozenset({"country", "region"})
+
+
 def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
@@ -54,6 +59,9 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
                              path=loader.path, line=line,
                              hint="keep one of them: charcot does not guess which one you meant")
         seen[key] = line
+        if key in _CODE_KEYS and isinstance(value_node, yaml.ScalarNode) and value_node.tag == "tag:yaml.org,2002:bool":
+            result[key] = value_node.value
+            continue
         result[key] = loader.construct_object(value_node, deep=deep)
     return result
 

@@ -49,8 +49,11 @@ def test_unverified_reference_items_are_marked() -> None:
     assert all(t.audit and t.audit.startswith("2026-11-30") for t in trials.values())
     therapies = {t.key: t for t in kb.typed("therapies", Therapy)}
     assert therapies["aav_sod1_programmes"].confidence is Confidence.UNVERIFIED
+    # riluzole's EU approval was unverified (a Cochrane review's "approved in most countries"); the EPAR now
+    # dates it and names its route (leftclin, 2026-12-02): the centralised procedure, valid in the whole EEA
     eu_riluzole = next(e for e in therapies["riluzole"].regulatory if e.region == "EU")
-    assert eu_riluzole.confidence is Confidence.UNVERIFIED
+    assert eu_riluzole.confidence is Confidence.VERIFIED and eu_riluzole.sources == ["S-EMArilutek"]
+    assert eu_riluzole.procedure == "centralised" and eu_riluzole.date == "1996-06-10"
 
 
 def test_registry_audit_corrections() -> None:

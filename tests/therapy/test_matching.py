@@ -210,7 +210,8 @@ def test_no_finding_riluzole_and_edaravone_per_region() -> None:
     eu = match(facts("no_finding_eu"))
     assert eu.region == "EU"  # from country FR
     assert eu.get("riluzole").verdict is Verdict.ELIGIBLE
-    assert eu.get("riluzole").criteria[-1].unverified  # EU riluzole date not retrieved
+    # the EU approval is dated and verified by the EPAR (leftclin): it was 'date not retrieved', unverified
+    assert not eu.get("riluzole").criteria[-1].unverified and "1996-06-10" in eu.get("riluzole").criteria[-1].reason
     edav = eu.get("edaravone_iv")
     assert edav.verdict is Verdict.NOT_ELIGIBLE
     assert "application withdrawn on 2019-05-24" in edav.failed[0]

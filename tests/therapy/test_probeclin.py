@@ -65,7 +65,7 @@ def test_a_region_that_is_no_jurisdiction_is_refused(run_cli: Any, tmp_path: Pat
     naming the field and the codes to use."""
     r = run_cli("therapies", _facts(tmp_path, "  region: Europe\n"))
     assert r.code == 2 and "Traceback" not in r.stderr
-    assert "clinical.region" in r.stderr and "'Europe'" in r.stderr and "US, EU, UK" in r.stderr
+    assert "clinical.region" in r.stderr and "'Europe'" in r.stderr and "US, EU, EEA, UK" in r.stderr
 
 
 def test_a_country_name_is_refused(run_cli: Any, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from charcot.clinical.model import (
     C9orf72Status,
     ClinicalCase,
+    FvcKind,
     GastrostomyStatus,
     NivStatus,
     RespiratorySymptom,
@@ -114,6 +115,11 @@ def _either(first: bool | None, second: bool | None) -> bool | None:
     return None
 
 
+def _slow_vc_source(tests: list[tuple[str, bool | None]]) -> list[str]:
+    """The source of the slow-VC reading of an FVC rule, when a test of ``tests`` was read from a slow VC."""
+    return ["S-Hua22"] if any(value is True and "from a slow vital capacity" in name for name, value in tests) else []
+
+
 def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     visits = case.visits_until(today)
     if not visits:
@@ -149,30 +155,62 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
             return None
         return True if meets(value) else (None if old else False)
 
-    fvc = latest("fvc_percent_predicted", "FVC")
+    def vital_capacity(kind: FvcKind) -> tuple[tuple[Any, bool], date | None]:
+        """The latest vital capacity of one kind (FVC or slow VC), whether it is older than FVC_RECENT_DAYS, and its
+        date."""
+        for visit in reversed(visits):
+            if visit.fvc_percent_predicted is not None and visit.fvc_kind is kind:
+                return (visit.fvc_percent_predicted, (today - visit.date).days > FVC_RECENT_DAYS), visit.date
+        return (None, False), None
+
+    (forced, forced_on), (slow, slow_on) = vital_capacity(FvcKind.FORCED), vital_capacity(FvcKind.SLOW)
+
+    def read(words: str, when: date | None) -> None:
+        if when is not None and when != last.date:
+            earlier[words] = when
+
+    def fvc_test(name: str, meets: Callable[[Any], bool]) -> tuple[str, bool | None]:
+        """A rule stated on FVC, read from the FVC. A slow VC that meets it counts, named as such: in ALS the FVC is
+        on average lower than the slow VC (Huang 2022), so an FVC would meet it too; one that does not meet it
+        decides nothing (the two are different measurements)."""
+        result = test(forced, meets)
+        if result is not True and slow[0] is not None:
+            if test(slow, meets) is True:
+                read("slow vital capacity", slow_on)
+                return (f"{name} (read from a slow vital capacity of {slow[0]:g}%: the rule is stated on FVC, "
+                        "which in ALS is on average lower than the slow VC)"), True
+            if result is None:
+                return (f"{name} (the record's slow vital capacity of {slow[0]:g}% does not show it: the rule is "
+                        "stated on FVC; measure FVC)"), None
+        if result is not None:
+            read("FVC", forced_on)
+        return name, result
+
     mip, snip = latest("mip_cmh2o", "MIP"), latest("snip_cmh2o", "SNIP")
     spo2, paco2 = latest("nocturnal_spo2_le88_minutes", "nocturnal SpO2"), latest("paco2_mmhg", "PaCO2")
     # orthopnoea and the symptoms: from the latest visit that records respiratory symptoms or ALSFRS-R item 11
     told = next((v for v in reversed(visits) if v.respiratory_symptoms or v.alsfrs_r is not None), last)
     if told.date != last.date:
         earlier["respiratory symptoms"] = told.date
-    cms = [("FVC < 50% predicted", test(fvc, lambda v: v < 50)),
+    cms = [fvc_test("FVC < 50% predicted", lambda v: v < 50),
            ("MIP < 60 cmH2O", test(mip, lambda v: v < 60)),
            ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", test(spo2, lambda v: v >= 5)),
            ("PaCO2 >= 45 mmHg", test(paco2, lambda v: v >= 45))]
     orthopnoea = test((_orthopnoea(told), (today - told.date).days > FVC_RECENT_DAYS), bool)
     aan = [*cms, ("SNIP < 40 cmH2O", test(snip, lambda v: v < 40)), ("orthopnoea", orthopnoea)]
-    out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13"], last.date),
-           _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13"], last.date)]
+    volume_fvc = fvc_test("FVC <= 80%", lambda v: v <= 80)
+    out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13", *_slow_vc_source(cms)], last.date),
+           _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13", *_slow_vc_source(aan)], last.date)]
     # European ALS/MND consortium + ENMC consensus (Leigh 2003): three conjunctive conditions.
     symptoms = list(told.respiratory_symptoms)
     if test(latest("epworth", "Epworth score"), lambda v: v > 9):
         symptoms.append(RespiratorySymptom.DAYTIME_SLEEPINESS)
     symptom = True if symptoms else None
-    volume = _either(test(fvc, lambda v: v <= 80), test(snip, lambda v: v <= 40))
+    volume = _either(volume_fvc[1], test(snip, lambda v: v <= 40))
     night = _either(test(latest("nocturnal_desaturation", "nocturnal oximetry"), bool),
                     test(latest("morning_earlobe_pco2_kpa", "morning earlobe pCO2"), lambda v: v >= 6.5))
-    parts = [("symptom of respiratory muscle weakness", symptom), ("FVC <= 80% or SNIP <= 40 cmH2O", volume),
+    volume_name = "FVC <= 80% or SNIP <= 40 cmH2O" + volume_fvc[0].removeprefix("FVC <= 80%")
+    parts = [("symptom of respiratory muscle weakness", symptom), (volume_name, volume),
              ("significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa", night)]
     fired = [n for n, v in parts if v]
     missing = [n for n, v in parts if v is None]
@@ -185,7 +223,8 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
                                                 "not recorded: " + "; ".join(missing))
     out.append(CareAlert(key="european_consensus_2003", title=NIV_RULE_TITLES["european_consensus_2003"], kind="niv",
                          status=status, message=message, fired=fired,
-                         missing_data=missing, visit_date=last.date, sources=["S-Lei03"]))
+                         missing_data=missing, visit_date=last.date,
+                         sources=["S-Lei03", *_slow_vc_source(parts)]))
     if earlier:
         dated = ", ".join(f"{what} of {when.isoformat()}" for what, when in earlier.items())
         for alert in out:
@@ -228,10 +267,12 @@ def gastrostomy_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         missing.append("ALSFRS-R swallowing item")
     elif swallow <= 2:
         fired.append(f"ALSFRS-R swallowing item {swallow} (dietary consistency changes or worse)")
-    fvc, _ = _latest(visits, "fvc_percent_predicted")
+    vc = next((v for v in reversed(visits) if v.fvc_percent_predicted is not None), None)
     note = ""
-    if fired and fvc is not None:
-        note = f" Latest FVC {fvc:.0f}%: guidelines advise placing the gastrostomy before FVC falls below 50%."
+    if fired and vc is not None and vc.fvc_percent_predicted is not None:
+        kind = "slow vital capacity" if vc.fvc_kind is FvcKind.SLOW else "FVC"
+        note = (f" Latest {kind} {vc.fvc_percent_predicted:.0f}% ({vc.date.isoformat()}): guidelines advise placing "
+                "the gastrostomy before FVC falls below 50%.")
     status = "criteria_met" if fired else ("insufficient_data" if missing else "criteria_not_met")
     message = ("discuss gastrostomy: " + "; ".join(fired) + "." + note) if fired else "no gastrostomy trigger recorded"
     oldest = min(used, default=None)

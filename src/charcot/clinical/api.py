@@ -26,6 +26,7 @@ from charcot.clinical.model import (
     DatePrecision,
     ElEscorialCategory,
     FamilyHistory,
+    FvcKind,
     Genotype,
     NivStatus,
     OnsetRegion,
@@ -163,15 +164,22 @@ def _predictors(case: ClinicalCase, today: date, rees: criteria_mod.CriteriaResu
             near = sorted((abs((v.date - base.date).days), v.date, v) for v in case.visits_until(today)
                           if v.fvc_percent_predicted is not None)
             if not near or near[0][0] > FVC_MATCH_DAYS:
-                reasons.append(f"no FVC % predicted within {FVC_MATCH_DAYS} days of the baseline visit")
+                reasons.append(f"no vital capacity (FVC or slow VC, % predicted) within {FVC_MATCH_DAYS} days of the "
+                               "baseline visit")
             else:
                 visit = near[0][2]
                 fvc = visit.fvc_percent_predicted
+                # the model's vital capacity may be slow or forced (S-PrecALS: "%predicted slow/forced vital
+                # capacity"), but the two are different measurements: the caveat says which one was read
+                slow = visit.fvc_kind is FvcKind.SLOW
+                read = (f"vital capacity read: {'slow vital capacity (SVC)' if slow else 'FVC'} {fvc:g}% predicted "
+                        f"on {visit.date.isoformat()}")
+                if slow:
+                    read += " (the model's published code takes a slow or a forced vital capacity)"
                 if visit.fvc_reference_equation is None:
-                    caveats.append("FVC reference equation not recorded; % predicted depends on it")
+                    caveats.append(f"{read}; reference equation not recorded: % predicted depends on it")
                 else:
-                    caveats.append(f"FVC {visit.fvc_kind.value} vital capacity, reference equation "
-                                   f"{visit.fvc_reference_equation}")
+                    caveats.append(f"{read}, reference equation {visit.fvc_reference_equation}")
     age = None
     if case.date_of_birth is None:
         reasons.append("date of birth missing: age at onset is needed")

@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from charcot.clinical.model import ClinicalCase, years_between
+from charcot.clinical.model import KG_PER_LB, ClinicalCase, weight_problems, years_between
 from charcot.errors import InputError
 from charcot.model import MAX_AGE_YEARS
 
@@ -24,6 +24,15 @@ _ASSAY_PREFIX = "CHARCOT:"
 _ITEMS = {f"alsfrs_r_q{i}" for i in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)} | {"alsfrs_r_q5a", "alsfrs_r_q5b"}
 _VISIT_NUMBERS = {"fvc_percent_predicted", "snip_cmh2o", "mip_cmh2o", "weight_kg", "height_m", "paco2_mmhg",
                   "niv_hours_per_day"}
+#: Units a Phenopacket quantity may give for a measurement charcot reads in one unit: the factor to that unit, by
+#: UCUM code (the part of the unit's id after the prefix) or by the unit's label. A quantity without a unit is in
+#: the unit the assay's name says (weight_kg: kilograms); any other unit is refused, never read as that unit.
+_UNITS: dict[str, tuple[str, dict[str, float]]] = {
+    "weight_kg": ("kilograms", {"kg": 1.0, "kilogram": 1.0, "UO:0000009": 1.0, "g": 0.001, "gram": 0.001,
+                                "UO:0000021": 0.001, "[lb_av]": KG_PER_LB, "lb": KG_PER_LB, "pound": KG_PER_LB}),
+    "height_m": ("metres", {"m": 1.0, "metre": 1.0, "meter": 1.0, "UO:0000008": 1.0, "cm": 0.01, "centimetre": 0.01,
+                            "centimeter": 0.01, "UO:0000015": 0.01, "[in_i]": 0.0254, "in": 0.0254, "inch": 0.0254}),
+}
 _ONSET_SITES = {"bulbar": "bulbar", "upper limb": "upper_limb", "upper_limb": "upper_limb", "arm": "upper_limb",
                 "lower limb": "lower_limb", "lower_limb": "lower_limb", "leg": "lower_limb",
                 "respiratory": "respiratory", "cognitive": "cognitive_behavioural",
@@ -106,10 +115,25 @@ def case_from_mapping(raw: Any, path: Path,
     except ValidationError as exc:
         raise validation_error(exc, path, locate) from exc
     _check_not_in_future(case, path)
+    _check_weights(case, path, locate)
     from charcot.structured import check_hpo_ids
 
     check_hpo_ids(case.hpo_terms, path=path, where="hpo_terms")
     return case
+
+
+def _check_weights(case: ClinicalCase, path: Path,
+                   locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> None:
+    """A weight that cannot be the patient's in kilograms (``clinical.model.weight_problems``) is refused, naming
+    the field and visit (in a Phenopacket, the measurement): read as kilograms, a weight in pounds made a unit
+    switch a 'weight loss' or 'gain' and a BMI of 50 from one of 23."""
+    problems = weight_problems(case)
+    if problems:
+        loc, message, hint = problems[0]
+        more = len(problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise InputError(message + suffix, path=path, record=(locate(loc) if locate else None) or _field_path(loc),
+                         hint=hint)
 
 
 def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
@@ -168,6 +192,29 @@ def load_case(path: Path) -> ClinicalCase:
     if is_phenopacket(raw):
         return case_from_phenopacket(raw, path)
     return case_from_mapping(raw, path)
+
+
+def _in_unit(name: str, unit: Any, number: Any, path: Path, where: str) -> float:
+    """``number`` of measurement ``name`` in charcot's unit for it, from the unit the quantity gives (exactly: a pound
+    is 0.45359237 kg); an unknown unit is refused, never read as charcot's."""
+    wanted, factors = _UNITS[name]
+    try:
+        value = float(number)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {number!r}", path=path, record=where) from None
+    if not unit:
+        return value
+    unit_id = str(unit.get("id") or "") if isinstance(unit, dict) else ""
+    label = str(unit.get("label") or "") if isinstance(unit, dict) else ""
+    code = unit_id.split(":", 1)[1] if unit_id.upper().startswith("UCUM:") else unit_id
+    factor = factors.get(code) or factors.get(unit_id) or factors.get(label.strip().lower())
+    if factor is None:
+        raise InputError(f"{name} is given in {label or unit_id or unit!r}, a unit charcot does not read for it",
+                         path=path, record=where,
+                         hint=f"give it in {wanted} (UCUM {next(iter(factors))}); "
+                              + ("pounds ([lb_av]) and grams (g) are converted" if name == "weight_kg"
+                                 else "centimetres (cm) and inches ([in_i]) are converted"))
+    return value * factor
 
 
 def _timestamp_date(value: Any, path: Path, field: str) -> date:
@@ -252,11 +299,20 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         if "value" not in quantity:
             raise InputError("measurement has no value.quantity.value", path=path, record=field)
         number = quantity["value"]
+        if name in _UNITS:
+            number = _in_unit(name, quantity.get("unit"), number, path, f"{field} ({assay_id} at {when.isoformat()})")
         visit = visits.setdefault(when, {"date": when})
-        # one value per item and time: a second one would silently replace the first
-        target, key = (visit.setdefault("alsfrs_r", {}), name.removeprefix("alsfrs_r_")) if name in _ITEMS else (visit, name)
+        # one value per item and time: a second one would silently replace the first (a slow vital capacity is the
+        # visit's vital capacity, of kind slow)
+        key = "fvc_percent_predicted" if name == "svc_percent_predicted" else name
+        target, key = (visit.setdefault("alsfrs_r", {}), name.removeprefix("alsfrs_r_")) if name in _ITEMS else (visit, key)
         origin[(when, key)] = f"{field} ({assay_id} at {when.isoformat()})"
         if key in target:
+            if key == "fvc_percent_predicted" and visit.get("fvc_kind", "forced") != (
+                    "slow" if name == "svc_percent_predicted" else "forced"):
+                raise InputError(f"an FVC and a slow vital capacity are both measured at {when.isoformat()}",
+                                 path=path, record=field, hint="a visit holds one vital capacity: keep the one the "
+                                                               "clinic uses, or record the other at its own time")
             raise InputError(f"{name} is measured twice at {when.isoformat()} ({target[key]:g} and {float(number):g})",
                              path=path, record=field, hint="keep one measurement per item and time")
         if name in _ITEMS:
@@ -265,12 +321,16 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             target[key] = int(float(number))
         elif name in _VISIT_NUMBERS:
             visit[name] = float(number)
-        elif name == "fvc_percent_confirmed":  # an FVC below 10 % predicted that really is a percentage
+        elif name == "svc_percent_predicted":  # a slow vital capacity: the record's vital capacity of kind slow
+            visit[key] = float(number)
+            visit["fvc_kind"] = "slow"
+        elif name in ("fvc_percent_confirmed", "weight_confirmed"):  # a value checked by the clinic (1 = yes)
             visit[name] = float(number) == 1.0
         else:
             raise InputError(f"unknown charcot assay {assay_id!r}", path=path, record=field,
-                             hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS |
-                                                               {"als_diagnosis", "fvc_percent_confirmed"})))
+                             hint="known: " + ", ".join(sorted(_ITEMS | _VISIT_NUMBERS | {
+                                 "als_diagnosis", "fvc_percent_confirmed", "svc_percent_predicted",
+                                 "weight_confirmed"})))
     dates = sorted(visits)
     case["visits"] = [visits[d] for d in dates]
     case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])

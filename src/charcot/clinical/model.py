@@ -14,6 +14,7 @@ import re
 import types
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -23,12 +24,51 @@ from charcot.model import AcmgClass, UserRecord, fvc_percent_problem
 
 # Above any body weight recorded in a living person (about 635 kg): a larger number is grams or a typing error.
 MAX_WEIGHT_KG = 650.0
+#: The international avoirdupois pound, exactly (international yard and pound agreement, 1959).
+KG_PER_LB = 0.45359237
+LB_PER_KG = 1 / KG_PER_LB  # 2.2046...
+#: Body mass index (kg/m²) a living adult can have. Below 7: under the lowest BMI reported in a surviving adult
+#: (about 7.8, in extreme anorexia nervosa; Henry 1990, Eur J Clin Nutr 44:329, put the limit of survival near 13
+#: in men and 11 in women, with a few women surviving at 9-10). Above 190: over the heaviest person recorded (about
+#: 635 kg at 1.85 m, a BMI near 186). A BMI outside these is a weight in pounds or grams, a height in the wrong
+#: unit, or a typing error, never a patient.
+BMI_MIN, BMI_MAX = 7.0, 190.0
+#: Two weighings of one person whose ratio lies within this share of 2.2046 (pounds per kilogram) are one weight
+#: written in kilograms and one in pounds: a real change of that size (a loss of 55%, a gain of 120%) between two
+#: weighings is not seen in a living adult; 15% leaves room for the weight to have changed between the two.
+UNIT_SWITCH_TOLERANCE = 0.15
+_UNIT_WORDS = {"kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pound": "lb",
+               "pounds": "lb", "g": "g", "gram": "g", "grams": "g"}
+_WITH_UNIT = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\.?\s*$")
+
+
+def _weight_as_written(value: Any, info: ValidationInfo) -> Any:
+    """A weight written with a unit ('154 lb'): the field is in kilograms, so '70 kg' is read as 70 and another
+    unit is refused with the value converted for the user (a number alone is kilograms)."""
+    if not isinstance(value, str):
+        return value
+    match = _WITH_UNIT.match(value)
+    if match is None:
+        return value
+    number, unit = float(match.group(1).replace(",", ".")), _UNIT_WORDS.get(match.group(2).lower())
+    field = info.field_name or "weight_kg"
+    if unit == "kg":
+        return number
+    if unit == "lb":
+        raise ValueError(f"{value!r} is in pounds, but {field} is in kilograms: {number:g} lb is "
+                         f"{number * KG_PER_LB:.1f} kg (pounds × 0.45359237); write {field}: "
+                         f"{number * KG_PER_LB:.1f}")
+    if unit == "g":
+        raise ValueError(f"{value!r} is in grams, but {field} is in kilograms: write {field}: {number / 1000:g}")
+    raise ValueError(f"{value!r}: {field} is a number of kilograms (e.g. 72.5); the unit {match.group(2)!r} is not "
+                     "read")
 
 
 def _plausible_weight(value: float | None) -> float | None:
     if value is not None and value > MAX_WEIGHT_KG:
         raise ValueError(f"a body weight of {value:g} kg is impossible (above {MAX_WEIGHT_KG:g} kg): it looks like "
-                         "grams or a typing error; enter the weight in kilograms")
+                         f"grams, pounds ({value:g} lb = {value * KG_PER_LB:.1f} kg) or a typing error; enter the "
+                         "weight in kilograms")
     return value
 
 
@@ -319,6 +359,10 @@ class Visit(_Strict):
     morning_earlobe_pco2_kpa: float | None = Field(default=None, gt=0)
     epworth: int | None = Field(default=None, ge=0, le=24)
     respiratory_symptoms: list[RespiratorySymptom] = Field(default_factory=list)
+    # before the weight, so that the checks across weighings can read it (clinical.model.weight_problems)
+    weight_confirmed: bool = Field(
+        default=False, description="this visit's weight was checked: it differs from the previous weighing by a "
+                                   "factor near 2.2 (pounds per kilogram) but really is in kilograms")
     weight_kg: float | None = Field(default=None, gt=0)
     height_m: float | None = Field(default=None, gt=0.5, lt=2.6)
     gastrostomy: GastrostomyStatus | None = None
@@ -327,6 +371,7 @@ class Visit(_Strict):
     tracheostomy: bool | None = None
 
     _weight_in_kg = field_validator("weight_kg")(_plausible_weight)
+    _weight_unit = field_validator("weight_kg", mode="before")(_weight_as_written)
 
     @field_validator("snip_cmh2o", "mip_cmh2o", mode="before")
     @classmethod
@@ -547,6 +592,7 @@ class ClinicalCase(_Strict):
     hpo_terms: list[str] = Field(default_factory=list, description="HPO ids observed (from a Phenopacket)")
 
     _premorbid_weight_in_kg = field_validator("premorbid_weight_kg")(_plausible_weight)
+    _premorbid_weight_unit = field_validator("premorbid_weight_kg", mode="before")(_weight_as_written)
 
     @field_validator("visits")
     @classmethod
@@ -642,3 +688,57 @@ class ClinicalCase(_Strict):
 
     def visits_until(self, today: date) -> list[Visit]:
         return [v for v in self.visits if v.date <= today]
+
+
+def weight_problems(case: ClinicalCase) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Weights that cannot be a patient's in kilograms, as (field location, problem, how to fix it), first first.
+    A weight in pounds was read as kilograms: it made a BMI of 50 from one of 23, and a 'weight loss' or 'gain' of
+    55% or 120% from a unit switch between two weighings, while weight loss is a prognostic factor and a trigger for
+    gastrostomy. Checked: the BMI each weight gives with the visit's height (or the nearest recorded one) against
+    what is humanly possible, and each weighing against the one before it (the premorbid weight first)."""
+    problems: list[tuple[tuple[str | int, ...], str, str]] = []
+    convert = "enter every weight in kilograms (pounds × 0.45359237)"
+    heights = [(v.date, v.height_m) for v in case.visits if v.height_m is not None]
+
+    def height_near(when: _dt.date | None) -> tuple[float, str] | None:
+        if not heights:
+            return None
+        if when is None:  # the premorbid weight: the first recorded height (an adult's height barely changes)
+            return heights[0][1], f"the height of {heights[0][0].isoformat()}"
+        on, height = min(heights, key=lambda h: (abs((h[0] - when).days), h[0]))
+        return height, "the same visit's height" if on == when else f"the height of {on.isoformat()}"
+
+    weighings: list[tuple[tuple[str | int, ...], str, float, _dt.date | None, bool]] = []
+    if case.premorbid_weight_kg is not None:
+        weighings.append((("premorbid_weight_kg",), "premorbid_weight_kg", case.premorbid_weight_kg, None, False))
+    for index, visit in enumerate(case.visits):
+        if visit.weight_kg is not None:
+            weighings.append((("visits", index, "weight_kg"), f"visits.{index + 1}.weight_kg ({visit.date.isoformat()})",
+                              visit.weight_kg, visit.date, visit.weight_confirmed))
+    for loc, words, weight, when, _ in weighings:
+        near = height_near(when)
+        if near is None:
+            continue
+        height, which = near
+        bmi = weight / height ** 2
+        if not BMI_MIN <= bmi <= BMI_MAX:
+            problems.append((loc, f"{words} {weight:g} kg with {which} ({height:g} m) gives a body mass index of "
+                                  f"{bmi:.1f} kg/m², outside what a living adult can have ({BMI_MIN:g}-{BMI_MAX:g}): "
+                                  f"the weight may be in pounds ({weight:g} lb = {weight * KG_PER_LB:.1f} kg) or "
+                                  "grams, or a typing error (or the height is)",
+                             f"{convert} and the height in metres"))
+    for (a_loc, a_words, a, _, a_sure), (b_loc, b_words, b, _, b_sure) in pairwise(weighings):
+        ratio = max(a, b) / min(a, b)
+        if a_sure or b_sure or abs(ratio / LB_PER_KG - 1) > UNIT_SWITCH_TOLERANCE:
+            continue
+        # the heavier number is the one likely written in pounds: the error names its field
+        where, heavier, lighter = (a_loc, a_words, b_words) if a > b else (b_loc, b_words, a_words)
+        high, low = max(a, b), min(a, b)
+        problems.append((where, f"{heavier} {high:g} is {ratio:.2f} times {lighter} {low:g}: a factor this close to "
+                                f"2.2046, the pounds in a kilogram, is a weight written in pounds, not a weight "
+                                f"change ({high:g} lb = {high * KG_PER_LB:.1f} kg); read as kilograms it would be a "
+                                f"{'loss' if b < a else 'gain'} of {abs(b - a) / a:.0%}",
+                         f"{convert}; if both weights are right, add weight_confirmed: true to visit "
+                         f"{int(b_loc[1]) + 1} (in a Phenopacket: a CHARCOT:weight_confirmed measurement of 1 at "
+                         "its time)"))
+    return problems

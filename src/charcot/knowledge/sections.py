@@ -14,6 +14,7 @@ SECTIONS: tuple[str, ...] = (
     "penetrance",
     "mechanisms",
     "therapies",
+    "jurisdictions",
     "trials",
     "claims",
     "epidemiology",

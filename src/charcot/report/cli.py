@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
                                               "from 'charcot resources build' (default: the configuration's resource_bundle)."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
-                                                help="Regulatory jurisdiction for therapies: US, EU, UK, ... (default: "
+                                                help="Regulatory jurisdiction for therapies: US, EU, EEA, UK, ... (default: "
                                                      "the configuration's 'jurisdiction')."),
         assessment_date: str | None = typer.Option(None, "--assessment-date", metavar="DATE",
                                                    help="Date of the assessment, YYYY-MM-DD (default: the clinical record's last visit, or its diagnosis or death date if later)."),
@@ -126,6 +126,11 @@ def register(app: typer.Typer) -> None:
                 pairs = read_sample_map(sample_map, sample_map_file)  # checked against the PED and VCF when read
             config = load_config()
             where = config.prefer("jurisdiction", jurisdiction, "--jurisdiction")
+            if where is not None:  # the words of 'charcot therapies' and the patient facts' region
+                from charcot.therapy.jurisdictions import checked_code
+
+                where = checked_code(where, what="--jurisdiction" if jurisdiction else
+                                     "the configuration's 'jurisdiction'")
             if resources is None:
                 resources = config.path("resource_bundle")
             if reviewer is None and sign_off == "final":

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from charcot.knowledge.schema.therapies import partial_date_start
 from charcot.model import AssessmentStatus
 from charcot.report.model import ItemState, Report
-from charcot.therapy.matching import partial_date_start
 from charcot.variants.model import OUTSIDE_PANEL
 
 _SOME_GENES = re.compile(r"\d+ of \d+ ALS genes not assessed")

@@ -56,17 +56,12 @@ def _jurisdiction_as_written(facts: PatientFacts, path: Path) -> PatientFacts:
     """The facts' region and country as the matching reads them (upper case), or an error naming the field. Read as
     written, ``region: eu`` or ``region: Europe`` matched no regulatory record, so every approval was 'cannot
     decide', and ``country: Germany`` was 'not one of the jurisdictions' though Germany is in the EU."""
-    from charcot.knowledge.schema.therapies import REGIONS
+    from charcot.therapy.jurisdictions import checked_code
 
     clinical = facts.clinical
     update: dict[str, str] = {}
-    if clinical.region is not None:
-        update["region"] = clinical.region.strip().upper()
-        if update["region"] not in REGIONS:
-            raise InputError(f"region {clinical.region!r} is not a jurisdiction charcot holds regulatory records for",
-                             path=path, record="clinical.region",
-                             hint=f"use one of {', '.join(REGIONS)}, or give the country as a two-letter code "
-                                  "(country: DE)")
+    if clinical.region is not None:  # the same words as for --jurisdiction
+        update["region"] = checked_code(clinical.region, what="region", path=path, record="clinical.region")
     if clinical.country is not None:
         update["country"] = clinical.country.strip().upper()
         if len(update["country"]) != 2 or not update["country"].isascii() or not update["country"].isalpha():
@@ -110,7 +105,7 @@ def deceased_note(case: Any) -> str | None:
 def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
     """The clinical part of the patient facts from a clinical record (``charcot.clinical.model.ClinicalCase``)
     and its assessment: one definition for ``charcot therapies CASE`` and the report, so both answer alike."""
-    from charcot.clinical.model import ElEscorialCategory, months_between, years_between
+    from charcot.clinical.model import ElEscorialCategory, FvcKind, months_between, years_between
 
     # symptomatic (the record dates a symptom onset); ALS for a label only once diagnosed by the matching date
     clinical: dict[str, Any] = {"affected": True,
@@ -132,12 +127,16 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
             clinical["progression_rate_range"] = (
                 min(round(lost / longest, 3), clinical["progression_rate"]),
                 max(round(lost / shortest, 3), clinical["progression_rate"]) if shortest > 0 else None)
-    fvcs = [v for v in case.visits if v.fvc_percent_predicted is not None and v.date <= a.today]
-    if fvcs:
-        clinical["fvc_percent"] = fvcs[-1].fvc_percent_predicted
-        clinical["fvc_date"] = fvcs[-1].date
-        if fvcs[-1].fvc_percent_confirmed:
-            clinical["fvc_percent_confirmed"] = True
+    # the latest forced and the latest slow vital capacity, each as what it is: a criterion stated on FVC reads a slow
+    # VC only where the knowledge base cites that it accepts one (``therapy.criteria._vital_capacity``)
+    for kind, prefix in ((FvcKind.FORCED, "fvc"), (FvcKind.SLOW, "svc")):
+        measured = [v for v in case.visits if v.fvc_percent_predicted is not None and v.fvc_kind is kind
+                    and v.date <= a.today]
+        if measured:
+            clinical[f"{prefix}_percent"] = measured[-1].fvc_percent_predicted
+            clinical[f"{prefix}_date"] = measured[-1].date
+            if measured[-1].fvc_percent_confirmed:
+                clinical[f"{prefix}_percent_confirmed"] = True
     # the category recorded at a diagnosis made after the matching date did not exist on that date; the examination's
     # category is used only when the examination was made by then (the assessment's criteria say so)
     if case.diagnosis is not None and case.diagnosis.el_escorial_at_diagnosis is not None \

@@ -132,8 +132,8 @@ def register(app: typer.Typer) -> None:
                                     "charcot.therapy.model.PatientFacts) or the clinical case YAML that 'clinical' "
                                     "and 'report' read."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
-                                                help="Regulatory jurisdiction: US, EU, UK, JP, CA, KR, CH (default: "
-                                                     "the configuration's 'jurisdiction')."),
+                                                help="Regulatory jurisdiction: US, EU, EEA, UK, JP, CA, KR, CH "
+                                                     "(default: the configuration's 'jurisdiction')."),
         as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
                                          help="Regulatory and trial status as of this date, YYYY-MM-DD (default: "
                                               "the knowledge snapshot)."),
@@ -148,19 +148,13 @@ def register(app: typer.Typer) -> None:
         chosen = resolve_format(fmt, output)
         when = date_option(as_of, "--as-of")  # a matching date may lie ahead (planning); past_date would refuse it
         where = load_config().prefer("jurisdiction", jurisdiction, "--jurisdiction")
-        if where is not None:
-            from charcot.errors import InputError
-            from charcot.knowledge.schema.therapies import REGIONS
+        if where is not None:  # before: "unknown region 'DE'", naming neither option nor file
+            from charcot.therapy.jurisdictions import checked_code
 
-            if where.strip().upper() not in REGIONS:  # before: "unknown region 'DE'", naming neither option nor file
-                given = "--jurisdiction" if jurisdiction else "the configuration's 'jurisdiction'"
-                raise InputError(f"{given} {where!r} is not a jurisdiction charcot holds regulatory records for",
-                                 hint=f"use one of {', '.join(REGIONS)}; a country (e.g. DE) is given as the "
-                                      "case's country, which selects its jurisdiction")
-            where = where.strip()
+            where = checked_code(where, what="--jurisdiction" if jurisdiction else "the configuration's 'jurisdiction'")
         # a clinical case's facts (durations, how recent each measurement is) are taken on the matching date
         facts, on = load_case_facts_on(case, when)
-        result = match(facts, region=where.upper() if where else None, as_of=when or on)
+        result = match(facts, region=where, as_of=when or on)
         _emit(result.model_dump_json(indent=2) if chosen is OutputFormat.JSON else render_matches(result, show_all),
               output)
 
@@ -207,7 +201,7 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
     def k_therapies(
         gene: str | None = typer.Option(None, "--gene", help="Only therapies targeting this gene."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
-                                                help="Show the status in this jurisdiction only (US, EU, UK, ...)."),
+                                                help="Show the status in this jurisdiction only (US, EU, EEA, UK, ...)."),
         fmt: str | None = format_option(),
         output: Path | None = output_option("the list"),
     ) -> None:
@@ -216,18 +210,18 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
 
         from charcot.knowledge import get_knowledge
         from charcot.knowledge.schema.therapies import Record
-        from charcot.therapy.matching import status_in_region
+        from charcot.therapy.jurisdictions import Undecided, jurisdictions, status_in
 
         chosen = resolve_format(fmt, output)
         kb = get_knowledge()
         therapies = kb.typed("therapies", Record)
         symbol = _target_gene(kb, gene, {g.upper() for t in therapies for g in t.target_genes})
-        known_regions = sorted({e.region for t in therapies for e in t.regulatory})
-        if jurisdiction is not None and jurisdiction.upper() not in known_regions:
+        known = jurisdictions(kb)
+        if jurisdiction is not None and jurisdiction.strip().upper() not in known:
             from charcot.errors import InputError
 
             raise InputError(f"jurisdiction {jurisdiction!r} has no regulatory record in the knowledge base",
-                             hint="one of: " + ", ".join(known_regions))
+                             hint="one of: " + ", ".join(known))
         items = [t for t in therapies if symbol is None or symbol in {g.upper() for g in t.target_genes}]
         when = kb.meta.snapshot_date
         if chosen is OutputFormat.JSON:
@@ -240,9 +234,13 @@ def register_knowledge(knowledge_app: typer.Typer) -> None:
                          f"targets {', '.join(t.target_genes) or '-'}; "
                          f"mechanisms {', '.join(m.mechanism for m in t.mechanisms)}")
             lines.append(f"  status: {_words(t.development_status)}; evidence: {t.evidence_level}")
-            regions = [jurisdiction.upper()] if jurisdiction else sorted({e.region for e in t.regulatory})
+            # one jurisdiction: read as the matching reads it (the EEA takes the EU's centralised decisions only)
+            regions = [jurisdiction.strip().upper()] if jurisdiction else sorted({e.region for e in t.regulatory})
             for r in regions:
-                s = status_in_region(t.regulatory, r, when)
+                s = status_in(known[r], t.regulatory, when)
+                if isinstance(s, Undecided):
+                    lines.append(f"  {r}: cannot tell: {s.reason}")
+                    continue
                 lines.append(f"  {r}: " + (f"{_words(s.status)} {s.date or '(date not recorded)'}{_unv(s.unverified)}" if s
                                            else "no record in charcot"))
         _emit("\n".join(lines) or f"no therapy in the knowledge base targets {symbol}", output)

@@ -240,10 +240,14 @@ _MEASURED_ON = {CriterionKind.ALSFRS_R: "alsfrs_r_date", CriterionKind.FVC: "fvc
                 CriterionKind.NFL: "nfl_date", CriterionKind.PROGRESSION_RATE: "alsfrs_r_date"}
 
 
-def _stale(c: Criterion, facts: PatientFacts, on: date | None) -> str | None:
-    """Why the patient's value for ``c`` cannot be used on ``on`` (measured too long before, or after it)."""
+def _stale(c: Criterion, facts: PatientFacts, on: date | None, reading: tuple[date | None] | None = None) -> str | None:
+    """Why the patient's value for ``c`` cannot be used on ``on`` (measured too long before, or after it);
+    ``reading`` holds the measurement date to judge instead of the one the facts hold for the criterion's kind."""
     attr = _MEASURED_ON.get(c.kind)
-    measured = getattr(facts.clinical, attr) if attr and on is not None else None
+    if reading is not None:
+        measured = reading[0]
+    else:
+        measured = getattr(facts.clinical, attr) if attr and on is not None else None
     if measured is None or on is None:
         return None
     if measured > on:
@@ -254,12 +258,65 @@ def _stale(c: Criterion, facts: PatientFacts, on: date | None) -> str | None:
     return None
 
 
-def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None) -> CriterionResult:
+#: The two vital capacities of the patient facts: (value field, date field, words).
+_VITAL_CAPACITY = {"forced": ("fvc_percent", "fvc_date", "FVC (% predicted)"),
+                   "slow": ("svc_percent", "svc_date", "slow vital capacity (SVC, % predicted)")}
+_VC_NAME = {"forced": "forced vital capacity (FVC)", "slow": "slow vital capacity (SVC)"}
+_VC_SHORT = {"forced": "FVC", "slow": "SVC"}
+
+
+def _vital_capacity(c: Criterion, facts: PatientFacts, on: date | None) -> CriterionResult:
+    """A criterion on vital capacity, read from the kind the criterion is stated on. FVC and slow VC are different
+    measurements: a slow VC reached the FVC criteria as if it were an FVC. A kind the criterion does not accept
+    (by the knowledge base's cited record) is never read for it: the criterion is unknown, saying what to measure."""
+    accepted = c.vital_capacities
+    clin = facts.clinical
+    readings = {kind: (getattr(clin, value), getattr(clin, when), label)
+                for kind, (value, when, label) in _VITAL_CAPACITY.items()}
+    usable = [(kind, *readings[kind]) for kind in accepted if readings[kind][0] is not None]
+    if usable:
+        # a recent value before a stale one, then the latest (undated facts are the current ones), then the kind
+        # the protocol itself names first
+        def rank(item: tuple[str, float, date | None, str]) -> tuple[bool, date, int]:
+            kind, _, when, _ = item
+            return (_stale(c, facts, on, (when,)) is None, when or date.max, -accepted.index(kind))
+
+        _, value, when, label = max(usable, key=rank)
+        result = _numeric(c, facts, on, reading=(value, label, when))
+        unread = [k for k in _VITAL_CAPACITY if k not in accepted and readings[k][0] is not None]
+        if result.status is CriterionStatus.UNKNOWN and unread:
+            result.reason += (f" (the record's {_VC_NAME[unread[0]]} is not read: this criterion is on "
+                              f"{' or '.join(_VC_NAME[k] for k in accepted)})")
+        return result
+    wanted = " or ".join(_VC_NAME[k] for k in accepted)
+    measure = " or ".join(_VC_SHORT[k] for k in accepted)
+    bound = f"{_bound_text(c)}{f' {c.unit}' if c.unit else ''}"
+    other = next((k for k in _VITAL_CAPACITY if readings[k][0] is not None), None)
+    if other is not None:
+        value, when, _ = readings[other]
+        dated = f" on {when.isoformat()}" if when else ""
+        return _result(c, CriterionStatus.UNKNOWN,
+                       f"the record has a {_VC_NAME[other].split(' (')[0]} ({_VC_SHORT[other]} {value:g}% predicted"
+                       f"{dated}); this criterion is on {wanted}, and charcot's knowledge base does not record that "
+                       f"it accepts a {_VC_NAME[other].split(' (')[0]}: measure {measure} (needs {bound})",
+                       missing=_VITAL_CAPACITY[accepted[0]][2])
+    return _result(c, CriterionStatus.UNKNOWN, f"{_VITAL_CAPACITY[accepted[0]][2]} not given; needs {bound}",
+                   missing=_VITAL_CAPACITY[accepted[0]][2])
+
+
+def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None,
+             reading: tuple[float, str, date | None] | None = None) -> CriterionResult:
+    """A numeric criterion; ``reading`` (value, words, measurement date) gives the patient value when the criterion's
+    kind does not name a single fact (a vital capacity of the kind it accepts)."""
     _, label = _NUMERIC_FACT[c.kind]
     value, how = _fact(c, facts)
+    measured: tuple[date | None] | None = None
+    if reading is not None:
+        value, label, when = reading
+        how, measured = "", (when,)
     bound = _bound_text(c)
     unit = f" {c.unit}" if c.unit else ""
-    stale = _stale(c, facts, on) if value is not None else None
+    stale = _stale(c, facts, on, measured) if value is not None else None
     if stale is not None:
         return _result(c, CriterionStatus.UNKNOWN, f"{label} {value:g}{how} was {stale}; needs {bound}{unit} "
                                                    "measured recently: re-measure", missing=f"a recent {label}")
@@ -353,6 +410,8 @@ def evaluate(criterion: Criterion, facts: PatientFacts, on: date | None = None) 
         return _symptom(criterion, facts)
     if kind is CriterionKind.NO_DEMENTIA:
         return _no_dementia(criterion, facts)
+    if kind is CriterionKind.FVC:
+        return _vital_capacity(criterion, facts, on)
     return _numeric(criterion, facts, on)
 
 

@@ -9,12 +9,27 @@ from datetime import date
 
 from charcot.knowledge import Knowledge, get_knowledge
 from charcot.knowledge.schema.mechanisms import Record as Mechanism
-from charcot.knowledge.schema.therapies import REGIONS, CriterionKind, RegulatoryEvent, RegulatoryStatus
+from charcot.knowledge.schema.therapies import (
+    REGIONS,
+    CriterionKind,
+    RegulatoryEvent,
+    RegulatoryStatus,
+    partial_date_end,
+    partial_date_start,
+)
 from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
 from charcot.knowledge.schema.trials import StudyKind
 from charcot.model import AcmgClass, Confidence
 from charcot.therapy.criteria import _RANK, at_least, combine, evaluate, undecided_genes
+from charcot.therapy.jurisdictions import (
+    Jurisdiction,
+    Undecided,
+    events_in,
+    for_country,
+    jurisdictions,
+    status_in,
+)
 from charcot.therapy.model import (
     CriterionResult,
     CriterionStatus,
@@ -27,33 +42,12 @@ from charcot.therapy.model import (
     Verdict,
 )
 
-#: EU member states (ISO 3166-1 alpha-2) for mapping a country to the centralised EU procedure.
-EU_COUNTRIES = frozenset(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "HU"])
-_COUNTRY_REGION = {"US": "US", "GB": "UK", "UK": "UK", "JP": "JP", "CA": "CA", "KR": "KR", "CH": "CH"}
 
-
-def region_for(country: str | None) -> str | None:
-    if not country:
-        return None
-    code = country.strip().upper()
-    if code in EU_COUNTRIES:
-        return "EU"
-    return _COUNTRY_REGION.get(code)
-
-
-def partial_date_start(text: str) -> date:
-    parts = [int(p) for p in text.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def partial_date_end(text: str) -> date:
-    """The last day a partial date ('2025', '2025-09') can mean: a status dated so is at least this recent."""
-    import calendar
-
-    parts = [int(p) for p in text.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
+def region_for(country: str | None, kb: Knowledge | None = None) -> str | None:
+    """The jurisdiction code of a country (ISO 3166-1 alpha-2, or another code in use for it such as EL for
+    Greece), from the knowledge base's cited jurisdictions; None when no jurisdiction holds it."""
+    found = for_country(country, kb)
+    return found.id if found is not None else None
 
 
 #: An open trial status not confirmed within this many days of the matching date is not taken as open: the
@@ -193,7 +187,8 @@ def _explain(therapy: Therapy, mechanisms: dict[str, Mechanism], facts: PatientF
     return out
 
 
-def _availability(therapy: Therapy, region: str | None, as_of: date, country: str | None = None) -> CriterionResult:
+def _availability(therapy: Therapy, jurisdiction: Jurisdiction | None, as_of: date,
+                  country: str | None = None) -> CriterionResult:
     sources = sorted({s for e in therapy.regulatory for s in e.sources}) or list(therapy.sources)
     approved_anywhere = any(e.status.available for e in therapy.regulatory
                             if e.date is None or partial_date_start(e.date) <= as_of)
@@ -211,7 +206,7 @@ def _availability(therapy: Therapy, region: str | None, as_of: date, country: st
         return CriterionResult(**base, status=CriterionStatus.FAILED,
                                reason=f"not approved for ALS in any region; development status: "
                                       f"{therapy.development_status.replace('_', ' ')}{when}")
-    if region is None:
+    if jurisdiction is None:
         # marketed somewhere on ``as_of``? each region's latest event decides: an approval later withdrawn (Relyvrio,
         # 2024) makes it unavailable whatever the patient's region, so the missing region decides nothing
         latest = [s for r in sorted({e.region for e in therapy.regulatory})
@@ -224,26 +219,31 @@ def _availability(therapy: Therapy, region: str | None, as_of: date, country: st
         if country:  # given, but no jurisdiction charcot holds records for: not "not given"
             return CriterionResult(**base, status=CriterionStatus.UNKNOWN,
                                    reason=f"the patient's country ({country.strip().upper()}) is not one of the "
-                                          f"jurisdictions charcot holds regulatory records for ({', '.join(REGIONS)})",
+                                          f"jurisdictions charcot holds regulatory records for ({', '.join(jurisdictions())})",
                                    missing=f"regulatory status in {country.strip().upper()} (not in the knowledge base)")
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN, reason="the patient's country/region was not given",
                                missing="country or region")
-    status = status_in_region(therapy.regulatory, region, as_of)
-    here_later = sorted((e for e in later if e.region == region), key=_sort_key)
+    region, name = jurisdiction.id, jurisdiction.name
+    status = status_in(jurisdiction, therapy.regulatory, as_of)
+    if isinstance(status, Undecided):
+        return CriterionResult(**{**base, "sources": status.sources}, status=CriterionStatus.UNKNOWN,
+                               reason=f"{name}: {status.reason}", missing=f"regulatory status in {region} ({name})")
+    here_later = sorted((e for e in events_in(jurisdiction, therapy.regulatory) if e.status.available
+                         and e.date is not None and partial_date_start(e.date) > as_of), key=_sort_key)
     if status is None and here_later:
         # the region's record starts with a later approval: on this date the therapy was not yet marketed there,
         # which charcot does know (not 'no regulatory record')
         first = here_later[0]
         return CriterionResult(**{**base, "sources": sorted(first.sources) or base["sources"]},
                                status=CriterionStatus.FAILED,
-                               reason=f"{REGIONS.get(region, region)}: not yet approved on {as_of.isoformat()} "
+                               reason=f"{name}: not yet approved on {as_of.isoformat()} "
                                       f"({first.status.value.replace('_', ' ')} on {first.date})")
     if status is None:
         return CriterionResult(**base, status=CriterionStatus.UNKNOWN,
-                               reason=f"charcot has no regulatory record for {therapy.name} in {REGIONS.get(region, region)}",
+                               reason=f"charcot has no regulatory record for {therapy.name} in {name}",
                                missing=f"regulatory status in {region} (not in the knowledge base)")
     when = f" on {status.date}" if status.date else ""
-    text = f"{REGIONS.get(region, region)}: {status.status.replace('_', ' ')}{when}"
+    text = f"{name}: {status.status.replace('_', ' ')}{when}"
     if status.unverified:
         text += " (unverified)"
     return CriterionResult(**{**base, "sources": status.sources}, status=CriterionStatus.MET if status.available else CriterionStatus.FAILED,
@@ -266,10 +266,10 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
     return text, failed, missing
 
 
-def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_of: date,
+def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdiction | None, as_of: date,
                   mechanisms: dict[str, Mechanism], gene_roles: dict[str, str]) -> TherapyMatch:
     results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
-    results.append(_availability(therapy, region, as_of, facts.clinical.country))
+    results.append(_availability(therapy, jurisdiction, as_of, facts.clinical.country))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
     genes = patient_genes(facts, gene_roles=gene_roles)
@@ -280,6 +280,11 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, region: str | None, as_
     relevant = bool(targets & _concerning(facts, genes)) if targets else \
         therapy.label is not None and not gene_failed
     regions = [s for r in REGIONS if (s := status_in_region(therapy.regulatory, r, as_of)) is not None]
+    if jurisdiction is not None and jurisdiction.id not in REGIONS:
+        # a jurisdiction that reads part of a region's records (the EEA outside the EU): its own status, when decided
+        derived = status_in(jurisdiction, therapy.regulatory, as_of)
+        if isinstance(derived, RegionStatus):
+            regions.append(derived)
     notes = []
     for r in regions:
         if r.status in (RegulatoryStatus.WITHDRAWN, RegulatoryStatus.REFUSED, RegulatoryStatus.APPLICATION_WITHDRAWN):
@@ -423,11 +428,14 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
 
     kb = kb or get_knowledge()
     when = as_of or kb.meta.snapshot_date
-    if region is not None and region not in REGIONS:
-        from charcot.errors import InputError
+    known = jurisdictions(kb)
+    for given in (region, facts.clinical.region):
+        if given is not None and given not in known:
+            from charcot.errors import InputError
 
-        raise InputError(f"unknown region {region!r}", hint=f"use one of {', '.join(REGIONS)}")
-    chosen = region or facts.clinical.region or region_for(facts.clinical.country)
+            raise InputError(f"unknown region {given!r}", hint=f"use one of {', '.join(known)}")
+    chosen = region or facts.clinical.region or region_for(facts.clinical.country, kb)
+    jurisdiction = known.get(chosen) if chosen else None
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
@@ -439,7 +447,7 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     repeat_genes = {locus.gene.upper() for locus in kb.typed("repeats", Locus)}
     gene_roles = {g.symbol.upper(): g.role.value + ("+repeat" if g.symbol.upper() in repeat_genes else "")
                   for g in kb.genes}
-    t_matches = [match_therapy(t, facts, chosen, when, mechanisms, gene_roles)
+    t_matches = [match_therapy(t, facts, jurisdiction, when, mechanisms, gene_roles)
                  for t in therapies.values() if t.disease == "ALS"]
     # Trial records hold one dated status snapshot (no history), so for trials ``as_of`` only dates the patient's
     # measurements (a value measured long before it is not used).

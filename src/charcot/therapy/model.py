@@ -15,7 +15,7 @@ Example (YAML accepted by ``charcot therapies CASE``)::
       age: 54
       region: EU            # or country: DE
       alsfrs_r: 41
-      fvc_percent: 88
+      fvc_percent: 88       # forced vital capacity; a slow one is svc_percent
       disease_duration_months: 14
 """
 
@@ -101,8 +101,17 @@ class Clinical(UserRecord):
     # before the FVC value, so that its validator can read it
     fvc_percent_confirmed: bool = Field(
         default=False, description="fvc_percent is below 10 and really is a percentage of predicted (not litres)")
-    fvc_percent: float | None = Field(default=None, description="FVC, % predicted (10-200; below 10 only confirmed)")
+    fvc_percent: float | None = Field(
+        default=None, description="forced vital capacity (FVC), % predicted (10-200; below 10 only confirmed); a slow "
+                                  "vital capacity goes in svc_percent")
     fvc_date: date | None = Field(default=None, description="when fvc_percent was measured")
+    # a slow vital capacity is another measurement: a criterion stated on FVC reads it only where the knowledge base
+    # cites that the criterion accepts it (``Criterion.vital_capacity``)
+    svc_percent_confirmed: bool = Field(
+        default=False, description="svc_percent is below 10 and really is a percentage of predicted (not litres)")
+    svc_percent: float | None = Field(
+        default=None, description="slow vital capacity (SVC), % predicted (10-200; below 10 only confirmed)")
+    svc_date: date | None = Field(default=None, description="when svc_percent was measured")
     el_escorial: Literal["definite", "probable", "probable_laboratory_supported", "possible", "not_met"] | None = Field(
         default=None, description="revised El Escorial category (at diagnosis, else from the recorded examination)")
     disease_duration_months: float | None = Field(default=None, ge=0, description="months since symptom onset")
@@ -129,19 +138,21 @@ class Clinical(UserRecord):
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
         "a symptom not listed is unknown")
 
-    @field_validator("alsfrs_r_date", "fvc_date", "nfl_date", mode="before")
+    @field_validator("alsfrs_r_date", "fvc_date", "svc_date", "nfl_date", mode="before")
     @classmethod
     def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
         from charcot.clinical.model import dates_as_written  # one rule with the clinical record
 
         return dates_as_written(cls, value, info)
 
-    @field_validator("fvc_percent")
+    @field_validator("fvc_percent", "svc_percent")
     @classmethod
     def _fvc_is_a_percentage(cls, value: float | None, info: ValidationInfo) -> float | None:
         if value is not None:
-            problem = fvc_percent_problem(value, confirmed=bool(info.data.get("fvc_percent_confirmed")),
-                                          how_to_confirm="add fvc_percent_confirmed: true next to fvc_percent")
+            name = info.field_name or "fvc_percent"
+            problem = fvc_percent_problem(value, confirmed=bool(info.data.get(f"{name}_confirmed")),
+                                          how_to_confirm=f"add {name}_confirmed: true next to {name}",
+                                          what="SVC" if name == "svc_percent" else "FVC")
             if problem:
                 raise ValueError(problem)
         return value

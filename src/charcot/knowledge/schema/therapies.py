@@ -8,6 +8,7 @@ The ``Criterion`` and ``RegulatoryEvent`` models are shared with trials.py; the 
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,6 +22,21 @@ if TYPE_CHECKING:
 
 #: ISO-like dates with the precision the source gives: "2023-04-25", "2024-06" or "1995".
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def partial_date_start(text: str) -> date:
+    """The first day a partial date ('2025', '2025-09') can mean."""
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def partial_date_end(text: str) -> date:
+    """The last day a partial date ('2025', '2025-09') can mean: a status dated so is at least this recent."""
+    import calendar
+
+    parts = [int(p) for p in text.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    return date(year, month, parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1])
 
 #: Regions charcot records regulatory status for. EU = centralised EMA/EC procedure.
 REGIONS: dict[str, str] = {
@@ -55,6 +71,14 @@ class RegulatoryStatus(StrEnum):
                         RegulatoryStatus.CONDITIONAL_APPROVAL, RegulatoryStatus.EXCEPTIONAL_CIRCUMSTANCES)
 
 
+class Procedure(StrEnum):
+    """How an EU decision was taken: by the centralised procedure (EMA opinion, European Commission decision, valid
+    in every EU and EEA state) or by a national route (one member state, or several by mutual recognition)."""
+
+    CENTRALISED = "centralised"
+    NATIONAL = "national"
+
+
 class RegulatoryEvent(BaseModel):
     """One dated regulatory step in one region. The status in a region at a date is the latest
     event on or before that date."""
@@ -64,6 +88,10 @@ class RegulatoryEvent(BaseModel):
     region: str
     status: RegulatoryStatus
     date: str | None = Field(default=None, description="ISO date at the precision the source gives")
+    procedure: Procedure | None = Field(
+        default=None, description="EU events: the procedure the cited source names (centralised or national); not "
+                                  "given when the source does not say. Only a centralised decision applies in the "
+                                  "EEA states outside the EU (jurisdictions.yaml)")
     note: str | None = None
     sources: list[str] = Field(min_length=1)
     confidence: Confidence = Confidence.VERIFIED
@@ -74,6 +102,12 @@ class RegulatoryEvent(BaseModel):
         if value not in REGIONS:
             raise ValueError(f"unknown region {value!r}; use one of {', '.join(REGIONS)}")
         return value
+
+    @model_validator(mode="after")
+    def _procedure_in_the_eu(self) -> RegulatoryEvent:
+        if self.procedure is not None and self.region != "EU":
+            raise ValueError(f"procedure {self.procedure.value!r} is recorded for EU events only (region {self.region})")
+        return self
 
     @field_validator("date")
     @classmethod
@@ -139,6 +173,10 @@ class Criterion(BaseModel):
     unit: str | None = None
     sexes: list[str] = Field(default_factory=list)
     symptom: str | None = None  # key in PatientFacts.clinical.symptoms, e.g. "pseudobulbar_affect"
+    vital_capacity: list[Literal["forced", "slow"]] = Field(
+        default_factory=list, description="kind fvc: the vital capacities the criterion is stated on, the protocol's "
+        "own first (forced: FVC, slow: SVC); empty: FVC only. A slow vital capacity is read only for a criterion whose "
+        "cited sources say it accepts one")
     blocking: bool = True
     applies_to: str = "enrolment"
     outside_range: Literal["failed", "review"] = Field(
@@ -166,7 +204,19 @@ class Criterion(BaseModel):
             raise ValueError(f"criterion {self.id}: outside_range 'review' needs a numeric kind and a 'review_note'")
         if kind is CriterionKind.SEX and not self.sexes:
             raise ValueError(f"criterion {self.id}: kind sex needs 'sexes'")
+        if self.vital_capacity and kind is not CriterionKind.FVC:
+            raise ValueError(f"criterion {self.id}: 'vital_capacity' belongs to kind fvc only")
+        if len(set(self.vital_capacity)) != len(self.vital_capacity):
+            raise ValueError(f"criterion {self.id}: 'vital_capacity' names a kind twice")
+        if self.vital_capacity != [] and not self.sources:
+            # which vital capacity a protocol measures is a fact of the protocol: it is cited, never assumed
+            raise ValueError(f"criterion {self.id}: 'vital_capacity' needs the sources that state it")
         return self
+
+    @property
+    def vital_capacities(self) -> tuple[str, ...]:
+        """Kind fvc: the vital capacities the criterion reads, the protocol's own first (FVC when none is named)."""
+        return tuple(self.vital_capacity) or ("forced",)
 
 
 class MechanismLink(BaseModel):
