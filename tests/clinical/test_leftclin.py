@@ -15,25 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
+from clinical.casefiles import assert_refused, edited_case
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "clinical"
 EXAMPLE = DATA / "example_case.yaml"
 PHENOPACKET = DATA / "example_phenopacket.json"
 KG_PER_LB = 0.45359237
-
-
-def _write(tmp_path: Path, change: Any) -> Path:
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    change(raw)
-    case = tmp_path / "case.yaml"
-    case.write_text(yaml.safe_dump(raw, sort_keys=False))
-    return case
-
-
-def _refused(r: Any, *words: str) -> None:
-    assert r.code == 2, r.stdout
-    assert r.stderr.startswith("charcot: error:") and "Traceback" not in r.stderr
-    for word in words:
-        assert word in r.stderr, r.stderr
 
 
 def _in_pounds(kg: float) -> float:
@@ -48,8 +35,8 @@ def test_a_weight_in_pounds_between_visits_is_refused(run_cli: Any, tmp_path: Pa
     def change(raw: dict[str, Any]) -> None:
         raw["visits"][2]["weight_kg"] = _in_pounds(raw["visits"][2]["weight_kg"])
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
-    _refused(r, "visits.3.weight_kg", "2025-05-20", "pounds", "169.8 lb = 77.0 kg", "weight_confirmed")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
+    assert_refused(r, "visits.3.weight_kg", "2025-05-20", "pounds", "169.8 lb = 77.0 kg", "weight_confirmed")
 
 
 def test_a_premorbid_weight_in_pounds_does_not_make_a_weight_loss(run_cli: Any, tmp_path: Path) -> None:
@@ -58,8 +45,8 @@ def test_a_premorbid_weight_in_pounds_does_not_make_a_weight_loss(run_cli: Any, 
     def change(raw: dict[str, Any]) -> None:
         raw["premorbid_weight_kg"] = _in_pounds(raw["premorbid_weight_kg"])
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
-    _refused(r, "premorbid_weight_kg", "180.8 lb = 82.0 kg", "loss of 55%")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
+    assert_refused(r, "premorbid_weight_kg", "180.8 lb = 82.0 kg", "loss of 55%")
 
 
 def test_visits_all_in_pounds_beside_a_premorbid_weight_in_kg_are_refused(run_cli: Any, tmp_path: Path) -> None:
@@ -68,7 +55,7 @@ def test_visits_all_in_pounds_beside_a_premorbid_weight_in_kg_are_refused(run_cl
         for visit in raw["visits"]:
             visit["weight_kg"] = _in_pounds(visit["weight_kg"])
 
-    _refused(run_cli("clinical", _write(tmp_path, change)), "visits.1.weight_kg", "2024-11-05", "pounds")
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), "visits.1.weight_kg", "2024-11-05", "pounds")
 
 
 @pytest.mark.parametrize(("weight", "height", "words"), [
@@ -82,8 +69,8 @@ def test_a_weight_giving_an_impossible_bmi_is_refused(run_cli: Any, tmp_path: Pa
     def change(raw: dict[str, Any]) -> None:
         raw["visits"][1].update(weight_kg=weight, height_m=height)
 
-    r = run_cli("clinical", _write(tmp_path, change))
-    _refused(r, "visits.2.weight_kg", words, "pounds", "typing error", "7-190")
+    r = run_cli("clinical", edited_case(tmp_path, change))
+    assert_refused(r, "visits.2.weight_kg", words, "pounds", "typing error", "7-190")
 
 
 def test_a_weight_written_in_pounds_is_converted_for_the_user(run_cli: Any, tmp_path: Path) -> None:
@@ -92,13 +79,13 @@ def test_a_weight_written_in_pounds_is_converted_for_the_user(run_cli: Any, tmp_
     def pounds(raw: dict[str, Any]) -> None:
         raw["visits"][1]["weight_kg"] = "174 lb"
 
-    _refused(run_cli("clinical", _write(tmp_path, pounds)), "visits.2.weight_kg", "in pounds", "78.9 kg",
+    assert_refused(run_cli("clinical", edited_case(tmp_path, pounds)), "visits.2.weight_kg", "in pounds", "78.9 kg",
              "weight_kg: 78.9")
 
     def kilograms(raw: dict[str, Any]) -> None:
         raw["visits"][1]["weight_kg"] = "79 kg"
 
-    assert run_cli("clinical", _write(tmp_path, kilograms)).code == 0
+    assert run_cli("clinical", edited_case(tmp_path, kilograms)).code == 0
 
 
 def test_a_confirmed_weight_change_is_read(run_cli: Any, tmp_path: Path) -> None:
@@ -113,7 +100,7 @@ def test_a_confirmed_weight_change_is_read(run_cli: Any, tmp_path: Path) -> None
         raw["visits"][2].update(weight_kg=169.8, weight_confirmed=True)
         raw["visits"] = raw["visits"][:3]
 
-    assert run_cli("clinical", _write(tmp_path, change)).code == 0
+    assert run_cli("clinical", edited_case(tmp_path, change)).code == 0
 
 
 def _phenopacket(tmp_path: Path, measurements: list[dict[str, Any]]) -> Path:
@@ -150,7 +137,7 @@ def test_a_phenopacket_weight_in_an_unknown_unit_is_refused(run_cli: Any, tmp_pa
     """A weight in stone. Before: read as kilograms (9.5 kg). Now refused, naming the measurement."""
     path = _phenopacket(tmp_path, [_measurement("weight_kg", 9.5, "2025-03-10", {"id": "UCUM:[stone_av]",
                                                                                  "label": "stone"})])
-    _refused(run_cli("clinical", path), "CHARCOT:weight_kg at 2025-03-10", "stone", "kilograms")
+    assert_refused(run_cli("clinical", path), "CHARCOT:weight_kg at 2025-03-10", "stone", "kilograms")
 
 
 # ------------------------------------------------------------------------------------------ slow vital capacity
@@ -177,7 +164,7 @@ def test_a_slow_vital_capacity_above_an_fvc_threshold_does_not_make_a_niv_rule_n
         _slow(raw, 3, 62)
         raw["visits"][3].pop("snip_cmh2o")
 
-    cms = _care(run_cli("clinical", _write(tmp_path, change), "--format", "json"))["cms_medicare_rad"]
+    cms = _care(run_cli("clinical", edited_case(tmp_path, change), "--format", "json"))["cms_medicare_rad"]
     assert cms["status"] == "insufficient_data", cms
     assert any("slow vital capacity of 62%" in m and "measure FVC" in m for m in cms["missing_data"]), cms
 
@@ -189,7 +176,7 @@ def test_a_slow_vital_capacity_below_an_fvc_threshold_is_named(run_cli: Any, tmp
     def change(raw: dict[str, Any]) -> None:
         _slow(raw, 4, 48)
 
-    alerts = _care(run_cli("clinical", _write(tmp_path, change), "--format", "json"))
+    alerts = _care(run_cli("clinical", edited_case(tmp_path, change), "--format", "json"))
     cms = alerts["cms_medicare_rad"]
     assert cms["status"] == "criteria_met"
     assert any("read from a slow vital capacity of 48%" in f for f in cms["fired"]), cms
@@ -205,7 +192,7 @@ def test_the_prognosis_says_which_vital_capacity_it_read(run_cli: Any, tmp_path:
         _slow(raw, 0, 92)
         raw["visits"][0].pop("fvc_reference_equation")
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
     assert r.code == 0, r.stderr
     caveats = json.loads(r.stdout)["tricals"]["caveats"]
     assert any("slow vital capacity (SVC) 92% predicted on 2024-11-05" in c and "slow or a forced" in c
@@ -222,7 +209,7 @@ def test_a_phenopacket_slow_vital_capacity_is_read_as_slow(run_cli: Any, tmp_pat
     visit = next(v for v in load_case(path).visits if v.date == dt.date(2025, 9, 1))
     assert (visit.fvc_percent_predicted, visit.fvc_kind.value) == (70, "slow")
     both = _phenopacket(tmp_path, [_measurement("svc_percent_predicted", 84, "2025-03-10", None)])
-    _refused(run_cli("clinical", both), "FVC and a slow vital capacity are both measured at 2025-03-10")
+    assert_refused(run_cli("clinical", both), "FVC and a slow vital capacity are both measured at 2025-03-10")
 
 
 def test_an_fvc_reads_as_before(run_cli: Any) -> None:

@@ -11,24 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from clinical.casefiles import assert_refused, edited_case
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "clinical" / "example_case.yaml"
-
-
-def _write(tmp_path: Path, change: Any) -> Path:
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    change(raw)
-    case = tmp_path / "case.yaml"
-    case.write_text(yaml.safe_dump(raw, sort_keys=False))
-    return case
-
-
-def _refused(r: Any, *words: str) -> None:
-    assert r.code == 2, r.stdout
-    assert r.stderr.startswith("charcot: error:") and "Traceback" not in r.stderr
-    for word in words:
-        assert word in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -46,8 +32,8 @@ def test_a_number_is_not_read_as_a_date(run_cli: Any, tmp_path: Path, field: tup
             target = target[key]
         target[field[-1]] = value
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
-    _refused(r, "is a number, not a date", "YYYY-MM-DD", ".".join(str(k + 1 if isinstance(k, int) else k)
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
+    assert_refused(r, "is a number, not a date", "YYYY-MM-DD", ".".join(str(k + 1 if isinstance(k, int) else k)
                                                                  for k in field))
 
 
@@ -56,7 +42,7 @@ def test_dates_as_written_still_read(run_cli: Any, tmp_path: Path) -> None:
     def change(raw: dict[str, Any]) -> None:
         raw["diagnosis"]["date"] = "2024-11-05"
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
     assert r.code == 0, r.stderr
     assert json.loads(r.stdout)["tricals"]["status"] == "assessed"
 
@@ -73,8 +59,8 @@ def test_other_dates_in_the_future_are_refused(run_cli: Any, tmp_path: Path, fie
             target = target[key]
         target[last] = dt.date(2099, 6, 10)
 
-    r = run_cli("clinical", _write(tmp_path, change))
-    _refused(r, field, "2099-06-10 is in the future")
+    r = run_cli("clinical", edited_case(tmp_path, change))
+    assert_refused(r, field, "2099-06-10 is in the future")
 
 
 @pytest.mark.parametrize(("field", "when", "words"), [
@@ -91,7 +77,7 @@ def test_examination_and_ecas_before_birth_are_refused(run_cli: Any, tmp_path: P
             target = target[key]
         target[last] = when
 
-    _refused(run_cli("clinical", _write(tmp_path, change)), field, words)
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), field, words)
 
 
 def test_ecas_after_death_is_refused(run_cli: Any, tmp_path: Path) -> None:
@@ -100,7 +86,7 @@ def test_ecas_after_death_is_refused(run_cli: Any, tmp_path: Path) -> None:
         raw["death_date"] = dt.date(2025, 12, 1)
         raw["cognition"]["ecas"]["date"] = dt.date(2026, 1, 5)
 
-    _refused(run_cli("clinical", _write(tmp_path, change)), "cognition.ecas.date", "after the death date")
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), "cognition.ecas.date", "after the death date")
 
 
 def test_an_examination_made_after_the_assessment_date_is_not_read(run_cli: Any) -> None:
@@ -139,7 +125,7 @@ def test_niv_rules_read_the_latest_measurements_not_only_the_last_visit(run_cli:
     def change(raw: dict[str, Any]) -> None:
         raw["visits"].append({"date": dt.date(2025, 11, 25), "weight_kg": 72.0, "height_m": 1.78})
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
     assert r.code == 0, r.stderr
     niv = _niv(json.loads(r.stdout))
     assert {key: alert["status"] for key, alert in niv.items()} == {
@@ -159,7 +145,7 @@ def test_an_old_normal_result_does_not_make_a_niv_rule_not_met(run_cli: Any, tmp
             for key in ("fvc_percent_predicted", "fvc_reference_equation", "snip_cmh2o"):
                 visit.pop(key, None)
 
-    r = run_cli("clinical", _write(tmp_path, change), "--format", "json")
+    r = run_cli("clinical", edited_case(tmp_path, change), "--format", "json")
     assert r.code == 0, r.stderr
     niv = _niv(json.loads(r.stdout))
     assert niv["cms_medicare_rad"]["status"] == "insufficient_data"
@@ -181,7 +167,7 @@ def test_a_misspelt_or_missing_field_is_named_in_words(run_cli: Any, tmp_path: P
     Before: pydantic's 'Extra inputs are not permitted' or 'Field required', and for 'regoin' the missing 'region'
     was reported first ("onset.region: Field required (and 1 more problem)"), hiding the typo. Now the unknown field
     is reported first, with the nearest known name and the fields allowed there."""
-    _refused(run_cli("clinical", _write(tmp_path, change)), field, words)
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), field, words)
 
 
 def test_the_table_states_units_and_scales(run_cli: Any) -> None:
@@ -207,7 +193,7 @@ def test_a_negative_inspiratory_pressure_says_how_to_write_it(run_cli: Any, tmp_
     def change(raw: dict[str, Any]) -> None:
         raw["visits"][2][field] = -58
 
-    _refused(run_cli("clinical", _write(tmp_path, change)), f"visits.3.{field}", f"{name} is recorded as a magnitude",
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), f"visits.3.{field}", f"{name} is recorded as a magnitude",
              "write 58")
 
 
@@ -223,7 +209,7 @@ def test_a_phenopacket_problem_names_the_measurement(run_cli: Any, tmp_path: Pat
     case = tmp_path / "packet.json"
     case.write_text(json.dumps(packet))
     r = run_cli("clinical", case)
-    _refused(r, f"measurements.{place} (CHARCOT:alsfrs_r_q3 at {when})", "less than or equal to 4")
+    assert_refused(r, f"measurements.{place} (CHARCOT:alsfrs_r_q3 at {when})", "less than or equal to 4")
     assert "visits.1" not in r.stderr
 
 
@@ -236,7 +222,7 @@ def test_an_old_weight_and_swallowing_score_do_not_make_the_gastrostomy_alert_no
     def change(raw: dict[str, Any]) -> None:
         raw["visits"] = raw["visits"][:2]
 
-    case = _write(tmp_path, change)
+    case = edited_case(tmp_path, change)
     r = run_cli("clinical", case, "--format", "json", "--assessment-date", "2025-11-18")
     assert r.code == 0, r.stderr
     alert = next(a for a in json.loads(r.stdout)["care_alerts"] if a["kind"] == "gastrostomy")
@@ -254,4 +240,4 @@ def test_an_onset_precision_written_by_the_user_is_refused(run_cli: Any, tmp_pat
     def change(raw: dict[str, Any]) -> None:
         raw["onset"] = {"date": dt.date(2024, 2, 15), "precision": "year", "region": "upper_limb"}
 
-    _refused(run_cli("clinical", _write(tmp_path, change)), "onset", "'precision' is not written")
+    assert_refused(run_cli("clinical", edited_case(tmp_path, change)), "onset", "'precision' is not written")

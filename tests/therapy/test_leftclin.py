@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from clinical.casefiles import edited_case
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "clinical" / "example_case.yaml"
 AB19001, HEALEY = "NCT03127267", "NCT04297683"
@@ -20,14 +20,6 @@ AB19001, HEALEY = "NCT03127267", "NCT04297683"
 def _criterion(result: dict[str, Any], item: str, criterion: str) -> dict[str, Any]:
     match = next(m for m in [*result["therapies"], *result["trials"]] if m["id"] == item)
     return next(c for c in match["criteria"] if c["id"] == criterion)
-
-
-def _record(tmp_path: Path, change: Any) -> Path:
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    change(raw)
-    path = tmp_path / "case.yaml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False))
-    return path
 
 
 def _facts(tmp_path: Path, clinical: str, name: str = "facts.yaml") -> Path:
@@ -59,7 +51,7 @@ def test_a_slow_vital_capacity_does_not_decide_an_fvc_criterion(run_cli: Any, tm
     """The demo's vital capacities recorded as slow, matched as of 2025-11-20. Before: AB19001's 'FVC at least 60%
     predicted' failed on the last one (48%) as if an FVC, and edaravone's FVC population criterion read it too. Now
     both are unknown, saying the record has a slow vital capacity and to measure FVC."""
-    result = _run(run_cli, _record(tmp_path, _all_slow), "--as-of", "2025-11-20")
+    result = _run(run_cli, edited_case(tmp_path, _all_slow), "--as-of", "2025-11-20")
     fvc = _criterion(result, AB19001, "fvc")
     assert fvc["status"] == "unknown", fvc
     assert "the record has a slow vital capacity (SVC 48% predicted on 2025-11-18)" in fvc["reason"]
@@ -72,7 +64,7 @@ def test_a_slow_vital_capacity_does_not_decide_an_fvc_criterion(run_cli: Any, tm
 def test_a_criterion_citing_a_slow_vital_capacity_reads_it(run_cli: Any, tmp_path: Path) -> None:
     """HEALEY's master protocol measures vital capacity as slow VC (the registry copy cited, S-CTgovHEALEY): the slow
     VC of 48% decides it, and the reason names it."""
-    healey = _criterion(_run(run_cli, _record(tmp_path, _all_slow), "--as-of", "2025-11-20"), HEALEY,
+    healey = _criterion(_run(run_cli, edited_case(tmp_path, _all_slow), "--as-of", "2025-11-20"), HEALEY,
                         "vital_capacity")
     assert healey["status"] == "failed", healey
     assert healey["reason"].startswith("slow vital capacity (SVC, % predicted) is 48; needs >= 50")
@@ -81,7 +73,7 @@ def test_a_criterion_citing_a_slow_vital_capacity_reads_it(run_cli: Any, tmp_pat
 def test_a_recent_fvc_decides_beside_a_later_slow_vital_capacity(run_cli: Any, tmp_path: Path) -> None:
     """Only the last vital capacity (48%, 2025-11-18) slow: AB19001 reads the latest FVC, 66% of 2025-08-26 (within
     the 92 days a screening value may be old), and says so; HEALEY reads the slow VC, the later of its two."""
-    result = _run(run_cli, _record(tmp_path, _last_slow), "--as-of", "2025-11-20")
+    result = _run(run_cli, edited_case(tmp_path, _last_slow), "--as-of", "2025-11-20")
     assert _criterion(result, AB19001, "fvc")["reason"] == "FVC (% predicted) is 66; needs >= 60 % predicted"
     assert _criterion(result, HEALEY, "vital_capacity")["reason"].startswith("slow vital capacity (SVC, % predicted) "
                                                                            "is 48")
@@ -199,7 +191,7 @@ def test_the_record_country_the_facts_and_the_option_agree(run_cli: Any, tmp_pat
         return {m["id"]: (c["status"], c["reason"]) for m in result["therapies"] for c in m["criteria"]
                 if c["id"] == "approved_in_region"}
 
-    by_record = _run(run_cli, _record(tmp_path, norway))
+    by_record = _run(run_cli, edited_case(tmp_path, norway))
     by_option = _run(run_cli, EXAMPLE, "--jurisdiction", "EEA")
     by_facts = _run(run_cli, _facts(tmp_path, "  region: EEA\n"))
     assert by_record["region"] == by_option["region"] == by_facts["region"] == "EEA"
