@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
         session_hours: float = typer.Option(8.0, "--session-hours", help="Sign-ins expire after this many hours."),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF used for every case (the server's resource bundle)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF used for every case."),
+        no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF of every report and signed copy (faster)."),
         heartbeat_seconds: float = typer.Option(
             10.0, "--heartbeat-seconds", envvar="CHARCOT_HEARTBEAT_SECONDS",
             help="How often this server renews its entry in the database's server registry (several servers may "
@@ -144,6 +145,7 @@ def register(app: typer.Typer) -> None:
         settings = Settings(data_dir=data_dir, database_url=database_url, token=token,
                             max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, allowed_hosts=hosts,
                             tls=certfile is not None, session_hours=session_hours, clinvar=clinvar, gnomad=gnomad,
+                            pdf=not no_pdf,
                             heartbeat_seconds=heartbeat_seconds, heartbeat_expiry_seconds=heartbeat_expiry_seconds)
         application = create_app(settings)
         scheme = "https" if certfile else "http"
