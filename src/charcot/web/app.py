@@ -320,6 +320,10 @@ class Runner:
     def _new_pool(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=max(1, self.settings.workers), thread_name_prefix="charcot-report")
 
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
     def start(self) -> None:
         """A pool again after ``stop`` (an app served a second time, as tests do)."""
         if self._stopped:
@@ -516,7 +520,7 @@ def create_app(settings: Settings) -> FastAPI:
         """Take over what servers no longer running left on this database (never what a running server owns)."""
         # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a
         # clinic changes a leaked token, and the old token's sessions (administrator rights) must not outlive it.
-        found = store.recover(auth.TOKEN_USER.username)
+        found = store.recover(auth.TOKEN_USER.username, claim_runs=not runner.stopped)
         for case_id, version in found.released:
             store.audit("system", "return", case_id=case_id, patient=(store.get_case(case_id) or {}).get("patient"),
                         detail=f"the sign-off of version {version} was cut short by a server stop: back in review, "

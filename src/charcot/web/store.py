@@ -471,14 +471,15 @@ class Store:
                 reaped += int(getattr(done, "rowcount", 0) or 0)
         return reaped
 
-    def recover(self, token_user: str) -> Recovered:
+    def recover(self, token_user: str, *, claim_runs: bool = True) -> Recovered:
         """Take over what servers no longer running left (run at start and at every heartbeat): their sign-offs in
-        progress back in review, their queued and running builds to this server, their token sessions ended, their
-        half-received uploads removed; expired sessions purged. Nothing a live server owns is touched."""
+        progress back in review, their queued and running builds to this server (unless ``claim_runs`` is off: this
+        server is stopping), their token sessions ended, their half-received uploads removed; expired sessions purged.
+        Nothing a live server owns is touched."""
         found = Recovered(instances=self.reap_instances())
         live = self.live_instances()
         found.released = self.release_interrupted_signoffs(live)
-        found.runs = self.claim_interrupted_runs(live)
+        found.runs = self.claim_interrupted_runs(live) if claim_runs else []
         found.token_sessions = self.end_orphaned_sessions(token_user, live)
         found.expired_sessions = self.purge_expired_sessions()
         found.partial_files = self.clean_partial_uploads(live)
