@@ -38,9 +38,7 @@ from charcot.web import auth
 from charcot.web.store import (
     AMENDED,
     CASE_DONE,
-    CASE_FAILED,
     CASE_QUEUED,
-    CASE_RUNNING,
     DRAFT,
     FINAL,
     IN_REVIEW,
@@ -79,6 +77,8 @@ UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); 
 FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
 MAX_USER_NAME = 80
+DEFAULT_HEARTBEAT_SECONDS = 10.0
+DEFAULT_HEARTBEAT_EXPIRY_SECONDS = 60.0
 
 
 @dataclass
@@ -94,6 +94,11 @@ class Settings:
     session_hours: float = auth.SESSION_HOURS
     clinvar: Path | None = None  # the server's resource bundle, used for every case
     gnomad: Path | None = None
+    # Several servers may share one database: each renews its lease in ``server_instances`` every
+    # ``heartbeat_seconds``; one not renewed for ``heartbeat_expiry_seconds`` is taken for stopped (its sign-off in
+    # progress released, its builds taken over, its token sessions ended).
+    heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
+    heartbeat_expiry_seconds: float = DEFAULT_HEARTBEAT_EXPIRY_SECONDS
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -309,7 +314,26 @@ class Runner:
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
-        self.pool = ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="charcot-report")
+        self.pool = self._new_pool()
+        self._stopped = False
+
+    def _new_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=max(1, self.settings.workers), thread_name_prefix="charcot-report")
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def start(self) -> None:
+        """A pool again after ``stop`` (an app served a second time, as tests do)."""
+        if self._stopped:
+            self.pool, self._stopped = self._new_pool(), False
+
+    def stop(self) -> None:
+        """Finish the builds running now and drop the queued ones: they stay queued in the store under this server,
+        for the next server's recovery once this one is marked stopped."""
+        self._stopped = True
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, case_id: str) -> None:
         self.pool.submit(self.run, case_id)
@@ -322,10 +346,10 @@ class Runner:
         except CharcotError as exc:
             where = self._where(case_id, exc)
             message = (f"{where}: " if where else "") + exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-            self.store.set_status(case_id, CASE_FAILED, error=self._no_paths(case_id, message), progress="failed")
+            self.store.fail_run(case_id, self._no_paths(case_id, message))
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
-            self.store.set_status(case_id, CASE_FAILED, error=f"internal error ({type(exc).__name__})", progress="failed")
+            self.store.fail_run(case_id, f"internal error ({type(exc).__name__})")
             log.error("case %s failed: internal error %s", case_id, type(exc).__name__)
 
     def _where(self, case_id: str, exc: Any) -> str:
@@ -363,7 +387,9 @@ class Runner:
         case = self.store.get_case(case_id)
         if case is None:
             return
-        self.store.set_status(case_id, CASE_RUNNING, progress="starting")
+        if not self.store.start_run(case_id):  # finished, or taken over by another server that found this one stopped
+            log.info("case %s: not built here (no longer this server's build)", case_id)
+            return
         log.info("case %s: building report", case_id)
         files = {u["role"]: self.store.path_of(u["stored"]) for u in case["uploads"]}
         if "vcf" in files:
@@ -394,6 +420,9 @@ class Runner:
                     for v in report.clinical.visits],
             findings=_digest(report), summary=summary, report_id=report.header.report_id)
         if finished is None:
+            if self.store.get_case(case_id) is not None:  # taken over by another server: its build is recorded
+                log.warning("case %s: its build was taken over by another server; this build is not recorded", case_id)
+                return
             # deleted while the report was built: what this run wrote goes too (its patient is not recreated)
             self.store.remove_files([out])
             log.info("case %s was deleted while its report was built; the report was removed", case_id)
@@ -446,33 +475,106 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
 
 
+class Heartbeat:
+    """This server's entry in the instance registry, kept alive: every ``heartbeat_seconds`` the lease is renewed and
+    what stopped servers left is taken over (``recover``). A server found stopped by another one (its lease ran out:
+    it stopped answering) registers again: its earlier sign-offs, builds and token sessions were taken over."""
+
+    def __init__(self, store: Store, settings: Settings, recover: Callable[[], None]) -> None:
+        self.store, self.settings, self.recover = store, settings, recover
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._beat, name="charcot-heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=max(5.0, 2 * self.settings.heartbeat_seconds))
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.settings.heartbeat_seconds):
+            try:
+                if not self.store.heartbeat(self.settings.heartbeat_expiry_seconds):
+                    self.store.register_instance(self.settings.heartbeat_expiry_seconds)
+                    log.warning("this server was taken for stopped by another one (no heartbeat for %g s): its "
+                                "sign-offs in progress, builds and token sessions were taken over; registered again",
+                                self.settings.heartbeat_expiry_seconds)
+                self.recover()
+            except Exception as exc:  # the database may be away for a moment: the next beat tries again
+                log.error("heartbeat failed: %s", type(exc).__name__)
+
+
 def create_app(settings: Settings) -> FastAPI:
     store = Store(settings.data_dir, settings.database_url)
     store.migrate()
-    removed = store.clean_partial_uploads()
-    released = store.release_interrupted_signoffs()
-    for case_id, version in released:
-        store.audit("system", "return", case_id=case_id, patient=(store.get_case(case_id) or {}).get("patient"),
-                    detail=f"the sign-off of version {version} was cut short by a server stop: back in review, its "
-                           "unrecorded signed copy removed")
-    if released:
-        log.info("%d sign-off(s) interrupted by a stop put back in review", len(released))
-    if removed:
-        log.info("removed %d partial upload(s) left by an interrupted request", removed)
-    # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a
-    # clinic changes a leaked token, and the old token's sessions (administrator rights) must not outlive it.
-    if store.end_sessions_of(auth.TOKEN_USER.username):
-        log.info("sessions opened with the shared token ended (the token is checked again at sign-in)")
+    store.register_instance(settings.heartbeat_expiry_seconds)
     runner = Runner(store, settings)
+
+    def recover() -> None:
+        """Take over what servers no longer running left on this database (never what a running server owns)."""
+        # A session opened with the shared token lasts only while the server that checked it runs: a restart is how a
+        # clinic changes a leaked token, and the old token's sessions (administrator rights) must not outlive it.
+        found = store.recover(auth.TOKEN_USER.username, claim_runs=not runner.stopped)
+        for case_id, version in found.released:
+            store.audit("system", "return", case_id=case_id, patient=(store.get_case(case_id) or {}).get("patient"),
+                        detail=f"the sign-off of version {version} was cut short by a server stop: back in review, "
+                               "its unrecorded signed copy removed")
+        for case_id in found.runs:
+            runner.submit(case_id)
+        if found.released:
+            log.info("%d sign-off(s) interrupted by a server stop put back in review", len(found.released))
+        if found.runs:
+            log.info("%d build(s) interrupted by a server stop queued again here", len(found.runs))
+        if found.partial_files:
+            log.info("removed %d partial upload(s) left by an interrupted request", found.partial_files)
+        if found.token_sessions:
+            log.info("%d session(s) opened with the shared token on a stopped server ended", found.token_sessions)
+        if found.instances:
+            log.info("%d stopped server(s) removed from the registry", found.instances)
+
+    recover()
+    heartbeat = Heartbeat(store, settings, recover)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        import anyio.to_thread
+
+        if store.instance_id is None or not store.heartbeat(settings.heartbeat_expiry_seconds):
+            # served again after a stop (tests do): a new registration, and what the earlier one left taken over
+            store.register_instance(settings.heartbeat_expiry_seconds)
+            runner.start()
+            recover()
+        heartbeat.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(_stop_serving)
+
+    def _stop_serving() -> None:
+        # the builds running now finish under a live lease; then the registry says this server stopped, so another
+        # server (or the next start) takes over the queued builds at once
+        try:
+            runner.stop()
+        finally:
+            heartbeat.stop()
+            try:
+                store.stop_instance()
+            except Exception as exc:
+                log.error("could not mark this server stopped: %s", type(exc).__name__)
+
     templates = _templates()
     secret = auth.server_secret(store.data_dir)
     accounts = bool(settings.token) or store.has_users()
     throttle_user = auth.LoginThrottle(max_failures=5)
     throttle_addr = auth.LoginThrottle(max_failures=30)
-    app = FastAPI(title="charcot", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="charcot", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.runner, app.state.settings = store, runner, settings
-    for case_id in store.unfinished_cases():  # requeue work interrupted by a restart
-        runner.submit(case_id)
     reanalysis_job: dict[str, Any] = {}  # the running (or last) re-analysis of all cases, for the case list
 
     def who(request: Request) -> auth.Principal:
@@ -618,7 +720,8 @@ def create_app(settings: Settings) -> FastAPI:
             store.add_user("api-token", "admin", None, "API token holder")
         session_id = auth.new_session_id()
         expires = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=settings.session_hours)
-        store.create_session(auth.session_hash(session_id), user["username"], expires)
+        store.create_session(auth.session_hash(session_id), user["username"], expires,
+                             instance_id=store.instance_id if user["username"] == auth.TOKEN_USER.username else None)
         store.audit(user["username"], "login")
         resp = RedirectResponse("/", status_code=303)
         resp.headers.append("set-cookie", _cookie_header(session_id, settings, int(settings.session_hours * 3600)))
@@ -688,7 +791,8 @@ def create_app(settings: Settings) -> FastAPI:
         principal = need(request, "upload")
         try:
             form = await receive_form(request, store.partial_dir, settings.max_upload_bytes, tuple(FILE_FIELDS),
-                                      lambda fields: csrf_valid(request, fields.get(auth.CSRF_FIELD)))
+                                      lambda fields: csrf_valid(request, fields.get(auth.CSRF_FIELD)),
+                                      name_prefix=store.partial_name_prefix)
         except TooLarge as exc:
             raise HTTPException(413, f"{exc} upload is larger than the limit of {settings.max_upload_bytes} bytes") from None
         except CsrfMissing:
@@ -714,14 +818,20 @@ def create_app(settings: Settings) -> FastAPI:
             options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
                        "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
             # the name the case stores and shows, for the audit entry too (never the browser's '../' path); a
-            # deletion removing a stored file no case uses waits, or comes after this case uses it
-            with store.files_lock:
-                stored = {FILE_FIELDS[name]: (safe_filename(r.filename), store.adopt_upload(r.path, r.sha256, r.size,
-                                                                                           r.filename))
-                          for name, r in form.files.items()}
-                case_id = store.create_case(f.get("patient", "").strip()[:120], stored,
-                                            f.get("proband", "").strip()[:120] or None, terms,
-                                            created_by=principal.username, options=options)
+            # deletion removing a stored file no case uses waits, or comes after this case uses it. The wait is in a
+            # worker thread: on the event loop, a deletion holding the lock stalled every request of the server.
+            def adopt() -> tuple[dict[str, tuple[str, Any]], str]:
+                with store.files_lock:
+                    adopted = {FILE_FIELDS[name]: (safe_filename(r.filename),
+                                                   store.adopt_upload(r.path, r.sha256, r.size, r.filename))
+                               for name, r in form.files.items()}
+                    return adopted, store.create_case(f.get("patient", "").strip()[:120], adopted,
+                                                      f.get("proband", "").strip()[:120] or None, terms,
+                                                      created_by=principal.username, options=options)
+
+            import anyio.to_thread
+
+            stored, case_id = await anyio.to_thread.run_sync(adopt)
         except BaseException:
             form.discard()
             raise
@@ -895,17 +1005,23 @@ def create_app(settings: Settings) -> FastAPI:
             if not store.move_review(case_id, case["version"], IN_REVIEW, SIGNING):
                 raise HTTPException(409, "cannot sign off: the report is being signed off by someone else or has "
                                          "changed; reload the page")
+            # written aside and moved to signed/<case>/v<N>/ when recorded: a sign-off refused at the end never
+            # touches the signed copy another sign-off of that version may write or have recorded meanwhile
+            staged = store.staged_signed_dir(case_id, case["version"])
             try:
-                digest = await anyio.to_thread.run_sync(_freeze, case_id, case["version"], principal)
+                digest = await anyio.to_thread.run_sync(_freeze, case_id, principal, staged)
+                recorded = store.add_report_version(case_id, case["version"], author=case["created_by"],
+                                                    signed_by=principal.username, report_sha256=digest,
+                                                    report_id=case["report_id"], staged=staged)
             except BaseException:
                 store.move_review(case_id, case["version"], SIGNING, IN_REVIEW)
+                store.remove_files([staged])
                 raise
-            if not store.add_report_version(case_id, case["version"], author=case["created_by"],
-                                            signed_by=principal.username, report_sha256=digest,
-                                            report_id=case["report_id"]):
-                # deleted while the signed copy was written: that copy goes too (only its folder if the case is there)
+            if not recorded:
+                # deleted while the signed copy was written (its signed folder goes too), or released meanwhile by
+                # another server that found this one stopped: this copy goes
                 gone = store.get_case(case_id) is None
-                store.remove_files([store.signed_dir(case_id) if gone else store.signed_dir(case_id, case["version"])])
+                store.remove_files([store.signed_dir(case_id) if gone else staged])
                 raise HTTPException(409, "cannot sign off: the case was deleted while it was being signed off" if gone
                                     else "cannot sign off: the case changed while it was being signed off; reload the "
                                          "page")
@@ -927,10 +1043,10 @@ def create_app(settings: Settings) -> FastAPI:
                     patient=case["patient"], detail=detail)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
-    def _freeze(case_id: str, version: int, principal: auth.Principal) -> str:
-        """Write the signed report (its sign-off block filled: final, reviewer, role, date) to
-        ``signed/<case>/v<version>/``, outside the report folder a rebuild replaces; nothing rewrites it
-        afterwards. Returns the SHA-256 of its report.json."""
+    def _freeze(case_id: str, principal: auth.Principal, dst: Path) -> str:
+        """Write the signed report (its sign-off block filled: final, reviewer, role, date) to ``dst``, which
+        ``Store.add_report_version`` moves to ``signed/<case>/v<version>/`` (outside the report folder a rebuild
+        replaces); nothing rewrites it afterwards. Returns the SHA-256 of its report.json."""
         from charcot.report.build import sign
         from charcot.report.model import Report
         from charcot.report.write import write_report
@@ -938,7 +1054,6 @@ def create_app(settings: Settings) -> FastAPI:
         report = Report.model_validate_json((store.case_dir(case_id) / "report.json").read_text(encoding="utf-8"))
         report = sign(report, state="final", reviewer=principal.display_name,
                       role=auth.ROLES.get(principal.role, principal.role), on=date.today(), strict=True)
-        dst = store.signed_dir(case_id, version)
         dst.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_report(report, dst, pdf=settings.pdf)
         make_private(dst)

@@ -16,6 +16,7 @@ and a cross-origin ``Origin`` or ``Sec-Fetch-Site: cross-site`` is refused outri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -120,9 +121,17 @@ def server_secret(data_dir: Path) -> bytes:
     if not path.exists():
         import os
 
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(secrets.token_bytes(32))
+        # written whole under another name, then linked into place: two servers starting at once on one data folder
+        # both keep the first key (the second start failed, FileExistsError, or read the key before it was written)
+        tmp = path.with_name(f".secret.key.{os.getpid()}.{secrets.token_hex(8)}")
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path.read_bytes()
 
 

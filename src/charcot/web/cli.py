@@ -73,6 +73,15 @@ def register(app: typer.Typer) -> None:
         session_hours: float = typer.Option(8.0, "--session-hours", help="Sign-ins expire after this many hours."),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF used for every case (the server's resource bundle)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF used for every case."),
+        no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF of every report and signed copy (faster)."),
+        heartbeat_seconds: float = typer.Option(
+            10.0, "--heartbeat-seconds", envvar="CHARCOT_HEARTBEAT_SECONDS",
+            help="How often this server renews its entry in the database's server registry (several servers may "
+                 "share one database)."),
+        heartbeat_expiry_seconds: float = typer.Option(
+            60.0, "--heartbeat-expiry-seconds", envvar="CHARCOT_HEARTBEAT_EXPIRY_SECONDS",
+            help="A server not heard from for this long is taken for stopped: its sign-off in progress goes back in "
+                 "review, its queued builds move to a running server, its token sessions end."),
     ) -> None:
         """Run the web app: upload cases, review and sign off reports, follow patients."""
         import logging
@@ -86,6 +95,11 @@ def register(app: typer.Typer) -> None:
                                      hint="give a folder for the app's uploads, reports and database (it is created)")
         if (certfile is None) != (keyfile is None):
             raise ConfigurationError("TLS needs both --certfile and --keyfile")
+        if not heartbeat_seconds > 0 or not heartbeat_expiry_seconds >= 2 * heartbeat_seconds:
+            raise ConfigurationError(
+                f"--heartbeat-expiry-seconds ({heartbeat_expiry_seconds:g}) must be at least twice "
+                f"--heartbeat-seconds ({heartbeat_seconds:g}), which must be above 0",
+                hint="a server missing one heartbeat must not be taken for stopped; the defaults are 10 and 60")
         for path in (certfile, keyfile, clinvar, gnomad):
             if path is not None and not path.is_file():
                 raise ConfigurationError(f"{path.name}: no such file", path=path)
@@ -130,7 +144,9 @@ def register(app: typer.Typer) -> None:
                                      *([host.lower()] if public and host not in ("0.0.0.0", "::") else [])]))
         settings = Settings(data_dir=data_dir, database_url=database_url, token=token,
                             max_upload_bytes=max_upload_mb * 1024 * 1024, workers=workers, allowed_hosts=hosts,
-                            tls=certfile is not None, session_hours=session_hours, clinvar=clinvar, gnomad=gnomad)
+                            tls=certfile is not None, session_hours=session_hours, clinvar=clinvar, gnomad=gnomad,
+                            pdf=not no_pdf,
+                            heartbeat_seconds=heartbeat_seconds, heartbeat_expiry_seconds=heartbeat_expiry_seconds)
         application = create_app(settings)
         scheme = "https" if certfile else "http"
         typer.echo(f"charcot web app on {scheme}://{host}:{port} (data in {os.fspath(data_dir)})")

@@ -14,11 +14,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +38,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -69,6 +71,12 @@ MANUAL_VISIT = "manual"  # ``visits.source`` of a visit recorded or corrected by
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# A PostgreSQL advisory lock key (any fixed 64-bit number): held while the schema is migrated, so two servers
+# starting at once on one database migrate it one after the other.
+_MIGRATION_LOCK = 0x63686172636F74  # "charcot"
+_PARTIAL_NAME = re.compile(r"^([0-9a-f]{32})-[0-9a-f]{32}\.part$")
 
 
 class Base(DeclarativeBase):
@@ -109,6 +117,10 @@ class Case(Base):
     stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
     eligible_trials: Mapped[int | None] = mapped_column(Integer, nullable=True)
     identity_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the report's identity checks
+    # the server instance (``server_instances``) whose worker pool holds the case's queued or running build, and the
+    # one whose request holds its sign-off in progress: only their work, once that server has stopped, is taken over
+    run_instance: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    signing_instance: Mapped[str | None] = mapped_column(String(36), nullable=True)
     patient: Mapped[Patient] = relationship(back_populates="cases")
     uploads: Mapped[list[Upload]] = relationship(back_populates="case", order_by="Upload.role")
 
@@ -162,7 +174,27 @@ class SessionRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # set for a session opened with the shared token: it lasts only while the server instance that checked it runs
+    instance_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     user: Mapped[User] = relationship()
+
+
+class ServerInstance(Base):
+    """One running ``charcot serve`` process on this database: it renews ``lease_until`` every heartbeat and sets
+    ``stopped_at`` when it stops cleanly. An instance is live while its lease runs and it has not stopped; the work it
+    owns (token sessions, builds, a sign-off in progress) is taken over by another server only once it is not."""
+
+    __tablename__ = "server_instances"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(255), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    # "<boot id>/<pid namespace>/<pid>/<process start>" on Linux: a server on the same machine sees at once that the
+    # process is gone (killed), without waiting for its lease to run out
+    process: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    lease_until: Mapped[datetime] = mapped_column(DateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Comment(Base):
@@ -253,6 +285,59 @@ def suffix_of(name: str) -> str:
     return next((s for s in _SUFFIXES if lower.endswith(s)), "")
 
 
+def _start_ticks(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks after boot, /proc/<pid>/stat field 22); None for a zombie (killed,
+    not yet collected by its parent). OSError when there is no such process."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] == "Z" else fields[19]
+
+
+def process_identity() -> str | None:
+    """This process as '<boot id>/<pid namespace>/<pid>/<start>' (Linux), or None where that is not known."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+        start = _start_ticks(os.getpid())
+    except (OSError, ValueError, IndexError):
+        return None
+    return f"{boot}/{namespace}/{os.getpid()}/{start}" if start else None
+
+
+def process_gone(process: str | None, mine: str | None) -> bool:
+    """Whether a server's process, seen from this one, has certainly ended: only for a process of the same machine and
+    pid namespace (another machine's or container's server is judged by its lease alone), whose pid is free, a zombie,
+    or now a process started at another time."""
+    if not process or not mine or process.split("/")[:2] != mine.split("/")[:2]:
+        return False
+    try:
+        pid, start = int(process.split("/")[2]), process.split("/")[3]
+    except (ValueError, IndexError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # a process of another user: it exists
+    try:
+        return _start_ticks(pid) != start
+    except (OSError, ValueError, IndexError):
+        return False  # hidden from this user (hidepid): its lease decides
+
+
+@dataclass
+class Recovered:
+    """What one pass of ``Store.recover`` took over from servers that have stopped (or stopped answering)."""
+
+    instances: int = 0  # stopped servers removed from the registry
+    released: list[tuple[str, int]] = field(default_factory=list)  # sign-offs put back in review: (case, version)
+    runs: list[str] = field(default_factory=list)  # queued or running builds taken over by this server
+    token_sessions: int = 0  # sessions opened with the shared token on a server no longer running
+    expired_sessions: int = 0  # sessions past their expiry, purged
+    partial_files: int = 0  # half-received uploads of servers no longer running
+
+
 @dataclass
 class StoredFile:
     sha256: str
@@ -290,6 +375,9 @@ class Store:
         # held while an upload adopts its stored files and creates its case, and while a deletion decides which
         # stored files no case uses and removes them: an upload of the same content cannot fall between the two
         self.files_lock = threading.Lock()
+        # this server's row in ``server_instances`` (``register_instance``); None for a store the command line opens
+        self.instance_id: str | None = None
+        self.process = process_identity()
         # a database given by URL is reached before anything is written (an unusable URL is a configuration error)
         engine = open_database(database_url) if database_url is not None else None
         _private_dir(self.data_dir)
@@ -321,12 +409,100 @@ class Store:
         with self._sessions() as session, session.begin():
             yield session
 
+    # server instances ---------------------------------------------------------------------
+    def register_instance(self, lease_seconds: float) -> str:
+        """Enter this server in the registry with a lease of ``lease_seconds`` (renewed by ``heartbeat``)."""
+        now = _now()
+        instance_id = uuid.uuid4().hex
+        with self.session() as s:
+            s.add(ServerInstance(id=instance_id, hostname=socket.gethostname()[:255], pid=os.getpid(),
+                                 process=self.process, started_at=now, heartbeat_at=now,
+                                 lease_until=now + timedelta(seconds=lease_seconds)))
+        self.instance_id = instance_id
+        return instance_id
+
+    def heartbeat(self, lease_seconds: float) -> bool:
+        """Renew this server's lease. False when its row is gone: another server found the lease run out (this one
+        stopped answering for longer than it) and took its work over; the caller registers again."""
+        if self.instance_id is None:
+            return False
+        now = _now()
+        with self.session() as s:
+            done = s.execute(update(ServerInstance).where(ServerInstance.id == self.instance_id,
+                                                          ServerInstance.stopped_at.is_(None))
+                             .values(heartbeat_at=now, lease_until=now + timedelta(seconds=lease_seconds)))
+            return bool(getattr(done, "rowcount", 0) == 1)
+
+    def stop_instance(self) -> None:
+        """Mark this server stopped (a clean stop): what it still owns is taken over at once by the next recovery."""
+        if self.instance_id is None:
+            return
+        now = _now()
+        with self.session() as s:
+            s.execute(update(ServerInstance).where(ServerInstance.id == self.instance_id)
+                      .values(stopped_at=now, lease_until=now))
+
+    def live_instances(self) -> set[str]:
+        """The ids of the servers running on this database: lease not run out, not stopped, and (on this machine)
+        their process still there. This server counts as live."""
+        now = _now()
+        with self.session() as s:
+            rows = s.execute(select(ServerInstance.id, ServerInstance.process, ServerInstance.lease_until,
+                                    ServerInstance.stopped_at)).all()
+        live = {i for i, process, lease, stopped in rows
+                if stopped is None and lease >= now and not process_gone(process, self.process)}
+        return live | ({self.instance_id} if self.instance_id else set())
+
+    def reap_instances(self) -> int:
+        """Remove from the registry the servers that are not live (stopped, lease run out, or process gone); a row is
+        removed only if it was not renewed since it was read, so a server that answers again is never removed."""
+        now = _now()
+        with self.session() as s:
+            rows = s.execute(select(ServerInstance.id, ServerInstance.process, ServerInstance.heartbeat_at,
+                                    ServerInstance.lease_until, ServerInstance.stopped_at)
+                             .where(ServerInstance.id != (self.instance_id or ""))).all()
+        reaped = 0
+        for instance_id, process, beat, lease, stopped in rows:
+            if stopped is None and lease >= now and not process_gone(process, self.process):
+                continue
+            with self.session() as s:
+                done = s.execute(delete(ServerInstance).where(ServerInstance.id == instance_id,
+                                                              ServerInstance.heartbeat_at == beat))
+                reaped += int(getattr(done, "rowcount", 0) or 0)
+        return reaped
+
+    def recover(self, token_user: str, *, claim_runs: bool = True) -> Recovered:
+        """Take over what servers no longer running left (run at start and at every heartbeat): their sign-offs in
+        progress back in review, their queued and running builds to this server (unless ``claim_runs`` is off: this
+        server is stopping), their token sessions ended, their half-received uploads removed; expired sessions purged.
+        Nothing a live server owns is touched."""
+        found = Recovered(instances=self.reap_instances())
+        live = self.live_instances()
+        found.released = self.release_interrupted_signoffs(live)
+        found.runs = self.claim_interrupted_runs(live) if claim_runs else []
+        found.token_sessions = self.end_orphaned_sessions(token_user, live)
+        found.expired_sessions = self.purge_expired_sessions()
+        found.partial_files = self.clean_partial_uploads(live)
+        return found
+
+    def _owned_by_me(self, column: Any) -> Any:
+        return column == self.instance_id if self.instance_id is not None else column.is_(None)
+
     # files --------------------------------------------------------------------------------
-    def clean_partial_uploads(self) -> int:
-        """Remove uploads a crash or a kill left half-received (run at start-up)."""
+    @property
+    def partial_name_prefix(self) -> str:
+        """Half-received uploads are named '<server instance>-<random>.part', so a recovery removes only those of
+        servers no longer running."""
+        return self.instance_id or ""
+
+    def clean_partial_uploads(self, live: set[str] | None = None) -> int:
+        """Remove uploads a crash or a kill left half-received: those of servers no longer running (``live`` the
+        running ones; all but this server's when not given) and any not named by a server."""
+        live = self.live_instances() if live is None else live
         removed = 0
         for path in self.partial_dir.iterdir():
-            if path.is_file():
+            match = _PARTIAL_NAME.match(path.name)
+            if path.is_file() and (match is None or match.group(1) not in live):
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
@@ -393,7 +569,8 @@ class Store:
                 s.add(patient)
                 s.flush()
             case = Case(id=case_id, patient_id=patient.id, proband=proband, hpo=" ".join(hpo), status=CASE_QUEUED,
-                        created_by=created_by, options=json.dumps(options or {}, sort_keys=True))
+                        created_by=created_by, options=json.dumps(options or {}, sort_keys=True),
+                        run_instance=self.instance_id)
             s.add(case)
             for role, (filename, stored) in sorted(uploads.items()):
                 s.add(Upload(case_id=case_id, role=role, filename=safe_filename(filename), sha256=stored.sha256,
@@ -453,8 +630,10 @@ class Store:
                 case.report_id = report_id
             if status in (CASE_DONE, CASE_FAILED):
                 case.finished_at = _now()
-            if status == CASE_QUEUED:
+                case.run_instance = None
+            if status == CASE_QUEUED:  # queued for this server's worker pool
                 case.error = None
+                case.run_instance = self.instance_id
 
     def set_findings(self, case_id: str, *, genes: list[str], variants: list[str], classes: list[str], repeats: list[str],
                      stage: str | None, eligible_trials: int | None, identity_status: str | None) -> None:
@@ -467,15 +646,50 @@ class Store:
                             eligible_trials=eligible_trials, identity_status=identity_status)
 
     def set_progress(self, case_id: str, progress: str) -> None:
+        """The progress of this server's build of a case (a build taken over by another server writes nothing)."""
         with self.session() as s:
-            case = s.get(Case, case_id)
-            if case is not None:
-                case.progress = progress[:200]
+            s.execute(update(Case).where(Case.id == case_id, Case.status == CASE_RUNNING,
+                                         self._owned_by_me(Case.run_instance)).values(progress=progress[:200]))
 
-    def unfinished_cases(self) -> list[str]:
+    def claim_interrupted_runs(self, live: set[str] | None = None) -> list[str]:
+        """Queued or running builds whose server is no longer running (``live`` the running ones), taken over by this
+        one (a conditional UPDATE each: two servers recovering at once take each build once); oldest first. A build a
+        running server holds is left to it."""
+        live = self.live_instances() if live is None else live
         with self.session() as s:
-            return list(s.scalars(select(Case.id).where(Case.status.in_([CASE_QUEUED, CASE_RUNNING]))
-                                  .order_by(Case.created_at)).all())
+            rows = s.execute(select(Case.id, Case.run_instance).where(Case.status.in_([CASE_QUEUED, CASE_RUNNING]))
+                             .order_by(Case.created_at)).all()
+        claimed: list[str] = []
+        for case_id, owner in rows:
+            if owner in live:
+                continue
+            with self.session() as s:
+                done = s.execute(update(Case).where(
+                    Case.id == case_id, Case.status.in_([CASE_QUEUED, CASE_RUNNING]),
+                    Case.run_instance == owner if owner is not None else Case.run_instance.is_(None))
+                    .values(run_instance=self.instance_id, status=CASE_QUEUED, progress="queued (taken over after a "
+                                                                                        "server stop)"))
+            if getattr(done, "rowcount", 0) == 1:
+                claimed.append(case_id)
+        return claimed
+
+    def start_run(self, case_id: str) -> bool:
+        """Mark this server's build of a case running; False (nothing changed) when the case is gone, finished, or its
+        build was taken over by another server meanwhile."""
+        with self.session() as s:
+            done = s.execute(update(Case).where(Case.id == case_id, Case.status.in_([CASE_QUEUED, CASE_RUNNING]),
+                                                self._owned_by_me(Case.run_instance))
+                             .values(status=CASE_RUNNING, progress="starting"))
+            return bool(getattr(done, "rowcount", 0) == 1)
+
+    def fail_run(self, case_id: str, error: str) -> bool:
+        """Record that this server's build of a case failed (not when the build was taken over meanwhile)."""
+        with self.session() as s:
+            done = s.execute(update(Case).where(Case.id == case_id, Case.status.in_([CASE_QUEUED, CASE_RUNNING]),
+                                                self._owned_by_me(Case.run_instance))
+                             .values(status=CASE_FAILED, error=error, progress="failed", finished_at=_now(),
+                                     run_instance=None))
+            return bool(getattr(done, "rowcount", 0) == 1)
 
     # review lifecycle ---------------------------------------------------------------------
     def set_review(self, case_id: str, *, state: str | None = None, assigned_to: str | None = None,
@@ -493,34 +707,72 @@ class Store:
 
     def move_review(self, case_id: str, version: int, from_state: str, to_state: str) -> bool:
         """Change the review state only if the case is still ``from_state`` at ``version`` (one conditional UPDATE,
-        atomic on SQLite and PostgreSQL): True for the one request that made the change."""
+        atomic on SQLite and PostgreSQL): True for the one request that made the change. Moving to 'signing off'
+        records this server as the sign-off's owner; moving from it succeeds only for that owner."""
+        cond = [Case.id == case_id, Case.version == version, Case.review_state == from_state]
+        if from_state == SIGNING:
+            cond.append(self._owned_by_me(Case.signing_instance))
         with self.session() as s:
-            done = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
-                                                Case.review_state == from_state).values(review_state=to_state))
+            done = s.execute(update(Case).where(*cond).values(
+                review_state=to_state, signing_instance=self.instance_id if to_state == SIGNING else None))
             return bool(getattr(done, "rowcount", 0) == 1)
 
-    def release_interrupted_signoffs(self) -> list[tuple[str, int]]:
-        """Cases left 'signing off' by a server stopped during a sign-off (run at start): back in review, and the
-        signed copy that was being written (never recorded) removed. Returns the (case, version) pairs released."""
+    def release_interrupted_signoffs(self, live: set[str] | None = None) -> list[tuple[str, int]]:
+        """Cases left 'signing off' by a server no longer running (``live`` the running ones): back in review, and
+        the signed copy that was being written (never recorded) removed. A sign-off in progress on a running server is
+        left alone. Returns the (case, version) pairs released."""
+        live = self.live_instances() if live is None else live
         with self.session() as s:
-            rows = [(c, v) for c, v in s.execute(select(Case.id, Case.version).where(Case.review_state == SIGNING))]
-        released = [(c, v) for c, v in rows if self.move_review(c, v, SIGNING, IN_REVIEW)]
-        self.remove_files([self.signed_dir(c, v) for c, v in released])
+            rows = s.execute(select(Case.id, Case.version, Case.signing_instance)
+                             .where(Case.review_state == SIGNING)).all()
+        released: list[tuple[str, int]] = []
+        for case_id, version, owner in rows:
+            if owner in live:
+                continue
+            with self.session() as s:
+                done = s.execute(update(Case).where(
+                    Case.id == case_id, Case.version == version, Case.review_state == SIGNING,
+                    Case.signing_instance == owner if owner is not None else Case.signing_instance.is_(None))
+                    .values(review_state=IN_REVIEW, signing_instance=None))
+            if getattr(done, "rowcount", 0) == 1:
+                released.append((case_id, version))
+                staged = sorted(self.signed_dir(case_id).glob(f".v{version}-{owner}-*")) if owner else []
+                self.remove_files([self.signed_dir(case_id, version), *staged])
         return released
 
+    def staged_signed_dir(self, case_id: str, version: int) -> Path:
+        """Where a sign-off writes its signed copy before it is recorded (named by this server, so a recovery removes
+        only the copies of servers no longer running); ``add_report_version`` moves it to ``signed_dir``."""
+        return self.signed_dir(case_id) / f".v{version}-{self.instance_id or 'local'}-{uuid.uuid4().hex}"
+
     def add_report_version(self, case_id: str, version: int, *, author: str, signed_by: str, report_sha256: str,
-                           report_id: str | None) -> bool:
+                           report_id: str | None, staged: Path | None = None) -> bool:
         """Record a sign-off of ``version`` and mark the case signed off, if the case is still there and being signed
-        off at that version (one conditional UPDATE first, then the row). False, recording nothing, when it is not
-        (deleted while the signed copy was written)."""
-        with self.session() as s:
-            claimed = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
-                                                   Case.review_state == SIGNING).values(review_state=FINAL))
-            if getattr(claimed, "rowcount", 0) != 1:
-                return False
-            s.add(ReportVersion(case_id=case_id, version=version, author=author, signed_by=signed_by,
-                                report_sha256=report_sha256, report_id=report_id))
+        off at that version by this server (one conditional UPDATE first, then the row); the signed copy written to
+        ``staged`` becomes ``signed_dir(case_id, version)`` in the same step. False, recording and moving nothing,
+        when it is not (deleted while the signed copy was written, or released by another server that found this one
+        stopped)."""
+        final = self.signed_dir(case_id, version)
+        moved = False
+        try:
+            with self.session() as s:
+                claimed = s.execute(update(Case).where(Case.id == case_id, Case.version == version,
+                                                       Case.review_state == SIGNING,
+                                                       self._owned_by_me(Case.signing_instance))
+                                    .values(review_state=FINAL, signing_instance=None))
+                if getattr(claimed, "rowcount", 0) != 1:
+                    return False
+                if staged is not None:
+                    self.remove_files([final])  # the unrecorded copy of a sign-off cut short before this one
+                    os.rename(staged, final)
+                    moved = True
+                s.add(ReportVersion(case_id=case_id, version=version, author=author, signed_by=signed_by,
+                                    report_sha256=report_sha256, report_id=report_id))
             return True
+        except BaseException:
+            if moved and staged is not None:
+                os.rename(final, staged)
+            raise
 
     def amend(self, case_id: str, reason: str) -> int:
         with self.session() as s:
@@ -778,11 +1030,12 @@ class Store:
         """Record a built report in one transaction that first claims the case's row (a conditional UPDATE: the row
         stays locked, on PostgreSQL, or the database, on SQLite, until the end): the case's patient named by its
         clinical record (``patient_key``, for a case uploaded without one), the record's visits (a visit recorded
-        by hand is kept), the searchable findings and the status. None when the case was deleted meanwhile: nothing
-        is written (a deleted patient is not recreated by its visits). Else the case's patient and the dates of the
-        visits kept."""
+        by hand is kept), the searchable findings and the status. None when the case was deleted meanwhile, or its
+        build taken over by another server: nothing is written (a deleted patient is not recreated by its visits).
+        Else the case's patient and the dates of the visits kept."""
         with self.session() as s:
-            claimed = s.execute(update(Case).where(Case.id == case_id).values(progress="saving the report"))
+            claimed = s.execute(update(Case).where(Case.id == case_id, self._owned_by_me(Case.run_instance))
+                                .values(progress="saving the report"))
             if getattr(claimed, "rowcount", 0) != 1:
                 return None
             case = s.get(Case, case_id)
@@ -796,7 +1049,7 @@ class Store:
                                          weight_kg=v["weight_kg"], source=source, keep_manual=True)]
             _apply_findings(case, **findings)
             case.status, case.progress, case.summary, case.report_id = CASE_DONE, "done", summary, report_id
-            case.finished_at = _now()
+            case.finished_at, case.run_instance = _now(), None
             return key, kept
 
     def visit(self, visit_id: int) -> dict[str, Any] | None:
@@ -865,28 +1118,53 @@ class Store:
         with self.session() as s:
             return s.scalar(select(User.id).limit(1)) is not None
 
-    def create_session(self, session_hash: str, username: str, expires_at: datetime) -> None:
+    def create_session(self, session_hash: str, username: str, expires_at: datetime, *,
+                       instance_id: str | None = None) -> None:
+        """Open a session; with ``instance_id`` it lasts only while that server instance runs (a token session)."""
         with self.session() as s:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
                 raise KeyError(username)
             s.execute(delete(SessionRow).where(SessionRow.expires_at < _now()))
-            s.add(SessionRow(id=session_hash, user_id=user.id, expires_at=expires_at))
+            s.add(SessionRow(id=session_hash, user_id=user.id, expires_at=expires_at, instance_id=instance_id))
 
     def session_user(self, session_hash: str) -> dict[str, Any] | None:
         with self.session() as s:
             row = s.get(SessionRow, session_hash)
             if row is None or row.expires_at < _now() or row.user.disabled:
                 return None
+            if row.instance_id is not None:  # a token session: only while the server that opened it runs
+                owner = s.get(ServerInstance, row.instance_id)
+                if owner is None or owner.stopped_at is not None or owner.lease_until < _now():
+                    return None
             return _user_dict(row.user)
 
-    def end_sessions_of(self, username: str) -> int:
-        """End every session of one account; the number ended."""
+    def end_orphaned_sessions(self, token_user: str, live: set[str] | None = None) -> int:
+        """End the sessions bound to a server instance no longer running (``live`` the running ones), and sessions of
+        ``token_user`` bound to none (opened before servers registered themselves); the number ended."""
+        live = self.live_instances() if live is None else live
         with self.session() as s:
-            user = s.scalar(select(User).where(User.username == username))
-            if user is None:
+            bound = s.execute(select(SessionRow.id, SessionRow.instance_id)
+                              .where(SessionRow.instance_id.is_not(None))).all()
+            ended = [i for i, owner in bound if owner not in live]
+            if ended:
+                s.execute(delete(SessionRow).where(SessionRow.id.in_(ended)))
+            user = s.scalar(select(User.id).where(User.username == token_user))
+            unbound = 0
+            old = [SessionRow.user_id == user, SessionRow.instance_id.is_(None)]
+            if user is not None and s.scalar(select(SessionRow.id).where(*old).limit(1)) is not None:
+                done = s.execute(delete(SessionRow).where(*old))
+                unbound = int(getattr(done, "rowcount", 0) or 0)
+            return len(ended) + unbound
+
+    def purge_expired_sessions(self) -> int:
+        """Delete the sessions past their expiry (they are refused already; their rows only accumulated). Not an
+        audited event: no one's access changes."""
+        now = _now()
+        with self.session() as s:  # looked for first: most beats find none, and take no write lock
+            if s.scalar(select(SessionRow.id).where(SessionRow.expires_at < now).limit(1)) is None:
                 return 0
-            done = s.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            done = s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
             return int(getattr(done, "rowcount", 0) or 0)
 
     def end_session(self, session_hash: str) -> None:
@@ -1012,10 +1290,23 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            import sqlite3
+            import time
+
             cur = dbapi_conn.cursor()
             # WAL lets readers proceed while a report worker writes; busy_timeout waits instead of failing.
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=60000")
+            # Switching a new database to WAL does not wait for a lock another connection holds (no busy handler):
+            # a second server starting while the first migrates failed 'database is locked'. Tried again instead.
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -1058,5 +1349,11 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
+        # Two servers starting at once on one database migrate it one after the other (each found no table and
+        # created it: the second failed, 'table ... already exists'). The lock lasts until this transaction ends.
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the database's write lock, taken before anything is read
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

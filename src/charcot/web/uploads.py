@@ -4,8 +4,8 @@ The request body is fed to python-multipart in a worker thread (so a 2 GiB genom
 loop that answers ``/healthz``); each file part is hashed and written to ``uploads/.partial/`` and the
 per-file limit is enforced while receiving, so the server stops reading at the first byte over it.
 Only when the whole form is in are the files moved to their content-addressed names: a refused or
-broken request leaves nothing behind, and a kill mid-upload leaves only a ``.part`` file that the
-next start removes.
+broken request leaves nothing behind, and a kill mid-upload leaves only a ``.part`` file, named by the
+receiving server, that the next recovery removes once that server is no longer running.
 """
 
 from __future__ import annotations
@@ -52,8 +52,10 @@ class ReceivedForm:
 
 
 class _Receiver:
-    def __init__(self, partial_dir: Path, limit: int, file_fields: tuple[str, ...], csrf_check: Any) -> None:
+    def __init__(self, partial_dir: Path, limit: int, file_fields: tuple[str, ...], csrf_check: Any,
+                 name_prefix: str = "") -> None:
         self.partial_dir, self.limit, self.file_fields, self.csrf_check = partial_dir, limit, file_fields, csrf_check
+        self.name_prefix = name_prefix
         self.form = ReceivedForm()
         self._headers: dict[str, bytes] = {}
         self._hname = b""
@@ -95,7 +97,7 @@ class _Receiver:
         if not filename:  # an empty <input type=file>
             self._name = ""
             return
-        path = self.partial_dir / f"{uuid.uuid4().hex}.part"
+        path = self.partial_dir / (f"{self.name_prefix}-" * bool(self.name_prefix) + f"{uuid.uuid4().hex}.part")
         self._out = open(path, "wb")  # noqa: SIM115 - closed in on_part_end or discard
         os.chmod(path, 0o600)
         self._digest = hashlib.sha256()
@@ -140,9 +142,10 @@ class _Receiver:
 
 
 async def receive_form(request: Any, partial_dir: Path, limit: int, file_fields: tuple[str, ...],
-                       csrf_check: Any) -> ReceivedForm:
+                       csrf_check: Any, name_prefix: str = "") -> ReceivedForm:
     """Parse a multipart request body as it streams in. Raises TooLarge, BadForm or CsrfMissing, after
-    deleting whatever this request had written."""
+    deleting whatever this request had written. Partial files are named '<name_prefix>-<random>.part' (the
+    receiving server's instance id: a recovery removes only those of servers no longer running)."""
     import anyio.to_thread
     import python_multipart
     from python_multipart.multipart import parse_options_header
@@ -150,7 +153,7 @@ async def receive_form(request: Any, partial_dir: Path, limit: int, file_fields:
     ctype, options = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in options:
         raise BadForm("expected a multipart/form-data upload")
-    receiver = _Receiver(partial_dir, limit, file_fields, csrf_check)
+    receiver = _Receiver(partial_dir, limit, file_fields, csrf_check, name_prefix)
     callbacks: Any = {name: getattr(receiver, name) for name in (
         "on_part_begin", "on_part_data", "on_part_end", "on_header_field", "on_header_value", "on_header_end",
         "on_headers_finished", "on_end")}
