@@ -690,6 +690,11 @@ class ClinicalCase(_Strict):
         return [v for v in self.visits if v.date <= today]
 
 
+def unit_switch(a_kg: float, b_kg: float) -> bool:
+    """Two weighings of one person whose ratio is within UNIT_SWITCH_TOLERANCE of 2.2046: one of them is in pounds."""
+    return abs(max(a_kg, b_kg) / min(a_kg, b_kg) / LB_PER_KG - 1) <= UNIT_SWITCH_TOLERANCE
+
+
 def weight_problems(case: ClinicalCase) -> list[tuple[tuple[str | int, ...], str, str]]:
     """Weights that cannot be a patient's in kilograms, as (field location, problem, how to fix it), first first.
     A weight in pounds was read as kilograms: it made a BMI of 50 from one of 23, and a 'weight loss' or 'gain' of
@@ -728,9 +733,9 @@ def weight_problems(case: ClinicalCase) -> list[tuple[tuple[str | int, ...], str
                                   "grams, or a typing error (or the height is)",
                              f"{convert} and the height in metres"))
     for (a_loc, a_words, a, _, a_sure), (b_loc, b_words, b, _, b_sure) in pairwise(weighings):
-        ratio = max(a, b) / min(a, b)
-        if a_sure or b_sure or abs(ratio / LB_PER_KG - 1) > UNIT_SWITCH_TOLERANCE:
+        if a_sure or b_sure or not unit_switch(a, b):
             continue
+        ratio = max(a, b) / min(a, b)
         # the heavier number is the one likely written in pounds: the error names its field
         where, heavier, lighter = (a_loc, a_words, b_words) if a > b else (b_loc, b_words, a_words)
         high, low = max(a, b), min(a, b)

@@ -1260,6 +1260,12 @@ def create_app(settings: Settings) -> FastAPI:
             total = item_total
         if total is not None and not 0 <= total <= 48:
             raise HTTPException(422, "the ALSFRS-R total is 0 to 48")
+        if weight is not None:
+            from charcot.clinical.model import MAX_WEIGHT_KG
+
+            if not 0 < weight <= MAX_WEIGHT_KG:
+                raise HTTPException(422, f"a body weight of {weight:g} kg is impossible: enter the weight in kilograms "
+                                         f"(more than 0, at most {MAX_WEIGHT_KG:g})")
         if fvc is not None:
             from charcot.model import fvc_percent_problem
 
@@ -1291,6 +1297,8 @@ def create_app(settings: Settings) -> FastAPI:
         if old is not None and seen and seen != _visit_seen(old):
             raise HTTPException(409, "this visit was changed by someone else after you opened it: reload the page "
                                      "(nothing was changed)")
+        if weight is not None and not _form_text(form, "weight_confirmed", 5):
+            _refuse_unit_switch(when, weight, [v for v in patient["visits"] if old is None or v["id"] != old["id"]])
         if old is not None and old["date"] != when:
             store.delete_visit(old["id"])
         if store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT,
@@ -1359,6 +1367,26 @@ def _visit_seen(visit: dict[str, Any]) -> str:
     no longer has it (someone else saved in between)."""
     values = [visit["date"].isoformat(), visit["alsfrs_r"], visit["fvc_percent"], visit["weight_kg"], visit["items"]]
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _refuse_unit_switch(when: date, weight: float, others: list[dict[str, Any]]) -> None:
+    """A weight a factor near 2.2046 (pounds per kilogram) from the weighing recorded just before or just after it is
+    refused (clinical.model.unit_switch, the rule the clinical record's weights follow): read as kilograms it would
+    chart a loss or gain of half the body weight. The form's 'weight confirmed' box lets a checked value through."""
+    from charcot.clinical.model import KG_PER_LB, unit_switch
+
+    weighed = sorted((v for v in others if v.get("weight_kg") is not None), key=lambda v: v["date"])
+    before = [v for v in weighed if v["date"] < when][-1:]
+    after = [v for v in weighed if v["date"] > when][:1]
+    for near in before + after:
+        other = near["weight_kg"]
+        if unit_switch(weight, other):
+            heavier = max(weight, other)
+            raise HTTPException(422, f"the weight {weight:g} kg is {max(weight, other) / min(weight, other):.2f} times "
+                                     f"the weight of {near['date'].isoformat()} ({other:g} kg): a factor this close to "
+                                     f"2.2046, the pounds in a kilogram, is a weight written in pounds ({heavier:g} lb "
+                                     f"= {heavier * KG_PER_LB:.1f} kg), not a weight change; enter kilograms, or tick "
+                                     "'weight confirmed' if both weights are right (nothing was changed)")
 
 
 def _visit_words(when: date, total: int | None, fvc: float | None, weight: float | None) -> str:
