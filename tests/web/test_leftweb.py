@@ -1,10 +1,10 @@
 """Several ``charcot serve`` processes on one database (leftweb, 2026-12-02).
 
-Each server now enters itself in ``server_instances`` and renews a lease by a heartbeat; a token session, a build
-and a sign-off in progress record the server that owns them, and a recovery (at start and at every heartbeat) takes
-over only what belongs to a server that stopped, whose process is gone, or whose lease ran out. Before, every start
-assumed it was the only server: it ended every token session, released every sign-off in progress and queued every
-unfinished build again, whoever was running them.
+Each server now enters itself in ``server_instances`` and renews a lease by a heartbeat; a token session, a build,
+a sign-off in progress and a half-received upload record the server that owns them, and a recovery (at start and at
+every heartbeat) takes over only what belongs to a server that stopped, whose process is gone, or whose lease ran
+out. Before, every start assumed it was the only server: it ended every token session, released every sign-off in
+progress, removed every partial upload and queued every unfinished build again, whoever was running them.
 
 The servers here are real ``charcot serve`` processes (uvicorn on 127.0.0.1) on one SQLite file or one PostgreSQL
 database, driven over HTTP with httpx. A sign-off is held in progress at a real step: the case's report.json is
