@@ -874,6 +874,8 @@ def _fmt_months(value: float | None) -> str:
 
 
 def _clinical(ctx: _Ctx) -> ClinicalSection:
+    from charcot.clinical.model import FvcKind
+
     inputs = ctx.inputs
     if ctx.clinical_case is None:
         if inputs.clinical is None and inputs.phenopacket is None:
@@ -945,8 +947,10 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     ctx.not_assessed.extend(a.not_assessed)
     visits = []
     for v in case.visits:
-        visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r), fvc_percent=v.fvc_percent_predicted,
-                            weight_kg=v.weight_kg))
+        slow = v.fvc_kind == FvcKind.SLOW
+        visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r),
+                            fvc_percent=None if slow else v.fvc_percent_predicted,
+                            svc_percent=v.fvc_percent_predicted if slow else None, weight_kg=v.weight_kg))
     plots: list[Plot] = []
     if ctx.plots_pending is not None:  # started by _start_clinical; collected after the therapies (_build_report)
         ctx.progress("plots")

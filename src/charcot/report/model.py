@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.7.0"  # 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
+REPORT_SCHEMA_VERSION = "1.8.0"  # 1.8.0: Visit.svc_percent (a slow VC is not an FVC); 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
 # 1.7.0: parameters.sample_map, FamilyMember.vcf_sample, GeneticsSection.restriction (leftfam)
 RUN_TIME_FIELD = "run.run_time"
 
@@ -339,7 +339,8 @@ class Measure(_Model):
 class Visit(_Model):
     date: date
     alsfrs_r: int | None = None
-    fvc_percent: float | None = None
+    fvc_percent: float | None = None  # forced vital capacity, % predicted
+    svc_percent: float | None = None  # slow vital capacity, % predicted (never shown or exported as an FVC)
     weight_kg: float | None = None
 
 
