@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import types
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any, Union, get_args, get_origin
@@ -144,6 +145,13 @@ FVC_MAX_PERCENT = 200.0
 #: percentage: a patient that weak cannot usually perform the manoeuvre. A real value is accepted with
 #: ``fvc_percent_confirmed: true`` on the visit.
 FVC_MIN_PLAUSIBLE_PERCENT = 10.0
+
+
+def first_names(names: Sequence[str], shown: int = 12) -> str:
+    """Up to ``shown`` names, comma-separated, then how many more ('A, B and 3 more'): a long list in an error, a note
+    or a not-assessed line."""
+    names = list(names)
+    return ", ".join(names) if len(names) <= shown else f"{', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def fvc_percent_problem(value: float, *, confirmed: bool = False,

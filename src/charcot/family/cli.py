@@ -137,9 +137,10 @@ def register(app: typer.Typer) -> None:
         from charcot.errors import InputError
         from charcot.family.model import Status
         from charcot.family.pedigree import read_pedigree
-        from charcot.family.samplemap import USAGE, join_samples, read_sample_map, shown
+        from charcot.family.samplemap import SHOWN, USAGE, join_samples, read_sample_map
         from charcot.family.segregation import family_evidence
         from charcot.genome.builds import parse_build
+        from charcot.model import first_names
         from charcot.variants.reader import quiet_htslib
 
         quiet_htslib()
@@ -165,8 +166,8 @@ def register(app: typer.Typer) -> None:
                 proband = next((iid for iid in affected if iid in join.samples), None)
                 if proband is None:
                     raise InputError("no affected individual of the pedigree is a VCF sample", path=ped,
-                                     hint=f"affected in the PED: {shown(affected) or 'none'}; VCF samples: "
-                                     f"{shown(samples)}; names must match exactly (case too): {USAGE}, or name the "
+                                     hint=f"affected in the PED: {first_names(affected, SHOWN) or 'none'}; VCF samples: "
+                                     f"{first_names(samples, SHOWN)}; names must match exactly (case too): {USAGE}, or name the "
                                      "proband with --proband")
             notes: list[str] = []
             result = family_evidence(path, pedigree, proband, variant or None, chosen_build, notes=notes,

@@ -13,20 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charcot.errors import InputError
+from charcot.model import first_names
 
 OPTION = "--sample-map"
 FILE_OPTION = "--sample-map-file"
 # how a member was joined to a sample (the report and the segregation output say it)
 BY_MAP, BY_SAMPLE, BY_NAME = "--sample-map", "--sample", "same name"
-_SHOWN = 6
+SHOWN = 6  # names shown in an error (first_names)
 USAGE = (f"map each pedigree ID to its VCF sample with {OPTION} PEDIGREE_ID=VCF_SAMPLE (repeatable) or "
          f"{FILE_OPTION} FILE (two tab-separated columns: pedigree ID, VCF sample)")
-
-
-def shown(names: Sequence[str], limit: int = _SHOWN) -> str:
-    """A few names, then how many more."""
-    text = ", ".join(names[:limit])
-    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 @dataclass
@@ -138,10 +133,10 @@ def join_samples(pedigree_ids: Sequence[str], vcf_samples: Sequence[str], sample
         path, line, said = sample_map.where(iid)
         if iid not in known:
             raise InputError(f"{said}: {iid} is not an individual of the pedigree", path=path or ped, line=line,
-                             hint=f"the pedigree's IDs (PED column 2): {shown(ids)}")
+                             hint=f"the pedigree's IDs (PED column 2): {first_names(ids, SHOWN)}")
         if sample not in in_vcf:
             raise InputError(f"{said}: {sample} (for {iid}) is not a sample of the VCF", path=path or vcf, line=line,
-                             hint=f"the VCF's samples: {shown(list(vcf_samples))}")
+                             hint=f"the VCF's samples: {first_names(vcf_samples, SHOWN)}")
     samples = dict(sample_map.pairs)
     how = dict.fromkeys(samples, BY_MAP)
     if proband is not None and proband_sample is not None:
@@ -180,7 +175,7 @@ def unjoined_proband_error(proband: str, pedigree_ids: Sequence[str], vcf_sample
     """The error for a family VCF none of whose samples is the proband's: names the option, with a few of the VCF's
     sample names and of the pedigree's IDs (never genotypes)."""
     return InputError(
-        f"the proband {proband!r} is not a sample of the VCF: its {len(vcf_samples)} samples ({shown(list(vcf_samples))}) "
-        f"are named otherwise than the pedigree's IDs ({shown(list(pedigree_ids))})", path=vcf,
+        f"the proband {proband!r} is not a sample of the VCF: its {len(vcf_samples)} samples ({first_names(vcf_samples, SHOWN)}) "
+        f"are named otherwise than the pedigree's IDs ({first_names(pedigree_ids, SHOWN)})", path=vcf,
         hint=f"{USAGE}, e.g. {OPTION} {proband}=<the proband's sample in the VCF>; relatives left unmapped count as "
              "not genotyped")

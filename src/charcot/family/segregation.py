@@ -41,7 +41,7 @@ from charcot.family.model import Observation, Sex, Status, TestResult
 from charcot.family.pedigree import Pedigree
 from charcot.family.phase import phase
 from charcot.genome.callquality import FT_PASSING
-from charcot.model import Build, Evidence
+from charcot.model import Build, Evidence, first_names
 
 JB_SINGLE_FAMILY = ((32.0, "Strong"), (16.0, "Moderate"), (8.0, "Supporting"))
 SEG_SOURCES = ["FAM-JB16", "FAM-Tho03"]
@@ -136,7 +136,7 @@ def _absent_note(pedigree: Pedigree, samples: list[str], joined: Mapping[str, st
         near = lower.get(iid.lower()) or next((s for s in free if _suffixed(s, iid) or _suffixed(iid, s)), None)
         if near is not None:
             hints.append(f"{iid} (the VCF has {near})")
-    shown = ", ".join(absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
+    shown = first_names(absent)
     text = (f"{len(absent)} pedigree member(s) are not samples of the VCF and count as untested, never as "
             f"non-carriers: {shown}")
     if hints:
@@ -144,8 +144,7 @@ def _absent_note(pedigree: Pedigree, samples: list[str], joined: Mapping[str, st
                  f"name: {', '.join(hints[:12])} (map them with {OPTION} PEDIGREE_ID=VCF_SAMPLE, or rename the PED "
                  "individual or the VCF sample)")
     elif free:
-        text += (f"; VCF sample(s) read for no pedigree member: {', '.join(free[:12])}"
-                 f"{f' and {len(free) - 12} more' if len(free) > 12 else ''} (if one is a relative's, map it with "
+        text += (f"; VCF sample(s) read for no pedigree member: {first_names(free)} (if one is a relative's, map it with "
                  f"{OPTION} PEDIGREE_ID=VCF_SAMPLE)")
     return text
 
@@ -482,7 +481,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
     family = _blood_and_marriage(pedigree, proband)
     outside = [iid for iid in shared if iid not in family]
     if outside:
-        shown = ", ".join(outside[:12]) + (f" and {len(outside) - 12} more" if len(outside) > 12 else "")
+        shown = first_names(outside)
         notes.append(f"{len(outside)} genotyped individual(s) of the PED are not linked to the proband {proband} by "
                      f"the pedigree (another family, or no parent-child line to the proband's family): {shown}; "
                      "they are not counted in the proband's co-segregation (an unrelated person who shares the variant "
@@ -667,7 +666,7 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
         notes.append(f"{records} record(s) read, {in_genes} of them in ALS panel genes")
         missing = sorted({r[3] for r in regions if r[0] not in chroms_seen})
         if missing:
-            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            shown = first_names(missing)
             notes.append(f"not assessed: {len(missing)} panel gene(s) on chromosomes with no record in the VCF "
                          f"({shown}): no variant there cannot be told apart from a region the file does not cover")
     # phase of two hits in recessive genes

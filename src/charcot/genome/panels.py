@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from charcot.errors import InputError
+from charcot.model import first_names
 
 PANELS_FILE = Path(__file__).parent / "data" / "panels.yaml"
 
@@ -33,10 +34,6 @@ class GeneSelection:
     @property
     def words(self) -> str:
         return self.label or self.how
-
-
-def _gene_list(symbols: Sequence[str], limit: int = 12) -> str:
-    return ", ".join(symbols[:limit]) + (f" and {len(symbols) - limit} more" if len(symbols) > limit else "")
 
 
 def named_panels() -> dict[str, NamedPanel]:
@@ -106,7 +103,7 @@ def select_genes(*, genes: Sequence[str] = (), panel: str | None = None, bed: Pa
     if genes:
         symbols = _resolve_symbols(genes, kb)
         label = (f"the requested gene {symbols[0]}" if len(symbols) == 1 else
-                 f"the {len(symbols)} requested genes ({_gene_list(symbols)})")
+                 f"the {len(symbols)} requested genes ({first_names(symbols)})")
         return GeneSelection(tuple(sorted(symbols)), f"genes given with --genes ({', '.join(symbols)})", label)
     if panel:
         panels = named_panels()
@@ -140,4 +137,4 @@ def select_genes(*, genes: Sequence[str] = (), panel: str | None = None, bed: Pa
                          hint="check the BED's build and chromosome names")
     return GeneSelection(tuple(sorted(symbols)), f"genes overlapping the regions of {bed.name} ({wanted.value})",
                          f"the {len(symbols)} gene{'s' if len(symbols) != 1 else ''} overlapping the regions of "
-                         f"{bed.name} ({wanted.value}: {_gene_list(sorted(symbols))})")
+                         f"{bed.name} ({wanted.value}: {first_names(sorted(symbols))})")

@@ -23,7 +23,7 @@ from typing import Any
 
 from charcot.errors import InputError
 from charcot.genome.panels import GeneSelection
-from charcot.model import AssessmentStatus, Build, NotAssessed
+from charcot.model import AssessmentStatus, Build, NotAssessed, first_names
 from charcot.report.model import (
     ClinicalSection,
     Criterion,
@@ -233,7 +233,7 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None, proband: str | 
 
             raise unjoined_proband_error(proband, pedigree.ids, samples, vcf)
         if len(samples) > 1 and proband is not None:
-            shown = ", ".join(samples[:12]) + (f" and {len(samples) - 12} more" if len(samples) > 12 else "")
+            shown = first_names(samples)
             raise InputError(f"the proband {proband!r} is not a sample of the VCF, which has {len(samples)} samples "
                              f"({shown})", path=vcf,
                              hint="give the proband's ID as the VCF names it, or the patient's sample with --sample")

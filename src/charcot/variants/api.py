@@ -22,7 +22,7 @@ from charcot.genome.builds import normalise_contig
 from charcot.genome.callquality import FILTER_NOT_APPLIED, HEMIZYGOUS_MIN_AB, MIN_DP, MIN_GQ, MIN_QUAL
 from charcot.genome.normalise import Allele, variant_key
 from charcot.genome.panel import Location, Panel, PanelGene, Region, build_panel
-from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, provenance
+from charcot.model import AcmgClass, Build, Evidence, NotAssessed, Provenance, first_names, provenance
 from charcot.variants.annotation import (
     ONE_VALUE_FOR_ALTS,
     SEVERITY,
@@ -648,11 +648,6 @@ def interpret(
             prefetch.cleanup()
 
 
-def _first_names(names: list[str], shown: int = 12) -> str:
-    """Up to ``shown`` names, then how many more."""
-    return ", ".join(names) if len(names) <= shown else f"{', '.join(names[:shown])} and {len(names) - shown} more"
-
-
 def _interpret(
     vcf: Path,
     prefetch: IndexPrefetch | None,
@@ -860,7 +855,7 @@ def _interpret(
     no_call_in_gene = [g for g in not_covered if not_covered_reasons[g] == NO_SAMPLE_CALL_IN_GENE]
     if no_call_in_gene:
         not_assessed.append(NotAssessed(
-            what=f"small variants in {len(no_call_in_gene)} panel gene(s): " + _first_names(no_call_in_gene),
+            what=f"small variants in {len(no_call_in_gene)} panel gene(s): " + first_names(no_call_in_gene),
             reason="the sample has a no-call ('./.') at every one of the VCF's records in "
                    + ("this gene" if len(no_call_in_gene) == 1 else "each of these genes")
                    + ", though it is called elsewhere: no variant there cannot be told apart from a stretch where "
@@ -869,7 +864,7 @@ def _interpret(
                           "(targeted sequencing)"))
     if no_sample_call:
         not_assessed.append(NotAssessed(
-            what=f"small variants in {len(no_sample_call)} panel gene(s): " + _first_names(no_sample_call),
+            what=f"small variants in {len(no_sample_call)} panel gene(s): " + first_names(no_sample_call),
             reason=f"the sample has a no-call ('./.') at every one of the {read.panel_records} records "
                    "in the panel genes: no variant cannot be told apart from a sample that was not genotyped",
             how_to_assess="check that --sample names the patient's column and that the sample passed variant "
@@ -877,7 +872,7 @@ def _interpret(
     if not_covered and read.gvcf:
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered)} panel gene(s) with no callable exon in the gVCF: "
-                 + _first_names(not_covered),
+                 + first_names(not_covered),
             reason=f"no reference block or call with GQ >= {callable_gq} covers any base of their exons, and the "
                    "sample has no coding or splice-region call in them: no variant there cannot be told apart from no "
                    "coverage",
@@ -886,7 +881,7 @@ def _interpret(
         chroms = sorted({g.chrom for g in panel.genes if g.symbol in not_covered_chrom}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(not_covered_chrom)} panel gene(s) on chromosomes the file has no record on: "
-                 + _first_names(not_covered_chrom),
+                 + first_names(not_covered_chrom),
             reason=f"the VCF has no record at all on chromosome {', '.join(chroms)} (a file cut to some "
                    "chromosomes or regions): no variant there cannot be told apart from a region the file does "
                    "not cover",
@@ -895,7 +890,7 @@ def _interpret(
         spans = sorted({normalise_contig(g.chrom) for g in panel.genes if g.symbol in outside}, key=_chrom_order)
         not_assessed.append(NotAssessed(
             what=f"small variants in {len(outside)} panel gene(s) outside the stretch of their chromosome that the "
-                 "file's records span: " + _first_names(outside),
+                 "file's records span: " + first_names(outside),
             reason="the VCF's records span only " + "; ".join(
                 f"{read.spans[c][0]:,}-{read.spans[c][1]:,} on chromosome {c}" for c in spans)
                    + " (a file cut to a region or holding records around a few genes): no variant outside that "
@@ -910,20 +905,20 @@ def _interpret(
     excluded_part = {g: p[EXCLUDED_CALLS_PREFIX] for g, p in parts.items() if EXCLUDED_CALLS_PREFIX in p}
     if span_part:
         not_assessed.append(NotAssessed(
-            what="the part outside the span of the file's records of " + _first_names(sorted(span_part)),
+            what="the part outside the span of the file's records of " + first_names(sorted(span_part)),
             reason="; ".join(span_part[g] for g in sorted(span_part)) + ". Each is assessed on its part inside the "
                    "span; no variant in the part outside cannot be told apart from a region the file does not cover",
             how_to_assess="give the whole-genome or exome VCF (or the gVCF) from the variant caller"))
     if no_call_part:
         not_assessed.append(NotAssessed(
-            what="the positions of " + _first_names(sorted(no_call_part)) + " where the sample has a no-call",
+            what="the positions of " + first_names(sorted(no_call_part)) + " where the sample has a no-call",
             reason="; ".join(no_call_part[g] for g in sorted(no_call_part)) + ". Each gene is assessed at its "
                    "called records only",
             how_to_assess="review the coverage and the variant calling at these positions, or confirm by Sanger or "
                           "targeted sequencing"))
     if excluded_part:
         not_assessed.append(NotAssessed(
-            what="the positions of " + _first_names(sorted(excluded_part)) + " where the sample's call was left out "
+            what="the positions of " + first_names(sorted(excluded_part)) + " where the sample's call was left out "
                  "(its FILTER, below the GQ/DP thresholds, or a half-call)",
             reason="; ".join(excluded_part[g] for g in sorted(excluded_part)) + ". Each gene is assessed at its other "
                    "records only",
