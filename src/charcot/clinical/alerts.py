@@ -115,11 +115,6 @@ def _either(first: bool | None, second: bool | None) -> bool | None:
     return None
 
 
-def _slow_vc_source(tests: list[tuple[str, bool | None]]) -> list[str]:
-    """The source of the slow-VC reading of an FVC rule, when a test of ``tests`` was read from a slow VC."""
-    return ["S-Hua22"] if any(value is True and "from a slow vital capacity" in name for name, value in tests) else []
-
-
 def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     visits = case.visits_until(today)
     if not visits:
@@ -169,22 +164,22 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
         if when is not None and when != last.date:
             earlier[words] = when
 
-    def fvc_test(name: str, meets: Callable[[Any], bool]) -> tuple[str, bool | None]:
-        """A rule stated on FVC, read from the FVC. A slow VC that meets it counts, named as such: in ALS the FVC is
-        on average lower than the slow VC (Huang 2022), so an FVC would meet it too; one that does not meet it
-        decides nothing (the two are different measurements)."""
+    def fvc_test(name: str, meets: Callable[[Any], bool]) -> tuple[str, bool | None, list[str]]:
+        """A rule stated on FVC, read from the FVC: (the test's words, its result, the sources of reading it). A slow
+        VC that meets it counts, named as such and cited: in ALS the FVC is on average lower than the slow VC (Huang
+        2022), so an FVC would meet it too; one that does not meet it decides nothing (different measurements)."""
         result = test(forced, meets)
         if result is not True and slow[0] is not None:
             if test(slow, meets) is True:
                 read("slow vital capacity", slow_on)
                 return (f"{name} (read from a slow vital capacity of {slow[0]:g}%: the rule is stated on FVC, "
-                        "which in ALS is on average lower than the slow VC)"), True
+                        "which in ALS is on average lower than the slow VC)"), True, ["S-Hua22"]
             if result is None:
                 return (f"{name} (the record's slow vital capacity of {slow[0]:g}% does not show it: the rule is "
-                        "stated on FVC; measure FVC)"), None
+                        "stated on FVC; measure FVC)"), None, []
         if result is not None:
             read("FVC", forced_on)
-        return name, result
+        return name, result, []
 
     mip, snip = latest("mip_cmh2o", "MIP"), latest("snip_cmh2o", "SNIP")
     spo2, paco2 = latest("nocturnal_spo2_le88_minutes", "nocturnal SpO2"), latest("paco2_mmhg", "PaCO2")
@@ -192,24 +187,25 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     told = next((v for v in reversed(visits) if v.respiratory_symptoms or v.alsfrs_r is not None), last)
     if told.date != last.date:
         earlier["respiratory symptoms"] = told.date
-    cms = [fvc_test("FVC < 50% predicted", lambda v: v < 50),
+    fvc_words, fvc_result, fvc_sources = fvc_test("FVC < 50% predicted", lambda v: v < 50)
+    cms = [(fvc_words, fvc_result),
            ("MIP < 60 cmH2O", test(mip, lambda v: v < 60)),
            ("nocturnal SpO2 <= 88% for >= 5 continuous minutes", test(spo2, lambda v: v >= 5)),
            ("PaCO2 >= 45 mmHg", test(paco2, lambda v: v >= 45))]
     orthopnoea = test((_orthopnoea(told), (today - told.date).days > FVC_RECENT_DAYS), bool)
     aan = [*cms, ("SNIP < 40 cmH2O", test(snip, lambda v: v < 40)), ("orthopnoea", orthopnoea)]
-    volume_fvc = fvc_test("FVC <= 80%", lambda v: v <= 80)
-    out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13", *_slow_vc_source(cms)], last.date),
-           _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13", *_slow_vc_source(aan)], last.date)]
+    volume_words, volume_fvc, volume_sources = fvc_test("FVC <= 80%", lambda v: v <= 80)
+    out = [_any_rule("cms_medicare_rad", cms, ["S-Abo13", *fvc_sources], last.date),
+           _any_rule("aan_2009", aan, ["S-Mil09", "S-Abo13", *fvc_sources], last.date)]
     # European ALS/MND consortium + ENMC consensus (Leigh 2003): three conjunctive conditions.
     symptoms = list(told.respiratory_symptoms)
     if test(latest("epworth", "Epworth score"), lambda v: v > 9):
         symptoms.append(RespiratorySymptom.DAYTIME_SLEEPINESS)
     symptom = True if symptoms else None
-    volume = _either(volume_fvc[1], test(snip, lambda v: v <= 40))
+    volume = _either(volume_fvc, test(snip, lambda v: v <= 40))
     night = _either(test(latest("nocturnal_desaturation", "nocturnal oximetry"), bool),
                     test(latest("morning_earlobe_pco2_kpa", "morning earlobe pCO2"), lambda v: v >= 6.5))
-    volume_name = "FVC <= 80% or SNIP <= 40 cmH2O" + volume_fvc[0].removeprefix("FVC <= 80%")
+    volume_name = "FVC <= 80% or SNIP <= 40 cmH2O" + volume_words.removeprefix("FVC <= 80%")
     parts = [("symptom of respiratory muscle weakness", symptom), (volume_name, volume),
              ("significant nocturnal desaturation or morning earlobe pCO2 >= 6.5 kPa", night)]
     fired = [n for n, v in parts if v]
@@ -224,7 +220,7 @@ def niv_alerts(case: ClinicalCase, today: date) -> list[CareAlert]:
     out.append(CareAlert(key="european_consensus_2003", title=NIV_RULE_TITLES["european_consensus_2003"], kind="niv",
                          status=status, message=message, fired=fired,
                          missing_data=missing, visit_date=last.date,
-                         sources=["S-Lei03", *_slow_vc_source(parts)]))
+                         sources=["S-Lei03", *(volume_sources if volume else [])]))
     if earlier:
         dated = ", ".join(f"{what} of {when.isoformat()}" for what, when in earlier.items())
         for alert in out:
