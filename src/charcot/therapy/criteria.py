@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
 from charcot.knowledge.schema.therapies import Criterion, CriterionKind
 from charcot.model import AcmgClass, Confidence
@@ -258,11 +259,25 @@ def _stale(c: Criterion, facts: PatientFacts, on: date | None, reading: tuple[da
     return None
 
 
-#: The two vital capacities of the patient facts: (value field, date field, words).
-_VITAL_CAPACITY = {"forced": ("fvc_percent", "fvc_date", "FVC (% predicted)"),
-                   "slow": ("svc_percent", "svc_date", "slow vital capacity (SVC, % predicted)")}
-_VC_NAME = {"forced": "forced vital capacity (FVC)", "slow": "slow vital capacity (SVC)"}
-_VC_SHORT = {"forced": "FVC", "slow": "SVC"}
+class _VitalCapacity(NamedTuple):
+    """One kind of vital capacity in the patient facts, and its words."""
+
+    value: str  # the facts' field holding it (% predicted)
+    measured: str  # the facts' field holding its date
+    label: str  # as a criterion's value is labelled
+    name: str  # the measurement, in words
+    short: str  # its abbreviation
+
+    @property
+    def named(self) -> str:
+        return f"{self.name} ({self.short})"
+
+
+_VITAL_CAPACITY = {
+    "forced": _VitalCapacity("fvc_percent", "fvc_date", "FVC (% predicted)", "forced vital capacity", "FVC"),
+    "slow": _VitalCapacity("svc_percent", "svc_date", "slow vital capacity (SVC, % predicted)", "slow vital capacity",
+                           "SVC"),
+}
 
 
 def _vital_capacity(c: Criterion, facts: PatientFacts, on: date | None) -> CriterionResult:
@@ -271,37 +286,35 @@ def _vital_capacity(c: Criterion, facts: PatientFacts, on: date | None) -> Crite
     (by the knowledge base's cited record) is never read for it: the criterion is unknown, saying what to measure."""
     accepted = c.vital_capacities
     clin = facts.clinical
-    readings = {kind: (getattr(clin, value), getattr(clin, when), label)
-                for kind, (value, when, label) in _VITAL_CAPACITY.items()}
+    readings = {kind: (getattr(clin, vc.value), getattr(clin, vc.measured)) for kind, vc in _VITAL_CAPACITY.items()}
     usable = [(kind, *readings[kind]) for kind in accepted if readings[kind][0] is not None]
     if usable:
         # a recent value before a stale one, then the latest (undated facts are the current ones), then the kind
         # the protocol itself names first
-        def rank(item: tuple[str, float, date | None, str]) -> tuple[bool, date, int]:
-            kind, _, when, _ = item
+        def rank(item: tuple[str, float, date | None]) -> tuple[bool, date, int]:
+            kind, _, when = item
             return (_stale(c, facts, on, (when,)) is None, when or date.max, -accepted.index(kind))
 
-        _, value, when, label = max(usable, key=rank)
-        result = _numeric(c, facts, on, reading=(value, label, when))
+        kind, value, when = max(usable, key=rank)
+        result = _numeric(c, facts, on, reading=(value, _VITAL_CAPACITY[kind].label, when))
         unread = [k for k in _VITAL_CAPACITY if k not in accepted and readings[k][0] is not None]
         if result.status is CriterionStatus.UNKNOWN and unread:
-            result.reason += (f" (the record's {_VC_NAME[unread[0]]} is not read: this criterion is on "
-                              f"{' or '.join(_VC_NAME[k] for k in accepted)})")
+            result.reason += (f" (the record's {_VITAL_CAPACITY[unread[0]].named} is not read: this criterion is on "
+                              f"{' or '.join(_VITAL_CAPACITY[k].named for k in accepted)})")
         return result
-    wanted = " or ".join(_VC_NAME[k] for k in accepted)
-    measure = " or ".join(_VC_SHORT[k] for k in accepted)
+    wanted = " or ".join(_VITAL_CAPACITY[k].named for k in accepted)
+    measure = " or ".join(_VITAL_CAPACITY[k].short for k in accepted)
     bound = f"{_bound_text(c)}{f' {c.unit}' if c.unit else ''}"
+    first = _VITAL_CAPACITY[accepted[0]]
     other = next((k for k in _VITAL_CAPACITY if readings[k][0] is not None), None)
     if other is not None:
-        value, when, _ = readings[other]
+        (value, when), vc = readings[other], _VITAL_CAPACITY[other]
         dated = f" on {when.isoformat()}" if when else ""
         return _result(c, CriterionStatus.UNKNOWN,
-                       f"the record has a {_VC_NAME[other].split(' (')[0]} ({_VC_SHORT[other]} {value:g}% predicted"
-                       f"{dated}); this criterion is on {wanted}, and charcot's knowledge base does not record that "
-                       f"it accepts a {_VC_NAME[other].split(' (')[0]}: measure {measure} (needs {bound})",
-                       missing=_VITAL_CAPACITY[accepted[0]][2])
-    return _result(c, CriterionStatus.UNKNOWN, f"{_VITAL_CAPACITY[accepted[0]][2]} not given; needs {bound}",
-                   missing=_VITAL_CAPACITY[accepted[0]][2])
+                       f"the record has a {vc.name} ({vc.short} {value:g}% predicted{dated}); this criterion is on "
+                       f"{wanted}, and charcot's knowledge base does not record that it accepts a {vc.name}: measure "
+                       f"{measure} (needs {bound})", missing=first.label)
+    return _result(c, CriterionStatus.UNKNOWN, f"{first.label} not given; needs {bound}", missing=first.label)
 
 
 def _numeric(c: Criterion, facts: PatientFacts, on: date | None = None,
