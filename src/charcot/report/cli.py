@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
                                 phenopacket=phenopacket, hpo=split_terms(hpo), sample=sample, str_sample=str_sample,
                                 sample_map=pairs,
                                 build=None if build.lower() == "auto" else build, sex=sex, clinvar=clinvar,
-                                gnomad=gnomad, gnomad_coverage=gnomad_coverage, resources=resources, region=where.upper() if where else None, country=country,
+                                gnomad=gnomad, gnomad_coverage=gnomad_coverage, resources=resources, region=where, country=country,
                                 as_of=when,
                                 genes=selection)
             report = build_report(inputs, progress=say)

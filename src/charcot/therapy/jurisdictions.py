@@ -19,7 +19,7 @@ from charcot.knowledge.schema.therapies import REGIONS, RegulatoryEvent, partial
 from charcot.model import Confidence
 from charcot.therapy.model import RegionStatus
 
-__all__ = ["Jurisdiction", "Undecided", "checked_code", "codes", "events_in", "for_country", "iso_country",
+__all__ = ["Jurisdiction", "Undecided", "checked_code", "events_in", "for_country", "iso_country",
            "jurisdictions", "status_in"]
 
 
@@ -33,11 +33,6 @@ def jurisdictions(kb: Knowledge | None = None) -> dict[str, Jurisdiction]:
 
         records = get_knowledge(DATA_DIR).typed("jurisdictions", Jurisdiction)
     return {j.id: j for j in records}
-
-
-def codes(kb: Knowledge | None = None) -> list[str]:
-    """The jurisdiction codes a user may give (``--jurisdiction``, the facts' ``region``)."""
-    return list(jurisdictions(kb))
 
 
 def iso_country(country: str, kb: Knowledge | None = None) -> str:

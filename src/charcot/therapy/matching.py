@@ -25,6 +25,7 @@ from charcot.therapy.criteria import _RANK, at_least, combine, evaluate, undecid
 from charcot.therapy.jurisdictions import (
     Jurisdiction,
     Undecided,
+    checked_code,
     events_in,
     for_country,
     jurisdictions,
@@ -41,14 +42,6 @@ from charcot.therapy.model import (
     TherapyMatches,
     Verdict,
 )
-
-
-def region_for(country: str | None, kb: Knowledge | None = None) -> str | None:
-    """The jurisdiction code of a country (ISO 3166-1 alpha-2, or another code in use for it such as EL for
-    Greece), from the knowledge base's cited jurisdictions; None when no jurisdiction holds it."""
-    found = for_country(country, kb)
-    return found.id if found is not None else None
-
 
 #: An open trial status not confirmed within this many days of the matching date is not taken as open: the
 #: registry's own rule (ClinicalTrials.gov shows a recruiting / not yet recruiting / active, not recruiting study
@@ -428,14 +421,10 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
 
     kb = kb or get_knowledge()
     when = as_of or kb.meta.snapshot_date
-    known = jurisdictions(kb)
-    for given in (region, facts.clinical.region):
-        if given is not None and given not in known:
-            from charcot.errors import InputError
-
-            raise InputError(f"unknown region {given!r}", hint=f"use one of {', '.join(known)}")
-    chosen = region or facts.clinical.region or region_for(facts.clinical.country, kb)
-    jurisdiction = known.get(chosen) if chosen else None
+    # the option's or the facts' code (checked in the words the command line and the facts file use), else the
+    # jurisdiction of the patient's country
+    codes = [checked_code(given, what="region", kb=kb) for given in (region, facts.clinical.region) if given is not None]
+    jurisdiction = jurisdictions(kb)[codes[0]] if codes else for_country(facts.clinical.country, kb)
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
@@ -463,7 +452,7 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     if later:
         statement += (f" {later} trial statuses were recorded after the matching date {when.isoformat()}: what they "
                       "say does not tell whether those studies took new participants on that date.")
-    return TherapyMatches(patient_id=facts.id, region=chosen,
+    return TherapyMatches(patient_id=facts.id, region=jurisdiction.id if jurisdiction is not None else None,
                           country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
                           trials=trials, not_assessed=missing, gene_notes=gene_notes, statement=CLINICAL_JUDGEMENT_STATEMENT)
