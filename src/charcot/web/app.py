@@ -77,8 +77,6 @@ UPLOAD_PATHS = ("/cases", "/api/cases")  # the streaming uploads (``_create``); 
 FORM_LIMIT = 4 * 1024 * 1024  # a form's whole body: a pasted pedigree, a comment, a visit
 _JOB_LOCK = threading.Lock()
 MAX_USER_NAME = 80
-DEFAULT_HEARTBEAT_SECONDS = 10.0
-DEFAULT_HEARTBEAT_EXPIRY_SECONDS = 60.0
 
 
 @dataclass
@@ -97,8 +95,8 @@ class Settings:
     # Several servers may share one database: each renews its lease in ``server_instances`` every
     # ``heartbeat_seconds``; one not renewed for ``heartbeat_expiry_seconds`` is taken for stopped (its sign-off in
     # progress released, its builds taken over, its token sessions ended).
-    heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
-    heartbeat_expiry_seconds: float = DEFAULT_HEARTBEAT_EXPIRY_SECONDS
+    heartbeat_seconds: float = auth.HEARTBEAT_SECONDS
+    heartbeat_expiry_seconds: float = auth.HEARTBEAT_EXPIRY_SECONDS
     extra: dict[str, Any] = field(default_factory=dict)
 
 

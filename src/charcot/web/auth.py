@@ -33,6 +33,10 @@ OPEN_PATHS = ("/login", "/healthz", "/static/", "/favicon.ico")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MIN_PUBLIC_TOKEN = 24
 SESSION_HOURS = 8
+# several servers on one database (store.ServerInstance): each renews its lease this often, and one not heard from for
+# the expiry is taken for stopped (at least two beats, so one missed beat never is)
+HEARTBEAT_SECONDS = 10.0
+HEARTBEAT_EXPIRY_SECONDS = 60.0
 
 # Roles, in the words a clinic uses, and what each may do.
 ROLES = {

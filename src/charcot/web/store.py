@@ -326,6 +326,11 @@ def process_gone(process: str | None, mine: str | None) -> bool:
         return False  # hidden from this user (hidepid): its lease decides
 
 
+def _owned_by(column: Any, owner: str | None) -> Any:
+    """The SQL condition 'this row's owner column names ``owner``' (no owner: the column is empty)."""
+    return column == owner if owner is not None else column.is_(None)
+
+
 @dataclass
 class Recovered:
     """What one pass of ``Store.recover`` took over from servers that have stopped (or stopped answering)."""
@@ -442,6 +447,10 @@ class Store:
             s.execute(update(ServerInstance).where(ServerInstance.id == self.instance_id)
                       .values(stopped_at=now, lease_until=now))
 
+    def _alive(self, process: str | None, lease: datetime, stopped: datetime | None, now: datetime) -> bool:
+        """A registered server is running: not stopped, its lease not run out, and (on this machine) its process there."""
+        return stopped is None and lease >= now and not process_gone(process, self.process)
+
     def live_instances(self) -> set[str]:
         """The ids of the servers running on this database: lease not run out, not stopped, and (on this machine)
         their process still there. This server counts as live."""
@@ -449,8 +458,7 @@ class Store:
         with self.session() as s:
             rows = s.execute(select(ServerInstance.id, ServerInstance.process, ServerInstance.lease_until,
                                     ServerInstance.stopped_at)).all()
-        live = {i for i, process, lease, stopped in rows
-                if stopped is None and lease >= now and not process_gone(process, self.process)}
+        live = {i for i, process, lease, stopped in rows if self._alive(process, lease, stopped, now)}
         return live | ({self.instance_id} if self.instance_id else set())
 
     def reap_instances(self) -> int:
@@ -463,7 +471,7 @@ class Store:
                              .where(ServerInstance.id != (self.instance_id or ""))).all()
         reaped = 0
         for instance_id, process, beat, lease, stopped in rows:
-            if stopped is None and lease >= now and not process_gone(process, self.process):
+            if self._alive(process, lease, stopped, now):
                 continue
             with self.session() as s:
                 done = s.execute(delete(ServerInstance).where(ServerInstance.id == instance_id,
@@ -486,7 +494,7 @@ class Store:
         return found
 
     def _owned_by_me(self, column: Any) -> Any:
-        return column == self.instance_id if self.instance_id is not None else column.is_(None)
+        return _owned_by(column, self.instance_id)
 
     # files --------------------------------------------------------------------------------
     @property
@@ -666,7 +674,7 @@ class Store:
             with self.session() as s:
                 done = s.execute(update(Case).where(
                     Case.id == case_id, Case.status.in_([CASE_QUEUED, CASE_RUNNING]),
-                    Case.run_instance == owner if owner is not None else Case.run_instance.is_(None))
+                    _owned_by(Case.run_instance, owner))
                     .values(run_instance=self.instance_id, status=CASE_QUEUED, progress="queued (taken over after a "
                                                                                         "server stop)"))
             if getattr(done, "rowcount", 0) == 1:
@@ -732,7 +740,7 @@ class Store:
             with self.session() as s:
                 done = s.execute(update(Case).where(
                     Case.id == case_id, Case.version == version, Case.review_state == SIGNING,
-                    Case.signing_instance == owner if owner is not None else Case.signing_instance.is_(None))
+                    _owned_by(Case.signing_instance, owner))
                     .values(review_state=IN_REVIEW, signing_instance=None))
             if getattr(done, "rowcount", 0) == 1:
                 released.append((case_id, version))

@@ -97,7 +97,8 @@ class _Receiver:
         if not filename:  # an empty <input type=file>
             self._name = ""
             return
-        path = self.partial_dir / (f"{self.name_prefix}-" * bool(self.name_prefix) + f"{uuid.uuid4().hex}.part")
+        name = f"{uuid.uuid4().hex}.part"
+        path = self.partial_dir / (f"{self.name_prefix}-{name}" if self.name_prefix else name)
         self._out = open(path, "wb")  # noqa: SIM115 - closed in on_part_end or discard
         os.chmod(path, 0o600)
         self._digest = hashlib.sha256()
