@@ -48,16 +48,41 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def set_verbosity(level: int) -> None:
-    _STATE["verbosity"] = level
+_CLI_FORMAT = "charcot: %(levelname)s: %(message)s"
+
+
+def _stderr_handler() -> _StderrHandler:
+    """The root logger's one charcot handler (made, with Python warnings routed to logging, on first use)."""
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "_charcot", False)), None)
     if handler is None:
         handler = _StderrHandler()
         handler._charcot = True  # type: ignore[attr-defined]
-        handler.setFormatter(logging.Formatter("charcot: %(levelname)s: %(message)s"))
-        handler.addFilter(_LibraryWarningFilter())
         root.addHandler(handler)
         logging.captureWarnings(True)
-    root.setLevel({-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(level, logging.DEBUG)
-                  if level <= 1 else logging.DEBUG)
+    return handler  # type: ignore[return-value]
+
+
+def set_verbosity(level: int) -> None:
+    """The command line's logging: one line per message on stderr, library warnings only from -v."""
+    _STATE["verbosity"] = level
+    handler = _stderr_handler()
+    handler.setFormatter(logging.Formatter(_CLI_FORMAT))
+    if not any(isinstance(f, _LibraryWarningFilter) for f in handler.filters):
+        handler.addFilter(_LibraryWarningFilter())
+    logging.getLogger().setLevel({-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(level, logging.DEBUG)
+                                 if level <= 1 else logging.DEBUG)
+
+
+def log_as_server(level: int, fmt: str) -> None:
+    """A server's logging (``charcot serve``): its format and level on the same stderr handler, library warnings
+    included, and no other root handler. A handler of its own, bound to the stderr of the moment, logged into a
+    closed stream once a later command in the same process had replaced stderr ('--- Logging error ---')."""
+    root = logging.getLogger()
+    handler = _stderr_handler()
+    for other in [h for h in root.handlers if h is not handler]:
+        root.removeHandler(other)
+    handler.setFormatter(logging.Formatter(fmt))
+    for f in [f for f in handler.filters if isinstance(f, _LibraryWarningFilter)]:
+        handler.removeFilter(f)
+    root.setLevel(level)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,4 +28,25 @@ def test_a_warning_reaches_the_current_stderr_after_the_first_was_closed(monkeyp
     cli_state.set_verbosity(0)
     logging.getLogger("charcot.test").warning("second run")
     assert "charcot: WARNING: second run" in second.getvalue()
+    assert "Logging error" not in second.getvalue()
+
+
+def test_a_command_after_serve_logs_to_its_own_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``charcot serve`` set up its logging with basicConfig(stream=sys.stderr, force=True): a handler bound to the
+    stderr of that moment. A later command in the same process (the full suite: a serve test, then this one) logged
+    through it into the closed stream as well as its own: '--- Logging error ---' on the current stderr."""
+    from charcot.cli import main
+
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    # serve with a database that cannot be reached: the logging is set up, then the command stops in words
+    code = main(["serve", "--port", "1", "--data-dir", str(tmp_path / "data"), "--database-url",
+                 "postgresql+psycopg2://charcot@127.0.0.1:9/none"])
+    assert code == 2, first.getvalue()
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+    cli_state.set_verbosity(0)
+    logging.getLogger("charcot.test").warning("after serve")
+    assert "charcot: WARNING: after serve" in second.getvalue(), second.getvalue()
     assert "Logging error" not in second.getvalue()

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 
 import typer
 
 from charcot.cli_contract import workspace_option
+from charcot.web import auth
 
 _HTSLIB_LINE = re.compile(rb"^\[[A-Z]::")
 
@@ -70,16 +70,16 @@ def register(app: typer.Typer) -> None:
                                              "trusted network; refused by default)."),
         max_upload_mb: int = typer.Option(2048, "--max-upload-mb", help="Largest accepted file, in MiB (default fits a whole-genome VCF)."),
         workers: int = typer.Option(2, "--workers", help="Reports built in parallel."),
-        session_hours: float = typer.Option(8.0, "--session-hours", help="Sign-ins expire after this many hours."),
+        session_hours: float = typer.Option(auth.SESSION_HOURS, "--session-hours", help="Sign-ins expire after this many hours."),
         clinvar: Path | None = typer.Option(None, "--clinvar", help="ClinVar VCF used for every case (the server's resource bundle)."),
         gnomad: Path | None = typer.Option(None, "--gnomad", help="gnomAD sites VCF used for every case."),
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Skip the PDF of every report and signed copy (faster)."),
         heartbeat_seconds: float = typer.Option(
-            10.0, "--heartbeat-seconds", envvar="CHARCOT_HEARTBEAT_SECONDS",
+            auth.HEARTBEAT_SECONDS, "--heartbeat-seconds", envvar="CHARCOT_HEARTBEAT_SECONDS",
             help="How often this server renews its entry in the database's server registry (several servers may "
                  "share one database)."),
         heartbeat_expiry_seconds: float = typer.Option(
-            60.0, "--heartbeat-expiry-seconds", envvar="CHARCOT_HEARTBEAT_EXPIRY_SECONDS",
+            auth.HEARTBEAT_EXPIRY_SECONDS, "--heartbeat-expiry-seconds", envvar="CHARCOT_HEARTBEAT_EXPIRY_SECONDS",
             help="A server not heard from for this long is taken for stopped: its sign-off in progress goes back in "
                  "review, its queued builds move to a running server, its token sessions end."),
     ) -> None:
@@ -87,8 +87,6 @@ def register(app: typer.Typer) -> None:
         import logging
 
         from charcot.errors import ConfigurationError
-        from charcot.web import auth
-
         public = auth.needs_token(host)
         if os.path.exists(data_dir) and not data_dir.is_dir():
             raise ConfigurationError(f"--data-dir {data_dir} is a file, not a folder", path=data_dir,
@@ -99,7 +97,8 @@ def register(app: typer.Typer) -> None:
             raise ConfigurationError(
                 f"--heartbeat-expiry-seconds ({heartbeat_expiry_seconds:g}) must be at least twice "
                 f"--heartbeat-seconds ({heartbeat_seconds:g}), which must be above 0",
-                hint="a server missing one heartbeat must not be taken for stopped; the defaults are 10 and 60")
+                hint="a server missing one heartbeat must not be taken for stopped; the defaults are "
+                     f"{auth.HEARTBEAT_SECONDS:g} and {auth.HEARTBEAT_EXPIRY_SECONDS:g}")
         for path in (certfile, keyfile, clinvar, gnomad):
             if path is not None and not path.is_file():
                 raise ConfigurationError(f"{path.name}: no such file", path=path)
@@ -132,12 +131,11 @@ def register(app: typer.Typer) -> None:
             pysam.set_verbosity(0)
         except ImportError:  # pragma: no cover - pysam is a core dependency
             pass
-        from charcot.cli_state import verbosity
+        from charcot.cli_state import log_as_server, verbosity
 
-        # a server logs at INFO (-q: errors only, -v: debug); force replaces the one-line CLI handler
+        # a server logs at INFO (-q: errors only, -v: debug), with the time and the logger's name
         level = logging.ERROR if verbosity() < 0 else logging.DEBUG if verbosity() > 0 else logging.INFO
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                            stream=sys.stderr, force=True)
+        log_as_server(level, "%(asctime)s %(levelname)s %(name)s: %(message)s")
         for noisy in ("weasyprint", "fontTools", "alembic", "matplotlib", "PIL"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         hosts = tuple(dict.fromkeys([*auth.LOOPBACK, *(h.lower() for h in allowed_host),
@@ -187,8 +185,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create an account (the password is stored as an argon2id hash)."""
         from charcot.errors import InputError
-        from charcot.web import auth
-
         if not re.fullmatch(r"[A-Za-z0-9._-]{2,80}", username) or username in ("local", "api-token", "system"):
             raise InputError(f"user name {username[:40]!r} is not allowed",
                              hint="2-80 letters, digits, '.', '_' or '-'; not local, api-token or system")
@@ -230,8 +226,6 @@ def register(app: typer.Typer) -> None:
                                                 help="The web app's database URL (default: SQLite in --data-dir)."),
     ) -> None:
         """List accounts."""
-        from charcot.web import auth
-
         for u in _store(data_dir, database_url).users():
             typer.echo(f"{u['username']}\t{auth.ROLES.get(u['role'], u['role'])}\t"
                        f"{'disabled' if u['disabled'] else 'active'}\t{u['display_name']}")
