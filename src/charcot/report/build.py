@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charcot.errors import InputError
 from charcot.genome.panels import GeneSelection
@@ -56,6 +56,10 @@ from charcot.report.model import (
     Visit,
 )
 from charcot.report.provenance import HPO_RESOURCE
+
+if TYPE_CHECKING:
+    from charcot.family.pedigree import Pedigree
+    from charcot.family.samplemap import SampleJoin, SampleMap
 
 Progress = Callable[[str], None]
 
@@ -193,7 +197,8 @@ def _check_file(path: Path | None, role: str) -> None:
 
 
 def _vcf_facts(vcf: Path, sample: str | None, build: str | None, proband: str | None = None,
-               pedigree: Any = None, sample_map: Any = None) -> tuple[str | None, str | None, int, Any]:
+               pedigree: Pedigree | None = None, sample_map: SampleMap | None = None,
+               ) -> tuple[str | None, str | None, int, SampleJoin | None]:
     """Sample and build of the VCF from its header (htslib reads it), the number of samples, and, with a pedigree,
     which VCF sample each member is read from (``family.samplemap.SampleJoin``: the map, --sample for the proband,
     else the same name)."""
@@ -421,7 +426,7 @@ class _Ctx:
     segregation: list[FamilyEvidence] = field(default_factory=list)
     family_notes: list[str] = field(default_factory=list)  # what family_evidence skipped or could not use
     family_genotypes: dict[str, Any] = field(default_factory=dict)  # per variant key, relatives' confident calls
-    join: Any = None  # family.samplemap.SampleJoin: the VCF sample each pedigree member is read from
+    join: SampleJoin | None = None  # the VCF sample each pedigree member is read from
     plots_pending: Callable[[bool], list[Plot]] | None = None  # the clinical plots being drawn (see _start_plots)
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place

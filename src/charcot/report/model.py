@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from charcot.model import AssessmentStatus, Evidence, InputFile, NotAssessed
 from charcot.variants.model import ExcludedCall, VrsAllele
 
-REPORT_SCHEMA_VERSION = "1.8.0"  # 1.8.0: Visit.svc_percent (a slow VC is not an FVC); 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
+# 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
 # 1.7.0: parameters.sample_map, FamilyMember.vcf_sample, GeneticsSection.restriction (leftfam)
+# 1.8.0: Visit.svc_percent (a slow vital capacity is not an FVC)
+REPORT_SCHEMA_VERSION = "1.8.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
