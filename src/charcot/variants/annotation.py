@@ -43,6 +43,8 @@ _SO_ALIASES = {
     "conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
     "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
     "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant",
+    # the Sequence Ontology's older names, which SnpEff 4.x still writes (SO:0001792, SO:0001619)
+    "non_coding_exon_variant": "non_coding_transcript_exon_variant", "nc_transcript_variant": "non_coding_transcript_variant",
 }
 
 # Consequence severity (Ensembl's ordering, most severe first; shortened to the terms that matter here)
@@ -54,7 +56,7 @@ SEVERITY = [
     "incomplete_terminal_codon_variant", "start_retained_variant", "stop_retained_variant",
     "synonymous_variant", "coding_sequence_variant", "mature_miRNA_variant", "5_prime_UTR_variant",
     "3_prime_UTR_variant", "non_coding_transcript_exon_variant", "intron_variant",
-    "NMD_transcript_variant", "non_coding_transcript_variant", "upstream_gene_variant",
+    "NMD_transcript_variant", "non_coding_transcript_variant", "coding_transcript_variant", "upstream_gene_variant",
     "downstream_gene_variant", "intergenic_variant",
 ]
 _RANK = {term: i for i, term in enumerate(SEVERITY)}

@@ -89,6 +89,21 @@ if TYPE_CHECKING:
 # reference-confidence band boundary; stated in the output).
 DEFAULT_CALLABLE_GQ = 20
 _REPORTABLE_RANK = SEVERITY.index("coding_sequence_variant")
+_SEVERITY_RANK = frozenset(SEVERITY)
+
+
+def _unknown_terms(c: TranscriptConsequence) -> list[str]:
+    """The consequence terms of an entry that the classifier does not know (not in ``SEVERITY``)."""
+    return [t for t in c.consequences if t not in _SEVERITY_RANK]
+
+
+def _why_not_classified(f: VariantFinding) -> str | None:
+    """Why the annotation's own entry was refused for a finding not classified (the words between
+    ``_REFUSED_PREFIX`` and ``_REFUSED_REMEDY``), or None when it was not refused."""
+    text = f.not_classified or ""
+    if text.startswith(_REFUSED_PREFIX) and text.endswith(_REFUSED_REMEDY):
+        return text[len(_REFUSED_PREFIX):-len(_REFUSED_REMEDY)]
+    return None
 
 
 def _other_version(transcript: str | None, preferred: Sequence[str]) -> str | None:
@@ -265,6 +280,11 @@ def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
 
 
 _CODON_DEPENDENT = (Region.EXON, Region.SPLICE_REGION_EXONIC, Region.UNKNOWN)
+# the words of a finding whose annotation entry was refused (an annotator's error, an unknown term, another isoform
+# only): the reason sits between these two, where the run's not-assessed item reads it back (_why_not_classified)
+_REFUSED_PREFIX = "not classified (consequence unknown: "
+_REFUSED_REMEDY = ("): re-annotate the VCF (VEP --mane_select, or SnpEff with a database matching the VCF's genome "
+                   "build), or give the reference FASTA and Ensembl GFF3 (--reference/--transcripts)")
 HOW_TO_GET_CONSEQUENCES = ("give the reference FASTA and Ensembl GFF3 (--reference/--transcripts, or a resource "
                            "bundle with --resources) so bcftools csq computes them, or annotate the VCF with VEP "
                            "(--vcf --hgvs --mane_select) or SnpEff")
@@ -933,13 +953,25 @@ def _interpret(
             how_to_assess=HOW_TO_GET_CONSEQUENCES))
     unknown = [f for f in findings if f.classification is None]
     if unknown:
+        # each variant's own reason: an annotated VCF is never said to have no annotation (its entry may have been
+        # refused: an unknown term, an annotator's error, another isoform only; or it has none for the allele)
+        refused = {f.key: _why_not_classified(f) for f in unknown if _why_not_classified(f) is not None}
+        rest = [f for f in unknown if f.key not in refused]
+        reasons = [f"{f.gene} {f.key}: {why}" for f in unknown if (why := refused.get(f.key)) is not None]
+        if rest:
+            reasons.append(
+                (f"{first_names(sorted(f'{f.gene} {f.key}' for f in rest))}: "
+                 if refused else "")
+                + ("the VCF's annotation gives no consequence for the allele on the gene's reference transcript"
+                   if read.schema.annotated else "no annotation in the VCF")
+                + ", no knowledge-base entry for the allele"
+                + (", and the engine gave no consequence on the gene (or the reference FASTA does not "
+                   "cover the position)" if transcripts is not None
+                   else ", and no reference FASTA + transcript models were given to compute it"))
         not_assessed.append(NotAssessed(
             what=f"{len(unknown)} variant(s) not classified (consequence unknown) in "
                  f"{', '.join(sorted({f.gene for f in unknown}))}",
-            reason="no annotation in the VCF, no knowledge-base entry for the allele"
-                   + (", and the engine gave no consequence on the gene (or the reference FASTA does not "
-                      "cover the position)" if transcripts is not None
-                      else ", and no reference FASTA + transcript models were given to compute it"),
+            reason="; ".join(reasons),
             how_to_assess=HOW_TO_GET_CONSEQUENCES))
     if not read.schema.frequency_fields and gnomad_res is None:
         not_assessed.append(NotAssessed(
@@ -1297,9 +1329,10 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         # joint consequence not found): consequence unknown, never the entry's word
         untrusted, picked = picked, None
     unrecognised: TranscriptConsequence | None = None
-    if picked is not None and not any(t in SEVERITY for t in picked.consequences):
-        # an entry whose consequence field is empty, or holds only terms the classifier does not know (a SnpEff
-        # 'exon_loss_variant', an SV's 'feature_truncation'): it says nothing the classifier can weigh
+    if picked is not None and (not picked.consequences or not all(t in _SEVERITY_RANK for t in picked.consequences)):
+        # an entry whose consequence field is empty, or holds a term the classifier does not know (a SnpEff
+        # 'exon_loss_variant', an SV's 'feature_truncation'), alone or beside known ones ('exon_loss_variant&
+        # splice_region_variant'): the known words are not the whole consequence, so it is unknown
         unrecognised, picked = picked, None
     kb_index = _KnownIndex.of(known_kb)
     exact = next((k for k in kb_index.by_key.get(key, ()) if k.gene.upper() == pg.symbol.upper()), None)
@@ -1354,7 +1387,8 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                         "the reference transcript)" if elsewhere else "") + ": consequence unknown")
     elif unrecognised is not None:
         notes.append(f"the annotation's consequence for {unrecognised.transcript or pg.symbol} is "
-                     + (f"'{'&'.join(unrecognised.consequences)}', a term charcot does not classify"
+                     + (f"'{'&'.join(unrecognised.consequences)}', holding "
+                        f"{', '.join(repr(t) for t in _unknown_terms(unrecognised))}, a term charcot does not classify"
                         if unrecognised.consequences else "empty") + ": consequence unknown")
     elif annotated:
         notes.append(f"the annotation has no consequence on {pg.symbol} for this allele: consequence unknown")
@@ -1421,15 +1455,16 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
         not_classified = f"not classified (consequence unknown): {HOW_TO_GET_CONSEQUENCES}"
     # the annotation's own entry was refused (an annotator error, a consequence downstream of a stop) or it spoke only
     # of other isoforms, with a coding word there: whatever the exon table says of the place, the effect is unknown
-    refused = consequences is None and (untrusted is not None or any(
-        _reportable(c.consequences, Region.UNKNOWN, None, None) for c in off_transcript))
+    refused = consequences is None and (untrusted is not None or bool(unrecognised and unrecognised.consequences)
+                                        or any(_reportable(c.consequences, Region.UNKNOWN, None, None)
+                                               for c in off_transcript))
     if refused and not any(e.applied and e.criterion == "BA1" for e in result.evidence):
         classification = None
         why = (untrusted.untrusted if untrusted is not None else
+               f"the annotation's consequence '{'&'.join(unrecognised.consequences)}' holds a term charcot does not "
+               f"classify ({', '.join(_unknown_terms(unrecognised))})" if unrecognised is not None else
                "the annotation gives the consequence only on other transcripts than the gene's reference transcript")
-        not_classified = (f"not classified (consequence unknown: {why}): re-annotate the VCF (VEP --mane_select, or "
-                          "SnpEff with a database matching the VCF's genome build), or give the reference FASTA and "
-                          "Ensembl GFF3 (--reference/--transcripts)")
+        not_classified = f"{_REFUSED_PREFIX}{why}{_REFUSED_REMEDY}"
     discordance = clinvar_discordance(classification, clinvar)
     notes += ctx.notes
     if call.not_left_aligned:
@@ -1621,7 +1656,7 @@ def to_tsv(result: InterpretationResult) -> str:
     lines = ["\t".join(TSV_COLUMNS)]
     for f in result.findings:
         row = [result.sample, f.key, f.gene, f.transcript, f.hgvs_c, f.hgvs_p,
-               "&".join(f.consequence) if f.consequence else "unknown (not annotated)", f.position.description,
+               "&".join(f.consequence) if f.consequence else "unknown (see notes)", f.position.description,
                f.zygosity.value, f.genotype, f.genotype_quality, f.depth, f.allele_reads, f.total_reads, f.filter,
                f.frequencies.af,
                f.frequencies.grpmax_af, f.frequencies.faf95, f.predictors.revel, f.predictors.cadd_phred,

@@ -73,7 +73,8 @@ def render_table(result: InterpretationResult) -> str:
         rows = [("gene", "variant", "HGVS", "zygosity", "classification", "criteria")]
         for f in shown:
             criteria = ",".join(e.criterion for e in f.evidence if e.applied) or "-"
-            hgvs = " ".join(x for x in (f.hgvs_c, f.hgvs_p) if x) or "not annotated"
+            hgvs = " ".join(x for x in (f.hgvs_c, f.hgvs_p) if x) or ("consequence unknown" if not f.consequence
+                                                                         else "no HGVS")
             cls = f.classification.value if f.classification is not None else "not classified (consequence unknown)"
             rows.append((f.gene, f.key, hgvs, f.zygosity.value, cls, criteria))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
