@@ -643,8 +643,7 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
                      "genetics.not_reported). Deep intronic and regulatory effects were not assessed.")
     if not_classified:
         notes.append(f"{len(not_classified)} variant(s) in coding or splice regions are not classified because their "
-                     "consequence is unknown (listed apart, not as VUS): give the reference FASTA and transcript "
-                     "models (or a resource bundle), or an annotated VCF.")
+                     f"consequence is unknown (listed apart, not as VUS): {_unclassified_remedy(not_classified)}.")
     for f in findings:
         if f.clinvar_discordance:
             notes.append(f"{f.gene} {f.hgvs_p or f.hgvs_c or f.key}: {f.clinvar_discordance}")
@@ -1384,6 +1383,21 @@ def _known_prognosis(f: VariantFinding) -> str | None:
             + _SURVIVAL_GENOTYPE)
 
 
+def _unclassified_remedy(findings: Sequence[VariantFinding]) -> str:
+    """What to do about variants not classified, in the words their own reasons allow: an annotated VCF whose entry
+    was refused (an unknown term, an annotator's error, another isoform only) is never told to 'annotate the VCF'."""
+    from charcot.variants.api import REFUSED_PREFIX
+
+    refused = [f for f in findings if (f.not_classified or "").startswith(REFUSED_PREFIX)]
+    if not refused:
+        return ("annotate the VCF (VEP/SnpEff) or give the reference FASTA and transcript models (or a resource "
+                "bundle), and re-run")
+    return ("the VCF's annotation could not be used for " + ("them" if len(refused) == len(findings) else
+                                                            f"{len(refused)} of them")
+            + " (each variant's reason under Genetic findings): re-annotate on the reference transcript "
+              "(VEP --mane_select) or give the reference FASTA and transcript models, and re-run")
+
+
 def kept_calls(genetics: GeneticsSection) -> int:
     """The sample's variant calls the run kept in the panel genes (tiered, not classified, or not reported): the calls
     page 1's 'no pathogenic variant' speaks of."""
@@ -1509,8 +1523,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         genes = sorted({f.gene for f in genetics.not_classified if f.gene})
         out.append(SummaryItem(topic="Genetics", level="caution",
                                text=f"{len(genetics.not_classified)} coding or splice-region variant(s) not classified "
-                                    f"(consequence unknown) in {', '.join(genes) or 'panel genes'}: annotate the VCF "
-                                    "(VEP/SnpEff) and re-run."))
+                                    f"(consequence unknown) in {', '.join(genes) or 'panel genes'}: "
+                                    f"{_unclassified_remedy(genetics.not_classified)}."))
     for f in [*(f for t in genetics.tiers for f in t.findings), *genetics.not_classified]:
         if f.clinvar_discordance:
             out.append(SummaryItem(topic="ClinVar", level="caution", text=f"{f.gene or f.key}: {f.clinvar_discordance}"))

@@ -99,10 +99,10 @@ def _unknown_terms(c: TranscriptConsequence) -> list[str]:
 
 def _why_not_classified(f: VariantFinding) -> str | None:
     """Why the annotation's own entry was refused for a finding not classified (the words between
-    ``_REFUSED_PREFIX`` and ``_REFUSED_REMEDY``), or None when it was not refused."""
+    ``REFUSED_PREFIX`` and ``REFUSED_REMEDY``), or None when it was not refused."""
     text = f.not_classified or ""
-    if text.startswith(_REFUSED_PREFIX) and text.endswith(_REFUSED_REMEDY):
-        return text[len(_REFUSED_PREFIX):-len(_REFUSED_REMEDY)]
+    if text.startswith(REFUSED_PREFIX) and text.endswith(REFUSED_REMEDY):
+        return text[len(REFUSED_PREFIX):-len(REFUSED_REMEDY)]
     return None
 
 
@@ -282,8 +282,8 @@ def _kb_entry(known: Sequence[KnownVariant], key: str) -> dict[str, Any] | None:
 _CODON_DEPENDENT = (Region.EXON, Region.SPLICE_REGION_EXONIC, Region.UNKNOWN)
 # the words of a finding whose annotation entry was refused (an annotator's error, an unknown term, another isoform
 # only): the reason sits between these two, where the run's not-assessed item reads it back (_why_not_classified)
-_REFUSED_PREFIX = "not classified (consequence unknown: "
-_REFUSED_REMEDY = ("): re-annotate the VCF (VEP --mane_select, or SnpEff with a database matching the VCF's genome "
+REFUSED_PREFIX = "not classified (consequence unknown: "
+REFUSED_REMEDY = ("): re-annotate the VCF (VEP --mane_select, or SnpEff with a database matching the VCF's genome "
                    "build), or give the reference FASTA and Ensembl GFF3 (--reference/--transcripts)")
 HOW_TO_GET_CONSEQUENCES = ("give the reference FASTA and Ensembl GFF3 (--reference/--transcripts, or a resource "
                            "bundle with --resources) so bcftools csq computes them, or annotate the VCF with VEP "
@@ -1464,7 +1464,7 @@ def classify_allele(call: Call, key: str, pg: PanelGene, gene: GeneRecord | None
                f"the annotation's consequence '{'&'.join(unrecognised.consequences)}' holds a term charcot does not "
                f"classify ({', '.join(_unknown_terms(unrecognised))})" if unrecognised is not None else
                "the annotation gives the consequence only on other transcripts than the gene's reference transcript")
-        not_classified = f"{_REFUSED_PREFIX}{why}{_REFUSED_REMEDY}"
+        not_classified = f"{REFUSED_PREFIX}{why}{REFUSED_REMEDY}"
     discordance = clinvar_discordance(classification, clinvar)
     notes += ctx.notes
     if call.not_left_aligned:
