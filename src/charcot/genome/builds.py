@@ -7,6 +7,7 @@ are 1-based inclusive, as in VCF. Readers convert at the edges with the helpers 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +65,18 @@ def normalise_contig(name: str) -> str:
         known = accessions().get(name)
         return known[0] if known is not None else name
     return short.upper() if short in ("x", "y") else short
+
+
+# A contig holding an alternate version of a stretch of a chromosome: GRCh38's ALT loci and fix patches as UCSC, GATK's
+# and the GRCh38 analysis sets name them ('chr6_GL000251v2_alt', 'chr1_KN196472v1_fix'), hg19's haplotypes
+# ('chr6_apd_hap1') and Ensembl's patch and haplotype regions ('CHR_HSCHR6_MHC_APD_CTG1'). Unplaced and unlocalised
+# scaffolds ('chrUn_...', '..._random'), decoys and HLA sequences are not alternate versions of a gene's stretch.
+_ALTERNATE_LOCUS = re.compile(r"(?i)(?:_alt|_fix|_hap\d+)$|^(?:chr_)?hs?chr\w*_|^chr_hg\d")
+
+
+def alternate_locus(name: str) -> bool:
+    """Whether a contig name is an alternate locus or patch of the reference (see ``_ALTERNATE_LOCUS``)."""
+    return _ALTERNATE_LOCUS.search(name) is not None
 
 
 def contig_in_file(canonical: str, file_contigs: set[str] | list[str]) -> str | None:

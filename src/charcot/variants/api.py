@@ -842,6 +842,16 @@ def _interpret(
                        "interpret structural variants",
                 how_to_assess="review it with an SV/CNV interpretation (ACMG/ClinGen CNV standards, Riggs et al. "
                               "2020) and confirm by an orthogonal method"))
+    if read.alternate_loci:
+        alternates = read.alternate_loci
+        not_assessed.append(NotAssessed(
+            what=f"small variants on {len(alternates)} alternate-locus contig(s) of the reference that the VCF has "
+                 f"records on: {first_names(alternates)}",
+            reason="the ALS genes are examined on the chromosomes only; a read aligner that used the reference's "
+                   "alternate loci or patches without ALT-aware processing can place a gene's reads, and so its "
+                   "variants, on such a contig instead of the chromosome, where this analysis does not see them",
+            how_to_assess="align with ALT-aware mapping (bwa-mem with the reference's .alt file and bwa-postalt, "
+                          "DRAGEN) or to an analysis set without ALT contigs, or review the records on these contigs"))
     if left_out:
         not_assessed.append(NotAssessed(
             what=f"{len(left_out)} knowledge-base gene(s) {OUTSIDE_PANEL}: {', '.join(left_out)}",

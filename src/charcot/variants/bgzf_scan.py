@@ -457,6 +457,10 @@ class LineScan:
             self._lines(chunk, first + 1, last + 1, ends[1:], specials)
         self._tail = bytes(chunk[last + 1:])
 
+    def contigs(self) -> set[bytes]:
+        """The contigs of the lines scanned so far."""
+        return self._done | ({self._contig} if self._contig is not None else set())
+
     def finish(self) -> None:
         if self.header is None:
             raise Doubt("no '#CHROM' line")

@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from charcot.errors import InputError
-from charcot.genome.builds import accession_build, contig_in_file, detect_build, normalise_contig, parse_build
+from charcot.genome.builds import (
+    accession_build,
+    alternate_locus,
+    contig_in_file,
+    detect_build,
+    normalise_contig,
+    parse_build,
+)
 from charcot.genome.callquality import FILTER_NOT_APPLIED, FT_PASSING
 from charcot.genome.normalise import Allele, is_symbolic, left_shiftable, trim
 from charcot.genome.panel import Panel
@@ -121,6 +128,9 @@ class ReadResult:
     # Panel chromosomes (normalised names) on which the file has at least one record; a gene on any other
     # chromosome was not covered by the file (a VCF cut to one chromosome, a targeted panel), not "no variant".
     contigs_with_records: set[str] = field(default_factory=set)
+    # The file's contigs that are alternate loci or patches of the reference (genome.builds.alternate_locus) and hold
+    # records, by the file's names: a gene's variants placed there are not read (the panel is on the chromosomes)
+    alternate_loci: list[str] = field(default_factory=list)
     # Per chromosome with records (normalised name): the POS of its first and last record (widened to the end of
     # the sample's calls read in the panel, e.g. a deletion reaching past the last POS). A file cut to a region
     # (bcftools view -r) or holding records around a few genes speaks only inside its span; a panel gene outside it
@@ -205,6 +215,8 @@ class IndexPrefetch:
         self._result: Path | None = None
         self._thread: Any = None
         self._selection: Any = None
+        # the contigs of the whole file's lines, when ``selected`` made the small file (its index knows only those)
+        self.contigs_seen: set[str] | None = None
         import threading
 
         self._lock = threading.Lock()
@@ -243,6 +255,7 @@ class IndexPrefetch:
 
         try:
             scan = selection.select(regions)
+            self.contigs_seen = {c.decode(errors="replace") for c in scan.contigs()}
             folder = Path(self.dir.name) / "selected"
             folder.mkdir()
             subset = folder / "panel.vcf.gz"
@@ -1093,6 +1106,7 @@ def _read_calls(
                     yield v, None
             streamed[0] = scan.records
             result.contigs_with_records = prefilter.normalised(scan.contigs)
+            alternates.update(c for c in (x.decode(errors="replace") for x in scan.contigs) if alternate_locus(c))
             result.spans = prefilter.normalised_spans(scan.spans)
         else:
             n = 0
@@ -1118,6 +1132,8 @@ def _read_calls(
                     run_first = v.POS
                     last_chrom = chrom
                     result.contigs_with_records.add(normalise_contig(chrom))
+                    if alternate_locus(chrom):
+                        alternates.add(chrom)
                     if declared and chrom not in declared:
                         raise InputError(f"contig {chrom!r} is used by a record but not declared in the header",
                                          path=path, line=_line_of_record(path, n), record=f"{chrom}:{v.POS}",
@@ -1143,6 +1159,7 @@ def _read_calls(
             streamed[0] = n
 
     streamed = [0]
+    alternates: set[str] = set()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # cyvcf2 warns for every panel region absent from the index
@@ -1155,6 +1172,9 @@ def _read_calls(
                 known = {c.chrom for c in result.calls} | {b.chrom for b in result.blocks}
                 known.update(chrom for chrom, _, _, _ in result.symbolic)
                 result.contigs_with_records = _contigs_with_records(vcf, panel, header_contigs, known)
+                seen = prefetch.contigs_seen if prefetch is not None and temp_index else None
+                alternates.update(_alternate_loci(vcf, header_contigs) if seen is None
+                                  else (c for c in seen if alternate_locus(c)))
                 if not result.blocks:  # a gVCF is judged by its callable exons instead
                     result.spans = _spans_through_index(vcf, panel, header_contigs, result.contigs_with_records)
     except InputError:
@@ -1177,6 +1197,7 @@ def _read_calls(
             vcf.close()
             selection.cleanup()
     result.records_read = result.panel_records if indexed else streamed[0]
+    result.alternate_loci = sorted(alternates)
     if indexed and result.panel_records == 0:
         # An index that finds nothing must not turn into 'no variant found': read the file itself.
         total, in_panel = _stream_panel_count(path, intervals)
@@ -1207,6 +1228,20 @@ def _reach_of_calls(result: ReadResult) -> None:
         span = spans.get(chrom)
         if span is not None and end > span[1]:
             spans[chrom] = (span[0], end)
+
+
+def _alternate_loci(vcf: Any, header_contigs: list[str]) -> set[str]:
+    """The header's alternate-locus contigs on which the indexed file has a record (one index query each; GRCh38's
+    261 ALT contigs take ~2 ms)."""
+    found: set[str] = set()
+    for name in header_contigs:
+        if alternate_locus(name):
+            try:
+                if next(iter(vcf(name)), None) is not None:
+                    found.add(name)
+            except Exception:  # a contig the index does not list has no record
+                continue
+    return found
 
 
 def _contigs_with_records(vcf: Any, panel: Panel, header_contigs: list[str],
