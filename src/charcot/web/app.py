@@ -344,7 +344,7 @@ class Runner:
         except CharcotError as exc:
             where = self._where(case_id, exc)
             message = (f"{where}: " if where else "") + exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-            self.store.fail_run(case_id, self._no_paths(case_id, message))
+            self.store.fail_run(case_id, _form_words(self._no_paths(case_id, message)))
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
             self.store.fail_run(case_id, f"internal error ({type(exc).__name__})")
@@ -379,6 +379,7 @@ class Runner:
         return message
 
     def _run(self, case_id: str) -> None:
+        from charcot.family.api import sample_map_from_pairs
         from charcot.report.build import CaseInputs, build_report
         from charcot.report.write import write_report
 
@@ -401,6 +402,7 @@ class Runner:
             vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), ages=files.get("ages"),
             proband=case["proband"], clinical=clinical, phenopacket=phenopacket, hpo=case["hpo"],
             sample=opts.get("sample") or None, str_sample=opts.get("str_sample") or None,
+            sample_map=sample_map_from_pairs(opts.get("sample_map") or []),
             build=opts.get("build") or None, sex=opts.get("sex") or None,
             region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
 
@@ -431,6 +433,18 @@ class Runner:
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
+
+
+def _form_words(message: str) -> str:
+    """A build error in the case form's words where the library names the command line's sample-map options (the
+    form has a sample map field, not ``--sample-map`` or ``--sample-map-file``)."""
+    from charcot.family.samplemap import OPTION, USAGE
+
+    said = "give the case form's sample map, one line per member: PEDIGREE_ID=VCF_SAMPLE"
+    message = message.replace(f"{USAGE}, e.g. {OPTION} ", f"{said}, e.g. ").replace(USAGE, said)
+    message = message.replace(f"make --sample and {OPTION} agree",
+                              "make the 'Sample in a multi-sample VCF' field and the sample map agree")
+    return re.sub(rf"\({re.escape(OPTION)} ([^()\s]+=SAMPLE)\)", r"(a sample map line \1)", message)
 
 
 # First characters that make a spreadsheet read a CSV cell as a formula (or start one after a tab/return).
@@ -813,8 +827,12 @@ def create_app(settings: Settings) -> FastAPI:
             build = f.get("build", "").strip()
             if build not in ("", "GRCh37", "GRCh38"):
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
-            options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
-                       "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
+            options: dict[str, Any] = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
+                                       "sample": f.get("sample", "").strip()[:120],
+                                       "str_sample": f.get("str_sample", "").strip()[:120]}
+            pairs = _sample_map_field(f.get("sample_map", ""), uploaded=set(form.files))
+            if pairs:
+                options["sample_map"] = pairs
             # the name the case stores and shows, for the audit entry too (never the browser's '../' path); a
             # deletion removing a stored file no case uses waits, or comes after this case uses it. The wait is in a
             # worker thread: on the event loop, a deletion holding the lock stalled every request of the server.
@@ -836,10 +854,31 @@ def create_app(settings: Settings) -> FastAPI:
         key = f.get("patient", "").strip()[:120] or f"case-{case_id[:8]}"
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
                     detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
-                                     for role, (name, s) in sorted(stored.items())))
+                                     for role, (name, s) in sorted(stored.items()))
+                    + (f"; sample map: {_map_words(options['sample_map'])}" if options.get("sample_map") else ""))
         runner.submit(case_id)
         log.info("case %s queued (%d files)", case_id, len(stored))
         return case_id
+
+    def _sample_map_field(text: str, uploaded: set[str]) -> list[list[str]]:
+        """The case form's sample map (one PEDIGREE_ID=VCF_SAMPLE pair per line): read with the rules and messages of
+        ``--sample-map`` (a line without '=', one ID given two samples, two IDs given one sample: 422 in those words);
+        the pairs are checked against the PED and the VCF when the report is built, as the CLI does."""
+        from charcot.errors import InputError
+        from charcot.family.api import read_sample_map_text
+
+        try:
+            pairs = read_sample_map_text(text)
+        except InputError as exc:
+            raise HTTPException(422, exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+        if pairs:
+            missing = [what for field, what in (("vcf", "small-variant VCF"), ("ped", "pedigree (PED)"))
+                       if field not in uploaded]
+            if missing:
+                raise HTTPException(422, f"the sample map maps the pedigree's IDs to the VCF's samples, but no "
+                                         f"{' and no '.join(missing)} was uploaded (upload the family's VCF and its "
+                                         "pedigree, or leave the sample map empty)")
+        return [[iid, sample] for iid, sample in pairs.items()]
 
     @app.post("/cases")
     async def create_case(request: Request) -> Response:
@@ -1358,6 +1397,11 @@ def create_app(settings: Settings) -> FastAPI:
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
+
+
+def _map_words(pairs: list[list[str]]) -> str:
+    """A case's sample map as the audit trail and the case page state it: 'ID → SAMPLE' pairs."""
+    return ", ".join(f"{iid} → {sample}" for iid, sample in pairs)
 
 
 def _visit_seen(visit: dict[str, Any]) -> str:
