@@ -261,7 +261,7 @@ class Guard:
             if method == "GET" and page_wanted:
                 # back to this page once signed in (a path on this server only: auth.local_path)
                 here = path + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
-                back = auth.local_path(here)
+                back = auth.local_path(here) if here != "/" else None  # the case list is where a sign-in leads
                 location = "/login" + (f"?next={quote(back, safe='')}" if back else "")
                 await send({"type": "http.response.start", "status": 303,
                             "headers": [(b"location", location.encode("latin-1")), (b"cache-control", b"no-store"),
@@ -1515,7 +1515,7 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _map_words(pairs: list[list[str]]) -> str:
-    """A case's sample map as the audit trail and the case page state it: 'ID → SAMPLE' pairs."""
+    """A case's sample map as the audit trail states it: 'ID → SAMPLE' pairs."""
     return ", ".join(f"{iid} → {sample}" for iid, sample in pairs)
 
 
