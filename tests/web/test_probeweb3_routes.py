@@ -112,3 +112,24 @@ def test_signing_in_returns_to_the_page_asked_for(tmp_path: Path) -> None:
     finally:
         app.state.runner.pool.shutdown(wait=True)
         app.state.store.engine.dispose()
+
+
+def test_signing_out_after_the_session_ended_leads_to_the_sign_in_page(tmp_path: Path) -> None:
+    """Before: 'Sign out' pressed on a page whose session had expired showed the API's raw JSON 401."""
+    import sqlalchemy as sa
+
+    data = tmp_path / "data"
+    add_users(data, None, ("adam", "admin"))
+    app = create_app(Settings(data_dir=data, pdf=False))
+    try:
+        with TestClient(app, base_url=BASE) as c:
+            token = _login(c, "adam")
+            with app.state.store.engine.begin() as conn:
+                conn.execute(sa.text("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'"))
+            r = c.post("/logout", data={"csrf_token": token}, headers={"accept": "text/html", **SAME},
+                       follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"] == "/login"
+            assert "Max-Age=0" in r.headers["set-cookie"]
+    finally:
+        app.state.runner.pool.shutdown(wait=True)
+        app.state.store.engine.dispose()

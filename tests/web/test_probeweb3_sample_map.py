@@ -129,3 +129,52 @@ def test_a_pair_the_ped_or_vcf_lacks_fails_the_case_naming_the_pair_and_the_uplo
     state = wait_done(c, r.json()["id"])
     assert state["status"] == "failed" and words in state["error"], state["error"]
     assert str(app.state.store.data_dir) not in state["error"]
+
+
+def test_the_real_servers_log_and_error_pages_hold_no_sample_name_path_or_traceback(tmp_path: Path,
+                                                                                  lab_vcf: bytes) -> None:
+    """Checked (found right): `charcot serve` as a real process, sample-map cases that fail and one that is built,
+    error pages asked for with a sample name in the address: its log holds case ids and error types only."""
+    import time
+
+    import httpx
+
+    from tests.web.test_serve_process import _free_port, _start, _wait_until_up
+
+    port, log, data = _free_port(), tmp_path / "server.log", tmp_path / "data"
+    proc = _start(["--port", str(port), "--data-dir", str(data)], log)
+    pages: list[str] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
+            deadline = _wait_until_up(c) + 120
+            ids = []
+            for text in ("ADM9999X9=LAB-0002", "", MAP_TEXT):
+                r = c.post("/api/cases", data={"proband": "ADM1059A2", "sample_map": text}, files=_files(lab_vcf))
+                ids.append(r.json()["id"])
+            r = c.post("/cases", data={"proband": "ADM1059A2", "sample_map": "ADM1059A2=LAB-0002\nADM1059A1=LAB-0002"},
+                       files=_files(lab_vcf), headers={"accept": "text/html"})
+            assert r.status_code == 422
+            pages.append(r.text)
+            for path in ("/cases/LAB-0002", "/patients/LAB-0002", "/cases/%ff", f"/cases/{ids[0]}/v/9/report.html",
+                         "/audit.xml", f"/cases/{ids[0]}/LAB-0002.vcf"):
+                pages.append(c.get(path, headers={"accept": "text/html"}).text)
+            states = []
+            for case_id in ids:
+                while time.monotonic() < deadline:
+                    state = c.get(f"/api/cases/{case_id}").json()
+                    if state["status"] in ("done", "failed"):
+                        break
+                    time.sleep(0.3)
+                states.append(state["status"])
+            assert states == ["failed", "failed", "done"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    # the start-up line names the data folder the operator gave; nothing after it names a path under it
+    text = "\n".join(line for line in log.read_text(errors="replace").splitlines()
+                     if not line.startswith("charcot web app on "))
+    for secret in ("LAB-0", "ADM1059", str(data), "Traceback", "0/1", "[W::"):
+        assert secret not in text, secret
+    for page in pages:
+        for secret in ("Traceback", str(data), "0/1", 'File "'):
+            assert secret not in page, secret

@@ -268,6 +268,15 @@ class Guard:
                                         (b"content-length", b"0")]})
                 await send({"type": "http.response.body", "body": b""})
                 return
+            if page_wanted and method == "POST" and path == "/logout":
+                # 'Sign out' pressed after the session ended: signed out already, the sign-in page (the stale cookie
+                # cleared), not a page saying the form was not saved
+                clear = _cookie_header("", self.settings, max_age=0)
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": [(b"location", b"/login"), (b"cache-control", b"no-store"),
+                                        (b"set-cookie", clear.encode()), (b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
             if page_wanted and self.signed_out is not None:
                 # a form sent from a page whose session ended meanwhile (expired, signed out elsewhere, account
                 # disabled): a page in words with the way back, not the API's JSON as raw text
