@@ -18,6 +18,8 @@ from charcot.family.samplemap import (
     SampleMap,
     join_samples,
     read_sample_map,
+    read_sample_map_text,
+    sample_map_from_pairs,
     unjoined_proband_error,
 )
 
@@ -40,7 +42,9 @@ __all__ = [
     "read_observations",
     "read_pedigree",
     "read_sample_map",
+    "read_sample_map_text",
     "relative_risks",
+    "sample_map_from_pairs",
     "unjoined_proband_error",
     "with_vcf_genotypes",
 ]

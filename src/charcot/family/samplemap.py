@@ -59,12 +59,12 @@ class SampleMap(Mapping[str, str]):
         return self.origin.get(iid, (None, None, OPTION))
 
 
-def _pair(text: str, said: str, path: Path | None = None, line: int | None = None) -> tuple[str, str]:
+def _pair(text: str, said: str, path: Path | None = None, line: int | None = None,
+          per: str = f"{OPTION} ADM1059A2=LAB-0002, one pair per {OPTION}") -> tuple[str, str]:
     iid, eq, sample = text.partition("=")
     iid, sample = iid.strip(), sample.strip()
     if not eq or not iid or not sample:
-        raise InputError(f"{said} {text!r} is not PEDIGREE_ID=VCF_SAMPLE", path=path, line=line,
-                         hint=f"e.g. {OPTION} ADM1059A2=LAB-0002, one pair per {OPTION}")
+        raise InputError(f"{said} {text!r} is not PEDIGREE_ID=VCF_SAMPLE", path=path, line=line, hint=f"e.g. {per}")
     return iid, sample
 
 
@@ -97,6 +97,33 @@ def read_sample_map(values: Sequence[str] = (), file: Path | None = None,
         if not out.pairs:
             raise InputError("the sample map has no pairs", path=file,
                              hint="one line per genotyped person: pedigree ID, a tab, VCF sample")
+    return out
+
+
+FIELD = "the sample map"  # the web case form's field: one --sample-map value per line
+
+
+def read_sample_map_text(text: str, *, field: str = FIELD) -> SampleMap:
+    """A form's sample map: one ``PEDIGREE_ID=VCF_SAMPLE`` pair per line, each read as one ``--sample-map`` value (the
+    same rules and messages, the line named instead of the option); blank lines are skipped, the same pair twice is
+    one pair. Empty text is no map."""
+    out = SampleMap()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        value = raw.strip()
+        if not value:
+            continue
+        said = f"{field}'s line {number}"
+        iid, sample = _pair(value, said, per="ADM1059A2=LAB-0002, one pair per line")
+        out._add(iid, sample, (None, None, f"{said} ({value})"))
+    return out
+
+
+def sample_map_from_pairs(pairs: Sequence[Sequence[str]], *, field: str = FIELD) -> SampleMap:
+    """A stored map (``[pedigree ID, VCF sample]`` pairs, checked when given) with each pair named as the form's
+    (the error of a pair the PED or the VCF does not have names the pair)."""
+    out = SampleMap()
+    for iid, sample in pairs:
+        out._add(iid, sample, (None, None, f"{field}'s pair {iid}={sample}"))
     return out
 
 

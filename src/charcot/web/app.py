@@ -20,13 +20,14 @@ import json
 import logging
 import re
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,6 +48,7 @@ from charcot.web.store import (
     PAGE_SIZE,
     SIGNING,
     UPLOAD_ROLES,
+    DuplicateForm,
     Store,
     TooLarge,
     make_private,
@@ -168,9 +170,10 @@ class Guard:
     is asking (principal), and the headers every answer carries."""
 
     def __init__(self, app: ASGIApp, *, store: Store, settings: Settings, accounts: bool, secret: bytes,
-                 on_error: Callable[[Any, Exception], Awaitable[Response]] | None = None) -> None:
+                 on_error: Callable[[Any, Exception], Awaitable[Response]] | None = None,
+                 signed_out: Callable[[Any], Awaitable[Response]] | None = None) -> None:
         self.app, self.store, self.settings, self.accounts, self.secret = app, store, settings, accounts, secret
-        self.on_error = on_error
+        self.on_error, self.signed_out = on_error, signed_out
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -254,11 +257,37 @@ class Guard:
             if user is not None:
                 principal = auth.Principal(user["username"], user["role"], user["display_name"], "session")
         if principal is None and not path.startswith(auth.OPEN_PATHS):
-            if method == "GET" and "text/html" in headers.get("accept", ""):
+            page_wanted = "text/html" in headers.get("accept", "") and not path.startswith("/api/")
+            if method == "GET" and page_wanted:
+                # back to this page once signed in (a path on this server only: auth.local_path)
+                here = path + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
+                back = auth.local_path(here) if here != "/" else None  # the case list is where a sign-in leads
+                location = "/login" + (f"?next={quote(back, safe='')}" if back else "")
                 await send({"type": "http.response.start", "status": 303,
-                            "headers": [(b"location", b"/login"), (b"cache-control", b"no-store"),
+                            "headers": [(b"location", location.encode("latin-1")), (b"cache-control", b"no-store"),
                                         (b"content-length", b"0")]})
                 await send({"type": "http.response.body", "body": b""})
+                return
+            if page_wanted and method == "POST" and path == "/logout":
+                # 'Sign out' pressed after the session ended: signed out already, the sign-in page (the stale cookie
+                # cleared), not a page saying the form was not saved
+                clear = _cookie_header("", self.settings, max_age=0)
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": [(b"location", b"/login"), (b"cache-control", b"no-store"),
+                                        (b"set-cookie", clear.encode()), (b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if page_wanted and self.signed_out is not None:
+                # a form sent from a page whose session ended meanwhile (expired, signed out elsewhere, account
+                # disabled): a page in words with the way back, not the API's JSON as raw text
+                from starlette.requests import Request
+
+                response = await self.signed_out(Request(scope, receive))
+
+                async def secured_out(message: Message) -> None:
+                    await send(self._secured(message, APP_CSP, None, method))
+
+                await response(scope, receive, secured_out)
                 return
             await _plain(send, 401, '{"detail": "sign in or give a bearer token"}',
                          [(b"www-authenticate", b"Bearer")])
@@ -344,7 +373,7 @@ class Runner:
         except CharcotError as exc:
             where = self._where(case_id, exc)
             message = (f"{where}: " if where else "") + exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-            self.store.fail_run(case_id, self._no_paths(case_id, message))
+            self.store.fail_run(case_id, _form_words(self._no_paths(case_id, message)))
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
             self.store.fail_run(case_id, f"internal error ({type(exc).__name__})")
@@ -379,6 +408,7 @@ class Runner:
         return message
 
     def _run(self, case_id: str) -> None:
+        from charcot.family.api import sample_map_from_pairs
         from charcot.report.build import CaseInputs, build_report
         from charcot.report.write import write_report
 
@@ -401,6 +431,7 @@ class Runner:
             vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), ages=files.get("ages"),
             proband=case["proband"], clinical=clinical, phenopacket=phenopacket, hpo=case["hpo"],
             sample=opts.get("sample") or None, str_sample=opts.get("str_sample") or None,
+            sample_map=sample_map_from_pairs(opts.get("sample_map") or []),
             build=opts.get("build") or None, sex=opts.get("sex") or None,
             region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
 
@@ -431,6 +462,18 @@ class Runner:
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
+
+
+def _form_words(message: str) -> str:
+    """A build error in the case form's words where the library names the command line's sample-map options (the
+    form has a sample map field, not ``--sample-map`` or ``--sample-map-file``)."""
+    from charcot.family.samplemap import OPTION, USAGE
+
+    said = "give the case form's sample map, one line per member: PEDIGREE_ID=VCF_SAMPLE"
+    message = message.replace(f"{USAGE}, e.g. {OPTION} ", f"{said}, e.g. ").replace(USAGE, said)
+    message = message.replace(f"make --sample and {OPTION} agree",
+                              "make the 'Sample in a multi-sample VCF' field and the sample map agree")
+    return re.sub(rf"\({re.escape(OPTION)} ([^()\s]+=SAMPLE)\)", r"(a sample map line \1)", message)
 
 
 # First characters that make a spreadsheet read a CSV cell as a formula (or start one after a tab/return).
@@ -664,6 +707,20 @@ def create_app(settings: Settings) -> FastAPI:
             return page("error.html.j2", request, status_code=500, status=500, message=message)
         return JSONResponse({"detail": message}, status_code=500)
 
+    async def _signed_out(request: Request) -> Response:
+        """The answer to a form sent by a browser whose session has ended (Guard): 401, a page saying nothing was
+        saved, with a sign-in link back to the page the form was on (its Referer, when it is this server's)."""
+        referer = urlsplit(request.headers.get("referer") or "")
+        back = None
+        if referer.netloc and referer.netloc.lower() == (request.headers.get("host") or "").lower():
+            back = auth.local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+        html = templates.get_template("error.html.j2").render(
+            request_path=request.url.path, user=None, accounts=accounts, csrf="", roles=auth.ROLES, status=401,
+            message="You are not signed in any more (the session expired, was ended, or the account was disabled): "
+                    "what you sent was not saved.",
+            sign_in="/login" + (f"?next={quote(back, safe='')}" if back else ""))
+        return HTMLResponse(html, status_code=401, headers={"www-authenticate": "Bearer"})
+
     @app.exception_handler(TooLarge)
     async def _too_large(request: Request, exc: TooLarge) -> Response:
         return JSONResponse({"detail": f"upload refused: larger than the limit of {settings.max_upload_bytes} bytes"},
@@ -685,10 +742,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
-        return page("login.html.j2", request, error=None, token_login=bool(settings.token))
+        return page("login.html.j2", request, error=None, token_login=bool(settings.token),
+                    next_path=auth.local_path(request.query_params.get("next")) or "")
 
     @app.post("/login")
-    def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+    def login(request: Request, username: str = Form(""), password: str = Form(""),
+              next_path: str = Form("", alias="next")) -> Response:
+        back = auth.local_path(next_path) or ""
         addr = request.client.host if request.client else "?"
         # an account name has at most 80 characters (`charcot users add`): a longer one names no account, and only
         # that much is kept (the throttle kept every name tried, whole, for as long as the server ran)
@@ -696,7 +756,7 @@ def create_app(settings: Settings) -> FastAPI:
         keys = (f"user:{username.lower()}",)
         wait = max(throttle_user.retry_after(*keys), throttle_addr.retry_after(f"addr:{addr}"))
         if wait > 0:
-            return page("login.html.j2", request, status_code=429, token_login=bool(settings.token),
+            return page("login.html.j2", request, status_code=429, token_login=bool(settings.token), next_path=back,
                         error=f"too many failed sign-ins: try again in {int(wait) + 1} seconds")
         user = store.user(username.strip()) if username.strip() else None
         ok = False
@@ -711,7 +771,7 @@ def create_app(settings: Settings) -> FastAPI:
             throttle_user.failed(*keys)
             throttle_addr.failed(f"addr:{addr}")
             store.audit(username.strip()[:80] or "-", "login-failed", detail="wrong user name or password")
-            return page("login.html.j2", request, status_code=401, token_login=bool(settings.token),
+            return page("login.html.j2", request, status_code=401, token_login=bool(settings.token), next_path=back,
                         error="wrong user name or password")
         throttle_user.succeeded(*keys)
         if user["username"] == "api-token" and store.user("api-token") is None:
@@ -721,7 +781,7 @@ def create_app(settings: Settings) -> FastAPI:
         store.create_session(auth.session_hash(session_id), user["username"], expires,
                              instance_id=store.instance_id if user["username"] == auth.TOKEN_USER.username else None)
         store.audit(user["username"], "login")
-        resp = RedirectResponse("/", status_code=303)
+        resp = RedirectResponse(back or "/", status_code=303)
         resp.headers.append("set-cookie", _cookie_header(session_id, settings, int(settings.session_hours * 3600)))
         return resp
 
@@ -781,6 +841,7 @@ def create_app(settings: Settings) -> FastAPI:
     def new_case(request: Request) -> HTMLResponse:
         need(request, "upload")
         return page("new_case.html.j2", request, max_upload=settings.max_upload_bytes, error=None,
+                    form_id=uuid.uuid4().hex,
                     resources=[n for n, p in (("ClinVar", settings.clinvar), ("gnomAD", settings.gnomad)) if p])
 
     async def _create(request: Request) -> str:
@@ -813,33 +874,78 @@ def create_app(settings: Settings) -> FastAPI:
             build = f.get("build", "").strip()
             if build not in ("", "GRCh37", "GRCh38"):
                 raise HTTPException(422, "genome build must be GRCh37, GRCh38 or left empty (read from the VCF)")
-            options = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
-                       "sample": f.get("sample", "").strip()[:120], "str_sample": f.get("str_sample", "").strip()[:120]}
+            options: dict[str, Any] = {"sex": sex, "build": build, "region": f.get("region", "").strip()[:20],
+                                       "sample": f.get("sample", "").strip()[:120],
+                                       "str_sample": f.get("str_sample", "").strip()[:120]}
+            pairs = _sample_map_field(f.get("sample_map", ""), uploaded=set(form.files))
+            if pairs:
+                options["sample_map"] = pairs
             # the name the case stores and shows, for the audit entry too (never the browser's '../' path); a
             # deletion removing a stored file no case uses waits, or comes after this case uses it. The wait is in a
             # worker thread: on the event loop, a deletion holding the lock stalled every request of the server.
-            def adopt() -> tuple[dict[str, tuple[str, Any]], str]:
+            # the form's one-time id (new_case.html.j2): the same form sent again (a double click, a retry after
+            # the upload went through) makes no second case
+            form_id = f.get("form_id", "").strip()
+            form_id = form_id if re.fullmatch(r"[0-9a-f]{32}", form_id) else ""
+
+            def adopt() -> tuple[dict[str, tuple[str, Any]], str, bool]:
                 with store.files_lock:
+                    earlier = store.case_for_form(form_id) if form_id else None
+                    if earlier is not None:
+                        return {}, earlier, False
                     adopted = {FILE_FIELDS[name]: (safe_filename(r.filename),
                                                    store.adopt_upload(r.path, r.sha256, r.size, r.filename))
                                for name, r in form.files.items()}
-                    return adopted, store.create_case(f.get("patient", "").strip()[:120], adopted,
-                                                      f.get("proband", "").strip()[:120] or None, terms,
-                                                      created_by=principal.username, options=options)
+                    try:
+                        return adopted, store.create_case(f.get("patient", "").strip()[:120], adopted,
+                                                          f.get("proband", "").strip()[:120] or None, terms,
+                                                          created_by=principal.username, options=options,
+                                                          form_id=form_id or None), True
+                    except DuplicateForm as exc:  # another server took the same form at the same moment
+                        store.drop_unused_uploads([s.relpath for _name, s in adopted.values()])
+                        return {}, exc.case_id, False
 
             import anyio.to_thread
 
-            stored, case_id = await anyio.to_thread.run_sync(adopt)
+            stored, case_id, created = await anyio.to_thread.run_sync(adopt)
+            if not created:
+                form.discard()
         except BaseException:
             form.discard()
             raise
+        if not created:
+            store.audit(principal.username, "upload", case_id=case_id,
+                        detail="the same new-case form sent again: nothing stored, no second case")
+            log.info("case %s: its form was sent again; no second case", case_id)
+            return case_id
         key = f.get("patient", "").strip()[:120] or f"case-{case_id[:8]}"
         store.audit(principal.username, "upload", case_id=case_id, patient=key,
                     detail="; ".join(f"{_input_role(role)}: {name} ({s.size} bytes, sha256 {s.sha256[:12]})"
-                                     for role, (name, s) in sorted(stored.items())))
+                                     for role, (name, s) in sorted(stored.items()))
+                    + (f"; sample map: {_map_words(options['sample_map'])}" if options.get("sample_map") else ""))
         runner.submit(case_id)
         log.info("case %s queued (%d files)", case_id, len(stored))
         return case_id
+
+    def _sample_map_field(text: str, uploaded: set[str]) -> list[list[str]]:
+        """The case form's sample map (one PEDIGREE_ID=VCF_SAMPLE pair per line): read with the rules and messages of
+        ``--sample-map`` (a line without '=', one ID given two samples, two IDs given one sample: 422 in those words);
+        the pairs are checked against the PED and the VCF when the report is built, as the CLI does."""
+        from charcot.errors import InputError
+        from charcot.family.api import read_sample_map_text
+
+        try:
+            pairs = read_sample_map_text(text)
+        except InputError as exc:
+            raise HTTPException(422, exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+        if pairs:
+            missing = [what for field, what in (("vcf", "small-variant VCF"), ("ped", "pedigree (PED)"))
+                       if field not in uploaded]
+            if missing:
+                raise HTTPException(422, f"the sample map maps the pedigree's IDs to the VCF's samples, but no "
+                                         f"{' and no '.join(missing)} was uploaded (upload the family's VCF and its "
+                                         "pedigree, or leave the sample map empty)")
+        return [[iid, sample] for iid, sample in pairs.items()]
 
     @app.post("/cases")
     async def create_case(request: Request) -> Response:
@@ -891,6 +997,7 @@ def create_app(settings: Settings) -> FastAPI:
         from charcot.web.reanalysis import accept_problem, case_result
 
         reruns = store.reanalyses(case_id)
+        chart_changes = _chart_changes(case) if case["review_state"] == IN_REVIEW else []
         audit, audit_total = store.audit_latest(case_id, 30)
         waiting = next((r for r in reruns if r["status"] == NEEDS_REVIEW), None)
         versions = store.report_versions(case_id)
@@ -903,6 +1010,7 @@ def create_app(settings: Settings) -> FastAPI:
                     can={a: principal.can(a) for a in ("comment", "submit", "sign", "amend", "delete", "upload",
                                                        "reanalyse", "accept-reanalysis")},
                     sign_problem=_sign_problem(case, principal), reruns=reruns, waiting=waiting,
+                    chart_changes=chart_changes, chart_seen=_digest_of(chart_changes),
                     waiting_result=case_result(waiting) if waiting else None,
                     accept_problem=accept_problem(store, waiting, case) if waiting else None)
 
@@ -961,6 +1069,47 @@ def create_app(settings: Settings) -> FastAPI:
             return "the report carries an open identity alert (sample or sex mismatch)"
         return None
 
+    def _chart_changes(case: dict[str, Any]) -> list[str]:
+        """Where the patient's chart (the visits recorded in the app) now differs from the visits the case's report
+        states: a visit of the report corrected or removed in the chart, and a visit recorded by hand in the chart,
+        on or before the report's last visit, that the report lacks. A reviewer signs such a report only having
+        seen this (the sign-off form carries it)."""
+        path = store.case_dir(case["id"]) / "report.json"
+        if case["status"] != CASE_DONE or not path.is_file():
+            return []
+        try:
+            reported = {date.fromisoformat(v["date"]): v
+                        for v in json.loads(path.read_text(encoding="utf-8"))["clinical"]["visits"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+        patient = store.patient(case["patient"])
+        chart = {v["date"]: v for v in (patient or {}).get("visits", [])}
+
+        def words(v: dict[str, Any], when: date) -> str:
+            return _visit_words(when, v.get("alsfrs_r"), v.get("fvc_percent"), v.get("weight_kg")).split(": ", 1)[1]
+
+        def differs(a: float | None, b: float | None) -> bool:
+            return (a is None) != (b is None) or (a is not None and b is not None and abs(a - b) > 1e-9)
+
+        out: list[str] = []
+        for when, v in sorted(reported.items()):
+            now = chart.get(when)
+            if now is None:
+                out.append(f"the visit of {when.isoformat()} ({words(v, when)} in the report) is no longer in the "
+                           "patient's chart")
+            elif any(differs(v.get(k), now[k]) for k in ("alsfrs_r", "fvc_percent", "weight_kg")):
+                out.append(f"the visit of {when.isoformat()}: {words(now, when)} in the patient's chart, "
+                           f"{words(v, when)} in the report")
+        last = max(reported, default=None)
+        for when, now in sorted(chart.items()):
+            if when not in reported and now["source"] == MANUAL_VISIT and last is not None and when <= last:
+                out.append(f"a visit of {when.isoformat()} recorded in the patient's chart ({words(now, when)}) is "
+                           "not in the report")
+        return out
+
+    def _digest_of(lines: list[str]) -> str:
+        return hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:32]
+
     def _form_text(form: Any, name: str, limit: int = 5000) -> str:
         value = form.get(name)
         return value.strip()[:limit] if isinstance(value, str) else ""
@@ -996,6 +1145,18 @@ def create_app(settings: Settings) -> FastAPI:
             problem = _sign_problem(case, principal)
             if problem:
                 raise HTTPException(409, f"cannot sign off: {problem}")
+            # the report against the patient's chart as the reviewer saw them: a visit corrected, added or removed
+            # in the chart since the page was opened is shown first, and a difference is signed over only knowingly
+            changes = _chart_changes(case)
+            if changes and _form_text(form, "chart_seen", 64) != _digest_of(changes):
+                raise HTTPException(409, "cannot sign off: the patient's chart differs from this report, and not as "
+                                         "shown on your screen (changed since you opened the page): "
+                                         + "; ".join(changes) + ". Reload the page and check the report against "
+                                         "the chart first (nothing was signed)")
+            if changes and not _form_text(form, "chart_checked", 5):
+                raise HTTPException(409, "cannot sign off: the patient's chart differs from this report: "
+                                         + "; ".join(changes) + ". Tick that you have checked these differences, "
+                                         "or return the report to its author (nothing was signed)")
             import anyio.to_thread
 
             # one sign-off per version: two reviewers signing at once both passed the check above, wrote the frozen
@@ -1023,7 +1184,8 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(409, "cannot sign off: the case was deleted while it was being signed off" if gone
                                     else "cannot sign off: the case changed while it was being signed off; reload the "
                                          "page")
-            detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})"
+            detail = f"signed off version {case['version']} (report.json sha256 {digest[:12]})" + (
+                f"; signed knowing the patient's chart differs from the report: {'; '.join(changes)}" if changes else "")
         elif action == "amend":
             principal = need(request, "amend")
             if state != FINAL:
@@ -1354,10 +1516,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     register_calculators(app, page)
     register_knowledge(app, page)
-    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret, on_error=_internal_error)
+    app.add_middleware(Guard, store=store, settings=settings, accounts=accounts, secret=secret, on_error=_internal_error,
+                       signed_out=_signed_out)
     # Whole-request cap: every file at the per-file limit plus room for the form fields.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes * len(UPLOAD_ROLES) + 1024 * 1024)
     return app
+
+
+def _map_words(pairs: list[list[str]]) -> str:
+    """A case's sample map as the audit trail states it: 'ID → SAMPLE' pairs."""
+    return ", ".join(f"{iid} → {sample}" for iid, sample in pairs)
 
 
 def _visit_seen(visit: dict[str, Any]) -> str:

@@ -172,6 +172,19 @@ def origin_ok(origin: str | None, host_header: str | None, fetch_site: str | Non
     return (urlsplit(origin).netloc or "").lower() == host_header.lower()
 
 
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this server to return to after signing in (``/cases/...``), else None: never
+    another site (``//evil.example``, ``/\\evil.example``, ``https://...``), never the sign-in or sign-out itself."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 2000:
+        return None
+    if any(c in target for c in "\r\n\t\\") or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path in ("/login", "/logout"):
+        return None
+    return target
+
+
 def needs_token(host: str) -> bool:
     """Binding anywhere but loopback exposes patient data to the network: require authentication."""
     return host not in LOOPBACK

@@ -42,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -121,8 +122,18 @@ class Case(Base):
     # one whose request holds its sign-off in progress: only their work, once that server has stopped, is taken over
     run_instance: Mapped[str | None] = mapped_column(String(36), nullable=True)
     signing_instance: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # the new-case form this case was created from (unique): the same form sent twice makes one case
+    form_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     patient: Mapped[Patient] = relationship(back_populates="cases")
     uploads: Mapped[list[Upload]] = relationship(back_populates="case", order_by="Upload.role")
+
+
+class DuplicateForm(Exception):
+    """The new-case form was sent before and made a case (``case_id``)."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.case_id = case_id
 
 
 class Upload(Base):
@@ -566,8 +577,30 @@ class Store:
         return folder if version is None else folder / f"v{version}"
 
     # cases --------------------------------------------------------------------------------
+    def case_for_form(self, form_id: str) -> str | None:
+        """The case created from the new-case form ``form_id``, if one was."""
+        with self.session() as s:
+            return s.scalar(select(Case.id).where(Case.form_id == form_id))
+
     def create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
-                    hpo: list[str], *, created_by: str = "", options: dict[str, str] | None = None) -> str:
+                    hpo: list[str], *, created_by: str = "", options: dict[str, Any] | None = None,
+                    form_id: str | None = None) -> str:
+        """A new case (queued for this server's build); ``form_id`` names the form it comes from: a case made from
+        that form already (another server took the same form at the same moment) is ``DuplicateForm``."""
+        if form_id is not None:
+            try:
+                return self._create_case(patient_key, uploads, proband, hpo, created_by=created_by, options=options,
+                                         form_id=form_id)
+            except IntegrityError:
+                existing = self.case_for_form(form_id)
+                if existing is None:
+                    raise
+                raise DuplicateForm(existing) from None
+        return self._create_case(patient_key, uploads, proband, hpo, created_by=created_by, options=options)
+
+    def _create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
+                     hpo: list[str], *, created_by: str, options: dict[str, Any] | None,
+                     form_id: str | None = None) -> str:
         case_id = str(uuid.uuid4())
         patient_key = patient_key or f"case-{case_id[:8]}"  # no patient given: the clinical record's, once read
         with self.session() as s:
@@ -578,7 +611,7 @@ class Store:
                 s.flush()
             case = Case(id=case_id, patient_id=patient.id, proband=proband, hpo=" ".join(hpo), status=CASE_QUEUED,
                         created_by=created_by, options=json.dumps(options or {}, sort_keys=True),
-                        run_instance=self.instance_id)
+                        run_instance=self.instance_id, form_id=form_id)
             s.add(case)
             for role, (filename, stored) in sorted(uploads.items()):
                 s.add(Upload(case_id=case_id, role=role, filename=safe_filename(filename), sha256=stored.sha256,
@@ -974,6 +1007,15 @@ class Store:
                 Path(f"{path}.tbi").unlink(missing_ok=True)
         return [self.case_dir(case_id), self.signed_dir(case_id), self.reanalysis_dir(case_id),
                 self.earlier_dir(case_id)]
+
+    def drop_unused_uploads(self, relpaths: list[str]) -> None:
+        """Remove the stored files among ``relpaths`` that no case uses (an upload that made no case); the caller
+        holds ``files_lock``."""
+        with self.session() as s:
+            used = set(s.scalars(select(Upload.stored).where(Upload.stored.in_(relpaths))).all())
+        for path in (self.path_of(r) for r in relpaths if r not in used):
+            path.unlink(missing_ok=True)
+            Path(f"{path}.tbi").unlink(missing_ok=True)
 
     def delete_patient(self, key: str) -> tuple[list[str], list[Path]]:
         with self.session() as s:

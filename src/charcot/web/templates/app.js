@@ -11,3 +11,14 @@
   }
   setTimeout(poll, 300);
 })();
+
+// New case: one upload per form. The button is disabled once the form is sent (a second click would send the files
+// again); the server also makes one case per form (its form_id), whatever a client sends.
+(function () {
+  var form = document.getElementById("upload");
+  if (!form) { return; }
+  form.addEventListener("submit", function () {
+    var button = document.getElementById("submit");
+    if (button) { button.disabled = true; button.textContent = "Uploading… (do not send again)"; }
+  });
+})();
