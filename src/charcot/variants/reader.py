@@ -703,12 +703,16 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
 
 
 def _index_files(path: Path) -> list[Path]:
-    return [Path(str(path) + suffix) for suffix in (".tbi", ".csi") if Path(str(path) + suffix).exists()]
+    """The file's indexes, the one htslib reads first: it looks for ``.csi`` before ``.tbi`` (hts_idx_load)."""
+    return [Path(str(path) + suffix) for suffix in (".csi", ".tbi") if Path(str(path) + suffix).exists()]
 
 
-def _rebuild_hint(path: Path) -> str:
-    how = (f"bcftools index -f {path.name}" if path.name.lower().endswith(".bcf")  # tabix cannot index a BCF
-           else f"tabix -f -p vcf {path.name}, or bcftools index -f {path.name}")
+def _rebuild_hint(path: Path, index: Path | None = None) -> str:
+    if index is not None and index.suffix == ".csi":
+        how = f"bcftools index -f -c {path.name}"
+    else:
+        how = (f"bcftools index -f {path.name}" if path.name.lower().endswith(".bcf")  # tabix cannot index a BCF
+               else f"tabix -f -p vcf {path.name}, or bcftools index -f {path.name}")
     return f"rebuild it ({how}) or delete it; charcot then reads the whole file"
 
 
@@ -766,10 +770,50 @@ def _record_key(line: bytes) -> tuple[str, int, str] | None:
         return None
 
 
+def _bgzf_size_at(data: bytes, i: int) -> int | None:
+    """The size of the BGZF block whose header starts at ``data[i]`` (read from the header alone), or None when the
+    bytes there are not a BGZF block header, or the block's end is followed by bytes that are not the next block's
+    header (a chance match of the magic bytes inside compressed data)."""
+    if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
+        return None
+    from charcot.structured import bgzf_block_size
+
+    xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
+    bsize = bgzf_block_size(data[i + 12:i + 12 + xlen])
+    if bsize is None or bsize < 12 + xlen + 8:
+        return None
+    after = data[i + bsize:i + bsize + 4]
+    if after and len(after) == 4 and after != _BGZF_MAGIC:
+        return None
+    return bsize
+
+
+def _first_record_near(data: bytes) -> tuple[str, int, str] | None:
+    """(CHROM, POS, REF) of the first whole record line in the BGZF blocks of ``data`` (from its first block): the
+    first 16 KiB of the first block are inflated, and whole blocks (CRC checked) only when they hold no whole line."""
+    i = data.find(_BGZF_MAGIC)
+    while i >= 0:
+        bsize = _bgzf_size_at(data, i)
+        if bsize is not None:
+            xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
+            try:
+                text = zlib.decompressobj(-15).decompress(data[i + 12 + xlen:i + bsize - 8], 16384)
+            except zlib.error:
+                text = b""
+            lines = text.split(b"\n")[1:-1]  # whole lines only
+            key = next((x for x in map(_record_key, lines) if x is not None), None)
+            if key is not None:
+                return key
+            lines = _bgzf_text_from(data, i).split(b"\n")[1:-1]
+            return next((x for x in map(_record_key, lines) if x is not None), None)
+        i = data.find(_BGZF_MAGIC, i + 1)
+    return None
+
+
 def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]] | None:
     """(CHROM, POS, REF) of records read straight from the BGZF blocks of a bgzipped VCF: one near each of
-    ``samples`` evenly spaced byte offsets and the file's last record. Reads a few blocks per sample, never
-    the whole file. None when the file is not bgzipped VCF text (e.g. BCF)."""
+    ``samples`` evenly spaced byte offsets and the file's last record. Reads a few kilobytes per sample (a block's
+    first 16 KiB), never the whole file. None when the file is not bgzipped VCF text (e.g. BCF)."""
     if not _is_bgzf(path):
         return None
     size = path.stat().st_size
@@ -779,19 +823,33 @@ def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]]
         first_text = _bgzf_text_from(handle.read(window), 0, limit=1)
         if first_text.startswith(b"BCF"):
             return None
+        # records spread over the first block (a small file is one or two blocks, which the offsets below miss)
+        lines = [x for x in map(_record_key, first_text.split(b"\n")[:-1]) if x is not None]
+        for x in lines[len(lines) // 4::max(1, len(lines) // 4)][:4]:
+            if x not in keys:
+                keys.append(x)
         for k in range(1, samples + 1):
-            offset = size * k // (samples + 1)
-            handle.seek(offset)
-            text = _bgzf_text_from(handle.read(window), 0)
-            lines = text.split(b"\n")[1:-1]  # whole lines only
-            key = next((x for x in map(_record_key, lines) if x is not None), None)
+            handle.seek(size * k // (samples + 1))
+            key = _first_record_near(handle.read(window))
             if key is not None and key not in keys:
                 keys.append(key)
         handle.seek(max(0, size - window))
         tail = handle.read()
-    # the last record: decode the tail's blocks from the first intact one to the end of the file
-    text = _bgzf_text_from(tail, 0, limit=1 << 20)
+    # the last record: the blocks of the tail are walked by their headers, and the last three inflated
+    starts: list[int] = []
+    i = tail.find(_BGZF_MAGIC)
+    while i >= 0 and not starts:
+        if _bgzf_size_at(tail, i) is not None:
+            starts.append(i)
+        else:
+            i = tail.find(_BGZF_MAGIC, i + 1)
+    while starts and (bsize := _bgzf_size_at(tail, starts[-1])) is not None and starts[-1] + bsize < len(tail):
+        starts.append(starts[-1] + bsize)
+    text = _bgzf_text_from(tail, starts[-3] if len(starts) >= 3 else 0, limit=3) if starts else b""
     last = next((x for x in map(_record_key, reversed(text.split(b"\n")[1:])) if x is not None), None)
+    if last is None:  # a record longer than the last blocks: decode the whole tail
+        text = _bgzf_text_from(tail, 0, limit=1 << 20)
+        last = next((x for x in map(_record_key, reversed(text.split(b"\n")[1:])) if x is not None), None)
     if last is not None and last not in keys:
         keys.append(last)
     return keys
@@ -807,23 +865,30 @@ def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:
     return key in hits
 
 
+def index_in_use(path: Path) -> Path | None:
+    """The index htslib reads for ``path``: ``.csi`` when there is one (htslib looks for it first), else ``.tbi``."""
+    return next(iter(_index_files(path)), None)
+
+
 def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str | None:
     """Refuse an index that would make records disappear silently; bcftools refuses these too, and a
     silent miss would report 'no variant found'.
 
-    * Always: the file's first record must be found through the index (an index of another file misses it).
-    * When the index is older than the data file, the mtime alone proves nothing (a web upload or a plain
-      ``cp`` of the VCF and its index writes them in either order), so the index is checked: records read
-      straight from evenly spaced BGZF blocks and the last record must all be found through it. A miss
-      proves it wrong (refused); otherwise it is used and the returned note says it was checked.
+    The index is checked whatever its time-stamp: the file's first record, records read straight from evenly
+    spaced BGZF blocks (and spread over the first block) and the file's last record must all be found through it.
+    An index of another file, of this file before it changed, or of another compression of it misses one of them
+    (its offsets point elsewhere in the file). The time-stamps prove nothing either way: a web upload or a plain
+    ``cp`` of the VCF and its index writes them in either order, and a file rewritten after indexing can carry an
+    older time-stamp than its index (``touch -r``, ``cp -p``, ``rsync -t``). A miss is refused; an older index that
+    passes is used and the returned note says it was checked.
 
     Returns a note for the reading summary, None when there is nothing to say, or ``UNVERIFIED_INDEX``
     when an older index cannot be checked cheaply (BCF): the caller then reads the file without it.
 
     ``first_from_reader``: take the first record from ``vcf`` itself (a reader that is used only for region
     queries afterwards) instead of opening the file a second time."""
-    indexes = _index_files(path)
-    if not indexes:
+    index = index_in_use(path)
+    if index is None:
         return None
     from cyvcf2 import VCF
 
@@ -839,27 +904,36 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str
     finally:
         if probe is not vcf:
             probe.close()
-    data_mtime = path.stat().st_mtime_ns
-    older = [index for index in indexes if index.stat().st_mtime_ns < data_mtime]
+    older = index.stat().st_mtime_ns < path.stat().st_mtime_ns
+    other = [i.name for i in _index_files(path) if i != index]
+    which = (f" (htslib reads the {index.suffix} index when there is one, so {other[0]} beside it is not used)"
+             if other else "")
     if key is not None and key[1] >= 1 and not _found_through_index(vcf, key):
         if older:
-            raise InputError(f"the index {older[0].name} is older than the data file and does not match it: a query "
+            raise InputError(f"the index {index.name} is older than the data file and does not match it: a query "
                              f"for the file's first record ({key[0]}:{key[1]}) does not find it, so the file changed "
-                             "after it was indexed", path=older[0], hint=_rebuild_hint(path))
-        raise InputError(f"the index {indexes[0].name} does not belong to this file: a query for the file's first "
-                         f"record ({key[0]}:{key[1]}) does not find it", path=indexes[0], hint=_rebuild_hint(path))
-    if not older:
-        return None
+                             f"after it was indexed{which}", path=index, hint=_rebuild_hint(path, index))
+        raise InputError(f"the index {index.name} does not belong to this file: a query for the file's first "
+                         f"record ({key[0]}:{key[1]}) does not find it{which}", path=index,
+                         hint=_rebuild_hint(path, index))
     keys = sampled_records(path)
     if keys is None:
-        return UNVERIFIED_INDEX
+        return UNVERIFIED_INDEX if older else None
     for sample in keys:
         if not _found_through_index(vcf, sample):
-            raise InputError(f"the index {older[0].name} is older than the data file and does not match it: the "
-                             f"record at {sample[0]}:{sample[1]}, read from the file itself, is not found through "
-                             "the index, so region queries would silently miss records", path=older[0],
-                             hint=_rebuild_hint(path))
-    return (f"the index {older[0].name} is older than the data file (as after a copy or an upload); "
+            if older:
+                raise InputError(f"the index {index.name} is older than the data file and does not match it: the "
+                                 f"record at {sample[0]}:{sample[1]}, read from the file itself, is not found through "
+                                 f"the index, so region queries would silently miss records{which}", path=index,
+                                 hint=_rebuild_hint(path, index))
+            raise InputError(f"the index {index.name} does not match the data file: the record at "
+                             f"{sample[0]}:{sample[1]}, read from the file itself, is not found through the index (the "
+                             "file was changed or compressed again after it was indexed, though its time-stamp does "
+                             "not show it, or the index is another file's), so region queries would silently miss "
+                             f"records{which}", path=index, hint=_rebuild_hint(path, index))
+    if not older:
+        return None
+    return (f"the index {index.name} is older than the data file (as after a copy or an upload); "
             f"{len(keys) + 1} records sampled across the file were all found through it, so it was used")
 
 
@@ -1207,7 +1281,7 @@ def _read_calls(
             index = _index_files(path)[0]
             raise InputError(f"the index {index.name} finds no record in the ALS gene regions, but reading the "
                              f"file without it finds {in_panel}: the index is stale or belongs to another file",
-                             path=index, hint=_rebuild_hint(path))
+                             path=index, hint=_rebuild_hint(path, index))
         result.records_read = total
     elif not indexed and result.records_read == 0:
         if scan is not None:
