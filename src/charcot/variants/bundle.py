@@ -432,8 +432,11 @@ def _subset_fasta(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]]
     to the last region (so positions, REF checks and bcftools csq work unchanged)."""
     import pysam
 
+    from charcot.variants.consequence import _indexed_fasta
+
     try:
-        fa = pysam.FastaFile(str(src))
+        # its own .fai checked against it (a stale one cuts other bases into the bundle), or one built privately
+        fa = pysam.FastaFile(str(_indexed_fasta(src)))
     except (OSError, ValueError) as exc:
         raise InputError(f"the reference FASTA cannot be read or indexed ({exc})", path=src,
                          hint="give a plain or bgzip-compressed FASTA") from None

@@ -267,6 +267,111 @@ def gff3_build(path: Path) -> tuple[Build | None, str]:
     return named if named is not None else (None, "")
 
 
+class _FastaBytes:
+    """Bytes of a plain or bgzip-compressed FASTA at uncompressed offsets (a bgzip file through its .gzi: one block
+    inflated per read, never the whole file)."""
+
+    def __init__(self, path: Path, gzi: Path | None) -> None:
+        import struct
+
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.blocks: list[tuple[int, int]] | None = None
+        self.cache: dict[int, bytes] = {}
+        if gzi is not None:
+            raw = gzi.read_bytes()
+            n = struct.unpack("<Q", raw[:8])[0] if len(raw) >= 8 else -1
+            if n < 0 or len(raw) != 8 + 16 * n:
+                raise ValueError("the .gzi index is not a BGZF block index")
+            pairs = struct.iter_unpack("<QQ", raw[8:])
+            self.blocks = [(0, 0), *((int(c), int(u)) for c, u in pairs)]  # (compressed, uncompressed) offsets
+
+    def _block(self, i: int) -> bytes:
+        import struct
+        import zlib
+
+        assert self.blocks is not None
+        if i not in self.cache:
+            self.handle.seek(self.blocks[i][0])
+            head = self.handle.read(18)
+            if head[:4] != b"\x1f\x8b\x08\x04":
+                raise ValueError(f"no BGZF block at byte {self.blocks[i][0]}")
+            xlen = struct.unpack("<H", head[10:12])[0]
+            self.handle.seek(self.blocks[i][0])
+            from charcot.structured import bgzf_block_size
+
+            whole = self.handle.read(12 + xlen)
+            size = bgzf_block_size(whole[12:])
+            if size is None:
+                raise ValueError(f"no BGZF block at byte {self.blocks[i][0]}")
+            body = self.handle.read(size - 12 - xlen)
+            self.cache[i] = zlib.decompress(body[:-8], -15)
+        return self.cache[i]
+
+    def read(self, offset: int, n: int) -> bytes:
+        if offset < 0:
+            n, offset = n + offset, 0
+        if self.blocks is None:
+            self.handle.seek(offset)
+            return self.handle.read(max(0, n))
+        import bisect
+
+        out = b""
+        i = bisect.bisect_right([u for _, u in self.blocks], offset) - 1
+        while n > 0 and i < len(self.blocks):
+            text = self._block(i)
+            start = offset - self.blocks[i][1]
+            if start >= len(text):
+                i += 1
+                continue
+            part = text[start:start + n]
+            out += part
+            n -= len(part)
+            offset += len(part)
+            i += 1
+        return out
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def fai_mismatch(fasta: Path, fai: Path, gzi: Path | None) -> str | None:
+    """What shows that ``fai`` (and ``gzi``) is not the index of ``fasta`` as it is now, or None. For each contig:
+    the line before its sequence is its own '>' header, its first line is as long as the index says, and its last
+    base is followed by the end of a line (a FASTA re-wrapped, edited or with a contig added or removed fails).
+    A few small reads per contig (one BGZF block each through the .gzi), never the whole file."""
+    try:
+        rows = [line.split("\t") for line in fai.read_text(encoding="utf-8").splitlines() if line.strip()]
+        entries = [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
+    except (OSError, UnicodeDecodeError, ValueError, IndexError):
+        return "the index cannot be read as a .fai (name, length, offset, bases per line, bytes per line)"
+    try:
+        data = _FastaBytes(fasta, gzi)
+    except (OSError, ValueError) as exc:
+        return f"its .gzi cannot be read ({exc})"
+    try:
+        for name, length, offset, bases, width in entries:
+            if length == 0:
+                continue  # an empty sequence: nothing is read through it
+            if length < 0 or bases < 1 or width < bases:
+                return f"its line for contig {name} is not a valid .fai line"
+            before = data.read(offset - len(name) - 2 - 4096, len(name) + 2 + 4096)
+            header = before[:-1].rsplit(b"\n", 1)[-1] if before.endswith(b"\n") else b""
+            if not (header.startswith(b">" + name.encode()) and header[len(name) + 1:len(name) + 2] in (b"", b" ",
+                                                                                                      b"\t", b"\r")):
+                return f"contig {name}'s sequence does not start where the index says (byte {offset:,})"
+            if length > bases and data.read(offset + bases, 1) not in (b"\n", b"\r"):
+                return f"contig {name}'s lines are not {bases} bases long as the index says"
+            last = offset + (length - 1) // bases * width + (length - 1) % bases
+            tail = data.read(last, 2)
+            if len(tail) < 1 or tail[:1] in (b"\n", b"\r", b">") or tail[1:2] not in (b"", b"\n", b"\r"):
+                return f"contig {name} does not end where the index says ({length:,} bases)"
+    except (OSError, ValueError, EOFError) as exc:
+        return f"the FASTA cannot be read at the index's offsets ({exc})"
+    finally:
+        data.close()
+    return None
+
+
 def _indexed_fasta(path: Path) -> Path:
     """``path`` when its faidx index (and, for bgzip, its .gzi) lies beside it; otherwise a link to it in a
     temporary folder, removed when the process ends, where htslib writes the index it builds."""
@@ -276,6 +381,14 @@ def _indexed_fasta(path: Path) -> Path:
         compressed = handle.read(2) == b"\x1f\x8b"
     beside = [Path(str(path) + ".fai")] + ([Path(str(path) + ".gzi")] if compressed else [])
     if all(p.exists() for p in beside):
+        problem = fai_mismatch(path, beside[0], beside[1] if compressed else None)
+        if problem is not None:
+            # htslib reads bases at the offsets the .fai gives: an index of the FASTA before it was edited (re-wrapped,
+            # a contig added or changed) reads other bases, or Ns, silently; its time-stamp proves nothing
+            raise InputError(f"the FASTA index {beside[0].name} does not match {path.name}: {problem}, so the FASTA "
+                             "changed after it was indexed (or the index is another FASTA's)", path=beside[0],
+                             hint=f"rebuild it with 'samtools faidx {path.name}' or delete "
+                                  f"{' and '.join(p.name for p in beside)}: charcot then indexes the FASTA itself")
         return path
     folder = Path(tempfile.mkdtemp(prefix="charcot-fai-"))
     atexit.register(shutil.rmtree, folder, True)
