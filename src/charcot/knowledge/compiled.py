@@ -164,12 +164,23 @@ def prune(root: Path, pattern: str | None = None) -> None:
 
 
 def cached(data_dir: Path, content: str, name: str, load: Callable[[], Any]) -> Any:
-    """``name`` from the store, else ``load()`` (which validates) and store its result, under ``content`` only
-    if the folder still has that content hash (a file edited since the hash was taken is not stored)."""
+    """``name`` from the store, else ``load()`` (which validates) and store its result under ``content``.
+
+    A section is read when first used, so a process that took the snapshot's hash earlier (a web server, a long
+    re-analysis) would read a file edited or replaced since (knowledge updated in place, a package upgraded under a
+    running server) and present it as the snapshot it named: one run mixing two snapshots, under the first one's
+    version and hash. The folder's hash is taken again after the section is read; a change is an error."""
     found = read(content, name)
     if found is not None:
         return found
     value = load()
-    if cache_root() is not None and content_hash(data_dir) == content:
-        write(content, name, value)
+    now = content_hash(data_dir)
+    if now != content:
+        from charcot.errors import KnowledgeError
+
+        raise KnowledgeError(f"the knowledge files changed while charcot was running: the snapshot's content hash "
+                             f"was {content[:12]} when it was first read and is {now[:12]} now, so its '{name}' "
+                             "section would come from another snapshot than the rest", path=data_dir,
+                             hint="restart charcot (the server, or the command) so that it reads one snapshot whole")
+    write(content, name, value)
     return value

@@ -63,8 +63,10 @@ def _cache_root() -> Path:
 # unpacked (a 2 MiB gzip of zeros unpacked 2 GiB into the user's cache, and stayed there).
 MAX_UNPACKED_BYTES = 64 * 2**20
 
-# archives this process has opened, by (real path, modification time, size): their unpacked data folder
-_OPENED: dict[tuple[str, int, int], Path] = {}
+# archives this process has opened, by (real path, inode, size, modification and change time): their unpacked data
+# folder. The change time is there because the others come back when an archive is replaced by one of the same size
+# with its time-stamp kept ('cp -p', 'touch -r'): the replaced archive would be answered by the old one's folder
+_OPENED: dict[tuple[str, int, int, int, int], Path] = {}
 
 
 def open_snapshot(path: Path) -> Path:
@@ -81,7 +83,7 @@ def open_snapshot(path: Path) -> Path:
         raise InputError(f"knowledge snapshot {path} does not exist",
                          hint="give a snapshot folder or a .tar.gz from 'charcot knowledge snapshot save'")
     stat = path.stat()
-    seen = (os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
+    seen = (os.path.realpath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if (known := _OPENED.get(seen)) is not None and (known / "meta.yaml").is_file():
         return known  # get_knowledge() asks once per call with CHARCOT_KNOWLEDGE set: read and hash it once
     raw = path.read_bytes()

@@ -316,16 +316,21 @@ CLINGEN_ORDER = {"Definitive": 0, "Strong": 1, "Moderate": 2, "Limited": 3, "Dis
                  "No Known Disease Relationship": 6}
 DERIVED_FILE = Path("derived") / "genes.json"
 
-_derived_cache: dict[tuple[str, float], dict[str, Any]] = {}
+_derived_cache: dict[tuple[str, int, int, int, int], dict[str, Any]] = {}
 
 
 def load_derived(data_dir: Path) -> dict[str, Any] | None:
-    """The derived gene tables (scripts/derive_gene_tables.py output), or None when the file is absent."""
+    """The derived gene tables (scripts/derive_gene_tables.py output), or None when the file is absent.
+
+    Kept per process by the file's identity and change time (inode, size, mtime and ctime): the mtime alone comes
+    back after 'touch -r', 'cp -p' or on a coarse file-system clock, and an edited table would then be joined as
+    the old one; the ctime changes with every write and cannot be set."""
     path = data_dir / DERIVED_FILE
     try:
-        stamp = (str(path), path.stat().st_mtime)
+        info = path.stat()
     except FileNotFoundError:
         return None
+    stamp = (str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     if stamp not in _derived_cache:
         try:
             _derived_cache[stamp] = json.loads(path.read_text(encoding="utf-8"))
