@@ -138,6 +138,15 @@ def accept_problem(store: Store, row: dict[str, Any] | None, case: dict[str, Any
         return "the report changed after this re-analysis ran: re-analyse the case again"
     if not row["report_path"] or not store.path_of(row["report_path"]).is_file():
         return "the re-analysed report is missing: re-analyse the case again"
+    from charcot.knowledge import get_knowledge
+
+    kb = get_knowledge()
+    if row["knowledge_hash"] != kb.content_hash:
+        # the waiting report was made with knowledge no longer in force: accepted, it would become the case's
+        # latest version as if re-analysed with today's knowledge
+        return (f"the knowledge in force changed after this re-analysis ran (it used {row['new_knowledge']}, "
+                f"the knowledge in force is {kb.meta.version}, content {kb.content_hash[:12]}): re-analyse the case "
+                "again")
     return None
 
 
