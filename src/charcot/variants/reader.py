@@ -708,11 +708,12 @@ def _index_files(path: Path) -> list[Path]:
 
 
 def _rebuild_hint(path: Path, index: Path | None = None) -> str:
-    if index is not None and index.suffix == ".csi":
+    if path.name.lower().endswith(".bcf"):
+        how = f"bcftools index -f {path.name}"  # tabix cannot index a BCF; a CSI index is bcftools' own default
+    elif index is not None and index.suffix == ".csi":
         how = f"bcftools index -f -c {path.name}"
     else:
-        how = (f"bcftools index -f {path.name}" if path.name.lower().endswith(".bcf")  # tabix cannot index a BCF
-               else f"tabix -f -p vcf {path.name}, or bcftools index -f {path.name}")
+        how = f"tabix -f -p vcf {path.name}, or bcftools index -f {path.name}"
     return f"rebuild it ({how}) or delete it; charcot then reads the whole file"
 
 
