@@ -93,6 +93,15 @@ class AlphaMissenseScores:
 
             self._tabix = pysam.TabixFile(self.path, index=index)
             self._contigs = set(self._tabix.contigs)
+            from charcot.variants.reader import tabix_table_mismatch
+
+            # an index of this file before it changed (or another file's) finds no row where the file has one: every
+            # allele there would read "no AlphaMissense score" and leave the masks silently
+            problem = tabix_table_mismatch(Path(self.path), Path(index), self._tabix.fetch)
+            if problem is not None:
+                self._tabix.close()
+                raise InputError(f"the AlphaMissense file's index {Path(index).name} does not match it: {problem}",
+                                 path=index, hint=f"rebuild it: {_INDEX_HINT}")
         else:
             if os.path.getsize(self.path) > UNINDEXED_MAX_BYTES:
                 raise InputError("the AlphaMissense file is too large to read without an index", path=self.path,

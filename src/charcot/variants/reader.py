@@ -23,10 +23,10 @@ import struct
 import tempfile
 import warnings
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from charcot.errors import InputError
 from charcot.genome.builds import (
@@ -789,9 +789,12 @@ def _bgzf_size_at(data: bytes, i: int) -> int | None:
     return bsize
 
 
-def _first_record_near(data: bytes) -> tuple[str, int, str] | None:
-    """(CHROM, POS, REF) of the first whole record line in the BGZF blocks of ``data`` (from its first block): the
-    first 16 KiB of the first block are inflated, and whole blocks (CRC checked) only when they hold no whole line."""
+K = TypeVar("K")
+
+
+def _first_key_near(data: bytes, parse: Callable[[bytes], K | None]) -> K | None:
+    """``parse`` of the first whole line it accepts in the BGZF blocks of ``data`` (from its first block): the
+    first 16 KiB of the first block are inflated, and whole blocks (CRC checked) only when they hold no such line."""
     i = data.find(_BGZF_MAGIC)
     while i >= 0:
         bsize = _bgzf_size_at(data, i)
@@ -802,41 +805,42 @@ def _first_record_near(data: bytes) -> tuple[str, int, str] | None:
             except zlib.error:
                 text = b""
             lines = text.split(b"\n")[1:-1]  # whole lines only
-            key = next((x for x in map(_record_key, lines) if x is not None), None)
+            key = next((x for x in map(parse, lines) if x is not None), None)
             if key is not None:
                 return key
             lines = _bgzf_text_from(data, i).split(b"\n")[1:-1]
-            return next((x for x in map(_record_key, lines) if x is not None), None)
+            return next((x for x in map(parse, lines) if x is not None), None)
         i = data.find(_BGZF_MAGIC, i + 1)
     return None
 
 
-def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]] | None:
-    """(CHROM, POS, REF) of records read straight from the BGZF blocks of a bgzipped VCF: one near each of
-    ``samples`` evenly spaced byte offsets and the file's last record. Reads a few kilobytes per sample (a block's
-    first 16 KiB), never the whole file. None when the file is not bgzipped VCF text (e.g. BCF)."""
+def sampled_keys(path: Path, parse: Callable[[bytes], K | None], samples: int = 16, *,
+                 refuse_bcf: bool = False) -> list[K] | None:
+    """``parse`` of lines read straight from the BGZF blocks of a bgzipped text file: 4 spread over the first block,
+    the first it accepts near each of ``samples`` evenly spaced byte offsets (a block's first 16 KiB), and the last.
+    Never the whole file. None when the file is not BGZF (or, with ``refuse_bcf``, is a BCF)."""
     if not _is_bgzf(path):
         return None
     size = path.stat().st_size
-    keys: list[tuple[str, int, str]] = []
+    keys: list[K] = []
     window = 4 * 65536
     with open(path, "rb") as handle:
         first_text = _bgzf_text_from(handle.read(window), 0, limit=1)
-        if first_text.startswith(b"BCF"):
+        if refuse_bcf and first_text.startswith(b"BCF"):
             return None
-        # records spread over the first block (a small file is one or two blocks, which the offsets below miss)
-        lines = [x for x in map(_record_key, first_text.split(b"\n")[:-1]) if x is not None]
+        # lines spread over the first block (a small file is one or two blocks, which the offsets below miss)
+        lines = [x for x in map(parse, first_text.split(b"\n")[:-1]) if x is not None]
         for x in lines[len(lines) // 4::max(1, len(lines) // 4)][:4]:
             if x not in keys:
                 keys.append(x)
         for k in range(1, samples + 1):
             handle.seek(size * k // (samples + 1))
-            key = _first_record_near(handle.read(window))
+            key = _first_key_near(handle.read(window), parse)
             if key is not None and key not in keys:
                 keys.append(key)
         handle.seek(max(0, size - window))
         tail = handle.read()
-    # the last record: the blocks of the tail are walked by their headers, and the last three inflated
+    # the last line: the blocks of the tail are walked by their headers, and the last three inflated
     starts: list[int] = []
     i = tail.find(_BGZF_MAGIC)
     while i >= 0 and not starts:
@@ -847,13 +851,76 @@ def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]]
     while starts and (bsize := _bgzf_size_at(tail, starts[-1])) is not None and starts[-1] + bsize < len(tail):
         starts.append(starts[-1] + bsize)
     text = _bgzf_text_from(tail, starts[-3] if len(starts) >= 3 else 0, limit=3) if starts else b""
-    last = next((x for x in map(_record_key, reversed(text.split(b"\n")[1:])) if x is not None), None)
-    if last is None:  # a record longer than the last blocks: decode the whole tail
+    last = next((x for x in map(parse, reversed(text.split(b"\n")[1:])) if x is not None), None)
+    if last is None:  # a line longer than the last blocks: decode the whole tail
         text = _bgzf_text_from(tail, 0, limit=1 << 20)
-        last = next((x for x in map(_record_key, reversed(text.split(b"\n")[1:])) if x is not None), None)
+        last = next((x for x in map(parse, reversed(text.split(b"\n")[1:])) if x is not None), None)
     if last is not None and last not in keys:
         keys.append(last)
     return keys
+
+
+def sampled_records(path: Path, samples: int = 16) -> list[tuple[str, int, str]] | None:
+    """(CHROM, POS, REF) of records read straight from the BGZF blocks of a bgzipped VCF (``sampled_keys``): 4
+    spread over the first block, one near each of ``samples`` evenly spaced byte offsets and the file's last record.
+    None when the file is not bgzipped VCF text (e.g. BCF)."""
+    return sampled_keys(path, _record_key, samples, refuse_bcf=True)
+
+
+def tabix_conf(index: Path) -> tuple[int, int, int, int, str, int] | None:
+    """(format, sequence column, begin column, end column, meta character, lines skipped) from a tabix ``.tbi`` or a
+    ``.csi`` with tabix's configuration, or None when the index holds none."""
+    try:
+        with gzip.open(index, "rb") as handle:
+            head = handle.read(64)
+    except (OSError, EOFError):
+        return None
+    try:
+        if head[:4] == b"TBI\x01":
+            fmt, seq, beg, end, meta, skip = struct.unpack("<6i", head[8:32])
+        elif head[:4] == b"CSI\x01" and struct.unpack("<i", head[12:16])[0] >= 28:
+            fmt, seq, beg, end, meta, skip = struct.unpack("<6i", head[16:40])
+        else:
+            return None
+    except struct.error:
+        return None
+    if seq < 1 or beg < 1 or not 0 <= meta < 256:
+        return None
+    return fmt, seq, beg, end, chr(meta), skip
+
+
+def tabix_table_mismatch(path: Path, index: Path, fetch: Callable[[str, int, int], Any]) -> str | None:
+    """How a tabix-indexed table (``path``, its ``index``) shows that the index is not of the file as it is now:
+    a row read straight from the file's BGZF blocks (``sampled_keys``) that ``fetch(chrom, start0, end0)`` does not
+    return; None when every sampled row is found (or the index holds no tabix configuration to read rows by)."""
+    conf = tabix_conf(index)
+    if conf is None:
+        return None
+    fmt, seq, beg, _end, meta, _skip = conf
+    zero_based = int(bool(fmt & 0x10000))
+    meta_byte = meta.encode("latin-1")
+
+    def parse(line: bytes) -> tuple[str, int, str] | None:
+        line = line.rstrip(b"\r")
+        if not line or line.startswith(meta_byte):
+            return None
+        cols = line.split(b"\t")
+        if len(cols) < max(seq, beg) or not cols[beg - 1].isdigit():
+            return None  # a header line
+        try:
+            return cols[seq - 1].decode(), int(cols[beg - 1]) + zero_based, line.decode()
+        except UnicodeDecodeError:
+            return None
+
+    for chrom, pos, line in sampled_keys(path, parse) or []:
+        try:
+            rows = {str(r).rstrip("\r") for r in fetch(chrom, pos - 1, pos)}
+        except (ValueError, OSError):
+            rows = set()
+        if line not in rows:
+            return (f"the row at {chrom}:{pos}, read from the file itself, is not found through the index (the file "
+                    "was changed or compressed again after it was indexed, or the index is another file's)")
+    return None
 
 
 def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:

@@ -682,6 +682,14 @@ class GnomadCoverage:
                 raise InputError(f"the gnomAD coverage file's index {index.name} does not match it: the file's first "
                                  f"row ({first[0]}:{first[1]}) is not found through it", path=index,
                                  hint=f"re-index it with 'tabix -f -s1 -b2 -e2 -S1 {self.path.name}'")
+            from charcot.variants.reader import tabix_table_mismatch
+
+            # rows further on, whatever the time-stamps (an index of the file before it changed misses them: "not
+            # covered" where gnomAD covered the base)
+            problem = tabix_table_mismatch(self.path, index, self.table.fetch)
+            if problem is not None:
+                raise InputError(f"the gnomAD coverage file's index {index.name} does not match it: {problem}",
+                                 path=index, hint=f"re-index it with 'tabix -f -s1 -b2 -e2 -S1 {self.path.name}'")
         elif self.path.stat().st_size <= self.SMALL:
             self.rows = {}
             with gzip.open(self.path, "rt") as handle:
