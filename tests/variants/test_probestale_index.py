@@ -153,3 +153,21 @@ def test_a_resource_rewritten_after_indexing_is_refused_whatever_the_timestamps(
     last = [x for x in _lines(vcf) if not x.startswith("#")][-1].split("\t")
     found = LocalFrequencies(vcf).lookup(last[0].removeprefix("chr"), trim(int(last[1]), last[3], last[4].split(",")[0]))
     assert found is not None and found.an == 2
+
+
+@pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools (Debian package) not installed")
+def test_a_resource_s_chromosomes_are_read_from_the_index_its_queries_use(tmp_path: Path) -> None:
+    # a ClinVar file with its right .csi (read by htslib's queries) and, beside it, the .tbi of a chromosome-1 subset.
+    # Before: the chromosomes with records were read from the .tbi, so the SOD1 allele, listed in the file, was
+    # "ClinVar: not assessed (the ClinVar file has no records on chromosome 21)"
+    from .resourcebuild import clinvar_vcf
+    from .test_resource_contigs import REVIEWED, _at, _patient
+
+    vcf, chrom, start = _patient(tmp_path)
+    cv = clinvar_vcf(tmp_path / "clinvar.vcf.gz", [(chrom, start + 5, "G", "T", "900002", REVIEWED)])
+    subprocess.run(["bcftools", "index", "-c", "-f", str(cv)], check=True)
+    other = clinvar_vcf(tmp_path / "chr1.vcf.gz", [("1", 1000000, "C", "T", "900001", REVIEWED)])
+    shutil.copy(str(other) + ".tbi", str(cv) + ".tbi")
+    found = _at(interpret(vcf, clinvar=cv), start + 5)
+    assert found.clinvar_not_covered is None
+    assert found.clinvar is not None

@@ -55,9 +55,10 @@ def index_contigs(path: Path, role: str) -> list[str]:
 
     quiet_htslib()
 
-    index = Path(str(path) + ".tbi")
-    if not index.exists():
-        index = Path(str(path) + ".csi")
+    from charcot.variants.reader import index_in_use
+
+    # the index htslib's queries read (.csi first): a .tbi beside it may be another file's
+    index = index_in_use(path) or Path(str(path) + ".tbi")
     try:
         if path.name.lower().endswith(".bcf"):
             # a BCF's CSI index names every contig of the header: keep those with a record
