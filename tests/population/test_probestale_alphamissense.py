@@ -61,3 +61,23 @@ def test_an_alphamissense_table_cut_again_with_its_old_index_is_refused(tmp_path
     pysam.tabix_index(str(table), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True, keep_original=True)
     chrom, pos, ref, alt, *_rest, score, _cls = rows[-1].split("\t")
     assert AlphaMissenseScores(table).score(chrom, int(pos), ref, alt) == float(score)
+
+
+def test_resources_build_refuses_a_score_table_whose_index_no_longer_matches(tmp_path: Path) -> None:
+    # 'charcot resources build --alphamissense' reads an indexed table by region through its index: before, the
+    # stale index sent a region query into the middle of a row: internal error (ValueError: iteration failed), with
+    # htslib's "The offending line was ..." on stderr
+    from charcot.model import Build
+    from charcot.variants.bundle import build_bundle
+
+    rows = _rows()
+    table = tmp_path / "AlphaMissense_hg38.tsv.gz"
+    _write(table, rows)
+    pysam.tabix_index(str(table), seq_col=0, start_col=1, end_col=1, meta_char="#", force=True, keep_original=True)
+    _write(table, rows[:100] + rows[101:])
+    st = table.stat()
+    os.utime(str(table) + ".tbi", ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(InputError, match=r"tabix index AlphaMissense_hg38\.tsv\.gz\.tbi does not match it"):
+        build_bundle(tmp_path / "b", Build.GRCh38, scores={"alphamissense": table},
+                     regions=[("21", 31_000_000 + k * 400_000, 31_050_000 + k * 400_000) for k in range(10)])
+    assert not (tmp_path / "b").exists()

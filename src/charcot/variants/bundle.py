@@ -354,6 +354,15 @@ def _tabix_lines(src: Path, index: Path, regions: Sequence[tuple[str, int, int]]
         raise InputError(f"the file's tabix index cannot be read ({exc})", path=src,
                          hint="re-index it with 'tabix' or remove the stale index") from None
     with tbx:
+        from charcot.variants.reader import tabix_table_mismatch
+
+        # rows read straight from the file must be found through the index, whatever the time-stamps: an index of
+        # the file before it changed leaves rows out of the bundle, read by every later run as "no score"
+        problem = tabix_table_mismatch(src, index, tbx.fetch)
+        if problem is not None:
+            raise InputError(f"the file's tabix index {index.name} does not match it: {problem}", path=index,
+                             hint="re-index it with 'tabix' (the columns as for the release) or remove the stale "
+                                  "index")
         contigs = list(tbx.contigs)
         for c, s, e in regions:
             name = contig_in_file(c, contigs)
