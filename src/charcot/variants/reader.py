@@ -823,7 +823,7 @@ def sampled_keys(path: Path, parse: Callable[[bytes], K | None], samples: int = 
         return None
     size = path.stat().st_size
     keys: list[K] = []
-    window = 4 * 65536
+    window = 2 * 65536  # a BGZF block is at most 64 KiB: a whole one starts within the first half
     with open(path, "rb") as handle:
         first_text = _bgzf_text_from(handle.read(window), 0, limit=1)
         if refuse_bcf and first_text.startswith(b"BCF"):
@@ -838,7 +838,7 @@ def sampled_keys(path: Path, parse: Callable[[bytes], K | None], samples: int = 
             key = _first_key_near(handle.read(window), parse)
             if key is not None and key not in keys:
                 keys.append(key)
-        handle.seek(max(0, size - window))
+        handle.seek(max(0, size - 4 * 65536))
         tail = handle.read()
     # the last line: the blocks of the tail are walked by their headers, and the last three inflated
     starts: list[int] = []
