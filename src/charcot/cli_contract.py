@@ -119,6 +119,15 @@ def workspace_option(default: Path | None, name: str, help_text: str, metavar: s
     return typer.Option(default, name, metavar=metavar, callback=_workspace, help=help_text)
 
 
+def folder_ok(value: Any) -> Any:
+    """Callback of a path input that may name a folder as well as a file (a resource bundle, a report folder):
+    the pre-flight check of inputs (``check_inputs``) refuses a folder given to any other path input."""
+    return value
+
+
+folder_ok.charcot_folder_ok = True  # type: ignore[attr-defined]
+
+
 def format_option(choices: Sequence[OutputFormat] = (OutputFormat.TABLE, OutputFormat.JSON)) -> Any:
     """``--format``: the names of ``OutputFormat``; without it, the -o file's extension (.json, .tsv)
     decides, else ``table`` (``resolve_format``)."""
@@ -568,15 +577,39 @@ def command_io(command: Any, params: dict[str, Any]) -> tuple[list[tuple[str, An
     return files, folders, inputs
 
 
-def _check_io(files: list[tuple[str, Any]]) -> None:
+_STDIN_NAMES = ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/thread-self/fd/0")
+_STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/thread-self/fd/1")
+
+
+def _is_standard_output(value: Any) -> bool:
+    """True when writing ``value`` writes this process's standard output: ``-``, ``/dev/stdout`` (and its spellings),
+    or the very pipe or file that standard output is (``>(cmd)`` of the same pipe, ``-o out.txt > out.txt``)."""
+    import stat
+
+    text = str(value)
+    if text == STDIO or text in _STDOUT_NAMES or text == f"/proc/{os.getpid()}/fd/1":
+        return True
+    try:
+        target, out = os.stat(value), os.fstat(1)
+    except (OSError, ValueError):
+        return False
+    # a shared device (/dev/null, a terminal) takes any number of writers without harm
+    return (target.st_dev, target.st_ino) == (out.st_dev, out.st_ino) and not stat.S_ISCHR(target.st_mode)
+
+
+def _check_io(files: list[tuple[str, Any]], stdout_default: str | None = None) -> None:
     """Before the command runs: no output file is an input (``charcot.outputs.protect_inputs`` holds
-    them), and no two outputs are the same file."""
+    them), no two outputs are the same file, and at most one output is standard output (``stdout_default``
+    names an -o left out, which is standard output)."""
     from charcot.errors import OutputError
     from charcot.outputs import check_output_file
 
     seen: dict[str, str] = {}
+    on_stdout = [f"the result (no {stdout_default})"] if stdout_default else []
     for option, value in files:
         check_output_file(value, option=option)
+        if _is_standard_output(value):
+            on_stdout.append(f"{option} {value}")
         if is_stdout(value):
             continue
         key = os.path.realpath(value)
@@ -584,9 +617,90 @@ def _check_io(files: list[tuple[str, Any]]) -> None:
             raise OutputError(f"{seen[key]} and {option} name the same file {value}", path=value,
                               hint="give each output its own file name")
         seen[key] = option
+    if len(on_stdout) > 1:
+        raise OutputError(f"{' and '.join(on_stdout)} would both go to standard output, mixed into one stream",
+                          hint="give all but one of them a file name (e.g. -o result.txt)")
+
+
+def _check_folders(folders: list[tuple[str, Any]]) -> None:
+    """Before the command runs: every --outdir is a folder charcot can make or add to (not a file, a device or
+    standard output; its parent exists and is writable; not an input). A command that replaces its folder as a
+    whole also checks what the folder holds (``check_output_dir`` with its names)."""
+    from charcot.outputs import check_output_dir
+
+    for option, value in folders:
+        check_output_dir(value, option=option, exclusive=False)
+
+
+def _path_inputs(command: Any, params: dict[str, Any]) -> list[tuple[str, Any, bool]]:
+    """(option, value, may be a folder) of every path-typed input of a command line."""
+    found: list[tuple[str, Any, bool]] = []
+    for param in command.params:
+        callback = param.callback
+        if (getattr(callback, "charcot_output", None) is not None or getattr(callback, "charcot_workspace", False)
+                or "--outdir" in getattr(param, "opts", ()) or not _is_path_param(param)):
+            continue
+        for value in _values(params.get(param.name)):
+            found.append((_option_label(param), value, bool(getattr(callback, "charcot_folder_ok", False))))
+    return found
+
+
+def check_inputs(inputs: list[tuple[str, Any, bool]]) -> None:
+    """Before the command runs: each path input exists, is readable and is a file (or a folder where the option
+    takes one). One message for every command; the readers then check what the file holds."""
+    import stat
+
+    from_stdin = [option for option, value, _ in inputs if str(value) in (STDIO, *_STDIN_NAMES)]
+    if len(from_stdin) > 1:
+        raise InputError(f"{' and '.join(from_stdin)} are both given as standard input, which holds one stream",
+                         hint="give all but one of them as a file name")
+    for option, value, folder_allowed in inputs:
+        text = str(value)
+        if text == STDIO:
+            continue
+        where = option if option.startswith("-") else f"the {option}"
+        try:
+            mode = os.stat(value).st_mode
+        except FileNotFoundError:
+            broken = " (a symbolic link to nothing)" if os.path.islink(value) else ""
+            raise InputError(f"{where} file not found{broken}", path=value,
+                             hint="check the path (and the current folder for a relative path)") from None
+        except PermissionError:
+            raise InputError(f"cannot read {where}: permission denied on a folder of its path", path=value,
+                             hint="check the permissions of the folders above it, or copy it somewhere readable") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {where}: {(exc.strerror or str(exc)).lower()}", path=value,
+                             hint="check the path") from None
+        if stat.S_ISDIR(mode):
+            if not folder_allowed:
+                raise InputError(f"{where} is a folder (a directory), not a file", path=value,
+                                 hint="give the file inside it")
+            try:
+                with os.scandir(value):
+                    pass
+            except PermissionError:
+                raise InputError(f"cannot read {where}: permission denied", path=value,
+                                 hint="check the folder's permissions, or copy it somewhere readable") from None
+        elif stat.S_ISREG(mode):
+            try:
+                with open(value, "rb"):
+                    pass
+            except PermissionError:
+                raise InputError(f"cannot read {where}: permission denied", path=value,
+                                 hint="check the file's permissions, or copy it somewhere readable") from None
+        elif stat.S_ISSOCK(mode):
+            raise InputError(f"{where} is a socket, not a file", path=value, hint="give a file, or - for standard input")
 
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _omitted_stdout(command: Any, params: dict[str, Any]) -> str | None:
+    """'-o' when the command has an -o that was left out (its result then goes to standard output)."""
+    for param in command.params:
+        if "-o" in getattr(param, "opts", ()) and params.get(param.name) is None:
+            return "-o"
+    return None
 
 
 def _guard_invoke(command: Any) -> None:
@@ -610,7 +724,9 @@ def _guard_invoke(command: Any) -> None:
         protect_inputs([*inputs, ("charcot installation", _PACKAGE_DIR),
                         *(("configuration file", f) for f in config.files)])
         try:
-            _check_io(files)
+            check_inputs(_path_inputs(command, ctx.params))
+            _check_io(files, stdout_default=_omitted_stdout(command, ctx.params))
+            _check_folders(folders)
             with outputs_together((v for _o, v in files), (v for _o, v in folders)):
                 return original(ctx)
         finally:

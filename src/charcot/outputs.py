@@ -31,8 +31,8 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
@@ -501,6 +501,9 @@ class _OutputSet:
         self.folders = {os.path.abspath(f) for f in folders if not is_stdout(f) and str(f)}
         self.pid = os.getpid()  # a forked helper writes at once: it never commits a set of its own
         self.staged: dict[str, tuple[Path, str | None, Path | None, bytes | None]] = {}
+        self.made: list[Path] = []  # folders created for the set (deepest last): removed again if it is not written
+        self.committed = False
+        self.after: list[Callable[[], None]] = []  # what to say once the set is written (``when_written``)
 
     def holds(self, target: Path) -> bool:
         if os.getpid() != self.pid:
@@ -508,12 +511,24 @@ class _OutputSet:
         key = os.path.abspath(target)
         return key in self.keys or os.path.dirname(key) in self.folders
 
+    def make_folder(self, folder: Path) -> None:
+        """Create ``folder`` (and missing folders above it), remembering each one created."""
+        missing: list[Path] = []
+        probe = Path(os.path.abspath(folder))
+        while not os.path.lexists(probe) and probe != probe.parent:
+            missing.append(probe)
+            probe = probe.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        self.made.extend(reversed(missing))
+
     def stage(self, target: Path, data: bytes) -> None:
         key = os.path.abspath(target)
         self._discard(key)
         if _write_through_target(target):  # a device or pipe: written at the end, never replaced
             self.staged[key] = (target, None, None, data)
             return
+        target_real = Path(os.path.realpath(target)) if target.is_symlink() else target
+        self.make_folder(target_real.parent)
         tmp, real = _stage_file(target, data)
         self.staged[key] = (target, tmp, real, None)
 
@@ -539,10 +554,18 @@ class _OutputSet:
                     except OSError as exc:
                         raise _write_error(target, exc) from None
                 del self.staged[key]
+        self.committed = True
+        for action in self.after:
+            action()
 
     def discard(self) -> None:
         for key in list(self.staged):
             self._discard(key)
+        if not self.committed:  # nothing was written: a folder made for the set goes too (if nothing else is in it)
+            for folder in reversed(self.made):
+                with suppress(OSError):
+                    folder.rmdir()
+            self.made.clear()
 
 
 _BATCH: _OutputSet | None = None
@@ -575,6 +598,30 @@ def outputs_together(paths: Iterable[str | Path], folders: Iterable[str | Path] 
                 batch.discard()
     finally:
         _BATCH = outer
+
+
+def when_written(action: Callable[[], None]) -> None:
+    """Run ``action`` (e.g. a note "plot written to ...") once the outputs held by ``outputs_together`` are written;
+    at once when none are held. A run whose outputs are not written never says it wrote them."""
+    if _BATCH is not None and _BATCH.pid == os.getpid():
+        _BATCH.after.append(action)
+    else:
+        action()
+
+
+def make_folder(path: str | Path) -> Path:
+    """Create the output folder ``path`` (and the folders above it) for files written into it one by one; returns it.
+
+    A symbolic link is followed, as for a single file: a link to a folder that does not exist yet gets it (``mkdir``
+    on the link itself fails with "File exists"). Inside ``outputs_together`` a folder made for the held outputs is
+    removed again, when empty, if they are not written."""
+    folder = Path(path)
+    real = Path(os.path.realpath(folder)) if folder.is_symlink() else folder
+    if _BATCH is not None and _BATCH.pid == os.getpid() and os.path.abspath(folder) in _BATCH.folders:
+        _BATCH.make_folder(real)
+    else:
+        real.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def write_text(path: str | Path, text: str) -> Path:
@@ -627,7 +674,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 @contextmanager
-def output_directory(path: str | Path, *, names: Collection[str] = ()) -> Iterator[Path]:
+def output_directory(path: str | Path, *, names: Collection[str] = (), option: str = "--outdir") -> Iterator[Path]:
     """Yield an empty scratch folder beside ``path``; when the block succeeds, the scratch folder
     replaces ``path`` as a whole (the old folder's files are all gone, the new ones all there).
     On failure, SIGTERM or SIGINT, ``path`` is untouched and the scratch folder removed.
@@ -637,7 +684,7 @@ def output_directory(path: str | Path, *, names: Collection[str] = ()) -> Iterat
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(target)
-    check_output_dir(target, names=names)
+    check_output_dir(path, names=names, option=option)  # named as the user gave it
     with _GUARD.active():
         scratch: Path | None = None
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import struct
 import zlib
@@ -182,20 +183,40 @@ def loads_json(text: str, path: str | Path | None = None) -> Any:
         raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
 
 
-_STDIN: list[bytes] = []  # standard input, read once: a command may read its '-' input more than once (sniff, parse)
+_STREAMS: dict[str, bytes] = {}  # standard input and pipes, read once: a command may read such an input twice (sniff,
+# parse), and a pipe, FIFO or process substitution (<(...)) gives its bytes only to the first reader
 
 
 def forget_stdin() -> None:
-    """Drop the standard input kept by ``read_text`` (the command line calls it before every command)."""
-    _STDIN.clear()
+    """Drop the streams kept by ``read_text`` (the command line calls it before every command)."""
+    _STREAMS.clear()
 
 
-def _stdin_bytes() -> bytes:
-    if not _STDIN:
-        import sys
+def is_stream(path: str | Path) -> bool:
+    """True for ``-`` and for a path that is neither a regular file nor a folder (a FIFO, ``/dev/stdin``, a process
+    substitution ``/dev/fd/63``): its bytes can be read once only."""
+    if str(path) == "-":
+        return True
+    import stat
 
-        _STDIN.append(sys.stdin.buffer.read())
-    return _STDIN[0]
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _stream_bytes(path: str | Path) -> bytes:
+    key = str(path)
+    if key not in _STREAMS:
+        if key == "-":
+            import sys
+
+            _STREAMS[key] = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                _STREAMS[key] = handle.read()
+    return _STREAMS[key]
 
 
 def _compressed_genomics_format(data: bytes) -> str | None:
@@ -210,7 +231,27 @@ def _compressed_genomics_format(data: bytes) -> str | None:
         return "VCF"
     if head.startswith(b"BCF\x02"):
         return "BCF"
+    if head.startswith(b"BAM\x01"):
+        return "BAM"
     return None
+
+
+# Files of another kind, recognised by their first bytes where a text file (PED, case, table) belongs: a VCF given for
+# the pedigree read as PED lines said "sex code 'G' of 31660688 is not a PED code"; a BAM said "gunzip it".
+_OTHER_FORMATS = ((b"##fileformat=VCF", "VCF"), (b"CRAM", "CRAM"), (b"\x89PNG\r\n\x1a\n", "PNG image"),
+                  (b"%PDF-", "PDF"), (b"PK\x03\x04", "ZIP archive (or an Excel/Word file)"),
+                  (b"SQLite format 3\x00", "SQLite database"))
+
+
+def _other_format_error(kind: str, what: str, p: Path) -> InputError:
+    if kind in ("VCF", "BCF"):
+        hint = f"give the {what} here; a {kind} is read by 'charcot interpret' or 'charcot report --vcf'"
+    elif kind in ("BAM", "CRAM"):
+        hint = f"give the {what} here; charcot reads variant calls (VCF), not sequencing reads ({kind})"
+    else:
+        hint = f"give the {what} here, as a text file"
+    binary = "" if kind == "VCF" else " (binary data, not UTF-8 text)"
+    return InputError(f"this is a {kind} file, not the {what}{binary}", path=p, hint=hint)
 
 
 def read_text(path: str | Path, what: str = "file") -> str:
@@ -218,26 +259,29 @@ def read_text(path: str | Path, what: str = "file") -> str:
     ``-`` is standard input (docs/CLI.md: '-' reads stdin wherever a stream can be read)."""
     p = Path(path)
     try:
-        if str(path) == "-":
-            data = _stdin_bytes()
+        if is_stream(path):
+            data = _stream_bytes(path)
             if not data:
-                raise InputError(f"nothing was received on standard input (the {what})",
-                                 hint=f"pipe the {what} into charcot, or give its file name instead of -")
+                where = "standard input" if str(path) == "-" else str(path)
+                raise InputError(f"nothing was received on {where} (the {what})",
+                                 hint=f"pipe the {what} into charcot, or give its file name instead")
         else:
             data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} not found", path=p, hint="check the path") from None
     except IsADirectoryError:
-        raise InputError(f"{what} is a folder, not a file", path=p) from None
+        raise InputError(f"{what} is a folder, not a file", path=p, hint=f"give the {what} inside it") from None
     except OSError as exc:
-        raise InputError(f"cannot read the {what}: {(exc.strerror or str(exc)).lower()}", path=p) from None
+        raise InputError(f"cannot read the {what}: {(exc.strerror or str(exc)).lower()}", path=p,
+                         hint="check the file's permissions (and its folders'), or copy it somewhere readable") from None
     if data[:2] == b"\x1f\x8b":
         kind = _compressed_genomics_format(data)
         if kind is not None:  # e.g. a VCF given where a report.json or case belongs: 'gunzip it' would mislead
-            raise InputError(f"this is a {kind} file, not the {what}", path=p,
-                             hint=f"give the {what} here; a {kind} is read by 'charcot interpret' or "
-                                  "'charcot report --vcf'")
+            raise _other_format_error(kind, what, p)
         raise InputError(f"the {what} is gzip-compressed", path=p, hint=f"decompress it first (gunzip {p.name})")
+    for magic, kind in _OTHER_FORMATS:
+        if data.startswith(magic) or data.startswith(b"\xef\xbb\xbf" + magic):
+            raise _other_format_error(kind, what, p)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte-order mark (Excel, Notepad) carries no content
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -255,7 +299,7 @@ def load_structured(path: str | Path, what: str = "file") -> Any:
     p = Path(path)
     text = read_text(p, what)
     if not text.strip():
-        raise InputError(f"the {what} is empty", path=p)
+        raise InputError(f"the {what} is empty", path=p, hint=f"give the {what} itself (YAML or JSON)")
     if p.suffix.lower() == ".json":
         return loads_json(text, p)
     return loads_yaml(text, p)

@@ -23,7 +23,7 @@ def _clinical(
     from charcot.cli_contract import emit, note, past_date
     from charcot.clinical.api import assess, load_case, render_plots
     from charcot.clinical.report_text import table
-    from charcot.outputs import check_output_dir
+    from charcot.outputs import check_output_dir, when_written
 
     if outdir is not None:
         check_output_dir(outdir, option="--outdir", exclusive=False)
@@ -32,8 +32,13 @@ def _clinical(
     assessment = assess(case, today=when, c9orf72_status=c9orf72)
     if outdir is not None:
         written = render_plots(case, assessment, outdir)
-        for name, path in sorted(written.items()):
-            note(f"plot {name}: {path}")
+        lines = [f"plot {name}: {path}" for name, path in sorted(written.items())]
+
+        def say() -> None:  # once the plots are written: a run whose outputs fail never says it wrote them
+            for line in lines:
+                note(line)
+
+        when_written(say)
     if resolve_format(output_format, output) is OutputFormat.JSON:
         emit(assessment.to_json(), output)
     else:

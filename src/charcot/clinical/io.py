@@ -109,7 +109,9 @@ def validation_error(exc: ValidationError, path: Path,
 def case_from_mapping(raw: Any, path: Path,
                       locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> ClinicalCase:
     if not isinstance(raw, dict):
-        raise InputError("expected a mapping at the top level", path=path)
+        raise InputError("expected a mapping at the top level (key: value lines)", path=path,
+                         hint="see docs/CLINICAL.md for the clinical record format, e.g. tests/data/clinical/"
+                              "example_case.yaml")
     try:
         case = ClinicalCase.model_validate(raw)
     except ValidationError as exc:

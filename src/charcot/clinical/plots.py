@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from charcot.clinical.d50 import d50_curve
 from charcot.clinical.model import ClinicalCase
 from charcot.clinical.prognosis import SPLINE_RANGE_MONTHS, EncalsResult
-from charcot.outputs import atomic_write_bytes
+from charcot.outputs import atomic_write_bytes, make_folder
 
 if TYPE_CHECKING:
     from charcot.clinical.api import ClinicalAssessment
@@ -47,7 +47,7 @@ def median_label(enc: EncalsResult) -> str:
 def render(case: ClinicalCase, assessment: ClinicalAssessment, outdir: Path) -> dict[str, Path]:
     plt = _figure()
     out: dict[str, Path] = {}
-    outdir.mkdir(parents=True, exist_ok=True)
+    make_folder(outdir)  # a link to a folder not made yet is followed; an unwritten set leaves none
     if assessment.alsfrs_r:
         fig, ax = plt.subplots(figsize=(6.4, 4.0))
         xs = [s.months_since_onset for s in assessment.alsfrs_r]

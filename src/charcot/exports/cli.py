@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from charcot.cli_contract import OutputFormat, format_option, output_option
+from charcot.cli_contract import OutputFormat, folder_ok, format_option, output_option
 
 if TYPE_CHECKING:
     from charcot.report.model import Report
@@ -64,7 +64,7 @@ def signoff_problem(report: Report) -> str | None:
 
 @export_app.command("clinvar")
 def clinvar_cmd(
-    report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) of a signed-off report."),
+    report: Path = typer.Argument(..., metavar="REPORT", callback=folder_ok, help="report.json (or its folder) of a signed-off report."),
     output: str | None = output_option("the submission"),
     affected: str = typer.Option("unknown", "--affected", metavar="STATUS",
                                  help="The patient's status for the condition: yes, no or unknown (default: unknown)."),
@@ -106,7 +106,7 @@ def clinvar_cmd(
 
 @export_app.command("fhir")
 def fhir_cmd(
-    report: Path = typer.Argument(..., metavar="REPORT", help="report.json (or its folder) written by 'charcot report'."),
+    report: Path = typer.Argument(..., metavar="REPORT", callback=folder_ok, help="report.json (or its folder) written by 'charcot report'."),
     output: str | None = output_option("the FHIR bundle"),
     fmt: str | None = format_option(),
 ) -> None:

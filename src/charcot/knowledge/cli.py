@@ -13,6 +13,7 @@ from charcot.cli_contract import (
     OutputFormat,
     emit,
     file_argument,
+    folder_ok,
     format_option,
     output_option,
     resolve_format,
@@ -197,7 +198,7 @@ def sources_cmd(
 
 @knowledge_app.command("validate")
 def validate_cmd(
-    shared: Path | None = typer.Option(None, "--shared", help="Shared source-table directory used to re-derive the "
+    shared: Path | None = typer.Option(None, "--shared", callback=folder_ok, help="Shared source-table directory used to re-derive the "
                                                                "gene tables (default <repo>/../shared/data)."),
 ) -> None:
     """Check every knowledge file; exit 2 and list each problem (file, record) when anything is wrong."""

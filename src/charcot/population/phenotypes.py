@@ -118,7 +118,8 @@ def read_phenotypes(path: str | Path, covariates: list[str] | None = None) -> Ph
             continue
         rows.append((number, raw.split() if is_ped else raw.rstrip("\r").split("\t")))
     if not rows:
-        raise InputError("phenotype file is empty", path=p)
+        raise InputError("phenotype file is empty", path=p,
+                         hint="give a TSV with a header (sample, status[, covariates]) and one row per sample, or a PED")
     if is_ped:
         header = ["family", "sample", "father", "mother", "sex", "status"]
         body = rows

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from charcot.cli_contract import format_option, output_option, workspace_option
+from charcot.cli_contract import folder_ok, format_option, output_option, workspace_option
 
 if TYPE_CHECKING:
     from charcot.reanalysis.api import ReanalysisResult
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     @app.command("reanalyse")
     def reanalyse_cmd(
-        cases: Path | None = typer.Argument(None, metavar="CASES",
+        cases: Path | None = typer.Argument(None, metavar="CASES", callback=folder_ok,
                                             help="A report folder (with report.json), its report.json, or a folder "
                                                  "of report folders (or give --store)."),
         store_dir: Path | None = workspace_option(None, "--store", "The web app's data folder ('charcot serve "
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
                                                 help="With --store: the web app's database URL (default: SQLite in "
                                                      "the data folder)."),
-        inputs: list[Path] = typer.Option([], "--inputs", metavar="DIR",
+        inputs: list[Path] = typer.Option([], "--inputs", metavar="DIR", callback=folder_ok,
                                           help="Another folder to look for the reports' input files in "
                                                "(repeatable; default: beside each report.json)."),
         fmt: str | None = format_option(),

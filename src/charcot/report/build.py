@@ -210,8 +210,11 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None, proband: str | 
     # charcot.variants.reader.quiet_htslib silences) prints "[W::hts_idx_load3] The index file is older than the data
     # file: PATH" for a copied or uploaded pair; the reader checks such an index itself (check_index)
     verbosity = pysam.set_verbosity(0)
+    plain_gzip = False
     try:
         handle = pysam.VariantFile(str(vcf))
+    except NotImplementedError:  # pysam cannot open a plain-gzip (not BGZF) VCF, which the reader reads
+        plain_gzip = True
     except (OSError, ValueError) as exc:
         from charcot.variants.reader import open_vcf
 
@@ -219,9 +222,19 @@ def _vcf_facts(vcf: Path, sample: str | None, build: str | None, proband: str | 
         raise InputError(f"cannot read VCF: {exc}", path=vcf, hint="give a VCF or bgzipped VCF") from None
     finally:
         pysam.set_verbosity(verbosity)
-    with handle:
-        samples = list(handle.header.samples)
-        lengths = {str(c): int(handle.header.contigs[c].length or 0) for c in handle.header.contigs}
+    if plain_gzip:
+        from charcot.variants.reader import open_vcf
+
+        reader = open_vcf(Path(vcf))  # the reader's checks (truncated member, not a VCF) in its own words
+        try:
+            samples = list(reader.samples)
+            lengths = {str(c): int(n or 0) for c, n in zip(reader.seqnames, reader.seqlens, strict=False)}
+        finally:
+            reader.close()
+    else:
+        with handle:
+            samples = list(handle.header.samples)
+            lengths = {str(c): int(handle.header.contigs[c].length or 0) for c in handle.header.contigs}
     join = None
     if pedigree is not None:
         from charcot.family.api import join_samples

@@ -11,6 +11,7 @@ import typer
 from charcot.cli_contract import (
     bed_option,
     build_option,
+    folder_ok,
     genes_option,
     hpo_option,
     panel_option,
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
         gnomad_coverage: Path | None = typer.Option(None, "--gnomad-coverage", help="gnomAD per-base coverage "
                                                     "summary TSV (optional): PM2 absence only where gnomAD covered "
                                                     "the position."),
-        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
+        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", callback=folder_ok, help="Resource bundle folder "
                                               "from 'charcot resources build' (default: the configuration's resource_bundle)."),
         jurisdiction: str | None = typer.Option(None, "--jurisdiction", metavar="CODE",
                                                 help="Regulatory jurisdiction for therapies: US, EU, EEA, UK, ... (default: "

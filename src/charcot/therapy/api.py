@@ -29,7 +29,8 @@ def _read_mapping(path: str | Path, what: str) -> Any:
     p = Path(path)
     data = load_structured(p, f"{what} file")
     if not isinstance(data, dict):
-        raise InputError(f"a {what} file must contain a mapping at the top level", path=p)
+        raise InputError(f"a {what} file must contain a mapping at the top level", path=p,
+                         hint=f"write the {what} as YAML or JSON 'key: value' fields (docs/CLINICAL.md)")
     return data
 
 

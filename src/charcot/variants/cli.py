@@ -15,6 +15,7 @@ from charcot.cli_contract import (
     OutputFormat,
     bed_option,
     build_option,
+    folder_ok,
     format_option,
     genes_option,
     hpo_option,
@@ -123,7 +124,7 @@ def register(app: typer.Typer) -> None:
                                                       "to each finding, never used for BA1/BS1/PM2."),
         clinvar_summary: Path | None = typer.Option(None, "--clinvar-summary", help="ClinVar variant_summary.txt.gz "
                                                     "(protein changes for PS1/PM5; with --clinvar)."),
-        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", help="Resource bundle folder "
+        resources: Path | None = typer.Option(None, "--resources", metavar="BUNDLE", callback=folder_ok, help="Resource bundle folder "
                                               "from 'charcot "
                                               "resources build' (gnomAD, ClinVar, FASTA, GFF3; default: the "
                                               "configuration's resource_bundle)."),
@@ -162,18 +163,23 @@ def register(app: typer.Typer) -> None:
                 from charcot.config import load_config
 
                 resources = load_config().path("resource_bundle")
-            with readable_input(vcf) as path:
+            with readable_input(vcf) as path, (readable_input(str_path, kind="STR") if str_path is not None
+                                               else contextlib.nullcontext(None)) as str_read:
                 result = interpret(path, sample=sample, build=build, clinvar=clinvar, gnomad=gnomad,
-                                   hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_path, str_sample=str_sample, sex=sex,
+                                   hpo=split_terms(hpo), diagnosis=diagnosis, str_path=str_read, str_sample=str_sample, sex=sex,
                                    min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
                                    reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
                                    resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age,
                                    local_frequencies=local_frequencies)
-            if path != vcf:  # read from a pipe: name the input as the user gave it, not the temporary copy
+            # read from a pipe: name each input as the user gave it, not its temporary copy
+            copies = {str(copy): str(given) for copy, given in ((path, vcf), (str_read, str_path))
+                      if copy is not None and copy != given}
+            if path != vcf:
                 result.input = str(vcf)
-                for item in result.provenance.inputs:
-                    if item.path == str(path):
-                        item.path = str(vcf)
+            for item in result.provenance.inputs:
+                item.path = copies.get(item.path, item.path)
+            if result.repeats is not None and getattr(result.repeats, "path", None) in copies:
+                result.repeats.path = copies[result.repeats.path]
             chosen = resolve_format(fmt, output, FORMATS)
             text = (to_json(result) if chosen is OutputFormat.JSON else to_tsv(result) if chosen is OutputFormat.TSV
                     else render_table(result))

@@ -141,7 +141,8 @@ class TabixResource:
             from charcot.structured import gzip_damage
 
             if self.path.stat().st_size == 0:
-                raise InputError(f"the {role} file is empty", path=self.path) from None
+                raise InputError(f"the {role} file is empty", path=self.path,
+                                 hint="copy or download the file again (a bgzipped, tabix-indexed VCF)") from None
             damage = gzip_damage(self.path)
             if damage:
                 raise InputError(f"the {role} file: {damage}", path=self.path,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from charcot.cli_contract import folder_ok
+
 HELP = "Build and inspect the local panel resource bundle (gnomAD, ClinVar, FASTA, GFF3, predictor scores)."
 
 
@@ -40,7 +42,11 @@ def register(app: typer.Typer) -> None:
         """Cut downloaded resource files to the ALS panel regions into a bundle with a manifest."""
         from charcot.cli_contract import note
         from charcot.genome.builds import parse_build
-        from charcot.variants.bundle import build_bundle
+        from charcot.outputs import check_output_dir
+        from charcot.variants.bundle import BUNDLE_FILES, build_bundle
+
+        # before any file is cut: the bundle folder is replaced as a whole, so it may hold only a bundle's files
+        check_output_dir(output, names=BUNDLE_FILES, option="--outdir")
 
         scores = {k: v for k, v in (("alphamissense", alphamissense), ("revel", revel), ("spliceai", spliceai),
                                     ("cadd", cadd)) if v is not None}
@@ -52,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
     @group.command("info")
     def info_cmd(
-        bundle: Path = typer.Argument(..., help="Bundle folder."),
+        bundle: Path = typer.Argument(..., callback=folder_ok, help="Bundle folder."),
         verify: bool = typer.Option(False, "--verify", help="Recompute every file's SHA-256 against the manifest."),
     ) -> None:
         """Show a bundle's version, build, regions and resources (source, version, date, checksum)."""

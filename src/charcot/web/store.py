@@ -366,7 +366,9 @@ class TooLarge(Exception):
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
+    from charcot.outputs import make_folder
+
+    make_folder(path)  # a --data-dir that is a link to a folder not made yet: the folder is made, not the link
     os.chmod(path, 0o700)
 
 
