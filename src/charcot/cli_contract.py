@@ -663,7 +663,8 @@ def check_inputs(inputs: list[tuple[str, Any, bool]]) -> None:
             mode = os.stat(value).st_mode
         except FileNotFoundError:
             broken = " (a symbolic link to nothing)" if os.path.islink(value) else ""
-            raise InputError(f"{where} file not found{broken}", path=value,
+            kind = "file or folder" if folder_allowed else "file"
+            raise InputError(f"{where} {kind} not found{broken}", path=value,
                              hint="check the path (and the current folder for a relative path)") from None
         except PermissionError:
             raise InputError(f"cannot read {where}: permission denied on a folder of its path", path=value,
@@ -891,6 +892,8 @@ def run_app(application: Any, args: Sequence[str], *, prog_name: str = "charcot"
         sys.stderr.write("charcot: interrupted\n")
         return 130
     except CharcotError as exc:
+        if not exc.hint and exc.exit_code == EXIT_BAD_INPUT:  # the contract: an error line and a hint, every time
+            exc.hint = _fallback_hint(args)
         sys.stderr.write(exc.render() + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
@@ -914,6 +917,23 @@ def run_app(application: Any, args: Sequence[str], *, prog_name: str = "charcot"
     if isinstance(result, int) and not isinstance(result, bool):
         return result
     return 0
+
+
+def _fallback_hint(args: Sequence[str]) -> str:
+    """The hint of an error raised without one: where the command's inputs and options are described."""
+    words: list[str] = []
+    if args and args[0] in LazyGroup.table:  # the command path: the top-level command, then its sub-commands
+        words.append(args[0])
+        group = LazyGroup._modules.get(LazyGroup.table[args[0]][0])
+        node = group.commands.get(args[0]) if group is not None else None
+        for arg in args[1:]:
+            children = getattr(node, "commands", None)
+            if not isinstance(children, dict) or arg not in children:
+                break
+            words.append(arg)
+            node = children[arg]
+    command = " ".join(["charcot", *words])
+    return f"run '{command} --help' for what each input and option takes (docs/CLI.md)"
 
 
 def _internal_error(exc: BaseException) -> int:

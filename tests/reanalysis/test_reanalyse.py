@@ -97,7 +97,7 @@ def test_changed_or_missing_inputs_are_never_reanalysed(tmp_path: Path, run_cli)
     r = run_cli("reanalyse", str(case / "report"))
     assert "not found beside the report" in r.stdout
     r = run_cli("reanalyse", str(tmp_path / "nothing-here"))
-    assert r.code == 2 and "not a folder" in r.stderr
+    assert r.code == 2 and "file or folder not found" in r.stderr and "hint:" in r.stderr
 
 
 def test_store_or_folder_exactly_one(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -114,7 +114,7 @@ def test_csq_header_without_format(run_cli, tmp_path: Path) -> None:  # type: ig
 
 def test_bad_options(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _check(run_cli, REAL, tmp_path, "--hpo", "ALS", expect="not an HPO term", where=False)
-    _check(run_cli, REAL, tmp_path, "--clinvar", tmp_path / "missing.vcf.gz", expect="ClinVar file not found",
+    _check(run_cli, REAL, tmp_path, "--clinvar", tmp_path / "missing.vcf.gz", expect="--clinvar file not found",
            where=tmp_path / "missing.vcf.gz")
     unindexed = tmp_path / "gn.vcf.gz"
     shutil.copy(REAL, unindexed)

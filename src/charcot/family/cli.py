@@ -94,14 +94,17 @@ def register(app: typer.Typer) -> None:
         ped = read_pedigree(pedigree, repair=repair)
         obs = read_observations(ages, ped) if ages else {}
         if plot is not None and plot_id is None:
-            raise InputError("--plot needs --plot-id (the relative whose risk by age is drawn)")
+            raise InputError("--plot needs --plot-id (the relative whose risk by age is drawn)",
+                             hint="add --plot-id ID, the pedigree ID of that relative")
         if draw is not None and draw.suffix.lower() not in (".svg", ".png"):
-            raise InputError(f"--draw {draw.name}: the file name must end in .svg or .png", path=draw)
+            raise InputError(f"--draw {draw}: the file name must end in .svg or .png (it chooses the drawing's format)",
+                             hint="e.g. --draw family.svg (or family.png)")
         result = relative_risks(ped, gene, carrier=carrier, nonpenetrance=nonpenetrance, horizon_years=horizon,
                                 observations=obs, curve=curve, sex_specific=not no_sex_specific, proband=proband)
         if plot is not None and plot_id is not None:
             if plot_id not in ped:
-                raise InputError(f"--plot-id {plot_id!r} is not in the pedigree")
+                raise InputError(f"--plot-id {plot_id!r} is not in the pedigree",
+                                 hint="give the ID of a member as the pedigree writes it (column 2 of the PED)")
             from charcot.family.plots import risk_by_age_png
 
             risk_by_age_png(ped, gene, plot_id, plot, carrier=carrier, observations=obs,

@@ -83,7 +83,8 @@ def read_bed(path: Path) -> list[tuple[str, int, int]]:
         chrom = fields[0].removeprefix("chr")
         regions.append(("MT" if chrom == "M" else chrom, start + 1, end))  # 0-based half-open -> 1-based inclusive
     if not regions:
-        raise InputError("the BED file has no regions", path=path)
+        raise InputError("the BED file has no regions", path=path,
+                         hint="give a BED with one region per line: chrom, start, end (tab-separated)")
     return regions
 
 
