@@ -73,17 +73,43 @@ def user_config_file() -> Path:
     return Path(base) / "charcot" / "charcot.toml"
 
 
+def _present(path: Path) -> bool:
+    """Whether a configuration file is there to read (a folder or an unreadable one is, and is refused in words by
+    ``_read_file``); ``Path.is_file`` raised PermissionError in a folder charcot may not enter."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _read_file(path: Path, settings: dict[str, Setting]) -> None:
     import tomllib  # only when there is a file to read (every command starts here: issue 20)
 
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()  # once: a pipe (--config <(...)) gives its bytes to one reader only
+    except IsADirectoryError:
+        raise ConfigurationError("is a folder, not a configuration file", path=path,
+                                 hint="give the charcot.toml file inside it") from None
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read the configuration file: {(exc.strerror or str(exc)).lower()}",
+                                 path=path, hint="check the file's permissions (and its folders'), or give another "
+                                                 f"with --config or {CONFIG_ENV}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark (Notepad) carries no setting
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        kind = "UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "not UTF-8"
+        raise ConfigurationError(f"the configuration file is {kind} text", path=path,
+                                 hint="save it as UTF-8 (TOML files are UTF-8)") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"not valid TOML: {exc}", path=path,
                                  hint="write one 'key = \"value\"' per line, e.g. jurisdiction = \"EU\"") from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read the configuration file: {exc.strerror}", path=path) from None
     for key, value in data.items():
         if key not in KEYS:
             raise ConfigurationError(f"unknown setting {key!r}", path=path,
@@ -107,12 +133,15 @@ def load_config(explicit: str | Path | None = None) -> Config:
     settings = {key: Setting(key, None, DEFAULT_SOURCE) for key in KEYS}
     files: list[str] = []
     user = user_config_file()
-    if user.is_file():
+    if _present(user):
         _read_file(user, settings)
         files.append(str(user))
     if explicit is not None:
+        if str(explicit) == "-":
+            raise ConfigurationError("the configuration cannot be read from standard input ('-')",
+                                     hint="give the charcot.toml file's name to --config")
         path = Path(explicit).expanduser()
-        if not path.is_file():
+        if not _present(path):
             raise ConfigurationError("configuration file not found", path=path,
                                      hint=f"check --config or {CONFIG_ENV}")
         _read_file(path, settings)
@@ -147,7 +176,7 @@ def register(app: typer.Typer) -> None:
                              "settings": {k: {"value": s.value, "source": s.source}
                                           for k, s in config.settings.items()}}, indent=1), output)
             return
-        lines = [f"user file: {user_config_file()}" + ("" if user_config_file().is_file() else " (not present)")]
+        lines = [f"user file: {user_config_file()}" + ("" if _present(user_config_file()) else " (not present)")]
         width = max(len(k) for k in KEYS)
         for key, setting in config.settings.items():
             value = setting.value if setting.value is not None else "-"

@@ -453,3 +453,46 @@ def test_every_bad_input_error_has_a_hint(name: str, tmp_path: Path) -> None:
     done = _run(NO_HINT_BEFORE[name], cwd=tmp_path)
     _clean_error(done)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.bed", "empty.tsv"]
+
+
+# --- the configuration file (--config, every command) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["utf16", "unreadable", "folder", "stdin"])
+def test_a_configuration_file_charcot_cannot_read_is_one_error(kind: str, tmp_path: Path) -> None:
+    """--config given a UTF-16 file or one charcot may not read was an internal error (UnicodeDecodeError,
+    PermissionError) in every command; a folder or '-' said 'configuration file not found'."""
+    config = tmp_path / "charcot.toml"
+    prefix: list[str] = []
+    if kind == "utf16":
+        config.write_bytes('jurisdiction = "EU"\n'.encode("utf-16"))
+    elif kind == "unreadable":
+        config.write_text('jurisdiction = "EU"\n')
+        config.chmod(0o000)
+        prefix = _unreadable_prefix()
+    elif kind == "folder":
+        config.mkdir()
+    given = "-" if kind == "stdin" else config
+    done = _run(["config", "show", "--config", given], prefix=prefix)
+    if config.exists():
+        config.chmod(0o700)
+    err = _clean_error(done)
+    assert "not found" not in err, err
+    assert {"utf16": "UTF-16", "unreadable": "permission denied", "folder": "folder", "stdin": "standard input"}[
+        kind] in err
+
+
+def test_a_configuration_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A charcot.toml saved by Notepad (UTF-8 with a BOM) was 'not valid TOML: Invalid statement'; every other
+    text input of charcot drops the BOM."""
+    config = tmp_path / "charcot.toml"
+    config.write_bytes(b'\xef\xbb\xbfjurisdiction = "EU"\r\n')
+    done = _run(["config", "show", "--config", config, "--format", "json"])
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"EU"' in done.stdout
+
+
+def test_snapshot_save_never_says_it_saved_an_archive_it_could_not_write(tmp_path: Path) -> None:
+    """'knowledge snapshot save FULL' printed 'saved knowledge ... to FULL' and then the write error."""
+    done = _run(["knowledge", "snapshot", "save", _full_device(tmp_path)])
+    err = _clean_error(done, "no space left")
+    assert "saved knowledge" not in err

@@ -276,12 +276,14 @@ def snapshot_save_cmd(
     """Save the current knowledge snapshot as a deterministic .tar.gz archive."""
     from charcot.cli_contract import is_stdout, note
     from charcot.knowledge.snapshots import save_snapshot
+    from charcot.outputs import when_written
 
     kb = _kb()
     digest = save_snapshot(kb.data_dir, out)  # refuses an archive inside the folder it saves
-    # on stderr: with ARCHIVE '-' standard output carries the archive alone
-    note(f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
-         f"to {'standard output' if is_stdout(out) else out}")
+    # on stderr: with ARCHIVE '-' standard output carries the archive alone; said once the archive is written
+    message = (f"saved knowledge {kb.meta.version} ({kb.meta.snapshot_date.isoformat()}, content {digest[:12]}) "
+               f"to {'standard output' if is_stdout(out) else out}")
+    when_written(lambda: note(message))
 
 
 @snapshot_app.command("info")
