@@ -633,16 +633,36 @@ def _check_folders(folders: list[tuple[str, Any]]) -> None:
 
 
 def _path_inputs(command: Any, params: dict[str, Any]) -> list[tuple[str, Any, bool]]:
-    """(option, value, may be a folder) of every path-typed input of a command line."""
+    """(option, value, may be a folder) of every path-typed input of a command line, and of every text value that
+    names a file charcot may not read (a text option such as 'epi expected --rates' takes a file or an id)."""
     found: list[tuple[str, Any, bool]] = []
     for param in command.params:
         callback = param.callback
         if (getattr(callback, "charcot_output", None) is not None or getattr(callback, "charcot_workspace", False)
-                or "--outdir" in getattr(param, "opts", ()) or not _is_path_param(param)):
+                or "--outdir" in getattr(param, "opts", ()) or "--config" in getattr(param, "opts", ())):
             continue
+        path_typed = _is_path_param(param)
         for value in _values(params.get(param.name)):
-            found.append((_option_label(param), value, bool(getattr(callback, "charcot_folder_ok", False))))
+            if path_typed:
+                found.append((_option_label(param), value, bool(getattr(callback, "charcot_folder_ok", False))))
+            elif isinstance(value, str) and value and _unreadable(value):
+                found.append((_option_label(param), value, True))
     return found
+
+
+def _unreadable(value: str) -> bool:
+    """True when ``value`` names something on disk that charcot may not read (not for a name that is not a path)."""
+    import stat
+
+    try:
+        mode = os.stat(value).st_mode
+    except PermissionError:
+        return True
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISREG(mode):
+        return not os.access(value, os.R_OK)
+    return stat.S_ISDIR(mode) and not os.access(value, os.R_OK | os.X_OK)
 
 
 def check_inputs(inputs: list[tuple[str, Any, bool]]) -> None:
@@ -888,7 +908,15 @@ def run_app(application: Any, args: Sequence[str], *, prog_name: str = "charcot"
     except click_exc.ClickException as exc:
         sys.stderr.write(f"charcot: error: {exc.format_message()}\n")
         return EXIT_BAD_INPUT
-    except typer.Abort:
+    except typer.Abort as exc:
+        if isinstance(exc.__cause__, EOFError):
+            # click turns an EOFError that escaped a command into Abort (it takes it for Ctrl-D at a prompt): here it
+            # came from an input that ends too early (a cut gzip stream), not from the user
+            cut = InputError(f"an input ended before its end: {exc.__cause__}",
+                             hint="a compressed input is truncated or damaged: check each with 'gzip -t FILE' and "
+                                  "copy it again")
+            sys.stderr.write(cut.render() + "\n")
+            return EXIT_BAD_INPUT
         sys.stderr.write("charcot: interrupted\n")
         return 130
     except CharcotError as exc:

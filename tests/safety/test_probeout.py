@@ -496,3 +496,64 @@ def test_snapshot_save_never_says_it_saved_an_archive_it_could_not_write(tmp_pat
     done = _run(["knowledge", "snapshot", "save", _full_device(tmp_path)])
     err = _clean_error(done, "no space left")
     assert "saved knowledge" not in err
+
+
+# --- a cut compressed source, and text options that name a file ----------------------------------------------------
+
+SCORES = DATA / "variants" / "resources" / "scores"
+
+
+@pytest.mark.parametrize(("option", "source"), [("--revel", SCORES / "revel-v1.3.head.csv"),
+                                                 ("--alphamissense", SCORES / "AlphaMissense_hg38.head.tsv"),
+                                                 ("--cadd", SCORES / "cadd-v1.3-1000G_phase3.head.tsv")])
+def test_a_cut_gzip_source_of_a_bundle_is_named(option: str, source: Path, tmp_path: Path) -> None:
+    """'resources build --revel revel.csv.gz' with the download cut short said 'charcot: interrupted' and exited 130:
+    Python's EOFError (a gzip stream that ends too early) escaped, and the command line takes an EOFError for Ctrl-D.
+    Now the file is named, exit 2, and no bundle folder is made."""
+    cut = tmp_path / f"{source.name}.gz"
+    whole = gzip.compress(source.read_bytes())
+    cut.write_bytes(whole[: len(whole) // 2])
+    done = _run(["resources", "build", "--build", "GRCh38", option, cut, "--outdir", tmp_path / "bundle"])
+    err = _clean_error(done, "truncated", cut.name)
+    assert "interrupted" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [cut.name]
+
+
+def test_an_eof_error_escaping_a_command_is_not_an_interruption() -> None:
+    """The command line's net under every command: an EOFError that escapes (a reader that does not catch a cut
+    stream) is a bad input (exit 2), not 'interrupted' (130). Shown with a real typer command that lets one out."""
+    import typer
+
+    from charcot.cli_contract import run_app
+
+    app = typer.Typer()
+
+    @app.command()
+    def cut() -> None:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    assert run_app(app, []) == 2
+
+
+TEXT_FILE_OPTIONS = {
+    "knowledge diff OLD": lambda f, tmp: ["knowledge", "diff", f],
+    "knowledge snapshot info SNAPSHOT": lambda f, tmp: ["knowledge", "snapshot", "info", f],
+    "epi expected --rates": lambda f, tmp: ["epi", "expected", tmp / "population.tsv", "--rates", f],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_FILE_OPTIONS))
+def test_a_text_option_naming_an_unreadable_file_is_one_error(name: str, tmp_path: Path) -> None:
+    """Options that take a file or a name ('--rates FILE|ID', a snapshot archive or a version) checked the file with
+    Path.exists(), which raises PermissionError in a folder charcot may not enter: an internal error."""
+    (tmp_path / "population.tsv").write_text("age_band\tsex\tpersons\n60-69\tall\t100000\n")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    target = folder / "given.tar.gz"
+    target.write_text("x\n")
+    folder.chmod(0o000)
+    try:
+        done = _run(TEXT_FILE_OPTIONS[name](target, tmp_path), prefix=_unreadable_prefix())
+    finally:
+        folder.chmod(0o700)
+    _clean_error(done, "permission denied")

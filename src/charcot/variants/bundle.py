@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,23 @@ def _derivable_af(vcf_gz: Path, af_fields: Sequence[str]) -> list[str]:
                 if f in keys and not all(k in keys for k in GNOMAD_AF_OF[f]):
                     ok.discard(f)
     return [f for f in af_fields if f in ok]
+
+@contextmanager
+def _naming_damaged_sources() -> Iterator[list[Path]]:
+    """The source being cut (the caller sets ``reading[:] = [path]``): a compressed source that ends inside a gzip
+    member or holds a damaged block is named in words. Python's EOFError escaped as 'charcot: interrupted' (exit 130:
+    the command line takes an EOFError for Ctrl-D)."""
+    import zlib
+
+    reading: list[Path] = []
+    try:
+        yield reading
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        if not reading:
+            raise
+        raise InputError(f"the compressed file is truncated or corrupt ({exc})", path=reading[0],
+                         hint="copy or download the file again; check it with 'gzip -t'") from None
+
 
 def _open_text(path: Path) -> Any:
     with open(path, "rb") as handle:
@@ -565,7 +583,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
     spans = {name: rs.regions for name, rs in sets.items()}
     kb = get_knowledge()
     entries: list[BundleResource] = []
-    with output_directory(out, names=BUNDLE_FILES) as tmp:
+    with output_directory(out, names=BUNDLE_FILES) as tmp, _naming_damaged_sources() as reading:
         def add(kind: str, file: str, src: Path, version: str, records: int | None = None,
                 fields: Sequence[str] = ()) -> None:
             size = sum((tmp / f).stat().st_size for f in (file, file + ".tbi", file + ".fai", file + ".gzi")
@@ -576,12 +594,15 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                 records=records, covers=COVERS[kind], fields=list(fields), size=size))
 
         if fasta is not None and gff is not None:
+            reading[:] = [Path(fasta)]
             _subset_fasta(Path(fasta), tmp / "reference.fa.gz", spans["genes"], build)
             add("reference", "reference.fa.gz", Path(fasta), release_label(Path(fasta)))
+            reading[:] = [Path(gff)]
             n = _subset_gff(Path(gff), tmp / "transcripts.gff3.gz", _by_chrom(spans["genes"]))
             add("transcripts", "transcripts.gff3.gz", Path(gff), release_label(Path(gff)), n)
         for i, g in enumerate(gnomad):
             name = "gnomad.vcf.gz" if i == 0 else f"gnomad-{i + 1}.vcf.gz"
+            reading[:] = [Path(g)]
             _check_vcf_build(Path(g), "gnomAD", build)
             _check_gnomad(Path(g))
             header = _vcf_header_text(Path(g))
@@ -603,12 +624,14 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
         if gnomad_coverage is not None:
             from charcot.variants.resources import CoverageColumns, refuse_coverage_build
 
+            reading[:] = [Path(gnomad_coverage)]
             refuse_coverage_build(Path(gnomad_coverage), *CoverageColumns.read(Path(gnomad_coverage)).build(), build,
                                   against="the bundle (--build)")
             n, cols = _subset_coverage(Path(gnomad_coverage), tmp / "gnomad_coverage.tsv.gz", spans["gnomad"])
             add("gnomad_coverage", "gnomad_coverage.tsv.gz", Path(gnomad_coverage), release_label(Path(gnomad_coverage)),
                 n, cols)
         if clinvar is not None:
+            reading[:] = [Path(clinvar)]
             _check_vcf_build(Path(clinvar), "ClinVar", build)
             kept = _subset_vcf(Path(clinvar), tmp / "clinvar.vcf.gz", spans["genes"], keep_info=CLINVAR_KEEP,
                                drop=("QUAL",))
@@ -616,12 +639,14 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             add("clinvar", "clinvar.vcf.gz", Path(clinvar), release_label(Path(clinvar), _vcf_header_text(Path(clinvar))),
                 _count(tmp / "clinvar.vcf.gz"), ["ID", *kept])
         if clinvar_summary is not None:
+            reading[:] = [Path(clinvar_summary)]
             n = _subset_summary(Path(clinvar_summary), tmp / "clinvar_summary.tsv.gz", build,
                                 {g.symbol.upper() for g in kb.genes}, SUMMARY_COLUMNS)
             add("clinvar_summary", "clinvar_summary.tsv.gz", Path(clinvar_summary), release_label(Path(clinvar_summary)),
                 n, SUMMARY_COLUMNS)
         for kind, src in sorted((scores or {}).items()):
             src = Path(src)
+            reading[:] = [src]
             file = f"{kind}.tsv.gz"
             if kind == "spliceai":
                 _check_vcf_build(src, "SpliceAI", build)
