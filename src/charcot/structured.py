@@ -206,6 +206,14 @@ def is_stream(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+def require_regular_file(path: str | Path, what: str, why: str = "it is read more than once") -> None:
+    """Refuse a pipe, FIFO or device (``<(...)``, ``mkfifo``) where the reader needs a file it can read again or seek
+    in: the second read of a pipe gets nothing ('the file is empty') or waits for ever."""
+    if is_stream(path):
+        raise InputError(f"the {what} must be a regular file ({why}); a pipe, FIFO or device cannot be read again",
+                         path=path, hint="save the stream to a file and give that file's name")
+
+
 def _stream_bytes(path: str | Path) -> bytes:
     key = str(path)
     if key not in _STREAMS:

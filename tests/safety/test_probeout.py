@@ -557,3 +557,41 @@ def test_a_text_option_naming_an_unreadable_file_is_one_error(name: str, tmp_pat
     finally:
         folder.chmod(0o700)
     _clean_error(done, "permission denied")
+
+
+# --- inputs read more than once, given as a FIFO --------------------------------------------------------------------
+
+READ_TWICE = {
+    "cohort burden VCF": (lambda f, tmp: ["cohort", "burden", f, "--phenotypes", PHENO, "--outdir", tmp / "out"],
+                          COHORT),
+    "cohort burden --alphamissense": (lambda f, tmp: ["cohort", "burden", COHORT, "--phenotypes", PHENO,
+                                                      "--alphamissense", f, "--outdir", tmp / "out"],
+                                      SCORES / "AlphaMissense_hg38.head.tsv"),
+    "cohort burden --str": (lambda f, tmp: ["cohort", "burden", COHORT, "--phenotypes", PHENO, "--str", f,
+                                            "--outdir", tmp / "out"], DATA / "population" / "ceu_ex.gangstr.first15.vcf.gz"),
+    "interpret --gnomad-coverage": (lambda f, tmp: ["interpret", VCF, "--gnomad-coverage", f],
+                                    DATA / "variants" / "resources" / "gnomad.genomes.coverage.summary.chr1-subset.tsv.bgz"),
+    "resources build --revel": (lambda f, tmp: ["resources", "build", "--build", "GRCh38", "--revel", f,
+                                                "--outdir", tmp / "out"], REVEL),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ_TWICE))
+def test_a_fifo_where_a_file_is_read_twice_is_refused(name: str, tmp_path: Path) -> None:
+    """These readers open their file more than once (columns then rows, header then records, once per worker): from
+    a FIFO or '<(...)' the second open waited for ever ('--alphamissense', '--gnomad-coverage', 'resources build'),
+    or found nothing ('cohort burden VCF': 'the file is empty'; '--str': 'not a VCF'). Now refused in words."""
+    build, source = READ_TWICE[name]
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=_feed, args=(fifo, source.read_bytes()), daemon=True)
+    writer.start()
+    try:
+        done = _run(build(fifo, tmp_path), timeout=60)
+    finally:
+        if writer.is_alive():
+            fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+            os.close(fd)
+        writer.join(10)
+    _clean_error(done, "regular file", "save the stream to a file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stream"]

@@ -301,7 +301,12 @@ def run_burden(
     criteria = criteria or Criteria()
     vcf = str(vcf)
     if not Path(vcf).exists():
-        raise InputError("cohort VCF not found", path=vcf)
+        raise InputError("cohort VCF not found", path=vcf, hint="check the path")
+    from charcot.structured import require_regular_file
+
+    require_regular_file(vcf, "cohort VCF", "its header is read, then its records, by several processes")
+    if str_vcf is not None:
+        require_regular_file(str_vcf, "STR VCF", "it is read once per question asked of it")
     pheno = read_phenotypes(phenotypes, covariates)
     hail_native = vcf.rstrip("/").endswith((".mt", ".vds"))
     if hail_native:

@@ -569,7 +569,11 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
              if p is not None]
     for p in given:
         if not Path(p).exists():
-            raise InputError("resource file not found", path=p)
+            raise InputError("resource file not found", path=p, hint="check the path")
+        if not Path(p).is_file():  # a FIFO or <(...) would be read once and then wait for ever
+            raise InputError("a resource must be a regular file: it is read more than once (cut, then checksummed "
+                             "for the manifest), which a pipe, FIFO or device cannot give", path=p,
+                             hint="save the stream to a file and give that file's name")
     if not given:
         raise InputError("no resource file was given", hint="give at least one of --fasta/--gff/--gnomad/--clinvar")
     if (fasta is None) != (gff is None):

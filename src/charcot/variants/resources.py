@@ -659,7 +659,10 @@ class GnomadCoverage:
 
         self.path = Path(path)
         if not self.path.exists():
-            raise InputError("gnomAD coverage file not found", path=self.path)
+            raise InputError("gnomAD coverage file not found", path=self.path, hint="check the path")
+        from charcot.structured import require_regular_file
+
+        require_regular_file(self.path, "gnomAD coverage file", "its columns are read, then its rows")
         self.layout = CoverageColumns.read(self.path)
         # a bundle's manifest declares the build of the coverage it cut (and checked when it was built)
         self.build, self.build_evidence = (build, "declared by the bundle manifest") if build is not None else \
