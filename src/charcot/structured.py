@@ -206,6 +206,15 @@ def is_stream(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+def file_not_found(path: str | Path, what: str) -> InputError:
+    """The error for an input file that is not there; '-' (standard input) given to an input that needs a named file
+    (an indexed resource, a bundle) is said so, not 'file not found'."""
+    if str(path) == "-":
+        return InputError(f"the {what} cannot be read from standard input ('-'): it needs a named file (with its "
+                          "index beside it, where it has one)", hint="give the file's name")
+    return InputError(f"{what} file not found", path=path, hint="check the path")
+
+
 def require_regular_file(path: str | Path, what: str, why: str = "it is read more than once") -> None:
     """Refuse a pipe, FIFO or device (``<(...)``, ``mkfifo``) where the reader needs a file it can read again or seek
     in: the second read of a pipe gets nothing ('the file is empty') or waits for ever."""

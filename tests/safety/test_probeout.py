@@ -595,3 +595,25 @@ def test_a_fifo_where_a_file_is_read_twice_is_refused(name: str, tmp_path: Path)
         writer.join(10)
     _clean_error(done, "regular file", "save the stream to a file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stream"]
+
+
+NAMED_FILE_ONLY = {
+    "interpret --clinvar": ["interpret", VCF, "--clinvar", "-"],
+    "interpret --gnomad": ["interpret", VCF, "--gnomad", "-"],
+    "interpret --gnomad-coverage": ["interpret", VCF, "--gnomad-coverage", "-"],
+    "interpret --reference": ["interpret", VCF, "--reference", "-"],
+    "cohort burden VCF": ["cohort", "burden", "-", "--phenotypes", PHENO, "--outdir", "{out}"],
+    "cohort burden --alphamissense": ["cohort", "burden", COHORT, "--phenotypes", PHENO, "--alphamissense", "-",
+                                      "--outdir", "{out}"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_FILE_ONLY))
+def test_standard_input_for_a_named_file_is_said_so(name: str, tmp_path: Path) -> None:
+    """'--clinvar -' said '-: ClinVar file not found', as if a file called '-' were missing: an indexed resource (or a
+    cohort read by several processes) cannot come from standard input, and the message now says so."""
+    args = [str(tmp_path / "out") if a == "{out}" else a for a in NAMED_FILE_ONLY[name]]
+    done = _run(args, stdin=b"")
+    err = _clean_error(done, "standard input")
+    assert "not found" not in err, err
+    assert list(tmp_path.iterdir()) == []

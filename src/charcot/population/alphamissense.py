@@ -48,7 +48,9 @@ def read_columns(path: str | Path) -> dict[str, int]:
     """Column positions from the file's ``#CHROM`` line; InputError if it is not an AlphaMissense TSV."""
     path = str(path)
     if not os.path.exists(path):
-        raise InputError("AlphaMissense file not found", path=path, hint="check the path")
+        from charcot.structured import file_not_found
+
+        raise file_not_found(path, "AlphaMissense")
     from charcot.structured import require_regular_file
 
     require_regular_file(path, "AlphaMissense file", "its columns are read, then its rows")

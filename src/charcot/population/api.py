@@ -301,7 +301,9 @@ def run_burden(
     criteria = criteria or Criteria()
     vcf = str(vcf)
     if not Path(vcf).exists():
-        raise InputError("cohort VCF not found", path=vcf, hint="check the path")
+        from charcot.structured import file_not_found
+
+        raise file_not_found(vcf, "cohort VCF")
     from charcot.structured import require_regular_file
 
     require_regular_file(vcf, "cohort VCF", "its header is read, then its records, by several processes")

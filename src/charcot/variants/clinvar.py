@@ -29,7 +29,9 @@ def read_variant_summary(path: Path, build: str, genes: Iterable[str] | None = N
     """VariationID -> protein change (``p.Ala5Val``) for the rows of ``build`` (GRCh37/GRCh38) and ``genes``."""
     path = Path(path)
     if not path.exists():
-        raise InputError("ClinVar variant_summary file not found", path=path)
+        from charcot.structured import file_not_found
+
+        raise file_not_found(path, "ClinVar variant_summary")
     wanted = {g.upper() for g in genes} if genes is not None else None
     opener: Any = gzip.open if path.suffix == ".gz" else open
     out: dict[str, str] = {}

@@ -407,7 +407,9 @@ class ConsequenceEngine:
         self.gff_path = Path(gff) if gff is not None else self.fasta_path
         for p, what in ((self.fasta_path, "reference FASTA"), (self.gff_path, "transcript models (GFF3)")):
             if not p.exists():
-                raise InputError(f"{what} file not found", path=p)
+                from charcot.structured import file_not_found
+
+                raise file_not_found(p, what)
             if p.is_dir():  # _indexed_fasta opens the FASTA before htslib does
                 raise InputError(f"the {what} path is a folder, not a file", path=p, hint="give the file inside it")
         self.bcftools = shutil.which("bcftools")

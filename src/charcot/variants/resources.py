@@ -125,7 +125,9 @@ class TabixResource:
         self.role = role
         self.label = label or self.path.name
         if not self.path.exists():
-            raise InputError(f"{role} file not found", path=self.path)
+            from charcot.structured import file_not_found
+
+            raise file_not_found(self.path, role)
         if not (Path(str(self.path) + ".tbi").exists() or Path(str(self.path) + ".csi").exists()):
             with self.path.open("rb") as handle:
                 bgzf = handle.read(4) == b"\x1f\x8b\x08\x04"  # BGZF: gzip with the extra field
@@ -659,7 +661,9 @@ class GnomadCoverage:
 
         self.path = Path(path)
         if not self.path.exists():
-            raise InputError("gnomAD coverage file not found", path=self.path, hint="check the path")
+            from charcot.structured import file_not_found
+
+            raise file_not_found(self.path, "gnomAD coverage")
         from charcot.structured import require_regular_file
 
         require_regular_file(self.path, "gnomAD coverage file", "its columns are read, then its rows")
