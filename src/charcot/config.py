@@ -19,6 +19,7 @@ Where a value comes from, lowest to highest precedence:
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,12 @@ def _read_file(path: Path, settings: dict[str, Setting]) -> None:
     import tomllib  # only when there is a file to read (every command starts here: issue 20)
 
     try:
-        raw = path.read_bytes()  # once: a pipe (--config <(...)) gives its bytes to one reader only
+        if stat.S_ISREG(os.stat(path).st_mode):
+            raw = path.read_bytes()
+        else:  # a pipe (--config <(...)) gives its bytes once, and every command reads its configuration twice
+            from charcot.structured import stream_bytes
+
+            raw = stream_bytes(path)
     except IsADirectoryError:
         raise ConfigurationError("is a folder, not a configuration file", path=path,
                                  hint="give the charcot.toml file inside it") from None

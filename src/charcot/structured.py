@@ -223,6 +223,11 @@ def require_regular_file(path: str | Path, what: str, why: str = "it is read mor
                          path=path, hint="save the stream to a file and give that file's name")
 
 
+def stream_bytes(path: str | Path) -> bytes:
+    """The bytes of standard input or a pipe, read once per command and kept (``forget_stdin`` drops them)."""
+    return _stream_bytes(path)
+
+
 def _stream_bytes(path: str | Path) -> bytes:
     key = str(path)
     if key not in _STREAMS:

@@ -617,3 +617,24 @@ def test_standard_input_for_a_named_file_is_said_so(name: str, tmp_path: Path) -
     err = _clean_error(done, "standard input")
     assert "not found" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plain_gzip_vcf_source_of_a_bundle_is_named(tmp_path: Path) -> None:
+    """'resources build --spliceai spliceai.vcf.gz' compressed with gzip (not bgzip) was an internal error (pysam:
+    NotImplementedError, seek)."""
+    plain = tmp_path / "spliceai.vcf.gz"
+    plain.write_bytes(gzip.compress((SCORES / "spliceai-examples-output.vcf").read_bytes()))
+    done = _run(["resources", "build", "--build", "GRCh38", "--spliceai", plain, "--outdir", tmp_path / "bundle"])
+    _clean_error(done, "not BGZF", "bgzip")
+    assert [p.name for p in tmp_path.iterdir()] == ["spliceai.vcf.gz"]
+
+
+def test_a_configuration_from_process_substitution_is_read() -> None:
+    """'--config <(...)': every command reads its configuration twice (the command line, then the command): the
+    second read of the pipe waited for ever. A pipe is now read once and kept."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    charcot = f"{sys.executable} -c 'from charcot.cli import run; run()'"
+    done = subprocess.run(["bash", "-c", f"{charcot} config show --format json --config <(printf 'jurisdiction = \"EU\"\\n')"],
+                          capture_output=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b'"EU"' in done.stdout

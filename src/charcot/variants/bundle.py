@@ -301,6 +301,12 @@ def _naming_damaged_sources() -> Iterator[list[Path]]:
             raise
         raise InputError(f"the compressed file is truncated or corrupt ({exc})", path=reading[0],
                          hint="copy or download the file again; check it with 'gzip -t'") from None
+    except NotImplementedError as exc:  # pysam on a gzip (not BGZF) file: "seek not implemented in files compressed"
+        if not reading or "seek" not in str(exc):
+            raise
+        raise InputError("the file is compressed with gzip, not BGZF: htslib cannot index or seek in it",
+                         path=reading[0], hint=f"recompress it with bgzip: zcat {reading[0].name} | bgzip > "
+                                               f"{reading[0].name}.bgz") from None
 
 
 def _open_text(path: Path) -> Any:
