@@ -638,3 +638,17 @@ def test_a_configuration_from_process_substitution_is_read() -> None:
                           capture_output=True, env=env, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert b'"EU"' in done.stdout
+
+
+@pytest.mark.parametrize("given", ["a-file.png", "an-empty-folder"])
+def test_knowledge_validate_with_a_shared_folder_it_cannot_use_is_an_error(given: str, tmp_path: Path) -> None:
+    """'knowledge validate --shared plot.png' (or an empty folder) printed 'note: re-derivation not possible
+    (plot.png not found)' and then 'knowledge base OK', exit 0: the check asked for by name was silently skipped."""
+    target = tmp_path / given
+    if given.endswith(".png"):
+        target.write_bytes(b"\x89PNG\r\n\x1a\n")
+    else:
+        target.mkdir()
+    done = _run(["knowledge", "validate", "--shared", target])
+    err = _clean_error(done, "--shared", "cannot be re-derived")
+    assert b"knowledge base OK" not in done.stdout, err

@@ -204,6 +204,12 @@ def validate_cmd(
     """Check every knowledge file; exit 2 and list each problem (file, record) when anything is wrong."""
     from charcot.knowledge.validate import validate
 
+    if shared is not None and not (shared / "genes" / "hgnc").is_dir():
+        # asked for by name: a folder that cannot re-derive the gene tables is an error, never a note beside "OK"
+        what = "holds no shared source tables (genes/hgnc/ is missing)" if shared.is_dir() else "is not a folder"
+        raise InputError(f"--shared {shared} {what}: the gene tables cannot be re-derived from it", path=shared,
+                         hint="give the shared data folder (the one with genes/hgnc/, genes/mane/, clingen/), or "
+                              "leave --shared out to use the default")
     report = validate(shared_dir=shared)
     for note in report.notes:
         typer.echo(f"note: {note}")
