@@ -508,7 +508,6 @@ def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = N
         allele_reads=raw.allele_reads, total_reads=raw.total_reads, allele_balance_flag=raw.allele_balance_flag,
         call_quality_flag=raw.call_quality_flag,
     )
-    finding.known_prognosis = _known_prognosis(finding)
     return finding
 
 
@@ -627,7 +626,9 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     findings = sorted((_finding(f, reference, consulted) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     not_reported = [_finding(f, reference, consulted) for f in ordered if not f.reportable]
+    unaffected = unaffected_patient(ctx)
     for f in [*findings, *not_reported]:
+        f.known_prognosis = _known_prognosis(f, unaffected=unaffected, survival_model=ctx.clinical_case is not None)
         if f.key in ctx.unstated_zygosity:  # the phenopacket gave no allelic state: the '0/1' written was no call
             f.zygosity = "unknown"
             f.notes.append("The phenopacket gives no allelic state for this variant: it was read as heterozygous (0/1) "
@@ -1372,16 +1373,35 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
 _SURVIVAL_GENOTYPE = "The survival model takes no genotype other than the C9orf72 repeat status into account."
 
 
-def _known_prognosis(f: VariantFinding) -> str | None:
-    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any."""
+# how an unaffected patient's known course begins: the course of the disease in carriers who developed it, never the
+# patient's prognosis (page 1 and the checker read these words)
+UNAFFECTED_PROGNOSIS = "No prognosis: the patient is unaffected"
+NOT_THE_PATIENTS = "not a prognosis for the patient"
+
+
+def _known_prognosis(f: VariantFinding, *, unaffected: bool = False, survival_model: bool = True) -> str | None:
+    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any. For an ``unaffected``
+    patient (a presymptomatic carrier) it is said as the course after onset in carriers who developed ALS, not a
+    prognosis for the patient; the survival model's reach is said only where a survival model could run."""
     if not f.known_variant_id:
         return None
     rec = _known_record(f.known_variant_id)
     if rec is None or not rec.prognosis:
         return None
     name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
-    return (f"{name} is known for its course: {rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]. "
-            + _SURVIVAL_GENOTYPE)
+    course = f"{rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]"
+    if unaffected:
+        return (f"In carriers who developed ALS, {name} is known for its course: {course}. The patient is unaffected: "
+                f"this is the course after onset, {NOT_THE_PATIENTS}, whose onset, if any, it does not predict "
+                "(penetrance is incomplete and age-dependent).")
+    return f"{name} is known for its course: {course}." + (" " + _SURVIVAL_GENOTYPE if survival_model else "")
+
+
+def unaffected_patient(ctx: _Ctx) -> bool:
+    """The patient has no ALS on the inputs' word: the pedigree (with the ages file) says unaffected and no clinical
+    record describes a disease course (a record always has an onset; one beside an unaffected pedigree status is an
+    identity mismatch, and its course is read)."""
+    return ctx.clinical_case is None and ctx.ped_affected is False
 
 
 def kept_calls(genetics: GeneticsSection) -> int:
@@ -1590,9 +1610,15 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                                       if m.value == "not calculated" else
                                                       " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
-    prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "") for n in fast if n]
-    if prognosis:
-        out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)))
+    unaffected = any(NOT_THE_PATIENTS in n for n in fast)
+    prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "").rstrip(".") for n in fast if n]
+    if prognosis and unaffected:  # a presymptomatic carrier: the course of the disease in carriers, no prognosis
+        out.append(SummaryItem(topic="Prognosis", level="info", text=(  # the card's closing words said once, first
+            f"{UNAFFECTED_PROGNOSIS} (pedigree). " + ". ".join(n.split(" The patient is unaffected:")[0].rstrip(".")
+                                                              for n in prognosis) + ".")))
+    elif prognosis:
+        out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)
+                               + ("." if fast else "")))
     now = [t for t in therapies.items if t.group == "now"]
     drugs = [t.name for t in now if t.kind == "therapy"]
     trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]

@@ -1,0 +1,72 @@
+"""Reviewer probe (probecase, 2026-12-02): a presymptomatic carrier is never given a prognosis.
+
+Unseen case: the demo's real NA12878 calls with the spiked SOD1 p.Ala5Val (A4V), read as a relative tested after her
+affected father: the pedigree's proband is unaffected (PED status 1, ages file 'unaffected', tested carrier) and
+there is no clinical record. Before the fix page 1 read "Prognosis: SOD1 p.(Ala5Val) (A4V) is known for its course:
+... median survival about 1.2 years" for a woman without ALS, and the variant's card added "The survival model takes
+no genotype other than the C9orf72 repeat status into account" of a survival model the report never ran."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from charcot.report.consistency import contradictions
+from charcot.report.demo import demo_dir
+from charcot.report.model import Report
+
+PED = ("#family_id\tindividual_id\tpaternal_id\tmaternal_id\tsex\tphenotype\n"
+       "FAM\tFATHER\t0\t0\t1\t2\nFAM\tMOTHER\t0\t0\t2\t1\nFAM\tNA12878\tFATHER\tMOTHER\t2\t1\n")
+AGES = ("id\tage\tstatus\tonset_age\ttest\tdeceased\tdeath_age\n"
+        "FATHER\t60\taffected\t52\tuntested\tyes\t60\nMOTHER\t62\tunaffected\t\tuntested\t\t\n"
+        "NA12878\t34\tunaffected\t\tcarrier\t\t\n")
+
+
+def _presymptomatic_report(run_cli: Any, tmp_path: Path, *extra: str) -> tuple[Report, Path, int]:
+    (tmp_path / "family.ped").write_text(PED)
+    (tmp_path / "ages.tsv").write_text(AGES)
+    out = tmp_path / "out"
+    r = run_cli("report", "--vcf", demo_dir() / "demo.vcf.gz", "--ped", tmp_path / "family.ped", "--proband",
+                "NA12878", "--ages", tmp_path / "ages.tsv", "--country", "US", "--no-pdf", "-q", "--outdir", out,
+                *extra)
+    assert r.code == 0, r.stderr
+    return Report.model_validate_json((out / "report.json").read_text()), out, r.code
+
+
+def test_a_presymptomatic_carrier_gets_no_prognosis(run_cli: Any, tmp_path: Path) -> None:
+    report, out, _ = _presymptomatic_report(run_cli, tmp_path)
+    sod1 = next(f for t in report.genetics.tiers for f in t.findings if f.gene == "SOD1")
+    assert sod1.known_prognosis is not None
+    # the course is the disease's in carriers who developed it, said as such, never the patient's prognosis
+    assert "not a prognosis for the patient" in sod1.known_prognosis, sod1.known_prognosis
+    assert "survival model" not in sod1.known_prognosis  # none was run: no clinical record
+    lines = [s for s in report.summary if s.topic == "Prognosis"]
+    assert lines and all(s.text.startswith("No prognosis: the patient is unaffected") for s in lines), lines
+    assert all(s.level == "info" for s in lines)
+    html = (out / "report.html").read_text()
+    told = html.count("is known for its course")
+    assert told and told == html.count("In carriers who developed ALS, SOD1 p.(Ala5Val) (A4V) is known for its course")
+    assert html.count("No prognosis: the patient is unaffected") == 1
+    assert contradictions(report) == []
+
+
+def test_the_checker_names_a_prognosis_told_for_an_unaffected_patient(run_cli: Any, tmp_path: Path) -> None:
+    report, _, _ = _presymptomatic_report(run_cli, tmp_path)
+    told = report.model_copy(deep=True)
+    next(s for s in told.summary if s.topic == "Prognosis").text = (
+        "SOD1 p.(Ala5Val) (A4V) is known for its course: median survival about 1.2 years.")
+    problems = contradictions(told)
+    assert any("unaffected" in p and "prognosis" in p for p in problems), problems
+    told = report.model_copy(deep=True)
+    f = next(f for t in told.genetics.tiers for f in t.findings if f.gene == "SOD1")
+    f.known_prognosis = "SOD1 p.(Ala5Val) (A4V) is known for its course: median survival about 1.2 years."
+    problems = contradictions(told)
+    assert any("unaffected" in p and "SOD1" in p for p in problems), problems
+
+
+def test_an_affected_patient_keeps_the_course_as_her_prognosis(demo_report: Report) -> None:
+    sod1 = next(f for t in demo_report.genetics.tiers for f in t.findings if f.gene == "SOD1")
+    assert sod1.known_prognosis is not None and sod1.known_prognosis.startswith("SOD1 p.(Ala5Val) (A4V) is known for its course")
+    assert "survival model takes no genotype" in sod1.known_prognosis
+    line = next(s for s in demo_report.summary if s.topic == "Prognosis")
+    assert "median survival about 1.2 years" in line.text and line.level == "finding"
