@@ -18,6 +18,8 @@ FORBIDDEN = {
     "--json": "use --format json (-o FILE)", "--tsv": "use --format tsv (-o FILE)", "--out": "use --outdir",
     "--today": "use --assessment-date", "--str-vcf": "use --str", "--region": "use --jurisdiction (regulatory)",
     "--plots": "use --outdir", "--output-dir": "use --outdir", "--text": "use --format table",
+    # the reference FASTA and the Ensembl GFF3 are --reference and --transcripts (interpret, resources build)
+    "--fasta": "use --reference (the reference FASTA)", "--gff": "use --transcripts (the Ensembl GFF3)",
 }
 SHORT_OPTIONS = {"-o": "--output", "-q": "--quiet", "-v": "--verbose"}
 LONG_NAME = re.compile(r"^--[a-z][a-z0-9]*(-[a-z0-9]+)*$")
