@@ -70,3 +70,50 @@ def test_an_affected_patient_keeps_the_course_as_her_prognosis(demo_report: Repo
     assert "survival model takes no genotype" in sod1.known_prognosis
     line = next(s for s in demo_report.summary if s.topic == "Prognosis")
     assert "median survival about 1.2 years" in line.text and line.level == "finding"
+
+
+def test_the_matching_reads_the_age_the_family_section_shows(run_cli: Any, tmp_path: Path) -> None:
+    """The ages file gives the patient's age (34), which the pedigree figure and the family table show; before the fix
+    the therapy matching said 'age (years) not given' for tofersen's and ATLAS's adult criterion in the same report."""
+    report, _, _ = _presymptomatic_report(run_cli, tmp_path)
+    member = next(m for m in report.family.members if m.id == "NA12878")
+    assert member.age == 34
+    adult = [(t.name, c) for t in report.therapies.items for c in t.criteria if c.text.startswith("adult (18 years")]
+    assert adult, [t.name for t in report.therapies.items]
+    for name, c in adult:
+        assert c.state == "met" and "is 34" in c.text, (name, c)
+    assert not any("age (years)" in n for n in report.therapies.notes), report.therapies.notes
+
+
+def test_a_patient_the_ages_file_records_as_deceased_is_offered_no_therapy(run_cli: Any, tmp_path: Path) -> None:
+    """The same family with the patient affected and recorded in the ages file as died at 56 (a report made for the
+    relatives, no clinical record). Before the fix page 1 read "Can receive now in US: Riluzole (Rilutek), Edaravone
+    ..." for her and "Prognosis: SOD1 p.(Ala5Val) (A4V) is known for its course: ... median survival about 1.2 years",
+    while the family section drew her as deceased (a clinical record's death date was the only death the report
+    read)."""
+    (tmp_path / "family.ped").write_text(PED.replace("NA12878\tFATHER\tMOTHER\t2\t1", "NA12878\tFATHER\tMOTHER\t2\t2"))
+    (tmp_path / "ages.tsv").write_text(AGES.replace("NA12878\t34\tunaffected\t\tcarrier\t\t",
+                                                    "NA12878\t56\taffected\t54\tcarrier\tyes\t56"))
+    out = tmp_path / "out"
+    r = run_cli("report", "--vcf", demo_dir() / "demo.vcf.gz", "--ped", tmp_path / "family.ped", "--proband",
+                "NA12878", "--ages", tmp_path / "ages.tsv", "--country", "US", "--no-pdf", "-q", "--outdir", out)
+    assert r.code == 0, r.stderr
+    report = Report.model_validate_json((out / "report.json").read_text())
+    assert next(m for m in report.family.members if m.id == "NA12878").deceased
+    assert report.therapies.status.value == "not_assessed" and not report.therapies.items
+    assert any("died at 56" in n for n in report.therapies.notes), report.therapies.notes
+    therapy_lines = [s.text for s in report.summary if s.topic in ("Therapy", "Trials")]
+    assert therapy_lines == ["Therapies and trials not assessed (the patient died at 56 (pedigree ages file): therapies "
+                             "and trials are not matched for a deceased patient)."], therapy_lines
+    # nor a prognosis: the variant's known course is the disease's in carriers, not hers
+    lines = [s.text for s in report.summary if s.topic == "Prognosis"]
+    assert lines and all(t.startswith("No prognosis: the patient died at 56 (pedigree ages file).") for t in lines), lines
+    assert contradictions(report) == []
+    offered = report.model_copy(deep=True)
+    offered.therapies = report.model_copy(deep=True).therapies
+    from charcot.model import AssessmentStatus
+    from charcot.report.model import TherapyItem
+    offered.therapies.status = AssessmentStatus.ASSESSED
+    offered.therapies.items = [TherapyItem(name="Riluzole (Rilutek)", kind="therapy", verdict="eligible", relevant=True,
+                                           group="now", eligibility="meets every checked criterion")]
+    assert any("deceased" in p and "Riluzole" in p for p in contradictions(offered)), contradictions(offered)

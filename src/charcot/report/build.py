@@ -626,9 +626,9 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     findings = sorted((_finding(f, reference, consulted) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     not_reported = [_finding(f, reference, consulted) for f in ordered if not f.reportable]
-    unaffected = unaffected_patient(ctx)
+    not_a_prognosis = no_prognosis(ctx)
     for f in [*findings, *not_reported]:
-        f.known_prognosis = _known_prognosis(f, unaffected=unaffected, survival_model=ctx.clinical_case is not None)
+        f.known_prognosis = _known_prognosis(f, not_a_prognosis, survival_model=ctx.clinical_case is not None)
         if f.key in ctx.unstated_zygosity:  # the phenopacket gave no allelic state: the '0/1' written was no call
             f.zygosity = "unknown"
             f.notes.append("The phenopacket gives no allelic state for this variant: it was read as heterozygous (0/1) "
@@ -1124,6 +1124,10 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     from charcot.therapy import api, model
     ctx.progress("therapies and trials")
     dead = api.deceased_note(ctx.clinical_case) if ctx.clinical_case is not None else None
+    own = _own_observation(ctx)
+    if not dead and own is not None and own.is_deceased:  # the ages file's (or a phenopacket family's) death
+        dead = (f"the patient {deceased_words(own.death_age)} (pedigree ages file): therapies and trials are not "
+                "matched for a deceased patient")
     if dead:
         return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."])
     facts = patient_facts(ctx, genetics, repeats, model)
@@ -1166,6 +1170,11 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                         "approvals are shown for every region on record.")
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, notes=[n for n in notes if n])
+
+
+def _own_observation(ctx: _Ctx) -> Any:
+    """What the pedigree's ages file (or phenopacket family) records of the patient (age, status, death), or None."""
+    return ctx.observations.get(ctx.inputs.proband or "") if ctx.pedigree is not None else None
 
 
 def _assessment_date(ctx: _Ctx) -> date | None:
@@ -1241,6 +1250,10 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
     if ctx.ped_affected is not None:
         clinical["affected"] = ctx.ped_affected
     case, a = ctx.clinical_case, ctx.clinical_assessment
+    own = _own_observation(ctx)
+    if case is None and own is not None and own.age is not None and not own.is_deceased:
+        # no clinical record: the patient's age is the ages file's, the one the family section shows and computes with
+        clinical["age"] = own.age
     if case is not None and a is not None:
         from charcot.therapy.api import clinical_facts
 
@@ -1373,16 +1386,18 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
 _SURVIVAL_GENOTYPE = "The survival model takes no genotype other than the C9orf72 repeat status into account."
 
 
-# how an unaffected patient's known course begins: the course of the disease in carriers who developed it, never the
-# patient's prognosis (page 1 and the checker read these words)
-UNAFFECTED_PROGNOSIS = "No prognosis: the patient is unaffected"
+# a known course told for a patient who has no prognosis (a presymptomatic carrier, a patient who has died): the course
+# of the disease in carriers who developed it, never the patient's prognosis (page 1 and the checker read these words)
+NO_PROGNOSIS = "No prognosis: the patient"
 NOT_THE_PATIENTS = "not a prognosis for the patient"
+_WHY_NONE = " The patient "  # where the card's closing sentence (said once, first, on page 1) begins
 
 
-def _known_prognosis(f: VariantFinding, *, unaffected: bool = False, survival_model: bool = True) -> str | None:
-    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any. For an ``unaffected``
-    patient (a presymptomatic carrier) it is said as the course after onset in carriers who developed ALS, not a
-    prognosis for the patient; the survival model's reach is said only where a survival model could run."""
+def _known_prognosis(f: VariantFinding, not_a_prognosis: str | None = None, *,
+                     survival_model: bool = True) -> str | None:
+    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any. For a patient with
+    no prognosis (``not_a_prognosis``: why, e.g. 'is unaffected') it is said as the course after onset in carriers
+    who developed ALS; the survival model's reach is said only where a survival model could run."""
     if not f.known_variant_id:
         return None
     rec = _known_record(f.known_variant_id)
@@ -1390,18 +1405,25 @@ def _known_prognosis(f: VariantFinding, *, unaffected: bool = False, survival_mo
         return None
     name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
     course = f"{rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]"
-    if unaffected:
-        return (f"In carriers who developed ALS, {name} is known for its course: {course}. The patient is unaffected: "
-                f"this is the course after onset, {NOT_THE_PATIENTS}, whose onset, if any, it does not predict "
-                "(penetrance is incomplete and age-dependent).")
+    if not_a_prognosis:
+        return (f"In carriers who developed ALS, {name} is known for its course: {course}.{_WHY_NONE}{not_a_prognosis}: "
+                f"this is the course after onset, {NOT_THE_PATIENTS}"
+                + (", whose onset, if any, it does not predict (penetrance is incomplete and age-dependent)."
+                   if not_a_prognosis.startswith("is unaffected") else "."))
     return f"{name} is known for its course: {course}." + (" " + _SURVIVAL_GENOTYPE if survival_model else "")
 
 
-def unaffected_patient(ctx: _Ctx) -> bool:
-    """The patient has no ALS on the inputs' word: the pedigree (with the ages file) says unaffected and no clinical
-    record describes a disease course (a record always has an onset; one beside an unaffected pedigree status is an
-    identity mismatch, and its course is read)."""
-    return ctx.clinical_case is None and ctx.ped_affected is False
+def no_prognosis(ctx: _Ctx) -> str | None:
+    """Why the patient has no prognosis, on the pedigree's word when no clinical record describes a disease course
+    (a record always has an onset and dates a death itself; one beside an unaffected pedigree status is an identity
+    mismatch, and its course is read): 'is unaffected (pedigree)' (a presymptomatic carrier), 'died at N (pedigree
+    ages file)'; None otherwise."""
+    if ctx.clinical_case is not None:
+        return None
+    own = _own_observation(ctx)
+    if own is not None and own.is_deceased:
+        return f"{deceased_words(own.death_age)} (pedigree ages file)"
+    return "is unaffected (pedigree)" if ctx.ped_affected is False else None
 
 
 def kept_calls(genetics: GeneticsSection) -> int:
@@ -1610,12 +1632,11 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                                       if m.value == "not calculated" else
                                                       " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
-    unaffected = any(NOT_THE_PATIENTS in n for n in fast)
+    none = next((n.split(_WHY_NONE, 1)[1].split(":")[0] for n in fast if NOT_THE_PATIENTS in n), None)
     prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "").rstrip(".") for n in fast if n]
-    if prognosis and unaffected:  # a presymptomatic carrier: the course of the disease in carriers, no prognosis
+    if prognosis and none:  # a presymptomatic carrier or a deceased patient: the course of the disease in carriers
         out.append(SummaryItem(topic="Prognosis", level="info", text=(  # the card's closing words said once, first
-            f"{UNAFFECTED_PROGNOSIS} (pedigree). " + ". ".join(n.split(" The patient is unaffected:")[0].rstrip(".")
-                                                              for n in prognosis) + ".")))
+            f"{NO_PROGNOSIS} {none}. " + ". ".join(n.split(_WHY_NONE)[0].rstrip(".") for n in prognosis) + ".")))
     elif prognosis:
         out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)
                                + ("." if fast else "")))
@@ -1636,7 +1657,9 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     elif therapies.status != AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
-        out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed."))
+        why = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died: said on page 1
+        out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed"
+                               + (f" ({why[0].lower() + why[1:]})." if why else ".")))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:

@@ -212,17 +212,27 @@ def contradictions(report: Report) -> list[str]:
                 problems.append(f"{m.name}: its detail says the number is not a prediction, the {where} tells it "
                                 f"plainly: {text!r}")
 
-    # A patient the pedigree calls unaffected, with no clinical course (a presymptomatic carrier), is given no
-    # prognosis: a genotype's known course is told as the disease's in carriers who developed it, never as the
+    # A patient the pedigree calls unaffected (a presymptomatic carrier) or records as deceased, with no clinical
+    # course, is given no prognosis: a genotype's known course is told as the disease's in carriers who developed it, never as the
     # patient's, on page 1 and in the variant's card alike.
     proband = members.get(report.family.proband or "")
-    if proband is not None and proband.affected == "unaffected" and report.clinical.status == AssessmentStatus.NOT_ASSESSED:
+    if proband is not None and (proband.affected == "unaffected" or proband.deceased) \
+            and report.clinical.status == AssessmentStatus.NOT_ASSESSED:
         told = [("page 1", s.text) for s in report.summary if s.topic == "Prognosis"]
         told += [(f"{f.gene or f.key} card", f.known_prognosis) for f in findings if f.known_prognosis]
         for where, text in told:
             if "not a prognosis for the patient" not in text and not text.startswith("No prognosis"):
-                problems.append(f"the patient is unaffected in the pedigree (no clinical course), but the {where} "
+                problems.append(f"the patient is {'deceased' if proband.deceased else 'unaffected'} in the pedigree (no "
+                                f"clinical course), but the {where} "
                                 f"tells a prognosis: {text!r}")
+
+    # A patient the pedigree records as deceased is offered nothing (as a clinical record's death date stops the
+    # matching): no therapy or trial to give now or to decide on.
+    if proband is not None and proband.deceased:
+        for t in report.therapies.items:
+            if t.group in ("now", "check"):
+                problems.append(f"the patient is deceased in the pedigree, but the therapies section offers {t.name} "
+                                f"({t.group})")
 
     # Therapies and trials: a closed trial is never eligible; the summary names only what can be given now.
     for t in report.therapies.items:
