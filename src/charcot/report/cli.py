@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from charcot.cli_contract import (
+    ages_option,
     bed_option,
     build_option,
     genes_option,
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
         str_vcf: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter, TRGT)."),
         ped: Path | None = typer.Option(None, "--ped", help="PED pedigree."),
         proband: str | None = typer.Option(None, "--proband", help="Proband's individual ID in the PED (and VCF)."),
-        ages: Path | None = typer.Option(None, "--ages", help="TSV of relatives' ages: id, age[, status, onset_age, test]."),
+        ages: Path | None = ages_option(),
         clinical: Path | None = typer.Option(None, "--clinical", metavar="CASE",
                                              help="Clinical record (the case YAML/JSON that 'clinical' reads)."),
         phenopacket: Path | None = typer.Option(None, "--phenopacket", help="Phenopacket v2 JSON with HPO features."),
