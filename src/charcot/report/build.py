@@ -944,6 +944,19 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     else:
         m.append(Measure(name="ENCALS survival model", value="not calculated",
                          detail="; ".join(enc.refusal_reasons), sources=list(enc.sources)))
+    cog = a.cognition
+    category = (cog.strong_category_recorded or cog.strong_category_derived) if cog is not None else None
+    if cog is not None and (category is not None or cog.ftd is not None):
+        # the category the record states (or its findings give), as `charcot clinical` prints it: ENCALS reads its FTD
+        from charcot.clinical.cognition import STRONG_WORDS
+
+        value = STRONG_WORDS[category] if category is not None else ("ALS-FTD" if cog.ftd else "no ALS-FTD recorded")
+        how = ("recorded" if cog.strong_category_recorded is not None else
+               "derived from the recorded findings" if category is not None else "the record's ftd flag")
+        detail = [f"Strong 2017 category, {how}", f"ALS-FTD: {'yes' if cog.ftd else 'no' if cog.ftd is False else 'not known'}"]
+        detail += [f"ECAS {e.score.replace('_', ' ')} {e.value} ({e.result}; abnormal at or below {e.cutoff})" for e in cog.ecas]
+        detail += cog.caveats if cog.ecas else cog.caveats[1:]  # the first is the ECAS cut-offs' caveat
+        m.append(Measure(name=COGNITION_MEASURE, value=value, detail="; ".join(detail), sources=list(cog.sources)))
     for c in a.criteria:
         m.append(Measure(name=c.name, value=c.category_title, detail="; ".join(c.reasons), sources=list(c.sources)))
     alerts = [al.message for al in a.care_alerts if al.status in ("criteria_met", "reminder")]
@@ -965,6 +978,9 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
                        "criteria and care alerts from the clinical record.")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
+
+
+COGNITION_MEASURE = "Cognition and behaviour (Strong 2017)"
 
 
 def _start_clinical(ctx: _Ctx) -> None:
@@ -1426,6 +1442,9 @@ def no_prognosis(ctx: _Ctx) -> str | None:
     return "is unaffected (pedigree)" if ctx.ped_affected is False else None
 
 
+NOT_CLASSIFIED_QUALIFIER = "among the variants classified"
+
+
 def kept_calls(genetics: GeneticsSection) -> int:
     """The sample's variant calls the run kept in the panel genes (tiered, not classified, or not reported): the calls
     page 1's 'no pathogenic variant' speaks of."""
@@ -1507,11 +1526,18 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             "reading this as no pathogenic variant.")))
     elif genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
         left = [ex for ex in genetics.excluded_calls if ex.gene in assessed and ex.coding_or_splice]
+        # a variant whose consequence is unknown is not classified, so it may be pathogenic: the line speaks of the
+        # variants classified, and says how many were not
+        unknown = len(genetics.not_classified)
+        why = [*([f"{len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
+                  "classified: see below"] if left else []),
+               *([f"{unknown} coding or splice-region variant(s) of unknown consequence were not classified"]
+                 if unknown else [])]
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
-                               + ("among the calls classified " if left else "")
+                               + (("among the calls classified " if left and not unknown else
+                                   NOT_CLASSIFIED_QUALIFIER + " ") if why else "")
                                + f"in the {len(genetics.genes_assessed)} genes assessed"
-                               + (f" ({len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
-                                  "classified: see below)" if left else "")
+                               + (f" ({'; '.join(why)})" if why else "")
                                + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
@@ -1622,6 +1648,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     values = {m.name: m for m in clinical.measures}
     parts = [f"{name.split(' (')[0]} {values[name].value}" for name in
              ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)") if name in values]
+    if COGNITION_MEASURE in values:  # the cognitive category beside the motor stage (ENCALS reads its ALS-FTD)
+        parts.append(f"cognition: {values[COGNITION_MEASURE].value}")
     if parts:
         out.append(SummaryItem(topic="Stage", text="; ".join(parts)))
     prognosis = []

@@ -123,6 +123,13 @@ def contradictions(report: Report) -> list[str]:
             s.topic == "Genetics" and s.text.startswith("No pathogenic") for s in report.summary):
         problems.append(f"page 1 says no pathogenic variant was found, but the run kept none of the sample's calls "
                         f"({len(report.genetics.excluded_calls)} left out, none classified)")
+    # ... nor, plainly, when some coding or splice-region variants could not be classified (consequence unknown): they
+    # may be pathogenic, so the line speaks of the variants classified
+    if report.genetics.not_classified:
+        for s in report.summary:
+            if s.topic == "Genetics" and s.text.startswith("No pathogenic") and "not classified" not in s.text:
+                problems.append(f"page 1 says {s.text!r} although {len(report.genetics.not_classified)} coding or "
+                                "splice-region variant(s) were not classified (consequence unknown)")
     uncovered = set(report.genetics.genes_not_covered)
     said_some = [t for t in said if _SOME_GENES.match(t)]
     if uncovered and not said_some:
