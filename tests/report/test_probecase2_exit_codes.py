@@ -12,7 +12,6 @@ from typing import Any
 
 from charcot.report.demo import DEMO_STR_SAMPLE, demo_dir
 from charcot.report.model import Report
-
 from tests.report.conftest import demo_vcf_cut
 
 GANGSTR = Path(__file__).parents[1] / "data" / "repeats" / "ceu_ex.gangstr.head.vcf.gz"

@@ -1529,15 +1529,15 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         # a variant whose consequence is unknown is not classified, so it may be pathogenic: the line speaks of the
         # variants classified, and says how many were not
         unknown = len(genetics.not_classified)
-        why = [*([f"{len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
+        qualified = [*([f"{len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
                   "classified: see below"] if left else []),
                *([f"{unknown} coding or splice-region variant(s) of unknown consequence were not classified"]
                  if unknown else [])]
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
                                + (("among the calls classified " if left and not unknown else
-                                   NOT_CLASSIFIED_QUALIFIER + " ") if why else "")
+                                   NOT_CLASSIFIED_QUALIFIER + " ") if qualified else "")
                                + f"in the {len(genetics.genes_assessed)} genes assessed"
-                               + (f" ({'; '.join(why)})" if why else "")
+                               + (f" ({'; '.join(qualified)})" if qualified else "")
                                + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
@@ -1685,9 +1685,9 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     elif therapies.status != AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
-        why = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died: said on page 1
+        reason = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died
         out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed"
-                               + (f" ({why[0].lower() + why[1:]})." if why else ".")))
+                               + (f" ({reason[0].lower() + reason[1:]})." if reason else ".")))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:
