@@ -40,6 +40,12 @@ visits:
 """
 
 
+def _features(tmp_path: Path) -> list[dict[str, Any]]:
+    import json
+
+    return list(json.loads((tmp_path / "out" / "phenopacket.json").read_text()).get("phenotypicFeatures", []))
+
+
 def _report(run_cli: Any, tmp_path: Path, case: str) -> Report:
     (tmp_path / "case.yaml").write_text(case)
     out = tmp_path / "out"
@@ -59,6 +65,8 @@ def test_als_ftd_is_told_in_the_clinical_table_the_item_and_page_1(run_cli: Any,
     stage = next(s.text for s in report.summary if s.topic == "Stage")
     assert "ALS-FTD" in stage, stage
     assert contradictions(report) == []
+    # the exported phenopacket says it too: HPO's Frontotemporal dementia (id checked against the bundled ontology)
+    assert {"type": {"id": "HP:0002145", "label": "Frontotemporal dementia"}} in _features(tmp_path)
 
 
 def test_a_record_without_cognition_keeps_its_screening_alert(run_cli: Any, tmp_path: Path) -> None:
@@ -66,3 +74,4 @@ def test_a_record_without_cognition_keeps_its_screening_alert(run_cli: Any, tmp_
     report = _report(run_cli, tmp_path, plain)
     assert not any(m.name.startswith("Cognition and behaviour") for m in report.clinical.measures)
     assert any("no cognitive/behavioural screen recorded" in a for a in report.clinical.alerts)
+    assert not any(f["type"]["id"] == "HP:0002145" for f in _features(tmp_path))

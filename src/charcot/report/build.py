@@ -25,6 +25,8 @@ from charcot.errors import InputError
 from charcot.genome.panels import GeneSelection
 from charcot.model import AssessmentStatus, Build, NotAssessed, first_names
 from charcot.report.model import (
+    COGNITION_MEASURE,
+    FTD_YES,
     ClinicalSection,
     Criterion,
     FamilyEvidence,
@@ -953,7 +955,8 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
         value = STRONG_WORDS[category] if category is not None else ("ALS-FTD" if cog.ftd else "no ALS-FTD recorded")
         how = ("recorded" if cog.strong_category_recorded is not None else
                "derived from the recorded findings" if category is not None else "the record's ftd flag")
-        detail = [f"Strong 2017 category, {how}", f"ALS-FTD: {'yes' if cog.ftd else 'no' if cog.ftd is False else 'not known'}"]
+        detail = [f"Strong 2017 category, {how}",
+                  FTD_YES if cog.ftd else f"ALS-FTD: {'no' if cog.ftd is False else 'not known'}"]
         detail += [f"ECAS {e.score.replace('_', ' ')} {e.value} ({e.result}; abnormal at or below {e.cutoff})" for e in cog.ecas]
         detail += cog.caveats if cog.ecas else cog.caveats[1:]  # the first is the ECAS cut-offs' caveat
         m.append(Measure(name=COGNITION_MEASURE, value=value, detail="; ".join(detail), sources=list(cog.sources)))
@@ -978,9 +981,6 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
                        "criteria and care alerts from the clinical record.")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
-
-
-COGNITION_MEASURE = "Cognition and behaviour (Strong 2017)"
 
 
 def _start_clinical(ctx: _Ctx) -> None:

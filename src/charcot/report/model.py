@@ -331,6 +331,13 @@ class FamilySection(_Model):
     plots: list[Plot] = Field(default_factory=list)
 
 
+# the clinical measure of the cognitive and behavioural category, and the words of its detail for ALS-FTD (the phenopacket
+# export reads them: HPO's Frontotemporal dementia, HP:0002145, checked against the ontology hpo3 bundles)
+COGNITION_MEASURE = "Cognition and behaviour (Strong 2017)"
+FTD_YES = "ALS-FTD: yes"
+FTD_HPO = ("HP:0002145", "Frontotemporal dementia")
+
+
 class Measure(_Model):
     name: str
     value: str
