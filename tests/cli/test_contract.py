@@ -20,6 +20,8 @@ FORBIDDEN = {
     "--plots": "use --outdir", "--output-dir": "use --outdir", "--text": "use --format table",
     # the reference FASTA and the Ensembl GFF3 are --reference and --transcripts (interpret, resources build)
     "--fasta": "use --reference (the reference FASTA)", "--gff": "use --transcripts (the Ensembl GFF3)",
+    # the web app's data folder is --data-dir (serve, users, reanalyse)
+    "--store": "use --data-dir (the web app's data folder)",
 }
 SHORT_OPTIONS = {"-o": "--output", "-q": "--quiet", "-v": "--verbose"}
 LONG_NAME = re.compile(r"^--[a-z][a-z0-9]*(-[a-z0-9]+)*$")
