@@ -117,3 +117,25 @@ def test_a_patient_the_ages_file_records_as_deceased_is_offered_no_therapy(run_c
     offered.therapies.items = [TherapyItem(name="Riluzole (Rilutek)", kind="therapy", verdict="eligible", relevant=True,
                                            group="now", eligibility="meets every checked criterion")]
     assert any("deceased" in p and "Riluzole" in p for p in contradictions(offered)), contradictions(offered)
+
+
+def test_a_presymptomatic_carrier_is_told_her_own_risk_of_onset(run_cli: Any, tmp_path: Path) -> None:
+    """The question a genetic counsellor answers for a presymptomatic carrier is her own risk of onset. Before the fix
+    it appeared only as a label in the pedigree drawing ("10-y risk 19.9%"): page 1, the family table and the JSON
+    spoke of the relatives alone."""
+    report, out, _ = _presymptomatic_report(run_cli, tmp_path)
+    own = report.family.patient_risk
+    assert [r.gene for r in own] == ["SOD1"] and own[0].relative == "NA12878" and own[0].risk is not None
+    ten = f"{100 * own[0].risk:.1f}%"
+    line = next(s.text for s in report.summary if s.topic == "Family" and s.text.startswith("The patient"))
+    assert ten in line and "SOD1" in line and "not a diagnosis" in line, line
+    assert f"{100 * own[0].risk_lifetime:.1f}%" in line, line
+    assert ten in (out / "report.html").read_text()
+    assert contradictions(report) == []
+    told = report.model_copy(deep=True)
+    told.summary = [s for s in told.summary if not s.text.startswith("The patient")]
+    assert any("own risk" in p for p in contradictions(told)), contradictions(told)
+
+
+def test_an_affected_patient_has_no_risk_of_onset_row(demo_report: Report) -> None:
+    assert demo_report.family.patient_risk == []

@@ -803,6 +803,7 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
             deceased=(True if obs.is_deceased else obs.deceased) if obs is not None else None,
             death_age=obs.death_age if obs is not None else None, vcf_sample=read_from.get(i.id)))
     risks: list[RelativeRisk] = []
+    patient_risk: list[RelativeRisk] = []  # the unaffected patient's own risk of onset (a presymptomatic carrier)
     # what the de novo / segregation evidence skipped (relatives who are not VCF samples, records not PASS)
     notes: list[str] = [*pedigree.notes, *(n[0].upper() + n[1:] + '.' for n in ctx.family_notes)]
     if ctx.join is not None and ctx.n_samples > 1 and (renamed := ctx.join.renamed()):
@@ -856,6 +857,12 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
         ctx.sources.update(a.sources)
         for r in result.individuals:
             if r.id == inputs.proband:
+                if _text(r.status) == "unaffected" and not r.deceased and r.risk_next_years is not None:
+                    patient_risk.append(RelativeRisk(
+                        relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
+                        deceased=r.deceased, death_age=r.death_age, carrier_probability=r.p_carrier,
+                        risk=r.risk_next_years, risk_lifetime=r.risk_lifetime, horizon_years=a.horizon_years,
+                        basis=r.explanation, sources=list(a.sources)))
                 continue
             risks.append(RelativeRisk(
                 relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
@@ -869,7 +876,8 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
 
     figure = pedigree_figure(pedigree, drawn[0][1] if drawn else None, inputs.proband, drawn[0][0] if drawn else None)
     return FamilySection(status=status, proband=inputs.proband, members=members, relatives_risk=risks,
-                         assumptions=assumptions, segregation=ctx.segregation, notes=notes, plots=[figure])
+                         patient_risk=patient_risk, assumptions=assumptions, segregation=ctx.segregation, notes=notes,
+                         plots=[figure])
 
 
 def _data_uri(path: Path) -> str:
@@ -1606,6 +1614,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if normal:
         out.append(SummaryItem(topic="Repeats", text="; ".join(
             f"{c.gene or c.locus} {_alleles_text(c)}{_caller_flag(c)}" for c in normal) + ": normal"))
+    for patient_row in family.patient_risk:  # an unaffected patient (a presymptomatic carrier): her own risk of onset first
+        out.append(SummaryItem(topic="Family", level="finding", text=patient_risk_line(patient_row)))
     if family.relatives_risk:
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected
@@ -1693,6 +1703,17 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     for a in clinical.alerts:
         out.append(SummaryItem(topic="Care", text=a, level="caution"))
     return out
+
+
+def patient_risk_line(own: RelativeRisk) -> str:
+    """Page 1's words (and the family section's) for an unaffected patient's own risk of onset for a gene's finding."""
+    carrier = (own.carrier_probability or 0) >= 0.9995
+    lifetime = f"; remaining lifetime risk {100 * own.risk_lifetime:.1f}%" if own.risk_lifetime is not None else ""
+    age = f" at {own.age:g}" if own.age is not None else ""
+    return (f"The patient (unaffected{age}, {'a carrier of the' if carrier else f'carrier probability {100 * (own.carrier_probability or 0):.1f}% for the'} "
+            f"{own.gene} finding): risk of ALS onset within the next {own.horizon_years or 10:g} years "
+            f"{100 * (own.risk or 0):.1f}%{lifetime} (penetrance model in the appendix: an estimate, not a diagnosis; "
+            "offer genetic counselling).")
 
 
 def _to_be_decided(therapies: TherapySection) -> str | None:

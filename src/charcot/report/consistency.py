@@ -192,6 +192,14 @@ def contradictions(report: Report) -> list[str]:
         if bool(r.deceased) != bool(person.deceased) or r.death_age != person.death_age:
             problems.append(f"{r.relative}'s death differs between the risk table and the members table")
 
+    # An unaffected patient's own risk of onset (a presymptomatic carrier) is told on page 1, with its number.
+    for own in report.family.patient_risk:
+        ten = f"{100 * (own.risk or 0):.1f}%"
+        if not any(s.topic == "Family" and s.text.startswith("The patient") and ten in s.text and (own.gene or "") in s.text
+                   for s in report.summary):
+            problems.append(f"the family section gives the patient's own risk of onset for {own.gene} ({ten} within "
+                            f"{own.horizon_years or 10:g} years), which page 1 does not state")
+
     # Page 1 offers counselling and testing to the living only: a deceased relative is never among those named.
     dead = {r.relative for r in report.family.relatives_risk if r.deceased}
     for s in report.summary:
