@@ -301,6 +301,14 @@ def sex_option() -> Any:
     return typer.Option(None, "--sex", metavar="SEX", help="female, male or unknown (X-linked genes and loci).")
 
 
+def ages_option() -> Any:
+    """``--ages FILE``: the pedigree's ages file, in the same words for every command that reads it (its columns are
+    ``charcot.family.pedigree.AGES_COLUMNS``, which the contract test checks this help names)."""
+    return typer.Option(None, "--ages", metavar="FILE",
+                        help="TSV of the pedigree members' ages and status, with a header: id, age[, status, "
+                             "onset_age, test, deceased, death_age].")
+
+
 def sample_map_option() -> Any:
     """``--sample-map PEDIGREE_ID=VCF_SAMPLE``: which VCF sample holds a pedigree member (charcot.family.samplemap)."""
     return typer.Option([], "--sample-map", metavar="ID=SAMPLE",

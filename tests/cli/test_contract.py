@@ -18,6 +18,10 @@ FORBIDDEN = {
     "--json": "use --format json (-o FILE)", "--tsv": "use --format tsv (-o FILE)", "--out": "use --outdir",
     "--today": "use --assessment-date", "--str-vcf": "use --str", "--region": "use --jurisdiction (regulatory)",
     "--plots": "use --outdir", "--output-dir": "use --outdir", "--text": "use --format table",
+    # the reference FASTA and the Ensembl GFF3 are --reference and --transcripts (interpret, resources build)
+    "--fasta": "use --reference (the reference FASTA)", "--gff": "use --transcripts (the Ensembl GFF3)",
+    # the web app's data folder is --data-dir (serve, users, reanalyse)
+    "--store": "use --data-dir (the web app's data folder)",
 }
 SHORT_OPTIONS = {"-o": "--output", "-q": "--quiet", "-v": "--verbose"}
 LONG_NAME = re.compile(r"^--[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -193,3 +197,17 @@ def test_an_error_names_its_file_once() -> None:
     assert located.render() == "charcot: error: /data/in.vcf line 12: bad QUAL"
     both = InputError("/data/in.vcf has no header", path="/data/in.vcf", line=3)
     assert both.render() == "charcot: error: line 3: /data/in.vcf has no header"
+
+
+def test_the_ages_file_is_described_alike_with_every_column() -> None:
+    """probecase (2026-12-02): `risk` and `report` described the ages file as 'id, age[, status, onset_age, test]' and
+    `segregation` as '... deceased, death_age]': the deceased and death_age columns (read by every command, and what
+    stops the report's therapy matching for a deceased patient) went unnamed in two of three helps."""
+    from charcot.family.pedigree import AGES_COLUMNS
+
+    helps = {path: next(p.help for p in _options(command) if "--ages" in p.opts)
+             for path, command in COMMAND_PATHS if "--ages" in _opts(command)}
+    assert {"risk", "segregation", "report"} <= set(helps)
+    assert len(set(helps.values())) == 1, helps
+    for column in AGES_COLUMNS:
+        assert re.search(rf"\b{column}\b", next(iter(helps.values()))), column

@@ -102,8 +102,8 @@ def test_changed_or_missing_inputs_are_never_reanalysed(tmp_path: Path, run_cli)
 
 def test_store_or_folder_exactly_one(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("reanalyse")
-    assert r.code == 2 and "either a folder of report folders or --store" in r.stderr
-    r = run_cli("reanalyse", "--store", str(tmp_path))
+    assert r.code == 2 and "either a folder of report folders or --data-dir" in r.stderr
+    r = run_cli("reanalyse", "--data-dir", str(tmp_path))
     assert r.code == 2 and "not a charcot web data folder" in r.stderr and not (tmp_path / "charcot.sqlite3").exists()
 
 

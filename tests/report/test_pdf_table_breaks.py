@@ -64,3 +64,28 @@ def test_no_heading_or_table_header_alone_at_a_page_foot(every_report: dict[str,
         # a heading that wraps ends the page with its last line: compare the ends
         hit = [x for x in lead_ins if x == last or (len(last) >= 12 and x.endswith(last))]
         assert not hit, f"page {n} of {name!r} ends with {hit[0]!r}: its content is on the next page"
+
+
+
+def test_the_sign_off_block_keeps_with_the_statement_it_signs(demo_report: Report, tmp_path: Path) -> None:
+    """probecase (2026-12-02): a page 1 just too full for the sign-off table (the real unannotated Pfeiffer exome with
+    a repeat file and a clinical record: many not-assessed lines and an identity banner) pushed the table alone onto
+    page 2, a page holding nothing else, apart from the statement ("supports, and does not replace, the clinical
+    judgement ...") the reviewer signs under. Page 1 is filled line by line here until the table moves: the statement
+    moves with it every time."""
+    from charcot.report.model import SummaryItem
+
+    moved = 0
+    for extra in range(0, 24):
+        report = demo_report.model_copy(deep=True)
+        report.summary += [SummaryItem(topic="Care", level="caution", text=f"padding line {n} of page 1")
+                           for n in range(extra)]
+        pages = _pages(render_pdf(report), tmp_path)
+        signed = [i for i, page in enumerate(pages) if any(line.startswith("Signature") for line in page)]
+        stated = [i for i, page in enumerate(pages) if "This report supports, and does not replace, the clinical"
+                  in " ".join(page)]
+        assert len(signed) == 1 and signed[0] in stated, (extra, signed, stated)
+        moved += signed[0] > 0
+        if moved >= 2:
+            break
+    assert moved, "page 1 never overflowed: pad it further"

@@ -442,3 +442,20 @@ def test_a_score_file_of_the_wrong_kind_is_named_as_the_user_knows_it(tmp_path: 
     wrong.write_text("chrom\tposition\tscore\n1\t100\t0.5\n")
     with pytest.raises(InputError, match="not a CADD score file: no column line with Chrom, Pos, Ref, Alt, PHRED"):
         build_bundle(tmp_path / "b", Build.GRCh38, scores={"cadd": wrong})
+
+
+def test_the_bundle_takes_the_reference_and_transcripts_under_interprets_names(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """probecase (2026-12-02): `resources build` called the reference FASTA and the Ensembl GFF3 --fasta/--gff while
+    `interpret` calls the same two files --reference/--transcripts (docs/CLI.md: one spelling per concept)."""
+    out = tmp_path / "b"
+    r = run_cli("resources", "build", "--outdir", out, "--build", "GRCh38", "-q",
+                "--reference", ENGINE / "grch38_chr21_MRPL39.fa.gz", "--transcripts", ENGINE / "MRPL39.ensembl.gff3")
+    # read as the reference FASTA (this real MRPL39 fixture lies outside the panel, which the API test keeps with an
+    # extra region the command line does not take): the file's content is judged, the option is the right one
+    assert r.code == 2 and "the reference FASTA holds none of the panel regions" in r.stderr, r.stderr
+    old = run_cli("resources", "build", "--outdir", tmp_path / "c", "--build", "GRCh38", "--fasta",
+                  ENGINE / "grch38_chr21_MRPL39.fa.gz")
+    assert old.code == 2 and "--fasta" in old.stderr and "Traceback" not in old.stderr
+    only = run_cli("resources", "build", "--outdir", tmp_path / "d", "--build", "GRCh38",
+                   "--reference", ENGINE / "grch38_chr21_MRPL39.fa.gz")
+    assert only.code == 2 and "--transcripts" in only.stderr and "--gff" not in only.stderr, only.stderr

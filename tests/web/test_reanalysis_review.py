@@ -2,7 +2,7 @@
 marks exactly the affected stored cases "needs review" on the case list (one statement per page), the
 case page lists the changes in words, accepting creates the next report version (the replaced one stays
 readable) and dismissing keeps the current one, both audited; CSRF, origin and role rules hold for the
-new requests; ``charcot reanalyse --store`` writes to the same store."""
+new requests; ``charcot reanalyse --data-dir`` writes to the same store."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
 
         # the command line writes to the same store: the accepted case is now current, the dismissed one
         # is found again, the unaffected one stays unaffected
-        args = ["reanalyse", "--store", str(data), "--format", "json"]
+        args = ["reanalyse", "--data-dir", str(data), "--format", "json"]
         if database_url:
             args += ["--database-url", database_url]
         r = run_cli(*args)

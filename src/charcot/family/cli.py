@@ -9,6 +9,7 @@ import typer
 
 from charcot.cli_contract import (
     OutputFormat,
+    ages_option,
     build_option,
     file_option,
     format_option,
@@ -70,7 +71,7 @@ def register(app: typer.Typer) -> None:
         pedigree: Path = typer.Argument(..., metavar="PEDIGREE", help="PED file or Phenopacket Family JSON."),
         gene: str = typer.Option(..., "--gene", help="Gene with a penetrance curve (C9orf72, SOD1, TARDBP, FUS)."),
         carrier: str | None = typer.Option(None, "--carrier", help="ID of the known carrier of the family variant."),
-        ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, test]."),
+        ages: Path | None = ages_option(),
         nonpenetrance: float | None = typer.Option(None, "--nonpenetrance", help="Lifetime non-penetrant fraction x."),
         horizon: float = typer.Option(10.0, "--horizon", help="Years ahead for the short-term risk."),
         curve: str | None = typer.Option(None, "--curve", help="Curve id (default: the gene's default)."),
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
         build: str = build_option(),
         fmt: str | None = format_option(choices=FORMATS),
         output: Path | None = output_option("the evidence"),
-        ages: Path | None = typer.Option(None, "--ages", help="TSV: id, age[, status, onset_age, deceased, death_age]."),
+        ages: Path | None = ages_option(),
         sample_map: list[str] = sample_map_option(),
         sample_map_file: Path | None = sample_map_file_option(),
     ) -> None:

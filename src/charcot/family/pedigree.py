@@ -339,6 +339,10 @@ _OBS_STATUS = {"affected": Status.AFFECTED, "2": Status.AFFECTED, "unaffected": 
                "1": Status.UNAFFECTED, "unknown": Status.UNKNOWN, "0": Status.UNKNOWN}
 
 
+# the ages file's columns (every command's --ages help names them: charcot.cli_contract.ages_option)
+AGES_COLUMNS = ("id", "age", "status", "onset_age", "test", "deceased", "death_age")
+
+
 def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observation]:
     """Read ``ages.tsv``: tab-separated with a header naming ``id`` and ``age`` and optionally
     ``status`` (affected/unaffected/unknown), ``onset_age``, ``test`` (carrier/noncarrier),

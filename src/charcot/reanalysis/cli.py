@@ -18,12 +18,13 @@ def register(app: typer.Typer) -> None:
     def reanalyse_cmd(
         cases: Path | None = typer.Argument(None, metavar="CASES", callback=folder_ok,
                                             help="A report folder (with report.json), its report.json, or a folder "
-                                                 "of report folders (or give --store)."),
-        store_dir: Path | None = workspace_option(None, "--store", "The web app's data folder ('charcot serve "
+                                                 "of report folders (or give --data-dir)."),
+        # the web app's data folder, named as 'charcot serve' and 'charcot users' name it (one spelling per concept)
+        store_dir: Path | None = workspace_option(None, "--data-dir", "The web app's data folder (as 'charcot serve "
                                                   "--data-dir'): re-analyse its finished cases and mark the changed "
-                                                  "ones 'needs review' there.", metavar="DATA_DIR"),
+                                                  "ones 'needs review' there."),
         database_url: str | None = typer.Option(None, "--database-url", envvar="CHARCOT_DATABASE_URL",
-                                                help="With --store: the web app's database URL (default: SQLite in "
+                                                help="With --data-dir: the web app's database URL (default: SQLite in "
                                                      "the data folder)."),
         inputs: list[Path] = typer.Option([], "--inputs", metavar="DIR", callback=folder_ok,
                                           help="Another folder to look for the reports' input files in "
@@ -38,8 +39,8 @@ def register(app: typer.Typer) -> None:
 
         chosen = resolve_format(fmt, output)
         if (cases is None) == (store_dir is None):
-            raise InputError("give either a folder of report folders or --store DATA_DIR, not both or neither",
-                             hint="charcot reanalyse CASES, or charcot reanalyse --store charcot-data")
+            raise InputError("give either a folder of report folders or --data-dir DIR, not both or neither",
+                             hint="charcot reanalyse CASES, or charcot reanalyse --data-dir charcot-data")
         if store_dir is not None:
             result = _reanalyse_store(store_dir, database_url, inputs)
         else:

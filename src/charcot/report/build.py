@@ -25,6 +25,8 @@ from charcot.errors import InputError
 from charcot.genome.panels import GeneSelection
 from charcot.model import AssessmentStatus, Build, NotAssessed, first_names
 from charcot.report.model import (
+    COGNITION_MEASURE,
+    FTD_YES,
     ClinicalSection,
     Criterion,
     FamilyEvidence,
@@ -521,7 +523,6 @@ def _finding(raw: Any, reference: Any = None, clinvar_consulted: bool | None = N
         allele_reads=raw.allele_reads, total_reads=raw.total_reads, allele_balance_flag=raw.allele_balance_flag,
         call_quality_flag=raw.call_quality_flag,
     )
-    finding.known_prognosis = _known_prognosis(finding)
     return finding
 
 
@@ -640,7 +641,9 @@ def _genetics(ctx: _Ctx) -> GeneticsSection:
     findings = sorted((_finding(f, reference, consulted) for f in ordered if f.reportable),
                       key=lambda f: (f.tier, -(f.points or 0), f.chrom, f.pos, f.gene or ""))
     not_reported = [_finding(f, reference, consulted) for f in ordered if not f.reportable]
+    not_a_prognosis = no_prognosis(ctx)
     for f in [*findings, *not_reported]:
+        f.known_prognosis = _known_prognosis(f, not_a_prognosis, survival_model=ctx.clinical_case is not None)
         if f.key in ctx.unstated_zygosity:  # the phenopacket gave no allelic state: the '0/1' written was no call
             f.zygosity = "unknown"
             f.notes.append("The phenopacket gives no allelic state for this variant: it was read as heterozygous (0/1) "
@@ -812,6 +815,7 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
             deceased=(True if obs.is_deceased else obs.deceased) if obs is not None else None,
             death_age=obs.death_age if obs is not None else None, vcf_sample=read_from.get(i.id)))
     risks: list[RelativeRisk] = []
+    patient_risk: list[RelativeRisk] = []  # the unaffected patient's own risk of onset (a presymptomatic carrier)
     # what the de novo / segregation evidence skipped (relatives who are not VCF samples, records not PASS)
     notes: list[str] = [*pedigree.notes, *(n[0].upper() + n[1:] + '.' for n in ctx.family_notes)]
     if ctx.join is not None and ctx.n_samples > 1 and (renamed := ctx.join.renamed()):
@@ -865,6 +869,12 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
         ctx.sources.update(a.sources)
         for r in result.individuals:
             if r.id == inputs.proband:
+                if _text(r.status) == "unaffected" and not r.deceased and r.risk_next_years is not None:
+                    patient_risk.append(RelativeRisk(
+                        relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
+                        deceased=r.deceased, death_age=r.death_age, carrier_probability=r.p_carrier,
+                        risk=r.risk_next_years, risk_lifetime=r.risk_lifetime, horizon_years=a.horizon_years,
+                        basis=r.explanation, sources=list(a.sources)))
                 continue
             risks.append(RelativeRisk(
                 relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
@@ -878,7 +888,8 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
 
     figure = pedigree_figure(pedigree, drawn[0][1] if drawn else None, inputs.proband, drawn[0][0] if drawn else None)
     return FamilySection(status=status, proband=inputs.proband, members=members, relatives_risk=risks,
-                         assumptions=assumptions, segregation=ctx.segregation, notes=notes, plots=[figure])
+                         patient_risk=patient_risk, assumptions=assumptions, segregation=ctx.segregation, notes=notes,
+                         plots=[figure])
 
 
 def _data_uri(path: Path) -> str:
@@ -955,6 +966,20 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     else:
         m.append(Measure(name="ENCALS survival model", value="not calculated",
                          detail="; ".join(enc.refusal_reasons), sources=list(enc.sources)))
+    cog = a.cognition
+    category = (cog.strong_category_recorded or cog.strong_category_derived) if cog is not None else None
+    if cog is not None and (category is not None or cog.ftd is not None):
+        # the category the record states (or its findings give), as `charcot clinical` prints it: ENCALS reads its FTD
+        from charcot.clinical.cognition import STRONG_WORDS
+
+        value = STRONG_WORDS[category] if category is not None else ("ALS-FTD" if cog.ftd else "no ALS-FTD recorded")
+        how = ("recorded" if cog.strong_category_recorded is not None else
+               "derived from the recorded findings" if category is not None else "the record's ftd flag")
+        detail = [f"Strong 2017 category, {how}",
+                  FTD_YES if cog.ftd else f"ALS-FTD: {'no' if cog.ftd is False else 'not known'}"]
+        detail += [f"ECAS {e.score.replace('_', ' ')} {e.value} ({e.result}; abnormal at or below {e.cutoff})" for e in cog.ecas]
+        detail += cog.caveats if cog.ecas else cog.caveats[1:]  # the first is the ECAS cut-offs' caveat
+        m.append(Measure(name=COGNITION_MEASURE, value=value, detail="; ".join(detail), sources=list(cog.sources)))
     for c in a.criteria:
         m.append(Measure(name=c.name, value=c.category_title, detail="; ".join(c.reasons), sources=list(c.sources)))
     alerts = [al.message for al in a.care_alerts if al.status in ("criteria_met", "reminder")]
@@ -1135,6 +1160,10 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     from charcot.therapy import api, model
     ctx.progress("therapies and trials")
     dead = api.deceased_note(ctx.clinical_case) if ctx.clinical_case is not None else None
+    own = _own_observation(ctx)
+    if not dead and own is not None and own.is_deceased:  # the ages file's (or a phenopacket family's) death
+        dead = (f"the patient {deceased_words(own.death_age)} (pedigree ages file): therapies and trials are not "
+                "matched for a deceased patient")
     if dead:
         return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."])
     facts = patient_facts(ctx, genetics, repeats, model)
@@ -1177,6 +1206,11 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                         "approvals are shown for every region on record.")
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, notes=[n for n in notes if n])
+
+
+def _own_observation(ctx: _Ctx) -> Any:
+    """What the pedigree's ages file (or phenopacket family) records of the patient (age, status, death), or None."""
+    return ctx.observations.get(ctx.inputs.proband or "") if ctx.pedigree is not None else None
 
 
 def _assessment_date(ctx: _Ctx) -> date | None:
@@ -1252,6 +1286,10 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
     if ctx.ped_affected is not None:
         clinical["affected"] = ctx.ped_affected
     case, a = ctx.clinical_case, ctx.clinical_assessment
+    own = _own_observation(ctx)
+    if case is None and own is not None and own.age is not None and not own.is_deceased:
+        # no clinical record: the patient's age is the ages file's, the one the family section shows and computes with
+        clinical["age"] = own.age
     if case is not None and a is not None:
         from charcot.therapy.api import clinical_facts
 
@@ -1384,16 +1422,47 @@ def _items(genetics: GeneticsSection, repeats: RepeatsSection, clinical: Clinica
 _SURVIVAL_GENOTYPE = "The survival model takes no genotype other than the C9orf72 repeat status into account."
 
 
-def _known_prognosis(f: VariantFinding) -> str | None:
-    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any."""
+# a known course told for a patient who has no prognosis (a presymptomatic carrier, a patient who has died): the course
+# of the disease in carriers who developed it, never the patient's prognosis (page 1 and the checker read these words)
+NO_PROGNOSIS = "No prognosis: the patient"
+NOT_THE_PATIENTS = "not a prognosis for the patient"
+_WHY_NONE = " The patient "  # where the card's closing sentence (said once, first, on page 1) begins
+
+
+def _known_prognosis(f: VariantFinding, not_a_prognosis: str | None = None, *,
+                     survival_model: bool = True) -> str | None:
+    """The knowledge base's prognosis note for an exactly matched known variant (cited), if any. For a patient with
+    no prognosis (``not_a_prognosis``: why, e.g. 'is unaffected') it is said as the course after onset in carriers
+    who developed ALS; the survival model's reach is said only where a survival model could run."""
     if not f.known_variant_id:
         return None
     rec = _known_record(f.known_variant_id)
     if rec is None or not rec.prognosis:
         return None
     name = f"{rec.gene} {rec.hgvs_p}" + (f" ({rec.legacy_name})" if rec.legacy_name else "")
-    return (f"{name} is known for its course: {rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]. "
-            + _SURVIVAL_GENOTYPE)
+    course = f"{rec.prognosis.rstrip('.')} [{', '.join(rec.sources)}]"
+    if not_a_prognosis:
+        return (f"In carriers who developed ALS, {name} is known for its course: {course}.{_WHY_NONE}{not_a_prognosis}: "
+                f"this is the course after onset, {NOT_THE_PATIENTS}"
+                + (", whose onset, if any, it does not predict (penetrance is incomplete and age-dependent)."
+                   if not_a_prognosis.startswith("is unaffected") else "."))
+    return f"{name} is known for its course: {course}." + (" " + _SURVIVAL_GENOTYPE if survival_model else "")
+
+
+def no_prognosis(ctx: _Ctx) -> str | None:
+    """Why the patient has no prognosis, on the pedigree's word when no clinical record describes a disease course
+    (a record always has an onset and dates a death itself; one beside an unaffected pedigree status is an identity
+    mismatch, and its course is read): 'is unaffected (pedigree)' (a presymptomatic carrier), 'died at N (pedigree
+    ages file)'; None otherwise."""
+    if ctx.clinical_case is not None:
+        return None
+    own = _own_observation(ctx)
+    if own is not None and own.is_deceased:
+        return f"{deceased_words(own.death_age)} (pedigree ages file)"
+    return "is unaffected (pedigree)" if ctx.ped_affected is False else None
+
+
+NOT_CLASSIFIED_QUALIFIER = "among the variants classified"
 
 
 def _unclassified_remedy(findings: Sequence[VariantFinding]) -> str:
@@ -1492,11 +1561,18 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
             "reading this as no pathogenic variant.")))
     elif genetics.status != AssessmentStatus.NOT_ASSESSED and not tier1:
         left = [ex for ex in genetics.excluded_calls if ex.gene in assessed and ex.coding_or_splice]
+        # a variant whose consequence is unknown is not classified, so it may be pathogenic: the line speaks of the
+        # variants classified, and says how many were not
+        unknown = len(genetics.not_classified)
+        qualified = [*([f"{len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
+                  "classified: see below"] if left else []),
+               *([f"{unknown} coding or splice-region variant(s) of unknown consequence were not classified"]
+                 if unknown else [])]
         out.append(SummaryItem(topic="Genetics", text="No pathogenic or likely pathogenic small variant "
-                               + ("among the calls classified " if left else "")
+                               + (("among the calls classified " if left and not unknown else
+                                   NOT_CLASSIFIED_QUALIFIER + " ") if qualified else "")
                                + f"in the {len(genetics.genes_assessed)} genes assessed"
-                               + (f" ({len(left)} call(s) left out by their FILTER, the GQ/DP thresholds or as half-calls were not "
-                                  "classified: see below)" if left else "")
+                               + (f" ({'; '.join(qualified)})" if qualified else "")
                                + "; this does not exclude a genetic cause."))
     if genetics.genes_not_covered:
         out.append(SummaryItem(topic="Genetics", level="caution", text=(
@@ -1565,6 +1641,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     if normal:
         out.append(SummaryItem(topic="Repeats", text="; ".join(
             f"{c.gene or c.locus} {_alleles_text(c)}{_caller_flag(c)}" for c in normal) + ": normal"))
+    for patient_row in family.patient_risk:  # an unaffected patient (a presymptomatic carrier): her own risk of onset first
+        out.append(SummaryItem(topic="Family", level="finding", text=patient_risk_line(patient_row)))
     if family.relatives_risk:
         genes = sorted({r.gene for r in family.relatives_risk if r.gene})
         # relatives to counsel: untested, not affected, with a carrier probability of at least 1 % (an affected
@@ -1607,6 +1685,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     values = {m.name: m for m in clinical.measures}
     parts = [f"{name.split(' (')[0]} {values[name].value}" for name in
              ("King's stage (clinical)", "ALSFRS-R (latest)", "ΔFS (progression rate)") if name in values]
+    if COGNITION_MEASURE in values:  # the cognitive category beside the motor stage (ENCALS reads its ALS-FTD)
+        parts.append(f"cognition: {values[COGNITION_MEASURE].value}")
     if parts:
         out.append(SummaryItem(topic="Stage", text="; ".join(parts)))
     prognosis = []
@@ -1617,9 +1697,14 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                                       if m.value == "not calculated" else
                                                       " (a population model: of the genotype, only the C9orf72 repeat status is included)"))
     fast = [f.known_prognosis for f in tier1 + [f for f in tier2 if f.known_variant] if f.known_prognosis]
-    prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "") for n in fast if n]
-    if prognosis:
-        out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)))
+    none = next((n.split(_WHY_NONE, 1)[1].split(":")[0] for n in fast if NOT_THE_PATIENTS in n), None)
+    prognosis += [n.replace(" " + _SURVIVAL_GENOTYPE, "").rstrip(".") for n in fast if n]
+    if prognosis and none:  # a presymptomatic carrier or a deceased patient: the course of the disease in carriers
+        out.append(SummaryItem(topic="Prognosis", level="info", text=(  # the card's closing words said once, first
+            f"{NO_PROGNOSIS} {none}. " + ". ".join(n.split(_WHY_NONE)[0].rstrip(".") for n in prognosis) + ".")))
+    elif prognosis:
+        out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)
+                               + ("." if fast else "")))
     now = [t for t in therapies.items if t.group == "now"]
     drugs = [t.name for t in now if t.kind == "therapy"]
     trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]
@@ -1637,12 +1722,25 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     elif therapies.status != AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
-        out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed."))
+        reason = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died
+        out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed"
+                               + (f" ({reason[0].lower() + reason[1:]})." if reason else ".")))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:
         out.append(SummaryItem(topic="Care", text=a, level="caution"))
     return out
+
+
+def patient_risk_line(own: RelativeRisk) -> str:
+    """Page 1's words (and the family section's) for an unaffected patient's own risk of onset for a gene's finding."""
+    carrier = (own.carrier_probability or 0) >= 0.9995
+    lifetime = f"; remaining lifetime risk {100 * own.risk_lifetime:.1f}%" if own.risk_lifetime is not None else ""
+    age = f" at {own.age:g}" if own.age is not None else ""
+    return (f"The patient (unaffected{age}, {'a carrier of the' if carrier else f'carrier probability {100 * (own.carrier_probability or 0):.1f}% for the'} "
+            f"{own.gene} finding): risk of ALS onset within the next {own.horizon_years or 10:g} years "
+            f"{100 * (own.risk or 0):.1f}%{lifetime} (penetrance model in the appendix: an estimate, not a diagnosis; "
+            "offer genetic counselling).")
 
 
 def _to_be_decided(therapies: TherapySection) -> str | None:

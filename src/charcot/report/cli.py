@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from charcot.cli_contract import (
+    ages_option,
     bed_option,
     build_option,
     folder_ok,
@@ -36,6 +37,23 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     return say
 
 
+def _exit_3_when_an_input_assessed_nothing(report: Any) -> None:
+    """Exit code 3 (docs/CLI.md) after the report is written, when a variant or repeat-caller file it was given could
+    assess nothing: the same file gives 3 through ``charcot interpret`` / ``charcot repeats``, and a pipeline reading
+    the exit code must not take the report for an answer on it. An input not given is not 'asked'."""
+    from charcot.errors import NothingAssessed
+    from charcot.model import AssessmentStatus
+
+    given = {i.role for i in report.header.inputs}
+    nothing = [words for role, section, words in (
+        ("vcf", report.genetics, "the VCF: no ALS gene could be assessed in it"),
+        ("str_vcf", report.repeats, "the repeat-caller file: no repeat locus could be assessed in it"))
+        if role in given and section.status == AssessmentStatus.NOT_ASSESSED]
+    if nothing:
+        raise NothingAssessed("; ".join(nothing) + " (the report was written and says why)",
+                              hint="see 'What was not assessed' in the report")
+
+
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the main app."""
 
@@ -45,7 +63,7 @@ def register(app: typer.Typer) -> None:
         str_vcf: Path | None = typer.Option(None, "--str", help="Repeat-caller VCF (ExpansionHunter, TRGT)."),
         ped: Path | None = typer.Option(None, "--ped", help="PED pedigree."),
         proband: str | None = typer.Option(None, "--proband", help="Proband's individual ID in the PED (and VCF)."),
-        ages: Path | None = typer.Option(None, "--ages", help="TSV of relatives' ages: id, age[, status, onset_age, test]."),
+        ages: Path | None = ages_option(),
         clinical: Path | None = typer.Option(None, "--clinical", metavar="CASE",
                                              help="Clinical record (the case YAML/JSON that 'clinical' reads)."),
         phenopacket: Path | None = typer.Option(None, "--phenopacket", help="Phenopacket v2 JSON with HPO features."),
@@ -155,6 +173,7 @@ def register(app: typer.Typer) -> None:
             paths = write_report(report, outdir, pdf=not no_pdf, progress=say)
             for name in sorted(paths):
                 typer.echo(str(paths[name]))
+            _exit_3_when_an_input_assessed_nothing(report)
 
     @app.command("demo")
     def demo_cmd(

@@ -123,6 +123,13 @@ def contradictions(report: Report) -> list[str]:
             s.topic == "Genetics" and s.text.startswith("No pathogenic") for s in report.summary):
         problems.append(f"page 1 says no pathogenic variant was found, but the run kept none of the sample's calls "
                         f"({len(report.genetics.excluded_calls)} left out, none classified)")
+    # ... nor, plainly, when some coding or splice-region variants could not be classified (consequence unknown): they
+    # may be pathogenic, so the line speaks of the variants classified
+    if report.genetics.not_classified:
+        for s in report.summary:
+            if s.topic == "Genetics" and s.text.startswith("No pathogenic") and "not classified" not in s.text:
+                problems.append(f"page 1 says {s.text!r} although {len(report.genetics.not_classified)} coding or "
+                                "splice-region variant(s) were not classified (consequence unknown)")
     uncovered = set(report.genetics.genes_not_covered)
     said_some = [t for t in said if _SOME_GENES.match(t)]
     if uncovered and not said_some:
@@ -185,6 +192,14 @@ def contradictions(report: Report) -> list[str]:
         if bool(r.deceased) != bool(person.deceased) or r.death_age != person.death_age:
             problems.append(f"{r.relative}'s death differs between the risk table and the members table")
 
+    # An unaffected patient's own risk of onset (a presymptomatic carrier) is told on page 1, with its number.
+    for own in report.family.patient_risk:
+        ten = f"{100 * (own.risk or 0):.1f}%"
+        if not any(s.topic == "Family" and s.text.startswith("The patient") and ten in s.text and (own.gene or "") in s.text
+                   for s in report.summary):
+            problems.append(f"the family section gives the patient's own risk of onset for {own.gene} ({ten} within "
+                            f"{own.horizon_years or 10:g} years), which page 1 does not state")
+
     # Page 1 offers counselling and testing to the living only: a deceased relative is never among those named.
     dead = {r.relative for r in report.family.relatives_risk if r.deceased}
     for s in report.summary:
@@ -211,6 +226,28 @@ def contradictions(report: Report) -> list[str]:
             if "not a prediction" not in text:
                 problems.append(f"{m.name}: its detail says the number is not a prediction, the {where} tells it "
                                 f"plainly: {text!r}")
+
+    # A patient the pedigree calls unaffected (a presymptomatic carrier) or records as deceased, with no clinical
+    # course, is given no prognosis: a genotype's known course is told as the disease's in carriers who developed it, never as the
+    # patient's, on page 1 and in the variant's card alike.
+    proband = members.get(report.family.proband or "")
+    if proband is not None and (proband.affected == "unaffected" or proband.deceased) \
+            and report.clinical.status == AssessmentStatus.NOT_ASSESSED:
+        told = [("page 1", s.text) for s in report.summary if s.topic == "Prognosis"]
+        told += [(f"{f.gene or f.key} card", f.known_prognosis) for f in findings if f.known_prognosis]
+        for where, text in told:
+            if "not a prognosis for the patient" not in text and not text.startswith("No prognosis"):
+                problems.append(f"the patient is {'deceased' if proband.deceased else 'unaffected'} in the pedigree (no "
+                                f"clinical course), but the {where} "
+                                f"tells a prognosis: {text!r}")
+
+    # A patient the pedigree records as deceased is offered nothing (as a clinical record's death date stops the
+    # matching): no therapy or trial to give now or to decide on.
+    if proband is not None and proband.deceased:
+        for t in report.therapies.items:
+            if t.group in ("now", "check"):
+                problems.append(f"the patient is deceased in the pedigree, but the therapies section offers {t.name} "
+                                f"({t.group})")
 
     # Therapies and trials: a closed trial is never eligible; the summary names only what can be given now.
     for t in report.therapies.items:

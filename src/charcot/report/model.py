@@ -23,7 +23,8 @@ from charcot.variants.model import ExcludedCall, VrsAllele
 # 1.6.0: VariantFinding.call_quality_flag (probeacmg); parameters.str_sample (probeexport)
 # 1.7.0: parameters.sample_map, FamilyMember.vcf_sample, GeneticsSection.restriction (leftfam)
 # 1.8.0: Visit.svc_percent (a slow vital capacity is not an FVC)
-REPORT_SCHEMA_VERSION = "1.8.0"
+# 1.9.0: FamilySection.patient_risk (an unaffected patient's own risk of onset: a presymptomatic carrier; probecase)
+REPORT_SCHEMA_VERSION = "1.9.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -325,10 +326,20 @@ class FamilySection(_Model):
     proband: str | None = None
     members: list[FamilyMember] = Field(default_factory=list)
     relatives_risk: list[RelativeRisk] = Field(default_factory=list)
+    # the patient's own row per gene when the patient is living and unaffected (a presymptomatic carrier): the risk of
+    # onset a genetic counsellor discusses with them (1.9.0)
+    patient_risk: list[RelativeRisk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     segregation: list[FamilyEvidence] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     plots: list[Plot] = Field(default_factory=list)
+
+
+# the clinical measure of the cognitive and behavioural category, and the words of its detail for ALS-FTD (the phenopacket
+# export reads them: HPO's Frontotemporal dementia, HP:0002145, checked against the ontology hpo3 bundles)
+COGNITION_MEASURE = "Cognition and behaviour (Strong 2017)"
+FTD_YES = "ALS-FTD: yes"
+FTD_HPO = ("HP:0002145", "Frontotemporal dementia")
 
 
 class Measure(_Model):

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from typing import Any
 
 from charcot.errors import CharcotError
-from charcot.report.model import RepeatCall, Report, VariantFinding
+from charcot.report.model import COGNITION_MEASURE, FTD_HPO, FTD_YES, RepeatCall, Report, VariantFinding
 from charcot.report.provenance import HPO_RESOURCE, KNOWN_RESOURCES
 from charcot.variants.model import ExcludedCall
 
@@ -256,6 +256,10 @@ def build_phenopacket(report: Report) -> Any:
     for term in h.hpo_terms:
         # the label comes from the HPO ontology; an id the ontology did not label keeps no label, never itself
         packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=term, label=h.hpo_labels.get(term, ""))))
+    cognition = next((m for m in report.clinical.measures if m.name == COGNITION_MEASURE), None)
+    if cognition is not None and FTD_YES in (cognition.detail or "").split("; ") and FTD_HPO[0] not in h.hpo_terms:
+        # ALS-FTD, which the report's clinical table and page 1 state, is exported as the HPO feature it is
+        packet.phenotypic_features.append(pp.PhenotypicFeature(type=pp.OntologyClass(id=FTD_HPO[0], label=FTD_HPO[1])))
     disease = _disease(h.diagnosis, h.diagnosis_id)
     if disease is not None:
         packet.diseases.append(pp.Disease(term=pp.OntologyClass(id=disease[0], label=disease[1])))

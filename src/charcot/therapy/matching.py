@@ -255,7 +255,12 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
     elif verdict is Verdict.COMMITTEE_REVIEW:
         text = "committee review needed: " + "; ".join(review)
     else:
-        text = "eligible on every checked criterion"
+        # an advisory criterion not met (blocking: false: the label or the pivotal trial's population) does not change
+        # the verdict, but is said with it, in the report's words: never 'every checked criterion' above a failed one
+        advisory = [f"{r.description} ({r.reason})" for r in results
+                    if not r.blocking and r.status is CriterionStatus.FAILED]
+        text = ("eligible on every required criterion; advisory criterion not met (the label does not require it): "
+                + "; ".join(advisory)) if advisory else "eligible on every checked criterion"
     return text, failed, missing
 
 

@@ -581,10 +581,10 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
                              "for the manifest), which a pipe, FIFO or device cannot give", path=p,
                              hint="save the stream to a file and give that file's name")
     if not given:
-        raise InputError("no resource file was given", hint="give at least one of --fasta/--gff/--gnomad/--clinvar")
+        raise InputError("no resource file was given", hint="give at least one of --reference/--transcripts/--gnomad/--clinvar")
     if (fasta is None) != (gff is None):
         raise InputError("the reference FASTA and the GFF3 go together (the consequence engine needs both)",
-                         hint="give both --fasta and --gff")
+                         hint="give both --reference and --transcripts")
     for kind in (scores or {}):
         if kind not in SCORE_KINDS:
             raise InputError(f"unknown score file kind {kind!r}", hint=f"use one of {', '.join(SCORE_KINDS)}")

@@ -20,8 +20,11 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--outdir", metavar="DIR", help="Bundle folder to write (replaced as a "
                                     "whole)."),
         build: str = typer.Option(..., "--build", help="GRCh37 or GRCh38: the build of every file given."),
-        fasta: Path | None = typer.Option(None, "--fasta", help="Reference FASTA (plain or bgzip, with --gff)."),
-        gff: Path | None = typer.Option(None, "--gff", help="Ensembl GFF3 transcript models (with --fasta)."),
+        # the names 'charcot interpret' gives the same two files (docs/CLI.md: one spelling per concept)
+        fasta: Path | None = typer.Option(None, "--reference", metavar="FILE", help="Reference FASTA (plain or "
+                                          "bgzip, with --transcripts)."),
+        gff: Path | None = typer.Option(None, "--transcripts", metavar="FILE", help="Ensembl GFF3 transcript models "
+                                        "(with --reference)."),
         gnomad: list[Path] = typer.Option([], "--gnomad", help="gnomAD v4.x sites VCF (joint, exomes or genomes); "
                                           "repeatable."),
         gnomad_coverage: Path | None = typer.Option(None, "--gnomad-coverage", help="gnomAD per-base coverage "

@@ -31,7 +31,7 @@ NOT_INSTALLED = ("the ga4gh.vrs library is not installed (install charcot with t
 
 _NEEDS_REFERENCE = ("an insertion or deletion is normalised by shifting it along the reference sequence around "
                     "it, which was not available (give a resource bundle with the reference genome: charcot "
-                    "resources build --fasta)")
+                    "resources build --reference)")
 
 # (contig, 0-based start, end) -> sequence, or None when the reference does not cover it
 ReferenceFetch = Callable[[str, int, int], str | None]

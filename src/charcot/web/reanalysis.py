@@ -7,7 +7,7 @@ and the result is kept in ``reanalyses``. A changed case "needs review": its new
 ``reanalysis/<case>/`` and nothing in the case changes until a person accepts it (the new report becomes
 the next version; the version it replaces stays readable, signed copies are never touched) or dismisses
 it. Every run, acceptance and dismissal is written to the audit trail. Used by the web app (one case or
-all) and by ``charcot reanalyse --store``.
+all) and by ``charcot reanalyse --data-dir``.
 """
 
 from __future__ import annotations
