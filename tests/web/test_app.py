@@ -237,3 +237,15 @@ def test_upload_form_takes_every_cli_input(client: TestClient) -> None:
     ages = {x["relative"]: x["age"] for x in report["family"]["relatives_risk"]}
     assert ages.get("DEMO-S") == 52  # from the ages file
     assert client.post("/api/cases", data={"sex": "other"}, files={"ped": demo_files()["ped"]}).status_code == 422
+
+
+def test_the_forms_name_every_column_of_the_ages_file(client: TestClient) -> None:
+    """The case form and the relatives' calculator describe the ages file as --ages does: every column charcot reads
+    (deceased and death_age were missing from the forms' labels, lead 2026-12-02)."""
+    from charcot.family.pedigree import AGES_COLUMNS
+
+    for url in ("/cases/new", "/calculators"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        label = next(line for line in page.text.splitlines() if "TSV:" in line and "ages" in line.lower())
+        assert all(column in label for column in AGES_COLUMNS), (url, label)

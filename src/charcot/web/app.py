@@ -326,6 +326,10 @@ def _templates() -> Any:
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["words"] = lambda s: str(s).replace("_", " ")
     env.filters["input_role"] = _input_role
+    from charcot.family.pedigree import AGES_COLUMNS
+
+    # the ages file's columns as --ages names them: id, age[, status, ...] (one list for the CLI and both forms)
+    env.globals["ages_columns"] = f"{', '.join(AGES_COLUMNS[:2])}[, {', '.join(AGES_COLUMNS[2:])}]"
     return env
 
 
