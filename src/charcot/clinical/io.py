@@ -153,6 +153,8 @@ def _check_not_in_future(case: ClinicalCase, path: Path) -> None:
     later: list[tuple[str, date | None]] = [
         ("examination.date", case.examination.date if case.examination else None),
         ("cognition.ecas.date", case.cognition.ecas.date if case.cognition and case.cognition.ecas else None)]
+    later += [(f"treatments.{i + 1}.{what}", when) for i, t in enumerate(case.treatments)
+              for what, when in (("started", t.started), ("stopped", t.stopped))]
     for field, when in dated + later:
         if when is not None and when > today:
             raise InputError(f"{field} {when.isoformat()} is in the future (today is {today.isoformat()})",
@@ -230,6 +232,38 @@ def _timestamp_date(value: Any, path: Path, field: str) -> date:
         except ValueError:
             pass
     raise InputError(f"expected an ISO timestamp, got {value!r}", path=path, record=field)
+
+
+def _phenopacket_treatments(raw: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], str]]:
+    """The record's treatments from a Phenopacket's ``medicalActions`` (each ``treatment``: its agent's label, else
+    its id, as the therapy; the earliest dose interval's start as started, the latest end as stopped), with the
+    place in the file each came from. Other medical actions (procedures, radiation) are not ALS drug treatments."""
+    out: list[tuple[dict[str, Any], str]] = []
+    for index, action in enumerate(raw.get("medicalActions") or []):
+        treatment = (action or {}).get("treatment")
+        if not treatment:
+            continue
+        where = f"medicalActions.{index + 1}.treatment"
+        agent = treatment.get("agent") or {}
+        name = str(agent.get("label") or agent.get("id") or "").strip()
+        if not name:
+            raise InputError("the treatment has no agent (label or id)", path=path, record=f"{where}.agent",
+                             hint="give the therapy's name as agent.label (e.g. tofersen)")
+        starts, ends = [], []
+        for number, dose in enumerate(treatment.get("doseIntervals") or []):
+            interval = (dose or {}).get("interval") or {}
+            at = f"{where}.doseIntervals.{number + 1}.interval"
+            if interval.get("start"):
+                starts.append(_timestamp_date(interval["start"], path, f"{at}.start"))
+            if interval.get("end"):
+                ends.append(_timestamp_date(interval["end"], path, f"{at}.end"))
+        item: dict[str, Any] = {"therapy": name}
+        if starts:
+            item["started"] = min(starts)
+        if ends:
+            item["stopped"] = max(ends)
+        out.append((item, where))
+    return out
 
 
 def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
@@ -338,8 +372,14 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
     case["hpo_terms"] = sorted({str((f.get("type") or {}).get("id")) for f in raw.get("phenotypicFeatures", [])
                                 if not f.get("excluded") and (f.get("type") or {}).get("id")})
 
+    treatments = _phenopacket_treatments(raw, path)
+    if treatments:
+        case["treatments"] = [t for t, _ in treatments]
+
     def locate(loc: tuple[int | str, ...]) -> str | None:
         """A problem in a visit as the measurement(s) it was built from: the file has no 'visits.1.alsfrs_r.q3'."""
+        if len(loc) >= 2 and loc[0] == "treatments" and isinstance(loc[1], int) and loc[1] < len(treatments):
+            return treatments[loc[1]][1]
         if len(loc) < 2 or loc[0] != "visits" or not isinstance(loc[1], int) or loc[1] >= len(dates):
             return None
         when = dates[loc[1]]

@@ -567,6 +567,30 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Treatment(_Strict):
+    """An ALS treatment the patient receives or received (the record's ``treatments``). ``therapy`` is the knowledge
+    base's therapy id or one of its names (``tofersen``, ``Qalsody``, ``riluzole``); a name the knowledge base does not
+    hold is kept as written and said so by the therapy matching, never dropped."""
+
+    therapy: str = Field(min_length=1, description="the knowledge base's therapy id or one of its names")
+    started: date | None = Field(default=None, description="first dose (YYYY-MM-DD)")
+    stopped: date | None = Field(default=None, description="stopped on (YYYY-MM-DD); not given: still receiving")
+
+    @field_validator("therapy")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the therapy is empty: write the therapy's name (e.g. tofersen)")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _stopped_after_started(self) -> Treatment:
+        if self.started is not None and self.stopped is not None and self.stopped < self.started:
+            raise ValueError(f"{self.therapy}: stopped ({self.stopped.isoformat()}) is before started "
+                             f"({self.started.isoformat()}); check the two dates")
+        return self
+
+
 class ClinicalCase(_Strict):
     """One patient's clinical record. Identifiers are pseudonyms; no names."""
 
@@ -590,6 +614,9 @@ class ClinicalCase(_Strict):
     genotype: Genotype = Field(default_factory=Genotype)
     investigations: dict[str, InvestigationResult] = Field(default_factory=dict)
     hpo_terms: list[str] = Field(default_factory=list, description="HPO ids observed (from a Phenopacket)")
+    treatments: list[Treatment] = Field(
+        default_factory=list, description="ALS treatments received, current (no stop date) and earlier: a therapy the "
+                                          "patient receives is never offered as one to start")
 
     _premorbid_weight_in_kg = field_validator("premorbid_weight_kg")(_plausible_weight)
     _premorbid_weight_unit = field_validator("premorbid_weight_kg", mode="before")(_weight_as_written)

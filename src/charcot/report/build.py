@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import mimetypes
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -1130,6 +1131,8 @@ def _eligibility(m: Any, region: str | None) -> tuple[str, str, str]:
 
     outside = f"; advisory criterion not met (the label does not require it): {names(advisory)}" if advisory else ""
 
+    if verdict == "already_receiving":  # the clinical record's current treatment: never one to start
+        return "receiving", verdict, (_text(m.summary) or "").removeprefix("already receiving: ")
     if m.kind == "trial" and m.open_to_new_participants is False:
         status = (m.trial_status or "closed").replace("_", " ")
         line = f"not recruiting ({status}" + (f" as of {m.trial_status_as_of}" if m.trial_status_as_of else "") + ")"
@@ -1192,20 +1195,31 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                            summary=f"{verdict.replace('_', ' ')}: {line}", regulatory_status=reg, criteria=criteria, notes=notes,
                            open_to_new_participants=m.open_to_new_participants if m.kind == "trial" else None,
                            group=group, eligibility=line, approved_in=[r.region for r in m.regions if r.available],
+                           previously_received=(f"previously received, stopped on {hit.group(1)}" if (
+                               hit := re.search(r"stopped on ([0-9-]+)", m.previously_received or "")) else None),
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
         ctx.sources.update(item.sources)
         items.append(item)
-    order = {"now": 0, "check": 1, "not_now": 2}
-    items.sort(key=lambda t: (order.get(t.group, 3), t.kind != "therapy"))
-    notes = [result.status_statement, *result.gene_notes]
+    order = {"receiving": 0, "now": 1, "check": 2, "not_now": 3}
+    items.sort(key=lambda t: (order.get(t.group, 4), t.kind != "therapy"))
+    notes = [result.status_statement, *result.treatment_notes, *result.gene_notes]
     if result.not_assessed:
         notes.append("Facts the matching could not check: " + "; ".join(result.not_assessed) + ".")
     if result.region is None:
         notes.insert(0, "The patient's country or jurisdiction was not given (--jurisdiction, --country, the configuration "
                         "or the clinical record's 'country'): "
                         "approvals are shown for every region on record.")
+    # the therapies the record says the patient receives on the matching date, read from the record itself (not from
+    # the verdicts): the consistency check refuses a report offering one of them
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as TherapyRecord
+    from charcot.therapy.matching import treatments_on
+
+    known = get_knowledge().typed("therapies", TherapyRecord)
+    on_record, _, _ = treatments_on(facts.clinical.treatments, known, result.as_of)
+    receiving = [t.name for t in known if t.id in on_record]
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
-                          not_shown=hidden, notes=[n for n in notes if n])
+                          not_shown=hidden, receiving=receiving, notes=[n for n in notes if n])
 
 
 def _own_observation(ctx: _Ctx) -> Any:
@@ -1705,13 +1719,22 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     elif prognosis:
         out.append(SummaryItem(topic="Prognosis", level="finding" if fast else "info", text=". ".join(prognosis)
                                + ("." if fast else "")))
+    taken = [t for t in therapies.items if t.group == "receiving" and t.kind == "therapy"]
+    if taken:  # the record's current treatment, said before any option (never as one to start)
+        out.append(SummaryItem(topic="Therapy", level="info", text="Already receives (clinical record): "
+                               + "; ".join(f"{t.name} ({t.eligibility.removeprefix('the patient receives it (')}"
+                                           .removesuffix("; not an option to start (criteria shown for reference)")
+                                           for t in taken)))
     now = [t for t in therapies.items if t.group == "now"]
-    drugs = [t.name for t in now if t.kind == "therapy"]
+    drugs = [t.name + (f" ({t.previously_received})" if t.previously_received else "")
+             for t in now if t.kind == "therapy"]
     trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]
     undecided = _to_be_decided(therapies)
     if therapies.region is None and drugs:
         out.append(SummaryItem(topic="Therapy", level="finding", text="Eligible where approved (region not given): "
-                               + "; ".join(f"{t.name} ({', '.join(t.approved_in)})" for t in now if t.kind == "therapy")
+                               + "; ".join(f"{t.name} ({', '.join(t.approved_in)}"
+                                           + (f"; {t.previously_received})" if t.previously_received
+                                              else ")") for t in now if t.kind == "therapy")
                                + (f"; {undecided}" if undecided else "")))
     elif drugs:
         out.append(SummaryItem(topic="Therapy", level="finding",

@@ -265,6 +265,20 @@ def contradictions(report: Report) -> list[str]:
             problems.append(f"{t.name} is shown as not available although no required criterion failed")
         if t.summary is not None and not t.summary.startswith(t.verdict.replace("_", " ")):
             problems.append(f"{t.name}: the summary {t.summary!r} does not say the verdict {t.verdict!r}")
+    # A therapy the clinical record says the patient receives is never offered to start: not in the section's
+    # available-now or to-decide groups, not eligible, and not named by page 1's options.
+    receiving = set(report.therapies.receiving)
+    for t in report.therapies.items:
+        if t.kind == "therapy" and t.name in receiving and (
+                t.group in ("now", "check") or t.verdict.startswith("eligible")):
+            problems.append(f"{t.name}: the clinical record says the patient already receives it, but the therapies "
+                            f"section offers it ({t.group}, {t.verdict})")
+    for s in report.summary:
+        if s.topic == "Therapy" and not s.text.startswith("Already receives"):
+            offered = [name for name in sorted(receiving) if name in s.text]
+            if offered:
+                problems.append(f"page 1 offers {', '.join(offered)}, which the clinical record says the patient "
+                                f"already receives: {s.text!r}")
     # A trial's recruitment is told for the matching date only from a status recorded on or before it.
     on = report.therapies.as_of
     for t in report.therapies.items:
@@ -295,6 +309,8 @@ def contradictions(report: Report) -> list[str]:
             continue
         for t in report.therapies.items:
             short = t.name.split(":")[0] if t.kind == "trial" else t.name
+            if t.group == "receiving" and s.text.startswith("Already receives"):
+                continue  # page 1's line on the record's current treatment: told as taken, not offered
             if t.name not in now and _mentions(short, s.text):
                 problems.append(f"the summary offers {t.name}, which the therapies section does not ({t.eligibility})")
 

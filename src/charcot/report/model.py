@@ -382,10 +382,12 @@ class TherapyItem(_Model):
     open_to_new_participants: bool | None = None  # trials only; None when the record does not say
     # What the report shows: "now" (can be given now / open trial the patient qualifies for), "check" (a
     # clinician must decide a missing fact), "not_now" (a criterion failed, not approved here, or the trial
-    # does not recruit). A trial that is not recruiting is never "now".
+    # does not recruit), "receiving" (the clinical record's current treatment). A trial that is not recruiting is
+    # never "now".
     group: str = "check"
     eligibility: str = ""  # one line naming what failed or is missing
     approved_in: list[str] = Field(default_factory=list)  # regions where it is marketed for ALS (therapies)
+    previously_received: str | None = None  # the clinical record's earlier treatment with it (stopped on a date)
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
@@ -397,6 +399,8 @@ class TherapySection(_Model):
     as_of: date | None = None
     items: list[TherapyItem] = Field(default_factory=list)
     not_shown: int = 0
+    # therapies the clinical record says the patient receives on the matching date: never offered ("now"/"check")
+    receiving: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 

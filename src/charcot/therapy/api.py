@@ -149,6 +149,8 @@ def clinical_facts(case: Any, a: Any) -> dict[str, Any]:
             clinical["el_escorial"] = rees.category
     if a.cognition is not None and a.cognition.ftd is not None:  # ALS-FTD: a trial excluding dementia reads it
         clinical["als_ftd"] = a.cognition.ftd
+    if case.treatments:  # the record's ALS treatments: one it receives on the matching date is not offered to start
+        clinical["treatments"] = [t.model_dump() for t in case.treatments]
     clinical["disease_duration_months"] = round(a.months_since_onset_today, 1)
     if earliest != latest:  # the durations the onset allows on the matching date
         clinical["disease_duration_range_months"] = (

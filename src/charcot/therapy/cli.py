@@ -69,6 +69,8 @@ def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
              f"{region}, as of {result.as_of.isoformat()})", result.status_statement, ""]
     if result.gene_notes:
         lines += ["GENE-TARGETED PROGRAMMES", *[f"  {n}" for n in result.gene_notes], ""]
+    if result.treatment_notes:
+        lines += ["TREATMENTS ON RECORD", *[f"  {n}" for n in result.treatment_notes], ""]
     for title, items in (("THERAPIES", result.therapies), ("TRIALS", result.trials)):
         shown = [m for m in items if show_all or m.relevant]
         lines.append(f"{title} ({len(shown)} shown of {len(items)}; --all shows every record)")

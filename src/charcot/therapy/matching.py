@@ -4,6 +4,7 @@ regional regulatory status as of a date, and explain through the mechanism map w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -40,6 +41,7 @@ from charcot.therapy.model import (
     RepeatStatus,
     TherapyMatch,
     TherapyMatches,
+    Treatment,
     Verdict,
 )
 
@@ -264,12 +266,79 @@ def _summary(verdict: Verdict, results: list[CriterionResult]) -> tuple[str, lis
     return text, failed, missing
 
 
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def therapy_names(therapy: Therapy) -> set[str]:
+    """The names a record may give a therapy by: its id, its name, the name before the brackets, each name inside
+    them ('Tofersen (Qalsody)': tofersen, qalsody), and its aliases."""
+    head, _, rest = therapy.name.partition("(")
+    inside = [p.strip().removeprefix("formerly ").removeprefix("e.g. ") for p in re.split(r"[,;]", rest.rstrip(")"))]
+    return {n for n in (therapy.id, therapy.name, head.strip(), *inside, *therapy.aliases) if n.strip()}
+
+
+def resolve_treatment(name: str, therapies: Iterable[Therapy]) -> list[Therapy]:
+    """The knowledge base's therapies a recorded treatment names: by id, name or alias (case, spaces and punctuation
+    aside), else those whose name begins with the words written ('edaravone': both edaravone forms); [] when none."""
+    items = list(therapies)
+    key = _key(name)
+    exact = [t for t in items if key in {_key(n) for n in therapy_names(t)}]
+    if exact or len(key) < 4:
+        return exact
+    words = name.lower().split()
+    return [t for t in items if t.name.partition("(")[0].lower().split()[:len(words)] == words]
+
+
+def treatments_on(treatments: list[Treatment], therapies: Iterable[Therapy],
+                  as_of: date) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The record's treatments on ``as_of``: (therapy id -> 'since when' of one received on that date, therapy id ->
+    'stopped when' of one received before, notes on treatments read as written). Received on ``as_of``: started on
+    or before it (or no start date), and not stopped on or before it. A name the knowledge base does not hold is kept
+    and said, never dropped."""
+    items = list(therapies)
+    receiving: dict[str, str] = {}
+    previous: dict[str, str] = {}
+    notes: list[str] = []
+    for t in treatments:
+        found = resolve_treatment(t.therapy, items)
+        if not found:
+            notes.append(f"Recorded treatment {t.therapy!r} is not a therapy in charcot's knowledge base: kept as "
+                         "written and not matched to any therapy or trial; check it against the options by hand.")
+            continue
+        if len(found) > 1:
+            notes.append(f"Recorded treatment {t.therapy!r} names more than one therapy in charcot's knowledge base ("
+                         + ", ".join(f.name for f in found) + "): read as each of them; give the exact form to tell "
+                         "them apart.")
+        since = f"since {t.started.isoformat()}" if t.started else "start date not recorded"
+        written = f"clinical record: {t.therapy!r}"
+        if t.started is not None and t.started > as_of:
+            notes.append(f"Recorded treatment {t.therapy!r} started on {t.started.isoformat()}, after the matching "
+                         f"date {as_of.isoformat()}: not counted as received on that date.")
+            continue
+        for f in found:
+            if t.stopped is not None and t.stopped <= as_of:
+                began = f"started {t.started.isoformat()}, " if t.started else ""
+                previous[f.id] = f"previously received ({began}stopped on {t.stopped.isoformat()}; {written})"
+            else:
+                receiving[f.id] = f"receives it ({since}; {written})"
+    return receiving, previous, notes
+
+
 def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdiction | None, as_of: date,
-                  mechanisms: dict[str, Mechanism], gene_roles: dict[str, str]) -> TherapyMatch:
+                  mechanisms: dict[str, Mechanism], gene_roles: dict[str, str], *, receiving: str | None = None,
+                  previously: str | None = None) -> TherapyMatch:
+    """One therapy's match. ``receiving`` (the patient receives it on ``as_of``, from :func:`treatments_on`) makes
+    the verdict ``already_receiving``: a therapy the patient takes is never offered to start; the criteria and the
+    regional status are still shown. ``previously`` (received before, stopped) is said beside the normal verdict:
+    whether to restart is the clinician's decision."""
     results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
     results.append(_availability(therapy, jurisdiction, as_of, facts.clinical.country))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
+    if receiving is not None:
+        verdict = Verdict.ALREADY_RECEIVING
+        summary = f"already receiving: the patient {receiving}; not an option to start (criteria shown for reference)"
     genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in therapy.target_genes}
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
@@ -289,17 +358,22 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdict
             notes.append(f"{r.region}: {r.status.replace('_', ' ')} on {r.date or 'an unrecorded date'}")
     if therapy.purpose == "symptomatic":
         notes.append("treats a symptom, not ALS progression")
+    if previously is not None:
+        notes.insert(0, f"{previously[0].upper()}{previously[1:]}: whether to restart is the clinician's decision")
     return TherapyMatch(
-        kind="therapy", id=therapy.id, name=therapy.name, verdict=verdict, summary=summary, relevant=relevant,
+        kind="therapy", id=therapy.id, name=therapy.name, verdict=verdict, summary=summary,
+        relevant=relevant or receiving is not None or previously is not None,  # the record's own treatment is shown
         criteria=results, failed=failed, missing=missing, regions=regions,
         development_status=therapy.development_status, development_status_date=therapy.development_status_date,
-        mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level, notes=notes,
+        mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level,
+        receiving=receiving, previously_received=previously, notes=notes,
         sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
 
 
 def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy],
                 mechanisms: dict[str, Mechanism], on: date | None = None,
-                *, gene_roles: dict[str, str]) -> TherapyMatch:
+                *, gene_roles: dict[str, str], receiving: dict[str, str] | None = None,
+                previously: dict[str, str] | None = None) -> TherapyMatch:
     results = [evaluate(c, facts, on) for c in trial.criteria]
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
@@ -358,6 +432,15 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
         notes.append("the site also checks: " + "; ".join(trial.other_criteria))
     if status.note:
         notes.append(status.note)
+    # the trial's own rules on prior or concurrent treatment are not in charcot's records: said for review, deciding
+    # nothing
+    studied = therapies.get(trial.therapy or "")
+    for when, held in (("receives", receiving or {}), ("received", previously or {})):
+        if trial.therapy and trial.therapy in held:
+            detail = held[trial.therapy].partition("(")[2].removesuffix(")")
+            notes.insert(0, f"The patient already {when} {studied.name if studied else trial.therapy} ({detail}): "
+                            "check the trial's rules on prior or concurrent treatment")
+            break
     genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in trial.target_genes}
     relevant = bool(targets & _concerning(facts, genes)) if targets else \
@@ -416,7 +499,7 @@ def latest_status_date(kb: Knowledge) -> str:
     return max(dates, key=partial_date_start)
 
 
-_VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.COMMITTEE_REVIEW: 1, Verdict.CANNOT_DECIDE: 2, Verdict.NOT_OPEN: 3,
+_VERDICT_ORDER = {Verdict.ALREADY_RECEIVING: -1, Verdict.ELIGIBLE: 0, Verdict.COMMITTEE_REVIEW: 1, Verdict.CANNOT_DECIDE: 2, Verdict.NOT_OPEN: 3,
                   Verdict.NOT_ELIGIBLE: 4}
 
 
@@ -441,11 +524,14 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     repeat_genes = {locus.gene.upper() for locus in kb.typed("repeats", Locus)}
     gene_roles = {g.symbol.upper(): g.role.value + ("+repeat" if g.symbol.upper() in repeat_genes else "")
                   for g in kb.genes}
-    t_matches = [match_therapy(t, facts, jurisdiction, when, mechanisms, gene_roles)
+    receiving, previously, treatment_notes = treatments_on(facts.clinical.treatments, therapies.values(), when)
+    t_matches = [match_therapy(t, facts, jurisdiction, when, mechanisms, gene_roles, receiving=receiving.get(t.id),
+                               previously=previously.get(t.id))
                  for t in therapies.values() if t.disease == "ALS"]
     # Trial records hold one dated status snapshot (no history), so for trials ``as_of`` only dates the patient's
     # measurements (a value measured long before it is not used).
-    trials = [match_trial(t, facts, therapies, mechanisms, when, gene_roles=gene_roles) for t in kb.typed("trials", Trial)]
+    trials = [match_trial(t, facts, therapies, mechanisms, when, gene_roles=gene_roles, receiving=receiving,
+                          previously=previously) for t in kb.typed("trials", Trial)]
     t_matches.sort(key=lambda m: (not m.relevant, _VERDICT_ORDER[m.verdict]))
     trials.sort(key=lambda m: (not m.relevant, m.open_to_new_participants is False, _VERDICT_ORDER[m.verdict]))
     missing = sorted({x for m in [*t_matches, *trials] if m.relevant for x in m.missing})
@@ -460,4 +546,5 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     return TherapyMatches(patient_id=facts.id, region=jurisdiction.id if jurisdiction is not None else None,
                           country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
-                          trials=trials, not_assessed=missing, gene_notes=gene_notes, statement=CLINICAL_JUDGEMENT_STATEMENT)
+                          trials=trials, not_assessed=missing, gene_notes=gene_notes, treatment_notes=treatment_notes,
+                          statement=CLINICAL_JUDGEMENT_STATEMENT)

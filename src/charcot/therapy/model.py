@@ -48,6 +48,7 @@ __all__ = [
     "RepeatStatus",
     "TherapyMatch",
     "TherapyMatches",
+    "Treatment",
     "Verdict",
 ]
 
@@ -83,6 +84,28 @@ class Genotype(UserRecord):
     unclassified_genes: list[str] = Field(
         default_factory=list, description="genes with a coding or splice-region variant whose consequence is unknown "
                                           "(not classified): a criterion on such a gene cannot be decided")
+
+
+class Treatment(UserRecord):
+    """An ALS treatment the patient receives (no ``stopped``, or stopped after the matching date) or received."""
+
+    therapy: str = Field(min_length=1, description="the knowledge base's therapy id or one of its names")
+    started: date | None = None
+    stopped: date | None = None
+
+    @field_validator("started", "stopped", mode="before")
+    @classmethod
+    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        from charcot.clinical.model import dates_as_written  # one rule with the clinical record
+
+        return dates_as_written(cls, value, info)
+
+    @model_validator(mode="after")
+    def _stopped_after_started(self) -> Treatment:
+        if self.started is not None and self.stopped is not None and self.stopped < self.started:
+            raise ValueError(f"{self.therapy}: stopped ({self.stopped.isoformat()}) is before started "
+                             f"({self.started.isoformat()}); check the two dates")
+        return self
 
 
 class Clinical(UserRecord):
@@ -137,6 +160,9 @@ class Clinical(UserRecord):
         default_factory=dict,
         description="symptoms recorded present (true) or absent (false), e.g. pseudobulbar_affect; "
         "a symptom not listed is unknown")
+    treatments: list[Treatment] = Field(
+        default_factory=list, description="ALS treatments received, current and earlier: a therapy the patient "
+                                          "receives on the matching date is not offered to start")
 
     @field_validator("alsfrs_r_date", "fvc_date", "svc_date", "nfl_date", mode="before")
     @classmethod
@@ -196,6 +222,7 @@ class Verdict(StrEnum):
     CANNOT_DECIDE = "cannot_decide"
     COMMITTEE_REVIEW = "committee_review"
     NOT_OPEN = "not_open"  # the recorded criteria do not exclude the patient, but the study takes no one new now
+    ALREADY_RECEIVING = "already_receiving"  # the clinical record says the patient receives it on the matching date
 
 
 class CriterionResult(BaseModel):
@@ -249,6 +276,10 @@ class TherapyMatch(BaseModel):
     genotype_requirement: str | None = None
     mechanisms: list[MechanismExplanation] = Field(default_factory=list)
     evidence_level: str | None = None
+    receiving: str | None = Field(
+        default=None, description="the record's treatment with it on the matching date (therapy as written, since)")
+    previously_received: str | None = Field(
+        default=None, description="the record's earlier treatment with it (therapy as written, stopped on)")
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     unverified: bool = False
@@ -266,6 +297,9 @@ class TherapyMatches(BaseModel):
     trials: list[TherapyMatch]
     not_assessed: list[str] = Field(default_factory=list)
     gene_notes: list[str] = Field(default_factory=list, description="per patient gene: current and stopped programmes")
+    treatment_notes: list[str] = Field(
+        default_factory=list, description="the record's treatments as read: a name not in the knowledge base is kept "
+                                          "as written and said here")
     statement: str
 
     def get(self, ident: str) -> TherapyMatch:
