@@ -12,7 +12,6 @@ import base64
 import hashlib
 import json
 import mimetypes
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -1195,8 +1194,8 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                            summary=f"{verdict.replace('_', ' ')}: {line}", regulatory_status=reg, criteria=criteria, notes=notes,
                            open_to_new_participants=m.open_to_new_participants if m.kind == "trial" else None,
                            group=group, eligibility=line, approved_in=[r.region for r in m.regions if r.available],
-                           previously_received=(f"previously received, stopped on {hit.group(1)}" if (
-                               hit := re.search(r"stopped on ([0-9-]+)", m.previously_received or "")) else None),
+                           previously_received=(f"previously received, stopped on {stopped.isoformat()}"
+                                                if (stopped := m.previously_stopped) is not None else None),
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
         ctx.sources.update(item.sources)
         items.append(item)
@@ -1216,7 +1215,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     from charcot.therapy.matching import treatments_on
 
     known = get_knowledge().typed("therapies", TherapyRecord)
-    on_record, _, _ = treatments_on(facts.clinical.treatments, known, result.as_of)
+    on_record, _, _, _ = treatments_on(facts.clinical.treatments, known, result.as_of)
     receiving = [t.name for t in known if t.id in on_record]
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, receiving=receiving, notes=[n for n in notes if n])

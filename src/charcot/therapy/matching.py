@@ -291,14 +291,16 @@ def resolve_treatment(name: str, therapies: Iterable[Therapy]) -> list[Therapy]:
 
 
 def treatments_on(treatments: list[Treatment], therapies: Iterable[Therapy],
-                  as_of: date) -> tuple[dict[str, str], dict[str, str], list[str]]:
+                  as_of: date) -> tuple[dict[str, str], dict[str, str], list[str], dict[str, date]]:
     """The record's treatments on ``as_of``: (therapy id -> 'since when' of one received on that date, therapy id ->
-    'stopped when' of one received before, notes on treatments read as written). Received on ``as_of``: started on
+    'stopped when' of one received before, notes on treatments read as written, therapy id -> the date one received
+    before was stopped). Received on ``as_of``: started on
     or before it (or no start date), and not stopped on or before it. A name the knowledge base does not hold is kept
     and said, never dropped."""
     items = list(therapies)
     receiving: dict[str, str] = {}
     previous: dict[str, str] = {}
+    stopped: dict[str, date] = {}
     notes: list[str] = []
     for t in treatments:
         found = resolve_treatment(t.therapy, items)
@@ -320,14 +322,15 @@ def treatments_on(treatments: list[Treatment], therapies: Iterable[Therapy],
             if t.stopped is not None and t.stopped <= as_of:
                 began = f"started {t.started.isoformat()}, " if t.started else ""
                 previous[f.id] = f"previously received ({began}stopped on {t.stopped.isoformat()}; {written})"
+                stopped[f.id] = t.stopped
             else:
                 receiving[f.id] = f"receives it ({since}; {written})"
-    return receiving, previous, notes
+    return receiving, previous, notes, stopped
 
 
 def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdiction | None, as_of: date,
                   mechanisms: dict[str, Mechanism], gene_roles: dict[str, str], *, receiving: str | None = None,
-                  previously: str | None = None) -> TherapyMatch:
+                  previously: str | None = None, stopped_on: date | None = None) -> TherapyMatch:
     """One therapy's match. ``receiving`` (the patient receives it on ``as_of``, from :func:`treatments_on`) makes
     the verdict ``already_receiving``: a therapy the patient takes is never offered to start; the criteria and the
     regional status are still shown. ``previously`` (received before, stopped) is said beside the normal verdict:
@@ -366,7 +369,7 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdict
         criteria=results, failed=failed, missing=missing, regions=regions,
         development_status=therapy.development_status, development_status_date=therapy.development_status_date,
         mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level,
-        receiving=receiving, previously_received=previously, notes=notes,
+        receiving=receiving, previously_received=previously, previously_stopped=stopped_on, notes=notes,
         sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
 
 
@@ -524,9 +527,10 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     repeat_genes = {locus.gene.upper() for locus in kb.typed("repeats", Locus)}
     gene_roles = {g.symbol.upper(): g.role.value + ("+repeat" if g.symbol.upper() in repeat_genes else "")
                   for g in kb.genes}
-    receiving, previously, treatment_notes = treatments_on(facts.clinical.treatments, therapies.values(), when)
+    receiving, previously, treatment_notes, stopped = treatments_on(facts.clinical.treatments, therapies.values(),
+                                                                    when)
     t_matches = [match_therapy(t, facts, jurisdiction, when, mechanisms, gene_roles, receiving=receiving.get(t.id),
-                               previously=previously.get(t.id))
+                               previously=previously.get(t.id), stopped_on=stopped.get(t.id))
                  for t in therapies.values() if t.disease == "ALS"]
     # Trial records hold one dated status snapshot (no history), so for trials ``as_of`` only dates the patient's
     # measurements (a value measured long before it is not used).

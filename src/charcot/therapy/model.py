@@ -280,6 +280,7 @@ class TherapyMatch(BaseModel):
         default=None, description="the record's treatment with it on the matching date (therapy as written, since)")
     previously_received: str | None = Field(
         default=None, description="the record's earlier treatment with it (therapy as written, stopped on)")
+    previously_stopped: date | None = Field(default=None, description="the date that earlier treatment was stopped")
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     unverified: bool = False
