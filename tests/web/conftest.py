@@ -33,6 +33,26 @@ def demo_files() -> dict[str, tuple[str, bytes]]:
 
 
 
+# Debian's chromium, headless, as root, with no network of its own (the browser tests' one launch)
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
 def click_and_load(page: Any, target: Any) -> None:
     """Click a link or a form's submit button and return once the page it leads to has loaded.
 

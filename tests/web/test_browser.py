@@ -11,23 +11,6 @@ from tests.web.conftest import ARTIFACTS, DEMO, click_and_load
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parents[1] / "data" / "report"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_upload_view_and_download_pdf(browser: Any, live_server_factory: Any, tmp_path: Path) -> None:

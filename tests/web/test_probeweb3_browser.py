@@ -14,25 +14,10 @@ import sqlalchemy as sa
 
 from tests.family.test_leftfam import LAB, PED, renamed_trio
 from tests.web.conftest import DEMO, click_and_load
-from tests.web.test_browser import ARGS, CHROMIUM
 from tests.web.test_security import add_users
 
 pytestmark = pytest.mark.browser
 COUNSELLOR, NEUROLOGIST = ("carol", "genetic_counsellor"), ("nina", "reviewer")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from charcot.knowledge import _knowledge_for
 from tests.reanalysis.snapshots import threshold_snapshot
 from tests.web.conftest import DEMO, click_and_load
 from tests.web.test_security import add_users
-from tests.web.test_workspace_browser import browser, login, shot  # noqa: F401  (browser is a fixture)
+from tests.web.test_workspace_browser import login, shot
 
 pytestmark = pytest.mark.browser
 PANEL_VCF = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
@@ -31,7 +31,7 @@ def _new_case(page: Any, url: str, patient: str, field: str, path: Path) -> str:
 
 
 def test_changed_snapshot_marks_the_affected_case_and_accepting_makes_version_2(
-        browser: Any, live_server_factory: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+        browser: Any, live_server_factory: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     add_users(tmp_path / "data0", None, ("alice", "laboratory_scientist"))
     monkeypatch.delenv("CHARCOT_KNOWLEDGE", raising=False)
     _knowledge_for.cache_clear()

@@ -11,25 +11,10 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import ARTIFACTS, DEMO, click_and_load
-from tests.web.test_browser import ARGS, CHROMIUM
 from tests.web.test_security import add_users
 
 pytestmark = pytest.mark.browser
 SHOTS = ARTIFACTS / "web"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def shot(page: Any, name: str) -> None:

@@ -585,10 +585,15 @@ class Treatment(_Strict):
 
     @model_validator(mode="after")
     def _stopped_after_started(self) -> Treatment:
-        if self.started is not None and self.stopped is not None and self.stopped < self.started:
-            raise ValueError(f"{self.therapy}: stopped ({self.stopped.isoformat()}) is before started "
-                             f"({self.started.isoformat()}); check the two dates")
+        stopped_after_started(self.therapy, self.started, self.stopped)
         return self
+
+
+def stopped_after_started(therapy: str, started: date | None, stopped: date | None) -> None:
+    """A treatment's stop date is not before its start (the clinical record's and the therapy engine's treatments)."""
+    if started is not None and stopped is not None and stopped < started:
+        raise ValueError(f"{therapy}: stopped ({stopped.isoformat()}) is before started ({started.isoformat()}); "
+                         "check the two dates")
 
 
 class ClinicalCase(_Strict):

@@ -102,9 +102,9 @@ class Treatment(UserRecord):
 
     @model_validator(mode="after")
     def _stopped_after_started(self) -> Treatment:
-        if self.started is not None and self.stopped is not None and self.stopped < self.started:
-            raise ValueError(f"{self.therapy}: stopped ({self.stopped.isoformat()}) is before started "
-                             f"({self.started.isoformat()}); check the two dates")
+        from charcot.clinical.model import stopped_after_started  # one rule with the clinical record
+
+        stopped_after_started(self.therapy, self.started, self.stopped)
         return self
 
 
