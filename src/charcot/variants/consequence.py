@@ -284,27 +284,18 @@ class _FastaBytes:
                 raise ValueError("the .gzi index is not a BGZF block index")
             pairs = struct.iter_unpack("<QQ", raw[8:])
             self.blocks = [(0, 0), *((int(c), int(u)) for c, u in pairs)]  # (compressed, uncompressed) offsets
+            self.starts = [u for _, u in self.blocks]
 
     def _block(self, i: int) -> bytes:
-        import struct
-        import zlib
+        from charcot.variants.reader import bgzf_block_at
 
         assert self.blocks is not None
         if i not in self.cache:
             self.handle.seek(self.blocks[i][0])
-            head = self.handle.read(18)
-            if head[:4] != b"\x1f\x8b\x08\x04":
-                raise ValueError(f"no BGZF block at byte {self.blocks[i][0]}")
-            xlen = struct.unpack("<H", head[10:12])[0]
-            self.handle.seek(self.blocks[i][0])
-            from charcot.structured import bgzf_block_size
-
-            whole = self.handle.read(12 + xlen)
-            size = bgzf_block_size(whole[12:])
-            if size is None:
-                raise ValueError(f"no BGZF block at byte {self.blocks[i][0]}")
-            body = self.handle.read(size - 12 - xlen)
-            self.cache[i] = zlib.decompress(body[:-8], -15)
+            block = bgzf_block_at(self.handle.read(1 << 16), 0)  # a BGZF block is at most 64 KiB
+            if block is None:
+                raise ValueError(f"no intact BGZF block at byte {self.blocks[i][0]}")
+            self.cache[i] = block[0]
         return self.cache[i]
 
     def read(self, offset: int, n: int) -> bytes:
@@ -316,7 +307,7 @@ class _FastaBytes:
         import bisect
 
         out = b""
-        i = bisect.bisect_right([u for _, u in self.blocks], offset) - 1
+        i = bisect.bisect_right(self.starts, offset) - 1
         while n > 0 and i < len(self.blocks):
             text = self._block(i)
             start = offset - self.blocks[i][1]

@@ -717,17 +717,27 @@ def _rebuild_hint(path: Path, index: Path | None = None) -> str:
     return f"rebuild it ({how}) or delete it; charcot then reads the whole file"
 
 
-def _bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
-    """(decompressed text, compressed size) of a BGZF block starting at ``data[i]``, or None if the bytes
-    there are not a whole, intact block (CRC and size checked)."""
+def _bgzf_header(data: bytes, i: int) -> tuple[int, int] | None:
+    """(block size, extra-field length) read from the BGZF block header at ``data[i]``, or None when the bytes there
+    are not one."""
     if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
         return None
     from charcot.structured import bgzf_block_size
 
     xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
     bsize = bgzf_block_size(data[i + 12:i + 12 + xlen])
-    if bsize is None or bsize < 12 + xlen + 8 or len(data) < i + bsize:
+    if bsize is None or bsize < 12 + xlen + 8:
         return None
+    return bsize, xlen
+
+
+def bgzf_block_at(data: bytes, i: int) -> tuple[bytes, int] | None:
+    """(decompressed text, compressed size) of a BGZF block starting at ``data[i]``, or None if the bytes
+    there are not a whole, intact block (CRC and size checked)."""
+    header = _bgzf_header(data, i)
+    if header is None or len(data) < i + header[0]:
+        return None
+    bsize, xlen = header
     body = data[i + 12 + xlen:i + bsize]
     try:
         text = zlib.decompress(body[:-8], -15)
@@ -744,12 +754,12 @@ def _bgzf_text_from(data: bytes, start: int, limit: int = 4) -> bytes:
     ``start`` in ``data`` (empty if none)."""
     i = data.find(_BGZF_MAGIC, start)
     while i >= 0:
-        first = _bgzf_block_at(data, i)
+        first = bgzf_block_at(data, i)
         if first is not None:
             parts = [first[0]]
             i += first[1]
             while len(parts) < limit:
-                nxt = _bgzf_block_at(data, i)
+                nxt = bgzf_block_at(data, i)
                 if nxt is None:
                     break
                 parts.append(nxt[0])
@@ -771,22 +781,17 @@ def _record_key(line: bytes) -> tuple[str, int, str] | None:
         return None
 
 
-def _bgzf_size_at(data: bytes, i: int) -> int | None:
-    """The size of the BGZF block whose header starts at ``data[i]`` (read from the header alone), or None when the
-    bytes there are not a BGZF block header, or the block's end is followed by bytes that are not the next block's
-    header (a chance match of the magic bytes inside compressed data)."""
-    if data[i:i + 4] != _BGZF_MAGIC or len(data) < i + 18:
+def _bgzf_size_at(data: bytes, i: int) -> tuple[int, int] | None:
+    """(size, extra-field length) of the BGZF block whose header starts at ``data[i]`` (read from the header alone),
+    or None when the bytes there are not a BGZF block header, or the block's end is followed by bytes that are not the
+    next block's header (a chance match of the magic bytes inside compressed data)."""
+    header = _bgzf_header(data, i)
+    if header is None:
         return None
-    from charcot.structured import bgzf_block_size
-
-    xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
-    bsize = bgzf_block_size(data[i + 12:i + 12 + xlen])
-    if bsize is None or bsize < 12 + xlen + 8:
-        return None
-    after = data[i + bsize:i + bsize + 4]
+    after = data[i + header[0]:i + header[0] + 4]
     if after and len(after) == 4 and after != _BGZF_MAGIC:
         return None
-    return bsize
+    return header
 
 
 K = TypeVar("K")
@@ -797,9 +802,9 @@ def _first_key_near(data: bytes, parse: Callable[[bytes], K | None]) -> K | None
     first 16 KiB of the first block are inflated, and whole blocks (CRC checked) only when they hold no such line."""
     i = data.find(_BGZF_MAGIC)
     while i >= 0:
-        bsize = _bgzf_size_at(data, i)
-        if bsize is not None:
-            xlen = struct.unpack("<H", data[i + 10:i + 12])[0]
+        header = _bgzf_size_at(data, i)
+        if header is not None:
+            bsize, xlen = header
             try:
                 text = zlib.decompressobj(-15).decompress(data[i + 12 + xlen:i + bsize - 8], 16384)
             except zlib.error:
@@ -848,8 +853,8 @@ def sampled_keys(path: Path, parse: Callable[[bytes], K | None], samples: int = 
             starts.append(i)
         else:
             i = tail.find(_BGZF_MAGIC, i + 1)
-    while starts and (bsize := _bgzf_size_at(tail, starts[-1])) is not None and starts[-1] + bsize < len(tail):
-        starts.append(starts[-1] + bsize)
+    while starts and (header := _bgzf_size_at(tail, starts[-1])) is not None and starts[-1] + header[0] < len(tail):
+        starts.append(starts[-1] + header[0])
     text = _bgzf_text_from(tail, starts[-3] if len(starts) >= 3 else 0, limit=3) if starts else b""
     last = next((x for x in map(parse, reversed(text.split(b"\n")[1:])) if x is not None), None)
     if last is None:  # a line longer than the last blocks: decode the whole tail
