@@ -965,13 +965,13 @@ def _interpret(
     if unknown:
         # each variant's own reason: an annotated VCF is never said to have no annotation (its entry may have been
         # refused: an unknown term, an annotator's error, another isoform only; or it has none for the allele)
-        refused = {f.key: _why_not_classified(f) for f in unknown if _why_not_classified(f) is not None}
-        rest = [f for f in unknown if f.key not in refused]
-        reasons = [f"{f.gene} {f.key}: {why}" for f in unknown if (why := refused.get(f.key)) is not None]
+        whys = [(f, _why_not_classified(f)) for f in unknown]
+        reasons = [f"{f.gene} {f.key}: {why}" for f, why in whys if why is not None]
+        rest = [f for f, why in whys if why is None]
         if rest:
             reasons.append(
                 (f"{first_names(sorted(f'{f.gene} {f.key}' for f in rest))}: "
-                 if refused else "")
+                 if reasons else "")
                 + ("the VCF's annotation gives no consequence for the allele on the gene's reference transcript"
                    if read.schema.annotated else "no annotation in the VCF")
                 + ", no knowledge-base entry for the allele"
