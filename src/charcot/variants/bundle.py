@@ -573,13 +573,15 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
 
     given = [p for p in (fasta, gff, clinvar, clinvar_summary, gnomad_coverage, *gnomad, *(scores or {}).values())
              if p is not None]
+    from charcot.structured import file_not_found, require_regular_file
+
     for p in given:
         if not Path(p).exists():
-            raise InputError("resource file not found", path=p, hint="check the path")
-        if not Path(p).is_file():  # a FIFO or <(...) would be read once and then wait for ever
-            raise InputError("a resource must be a regular file: it is read more than once (cut, then checksummed "
-                             "for the manifest), which a pipe, FIFO or device cannot give", path=p,
-                             hint="save the stream to a file and give that file's name")
+            raise file_not_found(p, "resource")
+        if Path(p).is_dir():
+            raise InputError("the resource path is a folder, not a file", path=p, hint="give the file inside it")
+        # a FIFO or <(...) would be read once and then wait for ever
+        require_regular_file(p, "resource", "it is read more than once: cut, then checksummed for the manifest")
     if not given:
         raise InputError("no resource file was given", hint="give at least one of --reference/--transcripts/--gnomad/--clinvar")
     if (fasta is None) != (gff is None):
