@@ -652,3 +652,15 @@ def test_knowledge_validate_with_a_shared_folder_it_cannot_use_is_an_error(given
     done = _run(["knowledge", "validate", "--shared", target])
     err = _clean_error(done, "--shared", "cannot be re-derived")
     assert b"knowledge base OK" not in done.stdout, err
+
+
+def test_knowledge_validate_with_a_shared_folder_it_may_not_enter_is_an_error(tmp_path: Path) -> None:
+    """'knowledge validate --shared DIR' whose genes/ folder charcot may not enter: 'internal error (a bug in
+    charcot): PermissionError' from the check that the folder holds genes/hgnc/."""
+    (tmp_path / "shared" / "genes" / "hgnc").mkdir(parents=True)
+    (tmp_path / "shared" / "genes").chmod(0)
+    try:
+        done = _run(["knowledge", "validate", "--shared", tmp_path / "shared"], prefix=_unreadable_prefix())
+    finally:
+        (tmp_path / "shared" / "genes").chmod(0o755)
+    _clean_error(done, "--shared", "permission denied")
