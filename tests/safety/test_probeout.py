@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_defects import _charcot
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 SRC = Path(__file__).resolve().parents[2] / "src"
 VCF = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
@@ -632,10 +634,7 @@ def test_a_plain_gzip_vcf_source_of_a_bundle_is_named(tmp_path: Path) -> None:
 def test_a_configuration_from_process_substitution_is_read() -> None:
     """'--config <(...)': every command reads its configuration twice (the command line, then the command): the
     second read of the pipe waited for ever. A pipe is now read once and kept."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    charcot = f"{sys.executable} -c 'from charcot.cli import run; run()'"
-    done = subprocess.run(["bash", "-c", f"{charcot} config show --format json --config <(printf 'jurisdiction = \"EU\"\\n')"],
-                          capture_output=True, env=env, timeout=60, check=False)
+    done = _charcot("charcot config show --format json --config <(printf 'jurisdiction = \"EU\"\\n')")
     assert done.returncode == 0, done.stderr.decode()
     assert b'"EU"' in done.stdout
 
