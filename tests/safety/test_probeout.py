@@ -268,10 +268,7 @@ def test_a_fifo_input_is_read_once(name: str, tmp_path: Path) -> None:
 
 
 def test_process_substitution_pedigree() -> None:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    charcot = f"{sys.executable} -c 'from charcot.cli import run; run()'"
-    done = subprocess.run(["bash", "-c", f"{charcot} risk <(cat {PED}) --gene SOD1"], capture_output=True, env=env,
-                          timeout=120, check=False)
+    done = _charcot(f"charcot risk <(cat {PED}) --gene SOD1")
     assert done.returncode == 0, done.stderr.decode()
     assert b"P(carrier)" in done.stdout
 
