@@ -20,6 +20,7 @@ import copy
 import importlib
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -239,8 +240,6 @@ def _needs_spool(path: Path) -> bool:
         mode = path.stat().st_mode
     except OSError:
         return False  # missing: the reader reports it with its own message
-    import stat
-
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
@@ -592,8 +591,6 @@ _STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "/proc/thread-se
 def _is_standard_output(value: Any) -> bool:
     """True when writing ``value`` writes this process's standard output: ``-``, ``/dev/stdout`` (and its spellings),
     or the very pipe or file that standard output is (``>(cmd)`` of the same pipe, ``-o out.txt > out.txt``)."""
-    import stat
-
     text = str(value)
     if text == STDIO or text in _STDOUT_NAMES or text == f"/proc/{os.getpid()}/fd/1":
         return True
@@ -660,8 +657,6 @@ def _path_inputs(command: Any, params: dict[str, Any]) -> list[tuple[str, Any, b
 
 def _unreadable(value: str) -> bool:
     """True when ``value`` names something on disk that charcot may not read (not for a name that is not a path)."""
-    import stat
-
     try:
         mode = os.stat(value).st_mode
     except PermissionError:
@@ -676,8 +671,6 @@ def _unreadable(value: str) -> bool:
 def check_inputs(inputs: list[tuple[str, Any, bool]]) -> None:
     """Before the command runs: each path input exists, is readable and is a file (or a folder where the option
     takes one). One message for every command; the readers then check what the file holds."""
-    import stat
-
     from_stdin = [option for option, value, _ in inputs if str(value) in (STDIO, *_STDIN_NAMES)]
     if len(from_stdin) > 1:
         raise InputError(f"{' and '.join(from_stdin)} are both given as standard input, which holds one stream",

@@ -19,6 +19,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import struct
 import zlib
 from pathlib import Path
@@ -197,8 +198,6 @@ def is_stream(path: str | Path) -> bool:
     substitution ``/dev/fd/63``): its bytes can be read once only."""
     if str(path) == "-":
         return True
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -225,10 +224,6 @@ def require_regular_file(path: str | Path, what: str, why: str = "it is read mor
 
 def stream_bytes(path: str | Path) -> bytes:
     """The bytes of standard input or a pipe, read once per command and kept (``forget_stdin`` drops them)."""
-    return _stream_bytes(path)
-
-
-def _stream_bytes(path: str | Path) -> bytes:
     key = str(path)
     if key not in _STREAMS:
         if key == "-":
@@ -282,7 +277,7 @@ def read_text(path: str | Path, what: str = "file") -> str:
     p = Path(path)
     try:
         if is_stream(path):
-            data = _stream_bytes(path)
+            data = stream_bytes(path)
             if not data:
                 where = "standard input" if str(path) == "-" else str(path)
                 raise InputError(f"nothing was received on {where} (the {what})",

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_defects import _charcot
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 SRC = Path(__file__).resolve().parents[2] / "src"
 VCF = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
@@ -266,10 +268,7 @@ def test_a_fifo_input_is_read_once(name: str, tmp_path: Path) -> None:
 
 
 def test_process_substitution_pedigree() -> None:
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    charcot = f"{sys.executable} -c 'from charcot.cli import run; run()'"
-    done = subprocess.run(["bash", "-c", f"{charcot} risk <(cat {PED}) --gene SOD1"], capture_output=True, env=env,
-                          timeout=120, check=False)
+    done = _charcot(f"charcot risk <(cat {PED}) --gene SOD1")
     assert done.returncode == 0, done.stderr.decode()
     assert b"P(carrier)" in done.stdout
 
@@ -632,10 +631,7 @@ def test_a_plain_gzip_vcf_source_of_a_bundle_is_named(tmp_path: Path) -> None:
 def test_a_configuration_from_process_substitution_is_read() -> None:
     """'--config <(...)': every command reads its configuration twice (the command line, then the command): the
     second read of the pipe waited for ever. A pipe is now read once and kept."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    charcot = f"{sys.executable} -c 'from charcot.cli import run; run()'"
-    done = subprocess.run(["bash", "-c", f"{charcot} config show --format json --config <(printf 'jurisdiction = \"EU\"\\n')"],
-                          capture_output=True, env=env, timeout=60, check=False)
+    done = _charcot("charcot config show --format json --config <(printf 'jurisdiction = \"EU\"\\n')")
     assert done.returncode == 0, done.stderr.decode()
     assert b'"EU"' in done.stdout
 
@@ -652,3 +648,15 @@ def test_knowledge_validate_with_a_shared_folder_it_cannot_use_is_an_error(given
     done = _run(["knowledge", "validate", "--shared", target])
     err = _clean_error(done, "--shared", "cannot be re-derived")
     assert b"knowledge base OK" not in done.stdout, err
+
+
+def test_knowledge_validate_with_a_shared_folder_it_may_not_enter_is_an_error(tmp_path: Path) -> None:
+    """'knowledge validate --shared DIR' whose genes/ folder charcot may not enter: 'internal error (a bug in
+    charcot): PermissionError' from the check that the folder holds genes/hgnc/."""
+    (tmp_path / "shared" / "genes" / "hgnc").mkdir(parents=True)
+    (tmp_path / "shared" / "genes").chmod(0)
+    try:
+        done = _run(["knowledge", "validate", "--shared", tmp_path / "shared"], prefix=_unreadable_prefix())
+    finally:
+        (tmp_path / "shared" / "genes").chmod(0o755)
+    _clean_error(done, "--shared", "permission denied")

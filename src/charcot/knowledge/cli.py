@@ -196,6 +196,22 @@ def sources_cmd(
     emit("\n".join(lines), output)
 
 
+def _check_shared(shared: Path) -> None:
+    """--shared, asked for by name: a folder that cannot re-derive the gene tables is an error, never a note beside
+    "OK" (a folder whose genes/ charcot may not enter is said so, not an internal error)."""
+    try:
+        usable = (shared / "genes" / "hgnc").is_dir()
+    except PermissionError:
+        raise InputError(f"cannot read --shared {shared}: permission denied reaching its genes/hgnc/ folder",
+                         path=shared,
+                         hint="check the permissions of the folders in it, or copy it somewhere readable") from None
+    if not usable:
+        what = "holds no shared source tables (genes/hgnc/ is missing)" if shared.is_dir() else "is not a folder"
+        raise InputError(f"--shared {shared} {what}: the gene tables cannot be re-derived from it", path=shared,
+                         hint="give the shared data folder (the one with genes/hgnc/, genes/mane/, clingen/), or "
+                              "leave --shared out to use the default")
+
+
 @knowledge_app.command("validate")
 def validate_cmd(
     shared: Path | None = typer.Option(None, "--shared", callback=folder_ok, help="Shared source-table directory used to re-derive the "
@@ -204,12 +220,8 @@ def validate_cmd(
     """Check every knowledge file; exit 2 and list each problem (file, record) when anything is wrong."""
     from charcot.knowledge.validate import validate
 
-    if shared is not None and not (shared / "genes" / "hgnc").is_dir():
-        # asked for by name: a folder that cannot re-derive the gene tables is an error, never a note beside "OK"
-        what = "holds no shared source tables (genes/hgnc/ is missing)" if shared.is_dir() else "is not a folder"
-        raise InputError(f"--shared {shared} {what}: the gene tables cannot be re-derived from it", path=shared,
-                         hint="give the shared data folder (the one with genes/hgnc/, genes/mane/, clingen/), or "
-                              "leave --shared out to use the default")
+    if shared is not None:
+        _check_shared(shared)
     report = validate(shared_dir=shared)
     for note in report.notes:
         typer.echo(f"note: {note}")

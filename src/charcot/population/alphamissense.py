@@ -46,13 +46,11 @@ def _not_text(path: str, exc: UnicodeDecodeError) -> InputError:
 
 def read_columns(path: str | Path) -> dict[str, int]:
     """Column positions from the file's ``#CHROM`` line; InputError if it is not an AlphaMissense TSV."""
+    from charcot.structured import file_not_found, require_regular_file
+
     path = str(path)
     if not os.path.exists(path):
-        from charcot.structured import file_not_found
-
         raise file_not_found(path, "AlphaMissense")
-    from charcot.structured import require_regular_file
-
     require_regular_file(path, "AlphaMissense file", "its columns are read, then its rows")
     try:
         with _open_text(path) as handle:

@@ -297,15 +297,13 @@ def run_burden(
     STR file's build (None = detected by charcot.repeats). ``repeat_covariate`` adds the C9orf72 repeat
     expansion carrier status (from ``str_vcf``) as a covariate of the gene x mask tests.
     """
+    from charcot.structured import file_not_found, require_regular_file
+
     covariates = covariates or []
     criteria = criteria or Criteria()
     vcf = str(vcf)
     if not Path(vcf).exists():
-        from charcot.structured import file_not_found
-
         raise file_not_found(vcf, "cohort VCF")
-    from charcot.structured import require_regular_file
-
     require_regular_file(vcf, "cohort VCF", "its header is read, then its records, by several processes")
     if str_vcf is not None:
         require_regular_file(str_vcf, "STR VCF", "it is read once per question asked of it")
