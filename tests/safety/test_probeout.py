@@ -90,8 +90,6 @@ SECOND_OUTPUT = {
 
 
 def test_the_second_output_table_covers_every_command_with_two_outputs() -> None:
-    from charcot.cli_contract import file_option  # noqa: F401 - the helper every second output is made with
-
     found = set()
     for path, command in _walk():
         outputs = [p for p in command.params if getattr(p.callback, "charcot_output", None) not in (None, "-o")]
