@@ -234,13 +234,9 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _needs_spool(path: Path) -> bool:
-    if str(path) == STDIO:
-        return True
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False  # missing: the reader reports it with its own message
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    from charcot.outputs import is_stream  # standard input, a FIFO or a process substitution
+
+    return is_stream(path)
 
 
 @contextmanager

@@ -62,6 +62,18 @@ def is_stdout(path: str | Path | None) -> bool:
     return path is not None and str(path) == STDOUT
 
 
+def is_stream(path: str | Path) -> bool:
+    """True for ``-`` and for a path that is neither a regular file nor a folder (a FIFO, ``/dev/stdin``, a process
+    substitution ``/dev/fd/63``): its bytes can be read once only (a missing path is not: its reader says so)."""
+    if str(path) == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 # --- signals: remove our own temporaries on SIGTERM/SIGINT -------------------------------------------
 
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import stat
 import struct
 import zlib
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any
 import yaml
 
 from charcot.errors import InputError
+from charcot.outputs import is_stream
 
 MAX_DEPTH = 64
 HPO_ID = re.compile(r"HP:\d{7}")
@@ -191,18 +190,6 @@ _STREAMS: dict[str, bytes] = {}  # standard input and pipes, read once: a comman
 def forget_stdin() -> None:
     """Drop the streams kept by ``read_text`` (the command line calls it before every command)."""
     _STREAMS.clear()
-
-
-def is_stream(path: str | Path) -> bool:
-    """True for ``-`` and for a path that is neither a regular file nor a folder (a FIFO, ``/dev/stdin``, a process
-    substitution ``/dev/fd/63``): its bytes can be read once only."""
-    if str(path) == "-":
-        return True
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def file_not_found(path: str | Path, what: str) -> InputError:

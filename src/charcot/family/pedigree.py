@@ -311,7 +311,8 @@ def read_pedigree(path: str | Path, *, repair: bool = False) -> Pedigree:
         raise _err("is a folder, not a PED file", p, hint="give the PED file inside it")
     if p.suffix.lower() == ".json":
         return read_phenopacket_family(p)
-    from charcot.structured import is_stream, read_text
+    from charcot.outputs import is_stream
+    from charcot.structured import read_text
 
     if is_stream(path):  # standard input or a pipe (read once, kept by read_text): sniffed from its text
         head = read_text(p, "PED file")[:64].lstrip().encode()
