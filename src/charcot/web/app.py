@@ -196,14 +196,14 @@ class Guard:
             if started:
                 log.error("internal error after the answer began: %s", type(exc).__name__)
                 return
-            from starlette.requests import Request
+            await self._page(await self.on_error(Request(scope, receive), exc), scope, receive, tracked)
 
-            response = await self.on_error(Request(scope, receive), exc)
+    async def _page(self, response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send a page the Guard answers with itself, with the headers every answer carries."""
+        async def secured(message: Message) -> None:
+            await send(self._secured(message, APP_CSP, None, scope["method"]))
 
-            async def secured(message: Message) -> None:
-                await tracked(self._secured(message, APP_CSP, None, scope["method"]))
-
-            await response(scope, receive, secured)
+        await response(scope, receive, secured)
 
     def _secured(self, message: Message, csp: str, cookie_header: str | None, method: str) -> Message:
         """The headers every answer carries (set on its ``http.response.start`` message)."""
@@ -280,14 +280,7 @@ class Guard:
             if page_wanted and self.signed_out is not None:
                 # a form sent from a page whose session ended meanwhile (expired, signed out elsewhere, account
                 # disabled): a page in words with the way back, not the API's JSON as raw text
-                from starlette.requests import Request
-
-                response = await self.signed_out(Request(scope, receive))
-
-                async def secured_out(message: Message) -> None:
-                    await send(self._secured(message, APP_CSP, None, method))
-
-                await response(scope, receive, secured_out)
+                await self._page(await self.signed_out(Request(scope, receive)), scope, receive, send)
                 return
             await _plain(send, 401, '{"detail": "sign in or give a bearer token"}',
                          [(b"www-authenticate", b"Bearer")])
