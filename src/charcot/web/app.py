@@ -262,9 +262,8 @@ class Guard:
                 # back to this page once signed in (a path on this server only: auth.local_path)
                 here = path + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
                 back = auth.local_path(here) if here != "/" else None  # the case list is where a sign-in leads
-                location = "/login" + (f"?next={quote(back, safe='')}" if back else "")
                 await send({"type": "http.response.start", "status": 303,
-                            "headers": [(b"location", location.encode("latin-1")), (b"cache-control", b"no-store"),
+                            "headers": [(b"location", auth.sign_in_url(back).encode("latin-1")), (b"cache-control", b"no-store"),
                                         (b"content-length", b"0")]})
                 await send({"type": "http.response.body", "body": b""})
                 return
@@ -715,7 +714,7 @@ def create_app(settings: Settings) -> FastAPI:
             request_path=request.url.path, user=None, accounts=accounts, csrf="", roles=auth.ROLES, status=401,
             message="You are not signed in any more (the session expired, was ended, or the account was disabled): "
                     "what you sent was not saved.",
-            sign_in="/login" + (f"?next={quote(back, safe='')}" if back else ""))
+            sign_in=auth.sign_in_url(back))
         return HTMLResponse(html, status_code=401, headers={"www-authenticate": "Bearer"})
 
     @app.exception_handler(TooLarge)
