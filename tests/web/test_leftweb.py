@@ -19,7 +19,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import demo_files, wait_done
+from tests.web.conftest import _free_port, demo_files, wait_done
 from tests.web.test_security import add_users
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -42,13 +41,6 @@ BEAT, EXPIRY = 0.3, 3.0  # seconds: --heartbeat-seconds and --heartbeat-expiry-s
 _MARGIN = 1.5  # seconds of a frozen server's lease left when the test asks that nothing was taken over yet
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 COOKIE = "charcot_session"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass

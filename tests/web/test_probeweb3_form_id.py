@@ -7,39 +7,30 @@ import re
 import uuid
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
-from charcot.web.app import Settings, create_app
 from charcot.web.store import DuplicateForm, Store
 from tests.web.conftest import DEMO
-from tests.web.test_security import BASE, add_users
+from tests.web.test_probeweb3_routes import serve_app
 from tests.web.test_workspace import SAME, _login
 
 
 def test_the_same_form_sent_twice_makes_one_case(tmp_path: Path, database_url: str | None) -> None:
     data = tmp_path / "data"
-    add_users(data, database_url, ("carol", "genetic_counsellor"))
-    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
-    try:
-        with TestClient(app, base_url=BASE) as c:
-            _login(c, "carol")
-            page = c.get("/cases/new", headers={"accept": "text/html"}).text
-            token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', page)
-            form_id = re.search(r'name="form_id" value="([0-9a-f]{32})"', page)
-            assert token and form_id
-            fields = {"csrf_token": token.group(1), "form_id": form_id.group(1), "patient": "P-TWICE"}
-            files = {"vcf": ("demo.vcf.gz", (DEMO / "demo.vcf.gz").read_bytes())}
-            first = c.post("/api/cases", data=fields, files=files, headers=SAME).json()["id"]
-            second = c.post("/api/cases", data=fields, files=files, headers=SAME).json()["id"]
-            assert first == second and app.state.store.all_case_ids() == [first]
-            # another form (another id) is another case
-            other = dict(fields, form_id=uuid.uuid4().hex)
-            third = c.post("/api/cases", data=other, files=files, headers=SAME).json()["id"]
-            assert third != first and len(app.state.store.all_case_ids()) == 2
-            assert not list((data / "uploads" / ".partial").iterdir())
-    finally:
-        app.state.runner.pool.shutdown(wait=True)
-        app.state.store.engine.dispose()
+    with serve_app(data, database_url, ("carol", "genetic_counsellor")) as (app, c):
+        _login(c, "carol")
+        page = c.get("/cases/new", headers={"accept": "text/html"}).text
+        token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', page)
+        form_id = re.search(r'name="form_id" value="([0-9a-f]{32})"', page)
+        assert token and form_id
+        fields = {"csrf_token": token.group(1), "form_id": form_id.group(1), "patient": "P-TWICE"}
+        files = {"vcf": ("demo.vcf.gz", (DEMO / "demo.vcf.gz").read_bytes())}
+        first = c.post("/api/cases", data=fields, files=files, headers=SAME).json()["id"]
+        second = c.post("/api/cases", data=fields, files=files, headers=SAME).json()["id"]
+        assert first == second and app.state.store.all_case_ids() == [first]
+        # another form (another id) is another case
+        other = dict(fields, form_id=uuid.uuid4().hex)
+        third = c.post("/api/cases", data=other, files=files, headers=SAME).json()["id"]
+        assert third != first and len(app.state.store.all_case_ids()) == 2
+        assert not list((data / "uploads" / ".partial").iterdir())
 
 
 def test_two_servers_taking_one_form_make_one_case(tmp_path: Path, database_url: str | None) -> None:

@@ -4,7 +4,9 @@ signed-in person's real cookie and CSRF token: only the Host, Origin, Referer or
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +33,24 @@ def _unsafe_routes(app: Any) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.fixture
-def signed_in(tmp_path: Path, database_url: str | None) -> Any:
-    data = tmp_path / "data"
-    add_users(data, database_url, ("adam", "admin"))
+@contextlib.contextmanager
+def serve_app(data: Path, database_url: str | None, *users: tuple[str, str]) -> Iterator[tuple[Any, TestClient]]:
+    """The app on ``data`` with these accounts, through TestClient (not signed in); its worker pool and database
+    closed at the end."""
+    add_users(data, database_url, *users)
     app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
     try:
         with TestClient(app, base_url=BASE) as c:
-            yield app, c, _login(c, "adam")
+            yield app, c
     finally:
         app.state.runner.pool.shutdown(wait=True)
         app.state.store.engine.dispose()
+
+
+@pytest.fixture
+def signed_in(tmp_path: Path, database_url: str | None) -> Any:
+    with serve_app(tmp_path / "data", database_url, ("adam", "admin")) as (app, c):
+        yield app, c, _login(c, "adam")
 
 
 def test_every_state_changing_route_refuses_a_foreign_host_or_origin(signed_in: Any) -> None:
@@ -77,59 +86,38 @@ def test_every_state_changing_route_refuses_a_foreign_host_or_origin(signed_in: 
                                     "/x\x00"])
 def test_signing_in_never_returns_to_another_site(tmp_path: Path, target: str) -> None:
     assert auth.local_path(target) is None
-    data = tmp_path / "data"
-    add_users(data, None, ("adam", "admin"))
-    app = create_app(Settings(data_dir=data, pdf=False))
-    try:
-        with TestClient(app, base_url=BASE) as c:
-            page = c.get("/login", params={"next": target}, headers={"accept": "text/html"}).text
-            assert 'name="next"' not in page
-            r = c.post("/login", data={"username": "adam", "password": "adam-password-123", "next": target},
-                       headers=SAME, follow_redirects=False)
-            assert r.status_code == 303 and r.headers["location"] == "/"
-    finally:
-        app.state.runner.pool.shutdown(wait=True)
-        app.state.store.engine.dispose()
+    with serve_app(tmp_path / "data", None, ("adam", "admin")) as (_app, c):
+        page = c.get("/login", params={"next": target}, headers={"accept": "text/html"}).text
+        assert 'name="next"' not in page
+        r = c.post("/login", data={"username": "adam", "password": "adam-password-123", "next": target},
+                   headers=SAME, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/"
 
 
 def test_signing_in_returns_to_the_page_asked_for(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    add_users(data, None, ("adam", "admin"))
-    app = create_app(Settings(data_dir=data, pdf=False))
-    try:
-        with TestClient(app, base_url=BASE) as c:
-            r = c.get("/patients?page=2&per_page=10", headers={"accept": "text/html"}, follow_redirects=False)
-            assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fpatients%3Fpage%3D2%26per_page%3D10"
-            page = c.get(r.headers["location"], headers={"accept": "text/html"}).text
-            assert 'name="next" value="/patients?page=2&amp;per_page=10"' in page
-            r = c.post("/login", data={"username": "adam", "password": "adam-password-123",
-                                       "next": "/patients?page=2&per_page=10"}, headers=SAME, follow_redirects=False)
-            assert r.headers["location"] == "/patients?page=2&per_page=10"
-            # an API client is still answered in JSON, never sent to a sign-in page
-            c.cookies.clear()
-            r = c.post("/api/cases", headers={"accept": "text/html", **SAME})
-            assert r.status_code == 401 and r.json()["detail"] == "sign in or give a bearer token"
-    finally:
-        app.state.runner.pool.shutdown(wait=True)
-        app.state.store.engine.dispose()
+    with serve_app(tmp_path / "data", None, ("adam", "admin")) as (_app, c):
+        r = c.get("/patients?page=2&per_page=10", headers={"accept": "text/html"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fpatients%3Fpage%3D2%26per_page%3D10"
+        page = c.get(r.headers["location"], headers={"accept": "text/html"}).text
+        assert 'name="next" value="/patients?page=2&amp;per_page=10"' in page
+        r = c.post("/login", data={"username": "adam", "password": "adam-password-123",
+                                   "next": "/patients?page=2&per_page=10"}, headers=SAME, follow_redirects=False)
+        assert r.headers["location"] == "/patients?page=2&per_page=10"
+        # an API client is still answered in JSON, never sent to a sign-in page
+        c.cookies.clear()
+        r = c.post("/api/cases", headers={"accept": "text/html", **SAME})
+        assert r.status_code == 401 and r.json()["detail"] == "sign in or give a bearer token"
 
 
 def test_signing_out_after_the_session_ended_leads_to_the_sign_in_page(tmp_path: Path) -> None:
     """Before: 'Sign out' pressed on a page whose session had expired showed the API's raw JSON 401."""
     import sqlalchemy as sa
 
-    data = tmp_path / "data"
-    add_users(data, None, ("adam", "admin"))
-    app = create_app(Settings(data_dir=data, pdf=False))
-    try:
-        with TestClient(app, base_url=BASE) as c:
-            token = _login(c, "adam")
-            with app.state.store.engine.begin() as conn:
-                conn.execute(sa.text("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'"))
-            r = c.post("/logout", data={"csrf_token": token}, headers={"accept": "text/html", **SAME},
-                       follow_redirects=False)
-            assert r.status_code == 303 and r.headers["location"] == "/login"
-            assert "Max-Age=0" in r.headers["set-cookie"]
-    finally:
-        app.state.runner.pool.shutdown(wait=True)
-        app.state.store.engine.dispose()
+    with serve_app(tmp_path / "data", None, ("adam", "admin")) as (app, c):
+        token = _login(c, "adam")
+        with app.state.store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE sessions SET expires_at = '2000-01-01 00:00:00'"))
+        r = c.post("/logout", data={"csrf_token": token}, headers={"accept": "text/html", **SAME},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert "Max-Age=0" in r.headers["set-cookie"]

@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from charcot.web.app import Settings, create_app
 from tests.family.test_leftfam import LAB, PED, renamed_trio
 from tests.web.conftest import wait_done
-from tests.web.test_security import BASE, add_users
+from tests.web.test_probeweb3_routes import serve_app
 from tests.web.test_workspace import SAME, _login
 
 MAP_TEXT = "\n".join(f"{iid}={sample}" for iid, sample in LAB.items())
@@ -44,15 +43,8 @@ def _post(c: TestClient, token: str, files: dict[str, tuple[str, bytes]], **fiel
 
 @pytest.fixture
 def served(tmp_path: Path, database_url: str | None) -> Any:
-    data = tmp_path / "data"
-    add_users(data, database_url, ("carol", "genetic_counsellor"))
-    app = create_app(Settings(data_dir=data, database_url=database_url, pdf=False))
-    try:
-        with TestClient(app, base_url=BASE) as c:
-            yield app, c, _login(c, "carol")
-    finally:
-        app.state.runner.pool.shutdown(wait=True)
-        app.state.store.engine.dispose()
+    with serve_app(tmp_path / "data", database_url, ("carol", "genetic_counsellor")) as (app, c):
+        yield app, c, _login(c, "carol")
 
 
 def test_a_family_vcf_named_otherwise_is_read_through_the_forms_sample_map(served: Any, lab_vcf: bytes) -> None:

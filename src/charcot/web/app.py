@@ -196,14 +196,14 @@ class Guard:
             if started:
                 log.error("internal error after the answer began: %s", type(exc).__name__)
                 return
-            from starlette.requests import Request
+            await self._page(await self.on_error(Request(scope, receive), exc), scope, receive, tracked)
 
-            response = await self.on_error(Request(scope, receive), exc)
+    async def _page(self, response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send a page the Guard answers with itself, with the headers every answer carries."""
+        async def secured(message: Message) -> None:
+            await send(self._secured(message, APP_CSP, None, scope["method"]))
 
-            async def secured(message: Message) -> None:
-                await tracked(self._secured(message, APP_CSP, None, scope["method"]))
-
-            await response(scope, receive, secured)
+        await response(scope, receive, secured)
 
     def _secured(self, message: Message, csp: str, cookie_header: str | None, method: str) -> Message:
         """The headers every answer carries (set on its ``http.response.start`` message)."""
@@ -262,9 +262,8 @@ class Guard:
                 # back to this page once signed in (a path on this server only: auth.local_path)
                 here = path + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
                 back = auth.local_path(here) if here != "/" else None  # the case list is where a sign-in leads
-                location = "/login" + (f"?next={quote(back, safe='')}" if back else "")
                 await send({"type": "http.response.start", "status": 303,
-                            "headers": [(b"location", location.encode("latin-1")), (b"cache-control", b"no-store"),
+                            "headers": [(b"location", auth.sign_in_url(back).encode("latin-1")), (b"cache-control", b"no-store"),
                                         (b"content-length", b"0")]})
                 await send({"type": "http.response.body", "body": b""})
                 return
@@ -280,14 +279,7 @@ class Guard:
             if page_wanted and self.signed_out is not None:
                 # a form sent from a page whose session ended meanwhile (expired, signed out elsewhere, account
                 # disabled): a page in words with the way back, not the API's JSON as raw text
-                from starlette.requests import Request
-
-                response = await self.signed_out(Request(scope, receive))
-
-                async def secured_out(message: Message) -> None:
-                    await send(self._secured(message, APP_CSP, None, method))
-
-                await response(scope, receive, secured_out)
+                await self._page(await self.signed_out(Request(scope, receive)), scope, receive, send)
                 return
             await _plain(send, 401, '{"detail": "sign in or give a bearer token"}',
                          [(b"www-authenticate", b"Bearer")])
@@ -722,7 +714,7 @@ def create_app(settings: Settings) -> FastAPI:
             request_path=request.url.path, user=None, accounts=accounts, csrf="", roles=auth.ROLES, status=401,
             message="You are not signed in any more (the session expired, was ended, or the account was disabled): "
                     "what you sent was not saved.",
-            sign_in="/login" + (f"?next={quote(back, safe='')}" if back else ""))
+            sign_in=auth.sign_in_url(back))
         return HTMLResponse(html, status_code=401, headers={"www-authenticate": "Bearer"})
 
     @app.exception_handler(TooLarge)

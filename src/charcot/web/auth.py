@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 COOKIE = "charcot_session"
 CSRF_FIELD = "csrf_token"
@@ -183,6 +183,11 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or parts.path in ("/login", "/logout"):
         return None
     return target
+
+
+def sign_in_url(back: str | None) -> str:
+    """The sign-in page, leading back to ``back`` (a ``local_path``) once signed in; to the case list without one."""
+    return "/login" + (f"?next={quote(back, safe='')}" if back else "")
 
 
 def needs_token(host: str) -> bool:

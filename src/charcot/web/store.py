@@ -589,20 +589,17 @@ class Store:
                     form_id: str | None = None) -> str:
         """A new case (queued for this server's build); ``form_id`` names the form it comes from: a case made from
         that form already (another server took the same form at the same moment) is ``DuplicateForm``."""
-        if form_id is not None:
-            try:
-                return self._create_case(patient_key, uploads, proband, hpo, created_by=created_by, options=options,
-                                         form_id=form_id)
-            except IntegrityError:
-                existing = self.case_for_form(form_id)
-                if existing is None:
-                    raise
-                raise DuplicateForm(existing) from None
-        return self._create_case(patient_key, uploads, proband, hpo, created_by=created_by, options=options)
+        try:
+            return self._create_case(patient_key, uploads, proband, hpo, created_by=created_by, options=options,
+                                     form_id=form_id)
+        except IntegrityError:
+            existing = self.case_for_form(form_id) if form_id is not None else None
+            if existing is None:
+                raise
+            raise DuplicateForm(existing) from None
 
     def _create_case(self, patient_key: str, uploads: dict[str, tuple[str, StoredFile]], proband: str | None,
-                     hpo: list[str], *, created_by: str, options: dict[str, Any] | None,
-                     form_id: str | None = None) -> str:
+                     hpo: list[str], *, created_by: str, options: dict[str, Any] | None, form_id: str | None) -> str:
         case_id = str(uuid.uuid4())
         patient_key = patient_key or f"case-{case_id[:8]}"  # no patient given: the clinical record's, once read
         with self.session() as s:
