@@ -111,3 +111,15 @@ def test_phenopacket_medical_action_read_as_treatment(tmp_path: Path) -> None:
     (t,) = load_case(path).treatments
     assert (t.therapy, t.started.isoformat() if t.started else None, t.stopped.isoformat() if t.stopped else None) \
         == ("riluzole", "2025-01-15", "2025-04-01")
+
+
+def test_facts_file_blank_treatment_refused(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A facts file's treatment is the clinical record's Treatment: a blank therapy name is refused in words, as in a
+    clinical record, not kept as a treatment named '  '."""
+    facts = yaml.safe_load((Path(__file__).parents[1] / "data" / "therapy" / "sod1_patient.yaml").read_text())
+    facts["clinical"]["treatments"] = [{"therapy": "   "}]
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(facts))
+    r = run_cli("therapies", path)
+    assert r.code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "the therapy is empty" in r.stderr, r.stderr

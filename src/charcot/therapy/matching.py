@@ -294,9 +294,10 @@ def treatments_on(treatments: list[Treatment], therapies: Iterable[Therapy],
                   as_of: date) -> tuple[dict[str, str], dict[str, str], list[str], dict[str, date]]:
     """The record's treatments on ``as_of``: (therapy id -> 'since when' of one received on that date, therapy id ->
     'stopped when' of one received before, notes on treatments read as written, therapy id -> the date one received
-    before was stopped). Received on ``as_of``: started on
-    or before it (or no start date), and not stopped on or before it. A name the knowledge base does not hold is kept
-    and said, never dropped."""
+    before was stopped). The two 'when's are the words inside the parentheses (``since 2025-01-10; clinical record:
+    'tofersen'``), which :func:`match_therapy` and :func:`match_trial` each put in their own sentence. Received on
+    ``as_of``: started on or before it (or no start date), and not stopped on or before it. A name the knowledge base
+    does not hold is kept and said, never dropped."""
     items = list(therapies)
     receiving: dict[str, str] = {}
     previous: dict[str, str] = {}
@@ -321,27 +322,29 @@ def treatments_on(treatments: list[Treatment], therapies: Iterable[Therapy],
         for f in found:
             if t.stopped is not None and t.stopped <= as_of:
                 began = f"started {t.started.isoformat()}, " if t.started else ""
-                previous[f.id] = f"previously received ({began}stopped on {t.stopped.isoformat()}; {written})"
+                previous[f.id] = f"{began}stopped on {t.stopped.isoformat()}; {written}"
                 stopped[f.id] = t.stopped
             else:
-                receiving[f.id] = f"receives it ({since}; {written})"
+                receiving[f.id] = f"{since}; {written}"
     return receiving, previous, notes, stopped
 
 
 def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdiction | None, as_of: date,
                   mechanisms: dict[str, Mechanism], gene_roles: dict[str, str], *, receiving: str | None = None,
                   previously: str | None = None, stopped_on: date | None = None) -> TherapyMatch:
-    """One therapy's match. ``receiving`` (the patient receives it on ``as_of``, from :func:`treatments_on`) makes
-    the verdict ``already_receiving``: a therapy the patient takes is never offered to start; the criteria and the
-    regional status are still shown. ``previously`` (received before, stopped) is said beside the normal verdict:
-    whether to restart is the clinician's decision."""
+    """One therapy's match. ``receiving`` (the patient receives it on ``as_of``: its 'since when' from
+    :func:`treatments_on`) makes the verdict ``already_receiving``: a therapy the patient takes is never offered to
+    start; the criteria and the regional status are still shown. ``previously`` (received before, stopped: its
+    'stopped when') is said beside the normal verdict: whether to restart is the clinician's decision."""
+    receives = f"receives it ({receiving})" if receiving is not None else None
+    received = f"previously received ({previously})" if previously is not None else None
     results = [evaluate(c, facts, as_of) for c in (therapy.label.criteria if therapy.label else [])]
     results.append(_availability(therapy, jurisdiction, as_of, facts.clinical.country))
     verdict = combine(results)
     summary, failed, missing = _summary(verdict, results)
     if receiving is not None:
         verdict = Verdict.ALREADY_RECEIVING
-        summary = f"already receiving: the patient {receiving}; not an option to start (criteria shown for reference)"
+        summary = f"already receiving: the patient {receives}; not an option to start (criteria shown for reference)"
     genes = patient_genes(facts, gene_roles=gene_roles)
     targets = {g.upper() for g in therapy.target_genes}
     genotype_ids = {c.id for c in (therapy.label.criteria if therapy.label else [])
@@ -361,15 +364,15 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdict
             notes.append(f"{r.region}: {r.status.replace('_', ' ')} on {r.date or 'an unrecorded date'}")
     if therapy.purpose == "symptomatic":
         notes.append("treats a symptom, not ALS progression")
-    if previously is not None:
-        notes.insert(0, f"{previously[0].upper()}{previously[1:]}: whether to restart is the clinician's decision")
+    if received is not None:
+        notes.insert(0, f"{received[0].upper()}{received[1:]}: whether to restart is the clinician's decision")
     return TherapyMatch(
         kind="therapy", id=therapy.id, name=therapy.name, verdict=verdict, summary=summary,
         relevant=relevant or receiving is not None or previously is not None,  # the record's own treatment is shown
         criteria=results, failed=failed, missing=missing, regions=regions,
         development_status=therapy.development_status, development_status_date=therapy.development_status_date,
         mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level,
-        receiving=receiving, previously_received=previously, previously_stopped=stopped_on, notes=notes,
+        receiving=receives, previously_received=received, previously_stopped=stopped_on, notes=notes,
         sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
 
 
@@ -440,8 +443,8 @@ def match_trial(trial: Trial, facts: PatientFacts, therapies: dict[str, Therapy]
     studied = therapies.get(trial.therapy or "")
     for when, held in (("receives", receiving or {}), ("received", previously or {})):
         if trial.therapy and trial.therapy in held:
-            detail = held[trial.therapy].partition("(")[2].removesuffix(")")
-            notes.insert(0, f"The patient already {when} {studied.name if studied else trial.therapy} ({detail}): "
+            notes.insert(0, f"The patient already {when} {studied.name if studied else trial.therapy} "
+                            f"({held[trial.therapy]}): "
                             "check the trial's rules on prior or concurrent treatment")
             break
     genes = patient_genes(facts, gene_roles=gene_roles)

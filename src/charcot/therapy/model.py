@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from charcot.clinical.model import Treatment  # one model of a treatment with the clinical record
 from charcot.knowledge.schema.claims import ClaimFields, Control, Design
 from charcot.model import MAX_AGE_YEARS, AcmgClass, UserRecord, fvc_percent_problem
 
@@ -84,28 +85,6 @@ class Genotype(UserRecord):
     unclassified_genes: list[str] = Field(
         default_factory=list, description="genes with a coding or splice-region variant whose consequence is unknown "
                                           "(not classified): a criterion on such a gene cannot be decided")
-
-
-class Treatment(UserRecord):
-    """An ALS treatment the patient receives (no ``stopped``, or stopped after the matching date) or received."""
-
-    therapy: str = Field(min_length=1, description="the knowledge base's therapy id or one of its names")
-    started: date | None = None
-    stopped: date | None = None
-
-    @field_validator("started", "stopped", mode="before")
-    @classmethod
-    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        from charcot.clinical.model import dates_as_written  # one rule with the clinical record
-
-        return dates_as_written(cls, value, info)
-
-    @model_validator(mode="after")
-    def _stopped_after_started(self) -> Treatment:
-        from charcot.clinical.model import stopped_after_started  # one rule with the clinical record
-
-        stopped_after_started(self.therapy, self.started, self.stopped)
-        return self
 
 
 class Clinical(UserRecord):
