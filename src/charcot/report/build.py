@@ -1196,6 +1196,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
                            group=group, eligibility=line, approved_in=[r.region for r in m.regions if r.available],
                            previously_received=(f"previously received, stopped on {stopped.isoformat()}"
                                                 if (stopped := m.previously_stopped) is not None else None),
+                           receiving=m.receiving_since if m.kind == "therapy" else None,
                            sources=sorted({*m.sources, *(s for c in m.criteria for s in c.sources)}))
         ctx.sources.update(item.sources)
         items.append(item)
@@ -1721,9 +1722,7 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
     taken = [t for t in therapies.items if t.group == "receiving" and t.kind == "therapy"]
     if taken:  # the record's current treatment, said before any option (never as one to start)
         out.append(SummaryItem(topic="Therapy", level="info", text="Already receives (clinical record): "
-                               + "; ".join(f"{t.name} ({t.eligibility.removeprefix('the patient receives it (')}"
-                                           .removesuffix("; not an option to start (criteria shown for reference)")
-                                           for t in taken)))
+                               + "; ".join(f"{t.name} ({t.receiving})" for t in taken)))
     now = [t for t in therapies.items if t.group == "now"]
     drugs = [t.name + (f" ({t.previously_received})" if t.previously_received else "")
              for t in now if t.kind == "therapy"]

@@ -24,7 +24,8 @@ from charcot.variants.model import ExcludedCall, VrsAllele
 # 1.7.0: parameters.sample_map, FamilyMember.vcf_sample, GeneticsSection.restriction (leftfam)
 # 1.8.0: Visit.svc_percent (a slow vital capacity is not an FVC)
 # 1.9.0: FamilySection.patient_risk (an unaffected patient's own risk of onset: a presymptomatic carrier; probecase)
-REPORT_SCHEMA_VERSION = "1.9.0"
+# 1.10.0: the clinical record's treatments: TherapyItem.receiving and previously_received, TherapySection.receiving
+REPORT_SCHEMA_VERSION = "1.10.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -388,6 +389,7 @@ class TherapyItem(_Model):
     eligibility: str = ""  # one line naming what failed or is missing
     approved_in: list[str] = Field(default_factory=list)  # regions where it is marketed for ALS (therapies)
     previously_received: str | None = None  # the clinical record's earlier treatment with it (stopped on a date)
+    receiving: str | None = None  # the clinical record's current treatment with it: since when, as the record names it
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)

@@ -372,7 +372,7 @@ def match_therapy(therapy: Therapy, facts: PatientFacts, jurisdiction: Jurisdict
         criteria=results, failed=failed, missing=missing, regions=regions,
         development_status=therapy.development_status, development_status_date=therapy.development_status_date,
         mechanisms=_explain(therapy, mechanisms, facts, gene_roles), evidence_level=therapy.evidence_level,
-        receiving=receives, previously_received=received, previously_stopped=stopped_on, notes=notes,
+        receiving=receives, receiving_since=receiving, previously_received=received, previously_stopped=stopped_on, notes=notes,
         sources=list(therapy.sources), unverified=therapy.confidence is Confidence.UNVERIFIED)
 
 

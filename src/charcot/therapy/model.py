@@ -257,6 +257,8 @@ class TherapyMatch(BaseModel):
     evidence_level: str | None = None
     receiving: str | None = Field(
         default=None, description="the record's treatment with it on the matching date (therapy as written, since)")
+    receiving_since: str | None = Field(
+        default=None, description="that treatment's detail alone: since when, and the therapy as the record writes it")
     previously_received: str | None = Field(
         default=None, description="the record's earlier treatment with it (therapy as written, stopped on)")
     previously_stopped: date | None = Field(default=None, description="the date that earlier treatment was stopped")
