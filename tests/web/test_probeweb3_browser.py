@@ -55,12 +55,11 @@ def test_the_case_forms_sample_map_reads_a_family_vcf_named_otherwise(browser: A
     carol = person(browser, clinic.url, "carol")
     carol.goto(clinic.url + "/cases/new")
     carol.fill("input[name=proband]", "ADM1059A2")
-    carol.fill("#sample-map", "ADM1059A2 LAB-0002")  # no '=': refused in --sample-map's words, nothing stored
+    carol.fill("#sample-map", "ADM1059A2 LAB-0002")  # no '=': refused naming the line, nothing stored
     carol.set_input_files("input[name=vcf]", str(vcf))
     carol.set_input_files("input[name=ped]", str(PED))
     click_and_load(carol, "#submit")
-    assert "the sample map's line 1 'ADM1059A2 LAB-0002' is not PEDIGREE_ID=VCF_SAMPLE" in \
-        carol.inner_text("#error-message")
+    assert "the sample map's line 1 is not PEDIGREE_ID=VCF_SAMPLE" in carol.inner_text("#error-message")
     assert clinic.app.state.store.all_case_ids() == []
 
     carol.go_back()
@@ -73,7 +72,7 @@ def test_the_case_forms_sample_map_reads_a_family_vcf_named_otherwise(browser: A
     carol.wait_for_selector("#report", timeout=180_000)
     rows = carol.locator("table#sample-map tr").all_inner_texts()
     assert [r.split("\t") for r in rows[1:]] == [[iid, sample] for iid, sample in LAB.items()]
-    assert "sample map: ADM1059A1 → LAB-0001" in carol.inner_text("#audit")
+    assert "sample map: 3 pairs" in carol.inner_text("#audit")  # the pairs are the table above, not the trail's
     report = carol.frame_locator("#report")
     members = report.locator("table:has(th:text-is('VCF sample'))").first.inner_text()
     assert "LAB-0001" in members and "LAB-0003" in members

@@ -322,6 +322,10 @@ def _templates() -> Any:
 
     # the ages file's columns as --ages names them: id, age[, status, ...] (one list for the CLI and both forms)
     env.globals["ages_columns"] = f"{', '.join(AGES_COLUMNS[:2])}[, {', '.join(AGES_COLUMNS[2:])}]"
+    from charcot.web.wording import MAP_FIELD, SAMPLE_FIELD
+
+    # the case form's labels, as the sample map's refusals name these fields (web.wording)
+    env.globals["sample_field"], env.globals["map_field"] = SAMPLE_FIELD, MAP_FIELD
     return env
 
 
@@ -363,13 +367,16 @@ class Runner:
 
     def run(self, case_id: str) -> None:
         from charcot.errors import CharcotError
+        from charcot.family.samplemap import worded
+        from charcot.web.wording import FORM
 
         try:
-            self._run(case_id)
+            with worded(FORM):  # the sample map's refusals in the case form's terms, wherever the build raises them
+                self._run(case_id)
         except CharcotError as exc:
             where = self._where(case_id, exc)
             message = (f"{where}: " if where else "") + exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
-            self.store.fail_run(case_id, _form_words(self._no_paths(case_id, message)))
+            self.store.fail_run(case_id, self._no_paths(case_id, message))
             log.info("case %s failed: bad input (%s)", case_id, type(exc).__name__)
         except Exception as exc:  # a bug: keep the case, say so, log only the type (no patient data)
             self.store.fail_run(case_id, f"internal error ({type(exc).__name__})")
@@ -404,9 +411,10 @@ class Runner:
         return message
 
     def _run(self, case_id: str) -> None:
-        from charcot.family.api import sample_map_from_pairs
+        from charcot.family.samplemap import sample_map_from_pairs
         from charcot.report.build import CaseInputs, build_report
         from charcot.report.write import write_report
+        from charcot.web.wording import FORM
 
         case = self.store.get_case(case_id)
         if case is None:
@@ -427,7 +435,7 @@ class Runner:
             vcf=files.get("vcf"), str_vcf=files.get("str"), ped=files.get("ped"), ages=files.get("ages"),
             proband=case["proband"], clinical=clinical, phenopacket=phenopacket, hpo=case["hpo"],
             sample=opts.get("sample") or None, str_sample=opts.get("str_sample") or None,
-            sample_map=sample_map_from_pairs(opts.get("sample_map") or []),
+            sample_map=sample_map_from_pairs(opts.get("sample_map") or [], wording=FORM),
             build=opts.get("build") or None, sex=opts.get("sex") or None,
             region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
 
@@ -458,18 +466,6 @@ class Runner:
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
-
-
-def _form_words(message: str) -> str:
-    """A build error in the case form's words where the library names the command line's sample-map options (the
-    form has a sample map field, not ``--sample-map`` or ``--sample-map-file``)."""
-    from charcot.family.samplemap import OPTION, USAGE
-
-    said = "give the case form's sample map, one line per member: PEDIGREE_ID=VCF_SAMPLE"
-    message = message.replace(f"{USAGE}, e.g. {OPTION} ", f"{said}, e.g. ").replace(USAGE, said)
-    message = message.replace(f"make --sample and {OPTION} agree",
-                              "make the 'Sample in a multi-sample VCF' field and the sample map agree")
-    return re.sub(rf"\({re.escape(OPTION)} ([^()\s]+=SAMPLE)\)", r"(a sample map line \1)", message)
 
 
 # First characters that make a spreadsheet read a CSV cell as a formula (or start one after a tab/return).
@@ -859,9 +855,10 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(403, "this form has expired or did not come from this app: reload the page")
             f = form.fields
             terms = [t for t in re.split(r"[\s,;]+", f.get("hpo", "").strip()) if t]
-            bad = [t for t in terms if not _HPO.match(t)]
-            if bad:
-                raise HTTPException(422, f"not an HPO id: {bad[0][:40]!r} (expected HP:0000000)")
+            bad = [n for n, t in enumerate(terms, start=1) if not _HPO.match(t)]
+            if bad:  # by its place: what was typed there may be anything (a name typed in the wrong field)
+                raise HTTPException(422, f"the HPO terms' entry {bad[0]} is not an HPO id (expected HP:0000000, the "
+                                         "terms separated by spaces, commas or semicolons)")
             if not form.files:
                 raise HTTPException(422, "upload at least one file (VCF, repeat VCF, PED, clinical record or phenopacket)")
             sex = f.get("sex", "").strip().lower()
@@ -924,14 +921,16 @@ def create_app(settings: Settings) -> FastAPI:
         return case_id
 
     def _sample_map_field(text: str, uploaded: set[str]) -> list[list[str]]:
-        """The case form's sample map (one PEDIGREE_ID=VCF_SAMPLE pair per line): read with the rules and messages of
-        ``--sample-map`` (a line without '=', one ID given two samples, two IDs given one sample: 422 in those words);
+        """The case form's sample map (one PEDIGREE_ID=VCF_SAMPLE pair per line): read with the rules of
+        ``--sample-map`` (a line without '=', one ID given two samples, two IDs given one sample: 422 naming the line
+        and what is wrong with it, in the form's words, never the IDs or samples typed on it: ``web.wording``);
         the pairs are checked against the PED and the VCF when the report is built, as the CLI does."""
         from charcot.errors import InputError
-        from charcot.family.api import read_sample_map_text
+        from charcot.family.samplemap import read_sample_map_text
+        from charcot.web.wording import FORM
 
         try:
-            pairs = read_sample_map_text(text)
+            pairs = read_sample_map_text(text, wording=FORM)  # names the line, never what was typed on it
         except InputError as exc:
             raise HTTPException(422, exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
         if pairs:
@@ -1520,8 +1519,10 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _map_words(pairs: list[list[str]]) -> str:
-    """A case's sample map as the audit trail states it: 'ID → SAMPLE' pairs."""
-    return ", ".join(f"{iid} → {sample}" for iid, sample in pairs)
+    """A case's sample map as the audit trail states it: how many pairs, never the pedigree IDs or VCF samples (the
+    append-only trail is kept after the case and its patient are deleted; the map is stored with the case, shown on
+    its page and in its report's parameters)."""
+    return f"{len(pairs)} pair{'' if len(pairs) == 1 else 's'} (pedigree ID → VCF sample), listed on the case page"
 
 
 def _visit_seen(visit: dict[str, Any]) -> str:

@@ -58,10 +58,12 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
                     ) -> ReanalysisResult:
     """Re-run the given cases (default: every case with a finished report) with the knowledge in force and
     record each result; returns the same ``ReanalysisResult`` as ``charcot reanalyse`` (case = case id)."""
+    from charcot.family.samplemap import worded
     from charcot.knowledge import get_knowledge
     from charcot.outputs import write_text
     from charcot.reanalysis.api import rerun_case
     from charcot.report.render_json import render_json
+    from charcot.web.wording import FORM
 
     kb = get_knowledge()
     ids = list(case_ids) if case_ids is not None else done_case_ids(store)
@@ -79,7 +81,8 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
                                           reason="the case has no finished report yet"), None
         else:
             try:
-                outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time)
+                with worded(FORM):  # a stored sample map's refusal in the case form's terms, as at the first build
+                    outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time)
             except CharcotError as exc:  # e.g. an input that today's readers refuse: say so, go on
                 reason = exc.message.replace(str(store.data_dir.resolve()), "<data>").replace(str(store.data_dir), "<data>")
                 outcome, new = CaseReanalysis(case=case_id, patient_id=case["patient"], status="not_reanalysed",
