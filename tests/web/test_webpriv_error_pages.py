@@ -126,3 +126,38 @@ def test_a_bad_hpo_term_is_refused_by_its_place_not_its_text(served: Any, lab_vc
         assert r.status_code == 422 and "the HPO terms' entry 2 is not an HPO id" in shown, shown
         assert TYPED[0] not in shown and TYPED[0] not in _trail(app) and TYPED[0] not in caplog.text
     assert app.state.store.all_case_ids() == []
+
+
+def test_every_refusal_a_web_case_can_meet_is_in_the_forms_terms() -> None:
+    """Each kind of refusal the form's reading and a web build can raise (the map read from the form, a stored map
+    joined at the build, the 'Sample in a multi-sample VCF' field, no map at all): none names a command-line option."""
+    from charcot.errors import InputError
+    from charcot.family import samplemap as sm
+    from charcot.web.wording import FORM
+
+    ids, samples = ["A1", "A2", "A3"], ["S1", "S2", "S3"]
+
+    def stored(*pairs: str) -> Any:
+        return sm.sample_map_from_pairs([p.split("=") for p in pairs], wording=FORM)
+
+    cases = [
+        lambda: sm.read_sample_map_text("A1 S1", wording=FORM),
+        lambda: sm.read_sample_map_text("A1=S1\nA1=S2", wording=FORM),
+        lambda: sm.read_sample_map_text("A1=S1\nA2=S1", wording=FORM),
+        lambda: sm.join_samples(ids, samples, stored("A9=S1")),
+        lambda: sm.join_samples(ids, samples, stored("A1=S9")),
+        lambda: sm.join_samples(ids, samples, stored("A1=S1"), proband="A1", proband_sample="S2"),
+        lambda: sm.join_samples(["P", "A2"], ["S1", "S2"], stored("A2=S1"), proband="P", proband_sample="S1"),
+        lambda: sm.join_samples(["A1", "S1"], ["S1", "S2"], stored("A1=S1")),
+    ]
+    def unjoined() -> None:  # the report package raises it for a family VCF and no map
+        raise sm.unjoined_proband_error("A1", ids, samples, None)
+
+    cases.append(unjoined)
+    with sm.worded(FORM):  # as the web's builds run (Runner.run, reanalyse_store)
+        for case in cases:
+            with pytest.raises(InputError) as caught:
+                case()
+            said = f"{caught.value.message} ({caught.value.hint})"
+            assert "--" not in said, said
+            assert "sample map" in said, said

@@ -1521,7 +1521,8 @@ def create_app(settings: Settings) -> FastAPI:
 def _map_words(pairs: list[list[str]]) -> str:
     """A case's sample map as the audit trail states it: how many pairs, never the pedigree IDs or VCF samples (the
     append-only trail is kept after the case and its patient are deleted; the map is stored with the case, shown on
-    its page and in its report's parameters)."""
+    its page and in its report's parameters). No checksum of the pairs either: short IDs are found again from one by
+    trying the likely ones."""
     return f"{len(pairs)} pair{'' if len(pairs) == 1 else 's'} (pedigree ID → VCF sample), listed on the case page"
 
 
