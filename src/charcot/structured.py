@@ -51,7 +51,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
             hash(key)
         except TypeError:
             raise InputError("a mapping key must be a plain value", path=loader.path,
-                             line=key_node.start_mark.line + 1) from None
+                             line=key_node.start_mark.line + 1,
+                             hint="write the key as a plain word or number, e.g. weight_kg:") from None
         line = key_node.start_mark.line + 1
         if key in seen:
             raise InputError(f"the key {key!r} appears twice in the same mapping (lines {seen[key]} and {line})",
@@ -142,7 +143,8 @@ def loads_yaml(text: str, path: str | Path | None = None) -> Any:
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, where) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
+                         hint="a clinical record is a few levels deep; this file is damaged or hostile") from None
     finally:
         loader.dispose()
 
@@ -196,7 +198,8 @@ def loads_json(text: str, path: str | Path | None = None) -> Any:
         raise InputError(f"not valid JSON: {exc.msg}", path=where, line=exc.lineno,
                          hint="check the brackets, commas and quotes around that line") from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
+                         hint="a clinical record is a few levels deep; this file is damaged or hostile") from None
 
 
 _STREAMS: dict[str, bytes] = {}  # standard input and pipes, read once: a command may read such an input twice (sniff,
