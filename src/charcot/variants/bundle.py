@@ -8,6 +8,7 @@ Layout (format 2; what each file covers is a named region set of the manifest, r
 it the resource is "not assessed", never "absent")::
 
     BUNDLE/manifest.json
+    BUNDLE/verified-identities.json          each file's identity when its SHA-256 last matched (machine-local)
     BUNDLE/reference.fa.gz (+ .fai, .gzi)   genes: panel genes +- 1 kb at their real coordinates, N elsewhere
     BUNDLE/transcripts.gff3.gz              genes: Ensembl GFF3 lines overlapping them
     BUNDLE/clinvar.vcf.gz (+ .tbi)          genes: CLNSIG, CLNREVSTAT, MC, GENEINFO (+ an annotation field)
