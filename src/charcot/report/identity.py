@@ -78,6 +78,16 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
         contigs = {normalise_contig(c): c for c in handle.seqnames}
 
         indexed = any(Path(str(vcf) + ext).is_file() for ext in (".tbi", ".csi"))
+        if indexed:
+            from charcot.variants.reader import UNVERIFIED_INDEX, check_index
+
+            # this check runs before the variant reader: an index that does not match the file is refused here in
+            # the reader's words, and one the reader would not use (an older BCF index it cannot check) is not
+            # queried either (the file is streamed, as the reader does)
+            if check_index(Path(vcf), handle) == UNVERIFIED_INDEX:
+                indexed = False
+                handle.close()  # the check's queries moved the reader: stream from the start
+                handle = VCF(str(vcf), samples=[sample], lazy=True)
         if not indexed and Path(vcf).stat().st_size > MAX_STREAM_BYTES:
             raise _TooLarge
 

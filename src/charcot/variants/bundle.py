@@ -8,6 +8,7 @@ Layout (format 2; what each file covers is a named region set of the manifest, r
 it the resource is "not assessed", never "absent")::
 
     BUNDLE/manifest.json
+    BUNDLE/verified-identities.json          each file's identity when its SHA-256 last matched (machine-local)
     BUNDLE/reference.fa.gz (+ .fai, .gzi)   genes: panel genes +- 1 kb at their real coordinates, N elsewhere
     BUNDLE/transcripts.gff3.gz              genes: Ensembl GFF3 lines overlapping them
     BUNDLE/clinvar.vcf.gz (+ .tbi)          genes: CLNSIG, CLNREVSTAT, MC, GENEINFO (+ an annotation field)
@@ -43,11 +44,14 @@ from charcot.model import Build
 from charcot.variants.model import BundleManifest, BundleRegionSet, BundleResource
 
 MANIFEST = "manifest.json"
+# each resource file's identity (device, inode, size, mtime_ns, ctime_ns) when its SHA-256 last matched the manifest:
+# machine-local, not content (a copied bundle hashes its files once, on its first run)
+IDENTITIES = "verified-identities.json"
 FORMAT = "charcot-resource-bundle/2"
 # Bases added on each side of the panel regions (splice regions and flanking indels stay inside).
 PADDING = 1000
 SCORE_KINDS = ("alphamissense", "revel", "spliceai", "cadd")
-BUNDLE_FILES = ("manifest.json", "reference.fa.gz", "reference.fa.gz.fai", "reference.fa.gz.gzi",
+BUNDLE_FILES = ("manifest.json", IDENTITIES, "reference.fa.gz", "reference.fa.gz.fai", "reference.fa.gz.gzi",
                 "transcripts.gff3.gz", "clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "clinvar_summary.tsv.gz",
                 "alphamissense.tsv.gz", "alphamissense.tsv.gz.tbi", "revel.tsv.gz", "revel.tsv.gz.tbi",
                 "cadd.tsv.gz", "cadd.tsv.gz.tbi", "spliceai.tsv.gz", "spliceai.tsv.gz.tbi",
@@ -61,6 +65,46 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _identity(path: Path) -> list[int]:
+    """(device, inode, size, mtime_ns, ctime_ns): a write or a replacement changes it, and the ctime cannot be set back
+    (``touch``, ``cp -p`` and ``rsync -t`` set the mtime only)."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _cached_identities(folder: Path) -> Path:
+    """Where a bundle's verified identities are remembered when its folder cannot be written: the user's cache
+    (``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot``), one file per bundle folder."""
+    import os
+
+    base = os.environ.get("CHARCOT_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME")
+                                                             or Path.home() / ".cache") / "charcot")
+    key = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:24]
+    return Path(base) / "bundles" / f"{key}.json"
+
+
+def _read_identities(path: Path) -> dict[str, list[int]]:
+    try:
+        raw = json.loads(path.read_text())
+        return {str(k): [int(x) for x in v] for k, v in raw.items()} if isinstance(raw, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _write_json(path: Path, value: Any) -> None:
+    """``value`` as JSON at ``path``, atomically (a temporary file beside it, renamed); OSError when it cannot be."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(value, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, int]]:
@@ -678,6 +722,8 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             created=date.today().isoformat(), knowledge_version=kb.meta.version, padding=padding,
             region_sets={k: v for k, v in sets.items() if k in used}, resources=entries)
         (tmp / MANIFEST).write_text(json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
+        # the files as hashed above (the folder is renamed into place as a whole: the files keep their identity)
+        _write_json(tmp / IDENTITIES, {e.file: _identity(tmp / e.file) for e in entries})
     return manifest
 
 
@@ -868,6 +914,52 @@ class Bundle:
                                  f"was built: {size} bytes, the manifest says {e.size}", path=self.folder,
                                  hint="rebuild the bundle with 'charcot resources build' ('charcot resources info "
                                       "BUNDLE --verify' checks every file)")
+        self.hashed: list[str] = []  # the files this run hashed (their identity was not one remembered)
+        if check_sizes:
+            self._check_contents()
+
+    def _check_contents(self) -> None:
+        """A file replaced by another of the same size keeps the size the manifest recorded: each file's identity
+        (device, inode, size, mtime, ctime; ``IDENTITIES``, written when the bundle was built and whenever a file's
+        SHA-256 was last found to match) is compared with the file's now, and a file whose identity changed is hashed
+        in full against the manifest before use. A bundle left alone costs one ``stat`` per file."""
+        here, cached = _read_identities(self.folder / IDENTITIES), _read_identities(_cached_identities(self.folder))
+        remembered = {**cached, **here}
+        verified: dict[str, list[int]] = {}
+        for e in self.manifest.resources:
+            path = self.folder / e.file
+            identity = _identity(path)
+            if identity in (here.get(e.file), cached.get(e.file)):
+                remembered[e.file] = identity
+                continue
+            if _sha256(path) != e.sha256:
+                raise InputError(f"the bundle's {e.kind} file {e.file} has changed since the bundle was built: its "
+                                 "SHA-256 is not the one the manifest recorded (its size is the same: it was replaced "
+                                 "or edited in place)", path=self.folder,
+                                 hint="rebuild the bundle with 'charcot resources build', or put the bundle's own "
+                                      "file back")
+            verified[e.file] = identity
+            self.hashed.append(e.file)
+        if verified:
+            self._remember({**remembered, **verified})
+
+    def _remember(self, identities: dict[str, list[int]]) -> None:
+        """Keep the verified identities in the bundle folder; where it cannot be written (a read-only share), in the
+        user's cache; where neither can be, the files are hashed on every run, and a warning says so."""
+        current = {e.file for e in self.manifest.resources}
+        identities = {k: v for k, v in identities.items() if k in current}
+        for where in (self.folder / IDENTITIES, _cached_identities(self.folder)):
+            try:
+                _write_json(where, identities)
+                return
+            except OSError:
+                continue
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "the resource bundle's files were checked in full (SHA-256) because neither the bundle folder nor "
+            "charcot's cache folder can be written to remember them: every run will read them whole again "
+            "(set CHARCOT_CACHE_DIR to a writable folder)")
 
     @property
     def build(self) -> Build:
@@ -902,5 +994,14 @@ class Bundle:
         return f"{self.manifest.version} ({parts})"
 
     def verify(self) -> Iterator[tuple[BundleResource, bool]]:
+        """Each file's full SHA-256 against the manifest (the identities of the files that match are remembered)."""
+        good: dict[str, list[int]] = {}
         for e in self.manifest.resources:
-            yield e, _sha256(self.folder / e.file) == e.sha256
+            identity = _identity(self.folder / e.file)
+            ok = _sha256(self.folder / e.file) == e.sha256
+            if ok:
+                good[e.file] = identity
+            yield e, ok
+        if good:
+            self._remember({**_read_identities(_cached_identities(self.folder)),
+                            **_read_identities(self.folder / IDENTITIES), **good})
