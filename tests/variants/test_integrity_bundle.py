@@ -81,6 +81,12 @@ def test_a_bundle_whose_folder_cannot_be_written_is_remembered_in_the_cache_or_h
     files = sorted(e.file for e in Bundle(out).manifest.resources)
     assert sorted(Bundle(copy).hashed) == files
     assert Bundle(copy).hashed == []  # remembered in the user's cache
+    writable = tmp_path / "copied-writable"
+    shutil.copytree(out, writable)
+    before = (writable / "verified-identities.json").read_bytes()
+    assert sorted(Bundle(writable).hashed) == files and Bundle(writable).hashed == []
+    # a run never writes into the bundle (one of its inputs): what it verified is kept in the user's cache
+    assert (writable / "verified-identities.json").read_bytes() == before
     cache_file = tmp_path / "not-a-folder"
     cache_file.write_text("")
     monkeypatch.setenv("CHARCOT_CACHE_DIR", str(cache_file))

@@ -8,7 +8,7 @@ Layout (format 2; what each file covers is a named region set of the manifest, r
 it the resource is "not assessed", never "absent")::
 
     BUNDLE/manifest.json
-    BUNDLE/verified-identities.json          each file's identity when its SHA-256 last matched (machine-local)
+    BUNDLE/verified-identities.json          each file's identity when the bundle was built (machine-local)
     BUNDLE/reference.fa.gz (+ .fai, .gzi)   genes: panel genes +- 1 kb at their real coordinates, N elsewhere
     BUNDLE/transcripts.gff3.gz              genes: Ensembl GFF3 lines overlapping them
     BUNDLE/clinvar.vcf.gz (+ .tbi)          genes: CLNSIG, CLNREVSTAT, MC, GENEINFO (+ an annotation field)
@@ -920,17 +920,15 @@ class Bundle:
 
     def _check_contents(self) -> None:
         """A file replaced by another of the same size keeps the size the manifest recorded: each file's identity
-        (device, inode, size, mtime, ctime; ``IDENTITIES``, written when the bundle was built and whenever a file's
-        SHA-256 was last found to match) is compared with the file's now, and a file whose identity changed is hashed
+        (device, inode, size, mtime, ctime; the bundle's ``IDENTITIES``, written when it was built, and the user's cache,
+        written whenever a file's SHA-256 was last found to match) is compared with the file's now, and a file whose identity changed is hashed
         in full against the manifest before use. A bundle left alone costs one ``stat`` per file."""
         here, cached = _read_identities(self.folder / IDENTITIES), _read_identities(_cached_identities(self.folder))
-        remembered = {**cached, **here}
         verified: dict[str, list[int]] = {}
         for e in self.manifest.resources:
             path = self.folder / e.file
             identity = _identity(path)
             if identity in (here.get(e.file), cached.get(e.file)):
-                remembered[e.file] = identity
                 continue
             if _sha256(path) != e.sha256:
                 raise InputError(f"the bundle's {e.kind} file {e.file} has changed since the bundle was built: its "
@@ -941,25 +939,25 @@ class Bundle:
             verified[e.file] = identity
             self.hashed.append(e.file)
         if verified:
-            self._remember({**remembered, **verified})
+            self._remember({**cached, **verified})
 
     def _remember(self, identities: dict[str, list[int]]) -> None:
-        """Keep the verified identities in the bundle folder; where it cannot be written (a read-only share), in the
-        user's cache; where neither can be, the files are hashed on every run, and a warning says so."""
+        """Keep the identities verified by this run in the user's cache: a run never writes into the bundle, which is
+        one of its inputs (only ``resources build`` writes the bundle's own ``IDENTITIES``). Where the cache cannot be
+        written, the files are hashed on every run, and a warning says so."""
         current = {e.file for e in self.manifest.resources}
         identities = {k: v for k, v in identities.items() if k in current}
-        for where in (self.folder / IDENTITIES, _cached_identities(self.folder)):
-            try:
-                _write_json(where, identities)
-                return
-            except OSError:
-                continue
+        try:
+            _write_json(_cached_identities(self.folder), identities)
+            return
+        except OSError:
+            pass
         import logging
 
         logging.getLogger(__name__).warning(
-            "the resource bundle's files were checked in full (SHA-256) because neither the bundle folder nor "
-            "charcot's cache folder can be written to remember them: every run will read them whole again "
-            "(set CHARCOT_CACHE_DIR to a writable folder)")
+            "the resource bundle's files were checked in full (SHA-256) because charcot's cache folder cannot be "
+            "written to remember them: every run will read them whole again (set CHARCOT_CACHE_DIR to a writable "
+            "folder)")
 
     @property
     def build(self) -> Build:
@@ -1003,5 +1001,4 @@ class Bundle:
                 good[e.file] = identity
             yield e, ok
         if good:
-            self._remember({**_read_identities(_cached_identities(self.folder)),
-                            **_read_identities(self.folder / IDENTITIES), **good})
+            self._remember({**_read_identities(_cached_identities(self.folder)), **good})
