@@ -77,7 +77,8 @@ def _intervals(sf: StrFile) -> list[tuple[str, int, int, str | None]]:
         from charcot.repeats.readers import _record_interval
 
         start, end = _record_interval(sf.caller, rec.chrom, rec.pos, rec.ref, rec.info)
-        out.append((rec.chrom, start, end, rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")))
+        out.append((rec.chrom, start, end, rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")
+                    or (rec.ident if rec.ident not in (".", "") else None)))
     return out
 
 
