@@ -170,3 +170,14 @@ def test_the_policy_is_cited_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     finally:
         monkeypatch.undo()
         policy.interval_rules.cache_clear()
+
+
+def test_a_half_call_keeps_the_read_type_and_interval_of_its_sized_allele(tmp_path: Path) -> None:
+    """REPCN '2/.' (GT '1/.', a real EH record with its second allele uncalled) was read through the genotype-only path:
+    the called allele's SPANNING and REPCI 2-2 were dropped for the ALT's label. Now REPCN sizes the allele it names."""
+    path = _c9_record(tmp_path, "GT:SO:REPCN:REPCI:ADSP:ADFL:ADIR", "1/.:SPANNING/.:2/.:2-2/.:31/.:5/.:0/.", "<STR2>")
+    c9 = assess_repeats(path, sample="ADM1059A2", build="GRCh37").call("C9ORF72")
+    assert c9 is not None and len(c9.alleles) == 1
+    assert (c9.alleles[0].support.value, c9.alleles[0].ci_low, c9.alleles[0].ci_high) == ("spanning", 2, 2)
+    assert c9.category == AlleleCategory.INDETERMINATE and "not called" in (c9.indeterminate_reason or "")
+    assert not any("genotype only" in w for w in c9.warnings)

@@ -382,13 +382,17 @@ def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], c
              (("spanning", "ADSP", "AD_SP"), ("flanking", "ADFL", "AD_FL"), ("in_repeat", "ADIR", "AD_IR"),
               ("supporting", "SP", "SP"))}  # SP: ExpansionHunter v2.0's reads supporting the allele
     sizes = _split(cn)
-    if sizes and all(s not in (".", "") for s in sizes):
+    # REPCN sizes the alleles it names; an allele it leaves '.' (a half-call, '1/.' with REPCN '2/.') is not sized
+    if sizes and any(s not in (".", "") for s in sizes):
         cis = _split(ci)
         sos = _split(so)
         if len(sizes) != len(slots) and len(slots) != 1:
             raise ValueError(f"REPCN has {len(sizes)} values for genotype {fmt.get('GT')}")
         call.alleles = []
         for i, size_text in enumerate(sizes):
+            if size_text in (".", ""):
+                call.alleles.append(None)
+                continue
             size = int(size_text)
             support = {"SPANNING": SupportType.SPANNING, "FLANKING": SupportType.FLANKING,
                        "INREPEAT": SupportType.IN_REPEAT}.get(sos[i] if i < len(sos) else "", SupportType.UNKNOWN)
