@@ -56,6 +56,17 @@ def test_repeats_from_standard_input_names_standard_input() -> None:
     assert "called in standard input" in toy.stdout
 
 
+def test_interpret_with_repeats_from_standard_input_names_standard_input() -> None:
+    """`interpret VCF --str -`: the findings' repeat notes named charcot's temporary copy ('no charcot repeat locus was
+    called in charcot-stdin-....vcf'), only the path field was put back to '-'."""
+    vcf = DATA / "variants" / "na12878_hg38_panel.vcf.gz"
+    done = _charcot_stdin(["interpret", str(vcf), "--str", "-", "--str-sample", "variants", "--format", "json"],
+                          REPEATS / "eh_v3.0.0_example_repeats.vcf")
+    assert done.returncode in (0, 3), done.stderr
+    assert "charcot-stdin" not in done.stdout + done.stderr and "/tmp/" not in done.stdout + done.stderr
+    assert "standard input" in done.stdout
+
+
 # --- 1. ExpansionHunter v2/v3 output ------------------------------------------------------------------------------
 
 
