@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from charcot.clinical.io import case_from_phenopacket
+from charcot.clinical.io import _phenopacket_treatments
 from charcot.exports.fhir import fhir_bundle
 from charcot.report.build import CaseInputs, build_report, patient_risk_line
 from charcot.report.demo import demo_dir, demo_inputs
@@ -182,13 +182,17 @@ def test_treatments_are_phenopacket_medical_actions_read_back_alike(treated: Rep
     assert actions[1]["doseIntervals"] == [{"interval": {"start": "2025-12-01T00:00:00Z",
                                                          "end": "2026-02-01T00:00:00Z"}}]
     assert "doseIntervals" not in actions[2]  # no date recorded: none exported
-    # charcot reads its own export back as the same treatments (the phenopacket's treatments are its input format)
-    path = tmp_path / "phenopacket.json"
-    path.write_text(json.dumps(packet))
-    case = case_from_phenopacket(packet, path)
-    assert [(t.therapy, t.started, t.stopped) for t in case.treatments] == [
+    # charcot's phenopacket reader (its clinical-record input) reads the export's treatments back alike
+    read = [item for item, _ in _phenopacket_treatments(packet, tmp_path / "phenopacket.json")]
+    assert [(t["therapy"], t.get("started"), t.get("stopped")) for t in read] == [
         ("Tofersen (Qalsody)", recorded[0].started, None), ("Riluzole (Rilutek)", recorded[1].started,
                                                             recorded[1].stopped), ("Vitamin E 800 IU", None, None)]
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record
+    from charcot.therapy.matching import resolve_treatment
+
+    known = get_knowledge().typed("therapies", Record)
+    assert [[f.id for f in resolve_treatment(t["therapy"], known)] for t in read] == [t.therapies for t in recorded]
 
 
 def test_treatments_are_fhir_medication_statements(treated: Report) -> None:
@@ -268,3 +272,34 @@ def test_metadata_hpo_release_is_the_one_its_ftd_term_was_read_from(demo: Report
     assert [f.type.id for f in packet.phenotypic_features] == ["HP:0002145"]
     hp = next(r for r in packet.meta_data.resources if r.namespace_prefix == "HP")
     assert hp.version == ontology_version()
+
+
+# ---------------------------------------------------------------- page 1's identity banner and ClinVar alert
+
+
+def test_a_failed_identity_check_is_said_in_the_phenopacket_as_in_fhir(demo: Report) -> None:
+    """The demo's repeat file gives another sex than the record (page 1's red banner: the report cannot be final).
+    FHIR's conclusion said it; the phenopacket carried the findings without a word of it."""
+    assert demo.identity.status == "mismatch"
+    summary = _packet(demo)["interpretations"][0]["summary"]
+    conclusion = fhir_bundle(demo)["entry"][1]["resource"]["conclusion"]
+    assert summary.startswith("Sample identity check failed (these results may not be this patient's")
+    failed = summary.split(". ", 1)[0]
+    assert failed in conclusion
+    assert all(c.detail in summary for c in demo.identity.checks if c.status == "mismatch")
+
+
+def test_a_clinvar_discordance_on_page_1_is_in_both_exports(demo: Report) -> None:
+    """Page 1's ClinVar alert (charcot's class disagrees with a ClinVar assertion of two stars or more)."""
+    told = demo.model_copy(deep=True)
+    sod1 = next(f for t in told.genetics.tiers for f in t.findings if f.gene == "SOD1")
+    from charcot.report.build import _summary
+
+    sod1.clinvar_discordance = "ClinVar (2 stars) says Benign; charcot's class is Pathogenic: review"
+    told.summary = _summary(told.genetics, told.repeats, told.family, told.clinical, told.therapies, told.items,
+                            told.identity)
+    line = next(s.text for s in told.summary if s.topic == "ClinVar")
+    assert line in _packet(told)["interpretations"][0]["summary"]
+    implications = [r for r in _resources(told, "Observation") if r["meta"]["profile"][0].endswith(
+        "/diagnostic-implication")]
+    assert any(n["text"] == f"ClinVar: {sod1.clinvar_discordance}" for r in implications for n in r.get("note", []))
