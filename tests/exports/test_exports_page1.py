@@ -261,7 +261,7 @@ def test_metadata_names_each_ontology_used_with_its_version(demo: Report, presym
 
 def test_metadata_hpo_release_is_the_one_its_ftd_term_was_read_from(demo: Report) -> None:
     """ALS-FTD exported as HP:0002145 without any HPO term given: its release is the ontology's charcot reads."""
-    from charcot.acmg.phenotype import ontology_version
+    from charcot.acmg.phenotype import _term, ontology_version
     from charcot.report.model import COGNITION_MEASURE, FTD_YES, Measure
 
     ftd = demo.model_copy(deep=True)
@@ -272,6 +272,7 @@ def test_metadata_hpo_release_is_the_one_its_ftd_term_was_read_from(demo: Report
     assert [f.type.id for f in packet.phenotypic_features] == ["HP:0002145"]
     hp = next(r for r in packet.meta_data.resources if r.namespace_prefix == "HP")
     assert hp.version == ontology_version()
+    assert str(_term("HP:0002145").name) == packet.phenotypic_features[0].type.label  # the term is in that release
 
 
 # ---------------------------------------------------------------- page 1's identity banner and ClinVar alert

@@ -384,13 +384,16 @@ _ONTOLOGIES: dict[str, tuple[str, str, str, str]] = {
     "OMIM": ("omim", "Online Mendelian Inheritance in Man", "https://omim.org", "https://omim.org/entry/"),
     "ORPHA": ("orpha", "Orphanet Rare Disease Ontology", "http://www.orpha.net/ORDO", "http://www.orpha.net/ORDO/Orphanet_"),
 }
-# charcot's own fixed terms: where each id was taken from (no release of the ontology is read at run time)
+# charcot's own fixed terms: the release each was checked in (GENO:0000134/5/6 hemizygous/heterozygous/homozygous in
+# monarch-initiative/GENO-ontology geno.obo, data-version releases/2023-10-08, commit 1153f584; SO:0000705
+# tandem_repeat in The-Sequence-Ontology/SO-Ontologies Ontology_Files/so.obo, data-version 2024-11-18, commit
+# 01c33c6d); MONDO and NCIT, whose releases charcot has not read, say where the id was taken from instead
 _FIXED_TERMS = {
-    "MONDO": "not read at run time: MONDO:0004976 as the ClinGen gene-disease validity summary of 2025-07-01 names it "
+    "GENO": "2023-10-08",
+    "SO": "2024-11-18",
+    "MONDO": "no MONDO release read: MONDO:0004976 as the ClinGen gene-disease validity summary of 2025-07-01 names it "
              "(charcot's knowledge base genes)",
-    "GENO": "not read at run time: allelic-state ids fixed in charcot",
-    "SO": "not read at run time: SO:0000705 (tandem_repeat) fixed in charcot",
-    "NCIT": "not read at run time: NCIT:C17998 (Unknown) fixed in charcot",
+    "NCIT": "no NCIt release read: NCIT:C17998 (Unknown) fixed in charcot",
     "UCUM": "2.1",
 }
 
