@@ -351,7 +351,7 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         # reason and no diagnostic implication, never left out (which would read as no variant) nor given a class
         vref = _uuid(rid, "variant", f.key)
         obs = _variant_observation(f, report, patient_ref, status)
-        obs["note"] = [{"text": unclassified_words(f)}]
+        obs["note"] = [{"text": unclassified_words(f)}, *obs.get("note", [])]
         entries.append({"fullUrl": vref, "resource": obs})
         results.append({"reference": vref})
     for call in report.repeats.calls:
