@@ -41,6 +41,7 @@ from charcot.report.model import (
     ItemState,
     Measure,
     Plot,
+    RecordedTreatment,
     RecordFinding,
     Reference,
     RelativeRisk,
@@ -1167,7 +1168,8 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
         dead = (f"the patient {deceased_words(own.death_age)} (pedigree ages file): therapies and trials are not "
                 "matched for a deceased patient")
     if dead:
-        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."])
+        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."],
+                              record_treatments=_record_treatments(ctx, ctx.inputs.as_of or _assessment_date(ctx)))
     facts = patient_facts(ctx, genetics, repeats, model)
     result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of or _assessment_date(ctx))
     ctx.analyses["therapy"] = _jsonable(result)
@@ -1219,7 +1221,33 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     on_record, _, _, _ = treatments_on(facts.clinical.treatments, known, result.as_of)
     receiving = [t.name for t in known if t.id in on_record]
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
-                          not_shown=hidden, receiving=receiving, notes=[n for n in notes if n])
+                          not_shown=hidden, receiving=receiving, record_treatments=_record_treatments(ctx, result.as_of),
+                          notes=[n for n in notes if n])
+
+
+def _record_treatments(ctx: _Ctx, as_of: date | None) -> list[RecordedTreatment]:
+    """Each treatment the clinical record states, as written, with the knowledge base's therapies it names, its
+    recorded dates and its state on the matching date (the rule of ``therapy.matching.treatments_on``; without a
+    matching date, the record's own stop date decides). The exports carry these."""
+    if ctx.clinical_case is None or not ctx.clinical_case.treatments:
+        return []
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as TherapyRecord
+    from charcot.therapy.matching import resolve_treatment
+
+    known = get_knowledge().typed("therapies", TherapyRecord)
+    out = []
+    for t in ctx.clinical_case.treatments:
+        found = resolve_treatment(t.therapy, known)
+        if as_of is not None and t.started is not None and t.started > as_of:
+            state = "not_started"
+        elif t.stopped is not None and (as_of is None or t.stopped <= as_of):
+            state = "stopped"
+        else:
+            state = "receiving"
+        out.append(RecordedTreatment(written=t.therapy, therapies=[f.id for f in found], names=[f.name for f in found],
+                                     started=t.started, stopped=t.stopped, state=state))
+    return out
 
 
 def _own_observation(ctx: _Ctx) -> Any:
