@@ -159,13 +159,16 @@ def detect_caller(meta: dict[str, str], info_ids: set[str], format_ids: set[str]
                      hint="charcot repeats reads STR VCFs; a small-variant VCF holds no repeat sizes")
 
 
+_CUT_LINE_HINT = "the file may be cut short or edited: give the caller's VCF as it wrote it"
+
+
 def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrFile:
     """Read a repeat-caller file; keep full records only for lines near ``wanted`` intervals."""
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", path=path)
+        raise InputError("file not found", path=path, hint="check the path (and the current folder for a relative path)")
     if path.is_dir():
-        raise InputError("expected a file, got a directory", path=path)
+        raise InputError("expected a file, got a directory", path=path, hint="give the repeat caller's output file inside it")
     with open(path, "rb") as probe:
         head = probe.read(2)
     if head[:1] == b"{" or path.suffix.lower() == ".json":
@@ -216,28 +219,31 @@ def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrF
                     columns = line.split("\t")
                     if len(columns) < 8:
                         raise InputError("header line #CHROM has fewer than 8 tab-separated columns", path=path,
-                                         line=line_no)
+                                         line=line_no, hint="the columns must be separated by tabs, not spaces; give "
+                                                            "the caller's VCF as it wrote it")
                     samples = columns[9:]
                     n_cols = len(columns)
                     caller = detect_caller(meta, info_ids, format_ids, path)
                     continue
-                raise InputError("expected a header line (## or #CHROM) before the data", path=path, line=line_no)
+                raise InputError("expected a header line (## or #CHROM) before the data", path=path, line=line_no,
+                                 hint="give the caller's VCF with its header (ExpansionHunter, TRGT)")
             if not line:
                 continue
             parts = line.split("\t", 2)
             if len(parts) < 3:
                 raise InputError("truncated or malformed data line (fewer than 8 tab-separated columns)",
-                                 path=path, line=line_no)
+                                 path=path, line=line_no, hint=_CUT_LINE_HINT)
             try:
                 pos = int(parts[1])
             except ValueError:
-                raise InputError(f"POS is not an integer: {parts[1][:30]!r}", path=path, line=line_no) from None
+                raise InputError(f"POS is not an integer: {parts[1][:30]!r}", path=path, line=line_no,
+                                 hint="the second column is the position, a whole number; the line is damaged") from None
             chrom = normalise_contig(parts[0])
             near = any(lo <= pos <= hi for lo, hi in by_chrom.get(chrom, ()))
             if not near:
                 if parts[2].count("\t") < 5:
                     raise InputError("truncated or malformed data line (fewer than 8 tab-separated columns)",
-                                     path=path, line=line_no)
+                                     path=path, line=line_no, hint=_CUT_LINE_HINT)
                 continue
             cols = line.split("\t")
             if len(cols) != n_cols:
@@ -585,7 +591,8 @@ def read_eh_json(path: Path) -> StrFile:
             region = str(variant.get("ReferenceRegion", ""))
             match = re.fullmatch(r"([^:]+):(\d+)-(\d+)", region)
             if not match:
-                raise InputError(f"locus {locus_id}: ReferenceRegion {region!r} is not chrom:start-end", path=path)
+                raise InputError(f"locus {locus_id}: ReferenceRegion {region!r} is not chrom:start-end", path=path,
+                                 hint="give the ExpansionHunter JSON as it wrote it (ReferenceRegion like chr9:27573527-27573544)")
             gt = str(variant.get("Genotype") or ".")
             # one slot per allele, an uncalled one ('2/.') kept as None so the locus knows a copy was not sized
             sizes = [s for s in gt.split("/") if s]

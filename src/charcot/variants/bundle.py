@@ -226,10 +226,14 @@ def _bcftools() -> str:
     return exe
 
 
+_VCF_SOURCE_HINT = "give the resource's bgzipped VCF (.vcf.gz) as downloaded, with its index"
+
+
 def _run(args: list[str], what: str, path: Path) -> None:
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise InputError(f"{what} failed: {proc.stderr.strip()[:300]}", path=path)
+        raise InputError(f"{what} failed: {proc.stderr.strip()[:300]}", path=path,
+                         hint="check that the file is a complete, indexed source of the bundle's build")
 
 
 def _vcf_header_text(path: Path) -> str:
@@ -239,7 +243,7 @@ def _vcf_header_text(path: Path) -> str:
         with pysam.VariantFile(str(path)) as vf:
             return str(vf.header)
     except (OSError, ValueError) as exc:
-        raise InputError(f"not a readable VCF ({exc})", path=path) from None
+        raise InputError(f"not a readable VCF ({exc})", path=path, hint=_VCF_SOURCE_HINT) from None
 
 
 def _check_gnomad(path: Path) -> None:
@@ -252,7 +256,7 @@ def _check_gnomad(path: Path) -> None:
         with pysam.VariantFile(str(path)) as vf:
             infos, n_samples = list(vf.header.info), len(vf.header.samples)
     except (OSError, ValueError) as exc:
-        raise InputError(f"not a readable VCF ({exc})", path=path) from None
+        raise InputError(f"not a readable VCF ({exc})", path=path, hint=_VCF_SOURCE_HINT) from None
     why = not_gnomad(infos, n_samples)
     if why is not None:
         raise InputError(f"the file given as gnomAD is not a gnomAD sites VCF: {why}", path=path, hint=GNOMAD_HINT)
@@ -299,7 +303,8 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
             errors.seek(0)
             view_err = errors.read().decode(errors="replace")
         if code != 0 or annotate.returncode != 0:
-            raise InputError(f"subsetting failed: {(view_err or annotate.stderr).strip()[:300]}", path=src)
+            raise InputError(f"subsetting failed: {(view_err or annotate.stderr).strip()[:300]}", path=src,
+                             hint="check that the file is complete and indexed (bcftools view FILE > /dev/null)")
     else:
         _run([_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest), str(src)], "subsetting", src)
     bed.unlink()
@@ -781,7 +786,7 @@ def _check_vcf_build(src: Path, role: str, build: Build) -> None:
             infos = list(header.info)
             raw = str(header)
     except (OSError, ValueError) as exc:
-        raise InputError(f"the {role} file is not a readable VCF ({exc})", path=src) from None
+        raise InputError(f"the {role} file is not a readable VCF ({exc})", path=src, hint=_VCF_SOURCE_HINT) from None
     found, how = resource_build(raw, lengths, infos)
     if found is not None and found != build:
         raise InputError(f"the {role} file is {found.value} ({how}) but the bundle is {build.value}", path=src,

@@ -653,9 +653,9 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
     quiet_htslib()
 
     if not path.exists():
-        raise InputError("file not found", path=path)
+        raise InputError("file not found", path=path, hint="check the path (and the current folder for a relative path)")
     if path.is_dir():
-        raise InputError("is a directory, not a VCF file", path=path)
+        raise InputError("is a directory, not a VCF file", path=path, hint="give the VCF file inside it")
     if path.stat().st_size == 0:
         raise InputError("the file is empty", path=path, hint="expected a VCF or BCF file with a header")
     if feeder is None and not intact_checked_later:
@@ -698,7 +698,8 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
                              hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
                                   "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
-        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
+        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1,
+                         hint="give the variant caller's VCF; its first line is ##fileformat=VCFv4.2 (or 4.1-4.4)")
     return vcf
 
 
@@ -1314,7 +1315,8 @@ def _read_calls(
                    index_once=select is None and prefetch is None and _has_index(path))
     infos, numbers, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
-        raise InputError("the header has no '#CHROM' line", path=path)
+        raise InputError("the header has no '#CHROM' line", path=path,
+                         hint="the column line '#CHROM POS ID REF ALT ...' ends the header; the file is cut or edited")
     schema = schema_from_header(infos, str(path), numbers)
     resolved = resolve_build(build, lengths, path, header_contigs)
     for annotator, (annotated_on, said) in annotation_builds(raw_header).items():
