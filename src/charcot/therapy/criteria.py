@@ -157,8 +157,25 @@ def _affected(facts: PatientFacts) -> bool | None:
     return None
 
 
+#: A pedigree's 'affected' without a clinical record: what is missing for a criterion on clinically manifest ALS.
+PEDIGREE_ONLY = "affected according to the pedigree, but no ALS diagnosis is on record"
+DIAGNOSIS_MISSING = "ALS diagnosis (the clinical record with the diagnosis date)"
+#: What a symptomatic clinical record without a diagnosis by the matching date misses.
+RECORD_DIAGNOSIS_MISSING = "ALS diagnosis (date)"
+
+
+def _pedigree_only(facts: PatientFacts) -> bool:
+    """The patient's only status is the pedigree's 'affected': not a clinical diagnosis (it may record FTD, another
+    motor neuron disease or a reported status), so neither 'clinically manifest ALS' nor 'presymptomatic'."""
+    return _affected(facts) is None and facts.clinical.pedigree_affected is True
+
+
 def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     affected = _affected(facts)
+    if _pedigree_only(facts):
+        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY} (a pedigree's affection status is not a "
+                                                   "clinical diagnosis: it may record FTD, another motor neuron "
+                                                   "disease or a reported status)", missing=DIAGNOSIS_MISSING)
     if affected is None:
         return _result(c, CriterionStatus.UNKNOWN, "whether the person has clinically manifest ALS was not given",
                        missing="affected status (clinically manifest ALS or not)")
@@ -167,7 +184,7 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     if not c.diagnostic_categories:
         if facts.clinical.als_diagnosed is False:  # symptomatic, in the diagnostic work-up: not yet ALS for a label
             return _result(c, CriterionStatus.UNKNOWN, "symptomatic, but no ALS diagnosis is recorded by the matching "
-                                                       "date", missing="ALS diagnosis (date)")
+                                                       "date", missing=RECORD_DIAGNOSIS_MISSING)
         return _result(c, CriterionStatus.MET, "clinically manifest ALS")
     from charcot.clinical.criteria import CATEGORY_TITLES  # the words the clinical assessment prints
 
@@ -184,6 +201,9 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
 
 def _presymptomatic(c: Criterion, facts: PatientFacts) -> CriterionResult:
     affected = _affected(facts)
+    if _pedigree_only(facts):
+        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY}: whether the person has symptoms of ALS is not "
+                                                   "on record", missing="clinical status (the clinical record: symptom onset, ALS diagnosis)")
     if affected is None:
         return _result(c, CriterionStatus.UNKNOWN, "whether the person is symptomatic was not given",
                        missing="affected status (clinically manifest ALS or not)")

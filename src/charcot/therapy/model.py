@@ -93,6 +93,11 @@ class Clinical(UserRecord):
     als_diagnosed: bool | None = Field(
         default=None, description="ALS diagnosed by the matching date (a clinical record's diagnosis date): false for "
                                   "a symptomatic person still in the diagnostic work-up; None when not said")
+    pedigree_affected: bool | None = Field(
+        default=None, description="the pedigree's affection status of the patient (PED column 6 or the ages file), "
+                                  "when no clinical record describes the patient: 'affected' there is not a clinical "
+                                  "diagnosis (it may record FTD, another motor neuron disease or a reported status), "
+                                  "so it never makes the patient 'affected' here")
     presymptomatic_carrier: bool | None = None
     age: float | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     sex: str | None = Field(default=None, pattern=r"^(female|male|other)$")
