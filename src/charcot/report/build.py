@@ -1320,10 +1320,15 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
 
         assessed = {g.upper() for g in genetics.genes_assessed}
         gene_findings += [f for f in record_findings(record) if f.gene.upper() not in assessed]
+    tested = genetics.status != AssessmentStatus.NOT_ASSESSED
     genotype = model.Genotype(
         findings=gene_findings, repeats=repeat_status,
-        genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
-        genes_tested=list(genetics.genes_assessed) or None,
+        genetic_testing_done=tested or None,
+        # the genes the VCF was assessed for, never 'every gene' (None) for want of a list
+        genes_tested=list(genetics.genes_assessed) if tested else None,
+        # a gene assessed in part (no-call records, a part outside the records' span, calls left out): a variant may
+        # lie where it was not assessed, so its criteria are not 'no variant found'
+        genes_partly_tested=dict(genetics.genes_partly_covered),
         # a coding or splice-region call left out (FILTER, GQ/DP) is not classified either: its gene's criteria wait
         unclassified_genes=sorted({f.gene for f in genetics.not_classified if f.gene}
                                   | {ex.gene for ex in genetics.excluded_calls if ex.coding_or_splice}))

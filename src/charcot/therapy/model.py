@@ -85,6 +85,10 @@ class Genotype(UserRecord):
     unclassified_genes: list[str] = Field(
         default_factory=list, description="genes with a coding or splice-region variant whose consequence is unknown "
                                           "(not classified): a criterion on such a gene cannot be decided")
+    genes_partly_tested: dict[str, str] = Field(
+        default_factory=dict, description="gene -> what part of it the test did not assess (no-call positions, a "
+                                          "part outside the records' span, calls left out): 'no variant found' there "
+                                          "is not known, so a criterion on the gene cannot be decided without one")
 
 
 class Clinical(UserRecord):
