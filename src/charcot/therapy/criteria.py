@@ -199,9 +199,9 @@ def _pedigree_only(facts: PatientFacts) -> bool:
 def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     affected = _affected(facts)
     if _pedigree_only(facts):
-        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY} (a pedigree's affection status is not a "
+        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY}; a pedigree's affection status is not a "
                                                    "clinical diagnosis: it may record FTD, another motor neuron "
-                                                   "disease or a reported status)", missing=DIAGNOSIS_MISSING)
+                                                   "disease or a reported status", missing=DIAGNOSIS_MISSING)
     if affected is None:
         return _result(c, CriterionStatus.UNKNOWN, "whether the person has clinically manifest ALS was not given",
                        missing="affected status (clinically manifest ALS or not)")
