@@ -1221,6 +1221,18 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
         notes.insert(0, "The patient's country or jurisdiction was not given (--jurisdiction, --country, the configuration "
                         "or the clinical record's 'country'): "
                         "approvals are shown for every region on record.")
+    differs: str | None = None
+    if result.region is not None and facts.clinical.region and facts.clinical.country:
+        # a jurisdiction given (--jurisdiction or the configuration's default) beside a country of another one: the
+        # given one is used (where the clinic prescribes), said with the other, never silently
+        from charcot.therapy.jurisdictions import for_country
+
+        home = for_country(facts.clinical.country)
+        if home is not None and home.id != result.region:
+            differs = (f"Approvals are matched for {result.region}, the jurisdiction given (--jurisdiction or the "
+                       f"configuration's default), but the patient's country {facts.clinical.country} is in "
+                       f"{home.id}: where the patient is treated there, run the report with --jurisdiction {home.id}.")
+            notes.insert(0, differs)
     # the therapies the record says the patient receives on the matching date, read from the record itself (not from
     # the verdicts): the consistency check refuses a report offering one of them
     from charcot.knowledge import get_knowledge
@@ -1232,7 +1244,7 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     receiving = [t.name for t in known if t.id in on_record]
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
                           not_shown=hidden, receiving=receiving, record_treatments=_record_treatments(ctx, result.as_of),
-                          notes=[n for n in notes if n])
+                          jurisdiction_differs=differs, notes=[n for n in notes if n])
 
 
 def _record_treatments(ctx: _Ctx, as_of: date | None) -> list[RecordedTreatment]:
@@ -1832,6 +1844,8 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
         reason = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died
         out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed"
                                + (f" ({reason[0].lower() + reason[1:]})." if reason else ".")))
+    if therapies.jurisdiction_differs:
+        out.append(SummaryItem(topic="Therapy", level="caution", text=therapies.jurisdiction_differs))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:

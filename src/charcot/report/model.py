@@ -422,6 +422,8 @@ class TherapySection(_Model):
     receiving: list[str] = Field(default_factory=list)
     # every treatment the clinical record states, as recorded (1.11.0); the exports carry these
     record_treatments: list[RecordedTreatment] = Field(default_factory=list)
+    # the jurisdiction matched is not the one of the patient's country (1.11.0): the sentence page 1 and the section say
+    jurisdiction_differs: str | None = None
     notes: list[str] = Field(default_factory=list)
 
 
