@@ -1221,18 +1221,9 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
         notes.insert(0, "The patient's country or jurisdiction was not given (--jurisdiction, --country, the configuration "
                         "or the clinical record's 'country'): "
                         "approvals are shown for every region on record.")
-    differs: str | None = None
-    if result.region is not None and facts.clinical.region and facts.clinical.country:
-        # a jurisdiction given (--jurisdiction or the configuration's default) beside a country of another one: the
-        # given one is used (where the clinic prescribes), said with the other, never silently
-        from charcot.therapy.jurisdictions import for_country
-
-        home = for_country(facts.clinical.country)
-        if home is not None and home.id != result.region:
-            differs = (f"Approvals are matched for {result.region}, the jurisdiction given (--jurisdiction or the "
-                       f"configuration's default), but the patient's country {facts.clinical.country} is in "
-                       f"{home.id}: where the patient is treated there, run the report with --jurisdiction {home.id}.")
-            notes.insert(0, differs)
+    differs = result.jurisdiction_differs  # the engine's sentence: said first in the section and on page 1
+    if differs:
+        notes.insert(0, differs)
     # the therapies the record says the patient receives on the matching date, read from the record itself (not from
     # the verdicts): the consistency check refuses a report offering one of them
     from charcot.knowledge import get_knowledge

@@ -523,6 +523,14 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     # jurisdiction of the patient's country
     codes = [checked_code(given, what="region", kb=kb) for given in (region, facts.clinical.region) if given is not None]
     jurisdiction = jurisdictions(kb)[codes[0]] if codes else for_country(facts.clinical.country, kb)
+    home = for_country(facts.clinical.country, kb) if codes else None
+    differs = None
+    if jurisdiction is not None and home is not None and home.id != jurisdiction.id:
+        # the given jurisdiction is used (where the clinic prescribes), never silently over the patient's country
+        differs = (f"Approvals are matched for {jurisdiction.id}, the jurisdiction given (--jurisdiction, the "
+                   f"configuration's default or the facts' region), but the patient's country "
+                   f"{facts.clinical.country.strip().upper() if facts.clinical.country else ''} is in {home.id}: where "
+                   f"the patient is treated there, match with --jurisdiction {home.id}.")
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
@@ -558,4 +566,4 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
                           country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
                           trials=trials, not_assessed=missing, gene_notes=gene_notes, treatment_notes=treatment_notes,
-                          statement=CLINICAL_JUDGEMENT_STATEMENT)
+                          jurisdiction_differs=differs, statement=CLINICAL_JUDGEMENT_STATEMENT)

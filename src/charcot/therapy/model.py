@@ -291,6 +291,9 @@ class TherapyMatches(BaseModel):
     treatment_notes: list[str] = Field(
         default_factory=list, description="the record's treatments as read: a name not in the knowledge base is kept "
                                           "as written and said here")
+    jurisdiction_differs: str | None = Field(
+        default=None, description="a jurisdiction given (option, configuration or facts) other than the one of the "
+                                  "patient's country: which was used, and how to match for the other")
     statement: str
 
     def get(self, ident: str) -> TherapyMatch:
