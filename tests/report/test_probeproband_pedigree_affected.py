@@ -157,3 +157,20 @@ def test_page_1_says_what_an_undiagnosed_record_waits_for(run_cli: Any, tmp_path
     page1 = _page1_therapy(report)
     assert note[0].lower() + note[1:].rstrip(".") in page1 and "add the diagnosis date" in page1, page1
     assert contradictions(report) == []
+
+
+def test_a_phenopacket_stating_als_beside_an_unaffected_pedigree_is_an_identity_mismatch(run_cli: Any,
+                                                                                        tmp_path: Path) -> None:
+    """proband's finding: a PED marking the proband unaffected beside a phenopacket stating ALS kept the presymptomatic
+    path with no word of the disagreement (a clinical record's onset was already checked against the pedigree)."""
+    ped = tmp_path / "trio_unaffected.ped"
+    ped.write_text(TRIO_PED.read_text().replace("HG002\tHG003\tHG004\t1\t2", "HG002\tHG003\tHG004\t1\t1"))
+    packet = _phenopacket_with_als(tmp_path)
+    report = _report(run_cli, tmp_path / "out", "--vcf", TRIO_VCF, "--ped", ped, "--proband", "HG002",
+                     "--phenopacket", packet)
+    check = next(c for c in report.identity.checks if c.check == "affection status: phenopacket vs pedigree")
+    assert check.status == "mismatch" and "unaffected" in check.detail
+    agreeing = _report(run_cli, tmp_path / "out2", "--vcf", TRIO_VCF, "--ped", TRIO_PED, "--proband", "HG002",
+                       "--phenopacket", packet)
+    assert next(c for c in agreeing.identity.checks
+                if c.check == "affection status: phenopacket vs pedigree").status == "pass"

@@ -2063,6 +2063,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             phenopacket_subject=phenopacket.subject if phenopacket is not None and inputs.clinical is not None else None,
             record_onset=ctx.clinical_case.onset.date if ctx.clinical_case is not None else None,
             ped_affected=ctx.ped_affected if inputs.ped is not None else None,
+            phenopacket_als=phenopacket is not None and phenopacket_als(ctx),
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
             record_kind="clinical record" if ctx.clinical_case is not None else None)
         genetics = _genetics(ctx)
