@@ -20,10 +20,9 @@ import json
 import re
 import struct
 import zlib
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from charcot.errors import InputError
 from charcot.outputs import is_stream
@@ -31,11 +30,8 @@ from charcot.outputs import is_stream
 MAX_DEPTH = 64
 HPO_ID = re.compile(r"HP:\d{7}")
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[misc]
-    path: str | None = None
+if TYPE_CHECKING:
+    import yaml
 
 
 #: Keys whose value is read as written even when YAML 1.1 would make it a yes/no: a country or jurisdiction code.
@@ -44,6 +40,8 @@ _CODE_KEYS = frozenset({"country", "region"})
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    import yaml
+
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
     result: dict[Any, Any] = {}
@@ -53,7 +51,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
             hash(key)
         except TypeError:
             raise InputError("a mapping key must be a plain value", path=loader.path,
-                             line=key_node.start_mark.line + 1) from None
+                             line=key_node.start_mark.line + 1,
+                             hint="write the key as a plain word or number, e.g. weight_kg:") from None
         line = key_node.start_mark.line + 1
         if key in seen:
             raise InputError(f"the key {key!r} appears twice in the same mapping (lines {seen[key]} and {line})",
@@ -68,6 +67,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
 
 
 def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    import yaml
+
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
@@ -75,8 +76,20 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
                          line=node.start_mark.line + 1, hint="write dates as YYYY-MM-DD, e.g. 2024-03-15") from None
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+@cache
+def _loaders() -> tuple[Any, Any]:
+    """(the base loader, the strict loader class), made on first use: PyYAML is imported only by what reads YAML (the
+    BGZF and JSON helpers below are on the interpret path, which reads none; issue 20)."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _StrictLoader(base):  # type: ignore[misc]
+        path: str | None = None
+
+    _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    return base, _StrictLoader
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
@@ -92,8 +105,10 @@ def _yaml_error(exc: yaml.YAMLError, path: str | None) -> InputError:
 
 def _check_yaml_depth(text: str, path: str | None) -> None:
     """Walk the event stream (no recursion) and refuse nesting deeper than MAX_DEPTH."""
+    import yaml
+
     depth = 0
-    loader = _BaseLoader(text)
+    loader = _loaders()[0](text)
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -117,16 +132,19 @@ def _check_yaml_depth(text: str, path: str | None) -> None:
 
 def loads_yaml(text: str, path: str | Path | None = None) -> Any:
     """Parse YAML text strictly (see the module docstring)."""
+    import yaml
+
     where = str(path) if path is not None else None
     _check_yaml_depth(text, where)
-    loader = _StrictLoader(text)
+    loader = _loaders()[1](text)
     loader.path = where
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, where) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
+                         hint="a clinical record is a few levels deep; this file is damaged or hostile") from None
     finally:
         loader.dispose()
 
@@ -180,7 +198,8 @@ def loads_json(text: str, path: str | Path | None = None) -> Any:
         raise InputError(f"not valid JSON: {exc.msg}", path=where, line=exc.lineno,
                          hint="check the brackets, commas and quotes around that line") from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where) from None
+        raise InputError(f"the document is nested more than {MAX_DEPTH} levels deep", path=where,
+                         hint="a clinical record is a few levels deep; this file is damaged or hostile") from None
 
 
 _STREAMS: dict[str, bytes] = {}  # standard input and pipes, read once: a command may read such an input twice (sniff,

@@ -87,3 +87,11 @@ def test_version_follows_charcot_knowledge() -> None:
     done = subprocess.run([sys.executable, "-c", "from charcot.cli import run; run()", "--version"],
                           capture_output=True, text=True, env=env, check=True)
     assert "knowledge base 2026.11.0, snapshot 2026-11-21, from CHARCOT_KNOWLEDGE" in done.stdout
+
+
+def test_python_dash_m_charcot_is_the_command() -> None:
+    # 'python -m charcot' failed ("No module named charcot.__main__"), though the docs for helpers used it
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    via_m = subprocess.run([sys.executable, "-m", "charcot", "--version"], capture_output=True, text=True, env=env)
+    via_cli = subprocess.run([sys.executable, "-m", "charcot.cli", "--version"], capture_output=True, text=True, env=env)
+    assert via_m.returncode == 0 and via_m.stdout == via_cli.stdout and via_m.stdout.startswith("charcot ")

@@ -451,12 +451,14 @@ def test_every_range_edge_of_every_set_is_tested() -> None:
             assert (locus.id, tset.id) in covered, (locus.id, tset.id)
 
 
-def test_ci_crossing_a_threshold_lowers_confidence(tmp_path: Path) -> None:
-    # an intermediate estimate whose interval reaches pathogenic keeps its category, with moderate confidence
+def test_ci_crossing_a_threshold_is_not_a_category(tmp_path: Path) -> None:
+    # an intermediate estimate whose interval reaches pathogenic: no category stands (the interval policy,
+    # src/charcot/repeats/interval_policy.yaml; before the repeats session it kept 'intermediate', moderate)
     path = _eh5_with_c9(tmp_path, "1/2:SPANNING/SPANNING:2/28:2-2/26-33:19/5:3/6:0/0:28.17", "<STR2>,<STR28>")
     c9 = assess_repeats(path).call("C9ORF72")
-    assert c9 is not None and c9.alleles[1].ci_crosses_threshold and c9.confidence == "moderate"
-    assert c9.category == AlleleCategory.INTERMEDIATE
+    assert c9 is not None and c9.alleles[1].ci_crosses_threshold and c9.confidence == "low"
+    assert c9.category == AlleleCategory.INDETERMINATE and c9.recommendation
+    assert "intermediate or pathogenic" in c9.alleles[1].summary
 
 
 @pytest.mark.parametrize("ci", ["20-26", "15-45"])

@@ -120,6 +120,24 @@ def test_the_clinical_record_country_sets_the_jurisdiction(tmp_path) -> None:  #
     assert any(s.text.startswith("Can receive now in EU") for s in report.summary if s.topic == "Therapy")
 
 
+def test_a_given_jurisdiction_beside_a_country_of_another_is_said(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # proband review: a jurisdiction given (--jurisdiction, or the configuration's default) beside a clinical record
+    # whose country is in another jurisdiction was used silently
+    from charcot.report.build import CaseInputs, build_report
+    from charcot.report.demo import demo_dir
+
+    case = tmp_path / "case.yaml"
+    case.write_text((demo_dir() / "demo_case.yaml").read_text() + "country: US\n")
+    report = build_report(CaseInputs(clinical=case, region="EU"))
+    assert report.therapies.region == "EU"
+    said = [n for n in report.therapies.notes if "country US is in US" in n]
+    assert said and "--jurisdiction US" in said[0] and report.therapies.jurisdiction_differs == said[0]
+    assert said[0] in [s.text for s in report.summary if s.topic == "Therapy"]  # on page 1 too
+    assert contradictions(report) == []
+    same = build_report(CaseInputs(clinical=case, region="US"))  # the same jurisdiction: nothing to say
+    assert not any("the jurisdiction given" in n for n in same.therapies.notes)
+
+
 def test_gvcf_genes_without_a_callable_exon_are_not_assessed_in_every_section() -> None:
     # probe-gen review: a real gVCF whose panel exons have no callable base (GQ <= 3 throughout) gave 'assessed:
     # no reportable variant' for every gene and "no P/LP small variant in the 80 genes assessed" on page 1, while

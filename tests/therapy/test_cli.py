@@ -35,6 +35,19 @@ def test_therapies_json_region_override(run_cli) -> None:  # type: ignore[no-unt
     assert verdicts["edaravone_iv"] == "eligible" and verdicts["amx0035"] == "not_eligible"
 
 
+def test_a_jurisdiction_given_over_the_patients_country_is_said(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # proband review: --jurisdiction (or the configuration's default) over a country of another jurisdiction was used
+    # silently; it is still used (where the clinic prescribes), and the output says which and how to match the other
+    r = run_cli("therapies", DATA / "no_finding_eu.yaml", "--jurisdiction", "US", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["region"] == "US" and "country FR is in EU" in data["jurisdiction_differs"]
+    assert "--jurisdiction EU" in data["jurisdiction_differs"]
+    table = run_cli("therapies", DATA / "no_finding_eu.yaml", "--jurisdiction", "US")
+    assert data["jurisdiction_differs"] in table.stdout
+    same = run_cli("therapies", DATA / "no_finding_eu.yaml", "--jurisdiction", "EU", "--format", "json")
+    assert json.loads(same.stdout)["jurisdiction_differs"] is None
+
+
 def test_therapies_bad_input_exit_2_no_traceback(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("therapies", DATA / "bad_case.yaml")
     assert r.code == 2 and "Traceback" not in r.stderr and "charcot: error" in r.stderr

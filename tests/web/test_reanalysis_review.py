@@ -22,7 +22,10 @@ from tests.web.conftest import demo_files, wait_done
 from tests.web.test_security import BASE, add_users
 from tests.web.test_workspace import SAME, _login, _review
 
-PANEL_VCF = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_panel.vcf.gz"
+# another person's GRCh38 calls around SOD1 (chr21:30-35 Mb, SOD1 wholly inside, no variant in it): the newer
+# snapshot's SOD1 trial does not concern them (panel-cut calls beginning after SOD1's exon 1 leave SOD1 assessed in
+# part, which a SOD1 trial does concern)
+PANEL_VCF = Path(__file__).resolve().parents[1] / "data" / "variants" / "na12878_hg38_chr21_30-35Mb.vcf.gz"
 
 
 def _upload(c: TestClient, token: str, patient: str, files: dict[str, tuple[str, bytes]]) -> str:
@@ -72,7 +75,7 @@ def test_needs_review_accept_dismiss_and_cli_store(tmp_path: Path, database_url:
             token = _login(c, "alice")
             full = _upload(c, token, "P-full", {k: files[k] for k in ("vcf", "clinical")})
             repeats = _upload(c, token, "P-repeats", {"str_file": files["str_file"]})
-            other = _upload(c, token, "P-other", {"vcf": ("panel.vcf.gz", PANEL_VCF.read_bytes())})
+            other = _upload(c, token, "P-other", {"vcf": ("chr21.vcf.gz", PANEL_VCF.read_bytes())})
 
             # the knowledge in force changes nothing
             r = c.post(f"/cases/{repeats}/reanalyse", data={"csrf_token": token}, headers=SAME, follow_redirects=False)

@@ -20,8 +20,16 @@ import hashlib
 from typing import Any
 
 from charcot.exports.clinvar import hgvs_c
-from charcot.report.model import Item, ItemState, RepeatCall, Report, VariantFinding
-from charcot.report.phenopacket import excluded_words, unclassified_words
+from charcot.report.model import (
+    Item,
+    ItemState,
+    RecordedTreatment,
+    RelativeRisk,
+    RepeatCall,
+    Report,
+    VariantFinding,
+)
+from charcot.report.phenopacket import excluded_words, identity_words, unclassified_words
 
 LOINC = "http://loinc.org"
 HGNC = "http://www.genenames.org/geneId"
@@ -29,6 +37,9 @@ HGVS = "http://varnomen.hgvs.org"
 NUCCORE = "http://www.ncbi.nlm.nih.gov/nuccore"
 GR_TBD = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs"
 GR = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition"
+MONDO = "http://purl.obolibrary.org/obo/mondo.owl"  # the system URI FHIR users give MONDO codes
+UCUM = "http://unitsofmeasure.org"
+THERAPY = "urn:charcot:therapy"  # charcot's knowledge-base therapy ids (no RxNorm or ATC code is recorded)
 CATEGORY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
                         "code": "laboratory"}]}
 _ASSEMBLY = {"GRCh37": ("LA14029-5", "GRCh37"), "GRCh38": ("LA26806-2", "GRCh38")}
@@ -97,6 +108,10 @@ def _variant_observation(f: VariantFinding, report: Report, patient_ref: str, st
                    "category": [CATEGORY], "code": _cc(LOINC, "69548-6", "Genetic variant assessment"),
                    "subject": {"reference": patient_ref},
                    "valueCodeableConcept": _cc(LOINC, "LA9633-4", "Present"), "component": comps}
+    if f.known_prognosis:
+        # the knowledge base's note on the course of disease with this variant, in the report's words (for an
+        # unaffected or deceased patient it says it is the disease's course in carriers, not the patient's prognosis)
+        observation["note"] = [{"text": f"Known course: {f.known_prognosis}"}]
     if f.vrs is not None and f.vrs.id:
         # The GA4GH VRS 2.0 Allele id is a CURIE (``ga4gh:VA.…``), i.e. a URI: FHIR's system for an identifier
         # whose value is itself a URI is urn:ietf:rfc:3986.
@@ -118,6 +133,8 @@ def _implication(f: VariantFinding, variant_ref: str, patient_ref: str, status: 
                                  valueCodeableConcept=_cc(LOINC, code, label))],
     }
     notes = [f"ACMG/AMP criteria applied: {note}"] if note else []
+    if f.clinvar_discordance:  # page 1's ClinVar alert: charcot's class against a ClinVar assertion of >= 2 stars
+        notes.append(f"ClinVar: {f.clinvar_discordance}")
     if f.risk_allele:
         notes.append(f"ALS risk-allele category (ClinGen low-penetrance/risk allele framework): {f.risk_allele}. "
                      f"{f.risk_allele_reason or ''}".strip())
@@ -195,29 +212,6 @@ def _not_assessed_sentence(report: Report) -> str | None:
     return ("Not assessed, so neither reported nor excluded: " + "; ".join(parts) + ".") if parts else None
 
 
-def _identity_sentence(report: Report) -> str | None:
-    """The report's sample-identity checks in the report's words: a failed one first (the report is then never final),
-    those that could not be made, and the links to confirm; a passed check by name."""
-    from charcot.report.identity import INFO, MISMATCH, NOT_ASSESSED, PASS
-
-    checks = report.identity.checks
-    failed = [f"{c.check}: {c.detail}" for c in checks if c.status == MISMATCH]
-    unknown = [f"{c.check}: {c.detail}" for c in checks if c.status == NOT_ASSESSED]
-    confirm = [c.detail for c in checks if c.status == INFO]
-    passed = [c.check for c in checks if c.status == PASS]
-    said = []
-    if failed:
-        said.append("Sample identity check failed (these results may not be this patient's; resolve it before acting "
-                    "on them): " + "; ".join(failed) + ".")
-    if unknown:
-        said.append("Sample identity not confirmed: " + "; ".join(unknown) + ".")
-    if confirm:
-        said.append("To confirm: " + "; ".join(confirm) + ".")
-    if passed:
-        said.append("Sample identity checks passed: " + "; ".join(passed) + ".")
-    return " ".join(said) or None
-
-
 def _record_sentence(report: Report) -> str | None:
     """The clinical record's own genetic results (a laboratory's), as page 1 states them: never left out of the
     conclusion beside a 'not assessed' for the same locus."""
@@ -225,6 +219,64 @@ def _record_sentence(report: Report) -> str | None:
     said += [f"{gene} repeat {status}" for gene, status in sorted(report.repeats.record_statuses.items())]
     return ("Stated by the clinical record (laboratory results, not assessed by charcot from data): "
             + "; ".join(said) + ".") if said else None
+
+
+def _years(value: float) -> dict[str, Any]:
+    return {"value": round(value, 2), "unit": "years", "system": UCUM, "code": "a"}
+
+
+def _risk_assessment(report: Report, own: RelativeRisk, basis: list[str], patient_ref: str,
+                     status: str) -> dict[str, Any]:
+    """An unaffected patient's own risk of ALS onset (page 1's line) as a RiskAssessment (the shape of the CodeX
+    GenomeX examples: basis the variant Observation, prediction outcome and probabilityDecimal): one prediction
+    for the next N years (whenRange: the age now to N years on), one for the remaining lifetime (whenRange from the
+    age now). A risk or an age the report does not state is not given: no probability, no range."""
+    from charcot.report.build import patient_risk_line
+
+    outcome = {"coding": [{"system": MONDO, "code": "MONDO:0004976", "display": "amyotrophic lateral sclerosis"}],
+               "text": "onset of ALS"}
+    horizon = own.horizon_years or 10
+    predictions: list[dict[str, Any]] = []
+    for probability, high, what in ((own.risk, horizon, f"within the next {horizon:g} years"),
+                                    (own.risk_lifetime, None, "over the remaining lifetime")):
+        if probability is None and high is None:
+            continue  # page 1 says no lifetime risk: neither does the export
+        prediction: dict[str, Any] = {"outcome": outcome, "rationale": f"risk of ALS onset {what}: {own.basis}"}
+        if probability is not None:
+            prediction["probabilityDecimal"] = round(probability, 4)
+        if own.age is not None and probability is not None:
+            prediction["whenRange"] = {"low": _years(own.age)} | ({"high": _years(own.age + high)} if high else {})
+        predictions.append(prediction)
+    out: dict[str, Any] = {
+        "resourceType": "RiskAssessment", "status": status, "subject": {"reference": patient_ref},
+        "occurrenceDateTime": report.run.run_time.isoformat(),
+        "method": {"text": "age-dependent penetrance model conditioned on the pedigree (charcot family module): an "
+                           "estimate, not a diagnosis"},
+        "prediction": predictions, "note": [{"text": patient_risk_line(own)}]}
+    if basis:
+        out["basis"] = [{"reference": ref} for ref in basis]
+    return out
+
+
+def _medication_statement(report: Report, t: RecordedTreatment, patient_ref: str) -> dict[str, Any]:
+    """One treatment the clinical record states as a MedicationStatement: active while received on the matching date,
+    stopped once the record's stop date is passed; the knowledge base's therapy as a coding when the record's words
+    name exactly one, else the words only; the recorded dates as effectivePeriod (none recorded, none given)."""
+    medication: dict[str, Any] = {"text": t.names[0] if len(t.therapies) == 1 else t.written}
+    if len(t.therapies) == 1:
+        medication["coding"] = [{"system": THERAPY, "code": t.therapies[0], "display": t.names[0]}]
+    status = {"receiving": "active", "stopped": "stopped"}.get(t.state, "unknown")
+    out: dict[str, Any] = {"resourceType": "MedicationStatement", "status": status,
+                           "medicationCodeableConcept": medication, "subject": {"reference": patient_ref},
+                           "informationSource": {"display": "clinical record"},
+                           "note": [{"text": f"clinical record: {t.written!r}"
+                                     + (f"; read as each of: {', '.join(t.names)}" if len(t.therapies) > 1 else "")
+                                     + ("; not a therapy in charcot's knowledge base" if not t.therapies else "")
+                                     + ("; started after the matching date" if t.state == "not_started" else "")}]}
+    period = {k: v.isoformat() for k, v in (("start", t.started), ("end", t.stopped)) if v is not None}
+    if period:
+        out["effectivePeriod"] = period
+    return out
 
 
 def _device(report: Report) -> dict[str, Any]:
@@ -299,7 +351,7 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
         # reason and no diagnostic implication, never left out (which would read as no variant) nor given a class
         vref = _uuid(rid, "variant", f.key)
         obs = _variant_observation(f, report, patient_ref, status)
-        obs["note"] = [{"text": unclassified_words(f)}]
+        obs["note"] = [{"text": unclassified_words(f)}, *obs.get("note", [])]
         entries.append({"fullUrl": vref, "resource": obs})
         results.append({"reference": vref})
     for call in report.repeats.calls:
@@ -311,11 +363,25 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
             ref = _uuid(rid, "region", item.key)
             entries.append({"fullUrl": ref, "resource": _region_observation(item, patient_ref, status)})
             results.append({"reference": ref})
+    for own in report.family.patient_risk:
+        # the basis: the variant and repeat Observations of the gene whose finding the risk is calculated for
+        basis = [e["fullUrl"] for e in entries if e["resource"]["resourceType"] == "Observation"
+                 and e["resource"]["meta"]["profile"][0].endswith("/variant") and e["fullUrl"] in _finding_refs(
+                     report, rid, own.gene)]
+        entries.append({"fullUrl": _uuid(rid, "risk", own.gene or ""),
+                        "resource": _risk_assessment(report, own, basis, patient_ref, status)})
+    for index, t in enumerate(report.therapies.record_treatments):
+        entries.append({"fullUrl": _uuid(rid, "treatment", str(index), t.written),
+                        "resource": _medication_statement(report, t, patient_ref)})
     left_out = [excluded_words(e) for e in report.genetics.excluded_calls if e.coding_or_splice]
     left_out_sentence = ("Calls in exons or splice regions left out and not classified (review and confirm them): "
                          + "; ".join(left_out) + ".") if left_out else None
-    conclusion = " ".join(t for t in (report.statement, _identity_sentence(report), _record_sentence(report),
-                                      _not_assessed_sentence(report), left_out_sentence) if t)
+    # page 1's lines on what the genotype means for the patient: an unaffected patient's own risk of onset, the
+    # prognosis and known course, in page 1's words
+    meaning = " ".join(s.text.rstrip(".") + "." for s in report.summary if s.topic == "Prognosis" or (
+        s.topic == "Family" and any(s.text == _risk_line(own) for own in report.family.patient_risk))) or None
+    conclusion = " ".join(t for t in (report.statement, identity_words(report), _record_sentence(report),
+                                      meaning, _not_assessed_sentence(report), left_out_sentence) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
@@ -335,6 +401,24 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
                               "timestamp": report.run.run_time.isoformat(), "entry": entries}
     validate_bundle(bundle)
     return bundle
+
+
+def _risk_line(own: RelativeRisk) -> str:
+    from charcot.report.build import patient_risk_line
+
+    return patient_risk_line(own)
+
+
+def _finding_refs(report: Report, rid: str, gene: str | None) -> set[str]:
+    """The fullUrls of the variant Observations of ``gene``'s findings the family risk is calculated for (tier 1:
+    pathogenic or likely pathogenic; an expanded repeat), as ``fhir_bundle`` names them."""
+    if not gene:
+        return set()
+    refs = {_uuid(rid, "variant", f.key) for t in report.genetics.tiers if t.number == 1 for f in t.findings
+            if (f.gene or "").upper() == gene.upper()}
+    refs |= {_uuid(rid, "repeat", c.locus) for c in report.repeats.calls if (c.gene or c.locus).upper() == gene.upper()
+             and c.status.lower() in ("pathogenic", "expanded_at_least_n", "reduced_penetrance")}
+    return refs
 
 
 def validate_bundle(bundle: dict[str, Any]) -> None:

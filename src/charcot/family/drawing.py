@@ -574,9 +574,9 @@ def draw_pedigree(pedigree: Pedigree, result: RiskResult | None = None, path: Pa
     from charcot.outputs import atomic_write_bytes, atomic_write_text
 
     if path is None:
-        raise InputError("draw_pedigree needs an output path")
+        raise InputError("draw_pedigree needs an output path", hint="give the file to write, e.g. pedigree.svg")
     if fmt not in ("svg", "png"):
-        raise InputError(f"drawing format {fmt!r} is not svg or png", path=path)
+        raise InputError(f"drawing format {fmt!r} is not svg or png", path=path, hint="use svg or png")
     chosen = proband if proband is not None else pedigree.proband
     scene = _scene(pedigree, result, chosen if chosen in pedigree else None)
     if fmt == "svg":

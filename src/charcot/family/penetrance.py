@@ -62,9 +62,10 @@ class PenetranceModel:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.nonpenetrance <= 1.0:
-            raise InputError(f"non-penetrance {self.nonpenetrance:g} is outside [0, 1]")
+            raise InputError(f"non-penetrance {self.nonpenetrance:g} is outside [0, 1]", hint="a fraction, e.g. 0.2")
         if not 0.0 <= self.phenocopy < 1.0:
-            raise InputError(f"phenocopy risk {self.phenocopy:g} is outside [0, 1)")
+            raise InputError(f"phenocopy risk {self.phenocopy:g} is outside [0, 1)",
+                             hint="a fraction below 1, e.g. 0.003 (the lifetime risk of ALS without a variant)")
 
     def base(self, t: float | FloatArray) -> FloatArray:
         values = np.asarray(self.curve.values, dtype=float)

@@ -343,7 +343,7 @@ def relative_risks(
     non-penetrance; the carrier frequency is then the allele frequency (= male carrier frequency)."""
     record = penetrance_record(gene) if penetrance is None else penetrance
     if horizon_years <= 0:
-        raise InputError(f"horizon {horizon_years:g} years must be positive")
+        raise InputError(f"horizon {horizon_years:g} years must be positive", hint="give a number of years, e.g. 10")
     x = record.default_nonpenetrance if nonpenetrance is None else float(nonpenetrance)
     if not 0.0 <= x <= 1.0:
         raise InputError(f"non-penetrance {x:g} is outside [0, 1]", hint="a fraction, e.g. 0.2")
@@ -352,15 +352,18 @@ def relative_risks(
         cf = (record.population.carrier_frequency if record.population and record.population.carrier_frequency
               else DEFAULT_CARRIER_FREQUENCY)
     if not 0.0 < cf < 1.0:
-        raise InputError(f"carrier frequency {cf:g} must be in (0, 1)")
+        raise InputError(f"carrier frequency {cf:g} must be in (0, 1)",
+                         hint="a fraction of people carrying the variant, e.g. 0.0001")
     extra: dict[str, Observation] = dict(observations or {})
     for iid, age in (ages or {}).items():
         if iid not in pedigree:
-            raise InputError(f"age given for {iid!r}, who is not in the pedigree", path=pedigree.source)
+            raise InputError(f"age given for {iid!r}, who is not in the pedigree", path=pedigree.source,
+                             hint="use the individual IDs of the PED file (its second column) in the ages file")
         extra[iid] = (extra.get(iid) or Observation()).model_copy(update={"age": float(age)})
     for iid in extra:
         if iid not in pedigree:
-            raise InputError(f"observation for {iid!r}, who is not in the pedigree", path=pedigree.source)
+            raise InputError(f"observation for {iid!r}, who is not in the pedigree", path=pedigree.source,
+                             hint="use the individual IDs of the PED file (its second column)")
     if carrier is not None:
         if carrier not in pedigree:
             raise InputError(f"carrier {carrier!r} is not in the pedigree", path=pedigree.source,
@@ -488,7 +491,8 @@ def _choose_proband(pedigree: Pedigree, gene: str, proband: str | None, obs: Map
     affected = [iid for iid, st in status.items() if st is Status.AFFECTED]
     chosen = proband or pedigree.proband
     if chosen is not None and chosen not in pedigree:
-        raise InputError(f"proband {chosen!r} is not in the pedigree", path=pedigree.source)
+        raise InputError(f"proband {chosen!r} is not in the pedigree", path=pedigree.source,
+                         hint="name an individual ID of the PED file (its second column), or leave the proband out")
     if chosen is None or status[chosen] is not Status.AFFECTED:
         # no proband named, or an unaffected consultand named: the prior belongs to the affected index case,
         # when there is exactly one

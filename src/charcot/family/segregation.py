@@ -458,11 +458,13 @@ def family_evidence(vcf: Path, pedigree: Pedigree, proband: str, variant_keys: S
 
     vcf = Path(vcf)
     if not vcf.exists():
-        raise InputError("VCF not found", path=vcf)
+        raise InputError("VCF not found", path=vcf, hint="check the path (and the current folder for a relative path)")
     if proband not in pedigree:
-        raise InputError(f"proband {proband!r} is not in the pedigree", path=pedigree.source)
+        raise InputError(f"proband {proband!r} is not in the pedigree", path=pedigree.source,
+                         hint="name an individual ID of the PED file (its second column)")
     if phenotype_specificity not in dn.SVI_POINTS:
-        raise InputError(f"phenotype specificity must be one of {', '.join(dn.SVI_POINTS)}")
+        raise InputError(f"phenotype specificity must be one of {', '.join(dn.SVI_POINTS)}",
+                         hint=f"use one of: {', '.join(dn.SVI_POINTS)}")
     # the interpret reader's checks: a damaged or cut (b)gzip, a BOM, a file that is not a VCF
     reader = open_vcf(vcf)
     samples_in_vcf = list(reader.samples)

@@ -76,7 +76,8 @@ def read_bed(path: Path) -> list[tuple[str, int, int]]:
         try:
             start, end = int(fields[1]), int(fields[2])
         except ValueError:
-            raise InputError("BED start and end must be whole numbers", path=path, line=number) from None
+            raise InputError("BED start and end must be whole numbers", path=path, line=number,
+                             hint="tab-separated: chr17 7668401 7687550 (0-based start, end)") from None
         if start < 0 or end <= start:
             raise InputError(f"BED interval {start}-{end} is empty or negative", path=path, line=number,
                              hint="BED starts are 0-based and ends exclusive: the end must be larger than the start")

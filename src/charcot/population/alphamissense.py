@@ -67,7 +67,8 @@ def read_columns(path: str | Path) -> dict[str, int]:
     except UnicodeDecodeError as exc:
         raise _not_text(path, exc) from None
     except (OSError, EOFError) as exc:
-        raise InputError(f"cannot read the AlphaMissense file: {exc}", path=path) from exc
+        raise InputError(f"cannot read the AlphaMissense file: {exc}", path=path,
+                         hint="check the file is complete (gzip -t FILE) and readable") from exc
     raise InputError("not an AlphaMissense TSV: no '#CHROM POS REF ALT ... am_pathogenicity' column line",
                      path=path, hint="give the released AlphaMissense_hg38/hg19 TSV (or rows of it with its header)")
 

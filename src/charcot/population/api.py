@@ -333,8 +333,8 @@ def run_burden(
         try:
             # a foreign or stale index would silently empty every region query
             if check_index(Path(vcf), reader) == UNVERIFIED_INDEX:
-                raise InputError("the index is older than the data file and a BCF index cannot be checked "
-                                 "cheaply", path=vcf, hint="rebuild it: bcftools index -f FILE")
+                raise InputError("the index is older than the data file and could not be checked against it",
+                                 path=vcf, hint="rebuild it: bcftools index -f FILE")
         finally:
             reader.close()
     if not vcf_samples:

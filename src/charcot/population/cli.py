@@ -91,7 +91,8 @@ def burden(
     check_output_dir(outdir, names=RESULT_NAMES, option="--outdir")
     source = (plp_source or ("sites" if plp_sites else "charcot")).lower()
     if source == "sites" and plp_sites is None:
-        raise InputError("--plp-source sites needs --plp-sites FILE")
+        raise InputError("--plp-source sites needs --plp-sites FILE",
+                         hint="give the qualifying sites with --plp-sites, or use --plp-source charcot")
     if plp_sites is not None and source != "sites":
         raise InputError(f"--plp-sites is only used with --plp-source sites (not {source})",
                          hint="drop --plp-source, or drop --plp-sites")
@@ -111,7 +112,7 @@ def burden(
     gene_list = split_terms(genes)
     gene_set: frozenset[str] | None
     if gene_list and (panel or bed):
-        raise InputError("give one of --genes, --panel or --bed")
+        raise InputError("give one of --genes, --panel or --bed", hint="keep one of the three options")
     if (panel or bed) and not all_genes:
         selection = select_genes(panel=panel, bed=bed, build=build)
         gene_set = frozenset(selection.symbols) if selection else None
@@ -119,7 +120,8 @@ def burden(
         # --genes is passed through as given: a cohort may test genes outside the knowledge base
         gene_set = frozenset(gene_list) or None
         if panel or bed:
-            raise InputError("--all-genes cannot be combined with --panel or --bed")
+            raise InputError("--all-genes cannot be combined with --panel or --bed",
+                             hint="drop --all-genes to test the panel's genes, or drop --panel/--bed")
     config = {"master": hail_master} if hail_master else None
     results = run_burden(vcf, phenotypes, covariates=expand_covariates(covariates), backend=backend,
                          criteria=criteria, genes=gene_set, all_genes=all_genes, str_vcf=str_vcf,

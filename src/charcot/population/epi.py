@@ -71,7 +71,8 @@ def _sex(value: str, path: Path, line: int) -> str:
         return "F"
     if v in ("all", "both", "*", ""):
         return "all"
-    raise InputError(f"sex {value!r} is not M, F or all", path=path, line=line)
+    raise InputError(f"sex {value!r} is not M, F or all", path=path, line=line,
+                     hint="write the sex column as M, F or all")
 
 
 def _table(path: str | Path, value_column: str, what: str) -> list[tuple[int, str, str, float]]:
@@ -91,13 +92,16 @@ def _table(path: str | Path, value_column: str, what: str) -> list[tuple[int, st
             if cells[0].lower() in ("age_band", "age", "ageband"):
                 continue
         if len(cells) < 3:
-            raise InputError(f"expected age_band<TAB>sex<TAB>{value_column}", path=p, line=number)
+            raise InputError(f"expected age_band<TAB>sex<TAB>{value_column}", path=p, line=number,
+                             hint="three tab-separated columns, e.g. 60-64<TAB>M<TAB>12")
         try:
             value = float(cells[2])
         except ValueError as exc:
-            raise InputError(f"{value_column} {cells[2]!r} is not a number", path=p, line=number) from exc
+            raise InputError(f"{value_column} {cells[2]!r} is not a number", path=p, line=number,
+                             hint=f"write {value_column} as a number, e.g. 12 or 2.5") from exc
         if not math.isfinite(value) or value < 0:
-            raise InputError(f"{value_column} must be a non-negative number", path=p, line=number)
+            raise InputError(f"{value_column} must be a non-negative number", path=p, line=number,
+                             hint=f"write {value_column} as 0 or more")
         key = (cells[0], _sex(cells[1], p, number))
         if key in seen:  # would be counted twice (persons) or silently replaced (rates)
             raise InputError(f"age band {key[0]!r}, sex {key[1]} appears twice (first on line {seen[key]})", path=p,
@@ -105,7 +109,8 @@ def _table(path: str | Path, value_column: str, what: str) -> list[tuple[int, st
         seen[key] = number
         rows.append((number, key[0], key[1], value))
     if not rows:
-        raise InputError("no rows", path=p)
+        raise InputError(f"the {what} has no rows", path=p,
+                         hint=f"give one row per age band and sex: age_band<TAB>sex<TAB>{value_column}")
     return rows
 
 
@@ -155,7 +160,7 @@ def resolve_rates(spec: str) -> RateSet:
 
 def expected_cases(strata: list[Stratum], rates: RateSet, years: float = 1.0) -> Expected:
     if years <= 0:
-        raise InputError("--years must be positive")
+        raise InputError("--years must be positive", hint="give the length of the observation period in years, e.g. --years 5")
     rows: list[tuple[Stratum, float, float]] = []
     total = 0.0
     for s in strata:
@@ -170,9 +175,10 @@ def expected_cases(strata: list[Stratum], rates: RateSet, years: float = 1.0) ->
 
 def sir(observed: int, expected: float, level: float = 0.95) -> SirResult:
     if observed < 0:
-        raise InputError("observed cases must be >= 0")
+        raise InputError("observed cases must be >= 0", hint="give the number of cases seen, 0 or more")
     if not expected > 0:
-        raise InputError("expected cases must be > 0")
+        raise InputError("expected cases must be > 0",
+                         hint="the expected count comes from the population table and the rates: check both")
     if not 0 < level < 1:  # 1.5 gave a '150% CI nan-nan' and then said the interval includes 1
         raise InputError(f"confidence level must be between 0 and 1 (exclusive), got {level:g}",
                          hint="e.g. --level 0.95 for a 95% interval")
@@ -184,7 +190,8 @@ def sir(observed: int, expected: float, level: float = 0.95) -> SirResult:
 def prevalence(incidence_per_100k: float, duration_years: float) -> float:
     """Steady-state prevalence per 100,000: P = I x D (valid when incidence and survival are stable)."""
     if incidence_per_100k < 0 or duration_years <= 0:
-        raise InputError("incidence must be >= 0 and duration > 0")
+        raise InputError("incidence must be >= 0 and duration > 0",
+                         hint="give the incidence per 100,000 person-years and the mean disease duration in years")
     return incidence_per_100k * duration_years
 
 

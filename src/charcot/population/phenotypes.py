@@ -100,7 +100,8 @@ def _decode_status(values: list[tuple[int, str, str]], path: str) -> tuple[dict[
         raise InputError(f"status column mixes codings ({', '.join(sorted(distinct))}); first sample {sample!r}",
                          path=path, line=line, record=sample,
                          hint="use one coding for the whole column: case/control, 1/0 or PED 2/1")
-    raise InputError("no samples", path=path)
+    raise InputError("the phenotype file lists no samples", path=path,
+                     hint="give one row per sample: sample<TAB>status (case/control)")
 
 
 def read_phenotypes(path: str | Path, covariates: list[str] | None = None) -> Phenotypes:
@@ -160,7 +161,8 @@ def read_phenotypes(path: str | Path, covariates: list[str] | None = None) -> Ph
     for number, cells in body:
         sample = cells[sample_col].strip()
         if not sample:
-            raise InputError("empty sample id", path=p, line=number)
+            raise InputError("empty sample id", path=p, line=number,
+                             hint="every row needs the sample ID of the VCF in the sample column")
         if sample in seen:
             raise InputError(f"sample {sample!r} is listed twice (first on line {seen[sample]})", path=p,
                              line=number, record=sample, hint="keep one row per sample")

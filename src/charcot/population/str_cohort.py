@@ -52,7 +52,8 @@ def read_repeat_loci(path: str | Path) -> list[RepeatLocus]:
             raise InputError("expected gene, chrom, start, end, threshold (tab-separated)", path=p, line=number,
                              hint="threshold is in repeat units, e.g. C9orf72 31") from exc
     if not loci:
-        raise InputError("no repeat loci listed", path=p)
+        raise InputError("no repeat loci listed", path=p,
+                         hint="one locus per line: gene, chrom, start, end, threshold (tab-separated)")
     return loci
 
 
@@ -100,7 +101,8 @@ def repeat_groups(
     try:
         vcf = VCF(str_vcf, lazy=True)
     except (OSError, FileNotFoundError) as exc:
-        raise InputError("cannot open the STR VCF", path=str_vcf) from exc
+        raise InputError("cannot open the STR VCF", path=str_vcf,
+                         hint="give the repeat caller's VCF (ExpansionHunter), complete and readable") from exc
     fmt = set()
     for line in vcf.raw_header.splitlines():
         if line.startswith("##FORMAT=<ID="):

@@ -13,6 +13,7 @@ the stored report, or that cannot be found, makes the case "not re-analysed" wit
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -87,6 +88,7 @@ class CaseReanalysis(BaseModel):
     old_knowledge: str | None = None
     new_knowledge: str | None = None
     changes: list[Change] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # how an input was matched, when it is worth saying
 
 
 class ReanalysisResult(BaseModel):
@@ -234,9 +236,66 @@ def find_cases(root: Path) -> list[Path]:
     return found
 
 
-def _inputs_for(old: Report, folder: Path, extra_dirs: Iterable[Path]) -> tuple[dict[str, Path], str | None]:
-    """Locate each input of the stored report by file name and check its fingerprint."""
-    from charcot.outputs import fingerprint_file
+def _file_identity(path: Path) -> list[int]:
+    """(device, inode, size, mtime_ns, ctime_ns): any write changes it, and the ctime cannot be set back (``touch``,
+    ``cp -p`` and ``rsync -t`` set the mtime only)."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _full_hash_store() -> Path:
+    """Where the full SHA-256 of inputs that reports fingerprinted by sampling is remembered: the user's cache
+    (``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot``), ``inputs/<sampled digest>.json``."""
+    base = os.environ.get("CHARCOT_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME")
+                                                             or Path.home() / ".cache") / "charcot")
+    return Path(base) / "inputs"
+
+
+def _full_hash_matches(path: Path, sampled: str) -> tuple[bool, str | None]:
+    """Whether ``path``, whose sampled fingerprint is ``sampled`` (the report's), is the file this sampled digest was
+    first matched to: (matches, a note when the match rests on the sampled checksum alone).
+
+    The report recorded a sampled SHA-256 only (inputs above 64 MiB), which a same-size edit between the sampled blocks
+    does not change. The first re-analysis that matches it takes the file's full SHA-256 and remembers it with the
+    file's identity (device, inode, size, mtime, ctime); later ones accept the file unread while its identity is one
+    remembered, and otherwise hash it again and hold it to that full SHA-256. Nothing remembered (the cache cannot be
+    written) hashes the file on every run."""
+    import json
+
+    from charcot.outputs import sha256_file
+
+    record_path = _full_hash_store() / f"{sampled}.json"
+    try:
+        record = json.loads(record_path.read_text())
+        full, seen = str(record["sha256"]), [list(x) for x in record["identities"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        full, seen = None, []
+    identity = _file_identity(path)
+    if full is not None and identity in seen:
+        return True, None
+    digest = sha256_file(path)
+    if full is not None and digest != full:
+        return False, None
+    first = (f"{path.name} was matched to the report by its sampled checksum only (the report holds no full "
+             "one)")
+    try:
+        record_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = record_path.with_name(f".{record_path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sha256": digest, "identities": [*seen, identity][-16:]}))
+        os.replace(tmp, record_path)
+    except OSError:
+        # nothing remembered: the next run hashes the file again, and a first match stays a sampled one
+        return True, None if full is not None else (
+            f"{first}; its full SHA-256 could not be remembered ({record_path.parent} cannot be written), so later "
+            "re-analyses cannot hold it to this one")
+    return True, None if full is not None else f"{first}; its full SHA-256 is held from now on"
+
+
+def _inputs_for(old: Report, folder: Path, extra_dirs: Iterable[Path],
+                notes: list[str] | None = None) -> tuple[dict[str, Path], str | None]:
+    """Locate each input of the stored report by file name and check its fingerprint (an input the report holds a
+    sampled checksum of is also held to its full SHA-256 once one was taken, ``_full_hash_matches``)."""
+    from charcot.outputs import METHOD_FULL, fingerprint_file
 
     located: dict[str, Path] = {}
     for item in old.header.inputs:
@@ -245,9 +304,26 @@ def _inputs_for(old: Report, folder: Path, extra_dirs: Iterable[Path]) -> tuple[
         if not candidates:
             return {}, f"input {item.role} ({name}) not found beside the report, in its parent folder or --inputs"
         # the first candidate with the recorded fingerprint: a same-named file of another case never matches
-        match = next((c for c in candidates
-                      if fingerprint_file(c, full=item.checksum_method == "sha256")[0] == item.sha256), None)
+        sampled = item.checksum_method != METHOD_FULL
+        match = None
+        edited = False
+        for c in candidates:
+            if fingerprint_file(c, full=not sampled)[0] != item.sha256:
+                continue
+            if sampled:
+                same, note = _full_hash_matches(c, item.sha256)
+                if not same:
+                    edited = True
+                    continue
+                if note and notes is not None:
+                    notes.append(note)
+            match = c
+            break
         if match is None:
+            if edited:
+                return {}, (f"input {item.role} ({name}) differs from the one the report was made from: its sampled "
+                            "checksum matches, but its full SHA-256 is not that of the file first re-analysed for "
+                            "this report (edited between the sampled blocks); re-analysis would mix data")
             return {}, (f"input {item.role} ({name}) differs from the one the report was made from "
                         f"({item.checksum_method} mismatch); re-analysis would mix data")
         located[item.role] = match
@@ -299,7 +375,7 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     if params is None:
         result.reason = "the report predates stored run parameters; re-run 'charcot report' once by hand"
         return result, None
-    located, problem = _inputs_for(old, folder, extra_dirs)
+    located, problem = _inputs_for(old, folder, extra_dirs, result.notes)
     if problem:
         result.reason = problem
         return result, None
@@ -349,4 +425,6 @@ def describe(result: ReanalysisResult) -> str:
             continue
         lines.append(head + f"NEEDS REVIEW (knowledge {case.old_knowledge} → {case.new_knowledge})")
         lines += [f"  {c.in_words()}" for c in case.changes]
+    for case in result.cases:
+        lines += [f"{case.case}: note: {n}" for n in case.notes]
     return "\n".join(lines) + "\n"

@@ -77,7 +77,8 @@ def _intervals(sf: StrFile) -> list[tuple[str, int, int, str | None]]:
         from charcot.repeats.readers import _record_interval
 
         start, end = _record_interval(sf.caller, rec.chrom, rec.pos, rec.ref, rec.info)
-        out.append((rec.chrom, start, end, rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")))
+        out.append((rec.chrom, start, end, rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")
+                    or (rec.ident if rec.ident not in (".", "") else None)))
     return out
 
 
@@ -211,7 +212,7 @@ def _sample_calls(sf: StrFile, loci: list[Locus], build: Build | None, sample: s
 
 def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_source: str | None, sample: str,
                 calls: dict[str, RawCall], sex: str | None, sex_source: str | None, warnings: list[str],
-                present: set[str]) -> RepeatAssessment:
+                present: set[str], name: str | None = None) -> RepeatAssessment:
     results: list[LocusCall] = []
     missing: list[NotAssessed] = []
     for locus in loci:
@@ -239,7 +240,7 @@ def _assessment(sf: StrFile, loci: list[Locus], build: Build | None, build_sourc
               AssessmentStatus.PARTIAL if determinate else AssessmentStatus.NOT_ASSESSED)
     lines = [c.summary for c in results]
     if not results:
-        lines.insert(0, f"{NOT_ASSESSED_PHRASE}: no charcot repeat locus was called in {sf.path.name}.")
+        lines.insert(0, f"{NOT_ASSESSED_PHRASE}: no charcot repeat locus was called in {name or sf.path.name}.")
     for item in missing:
         lines.append(f"{item.what}: not assessed ({item.reason}).")
     for warning in warnings:
@@ -297,7 +298,7 @@ def patient_sample(sf: StrFile, patient: Mapping[str, str | None]) -> tuple[str 
 def assess_repeats(path: Path, sample: str | None = None, build: str | None = None,
                    sex: str | None = None, *, patient: Mapping[str, str | None] | None = None,
                    sex_source: str | None = None,
-                   fallback_build: tuple[str, str] | None = None) -> RepeatAssessment:
+                   fallback_build: tuple[str, str] | None = None, name: str | None = None) -> RepeatAssessment:
     """Read a repeat-caller file and interpret every knowledge-base repeat locus for one sample.
 
     ``sample`` names the file's sample outright (the user's explicit mapping, ``--str-sample``). Without it,
@@ -305,7 +306,9 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
     file's sample must be one of them (``patient_sample``), never silently another person's. ``sex_source`` says where
     ``sex`` was stated (the report's clinical record or pedigree), as every repeat note names it; default '--sex'.
     ``fallback_build`` (build, where it comes from): the build to read the file in when neither ``build`` nor the file
-    itself (header, repeat positions) tells it, e.g. the small-variant VCF's in a report."""
+    itself (header, repeat positions) tells it, e.g. the small-variant VCF's in a report. ``name``: the input as the
+    user gave it, where ``path`` is charcot's copy of it ("standard input" for a stream read through a temporary
+    file); the assessment's text names it, never the copy."""
     path = Path(path)
     loci = _loci()
     sex_value = normalise_sex(sex)
@@ -337,7 +340,7 @@ def assess_repeats(path: Path, sample: str | None = None, build: str | None = No
         sex_value, sex_source = sf.sex_hint, f"{sf.caller} sample parameters"
     calls = _sample_calls(sf, loci, chosen, chosen_sample, by_locus)
     return _assessment(sf, loci, chosen, build_source, chosen_sample, calls, sex_value, sex_source, warnings,
-                       set(by_locus) | set(calls) | _json_present(sf, loci, chosen))
+                       set(by_locus) | set(calls) | _json_present(sf, loci, chosen), name)
 
 
 def _json_present(sf: StrFile, loci: list[Locus], build: Build | None) -> set[str]:

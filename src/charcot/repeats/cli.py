@@ -22,7 +22,8 @@ def render_text(assessment: object) -> str:
     from charcot.repeats.model import RepeatAssessment
 
     assert isinstance(assessment, RepeatAssessment)
-    lines = [f"charcot repeats — {assessment.path or 'no file'}",
+    shown = "standard input" if assessment.path == "-" else assessment.path or "no file"
+    lines = [f"charcot repeats — {shown}",
              f"caller: {assessment.caller or '-'}   sample: {assessment.sample or '-'}   "
              f"build: {assessment.build.value if assessment.build else '-'}"
              f"{f' ({assessment.build_source})' if assessment.build_source else ''}   "
@@ -84,8 +85,11 @@ def register(app: typer.Typer) -> None:
         from charcot.model import AssessmentStatus
         from charcot.repeats.api import assess_repeats
 
+        # a stream is read through charcot's temporary copy: the output names what the user gave
+        given = "standard input" if str(str_file) == "-" else str(str_file)
         with readable_input(str_file, kind="STR") as path:
-            assessment = assess_repeats(path, sample=sample, build=None if build.lower() == "auto" else build, sex=sex)
+            assessment = assess_repeats(path, sample=sample, build=None if build.lower() == "auto" else build, sex=sex,
+                                        name=given if path != str_file else None)
         if path != str_file:
             assessment.path = str(str_file)
         text = (assessment.model_dump_json(indent=2) + "\n" if resolve_format(output_format, output) is OutputFormat.JSON

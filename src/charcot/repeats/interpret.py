@@ -1,8 +1,10 @@
 """Interpret repeat sizes against the knowledge base's per-source thresholds.
 
 Rules (clinical safety: never more certain than the evidence):
-* an allele sized from spanning or long reads gets the category of the default set's range, except that a
-  normal size whose confidence interval reaches beyond normal is indeterminate;
+* an allele sized from spanning, long or fragment reads gets the category of the default set's range only where its
+  confidence interval establishes it: an interval reaching another category, or a size the record gives with no
+  interval and no read type (a genotype-only record), follows the cited interval policy (interval_policy.yaml:
+  indeterminate, the categories the interval allows named, the confirmatory test recommended);
 * an allele supported only by flanking, in-repeat or fragment evidence is longer than the reads can show:
   it is "expanded, at least N" (N = lower confidence bound) once N is beyond the normal range, normal only
   when its whole confidence interval is normal, and indeterminate otherwise;
@@ -16,7 +18,7 @@ Rules (clinical safety: never more certain than the evidence):
 from __future__ import annotations
 
 from charcot.knowledge.schema.repeats import Record as Locus
-from charcot.knowledge.schema.repeats import RepeatCategory, ThresholdSet
+from charcot.knowledge.schema.repeats import RepeatCategory, SizeRange, ThresholdSet
 from charcot.model import Confidence
 from charcot.repeats.model import (
     SEVERITY,
@@ -94,6 +96,7 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
                       support=raw.support, reads=raw.reads, length_bp=raw.length_bp,
                       category=AlleleCategory.INDETERMINATE)
     at_least: int | None = None
+    policy_reason: str | None = None  # the interval policy's words when it made the allele indeterminate
     if raw.support in LOWER_BOUND_SUPPORT:
         normal_max = _normal_max(default)
         low_rng, high_rng = default.classify(low), default.classify(high)
@@ -118,13 +121,10 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
         rng = default.classify(raw.size)
         call.category = AlleleCategory(rng.category.value) if rng else AlleleCategory.INDETERMINATE
         call.default_category = rng.category.value if rng else None
-        high_rng = default.classify(high)
-        call.ci_crosses_threshold = default.classify(low) != high_rng
-        if call.category == AlleleCategory.NORMAL and (high_rng is None or high_rng.category != RepeatCategory.NORMAL):
-            # normal at the estimate, but the caller's own interval reaches beyond normal: the evidence does not
-            # rule the longer size out (the rule lower-bound alleles follow: normal only when the whole CI is)
-            call.category = AlleleCategory.INDETERMINATE
-    if at_least is None and raw.support not in LOWER_BOUND_SUPPORT:
+        low_rng, high_rng = default.classify(low), default.classify(high)
+        call.ci_crosses_threshold = low_rng != high_rng
+        policy_reason = _interval_policy(call, raw, default, rng, low_rng, high_rng, low, high)
+    if at_least is None and raw.support not in LOWER_BOUND_SUPPORT and policy_reason is None:
         risk = locus.length_risk(raw.size)
         if risk is not None:
             call.length_risk = LengthRiskNote(
@@ -138,8 +138,39 @@ def interpret_allele(locus: Locus, raw: RawAllele, annotation: dict[str, str]) -
     extra = _stranger_classification(annotation, raw.size, at_least)
     if extra is not None:
         call.classifications.append(extra)
-    call.summary = allele_summary(call, locus)
+    call.summary = (f"{_size_text(call)} repeats: indeterminate ({policy_reason})" if policy_reason is not None
+                    else allele_summary(call, locus))
     return call
+
+
+def _interval_policy(call: AlleleCall, raw: RawAllele, default: ThresholdSet, rng: SizeRange | None,
+                     low_rng: SizeRange | None, high_rng: SizeRange | None, low: int, high: int) -> str | None:
+    """Apply the interval policy (``interval_policy.yaml``) to an allele sized from spanning, long or fragment reads:
+    a category stands only where the caller's interval establishes it. Returns the rule's words when it makes the
+    allele indeterminate (``call`` changed in place), None when the estimate's category stands."""
+    from charcot.repeats.policy import interval_rules
+
+    if raw.ci is None and raw.support is SupportType.UNKNOWN:
+        rule_id = "no_interval_no_read_type"  # a size the record names, no interval, no read type: not weighable
+    elif not call.ci_crosses_threshold:
+        return None
+    elif rng is not None and rng.category == RepeatCategory.NORMAL:
+        rule_id = "normal_estimate_interval_beyond_normal"
+    elif low_rng is None or low_rng.category == RepeatCategory.NORMAL:
+        rule_id = "expanded_estimate_interval_reaches_normal"
+    else:
+        rule_id = "interval_spans_categories_beyond_normal"
+    rule = interval_rules()[rule_id]
+    if not rule.indeterminate:
+        return None
+    # the categories of the default set the interval holds, from its low end to its far end
+    spanned = [r for r in default.ranges if (r.max is None or r.max >= low) and (r.min is None or r.min <= high)]
+    words = [_WORDS.get(r.category.value, r.category.value) for r in spanned]
+    call.category = AlleleCategory.INDETERMINATE
+    return rule.words(estimate=_WORDS.get(rng.category.value, rng.category.value) if rng else "no category",
+                      categories=" or ".join(dict.fromkeys(words)) or "without a category",
+                      reach=_WORDS.get(high_rng.category.value, high_rng.category.value) if high_rng
+                      else "sizes without a category", thresholds=default.label)
 
 
 def _size_text(call: AlleleCall) -> str:
@@ -168,11 +199,6 @@ def allele_summary(call: AlleleCall, locus: Locus) -> str:
                else "the caller gave no confidence interval, and these reads show only a lower bound")
         text = (f"{call.size} repeats estimated from {call.support.words} reads, at least {call.at_least}: "
                 f"indeterminate ({why})")
-    elif call.category == AlleleCategory.INDETERMINATE and call.ci_crosses_threshold and call.ci_high is not None:
-        reach = default.classify(call.ci_high)
-        text = (f"{_size_text(call)} repeats: indeterminate (normal at the estimate, but the confidence interval "
-                f"reaches {_WORDS[reach.category.value] if reach else 'sizes without a category'} under "
-                f"{default.label})")
     elif call.category == AlleleCategory.INDETERMINATE:
         text = f"{_size_text(call)} repeats: indeterminate (falls where {default.label} defines no category)"
     else:
@@ -210,8 +236,10 @@ def _disagreement(alleles: list[AlleleCall]) -> str | None:
 
 
 def _genotype_findings(locus: Locus, alleles: list[AlleleCall]) -> list[GenotypeFinding]:
-    """Rules on both alleles together; only exact sizes count (a lower-bound allele is not sized)."""
-    if len(alleles) != 2 or any(a.lower_bound_only or a.support in LOWER_BOUND_SUPPORT for a in alleles):
+    """Rules on both alleles together; only established sizes count (a lower-bound allele is not sized, and an
+    indeterminate one - its interval crossing a threshold, or no interval at all - has no size to count)."""
+    if len(alleles) != 2 or any(a.lower_bound_only or a.support in LOWER_BOUND_SUPPORT
+                                or a.category == AlleleCategory.INDETERMINATE for a in alleles):
         return []
     sizes = [a.size for a in alleles]
     return [GenotypeFinding(rule_id=rule.id, label=rule.label, category=AlleleCategory(rule.category.value),
@@ -283,7 +311,9 @@ def interpret_locus(locus: Locus, raw: RawCall, sex: str | None, sex_source: str
     # call in a woman (the caller run with a male ploidy, or the sex is wrong) sized one of her two X alleles only
     copies = 2 if not locus.x_linked or sex == "female" else len(raw.alleles)
     uncalled = max(len(raw.alleles), copies) - len(raw.called)
-    why_indeterminate = next((a.summary for a in alleles if a.category == AlleleCategory.INDETERMINATE), None)
+    # the longer indeterminate allele says why (it is the one that may be an expansion)
+    why_indeterminate = max(((a.size, a.summary) for a in alleles if a.category == AlleleCategory.INDETERMINATE),
+                            default=(0, None))[1]
     if uncalled and two_copies and SEVERITY[category] < SEVERITY[AlleleCategory.PATHOGENIC]:
         warnings.append(f"{'one allele was' if uncalled == 1 else 'the alleles were'} not called (genotype "
                         f"{raw.genotype}): its size is unknown and may be an expansion; size the locus again"

@@ -82,6 +82,7 @@ class Record:
     info: dict[str, str]
     format: list[str]
     samples: list[str]
+    ident: str = "."  # the ID column (ExpansionHunter v2.0 names its repeat there: no REPID)
 
 
 @dataclass
@@ -146,6 +147,10 @@ def detect_caller(meta: dict[str, str], info_ids: set[str], format_ids: set[str]
         return "GangSTR"
     if "REPID" in info_ids or "VARID" in info_ids:
         return "ExpansionHunter"
+    # ExpansionHunter v2.0 wrote no REPID (the repeat's name is in the ID column): its INFO REF/RL/RU with the
+    # per-allele read type and copy number (real v2.0.6-v2.0.9 output: FORMAT GT:SO:SP:CN:CI)
+    if {"REF", "RL", "RU"} <= info_ids and "SO" in format_ids and ({"CN", "REPCN"} & format_ids):
+        return "ExpansionHunter"
     if meta.get("source", "").lower().startswith("popstr"):
         raise InputError("popSTR output is not supported for repeat interpretation", path=path,
                          hint="use ExpansionHunter, TRGT, GangSTR, HipSTR or LongTR output")
@@ -154,13 +159,16 @@ def detect_caller(meta: dict[str, str], info_ids: set[str], format_ids: set[str]
                      hint="charcot repeats reads STR VCFs; a small-variant VCF holds no repeat sizes")
 
 
+_CUT_LINE_HINT = "the file may be cut short or edited: give the caller's VCF as it wrote it"
+
+
 def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrFile:
     """Read a repeat-caller file; keep full records only for lines near ``wanted`` intervals."""
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", path=path)
+        raise InputError("file not found", path=path, hint="check the path (and the current folder for a relative path)")
     if path.is_dir():
-        raise InputError("expected a file, got a directory", path=path)
+        raise InputError("expected a file, got a directory", path=path, hint="give the repeat caller's output file inside it")
     with open(path, "rb") as probe:
         head = probe.read(2)
     if head[:1] == b"{" or path.suffix.lower() == ".json":
@@ -211,35 +219,39 @@ def read_str_file(path: Path, wanted: list[Interval], window: int = 200) -> StrF
                     columns = line.split("\t")
                     if len(columns) < 8:
                         raise InputError("header line #CHROM has fewer than 8 tab-separated columns", path=path,
-                                         line=line_no)
+                                         line=line_no, hint="the columns must be separated by tabs, not spaces; give "
+                                                            "the caller's VCF as it wrote it")
                     samples = columns[9:]
                     n_cols = len(columns)
                     caller = detect_caller(meta, info_ids, format_ids, path)
                     continue
-                raise InputError("expected a header line (## or #CHROM) before the data", path=path, line=line_no)
+                raise InputError("expected a header line (## or #CHROM) before the data", path=path, line=line_no,
+                                 hint="give the caller's VCF with its header (ExpansionHunter, TRGT)")
             if not line:
                 continue
             parts = line.split("\t", 2)
             if len(parts) < 3:
                 raise InputError("truncated or malformed data line (fewer than 8 tab-separated columns)",
-                                 path=path, line=line_no)
+                                 path=path, line=line_no, hint=_CUT_LINE_HINT)
             try:
                 pos = int(parts[1])
             except ValueError:
-                raise InputError(f"POS is not an integer: {parts[1][:30]!r}", path=path, line=line_no) from None
+                raise InputError(f"POS is not an integer: {parts[1][:30]!r}", path=path, line=line_no,
+                                 hint="the second column is the position, a whole number; the line is damaged") from None
             chrom = normalise_contig(parts[0])
             near = any(lo <= pos <= hi for lo, hi in by_chrom.get(chrom, ()))
             if not near:
                 if parts[2].count("\t") < 5:
                     raise InputError("truncated or malformed data line (fewer than 8 tab-separated columns)",
-                                     path=path, line=line_no)
+                                     path=path, line=line_no, hint=_CUT_LINE_HINT)
                 continue
             cols = line.split("\t")
             if len(cols) != n_cols:
                 raise InputError(f"data line has {len(cols)} columns, the header has {n_cols}", path=path,
                                  line=line_no, hint="the file may be truncated or hand-edited")
             records.append(Record(line_no, chrom, pos, cols[3], cols[4].split(",") if cols[4] != "." else [],
-                                  cols[6], _info(cols[7]), cols[8].split(":") if len(cols) > 8 else [], cols[9:]))
+                                  cols[6], _info(cols[7]), cols[8].split(":") if len(cols) > 8 else [], cols[9:],
+                                  cols[2]))
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError):
         raise InputError(f"the compressed file is truncated or corrupt after line {line_no}",
                          path=path, line=line_no + 1, hint="re-copy or re-compress the file (bgzip)") from None
@@ -288,7 +300,8 @@ def parse_sample(sf: StrFile, rec: Record, index: int) -> RawCall:
     gt = fmt.get("GT", ".")
     slots = _gt_slots(gt)
     start, end = _record_interval(sf.caller, rec.chrom, rec.pos, rec.ref, rec.info)
-    name = rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID")
+    name = rec.info.get("REPID") or rec.info.get("VARID") or rec.info.get("TRID") or (
+        rec.ident if rec.ident not in (".", "") else None)
     motif = rec.info.get("RU") or (rec.info.get("MOTIFS", "").split(",")[0] or None)
     call = RawCall(rec.chrom, start, end, name, motif, rec.line, gt, [None] * len(slots),
                    filter=rec.filter if rec.filter not in (".", "") else None)
@@ -372,15 +385,20 @@ def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], c
     ci = fmt.get("REPCI", fmt.get("CI"))
     so = fmt.get("SO")
     reads = {name: fmt.get(a, fmt.get(b)) for name, a, b in
-             (("spanning", "ADSP", "AD_SP"), ("flanking", "ADFL", "AD_FL"), ("in_repeat", "ADIR", "AD_IR"))}
+             (("spanning", "ADSP", "AD_SP"), ("flanking", "ADFL", "AD_FL"), ("in_repeat", "ADIR", "AD_IR"),
+              ("supporting", "SP", "SP"))}  # SP: ExpansionHunter v2.0's reads supporting the allele
     sizes = _split(cn)
-    if sizes and all(s not in (".", "") for s in sizes):
+    # REPCN sizes the alleles it names; an allele it leaves '.' (a half-call, '1/.' with REPCN '2/.') is not sized
+    if sizes and any(s not in (".", "") for s in sizes):
         cis = _split(ci)
         sos = _split(so)
         if len(sizes) != len(slots) and len(slots) != 1:
             raise ValueError(f"REPCN has {len(sizes)} values for genotype {fmt.get('GT')}")
         call.alleles = []
         for i, size_text in enumerate(sizes):
+            if size_text in (".", ""):
+                call.alleles.append(None)
+                continue
             size = int(size_text)
             support = {"SPANNING": SupportType.SPANNING, "FLANKING": SupportType.FLANKING,
                        "INREPEAT": SupportType.IN_REPEAT}.get(sos[i] if i < len(sos) else "", SupportType.UNKNOWN)
@@ -397,7 +415,13 @@ def _parse_eh(sf: StrFile, rec: Record, fmt: dict[str, str], slots: list[str], c
         if alt_sizes and not alt_sizes <= {a.size for a in call.called}:
             call.warnings.append(f"ALT {','.join(rec.alts)} disagrees with REPCN {cn}; REPCN used (line {rec.line})")
         return
-    # GT-only records (EH v2/v3 output split into one ALT per record): sizes from REF and <STRn> ALTs
+    # GT-only records (EH output split into one ALT per record by vt decompose, every FORMAT field but GT dropped):
+    # the sizes are only the REF copy number and the <STRn> labels, with no read type and no confidence interval
+    # (support UNKNOWN, ci None: repeats.interpret's interval policy does not let such a size stand as a category)
+    if any(slot not in (".", "") for slot in slots):
+        call.warnings.append("the caller's record gives the genotype only (no REPCN/CN, SO or REPCI/CI): the "
+                             "sizes are the ALT's <STRn> labels and the INFO REF copy number, with no confidence "
+                             "interval and no read type; give the caller's own VCF or JSON")
     ref_cn = _int(rec.info.get("REF", ""))
     for i, slot in enumerate(slots):
         if slot == ".":
@@ -567,7 +591,8 @@ def read_eh_json(path: Path) -> StrFile:
             region = str(variant.get("ReferenceRegion", ""))
             match = re.fullmatch(r"([^:]+):(\d+)-(\d+)", region)
             if not match:
-                raise InputError(f"locus {locus_id}: ReferenceRegion {region!r} is not chrom:start-end", path=path)
+                raise InputError(f"locus {locus_id}: ReferenceRegion {region!r} is not chrom:start-end", path=path,
+                                 hint="give the ExpansionHunter JSON as it wrote it (ReferenceRegion like chr9:27573527-27573544)")
             gt = str(variant.get("Genotype") or ".")
             # one slot per allele, an uncalled one ('2/.') kept as None so the locus knows a copy was not sized
             sizes = [s for s in gt.split("/") if s]

@@ -41,6 +41,7 @@ from charcot.report.model import (
     ItemState,
     Measure,
     Plot,
+    RecordedTreatment,
     RecordFinding,
     Reference,
     RelativeRisk,
@@ -542,6 +543,13 @@ def clinical_diagnosis(ctx: _Ctx) -> str | None:
     if case is not None and case.diagnosis is not None:
         return "amyotrophic lateral sclerosis"
     return None
+
+
+def phenopacket_als(ctx: _Ctx) -> bool:
+    """An input phenopacket states ALS as the patient's disease (by its ontology id or its words, not excluded)."""
+    from charcot.acmg.phenotype import als_diagnosis
+
+    return any(als_diagnosis(told) is not None for told in (ctx.diagnosis_id, ctx.diagnosis))
 
 
 def _onset_age(ctx: _Ctx) -> float | None:
@@ -1167,7 +1175,8 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
         dead = (f"the patient {deceased_words(own.death_age)} (pedigree ages file): therapies and trials are not "
                 "matched for a deceased patient")
     if dead:
-        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."])
+        return TherapySection(status=AssessmentStatus.NOT_ASSESSED, notes=[dead[0].upper() + dead[1:] + "."],
+                              record_treatments=_record_treatments(ctx, ctx.inputs.as_of or _assessment_date(ctx)))
     facts = patient_facts(ctx, genetics, repeats, model)
     result = api.match(facts, region=ctx.inputs.region, as_of=ctx.inputs.as_of or _assessment_date(ctx))
     ctx.analyses["therapy"] = _jsonable(result)
@@ -1203,12 +1212,18 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     order = {"receiving": 0, "now": 1, "check": 2, "not_now": 3}
     items.sort(key=lambda t: (order.get(t.group, 4), t.kind != "therapy"))
     notes = [result.status_statement, *result.treatment_notes, *result.gene_notes]
+    waits = no_diagnosis_note(facts, result)
+    if waits:  # said first: page 1 reads it from here
+        notes.insert(0, waits)
     if result.not_assessed:
         notes.append("Facts the matching could not check: " + "; ".join(result.not_assessed) + ".")
     if result.region is None:
         notes.insert(0, "The patient's country or jurisdiction was not given (--jurisdiction, --country, the configuration "
                         "or the clinical record's 'country'): "
                         "approvals are shown for every region on record.")
+    differs = result.jurisdiction_differs  # the engine's sentence: said first in the section and on page 1
+    if differs:
+        notes.insert(0, differs)
     # the therapies the record says the patient receives on the matching date, read from the record itself (not from
     # the verdicts): the consistency check refuses a report offering one of them
     from charcot.knowledge import get_knowledge
@@ -1219,7 +1234,60 @@ def _therapies(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection) ->
     on_record, _, _, _ = treatments_on(facts.clinical.treatments, known, result.as_of)
     receiving = [t.name for t in known if t.id in on_record]
     return TherapySection(status=AssessmentStatus.ASSESSED, region=result.region, as_of=result.as_of, items=items,
-                          not_shown=hidden, receiving=receiving, notes=[n for n in notes if n])
+                          not_shown=hidden, receiving=receiving, record_treatments=_record_treatments(ctx, result.as_of),
+                          jurisdiction_differs=differs, notes=[n for n in notes if n])
+
+
+def _record_treatments(ctx: _Ctx, as_of: date | None) -> list[RecordedTreatment]:
+    """Each treatment the clinical record states, as written, with the knowledge base's therapies it names, its
+    recorded dates and its state on the matching date (the rule of ``therapy.matching.treatments_on``; without a
+    matching date, the record's own stop date decides). The exports carry these."""
+    if ctx.clinical_case is None or not ctx.clinical_case.treatments:
+        return []
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import Record as TherapyRecord
+    from charcot.therapy.matching import resolve_treatment
+
+    known = get_knowledge().typed("therapies", TherapyRecord)
+    out = []
+    for t in ctx.clinical_case.treatments:
+        found = resolve_treatment(t.therapy, known)
+        if as_of is not None and t.started is not None and t.started > as_of:
+            state = "not_started"
+        elif t.stopped is not None and (as_of is None or t.stopped <= as_of):
+            state = "stopped"
+        else:
+            state = "receiving"
+        out.append(RecordedTreatment(written=t.therapy, therapies=[f.id for f in found], names=[f.name for f in found],
+                                     started=t.started, stopped=t.stopped, state=state))
+    return out
+
+
+#: The start of the therapy section's note (and page 1's words) when the label criterion on clinically manifest ALS
+#: waits for a diagnosis the inputs do not record.
+NO_DIAGNOSIS = "No ALS diagnosis is on record"
+
+
+def no_diagnosis_note(facts: Any, result: Any) -> str | None:
+    """Why the criteria on clinically manifest ALS are not decided, and what to add, when no ALS diagnosis is on
+    record: the patient is affected by the pedigree's word only, or the clinical record dates no diagnosis by the
+    matching date. None when no relevant therapy or trial waits for it."""
+    from charcot.therapy.criteria import DIAGNOSIS_MISSING, RECORD_DIAGNOSIS_MISSING
+
+    waiting = any(c.missing in (DIAGNOSIS_MISSING, RECORD_DIAGNOSIS_MISSING)
+                  for m in [*result.therapies, *result.trials] if m.relevant for c in m.criteria)
+    clin = facts.clinical
+    if not waiting:
+        return None
+    if clin.affected is None and clin.pedigree_affected is True:
+        return (f"{NO_DIAGNOSIS} (affected according to the pedigree only, which is not a clinical diagnosis): "
+                "therapies and trials that need clinically manifest ALS are not decided; add the clinical record "
+                "with the ALS diagnosis date.")
+    if clin.affected is True and clin.als_diagnosed is False:
+        return (f"{NO_DIAGNOSIS} by the matching date {result.as_of.isoformat()} (the clinical record dates symptoms, "
+                "no diagnosis): therapies and trials that need clinically manifest ALS are not decided; add "
+                "the diagnosis date to the clinical record once it is made.")
+    return None
 
 
 def _own_observation(ctx: _Ctx) -> Any:
@@ -1283,10 +1351,15 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
 
         assessed = {g.upper() for g in genetics.genes_assessed}
         gene_findings += [f for f in record_findings(record) if f.gene.upper() not in assessed]
+    tested = genetics.status != AssessmentStatus.NOT_ASSESSED
     genotype = model.Genotype(
         findings=gene_findings, repeats=repeat_status,
-        genetic_testing_done=genetics.status != AssessmentStatus.NOT_ASSESSED or None,
-        genes_tested=list(genetics.genes_assessed) or None,
+        genetic_testing_done=tested or None,
+        # the genes the VCF was assessed for, never 'every gene' (None) for want of a list
+        genes_tested=list(genetics.genes_assessed) if tested else None,
+        # a gene assessed in part (no-call records, a part outside the records' span, calls left out): a variant may
+        # lie where it was not assessed, so its criteria are not 'no variant found'
+        genes_partly_tested=dict(genetics.genes_partly_covered),
         # a coding or splice-region call left out (FILTER, GQ/DP) is not classified either: its gene's criteria wait
         unclassified_genes=sorted({f.gene for f in genetics.not_classified if f.gene}
                                   | {ex.gene for ex in genetics.excluded_calls if ex.coding_or_splice}))
@@ -1297,9 +1370,17 @@ def patient_facts(ctx: _Ctx, genetics: GeneticsSection, repeats: RepeatsSection,
     sex = (ctx.sex or "").lower()
     if sex in ("female", "male", "other"):
         clinical["sex"] = sex
-    if ctx.ped_affected is not None:
-        clinical["affected"] = ctx.ped_affected
     case, a = ctx.clinical_case, ctx.clinical_assessment
+    if ctx.ped_affected is not None:
+        # the pedigree's status: 'unaffected' is a presymptomatic person's; 'affected' is no clinical diagnosis (it
+        # may record FTD, another motor neuron disease or a reported status), so it never makes the patient
+        # 'clinically manifest ALS' for a label: the criterion waits for a record with the diagnosis
+        clinical["pedigree_affected"] = ctx.ped_affected
+        if ctx.ped_affected is False:
+            clinical["affected"] = False
+    if case is None and ctx.ped_affected is not False and phenopacket_als(ctx):
+        # an input phenopacket's disease (without a clinical course) is a diagnosis on record
+        clinical.update(affected=True, als_diagnosed=True)
     own = _own_observation(ctx)
     if case is None and own is not None and own.age is not None and not own.is_deceased:
         # no clinical record: the patient's age is the ages file's, the one the family section shows and computes with
@@ -1467,12 +1548,15 @@ def no_prognosis(ctx: _Ctx) -> str | None:
     """Why the patient has no prognosis, on the pedigree's word when no clinical record describes a disease course
     (a record always has an onset and dates a death itself; one beside an unaffected pedigree status is an identity
     mismatch, and its course is read): 'is unaffected (pedigree)' (a presymptomatic carrier), 'died at N (pedigree
-    ages file)'; None otherwise."""
+    ages file)', 'is affected according to the pedigree, with no ALS diagnosis on record' (no onset or diagnosis
+    dated: the course after onset is not the patient's prognosis); None otherwise."""
     if ctx.clinical_case is not None:
         return None
     own = _own_observation(ctx)
     if own is not None and own.is_deceased:
         return f"{deceased_words(own.death_age)} (pedigree ages file)"
+    if ctx.ped_affected is True and not phenopacket_als(ctx):  # the pedigree's word is no diagnosis, nor an onset
+        return "is affected according to the pedigree, with no ALS diagnosis on record"
     return "is unaffected (pedigree)" if ctx.ped_affected is False else None
 
 
@@ -1728,6 +1812,10 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
              for t in now if t.kind == "therapy"]
     trials = [t.name.split(":")[0] for t in now if t.kind == "trial"]
     undecided = _to_be_decided(therapies)
+    # no ALS diagnosis on record: page 1 says so, and what to add, in the section's words
+    waits = next((n for n in therapies.notes if n.startswith(NO_DIAGNOSIS)), None)
+    if waits:
+        undecided = waits[0].lower() + waits[1:].rstrip(".") + (f"; {undecided}" if undecided else "")
     if therapies.region is None and drugs:
         out.append(SummaryItem(topic="Therapy", level="finding", text="Eligible where approved (region not given): "
                                + "; ".join(f"{t.name} ({', '.join(t.approved_in)}"
@@ -1739,13 +1827,16 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
                                text="Can receive now" + (f" in {therapies.region}" if therapies.region else "") + ": "
                                     + ", ".join(drugs) + (f"; {undecided}" if undecided else "")))
     elif undecided:  # 'no therapy matched' would hide what could not be decided (e.g. riluzole without a record)
-        out.append(SummaryItem(topic="Therapy", level="caution", text=f"No therapy confirmed for now; {undecided}."))
+        out.append(SummaryItem(topic="Therapy", level="caution",
+                               text=f"No therapy confirmed for now{':' if waits else ';'} {undecided}."))
     elif therapies.status != AssessmentStatus.NOT_ASSESSED:
         out.append(SummaryItem(topic="Therapy", level="info", text="No approved therapy matched."))
     else:
         reason = therapies.notes[0].rstrip(".") if therapies.notes else None  # e.g. the patient has died
         out.append(SummaryItem(topic="Therapy", level="caution", text="Therapies and trials not assessed"
                                + (f" ({reason[0].lower() + reason[1:]})." if reason else ".")))
+    if therapies.jurisdiction_differs:
+        out.append(SummaryItem(topic="Therapy", level="caution", text=therapies.jurisdiction_differs))
     if trials:
         out.append(SummaryItem(topic="Trials", level="finding", text="Enrolling now and criteria met: " + ", ".join(trials)))
     for a in clinical.alerts:
@@ -1972,6 +2063,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
             phenopacket_subject=phenopacket.subject if phenopacket is not None and inputs.clinical is not None else None,
             record_onset=ctx.clinical_case.onset.date if ctx.clinical_case is not None else None,
             ped_affected=ctx.ped_affected if inputs.ped is not None else None,
+            phenopacket_als=phenopacket is not None and phenopacket_als(ctx),
             record_id=ctx.clinical_case.id if ctx.clinical_case is not None else None,
             record_kind="clinical record" if ctx.clinical_case is not None else None)
         genetics = _genetics(ctx)

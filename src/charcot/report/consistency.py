@@ -33,6 +33,20 @@ def _repeat_told(report: Report, gene: str) -> list[tuple[str, str]]:
     return told + [("summary", s.text) for s in report.summary if s.topic == "Repeats" and _mentions(gene, s.text)]
 
 
+def _diagnosis_criteria() -> tuple[str, ...]:
+    """The words (description and ':') that begin a therapy or trial criterion on clinically manifest ALS in the
+    report's items, from the knowledge base's criteria of that kind."""
+    from charcot.knowledge import get_knowledge
+    from charcot.knowledge.schema.therapies import CriterionKind
+    from charcot.knowledge.schema.therapies import Record as Therapy
+    from charcot.knowledge.schema.trials import Record as Trial
+
+    kb = get_knowledge()
+    criteria = [c for t in kb.typed("therapies", Therapy) for c in (t.label.criteria if t.label else [])]
+    criteria += [c for t in kb.typed("trials", Trial) for c in t.criteria]
+    return tuple(sorted({f"{c.description}:" for c in criteria if c.kind is CriterionKind.DIAGNOSIS}))
+
+
 def contradictions(report: Report) -> list[str]:
     problems: list[str] = []
     keys = [i.key for i in report.items]
@@ -298,6 +312,17 @@ def contradictions(report: Report) -> list[str]:
             if hit is not None and not _mentions(hit.group(1), genotype_told):
                 problems.append(f"{t.name} is offered on the patient's {hit.group(1)} genotype ({c.text!r}), which "
                                 "page 1 does not state")
+    # A criterion on clinically manifest ALS is met only with an ALS diagnosis on record (the clinical record's or an
+    # input phenopacket's, which the header states): a pedigree's 'affected' is not a diagnosis.
+    from charcot.acmg.phenotype import als_diagnosis
+
+    if als_diagnosis(report.header.diagnosis) is None and als_diagnosis(report.header.diagnosis_id) is None:
+        wanted = _diagnosis_criteria()
+        for t in report.therapies.items:
+            met = next((c.text for c in t.criteria if c.state == "met" and c.text.startswith(wanted)), None)
+            if met is not None:
+                problems.append(f"{t.name}: {met!r} is met, but no ALS diagnosis is on record (the header states "
+                                f"{report.header.diagnosis or 'none'})")
     undecided = [t.name for t in report.therapies.items if t.group == "check"]
     therapy_lines = [s.text for s in report.summary if s.topic == "Therapy"]
     if undecided and not any("to be decided by the clinician" in text for text in therapy_lines):

@@ -78,6 +78,16 @@ def vcf_sex(vcf: Path, sample: str, build: Build) -> VcfSex:
         contigs = {normalise_contig(c): c for c in handle.seqnames}
 
         indexed = any(Path(str(vcf) + ext).is_file() for ext in (".tbi", ".csi"))
+        if indexed:
+            from charcot.variants.reader import UNVERIFIED_INDEX, check_index
+
+            # this check runs before the variant reader: an index that does not match the file is refused here in
+            # the reader's words, and one the reader would not use (an older BCF index it cannot check) is not
+            # queried either (the file is streamed, as the reader does)
+            if check_index(Path(vcf), handle) == UNVERIFIED_INDEX:
+                indexed = False
+                handle.close()  # the check's queries moved the reader: stream from the start
+                handle = VCF(str(vcf), samples=[sample], lazy=True)
         if not indexed and Path(vcf).stat().st_size > MAX_STREAM_BYTES:
             raise _TooLarge
 
@@ -214,7 +224,8 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
                    stated_from: str, record_id: str | None, record_kind: str | None, mapped_vcf: bool = False,
                    mapped_str: bool = False, stated_sexes: dict[str, str] | None = None,
                    phenopacket_subject: str | None = None, record_onset: Any = None,
-                   ped_affected: bool | None = None, vcf_link: str = "--sample") -> IdentitySection:
+                   ped_affected: bool | None = None, vcf_link: str = "--sample",
+                   phenopacket_als: bool = False) -> IdentitySection:
     """Every check that the inputs allow; a check that cannot run says why (never 'pass'). Names that differ are a
     mismatch unless the user mapped them explicitly (``mapped_vcf``: --sample named the VCF's sample for the proband;
     ``mapped_str``: --str-sample named the repeat-caller file's), which is stated as such (info, never 'pass');
@@ -224,7 +235,9 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
     ``phenopacket_subject``: the subject of a phenopacket given beside the clinical record (``record_id``): two ids are
     two patients' documents unless the user corrects one (the report reads the course from the record, the id and HPO
     terms from the phenopacket too). ``record_onset``: the clinical record's symptom onset (a record always has one: it
-    describes a patient with symptoms), against the pedigree's affection status of the proband (``ped_affected``)."""
+    describes a patient with symptoms), against the pedigree's affection status of the proband (``ped_affected``);
+    without a record, ``phenopacket_als`` (an input phenopacket states ALS as the patient's disease) is held against it
+    the same way."""
     checks: list[IdentityCheck] = []
     # --- names
     if vcf_sample and str_sample:
@@ -272,6 +285,14 @@ def check_identity(*, vcf: Path | None, vcf_sample: str | None, build: str | Non
                     f"the {record_kind} gives symptom onset on {record_onset}, but the pedigree (with the ages file, "
                     f"if given) marks the patient {ped_proband} unaffected: the relatives' risks were computed with "
                     "the patient unaffected; check that both describe this patient and correct the pedigree")))
+    elif phenopacket_als and not record_kind and ped_proband and ped_affected is not None:
+        checks.append(IdentityCheck(
+            check="affection status: phenopacket vs pedigree", status=PASS if ped_affected else MISMATCH,
+            detail=("affected in both (the phenopacket states ALS)" if ped_affected else
+                    f"the phenopacket states ALS as the patient's disease, but the pedigree (with the ages file, if "
+                    f"given) marks the patient {ped_proband} unaffected: the report follows the pedigree (no "
+                    "therapy for manifest ALS, the relatives' risks with the patient unaffected); check that both "
+                    "describe this patient and correct the one that is wrong")))
     # --- sex
     said = dict(stated_sexes or {})
     if len(said) > 1:

@@ -25,7 +25,9 @@ from charcot.variants.model import ExcludedCall, VrsAllele
 # 1.8.0: Visit.svc_percent (a slow vital capacity is not an FVC)
 # 1.9.0: FamilySection.patient_risk (an unaffected patient's own risk of onset: a presymptomatic carrier; probecase)
 # 1.10.0: the clinical record's treatments: TherapyItem.receiving and previously_received, TherapySection.receiving
-REPORT_SCHEMA_VERSION = "1.10.0"
+# 1.11.0: TherapySection.record_treatments (each treatment the clinical record states, with its dates: the exports'
+#         phenopacket medicalActions and FHIR MedicationStatements)
+REPORT_SCHEMA_VERSION = "1.11.0"
 RUN_TIME_FIELD = "run.run_time"
 
 
@@ -395,6 +397,21 @@ class TherapyItem(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class RecordedTreatment(_Model):
+    """One ALS treatment as the clinical record states it (1.11.0): the words it is written in, the knowledge base's
+    therapies they name (none: a name charcot does not hold; more than one: a name read as each form), its dates as
+    recorded (None: not recorded), and its state on the matching date."""
+
+    written: str
+    therapies: list[str] = Field(default_factory=list, description="the knowledge base's therapy ids it names")
+    names: list[str] = Field(default_factory=list, description="their names in the knowledge base")
+    started: date | None = None
+    stopped: date | None = None
+    state: str = Field(description="on the matching date: 'receiving' (started on or before it, or no start date, and "
+                                   "not stopped on or before it), 'stopped' (stopped on or before it) or "
+                                   "'not_started' (started after it)")
+
+
 class TherapySection(_Model):
     status: AssessmentStatus
     region: str | None = None
@@ -403,6 +420,10 @@ class TherapySection(_Model):
     not_shown: int = 0
     # therapies the clinical record says the patient receives on the matching date: never offered ("now"/"check")
     receiving: list[str] = Field(default_factory=list)
+    # every treatment the clinical record states, as recorded (1.11.0); the exports carry these
+    record_treatments: list[RecordedTreatment] = Field(default_factory=list)
+    # the jurisdiction matched is not the one of the patient's country (1.11.0): the sentence page 1 and the section say
+    jurisdiction_differs: str | None = None
     notes: list[str] = Field(default_factory=list)
 
 

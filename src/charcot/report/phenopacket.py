@@ -13,7 +13,15 @@ from datetime import datetime, time
 from typing import Any
 
 from charcot.errors import CharcotError
-from charcot.report.model import COGNITION_MEASURE, FTD_HPO, FTD_YES, RepeatCall, Report, VariantFinding
+from charcot.report.model import (
+    COGNITION_MEASURE,
+    FTD_HPO,
+    FTD_YES,
+    RecordedTreatment,
+    RepeatCall,
+    Report,
+    VariantFinding,
+)
 from charcot.report.provenance import HPO_RESOURCE, KNOWN_RESOURCES
 from charcot.variants.model import ExcludedCall
 
@@ -81,6 +89,29 @@ def excluded_words(e: ExcludedCall) -> str:
             "classified" + (f"; listed in the knowledge base as {e.known}" if e.known else ""))
 
 
+def identity_words(report: Report) -> str | None:
+    """The report's sample-identity checks in the report's words, as every export says them: a failed one first (the
+    report is then never final), those that could not be made, and the links to confirm; a passed check by name."""
+    from charcot.report.identity import INFO, MISMATCH, NOT_ASSESSED, PASS
+
+    checks = report.identity.checks
+    failed = [f"{c.check}: {c.detail}" for c in checks if c.status == MISMATCH]
+    unknown = [f"{c.check}: {c.detail}" for c in checks if c.status == NOT_ASSESSED]
+    confirm = [c.detail for c in checks if c.status == INFO]
+    passed = [c.check for c in checks if c.status == PASS]
+    said = []
+    if failed:
+        said.append("Sample identity check failed (these results may not be this patient's; resolve it before acting "
+                    "on them): " + "; ".join(failed) + ".")
+    if unknown:
+        said.append("Sample identity not confirmed: " + "; ".join(unknown) + ".")
+    if confirm:
+        said.append("To confirm: " + "; ".join(confirm) + ".")
+    if passed:
+        said.append("Sample identity checks passed: " + "; ".join(passed) + ".")
+    return " ".join(said) or None
+
+
 def _excluded_gi(pp: Any, report: Report, e: ExcludedCall) -> Any:
     """A call in an exon or splice region that the run left out: exported as such (no class, status unknown)."""
     desc = pp.VariationDescriptor(
@@ -126,6 +157,10 @@ def _variant_gi(pp: Any, report: Report, f: VariantFinding) -> Any:
         desc.extensions.append(_ext(pp, "acmg_points", f"{f.points:g}"))
     if f.classification is None and f.not_classified:
         desc.description = unclassified_words(f)
+    if f.known_prognosis:
+        # the knowledge base's note on the course of disease with this variant, as the report words it (for an
+        # unaffected or deceased patient: the disease's course in carriers, never the patient's prognosis)
+        desc.extensions.append(_ext(pp, "known_course", f.known_prognosis))
     if f.risk_allele:
         # the schema's ACMG classes have no risk-allele term (ClinGen low-penetrance framework): stated beside them
         desc.extensions.append(_ext(pp, "risk_allele", f"{f.risk_allele}: {f.risk_allele_reason or ''}".strip()))
@@ -218,7 +253,6 @@ def build_phenopacket(report: Report) -> Any:
     h = report.header
     sex = {"male": "MALE", "female": "FEMALE", "m": "MALE", "f": "FEMALE", "other": "OTHER_SEX"}.get(
         (h.sex or "").lower(), "UNKNOWN_SEX")
-    hp = KNOWN_RESOURCES[HPO_RESOURCE]
     created = Timestamp()
     created.FromDatetime(report.run.run_time.replace(tzinfo=None))
     packet = pp.Phenopacket(
@@ -226,28 +260,8 @@ def build_phenopacket(report: Report) -> Any:
         subject=pp.Individual(id=h.patient_id, sex=pp.Sex.Value(sex)),
         meta_data=pp.MetaData(
             created=created, created_by=f"charcot {h.software_version}", phenopacket_schema_version="2.0",
-            resources=[
-                pp.Resource(id=hp[0], name=hp[4], namespace_prefix=hp[1], url=hp[2], iri_prefix=hp[3],
-                            # the release the case's HPO terms were checked against (report/build), if any was given
-                            version=next((r.version for r in h.resources if r.name == HPO_RESOURCE), "unspecified")),
-                pp.Resource(id="mondo", name="Mondo Disease Ontology", namespace_prefix="MONDO",
-                            url="http://purl.obolibrary.org/obo/mondo.obo", version="unspecified",
-                            iri_prefix="http://purl.obolibrary.org/obo/MONDO_"),
-                pp.Resource(id="geno", name="Genotype Ontology", namespace_prefix="GENO",
-                            url="http://purl.obolibrary.org/obo/geno.owl", version="unspecified",
-                            iri_prefix="http://purl.obolibrary.org/obo/GENO_"),
-                pp.Resource(id="so", name="Sequence Ontology", namespace_prefix="SO",
-                            url="http://purl.obolibrary.org/obo/so.owl", version="unspecified",
-                            iri_prefix="http://purl.obolibrary.org/obo/SO_"),
-                pp.Resource(id="ncit", name="NCI Thesaurus", namespace_prefix="NCIT",
-                            url="http://purl.obolibrary.org/obo/ncit.owl", version="unspecified",
-                            iri_prefix="http://purl.obolibrary.org/obo/NCIT_"),
-                pp.Resource(id="ucum", name="Unified Code for Units of Measure", namespace_prefix="UCUM",
-                            url="https://ucum.org", version="2.1", iri_prefix="https://ucum.org/ucum#"),
-            ],
         ),
     )
-    _provenance(pp, packet.meta_data, report)
     if h.death_date is not None:  # the record's death (the report stages it King's 5): never left out of the export
         died = Timestamp()
         died.FromDatetime(datetime.combine(h.death_date, time()))
@@ -287,6 +301,7 @@ def build_phenopacket(report: Report) -> Any:
         [_repeat_gi(pp, report, c) for c in report.repeats.calls]
     stated = _record_gis(pp, report)
     gis += stated
+    own_risk = _own_risk(pp, report, gis)
     if gis or report.genetics.status.value != "not_assessed":
         # Never SOLVED by itself: candidates await a clinician's confirmation (IN_PROGRESS), as do the record's own
         # results; nothing found is UNSOLVED.
@@ -298,9 +313,125 @@ def build_phenopacket(report: Report) -> Any:
             diagnosis=pp.Diagnosis(disease=pp.OntologyClass(id=(disease or UNKNOWN_DISEASE)[0],
                                                             label=(disease or UNKNOWN_DISEASE)[1]),
                                    genomic_interpretations=gis),
-            summary="; ".join(s.text for s in report.summary if s.topic in ("Genetics", "Repeats")),
+            # page 1's lines on the genotype and what it means for the patient: the findings, an unaffected
+            # patient's own risk of onset and the known course (Prognosis), in page 1's words
+            # page 1's identity banner first (a failed check: these results may not be this patient's)
+            summary=" ".join(x for x in (identity_words(report), "; ".join(
+                s.text for s in report.summary if s.topic in ("Genetics", "ClinVar", "Repeats", "Prognosis")
+                or (s.topic == "Family" and s.text in own_risk))) if x),
         ))
+    for t in report.therapies.record_treatments:
+        packet.medical_actions.append(pp.MedicalAction(treatment=_treatment(pp, t)))
+    # MetaData names each ontology whose terms the packet uses (the schema's rule), with the release read, then the
+    # report's own resources (knowledge base, ClinVar, gnomAD ...) and inputs
+    packet.meta_data.resources.extend(_ontology_resources(pp, packet, report))
+    _provenance(pp, packet.meta_data, report)
     return packet
+
+
+def _own_risk(pp: Any, report: Report, gis: list[Any]) -> list[str]:
+    """An unaffected patient's own risk of onset (page 1's line, one per gene), which the schema has no field for:
+    an extension ``risk_of_onset`` on the descriptor of each finding in that gene the risk is calculated for (a
+    P/LP variant or expansion, or the record's laboratory result), never on a variant of uncertain significance.
+    Returns the lines (the interpretation's summary says them too)."""
+    from charcot.report.build import patient_risk_line
+
+    lines = []
+    candidate = pp.GenomicInterpretation.InterpretationStatus.Value("CANDIDATE")
+    for own in report.family.patient_risk:
+        line = patient_risk_line(own)
+        lines.append(line)
+        for gi in gis:
+            desc = gi.variant_interpretation.variation_descriptor
+            from_record = any(e.name == "source" for e in desc.extensions)
+            if (desc.gene_context.symbol or "").upper() == (own.gene or "").upper() and (
+                    gi.interpretation_status == candidate or from_record):
+                desc.extensions.append(_ext(pp, "risk_of_onset", line))
+    return lines
+
+
+def _treatment(pp: Any, t: RecordedTreatment) -> Any:
+    """One treatment the clinical record states, as a Phenopacket Treatment: the knowledge base's therapy as the
+    agent (charcot's id and name) when the record's words name exactly one, else the words as recorded; its recorded
+    dates as a dose interval's interval (the field charcot's own phenopacket reader takes them from). No dose,
+    route or schedule is recorded, so none is exported; no date recorded, no dose interval."""
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    agent = (pp.OntologyClass(id=f"charcot:therapy/{t.therapies[0]}", label=t.names[0]) if len(t.therapies) == 1
+             else pp.OntologyClass(id="charcot:treatment-as-recorded", label=t.written))
+    treatment = pp.Treatment(agent=agent)
+    if t.started is not None or t.stopped is not None:
+        interval = pp.TimeInterval()
+        for when, field in ((t.started, interval.start), (t.stopped, interval.end)):
+            if when is not None:
+                stamp = Timestamp()
+                stamp.FromDatetime(datetime.combine(when, time()))
+                field.CopyFrom(stamp)
+        treatment.dose_intervals.append(pp.DoseInterval(interval=interval))
+    return treatment
+
+
+# Ontologies whose terms the export writes: (Phenopacket id, name, URL, IRI prefix). HP's release is the one the terms
+# were read from; the others' terms are fixed in charcot's code (no release file is read), said as such.
+_ONTOLOGIES: dict[str, tuple[str, str, str, str]] = {
+    "HP": ("hp", "human phenotype ontology", "http://purl.obolibrary.org/obo/hp.owl", "http://purl.obolibrary.org/obo/HP_"),
+    "MONDO": ("mondo", "Mondo Disease Ontology", "http://purl.obolibrary.org/obo/mondo.obo",
+              "http://purl.obolibrary.org/obo/MONDO_"),
+    "GENO": ("geno", "Genotype Ontology", "http://purl.obolibrary.org/obo/geno.owl", "http://purl.obolibrary.org/obo/GENO_"),
+    "SO": ("so", "Sequence Ontology", "http://purl.obolibrary.org/obo/so.owl", "http://purl.obolibrary.org/obo/SO_"),
+    "NCIT": ("ncit", "NCI Thesaurus", "http://purl.obolibrary.org/obo/ncit.owl", "http://purl.obolibrary.org/obo/NCIT_"),
+    "UCUM": ("ucum", "Unified Code for Units of Measure", "https://ucum.org", "https://ucum.org/ucum#"),
+    "OMIM": ("omim", "Online Mendelian Inheritance in Man", "https://omim.org", "https://omim.org/entry/"),
+    "ORPHA": ("orpha", "Orphanet Rare Disease Ontology", "http://www.orpha.net/ORDO", "http://www.orpha.net/ORDO/Orphanet_"),
+}
+# charcot's own fixed terms: the release each was checked in (GENO:0000134/5/6 hemizygous/heterozygous/homozygous in
+# monarch-initiative/GENO-ontology geno.obo, data-version releases/2023-10-08, commit 1153f584; SO:0000705
+# tandem_repeat in The-Sequence-Ontology/SO-Ontologies Ontology_Files/so.obo, data-version 2024-11-18, commit
+# 01c33c6d); MONDO and NCIT, whose releases charcot has not read, say where the id was taken from instead
+_FIXED_TERMS = {
+    "GENO": "2023-10-08",
+    "SO": "2024-11-18",
+    "MONDO": "no MONDO release read: MONDO:0004976 as the ClinGen gene-disease validity summary of 2025-07-01 names it "
+             "(charcot's knowledge base genes)",
+    "NCIT": "no NCIt release read: NCIT:C17998 (Unknown) fixed in charcot",
+    "UCUM": "2.1",
+}
+
+
+def _ontology_classes(message: Any) -> list[Any]:
+    """Every OntologyClass anywhere in a protobuf message."""
+    import phenopackets as pp
+
+    found: list[Any] = []
+    for field, value in message.ListFields():
+        if field.message_type is None or field.message_type.GetOptions().map_entry:
+            continue
+        for item in (value if field.is_repeated else [value]):
+            found += [item] if isinstance(item, pp.OntologyClass) else _ontology_classes(item)
+    return found
+
+
+def _ontology_resources(pp: Any, packet: Any, report: Report) -> list[Any]:
+    """A Resource for each ontology prefix the packet's terms use (charcot's own prefix is the knowledge base's,
+    listed by the provenance), with its version: HP the release the report read its terms from (else the ontology
+    charcot reads, whose release is the one its fixed terms are checked against); a prefix the input's diagnosis id
+    brought, 'as given by the input'; charcot's fixed terms, where they were taken from."""
+    from charcot.acmg.phenotype import ontology_version
+
+    given = (report.header.diagnosis_id or "").split(":", 1)[0]
+    out = []
+    for prefix in sorted({c.id.split(":", 1)[0] for c in _ontology_classes(packet)} - {"charcot"}):
+        rid, name, url, iri = _ONTOLOGIES.get(prefix, (prefix.lower(), prefix, f"https://identifiers.org/{prefix}",
+                                                        f"https://identifiers.org/{prefix}:"))
+        if prefix == "HP":
+            version = next((r.version for r in report.header.resources if r.name == HPO_RESOURCE), None) \
+                or ontology_version()
+        elif prefix == given:
+            version = "as given by the input (its release not stated)"
+        else:
+            version = _FIXED_TERMS.get(prefix, "not stated")
+        out.append(pp.Resource(id=rid, name=name, namespace_prefix=prefix, url=url, version=version, iri_prefix=iri))
+    return out
 
 
 def _provenance(pp: Any, meta: Any, report: Report) -> None:

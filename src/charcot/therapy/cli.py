@@ -66,7 +66,8 @@ def _render_match(m: TherapyMatch) -> list[str]:
 def render_matches(result: TherapyMatches, show_all: bool = False) -> str:
     region = result.region or (f"none on record for country {result.country}" if result.country else "not given")
     lines = [f"charcot therapy and trial matching (knowledge {result.knowledge_version}, region "
-             f"{region}, as of {result.as_of.isoformat()})", result.status_statement, ""]
+             f"{region}, as of {result.as_of.isoformat()})", result.status_statement,
+             *([result.jurisdiction_differs] if result.jurisdiction_differs else []), ""]
     if result.gene_notes:
         lines += ["GENE-TARGETED PROGRAMMES", *[f"  {n}" for n in result.gene_notes], ""]
     if result.treatment_notes:

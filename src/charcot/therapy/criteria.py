@@ -43,6 +43,23 @@ def undecided_genes(facts: PatientFacts) -> set[str]:
     return {g.upper() for g in facts.genotype.unclassified_genes}
 
 
+def partly_tested(facts: PatientFacts, gene: str) -> str | None:
+    """What part of ``gene`` the genetic test did not assess (None: assessed whole, or not at all)."""
+    return next((why for g, why in facts.genotype.genes_partly_tested.items() if g.upper() == gene.upper()), None)
+
+
+def _partly_result(c: Criterion, facts: PatientFacts) -> CriterionResult | None:
+    """A gene criterion that would read 'no (qualifying) variant' in a gene assessed only in part: unknown, naming
+    the part; a variant there cannot be ruled out."""
+    assert c.gene is not None
+    why = partly_tested(facts, c.gene)
+    if why is None:
+        return None
+    return _result(c, CriterionStatus.UNKNOWN, f"{c.gene} was assessed only in part ({why.rstrip('.')}): a "
+                                               "qualifying variant where it was not assessed cannot be ruled out",
+                   missing=f"genetic test result for the part of {c.gene} not assessed")
+
+
 def _norm(text: str) -> str:
     return text.strip().replace(" ", "").lower()
 
@@ -104,6 +121,9 @@ def _gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
     if c.gene.upper() in undecided_genes(facts):
         return _result(c, CriterionStatus.UNKNOWN, f"a {c.gene} variant was found but not classified (its consequence "
                                                    "is unknown)", missing=f"classification of the {c.gene} variant")
+    partly = _partly_result(c, facts)
+    if partly is not None:
+        return partly
     if findings:
         best = max(findings, key=lambda f: _RANK[f.classification])
         return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(best)} is classified {best.classification.value}; "
@@ -119,6 +139,9 @@ def _no_gene(c: Criterion, facts: PatientFacts) -> CriterionResult:
     qualifying = [f for f in _findings(facts, c.gene) if at_least(f.classification, c.min_class)]
     if qualifying:
         return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(qualifying[0])} is {qualifying[0].classification.short}")
+    partly = _partly_result(c, facts)
+    if partly is not None:
+        return partly
     if _gene_covered(facts, c.gene):
         return _result(c, CriterionStatus.MET, f"no qualifying {c.gene} variant found")
     return _result(c, CriterionStatus.UNKNOWN, f"no genetic result for {c.gene} was given", missing=f"genetic test result for {c.gene}")
@@ -130,6 +153,9 @@ def _variant(c: Criterion, facts: PatientFacts) -> CriterionResult:
     hits = [f for f in findings if _matches_any(f, c.variants)]
     if hits:
         return _result(c, CriterionStatus.MET, f"{c.gene} {_label(hits[0])} is one of the required variants")
+    partly = _partly_result(c, facts)
+    if partly is not None:
+        return partly
     if findings:
         return _result(c, CriterionStatus.FAILED, f"{c.gene} {_label(findings[0])} is not one of {', '.join(c.variants)}")
     if _gene_covered(facts, c.gene):
@@ -157,8 +183,25 @@ def _affected(facts: PatientFacts) -> bool | None:
     return None
 
 
+#: A pedigree's 'affected' without a clinical record: what is missing for a criterion on clinically manifest ALS.
+PEDIGREE_ONLY = "affected according to the pedigree, but no ALS diagnosis is on record"
+DIAGNOSIS_MISSING = "ALS diagnosis (the clinical record with the diagnosis date)"
+#: What a symptomatic clinical record without a diagnosis by the matching date misses.
+RECORD_DIAGNOSIS_MISSING = "ALS diagnosis (date)"
+
+
+def _pedigree_only(facts: PatientFacts) -> bool:
+    """The patient's only status is the pedigree's 'affected': not a clinical diagnosis (it may record FTD, another
+    motor neuron disease or a reported status), so neither 'clinically manifest ALS' nor 'presymptomatic'."""
+    return _affected(facts) is None and facts.clinical.pedigree_affected is True
+
+
 def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     affected = _affected(facts)
+    if _pedigree_only(facts):
+        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY}; a pedigree's affection status is not a "
+                                                   "clinical diagnosis: it may record FTD, another motor neuron "
+                                                   "disease or a reported status", missing=DIAGNOSIS_MISSING)
     if affected is None:
         return _result(c, CriterionStatus.UNKNOWN, "whether the person has clinically manifest ALS was not given",
                        missing="affected status (clinically manifest ALS or not)")
@@ -167,7 +210,7 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
     if not c.diagnostic_categories:
         if facts.clinical.als_diagnosed is False:  # symptomatic, in the diagnostic work-up: not yet ALS for a label
             return _result(c, CriterionStatus.UNKNOWN, "symptomatic, but no ALS diagnosis is recorded by the matching "
-                                                       "date", missing="ALS diagnosis (date)")
+                                                       "date", missing=RECORD_DIAGNOSIS_MISSING)
         return _result(c, CriterionStatus.MET, "clinically manifest ALS")
     from charcot.clinical.criteria import CATEGORY_TITLES  # the words the clinical assessment prints
 
@@ -184,6 +227,9 @@ def _diagnosis(c: Criterion, facts: PatientFacts) -> CriterionResult:
 
 def _presymptomatic(c: Criterion, facts: PatientFacts) -> CriterionResult:
     affected = _affected(facts)
+    if _pedigree_only(facts):
+        return _result(c, CriterionStatus.UNKNOWN, f"{PEDIGREE_ONLY}: whether the person has symptoms of ALS is not "
+                                                   "on record", missing="clinical status (the clinical record: symptom onset, ALS diagnosis)")
     if affected is None:
         return _result(c, CriterionStatus.UNKNOWN, "whether the person is symptomatic was not given",
                        missing="affected status (clinically manifest ALS or not)")

@@ -22,7 +22,7 @@ from charcot.knowledge.schema.therapies import Record as Therapy
 from charcot.knowledge.schema.trials import Record as Trial
 from charcot.knowledge.schema.trials import StudyKind
 from charcot.model import AcmgClass, Confidence
-from charcot.therapy.criteria import _RANK, at_least, combine, evaluate, undecided_genes
+from charcot.therapy.criteria import _RANK, at_least, combine, evaluate, partly_tested, undecided_genes
 from charcot.therapy.jurisdictions import (
     Jurisdiction,
     Undecided,
@@ -94,8 +94,9 @@ def uncertain_genes(facts: PatientFacts) -> set[str]:
 
 
 def _concerning(facts: PatientFacts, genes: set[str]) -> set[str]:
-    """The genes a therapy or trial aimed at concerns the patient: carried (``genes``), undecided, or with a VUS."""
-    return genes | undecided_genes(facts) | uncertain_genes(facts)
+    """The genes a therapy or trial aimed at concerns the patient: carried (``genes``), undecided, with a VUS, or
+    assessed only in part (a qualifying variant may lie in the part not assessed)."""
+    return genes | undecided_genes(facts) | uncertain_genes(facts) | {g.upper() for g in facts.genotype.genes_partly_tested}
 
 
 def intermediate_causal_repeats(facts: PatientFacts, gene_roles: dict[str, str]) -> list[str]:
@@ -124,6 +125,9 @@ def _genotype_fit(gene: str, facts: PatientFacts, repeat_genes: frozenset[str]) 
     if gene.upper() in undecided_genes(facts):
         return None, (f"a {gene} variant was found but not classified (its consequence is unknown), so whether it "
                       "fits this genotype cannot be said yet")
+    if partly_tested(facts, gene) is not None:
+        return None, (f"{gene} was assessed only in part, so whether the patient carries this genotype cannot be said "
+                      "yet")
     if findings:
         best = max(findings, key=lambda f: _RANK[f.classification])
         label = best.hgvs_p or best.hgvs_c or best.variant_key or "variant"
@@ -519,6 +523,14 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
     # jurisdiction of the patient's country
     codes = [checked_code(given, what="region", kb=kb) for given in (region, facts.clinical.region) if given is not None]
     jurisdiction = jurisdictions(kb)[codes[0]] if codes else for_country(facts.clinical.country, kb)
+    home = for_country(facts.clinical.country, kb) if codes else None
+    differs = None
+    if jurisdiction is not None and home is not None and home.id != jurisdiction.id:
+        # the given jurisdiction is used (where the clinic prescribes), never silently over the patient's country
+        differs = (f"Approvals are matched for {jurisdiction.id}, the jurisdiction given (--jurisdiction, the "
+                   f"configuration's default or the facts' region), but the patient's country "
+                   f"{facts.clinical.country.strip().upper() if facts.clinical.country else ''} is in {home.id}: where "
+                   f"the patient is treated there, match with --jurisdiction {home.id}.")
     mechanisms = {m.id: m for m in kb.typed("mechanisms", Mechanism)}
     therapies = {t.id: t for t in kb.typed("therapies", Therapy)}
     # SMA precedents (disease != ALS) are knowledge, never a treatment option for an ALS patient
@@ -554,4 +566,4 @@ def match(facts: PatientFacts, *, region: str | None = None, as_of: date | None 
                           country=facts.clinical.country.strip().upper() if facts.clinical.country else None, as_of=when, knowledge_version=kb.meta.version,
                           knowledge_snapshot=kb.meta.snapshot_date, status_statement=statement, therapies=t_matches,
                           trials=trials, not_assessed=missing, gene_notes=gene_notes, treatment_notes=treatment_notes,
-                          statement=CLINICAL_JUDGEMENT_STATEMENT)
+                          jurisdiction_differs=differs, statement=CLINICAL_JUDGEMENT_STATEMENT)

@@ -85,6 +85,10 @@ class Genotype(UserRecord):
     unclassified_genes: list[str] = Field(
         default_factory=list, description="genes with a coding or splice-region variant whose consequence is unknown "
                                           "(not classified): a criterion on such a gene cannot be decided")
+    genes_partly_tested: dict[str, str] = Field(
+        default_factory=dict, description="gene -> what part of it the test did not assess (no-call positions, a "
+                                          "part outside the records' span, calls left out): 'no variant found' there "
+                                          "is not known, so a criterion on the gene cannot be decided without one")
 
 
 class Clinical(UserRecord):
@@ -93,6 +97,11 @@ class Clinical(UserRecord):
     als_diagnosed: bool | None = Field(
         default=None, description="ALS diagnosed by the matching date (a clinical record's diagnosis date): false for "
                                   "a symptomatic person still in the diagnostic work-up; None when not said")
+    pedigree_affected: bool | None = Field(
+        default=None, description="the pedigree's affection status of the patient (PED column 6 or the ages file), "
+                                  "when no clinical record describes the patient: 'affected' there is not a clinical "
+                                  "diagnosis (it may record FTD, another motor neuron disease or a reported status), "
+                                  "so it never makes the patient 'affected' here")
     presymptomatic_carrier: bool | None = None
     age: float | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
     sex: str | None = Field(default=None, pattern=r"^(female|male|other)$")
@@ -282,6 +291,9 @@ class TherapyMatches(BaseModel):
     treatment_notes: list[str] = Field(
         default_factory=list, description="the record's treatments as read: a name not in the knowledge base is kept "
                                           "as written and said here")
+    jurisdiction_differs: str | None = Field(
+        default=None, description="a jurisdiction given (option, configuration or facts) other than the one of the "
+                                  "patient's country: which was used, and how to match for the other")
     statement: str
 
     def get(self, ident: str) -> TherapyMatch:

@@ -94,11 +94,14 @@ def simulate_natural_history(
     import numpy as np
 
     if n < 1 or n > 2_000_000:
-        raise InputError(f"n must be between 1 and 2,000,000 (got {n})")
+        raise InputError(f"n must be between 1 and 2,000,000 (got {n})",
+                         hint="the number of patients in the claimed series, e.g. 50")
     if not 0 < months <= 60:
-        raise InputError(f"months must be in (0, 60] (got {months})")
+        raise InputError(f"months must be in (0, 60] (got {months})",
+                         hint="the follow-up of the claimed series in months, at most 60")
     if baseline_worst_of < 1:
-        raise InputError("baseline_worst_of must be at least 1")
+        raise InputError("baseline_worst_of must be at least 1",
+                         hint="1 takes each patient's baseline as measured; 2 or more the worst of that many visits")
     model = dict(mean_slope=mean_slope, gamma_shape=gamma_shape, noise_sd=noise_sd, baseline_mean=baseline_mean,
                  baseline_sd=baseline_sd, baseline_worst_of=baseline_worst_of, placebo_mean=placebo_mean,
                  placebo_sd=placebo_sd)

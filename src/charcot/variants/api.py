@@ -627,6 +627,7 @@ def interpret(
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
     local_frequencies: Path | None = None,
+    str_name: str | None = None,
 ) -> InterpretationResult:
     """Interpret one sample's VCF/BCF against the ALS panel of the knowledge base.
 
@@ -648,6 +649,9 @@ def interpret(
     ``onset_age``: the patient's age at symptom onset (years); PP4 for a gene whose ALS form is juvenile (or adult)
     needs it, or an HPO onset term.
 
+    ``str_name``: the repeat-caller file as the user gave it where ``str_path`` is charcot's copy of it ("standard
+    input" for a stream), so the repeat notes name it.
+
     ``hpo``: the patient's HPO terms (checked against the HPO ontology; an unknown id is an InputError).
     ``diagnosis``: the clinical record's diagnosis (free text such as "ALS" or an id such as MONDO:0004976); with
     ``hpo`` it decides PP4 (charcot.acmg.phenotype)."""
@@ -662,7 +666,7 @@ def interpret(
                           include_filtered=include_filtered, reference=reference, transcripts=transcripts,
                           clinvar_summary=clinvar_summary, resources=resources, selection=genes,
                           gnomad_coverage=gnomad_coverage, onset_age=onset_age,
-                          local_frequencies=local_frequencies)
+                          local_frequencies=local_frequencies, str_name=str_name)
     finally:
         if prefetch is not None:
             prefetch.cleanup()
@@ -693,6 +697,7 @@ def _interpret(
     gnomad_coverage: Path | None = None,
     onset_age: float | None = None,
     local_frequencies: Path | None = None,
+    str_name: str | None = None,
 ) -> InterpretationResult:
     from charcot.knowledge import get_knowledge
 
@@ -1024,7 +1029,7 @@ def _interpret(
                    + "; ".join(dict.fromkeys(f.clinvar_not_covered or "" for f in no_clinvar)) + ")",
             how_to_assess="give ClinVar's full clinvar.vcf.gz of the patient's build (or a resource bundle made from it) "
                           "with its index"))
-    repeats = _repeats(str_path, read.build, sex_norm, patient=read.sample, str_sample=str_sample)
+    repeats = _repeats(str_path, read.build, sex_norm, patient=read.sample, str_sample=str_sample, name=str_name)
     for item in getattr(repeats, "not_assessed", None) or []:
         if isinstance(item, NotAssessed) and item not in not_assessed:
             not_assessed.append(item)
@@ -1110,7 +1115,7 @@ def _with_releases(prov: Provenance) -> Provenance:
 
 
 def _repeats(str_path: Path | None, build: Build, sex: str | None, *,
-             patient: str | None = None, str_sample: str | None = None) -> Any:
+             patient: str | None = None, str_sample: str | None = None, name: str | None = None) -> Any:
     """The repeat-caller file's calls for the VCF's sample (``patient``): a file whose sample is another name is
     refused unless ``str_sample`` (--str-sample) names it."""
     if str_path is None and str_sample is not None:
@@ -1124,7 +1129,7 @@ def _repeats(str_path: Path | None, build: Build, sex: str | None, *,
     from charcot.repeats import api as repeats_api
 
     return repeats_api.assess_repeats(Path(str_path), sample=str_sample, build=build, sex=sex,
-                                      patient={"the VCF's sample": patient})
+                                      patient={"the VCF's sample": patient}, name=name)
 
 
 # Findings of "quiet" alleles are made once per kind (issue 20). A whole genome has about 9,000 calls in the panel

@@ -8,6 +8,7 @@ Layout (format 2; what each file covers is a named region set of the manifest, r
 it the resource is "not assessed", never "absent")::
 
     BUNDLE/manifest.json
+    BUNDLE/verified-identities.json          each file's identity when the bundle was built (machine-local)
     BUNDLE/reference.fa.gz (+ .fai, .gzi)   genes: panel genes +- 1 kb at their real coordinates, N elsewhere
     BUNDLE/transcripts.gff3.gz              genes: Ensembl GFF3 lines overlapping them
     BUNDLE/clinvar.vcf.gz (+ .tbi)          genes: CLNSIG, CLNREVSTAT, MC, GENEINFO (+ an annotation field)
@@ -43,11 +44,14 @@ from charcot.model import Build
 from charcot.variants.model import BundleManifest, BundleRegionSet, BundleResource
 
 MANIFEST = "manifest.json"
+# each resource file's identity (device, inode, size, mtime_ns, ctime_ns) when its SHA-256 last matched the manifest:
+# machine-local, not content (a copied bundle hashes its files once, on its first run)
+IDENTITIES = "verified-identities.json"
 FORMAT = "charcot-resource-bundle/2"
 # Bases added on each side of the panel regions (splice regions and flanking indels stay inside).
 PADDING = 1000
 SCORE_KINDS = ("alphamissense", "revel", "spliceai", "cadd")
-BUNDLE_FILES = ("manifest.json", "reference.fa.gz", "reference.fa.gz.fai", "reference.fa.gz.gzi",
+BUNDLE_FILES = ("manifest.json", IDENTITIES, "reference.fa.gz", "reference.fa.gz.fai", "reference.fa.gz.gzi",
                 "transcripts.gff3.gz", "clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "clinvar_summary.tsv.gz",
                 "alphamissense.tsv.gz", "alphamissense.tsv.gz.tbi", "revel.tsv.gz", "revel.tsv.gz.tbi",
                 "cadd.tsv.gz", "cadd.tsv.gz.tbi", "spliceai.tsv.gz", "spliceai.tsv.gz.tbi",
@@ -61,6 +65,46 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _identity(path: Path) -> list[int]:
+    """(device, inode, size, mtime_ns, ctime_ns): a write or a replacement changes it, and the ctime cannot be set back
+    (``touch``, ``cp -p`` and ``rsync -t`` set the mtime only)."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _cached_identities(folder: Path) -> Path:
+    """Where a bundle's verified identities are remembered when its folder cannot be written: the user's cache
+    (``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot``), one file per bundle folder."""
+    import os
+
+    base = os.environ.get("CHARCOT_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME")
+                                                             or Path.home() / ".cache") / "charcot")
+    key = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:24]
+    return Path(base) / "bundles" / f"{key}.json"
+
+
+def _read_identities(path: Path) -> dict[str, list[int]]:
+    try:
+        raw = json.loads(path.read_text())
+        return {str(k): [int(x) for x in v] for k, v in raw.items()} if isinstance(raw, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _write_json(path: Path, value: Any) -> None:
+    """``value`` as JSON at ``path``, atomically (a temporary file beside it, renamed); OSError when it cannot be."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(value, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, int]]:
@@ -182,10 +226,14 @@ def _bcftools() -> str:
     return exe
 
 
+_VCF_SOURCE_HINT = "give the resource's bgzipped VCF (.vcf.gz) as downloaded, with its index"
+
+
 def _run(args: list[str], what: str, path: Path) -> None:
     proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise InputError(f"{what} failed: {proc.stderr.strip()[:300]}", path=path)
+        raise InputError(f"{what} failed: {proc.stderr.strip()[:300]}", path=path,
+                         hint="check that the file is a complete, indexed source of the bundle's build")
 
 
 def _vcf_header_text(path: Path) -> str:
@@ -195,7 +243,7 @@ def _vcf_header_text(path: Path) -> str:
         with pysam.VariantFile(str(path)) as vf:
             return str(vf.header)
     except (OSError, ValueError) as exc:
-        raise InputError(f"not a readable VCF ({exc})", path=path) from None
+        raise InputError(f"not a readable VCF ({exc})", path=path, hint=_VCF_SOURCE_HINT) from None
 
 
 def _check_gnomad(path: Path) -> None:
@@ -208,7 +256,7 @@ def _check_gnomad(path: Path) -> None:
         with pysam.VariantFile(str(path)) as vf:
             infos, n_samples = list(vf.header.info), len(vf.header.samples)
     except (OSError, ValueError) as exc:
-        raise InputError(f"not a readable VCF ({exc})", path=path) from None
+        raise InputError(f"not a readable VCF ({exc})", path=path, hint=_VCF_SOURCE_HINT) from None
     why = not_gnomad(infos, n_samples)
     if why is not None:
         raise InputError(f"the file given as gnomAD is not a gnomAD sites VCF: {why}", path=path, hint=GNOMAD_HINT)
@@ -255,7 +303,8 @@ def _subset_vcf(src: Path, dest: Path, regions: Sequence[tuple[str, int, int]], 
             errors.seek(0)
             view_err = errors.read().decode(errors="replace")
         if code != 0 or annotate.returncode != 0:
-            raise InputError(f"subsetting failed: {(view_err or annotate.stderr).strip()[:300]}", path=src)
+            raise InputError(f"subsetting failed: {(view_err or annotate.stderr).strip()[:300]}", path=src,
+                             hint="check that the file is complete and indexed (bcftools view FILE > /dev/null)")
     else:
         _run([_bcftools(), "view", "--no-version", *where, "-Oz", "-o", str(dest), str(src)], "subsetting", src)
     bed.unlink()
@@ -678,6 +727,8 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             created=date.today().isoformat(), knowledge_version=kb.meta.version, padding=padding,
             region_sets={k: v for k, v in sets.items() if k in used}, resources=entries)
         (tmp / MANIFEST).write_text(json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
+        # the files as hashed above (the folder is renamed into place as a whole: the files keep their identity)
+        _write_json(tmp / IDENTITIES, {e.file: _identity(tmp / e.file) for e in entries})
     return manifest
 
 
@@ -735,7 +786,7 @@ def _check_vcf_build(src: Path, role: str, build: Build) -> None:
             infos = list(header.info)
             raw = str(header)
     except (OSError, ValueError) as exc:
-        raise InputError(f"the {role} file is not a readable VCF ({exc})", path=src) from None
+        raise InputError(f"the {role} file is not a readable VCF ({exc})", path=src, hint=_VCF_SOURCE_HINT) from None
     found, how = resource_build(raw, lengths, infos)
     if found is not None and found != build:
         raise InputError(f"the {role} file is {found.value} ({how}) but the bundle is {build.value}", path=src,
@@ -868,6 +919,50 @@ class Bundle:
                                  f"was built: {size} bytes, the manifest says {e.size}", path=self.folder,
                                  hint="rebuild the bundle with 'charcot resources build' ('charcot resources info "
                                       "BUNDLE --verify' checks every file)")
+        self.hashed: list[str] = []  # the files this run hashed (their identity was not one remembered)
+        if check_sizes:
+            self._check_contents()
+
+    def _check_contents(self) -> None:
+        """A file replaced by another of the same size keeps the size the manifest recorded: each file's identity
+        (device, inode, size, mtime, ctime; the bundle's ``IDENTITIES``, written when it was built, and the user's cache,
+        written whenever a file's SHA-256 was last found to match) is compared with the file's now, and a file whose identity changed is hashed
+        in full against the manifest before use. A bundle left alone costs one ``stat`` per file."""
+        here, cached = _read_identities(self.folder / IDENTITIES), _read_identities(_cached_identities(self.folder))
+        verified: dict[str, list[int]] = {}
+        for e in self.manifest.resources:
+            path = self.folder / e.file
+            identity = _identity(path)
+            if identity in (here.get(e.file), cached.get(e.file)):
+                continue
+            if _sha256(path) != e.sha256:
+                raise InputError(f"the bundle's {e.kind} file {e.file} has changed since the bundle was built: its "
+                                 "SHA-256 is not the one the manifest recorded (its size is the same: it was replaced "
+                                 "or edited in place)", path=self.folder,
+                                 hint="rebuild the bundle with 'charcot resources build', or put the bundle's own "
+                                      "file back")
+            verified[e.file] = identity
+            self.hashed.append(e.file)
+        if verified:
+            self._remember({**cached, **verified})
+
+    def _remember(self, identities: dict[str, list[int]]) -> None:
+        """Keep the identities verified by this run in the user's cache: a run never writes into the bundle, which is
+        one of its inputs (only ``resources build`` writes the bundle's own ``IDENTITIES``). Where the cache cannot be
+        written, the files are hashed on every run, and a warning says so."""
+        current = {e.file for e in self.manifest.resources}
+        identities = {k: v for k, v in identities.items() if k in current}
+        try:
+            _write_json(_cached_identities(self.folder), identities)
+            return
+        except OSError:
+            pass
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "the resource bundle's files were checked in full (SHA-256) because charcot's cache folder cannot be "
+            "written to remember them: every run will read them whole again (set CHARCOT_CACHE_DIR to a writable "
+            "folder)")
 
     @property
     def build(self) -> Build:
@@ -902,5 +997,13 @@ class Bundle:
         return f"{self.manifest.version} ({parts})"
 
     def verify(self) -> Iterator[tuple[BundleResource, bool]]:
+        """Each file's full SHA-256 against the manifest (the identities of the files that match are remembered)."""
+        good: dict[str, list[int]] = {}
         for e in self.manifest.resources:
-            yield e, _sha256(self.folder / e.file) == e.sha256
+            identity = _identity(self.folder / e.file)
+            ok = _sha256(self.folder / e.file) == e.sha256
+            if ok:
+                good[e.file] = identity
+            yield e, ok
+        if good:
+            self._remember({**_read_identities(_cached_identities(self.folder)), **good})

@@ -170,7 +170,8 @@ def register(app: typer.Typer) -> None:
                                    min_gq=min_gq, min_dp=min_dp, include_filtered=include_filtered, genes=selection,
                                    reference=reference, transcripts=transcripts, clinvar_summary=clinvar_summary,
                                    resources=resources, gnomad_coverage=gnomad_coverage, onset_age=onset_age,
-                                   local_frequencies=local_frequencies)
+                                   local_frequencies=local_frequencies,
+                                   str_name="standard input" if str_read is not None and str_read != str_path else None)
             # read from a pipe: name each input as the user gave it, not its temporary copy
             copies = {str(copy): str(given) for copy, given in ((path, vcf), (str_read, str_path))
                       if copy is not None and copy != given}

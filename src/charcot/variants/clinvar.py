@@ -53,7 +53,8 @@ def read_variant_summary(path: Path, build: str, genes: Iterable[str] | None = N
                 if m:
                     out[v[col["VariationID"]]] = m.group(1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"the ClinVar variant_summary file could not be read ({exc})", path=path) from None
+        raise InputError(f"the ClinVar variant_summary file could not be read ({exc})", path=path,
+                         hint="give ClinVar's variant_summary.txt.gz, complete (gzip -t FILE)") from None
     return out
 
 

@@ -653,9 +653,9 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
     quiet_htslib()
 
     if not path.exists():
-        raise InputError("file not found", path=path)
+        raise InputError("file not found", path=path, hint="check the path (and the current folder for a relative path)")
     if path.is_dir():
-        raise InputError("is a directory, not a VCF file", path=path)
+        raise InputError("is a directory, not a VCF file", path=path, hint="give the VCF file inside it")
     if path.stat().st_size == 0:
         raise InputError("the file is empty", path=path, hint="expected a VCF or BCF file with a header")
     if feeder is None and not intact_checked_later:
@@ -698,7 +698,8 @@ def open_vcf(path: Path, threads: int = 1, feeder: GunzipFeeder | None = None, *
                              hint="check the header: it needs ##fileformat, ##INFO/##FORMAT definitions and the "
                                   "'#CHROM ...' column line; 'bcftools view FILE' shows the problem") from None
     if not vcf.raw_header.startswith("##fileformat=VCF"):
-        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1)
+        raise InputError("not a VCF file: the header has no '##fileformat=VCFv4.x' line", path=path, line=1,
+                         hint="give the variant caller's VCF; its first line is ##fileformat=VCFv4.2 (or 4.1-4.4)")
     return vcf
 
 
@@ -928,6 +929,185 @@ def tabix_table_mismatch(path: Path, index: Path, fetch: Callable[[str, int, int
     return None
 
 
+# hts-specs CSIv1 (section 5.2): magic "CSI\1", min_shift, depth, l_aux, aux, n_ref; per reference n_bin and per bin:
+# bin (uint32), loffset (uint64), n_chunk (int32) and n_chunk (chunk_beg, chunk_end) virtual offsets (uint64 pairs).
+# Bin numbers count from the root, level by level (level l starts at ((1 << 3l) - 1) / 7); the pseudo-bin
+# ((1 << 3(depth + 1)) - 1) / 7 + 1 holds the reference's first and last virtual offsets and record counts.
+_CSI_BIN = struct.Struct("<IQi")
+_CSI_CHUNK = struct.Struct("<QQ")
+
+
+@dataclass
+class CsiBins:
+    """What a CSI index says about its data file: for each bin, its first chunk's start (a virtual offset:
+    compressed offset << 16 | offset in the inflated block) with the reference id and bin; the end of the last
+    record it lists."""
+
+    min_shift: int
+    depth: int
+    starts: list[tuple[int, int, int]]  # (virtual offset, reference id, bin), in file order
+    end: int  # virtual offset just past the last record the index lists
+
+    def region(self, bin_: int) -> tuple[int, int]:
+        """0-based half-open span of the reference a bin covers."""
+        level = 0
+        while level < self.depth and ((1 << 3 * (level + 1)) - 1) // 7 <= bin_:
+            level += 1
+        span = 1 << (self.min_shift + 3 * (self.depth - level))
+        first = (bin_ - ((1 << 3 * level) - 1) // 7) * span
+        return first, first + span
+
+
+def read_csi(index: Path) -> CsiBins | None:
+    """The bins of a CSI index (``CsiBins``), or None when the file is not a CSI index charcot can read."""
+    try:
+        with gzip.open(index, "rb") as handle:
+            data = handle.read()
+    except (OSError, EOFError, zlib.error):
+        return None
+    if data[:4] != b"CSI\x01":
+        return None
+    try:
+        min_shift, depth, l_aux = struct.unpack_from("<3i", data, 4)
+        if not 0 < min_shift < 32 or not 0 < depth < 16 or l_aux < 0:
+            return None
+        off = 16 + l_aux
+        (n_ref,) = struct.unpack_from("<i", data, off)
+        off += 4
+        pseudo = ((1 << 3 * (depth + 1)) - 1) // 7 + 1
+        starts: list[tuple[int, int, int]] = []
+        end = 0
+        for tid in range(n_ref):
+            (n_bin,) = struct.unpack_from("<i", data, off)
+            off += 4
+            for _ in range(n_bin):
+                bin_, _loffset, n_chunk = _CSI_BIN.unpack_from(data, off)
+                off += 16
+                if n_chunk > 0 and bin_ != pseudo:
+                    starts.append((_CSI_CHUNK.unpack_from(data, off)[0], tid, bin_))
+                    end = max(end, _CSI_CHUNK.unpack_from(data, off + 16 * (n_chunk - 1))[1])
+                off += 16 * n_chunk
+            if off > len(data):
+                return None
+    except struct.error:
+        return None
+    starts.sort()
+    return CsiBins(min_shift, depth, starts, end)
+
+
+def _bgzf_text_at(handle: Any, offset: int, need: int) -> bytes | None:
+    """The inflated text of the BGZF blocks from the one that starts at byte ``offset`` on, until ``need`` bytes (or
+    the end of the file); None when no intact block starts there."""
+    parts: list[bytes] = []
+    total = 0
+    while total < need:
+        handle.seek(offset)
+        block = bgzf_block_at(handle.read(65536), 0)  # a BGZF block is at most 64 KiB
+        if block is None:
+            return None if not parts else b"".join(parts)
+        parts.append(block[0])
+        total += len(block[0])
+        offset += block[1]
+        if not block[0]:
+            break  # the end-of-file marker (an empty block)
+    return b"".join(parts)
+
+
+_TYPE_SIZE = {0: 0, 1: 1, 2: 2, 3: 4, 5: 4, 7: 1}  # BCF2 typed values: missing, int8/16/32, float, char
+
+
+def _typed(text: bytes, p: int) -> tuple[bytes, int]:
+    """(bytes, position after) of the BCF2 typed value at ``text[p]`` (hts-specs VCFv4.3 section 6.3.3)."""
+    kind, n = text[p] & 0xF, text[p] >> 4
+    p += 1
+    if n == 15:  # the count follows as a typed integer
+        width = _TYPE_SIZE[text[p] & 0xF]
+        n = int.from_bytes(text[p + 1:p + 1 + width], "little", signed=True)
+        p += 1 + width
+    width = _TYPE_SIZE[kind] * n
+    if width < 0 or p + width > len(text):
+        raise ValueError("past the end")
+    return text[p:p + width], p + width
+
+
+def _bcf_record_at(handle: Any, voffset: int) -> tuple[int, int, int, str] | None:
+    """(reference id, 0-based POS, rlen, REF) of the BCF record at a virtual offset, read from the file's bytes
+    (hts-specs VCFv4.3 section 6.3: l_shared, l_indiv, CHROM, POS, rlen, QUAL, n_allele_info, n_fmt_sample, ID,
+    alleles); None when no intact block starts there or the bytes are not a record."""
+    coffset, uoffset = voffset >> 16, voffset & 0xFFFF
+    text = _bgzf_text_at(handle, coffset, uoffset + 32)
+    if text is None or len(text) < uoffset + 32:
+        return None
+    l_shared, _l_indiv, rid, pos, rlen = struct.unpack_from("<IIiii", text, uoffset)
+    (n_allele_info,) = struct.unpack_from("<I", text, uoffset + 24)
+    if l_shared < 24 or rid < 0 or pos < 0 or rlen < 0 or n_allele_info >> 16 < 1:
+        return None
+    text = _bgzf_text_at(handle, coffset, uoffset + 8 + min(l_shared, 1 << 20)) or b""
+    shared = text[uoffset + 8:uoffset + 8 + l_shared]
+    try:
+        _id, p = _typed(shared, 24)
+        ref, _ = _typed(shared, p)
+        return rid, pos, rlen, ref.decode("ascii")
+    except (IndexError, KeyError, ValueError):
+        return None
+
+
+def _bcf_data_end_mismatch(handle: Any, size: int, voffset: int) -> str | None:
+    """Whether the file's records end where the index says its last record ends (only empty blocks, the
+    end-of-file marker, after it); the reason when not."""
+    coffset, uoffset = voffset >> 16, voffset & 0xFFFF
+    if size - coffset > 4 * 65536:
+        return "the file goes on past the last record its index lists"
+    parts: list[bytes] = []
+    at = coffset
+    while at < size:
+        handle.seek(at)
+        block = bgzf_block_at(handle.read(65536), 0)
+        if block is None:
+            return "the last record its index lists does not end where one of the file's compressed blocks is"
+        parts.append(block[0])
+        at += block[1]
+    left = len(b"".join(parts))
+    if left < uoffset:
+        return "the file ends before the last record its index lists"
+    if left > uoffset:
+        return "the file goes on past the last record its index lists"
+    return None
+
+
+def bcf_index_mismatch(path: Path, vcf: Any, samples: int = 16) -> tuple[bool, str | None, int]:
+    """Check a BCF's CSI index against the file (a BCF's records cross BGZF block boundaries, so they cannot be
+    sampled from blocks as VCF lines are): the record at the first chunk of ``samples`` bins spread over the index
+    (and of its last bin) is read from the file's bytes at that virtual offset and must be a record on the bin's
+    reference inside the bin's span that a query through the index finds; the index's last record must end where
+    the file's records do. (checked, the reason for a mismatch or None, records checked); not checked when the index
+    cannot be read here (htslib read it: the caller decides)."""
+    index = index_in_use(path)
+    csi = read_csi(index) if index is not None else None
+    if csi is None:
+        return False, None, 0
+    names = list(vcf.seqnames)
+    picks = sorted({csi.starts[len(csi.starts) * k // samples] for k in range(samples)} | {csi.starts[-1]}
+                   if csi.starts else set())
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        for voffset, tid, bin_ in picks:
+            first, last = csi.region(bin_)
+            where = (f"{names[tid]}:{first + 1:,}-{last:,}" if 0 <= tid < len(names)
+                     else f"reference number {tid}")
+            record = _bcf_record_at(handle, voffset)
+            if record is None or record[0] != tid or tid >= len(names) or not first <= record[1] < last \
+                    or record[1] + max(record[2], 1) > last:
+                return True, (f"the index sends a query for records at {where} to byte {voffset >> 16:,} of the "
+                              "file, where no record of that stretch starts"), 0
+            rid, pos, _rlen, ref = record
+            if not _found_through_index(vcf, (names[rid], pos + 1, ref)):
+                return True, (f"the record at {names[rid]}:{pos + 1}, read from the file itself, is not found "
+                              "through the index"), 0
+        reason = _bcf_data_end_mismatch(handle, size, csi.end) if picks else None
+    return True, reason, len(picks) + 1
+
+
 def _found_through_index(vcf: Any, key: tuple[str, int, str]) -> bool:
     try:
         with warnings.catch_warnings():
@@ -955,8 +1135,12 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str
     older time-stamp than its index (``touch -r``, ``cp -p``, ``rsync -t``). A miss is refused; an older index that
     passes is used and the returned note says it was checked.
 
+    A BCF's records cross BGZF block boundaries and cannot be sampled from blocks: its CSI index is read instead
+    and the records it points to are checked (``bcf_index_mismatch``).
+
     Returns a note for the reading summary, None when there is nothing to say, or ``UNVERIFIED_INDEX``
-    when an older index cannot be checked cheaply (BCF): the caller then reads the file without it.
+    when an older index cannot be checked (a BCF index charcot cannot parse): the caller then reads the file
+    without it.
 
     ``first_from_reader``: take the first record from ``vcf`` itself (a reader that is used only for region
     queries afterwards) instead of opening the file a second time."""
@@ -991,7 +1175,23 @@ def check_index(path: Path, vcf: Any, *, first_from_reader: bool = False) -> str
                          hint=_rebuild_hint(path, index))
     keys = sampled_records(path)
     if keys is None:
-        return UNVERIFIED_INDEX if older else None
+        checked, reason, n = bcf_index_mismatch(path, vcf) if _is_bgzf(path) else (False, None, 0)
+        if not checked:  # a CSI index charcot cannot read (htslib did): an older one is not used
+            return UNVERIFIED_INDEX if older else None
+        if reason is not None:
+            if older:
+                raise InputError(f"the index {index.name} is older than the data file and does not match it: "
+                                 f"{reason}, so region queries would silently miss records{which}", path=index,
+                                 hint=_rebuild_hint(path, index))
+            raise InputError(f"the index {index.name} does not match the data file: {reason} (the file was changed "
+                             "or compressed again after it was indexed, though its time-stamp does not show it, or "
+                             f"the index is another file's), so region queries would silently miss records{which}",
+                             path=index, hint=_rebuild_hint(path, index))
+        if not older:
+            return None
+        return (f"the index {index.name} is older than the data file (as after a copy or an upload); {n} records "
+                "the index points to across the file were read from the file itself and found through it, and its "
+                "last record ends where the file does, so it was used")
     for sample in keys:
         if not _found_through_index(vcf, sample):
             if older:
@@ -1115,7 +1315,8 @@ def _read_calls(
                    index_once=select is None and prefetch is None and _has_index(path))
     infos, numbers, lengths, header_contigs, gvcf_header, raw_header = _header_info(vcf)
     if "#CHROM" not in raw_header:
-        raise InputError("the header has no '#CHROM' line", path=path)
+        raise InputError("the header has no '#CHROM' line", path=path,
+                         hint="the column line '#CHROM POS ID REF ALT ...' ends the header; the file is cut or edited")
     schema = schema_from_header(infos, str(path), numbers)
     resolved = resolve_build(build, lengths, path, header_contigs)
     for annotator, (annotated_on, said) in annotation_builds(raw_header).items():
@@ -1155,8 +1356,8 @@ def _read_calls(
             indexed = False
             vcf.close()  # the check's index query moved the reader: stream from the start again
             vcf = open_vcf(path, threads=threads)
-            index_note = (f"the index {_index_files(path)[0].name} is older than the data file and a BCF index cannot "
-                          "be checked cheaply, so the whole file was read without it")
+            index_note = (f"the index {_index_files(path)[0].name} is older than the data file and could not be "
+                          "checked against it, so the whole file was read without it")
     temp_index = False
     if not indexed and (prefetch is not None or IndexPrefetch.wanted(path)):
         prefetch = prefetch or IndexPrefetch(path)

@@ -150,7 +150,7 @@ class TabixResource:
                 raise InputError(f"the {role} file: {damage}", path=self.path,
                                  hint="download the resource again; check it with 'bgzip -t'") from None
             raise InputError(f"the {role} file is not a readable VCF ({exc.__class__.__name__})",
-                             path=self.path) from None
+                             path=self.path, hint="give the resource's bgzipped VCF (.vcf.gz) with its index") from None
         self.contigs = list(self.vcf.seqnames)
         infos, numbers = info_header(self.vcf)
         self.infos = infos
@@ -207,7 +207,8 @@ class TabixResource:
         try:
             records = self.vcf(f"{name}:{start}-{end}")
         except Exception as exc:
-            raise InputError(f"the {self.role} index could not be queried ({exc})", path=self.path) from None
+            raise InputError(f"the {self.role} index could not be queried ({exc})", path=self.path,
+                             hint="rebuild the index (tabix -f -p vcf FILE, or bcftools index -f FILE)") from None
         for v in records:
             alts = list(v.ALT)
             for i, alt in enumerate(alts, start=1):

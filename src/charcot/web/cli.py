@@ -215,7 +215,7 @@ def register(app: typer.Typer) -> None:
 
         store = _store(data_dir, database_url)
         if not store.set_user_disabled(username, True):
-            raise InputError(f"no user {username!r}")
+            raise InputError(f"no user {username!r}", hint="list the users with 'charcot web users', or add one")
         store.audit("cli", "disable-user", detail=username)
         typer.echo(f"disabled {username}; their sessions have ended")
 
