@@ -161,3 +161,20 @@ def test_every_refusal_a_web_case_can_meet_is_in_the_forms_terms() -> None:
             said = f"{caught.value.message} ({caught.value.hint})"
             assert "--" not in said, said
             assert "sample map" in said, said
+
+
+def test_disabling_an_unknown_account_names_commands_that_exist(run_cli: Any, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`charcot users disable NAME` for no such account: its hint named 'charcot web users', a command that does not
+    exist (the accounts are `charcot users list` / `users add`)."""
+    import re
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("PW", "a-long-enough-password")
+    assert run_cli("users", "add", "dana", "--role", "reviewer", "--password-env", "PW", "--data-dir", str(data)).code == 0
+    res = run_cli("users", "disable", "nobody", "--data-dir", str(data))
+    assert res.code == 2 and "no user 'nobody'" in res.stderr, res.stderr
+    named = re.findall(r"'charcot ([a-z -]+)'", res.stderr)
+    assert named, res.stderr
+    for command in named:
+        assert run_cli(*command.split(), "--help").code == 0, command

@@ -215,7 +215,8 @@ def register(app: typer.Typer) -> None:
 
         store = _store(data_dir, database_url)
         if not store.set_user_disabled(username, True):
-            raise InputError(f"no user {username!r}", hint="list the users with 'charcot web users', or add one")
+            raise InputError(f"no user {username!r}", hint="list the accounts with 'charcot users list', or add one with "
+                                                         "'charcot users add'")
         store.audit("cli", "disable-user", detail=username)
         typer.echo(f"disabled {username}; their sessions have ended")
 
