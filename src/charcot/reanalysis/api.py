@@ -226,7 +226,9 @@ def _compare_visits(old: Report, new: Report) -> list[Change]:
     changes = []
     for when in sorted(set(before) | set(after)):
         a, b = before.get(when), after.get(when)
-        if a is not None and b is not None and (words(a), a.alsfrs_r_items) == (words(b), b.alsfrs_r_items):
+        # items are compared where both reports state them (a report before schema 1.11.0 states totals only)
+        if a is not None and b is not None and words(a) == words(b) and (
+                a.alsfrs_r_items is None or b.alsfrs_r_items is None or a.alsfrs_r_items == b.alsfrs_r_items):
             continue
         changes.append(Change(area="visit", item=f"visit of {when.isoformat()}", old=words(a) if a else None,
                               new=words(b) if b else None, detail=(b or a).origin or ""))  # type: ignore[union-attr]

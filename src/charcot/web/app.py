@@ -510,8 +510,8 @@ def patient_chart(store: Store, case: dict[str, Any], *, record: bool = True) ->
                          entered=chart_words(v, entries)) for v in patient["visits"]]
     choices = [ChartChoice(date=date.fromisoformat(d), fingerprint=c["fingerprint"], by=c["by"], at=c["at"])
                for d, c in sorted((case["options"].get("visit_choices") or {}).items())]
-    record = next((u["filename"] for u in case["uploads"] if u["role"] in ("clinical", "phenopacket")), None)
-    return Chart(visits=visits, choices=choices, last_changed=store.chart_changed_at(key), record_name=record)
+    named = next((u["filename"] for u in case["uploads"] if u["role"] in ("clinical", "phenopacket")), None)
+    return Chart(visits=visits, choices=choices, last_changed=store.chart_changed_at(key), record_name=named)
 
 
 def _form_words(message: str) -> str:
