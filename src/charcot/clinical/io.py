@@ -14,6 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from charcot.clinical.chart import Chart, Merged, merge
 from charcot.clinical.model import KG_PER_LB, ClinicalCase, weight_problems, years_between
 from charcot.errors import InputError
 from charcot.model import MAX_AGE_YEARS
@@ -198,6 +199,26 @@ def load_case(path: Path) -> ClinicalCase:
     return case_from_mapping(raw, path)
 
 
+def load_case_with_chart(path: Path, chart: Chart) -> Merged:
+    """The clinical record with the patient chart's visits merged by date (``clinical.chart``): the record is first
+    validated alone (its problems named in the file), then the merged record is validated the same way."""
+    path = Path(path)
+    raw = _read_structured(path)
+    merged: list[Merged] = []
+
+    def validate_then_merge(case: Any, where: Path,
+                            locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> ClinicalCase:
+        record = case_from_mapping(case, where, locate)
+        merged.append(merge(case, record, where, locate, chart, case_from_mapping))
+        return merged[-1].case  # type: ignore[no-any-return]
+
+    if is_phenopacket(raw):
+        case_from_phenopacket(raw, path, validate=validate_then_merge)
+    else:
+        validate_then_merge(raw, path)
+    return merged[-1]
+
+
 def _in_unit(name: str, unit: Any, number: Any, path: Path, where: str) -> float:
     """``number`` of measurement ``name`` in charcot's unit for it, from the unit the quantity gives (exactly: a pound
     is 0.45359237 kg); an unknown unit is refused, never read as charcot's."""
@@ -266,7 +287,8 @@ def _phenopacket_treatments(raw: dict[str, Any], path: Path) -> list[tuple[dict[
     return out
 
 
-def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
+def case_from_phenopacket(raw: dict[str, Any], path: Path,
+                          validate: Callable[..., ClinicalCase] | None = None) -> ClinicalCase:
     """Map a Phenopacket v2 to the clinical record (mapping documented in docs/CLINICAL.md)."""
     from google.protobuf.json_format import ParseDict, ParseError
     from phenopackets import Phenopacket
@@ -386,4 +408,4 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), None)
         return origin.get((when, key or "")) or f"the measurements at {when.isoformat()}"
 
-    return case_from_mapping(case, path, locate)
+    return (validate or case_from_mapping)(case, path, locate)
