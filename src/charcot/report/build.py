@@ -305,14 +305,16 @@ def read_phenopacket(path: Path) -> PhenopacketInput:
 
     data = load_structured(path, "phenopacket")
     if not isinstance(data, dict):
-        raise InputError("a phenopacket must be a JSON object", path=path)
+        raise InputError("a phenopacket must be a JSON object", path=path,
+                         hint="give a Phenopacket v2 JSON file ({\"id\": ..., \"subject\": ...})")
     out = PhenopacketInput()
     if isinstance(data.get("proband"), dict):  # a Phenopacket Family: the proband's packet, the pedigree apart
         out.is_family = True
         data = data["proband"]
     features = data.get("phenotypicFeatures") or []
     if not isinstance(features, list):
-        raise InputError("phenotypicFeatures must be a list", path=path)
+        raise InputError("phenotypicFeatures must be a list", path=path,
+                         hint="write phenotypicFeatures as a JSON list of {\"type\": {\"id\": \"HP:...\"}}")
     terms: list[str] = []
     for f in features:
         kind = f.get("type") if isinstance(f, dict) else None
