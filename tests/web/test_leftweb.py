@@ -535,7 +535,7 @@ def test_servers_starting_at_once_migrate_the_database_one_after_the_other(
             assert failures == []
             with stores[0].engine.connect() as conn:
                 assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == \
-                    "0006_case_form_id"
+                    "0007_visit_origin"
             for s in stores:
                 s.engine.dispose()
 
@@ -624,7 +624,7 @@ def test_the_migration_keeps_an_existing_databases_data_and_treats_its_work_as_l
                      {"t": now})
     store.migrate()
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0006_case_form_id"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0007_visit_origin"
         assert conn.execute(sa.text("SELECT count(*) FROM sessions WHERE instance_id IS NULL")).scalar_one() == 2
         assert conn.execute(sa.text("SELECT count(*) FROM cases WHERE run_instance IS NULL "
                                     "AND signing_instance IS NULL")).scalar_one() == 2

@@ -158,8 +158,11 @@ def test_a_sign_off_over_a_chart_corrected_meanwhile_shows_the_difference_first(
     click_and_load(carol, carol.locator("a[href^='/patients/']").first)
     row = carol.locator("tr", has_text="2026-02-19")
     click_and_load(carol, row.locator("a.edit-visit"))
-    total = int(carol.input_value("#visit-form input[name=alsfrs_r]"))
-    carol.fill("#visit-form input[name=alsfrs_r]", str(total - 2))
+    # the chart holds the record's 12 items (chart): the correction is made on them
+    items = {q: int(carol.input_value(f"#visit-form input[name={q}]") or 0)
+             for q in ("q1", "q2", "q3", "q4", "q5a", "q6", "q7", "q8", "q9", "q10", "q11", "q12")}
+    total = sum(items.values())
+    carol.fill("#visit-form input[name=q1]", str(items["q1"] - 2))
     click_and_load(carol, "#save-visit")
 
     click_and_load(nina, "#sign")  # from the page opened before the correction

@@ -115,7 +115,8 @@ def _c9_choice(case: ClinicalCase, c9orf72_status: str | None) -> tuple[bool | N
         chosen = C9orf72Status(c9orf72_status)
     except ValueError as exc:
         raise InputError(f"c9orf72_status must be 'expanded' or 'normal', got {c9orf72_status!r}",
-                         record="c9orf72_status") from exc
+                         record="c9orf72_status",
+                         hint="write the laboratory's C9orf72 result as expanded or normal, or leave it out") from exc
     if chosen is C9orf72Status.NOT_ASSESSED:
         return _c9_choice(case, None)
     if recorded is not C9orf72Status.NOT_ASSESSED and recorded is not chosen:

@@ -14,6 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from charcot.clinical.chart import Chart, Merged, merge
 from charcot.clinical.model import KG_PER_LB, ClinicalCase, weight_problems, years_between
 from charcot.errors import InputError
 from charcot.model import MAX_AGE_YEARS
@@ -198,6 +199,26 @@ def load_case(path: Path) -> ClinicalCase:
     return case_from_mapping(raw, path)
 
 
+def load_case_with_chart(path: Path, chart: Chart) -> Merged:
+    """The clinical record with the patient chart's visits merged by date (``clinical.chart``): the record is first
+    validated alone (its problems named in the file), then the merged record is validated the same way."""
+    path = Path(path)
+    raw = _read_structured(path)
+    merged: list[Merged] = []
+
+    def validate_then_merge(case: Any, where: Path,
+                            locate: Callable[[tuple[int | str, ...]], str | None] | None = None) -> ClinicalCase:
+        record = case_from_mapping(case, where, locate)
+        merged.append(merge(case, record, where, locate, chart, case_from_mapping))
+        return merged[-1].case  # type: ignore[no-any-return]
+
+    if is_phenopacket(raw):
+        case_from_phenopacket(raw, path, validate=validate_then_merge)
+    else:
+        validate_then_merge(raw, path)
+    return merged[-1]
+
+
 def _in_unit(name: str, unit: Any, number: Any, path: Path, where: str) -> float:
     """``number`` of measurement ``name`` in charcot's unit for it, from the unit the quantity gives (exactly: a pound
     is 0.45359237 kg); an unknown unit is refused, never read as charcot's."""
@@ -205,7 +226,8 @@ def _in_unit(name: str, unit: Any, number: Any, path: Path, where: str) -> float
     try:
         value = float(number)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {number!r}", path=path, record=where) from None
+        raise InputError(f"{name} must be a number, got {number!r}", path=path, record=where,
+                         hint="write the measurement's value.quantity.value as a number, e.g. 72") from None
     if not unit:
         return value
     unit_id = str(unit.get("id") or "") if isinstance(unit, dict) else ""
@@ -231,7 +253,8 @@ def _timestamp_date(value: Any, path: Path, field: str) -> date:
             return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
         except ValueError:
             pass
-    raise InputError(f"expected an ISO timestamp, got {value!r}", path=path, record=field)
+    raise InputError(f"expected an ISO timestamp, got {value!r}", path=path, record=field,
+                     hint="write it as 2024-03-15T00:00:00Z (the Phenopacket timestamp form)")
 
 
 def _phenopacket_treatments(raw: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], str]]:
@@ -266,7 +289,8 @@ def _phenopacket_treatments(raw: dict[str, Any], path: Path) -> list[tuple[dict[
     return out
 
 
-def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
+def case_from_phenopacket(raw: dict[str, Any], path: Path,
+                          validate: Callable[..., ClinicalCase] | None = None) -> ClinicalCase:
     """Map a Phenopacket v2 to the clinical record (mapping documented in docs/CLINICAL.md)."""
     from google.protobuf.json_format import ParseDict, ParseError
     from phenopackets import Phenopacket
@@ -274,7 +298,9 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
     try:  # validate against the Phenopacket schema first: unknown or mistyped fields are errors
         ParseDict(json.loads(json.dumps(raw, default=str)), Phenopacket())
     except ParseError as exc:
-        raise InputError(f"not a valid Phenopacket v2: {exc}", path=path) from exc
+        raise InputError(f"not a valid Phenopacket v2: {exc}", path=path,
+                         hint="check the field named above against the Phenopacket v2 schema (field names are "
+                              "camelCase, e.g. timeObserved)") from exc
 
     subject = raw["subject"]
     case: dict[str, Any] = {"id": subject.get("id") or raw.get("id") or "unnamed"}
@@ -304,7 +330,7 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
     onset_ts = (disease.get("onset") or {}).get("timestamp")
     if onset_ts is None:
         raise InputError("the disease has no onset.timestamp (symptom onset date)", path=path,
-                         record="diseases.1.onset")
+                         record="diseases.1.onset", hint="add onset.timestamp, the date of the first symptom")
     site = ((disease.get("primarySite") or {}).get("label") or "").strip().lower()
     if site not in _ONSET_SITES:
         raise InputError(f"primarySite label {site!r} is not an onset region", path=path,
@@ -322,7 +348,8 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         name = assay_id.removeprefix(_ASSAY_PREFIX)
         ts = (measurement.get("timeObserved") or {}).get("timestamp")
         if ts is None:
-            raise InputError("measurement has no timeObserved.timestamp", path=path, record=field)
+            raise InputError("measurement has no timeObserved.timestamp", path=path, record=field,
+                             hint="add timeObserved.timestamp, the date of the visit")
         when = _timestamp_date(ts, path, field)
         if name == "als_diagnosis":
             if "diagnosis" in case and case["diagnosis"]["date"] != when:
@@ -333,7 +360,8 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
             continue
         quantity = (measurement.get("value") or {}).get("quantity") or {}
         if "value" not in quantity:
-            raise InputError("measurement has no value.quantity.value", path=path, record=field)
+            raise InputError("measurement has no value.quantity.value", path=path, record=field,
+                             hint="give the measured value as value.quantity.value")
         number = quantity["value"]
         if name in _UNITS:
             number = _in_unit(name, quantity.get("unit"), number, path, f"{field} ({assay_id} at {when.isoformat()})")
@@ -353,7 +381,8 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
                              path=path, record=field, hint="keep one measurement per item and time")
         if name in _ITEMS:
             if float(number) != int(float(number)):
-                raise InputError(f"ALSFRS-R item {key} must be a whole number, got {number}", path=path, record=field)
+                raise InputError(f"ALSFRS-R item {key} must be a whole number, got {number}", path=path, record=field,
+                                 hint="each ALSFRS-R item is scored 0 to 4")
             target[key] = int(float(number))
         elif name in _VISIT_NUMBERS:
             visit[name] = float(number)
@@ -386,4 +415,4 @@ def case_from_phenopacket(raw: dict[str, Any], path: Path) -> ClinicalCase:
         key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), None)
         return origin.get((when, key or "")) or f"the measurements at {when.isoformat()}"
 
-    return case_from_mapping(case, path, locate)
+    return (validate or case_from_mapping)(case, path, locate)

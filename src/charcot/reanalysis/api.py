@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,7 +31,7 @@ RISK_TOLERANCE = 0.005
 class Change(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    area: str  # variant | therapy | trial | repeat | relative | knowledge
+    area: str  # variant | therapy | trial | repeat | relative | visit (the patient chart's) | knowledge
     item: str
     old: str | None = None
     new: str | None = None
@@ -210,8 +211,34 @@ def _compare_relatives(old: Report, new: Report) -> list[Change]:
     return changes
 
 
+def _compare_visits(old: Report, new: Report) -> list[Change]:
+    """The visits the report states, where the web workspace's patient chart (merged into the clinical record) gives
+    other ones now: a re-analysis reads the chart as it is, and its visits move the slope, stages and prognosis."""
+    def words(v: Any) -> str:
+        said = [f"ALSFRS-R {v.alsfrs_r}" if v.alsfrs_r is not None else None,
+                f"FVC {v.fvc_percent:g} %" if v.fvc_percent is not None else None,
+                f"slow VC {v.svc_percent:g} %" if v.svc_percent is not None else None,
+                f"weight {v.weight_kg:g} kg" if v.weight_kg is not None else None]
+        return ", ".join(w for w in said if w) or "no values"
+
+    if old.header.chart is None and new.header.chart is None:
+        return []
+    before = {v.date: v for v in old.clinical.visits}
+    after = {v.date: v for v in new.clinical.visits}
+    changes = []
+    for when in sorted(set(before) | set(after)):
+        a, b = before.get(when), after.get(when)
+        # items are compared where both reports state them (a report before schema 1.11.0 states totals only)
+        if a is not None and b is not None and words(a) == words(b) and (
+                a.alsfrs_r_items is None or b.alsfrs_r_items is None or a.alsfrs_r_items == b.alsfrs_r_items):
+            continue
+        changes.append(Change(area="visit", item=f"visit of {when.isoformat()}", old=words(a) if a else None,
+                              new=words(b) if b else None, detail=(b or a).origin or ""))  # type: ignore[union-attr]
+    return changes
+
+
 COMPARISONS: tuple[Callable[[Report, Report], list[Change]], ...] = (
-    _compare_variants, _compare_therapies, _compare_repeats, _compare_relatives)
+    _compare_variants, _compare_therapies, _compare_repeats, _compare_relatives, _compare_visits)
 
 
 def compare_reports(old: Report, new: Report) -> list[Change]:
@@ -335,7 +362,7 @@ def reanalyse_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | N
 
 
 def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None = None,
-               run_time: datetime | None = None) -> tuple[CaseReanalysis, Report | None]:
+               run_time: datetime | None = None, chart: Any = None) -> tuple[CaseReanalysis, Report | None]:
     """Re-run one stored report; the comparison and, when it could be re-run, the new report (the web
     store keeps it for a person to accept as the next version). ``run_time`` defaults to the stored
     report's, so an unchanged case re-runs to the same JSON."""
@@ -375,6 +402,11 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
     if params is None:
         result.reason = "the report predates stored run parameters; re-run 'charcot report' once by hand"
         return result, None
+    if old.header.chart is not None and chart is None:
+        result.reason = (f"the report merged the web workspace's patient chart ({old.header.chart.visits} visit(s)) "
+                         "into its clinical record: re-analyse it in the workspace (charcot reanalyse --data-dir), "
+                         "which reads the chart")
+        return result, None
     located, problem = _inputs_for(old, folder, extra_dirs, result.notes)
     if problem:
         result.reason = problem
@@ -390,7 +422,7 @@ def rerun_case(folder: Path, extra_dirs: Iterable[Path] = (), label: str | None 
         gnomad=located.get("gnomad"), gnomad_coverage=located.get("gnomad_coverage"), proband=params.proband, sample=params.sample,
         str_sample=params.str_sample, sample_map=dict(params.sample_map), build=params.build,
         sex=params.sex, patient_id=params.patient_id, hpo=list(params.hpo), region=params.region,
-        as_of=params.as_of, run_time=run_time or old.run.run_time)
+        as_of=params.as_of, run_time=run_time or old.run.run_time, chart=chart)
     new = build_report(inputs)
     result.changes = compare_reports(old, new)
     result.status = "changed" if result.changes else "unchanged"

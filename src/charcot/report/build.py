@@ -27,6 +27,7 @@ from charcot.model import AssessmentStatus, Build, NotAssessed, first_names
 from charcot.report.model import (
     COGNITION_MEASURE,
     FTD_YES,
+    ChartSnapshot,
     ClinicalSection,
     Criterion,
     FamilyEvidence,
@@ -121,6 +122,9 @@ class CaseInputs:
     # pedigree ID -> VCF sample (--sample-map / --sample-map-file; a family.samplemap.SampleMap keeps where each pair
     # was given): members not named are read from the sample of their own name, or are not genotyped
     sample_map: Mapping[str, str] = field(default_factory=dict)
+    # the web workspace's patient chart (clinical.chart.Chart): its visits merged into the clinical record by date,
+    # validated with it; None outside the web workspace
+    chart: Any = None
 
 
 # --------------------------------------------------------------------------- JSON helpers
@@ -301,14 +305,16 @@ def read_phenopacket(path: Path) -> PhenopacketInput:
 
     data = load_structured(path, "phenopacket")
     if not isinstance(data, dict):
-        raise InputError("a phenopacket must be a JSON object", path=path)
+        raise InputError("a phenopacket must be a JSON object", path=path,
+                         hint="give a Phenopacket v2 JSON file ({\"id\": ..., \"subject\": ...})")
     out = PhenopacketInput()
     if isinstance(data.get("proband"), dict):  # a Phenopacket Family: the proband's packet, the pedigree apart
         out.is_family = True
         data = data["proband"]
     features = data.get("phenotypicFeatures") or []
     if not isinstance(features, list):
-        raise InputError("phenotypicFeatures must be a list", path=path)
+        raise InputError("phenotypicFeatures must be a list", path=path,
+                         hint="write phenotypicFeatures as a JSON list of {\"type\": {\"id\": \"HP:...\"}}")
     terms: list[str] = []
     for f in features:
         kind = f.get("type") if isinstance(f, dict) else None
@@ -447,6 +453,8 @@ class _Ctx:
     # (record with the repeat genotype, its assessment or None, the exception the assessment raised or None), from
     # _start_clinical; the clinical section is built from it in its usual place
     clinical_started: tuple[Any, Any, BaseException | None] | None = None
+    # where each visit of the clinical record came from once the patient chart was merged (clinical.chart)
+    visit_origins: dict[date, Any] = field(default_factory=dict)
 
 
 # matplotlib's pyplot state is process-global: the web app's worker threads take turns.
@@ -914,9 +922,13 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
 
     inputs = ctx.inputs
     if ctx.clinical_case is None:
+        charted = len(inputs.chart.visits) if inputs.chart is not None else 0
         if inputs.clinical is None and inputs.phenopacket is None:
             ctx.not_assessed.append(NotAssessed(what="clinical status (stage, progression, prognosis)",
-                                                reason="no clinical record was given",
+                                                reason="no clinical record was given" + (
+                                                    f" (the patient chart's {charted} visit(s) need the record's "
+                                                    "onset and diagnosis to be assessed: they were not used)"
+                                                    if charted else ""),
                                                 how_to_assess="run with --clinical case.yaml"))
             return ClinicalSection(status=AssessmentStatus.NOT_ASSESSED,
                                    notes=["Not assessed: no clinical record was given."])
@@ -998,15 +1010,29 @@ def _clinical(ctx: _Ctx) -> ClinicalSection:
     visits = []
     for v in case.visits:
         slow = v.fvc_kind == FvcKind.SLOW
-        visits.append(Visit(date=v.date, alsfrs_r=sum_alsfrs(v.alsfrs_r),
+        origin = ctx.visit_origins.get(v.date)
+        total = sum_alsfrs(v.alsfrs_r)
+        visits.append(Visit(date=v.date, alsfrs_r=total if total is not None or origin is None else origin.alsfrs_r,
                             fvc_percent=None if slow else v.fvc_percent_predicted,
-                            svc_percent=v.fvc_percent_predicted if slow else None, weight_kg=v.weight_kg))
+                            svc_percent=v.fvc_percent_predicted if slow else None, weight_kg=v.weight_kg,
+                            alsfrs_r_items=v.alsfrs_r.model_dump(exclude_none=True) if v.alsfrs_r else None,
+                            source=origin.source if origin else None, origin=origin.words if origin else None,
+                            note=origin.note if origin else None))
+    unscored = [d.isoformat() for d, o in sorted(ctx.visit_origins.items()) if o.note and o.alsfrs_r is not None
+                and d <= a.today]
+    if unscored:
+        ctx.not_assessed.append(NotAssessed(
+            what="ALSFRS-R of the patient chart's visits with a total only",
+            reason=f"the visit(s) of {', '.join(unscored)} record an ALSFRS-R total without its 12 items: the "
+                   "ALSFRS-R slope, ΔFS, D50, King's and MiToS read the items, so these totals were not used",
+            how_to_assess="record the 12 ALSFRS-R items of those visits in the patient chart"))
     plots: list[Plot] = []
     if ctx.plots_pending is not None:  # started by _start_clinical; collected after the therapies (_build_report)
         ctx.progress("plots")
     ctx.methods.append("Clinical: ALSFRS-R totals and ΔFS (Kimura 2006), slopes, King's (clinical and ALSFRS-R "
                        "estimate) and MiToS staging, ENCALS survival model only within its stated domain, diagnostic "
-                       "criteria and care alerts from the clinical record.")
+                       "criteria and care alerts from the clinical record"
+                       + (", with the patient chart's visits merged by date" if ctx.visit_origins else "") + ".")
     return ClinicalSection(status=AssessmentStatus.ASSESSED, measures=m, visits=visits, alerts=alerts, plots=plots,
                            notes=list(a.caveats))
 
@@ -1883,12 +1909,25 @@ def _references(keys: set[str]) -> list[Reference]:
     return out
 
 
-def _report_id(header_inputs: list[Any], knowledge_version: str) -> str:
+def _report_id(header_inputs: list[Any], knowledge_version: str, chart: ChartSnapshot | None = None) -> str:
     digest = hashlib.sha256()
     for i in header_inputs:
         digest.update(f"{i.role}:{i.sha256};".encode())
     digest.update(knowledge_version.encode())
+    if chart is not None:  # the patient chart's visits are an input too
+        digest.update(f";chart:{chart.sha256}".encode())
     return "CR-" + digest.hexdigest()[:12].upper()
+
+
+def _chart_snapshot(chart: Any, origins: dict[date, Any]) -> ChartSnapshot | None:
+    """The patient chart a build read (clinical.chart.Chart), as the report names it."""
+    if chart is None:
+        return None
+    chosen = [f"{c.date.isoformat()}: the patient chart's values chosen over the clinical record's by {c.by} on {c.at}"
+              for c in sorted(chart.choices, key=lambda c: c.date)
+              if c.date in origins and "chosen over" in origins[c.date].words]
+    return ChartSnapshot(visits=len(chart.visits), merged=sum(1 for o in origins.values() if o.from_chart),
+                         last_changed=chart.last_changed, sha256=chart.digest(), choices=chosen)
 
 
 def build_report(inputs: CaseInputs, progress: Progress | None = None) -> Report:
@@ -1993,9 +2032,18 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     clinical_path = inputs.clinical or inputs.phenopacket
     if clinical_path is not None:
         from charcot.clinical import api as capi
+        from charcot.clinical.chart import ChartConflict
 
         try:
-            ctx.clinical_case = capi.load_case(clinical_path)
+            if inputs.chart is not None:
+                from charcot.clinical.io import load_case_with_chart
+
+                merged = load_case_with_chart(Path(clinical_path), inputs.chart)
+                ctx.clinical_case, ctx.visit_origins = merged.case, merged.origins
+            else:
+                ctx.clinical_case = capi.load_case(clinical_path)
+        except ChartConflict:
+            raise
         except InputError:
             if inputs.clinical is not None:
                 raise
@@ -2128,8 +2176,9 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
     if bundle_line is not None:
         resources.append(Resource(name="resource bundle", version=bundle_line.split(" ", 1)[0],
                                   note=bundle_line.split(" ", 1)[1] if " " in bundle_line else None))
+    chart = _chart_snapshot(inputs.chart, ctx.visit_origins)
     header = Header(
-        report_id=_report_id(prov.inputs, prov.knowledge_version), patient_id=ctx.patient_id or "unknown",
+        report_id=_report_id(prov.inputs, prov.knowledge_version, chart), patient_id=ctx.patient_id or "unknown",
         sample_id=sample, str_sample_id=ctx.str_sample, sex=ctx.sex, build=build, inputs=prov.inputs,
         software_version=prov.software_version, knowledge_version=prov.knowledge_version,
         knowledge_snapshot=prov.knowledge_snapshot, resources=resources, hpo_terms=ctx.hpo,
@@ -2139,7 +2188,7 @@ def _build_report(inputs: CaseInputs, progress: Progress | None, *, files: CaseI
                                  sample_map=dict(sorted(sample_map.pairs.items())) if sample_map else {},
                                  build=inputs.build, sex=normalise_sex(inputs.sex),
                                  patient_id=inputs.patient_id, hpo=list(inputs.hpo), region=inputs.region,
-                                 as_of=inputs.as_of))
+                                 as_of=inputs.as_of), chart=chart)
     not_assessed = sorted(set(ctx.not_assessed), key=lambda n: (n.what, n.reason))
     items = _items(genetics, repeats, clinical, therapies, identity, not_assessed)
     limitations = [

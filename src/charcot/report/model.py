@@ -26,7 +26,9 @@ from charcot.variants.model import ExcludedCall, VrsAllele
 # 1.9.0: FamilySection.patient_risk (an unaffected patient's own risk of onset: a presymptomatic carrier; probecase)
 # 1.10.0: the clinical record's treatments: TherapyItem.receiving and previously_received, TherapySection.receiving
 # 1.11.0: TherapySection.record_treatments (each treatment the clinical record states, with its dates: the exports'
-#         phenopacket medicalActions and FHIR MedicationStatements)
+#         phenopacket medicalActions and FHIR MedicationStatements); the web workspace's patient chart merged into the
+#         clinical record: Header.chart (the chart snapshot a build read), Visit.source, origin, note and
+#         alsfrs_r_items (chart); TherapySection.jurisdiction_differs (lead)
 REPORT_SCHEMA_VERSION = "1.11.0"
 RUN_TIME_FIELD = "run.run_time"
 
@@ -66,6 +68,17 @@ class RunParameters(_Model):
     as_of: date | None = None
 
 
+class ChartSnapshot(_Model):
+    """The patient's chart (visits recorded in the web workspace) as a build read it and merged it into the clinical
+    record: a report names the chart state it used, so a chart changed afterwards is seen as a difference."""
+
+    visits: int  # visits in the chart when the report was built
+    merged: int  # visits of the report with a value the chart gave (alone, beside the record's, or chosen over it)
+    last_changed: datetime | None = None  # the chart's last change before the build (UTC)
+    sha256: str  # digest of the chart's visit values and the choices made on conflicts
+    choices: list[str] = Field(default_factory=list)  # conflicts decided for the chart, in words
+
+
 class Header(_Model):
     report_id: str
     patient_id: str
@@ -85,6 +98,7 @@ class Header(_Model):
     diagnosis_id: str | None = None  # its ontology id when the input gave one (e.g. MONDO:0004976)
     death_date: date | None = None  # from the clinical record; the phenopacket's subject.vitalStatus says it too
     parameters: RunParameters | None = None
+    chart: ChartSnapshot | None = None  # the web workspace's patient chart merged into the clinical record
     laboratory: str | None = None  # from the configuration (charcot.toml 'laboratory'); printed on the report
 
 
@@ -358,6 +372,10 @@ class Visit(_Model):
     fvc_percent: float | None = None  # forced vital capacity, % predicted
     svc_percent: float | None = None  # slow vital capacity, % predicted (never shown or exported as an FVC)
     weight_kg: float | None = None
+    alsfrs_r_items: dict[str, int] | None = None  # the 12 items (q1..q12, q5a or q5b) the total is the sum of
+    source: str | None = None  # "clinical record", "patient chart" or both (clinical.chart); None: no chart was read
+    origin: str | None = None  # where the visit came from in words: the record file, who entered it in the chart
+    note: str | None = None
 
 
 class ClinicalSection(_Model):

@@ -39,6 +39,7 @@ from charcot.web import auth
 from charcot.web.store import (
     AMENDED,
     CASE_DONE,
+    CASE_FAILED,
     CASE_QUEUED,
     DRAFT,
     FINAL,
@@ -437,7 +438,9 @@ class Runner:
             sample=opts.get("sample") or None, str_sample=opts.get("str_sample") or None,
             sample_map=sample_map_from_pairs(opts.get("sample_map") or [], wording=FORM),
             build=opts.get("build") or None, sex=opts.get("sex") or None,
-            region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad)
+            region=opts.get("region") or None, clinvar=self.settings.clinvar, gnomad=self.settings.gnomad,
+            chart=patient_chart(self.store, case) if clinical is not None or phenopacket is not None else
+            patient_chart(self.store, case, record=False))
 
         def progress(message: str) -> None:
             self.store.set_progress(case_id, message)
@@ -449,8 +452,9 @@ class Runner:
         summary = "\n".join(f"{s.topic}: {s.text}" for s in report.summary)
         finished = self.store.finish_run(
             case_id, patient_key=report.header.patient_id or None, source=f"report {report.header.report_id}",
-            visits=[{"when": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg}
-                    for v in report.clinical.visits],
+            # the record's visits go to the chart; the chart's own are there already (clinical.chart)
+            visits=[{"when": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg,
+                     "items": v.alsfrs_r_items} for v in report.clinical.visits if v.source != CHART_SOURCE],
             findings=_digest(report), summary=summary, report_id=report.header.report_id)
         if finished is None:
             if self.store.get_case(case_id) is not None:  # taken over by another server: its build is recorded
@@ -466,6 +470,56 @@ class Runner:
                                 + (f"; the visit(s) of {', '.join(kept)} recorded by hand in the app kept, not the "
                                    "clinical record's values" if kept else ""))
         log.info("case %s: done", case_id)
+
+
+CHART_SOURCE = "patient chart"  # clinical.chart.CHART: a report visit the chart alone gave
+
+
+def chart_patient(store: Store, case: dict[str, Any]) -> str | None:
+    """The patient whose chart a case's build reads: the case's, or, for a case uploaded without one, the clinical
+    record's id (the patient the build will file the case under); None when that record cannot be read."""
+    key = case["patient"]
+    if not key.startswith("case-"):
+        return str(key)
+    from charcot.clinical.io import load_case
+
+    record = next((u for u in case["uploads"] if u["role"] in ("clinical", "phenopacket")), None)
+    if record is None:
+        return None
+    try:
+        return load_case(store.path_of(record["stored"])).id
+    except Exception:  # the build reads it again and says what is wrong
+        return None
+
+
+def chart_words(v: dict[str, Any], entries: dict[str, tuple[str, Any]]) -> str:
+    """Who entered a chart visit and when: the visit's own record, else its audit entry, else its source."""
+    who, when = v.get("recorded_by"), v.get("recorded_at")
+    if who is None and v["source"] == MANUAL_VISIT:
+        who, when = entries.get(v["date"].isoformat(), (None, None))
+    at = f" on {when.strftime('%Y-%m-%d %H:%M')} UTC" if when is not None else ""
+    if v["source"] != MANUAL_VISIT:
+        return f"copied from {v['source']}'s clinical record{at}"
+    return f"entered by {who}{at}" if who else "entered in the app (who and when not recorded)"
+
+
+def patient_chart(store: Store, case: dict[str, Any], *, record: bool = True) -> Any:
+    """The patient's chart as a build of ``case`` reads it (clinical.chart.Chart): every visit with who entered it,
+    the case's choices on conflicts, and the chart's last change."""
+    from charcot.clinical.chart import Chart, ChartChoice, ChartVisit
+
+    key = chart_patient(store, case) if record else case["patient"]
+    patient = store.patient(key) if key else None
+    if patient is None or key is None:
+        return Chart()
+    entries = store.visit_entries(key) if any(v["recorded_by"] is None for v in patient["visits"]) else {}
+    visits = [ChartVisit(date=v["date"], alsfrs_r=v["alsfrs_r"], items=v["items"], fvc_percent=v["fvc_percent"],
+                         weight_kg=v["weight_kg"], weight_confirmed=v["weight_confirmed"],
+                         entered=chart_words(v, entries)) for v in patient["visits"]]
+    choices = [ChartChoice(date=date.fromisoformat(d), fingerprint=c["fingerprint"], by=c["by"], at=c["at"])
+               for d, c in sorted((case["options"].get("visit_choices") or {}).items())]
+    named = next((u["filename"] for u in case["uploads"] if u["role"] in ("clinical", "phenopacket")), None)
+    return Chart(visits=visits, choices=choices, last_changed=store.chart_changed_at(key), record_name=named)
 
 
 # First characters that make a spreadsheet read a CSV cell as a formula (or start one after a tab/return).
@@ -1006,6 +1060,7 @@ def create_app(settings: Settings) -> FastAPI:
                                                        "reanalyse", "accept-reanalysis")},
                     sign_problem=_sign_problem(case, principal), reruns=reruns, waiting=waiting,
                     chart_changes=chart_changes, chart_seen=_digest_of(chart_changes),
+                    visit_conflicts=_visit_conflicts(case), can_chart=principal.can("visits"),
                     waiting_result=case_result(waiting) if waiting else None,
                     accept_problem=accept_problem(store, waiting, case) if waiting else None)
 
@@ -1073,9 +1128,10 @@ def create_app(settings: Settings) -> FastAPI:
         if case["status"] != CASE_DONE or not path.is_file():
             return []
         try:
-            reported = {date.fromisoformat(v["date"]): v
-                        for v in json.loads(path.read_text(encoding="utf-8"))["clinical"]["visits"]}
-        except (OSError, ValueError, KeyError, TypeError):
+            built = json.loads(path.read_text(encoding="utf-8"))
+            reported = {date.fromisoformat(v["date"]): v for v in built["clinical"]["visits"]}
+            merged = built["header"].get("chart") is not None  # the report merged the chart (schema 1.11.0)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return []
         patient = store.patient(case["patient"])
         chart = {v["date"]: v for v in (patient or {}).get("visits", [])}
@@ -1083,24 +1139,124 @@ def create_app(settings: Settings) -> FastAPI:
         def words(v: dict[str, Any], when: date) -> str:
             return _visit_words(when, v.get("alsfrs_r"), v.get("fvc_percent"), v.get("weight_kg")).split(": ", 1)[1]
 
-        def differs(a: float | None, b: float | None) -> bool:
+        def differs(a: float | None, b: float | None, from_chart: bool) -> bool:
+            if merged and b is None and not from_chart:  # a value the chart never gave: the record's, merged
+                return False
             return (a is None) != (b is None) or (a is not None and b is not None and abs(a - b) > 1e-9)
 
         out: list[str] = []
         for when, v in sorted(reported.items()):
             now = chart.get(when)
+            from_chart = v.get("source") == CHART_SOURCE
             if now is None:
                 out.append(f"the visit of {when.isoformat()} ({words(v, when)} in the report) is no longer in the "
                            "patient's chart")
-            elif any(differs(v.get(k), now[k]) for k in ("alsfrs_r", "fvc_percent", "weight_kg")):
-                out.append(f"the visit of {when.isoformat()}: {words(now, when)} in the patient's chart, "
-                           f"{words(v, when)} in the report")
+            elif any(differs(v.get(k), now[k], from_chart) for k in ("alsfrs_r", "fvc_percent", "weight_kg")) or (
+                    merged and now["items"] and v.get("alsfrs_r_items") and now["items"] != v["alsfrs_r_items"]):
+                out.append(f"the visit of {when.isoformat()}: {words(now, when)}"
+                           + (" (other ALSFRS-R items)" if now["alsfrs_r"] == v.get("alsfrs_r") else "")
+                           + f" in the patient's chart, {words(v, when)} in the report")
         last = max(reported, default=None)
         for when, now in sorted(chart.items()):
-            if when not in reported and now["source"] == MANUAL_VISIT and last is not None and when <= last:
+            if merged and when not in reported:  # every chart visit is merged: one missing was added afterwards
+                out.append(f"a visit of {when.isoformat()} recorded in the patient's chart ({words(now, when)}) "
+                           "after the report was built is not in it")
+            elif when not in reported and now["source"] == MANUAL_VISIT and last is not None and when <= last:
                 out.append(f"a visit of {when.isoformat()} recorded in the patient's chart ({words(now, when)}) is "
                            "not in the report")
         return out
+
+    def _record_of(case: dict[str, Any]) -> Any:
+        """The case's clinical record alone (clinical.model.ClinicalCase), or None (none uploaded, or unreadable:
+        the build says why)."""
+        from charcot.clinical.io import load_case
+
+        record = next((u for u in case["uploads"] if u["role"] in ("clinical", "phenopacket")), None)
+        if record is None:
+            return None
+        try:
+            return load_case(store.path_of(record["stored"]))
+        except Exception:
+            return None
+
+    def _visit_conflicts(case: dict[str, Any]) -> list[tuple[Any, Any]]:
+        """Each date on which the patient's chart and the case's clinical record give different values, with the
+        choice made on it (None while nobody chose): the build stops on one nobody chose."""
+        from charcot.clinical.chart import conflicts
+
+        record = _record_of(case)
+        if record is None:
+            return []
+        chart = patient_chart(store, case)
+        chosen = {(c.date, c.fingerprint): c for c in chart.choices}
+        return [(c, chosen.get((c.date, c.fingerprint))) for c in conflicts(record.visits, chart)]
+
+    def _requeue(case: dict[str, Any], actor: str, why: str) -> None:
+        store.set_status(case["id"], CASE_QUEUED, progress=f"queued ({why})", error="")
+        runner.submit(case["id"])
+        store.audit(actor, "rebuild", case_id=case["id"], patient=case["patient"],
+                    detail=f"report of version {case['version']} built again: {why}")
+
+    @app.post("/cases/{case_id}/visit-conflicts")
+    async def resolve_visit(request: Request, case_id: str) -> Response:
+        """A person's decision on one date the chart and the clinical record disagree on: the record's values (the
+        chart is corrected to them) or the chart's (kept with the case: the report uses them and says so). The
+        values decided on travel with the form: changed since, nothing is decided (409)."""
+        from charcot.clinical.model import Visit as RecordVisit
+
+        principal = need(request, "visits")
+        case = _case_or_404(case_id)
+        form = await request.form()
+        use = _form_text(form, "use", 10)
+        if use not in ("record", "chart"):
+            raise HTTPException(422, "choose the clinical record's values or the patient chart's")
+        if case["review_state"] not in (DRAFT, AMENDED) or case["status"] not in (CASE_DONE, CASE_FAILED):
+            raise HTTPException(409, "the report is in review, signed off or being built: a conflict is decided for "
+                                     "a draft or an amendment (return or amend the report first)")
+        found = {c.date.isoformat(): c for c, _ in _visit_conflicts(case)}
+        conflict = found.get(_form_text(form, "date", 10))
+        if conflict is None or conflict.fingerprint != _form_text(form, "fingerprint", 32):
+            raise HTTPException(409, "the chart or the record changed since the page was opened, or this conflict is "
+                                     "decided already: reload the page (nothing was decided)")
+        key = chart_patient(store, case)
+        if key is None:
+            raise HTTPException(409, "the case's clinical record cannot be read: see the case's error")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if use == "record":
+            record = _record_of(case)
+            rv: RecordVisit = next(v for v in record.visits if v.date == conflict.date)
+            items = rv.alsfrs_r.model_dump(exclude_none=True) if rv.alsfrs_r is not None else None
+            slow = rv.fvc_kind.value == "slow"
+            chart = next(v for v in store.patient(key)["visits"] if v["date"] == conflict.date)  # type: ignore[index]
+            store.upsert_visit(key, conflict.date, alsfrs_r=sum(items.values()) if items else chart["alsfrs_r"],
+                               items=items or chart["items"],
+                               fvc_percent=rv.fvc_percent_predicted if rv.fvc_percent_predicted is not None
+                               and not slow else (None if slow else chart["fvc_percent"]),
+                               weight_kg=rv.weight_kg if rv.weight_kg is not None else chart["weight_kg"],
+                               weight_confirmed=rv.weight_confirmed, source=MANUAL_VISIT, by=principal.username,
+                               create_patient=False)
+            detail = (f"{conflict.date.isoformat()}: the clinical record's values kept, the patient chart corrected to "
+                      f"them ({conflict.words()})")
+        else:
+            store.set_visit_choice(case_id, conflict.date, {"fingerprint": conflict.fingerprint,
+                                                            "by": principal.username, "at": now})
+            detail = f"{conflict.date.isoformat()}: the patient chart's values kept for this case ({conflict.words()})"
+        store.audit(principal.username, "resolve-visit", case_id=case_id, patient=key, detail=detail)
+        if not [c for c, chosen in _visit_conflicts(_case_or_404(case_id)) if chosen is None]:
+            _requeue(_case_or_404(case_id), principal.username, "the patient chart's conflicts with the clinical "
+                                                                "record decided")
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+    @app.post("/cases/{case_id}/rebuild")
+    def rebuild(request: Request, case_id: str) -> Response:
+        """Build a draft's (or an amendment's) report again, with the patient chart as it is now."""
+        principal = need(request, "upload")
+        case = _case_or_404(case_id)
+        if case["review_state"] not in (DRAFT, AMENDED) or case["status"] not in (CASE_DONE, CASE_FAILED):
+            raise HTTPException(409, "only a built draft or amendment is built again (a report in review is returned "
+                                     "first; a signed one is amended)")
+        _requeue(case, principal.username, "with the patient chart as it is now")
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     def _digest_of(lines: list[str]) -> str:
         return hashlib.sha256(json.dumps(lines).encode()).hexdigest()[:32]
@@ -1457,7 +1613,9 @@ def create_app(settings: Settings) -> FastAPI:
         if old is not None and old["date"] != when:
             store.delete_visit(old["id"])
         if store.upsert_visit(key, when, alsfrs_r=total, fvc_percent=fvc, weight_kg=weight, source=MANUAL_VISIT,
-                              items=items, create_patient=False) is None:
+                              items=items, create_patient=False, by=principal.username,
+                              weight_confirmed=weight is not None and bool(_form_text(form, "weight_confirmed", 5))
+                              ) is None:
             raise HTTPException(404, "There is no such patient (deleted while the visit was saved); nothing was "
                                      "recorded.")
         was = "" if old is None else " (was " + _visit_words(old["date"], old["alsfrs_r"], old["fvc_percent"],

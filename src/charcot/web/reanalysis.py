@@ -81,8 +81,12 @@ def reanalyse_store(store: Store, *, actor: str, case_ids: Sequence[str] | None 
                                           reason="the case has no finished report yet"), None
         else:
             try:
+                from charcot.web.app import patient_chart
+
+                has_record = any(u["role"] in ("clinical", "phenopacket") for u in case["uploads"])
                 with worded(FORM):  # a stored sample map's refusal in the case form's terms, as at the first build
-                    outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time)
+                    outcome, new = rerun_case(folder, dirs, label=case_id, run_time=run_time,
+                                              chart=patient_chart(store, case, record=has_record))
             except CharcotError as exc:  # e.g. an input that today's readers refuse: say so, go on
                 reason = exc.message.replace(str(store.data_dir.resolve()), "<data>").replace(str(store.data_dir), "<data>")
                 outcome, new = CaseReanalysis(case=case_id, patient_id=case["patient"], status="not_reanalysed",

@@ -36,6 +36,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     delete,
+    false,
     func,
     select,
     text,
@@ -159,6 +160,11 @@ class VisitRow(Base):
     weight_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(40), default=MANUAL_VISIT)
     items: Mapped[str | None] = mapped_column(Text, nullable=True)  # the 12 ALSFRS-R items (JSON)
+    # who recorded the visit's values and when (a person's user name, or "system" for a report's clinical record),
+    # and whether its weight was checked in the form ('weight confirmed'): migration 0007, None on older visits
+    recorded_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    weight_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
 
@@ -1059,20 +1065,19 @@ class Store:
             if p is None:
                 return None
             return {"key": p.key, "cases": [_case_dict(c) for c in p.cases],
-                    "visits": [{"id": v.id, "date": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent,
-                                "weight_kg": v.weight_kg, "source": v.source,
-                                "items": json.loads(v.items) if v.items else None} for v in p.visits]}
+                    "visits": [_visit_dict(v) for v in p.visits]}
 
     def upsert_visit(self, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
                      weight_kg: float | None, source: str, items: dict[str, int] | None = None,
-                     keep_manual: bool = False, create_patient: bool = True) -> bool | None:
+                     keep_manual: bool = False, create_patient: bool = True, by: str | None = None,
+                     weight_confirmed: bool = False) -> bool | None:
         """Record a visit (replacing the one on that date); with ``keep_manual`` a visit a person recorded or
         corrected in the app is kept (a report's clinical record does not overwrite it). True when written; None when
         the patient is not there and ``create_patient`` is off (a visit typed for a patient deleted meanwhile)."""
         with self.session() as s:
             return _upsert_visit(s, patient_key, when, alsfrs_r=alsfrs_r, fvc_percent=fvc_percent,
                                  weight_kg=weight_kg, source=source, items=items, keep_manual=keep_manual,
-                                 create_patient=create_patient)
+                                 create_patient=create_patient, by=by, weight_confirmed=weight_confirmed)
 
     def finish_run(self, case_id: str, *, patient_key: str | None, visits: list[dict[str, Any]], source: str,
                    findings: dict[str, Any], summary: str, report_id: str) -> tuple[str, list[str]] | None:
@@ -1095,7 +1100,8 @@ class Store:
             key = case.patient.key
             kept = [v["when"].isoformat() for v in visits
                     if not _upsert_visit(s, key, v["when"], alsfrs_r=v["alsfrs_r"], fvc_percent=v["fvc_percent"],
-                                         weight_kg=v["weight_kg"], source=source, keep_manual=True)]
+                                         weight_kg=v["weight_kg"], source=source, keep_manual=True,
+                                         items=v.get("items"), by="system", weight_confirmed=bool(v.get("weight_confirmed")))]
             _apply_findings(case, **findings)
             case.status, case.progress, case.summary, case.report_id = CASE_DONE, "done", summary, report_id
             case.finished_at, case.run_instance = _now(), None
@@ -1106,9 +1112,39 @@ class Store:
             v = s.get(VisitRow, visit_id)
             if v is None:
                 return None
-            return {"id": v.id, "patient": v.patient.key, "date": v.date, "alsfrs_r": v.alsfrs_r,
-                    "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg, "source": v.source,
-                    "items": json.loads(v.items) if v.items else None}
+            return {**_visit_dict(v), "patient": v.patient.key}
+
+    def set_visit_choice(self, case_id: str, when: date, choice: dict[str, str]) -> bool:
+        """Keep a person's choice on a conflict between the patient chart and the case's clinical record
+        (``options.visit_choices``, read by every build of the case). False when the case is gone."""
+        with self.session() as s:
+            case = s.get(Case, case_id, with_for_update=True)
+            if case is None:
+                return False
+            options = json.loads(case.options or "{}")
+            options.setdefault("visit_choices", {})[when.isoformat()] = choice
+            case.options = json.dumps(options, sort_keys=True)
+            return True
+
+    def chart_changed_at(self, patient_key: str) -> datetime | None:
+        """The last time the patient's chart changed: a visit recorded, corrected or removed (the audit trail names
+        the removals), None for a chart nobody changed."""
+        chart_actions = ("add-visit", "edit-visit", "delete-visit", "resolve-visit")
+        with self.session() as s:
+            recorded = s.scalar(select(func.max(VisitRow.recorded_at)).join(Patient)
+                                .where(Patient.key == patient_key))
+            audited = s.scalar(select(func.max(AuditRow.at)).where(AuditRow.patient == patient_key,
+                                                                   AuditRow.action.in_(chart_actions)))
+        return max((t for t in (recorded, audited) if t is not None), default=None)
+
+    def visit_entries(self, patient_key: str) -> dict[str, tuple[str, datetime]]:
+        """Per visit date (ISO), who last added or corrected that visit and when, from the audit trail (for visits
+        recorded before ``visits.recorded_by`` existed)."""
+        with self.session() as s:
+            rows = s.execute(select(AuditRow.detail, AuditRow.actor, AuditRow.at)
+                             .where(AuditRow.patient == patient_key, AuditRow.action.in_(("add-visit", "edit-visit")))
+                             .order_by(AuditRow.id)).all()
+        return {detail[:10]: (actor, at) for detail, actor, at in rows if re.match(r"\d{4}-\d\d-\d\d:", detail)}
 
     def delete_visit(self, visit_id: int) -> None:
         with self.session() as s:
@@ -1221,9 +1257,16 @@ class Store:
             s.execute(delete(SessionRow).where(SessionRow.id == session_hash))
 
 
+def _visit_dict(v: VisitRow) -> dict[str, Any]:
+    return {"id": v.id, "date": v.date, "alsfrs_r": v.alsfrs_r, "fvc_percent": v.fvc_percent, "weight_kg": v.weight_kg,
+            "source": v.source, "items": json.loads(v.items) if v.items else None, "recorded_by": v.recorded_by,
+            "recorded_at": v.recorded_at, "weight_confirmed": bool(v.weight_confirmed)}
+
+
 def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | None, fvc_percent: float | None,
                   weight_kg: float | None, source: str, items: dict[str, int] | None = None,
-                  keep_manual: bool = False, create_patient: bool = True) -> bool | None:
+                  keep_manual: bool = False, create_patient: bool = True, by: str | None = None,
+                  weight_confirmed: bool = False) -> bool | None:
     patient = s.scalar(select(Patient).where(Patient.key == patient_key))
     if patient is None:
         if not create_patient:
@@ -1237,8 +1280,13 @@ def _upsert_visit(s: Session, patient_key: str, when: date, *, alsfrs_r: int | N
         s.add(row)
     elif keep_manual and row.source == MANUAL_VISIT:
         return False
+    changed = (row.alsfrs_r, row.fvc_percent, row.weight_kg, row.items) != (
+        alsfrs_r, fvc_percent, weight_kg, json.dumps(items, sort_keys=True) if items else None)
+    if changed or row.recorded_at is None or source == MANUAL_VISIT:  # a report's same values: its first recording
+        row.recorded_by, row.recorded_at = by, _now()
     row.alsfrs_r, row.fvc_percent, row.weight_kg, row.source = alsfrs_r, fvc_percent, weight_kg, source
     row.items = json.dumps(items, sort_keys=True) if items else None
+    row.weight_confirmed = weight_confirmed
     return True
 
 
