@@ -26,6 +26,7 @@ from charcot.errors import InputError
 from charcot.model import Build
 from charcot.report.identity import vcf_sex
 from charcot.variants.api import interpret
+from tests.variants.test_probestale_index import _newer, _same_mtime
 
 pytestmark = pytest.mark.skipif(shutil.which("bcftools") is None, reason="bcftools (Debian package) not installed")
 
@@ -57,16 +58,6 @@ def _indexed_then_rewritten(src: Path, out: Path, indexed: Callable[[list[str]],
     _bcf(header, indexed(records), out)
     subprocess.run(["bcftools", "index", "-f", str(out)], check=True)
     return _bcf(header, now(records), out)
-
-
-def _same_mtime(index: Path, data: Path) -> None:
-    st = data.stat()
-    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns))
-
-
-def _newer(index: Path, data: Path) -> None:
-    st = data.stat()
-    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns + 60 * 10**9))
 
 
 def _older(index: Path, data: Path) -> None:

@@ -70,13 +70,19 @@ def _measure(report: dict[str, Any], start: str) -> str:
     return next(str(m["value"]) for m in report["clinical"]["measures"] if m["name"].startswith(start))
 
 
-def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report_with_its_origin(
-        tmp_path: Path, live_server_factory: Any, database_url: str | None) -> None:
+def _built_case(tmp_path: Path, live_server_factory: Any, database_url: str | None) -> tuple[Any, Any, str]:
+    """(the server, carol signed in, her demo case built from the record file alone)."""
     add_users(tmp_path / "data0", database_url, ("carol", "clinician"))
     server = live_server_factory(pdf=False, database_url=database_url)
     carol = _login(server.url, "carol")
     case_id = _upload(carol)
     assert wait_done(carol, case_id)["status"] == "done"
+    return server, carol, case_id
+
+
+def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report_with_its_origin(
+        tmp_path: Path, live_server_factory: Any, database_url: str | None) -> None:
+    _server, carol, case_id = _built_case(tmp_path, live_server_factory, database_url)
     before = _report(carol, case_id)
     assert [v["date"] for v in before["clinical"]["visits"]] == ["2025-11-20", "2026-02-19", "2026-05-21",
                                                                  "2026-08-20"]
@@ -106,11 +112,7 @@ def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report_with_its_origin(
 
 def test_a_date_both_record_differently_is_decided_by_a_person(
         tmp_path: Path, live_server_factory: Any, database_url: str | None) -> None:
-    add_users(tmp_path / "data0", database_url, ("carol", "clinician"))
-    server = live_server_factory(pdf=False, database_url=database_url)
-    carol = _login(server.url, "carol")
-    case_id = _upload(carol)
-    assert wait_done(carol, case_id)["status"] == "done"
+    server, carol, case_id = _built_case(tmp_path, live_server_factory, database_url)
     # the clinician corrects the record's last visit in the chart: ALSFRS-R 30 -> 29 (total only), weight 57 -> 56.4
     assert _edit(carol, "2026-08-20", alsfrs_r="29", fvc_percent="66", weight_kg="56.4").status_code == 303
     state = _rebuild(carol, case_id)
