@@ -162,6 +162,15 @@ def test_known_course_is_in_both_exports(demo: Report, presymptomatic: Report) -
     assert told is not None and "not a prognosis for the patient" in told
 
 
+def test_page_1s_stage_therapy_trial_and_care_lines_are_in_the_fhir_conclusion(demo: Report) -> None:
+    # exports review: the FHIR bundle carried none of page 1's clinical lines (King's stage, ALSFRS-R, the therapy and
+    # trial options, the care alerts); the conclusion now says each in page 1's words
+    lines = [s.text for s in demo.summary if s.topic in ("Stage", "Therapy", "Trials", "Care")]
+    assert {s.topic for s in demo.summary} >= {"Stage", "Therapy", "Trials", "Care"}
+    conclusion = fhir_bundle(demo)["entry"][1]["resource"]["conclusion"]
+    assert all(line.rstrip(".") in conclusion for line in lines), conclusion
+
+
 # ---------------------------------------------------------------- the clinical record's treatments
 
 

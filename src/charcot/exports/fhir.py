@@ -380,8 +380,11 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
     # prognosis and known course, in page 1's words
     meaning = " ".join(s.text.rstrip(".") + "." for s in report.summary if s.topic == "Prognosis" or (
         s.topic == "Family" and any(s.text == _risk_line(own) for own in report.family.patient_risk))) or None
+    # page 1's clinical lines (stage, therapy and trial options, care alerts), in page 1's words: a receiving system
+    # reads what the clinician read, with the same status (e.g. "No therapy confirmed for now: ...")
+    clinical = " ".join(s.text.rstrip(".") + "." for s in report.summary if s.topic in _CLINICAL_TOPICS) or None
     conclusion = " ".join(t for t in (report.statement, identity_words(report), _record_sentence(report),
-                                      meaning, _not_assessed_sentence(report), left_out_sentence) if t)
+                                      meaning, clinical, _not_assessed_sentence(report), left_out_sentence) if t)
     diagnostic = {
         "resourceType": "DiagnosticReport", "meta": {"profile": [f"{GR}/genomic-report"]},
         "identifier": [{"system": "urn:charcot:report-id", "value": rid}],
@@ -401,6 +404,10 @@ def fhir_bundle(report: Report) -> dict[str, Any]:
                               "timestamp": report.run.run_time.isoformat(), "entry": entries}
     validate_bundle(bundle)
     return bundle
+
+
+# page 1's topics that the conclusion carries as text (the findings, repeats and family have their own resources)
+_CLINICAL_TOPICS = ("Stage", "Therapy", "Trials", "Care")
 
 
 def _risk_line(own: RelativeRisk) -> str:
