@@ -144,3 +144,15 @@ def test_the_text_says_how_class_evidence_was_found(run_cli: Any, tmp_path: Path
                                          intervention_class="stem_cell"))
     assert r.code == 0, r.stderr
     assert "NurOwn" in r.stdout and "(found by intervention class stem_cell)" in r.stdout, r.stdout
+
+
+def test_an_open_label_study_against_historical_controls_is_not_told_it_has_no_control(run_cli: Any,
+                                                                                       tmp_path: Path) -> None:
+    g = _grade(run_cli, tmp_path, text="In an open-label study of 48 ALS patients, drug Q slowed ALSFRS-R decline by "
+               "40% compared with matched historical controls.", intervention="drug Q", design="open_label", n=48,
+               control="historical", randomised=False, blinded_assessment=False, outcome="ALSFRS-R slope",
+               outcome_validated=True, timeframe_months=12, registration="NCT04000000", peer_reviewed=True)
+    assert g["aan_class"] == "IV"
+    assert "historical" in g["aan_reason"] and "no control group" not in g["aan_reason"], g["aan_reason"]
+    flags = {f["id"]: f for f in g["red_flags"]}
+    assert "historical" in flags["no_control"]["label"], flags["no_control"]

@@ -38,6 +38,10 @@ def aan_class(c: ClaimFields) -> tuple[str, str]:
     controlled = c.control in _CONTROLLED and c.design not in _UNCONTROLLED_DESIGNS
     objective = bool(c.outcome_validated) or bool(c.blinded_assessment)
     if not controlled:
+        if c.control is Control.HISTORICAL:  # the claim states a comparison: say which, never "no control group"
+            return "IV", (f"a single-arm {c.design.value.replace('_', ' ')} design compared with historical "
+                          "(external) controls only, graded as uncontrolled (the knowledge base reads open-label "
+                          "studies against historical controls as Class IV)")
         return "IV", "no control group (uncontrolled series, case report, testimonial or unknown design)"
     if c.design is Design.RCT or c.randomised:
         elements = {"masked outcome assessment": c.blinded_assessment, "concealed allocation": c.allocation_concealed,
@@ -104,7 +108,12 @@ def red_flags(c: ClaimFields, kb: Knowledge | None = None) -> list[RedFlag]:
         if all(f.id != ident for f in flags):
             flags.append(RedFlag(id=ident, label=label, reason=reason, sources=sources))
 
-    if c.control in (Control.NONE, Control.UNKNOWN) or c.design in _UNCONTROLLED_DESIGNS:
+    if c.control is Control.HISTORICAL and c.design in _UNCONTROLLED_DESIGNS:
+        add("no_control", "historical controls only (no concurrent control group)",
+            "the treated patients are compared with patients from another time or registry, not with patients "
+            "followed alongside them: differences in selection, era, care and measurement cannot be told apart from "
+            "a treatment effect", ["S-AANcls", "S-NBT16"])
+    elif c.control in (Control.NONE, Control.UNKNOWN) or c.design in _UNCONTROLLED_DESIGNS:
         stated = c.control is not Control.UNKNOWN or c.design in _UNCONTROLLED_DESIGNS
         add("no_control", "no control group" if stated else "control group not stated",
             ("" if stated else "the claim names no control group; ") + "without a control group, natural plateaus, "
