@@ -156,3 +156,13 @@ def test_an_open_label_study_against_historical_controls_is_not_told_it_has_no_c
     assert "historical" in g["aan_reason"] and "no control group" not in g["aan_reason"], g["aan_reason"]
     flags = {f["id"]: f for f in g["red_flags"]}
     assert "historical" in flags["no_control"]["label"], flags["no_control"]
+
+
+def test_the_grade_lists_every_source_it_cites(run_cli: Any, tmp_path: Path) -> None:
+    g = _grade(run_cli, tmp_path, text="Relyvrio slows ALS.", intervention="Relyvrio", registration="NCT03127514",
+               peer_reviewed=True, **{k: v for k, v in _RCT.items() if k != "peer_reviewed"})
+    cited = {k.strip() for e in g["controlled_evidence"] for k in e["sources"].split(",")}
+    cited |= {k for f in g["red_flags"] for k in f["sources"]} | set(g["natural_history"]["sources"])
+    assert cited <= set(g["sources"]), cited - set(g["sources"])
+    r = run_cli("claim", "check", _claim(tmp_path, text="Relyvrio slows ALS.", intervention="Relyvrio"))
+    assert "charcot knowledge sources" in r.stdout

@@ -336,8 +336,10 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
               "capacity, survival) and blinded assessment; do not pay for an unproven treatment: a 'trial' that "
               "charges patients is itself a red flag.") if aan in ("III", "IV") else (
               "Weigh the controlled evidence below; one trial needs independent replication.")
+    # every key the grade cites: its flags, the natural-history check and each controlled-evidence entry
     sources = sorted({"S-AANcls", "S-OCEBM", "S-ALSU-method", *(s for f in flags for s in f.sources),
-                      *(["S-Bed16", "S-Ata14"] if nh else [])})
+                      *(nh.sources if nh else []),
+                      *(k.strip() for e in evidence for k in e["sources"].split(",") if k.strip())})
     return ClaimGrade(claim_text=claim.text.strip(), intervention=claim.intervention, aan_class=aan, aan_reason=aan_reason,
                       ocebm_level=ocebm_level(graded), alsuntangled_trials=trials_grade, alsuntangled_cases=cases_grade,
                       alsuntangled_reason=alsu_reason, certainty=certainty, red_flags=flags, controlled_evidence=evidence,

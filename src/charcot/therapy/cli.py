@@ -126,7 +126,8 @@ def render_grade(g: ClaimGrade) -> str:
             if nh.interpretation:  # the number is never left to be read as a p-value for the treatment
                 lines.append(f"  what this shows: {nh.interpretation}")
         lines += [f"  assumption: {a}" for a in nh.assumptions]
-    lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)}", g.statement]
+    lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)} ('charcot knowledge sources KEY' gives each citation)",
+              g.statement]
     return "\n".join(lines) + "\n"
 
 
