@@ -166,3 +166,18 @@ def test_the_grade_lists_every_source_it_cites(run_cli: Any, tmp_path: Path) -> 
     assert cited <= set(g["sources"]), cited - set(g["sources"])
     r = run_cli("claim", "check", _claim(tmp_path, text="Relyvrio slows ALS.", intervention="Relyvrio"))
     assert "charcot knowledge sources" in r.stdout
+
+
+def test_a_share_of_survivors_is_not_compared_with_alsfrs_no_decline(run_cli: Any, tmp_path: Path) -> None:
+    fields = dict(text="80% of our ALS patients were alive 24 months after the first infusion.",
+                  intervention="stem-cell infusion", design="case_series", n=40, control="none",
+                  outcome="survival at 24 months", outcome_validated=True, responder_fraction=0.8, timeframe_months=24)
+    nh = _grade(run_cli, tmp_path, **fields)["natural_history"]
+    assert nh["series_probability_exact"] is None, nh["series_probability_exact"]
+    assert "survival" in nh["interpretation"] and "not compared" in nh["interpretation"], nh["interpretation"]
+    text = run_cli("claim", "check", _claim(tmp_path, **fields)).stdout
+    assert "'no decline' with probability" not in text and nh["interpretation"] in text
+    # a share of patients with a stable ALSFRS-R is compared as before
+    nh = _grade(run_cli, tmp_path, **{**fields, "outcome": "stable ALSFRS-R",
+                                      "text": "80% of our ALS patients had a stable ALSFRS-R."})["natural_history"]
+    assert nh["series_probability_exact"] is not None

@@ -302,6 +302,22 @@ def als_scope(c: ClaimFields) -> tuple[bool, str | None]:
                   "the natural-history check below assumes it is made for people with ALS")
 
 
+_SURVIVAL_WORDS = re.compile(r"surviv|\balive\b|\bdeaths?\b|\bdied\b|\bdying\b|mortality|tracheostomy|"
+                             r"ventilation[- ]free|life expectancy", re.IGNORECASE)
+
+
+def survival_share(c: ClaimFields) -> str | None:
+    """The words that make the claim's share one of survival (alive, death, tracheostomy-free ...), None when it is
+    not: the natural-history check simulates ALSFRS-R, so a share of survivors is no 'improved' share to compare with
+    untreated patients without decline. The outcome and effect fields are read first, the text when both are empty."""
+    fields = [x for x in (c.outcome, c.effect) if x and x.strip()] or [c.text]
+    for text in fields:
+        found = _SURVIVAL_WORDS.search(text)
+        if found:
+            return found.group(0)
+    return None
+
+
 def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = None,
                 simulate: bool = True, n_simulated: int = 20000) -> ClaimGrade:
     from charcot import CLINICAL_JUDGEMENT_STATEMENT
@@ -319,9 +335,15 @@ def grade_claim(claim: ClaimFields, *, seed: int = 0, kb: Knowledge | None = Non
     about_als, scope = als_scope(claim)
     if simulate and about_als:
         months = claim.timeframe_months or 6.0
+        survival = survival_share(claim) if claim.responder_fraction is not None else None
         nh = simulate_natural_history(n_simulated, months, seed, baseline_worst_of=2,
-                                      claim_responder_fraction=claim.responder_fraction,
+                                      claim_responder_fraction=None if survival else claim.responder_fraction,
                                       claim_series_size=claim.n)
+        if survival:  # before: '80% alive at 24 months' was compared with untreated ALSFRS-R 'no decline' (~18%)
+            nh.interpretation = (f"the claim's {claim.responder_fraction:.0%} is a share of survival ({survival!r}): "
+                                 "this check simulates ALSFRS-R, not survival, so the share was not compared with "
+                                 "untreated patients; many untreated people with ALS are alive years after "
+                                 "diagnosis, and only a control group can show a survival benefit")
         if claim.timeframe_months is None:  # the period compared is charcot's choice, and the grade says so
             nh.assumptions.insert(0, f"the claim gives no time frame: {months:g} months assumed (timeframe_months)")
     certainty = {"I": "moderate to high (one Class I study; needs replication)", "II": "low to moderate",

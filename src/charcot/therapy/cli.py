@@ -123,8 +123,8 @@ def render_grade(g: ClaimGrade) -> str:
                          f"{probability_text(nh.series_probability_exact)} (exact binomial; {probability_text(low)} to "
                          f"{probability_text(high)} over {seeds}); "
                          f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
-            if nh.interpretation:  # the number is never left to be read as a p-value for the treatment
-                lines.append(f"  what this shows: {nh.interpretation}")
+        if nh.interpretation:  # the number is never left to be read as a p-value for the treatment
+            lines.append(f"  what this shows: {nh.interpretation}")
         lines += [f"  assumption: {a}" for a in nh.assumptions]
     lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)} ('charcot knowledge sources KEY' gives each citation)",
               g.statement]
