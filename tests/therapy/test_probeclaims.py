@@ -181,3 +181,13 @@ def test_a_share_of_survivors_is_not_compared_with_alsfrs_no_decline(run_cli: An
     nh = _grade(run_cli, tmp_path, **{**fields, "outcome": "stable ALSFRS-R",
                                       "text": "80% of our ALS patients had a stable ALSFRS-R."})["natural_history"]
     assert nh["series_probability_exact"] is not None
+
+
+def test_a_plot_asked_for_a_claim_without_a_natural_history_check_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    plot, out = tmp_path / "plot.png", tmp_path / "grade.json"
+    plot.write_bytes(b"an earlier claim's plot")
+    r = run_cli("claim", "check", _claim(tmp_path, text="Our infusion lowers blood pressure.", intervention="infusion",
+                                         diseases_treated=["hypertension"]), "--plot", plot, "-o", out)
+    assert r.code == 2, (r.code, r.stderr)
+    assert "--plot" in r.stderr and "hypertension" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert plot.read_bytes() == b"an earlier claim's plot" and not out.exists()

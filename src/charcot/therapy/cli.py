@@ -182,6 +182,11 @@ def register(app: typer.Typer) -> None:
 
         chosen = resolve_format(fmt, output)
         grade = grade_claim(load_claim(claim), seed=seed)
+        if plot is not None and grade.natural_history is None:  # before: exit 0, no plot, an old file left in place
+            from charcot.errors import InputError
+
+            raise InputError("--plot: this claim gets no natural-history check, so there is no plot to draw",
+                             path=claim, hint=f"{grade.scope or 'the check was not run'}; leave --plot out")
         if plot is not None and grade.natural_history is not None:
             from charcot.therapy.plots import natural_history_png
 
