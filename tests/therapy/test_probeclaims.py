@@ -191,3 +191,35 @@ def test_a_plot_asked_for_a_claim_without_a_natural_history_check_is_refused(run
     assert r.code == 2, (r.code, r.stderr)
     assert "--plot" in r.stderr and "hypertension" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert plot.read_bytes() == b"an earlier claim's plot" and not out.exists()
+
+
+def test_a_claim_of_millions_treated_is_graded(run_cli: Any, tmp_path: Path) -> None:
+    # "over 5 million patients treated worldwide": before, MemoryError (a 74.5 GiB array), exit 1
+    fields = dict(text="Our therapy stabilised ALS in over 5 million patients worldwide.", intervention="pill",
+                  n=5_000_000, responder_fraction=0.5)
+    nh = _grade(run_cli, tmp_path, **fields)["natural_history"]
+    assert nh["series_probability_exact"] < 1e-6 and nh["share_series_reaching_claim"] == 0.0
+    # a share below the untreated no-decline share (about 0.32 at 6 months) is reached by almost every series
+    nh = _grade(run_cli, tmp_path, **{**fields, "responder_fraction": 0.3})["natural_history"]
+    assert nh["series_probability_exact"] > 0.99 and nh["share_series_reaching_claim"] > 0.99
+    assert "often" in nh["interpretation"]
+
+
+def test_a_claim_of_fifteen_hundred_patients_is_graded(run_cli: Any, tmp_path: Path) -> None:
+    # before: OverflowError (the exact binomial sum's coefficients exceed a float), exit 1
+    from charcot.therapy.natural_history import binomial_tail
+
+    nh = _grade(run_cli, tmp_path, text="Our therapy stabilised ALS in 40% of 1500 patients.", intervention="pill",
+                n=1500, responder_fraction=0.4)["natural_history"]
+    p = nh["share_no_decline"]
+    assert 0 <= nh["series_probability_exact"] <= 1
+    # equal to the exact sum done in logarithms, independent of the code path
+    from math import exp, lgamma, log
+
+    k = nh["parameters"]["claim_responder_count"]
+    logs = [lgamma(1501) - lgamma(i + 1) - lgamma(1501 - i) + i * log(p) + (1500 - i) * log(1 - p)
+            for i in range(k, 1501)]
+    exact = sum(exp(x) for x in logs)
+    assert exact > 0 and abs(nh["series_probability_exact"] - exact) <= 1e-9 * exact, (nh["series_probability_exact"],
+                                                                                     exact)
+    assert abs(binomial_tail(1500, k, p) - nh["series_probability_exact"]) < 1e-15

@@ -35,6 +35,8 @@ BASELINE_MEAN, BASELINE_SD = 38.0, 5.0  # assumption, see module docstring
 BEDLACK_NO_DECLINE_6M = 0.25  # S-Bed16
 BEDLACK_SUSTAINED_4PT_12M_MAX = 0.01  # S-Bed16: "<1% ever improve >= 4 points for >= 12 months"
 DEFAULT_SERIES_SIZE = 20  # used when a claim gives no series size (an assumption, said so in the output)
+EXACT_SUM_MAX = 1000  # above this the binomial coefficients overflow floats (comb(1030, 515) > 1.8e308): scipy
+RESAMPLE_MAX = 4_000_000  # replicate series drawn patient by patient up to this many draws, else as binomial counts
 SPREAD_SEEDS = 4  # further seeds over which the no-decline share and the binomial tail are recomputed
 OUTCOME_DEFINITION = ("a claim's 'improved' is compared with 'no decline': final ALSFRS-R at or above baseline "
                       "after the claim's time frame (the most favourable reading of the claim)")
@@ -48,6 +50,10 @@ def binomial_tail(size: int, k: int, p: float) -> float:
         return 1.0
     if k > size:
         return 0.0
+    if size > EXACT_SUM_MAX:  # a series of millions: the sum overflows floats; scipy's survival function is exact
+        from scipy.stats import binom
+
+        return float(binom.sf(k - 1, size, p))
     return float(min(1.0, sum(comb(size, i) * p**i * (1 - p) ** (size - i) for i in range(k, size + 1))))
 
 
@@ -152,9 +158,12 @@ def simulate_natural_history(
     if claim_responder_fraction is not None:
         # a claimed share is a rounded count: "67%" of 3 patients is 2 of them (not ceil(2.01) = 3)
         k = max(1, int(np.floor(claim_responder_fraction * size + 0.5))) if claim_responder_fraction > 0 else 0
-        draws = rng.integers(0, n, (replicates, size))
-        series_share = float((no_decline[draws].sum(axis=1) >= k).mean())
         p0 = float(no_decline.mean())
+        if size * replicates <= RESAMPLE_MAX:  # replicate series drawn from the simulated patients
+            draws = rng.integers(0, n, (replicates, size))
+            series_share = float((no_decline[draws].sum(axis=1) >= k).mean())
+        else:  # the same distribution (drawing with replacement) without a replicates x size array
+            series_share = float((rng.binomial(size, p0, replicates) >= k).mean())
         series_exact = binomial_tail(size, k, p0)
         p_spread, spread = [p0], [series_exact]
         for other in range(seed + 1, seed + 1 + SPREAD_SEEDS):
