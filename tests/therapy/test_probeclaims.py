@@ -223,3 +223,15 @@ def test_a_claim_of_fifteen_hundred_patients_is_graded(run_cli: Any, tmp_path: P
     assert exact > 0 and abs(nh["series_probability_exact"] - exact) <= 1e-9 * exact, (nh["series_probability_exact"],
                                                                                      exact)
     assert abs(binomial_tail(1500, k, p) - nh["series_probability_exact"]) < 1e-15
+
+
+def test_a_registration_of_a_product_of_the_same_class_is_not_the_clinic_s(run_cli: Any, tmp_path: Path) -> None:
+    # a clinic's own mesenchymal stem cells quoting NurOwn's phase 3 registration: same class, another product
+    g = _grade(run_cli, tmp_path, text="Our randomised placebo-controlled trial showed our stem cells slow ALS.",
+               intervention="autologous mesenchymal stem cells (clinic protocol)", intervention_class="msc",
+               registration="NCT03280056", n=30, **{**_RCT, "peer_reviewed": None})
+    assert "registration_mismatch" in {f["id"] for f in g["red_flags"]}
+    assert g["aan_class"] == "IV", g["aan_reason"]
+    g = _grade(run_cli, tmp_path, text="NurOwn missed its primary endpoint.", intervention="NurOwn (MSC-NTF)",
+               intervention_class="msc", registration="NCT03280056", n=189, **{**_RCT, "peer_reviewed": None})
+    assert "registration_mismatch" not in {f["id"] for f in g["red_flags"]}

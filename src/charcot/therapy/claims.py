@@ -194,7 +194,8 @@ def registration_id(c: ClaimFields) -> str | None:
 def registration_problem(c: ClaimFields, kb: Knowledge) -> str | None:
     """Why the claim's registration is not shown to be a trial of its intervention (None: it is, or charcot does not
     hold the trial): a registration charcot holds is the trial of a known treatment, and a claim that names neither
-    that treatment nor its intervention class borrows another study's registration."""
+    that treatment (by its name: a product of the same class is another treatment) borrows another study's
+    registration."""
     reg = registration_id(c)
     if reg is None:
         return None
@@ -203,7 +204,8 @@ def registration_problem(c: ClaimFields, kb: Knowledge) -> str | None:
         return None
     cls = (c.intervention_class or "").lower()
     genes = _genes(kb)
-    if any(_names_in(c.intervention, t, genes) or (cls and cls in t.intervention_classes) for t in owners):
+    # the treatment's own name, never its class: a clinic's stem cells are not the registered stem-cell product
+    if any(_names_in(c.intervention, t, genes) for t in owners):
         return None
     trial = {t.key: t for t in kb.typed("trials", Trial)}.get(reg)
     what = f"the trial {trial.title!r}" if trial is not None else "a trial"
