@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -224,11 +225,47 @@ def record_findings(genotype: Any) -> list[GeneFinding]:
             for f in genotype.findings]
 
 
+#: months in a unit of time a claim may give its time frame in (a month is 365.25 / 12 days)
+_MONTHS_PER = {"day": 12 / 365.25, "week": 7 * 12 / 365.25, "month": 1.0, "year": 12.0}
+_UNIT_WORDS = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "wks": "week", "week": "week",
+               "weeks": "week", "mo": "month", "month": "month", "months": "month", "y": "year", "yr": "year",
+               "yrs": "year", "year": "year", "years": "year"}
+
+
+def _claim_units(data: dict[str, Any], path: str | Path) -> None:
+    """A claim's share written as a percentage, or its time frame written with a unit, refused with the value to
+    write (before: 'Input should be less than or equal to 1' / 'unable to parse string as a number' and a list of
+    field names)."""
+    share = data.get("responder_fraction")
+    percent: float | None = None
+    if isinstance(share, str):
+        found = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*%\s*", share)
+        percent = float(found.group(1).replace(",", ".")) if found else None
+    elif isinstance(share, int | float) and not isinstance(share, bool) and 1 < share <= 100:
+        percent = float(share)
+    if percent is not None and percent <= 100:
+        raise InputError(f"responder_fraction {share!r} is a percentage, but responder_fraction is a share between 0 "
+                         "and 1", path=Path(path), record="responder_fraction",
+                         hint=f"write responder_fraction: {percent / 100:g} for {percent:g}%")
+    frame = data.get("timeframe_months")
+    if isinstance(frame, str):
+        found = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\.?\s*", frame.lower())
+        unit = _UNIT_WORDS.get(found.group(2)) if found else None
+        if found and unit:
+            months = float(found.group(1).replace(",", ".")) * _MONTHS_PER[unit]
+            hint = f"write timeframe_months: {round(months, 1):g} ({frame.strip()} in months)"
+        else:
+            hint = "write the claim's follow-up as a number of months, e.g. timeframe_months: 6 (24 weeks is 5.5)"
+        raise InputError(f"timeframe_months {frame!r} is not a number of months", path=Path(path),
+                         record="timeframe_months", hint=hint)
+
+
 def load_claim(path: str | Path) -> ClaimFields:
     """Read a claim (YAML or JSON): ``text`` and ``intervention`` required, other fields optional."""
     data = _read_mapping(path, "claim")
     if "claim" in data and isinstance(data["claim"], dict):  # accept a knowledge-base style record too
         data = data["claim"]
+    _claim_units(data, path)
     result: ClaimFields = _validate(ClaimFields, data, path, "claim",
                                     "fields: text, intervention, intervention_class, design, n, control, outcome, ...")
     for field in ("text", "intervention"):  # blank text was graded as a claim ("claim: ", Class IV, red flags)

@@ -99,7 +99,9 @@ def render_grade(g: ClaimGrade) -> str:
     lines += [f"  - {f.label}: {f.reason} [{', '.join(f.sources)}]" for f in g.red_flags] or ["  none found"]
     lines += ["", "controlled evidence in the knowledge base for this intervention:"]
     # registry ids (NCT...) are shown; charcot's own therapy keys are not clinician text (as in render_matches)
+    # how each was found is said when it is not the intervention's own name (its class, or its registration)
     lines += [f"  - {e['name']}{_registry_id(e['id'])}: {e['evidence_level']}. {e['summary']} [{e['sources']}]"
+              + (f" (found by {e['matched_by']})" if e.get("matched_by", "name") != "name" else "")
               for e in g.controlled_evidence] or ["  none recorded"]
     nh = g.natural_history
     if nh is not None:
@@ -121,8 +123,11 @@ def render_grade(g: ClaimGrade) -> str:
                          f"{probability_text(nh.series_probability_exact)} (exact binomial; {probability_text(low)} to "
                          f"{probability_text(high)} over {seeds}); "
                          f"{nh.share_any_visit_above_baseline:.0%} of untreated patients have at least one visit above baseline")
+        if nh.interpretation:  # the number is never left to be read as a p-value for the treatment
+            lines.append(f"  what this shows: {nh.interpretation}")
         lines += [f"  assumption: {a}" for a in nh.assumptions]
-    lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)}", g.statement]
+    lines += ["", f"advice: {g.advice}", f"sources: {', '.join(g.sources)} ('charcot knowledge sources KEY' gives each citation)",
+              g.statement]
     return "\n".join(lines) + "\n"
 
 
@@ -177,6 +182,11 @@ def register(app: typer.Typer) -> None:
 
         chosen = resolve_format(fmt, output)
         grade = grade_claim(load_claim(claim), seed=seed)
+        if plot is not None and grade.natural_history is None:  # before: exit 0, no plot, an old file left in place
+            from charcot.errors import InputError
+
+            raise InputError("--plot: this claim gets no natural-history check, so there is no plot to draw",
+                             path=claim, hint=f"{grade.scope or 'the check was not run'}; leave --plot out")
         if plot is not None and grade.natural_history is not None:
             from charcot.therapy.plots import natural_history_png
 

@@ -334,6 +334,9 @@ class NaturalHistoryResult(BaseModel):
     no_decline_range: tuple[float, float] | None = None
     seeds_checked: list[int] = Field(default_factory=list)
     outcome_definition: str | None = None
+    interpretation: str | None = Field(
+        default=None, description="what the series probability shows and does not show (never proof that a "
+                                  "treatment works: the simulation cannot see how a claimed series was selected)")
     change_histogram: dict[str, int] = Field(
         default_factory=dict, description="ALSFRS-R change (points, as text) -> number of simulated patients, all n")
     change_quantiles: dict[str, float] = Field(default_factory=dict)

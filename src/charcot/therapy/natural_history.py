@@ -35,6 +35,8 @@ BASELINE_MEAN, BASELINE_SD = 38.0, 5.0  # assumption, see module docstring
 BEDLACK_NO_DECLINE_6M = 0.25  # S-Bed16
 BEDLACK_SUSTAINED_4PT_12M_MAX = 0.01  # S-Bed16: "<1% ever improve >= 4 points for >= 12 months"
 DEFAULT_SERIES_SIZE = 20  # used when a claim gives no series size (an assumption, said so in the output)
+EXACT_SUM_MAX = 1000  # above this the binomial coefficients overflow floats (comb(1030, 515) > 1.8e308): scipy
+RESAMPLE_MAX = 4_000_000  # replicate series drawn patient by patient up to this many draws, else as binomial counts
 SPREAD_SEEDS = 4  # further seeds over which the no-decline share and the binomial tail are recomputed
 OUTCOME_DEFINITION = ("a claim's 'improved' is compared with 'no decline': final ALSFRS-R at or above baseline "
                       "after the claim's time frame (the most favourable reading of the claim)")
@@ -48,7 +50,33 @@ def binomial_tail(size: int, k: int, p: float) -> float:
         return 1.0
     if k > size:
         return 0.0
+    if size > EXACT_SUM_MAX:  # a series of millions: the sum overflows floats; scipy's survival function is exact
+        from scipy.stats import binom
+
+        return float(binom.sf(k - 1, size, p))
     return float(min(1.0, sum(comb(size, i) * p**i * (1 - p) ** (size - i) for i in range(k, size + 1))))
+
+
+#: a series probability at or above this (at the low end of its seed-to-seed range) is "often" (a 1-in-20 chance)
+OFTEN = 0.05
+
+
+def series_meaning(low: float, high: float, size: int, k: int, *, assumed: bool) -> str:
+    """What the chance that an untreated series reaches a claimed share shows, in words. A small chance is never told
+    as proof: the simulation assumes a complete, unselected series measured as in a trial, which an uncontrolled
+    series does not show (S-AANcls, S-NBT16); only a control group can tell selection from effect."""
+    from charcot.clinical.prognosis import probability_text
+
+    size_words = f"a series of {size} (a size the claim does not give: assumed)" if assumed else f"a series of {size}"
+    if low >= OFTEN:
+        return (f"untreated patients reach the claimed share often ({k} of {size} with 'no decline' in "
+                f"{probability_text(low)} to {probability_text(high)} of untreated series): natural history alone "
+                "produces this result without any treatment")
+    return (f"untreated patients rarely reach the claimed share in {size_words}, but this does not show that the "
+            "treatment works: the figure assumes every treated patient was counted and scored with ALSFRS-R as in a "
+            "trial, while an uncontrolled series can reach such a share by selecting slowly progressing patients, "
+            "leaving out those who worsened, died or stopped, or scoring subjectively; only a control group can tell "
+            "these apart from a treatment effect")
 
 
 def _observe(n: int, months: float, seed: int, *, mean_slope: float, gamma_shape: float, noise_sd: float,
@@ -130,9 +158,12 @@ def simulate_natural_history(
     if claim_responder_fraction is not None:
         # a claimed share is a rounded count: "67%" of 3 patients is 2 of them (not ceil(2.01) = 3)
         k = max(1, int(np.floor(claim_responder_fraction * size + 0.5))) if claim_responder_fraction > 0 else 0
-        draws = rng.integers(0, n, (replicates, size))
-        series_share = float((no_decline[draws].sum(axis=1) >= k).mean())
         p0 = float(no_decline.mean())
+        if size * replicates <= RESAMPLE_MAX:  # replicate series drawn from the simulated patients
+            draws = rng.integers(0, n, (replicates, size))
+            series_share = float((no_decline[draws].sum(axis=1) >= k).mean())
+        else:  # the same distribution (drawing with replacement) without a replicates x size array
+            series_share = float((rng.binomial(size, p0, replicates) >= k).mean())
         series_exact = binomial_tail(size, k, p0)
         p_spread, spread = [p0], [series_exact]
         for other in range(seed + 1, seed + 1 + SPREAD_SEEDS):
@@ -160,6 +191,8 @@ def simulate_natural_history(
         f"slope spread gamma shape {gamma_shape} and visit noise SD {noise_sd} calibrated to 25% no decline over 6 months",
         f"baseline ALSFRS-R ~ N({baseline_mean:g}, {baseline_sd:g}) (assumption)",
     ]
+    interpretation = (series_meaning(min(spread), max(spread), size, k, assumed=claim_series_size is None)
+                      if spread else None)
     if baseline_worst_of > 1:
         assumptions.append(f"baseline is the worst of {baseline_worst_of} measurements (enrolment on a bad day)")
     return NaturalHistoryResult(
@@ -174,6 +207,6 @@ def simulate_natural_history(
         series_probability_range=(min(spread), max(spread)) if spread else None,
         no_decline_range=(min(p_spread), max(p_spread)) if p_spread else None,
         seeds_checked=list(range(seed, seed + 1 + SPREAD_SEEDS)) if spread else [],
-        outcome_definition=OUTCOME_DEFINITION,
+        outcome_definition=OUTCOME_DEFINITION, interpretation=interpretation,
         change_histogram={str(int(v)): int(c) for v, c in zip(*np.unique(change, return_counts=True), strict=True)},
         changes=[int(c) for c in change[:5000]], sources=["S-Ata14", "S-Bed16", "S-NBT16"], assumptions=assumptions)
