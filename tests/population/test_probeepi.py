@@ -130,3 +130,15 @@ def test_a_small_count_says_so() -> None:
     assert "3 cases" in text and "small" in text  # before: nothing said that three cases is a small count
     big = epi.explain_sir(epi.sir(250, 240.0), "Region")
     assert "small" not in big
+
+
+def test_the_json_names_the_bands_given_the_crude_rate(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    import json
+
+    pop = _write(tmp_path / "pop.tsv", POP_HEADER + "70-79\tall\t40000\n90+\tall\t2000\n")
+    rates = _write(tmp_path / "rates.tsv", RATE_HEADER + "70-79\tall\t7.5\nall\tall\t2.16\n")
+    r = run_cli("epi", "expected", str(pop), "--rates", str(rates), "--format", "json")
+    assert r.code == 0, r.stderr
+    data = json.loads(r.stdout)  # before: nothing in the JSON said the 90+ band got the all-ages rate
+    assert data["crude_rate_for"] == ["90+ all"]
+    assert [s["rate_band"] for s in data["strata"]] == ["70-79", "all"]

@@ -119,6 +119,7 @@ class Expected:
     rates: RateSet
     strata: list[tuple[Stratum, float, float]]  # stratum, rate, expected
     crude_for: list[str] = field(default_factory=list)  # population bands given the all-ages rate of an age-specific table
+    rate_bands: list[str] = field(default_factory=list)  # per stratum: the rate table's age band its rate came from
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def expected_cases(strata: list[Stratum], rates: RateSet, years: float = 1.0) ->
     total = 0.0
     age_specific = any(band != "all" for band, _ in rates.rates)
     crude_for: list[str] = []
+    rate_bands: list[str] = []
     for s in strata:
         found = rates.lookup(s)
         if found is None:
@@ -307,12 +309,13 @@ def expected_cases(strata: list[Stratum], rates: RateSet, years: float = 1.0) ->
                              hint=f"the rate table has: {bands}; add a rate for this band and sex, or give the "
                              "population in the rate table's bands (a sex 'all' row needs a rate for sex all)")
         rate, band = found
+        rate_bands.append(band)
         if band == "all" and age_specific and s.age_band != "all":
             crude_for.append(f"{s.age_band} {s.sex}")
         e = s.persons * years * rate / PER
         rows.append((s, rate, e))
         total += e
-    return Expected(total, sum(s.persons for s in strata) * years, rates, rows, crude_for)
+    return Expected(total, sum(s.persons for s in strata) * years, rates, rows, crude_for, rate_bands)
 
 
 def sir(observed: int, expected: float, level: float = 0.95) -> SirResult:
