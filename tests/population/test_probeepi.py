@@ -142,3 +142,11 @@ def test_the_json_names_the_bands_given_the_crude_rate(tmp_path: Path, run_cli: 
     data = json.loads(r.stdout)  # before: nothing in the JSON said the 90+ band got the all-ages rate
     assert data["crude_rate_for"] == ["90+ all"]
     assert [s["rate_band"] for s in data["strata"]] == ["70-79", "all"]
+
+
+def test_a_header_naming_the_age_column_otherwise_is_read_as_a_header(tmp_path: Path) -> None:
+    # a census export's 'Age group<TAB>Sex<TAB>Population': before, "line 1: persons 'Population' is not a number"
+    pop = _write(tmp_path / "pop.tsv", "Age group\tSex\tPopulation\n60-69\tM\t4800\n70-79\tF\t3000\n")
+    rates = _write(tmp_path / "rates.tsv", "Age (years)\tSex\tRate per 100,000\n60-69\tM\t6\n70-79\tF\t7\n")
+    res = epi.expected_cases(epi.read_population(pop), epi.resolve_rates(str(rates)))
+    assert res.expected == pytest.approx((4800 * 6 + 3000 * 7) / 1e5)

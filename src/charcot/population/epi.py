@@ -161,7 +161,7 @@ def _table(path: str | Path, value_column: str, what: str) -> tuple[list[tuple[i
         cells = [c.strip() for c in line.split("\t")]
         if not header_seen:
             header_seen = True
-            if cells[0].lower() in ("age_band", "age", "ageband"):
+            if re.sub(r"[\s_]+", "", cells[0].lower()).startswith("age"):  # age_band, Age group, Age (years)
                 value_header = cells[2] if len(cells) > 2 else None
                 continue
         if len(cells) < 3:
