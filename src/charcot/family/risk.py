@@ -297,12 +297,21 @@ def likelihood_matrix(p: _PersonArrays, scale: FloatArray, tests: bool = True) -
 
 def risk_arrays(post: FloatArray, p: _PersonArrays, scale: FloatArray, horizon: float) -> tuple[FloatArray, FloatArray]:
     """(risk in the next ``horizon`` years, remaining lifetime risk) per person; NaN where not defined
-    (affected people; next-years risk without an age)."""
+    (affected people; next-years risk without an age). A person of unknown status with an age gets the risks of
+    being unaffected at that age: their genotype posterior times their own 'unaffected at t' term 1 - scale·F(t),
+    renormalised (exactly the posterior with that term, since it touches only their own genotype); their
+    P(carrier) stays the status-free one. Without an age the lifetime risk is the risk from birth."""
     life = scale * p.lifetime_curve()[:, None]
     has_age = ~np.isnan(p.age)
     now = scale * np.nan_to_num(p.curve_at(np.where(has_age, p.age, 0.0)))[:, None]
     later = scale * np.nan_to_num(p.curve_at(np.where(has_age, p.age + horizon, 0.0)))[:, None]
     now = np.where(has_age[:, None], now, 0.0)
+    unknown = has_age & ~p.affected & ~p.unaffected & ~p.deceased
+    if np.any(unknown):
+        weighted = post[unknown] * (1.0 - now[unknown])
+        total = weighted.sum(axis=1, keepdims=True)
+        post = post.copy()
+        post[unknown] = np.where(total > 0, weighted / np.where(total > 0, total, 1.0), post[unknown])
     surv = np.where(1.0 - now > 0, 1.0 - now, 1.0)
     nxt = np.clip(np.einsum("ij,ij->i", post, (later - now) / surv), 0.0, 1.0)
     lif = np.clip(np.einsum("ij,ij->i", post, (life - now) / surv), 0.0, 1.0)
@@ -464,6 +473,15 @@ def relative_risks(
         f"ALS in a non-carrier (phenocopy) has lifetime risk {phenocopy:g} with the gene's age shape (approximation).",
     ]
     caveats.extend(_past_the_curve(ids, obs, status, curves))
+    living = [r for r in individuals if r.status is not Status.AFFECTED and not r.deceased
+              and r.tested is TestResult.UNTESTED]
+    if unknown_now := [r.id for r in living if r.status is Status.UNKNOWN and r.age is not None]:
+        caveats.append(f"Status not recorded for {', '.join(unknown_now)}: their risks are those of being unaffected "
+                       "at their age (their P(carrier) does not use their health); if they have ALS, the risks do "
+                       "not apply.")
+    if no_age := [r.id for r in living if r.age is None]:
+        caveats.append(f"Age not given for {', '.join(no_age)}: no risk over the next years, and their lifetime "
+                       "risk is from birth (the years they have already lived are not counted).")
     caveats.extend(pedigree.notes)
     if conf is Confidence.UNVERIFIED:
         caveats.append(f"The {record.gene} curve is marked unverified in the knowledge base: "
@@ -516,15 +534,28 @@ def _explain(iid: str, pedigree: Pedigree, o: Observation, st: Status, pc: float
         onset = f", onset at {o.onset_age:g}" if o.onset_age is not None else ""
         parts.append(f"{death}affected{onset}: P(carrier) {pc:.1%} given the family")
         return "; ".join(parts)
+    unknown = st is not Status.UNAFFECTED  # affected returned above
     if o.is_deceased:
+        if unknown:
+            return (f"{death}no future risk; status unknown, so P(carrier) {pc:.1%} does not use their health: "
+                    "informative for the descendants through the relatives only")
         at = "" if o.model_age is None else f" (unaffected at {o.model_age:g})"
         return f"{death}no future risk{at}: P(carrier) {pc:.1%}, informative for the descendants"
+    status = "status unknown, " if unknown else ""
     if o.age is None:
-        parts.append(f"age unknown: P(carrier) {pc:.1%} from relatives only; next-{horizon:g}-year risk not assessed")
-    elif st is Status.UNAFFECTED:
+        parts.append(f"{status}age not given: P(carrier) {pc:.1%} from relatives only; next-{horizon:g}-year risk "
+                     "not assessed")
+        if lif is not None:
+            parts.append(f"lifetime risk from birth {lif:.1%} (the years already lived"
+                         + (" without ALS" if not unknown else "") + " are not counted, as the age is not given)")
+        return "; ".join(parts)
+    if not unknown:
         parts.append(f"unaffected at {o.age:g}: P(carrier) {pc:.1%}")
     else:
-        parts.append(f"status unknown at {o.age:g}: P(carrier) {pc:.1%}")
+        head = f"status unknown at {o.age:g}: P(carrier) {pc:.1%} (not using their health)"
+        risks = ([f"risk of onset within {horizon:g} years {nxt:.1%}"] if nxt is not None else []) + (
+            [f"remaining lifetime risk {lif:.1%}"] if lif is not None else [])
+        return head + (f"; if unaffected at {o.age:g}: " + ", ".join(risks) if risks else "")
     if nxt is not None:
         parts.append(f"risk of onset within {horizon:g} years {nxt:.1%}")
     if lif is not None:

@@ -211,8 +211,9 @@ def expected(
         data: dict[str, object] = {
             "area": area, "expected": result.expected, "person_years": result.person_years, "years": years,
             "rates": _rate_set_json(result.rates),
-            "strata": [{"age_band": st.age_band, "sex": st.sex, "persons": st.persons, "rate": rate, "expected": e}
-                       for st, rate, e in result.strata],
+            "strata": [{"age_band": st.age_band, "sex": st.sex, "persons": st.persons, "rate": rate, "rate_band": band,
+                        "expected": e} for (st, rate, e), band in zip(result.strata, result.rate_bands, strict=True)],
+            "crude_rate_for": result.crude_for,
             "sir": _sir_json(ratio, area) if ratio is not None else None}
         emit(_json(data), output)
         return
