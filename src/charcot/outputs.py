@@ -133,6 +133,16 @@ class _SignalGuard:
 _GUARD = _SignalGuard()
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork a worker: only while it runs one thread. A fork copies every lock as it is, and a
+    lock another thread holds at that moment (an allocator's, an import's, a library's) is never released in the
+    child, which then hangs; a process with other threads does the work itself instead (the same functions, the same
+    results, one core)."""
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def signals_held() -> AbstractContextManager[None]:
     """SIGTERM/SIGINT held until the block ends, then acted on. For a fork: Python runs its at-fork hooks
     (logging's lock release among them) in the parent, and an exception the signal handler raises inside one is

@@ -44,6 +44,32 @@ def test_two_workers_give_identical_results(tmp_path: Path) -> None:
     assert one.groups == two.groups and one.variants == two.variants
 
 
+def test_no_worker_is_forked_while_another_thread_runs(tmp_path: Path) -> None:
+    # probeepi's hang: a combined test run stopped with a forked worker waiting on a lock (futex) that a thread of the
+    # parent held when it forked. With a second thread alive the work runs in this process (counted by Python's own
+    # at-fork hook), with the same result; with one thread the two workers are forked as before.
+    import os
+    import threading
+
+    forks = []
+    os.register_at_fork(before=lambda: forks.append(1))
+    serial = run_burden(VCF, PHENO, all_genes=True, criteria=_plp(tmp_path), workers=1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        before = len(forks)
+        with_thread = run_burden(VCF, PHENO, all_genes=True, criteria=_plp(tmp_path), workers=2)
+        assert len(forks) == before  # no fork while the thread runs
+    finally:
+        stop.set()
+        other.join()
+    assert with_thread.groups == serial.groups and with_thread.variants == serial.variants
+    before = len(forks)
+    forked = run_burden(VCF, PHENO, all_genes=True, criteria=_plp(tmp_path), workers=2)
+    assert len(forks) > before and forked.groups == serial.groups  # one thread: the workers are forked
+
+
 def test_synthetic_csq_classes_and_cli_outputs(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "res"
     res = run_cli("cohort", "burden", DATA / "synthetic300.vcf.gz", "--phenotypes", DATA / "synthetic300.pheno.tsv",

@@ -120,7 +120,9 @@ def analyse(collapse: Collapse, pheno: Phenotypes, covariates: list[str], backen
     # tests run in a forked process meanwhile (same functions, same inputs: the same results)
     pool = None
     pending = None
-    if workers > 1 and len(collapse.samples) * len(mask_variants) >= PARALLEL_MIN_CELLS:
+    from charcot.outputs import fork_is_safe
+
+    if workers > 1 and len(collapse.samples) * len(mask_variants) >= PARALLEL_MIN_CELLS and fork_is_safe():
         import multiprocessing
 
         pool = multiprocessing.get_context("fork").Pool(processes=1)

@@ -314,6 +314,12 @@ def collapse_local(
     plans = plan_regions(path, workers)
     base = dict(path=path, sample_indices=tuple(sample_indices), is_case=tuple(is_case), criteria=criteria,
                 genes=genes, include_filtered=include_filtered)
+    from charcot.outputs import fork_is_safe
+
+    if plans is not None and len(plans) > 1 and not fork_is_safe():
+        # another thread is running: no fork (see fork_is_safe); the regions are read here, one plan after the other
+        parts = [collapse_job(Job(regions=plan, **base)) for plan in plans]  # type: ignore[arg-type]
+        return _merged(parts)
     if plans is None or len(plans) == 1:
         return collapse_job(Job(regions=plans[0] if plans else None, **base))  # type: ignore[arg-type]
     import multiprocessing
@@ -322,6 +328,11 @@ def collapse_local(
     context = multiprocessing.get_context("fork")
     with context.Pool(processes=len(jobs)) as pool:
         parts = pool.map(collapse_job, jobs)
+    return _merged(parts)
+
+
+def _merged(parts: list[Collapse]) -> Collapse:
+    """The plans' collapses as one, in the order of the variants' keys (the same whichever process read each)."""
     merged = parts[0]
     for part in parts[1:]:
         merged.merge(part)

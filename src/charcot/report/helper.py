@@ -139,9 +139,9 @@ def _usable(pdf: bool) -> bool:
         return False
     if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
         return False
-    import threading
+    from charcot.outputs import fork_is_safe
 
-    if threading.active_count() > 1:  # forking a process with threads can copy a held lock: not worth the risk
+    if not fork_is_safe():
         return False
     if pdf:
         import importlib.util
