@@ -91,8 +91,8 @@ class Pedigree:
         return [[ids[k] for k in loop] for loop in build_graph(father, mother).loops]
 
 
-def _err(message: str, path: Path | str | None, line: int | None = None, record: str | None = None,
-         hint: str | None = None) -> InputError:
+def _err(message: str, path: Path | str | None, line: int | None = None, record: str | None = None, *,
+         hint: str) -> InputError:
     return InputError(message, path=path, line=line, record=record, hint=hint)
 
 
@@ -105,7 +105,8 @@ def validate(individuals: Mapping[str, Individual], path: Path | str | None,
     for ind in individuals.values():
         where: dict[str, Any] = {"line": ind.line, "record": ind.id}
         if ind.id in (ind.father, ind.mother):
-            raise _err(f"individual {ind.id} is listed as their own parent", path, **where)
+            raise _err(f"individual {ind.id} is listed as their own parent", path, **where,
+                       hint="column 3 is the father, column 4 the mother (0 for a founder); fix the IDs on this line")
         if (ind.father is None) != (ind.mother is None):
             known = ind.father or ind.mother
             raise _err(f"individual {ind.id} has one parent ({known}) but the other is missing", path, **where,
@@ -130,14 +131,16 @@ def validate(individuals: Mapping[str, Individual], path: Path | str | None,
                 raise _err(f"{pid} is the mother of {ind.id} but is recorded as male", path, **where,
                            hint="column 3 is the father, column 4 the mother; check sex (column 5: 1 male, 2 female)")
         if ind.father is not None and ind.father == ind.mother:
-            raise _err(f"{ind.father} is both father and mother of {ind.id}", path, **where)
+            raise _err(f"{ind.father} is both father and mother of {ind.id}", path, **where,
+                       hint="column 3 is the father, column 4 the mother (0 for a founder); fix the IDs on this line")
     fathers = {i.father for i in individuals.values() if i.father}
     mothers = {i.mother for i in individuals.values() if i.mother}
     both = sorted(fathers & mothers)
     if both:
         first = individuals[both[0]]
         raise _err(f"{both[0]} is a father of some individuals and a mother of others", path,
-                   line=first.line, record=first.id)
+                   line=first.line, record=first.id,
+                   hint="each parent is a father (column 3) or a mother (column 4), never both; check the IDs")
     # Cycle in the parent graph (someone their own ancestor): iterative DFS with colours.
     colour: dict[str, int] = {}
     for start in individuals:
@@ -214,7 +217,8 @@ def read_ped(path: str | Path, *, repair: bool = False) -> Pedigree:
             raise _err(f"phenotype code {phen!r} of {iid} is not a PED code", p, line=number, record=iid,
                        hint="column 6 is affection status: 1 unaffected, 2 affected, 0 or -9 unknown")
         if iid in _MISSING_PARENT:
-            raise _err(f"individual ID {iid!r} is not allowed", p, line=number)
+            raise _err(f"individual ID {iid!r} is not allowed", p, line=number,
+                       hint="an individual ID is a name or number; 0 means 'no parent' and cannot be one")
         if iid in individuals:
             raise _err(f"individual {iid} appears twice (first on line {individuals[iid].line})", p, line=number,
                        record=iid, hint="individual IDs must be unique across the file")
@@ -263,16 +267,18 @@ def read_phenopacket_family(path: str | Path) -> Pedigree:
                    hint="expected {\"id\": ..., \"proband\": {...}, \"pedigree\": {\"persons\": [...]}}")
     persons = doc["pedigree"].get("persons")
     if not isinstance(persons, list):
-        raise _err("'pedigree.persons' must be a list", p)
+        raise _err("'pedigree.persons' must be a list", p,
+                   hint="give the Phenopacket Family's pedigree as {\"persons\": [...]}")
     sex_map = {"MALE": Sex.MALE, "FEMALE": Sex.FEMALE}
     status_map = {"AFFECTED": Status.AFFECTED, "UNAFFECTED": Status.UNAFFECTED}
     individuals: dict[str, Individual] = {}
     for index, person in enumerate(persons, start=1):
         if not isinstance(person, dict) or not person.get("individualId"):
-            raise _err(f"person #{index} has no individualId", p, record=f"#{index}")
+            raise _err(f"person #{index} has no individualId", p, record=f"#{index}",
+                       hint="every person of the pedigree needs its individualId")
         iid = str(person["individualId"])
         if iid in individuals:
-            raise _err(f"individual {iid} appears twice", p, record=iid)
+            raise _err(f"individual {iid} appears twice", p, record=iid, hint="list each person once")
         fid = str(person.get("paternalId") or "0")
         mid = str(person.get("maternalId") or "0")
         individuals[iid] = Individual(
@@ -321,7 +327,7 @@ def read_pedigree(path: str | Path, *, repair: bool = False) -> Pedigree:
             with open(p, "rb") as handle:
                 head = handle.read(64).lstrip()
         except FileNotFoundError as exc:
-            raise _err("file not found", p) from exc
+            raise _err("file not found", p, hint="check the path (and the current folder for a relative path)") from exc
     if head.startswith(b"{"):
         return read_phenopacket_family(p)
     return read_ped(p, repair=repair)
@@ -364,9 +370,11 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
         row = dict(zip(header, cells, strict=False))
         iid = row["id"]
         if iid not in pedigree:
-            raise _err(f"individual {iid!r} is not in the pedigree", p, line=number, record=iid)
+            raise _err(f"individual {iid!r} is not in the pedigree", p, line=number, record=iid,
+                       hint="give the individual IDs of the PED file (its second column)")
         if iid in out:
-            raise _err(f"individual {iid} is listed twice", p, line=number, record=iid)
+            raise _err(f"individual {iid} is listed twice", p, line=number, record=iid,
+                       hint="give each relative one line of the ages file")
 
         def number_or_none(name: str, number: int = number, row: dict[str, str] = row, iid: str = iid) -> float | None:
             value = row.get(name, "")
@@ -375,21 +383,26 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
             try:
                 f = float(value)
             except ValueError:
-                raise _err(f"{name} {value!r} is not a number", p, line=number, record=iid) from None
+                raise _err(f"{name} {value!r} is not a number", p, line=number, record=iid,
+                           hint="give the age in whole or decimal years, e.g. 54 or 54.5 (or leave it empty)") from None
             if not 0 <= f <= 120:
-                raise _err(f"{name} {f:g} is outside 0–120 years", p, line=number, record=iid)
+                raise _err(f"{name} {f:g} is outside 0–120 years", p, line=number, record=iid,
+                           hint="give the age in years, e.g. 54")
             return f
 
         age = number_or_none("age")
         onset = number_or_none("onset_age")
         status_text = row.get("status", "").lower()
         if status_text and status_text not in _OBS_STATUS:
-            raise _err(f"status {row['status']!r} is not affected/unaffected/unknown", p, line=number, record=iid)
+            raise _err(f"status {row['status']!r} is not affected/unaffected/unknown", p, line=number, record=iid,
+                       hint="write affected, unaffected or unknown (or leave it empty to keep the PED's)")
         test_text = row.get("test", "").lower()
         if test_text not in _TEST:
-            raise _err(f"test {row['test']!r} is not carrier/noncarrier/untested", p, line=number, record=iid)
+            raise _err(f"test {row['test']!r} is not carrier/noncarrier/untested", p, line=number, record=iid,
+                       hint="write carrier, noncarrier or untested (or leave it empty)")
         if onset is not None and age is not None and onset > age:
-            raise _err(f"onset age {onset:g} is after the current age {age:g}", p, line=number, record=iid)
+            raise _err(f"onset age {onset:g} is after the current age {age:g}", p, line=number, record=iid,
+                       hint="check both ages: onset_age is the age at the first symptom")
         status = _OBS_STATUS[status_text] if status_text else None
         if onset is not None and status is not None and status is not Status.AFFECTED:
             # the model reads an onset age only for an affected person: it would be dropped without a word
@@ -404,13 +417,15 @@ def read_observations(path: str | Path, pedigree: Pedigree) -> dict[str, Observa
                        hint="deceased: yes or no (or leave empty); age at death goes in death_age")
         deceased = _DECEASED[dead_text]
         if death_age is not None and deceased is False:
-            raise _err(f"death_age {death_age:g} given but deceased is 'no'", p, line=number, record=iid)
+            raise _err(f"death_age {death_age:g} given but deceased is 'no'", p, line=number, record=iid,
+                       hint="leave deceased empty or 'yes' for someone who died, or remove death_age")
         if death_age is not None and age is not None and death_age > age:
             raise _err(f"age at death {death_age:g} is after the recorded age {age:g}", p, line=number, record=iid,
                        hint="for a deceased relative give the age at death in death_age and leave age empty "
                             "(or the same value)")
         if death_age is not None and onset is not None and onset > death_age:
-            raise _err(f"onset age {onset:g} is after the age at death {death_age:g}", p, line=number, record=iid)
+            raise _err(f"onset age {onset:g} is after the age at death {death_age:g}", p, line=number, record=iid,
+                       hint="check both ages: onset_age is the age at the first symptom, death_age the age at death")
         out[iid] = Observation(age=age, onset_age=onset, status=status, test=_TEST[test_text],
                                deceased=True if death_age is not None else deceased, death_age=death_age)
     return out
