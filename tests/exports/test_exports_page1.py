@@ -133,6 +133,31 @@ def test_a_risk_the_report_does_not_state_is_never_exported_as_a_number(presympt
     assert all(_extensions(d, "risk_of_onset") == [patient_risk_line(own)] for d in _descriptors(packet, "SOD1"))
 
 
+def test_a_carrier_without_an_age_is_told_her_risk_is_not_assessed_never_left_out(tmp_path: Path) -> None:
+    # probeepi's finding, followed: with no age in the ages file the patient's own risk row was dropped, so page 1
+    # said nothing of an unaffected carrier's risk; it is now said as not assessed (and the lifetime risk as the one
+    # from birth) on page 1, in the family section, and in both exports, which give no number the report does not
+    from charcot.report.consistency import contradictions
+    from charcot.report.render_html import render_html
+
+    report = _presymptomatic(tmp_path, AGES.replace("NA12878\t34\t", "NA12878\t\t"))
+    (own,) = report.family.patient_risk
+    assert own.age is None and own.risk is None and own.risk_lifetime is not None
+    line = patient_risk_line(own)
+    assert "not assessed, as the patient's age is not given" in line and "lifetime risk from birth" in line
+    assert line in [s.text for s in report.summary if s.topic == "Family"]
+    html = render_html(report)
+    assert "not assessed, as the patient&#39;s age is not given" in html or "not assessed, as the patient's age" in html
+    assert contradictions(report) == []
+    for risk in _resources(report, "RiskAssessment"):
+        assert all("whenRange" not in p or p.get("probabilityDecimal") is None or "low" in p["whenRange"]
+                   for p in risk.get("prediction", []))
+        assert not any(p.get("probabilityDecimal") == 0 for p in risk.get("prediction", []))
+        said = " ".join(p["rationale"] for p in risk["prediction"])
+        assert "remaining lifetime" not in said and "from birth" in said and "not assessed" in said
+    _packet(report)  # valid phenopacket
+
+
 def test_an_affected_patient_gets_no_risk_assessment(demo: Report) -> None:
     assert demo.family.patient_risk == []
     assert _resources(demo, "RiskAssessment") == []

@@ -237,8 +237,12 @@ def _risk_assessment(report: Report, own: RelativeRisk, basis: list[str], patien
                "text": "onset of ALS"}
     horizon = own.horizon_years or 10
     predictions: list[dict[str, Any]] = []
-    for probability, high, what in ((own.risk, horizon, f"within the next {horizon:g} years"),
-                                    (own.risk_lifetime, None, "over the remaining lifetime")):
+    aged = own.age is not None
+    for probability, high, what in ((own.risk, horizon, f"within the next {horizon:g} years" + (
+                                        "" if aged else " (not assessed: the patient's age is not given)")),
+                                    (own.risk_lifetime, None, "over the remaining lifetime" if aged else
+                                     "over the lifetime from birth (the age is not given, so the years already "
+                                     "lived without ALS are not counted)")):
         if probability is None and high is None:
             continue  # page 1 says no lifetime risk: neither does the export
         prediction: dict[str, Any] = {"outcome": outcome, "rationale": f"risk of ALS onset {what}: {own.basis}"}

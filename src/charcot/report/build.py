@@ -885,7 +885,9 @@ def _family(ctx: _Ctx, genes: list[str], keys: dict[str, list[str]] | None = Non
         ctx.sources.update(a.sources)
         for r in result.individuals:
             if r.id == inputs.proband:
-                if _text(r.status) == "unaffected" and not r.deceased and r.risk_next_years is not None:
+                # an unaffected patient's own risk; with no age it is said as not assessed, never left out silently
+                if _text(r.status) == "unaffected" and not r.deceased and (r.risk_next_years is not None
+                                                                             or r.age is None):
                     patient_risk.append(RelativeRisk(
                         relative=r.id, gene=gene, status=_text(r.status), tested=_text(r.tested), age=r.age,
                         deceased=r.deceased, death_age=r.death_age, carrier_probability=r.p_carrier,
@@ -1873,6 +1875,15 @@ def _summary(genetics: GeneticsSection, repeats: RepeatsSection, family: FamilyS
 def patient_risk_line(own: RelativeRisk) -> str:
     """Page 1's words (and the family section's) for an unaffected patient's own risk of onset for a gene's finding."""
     carrier = (own.carrier_probability or 0) >= 0.9995
+    if own.age is None or own.risk is None:
+        # no age: the risk over the next years cannot be told, and a lifetime risk is the one from birth
+        from_birth = (f"; lifetime risk from birth {100 * own.risk_lifetime:.1f}% (the years already lived without "
+                      "ALS are not counted)" if own.risk_lifetime is not None else "")
+        return (f"The patient (unaffected, age not given, "
+                f"{'a carrier of the' if carrier else f'carrier probability {100 * (own.carrier_probability or 0):.1f}% for the'} "
+                f"{own.gene} finding): risk of ALS onset within the next {own.horizon_years or 10:g} years not "
+                f"assessed, as the patient's age is not given (add it to the ages file){from_birth} (penetrance model "
+                "in the appendix: an estimate, not a diagnosis; offer genetic counselling).")
     lifetime = f"; remaining lifetime risk {100 * own.risk_lifetime:.1f}%" if own.risk_lifetime is not None else ""
     age = f" at {own.age:g}" if own.age is not None else ""
     return (f"The patient (unaffected{age}, {'a carrier of the' if carrier else f'carrier probability {100 * (own.carrier_probability or 0):.1f}% for the'} "

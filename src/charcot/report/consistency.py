@@ -208,7 +208,8 @@ def contradictions(report: Report) -> list[str]:
 
     # An unaffected patient's own risk of onset (a presymptomatic carrier) is told on page 1, with its number.
     for own in report.family.patient_risk:
-        ten = f"{100 * (own.risk or 0):.1f}%"
+        # with no age the risk over the next years is not assessed: page 1 must say so, never a number
+        ten = "not assessed" if own.risk is None else f"{100 * own.risk:.1f}%"
         if not any(s.topic == "Family" and s.text.startswith("The patient") and ten in s.text and (own.gene or "") in s.text
                    for s in report.summary):
             problems.append(f"the family section gives the patient's own risk of onset for {own.gene} ({ten} within "
