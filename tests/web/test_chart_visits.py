@@ -91,7 +91,8 @@ def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report_with_its_origin(
     r = _post_visit(carol, visit_date="2026-09-24", fvc_percent="58", weight_kg="55.8", **ITEMS)
     assert r.status_code == 303, r.text
     # the chart itself says who entered the visit (it said "manual")
-    assert "entered in the chart by carol on " in carol.get(f"/patients/{KEY}").text
+    page = carol.get(f"/patients/{KEY}").text
+    assert "entered in the chart by carol on " in page and "by system" not in page  # a report's rows say "copied on"
     assert _rebuild(carol, case_id)["status"] == "done"
     after = _report(carol, case_id)
     visits = {v["date"]: v for v in after["clinical"]["visits"]}
