@@ -17,6 +17,7 @@ import pytest
 from tests.family.test_leftfam import LAB, PED, renamed_trio
 from tests.web.conftest import click_and_load
 from tests.web.test_security import add_users
+from tests.web.test_workspace_browser import shot
 
 pytestmark = pytest.mark.browser
 TYPED = ("QZX-FAM-0417", "QZX-LAB-9071")  # typed on the bad line: made up, found nowhere else
@@ -50,6 +51,7 @@ def test_a_refused_sample_map_names_the_line_and_back_keeps_the_text_to_correct(
     carol.set_input_files("input[name=vcf]", str(vcf))
     carol.set_input_files("input[name=ped]", str(PED))
     click_and_load(carol, "#submit")
+    shot(carol, "24-sample-map-refused")
     said = carol.inner_text("#error-message")
     assert "the sample map's line 2 is not PEDIGREE_ID=VCF_SAMPLE" in said, said
     for text in TYPED:
@@ -62,5 +64,6 @@ def test_a_refused_sample_map_names_the_line_and_back_keeps_the_text_to_correct(
     carol.fill("#sample-map", "\n".join(good))
     click_and_load(carol, "#submit")  # the files she chose are still chosen
     carol.wait_for_selector("#report", timeout=180_000)
+    shot(carol, "25-sample-map-case")
     rows = carol.locator("table#sample-map tr").all_inner_texts()
     assert [r.split("\t") for r in rows[1:]] == [[iid, sample] for iid, sample in LAB.items()]
