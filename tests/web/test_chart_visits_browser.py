@@ -12,6 +12,7 @@ import pytest
 from tests.web.conftest import click_and_load
 from tests.web.test_probeweb3_browser import person, upload_demo
 from tests.web.test_security import add_users
+from tests.web.test_workspace_browser import shot
 
 pytestmark = pytest.mark.browser
 # a visit a month after the demo record's last (2026-08-20): 12 items summing to 27
@@ -34,6 +35,7 @@ def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report(browser: Any, live_
     nina.fill("#visit-form input[name=fvc_percent]", "58")
     nina.fill("#visit-form input[name=weight_kg]", "55.8")
     click_and_load(nina, "#save-visit")
+    shot(nina, "26-chart-visit-entered")
 
     nina.goto(case_url)
     click_and_load(nina, "#rebuild")
@@ -47,5 +49,8 @@ def test_a_visit_added_in_the_chart_is_in_the_rebuilt_report(browser: Any, live_
     assert cells[:4] == ["2026-09-24", "27", "58.0", "55.8"], cells
     assert "patient chart (entered by nina on " in cells[-1], cells
     assert "27/48 on 2026-09-24" in report.locator("body").inner_text()
+    shot(nina, "27-chart-visit-in-rebuilt-report")
+    # the options line joins what was given: it ended "Options: sex female;" when nothing followed the sex
+    assert nina.inner_text("p.small:has-text('Options:')") == "Options: sex female"
     snapshot = report.locator("#chart-snapshot").inner_text()
     assert "5 visit(s)" in snapshot and "1 visit(s) of this report from it" in snapshot, snapshot
