@@ -138,8 +138,6 @@ def fork_is_safe() -> bool:
     lock another thread holds at that moment (an allocator's, an import's, a library's) is never released in the
     child, which then hangs; a process with other threads does the work itself instead (the same functions, the same
     results, one core)."""
-    import threading
-
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
@@ -776,6 +774,35 @@ def fingerprint_file(path: str | Path, *, full: bool = False) -> tuple[str, str,
         handle.seek(size - edge)
         digest.update(handle.read(edge))
     return digest.hexdigest(), METHOD_SAMPLED, size
+
+
+def file_identity(path: str | Path) -> list[int]:
+    """(device, inode, size, mtime_ns, ctime_ns): a write or a replacement changes it, and the ctime cannot be set back
+    (``touch``, ``cp -p`` and ``rsync -t`` set the mtime only). What a file verified once (by its SHA-256) is trusted
+    by while it lasts: a resource bundle's files, a re-analysed input."""
+    st = os.stat(path)
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def user_cache_dir() -> Path:
+    """The user's charcot cache: ``$CHARCOT_CACHE_DIR``, else ``$XDG_CACHE_HOME/charcot`` (``~/.cache/charcot``)."""
+    base = os.environ.get("CHARCOT_CACHE_DIR")
+    return Path(base) if base else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "charcot"
+
+
+def write_cache_json(path: Path, value: object) -> None:
+    """``value`` as JSON at ``path`` in a cache (its folders made), atomically (a temporary file beside it, renamed);
+    OSError when it cannot be written, for the caller to say what is then not remembered."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(value, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:

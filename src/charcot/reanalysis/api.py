@@ -13,7 +13,6 @@ the stored report, or that cannot be found, makes the case "not re-analysed" wit
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -263,19 +262,12 @@ def find_cases(root: Path) -> list[Path]:
     return found
 
 
-def _file_identity(path: Path) -> list[int]:
-    """(device, inode, size, mtime_ns, ctime_ns): any write changes it, and the ctime cannot be set back (``touch``,
-    ``cp -p`` and ``rsync -t`` set the mtime only)."""
-    st = path.stat()
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
 def _full_hash_store() -> Path:
-    """Where the full SHA-256 of inputs that reports fingerprinted by sampling is remembered: the user's cache
-    (``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot``), ``inputs/<sampled digest>.json``."""
-    base = os.environ.get("CHARCOT_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME")
-                                                             or Path.home() / ".cache") / "charcot")
-    return Path(base) / "inputs"
+    """Where the full SHA-256 of inputs that reports fingerprinted by sampling is remembered: the user's cache,
+    ``inputs/<sampled digest>.json``."""
+    from charcot.outputs import user_cache_dir
+
+    return user_cache_dir() / "inputs"
 
 
 def _full_hash_matches(path: Path, sampled: str) -> tuple[bool, str | None]:
@@ -289,7 +281,7 @@ def _full_hash_matches(path: Path, sampled: str) -> tuple[bool, str | None]:
     written) hashes the file on every run."""
     import json
 
-    from charcot.outputs import sha256_file
+    from charcot.outputs import file_identity, sha256_file, write_cache_json
 
     record_path = _full_hash_store() / f"{sampled}.json"
     try:
@@ -297,7 +289,7 @@ def _full_hash_matches(path: Path, sampled: str) -> tuple[bool, str | None]:
         full, seen = str(record["sha256"]), [list(x) for x in record["identities"]]
     except (OSError, ValueError, KeyError, TypeError):
         full, seen = None, []
-    identity = _file_identity(path)
+    identity = file_identity(path)
     if full is not None and identity in seen:
         return True, None
     digest = sha256_file(path)
@@ -306,10 +298,7 @@ def _full_hash_matches(path: Path, sampled: str) -> tuple[bool, str | None]:
     first = (f"{path.name} was matched to the report by its sampled checksum only (the report holds no full "
              "one)")
     try:
-        record_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = record_path.with_name(f".{record_path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"sha256": digest, "identities": [*seen, identity][-16:]}))
-        os.replace(tmp, record_path)
+        write_cache_json(record_path, {"sha256": digest, "identities": [*seen, identity][-16:]})
     except OSError:
         # nothing remembered: the next run hashes the file again, and a first match stays a sampled one
         return True, None if full is not None else (

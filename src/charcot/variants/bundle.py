@@ -41,6 +41,7 @@ from typing import Any
 from charcot.errors import InputError
 from charcot.genome.builds import contig_in_file, normalise_contig
 from charcot.model import Build
+from charcot.outputs import file_identity, sha256_file, write_cache_json
 from charcot.variants.model import BundleManifest, BundleRegionSet, BundleResource
 
 MANIFEST = "manifest.json"
@@ -59,30 +60,15 @@ BUNDLE_FILES = ("manifest.json", IDENTITIES, "reference.fa.gz", "reference.fa.gz
                 *[f"gnomad{s}.vcf.gz{t}" for s in ("", "-2", "-3", "-4") for t in ("", ".tbi")])
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _identity(path: Path) -> list[int]:
-    """(device, inode, size, mtime_ns, ctime_ns): a write or a replacement changes it, and the ctime cannot be set back
-    (``touch``, ``cp -p`` and ``rsync -t`` set the mtime only)."""
-    st = path.stat()
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
 def _cached_identities(folder: Path) -> Path:
-    """Where a bundle's verified identities are remembered when its folder cannot be written: the user's cache
-    (``$CHARCOT_CACHE_DIR`` or ``$XDG_CACHE_HOME/charcot``), one file per bundle folder."""
+    """Where a run remembers the identities of a bundle's files it verified: the user's cache, one file per bundle
+    folder."""
     import os
 
-    base = os.environ.get("CHARCOT_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME")
-                                                             or Path.home() / ".cache") / "charcot")
+    from charcot.outputs import user_cache_dir
+
     key = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:24]
-    return Path(base) / "bundles" / f"{key}.json"
+    return user_cache_dir() / "bundles" / f"{key}.json"
 
 
 def _read_identities(path: Path) -> dict[str, list[int]]:
@@ -91,20 +77,6 @@ def _read_identities(path: Path) -> dict[str, list[int]]:
         return {str(k): [int(x) for x in v] for k, v in raw.items()} if isinstance(raw, dict) else {}
     except (OSError, ValueError, TypeError):
         return {}
-
-
-def _write_json(path: Path, value: Any) -> None:
-    """``value`` as JSON at ``path``, atomically (a temporary file beside it, renamed); OSError when it cannot be."""
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(value, sort_keys=True) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def panel_regions(build: Build, padding: int = PADDING) -> list[tuple[str, int, int]]:
@@ -650,8 +622,8 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             size = sum((tmp / f).stat().st_size for f in (file, file + ".tbi", file + ".fai", file + ".gzi")
                        if (tmp / f).exists())
             entries.append(BundleResource(
-                kind=kind, file=file, source=Path(src).name, source_sha256=_sha256(Path(src)), version=version,
-                date=date.fromtimestamp(Path(src).stat().st_mtime).isoformat(), sha256=_sha256(tmp / file),
+                kind=kind, file=file, source=Path(src).name, source_sha256=sha256_file(Path(src)), version=version,
+                date=date.fromtimestamp(Path(src).stat().st_mtime).isoformat(), sha256=sha256_file(tmp / file),
                 records=records, covers=COVERS[kind], fields=list(fields), size=size))
 
         if fasta is not None and gff is not None:
@@ -728,7 +700,7 @@ def build_bundle(out: Path, build: Build, *, fasta: Path | None = None, gff: Pat
             region_sets={k: v for k, v in sets.items() if k in used}, resources=entries)
         (tmp / MANIFEST).write_text(json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n")
         # the files as hashed above (the folder is renamed into place as a whole: the files keep their identity)
-        _write_json(tmp / IDENTITIES, {e.file: _identity(tmp / e.file) for e in entries})
+        write_cache_json(tmp / IDENTITIES, {e.file: file_identity(tmp / e.file) for e in entries})
     return manifest
 
 
@@ -932,10 +904,10 @@ class Bundle:
         verified: dict[str, list[int]] = {}
         for e in self.manifest.resources:
             path = self.folder / e.file
-            identity = _identity(path)
+            identity = file_identity(path)
             if identity in (here.get(e.file), cached.get(e.file)):
                 continue
-            if _sha256(path) != e.sha256:
+            if sha256_file(path) != e.sha256:
                 raise InputError(f"the bundle's {e.kind} file {e.file} has changed since the bundle was built: its "
                                  "SHA-256 is not the one the manifest recorded (its size is the same: it was replaced "
                                  "or edited in place)", path=self.folder,
@@ -953,7 +925,7 @@ class Bundle:
         current = {e.file for e in self.manifest.resources}
         identities = {k: v for k, v in identities.items() if k in current}
         try:
-            _write_json(_cached_identities(self.folder), identities)
+            write_cache_json(_cached_identities(self.folder), identities)
             return
         except OSError:
             pass
@@ -1000,8 +972,8 @@ class Bundle:
         """Each file's full SHA-256 against the manifest (the identities of the files that match are remembered)."""
         good: dict[str, list[int]] = {}
         for e in self.manifest.resources:
-            identity = _identity(self.folder / e.file)
-            ok = _sha256(self.folder / e.file) == e.sha256
+            identity = file_identity(self.folder / e.file)
+            ok = sha256_file(self.folder / e.file) == e.sha256
             if ok:
                 good[e.file] = identity
             yield e, ok
