@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from charcot.report.model import Report
+from charcot.report.model import RelativeRisk, Report
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,7 +48,15 @@ def environment() -> jinja2.Environment:
     env.tests["gene_specific"] = _gene_specific
     env.filters["cite"] = cite
     env.filters["cite_text"] = cite_text
+    env.filters["patient_risk"] = _patient_risk
     return env
+
+
+def _patient_risk(own: RelativeRisk) -> str:
+    """An unaffected patient's own risk of onset in page 1's words (the family section says the same sentence)."""
+    from charcot.report.build import patient_risk_line
+
+    return patient_risk_line(own)
 
 
 # Public identifiers → their public pages. Applied to escaped text, so the patterns see no markup.
