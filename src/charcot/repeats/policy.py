@@ -41,12 +41,11 @@ class IntervalRule:
 @cache
 def interval_rules() -> dict[str, IntervalRule]:
     """The policy's rules by id, checked once per process."""
-    import yaml
-
     from charcot.knowledge import get_knowledge
+    from charcot.structured import loads_yaml
 
     where = str(POLICY_FILE)
-    raw = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+    raw = loads_yaml(POLICY_FILE.read_text(encoding="utf-8"), where)  # the strict reader: a key twice is an error
     items = raw.get("rules") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise KnowledgeError("expected a top-level 'rules:' list", path=where)
